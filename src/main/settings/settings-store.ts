@@ -1,0 +1,42 @@
+/**
+ * The person's saved choices (language, proxy), one JSON file in the data folder.
+ *
+ * Written atomically; a damaged file is set aside rather than crashing the start, since losing a
+ * language choice is better than a tool that does not open.
+ */
+import { rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { localeSchema } from '../../shared/contract/app-contract.js';
+import { readFileIfExists, writeFileAtomic } from '../storage/atomic-file.js';
+
+export const settingsSchema = z.object({
+  locale: localeSchema.default('it'),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export class SettingsStore {
+  readonly path: string;
+
+  constructor(dataDir: string) {
+    this.path = join(dataDir, 'settings.json');
+  }
+
+  async read(): Promise<Settings> {
+    const text = await readFileIfExists(this.path);
+    if (text === undefined) return settingsSchema.parse({});
+    try {
+      return settingsSchema.parse(JSON.parse(text));
+    } catch {
+      await rename(this.path, `${this.path}.damaged-${Date.now()}`);
+      return settingsSchema.parse({});
+    }
+  }
+
+  async update(patch: Partial<Settings>): Promise<Settings> {
+    const next = settingsSchema.parse({ ...(await this.read()), ...patch });
+    await writeFileAtomic(this.path, `${JSON.stringify(next, null, 2)}\n`);
+    return next;
+  }
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { method } from './define.js';
+
+export const localeSchema = z.enum(['it', 'en']);
+
+/** How the renderer is connected to the main process. */
+export const transportKindSchema = z.enum(['electron', 'harness']);
+
+export const appStatusSchema = z.object({
+  productName: z.string(),
+  version: z.string(),
+  platform: z.string(),
+  transport: transportKindSchema,
+  locale: localeSchema,
+});
+export type AppStatus = z.infer<typeof appStatusSchema>;
+
+export const appMethods = {
+  /** Who we are: product, version, platform and the person's chosen language. */
+  'app.getStatus': method(z.strictObject({}), appStatusSchema),
+  /** Remember the person's language so every window and the next start use it. */
+  'app.setLocale': method(z.strictObject({ locale: localeSchema }), z.object({ locale: localeSchema })),
+};
+
+export const appEvents = {
+  /** The language changed in another window. */
+  'app.localeChanged': z.object({ locale: localeSchema }),
+};

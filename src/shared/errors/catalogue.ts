@@ -1,0 +1,37 @@
+/**
+ * The one error catalogue of the project.
+ *
+ * Each area keeps its codes in its own file; this module joins them, so a code is defined once
+ * and `ErrorCode` is the closed set every layer must use.
+ */
+import type { CatalogueEntry, Locale, LocalizedError } from './catalogue-entry.js';
+import { foundationErrors } from './foundation-errors.js';
+
+export const errorCatalogue = {
+  ...foundationErrors,
+} as const satisfies Record<string, CatalogueEntry>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export const errorCodes = Object.keys(errorCatalogue) as [ErrorCode, ...ErrorCode[]];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(errorCatalogue, value);
+}
+
+/** Values an error may carry to fill its message (`{attemptsLeft}`, `{field}`…); never a secret. */
+export type ErrorDetail = Readonly<Record<string, string | number | boolean>>;
+
+/** Message and next step of a code in a locale, with the detail's placeholders filled in. */
+export function describeError(code: ErrorCode, locale: Locale, detail: ErrorDetail = {}): LocalizedError {
+  const entry: CatalogueEntry = errorCatalogue[code];
+  const text = entry[locale];
+  return { message: fill(text.message, detail), nextStep: fill(text.nextStep, detail) };
+}
+
+function fill(template: string, detail: ErrorDetail): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = detail[name];
+    return value === undefined ? whole : String(value);
+  });
+}

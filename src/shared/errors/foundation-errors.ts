@@ -1,0 +1,41 @@
+import type { CatalogueEntry } from './catalogue-entry.js';
+
+/** Errors of the boundary itself: malformed requests and faults nobody foresaw. */
+export const foundationErrors = {
+  INVALID_REQUEST: {
+    class: 'input',
+    actions: ['support-bundle'],
+    it: {
+      message: 'La richiesta inviata al programma non è valida ({field}).',
+      nextStep: 'Chiuda e riapra il programma; se il problema si ripete salvi il pacchetto di supporto e lo invii all\'assistenza.',
+    },
+    en: {
+      message: 'The request sent to the program is not valid ({field}).',
+      nextStep: 'Close and reopen the program; if it happens again, save the support bundle and send it to the helpdesk.',
+    },
+  },
+  UNKNOWN_METHOD: {
+    class: 'input',
+    actions: ['support-bundle'],
+    it: {
+      message: 'Il programma ha ricevuto una richiesta che non conosce ({method}).',
+      nextStep: 'Chiuda e riapra il programma; se il problema si ripete salvi il pacchetto di supporto e lo invii all\'assistenza.',
+    },
+    en: {
+      message: 'The program received a request it does not know ({method}).',
+      nextStep: 'Close and reopen the program; if it happens again, save the support bundle and send it to the helpdesk.',
+    },
+  },
+  INTERNAL_ERROR: {
+    class: 'internal',
+    actions: ['retry', 'support-bundle'],
+    it: {
+      message: 'Si è verificato un errore imprevisto nel programma.',
+      nextStep: 'Riprovi. Se l\'errore si ripete salvi il pacchetto di supporto e lo invii all\'assistenza: nessun pagamento né certificato va perso.',
+    },
+    en: {
+      message: 'An unexpected error occurred in the program.',
+      nextStep: 'Try again. If it happens again, save the support bundle and send it to the helpdesk: no payment or certificate is lost.',
+    },
+  },
+} as const satisfies Record<string, CatalogueEntry>;
