@@ -20,7 +20,7 @@ const nodeBuiltins = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-output/**', 'coverage/**', 'release/**', 'softhsm/simulator/build/**', '.lab/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'test-output/**', 'coverage/**', 'release/**', 'softhsm/simulator/build/**', '.lab/**', 'test/fixtures/boundaries/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

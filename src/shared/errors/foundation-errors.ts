@@ -26,6 +26,18 @@ export const foundationErrors = {
       nextStep: 'Close and reopen the program; if it happens again, save the support bundle and send it to the helpdesk.',
     },
   },
+  UNTRUSTED_SENDER: {
+    class: 'internal',
+    actions: ['support-bundle'],
+    it: {
+      message: 'Una pagina non autorizzata ha provato a usare il programma ed è stata bloccata.',
+      nextStep: 'Chiuda e riapra il programma. Se il messaggio si ripete salvi il pacchetto di supporto e lo invii all\'assistenza.',
+    },
+    en: {
+      message: 'A page that is not part of the program tried to use it and was blocked.',
+      nextStep: 'Close and reopen the program. If this happens again, save the support bundle and send it to the helpdesk.',
+    },
+  },
   INTERNAL_ERROR: {
     class: 'internal',
     actions: ['retry', 'support-bundle'],

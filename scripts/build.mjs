@@ -1,0 +1,32 @@
+// Builds what runs outside the test runner: the renderer (Vite), the Electron main process and
+// the preload (esbuild; the sandboxed preload must be one CommonJS file, electron/electron#19614),
+// and the Node entries (harness, device worker, CLI) used by `npm start`, the lab and the e2e tests.
+import { build as esbuild } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { build as vite } from 'vite';
+
+const node = { bundle: true, platform: 'node', target: 'node20', packages: 'external', sourcemap: 'linked', logLevel: 'warning' };
+
+await vite({ configFile: 'vite.config.ts', logLevel: 'warn' });
+
+await esbuild({ ...node, entryPoints: ['src/main/electron/main.ts'], outfile: 'dist/main/electron-main.cjs', format: 'cjs', external: ['electron'] });
+await esbuild({
+  ...node,
+  entryPoints: ['src/preload/preload.ts'],
+  outfile: 'dist/preload/preload.cjs',
+  format: 'cjs',
+  // Sandboxed preloads get only `electron`'s renderer modules: everything else is inlined.
+  packages: undefined,
+  external: ['electron'],
+});
+
+const nodeEntries = [
+  ['src/main/harness/harness-main.ts', 'dist/main/harness-main.mjs'],
+  ['src/main/token/device-worker.ts', 'dist/main/device-worker.mjs'],
+  ['src/main/cli/main.ts', 'dist/main/cli.mjs'],
+];
+for (const [entry, outfile] of nodeEntries) {
+  // Entries appear as their areas land; a missing one is simply not built yet.
+  if (existsSync(entry)) await esbuild({ ...node, entryPoints: [entry], outfile, format: 'esm' });
+}
+console.log('build: dist/ ready');

@@ -1,0 +1,76 @@
+/**
+ * The `app://` scheme the window loads the renderer from (never `file://`, which would give the
+ * page the whole disk as its origin).
+ *
+ * Every response carries the strict CSP; paths cannot escape the renderer folder.
+ */
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import type { Protocol } from 'electron';
+
+export const appScheme = 'app';
+export const appHost = 'rinnovo';
+export const appOrigin = `${appScheme}://${appHost}`;
+export const appEntryUrl = `${appOrigin}/index.html`;
+
+export const contentSecurityPolicy = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Scheme privileges; must be registered before the app is ready. */
+export const appSchemePrivileges = {
+  scheme: appScheme,
+  privileges: { standard: true, secure: true, supportFetchAPI: true },
+} as const;
+
+/** Origin of a URL as Chromium computes it for a standard scheme (Node's URL says "null" for custom schemes). */
+export function originOf(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}`;
+  } catch {
+    return undefined;
+  }
+}
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
+
+/** Answers one `app://` request from the renderer folder. */
+export async function serveAppRequest(rendererDir: string, url: string): Promise<Response> {
+  const parsed = new URL(url);
+  if (parsed.host !== appHost) return new Response('Forbidden', { status: 403 });
+  const relative = decodeURIComponent(parsed.pathname).replace(/^\/+/, '') || 'index.html';
+  const file = normalize(join(rendererDir, relative));
+  if (!file.startsWith(normalize(rendererDir) + sep)) return new Response('Forbidden', { status: 403 });
+  try {
+    const body = await readFile(file);
+    return new Response(body, {
+      headers: {
+        'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream',
+        'Content-Security-Policy': contentSecurityPolicy,
+        'X-Content-Type-Options': 'nosniff',
+      },
+    });
+  } catch {
+    return new Response('Not found', { status: 404 });
+  }
+}
+
+export function registerAppProtocol(protocol: Pick<Protocol, 'handle'>, rendererDir: string): void {
+  protocol.handle(appScheme, (request) => serveAppRequest(rendererDir, request.url));
+}

@@ -1,0 +1,43 @@
+/**
+ * Electron entry: registers the `app://` scheme, builds the services with Electron's
+ * capabilities, opens the hardened window and carries the contract over IPC.
+ */
+import { app, BrowserWindow, ipcMain, protocol, session, type WebContents } from 'electron';
+import { join } from 'node:path';
+import { createAppServices } from '../app-services.js';
+import { loadAppConfig } from '../config/app-config.js';
+import { createLogger } from '../logging/logger.js';
+import { appSchemePrivileges, registerAppProtocol } from './app-protocol.js';
+import { registerIpcTransport } from './ipc-transport.js';
+import { createMainWindow, denyPermissions } from './window.js';
+
+protocol.registerSchemesAsPrivileged([appSchemePrivileges]);
+
+// One instance: two windows renewing the same card would race for it.
+if (!app.requestSingleInstanceLock()) app.quit();
+
+const bundleDir = __dirname;
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  const config = loadAppConfig({ RINNOVO_DATA_DIR: app.getPath('userData'), ...process.env }, { version: app.getVersion() });
+  const logger = createLogger({ file: join(config.dataDir, 'logs', 'main.log') });
+  const services = createAppServices(config, { transport: 'electron' }, logger);
+  denyPermissions(session.defaultSession);
+  registerAppProtocol(protocol, join(bundleDir, '..', 'renderer'));
+
+  const windows = (): WebContents[] => BrowserWindow.getAllWindows().map((window) => window.webContents);
+  registerIpcTransport({ ipcMain, handlers: services.handlers, events: services.events, windows, logger });
+
+  let window = createMainWindow(BrowserWindow, join(bundleDir, '..', 'preload', 'preload.cjs'));
+  app.on('second-instance', () => {
+    if (window.isDestroyed()) window = createMainWindow(BrowserWindow, join(bundleDir, '..', 'preload', 'preload.cjs'));
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  app.on('window-all-closed', () => {
+    void services.close().finally(() => app.quit());
+  });
+}
+
+void start();

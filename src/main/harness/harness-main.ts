@@ -1,0 +1,66 @@
+/**
+ * `npm start` without Electron, and the e2e tests' app: the real main services served to a
+ * browser through the loopback harness. Prints the page URL; opens Chromium when a display exists.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAppServices } from '../app-services.js';
+import { loadAppConfig } from '../config/app-config.js';
+import { createLogger } from '../logging/logger.js';
+import { startHarness } from './harness-server.js';
+
+/** The folder holding package.json, whether we run from src/ (tsx) or from dist/ (bundle). */
+function findProjectRoot(start: string): string {
+  let dir = start;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) return start;
+    dir = parent;
+  }
+  return dir;
+}
+
+const projectRoot = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
+
+async function main(): Promise<void> {
+  const packageJson = JSON.parse(await readFile(join(projectRoot, 'package.json'), 'utf8')) as { version: string };
+  const config = loadAppConfig(process.env, { version: packageJson.version });
+  const logger = createLogger({ file: join(config.dataDir, 'logs', 'harness.log') });
+  const services = createAppServices(config, { transport: 'harness' }, logger);
+  const rendererDir = process.env.RINNOVO_RENDERER_DIR ?? join(projectRoot, 'dist', 'renderer');
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    console.error(`The renderer is not built (${rendererDir}). Run: npm run build`);
+    process.exit(2);
+  }
+  const port = process.env.RINNOVO_HARNESS_PORT ? Number(process.env.RINNOVO_HARNESS_PORT) : 0;
+  const harness = await startHarness({ handlers: services.handlers, events: services.events, rendererDir, port, logger });
+  // Machine-readable first line for the lab and the tests, then the human one.
+  console.log(JSON.stringify({ harnessUrl: harness.url }));
+  console.log(`Rinnovo CNS is running. Open this address in Chromium or Chrome: ${harness.url}`);
+  openBrowserWhenPossible(harness.url);
+
+  const stop = async () => {
+    await harness.close();
+    await services.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+function openBrowserWhenPossible(url: string): void {
+  if (process.env.RINNOVO_NO_BROWSER || !process.env.DISPLAY) return;
+  const browser = ['/usr/bin/chromium', '/usr/bin/google-chrome', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
+  if (!browser) return;
+  const child = spawn(browser, [`--app=${url}`, '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'], {
+    stdio: 'ignore',
+    detached: true,
+  });
+  child.on('error', () => undefined);
+  child.unref();
+}
+
+void main();

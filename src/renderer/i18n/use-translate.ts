@@ -1,0 +1,8 @@
+import { useMemo } from 'react';
+import { useAppStore } from '../store/app-store.js';
+import { translator, type Translate } from './translate.js';
+
+export function useTranslate(): Translate {
+  const locale = useAppStore((state) => state.locale);
+  return useMemo(() => translator(locale), [locale]);
+}

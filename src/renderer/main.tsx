@@ -1,0 +1,17 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { ApiContext } from './api-context.js';
+import { App } from './App.js';
+import { connectToMain } from './transport/connect.js';
+import './styles.css';
+
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <ApiContext.Provider value={connectToMain()}>
+        <App />
+      </ApiContext.Provider>
+    </StrictMode>,
+  );
+}

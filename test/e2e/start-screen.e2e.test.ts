@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchChromium, saveScreenshot } from './support/chromium.js';
+import { startHarnessApp, type HarnessApp } from './support/harness-app.js';
+
+describe('the first screen in Chromium, through the harness', () => {
+  let browser: Browser;
+  let app: HarnessApp;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('shows the tool version answered by the real main handler, in Italian', async () => {
+    app = await startHarnessApp();
+    try {
+      const page = await browser.newPage();
+      await page.goto(app.url);
+      await expect.poll(() => page.getByTestId('tool-version').textContent()).toBe('Versione 1.0.0');
+      expect(await page.locator('html').getAttribute('lang')).toBe('it');
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Rinnovo CNS');
+      await saveScreenshot(page, 'start-it');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('switches to English with the keyboard and remembers it for the next window', async () => {
+    app = await startHarnessApp();
+    try {
+      const page = await browser.newPage();
+      await page.goto(app.url);
+      await expect.poll(() => page.getByTestId('tool-version').textContent()).toBe('Versione 1.0.0');
+      await page.keyboard.press('Tab');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('SELECT');
+      await page.getByLabel('Lingua').selectOption('en');
+      await expect.poll(() => page.getByTestId('tool-version').textContent()).toBe('Version 1.0.0');
+      const second = await browser.newPage();
+      await second.goto(app.url);
+      await expect.poll(() => second.getByTestId('tool-version').textContent()).toBe('Version 1.0.0');
+      expect(await second.locator('html').getAttribute('lang')).toBe('en');
+      await saveScreenshot(second, 'start-en');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('is refused without the secret: the page is not served', async () => {
+    app = await startHarnessApp();
+    try {
+      const page = await browser.newPage();
+      const response = await page.goto(`http://127.0.0.1:${app.harness.port}/`);
+      expect(response?.status()).toBe(403);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,0 +1,108 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { methodNames } from '../../../src/shared/contract/contract.js';
+import { ipcMethodChannel } from '../../../src/shared/contract/ipc-channels.js';
+import { serveAppRequest } from '../../../src/main/electron/app-protocol.js';
+import { isAllowedExternalUrl, openExternalSafely } from '../../../src/main/electron/external-links.js';
+import { ElectronStandIn } from '../../support/electron-stand-in.js';
+import { makeTempDir } from '../../support/temp-dir.js';
+
+const holder = vi.hoisted(() => ({ stand: undefined as unknown as ElectronStandIn }));
+vi.mock('electron', async () => {
+  const { forwardingElectronModule } = await import('../../support/electron-stand-in.js');
+  return forwardingElectronModule(() => holder.stand);
+});
+
+async function startMain() {
+  const temp = await makeTempDir('electron-main');
+  const stand = new ElectronStandIn(temp.dir);
+  holder.stand = stand;
+  vi.resetModules();
+  await import('../../../src/main/electron/main.js');
+  await vi.waitFor(() => expect(stand.windows.length).toBe(1));
+  return { stand, remove: temp.remove };
+}
+
+describe('the Electron main process', () => {
+  let remove: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await remove?.();
+    remove = undefined;
+  });
+
+  it('opens one hardened window from app:// and registers every contract channel', async () => {
+    const started = await startMain();
+    remove = started.remove;
+    const { stand } = started;
+    const window = stand.windows[0]!;
+    expect(window.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+    });
+    expect(String((window.options.webPreferences as { preload: string }).preload)).toMatch(/preload[/\\]preload\.cjs$/);
+    expect(window.loadedUrl).toBe('app://rinnovo/index.html');
+    expect([...stand.handlers.keys()].sort()).toEqual(methodNames.map(ipcMethodChannel).sort());
+    expect(stand.registeredSchemes).toEqual([expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) })]);
+    expect(stand.protocolHandlers.has('app')).toBe(true);
+  });
+
+  it('blocks navigation away from the app, popups and every permission', async () => {
+    const started = await startMain();
+    remove = started.remove;
+    const contents = started.stand.windows[0]!.webContents;
+    expect(contents.navigate('will-navigate', 'https://attacker.example/')).toBe(true);
+    expect(contents.navigate('will-frame-navigate', 'file:///etc/passwd')).toBe(true);
+    expect(contents.navigate('will-redirect', 'http://127.0.0.1/')).toBe(true);
+    expect(contents.navigate('will-navigate', 'app://rinnovo/index.html')).toBe(false);
+    expect(contents.windowOpenHandler?.({ url: 'https://attacker.example/' })).toEqual({ action: 'deny' });
+    const granted: boolean[] = [];
+    started.stand.permissionRequestHandler?.(contents, 'media', (value) => granted.push(value));
+    started.stand.permissionRequestHandler?.(contents, 'notifications', (value) => granted.push(value));
+    expect(granted).toEqual([false, false]);
+    expect(started.stand.permissionCheckHandler?.(contents, 'hid')).toBe(false);
+  });
+});
+
+describe('the app:// protocol', () => {
+  it('serves the renderer with the strict CSP and nothing outside its folder', async () => {
+    const temp = await makeTempDir('app-protocol');
+    try {
+      const rendererDir = join(temp.dir, 'renderer');
+      await mkdir(join(rendererDir, 'assets'), { recursive: true });
+      await writeFile(join(rendererDir, 'index.html'), '<h1>ok</h1>');
+      await writeFile(join(temp.dir, 'secret.txt'), 'not for the page');
+      const page = await serveAppRequest(rendererDir, 'app://rinnovo/index.html');
+      expect(page.status).toBe(200);
+      expect(await page.text()).toBe('<h1>ok</h1>');
+      expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(page.headers.get('content-security-policy')).not.toContain('unsafe');
+      expect((await serveAppRequest(rendererDir, 'app://rinnovo/..%2fsecret.txt')).status).toBe(403);
+      expect((await serveAppRequest(rendererDir, 'app://other/index.html')).status).toBe(403);
+      expect((await serveAppRequest(rendererDir, 'app://rinnovo/missing.js')).status).toBe(404);
+    } finally {
+      await temp.remove();
+    }
+  });
+});
+
+describe('opening pages in the default browser', () => {
+  const allowed = ['pagamenti.lab.example:8443'];
+
+  it('opens only https pages on the allowlist', async () => {
+    const opened: string[] = [];
+    const open = async (url: string) => {
+      opened.push(url);
+    };
+    expect(await openExternalSafely(open, 'https://pagamenti.lab.example:8443/checkout/42', allowed)).toBe(true);
+    expect(await openExternalSafely(open, 'http://pagamenti.lab.example:8443/checkout/42', allowed)).toBe(false);
+    expect(await openExternalSafely(open, 'https://evil.example/checkout', allowed)).toBe(false);
+    expect(await openExternalSafely(open, 'file:///etc/passwd', allowed)).toBe(false);
+    expect(isAllowedExternalUrl('https://user:pw@pagamenti.lab.example:8443/', allowed)).toBe(false);
+    expect(isAllowedExternalUrl('not a url', allowed)).toBe(false);
+    expect(opened).toEqual(['https://pagamenti.lab.example:8443/checkout/42']);
+  });
+});
