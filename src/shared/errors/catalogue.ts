@@ -6,9 +6,11 @@
  */
 import type { CatalogueEntry, Locale, LocalizedError } from './catalogue-entry.js';
 import { foundationErrors } from './foundation-errors.js';
+import { renewalErrors } from './renewal-errors.js';
 
 export const errorCatalogue = {
   ...foundationErrors,
+  ...renewalErrors,
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

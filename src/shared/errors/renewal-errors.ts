@@ -1,0 +1,77 @@
+import type { CatalogueEntry } from './catalogue-entry.js';
+
+/** Errors of the renewal procedure itself (payment outcomes, order of steps, interruptions). */
+export const renewalErrors = {
+  RENEWAL_WRONG_STEP: {
+    class: 'input',
+    actions: ['retry'],
+    it: {
+      message: 'Questa operazione non è possibile in questo momento della procedura.',
+      nextStep: 'Segua le indicazioni a video; se la schermata non cambia, ricominci dall\'inizio.',
+    },
+    en: {
+      message: 'This operation is not possible at this point of the procedure.',
+      nextStep: 'Follow the instructions on screen; if the screen does not change, start again from the beginning.',
+    },
+  },
+  NOTHING_TO_RENEW: {
+    class: 'certificate',
+    actions: ['contact-office'],
+    it: {
+      message: 'Nessun certificato presente sul dispositivo può essere rinnovato.',
+      nextStep: 'Il motivo è indicato accanto a ciascun certificato. Per una nuova emissione si rivolga all\'Ufficio di Registrazione che ha rilasciato il dispositivo.',
+    },
+    en: {
+      message: 'None of the certificates on the device can be renewed.',
+      nextStep: 'The reason is shown next to each certificate. For a new issuance, contact the Registration Office that issued the device.',
+    },
+  },
+  CARD_PAYMENT_CANCELLED: {
+    class: 'payment',
+    actions: ['retry', 'choose-payment'],
+    it: {
+      message: 'Precedenti operazioni di pagamento annullate: il pagamento con carta di credito è stato annullato.',
+      nextStep: 'Nessun importo è stato addebitato. Può riprovare con la carta o scegliere un altro metodo di pagamento.',
+    },
+    en: {
+      message: 'The credit card payment was cancelled.',
+      nextStep: 'Nothing was charged. You can try the card again or choose another payment method.',
+    },
+  },
+  CARD_PAYMENT_FAILED: {
+    class: 'payment',
+    actions: ['retry', 'choose-payment'],
+    it: {
+      message: 'Il pagamento con carta di credito non è andato a buon fine.',
+      nextStep: 'Nessun importo è stato addebitato. Verifichi i dati della carta e riprovi, oppure scelga Iconto o Telemaco.',
+    },
+    en: {
+      message: 'The credit card payment did not go through.',
+      nextStep: 'Nothing was charged. Check the card details and try again, or choose Iconto or Telemaco.',
+    },
+  },
+  CARD_PAYMENT_PENDING: {
+    class: 'payment',
+    actions: ['retry'],
+    it: {
+      message: 'Procedura di pagamento non ancora completata.',
+      nextStep: 'Completi il pagamento nella pagina aperta nel browser, poi prema «Verifica pagamento». Se ha chiuso la pagina, può riaprirla dal collegamento qui sotto.',
+    },
+    en: {
+      message: 'The payment procedure is not complete yet.',
+      nextStep: 'Complete the payment in the page opened in your browser, then press “Check payment”. If you closed the page, reopen it from the link below.',
+    },
+  },
+  RENEWAL_INTERRUPTED: {
+    class: 'renewal',
+    actions: ['resume'],
+    it: {
+      message: 'Un rinnovo iniziato su questo dispositivo non è stato completato.',
+      nextStep: 'Prema «Completa il rinnovo»: il pagamento già effettuato resta valido e non le verrà addebitato di nuovo.',
+    },
+    en: {
+      message: 'A renewal started on this device was not completed.',
+      nextStep: 'Press “Finish the renewal”: the payment already made stays valid and you will not be charged again.',
+    },
+  },
+} as const satisfies Record<string, CatalogueEntry>;
