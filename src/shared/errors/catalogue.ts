@@ -5,12 +5,16 @@
  * and `ErrorCode` is the closed set every layer must use.
  */
 import type { CatalogueEntry, Locale, LocalizedError } from './catalogue-entry.js';
+import { certificateErrors } from './certificate-errors.js';
 import { foundationErrors } from './foundation-errors.js';
 import { renewalErrors } from './renewal-errors.js';
+import { serviceErrors } from './service-errors.js';
 
 export const errorCatalogue = {
   ...foundationErrors,
   ...renewalErrors,
+  ...certificateErrors,
+  ...serviceErrors,
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

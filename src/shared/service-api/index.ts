@@ -1,0 +1,11 @@
+/** The renewal service API: schemas, inferred types and routes (see `openapi.yaml`). */
+export * from './primitives.js';
+export * from './challenge.js';
+export * from './eligibility.js';
+export * from './payment.js';
+export * from './issuance.js';
+export * from './renewal-status.js';
+export * from './update-feed.js';
+export * from './health.js';
+export * from './service-error.js';
+export * from './routes.js';
