@@ -65,6 +65,7 @@ const paymentBase = {
 
 /** Why a card payment failed, as the checkout reports it. */
 export const paymentFailureReasonSchema = z.enum(['declined', 'error']);
+export type PaymentFailureReason = z.infer<typeof paymentFailureReasonSchema>;
 
 export const paymentStatusSchema = z.discriminatedUnion('state', [
   z.object({ ...paymentBase, state: z.literal('pending'), checkoutUrl: z.url() }),
