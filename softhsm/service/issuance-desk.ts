@@ -1,0 +1,101 @@
+/**
+ * Issuing renewed certificates, in three steps so the CA's work never runs inside a state change:
+ * decide (proof, payment, CSR, idempotency) → sign → record.
+ */
+import type { Holder } from '../../src/shared/domain/certificate-kind.js';
+import type { IssuanceRequest, IssuedCertificate } from '../../src/shared/service-api/index.js';
+import { issueHolderCertificate } from '../pki/holder-certificate.js';
+import { pemToDerBase64, readCertificate, type CertificateFacts } from './certificate-facts.js';
+import { checkCsr } from './csr-check.js';
+import type { LabState } from './lab-state.js';
+import { renewalOrRefuse } from './payment-desk.js';
+import { verifyProof } from './proof-of-possession.js';
+import { renewedNotAfter } from './renewal-term.js';
+import { refuse, refuseKeepingChanges, ServiceRefusal } from './service-refusal.js';
+import { issuingCa, type ServicePki } from './service-pki.js';
+
+/** What the first step decided: answer with what exists, or sign this. */
+export type IssuanceDecision =
+  | { readonly kind: 'already-issued'; readonly certificate: IssuedCertificate }
+  | { readonly kind: 'sign'; readonly renewalId: string; readonly renewed: CertificateFacts; readonly holder: Holder; readonly publicKeyPem: string; readonly csrSha256: string };
+
+export function decideIssuance(state: LabState, renewalId: string, serial: string, request: IssuanceRequest, now: Date): IssuanceDecision {
+  const renewal = renewalOrRefuse(state, renewalId);
+  const entry = renewal.certificates.find((c) => c.verdict.certificateSerial === serial);
+  if (!entry) refuse(404, 'RENEWAL_CERTIFICATE_UNKNOWN', { certificateSerial: serial });
+  const renewed = readCertificate(entry.der);
+  if (!renewed) throw new Error(`stored certificate ${serial} is unreadable`);
+  const issuedCnsCertificates = Object.values(renewal.issued)
+    .filter((issued) => issued.certificate.kind === 'cns')
+    .map((issued) => issued.certificate.certificate);
+  // The old CNS key, or the new one if the CNS certificate was renewed first and the old key removed.
+  verifyProof(state, request.proof, { purpose: 'issuance', renewalId }, [renewal.signerCertificate, ...issuedCnsCertificates], now);
+
+  const verdict = entry.verdict.verdict;
+  if (verdict.status !== 'renewable') refuseKeepingChanges(409, 'CERTIFICATE_NOT_RENEWABLE', { reason: verdict.reason });
+  if (verdict.price.kind === 'paid' && renewal.paidPaymentId === undefined) refuseKeepingChanges(402, 'RENEWAL_NOT_PAID', { renewalId });
+  const csr = checkCsrKeepingChanges(request.csr, renewed);
+  const existing = renewal.issued[serial];
+  if (existing) {
+    if (existing.csrSha256 === csr.sha256) return { kind: 'already-issued', certificate: existing.certificate };
+    refuseKeepingChanges(409, 'CERTIFICATE_ALREADY_ISSUED', { certificateSerial: serial });
+  }
+  if (state.faults.issuanceFailuresLeft > 0) {
+    state.faults.issuanceFailuresLeft -= 1;
+    refuseKeepingChanges(503, 'ISSUANCE_UNAVAILABLE');
+  }
+  return { kind: 'sign', renewalId, renewed, holder: entry.holder, publicKeyPem: csr.publicKeyPem, csrSha256: csr.sha256 };
+}
+
+export async function signRenewedCertificate(pki: ServicePki, decision: Extract<IssuanceDecision, { kind: 'sign' }>, now: Date): Promise<IssuedCertificate> {
+  const issuer = issuingCa(pki, decision.renewed.kind);
+  const notAfter = renewedNotAfter(now);
+  const pem = await issueHolderCertificate({
+    kind: decision.renewed.kind,
+    holder: decision.holder,
+    publicKeyPem: decision.publicKeyPem,
+    issuer,
+    notBefore: now,
+    notAfter,
+  });
+  const facts = readCertificate(pemToDerBase64(pem));
+  if (!facts) throw new Error('the lab CA produced an unreadable certificate');
+  return {
+    renewedSerial: decision.renewed.serial,
+    kind: decision.renewed.kind,
+    certificateSerial: facts.serial,
+    certificate: facts.der,
+    chain: [pemToDerBase64(issuer.certificatePem), pemToDerBase64(pki.root.certificatePem)],
+    notBefore: facts.notBefore.toISOString(),
+    notAfter: facts.notAfter.toISOString(),
+    issuedAt: now.toISOString(),
+    renewalId: decision.renewalId,
+  };
+}
+
+/** Records an issued certificate; if a concurrent request won the race, its certificate is the answer. */
+export function recordIssuance(state: LabState, decision: Extract<IssuanceDecision, { kind: 'sign' }>, issued: IssuedCertificate): IssuedCertificate {
+  const renewal = renewalOrRefuse(state, decision.renewalId);
+  const oldSerial = decision.renewed.serial;
+  const existing = renewal.issued[oldSerial];
+  if (existing) {
+    if (existing.csrSha256 === decision.csrSha256) return existing.certificate;
+    refuse(409, 'CERTIFICATE_ALREADY_ISSUED', { certificateSerial: oldSerial });
+  }
+  renewal.issued[oldSerial] = { csrSha256: decision.csrSha256, certificate: issued };
+  const oldRecord = state.certificates[oldSerial];
+  const firstIssuedAt = oldRecord?.deviceFirstIssuedAt ?? decision.renewed.notBefore.toISOString();
+  state.certificates[oldSerial] = { serial: oldSerial, status: oldRecord?.status ?? 'valid', free: oldRecord?.free ?? false, ...oldRecord, renewedBy: issued.certificateSerial };
+  state.certificates[issued.certificateSerial] = { serial: issued.certificateSerial, status: 'valid', free: false, deviceFirstIssuedAt: firstIssuedAt };
+  return issued;
+}
+
+function checkCsrKeepingChanges(csr: string, renewed: CertificateFacts): ReturnType<typeof checkCsr> {
+  try {
+    return checkCsr(csr, renewed);
+  } catch (error) {
+    // The challenge was spent by the proof above; persist that even though the CSR is refused.
+    if (error instanceof ServiceRefusal) refuseKeepingChanges(error.status, error.code, error.detail);
+    throw error;
+  }
+}

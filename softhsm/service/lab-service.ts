@@ -1,0 +1,207 @@
+/**
+ * The lab renewal service: the project's renewal service API over HTTPS on loopback, with a real
+ * CA, accounts, a card checkout page, the update feed and fault knobs.
+ */
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  challengeRequestSchema,
+  eligibilityRequestSchema,
+  issuanceRequestSchema,
+  paymentRequestSchema,
+  updateChannelFiles,
+  type HealthResponse,
+} from '../../src/shared/service-api/index.js';
+import { checkoutPage } from './checkout-page.js';
+import { checkEligibility } from './eligibility-desk.js';
+import { parseJsonBody, readBody, sendJson, sendText } from './http-exchange.js';
+import { idempotencyScope, remember, replay } from './idempotency.js';
+import { decideIssuance, recordIssuance, signRenewedCertificate } from './issuance-desk.js';
+import type { AccountRecord, Faults, LabState } from './lab-state.js';
+import { completeCheckout, paymentOf, paymentStatus, renewalOrRefuse, startPayment, type CheckoutAction } from './payment-desk.js';
+import { issueChallenge } from './proof-of-possession.js';
+import { renewalStatus } from './renewal-view.js';
+import { applySeed, seedLabServiceState, type LabServiceSeed } from './seeding.js';
+import { ServiceRefusal } from './service-refusal.js';
+import type { ServicePki } from './service-pki.js';
+import { openStateStore, type StateStore } from './state-store.js';
+import { updateFeedYaml } from './update-feed.js';
+
+export interface LabServiceOptions {
+  readonly stateDir: string;
+  readonly pki: ServicePki;
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+  readonly host?: '127.0.0.1';
+  /** Version announced by `updates/latest.yml`; kept in the state when given. */
+  readonly latestVersion?: string;
+  /** Applied to the state before serving. */
+  readonly seed?: LabServiceSeed;
+  readonly now?: () => Date;
+}
+
+export interface LabService {
+  /** Base URL of the API, ending with `/` (e.g. `https://127.0.0.1:4431/v1/`). */
+  readonly url: string;
+  /** Origin serving the checkout pages. */
+  readonly origin: string;
+  readonly port: number;
+  /** Merges a seed into the live state (persisted). */
+  seed(seed: LabServiceSeed): Promise<void>;
+  setFaults(faults: Partial<Faults>): Promise<void>;
+  /** An account's record, e.g. to check balances after a payment. */
+  account(method: AccountRecord['method'], userId: string): AccountRecord | undefined;
+  /** A snapshot of the whole state, for tests and the helpdesk. */
+  state(): LabState;
+  close(): Promise<void>;
+}
+
+const apiPrefix = '/v1/';
+
+export async function startLabService(options: LabServiceOptions): Promise<LabService> {
+  const now = options.now ?? (() => new Date());
+  const initialSeed: LabServiceSeed = {
+    ...options.seed,
+    settings: { ...options.seed?.settings, ...(options.latestVersion === undefined ? {} : { latestVersion: options.latestVersion }) },
+  };
+  await seedLabServiceState(options.stateDir, initialSeed);
+  const store = await openStateStore(options.stateDir);
+  const host = options.host ?? '127.0.0.1';
+  let origin = '';
+  const checkoutUrl = (paymentId: string): string => `${origin}/checkout/${paymentId}`;
+
+  const server: Server = createServer(
+    { key: options.pki.tls.serverPrivateKeyPem, cert: options.pki.tls.serverCertificatePem },
+    (request, response) => {
+      handle(request, response).catch((error: unknown) => answerError(response, error));
+    },
+  );
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'https://lab.invalid');
+    const method = request.method ?? 'GET';
+    const body = method === 'POST' ? await readBody(request) : '';
+    const delay = store.read().faults.delayMs;
+    if (delay > 0) await sleep(delay);
+    if (url.pathname.startsWith('/checkout/')) return handleCheckout(url.pathname.slice('/checkout/'.length).split('/'), method, response);
+    if (!url.pathname.startsWith(apiPrefix)) return sendJson(response, 404, notFound());
+    const parts = url.pathname.slice(apiPrefix.length).split('/').map(decodeURIComponent);
+    const route = `${method} ${parts.map((part, index) => (index % 2 === 1 && parts[0] === 'renewals' ? ':id' : part)).join('/')}`;
+
+    switch (route) {
+      case 'GET health':
+        return sendJson(response, 200, { status: 'ok', time: now().toISOString() } satisfies HealthResponse);
+      case 'POST challenge': {
+        const challengeRequest = parseJsonBody(body, challengeRequestSchema);
+        return sendJson(response, 201, await decide(store, (state) => issueChallenge(state, challengeRequest, now())));
+      }
+      case 'POST eligibility': {
+        const eligibility = parseJsonBody(body, eligibilityRequestSchema);
+        return sendJson(response, 200, await decide(store, (state) => checkEligibility(state, options.pki, eligibility, now())));
+      }
+      case 'GET renewals/:id':
+        return sendJson(response, 200, renewalStatus(store.read(), parts[1] ?? '', checkoutUrl));
+      case 'POST renewals/:id/payments': {
+        const renewalId = parts[1] ?? '';
+        const scope = idempotencyScope(request.headers['idempotency-key'], `payments ${renewalId}`, body);
+        const payment = parseJsonBody(body, paymentRequestSchema);
+        const answer = await decide(store, (state) => {
+          const earlier = replay(state, scope);
+          if (earlier) return earlier;
+          const status = startPayment(state, renewalId, payment, now(), checkoutUrl);
+          remember(state, scope, 200, status);
+          return { status: 200, body: status };
+        });
+        return sendJson(response, answer.status, answer.body);
+      }
+      case 'GET renewals/:id/payments/:id':
+        return sendJson(response, 200, paymentStatus(paymentOf(store.read(), parts[1] ?? '', parts[3] ?? ''), checkoutUrl));
+      case 'POST renewals/:id/certificates/:id/issue': {
+        const [, renewalId = '', , serial = ''] = parts;
+        const scope = idempotencyScope(request.headers['idempotency-key'], `issue ${renewalId} ${serial}`, body);
+        const issuance = parseJsonBody(body, issuanceRequestSchema);
+        const decision = await decide(store, (state) => replay(state, scope) ?? decideIssuance(state, renewalId, serial, issuance, now()));
+        if ('status' in decision) return sendJson(response, decision.status, decision.body);
+        const certificate = decision.kind === 'already-issued' ? decision.certificate : await signRenewedCertificate(options.pki, decision, now());
+        const recorded = await decide(store, (state) => {
+          const result = decision.kind === 'sign' ? recordIssuance(state, decision, certificate) : certificate;
+          remember(state, scope, 200, result);
+          return result;
+        });
+        return sendJson(response, 200, recorded);
+      }
+      default:
+        if (method === 'GET' && parts[0] === 'updates' && parts.length === 2 && (updateChannelFiles as readonly string[]).includes(parts[1] ?? '')) {
+          return sendText(response, 200, 'application/yaml; charset=utf-8', updateFeedYaml(store.read().settings.latestVersion, now()));
+        }
+        return sendJson(response, 404, notFound());
+    }
+  }
+
+  async function handleCheckout(parts: string[], method: string, response: ServerResponse): Promise<void> {
+    const [paymentId = '', action] = parts;
+    if (method === 'POST' && (action === 'pay' || action === 'cancel' || action === 'fail')) {
+      await decide(store, (state) => completeCheckout(state, paymentId, action satisfies CheckoutAction, now()));
+    } else if (method !== 'GET' || action !== undefined) {
+      return sendJson(response, 404, notFound());
+    }
+    const state = store.read();
+    const payment = state.payments[paymentId];
+    if (!payment) return sendText(response, 404, 'text/html; charset=utf-8', '<!doctype html><p>Pagamento non trovato.</p>');
+    return sendText(response, 200, 'text/html; charset=utf-8', checkoutPage(payment, renewalOrRefuse(state, payment.renewalId)));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  origin = `https://${host}:${port}`;
+
+  return {
+    url: `${origin}${apiPrefix}`,
+    origin,
+    port,
+    seed: (seed) => store.update((state) => applySeed(state, seed)),
+    setFaults: (faults) => store.update((state) => applySeed(state, { faults })),
+    account: (method, userId) => store.read().accounts[`${method}:${userId}`],
+    state: () => structuredClone(store.read()),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Runs a state change; a refusal that `keepsChanges` is persisted first, then sent. */
+async function decide<T>(store: StateStore, change: (state: LabState) => T): Promise<T> {
+  const outcome = await store.update((state) => {
+    try {
+      return { ok: true as const, value: change(state) };
+    } catch (error) {
+      if (error instanceof ServiceRefusal && error.keepsChanges) return { ok: false as const, refusal: error };
+      throw error;
+    }
+  });
+  if (!outcome.ok) throw outcome.refusal;
+  return outcome.value;
+}
+
+function notFound(): { error: { code: 'SERVICE_BAD_REQUEST'; detail: { field: string } } } {
+  return { error: { code: 'SERVICE_BAD_REQUEST', detail: { field: 'path' } } };
+}
+
+function answerError(response: ServerResponse, error: unknown): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  if (error instanceof ServiceRefusal) {
+    sendJson(response, error.status, { error: { code: error.code, detail: error.detail } });
+    return;
+  }
+  sendJson(response, 500, { error: { code: 'INTERNAL_ERROR', detail: {} } });
+}

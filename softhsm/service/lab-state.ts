@@ -1,0 +1,142 @@
+/**
+ * Everything the lab renewal service remembers, as one JSON document on disk.
+ *
+ * One document keeps every mutation atomic (payment + balance + receipt land together or not at
+ * all), which is what makes a kill -9 at any instant lose nothing that was answered.
+ */
+import type { CertificateKind, Holder } from '../../src/shared/domain/certificate-kind.js';
+import type {
+  AccountKind,
+  AccountPaymentMethod,
+  CertificateVerdict,
+  IssuedCertificate,
+  PaymentFailureReason,
+  PaymentMethod,
+  Receipt,
+} from '../../src/shared/service-api/index.js';
+
+export interface LabSettings {
+  /** Version announced by the update feed. */
+  readonly latestVersion: string;
+  /** Renewal opens this many days before expiry; earlier → `too-early`. */
+  readonly renewalWindowDays: number;
+  /** Price in cents per kind; the account follows the kind (CNS → diritti, others → tariffa). */
+  readonly prices: Readonly<Record<CertificateKind, number>>;
+  readonly challengeTtlSeconds: number;
+}
+
+export type CertificateStatus = 'valid' | 'suspended' | 'revoked';
+
+/** What the service's registry knows about one certificate (seeded, or issued by the lab CA). */
+export interface CertificateRecord {
+  readonly serial: string;
+  status: CertificateStatus;
+  /** Renewal without payment (e.g. a courtesy renewal decided by the Chamber). */
+  free: boolean;
+  /** Overrides the renewal window. */
+  renewableFrom?: string;
+  /** When the device was first issued: the 6-year CNS limit counts from here. */
+  deviceFirstIssuedAt?: string;
+  /** Serial of the certificate that renewed this one. */
+  renewedBy?: string;
+}
+
+export interface AccountRecord {
+  readonly method: AccountPaymentMethod;
+  readonly userId: string;
+  readonly password: string;
+  balances: Record<AccountKind, number>;
+}
+
+export interface ChallengeRecord {
+  readonly challengeId: string;
+  readonly nonce: string;
+  readonly purpose: 'eligibility' | 'issuance';
+  readonly renewalId?: string;
+  readonly expiresAt: string;
+  used: boolean;
+}
+
+export interface RenewalCertificate {
+  readonly der: string;
+  readonly verdict: CertificateVerdict;
+  readonly holder: Holder;
+}
+
+export interface RenewalRecord {
+  readonly renewalId: string;
+  readonly createdAt: string;
+  readonly holder: Holder;
+  /** DER (base64) of the CNS certificate that proved possession when the renewal was opened. */
+  readonly signerCertificate: string;
+  readonly certificates: RenewalCertificate[];
+  /** Old serial → what was issued for it, with the SHA-256 of the CSR it came from. */
+  issued: Record<string, { readonly csrSha256: string; readonly certificate: IssuedCertificate }>;
+  paymentIds: string[];
+  paidPaymentId?: string;
+}
+
+interface PaymentRecordBase {
+  readonly paymentId: string;
+  readonly renewalId: string;
+  readonly method: PaymentMethod;
+  readonly createdAt: string;
+}
+
+/** A payment's life: card payments start pending; account payments are born paid. */
+export type PaymentRecord =
+  | (PaymentRecordBase & { readonly state: 'pending' })
+  | (PaymentRecordBase & { readonly state: 'paid'; readonly receipt: Receipt })
+  | (PaymentRecordBase & { readonly state: 'cancelled' })
+  | (PaymentRecordBase & { readonly state: 'failed'; readonly reason: PaymentFailureReason });
+
+/** The answer stored under an idempotency key, replayed for a repeated request. */
+export interface IdempotentAnswer {
+  readonly requestSha256: string;
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export interface Faults {
+  /** The next N issuance requests fail with ISSUANCE_UNAVAILABLE, then issuance recovers. */
+  issuanceFailuresLeft: number;
+  /** Every API answer is delayed this long (timeouts, slow networks). */
+  delayMs: number;
+}
+
+export interface LabState {
+  readonly format: 1;
+  settings: LabSettings;
+  certificates: Record<string, CertificateRecord>;
+  accounts: Record<string, AccountRecord>;
+  challenges: Record<string, ChallengeRecord>;
+  renewals: Record<string, RenewalRecord>;
+  payments: Record<string, PaymentRecord>;
+  idempotency: Record<string, IdempotentAnswer>;
+  faults: Faults;
+}
+
+export const defaultSettings: LabSettings = {
+  latestVersion: '1.0.0',
+  renewalWindowDays: 90,
+  prices: { signature: 2500, cns: 1500 },
+  challengeTtlSeconds: 300,
+};
+
+export function emptyLabState(): LabState {
+  return {
+    format: 1,
+    settings: defaultSettings,
+    certificates: {},
+    accounts: {},
+    challenges: {},
+    renewals: {},
+    payments: {},
+    idempotency: {},
+    faults: { issuanceFailuresLeft: 0, delayMs: 0 },
+  };
+}
+
+export function accountKey(method: AccountPaymentMethod, userId: string): string {
+  return `${method}:${userId}`;
+}

@@ -1,0 +1,53 @@
+/**
+ * The lab service's state on disk: one JSON file, replaced atomically after every change.
+ *
+ * Changes run one at a time; each is applied to a copy, written (temp file, fsync, rename) and
+ * only then becomes the live state — so an answer is sent only for what is already durable,
+ * and a kill -9 leaves either the old state or the new one.
+ */
+import { join } from 'node:path';
+import { readFileIfExists, writeFileAtomic } from '../../src/main/storage/atomic-file.js';
+import { emptyLabState, type LabState } from './lab-state.js';
+
+export interface StateStore {
+  /** The current state; treat as read-only. */
+  read(): LabState;
+  /** Applies `change` to a copy, persists it, then publishes it. A throw leaves nothing changed. */
+  update<T>(change: (draft: LabState) => T): Promise<T>;
+}
+
+export function stateFilePath(stateDir: string): string {
+  return join(stateDir, 'lab-service-state.json');
+}
+
+export async function loadLabState(stateDir: string): Promise<LabState> {
+  const text = await readFileIfExists(stateFilePath(stateDir));
+  if (text === undefined) return emptyLabState();
+  const stored = JSON.parse(text) as LabState;
+  // Fill sections added after the file was written, so old lab folders keep working.
+  return { ...emptyLabState(), ...stored };
+}
+
+export async function saveLabState(stateDir: string, state: LabState): Promise<void> {
+  await writeFileAtomic(stateFilePath(stateDir), `${JSON.stringify(state, null, 2)}\n`);
+}
+
+export async function openStateStore(stateDir: string): Promise<StateStore> {
+  let current = await loadLabState(stateDir);
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    read: () => current,
+    update<T>(change: (draft: LabState) => T): Promise<T> {
+      const run = queue.then(async () => {
+        const draft = structuredClone(current);
+        const result = change(draft);
+        await saveLabState(stateDir, draft);
+        current = draft;
+        return result;
+      });
+      // A failed change must not block the ones behind it.
+      queue = run.catch(() => undefined);
+      return run;
+    },
+  };
+}
