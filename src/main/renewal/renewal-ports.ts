@@ -9,12 +9,11 @@ import type {
   CertificateSummary,
   DeviceSummary,
   PinStatus,
-  Price,
   Receipt,
   RenewalPhase,
+  Verdict,
 } from '../../shared/contract/flow-contract.js';
 import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
-import type { ErrorCode } from '../../shared/errors/catalogue.js';
 
 export type TypedOrPinPad = { readonly kind: 'typed'; readonly value: string } | { readonly kind: 'pin-pad' };
 
@@ -37,8 +36,8 @@ export interface FlowDevice {
   /** One C_Login with the person's PIN; never retried. Throws the wrong-PIN / locked codes. */
   login(device: DeviceSummary, pin: TypedOrPinPad): Promise<void>;
   readCertificates(device: DeviceSummary): Promise<DeviceCertificate[]>;
-  /** Proof of possession: the nonce signed with the current CNS authentication key. */
-  signChallenge(device: DeviceSummary, certificate: DeviceCertificate, nonce: Uint8Array): Promise<Uint8Array>;
+  /** Proof of possession: the nonce signed (RSA PKCS#1 v1.5, SHA-256) by the private key `idHex`. */
+  signChallenge(device: DeviceSummary, tokenSerial: string, idHex: string, nonce: Uint8Array): Promise<Uint8Array>;
   room(device: DeviceSummary, newPairs: number): Promise<RoomVerdict>;
   /** RSA-2048 on the device under the CKA_ID the flow chose (and journaled) beforehand. */
   generateKeyPair(device: DeviceSummary, tokenSerial: string, idHex: string, kind: CertificateKind): Promise<void>;
@@ -56,19 +55,28 @@ export interface FlowDevice {
 
 export interface ServiceVerdict {
   readonly certificateSerial: string;
-  readonly verdict: { readonly status: 'renewable'; readonly price: Price | null; readonly newNotAfter: string } | { readonly status: 'not-renewable'; readonly reason: ErrorCode };
+  readonly verdict: Verdict;
 }
 
 export type CardPaymentStatus = 'pending' | 'paid' | 'cancelled' | 'failed';
 
+/** A fresh challenge signed on the device: eligibility and each issuance need one. */
+export interface Proof {
+  readonly challengeId: string;
+  readonly signerCertificatePem: string;
+  readonly signature: Uint8Array;
+}
+
+export type ChallengePurpose = { readonly purpose: 'eligibility' } | { readonly purpose: 'issuance'; readonly renewalId: string };
+
 export interface FlowService {
-  challenge(): Promise<{ challengeId: string; nonce: Uint8Array }>;
-  eligibility(request: { certificatesPem: string[]; challengeId: string; signature: Uint8Array }): Promise<{ renewalId: string; verdicts: ServiceVerdict[] }>;
+  challenge(purpose: ChallengePurpose): Promise<{ challengeId: string; nonce: Uint8Array }>;
+  eligibility(request: { certificatesPem: string[]; proof: Proof }): Promise<{ renewalId: string; verdicts: ServiceVerdict[] }>;
   payWithAccount(renewalId: string, method: 'iconto' | 'telemaco', credentials: { userId: string; password: string }, certificateSerials: string[]): Promise<Receipt>;
   startCardPayment(renewalId: string, certificateSerials: string[]): Promise<{ paymentId: string; checkoutUrl: string }>;
   cardPaymentStatus(renewalId: string, paymentId: string): Promise<{ status: CardPaymentStatus; receipt: Receipt | null }>;
   /** Idempotent per renewal and certificate: the same CSR gets the same certificate back. */
-  issue(renewalId: string, certificateSerial: string, csrPem: string): Promise<{ certificatePem: string; notAfter: string }>;
+  issue(renewalId: string, certificateSerial: string, csrPem: string, proof: Proof): Promise<{ certificatePem: string; notAfter: string }>;
   /** The service's record, to resume: was it paid (and the receipt)? */
   renewalStatus(renewalId: string): Promise<{ paid: boolean; receipt: Receipt | null }>;
 }

@@ -50,7 +50,8 @@ export type Price = z.infer<typeof priceSchema>;
 
 export const verdictSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('renewable'), price: priceSchema.nullable(), newNotAfter: isoDate }),
-  z.object({ status: z.literal('not-renewable'), reason: z.enum(errorCodes) }),
+  /** `detail` fills the reason's message (e.g. `renewableFrom` for a renewal that is too early). */
+  z.object({ status: z.literal('not-renewable'), reason: z.enum(errorCodes), detail: wireErrorSchema.shape.detail }),
 ]);
 export type Verdict = z.infer<typeof verdictSchema>;
 
@@ -75,7 +76,8 @@ export const receiptSchema = z.object({
   transactionId: z.string(),
   method: paymentMethodSchema,
   paidAt: isoDate,
-  lines: z.array(z.object({ certificateSerial: z.string(), kind: certificateKindSchema, account: paymentAccountSchema, amountCents: z.number().int() })),
+  /** `account` is the prepaid account charged (Iconto/Telemaco); null for a card payment. */
+  lines: z.array(z.object({ certificateSerial: z.string(), kind: certificateKindSchema, account: paymentAccountSchema.nullable(), amountCents: z.number().int() })),
   totalCents: z.number().int().nonnegative(),
   currency: z.literal('EUR'),
 });

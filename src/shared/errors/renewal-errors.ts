@@ -62,6 +62,18 @@ export const renewalErrors = {
       nextStep: 'Complete the payment in the page opened in your browser, then press “Check payment”. If you closed the page, reopen it from the link below.',
     },
   },
+  DEVICE_PROOF_UNAVAILABLE: {
+    class: 'renewal',
+    actions: ['support-bundle', 'contact-office'],
+    it: {
+      message: 'Sul dispositivo non è rimasta una chiave CNS con cui dimostrare al servizio di possederlo.',
+      nextStep: 'Il pagamento resta valido. Salvi il pacchetto di supporto e contatti l\'assistenza o l\'Ufficio di Registrazione: completeranno il rinnovo per lei.',
+    },
+    en: {
+      message: 'No CNS key is left on the device to prove to the service that you hold it.',
+      nextStep: 'Your payment stays valid. Save the support bundle and contact the helpdesk or the Registration Office: they will complete the renewal for you.',
+    },
+  },
   RENEWAL_INTERRUPTED: {
     class: 'renewal',
     actions: ['resume'],
