@@ -3,8 +3,9 @@
  *
  *   node --import tsx softhsm/service/main.ts --state DIR [--port N] [--pki DIR] [--latest-version V]
  *
- * Prints one JSON line `{"url","origin","port","pid"}` on stdout once it listens. The PKI is
- * kept in the state folder (`lab-pki.json`) on first start so a restart serves the same CAs.
+ * Prints one JSON line `{"url","origin","port","pid"}` on stdout once it listens. The lab PKI is
+ * created on first start and kept in the state folder (`lab-pki.json`), so a restart serves the
+ * same CAs and clients can read the TLS CA from there.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -42,10 +43,10 @@ async function loadOrCreatePki(stateDir: string, pkiDir: string): Promise<Servic
   const file = join(stateDir, 'lab-pki.json');
   const stored = await readFileIfExists(file);
   if (stored !== undefined) return JSON.parse(stored) as ServicePki;
+  // The whole LabPki (plain data) is kept, so tests and the lab can trust its TLS CA and chains.
   const pki = await createLabPki(pkiDir);
-  const material: ServicePki = { root: pki.root, signatureCa: pki.signatureCa, cnsCa: pki.cnsCa, tls: pki.tls };
-  await writeFileAtomic(file, JSON.stringify(material));
-  return material;
+  await writeFileAtomic(file, JSON.stringify(pki));
+  return pki;
 }
 
 main().catch((error: unknown) => {

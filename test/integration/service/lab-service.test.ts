@@ -1,0 +1,286 @@
+/**
+ * The renewal service API end to end: the real client against the real lab service over
+ * loopback HTTPS.
+ */
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import forge from 'node-forge';
+import { request, type Agent } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../../src/shared/errors/app-error.js';
+import type { RenewalServiceClient } from '../../../src/main/service/renewal-service-client.js';
+import { startLabService, type LabService } from '../../../softhsm/service/lab-service.js';
+import { chainPem, type LabPki } from '../../../softhsm/pki/lab-pki.js';
+import { makeTempDir } from '../../support/temp-dir.js';
+import { buildCsr, derToPem, labPki, newSoftwareKey, serviceClient, signNonce, softwareDevice, type SoftwareDevice } from './service-fixture.js';
+
+const run = promisify(execFile);
+const dayMs = 24 * 3600 * 1000;
+
+let temp: { dir: string; remove: () => Promise<void> };
+let pki: LabPki;
+let service: LabService;
+let client: RenewalServiceClient;
+let agent: Agent;
+
+beforeAll(async () => {
+  temp = await makeTempDir('service');
+  pki = await labPki(join(temp.dir, 'pki'));
+  service = await startLabService({
+    stateDir: join(temp.dir, 'state'),
+    pki,
+    latestVersion: '1.4.2',
+    seed: {
+      accounts: [
+        { method: 'telemaco', userId: 'mrossi', password: 'segreta', balances: { diritti: 10_000, tariffa: 10_000 } },
+        { method: 'iconto', userId: 'povero', password: 'segreta', balances: { diritti: 10_000, tariffa: 100 } },
+      ],
+    },
+  });
+  ({ client, agent } = serviceClient(pki, service.url));
+});
+
+afterAll(async () => {
+  await agent?.close();
+  await service?.close();
+  await temp?.remove();
+});
+
+async function expectRefusal(promise: Promise<unknown>, code: string): Promise<AppError> {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  expect(error).toBeInstanceOf(AppError);
+  expect((error as AppError).code).toBe(code);
+  return error as AppError;
+}
+
+async function eligibility(device: SoftwareDevice) {
+  const challenge = await client.challenge({ purpose: 'eligibility' });
+  return client.eligibility({ certificates: [device.cns.der, device.signature.der], proof: signNonce(challenge, device.cns) });
+}
+
+async function issuanceProof(renewalId: string, device: SoftwareDevice) {
+  return signNonce(await client.challenge({ purpose: 'issuance', renewalId }), device.cns);
+}
+
+async function pressCheckout(paymentId: string, action: 'pay' | 'cancel' | 'fail'): Promise<string> {
+  const response = await request(`${service.origin}/checkout/${paymentId}/${action}`, { method: 'POST', dispatcher: agent });
+  expect(response.statusCode).toBe(200);
+  return response.body.text();
+}
+
+describe('health and update feed', () => {
+  it('answers health and serves latest.yml with the configured version', async () => {
+    expect((await client.health()).status).toBe('ok');
+    const feed = await client.updateFeed();
+    expect(feed.version).toBe('1.4.2');
+    expect(feed.path).toContain('1.4.2');
+  });
+});
+
+describe('proof of possession', () => {
+  it('refuses a wrong signature and a reused challenge', async () => {
+    const device = await softwareDevice(pki);
+    const challenge = await client.challenge({ purpose: 'eligibility' });
+    const forged = signNonce(challenge, { key: newSoftwareKey(), der: device.cns.der });
+    await expectRefusal(client.eligibility({ certificates: [device.cns.der, device.signature.der], proof: forged }), 'SERVICE_PROOF_INVALID');
+    // The failed attempt spent it: even the right signature is now refused.
+    const right = signNonce(challenge, device.cns);
+    await expectRefusal(client.eligibility({ certificates: [device.cns.der, device.signature.der], proof: right }), 'SERVICE_CHALLENGE_INVALID');
+
+    const fresh = await client.challenge({ purpose: 'eligibility' });
+    const proof = signNonce(fresh, device.cns);
+    await client.eligibility({ certificates: [device.cns.der, device.signature.der], proof });
+    await expectRefusal(client.eligibility({ certificates: [device.cns.der, device.signature.der], proof }), 'SERVICE_CHALLENGE_INVALID');
+  });
+
+  it('refuses a proof signed by the signature key instead of the CNS authentication key', async () => {
+    const device = await softwareDevice(pki);
+    const challenge = await client.challenge({ purpose: 'eligibility' });
+    await expectRefusal(
+      client.eligibility({ certificates: [device.cns.der, device.signature.der], proof: signNonce(challenge, device.signature) }),
+      'SERVICE_PROOF_INVALID',
+    );
+  });
+});
+
+describe('eligibility', () => {
+  it('prices CNS on Diritti and the signature on Tariffa, 3 years from today', async () => {
+    const device = await softwareDevice(pki);
+    const answer = await eligibility(device);
+    expect(answer.resumed).toBe(false);
+    expect(answer.holder.fiscalCode).toBe(device.holder.fiscalCode);
+    const byKind = Object.fromEntries(answer.perCertificate.map((entry) => [entry.kind, entry]));
+    expect(byKind.cns?.verdict).toMatchObject({ status: 'renewable', price: { kind: 'paid', account: 'diritti', amountCents: 1500 } });
+    expect(byKind.signature?.verdict).toMatchObject({ status: 'renewable', price: { kind: 'paid', account: 'tariffa', amountCents: 2500 } });
+    const verdict = byKind.cns?.verdict;
+    if (verdict?.status !== 'renewable') throw new Error('expected renewable');
+    const expected = new Date();
+    expected.setUTCFullYear(expected.getUTCFullYear() + 3);
+    expect(Math.abs(Date.parse(verdict.newNotAfter) - expected.getTime())).toBeLessThan(60_000);
+  });
+
+  it('gives each reason: suspended, revoked, already renewed, 6-year limit, too early, expired, foreign, free', async () => {
+    const reasons: Record<string, unknown> = {};
+    const seeded = async (seed: Parameters<LabService['seed']>[0]['certificates'] extends readonly (infer C)[] | undefined ? (serial: string) => C : never, options = {}) => {
+      const device = await softwareDevice(pki, options);
+      await service.seed({ certificates: [seed(device.cns.serial), seed(device.signature.serial)] });
+      return (await eligibility(device)).perCertificate.map((entry) => entry.verdict);
+    };
+    reasons.suspended = await seeded((serial) => ({ serial, status: 'suspended' }));
+    reasons.revoked = await seeded((serial) => ({ serial, status: 'revoked' }));
+    reasons.renewed = await seeded((serial) => ({ serial, renewedBy: 'abcdef' }));
+    reasons.limit = await seeded((serial) => ({ serial, deviceFirstIssuedAt: new Date(Date.now() - 5 * 365 * dayMs) }));
+    reasons.free = await seeded((serial) => ({ serial, free: true }));
+    reasons.early = (await eligibility(await softwareDevice(pki, { expiresInDays: 400 }))).perCertificate.map((entry) => entry.verdict);
+    reasons.foreign = (await eligibility(await softwareDevice(pki, { foreign: true }))).perCertificate.map((entry) => entry.verdict);
+    reasons.expired = (await eligibility(await softwareDevice(pki, { expiresInDays: -2 }))).perCertificate.map((entry) => entry.verdict);
+    const reasonOf = (verdicts: unknown) => (verdicts as { reason?: string; status: string }[]).map((verdict) => verdict.reason ?? verdict.status);
+    expect(reasonOf(reasons.suspended)).toEqual(['suspended', 'suspended']);
+    expect(reasonOf(reasons.revoked)).toEqual(['revoked', 'revoked']);
+    expect(reasonOf(reasons.renewed)).toEqual(['already-renewed', 'already-renewed']);
+    expect(reasonOf(reasons.limit)).toEqual(['cns-six-year-limit', 'cns-six-year-limit']);
+    expect(reasonOf(reasons.early)).toEqual(['too-early', 'too-early']);
+    expect(reasonOf(reasons.foreign)).toEqual(['foreign-device', 'foreign-device']);
+    expect(reasonOf(reasons.expired)).toEqual(['expired', 'expired']);
+    expect(reasons.free).toMatchObject([{ status: 'renewable', price: { kind: 'free' } }, { status: 'renewable', price: { kind: 'free' } }]);
+  });
+});
+
+describe('account payments', () => {
+  it('charges Diritti for the CNS and Tariffa for the signature, once per idempotency key', async () => {
+    const device = await softwareDevice(pki);
+    const { renewalId } = await eligibility(device);
+    const before = structuredClone(service.account('telemaco', 'mrossi')?.balances);
+    const payment = { method: 'telemaco', userId: 'mrossi', password: 'segreta' } as const;
+    const first = await client.pay(renewalId, payment, `pay-${renewalId}`);
+    const again = await client.pay(renewalId, payment, `pay-${renewalId}`);
+    expect(again).toEqual(first);
+    if (first.state !== 'paid') throw new Error('expected paid');
+    expect(first.receipt.perAccount).toEqual(expect.arrayContaining([{ account: 'diritti', amountCents: 1500 }, { account: 'tariffa', amountCents: 2500 }]));
+    expect(first.receipt.totalCents).toBe(4000);
+    expect(service.account('telemaco', 'mrossi')?.balances).toEqual({ diritti: (before?.diritti ?? 0) - 1500, tariffa: (before?.tariffa ?? 0) - 2500 });
+    // Another key cannot pay the same renewal twice.
+    await expectRefusal(client.pay(renewalId, payment, `pay-other-${renewalId}`), 'PAYMENT_ALREADY_MADE');
+    const status = await client.renewal(renewalId);
+    expect(status.payment).toMatchObject({ state: 'paid', paymentId: first.paymentId });
+  });
+
+  it('refuses an invalid account and insufficient funds without charging', async () => {
+    const { renewalId } = await eligibility(await softwareDevice(pki));
+    await expectRefusal(client.pay(renewalId, { method: 'telemaco', userId: 'mrossi', password: 'sbagliata' }, `bad-${renewalId}`), 'PAYMENT_ACCOUNT_INVALID');
+    await expectRefusal(client.pay(renewalId, { method: 'iconto', userId: 'nessuno', password: 'x' }, `none-${renewalId}`), 'PAYMENT_ACCOUNT_INVALID');
+    const poor = await expectRefusal(client.pay(renewalId, { method: 'iconto', userId: 'povero', password: 'segreta' }, `poor-${renewalId}`), 'PAYMENT_INSUFFICIENT_FUNDS');
+    expect(poor.detail).toMatchObject({ account: 'tariffa', requiredCents: 2500, availableCents: 100 });
+    expect(service.account('iconto', 'povero')?.balances).toEqual({ diritti: 10_000, tariffa: 100 });
+    expect((await client.renewal(renewalId)).payment.state).toBe('unpaid');
+  });
+});
+
+describe('card checkout', () => {
+  it('stays pending until a button is pressed, then paid / cancelled / failed', async () => {
+    const outcomes: Record<string, string> = {};
+    for (const action of ['pay', 'cancel', 'fail'] as const) {
+      const { renewalId } = await eligibility(await softwareDevice(pki));
+      const started = await client.pay(renewalId, { method: 'card' }, `card-${renewalId}`);
+      if (started.state !== 'pending') throw new Error('expected pending');
+      const page = await request(started.checkoutUrl, { dispatcher: agent });
+      expect(await page.body.text()).toContain('data-state="pending"');
+      expect((await client.payment(renewalId, started.paymentId)).state).toBe('pending');
+      expect((await client.renewal(renewalId)).payment.state).toBe('pending');
+      await pressCheckout(started.paymentId, action);
+      outcomes[action] = (await client.payment(renewalId, started.paymentId)).state;
+    }
+    expect(outcomes).toEqual({ pay: 'paid', cancel: 'cancelled', fail: 'failed' });
+  });
+});
+
+describe('issuance', () => {
+  it('refuses before payment, then issues a certificate openssl accepts, 3 years, same subject and kind, idempotently', async () => {
+    const device = await softwareDevice(pki, { holder: { givenName: 'Nicolò', surname: 'Dell\'Acqua', fiscalCode: 'DLLNCL85B12F205X' } });
+    const { renewalId } = await eligibility(device);
+    const newKey = newSoftwareKey();
+    const csr = buildCsr(device.signature.pem, newKey);
+    await expectRefusal(client.issue(renewalId, device.signature.serial, { csr, proof: await issuanceProof(renewalId, device) }, `iss-early-${renewalId}`), 'RENEWAL_NOT_PAID');
+
+    await client.pay(renewalId, { method: 'telemaco', userId: 'mrossi', password: 'segreta' }, `pay-${renewalId}`);
+    const key = `iss-${renewalId}`;
+    const body = { csr, proof: await issuanceProof(renewalId, device) };
+    const issued = await client.issue(renewalId, device.signature.serial, body, key);
+    expect(await client.issue(renewalId, device.signature.serial, body, key)).toEqual(issued);
+    // A new key and a new proof with the same CSR: still the same certificate.
+    expect(await client.issue(renewalId, device.signature.serial, { csr, proof: await issuanceProof(renewalId, device) }, `${key}-again`)).toEqual(issued);
+    // A different CSR for a certificate already issued is refused.
+    await expectRefusal(
+      client.issue(renewalId, device.signature.serial, { csr: buildCsr(device.signature.pem, newSoftwareKey()), proof: await issuanceProof(renewalId, device) }, `${key}-other`),
+      'CERTIFICATE_ALREADY_ISSUED',
+    );
+
+    const pem = derToPem(issued.certificate);
+    const certificate = forge.pki.certificateFromPem(pem);
+    const old = forge.pki.certificateFromPem(device.signature.pem);
+    expect(certificate.subject.hash).toBe(old.subject.hash);
+    expect((certificate.getExtension('keyUsage') as { nonRepudiation?: boolean }).nonRepudiation).toBe(true);
+    expect(issued.kind).toBe('signature');
+    const expected = new Date();
+    expected.setUTCFullYear(expected.getUTCFullYear() + 3);
+    expect(Math.abs(Date.parse(issued.notAfter) - expected.getTime())).toBeLessThan(2 * 60_000);
+    expect(forge.pki.publicKeyToPem(certificate.publicKey).replace(/\s/g, '')).toBe(newKey.publicKeyPem.replace(/\s/g, ''));
+
+    const certFile = join(temp.dir, 'issued.pem');
+    const chainFile = join(temp.dir, 'chain.pem');
+    await writeFile(certFile, pem);
+    await writeFile(chainFile, chainPem(pki, 'signature'));
+    const { stdout } = await run('openssl', ['verify', '-CAfile', chainFile, certFile]);
+    expect(stdout).toContain('OK');
+
+    const status = await client.renewal(renewalId);
+    expect(status.issued).toEqual([issued]);
+    expect(status.complete).toBe(false);
+  });
+
+  it('refuses a CSR naming someone else, and a proof from another device', async () => {
+    const device = await softwareDevice(pki);
+    const other = await softwareDevice(pki, { holder: { givenName: 'Anna', surname: 'Bianchi', fiscalCode: 'BNCNNA90C41F205Z' } });
+    const { renewalId } = await eligibility(device);
+    await client.pay(renewalId, { method: 'telemaco', userId: 'mrossi', password: 'segreta' }, `pay-${renewalId}`);
+    const wrongHolder = buildCsr(other.cns.pem, newSoftwareKey());
+    await expectRefusal(client.issue(renewalId, device.cns.serial, { csr: wrongHolder, proof: await issuanceProof(renewalId, device) }, `a-${renewalId}`), 'CSR_HOLDER_MISMATCH');
+    const csr = buildCsr(device.cns.pem, newSoftwareKey());
+    await expectRefusal(client.issue(renewalId, device.cns.serial, { csr, proof: await issuanceProof(renewalId, other) }, `b-${renewalId}`), 'SERVICE_PROOF_INVALID');
+    const reused = buildCsr(device.cns.pem, device.cns.key);
+    await expectRefusal(client.issue(renewalId, device.cns.serial, { csr: reused, proof: await issuanceProof(renewalId, device) }, `c-${renewalId}`), 'CSR_INVALID');
+  });
+
+  it('fails N times when told to, then recovers', async () => {
+    const device = await softwareDevice(pki);
+    await service.seed({ certificates: [{ serial: device.cns.serial, free: true }, { serial: device.signature.serial, free: true }] });
+    const { renewalId } = await eligibility(device);
+    await service.setFaults({ issuanceFailuresLeft: 2 });
+    const newCnsKey = newSoftwareKey();
+    const csr = buildCsr(device.cns.pem, newCnsKey);
+    for (const attempt of [1, 2]) {
+      await expectRefusal(client.issue(renewalId, device.cns.serial, { csr, proof: await issuanceProof(renewalId, device) }, `f${attempt}-${renewalId}`), 'ISSUANCE_UNAVAILABLE');
+    }
+    const issued = await client.issue(renewalId, device.cns.serial, { csr, proof: await issuanceProof(renewalId, device) }, `f3-${renewalId}`);
+    expect(issued.kind).toBe('cns');
+    // The old CNS key may be gone by now: the new CNS key proves possession for the signature.
+    const newCns = { key: newCnsKey, der: issued.certificate };
+    const proof = signNonce(await client.challenge({ purpose: 'issuance', renewalId }), newCns);
+    const signature = await client.issue(renewalId, device.signature.serial, { csr: buildCsr(device.signature.pem, newSoftwareKey()), proof }, `f4-${renewalId}`);
+    expect(signature.kind).toBe('signature');
+    expect((await client.renewal(renewalId)).complete).toBe(true);
+  });
+
+  it('maps a slow service to SERVICE_TIMEOUT', async () => {
+    await service.setFaults({ delayMs: 1500 });
+    try {
+      const { client: impatient, agent: impatientAgent } = serviceClient(pki, service.url, 300);
+      await expectRefusal(impatient.health(), 'SERVICE_TIMEOUT');
+      await impatientAgent.close();
+    } finally {
+      await service.setFaults({ delayMs: 0 });
+    }
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * kill -9 and restart: the service started from `main.ts` loses no renewal, payment or issued
+ * certificate.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { seedLabServiceState } from '../../../softhsm/service/seeding.js';
+import { makeTempDir } from '../../support/temp-dir.js';
+import { buildCsr, newSoftwareKey, serviceClient, signNonce, softwareDevice } from './service-fixture.js';
+import type { LabPki } from '../../../softhsm/pki/lab-pki.js';
+
+let temp: { dir: string; remove: () => Promise<void> };
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  temp = await makeTempDir('service-restart');
+});
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  await temp?.remove();
+});
+
+async function startProcess(stateDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'softhsm/service/main.ts', '--state', stateDir, '--port', '0', '--latest-version', '2.0.0'], {
+    cwd: process.cwd(),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  const lines = createInterface({ input: child.stdout! });
+  const [line] = (await once(lines, 'line')) as [string];
+  return { child, url: (JSON.parse(line) as { url: string }).url };
+}
+
+it('keeps renewals, payments and issued certificates across SIGKILL', async () => {
+  const stateDir = join(temp.dir, 'state');
+  await seedLabServiceState(stateDir, { accounts: [{ method: 'iconto', userId: 'mrossi', password: 'segreta', balances: { diritti: 5000, tariffa: 5000 } }] });
+  const first = await startProcess(stateDir);
+  // main.ts keeps the PKI in the state folder: the test uses the same CAs for its device.
+  const pki = JSON.parse(await readFile(join(stateDir, 'lab-pki.json'), 'utf8')) as LabPki;
+  const device = await softwareDevice(pki);
+  let { client, agent } = serviceClient(pki, first.url);
+
+  const challenge = await client.challenge({ purpose: 'eligibility' });
+  const { renewalId } = await client.eligibility({ certificates: [device.cns.der, device.signature.der], proof: signNonce(challenge, device.cns) });
+  const paid = await client.pay(renewalId, { method: 'iconto', userId: 'mrossi', password: 'segreta' }, `pay-${renewalId}`);
+  const csr = buildCsr(device.cns.pem, newSoftwareKey());
+  const proof = signNonce(await client.challenge({ purpose: 'issuance', renewalId }), device.cns);
+  const issued = await client.issue(renewalId, device.cns.serial, { csr, proof }, `iss-${renewalId}`);
+  first.child.kill('SIGKILL');
+  await once(first.child, 'exit');
+  await agent.close();
+
+  const second = await startProcess(stateDir);
+  ({ client, agent } = serviceClient(pki, second.url));
+  const status = await client.renewal(renewalId);
+  expect(status.payment).toMatchObject({ state: 'paid', paymentId: paid.paymentId });
+  expect(status.issued).toEqual([issued]);
+  // Replaying the payment after the restart does not charge again.
+  expect(await client.pay(renewalId, { method: 'iconto', userId: 'mrossi', password: 'segreta' }, `pay-${renewalId}`)).toEqual(paid);
+  const again = await client.issue(renewalId, device.cns.serial, { csr, proof: signNonce(await client.challenge({ purpose: 'issuance', renewalId }), device.cns) }, `iss2-${renewalId}`);
+  expect(again).toEqual(issued);
+  expect((await client.updateFeed()).version).toBe('2.0.0');
+  const state = JSON.parse(await readFile(join(stateDir, 'lab-service-state.json'), 'utf8')) as { accounts: Record<string, { balances: unknown }> };
+  expect(state.accounts['iconto:mrossi']?.balances).toEqual({ diritti: 3500, tariffa: 2500 });
+  await agent.close();
+  second.child.kill('SIGKILL');
+});
