@@ -96,7 +96,7 @@ export function buildCsr(oldPem: string, key: SoftwareKey, subjectOverride?: for
 }
 
 export function serviceClient(pki: LabPki, baseUrl: string, timeoutMs?: number): { client: RenewalServiceClient; agent: Agent } {
-  const agent = new Agent({ connect: { ca: pki.tls.ca } });
+  const agent = new Agent({ connect: { ca: pki.tls.ca.certificatePem } });
   return { client: createRenewalServiceClient({ baseUrl, dispatcher: agent, ...(timeoutMs === undefined ? {} : { timeoutMs }) }), agent };
 }
 
