@@ -1,0 +1,117 @@
+/**
+ * A fresh SoftHSM token laid out like a CNS issued by a Chamber of Commerce: for each
+ * certificate an RSA-2048 key pair generated on the token (private key sensitive and not
+ * extractable) and the certificate issued by the lab CA, linked by CKA_ID — done with the same
+ * tools a helpdesk operator would use, so the layout is what pkcs11-tool shows.
+ */
+import { createPublicKey } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import forge from 'node-forge';
+import type { CertificateKind, Holder } from '../../src/shared/domain/certificate-kind.js';
+import { issueHolderCertificate } from '../pki/holder-certificate.js';
+import type { LabPki } from '../pki/lab-pki.js';
+import type { SoftHsmEnvironment } from './softhsm-environment.js';
+import { runTool, tokenSerial } from './token-tools.js';
+
+export interface CertificateSpec {
+  readonly kind: CertificateKind;
+  readonly issuer: 'chamber' | 'foreign';
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  /** CKA_ID in hex; defaults to 01, 02… in order. */
+  readonly id?: string;
+}
+
+export interface SlotSpec {
+  readonly label: string;
+  readonly certificates: readonly CertificateSpec[];
+}
+
+export interface TokenSpec {
+  readonly label: string;
+  readonly userPin: string;
+  readonly soPin: string;
+  readonly holder: Holder;
+  /** The card's own serial, printed in the CNS certificate's common name. */
+  readonly cardSerial: string;
+  /** One slot, or two for a device that spreads its certificates over two. */
+  readonly slots: readonly SlotSpec[];
+}
+
+export interface ProvisionedObject {
+  readonly kind: CertificateKind;
+  readonly idHex: string;
+  readonly certificatePem: string;
+  /** Certificate serial, lowercase hex without leading zeros (as the service writes it). */
+  readonly serialHex: string;
+}
+
+export interface ProvisionedToken {
+  readonly environment: SoftHsmEnvironment;
+  /** Serial of the (first) token: the device's identity. */
+  readonly serial: string;
+  readonly tokens: readonly { readonly slotLabel: string; readonly serial: string; readonly objects: readonly ProvisionedObject[] }[];
+  readonly userPin: string;
+  readonly soPin: string;
+  readonly holder: Holder;
+}
+
+export const objectLabels: Readonly<Record<CertificateKind, string>> = {
+  signature: 'Firma digitale',
+  cns: 'CNS0',
+};
+
+export async function provisionToken(environment: SoftHsmEnvironment, pki: LabPki, spec: TokenSpec): Promise<ProvisionedToken> {
+  const scratch = await mkdtemp(join(environment.dir, 'provision-'));
+  try {
+    const tokens = [];
+    let nextId = 1;
+    for (const slot of spec.slots) {
+      await runTool(environment, 'softhsm2-util', ['--init-token', '--free', '--label', slot.label, '--pin', spec.userPin, '--so-pin', spec.soPin]);
+      const objects: ProvisionedObject[] = [];
+      for (const certificate of slot.certificates) {
+        const idHex = certificate.id ?? (nextId++).toString(16).padStart(2, '0');
+        objects.push(await provisionPair(environment, pki, spec, slot.label, certificate, idHex, scratch));
+      }
+      tokens.push({ slotLabel: slot.label, serial: await tokenSerial(environment, slot.label), objects });
+    }
+    const first = tokens[0];
+    if (!first) throw new Error('a token needs at least one slot');
+    return { environment, serial: first.serial, tokens, userPin: spec.userPin, soPin: spec.soPin, holder: spec.holder };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function provisionPair(
+  environment: SoftHsmEnvironment,
+  pki: LabPki,
+  spec: TokenSpec,
+  tokenLabel: string,
+  certificate: CertificateSpec,
+  idHex: string,
+  scratch: string,
+): Promise<ProvisionedObject> {
+  const label = objectLabels[certificate.kind];
+  const login = ['--token-label', tokenLabel, '--login', '--pin', spec.userPin];
+  await runTool(environment, 'pkcs11-tool', [...login, '--keypairgen', '--key-type', 'rsa:2048', '--id', idHex, '--label', label, '--usage-sign', '--sensitive']);
+  const publicKeyFile = join(scratch, `${idHex}.pub.der`);
+  await runTool(environment, 'pkcs11-tool', ['--token-label', tokenLabel, '--read-object', '--type', 'pubkey', '--id', idHex, '--output-file', publicKeyFile]);
+  const publicKeyPem = createPublicKey({ key: await readFile(publicKeyFile), format: 'der', type: 'spki' }).export({ type: 'spki', format: 'pem' }).toString();
+  const issuer = certificate.issuer === 'foreign' ? pki.foreignCa : certificate.kind === 'cns' ? pki.cnsCa : pki.signatureCa;
+  const certificatePem = issueHolderCertificate({
+    kind: certificate.kind,
+    holder: spec.holder,
+    publicKeyPem,
+    issuer,
+    notBefore: certificate.notBefore,
+    notAfter: certificate.notAfter,
+    cardSerial: spec.cardSerial,
+  });
+  const parsed = forge.pki.certificateFromPem(certificatePem);
+  const certificateFile = join(scratch, `${idHex}.crt.der`);
+  await writeFile(certificateFile, Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(parsed)).getBytes(), 'binary'));
+  await runTool(environment, 'pkcs11-tool', [...login, '--write-object', certificateFile, '--type', 'cert', '--id', idHex, '--label', label]);
+  return { kind: certificate.kind, idHex, certificatePem, serialHex: BigInt(`0x${parsed.serialNumber}`).toString(16) };
+}
