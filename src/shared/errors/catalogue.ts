@@ -6,6 +6,7 @@
  */
 import type { CatalogueEntry, Locale, LocalizedError } from './catalogue-entry.js';
 import { certificateErrors } from './certificate-errors.js';
+import { deviceErrors } from './device-errors.js';
 import { foundationErrors } from './foundation-errors.js';
 import { renewalErrors } from './renewal-errors.js';
 import { serviceErrors } from './service-errors.js';
@@ -14,6 +15,7 @@ export const errorCatalogue = {
   ...foundationErrors,
   ...renewalErrors,
   ...certificateErrors,
+  ...deviceErrors,
   ...serviceErrors,
 } as const satisfies Record<string, CatalogueEntry>;
 

@@ -1,0 +1,188 @@
+import type { CatalogueEntry } from './catalogue-entry.js';
+
+/**
+ * The device and its PIN: the guide's cases 3 (no driver), 4 (not a Chamber of Commerce device),
+ * 5 (wrong PIN) and 9 (a single certificate), plus PIN lock-out, removal and a full card.
+ */
+export const deviceErrors = {
+  DEVICE_SOFTWARE_NOT_FOUND: {
+    class: 'device',
+    actions: ['retry', 'contact-office'],
+    it: {
+      message: 'Il dispositivo non è stato riconosciuto: sulla postazione manca il software della carta (driver).',
+      nextStep: 'Installi il software di firma scaricabile dal sito www.card.infocamere.it (sezione Download Software) e i driver del lettore, poi prema «Riprova».',
+    },
+    en: {
+      message: 'The device was not recognised: the card software (driver) is missing on this computer.',
+      nextStep: 'Install the signing software from www.card.infocamere.it (Download Software section) and the reader drivers, then press “Try again”.',
+    },
+  },
+  DEVICE_MODULE_LOAD_FAILED: {
+    class: 'device',
+    actions: ['retry', 'support-bundle'],
+    it: {
+      message: 'Il software della carta è presente ma non si avvia ({reason}).',
+      nextStep: 'Reinstalli il software di firma da www.card.infocamere.it e riavvii il computer; se non basta, salvi il pacchetto di supporto per l\'assistenza.',
+    },
+    en: {
+      message: 'The card software is installed but does not start ({reason}).',
+      nextStep: 'Reinstall the signing software from www.card.infocamere.it and restart the computer; if that does not help, save the support bundle for the helpdesk.',
+    },
+  },
+  DEVICE_NOT_FOUND: {
+    class: 'device',
+    actions: ['retry'],
+    it: {
+      message: 'Nessun dispositivo inserito.',
+      nextStep: 'Inserisca la smart card nel lettore (o il token USB nella porta) e prema «Riprova».',
+    },
+    en: {
+      message: 'No device is inserted.',
+      nextStep: 'Insert the smart card into the reader (or the USB token into a port) and press “Try again”.',
+    },
+  },
+  DEVICE_REMOVED: {
+    class: 'device',
+    actions: ['resume', 'retry'],
+    it: {
+      message: 'Il dispositivo è stato rimosso durante l\'operazione.',
+      nextStep: 'Reinserisca il dispositivo e prema «Riprova»: il rinnovo riprende dal punto in cui si è interrotto, senza nuovi addebiti.',
+    },
+    en: {
+      message: 'The device was removed during the operation.',
+      nextStep: 'Insert the device again and press “Try again”: the renewal resumes where it stopped, with no new charge.',
+    },
+  },
+  DEVICE_NOT_CHAMBER_OF_COMMERCE: {
+    class: 'certificate',
+    actions: ['contact-office'],
+    it: {
+      message: 'Il dispositivo inserito non è stato rilasciato da una Camera di Commercio.',
+      nextStep: 'Questo programma rinnova solo i dispositivi delle Camere di Commercio: per il suo dispositivo si rivolga al certificatore che lo ha emesso.',
+    },
+    en: {
+      message: 'The device inserted was not issued by a Chamber of Commerce.',
+      nextStep: 'This program renews Chamber of Commerce devices only: for your device, contact the certification authority that issued it.',
+    },
+  },
+  DEVICE_SINGLE_CERTIFICATE: {
+    class: 'certificate',
+    actions: ['contact-office'],
+    it: {
+      message: 'A bordo del dispositivo vi è un solo certificato: il rinnovo richiede sia il certificato di sottoscrizione sia quello CNS.',
+      nextStep: 'Si rivolga all\'Ufficio di Registrazione della sua Camera di Commercio per una nuova emissione.',
+    },
+    en: {
+      message: 'There is only one certificate on the device: renewal needs both the signature and the CNS certificate.',
+      nextStep: 'Contact the Registration Office of your Chamber of Commerce for a new issuance.',
+    },
+  },
+  DEVICE_FULL: {
+    class: 'device',
+    actions: ['support-bundle', 'contact-office'],
+    it: {
+      message: 'Sul dispositivo non c\'è più spazio per una nuova coppia di chiavi.',
+      nextStep: 'Nessun certificato è stato modificato. Salvi il pacchetto di supporto e contatti l\'assistenza.',
+    },
+    en: {
+      message: 'There is no room left on the device for a new key pair.',
+      nextStep: 'No certificate was changed. Save the support bundle and contact the helpdesk.',
+    },
+  },
+  DEVICE_NOT_RESPONDING: {
+    class: 'device',
+    actions: ['retry', 'support-bundle'],
+    it: {
+      message: 'Il software della carta ha smesso di rispondere ed è stato riavviato.',
+      nextStep: 'Estragga e reinserisca il dispositivo, poi prema «Riprova». Nessun pagamento va perso: il rinnovo riprende da dove si era fermato.',
+    },
+    en: {
+      message: 'The card software stopped responding and was restarted.',
+      nextStep: 'Remove and insert the device again, then press “Try again”. No payment is lost: the renewal resumes where it stopped.',
+    },
+  },
+  DEVICE_KEY_NOT_ON_DEVICE: {
+    class: 'device',
+    actions: ['support-bundle'],
+    it: {
+      message: 'Il dispositivo non ha generato la chiave al proprio interno come richiesto per una firma qualificata.',
+      nextStep: 'La chiave è stata scartata e nessun certificato è stato modificato. Salvi il pacchetto di supporto e contatti l\'assistenza.',
+    },
+    en: {
+      message: 'The device did not generate the key inside itself, as a qualified signature requires.',
+      nextStep: 'The key was discarded and no certificate was changed. Save the support bundle and contact the helpdesk.',
+    },
+  },
+  DEVICE_VERIFY_FAILED: {
+    class: 'device',
+    actions: ['resume', 'support-bundle'],
+    it: {
+      message: 'Il nuovo certificato scritto sul dispositivo non corrisponde alla sua chiave.',
+      nextStep: 'I certificati precedenti sono ancora sul dispositivo. Prema «Riprova»; se si ripete, salvi il pacchetto di supporto e contatti l\'assistenza.',
+    },
+    en: {
+      message: 'The new certificate written on the device does not match its key.',
+      nextStep: 'The previous certificates are still on the device. Press “Try again”; if it happens again, save the support bundle and contact the helpdesk.',
+    },
+  },
+  DEVICE_OPERATION_FAILED: {
+    class: 'device',
+    actions: ['retry', 'support-bundle'],
+    it: {
+      message: 'Il dispositivo ha rifiutato l\'operazione ({reason}).',
+      nextStep: 'Prema «Riprova». Se l\'errore si ripete salvi il pacchetto di supporto e lo invii all\'assistenza.',
+    },
+    en: {
+      message: 'The device refused the operation ({reason}).',
+      nextStep: 'Press “Try again”. If the error happens again, save the support bundle and send it to the helpdesk.',
+    },
+  },
+  PIN_INCORRECT: {
+    class: 'pin',
+    actions: ['enter-pin'],
+    it: {
+      message: 'Il PIN inserito non è corretto.',
+      nextStep: 'Controlli il PIN (lo trova nella busta cieca consegnata con il dispositivo) e lo inserisca di nuovo. Dopo tre errori il PIN si blocca.',
+    },
+    en: {
+      message: 'The PIN entered is not correct.',
+      nextStep: 'Check the PIN (it is in the sealed envelope given with the device) and enter it again. After three mistakes the PIN is locked.',
+    },
+  },
+  PIN_FINAL_TRY_UNCONFIRMED: {
+    class: 'pin',
+    actions: ['enter-pin'],
+    it: {
+      message: 'Rimane un solo tentativo: se il PIN è sbagliato anche questa volta, il dispositivo si blocca.',
+      nextStep: 'Verifichi con cura il PIN, poi confermi esplicitamente che vuole usare l\'ultimo tentativo.',
+    },
+    en: {
+      message: 'Only one try is left: if the PIN is wrong this time too, the device locks.',
+      nextStep: 'Check the PIN carefully, then confirm explicitly that you want to use the last try.',
+    },
+  },
+  PIN_LOCKED: {
+    class: 'pin',
+    actions: ['contact-office'],
+    it: {
+      message: 'Il PIN è bloccato: sono stati inseriti troppi PIN errati.',
+      nextStep: 'Sblocchi il PIN con il PUK che trova nella busta cieca consegnata con il dispositivo, usando il software di firma; se non ha il PUK si rivolga all\'Ufficio di Registrazione.',
+    },
+    en: {
+      message: 'The PIN is locked: too many wrong PINs were entered.',
+      nextStep: 'Unlock the PIN with the PUK in the sealed envelope given with the device, using the signing software; if you do not have the PUK, contact the Registration Office.',
+    },
+  },
+  PIN_PAD_CANCELLED: {
+    class: 'pin',
+    actions: ['enter-pin'],
+    it: {
+      message: 'L\'inserimento del PIN sul lettore è stato annullato o non è stato completato in tempo.',
+      nextStep: 'Prema «Sblocca» e digiti il PIN sulla tastiera del lettore.',
+    },
+    en: {
+      message: 'PIN entry on the reader was cancelled or not completed in time.',
+      nextStep: 'Press “Unlock” and type the PIN on the reader\'s keypad.',
+    },
+  },
+} as const satisfies Record<string, CatalogueEntry>;
