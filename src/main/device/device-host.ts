@@ -1,0 +1,138 @@
+/**
+ * The app's side of the device process: starts it, sends calls, bounds each one in time, and
+ * turns its failures into catalogue errors. A call that hangs past its bound, or a process that
+ * dies, ends that process; the caller gets DEVICE_NOT_RESPONDING and the next call starts a
+ * fresh one. The app never waits on middleware without a limit.
+ */
+import { AppError } from '../../shared/errors/app-error.js';
+import type { Logger } from '../logging/logger.js';
+import type { DeviceFailure, DeviceMethod, DeviceReply, DeviceRequest, DeviceResults } from './device-protocol.js';
+
+/** A started device process, whatever started it (Node's fork, Electron's utilityProcess). */
+export interface DeviceChild {
+  send(message: unknown): void;
+  onMessage(listener: (message: unknown) => void): void;
+  onExit(listener: (code: number | null) => void): void;
+  kill(): void;
+}
+
+export type DeviceLauncher = () => DeviceChild;
+
+/** Bounds per call. Key generation on a real chip can take a minute; a PIN pad waits for a person. */
+export interface DeviceTimeouts {
+  readonly defaultMs: number;
+  readonly keyGenerationMs: number;
+  readonly loginMs: number;
+}
+
+export const defaultDeviceTimeouts: DeviceTimeouts = { defaultMs: 20_000, keyGenerationMs: 180_000, loginMs: 90_000 };
+
+interface Pending {
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+export class DeviceHost {
+  readonly #launcher: DeviceLauncher;
+  readonly #modulePath: string;
+  readonly #timeouts: DeviceTimeouts;
+  readonly #logger: Logger | undefined;
+  #child: DeviceChild | undefined;
+  #opened: Promise<unknown> | undefined;
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1;
+
+  constructor(options: { launcher: DeviceLauncher; modulePath: string; timeouts?: DeviceTimeouts; logger?: Logger }) {
+    this.#launcher = options.launcher;
+    this.#modulePath = options.modulePath;
+    this.#timeouts = options.timeouts ?? defaultDeviceTimeouts;
+    this.#logger = options.logger;
+  }
+
+  async call<M extends Exclude<DeviceMethod, 'open'>>(method: M, params: DeviceRequest<M>): Promise<DeviceResults[M]> {
+    this.#ensureStarted();
+    await this.#opened;
+    return (await this.#send(method, params)) as DeviceResults[M];
+  }
+
+  /** Ends the device process (logging out first is the caller's business). */
+  close(): void {
+    const child = this.#child;
+    this.#child = undefined;
+    this.#opened = undefined;
+    child?.kill();
+  }
+
+  #ensureStarted(): void {
+    if (this.#child) return;
+    const child = this.#launcher();
+    this.#child = child;
+    child.onMessage((message) => this.#receive(message as DeviceReply));
+    child.onExit((code) => {
+      if (this.#child === child) {
+        this.#child = undefined;
+        this.#opened = undefined;
+      }
+      this.#failAll(new AppError('DEVICE_NOT_RESPONDING', { reason: code === null ? 'killed' : `exit ${code}` }));
+    });
+    this.#opened = this.#send('open', { modulePath: this.#modulePath });
+    // Surface a failed open on the call that awaits it, not as an unhandled rejection.
+    this.#opened.catch(() => undefined);
+  }
+
+  #send(method: DeviceMethod, params: unknown): Promise<unknown> {
+    const child = this.#child;
+    if (!child) return Promise.reject(new AppError('DEVICE_NOT_RESPONDING', { reason: 'not running' }));
+    const id = this.#nextId++;
+    const bound = method === 'generateKeyPair' ? this.#timeouts.keyGenerationMs : method === 'login' ? this.#timeouts.loginMs : this.#timeouts.defaultMs;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#logger?.warn({ method, bound }, 'device call exceeded its bound; ending the device process');
+        this.#pending.delete(id);
+        reject(new AppError('DEVICE_NOT_RESPONDING', { reason: `${method} timed out` }));
+        if (this.#child === child) this.close();
+      }, bound);
+      this.#pending.set(id, { resolve, reject, timer });
+      child.send({ id, method, params });
+    });
+  }
+
+  #receive(reply: DeviceReply): void {
+    const pending = this.#pending.get(reply.id);
+    if (!pending) return;
+    this.#pending.delete(reply.id);
+    clearTimeout(pending.timer);
+    if (reply.ok) pending.resolve(reply.result);
+    else pending.reject(deviceError(reply.failure));
+  }
+
+  #failAll(error: AppError): void {
+    for (const [id, pending] of this.#pending) {
+      clearTimeout(pending.timer);
+      pending.reject(error);
+      this.#pending.delete(id);
+    }
+  }
+}
+
+const removedCodes = new Set(['CKR_DEVICE_REMOVED', 'CKR_TOKEN_NOT_PRESENT', 'CKR_SESSION_HANDLE_INVALID', 'CKR_SESSION_CLOSED', 'CKR_TOKEN_NOT_RECOGNIZED']);
+
+/** A device failure as the holder should read it. */
+export function deviceError(failure: DeviceFailure): AppError {
+  switch (failure.kind) {
+    case 'load':
+      return new AppError('DEVICE_MODULE_LOAD_FAILED', { reason: failure.message.split('\n')[0]?.slice(0, 160) ?? 'unknown' });
+    case 'missing':
+      return failure.what === 'token' ? new AppError('DEVICE_REMOVED') : new AppError('DEVICE_OPERATION_FAILED', { reason: `${failure.what} not found` });
+    case 'internal':
+      return new AppError('DEVICE_OPERATION_FAILED', { reason: failure.message.slice(0, 160) });
+    case 'pkcs11':
+      if (failure.ckr === 'CKR_PIN_INCORRECT' || failure.ckr === 'CKR_PIN_INVALID' || failure.ckr === 'CKR_PIN_LEN_RANGE') return new AppError('PIN_INCORRECT');
+      if (failure.ckr === 'CKR_PIN_LOCKED') return new AppError('PIN_LOCKED');
+      if (failure.ckr === 'CKR_FUNCTION_CANCELED') return new AppError('PIN_PAD_CANCELLED');
+      if (failure.ckr === 'CKR_DEVICE_MEMORY') return new AppError('DEVICE_FULL');
+      if (removedCodes.has(failure.ckr)) return new AppError('DEVICE_REMOVED');
+      return new AppError('DEVICE_OPERATION_FAILED', { reason: `${failure.method}: ${failure.ckr}` });
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Messages between the app and the device process, which alone loads the PKCS#11 library.
+ *
+ * Binary values travel as hex or base64 text so the same messages pass over Node's fork IPC and
+ * Electron's utilityProcess port. The PIN crosses once, for `login`, and is never echoed.
+ */
+import { z } from 'zod';
+
+export const tokenDescriptionSchema = z.object({
+  slotIdHex: z.string(),
+  label: z.string(),
+  manufacturer: z.string(),
+  model: z.string(),
+  serial: z.string(),
+  flags: z.number(),
+  /** Free memory as the token reports it; null when it does not say (CK_UNAVAILABLE_INFORMATION). */
+  freePrivateMemory: z.number().nullable(),
+  freePublicMemory: z.number().nullable(),
+});
+export type TokenDescription = z.infer<typeof tokenDescriptionSchema>;
+
+const onToken = { tokenSerial: z.string() };
+const onPair = { tokenSerial: z.string(), idHex: z.string().regex(/^[0-9a-f]+$/) };
+
+export const deviceRequestSchemas = {
+  open: z.object({ modulePath: z.string() }),
+  listTokens: z.object({}),
+  readCertificates: z.object(onToken),
+  login: z.object({ ...onToken, pin: z.string().nullable() }),
+  logout: z.object({}),
+  pairState: z.object(onPair),
+  generateKeyPair: z.object({ ...onPair, label: z.string() }),
+  publicKey: z.object(onPair),
+  sign: z.object({ ...onPair, dataBase64: z.string() }),
+  writeCertificate: z.object({ ...onPair, label: z.string(), derBase64: z.string(), subjectBase64: z.string(), issuerBase64: z.string(), serialBase64: z.string() }),
+  destroyPair: z.object(onPair),
+};
+
+export type DeviceMethod = keyof typeof deviceRequestSchemas;
+export type DeviceRequest<M extends DeviceMethod> = z.infer<(typeof deviceRequestSchemas)[M]>;
+
+export interface DeviceResults {
+  open: { manufacturer: string; libraryDescription: string };
+  listTokens: TokenDescription[];
+  readCertificates: { idHex: string; label: string; derBase64: string }[];
+  login: { alreadyLoggedIn: boolean };
+  logout: Record<string, never>;
+  pairState: { privateKey: boolean; publicKey: boolean; certificate: boolean };
+  generateKeyPair: { modulusHex: string; exponentHex: string; local: boolean; alwaysSensitive: boolean; neverExtractable: boolean };
+  publicKey: { modulusHex: string; exponentHex: string };
+  sign: { signatureBase64: string };
+  writeCertificate: Record<string, never>;
+  destroyPair: { destroyed: number };
+}
+
+/** Why a device call failed, as data: the app maps it to a catalogue code. */
+export type DeviceFailure =
+  | { readonly kind: 'pkcs11'; readonly ckr: string; readonly code: number; readonly method: string }
+  | { readonly kind: 'load'; readonly message: string }
+  | { readonly kind: 'missing'; readonly what: 'token' | 'private-key' | 'public-key' }
+  | { readonly kind: 'internal'; readonly message: string };
+
+export const deviceCallSchema = z.object({ id: z.number(), method: z.string(), params: z.unknown() });
+export type DeviceCall = z.infer<typeof deviceCallSchema>;
+
+export type DeviceReply = { readonly id: number; readonly ok: true; readonly result: unknown } | { readonly id: number; readonly ok: false; readonly failure: DeviceFailure };

@@ -1,0 +1,225 @@
+/**
+ * The device as the renewal flow uses it, over the device process: finding the device (its
+ * tokens grouped, since a CNS may spread its certificates over two slots), PIN flags before
+ * every login, certificates classified from their content, and the re-key primitives — keys
+ * generated on the card and checked to be so, CSRs signed on the card, certificates written and
+ * verified against the on-card key.
+ */
+import { createPublicKey, createVerify, randomBytes } from 'node:crypto';
+import forge from 'node-forge';
+import pkcs11js from 'pkcs11js';
+import type { DeviceSummary, PinStatus } from '../../shared/contract/flow-contract.js';
+import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
+import { AppError } from '../../shared/errors/app-error.js';
+import type { DeviceCertificate, FlowDevice, RoomVerdict, TypedOrPinPad } from '../renewal/renewal-ports.js';
+import { classifyCertificate, isChamberIssued } from './classify-certificate.js';
+import type { DeviceHost } from './device-host.js';
+import type { TokenDescription } from './device-protocol.js';
+
+export const objectLabels: Readonly<Record<CertificateKind, string>> = { signature: 'Firma digitale', cns: 'CNS0' };
+
+export interface FlowDeviceOptions {
+  /** The device process; created lazily because finding the library may fail. */
+  readonly host: () => DeviceHost;
+  readonly chamberIssuers: readonly string[];
+  /** Free memory a new key pair with its certificate needs, in the token's own units. */
+  readonly roomNeeded: { readonly privateMemory: number; readonly publicMemory: number };
+}
+
+interface Group {
+  readonly summary: DeviceSummary;
+  readonly tokens: readonly TokenDescription[];
+}
+
+export function createFlowDevice(options: FlowDeviceOptions): FlowDevice & { describe(): Promise<unknown> } {
+  const groups = new Map<string, Group>();
+
+  const host = () => options.host();
+
+  async function tokensOf(device: DeviceSummary): Promise<readonly TokenDescription[]> {
+    const group = groups.get(device.serial);
+    if (!group) throw new AppError('DEVICE_REMOVED');
+    const present = await host().call('listTokens', {});
+    const tokens = group.tokens.map((token) => present.find((candidate) => candidate.serial === token.serial));
+    if (tokens.some((token) => token === undefined)) throw new AppError('DEVICE_REMOVED');
+    return tokens as TokenDescription[];
+  }
+
+  async function certificatesOn(token: TokenDescription): Promise<DeviceCertificate[]> {
+    const objects = await host().call('readCertificates', { tokenSerial: token.serial });
+    return objects.flatMap((object) => {
+      const pem = `-----BEGIN CERTIFICATE-----\n${object.derBase64.match(/.{1,64}/g)?.join('\n') ?? ''}\n-----END CERTIFICATE-----\n`;
+      const classified = classifyCertificate(pem);
+      if (!classified) return [];
+      return [
+        {
+          summary: { ...classified.summary, kind: classified.kind },
+          certificatePem: pem,
+          idHex: object.idHex,
+          tokenSerial: token.serial,
+          issuedByChamber: isChamberIssued(classified, options.chamberIssuers),
+        },
+      ];
+    });
+  }
+
+  async function signWith(tokenSerial: string, idHex: string, data: Buffer): Promise<Buffer> {
+    const { signatureBase64 } = await host().call('sign', { tokenSerial, idHex, dataBase64: data.toString('base64') });
+    return Buffer.from(signatureBase64, 'base64');
+  }
+
+  async function publicKeyOf(tokenSerial: string, idHex: string): Promise<forge.pki.rsa.PublicKey> {
+    const { modulusHex, exponentHex } = await host().call('publicKey', { tokenSerial, idHex });
+    return forge.pki.rsa.setPublicKey(new forge.jsbn.BigInteger(modulusHex, 16), new forge.jsbn.BigInteger(exponentHex, 16));
+  }
+
+  return {
+    async find() {
+      const tokens = await host().call('listTokens', {});
+      if (tokens.length === 0) throw new AppError('DEVICE_NOT_FOUND');
+      // Tokens of one physical device share a serial, or carry the same holder's certificates.
+      const byKey = new Map<string, { tokens: TokenDescription[]; hasCns: boolean }>();
+      for (const token of tokens) {
+        const certificates = await certificatesOn(token);
+        const holder = certificates[0]?.summary.fiscalCode;
+        const key = `${token.manufacturer}|${holder ?? token.serial}`;
+        const entry = byKey.get(key) ?? { tokens: [], hasCns: false };
+        entry.tokens.push(token);
+        entry.hasCns ||= certificates.some((certificate) => certificate.summary.kind === 'cns');
+        byKey.set(key, entry);
+      }
+      const chosen = [...byKey.values()].sort((a, b) => Number(b.hasCns) - Number(a.hasCns))[0];
+      if (!chosen) throw new AppError('DEVICE_NOT_FOUND');
+      const primary = chosen.tokens[0] as TokenDescription;
+      const summary: DeviceSummary = { serial: primary.serial, label: primary.label, manufacturer: primary.manufacturer };
+      groups.set(summary.serial, { summary, tokens: chosen.tokens });
+      return summary;
+    },
+
+    async pinStatus(device): Promise<PinStatus> {
+      const [primary] = await tokensOf(device);
+      const flags = primary?.flags ?? 0;
+      const pinPad = (flags & pkcs11js.CKF_PROTECTED_AUTHENTICATION_PATH) !== 0;
+      if (flags & pkcs11js.CKF_USER_PIN_LOCKED) return { state: 'locked', pinPad };
+      if (flags & pkcs11js.CKF_USER_PIN_FINAL_TRY) return { state: 'final-try', pinPad };
+      if (flags & pkcs11js.CKF_USER_PIN_COUNT_LOW) return { state: 'count-low', pinPad };
+      return { state: 'ok', pinPad };
+    },
+
+    async login(device, pin: TypedOrPinPad) {
+      // One C_Login per token with the person's PIN, the primary first; a refusal stops there.
+      for (const token of await tokensOf(device)) {
+        await host().call('login', { tokenSerial: token.serial, pin: pin.kind === 'typed' ? pin.value : null });
+      }
+    },
+
+    async readCertificates(device) {
+      const all: DeviceCertificate[] = [];
+      for (const token of await tokensOf(device)) all.push(...(await certificatesOn(token)));
+      return all;
+    },
+
+    async signChallenge(_device, tokenSerial, idHex, nonce) {
+      return signWith(tokenSerial, idHex, Buffer.from(nonce));
+    },
+
+    async room(device): Promise<RoomVerdict> {
+      for (const token of await tokensOf(device)) {
+        const { freePrivateMemory, freePublicMemory } = token;
+        if (freePrivateMemory === null || freePublicMemory === null) continue;
+        if (freePrivateMemory < options.roomNeeded.privateMemory || freePublicMemory < options.roomNeeded.publicMemory) return 'remove-old-first';
+      }
+      return 'room-for-new-pairs';
+    },
+
+    async generateKeyPair(_device, tokenSerial, idHex, kind) {
+      const generated = await host().call('generateKeyPair', { tokenSerial, idHex, label: objectLabels[kind] });
+      if (!generated.local || !generated.alwaysSensitive || !generated.neverExtractable) {
+        // A key that ever existed outside the card cannot back a qualified signature.
+        await host().call('destroyPair', { tokenSerial, idHex });
+        throw new AppError('DEVICE_KEY_NOT_ON_DEVICE');
+      }
+    },
+
+    async createCsr(_device, tokenSerial, idHex, subjectFromPem) {
+      const publicKey = await publicKeyOf(tokenSerial, idHex);
+      const csr = forge.pki.createCertificationRequest();
+      csr.publicKey = publicKey;
+      // Exported by node-forge at run time, missing from its type definitions.
+      const info = (forge.pki as unknown as { getCertificationRequestInfo(request: forge.pki.CertificateSigningRequest): forge.asn1.Asn1 }).getCertificationRequestInfo(csr);
+      // The old certificate's subject, byte for byte: re-encoding names risks changing them.
+      (info.value as forge.asn1.Asn1[])[1] = subjectAsn1(subjectFromPem);
+      const infoDer = Buffer.from(forge.asn1.toDer(info).getBytes(), 'binary');
+      const signature = await signWith(tokenSerial, idHex, infoDer);
+      const { asn1 } = forge;
+      const request = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+        info,
+        asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+          asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(forge.pki.oids.sha256WithRSAEncryption as string).getBytes()),
+          asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, ''),
+        ]),
+        asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, `\u0000${signature.toString('binary')}`),
+      ]);
+      const der = Buffer.from(asn1.toDer(request).getBytes(), 'binary').toString('base64');
+      return `-----BEGIN CERTIFICATE REQUEST-----\n${der.match(/.{1,64}/g)?.join('\n') ?? ''}\n-----END CERTIFICATE REQUEST-----\n`;
+    },
+
+    async writeCertificate(_device, tokenSerial, idHex, certificatePem, kind) {
+      const certificate = forge.pki.certificateFromPem(certificatePem);
+      const tbs = (forge.pki.certificateToAsn1(certificate).value as forge.asn1.Asn1[])[0] as forge.asn1.Asn1;
+      const fields = tbs.value as forge.asn1.Asn1[];
+      const offset = fields[0]?.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC ? 1 : 0;
+      const derOf = (node: forge.asn1.Asn1 | undefined) => Buffer.from(forge.asn1.toDer(node as forge.asn1.Asn1).getBytes(), 'binary').toString('base64');
+      await host().call('writeCertificate', {
+        tokenSerial,
+        idHex,
+        label: objectLabels[kind],
+        derBase64: Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(certificate)).getBytes(), 'binary').toString('base64'),
+        serialBase64: derOf(fields[offset]),
+        issuerBase64: derOf(fields[offset + 2]),
+        subjectBase64: derOf(fields[offset + 4]),
+      });
+    },
+
+    async verifyPair(device, tokenSerial, idHex) {
+      const onCard = await publicKeyOf(tokenSerial, idHex);
+      const written = (await certificatesOn((await tokensOf(device)).find((token) => token.serial === tokenSerial) as TokenDescription)).find(
+        (certificate) => certificate.idHex === idHex,
+      );
+      if (!written) throw new AppError('DEVICE_VERIFY_FAILED');
+      const certificateKey = forge.pki.certificateFromPem(written.certificatePem).publicKey as forge.pki.rsa.PublicKey;
+      if (certificateKey.n.compareTo(onCard.n) !== 0) throw new AppError('DEVICE_VERIFY_FAILED');
+      const probe = randomBytes(32);
+      const signature = await signWith(tokenSerial, idHex, probe);
+      const verifier = createVerify('sha256');
+      verifier.update(probe);
+      if (!verifier.verify(createPublicKey(written.certificatePem), signature)) throw new AppError('DEVICE_VERIFY_FAILED');
+    },
+
+    async pairState(_device, tokenSerial, idHex) {
+      const state = await host().call('pairState', { tokenSerial, idHex });
+      return { privateKey: state.privateKey, certificate: state.certificate };
+    },
+
+    async destroyPair(_device, tokenSerial, idHex) {
+      await host().call('destroyPair', { tokenSerial, idHex });
+    },
+
+    async release() {
+      await host().call('logout', {});
+    },
+
+    /** Token info and flags for the support bundle (no secret is held by the device layer). */
+    async describe() {
+      return { tokens: await host().call('listTokens', {}) };
+    },
+  };
+}
+
+function subjectAsn1(pem: string): forge.asn1.Asn1 {
+  const certificate = forge.asn1.fromDer(forge.util.decode64(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '')));
+  const tbs = (certificate.value as forge.asn1.Asn1[])[0] as forge.asn1.Asn1;
+  const fields = tbs.value as forge.asn1.Asn1[];
+  const offset = fields[0]?.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC ? 1 : 0;
+  return fields[offset + 4] as forge.asn1.Asn1;
+}

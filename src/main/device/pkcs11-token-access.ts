@@ -1,0 +1,238 @@
+/**
+ * Every PKCS#11 call of the app, through pkcs11js. Runs only inside the device process: vendor
+ * middleware can crash or block in C_Login / C_FindObjects (no async form in pkcs11js), and that
+ * must end this process, never the app.
+ */
+import pkcs11js from 'pkcs11js';
+import type { DeviceFailure, DeviceRequest, DeviceResults, TokenDescription } from './device-protocol.js';
+
+type Handle = Buffer;
+
+const unavailable = 0xffffffffffffffffn;
+
+function memory(value: number | bigint): number | null {
+  const big = BigInt(value);
+  if (big === unavailable || big === 0xffffffffn) return null;
+  return Number(big);
+}
+
+export class DeviceOperationError extends Error {
+  constructor(readonly failure: DeviceFailure) {
+    super(failure.kind);
+  }
+}
+
+export class Pkcs11TokenAccess {
+  readonly #pkcs11 = new pkcs11js.PKCS11();
+  #loaded = false;
+  readonly #sessions = new Map<string, Handle>();
+  readonly #loggedIn = new Set<string>();
+
+  open({ modulePath }: DeviceRequest<'open'>): DeviceResults['open'] {
+    if (!this.#loaded) {
+      try {
+        this.#pkcs11.load(modulePath);
+      } catch (error) {
+        throw new DeviceOperationError({ kind: 'load', message: error instanceof Error ? error.message : String(error) });
+      }
+      try {
+        this.#pkcs11.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
+      } catch (error) {
+        // Another user of the library in this process initialised it first: that is fine.
+        if (!(error instanceof pkcs11js.Pkcs11Error && error.code === pkcs11js.CKR_CRYPTOKI_ALREADY_INITIALIZED)) throw error;
+      }
+      this.#loaded = true;
+    }
+    const info = this.#pkcs11.C_GetInfo();
+    return { manufacturer: info.manufacturerID.trim(), libraryDescription: info.libraryDescription.trim() };
+  }
+
+  listTokens(): TokenDescription[] {
+    return this.#pkcs11.C_GetSlotList(true).flatMap((slot) => {
+      const info = this.#pkcs11.C_GetTokenInfo(slot);
+      if ((info.flags & pkcs11js.CKF_TOKEN_INITIALIZED) === 0) return [];
+      return [
+        {
+          slotIdHex: slot.toString('hex'),
+          label: info.label.trim(),
+          manufacturer: info.manufacturerID.trim(),
+          model: info.model.trim(),
+          serial: info.serialNumber.trim(),
+          flags: info.flags,
+          freePrivateMemory: memory(info.freePrivateMemory),
+          freePublicMemory: memory(info.freePublicMemory),
+        },
+      ];
+    });
+  }
+
+  readCertificates({ tokenSerial }: DeviceRequest<'readCertificates'>): DeviceResults['readCertificates'] {
+    const session = this.#session(tokenSerial);
+    return this.#find(session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_CERTIFICATE }]).map((handle) => {
+      const [id, label, value] = this.#pkcs11.C_GetAttributeValue(session, handle, [
+        { type: pkcs11js.CKA_ID },
+        { type: pkcs11js.CKA_LABEL },
+        { type: pkcs11js.CKA_VALUE },
+      ]);
+      return { idHex: (id?.value as Buffer).toString('hex'), label: (label?.value as Buffer).toString('utf8'), derBase64: (value?.value as Buffer).toString('base64') };
+    });
+  }
+
+  login({ tokenSerial, pin }: DeviceRequest<'login'>): DeviceResults['login'] {
+    if (this.#loggedIn.has(tokenSerial)) return { alreadyLoggedIn: true };
+    const session = this.#session(tokenSerial);
+    try {
+      // A null PIN asks the reader's PIN pad (protected authentication path).
+      this.#pkcs11.C_Login(session, pkcs11js.CKU_USER, pin ?? undefined);
+    } catch (error) {
+      if (!(error instanceof pkcs11js.Pkcs11Error && error.code === pkcs11js.CKR_USER_ALREADY_LOGGED_IN)) throw error;
+    }
+    this.#loggedIn.add(tokenSerial);
+    return { alreadyLoggedIn: false };
+  }
+
+  logout(): DeviceResults['logout'] {
+    for (const [serial, session] of this.#sessions) {
+      try {
+        if (this.#loggedIn.has(serial)) this.#pkcs11.C_Logout(session);
+        this.#pkcs11.C_CloseSession(session);
+      } catch {
+        // The card may be gone already; the sessions are dropped either way.
+      }
+    }
+    this.#sessions.clear();
+    this.#loggedIn.clear();
+    return {};
+  }
+
+  pairState({ tokenSerial, idHex }: DeviceRequest<'pairState'>): DeviceResults['pairState'] {
+    const session = this.#session(tokenSerial);
+    const count = (objectClass: number) => this.#find(session, [{ type: pkcs11js.CKA_CLASS, value: objectClass }, { type: pkcs11js.CKA_ID, value: Buffer.from(idHex, 'hex') }]).length;
+    return { privateKey: count(pkcs11js.CKO_PRIVATE_KEY) > 0, publicKey: count(pkcs11js.CKO_PUBLIC_KEY) > 0, certificate: count(pkcs11js.CKO_CERTIFICATE) > 0 };
+  }
+
+  async generateKeyPair({ tokenSerial, idHex, label }: DeviceRequest<'generateKeyPair'>): Promise<DeviceResults['generateKeyPair']> {
+    const session = this.#session(tokenSerial);
+    const id = Buffer.from(idHex, 'hex');
+    const keys = await this.#pkcs11.C_GenerateKeyPairAsync(
+      session,
+      { mechanism: pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN },
+      [
+        { type: pkcs11js.CKA_TOKEN, value: true },
+        { type: pkcs11js.CKA_PRIVATE, value: false },
+        { type: pkcs11js.CKA_ID, value: id },
+        { type: pkcs11js.CKA_LABEL, value: label },
+        { type: pkcs11js.CKA_VERIFY, value: true },
+        { type: pkcs11js.CKA_MODULUS_BITS, value: 2048 },
+        { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
+      ],
+      [
+        { type: pkcs11js.CKA_TOKEN, value: true },
+        { type: pkcs11js.CKA_PRIVATE, value: true },
+        { type: pkcs11js.CKA_SENSITIVE, value: true },
+        { type: pkcs11js.CKA_EXTRACTABLE, value: false },
+        { type: pkcs11js.CKA_SIGN, value: true },
+        { type: pkcs11js.CKA_ID, value: id },
+        { type: pkcs11js.CKA_LABEL, value: label },
+      ],
+    );
+    const [local, alwaysSensitive, neverExtractable] = this.#pkcs11.C_GetAttributeValue(session, keys.privateKey, [
+      { type: pkcs11js.CKA_LOCAL },
+      { type: pkcs11js.CKA_ALWAYS_SENSITIVE },
+      { type: pkcs11js.CKA_NEVER_EXTRACTABLE },
+    ]);
+    const [modulus, exponent] = this.#pkcs11.C_GetAttributeValue(session, keys.publicKey, [{ type: pkcs11js.CKA_MODULUS }, { type: pkcs11js.CKA_PUBLIC_EXPONENT }]);
+    return {
+      modulusHex: (modulus?.value as Buffer).toString('hex'),
+      exponentHex: (exponent?.value as Buffer).toString('hex'),
+      local: isTrue(local?.value),
+      alwaysSensitive: isTrue(alwaysSensitive?.value),
+      neverExtractable: isTrue(neverExtractable?.value),
+    };
+  }
+
+  publicKey({ tokenSerial, idHex }: DeviceRequest<'publicKey'>): DeviceResults['publicKey'] {
+    const session = this.#session(tokenSerial);
+    const id = Buffer.from(idHex, 'hex');
+    // The private key carries the modulus too; cards that drop the public object still answer.
+    const [handle] = [
+      ...this.#find(session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PUBLIC_KEY }, { type: pkcs11js.CKA_ID, value: id }]),
+      ...this.#find(session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY }, { type: pkcs11js.CKA_ID, value: id }]),
+    ];
+    if (!handle) throw new DeviceOperationError({ kind: 'missing', what: 'public-key' });
+    const [modulus, exponent] = this.#pkcs11.C_GetAttributeValue(session, handle, [{ type: pkcs11js.CKA_MODULUS }, { type: pkcs11js.CKA_PUBLIC_EXPONENT }]);
+    return { modulusHex: (modulus?.value as Buffer).toString('hex'), exponentHex: (exponent?.value as Buffer).toString('hex') };
+  }
+
+  async sign({ tokenSerial, idHex, dataBase64 }: DeviceRequest<'sign'>): Promise<DeviceResults['sign']> {
+    const session = this.#session(tokenSerial);
+    const [key] = this.#find(session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY }, { type: pkcs11js.CKA_ID, value: Buffer.from(idHex, 'hex') }]);
+    if (!key) throw new DeviceOperationError({ kind: 'missing', what: 'private-key' });
+    this.#pkcs11.C_SignInit(session, { mechanism: pkcs11js.CKM_SHA256_RSA_PKCS }, key);
+    const signature = await this.#pkcs11.C_SignAsync(session, Buffer.from(dataBase64, 'base64'), Buffer.alloc(1024));
+    return { signatureBase64: signature.toString('base64') };
+  }
+
+  writeCertificate(request: DeviceRequest<'writeCertificate'>): DeviceResults['writeCertificate'] {
+    const session = this.#session(request.tokenSerial);
+    this.#pkcs11.C_CreateObject(session, [
+      { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_CERTIFICATE },
+      { type: pkcs11js.CKA_CERTIFICATE_TYPE, value: pkcs11js.CKC_X_509 },
+      { type: pkcs11js.CKA_TOKEN, value: true },
+      { type: pkcs11js.CKA_PRIVATE, value: false },
+      { type: pkcs11js.CKA_ID, value: Buffer.from(request.idHex, 'hex') },
+      { type: pkcs11js.CKA_LABEL, value: request.label },
+      { type: pkcs11js.CKA_SUBJECT, value: Buffer.from(request.subjectBase64, 'base64') },
+      { type: pkcs11js.CKA_ISSUER, value: Buffer.from(request.issuerBase64, 'base64') },
+      { type: pkcs11js.CKA_SERIAL_NUMBER, value: Buffer.from(request.serialBase64, 'base64') },
+      { type: pkcs11js.CKA_VALUE, value: Buffer.from(request.derBase64, 'base64') },
+    ]);
+    return {};
+  }
+
+  destroyPair({ tokenSerial, idHex }: DeviceRequest<'destroyPair'>): DeviceResults['destroyPair'] {
+    const session = this.#session(tokenSerial);
+    const handles = this.#find(session, [{ type: pkcs11js.CKA_ID, value: Buffer.from(idHex, 'hex') }]);
+    for (const handle of handles) this.#pkcs11.C_DestroyObject(session, handle);
+    return { destroyed: handles.length };
+  }
+
+  #session(tokenSerial: string): Handle {
+    const open = this.#sessions.get(tokenSerial);
+    if (open) return open;
+    const slot = this.#pkcs11.C_GetSlotList(true).find((candidate) => this.#pkcs11.C_GetTokenInfo(candidate).serialNumber.trim() === tokenSerial);
+    if (!slot) throw new DeviceOperationError({ kind: 'missing', what: 'token' });
+    const session = this.#pkcs11.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
+    this.#sessions.set(tokenSerial, session);
+    return session;
+  }
+
+  /** Forgets a token's session after the card went away, so the next call opens a fresh one. */
+  forget(tokenSerial?: string): void {
+    if (tokenSerial === undefined) {
+      this.#sessions.clear();
+      this.#loggedIn.clear();
+      return;
+    }
+    this.#sessions.delete(tokenSerial);
+    this.#loggedIn.delete(tokenSerial);
+  }
+
+  #find(session: Handle, template: pkcs11js.Template): Handle[] {
+    this.#pkcs11.C_FindObjectsInit(session, template);
+    try {
+      const found: Handle[] = [];
+      for (;;) {
+        const batch = this.#pkcs11.C_FindObjects(session, 32);
+        if (batch.length === 0) return found;
+        found.push(...batch);
+      }
+    } finally {
+      this.#pkcs11.C_FindObjectsFinal(session);
+    }
+  }
+}
+
+function isTrue(value: unknown): boolean {
+  return Buffer.isBuffer(value) ? value.length > 0 && value[0] !== 0 : value === true;
+}

@@ -1,0 +1,48 @@
+/**
+ * A fresh lab PKI and CNS token per test, and the device layer pointed at it through its own
+ * SOFTHSM2_CONF (passed to the device process only).
+ */
+import { join } from 'node:path';
+import { DeviceHost } from '../../src/main/device/device-host.js';
+import { defaultChamberIssuers } from '../../src/main/device/classify-certificate.js';
+import { createFlowDevice } from '../../src/main/device/flow-device.js';
+import { nodeDeviceLauncher } from '../../src/main/device/node-device-launcher.js';
+import { createLabPki, type LabPki } from '../../softhsm/pki/lab-pki.js';
+import { createSoftHsmEnvironment, type SoftHsmEnvironment } from '../../softhsm/token/softhsm-environment.js';
+import { provisionToken, type ProvisionedToken } from '../../softhsm/token/provision-token.js';
+import { tokenPreset, type TokenPresetName } from '../../softhsm/token/token-presets.js';
+import { makeTempDir } from './temp-dir.js';
+
+export interface LabToken {
+  readonly dir: string;
+  readonly pki: LabPki;
+  readonly environment: SoftHsmEnvironment;
+  readonly token: ProvisionedToken;
+  readonly host: DeviceHost;
+  readonly device: ReturnType<typeof createFlowDevice>;
+  close(): Promise<void>;
+}
+
+export async function openLabToken(preset: TokenPresetName = 'standard', modulePath?: string, extraEnv: Record<string, string> = {}): Promise<LabToken> {
+  const temp = await makeTempDir('token');
+  const pki = await createLabPki(join(temp.dir, 'pki'));
+  const environment = await createSoftHsmEnvironment(join(temp.dir, 'softhsm'));
+  const token = await provisionToken(environment, pki, tokenPreset(preset, new Date()));
+  const host = new DeviceHost({
+    launcher: nodeDeviceLauncher({ env: { ...process.env, ...environment.env, ...extraEnv } }),
+    modulePath: modulePath ?? environment.modulePath,
+  });
+  const device = createFlowDevice({ host: () => host, chamberIssuers: defaultChamberIssuers, roomNeeded: { privateMemory: 1, publicMemory: 2 } });
+  return {
+    dir: temp.dir,
+    pki,
+    environment,
+    token,
+    host,
+    device,
+    async close() {
+      host.close();
+      await temp.remove();
+    },
+  };
+}
