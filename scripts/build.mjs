@@ -22,11 +22,13 @@ await esbuild({
 
 const nodeEntries = [
   ['src/main/harness/harness-main.ts', 'dist/main/harness-main.mjs'],
-  ['src/main/token/device-worker.ts', 'dist/main/device-worker.mjs'],
+  ['src/main/device/device-worker.ts', 'dist/main/device-worker.mjs'],
   ['src/main/cli/main.ts', 'dist/main/cli.mjs'],
 ];
 for (const [entry, outfile] of nodeEntries) {
   // Entries appear as their areas land; a missing one is simply not built yet.
   if (existsSync(entry)) await esbuild({ ...node, entryPoints: [entry], outfile, format: 'esm' });
 }
+// Electron's utilityProcess loads the device worker as CommonJS.
+await esbuild({ ...node, entryPoints: ['src/main/device/device-worker.ts'], outfile: 'dist/main/device-worker.cjs', format: 'cjs' });
 console.log('build: dist/ ready');

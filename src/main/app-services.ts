@@ -4,16 +4,38 @@
  *
  * The only place that knows how the pieces fit; services themselves receive what they need.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import { join } from 'node:path';
+import { Agent, type Dispatcher } from 'undici';
 import type { AppConfig } from './config/app-config.js';
+import { defaultChamberIssuers } from './device/classify-certificate.js';
+import { DeviceHost, type DeviceLauncher } from './device/device-host.js';
+import { createFlowDevice } from './device/flow-device.js';
+import { findModule } from './device/module-discovery.js';
 import { EventHub } from './events/event-hub.js';
 import { appHandlers, type AppIdentity } from './handlers/app-handlers.js';
+import { flowHandlers } from './handlers/flow-handlers.js';
 import type { HandlerTable } from './handlers/handler-table.js';
 import type { Logger } from './logging/logger.js';
+import { createFlowService } from './renewal/flow-service-adapter.js';
+import { RenewalFlow } from './renewal/renewal-flow.js';
+import { RenewalJournalStore } from './renewal/renewal-journal.js';
+import { createRenewalServiceClient } from './service/renewal-service-client.js';
 import { SettingsStore } from './settings/settings-store.js';
+import { runStartupChecks } from './startup/startup-checks.js';
+import { writeSupportBundle } from './support/support-bundle.js';
 
 /** What the host process provides that plain Node cannot. */
 export interface HostCapabilities {
   readonly transport: AppIdentity['transport'];
+  /** Opens the card checkout page in the person's browser (Electron: shell.openExternal on the allowlist). */
+  readonly openExternal: (url: string) => Promise<void>;
+  /** Starts the device process (Node fork, or Electron utilityProcess). */
+  readonly deviceLauncher: DeviceLauncher;
+  readonly clock?: () => Date;
+  /** How long the card payment is watched after the checkout opens, poll by poll. */
+  readonly cardPollIntervalsMs?: readonly number[];
 }
 
 export interface AppServices {
@@ -22,20 +44,72 @@ export interface AppServices {
   readonly settings: SettingsStore;
   readonly handlers: HandlerTable;
   readonly logger: Logger;
+  readonly flow: RenewalFlow;
+  writeSupportBundle(): Promise<string>;
   close(): Promise<void>;
 }
 
+/** 2 s, 3 s, then every 5 s for 15 minutes: long enough to type a card number, then "pending". */
+const defaultCardPolls = [2_000, 3_000, ...Array.from({ length: 180 }, () => 5_000)];
+
+/** The extra CA bundle (the lab's TLS CA) on top of Node's own roots. */
+function trustedRoots(config: AppConfig): string[] {
+  if (!config.caBundlePath) return [...rootCertificates];
+  return [...rootCertificates, readFileSync(config.caBundlePath, 'utf8')];
+}
+
 export function createAppServices(config: AppConfig, host: HostCapabilities, logger: Logger): AppServices {
+  const clock = host.clock ?? (() => new Date());
   const events = new EventHub();
   const settings = new SettingsStore(config.dataDir);
-  const identity: AppIdentity = {
-    productName: 'Rinnovo CNS',
-    version: config.version,
-    platform: process.platform,
-    transport: host.transport,
+  const identity: AppIdentity = { productName: 'Rinnovo CNS', version: config.version, platform: process.platform, transport: host.transport };
+
+  const dispatcher: Dispatcher = new Agent({ connect: { ca: trustedRoots(config), timeout: 3_000 } });
+  const userAgent = `RinnovoCNS/${config.version} (${process.platform})`;
+  const client = createRenewalServiceClient({ baseUrl: config.serviceUrl, dispatcher, userAgent });
+  // Start-up checks must answer within 3 s even against a server that accepts and never replies.
+  const quickClient = createRenewalServiceClient({ baseUrl: config.serviceUrl, dispatcher, userAgent, timeoutMs: 3_000 });
+
+  let deviceHost: DeviceHost | undefined;
+  const hostForDevice = () => {
+    deviceHost ??= new DeviceHost({
+      launcher: host.deviceLauncher,
+      modulePath: findModule({ configured: config.pkcs11Module, platform: process.platform, exists: existsSync }),
+      logger,
+    });
+    return deviceHost;
   };
+  const device = createFlowDevice({ host: hostForDevice, chamberIssuers: defaultChamberIssuers, roomNeeded: { privateMemory: 1, publicMemory: 2 } });
+
+  const journal = new RenewalJournalStore(config.dataDir);
+  const flow = new RenewalFlow({
+    device,
+    service: createFlowService(client),
+    journal,
+    logger,
+    environment: {
+      clock,
+      startupChecks: () => runStartupChecks({ client: quickClient, toolVersion: config.version }),
+      openExternal: host.openExternal,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      cardPollIntervalsMs: host.cardPollIntervalsMs ?? defaultCardPolls,
+    },
+    onState: (state) => events.emit('flow.state', state),
+  });
+
+  const saveSupportBundle = () =>
+    writeSupportBundle({
+      config,
+      clock,
+      flowState: () => flow.state,
+      deviceReport: () => device.describe(),
+      logFiles: ['main.log', 'cli.log', 'harness.log'].map((name) => join(config.dataDir, 'logs', name)),
+      journalDir: journal.dir,
+    });
+
   const handlers: HandlerTable = {
     ...appHandlers({ identity, settings, events }),
+    ...flowHandlers({ flow, saveSupportBundle }),
   };
   return {
     config,
@@ -43,6 +117,12 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
     settings,
     handlers,
     logger,
-    async close() {},
+    flow,
+    writeSupportBundle: saveSupportBundle,
+    async close() {
+      await flow.close();
+      deviceHost?.close();
+      await dispatcher.close();
+    },
   };
 }

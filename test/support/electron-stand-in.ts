@@ -115,6 +115,15 @@ export class ElectronStandIn {
     },
   };
 
+  /** Device processes the app started: the stand-in records them and starts nothing. */
+  readonly utilityForks: { modulePath: string; options: unknown }[] = [];
+  readonly utilityProcess = {
+    fork: (modulePath: string, _args?: string[], options?: unknown) => {
+      this.utilityForks.push({ modulePath, options });
+      return Object.assign(new EventEmitter(), { postMessage: () => undefined, kill: () => true });
+    },
+  };
+
   readonly shell = {
     openExternal: async (url: string) => {
       this.openedExternally.push(url);
@@ -157,6 +166,7 @@ export class ElectronStandIn {
       protocol: this.protocol,
       session: this.session,
       shell: this.shell,
+      utilityProcess: this.utilityProcess,
     };
   }
 }
@@ -202,7 +212,7 @@ export class FakeBrowserWindow extends EventEmitter {
  * what gives every test a fresh Electron.
  */
 export function forwardingElectronModule(current: () => ElectronStandIn): Record<string, unknown> {
-  const names = ['app', 'BrowserWindow', 'ipcMain', 'ipcRenderer', 'contextBridge', 'protocol', 'session', 'shell'];
+  const names = ['app', 'BrowserWindow', 'ipcMain', 'ipcRenderer', 'contextBridge', 'protocol', 'session', 'shell', 'utilityProcess'];
   const module: Record<string, unknown> = {};
   for (const name of names) Object.defineProperty(module, name, { enumerable: true, get: () => current().module()[name] });
   return module;

@@ -1,6 +1,7 @@
 import { createAppServices, type AppServices } from '../../src/main/app-services.js';
 import { loadAppConfig } from '../../src/main/config/app-config.js';
 import { createLogger } from '../../src/main/logging/logger.js';
+import { createNodeHost } from '../../src/main/node-host.js';
 import { makeTempDir } from './temp-dir.js';
 
 export interface TestServices {
@@ -16,7 +17,7 @@ export async function createTestServices(transport: 'electron' | 'harness', env:
     { RINNOVO_SERVICE_URL: 'https://127.0.0.1:9/api/v1/', ...env, RINNOVO_DATA_DIR: temp.dir },
     { version: '1.0.0' },
   );
-  const services = createAppServices(config, { transport }, createLogger());
+  const services = createAppServices(config, createNodeHost({ transport, env: { ...process.env, ...env } }), createLogger());
   return {
     services,
     dataDir: temp.dir,

@@ -2,12 +2,14 @@
  * Electron entry: registers the `app://` scheme, builds the services with Electron's
  * capabilities, opens the hardened window and carries the contract over IPC.
  */
-import { app, BrowserWindow, ipcMain, protocol, session, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, session, shell, utilityProcess, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { createAppServices } from '../app-services.js';
 import { loadAppConfig } from '../config/app-config.js';
 import { createLogger } from '../logging/logger.js';
 import { appSchemePrivileges, registerAppProtocol } from './app-protocol.js';
+import { utilityProcessDeviceLauncher } from './device-launcher.js';
+import { openExternalSafely } from './external-links.js';
 import { registerIpcTransport } from './ipc-transport.js';
 import { createMainWindow, denyPermissions } from './window.js';
 
@@ -22,7 +24,19 @@ async function start(): Promise<void> {
   await app.whenReady();
   const config = loadAppConfig({ RINNOVO_DATA_DIR: app.getPath('userData'), ...process.env }, { version: app.getVersion() });
   const logger = createLogger({ file: join(config.dataDir, 'logs', 'main.log') });
-  const services = createAppServices(config, { transport: 'electron' }, logger);
+  // The checkout page lives on the renewal service: only its host may open in the browser.
+  const checkoutHosts = [new URL(config.serviceUrl).host];
+  const services = createAppServices(
+    config,
+    {
+      transport: 'electron',
+      openExternal: async (url) => {
+        if (!(await openExternalSafely((target) => shell.openExternal(target), url, checkoutHosts))) logger.warn({ url }, 'refused to open a page outside the allowlist');
+      },
+      deviceLauncher: utilityProcessDeviceLauncher(utilityProcess, join(bundleDir, 'device-worker.cjs'), process.env),
+    },
+    logger,
+  );
   denyPermissions(session.defaultSession);
   registerAppProtocol(protocol, join(bundleDir, '..', 'renderer'));
 

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { createAppServices } from '../app-services.js';
 import { loadAppConfig } from '../config/app-config.js';
 import { createLogger } from '../logging/logger.js';
+import { createNodeHost } from '../node-host.js';
 import { startHarness } from './harness-server.js';
 
 /** The folder holding package.json, whether we run from src/ (tsx) or from dist/ (bundle). */
@@ -29,7 +30,8 @@ async function main(): Promise<void> {
   const packageJson = JSON.parse(await readFile(join(projectRoot, 'package.json'), 'utf8')) as { version: string };
   const config = loadAppConfig(process.env, { version: packageJson.version });
   const logger = createLogger({ file: join(config.dataDir, 'logs', 'harness.log') });
-  const services = createAppServices(config, { transport: 'harness' }, logger);
+  // In a browser the checkout page is shown as a link on the payment screen.
+  const services = createAppServices(config, createNodeHost({ transport: 'harness', env: process.env }), logger);
   const rendererDir = process.env.RINNOVO_RENDERER_DIR ?? join(projectRoot, 'dist', 'renderer');
   if (!existsSync(join(rendererDir, 'index.html'))) {
     console.error(`The renderer is not built (${rendererDir}). Run: npm run build`);

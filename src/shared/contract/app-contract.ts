@@ -4,7 +4,7 @@ import { method } from './define.js';
 export const localeSchema = z.enum(['it', 'en']);
 
 /** How the renderer is connected to the main process. */
-export const transportKindSchema = z.enum(['electron', 'harness']);
+export const transportKindSchema = z.enum(['electron', 'harness', 'cli']);
 
 export const appStatusSchema = z.object({
   productName: z.string(),

@@ -6,14 +6,17 @@
  */
 import type { z } from 'zod';
 import { appEvents, appMethods } from './app-contract.js';
+import { flowEvents, flowMethods } from './flow-contract.js';
 import type { MethodSpec, Result } from './define.js';
 
 export const contractMethods = {
   ...appMethods,
+  ...flowMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const contractEvents = {
   ...appEvents,
+  ...flowEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type MethodName = keyof typeof contractMethods;

@@ -10,6 +10,7 @@ import { deviceErrors } from './device-errors.js';
 import { foundationErrors } from './foundation-errors.js';
 import { renewalErrors } from './renewal-errors.js';
 import { serviceErrors } from './service-errors.js';
+import { updateErrors } from './update-errors.js';
 
 export const errorCatalogue = {
   ...foundationErrors,
@@ -17,6 +18,7 @@ export const errorCatalogue = {
   ...certificateErrors,
   ...deviceErrors,
   ...serviceErrors,
+  ...updateErrors,
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

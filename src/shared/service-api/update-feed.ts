@@ -19,6 +19,8 @@ export const updateFeedSchema = z.object({
   path: z.string().min(1),
   sha512: z.string().min(1),
   releaseDate: isoDateTimeSchema,
+  /** Shown to the holder with the update offer when present. */
+  releaseNotes: z.string().optional(),
 });
 export type UpdateFeed = z.infer<typeof updateFeedSchema>;
 

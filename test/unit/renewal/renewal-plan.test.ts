@@ -52,7 +52,7 @@ describe('the renewal plan (dry run)', () => {
   });
 
   it('has no plan when nothing selected is renewable', () => {
-    const refused: AssessedCertificate[] = both.map((entry) => ({ ...entry, verdict: { status: 'not-renewable', reason: 'CERTIFICATE_REVOKED' } }));
+    const refused: AssessedCertificate[] = both.map((entry) => ({ ...entry, verdict: { status: 'not-renewable', reason: 'CERTIFICATE_REVOKED', detail: {} } }));
     expect(renewableSerials(refused)).toEqual([]);
     expect(buildPlan(refused, ['0A', '0B'], 'room-for-new-pairs')).toBeNull();
   });

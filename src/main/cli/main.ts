@@ -1,0 +1,149 @@
+/**
+ * `rinnovo-cns` — the helpdesk CLI. The same services and renewal flow as the window, on the
+ * terminal: `doctor`, `renew`, `resume`, `status`, `support-bundle`. Secrets are asked without
+ * echo, or read from RINNOVO_PIN / RINNOVO_ACCOUNT_PASSWORD or standard input for automation.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createAppServices } from '../app-services.js';
+import { loadAppConfig } from '../config/app-config.js';
+import { createLogger } from '../logging/logger.js';
+import { createNodeHost } from '../node-host.js';
+import { describeWireError } from './describe-state.js';
+import { exitCodeFor, exitCodes } from './exit-codes.js';
+import { commandNames, runCommand, type CommandName } from './run-command.js';
+import { promptSecret } from './secret-prompt.js';
+
+const usage = `Usage: rinnovo-cns <command> [options]
+
+Commands:
+  doctor          all checks and the dry run; changes nothing
+  renew           renew the certificates on the inserted device
+  resume          finish an interrupted renewal
+  status          device, PIN state and unfinished renewals
+  support-bundle  write a support bundle (never the PIN or passwords)
+
+Options:
+  --pay iconto|telemaco|card   payment method (renew, resume)
+  --user ID                    Iconto/Telemaco user id
+  --only signature|cns         renew one certificate only
+  --pin-pad                    the reader has a PIN pad
+  --confirm-final-try          allow the login when the card says it is the last try
+  --module PATH                PKCS#11 library of the card (RINNOVO_PKCS11_MODULE)
+  --service URL                renewal service (RINNOVO_SERVICE_URL)
+  --ca FILE                    extra trusted CA bundle (RINNOVO_CA_BUNDLE)
+  --data DIR                   data folder: journal, settings, logs (RINNOVO_DATA_DIR)
+  --lang it|en                 language of the messages (default it)
+  --json                       one JSON object on stdout, for scripts
+Secrets: RINNOVO_PIN, RINNOVO_ACCOUNT_PASSWORD, or typed without echo (or one line each on stdin).
+Exit codes: 0 ok, ${Object.entries(exitCodes).map(([name, code]) => `${code} ${name}`).join(', ')}.`;
+
+function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    try {
+      return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      const parent = dirname(dir);
+      if (parent === dir) return '0.0.0';
+      dir = parent;
+    }
+  }
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        lang: { type: 'string', default: 'it' },
+        pay: { type: 'string' },
+        user: { type: 'string' },
+        only: { type: 'string' },
+        'pin-pad': { type: 'boolean', default: false },
+        'confirm-final-try': { type: 'boolean', default: false },
+        module: { type: 'string' },
+        service: { type: 'string' },
+        ca: { type: 'string' },
+        data: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${usage}\n`);
+    return exitCodes.input;
+  }
+  const { values, positionals } = parsed;
+  const command = positionals[0] as CommandName | undefined;
+  if (values.help || !command || !commandNames.includes(command)) {
+    process.stderr.write(`${usage}\n`);
+    return values.help ? 0 : exitCodes.input;
+  }
+  const locale = values.lang === 'en' ? 'en' : 'it';
+  const pay = values.pay;
+  if (pay !== undefined && pay !== 'iconto' && pay !== 'telemaco' && pay !== 'card') {
+    process.stderr.write(`${describeWireError({ code: 'INVALID_REQUEST', detail: { field: '--pay' } }, locale)}\n`);
+    return exitCodeFor('INVALID_REQUEST');
+  }
+  const only = values.only;
+  if (only !== undefined && only !== 'signature' && only !== 'cns') {
+    process.stderr.write(`${describeWireError({ code: 'INVALID_REQUEST', detail: { field: '--only' } }, locale)}\n`);
+    return exitCodeFor('INVALID_REQUEST');
+  }
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...(values.module ? { RINNOVO_PKCS11_MODULE: values.module } : {}),
+    ...(values.service ? { RINNOVO_SERVICE_URL: values.service } : {}),
+    ...(values.ca ? { RINNOVO_CA_BUNDLE: values.ca } : {}),
+    ...(values.data ? { RINNOVO_DATA_DIR: values.data } : {}),
+  };
+  const config = loadAppConfig(env, { version: packageVersion() });
+  const logger = createLogger({ file: join(config.dataDir, 'logs', 'cli.log') });
+  const host = createNodeHost({
+    transport: 'cli',
+    env,
+    openExternal: async (url) => {
+      process.stderr.write(`${locale === 'it' ? 'Apra questa pagina per pagare' : 'Open this page to pay'}: ${url}\n`);
+    },
+  });
+  const services = createAppServices(config, host, logger);
+  const secrets = { env, stdin: process.stdin, stderr: process.stderr };
+  try {
+    return await runCommand(command, {
+      flow: services.flow,
+      events: services.events,
+      writeSupportBundle: () => services.writeSupportBundle(),
+      options: {
+        json: values.json,
+        locale,
+        pay,
+        userId: values.user,
+        only,
+        pinPad: values['pin-pad'],
+        confirmFinalTry: values['confirm-final-try'],
+      },
+      io: {
+        out: (line) => process.stdout.write(`${line}\n`),
+        err: (line) => process.stderr.write(`${line}\n`),
+        pin: async () => env.RINNOVO_PIN ?? promptSecret('PIN: ', secrets),
+        accountPassword: async () => env.RINNOVO_ACCOUNT_PASSWORD ?? promptSecret('Password: ', secrets),
+      },
+    });
+  } finally {
+    await services.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(exitCodes.internal);
+  },
+);

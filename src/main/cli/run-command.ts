@@ -1,0 +1,202 @@
+/**
+ * The helpdesk CLI's commands, each a walk through the same renewal flow the window drives.
+ *
+ * `doctor` goes as far as the dry run and changes nothing; `renew` goes to the end; `resume`
+ * finishes what the journal says was interrupted; `status` shows device, PIN flags and journal;
+ * `support-bundle` writes the bundle for the helpdesk.
+ */
+import type { WireError } from '../../shared/contract/define.js';
+import type { FlowState } from '../../shared/contract/flow-contract.js';
+import type { Locale } from '../../shared/errors/catalogue-entry.js';
+import type { EventHub } from '../events/event-hub.js';
+import type { RenewalFlow } from '../renewal/renewal-flow.js';
+import type { TypedOrPinPad } from '../renewal/renewal-ports.js';
+import { describeState, describeWireError } from './describe-state.js';
+import { exitCodeFor, exitOk } from './exit-codes.js';
+
+export type CommandName = 'doctor' | 'renew' | 'resume' | 'status' | 'support-bundle';
+export const commandNames: readonly CommandName[] = ['doctor', 'renew', 'resume', 'status', 'support-bundle'];
+
+export interface CommandOptions {
+  readonly json: boolean;
+  readonly locale: Locale;
+  readonly pay: 'iconto' | 'telemaco' | 'card' | undefined;
+  readonly userId: string | undefined;
+  readonly only: 'signature' | 'cns' | undefined;
+  readonly pinPad: boolean;
+  readonly confirmFinalTry: boolean;
+}
+
+export interface CommandIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  /** Asks for the PIN (terminal without echo, stdin, or RINNOVO_PIN). */
+  readonly pin: () => Promise<string>;
+  /** Asks for the Iconto/Telemaco password (terminal without echo, or RINNOVO_ACCOUNT_PASSWORD). */
+  readonly accountPassword: () => Promise<string>;
+}
+
+export interface CommandContext {
+  readonly flow: RenewalFlow;
+  readonly events: EventHub;
+  readonly writeSupportBundle: () => Promise<string>;
+  readonly io: CommandIo;
+  readonly options: CommandOptions;
+}
+
+interface Outcome {
+  readonly exitCode: number;
+  readonly state: FlowState | undefined;
+  readonly error: WireError | undefined;
+  readonly extra?: Record<string, unknown>;
+}
+
+export async function runCommand(command: CommandName, context: CommandContext): Promise<number> {
+  const { io, options } = context;
+  // Progress goes to stderr as it happens, so --json keeps stdout for the one result object.
+  const unsubscribe = context.events.subscribe((event, payload) => {
+    if (event !== 'flow.state') return;
+    const state = payload as FlowState;
+    if (state.step === 'renewing' || state.step === 'reading' || state.step === 'checking') io.err(describeState(state, options.locale));
+  });
+  let outcome: Outcome;
+  try {
+    outcome = await commands[command](context);
+  } finally {
+    unsubscribe();
+  }
+  if (options.json) {
+    io.out(JSON.stringify({ command, ok: outcome.exitCode === exitOk, exitCode: outcome.exitCode, error: outcome.error ?? null, state: outcome.state ?? null, ...outcome.extra }));
+  } else if (outcome.error) {
+    io.err(describeWireError(outcome.error, options.locale));
+  } else if (outcome.state) {
+    io.out(describeState(outcome.state, options.locale));
+  }
+  return outcome.exitCode;
+}
+
+const commands: Record<CommandName, (context: CommandContext) => Promise<Outcome>> = {
+  async status({ flow }) {
+    const state = await flow.start();
+    return { exitCode: exitOk, state, error: undefined };
+  },
+
+  async doctor(context) {
+    const unlocked = await startAndUnlock(context, false);
+    if ('exitCode' in unlocked) return unlocked;
+    let state = unlocked.state;
+    if (context.options.only) state = await selectOnly(context, state);
+    if (state.step !== 'certificates' || !state.plan) return stop(state);
+    return { exitCode: exitOk, state, error: undefined };
+  },
+
+  async renew(context) {
+    const unlocked = await startAndUnlock(context, false);
+    if ('exitCode' in unlocked) return unlocked;
+    let state = unlocked.state;
+    if (context.options.only) state = await selectOnly(context, state);
+    if (state.step !== 'certificates' || !state.plan) return stop(state);
+    state = await context.flow.proceed();
+    state = await pay(context, state);
+    if (state.step !== 'paid') return stop(state);
+    return finish(await context.flow.renew());
+  },
+
+  async resume(context) {
+    const unlocked = await startAndUnlock(context, true);
+    if ('exitCode' in unlocked) return unlocked;
+    let state = unlocked.state;
+    state = await pay(context, state);
+    if (state.step === 'paid') state = await context.flow.renew();
+    return finish(state);
+  },
+
+  async 'support-bundle'({ writeSupportBundle }) {
+    const path = await writeSupportBundle();
+    return { exitCode: exitOk, state: undefined, error: undefined, extra: { path } };
+  },
+};
+
+/** start → (resume) → PIN; returns the state after login, or the outcome that stopped it. */
+async function startAndUnlock(context: CommandContext, resuming: boolean): Promise<{ state: FlowState } | Outcome> {
+  const { flow, io, options } = context;
+  let state = await flow.start();
+  if (state.step === 'resume-offered') {
+    if (!resuming) return { exitCode: exitCodeFor('RENEWAL_INTERRUPTED'), state, error: { code: 'RENEWAL_INTERRUPTED', detail: {} } };
+    state = await flow.resume();
+  } else if (resuming && state.step === 'pin') {
+    return { exitCode: exitOk, state, error: undefined, extra: { nothingToResume: true } };
+  }
+  if (state.step !== 'pin') return stop(state);
+  if (state.pin.state === 'locked') return stop({ ...state, error: { code: 'PIN_LOCKED', detail: {} } });
+  const pin: TypedOrPinPad = options.pinPad ? { kind: 'pin-pad' } : { kind: 'typed', value: await io.pin() };
+  state = await flow.unlock(pin, options.confirmFinalTry);
+  if (state.step === 'pin') return stop(state);
+  return { state };
+}
+
+async function selectOnly(context: CommandContext, state: FlowState): Promise<FlowState> {
+  if (state.step !== 'certificates') return state;
+  const chosen = state.certificates.filter((entry) => entry.certificate.kind === context.options.only && entry.verdict.status === 'renewable');
+  if (chosen.length === 0) return state.error ? state : { ...state, plan: null, error: { code: 'NOTHING_TO_RENEW', detail: {} } };
+  return context.flow.select(chosen.map((entry) => entry.certificate.certificateSerial));
+}
+
+async function pay(context: CommandContext, initial: FlowState): Promise<FlowState> {
+  const { flow, io, options } = context;
+  let state = initial;
+  if (state.step !== 'payment') return state;
+  if (state.card) {
+    // A resumed card payment: look once more before asking again.
+    state = await flow.checkCardPayment().catch(() => state);
+    if (state.step !== 'payment') return state;
+  }
+  if (!options.pay) return { ...state, error: { code: 'INVALID_REQUEST', detail: { field: '--pay' } } };
+  if (options.pay === 'card') {
+    const settled = waitForCardOutcome(context.events);
+    state = await flow.startCardPayment();
+    if (state.step === 'payment' && state.card) io.err(describeState(state, options.locale));
+    return settled;
+  }
+  if (!options.userId) return { ...state, error: { code: 'INVALID_REQUEST', detail: { field: '--user' } } };
+  return flow.payWithAccount(options.pay, { userId: options.userId, password: await io.accountPassword() });
+}
+
+function waitForCardOutcome(events: EventHub): Promise<FlowState> {
+  return new Promise((resolve) => {
+    const unsubscribe = events.subscribe((event, payload) => {
+      if (event !== 'flow.state') return;
+      const state = payload as FlowState;
+      if (state.step === 'payment' && (!state.card || state.card.status === 'waiting')) return;
+      unsubscribe();
+      resolve(state);
+    });
+  });
+}
+
+function finish(state: FlowState): Outcome {
+  if (state.step === 'done') return { exitCode: exitOk, state, error: undefined };
+  return stop(state);
+}
+
+function stop(state: FlowState): Outcome {
+  const error = errorOf(state) ?? { code: 'RENEWAL_WRONG_STEP' as const, detail: { step: state.step } };
+  return { exitCode: exitCodeFor(error.code), state, error };
+}
+
+function errorOf(state: FlowState): WireError | undefined {
+  switch (state.step) {
+    case 'blocked':
+    case 'failed':
+      return state.error;
+    case 'no-device':
+    case 'pin':
+    case 'certificates':
+    case 'payment':
+      return state.error ?? undefined;
+    case 'resume-offered':
+      return { code: 'RENEWAL_INTERRUPTED', detail: {} };
+    default:
+      return undefined;
+  }
+}

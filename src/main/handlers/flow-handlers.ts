@@ -1,0 +1,27 @@
+import type { FlowMethodName } from '../renewal/flow-method-names.js';
+import type { RenewalFlow } from '../renewal/renewal-flow.js';
+import type { HandlersOf } from './handler-table.js';
+
+export interface FlowHandlerDeps {
+  readonly flow: RenewalFlow;
+  /** Writes the support bundle and returns its path. */
+  readonly saveSupportBundle: () => Promise<string>;
+}
+
+/** The contract's `flow.*` methods: each one command of the renewal state machine. */
+export function flowHandlers({ flow, saveSupportBundle }: FlowHandlerDeps): HandlersOf<FlowMethodName> {
+  return {
+    'flow.getState': async () => flow.state,
+    'flow.start': () => flow.start(),
+    'flow.unlock': ({ pin, confirmFinalTry }) => flow.unlock(pin, confirmFinalTry),
+    'flow.select': ({ certificateSerials }) => flow.select(certificateSerials),
+    'flow.proceed': () => flow.proceed(),
+    'flow.payWithAccount': ({ method, userId, password }) => flow.payWithAccount(method, { userId, password }),
+    'flow.startCardPayment': () => flow.startCardPayment(),
+    'flow.checkCardPayment': () => flow.checkCardPayment(),
+    'flow.renew': () => flow.renew(),
+    'flow.resume': () => flow.resume(),
+    'flow.restart': () => flow.restart(),
+    'flow.saveSupportBundle': async () => ({ path: await saveSupportBundle() }),
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * The host capabilities outside Electron (CLI, harness, tests): the device process is a forked
+ * Node process, and "opening the browser" is left to the caller (the CLI prints the address;
+ * the harness's page shows it as a link).
+ */
+import type { HostCapabilities } from './app-services.js';
+import { nodeDeviceLauncher } from './device/node-device-launcher.js';
+
+export interface NodeHostOptions {
+  readonly transport: HostCapabilities['transport'];
+  /** Environment of the device process (SOFTHSM2_CONF, CNSSIM_DIR… travel here). */
+  readonly env: NodeJS.ProcessEnv;
+  readonly openExternal?: (url: string) => Promise<void>;
+  readonly workerPath?: string;
+  readonly cardPollIntervalsMs?: readonly number[];
+}
+
+export function createNodeHost(options: NodeHostOptions): HostCapabilities {
+  return {
+    transport: options.transport,
+    openExternal: options.openExternal ?? (async () => undefined),
+    deviceLauncher: nodeDeviceLauncher({ env: options.env, ...(options.workerPath ? { workerPath: options.workerPath } : {}) }),
+    ...(options.cardPollIntervalsMs ? { cardPollIntervalsMs: options.cardPollIntervalsMs } : {}),
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * The support bundle: what the helpdesk needs to reproduce a holder's report on a SoftHSM
+ * token — versions, configuration, module path, token flags and info, certificate summaries,
+ * the renewal journals and the end of the log — as one .tar.gz the holder can send.
+ *
+ * Never the PIN or a password: the journal and the flow state hold none by construction, the
+ * log is redacted when written, and the configuration is copied field by field.
+ */
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile, copyFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { create as createTar } from 'tar';
+import type { FlowState } from '../../shared/contract/flow-contract.js';
+import type { AppConfig } from '../config/app-config.js';
+
+export interface SupportBundleSources {
+  readonly config: AppConfig;
+  readonly clock: () => Date;
+  readonly flowState: () => FlowState;
+  /** Token info and flags as the device layer reports them (no secrets). */
+  readonly deviceReport: () => Promise<unknown>;
+  readonly logFiles: readonly string[];
+  readonly journalDir: string;
+}
+
+/** Log lines kept: enough for the last renewal attempt, small enough to mail. */
+const maxLogBytes = 512 * 1024;
+
+export async function writeSupportBundle(sources: SupportBundleSources): Promise<string> {
+  const stamp = sources.clock().toISOString().replace(/[:.]/g, '-');
+  const staging = await mkdtemp(join(tmpdir(), 'rinnovo-support-'));
+  const root = join(staging, `rinnovo-support-${stamp}`);
+  try {
+    await mkdir(join(root, 'logs'), { recursive: true });
+    await mkdir(join(root, 'journal'), { recursive: true });
+    const device = await sources.deviceReport().catch((error: unknown) => ({ unavailable: error instanceof Error ? error.message : String(error) }));
+    const summary = {
+      createdAt: sources.clock().toISOString(),
+      tool: { version: sources.config.version, node: process.versions.node, electron: process.versions.electron ?? null, platform: process.platform, arch: process.arch },
+      configuration: {
+        serviceUrl: sources.config.serviceUrl,
+        updateFeedUrl: sources.config.updateFeedUrl,
+        pkcs11Module: sources.config.pkcs11Module ?? null,
+        caBundlePath: sources.config.caBundlePath ?? null,
+        pacUrl: sources.config.pacUrl ?? null,
+      },
+      device,
+      flowState: sources.flowState(),
+    };
+    await writeFile(join(root, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    for (const name of await readdir(sources.journalDir).catch(() => [] as string[])) {
+      if (name.endsWith('.json')) await copyFile(join(sources.journalDir, name), join(root, 'journal', name));
+    }
+    for (const file of sources.logFiles) {
+      const info = await stat(file).catch(() => undefined);
+      if (!info) continue;
+      const content = await readFile(file);
+      const tail = content.subarray(Math.max(0, content.length - maxLogBytes));
+      await writeFile(join(root, 'logs', file.split(/[\\/]/).pop() ?? 'app.log'), tail);
+    }
+    const outDir = join(sources.config.dataDir, 'support');
+    await mkdir(outDir, { recursive: true });
+    const bundle = join(outDir, `rinnovo-support-${stamp}.tar.gz`);
+    await createTar({ gzip: true, file: bundle, cwd: staging, portable: true }, [`rinnovo-support-${stamp}`]);
+    return bundle;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
