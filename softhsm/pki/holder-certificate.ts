@@ -24,6 +24,18 @@ export interface IssueHolderCertificate {
   readonly serialHex?: string;
   /** The card's serial number, part of a CNS certificate's common name. */
   readonly cardSerial?: string;
+  /** A renewal keeps the subject of the certificate it renews: copy it from this PEM. */
+  readonly subjectFrom?: string;
+}
+
+/** The subject of `pem` as node-forge attributes it will write back byte for byte. */
+function copiedSubject(pem: string) {
+  return forge.pki.certificateFromPem(pem).subject.attributes.map((attribute) => ({
+    type: attribute.type,
+    // Parsed UTF8String values are raw bytes, and forge encodes again when writing: decode first.
+    value: (attribute.valueTagClass as number | undefined) === forge.asn1.Type.UTF8 ? forge.util.decodeUtf8(String(attribute.value)) : attribute.value,
+    valueTagClass: attribute.valueTagClass,
+  })) as forge.pki.CertificateField[];
 }
 
 const attributeOids = {
@@ -73,7 +85,7 @@ export function issueHolderCertificate(request: IssueHolderCertificate): string 
   certificate.serialNumber = request.serialHex ?? `01${forge.util.bytesToHex(forge.random.getBytesSync(15))}`;
   certificate.validity.notBefore = request.notBefore;
   certificate.validity.notAfter = request.notAfter;
-  certificate.setSubject(holderSubject(request.kind, request.holder, request.cardSerial ?? '0000000000000000'));
+  certificate.setSubject(request.subjectFrom ? copiedSubject(request.subjectFrom) : holderSubject(request.kind, request.holder, request.cardSerial ?? '0000000000000000'));
   certificate.setIssuer(issuerCertificate.subject.attributes);
   const common = [
     { name: 'basicConstraints', cA: false, critical: true },

@@ -57,6 +57,8 @@ export async function signRenewedCertificate(pki: ServicePki, decision: Extract<
     issuer,
     notBefore: now,
     notAfter,
+    // Same holder, same subject: the renewed certificate names the holder exactly as the old one.
+    subjectFrom: decision.renewed.pem,
   });
   const facts = readCertificate(pemToDerBase64(pem));
   if (!facts) throw new Error('the lab CA produced an unreadable certificate');

@@ -49,8 +49,20 @@ export interface AppServices {
   close(): Promise<void>;
 }
 
-/** 2 s, 3 s, then every 5 s for 15 minutes: long enough to type a card number, then "pending". */
-const defaultCardPolls = [2_000, 3_000, ...Array.from({ length: 180 }, () => 5_000)];
+/** Polls 1 s, 2 s, then every 3 s until the configured wait is over; then the payment is "pending". */
+function cardPolls(waitSeconds: number): number[] {
+  const polls: number[] = [];
+  let total = 0;
+  for (const step of [1_000, 2_000]) {
+    polls.push(step);
+    total += step;
+  }
+  while (total < waitSeconds * 1000) {
+    polls.push(3_000);
+    total += 3_000;
+  }
+  return polls;
+}
 
 /** The extra CA bundle (the lab's TLS CA) on top of Node's own roots. */
 function trustedRoots(config: AppConfig): string[] {
@@ -92,7 +104,7 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
       startupChecks: () => runStartupChecks({ client: quickClient, toolVersion: config.version }),
       openExternal: host.openExternal,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      cardPollIntervalsMs: host.cardPollIntervalsMs ?? defaultCardPolls,
+      cardPollIntervalsMs: host.cardPollIntervalsMs ?? cardPolls(config.cardWaitSeconds),
     },
     onState: (state) => events.emit('flow.state', state),
   });

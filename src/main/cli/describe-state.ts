@@ -25,6 +25,13 @@ const phrases = {
     renewing: (current: number, total: number, kind: string, phase: string) => `Certificato ${current} di ${total} (${kind}): ${phase}. Non rimuova il dispositivo.`,
     done: 'Memorizzazione completata – Rinnovo del certificato completato.',
     kinds: { signature: 'sottoscrizione', cns: 'CNS' },
+    phases: {
+      'generating-key': 'generazione delle nuove chiavi sul dispositivo',
+      'requesting-certificate': 'richiesta del certificato rinnovato',
+      'writing-certificate': 'scarico del certificato sul dispositivo',
+      verifying: 'verifica del nuovo certificato',
+      'removing-old': 'rimozione del certificato precedente',
+    },
     whatToDo: 'Cosa fare',
   },
   en: {
@@ -42,6 +49,13 @@ const phrases = {
     renewing: (current: number, total: number, kind: string, phase: string) => `Certificate ${current} of ${total} (${kind}): ${phase}. Do not remove the device.`,
     done: 'Storage completed – certificate renewal completed.',
     kinds: { signature: 'signature', cns: 'CNS' },
+    phases: {
+      'generating-key': 'generating the new keys on the device',
+      'requesting-certificate': 'requesting the renewed certificate',
+      'writing-certificate': 'storing the certificate on the device',
+      verifying: 'checking the new certificate',
+      'removing-old': 'removing the previous certificate',
+    },
     whatToDo: 'What to do',
   },
 } as const;
@@ -85,7 +99,7 @@ export function describeState(state: FlowState, locale: Locale): string {
     case 'paid':
       return p.paid;
     case 'renewing':
-      return p.renewing(state.progress.current, state.progress.total, p.kinds[state.progress.kind], state.progress.phase);
+      return p.renewing(state.progress.current, state.progress.total, p.kinds[state.progress.kind], p.phases[state.progress.phase]);
     case 'done':
       return [p.done, ...state.renewed.map((entry) => `- ${p.kinds[entry.kind]}: ${date(entry.notAfter)}`)].join('\n');
     case 'failed':

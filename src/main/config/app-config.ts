@@ -17,6 +17,8 @@ const configSchema = z.object({
   caBundlePath: z.string().min(1).optional(),
   pkcs11Module: z.string().min(1).optional(),
   pacUrl: z.url().optional(),
+  /** How long the tool watches a card payment before saying it is not completed yet. */
+  cardWaitSeconds: z.coerce.number().int().min(1).max(3600).default(900),
   version: z.string().min(1),
 });
 
@@ -37,6 +39,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv, defaults: ConfigDefaults):
     caBundlePath: env.RINNOVO_CA_BUNDLE || undefined,
     pkcs11Module: env.RINNOVO_PKCS11_MODULE || undefined,
     pacUrl: env.RINNOVO_PAC_URL || undefined,
+    cardWaitSeconds: env.RINNOVO_CARD_WAIT_SECONDS || undefined,
     version: defaults.version,
   });
 }

@@ -18,6 +18,7 @@ import { isComplete, type Journal, type RenewalJournalStore } from './renewal-jo
 import { buildPlan, renewableSerials, type AssessedCertificate } from './renewal-plan.js';
 import type { DeviceCertificate, FlowDevice, FlowEnvironment, FlowService, Proof, RoomVerdict, TypedOrPinPad } from './renewal-ports.js';
 import { assessCertificates } from './assess-certificates.js';
+import { certificateSerialOf } from './flow-service-adapter.js';
 
 export interface RenewalFlowOptions {
   readonly device: FlowDevice;
@@ -359,7 +360,7 @@ export class RenewalFlow {
     this.#session.journal = undefined;
     await this.#releaseDevice();
     const renewed = journal.certificates.flatMap((entry) =>
-      entry.progress.phase === 'completed' ? [{ kind: entry.kind, certificateSerial: entry.certificateSerial, notAfter: entry.progress.notAfter }] : [],
+      entry.progress.phase === 'completed' ? [{ kind: entry.kind, certificateSerial: certificateSerialOf(entry.progress.certificatePem), notAfter: entry.progress.notAfter }] : [],
     );
     return this.#set({ step: 'done', device, renewed, receipt });
   }

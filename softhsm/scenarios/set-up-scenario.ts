@@ -1,0 +1,132 @@
+/**
+ * Sets one scenario up from nothing in a folder of its own: lab PKI, SoftHSM token, lab renewal
+ * service with the scenario's records, network path; and returns the environment that points
+ * the tool (app, harness or CLI) at it — the same variables a helpdesk operator would set.
+ */
+import { createServer } from 'node:net';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createLabPki, type LabPki } from '../pki/lab-pki.js';
+import { startLabService, type LabService } from '../service/lab-service.js';
+import type { CertificateSeed, LabServiceSeed } from '../service/seeding.js';
+import { createSoftHsmEnvironment } from '../token/softhsm-environment.js';
+import { provisionToken, type ProvisionedToken } from '../token/provision-token.js';
+import { tokenPreset } from '../token/token-presets.js';
+import type { ScenarioDefinition, ServiceFate } from './scenario-catalogue.js';
+
+export const labAccounts = {
+  funded: { userId: 'mrossi', password: 'segreta-telemaco' },
+  poor: { userId: 'lpoveri', password: 'segreta-poveri' },
+  unknown: { userId: 'nessuno', password: 'qualsiasi' },
+} as const;
+
+export interface ScenarioLab {
+  readonly scenario: ScenarioDefinition;
+  readonly dir: string;
+  /** RINNOVO_* and SOFTHSM2_CONF: what the tool's process needs. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly pin: string;
+  readonly account: { readonly userId: string; readonly password: string };
+  readonly token: ProvisionedToken;
+  readonly pki: LabPki;
+  readonly service: LabService;
+  readonly caBundlePath: string;
+  close(): Promise<void>;
+}
+
+export interface ScenarioOptions {
+  /** The version the tool under test reports; the feed announces it, or a newer one when outdated. */
+  readonly toolVersion: string;
+  readonly now?: Date;
+}
+
+const day = 86_400_000;
+
+function certificateSeeds(fate: ServiceFate, token: ProvisionedToken, now: Date): CertificateSeed[] {
+  const serials = token.tokens.flatMap((entry) => entry.objects.map((object) => object.serialHex));
+  return serials.map((serial): CertificateSeed => {
+    switch (fate) {
+      case 'valid':
+        return { serial };
+      case 'free':
+        return { serial, free: true };
+      case 'suspended':
+        return { serial, status: 'suspended' };
+      case 'revoked':
+        return { serial, status: 'revoked' };
+      case 'already-renewed':
+        return { serial, renewedBy: 'ab12cd' };
+      case 'six-year-limit':
+        return { serial, deviceFirstIssuedAt: new Date(now.getTime() - (6 * 365 - 20) * day) };
+      case 'too-early':
+        return { serial, renewableFrom: new Date(now.getTime() + 60 * day) };
+    }
+  });
+}
+
+function bumpMajor(version: string): string {
+  const [major] = version.split('.');
+  return `${Number(major) + 1}.0.0`;
+}
+
+/** A loopback port nobody listens on: the "no internet" of the lab. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return typeof address === 'object' && address ? address.port : 9;
+}
+
+export async function setUpScenario(scenario: ScenarioDefinition, dir: string, options: ScenarioOptions): Promise<ScenarioLab> {
+  const now = options.now ?? new Date();
+  const pki = await createLabPki(join(dir, 'pki'));
+  const environment = await createSoftHsmEnvironment(join(dir, 'softhsm'));
+  const token = await provisionToken(environment, pki, tokenPreset(scenario.token, now));
+  const caBundlePath = join(dir, 'lab-tls-ca.pem');
+  await writeFile(caBundlePath, pki.tls.ca.certificatePem);
+
+  const seed: LabServiceSeed = {
+    certificates: certificateSeeds(scenario.fate, token, now),
+    accounts: (['telemaco', 'iconto'] as const).flatMap((method) => [
+      { method, ...labAccounts.funded, balances: { diritti: 50_000, tariffa: 50_000 } },
+      { method, ...labAccounts.poor, balances: { diritti: 100, tariffa: 100 } },
+    ]),
+    faults: { issuanceFailuresLeft: scenario.issuanceFailures },
+  };
+  const service = await startLabService({
+    stateDir: join(dir, 'service'),
+    pki,
+    latestVersion: scenario.outdatedTool ? bumpMajor(options.toolVersion) : options.toolVersion,
+    seed,
+  });
+
+  const serviceUrl = scenario.network === 'offline' ? `https://127.0.0.1:${await closedPort()}/v1/` : service.url;
+  const env: Record<string, string> = {
+    ...environment.env,
+    RINNOVO_SERVICE_URL: serviceUrl,
+    RINNOVO_DATA_DIR: join(dir, 'tool-data'),
+    RINNOVO_PKCS11_MODULE: scenario.driver === 'missing' ? join(dir, 'not-installed', 'libbit4xpki.so') : environment.modulePath,
+    ...(scenario.network === 'untrusted-tls' ? {} : { RINNOVO_CA_BUNDLE: caBundlePath }),
+  };
+  const account =
+    scenario.payment.method === 'card'
+      ? labAccounts.funded
+      : scenario.payment.account === 'funded'
+        ? labAccounts.funded
+        : scenario.payment.account === 'insufficient-funds'
+          ? labAccounts.poor
+          : labAccounts.unknown;
+  return {
+    scenario,
+    dir,
+    env,
+    pin: scenario.pinIsWrong ? '99999999' : token.userPin,
+    account,
+    token,
+    pki,
+    service,
+    caBundlePath,
+    close: () => service.close(),
+  };
+}
