@@ -22,7 +22,13 @@ export interface RekeyContext {
   /** Persists the journal (atomically) and returns it. */
   readonly save: (journal: Journal) => Promise<Journal>;
   readonly report: (phase: RenewalPhase) => void;
+  /** Waits before asking the service again after a transient refusal. */
+  readonly sleep: (ms: number) => Promise<void>;
 }
+
+/** Refusals that a second request may not meet: the CA busy, a challenge expired, a slow answer. */
+const transientCodes = new Set(['ISSUANCE_UNAVAILABLE', 'SERVICE_CHALLENGE_INVALID', 'SERVICE_TIMEOUT', 'SERVICE_UNAVAILABLE']);
+const issuanceRetryDelaysMs = [1_000, 2_000, 4_000];
 
 export function newKeyId(): string {
   return randomBytes(16).toString('hex');
@@ -79,9 +85,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
       }
       case 'csr-submitted': {
         context.report('requesting-certificate');
-        const proof = (await context.prove(journal)) ?? presigned(current);
-        if (!proof) throw new AppError('DEVICE_PROOF_UNAVAILABLE');
-        const issued = await context.service.issue(journal.renewalId, serial, progress.csrPem, proof);
+        const issued = await issueWithRetries(context, journal, current, progress.csrPem);
         await advance({ phase: 'issued', newIdHex: progress.newIdHex, certificatePem: issued.certificatePem });
         break;
       }
@@ -108,6 +112,21 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
       }
       case 'completed':
         return journal;
+    }
+  }
+}
+
+/** Issuance is idempotent, so asking again (with a fresh proof) after a transient refusal is safe. */
+async function issueWithRetries(context: RekeyContext, journal: Journal, entry: JournalCertificate, csrPem: string) {
+  for (let attempt = 0; ; attempt++) {
+    const proof = (await context.prove(journal)) ?? presigned(entry);
+    if (!proof) throw new AppError('DEVICE_PROOF_UNAVAILABLE');
+    try {
+      return await context.service.issue(journal.renewalId, entry.certificateSerial, csrPem, proof);
+    } catch (error) {
+      const delay = issuanceRetryDelaysMs[attempt];
+      if (!(error instanceof AppError) || !transientCodes.has(error.code) || delay === undefined) throw error;
+      await context.sleep(delay);
     }
   }
 }

@@ -345,6 +345,7 @@ export class RenewalFlow {
             },
             report,
             prove: (current) => this.#prove(device, current),
+            sleep: this.#options.environment.sleep,
           },
           journal,
           entry.certificateSerial,

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { ErrorCode } from '../../../src/shared/errors/catalogue.js';
+import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
+import { runScenario } from './scenario-runs.js';
+
+/**
+ * Every failure the lab reproduces without the card simulator (PIN lock-out, removal and a full
+ * card need it: see the closing note), each ending with its own code and changing nothing.
+ * `certificateReason` is what the certificate list shows next to each certificate.
+ */
+const refusals: { name: string; certificateReason?: ErrorCode; doctorPredicts: boolean }[] = [
+  { name: 'no-network', doctorPredicts: true },
+  { name: 'outdated-tool', doctorPredicts: true },
+  { name: 'no-driver', doctorPredicts: true },
+  { name: 'untrusted-tls', doctorPredicts: true },
+  { name: 'foreign-device', certificateReason: 'DEVICE_NOT_CHAMBER_OF_COMMERCE', doctorPredicts: true },
+  { name: 'wrong-pin', doctorPredicts: true },
+  { name: 'suspended', certificateReason: 'CERTIFICATE_SUSPENDED', doctorPredicts: true },
+  { name: 'revoked', certificateReason: 'CERTIFICATE_REVOKED', doctorPredicts: true },
+  { name: 'expired', certificateReason: 'CERTIFICATE_EXPIRED', doctorPredicts: true },
+  { name: 'single-certificate', certificateReason: 'DEVICE_SINGLE_CERTIFICATE', doctorPredicts: true },
+  { name: 'already-renewed', certificateReason: 'CERTIFICATE_ALREADY_RENEWED', doctorPredicts: true },
+  { name: 'cns-six-year-limit', certificateReason: 'CNS_SIX_YEAR_LIMIT', doctorPredicts: true },
+  { name: 'too-early', certificateReason: 'CERTIFICATE_TOO_EARLY', doctorPredicts: true },
+  // Payment outcomes happen when money moves: the dry run cannot foresee a card being declined.
+  { name: 'invalid-account', doctorPredicts: false },
+  { name: 'insufficient-funds', doctorPredicts: false },
+  { name: 'card-cancelled', doctorPredicts: false },
+  { name: 'card-failed', doctorPredicts: false },
+  { name: 'card-pending', doctorPredicts: false },
+];
+
+describe('every refusal of the lab, through rinnovo-cns', () => {
+  for (const refusal of refusals) {
+    it(`${refusal.name}: its own code, the same for doctor and renew, and nothing changed`, async () => {
+      const scenario = findScenario(refusal.name);
+      if (!scenario || scenario.expected.outcome !== 'refused') throw new Error(`scenario ${refusal.name} is not a refusal`);
+      const run = await runScenario(scenario);
+      try {
+        expect(run.renew.json, run.renew.stderr).toMatchObject({ ok: false, error: { code: scenario.expected.code } });
+        expect(run.renew.code).not.toBe(0);
+        if (refusal.doctorPredicts) {
+          expect(run.doctor.json, run.doctor.stderr).toMatchObject({ ok: false, error: { code: scenario.expected.code } });
+          expect(run.doctor.code).toBe(run.renew.code);
+        } else {
+          expect(run.doctor.json).toMatchObject({ ok: true, state: { step: 'certificates' } });
+        }
+        if (refusal.certificateReason) {
+          const state = run.renew.json?.state as { certificates?: { verdict: { reason?: string } }[] } | undefined;
+          expect(state?.certificates?.map((entry) => entry.verdict.reason)).toContain(refusal.certificateReason);
+        }
+        expect(run.objectsAfter).toEqual(run.objectsBefore);
+        expect(run.balancesAfter).toEqual(run.balancesBefore);
+      } finally {
+        await run.close();
+      }
+    });
+  }
+});

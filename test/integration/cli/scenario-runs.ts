@@ -1,0 +1,74 @@
+/**
+ * One scenario through the CLI, as the helpdesk runs it: `doctor`, then `renew` (paying the way
+ * the scenario says), with what the device and the accounts looked like before and after.
+ */
+import { readFile } from 'node:fs/promises';
+import type { ScenarioDefinition } from '../../../softhsm/scenarios/scenario-catalogue.js';
+import { setUpScenario, type ScenarioLab } from '../../../softhsm/scenarios/set-up-scenario.js';
+import { checkoutUrlIn, pressCheckoutButton } from '../../support/checkout.js';
+import { listObjects, type TokenObject } from '../../support/outside-checks.js';
+import { runCli, startCli, type CliResult } from '../../support/run-cli.js';
+import { makeTempDir } from '../../support/temp-dir.js';
+
+export interface ScenarioRun {
+  readonly lab: ScenarioLab;
+  readonly doctor: CliResult;
+  readonly renew: CliResult;
+  readonly objectsBefore: TokenObject[];
+  readonly objectsAfter: TokenObject[];
+  readonly balancesBefore: unknown;
+  readonly balancesAfter: unknown;
+  close(): Promise<void>;
+}
+
+function payArgs(scenario: ScenarioDefinition, lab: ScenarioLab): string[] {
+  if (scenario.payment.method === 'card') return ['--pay', 'card'];
+  return ['--pay', scenario.payment.method, '--user', lab.account.userId];
+}
+
+async function objectsOf(lab: ScenarioLab): Promise<TokenObject[]> {
+  const all: TokenObject[] = [];
+  for (const token of lab.token.tokens) all.push(...(await listObjects(lab.token.environment, lab.token.userPin, token.slotLabel)));
+  return all;
+}
+
+function balances(lab: ScenarioLab) {
+  return (['telemaco', 'iconto'] as const).map((method) => lab.service.account(method, lab.account.userId)?.balances ?? null);
+}
+
+export async function runScenario(scenario: ScenarioDefinition): Promise<ScenarioRun> {
+  const temp = await makeTempDir(`scenario-${scenario.name}`);
+  const lab = await setUpScenario(scenario, temp.dir, { toolVersion: '1.0.0' });
+  const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password, RINNOVO_CARD_WAIT_SECONDS: '4' };
+  const objectsBefore = await objectsOf(lab);
+  const balancesBefore = balances(lab);
+  const doctor = await runCli(['doctor', '--json', ...payArgs(scenario, lab)], env);
+  let renew: CliResult;
+  if (scenario.payment.method === 'card') {
+    const run = startCli(['renew', '--json', ...payArgs(scenario, lab)], env);
+    const outcome = scenario.payment.outcome;
+    const pressed = Promise.race([
+      run.waitForStderr(/\/checkout\//).then(async (line) => {
+        if (outcome !== 'pending') await pressCheckoutButton(checkoutUrlIn(line), outcome, await readFile(lab.caBundlePath, 'utf8'));
+      }),
+      run.done,
+    ]);
+    await pressed;
+    renew = await run.done;
+  } else {
+    renew = await runCli(['renew', '--json', ...payArgs(scenario, lab)], env);
+  }
+  return {
+    lab,
+    doctor,
+    renew,
+    objectsBefore,
+    objectsAfter: await objectsOf(lab),
+    balancesBefore,
+    balancesAfter: balances(lab),
+    async close() {
+      await lab.close();
+      await temp.remove();
+    },
+  };
+}
