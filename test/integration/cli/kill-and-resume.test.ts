@@ -1,0 +1,100 @@
+/**
+ * The renewal process is killed (SIGKILL) right after each journaled step in turn; each time,
+ * `resume` finishes the job, the account is charged exactly once, and at the moment of the kill
+ * the device still holds at least one working certificate pair — all checked with pkcs11-tool
+ * and openssl, not with the project's own code.
+ */
+import { watch } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
+import { setUpScenario, type ScenarioLab } from '../../../softhsm/scenarios/set-up-scenario.js';
+import { listObjects, pairWorks, readCertificate, verifiesAgainstLab } from '../../support/outside-checks.js';
+import { runCli, startCli } from '../../support/run-cli.js';
+import { makeTempDir } from '../../support/temp-dir.js';
+
+interface JournalView {
+  payment: { state: string };
+  certificates: { kind: string; progress: { phase: string } }[];
+}
+
+type KillPoint = { readonly name: string; readonly reached: (journal: JournalView) => boolean };
+
+const phaseOf = (journal: JournalView, kind: string) => journal.certificates.find((entry) => entry.kind === kind)?.progress.phase;
+
+const killPoints: KillPoint[] = [
+  { name: 'after payment', reached: (journal) => journal.payment.state === 'paid' },
+  ...['signature', 'cns'].flatMap((kind) =>
+    ['generating-key', 'csr-submitted', 'issued', 'written', 'verified', 'completed'].map((phase) => ({
+      name: `${kind} ${phase}`,
+      reached: (journal: JournalView) => phaseOf(journal, kind) === phase,
+    })),
+  ),
+];
+
+/** Kills the CLI the moment its journal shows the step; true when it was still running. */
+async function killWhen(lab: ScenarioLab, env: Record<string, string>, point: KillPoint): Promise<boolean> {
+  const journalDir = join(lab.env.RINNOVO_DATA_DIR ?? '', 'journal');
+  await mkdir(journalDir, { recursive: true });
+  const run = startCli(['renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
+  let killed = false;
+  const watcher = watch(journalDir, () => {
+    void readFile(join(journalDir, `${encodeURIComponent(lab.token.serial)}.json`), 'utf8')
+      .then((text) => {
+        if (!killed && point.reached(JSON.parse(text) as JournalView)) {
+          killed = run.child.kill('SIGKILL');
+        }
+      })
+      .catch(() => undefined);
+  });
+  const result = await run.done;
+  watcher.close();
+  return killed && result.signal === 'SIGKILL';
+}
+
+async function workingPairs(lab: ScenarioLab): Promise<number> {
+  const objects = await listObjects(lab.token.environment, lab.pin);
+  let working = 0;
+  for (const certificate of objects.filter((object) => object.type === 'Certificate')) {
+    if (!objects.some((object) => object.type === 'Private Key' && object.id === certificate.id)) continue;
+    const pem = await readCertificate(lab.token.environment, certificate.id);
+    if (await pairWorks(lab.token.environment, lab.pin, certificate.id, pem)) working++;
+  }
+  return working;
+}
+
+describe('killed after every journaled step, resumed to the end', () => {
+  for (const point of killPoints) {
+    it(`SIGKILL ${point.name}: resume finishes, one charge, never without a working pair`, async () => {
+      const temp = await makeTempDir('kill');
+      const lab = await setUpScenario(findScenario('renewable')!, temp.dir, { toolVersion: '1.0.0' });
+      try {
+        const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password };
+        const before = lab.service.account('telemaco', lab.account.userId)?.balances;
+        expect(await killWhen(lab, env, point)).toBe(true);
+        expect(await workingPairs(lab)).toBeGreaterThanOrEqual(1);
+
+        const resumed = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
+        // Killed after the last step, the journal may already be archived: nothing is left to resume.
+        expect(resumed.json, resumed.stderr).toMatchObject({ ok: true });
+        if (!resumed.json?.nothingToResume) expect(resumed.json).toMatchObject({ state: { step: 'done' } });
+
+        const objects = await listObjects(lab.token.environment, lab.pin);
+        const certificates = objects.filter((object) => object.type === 'Certificate');
+        expect(certificates).toHaveLength(2);
+        expect(objects.filter((object) => object.type === 'Private Key')).toHaveLength(2);
+        for (const certificate of certificates) {
+          const pem = await readCertificate(lab.token.environment, certificate.id);
+          expect(await verifiesAgainstLab(lab.pki, certificate.label === 'CNS0' ? 'cns' : 'signature', pem)).toBe(true);
+          expect(await pairWorks(lab.token.environment, lab.pin, certificate.id, pem)).toBe(true);
+        }
+        const after = lab.service.account('telemaco', lab.account.userId)?.balances;
+        expect(before && after && before.diritti + before.tariffa - after.diritti - after.tariffa).toBe(4000);
+      } finally {
+        await lab.close();
+        await temp.remove();
+      }
+    });
+  }
+});
