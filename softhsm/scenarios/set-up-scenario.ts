@@ -78,7 +78,16 @@ async function closedPort(): Promise<number> {
   return typeof address === 'object' && address ? address.port : 9;
 }
 
+/** Scenarios whose device behaviour (PIN counter, removal, capacity) only the card simulator gives. */
+export function needsCardSimulator(scenario: ScenarioDefinition): boolean {
+  return Object.values(scenario.simulator).some((value) => value !== undefined && value !== false);
+}
+
 export async function setUpScenario(scenario: ScenarioDefinition, dir: string, options: ScenarioOptions): Promise<ScenarioLab> {
+  if (needsCardSimulator(scenario)) {
+    // Without it the token would behave like a healthy card and the scenario would lie.
+    throw new Error(`scenario ${scenario.name} needs the card simulator (softhsm/card-simulator), which this build does not have yet`);
+  }
   const now = options.now ?? new Date();
   const pki = await createLabPki(join(dir, 'pki'));
   const environment = await createSoftHsmEnvironment(join(dir, 'softhsm'));
