@@ -8,6 +8,7 @@ import type { CatalogueEntry, Locale, LocalizedError } from './catalogue-entry.j
 import { certificateErrors } from './certificate-errors.js';
 import { deviceErrors } from './device-errors.js';
 import { foundationErrors } from './foundation-errors.js';
+import { networkErrors } from './network-errors.js';
 import { renewalErrors } from './renewal-errors.js';
 import { serviceErrors } from './service-errors.js';
 import { updateErrors } from './update-errors.js';
@@ -19,6 +20,7 @@ export const errorCatalogue = {
   ...deviceErrors,
   ...serviceErrors,
   ...updateErrors,
+  ...networkErrors,
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
