@@ -3,7 +3,7 @@ import { useApi } from './api-context.js';
 import { ErrorPanel } from './components/ErrorPanel.js';
 import { LanguageSwitch } from './components/LanguageSwitch.js';
 import { useTranslate } from './i18n/use-translate.js';
-import { StartScreen } from './screens/StartScreen.js';
+import { FlowScreen } from './screens/FlowScreen.js';
 import { useAppStore } from './store/app-store.js';
 
 export function App() {
@@ -11,6 +11,9 @@ export function App() {
   const t = useTranslate();
   const connection = useAppStore((state) => state.connection);
   const locale = useAppStore((state) => state.locale);
+  const flow = useAppStore((state) => state.flow);
+  const command = useAppStore((state) => state.command);
+  const supportBundlePath = useAppStore((state) => state.supportBundlePath);
   const start = useAppStore((state) => state.start);
 
   useEffect(() => {
@@ -31,14 +34,29 @@ export function App() {
         </div>
         <LanguageSwitch />
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main">
         <div aria-live="polite" className="status-region">
           {connection.phase === 'connecting' && <p>{t('app.connecting')}</p>}
+          {command.phase === 'running' && <p className="working">{t('app.working')}</p>}
         </div>
-        {connection.phase === 'ready' && <StartScreen status={connection.status} />}
+        {connection.phase === 'ready' && (
+          <>
+            <p className="intro">{t('start.intro')}</p>
+            {command.phase === 'refused' && <ErrorPanel error={command.error} />}
+            {flow && <FlowScreen state={flow} />}
+            {supportBundlePath && (
+              <p role="status" className="support-bundle">
+                {t('action.supportBundleSaved', { path: supportBundlePath })}
+              </p>
+            )}
+          </>
+        )}
         {connection.phase === 'unavailable' &&
           (connection.error ? <ErrorPanel error={connection.error} /> : <p role="alert">{t('app.unavailable')}</p>)}
       </main>
+      <footer className="app-footer">
+        {connection.phase === 'ready' && <p data-testid="tool-version">{t('app.version', { version: connection.status.version })}</p>}
+      </footer>
     </>
   );
 }

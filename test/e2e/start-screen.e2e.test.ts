@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium, saveScreenshot } from './support/chromium.js';
+import { tabTo } from './support/keyboard.js';
 import { startHarnessApp, type HarnessApp } from './support/harness-app.js';
 
 describe('the first screen in Chromium, through the harness', () => {
@@ -34,8 +35,8 @@ describe('the first screen in Chromium, through the harness', () => {
       const page = await browser.newPage();
       await page.goto(app.url);
       await expect.poll(() => page.getByTestId('tool-version').textContent()).toBe('Versione 1.0.0');
-      await page.keyboard.press('Tab');
-      await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('SELECT');
+      await tabTo(page, /Italiano/);
+      expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('SELECT');
       await page.getByLabel('Lingua').selectOption('en');
       await expect.poll(() => page.getByTestId('tool-version').textContent()).toBe('Version 1.0.0');
       const second = await browser.newPage();

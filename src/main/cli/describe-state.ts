@@ -70,6 +70,7 @@ export function describeState(state: FlowState, locale: Locale): string {
   const date = (iso: string) => new Intl.DateTimeFormat(locale === 'it' ? 'it-IT' : 'en-GB', { dateStyle: 'long' }).format(new Date(iso));
   const euros = (cents: number) => new Intl.NumberFormat(locale === 'it' ? 'it-IT' : 'en-GB', { style: 'currency', currency: 'EUR' }).format(cents / 100);
   switch (state.step) {
+    case 'welcome':
     case 'checking':
       return p.checking;
     case 'blocked':

@@ -50,7 +50,7 @@ function freshSession(): Session {
 
 export class RenewalFlow {
   readonly #options: RenewalFlowOptions;
-  #state: FlowState = { step: 'checking' };
+  #state: FlowState = { step: 'welcome' };
   #session: Session = freshSession();
   #queue: Promise<unknown> = Promise.resolve();
 

@@ -1,12 +1,15 @@
 /**
  * The renderer's state: a mirror of what main reports, plus the person's language.
  *
- * No business rule lives here; the store only records answers and events from main.
+ * No business rule lives here: the flow state comes from main (`flow.getState`, then the
+ * `flow.state` event), and commands are sent back as they are. Secrets never enter the store:
+ * the PIN and passwords stay in the form that collects them and are cleared on submit.
  */
 import { create } from 'zustand';
 import type { RinnovoApi } from '../../shared/contract/api.js';
 import type { AppStatus } from '../../shared/contract/app-contract.js';
-import type { WireError } from '../../shared/contract/define.js';
+import type { Result, WireError } from '../../shared/contract/define.js';
+import type { FlowState } from '../../shared/contract/flow-contract.js';
 import type { Locale } from '../../shared/errors/catalogue-entry.js';
 
 export type ConnectionState =
@@ -14,28 +17,67 @@ export type ConnectionState =
   | { readonly phase: 'ready'; readonly status: AppStatus }
   | { readonly phase: 'unavailable'; readonly error: WireError | undefined };
 
+/** A command sent to main and not answered yet, or the last one's refusal. */
+export type CommandState = { readonly phase: 'idle' } | { readonly phase: 'running' } | { readonly phase: 'refused'; readonly error: WireError };
+
 export interface AppStore {
   readonly connection: ConnectionState;
   readonly locale: Locale;
+  readonly flow: FlowState | null;
+  readonly command: CommandState;
+  readonly supportBundlePath: string | null;
   start(api: RinnovoApi): Promise<void>;
   chooseLocale(api: RinnovoApi, locale: Locale): Promise<void>;
+  /** Sends one flow command; the answer (or the events before it) updates `flow`. */
+  send(command: () => Promise<Result<FlowState>>): Promise<void>;
+  saveSupportBundle(api: RinnovoApi): Promise<void>;
 }
 
-export const useAppStore = create<AppStore>((set) => ({
+export const useAppStore = create<AppStore>((set, get) => ({
   connection: { phase: 'connecting' },
   locale: 'it',
+  flow: null,
+  command: { phase: 'idle' },
+  supportBundlePath: null,
+
   async start(api) {
     api.app.onLocaleChanged(({ locale }) => set({ locale }));
+    api.flow.onState((flow) => set({ flow }));
     try {
       const result = await api.app.getStatus({});
-      if (result.ok) set({ connection: { phase: 'ready', status: result.value }, locale: result.value.locale });
-      else set({ connection: { phase: 'unavailable', error: result.error } });
+      if (!result.ok) {
+        set({ connection: { phase: 'unavailable', error: result.error } });
+        return;
+      }
+      set({ connection: { phase: 'ready', status: result.value }, locale: result.value.locale });
+      const flow = await api.flow.getState({});
+      if (flow.ok) set({ flow: flow.value });
+      // A fresh start runs the checks at once, as the original tool did; a reload shows where we are.
+      if (flow.ok && flow.value.step === 'welcome') await get().send(() => api.flow.start({}));
     } catch {
       set({ connection: { phase: 'unavailable', error: undefined } });
     }
   },
+
   async chooseLocale(api, locale) {
     set({ locale });
     await api.app.setLocale({ locale });
+  },
+
+  async send(command) {
+    set({ command: { phase: 'running' } });
+    try {
+      const result = await command();
+      if (result.ok) set({ flow: result.value, command: { phase: 'idle' } });
+      else set({ command: { phase: 'refused', error: result.error } });
+    } catch {
+      set({ command: { phase: 'refused', error: { code: 'INTERNAL_ERROR', detail: {} } } });
+    }
+  },
+
+  async saveSupportBundle(api) {
+    const result = await api.flow.saveSupportBundle({});
+    if (result.ok) set({ supportBundlePath: result.value.path });
+    else set({ command: { phase: 'refused', error: result.error } });
   },
 }));

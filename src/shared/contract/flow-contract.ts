@@ -89,6 +89,8 @@ export type RenewalPhase = z.infer<typeof renewalPhaseSchema>;
 export const cardPaymentStatusSchema = z.enum(['waiting', 'pending', 'cancelled', 'failed']);
 
 export const flowStateSchema = z.discriminatedUnion('step', [
+  /** Nothing started yet: the window starts the checks as soon as it shows. */
+  z.object({ step: z.literal('welcome') }),
   z.object({ step: z.literal('checking') }),
   /** Start-up checks refused to go on: no network, proxy, outdated tool… */
   z.object({

@@ -1,0 +1,109 @@
+import type { FlowState, RenewalPlan } from '../../shared/contract/flow-contract.js';
+import { describeError } from '../../shared/errors/catalogue.js';
+import { useApi } from '../api-context.js';
+import { ErrorPanel } from '../components/ErrorPanel.js';
+import { ScreenHeading } from '../components/ScreenHeading.js';
+import { formatDate, formatEuro } from '../i18n/format.js';
+import { useTranslate } from '../i18n/use-translate.js';
+import { useAppStore } from '../store/app-store.js';
+import { useFlowActions } from './use-flow-actions.js';
+
+type CertificatesState = Extract<FlowState, { step: 'certificates' }>;
+
+/** Each certificate with "renewable" (and its price) or the reason it is not, then the dry run. */
+export function CertificatesScreen({ state }: { readonly state: CertificatesState }) {
+  const t = useTranslate();
+  const api = useApi();
+  const locale = useAppStore((store) => store.locale);
+  const send = useAppStore((store) => store.send);
+  const actions = useFlowActions();
+  const selected = new Set(state.plan?.items.map((item) => item.certificateSerial) ?? []);
+  const renewable = state.certificates.filter((entry) => entry.verdict.status === 'renewable');
+
+  function toggle(serial: string, on: boolean) {
+    const next = renewable.map((entry) => entry.certificate.certificateSerial).filter((candidate) => (candidate === serial ? on : selected.has(candidate)));
+    if (next.length > 0) void send(() => api.flow.select({ certificateSerials: next }));
+  }
+
+  return (
+    <section aria-labelledby="certificates-heading">
+      <ScreenHeading id="certificates-heading">{t('certificates.heading')}</ScreenHeading>
+      <ul className="certificates">
+        {state.certificates.map(({ certificate, verdict }) => (
+          <li key={certificate.certificateSerial} className="certificate">
+            <h3>{t(`certificates.kind.${certificate.kind}`)}</h3>
+            <p>{t('certificates.holder', { name: certificate.holderName, fiscalCode: certificate.fiscalCode })}</p>
+            <p>{t('certificates.validity', { date: formatDate(locale, certificate.notAfter) })}</p>
+            <p className="muted">{t('certificates.issuer', { issuer: certificate.issuer })}</p>
+            {verdict.status === 'renewable' ? (
+              <>
+                <p className="verdict ok">
+                  <strong>{t('certificates.renewable')}</strong>
+                  {' — '}
+                  {verdict.price
+                    ? t('certificates.price', { amount: formatEuro(locale, verdict.price.amountCents), account: t(`account.${verdict.price.account}`) })
+                    : t('certificates.free')}
+                </p>
+                {renewable.length > 1 && (
+                  <label className="checkbox">
+                    <input
+                      type="checkbox"
+                      checked={selected.has(certificate.certificateSerial)}
+                      onChange={(event) => toggle(certificate.certificateSerial, event.target.checked)}
+                    />
+                    {t('certificates.select')}
+                  </label>
+                )}
+              </>
+            ) : (
+              <p className="verdict refused">
+                <strong>{t('certificates.notRenewable')}</strong>
+                {': '}
+                {describeError(verdict.reason, locale, verdict.detail).message}
+              </p>
+            )}
+          </li>
+        ))}
+      </ul>
+      {state.error && <ErrorPanel error={state.error} actions={{ retry: actions.restart, 'support-bundle': actions.saveSupportBundle }} />}
+      {state.plan && <PlanSummary plan={state.plan} />}
+      {state.plan && (
+        <button type="button" onClick={actions.proceed}>
+          {t('plan.proceed')}
+        </button>
+      )}
+    </section>
+  );
+}
+
+/** What will happen if the holder goes on: prices per account, the new expiry, the re-key. */
+function PlanSummary({ plan }: { readonly plan: RenewalPlan }) {
+  const t = useTranslate();
+  const locale = useAppStore((store) => store.locale);
+  return (
+    <div className="plan" aria-labelledby="plan-heading">
+      <h3 id="plan-heading">{t('plan.heading')}</h3>
+      {plan.totalCents > 0 ? (
+        <>
+          <ul>
+            {plan.totals.map((total) => (
+              <li key={total.account}>{t('plan.account', { account: t(`account.${total.account}`), amount: formatEuro(locale, total.amountCents) })}</li>
+            ))}
+          </ul>
+          <p>
+            <strong>{t('plan.total', { amount: formatEuro(locale, plan.totalCents) })}</strong>
+          </p>
+        </>
+      ) : (
+        <p>{t('plan.totalFree')}</p>
+      )}
+      <p>{t('plan.newExpiry', { date: formatDate(locale, plan.newNotAfter) })}</p>
+      <p>{t('plan.rekey')}</p>
+      {plan.removeOldFirst && (
+        <p className="warning" role="note">
+          {t('plan.removeOldFirst')}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+import type { FlowState } from '../../shared/contract/flow-contract.js';
+import { ReceiptSummary } from '../components/ReceiptSummary.js';
+import { ScreenHeading } from '../components/ScreenHeading.js';
+import { useTranslate } from '../i18n/use-translate.js';
+import { useFlowActions } from './use-flow-actions.js';
+
+export function PaidScreen({ state }: { readonly state: Extract<FlowState, { step: 'paid' }> }) {
+  const t = useTranslate();
+  const actions = useFlowActions();
+  return (
+    <section aria-labelledby="paid-heading">
+      <ScreenHeading id="paid-heading">{state.receipt ? t('paid.heading') : t('paid.freeHeading')}</ScreenHeading>
+      {state.receipt && <ReceiptSummary receipt={state.receipt} />}
+      <p className="reminder">{t('paid.reminder')}</p>
+      <p>{t('plan.rekey')}</p>
+      {state.plan.removeOldFirst && <p className="warning">{t('plan.removeOldFirst')}</p>}
+      <button type="button" onClick={actions.renew}>
+        {t('paid.renew')}
+      </button>
+    </section>
+  );
+}

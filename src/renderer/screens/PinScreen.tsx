@@ -1,0 +1,83 @@
+import { useState, type FormEvent } from 'react';
+import type { FlowState } from '../../shared/contract/flow-contract.js';
+import { useApi } from '../api-context.js';
+import { ErrorPanel } from '../components/ErrorPanel.js';
+import { ScreenHeading } from '../components/ScreenHeading.js';
+import { useTranslate } from '../i18n/use-translate.js';
+import { useAppStore } from '../store/app-store.js';
+import { useFlowActions } from './use-flow-actions.js';
+
+/**
+ * PIN entry. The PIN lives only in this form's local state, is cleared the moment it is sent,
+ * and never reaches the store; the remaining-tries warnings come from the token's flags.
+ */
+export function PinScreen({ state }: { readonly state: Extract<FlowState, { step: 'pin' }> }) {
+  const t = useTranslate();
+  const api = useApi();
+  const send = useAppStore((store) => store.send);
+  const actions = useFlowActions();
+  const [pin, setPin] = useState('');
+  const [confirmFinalTry, setConfirmFinalTry] = useState(false);
+  const { pin: status } = state;
+  const locked = status.state === 'locked';
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const typed = pin;
+    setPin('');
+    setConfirmFinalTry(false);
+    void send(() => api.flow.unlock({ pin: status.pinPad ? { kind: 'pin-pad' } : { kind: 'typed', value: typed }, confirmFinalTry }));
+  }
+
+  return (
+    <section aria-labelledby="pin-heading">
+      <ScreenHeading id="pin-heading">{t('pin.heading')}</ScreenHeading>
+      <p>{t('pin.device', { label: state.device.label })}</p>
+      {state.error && <ErrorPanel error={state.error} actions={{ retry: actions.start }} />}
+      {locked ? (
+        <>
+          <p className="warning">{t('pin.locked')}</p>
+          <button type="button" onClick={actions.restart}>
+            {t('action.restart')}
+          </button>
+        </>
+      ) : (
+        <form onSubmit={submit}>
+          {status.state === 'count-low' && <p className="warning">{t('pin.countLow')}</p>}
+          {status.state === 'final-try' && <p className="warning">{t('pin.finalTry')}</p>}
+          {status.pinPad ? (
+            <p>{t('pin.pinPad')}</p>
+          ) : (
+            <div className="field">
+              <label htmlFor="pin">{t('pin.label')}</label>
+              <input
+                id="pin"
+                name="pin"
+                type="password"
+                inputMode="numeric"
+                autoComplete="off"
+                spellCheck={false}
+                minLength={4}
+                maxLength={16}
+                required
+                value={pin}
+                onChange={(event) => setPin(event.target.value)}
+                aria-describedby="pin-hint"
+              />
+              <p id="pin-hint" className="hint">
+                {t('pin.hint')}
+              </p>
+            </div>
+          )}
+          {status.state === 'final-try' && (
+            <label className="checkbox">
+              <input type="checkbox" checked={confirmFinalTry} onChange={(event) => setConfirmFinalTry(event.target.checked)} required />
+              {t('pin.confirmFinalTry')}
+            </label>
+          )}
+          <button type="submit">{t('pin.submit')}</button>
+        </form>
+      )}
+    </section>
+  );
+}
