@@ -4,10 +4,9 @@
  *
  * The only place that knows how the pieces fit; services themselves receive what they need.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
+import { existsSync } from 'node:fs';
+import type { LookupFunction } from 'node:net';
 import { join } from 'node:path';
-import { Agent, type Dispatcher } from 'undici';
 import type { AppConfig } from './config/app-config.js';
 import { defaultChamberIssuers } from './device/classify-certificate.js';
 import { DeviceHost, type DeviceLauncher } from './device/device-host.js';
@@ -16,15 +15,23 @@ import { findModule } from './device/module-discovery.js';
 import { EventHub } from './events/event-hub.js';
 import { appHandlers, type AppIdentity } from './handlers/app-handlers.js';
 import { flowHandlers } from './handlers/flow-handlers.js';
+import { forwardUpdaterEvents, networkHandlers } from './handlers/network-handlers.js';
 import type { HandlerTable } from './handlers/handler-table.js';
 import type { Logger } from './logging/logger.js';
+import type { Environment } from './network/environment-proxy.js';
+import { NetworkService } from './network/network-service.js';
+import { refusingCipher, type SecretCipher } from './network/secret-cipher.js';
+import { settingsProxyFile } from './network/settings-proxy-file.js';
+import { startupVerdictOf } from './network/startup-verdict.js';
+import type { SystemProxyResolver } from './network/system-proxy-resolver.js';
+import { trustedCertificates } from './network/trusted-certificates.js';
 import { createFlowService } from './renewal/flow-service-adapter.js';
 import { RenewalFlow } from './renewal/renewal-flow.js';
 import { RenewalJournalStore } from './renewal/renewal-journal.js';
 import { createRenewalServiceClient } from './service/renewal-service-client.js';
 import { SettingsStore } from './settings/settings-store.js';
-import { runStartupChecks } from './startup/startup-checks.js';
 import { writeSupportBundle } from './support/support-bundle.js';
+import { unsupportedUpdater, type ToolUpdater } from './updates/tool-updater.js';
 
 /** What the host process provides that plain Node cannot. */
 export interface HostCapabilities {
@@ -36,6 +43,16 @@ export interface HostCapabilities {
   readonly clock?: () => Date;
   /** How long the card payment is watched after the checkout opens, poll by poll. */
   readonly cardPollIntervalsMs?: readonly number[];
+  /** Electron's `session.resolveProxy`; absent outside the app. */
+  readonly systemProxy?: SystemProxyResolver;
+  /** Protects the saved proxy password (Electron safeStorage); without it the password is not stored. */
+  readonly secretCipher?: SecretCipher;
+  /** The in-app updater (electron-updater), given the network for its proxy; else updates are "unsupported". */
+  readonly createUpdater?: (network: NetworkService) => ToolUpdater;
+  /** Environment whose HTTPS_PROXY / HTTP_PROXY / NO_PROXY count; default `process.env`. */
+  readonly proxyEnv?: Environment;
+  /** Name resolution for service connections (tests). */
+  readonly lookup?: LookupFunction;
 }
 
 export interface AppServices {
@@ -45,6 +62,7 @@ export interface AppServices {
   readonly handlers: HandlerTable;
   readonly logger: Logger;
   readonly flow: RenewalFlow;
+  readonly network: NetworkService;
   writeSupportBundle(): Promise<string>;
   close(): Promise<void>;
 }
@@ -64,23 +82,38 @@ function cardPolls(waitSeconds: number): number[] {
   return polls;
 }
 
-/** The extra CA bundle (the lab's TLS CA) on top of Node's own roots. */
-function trustedRoots(config: AppConfig): string[] {
-  if (!config.caBundlePath) return [...rootCertificates];
-  return [...rootCertificates, readFileSync(config.caBundlePath, 'utf8')];
-}
-
 export function createAppServices(config: AppConfig, host: HostCapabilities, logger: Logger): AppServices {
   const clock = host.clock ?? (() => new Date());
   const events = new EventHub();
   const settings = new SettingsStore(config.dataDir);
   const identity: AppIdentity = { productName: 'Rinnovo CNS', version: config.version, platform: process.platform, transport: host.transport };
 
-  const dispatcher: Dispatcher = new Agent({ connect: { ca: trustedRoots(config), timeout: 3_000 } });
   const userAgent = `RinnovoCNS/${config.version} (${process.platform})`;
+  const network = new NetworkService({
+    serviceUrl: config.serviceUrl,
+    updateFeedUrl: config.updateFeedUrl,
+    toolVersion: config.version,
+    ca: trustedCertificates(config.caBundlePath),
+    pacUrl: config.pacUrl,
+    env: host.proxyEnv ?? process.env,
+    settingsFile: settingsProxyFile(settings),
+    cipher: host.secretCipher ?? refusingCipher,
+    systemProxy: host.systemProxy,
+    lookup: host.lookup,
+    userAgent,
+    clock,
+    logger,
+  });
+  const dispatcher = network.dispatcher;
   const client = createRenewalServiceClient({ baseUrl: config.serviceUrl, dispatcher, userAgent });
-  // Start-up checks must answer within 3 s even against a server that accepts and never replies.
-  const quickClient = createRenewalServiceClient({ baseUrl: config.serviceUrl, dispatcher, userAgent, timeoutMs: 3_000 });
+  const updater = host.createUpdater?.(network) ?? unsupportedUpdater;
+  const stopUpdaterEvents = forwardUpdaterEvents(updater, events);
+  // Start-up checks answer within 3 s even against a server that accepts and never replies.
+  const startupChecks = async () => {
+    const report = await network.runStartupChecks();
+    events.emit('network.checked', report);
+    return startupVerdictOf(report);
+  };
 
   let deviceHost: DeviceHost | undefined;
   const hostForDevice = () => {
@@ -101,7 +134,7 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
     logger,
     environment: {
       clock,
-      startupChecks: () => runStartupChecks({ client: quickClient, toolVersion: config.version }),
+      startupChecks,
       openExternal: host.openExternal,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       cardPollIntervalsMs: host.cardPollIntervalsMs ?? cardPolls(config.cardWaitSeconds),
@@ -122,6 +155,7 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
   const handlers: HandlerTable = {
     ...appHandlers({ identity, settings, events }),
     ...flowHandlers({ flow, saveSupportBundle }),
+    ...networkHandlers({ network, updater, events }),
   };
   return {
     config,
@@ -130,11 +164,13 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
     handlers,
     logger,
     flow,
+    network,
     writeSupportBundle: saveSupportBundle,
     async close() {
       await flow.close();
       deviceHost?.close();
-      await dispatcher.close();
+      stopUpdaterEvents();
+      await network.close();
     },
   };
 }

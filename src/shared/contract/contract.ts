@@ -7,16 +7,19 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './app-contract.js';
 import { flowEvents, flowMethods } from './flow-contract.js';
+import { networkEvents, networkMethods } from './network-contract.js';
 import type { MethodSpec, Result } from './define.js';
 
 export const contractMethods = {
   ...appMethods,
   ...flowMethods,
+  ...networkMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const contractEvents = {
   ...appEvents,
   ...flowEvents,
+  ...networkEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type MethodName = keyof typeof contractMethods;

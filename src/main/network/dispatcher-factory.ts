@@ -1,0 +1,53 @@
+/**
+ * The one undici dispatcher for a proxy choice: an `Agent` (direct), a `ProxyAgent` (one proxy,
+ * Basic credentials) or an `EnvHttpProxyAgent` (environment rules, per destination).
+ *
+ * The trusted certificates apply to the service's TLS whichever way it goes: on the direct
+ * socket, inside the proxy tunnel (`requestTls`) and towards an HTTPS proxy (`proxyTls`).
+ * proxy-agent's objects are Node `http.Agent`s and cannot serve here
+ * (TooTallNate/proxy-agents#239).
+ */
+import type { LookupFunction } from 'node:net';
+import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
+import { endpointUrl, type ProxyChoice, type ProxyCredentials } from './proxy-choice.js';
+
+export interface DispatcherOptions {
+  /** Certificates trusted for TLS (see `trustedCertificates`). */
+  readonly ca: readonly string[];
+  /** Upper bound of a TCP + TLS connect, to the service or to the proxy. Default 3 s. */
+  readonly connectTimeoutMs?: number;
+  /** Name resolution; tests inject one so no made-up name reaches the system resolver. */
+  readonly lookup?: LookupFunction;
+}
+
+export function createDispatcher(choice: ProxyChoice, options: DispatcherOptions): Dispatcher {
+  const ca = [...options.ca];
+  const timeout = options.connectTimeoutMs ?? 3_000;
+  const socket = { ca, timeout, ...(options.lookup ? { lookup: options.lookup } : {}) };
+  switch (choice.kind) {
+    case 'direct':
+      return new Agent({ connect: socket });
+    case 'proxy':
+      return new ProxyAgent({
+        uri: endpointUrl(choice.endpoint),
+        ...(choice.credentials ? { token: basicToken(choice.credentials) } : {}),
+        proxyTls: socket,
+        requestTls: { ca, timeout },
+      });
+    case 'environment':
+      return new EnvHttpProxyAgent({
+        // Empty strings, not undefined: undici would otherwise fall back to process.env.
+        httpProxy: choice.proxy.httpProxy ?? '',
+        httpsProxy: choice.proxy.httpsProxy ?? '',
+        noProxy: choice.proxy.noProxy,
+        connect: socket,
+        proxyTls: socket,
+        requestTls: { ca, timeout },
+      });
+  }
+}
+
+/** `Proxy-Authorization: Basic …` (RFC 7617, UTF-8), without the URL-encoding traps of `user:pass@`. */
+export function basicToken(credentials: ProxyCredentials): string {
+  return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64')}`;
+}

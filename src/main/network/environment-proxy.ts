@@ -1,0 +1,31 @@
+/**
+ * The proxy named by the environment: HTTPS_PROXY, HTTP_PROXY and NO_PROXY (lower case first,
+ * as curl and undici read them).
+ *
+ * The environment is passed in, never read from `process.env` here, so the app, the CLI and the
+ * tests each decide which variables count.
+ */
+import type { EnvironmentProxy } from './proxy-choice.js';
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** The environment's proxy rules, or `null` when it names no proxy at all. */
+export function readEnvironmentProxy(env: Environment): EnvironmentProxy | null {
+  const httpsProxy = usable(env.https_proxy ?? env.HTTPS_PROXY);
+  const httpProxy = usable(env.http_proxy ?? env.HTTP_PROXY);
+  if (httpsProxy === null && httpProxy === null) return null;
+  return { httpsProxy, httpProxy, noProxy: env.no_proxy ?? env.NO_PROXY ?? '' };
+}
+
+/** A proxy URL undici can use; a bare `host:port` gets `http://` as curl assumes. */
+function usable(value: string | undefined): string | null {
+  const text = value?.trim();
+  if (!text) return null;
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
+  try {
+    const url = new URL(withScheme);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? withScheme : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * The network path to the renewal service, as one capability: resolves the route (manual proxy,
+ * system proxy, environment, PAC), keeps the one dispatcher every client uses on that route,
+ * and runs the start-up checks, "Test Proxy" and "Salva".
+ *
+ * The route is resolved again before each round of checks, so a proxy that appeared (the seed's
+ * "verifica se è presente un proxy ed in tal caso prova ad effettuare una configurazione
+ * automatica") is picked up without restarting the tool.
+ */
+import type { LookupFunction } from 'node:net';
+import { Agent, type Dispatcher } from 'undici';
+import type {
+  ConnectivityVerdict,
+  NetworkRoute,
+  StartupReport,
+  VersionVerdict,
+} from '../../shared/contract/network-contract.js';
+import { AppError } from '../../shared/errors/app-error.js';
+import type { Logger } from '../logging/logger.js';
+import { readUpdateFeed } from '../updates/update-feed-reader.js';
+import { judgeVersion, unknownVersion } from '../updates/version-verdict.js';
+import { checkConnectivity } from './connectivity-check.js';
+import { createDispatcher } from './dispatcher-factory.js';
+import { readEnvironmentProxy, type Environment } from './environment-proxy.js';
+import { ManualProxyStore, type ManualProxySettings, type ProxySettingsFile } from './manual-proxy-settings.js';
+import type { AddressLookup } from './pac-evaluator.js';
+import { resolveWithPac } from './pac-proxy.js';
+import { directChoice, routeFor, type ProxyChoice } from './proxy-choice.js';
+import { resolveProxyChoice } from './proxy-resolution.js';
+import type { PasswordKeeping, ProxySettingsInput, ProxySettingsView } from './proxy-settings-types.js';
+import type { SecretCipher } from './secret-cipher.js';
+import { createSwitchingDispatcher, type SwitchingDispatcher } from './switching-dispatcher.js';
+import type { SystemProxyResolver } from './system-proxy-resolver.js';
+
+export interface NetworkServiceOptions {
+  /** Base URL of the service API, ending with `/`. */
+  readonly serviceUrl: string;
+  /** Folder of the update feed, ending with `/`. */
+  readonly updateFeedUrl: string;
+  readonly toolVersion: string;
+  /** Certificates trusted for TLS (Node's roots plus the configured bundle). */
+  readonly ca: readonly string[];
+  readonly pacUrl?: string | undefined;
+  /** The environment whose HTTP(S)_PROXY / NO_PROXY count. */
+  readonly env: Environment;
+  readonly settingsFile: ProxySettingsFile;
+  readonly cipher: SecretCipher;
+  /** Electron's `session.resolveProxy`; absent in the CLI and the harness. */
+  readonly systemProxy?: SystemProxyResolver | undefined;
+  /** Name resolution for connections (tests inject one). */
+  readonly lookup?: LookupFunction | undefined;
+  /** Name resolution inside PAC files (`dnsResolve`, `isResolvable`). */
+  readonly pacLookup?: AddressLookup | undefined;
+  readonly connectTimeoutMs?: number;
+  /** Bound of each start-up check. Default 2.5 s: a verdict within 3 s. */
+  readonly checkBudgetMs?: number;
+  readonly userAgent?: string;
+  readonly clock?: () => Date;
+  readonly logger?: Logger;
+}
+
+export interface SavedProxy {
+  readonly settings: ProxySettingsView;
+  readonly password: PasswordKeeping;
+  readonly route: NetworkRoute;
+}
+
+export class NetworkService {
+  readonly #options: NetworkServiceOptions;
+  readonly #manual: ManualProxyStore;
+  readonly #switching: SwitchingDispatcher;
+  readonly #target: URL;
+  #choice: ProxyChoice;
+  #ready: Promise<void>;
+
+  constructor(options: NetworkServiceOptions) {
+    this.#options = options;
+    this.#manual = new ManualProxyStore(options.settingsFile, options.cipher);
+    this.#target = new URL(options.serviceUrl);
+    // Until the full resolution (settings file, system, PAC) answers, the environment is the best guess.
+    const environment = readEnvironmentProxy(options.env);
+    this.#choice = environment ? { kind: 'environment', proxy: environment } : directChoice;
+    this.#switching = createSwitchingDispatcher(this.#build(this.#choice));
+    this.#ready = this.refreshRoute().then(() => undefined);
+  }
+
+  /** The dispatcher for every service call; it follows route changes. */
+  get dispatcher(): Dispatcher {
+    return this.#switching.dispatcher;
+  }
+
+  /** Resolves once the first full route resolution is done. */
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  route(): NetworkRoute {
+    return routeFor(this.#choice, this.#target);
+  }
+
+  /** The manual settings in use (with the password, for electron-updater's session). */
+  manualProxy(): Promise<ManualProxySettings | null> {
+    return this.#manual.read();
+  }
+
+  /** Resolves the route again and switches the dispatcher when it changed. */
+  async refreshRoute(): Promise<NetworkRoute> {
+    const choice = await this.#resolve();
+    if (JSON.stringify(choice) !== JSON.stringify(this.#choice)) {
+      this.#choice = choice;
+      await this.#switching.replace(this.#build(choice));
+      this.#options.logger?.info({ route: this.route() }, 'network route changed');
+    }
+    return this.route();
+  }
+
+  async checkConnectivity(): Promise<ConnectivityVerdict> {
+    await this.#ready;
+    return this.#check(this.dispatcher, this.#choice);
+  }
+
+  async checkVersion(): Promise<VersionVerdict> {
+    await this.#ready;
+    const current = this.#options.toolVersion;
+    const feedRoute = routeFor(this.#choice, new URL(this.#options.updateFeedUrl));
+    try {
+      const feed = await readUpdateFeed({
+        feedUrl: this.#options.updateFeedUrl,
+        dispatcher: this.dispatcher,
+        route: feedRoute,
+        sentCredentials: authenticates(feedRoute),
+        timeoutMs: this.#options.checkBudgetMs ?? 2_500,
+      });
+      return judgeVersion(current, feed);
+    } catch (error) {
+      return unknownVersion(current, error);
+    }
+  }
+
+  /** The start-up checks: route resolved again, then connectivity and version in parallel. */
+  async runStartupChecks(): Promise<StartupReport> {
+    await this.#ready;
+    await this.refreshRoute();
+    const [connectivity, version] = await Promise.all([this.checkConnectivity(), this.checkVersion()]);
+    const clock = this.#options.clock ?? (() => new Date());
+    return {
+      connectivity,
+      version,
+      canRenew: connectivity.status === 'online' && version.status === 'current',
+      checkedAt: clock().toISOString(),
+    };
+  }
+
+  async getProxy(): Promise<{ settings: ProxySettingsView | null; canStorePassword: boolean; route: NetworkRoute }> {
+    await this.#ready;
+    return { settings: await this.#manual.view(), canStorePassword: this.#manual.canStorePassword(), route: this.route() };
+  }
+
+  /** "Test Proxy": the service through these settings, on a dispatcher of its own; nothing saved. */
+  async testProxy(input: ProxySettingsInput): Promise<ConnectivityVerdict> {
+    const settings = await this.#manual.complete(input);
+    const choice = await resolveProxyChoice({ ...this.#sources(), manual: settings });
+    const dispatcher = this.#build(choice);
+    try {
+      return await this.#check(dispatcher, choice);
+    } finally {
+      await dispatcher.close();
+    }
+  }
+
+  /** "Salva": keeps the settings and routes every call through them from now on. */
+  async saveProxy(input: ProxySettingsInput): Promise<SavedProxy> {
+    await this.#ready;
+    const settings = await this.#manual.complete(input);
+    if (settings.username !== null && settings.password === null && input.password === undefined && !input.useSavedPassword) {
+      // A user name with no password at all is almost always a slip; an empty password must be typed.
+      throw new AppError('NETWORK_PROXY_SETTINGS_INVALID', { field: 'password' });
+    }
+    const saved = await this.#manual.save(settings);
+    const route = await this.refreshRoute();
+    return { ...saved, route };
+  }
+
+  async clearProxy(): Promise<{ route: NetworkRoute }> {
+    await this.#ready;
+    await this.#manual.clear();
+    return { route: await this.refreshRoute() };
+  }
+
+  async close(): Promise<void> {
+    await this.#ready.catch(() => undefined);
+    await this.#switching.close();
+  }
+
+  #check(dispatcher: Dispatcher, choice: ProxyChoice): Promise<ConnectivityVerdict> {
+    const route = routeFor(choice, this.#target);
+    return checkConnectivity({
+      serviceUrl: this.#options.serviceUrl,
+      dispatcher,
+      route,
+      sentCredentials: authenticates(route),
+      ...(this.#options.checkBudgetMs === undefined ? {} : { budgetMs: this.#options.checkBudgetMs }),
+      ...(this.#options.userAgent === undefined ? {} : { userAgent: this.#options.userAgent }),
+    });
+  }
+
+  #build(choice: ProxyChoice): Dispatcher {
+    return createDispatcher(choice, {
+      ca: this.#options.ca,
+      ...(this.#options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: this.#options.connectTimeoutMs }),
+      ...(this.#options.lookup === undefined ? {} : { lookup: this.#options.lookup }),
+    });
+  }
+
+  async #resolve(): Promise<ProxyChoice> {
+    return resolveProxyChoice({ ...this.#sources(), manual: await this.#manual.read() });
+  }
+
+  #sources() {
+    const options = this.#options;
+    return {
+      targetUrl: options.serviceUrl,
+      system: options.systemProxy ?? null,
+      env: options.env,
+      pacUrl: options.pacUrl ?? null,
+      pac: async (pacUrl: string, targetUrl: string) => {
+        // The PAC is fetched directly: it is what names the proxy.
+        const direct = new Agent({ connect: { ca: [...options.ca], timeout: 2_000, ...(options.lookup ? { lookup: options.lookup } : {}) } });
+        try {
+          return await resolveWithPac({ pacUrl, targetUrl, dispatcher: direct, ...(options.pacLookup ? { lookup: options.pacLookup } : {}) });
+        } finally {
+          await direct.close();
+        }
+      },
+      onSourceFailed: (source: 'system' | 'pac', error: unknown) => {
+        options.logger?.warn({ source, err: error instanceof Error ? error.message : String(error) }, 'proxy source did not answer');
+      },
+    };
+  }
+}
+
+function authenticates(route: NetworkRoute): boolean {
+  return route.kind === 'proxy' && route.authenticated;
+}

@@ -1,0 +1,29 @@
+/**
+ * The proxy a PAC file chooses for the service: fetched with undici (directly: a PAC names the
+ * proxy, it cannot be behind it), bounded in time, then evaluated.
+ */
+import { request, type Dispatcher } from 'undici';
+import { evaluatePac, type AddressLookup } from './pac-evaluator.js';
+
+export interface PacProxyOptions {
+  readonly pacUrl: string;
+  readonly targetUrl: string;
+  /** A direct dispatcher that trusts the configured CA bundle. */
+  readonly dispatcher: Dispatcher;
+  readonly lookup?: AddressLookup;
+  readonly timeoutMs?: number;
+}
+
+/** The PAC's answer for `targetUrl` (`"PROXY host:port; DIRECT"`…); rejects when it cannot be had. */
+export async function resolveWithPac(options: PacProxyOptions): Promise<string> {
+  const timeoutMs = options.timeoutMs ?? 2_000;
+  const response = await request(options.pacUrl, {
+    dispatcher: options.dispatcher,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const script = await response.body.text();
+  if (response.statusCode !== 200) throw new Error(`PAC file answered HTTP ${response.statusCode}`);
+  return evaluatePac({ script, url: options.targetUrl, timeoutMs, ...(options.lookup ? { lookup: options.lookup } : {}) });
+}

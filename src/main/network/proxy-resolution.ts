@@ -1,0 +1,60 @@
+/**
+ * Which way to the service, in the order the original tool used: the person's manual settings;
+ * the system proxy (Electron's `session.resolveProxy`: OS settings, WPAD, PAC); the environment
+ * (HTTPS_PROXY / HTTP_PROXY / NO_PROXY); a configured PAC file URL; else directly.
+ *
+ * A source that fails to answer (a PAC that does not load, a resolver that throws) is noted and
+ * skipped: the connectivity check then tells the person what actually happens.
+ */
+import type { Environment } from './environment-proxy.js';
+import { readEnvironmentProxy } from './environment-proxy.js';
+import type { ManualProxySettings } from './manual-proxy-settings.js';
+import { directChoice, type ProxyChoice } from './proxy-choice.js';
+import { firstUsableDirective } from './proxy-directive.js';
+import type { SystemProxyResolver } from './system-proxy-resolver.js';
+
+export interface ProxyResolutionSources {
+  /** The service URL: system and PAC answers depend on the destination. */
+  readonly targetUrl: string;
+  readonly manual: ManualProxySettings | null;
+  readonly system: SystemProxyResolver | null;
+  readonly env: Environment;
+  readonly pacUrl: string | null;
+  /** Evaluates the PAC file for the target (fetch + sandbox). */
+  readonly pac: (pacUrl: string, targetUrl: string) => Promise<string>;
+  /** Told about a source that could not answer; the resolution goes on without it. */
+  readonly onSourceFailed?: (source: 'system' | 'pac', error: unknown) => void;
+}
+
+export async function resolveProxyChoice(sources: ProxyResolutionSources): Promise<ProxyChoice> {
+  if (sources.manual) {
+    const { host, port, username, password } = sources.manual;
+    return {
+      kind: 'proxy',
+      source: 'manual',
+      endpoint: { protocol: 'http:', host, port },
+      credentials: username ? { username, password: password ?? '' } : null,
+    };
+  }
+  if (sources.system) {
+    try {
+      const directive = firstUsableDirective(await sources.system.resolveProxy(sources.targetUrl));
+      // "DIRECT" from Chromium also means "nothing configured": the environment and PAC may still name one.
+      if (directive?.kind === 'proxy') return { kind: 'proxy', source: 'system', endpoint: directive.endpoint, credentials: null };
+    } catch (error) {
+      sources.onSourceFailed?.('system', error);
+    }
+  }
+  const environment = readEnvironmentProxy(sources.env);
+  if (environment) return { kind: 'environment', proxy: environment };
+  if (sources.pacUrl) {
+    try {
+      const directive = firstUsableDirective(await sources.pac(sources.pacUrl, sources.targetUrl));
+      if (directive?.kind === 'proxy') return { kind: 'proxy', source: 'pac', endpoint: directive.endpoint, credentials: null };
+      if (directive?.kind === 'direct') return { kind: 'direct', source: 'pac' };
+    } catch (error) {
+      sources.onSourceFailed?.('pac', error);
+    }
+  }
+  return directChoice;
+}
