@@ -8,6 +8,7 @@ import { healthResponseSchema, serviceRoutes } from '../../shared/service-api/in
 import type { ConnectivityVerdict, NetworkRoute } from '../../shared/contract/network-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { connectivityFailure } from './connectivity-failure.js';
+import { withDeadline } from './deadline.js';
 
 export interface ConnectivityCheckOptions {
   /** Base URL of the service API, ending with `/`. */
@@ -26,6 +27,13 @@ export async function checkConnectivity(options: ConnectivityCheckOptions): Prom
   const started = now();
   const budget = options.budgetMs ?? 2_500;
   const elapsed = () => Math.max(0, Math.round(now() - started));
+  const timedOut = (): ConnectivityVerdict => ({ status: 'failed', route: options.route, error: { code: 'SERVICE_TIMEOUT', detail: {} }, elapsedMs: elapsed() });
+  // attemptHealth never rejects; past the deadline it is abandoned and finishes on its own.
+  const attempt = attemptHealth(options, budget, elapsed);
+  return withDeadline(attempt, budget, timedOut);
+}
+
+async function attemptHealth(options: ConnectivityCheckOptions, budget: number, elapsed: () => number): Promise<ConnectivityVerdict> {
   try {
     const response = await request(new URL(serviceRoutes.health, options.serviceUrl), {
       method: 'GET',

@@ -33,7 +33,8 @@ export async function resolveProxyChoice(sources: ProxyResolutionSources): Promi
       kind: 'proxy',
       source: 'manual',
       endpoint: { protocol: 'http:', host, port },
-      credentials: username ? { username, password: password ?? '' } : null,
+      // A user name whose password is not at hand (not stored on this host): let the proxy ask (407).
+      credentials: username && password !== null ? { username, password } : null,
     };
   }
   if (sources.system) {

@@ -16,6 +16,7 @@ export interface SwitchingDispatcher {
 
 export function createSwitchingDispatcher(initial: Dispatcher): SwitchingDispatcher {
   let current = initial;
+  let closing: Promise<void> | undefined;
   // The base agent only hosts the interceptor: it never opens a connection.
   const base = new Agent();
   const dispatcher = base.compose(() => (options, handler) => current.dispatch(options, handler));
@@ -26,8 +27,10 @@ export function createSwitchingDispatcher(initial: Dispatcher): SwitchingDispatc
       current = next;
       if (previous !== next) await previous.close();
     },
-    async close() {
-      await Promise.all([current.close(), base.close()]);
+    close() {
+      // Idempotent: the app and its tests may both close on the way out.
+      closing ??= Promise.all([current.close(), base.close()]).then(() => undefined);
+      return closing;
     },
   };
 }

@@ -11,6 +11,7 @@ import { updateFeedSchema, type UpdateFeed } from '../../shared/service-api/inde
 import type { NetworkRoute } from '../../shared/contract/network-contract.js';
 import { AppError } from '../../shared/errors/app-error.js';
 import { connectivityFailure } from '../network/connectivity-failure.js';
+import { withDeadline } from '../network/deadline.js';
 
 export interface UpdateFeedReadOptions {
   /** The feed folder URL, ending with `/`. */
@@ -24,6 +25,20 @@ export interface UpdateFeedReadOptions {
 
 export async function readUpdateFeed(options: UpdateFeedReadOptions): Promise<UpdateFeed> {
   const timeoutMs = options.timeoutMs ?? 2_500;
+  const timedOut = new AppError('SERVICE_TIMEOUT');
+  const outcome = await withDeadline(
+    fetchFeed(options, timeoutMs).then(
+      (feed) => ({ feed }),
+      (error: unknown) => ({ error }),
+    ),
+    timeoutMs,
+    () => ({ error: timedOut as unknown }),
+  );
+  if ('error' in outcome) throw outcome.error;
+  return outcome.feed;
+}
+
+async function fetchFeed(options: UpdateFeedReadOptions, timeoutMs: number): Promise<UpdateFeed> {
   let status: number;
   let text: string;
   try {

@@ -1,0 +1,49 @@
+/**
+ * A verdict within 3 s when nothing useful answers: a closed port, a name that does not
+ * resolve, a server that accepts and stays silent. (The time itself is measured in
+ * test/bench/network-offline.bench.ts; here the verdict's code is asserted.)
+ */
+import type { LookupFunction } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { closedPort, startSilentServer } from '../../support/network/loopback-service.js';
+import { createNetworkUnderTest } from '../../support/network/network-under-test.js';
+import { makeTempDir } from '../../support/temp-dir.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function checksAgainst(serviceUrl: string, lookup?: LookupFunction) {
+  const temp = await makeTempDir('offline');
+  const net = createNetworkUnderTest({ serviceUrl, dataDir: temp.dir, ...(lookup ? { overrides: { lookup } } : {}) });
+  cleanups.push(temp.remove, () => net.close());
+  return net.runStartupChecks();
+}
+
+/** A resolver with no answer for anything, as on a machine with no network: the system's is never asked. */
+const noDns: LookupFunction = (hostname, _options, callback) => {
+  const error = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname });
+  process.nextTick(() => (callback as (error: NodeJS.ErrnoException) => void)(error));
+};
+
+describe('offline verdicts', () => {
+  it('a closed port: the service is unreachable', async () => {
+    const report = await checksAgainst(`https://127.0.0.1:${await closedPort()}/api/v1/`);
+    expect(report.connectivity).toMatchObject({ status: 'failed', error: { code: 'SERVICE_UNREACHABLE', detail: { reason: 'ECONNREFUSED' } } });
+    expect(report.canRenew).toBe(false);
+  });
+
+  it('a name that does not resolve: "La postazione non accede ad internet"', async () => {
+    const report = await checksAgainst('https://rinnovo.card.example/api/v1/', noDns);
+    expect(report.connectivity).toMatchObject({ status: 'failed', error: { code: 'NETWORK_OFFLINE', detail: { reason: 'ENOTFOUND' } } });
+  });
+
+  it('a server that accepts and never answers: a timeout, for the service and the feed alike', async () => {
+    const silent = await startSilentServer();
+    cleanups.push(silent.close);
+    const report = await checksAgainst(silent.url);
+    expect(report.connectivity).toMatchObject({ status: 'failed', error: { code: 'SERVICE_TIMEOUT' } });
+    expect(report.version).toMatchObject({ status: 'unknown', error: { code: 'SERVICE_TIMEOUT' } });
+  });
+});

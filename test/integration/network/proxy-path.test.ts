@@ -1,0 +1,133 @@
+/**
+ * The service reachable only through an authenticating forward proxy, as in an office: the
+ * service lets in only the proxy's address (127.0.0.3) and cuts every other connection.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { NetworkService } from '../../../src/main/network/network-service.js';
+import { refusingCipher } from '../../../src/main/network/secret-cipher.js';
+import { startForwardProxy, type ForwardProxy } from '../../support/network/forward-proxy.js';
+import { closedPort, startLoopbackService, type LoopbackService } from '../../support/network/loopback-service.js';
+import { createNetworkUnderTest } from '../../support/network/network-under-test.js';
+import { createTestCa, type TestCa } from '../../support/network/test-ca.js';
+import { memoryKeyCipher } from '../../support/network/test-ciphers.js';
+import { makeTempDir } from '../../support/temp-dir.js';
+
+const credentials = { username: 'mario.rossi', password: 'Pr0xy:pässword@1' };
+
+let ca: TestCa;
+let proxy: ForwardProxy;
+let service: LoopbackService;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  ca = createTestCa();
+  service = await startLoopbackService({ ca, address: '127.0.0.2', onlyFrom: '127.0.0.3' });
+  proxy = await startForwardProxy({ credentials, outgoingAddress: '127.0.0.3' });
+});
+
+afterAll(async () => {
+  await proxy.close();
+  await service.close();
+});
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function network(overrides: Parameters<typeof createNetworkUnderTest>[0]['overrides'] = {}, dataDir?: string): Promise<{ network: NetworkService; dataDir: string }> {
+  let dir = dataDir;
+  if (!dir) {
+    const temp = await makeTempDir('network');
+    cleanups.push(temp.remove);
+    dir = temp.dir;
+  }
+  const created = createNetworkUnderTest({ serviceUrl: service.url, dataDir: dir, trust: [ca.certificatePem], overrides });
+  cleanups.push(() => created.close());
+  await created.ready();
+  return { network: created, dataDir: dir };
+}
+
+describe('a service reachable only through an authenticating proxy', () => {
+  it('without any proxy settings: "proxy required" (the direct connection is cut)', async () => {
+    const { network: net } = await network();
+    const cutBefore = service.cut;
+    const report = await net.runStartupChecks();
+    expect(report.connectivity).toMatchObject({ status: 'failed', route: { kind: 'direct', source: 'none' }, error: { code: 'NETWORK_PROXY_REQUIRED' } });
+    expect(report.canRenew).toBe(false);
+    expect(service.cut).toBeGreaterThan(cutBefore);
+  });
+
+  it('"Test Proxy" with no credentials asks for them (407)', async () => {
+    const { network: net } = await network();
+    const verdict = await net.testProxy({ host: proxy.host, port: proxy.port });
+    expect(verdict).toMatchObject({ status: 'failed', route: { kind: 'proxy', source: 'manual', authenticated: false }, error: { code: 'SERVICE_PROXY_AUTH_REQUIRED' } });
+  });
+
+  it('"Test Proxy" with wrong credentials: "proxy credentials refused"', async () => {
+    const { network: net } = await network();
+    const verdict = await net.testProxy({ host: proxy.host, port: proxy.port, username: credentials.username, password: 'wrong' });
+    expect(verdict).toMatchObject({ status: 'failed', error: { code: 'NETWORK_PROXY_CREDENTIALS_REFUSED', detail: { proxy: `${proxy.host}:${proxy.port}` } } });
+  });
+
+  it('"Test Proxy" towards a port where no proxy listens: "proxy unreachable"', async () => {
+    const { network: net } = await network();
+    const port = await closedPort();
+    const verdict = await net.testProxy({ host: '127.0.0.1', port, username: credentials.username, password: credentials.password });
+    expect(verdict).toMatchObject({ status: 'failed', error: { code: 'NETWORK_PROXY_UNREACHABLE', detail: { reason: 'ECONNREFUSED' } } });
+  });
+
+  it('"Test Proxy" with the right credentials reaches the service, and saves nothing', async () => {
+    const { network: net } = await network();
+    const verdict = await net.testProxy({ host: proxy.host, port: proxy.port, ...credentials });
+    expect(verdict).toMatchObject({ status: 'online', route: { kind: 'proxy', source: 'manual', proxy: `${proxy.host}:${proxy.port}`, authenticated: true } });
+    expect(proxy.forwarded).toContain(`${service.url.split('/')[2]}`);
+    expect((await net.getProxy()).settings).toBeNull();
+  });
+
+  it('saved settings (password encrypted) route every check, survive a restart, and the file holds no clear password', async () => {
+    const cipher = memoryKeyCipher();
+    const first = await network({ cipher });
+    const saved = await first.network.saveProxy({ host: proxy.host, port: proxy.port, ...credentials });
+    expect(saved).toMatchObject({ password: 'encrypted', settings: { host: proxy.host, port: proxy.port, username: credentials.username, hasPassword: true } });
+    expect(JSON.stringify(saved)).not.toContain(credentials.password);
+    expect((await first.network.runStartupChecks()).canRenew).toBe(true);
+
+    const file = await readFile(join(first.dataDir, 'settings.json'), 'utf8');
+    expect(file).toContain(credentials.username);
+    expect(file).not.toContain(credentials.password);
+    expect(file).not.toContain(Buffer.from(credentials.password).toString('base64'));
+
+    await first.network.close();
+    const second = await network({ cipher }, first.dataDir);
+    const report = await second.network.runStartupChecks();
+    expect(report).toMatchObject({ canRenew: true, connectivity: { status: 'online', route: { kind: 'proxy', source: 'manual', authenticated: true } }, version: { status: 'current' } });
+  });
+
+  it('where the password cannot be protected it is kept for the session only, and asked again after a restart', async () => {
+    const first = await network({ cipher: refusingCipher });
+    const saved = await first.network.saveProxy({ host: proxy.host, port: proxy.port, ...credentials });
+    expect(saved.password).toBe('session-only');
+    expect((await first.network.runStartupChecks()).canRenew).toBe(true);
+    const file = await readFile(join(first.dataDir, 'settings.json'), 'utf8');
+    expect(file).not.toContain(credentials.password);
+    expect(JSON.parse(file)).toMatchObject({ proxy: { host: proxy.host, encryptedPassword: null } });
+
+    await first.network.close();
+    const second = await network({ cipher: refusingCipher }, first.dataDir);
+    const report = await second.network.runStartupChecks();
+    expect(report.connectivity).toMatchObject({ status: 'failed', error: { code: 'SERVICE_PROXY_AUTH_REQUIRED' } });
+  });
+
+  it('"Test Proxy" can reuse the saved password without the page ever holding it', async () => {
+    const cipher = memoryKeyCipher();
+    const { network: net } = await network({ cipher });
+    await net.saveProxy({ host: proxy.host, port: proxy.port, ...credentials });
+    const view = await net.getProxy();
+    expect(view.settings).toEqual({ host: proxy.host, port: proxy.port, username: credentials.username, hasPassword: true });
+    const verdict = await net.testProxy({ host: proxy.host, port: proxy.port, username: credentials.username, useSavedPassword: true });
+    expect(verdict.status).toBe('online');
+    expect((await net.clearProxy()).route).toEqual({ kind: 'direct', source: 'none' });
+  });
+});
