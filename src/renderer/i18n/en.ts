@@ -25,6 +25,7 @@ export const en: Record<MessageKey, string> = {
   'action.contactOffice': 'For help, contact the Registration Office of the Chamber of Commerce that issued the device.',
   'checking.heading': 'Start-up checks',
   'checking.body': 'Checking the network connection and the version of the program…',
+  'blocked.heading': 'Start-up checks did not pass',
   'blocked.update': 'Version {version} is available.',
   'blocked.releaseNotes': 'What is new',
   'blocked.getUpdate': 'Download the update',

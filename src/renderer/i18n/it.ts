@@ -23,6 +23,7 @@ export const it = {
   'action.contactOffice': 'Per assistenza si rivolga all\'Ufficio di Registrazione della Camera di Commercio che ha rilasciato il dispositivo.',
   'checking.heading': 'Verifiche iniziali',
   'checking.body': 'Verifica della connessione di rete e della versione del programma in corso…',
+  'blocked.heading': 'Verifiche iniziali non superate',
   'blocked.update': 'È disponibile la versione {version}.',
   'blocked.releaseNotes': 'Novità della versione',
   'blocked.getUpdate': 'Scarica l\'aggiornamento',

@@ -9,7 +9,7 @@ export function BlockedScreen({ state }: { readonly state: Extract<FlowState, { 
   const actions = useFlowActions();
   return (
     <section aria-labelledby="blocked-heading">
-      <ScreenHeading id="blocked-heading">{t('checking.heading')}</ScreenHeading>
+      <ScreenHeading id="blocked-heading">{t('blocked.heading')}</ScreenHeading>
       <ErrorPanel error={state.error} actions={{ retry: actions.start, 'support-bundle': actions.saveSupportBundle }} />
       {state.update && (
         <div className="update-offer">

@@ -1,0 +1,95 @@
+/**
+ * Every lab scenario the browser can reach, each ending on its expected screen and message;
+ * a screenshot of each goes to test-output/screenshots/ and axe checks what the holder sees.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { findScenario, scenarioCatalogue } from '../../softhsm/scenarios/scenario-catalogue.js';
+import { needsCardSimulator } from '../../softhsm/scenarios/set-up-scenario.js';
+import { describeError } from '../../src/shared/errors/catalogue.js';
+import { seriousViolations } from './support/axe.js';
+import { launchChromium, saveScreenshot } from './support/chromium.js';
+import { startScenarioApp, type ScenarioApp } from './support/scenario-app.js';
+
+const heading = (page: Page) => page.locator('h2.screen-heading').textContent();
+
+async function payOnBank(browser: Browser, page: Page, button: 'Paga' | 'Annulla' | 'Simula errore' | undefined): Promise<void> {
+  await page.getByRole('radio', { name: 'Carta di credito' }).check();
+  await page.getByRole('button', { name: 'Avvia' }).click();
+  const link = page.getByTestId('checkout-link');
+  await expect.poll(() => link.count()).toBe(1);
+  if (!button) return;
+  const bankContext = await browser.newContext({ ignoreHTTPSErrors: true });
+  const bank = await bankContext.newPage();
+  await bank.goto((await link.getAttribute('href')) ?? '');
+  await bank.getByRole('button', { name: button }).click();
+  await bankContext.close();
+}
+
+/** Drives the app as far as the scenario lets the holder go. */
+async function walk(browser: Browser, page: Page, scenario: ScenarioApp): Promise<void> {
+  const definition = scenario.lab.scenario;
+  await page.goto(scenario.app.url);
+  await expect.poll(() => heading(page), { timeout: 20_000 }).not.toBe('Verifiche iniziali');
+  if ((await heading(page)) !== 'Sblocchi il dispositivo') return;
+  await page.getByLabel('PIN').fill(scenario.lab.pin);
+  await page.getByRole('button', { name: 'Sblocca' }).click();
+  if (definition.pinIsWrong) {
+    await expect.poll(() => page.locator('.error-code').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    return;
+  }
+  await expect.poll(() => heading(page), { timeout: 20_000 }).not.toMatch(/Lettura|Sblocchi/);
+  const proceed = page.getByRole('button', { name: 'Procedi' });
+  if ((await proceed.count()) === 0) return;
+  await proceed.click();
+  await expect.poll(() => heading(page)).toMatch(/Pagamento|Rinnovo gratuito/);
+  if ((await heading(page)) === 'Pagamento') {
+    const payment = definition.payment;
+    if (payment.method === 'card') {
+      await payOnBank(browser, page, { pay: 'Paga', cancel: 'Annulla', fail: 'Simula errore', pending: undefined }[payment.outcome] as 'Paga' | undefined);
+    } else {
+      await page.getByRole('radio', { name: payment.method === 'iconto' ? 'Iconto' : 'Telemaco' }).check();
+      await page.getByLabel('User-ID').fill(scenario.lab.account.userId);
+      await page.getByLabel('Password').fill(scenario.lab.account.password);
+      await page.getByRole('button', { name: /^Paga/ }).click();
+    }
+    await expect.poll(async () => (await heading(page)) !== 'Pagamento' || (await page.locator('.error-code').count()) > 0, { timeout: 20_000 }).toBe(true);
+    if ((await heading(page)) === 'Pagamento') return;
+  }
+  await page.getByRole('button', { name: 'Rinnova ora' }).click();
+  await expect.poll(() => heading(page), { timeout: 60_000 }).not.toMatch(/Rinnovo in corso|Pagamento effettuato|Rinnovo gratuito/);
+}
+
+describe('every lab scenario in Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => browser?.close());
+
+  const reachable = scenarioCatalogue.filter((definition) => !needsCardSimulator(definition));
+  for (const definition of reachable) {
+    it(`${definition.name}: ${definition.expected.outcome === 'renewed' ? 'renewal completed' : definition.expected.code}`, async () => {
+      const scenario = await startScenarioApp(definition.name, { RINNOVO_CARD_WAIT_SECONDS: '3' });
+      try {
+        const page = await browser.newPage();
+        await walk(browser, page, scenario);
+        const expected = findScenario(definition.name)?.expected;
+        if (expected?.outcome === 'renewed') {
+          await expect.poll(() => heading(page)).toBe('Memorizzazione completata – Rinnovo del certificato completato');
+        } else if (expected) {
+          await expect.poll(() => page.locator('.error-code').first().textContent(), { timeout: 15_000 }).toBe(`Codice: ${expected.code}`);
+          // The catalogue's own Italian message (up to its first placeholder, which the detail fills).
+          const shown = (await page.locator('.error-message').first().textContent()) ?? '';
+          expect(shown.startsWith(describeError(expected.code, 'it').message.split('{')[0] ?? '')).toBe(true);
+          expect(await page.locator('.error-next-step').first().textContent()).toBeTruthy();
+        }
+        if (definition.pinIsWrong) expect(await page.getByLabel('PIN').inputValue()).toBe('');
+        await saveScreenshot(page, `scenario-${definition.name}`);
+        expect(await seriousViolations(page)).toEqual([]);
+      } finally {
+        await scenario.close();
+      }
+    });
+  }
+});
