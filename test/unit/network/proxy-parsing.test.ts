@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { readEnvironmentProxy } from '../../../src/main/network/environment-proxy.js';
+import { bypassesProxy } from '../../../src/main/network/no-proxy.js';
+import { firstUsableDirective } from '../../../src/main/network/proxy-directive.js';
+import { safeStorageCipher } from '../../../src/main/electron/safe-storage-cipher.js';
+
+describe('NO_PROXY', () => {
+  const url = (text: string) => new URL(text);
+  it('matches hosts, their subdomains, leading dots and wildcards, and ports', () => {
+    expect(bypassesProxy(url('https://rinnovo.card.example/'), 'card.example')).toBe(true);
+    expect(bypassesProxy(url('https://rinnovo.card.example/'), '.card.example')).toBe(true);
+    expect(bypassesProxy(url('https://rinnovo.card.example/'), '*.card.example')).toBe(true);
+    expect(bypassesProxy(url('https://notcard.example/'), 'card.example')).toBe(false);
+    expect(bypassesProxy(url('https://127.0.0.2:8443/'), '127.0.0.2:8443')).toBe(true);
+    expect(bypassesProxy(url('https://127.0.0.2:8443/'), '127.0.0.2:443')).toBe(false);
+    expect(bypassesProxy(url('https://host/'), 'host:443')).toBe(true);
+    expect(bypassesProxy(url('https://anything/'), '*')).toBe(true);
+    expect(bypassesProxy(url('https://anything/'), ' ')).toBe(false);
+    expect(bypassesProxy(url('https://b.example/'), 'a.example b.example')).toBe(true);
+  });
+});
+
+describe('the environment', () => {
+  it('prefers lower-case names, adds http:// to bare host:port, ignores unusable values', () => {
+    expect(readEnvironmentProxy({})).toBeNull();
+    expect(readEnvironmentProxy({ https_proxy: 'proxy:3128', HTTPS_PROXY: 'http://other:1', no_proxy: 'x' })).toEqual({ httpsProxy: 'http://proxy:3128', httpProxy: null, noProxy: 'x' });
+    expect(readEnvironmentProxy({ HTTP_PROXY: 'socks5://proxy:1080' })).toBeNull();
+  });
+});
+
+describe('PAC / resolveProxy answers', () => {
+  it('takes the first usable entry', () => {
+    expect(firstUsableDirective('PROXY proxy.example:8080; DIRECT')).toEqual({ kind: 'proxy', endpoint: { protocol: 'http:', host: 'proxy.example', port: 8080 } });
+    expect(firstUsableDirective('SOCKS5 s:1080; HTTPS secure.example:443')).toEqual({ kind: 'proxy', endpoint: { protocol: 'https:', host: 'secure.example', port: 443 } });
+    expect(firstUsableDirective('DIRECT')).toEqual({ kind: 'direct' });
+    expect(firstUsableDirective('PROXY [::1]:3128')).toEqual({ kind: 'proxy', endpoint: { protocol: 'http:', host: '::1', port: 3128 } });
+    expect(firstUsableDirective('garbage')).toBeUndefined();
+  });
+});
+
+describe('safeStorage cipher', () => {
+  const storage = (backend: 'basic_text' | 'gnome_libsecret') => ({
+    isEncryptionAvailable: () => true,
+    getSelectedStorageBackend: () => backend,
+    encryptString: (plain: string) => Buffer.from([...Buffer.from(plain)].map((byte) => byte ^ 0x5a)),
+    decryptString: (data: Buffer) => Buffer.from([...data].map((byte) => byte ^ 0x5a)).toString(),
+  });
+  it('round-trips through safeStorage where a keyring protects it', () => {
+    const cipher = safeStorageCipher(storage('gnome_libsecret'), 'linux');
+    expect(cipher.canStore()).toBe(true);
+    expect(cipher.decrypt(cipher.encrypt('segreta'))).toBe('segreta');
+  });
+  it('refuses Linux\'s basic_text fallback, which protects nothing', () => {
+    const cipher = safeStorageCipher(storage('basic_text'), 'linux');
+    expect(cipher.canStore()).toBe(false);
+    expect(() => cipher.encrypt('segreta')).toThrow();
+  });
+});
