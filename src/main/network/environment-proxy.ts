@@ -5,7 +5,7 @@
  * The environment is passed in, never read from `process.env` here, so the app, the CLI and the
  * tests each decide which variables count.
  */
-import type { EnvironmentProxy } from './proxy-choice.js';
+import type { EnvironmentProxy } from './route-choice.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 

@@ -25,7 +25,7 @@ import { readEnvironmentProxy, type Environment } from './environment-proxy.js';
 import { ManualProxyStore, type ManualProxySettings, type ProxySettingsFile } from './manual-proxy-settings.js';
 import type { AddressLookup } from './pac-evaluator.js';
 import { resolveWithPac } from './pac-proxy.js';
-import { directChoice, routeFor, type ProxyChoice } from './proxy-choice.js';
+import { directChoice, routeFor, type ProxyChoice } from './route-choice.js';
 import { resolveProxyChoice } from './proxy-resolution.js';
 import type { PasswordKeeping, ProxySettingsInput, ProxySettingsView } from './proxy-settings-types.js';
 import type { SecretCipher } from './secret-cipher.js';

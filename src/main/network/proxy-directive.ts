@@ -2,7 +2,7 @@
  * The answer format shared by PAC files and Chromium's `session.resolveProxy`:
  * `"PROXY host:port; HTTPS host:port; DIRECT"`, tried left to right.
  */
-import type { ProxyEndpoint } from './proxy-choice.js';
+import type { ProxyEndpoint } from './route-choice.js';
 
 export type ProxyDirective = { readonly kind: 'direct' } | { readonly kind: 'proxy'; readonly endpoint: ProxyEndpoint };
 
