@@ -104,8 +104,17 @@ export class ElectronStandIn {
     },
   };
 
+  /** safeStorage as on a desktop with a keyring; the "encryption" is reversible only here. */
+  readonly safeStorage = {
+    isEncryptionAvailable: () => true,
+    getSelectedStorageBackend: () => 'gnome_libsecret',
+    encryptString: (text: string) => Buffer.from([...Buffer.from(text, 'utf8')].map((byte) => byte ^ 0x5a)),
+    decryptString: (data: Buffer) => Buffer.from([...data].map((byte) => byte ^ 0x5a)).toString('utf8'),
+  };
+
   readonly session = {
     defaultSession: {
+      resolveProxy: async (_url: string) => 'DIRECT',
       setPermissionRequestHandler: (handler: ElectronStandIn['permissionRequestHandler']) => {
         this.permissionRequestHandler = handler;
       },
@@ -167,6 +176,7 @@ export class ElectronStandIn {
       session: this.session,
       shell: this.shell,
       utilityProcess: this.utilityProcess,
+      safeStorage: this.safeStorage,
     };
   }
 }
@@ -212,7 +222,7 @@ export class FakeBrowserWindow extends EventEmitter {
  * what gives every test a fresh Electron.
  */
 export function forwardingElectronModule(current: () => ElectronStandIn): Record<string, unknown> {
-  const names = ['app', 'BrowserWindow', 'ipcMain', 'ipcRenderer', 'contextBridge', 'protocol', 'session', 'shell', 'utilityProcess'];
+  const names = ['app', 'BrowserWindow', 'ipcMain', 'ipcRenderer', 'contextBridge', 'protocol', 'session', 'shell', 'utilityProcess', 'safeStorage'];
   const module: Record<string, unknown> = {};
   for (const name of names) Object.defineProperty(module, name, { enumerable: true, get: () => current().module()[name] });
   return module;

@@ -2,13 +2,17 @@
  * Electron entry: registers the `app://` scheme, builds the services with Electron's
  * capabilities, opens the hardened window and carries the contract over IPC.
  */
-import { app, BrowserWindow, ipcMain, protocol, session, shell, utilityProcess, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, shell, utilityProcess, type WebContents } from 'electron';
+import { autoUpdater } from 'electron-updater';
 import { join } from 'node:path';
 import { createAppServices } from '../app-services.js';
 import { loadAppConfig } from '../config/app-config.js';
 import { createLogger } from '../logging/logger.js';
 import { appSchemePrivileges, registerAppProtocol } from './app-protocol.js';
 import { utilityProcessDeviceLauncher } from './device-launcher.js';
+import { createElectronUpdater } from './electron-updater.js';
+import { safeStorageCipher } from './safe-storage-cipher.js';
+import { electronSystemProxy } from './system-proxy.js';
 import { openExternalSafely } from './external-links.js';
 import { registerIpcTransport } from './ipc-transport.js';
 import { createMainWindow, denyPermissions } from './window.js';
@@ -34,6 +38,10 @@ async function start(): Promise<void> {
         if (!(await openExternalSafely((target) => shell.openExternal(target), url, checkoutHosts))) logger.warn({ url }, 'refused to open a page outside the allowlist');
       },
       deviceLauncher: utilityProcessDeviceLauncher(utilityProcess, join(bundleDir, 'device-worker.cjs'), process.env),
+      systemProxy: electronSystemProxy(session.defaultSession),
+      secretCipher: safeStorageCipher(safeStorage),
+      createUpdater: (network) =>
+        createElectronUpdater({ autoUpdater, feedUrl: config.updateFeedUrl, manualProxy: () => network.manualProxy(), ...(config.pacUrl ? { pacUrl: config.pacUrl } : {}) }),
     },
     logger,
   );

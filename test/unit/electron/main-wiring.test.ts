@@ -13,6 +13,8 @@ vi.mock('electron', async () => {
   const { forwardingElectronModule } = await import('../../support/electron-stand-in.js');
   return forwardingElectronModule(() => holder.stand);
 });
+// electron-updater reaches for the real Electron at load; the updater's own wiring has its unit test.
+vi.mock('electron-updater', () => ({ autoUpdater: { on: () => undefined, setFeedURL: () => undefined, netSession: undefined } }));
 
 async function startMain() {
   const temp = await makeTempDir('electron-main');
