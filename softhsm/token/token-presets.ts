@@ -22,7 +22,8 @@ function spec(now: Date, certificates: CertificateSpec[], slots: 'one' | 'two' =
   if (slots === 'one') return { ...base, slots: [{ label: base.label, certificates }] };
   return {
     ...base,
-    slots: certificates.map((certificate) => ({ label: certificate.kind === 'cns' ? 'CNS InfoCamere' : 'CNS InfoCamere Firma', certificates: [certificate] })),
+    // pkcs11-tool matches --token-label by prefix: neither label may start the other.
+    slots: certificates.map((certificate) => ({ label: certificate.kind === 'cns' ? 'CNS Autenticazione' : 'CNS Firma digitale', certificates: [certificate] })),
   };
 }
 
