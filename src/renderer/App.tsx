@@ -4,6 +4,7 @@ import { ErrorPanel } from './components/ErrorPanel.js';
 import { LanguageSwitch } from './components/LanguageSwitch.js';
 import { useTranslate } from './i18n/use-translate.js';
 import { FlowScreen } from './screens/FlowScreen.js';
+import { ProxySettingsScreen } from './screens/ProxySettingsScreen.js';
 import { useAppStore } from './store/app-store.js';
 
 export function App() {
@@ -15,6 +16,10 @@ export function App() {
   const command = useAppStore((state) => state.command);
   const supportBundlePath = useAppStore((state) => state.supportBundlePath);
   const start = useAppStore((state) => state.start);
+  const panel = useAppStore((state) => state.panel);
+  const showPanel = useAppStore((state) => state.showPanel);
+  // The route must not change under a re-key in progress; everywhere else the proxy is one press away.
+  const offerProxy = connection.phase === 'ready' && panel === 'flow' && flow?.step !== 'renewing';
 
   useEffect(() => {
     void start(api);
@@ -32,7 +37,14 @@ export function App() {
           <h1>{t('app.title')}</h1>
           <p className="subtitle">{t('app.subtitle')}</p>
         </div>
-        <LanguageSwitch />
+        <div className="header-tools">
+          {offerProxy && (
+            <button type="button" className="secondary" onClick={() => showPanel('proxy')}>
+              {t('action.proxySettings')}
+            </button>
+          )}
+          <LanguageSwitch />
+        </div>
       </header>
       <main id="main">
         <div aria-live="polite" className="status-region">
@@ -43,7 +55,7 @@ export function App() {
           <>
             <p className="intro">{t('start.intro')}</p>
             {command.phase === 'refused' && <ErrorPanel error={command.error} />}
-            {flow && <FlowScreen state={flow} />}
+            {panel === 'proxy' ? <ProxySettingsScreen /> : flow && <FlowScreen state={flow} />}
             {supportBundlePath && (
               <p role="status" className="support-bundle">
                 {t('action.supportBundleSaved', { path: supportBundlePath })}

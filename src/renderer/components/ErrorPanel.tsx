@@ -1,22 +1,36 @@
 import type { WireError } from '../../shared/contract/define.js';
 import type { ErrorAction } from '../../shared/errors/catalogue-entry.js';
 import { describeError, errorCatalogue } from '../../shared/errors/catalogue.js';
+import type { MessageKey } from '../i18n/it.js';
 import { useTranslate } from '../i18n/use-translate.js';
 import { useAppStore } from '../store/app-store.js';
+import { useCommonActions } from './use-common-actions.js';
 
 export type ActionHandlers = Partial<Record<ErrorAction, () => void>>;
 
-/** A catalogue error as the holder reads it: what happened, what to do next, and the buttons that do it. */
+/** The button each catalogue action becomes; `contact-office` is guidance, not a button. */
+const actionLabels: Record<Exclude<ErrorAction, 'contact-office'>, MessageKey> = {
+  retry: 'action.retry',
+  resume: 'action.resume',
+  'support-bundle': 'action.supportBundle',
+  'proxy-settings': 'action.proxySettings',
+  'get-update': 'action.getUpdate',
+  'enter-pin': 'action.enterPin',
+  'choose-payment': 'action.choosePayment',
+};
+
+/**
+ * A catalogue error as the holder reads it: what happened, what to do next, and the buttons that
+ * do it. Actions that mean the same everywhere (proxy settings, update, support bundle) work
+ * without the screen wiring them; a screen's own handlers take precedence.
+ */
 export function ErrorPanel({ error, actions = {} }: { readonly error: WireError; readonly actions?: ActionHandlers }) {
   const t = useTranslate();
   const locale = useAppStore((state) => state.locale);
+  const common = useCommonActions();
   const text = describeError(error.code, locale, error.detail);
   const offered: readonly ErrorAction[] = errorCatalogue[error.code].actions;
-  const labels: Partial<Record<ErrorAction, string>> = {
-    retry: t('action.retry'),
-    resume: t('action.resume'),
-    'support-bundle': t('action.supportBundle'),
-  };
+  const handlers: ActionHandlers = { ...common, ...actions };
   return (
     <section className="error-panel" role="alert" aria-labelledby="error-heading">
       <h3 id="error-heading">{t('error.heading')}</h3>
@@ -26,11 +40,10 @@ export function ErrorPanel({ error, actions = {} }: { readonly error: WireError;
       {offered.includes('contact-office') && <p>{t('action.contactOffice')}</p>}
       <div className="actions">
         {offered.map((action) => {
-          const handler = actions[action];
-          const label = labels[action];
-          return handler && label ? (
-            <button key={action} type="button" className={action === 'support-bundle' ? 'secondary' : undefined} onClick={handler}>
-              {label}
+          const handler = handlers[action];
+          return handler && action !== 'contact-office' ? (
+            <button key={action} type="button" className={action === offered[0] ? undefined : 'secondary'} onClick={handler}>
+              {t(actionLabels[action])}
             </button>
           ) : null;
         })}

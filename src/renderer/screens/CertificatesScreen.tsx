@@ -1,7 +1,8 @@
-import type { FlowState, RenewalPlan } from '../../shared/contract/flow-contract.js';
+import type { FlowState } from '../../shared/contract/flow-contract.js';
 import { describeError } from '../../shared/errors/catalogue.js';
 import { useApi } from '../api-context.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
+import { PlanSummary } from '../components/PlanSummary.js';
 import { ScreenHeading } from '../components/ScreenHeading.js';
 import { formatDate, formatEuro } from '../i18n/format.js';
 import { useTranslate } from '../i18n/use-translate.js';
@@ -73,37 +74,5 @@ export function CertificatesScreen({ state }: { readonly state: CertificatesStat
         </button>
       )}
     </section>
-  );
-}
-
-/** What will happen if the holder goes on: prices per account, the new expiry, the re-key. */
-function PlanSummary({ plan }: { readonly plan: RenewalPlan }) {
-  const t = useTranslate();
-  const locale = useAppStore((store) => store.locale);
-  return (
-    <div className="plan" aria-labelledby="plan-heading">
-      <h3 id="plan-heading">{t('plan.heading')}</h3>
-      {plan.totalCents > 0 ? (
-        <>
-          <ul>
-            {plan.totals.map((total) => (
-              <li key={total.account}>{t('plan.account', { account: t(`account.${total.account}`), amount: formatEuro(locale, total.amountCents) })}</li>
-            ))}
-          </ul>
-          <p>
-            <strong>{t('plan.total', { amount: formatEuro(locale, plan.totalCents) })}</strong>
-          </p>
-        </>
-      ) : (
-        <p>{t('plan.totalFree')}</p>
-      )}
-      <p>{t('plan.newExpiry', { date: formatDate(locale, plan.newNotAfter) })}</p>
-      <p>{t('plan.rekey')}</p>
-      {plan.removeOldFirst && (
-        <p className="warning" role="note">
-          {t('plan.removeOldFirst')}
-        </p>
-      )}
-    </div>
   );
 }

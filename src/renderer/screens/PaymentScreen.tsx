@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { FlowState } from '../../shared/contract/flow-contract.js';
 import { useApi } from '../api-context.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
+import { PlanSummary } from '../components/PlanSummary.js';
 import { ScreenHeading } from '../components/ScreenHeading.js';
 import { formatEuro } from '../i18n/format.js';
 import { useTranslate } from '../i18n/use-translate.js';
@@ -13,10 +14,43 @@ type Method = 'iconto' | 'telemaco' | 'card';
 
 /**
  * Iconto, Telemaco or credit card. Account credentials stay in this form and the password is
- * cleared as soon as it is sent; the card checkout opens in the browser and its outcome is
- * polled by main.
+ * cleared as soon as it is sent; the card checkout opens in the browser and main polls its
+ * outcome: paid (next screen), cancelled or failed (retry, or another method), still pending.
  */
 export function PaymentScreen({ state }: { readonly state: PaymentState }) {
+  const t = useTranslate();
+  const actions = useFlowActions();
+  const card = state.card;
+  // While the bank's page may still settle, the screen is about that page and nothing else.
+  if (card && (card.status === 'waiting' || card.status === 'pending')) {
+    return (
+      <section aria-labelledby="payment-heading">
+        <ScreenHeading id="payment-heading">{t('payment.heading')}</ScreenHeading>
+        <div className="card-payment">
+          <div role="status" aria-live="polite">
+            {card.status === 'waiting' && <p>{t('payment.cardWaiting')}</p>}
+          </div>
+          {state.error && <ErrorPanel error={state.error} actions={{ retry: actions.checkCardPayment }} />}
+          <p>
+            {t('payment.cardLinkIntro')}{' '}
+            <a href={card.checkoutUrl} target="_blank" rel="noopener noreferrer" data-testid="checkout-link">
+              {t('payment.cardLink')}
+            </a>
+          </p>
+          <div className="actions">
+            <button type="button" className={card.status === 'pending' ? 'secondary' : undefined} onClick={actions.checkCardPayment}>
+              {t('payment.checkCard')}
+            </button>
+          </div>
+        </div>
+      </section>
+    );
+  }
+  return <PaymentChoice state={state} />;
+}
+
+/** The method choice, with the refusal of the last attempt above it when there was one. */
+function PaymentChoice({ state }: { readonly state: PaymentState }) {
   const t = useTranslate();
   const api = useApi();
   const locale = useAppStore((store) => store.locale);
@@ -25,8 +59,8 @@ export function PaymentScreen({ state }: { readonly state: PaymentState }) {
   const [method, setMethod] = useState<Method>(state.card ? 'card' : 'telemaco');
   const [userId, setUserId] = useState('');
   const [password, setPassword] = useState('');
+  const choice = useRef<HTMLFieldSetElement>(null);
   const amount = formatEuro(locale, state.plan.totalCents);
-  const waiting = state.card?.status === 'waiting';
 
   function pay(event: FormEvent) {
     event.preventDefault();
@@ -36,71 +70,57 @@ export function PaymentScreen({ state }: { readonly state: PaymentState }) {
     void send(() => api.flow.payWithAccount({ method, userId, password: typed }));
   }
 
+  function chooseAnother() {
+    choice.current?.querySelector<HTMLInputElement>('input:checked')?.focus();
+  }
+
   return (
     <section aria-labelledby="payment-heading">
       <ScreenHeading id="payment-heading">{t('payment.heading')}</ScreenHeading>
-      {state.error && <ErrorPanel error={state.error} actions={{ retry: state.card ? actions.checkCardPayment : undefined }} />}
-      {state.card ? (
-        <div className="card-payment" aria-live="polite">
-          {waiting && <p>{t('payment.cardWaiting')}</p>}
-          <p>
-            <a href={state.card.checkoutUrl} target="_blank" rel="noopener noreferrer" data-testid="checkout-link">
-              {t('payment.cardLink')}
-            </a>
-          </p>
-          <div className="actions">
-            <button type="button" onClick={actions.checkCardPayment}>
-              {t('payment.checkCard')}
-            </button>
-            {(state.card.status === 'cancelled' || state.card.status === 'failed') && (
-              <button type="button" className="secondary" onClick={actions.startCardPayment}>
-                {t('payment.retryCard')}
-              </button>
-            )}
-          </div>
-        </div>
-      ) : (
-        <form onSubmit={pay}>
-          <fieldset>
-            <legend>{t('payment.choose')}</legend>
-            {(['iconto', 'telemaco', 'card'] as const).map((option) => (
-              <label key={option} className="radio">
-                <input type="radio" name="method" value={option} checked={method === option} onChange={() => setMethod(option)} />
-                {t(`payment.${option}`)}
-              </label>
-            ))}
-          </fieldset>
-          {method === 'card' ? (
-            <>
-              <p>{t('payment.cardHint')}</p>
-              <button type="button" onClick={actions.startCardPayment}>
-                {t('payment.startCard')}
-              </button>
-            </>
-          ) : (
-            <>
-              <p className="hint">{t('payment.credentialsHint')}</p>
-              <div className="field">
-                <label htmlFor="user-id">{t('payment.userId')}</label>
-                <input id="user-id" name="user-id" autoComplete="username" required value={userId} onChange={(event) => setUserId(event.target.value)} />
-              </div>
-              <div className="field">
-                <label htmlFor="account-password">{t('payment.password')}</label>
-                <input
-                  id="account-password"
-                  name="account-password"
-                  type="password"
-                  autoComplete="current-password"
-                  required
-                  value={password}
-                  onChange={(event) => setPassword(event.target.value)}
-                />
-              </div>
-              <button type="submit">{t('payment.pay', { amount })}</button>
-            </>
-          )}
-        </form>
+      {state.error && (
+        <ErrorPanel error={state.error} actions={{ retry: state.card ? actions.startCardPayment : undefined, 'choose-payment': chooseAnother }} />
       )}
+      <PlanSummary plan={state.plan} />
+      <form onSubmit={pay}>
+        <fieldset ref={choice}>
+          <legend>{t('payment.choose')}</legend>
+          {(['iconto', 'telemaco', 'card'] as const).map((option) => (
+            <label key={option} className="radio">
+              <input type="radio" name="method" value={option} checked={method === option} onChange={() => setMethod(option)} />
+              {t(`payment.${option}`)}
+            </label>
+          ))}
+        </fieldset>
+        {method === 'card' ? (
+          <>
+            <p>{t('payment.cardHint')}</p>
+            <button type="button" onClick={actions.startCardPayment}>
+              {t('payment.startCard')}
+            </button>
+          </>
+        ) : (
+          <>
+            <p className="hint">{t('payment.credentialsHint', { method: t(`payment.${method}`) })}</p>
+            <div className="field">
+              <label htmlFor="user-id">{t('payment.userId')}</label>
+              <input id="user-id" name="user-id" autoComplete="username" required value={userId} onChange={(event) => setUserId(event.target.value)} />
+            </div>
+            <div className="field">
+              <label htmlFor="account-password">{t('payment.password')}</label>
+              <input
+                id="account-password"
+                name="account-password"
+                type="password"
+                autoComplete="current-password"
+                required
+                value={password}
+                onChange={(event) => setPassword(event.target.value)}
+              />
+            </div>
+            <button type="submit">{t('payment.pay', { amount })}</button>
+          </>
+        )}
+      </form>
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { FlowState } from '../../shared/contract/flow-contract.js';
 import { useApi } from '../api-context.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
@@ -18,6 +18,7 @@ export function PinScreen({ state }: { readonly state: Extract<FlowState, { step
   const actions = useFlowActions();
   const [pin, setPin] = useState('');
   const [confirmFinalTry, setConfirmFinalTry] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
   const { pin: status } = state;
   const locked = status.state === 'locked';
 
@@ -33,7 +34,7 @@ export function PinScreen({ state }: { readonly state: Extract<FlowState, { step
     <section aria-labelledby="pin-heading">
       <ScreenHeading id="pin-heading">{t('pin.heading')}</ScreenHeading>
       <p>{t('pin.device', { label: state.device.label })}</p>
-      {state.error && <ErrorPanel error={state.error} actions={{ retry: actions.start }} />}
+      {state.error && <ErrorPanel error={state.error} actions={{ retry: actions.start, 'enter-pin': () => focusFirstField(form.current) }} />}
       {locked ? (
         <>
           <p className="warning">{t('pin.locked')}</p>
@@ -42,7 +43,7 @@ export function PinScreen({ state }: { readonly state: Extract<FlowState, { step
           </button>
         </>
       ) : (
-        <form onSubmit={submit}>
+        <form ref={form} onSubmit={submit}>
           {status.state === 'count-low' && <p className="warning">{t('pin.countLow')}</p>}
           {status.state === 'final-try' && <p className="warning">{t('pin.finalTry')}</p>}
           {status.pinPad ? (
@@ -80,4 +81,9 @@ export function PinScreen({ state }: { readonly state: Extract<FlowState, { step
       )}
     </section>
   );
+}
+
+/** "Inserisca di nuovo il PIN": straight to the PIN field (or, with a PIN pad, to "Sblocca"). */
+function focusFirstField(form: HTMLFormElement | null) {
+  form?.querySelector<HTMLElement>('input, button')?.focus();
 }

@@ -5,11 +5,12 @@
  * `flow.state` event), and commands are sent back as they are. Secrets never enter the store:
  * the PIN and passwords stay in the form that collects them and are cleared on submit.
  */
-import { create } from 'zustand';
+import { create, type StoreApi } from 'zustand';
 import type { RinnovoApi } from '../../shared/contract/api.js';
 import type { AppStatus } from '../../shared/contract/app-contract.js';
 import type { Result, WireError } from '../../shared/contract/define.js';
 import type { FlowState } from '../../shared/contract/flow-contract.js';
+import type { UpdateState } from '../../shared/contract/network-contract.js';
 import type { Locale } from '../../shared/errors/catalogue-entry.js';
 
 export type ConnectionState =
@@ -20,17 +21,32 @@ export type ConnectionState =
 /** A command sent to main and not answered yet, or the last one's refusal. */
 export type CommandState = { readonly phase: 'idle' } | { readonly phase: 'running' } | { readonly phase: 'refused'; readonly error: WireError };
 
+/** What fills the window: the renewal, or the proxy settings opened over it. */
+export type Panel = 'flow' | 'proxy';
+
+/** The tool's own update as main reports it, and the last refusal of an update command. */
+export interface UpdateView {
+  readonly state: UpdateState | null;
+  readonly error: WireError | null;
+}
+
 export interface AppStore {
   readonly connection: ConnectionState;
   readonly locale: Locale;
   readonly flow: FlowState | null;
   readonly command: CommandState;
   readonly supportBundlePath: string | null;
+  readonly panel: Panel;
+  readonly update: UpdateView;
   start(api: RinnovoApi): Promise<void>;
   chooseLocale(api: RinnovoApi, locale: Locale): Promise<void>;
   /** Sends one flow command; the answer (or the events before it) updates `flow`. */
   send(command: () => Promise<Result<FlowState>>): Promise<void>;
   saveSupportBundle(api: RinnovoApi): Promise<void>;
+  showPanel(panel: Panel): void;
+  /** Downloads the newer version (in the app); progress and the outcome arrive as `updates.state`. */
+  downloadUpdate(api: RinnovoApi): Promise<void>;
+  installUpdate(api: RinnovoApi): Promise<void>;
 }
 
 export const useAppStore = create<AppStore>((set, get) => ({
@@ -39,10 +55,13 @@ export const useAppStore = create<AppStore>((set, get) => ({
   flow: null,
   command: { phase: 'idle' },
   supportBundlePath: null,
+  panel: 'flow',
+  update: { state: null, error: null },
 
   async start(api) {
     api.app.onLocaleChanged(({ locale }) => set({ locale }));
     api.flow.onState((flow) => set({ flow }));
+    api.updates.onState((state) => set({ update: { state, error: null } }));
     try {
       const result = await api.app.getStatus({});
       if (!result.ok) {
@@ -50,6 +69,9 @@ export const useAppStore = create<AppStore>((set, get) => ({
         return;
       }
       set({ connection: { phase: 'ready', status: result.value }, locale: result.value.locale });
+      // Whether this host can install an update decides if "Scarica l'aggiornamento" is offered.
+      const update = await api.updates.getState({});
+      if (update.ok) set({ update: { state: update.value, error: null } });
       const flow = await api.flow.getState({});
       if (flow.ok) set({ flow: flow.value });
       // A fresh start runs the checks at once, as the original tool did; a reload shows where we are.
@@ -80,4 +102,28 @@ export const useAppStore = create<AppStore>((set, get) => ({
     if (result.ok) set({ supportBundlePath: result.value.path });
     else set({ command: { phase: 'refused', error: result.error } });
   },
+
+  showPanel(panel) {
+    set({ panel });
+  },
+
+  async downloadUpdate(api) {
+    await updateCommand(set, () => api.updates.download({}));
+  },
+
+  async installUpdate(api) {
+    await updateCommand(set, () => api.updates.install({}));
+  },
 }));
+
+/** Runs one `updates.*` command; its answer (or refusal) replaces what the page knows of the update. */
+async function updateCommand(set: StoreApi<AppStore>['setState'], command: () => Promise<Result<UpdateState>>): Promise<void> {
+  const refuse = (error: WireError) => set((store) => ({ update: { state: store.update.state, error } }));
+  try {
+    const result = await command();
+    if (result.ok) set({ update: { state: result.value, error: null } });
+    else refuse(result.error);
+  } catch {
+    refuse({ code: 'INTERNAL_ERROR', detail: {} });
+  }
+}

@@ -1,0 +1,24 @@
+import { useMemo } from 'react';
+import { useApi } from '../api-context.js';
+import { useAppStore } from '../store/app-store.js';
+import type { ActionHandlers } from './ErrorPanel.js';
+
+/**
+ * The error actions that do the same thing on every screen. "Scarica l'aggiornamento" is offered
+ * only where the host can install one: elsewhere the catalogue's next step names the site.
+ */
+export function useCommonActions(): ActionHandlers {
+  const api = useApi();
+  const showPanel = useAppStore((store) => store.showPanel);
+  const saveSupportBundle = useAppStore((store) => store.saveSupportBundle);
+  const downloadUpdate = useAppStore((store) => store.downloadUpdate);
+  const canInstall = useAppStore((store) => store.update.state !== null && store.update.state.status !== 'unsupported');
+  return useMemo(
+    () => ({
+      'proxy-settings': () => showPanel('proxy'),
+      'support-bundle': () => void saveSupportBundle(api),
+      'get-update': canInstall ? () => void downloadUpdate(api) : undefined,
+    }),
+    [api, showPanel, saveSupportBundle, downloadUpdate, canInstall],
+  );
+}
