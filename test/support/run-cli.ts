@@ -3,6 +3,7 @@
  * environment; secrets go through the environment variables meant for automation.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -22,8 +23,15 @@ export interface CliRun {
   waitForStderr(pattern: RegExp): Promise<string>;
 }
 
+/** The bundled CLI, rebuilt from the sources by the test run's global setup (faster to start than tsx). */
+function cliCommand(): string[] {
+  const bundled = join(root, 'dist', 'main', 'cli.mjs');
+  if (!existsSync(bundled)) throw new Error('dist/main/cli.mjs is missing: the global setup (test/support/build-node-entries.ts) should have built it');
+  return [bundled];
+}
+
 export function startCli(args: readonly string[], env: Record<string, string>): CliRun {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'main', 'cli', 'main.ts'), ...args], {
+  const child = spawn(process.execPath, [...cliCommand(), ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
