@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLabPki, type LabPki } from '../pki/lab-pki.js';
+import { ensureSimulatorBuilt, simulatorEnvironment, simulatorPinTries, writeSimulatorControl, writeSimulatorState } from '../simulator/simulator-control.js';
 import { startLabService, type LabService } from '../service/lab-service.js';
 import type { CertificateSeed, LabServiceSeed } from '../service/seeding.js';
 import { createSoftHsmEnvironment } from '../token/softhsm-environment.js';
@@ -83,11 +84,27 @@ export function needsCardSimulator(scenario: ScenarioDefinition): boolean {
   return Object.values(scenario.simulator).some((value) => value !== undefined && value !== false);
 }
 
+/** Objects on a standard lab card: two certificates, each with its private and public key. */
+const standardCardObjects = 6;
+
+/**
+ * The card simulator in front of SoftHSM: the PIN counter as the holder left it, a card that
+ * leaves the reader during key generation, or a card with no free room.
+ */
+async function setUpCardSimulator(scenario: ScenarioDefinition, dir: string): Promise<{ modulePath: string; env: Record<string, string> }> {
+  const modulePath = await ensureSimulatorBuilt();
+  const controlDir = join(dir, 'card-simulator');
+  const { simulator } = scenario;
+  await writeSimulatorControl(controlDir, {
+    ...(simulator.full ? { maxObjects: standardCardObjects } : {}),
+    ...(simulator.keyGenerationDelayMs ? { keygenDelayMs: simulator.keyGenerationDelayMs } : {}),
+    ...(simulator.removeDuringKeyGeneration ? { faults: [{ fn: 'C_GenerateKeyPair', nth: 1, rv: 'CKR_DEVICE_REMOVED', removeCard: true }] } : {}),
+  });
+  await writeSimulatorState(controlDir, { pinTriesLeft: Math.max(0, simulatorPinTries - (simulator.wrongPinsSoFar ?? 0)) });
+  return { modulePath, env: simulatorEnvironment(controlDir) };
+}
+
 export async function setUpScenario(scenario: ScenarioDefinition, dir: string, options: ScenarioOptions): Promise<ScenarioLab> {
-  if (needsCardSimulator(scenario)) {
-    // Without it the token would behave like a healthy card and the scenario would lie.
-    throw new Error(`scenario ${scenario.name} needs the card simulator (softhsm/card-simulator), which this build does not have yet`);
-  }
   const now = options.now ?? new Date();
   const pki = await createLabPki(join(dir, 'pki'));
   const environment = await createSoftHsmEnvironment(join(dir, 'softhsm'));
@@ -111,11 +128,13 @@ export async function setUpScenario(scenario: ScenarioDefinition, dir: string, o
   });
 
   const serviceUrl = scenario.network === 'offline' ? `https://127.0.0.1:${await closedPort()}/v1/` : service.url;
+  const simulator = needsCardSimulator(scenario) ? await setUpCardSimulator(scenario, dir) : undefined;
   const env: Record<string, string> = {
     ...environment.env,
+    ...simulator?.env,
     RINNOVO_SERVICE_URL: serviceUrl,
     RINNOVO_DATA_DIR: join(dir, 'tool-data'),
-    RINNOVO_PKCS11_MODULE: scenario.driver === 'missing' ? join(dir, 'not-installed', 'libbit4xpki.so') : environment.modulePath,
+    RINNOVO_PKCS11_MODULE: scenario.driver === 'missing' ? join(dir, 'not-installed', 'libbit4xpki.so') : (simulator?.modulePath ?? environment.modulePath),
     ...(scenario.network === 'untrusted-tls' ? {} : { RINNOVO_CA_BUNDLE: caBundlePath }),
   };
   const account =

@@ -82,6 +82,12 @@ function cardPolls(waitSeconds: number): number[] {
   return polls;
 }
 
+/**
+ * Free memory a new key pair and its certificate need, as cards report it (bytes): a private key,
+ * a public key and a certificate of a few KiB each. Tokens that do not say are assumed to have room.
+ */
+const roomForOnePair = { privateMemory: 4096, publicMemory: 3 * 4096 };
+
 export function createAppServices(config: AppConfig, host: HostCapabilities, logger: Logger): AppServices {
   const clock = host.clock ?? (() => new Date());
   const events = new EventHub();
@@ -124,7 +130,7 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
     });
     return deviceHost;
   };
-  const device = createFlowDevice({ host: hostForDevice, chamberIssuers: defaultChamberIssuers, roomNeeded: { privateMemory: 1, publicMemory: 2 } });
+  const device = createFlowDevice({ host: hostForDevice, chamberIssuers: defaultChamberIssuers, roomNeeded: roomForOnePair });
 
   const journal = new RenewalJournalStore(config.dataDir);
   const flow = new RenewalFlow({
