@@ -240,6 +240,17 @@ static CK_RV check_room(const struct cnssim_control *c, CK_SLOT_ID slot, long ne
   return count + needed > c->max_objects ? CKR_DEVICE_MEMORY : CKR_OK;
 }
 
+/*
+ * Keeps the remembered count of private objects true while they are visible: after login, after
+ * anything that adds or removes objects, and before logout hides them again.
+ */
+static void refresh_private_count(CK_SLOT_ID slot) { (void)count_token_objects(slot); }
+
+static CK_RV refreshed(const struct cnssim_control *c, CK_SLOT_ID slot, CK_RV rv) {
+  if (rv == CKR_OK && c->max_objects != CNSSIM_NO_LIMIT) refresh_private_count(slot);
+  return rv;
+}
+
 /* --- general and slot functions ---------------------------------------------------------- */
 
 static CK_RV w_C_Initialize(CK_VOID_PTR pInitArgs) {
@@ -410,11 +421,18 @@ static CK_RV w_C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, CK_UTF
   }
   CK_RV rv = T->C_Login(real, userType, pPin, ulPinLen);
   if (rv == CKR_PIN_INCORRECT) cnssim_pin_failed();
-  else if (rv == CKR_OK) cnssim_pin_reset();
+  if (rv == CKR_OK) {
+    cnssim_pin_reset();
+    if (userType == CKU_USER) refresh_private_count(slot);
+  }
   return rv;
 }
 
-PASS_SESSION0(C_Logout)
+static CK_RV w_C_Logout(CK_SESSION_HANDLE hSession) {
+  SESSION_PRE(C_Logout)
+  if (ctl.max_objects != CNSSIM_NO_LIMIT) refresh_private_count(slot);
+  return T->C_Logout(real);
+}
 
 static CK_RV w_C_InitPIN(CK_SESSION_HANDLE hSession, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPinLen) {
   SESSION_PRE(C_InitPIN)
@@ -452,7 +470,7 @@ static CK_RV w_C_CreateObject(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemp
   SESSION_PRE(C_CreateObject)
   CK_RV rv = check_room(&ctl, slot, template_on_token(pTemplate, ulCount, 0));
   if (rv != CKR_OK) return rv;
-  return T->C_CreateObject(real, pTemplate, ulCount, phObject);
+  return refreshed(&ctl, slot, T->C_CreateObject(real, pTemplate, ulCount, phObject));
 }
 
 static CK_RV w_C_CopyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject, CK_ATTRIBUTE_PTR pTemplate,
@@ -463,10 +481,13 @@ static CK_RV w_C_CopyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject
   if (T->C_GetAttributeValue(real, hObject, &probe, 1) != CKR_OK) source_on_token = CK_FALSE;
   CK_RV rv = check_room(&ctl, slot, template_on_token(pTemplate, ulCount, source_on_token != CK_FALSE));
   if (rv != CKR_OK) return rv;
-  return T->C_CopyObject(real, hObject, pTemplate, ulCount, phNewObject);
+  return refreshed(&ctl, slot, T->C_CopyObject(real, hObject, pTemplate, ulCount, phNewObject));
 }
 
-PASS_SESSION(C_DestroyObject, (CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject), hObject)
+static CK_RV w_C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject) {
+  SESSION_PRE(C_DestroyObject)
+  return refreshed(&ctl, slot, T->C_DestroyObject(real, hObject));
+}
 PASS_SESSION(C_GetObjectSize, (CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject, CK_ULONG_PTR pulSize), hObject, pulSize)
 PASS_SESSION(C_GetAttributeValue, (CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject, CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount),
              hObject, pTemplate, ulCount)
@@ -549,7 +570,7 @@ static CK_RV w_C_GenerateKey(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMecha
   SESSION_PRE(C_GenerateKey)
   CK_RV rv = check_room(&ctl, slot, template_on_token(pTemplate, ulCount, 0));
   if (rv != CKR_OK) return rv;
-  return T->C_GenerateKey(real, pMechanism, pTemplate, ulCount, phKey);
+  return refreshed(&ctl, slot, T->C_GenerateKey(real, pMechanism, pTemplate, ulCount, phKey));
 }
 
 static CK_RV w_C_GenerateKeyPair(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism, CK_ATTRIBUTE_PTR pPublicKeyTemplate,
@@ -563,8 +584,9 @@ static CK_RV w_C_GenerateKeyPair(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pM
   if (rv != CKR_OK) return rv;
   rv = keygen_delay(&ctl);
   if (rv != CKR_OK) return rv;
-  return T->C_GenerateKeyPair(real, pMechanism, pPublicKeyTemplate, ulPublicKeyAttributeCount, pPrivateKeyTemplate,
-                              ulPrivateKeyAttributeCount, phPublicKey, phPrivateKey);
+  return refreshed(&ctl, slot,
+                   T->C_GenerateKeyPair(real, pMechanism, pPublicKeyTemplate, ulPublicKeyAttributeCount, pPrivateKeyTemplate,
+                                        ulPrivateKeyAttributeCount, phPublicKey, phPrivateKey));
 }
 
 PASS_SESSION(C_WrapKey, (CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hWrappingKey, CK_OBJECT_HANDLE hKey,
@@ -577,7 +599,8 @@ static CK_RV w_C_UnwrapKey(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechani
   SESSION_PRE(C_UnwrapKey)
   CK_RV rv = check_room(&ctl, slot, template_on_token(pTemplate, ulAttributeCount, 0));
   if (rv != CKR_OK) return rv;
-  return T->C_UnwrapKey(real, pMechanism, hUnwrappingKey, pWrappedKey, ulWrappedKeyLen, pTemplate, ulAttributeCount, phKey);
+  return refreshed(&ctl, slot,
+                   T->C_UnwrapKey(real, pMechanism, hUnwrappingKey, pWrappedKey, ulWrappedKeyLen, pTemplate, ulAttributeCount, phKey));
 }
 
 static CK_RV w_C_DeriveKey(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hBaseKey,
@@ -585,7 +608,7 @@ static CK_RV w_C_DeriveKey(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechani
   SESSION_PRE(C_DeriveKey)
   CK_RV rv = check_room(&ctl, slot, template_on_token(pTemplate, ulAttributeCount, 0));
   if (rv != CKR_OK) return rv;
-  return T->C_DeriveKey(real, pMechanism, hBaseKey, pTemplate, ulAttributeCount, phKey);
+  return refreshed(&ctl, slot, T->C_DeriveKey(real, pMechanism, hBaseKey, pTemplate, ulAttributeCount, phKey));
 }
 
 PASS_SESSION(C_SeedRandom, (CK_SESSION_HANDLE hSession, CK_BYTE_PTR pSeed, CK_ULONG ulSeedLen), pSeed, ulSeedLen)
