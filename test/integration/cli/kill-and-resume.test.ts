@@ -98,3 +98,31 @@ describe('killed after every journaled step, resumed to the end', () => {
     });
   }
 });
+
+describe('the card leaves the reader during key generation', () => {
+  it('stops with DEVICE_REMOVED, and once the card is back resume finishes with one charge', async () => {
+    const { writeSimulatorControl } = await import('../../../softhsm/simulator/simulator-control.js');
+    const temp = await makeTempDir('removed');
+    const lab = await setUpScenario(findScenario('device-removed')!, temp.dir, { toolVersion: '1.0.0' });
+    try {
+      const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password };
+      const before = lab.service.account('telemaco', lab.account.userId)?.balances;
+      const renew = await runCli(['renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
+      expect(renew.json, renew.stderr).toMatchObject({ ok: false, error: { code: 'DEVICE_REMOVED' }, state: { step: 'failed', canResume: true } });
+
+      // The holder puts the card back in the reader.
+      await writeSimulatorControl(lab.env.CNSSIM_DIR ?? '', {});
+      expect(await workingPairs(lab)).toBe(2);
+      const resumed = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
+      expect(resumed.json, resumed.stderr).toMatchObject({ ok: true, state: { step: 'done' } });
+      expect(await workingPairs(lab)).toBe(2);
+      const objects = await listObjects(lab.token.environment, lab.pin);
+      expect(objects.filter((object) => object.type === 'Certificate')).toHaveLength(2);
+      const after = lab.service.account('telemaco', lab.account.userId)?.balances;
+      expect(before && after && before.diritti + before.tariffa - after.diritti - after.tariffa).toBe(4000);
+    } finally {
+      await lab.close();
+      await temp.remove();
+    }
+  });
+});

@@ -4,8 +4,8 @@ import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
 import { runScenario } from './scenario-runs.js';
 
 /**
- * Every failure the lab reproduces without the card simulator (PIN lock-out, removal and a full
- * card need it: see the closing note), each ending with its own code and changing nothing.
+ * Every failure the lab reproduces before money moves or at payment, each ending with its own
+ * code and changing nothing (removal during the renewal is recovered in kill-and-resume).
  * `certificateReason` is what the certificate list shows next to each certificate.
  */
 const refusals: { name: string; certificateReason?: ErrorCode; doctorPredicts: boolean }[] = [
@@ -15,6 +15,8 @@ const refusals: { name: string; certificateReason?: ErrorCode; doctorPredicts: b
   { name: 'untrusted-tls', doctorPredicts: true },
   { name: 'foreign-device', certificateReason: 'DEVICE_NOT_CHAMBER_OF_COMMERCE', doctorPredicts: true },
   { name: 'wrong-pin', doctorPredicts: true },
+  { name: 'pin-final-try', doctorPredicts: true },
+  { name: 'pin-locked', doctorPredicts: true },
   { name: 'suspended', certificateReason: 'CERTIFICATE_SUSPENDED', doctorPredicts: true },
   { name: 'revoked', certificateReason: 'CERTIFICATE_REVOKED', doctorPredicts: true },
   { name: 'expired', certificateReason: 'CERTIFICATE_EXPIRED', doctorPredicts: true },

@@ -3,7 +3,7 @@ import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
 import { pairWorks, readCertificate, verifiesAgainstLab } from '../../support/outside-checks.js';
 import { runScenario } from './scenario-runs.js';
 
-const renewals = ['renewable-card', 'renewable-iconto', 'free-renewal', 'two-slot-device', 'issuance-recovers'];
+const renewals = ['renewable-card', 'renewable-iconto', 'free-renewal', 'two-slot-device', 'issuance-recovers', 'device-full'];
 
 describe('every renewal of the lab, through rinnovo-cns', () => {
   for (const name of renewals) {
