@@ -7,11 +7,13 @@ import './styles.css';
 
 const root = document.getElementById('root');
 if (root) {
-  createRoot(root).render(
-    <StrictMode>
-      <ApiContext.Provider value={connectToMain()}>
-        <App />
-      </ApiContext.Provider>
-    </StrictMode>,
+  void connectToMain().then((api) =>
+    createRoot(root).render(
+      <StrictMode>
+        <ApiContext.Provider value={api}>
+          <App />
+        </ApiContext.Provider>
+      </StrictMode>,
+    ),
   );
 }

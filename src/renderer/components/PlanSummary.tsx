@@ -26,7 +26,8 @@ export function PlanSummary({ plan }: { readonly plan: RenewalPlan }) {
           </li>
         ))}
       </ul>
-      {plan.totals.length > 1 && (
+      {/* Per-account sums add something only where one account pays for more than one certificate. */}
+      {plan.totals.length < plan.items.filter((item) => item.price && item.price.amountCents > 0).length && (
         <ul>
           {plan.totals.map((total) => (
             <li key={total.account}>{t('plan.account', { account: t(`account.${total.account}`), amount: formatEuro(locale, total.amountCents) })}</li>
