@@ -1,16 +1,15 @@
 /**
- * The lab's certification authorities, named after InfoCamere's (the Chambers of Commerce's
- * trust service provider): a root, the qualified signature CA, the CNS CA, a CA of another
- * provider for "device not issued by a Chamber of Commerce", and a TLS CA for the lab service.
+ * The lab's certification authorities, named after the real ones: InfoCamere's (the Chambers of
+ * Commerce's trust service provider) qualified signature CA and CNS CA under a lab root, a CA of
+ * another provider for "device not issued by a Chamber of Commerce", and a TLS CA whose server
+ * certificate the lab renewal service presents on 127.0.0.1.
  *
- * Kept as PEM in one JSON file so the lab service and the tests find the same PKI after a restart.
+ * Kept as PEM files in one folder, so the lab service, the tests and `openssl` all find the same
+ * PKI after a restart.
  */
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import forge from 'node-forge';
 import type { CertificateKind } from '../../src/shared/domain/certificate-kind.js';
-import { writeFileAtomic } from '../../src/main/storage/atomic-file.js';
-import { generateRsaKeyPair } from './key-material.js';
+import { issueCa, issueTlsServer, type DistinguishedName } from './ca-issuance.js';
+import { readPkiFiles, writePkiFiles } from './pki-files.js';
 
 export interface CaMaterial {
   readonly name: string;
@@ -27,133 +26,69 @@ export interface LabPki {
   readonly dir: string;
 }
 
-/** Organization of every Chamber-of-Commerce CA in the lab, as in InfoCamere's real certificates. */
+/** Organization of every Chamber-of-Commerce CA, as in InfoCamere's real certificates. */
 export const chamberOrganization = 'InfoCamere S.C.p.A.';
 export const chamberOrganizationIdentifier = 'VATIT-02313821007';
 
-/** Issuer common names the tool treats as Chamber of Commerce CAs in the lab. */
-export const labChamberIssuerNames = ['InfoCamere Qualified Electronic Signature CA', 'InfoCamere Servizi di Certificazione CNS'];
+export const labCaNames = {
+  root: 'InfoCamere Root CA',
+  /** The issuer of InfoCamere's qualified signature certificates, as it appears in them. */
+  signature: 'InfoCamere Qualified Electronic Signature CA',
+  /** The issuer name InfoCamere's CNS authentication certificates carry. */
+  cns: 'InfoCamere Servizi di Certificazione',
+  /** A real provider's CA name that is not a Chamber of Commerce's: a device bought elsewhere. */
+  foreign: 'ArubaPEC EU Qualified Certificates CA G1',
+  tls: 'Rinnovo CNS Lab TLS CA',
+} as const;
 
-type Attribute = { type?: string; name?: string; value: string };
+/** Issuer common names of the Chamber-of-Commerce CAs in the lab. */
+export const labChamberIssuerNames: readonly string[] = [labCaNames.signature, labCaNames.cns];
 
-function caSubject(commonName: string, organization: string, organizationIdentifier?: string): Attribute[] {
+function qtspName(commonName: string, organization: string, organizationIdentifier: string): DistinguishedName {
+  // Order as in InfoCamere's issuer names: C, O, OU, organizationIdentifier, CN.
   return [
-    { name: 'countryName', value: 'IT' },
-    { name: 'organizationName', value: organization },
-    ...(organizationIdentifier ? [{ type: '2.5.4.97', value: organizationIdentifier }] : []),
-    { name: 'organizationalUnitName', value: 'Qualified Trust Service Provider' },
-    { name: 'commonName', value: commonName },
+    { type: 'countryName', value: 'IT' },
+    { type: 'organizationName', value: organization },
+    { type: 'organizationalUnitName', value: 'Qualified Trust Service Provider' },
+    { type: 'organizationIdentifier', value: organizationIdentifier },
+    { type: 'commonName', value: commonName },
   ];
 }
 
-function serial(): string {
-  // Positive, 16 random bytes: as CAs must (RFC 5280 §4.1.2.2, CA/B forum entropy).
-  return `01${forge.util.bytesToHex(forge.random.getBytesSync(15))}`;
+function generateLabPki(now: Date): Omit<LabPki, 'dir'> {
+  const root = issueCa({ name: qtspName(labCaNames.root, chamberOrganization, chamberOrganizationIdentifier), now, years: 20 });
+  const signatureCa = issueCa({ name: qtspName(labCaNames.signature, chamberOrganization, chamberOrganizationIdentifier), issuer: root, now, years: 12 });
+  const cnsCa = issueCa({ name: qtspName(labCaNames.cns, chamberOrganization, chamberOrganizationIdentifier), issuer: root, now, years: 12 });
+  // Another trust service provider, unknown to the Chambers of Commerce: its own root suffices.
+  const foreignCa = issueCa({ name: qtspName(labCaNames.foreign, 'ArubaPEC S.p.A.', 'VATIT-01879020517'), now, years: 12 });
+  const tlsCa = issueCa({
+    name: [
+      { type: 'countryName', value: 'IT' },
+      { type: 'organizationName', value: 'Rinnovo CNS lab' },
+      { type: 'commonName', value: labCaNames.tls },
+    ],
+    now,
+    years: 10,
+  });
+  const server = issueTlsServer(tlsCa, now);
+  return { root, signatureCa, cnsCa, foreignCa, tls: { ca: tlsCa, serverCertificatePem: server.certificatePem, serverPrivateKeyPem: server.privateKeyPem } };
 }
-
-function yearsFrom(date: Date, years: number): Date {
-  const copy = new Date(date);
-  copy.setUTCFullYear(copy.getUTCFullYear() + years);
-  return copy;
-}
-
-interface IssueCa {
-  readonly subject: Attribute[];
-  readonly issuer?: CaMaterial;
-  readonly now: Date;
-  readonly years: number;
-}
-
-function issueCa(spec: IssueCa): CaMaterial {
-  const keys = generateRsaKeyPair();
-  const certificate = forge.pki.createCertificate();
-  certificate.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);
-  certificate.serialNumber = serial();
-  certificate.validity.notBefore = yearsFrom(spec.now, -12);
-  certificate.validity.notAfter = yearsFrom(spec.now, spec.years);
-  certificate.setSubject(spec.subject);
-  const issuerCertificate = spec.issuer ? forge.pki.certificateFromPem(spec.issuer.certificatePem) : certificate;
-  certificate.setIssuer(issuerCertificate.subject.attributes);
-  certificate.setExtensions([
-    { name: 'basicConstraints', cA: true, critical: true, ...(spec.issuer ? { pathLenConstraint: 0 } : {}) },
-    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-    { name: 'subjectKeyIdentifier' },
-    ...(spec.issuer ? [{ name: 'authorityKeyIdentifier', keyIdentifier: issuerCertificate.generateSubjectKeyIdentifier().getBytes() }] : []),
-  ]);
-  const signer = forge.pki.privateKeyFromPem(spec.issuer ? spec.issuer.privateKeyPem : keys.privateKeyPem);
-  certificate.sign(signer, forge.md.sha256.create());
-  const commonName = spec.subject.find((attribute) => attribute.name === 'commonName')?.value ?? '';
-  return { name: commonName, certificatePem: forge.pki.certificateToPem(certificate), privateKeyPem: keys.privateKeyPem };
-}
-
-function issueTlsServer(ca: CaMaterial, now: Date): { certificatePem: string; privateKeyPem: string } {
-  const keys = generateRsaKeyPair();
-  const caCertificate = forge.pki.certificateFromPem(ca.certificatePem);
-  const certificate = forge.pki.createCertificate();
-  certificate.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);
-  certificate.serialNumber = serial();
-  certificate.validity.notBefore = new Date(now.getTime() - 24 * 3600 * 1000);
-  certificate.validity.notAfter = yearsFrom(now, 2);
-  certificate.setSubject([
-    { name: 'countryName', value: 'IT' },
-    { name: 'organizationName', value: 'Rinnovo CNS lab' },
-    { name: 'commonName', value: 'localhost' },
-  ]);
-  certificate.setIssuer(caCertificate.subject.attributes);
-  certificate.setExtensions([
-    { name: 'basicConstraints', cA: false, critical: true },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'extKeyUsage', serverAuth: true },
-    {
-      name: 'subjectAltName',
-      altNames: [
-        { type: 2, value: 'localhost' },
-        { type: 7, ip: '127.0.0.1' },
-        { type: 7, ip: '::1' },
-      ],
-    },
-    { name: 'subjectKeyIdentifier' },
-    { name: 'authorityKeyIdentifier', keyIdentifier: caCertificate.generateSubjectKeyIdentifier().getBytes() },
-  ]);
-  certificate.sign(forge.pki.privateKeyFromPem(ca.privateKeyPem), forge.md.sha256.create());
-  return { certificatePem: forge.pki.certificateToPem(certificate), privateKeyPem: keys.privateKeyPem };
-}
-
-const fileName = 'lab-pki.json';
-
-type StoredPki = Omit<LabPki, 'dir'>;
 
 /** Creates the lab PKI in `dir`, or loads the one already there. */
 export async function createLabPki(dir: string, now: Date = new Date()): Promise<LabPki> {
-  const path = join(dir, fileName);
-  const existing = await readFile(path, 'utf8').catch(() => undefined);
-  if (existing !== undefined) return { ...(JSON.parse(existing) as StoredPki), dir };
-  await mkdir(dir, { recursive: true });
-  const root = issueCa({ subject: caSubject('InfoCamere Root CA', chamberOrganization, chamberOrganizationIdentifier), now, years: 20 });
-  const signatureCa = issueCa({
-    subject: caSubject('InfoCamere Qualified Electronic Signature CA', chamberOrganization, chamberOrganizationIdentifier),
-    issuer: root,
-    now,
-    years: 12,
-  });
-  const cnsCa = issueCa({ subject: caSubject('InfoCamere Servizi di Certificazione CNS', chamberOrganization, chamberOrganizationIdentifier), issuer: root, now, years: 12 });
-  // Another trust service provider, unknown to the Chambers of Commerce: its own root suffices.
-  const foreignCa = issueCa({ subject: caSubject('Firma Esempio Qualified CA', 'Firma Esempio S.p.A.'), now, years: 12 });
-  const tlsCa = issueCa({ subject: caSubject('Rinnovo CNS Lab TLS CA', 'Rinnovo CNS lab'), now, years: 10 });
-  const server = issueTlsServer(tlsCa, now);
-  const pki: StoredPki = {
-    root,
-    signatureCa,
-    cnsCa,
-    foreignCa,
-    tls: { ca: tlsCa, serverCertificatePem: server.certificatePem, serverPrivateKeyPem: server.privateKeyPem },
-  };
-  await writeFileAtomic(path, JSON.stringify(pki, null, 2));
+  const existing = await readPkiFiles(dir);
+  if (existing) return { ...existing, dir };
+  const pki = generateLabPki(now);
+  await writePkiFiles(dir, pki);
   return { ...pki, dir };
+}
+
+/** The CA that issues a kind of certificate for a device of a Chamber of Commerce. */
+export function chamberIssuer(pki: LabPki, kind: CertificateKind): CaMaterial {
+  return kind === 'cns' ? pki.cnsCa : pki.signatureCa;
 }
 
 /** The issuing CA and the root of a kind, for `openssl verify -CAfile`. */
 export function chainPem(pki: LabPki, kind: CertificateKind): string {
-  const issuer = kind === 'cns' ? pki.cnsCa : pki.signatureCa;
-  return issuer.certificatePem + pki.root.certificatePem;
+  return chamberIssuer(pki, kind).certificatePem + pki.root.certificatePem;
 }

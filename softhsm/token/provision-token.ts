@@ -4,13 +4,13 @@
  * extractable) and the certificate issued by the lab CA, linked by CKA_ID — done with the same
  * tools a helpdesk operator would use, so the layout is what pkcs11-tool shows.
  */
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import type { CertificateKind, Holder } from '../../src/shared/domain/certificate-kind.js';
 import { issueHolderCertificate } from '../pki/holder-certificate.js';
-import type { LabPki } from '../pki/lab-pki.js';
+import { chamberIssuer, type LabPki } from '../pki/lab-pki.js';
 import type { SoftHsmEnvironment } from './softhsm-environment.js';
 import { runTool, tokenSerial } from './token-tools.js';
 
@@ -33,8 +33,10 @@ export interface TokenSpec {
   readonly userPin: string;
   readonly soPin: string;
   readonly holder: Holder;
-  /** The card's own serial, printed in the CNS certificate's common name. */
-  readonly cardSerial: string;
+  /** The card's own serial, printed in the CNS certificate's common name; a fresh one when absent. */
+  readonly cardSerial?: string;
+  /** When the card itself was issued (a CNS lasts six years); the first certificates' start when absent. */
+  readonly cardIssuedAt?: Date;
   /** One slot, or two for a device that spreads its certificates over two. */
   readonly slots: readonly SlotSpec[];
 }
@@ -55,6 +57,8 @@ export interface ProvisionedToken {
   readonly userPin: string;
   readonly soPin: string;
   readonly holder: Holder;
+  readonly cardSerial: string;
+  readonly cardIssuedAt: Date;
 }
 
 export const objectLabels: Readonly<Record<CertificateKind, string>> = {
@@ -62,7 +66,18 @@ export const objectLabels: Readonly<Record<CertificateKind, string>> = {
   cns: 'CNS0',
 };
 
-export async function provisionToken(environment: SoftHsmEnvironment, pki: LabPki, spec: TokenSpec): Promise<ProvisionedToken> {
+/** 16 digits in InfoCamere's 7420… card series. */
+function freshCardSerial(): string {
+  return `7420${(BigInt(`0x${randomBytes(8).toString('hex')}`) % 10n ** 12n).toString().padStart(12, '0')}`;
+}
+
+function earliestStart(spec: TokenSpec): Date {
+  const starts = spec.slots.flatMap((slot) => slot.certificates.map((certificate) => certificate.notBefore.getTime()));
+  return new Date(starts.length > 0 ? Math.min(...starts) : Date.now());
+}
+
+export async function provisionToken(environment: SoftHsmEnvironment, pki: LabPki, requested: TokenSpec): Promise<ProvisionedToken> {
+  const spec = { ...requested, cardSerial: requested.cardSerial ?? freshCardSerial() };
   const scratch = await mkdtemp(join(environment.dir, 'provision-'));
   try {
     const tokens = [];
@@ -78,7 +93,16 @@ export async function provisionToken(environment: SoftHsmEnvironment, pki: LabPk
     }
     const first = tokens[0];
     if (!first) throw new Error('a token needs at least one slot');
-    return { environment, serial: first.serial, tokens, userPin: spec.userPin, soPin: spec.soPin, holder: spec.holder };
+    return {
+      environment,
+      serial: first.serial,
+      tokens,
+      userPin: spec.userPin,
+      soPin: spec.soPin,
+      holder: spec.holder,
+      cardSerial: spec.cardSerial,
+      cardIssuedAt: spec.cardIssuedAt ?? earliestStart(spec),
+    };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -87,7 +111,7 @@ export async function provisionToken(environment: SoftHsmEnvironment, pki: LabPk
 async function provisionPair(
   environment: SoftHsmEnvironment,
   pki: LabPki,
-  spec: TokenSpec,
+  spec: TokenSpec & { readonly cardSerial: string },
   tokenLabel: string,
   certificate: CertificateSpec,
   idHex: string,
@@ -95,11 +119,14 @@ async function provisionPair(
 ): Promise<ProvisionedObject> {
   const label = objectLabels[certificate.kind];
   const login = ['--token-label', tokenLabel, '--login', '--pin', spec.userPin];
-  await runTool(environment, 'pkcs11-tool', [...login, '--keypairgen', '--key-type', 'rsa:2048', '--id', idHex, '--label', label, '--usage-sign', '--sensitive']);
+  // The CNS key also deciphers (keyEncipherment, TLS with RSA key exchange); the signature key only signs.
+  const usage = certificate.kind === 'cns' ? ['--usage-sign', '--usage-decrypt'] : ['--usage-sign'];
+  // Without --extractable, pkcs11-tool leaves CKA_EXTRACTABLE false: the key never leaves the token.
+  await runTool(environment, 'pkcs11-tool', [...login, '--keypairgen', '--key-type', 'rsa:2048', '--id', idHex, '--label', label, ...usage, '--sensitive']);
   const publicKeyFile = join(scratch, `${idHex}.pub.der`);
   await runTool(environment, 'pkcs11-tool', ['--token-label', tokenLabel, '--read-object', '--type', 'pubkey', '--id', idHex, '--output-file', publicKeyFile]);
   const publicKeyPem = createPublicKey({ key: await readFile(publicKeyFile), format: 'der', type: 'spki' }).export({ type: 'spki', format: 'pem' }).toString();
-  const issuer = certificate.issuer === 'foreign' ? pki.foreignCa : certificate.kind === 'cns' ? pki.cnsCa : pki.signatureCa;
+  const issuer = certificate.issuer === 'foreign' ? pki.foreignCa : chamberIssuer(pki, certificate.kind);
   const certificatePem = issueHolderCertificate({
     kind: certificate.kind,
     holder: spec.holder,

@@ -1,5 +1,6 @@
 /**
- * Ready-made token layouts for the scenarios and tests: a standard CNS, and its variants.
+ * Ready-made token layouts for the scenarios and tests: a Chamber-of-Commerce CNS as a holder
+ * brings it to the helpdesk, and its variants. Certificates last three years, as InfoCamere's do.
  */
 import type { Holder } from '../../src/shared/domain/certificate-kind.js';
 import type { CertificateSpec, TokenSpec } from './provision-token.js';
@@ -7,54 +8,95 @@ import type { CertificateSpec, TokenSpec } from './provision-token.js';
 export const labHolder: Holder = { givenName: 'Niccolò', surname: "D'Àlessandro", fiscalCode: 'DLSNCC80A01H501Z' };
 export const labUserPin = '12345678';
 export const labSoPin = '87654321';
+export const labCardSerial = '7420000012345678';
 
 const day = 86_400_000;
+/** Inside the window in which the service accepts a renewal (the last months before expiry). */
+const daysLeftInRenewalWindow = 30;
 
-/** Certificates issued three years ago less `daysLeft`: in the renewal window by default. */
-function validity(now: Date, daysLeft: number): Pick<CertificateSpec, 'notBefore' | 'notAfter'> {
-  const notAfter = new Date(now.getTime() + daysLeft * day);
-  const notBefore = new Date(notAfter.getTime() - 3 * 365 * day);
-  return { notBefore, notAfter };
+function yearsBefore(date: Date, years: number): Date {
+  const copy = new Date(date);
+  copy.setUTCFullYear(copy.getUTCFullYear() - years);
+  return copy;
 }
 
-function spec(now: Date, certificates: CertificateSpec[], slots: 'one' | 'two' = 'one'): TokenSpec {
-  const base = { label: 'CNS InfoCamere', userPin: labUserPin, soPin: labSoPin, holder: labHolder, cardSerial: '7420000012345678' };
-  if (slots === 'one') return { ...base, slots: [{ label: base.label, certificates }] };
+/** A three-year certificate that expires `daysLeft` days after `now` (negative: already expired). */
+function threeYears(now: Date, daysLeft: number): Pick<CertificateSpec, 'notBefore' | 'notAfter'> {
+  const notAfter = new Date(now.getTime() + daysLeft * day);
+  return { notBefore: yearsBefore(notAfter, 3), notAfter };
+}
+
+function pair(validity: Pick<CertificateSpec, 'notBefore' | 'notAfter'>, issuer: CertificateSpec['issuer'] = 'chamber'): CertificateSpec[] {
+  return [
+    { kind: 'signature', issuer, ...validity },
+    { kind: 'cns', issuer, ...validity },
+  ];
+}
+
+function oneSlot(holder: Holder, certificates: CertificateSpec[], extra: Partial<TokenSpec> = {}, label = 'CNS InfoCamere'): TokenSpec {
+  return { label, userPin: labUserPin, soPin: labSoPin, holder, cardSerial: labCardSerial, slots: [{ label, certificates }], ...extra };
+}
+
+/** Signature + CNS certificate, both expiring within the renewal window: the renewable card. */
+export function standardCns(holder: Holder, now: Date): TokenSpec {
+  return oneSlot(holder, pair(threeYears(now, daysLeftInRenewalWindow)));
+}
+
+/** A device that keeps the CNS certificate in one slot and the signature certificate in another. */
+export function twoSlotCns(holder: Holder, now: Date): TokenSpec {
+  const [signature, cns] = pair(threeYears(now, daysLeftInRenewalWindow)) as [CertificateSpec, CertificateSpec];
   return {
-    ...base,
-    // pkcs11-tool matches --token-label by prefix: neither label may start the other.
-    slots: certificates.map((certificate) => ({ label: certificate.kind === 'cns' ? 'CNS Autenticazione' : 'CNS Firma digitale', certificates: [certificate] })),
+    ...oneSlot(holder, []),
+    slots: [
+      { label: 'CNS InfoCamere Firma', certificates: [signature] },
+      { label: 'CNS InfoCamere', certificates: [cns] },
+    ],
   };
 }
 
-export type TokenPresetName = 'standard' | 'two-slot' | 'expired' | 'single-certificate' | 'foreign-issuer';
+/** Both certificates expired 20 days ago: too late to renew, a new card is needed. */
+export function expiredCns(holder: Holder, now: Date): TokenSpec {
+  return oneSlot(holder, pair(threeYears(now, -20)));
+}
 
-export function tokenPreset(name: TokenPresetName, now: Date): TokenSpec {
-  const current = validity(now, 30);
-  switch (name) {
-    case 'standard':
-      return spec(now, [
-        { kind: 'signature', issuer: 'chamber', ...current },
-        { kind: 'cns', issuer: 'chamber', ...current },
-      ]);
-    case 'two-slot':
-      return spec(now, [
-        { kind: 'signature', issuer: 'chamber', ...current },
-        { kind: 'cns', issuer: 'chamber', ...current },
-      ], 'two');
-    case 'expired': {
-      const past = validity(now, -20);
-      return spec(now, [
-        { kind: 'signature', issuer: 'chamber', ...past },
-        { kind: 'cns', issuer: 'chamber', ...past },
-      ]);
-    }
-    case 'single-certificate':
-      return spec(now, [{ kind: 'cns', issuer: 'chamber', ...current }]);
-    case 'foreign-issuer':
-      return spec(now, [
-        { kind: 'signature', issuer: 'foreign', ...current },
-        { kind: 'cns', issuer: 'foreign', ...current },
-      ]);
-  }
+/** Only the CNS authentication certificate: the pair cannot be renewed together. */
+export function singleCertificate(holder: Holder, now: Date): TokenSpec {
+  return oneSlot(holder, [{ kind: 'cns', issuer: 'chamber', ...threeYears(now, daysLeftInRenewalWindow) }]);
+}
+
+/** The same layout, issued by another trust service provider: not a Chamber of Commerce device. */
+export function foreignIssuer(holder: Holder, now: Date): TokenSpec {
+  return oneSlot(holder, pair(threeYears(now, daysLeftInRenewalWindow), 'foreign'), {}, 'Aruba Key');
+}
+
+/**
+ * A card issued almost six years ago whose certificates are already the renewed ones: the CNS
+ * lasts six years, so the service refuses a second renewal.
+ */
+export function cnsNearSixYearLimit(holder: Holder, now: Date): TokenSpec {
+  const validity = threeYears(now, daysLeftInRenewalWindow);
+  return oneSlot(holder, pair(validity), { cardIssuedAt: yearsBefore(validity.notAfter, 6) });
+}
+
+/** Certificates issued six months ago: renewable only in their last months. */
+export function notYetRenewable(holder: Holder, now: Date): TokenSpec {
+  return oneSlot(holder, pair(threeYears(now, 3 * 365 - 182)));
+}
+
+export const tokenPresets = {
+  standard: standardCns,
+  'two-slot': twoSlotCns,
+  expired: expiredCns,
+  'single-certificate': singleCertificate,
+  'foreign-issuer': foreignIssuer,
+  'cns-six-year-limit': cnsNearSixYearLimit,
+  'too-early': notYetRenewable,
+} as const satisfies Record<string, (holder: Holder, now: Date) => TokenSpec>;
+
+export type TokenPresetName = keyof typeof tokenPresets;
+
+export const tokenPresetNames = Object.keys(tokenPresets) as TokenPresetName[];
+
+export function tokenPreset(name: TokenPresetName, now: Date, holder: Holder = labHolder): TokenSpec {
+  return tokenPresets[name](holder, now);
 }
