@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include "cnssim.h"
 
+#include <dirent.h>
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -88,17 +89,20 @@ static void session_remove_at(size_t i) { sessions[i] = sessions[--nsessions]; }
  * sessions, which also logs the token out in SoftHSM.
  */
 static void sweep_sessions(const struct cnssim_control *c) {
-  CK_SESSION_HANDLE to_close[64];
+  CK_SESSION_HANDLE *to_close = NULL;
   size_t n = 0;
   pthread_mutex_lock(&sessions_mutex);
   for (size_t i = 0; i < nsessions; i++) {
     struct session *s = &sessions[i];
     if (s->lost || (!c->removed && s->insertion == c->insertion)) continue;
     s->lost = 1;
-    if (n < 64) to_close[n++] = s->real;
+    if (to_close == NULL) to_close = calloc(nsessions, sizeof(*to_close));
+    if (to_close != NULL) to_close[n++] = s->real;
   }
   pthread_mutex_unlock(&sessions_mutex);
+  /* Outside the lock: the target may take its time, and other threads keep working. */
   for (size_t i = 0; i < n; i++) T->C_CloseSession(to_close[i]);
+  free(to_close);
 }
 
 static CK_RV session_gate(CK_SESSION_HANDLE h, const struct cnssim_control *c, CK_SESSION_HANDLE *real, CK_SLOT_ID *slot) {
@@ -197,10 +201,64 @@ static long count_matching(CK_SESSION_HANDLE s, CK_ATTRIBUTE_PTR tmpl, CK_ULONG 
   return count;
 }
 
+/* SoftHSM's file backend keeps one <uuid>.object file per token object beside token.object. */
+static long count_object_files(const char *token_dir) {
+  DIR *d = opendir(token_dir);
+  if (d == NULL) return -1;
+  long count = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    size_t len = strlen(e->d_name);
+    if (len > 7 && strcmp(e->d_name + len - 7, ".object") == 0 && strcmp(e->d_name, "token.object") != 0) count++;
+  }
+  closedir(d);
+  return count;
+}
+
+static int file_mentions(const char *path, const char *needle) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) return 0;
+  char buf[65536];
+  size_t n = fread(buf, 1, sizeof(buf), f);
+  fclose(f);
+  return memmem(buf, n, needle, strlen(needle)) != NULL;
+}
+
+/*
+ * Before login only SoftHSM's own files tell how many private objects there are: find the token
+ * folder whose token.object carries this serial. -1 when the target is not SoftHSM with files.
+ */
+static long count_softhsm_files(const char *serial) {
+  if (serial[0] == '\0') return -1;
+  const char *conf = getenv("SOFTHSM2_CONF");
+  FILE *f = fopen(conf != NULL && conf[0] != '\0' ? conf : "/etc/softhsm/softhsm2.conf", "r");
+  if (f == NULL) return -1;
+  char line[1200], tokendir[1100] = "";
+  while (fgets(line, sizeof(line), f) != NULL) {
+    if (sscanf(line, " directories.tokendir = %1023s", tokendir) == 1) break;
+    tokendir[0] = '\0';
+  }
+  fclose(f);
+  if (tokendir[0] == '\0') return -1;
+  DIR *d = opendir(tokendir);
+  if (d == NULL) return -1;
+  long count = -1;
+  struct dirent *e;
+  while (count < 0 && (e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.') continue;
+    char dir[2200], token[2300];
+    snprintf(dir, sizeof(dir), "%s/%s", tokendir, e->d_name);
+    snprintf(token, sizeof(token), "%s/token.object", dir);
+    if (file_mentions(token, serial)) count = count_object_files(dir);
+  }
+  closedir(d);
+  return count;
+}
+
 /*
  * Token objects on the card. Private objects are visible only while the user is logged in (a
- * card knows them regardless): the count seen while logged in is remembered in the state file
- * and used otherwise. Returns -1 when the token cannot be asked.
+ * card knows them regardless). Otherwise: SoftHSM's files when they can be read, else the count
+ * seen at the last login, remembered in the state file. Returns -1 when the token cannot be asked.
  */
 static long count_token_objects(CK_SLOT_ID slot) {
   CK_SESSION_HANDLE s;
@@ -219,8 +277,10 @@ static long count_token_objects(CK_SLOT_ID slot) {
     long priv = count_matching(s, private_only, 2);
     if (priv >= 0) cnssim_private_objects_set(serial, priv);
   } else if (visible >= 0) {
+    long files = count_softhsm_files(serial);
     long priv = cnssim_private_objects_get(serial);
-    if (priv > 0) total += priv;
+    if (files >= visible) total = files;
+    else if (priv > 0) total += priv;
   }
   T->C_CloseSession(s);
   return total;

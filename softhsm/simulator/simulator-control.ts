@@ -140,6 +140,44 @@ export async function writeSimulatorControl(dir: string, control: SimulatorContr
   await writeAtomically(path, formatSimulatorControl(control, wasRemoved && !control.removed ? insertion + 1 : insertion));
 }
 
+function isFunctionName(name: string): name is Pkcs11FunctionName {
+  return (pkcs11FunctionNames as readonly string[]).includes(name);
+}
+
+/** The control file read back as settings (the helpdesk's command flips one and keeps the rest). */
+export async function readSimulatorControl(dir: string): Promise<SimulatorControl> {
+  let text = '';
+  try {
+    text = await readFile(join(dir, 'control'), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const values = new Map<string, string>();
+  const faults: SimulatorFault[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^\s*([^#=\s][^=]*?)\s*=\s*(.*?)\s*$/.exec(line);
+    if (match?.[1] === undefined || match[2] === undefined) continue;
+    if (match[1] !== 'fault') {
+      values.set(match[1], match[2]);
+      continue;
+    }
+    const [fn = '', nth = '', rv = '', flag] = match[2].split(':');
+    const name = ckrName(Number(rv));
+    if (!isFunctionName(fn) || name === undefined) throw new Error(`unreadable fault rule "${match[2]}" in ${dir}/control`);
+    faults.push({ fn, nth: Number(nth), rv: name, ...(flag === 'remove' ? { removeCard: true } : {}) });
+  }
+  const number = (key: string): number | undefined => (values.has(key) ? Number(values.get(key)) : undefined);
+  const maxObjects = number('max_objects');
+  const keygenDelayMs = number('keygen_delay_ms');
+  return {
+    removed: values.get('removed') === '1',
+    ...(maxObjects !== undefined ? { maxObjects } : {}),
+    ...(keygenDelayMs !== undefined ? { keygenDelayMs } : {}),
+    ...(faults.length > 0 ? { faults } : {}),
+    ...(values.get('pin_pad') === '1' ? { pinPad: { pin: values.get('pin_pad_pin') ?? '' } } : {}),
+  };
+}
+
 export async function readSimulatorState(dir: string): Promise<SimulatorState> {
   const state = await readKeyValues(join(dir, 'state'));
   const tries = state.get('pin_tries_left');

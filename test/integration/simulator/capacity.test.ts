@@ -58,6 +58,18 @@ describe('card simulator: capacity limit', () => {
     expect(await later.ok('tokenInfo', { slot })).toMatchObject({ freePublicMemory: 2 * simulatorBytesPerObject });
   });
 
+  it('knows the room on a card provisioned straight into SoftHSM, before anyone logs in', async () => {
+    // How the lab provisions its cards: OpenSC on SoftHSM itself, the simulator not involved.
+    for (const id of ['01', '02']) {
+      const made = await card.pkcs11Tool(['--module', '/usr/lib/softhsm/libsofthsm2.so', '--login', '--pin', userPin, '--keypairgen', '--key-type', 'rsa:1024', '--id', id]);
+      expect(made.exitCode, made.output).toBe(0);
+    }
+    await writeSimulatorControl(card.controlDir, { maxObjects: 6 });
+    const app = await card.openApp();
+    const slot = await cardSlot(app);
+    expect(await app.ok('tokenInfo', { slot })).toMatchObject({ freePublicMemory: 2 * simulatorBytesPerObject, freePrivateMemory: 2 * simulatorBytesPerObject });
+  });
+
   it("without a limit reports SoftHSM's own memory figures", async () => {
     const viaSimulator = await card.openApp();
     const slot = await cardSlot(viaSimulator);

@@ -3,15 +3,21 @@
  * empty, token calls answer CKR_TOKEN_NOT_PRESENT, open sessions CKR_DEVICE_REMOVED, and after
  * the card is back the old sessions are gone for good (CKR_SESSION_HANDLE_INVALID).
  */
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeSimulatorControl } from '../../../softhsm/simulator/simulator-control.js';
+import { readSimulatorControl, writeSimulatorControl, type SimulatorControl } from '../../../softhsm/simulator/simulator-control.js';
 import { cardSlot, createSimulatedCard, userPin, type SimulatedCard } from './simulated-card.js';
 
 // pkcs11js does not declare these: a read/write session before login; a card in the reader.
 const CKS_RW_PUBLIC_SESSION = 2;
 const CKF_TOKEN_PRESENT = 0x1;
+
+const cardCommand = fileURLToPath(new URL('../../../softhsm/simulator/card-command.ts', import.meta.url));
+const execFileAsync = promisify(execFile);
 
 describe('card simulator: removal from the reader', () => {
   let card: SimulatedCard;
@@ -103,5 +109,27 @@ describe('card simulator: removal from the reader', () => {
     await writeSimulatorControl(card.controlDir, {});
     expect(await app.call('generateRandom', { session })).toMatchObject({ ok: false, code: 'CKR_SESSION_HANDLE_INVALID' });
     expect((await card.pkcs11Tool(['--login', '--pin', userPin, '-O'])).exitCode).toBe(0);
+  });
+
+  it("the helpdesk's card command pulls the card and puts it back, keeping the other settings", async () => {
+    const settings: SimulatorControl = {
+      maxObjects: 9,
+      keygenDelayMs: 10,
+      pinPad: { pin: userPin },
+      faults: [{ fn: 'C_Sign', nth: 2, rv: 'CKR_DEVICE_ERROR' }],
+    };
+    await writeSimulatorControl(card.controlDir, settings);
+    const app = await card.openApp();
+    const slot = await cardSlot(app);
+    const session = await app.ok('openSession', { slot });
+
+    await execFileAsync(process.execPath, ['--import', 'tsx', cardCommand, card.controlDir, 'remove']);
+    expect(await readSimulatorControl(card.controlDir)).toEqual({ ...settings, removed: true });
+    expect(await app.ok('slots', { present: true })).toEqual([]);
+
+    const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', cardCommand, card.controlDir, 'insert']);
+    expect(JSON.parse(stdout)).toMatchObject({ removed: false, maxObjects: 9, pinTriesLeft: 3 });
+    expect(await app.ok('slots', { present: true })).toContain(slot);
+    expect(await app.call('generateRandom', { session })).toMatchObject({ ok: false, code: 'CKR_SESSION_HANDLE_INVALID' });
   });
 });
