@@ -129,7 +129,7 @@ static CK_RV session_gate(CK_SESSION_HANDLE h, const struct cnssim_control *c, C
 static CK_RV enter(const char *fn, struct cnssim_control *c) {
   if (T == NULL || !initialized) return CKR_CRYPTOKI_NOT_INITIALIZED;
   cnssim_control_current(c);
-  CK_RV rv = cnssim_fault_check(fn);
+  CK_RV rv = cnssim_fault_check(fn, c);
   /* A fault that removed the card must be seen by this very call's followers. */
   if (rv != CKR_OK) cnssim_control_current(c);
   return rv;
@@ -317,7 +317,9 @@ static CK_RV w_C_Initialize(CK_VOID_PTR pInitArgs) {
   cnssim_control_setup();
   CK_RV rv = load_target();
   if (rv != CKR_OK) return rv;
-  rv = cnssim_fault_check("C_Initialize");
+  struct cnssim_control ctl;
+  cnssim_control_current(&ctl);
+  rv = cnssim_fault_check("C_Initialize", &ctl);
   if (rv != CKR_OK) return rv;
   rv = T->C_Initialize(pInitArgs);
   if (rv == CKR_OK) initialized = 1;

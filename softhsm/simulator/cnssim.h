@@ -39,8 +39,8 @@ struct cnssim_control {
 void cnssim_control_setup(void);
 /* A consistent copy of the control file as it is now (re-read when it changed on disk). */
 void cnssim_control_current(struct cnssim_control *out);
-/* Counts one call of `fn` against the fault rules: the CKR to fail it with, or CKR_OK. */
-CK_RV cnssim_fault_check(const char *fn);
+/* Counts one call of `fn` against the fault rules in `c`: the CKR to fail it with, or CKR_OK. */
+CK_RV cnssim_fault_check(const char *fn, const struct cnssim_control *c);
 /* Marks the card removed in the control file, so every process sees it gone. */
 void cnssim_control_mark_removed(void);
 

@@ -52,6 +52,14 @@ describe('card simulator: faults, latency, pass-through', () => {
     expect(await readSimulatorState(card.controlDir)).toEqual({ pinTriesLeft: 3 });
   });
 
+  it('can make the driver fail to start: a faulted C_Initialize, then a working one', async () => {
+    await writeSimulatorControl(card.controlDir, { faults: [{ fn: 'C_Initialize', nth: 1, rv: 'CKR_GENERAL_ERROR' }] });
+    const first = await card.pkcs11Tool(['-L']);
+    expect(first.exitCode).not.toBe(0);
+    expect(first.output).toContain('CKR_GENERAL_ERROR');
+    expect((await card.pkcs11Tool(['-L'])).output).toContain('token label        : CNS-SIM');
+  });
+
   it('makes key generation take as long as configured', async () => {
     const app = await card.openApp();
     const slot = await cardSlot(app);
