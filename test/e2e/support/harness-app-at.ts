@@ -1,0 +1,30 @@
+/**
+ * The app over a data folder the test keeps: closing it and starting another on the same folder
+ * is how a window closed in the middle of a renewal is reproduced (the journal lives there).
+ *
+ * `startHarnessApp` gives each app a fresh folder, which is what every other test wants.
+ */
+import { createAppServices } from '../../../src/main/app-services.js';
+import { loadAppConfig } from '../../../src/main/config/app-config.js';
+import { startHarness } from '../../../src/main/harness/harness-server.js';
+import { createLogger } from '../../../src/main/logging/logger.js';
+import { createNodeHost } from '../../../src/main/node-host.js';
+import { builtRendererDir } from './harness-app.js';
+
+export interface AppAt {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function startHarnessAppAt(dataDir: string, env: Readonly<Record<string, string>>): Promise<AppAt> {
+  const config = loadAppConfig({ ...env, RINNOVO_DATA_DIR: dataDir }, { version: '1.0.0' });
+  const services = createAppServices(config, createNodeHost({ transport: 'harness', env: { ...process.env, ...env } }), createLogger());
+  const harness = await startHarness({ handlers: services.handlers, events: services.events, rendererDir: builtRendererDir });
+  return {
+    url: harness.url,
+    async close() {
+      await harness.close();
+      await services.close();
+    },
+  };
+}
