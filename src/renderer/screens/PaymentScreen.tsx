@@ -3,6 +3,7 @@ import type { FlowState } from '../../shared/contract/flow-contract.js';
 import { useApi } from '../api-context.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
 import { PlanSummary } from '../components/PlanSummary.js';
+import { validityMessage } from '../components/validity.js';
 import { ScreenHeading } from '../components/ScreenHeading.js';
 import { formatEuro } from '../i18n/format.js';
 import { useTranslate } from '../i18n/use-translate.js';
@@ -103,7 +104,14 @@ function PaymentChoice({ state }: { readonly state: PaymentState }) {
             <p className="hint">{t('payment.credentialsHint', { method: t(`payment.${method}`) })}</p>
             <div className="field">
               <label htmlFor="user-id">{t('payment.userId')}</label>
-              <input id="user-id" name="user-id" autoComplete="username" required value={userId} onChange={(event) => setUserId(event.target.value)} />
+              <input
+                id="user-id"
+                name="user-id"
+                autoComplete="username"
+                required
+                value={userId}
+                {...validityMessage(t('payment.userIdRequired'), (event) => setUserId(event.target.value))}
+              />
             </div>
             <div className="field">
               <label htmlFor="account-password">{t('payment.password')}</label>
@@ -114,7 +122,7 @@ function PaymentChoice({ state }: { readonly state: PaymentState }) {
                 autoComplete="current-password"
                 required
                 value={password}
-                onChange={(event) => setPassword(event.target.value)}
+                {...validityMessage(t('payment.passwordRequired'), (event) => setPassword(event.target.value))}
               />
             </div>
             <button type="submit">{t('payment.pay', { amount })}</button>

@@ -2,6 +2,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import type { FlowState } from '../../shared/contract/flow-contract.js';
 import { useApi } from '../api-context.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
+import { validityMessage } from '../components/validity.js';
 import { ScreenHeading } from '../components/ScreenHeading.js';
 import { useTranslate } from '../i18n/use-translate.js';
 import { useAppStore } from '../store/app-store.js';
@@ -62,7 +63,7 @@ export function PinScreen({ state }: { readonly state: Extract<FlowState, { step
                 maxLength={16}
                 required
                 value={pin}
-                onChange={(event) => setPin(event.target.value)}
+                {...validityMessage(t('pin.invalid'), (event) => setPin(event.target.value))}
                 aria-describedby="pin-hint"
               />
               <p id="pin-hint" className="hint">
@@ -72,7 +73,12 @@ export function PinScreen({ state }: { readonly state: Extract<FlowState, { step
           )}
           {status.state === 'final-try' && (
             <label className="checkbox">
-              <input type="checkbox" checked={confirmFinalTry} onChange={(event) => setConfirmFinalTry(event.target.checked)} required />
+              <input
+                type="checkbox"
+                checked={confirmFinalTry}
+                required
+                {...validityMessage(t('pin.confirmRequired'), (event) => setConfirmFinalTry(event.target.checked))}
+              />
               {t('pin.confirmFinalTry')}
             </label>
           )}

@@ -5,6 +5,7 @@ import { useApi } from '../api-context.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
 import { RouteDescription } from '../components/RouteDescription.js';
 import { ScreenHeading } from '../components/ScreenHeading.js';
+import { validityMessage } from '../components/validity.js';
 import type { MessageKey } from '../i18n/it.js';
 import { useTranslate } from '../i18n/use-translate.js';
 import { useAppStore } from '../store/app-store.js';
@@ -151,7 +152,7 @@ export function ProxySettingsScreen() {
             spellCheck={false}
             maxLength={253}
             value={host}
-            onChange={(event) => setHost(event.target.value)}
+            {...validityMessage(t('proxy.hostRequired'), (event) => setHost(event.target.value))}
             aria-describedby="proxy-host-hint"
           />
           <p id="proxy-host-hint" className="hint">
@@ -168,7 +169,7 @@ export function ProxySettingsScreen() {
             pattern="[0-9]{1,5}"
             autoComplete="off"
             value={port}
-            onChange={(event) => setPort(event.target.value)}
+            {...validityMessage(t('proxy.portInvalid'), (event) => setPort(event.target.value))}
           />
         </div>
         <fieldset>
