@@ -4,7 +4,7 @@
 import forge from 'node-forge';
 import type { CaMaterial } from './lab-pki.js';
 import { attributeText, copyName, toForgeName, type DistinguishedName } from './distinguished-name.js';
-import { generateRsaKeyPair } from './key-material.js';
+import type { KeyPairPem } from './key-material.js';
 
 export type { DistinguishedName } from './distinguished-name.js';
 
@@ -25,10 +25,11 @@ export interface IssueCa {
   readonly issuer?: CaMaterial;
   readonly now: Date;
   readonly years: number;
+  readonly keys: KeyPairPem;
 }
 
 export function issueCa(spec: IssueCa): CaMaterial {
-  const keys = generateRsaKeyPair();
+  const { keys } = spec;
   const certificate = forge.pki.createCertificate();
   certificate.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);
   certificate.serialNumber = randomSerialHex();
@@ -49,8 +50,7 @@ export function issueCa(spec: IssueCa): CaMaterial {
 }
 
 /** The lab service's HTTPS certificate: localhost, 127.0.0.1 and ::1, serverAuth. */
-export function issueTlsServer(ca: CaMaterial, now: Date): { certificatePem: string; privateKeyPem: string } {
-  const keys = generateRsaKeyPair();
+export function issueTlsServer(ca: CaMaterial, now: Date, keys: KeyPairPem): { certificatePem: string; privateKeyPem: string } {
   const caCertificate = forge.pki.certificateFromPem(ca.certificatePem);
   const certificate = forge.pki.createCertificate();
   certificate.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);

@@ -9,6 +9,7 @@
  */
 import type { CertificateKind } from '../../src/shared/domain/certificate-kind.js';
 import { issueCa, issueTlsServer, type DistinguishedName } from './ca-issuance.js';
+import { generateRsaKeyPairs, type KeyPairPem } from './key-material.js';
 import { readPkiFiles, writePkiFiles } from './pki-files.js';
 
 export interface CaMaterial {
@@ -55,13 +56,15 @@ function qtspName(commonName: string, organization: string, organizationIdentifi
   ];
 }
 
-function generateLabPki(now: Date): Omit<LabPki, 'dir'> {
-  const root = issueCa({ name: qtspName(labCaNames.root, chamberOrganization, chamberOrganizationIdentifier), now, years: 20 });
-  const signatureCa = issueCa({ name: qtspName(labCaNames.signature, chamberOrganization, chamberOrganizationIdentifier), issuer: root, now, years: 12 });
-  const cnsCa = issueCa({ name: qtspName(labCaNames.cns, chamberOrganization, chamberOrganizationIdentifier), issuer: root, now, years: 12 });
+async function generateLabPki(now: Date): Promise<Omit<LabPki, 'dir'>> {
+  const [rootKeys, signatureKeys, cnsKeys, foreignKeys, tlsKeys, serverKeys] = (await generateRsaKeyPairs(6)) as [KeyPairPem, KeyPairPem, KeyPairPem, KeyPairPem, KeyPairPem, KeyPairPem];
+  const root = issueCa({ name: qtspName(labCaNames.root, chamberOrganization, chamberOrganizationIdentifier), now, years: 20, keys: rootKeys });
+  const signatureCa = issueCa({ name: qtspName(labCaNames.signature, chamberOrganization, chamberOrganizationIdentifier), issuer: root, now, years: 12, keys: signatureKeys });
+  const cnsCa = issueCa({ name: qtspName(labCaNames.cns, chamberOrganization, chamberOrganizationIdentifier), issuer: root, now, years: 12, keys: cnsKeys });
   // Another trust service provider, unknown to the Chambers of Commerce: its own root suffices.
-  const foreignCa = issueCa({ name: qtspName(labCaNames.foreign, 'ArubaPEC S.p.A.', 'VATIT-01879020517'), now, years: 12 });
+  const foreignCa = issueCa({ name: qtspName(labCaNames.foreign, 'ArubaPEC S.p.A.', 'VATIT-01879020517'), now, years: 12, keys: foreignKeys });
   const tlsCa = issueCa({
+    keys: tlsKeys,
     name: [
       { type: 'countryName', value: 'IT' },
       { type: 'organizationName', value: 'Rinnovo CNS lab' },
@@ -70,7 +73,7 @@ function generateLabPki(now: Date): Omit<LabPki, 'dir'> {
     now,
     years: 10,
   });
-  const server = issueTlsServer(tlsCa, now);
+  const server = issueTlsServer(tlsCa, now, serverKeys);
   return { root, signatureCa, cnsCa, foreignCa, tls: { ca: tlsCa, serverCertificatePem: server.certificatePem, serverPrivateKeyPem: server.privateKeyPem } };
 }
 
@@ -78,7 +81,7 @@ function generateLabPki(now: Date): Omit<LabPki, 'dir'> {
 export async function createLabPki(dir: string, now: Date = new Date()): Promise<LabPki> {
   const existing = await readPkiFiles(dir);
   if (existing) return { ...existing, dir };
-  const pki = generateLabPki(now);
+  const pki = await generateLabPki(now);
   await writePkiFiles(dir, pki);
   return { ...pki, dir };
 }

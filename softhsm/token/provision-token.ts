@@ -12,7 +12,7 @@ import type { CertificateKind, Holder } from '../../src/shared/domain/certificat
 import { issueHolderCertificate } from '../pki/holder-certificate.js';
 import { chamberIssuer, type LabPki } from '../pki/lab-pki.js';
 import type { SoftHsmEnvironment } from './softhsm-environment.js';
-import { runTool, tokenSerial } from './token-tools.js';
+import { findToken, runTool, type TokenLocation } from './token-tools.js';
 
 export interface CertificateSpec {
   readonly kind: CertificateKind;
@@ -78,18 +78,22 @@ function earliestStart(spec: TokenSpec): Date {
 
 export async function provisionToken(environment: SoftHsmEnvironment, pki: LabPki, requested: TokenSpec): Promise<ProvisionedToken> {
   const spec = { ...requested, cardSerial: requested.cardSerial ?? freshCardSerial() };
+  const labels = spec.slots.map((slot) => slot.label);
+  // Tokens are found again by label: two alike would be one device's two slots mixed up.
+  if (new Set(labels).size !== labels.length) throw new Error(`token labels must differ: ${labels.join(', ')}`);
   const scratch = await mkdtemp(join(environment.dir, 'provision-'));
   try {
     const tokens = [];
     let nextId = 1;
     for (const slot of spec.slots) {
       await runTool(environment, 'softhsm2-util', ['--init-token', '--free', '--label', slot.label, '--pin', spec.userPin, '--so-pin', spec.soPin]);
+      const location = await findToken(environment, slot.label);
       const objects: ProvisionedObject[] = [];
       for (const certificate of slot.certificates) {
         const idHex = certificate.id ?? (nextId++).toString(16).padStart(2, '0');
-        objects.push(await provisionPair(environment, pki, spec, slot.label, certificate, idHex, scratch));
+        objects.push(await provisionPair(environment, pki, spec, location, certificate, idHex, scratch));
       }
-      tokens.push({ slotLabel: slot.label, serial: await tokenSerial(environment, slot.label), objects });
+      tokens.push({ slotLabel: slot.label, serial: location.serial, objects });
     }
     const first = tokens[0];
     if (!first) throw new Error('a token needs at least one slot');
@@ -112,19 +116,20 @@ async function provisionPair(
   environment: SoftHsmEnvironment,
   pki: LabPki,
   spec: TokenSpec & { readonly cardSerial: string },
-  tokenLabel: string,
+  location: TokenLocation,
   certificate: CertificateSpec,
   idHex: string,
   scratch: string,
 ): Promise<ProvisionedObject> {
   const label = objectLabels[certificate.kind];
-  const login = ['--token-label', tokenLabel, '--login', '--pin', spec.userPin];
+  const slot = ['--slot', location.slotId];
+  const login = [...slot, '--login', '--pin', spec.userPin];
   // The CNS key also deciphers (keyEncipherment, TLS with RSA key exchange); the signature key only signs.
   const usage = certificate.kind === 'cns' ? ['--usage-sign', '--usage-decrypt'] : ['--usage-sign'];
   // Without --extractable, pkcs11-tool leaves CKA_EXTRACTABLE false: the key never leaves the token.
   await runTool(environment, 'pkcs11-tool', [...login, '--keypairgen', '--key-type', 'rsa:2048', '--id', idHex, '--label', label, ...usage, '--sensitive']);
   const publicKeyFile = join(scratch, `${idHex}.pub.der`);
-  await runTool(environment, 'pkcs11-tool', ['--token-label', tokenLabel, '--read-object', '--type', 'pubkey', '--id', idHex, '--output-file', publicKeyFile]);
+  await runTool(environment, 'pkcs11-tool', [...slot, '--read-object', '--type', 'pubkey', '--id', idHex, '--output-file', publicKeyFile]);
   const publicKeyPem = createPublicKey({ key: await readFile(publicKeyFile), format: 'der', type: 'spki' }).export({ type: 'spki', format: 'pem' }).toString();
   const issuer = certificate.issuer === 'foreign' ? pki.foreignCa : chamberIssuer(pki, certificate.kind);
   const certificatePem = issueHolderCertificate({

@@ -48,7 +48,8 @@ export function twoSlotCns(holder: Holder, now: Date): TokenSpec {
   return {
     ...oneSlot(holder, []),
     slots: [
-      { label: 'CNS InfoCamere Firma', certificates: [signature] },
+      // Not a prefix of the other label: pkcs11-tool --token-label matches prefixes.
+      { label: 'Firma InfoCamere', certificates: [signature] },
       { label: 'CNS InfoCamere', certificates: [cns] },
     ],
   };

@@ -23,13 +23,28 @@ export async function runTool(environment: SoftHsmEnvironment, command: string, 
   }
 }
 
-/** The serial number SoftHSM gave a token, by its label. */
-export async function tokenSerial(environment: SoftHsmEnvironment, label: string): Promise<string> {
+export interface TokenLocation {
+  /** SoftHSM's slot ID (decimal), stable for a token across processes: pass it to `pkcs11-tool --slot`. */
+  readonly slotId: string;
+  readonly serial: string;
+}
+
+/**
+ * Where the token with exactly this label is. Not `pkcs11-tool --token-label`: that matches a
+ * prefix, so "CNS InfoCamere" would also pick a token labelled "CNS InfoCamere Firma".
+ */
+export async function findToken(environment: SoftHsmEnvironment, label: string): Promise<TokenLocation> {
   const slots = await runTool(environment, 'softhsm2-util', ['--show-slots']);
-  for (const block of slots.split(/\nSlot /)) {
+  for (const block of slots.split(/\n(?=Slot \d)/)) {
+    const slotId = /^Slot (\d+)/.exec(block)?.[1];
     const labelMatch = /Label:\s+(.*)/.exec(block);
     const serialMatch = /Serial number:\s+(\S+)/.exec(block);
-    if (labelMatch?.[1]?.trim() === label && serialMatch?.[1]) return serialMatch[1];
+    if (slotId && labelMatch?.[1]?.trim() === label && serialMatch?.[1]) return { slotId, serial: serialMatch[1] };
   }
   throw new Error(`no token labelled ${label}`);
+}
+
+/** The serial number SoftHSM gave a token, by its label. */
+export async function tokenSerial(environment: SoftHsmEnvironment, label: string): Promise<string> {
+  return (await findToken(environment, label)).serial;
 }

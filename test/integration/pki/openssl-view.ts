@@ -1,0 +1,140 @@
+/**
+ * What OpenSSL and OpenSC say about a certificate or a token, asked the way a helpdesk operator
+ * would: the answers are text, parsed only as far as the assertions need.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { SoftHsmEnvironment } from '../../../softhsm/token/softhsm-environment.js';
+import { runTool } from '../../../softhsm/token/token-tools.js';
+
+const run = promisify(execFile);
+
+async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'rinnovo-openssl-'));
+  try {
+    return await work(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** `openssl x509 -text`, names printed as UTF-8 the way an operator reads them. */
+export async function x509Text(pem: string): Promise<string> {
+  return inTempDir(async (dir) => {
+    await writeFile(join(dir, 'cert.pem'), pem);
+    return (await run('openssl', ['x509', '-in', join(dir, 'cert.pem'), '-noout', '-text', '-nameopt', 'utf8,sep_comma_plus_space'])).stdout;
+  });
+}
+
+export async function x509Field(pem: string, flag: '-subject' | '-issuer' | '-pubkey' | '-enddate'): Promise<string> {
+  return inTempDir(async (dir) => {
+    await writeFile(join(dir, 'cert.pem'), pem);
+    return (await run('openssl', ['x509', '-in', join(dir, 'cert.pem'), '-noout', flag, '-nameopt', 'utf8,sep_comma_plus_space'])).stdout.trim();
+  });
+}
+
+/** `openssl verify -CAfile`: OK, or what it objects to. */
+export async function verify(chainPem: string, pem: string): Promise<{ ok: boolean; output: string }> {
+  return inTempDir(async (dir) => {
+    await writeFile(join(dir, 'chain.pem'), chainPem);
+    await writeFile(join(dir, 'cert.pem'), pem);
+    const output = await run('openssl', ['verify', '-CAfile', join(dir, 'chain.pem'), join(dir, 'cert.pem')]).then(
+      ({ stdout, stderr }) => stdout + stderr,
+      (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`,
+    );
+    return { ok: /: OK\s*$/.test(output), output };
+  });
+}
+
+/**
+ * The statement OIDs inside qcStatements. OpenSSL prints that extension as raw bytes, so parse
+ * its OCTET STRING with `asn1parse -strparse`.
+ */
+export async function qcStatementOids(pem: string): Promise<string[]> {
+  return inTempDir(async (dir) => {
+    const file = join(dir, 'cert.pem');
+    await writeFile(file, pem);
+    const lines = (await run('openssl', ['asn1parse', '-in', file])).stdout.split('\n');
+    const at = lines.findIndex((line) => /OBJECT\s+:qcStatements/.test(line));
+    if (at < 0) return [];
+    const octets = lines.slice(at + 1).find((line) => /OCTET STRING/.test(line));
+    const offset = /^\s*(\d+):/.exec(octets ?? '')?.[1];
+    if (!offset) return [];
+    const inner = (await run('openssl', ['asn1parse', '-in', file, '-strparse', offset])).stdout;
+    return [...inner.matchAll(/OBJECT\s+:(\S+)/g)].map((match) => match[1] ?? '');
+  });
+}
+
+export interface TokenObject {
+  readonly type: string;
+  readonly id: string;
+  readonly label: string;
+  /** pkcs11-tool's summary line, e.g. "RSA 2048 bits" on a public key. */
+  readonly heading: string;
+  readonly access: string;
+  readonly usage: string;
+}
+
+/** The slots `pkcs11-tool -L` lists, with the label of the token in each. */
+async function listedSlots(environment: SoftHsmEnvironment): Promise<{ slot: string; label: string }[]> {
+  const listing = await runTool(environment, 'pkcs11-tool', ['-L']);
+  return listing
+    .split(/\n(?=Slot )/)
+    .map((block) => ({ slot: /^Slot \d+ \((0x[0-9a-f]+)\)/.exec(block)?.[1] ?? '', label: /token label\s*:\s*(.*)/.exec(block)?.[1]?.trim() ?? '' }))
+    .filter((entry) => entry.slot !== '' && entry.label !== '');
+}
+
+/** `--slot` of the token with exactly this label (`--token-label` would match a prefix). */
+async function slotOf(environment: SoftHsmEnvironment, tokenLabel: string): Promise<string[]> {
+  const matches = (await listedSlots(environment)).filter((entry) => entry.label === tokenLabel);
+  if (matches.length !== 1) throw new Error(`${matches.length} tokens labelled ${tokenLabel}`);
+  return ['--slot', matches[0]?.slot ?? ''];
+}
+
+/** `pkcs11-tool -O -l --pin`: every object of one token, as the operator sees them. */
+export async function tokenObjects(environment: SoftHsmEnvironment, tokenLabel: string, pin: string): Promise<TokenObject[]> {
+  const listing = await runTool(environment, 'pkcs11-tool', [...(await slotOf(environment, tokenLabel)), '-O', '-l', '--pin', pin]);
+  return listing
+    .split(/\n(?=\S)/)
+    .filter((block) => /Object;/.test(block))
+    .map((block) => ({
+      type: /^([\w ]+?) Object/.exec(block)?.[1] ?? '',
+      heading: /Object;\s*(.*)/.exec(block)?.[1]?.trim() ?? '',
+      id: /ID:\s+(\S+)/.exec(block)?.[1] ?? '',
+      label: /label:\s+(.*)/.exec(block)?.[1]?.trim() ?? '',
+      access: /Access:\s+(.*)/.exec(block)?.[1] ?? '',
+      usage: /Usage:\s+(.*)/.exec(block)?.[1] ?? '',
+    }));
+}
+
+/** Labels of the tokens `pkcs11-tool -L` shows in this SoftHSM environment. */
+export async function tokenLabels(environment: SoftHsmEnvironment): Promise<string[]> {
+  return (await listedSlots(environment)).map((entry) => entry.label);
+}
+
+/** The certificate with CKA_ID `id`, read off the token with pkcs11-tool and turned into PEM by openssl. */
+export async function certificateOnToken(environment: SoftHsmEnvironment, tokenLabel: string, id: string): Promise<string> {
+  return inTempDir(async (dir) => {
+    const der = join(dir, 'cert.der');
+    await runTool(environment, 'pkcs11-tool', [...(await slotOf(environment, tokenLabel)), '--read-object', '--type', 'cert', '--id', id, '--output-file', der]);
+    return (await run('openssl', ['x509', '-inform', 'DER', '-in', der])).stdout;
+  });
+}
+
+/** The key with CKA_ID `id` signs on the token and `openssl dgst -verify` accepts it with the certificate's key. */
+export async function keySignsForCertificate(environment: SoftHsmEnvironment, tokenLabel: string, pin: string, id: string, pem: string): Promise<boolean> {
+  return inTempDir(async (dir) => {
+    const data = join(dir, 'data');
+    const signature = join(dir, 'data.sig');
+    await writeFile(data, 'proof that key and certificate belong together');
+    await runTool(environment, 'pkcs11-tool', [...(await slotOf(environment, tokenLabel)), '-l', '--pin', pin, '--sign', '--id', id, '-m', 'SHA256-RSA-PKCS', '-i', data, '-o', signature]);
+    await writeFile(join(dir, 'pub.pem'), await x509Field(pem, '-pubkey'));
+    const { stdout } = await run('openssl', ['dgst', '-sha256', '-verify', join(dir, 'pub.pem'), '-signature', signature, data]).catch((error: { stdout?: string }) => ({
+      stdout: error.stdout ?? '',
+    }));
+    return stdout.includes('Verified OK');
+  });
+}
