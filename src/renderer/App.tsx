@@ -49,7 +49,8 @@ export function App() {
       <main id="main">
         <div aria-live="polite" className="status-region">
           {connection.phase === 'connecting' && <p>{t('app.connecting')}</p>}
-          {command.phase === 'running' && <p className="working">{t('app.working')}</p>}
+          {/* The re-key has its own progress; one announcement at a time. */}
+          {command.phase === 'running' && flow?.step !== 'renewing' && <p className="working">{t('app.working')}</p>}
         </div>
         {connection.phase === 'ready' && (
           <>

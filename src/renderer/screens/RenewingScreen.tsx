@@ -19,6 +19,8 @@ export function RenewingScreen({ state }: { readonly state: Extract<FlowState, {
         <p>{t(`renewing.phase.${progress.phase}`)}</p>
       </div>
       <progress max={total} value={done} aria-label={t('renewing.heading')} />
+      {/* A step on a real card can last a minute: something keeps moving, so the window never looks frozen. */}
+      <div className="spinner" aria-hidden="true" />
     </section>
   );
 }
