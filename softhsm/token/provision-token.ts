@@ -35,6 +35,8 @@ export interface TokenSpec {
   readonly holder: Holder;
   /** The card's own serial, printed in the CNS certificate's common name; a fresh one when absent. */
   readonly cardSerial?: string;
+  /** The Chamber of Commerce that issued the card, named in the CNS certificate; Rome's when absent. */
+  readonly issuingChamber?: string;
   /** When the card itself was issued (a CNS lasts six years); the first certificates' start when absent. */
   readonly cardIssuedAt?: Date;
   /** One slot, or two for a device that spreads its certificates over two. */
@@ -140,6 +142,7 @@ async function provisionPair(
     notBefore: certificate.notBefore,
     notAfter: certificate.notAfter,
     cardSerial: spec.cardSerial,
+    ...(spec.issuingChamber ? { issuingChamber: spec.issuingChamber } : {}),
   });
   const parsed = forge.pki.certificateFromPem(certificatePem);
   const certificateFile = join(scratch, `${idHex}.crt.der`);
