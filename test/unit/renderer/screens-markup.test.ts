@@ -1,0 +1,167 @@
+/**
+ * Screens rendered to HTML in Node (react-dom/server): what each state from main puts in front
+ * of the holder, without a browser. The browser tests walk the same screens against the lab.
+ */
+import { createElement, type ReactElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { StateCreator } from 'zustand';
+import { buildRinnovoApi } from '../../../src/shared/contract/api.js';
+import type { FlowState } from '../../../src/shared/contract/flow-contract.js';
+import type { UpdateState } from '../../../src/shared/contract/network-contract.js';
+import { ApiContext } from '../../../src/renderer/api-context.js';
+import { ErrorPanel } from '../../../src/renderer/components/ErrorPanel.js';
+import { UpdateOffer } from '../../../src/renderer/components/UpdateOffer.js';
+import { FlowScreen } from '../../../src/renderer/screens/FlowScreen.js';
+import { useAppStore } from '../../../src/renderer/store/app-store.js';
+
+// Server rendering reads a zustand store's *initial* state (React's getServerSnapshot): the store
+// made here answers that with its current state, so what a test sets is what gets rendered.
+vi.mock('zustand', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('zustand')>();
+  function create<T>(createState: StateCreator<T, [], []>) {
+    const store = actual.createStore(createState);
+    const live = { ...store, getInitialState: store.getState };
+    return Object.assign(<U>(selector: (state: T) => U) => actual.useStore(live, selector), live);
+  }
+  return { ...actual, create };
+});
+
+// Intl separates amount and currency with a no-break space.
+const plain = (html: string) => html.replace(/[\u00a0\u202f]/g, ' ');
+
+const api = buildRinnovoApi(
+  async () => ({ ok: false, error: { code: 'INTERNAL_ERROR', detail: {} } }),
+  () => () => undefined,
+);
+const device = { serial: 'S1', label: 'CNS InfoCamere', manufacturer: 'Lab' };
+const plan = {
+  items: [
+    { certificateSerial: 'A', kind: 'signature' as const, price: { amountCents: 2500, currency: 'EUR' as const, account: 'tariffa' as const } },
+    { certificateSerial: 'B', kind: 'cns' as const, price: { amountCents: 1500, currency: 'EUR' as const, account: 'diritti' as const } },
+  ],
+  totals: [
+    { account: 'tariffa' as const, amountCents: 2500 },
+    { account: 'diritti' as const, amountCents: 1500 },
+  ],
+  totalCents: 4000,
+  newNotAfter: '2029-11-22T10:00:00.000Z',
+  removeOldFirst: false,
+};
+
+function render(element: ReactElement): string {
+  return plain(renderToStaticMarkup(createElement(ApiContext.Provider, { value: api }, element)));
+}
+
+function screen(state: FlowState): string {
+  return render(createElement(FlowScreen, { state }));
+}
+
+function withUpdate(state: UpdateState | null) {
+  useAppStore.setState({ update: { state, error: null } });
+}
+
+describe('the screens as main drives them', () => {
+  beforeEach(() => useAppStore.setState({ locale: 'it', update: { state: { status: 'unsupported' }, error: null } }));
+
+  it('PIN: masked field; last try asks for a confirmation; locked asks for no PIN; a PIN pad is typed on the reader', () => {
+    const ok = screen({ step: 'pin', device, pin: { state: 'ok', pinPad: false }, error: null });
+    expect(ok).toContain('type="password"');
+    expect(ok).not.toContain('type="checkbox"');
+    const finalTry = screen({ step: 'pin', device, pin: { state: 'final-try', pinPad: false }, error: null });
+    expect(finalTry).toContain('rimane un solo tentativo');
+    expect(finalTry).toMatch(/type="checkbox"[^>]*required/);
+    const locked = screen({ step: 'pin', device, pin: { state: 'locked', pinPad: false }, error: null });
+    expect(locked).toContain('PUK');
+    expect(locked).not.toContain('<input');
+    const pinPad = screen({ step: 'pin', device, pin: { state: 'ok', pinPad: true }, error: null });
+    expect(pinPad).toContain('digiti il PIN sul lettore');
+    expect(pinPad).not.toContain('type="password"');
+  });
+
+  it('before paying: each certificate with its price and account, the total, the new expiry, the re-key', () => {
+    const html = screen({ step: 'payment', device, plan: { ...plan, removeOldFirst: true }, card: null, error: null });
+    expect(html).toContain('Certificato di sottoscrizione: 25,00 €, dal conto Tariffa');
+    expect(html).toContain('Certificato di autenticazione CNS: 15,00 €, dal conto Diritti');
+    expect(html).toContain('Totale: 40,00 €');
+    expect(html).toContain('scadranno il 22 novembre 2029');
+    expect(html).toContain('verranno generate nuove chiavi');
+    expect(html).toContain('Le chiavi attuali verranno rimosse prima');
+    for (const method of ['Iconto', 'Telemaco', 'Carta di credito']) expect(html).toContain(method);
+  });
+
+  it('card payment: waiting shows the checkout page as a link; refused offers retry and another method', () => {
+    const checkoutUrl = 'https://127.0.0.1:4431/checkout/p1';
+    const waiting = screen({ step: 'payment', device, plan, card: { checkoutUrl, status: 'waiting' }, error: null });
+    expect(waiting).toContain(`href="${checkoutUrl}"`);
+    expect(waiting).toContain('In attesa dell&#x27;esito del pagamento');
+    expect(waiting).not.toContain('type="radio"');
+    const cancelled = screen({ step: 'payment', device, plan, card: { checkoutUrl, status: 'cancelled' }, error: { code: 'CARD_PAYMENT_CANCELLED', detail: {} } });
+    expect(cancelled).toContain('Riprova');
+    expect(cancelled).toContain('Scelga un altro metodo di pagamento');
+    expect(cancelled).toContain('type="radio"');
+  });
+
+  it('renewing: which certificate of how many, which step, and not to remove the device, in a live region', () => {
+    const html = screen({ step: 'renewing', device, plan, progress: { current: 2, total: 2, kind: 'cns', phase: 'writing-certificate' } });
+    expect(html).toMatch(/aria-live="polite"[^>]*>.*Certificato 2 di 2: Certificato di autenticazione CNS/);
+    expect(html).toContain('Scarico del certificato sul dispositivo');
+    expect(html).toContain('Non rimuova il dispositivo');
+  });
+
+  it('outcome: the guide wording, each renewed certificate with its new expiry, the receipt', () => {
+    const html = screen({
+      step: 'done',
+      device,
+      renewed: [{ kind: 'signature', certificateSerial: 'A2', notAfter: '2029-11-22T10:00:00.000Z' }],
+      receipt: {
+        transactionId: 'trx_1',
+        method: 'telemaco',
+        paidAt: '2026-11-22T10:00:00.000Z',
+        lines: [{ certificateSerial: 'A', kind: 'signature', account: 'tariffa', amountCents: 2500 }],
+        totalCents: 2500,
+        currency: 'EUR',
+      },
+    });
+    expect(html).toContain('Memorizzazione completata – Rinnovo del certificato completato');
+    expect(html).toContain('Certificato di sottoscrizione: valido fino al 22 novembre 2029');
+    expect(html).toContain('Transazione: trx_1');
+    expect(html).toContain('Totale pagato: 25,00 €');
+  });
+
+  it('speaks English when the holder chose it', () => {
+    useAppStore.setState({ locale: 'en' });
+    const html = screen({ step: 'payment', device, plan, card: null, error: null });
+    expect(html).toContain('Total: €40.00');
+    expect(html).toContain('22 November 2029');
+  });
+});
+
+describe('the update offer and the error buttons', () => {
+  beforeEach(() => useAppStore.setState({ locale: 'it' }));
+
+  it('points to the site where this host cannot install, and downloads and installs where it can', () => {
+    withUpdate({ status: 'unsupported' });
+    const manual = render(createElement(UpdateOffer, { version: '2.0.0', releaseNotes: null }));
+    expect(manual).toContain('www.card.infocamere.it');
+    expect(manual).not.toContain('<button');
+    withUpdate({ status: 'idle' });
+    expect(render(createElement(UpdateOffer, { version: '2.0.0', releaseNotes: 'Novità' }))).toContain('Scarica l&#x27;aggiornamento');
+    withUpdate({ status: 'downloading', version: '2.0.0', progress: { percent: 41.6, transferredBytes: 1, totalBytes: 2, bytesPerSecond: 1 } });
+    expect(render(createElement(UpdateOffer, { version: '2.0.0', releaseNotes: null }))).toContain('42%');
+    withUpdate({ status: 'downloaded', version: '2.0.0' });
+    expect(render(createElement(UpdateOffer, { version: '2.0.0', releaseNotes: null }))).toContain('Installa e riavvia');
+  });
+
+  it('turns each catalogue action into its button, and the office into guidance', () => {
+    withUpdate({ status: 'idle' });
+    const proxy = render(createElement(ErrorPanel, { error: { code: 'NETWORK_PROXY_REQUIRED', detail: {} }, actions: { retry: () => undefined } }));
+    expect(proxy).toMatch(/<button[^>]*>Configura Proxy<\/button>.*<button[^>]*>Riprova<\/button>/);
+    const update = render(createElement(ErrorPanel, { error: { code: 'UPDATE_REQUIRED', detail: { current: '1.0.0', latest: '2.0.0' } } }));
+    expect(update).toContain('(1.0.0)');
+    expect(update).toContain('Scarica l&#x27;aggiornamento');
+    const office = render(createElement(ErrorPanel, { error: { code: 'NOTHING_TO_RENEW', detail: {} } }));
+    expect(office).toContain('Ufficio di Registrazione');
+    expect(office).not.toContain('<button');
+  });
+});
