@@ -129,6 +129,14 @@ describe('the screens as main drives them', () => {
     expect(html).toContain('Totale pagato: 25,00 €');
   });
 
+  it('after a failure offers one way on: "Riprova" where the next step names it, otherwise "Completa il rinnovo"', () => {
+    const removed = screen({ step: 'failed', error: { code: 'DEVICE_REMOVED', detail: {} }, canResume: true });
+    expect(removed.match(/<button/g)).toHaveLength(1);
+    expect(removed).toMatch(/<button[^>]*>Riprova<\/button>/);
+    const interrupted = screen({ step: 'failed', error: { code: 'RENEWAL_INTERRUPTED', detail: {} }, canResume: true });
+    expect(interrupted).toMatch(/<button[^>]*>Completa il rinnovo<\/button>/);
+  });
+
   it('speaks English when the holder chose it', () => {
     useAppStore.setState({ locale: 'en' });
     const html = screen({ step: 'payment', device, plan, card: null, error: null });
