@@ -5,8 +5,9 @@
  * Every response carries the strict CSP; paths cannot escape the renderer folder.
  */
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { join, normalize, sep } from 'node:path';
 import type { Protocol } from 'electron';
+import { contentTypeOf } from '../renderer-files/content-type.js';
 
 export const appScheme = 'app';
 export const appHost = 'rinnovo';
@@ -41,14 +42,6 @@ export function originOf(url: string): string | undefined {
   }
 }
 
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-};
 
 /** Answers one `app://` request from the renderer folder. */
 export async function serveAppRequest(rendererDir: string, url: string): Promise<Response> {
@@ -61,7 +54,7 @@ export async function serveAppRequest(rendererDir: string, url: string): Promise
     const body = await readFile(file);
     return new Response(body, {
       headers: {
-        'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream',
+        'Content-Type': contentTypeOf(file),
         'Content-Security-Policy': contentSecurityPolicy,
         'X-Content-Type-Options': 'nosniff',
       },

@@ -12,11 +12,12 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { join, normalize, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { harnessCallFrameSchema, harnessSocketPath, type HarnessServerFrame } from '../../shared/contract/harness-protocol.js';
 import { dispatch } from '../handlers/dispatch.js';
+import { contentTypeOf } from '../renderer-files/content-type.js';
 import type { HandlerTable } from '../handlers/handler-table.js';
 import type { EventHub } from '../events/event-hub.js';
 import type { Logger } from '../logging/logger.js';
@@ -40,16 +41,6 @@ export interface HarnessServer {
   close(): Promise<void>;
 }
 
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
 
 const maxFrameBytes = 1024 * 1024;
 
@@ -83,7 +74,7 @@ export async function startHarness(options: HarnessOptions): Promise<HarnessServ
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile()) return refuse(response, 404);
     response.writeHead(200, {
-      'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream',
+      'Content-Type': contentTypeOf(file),
       'Content-Length': info.size,
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
