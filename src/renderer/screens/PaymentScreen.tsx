@@ -31,6 +31,7 @@ export function PaymentScreen({ state }: { readonly state: PaymentState }) {
           <div role="status" aria-live="polite">
             {card.status === 'waiting' && <p>{t('payment.cardWaiting')}</p>}
           </div>
+          {card.status === 'waiting' && <div className="spinner" aria-hidden="true" />}
           {state.error && <ErrorPanel error={state.error} actions={{ retry: actions.checkCardPayment }} />}
           <p>
             {t('payment.cardLinkIntro')}{' '}
