@@ -108,4 +108,22 @@ describe('the proxy settings in Chromium, keyboard only', () => {
       await proxy.close();
     }
   });
+
+  it('opens from the error of the blocked start-up checks and leads back to them', async () => {
+    const scenario = await startScenarioApp('no-network');
+    try {
+      const page = await browser.newPage();
+      await page.goto(scenario.app.url);
+      await expect.poll(() => page.locator('.error-code').textContent(), { timeout: 20_000 }).toBe('Codice: SERVICE_UNREACHABLE');
+      expect(await heading(page)).toBe('Verifiche iniziali non superate');
+      // The error's own "Configura Proxy", not the one in the header.
+      await page.locator('.error-panel').getByRole('button', { name: 'Configura Proxy' }).click();
+      await expect.poll(() => heading(page)).toBe('Configura Proxy');
+      await page.getByRole('button', { name: 'Torna al rinnovo' }).click();
+      await expect.poll(() => heading(page), { timeout: 20_000 }).toBe('Verifiche iniziali non superate');
+      expect(await page.locator('.error-code').textContent()).toBe('Codice: SERVICE_UNREACHABLE');
+    } finally {
+      await scenario.close();
+    }
+  });
 });
