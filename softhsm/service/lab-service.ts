@@ -10,6 +10,7 @@ import {
   challengeRequestSchema,
   eligibilityRequestSchema,
   issuanceRequestSchema,
+  paymentCheckRequestSchema,
   paymentRequestSchema,
   updateChannelFiles,
   type HealthResponse,
@@ -20,7 +21,7 @@ import { parseJsonBody, readBody, sendJson, sendText } from './http-exchange.js'
 import { idempotencyScope, remember, replay } from './idempotency.js';
 import { decideIssuance, recordIssuance, signRenewedCertificate } from './issuance-desk.js';
 import type { AccountRecord, Faults, LabState } from './lab-state.js';
-import { completeCheckout, paymentOf, paymentStatus, renewalOrRefuse, startPayment, type CheckoutAction } from './payment-desk.js';
+import { checkAccountPayment, completeCheckout, paymentOf, paymentStatus, renewalOrRefuse, startPayment, type CheckoutAction } from './payment-desk.js';
 import { issueChallenge } from './proof-of-possession.js';
 import { renewalStatus } from './renewal-view.js';
 import { applySeed, seedLabServiceState, type LabServiceSeed } from './seeding.js';
@@ -115,6 +116,11 @@ export async function startLabService(options: LabServiceOptions): Promise<LabSe
           return { status: 200, body: status };
         });
         return sendJson(response, answer.status, answer.body);
+      }
+      case 'POST renewals/:id/payment-check': {
+        const check = parseJsonBody(body, paymentCheckRequestSchema);
+        checkAccountPayment(store.read(), parts[1] ?? '', check);
+        return sendJson(response, 200, { payable: true });
       }
       case 'GET renewals/:id/payments/:id':
         return sendJson(response, 200, paymentStatus(paymentOf(store.read(), parts[1] ?? '', parts[3] ?? ''), checkoutUrl));

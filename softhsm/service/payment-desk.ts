@@ -33,6 +33,15 @@ export function startPayment(state: LabState, renewalId: string, request: Paymen
     return paymentStatus(state.payments[paymentId], checkoutUrl);
   }
 
+  const { account, perAccount } = payableAccount(state, lines, request);
+  for (const { account: kind, amountCents } of perAccount) account.balances[kind] -= amountCents;
+  const receipt = buildReceipt(renewal, base, lines, now, { perAccount, payerUserId: request.userId });
+  settle(state, renewal, { ...base, state: 'paid', receipt });
+  return paymentStatus(state.payments[paymentId], checkoutUrl);
+}
+
+/** The account that would pay, after the checks a charge makes; refuses exactly as a charge would. */
+function payableAccount(state: LabState, lines: readonly ChargeLine[], request: { method: 'iconto' | 'telemaco'; userId: string; password: string }) {
   const account = state.accounts[accountKey(request.method, request.userId)];
   if (!account || account.password !== request.password) refuse(402, 'PAYMENT_ACCOUNT_INVALID', { method: request.method });
   const perAccount = totalsPerAccount(lines);
@@ -42,10 +51,16 @@ export function startPayment(state: LabState, renewalId: string, request: Paymen
       refuse(402, 'PAYMENT_INSUFFICIENT_FUNDS', { account: kind, requiredCents: amountCents, availableCents: account.balances[kind] });
     }
   }
-  for (const { account: kind, amountCents } of perAccount) account.balances[kind] -= amountCents;
-  const receipt = buildReceipt(renewal, base, lines, now, { perAccount, payerUserId: request.userId });
-  settle(state, renewal, { ...base, state: 'paid', receipt });
-  return paymentStatus(state.payments[paymentId], checkoutUrl);
+  return { account, perAccount };
+}
+
+/** `payment-check`: would this account pay this renewal? Nothing is charged or recorded. */
+export function checkAccountPayment(state: LabState, renewalId: string, request: { method: 'iconto' | 'telemaco'; userId: string; password: string }): void {
+  const renewal = renewalOrRefuse(state, renewalId);
+  if (renewal.paidPaymentId !== undefined) refuse(409, 'PAYMENT_ALREADY_MADE', { paymentId: renewal.paidPaymentId });
+  const lines = chargeLines(renewal);
+  if (lines.length === 0) refuse(409, 'PAYMENT_NOT_REQUIRED');
+  payableAccount(state, lines, request);
 }
 
 export type CheckoutAction = 'pay' | 'cancel' | 'fail';

@@ -87,6 +87,12 @@ const commands: Record<CommandName, (context: CommandContext) => Promise<Outcome
     let state = unlocked.state;
     if (context.options.only) state = await selectOnly(context, state);
     if (state.step !== 'certificates' || !state.plan) return stop(state);
+    // With account details, the payment is tried dry too: account not valid, insufficient funds.
+    const { pay, userId } = context.options;
+    if ((pay === 'iconto' || pay === 'telemaco') && userId) {
+      state = await context.flow.checkAccount(pay, { userId, password: await context.io.accountPassword() });
+      if (state.step === 'certificates' && state.error) return stop(state);
+    }
     return { exitCode: exitOk, state, error: undefined };
   },
 

@@ -82,6 +82,10 @@ export function createFlowService(client: RenewalServiceClient): FlowService {
       return toFlowReceipt(status.receipt);
     },
 
+    async checkAccount(renewalId, method, credentials) {
+      await client.checkPayment(renewalId, { method, userId: credentials.userId, password: credentials.password });
+    },
+
     async startCardPayment(renewalId) {
       // A new checkout per attempt: a cancelled or failed card payment may be retried.
       const status = await client.pay(renewalId, { method: 'card' }, `card-${renewalId}-${Date.now().toString(36)}`);

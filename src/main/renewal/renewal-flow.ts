@@ -142,6 +142,25 @@ export class RenewalFlow {
     });
   }
 
+  /**
+   * The dry run of paying with a prepaid account (the helpdesk's `doctor`): the certificates
+   * screen with the refusal a payment would meet, or unchanged when the account would pay.
+   */
+  checkAccount(method: 'iconto' | 'telemaco', credentials: { userId: string; password: string }): Promise<FlowState> {
+    return this.#serially(async () => {
+      const state = this.#state;
+      if (state.step !== 'certificates' || !state.plan || !this.#session.renewalId) throw new AppError('RENEWAL_WRONG_STEP');
+      if (state.plan.totalCents === 0) return state;
+      try {
+        await this.#options.service.checkAccount(this.#session.renewalId, method, credentials);
+      } catch (error) {
+        if (!isAppError(error)) throw error;
+        return this.#set({ ...state, error: { code: error.code, detail: error.detail } });
+      }
+      return state;
+    });
+  }
+
   payWithAccount(method: 'iconto' | 'telemaco', credentials: { userId: string; password: string }): Promise<FlowState> {
     return this.#serially(async () => {
       const state = this.#state;

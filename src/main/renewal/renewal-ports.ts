@@ -73,6 +73,8 @@ export interface FlowService {
   challenge(purpose: ChallengePurpose): Promise<{ challengeId: string; nonce: Uint8Array }>;
   eligibility(request: { certificatesPem: string[]; proof: Proof }): Promise<{ renewalId: string; verdicts: ServiceVerdict[] }>;
   payWithAccount(renewalId: string, method: 'iconto' | 'telemaco', credentials: { userId: string; password: string }, certificateSerials: string[]): Promise<Receipt>;
+  /** The dry run of an account payment: refuses as paying would, charges nothing. */
+  checkAccount(renewalId: string, method: 'iconto' | 'telemaco', credentials: { userId: string; password: string }): Promise<void>;
   startCardPayment(renewalId: string, certificateSerials: string[]): Promise<{ paymentId: string; checkoutUrl: string }>;
   cardPaymentStatus(renewalId: string, paymentId: string): Promise<{ status: CardPaymentStatus; receipt: Receipt | null }>;
   /** Idempotent per renewal and certificate: the same CSR gets the same certificate back. */

@@ -17,12 +17,14 @@ import {
   idempotencyKeyHeader,
   idempotencyKeyPattern,
   issuanceResponseSchema,
+  paymentCheckResponseSchema,
   paymentStatusSchema,
   renewalStatusSchema,
   serviceErrorBodySchema,
   serviceRoutes,
   updateFeedSchema,
   type ChallengeRequest,
+  type PaymentCheckRequest,
   type ChallengeResponse,
   type CertificateSerial,
   type EligibilityRequest,
@@ -57,6 +59,8 @@ export interface RenewalServiceClient {
   /** Same `idempotencyKey` and body → the first answer again, never a second charge. */
   pay(renewalId: string, payment: PaymentRequest, idempotencyKey: string): Promise<PaymentStatus>;
   payment(renewalId: string, paymentId: string): Promise<PaymentStatus>;
+  /** Would this prepaid account pay this renewal? Refuses as a payment would; charges nothing. */
+  checkPayment(renewalId: string, check: PaymentCheckRequest): Promise<void>;
   /** Same `idempotencyKey` and body → the same certificate; a fresh key with the same CSR too. */
   issue(renewalId: string, certificateSerial: CertificateSerial, issuance: IssuanceRequest, idempotencyKey: string): Promise<IssuedCertificate>;
   updateFeed(channelFile?: string): Promise<UpdateFeed>;
@@ -114,6 +118,9 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
     pay: (renewalId, body, idempotencyKey) =>
       call({ method: 'POST', path: serviceRoutes.payments(renewalId), schema: paymentStatusSchema, body, idempotencyKey }),
     payment: (renewalId, paymentId) => call({ method: 'GET', path: serviceRoutes.payment(renewalId, paymentId), schema: paymentStatusSchema }),
+    checkPayment: async (renewalId, check) => {
+      await call({ method: 'POST', path: serviceRoutes.paymentCheck(renewalId), schema: paymentCheckResponseSchema, body: check });
+    },
     issue: (renewalId, serial, body, idempotencyKey) =>
       call({
         method: 'POST',

@@ -75,3 +75,16 @@ export const paymentStatusSchema = z.discriminatedUnion('state', [
 ]);
 export type PaymentStatus = z.infer<typeof paymentStatusSchema>;
 export type PaymentState = PaymentStatus['state'];
+
+/**
+ * The dry run of an account payment: the same credentials and balance checks, nothing charged.
+ * Lets the helpdesk's `doctor` predict "account not valid" and "insufficient funds".
+ */
+export const paymentCheckRequestSchema = z.strictObject({
+  method: accountPaymentMethodSchema,
+  userId: z.string().min(1).max(128),
+  password: z.string().min(1).max(256),
+});
+export type PaymentCheckRequest = z.infer<typeof paymentCheckRequestSchema>;
+
+export const paymentCheckResponseSchema = z.object({ payable: z.literal(true) });

@@ -11,6 +11,8 @@ export const serviceRoutes = {
   eligibility: 'eligibility',
   renewal: (renewalId: string) => `renewals/${encodeURIComponent(renewalId)}`,
   payments: (renewalId: string) => `renewals/${encodeURIComponent(renewalId)}/payments`,
+  /** Checks prepaid-account credentials and balance for a renewal without charging anything. */
+  paymentCheck: (renewalId: string) => `renewals/${encodeURIComponent(renewalId)}/payment-check`,
   payment: (renewalId: string, paymentId: string) =>
     `renewals/${encodeURIComponent(renewalId)}/payments/${encodeURIComponent(paymentId)}`,
   issue: (renewalId: string, certificateSerial: CertificateSerial) =>

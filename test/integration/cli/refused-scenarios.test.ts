@@ -24,9 +24,9 @@ const refusals: { name: string; certificateReason?: ErrorCode; doctorPredicts: b
   { name: 'already-renewed', certificateReason: 'CERTIFICATE_ALREADY_RENEWED', doctorPredicts: true },
   { name: 'cns-six-year-limit', certificateReason: 'CNS_SIX_YEAR_LIMIT', doctorPredicts: true },
   { name: 'too-early', certificateReason: 'CERTIFICATE_TOO_EARLY', doctorPredicts: true },
-  // Payment outcomes happen when money moves: the dry run cannot foresee a card being declined.
-  { name: 'invalid-account', doctorPredicts: false },
-  { name: 'insufficient-funds', doctorPredicts: false },
+  // Account payments are tried dry by doctor; a card's outcome happens on the bank's page only.
+  { name: 'invalid-account', doctorPredicts: true },
+  { name: 'insufficient-funds', doctorPredicts: true },
   { name: 'card-cancelled', doctorPredicts: false },
   { name: 'card-failed', doctorPredicts: false },
   { name: 'card-pending', doctorPredicts: false },
