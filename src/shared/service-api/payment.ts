@@ -21,15 +21,14 @@ export type AccountPaymentMethod = z.infer<typeof accountPaymentMethodSchema>;
 export const paymentMethodSchema = z.enum(['iconto', 'telemaco', 'card']);
 export type PaymentMethod = z.infer<typeof paymentMethodSchema>;
 
-export const paymentRequestSchema = z.discriminatedUnion('method', [
-  z.strictObject({
-    method: accountPaymentMethodSchema,
-    /** Telemaco credentials; used for this charge only, never stored by the service or the tool. */
-    userId: z.string().min(1).max(128),
-    password: z.string().min(1).max(256),
-  }),
-  z.strictObject({ method: z.literal('card') }),
-]);
+export const accountPaymentRequestSchema = z.strictObject({
+  method: accountPaymentMethodSchema,
+  /** Telemaco credentials; used for this charge only, never stored by the service or the tool. */
+  userId: z.string().min(1).max(128),
+  password: z.string().min(1).max(256),
+});
+
+export const paymentRequestSchema = z.discriminatedUnion('method', [accountPaymentRequestSchema, z.strictObject({ method: z.literal('card') })]);
 export type PaymentRequest = z.infer<typeof paymentRequestSchema>;
 
 export const receiptLineSchema = z.object({
@@ -80,11 +79,7 @@ export type PaymentState = PaymentStatus['state'];
  * The dry run of an account payment: the same credentials and balance checks, nothing charged.
  * Lets the helpdesk's `doctor` predict "account not valid" and "insufficient funds".
  */
-export const paymentCheckRequestSchema = z.strictObject({
-  method: accountPaymentMethodSchema,
-  userId: z.string().min(1).max(128),
-  password: z.string().min(1).max(256),
-});
+export const paymentCheckRequestSchema = accountPaymentRequestSchema;
 export type PaymentCheckRequest = z.infer<typeof paymentCheckRequestSchema>;
 
 export const paymentCheckResponseSchema = z.object({ payable: z.literal(true) });
