@@ -52,6 +52,7 @@ async function main(): Promise<void> {
   console.log(`Folder:   ${dir}`);
   console.log(`PIN:      ${lab.pin}    Telemaco/Iconto: ${lab.account.userId} / ${lab.account.password}`);
   console.log(`Expected: ${scenario.expected.outcome === 'renewed' ? 'renewal completed' : scenario.expected.code}`);
+  if (lab.proxy) console.log(`Proxy:    ${lab.proxy.host}:${lab.proxy.port}  user ${lab.proxy.username} / ${lab.proxy.password} (enter them in "Configura Proxy")`);
   console.log('The same scenario from the terminal:');
   const exports = Object.entries(lab.env).map(([name, value]) => `${name}='${value}'`).join(' ');
   console.log(`  ${exports} npm run cli -- doctor\n`);

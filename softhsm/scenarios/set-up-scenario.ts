@@ -6,6 +6,7 @@
 import { createServer } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { startForwardProxy } from '../network/forward-proxy.js';
 import { createLabPki, type LabPki } from '../pki/lab-pki.js';
 import { ensureSimulatorBuilt, simulatorEnvironment, simulatorPinTries, writeSimulatorControl, writeSimulatorState } from '../simulator/simulator-control.js';
 import { startLabService, type LabService } from '../service/lab-service.js';
@@ -32,8 +33,13 @@ export interface ScenarioLab {
   readonly pki: LabPki;
   readonly service: LabService;
   readonly caBundlePath: string;
+  /** The lab proxy of the proxy scenarios, with the credentials the helpdesk enters in "Configura Proxy". */
+  readonly proxy?: { readonly url: string; readonly host: string; readonly port: number; readonly username: string; readonly password: string };
   close(): Promise<void>;
 }
+
+export const labProxyCredentials = { username: 'proxyuser', password: 'proxy-segreta' } as const;
+const labProxyOutgoingAddress = '127.0.0.3';
 
 export interface ScenarioOptions {
   /** The version the tool under test reports; the feed announces it, or a newer one when outdated. */
@@ -120,9 +126,13 @@ export async function setUpScenario(scenario: ScenarioDefinition, dir: string, o
     ]),
     faults: { issuanceFailuresLeft: scenario.issuanceFailures },
   };
+  // Proxy scenarios: the service lets in only the lab proxy, which leaves from its own address.
+  const behindProxy = scenario.network === 'proxy-required' || scenario.network === 'proxy-credentials';
+  const proxy = behindProxy ? await startForwardProxy({ credentials: labProxyCredentials, outgoingAddress: labProxyOutgoingAddress }) : undefined;
   const service = await startLabService({
     stateDir: join(dir, 'service'),
     pki,
+    ...(behindProxy ? { onlyFrom: labProxyOutgoingAddress } : {}),
     latestVersion: scenario.outdatedTool ? bumpMajor(options.toolVersion) : options.toolVersion,
     seed,
   });
@@ -136,6 +146,8 @@ export async function setUpScenario(scenario: ScenarioDefinition, dir: string, o
     RINNOVO_DATA_DIR: join(dir, 'tool-data'),
     RINNOVO_PKCS11_MODULE: scenario.driver === 'missing' ? join(dir, 'not-installed', 'libbit4xpki.so') : (simulator?.modulePath ?? environment.modulePath),
     ...(scenario.network === 'untrusted-tls' ? {} : { RINNOVO_CA_BUNDLE: caBundlePath }),
+    // The system names the proxy but not the credentials it wants: the proxy answers 407.
+    ...(scenario.network === 'proxy-credentials' && proxy ? { HTTPS_PROXY: proxy.url } : {}),
   };
   const account =
     scenario.payment.method === 'card'
@@ -155,6 +167,10 @@ export async function setUpScenario(scenario: ScenarioDefinition, dir: string, o
     pki,
     service,
     caBundlePath,
-    close: () => service.close(),
+    ...(proxy ? { proxy: { url: proxy.url, host: proxy.host, port: proxy.port, ...labProxyCredentials } } : {}),
+    async close() {
+      await service.close();
+      await proxy?.close();
+    },
   };
 }

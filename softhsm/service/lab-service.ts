@@ -3,6 +3,7 @@
  * CA, accounts, a card checkout page, the update feed and fault knobs.
  */
 import { createServer, type Server } from 'node:https';
+import type { Socket } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -41,6 +42,11 @@ export interface LabServiceOptions {
   /** Applied to the state before serving. */
   readonly seed?: LabServiceSeed;
   readonly now?: () => Date;
+  /**
+   * Let in only connections from this address (the lab proxy's outgoing one) and cut the rest,
+   * the way an office firewall lets only its proxy out.
+   */
+  readonly onlyFrom?: string;
 }
 
 export interface LabService {
@@ -79,6 +85,13 @@ export async function startLabService(options: LabServiceOptions): Promise<LabSe
       handle(request, response).catch((error: unknown) => answerError(response, error));
     },
   );
+
+  if (options.onlyFrom) {
+    const allowed = options.onlyFrom;
+    server.on('connection', (socket: Socket) => {
+      if (socket.remoteAddress !== allowed) socket.destroy();
+    });
+  }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'https://lab.invalid');

@@ -20,6 +20,8 @@ export function createNodeHost(options: NodeHostOptions): HostCapabilities {
     transport: options.transport,
     openExternal: options.openExternal ?? (async () => undefined),
     deviceLauncher: nodeDeviceLauncher({ env: options.env, ...(options.workerPath ? { workerPath: options.workerPath } : {}) }),
+    // The proxy variables of the environment the tool was given, not of whoever embeds it.
+    proxyEnv: options.env,
     ...(options.cardPollIntervalsMs ? { cardPollIntervalsMs: options.cardPollIntervalsMs } : {}),
   };
 }

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startForwardProxy } from '../support/network/forward-proxy.js';
+import { startForwardProxy } from '../../softhsm/network/forward-proxy.js';
 import { seriousViolations } from './support/axe.js';
 import { launchChromium, saveScreenshot } from './support/chromium.js';
 import { tabTo } from './support/keyboard.js';

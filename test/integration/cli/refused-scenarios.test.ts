@@ -13,6 +13,8 @@ const refusals: { name: string; certificateReason?: ErrorCode; doctorPredicts: b
   { name: 'outdated-tool', doctorPredicts: true },
   { name: 'no-driver', doctorPredicts: true },
   { name: 'untrusted-tls', doctorPredicts: true },
+  { name: 'proxy-required', doctorPredicts: true },
+  { name: 'proxy-credentials', doctorPredicts: true },
   { name: 'foreign-device', certificateReason: 'DEVICE_NOT_CHAMBER_OF_COMMERCE', doctorPredicts: true },
   { name: 'wrong-pin', doctorPredicts: true },
   { name: 'pin-final-try', doctorPredicts: true },

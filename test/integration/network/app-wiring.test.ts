@@ -11,7 +11,7 @@ import { loadAppConfig } from '../../../src/main/config/app-config.js';
 import { dispatch } from '../../../src/main/handlers/dispatch.js';
 import { createLogger } from '../../../src/main/logging/logger.js';
 import { createNodeHost } from '../../../src/main/node-host.js';
-import { startForwardProxy, type ForwardProxy } from '../../support/network/forward-proxy.js';
+import { startForwardProxy, type ForwardProxy } from '../../../softhsm/network/forward-proxy.js';
 import { feedYaml, startLoopbackService, type LoopbackService } from '../../support/network/loopback-service.js';
 import { createTestCa } from '../../support/network/test-ca.js';
 import { memoryKeyCipher } from '../../support/network/test-ciphers.js';

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { NetworkService, NetworkServiceOptions } from '../../../src/main/network/network-service.js';
-import { startForwardProxy, type ForwardProxy } from '../../support/network/forward-proxy.js';
+import { startForwardProxy, type ForwardProxy } from '../../../softhsm/network/forward-proxy.js';
 import { startLoopbackService, type LoopbackService } from '../../support/network/loopback-service.js';
 import { createNetworkUnderTest } from '../../support/network/network-under-test.js';
 import { createTestCa, type TestCa } from '../../support/network/test-ca.js';

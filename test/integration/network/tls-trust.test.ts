@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trustedCertificates } from '../../../src/main/network/trusted-certificates.js';
-import { startForwardProxy, type ForwardProxy } from '../../support/network/forward-proxy.js';
+import { startForwardProxy, type ForwardProxy } from '../../../softhsm/network/forward-proxy.js';
 import { startLoopbackService, type LoopbackService } from '../../support/network/loopback-service.js';
 import { createNetworkUnderTest } from '../../support/network/network-under-test.js';
 import { createTestCa, type TestCa } from '../../support/network/test-ca.js';
