@@ -14,7 +14,7 @@ import { holderFromCertificate, issueHolderCertificate } from '../../../softhsm/
 import { generateRsaKeyPair } from '../../../softhsm/pki/key-material.js';
 import { chainPem, chamberIssuer, createLabPki, type LabPki } from '../../../softhsm/pki/lab-pki.js';
 import { makeTempDir } from '../../support/temp-dir.js';
-import { qcStatementOids, verify, x509Field, x509Text } from './openssl-view.js';
+import { qcStatementOids, verify, x509Field, x509Text } from '../../support/openssl-view.js';
 
 const run = promisify(execFile);
 const holder = { givenName: 'Niccolò', surname: "D'Àlessandro", fiscalCode: 'DLSNCC80A01H501Z' };

@@ -7,7 +7,7 @@ import { provisionToken, type ProvisionedToken } from '../../../softhsm/token/pr
 import { labHolder, tokenPreset, tokenPresetNames, type TokenPresetName } from '../../../softhsm/token/token-presets.js';
 import { runTool } from '../../../softhsm/token/token-tools.js';
 import { makeTempDir } from '../../support/temp-dir.js';
-import { certificateOnToken, keySignsForCertificate, qcStatementOids, tokenLabels, tokenObjects, verify, x509Text } from './openssl-view.js';
+import { certificateOnToken, keySignsForCertificate, kindSeenByOpenssl, tokenLabels, tokenObjects, verify, x509Text } from '../../support/openssl-view.js';
 
 const day = 86_400_000;
 
@@ -52,15 +52,6 @@ const expectations: Record<TokenPresetName, PresetExpectation> = {
     check: (_token, notAfter, now) => expect(notAfter.getTime() - now.getTime()).toBeGreaterThan(2 * 365 * day),
   },
 };
-
-/** The kind an operator reads off `openssl x509 -text`, never off the object label. */
-async function kindSeenByOpenssl(pem: string): Promise<CertificateKind | 'unclear'> {
-  const text = await x509Text(pem);
-  const qualified = (await qcStatementOids(pem)).includes('0.4.0.1862.1.1') && /Key Usage: critical\s+Non Repudiation\n/.test(text);
-  const cns = /Key Usage: critical\s+Digital Signature/.test(text) && text.includes('TLS Web Client Authentication') && text.includes('Policy: 1.3.76.16.2.1');
-  if (qualified === cns) return 'unclear';
-  return qualified ? 'signature' : 'cns';
-}
 
 function normalized(pem: string): string {
   return pem.replace(/\r\n/g, '\n').trim();

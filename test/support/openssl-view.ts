@@ -3,12 +3,13 @@
  * would: the answers are text, parsed only as far as the assertions need.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { SoftHsmEnvironment } from '../../../softhsm/token/softhsm-environment.js';
-import { runTool } from '../../../softhsm/token/token-tools.js';
+import type { CertificateKind } from '../../src/shared/domain/certificate-kind.js';
+import type { SoftHsmEnvironment } from '../../softhsm/token/softhsm-environment.js';
+import { runTool } from '../../softhsm/token/token-tools.js';
 
 const run = promisify(execFile);
 
@@ -29,7 +30,7 @@ export async function x509Text(pem: string): Promise<string> {
   });
 }
 
-export async function x509Field(pem: string, flag: '-subject' | '-issuer' | '-pubkey' | '-enddate'): Promise<string> {
+export async function x509Field(pem: string, flag: '-subject' | '-issuer' | '-pubkey' | '-enddate' | '-serial'): Promise<string> {
   return inTempDir(async (dir) => {
     await writeFile(join(dir, 'cert.pem'), pem);
     return (await run('openssl', ['x509', '-in', join(dir, 'cert.pem'), '-noout', flag, '-nameopt', 'utf8,sep_comma_plus_space'])).stdout.trim();
@@ -66,6 +67,15 @@ export async function qcStatementOids(pem: string): Promise<string[]> {
     const inner = (await run('openssl', ['asn1parse', '-in', file, '-strparse', offset])).stdout;
     return [...inner.matchAll(/OBJECT\s+:(\S+)/g)].map((match) => match[1] ?? '');
   });
+}
+
+/** The kind an operator reads off `openssl x509 -text`, never off the object label. */
+export async function kindSeenByOpenssl(pem: string): Promise<CertificateKind | 'unclear'> {
+  const text = await x509Text(pem);
+  const qualified = (await qcStatementOids(pem)).includes('0.4.0.1862.1.1') && /Key Usage: critical\s+Non Repudiation\n/.test(text);
+  const cns = /Key Usage: critical\s+Digital Signature/.test(text) && text.includes('TLS Web Client Authentication') && text.includes('Policy: 1.3.76.16.2.1');
+  if (qualified === cns) return 'unclear';
+  return qualified ? 'signature' : 'cns';
 }
 
 export interface TokenObject {
@@ -137,4 +147,24 @@ export async function keySignsForCertificate(environment: SoftHsmEnvironment, to
     }));
     return stdout.includes('Verified OK');
   });
+}
+
+/**
+ * A renewal request as an operator would make one with OpenSSL: a fresh RSA-2048 key and a CSR
+ * that copies the old certificate's subject (`x509 -x509toreq`), DER in base64.
+ */
+export async function csrRenewing(pem: string): Promise<string> {
+  return inTempDir(async (dir) => {
+    await writeFile(join(dir, 'old.pem'), pem);
+    await run('openssl', ['genrsa', '-out', join(dir, 'new.key'), '2048']);
+    await run('openssl', ['x509', '-x509toreq', '-in', join(dir, 'old.pem'), '-key', join(dir, 'new.key'), '-sha256', '-out', join(dir, 'csr.pem')]);
+    // Through `req`: OpenSSL 3.0's `x509 -x509toreq -outform DER` writes its text dump before the DER.
+    await run('openssl', ['req', '-in', join(dir, 'csr.pem'), '-outform', 'DER', '-out', join(dir, 'csr.der')]);
+    return (await readFile(join(dir, 'csr.der'))).toString('base64');
+  });
+}
+
+/** The DER of a PEM certificate, base64 (what the service API carries). */
+export function derBase64(pem: string): string {
+  return pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
 }
