@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tool and its tests need on a Debian 12 machine with Node 20:
-# the system packages (SoftHSM2, OpenSC, Chromium, OpenSSL, a C compiler) when missing, then the
+# the system packages (SoftHSM2, OpenSC, Chromium, OpenSSL, curl, a C compiler) when missing, then the
 # npm dependencies. Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,7 @@ command -v softhsm2-util >/dev/null 2>&1 || missing+=(softhsm2)
 command -v pkcs11-tool >/dev/null 2>&1 || missing+=(opensc)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v curl >/dev/null 2>&1 || missing+=(curl ca-certificates)
 command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
 command -v make >/dev/null 2>&1 || missing+=(make)
 command -v g++ >/dev/null 2>&1 || missing+=(g++)

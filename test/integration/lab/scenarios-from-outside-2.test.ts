@@ -1,0 +1,9 @@
+/**
+ * The lab's scenarios checked from outside the tool (pkcs11-tool, openssl, curl): the second half
+ * of the catalogue; the other half runs in parallel in scenarios-from-outside-1.test.ts.
+ */
+import { scenarioCatalogue } from '../../../softhsm/scenarios/scenario-catalogue.js';
+import { describeScenariosFromOutside } from './scenario-checks.js';
+
+const half = Math.ceil(scenarioCatalogue.length / 2);
+describeScenariosFromOutside(scenarioCatalogue.slice(half));
