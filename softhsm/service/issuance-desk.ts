@@ -29,7 +29,13 @@ export function decideIssuance(state: LabState, renewalId: string, serial: strin
     .filter((issued) => issued.certificate.kind === 'cns')
     .map((issued) => issued.certificate.certificate);
   // The old CNS key, or the new one if the CNS certificate was renewed first and the old key removed.
-  verifyProof(state, request.proof, { purpose: 'issuance', renewalId }, [renewal.signerCertificate, ...issuedCnsCertificates], now);
+  verifyProof(
+    state,
+    request.proof,
+    { purpose: 'issuance', renewalId, handoverSigner: renewal.signerCertificate },
+    [renewal.signerCertificate, ...issuedCnsCertificates],
+    now,
+  );
 
   const verdict = entry.verdict.verdict;
   if (verdict.status !== 'renewable') refuseKeepingChanges(409, 'CERTIFICATE_NOT_RENEWABLE', { reason: verdict.reason });

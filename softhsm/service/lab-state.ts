@@ -23,6 +23,8 @@ export interface LabSettings {
   /** Price in cents per kind; the account follows the kind (CNS → diritti, others → tariffa). */
   readonly prices: Readonly<Record<CertificateKind, number>>;
   readonly challengeTtlSeconds: number;
+  /** How long a `handover` challenge (devices with no room) stays good for its renewal's issuance. */
+  readonly handoverTtlSeconds: number;
 }
 
 export type CertificateStatus = 'valid' | 'suspended' | 'revoked';
@@ -51,7 +53,7 @@ export interface AccountRecord {
 export interface ChallengeRecord {
   readonly challengeId: string;
   readonly nonce: string;
-  readonly purpose: 'eligibility' | 'issuance';
+  readonly purpose: 'eligibility' | 'issuance' | 'handover';
   readonly renewalId?: string;
   readonly expiresAt: string;
   used: boolean;
@@ -121,6 +123,7 @@ export const defaultSettings: LabSettings = {
   renewalWindowDays: 90,
   prices: { signature: 2500, cns: 1500 },
   challengeTtlSeconds: 300,
+  handoverTtlSeconds: 30 * 24 * 3600,
 };
 
 export function emptyLabState(): LabState {

@@ -9,31 +9,36 @@ import { refuse, refuseKeepingChanges } from './service-refusal.js';
 import { newIdentifier } from './identifiers.js';
 
 export function issueChallenge(state: LabState, request: ChallengeRequest, now: Date): ChallengeResponse {
-  if (request.purpose === 'issuance' && !state.renewals[request.renewalId]) {
+  if (request.purpose !== 'eligibility' && !state.renewals[request.renewalId]) {
     refuse(404, 'RENEWAL_NOT_FOUND', { renewalId: request.renewalId });
   }
   pruneExpiredChallenges(state, now);
   const challengeId = newIdentifier('chl');
   const nonce = randomBytes(32).toString('base64');
-  const expiresAt = new Date(now.getTime() + state.settings.challengeTtlSeconds * 1000).toISOString();
+  const ttlSeconds = request.purpose === 'handover' ? state.settings.handoverTtlSeconds : state.settings.challengeTtlSeconds;
+  const expiresAt = new Date(now.getTime() + ttlSeconds * 1000).toISOString();
   state.challenges[challengeId] = {
     challengeId,
     nonce,
     purpose: request.purpose,
-    ...(request.purpose === 'issuance' ? { renewalId: request.renewalId } : {}),
+    ...(request.purpose === 'eligibility' ? {} : { renewalId: request.renewalId }),
     expiresAt,
     used: false,
   };
   return { challengeId, nonce, expiresAt };
 }
 
-export type ExpectedPurpose = { readonly purpose: 'eligibility' } | { readonly purpose: 'issuance'; readonly renewalId: string };
+export type ExpectedPurpose =
+  | { readonly purpose: 'eligibility' }
+  /** `handoverSigner`: the old CNS certificate (DER base64), the only signer a handover challenge is good with. */
+  | { readonly purpose: 'issuance'; readonly renewalId: string; readonly handoverSigner: string };
 
 /**
  * Consumes the challenge and checks the signature; returns the signer's certificate.
  *
  * `acceptedSigners` (DER base64) limits who may sign. The challenge is spent even when the proof
- * is refused, so it can never be tried twice.
+ * is refused, so it can never be tried twice — except a handover challenge, which stays good for
+ * its renewal's issuance until it expires (see the API's challenge purposes).
  */
 export function verifyProof(
   state: LabState,
@@ -44,14 +49,18 @@ export function verifyProof(
 ): CertificateFacts {
   const challenge = state.challenges[proof.challengeId];
   if (!challenge || challenge.used) refuse(403, 'SERVICE_CHALLENGE_INVALID', { challengeId: proof.challengeId });
-  challenge.used = true;
+  const handover = challenge.purpose === 'handover';
+  if (!handover) challenge.used = true;
   const samePurpose =
-    challenge.purpose === expected.purpose && (expected.purpose === 'eligibility' || challenge.renewalId === expected.renewalId);
+    expected.purpose === 'eligibility'
+      ? challenge.purpose === 'eligibility'
+      : (challenge.purpose === 'issuance' || handover) && challenge.renewalId === expected.renewalId;
   if (!samePurpose || Date.parse(challenge.expiresAt) <= now.getTime()) {
     refuseKeepingChanges(403, 'SERVICE_CHALLENGE_INVALID', { challengeId: proof.challengeId });
   }
+  const signers = handover && expected.purpose === 'issuance' ? [expected.handoverSigner] : acceptedSigners;
   const signer = readCertificate(proof.signerCertificate);
-  if (!signer || signer.kind !== 'cns' || !acceptedSigners.includes(proof.signerCertificate)) {
+  if (!signer || signer.kind !== 'cns' || !signers.includes(proof.signerCertificate)) {
     refuseKeepingChanges(403, 'SERVICE_PROOF_INVALID', { reason: 'signer' });
   }
   const verifier = createVerify('sha256');

@@ -25,7 +25,8 @@ export async function loadLabState(stateDir: string): Promise<LabState> {
   if (text === undefined) return emptyLabState();
   const stored = JSON.parse(text) as LabState;
   // Fill sections added after the file was written, so old lab folders keep working.
-  return { ...emptyLabState(), ...stored };
+  const empty = emptyLabState();
+  return { ...empty, ...stored, settings: { ...empty.settings, ...stored.settings } };
 }
 
 export async function saveLabState(stateDir: string, state: LabState): Promise<void> {

@@ -13,6 +13,15 @@ import { base64Schema, identifierSchema, isoDateTimeSchema } from './primitives.
 export const challengePurposeSchema = z.discriminatedUnion('purpose', [
   z.strictObject({ purpose: z.literal('eligibility') }),
   z.strictObject({ purpose: z.literal('issuance'), renewalId: identifierSchema }),
+  /**
+   * For a device with no room for a new pair: signed with the old CNS key right before it is
+   * destroyed, it proves possession for that renewal's issuance until the new CNS certificate is
+   * on the device — however late the holder resumes. It lives as long as a paid renewal may be
+   * completed, is accepted only for issuance in its renewal and only with the renewal's old CNS
+   * certificate as signer, and is not consumed: issuance is idempotent, so a replay can only
+   * return the certificate already issued for the same CSR.
+   */
+  z.strictObject({ purpose: z.literal('handover'), renewalId: identifierSchema }),
 ]);
 
 export const challengeRequestSchema = challengePurposeSchema;

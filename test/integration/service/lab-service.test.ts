@@ -273,6 +273,34 @@ describe('issuance', () => {
     expect((await client.renewal(renewalId)).complete).toBe(true);
   });
 
+  it('a handover challenge (device without room) lasts days, survives a failed issuance and a replay, and serves only its renewal, its old CNS key and issuance', async () => {
+    const device = await softwareDevice(pki);
+    const other = await softwareDevice(pki, { holder: { givenName: 'Anna', surname: 'Bianchi', fiscalCode: 'BNCNNA90C41F205Z' } });
+    const free = (d: SoftwareDevice) => [{ serial: d.cns.serial, free: true }, { serial: d.signature.serial, free: true }];
+    await service.seed({ certificates: [...free(device), ...free(other)] });
+    const { renewalId } = await eligibility(device);
+    const { renewalId: otherRenewalId } = await eligibility(other);
+
+    const handover = await client.challenge({ purpose: 'handover', renewalId });
+    expect(Date.parse(handover.expiresAt) - Date.now()).toBeGreaterThan(29 * dayMs);
+    const proof = signNonce(handover, device.cns);
+    const csr = buildCsr(device.cns.pem, newSoftwareKey());
+
+    // Not an eligibility proof, not for another renewal, not signed by another key.
+    await expectRefusal(client.eligibility({ certificates: [device.cns.der, device.signature.der], proof }), 'SERVICE_CHALLENGE_INVALID');
+    await expectRefusal(client.issue(otherRenewalId, other.cns.serial, { csr: buildCsr(other.cns.pem, newSoftwareKey()), proof }, `h0-${renewalId}`), 'SERVICE_CHALLENGE_INVALID');
+    await expectRefusal(client.issue(renewalId, device.cns.serial, { csr, proof: signNonce(handover, other.cns) }, `h1-${renewalId}`), 'SERVICE_PROOF_INVALID');
+
+    // The CA is busy once: the same signed handover works on the retry, and again after a kill.
+    await service.setFaults({ issuanceFailuresLeft: 1 });
+    await expectRefusal(client.issue(renewalId, device.cns.serial, { csr, proof }, `h2-${renewalId}`), 'ISSUANCE_UNAVAILABLE');
+    const issued = await client.issue(renewalId, device.cns.serial, { csr, proof }, `h3-${renewalId}`);
+    expect(issued.kind).toBe('cns');
+    expect(await client.issue(renewalId, device.cns.serial, { csr, proof }, `h4-${renewalId}`)).toEqual(issued);
+    // It never yields a second certificate.
+    await expectRefusal(client.issue(renewalId, device.cns.serial, { csr: buildCsr(device.cns.pem, newSoftwareKey()), proof }, `h5-${renewalId}`), 'CERTIFICATE_ALREADY_ISSUED');
+  });
+
   it('maps a slow service to SERVICE_TIMEOUT', async () => {
     await service.setFaults({ delayMs: 1500 });
     try {
