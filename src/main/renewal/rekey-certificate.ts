@@ -17,8 +17,11 @@ export interface RekeyContext {
   readonly device: FlowDevice;
   readonly service: FlowService;
   readonly deviceSummary: DeviceSummary;
-  /** A fresh issuance challenge signed with a CNS key on the device (old, or already renewed). */
-  readonly prove: (journal: Journal) => Promise<Proof | undefined>;
+  /**
+   * A fresh challenge for this renewal signed with a CNS key on the device (old, or already
+   * renewed): `issuance` by default, `handover` right before a device without room loses its old CNS key.
+   */
+  readonly prove: (journal: Journal, purpose?: 'issuance' | 'handover') => Promise<Proof | undefined>;
   /** Persists the journal (atomically) and returns it. */
   readonly save: (journal: Journal) => Promise<Journal>;
   readonly report: (phase: RenewalPhase) => void;
@@ -55,16 +58,21 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         if (journal.plan.removeOldFirst) {
           context.report('removing-old');
           // Once the old CNS key is gone nothing on the device can prove possession until the
-          // new CNS certificate exists: sign the issuance challenge now and keep it.
-          const proof = kind === 'cns' ? await context.prove(journal) : undefined;
-          const presignedProof = proof && {
-            challengeId: proof.challengeId,
-            signerCertificatePem: proof.signerCertificatePem,
-            signatureBase64: Buffer.from(proof.signature).toString('base64'),
-          };
+          // new CNS certificate exists: sign the renewal's handover challenge (good for days, not
+          // minutes, so a late resume still works) and journal it before the key goes.
+          if (kind === 'cns' && !current.presignedProof) {
+            const proof = await context.prove(journal, 'handover');
+            if (!proof) throw new AppError('DEVICE_PROOF_UNAVAILABLE');
+            const presignedProof = {
+              challengeId: proof.challengeId,
+              signerCertificatePem: proof.signerCertificatePem,
+              signatureBase64: Buffer.from(proof.signature).toString('base64'),
+            };
+            await advance(progress, { presignedProof });
+          }
           const old = await device.pairState(dev, tokenSerial, oldIdHex);
           if (old.privateKey || old.certificate) await device.destroyPair(dev, tokenSerial, oldIdHex);
-          await advance({ phase: 'old-removed-first' }, presignedProof ? { presignedProof } : {});
+          await advance({ phase: 'old-removed-first' });
         } else {
           await advance({ phase: 'generating-key', newIdHex: newKeyId() });
         }

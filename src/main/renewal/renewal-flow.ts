@@ -363,7 +363,7 @@ export class RenewalFlow {
               return journal;
             },
             report,
-            prove: (current) => this.#prove(device, current),
+            prove: (current, purpose) => this.#prove(device, current, purpose),
             sleep: this.#options.environment.sleep,
           },
           journal,
@@ -389,13 +389,13 @@ export class RenewalFlow {
    * Signs a fresh issuance challenge with a CNS key still on the device: the renewed one once it
    * is written, else the old one; undefined when neither is there (remove-old-first devices).
    */
-  async #prove(device: DeviceSummary, journal: Journal): Promise<Proof | undefined> {
+  async #prove(device: DeviceSummary, journal: Journal, purpose: 'issuance' | 'handover' = 'issuance'): Promise<Proof | undefined> {
     const onDevice = await this.#options.device.readCertificates(device);
     const candidates = onDevice.filter((certificate) => certificate.summary.kind === 'cns' && certificate.issuedByChamber);
     for (const candidate of candidates.reverse()) {
       const pair = await this.#options.device.pairState(device, candidate.tokenSerial, candidate.idHex);
       if (!pair.privateKey) continue;
-      const challenge = await this.#options.service.challenge({ purpose: 'issuance', renewalId: journal.renewalId });
+      const challenge = await this.#options.service.challenge({ purpose, renewalId: journal.renewalId });
       const signature = await this.#options.device.signChallenge(device, candidate.tokenSerial, candidate.idHex, challenge.nonce);
       return { challengeId: challenge.challengeId, signerCertificatePem: candidate.certificatePem, signature };
     }

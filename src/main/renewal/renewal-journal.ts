@@ -39,8 +39,9 @@ export const journalCertificateSchema = z.object({
   /** The certificate being renewed: its subject goes into the CSR. */
   oldCertificatePem: z.string(),
   /**
-   * Remove-old-first devices only, for the CNS certificate: an issuance challenge signed with the
-   * old CNS key just before that key was destroyed, since no other key can prove possession then.
+   * Remove-old-first devices only, for the CNS certificate: the renewal's handover challenge
+   * signed with the old CNS key just before that key was destroyed, since no other key can prove
+   * possession then. Journaled before the key goes; the service accepts it for 30 days.
    */
   presignedProof: z.object({ challengeId: z.string(), signerCertificatePem: z.string(), signatureBase64: z.string() }).optional(),
   progress: certificateProgressSchema,

@@ -67,7 +67,10 @@ export interface Proof {
   readonly signature: Uint8Array;
 }
 
-export type ChallengePurpose = { readonly purpose: 'eligibility' } | { readonly purpose: 'issuance'; readonly renewalId: string };
+export type ChallengePurpose =
+  | { readonly purpose: 'eligibility' }
+  /** `handover`: signed with the old CNS key right before a device without room destroys it. */
+  | { readonly purpose: 'issuance' | 'handover'; readonly renewalId: string };
 
 export interface FlowService {
   challenge(purpose: ChallengePurpose): Promise<{ challengeId: string; nonce: Uint8Array }>;

@@ -126,3 +126,37 @@ describe('the card leaves the reader during key generation', () => {
     }
   });
 });
+
+describe('a card with no room for a new pair, killed once its old CNS key is gone', () => {
+  it('resumed long after the issuance challenge would have expired, it still gets its CNS certificate: one charge, two working pairs', async () => {
+    const temp = await makeTempDir('full-late');
+    const lab = await setUpScenario(findScenario('device-full')!, temp.dir, { toolVersion: '1.0.0' });
+    try {
+      // Challenges live 3 s here instead of 5 minutes: "the holder comes back tomorrow", in seconds.
+      const challengeTtlSeconds = 3;
+      await lab.service.seed({ settings: { challengeTtlSeconds } });
+      const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password };
+      const before = lab.service.account('telemaco', lab.account.userId)?.balances;
+      const oldCnsRemoved: KillPoint = { name: 'cns old-removed-first', reached: (journal) => phaseOf(journal, 'cns') === 'old-removed-first' };
+      expect(await killWhen(lab, env, oldCnsRemoved)).toBe(true);
+      // Only the renewed signature pair is left on the card, and it works.
+      expect(await workingPairs(lab)).toBe(1);
+
+      await new Promise((resolve) => setTimeout(resolve, (challengeTtlSeconds + 1) * 1000));
+      const resumed = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
+      expect(resumed.json, resumed.stderr).toMatchObject({ ok: true, state: { step: 'done' } });
+      expect(await workingPairs(lab)).toBe(2);
+      const certificates = (await listObjects(lab.token.environment, lab.pin)).filter((object) => object.type === 'Certificate');
+      expect(certificates).toHaveLength(2);
+      for (const certificate of certificates) {
+        const pem = await readCertificate(lab.token.environment, certificate.id);
+        expect(await verifiesAgainstLab(lab.pki, certificate.label === 'CNS0' ? 'cns' : 'signature', pem)).toBe(true);
+      }
+      const after = lab.service.account('telemaco', lab.account.userId)?.balances;
+      expect(before && after && before.diritti + before.tariffa - after.diritti - after.tariffa).toBe(4000);
+    } finally {
+      await lab.close();
+      await temp.remove();
+    }
+  });
+});
