@@ -8,8 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { CertificateKind } from '../../src/shared/domain/certificate-kind.js';
+import { chainPem, type LabPki } from '../../softhsm/pki/lab-pki.js';
 import type { SoftHsmEnvironment } from '../../softhsm/token/softhsm-environment.js';
 import { runTool } from '../../softhsm/token/token-tools.js';
+import { listedTokens, slotOfLabel, type Pkcs11Device } from './pkcs11-tool.js';
 
 const run = promisify(execFile);
 
@@ -50,6 +52,11 @@ export async function verify(chainPem: string, pem: string): Promise<{ ok: boole
   });
 }
 
+/** `openssl verify` against the lab chain of the certificate's kind. */
+export async function verifiesAgainstLab(pki: LabPki, kind: CertificateKind, pem: string): Promise<boolean> {
+  return (await verify(chainPem(pki, kind), pem)).ok;
+}
+
 /**
  * The statement OIDs inside qcStatements. OpenSSL prints that extension as raw bytes, so parse
  * its OCTET STRING with `asn1parse -strparse`.
@@ -88,20 +95,13 @@ export interface TokenObject {
   readonly usage: string;
 }
 
-/** The slots `pkcs11-tool -L` lists, with the label of the token in each. */
-async function listedSlots(environment: SoftHsmEnvironment): Promise<{ slot: string; label: string }[]> {
-  const listing = await runTool(environment, 'pkcs11-tool', ['-L']);
-  return listing
-    .split(/\n(?=Slot )/)
-    .map((block) => ({ slot: /^Slot \d+ \((0x[0-9a-f]+)\)/.exec(block)?.[1] ?? '', label: /token label\s*:\s*(.*)/.exec(block)?.[1]?.trim() ?? '' }))
-    .filter((entry) => entry.slot !== '' && entry.label !== '');
+/** The token's own SoftHSM, as pkcs11-tool loads it. */
+function softHsm(environment: SoftHsmEnvironment): Pkcs11Device {
+  return { modulePath: environment.modulePath, env: environment.env };
 }
 
-/** `--slot` of the token with exactly this label (`--token-label` would match a prefix). */
-async function slotOf(environment: SoftHsmEnvironment, tokenLabel: string): Promise<string[]> {
-  const matches = (await listedSlots(environment)).filter((entry) => entry.label === tokenLabel);
-  if (matches.length !== 1) throw new Error(`${matches.length} tokens labelled ${tokenLabel}`);
-  return ['--slot', matches[0]?.slot ?? ''];
+function slotOf(environment: SoftHsmEnvironment, tokenLabel: string): Promise<string[]> {
+  return slotOfLabel(softHsm(environment), tokenLabel);
 }
 
 /** `pkcs11-tool -O -l --pin`: every object of one token, as the operator sees them. */
@@ -122,7 +122,7 @@ export async function tokenObjects(environment: SoftHsmEnvironment, tokenLabel: 
 
 /** Labels of the tokens `pkcs11-tool -L` shows in this SoftHSM environment. */
 export async function tokenLabels(environment: SoftHsmEnvironment): Promise<string[]> {
-  return (await listedSlots(environment)).map((entry) => entry.label);
+  return (await listedTokens(softHsm(environment))).map((entry) => entry.label);
 }
 
 /** The certificate with CKA_ID `id`, read off the token with pkcs11-tool and turned into PEM by openssl. */
@@ -140,7 +140,12 @@ export async function keySignsForCertificate(environment: SoftHsmEnvironment, to
     const data = join(dir, 'data');
     const signature = join(dir, 'data.sig');
     await writeFile(data, 'proof that key and certificate belong together');
-    await runTool(environment, 'pkcs11-tool', [...(await slotOf(environment, tokenLabel)), '-l', '--pin', pin, '--sign', '--id', id, '-m', 'SHA256-RSA-PKCS', '-i', data, '-o', signature]);
+    // A key that cannot sign (gone, or not there) makes no working pair: an answer, not a crash.
+    const signed = await runTool(environment, 'pkcs11-tool', [...(await slotOf(environment, tokenLabel)), '-l', '--pin', pin, '--sign', '--id', id, '-m', 'SHA256-RSA-PKCS', '-i', data, '-o', signature]).then(
+      () => true,
+      () => false,
+    );
+    if (!signed) return false;
     await writeFile(join(dir, 'pub.pem'), await x509Field(pem, '-pubkey'));
     const { stdout } = await run('openssl', ['dgst', '-sha256', '-verify', join(dir, 'pub.pem'), '-signature', signature, data]).catch((error: { stdout?: string }) => ({
       stdout: error.stdout ?? '',

@@ -39,22 +39,29 @@ export function ckrIn(answer: Pkcs11ToolAnswer): string | undefined {
   return /rv = (CKR_\w+)/.exec(answer.stderr + answer.stdout)?.[1];
 }
 
-/** `--slot` of the one token labelled exactly `label` (`--token-label` would match a prefix). */
-export async function slotOfLabel(device: Pkcs11Device, label: string): Promise<string[]> {
-  const listing = await pkcs11Tool(device, ['-L']);
-  const slots = listing.stdout
+/** The tokens `pkcs11-tool -T` shows: slot, label and token flags (e.g. "user PIN locked"). */
+export async function listedTokens(device: Pkcs11Device): Promise<{ slot: string; label: string; flags: string[] }[]> {
+  const listing = await pkcs11Tool(device, ['-T']);
+  return listing.stdout
     .split(/\n(?=Slot )/)
-    .filter((block) => /token label\s*:\s*(.*)/.exec(block)?.[1]?.trim() === label)
-    .map((block) => /^Slot \d+ \((0x[0-9a-f]+)\)/.exec(block)?.[1] ?? '');
-  if (slots.length !== 1 || !slots[0]) throw new Error(`${slots.length} tokens labelled ${label}: ${listing.stdout}`);
-  return ['--slot', slots[0]];
+    .map((block) => ({
+      slot: /^Slot \d+ \((0x[0-9a-f]+)\)/.exec(block)?.[1] ?? '',
+      label: /token label\s*:\s*(.*)/.exec(block)?.[1]?.trim() ?? '',
+      flags: (/token flags\s*:\s*(.*)/.exec(block)?.[1] ?? '').split(',').map((flag) => flag.trim()),
+    }))
+    .filter((entry) => entry.slot !== '' && entry.label !== '');
 }
 
-/** The token flags `pkcs11-tool -T` prints for that token (e.g. "user PIN locked"). */
+/** `--slot` of the one token labelled exactly `label` (`--token-label` would match a prefix). */
+export async function slotOfLabel(device: Pkcs11Device, label: string): Promise<string[]> {
+  const matches = (await listedTokens(device)).filter((entry) => entry.label === label);
+  if (matches.length !== 1 || !matches[0]) throw new Error(`${matches.length} tokens labelled ${label}`);
+  return ['--slot', matches[0].slot];
+}
+
+/** The token flags of the token labelled `label`. */
 export async function tokenFlags(device: Pkcs11Device, label: string): Promise<string[]> {
-  const listing = await pkcs11Tool(device, ['-T']);
-  const block = listing.stdout.split(/\n(?=Slot )/).find((entry) => /token label\s*:\s*(.*)/.exec(entry)?.[1]?.trim() === label);
-  return (/token flags\s*:\s*(.*)/.exec(block ?? '')?.[1] ?? '').split(',').map((flag) => flag.trim());
+  return (await listedTokens(device)).find((entry) => entry.label === label)?.flags ?? [];
 }
 
 /**

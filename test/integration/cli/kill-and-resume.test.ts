@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
 import { setUpScenario, type ScenarioLab } from '../../../softhsm/scenarios/set-up-scenario.js';
-import { listObjects, pairWorks, readCertificate, verifiesAgainstLab } from '../../support/outside-checks.js';
+import { certificateOnToken, keySignsForCertificate, tokenObjects, verifiesAgainstLab } from '../../support/openssl-view.js';
 import { runCli, startCli } from '../../support/run-cli.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 
@@ -18,6 +18,9 @@ interface JournalView {
   payment: { state: string };
   certificates: { kind: string; progress: { phase: string } }[];
 }
+
+/** The scenarios here use single-slot cards. */
+const cardLabel = 'CNS InfoCamere';
 
 type KillPoint = { readonly name: string; readonly reached: (journal: JournalView) => boolean };
 
@@ -54,12 +57,12 @@ async function killWhen(lab: ScenarioLab, env: Record<string, string>, point: Ki
 }
 
 async function workingPairs(lab: ScenarioLab): Promise<number> {
-  const objects = await listObjects(lab.token.environment, lab.pin);
+  const objects = await tokenObjects(lab.token.environment, cardLabel, lab.pin);
   let working = 0;
   for (const certificate of objects.filter((object) => object.type === 'Certificate')) {
     if (!objects.some((object) => object.type === 'Private Key' && object.id === certificate.id)) continue;
-    const pem = await readCertificate(lab.token.environment, certificate.id);
-    if (await pairWorks(lab.token.environment, lab.pin, certificate.id, pem)) working++;
+    const pem = await certificateOnToken(lab.token.environment, cardLabel, certificate.id);
+    if (await keySignsForCertificate(lab.token.environment, cardLabel, lab.pin, certificate.id, pem)) working++;
   }
   return working;
 }
@@ -80,14 +83,14 @@ describe('killed after every journaled step, resumed to the end', () => {
         expect(resumed.json, resumed.stderr).toMatchObject({ ok: true });
         if (!resumed.json?.nothingToResume) expect(resumed.json).toMatchObject({ state: { step: 'done' } });
 
-        const objects = await listObjects(lab.token.environment, lab.pin);
+        const objects = await tokenObjects(lab.token.environment, cardLabel, lab.pin);
         const certificates = objects.filter((object) => object.type === 'Certificate');
         expect(certificates).toHaveLength(2);
         expect(objects.filter((object) => object.type === 'Private Key')).toHaveLength(2);
         for (const certificate of certificates) {
-          const pem = await readCertificate(lab.token.environment, certificate.id);
+          const pem = await certificateOnToken(lab.token.environment, cardLabel, certificate.id);
           expect(await verifiesAgainstLab(lab.pki, certificate.label === 'CNS0' ? 'cns' : 'signature', pem)).toBe(true);
-          expect(await pairWorks(lab.token.environment, lab.pin, certificate.id, pem)).toBe(true);
+          expect(await keySignsForCertificate(lab.token.environment, cardLabel, lab.pin, certificate.id, pem)).toBe(true);
         }
         const after = lab.service.account('telemaco', lab.account.userId)?.balances;
         expect(before && after && before.diritti + before.tariffa - after.diritti - after.tariffa).toBe(4000);
@@ -116,7 +119,7 @@ describe('the card leaves the reader during key generation', () => {
       const resumed = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
       expect(resumed.json, resumed.stderr).toMatchObject({ ok: true, state: { step: 'done' } });
       expect(await workingPairs(lab)).toBe(2);
-      const objects = await listObjects(lab.token.environment, lab.pin);
+      const objects = await tokenObjects(lab.token.environment, cardLabel, lab.pin);
       expect(objects.filter((object) => object.type === 'Certificate')).toHaveLength(2);
       const after = lab.service.account('telemaco', lab.account.userId)?.balances;
       expect(before && after && before.diritti + before.tariffa - after.diritti - after.tariffa).toBe(4000);
@@ -146,10 +149,10 @@ describe('a card with no room for a new pair, killed once its old CNS key is gon
       const resumed = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
       expect(resumed.json, resumed.stderr).toMatchObject({ ok: true, state: { step: 'done' } });
       expect(await workingPairs(lab)).toBe(2);
-      const certificates = (await listObjects(lab.token.environment, lab.pin)).filter((object) => object.type === 'Certificate');
+      const certificates = (await tokenObjects(lab.token.environment, cardLabel, lab.pin)).filter((object) => object.type === 'Certificate');
       expect(certificates).toHaveLength(2);
       for (const certificate of certificates) {
-        const pem = await readCertificate(lab.token.environment, certificate.id);
+        const pem = await certificateOnToken(lab.token.environment, cardLabel, certificate.id);
         expect(await verifiesAgainstLab(lab.pki, certificate.label === 'CNS0' ? 'cns' : 'signature', pem)).toBe(true);
       }
       const after = lab.service.account('telemaco', lab.account.userId)?.balances;

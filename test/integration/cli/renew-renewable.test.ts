@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
 import { setUpScenario, type ScenarioLab } from '../../../softhsm/scenarios/set-up-scenario.js';
-import { listObjects, opensslText, pairWorks, readCertificate, verifiesAgainstLab } from '../../support/outside-checks.js';
+import { certificateOnToken, keySignsForCertificate, tokenObjects, verifiesAgainstLab, x509Field } from '../../support/openssl-view.js';
 import { runCli } from '../../support/run-cli.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 
@@ -21,9 +21,10 @@ describe('rinnovo-cns renew on the renewable scenario', () => {
     remove = temp.remove;
     lab = await setUpScenario(findScenario('renewable')!, temp.dir, { toolVersion: '1.0.0' });
     const { environment } = lab.token;
-    const before = await listObjects(environment, lab.pin);
+    const cardLabel = lab.token.tokens[0]!.slotLabel;
+    const before = await tokenObjects(environment, cardLabel, lab.pin);
     const oldSubjects = new Map<string, string>();
-    for (const object of lab.token.tokens[0]!.objects) oldSubjects.set(object.kind, await opensslText(object.certificatePem, ['-subject', '-nameopt', 'RFC2253']));
+    for (const object of lab.token.tokens[0]!.objects) oldSubjects.set(object.kind, await x509Field(object.certificatePem, '-subject'));
     const balance = lab.service.account('telemaco', lab.account.userId)?.balances;
 
     const result = await runCli(['renew', '--pay', 'telemaco', '--user', lab.account.userId, '--json'], {
@@ -36,7 +37,7 @@ describe('rinnovo-cns renew on the renewable scenario', () => {
     expect(result.json).toMatchObject({ ok: true, state: { step: 'done' } });
 
     // Exactly two certificates, each next to its private key, none of the old IDs left.
-    const after = await listObjects(environment, lab.pin);
+    const after = await tokenObjects(environment, cardLabel, lab.pin);
     const certificates = after.filter((object) => object.type === 'Certificate');
     expect(certificates).toHaveLength(2);
     for (const certificate of certificates) {
@@ -46,14 +47,14 @@ describe('rinnovo-cns renew on the renewable scenario', () => {
     expect(after.filter((object) => object.type === 'Private Key')).toHaveLength(2);
 
     for (const certificate of certificates) {
-      const pem = await readCertificate(environment, certificate.id);
+      const pem = await certificateOnToken(environment, cardLabel, certificate.id);
       const kind = certificate.label === 'CNS0' ? 'cns' : 'signature';
       expect(await verifiesAgainstLab(lab.pki, kind, pem)).toBe(true);
-      expect(await opensslText(pem, ['-subject', '-nameopt', 'RFC2253'])).toBe(oldSubjects.get(kind));
-      const notAfter = Date.parse((await opensslText(pem, ['-enddate'])).replace('notAfter=', ''));
+      expect(await x509Field(pem, '-subject')).toBe(oldSubjects.get(kind));
+      const notAfter = Date.parse((await x509Field(pem, '-enddate')).replace('notAfter=', ''));
       expect(Math.abs(notAfter - (Date.now() + 3 * year))).toBeLessThan(2 * 86_400_000);
       // The PIN did not change: the old PIN logs in and the new pair signs.
-      expect(await pairWorks(environment, lab.pin, certificate.id, pem)).toBe(true);
+      expect(await keySignsForCertificate(environment, cardLabel, lab.pin, certificate.id, pem)).toBe(true);
     }
 
     const charged = lab.service.account('telemaco', lab.account.userId)?.balances;

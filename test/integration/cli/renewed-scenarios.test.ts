@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
-import { pairWorks, readCertificate, verifiesAgainstLab } from '../../support/outside-checks.js';
+import { certificateOnToken, keySignsForCertificate, verifiesAgainstLab } from '../../support/openssl-view.js';
 import { runScenario } from './scenario-runs.js';
 
 const renewals = ['renewable-card', 'renewable-iconto', 'free-renewal', 'two-slot-device', 'issuance-recovers', 'device-full'];
@@ -18,10 +18,10 @@ describe('every renewal of the lab, through rinnovo-cns', () => {
         expect(certificates).toHaveLength(2);
         for (const token of run.lab.token.tokens) {
           for (const certificate of run.objectsAfter.filter((object) => object.type === 'Certificate')) {
-            const pem = await readCertificate(run.lab.token.environment, certificate.id, token.slotLabel).catch(() => undefined);
+            const pem = await certificateOnToken(run.lab.token.environment, token.slotLabel, certificate.id).catch(() => undefined);
             if (!pem) continue;
             expect(await verifiesAgainstLab(run.lab.pki, certificate.label === 'CNS0' ? 'cns' : 'signature', pem)).toBe(true);
-            expect(await pairWorks(run.lab.token.environment, run.lab.pin, certificate.id, pem, token.slotLabel)).toBe(true);
+            expect(await keySignsForCertificate(run.lab.token.environment, token.slotLabel, run.lab.pin, certificate.id, pem)).toBe(true);
           }
         }
         const state = run.renew.json?.state as { receipt: unknown } | undefined;

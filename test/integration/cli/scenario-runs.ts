@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { ScenarioDefinition } from '../../../softhsm/scenarios/scenario-catalogue.js';
 import { setUpScenario, type ScenarioLab } from '../../../softhsm/scenarios/set-up-scenario.js';
 import { checkoutUrlIn, pressCheckoutButton } from '../../support/checkout.js';
-import { listObjects, type TokenObject } from '../../support/outside-checks.js';
+import { tokenObjects, type TokenObject } from '../../support/openssl-view.js';
 import { runCli, startCli, type CliResult } from '../../support/run-cli.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 
@@ -28,7 +28,7 @@ function payArgs(scenario: ScenarioDefinition, lab: ScenarioLab): string[] {
 
 async function objectsOf(lab: ScenarioLab): Promise<TokenObject[]> {
   const all: TokenObject[] = [];
-  for (const token of lab.token.tokens) all.push(...(await listObjects(lab.token.environment, lab.token.userPin, token.slotLabel)));
+  for (const token of lab.token.tokens) all.push(...(await tokenObjects(lab.token.environment, token.slotLabel, lab.token.userPin)));
   return all;
 }
 
