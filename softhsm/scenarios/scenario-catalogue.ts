@@ -15,6 +15,9 @@ export type ServiceFate = 'valid' | 'free' | 'suspended' | 'revoked' | 'already-
 
 export type NetworkSetup = 'direct' | 'offline' | 'proxy-required' | 'proxy-credentials' | 'untrusted-tls';
 
+/** How the renewal service itself is doing: answering, answering too slowly, or down for maintenance (HTTP 503). */
+export type ServiceCondition = 'running' | 'slow' | 'maintenance';
+
 export type PaymentSetup =
   | { readonly method: 'iconto' | 'telemaco'; readonly account: 'funded' | 'unknown-user' | 'insufficient-funds' }
   | { readonly method: 'card'; readonly outcome: 'pay' | 'cancel' | 'fail' | 'pending' };
@@ -40,6 +43,7 @@ export interface ScenarioDefinition {
   readonly driver: 'installed' | 'missing';
   readonly fate: ServiceFate;
   readonly network: NetworkSetup;
+  readonly service: ServiceCondition;
   /** The feed offers a newer version than the tool's. */
   readonly outdatedTool: boolean;
   readonly pinIsWrong: boolean;
@@ -55,6 +59,7 @@ const base: Omit<ScenarioDefinition, 'name' | 'summary' | 'expected'> = {
   driver: 'installed',
   fate: 'valid',
   network: 'direct',
+  service: 'running',
   outdatedTool: false,
   pinIsWrong: false,
   simulator: {},
@@ -76,6 +81,8 @@ export const scenarioCatalogue: readonly ScenarioDefinition[] = [
   scenario('free-renewal', 'Rinnovo gratuito: nessun pagamento', 'Free renewal: no payment', renewed, { fate: 'free' }),
   scenario('two-slot-device', 'Dispositivo con i certificati su due slot', 'Device with its certificates on two slots', renewed, { token: 'two-slot' }),
   scenario('no-network', 'La postazione non accede ad internet', 'No internet connection', refused('SERVICE_UNREACHABLE'), { network: 'offline' }),
+  scenario('service-slow', 'Il servizio di rinnovo non risponde in tempo', 'The renewal service does not answer in time', refused('SERVICE_TIMEOUT'), { service: 'slow' }),
+  scenario('service-maintenance', 'Servizio di rinnovo in manutenzione', 'Renewal service down for maintenance', refused('SERVICE_UNAVAILABLE'), { service: 'maintenance' }),
   scenario('outdated-tool', 'Versione del tool non aggiornata', 'The tool is outdated', refused('UPDATE_REQUIRED'), { outdatedTool: true }),
   scenario('no-driver', 'Driver del dispositivo non installati', 'Device software not installed', refused('DEVICE_SOFTWARE_NOT_FOUND'), { driver: 'missing' }),
   scenario('foreign-device', 'Dispositivo non rilasciato da una Camera di Commercio', 'Device not issued by a Chamber of Commerce', refused('DEVICE_NOT_CHAMBER_OF_COMMERCE'), { token: 'foreign-issuer' }),

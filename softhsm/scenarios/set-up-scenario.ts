@@ -48,6 +48,7 @@ export interface ScenarioOptions {
 }
 
 const day = 86_400_000;
+export const slowServiceDelayMs = 4_000;
 
 function certificateSeeds(fate: ServiceFate, token: ProvisionedToken, now: Date): CertificateSeed[] {
   const serials = token.tokens.flatMap((entry) => entry.objects.map((object) => object.serialHex));
@@ -124,7 +125,12 @@ export async function setUpScenario(scenario: ScenarioDefinition, dir: string, o
       { method, ...labAccounts.funded, balances: { diritti: 50_000, tariffa: 50_000 } },
       { method, ...labAccounts.poor, balances: { diritti: 100, tariffa: 100 } },
     ]),
-    faults: { issuanceFailuresLeft: scenario.issuanceFailures },
+    faults: {
+      issuanceFailuresLeft: scenario.issuanceFailures,
+      // Slower than the tool waits for its first answer (2.5 s), as an overloaded service would be.
+      delayMs: scenario.service === 'slow' ? slowServiceDelayMs : 0,
+      maintenance: scenario.service === 'maintenance',
+    },
   };
   // Proxy scenarios: the service lets in only the lab proxy, which leaves from its own address.
   const behindProxy = scenario.network === 'proxy-required' || scenario.network === 'proxy-credentials';

@@ -101,6 +101,10 @@ export async function startLabService(options: LabServiceOptions): Promise<LabSe
     if (delay > 0) await sleep(delay);
     if (url.pathname.startsWith('/checkout/')) return handleCheckout(url.pathname.slice('/checkout/'.length).split('/'), method, response);
     if (!url.pathname.startsWith(apiPrefix)) return sendJson(response, 404, notFound());
+    if (store.read().faults.maintenance) {
+      response.setHeader('retry-after', '3600');
+      return sendText(response, 503, 'text/html; charset=utf-8', '<!doctype html><title>Manutenzione</title><p>Servizio in manutenzione: riprovare più tardi.</p>');
+    }
     const parts = url.pathname.slice(apiPrefix.length).split('/').map(decodeURIComponent);
     const route = `${method} ${parts.map((part, index) => (index % 2 === 1 && parts[0] === 'renewals' ? ':id' : part)).join('/')}`;
 

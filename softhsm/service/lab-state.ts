@@ -104,6 +104,8 @@ export interface Faults {
   issuanceFailuresLeft: number;
   /** Every API answer is delayed this long (timeouts, slow networks). */
   delayMs: number;
+  /** The API answers 503 with a maintenance page, as a reverse proxy in front of a stopped service would. */
+  maintenance: boolean;
 }
 
 export interface LabState {
@@ -136,7 +138,7 @@ export function emptyLabState(): LabState {
     renewals: {},
     payments: {},
     idempotency: {},
-    faults: { issuanceFailuresLeft: 0, delayMs: 0 },
+    faults: { issuanceFailuresLeft: 0, delayMs: 0, maintenance: false },
   };
 }
 

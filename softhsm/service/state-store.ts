@@ -26,7 +26,7 @@ export async function loadLabState(stateDir: string): Promise<LabState> {
   const stored = JSON.parse(text) as LabState;
   // Fill sections added after the file was written, so old lab folders keep working.
   const empty = emptyLabState();
-  return { ...empty, ...stored, settings: { ...empty.settings, ...stored.settings } };
+  return { ...empty, ...stored, settings: { ...empty.settings, ...stored.settings }, faults: { ...empty.faults, ...stored.faults } };
 }
 
 export async function saveLabState(stateDir: string, state: LabState): Promise<void> {

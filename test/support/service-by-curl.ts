@@ -20,6 +20,8 @@ export interface CurlAnswer {
   readonly status: number;
   readonly body: string;
   readonly stderr: string;
+  /** From the start to the last byte, as curl measured it. */
+  readonly seconds: number;
 }
 
 export interface CurlRequest {
@@ -39,7 +41,7 @@ export function curl(url: string, route: CurlRoute, request: CurlRequest = {}): 
     '--max-time',
     '15',
     '--write-out',
-    `${statusMarker}%{http_code}`,
+    `${statusMarker}%{http_code} %{time_total}`,
     ...(route.caPath ? ['--cacert', route.caPath] : []),
     // An explicit route only: never a proxy from the environment of whoever runs the tests.
     ...(route.proxy ? ['--proxy', route.proxy] : ['--noproxy', '*']),
@@ -60,8 +62,8 @@ export function curl(url: string, route: CurlRoute, request: CurlRequest = {}): 
     child.on('close', (code) => {
       const at = stdout.lastIndexOf(statusMarker);
       const body = at < 0 ? stdout : stdout.slice(0, at);
-      const status = at < 0 ? 0 : Number(stdout.slice(at + statusMarker.length));
-      resolve({ exitCode: code ?? -1, status, body, stderr });
+      const [status = '0', seconds = '0'] = at < 0 ? [] : stdout.slice(at + statusMarker.length).trim().split(' ');
+      resolve({ exitCode: code ?? -1, status: Number(status), body, stderr, seconds: Number(seconds) });
     });
     child.stdin.end(request.json === undefined ? '' : JSON.stringify(request.json));
   });

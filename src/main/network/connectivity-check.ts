@@ -16,16 +16,19 @@ export interface ConnectivityCheckOptions {
   readonly dispatcher: Dispatcher;
   readonly route: NetworkRoute;
   readonly sentCredentials: boolean;
-  /** Whole check, connect to body. Default 2.5 s, leaving room in the 3 s promise. */
+  /** Whole check, connect to body; `connectivityBudgetMs` by default. */
   readonly budgetMs?: number;
   readonly userAgent?: string;
   readonly now?: () => number;
 }
 
+/** How long the first answer may take, connect to body: room inside the 3 s "offline" promise. */
+export const connectivityBudgetMs = 2_500;
+
 export async function checkConnectivity(options: ConnectivityCheckOptions): Promise<ConnectivityVerdict> {
   const now = options.now ?? (() => performance.now());
   const started = now();
-  const budget = options.budgetMs ?? 2_500;
+  const budget = options.budgetMs ?? connectivityBudgetMs;
   const elapsed = () => Math.max(0, Math.round(now() - started));
   const timedOut = (): ConnectivityVerdict => ({ status: 'failed', route: options.route, error: { code: 'SERVICE_TIMEOUT', detail: {} }, elapsedMs: elapsed() });
   // attemptHealth never rejects; past the deadline it is abandoned and finishes on its own.

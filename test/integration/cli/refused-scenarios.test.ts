@@ -10,6 +10,8 @@ import { runScenario } from './scenario-runs.js';
  */
 const refusals: { name: string; certificateReason?: ErrorCode; doctorPredicts: boolean }[] = [
   { name: 'no-network', doctorPredicts: true },
+  { name: 'service-slow', doctorPredicts: true },
+  { name: 'service-maintenance', doctorPredicts: true },
   { name: 'outdated-tool', doctorPredicts: true },
   { name: 'no-driver', doctorPredicts: true },
   { name: 'untrusted-tls', doctorPredicts: true },

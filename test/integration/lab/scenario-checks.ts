@@ -25,6 +25,7 @@ import {
   reachExpectation,
   tokenExpectation,
   verdictExpectation,
+  type ReachExpectation,
   type VerdictExpectation,
 } from './scenario-expectations.js';
 
@@ -163,11 +164,23 @@ function checksOf(scenario: ScenarioDefinition): void {
       ...(lab.env.HTTPS_PROXY ? { proxy: lab.env.HTTPS_PROXY } : {}),
     };
     const asTheTool = await curl(`${lab.env.RINNOVO_SERVICE_URL ?? ''}health`, toolRoute);
-    expectReach(reach.kind, asTheTool);
+    expectReach(reach, asTheTool);
+    if (scenario.service !== 'running') return;
     const asTheOperator = await curl(`${lab.service.url}health`, operatorRoute);
     expect(asTheOperator).toMatchObject({ exitCode: 0, status: 200 });
     expect(jsonOf(asTheOperator)).toMatchObject({ status: 'ok' });
   });
+
+  if (scenario.service === 'maintenance') {
+    it('every API call, the update feed included, answers 503 with a maintenance page and Retry-After', async () => {
+      for (const answer of [await curl(`${lab.service.url}updates/latest.yml`, operatorRoute), await curl(`${lab.service.url}challenge`, operatorRoute, { json: { purpose: 'eligibility' } })]) {
+        expect(answer.status).toBe(503);
+        expect(answer.body).toContain('manutenzione');
+      }
+    });
+  }
+  // The service's answers themselves are checked where the service is running (a slow one would only make them slow).
+  if (scenario.service !== 'running') return;
 
   it(`the update feed announces ${scenario.outdatedTool ? 'a newer version than' : 'the same version as'} the tool's ${toolVersion}`, async () => {
     const feed = await curl(`${lab.service.url}updates/latest.yml`, operatorRoute);
@@ -285,10 +298,17 @@ function describeVerdict(verdict: VerdictExpectation | undefined): string {
   return verdict.price.kind === 'free' ? 'renewable for free' : `renewable, charged to ${verdict.price.account}`;
 }
 
-function expectReach(kind: ReturnType<typeof reachExpectation>['kind'], answer: CurlAnswer): void {
-  switch (kind) {
+function expectReach(reach: ReachExpectation, answer: CurlAnswer): void {
+  switch (reach.kind) {
     case 'answers':
       expect(answer).toMatchObject({ exitCode: 0, status: 200 });
+      return;
+    case 'answers-late':
+      expect(answer).toMatchObject({ exitCode: 0, status: 200 });
+      expect(answer.seconds).toBeGreaterThan(reach.afterSeconds);
+      return;
+    case 'maintenance':
+      expect(answer.status).toBe(503);
       return;
     case 'refused-connection':
       // CURLE_COULDNT_CONNECT: nobody listens where the tool looks.

@@ -3,6 +3,7 @@
  * derived from the scenario's definition alone (never from the lab's code), so a lab that drifts
  * from its catalogue fails here.
  */
+import { connectivityBudgetMs } from '../../../src/main/network/connectivity-check.js';
 import type { CertificateKind } from '../../../src/shared/domain/certificate-kind.js';
 import type { ScenarioDefinition, TokenLayout } from '../../../softhsm/scenarios/scenario-catalogue.js';
 
@@ -102,14 +103,22 @@ export function deviceExpectation(scenario: ScenarioDefinition): DeviceExpectati
  */
 export type ReachExpectation =
   | { readonly kind: 'answers' }
+  /** Answers, but later than the tool waits for its first answer. */
+  | { readonly kind: 'answers-late'; readonly afterSeconds: number }
+  | { readonly kind: 'maintenance' }
   | { readonly kind: 'refused-connection' }
   | { readonly kind: 'cut-off' }
   | { readonly kind: 'proxy-wants-credentials' }
   | { readonly kind: 'untrusted-certificate' };
 
+/** The tool's first answer must come within its connectivity check's budget. */
+const toolPatienceSeconds = connectivityBudgetMs / 1000;
+
 export function reachExpectation(scenario: ScenarioDefinition): ReachExpectation {
   switch (scenario.network) {
     case 'direct':
+      if (scenario.service === 'slow') return { kind: 'answers-late', afterSeconds: toolPatienceSeconds };
+      if (scenario.service === 'maintenance') return { kind: 'maintenance' };
       return { kind: 'answers' };
     case 'offline':
       return { kind: 'refused-connection' };
