@@ -22,7 +22,15 @@ interface JournalView {
 /** The scenarios here use single-slot cards. */
 const cardLabel = 'CNS InfoCamere';
 
-type KillPoint = { readonly name: string; readonly reached: (journal: JournalView) => boolean };
+type KillPoint = {
+  readonly name: string;
+  readonly reached: (journal: JournalView) => boolean;
+  /**
+   * The last step: nothing but archiving the journal and closing the session follows it, so the
+   * process may be done before the kill lands. Either way the card and the charge must be right.
+   */
+  readonly mayFinishFirst?: boolean;
+};
 
 const phaseOf = (journal: JournalView, kind: string) => journal.certificates.find((entry) => entry.kind === kind)?.progress.phase;
 
@@ -32,11 +40,15 @@ const killPoints: KillPoint[] = [
     ['generating-key', 'csr-submitted', 'issued', 'written', 'verified', 'completed'].map((phase) => ({
       name: `${kind} ${phase}`,
       reached: (journal: JournalView) => phaseOf(journal, kind) === phase,
+      mayFinishFirst: kind === 'cns' && phase === 'completed',
     })),
   ),
 ];
 
-/** Kills the CLI the moment its journal shows the step; true when it was still running. */
+/**
+ * Kills the CLI the moment its journal shows the step: true when it was killed there (or, for a
+ * last step, when it finished successfully before the kill could land).
+ */
 async function killWhen(lab: ScenarioLab, env: Record<string, string>, point: KillPoint): Promise<boolean> {
   const journalDir = join(lab.env.RINNOVO_DATA_DIR ?? '', 'journal');
   await mkdir(journalDir, { recursive: true });
@@ -53,6 +65,7 @@ async function killWhen(lab: ScenarioLab, env: Record<string, string>, point: Ki
   });
   const result = await run.done;
   watcher.close();
+  if (point.mayFinishFirst && result.code === 0 && result.signal === null) return true;
   return killed && result.signal === 'SIGKILL';
 }
 
