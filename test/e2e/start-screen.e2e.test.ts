@@ -35,6 +35,8 @@ describe('the first screen in Chromium, through the harness', () => {
       const page = await browser.newPage();
       await page.goto(app.url);
       await expect.poll(() => page.getByTestId('tool-version').textContent()).toBe('Versione 1.0.0');
+      // Let the initial checks end first: their verdict screen takes the focus to its heading.
+      await expect.poll(() => page.locator('h2.screen-heading').textContent(), { timeout: 20_000 }).not.toBe('Verifiche iniziali');
       await tabTo(page, /Italiano/);
       expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('SELECT');
       await page.getByLabel('Lingua').selectOption('en');
