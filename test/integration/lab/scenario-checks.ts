@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CertificateKind } from '../../../src/shared/domain/certificate-kind.js';
+import type { ChallengeRequest } from '../../../src/shared/service-api/index.js';
 import { chainPem } from '../../../softhsm/pki/lab-pki.js';
 import type { ScenarioDefinition } from '../../../softhsm/scenarios/scenario-catalogue.js';
 import { setUpScenario, type ScenarioLab } from '../../../softhsm/scenarios/set-up-scenario.js';
@@ -330,9 +331,7 @@ function expectReach(reach: ReachExpectation, answer: CurlAnswer): void {
   }
 }
 
-type ChallengePurpose = { purpose: 'eligibility' } | { purpose: 'issuance'; renewalId: string };
-
-async function signChallenge(lab: ScenarioLab, route: CurlRoute, softHsm: Pkcs11Device, cns: CertificateOnCard, purpose: ChallengePurpose) {
+async function signChallenge(lab: ScenarioLab, route: CurlRoute, softHsm: Pkcs11Device, cns: CertificateOnCard, purpose: ChallengeRequest) {
   const answer = await curl(`${lab.service.url}challenge`, route, { json: purpose });
   expect(answer.status).toBe(201);
   const challenge = jsonOf<{ challengeId: string; nonce: string }>(answer);
