@@ -5,7 +5,6 @@
  * until one is pressed the payment stays pending, exactly what the tool must cope with.
  */
 import type { PaymentRecord, RenewalRecord } from './lab-state.js';
-import { chargeLines } from './payment-desk.js';
 
 const outcomes: Record<PaymentRecord['state'], string> = {
   pending: 'Pagamento in attesa',
@@ -15,7 +14,8 @@ const outcomes: Record<PaymentRecord['state'], string> = {
 };
 
 export function checkoutPage(payment: PaymentRecord, renewal: RenewalRecord): string {
-  const total = chargeLines(renewal).reduce((sum, line) => sum + line.amountCents, 0);
+  // Exactly what this payment asks for: the certificates it names, nothing else of the renewal.
+  const total = payment.lines.reduce((sum, line) => sum + line.amountCents, 0);
   const amount = `${(total / 100).toFixed(2).replace('.', ',')} €`;
   const actions =
     payment.state === 'pending'

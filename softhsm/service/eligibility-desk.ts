@@ -2,11 +2,12 @@
  * Eligibility: verdicts per certificate and the renewal they open.
  */
 import type { Holder } from '../../src/shared/domain/certificate-kind.js';
-import type { CertificateVerdict, EligibilityRequest, EligibilityResponse, Verdict } from '../../src/shared/service-api/index.js';
+import type { CertificateLine, EligibilityRequest, EligibilityResponse, Verdict } from '../../src/shared/service-api/index.js';
 import { holderFromCertificate } from '../pki/holder-certificate.js';
 import { isIssuedBy, readCertificate, type CertificateFacts } from './certificate-facts.js';
 import { newIdentifier } from './identifiers.js';
-import type { LabState, RenewalRecord } from './lab-state.js';
+import type { LabState, RenewalLine, RenewalRecord } from './lab-state.js';
+import { lineIsOpen } from './renewal-records.js';
 import { verifyProof } from './proof-of-possession.js';
 import { renewedNotAfter } from './renewal-term.js';
 import { refuse } from './service-refusal.js';
@@ -25,31 +26,48 @@ export function checkEligibility(state: LabState, pki: ServicePki, request: Elig
   const signer = certificates.find((facts) => facts.der === request.proof.signerCertificate);
   if (!signer) refuse(403, 'SERVICE_PROOF_INVALID', { reason: 'signer' });
 
-  const open = findOpenRenewal(state, signer.serial);
-  if (open) return { renewalId: open.renewalId, holder: open.holder, perCertificate: open.certificates.map((c) => c.verdict), resumed: true };
-
   const firstIssuedAt = deviceFirstIssuedAt(state, certificates);
+  const open = findOpenRenewal(state, certificates);
+  if (open) {
+    // Certificates presented now that the renewal does not know (one renewed since, say) get their own line.
+    for (const facts of certificates) {
+      if (!open.lines.some((line) => line.serial === facts.serial)) open.lines.push(lineFor(state, pki, facts, firstIssuedAt, now));
+    }
+    return { renewalId: open.renewalId, holder: open.holder, perCertificate: presentedLines(open, certificates), resumed: true };
+  }
+
   const renewalId = newIdentifier('rnw');
   const record: RenewalRecord = {
     renewalId,
     createdAt: now.toISOString(),
     holder: holderOf(signer),
     signerCertificate: signer.der,
-    certificates: certificates.map((facts) => ({
-      der: facts.der,
-      holder: holderOf(facts),
-      verdict: verdictFor(state, pki, facts, firstIssuedAt, now),
-    })),
+    lines: certificates.map((facts) => lineFor(state, pki, facts, firstIssuedAt, now)),
     issued: {},
     paymentIds: [],
   };
   state.renewals[renewalId] = record;
-  return { renewalId, holder: record.holder, perCertificate: record.certificates.map((c) => c.verdict), resumed: false };
+  return { renewalId, holder: record.holder, perCertificate: presentedLines(record, certificates), resumed: false };
 }
 
-function verdictFor(state: LabState, pki: ServicePki, facts: CertificateFacts, firstIssuedAt: Date, now: Date): CertificateVerdict {
-  const base = { certificateSerial: facts.serial, kind: facts.kind, notAfter: facts.notAfter.toISOString() };
-  return { ...base, verdict: decide(state, pki, facts, firstIssuedAt, now) };
+function presentedLines(renewal: RenewalRecord, certificates: readonly CertificateFacts[]): CertificateLine[] {
+  return certificates.map((facts) => lineView(renewal.lines.find((line) => line.serial === facts.serial) as RenewalLine));
+}
+
+export function lineView(line: RenewalLine): CertificateLine {
+  return { certificateSerial: line.serial, kind: line.kind, notAfter: line.notAfter, verdict: line.verdict, progress: line.progress };
+}
+
+function lineFor(state: LabState, pki: ServicePki, facts: CertificateFacts, firstIssuedAt: Date, now: Date): RenewalLine {
+  return {
+    der: facts.der,
+    holder: holderOf(facts),
+    serial: facts.serial,
+    kind: facts.kind,
+    notAfter: facts.notAfter.toISOString(),
+    verdict: decide(state, pki, facts, firstIssuedAt, now),
+    progress: { state: 'open' },
+  };
 }
 
 function decide(state: LabState, pki: ServicePki, facts: CertificateFacts, firstIssuedAt: Date, now: Date): Verdict {
@@ -61,13 +79,15 @@ function decide(state: LabState, pki: ServicePki, facts: CertificateFacts, first
   if (facts.notAfter.getTime() <= now.getTime()) return refused('expired');
   if (record?.renewedBy !== undefined) return refused('already-renewed');
   const newNotAfter = renewedNotAfter(now);
+  const renewableFrom = record?.renewableFrom
+    ? new Date(record.renewableFrom)
+    : new Date(facts.notAfter.getTime() - state.settings.renewalWindowDays * dayMs);
+  // A certificate this service issued as a renewal is new: say so, not just "too early".
+  if (record?.renewalOf && now.getTime() < renewableFrom.getTime()) return { status: 'not-renewable', reason: 'recently-renewed', renewedAt: record.renewalOf.issuedAt };
   // A CNS lives at most 6 years from its first issuance: one renewal, never a second.
   const sixYearsAfterFirst = new Date(firstIssuedAt);
   sixYearsAfterFirst.setUTCFullYear(sixYearsAfterFirst.getUTCFullYear() + 6);
   if (newNotAfter.getTime() > sixYearsAfterFirst.getTime() + dayMs) return refused('cns-six-year-limit');
-  const renewableFrom = record?.renewableFrom
-    ? new Date(record.renewableFrom)
-    : new Date(facts.notAfter.getTime() - state.settings.renewalWindowDays * dayMs);
   if (now.getTime() < renewableFrom.getTime()) return { status: 'not-renewable', reason: 'too-early', renewableFrom: renewableFrom.toISOString() };
   const price: Extract<Verdict, { status: 'renewable' }>['price'] = record?.free
     ? { kind: 'free' }
@@ -84,16 +104,17 @@ function deviceFirstIssuedAt(state: LabState, certificates: readonly Certificate
   return new Date(Math.min(...dates.map((date) => date.getTime())));
 }
 
-/** A renewal for this CNS certificate that holds money (paid or a card checkout open) and is not finished. */
-function findOpenRenewal(state: LabState, cnsSerial: string): RenewalRecord | undefined {
+/**
+ * A renewal of this device that still holds money or a certificate not yet delivered: one of the
+ * certificates presented is a line of it, or the renewed successor of one.
+ */
+function findOpenRenewal(state: LabState, certificates: readonly CertificateFacts[]): RenewalRecord | undefined {
+  const presented = new Set(certificates.map((facts) => facts.serial));
   return Object.values(state.renewals).find((renewal) => {
-    const signer = readCertificate(renewal.signerCertificate);
-    if (signer?.serial !== cnsSerial) return false;
-    const holdsMoney =
-      renewal.paidPaymentId !== undefined || renewal.paymentIds.some((id) => state.payments[id]?.state === 'pending');
-    const renewable = renewal.certificates.filter((c) => c.verdict.verdict.status === 'renewable');
-    const finished = renewable.every((c) => renewal.issued[c.verdict.certificateSerial] !== undefined);
-    return holdsMoney && !finished;
+    const same = renewal.lines.some(
+      (line) => presented.has(line.serial) || ((line.progress.state === 'issued' || line.progress.state === 'downloaded') && presented.has(line.progress.successor.certificateSerial)),
+    );
+    return same && renewal.lines.some(lineIsOpen);
   });
 }
 

@@ -3,12 +3,14 @@
  * decide (proof, payment, CSR, idempotency) → sign → record.
  */
 import type { Holder } from '../../src/shared/domain/certificate-kind.js';
-import type { IssuanceRequest, IssuedCertificate } from '../../src/shared/service-api/index.js';
+import type { CertificateLine, DeliveryRequest, IssuanceRequest, IssuedCertificate, RejectionRequest } from '../../src/shared/service-api/index.js';
 import { issueHolderCertificate } from '../pki/holder-certificate.js';
 import { pemToDerBase64, readCertificate, type CertificateFacts } from './certificate-facts.js';
 import { checkCsr } from './csr-check.js';
 import type { LabState } from './lab-state.js';
-import { renewalOrRefuse } from './payment-desk.js';
+import { lineView } from './eligibility-desk.js';
+import { capture, refund, release } from './money-desk.js';
+import { lineOrRefuse, renewalOrRefuse } from './renewal-records.js';
 import { verifyProof } from './proof-of-possession.js';
 import { renewedNotAfter } from './renewal-term.js';
 import { refuse, refuseKeepingChanges, ServiceRefusal } from './service-refusal.js';
@@ -21,9 +23,8 @@ export type IssuanceDecision =
 
 export function decideIssuance(state: LabState, renewalId: string, serial: string, request: IssuanceRequest, now: Date): IssuanceDecision {
   const renewal = renewalOrRefuse(state, renewalId);
-  const entry = renewal.certificates.find((c) => c.verdict.certificateSerial === serial);
-  if (!entry) refuse(404, 'RENEWAL_CERTIFICATE_UNKNOWN', { certificateSerial: serial });
-  const renewed = readCertificate(entry.der);
+  const line = lineOrRefuse(renewal, serial);
+  const renewed = readCertificate(line.der);
   if (!renewed) throw new Error(`stored certificate ${serial} is unreadable`);
   const issuedCnsCertificates = Object.values(renewal.issued)
     .filter((issued) => issued.certificate.kind === 'cns')
@@ -37,20 +38,26 @@ export function decideIssuance(state: LabState, renewalId: string, serial: strin
     now,
   );
 
-  const verdict = entry.verdict.verdict;
+  const verdict = line.verdict;
   if (verdict.status !== 'renewable') refuseKeepingChanges(409, 'CERTIFICATE_NOT_RENEWABLE', { reason: verdict.reason });
-  if (verdict.price.kind === 'paid' && renewal.paidPaymentId === undefined) refuseKeepingChanges(402, 'RENEWAL_NOT_PAID', { renewalId });
   const csr = checkCsrKeepingChanges(request.csr, renewed);
   const existing = renewal.issued[serial];
   if (existing) {
     if (existing.csrSha256 === csr.sha256) return { kind: 'already-issued', certificate: existing.certificate };
     refuseKeepingChanges(409, 'CERTIFICATE_ALREADY_ISSUED', { certificateSerial: serial });
   }
+  const status = state.certificates[serial]?.status ?? 'valid';
+  if (status !== 'valid') {
+    // Suspended or revoked since it was paid: it will never be issued, so its money goes back now.
+    release(state, line, 'refused', now);
+    refuseKeepingChanges(409, 'CERTIFICATE_NOT_RENEWABLE', { reason: status });
+  }
+  if (verdict.price.kind === 'paid' && line.progress.state !== 'paid') refuseKeepingChanges(402, 'RENEWAL_NOT_PAID', { renewalId });
   if (state.faults.issuanceFailuresLeft > 0) {
     state.faults.issuanceFailuresLeft -= 1;
     refuseKeepingChanges(503, 'ISSUANCE_UNAVAILABLE');
   }
-  return { kind: 'sign', renewalId, renewed, holder: entry.holder, publicKeyPem: csr.publicKeyPem, csrSha256: csr.sha256 };
+  return { kind: 'sign', renewalId, renewed, holder: line.holder, publicKeyPem: csr.publicKeyPem, csrSha256: csr.sha256 };
 }
 
 export async function signRenewedCertificate(pki: ServicePki, decision: Extract<IssuanceDecision, { kind: 'sign' }>, now: Date): Promise<IssuedCertificate> {
@@ -81,8 +88,11 @@ export async function signRenewedCertificate(pki: ServicePki, decision: Extract<
   };
 }
 
-/** Records an issued certificate; if a concurrent request won the race, its certificate is the answer. */
-export function recordIssuance(state: LabState, decision: Extract<IssuanceDecision, { kind: 'sign' }>, issued: IssuedCertificate): IssuedCertificate {
+/**
+ * Records an issued certificate and captures its held price; if a concurrent request won the
+ * race, its certificate is the answer.
+ */
+export function recordIssuance(state: LabState, decision: Extract<IssuanceDecision, { kind: 'sign' }>, issued: IssuedCertificate, now: Date): IssuedCertificate {
   const renewal = renewalOrRefuse(state, decision.renewalId);
   const oldSerial = decision.renewed.serial;
   const existing = renewal.issued[oldSerial];
@@ -90,12 +100,54 @@ export function recordIssuance(state: LabState, decision: Extract<IssuanceDecisi
     if (existing.csrSha256 === decision.csrSha256) return existing.certificate;
     refuse(409, 'CERTIFICATE_ALREADY_ISSUED', { certificateSerial: oldSerial });
   }
+  const line = lineOrRefuse(renewal, oldSerial);
   renewal.issued[oldSerial] = { csrSha256: decision.csrSha256, certificate: issued };
+  const captured = capture(state, line, now);
+  line.progress = { state: 'issued', ...captured, successor: { certificateSerial: issued.certificateSerial, notAfter: issued.notAfter } };
   const oldRecord = state.certificates[oldSerial];
   const firstIssuedAt = oldRecord?.deviceFirstIssuedAt ?? decision.renewed.notBefore.toISOString();
   state.certificates[oldSerial] = { serial: oldSerial, status: oldRecord?.status ?? 'valid', free: oldRecord?.free ?? false, ...oldRecord, renewedBy: issued.certificateSerial };
-  state.certificates[issued.certificateSerial] = { serial: issued.certificateSerial, status: 'valid', free: false, deviceFirstIssuedAt: firstIssuedAt };
+  state.certificates[issued.certificateSerial] = {
+    serial: issued.certificateSerial,
+    status: 'valid',
+    free: false,
+    deviceFirstIssuedAt: firstIssuedAt,
+    renewalOf: { serial: oldSerial, issuedAt: issued.issuedAt },
+  };
   return issued;
+}
+
+/** The tool has the renewed certificate on the device, verified: the line is `downloaded`. */
+export function recordDelivery(state: LabState, renewalId: string, serial: string, request: DeliveryRequest): CertificateLine {
+  const line = lineOrRefuse(renewalOrRefuse(state, renewalId), serial);
+  const progress = line.progress;
+  if (progress.state === 'downloaded' && progress.successor.certificateSerial === request.certificateSerial) return lineView(line);
+  if (progress.state !== 'issued' || progress.successor.certificateSerial !== request.certificateSerial) {
+    refuse(409, 'RENEWAL_CERTIFICATE_UNKNOWN', { certificateSerial: request.certificateSerial });
+  }
+  line.progress = { ...progress, state: 'downloaded' };
+  return lineView(line);
+}
+
+/**
+ * The tool refused the certificate issued for this line (it failed its checks, or its key is
+ * lost): revoked, its price refunded, and the old certificate renewable again.
+ */
+export function recordRejection(state: LabState, renewalId: string, serial: string, request: RejectionRequest, now: Date): CertificateLine {
+  const renewal = renewalOrRefuse(state, renewalId);
+  const line = lineOrRefuse(renewal, serial);
+  const progress = line.progress;
+  if (progress.state === 'released' && progress.reason === 'rejected') return lineView(line);
+  if (progress.state !== 'issued' || progress.successor.certificateSerial !== request.certificateSerial) {
+    refuse(409, 'RENEWAL_CERTIFICATE_UNKNOWN', { certificateSerial: request.certificateSerial });
+  }
+  const rejected = state.certificates[request.certificateSerial];
+  if (rejected) rejected.status = 'revoked';
+  const old = state.certificates[serial];
+  if (old) delete old.renewedBy;
+  delete renewal.issued[serial];
+  refund(state, line, now);
+  return lineView(line);
 }
 
 function checkCsrKeepingChanges(csr: string, renewed: CertificateFacts): ReturnType<typeof checkCsr> {

@@ -9,10 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   challengeRequestSchema,
+  deliveryRequestSchema,
   eligibilityRequestSchema,
   issuanceRequestSchema,
   paymentCheckRequestSchema,
   paymentRequestSchema,
+  rejectionRequestSchema,
   updateChannelFiles,
   type HealthResponse,
 } from '../../src/shared/service-api/index.js';
@@ -20,9 +22,11 @@ import { checkoutPage } from './checkout-page.js';
 import { checkEligibility } from './eligibility-desk.js';
 import { parseJsonBody, readBody, sendJson, sendText } from './http-exchange.js';
 import { idempotencyScope, remember, replay } from './idempotency.js';
-import { decideIssuance, recordIssuance, signRenewedCertificate } from './issuance-desk.js';
+import { decideIssuance, recordDelivery, recordIssuance, recordRejection, signRenewedCertificate } from './issuance-desk.js';
 import type { AccountRecord, Faults, LabState } from './lab-state.js';
-import { checkAccountPayment, completeCheckout, paymentOf, paymentStatus, renewalOrRefuse, startPayment, type CheckoutAction } from './payment-desk.js';
+import { expireHolds, hasExpiredHolds } from './money-desk.js';
+import { checkAccountPayment, completeCheckout, paymentOf, paymentStatus, startPayment, type CheckoutAction } from './payment-desk.js';
+import { renewalOrRefuse } from './renewal-records.js';
 import { issueChallenge } from './proof-of-possession.js';
 import { renewalStatus } from './renewal-view.js';
 import { applySeed, seedLabServiceState, type LabServiceSeed } from './seeding.js';
@@ -105,6 +109,8 @@ export async function startLabService(options: LabServiceOptions): Promise<LabSe
       response.setHeader('retry-after', '3600');
       return sendText(response, 503, 'text/html; charset=utf-8', '<!doctype html><title>Manutenzione</title><p>Servizio in manutenzione: riprovare più tardi.</p>');
     }
+    // Abandoned holds are given back before anything is answered, so no answer shows stale money.
+    if (hasExpiredHolds(store.read(), now())) await store.update((state) => expireHolds(state, now()));
     const parts = url.pathname.slice(apiPrefix.length).split('/').map(decodeURIComponent);
     const route = `${method} ${parts.map((part, index) => (index % 2 === 1 && parts[0] === 'renewals' ? ':id' : part)).join('/')}`;
 
@@ -149,11 +155,19 @@ export async function startLabService(options: LabServiceOptions): Promise<LabSe
         if ('status' in decision) return sendJson(response, decision.status, decision.body);
         const certificate = decision.kind === 'already-issued' ? decision.certificate : await signRenewedCertificate(options.pki, decision, now());
         const recorded = await decide(store, (state) => {
-          const result = decision.kind === 'sign' ? recordIssuance(state, decision, certificate) : certificate;
+            const result = decision.kind === 'sign' ? recordIssuance(state, decision, certificate, now()) : certificate;
           remember(state, scope, 200, result);
           return result;
         });
         return sendJson(response, 200, recorded);
+      }
+      case 'POST renewals/:id/certificates/:id/delivered': {
+        const delivery = parseJsonBody(body, deliveryRequestSchema);
+        return sendJson(response, 200, await decide(store, (state) => recordDelivery(state, parts[1] ?? '', parts[3] ?? '', delivery)));
+      }
+      case 'POST renewals/:id/certificates/:id/reject': {
+        const rejection = parseJsonBody(body, rejectionRequestSchema);
+        return sendJson(response, 200, await decide(store, (state) => recordRejection(state, parts[1] ?? '', parts[3] ?? '', rejection, now())));
       }
       default:
         if (method === 'GET' && parts[0] === 'updates' && parts.length === 2 && (updateChannelFiles as readonly string[]).includes(parts[1] ?? '')) {
@@ -172,7 +186,7 @@ export async function startLabService(options: LabServiceOptions): Promise<LabSe
     }
     const state = store.read();
     const payment = state.payments[paymentId];
-    if (!payment) return sendText(response, 404, 'text/html; charset=utf-8', '<!doctype html><p>Pagamento non trovato.</p>');
+    if (!payment || !state.renewals[payment.renewalId]) return sendText(response, 404, 'text/html; charset=utf-8', '<!doctype html><p>Pagamento non trovato.</p>');
     return sendText(response, 200, 'text/html; charset=utf-8', checkoutPage(payment, renewalOrRefuse(state, payment.renewalId)));
   }
 

@@ -8,11 +8,12 @@ import type { CertificateKind, Holder } from '../../src/shared/domain/certificat
 import type {
   AccountKind,
   AccountPaymentMethod,
-  CertificateVerdict,
+  CertificateProgress,
+  ChargeState,
   IssuedCertificate,
   PaymentFailureReason,
   PaymentMethod,
-  Receipt,
+  Verdict,
 } from '../../src/shared/service-api/index.js';
 
 export interface LabSettings {
@@ -25,6 +26,8 @@ export interface LabSettings {
   readonly challengeTtlSeconds: number;
   /** How long a `handover` challenge (devices with no room) stays good for its renewal's issuance. */
   readonly handoverTtlSeconds: number;
+  /** How long a payment's hold waits for its certificate to be issued before it is released. */
+  readonly holdTtlSeconds: number;
 }
 
 export type CertificateStatus = 'valid' | 'suspended' | 'revoked';
@@ -41,13 +44,18 @@ export interface CertificateRecord {
   deviceFirstIssuedAt?: string;
   /** Serial of the certificate that renewed this one. */
   renewedBy?: string;
+  /** For a certificate issued by a renewal: the one it renewed, and when. */
+  renewalOf?: { readonly serial: string; readonly issuedAt: string };
 }
 
 export interface AccountRecord {
   readonly method: AccountPaymentMethod;
   readonly userId: string;
   readonly password: string;
+  /** Available money per account. */
   balances: Record<AccountKind, number>;
+  /** Money authorized and not yet captured or released. */
+  held: Record<AccountKind, number>;
 }
 
 export interface ChallengeRecord {
@@ -59,10 +67,15 @@ export interface ChallengeRecord {
   used: boolean;
 }
 
-export interface RenewalCertificate {
+/** One certificate of a renewal: the certificate presented, the verdict, how far it went. */
+export interface RenewalLine {
   readonly der: string;
-  readonly verdict: CertificateVerdict;
   readonly holder: Holder;
+  readonly serial: string;
+  readonly kind: CertificateKind;
+  readonly notAfter: string;
+  readonly verdict: Verdict;
+  progress: CertificateProgress;
 }
 
 export interface RenewalRecord {
@@ -71,11 +84,19 @@ export interface RenewalRecord {
   readonly holder: Holder;
   /** DER (base64) of the CNS certificate that proved possession when the renewal was opened. */
   readonly signerCertificate: string;
-  readonly certificates: RenewalCertificate[];
+  readonly lines: RenewalLine[];
   /** Old serial → what was issued for it, with the SHA-256 of the CSR it came from. */
   issued: Record<string, { readonly csrSha256: string; readonly certificate: IssuedCertificate }>;
   paymentIds: string[];
-  paidPaymentId?: string;
+}
+
+/** One certificate's part of a payment. */
+export interface ChargeLine {
+  readonly certificateSerial: string;
+  readonly kind: CertificateKind;
+  readonly amountCents: number;
+  readonly account: AccountKind;
+  state: ChargeState;
 }
 
 interface PaymentRecordBase {
@@ -83,14 +104,37 @@ interface PaymentRecordBase {
   readonly renewalId: string;
   readonly method: PaymentMethod;
   readonly createdAt: string;
+  readonly lines: ChargeLine[];
 }
 
-/** A payment's life: card payments start pending; account payments are born paid. */
+/** Set when a payment is authorized: the transaction the receipt names. */
+export interface Authorization {
+  readonly transactionId: string;
+  readonly paidAt: string;
+  readonly perAccount: readonly { readonly account: AccountKind; readonly amountCents: number }[];
+  readonly payerUserId?: string;
+}
+
+/** A payment's life: card payments start pending; account payments are born authorized. */
 export type PaymentRecord =
   | (PaymentRecordBase & { readonly state: 'pending' })
-  | (PaymentRecordBase & { readonly state: 'paid'; readonly receipt: Receipt })
+  | (PaymentRecordBase & { readonly state: 'paid'; readonly authorization: Authorization })
   | (PaymentRecordBase & { readonly state: 'cancelled' })
   | (PaymentRecordBase & { readonly state: 'failed'; readonly reason: PaymentFailureReason });
+
+/** Every movement of money, in order: what the tests and the helpdesk read to know what was charged. */
+export interface LedgerEntry {
+  readonly at: string;
+  readonly type: 'hold' | 'capture' | 'release' | 'refund';
+  readonly paymentId: string;
+  readonly renewalId: string;
+  readonly certificateSerial: string;
+  readonly method: PaymentMethod;
+  /** The prepaid account (Iconto/Telemaco), or null for a card. */
+  readonly payer: string | null;
+  readonly account: AccountKind;
+  readonly amountCents: number;
+}
 
 /** The answer stored under an idempotency key, replayed for a repeated request. */
 export interface IdempotentAnswer {
@@ -109,13 +153,14 @@ export interface Faults {
 }
 
 export interface LabState {
-  readonly format: 1;
+  readonly format: 2;
   settings: LabSettings;
   certificates: Record<string, CertificateRecord>;
   accounts: Record<string, AccountRecord>;
   challenges: Record<string, ChallengeRecord>;
   renewals: Record<string, RenewalRecord>;
   payments: Record<string, PaymentRecord>;
+  ledger: LedgerEntry[];
   idempotency: Record<string, IdempotentAnswer>;
   faults: Faults;
 }
@@ -126,17 +171,19 @@ export const defaultSettings: LabSettings = {
   prices: { signature: 2500, cns: 1500 },
   challengeTtlSeconds: 300,
   handoverTtlSeconds: 30 * 24 * 3600,
+  holdTtlSeconds: 30 * 24 * 3600,
 };
 
 export function emptyLabState(): LabState {
   return {
-    format: 1,
+    format: 2,
     settings: defaultSettings,
     certificates: {},
     accounts: {},
     challenges: {},
     renewals: {},
     payments: {},
+    ledger: [],
     idempotency: {},
     faults: { issuanceFailuresLeft: 0, delayMs: 0, maintenance: false },
   };

@@ -1,66 +1,86 @@
 /**
- * Paying a renewal: Iconto / Telemaco accounts charged at once, card payments through the
- * checkout page.
- *
- * A renewal is paid at most once: a second account payment is refused with the first one's id,
- * and when any payment succeeds every other open card checkout of the renewal is cancelled.
+ * Paying a renewal, per certificate: Iconto / Telemaco accounts authorized at once, card payments
+ * through the checkout page. A payment names its certificates and is priced from them alone; a
+ * certificate already held or captured (here or in any other renewal) is never paid again.
  */
-import type { AccountKind, PaymentRequest, PaymentStatus, Receipt } from '../../src/shared/service-api/index.js';
+import type { AccountPaymentRequest, PaymentRequest, PaymentStatus, Receipt } from '../../src/shared/service-api/index.js';
 import { newIdentifier } from './identifiers.js';
-import { accountKey, type LabState, type PaymentRecord, type RenewalRecord } from './lab-state.js';
+import { accountKey, type ChargeLine, type LabState, type PaymentRecord, type RenewalRecord } from './lab-state.js';
+import { authorize } from './money-desk.js';
+import { lineOrRefuse, renewalOrRefuse } from './renewal-records.js';
 import { refuse } from './service-refusal.js';
-
-interface ChargeLine {
-  readonly certificateSerial: string;
-  readonly kind: 'signature' | 'cns';
-  readonly amountCents: number;
-  readonly account: AccountKind;
-}
 
 export function startPayment(state: LabState, renewalId: string, request: PaymentRequest, now: Date, checkoutUrl: (paymentId: string) => string): PaymentStatus {
   const renewal = renewalOrRefuse(state, renewalId);
-  const lines = chargeLines(renewal);
-  if (renewal.paidPaymentId !== undefined) refuse(409, 'PAYMENT_ALREADY_MADE', { paymentId: renewal.paidPaymentId });
-  const renewable = renewal.certificates.filter((c) => c.verdict.verdict.status === 'renewable');
-  if (renewable.length === 0) refuse(409, 'NOTHING_TO_RENEW');
-  if (lines.length === 0) refuse(409, 'PAYMENT_NOT_REQUIRED');
-
+  const lines = chargeLines(state, renewal, request.certificateSerials);
   const paymentId = newIdentifier('pay');
-  const base = { paymentId, renewalId, method: request.method, createdAt: now.toISOString() } as const;
+  const base = { paymentId, renewalId, method: request.method, createdAt: now.toISOString(), lines } as const;
+  renewal.paymentIds.push(paymentId);
   if (request.method === 'card') {
-    state.payments[paymentId] = { ...base, state: 'pending' };
-    renewal.paymentIds.push(paymentId);
-    return paymentStatus(state.payments[paymentId], checkoutUrl);
+    // One checkout at a time per certificate: an older open checkout for them is cancelled.
+    for (const line of lines) cancelOpenCheckouts(state, renewal, line.certificateSerial, paymentId);
+    const pending: PaymentRecord = { ...base, state: 'pending' };
+    state.payments[paymentId] = pending;
+    for (const line of lines) lineOrRefuse(renewal, line.certificateSerial).progress = { state: 'requested', paymentId };
+    return paymentStatus(pending, checkoutUrl);
   }
-
-  const { account, perAccount } = payableAccount(state, lines, request);
-  for (const { account: kind, amountCents } of perAccount) account.balances[kind] -= amountCents;
-  const receipt = buildReceipt(renewal, base, lines, now, { perAccount, payerUserId: request.userId });
-  settle(state, renewal, { ...base, state: 'paid', receipt });
-  return paymentStatus(state.payments[paymentId], checkoutUrl);
+  checkAccount(state, lines, request);
+  return paymentStatus(authorize(state, { ...base, state: 'pending' }, now, request.userId), checkoutUrl);
 }
 
-/** The account that would pay, after the checks a charge makes; refuses exactly as a charge would. */
-function payableAccount(state: LabState, lines: readonly ChargeLine[], request: { method: 'iconto' | 'telemaco'; userId: string; password: string }) {
+/** `payment-check`: would this account pay these certificates? Nothing is held or recorded. */
+export function checkAccountPayment(state: LabState, renewalId: string, request: AccountPaymentRequest): void {
+  const renewal = renewalOrRefuse(state, renewalId);
+  checkAccount(state, chargeLines(state, renewal, request.certificateSerials), request);
+}
+
+/** The checks a charge makes, refusing exactly as a charge would. */
+function checkAccount(state: LabState, lines: readonly ChargeLine[], request: AccountPaymentRequest): void {
   const account = state.accounts[accountKey(request.method, request.userId)];
   if (!account || account.password !== request.password) refuse(402, 'PAYMENT_ACCOUNT_INVALID', { method: request.method });
-  const perAccount = totalsPerAccount(lines);
-  // Both accounts must cover their part before either is touched: no half-charged renewal.
-  for (const { account: kind, amountCents } of perAccount) {
-    if (account.balances[kind] < amountCents) {
-      refuse(402, 'PAYMENT_INSUFFICIENT_FUNDS', { account: kind, requiredCents: amountCents, availableCents: account.balances[kind] });
-    }
+  const totals = new Map<ChargeLine['account'], number>();
+  for (const line of lines) totals.set(line.account, (totals.get(line.account) ?? 0) + line.amountCents);
+  // Both accounts must cover their part before either is touched: no half-held payment.
+  const short = [...totals].filter(([kind, amount]) => account.balances[kind] < amount);
+  const [first, second] = short;
+  if (first) {
+    refuse(402, 'PAYMENT_INSUFFICIENT_FUNDS', {
+      account: first[0],
+      requiredCents: first[1],
+      availableCents: account.balances[first[0]],
+      ...(second ? { secondAccount: second[0], secondRequiredCents: second[1], secondAvailableCents: account.balances[second[0]] } : {}),
+    });
   }
-  return { account, perAccount };
 }
 
-/** `payment-check`: would this account pay this renewal? Nothing is charged or recorded. */
-export function checkAccountPayment(state: LabState, renewalId: string, request: { method: 'iconto' | 'telemaco'; userId: string; password: string }): void {
-  const renewal = renewalOrRefuse(state, renewalId);
-  if (renewal.paidPaymentId !== undefined) refuse(409, 'PAYMENT_ALREADY_MADE', { paymentId: renewal.paidPaymentId });
-  const lines = chargeLines(renewal);
-  if (lines.length === 0) refuse(409, 'PAYMENT_NOT_REQUIRED');
-  payableAccount(state, lines, request);
+/** What the named certificates cost, after checking each may be paid now. */
+function chargeLines(state: LabState, renewal: RenewalRecord, serials: readonly string[]): ChargeLine[] {
+  return serials.map((serial): ChargeLine => {
+    const line = lineOrRefuse(renewal, serial);
+    const verdict = line.verdict;
+    if (verdict.status !== 'renewable') refuse(409, 'CERTIFICATE_NOT_RENEWABLE', { reason: verdict.reason });
+    if (verdict.price.kind === 'free') refuse(409, 'PAYMENT_NOT_REQUIRED', { certificateSerial: serial });
+    const settledHere = line.progress.state === 'paid' || line.progress.state === 'issued' || line.progress.state === 'downloaded';
+    if (settledHere || paidElsewhere(state, renewal.renewalId, serial)) refuse(409, 'CERTIFICATE_ALREADY_PAID', { certificateSerial: serial });
+    return { certificateSerial: serial, kind: line.kind, amountCents: verdict.price.amountCents, account: verdict.price.account, state: 'held' };
+  });
+}
+
+/** Each certificate is paid at most once, ever: another renewal may already hold or have captured it. */
+function paidElsewhere(state: LabState, renewalId: string, serial: string): boolean {
+  return Object.values(state.renewals).some(
+    (other) =>
+      other.renewalId !== renewalId &&
+      other.lines.some((line) => line.serial === serial && (line.progress.state === 'paid' || line.progress.state === 'issued' || line.progress.state === 'downloaded')),
+  );
+}
+
+function cancelOpenCheckouts(state: LabState, renewal: RenewalRecord, serial: string, except: string): void {
+  for (const id of renewal.paymentIds) {
+    const other = state.payments[id];
+    if (id === except || other?.state !== 'pending' || !other.lines.some((line) => line.certificateSerial === serial)) continue;
+    state.payments[id] = { ...other, state: 'cancelled' };
+  }
 }
 
 export type CheckoutAction = 'pay' | 'cancel' | 'fail';
@@ -71,20 +91,19 @@ export function completeCheckout(state: LabState, paymentId: string, action: Che
   if (!payment) refuse(404, 'PAYMENT_NOT_FOUND', { paymentId });
   if (payment.state !== 'pending') return payment;
   const renewal = renewalOrRefuse(state, payment.renewalId);
-  const base = { paymentId, renewalId: payment.renewalId, method: payment.method, createdAt: payment.createdAt } as const;
-  if (action === 'cancel' || (action === 'pay' && renewal.paidPaymentId !== undefined)) {
-    // Paying a renewal that another payment already settled would charge twice: cancel instead.
-    state.payments[paymentId] = { ...base, state: 'cancelled' };
-  } else if (action === 'fail') {
-    state.payments[paymentId] = { ...base, state: 'failed', reason: 'declined' };
-  } else {
-    const lines = chargeLines(renewal);
-    const receipt = buildReceipt(renewal, base, lines, now, { perAccount: [] });
-    settle(state, renewal, { ...base, state: 'paid', receipt });
+  // Paying certificates that another payment settled meanwhile would charge them twice: cancel instead.
+  const stillRequested = payment.lines.every((line) => {
+    const progress = lineOrRefuse(renewal, line.certificateSerial).progress;
+    return progress.state === 'requested' && progress.paymentId === paymentId;
+  });
+  if (action === 'pay' && stillRequested) return authorize(state, payment, now);
+  const ended: PaymentRecord = action === 'fail' ? { ...payment, state: 'failed', reason: 'declined' } : { ...payment, state: 'cancelled' };
+  state.payments[paymentId] = ended;
+  for (const line of payment.lines) {
+    const renewalLine = lineOrRefuse(renewal, line.certificateSerial);
+    if (renewalLine.progress.state === 'requested' && renewalLine.progress.paymentId === paymentId) renewalLine.progress = { state: 'open' };
   }
-  const updated = state.payments[paymentId];
-  if (!updated) refuse(404, 'PAYMENT_NOT_FOUND', { paymentId });
-  return updated;
+  return ended;
 }
 
 export function paymentOf(state: LabState, renewalId: string, paymentId: string): PaymentRecord {
@@ -93,66 +112,49 @@ export function paymentOf(state: LabState, renewalId: string, paymentId: string)
   return payment;
 }
 
-export function paymentStatus(payment: PaymentRecord | undefined, checkoutUrl: (paymentId: string) => string): PaymentStatus {
-  if (!payment) throw new Error('payment vanished while being answered');
-  if (payment.state === 'pending') return { ...payment, checkoutUrl: checkoutUrl(payment.paymentId) };
-  return payment;
+/** A payment as the API shows it; a paid one carries its receipt as it stands now. */
+export function paymentStatus(payment: PaymentRecord, checkoutUrl: (paymentId: string) => string): PaymentStatus {
+  const base = {
+    paymentId: payment.paymentId,
+    renewalId: payment.renewalId,
+    method: payment.method,
+    createdAt: payment.createdAt,
+    certificateSerials: payment.lines.map((line) => line.certificateSerial),
+    amountCents: payment.lines.reduce((sum, line) => sum + line.amountCents, 0),
+  };
+  switch (payment.state) {
+    case 'pending':
+      return { ...base, state: 'pending', checkoutUrl: checkoutUrl(payment.paymentId) };
+    case 'paid':
+      return { ...base, state: 'paid', receipt: receiptOf(payment) };
+    case 'cancelled':
+      return { ...base, state: 'cancelled' };
+    case 'failed':
+      return { ...base, state: 'failed', reason: payment.reason };
+  }
 }
 
-export function renewalOrRefuse(state: LabState, renewalId: string): RenewalRecord {
-  const renewal = state.renewals[renewalId];
-  if (!renewal) refuse(404, 'RENEWAL_NOT_FOUND', { renewalId });
-  return renewal;
-}
-
-/** What a renewal costs: its renewable, non-free certificates. */
-export function chargeLines(renewal: RenewalRecord): ChargeLine[] {
-  return renewal.certificates.flatMap(({ verdict }) => {
-    const outcome = verdict.verdict;
-    if (outcome.status !== 'renewable' || outcome.price.kind !== 'paid') return [];
-    return [{ certificateSerial: verdict.certificateSerial, kind: verdict.kind, amountCents: outcome.price.amountCents, account: outcome.price.account }];
-  });
-}
-
-function totalsPerAccount(lines: readonly ChargeLine[]): { account: AccountKind; amountCents: number }[] {
-  const totals = new Map<AccountKind, number>();
-  for (const line of lines) totals.set(line.account, (totals.get(line.account) ?? 0) + line.amountCents);
-  return [...totals].map(([account, amountCents]) => ({ account, amountCents }));
-}
-
-function buildReceipt(
-  renewal: RenewalRecord,
-  payment: Pick<PaymentRecord, 'paymentId' | 'method'>,
-  lines: readonly ChargeLine[],
-  now: Date,
-  extra: { perAccount: { account: AccountKind; amountCents: number }[]; payerUserId?: string },
-): Receipt {
+function receiptOf(payment: Extract<PaymentRecord, { state: 'paid' }>): Receipt {
+  const sum = (state?: string) => payment.lines.filter((line) => state === undefined || line.state === state).reduce((total, line) => total + line.amountCents, 0);
   const byAccount = payment.method !== 'card';
   return {
-    transactionId: newIdentifier('trx'),
+    transactionId: payment.authorization.transactionId,
     paymentId: payment.paymentId,
-    renewalId: renewal.renewalId,
+    renewalId: payment.renewalId,
     method: payment.method,
-    paidAt: now.toISOString(),
+    paidAt: payment.authorization.paidAt,
     currency: 'EUR',
-    totalCents: lines.reduce((sum, line) => sum + line.amountCents, 0),
-    perAccount: extra.perAccount,
-    lines: lines.map((line) => ({
+    totalCents: sum(),
+    capturedCents: sum('captured'),
+    releasedCents: sum('released'),
+    perAccount: [...payment.authorization.perAccount],
+    lines: payment.lines.map((line) => ({
       certificateSerial: line.certificateSerial,
       kind: line.kind,
       amountCents: line.amountCents,
+      state: line.state,
       ...(byAccount ? { account: line.account } : {}),
     })),
-    ...(extra.payerUserId === undefined ? {} : { payerUserId: extra.payerUserId }),
+    ...(payment.authorization.payerUserId === undefined ? {} : { payerUserId: payment.authorization.payerUserId }),
   };
-}
-
-function settle(state: LabState, renewal: RenewalRecord, paid: PaymentRecord & { state: 'paid' }): void {
-  state.payments[paid.paymentId] = paid;
-  if (!renewal.paymentIds.includes(paid.paymentId)) renewal.paymentIds.push(paid.paymentId);
-  renewal.paidPaymentId = paid.paymentId;
-  for (const id of renewal.paymentIds) {
-    const other = state.payments[id];
-    if (other && other.state === 'pending') state.payments[id] = { ...other, state: 'cancelled' };
-  }
 }

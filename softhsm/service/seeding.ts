@@ -51,7 +51,7 @@ export function applySeed(state: LabState, seed: LabServiceSeed): void {
     };
   }
   for (const account of seed.accounts ?? []) {
-    state.accounts[accountKey(account.method, account.userId)] = { ...account, balances: { ...account.balances } };
+    state.accounts[accountKey(account.method, account.userId)] = { ...account, balances: { ...account.balances }, held: { diritti: 0, tariffa: 0 } };
   }
   if (seed.faults) state.faults = { ...state.faults, ...seed.faults };
 }

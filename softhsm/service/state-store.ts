@@ -23,10 +23,17 @@ export function stateFilePath(stateDir: string): string {
 export async function loadLabState(stateDir: string): Promise<LabState> {
   const text = await readFileIfExists(stateFilePath(stateDir));
   if (text === undefined) return emptyLabState();
-  const stored = JSON.parse(text) as LabState;
+  const stored = JSON.parse(text) as Partial<LabState> & { format?: number };
   // Fill sections added after the file was written, so old lab folders keep working.
   const empty = emptyLabState();
-  return { ...empty, ...stored, settings: { ...empty.settings, ...stored.settings }, faults: { ...empty.faults, ...stored.faults } };
+  const accounts = Object.fromEntries(
+    Object.entries(stored.accounts ?? {}).map(([key, account]) => [key, { ...account, held: account.held ?? { diritti: 0, tariffa: 0 } }]),
+  );
+  if (stored.format !== empty.format) {
+    // Renewals of the first format priced whole renewals, not certificates: they cannot be resumed here.
+    return { ...empty, settings: { ...empty.settings, ...stored.settings }, certificates: stored.certificates ?? {}, accounts, faults: { ...empty.faults, ...stored.faults } };
+  }
+  return { ...empty, ...stored, format: empty.format, accounts, settings: { ...empty.settings, ...stored.settings }, faults: { ...empty.faults, ...stored.faults } };
 }
 
 export async function saveLabState(stateDir: string, state: LabState): Promise<void> {

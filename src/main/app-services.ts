@@ -4,13 +4,13 @@
  *
  * The only place that knows how the pieces fit; services themselves receive what they need.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { LookupFunction } from 'node:net';
 import { join } from 'node:path';
 import type { AppConfig } from './config/app-config.js';
-import { defaultChamberIssuers } from './device/classify-certificate.js';
+import { chamberTrust } from './certificates/chamber-trust.js';
+import { defaultChamberIssuers } from './certificates/classify-certificate.js';
 import { DeviceHost, type DeviceLauncher } from './device/device-host.js';
-import { createFlowDevice } from './device/flow-device.js';
 import { findModule } from './device/module-discovery.js';
 import { EventHub } from './events/event-hub.js';
 import { appHandlers, type AppIdentity } from './handlers/app-handlers.js';
@@ -25,7 +25,9 @@ import { settingsProxyFile } from './network/settings-proxy-file.js';
 import { startupVerdictOf } from './network/startup-verdict.js';
 import type { SystemProxyResolver } from './network/system-proxy-resolver.js';
 import { trustedCertificates } from './network/trusted-certificates.js';
-import { createFlowService } from './renewal/flow-service-adapter.js';
+import { createFlowDevice } from './renewal/adapters/device-adapter.js';
+import { fileRenewalLock } from './renewal/adapters/lock-file.js';
+import { createFlowService } from './renewal/adapters/service-adapter.js';
 import { RenewalFlow } from './renewal/renewal-flow.js';
 import { RenewalJournalStore } from './renewal/renewal-journal.js';
 import { createRenewalServiceClient } from './service/renewal-service-client.js';
@@ -132,11 +134,13 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
   };
   const device = createFlowDevice({ host: hostForDevice, chamberIssuers: defaultChamberIssuers, roomNeeded: roomForOnePair });
 
-  const journal = new RenewalJournalStore(config.dataDir);
+  const journal = new RenewalJournalStore(config.dataDir, clock);
   const flow = new RenewalFlow({
     device,
     service: createFlowService(client),
     journal,
+    lock: fileRenewalLock({ dir: journal.dir, pid: process.pid, workerPid: () => deviceHost?.workerPid }),
+    trust: chamberTrust(config.chamberCaBundlePath ? readFileSync(config.chamberCaBundlePath, 'utf8') : ''),
     logger,
     environment: {
       clock,

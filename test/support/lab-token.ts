@@ -4,8 +4,8 @@
  */
 import { join } from 'node:path';
 import { DeviceHost } from '../../src/main/device/device-host.js';
-import { defaultChamberIssuers } from '../../src/main/device/classify-certificate.js';
-import { createFlowDevice } from '../../src/main/device/flow-device.js';
+import { defaultChamberIssuers } from '../../src/main/certificates/classify-certificate.js';
+import { createFlowDevice } from '../../src/main/renewal/adapters/device-adapter.js';
 import { nodeDeviceLauncher } from '../../src/main/device/node-device-launcher.js';
 import { createLabPki, type LabPki } from '../../softhsm/pki/lab-pki.js';
 import { createSoftHsmEnvironment, type SoftHsmEnvironment } from '../../softhsm/token/softhsm-environment.js';

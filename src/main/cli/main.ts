@@ -113,6 +113,13 @@ async function main(argv: readonly string[]): Promise<number> {
     },
   });
   const services = createAppServices(config, host, logger);
+  // Interrupted by the person or the system: the device process goes first, so no key generation
+  // outlives this command (the journal lets `resume` finish what was started).
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      void services.close().finally(() => process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1)));
+    });
+  }
   const secrets = { env, stdin: process.stdin, stderr: process.stderr };
   try {
     return await runCommand(command, {
@@ -131,7 +138,14 @@ async function main(argv: readonly string[]): Promise<number> {
       io: {
         out: (line) => process.stdout.write(`${line}\n`),
         err: (line) => process.stderr.write(`${line}\n`),
-        pin: async () => env.RINNOVO_PIN ?? promptSecret('PIN: ', secrets),
+        pin: async (slot, position) => {
+          // A signature slot with its own PIN (two-PIN devices) has its own variable and prompt.
+          const ownSignaturePin = position.current > 1 && !slot.holds.includes('cns');
+          const fromEnv = ownSignaturePin ? env.RINNOVO_SIGNATURE_PIN : env.RINNOVO_PIN;
+          if (fromEnv !== undefined) return fromEnv;
+          const what = position.of > 1 ? ` (${slot.holds.map((kind) => (kind === 'cns' ? 'CNS' : locale === 'it' ? 'firma digitale' : 'digital signature')).join(', ')} – «${slot.label}»)` : '';
+          return promptSecret(`PIN${what}: `, secrets);
+        },
         accountPassword: async () => env.RINNOVO_ACCOUNT_PASSWORD ?? promptSecret('Password: ', secrets),
       },
     });
@@ -143,7 +157,15 @@ async function main(argv: readonly string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    // Words for the person, the stack for the log: never a stack trace on the terminal.
+    const locale = process.argv.includes('en') && process.argv.includes('--lang') ? 'en' : 'it';
+    process.stderr.write(`${describeWireError({ code: 'INTERNAL_ERROR', detail: {} }, locale)}\n`);
+    try {
+      const config = loadAppConfig(process.env, { version: packageVersion() });
+      createLogger({ file: join(config.dataDir, 'logs', 'cli.log') }).error({ err: error instanceof Error ? error.stack : String(error) }, 'cli fault');
+    } catch {
+      // Nowhere to log: the message above is all there is.
+    }
     process.exit(exitCodes.internal);
   },
 );

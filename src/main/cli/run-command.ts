@@ -6,11 +6,13 @@
  * `support-bundle` writes the bundle for the helpdesk.
  */
 import type { WireError } from '../../shared/contract/define.js';
-import type { FlowState } from '../../shared/contract/flow-contract.js';
+import type { DeviceSlot, FlowState, PinEntry } from '../../shared/contract/flow-contract.js';
+import { parsePin } from '../../shared/domain/pin.js';
+import { isAppError } from '../../shared/errors/app-error.js';
 import type { Locale } from '../../shared/errors/catalogue-entry.js';
+import type { AccountPaymentMethod, PaymentMethod } from '../../shared/service-api/primitives.js';
 import type { EventHub } from '../events/event-hub.js';
 import type { RenewalFlow } from '../renewal/renewal-flow.js';
-import type { TypedOrPinPad } from '../renewal/renewal-ports.js';
 import { describeState, describeWireError } from './describe-state.js';
 import { exitCodeFor, exitOk } from './exit-codes.js';
 
@@ -20,7 +22,7 @@ export const commandNames: readonly CommandName[] = ['doctor', 'renew', 'resume'
 export interface CommandOptions {
   readonly json: boolean;
   readonly locale: Locale;
-  readonly pay: 'iconto' | 'telemaco' | 'card' | undefined;
+  readonly pay: PaymentMethod | undefined;
   readonly userId: string | undefined;
   readonly only: 'signature' | 'cns' | undefined;
   readonly pinPad: boolean;
@@ -30,8 +32,11 @@ export interface CommandOptions {
 export interface CommandIo {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
-  /** Asks for the PIN (terminal without echo, stdin, or RINNOVO_PIN). */
-  readonly pin: () => Promise<string>;
+  /**
+   * Asks for the PIN of one slot (terminal without echo, stdin, RINNOVO_PIN, or RINNOVO_SIGNATURE_PIN
+   * for a signature slot with its own PIN). Whatever comes back is checked before it reaches the card.
+   */
+  readonly pin: (slot: DeviceSlot, position: { current: number; of: number }) => Promise<string>;
   /** Asks for the Iconto/Telemaco password (terminal without echo, or RINNOVO_ACCOUNT_PASSWORD). */
   readonly accountPassword: () => Promise<string>;
 }
@@ -62,6 +67,11 @@ export async function runCommand(command: CommandName, context: CommandContext):
   let outcome: Outcome;
   try {
     outcome = await commands[command](context);
+  } catch (error) {
+    // A refusal is an outcome with its own message and exit code, never a stack trace.
+    if (!isAppError(error)) throw error;
+    const wireError = { code: error.code, detail: error.detail };
+    outcome = { exitCode: exitCodeFor(error.code), state: context.flow.state, error: wireError };
   } finally {
     unsubscribe();
   }
@@ -123,7 +133,7 @@ const commands: Record<CommandName, (context: CommandContext) => Promise<Outcome
   },
 };
 
-/** start → (resume) → PIN; returns the state after login, or the outcome that stopped it. */
+/** start → (resume) → a PIN per slot; returns the state after login, or the outcome that stopped it. */
 async function startAndUnlock(context: CommandContext, resuming: boolean): Promise<{ state: FlowState } | Outcome> {
   const { flow, io, options } = context;
   let state = await flow.start();
@@ -133,11 +143,19 @@ async function startAndUnlock(context: CommandContext, resuming: boolean): Promi
   } else if (resuming && state.step === 'pin') {
     return { exitCode: exitOk, state, error: undefined, extra: { nothingToResume: true } };
   }
-  if (state.step !== 'pin') return stop(state);
-  if (state.pin.state === 'locked') return stop({ ...state, error: { code: 'PIN_LOCKED', detail: {} } });
-  const pin: TypedOrPinPad = options.pinPad ? { kind: 'pin-pad' } : { kind: 'typed', value: await io.pin() };
-  state = await flow.unlock(pin, options.confirmFinalTry);
-  if (state.step === 'pin') return stop(state);
+  while (state.step === 'pin') {
+    // A refused PIN ends the command: the card is never asked again without a new PIN from the person.
+    if (state.error) return stop(state);
+    let pin: PinEntry;
+    if (options.pinPad) {
+      pin = { kind: 'pin-pad' };
+    } else {
+      const value = parsePin(await io.pin(state.slot, state.position));
+      if (!value) return stop({ ...state, error: { code: 'PIN_FORMAT_INVALID', detail: {} } });
+      pin = { kind: 'typed', value };
+    }
+    state = await flow.unlock(pin, options.confirmFinalTry);
+  }
   return { state };
 }
 
@@ -165,7 +183,8 @@ async function pay(context: CommandContext, initial: FlowState): Promise<FlowSta
     return settled;
   }
   if (!options.userId) return { ...state, error: { code: 'INVALID_REQUEST', detail: { field: '--user' } } };
-  return flow.payWithAccount(options.pay, { userId: options.userId, password: await io.accountPassword() });
+  const method: AccountPaymentMethod = options.pay;
+  return flow.payWithAccount(method, { userId: options.userId, password: await io.accountPassword() });
 }
 
 function waitForCardOutcome(events: EventHub): Promise<FlowState> {

@@ -15,6 +15,11 @@ const configSchema = z.object({
   serviceUrl: z.url({ protocol: /^https?$/ }),
   updateFeedUrl: z.url({ protocol: /^https?$/ }),
   caBundlePath: z.string().min(1).optional(),
+  /**
+   * The Chamber of Commerce CAs (PEM bundle) a renewed certificate must chain to before it is
+   * written to the card. Without it no renewed certificate is accepted.
+   */
+  chamberCaBundlePath: z.string().min(1).optional(),
   pkcs11Module: z.string().min(1).optional(),
   pacUrl: z.url().optional(),
   /** How long the tool watches a card payment before saying it is not completed yet. */
@@ -37,6 +42,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv, defaults: ConfigDefaults):
     serviceUrl,
     updateFeedUrl: withTrailingSlash(env.RINNOVO_UPDATE_FEED_URL ?? new URL('updates/', serviceUrl).toString()),
     caBundlePath: env.RINNOVO_CA_BUNDLE || undefined,
+    chamberCaBundlePath: env.RINNOVO_CHAMBER_CAS || undefined,
     pkcs11Module: env.RINNOVO_PKCS11_MODULE || undefined,
     pacUrl: env.RINNOVO_PAC_URL || undefined,
     cardWaitSeconds: env.RINNOVO_CARD_WAIT_SECONDS || undefined,

@@ -10,6 +10,8 @@ import type { DeviceFailure, DeviceMethod, DeviceReply, DeviceRequest, DeviceRes
 
 /** A started device process, whatever started it (Node's fork, Electron's utilityProcess). */
 export interface DeviceChild {
+  /** The process id, while it runs (for the renewal lock: a stale worker is ended before another renews). */
+  pid(): number | undefined;
   send(message: unknown): void;
   onMessage(listener: (message: unknown) => void): void;
   onExit(listener: (code: number | null) => void): void;
@@ -54,6 +56,11 @@ export class DeviceHost {
     this.#ensureStarted();
     await this.#opened;
     return (await this.#send(method, params)) as DeviceResults[M];
+  }
+
+  /** The running device process's id, if one runs. */
+  get workerPid(): number | undefined {
+    return this.#child?.pid();
   }
 
   /** Ends the device process (logging out first is the caller's business). */

@@ -20,20 +20,26 @@ export const tokenDescriptionSchema = z.object({
 export type TokenDescription = z.infer<typeof tokenDescriptionSchema>;
 
 const onToken = { tokenSerial: z.string() };
-const onPair = { tokenSerial: z.string(), idHex: z.string().regex(/^[0-9a-f]+$/) };
+const hex = z.string().regex(/^[0-9a-f]+$/);
+const onPair = { tokenSerial: z.string(), idHex: hex };
 
 export const deviceRequestSchemas = {
   open: z.object({ modulePath: z.string() }),
   listTokens: z.object({}),
   readCertificates: z.object(onToken),
   login: z.object({ ...onToken, pin: z.string().nullable() }),
+  loginState: z.object(onToken),
   logout: z.object({}),
-  pairState: z.object(onPair),
+  inspect: z.object(onPair),
+  findKeyByModulus: z.object({ ...onToken, modulusHex: hex }),
   generateKeyPair: z.object({ ...onPair, label: z.string() }),
   publicKey: z.object(onPair),
   sign: z.object({ ...onPair, dataBase64: z.string() }),
   writeCertificate: z.object({ ...onPair, label: z.string(), derBase64: z.string(), subjectBase64: z.string(), issuerBase64: z.string(), serialBase64: z.string() }),
-  destroyPair: z.object(onPair),
+  /** Only the objects of the old pair: the certificate with exactly these bytes and the keys with its modulus. */
+  destroyOldPair: z.object({ ...onPair, certificateDerBase64: z.string().min(4), modulusHex: hex }),
+  /** Keys only, matched by modulus: never a certificate, never a sweep by CKA_ID. */
+  destroyKeys: z.object({ ...onPair, modulusHex: hex }),
 };
 
 export type DeviceMethod = keyof typeof deviceRequestSchemas;
@@ -44,13 +50,20 @@ export interface DeviceResults {
   listTokens: TokenDescription[];
   readCertificates: { idHex: string; label: string; derBase64: string }[];
   login: { alreadyLoggedIn: boolean };
+  loginState: { loggedIn: boolean };
   logout: Record<string, never>;
-  pairState: { privateKey: boolean; publicKey: boolean; certificate: boolean };
+  inspect: {
+    privateKeys: { modulusHex: string; local: boolean; alwaysSensitive: boolean; neverExtractable: boolean }[];
+    publicKeys: { modulusHex: string }[];
+    certificates: { derBase64: string }[];
+  };
+  findKeyByModulus: { idHex: string | null };
   generateKeyPair: { modulusHex: string; exponentHex: string; local: boolean; alwaysSensitive: boolean; neverExtractable: boolean };
   publicKey: { modulusHex: string; exponentHex: string };
   sign: { signatureBase64: string };
   writeCertificate: Record<string, never>;
-  destroyPair: { destroyed: number };
+  destroyOldPair: { destroyed: number; certificateElsewhere: boolean };
+  destroyKeys: { destroyed: number };
 }
 
 /** Why a device call failed, as data: the app maps it to a catalogue code. */

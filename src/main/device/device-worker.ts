@@ -58,6 +58,10 @@ function serve(receive: (listener: (message: unknown) => void) => void, send: (m
   });
 }
 
+// One key generation per CKA_ID at a time: this process never outlives the one that drives it.
+// SIGKILL, not exit: exit handlers could wait on a PKCS#11 call still running on another thread.
+process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+
 const electronPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
 if (electronPort) {
   serve((listener) => electronPort.on('message', (event) => listener((event as { data: unknown }).data)), (message) => electronPort.postMessage(message));

@@ -27,6 +27,7 @@ export function nodeDeviceLauncher(options: { workerPath?: string; env: NodeJS.P
       serialization: 'json',
     });
     return {
+      pid: () => child.pid,
       send: (message) => {
         if (child.connected) child.send(message as never);
       },

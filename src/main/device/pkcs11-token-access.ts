@@ -10,6 +10,9 @@ type Handle = Buffer;
 
 const unavailable = 0xffffffffffffffffn;
 
+/** CK_STATE values (PKCS#11 2.40 §5.7); pkcs11js does not export them. */
+const sessionStates = { readOnlyUser: 1, readWriteUser: 3 } as const;
+
 function memory(value: number | bigint): number | null {
   const big = BigInt(value);
   if (big === unavailable || big === 0xffffffffn) return null;
@@ -105,10 +108,40 @@ export class Pkcs11TokenAccess {
     return {};
   }
 
-  pairState({ tokenSerial, idHex }: DeviceRequest<'pairState'>): DeviceResults['pairState'] {
+  /** Whether the slot's login is in place (slots of one card often share it with the first). */
+  loginState({ tokenSerial }: DeviceRequest<'loginState'>): DeviceResults['loginState'] {
     const session = this.#session(tokenSerial);
-    const count = (objectClass: number) => this.#find(session, [{ type: pkcs11js.CKA_CLASS, value: objectClass }, { type: pkcs11js.CKA_ID, value: Buffer.from(idHex, 'hex') }]).length;
-    return { privateKey: count(pkcs11js.CKO_PRIVATE_KEY) > 0, publicKey: count(pkcs11js.CKO_PUBLIC_KEY) > 0, certificate: count(pkcs11js.CKO_CERTIFICATE) > 0 };
+    const { state } = this.#pkcs11.C_GetSessionInfo(session);
+    const loggedIn = state === sessionStates.readOnlyUser || state === sessionStates.readWriteUser;
+    if (loggedIn) this.#loggedIn.add(tokenSerial);
+    return { loggedIn };
+  }
+
+  /** Everything under one CKA_ID, with what identifies it: key moduli and certificate bytes. */
+  inspect({ tokenSerial, idHex }: DeviceRequest<'inspect'>): DeviceResults['inspect'] {
+    const session = this.#session(tokenSerial);
+    const id = Buffer.from(idHex, 'hex');
+    const of = (objectClass: number) => this.#find(session, [{ type: pkcs11js.CKA_CLASS, value: objectClass }, { type: pkcs11js.CKA_ID, value: id }]);
+    return {
+      privateKeys: of(pkcs11js.CKO_PRIVATE_KEY).map((handle) => {
+        const [modulus, local, alwaysSensitive, neverExtractable] = this.#pkcs11.C_GetAttributeValue(session, handle, [
+          { type: pkcs11js.CKA_MODULUS },
+          { type: pkcs11js.CKA_LOCAL },
+          { type: pkcs11js.CKA_ALWAYS_SENSITIVE },
+          { type: pkcs11js.CKA_NEVER_EXTRACTABLE },
+        ]);
+        return { modulusHex: hexOf(modulus?.value), local: isTrue(local?.value), alwaysSensitive: isTrue(alwaysSensitive?.value), neverExtractable: isTrue(neverExtractable?.value) };
+      }),
+      publicKeys: of(pkcs11js.CKO_PUBLIC_KEY).map((handle) => ({ modulusHex: hexOf(this.#pkcs11.C_GetAttributeValue(session, handle, [{ type: pkcs11js.CKA_MODULUS }])[0]?.value) })),
+      certificates: of(pkcs11js.CKO_CERTIFICATE).map((handle) => ({ derBase64: (this.#pkcs11.C_GetAttributeValue(session, handle, [{ type: pkcs11js.CKA_VALUE }])[0]?.value as Buffer).toString('base64') })),
+    };
+  }
+
+  findKeyByModulus({ tokenSerial, modulusHex }: DeviceRequest<'findKeyByModulus'>): DeviceResults['findKeyByModulus'] {
+    const session = this.#session(tokenSerial);
+    const [handle] = this.#find(session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY }, { type: pkcs11js.CKA_MODULUS, value: modulusBytes(modulusHex) }]);
+    if (!handle) return { idHex: null };
+    return { idHex: (this.#pkcs11.C_GetAttributeValue(session, handle, [{ type: pkcs11js.CKA_ID }])[0]?.value as Buffer).toString('hex') };
   }
 
   async generateKeyPair({ tokenSerial, idHex, label }: DeviceRequest<'generateKeyPair'>): Promise<DeviceResults['generateKeyPair']> {
@@ -190,11 +223,33 @@ export class Pkcs11TokenAccess {
     return {};
   }
 
-  destroyPair({ tokenSerial, idHex }: DeviceRequest<'destroyPair'>): DeviceResults['destroyPair'] {
+  /**
+   * Destroys the old pair and nothing else: under its CKA_ID, the certificate whose bytes are the
+   * old certificate's and the keys whose modulus is its key's. When that certificate is found under
+   * another id instead, nothing is destroyed: whoever asked does not know this card.
+   */
+  destroyOldPair({ tokenSerial, idHex, certificateDerBase64, modulusHex }: DeviceRequest<'destroyOldPair'>): DeviceResults['destroyOldPair'] {
     const session = this.#session(tokenSerial);
-    const handles = this.#find(session, [{ type: pkcs11js.CKA_ID, value: Buffer.from(idHex, 'hex') }]);
-    for (const handle of handles) this.#pkcs11.C_DestroyObject(session, handle);
-    return { destroyed: handles.length };
+    const id = Buffer.from(idHex, 'hex');
+    const value = Buffer.from(certificateDerBase64, 'base64');
+    const certificates = this.#find(session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_CERTIFICATE }, { type: pkcs11js.CKA_VALUE, value }]);
+    const ours = certificates.filter((handle) => (this.#pkcs11.C_GetAttributeValue(session, handle, [{ type: pkcs11js.CKA_ID }])[0]?.value as Buffer).equals(id));
+    if (ours.length < certificates.length) return { destroyed: 0, certificateElsewhere: true };
+    const keys = [pkcs11js.CKO_PRIVATE_KEY, pkcs11js.CKO_PUBLIC_KEY].flatMap((objectClass) =>
+      this.#find(session, [{ type: pkcs11js.CKA_CLASS, value: objectClass }, { type: pkcs11js.CKA_ID, value: id }, { type: pkcs11js.CKA_MODULUS, value: modulusBytes(modulusHex) }]),
+    );
+    for (const handle of [...ours, ...keys]) this.#pkcs11.C_DestroyObject(session, handle);
+    return { destroyed: ours.length + keys.length, certificateElsewhere: false };
+  }
+
+  destroyKeys({ tokenSerial, idHex, modulusHex }: DeviceRequest<'destroyKeys'>): DeviceResults['destroyKeys'] {
+    const session = this.#session(tokenSerial);
+    const id = Buffer.from(idHex, 'hex');
+    const keys = [pkcs11js.CKO_PRIVATE_KEY, pkcs11js.CKO_PUBLIC_KEY].flatMap((objectClass) =>
+      this.#find(session, [{ type: pkcs11js.CKA_CLASS, value: objectClass }, { type: pkcs11js.CKA_ID, value: id }, { type: pkcs11js.CKA_MODULUS, value: modulusBytes(modulusHex) }]),
+    );
+    for (const handle of keys) this.#pkcs11.C_DestroyObject(session, handle);
+    return { destroyed: keys.length };
   }
 
   #session(tokenSerial: string): Handle {
@@ -231,6 +286,16 @@ export class Pkcs11TokenAccess {
       this.#pkcs11.C_FindObjectsFinal(session);
     }
   }
+}
+
+function hexOf(value: unknown): string {
+  return Buffer.isBuffer(value) ? value.toString('hex').replace(/^(00)+/, '') : '';
+}
+
+/** A modulus as PKCS#11 stores it: big-endian bytes without leading zeros. */
+function modulusBytes(modulusHex: string): Buffer {
+  const digits = modulusHex.replace(/^0+/, '');
+  return Buffer.from(digits.length % 2 === 0 ? digits : `0${digits}`, 'hex');
 }
 
 function isTrue(value: unknown): boolean {

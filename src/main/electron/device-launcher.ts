@@ -13,6 +13,7 @@ export function utilityProcessDeviceLauncher(utilityProcess: UtilityProcessModul
   return (): DeviceChild => {
     const child = utilityProcess.fork(workerPath, [], { serviceName: 'Rinnovo CNS device', env, stdio: 'inherit' });
     return {
+      pid: () => child.pid,
       send: (message) => child.postMessage(message),
       onMessage: (listener) => child.on('message', listener),
       onExit: (listener) => child.on('exit', (code) => listener(code)),

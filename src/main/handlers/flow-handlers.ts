@@ -1,6 +1,9 @@
-import type { FlowMethodName } from '../renewal/flow-method-names.js';
+import type { MethodName } from '../../shared/contract/contract.js';
 import type { RenewalFlow } from '../renewal/renewal-flow.js';
 import type { HandlersOf } from './handler-table.js';
+
+/** The contract methods that drive the renewal flow. */
+type FlowMethodName = Extract<MethodName, `flow.${string}`>;
 
 export interface FlowHandlerDeps {
   readonly flow: RenewalFlow;

@@ -1,37 +1,42 @@
 /**
- * Takes one certificate from wherever its journal entry stands to `completed`.
+ * Takes one certificate from wherever its journal entry stands to `completed` (or `rejected`).
  *
- * Each effect is journaled so that a process killed between any two lines can resume here:
- * the CKA_ID is journaled before the key exists, the CSR before it is sent (issuance is
- * idempotent), the certificate before it is written, and the old pair is destroyed only after
- * the new one is verified — unless the device has no room, in which case the holder was told.
+ * Each effect is journaled first, so a process killed between any two lines resumes here: the
+ * CKA_ID before the key exists, the issuance request before it leaves (a retry is the same
+ * request), the certificate only once verified, before it is written. What is on the card is
+ * reconciled with the journal before anything is generated, and only objects proven to be the
+ * old pair are destroyed, after the new pair verifies — unless the device has no room, in which
+ * case the holder was told before paying.
  */
 import { randomBytes } from 'node:crypto';
-import forge from 'node-forge';
 import type { DeviceSummary, RenewalPhase } from '../../shared/contract/flow-contract.js';
-import { AppError } from '../../shared/errors/app-error.js';
-import { withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
-import type { FlowDevice, FlowService, Proof } from './renewal-ports.js';
+import { AppError, isAppError } from '../../shared/errors/app-error.js';
+import type { ChamberTrust } from '../certificates/chamber-trust.js';
+import { checkIssuedCertificate, type IssuedCertificateVerdict } from '../certificates/issued-certificate-check.js';
+import { modulusOfCsr, tryModulusOfCertificate, notAfterOf, serialOfCertificate } from '../certificates/key-modulus.js';
+import { withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
+import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof } from './renewal-ports.js';
 
 export interface RekeyContext {
   readonly device: FlowDevice;
   readonly service: FlowService;
+  readonly trust: ChamberTrust;
   readonly deviceSummary: DeviceSummary;
-  /**
-   * A fresh challenge for this renewal signed with a CNS key on the device (old, or already
-   * renewed): `issuance` by default, `handover` right before a device without room loses its old CNS key.
-   */
-  readonly prove: (journal: Journal, purpose?: 'issuance' | 'handover') => Promise<Proof | undefined>;
+  readonly clock: () => Date;
+  /** A fresh challenge signed with a CNS key on the device (old, or already renewed). */
+  readonly prove: (purpose: ChallengePurpose) => Promise<Proof | undefined>;
   /** Persists the journal (atomically) and returns it. */
   readonly save: (journal: Journal) => Promise<Journal>;
   readonly report: (phase: RenewalPhase) => void;
-  /** Waits before asking the service again after a transient refusal. */
+  /** Waits before asking the service again. */
   readonly sleep: (ms: number) => Promise<void>;
 }
 
-/** Refusals that a second request may not meet: the CA busy, a challenge expired, a slow answer. */
-const transientCodes = new Set(['ISSUANCE_UNAVAILABLE', 'SERVICE_CHALLENGE_INVALID', 'SERVICE_TIMEOUT', 'SERVICE_UNAVAILABLE']);
+/** Refusals and failures after which the same request may succeed (or its lost answer be found). */
+const retryableCodes = new Set(['ISSUANCE_UNAVAILABLE', 'SERVICE_TIMEOUT', 'SERVICE_UNAVAILABLE', 'SERVICE_UNREACHABLE', 'SERVICE_PROTOCOL_ERROR']);
 const issuanceRetryDelaysMs = [1_000, 2_000, 4_000];
+/** A challenge may expire between journaling and sending; a new proof is made this many times at most. */
+const maxFreshProofs = 3;
 
 export function newKeyId(): string {
   return randomBytes(16).toString('hex');
@@ -45,7 +50,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
     if (!found) throw new Error(`certificate ${serial} is not in the journal`);
     return found;
   };
-  const advance = async (progress: JournalCertificate['progress'], extra: Partial<Pick<JournalCertificate, 'presignedProof'>> = {}) => {
+  const advance = async (progress: CertificateProgress, extra: Partial<Pick<JournalCertificate, 'presignedProof'>> = {}) => {
     journal = await context.save(withProgress(journal, serial, progress, extra));
   };
 
@@ -61,7 +66,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           // new CNS certificate exists: sign the renewal's handover challenge (good for days, not
           // minutes, so a late resume still works) and journal it before the key goes.
           if (kind === 'cns' && !current.presignedProof) {
-            const proof = await context.prove(journal, 'handover');
+            const proof = await context.prove({ purpose: 'handover', renewalId: journal.renewalId });
             if (!proof) throw new AppError('DEVICE_PROOF_UNAVAILABLE');
             const presignedProof = {
               challengeId: proof.challengeId,
@@ -70,8 +75,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
             };
             await advance(progress, { presignedProof });
           }
-          const old = await device.pairState(dev, tokenSerial, oldIdHex);
-          if (old.privateKey || old.certificate) await device.destroyPair(dev, tokenSerial, oldIdHex);
+          await device.destroyOldPair(dev, tokenSerial, oldIdHex, current.oldCertificatePem);
           await advance({ phase: 'old-removed-first' });
         } else {
           await advance({ phase: 'generating-key', newIdHex: newKeyId() });
@@ -83,24 +87,50 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         break;
       case 'generating-key': {
         context.report('generating-key');
-        // A key under this id from an interrupted attempt was never submitted: remove it, start clean.
-        const leftover = await device.pairState(dev, tokenSerial, progress.newIdHex);
-        if (leftover.privateKey || leftover.certificate) await device.destroyPair(dev, tokenSerial, progress.newIdHex);
-        await device.generateKeyPair(dev, tokenSerial, progress.newIdHex, kind);
+        await readyKeyPair(context, tokenSerial, progress.newIdHex, kind);
         const csrPem = await device.createCsr(dev, tokenSerial, progress.newIdHex, current.oldCertificatePem);
-        await advance({ phase: 'csr-submitted', newIdHex: progress.newIdHex, csrPem });
+        const request = await issuanceRequest(context, journal, current, csrPem, 0);
+        await advance({ phase: 'csr-submitted', newIdHex: progress.newIdHex, csrPem, attempt: 0, request });
         break;
       }
       case 'csr-submitted': {
         context.report('requesting-certificate');
-        const issued = await issueWithRetries(context, journal, current, progress.csrPem);
-        await advance({ phase: 'issued', newIdHex: progress.newIdHex, certificatePem: issued.certificatePem });
+        const obtained = await obtainIssued(context, journal, current, progress, (next) => advance(next));
+        const submitted = entry().progress;
+        if (submitted.phase !== 'csr-submitted') throw new Error('issuance progress moved unexpectedly');
+        const ownModulus = modulusOfCsr(submitted.csrPem);
+        const keyIdHex = obtained.keyIdHex ?? submitted.newIdHex;
+        const verdict: IssuedCertificateVerdict = obtained.keyLost
+          ? { ok: false, reason: 'key-lost' }
+          : checkIssuedCertificate(
+              {
+                certificatePem: obtained.certificate.certificatePem,
+                chainPem: obtained.certificate.chainPem,
+                expectedModulusHex: obtained.keyIdHex ? (tryModulusOfCertificate(obtained.certificate.certificatePem) ?? ownModulus) : ownModulus,
+                oldCertificatePem: current.oldCertificatePem,
+                now: context.clock(),
+              },
+              context.trust,
+            );
+        if (!verdict.ok) {
+          // Nothing the service sent reaches the card: tell it (it revokes and releases the price),
+          // take the new keys off the card, and keep the old pair as it is.
+          await context.service.reject(journal.renewalId, serial, obtained.certificate.certificateSerial, verdict.reason);
+          await device.destroyKeys(dev, tokenSerial, submitted.newIdHex, ownModulus);
+          await advance({ phase: 'rejected', reason: verdict.reason });
+          break;
+        }
+        // Issued earlier for a key of an attempt whose journal was lost: that key is the one to use.
+        if (keyIdHex !== submitted.newIdHex) await device.destroyKeys(dev, tokenSerial, submitted.newIdHex, ownModulus);
+        await advance({ phase: 'issued', newIdHex: keyIdHex, certificatePem: obtained.certificate.certificatePem, chainPem: [...obtained.certificate.chainPem] });
         break;
       }
       case 'issued': {
         context.report('writing-certificate');
-        const present = await device.pairState(dev, tokenSerial, progress.newIdHex);
-        if (!present.certificate) await device.writeCertificate(dev, tokenSerial, progress.newIdHex, progress.certificatePem, kind);
+        const objects = await device.inspect(dev, tokenSerial, progress.newIdHex);
+        const written = objects.certificatesPem.some((pem) => samePem(pem, progress.certificatePem));
+        if (!written && objects.certificatesPem.length > 0) throw new AppError('JOURNAL_DAMAGED', { reason: 'another certificate under the new key id' });
+        if (!written) await device.writeCertificate(dev, tokenSerial, progress.newIdHex, progress.certificatePem, kind);
         await advance({ phase: 'written', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
         break;
       }
@@ -112,31 +142,105 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
       case 'verified': {
         if (!journal.plan.removeOldFirst) {
           context.report('removing-old');
-          const old = await device.pairState(dev, tokenSerial, oldIdHex);
-          if (old.privateKey || old.certificate) await device.destroyPair(dev, tokenSerial, oldIdHex);
+          await device.destroyOldPair(dev, tokenSerial, oldIdHex, current.oldCertificatePem);
         }
-        await advance({ phase: 'completed', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem, notAfter: notAfterOf(progress.certificatePem) });
+        await advance({
+          phase: 'completed',
+          newIdHex: progress.newIdHex,
+          certificatePem: progress.certificatePem,
+          certificateSerial: serialOfCertificate(progress.certificatePem),
+          notAfter: notAfterOf(progress.certificatePem),
+        });
         break;
       }
       case 'completed':
+      case 'rejected':
         return journal;
     }
   }
 }
 
-/** Issuance is idempotent, so asking again (with a fresh proof) after a transient refusal is safe. */
-async function issueWithRetries(context: RekeyContext, journal: Journal, entry: JournalCertificate, csrPem: string) {
-  for (let attempt = 0; ; attempt++) {
-    const proof = (await context.prove(journal)) ?? presigned(entry);
-    if (!proof) throw new AppError('DEVICE_PROOF_UNAVAILABLE');
+/**
+ * One key pair under the journaled CKA_ID, made on the card: a complete pair left by an
+ * interrupted attempt is kept (it never left the card), anything half-made is removed first, so
+ * the id never ends with two private keys.
+ */
+async function readyKeyPair(context: RekeyContext, tokenSerial: string, idHex: string, kind: JournalCertificate['kind']): Promise<void> {
+  const { device, deviceSummary: dev } = context;
+  const objects = await device.inspect(dev, tokenSerial, idHex);
+  if (objects.certificatesPem.length > 0) throw new AppError('JOURNAL_DAMAGED', { reason: 'a certificate under a key id not yet used' });
+  const [privateKey, ...otherPrivate] = objects.privateKeys;
+  const [publicKey, ...otherPublic] = objects.publicKeys;
+  const complete = privateKey && publicKey && otherPrivate.length === 0 && otherPublic.length === 0 && privateKey.onDevice && privateKey.modulusHex === publicKey.modulusHex;
+  if (complete) return;
+  const moduli = new Set([...objects.privateKeys, ...objects.publicKeys].map((key) => key.modulusHex));
+  for (const modulus of moduli) await device.destroyKeys(dev, tokenSerial, idHex, modulus);
+  await device.generateKeyPair(dev, tokenSerial, idHex, kind);
+}
+
+async function issuanceRequest(context: RekeyContext, journal: Journal, entry: JournalCertificate, csrPem: string, attempt: number) {
+  const proof = (await context.prove({ purpose: 'issuance', renewalId: journal.renewalId })) ?? presigned(entry);
+  if (!proof) throw new AppError('DEVICE_PROOF_UNAVAILABLE');
+  return context.service.issuanceRequest(journal.renewalId, entry.certificateSerial, attempt, csrPem, proof);
+}
+
+type Submitted = Extract<CertificateProgress, { phase: 'csr-submitted' }>;
+interface Obtained {
+  readonly certificate: IssuedCertificate;
+  /** Set when the certificate was issued earlier for another key of this slot (found by its modulus). */
+  readonly keyIdHex?: string;
+  /** Issued earlier for a key that is no longer on the card. */
+  readonly keyLost?: boolean;
+}
+
+/**
+ * The issued certificate for the journaled request. The request is sent again unchanged after a
+ * failure; a lost or mangled answer is looked up in the service's record, never asked for twice;
+ * an expired challenge gets a fresh proof under a new, journaled request.
+ */
+async function obtainIssued(context: RekeyContext, journal: Journal, entry: JournalCertificate, initial: Submitted, advance: (progress: Submitted) => Promise<void>): Promise<Obtained> {
+  let progress = initial;
+  let delays = 0;
+  for (let freshProofs = 0; ; ) {
     try {
-      return await context.service.issue(journal.renewalId, entry.certificateSerial, csrPem, proof);
+      return { certificate: await context.service.issue(journal.renewalId, entry.certificateSerial, progress.request) };
     } catch (error) {
-      const delay = issuanceRetryDelaysMs[attempt];
-      if (!(error instanceof AppError) || !transientCodes.has(error.code) || delay === undefined) throw error;
+      if (!isAppError(error)) throw error;
+      if (error.code === 'SERVICE_CHALLENGE_INVALID' && freshProofs < maxFreshProofs) {
+        freshProofs++;
+        const attempt = progress.attempt + 1;
+        progress = { ...progress, attempt, request: await issuanceRequest(context, journal, entry, progress.csrPem, attempt) };
+        await advance(progress);
+        continue;
+      }
+      if (error.code === 'CERTIFICATE_ALREADY_ISSUED') {
+        const earlier = await issuedAtService(context, journal, entry.certificateSerial);
+        if (!earlier) throw error;
+        const modulus = tryModulusOfCertificate(earlier.certificatePem);
+        if (!modulus) return { certificate: earlier };
+        const keyIdHex = await context.device.findKeyByModulus(context.deviceSummary, entry.tokenSerial, modulus);
+        return keyIdHex ? { certificate: earlier, keyIdHex } : { certificate: earlier, keyLost: true };
+      }
+      if (!retryableCodes.has(error.code)) throw error;
+      const found = await issuedAtService(context, journal, entry.certificateSerial);
+      // Only the certificate for this request's key: one for another key is not this answer.
+      const foundModulus = found && tryModulusOfCertificate(found.certificatePem);
+      if (found && (!foundModulus || sameModulus(foundModulus, modulusOfCsr(progress.csrPem)))) return { certificate: found };
+      const delay = issuanceRetryDelaysMs[delays++];
+      if (delay === undefined) throw error;
       await context.sleep(delay);
     }
   }
+}
+
+/** What the service's record says was issued for this certificate, when the answer went astray. */
+async function issuedAtService(context: RekeyContext, journal: Journal, serial: string): Promise<IssuedCertificate | undefined> {
+  const record = await context.service.renewalStatus(journal.renewalId).catch(() => undefined);
+  return record?.issued.find((candidate) => candidate.renewedSerial === serial);
+}
+
+function sameModulus(a: string, b: string): boolean {
+  return a.replace(/^0+/, '').toLowerCase() === b.replace(/^0+/, '').toLowerCase();
 }
 
 function presigned(entry: JournalCertificate): Proof | undefined {
@@ -144,6 +248,7 @@ function presigned(entry: JournalCertificate): Proof | undefined {
   return saved && { challengeId: saved.challengeId, signerCertificatePem: saved.signerCertificatePem, signature: Buffer.from(saved.signatureBase64, 'base64') };
 }
 
-function notAfterOf(certificatePem: string): string {
-  return forge.pki.certificateFromPem(certificatePem).validity.notAfter.toISOString();
+function samePem(a: string, b: string): boolean {
+  const body = (pem: string) => pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+  return body(a) === body(b);
 }

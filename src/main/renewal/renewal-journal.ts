@@ -1,30 +1,45 @@
 /**
  * The renewal journal: what a renewal has changed outside this process, per device serial.
  *
- * Written atomically before each step's effect becomes irreversible to forget (payment made,
- * key generated, CSR submitted, certificate issued, written, verified, old objects removed), so
- * a process killed at any point can be finished by the next start: no second charge, no
- * issued certificate left on the service, no device without a working pair.
- * It holds no PIN and no password.
+ * Written atomically before each step's effect becomes irreversible to forget (payment asked and
+ * made, key generated, issuance request sent — byte for byte as it will be retried —, certificate
+ * issued and verified, written, old objects removed), so a process killed at any point can be
+ * finished by the next start: no second charge, no issued certificate left on the service, no
+ * device without a working pair. It holds no PIN and no password.
+ *
+ * A journal that cannot be read (truncated, tampered with, an unknown version) is never guessed
+ * at: it is set aside for the helpdesk and what the service knows takes over.
  */
-import { readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { certificateKindSchema, receiptSchema, renewalPlanSchema } from '../../shared/contract/flow-contract.js';
+import { rejectionReasonSchema } from '../../shared/service-api/issuance.js';
+import { accountPaymentMethodSchema, identifierSchema } from '../../shared/service-api/primitives.js';
 import { readFileIfExists, writeFileAtomic } from '../storage/atomic-file.js';
+
+const hexId = z.string().regex(/^[0-9a-f]{2,64}$/);
+
+/** An issuance request exactly as sent, so a retry is the same request (same key, same bytes). */
+export const journaledRequestSchema = z.object({ idempotencyKey: z.string().min(8).max(128), bodyJson: z.string().min(2) });
+export type JournaledRequest = z.infer<typeof journaledRequestSchema>;
 
 /** Where one certificate's re-key stands; each phase records what the next one needs. */
 export const certificateProgressSchema = z.discriminatedUnion('phase', [
   z.object({ phase: z.literal('planned') }),
-  /** Remove-old-first devices: the old pair is gone; its certificate is kept here for the record. */
+  /** Remove-old-first devices: the old pair is gone; its certificate stays in the entry for the record. */
   z.object({ phase: z.literal('old-removed-first') }),
-  /** Journaled before C_GenerateKeyPair with the CKA_ID it will use, so an orphan key can be found and removed. */
-  z.object({ phase: z.literal('generating-key'), newIdHex: z.string() }),
-  z.object({ phase: z.literal('csr-submitted'), newIdHex: z.string(), csrPem: z.string() }),
-  z.object({ phase: z.literal('issued'), newIdHex: z.string(), certificatePem: z.string() }),
-  z.object({ phase: z.literal('written'), newIdHex: z.string(), certificatePem: z.string() }),
-  z.object({ phase: z.literal('verified'), newIdHex: z.string(), certificatePem: z.string() }),
-  z.object({ phase: z.literal('completed'), newIdHex: z.string(), certificatePem: z.string(), notAfter: z.string() }),
+  /** Journaled before C_GenerateKeyPair with the CKA_ID it will use, so a key made there can be found. */
+  z.object({ phase: z.literal('generating-key'), newIdHex: hexId }),
+  /** The CSR and the issuance request, journaled before the request leaves; `attempt` numbers its key. */
+  z.object({ phase: z.literal('csr-submitted'), newIdHex: hexId, csrPem: z.string(), attempt: z.number().int().nonnegative(), request: journaledRequestSchema }),
+  /** Verified against the CSR, the old certificate and the Chamber CAs before it was journaled. */
+  z.object({ phase: z.literal('issued'), newIdHex: hexId, certificatePem: z.string(), chainPem: z.array(z.string()) }),
+  z.object({ phase: z.literal('written'), newIdHex: hexId, certificatePem: z.string() }),
+  z.object({ phase: z.literal('verified'), newIdHex: hexId, certificatePem: z.string() }),
+  z.object({ phase: z.literal('completed'), newIdHex: hexId, certificatePem: z.string(), certificateSerial: z.string(), notAfter: z.string() }),
+  /** The issued certificate failed the checks: nothing written, the new keys removed, the service told. */
+  z.object({ phase: z.literal('rejected'), reason: rejectionReasonSchema }),
 ]);
 export type CertificateProgress = z.infer<typeof certificateProgressSchema>;
 export type CertificatePhase = CertificateProgress['phase'];
@@ -32,11 +47,11 @@ export type CertificatePhase = CertificateProgress['phase'];
 export const journalCertificateSchema = z.object({
   certificateSerial: z.string(),
   kind: certificateKindSchema,
-  /** CKA_ID of the old pair, to remove it once the new one is verified. */
-  oldIdHex: z.string(),
+  /** CKA_ID of the old pair; it is removed only where its objects match `oldCertificatePem`. */
+  oldIdHex: hexId,
   /** Slot (token serial) the old pair lives on: a CNS may spread its certificates over two. */
   tokenSerial: z.string(),
-  /** The certificate being renewed: its subject goes into the CSR. */
+  /** The certificate being renewed: its subject goes into the CSR, its bytes prove what is old. */
   oldCertificatePem: z.string(),
   /**
    * Remove-old-first devices only, for the CNS certificate: the renewal's handover challenge
@@ -49,18 +64,23 @@ export const journalCertificateSchema = z.object({
 export type JournalCertificate = z.infer<typeof journalCertificateSchema>;
 
 export const paymentRecordSchema = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('not-required') }),
-  z.object({ state: z.literal('unpaid') }),
+  /** Nothing to pay now: free, or every certificate already paid earlier. */
+  z.object({ state: z.literal('not-required'), receipt: receiptSchema.nullable() }),
+  z.object({ state: z.literal('unpaid'), attempts: z.number().int().nonnegative() }),
+  /** An account payment was sent: its answer may be lost, so the service is asked before paying again. */
+  z.object({ state: z.literal('paying'), attempts: z.number().int().positive(), method: accountPaymentMethodSchema }),
   /** A card checkout was opened: the money may move outside this process at any moment. */
-  z.object({ state: z.literal('card-started'), paymentId: z.string(), checkoutUrl: z.string() }),
+  z.object({ state: z.literal('card-started'), attempts: z.number().int().positive(), paymentId: identifierSchema, checkoutUrl: z.string() }),
   z.object({ state: z.literal('paid'), receipt: receiptSchema }),
 ]);
 export type PaymentRecord = z.infer<typeof paymentRecordSchema>;
 
+export const journalVersion = 2;
+
 export const journalSchema = z.object({
-  version: z.literal(1),
+  version: z.literal(journalVersion),
   deviceSerial: z.string(),
-  renewalId: z.string(),
+  renewalId: identifierSchema,
   startedAt: z.string(),
   plan: renewalPlanSchema,
   payment: paymentRecordSchema,
@@ -68,21 +88,51 @@ export const journalSchema = z.object({
 });
 export type Journal = z.infer<typeof journalSchema>;
 
-export class RenewalJournalStore {
-  readonly dir: string;
+/** What reading a device's journal found. */
+export type JournalRead =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'open'; readonly journal: Journal }
+  /** Unreadable: moved to `setAside`; `renewalId` when one could still be made out, to ask the service. */
+  | { readonly kind: 'damaged'; readonly setAside: string; readonly renewalId: string | undefined };
 
-  constructor(dataDir: string) {
+/** Where journals live: files in the app, memory in the flow's tests. */
+export interface JournalStore {
+  read(deviceSerial: string): Promise<JournalRead>;
+  write(journal: Journal): Promise<Journal>;
+  /** A finished renewal's journal, kept for the support bundle. */
+  archive(deviceSerial: string): Promise<void>;
+  /** Moves a journal that describes nothing real out of the way, kept for the helpdesk. */
+  setAside(deviceSerial: string): Promise<string>;
+  discard(deviceSerial: string): Promise<void>;
+}
+
+export class RenewalJournalStore implements JournalStore {
+  readonly dir: string;
+  readonly #clock: () => Date;
+
+  constructor(dataDir: string, clock: () => Date = () => new Date()) {
     this.dir = join(dataDir, 'journal');
+    this.#clock = clock;
   }
 
   pathFor(deviceSerial: string): string {
     return join(this.dir, `${encodeURIComponent(deviceSerial)}.json`);
   }
 
-  async read(deviceSerial: string): Promise<Journal | undefined> {
-    const text = await readFileIfExists(this.pathFor(deviceSerial));
-    if (text === undefined) return undefined;
-    return journalSchema.parse(JSON.parse(text));
+  async read(deviceSerial: string): Promise<JournalRead> {
+    const path = this.pathFor(deviceSerial);
+    const text = await readFileIfExists(path);
+    if (text === undefined) return { kind: 'none' };
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      value = undefined;
+    }
+    const parsed = journalSchema.safeParse(value);
+    if (parsed.success && parsed.data.deviceSerial === deviceSerial) return { kind: 'open', journal: parsed.data };
+    const setAside = await this.setAside(deviceSerial);
+    return { kind: 'damaged', setAside, renewalId: /"renewalId"\s*:\s*"([A-Za-z0-9_-]{8,64})"/.exec(text)?.[1] };
   }
 
   async write(journal: Journal): Promise<Journal> {
@@ -92,12 +142,19 @@ export class RenewalJournalStore {
   }
 
   /** A finished renewal's journal is kept beside the live ones, for the support bundle. */
-  async archive(deviceSerial: string, clock: () => Date): Promise<void> {
+  async archive(deviceSerial: string): Promise<void> {
     const from = this.pathFor(deviceSerial);
-    const stamp = clock().toISOString().replace(/[:.]/g, '-');
-    await rename(from, join(this.dir, `${encodeURIComponent(deviceSerial)}.${stamp}.done.json`)).catch(async (error: NodeJS.ErrnoException) => {
+    await rename(from, join(this.dir, `${encodeURIComponent(deviceSerial)}.${this.#stamp()}.done.json`)).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;
     });
+  }
+
+  /** Moves a journal that does not describe anything real out of the way, kept for the helpdesk. */
+  async setAside(deviceSerial: string): Promise<string> {
+    const setAside = join(this.dir, 'damaged', `${encodeURIComponent(deviceSerial)}.${this.#stamp()}.json`);
+    await mkdir(join(this.dir, 'damaged'), { recursive: true, mode: 0o700 });
+    await rename(this.pathFor(deviceSerial), setAside);
+    return setAside;
   }
 
   async discard(deviceSerial: string): Promise<void> {
@@ -107,6 +164,10 @@ export class RenewalJournalStore {
   async listOpen(): Promise<string[]> {
     const names = await readdir(this.dir).catch(() => [] as string[]);
     return names.filter((name) => name.endsWith('.json') && !name.endsWith('.done.json')).map((name) => decodeURIComponent(name.slice(0, -'.json'.length)));
+  }
+
+  #stamp(): string {
+    return this.#clock().toISOString().replace(/[:.]/g, '-');
   }
 }
 
@@ -118,6 +179,12 @@ export function withProgress(journal: Journal, certificateSerial: string, progre
   };
 }
 
-export function isComplete(journal: Journal): boolean {
-  return journal.certificates.every((entry) => entry.progress.phase === 'completed');
+/** Every certificate reached an end: renewed, or refused by the checks. */
+export function isSettled(journal: Journal): boolean {
+  return journal.certificates.every((entry) => entry.progress.phase === 'completed' || entry.progress.phase === 'rejected');
+}
+
+/** Nothing left the process yet: no payment asked, no key made. */
+export function nothingHappened(journal: Journal): boolean {
+  return journal.payment.state === 'unpaid' && journal.certificates.every((entry) => entry.progress.phase === 'planned');
 }

@@ -1,36 +1,38 @@
 /**
- * The dry run's arithmetic: from verdicts and the holder's choice, what will be renewed, what
- * it costs on which account, and until when the new certificates are valid.
+ * The dry run's arithmetic: from verdicts, what the service says is already paid, and the holder's
+ * choice — what will be renewed, what it costs now on which account, and until when the new
+ * certificates are valid.
  */
-import type { CertificateSummary, RenewalPlan, Verdict } from '../../shared/contract/flow-contract.js';
+import type { AssessedCertificate, PlanItem, RenewalPlan } from '../../shared/contract/flow-contract.js';
+import type { AccountKind } from '../../shared/service-api/primitives.js';
 import type { RoomVerdict } from './renewal-ports.js';
-
-export interface AssessedCertificate {
-  readonly certificate: CertificateSummary;
-  readonly verdict: Verdict;
-}
 
 /** Signature first, CNS last: the CNS authentication key proves possession for as long as possible. */
 const renewalOrder = { signature: 0, cns: 1 } as const;
 
-export function renewableSerials(assessed: readonly AssessedCertificate[]): string[] {
-  return assessed.filter((entry) => entry.verdict.status === 'renewable').map((entry) => entry.certificate.certificateSerial);
+/** What the holder may choose: renewable, and not already renewed at the service. */
+export function selectableSerials(assessed: readonly AssessedCertificate[]): string[] {
+  return assessed
+    .filter((entry) => entry.verdict.status === 'renewable' && entry.progress !== 'downloaded')
+    .map((entry) => entry.certificate.certificateSerial);
 }
 
 export function buildPlan(assessed: readonly AssessedCertificate[], selected: readonly string[], room: RoomVerdict): RenewalPlan | null {
   const chosen = assessed
-    .filter((entry) => selected.includes(entry.certificate.certificateSerial))
+    .filter((entry) => selected.includes(entry.certificate.certificateSerial) && entry.progress !== 'downloaded')
     .flatMap((entry) => (entry.verdict.status === 'renewable' ? [{ entry, verdict: entry.verdict }] : []))
     .sort((a, b) => renewalOrder[a.entry.certificate.kind] - renewalOrder[b.entry.certificate.kind]);
   if (chosen.length === 0) return null;
-  const items = chosen.map(({ entry, verdict }) => ({
+  const items = chosen.map(({ entry, verdict }): PlanItem => ({
     certificateSerial: entry.certificate.certificateSerial,
     kind: entry.certificate.kind,
     price: verdict.price,
+    // Held or captured for it already (an earlier attempt): it is renewed without paying again.
+    alreadyPaid: entry.progress === 'paid' || entry.progress === 'issued',
   }));
-  const totals = new Map<'diritti' | 'tariffa', number>();
-  for (const item of items) {
-    if (item.price && item.price.amountCents > 0) totals.set(item.price.account, (totals.get(item.price.account) ?? 0) + item.price.amountCents);
+  const totals = new Map<AccountKind, number>();
+  for (const item of itemsToPay({ items })) {
+    if (item.price) totals.set(item.price.account, (totals.get(item.price.account) ?? 0) + item.price.amountCents);
   }
   const newNotAfter = chosen.map(({ verdict }) => verdict.newNotAfter).sort()[0] as string;
   return {
@@ -40,4 +42,9 @@ export function buildPlan(assessed: readonly AssessedCertificate[], selected: re
     newNotAfter,
     removeOldFirst: room === 'remove-old-first',
   };
+}
+
+/** The items the payment is for: priced, not free, not paid before. */
+export function itemsToPay(plan: Pick<RenewalPlan, 'items'>): PlanItem[] {
+  return plan.items.filter((item) => !item.alreadyPaid && item.price !== null && item.price.amountCents > 0);
 }

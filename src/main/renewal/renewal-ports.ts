@@ -1,21 +1,25 @@
 /**
  * What the renewal flow needs from the world, stated in its own terms.
  *
- * The device layer, the renewal service client and the start-up checks are adapted to these
- * ports in the composition root, so the flow reads as the renewal procedure and nothing else.
+ * The device layer, the renewal service client, the journal's lock and the start-up checks are
+ * adapted to these ports in `adapters/`, so the flow reads as the renewal procedure and nothing
+ * else, and the tests drive it over fakes in milliseconds. Requests that must reach the service
+ * whole (payments, issuance) are the service API's own request types, passed through unchanged:
+ * a field the flow sets cannot be dropped on the way.
  */
 import type { WireError } from '../../shared/contract/define.js';
 import type {
   CertificateSummary,
   DeviceSummary,
+  PinEntry,
   PinStatus,
   Receipt,
-  RenewalPhase,
+  ServiceProgress,
   Verdict,
 } from '../../shared/contract/flow-contract.js';
 import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
-
-export type TypedOrPinPad = { readonly kind: 'typed'; readonly value: string } | { readonly kind: 'pin-pad' };
+import type { AccountPaymentRequest, RejectionReason } from '../../shared/service-api/index.js';
+import type { JournaledRequest } from './renewal-journal.js';
 
 /** One certificate on the device with its key pair's CKA_ID and the slot (token) holding it. */
 export interface DeviceCertificate {
@@ -29,36 +33,52 @@ export interface DeviceCertificate {
 
 export type RoomVerdict = 'room-for-new-pairs' | 'remove-old-first';
 
+/** A key pair's half as the device shows it; `onDevice`: CKA_LOCAL, ALWAYS_SENSITIVE, NEVER_EXTRACTABLE. */
+export interface KeyFacts {
+  readonly modulusHex: string;
+  readonly onDevice: boolean;
+}
+
+/** Everything stored under one CKA_ID, to reconcile a journal with the card before acting. */
+export interface ObjectsUnderId {
+  readonly privateKeys: readonly KeyFacts[];
+  readonly publicKeys: readonly KeyFacts[];
+  readonly certificatesPem: readonly string[];
+}
+
 export interface FlowDevice {
-  /** The inserted device, or an AppError (no card software, no device). */
+  /** The inserted device with its slots, or an AppError (no card software, no device). */
   find(): Promise<DeviceSummary>;
-  pinStatus(device: DeviceSummary): Promise<PinStatus>;
-  /** One C_Login with the person's PIN; never retried. Throws the wrong-PIN / locked codes. */
-  login(device: DeviceSummary, pin: TypedOrPinPad): Promise<void>;
+  pinStatus(device: DeviceSummary, tokenSerial: string): Promise<PinStatus>;
+  /** One C_Login on one slot with the person's PIN; never retried. Throws the wrong-PIN / locked codes. */
+  login(device: DeviceSummary, tokenSerial: string, pin: PinEntry): Promise<void>;
+  /** Whether the slot is logged in already (slots of one card often share the login). */
+  isLoggedIn(device: DeviceSummary, tokenSerial: string): Promise<boolean>;
   readCertificates(device: DeviceSummary): Promise<DeviceCertificate[]>;
   /** Proof of possession: the nonce signed (RSA PKCS#1 v1.5, SHA-256) by the private key `idHex`. */
   signChallenge(device: DeviceSummary, tokenSerial: string, idHex: string, nonce: Uint8Array): Promise<Uint8Array>;
   room(device: DeviceSummary, newPairs: number): Promise<RoomVerdict>;
-  /** RSA-2048 on the device under the CKA_ID the flow chose (and journaled) beforehand. */
+  /** RSA-2048 on the device under the CKA_ID the flow chose (and journaled) beforehand; checked to be on-card only. */
   generateKeyPair(device: DeviceSummary, tokenSerial: string, idHex: string, kind: CertificateKind): Promise<void>;
   /** A PKCS#10 request signed on the device by the key `idHex`, with the old certificate's subject. */
   createCsr(device: DeviceSummary, tokenSerial: string, idHex: string, subjectFromPem: string): Promise<string>;
+  inspect(device: DeviceSummary, tokenSerial: string, idHex: string): Promise<ObjectsUnderId>;
+  /** The CKA_ID of the private key with this modulus, when the slot holds one. */
+  findKeyByModulus(device: DeviceSummary, tokenSerial: string, modulusHex: string): Promise<string | undefined>;
   writeCertificate(device: DeviceSummary, tokenSerial: string, idHex: string, certificatePem: string, kind: CertificateKind): Promise<void>;
   /** Same modulus as the on-card key and a test signature that verifies; throws otherwise. */
   verifyPair(device: DeviceSummary, tokenSerial: string, idHex: string): Promise<void>;
-  /** Which objects of the pair `idHex` are on the device, for resuming. */
-  pairState(device: DeviceSummary, tokenSerial: string, idHex: string): Promise<{ privateKey: boolean; certificate: boolean }>;
-  destroyPair(device: DeviceSummary, tokenSerial: string, idHex: string): Promise<void>;
+  /**
+   * Destroys the old pair — only its objects: under `idHex`, the certificate byte-equal to
+   * `oldCertificatePem` and the keys with its modulus. Refuses (JOURNAL_DAMAGED) when that
+   * certificate sits under another CKA_ID: the journal then does not describe this card.
+   */
+  destroyOldPair(device: DeviceSummary, tokenSerial: string, idHex: string, oldCertificatePem: string): Promise<void>;
+  /** Destroys the keys (never a certificate) under `idHex` whose modulus is `modulusHex`. */
+  destroyKeys(device: DeviceSummary, tokenSerial: string, idHex: string, modulusHex: string): Promise<void>;
   /** Logs out and lets the device go (end of a renewal, or a restart). */
   release(): Promise<void>;
 }
-
-export interface ServiceVerdict {
-  readonly certificateSerial: string;
-  readonly verdict: Verdict;
-}
-
-export type CardPaymentStatus = 'pending' | 'paid' | 'cancelled' | 'failed';
 
 /** A fresh challenge signed on the device: eligibility and each issuance need one. */
 export interface Proof {
@@ -72,18 +92,56 @@ export type ChallengePurpose =
   /** `handover`: signed with the old CNS key right before a device without room destroys it. */
   | { readonly purpose: 'issuance' | 'handover'; readonly renewalId: string };
 
+/** A certificate of a renewal as the service sees it. */
+export interface ServiceLine {
+  readonly certificateSerial: string;
+  readonly verdict: Verdict;
+  readonly progress: ServiceProgress;
+}
+
+export interface IssuedCertificate {
+  readonly renewedSerial: string;
+  readonly certificateSerial: string;
+  readonly certificatePem: string;
+  readonly chainPem: readonly string[];
+  readonly notAfter: string;
+}
+
+export type CardPaymentStatus = 'pending' | 'paid' | 'cancelled' | 'failed';
+
+export interface RenewalRecord {
+  readonly lines: readonly ServiceLine[];
+  /** The receipts of the renewal's authorized payments, as they stand (held, captured, released). */
+  readonly receipts: readonly Receipt[];
+  /** Pending card checkouts, newest last. */
+  readonly pendingCheckouts: readonly { readonly paymentId: string; readonly checkoutUrl: string }[];
+  readonly issued: readonly IssuedCertificate[];
+}
+
 export interface FlowService {
   challenge(purpose: ChallengePurpose): Promise<{ challengeId: string; nonce: Uint8Array }>;
-  eligibility(request: { certificatesPem: string[]; proof: Proof }): Promise<{ renewalId: string; verdicts: ServiceVerdict[] }>;
-  payWithAccount(renewalId: string, method: 'iconto' | 'telemaco', credentials: { userId: string; password: string }, certificateSerials: string[]): Promise<Receipt>;
-  /** The dry run of an account payment: refuses as paying would, charges nothing. */
-  checkAccount(renewalId: string, method: 'iconto' | 'telemaco', credentials: { userId: string; password: string }): Promise<void>;
-  startCardPayment(renewalId: string, certificateSerials: string[]): Promise<{ paymentId: string; checkoutUrl: string }>;
+  eligibility(request: { certificatesPem: readonly string[]; proof: Proof }): Promise<{ renewalId: string; lines: ServiceLine[] }>;
+  /** Holds the price of exactly `request.certificateSerials`; the same key and request answer the first outcome. */
+  payWithAccount(call: { renewalId: string; idempotencyKey: string; request: AccountPaymentRequest }): Promise<Receipt>;
+  /** The dry run of an account payment: refuses as paying would, holds nothing. */
+  checkAccount(call: { renewalId: string; request: AccountPaymentRequest }): Promise<void>;
+  startCardPayment(call: { renewalId: string; idempotencyKey: string; certificateSerials: readonly string[] }): Promise<{ paymentId: string; checkoutUrl: string; amountCents: number }>;
   cardPaymentStatus(renewalId: string, paymentId: string): Promise<{ status: CardPaymentStatus; receipt: Receipt | null }>;
-  /** Idempotent per renewal and certificate: the same CSR gets the same certificate back. */
-  issue(renewalId: string, certificateSerial: string, csrPem: string, proof: Proof): Promise<{ certificatePem: string; notAfter: string }>;
-  /** The service's record, to resume: was it paid (and the receipt)? */
-  renewalStatus(renewalId: string): Promise<{ paid: boolean; receipt: Receipt | null }>;
+  /** The issuance request for a CSR and a proof, ready to journal: attempt `attempt` names its idempotency key. */
+  issuanceRequest(renewalId: string, certificateSerial: string, attempt: number, csrPem: string, proof: Proof): JournaledRequest;
+  /** Sends a journaled issuance request as it is: a retry is the same request, byte for byte. */
+  issue(renewalId: string, certificateSerial: string, request: JournaledRequest): Promise<IssuedCertificate>;
+  /** The service's record, to resume and to recover a lost answer. */
+  renewalStatus(renewalId: string): Promise<RenewalRecord>;
+  /** The renewed certificate is on the device and verified. */
+  delivered(renewalId: string, certificateSerial: string, newSerial: string): Promise<void>;
+  /** The issued certificate failed the checks (or its key is lost): revoke it, release its price. */
+  reject(renewalId: string, certificateSerial: string, newSerial: string, reason: RejectionReason): Promise<void>;
+}
+
+/** One renewal at a time per device, across processes; released by calling what `acquire` returns. */
+export interface RenewalLock {
+  acquire(deviceSerial: string): Promise<() => Promise<void>>;
 }
 
 export type StartupVerdict =
@@ -96,14 +154,7 @@ export interface FlowEnvironment {
   readonly startupChecks: () => Promise<StartupVerdict>;
   /** Opens the checkout page in the default browser (allowlisted); the CLI prints it. */
   readonly openExternal: (url: string) => Promise<void>;
-  /** Waits between card-payment polls; tests and the CLI may shorten it. */
+  /** Waits between card-payment polls and retries; tests make it instant. */
   readonly sleep: (ms: number) => Promise<void>;
   readonly cardPollIntervalsMs: readonly number[];
-}
-
-export interface ProgressReport {
-  readonly current: number;
-  readonly total: number;
-  readonly kind: CertificateKind;
-  readonly phase: RenewalPhase;
 }

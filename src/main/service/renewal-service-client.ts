@@ -11,7 +11,9 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { AppError } from '../../shared/errors/app-error.js';
 import {
+  certificateLineResponseSchema,
   challengeResponseSchema,
+  issuanceRequestSchema,
   eligibilityResponseSchema,
   healthResponseSchema,
   idempotencyKeyHeader,
@@ -30,7 +32,9 @@ import {
   type EligibilityRequest,
   type EligibilityResponse,
   type HealthResponse,
-  type IssuanceRequest,
+  type CertificateLine,
+  type DeliveryRequest,
+  type RejectionRequest,
   type IssuedCertificate,
   type PaymentRequest,
   type PaymentStatus,
@@ -61,8 +65,15 @@ export interface RenewalServiceClient {
   payment(renewalId: string, paymentId: string): Promise<PaymentStatus>;
   /** Would this prepaid account pay this renewal? Refuses as a payment would; charges nothing. */
   checkPayment(renewalId: string, check: PaymentCheckRequest): Promise<void>;
-  /** Same `idempotencyKey` and body → the same certificate; a fresh key with the same CSR too. */
-  issue(renewalId: string, certificateSerial: CertificateSerial, issuance: IssuanceRequest, idempotencyKey: string): Promise<IssuedCertificate>;
+  /**
+   * Sends an issuance request given as its exact JSON text (validated here), so a retry is the same
+   * request byte for byte. Same key and bytes → the same certificate; a fresh key with the same CSR too.
+   */
+  issue(renewalId: string, certificateSerial: CertificateSerial, bodyJson: string, idempotencyKey: string): Promise<IssuedCertificate>;
+  /** The renewed certificate is on the device and verified. */
+  delivered(renewalId: string, certificateSerial: CertificateSerial, delivery: DeliveryRequest): Promise<CertificateLine>;
+  /** The issued certificate failed the client's checks: revoke it and release its price. */
+  reject(renewalId: string, certificateSerial: CertificateSerial, rejection: RejectionRequest): Promise<CertificateLine>;
   updateFeed(channelFile?: string): Promise<UpdateFeed>;
 }
 
@@ -71,6 +82,8 @@ interface Call<S extends z.ZodType> {
   readonly path: string;
   readonly schema: S;
   readonly body?: unknown;
+  /** A body already serialized (journaled issuance requests), sent as it is. */
+  readonly rawBody?: string;
   readonly idempotencyKey?: string;
   readonly timeoutMs?: number;
   readonly format?: 'json' | 'yaml';
@@ -87,7 +100,8 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
     const limit = spec.timeoutMs ?? timeoutMs;
     const headers: Record<string, string> = { accept: spec.format === 'yaml' ? 'application/yaml' : 'application/json' };
     if (options.userAgent) headers['user-agent'] = options.userAgent;
-    if (spec.body !== undefined) headers['content-type'] = 'application/json';
+    const body = spec.rawBody ?? (spec.body === undefined ? undefined : JSON.stringify(spec.body));
+    if (body !== undefined) headers['content-type'] = 'application/json';
     if (spec.idempotencyKey !== undefined) headers[idempotencyKeyHeader] = spec.idempotencyKey;
     let status: number;
     let text: string;
@@ -96,7 +110,7 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
         method: spec.method,
         dispatcher: options.dispatcher,
         headers,
-        ...(spec.body === undefined ? {} : { body: JSON.stringify(spec.body) }),
+        ...(body === undefined ? {} : { body }),
         headersTimeout: limit,
         bodyTimeout: limit,
         signal: AbortSignal.timeout(limit),
@@ -121,15 +135,20 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
     checkPayment: async (renewalId, check) => {
       await call({ method: 'POST', path: serviceRoutes.paymentCheck(renewalId), schema: paymentCheckResponseSchema, body: check });
     },
-    issue: (renewalId, serial, body, idempotencyKey) =>
-      call({
+    issue: (renewalId, serial, bodyJson, idempotencyKey) => {
+      // A journaled request must still be a request the API knows; it is sent as written, not re-serialized.
+      issuanceRequestSchema.parse(JSON.parse(bodyJson));
+      return call({
         method: 'POST',
         path: serviceRoutes.issue(renewalId, serial),
         schema: issuanceResponseSchema,
-        body,
+        rawBody: bodyJson,
         idempotencyKey,
         timeoutMs: options.issuanceTimeoutMs ?? 60_000,
-      }),
+      });
+    },
+    delivered: (renewalId, serial, body) => call({ method: 'POST', path: serviceRoutes.delivered(renewalId, serial), schema: certificateLineResponseSchema, body }),
+    reject: (renewalId, serial, body) => call({ method: 'POST', path: serviceRoutes.reject(renewalId, serial), schema: certificateLineResponseSchema, body }),
     updateFeed: (channelFile) => call({ method: 'GET', path: serviceRoutes.updateFeed(channelFile), schema: updateFeedSchema, format: 'yaml' }),
   };
 }

@@ -16,7 +16,9 @@ export function PlanSummary({ plan }: { readonly plan: RenewalPlan }) {
       <ul className="plan-items">
         {plan.items.map((item) => (
           <li key={item.certificateSerial}>
-            {item.price && item.price.amountCents > 0
+            {item.alreadyPaid && item.price
+              ? t('plan.itemPaid', { kind: t(`certificates.kind.${item.kind}`), amount: formatEuro(locale, item.price.amountCents) })
+              : item.price && item.price.amountCents > 0
               ? t('plan.item', {
                   kind: t(`certificates.kind.${item.kind}`),
                   amount: formatEuro(locale, item.price.amountCents),
@@ -27,7 +29,7 @@ export function PlanSummary({ plan }: { readonly plan: RenewalPlan }) {
         ))}
       </ul>
       {/* Per-account sums add something only where one account pays for more than one certificate. */}
-      {plan.totals.length < plan.items.filter((item) => item.price && item.price.amountCents > 0).length && (
+      {plan.totals.length < plan.items.filter((item) => !item.alreadyPaid && item.price && item.price.amountCents > 0).length && (
         <ul>
           {plan.totals.map((total) => (
             <li key={total.account}>{t('plan.account', { account: t(`account.${total.account}`), amount: formatEuro(locale, total.amountCents) })}</li>

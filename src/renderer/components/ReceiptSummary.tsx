@@ -17,14 +17,17 @@ export function ReceiptSummary({ receipt }: { readonly receipt: Receipt }) {
         {receipt.lines.map((line) => (
           <li key={line.certificateSerial}>
             {line.account
-              ? t('receipt.lineAccount', { kind: t(`certificates.kind.${line.kind}`), amount: formatEuro(locale, line.amountCents), account: t(`account.${line.account}`) })
-              : t('receipt.line', { kind: t(`certificates.kind.${line.kind}`), amount: formatEuro(locale, line.amountCents) })}
+              ? t('receipt.lineAccount', { kind: t(`certificates.kind.${line.kind}`), amount: formatEuro(locale, line.amountCents), account: t(`account.${line.account}`), state: t(`receipt.state.${line.state}`) })
+              : t('receipt.line', { kind: t(`certificates.kind.${line.kind}`), amount: formatEuro(locale, line.amountCents), state: t(`receipt.state.${line.state}`) })}
           </li>
         ))}
       </ul>
+      <p>{t('receipt.total', { amount: formatEuro(locale, receipt.totalCents) })}</p>
+      {/* What left the account so far: captured when each certificate was issued, never more. */}
       <p>
-        <strong>{t('receipt.total', { amount: formatEuro(locale, receipt.totalCents) })}</strong>
+        <strong>{t('receipt.captured', { amount: formatEuro(locale, receipt.capturedCents) })}</strong>
       </p>
+      {receipt.releasedCents > 0 && <p>{t('receipt.released', { amount: formatEuro(locale, receipt.releasedCents) })}</p>}
     </div>
   );
 }

@@ -19,7 +19,7 @@ export function CertificatesScreen({ state }: { readonly state: CertificatesStat
   const send = useAppStore((store) => store.send);
   const actions = useFlowActions();
   const selected = new Set(state.plan?.items.map((item) => item.certificateSerial) ?? []);
-  const renewable = state.certificates.filter((entry) => entry.verdict.status === 'renewable');
+  const renewable = state.certificates.filter((entry) => entry.verdict.status === 'renewable' && entry.progress !== 'downloaded');
 
   function toggle(serial: string, on: boolean) {
     const next = renewable.map((entry) => entry.certificate.certificateSerial).filter((candidate) => (candidate === serial ? on : selected.has(candidate)));
@@ -30,13 +30,13 @@ export function CertificatesScreen({ state }: { readonly state: CertificatesStat
     <section aria-labelledby="certificates-heading">
       <ScreenHeading id="certificates-heading">{t('certificates.heading')}</ScreenHeading>
       <ul className="certificates">
-        {state.certificates.map(({ certificate, verdict }) => (
+        {state.certificates.map(({ certificate, verdict, progress }) => (
           <li key={certificate.certificateSerial} className="certificate">
             <h3>{t(`certificates.kind.${certificate.kind}`)}</h3>
             <p>{t('certificates.holder', { name: certificate.holderName, fiscalCode: certificate.fiscalCode })}</p>
             <p>{t('certificates.validity', { date: formatDate(locale, certificate.notAfter) })}</p>
             <p className="muted">{t('certificates.issuer', { issuer: certificate.issuer })}</p>
-            {verdict.status === 'renewable' ? (
+            {verdict.status === 'renewable' && progress === 'downloaded' ? null : verdict.status === 'renewable' ? (
               <>
                 <p className="verdict ok">
                   <strong>{t('certificates.renewable')}</strong>
@@ -57,12 +57,16 @@ export function CertificatesScreen({ state }: { readonly state: CertificatesStat
                 )}
               </>
             ) : (
-              <p className="verdict refused">
-                <strong>{t('certificates.notRenewable')}</strong>
-                {': '}
-                {describeError(verdict.reason, locale, verdict.detail).message}
-              </p>
+              <>
+                <p className="verdict refused">
+                  <strong>{t('certificates.notRenewable')}</strong>
+                  {': '}
+                  {describeError(verdict.reason, locale, verdict.detail).message}
+                </p>
+                <p className="hint">{t('certificates.nextStep', { text: describeError(verdict.reason, locale, verdict.detail).nextStep })}</p>
+              </>
             )}
+            {progress !== 'open' && <p className="progress">{t(`certificates.progress.${progress}`)}</p>}
           </li>
         ))}
       </ul>

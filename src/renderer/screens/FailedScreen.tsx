@@ -2,12 +2,16 @@ import type { FlowState } from '../../shared/contract/flow-contract.js';
 import type { ErrorAction } from '../../shared/errors/catalogue-entry.js';
 import { errorCatalogue } from '../../shared/errors/catalogue.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
+import { ReceiptSummary } from '../components/ReceiptSummary.js';
+import { formatDate } from '../i18n/format.js';
+import { useAppStore } from '../store/app-store.js';
 import { ScreenHeading } from '../components/ScreenHeading.js';
 import { useTranslate } from '../i18n/use-translate.js';
 import { useFlowActions } from './use-flow-actions.js';
 
 export function FailedScreen({ state }: { readonly state: Extract<FlowState, { step: 'failed' }> }) {
   const t = useTranslate();
+  const locale = useAppStore((store) => store.locale);
   const actions = useFlowActions();
   // Starting again finds the journal and offers to finish: that is how "resume" works here. When
   // the error also offers "Riprova" (the word its next step uses), one button does it, not two.
@@ -19,6 +23,17 @@ export function FailedScreen({ state }: { readonly state: Extract<FlowState, { s
       <ScreenHeading id="failed-heading">{t('failed.heading')}</ScreenHeading>
       {state.canResume && <p>{t('failed.resumable')}</p>}
       <ErrorPanel error={state.error} actions={handlers} />
+      {state.renewed.length > 0 && (
+        <>
+          <p>{t('failed.renewed')}</p>
+          <ul>
+            {state.renewed.map((entry) => (
+              <li key={entry.certificateSerial}>{t('done.renewed', { kind: t(`certificates.kind.${entry.kind}`), date: formatDate(locale, entry.notAfter) })}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      {state.receipt && <ReceiptSummary receipt={state.receipt} />}
     </section>
   );
 }

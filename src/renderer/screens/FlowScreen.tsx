@@ -25,7 +25,7 @@ export function FlowScreen({ state }: { readonly state: FlowState }) {
     case 'resume-offered':
       return <ResumeScreen state={state} />;
     case 'pin':
-      return <PinScreen key={`${state.pin.state}-${state.error?.code ?? ''}`} state={state} />;
+      return <PinScreen key={`${state.slot.tokenSerial}-${state.pin.state}-${state.error?.code ?? ''}`} state={state} />;
     case 'reading':
       return <ReadingScreen />;
     case 'certificates':

@@ -1,5 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { FlowState } from '../../shared/contract/flow-contract.js';
+import { describeError } from '../../shared/errors/catalogue.js';
 import { useApi } from '../api-context.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
 import { validityMessage } from '../components/validity.js';
@@ -33,8 +34,20 @@ export function PinScreen({ state }: { readonly state: Extract<FlowState, { step
 
   return (
     <section aria-labelledby="pin-heading">
-      <ScreenHeading id="pin-heading">{t('pin.heading')}</ScreenHeading>
+      <ScreenHeading id="pin-heading">{state.purpose === 'resume' ? t('pin.resumeHeading') : t('pin.heading')}</ScreenHeading>
       <p>{t('pin.device', { label: state.device.label })}</p>
+      {state.notice && <NoticePanel notice={state.notice} />}
+      {state.position.of > 1 && (
+        <p>
+          {t('pin.slot', {
+            current: state.position.current,
+            of: state.position.of,
+            label: state.slot.label,
+            what: state.slot.holds.map((kind) => t(`pin.slotHolds.${kind}`)).join(', '),
+          })}
+          {state.position.current > 1 && ` ${t('pin.slotOwnPin')}`}
+        </p>
+      )}
       {state.error && <ErrorPanel error={state.error} actions={{ retry: actions.start, 'enter-pin': () => focusFirstField(form.current) }} />}
       {locked ? (
         <>
@@ -85,6 +98,20 @@ export function PinScreen({ state }: { readonly state: Extract<FlowState, { step
           <button type="submit">{t('pin.submit')}</button>
         </form>
       )}
+    </section>
+  );
+}
+
+/** Something to know before the PIN (a damaged journal set aside): said once, calmly, not as an error. */
+function NoticePanel({ notice }: { readonly notice: NonNullable<Extract<FlowState, { step: 'pin' }>['notice']> }) {
+  const t = useTranslate();
+  const locale = useAppStore((store) => store.locale);
+  const text = describeError(notice.code, locale, notice.detail);
+  return (
+    <section className="notice" role="note" aria-labelledby="notice-heading">
+      <h3 id="notice-heading">{t('pin.notice')}</h3>
+      <p>{text.message}</p>
+      <p>{text.nextStep}</p>
     </section>
   );
 }

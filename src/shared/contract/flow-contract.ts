@@ -6,19 +6,40 @@
  * second window asks `flow.getState` and shows the same thing.
  */
 import { z } from 'zod';
+import { pinSchema } from '../domain/pin.js';
 import { errorCodes } from '../errors/catalogue.js';
+import { chargeStateSchema, checkoutUrlSchema } from '../service-api/payment.js';
+import {
+  accountKindSchema,
+  accountPaymentMethodSchema,
+  centsSchema,
+  certificateKindSchema as primitiveKindSchema,
+  paymentMethodSchema,
+} from '../service-api/primitives.js';
 import { method, wireErrorSchema } from './define.js';
 
+/** The PIN typed in the window, or "use the reader's PIN pad". */
+export const pinEntrySchema = z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('typed'), value: pinSchema }), z.strictObject({ kind: z.literal('pin-pad') })]);
+export type PinEntry = z.infer<typeof pinEntrySchema>;
+
 const isoDate = z.iso.datetime({ offset: true });
-export const certificateKindSchema = z.enum(['signature', 'cns']);
-export const paymentAccountSchema = z.enum(['diritti', 'tariffa']);
-export const accountMethodSchema = z.enum(['iconto', 'telemaco']);
-export const paymentMethodSchema = z.enum(['iconto', 'telemaco', 'card']);
+export const certificateKindSchema = primitiveKindSchema;
+export const paymentAccountSchema = accountKindSchema;
+export { accountPaymentMethodSchema, paymentMethodSchema };
+
+/** One slot (PKCS#11 token) of the device and the certificates it holds: a CNS may spread them over two. */
+export const deviceSlotSchema = z.object({
+  tokenSerial: z.string(),
+  label: z.string(),
+  holds: z.array(certificateKindSchema),
+});
+export type DeviceSlot = z.infer<typeof deviceSlotSchema>;
 
 export const deviceSummarySchema = z.object({
   serial: z.string(),
   label: z.string(),
   manufacturer: z.string(),
+  slots: z.array(deviceSlotSchema).min(1),
 });
 export type DeviceSummary = z.infer<typeof deviceSummarySchema>;
 
@@ -42,7 +63,7 @@ export const certificateSummarySchema = z.object({
 export type CertificateSummary = z.infer<typeof certificateSummarySchema>;
 
 export const priceSchema = z.object({
-  amountCents: z.number().int().nonnegative(),
+  amountCents: centsSchema,
   currency: z.literal('EUR'),
   account: paymentAccountSchema,
 });
@@ -55,17 +76,36 @@ export const verdictSchema = z.discriminatedUnion('status', [
 ]);
 export type Verdict = z.infer<typeof verdictSchema>;
 
+/**
+ * How far the service says a certificate's renewal went (the TelemacoPay guide's per-certificate
+ * state): nothing yet, requested (card checkout open), paid (held), issued, downloaded, released.
+ */
+export const serviceProgressSchema = z.enum(['open', 'requested', 'paid', 'issued', 'downloaded', 'released']);
+export type ServiceProgress = z.infer<typeof serviceProgressSchema>;
+
+export const assessedCertificateSchema = z.object({
+  certificate: certificateSummarySchema,
+  verdict: verdictSchema,
+  progress: serviceProgressSchema,
+});
+export type AssessedCertificate = z.infer<typeof assessedCertificateSchema>;
+
 export const planItemSchema = z.object({
   certificateSerial: z.string(),
   kind: certificateKindSchema,
   price: priceSchema.nullable(),
+  /** Paid earlier (its price is held at the service): nothing to pay for it now. */
+  alreadyPaid: z.boolean(),
 });
+export type PlanItem = z.infer<typeof planItemSchema>;
 
 /** What will happen if the holder confirms: known before any money moves (the dry run). */
 export const renewalPlanSchema = z.object({
   items: z.array(planItemSchema).min(1),
-  totals: z.array(z.object({ account: paymentAccountSchema, amountCents: z.number().int().nonnegative() })),
-  totalCents: z.number().int().nonnegative(),
+  /** To pay now, per account: the items not already paid. */
+  totals: z.array(z.object({ account: paymentAccountSchema, amountCents: centsSchema })),
+  /** To pay now: what the payment screen, the checkout page and the receipt must all say. */
+  totalCents: centsSchema,
   newNotAfter: isoDate,
   /** The device has no room for a second key pair: the old pair is removed before the new one is made. */
   removeOldFirst: z.boolean(),
@@ -76,9 +116,17 @@ export const receiptSchema = z.object({
   transactionId: z.string(),
   method: paymentMethodSchema,
   paidAt: isoDate,
-  /** `account` is the prepaid account charged (Iconto/Telemaco); null for a card payment. */
-  lines: z.array(z.object({ certificateSerial: z.string(), kind: certificateKindSchema, account: paymentAccountSchema.nullable(), amountCents: z.number().int() })),
-  totalCents: z.number().int().nonnegative(),
+  /**
+   * Per certificate: `account` is the prepaid account (Iconto/Telemaco), null for a card; `state`
+   * says whether its price is still held, was captured (the certificate was issued) or released.
+   */
+  lines: z
+    .array(z.object({ certificateSerial: z.string(), kind: certificateKindSchema, account: paymentAccountSchema.nullable(), amountCents: centsSchema, state: chargeStateSchema }))
+    .min(1),
+  /** Authorized: what the holder was shown and agreed to pay. */
+  totalCents: centsSchema,
+  capturedCents: centsSchema,
+  releasedCents: centsSchema,
   currency: z.literal('EUR'),
 });
 export type Receipt = z.infer<typeof receiptSchema>;
@@ -87,6 +135,8 @@ export const renewalPhaseSchema = z.enum(['generating-key', 'requesting-certific
 export type RenewalPhase = z.infer<typeof renewalPhaseSchema>;
 
 export const cardPaymentStatusSchema = z.enum(['waiting', 'pending', 'cancelled', 'failed']);
+
+const renewedSchema = z.object({ kind: certificateKindSchema, certificateSerial: z.string(), notAfter: isoDate });
 
 export const flowStateSchema = z.discriminatedUnion('step', [
   /** Nothing started yet: the window starts the checks as soon as it shows. */
@@ -100,12 +150,24 @@ export const flowStateSchema = z.discriminatedUnion('step', [
   }),
   z.object({ step: z.literal('no-device'), error: wireErrorSchema.nullable() }),
   z.object({ step: z.literal('resume-offered'), device: deviceSummarySchema, startedAt: isoDate, paid: z.boolean(), remaining: z.array(certificateKindSchema) }),
-  z.object({ step: z.literal('pin'), device: deviceSummarySchema, pin: pinStatusSchema, error: wireErrorSchema.nullable() }),
+  z.object({
+    step: z.literal('pin'),
+    device: deviceSummarySchema,
+    /** The slot this PIN unlocks; a device whose slots keep their own login asks one PIN per slot. */
+    slot: deviceSlotSchema,
+    position: z.object({ current: z.number().int().positive(), of: z.number().int().positive() }),
+    /** What unlocking leads to: a new renewal, or finishing the interrupted one. */
+    purpose: z.enum(['renew', 'resume']),
+    pin: pinStatusSchema,
+    error: wireErrorSchema.nullable(),
+    /** Something the holder should know that is not about the PIN (e.g. a damaged journal set aside). */
+    notice: wireErrorSchema.nullable(),
+  }),
   z.object({ step: z.literal('reading'), device: deviceSummarySchema }),
   z.object({
     step: z.literal('certificates'),
     device: deviceSummarySchema,
-    certificates: z.array(z.object({ certificate: certificateSummarySchema, verdict: verdictSchema })),
+    certificates: z.array(assessedCertificateSchema),
     /** Null when nothing on the device can be renewed. */
     plan: renewalPlanSchema.nullable(),
     /** Why the whole device cannot be renewed (e.g. only one certificate), when that is the case. */
@@ -115,7 +177,7 @@ export const flowStateSchema = z.discriminatedUnion('step', [
     step: z.literal('payment'),
     device: deviceSummarySchema,
     plan: renewalPlanSchema,
-    card: z.object({ checkoutUrl: z.url(), status: cardPaymentStatusSchema }).nullable(),
+    card: z.object({ checkoutUrl: checkoutUrlSchema, status: cardPaymentStatusSchema }).nullable(),
     error: wireErrorSchema.nullable(),
   }),
   z.object({ step: z.literal('paid'), device: deviceSummarySchema, plan: renewalPlanSchema, receipt: receiptSchema.nullable() }),
@@ -128,16 +190,21 @@ export const flowStateSchema = z.discriminatedUnion('step', [
   z.object({
     step: z.literal('done'),
     device: deviceSummarySchema,
-    renewed: z.array(z.object({ kind: certificateKindSchema, certificateSerial: z.string(), notAfter: isoDate })),
+    renewed: z.array(renewedSchema),
+    /** The receipt as it stands at the end: captured for every certificate renewed. */
     receipt: receiptSchema.nullable(),
   }),
-  z.object({ step: z.literal('failed'), error: wireErrorSchema, canResume: z.boolean() }),
+  z.object({
+    step: z.literal('failed'),
+    error: wireErrorSchema,
+    canResume: z.boolean(),
+    /** Certificates renewed before the failure, and the receipt as the service tells it. */
+    renewed: z.array(renewedSchema),
+    receipt: receiptSchema.nullable(),
+  }),
 ]);
 export type FlowState = z.infer<typeof flowStateSchema>;
 export type FlowStep = FlowState['step'];
-
-/** A PIN as cards accept it; never logged, never stored. */
-const pinSchema = z.string().regex(/^[\x21-\x7e]{4,16}$/);
 
 export const flowMethods = {
   'flow.getState': method(z.strictObject({}), flowStateSchema),
@@ -145,7 +212,7 @@ export const flowMethods = {
   'flow.start': method(z.strictObject({}), flowStateSchema),
   'flow.unlock': method(
     z.strictObject({
-      pin: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('typed'), value: pinSchema }), z.strictObject({ kind: z.literal('pin-pad') })]),
+      pin: pinEntrySchema,
       /** Required when the card says this is the last try. */
       confirmFinalTry: z.boolean(),
     }),
@@ -156,7 +223,7 @@ export const flowMethods = {
   /** "Procedi": confirm the plan; free renewals go straight on, others to payment. */
   'flow.proceed': method(z.strictObject({}), flowStateSchema),
   'flow.payWithAccount': method(
-    z.strictObject({ method: accountMethodSchema, userId: z.string().min(1).max(64), password: z.string().min(1).max(128) }),
+    z.strictObject({ method: accountPaymentMethodSchema, userId: z.string().min(1).max(64), password: z.string().min(1).max(128) }),
     flowStateSchema,
   ),
   /** "Avvia": opens the service's checkout page in the default browser and waits for its outcome. */

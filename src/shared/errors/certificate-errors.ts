@@ -78,4 +78,16 @@ export const certificateErrors = {
       nextStep: 'Try again from that date; you will also receive an e-mail reminder before it expires.',
     },
   },
+  CERTIFICATE_RECENTLY_RENEWED: {
+    class: 'certificate',
+    actions: [],
+    it: {
+      message: 'Certificato rinnovato il {renewedAt}: è valido e non serve rinnovarlo.',
+      nextStep: 'Non deve fare nulla per questo certificato. Potrà rinnovarlo nei mesi prima della nuova scadenza.',
+    },
+    en: {
+      message: 'Certificate renewed on {renewedAt}: it is valid and does not need renewing.',
+      nextStep: 'Nothing to do for this certificate. You can renew it in the months before its new expiry.',
+    },
+  },
 } as const satisfies Record<string, CatalogueEntry>;

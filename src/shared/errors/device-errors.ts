@@ -149,6 +149,18 @@ export const deviceErrors = {
       nextStep: 'Check the PIN (it is in the sealed envelope given with the device) and enter it again. After three mistakes the PIN is locked.',
     },
   },
+  PIN_FORMAT_INVALID: {
+    class: 'pin',
+    actions: ['enter-pin'],
+    it: {
+      message: 'Il PIN non è stato inviato al dispositivo: deve avere da 4 a 16 caratteri, senza spazi (ne è arrivato uno vuoto o non valido).',
+      nextStep: 'Lo inserisca di nuovo: nessun tentativo del PIN è stato consumato.',
+    },
+    en: {
+      message: 'The PIN was not sent to the device: it must have 4 to 16 characters and no spaces (an empty or invalid one arrived).',
+      nextStep: 'Enter it again: no PIN try was used.',
+    },
+  },
   PIN_FINAL_TRY_UNCONFIRMED: {
     class: 'pin',
     actions: ['enter-pin'],

@@ -86,4 +86,52 @@ export const renewalErrors = {
       nextStep: 'Press “Finish the renewal”: the payment already made stays valid and you will not be charged again.',
     },
   },
+  ISSUED_CERTIFICATE_REJECTED: {
+    class: 'renewal',
+    actions: ['retry', 'support-bundle'],
+    it: {
+      message: 'Il certificato ricevuto dal servizio non ha superato i controlli del programma ({reason}): non è stato scritto sul dispositivo, che conserva i certificati di prima.',
+      nextStep: 'L\'importo trattenuto per questo certificato è stato rilasciato e non le viene addebitato. Riprovi più tardi; se si ripete, salvi il pacchetto di supporto e lo invii all\'assistenza.',
+    },
+    en: {
+      message: 'The certificate received from the service failed the program\'s checks ({reason}): it was not written to the device, which keeps its previous certificates.',
+      nextStep: 'The amount held for this certificate was released and you are not charged for it. Try again later; if it happens again, save the support bundle and send it to the helpdesk.',
+    },
+  },
+  JOURNAL_DAMAGED: {
+    class: 'renewal',
+    actions: ['support-bundle'],
+    it: {
+      message: 'Le informazioni del rinnovo interrotto salvate su questo computer erano danneggiate: sono state messe da parte per l\'assistenza.',
+      nextStep: 'Quanto già pagato non va perso: il programma recupera dal servizio lo stato del rinnovo. Prosegua inserendo il PIN; se qualcosa non torna, salvi il pacchetto di supporto.',
+    },
+    en: {
+      message: 'The information about the interrupted renewal saved on this computer was damaged: it was set aside for the helpdesk.',
+      nextStep: 'Nothing already paid is lost: the program recovers the renewal\'s state from the service. Go on by entering the PIN; if something looks wrong, save the support bundle.',
+    },
+  },
+  RENEWAL_PAYMENT_UNCONFIRMED: {
+    class: 'renewal',
+    actions: ['retry', 'support-bundle'],
+    it: {
+      message: 'Il servizio non conferma il pagamento registrato su questo computer: il dispositivo non è stato modificato.',
+      nextStep: 'Se ha pagato, conservi la ricevuta e contatti l\'assistenza con il pacchetto di supporto; altrimenti ricominci e completi il pagamento.',
+    },
+    en: {
+      message: 'The service does not confirm the payment recorded on this computer: the device was not changed.',
+      nextStep: 'If you paid, keep the receipt and contact the helpdesk with the support bundle; otherwise start again and complete the payment.',
+    },
+  },
+  RENEWAL_IN_PROGRESS: {
+    class: 'renewal',
+    actions: ['retry'],
+    it: {
+      message: 'Un\'altra finestra o un altro programma di rinnovo sta già lavorando su questo dispositivo.',
+      nextStep: 'Attenda che finisca, oppure lo chiuda, poi riprovi. Non rimuova il dispositivo nel frattempo.',
+    },
+    en: {
+      message: 'Another window or renewal program is already working on this device.',
+      nextStep: 'Wait for it to finish, or close it, then try again. Do not remove the device meanwhile.',
+    },
+  },
 } as const satisfies Record<string, CatalogueEntry>;

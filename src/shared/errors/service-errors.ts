@@ -114,6 +114,12 @@ export const serviceRefusalErrors = {
     it: { message: 'Il rinnovo risulta già pagato ({paymentId}): non viene addebitato di nuovo.', nextStep: 'Prosegua con il rinnovo.' },
     en: { message: 'The renewal is already paid ({paymentId}): you are not charged again.', nextStep: 'Continue with the renewal.' },
   },
+  CERTIFICATE_ALREADY_PAID: {
+    class: 'payment',
+    actions: ['resume'],
+    it: { message: 'Il certificato {certificateSerial} risulta già pagato: non le viene addebitato di nuovo.', nextStep: 'Prosegua: il programma completa il rinnovo già pagato.' },
+    en: { message: 'Certificate {certificateSerial} is already paid for: you are not charged again.', nextStep: 'Go on: the program completes the renewal already paid.' },
+  },
   PAYMENT_NOT_FOUND: {
     class: 'payment',
     actions: ['choose-payment'],

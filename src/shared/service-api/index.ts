@@ -1,6 +1,7 @@
 /** The renewal service API: schemas, inferred types and routes (see `openapi.yaml`). */
 export * from './primitives.js';
 export * from './challenge.js';
+export * from './certificate-line.js';
 export * from './eligibility.js';
 export * from './payment.js';
 export * from './issuance.js';

@@ -2,11 +2,17 @@
  * Issuance: the renewed certificate for one old certificate, from a CSR made on the device.
  *
  * Idempotent per renewal and certificate: the same CSR returns the same certificate however
- * often it is sent, so a client killed mid-request just sends it again. A different CSR after a
- * certificate was issued is refused (the service never issues two). Refused before payment, and
- * when the CSR's subject does not name the old certificate's holder.
+ * often it is sent (with a fresh proof and key, or the journaled request replayed byte for byte),
+ * so a lost answer is never a lost certificate. A different CSR after a certificate was issued is
+ * refused (the service never issues two). Refused before payment, and when the CSR's subject does
+ * not name the old certificate's holder. Issuing captures the certificate's held price.
+ *
+ * After issuance the client says what became of it: `delivered` (written on the device and
+ * verified: the line becomes `downloaded`) or `reject` (it failed the client's checks: the
+ * service revokes it and gives the money back, the line becomes `released`).
  */
 import { z } from 'zod';
+import { certificateLineSchema } from './certificate-line.js';
 import { proofOfPossessionSchema } from './challenge.js';
 import { base64Schema, certificateKindSchema, certificateSerialSchema, identifierSchema, isoDateTimeSchema } from './primitives.js';
 
@@ -39,3 +45,15 @@ export type IssuedCertificate = z.infer<typeof issuedCertificateSchema>;
 
 export const issuanceResponseSchema = issuedCertificateSchema;
 export type IssuanceResponse = IssuedCertificate;
+
+/** The renewed certificate is on the device and signs: nothing more to do for it. */
+export const deliveryRequestSchema = z.strictObject({ certificateSerial: certificateSerialSchema });
+export type DeliveryRequest = z.infer<typeof deliveryRequestSchema>;
+
+/** Why the client refused an issued certificate (it wrote nothing and destroyed nothing). */
+export const rejectionReasonSchema = z.enum(['public-key', 'subject', 'kind', 'validity', 'chain', 'unreadable', 'key-lost']);
+export type RejectionReason = z.infer<typeof rejectionReasonSchema>;
+export const rejectionRequestSchema = z.strictObject({ certificateSerial: certificateSerialSchema, reason: rejectionReasonSchema });
+export type RejectionRequest = z.infer<typeof rejectionRequestSchema>;
+
+export const certificateLineResponseSchema = certificateLineSchema;

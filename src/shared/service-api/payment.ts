@@ -1,44 +1,72 @@
 /**
- * Paying a renewal: Iconto / Telemaco prepaid accounts or a card checkout page.
+ * Paying a renewal, per certificate, the way payment processors do it: authorize, then capture.
  *
- * Account methods settle synchronously (paid, or refused as invalid account / insufficient
- * funds). A card payment starts `pending` with a checkout URL the holder opens in the browser and
- * ends `paid`, `cancelled` or `failed`; the client polls it. Every POST carries an
- * `Idempotency-Key`: a repeated request returns the first answer and never charges twice.
+ * A payment names the certificates it pays for; the service prices exactly those and *holds* the
+ * amount (Iconto / Telemaco: on the account; card: on the card, after the checkout page). Each
+ * certificate's part is *captured* when its renewed certificate is issued, and *released* when it
+ * will not be (refused, rejected by the client, or the hold expired). A certificate is paid at
+ * most once, ever: naming one already held or captured is refused.
+ *
+ * Every POST carries an `Idempotency-Key`: the same key and the same body return the first
+ * answer; the same key with another body is refused (`IDEMPOTENCY_KEY_REUSED`).
  */
 import { z } from 'zod';
 import {
   accountKindSchema,
+  accountPaymentMethodSchema,
+  centsSchema,
   certificateKindSchema,
   certificateSerialSchema,
   currencySchema,
   identifierSchema,
   isoDateTimeSchema,
+  paymentMethodSchema,
 } from './primitives.js';
 
-export const accountPaymentMethodSchema = z.enum(['iconto', 'telemaco']);
-export type AccountPaymentMethod = z.infer<typeof accountPaymentMethodSchema>;
-export const paymentMethodSchema = z.enum(['iconto', 'telemaco', 'card']);
-export type PaymentMethod = z.infer<typeof paymentMethodSchema>;
 
-export const accountPaymentRequestSchema = z.strictObject({
-  method: accountPaymentMethodSchema,
+/** The certificates a payment is for (old serials, each once). */
+export const paidCertificatesSchema = z
+  .array(certificateSerialSchema)
+  .min(1)
+  .max(8)
+  .refine((serials) => new Set(serials).size === serials.length, 'each certificate once');
+
+export const accountCredentialsSchema = {
   /** Telemaco credentials; used for this charge only, never stored by the service or the tool. */
   userId: z.string().min(1).max(128),
   password: z.string().min(1).max(256),
-});
+};
 
-export const paymentRequestSchema = z.discriminatedUnion('method', [accountPaymentRequestSchema, z.strictObject({ method: z.literal('card') })]);
+export const accountPaymentRequestSchema = z.strictObject({
+  method: accountPaymentMethodSchema,
+  certificateSerials: paidCertificatesSchema,
+  ...accountCredentialsSchema,
+});
+export type AccountPaymentRequest = z.infer<typeof accountPaymentRequestSchema>;
+
+export const cardPaymentRequestSchema = z.strictObject({ method: z.literal('card'), certificateSerials: paidCertificatesSchema });
+
+export const paymentRequestSchema = z.discriminatedUnion('method', [accountPaymentRequestSchema, cardPaymentRequestSchema]);
 export type PaymentRequest = z.infer<typeof paymentRequestSchema>;
+
+/** Where one certificate's part of a payment stands. */
+export const chargeStateSchema = z.enum(['held', 'captured', 'released']);
+export type ChargeState = z.infer<typeof chargeStateSchema>;
 
 export const receiptLineSchema = z.object({
   certificateSerial: certificateSerialSchema,
   kind: certificateKindSchema,
-  amountCents: z.number().int().nonnegative(),
+  amountCents: centsSchema,
   /** The prepaid account charged (Iconto/Telemaco only; absent for card payments). */
   account: accountKindSchema.optional(),
+  state: chargeStateSchema,
 });
+export type ReceiptLine = z.infer<typeof receiptLineSchema>;
 
+/**
+ * The transaction as it stands: what was authorized, and per certificate whether it is still
+ * held, captured (its certificate was issued) or released (it will not be).
+ */
 export const receiptSchema = z.object({
   transactionId: identifierSchema,
   paymentId: identifierSchema,
@@ -46,10 +74,13 @@ export const receiptSchema = z.object({
   method: paymentMethodSchema,
   paidAt: isoDateTimeSchema,
   currency: currencySchema,
-  totalCents: z.number().int().nonnegative(),
+  /** Authorized in all: the sum of the lines, what the holder was shown before paying. */
+  totalCents: centsSchema,
+  capturedCents: centsSchema,
+  releasedCents: centsSchema,
   /** Per account for Iconto/Telemaco (CNS → diritti, signature → tariffa); empty for card. */
-  perAccount: z.array(z.object({ account: accountKindSchema, amountCents: z.number().int().nonnegative() })),
-  lines: z.array(receiptLineSchema),
+  perAccount: z.array(z.object({ account: accountKindSchema, amountCents: centsSchema })),
+  lines: z.array(receiptLineSchema).min(1),
   /** Telemaco user id that paid, for the holder's records (never the password). */
   payerUserId: z.string().optional(),
 });
@@ -60,14 +91,21 @@ const paymentBase = {
   renewalId: identifierSchema,
   method: paymentMethodSchema,
   createdAt: isoDateTimeSchema,
+  certificateSerials: z.array(certificateSerialSchema).min(1),
+  /** What this payment asks for: the sum of its certificates' prices. */
+  amountCents: centsSchema,
 };
 
 /** Why a card payment failed, as the checkout reports it. */
 export const paymentFailureReasonSchema = z.enum(['declined', 'error']);
 export type PaymentFailureReason = z.infer<typeof paymentFailureReasonSchema>;
 
+/** A checkout page the holder may open: https only, whatever the service says. */
+export const checkoutUrlSchema = z.url({ protocol: /^https$/ });
+
 export const paymentStatusSchema = z.discriminatedUnion('state', [
-  z.object({ ...paymentBase, state: z.literal('pending'), checkoutUrl: z.url() }),
+  z.object({ ...paymentBase, state: z.literal('pending'), checkoutUrl: checkoutUrlSchema }),
+  /** Authorized: the receipt says what is held, captured and released. */
   z.object({ ...paymentBase, state: z.literal('paid'), receipt: receiptSchema }),
   z.object({ ...paymentBase, state: z.literal('cancelled') }),
   z.object({ ...paymentBase, state: z.literal('failed'), reason: paymentFailureReasonSchema }),
@@ -76,7 +114,7 @@ export type PaymentStatus = z.infer<typeof paymentStatusSchema>;
 export type PaymentState = PaymentStatus['state'];
 
 /**
- * The dry run of an account payment: the same credentials and balance checks, nothing charged.
+ * The dry run of an account payment: the same credentials and balance checks, nothing held.
  * Lets the helpdesk's `doctor` predict "account not valid" and "insufficient funds".
  */
 export const paymentCheckRequestSchema = accountPaymentRequestSchema;

@@ -43,6 +43,15 @@ export type AccountKind = z.infer<typeof accountKindSchema>;
 
 export const currencySchema = z.literal('EUR');
 
+/** Money in integer euro cents: never rounded, never negative. */
+export const centsSchema = z.number().int().nonnegative();
+
+/** Iconto and Telemaco: prepaid accounts reached with a user id and a password. */
+export const accountPaymentMethodSchema = z.enum(['iconto', 'telemaco']);
+export type AccountPaymentMethod = z.infer<typeof accountPaymentMethodSchema>;
+export const paymentMethodSchema = z.enum(['iconto', 'telemaco', 'card']);
+export type PaymentMethod = z.infer<typeof paymentMethodSchema>;
+
 export const holderSchema = z.object({
   givenName: z.string().min(1),
   surname: z.string().min(1),

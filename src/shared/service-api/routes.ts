@@ -17,6 +17,12 @@ export const serviceRoutes = {
     `renewals/${encodeURIComponent(renewalId)}/payments/${encodeURIComponent(paymentId)}`,
   issue: (renewalId: string, certificateSerial: CertificateSerial) =>
     `renewals/${encodeURIComponent(renewalId)}/certificates/${encodeURIComponent(certificateSerial)}/issue`,
+  /** The client confirms the renewed certificate is on the device and verified. */
+  delivered: (renewalId: string, certificateSerial: CertificateSerial) =>
+    `renewals/${encodeURIComponent(renewalId)}/certificates/${encodeURIComponent(certificateSerial)}/delivered`,
+  /** The client refuses an issued certificate that failed its checks: revoked, and its price released. */
+  reject: (renewalId: string, certificateSerial: CertificateSerial) =>
+    `renewals/${encodeURIComponent(renewalId)}/certificates/${encodeURIComponent(certificateSerial)}/reject`,
   updateFeed: (channelFile = 'latest.yml') => `updates/${channelFile}`,
 } as const;
 

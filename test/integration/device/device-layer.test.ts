@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parsePin } from '../../../src/shared/domain/pin.js';
 import { isAppError } from '../../../src/shared/errors/app-error.js';
 import { chainPem } from '../../../softhsm/pki/lab-pki.js';
 import { issueHolderCertificate } from '../../../softhsm/pki/holder-certificate.js';
@@ -11,6 +12,12 @@ import { runTool } from '../../../softhsm/token/token-tools.js';
 import { openLabToken, type LabToken } from '../../support/lab-token.js';
 
 const run = promisify(execFile);
+
+function typed(value: string) {
+  const pin = parsePin(value);
+  if (!pin) throw new Error(`not a PIN: ${value}`);
+  return { kind: 'typed' as const, value: pin };
+}
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -32,9 +39,12 @@ describe('the device layer on a SoftHSM token, through its own process', () => {
     lab = await openLabToken('standard');
     const device = await lab.device.find();
     expect(device.serial).toBe(lab.token.serial);
-    expect(await lab.device.pinStatus(device)).toEqual({ state: 'ok', pinPad: false });
-    expect(await codeOf(lab.device.login(device, { kind: 'typed', value: '00000000' }))).toBe('PIN_INCORRECT');
-    await lab.device.login(device, { kind: 'typed', value: lab.token.userPin });
+    expect(device.slots).toEqual([{ tokenSerial: lab.token.serial, label: device.label, holds: expect.arrayContaining(['cns', 'signature']) }]);
+    expect(await lab.device.pinStatus(device, lab.token.serial)).toEqual({ state: 'ok', pinPad: false });
+    expect(await lab.device.isLoggedIn(device, lab.token.serial)).toBe(false);
+    expect(await codeOf(lab.device.login(device, lab.token.serial, typed('00000000')))).toBe('PIN_INCORRECT');
+    await lab.device.login(device, lab.token.serial, typed(lab.token.userPin));
+    expect(await lab.device.isLoggedIn(device, lab.token.serial)).toBe(true);
     const certificates = await lab.device.readCertificates(device);
     expect(certificates.map((certificate) => [certificate.summary.kind, certificate.idHex, certificate.issuedByChamber]).sort()).toEqual([
       ['cns', '02', true],
@@ -56,7 +66,7 @@ describe('the device layer on a SoftHSM token, through its own process', () => {
   it('generates a key on the card, signs a CSR there, writes and verifies the certificate; old objects go only when told', async () => {
     lab = await openLabToken('standard');
     const device = await lab.device.find();
-    await lab.device.login(device, { kind: 'typed', value: lab.token.userPin });
+    await lab.device.login(device, lab.token.serial, typed(lab.token.userPin));
     const [old] = (await lab.device.readCertificates(device)).filter((certificate) => certificate.summary.kind === 'signature');
     if (!old) throw new Error('no signature certificate');
     await lab.device.generateKeyPair(device, old.tokenSerial, 'a1b2', 'signature');
@@ -81,9 +91,10 @@ describe('the device layer on a SoftHSM token, through its own process', () => {
     });
     await lab.device.writeCertificate(device, old.tokenSerial, 'a1b2', issued, 'signature');
     await lab.device.verifyPair(device, old.tokenSerial, 'a1b2');
-    expect(await lab.device.pairState(device, old.tokenSerial, old.idHex)).toEqual({ privateKey: true, certificate: true });
+    expect(await lab.device.inspect(device, old.tokenSerial, old.idHex)).toMatchObject({ privateKeys: [{ onDevice: true }], publicKeys: [{}], certificatesPem: [expect.stringContaining('BEGIN CERTIFICATE')] });
+    expect(await lab.device.findKeyByModulus(device, old.tokenSerial, (forge.pki.certificateFromPem(issued).publicKey as forge.pki.rsa.PublicKey).n.toString(16))).toBe('a1b2');
 
-    await lab.device.destroyPair(device, old.tokenSerial, old.idHex);
+    await lab.device.destroyOldPair(device, old.tokenSerial, old.idHex, old.certificatePem);
     await lab.device.release();
     const listing = await runTool(lab.environment, 'pkcs11-tool', ['-O', '-l', '--pin', lab.token.userPin]);
     expect(listing).toContain('ID:         a1b2');
@@ -102,10 +113,34 @@ describe('the device layer on a SoftHSM token, through its own process', () => {
     expect(onCard.replace(/Public-Key.*\n/, '')).toBe(inCsrText.replace(/Public-Key.*\n/, ''));
   });
 
+  it('destroys exactly the old pair: never another certificate under its id, nothing when the id is not the old certificate\'s', async () => {
+    lab = await openLabToken('standard');
+    const device = await lab.device.find();
+    await lab.device.login(device, lab.token.serial, typed(lab.token.userPin));
+    const certificates = await lab.device.readCertificates(device);
+    const signature = certificates.find((certificate) => certificate.summary.kind === 'signature');
+    const cns = certificates.find((certificate) => certificate.summary.kind === 'cns');
+    if (!signature || !cns) throw new Error('lab token without both pairs');
+    // A CA certificate kept under the signature pair's id, as some cards do.
+    const caFile = join(lab.dir, 'ca.der');
+    await writeFile(join(lab.dir, 'ca.pem'), lab.pki.signatureCa.certificatePem);
+    await run('openssl', ['x509', '-in', join(lab.dir, 'ca.pem'), '-outform', 'DER', '-out', caFile]);
+    await runTool(lab.environment, 'pkcs11-tool', ['-l', '--pin', lab.token.userPin, '--write-object', caFile, '--type', 'cert', '--id', signature.idHex, '--label', 'CA']);
+    // The journal names the CNS pair's id for the signature certificate: refused, nothing destroyed.
+    expect(await codeOf(lab.device.destroyOldPair(device, signature.tokenSerial, cns.idHex, signature.certificatePem))).toBe('JOURNAL_DAMAGED');
+    await lab.device.destroyOldPair(device, signature.tokenSerial, signature.idHex, signature.certificatePem);
+    await lab.device.release();
+    const listing = await runTool(lab.environment, 'pkcs11-tool', ['-O', '-l', '--pin', lab.token.userPin]);
+    // The CNS pair is whole, the CA certificate stayed, the signature pair is gone.
+    expect(listing.match(/Private Key Object/g)).toHaveLength(1);
+    expect(listing).toContain('label:      CA');
+    expect(listing).toMatch(new RegExp(`ID:\\s+${cns.idHex}`));
+  });
+
   it('survives the device process being killed in the middle of key generation', async () => {
     lab = await openLabToken('standard');
     const device = await lab.device.find();
-    await lab.device.login(device, { kind: 'typed', value: lab.token.userPin });
+    await lab.device.login(device, lab.token.serial, typed(lab.token.userPin));
     const generation = codeOf(lab.device.generateKeyPair(device, lab.token.serial, 'dead', 'cns'));
     await new Promise((resolve) => setTimeout(resolve, 20));
     lab.host.close();
@@ -134,7 +169,7 @@ describe('without a device', () => {
     const { createSoftHsmEnvironment } = await import('../../../softhsm/token/softhsm-environment.js');
     const { makeTempDir } = await import('../../support/temp-dir.js');
     const { DeviceHost } = await import('../../../src/main/device/device-host.js');
-    const { createFlowDevice } = await import('../../../src/main/device/flow-device.js');
+    const { createFlowDevice } = await import('../../../src/main/renewal/adapters/device-adapter.js');
     const { nodeDeviceLauncher } = await import('../../../src/main/device/node-device-launcher.js');
     const temp = await makeTempDir('no-token');
     const environment = await createSoftHsmEnvironment(temp.dir);

@@ -8,7 +8,7 @@ import { connect } from 'node:tls';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyCertificate, defaultChamberIssuers, isChamberIssued, kindOf } from '../../../src/main/device/classify-certificate.js';
+import { classifyCertificate, defaultChamberIssuers, isChamberIssued, kindOf } from '../../../src/main/certificates/classify-certificate.js';
 import type { CertificateKind } from '../../../src/shared/domain/certificate-kind.js';
 import { holderFromCertificate, issueHolderCertificate } from '../../../softhsm/pki/holder-certificate.js';
 import { generateRsaKeyPair } from '../../../softhsm/pki/key-material.js';

@@ -149,50 +149,120 @@ describe('eligibility', () => {
 });
 
 describe('account payments', () => {
-  it('charges Diritti for the CNS and Tariffa for the signature, once per idempotency key', async () => {
+  it('holds exactly the certificates named, Diritti for the CNS and Tariffa for the signature, once per idempotency key', async () => {
     const device = await softwareDevice(pki);
     const { renewalId } = await eligibility(device);
-    const before = structuredClone(service.account('telemaco', 'mrossi')?.balances);
-    const payment = { method: 'telemaco', userId: 'mrossi', password: 'segreta' } as const;
-    const first = await client.pay(renewalId, payment, `pay-${renewalId}`);
-    const again = await client.pay(renewalId, payment, `pay-${renewalId}`);
+    const before = structuredClone(service.account('telemaco', 'mrossi'));
+    const both = { method: 'telemaco' as const, userId: 'mrossi', password: 'segreta', certificateSerials: [device.cns.serial, device.signature.serial] };
+    const first = await client.pay(renewalId, both, `pay-${renewalId}`);
+    const again = await client.pay(renewalId, both, `pay-${renewalId}`);
     expect(again).toEqual(first);
     if (first.state !== 'paid') throw new Error('expected paid');
     expect(first.receipt.perAccount).toEqual(expect.arrayContaining([{ account: 'diritti', amountCents: 1500 }, { account: 'tariffa', amountCents: 2500 }]));
-    expect(first.receipt.totalCents).toBe(4000);
-    expect(service.account('telemaco', 'mrossi')?.balances).toEqual({ diritti: (before?.diritti ?? 0) - 1500, tariffa: (before?.tariffa ?? 0) - 2500 });
-    // Another key cannot pay the same renewal twice.
-    await expectRefusal(client.pay(renewalId, payment, `pay-other-${renewalId}`), 'PAYMENT_ALREADY_MADE');
+    expect(first.receipt).toMatchObject({ totalCents: 4000, capturedCents: 0, releasedCents: 0 });
+    expect(first.receipt.lines.map((line) => line.state)).toEqual(['held', 'held']);
+    const after = service.account('telemaco', 'mrossi');
+    expect(after?.balances).toEqual({ diritti: (before?.balances.diritti ?? 0) - 1500, tariffa: (before?.balances.tariffa ?? 0) - 2500 });
+    expect(after?.held).toEqual({ diritti: 1500, tariffa: 2500 });
+    // The same key with another body is another request: refused, not replayed.
+    await expectRefusal(client.pay(renewalId, { ...both, certificateSerials: [device.cns.serial] }, `pay-${renewalId}`), 'IDEMPOTENCY_KEY_REUSED');
+    // Another key cannot pay a certificate already paid.
+    await expectRefusal(client.pay(renewalId, { ...both, certificateSerials: [device.cns.serial] }, `pay-other-${renewalId}`), 'CERTIFICATE_ALREADY_PAID');
     const status = await client.renewal(renewalId);
-    expect(status.payment).toMatchObject({ state: 'paid', paymentId: first.paymentId });
+    expect(status.payments.map((payment) => payment.state)).toEqual(['paid']);
+    expect(status.perCertificate.map((line) => line.progress.state)).toEqual(['paid', 'paid']);
   });
 
-  it('refuses an invalid account and insufficient funds without charging', async () => {
-    const { renewalId } = await eligibility(await softwareDevice(pki));
-    await expectRefusal(client.pay(renewalId, { method: 'telemaco', userId: 'mrossi', password: 'sbagliata' }, `bad-${renewalId}`), 'PAYMENT_ACCOUNT_INVALID');
-    await expectRefusal(client.pay(renewalId, { method: 'iconto', userId: 'nessuno', password: 'x' }, `none-${renewalId}`), 'PAYMENT_ACCOUNT_INVALID');
-    const poor = await expectRefusal(client.pay(renewalId, { method: 'iconto', userId: 'povero', password: 'segreta' }, `poor-${renewalId}`), 'PAYMENT_INSUFFICIENT_FUNDS');
+  it('charges one certificate for one named: the other stays open and is paid on its own later', async () => {
+    const device = await softwareDevice(pki);
+    const { renewalId } = await eligibility(device);
+    const paid = await client.pay(renewalId, { method: 'telemaco', userId: 'mrossi', password: 'segreta', certificateSerials: [device.signature.serial] }, `one-${renewalId}`);
+    expect(paid.state === 'paid' && paid.receipt).toMatchObject({ totalCents: 2500, lines: [{ kind: 'signature', amountCents: 2500 }] });
+    const lines = (await client.renewal(renewalId)).perCertificate;
+    expect(Object.fromEntries(lines.map((line) => [line.kind, line.progress.state]))).toEqual({ signature: 'paid', cns: 'open' });
+    const rest = await client.pay(renewalId, { method: 'iconto', userId: 'povero', password: 'segreta', certificateSerials: [device.cns.serial] }, `rest-${renewalId}`);
+    expect(rest.state === 'paid' && rest.receipt.totalCents).toBe(1500);
+  });
+
+  it('refuses an invalid account and insufficient funds without holding anything, naming the short account in euro cents', async () => {
+    const device = await softwareDevice(pki);
+    const { renewalId } = await eligibility(device);
+    const serials = [device.cns.serial, device.signature.serial];
+    await expectRefusal(client.pay(renewalId, { method: 'telemaco', userId: 'mrossi', password: 'sbagliata', certificateSerials: serials }, `bad-${renewalId}`), 'PAYMENT_ACCOUNT_INVALID');
+    await expectRefusal(client.pay(renewalId, { method: 'iconto', userId: 'nessuno', password: 'x', certificateSerials: serials }, `none-${renewalId}`), 'PAYMENT_ACCOUNT_INVALID');
+    const poor = await expectRefusal(client.pay(renewalId, { method: 'iconto', userId: 'povero', password: 'segreta', certificateSerials: serials }, `poor-${renewalId}`), 'PAYMENT_INSUFFICIENT_FUNDS');
     expect(poor.detail).toMatchObject({ account: 'tariffa', requiredCents: 2500, availableCents: 100 });
-    expect(service.account('iconto', 'povero')?.balances).toEqual({ diritti: 10_000, tariffa: 100 });
-    expect((await client.renewal(renewalId)).payment.state).toBe('unpaid');
+    expect(service.account('iconto', 'povero')?.balances.tariffa).toBeGreaterThanOrEqual(100);
+    expect((await client.renewal(renewalId)).payments).toEqual([]);
   });
 });
 
 describe('card checkout', () => {
-  it('stays pending until a button is pressed, then paid / cancelled / failed', async () => {
+  it('asks exactly the named certificates\' price, stays pending until a button is pressed, then holds / cancels / fails', async () => {
     const outcomes: Record<string, string> = {};
     for (const action of ['pay', 'cancel', 'fail'] as const) {
-      const { renewalId } = await eligibility(await softwareDevice(pki));
-      const started = await client.pay(renewalId, { method: 'card' }, `card-${renewalId}`);
+      const device = await softwareDevice(pki);
+      const { renewalId } = await eligibility(device);
+      const started = await client.pay(renewalId, { method: 'card', certificateSerials: [device.cns.serial] }, `card-${renewalId}`);
       if (started.state !== 'pending') throw new Error('expected pending');
-      const page = await request(started.checkoutUrl, { dispatcher: agent });
-      expect(await page.body.text()).toContain('data-state="pending"');
-      expect((await client.payment(renewalId, started.paymentId)).state).toBe('pending');
-      expect((await client.renewal(renewalId)).payment.state).toBe('pending');
+      expect(started.amountCents).toBe(1500);
+      const page = await (await request(started.checkoutUrl, { dispatcher: agent })).body.text();
+      expect(page).toContain('data-state="pending"');
+      expect(page).toContain('15,00 €');
+      expect((await client.renewal(renewalId)).perCertificate.find((line) => line.kind === 'cns')?.progress.state).toBe('requested');
       await pressCheckout(started.paymentId, action);
       outcomes[action] = (await client.payment(renewalId, started.paymentId)).state;
     }
     expect(outcomes).toEqual({ pay: 'paid', cancel: 'cancelled', fail: 'failed' });
+  });
+});
+
+describe('capture on issuance, release for what is not issued', () => {
+  const account = { method: 'telemaco', userId: 'mrossi', password: 'segreta' } as const;
+
+  it('captures each certificate\'s price when it is issued, marks it downloaded when the tool says so, and refunds a rejected one', async () => {
+    const device = await softwareDevice(pki);
+    const { renewalId } = await eligibility(device);
+    const before = structuredClone(service.account('telemaco', 'mrossi'));
+    const paid = await client.pay(renewalId, { ...account, certificateSerials: [device.signature.serial, device.cns.serial] }, `cap-${renewalId}`);
+    if (paid.state !== 'paid') throw new Error('expected paid');
+    const issued = await client.issue(renewalId, device.signature.serial, JSON.stringify({ csr: buildCsr(device.signature.pem, newSoftwareKey()), proof: await issuanceProof(renewalId, device) }), `cap-i-${renewalId}`);
+    let receipt = await client.payment(renewalId, paid.paymentId);
+    expect(receipt.state === 'paid' && receipt.receipt).toMatchObject({ capturedCents: 2500, releasedCents: 0 });
+    const delivered = await client.delivered(renewalId, device.signature.serial, { certificateSerial: issued.certificateSerial });
+    expect(delivered.progress.state).toBe('downloaded');
+
+    const cns = await client.issue(renewalId, device.cns.serial, JSON.stringify({ csr: buildCsr(device.cns.pem, newSoftwareKey()), proof: await issuanceProof(renewalId, device) }), `cap-c-${renewalId}`);
+    const rejected = await client.reject(renewalId, device.cns.serial, { certificateSerial: cns.certificateSerial, reason: 'chain' });
+    expect(rejected.progress).toMatchObject({ state: 'released', reason: 'rejected', amountCents: 1500 });
+    receipt = await client.payment(renewalId, paid.paymentId);
+    expect(receipt.state === 'paid' && receipt.receipt).toMatchObject({ totalCents: 4000, capturedCents: 2500, releasedCents: 1500 });
+    const after = service.account('telemaco', 'mrossi');
+    expect(after?.balances).toEqual({ diritti: before?.balances.diritti, tariffa: (before?.balances.tariffa ?? 0) - 2500 });
+    expect(after?.held).toEqual(before?.held);
+    const ledger = service.state().ledger.filter((entry) => entry.renewalId === renewalId).map((entry) => `${entry.type} ${entry.amountCents}`);
+    expect(ledger).toEqual(['hold 2500', 'hold 1500', 'capture 2500', 'capture 1500', 'refund 1500']);
+  });
+
+  it('gives back a hold when the certificate is suspended after payment, and when the hold expires', async () => {
+    const device = await softwareDevice(pki);
+    const { renewalId } = await eligibility(device);
+    const before = structuredClone(service.account('telemaco', 'mrossi'));
+    await client.pay(renewalId, { ...account, certificateSerials: [device.signature.serial, device.cns.serial] }, `rel-${renewalId}`);
+    await service.seed({ certificates: [{ serial: device.signature.serial, status: 'suspended' }] });
+    await expectRefusal(
+      client.issue(renewalId, device.signature.serial, JSON.stringify({ csr: buildCsr(device.signature.pem, newSoftwareKey()), proof: await issuanceProof(renewalId, device) }), `rel-i-${renewalId}`),
+      'CERTIFICATE_NOT_RENEWABLE',
+    );
+    expect((await client.renewal(renewalId)).perCertificate.find((line) => line.kind === 'signature')?.progress).toMatchObject({ state: 'released', reason: 'refused' });
+    await service.seed({ settings: { holdTtlSeconds: 1 } });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      expect((await client.renewal(renewalId)).perCertificate.find((line) => line.kind === 'cns')?.progress).toMatchObject({ state: 'released', reason: 'expired' });
+    } finally {
+      await service.seed({ settings: { holdTtlSeconds: 30 * 24 * 3600 } });
+    }
+    expect(service.account('telemaco', 'mrossi')?.balances).toEqual(before?.balances);
   });
 });
 
@@ -202,18 +272,18 @@ describe('issuance', () => {
     const { renewalId } = await eligibility(device);
     const newKey = newSoftwareKey();
     const csr = buildCsr(device.signature.pem, newKey);
-    await expectRefusal(client.issue(renewalId, device.signature.serial, { csr, proof: await issuanceProof(renewalId, device) }, `iss-early-${renewalId}`), 'RENEWAL_NOT_PAID');
+    await expectRefusal(client.issue(renewalId, device.signature.serial, JSON.stringify({ csr, proof: await issuanceProof(renewalId, device) }), `iss-early-${renewalId}`), 'RENEWAL_NOT_PAID');
 
-    await client.pay(renewalId, { method: 'telemaco', userId: 'mrossi', password: 'segreta' }, `pay-${renewalId}`);
+    await client.pay(renewalId, { method: 'telemaco', userId: 'mrossi', password: 'segreta', certificateSerials: [device.signature.serial] }, `pay-${renewalId}`);
     const key = `iss-${renewalId}`;
     const body = { csr, proof: await issuanceProof(renewalId, device) };
-    const issued = await client.issue(renewalId, device.signature.serial, body, key);
-    expect(await client.issue(renewalId, device.signature.serial, body, key)).toEqual(issued);
+    const issued = await client.issue(renewalId, device.signature.serial, JSON.stringify(body), key);
+    expect(await client.issue(renewalId, device.signature.serial, JSON.stringify(body), key)).toEqual(issued);
     // A new key and a new proof with the same CSR: still the same certificate.
-    expect(await client.issue(renewalId, device.signature.serial, { csr, proof: await issuanceProof(renewalId, device) }, `${key}-again`)).toEqual(issued);
+    expect(await client.issue(renewalId, device.signature.serial, JSON.stringify({ csr, proof: await issuanceProof(renewalId, device) }), `${key}-again`)).toEqual(issued);
     // A different CSR for a certificate already issued is refused.
     await expectRefusal(
-      client.issue(renewalId, device.signature.serial, { csr: buildCsr(device.signature.pem, newSoftwareKey()), proof: await issuanceProof(renewalId, device) }, `${key}-other`),
+      client.issue(renewalId, device.signature.serial, JSON.stringify({ csr: buildCsr(device.signature.pem, newSoftwareKey()), proof: await issuanceProof(renewalId, device) }), `${key}-other`),
       'CERTIFICATE_ALREADY_ISSUED',
     );
 
@@ -237,20 +307,20 @@ describe('issuance', () => {
 
     const status = await client.renewal(renewalId);
     expect(status.issued).toEqual([issued]);
-    expect(status.complete).toBe(false);
+    expect(status.perCertificate.find((line) => line.kind === 'signature')?.progress).toMatchObject({ state: 'issued', successor: { certificateSerial: issued.certificateSerial } });
   });
 
   it('refuses a CSR naming someone else, and a proof from another device', async () => {
     const device = await softwareDevice(pki);
     const other = await softwareDevice(pki, { holder: { givenName: 'Anna', surname: 'Bianchi', fiscalCode: 'BNCNNA90C41F205Z' } });
     const { renewalId } = await eligibility(device);
-    await client.pay(renewalId, { method: 'telemaco', userId: 'mrossi', password: 'segreta' }, `pay-${renewalId}`);
+    await client.pay(renewalId, { method: 'telemaco', userId: 'mrossi', password: 'segreta', certificateSerials: [device.cns.serial] }, `pay-${renewalId}`);
     const wrongHolder = buildCsr(other.cns.pem, newSoftwareKey());
-    await expectRefusal(client.issue(renewalId, device.cns.serial, { csr: wrongHolder, proof: await issuanceProof(renewalId, device) }, `a-${renewalId}`), 'CSR_HOLDER_MISMATCH');
+    await expectRefusal(client.issue(renewalId, device.cns.serial, JSON.stringify({ csr: wrongHolder, proof: await issuanceProof(renewalId, device) }), `a-${renewalId}`), 'CSR_HOLDER_MISMATCH');
     const csr = buildCsr(device.cns.pem, newSoftwareKey());
-    await expectRefusal(client.issue(renewalId, device.cns.serial, { csr, proof: await issuanceProof(renewalId, other) }, `b-${renewalId}`), 'SERVICE_PROOF_INVALID');
+    await expectRefusal(client.issue(renewalId, device.cns.serial, JSON.stringify({ csr, proof: await issuanceProof(renewalId, other) }), `b-${renewalId}`), 'SERVICE_PROOF_INVALID');
     const reused = buildCsr(device.cns.pem, device.cns.key);
-    await expectRefusal(client.issue(renewalId, device.cns.serial, { csr: reused, proof: await issuanceProof(renewalId, device) }, `c-${renewalId}`), 'CSR_INVALID');
+    await expectRefusal(client.issue(renewalId, device.cns.serial, JSON.stringify({ csr: reused, proof: await issuanceProof(renewalId, device) }), `c-${renewalId}`), 'CSR_INVALID');
   });
 
   it('fails N times when told to, then recovers', async () => {
@@ -261,16 +331,16 @@ describe('issuance', () => {
     const newCnsKey = newSoftwareKey();
     const csr = buildCsr(device.cns.pem, newCnsKey);
     for (const attempt of [1, 2]) {
-      await expectRefusal(client.issue(renewalId, device.cns.serial, { csr, proof: await issuanceProof(renewalId, device) }, `f${attempt}-${renewalId}`), 'ISSUANCE_UNAVAILABLE');
+      await expectRefusal(client.issue(renewalId, device.cns.serial, JSON.stringify({ csr, proof: await issuanceProof(renewalId, device) }), `f${attempt}-${renewalId}`), 'ISSUANCE_UNAVAILABLE');
     }
-    const issued = await client.issue(renewalId, device.cns.serial, { csr, proof: await issuanceProof(renewalId, device) }, `f3-${renewalId}`);
+    const issued = await client.issue(renewalId, device.cns.serial, JSON.stringify({ csr, proof: await issuanceProof(renewalId, device) }), `f3-${renewalId}`);
     expect(issued.kind).toBe('cns');
     // The old CNS key may be gone by now: the new CNS key proves possession for the signature.
     const newCns = { key: newCnsKey, der: issued.certificate };
     const proof = signNonce(await client.challenge({ purpose: 'issuance', renewalId }), newCns);
-    const signature = await client.issue(renewalId, device.signature.serial, { csr: buildCsr(device.signature.pem, newSoftwareKey()), proof }, `f4-${renewalId}`);
+    const signature = await client.issue(renewalId, device.signature.serial, JSON.stringify({ csr: buildCsr(device.signature.pem, newSoftwareKey()), proof }), `f4-${renewalId}`);
     expect(signature.kind).toBe('signature');
-    expect((await client.renewal(renewalId)).complete).toBe(true);
+    expect((await client.renewal(renewalId)).perCertificate.map((line) => line.progress.state)).toEqual(['issued', 'issued']);
   });
 
   it('a handover challenge (device without room) lasts days, survives a failed issuance and a replay, and serves only its renewal, its old CNS key and issuance', async () => {
@@ -288,17 +358,17 @@ describe('issuance', () => {
 
     // Not an eligibility proof, not for another renewal, not signed by another key.
     await expectRefusal(client.eligibility({ certificates: [device.cns.der, device.signature.der], proof }), 'SERVICE_CHALLENGE_INVALID');
-    await expectRefusal(client.issue(otherRenewalId, other.cns.serial, { csr: buildCsr(other.cns.pem, newSoftwareKey()), proof }, `h0-${renewalId}`), 'SERVICE_CHALLENGE_INVALID');
-    await expectRefusal(client.issue(renewalId, device.cns.serial, { csr, proof: signNonce(handover, other.cns) }, `h1-${renewalId}`), 'SERVICE_PROOF_INVALID');
+    await expectRefusal(client.issue(otherRenewalId, other.cns.serial, JSON.stringify({ csr: buildCsr(other.cns.pem, newSoftwareKey()), proof }), `h0-${renewalId}`), 'SERVICE_CHALLENGE_INVALID');
+    await expectRefusal(client.issue(renewalId, device.cns.serial, JSON.stringify({ csr, proof: signNonce(handover, other.cns) }), `h1-${renewalId}`), 'SERVICE_PROOF_INVALID');
 
     // The CA is busy once: the same signed handover works on the retry, and again after a kill.
     await service.setFaults({ issuanceFailuresLeft: 1 });
-    await expectRefusal(client.issue(renewalId, device.cns.serial, { csr, proof }, `h2-${renewalId}`), 'ISSUANCE_UNAVAILABLE');
-    const issued = await client.issue(renewalId, device.cns.serial, { csr, proof }, `h3-${renewalId}`);
+    await expectRefusal(client.issue(renewalId, device.cns.serial, JSON.stringify({ csr, proof }), `h2-${renewalId}`), 'ISSUANCE_UNAVAILABLE');
+    const issued = await client.issue(renewalId, device.cns.serial, JSON.stringify({ csr, proof }), `h3-${renewalId}`);
     expect(issued.kind).toBe('cns');
-    expect(await client.issue(renewalId, device.cns.serial, { csr, proof }, `h4-${renewalId}`)).toEqual(issued);
+    expect(await client.issue(renewalId, device.cns.serial, JSON.stringify({ csr, proof }), `h4-${renewalId}`)).toEqual(issued);
     // It never yields a second certificate.
-    await expectRefusal(client.issue(renewalId, device.cns.serial, { csr: buildCsr(device.cns.pem, newSoftwareKey()), proof }, `h5-${renewalId}`), 'CERTIFICATE_ALREADY_ISSUED');
+    await expectRefusal(client.issue(renewalId, device.cns.serial, JSON.stringify({ csr: buildCsr(device.cns.pem, newSoftwareKey()), proof }), `h5-${renewalId}`), 'CERTIFICATE_ALREADY_ISSUED');
   });
 
   it('maps a slow service to SERVICE_TIMEOUT', async () => {

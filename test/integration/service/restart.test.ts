@@ -47,10 +47,11 @@ it('keeps renewals, payments and issued certificates across SIGKILL', async () =
 
   const challenge = await client.challenge({ purpose: 'eligibility' });
   const { renewalId } = await client.eligibility({ certificates: [device.cns.der, device.signature.der], proof: signNonce(challenge, device.cns) });
-  const paid = await client.pay(renewalId, { method: 'iconto', userId: 'mrossi', password: 'segreta' }, `pay-${renewalId}`);
+  const payment = { method: 'iconto' as const, userId: 'mrossi', password: 'segreta', certificateSerials: [device.cns.serial, device.signature.serial] };
+  const paid = await client.pay(renewalId, payment, `pay-${renewalId}`);
   const csr = buildCsr(device.cns.pem, newSoftwareKey());
   const proof = signNonce(await client.challenge({ purpose: 'issuance', renewalId }), device.cns);
-  const issued = await client.issue(renewalId, device.cns.serial, { csr, proof }, `iss-${renewalId}`);
+  const issued = await client.issue(renewalId, device.cns.serial, JSON.stringify({ csr, proof }), `iss-${renewalId}`);
   first.child.kill('SIGKILL');
   await once(first.child, 'exit');
   await agent.close();
@@ -58,15 +59,17 @@ it('keeps renewals, payments and issued certificates across SIGKILL', async () =
   const second = await startProcess(stateDir);
   ({ client, agent } = serviceClient(pki, second.url));
   const status = await client.renewal(renewalId);
-  expect(status.payment).toMatchObject({ state: 'paid', paymentId: paid.paymentId });
+  expect(status.payments).toMatchObject([{ state: 'paid', paymentId: paid.paymentId, receipt: { capturedCents: 1500 } }]);
   expect(status.issued).toEqual([issued]);
   // Replaying the payment after the restart does not charge again.
-  expect(await client.pay(renewalId, { method: 'iconto', userId: 'mrossi', password: 'segreta' }, `pay-${renewalId}`)).toEqual(paid);
-  const again = await client.issue(renewalId, device.cns.serial, { csr, proof: signNonce(await client.challenge({ purpose: 'issuance', renewalId }), device.cns) }, `iss2-${renewalId}`);
+  const replayed = await client.pay(renewalId, payment, `pay-${renewalId}`);
+  expect(replayed.paymentId).toBe(paid.paymentId);
+  const again = await client.issue(renewalId, device.cns.serial, JSON.stringify({ csr, proof: signNonce(await client.challenge({ purpose: 'issuance', renewalId }), device.cns) }), `iss2-${renewalId}`);
   expect(again).toEqual(issued);
   expect((await client.updateFeed()).version).toBe('2.0.0');
-  const state = JSON.parse(await readFile(join(stateDir, 'lab-service-state.json'), 'utf8')) as { accounts: Record<string, { balances: unknown }> };
-  expect(state.accounts['iconto:mrossi']?.balances).toEqual({ diritti: 3500, tariffa: 2500 });
+  const state = JSON.parse(await readFile(join(stateDir, 'lab-service-state.json'), 'utf8')) as { accounts: Record<string, { balances: unknown; held: unknown }> };
+  // The CNS was issued (captured), the signature still held.
+  expect(state.accounts['iconto:mrossi']).toMatchObject({ balances: { diritti: 3500, tariffa: 2500 }, held: { diritti: 0, tariffa: 2500 } });
   await agent.close();
   second.child.kill('SIGKILL');
 });

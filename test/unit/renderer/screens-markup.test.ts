@@ -34,11 +34,12 @@ const api = buildRinnovoApi(
   async () => ({ ok: false, error: { code: 'INTERNAL_ERROR', detail: {} } }),
   () => () => undefined,
 );
-const device = { serial: 'S1', label: 'CNS InfoCamere', manufacturer: 'Lab' };
+const device = { serial: 'S1', label: 'CNS InfoCamere', manufacturer: 'Lab', slots: [{ tokenSerial: 'S1', label: 'CNS InfoCamere', holds: ['cns' as const, 'signature' as const] }] };
+const pinBase = { device, slot: device.slots[0]!, position: { current: 1, of: 1 }, purpose: 'renew' as const, error: null, notice: null };
 const plan = {
   items: [
-    { certificateSerial: 'A', kind: 'signature' as const, price: { amountCents: 2500, currency: 'EUR' as const, account: 'tariffa' as const } },
-    { certificateSerial: 'B', kind: 'cns' as const, price: { amountCents: 1500, currency: 'EUR' as const, account: 'diritti' as const } },
+    { certificateSerial: 'A', kind: 'signature' as const, price: { amountCents: 2500, currency: 'EUR' as const, account: 'tariffa' as const }, alreadyPaid: false },
+    { certificateSerial: 'B', kind: 'cns' as const, price: { amountCents: 1500, currency: 'EUR' as const, account: 'diritti' as const }, alreadyPaid: false },
   ],
   totals: [
     { account: 'tariffa' as const, amountCents: 2500 },
@@ -65,18 +66,47 @@ describe('the screens as main drives them', () => {
   beforeEach(() => useAppStore.setState({ locale: 'it', update: { state: { status: 'unsupported' }, error: null } }));
 
   it('PIN: masked field; last try asks for a confirmation; locked asks for no PIN; a PIN pad is typed on the reader', () => {
-    const ok = screen({ step: 'pin', device, pin: { state: 'ok', pinPad: false }, error: null });
+    const ok = screen({ step: 'pin', ...pinBase, pin: { state: 'ok', pinPad: false } });
     expect(ok).toContain('type="password"');
     expect(ok).not.toContain('type="checkbox"');
-    const finalTry = screen({ step: 'pin', device, pin: { state: 'final-try', pinPad: false }, error: null });
+    const finalTry = screen({ step: 'pin', ...pinBase, pin: { state: 'final-try', pinPad: false } });
     expect(finalTry).toContain('rimane un solo tentativo');
     expect(finalTry).toMatch(/type="checkbox"[^>]*required/);
-    const locked = screen({ step: 'pin', device, pin: { state: 'locked', pinPad: false }, error: null });
+    const locked = screen({ step: 'pin', ...pinBase, pin: { state: 'locked', pinPad: false } });
     expect(locked).toContain('PUK');
     expect(locked).not.toContain('<input');
-    const pinPad = screen({ step: 'pin', device, pin: { state: 'ok', pinPad: true }, error: null });
+    const pinPad = screen({ step: 'pin', ...pinBase, pin: { state: 'ok', pinPad: true } });
     expect(pinPad).toContain('digiti il PIN sul lettore');
     expect(pinPad).not.toContain('type="password"');
+  });
+
+  it('PIN per slot: the second slot\'s own PIN says what it unlocks; a journal set aside is a notice, not an error', () => {
+    const twoSlots = { ...device, slots: [{ tokenSerial: 'S1', label: 'CNS', holds: ['cns' as const] }, { tokenSerial: 'S2', label: 'Firma digitale', holds: ['signature' as const] }] };
+    const second = screen({ step: 'pin', ...pinBase, device: twoSlots, slot: twoSlots.slots[1]!, position: { current: 2, of: 2 }, pin: { state: 'ok', pinPad: false } });
+    expect(second).toContain('PIN 2 di 2: certificato di firma digitale (sezione «Firma digitale» del dispositivo)');
+    expect(second).toContain('ha un proprio PIN');
+    const notice = screen({ step: 'pin', ...pinBase, purpose: 'renew', notice: { code: 'JOURNAL_DAMAGED', detail: {} }, pin: { state: 'ok', pinPad: false } });
+    expect(notice).toContain('role="note"');
+    expect(notice).toContain('messe da parte per l&#x27;assistenza');
+    expect(notice).not.toContain('role="alert"');
+  });
+
+  it('certificates: each refusal with its own next step, and what the service already has (paid, issued) said beside it', () => {
+    const summary = (kind: 'signature' | 'cns', serial: string) => ({ certificateSerial: serial, kind, holderName: 'Mario Rossi', fiscalCode: 'RSSMRA80A01H501U', issuer: 'InfoCamere', notBefore: '2023-12-01T00:00:00.000Z', notAfter: '2026-12-31T00:00:00.000Z' });
+    const html = screen({
+      step: 'certificates',
+      device,
+      certificates: [
+        { certificate: summary('cns', 'B'), verdict: { status: 'not-renewable', reason: 'CERTIFICATE_ALREADY_RENEWED', detail: {} }, progress: 'open' },
+        { certificate: summary('signature', 'A'), verdict: { status: 'renewable', price: { amountCents: 2500, currency: 'EUR', account: 'tariffa' }, newNotAfter: '2029-11-22T10:00:00.000Z' }, progress: 'paid' },
+      ],
+      plan: { ...plan, items: [{ ...plan.items[0]!, alreadyPaid: true }], totals: [], totalCents: 0 },
+      error: null,
+    });
+    expect(html).toContain('Cosa fare: Non serve fare altro');
+    expect(html).not.toContain('nuova emissione');
+    expect(html).toContain('Già pagato: l&#x27;importo è trattenuto');
+    expect(html).toContain('Certificato di sottoscrizione: già pagato (25,00 €), nessun nuovo addebito');
   });
 
   it('before paying: each certificate with its price and account, the total, the new expiry, the re-key', () => {
@@ -118,22 +148,29 @@ describe('the screens as main drives them', () => {
         transactionId: 'trx_1',
         method: 'telemaco',
         paidAt: '2026-11-22T10:00:00.000Z',
-        lines: [{ certificateSerial: 'A', kind: 'signature', account: 'tariffa', amountCents: 2500 }],
-        totalCents: 2500,
+        lines: [
+          { certificateSerial: 'A', kind: 'signature', account: 'tariffa', amountCents: 2500, state: 'captured' },
+          { certificateSerial: 'B', kind: 'cns', account: 'diritti', amountCents: 1500, state: 'released' },
+        ],
+        totalCents: 4000,
+        capturedCents: 2500,
+        releasedCents: 1500,
         currency: 'EUR',
       },
     });
     expect(html).toContain('Memorizzazione completata – Rinnovo del certificato completato');
     expect(html).toContain('Certificato di sottoscrizione: valido fino al 22 novembre 2029');
     expect(html).toContain('Transazione: trx_1');
-    expect(html).toContain('Totale pagato: 25,00 €');
+    expect(html).toContain('Totale addebitato: 25,00 €');
+    expect(html).toContain('Rilasciato, non addebitato: 15,00 €');
+    expect(html).toContain('Certificato di autenticazione CNS: 15,00 € (conto Diritti) – non addebitato (importo rilasciato)');
   });
 
   it('after a failure offers one way on: "Riprova" where the next step names it, otherwise "Completa il rinnovo"', () => {
-    const removed = screen({ step: 'failed', error: { code: 'DEVICE_REMOVED', detail: {} }, canResume: true });
+    const removed = screen({ step: 'failed', error: { code: 'DEVICE_REMOVED', detail: {} }, canResume: true, renewed: [], receipt: null });
     expect(removed.match(/<button/g)).toHaveLength(1);
     expect(removed).toMatch(/<button[^>]*>Riprova<\/button>/);
-    const interrupted = screen({ step: 'failed', error: { code: 'RENEWAL_INTERRUPTED', detail: {} }, canResume: true });
+    const interrupted = screen({ step: 'failed', error: { code: 'RENEWAL_INTERRUPTED', detail: {} }, canResume: true, renewed: [], receipt: null });
     expect(interrupted).toMatch(/<button[^>]*>Completa il rinnovo<\/button>/);
   });
 

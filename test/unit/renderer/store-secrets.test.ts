@@ -5,9 +5,13 @@ import { useAppStore } from '../../../src/renderer/store/app-store.js';
 
 const pinState: FlowState = {
   step: 'pin',
-  device: { serial: 'S1', label: 'CNS', manufacturer: 'Lab' },
+  device: { serial: 'S1', label: 'CNS', manufacturer: 'Lab', slots: [{ tokenSerial: 'S1', label: 'CNS', holds: ['cns', 'signature'] }] },
+  slot: { tokenSerial: 'S1', label: 'CNS', holds: ['cns', 'signature'] },
+  position: { current: 1, of: 1 },
+  purpose: 'renew',
   pin: { state: 'count-low', pinPad: false },
   error: { code: 'PIN_INCORRECT', detail: {} },
+  notice: null,
 };
 
 describe('the renderer store', () => {

@@ -5,18 +5,18 @@ import { withTempDir } from '../../support/temp-dir.js';
 
 function journal(deviceSerial: string): Journal {
   return {
-    version: 1,
+    version: 2,
     deviceSerial,
     renewalId: 'renewal-0001',
     startedAt: '2026-11-22T10:00:00.000Z',
     plan: {
-      items: [{ certificateSerial: 'a1', kind: 'cns', price: { amountCents: 1500, currency: 'EUR', account: 'diritti' } }],
+      items: [{ certificateSerial: 'a1', kind: 'cns', price: { amountCents: 1500, currency: 'EUR', account: 'diritti' }, alreadyPaid: false }],
       totals: [{ account: 'diritti', amountCents: 1500 }],
       totalCents: 1500,
       newNotAfter: '2029-11-22T00:00:00.000Z',
       removeOldFirst: false,
     },
-    payment: { state: 'unpaid' },
+    payment: { state: 'unpaid', attempts: 0 },
     certificates: [{ certificateSerial: 'a1', kind: 'cns', oldIdHex: '01', tokenSerial: 'T1', oldCertificatePem: '-----BEGIN CERTIFICATE-----', progress: { phase: 'planned' } }],
   };
 }
@@ -27,8 +27,8 @@ describe('the renewal journal', () => {
       const store = new RenewalJournalStore(dir);
       const first = await store.write(journal('0001/ABC'));
       const next = await store.write(withProgress(first, 'a1', { phase: 'generating-key', newIdHex: 'ff' }));
-      expect(await store.read('0001/ABC')).toEqual(next);
-      expect(await store.read('other')).toBeUndefined();
+      expect(await store.read('0001/ABC')).toEqual({ kind: 'open', journal: next });
+      expect(await store.read('other')).toEqual({ kind: 'none' });
       const files = await readdir(store.dir);
       expect(files).toEqual([`${encodeURIComponent('0001/ABC')}.json`]);
       expect(await store.listOpen()).toEqual(['0001/ABC']);
@@ -50,19 +50,28 @@ describe('the renewal journal', () => {
     await withTempDir('journal', async (dir) => {
       const store = new RenewalJournalStore(dir);
       await store.write(journal('D1'));
-      await store.archive('D1', () => new Date('2026-11-22T11:00:00Z'));
-      expect(await store.read('D1')).toBeUndefined();
+      await store.archive('D1');
+      expect(await store.read('D1')).toEqual({ kind: 'none' });
       expect(await store.listOpen()).toEqual([]);
       expect((await readdir(store.dir)).some((name) => name.endsWith('.done.json'))).toBe(true);
     });
   });
 
-  it('fails loudly on a damaged journal rather than guessing what was done', async () => {
-    await withTempDir('journal', async (dir) => {
-      const store = new RenewalJournalStore(dir);
-      await store.write(journal('D2'));
-      await writeFile(store.pathFor('D2'), '{"version":1,');
-      await expect(store.read('D2')).rejects.toThrow();
+  for (const [what, text] of [
+    ['truncated', '{"version":2,"deviceSerial":"D2","renewalId":"renewal-0001",'],
+    ['of an unknown version', JSON.stringify({ ...journal('D2'), version: 9 })],
+    ['written for another device', JSON.stringify(journal('D3'))],
+  ] as const) {
+    it(`sets a ${what} journal aside for the helpdesk instead of guessing, keeping the renewal id to ask the service`, async () => {
+      await withTempDir('journal', async (dir) => {
+        const store = new RenewalJournalStore(dir, () => new Date('2026-11-22T11:00:00Z'));
+        await store.write(journal('D2'));
+        await writeFile(store.pathFor('D2'), text);
+        const read = await store.read('D2');
+        expect(read).toMatchObject({ kind: 'damaged', renewalId: 'renewal-0001' });
+        expect(await store.read('D2')).toEqual({ kind: 'none' });
+        if (read.kind === 'damaged') expect(await readFile(read.setAside, 'utf8')).toBe(text);
+      });
     });
-  });
+  }
 });

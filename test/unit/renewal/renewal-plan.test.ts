@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CertificateSummary } from '../../../src/shared/contract/flow-contract.js';
-import { buildPlan, renewableSerials, type AssessedCertificate } from '../../../src/main/renewal/renewal-plan.js';
+import type { AssessedCertificate } from '../../../src/shared/contract/flow-contract.js';
+import { buildPlan, selectableSerials as renewableSerials } from '../../../src/main/renewal/renewal-plan.js';
 
 function certificate(kind: 'signature' | 'cns', serial: string): CertificateSummary {
   return {
@@ -15,8 +16,8 @@ function certificate(kind: 'signature' | 'cns', serial: string): CertificateSumm
 }
 
 const both: AssessedCertificate[] = [
-  { certificate: certificate('cns', '0A'), verdict: { status: 'renewable', price: { amountCents: 2500, currency: 'EUR', account: 'diritti' }, newNotAfter: '2029-11-22T00:00:00.000Z' } },
-  { certificate: certificate('signature', '0B'), verdict: { status: 'renewable', price: { amountCents: 3500, currency: 'EUR', account: 'tariffa' }, newNotAfter: '2029-11-22T00:00:00.000Z' } },
+  { certificate: certificate('cns', '0A'), verdict: { status: 'renewable', price: { amountCents: 2500, currency: 'EUR', account: 'diritti' }, newNotAfter: '2029-11-22T00:00:00.000Z' }, progress: 'open' },
+  { certificate: certificate('signature', '0B'), verdict: { status: 'renewable', price: { amountCents: 3500, currency: 'EUR', account: 'tariffa' }, newNotAfter: '2029-11-22T00:00:00.000Z' }, progress: 'open' },
 ];
 
 describe('the renewal plan (dry run)', () => {
@@ -24,8 +25,8 @@ describe('the renewal plan (dry run)', () => {
     const plan = buildPlan(both, renewableSerials(both), 'room-for-new-pairs');
     expect(plan).toEqual({
       items: [
-        { certificateSerial: '0B', kind: 'signature', price: { amountCents: 3500, currency: 'EUR', account: 'tariffa' } },
-        { certificateSerial: '0A', kind: 'cns', price: { amountCents: 2500, currency: 'EUR', account: 'diritti' } },
+        { certificateSerial: '0B', kind: 'signature', price: { amountCents: 3500, currency: 'EUR', account: 'tariffa' }, alreadyPaid: false },
+        { certificateSerial: '0A', kind: 'cns', price: { amountCents: 2500, currency: 'EUR', account: 'diritti' }, alreadyPaid: false },
       ],
       totals: [
         { account: 'tariffa', amountCents: 3500 },
@@ -47,6 +48,18 @@ describe('the renewal plan (dry run)', () => {
     const free = both.map((entry) => ({ ...entry, verdict: { status: 'renewable' as const, price: null, newNotAfter: '2029-11-22T00:00:00.000Z' } }));
     const plan = buildPlan(free, renewableSerials(free), 'remove-old-first');
     expect(plan?.removeOldFirst).toBe(true);
+    expect(plan?.totalCents).toBe(0);
+    expect(plan?.totals).toEqual([]);
+  });
+
+  it('charges nothing now for a certificate paid in an earlier attempt, and leaves out one already renewed', () => {
+    const earlier: AssessedCertificate[] = [
+      { ...both[0]!, progress: 'paid' },
+      { ...both[1]!, progress: 'downloaded' },
+    ];
+    expect(renewableSerials(earlier)).toEqual(['0A']);
+    const plan = buildPlan(earlier, ['0A', '0B'], 'room-for-new-pairs');
+    expect(plan?.items).toEqual([{ certificateSerial: '0A', kind: 'cns', price: { amountCents: 2500, currency: 'EUR', account: 'diritti' }, alreadyPaid: true }]);
     expect(plan?.totalCents).toBe(0);
     expect(plan?.totals).toEqual([]);
   });

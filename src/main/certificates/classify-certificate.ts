@@ -7,6 +7,7 @@
 import forge from 'node-forge';
 import type { CertificateSummary } from '../../shared/contract/flow-contract.js';
 import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
+import { canonicalCertificateSerial } from '../../shared/service-api/primitives.js';
 
 const qcStatementsOid = '1.3.6.1.5.5.7.1.3';
 const clientAuthOid = '1.3.6.1.5.5.7.3.2';
@@ -26,7 +27,7 @@ function attribute(name: forge.pki.Certificate['subject'], type: string): string
   return (found.valueTagClass as number | undefined) === forge.asn1.Type.UTF8 ? forge.util.decodeUtf8(found.value) : found.value;
 }
 
-function policies(certificate: forge.pki.Certificate): string[] {
+export function policies(certificate: forge.pki.Certificate): string[] {
   const extension = certificate.getExtension('certificatePolicies') as { value?: string } | undefined;
   if (!extension?.value) return [];
   try {
@@ -37,7 +38,7 @@ function policies(certificate: forge.pki.Certificate): string[] {
   }
 }
 
-function extendedKeyUsages(certificate: forge.pki.Certificate): string[] {
+export function extendedKeyUsages(certificate: forge.pki.Certificate): string[] {
   const extension = certificate.getExtension('extKeyUsage') as { value?: string } | undefined;
   if (!extension?.value) return [];
   try {
@@ -79,7 +80,7 @@ export function classifyCertificate(pem: string): ClassifiedCertificate | undefi
     issuerOrganization: attribute(certificate.issuer, '2.5.4.10'),
     issuerCommonName: attribute(certificate.issuer, '2.5.4.3'),
     summary: {
-      certificateSerial: BigInt(`0x${certificate.serialNumber || '0'}`).toString(16),
+      certificateSerial: canonicalCertificateSerial(certificate.serialNumber),
       holderName: [givenName, surname].filter(Boolean).join(' ') || commonName,
       fiscalCode,
       issuer: attribute(certificate.issuer, '2.5.4.3'),

@@ -7,14 +7,16 @@
  */
 import { createPublicKey, createVerify, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
-import pkcs11js from 'pkcs11js';
-import type { DeviceSummary, PinStatus } from '../../shared/contract/flow-contract.js';
-import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
-import { AppError } from '../../shared/errors/app-error.js';
-import type { DeviceCertificate, FlowDevice, RoomVerdict, TypedOrPinPad } from '../renewal/renewal-ports.js';
-import { classifyCertificate, isChamberIssued } from './classify-certificate.js';
-import type { DeviceHost } from './device-host.js';
-import type { TokenDescription } from './device-protocol.js';
+import type { DeviceSlot, DeviceSummary, PinStatus } from '../../../shared/contract/flow-contract.js';
+import type { CertificateKind } from '../../../shared/domain/certificate-kind.js';
+import { AppError } from '../../../shared/errors/app-error.js';
+import { classifyCertificate, isChamberIssued } from '../../certificates/classify-certificate.js';
+import { modulusOfCertificate } from '../../certificates/key-modulus.js';
+import { base64DerToPem, pemToBase64Der } from '../../certificates/pem.js';
+import type { DeviceHost } from '../../device/device-host.js';
+import type { TokenDescription } from '../../device/device-protocol.js';
+import { tokenFlags } from '../../device/token-flags.js';
+import type { DeviceCertificate, FlowDevice, RoomVerdict } from '../renewal-ports.js';
 
 export const objectLabels: Readonly<Record<CertificateKind, string>> = { signature: 'Firma digitale', cns: 'CNS0' };
 
@@ -48,7 +50,7 @@ export function createFlowDevice(options: FlowDeviceOptions): FlowDevice & { des
   async function certificatesOn(token: TokenDescription): Promise<DeviceCertificate[]> {
     const objects = await host().call('readCertificates', { tokenSerial: token.serial });
     return objects.flatMap((object) => {
-      const pem = `-----BEGIN CERTIFICATE-----\n${object.derBase64.match(/.{1,64}/g)?.join('\n') ?? ''}\n-----END CERTIFICATE-----\n`;
+      const pem = base64DerToPem(object.derBase64);
       const classified = classifyCertificate(pem);
       if (!classified) return [];
       return [
@@ -78,39 +80,46 @@ export function createFlowDevice(options: FlowDeviceOptions): FlowDevice & { des
       const tokens = await host().call('listTokens', {});
       if (tokens.length === 0) throw new AppError('DEVICE_NOT_FOUND');
       // Tokens of one physical device share a serial, or carry the same holder's certificates.
-      const byKey = new Map<string, { tokens: TokenDescription[]; hasCns: boolean }>();
+      const byKey = new Map<string, { tokens: { token: TokenDescription; holds: CertificateKind[] }[]; hasCns: boolean }>();
       for (const token of tokens) {
         const certificates = await certificatesOn(token);
         const holder = certificates[0]?.summary.fiscalCode;
         const key = `${token.manufacturer}|${holder ?? token.serial}`;
         const entry = byKey.get(key) ?? { tokens: [], hasCns: false };
-        entry.tokens.push(token);
-        entry.hasCns ||= certificates.some((certificate) => certificate.summary.kind === 'cns');
+        const holds = [...new Set(certificates.map((certificate) => certificate.summary.kind))];
+        entry.tokens.push({ token, holds });
+        entry.hasCns ||= holds.includes('cns');
         byKey.set(key, entry);
       }
       const chosen = [...byKey.values()].sort((a, b) => Number(b.hasCns) - Number(a.hasCns))[0];
       if (!chosen) throw new AppError('DEVICE_NOT_FOUND');
-      const primary = chosen.tokens[0] as TokenDescription;
-      const summary: DeviceSummary = { serial: primary.serial, label: primary.label, manufacturer: primary.manufacturer };
-      groups.set(summary.serial, { summary, tokens: chosen.tokens });
+      // The slot with the CNS certificate is unlocked first: its key proves possession.
+      const ordered = [...chosen.tokens].sort((a, b) => Number(b.holds.includes('cns')) - Number(a.holds.includes('cns')));
+      const primary = (ordered[0] as { token: TokenDescription }).token;
+      const slots: DeviceSlot[] = ordered.map(({ token, holds }) => ({ tokenSerial: token.serial, label: token.label, holds }));
+      const summary: DeviceSummary = { serial: primary.serial, label: primary.label, manufacturer: primary.manufacturer, slots };
+      groups.set(summary.serial, { summary, tokens: ordered.map((entry) => entry.token) });
       return summary;
     },
 
-    async pinStatus(device): Promise<PinStatus> {
-      const [primary] = await tokensOf(device);
-      const flags = primary?.flags ?? 0;
-      const pinPad = (flags & pkcs11js.CKF_PROTECTED_AUTHENTICATION_PATH) !== 0;
-      if (flags & pkcs11js.CKF_USER_PIN_LOCKED) return { state: 'locked', pinPad };
-      if (flags & pkcs11js.CKF_USER_PIN_FINAL_TRY) return { state: 'final-try', pinPad };
-      if (flags & pkcs11js.CKF_USER_PIN_COUNT_LOW) return { state: 'count-low', pinPad };
+    async pinStatus(device, tokenSerial): Promise<PinStatus> {
+      const token = (await tokensOf(device)).find((candidate) => candidate.serial === tokenSerial);
+      if (!token) throw new AppError('DEVICE_REMOVED');
+      const flags = token.flags;
+      const pinPad = (flags & tokenFlags.protectedAuthenticationPath) !== 0;
+      if (flags & tokenFlags.userPinLocked) return { state: 'locked', pinPad };
+      if (flags & tokenFlags.userPinFinalTry) return { state: 'final-try', pinPad };
+      if (flags & tokenFlags.userPinCountLow) return { state: 'count-low', pinPad };
       return { state: 'ok', pinPad };
     },
 
-    async login(device, pin: TypedOrPinPad) {
-      // One C_Login per token with the person's PIN, the primary first; a refusal stops there.
-      for (const token of await tokensOf(device)) {
-        await host().call('login', { tokenSerial: token.serial, pin: pin.kind === 'typed' ? pin.value : null });
-      }
+    async login(device, tokenSerial, pin) {
+      await tokensOf(device);
+      await host().call('login', { tokenSerial, pin: pin.kind === 'typed' ? pin.value : null });
+    },
+
+    async isLoggedIn(_device, tokenSerial) {
+      return (await host().call('loginState', { tokenSerial })).loggedIn;
     },
 
     async readCertificates(device) {
@@ -136,7 +145,7 @@ export function createFlowDevice(options: FlowDeviceOptions): FlowDevice & { des
       const generated = await host().call('generateKeyPair', { tokenSerial, idHex, label: objectLabels[kind] });
       if (!generated.local || !generated.alwaysSensitive || !generated.neverExtractable) {
         // A key that ever existed outside the card cannot back a qualified signature.
-        await host().call('destroyPair', { tokenSerial, idHex });
+        await host().call('destroyKeys', { tokenSerial, idHex, modulusHex: generated.modulusHex });
         throw new AppError('DEVICE_KEY_NOT_ON_DEVICE');
       }
     },
@@ -161,7 +170,7 @@ export function createFlowDevice(options: FlowDeviceOptions): FlowDevice & { des
         asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, `\u0000${signature.toString('binary')}`),
       ]);
       const der = Buffer.from(asn1.toDer(request).getBytes(), 'binary').toString('base64');
-      return `-----BEGIN CERTIFICATE REQUEST-----\n${der.match(/.{1,64}/g)?.join('\n') ?? ''}\n-----END CERTIFICATE REQUEST-----\n`;
+      return base64DerToPem(der, 'CERTIFICATE REQUEST');
     },
 
     async writeCertificate(_device, tokenSerial, idHex, certificatePem, kind) {
@@ -196,13 +205,31 @@ export function createFlowDevice(options: FlowDeviceOptions): FlowDevice & { des
       if (!verifier.verify(createPublicKey(written.certificatePem), signature)) throw new AppError('DEVICE_VERIFY_FAILED');
     },
 
-    async pairState(_device, tokenSerial, idHex) {
-      const state = await host().call('pairState', { tokenSerial, idHex });
-      return { privateKey: state.privateKey, certificate: state.certificate };
+    async inspect(_device, tokenSerial, idHex) {
+      const found = await host().call('inspect', { tokenSerial, idHex });
+      return {
+        privateKeys: found.privateKeys.map((key) => ({ modulusHex: key.modulusHex, onDevice: key.local && key.alwaysSensitive && key.neverExtractable })),
+        publicKeys: found.publicKeys.map((key) => ({ modulusHex: key.modulusHex, onDevice: true })),
+        certificatesPem: found.certificates.map((certificate) => base64DerToPem(certificate.derBase64)),
+      };
     },
 
-    async destroyPair(_device, tokenSerial, idHex) {
-      await host().call('destroyPair', { tokenSerial, idHex });
+    async findKeyByModulus(_device, tokenSerial, modulusHex) {
+      return (await host().call('findKeyByModulus', { tokenSerial, modulusHex: modulusHex.toLowerCase() })).idHex ?? undefined;
+    },
+
+    async destroyOldPair(_device, tokenSerial, idHex, oldCertificatePem) {
+      const { certificateElsewhere } = await host().call('destroyOldPair', {
+        tokenSerial,
+        idHex,
+        certificateDerBase64: pemToBase64Der(oldCertificatePem),
+        modulusHex: modulusOfCertificate(oldCertificatePem),
+      });
+      if (certificateElsewhere) throw new AppError('JOURNAL_DAMAGED', { reason: 'the old certificate is under another key id' });
+    },
+
+    async destroyKeys(_device, tokenSerial, idHex, modulusHex) {
+      await host().call('destroyKeys', { tokenSerial, idHex, modulusHex: modulusHex.toLowerCase() });
     },
 
     async release() {

@@ -1,0 +1,86 @@
+/**
+ * Verify before writing: a certificate the service sends is accepted only if it is the renewal of
+ * the old one for the key just made on the card.
+ *
+ * Its public key is the CSR's; its subject is byte for byte the old certificate's; its kind, key
+ * usage, extended key usage and policies are the old one's; its validity is a fresh renewal's;
+ * and it chains to a configured Chamber of Commerce CA. The same shape as certbot's
+ * `verify_renewable_cert`: nothing unverified reaches the card.
+ */
+import forge from 'node-forge';
+import type { RejectionReason } from '../../shared/service-api/issuance.js';
+import type { ChamberTrust } from './chamber-trust.js';
+import { extendedKeyUsages, kindOf, policies } from './classify-certificate.js';
+
+export interface IssuedCertificateInput {
+  readonly certificatePem: string;
+  readonly chainPem: readonly string[];
+  /** The modulus of the key made on the card for it (the CSR's), hex. */
+  readonly expectedModulusHex: string;
+  readonly oldCertificatePem: string;
+  readonly now: Date;
+}
+
+export type IssuedCertificateVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: RejectionReason };
+
+const day = 86_400_000;
+/** A renewal is valid from about now for at most three years (and a little slack for clocks). */
+const latestStart = 60 * 60 * 1000;
+const earliestStart = 7 * day;
+const shortestLife = 365 * day;
+const longestLife = (3 * 365 + 31) * day;
+
+export function checkIssuedCertificate(input: IssuedCertificateInput, trust: ChamberTrust): IssuedCertificateVerdict {
+  let issued: forge.pki.Certificate;
+  let old: forge.pki.Certificate;
+  try {
+    issued = forge.pki.certificateFromPem(input.certificatePem);
+    old = forge.pki.certificateFromPem(input.oldCertificatePem);
+  } catch {
+    return refuse('unreadable');
+  }
+  const issuedKey = issued.publicKey as forge.pki.rsa.PublicKey;
+  if (!issuedKey.n || !sameModulus(issuedKey.n.toString(16), input.expectedModulusHex)) return refuse('public-key');
+  if (subjectDer(issued) !== subjectDer(old)) return refuse('subject');
+  if (!sameProfile(issued, old)) return refuse('kind');
+  const start = issued.validity.notBefore.getTime();
+  const end = issued.validity.notAfter.getTime();
+  const now = input.now.getTime();
+  if (start > now + latestStart || start < now - earliestStart || end - start < shortestLife || end - start > longestLife) return refuse('validity');
+  if (!trust.chains(issued, input.chainPem, input.now)) return refuse('chain');
+  return { ok: true };
+}
+
+function sameModulus(a: string, b: string): boolean {
+  const strip = (hex: string) => hex.toLowerCase().replace(/^0+/, '');
+  return strip(a) === strip(b) && strip(a) !== '';
+}
+
+function refuse(reason: RejectionReason): IssuedCertificateVerdict {
+  return { ok: false, reason };
+}
+
+function subjectDer(certificate: forge.pki.Certificate): string {
+  const tbs = (forge.pki.certificateToAsn1(certificate).value as forge.asn1.Asn1[])[0] as forge.asn1.Asn1;
+  const fields = tbs.value as forge.asn1.Asn1[];
+  const offset = fields[0]?.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC ? 1 : 0;
+  return forge.asn1.toDer(fields[offset + 4] as forge.asn1.Asn1).getBytes();
+}
+
+/** Same kind, and the same key usage, extended key usage and policies: what the card's software relies on. */
+function sameProfile(issued: forge.pki.Certificate, old: forge.pki.Certificate): boolean {
+  const kind = kindOf(issued);
+  if (!kind || kind !== kindOf(old)) return false;
+  const usage = (certificate: forge.pki.Certificate) => {
+    const extension = certificate.getExtension('keyUsage') as Record<string, unknown> | undefined;
+    return ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign']
+      .map((bit) => (extension?.[bit] ? '1' : '0'))
+      .join('');
+  };
+  const sorted = (values: readonly string[]) => [...values].sort().join(',');
+  return (
+    usage(issued) === usage(old) &&
+    sorted(extendedKeyUsages(issued)) === sorted(extendedKeyUsages(old)) &&
+    sorted(policies(issued)) === sorted(policies(old))
+  );
+}

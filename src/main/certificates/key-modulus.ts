@@ -1,0 +1,29 @@
+/** The RSA modulus (hex, no leading zeros) of a CSR's or a certificate's public key: how a key is recognised. */
+import forge from 'node-forge';
+import { canonicalCertificateSerial } from '../../shared/service-api/primitives.js';
+
+export function modulusOfCsr(csrPem: string): string {
+  const key = forge.pki.certificationRequestFromPem(csrPem).publicKey as forge.pki.rsa.PublicKey;
+  return key.n.toString(16);
+}
+
+export function modulusOfCertificate(certificatePem: string): string {
+  return (forge.pki.certificateFromPem(certificatePem).publicKey as forge.pki.rsa.PublicKey).n.toString(16);
+}
+
+export function serialOfCertificate(certificatePem: string): string {
+  return canonicalCertificateSerial(forge.pki.certificateFromPem(certificatePem).serialNumber);
+}
+
+export function notAfterOf(certificatePem: string): string {
+  return forge.pki.certificateFromPem(certificatePem).validity.notAfter.toISOString();
+}
+
+/** The modulus, or undefined when the text is not a readable RSA certificate. */
+export function tryModulusOfCertificate(certificatePem: string): string | undefined {
+  try {
+    return modulusOfCertificate(certificatePem);
+  } catch {
+    return undefined;
+  }
+}

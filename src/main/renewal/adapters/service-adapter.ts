@@ -1,0 +1,139 @@
+/**
+ * The renewal service client seen through the flow's port: DER/base64 and the service's verdict
+ * vocabulary on one side, PEM and catalogue codes on the other. Requests the flow builds from the
+ * service API's own types go out as they are; issuance requests go out as journaled, byte for byte.
+ */
+import type { Receipt, ServiceProgress, Verdict } from '../../../shared/contract/flow-contract.js';
+import type { ErrorCode } from '../../../shared/errors/catalogue.js';
+import {
+  issuanceRequestSchema,
+  type CertificateLine,
+  type IssuedCertificate as WireIssuedCertificate,
+  type NotRenewableReason,
+  type Receipt as ServiceReceipt,
+} from '../../../shared/service-api/index.js';
+import { base64DerToPem, pemToBase64Der } from '../../certificates/pem.js';
+import type { RenewalServiceClient } from '../../service/renewal-service-client.js';
+import type { FlowService, IssuedCertificate, Proof, ServiceLine } from '../renewal-ports.js';
+
+const reasonCodes: Readonly<Record<NotRenewableReason, ErrorCode>> = {
+  suspended: 'CERTIFICATE_SUSPENDED',
+  revoked: 'CERTIFICATE_REVOKED',
+  expired: 'CERTIFICATE_EXPIRED',
+  'already-renewed': 'CERTIFICATE_ALREADY_RENEWED',
+  'recently-renewed': 'CERTIFICATE_RECENTLY_RENEWED',
+  'cns-six-year-limit': 'CNS_SIX_YEAR_LIMIT',
+  'too-early': 'CERTIFICATE_TOO_EARLY',
+  'foreign-device': 'DEVICE_NOT_CHAMBER_OF_COMMERCE',
+};
+
+function wireProof(proof: Proof) {
+  return {
+    challengeId: proof.challengeId,
+    signerCertificate: pemToBase64Der(proof.signerCertificatePem),
+    signature: Buffer.from(proof.signature).toString('base64'),
+  };
+}
+
+export function toFlowVerdict(line: CertificateLine): Verdict {
+  const verdict = line.verdict;
+  if (verdict.status === 'renewable') {
+    const price = verdict.price.kind === 'paid' ? { amountCents: verdict.price.amountCents, currency: verdict.price.currency, account: verdict.price.account } : null;
+    return { status: 'renewable', price, newNotAfter: verdict.newNotAfter };
+  }
+  // Dates stay ISO here; the window and the CLI write them in the holder's locale.
+  const detail: Record<string, string> = {};
+  if (verdict.renewableFrom) detail.renewableFrom = verdict.renewableFrom;
+  if (verdict.renewedAt) detail.renewedAt = verdict.renewedAt;
+  if (verdict.reason === 'expired') detail.notAfter = line.notAfter;
+  return { status: 'not-renewable', reason: reasonCodes[verdict.reason], detail };
+}
+
+function toServiceLine(line: CertificateLine): ServiceLine {
+  return { certificateSerial: line.certificateSerial, verdict: toFlowVerdict(line), progress: line.progress.state satisfies ServiceProgress };
+}
+
+export function toFlowReceipt(receipt: ServiceReceipt): Receipt {
+  return {
+    transactionId: receipt.transactionId,
+    method: receipt.method,
+    paidAt: receipt.paidAt,
+    lines: receipt.lines.map((line) => ({ certificateSerial: line.certificateSerial, kind: line.kind, account: line.account ?? null, amountCents: line.amountCents, state: line.state })),
+    totalCents: receipt.totalCents,
+    capturedCents: receipt.capturedCents,
+    releasedCents: receipt.releasedCents,
+    currency: receipt.currency,
+  };
+}
+
+function toIssued(issued: WireIssuedCertificate): IssuedCertificate {
+  return {
+    renewedSerial: issued.renewedSerial,
+    certificateSerial: issued.certificateSerial,
+    certificatePem: base64DerToPem(issued.certificate),
+    chainPem: issued.chain.map((der) => base64DerToPem(der)),
+    notAfter: issued.notAfter,
+  };
+}
+
+export function createFlowService(client: RenewalServiceClient): FlowService {
+  return {
+    async challenge(purpose) {
+      const response = await client.challenge(purpose);
+      return { challengeId: response.challengeId, nonce: Buffer.from(response.nonce, 'base64') };
+    },
+
+    async eligibility({ certificatesPem, proof }) {
+      const response = await client.eligibility({ certificates: certificatesPem.map(pemToBase64Der), proof: wireProof(proof) });
+      return { renewalId: response.renewalId, lines: response.perCertificate.map(toServiceLine) };
+    },
+
+    async payWithAccount({ renewalId, idempotencyKey, request }) {
+      const status = await client.pay(renewalId, request, idempotencyKey);
+      if (status.state !== 'paid') throw new Error(`account payment answered ${status.state}`);
+      return toFlowReceipt(status.receipt);
+    },
+
+    async checkAccount({ renewalId, request }) {
+      await client.checkPayment(renewalId, request);
+    },
+
+    async startCardPayment({ renewalId, idempotencyKey, certificateSerials }) {
+      const status = await client.pay(renewalId, { method: 'card', certificateSerials: [...certificateSerials] }, idempotencyKey);
+      if (status.state !== 'pending') throw new Error(`card payment answered ${status.state}`);
+      return { paymentId: status.paymentId, checkoutUrl: status.checkoutUrl, amountCents: status.amountCents };
+    },
+
+    async cardPaymentStatus(renewalId, paymentId) {
+      const status = await client.payment(renewalId, paymentId);
+      return { status: status.state, receipt: status.state === 'paid' ? toFlowReceipt(status.receipt) : null };
+    },
+
+    issuanceRequest(renewalId, certificateSerial, attempt, csrPem, proof) {
+      const body = issuanceRequestSchema.parse({ csr: pemToBase64Der(csrPem), proof: wireProof(proof) });
+      return { idempotencyKey: `issue-${renewalId}-${certificateSerial}-${attempt}`, bodyJson: JSON.stringify(body) };
+    },
+
+    async issue(renewalId, certificateSerial, request) {
+      return toIssued(await client.issue(renewalId, certificateSerial, request.bodyJson, request.idempotencyKey));
+    },
+
+    async renewalStatus(renewalId) {
+      const status = await client.renewal(renewalId);
+      return {
+        lines: status.perCertificate.map(toServiceLine),
+        receipts: status.payments.flatMap((payment) => (payment.state === 'paid' ? [toFlowReceipt(payment.receipt)] : [])),
+        pendingCheckouts: status.payments.flatMap((payment) => (payment.state === 'pending' ? [{ paymentId: payment.paymentId, checkoutUrl: payment.checkoutUrl }] : [])),
+        issued: status.issued.map(toIssued),
+      };
+    },
+
+    async delivered(renewalId, certificateSerial, newSerial) {
+      await client.delivered(renewalId, certificateSerial, { certificateSerial: newSerial });
+    },
+
+    async reject(renewalId, certificateSerial, newSerial, reason) {
+      await client.reject(renewalId, certificateSerial, { certificateSerial: newSerial, reason });
+    },
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * The certificates screen and the dry run: read and assess the certificates, let the holder
+ * choose, confirm the plan (journaled before any money moves), and try an account payment dry.
+ */
+import type { FlowState } from '../../shared/contract/flow-contract.js';
+import { AppError, isAppError } from '../../shared/errors/app-error.js';
+import type { AccountPaymentMethod } from '../../shared/service-api/primitives.js';
+import { assessCertificates } from './assessment.js';
+import { wire, type FlowContext } from './flow-context.js';
+import { buildPlan, itemsToPay, selectableSerials } from './renewal-plan.js';
+import { journalVersion } from './renewal-journal.js';
+
+type CertificatesState = Extract<FlowState, { step: 'certificates' }>;
+
+export async function readAndAssess(context: FlowContext): Promise<FlowState> {
+  const { ports, session } = context;
+  const device = session.device;
+  if (!device) throw new AppError('RENEWAL_WRONG_STEP');
+  context.set({ step: 'reading', device });
+  const certificates = await ports.device.readCertificates(device);
+  const assessment = await assessCertificates(ports, device, certificates, ports.environment.clock());
+  session.certificates = certificates;
+  session.assessed = assessment.assessed;
+  session.renewalId = assessment.renewalId;
+  session.selection = selectableSerials(assessment.assessed);
+  // Certificates are re-keyed one after the other: room for one more pair is enough.
+  session.room = session.selection.length > 0 ? await ports.device.room(device, 1) : 'room-for-new-pairs';
+  const plan = buildPlan(assessment.assessed, session.selection, session.room);
+  const error = assessment.deviceError ?? (plan ? null : wire('NOTHING_TO_RENEW'));
+  return context.set({ step: 'certificates', device, certificates: assessment.assessed, plan, error });
+}
+
+export function select(context: FlowContext, state: CertificatesState, serials: readonly string[]): FlowState {
+  const selectable = selectableSerials(context.session.assessed);
+  if (serials.length === 0 || serials.some((serial) => !selectable.includes(serial))) throw new AppError('INVALID_REQUEST', { field: 'certificateSerials' });
+  context.session.selection = [...new Set(serials)];
+  const plan = buildPlan(context.session.assessed, context.session.selection, context.session.room);
+  return context.set({ ...state, plan, error: null });
+}
+
+/** "Procedi": the plan is journaled; nothing to pay now goes straight to the re-key. */
+export async function proceed(context: FlowContext, state: CertificatesState): Promise<FlowState> {
+  const { session, ports } = context;
+  const { plan, device } = state;
+  const renewalId = session.renewalId;
+  if (!plan || !renewalId) throw new AppError('RENEWAL_WRONG_STEP');
+  const certificates = plan.items.map((item) => {
+    const onDevice = session.certificates.find((candidate) => candidate.summary.certificateSerial === item.certificateSerial);
+    if (!onDevice) throw new AppError('INTERNAL_ERROR');
+    return {
+      certificateSerial: item.certificateSerial,
+      kind: item.kind,
+      oldIdHex: onDevice.idHex,
+      tokenSerial: onDevice.tokenSerial,
+      oldCertificatePem: onDevice.certificatePem,
+      progress: { phase: 'planned' as const },
+    };
+  });
+  const nothingToPay = itemsToPay(plan).length === 0;
+  // Certificates paid in an earlier attempt: the receipt of that payment is the one to show.
+  const earlier = nothingToPay && plan.items.some((item) => item.alreadyPaid) ? await receiptCovering(context, renewalId, plan.items.map((item) => item.certificateSerial)) : null;
+  const journal = await context.save({
+    version: journalVersion,
+    deviceSerial: device.serial,
+    renewalId,
+    startedAt: ports.environment.clock().toISOString(),
+    plan,
+    payment: nothingToPay ? { state: 'not-required', receipt: earlier } : { state: 'unpaid', attempts: 0 },
+    certificates,
+  });
+  if (journal.payment.state === 'not-required') return context.set({ step: 'paid', device, plan, receipt: journal.payment.receipt });
+  return context.set({ step: 'payment', device, plan, card: null, error: null });
+}
+
+/** The dry run of paying with a prepaid account (the helpdesk's `doctor`): the refusal a payment would meet, or unchanged. */
+export async function checkAccount(context: FlowContext, state: CertificatesState, method: AccountPaymentMethod, credentials: { userId: string; password: string }): Promise<FlowState> {
+  const renewalId = context.session.renewalId;
+  if (!state.plan || !renewalId) throw new AppError('RENEWAL_WRONG_STEP');
+  const certificateSerials = itemsToPay(state.plan).map((item) => item.certificateSerial);
+  if (certificateSerials.length === 0) return state;
+  try {
+    await context.ports.service.checkAccount({ renewalId, request: { method, certificateSerials, ...credentials } });
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    return context.set({ ...state, error: { code: error.code, detail: error.detail } });
+  }
+  return state;
+}
+
+/** The newest receipt of the renewal that pays for any of `serials`, as it stands now. */
+export async function receiptCovering(context: FlowContext, renewalId: string, serials: readonly string[]) {
+  const record = await context.ports.service.renewalStatus(renewalId);
+  const receipts = record.receipts.filter((receipt) => receipt.lines.some((line) => serials.includes(line.certificateSerial)));
+  return receipts.at(-1) ?? null;
+}

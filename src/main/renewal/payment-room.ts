@@ -1,0 +1,141 @@
+/**
+ * Paying for the certificates the holder chose, and only those: Iconto / Telemaco at once, or a
+ * card through the service's checkout page, polled until it settles.
+ *
+ * Every attempt is journaled before it leaves, with its own idempotency key: a retry after a lost
+ * answer is the same request, and before paying again the service is asked whether the first one
+ * went through. What the service says it holds must be what the holder was shown.
+ */
+import type { FlowState, Receipt, RenewalPlan } from '../../shared/contract/flow-contract.js';
+import { AppError, isAppError } from '../../shared/errors/app-error.js';
+import type { ErrorCode } from '../../shared/errors/catalogue.js';
+import type { AccountPaymentMethod } from '../../shared/service-api/primitives.js';
+import { wire, type FlowContext } from './flow-context.js';
+import { itemsToPay } from './renewal-plan.js';
+import type { Journal } from './renewal-journal.js';
+
+type PaymentState = Extract<FlowState, { step: 'payment' }>;
+
+/** Failures after which the answer may simply have been lost: the service is asked before anything else. */
+const lostAnswerCodes: ReadonlySet<ErrorCode> = new Set(['SERVICE_UNREACHABLE', 'SERVICE_TIMEOUT', 'SERVICE_UNAVAILABLE', 'SERVICE_PROTOCOL_ERROR', 'CERTIFICATE_ALREADY_PAID']);
+const sameRequestRetryDelaysMs = [500, 1_500];
+
+function attemptsOf(journal: Journal): number {
+  return 'attempts' in journal.payment ? journal.payment.attempts : 0;
+}
+
+function journalOf(context: FlowContext): Journal {
+  const journal = context.session.journal;
+  if (!journal) throw new AppError('RENEWAL_WRONG_STEP');
+  return journal;
+}
+
+export async function payWithAccount(context: FlowContext, state: PaymentState, method: AccountPaymentMethod, credentials: { userId: string; password: string }): Promise<FlowState> {
+  const { service, environment } = context.ports;
+  let journal = journalOf(context);
+  const certificateSerials = itemsToPay(journal.plan).map((item) => item.certificateSerial);
+  const earlier = await paidAtService(context, journal);
+  if (earlier) return markPaid(context, earlier);
+  const attempts = attemptsOf(journal) + 1;
+  const call = { renewalId: journal.renewalId, idempotencyKey: `pay-${journal.renewalId}-${attempts}`, request: { method, certificateSerials, ...credentials } };
+  journal = await context.save({ ...journal, payment: { state: 'paying', attempts, method } });
+  for (let retry = 0; ; retry++) {
+    let receipt: Receipt;
+    try {
+      receipt = await service.payWithAccount(call);
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      if (!lostAnswerCodes.has(error.code)) {
+        // A refusal held nothing: the holder may try again, with another account or method.
+        await context.save({ ...journal, payment: { state: 'unpaid', attempts } });
+        return context.set({ ...state, card: null, error: { code: error.code, detail: error.detail } });
+      }
+      const settled = await paidAtService(context, journal).catch(() => undefined);
+      if (settled) return markPaid(context, settled);
+      const delay = sameRequestRetryDelaysMs[retry];
+      // Still unknown: the journal stays `paying`, so the next attempt asks the service first.
+      if (delay === undefined || error.code === 'CERTIFICATE_ALREADY_PAID') return context.set({ ...state, card: null, error: { code: error.code, detail: error.detail } });
+      await environment.sleep(delay);
+      continue;
+    }
+    return markPaid(context, checkedAgainstPlan(journal.plan, receipt));
+  }
+}
+
+export async function startCardPayment(context: FlowContext, state: PaymentState, poll: (token: number) => void): Promise<FlowState> {
+  const { service, environment, logger } = context.ports;
+  let journal = journalOf(context);
+  const earlier = await paidAtService(context, journal);
+  if (earlier) return markPaid(context, earlier);
+  const attempts = attemptsOf(journal) + 1;
+  const certificateSerials = itemsToPay(journal.plan).map((item) => item.certificateSerial);
+  const checkout = await service.startCardPayment({ renewalId: journal.renewalId, idempotencyKey: `card-${journal.renewalId}-${attempts}`, certificateSerials });
+  // The bank's page must ask exactly what the holder was shown.
+  if (checkout.amountCents !== journal.plan.totalCents) throw new AppError('SERVICE_PROTOCOL_ERROR', { reason: 'checkout amount differs from the plan' });
+  journal = await context.save({ ...journal, payment: { state: 'card-started', attempts, paymentId: checkout.paymentId, checkoutUrl: checkout.checkoutUrl } });
+  await environment.openExternal(checkout.checkoutUrl).catch((error: unknown) => {
+    // The link is on screen too: a browser that did not open is not a failure.
+    logger?.warn({ err: String(error) }, 'could not open the checkout page');
+  });
+  const next = context.set({ ...state, card: { checkoutUrl: checkout.checkoutUrl, status: 'waiting' }, error: null });
+  poll(++context.session.cardPollToken);
+  return next;
+}
+
+/** One look at the card payment; `explicit` when the holder pressed "check" (pending is then said). */
+export async function checkCardOnce(context: FlowContext, explicit: boolean): Promise<FlowState> {
+  const state = context.state();
+  const journal = journalOf(context);
+  if (state.step !== 'payment' || journal.payment.state !== 'card-started' || !state.card) throw new AppError('RENEWAL_WRONG_STEP');
+  const { status, receipt } = await context.ports.service.cardPaymentStatus(journal.renewalId, journal.payment.paymentId);
+  if (status === 'paid' && receipt) return markPaid(context, checkedAgainstPlan(journal.plan, receipt));
+  if (status === 'cancelled' || status === 'failed') {
+    context.session.cardPollToken++;
+    await context.save({ ...journal, payment: { state: 'unpaid', attempts: journal.payment.attempts } });
+    return context.set({ ...state, card: { ...state.card, status }, error: wire(status === 'cancelled' ? 'CARD_PAYMENT_CANCELLED' : 'CARD_PAYMENT_FAILED') });
+  }
+  if (explicit) return context.set({ ...state, card: { ...state.card, status: 'pending' }, error: wire('CARD_PAYMENT_PENDING') });
+  return state;
+}
+
+/** After the last poll: the checkout is still open, said once. */
+export function markCardPending(context: FlowContext): void {
+  const state = context.state();
+  if (state.step === 'payment' && state.card) context.set({ ...state, card: { ...state.card, status: 'pending' }, error: wire('CARD_PAYMENT_PENDING') });
+}
+
+export async function markPaid(context: FlowContext, receipt: Receipt): Promise<FlowState> {
+  const journal = journalOf(context);
+  const device = context.session.device;
+  if (!device) throw new AppError('RENEWAL_WRONG_STEP');
+  context.session.cardPollToken++;
+  await context.save({ ...journal, payment: { state: 'paid', receipt } });
+  return context.set({ step: 'paid', device, plan: journal.plan, receipt });
+}
+
+/**
+ * The receipt of a payment the service already holds for every certificate still to pay, when
+ * there is one: a lost answer, or a checkout completed while this process was gone.
+ */
+export async function paidAtService(context: FlowContext, journal: Journal): Promise<Receipt | undefined> {
+  if (journal.payment.state !== 'paying' && journal.payment.state !== 'card-started') return undefined;
+  const serials = itemsToPay(journal.plan).map((item) => item.certificateSerial);
+  const record = await context.ports.service.renewalStatus(journal.renewalId);
+  const held = serials.every((serial) => {
+    const progress = record.lines.find((line) => line.certificateSerial === serial)?.progress;
+    return progress === 'paid' || progress === 'issued' || progress === 'downloaded';
+  });
+  if (!held) return undefined;
+  const receipt = record.receipts.filter((candidate) => serials.every((serial) => candidate.lines.some((line) => line.certificateSerial === serial))).at(-1);
+  return receipt && checkedAgainstPlan(journal.plan, receipt);
+}
+
+/** Charged = shown: the payment holds exactly the plan's certificates, for the plan's total. */
+function checkedAgainstPlan(plan: RenewalPlan, receipt: Receipt): Receipt {
+  const expected = itemsToPay(plan).map((item) => item.certificateSerial).sort();
+  const paid = receipt.lines.map((line) => line.certificateSerial).sort();
+  if (receipt.totalCents !== plan.totalCents || expected.join() !== paid.join()) {
+    throw new AppError('SERVICE_PROTOCOL_ERROR', { reason: 'the payment does not match the plan shown' });
+  }
+  return receipt;
+}

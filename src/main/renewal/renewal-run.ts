@@ -1,0 +1,114 @@
+/**
+ * The re-key of every certificate of a paid (or free) renewal, one at a time, under the device's
+ * renewal lock; then the outcome with the receipt as the service tells it (captured for what was
+ * delivered, released for what was not).
+ */
+import type { DeviceSummary, FlowState, Receipt, RenewalPhase } from '../../shared/contract/flow-contract.js';
+import { AppError, isAppError } from '../../shared/errors/app-error.js';
+import { classifyCertificate } from '../certificates/classify-certificate.js';
+import { wire, type FlowContext } from './flow-context.js';
+import { prove } from './proof-of-possession.js';
+import { rekeyCertificate } from './rekey-certificate.js';
+import { isSettled, type Journal } from './renewal-journal.js';
+
+export async function runRenewal(context: FlowContext, device: DeviceSummary, initial: Journal): Promise<FlowState> {
+  const { ports } = context;
+  let journal = initial;
+  let release: (() => Promise<void>) | undefined;
+  try {
+    release = await ports.lock.acquire(device.serial);
+    checkDescribesDevice(journal, device);
+    const total = journal.certificates.length;
+    for (const [index, entry] of journal.certificates.entries()) {
+      const report = (phase: RenewalPhase) =>
+        context.set({ step: 'renewing', device, plan: journal.plan, progress: { current: index + 1, total, kind: entry.kind, phase } });
+      journal = await rekeyCertificate(
+        {
+          device: ports.device,
+          service: ports.service,
+          trust: ports.trust,
+          deviceSummary: device,
+          clock: ports.environment.clock,
+          prove: (purpose) => prove(ports, device, purpose),
+          save: (next) => context.save(next),
+          report,
+          sleep: ports.environment.sleep,
+        },
+        journal,
+        entry.certificateSerial,
+      );
+    }
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    ports.logger?.warn({ code: error.code }, 'renewal interrupted; the journal keeps what was done');
+    if (error.code === 'JOURNAL_DAMAGED') {
+      await ports.journal.setAside(device.serial).catch(() => undefined);
+      return context.set({ step: 'failed', error: wire('JOURNAL_DAMAGED'), canResume: false, ...(await outcomeOf(context, journal)) });
+    }
+    return context.set({ step: 'failed', error: { code: error.code, detail: error.detail }, canResume: error.code !== 'RENEWAL_IN_PROGRESS', ...(await outcomeOf(context, journal)) });
+  } finally {
+    await release?.().catch(() => undefined);
+  }
+  if (!isSettled(journal)) throw new Error('renewal loop ended with unfinished certificates');
+  await confirmDeliveries(context, journal);
+  const outcome = await outcomeOf(context, journal);
+  await ports.journal.archive(device.serial);
+  context.session.journal = undefined;
+  await ports.device.release().catch(() => undefined);
+  context.session.unlocked.clear();
+  const rejected = journal.certificates.find((entry) => entry.progress.phase === 'rejected');
+  if (rejected && rejected.progress.phase === 'rejected') {
+    return context.set({ step: 'failed', error: wire('ISSUED_CERTIFICATE_REJECTED', { reason: rejected.progress.reason }), canResume: false, ...outcome });
+  }
+  return context.set({ step: 'done', device, ...outcome });
+}
+
+/**
+ * Before touching the card on a journal's word: every entry's old certificate is of its kind and
+ * lives on a slot of this device. A journal that says otherwise was not written for this card.
+ */
+function checkDescribesDevice(journal: Journal, device: DeviceSummary): void {
+  for (const entry of journal.certificates) {
+    const classified = classifyCertificate(entry.oldCertificatePem);
+    const onDevice = device.slots.some((slot) => slot.tokenSerial === entry.tokenSerial);
+    if (!classified || classified.kind !== entry.kind || classified.summary.certificateSerial !== entry.certificateSerial || !onDevice) {
+      throw new AppError('JOURNAL_DAMAGED', { reason: `entry ${entry.certificateSerial}` });
+    }
+  }
+}
+
+/** Tells the service which renewed certificates are on the card (best effort: it only moves a line to `downloaded`). */
+async function confirmDeliveries(context: FlowContext, journal: Journal): Promise<void> {
+  for (const entry of journal.certificates) {
+    if (entry.progress.phase !== 'completed') continue;
+    await context.ports.service.delivered(journal.renewalId, entry.certificateSerial, entry.progress.certificateSerial).catch((error: unknown) => {
+      context.ports.logger?.warn({ err: String(error), certificateSerial: entry.certificateSerial }, 'could not confirm the delivery; the service keeps it as issued');
+    });
+  }
+}
+
+/** What was renewed, and the journal's receipt as the service tells it now. */
+async function outcomeOf(context: FlowContext, journal: Journal) {
+  const renewed = journal.certificates.flatMap((entry) =>
+    entry.progress.phase === 'completed' ? [{ kind: entry.kind, certificateSerial: entry.progress.certificateSerial, notAfter: entry.progress.notAfter }] : [],
+  );
+  const local = journal.payment.state === 'paid' || journal.payment.state === 'not-required' ? journal.payment.receipt : null;
+  if (!local) return { renewed, receipt: null };
+  const record = await context.ports.service.renewalStatus(journal.renewalId).catch(() => undefined);
+  const current = record?.receipts.find((receipt) => receipt.transactionId === local.transactionId);
+  return { renewed, receipt: current ?? settledByJournal(local, journal) };
+}
+
+/**
+ * The receipt as the API's rules make it when the service cannot be asked: issuing a certificate
+ * captured its price, a rejected one was released; the rest is still held.
+ */
+function settledByJournal(receipt: Receipt, journal: Journal): Receipt {
+  const phaseOf = (serial: string) => journal.certificates.find((entry) => entry.certificateSerial === serial)?.progress.phase;
+  const lines = receipt.lines.map((line) => {
+    const phase = phaseOf(line.certificateSerial);
+    return { ...line, state: phase === 'completed' ? ('captured' as const) : phase === 'rejected' ? ('released' as const) : line.state };
+  });
+  const sum = (state: string) => lines.filter((line) => line.state === state).reduce((total, line) => total + line.amountCents, 0);
+  return { ...receipt, lines, capturedCents: sum('captured'), releasedCents: sum('released') };
+}

@@ -1,0 +1,60 @@
+/**
+ * Finishing an interrupted renewal: the journal is reconciled with the service's record before
+ * anything touches the card. Money first — a payment the service does not confirm is never
+ * trusted (no key is generated on a journal's word), a payment that went through while the tool
+ * was gone is picked up — then the re-key continues where the journal stands.
+ */
+import type { FlowState } from '../../shared/contract/flow-contract.js';
+import { AppError, isAppError } from '../../shared/errors/app-error.js';
+import { wire, type FlowContext } from './flow-context.js';
+import { itemsToPay } from './renewal-plan.js';
+import type { Journal } from './renewal-journal.js';
+import { runRenewal } from './renewal-run.js';
+
+export async function continueJournal(context: FlowContext): Promise<FlowState> {
+  const { session, ports } = context;
+  const device = session.device;
+  if (!device || session.intent.kind !== 'resume') throw new AppError('RENEWAL_WRONG_STEP');
+  let journal: Journal = session.journal ?? session.intent.journal;
+  session.intent = { kind: 'renew' };
+
+  let record;
+  try {
+    record = await ports.service.renewalStatus(journal.renewalId);
+  } catch (error) {
+    if (isAppError(error) && error.code === 'RENEWAL_NOT_FOUND') {
+      // The journal names a renewal the service never had: it describes nothing real; keep it for the helpdesk.
+      const setAside = await ports.journal.setAside(device.serial);
+      ports.logger?.warn({ renewalId: journal.renewalId, setAside }, 'journal names a renewal the service does not know; set aside');
+      return context.set({ step: 'failed', error: wire('JOURNAL_DAMAGED'), canResume: false, renewed: [], receipt: null });
+    }
+    throw error;
+  }
+
+  const pending = new Set(journal.certificates.filter((entry) => entry.progress.phase !== 'completed' && entry.progress.phase !== 'rejected').map((entry) => entry.certificateSerial));
+  const mustBeHeld = itemsToPay(journal.plan).filter((item) => pending.has(item.certificateSerial));
+  const progressOf = (serial: string) => record.lines.find((line) => line.certificateSerial === serial)?.progress;
+  const confirmed = mustBeHeld.every((item) => ['paid', 'issued', 'downloaded'].includes(progressOf(item.certificateSerial) ?? 'open'));
+  const receiptFor = () => record.receipts.filter((receipt) => mustBeHeld.every((item) => receipt.lines.some((line) => line.certificateSerial === item.certificateSerial))).at(-1) ?? null;
+
+  if (journal.payment.state === 'paid' || journal.payment.state === 'not-required') {
+    if (!confirmed) {
+      // An invented receipt, or a hold released since: nothing is made on the card without the service's word.
+      journal = await context.save({ ...journal, payment: { state: 'unpaid', attempts: 0 } });
+      return context.set({ step: 'payment', device, plan: journal.plan, card: null, error: wire('RENEWAL_PAYMENT_UNCONFIRMED') });
+    }
+  } else if (confirmed) {
+    const receipt = receiptFor();
+    journal = await context.save({ ...journal, payment: receipt ? { state: 'paid', receipt } : { state: 'not-required', receipt: null } });
+  } else {
+    const checkout = record.pendingCheckouts.at(-1);
+    if (checkout) {
+      const attempts = 'attempts' in journal.payment ? journal.payment.attempts : 1;
+      journal = await context.save({ ...journal, payment: { state: 'card-started', attempts: Math.max(1, attempts), paymentId: checkout.paymentId, checkoutUrl: checkout.checkoutUrl } });
+      return context.set({ step: 'payment', device, plan: journal.plan, card: { checkoutUrl: checkout.checkoutUrl, status: 'pending' }, error: wire('CARD_PAYMENT_PENDING') });
+    }
+    journal = await context.save({ ...journal, payment: { state: 'unpaid', attempts: 'attempts' in journal.payment ? journal.payment.attempts : 0 } });
+    return context.set({ step: 'payment', device, plan: journal.plan, card: null, error: null });
+  }
+  return runRenewal(context, device, journal);
+}

@@ -1,0 +1,68 @@
+/**
+ * The start of every run: start-up checks, the device, and what its journal says — an unfinished
+ * renewal to offer, nothing to offer, or a damaged journal set aside (the service then knows what
+ * was paid, and the holder is told in plain words).
+ */
+import type { WireError } from '../../shared/contract/define.js';
+import type { FlowState } from '../../shared/contract/flow-contract.js';
+import { isAppError } from '../../shared/errors/app-error.js';
+import { wire, type FlowContext } from './flow-context.js';
+import { nothingHappened } from './renewal-journal.js';
+
+export async function startFlow(context: FlowContext): Promise<FlowState> {
+  context.set({ step: 'checking' });
+  const verdict = await context.ports.environment.startupChecks();
+  if (verdict.status === 'blocked') return context.set({ step: 'blocked', error: verdict.error, update: verdict.update });
+  return detectDevice(context);
+}
+
+async function detectDevice(context: FlowContext): Promise<FlowState> {
+  const { ports, session } = context;
+  let device;
+  try {
+    device = await ports.device.find();
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    return context.set({ step: 'no-device', error: { code: error.code, detail: error.detail } });
+  }
+  session.device = device;
+  const read = await ports.journal.read(device.serial);
+  if (read.kind === 'damaged') {
+    ports.logger?.warn({ setAside: read.setAside, renewalId: read.renewalId ?? null }, 'journal unreadable; set aside, the service record takes over');
+    session.notice = wire('JOURNAL_DAMAGED');
+  } else if (read.kind === 'open' && !nothingHappened(read.journal)) {
+    const journal = read.journal;
+    session.intent = { kind: 'resume', journal };
+    session.journal = journal;
+    return context.set({
+      step: 'resume-offered',
+      device,
+      startedAt: journal.startedAt,
+      paid: journal.payment.state === 'paid' || journal.payment.state === 'not-required',
+      remaining: journal.certificates.filter((entry) => entry.progress.phase !== 'completed' && entry.progress.phase !== 'rejected').map((entry) => entry.kind),
+    });
+  } else if (read.kind === 'open') {
+    // A plan confirmed but neither paid nor started changed nothing anywhere: forget it.
+    await ports.journal.discard(device.serial);
+  }
+  return askPin(context, 0, null);
+}
+
+/** The PIN screen for the device's `index`-th slot. */
+export async function askPin(context: FlowContext, index: number, error: WireError | null): Promise<FlowState> {
+  const { session, ports } = context;
+  const device = session.device;
+  const slot = device?.slots[index];
+  if (!device || !slot) throw new Error('no slot to unlock');
+  const pin = await ports.device.pinStatus(device, slot.tokenSerial);
+  return context.set({
+    step: 'pin',
+    device,
+    slot,
+    position: { current: index + 1, of: device.slots.length },
+    purpose: session.intent.kind,
+    pin,
+    error: pin.state === 'locked' ? wire('PIN_LOCKED') : error,
+    notice: session.notice,
+  });
+}

@@ -1,0 +1,245 @@
+/**
+ * The renewal flow over its ports, one path of the money and card issues at a time: what the
+ * holder chose is what is charged, once; a lost answer is recovered; nothing the service sends is
+ * written unverified; nothing is destroyed unproven; a damaged journal is set aside, not obeyed.
+ */
+import { describe, expect, it } from 'vitest';
+import type { FlowState } from '../../../src/shared/contract/flow-contract.js';
+import type { Journal } from '../../../src/main/renewal/renewal-journal.js';
+import { prices, type HostileRewrite } from './kit/fake-service.js';
+import { FlowWorld, holderPin, signaturePin } from './kit/flow-world.js';
+import { walk, type WalkEnd } from './kit/holder-walk.js';
+
+function stateOf(end: WalkEnd): FlowState {
+  if (end.kind !== 'ended') throw new Error('the process was killed');
+  return end.state;
+}
+
+function snapshot(world: FlowWorld): string[] {
+  return world.card.objects.map((object) => `${object.slot}/${object.idHex}/${object.kind}/${object.modulusHex}/${object.certificatePem ?? ''}`).sort();
+}
+
+describe('charging what was chosen, once, for what is delivered', () => {
+  it('renews both certificates, charged the price of both, captured on issuance, shown = charged = receipt', async () => {
+    const world = new FlowWorld();
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state.step).toBe('done');
+    expect(world.card.breaches).toEqual([]);
+    expect(world.renewedKinds().sort()).toEqual(['cns', 'signature']);
+    expect(new Set(world.shown)).toEqual(new Set([prices.signature + prices.cns]));
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.signature + prices.cns);
+    expect(world.service.heldCents()).toBe(0);
+    if (state.step === 'done') expect(state.receipt).toMatchObject({ totalCents: 4000, capturedCents: 4000, releasedCents: 0 });
+  });
+
+  it('charges only the certificate left ticked: 25,00 € shown, held, captured and on the receipt', async () => {
+    const world = new FlowWorld();
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'iconto' }));
+    expect(state.step).toBe('done');
+    expect(new Set(world.shown)).toEqual(new Set([prices.signature]));
+    expect(world.service.ledger.filter((entry) => entry.type === 'hold').map((entry) => entry.certificateSerial)).toEqual([world.oldSerials.get('signature')]);
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns') ?? '')).toBeUndefined();
+    if (state.step === 'done') expect(state.receipt).toMatchObject({ totalCents: prices.signature, capturedCents: prices.signature, lines: [{ kind: 'signature', state: 'captured' }] });
+    expect(world.renewedKinds()).toEqual(['signature']);
+  });
+
+  it('renewing the other one later charges it alone, shows the renewed one as recently renewed and a new receipt', async () => {
+    const world = new FlowWorld();
+    const first = stateOf(await walk(world, { kinds: ['cns'], method: 'card' }));
+    expect(first.step).toBe('done');
+    const flow = world.process();
+    let state = await flow.start();
+    state = await flow.unlock(world.pinFor('CNS-0001'), false);
+    expect(state.step).toBe('certificates');
+    if (state.step !== 'certificates') return;
+    const cns = state.certificates.find((entry) => entry.certificate.kind === 'cns');
+    const signature = state.certificates.find((entry) => entry.certificate.kind === 'signature');
+    expect(cns?.verdict).toMatchObject({ status: 'not-renewable', reason: 'CERTIFICATE_RECENTLY_RENEWED' });
+    expect(signature?.verdict).toMatchObject({ status: 'renewable', price: { amountCents: prices.signature } });
+    expect(state.plan).toMatchObject({ totalCents: prices.signature, items: [{ kind: 'signature' }] });
+    state = await flow.proceed();
+    state = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+    state = await flow.renew();
+    expect(state.step).toBe('done');
+    if (state.step === 'done' && first.step === 'done') {
+      expect(state.receipt?.transactionId).not.toBe(first.receipt?.transactionId);
+      expect(state.receipt).toMatchObject({ totalCents: prices.signature, capturedCents: prices.signature });
+    }
+    const net = world.service.netCaptured();
+    expect(net.get(world.oldSerials.get('cns') ?? '')).toBe(prices.cns);
+    expect(net.get(world.oldSerials.get('signature') ?? '')).toBe(prices.signature);
+    expect(world.card.breaches).toEqual([]);
+  });
+
+  it('recovers a lost issuance answer from the service record, then finishes with one capture per certificate', async () => {
+    const world = new FlowWorld();
+    world.service.faults.loseAnswer = { issue: 2, renewalStatus: 1 };
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state.step).toBe('done');
+    expect([...world.service.netCaptured().values()]).toEqual([prices.signature, prices.cns]);
+    expect(world.card.breaches).toEqual([]);
+  });
+
+  it('killed while the issuance answer is in flight, resume sends the same request and finishes (no IDEMPOTENCY_KEY_REUSED)', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'issue', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    expect(journal.certificates[0]?.progress.phase).toBe('csr-submitted');
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(state.step).toBe('done');
+    expect(world.service.ledger.filter((entry) => entry.type === 'capture')).toHaveLength(1);
+  });
+
+  it('a lost account-payment answer is looked up, never paid twice', async () => {
+    const world = new FlowWorld();
+    world.service.faults.loseAnswer = { payWithAccount: 1, renewalStatus: 1 };
+    const state = stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }));
+    expect(state.step).toBe('done');
+    expect(world.service.ledger.filter((entry) => entry.type === 'hold')).toHaveLength(1);
+  });
+
+  it('a refused account payment holds nothing and lets the holder pay another way', async () => {
+    const world = new FlowWorld();
+    world.service.faults.funds = 100;
+    const flow = world.process();
+    await flow.start();
+    await flow.unlock(world.pinFor('CNS-0001'), false);
+    await flow.proceed();
+    let state = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+    expect(state).toMatchObject({ step: 'payment', error: { code: 'PAYMENT_INSUFFICIENT_FUNDS' } });
+    expect(world.service.ledger).toEqual([]);
+    state = await flow.startCardPayment();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(flow.state.step).toBe('paid');
+    state = await flow.renew();
+    expect(state.step).toBe('done');
+  });
+});
+
+describe('the card: verified before writing, proven before destroying, one key per id', () => {
+  const rewrites: HostileRewrite[] = ['other-holder', 'other-key', 'wrong-kind', 'untrusted-chain', 'expired', 'garbage'];
+  for (const rewrite of rewrites) {
+    it(`a service answering with a certificate of ${rewrite} leaves the card as it was, releases the money and says why`, async () => {
+      const world = new FlowWorld();
+      world.service.faults.hostile = rewrite;
+      const before = snapshot(world);
+      const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+      expect(state).toMatchObject({ step: 'failed', error: { code: 'ISSUED_CERTIFICATE_REJECTED' }, canResume: false });
+      expect(snapshot(world)).toEqual(before);
+      expect(world.card.breaches).toEqual([]);
+      expect([...world.service.netCaptured().values()].every((cents) => cents === 0)).toBe(true);
+      expect(world.service.heldCents()).toBe(0);
+      if (state.step === 'failed') expect(state.receipt).toMatchObject({ capturedCents: 0, releasedCents: prices.signature + prices.cns });
+    });
+  }
+
+  it('killed right after a key pair was made, resume keeps that pair: one private key under the id', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const keys = world.card.objects.filter((object) => object.kind === 'private');
+    expect(keys).toHaveLength(3);
+    expect(stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' })).step).toBe('done');
+    expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(2);
+    expect(world.card.breaches).toEqual([]);
+  });
+
+  it('a journal naming the CNS pair\'s id for the signature entry destroys nothing and is set aside', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const tampered = { ...journal, certificates: journal.certificates.map((entry) => ({ ...entry, oldIdHex: '01' })) };
+    world.journal.files.set('CNS-0001', JSON.stringify(tampered));
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(state).toMatchObject({ step: 'failed', error: { code: 'JOURNAL_DAMAGED' } });
+    expect(world.card.workingKinds().get('cns')).toBe(1);
+    expect(world.card.destroyedCertificates).toEqual([]);
+    expect(world.journal.setAsideFiles).toHaveLength(1);
+  });
+
+  it('a journal marked paid with an invented receipt generates nothing: the service is asked first', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'journal.write', occurrence: 1, phase: 'after' }; // the plan journaled, nothing paid
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const invented = { ...journal, payment: { state: 'paid', receipt: { transactionId: 'trx-invented', method: 'telemaco', paidAt: '2026-12-01T09:00:00.000Z', lines: [{ certificateSerial: journal.certificates[0]?.certificateSerial, kind: 'signature', account: 'tariffa', amountCents: 2500, state: 'held' }], totalCents: 2500, capturedCents: 0, releasedCents: 0, currency: 'EUR' } } };
+    world.journal.files.set('CNS-0001', JSON.stringify(invented));
+    const objects = world.card.objects.length;
+    const flow = world.process();
+    let state = await flow.start();
+    expect(state.step).toBe('resume-offered');
+    state = await flow.resume();
+    state = await flow.unlock(world.pinFor('CNS-0001'), false);
+    expect(state).toMatchObject({ step: 'payment', error: { code: 'RENEWAL_PAYMENT_UNCONFIRMED' } });
+    expect(world.card.objects).toHaveLength(objects);
+  });
+
+  for (const [name, damage] of [
+    ['truncated', (text: string) => text.slice(0, text.length / 2)],
+    ['of an unknown version', (text: string) => text.replace('"version":2', '"version":9')],
+  ] as const) {
+    it(`a ${name} journal is set aside, the holder told in plain words, and what was paid is found at the service`, async () => {
+      const world = new FlowWorld();
+      world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'after' };
+      expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+      world.journal.files.set('CNS-0001', damage(world.journal.files.get('CNS-0001') ?? ''));
+      const flow = world.process();
+      let state = await flow.start();
+      expect(state).toMatchObject({ step: 'pin', notice: { code: 'JOURNAL_DAMAGED' } });
+      expect(world.journal.setAsideFiles).toHaveLength(1);
+      state = await flow.unlock(world.pinFor('CNS-0001'), false);
+      expect(state).toMatchObject({ step: 'certificates', plan: { totalCents: prices.cns } });
+      state = await flow.select([world.oldSerials.get('signature') ?? '']);
+      expect(state).toMatchObject({ step: 'certificates', plan: { totalCents: 0, items: [{ kind: 'signature', alreadyPaid: true }] } });
+      state = await flow.proceed();
+      expect(state.step).toBe('paid');
+      state = await flow.renew();
+      expect(state.step).toBe('done');
+      expect(world.service.ledger.filter((entry) => entry.type === 'hold')).toHaveLength(1);
+      expect(world.card.breaches).toEqual([]);
+    });
+  }
+});
+
+describe('unlocking: the token flags first, one PIN per slot that keeps its own login', () => {
+  it('asks the signature slot its own PIN, labelled with what it holds, and stops on its wrong PIN alone', async () => {
+    const world = new FlowWorld({ twoSlots: 'own-pins' });
+    const flow = world.process();
+    let state = await flow.start();
+    expect(state).toMatchObject({ step: 'pin', slot: { tokenSerial: 'CNS-0001', holds: ['cns'] }, position: { current: 1, of: 2 } });
+    state = await flow.unlock(world.pinFor('CNS-0001'), false);
+    expect(state).toMatchObject({ step: 'pin', slot: { tokenSerial: 'FIRMA-0001', holds: ['signature'] }, position: { current: 2, of: 2 }, error: null });
+    const wrong = { kind: 'typed' as const, value: world.pinFor('CNS-0001').value };
+    state = await flow.unlock(wrong, false);
+    expect(state).toMatchObject({ step: 'pin', slot: { tokenSerial: 'FIRMA-0001' }, error: { code: 'PIN_INCORRECT' }, pin: { state: 'count-low' } });
+    expect(world.card.slots.map((slot) => slot.triesLeft)).toEqual([3, 2]);
+    state = await flow.unlock(world.pinFor('FIRMA-0001'), false);
+    expect(state.step).toBe('certificates');
+    expect(holderPin).not.toBe(signaturePin);
+  });
+
+  it('asks one PIN when the slots share the card\'s login', async () => {
+    const world = new FlowWorld({ twoSlots: 'shared-login' });
+    const flow = world.process();
+    await flow.start();
+    const state = await flow.unlock(world.pinFor('CNS-0001'), false);
+    expect(state.step).toBe('certificates');
+  });
+
+  it('never logs in on the last try without the holder\'s confirmation, and a wrong last PIN reads as locked', async () => {
+    const world = new FlowWorld();
+    const slot = world.card.slots[0];
+    if (slot) slot.triesLeft = 1;
+    const flow = world.process();
+    let state = await flow.start();
+    expect(state).toMatchObject({ step: 'pin', pin: { state: 'final-try' } });
+    const wrong = { kind: 'typed' as const, value: world.pinFor('CNS-0001').value.split('').reverse().join('') as never };
+    state = await flow.unlock(wrong, false);
+    expect(state).toMatchObject({ error: { code: 'PIN_FINAL_TRY_UNCONFIRMED' } });
+    expect(slot?.triesLeft).toBe(1);
+    state = await flow.unlock(wrong, true);
+    expect(state).toMatchObject({ step: 'pin', pin: { state: 'locked' }, error: { code: 'PIN_LOCKED' } });
+  });
+});

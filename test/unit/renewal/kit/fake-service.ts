@@ -1,0 +1,416 @@
+/**
+ * The renewal service in memory, at the flow's port, with the money model of the real one:
+ * a payment names its certificates and holds their prices; issuing captures; a rejection refunds;
+ * a certificate is paid at most once, ever; requests are idempotent by key and body.
+ *
+ * Faults are injected per call: an answer lost after the effect, a transient refusal, or a
+ * hostile rewrite of what it issues. Its ledger is what the money tests read.
+ */
+import { createHash } from 'node:crypto';
+import forge from 'node-forge';
+import type { Receipt, ServiceProgress, Verdict } from '../../../../src/shared/contract/flow-contract.js';
+import type { CertificateKind } from '../../../../src/shared/domain/certificate-kind.js';
+import { AppError } from '../../../../src/shared/errors/app-error.js';
+import type { AccountPaymentRequest, RejectionReason } from '../../../../src/shared/service-api/index.js';
+import { classifyCertificate } from '../../../../src/main/certificates/classify-certificate.js';
+import { modulusOfCsr } from '../../../../src/main/certificates/key-modulus.js';
+import type { FlowService, IssuedCertificate, RenewalRecord, ServiceLine } from '../../../../src/main/renewal/renewal-ports.js';
+import type { CallHook } from './fake-card.js';
+import { makeCertificate, newKeyPair, profileOf, type TestPki } from './test-pki.js';
+
+export const prices: Readonly<Record<CertificateKind, number>> = { signature: 2500, cns: 1500 };
+const day = 86_400_000;
+
+export interface LedgerEntry {
+  readonly type: 'hold' | 'capture' | 'release' | 'refund';
+  readonly certificateSerial: string;
+  readonly paymentId: string;
+  readonly amountCents: number;
+}
+
+type Progress =
+  | { state: 'open' }
+  | { state: 'requested'; paymentId: string }
+  | { state: 'paid'; paymentId: string }
+  | { state: 'issued' | 'downloaded'; paymentId: string | null; successor: string }
+  | { state: 'released'; paymentId: string };
+
+interface Line {
+  readonly serial: string;
+  readonly kind: CertificateKind;
+  readonly pem: string;
+  readonly verdict: Verdict;
+  progress: Progress;
+}
+
+interface Payment {
+  readonly paymentId: string;
+  readonly renewalId: string;
+  readonly method: 'iconto' | 'telemaco' | 'card';
+  readonly lines: { certificateSerial: string; kind: CertificateKind; amountCents: number; state: 'held' | 'captured' | 'released' }[];
+  state: 'pending' | 'paid' | 'cancelled' | 'failed';
+  transactionId?: string;
+  paidAt?: string;
+}
+
+interface Renewal {
+  readonly renewalId: string;
+  readonly lines: Line[];
+  readonly issued: Map<string, { csrModulus: string; certificate: IssuedCertificate }>;
+  readonly paymentIds: string[];
+}
+
+export type HostileRewrite = 'other-holder' | 'other-key' | 'wrong-kind' | 'untrusted-chain' | 'expired' | 'garbage';
+
+export interface ServiceFaults {
+  /** Per port call name: how many of the next calls lose their answer after the effect. */
+  loseAnswer: Partial<Record<string, number>>;
+  /** Per port call name: how many of the next calls are refused as unavailable, with no effect. */
+  unavailable: Partial<Record<string, number>>;
+  /** What a hostile service (or anything between) does to every certificate it hands out. */
+  hostile?: HostileRewrite;
+  /** The card checkout's outcome when the holder looks at it. */
+  cardOutcome: 'pay' | 'cancel' | 'fail' | 'pending';
+  /** Funds on the holder's account, in cents, for every account kind. */
+  funds: number;
+}
+
+export class FakeService {
+  readonly ledger: LedgerEntry[] = [];
+  readonly renewals = new Map<string, Renewal>();
+  readonly payments = new Map<string, Payment>();
+  readonly faults: ServiceFaults = { loseAnswer: {}, unavailable: {}, cardOutcome: 'pay', funds: 100_000 };
+  /** Certificate serial → the serial it renewed (for "recently renewed" and "already renewed"). */
+  readonly renewedBy = new Map<string, string>();
+  readonly renewalOf = new Map<string, string>();
+  readonly #idempotency = new Map<string, { bodyHash: string; answer: unknown }>();
+  #counter = 0;
+
+  constructor(
+    readonly pki: TestPki,
+    readonly clock: () => Date,
+  ) {}
+
+  /** Captured minus refunded, per old certificate. */
+  netCaptured(): Map<string, number> {
+    const net = new Map<string, number>();
+    for (const entry of this.ledger) {
+      if (entry.type === 'capture') net.set(entry.certificateSerial, (net.get(entry.certificateSerial) ?? 0) + entry.amountCents);
+      if (entry.type === 'refund') net.set(entry.certificateSerial, (net.get(entry.certificateSerial) ?? 0) - entry.amountCents);
+    }
+    return net;
+  }
+
+  /** Money still held (authorized, neither captured nor released). */
+  heldCents(): number {
+    return [...this.payments.values()].flatMap((payment) => payment.lines).filter((line) => line.state === 'held').reduce((sum, line) => sum + line.amountCents, 0);
+  }
+
+  /** Holds expire: everything still held is released (the hold's time passed). */
+  expireHolds(): void {
+    for (const renewal of this.renewals.values()) for (const line of renewal.lines) if (line.progress.state === 'paid') this.#release(line);
+  }
+
+  #id(prefix: string): string {
+    this.#counter++;
+    return `${prefix}-${this.#counter.toString().padStart(8, '0')}`;
+  }
+
+  #release(line: Line): void {
+    if (line.progress.state !== 'paid') return;
+    const payment = this.payments.get(line.progress.paymentId);
+    const charge = payment?.lines.find((candidate) => candidate.certificateSerial === line.serial);
+    if (!payment || !charge || charge.state !== 'held') return;
+    charge.state = 'released';
+    this.ledger.push({ type: 'release', certificateSerial: line.serial, paymentId: payment.paymentId, amountCents: charge.amountCents });
+    line.progress = { state: 'released', paymentId: payment.paymentId };
+  }
+
+  #receipt(payment: Payment): Receipt {
+    const sum = (state?: string) => payment.lines.filter((line) => !state || line.state === state).reduce((total, line) => total + line.amountCents, 0);
+    return {
+      transactionId: payment.transactionId ?? 'none',
+      method: payment.method,
+      paidAt: payment.paidAt ?? this.clock().toISOString(),
+      lines: payment.lines.map((line) => ({ certificateSerial: line.certificateSerial, kind: line.kind, account: payment.method === 'card' ? null : line.kind === 'cns' ? 'diritti' : 'tariffa', amountCents: line.amountCents, state: line.state })),
+      totalCents: sum(),
+      capturedCents: sum('captured'),
+      releasedCents: sum('released'),
+      currency: 'EUR',
+    };
+  }
+
+  #authorize(payment: Payment, renewal: Renewal): void {
+    payment.state = 'paid';
+    payment.transactionId = this.#id('trx');
+    payment.paidAt = this.clock().toISOString();
+    for (const charge of payment.lines) {
+      this.ledger.push({ type: 'hold', certificateSerial: charge.certificateSerial, paymentId: payment.paymentId, amountCents: charge.amountCents });
+      const line = renewal.lines.find((candidate) => candidate.serial === charge.certificateSerial);
+      if (line) line.progress = { state: 'paid', paymentId: payment.paymentId };
+    }
+  }
+
+  #renewal(renewalId: string): Renewal {
+    const renewal = this.renewals.get(renewalId);
+    if (!renewal) throw new AppError('RENEWAL_NOT_FOUND', { renewalId });
+    return renewal;
+  }
+
+  #verdict(pem: string): Verdict {
+    const classified = classifyCertificate(pem);
+    const serial = classified?.summary.certificateSerial ?? '';
+    if (this.renewedBy.has(serial)) return { status: 'not-renewable', reason: 'CERTIFICATE_ALREADY_RENEWED', detail: {} };
+    if (this.renewalOf.has(serial)) return { status: 'not-renewable', reason: 'CERTIFICATE_RECENTLY_RENEWED', detail: { renewedAt: classified?.summary.notBefore ?? '' } };
+    const kind = classified?.kind ?? 'cns';
+    return { status: 'renewable', price: { amountCents: prices[kind], currency: 'EUR', account: kind === 'cns' ? 'diritti' : 'tariffa' }, newNotAfter: new Date(this.clock().getTime() + 3 * 365 * day).toISOString() };
+  }
+
+  #sign(renewal: Renewal, line: Line, csrPem: string): IssuedCertificate {
+    const old = forge.pki.certificateFromPem(line.pem);
+    const csr = forge.pki.certificationRequestFromPem(csrPem);
+    const now = this.clock();
+    const serialHex = `7${createHash('sha256').update(`${renewal.renewalId}/${line.serial}/${modulusOfCsr(csrPem)}`).digest('hex').slice(0, 15)}`;
+    const pem = makeCertificate({
+      subject: old.subject.attributes,
+      issuer: this.pki.caFor(line.kind),
+      key: { privateKey: undefined as never, publicKeyPem: forge.pki.publicKeyToPem(csr.publicKey as forge.pki.rsa.PublicKey), modulusHex: '' },
+      serialHex,
+      notBefore: now,
+      notAfter: new Date(now.getTime() + 3 * 365 * day),
+      extensions: profileOf(line.kind),
+    });
+    return { renewedSerial: line.serial, certificateSerial: serialHex, certificatePem: pem, chainPem: [this.pki.caFor(line.kind).pem, this.pki.root.pem], notAfter: new Date(now.getTime() + 3 * 365 * day).toISOString() };
+  }
+
+  /** What a hostile service sends instead of the certificate it issued. */
+  #rewrite(issued: IssuedCertificate, line: Line): IssuedCertificate {
+    const hostile = this.faults.hostile;
+    if (!hostile) return issued;
+    const genuine = forge.pki.certificateFromPem(issued.certificatePem);
+    const now = this.clock();
+    const base = {
+      subject: genuine.subject.attributes,
+      issuer: this.pki.caFor(line.kind),
+      key: { privateKey: undefined as never, publicKeyPem: forge.pki.publicKeyToPem(genuine.publicKey as forge.pki.rsa.PublicKey), modulusHex: '' },
+      serialHex: issued.certificateSerial,
+      notBefore: now,
+      notAfter: new Date(now.getTime() + 3 * 365 * day),
+      extensions: profileOf(line.kind),
+    };
+    let pem: string;
+    switch (hostile) {
+      case 'other-holder':
+        pem = makeCertificate({ ...base, subject: this.pki.holderSubject('VRDLGU70A01F205X') });
+        break;
+      case 'other-key':
+        pem = makeCertificate({ ...base, key: newKeyPair() });
+        break;
+      case 'wrong-kind':
+        pem = makeCertificate({ ...base, extensions: profileOf(line.kind === 'cns' ? 'signature' : 'cns') });
+        break;
+      case 'untrusted-chain':
+        pem = makeCertificate({ ...base, issuer: this.pki.rogueCa });
+        return { ...issued, certificatePem: pem, chainPem: [this.pki.rogueCa.pem] };
+      case 'expired':
+        pem = makeCertificate({ ...base, notBefore: new Date(now.getTime() - 4 * 365 * day), notAfter: new Date(now.getTime() - day) });
+        break;
+      case 'garbage':
+        return { ...issued, certificatePem: `-----BEGIN CERTIFICATE-----\n${Buffer.from('not a certificate at all').toString('base64')}\n-----END CERTIFICATE-----\n` };
+    }
+    return { ...issued, certificatePem: pem };
+  }
+
+  /** The port a process sees; `hook` may kill the process around a call. */
+  port(hook: CallHook): FlowService {
+    const faultable = async <T>(call: string, run: () => T): Promise<T> => {
+      hook(call, 'before');
+      const unavailable = this.faults.unavailable[call] ?? 0;
+      if (unavailable > 0) {
+        this.faults.unavailable[call] = unavailable - 1;
+        throw new AppError(call === 'issue' ? 'ISSUANCE_UNAVAILABLE' : 'SERVICE_UNAVAILABLE', { status: 503 });
+      }
+      const result = run();
+      hook(call, 'after');
+      const lose = this.faults.loseAnswer[call] ?? 0;
+      if (lose > 0) {
+        this.faults.loseAnswer[call] = lose - 1;
+        throw new AppError('SERVICE_UNREACHABLE', { reason: 'ECONNRESET' });
+      }
+      return structuredClone(result);
+    };
+    const idempotent = <T>(key: string, body: unknown, run: () => T): T => {
+      const bodyHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+      const earlier = this.#idempotency.get(key);
+      if (earlier) {
+        if (earlier.bodyHash !== bodyHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+        return earlier.answer as T;
+      }
+      const answer = run();
+      this.#idempotency.set(key, { bodyHash, answer });
+      return answer;
+    };
+    const lineView = (line: Line): ServiceLine => ({ certificateSerial: line.serial, verdict: line.verdict, progress: line.progress.state satisfies ServiceProgress });
+    const chargeable = (renewal: Renewal, serials: readonly string[]) =>
+      serials.map((serial) => {
+        const line = renewal.lines.find((candidate) => candidate.serial === serial);
+        if (!line) throw new AppError('RENEWAL_CERTIFICATE_UNKNOWN', { certificateSerial: serial });
+        if (line.verdict.status !== 'renewable') throw new AppError('CERTIFICATE_NOT_RENEWABLE', { reason: line.verdict.reason });
+        const paidAnywhere = [...this.renewals.values()].some((other) =>
+          other.lines.some((candidate) => candidate.serial === serial && ['paid', 'issued', 'downloaded'].includes(candidate.progress.state)),
+        );
+        if (paidAnywhere) throw new AppError('CERTIFICATE_ALREADY_PAID', { certificateSerial: serial });
+        return { certificateSerial: serial, kind: line.kind, amountCents: prices[line.kind], state: 'held' as const };
+      });
+
+    return {
+      challenge: (purpose) => faultable('challenge', () => ({ challengeId: this.#id('chl'), nonce: Buffer.from(`${purpose.purpose}-${this.#counter}`) })),
+
+      eligibility: ({ certificatesPem }) =>
+        faultable('eligibility', () => {
+          const serials = certificatesPem.map((pem) => classifyCertificate(pem)?.summary.certificateSerial ?? '');
+          const open = [...this.renewals.values()].find(
+            (renewal) =>
+              renewal.lines.some((line) => serials.includes(line.serial) || ('successor' in line.progress && serials.includes(line.progress.successor))) &&
+              renewal.lines.some((line) => ['requested', 'paid', 'issued'].includes(line.progress.state)),
+          );
+          const renewal: Renewal = open ?? { renewalId: this.#id('rnw'), lines: [], issued: new Map(), paymentIds: [] };
+          for (const pem of certificatesPem) {
+            const classified = classifyCertificate(pem);
+            if (!classified || renewal.lines.some((line) => line.serial === classified.summary.certificateSerial)) continue;
+            renewal.lines.push({ serial: classified.summary.certificateSerial, kind: classified.kind, pem, verdict: this.#verdict(pem), progress: { state: 'open' } });
+          }
+          this.renewals.set(renewal.renewalId, renewal);
+          return { renewalId: renewal.renewalId, lines: renewal.lines.filter((line) => serials.includes(line.serial)).map(lineView) };
+        }),
+
+      payWithAccount: ({ renewalId, idempotencyKey, request }: { renewalId: string; idempotencyKey: string; request: AccountPaymentRequest }) =>
+        faultable('payWithAccount', () =>
+          idempotent(idempotencyKey, request, () => {
+            const renewal = this.#renewal(renewalId);
+            const lines = chargeable(renewal, request.certificateSerials);
+            const total = lines.reduce((sum, line) => sum + line.amountCents, 0);
+            if (request.password !== 'segreta') throw new AppError('PAYMENT_ACCOUNT_INVALID', { method: request.method });
+            if (this.faults.funds < total) throw new AppError('PAYMENT_INSUFFICIENT_FUNDS', { account: 'tariffa', requiredCents: total, availableCents: this.faults.funds });
+            const payment: Payment = { paymentId: this.#id('pay'), renewalId, method: request.method, lines, state: 'pending' };
+            this.payments.set(payment.paymentId, payment);
+            renewal.paymentIds.push(payment.paymentId);
+            this.#authorize(payment, renewal);
+            this.faults.funds -= total;
+            return this.#receipt(payment);
+          }),
+        ),
+
+      checkAccount: ({ renewalId, request }) =>
+        faultable('checkAccount', () => {
+          const lines = chargeable(this.#renewal(renewalId), request.certificateSerials);
+          if (request.password !== 'segreta') throw new AppError('PAYMENT_ACCOUNT_INVALID', { method: request.method });
+          const total = lines.reduce((sum, line) => sum + line.amountCents, 0);
+          if (this.faults.funds < total) throw new AppError('PAYMENT_INSUFFICIENT_FUNDS', { account: 'tariffa', requiredCents: total, availableCents: this.faults.funds });
+        }),
+
+      startCardPayment: ({ renewalId, idempotencyKey, certificateSerials }) =>
+        faultable('startCardPayment', () =>
+          idempotent(idempotencyKey, certificateSerials, () => {
+            const renewal = this.#renewal(renewalId);
+            const lines = chargeable(renewal, certificateSerials);
+            for (const id of renewal.paymentIds) {
+              const other = this.payments.get(id);
+              if (other?.state === 'pending') other.state = 'cancelled';
+            }
+            const payment: Payment = { paymentId: this.#id('pay'), renewalId, method: 'card', lines, state: 'pending' };
+            this.payments.set(payment.paymentId, payment);
+            renewal.paymentIds.push(payment.paymentId);
+            for (const line of renewal.lines) if (certificateSerials.includes(line.serial)) line.progress = { state: 'requested', paymentId: payment.paymentId };
+            return { paymentId: payment.paymentId, checkoutUrl: `https://127.0.0.1/checkout/${payment.paymentId}`, amountCents: lines.reduce((sum, line) => sum + line.amountCents, 0) };
+          }),
+        ),
+
+      cardPaymentStatus: (renewalId, paymentId) =>
+        faultable('cardPaymentStatus', () => {
+          const renewal = this.#renewal(renewalId);
+          const payment = this.payments.get(paymentId);
+          if (!payment) throw new AppError('PAYMENT_NOT_FOUND', { paymentId });
+          if (payment.state === 'pending' && this.faults.cardOutcome !== 'pending') {
+            if (this.faults.cardOutcome === 'pay') this.#authorize(payment, renewal);
+            else {
+              payment.state = this.faults.cardOutcome === 'cancel' ? 'cancelled' : 'failed';
+              for (const line of renewal.lines) if (line.progress.state === 'requested' && line.progress.paymentId === paymentId) line.progress = { state: 'open' };
+            }
+          }
+          const status = payment.state === 'paid' ? 'paid' : payment.state === 'pending' ? 'pending' : payment.state === 'cancelled' ? 'cancelled' : 'failed';
+          return { status, receipt: payment.state === 'paid' ? this.#receipt(payment) : null } as const;
+        }),
+
+      issuanceRequest: (renewalId, certificateSerial, attempt, csrPem, proof) => ({
+        idempotencyKey: `issue-${renewalId}-${certificateSerial}-${attempt}`,
+        bodyJson: JSON.stringify({ csr: csrPem, challengeId: proof.challengeId }),
+      }),
+
+      issue: (renewalId, certificateSerial, request) =>
+        faultable('issue', () =>
+          idempotent(request.idempotencyKey, request.bodyJson, () => {
+            const renewal = this.#renewal(renewalId);
+            const line = renewal.lines.find((candidate) => candidate.serial === certificateSerial);
+            if (!line) throw new AppError('RENEWAL_CERTIFICATE_UNKNOWN', { certificateSerial });
+            const csrPem = (JSON.parse(request.bodyJson) as { csr: string }).csr;
+            const csrModulus = modulusOfCsr(csrPem);
+            const earlier = renewal.issued.get(line.serial);
+            if (earlier) {
+              if (earlier.csrModulus !== csrModulus) throw new AppError('CERTIFICATE_ALREADY_ISSUED', { certificateSerial });
+              return this.#rewrite(earlier.certificate, line);
+            }
+            if (line.progress.state !== 'paid') throw new AppError('RENEWAL_NOT_PAID', { renewalId });
+            const issued = this.#sign(renewal, line, csrPem);
+            renewal.issued.set(line.serial, { csrModulus, certificate: issued });
+            const payment = this.payments.get(line.progress.paymentId);
+            const charge = payment?.lines.find((candidate) => candidate.certificateSerial === line.serial);
+            if (payment && charge && charge.state === 'held') {
+              charge.state = 'captured';
+              this.ledger.push({ type: 'capture', certificateSerial: line.serial, paymentId: payment.paymentId, amountCents: charge.amountCents });
+            }
+            line.progress = { state: 'issued', paymentId: payment?.paymentId ?? null, successor: issued.certificateSerial };
+            this.renewedBy.set(line.serial, issued.certificateSerial);
+            this.renewalOf.set(issued.certificateSerial, line.serial);
+            return this.#rewrite(issued, line);
+          }),
+        ),
+
+      renewalStatus: (renewalId): Promise<RenewalRecord> =>
+        faultable('renewalStatus', () => {
+          const renewal = this.#renewal(renewalId);
+          const payments = renewal.paymentIds.map((id) => this.payments.get(id)).filter((payment) => payment !== undefined);
+          return {
+            lines: renewal.lines.map(lineView),
+            receipts: payments.filter((payment) => payment.state === 'paid').map((payment) => this.#receipt(payment)),
+            pendingCheckouts: payments.filter((payment) => payment.state === 'pending').map((payment) => ({ paymentId: payment.paymentId, checkoutUrl: `https://127.0.0.1/checkout/${payment.paymentId}` })),
+            issued: [...renewal.issued.values()].map(({ certificate }) => this.#rewrite(certificate, renewal.lines.find((line) => line.serial === certificate.renewedSerial) as Line)),
+          };
+        }),
+
+      delivered: (renewalId, certificateSerial, newSerial) =>
+        faultable('delivered', () => {
+          const line = this.#renewal(renewalId).lines.find((candidate) => candidate.serial === certificateSerial);
+          if (line?.progress.state === 'issued' && line.progress.successor === newSerial) line.progress = { ...line.progress, state: 'downloaded' };
+        }),
+
+      reject: (renewalId, certificateSerial, newSerial, _reason: RejectionReason) =>
+        faultable('reject', () => {
+          const renewal = this.#renewal(renewalId);
+          const line = renewal.lines.find((candidate) => candidate.serial === certificateSerial);
+          if (!line || line.progress.state !== 'issued' || line.progress.successor !== newSerial) return;
+          const paymentId = line.progress.paymentId;
+          const payment = paymentId ? this.payments.get(paymentId) : undefined;
+          const charge = payment?.lines.find((candidate) => candidate.certificateSerial === certificateSerial);
+          if (payment && charge && charge.state === 'captured') {
+            charge.state = 'released';
+            this.ledger.push({ type: 'refund', certificateSerial, paymentId: payment.paymentId, amountCents: charge.amountCents });
+          }
+          renewal.issued.delete(certificateSerial);
+          this.renewedBy.delete(certificateSerial);
+          this.renewalOf.delete(newSerial);
+          line.progress = paymentId ? { state: 'released', paymentId } : { state: 'open' };
+        }),
+    };
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * A holder's world for the flow's fast tests: a card, the service, the journal, a clock — and
+ * processes. Each `process()` is a fresh RenewalFlow over the same world (a new start of the tool);
+ * `killAt` ends the current process at the n-th effect it causes, before or after the effect, the
+ * way SIGKILL does: whatever that process does afterwards never happens.
+ */
+import forge from 'node-forge';
+import { chamberTrust } from '../../../../src/main/certificates/chamber-trust.js';
+import { classifyCertificate } from '../../../../src/main/certificates/classify-certificate.js';
+import { RenewalFlow } from '../../../../src/main/renewal/renewal-flow.js';
+import type { RenewalLock } from '../../../../src/main/renewal/renewal-ports.js';
+import type { FlowState } from '../../../../src/shared/contract/flow-contract.js';
+import type { CertificateKind } from '../../../../src/shared/domain/certificate-kind.js';
+import { parsePin } from '../../../../src/shared/domain/pin.js';
+import { FakeCard, ProcessKilled, cardPort, keyPool, type CallHook } from './fake-card.js';
+import { FakeService } from './fake-service.js';
+import { MemoryJournal } from './memory-journal.js';
+import { createTestPki, makeCertificate, profileOf, type TestPki } from './test-pki.js';
+
+export const holderPin = '12345678';
+export const signaturePin = '87654321';
+const day = 86_400_000;
+
+/** Effects a kill may land around: everything that changes the card, the money or the journal. */
+export const effectCalls = new Set(['generateKeyPair', 'writeCertificate', 'destroyOldPair', 'destroyKeys', 'journal.write', 'payWithAccount', 'startCardPayment', 'cardPaymentStatus', 'issue', 'reject', 'delivered']);
+
+export interface WorldOptions {
+  readonly twoSlots?: 'shared-login' | 'own-pins';
+  readonly full?: boolean;
+}
+
+let sharedPki: TestPki | undefined;
+const now = new Date('2026-12-01T09:00:00.000Z');
+
+export function testPki(): TestPki {
+  sharedPki ??= createTestPki(now);
+  return sharedPki;
+}
+
+export class FlowWorld {
+  readonly pki = testPki();
+  readonly clock = () => now;
+  readonly card: FakeCard;
+  readonly service: FakeService;
+  readonly journal = new MemoryJournal();
+  readonly oldSerials = new Map<CertificateKind, string>();
+  readonly oldCertificates = new Map<CertificateKind, string>();
+  /** Effects counted across processes; the current process dies when the count reaches `killAt`. */
+  effects = 0;
+  killAt: { readonly count: number; readonly phase: 'before' | 'after' } | undefined;
+  /** Kills the process around the `occurrence`-th call named `call` (counted from now). */
+  killOn: { readonly call: string; occurrence: number; readonly phase: 'before' | 'after' } | undefined;
+  readonly #pool = keyPool();
+  #alive = 0;
+  #locked = false;
+  states: FlowState[] = [];
+  /** Every total the holder was shown before paying, in order. */
+  readonly shown: number[] = [];
+
+  constructor(readonly options: WorldOptions = {}) {
+    const slots = options.twoSlots
+      ? [
+          { tokenSerial: 'CNS-0001', label: 'CNS', pin: holderPin },
+          { tokenSerial: 'FIRMA-0001', label: 'Firma digitale', pin: options.twoSlots === 'own-pins' ? signaturePin : holderPin },
+        ]
+      : [{ tokenSerial: 'CNS-0001', label: 'CNS InfoCamere', pin: holderPin }];
+    this.card = new FakeCard({ slots, sharedLogin: options.twoSlots !== 'own-pins', maxObjects: options.full ? 6 : undefined, removeOldFirst: options.full });
+    this.service = new FakeService(this.pki, this.clock);
+    for (const [index, kind] of (['cns', 'signature'] as const).entries()) {
+      const key = this.#pool();
+      const serialHex = `1${index}0${'a'.repeat(12)}${index}`;
+      const pem = makeCertificate({
+        subject: this.pki.holderSubject('RSSMRA80A01H501U'),
+        issuer: this.pki.caFor(kind),
+        key,
+        serialHex,
+        notBefore: new Date(now.getTime() - 3 * 365 * day + 30 * day),
+        notAfter: new Date(now.getTime() + 30 * day),
+        extensions: profileOf(kind),
+      });
+      const slot = options.twoSlots && kind === 'signature' ? 'FIRMA-0001' : 'CNS-0001';
+      this.card.provision(slot, `0${index + 1}`, pem, key);
+      this.oldSerials.set(kind, serialHex);
+      this.oldCertificates.set(kind, pem);
+    }
+  }
+
+  /** A new start of the tool. The previous process, if any, is dead from now on. */
+  process(): RenewalFlow {
+    const generation = ++this.#alive;
+    const hook: CallHook = (call, phase) => {
+      if (generation !== this.#alive) throw new ProcessKilled(`${call} (a dead process)`);
+      if (!effectCalls.has(call)) return;
+      if (phase === 'before') this.effects++;
+      const on = this.killOn;
+      if (on && on.call === call && on.phase === phase && --on.occurrence === 0) {
+        this.killOn = undefined;
+        this.#alive++;
+        throw new ProcessKilled(call);
+      }
+      const kill = this.killAt;
+      if (kill && this.effects === kill.count && kill.phase === phase) {
+        this.killAt = undefined;
+        this.#alive++;
+        this.#locked = false;
+        throw new ProcessKilled(call);
+      }
+    };
+    const lock: RenewalLock = {
+      acquire: async () => {
+        // The fake's processes never overlap; a dead one's lock is gone with it.
+        this.#locked = true;
+        return async () => {
+          this.#locked = false;
+        };
+      },
+    };
+    // A dead process does nothing more: every call it still makes (a background poll, a cleanup) fails.
+    const guarded = <T extends object>(port: T): T =>
+      new Proxy(port, {
+        get: (target, name, receiver) => {
+          const value = Reflect.get(target, name, receiver) as unknown;
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            if (generation !== this.#alive) throw new ProcessKilled(`${String(name)} (a dead process)`);
+            return (value as (...parameters: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+    return new RenewalFlow({
+      device: guarded(cardPort(this.card, hook, this.#pool)),
+      service: guarded(this.service.port(hook)),
+      journal: guarded(this.journal.store(hook)),
+      lock,
+      trust: chamberTrust(this.pki.trustedPem),
+      environment: {
+        clock: this.clock,
+        startupChecks: async () => ({ status: 'ok' }),
+        openExternal: async () => undefined,
+        sleep: async () => undefined,
+        cardPollIntervalsMs: [1, 1, 1],
+      },
+      onState: (state) => {
+        if (generation === this.#alive) this.states.push(state);
+      },
+    });
+  }
+
+  /** The PIN of a slot, checked as the contract checks it. */
+  pinFor(tokenSerial: string) {
+    const slot = this.card.slots.find((candidate) => candidate.tokenSerial === tokenSerial);
+    const pin = parsePin(slot?.pin ?? '');
+    if (!pin) throw new Error('test PIN is not a valid PIN');
+    return { kind: 'typed' as const, value: pin };
+  }
+
+  /** Kinds with a working pair whose certificate is a renewal issued by the service. */
+  renewedKinds(): CertificateKind[] {
+    const renewed: CertificateKind[] = [];
+    for (const kind of ['signature', 'cns'] as const) {
+      const old = this.oldCertificates.get(kind);
+      const certificates = this.card.objects.filter((object) => object.kind === 'certificate' && object.certificatePem !== old);
+      if (certificates.some((object) => this.service.renewalOf.has(serialOf(object.certificatePem ?? '')) && kindOf(object.certificatePem ?? '') === kind)) renewed.push(kind);
+    }
+    return renewed;
+  }
+}
+
+function serialOf(pem: string): string {
+  try {
+    return forge.pki.certificateFromPem(pem).serialNumber.replace(/^0+/, '');
+  } catch {
+    return '';
+  }
+}
+
+function kindOf(pem: string): CertificateKind | undefined {
+  return classifyCertificate(pem)?.kind;
+}

@@ -1,0 +1,65 @@
+/**
+ * A holder going through the tool as the CLI does: start, finish an interrupted renewal when one
+ * is offered, a PIN per slot, choose certificates, pay, renew. Stops where a person would have to
+ * decide something else, or where the process was killed.
+ */
+import { isAppError } from '../../../../src/shared/errors/app-error.js';
+import type { FlowState } from '../../../../src/shared/contract/flow-contract.js';
+import type { CertificateKind } from '../../../../src/shared/domain/certificate-kind.js';
+import { ProcessKilled } from './fake-card.js';
+import type { FlowWorld } from './flow-world.js';
+
+export interface HolderChoice {
+  readonly kinds: readonly CertificateKind[];
+  readonly method: 'iconto' | 'telemaco' | 'card';
+}
+
+export type WalkEnd = { readonly kind: 'killed' } | { readonly kind: 'ended'; readonly state: FlowState; readonly shownTotalCents: number | null };
+
+function killedBy(error: unknown): boolean {
+  return error instanceof ProcessKilled || (isAppError(error) && error.cause instanceof ProcessKilled) || (error instanceof Error && error.cause instanceof ProcessKilled);
+}
+
+export async function walk(world: FlowWorld, choice: HolderChoice): Promise<WalkEnd> {
+  const flow = world.process();
+  let shown: number | null = null;
+  try {
+    let state = await flow.start();
+    if (state.step === 'resume-offered') state = await flow.resume();
+    while (state.step === 'pin' && !state.error) state = await flow.unlock(world.pinFor(state.slot.tokenSerial), true);
+    if (state.step === 'certificates') {
+      const serials = state.certificates
+        .filter((entry) => choice.kinds.includes(entry.certificate.kind) && entry.verdict.status === 'renewable' && entry.progress !== 'downloaded')
+        .map((entry) => entry.certificate.certificateSerial);
+      if (serials.length === 0) return { kind: 'ended', state, shownTotalCents: null };
+      state = await flow.select(serials);
+      if (state.step !== 'certificates' || !state.plan) return { kind: 'ended', state, shownTotalCents: null };
+      shown = state.plan.totalCents;
+      world.shown.push(shown);
+      state = await flow.proceed();
+    }
+    for (let look = 0; state.step === 'payment' && look < 3; look++) {
+      shown = state.plan.totalCents;
+      world.shown.push(shown);
+      if (state.card && state.card.status !== 'cancelled' && state.card.status !== 'failed') {
+        state = await flow.checkCardPayment();
+      } else if (choice.method === 'card') {
+        await flow.startCardPayment();
+        // The tool watches the checkout by itself: let it look once, then look where it got.
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        state = flow.state;
+        if (state.step === 'payment' && state.card?.status === 'waiting') state = await flow.checkCardPayment();
+      } else {
+        state = await flow.payWithAccount(choice.method, { userId: 'mrossi', password: 'segreta' });
+        if (state.step === 'payment' && state.error && !['SERVICE_UNREACHABLE', 'SERVICE_TIMEOUT', 'SERVICE_UNAVAILABLE', 'RENEWAL_PAYMENT_UNCONFIRMED'].includes(state.error.code)) break;
+      }
+    }
+    if (state.step === 'paid') state = await flow.renew();
+    return { kind: 'ended', state, shownTotalCents: shown };
+  } catch (error) {
+    if (killedBy(error)) return { kind: 'killed' };
+    throw error;
+  } finally {
+    await flow.close().catch(() => undefined);
+  }
+}

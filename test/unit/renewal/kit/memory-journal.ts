@@ -1,0 +1,55 @@
+/**
+ * The journal store in memory, with the file store's rules: every write is validated by the
+ * journal's schema and stored as JSON text (so what a later process reads is what was written,
+ * never a shared object), damaged text is set aside.
+ */
+import { journalSchema, type Journal, type JournalRead, type JournalStore } from '../../../../src/main/renewal/renewal-journal.js';
+import type { CallHook } from './fake-card.js';
+
+export class MemoryJournal {
+  readonly files = new Map<string, string>();
+  readonly setAsideFiles: string[] = [];
+  readonly archived: string[] = [];
+
+  /** The store a process sees; `hook` may kill the process around a write. */
+  store(hook: CallHook): JournalStore {
+    return {
+      read: async (deviceSerial): Promise<JournalRead> => {
+        const text = this.files.get(deviceSerial);
+        if (text === undefined) return { kind: 'none' };
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch {
+          value = undefined;
+        }
+        const parsed = journalSchema.safeParse(value);
+        if (parsed.success && parsed.data.deviceSerial === deviceSerial) return { kind: 'open', journal: parsed.data };
+        this.files.delete(deviceSerial);
+        this.setAsideFiles.push(text);
+        return { kind: 'damaged', setAside: `damaged/${this.setAsideFiles.length}`, renewalId: /"renewalId"\s*:\s*"([A-Za-z0-9_-]{8,64})"/.exec(text)?.[1] };
+      },
+      write: async (journal: Journal) => {
+        const checked = journalSchema.parse(journal);
+        hook('journal.write', 'before');
+        this.files.set(checked.deviceSerial, JSON.stringify(checked));
+        hook('journal.write', 'after');
+        return checked;
+      },
+      archive: async (deviceSerial) => {
+        const text = this.files.get(deviceSerial);
+        if (text !== undefined) this.archived.push(text);
+        this.files.delete(deviceSerial);
+      },
+      setAside: async (deviceSerial) => {
+        const text = this.files.get(deviceSerial);
+        if (text !== undefined) this.setAsideFiles.push(text);
+        this.files.delete(deviceSerial);
+        return `damaged/${this.setAsideFiles.length}`;
+      },
+      discard: async (deviceSerial) => {
+        this.files.delete(deviceSerial);
+      },
+    };
+  }
+}
