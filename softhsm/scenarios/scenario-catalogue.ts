@@ -8,7 +8,7 @@
 import type { ErrorCode } from '../../src/shared/errors/catalogue.js';
 
 /** How the token is laid out. */
-export type TokenLayout = 'standard' | 'two-slot' | 'expired' | 'single-certificate' | 'foreign-issuer';
+export type TokenLayout = 'standard' | 'two-slot' | 'two-pin' | 'cns-renewed' | 'expired' | 'single-certificate' | 'foreign-issuer';
 
 /** What the service's records say about the device's certificates. */
 export type ServiceFate = 'valid' | 'free' | 'suspended' | 'revoked' | 'already-renewed' | 'six-year-limit' | 'too-early';
@@ -17,6 +17,15 @@ export type NetworkSetup = 'direct' | 'offline' | 'proxy-required' | 'proxy-cred
 
 /** How the renewal service itself is doing: answering, answering too slowly, or down for maintenance (HTTP 503). */
 export type ServiceCondition = 'running' | 'slow' | 'maintenance';
+
+/**
+ * What stands between the tool and the service: nothing, a network that loses answers after the
+ * service acted (dropped, or cut halfway), or a hostile man in the middle swapping certificates.
+ */
+export type GatewaySetup = 'none' | 'answers-lost' | 'hostile-issuance';
+
+/** What the tool's data folder holds at the start: nothing, or a journal damaged after a paid renewal. */
+export type JournalSetup = 'none' | 'damaged-after-payment';
 
 export type PaymentSetup =
   | { readonly method: 'iconto' | 'telemaco'; readonly account: 'funded' | 'unknown-user' | 'insufficient-funds' }
@@ -51,6 +60,8 @@ export interface ScenarioDefinition {
   readonly payment: PaymentSetup;
   /** The service fails this many issuance requests before it recovers. */
   readonly issuanceFailures: number;
+  readonly gateway: GatewaySetup;
+  readonly journal: JournalSetup;
   readonly expected: Expectation;
 }
 
@@ -65,6 +76,8 @@ const base: Omit<ScenarioDefinition, 'name' | 'summary' | 'expected'> = {
   simulator: {},
   payment: { method: 'telemaco', account: 'funded' },
   issuanceFailures: 0,
+  gateway: 'none',
+  journal: 'none',
 };
 
 function scenario(name: string, it: string, en: string, expected: Expectation, changes: Partial<typeof base> = {}): ScenarioDefinition {
@@ -80,6 +93,7 @@ export const scenarioCatalogue: readonly ScenarioDefinition[] = [
   scenario('renewable-iconto', 'CNS rinnovabile, pagamento Iconto', 'Renewable CNS, Iconto payment', renewed, { payment: { method: 'iconto', account: 'funded' } }),
   scenario('free-renewal', 'Rinnovo gratuito: nessun pagamento', 'Free renewal: no payment', renewed, { fate: 'free' }),
   scenario('two-slot-device', 'Dispositivo con i certificati su due slot', 'Device with its certificates on two slots', renewed, { token: 'two-slot' }),
+  scenario('two-pin-device', 'Dispositivo con due PIN: autenticazione e firma su slot separati', 'Device with two PINs: authentication and signature on separate slots', renewed, { token: 'two-pin' }),
   scenario('no-network', 'La postazione non accede ad internet', 'No internet connection', refused('SERVICE_UNREACHABLE'), { network: 'offline' }),
   scenario('service-slow', 'Il servizio di rinnovo non risponde in tempo', 'The renewal service does not answer in time', refused('SERVICE_TIMEOUT'), { service: 'slow' }),
   scenario('service-maintenance', 'Servizio di rinnovo in manutenzione', 'Renewal service down for maintenance', refused('SERVICE_UNAVAILABLE'), { service: 'maintenance' }),
@@ -107,6 +121,10 @@ export const scenarioCatalogue: readonly ScenarioDefinition[] = [
   scenario('device-removed', 'Dispositivo rimosso durante il rinnovo', 'Device removed during the renewal', refused('DEVICE_REMOVED'), { simulator: { removeDuringKeyGeneration: true } }),
   scenario('device-full', 'Dispositivo senza spazio per una nuova coppia di chiavi', 'Device with no room for a new key pair', renewed, { simulator: { full: true } }),
   scenario('issuance-recovers', 'Emissione fallita, poi riuscita', 'Issuance fails, then recovers', renewed, { issuanceFailures: 1 }),
+  scenario('partial-then-rest', 'CNS già rinnovata di recente: si rinnova solo la firma', 'CNS renewed recently: only the signature is renewed', renewed, { token: 'cns-renewed' }),
+  scenario('issuance-answer-lost', 'Risposte del servizio perse dopo il pagamento e l\'emissione', 'Service answers lost after payment and issuance', renewed, { gateway: 'answers-lost' }),
+  scenario('hostile-issuance', 'Il certificato ricevuto non è quello emesso (manomesso in rete)', 'The certificate received is not the one issued (tampered with)', refused('ISSUED_CERTIFICATE_REJECTED'), { gateway: 'hostile-issuance' }),
+  scenario('damaged-journal', 'Rinnovo pagato, informazioni sul computer danneggiate', 'Renewal paid, the information on the computer damaged', renewed, { journal: 'damaged-after-payment' }),
 ];
 
 export function findScenario(name: string): ScenarioDefinition | undefined {

@@ -6,7 +6,9 @@
 import { createServer } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import { startForwardProxy } from '../network/forward-proxy.js';
+import { startServiceGateway, type LossRule, type ServiceGateway } from '../network/service-gateway.js';
 import { createLabPki, type LabPki } from '../pki/lab-pki.js';
 import { ensureSimulatorBuilt, simulatorEnvironment, simulatorPinTries, writeSimulatorControl, writeSimulatorState } from '../simulator/simulator-control.js';
 import { startLabService, type LabService } from '../service/lab-service.js';
@@ -28,11 +30,15 @@ export interface ScenarioLab {
   /** RINNOVO_* and SOFTHSM2_CONF: what the tool's process needs. */
   readonly env: Readonly<Record<string, string>>;
   readonly pin: string;
+  /** The PIN of the signature slot on devices whose slots log in apart (the same PIN when the token has one). */
+  readonly signaturePin: string;
   readonly account: { readonly userId: string; readonly password: string };
   readonly token: ProvisionedToken;
   readonly pki: LabPki;
   readonly service: LabService;
   readonly caBundlePath: string;
+  /** The gateway between the tool and the service, where the scenario loses or tampers with answers. */
+  readonly gateway?: ServiceGateway;
   /** The lab proxy of the proxy scenarios, with the credentials the helpdesk enters in "Configura Proxy". */
   readonly proxy?: { readonly url: string; readonly host: string; readonly port: number; readonly username: string; readonly password: string };
   close(): Promise<void>;
@@ -50,26 +56,65 @@ export interface ScenarioOptions {
 const day = 86_400_000;
 export const slowServiceDelayMs = 4_000;
 
-function certificateSeeds(fate: ServiceFate, token: ProvisionedToken, now: Date): CertificateSeed[] {
-  const serials = token.tokens.flatMap((entry) => entry.objects.map((object) => object.serialHex));
-  return serials.map((serial): CertificateSeed => {
-    switch (fate) {
-      case 'valid':
-        return { serial };
-      case 'free':
-        return { serial, free: true };
-      case 'suspended':
-        return { serial, status: 'suspended' };
-      case 'revoked':
-        return { serial, status: 'revoked' };
-      case 'already-renewed':
-        return { serial, renewedBy: 'ab12cd' };
-      case 'six-year-limit':
-        return { serial, deviceFirstIssuedAt: new Date(now.getTime() - (6 * 365 - 20) * day) };
-      case 'too-early':
-        return { serial, renewableFrom: new Date(now.getTime() + 60 * day) };
-    }
+function certificateSeeds(fate: ServiceFate, token: ProvisionedToken, now: Date, layout: ScenarioDefinition['token']): CertificateSeed[] {
+  const objects = token.tokens.flatMap((entry) => entry.objects);
+  const renewedEarlier = (serial: string): Partial<CertificateSeed> => {
+    const object = objects.find((candidate) => candidate.serialHex === serial);
+    if (layout !== 'cns-renewed' || object?.kind !== 'cns') return {};
+    // The service issued this CNS certificate itself, ten days ago, renewing an older one.
+    return { renewalOf: { serial: 'c0ffee0001', issuedAt: new Date(now.getTime() - 10 * day) } };
+  };
+  return objects.map((object) => object.serialHex).map((serial): CertificateSeed => ({ ...fateSeed(fate, serial, now), ...renewedEarlier(serial) }));
+}
+
+function fateSeed(fate: ServiceFate, serial: string, now: Date): CertificateSeed {
+  switch (fate) {
+    case 'valid':
+      return { serial };
+    case 'free':
+      return { serial, free: true };
+    case 'suspended':
+      return { serial, status: 'suspended' };
+    case 'revoked':
+      return { serial, status: 'revoked' };
+    case 'already-renewed':
+      return { serial, renewedBy: 'ab12cd' };
+    case 'six-year-limit':
+      return { serial, deviceFirstIssuedAt: new Date(now.getTime() - (6 * 365 - 20) * day) };
+    case 'too-early':
+      return { serial, renewableFrom: new Date(now.getTime() + 60 * day) };
+  }
+}
+
+/** The gateway a scenario puts in front of the service, if any. */
+async function gatewayFor(scenario: ScenarioDefinition, pki: LabPki, target: string): Promise<ServiceGateway | undefined> {
+  if (scenario.gateway === 'hostile-issuance') return startServiceGateway({ pki, target, rewrite: 'other-key' });
+  if (scenario.gateway !== 'answers-lost') return undefined;
+  // The payment's answer dropped once, the first issuance's answer dropped and the next one cut halfway.
+  const losses: LossRule[] = [
+    { method: 'POST', path: /\/payments$/, how: 'drop', times: 1 },
+    { method: 'POST', path: /\/issue$/, how: 'drop', times: 1 },
+    { method: 'POST', path: /\/issue$/, how: 'cut', times: 1 },
+  ];
+  return startServiceGateway({ pki, target, losses });
+}
+
+/**
+ * The holder paid both certificates, then the journal on the computer was damaged (a disk
+ * error, an antivirus): the service holds the money, the tool holds a truncated file.
+ */
+async function damagedJournalAfterPayment(service: LabService, token: ProvisionedToken, dataDir: string): Promise<void> {
+  const objects = token.tokens.flatMap((entry) => entry.objects);
+  const renewalId = await service.openPaidRenewal({
+    certificatesDer: objects.map((object) => object.certificatePem.replace(/-----[^-]+-----|\s/g, '')),
+    certificateSerials: objects.map((object) => object.serialHex),
+    method: 'telemaco',
+    ...labAccounts.funded,
   });
+  const journalDir = join(dataDir, 'journal');
+  await mkdir(journalDir, { recursive: true });
+  const whole = JSON.stringify({ version: 2, deviceSerial: token.serial, renewalId, startedAt: new Date().toISOString(), payment: { state: 'paid' } });
+  await writeFile(join(journalDir, `${encodeURIComponent(token.serial)}.json`), whole.slice(0, Math.floor(whole.length * 0.6)));
 }
 
 function bumpMajor(version: string): string {
@@ -118,9 +163,12 @@ export async function setUpScenario(scenario: ScenarioDefinition, dir: string, o
   const token = await provisionToken(environment, pki, tokenPreset(scenario.token, now));
   const caBundlePath = join(dir, 'lab-tls-ca.pem');
   await writeFile(caBundlePath, pki.tls.ca.certificatePem);
+  // The Chamber CAs the tool trusts for renewed certificates: the lab's, as InfoCamere's are in production.
+  const chamberCasPath = join(dir, 'lab-chamber-cas.pem');
+  await writeFile(chamberCasPath, pki.root.certificatePem + pki.signatureCa.certificatePem + pki.cnsCa.certificatePem);
 
   const seed: LabServiceSeed = {
-    certificates: certificateSeeds(scenario.fate, token, now),
+    certificates: certificateSeeds(scenario.fate, token, now, scenario.token),
     accounts: (['telemaco', 'iconto'] as const).flatMap((method) => [
       { method, ...labAccounts.funded, balances: { diritti: 50_000, tariffa: 50_000 } },
       { method, ...labAccounts.poor, balances: { diritti: 100, tariffa: 100 } },
@@ -143,13 +191,16 @@ export async function setUpScenario(scenario: ScenarioDefinition, dir: string, o
     seed,
   });
 
-  const serviceUrl = scenario.network === 'offline' ? `https://127.0.0.1:${await closedPort()}/v1/` : service.url;
+  const gateway = await gatewayFor(scenario, pki, service.url);
+  const serviceUrl = scenario.network === 'offline' ? `https://127.0.0.1:${await closedPort()}/v1/` : (gateway?.url ?? service.url);
+  if (scenario.journal === 'damaged-after-payment') await damagedJournalAfterPayment(service, token, join(dir, 'tool-data'));
   const simulator = needsCardSimulator(scenario) ? await setUpCardSimulator(scenario, dir) : undefined;
   const env: Record<string, string> = {
     ...environment.env,
     ...simulator?.env,
     RINNOVO_SERVICE_URL: serviceUrl,
     RINNOVO_DATA_DIR: join(dir, 'tool-data'),
+    RINNOVO_CHAMBER_CAS: chamberCasPath,
     RINNOVO_PKCS11_MODULE: scenario.driver === 'missing' ? join(dir, 'not-installed', 'libbit4xpki.so') : (simulator?.modulePath ?? environment.modulePath),
     ...(scenario.network === 'untrusted-tls' ? {} : { RINNOVO_CA_BUNDLE: caBundlePath }),
     // The system names the proxy but not the credentials it wants: the proxy answers 407.
@@ -168,13 +219,16 @@ export async function setUpScenario(scenario: ScenarioDefinition, dir: string, o
     dir,
     env,
     pin: scenario.pinIsWrong ? '99999999' : token.userPin,
+    signaturePin: token.tokens.find((entry) => entry.objects.some((object) => object.kind === 'signature'))?.userPin ?? token.userPin,
     account,
     token,
     pki,
     service,
     caBundlePath,
     ...(proxy ? { proxy: { url: proxy.url, host: proxy.host, port: proxy.port, ...labProxyCredentials } } : {}),
+    ...(gateway ? { gateway } : {}),
     async close() {
+      await gateway?.close();
       await service.close();
       await proxy?.close();
     },

@@ -36,9 +36,15 @@ export function checkEligibility(state: LabState, pki: ServicePki, request: Elig
     return { renewalId: open.renewalId, holder: open.holder, perCertificate: presentedLines(open, certificates), resumed: true };
   }
 
-  const renewalId = newIdentifier('rnw');
+  const record = openRenewal(state, pki, certificates, signer, now);
+  return { renewalId: record.renewalId, holder: record.holder, perCertificate: presentedLines(record, certificates), resumed: false };
+}
+
+/** A new renewal for these certificates, `signer` (the CNS certificate) having proved possession. */
+export function openRenewal(state: LabState, pki: ServicePki, certificates: readonly CertificateFacts[], signer: CertificateFacts, now: Date): RenewalRecord {
+  const firstIssuedAt = deviceFirstIssuedAt(state, certificates);
   const record: RenewalRecord = {
-    renewalId,
+    renewalId: newIdentifier('rnw'),
     createdAt: now.toISOString(),
     holder: holderOf(signer),
     signerCertificate: signer.der,
@@ -46,8 +52,8 @@ export function checkEligibility(state: LabState, pki: ServicePki, request: Elig
     issued: {},
     paymentIds: [],
   };
-  state.renewals[renewalId] = record;
-  return { renewalId, holder: record.holder, perCertificate: presentedLines(record, certificates), resumed: false };
+  state.renewals[record.renewalId] = record;
+  return record;
 }
 
 function presentedLines(renewal: RenewalRecord, certificates: readonly CertificateFacts[]): CertificateLine[] {

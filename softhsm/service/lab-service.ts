@@ -19,7 +19,8 @@ import {
   type HealthResponse,
 } from '../../src/shared/service-api/index.js';
 import { checkoutPage } from './checkout-page.js';
-import { checkEligibility } from './eligibility-desk.js';
+import { readCertificate } from './certificate-facts.js';
+import { checkEligibility, openRenewal } from './eligibility-desk.js';
 import { parseJsonBody, readBody, sendJson, sendText } from './http-exchange.js';
 import { idempotencyScope, remember, replay } from './idempotency.js';
 import { decideIssuance, recordDelivery, recordIssuance, recordRejection, signRenewedCertificate } from './issuance-desk.js';
@@ -66,6 +67,11 @@ export interface LabService {
   account(method: AccountRecord['method'], userId: string): AccountRecord | undefined;
   /** A snapshot of the whole state, for tests and the helpdesk. */
   state(): LabState;
+  /**
+   * A renewal already paid from an account for the named certificates, as if the holder had
+   * paid and the tool had then lost its journal (the helpdesk's "damaged journal" situation).
+   */
+  openPaidRenewal(request: { certificatesDer: readonly string[]; certificateSerials: readonly string[]; method: 'iconto' | 'telemaco'; userId: string; password: string }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -205,6 +211,19 @@ export async function startLabService(options: LabServiceOptions): Promise<LabSe
     setFaults: (faults) => store.update((state) => applySeed(state, { faults })),
     account: (method, userId) => store.read().accounts[`${method}:${userId}`],
     state: () => structuredClone(store.read()),
+    openPaidRenewal: (request) =>
+      store.update((state) => {
+        const certificates = request.certificatesDer.map((der) => {
+          const facts = readCertificate(der);
+          if (!facts) throw new Error('not a certificate');
+          return facts;
+        });
+        const signer = certificates.find((facts) => facts.kind === 'cns');
+        if (!signer) throw new Error('no CNS certificate to open a renewal with');
+        const renewal = openRenewal(state, options.pki, certificates, signer, now());
+        startPayment(state, renewal.renewalId, { method: request.method, certificateSerials: [...request.certificateSerials], userId: request.userId, password: request.password }, now(), checkoutUrl);
+        return renewal.renewalId;
+      }),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

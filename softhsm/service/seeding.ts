@@ -19,6 +19,8 @@ export interface CertificateSeed {
   readonly deviceFirstIssuedAt?: Date;
   /** Marks the certificate as already renewed (by this serial, or a placeholder). */
   readonly renewedBy?: string;
+  /** Marks the certificate as itself a renewal of `serial`, issued at `issuedAt`. */
+  readonly renewalOf?: { readonly serial: string; readonly issuedAt: Date };
 }
 
 export interface AccountSeed {
@@ -48,6 +50,11 @@ export function applySeed(state: LabState, seed: LabServiceSeed): void {
       ...optional('renewableFrom', certificate.renewableFrom?.toISOString() ?? existing?.renewableFrom),
       ...optional('deviceFirstIssuedAt', certificate.deviceFirstIssuedAt?.toISOString() ?? existing?.deviceFirstIssuedAt),
       ...optional('renewedBy', certificate.renewedBy === undefined ? existing?.renewedBy : canonicalCertificateSerial(certificate.renewedBy)),
+      ...(certificate.renewalOf
+        ? { renewalOf: { serial: canonicalCertificateSerial(certificate.renewalOf.serial), issuedAt: certificate.renewalOf.issuedAt.toISOString() } }
+        : existing?.renewalOf
+          ? { renewalOf: existing.renewalOf }
+          : {}),
     };
   }
   for (const account of seed.accounts ?? []) {

@@ -26,6 +26,8 @@ export interface CertificateSpec {
 export interface SlotSpec {
   readonly label: string;
   readonly certificates: readonly CertificateSpec[];
+  /** A slot with its own PIN (as OpenSC may expose a CNS: signature apart); the token's PIN when absent. */
+  readonly userPin?: string;
 }
 
 export interface TokenSpec {
@@ -55,7 +57,7 @@ export interface ProvisionedToken {
   readonly environment: SoftHsmEnvironment;
   /** Serial of the (first) token: the device's identity. */
   readonly serial: string;
-  readonly tokens: readonly { readonly slotLabel: string; readonly serial: string; readonly objects: readonly ProvisionedObject[] }[];
+  readonly tokens: readonly { readonly slotLabel: string; readonly serial: string; readonly userPin: string; readonly objects: readonly ProvisionedObject[] }[];
   readonly userPin: string;
   readonly soPin: string;
   readonly holder: Holder;
@@ -88,14 +90,15 @@ export async function provisionToken(environment: SoftHsmEnvironment, pki: LabPk
     const tokens = [];
     let nextId = 1;
     for (const slot of spec.slots) {
-      await runTool(environment, 'softhsm2-util', ['--init-token', '--free', '--label', slot.label, '--pin', spec.userPin, '--so-pin', spec.soPin]);
+      const userPin = slot.userPin ?? spec.userPin;
+      await runTool(environment, 'softhsm2-util', ['--init-token', '--free', '--label', slot.label, '--pin', userPin, '--so-pin', spec.soPin]);
       const location = await findToken(environment, slot.label);
       const objects: ProvisionedObject[] = [];
       for (const certificate of slot.certificates) {
         const idHex = certificate.id ?? (nextId++).toString(16).padStart(2, '0');
-        objects.push(await provisionPair(environment, pki, spec, location, certificate, idHex, scratch));
+        objects.push(await provisionPair(environment, pki, { ...spec, userPin }, location, certificate, idHex, scratch));
       }
-      tokens.push({ slotLabel: slot.label, serial: location.serial, objects });
+      tokens.push({ slotLabel: slot.label, serial: location.serial, userPin, objects });
     }
     const first = tokens[0];
     if (!first) throw new Error('a token needs at least one slot');

@@ -55,6 +55,27 @@ export function twoSlotCns(holder: Holder, now: Date): TokenSpec {
   };
 }
 
+/** The signature PIN of a two-PIN device: a slot that keeps its own login. */
+export const labSignaturePin = '24681357';
+
+/** Two slots with a PIN each, as OpenSC can expose a CNS card: authentication on one, signature on the other. */
+export function twoPinCns(holder: Holder, now: Date): TokenSpec {
+  const spec = twoSlotCns(holder, now);
+  return { ...spec, slots: spec.slots.map((slot) => (slot.label === 'Firma InfoCamere' ? { ...slot, userPin: labSignaturePin } : slot)) };
+}
+
+/**
+ * A holder who renewed the CNS certificate ten days ago and the signature not yet: the renewed
+ * CNS is new, the signature is in its renewal window (the "renew the rest later" situation).
+ */
+export function cnsRenewedEarlier(holder: Holder, now: Date): TokenSpec {
+  const renewedAt = new Date(now.getTime() - 10 * day);
+  return oneSlot(holder, [
+    { kind: 'signature', issuer: 'chamber', ...threeYears(now, daysLeftInRenewalWindow) },
+    { kind: 'cns', issuer: 'chamber', notBefore: renewedAt, notAfter: new Date(renewedAt.getTime() + 3 * 365 * day) },
+  ]);
+}
+
 /** Both certificates expired 20 days ago: too late to renew, a new card is needed. */
 export function expiredCns(holder: Holder, now: Date): TokenSpec {
   return oneSlot(holder, pair(threeYears(now, -20)));
@@ -87,6 +108,8 @@ export function notYetRenewable(holder: Holder, now: Date): TokenSpec {
 export const tokenPresets = {
   standard: standardCns,
   'two-slot': twoSlotCns,
+  'two-pin': twoPinCns,
+  'cns-renewed': cnsRenewedEarlier,
   expired: expiredCns,
   'single-certificate': singleCertificate,
   'foreign-issuer': foreignIssuer,

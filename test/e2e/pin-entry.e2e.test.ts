@@ -75,7 +75,10 @@ describe('PIN entry in Chromium', () => {
       const page = await browser.newPage();
       await page.goto(scenario.app.url);
       await expect.poll(() => heading(page), { timeout: 20_000 }).toBe('Sblocchi il dispositivo');
-      expect(await page.locator('.warning').textContent()).toContain('PUK');
+      // One coherent state: locked, with the PUK guidance, and no "enter it again".
+      expect(await page.locator('.error-code').textContent()).toBe('Codice: PIN_LOCKED');
+      expect(await page.locator('.error-next-step').textContent()).toContain('PUK');
+      expect(await page.getByText('Inserisca di nuovo il PIN').count()).toBe(0);
       expect(await page.locator('input[type="password"]').count()).toBe(0);
       expect(await page.getByRole('button', { name: 'Ricomincia' }).count()).toBe(1);
       await saveScreenshot(page, 'pin-locked');

@@ -34,10 +34,12 @@ Options:
   --module PATH                PKCS#11 library of the card (RINNOVO_PKCS11_MODULE)
   --service URL                renewal service (RINNOVO_SERVICE_URL)
   --ca FILE                    extra trusted CA bundle (RINNOVO_CA_BUNDLE)
+  --chamber-cas FILE           Chamber of Commerce CAs renewed certificates must chain to (RINNOVO_CHAMBER_CAS)
   --data DIR                   data folder: journal, settings, logs (RINNOVO_DATA_DIR)
   --lang it|en                 language of the messages (default it)
   --json                       one JSON object on stdout, for scripts
-Secrets: RINNOVO_PIN, RINNOVO_ACCOUNT_PASSWORD, or typed without echo (or one line each on stdin).
+Secrets: RINNOVO_PIN (and RINNOVO_SIGNATURE_PIN for a signature slot with its own PIN),
+RINNOVO_ACCOUNT_PASSWORD, or typed without echo (or one line each on stdin).
 Exit codes: 0 ok, ${Object.entries(exitCodes).map(([name, code]) => `${code} ${name}`).join(', ')}.`;
 
 function packageVersion(): string {
@@ -70,6 +72,7 @@ async function main(argv: readonly string[]): Promise<number> {
         module: { type: 'string' },
         service: { type: 'string' },
         ca: { type: 'string' },
+        'chamber-cas': { type: 'string' },
         data: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -101,6 +104,7 @@ async function main(argv: readonly string[]): Promise<number> {
     ...(values.module ? { RINNOVO_PKCS11_MODULE: values.module } : {}),
     ...(values.service ? { RINNOVO_SERVICE_URL: values.service } : {}),
     ...(values.ca ? { RINNOVO_CA_BUNDLE: values.ca } : {}),
+    ...(values['chamber-cas'] ? { RINNOVO_CHAMBER_CAS: values['chamber-cas'] } : {}),
     ...(values.data ? { RINNOVO_DATA_DIR: values.data } : {}),
   };
   const config = loadAppConfig(env, { version: packageVersion() });

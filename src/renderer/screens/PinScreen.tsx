@@ -51,7 +51,8 @@ export function PinScreen({ state }: { readonly state: Extract<FlowState, { step
       {state.error && <ErrorPanel error={state.error} actions={{ retry: actions.start, 'enter-pin': () => focusFirstField(form.current) }} />}
       {locked ? (
         <>
-          <p className="warning">{t('pin.locked')}</p>
+          {/* The error panel above already says it is locked and how to unlock it with the PUK. */}
+          {!state.error && <p className="warning">{t('pin.locked')}</p>}
           <button type="button" onClick={actions.restart}>
             {t('action.restart')}
           </button>

@@ -49,7 +49,7 @@ const killPoints: KillPoint[] = [
  * Kills the CLI the moment its journal shows the step: true when it was killed there (or, for a
  * last step, when it finished successfully before the kill could land).
  */
-async function killWhen(lab: ScenarioLab, env: Record<string, string>, point: KillPoint): Promise<boolean> {
+async function killWhen(lab: ScenarioLab, env: Record<string, string>, point: KillPoint, afterMs = 0): Promise<boolean> {
   const journalDir = join(lab.env.RINNOVO_DATA_DIR ?? '', 'journal');
   await mkdir(journalDir, { recursive: true });
   const run = startCli(['renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
@@ -58,7 +58,8 @@ async function killWhen(lab: ScenarioLab, env: Record<string, string>, point: Ki
     void readFile(join(journalDir, `${encodeURIComponent(lab.token.serial)}.json`), 'utf8')
       .then((text) => {
         if (!killed && point.reached(JSON.parse(text) as JournalView)) {
-          killed = run.child.kill('SIGKILL');
+          killed = true;
+          setTimeout(() => run.child.kill('SIGKILL'), afterMs);
         }
       })
       .catch(() => undefined);
@@ -168,6 +169,38 @@ describe('a card with no room for a new pair, killed once its old CNS key is gon
         const pem = await certificateOnToken(lab.token.environment, cardLabel, certificate.id);
         expect(await verifiesAgainstLab(lab.pki, certificate.label === 'CNS0' ? 'cns' : 'signature', pem)).toBe(true);
       }
+      const after = lab.service.account('telemaco', lab.account.userId)?.balances;
+      expect(before && after && before.diritti + before.tariffa - after.diritti - after.tariffa).toBe(4000);
+    } finally {
+      await lab.close();
+      await temp.remove();
+    }
+  });
+});
+
+describe('killed during a slow key generation, resumed at once', () => {
+  it('the old process\'s device worker goes with it: one private key per CKA_ID, two working pairs, one charge', async () => {
+    const temp = await makeTempDir('slow-keygen');
+    const renewable = findScenario('renewable')!;
+    // A slow chip: each key pair takes 6 s, long enough to kill the renewal in the middle of one and
+    // for the resume to reach its own generation before the killed one would have ended.
+    const lab = await setUpScenario({ ...renewable, name: 'renewable-slow-card', simulator: { keyGenerationDelayMs: 6_000 } }, temp.dir, { toolVersion: '1.0.0' });
+    try {
+      const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password };
+      const before = lab.service.account('telemaco', lab.account.userId)?.balances;
+      const generating: KillPoint = { name: 'signature generating-key', reached: (journal) => phaseOf(journal, 'signature') === 'generating-key' };
+      // Killed one second into the generation: the chip is busy with it when the process dies.
+      expect(await killWhen(lab, env, generating, 1_000)).toBe(true);
+      // No pause: the resume starts while the killed process's key generation would still be running.
+      const resumed = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
+      expect(resumed.json, resumed.stderr).toMatchObject({ ok: true, state: { step: 'done' } });
+      // The resume's own generations took longer than the killed one would have: had its worker
+      // survived, its key would be on the card by now.
+      const objects = await tokenObjects(lab.token.environment, cardLabel, lab.pin);
+      const privateIds = objects.filter((object) => object.type === 'Private Key').map((object) => object.id);
+      expect(new Set(privateIds).size).toBe(privateIds.length);
+      expect(privateIds).toHaveLength(2);
+      expect(await workingPairs(lab)).toBe(2);
       const after = lab.service.account('telemaco', lab.account.userId)?.balances;
       expect(before && after && before.diritti + before.tariffa - after.diritti - after.tariffa).toBe(4000);
     } finally {

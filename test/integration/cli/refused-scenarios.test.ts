@@ -34,6 +34,8 @@ const refusals: { name: string; certificateReason?: ErrorCode; doctorPredicts: b
   { name: 'card-cancelled', doctorPredicts: false },
   { name: 'card-failed', doctorPredicts: false },
   { name: 'card-pending', doctorPredicts: false },
+  // What the service sends is checked only once it is sent: after payment, so doctor cannot see it.
+  { name: 'hostile-issuance', doctorPredicts: false },
 ];
 
 describe('every refusal of the lab, through rinnovo-cns', () => {

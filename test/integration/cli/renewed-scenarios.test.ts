@@ -3,11 +3,23 @@ import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
 import { certificateOnToken, keySignsForCertificate, verifiesAgainstLab } from '../../support/openssl-view.js';
 import { runScenario } from './scenario-runs.js';
 
-const renewals = ['renewable-card', 'renewable-iconto', 'free-renewal', 'two-slot-device', 'issuance-recovers', 'device-full'];
+const renewals = [
+  'renewable-card',
+  'renewable-iconto',
+  'free-renewal',
+  'two-slot-device',
+  'two-pin-device',
+  'issuance-recovers',
+  'device-full',
+  'partial-then-rest',
+  'issuance-answer-lost',
+  'damaged-journal',
+];
+const prices = { signature: 2500, cns: 1500 } as const;
 
 describe('every renewal of the lab, through rinnovo-cns', () => {
   for (const name of renewals) {
-    it(`${name}: both certificates renewed, each new pair works, doctor saw it coming`, async () => {
+    it(`${name}: the renewable certificates renewed, each new pair works, charged once, doctor saw it coming`, async () => {
       const scenario = findScenario(name);
       if (!scenario || scenario.expected.outcome !== 'renewed') throw new Error(`scenario ${name} is not a renewal`);
       const run = await runScenario(scenario);
@@ -21,12 +33,22 @@ describe('every renewal of the lab, through rinnovo-cns', () => {
             const pem = await certificateOnToken(run.lab.token.environment, token.slotLabel, certificate.id).catch(() => undefined);
             if (!pem) continue;
             expect(await verifiesAgainstLab(run.lab.pki, certificate.label === 'CNS0' ? 'cns' : 'signature', pem)).toBe(true);
-            expect(await keySignsForCertificate(run.lab.token.environment, token.slotLabel, run.lab.pin, certificate.id, pem)).toBe(true);
+            expect(await keySignsForCertificate(run.lab.token.environment, token.slotLabel, token.userPin, certificate.id, pem)).toBe(true);
           }
         }
-        const state = run.renew.json?.state as { receipt: unknown } | undefined;
+        const state = run.renew.json?.state as { receipt: unknown; renewed: { kind: 'signature' | 'cns' }[] } | undefined;
+        // A certificate renewed recently is left alone; the other one is renewed at its own price.
+        expect(state?.renewed.map((entry) => entry.kind).sort()).toEqual(name === 'partial-then-rest' ? ['signature'] : ['cns', 'signature']);
+        const charged = (state?.renewed ?? []).reduce((sum, entry) => sum + prices[entry.kind], 0);
         if (scenario.fate === 'free') expect(state?.receipt).toBeNull();
-        else expect(state?.receipt).toMatchObject({ method: scenario.payment.method });
+        // Charged = shown = receipt: each certificate captured on issuance, nothing left held.
+        else expect(state?.receipt).toMatchObject({ method: scenario.journal === 'damaged-after-payment' ? 'telemaco' : scenario.payment.method, totalCents: charged, capturedCents: charged, releasedCents: 0 });
+        const ledger = run.lab.service.state().ledger;
+        const captured = ledger.filter((entry) => entry.type === 'capture');
+        expect(captured.reduce((sum, entry) => sum + entry.amountCents, 0)).toBe(scenario.fate === 'free' ? 0 : charged);
+        expect(new Set(captured.map((entry) => entry.certificateSerial)).size).toBe(captured.length);
+        expect(ledger.filter((entry) => entry.type === 'hold').length).toBe(captured.length);
+        if (scenario.gateway === 'answers-lost') expect(run.lab.gateway?.fired.lost).toBe(3);
       } finally {
         await run.close();
       }

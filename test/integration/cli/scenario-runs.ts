@@ -28,7 +28,7 @@ function payArgs(scenario: ScenarioDefinition, lab: ScenarioLab): string[] {
 
 async function objectsOf(lab: ScenarioLab): Promise<TokenObject[]> {
   const all: TokenObject[] = [];
-  for (const token of lab.token.tokens) all.push(...(await tokenObjects(lab.token.environment, token.slotLabel, lab.token.userPin)));
+  for (const token of lab.token.tokens) all.push(...(await tokenObjects(lab.token.environment, token.slotLabel, token.userPin)));
   return all;
 }
 
@@ -39,7 +39,7 @@ function balances(lab: ScenarioLab) {
 export async function runScenario(scenario: ScenarioDefinition): Promise<ScenarioRun> {
   const temp = await makeTempDir(`scenario-${scenario.name}`);
   const lab = await setUpScenario(scenario, temp.dir, { toolVersion: '1.0.0' });
-  const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password, RINNOVO_CARD_WAIT_SECONDS: '4' };
+  const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_SIGNATURE_PIN: lab.signaturePin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password, RINNOVO_CARD_WAIT_SECONDS: '4' };
   const objectsBefore = await objectsOf(lab);
   const balancesBefore = balances(lab);
   const doctor = await runCli(['doctor', '--json', ...payArgs(scenario, lab)], env);

@@ -76,7 +76,7 @@ function checksOf(scenario: ScenarioDefinition): void {
     operatorRoute = { caPath: lab.caBundlePath, ...(lab.proxy ? { proxy: lab.proxy.url, proxyUser: { username: lab.proxy.username, password: lab.proxy.password } } : {}) };
     card = [];
     for (const slot of token.slots) {
-      const objects = await tokenObjects(lab.token.environment, slot.label, lab.token.userPin);
+      const objects = await tokenObjects(lab.token.environment, slot.label, lab.token.tokens.find((entry) => entry.slotLabel === slot.label)?.userPin ?? lab.token.userPin);
       for (const certificate of objects.filter((object) => object.type === 'Certificate')) {
         const pem = await certificateOnToken(lab.token.environment, slot.label, certificate.id);
         card.push({ slotLabel: slot.label, id: certificate.id, pem, kind: await kindSeenByOpenssl(pem) });
@@ -88,6 +88,9 @@ function checksOf(scenario: ScenarioDefinition): void {
     await temp?.remove();
   });
 
+  /** Each slot answers to its own PIN (the same one, except on two-PIN devices). */
+  const pinOf = (label: string): string => lab.token.tokens.find((entry) => entry.slotLabel === label)?.userPin ?? lab.token.userPin;
+
   const cnsOnCard = (): CertificateOnCard => {
     const cns = card.find((certificate) => certificate.kind === 'cns');
     if (!cns) throw new Error('no CNS certificate on the card');
@@ -97,7 +100,7 @@ function checksOf(scenario: ScenarioDefinition): void {
   it(`pkcs11-tool lists ${token.slots.map((slot) => `${slot.label}: ${slot.kinds.join(' + ')}`).join('; ')}, each certificate next to its own private key`, async () => {
     expect((await tokenLabels(lab.token.environment)).sort()).toEqual(token.slots.map((slot) => slot.label).sort());
     for (const slot of token.slots) {
-      const objects = await tokenObjects(lab.token.environment, slot.label, lab.token.userPin);
+      const objects = await tokenObjects(lab.token.environment, slot.label, pinOf(slot.label));
       const ids = (type: string) => objects.filter((object) => object.type === type).map((object) => object.id).sort();
       expect(ids('Certificate')).toHaveLength(slot.kinds.length);
       expect(ids('Private Key')).toEqual(ids('Certificate'));
@@ -221,7 +224,7 @@ function checksOf(scenario: ScenarioDefinition): void {
       const method = scenario.payment.method as 'iconto' | 'telemaco';
       const balancesBefore = lab.service.account(method, lab.account.userId)?.balances;
       const check = await curl(`${lab.service.url}renewals/${eligibility.renewalId}/payment-check`, operatorRoute, {
-        json: { method, userId: lab.account.userId, password: lab.account.password },
+        json: { method, certificateSerials: payableSerials(eligibility), userId: lab.account.userId, password: lab.account.password },
       });
       if (payment.refusal) expect(refusalCode(check)).toBe(payment.refusal);
       else expect(jsonOf(check)).toEqual({ payable: true });
@@ -234,7 +237,7 @@ function checksOf(scenario: ScenarioDefinition): void {
       const eligibility = await askEligibility(lab, operatorRoute, softHsm, card, cnsOnCard());
       const paymentsUrl = `${lab.service.url}renewals/${eligibility.renewalId}/payments`;
       const started = jsonOf<{ paymentId: string; state: string; checkoutUrl: string }>(
-        await curl(paymentsUrl, operatorRoute, { json: { method: 'card' }, headers: { 'idempotency-key': randomUUID() } }),
+        await curl(paymentsUrl, operatorRoute, { json: { method: 'card', certificateSerials: payableSerials(eligibility) }, headers: { 'idempotency-key': randomUUID() } }),
       );
       expect(started.state).toBe('pending');
       const page = await curl(started.checkoutUrl, operatorRoute);
@@ -262,7 +265,7 @@ function checksOf(scenario: ScenarioDefinition): void {
       if (payment.kind === 'account') {
         const paid = jsonOf<{ state: string }>(
           await curl(`${lab.service.url}renewals/${eligibility.renewalId}/payments`, operatorRoute, {
-            json: { method: scenario.payment.method, userId: lab.account.userId, password: lab.account.password },
+            json: { method: scenario.payment.method, certificateSerials: payableSerials(eligibility), userId: lab.account.userId, password: lab.account.password },
             headers: { 'idempotency-key': randomUUID() },
           }),
         );
@@ -291,6 +294,11 @@ function checksOf(scenario: ScenarioDefinition): void {
       expect(await verify(chainPem(lab.pki, 'cns'), pem)).toMatchObject({ ok: true });
     });
   }
+}
+
+/** The certificates a payment is for: every renewable one with a price, as the service listed them. */
+function payableSerials(eligibility: { perCertificate: readonly { certificateSerial: string; verdict: { status: string; price?: { kind: string } } }[] }): string[] {
+  return eligibility.perCertificate.filter((entry) => entry.verdict.status === 'renewable' && entry.verdict.price?.kind === 'paid').map((entry) => entry.certificateSerial);
 }
 
 function describeVerdict(verdict: VerdictExpectation | undefined): string {

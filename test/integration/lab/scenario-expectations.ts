@@ -32,6 +32,15 @@ const tokenLayouts: Record<TokenLayout, TokenExpectation> = {
     issuerOrganisation: chamber,
     expired: false,
   },
+  'two-pin': {
+    slots: [
+      { label: 'CNS InfoCamere', kinds: ['cns'] },
+      { label: 'Firma InfoCamere', kinds: ['signature'] },
+    ],
+    issuerOrganisation: chamber,
+    expired: false,
+  },
+  'cns-renewed': { slots: [{ label: 'CNS InfoCamere', kinds: both }], issuerOrganisation: chamber, expired: false },
   expired: { slots: [{ label: 'CNS InfoCamere', kinds: both }], issuerOrganisation: chamber, expired: true },
   'single-certificate': { slots: [{ label: 'CNS InfoCamere', kinds: ['cns'] }], issuerOrganisation: chamber, expired: false },
   'foreign-issuer': { slots: [{ label: 'Aruba Key', kinds: both }], issuerOrganisation: 'ArubaPEC S.p.A.', expired: false },

@@ -32,6 +32,20 @@ const expectations: Record<TokenPresetName, PresetExpectation> = {
     issuer: 'chamber',
     expired: false,
   },
+  'two-pin': {
+    slots: [
+      { label: 'CNS InfoCamere', kinds: ['cns'] },
+      { label: 'Firma InfoCamere', kinds: ['signature'] },
+    ],
+    issuer: 'chamber',
+    expired: false,
+    check: (token) => {
+      // Each slot has its own PIN: the signature one is not the CNS one.
+      const pins = token.tokens.map((entry) => entry.userPin);
+      expect(new Set(pins).size).toBe(2);
+    },
+  },
+  'cns-renewed': { slots: [{ label: 'CNS InfoCamere', kinds: both }], issuer: 'chamber', expired: false },
   expired: { slots: [{ label: 'CNS InfoCamere', kinds: both }], issuer: 'chamber', expired: true },
   'single-certificate': { slots: [{ label: 'CNS InfoCamere', kinds: ['cns'] }], issuer: 'chamber', expired: false },
   'foreign-issuer': { slots: [{ label: 'Aruba Key', kinds: both }], issuer: 'foreign', expired: false },
@@ -88,7 +102,8 @@ describe('every token preset, provisioned from nothing and checked with pkcs11-t
 
       expect((await tokenLabels(environment)).sort()).toEqual(expected.slots.map((slot) => slot.label).sort());
       for (const slot of expected.slots) {
-        const objects = await tokenObjects(environment, slot.label, token.userPin);
+        const slotPin = token.tokens.find((entry) => entry.slotLabel === slot.label)?.userPin ?? token.userPin;
+        const objects = await tokenObjects(environment, slot.label, slotPin);
         const certificates = objects.filter((object) => object.type === 'Certificate');
         const privateKeys = objects.filter((object) => object.type === 'Private Key');
         expect(certificates).toHaveLength(slot.kinds.length);
@@ -111,7 +126,7 @@ describe('every token preset, provisioned from nothing and checked with pkcs11-t
           expect(text).toContain('GN=Niccolò');
           expect(text).toContain("SN=D'Àlessandro");
           expect(text).toContain(expected.issuer === 'chamber' ? 'O=InfoCamere S.C.p.A.' : 'O=ArubaPEC S.p.A.');
-          expect(await keySignsForCertificate(environment, slot.label, token.userPin, certificate.id, pem)).toBe(true);
+          expect(await keySignsForCertificate(environment, slot.label, slotPin, certificate.id, pem)).toBe(true);
 
           const kindForChain = kind === 'unclear' ? 'signature' : kind;
           const verdict = await verify(expected.issuer === 'chamber' ? chainPem(pki, kindForChain) : pki.foreignCa.certificatePem, pem);

@@ -1,0 +1,55 @@
+/**
+ * Verify before writing: every way an issued certificate can fail to be the renewal of the old
+ * one for the new key, each refused with its own reason; the genuine one accepted.
+ */
+import forge from 'node-forge';
+import { describe, expect, it } from 'vitest';
+import { chamberTrust } from '../../../src/main/certificates/chamber-trust.js';
+import { checkIssuedCertificate } from '../../../src/main/certificates/issued-certificate-check.js';
+import { makeCertificate, newKeyPair, profileOf } from '../renewal/kit/test-pki.js';
+import { testPki } from '../renewal/kit/flow-world.js';
+
+const now = new Date('2026-12-01T09:00:00.000Z');
+const day = 86_400_000;
+const pki = testPki();
+const trust = chamberTrust(pki.trustedPem);
+const oldKey = newKeyPair();
+const newKey = newKeyPair();
+const subject = pki.holderSubject('RSSMRA80A01H501U');
+const old = makeCertificate({ subject, issuer: pki.cnsCa, key: oldKey, serialHex: '1a', notBefore: new Date(now.getTime() - 1000 * day), notAfter: new Date(now.getTime() + 30 * day), extensions: profileOf('cns') });
+const genuineSpec = { subject, issuer: pki.cnsCa, key: newKey, serialHex: '2b', notBefore: now, notAfter: new Date(now.getTime() + 3 * 365 * day), extensions: profileOf('cns') };
+const chain = [pki.cnsCa.pem, pki.root.pem];
+
+function check(certificatePem: string, chainPem: readonly string[] = chain) {
+  return checkIssuedCertificate({ certificatePem, chainPem, expectedModulusHex: newKey.modulusHex, oldCertificatePem: old, now }, trust);
+}
+
+describe('an issued certificate before it is written to the card', () => {
+  it('is accepted when it is the renewal: same subject and profile, the new key, three years, a Chamber CA', () => {
+    expect(check(makeCertificate(genuineSpec))).toEqual({ ok: true });
+  });
+
+  it.each([
+    ['public-key', () => makeCertificate({ ...genuineSpec, key: newKeyPair() })],
+    ['subject', () => makeCertificate({ ...genuineSpec, subject: pki.holderSubject('VRDLGU70A01F205X') })],
+    ['kind', () => makeCertificate({ ...genuineSpec, extensions: profileOf('signature') })],
+    ['kind', () => makeCertificate({ ...genuineSpec, extensions: [...profileOf('cns').slice(0, 2)] })],
+    ['validity', () => makeCertificate({ ...genuineSpec, notBefore: new Date(now.getTime() - 4 * 365 * day), notAfter: new Date(now.getTime() - day) })],
+    ['validity', () => makeCertificate({ ...genuineSpec, notAfter: new Date(now.getTime() + 10 * 365 * day) })],
+    ['chain', () => makeCertificate({ ...genuineSpec, issuer: pki.rogueCa })],
+    ['unreadable', () => '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n'],
+  ] as const)('is refused for %s', (reason, make) => {
+    expect(check(make())).toEqual({ ok: false, reason });
+  });
+
+  it('does not take a rogue CA for a Chamber one because the service sent it in the chain', () => {
+    const forged = makeCertificate({ ...genuineSpec, issuer: pki.rogueCa });
+    expect(check(forged, [pki.rogueCa.pem])).toEqual({ ok: false, reason: 'chain' });
+  });
+
+  it('trusts nothing when no Chamber CA is configured', () => {
+    const verdict = checkIssuedCertificate({ certificatePem: makeCertificate(genuineSpec), chainPem: chain, expectedModulusHex: newKey.modulusHex, oldCertificatePem: old, now }, chamberTrust(''));
+    expect(verdict).toEqual({ ok: false, reason: 'chain' });
+    expect(forge.pki.certificateFromPem(old).serialNumber).toBe('1a');
+  });
+});
