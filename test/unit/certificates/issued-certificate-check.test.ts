@@ -30,14 +30,14 @@ describe('an issued certificate before it is written to the card', () => {
   });
 
   it.each([
-    ['public-key', () => makeCertificate({ ...genuineSpec, key: newKeyPair() })],
-    ['subject', () => makeCertificate({ ...genuineSpec, subject: pki.holderSubject('VRDLGU70A01F205X') })],
-    ['kind', () => makeCertificate({ ...genuineSpec, extensions: profileOf('signature') })],
-    ['kind', () => makeCertificate({ ...genuineSpec, extensions: [...profileOf('cns').slice(0, 2)] })],
-    ['validity', () => makeCertificate({ ...genuineSpec, notBefore: new Date(now.getTime() - 4 * 365 * day), notAfter: new Date(now.getTime() - day) })],
-    ['validity', () => makeCertificate({ ...genuineSpec, notAfter: new Date(now.getTime() + 10 * 365 * day) })],
-    ['chain', () => makeCertificate({ ...genuineSpec, issuer: pki.rogueCa })],
-    ['unreadable', () => '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n'],
+    ['public-key', (): string => makeCertificate({ ...genuineSpec, key: newKeyPair() })],
+    ['subject', (): string => makeCertificate({ ...genuineSpec, subject: pki.holderSubject('VRDLGU70A01F205X') })],
+    ['kind', (): string => makeCertificate({ ...genuineSpec, extensions: profileOf('signature') })],
+    ['kind', (): string => makeCertificate({ ...genuineSpec, extensions: [...profileOf('cns').slice(0, 2)] })],
+    ['validity', (): string => makeCertificate({ ...genuineSpec, notBefore: new Date(now.getTime() - 4 * 365 * day), notAfter: new Date(now.getTime() - day) })],
+    ['validity', (): string => makeCertificate({ ...genuineSpec, notAfter: new Date(now.getTime() + 10 * 365 * day) })],
+    ['chain', (): string => makeCertificate({ ...genuineSpec, issuer: pki.rogueCa })],
+    ['unreadable', (): string => '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n'],
   ] as const)('is refused for %s', (reason, make) => {
     expect(check(make())).toEqual({ ok: false, reason });
   });
