@@ -6,6 +6,7 @@
  * every one of them through the CLI and the browser.
  */
 import type { ErrorCode } from '../../src/shared/errors/catalogue.js';
+import type { AccountPaymentMethod } from '../../src/shared/service-api/primitives.js';
 
 /** How the token is laid out. */
 export type TokenLayout = 'standard' | 'two-slot' | 'two-pin' | 'cns-renewed' | 'expired' | 'single-certificate' | 'foreign-issuer';
@@ -28,7 +29,7 @@ export type GatewaySetup = 'none' | 'answers-lost' | 'hostile-issuance';
 export type JournalSetup = 'none' | 'damaged-after-payment';
 
 export type PaymentSetup =
-  | { readonly method: 'iconto' | 'telemaco'; readonly account: 'funded' | 'unknown-user' | 'insufficient-funds' }
+  | { readonly method: AccountPaymentMethod; readonly account: 'funded' | 'unknown-user' | 'insufficient-funds' }
   | { readonly method: 'card'; readonly outcome: 'pay' | 'cancel' | 'fail' | 'pending' };
 
 export interface SimulatorSetup {

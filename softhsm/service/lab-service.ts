@@ -16,6 +16,7 @@ import {
   paymentRequestSchema,
   rejectionRequestSchema,
   updateChannelFiles,
+  type AccountPaymentMethod,
   type HealthResponse,
 } from '../../src/shared/service-api/index.js';
 import { checkoutPage } from './checkout-page.js';
@@ -71,7 +72,7 @@ export interface LabService {
    * A renewal already paid from an account for the named certificates, as if the holder had
    * paid and the tool had then lost its journal (the helpdesk's "damaged journal" situation).
    */
-  openPaidRenewal(request: { certificatesDer: readonly string[]; certificateSerials: readonly string[]; method: 'iconto' | 'telemaco'; userId: string; password: string }): Promise<string>;
+  openPaidRenewal(request: { certificatesDer: readonly string[]; certificateSerials: readonly string[]; method: AccountPaymentMethod; userId: string; password: string }): Promise<string>;
   close(): Promise<void>;
 }
 

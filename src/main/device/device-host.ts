@@ -6,6 +6,7 @@
  */
 import { AppError } from '../../shared/errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
+import { deviceGoneCodes } from './device-gone.js';
 import type { DeviceFailure, DeviceMethod, DeviceReply, DeviceRequest, DeviceResults } from './device-protocol.js';
 
 /** A started device process, whatever started it (Node's fork, Electron's utilityProcess). */
@@ -123,7 +124,6 @@ export class DeviceHost {
   }
 }
 
-const removedCodes = new Set(['CKR_DEVICE_REMOVED', 'CKR_TOKEN_NOT_PRESENT', 'CKR_SESSION_HANDLE_INVALID', 'CKR_SESSION_CLOSED', 'CKR_TOKEN_NOT_RECOGNIZED']);
 
 /** A device failure as the holder should read it. */
 export function deviceError(failure: DeviceFailure): AppError {
@@ -139,7 +139,7 @@ export function deviceError(failure: DeviceFailure): AppError {
       if (failure.ckr === 'CKR_PIN_LOCKED') return new AppError('PIN_LOCKED');
       if (failure.ckr === 'CKR_FUNCTION_CANCELED') return new AppError('PIN_PAD_CANCELLED');
       if (failure.ckr === 'CKR_DEVICE_MEMORY') return new AppError('DEVICE_FULL');
-      if (removedCodes.has(failure.ckr)) return new AppError('DEVICE_REMOVED');
+      if (deviceGoneCodes.has(failure.ckr)) return new AppError('DEVICE_REMOVED');
       return new AppError('DEVICE_OPERATION_FAILED', { reason: `${failure.method}: ${failure.ckr}` });
   }
 }

@@ -4,6 +4,7 @@
  * tests) or Electron's `utilityProcess` (the app); it speaks over whichever port it was given.
  */
 import pkcs11js from 'pkcs11js';
+import { deviceGoneCodes } from './device-gone.js';
 import { deviceCallSchema, deviceRequestSchemas, type DeviceFailure, type DeviceMethod, type DeviceReply } from './device-protocol.js';
 import { DeviceOperationError, Pkcs11TokenAccess } from './pkcs11-token-access.js';
 
@@ -14,8 +15,6 @@ interface ParentPort {
 
 const access = new Pkcs11TokenAccess();
 
-/** Session handles die with the card: these codes make us open fresh sessions next time. */
-const goneCodes = new Set([pkcs11js.CKR_DEVICE_REMOVED, pkcs11js.CKR_TOKEN_NOT_PRESENT, pkcs11js.CKR_SESSION_HANDLE_INVALID, pkcs11js.CKR_SESSION_CLOSED]);
 
 function failureOf(error: unknown, method: string): DeviceFailure {
   if (error instanceof DeviceOperationError) return error.failure;
@@ -39,7 +38,8 @@ async function handle(raw: unknown): Promise<DeviceReply | undefined> {
     return { id, ok: true, result };
   } catch (error) {
     const failure = failureOf(error, method);
-    if (failure.kind === 'pkcs11' && goneCodes.has(failure.code)) {
+    // Session handles die with the card: fresh sessions next time.
+    if (failure.kind === 'pkcs11' && deviceGoneCodes.has(failure.ckr)) {
       const serial = (params.data as { tokenSerial?: string }).tokenSerial;
       access.forget(serial);
     }

@@ -1,5 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { FlowState } from '../../shared/contract/flow-contract.js';
+import type { PaymentMethod } from '../../shared/service-api/primitives.js';
 import { useApi } from '../api-context.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
 import { PlanSummary } from '../components/PlanSummary.js';
@@ -11,7 +12,7 @@ import { useAppStore } from '../store/app-store.js';
 import { useFlowActions } from './use-flow-actions.js';
 
 type PaymentState = Extract<FlowState, { step: 'payment' }>;
-type Method = 'iconto' | 'telemaco' | 'card';
+type Method = PaymentMethod;
 
 /**
  * Iconto, Telemaco or credit card. Account credentials stay in this form and the password is

@@ -1,4 +1,4 @@
-/** The renewal service API: schemas, inferred types and routes (see `openapi.yaml`). */
+/** The renewal service API: schemas, inferred types and routes (described for others in `openapi.json`, generated from them: `npm run openapi`). */
 export * from './primitives.js';
 export * from './challenge.js';
 export * from './certificate-line.js';
