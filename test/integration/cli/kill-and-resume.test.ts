@@ -207,5 +207,5 @@ describe('killed during a slow key generation, resumed at once', () => {
       await lab.close();
       await temp.remove();
     }
-  });
+  }, 150_000);
 });
