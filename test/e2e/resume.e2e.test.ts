@@ -17,7 +17,7 @@ import { tabTo } from './support/keyboard.js';
 const heading = (page: Page) => page.locator('h2.screen-heading').textContent();
 
 async function unlock(page: Page, pin: string): Promise<void> {
-  await expect.poll(() => heading(page), { timeout: 20_000 }).toBe('Sblocchi il dispositivo');
+  await expect.poll(() => heading(page), { timeout: 20_000 }).toMatch(/^Sblocchi il dispositivo/);
   await tabTo(page, /^PIN/);
   await page.keyboard.type(pin);
   await page.keyboard.press('Enter');

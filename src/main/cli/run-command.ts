@@ -13,7 +13,7 @@ import type { Locale } from '../../shared/errors/catalogue-entry.js';
 import type { AccountPaymentMethod, PaymentMethod } from '../../shared/service-api/primitives.js';
 import type { EventHub } from '../events/event-hub.js';
 import type { RenewalFlow } from '../renewal/renewal-flow.js';
-import { describeState, describeWireError } from './describe-state.js';
+import { describeState, describeUnfinished, describeWireError } from './describe-state.js';
 import { exitCodeFor, exitOk } from './exit-codes.js';
 
 export type CommandName = 'doctor' | 'renew' | 'resume' | 'status' | 'support-bundle';
@@ -86,9 +86,11 @@ export async function runCommand(command: CommandName, context: CommandContext):
 }
 
 const commands: Record<CommandName, (context: CommandContext) => Promise<Outcome>> = {
-  async status({ flow }) {
+  async status({ flow, io, options }) {
     const state = await flow.start();
-    return { exitCode: exitOk, state, error: undefined };
+    const unfinished = await flow.unfinished();
+    if (unfinished && !options.json) io.out(describeUnfinished(unfinished, options.locale));
+    return { exitCode: exitOk, state, error: undefined, extra: { unfinished } };
   },
 
   async doctor(context) {
@@ -175,7 +177,8 @@ async function pay(context: CommandContext, initial: FlowState): Promise<FlowSta
     state = await flow.checkCardPayment().catch(() => state);
     if (state.step !== 'payment') return state;
   }
-  if (!options.pay) return { ...state, error: { code: 'INVALID_REQUEST', detail: { field: '--pay' } } };
+  // Without a way to pay, say why payment is asked (an unconfirmed payment, say) before asking for --pay.
+  if (!options.pay) return state.error ? state : { ...state, error: { code: 'INVALID_REQUEST', detail: { field: '--pay' } } };
   if (options.pay === 'card') {
     const settled = waitForCardOutcome(context.events);
     state = await flow.startCardPayment();

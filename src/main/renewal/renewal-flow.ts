@@ -17,6 +17,7 @@ import { checkCardOnce, markCardPending, payWithAccount, startCardPayment } from
 import { continueJournal } from './resume-room.js';
 import { runRenewal } from './renewal-run.js';
 import { askPin, startFlow } from './start-room.js';
+import { describeUnfinished, type UnfinishedRenewal } from './unfinished-renewal.js';
 import { unlockSlot } from './unlock-room.js';
 
 export interface RenewalFlowOptions extends FlowPorts {
@@ -97,6 +98,12 @@ export class RenewalFlow {
 
   resume(): Promise<FlowState> {
     return this.#command('resume', async () => askPin(this.#context(), 0, null));
+  }
+
+  /** The unfinished renewal found at the last start, journal and service side by side (for `status`). */
+  async unfinished(): Promise<UnfinishedRenewal | null> {
+    const journal = this.#session.journal;
+    return journal ? describeUnfinished(journal, this.#options.service) : null;
   }
 
   /** Stops background work and lets the device go. */

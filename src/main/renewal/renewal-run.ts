@@ -7,6 +7,7 @@ import type { DeviceSummary, FlowState, Receipt, RenewalPhase } from '../../shar
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { classifyCertificate } from '../certificates/classify-certificate.js';
 import { wire, type FlowContext } from './flow-context.js';
+import type { DeviceCertificate } from './renewal-ports.js';
 import { prove } from './proof-of-possession.js';
 import { rekeyCertificate } from './rekey-certificate.js';
 import { isSettled, type Journal } from './renewal-journal.js';
@@ -17,7 +18,7 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
   let release: (() => Promise<void>) | undefined;
   try {
     release = await ports.lock.acquire(device.serial);
-    checkDescribesDevice(journal, device);
+    checkDescribesDevice(journal, device, await ports.device.readCertificates(device));
     const total = journal.certificates.length;
     for (const [index, entry] of journal.certificates.entries()) {
       const report = (phase: RenewalPhase) =>
@@ -63,17 +64,26 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
   return context.set({ step: 'done', device, ...outcome });
 }
 
+/** Phases in which the old pair must still be on the card, where the journal says (before any removal). */
+const oldPairStillThere: ReadonlySet<string> = new Set(['generating-key', 'csr-submitted', 'issued', 'written']);
+
 /**
- * Before touching the card on a journal's word: every entry's old certificate is of its kind and
- * lives on a slot of this device. A journal that says otherwise was not written for this card.
+ * Before touching the card on a journal's word: every entry's old certificate is of its kind,
+ * lives on a slot of this device, and is found (when it should still be there) under the CKA_ID
+ * the journal names and nowhere else. A journal that says otherwise was not written for this
+ * card: nothing is written or destroyed on its word.
  */
-function checkDescribesDevice(journal: Journal, device: DeviceSummary): void {
+function checkDescribesDevice(journal: Journal, device: DeviceSummary, onCard: readonly DeviceCertificate[]): void {
+  const body = (pem: string) => pem.replace(/-----[^-]+-----|\s/g, '');
   for (const entry of journal.certificates) {
+    const damaged = (reason: string) => new AppError('JOURNAL_DAMAGED', { reason: `${entry.certificateSerial}: ${reason}` });
     const classified = classifyCertificate(entry.oldCertificatePem);
-    const onDevice = device.slots.some((slot) => slot.tokenSerial === entry.tokenSerial);
-    if (!classified || classified.kind !== entry.kind || classified.summary.certificateSerial !== entry.certificateSerial || !onDevice) {
-      throw new AppError('JOURNAL_DAMAGED', { reason: `entry ${entry.certificateSerial}` });
-    }
+    if (!classified || classified.kind !== entry.kind || classified.summary.certificateSerial !== entry.certificateSerial) throw damaged('not the certificate it names');
+    if (!device.slots.some((slot) => slot.tokenSerial === entry.tokenSerial)) throw damaged('not a slot of this device');
+    const found = onCard.filter((certificate) => body(certificate.certificatePem) === body(entry.oldCertificatePem));
+    if (found.some((certificate) => certificate.tokenSerial !== entry.tokenSerial || certificate.idHex !== entry.oldIdHex)) throw damaged('the old certificate is under another key id');
+    const mustBeThere = !journal.plan.removeOldFirst && (entry.progress.phase === 'planned' || oldPairStillThere.has(entry.progress.phase));
+    if (mustBeThere && found.length === 0) throw damaged('the old certificate is not on the card');
   }
 }
 

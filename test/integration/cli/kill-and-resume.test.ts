@@ -91,6 +91,12 @@ describe('killed after every journaled step, resumed to the end', () => {
         const before = lab.service.account('telemaco', lab.account.userId)?.balances;
         expect(await killWhen(lab, env, point)).toBe(true);
         expect(await workingPairs(lab)).toBeGreaterThanOrEqual(1);
+        if (point.name === 'signature csr-submitted') {
+          // The helpdesk's view before resuming: each certificate, this computer's side and the service's, in words.
+          const status = await runCli(['status'], env);
+          expect(status.stdout).toMatch(/- sottoscrizione: su questo computer: richiesta inoltrata al servizio; presso il servizio: (pagato|emesso)/);
+          expect(status.stdout).toContain('- CNS: su questo computer: da iniziare; presso il servizio: pagato (importo trattenuto)');
+        }
 
         const resumed = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
         // Killed after the last step, the journal may already be archived: nothing is left to resume.

@@ -1,0 +1,34 @@
+/**
+ * An unfinished renewal as the helpdesk's `status` shows it: per certificate, where the journal on
+ * this computer stands and what the service says (requested, paid, issued, downloaded, released).
+ * Asks the service only for its record: no PIN, nothing changed.
+ */
+import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
+import type { ServiceProgress } from '../../shared/contract/flow-contract.js';
+import type { CertificatePhase, Journal } from './renewal-journal.js';
+import type { FlowService } from './renewal-ports.js';
+
+export interface UnfinishedRenewal {
+  readonly renewalId: string;
+  readonly startedAt: string;
+  readonly payment: Journal['payment']['state'];
+  readonly certificates: readonly { readonly kind: CertificateKind; readonly certificateSerial: string; readonly phase: CertificatePhase; readonly service: ServiceProgress | null }[];
+  /** False when the service could not be asked; the journal's side is still shown. */
+  readonly serviceAnswered: boolean;
+}
+
+export async function describeUnfinished(journal: Journal, service: Pick<FlowService, 'renewalStatus'>): Promise<UnfinishedRenewal> {
+  const record = await service.renewalStatus(journal.renewalId).catch(() => undefined);
+  return {
+    renewalId: journal.renewalId,
+    startedAt: journal.startedAt,
+    payment: journal.payment.state,
+    serviceAnswered: record !== undefined,
+    certificates: journal.certificates.map((entry) => ({
+      kind: entry.kind,
+      certificateSerial: entry.certificateSerial,
+      phase: entry.progress.phase,
+      service: record?.lines.find((line) => line.certificateSerial === entry.certificateSerial)?.progress ?? null,
+    })),
+  };
+}

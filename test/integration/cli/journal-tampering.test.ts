@@ -1,0 +1,89 @@
+/**
+ * A journal that does not describe the card or the money: tampered with by hand, or invented.
+ * The tool never destroys a pair or makes a key on its word: the card is checked with
+ * pkcs11-tool, the money with the lab service's ledger.
+ */
+import { watch } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
+import { setUpScenario, type ScenarioLab } from '../../../softhsm/scenarios/set-up-scenario.js';
+import { tokenObjects } from '../../support/openssl-view.js';
+import { runCli, startCli } from '../../support/run-cli.js';
+import { makeTempDir } from '../../support/temp-dir.js';
+
+interface JournalText {
+  payment: { state: string };
+  certificates: { kind: string; oldIdHex: string; progress: { phase: string } }[];
+}
+
+function journalPath(lab: ScenarioLab): string {
+  return join(lab.env.RINNOVO_DATA_DIR ?? '', 'journal', `${encodeURIComponent(lab.token.serial)}.json`);
+}
+
+/** Runs `renew` and kills it the moment its journal satisfies `reached`. */
+async function renewKilledWhen(lab: ScenarioLab, env: Record<string, string>, reached: (journal: JournalText) => boolean): Promise<void> {
+  await mkdir(join(lab.env.RINNOVO_DATA_DIR ?? '', 'journal'), { recursive: true });
+  const run = startCli(['renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
+  const watcher = watch(join(lab.env.RINNOVO_DATA_DIR ?? '', 'journal'), () => {
+    void readFile(journalPath(lab), 'utf8')
+      .then((text) => {
+        if (reached(JSON.parse(text) as JournalText)) run.child.kill('SIGKILL');
+      })
+      .catch(() => undefined);
+  });
+  const result = await run.done;
+  watcher.close();
+  expect(result.signal).toBe('SIGKILL');
+}
+
+async function withLab(name: string, test: (lab: ScenarioLab, env: Record<string, string>) => Promise<void>): Promise<void> {
+  const temp = await makeTempDir(name);
+  const lab = await setUpScenario(findScenario('renewable')!, temp.dir, { toolVersion: '1.0.0' });
+  try {
+    await test(lab, { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password });
+  } finally {
+    await lab.close();
+    await temp.remove();
+  }
+}
+
+const label = 'CNS InfoCamere';
+
+describe('a journal tampered with', () => {
+  it('naming the CNS pair\'s CKA_ID for the signature certificate: nothing destroyed, set aside, JOURNAL_DAMAGED', async () => {
+    await withLab('tamper-id', async (lab, env) => {
+      const cnsId = lab.token.tokens[0]?.objects.find((object) => object.kind === 'cns')?.idHex ?? '';
+      await renewKilledWhen(lab, env, (journal) => journal.certificates.find((entry) => entry.kind === 'signature')?.progress.phase === 'issued');
+      const journal = JSON.parse(await readFile(journalPath(lab), 'utf8')) as JournalText;
+      for (const entry of journal.certificates) if (entry.kind === 'signature') entry.oldIdHex = cnsId;
+      await writeFile(journalPath(lab), JSON.stringify(journal));
+      const before = await tokenObjects(lab.token.environment, label, lab.pin);
+
+      const resumed = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
+      expect(resumed.json, resumed.stderr).toMatchObject({ ok: false, error: { code: 'JOURNAL_DAMAGED' } });
+      expect(resumed.stderr).not.toMatch(/\n\s+at /);
+      // Every object is still there, the CNS pair among them.
+      expect(await tokenObjects(lab.token.environment, label, lab.pin)).toEqual(before);
+      expect(before.filter((object) => object.id === cnsId).map((object) => object.type).sort()).toEqual(['Certificate', 'Private Key', 'Public Key']);
+    });
+  });
+
+  it('marked paid with an invented receipt: no key is made before the service confirms, and the holder is told', async () => {
+    await withLab('tamper-paid', async (lab, env) => {
+      await renewKilledWhen(lab, env, (journal) => journal.payment.state === 'unpaid');
+      const journal = JSON.parse(await readFile(journalPath(lab), 'utf8')) as Record<string, unknown> & JournalText;
+      const receipt = { transactionId: 'trx-invented-0001', method: 'telemaco', paidAt: new Date().toISOString(), lines: [], totalCents: 4000, capturedCents: 0, releasedCents: 0, currency: 'EUR' };
+      const lines = (journal.plan as { items: { certificateSerial: string; kind: string }[] }).items.map((item) => ({ certificateSerial: item.certificateSerial, kind: item.kind, account: 'tariffa', amountCents: 2000, state: 'held' }));
+      await writeFile(journalPath(lab), JSON.stringify({ ...journal, payment: { state: 'paid', receipt: { ...receipt, lines } } }));
+      const before = await tokenObjects(lab.token.environment, label, lab.pin);
+      const balances = structuredClone(lab.service.account('telemaco', lab.account.userId));
+
+      const resumed = await runCli(['resume', '--json'], env);
+      expect(resumed.json, resumed.stderr).toMatchObject({ ok: false, error: { code: 'RENEWAL_PAYMENT_UNCONFIRMED' }, state: { step: 'payment' } });
+      expect(await tokenObjects(lab.token.environment, label, lab.pin)).toEqual(before);
+      expect(lab.service.account('telemaco', lab.account.userId)).toEqual(balances);
+    });
+  });
+});
