@@ -16,7 +16,7 @@ const outcomes: Record<PaymentRecord['state'], string> = {
 export function checkoutPage(payment: PaymentRecord, renewal: RenewalRecord): string {
   // Exactly what this payment asks for: the certificates it names, nothing else of the renewal.
   const total = payment.lines.reduce((sum, line) => sum + line.amountCents, 0);
-  const amount = `${(total / 100).toFixed(2).replace('.', ',')} €`;
+  const amount = euro(total);
   const actions =
     payment.state === 'pending'
       ? ['pay', 'cancel', 'fail']
@@ -28,11 +28,18 @@ export function checkoutPage(payment: PaymentRecord, renewal: RenewalRecord): st
 <body>
 <h1>Pagamento rinnovo certificati</h1>
 <p>Titolare: ${escapeHtml(`${renewal.holder.givenName} ${renewal.holder.surname}`)}</p>
+<ul id="lines">
+${payment.lines.map((line) => `<li>${line.kind === 'cns' ? 'Certificato di autenticazione CNS' : 'Certificato di sottoscrizione'}: ${euro(line.amountCents)}</li>`).join('\n')}
+</ul>
 <p>Importo: <strong id="amount">${amount}</strong></p>
 <p id="state" data-state="${payment.state}">${outcomes[payment.state]}</p>
 ${actions}
 </body></html>
 `;
+}
+
+function euro(cents: number): string {
+  return `${(cents / 100).toFixed(2).replace('.', ',')} €`;
 }
 
 function label(action: string): string {
