@@ -41,7 +41,7 @@ async function start(): Promise<void> {
       systemProxy: electronSystemProxy(session.defaultSession),
       secretCipher: safeStorageCipher(safeStorage),
       createUpdater: (network) =>
-        createElectronUpdater({ autoUpdater, feedUrl: config.updateFeedUrl, manualProxy: () => network.manualProxy(), ...(config.pacUrl ? { pacUrl: config.pacUrl } : {}) }),
+        createElectronUpdater({ autoUpdater, feedUrl: config.updateFeedUrl, currentVersion: config.version, manualProxy: () => network.manualProxy(), ...(config.pacUrl ? { pacUrl: config.pacUrl } : {}) }),
     },
     logger,
   );
