@@ -20,6 +20,7 @@ import type { HandlerTable } from './handlers/handler-table.js';
 import type { Logger } from './logging/logger.js';
 import type { Environment } from './network/environment-proxy.js';
 import { NetworkService } from './network/network-service.js';
+import type { PacWorkerStarter } from './network/pac-evaluator.js';
 import { refusingCipher, type SecretCipher } from './network/secret-cipher.js';
 import { settingsProxyFile } from './network/settings-proxy-file.js';
 import { startupVerdictOf } from './network/startup-verdict.js';
@@ -55,6 +56,8 @@ export interface HostCapabilities {
   readonly proxyEnv?: Environment;
   /** Name resolution for service connections (tests). */
   readonly lookup?: LookupFunction;
+  /** Starts the PAC sandbox's worker thread (its bundle's place depends on the host). */
+  readonly pacWorker: PacWorkerStarter;
 }
 
 export interface AppServices {
@@ -108,6 +111,7 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
     cipher: host.secretCipher ?? refusingCipher,
     systemProxy: host.systemProxy,
     lookup: host.lookup,
+    pacWorker: host.pacWorker,
     userAgent,
     clock,
     logger,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createAppServices } from '../app-services.js';
 import { loadAppConfig } from '../config/app-config.js';
 import { createLogger } from '../logging/logger.js';
+import { bundledPacWorker } from '../network/pac-evaluator.js';
 import { appSchemePrivileges, registerAppProtocol } from './app-protocol.js';
 import { utilityProcessDeviceLauncher } from './device-launcher.js';
 import { createElectronUpdater } from './electron-updater.js';
@@ -40,6 +41,7 @@ async function start(): Promise<void> {
       deviceLauncher: utilityProcessDeviceLauncher(utilityProcess, join(bundleDir, 'device-worker.cjs'), process.env),
       systemProxy: electronSystemProxy(session.defaultSession),
       secretCipher: safeStorageCipher(safeStorage),
+      pacWorker: bundledPacWorker(join(bundleDir, 'pac-worker.cjs')),
       createUpdater: (network) =>
         createElectronUpdater({ autoUpdater, feedUrl: config.updateFeedUrl, currentVersion: config.version, manualProxy: () => network.manualProxy(), ...(config.pacUrl ? { pacUrl: config.pacUrl } : {}) }),
     },
