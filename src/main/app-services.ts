@@ -97,7 +97,7 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
   const clock = host.clock ?? (() => new Date());
   const events = new EventHub();
   const settings = new SettingsStore(config.dataDir);
-  const identity: AppIdentity = { productName: 'Rinnovo CNS', version: config.version, platform: process.platform, transport: host.transport };
+  const identity: AppIdentity = { productName: 'Rinnovo CNS', version: config.version, platform: process.platform, transport: host.transport, configuration: config.source };
 
   const userAgent = `RinnovoCNS/${config.version} (${process.platform})`;
   const network = new NetworkService({

@@ -27,7 +27,14 @@ const bundleDir = __dirname;
 
 async function start(): Promise<void> {
   await app.whenReady();
-  const config = loadAppConfig({ RINNOVO_DATA_DIR: app.getPath('userData'), ...process.env }, { version: app.getVersion() });
+  // Installed, the app is locked to its shipped configuration unless started with --helpdesk.
+  const config = loadAppConfig(process.env, {
+    version: app.getVersion(),
+    packaged: app.isPackaged,
+    argv: process.argv,
+    dataDir: app.getPath('userData'),
+    resourcesDir: process.resourcesPath,
+  });
   const logger = createLogger({ file: join(config.dataDir, 'logs', 'main.log') });
   // The checkout page lives on the renewal service: only its host may open in the browser.
   const checkoutHosts = [new URL(config.serviceUrl).host];

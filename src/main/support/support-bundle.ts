@@ -38,6 +38,7 @@ export async function writeSupportBundle(sources: SupportBundleSources): Promise
       createdAt: sources.clock().toISOString(),
       tool: { version: sources.config.version, node: process.versions.node, electron: process.versions.electron ?? null, platform: process.platform, arch: process.arch },
       configuration: {
+        source: sources.config.source,
         serviceUrl: sources.config.serviceUrl,
         updateFeedUrl: sources.config.updateFeedUrl,
         pkcs11Module: sources.config.pkcs11Module ?? null,
