@@ -33,6 +33,7 @@ import { RenewalFlow } from './renewal/renewal-flow.js';
 import { RenewalJournalStore } from './renewal/renewal-journal.js';
 import { createRenewalServiceClient } from './service/renewal-service-client.js';
 import { SettingsStore } from './settings/settings-store.js';
+import { ensurePrivateDirectorySync } from './storage/private-paths.js';
 import { writeSupportBundle } from './support/support-bundle.js';
 import { unsupportedUpdater, type ToolUpdater } from './updates/tool-updater.js';
 
@@ -95,6 +96,8 @@ const roomForOnePair = { privateMemory: 4096, publicMemory: 3 * 4096 };
 
 export function createAppServices(config: AppConfig, host: HostCapabilities, logger: Logger): AppServices {
   const clock = host.clock ?? (() => new Date());
+  // Settings, journals, logs and support bundles live here: nobody else's to read.
+  ensurePrivateDirectorySync(config.dataDir);
   const events = new EventHub();
   const settings = new SettingsStore(config.dataDir);
   const identity: AppIdentity = { productName: 'Rinnovo CNS', version: config.version, platform: process.platform, transport: host.transport, configuration: config.source };

@@ -113,6 +113,8 @@ describe('the app:// protocol', () => {
       expect((await serveAppRequest(rendererDir, 'app://rinnovo/..%2fsecret.txt')).status).toBe(403);
       expect((await serveAppRequest(rendererDir, 'app://other/index.html')).status).toBe(403);
       expect((await serveAppRequest(rendererDir, 'app://rinnovo/missing.js')).status).toBe(404);
+      expect((await serveAppRequest(rendererDir, 'app://rinnovo/%E0%A4%A')).status).toBe(400);
+      expect((await serveAppRequest(rendererDir, 'app://rinnovo/assets/%')).status).toBe(400);
     } finally {
       await temp.remove();
     }
