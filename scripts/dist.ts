@@ -9,12 +9,12 @@
  * github.com is reachable (not on the build machines of this repository).
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, type Configuration } from 'electron-builder';
 import { parse as parseYaml } from 'yaml';
-import { hostTarget, releasePlan, type DistTarget } from './release-config.js';
+import { chamberCasFile, hostTarget, releasePlan, type DistTarget } from './release-config.js';
 
 const root = join(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -24,7 +24,7 @@ const chosen = (['win', 'mac', 'linux'] as const).filter((target) => values[targ
 const targets: DistTarget[] = chosen.length > 0 ? chosen : [hostTarget(process.platform)];
 
 const base = parseYaml(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Configuration;
-const plan = releasePlan(base, { targets, unsigned: values.unsigned, env: process.env });
+const plan = releasePlan(base, { targets, unsigned: values.unsigned, env: process.env, chamberCasPresent: existsSync(join(root, chamberCasFile)) });
 if (plan.kind === 'refused') {
   console.error('dist: refusing to build installers holders could not verify:');
   for (const reason of plan.reasons) console.error(`  - ${reason}`);

@@ -17,6 +17,8 @@ export interface ReleaseRequest {
   /** A local trial build: no signing demanded, and said loudly. Never for holders. */
   readonly unsigned: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Whether build/chamber-cas/chamber-cas.pem is there: without it the app accepts no renewed certificate. */
+  readonly chamberCasPresent: boolean;
 }
 
 export type ReleasePlan =
@@ -29,11 +31,19 @@ export const signingVariables = {
   mac: ['CSC_LINK (+ CSC_KEY_PASSWORD) or CSC_NAME', 'APPLE_API_KEY + APPLE_API_KEY_ID + APPLE_API_ISSUER (or APPLE_ID + APPLE_APP_SPECIFIC_PASSWORD + APPLE_TEAM_ID)'],
 } as const;
 
+/** Where the release engineer puts the Chamber of Commerce CA bundle; shipped as resources/chamber-cas/. */
+export const chamberCasFile = 'build/chamber-cas/chamber-cas.pem';
+
 export function releasePlan(base: Configuration, request: ReleaseRequest): ReleasePlan {
   const env = request.env;
   const reasons: string[] = [];
   const warnings: string[] = [];
   let config: Configuration = { ...base };
+
+  if (!request.chamberCasPresent) {
+    if (request.unsigned) warnings.push(`${chamberCasFile} is missing: this build will accept no renewed certificate.`);
+    else reasons.push(`${chamberCasFile} is missing: the Chamber of Commerce CAs renewed certificates must chain to (without them the app accepts none).`);
+  }
 
   if (request.targets.includes('win')) {
     const certificate = present(env.WIN_CSC_LINK) || present(env.CSC_LINK);

@@ -15,13 +15,21 @@ const planted = {
   RINNOVO_SERVICE_URL: 'https://rinnovo.attacker.example/api/v1/',
   RINNOVO_UPDATE_FEED_URL: 'https://updates.attacker.example/',
   RINNOVO_CA_BUNDLE: '/tmp/attacker-ca.pem',
+  RINNOVO_CHAMBER_CAS: '/tmp/attacker-chamber-cas.pem',
   RINNOVO_PKCS11_MODULE: '/tmp/libattacker.so',
   RINNOVO_PAC_URL: 'http://attacker.example/proxy.pac',
   RINNOVO_DATA_DIR: '/tmp/attacker-data',
   RINNOVO_CARD_WAIT_SECONDS: '5',
 };
 
-const installed = { version: '1.0.0', packaged: true, dataDir: '/home/mario/.config/Rinnovo CNS', argv: ['/opt/Rinnovo CNS/rinnovo-cns'] };
+const installed = {
+  version: '1.0.0',
+  packaged: true,
+  dataDir: '/home/mario/.config/Rinnovo CNS',
+  argv: ['/opt/Rinnovo CNS/rinnovo-cns'],
+  resourcesDir: '/opt/Rinnovo CNS/resources',
+  fileExists: (path: string) => path.startsWith('/opt/Rinnovo CNS/resources/'),
+};
 
 describe('the configuration of a tool that is not installed (lab, CLI, harness)', () => {
   it('follows the environment, http included (the lab)', () => {
@@ -31,6 +39,7 @@ describe('the configuration of a tool that is not installed (lab, CLI, harness)'
       serviceUrl: 'http://127.0.0.1:8080/api/v1/',
       updateFeedUrl: 'https://updates.attacker.example/',
       caBundlePath: planted.RINNOVO_CA_BUNDLE,
+      chamberCaBundlePath: planted.RINNOVO_CHAMBER_CAS,
       pkcs11Module: planted.RINNOVO_PKCS11_MODULE,
       pacUrl: planted.RINNOVO_PAC_URL,
       dataDir: planted.RINNOVO_DATA_DIR,
@@ -45,21 +54,26 @@ describe('the configuration of a tool that is not installed (lab, CLI, harness)'
 });
 
 describe('the installed app', () => {
-  it('ignores every RINNOVO_* variable: service, feed, CA bundle, card library, PAC and data folder come from what it ships', () => {
+  it('ignores every RINNOVO_* variable: service, feed, CA bundles, card library, PAC and data folder come from what it ships', () => {
     const config = loadAppConfig(planted, installed);
     expect(config).toEqual({
       source: 'shipped',
       serviceUrl: shippedConfiguration.serviceUrl,
       updateFeedUrl: shippedConfiguration.updateFeedUrl,
+      chamberCaBundlePath: join(installed.resourcesDir, 'chamber-cas', 'chamber-cas.pem'),
       dataDir: installed.dataDir,
       cardWaitSeconds: 900,
       version: '1.0.0',
     });
   });
 
+  it('trusts no Chamber CA when a trial build ships none', () => {
+    expect(loadAppConfig(planted, { ...installed, fileExists: () => false }).chamberCaBundlePath).toBeUndefined();
+  });
+
   it('follows the helpdesk’s environment only when started with --helpdesk, and says so', () => {
     const config = loadAppConfig(planted, { ...installed, argv: [...installed.argv, '--helpdesk'] });
-    expect(config).toMatchObject({ source: 'helpdesk', serviceUrl: planted.RINNOVO_SERVICE_URL, caBundlePath: planted.RINNOVO_CA_BUNDLE, pkcs11Module: planted.RINNOVO_PKCS11_MODULE });
+    expect(config).toMatchObject({ source: 'helpdesk', serviceUrl: planted.RINNOVO_SERVICE_URL, caBundlePath: planted.RINNOVO_CA_BUNDLE, chamberCaBundlePath: planted.RINNOVO_CHAMBER_CAS, pkcs11Module: planted.RINNOVO_PKCS11_MODULE });
     // The switch is a command-line switch: the same word in the environment unlocks nothing.
     expect(loadAppConfig({ ...planted, RINNOVO_HELPDESK: '1' }, installed).source).toBe('shipped');
   });

@@ -12,7 +12,7 @@ const windowsSigning = { CSC_LINK: '/secure/codesign.p12', CSC_KEY_PASSWORD: 'no
 
 describe('the release configuration', () => {
   it('writes the publisher name from the environment and demands signing on Windows', () => {
-    const plan = releasePlan(base, { targets: ['win'], unsigned: false, env: windowsSigning });
+    const plan = releasePlan(base, { targets: ['win'], unsigned: false, chamberCasPresent: true, env: windowsSigning });
     expect(plan.kind).toBe('ready');
     if (plan.kind !== 'ready') return;
     expect(plan.config.win).toMatchObject({ target: ['nsis'], forceCodeSigning: true, signtoolOptions: { publisherName: ['InfoCamere S.C.p.A.'] } });
@@ -22,24 +22,29 @@ describe('the release configuration', () => {
   });
 
   it('refuses a Windows or macOS release without certificate, publisher name or notarization', () => {
-    const noCertificate = releasePlan(base, { targets: ['win'], unsigned: false, env: { RINNOVO_WIN_PUBLISHER_NAME: 'InfoCamere S.C.p.A.' } });
+    const noCertificate = releasePlan(base, { targets: ['win'], unsigned: false, chamberCasPresent: true, env: { RINNOVO_WIN_PUBLISHER_NAME: 'InfoCamere S.C.p.A.' } });
     expect(noCertificate).toMatchObject({ kind: 'refused', reasons: [expect.stringContaining('certificate')] });
-    const noPublisher = releasePlan(base, { targets: ['win'], unsigned: false, env: { WIN_CSC_LINK: '/secure/codesign.p12', RINNOVO_WIN_PUBLISHER_NAME: ' ' } });
+    const noPublisher = releasePlan(base, { targets: ['win'], unsigned: false, chamberCasPresent: true, env: { WIN_CSC_LINK: '/secure/codesign.p12', RINNOVO_WIN_PUBLISHER_NAME: ' ' } });
     expect(noPublisher).toMatchObject({ kind: 'refused', reasons: [expect.stringContaining('RINNOVO_WIN_PUBLISHER_NAME')] });
-    const mac = releasePlan(base, { targets: ['mac'], unsigned: false, env: { CSC_LINK: '/secure/developer-id.p12' } });
+    const mac = releasePlan(base, { targets: ['mac'], unsigned: false, chamberCasPresent: true, env: { CSC_LINK: '/secure/developer-id.p12' } });
     expect(mac).toMatchObject({ kind: 'refused', reasons: [expect.stringContaining('notarization')] });
   });
 
   it('a signed macOS release is notarized', () => {
-    const plan = releasePlan(base, { targets: ['mac'], unsigned: false, env: { CSC_NAME: 'Developer ID Application: InfoCamere', APPLE_API_KEY: '/k.p8', APPLE_API_KEY_ID: 'K', APPLE_API_ISSUER: 'I' } });
+    const plan = releasePlan(base, { targets: ['mac'], unsigned: false, chamberCasPresent: true, env: { CSC_NAME: 'Developer ID Application: InfoCamere', APPLE_API_KEY: '/k.p8', APPLE_API_KEY_ID: 'K', APPLE_API_ISSUER: 'I' } });
     expect(plan).toMatchObject({ kind: 'ready', config: { mac: { forceCodeSigning: true, notarize: true } } });
   });
 
   it('Linux needs no signing; an explicit unsigned trial is built with a warning', () => {
-    expect(releasePlan(base, { targets: ['linux'], unsigned: false, env: {} })).toMatchObject({ kind: 'ready', warnings: [] });
-    const trial = releasePlan(base, { targets: ['win', 'mac'], unsigned: true, env: {} });
+    expect(releasePlan(base, { targets: ['linux'], unsigned: false, chamberCasPresent: true, env: {} })).toMatchObject({ kind: 'ready', warnings: [] });
+    const trial = releasePlan(base, { targets: ['win', 'mac'], unsigned: true, chamberCasPresent: true, env: {} });
     expect(trial).toMatchObject({ kind: 'ready', config: { win: { forceCodeSigning: false }, mac: { identity: null } } });
     expect(trial.kind === 'ready' && trial.warnings).toEqual([expect.stringContaining('UNSIGNED'), expect.stringContaining('UNSIGNED')]);
+  });
+
+  it('refuses a release without the Chamber of Commerce CAs (the app would accept no renewed certificate)', () => {
+    const plan = releasePlan(base, { targets: ['linux'], unsigned: false, chamberCasPresent: false, env: {} });
+    expect(plan).toMatchObject({ kind: 'refused', reasons: [expect.stringContaining('chamber-cas.pem')] });
   });
 
   it('builds for the machine it runs on by default', () => {
