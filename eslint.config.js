@@ -20,7 +20,7 @@ const nodeBuiltins = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-output/**', 'coverage/**', 'release/**', 'softhsm/simulator/build/**', '.lab/**', 'test/fixtures/boundaries/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'test-output/**', 'coverage/**', 'release/**', 'softhsm/simulator/build/**', '.lab/**', 'test/fixtures/boundaries/**', 'test/fixtures/insecure-window/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -26,11 +26,15 @@ const nodeEntries = [
   ['src/main/harness/harness-main.ts', 'dist/main/harness-main.mjs'],
   ['src/main/device/device-worker.ts', 'dist/main/device-worker.mjs'],
   ['src/main/cli/main.ts', 'dist/main/cli.mjs'],
+  // Next to the bundles that evaluate PAC files (pac-evaluator.ts looks for it there).
+  ['src/main/network/pac-worker.ts', 'dist/main/pac-worker.mjs'],
 ];
 for (const [entry, outfile] of nodeEntries) {
   // Entries appear as their areas land; a missing one is simply not built yet.
   if (existsSync(entry)) await esbuild({ ...node, entryPoints: [entry], outfile, format: 'esm' });
 }
-// Electron's utilityProcess loads the device worker as CommonJS.
+// Electron's utilityProcess loads the device worker as CommonJS; the PAC worker thread follows
+// the CommonJS main bundle.
 await esbuild({ ...node, entryPoints: ['src/main/device/device-worker.ts'], outfile: 'dist/main/device-worker.cjs', format: 'cjs' });
+await esbuild({ ...node, entryPoints: ['src/main/network/pac-worker.ts'], outfile: 'dist/main/pac-worker.cjs', format: 'cjs' });
 console.log('build: dist/ ready');

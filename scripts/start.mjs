@@ -20,9 +20,11 @@ function electronBinary() {
 }
 
 const binary = process.env.RINNOVO_FORCE_HARNESS ? undefined : electronBinary();
+// Extra arguments (`npm start -- --helpdesk`) go to the app.
+const extra = process.argv.slice(2);
 const [command, args] = binary
-  ? [binary, ['.']]
-  : [process.execPath, ['dist/main/harness-main.mjs']];
+  ? [binary, ['.', ...extra]]
+  : [process.execPath, ['dist/main/harness-main.mjs', ...extra]];
 if (!binary) console.log('Electron is not installed on this machine: serving the tool to a browser instead.');
 const child = spawn(command, args, { stdio: 'inherit', env: process.env });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

@@ -20,6 +20,7 @@ import type { HandlerTable } from './handlers/handler-table.js';
 import type { Logger } from './logging/logger.js';
 import type { Environment } from './network/environment-proxy.js';
 import { NetworkService } from './network/network-service.js';
+import type { PacWorkerStarter } from './network/pac-evaluator.js';
 import { refusingCipher, type SecretCipher } from './network/secret-cipher.js';
 import { settingsProxyFile } from './network/settings-proxy-file.js';
 import { startupVerdictOf } from './network/startup-verdict.js';
@@ -32,6 +33,7 @@ import { RenewalFlow } from './renewal/renewal-flow.js';
 import { RenewalJournalStore } from './renewal/renewal-journal.js';
 import { createRenewalServiceClient } from './service/renewal-service-client.js';
 import { SettingsStore } from './settings/settings-store.js';
+import { ensurePrivateDirectorySync } from './storage/private-paths.js';
 import { writeSupportBundle } from './support/support-bundle.js';
 import { unsupportedUpdater, type ToolUpdater } from './updates/tool-updater.js';
 
@@ -55,6 +57,8 @@ export interface HostCapabilities {
   readonly proxyEnv?: Environment;
   /** Name resolution for service connections (tests). */
   readonly lookup?: LookupFunction;
+  /** Starts the PAC sandbox's worker thread (its bundle's place depends on the host). */
+  readonly pacWorker: PacWorkerStarter;
 }
 
 export interface AppServices {
@@ -92,9 +96,11 @@ const roomForOnePair = { privateMemory: 4096, publicMemory: 3 * 4096 };
 
 export function createAppServices(config: AppConfig, host: HostCapabilities, logger: Logger): AppServices {
   const clock = host.clock ?? (() => new Date());
+  // Settings, journals, logs and support bundles live here: nobody else's to read.
+  ensurePrivateDirectorySync(config.dataDir);
   const events = new EventHub();
   const settings = new SettingsStore(config.dataDir);
-  const identity: AppIdentity = { productName: 'Rinnovo CNS', version: config.version, platform: process.platform, transport: host.transport };
+  const identity: AppIdentity = { productName: 'Rinnovo CNS', version: config.version, platform: process.platform, transport: host.transport, configuration: config.source };
 
   const userAgent = `RinnovoCNS/${config.version} (${process.platform})`;
   const network = new NetworkService({
@@ -108,6 +114,7 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
     cipher: host.secretCipher ?? refusingCipher,
     systemProxy: host.systemProxy,
     lookup: host.lookup,
+    pacWorker: host.pacWorker,
     userAgent,
     clock,
     logger,

@@ -5,6 +5,7 @@
  */
 import type { HostCapabilities } from './app-services.js';
 import { nodeDeviceLauncher } from './device/node-device-launcher.js';
+import { nodePacWorker } from './network/pac-worker-location.js';
 
 export interface NodeHostOptions {
   readonly transport: HostCapabilities['transport'];
@@ -22,6 +23,7 @@ export function createNodeHost(options: NodeHostOptions): HostCapabilities {
     deviceLauncher: nodeDeviceLauncher({ env: options.env, ...(options.workerPath ? { workerPath: options.workerPath } : {}) }),
     // The proxy variables of the environment the tool was given, not of whoever embeds it.
     proxyEnv: options.env,
+    pacWorker: nodePacWorker(),
     ...(options.cardPollIntervalsMs ? { cardPollIntervalsMs: options.cardPollIntervalsMs } : {}),
   };
 }

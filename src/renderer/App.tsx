@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useApi } from './api-context.js';
+import { AppFooter } from './components/AppFooter.js';
 import { ErrorPanel } from './components/ErrorPanel.js';
 import { LanguageSwitch } from './components/LanguageSwitch.js';
 import { useTranslate } from './i18n/use-translate.js';
@@ -68,7 +69,7 @@ export function App() {
           (connection.error ? <ErrorPanel error={connection.error} /> : <p role="alert">{t('app.unavailable')}</p>)}
       </main>
       <footer className="app-footer">
-        {connection.phase === 'ready' && <p data-testid="tool-version">{t('app.version', { version: connection.status.version })}</p>}
+        {connection.phase === 'ready' && <AppFooter status={connection.status} />}
       </footer>
     </>
   );

@@ -22,7 +22,7 @@ describe('a full card in Chromium', () => {
     const scenario = await startScenarioApp('device-full');
     try {
       const page = await browser.newPage();
-      await page.goto(scenario.app.url);
+      await page.goto(scenario.app.entryUrl());
       await expect.poll(() => heading(page), { timeout: 20_000 }).toBe('Sblocchi il dispositivo');
       await page.getByLabel('PIN').fill(scenario.lab.pin);
       await page.getByRole('button', { name: 'Sblocca' }).click();

@@ -32,7 +32,7 @@ describe('the renewal in English on a slow card', () => {
     const app = await startHarnessApp(lab.env);
     try {
       const page = await browser.newPage();
-      await page.goto(app.url);
+      await page.goto(app.entryUrl());
       await expect.poll(() => heading(page), { timeout: 20_000 }).toBe('Sblocchi il dispositivo');
       await page.getByLabel('Lingua').selectOption('en');
       await expect.poll(() => heading(page)).toBe('Unlock the device');

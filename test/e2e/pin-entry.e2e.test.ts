@@ -24,7 +24,7 @@ describe('PIN entry in Chromium', () => {
     const scenario = await startScenarioApp('pin-final-try');
     try {
       const page = await browser.newPage();
-      await page.goto(scenario.app.url);
+      await page.goto(scenario.app.entryUrl());
       await expect.poll(() => heading(page), { timeout: 20_000 }).toBe('Sblocchi il dispositivo');
       expect(await page.locator('.warning').textContent()).toContain('rimane un solo tentativo');
       await tabTo(page, /^PIN/);
@@ -52,7 +52,7 @@ describe('PIN entry in Chromium', () => {
     const scenario = await startScenarioApp('wrong-pin');
     try {
       const page = await browser.newPage();
-      await page.goto(scenario.app.url);
+      await page.goto(scenario.app.entryUrl());
       await expect.poll(() => heading(page), { timeout: 20_000 }).toBe('Sblocchi il dispositivo');
       await tabTo(page, /^PIN/);
       await page.keyboard.type(scenario.lab.pin);
@@ -73,7 +73,7 @@ describe('PIN entry in Chromium', () => {
     const scenario = await startScenarioApp('pin-locked');
     try {
       const page = await browser.newPage();
-      await page.goto(scenario.app.url);
+      await page.goto(scenario.app.entryUrl());
       await expect.poll(() => heading(page), { timeout: 20_000 }).toBe('Sblocchi il dispositivo');
       // One coherent state: locked, with the PUK guidance, and no "enter it again".
       expect(await page.locator('.error-code').textContent()).toBe('Codice: PIN_LOCKED');

@@ -39,7 +39,7 @@ describe('the proxy settings in Chromium, keyboard only', () => {
     const scenario = await startScenarioApp('renewable');
     try {
       const page = await browser.newPage();
-      await page.goto(scenario.app.url);
+      await page.goto(scenario.app.entryUrl());
       await expect.poll(() => heading(page), { timeout: 20_000 }).toBe('Sblocchi il dispositivo');
       await openProxySettings(page);
       expect(await page.getByTestId('proxy-route').textContent()).toBe('Connessione attuale: diretta, senza proxy.');
@@ -73,7 +73,7 @@ describe('the proxy settings in Chromium, keyboard only', () => {
     const scenario = await startScenarioApp('renewable');
     try {
       const page = await browser.newPage();
-      await page.goto(scenario.app.url);
+      await page.goto(scenario.app.entryUrl());
       await expect.poll(() => heading(page), { timeout: 20_000 }).toBe('Sblocchi il dispositivo');
       await openProxySettings(page);
       await typeInto(page, /Indirizzo del proxy/, proxy.host);
@@ -96,7 +96,7 @@ describe('the proxy settings in Chromium, keyboard only', () => {
 
       // A second window reads the saved settings from main: host, port and user, never the password.
       const second = await browser.newPage();
-      await second.goto(scenario.app.url);
+      await second.goto(scenario.app.entryUrl());
       await expect.poll(() => heading(second), { timeout: 20_000 }).toBe('Sblocchi il dispositivo');
       await second.getByRole('button', { name: 'Configura Proxy' }).click();
       await expect.poll(() => second.getByLabel('Nome utente').inputValue()).toBe('mrossi');
@@ -113,7 +113,7 @@ describe('the proxy settings in Chromium, keyboard only', () => {
     const scenario = await startScenarioApp('no-network');
     try {
       const page = await browser.newPage();
-      await page.goto(scenario.app.url);
+      await page.goto(scenario.app.entryUrl());
       await expect.poll(() => page.locator('.error-code').textContent(), { timeout: 20_000 }).toBe('Codice: SERVICE_UNREACHABLE');
       expect(await heading(page)).toBe('Verifiche iniziali non superate');
       // The error's own "Configura Proxy", not the one in the header.

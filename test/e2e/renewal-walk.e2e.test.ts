@@ -25,7 +25,7 @@ describe('the renewable scenario in Chromium, keyboard only, paid by card', () =
         await saveScreenshot(page, `walk-${name}`);
         for (const violation of await seriousViolations(page)) violations.push(`${name}: ${violation.id} ${violation.targets.join(', ')}`);
       };
-      await page.goto(scenario.app.url);
+      await page.goto(scenario.app.entryUrl());
 
       await expect.poll(() => heading(page), { timeout: 20_000 }).toBe('Sblocchi il dispositivo');
       await check('pin');

@@ -42,7 +42,7 @@ describe('an unfinished renewal in Chromium', () => {
       const first = await startHarnessAppAt(dataDir, lab.env);
       try {
         const page = await browser.newPage();
-        await page.goto(first.url);
+        await page.goto(first.entryUrl());
         await unlock(page, lab.pin);
         await expect.poll(() => heading(page), { timeout: 20_000 }).toBe('Certificati sul dispositivo');
         await page.getByRole('button', { name: 'Procedi' }).click();
@@ -60,7 +60,7 @@ describe('an unfinished renewal in Chromium', () => {
       const second = await startHarnessAppAt(dataDir, lab.env);
       try {
         const page = await browser.newPage();
-        await page.goto(second.url);
+        await page.goto(second.entryUrl());
         await expect.poll(() => heading(page), { timeout: 20_000 }).toBe('Rinnovo da completare');
         expect(await page.evaluate(() => document.activeElement?.id)).toBe('resume-heading');
         expect(await page.locator('main').textContent()).toContain('Il pagamento risulta già effettuato');

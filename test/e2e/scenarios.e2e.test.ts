@@ -28,7 +28,7 @@ async function payOnBank(browser: Browser, page: Page, button: 'Paga' | 'Annulla
 /** Drives the app as far as the scenario lets the holder go. */
 async function walk(browser: Browser, page: Page, scenario: ScenarioApp): Promise<void> {
   const definition = scenario.lab.scenario;
-  await page.goto(scenario.app.url);
+  await page.goto(scenario.app.entryUrl());
   await expect.poll(() => heading(page), { timeout: 20_000 }).not.toBe('Verifiche iniziali');
   if ((await heading(page)) !== 'Sblocchi il dispositivo') return;
   // A card on its last try or locked: what matters is what the PIN screen says before any login.

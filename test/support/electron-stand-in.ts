@@ -140,6 +140,8 @@ export class ElectronStandIn {
   };
 
   readonly app = Object.assign(new EventEmitter(), {
+    /** Run from a checkout (`electron .`) unless a test says it was installed. */
+    isPackaged: false,
     whenReady: async () => undefined,
     getPath: (_name: string) => this.userDataDir,
     getVersion: () => '1.0.0',

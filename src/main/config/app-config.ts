@@ -1,53 +1,100 @@
 /**
  * Where the tool finds its service, its data folder, its card software and its trust anchors.
  *
- * Read from the environment (and the CLI's flags, which set the same names), so the app, the CLI
- * and the harness are pointed at the lab or at production the same way, with no test-only path.
+ * Outside the installed app (the CLI, the harness, `electron .` from a checkout) they come from
+ * the environment (and the CLI's flags, which set the same names), so the app, the CLI and the
+ * harness are pointed at the lab or at production the same way, with no test-only path.
+ *
+ * The installed app (Electron's `app.isPackaged`, handed in by the host) is locked: the service,
+ * the update feed, the CA bundle, the Chamber of Commerce CAs and the card library come from what
+ * it ships (shipped-config.ts), and every RINNOVO_* variable is ignored — a foreign service or a
+ * cleartext Telemaco password must not be one environment variable away. The helpdesk unlocks
+ * it with `--helpdesk` on the command line, never silently: the window's footer then says
+ * "Modalità assistenza". Even then an installed app talks https only.
  */
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { helpdeskSwitch, shippedConfiguration } from './shipped-config.js';
 
-export const defaultServiceUrl = 'https://rinnovo.card.infocamere.it/api/v1/';
+export const defaultServiceUrl = shippedConfiguration.serviceUrl;
 
-const configSchema = z.object({
-  dataDir: z.string().min(1),
-  serviceUrl: z.url({ protocol: /^https?$/ }),
-  updateFeedUrl: z.url({ protocol: /^https?$/ }),
-  caBundlePath: z.string().min(1).optional(),
-  /**
-   * The Chamber of Commerce CAs (PEM bundle) a renewed certificate must chain to before it is
-   * written to the card. Without it no renewed certificate is accepted.
-   */
-  chamberCaBundlePath: z.string().min(1).optional(),
-  pkcs11Module: z.string().min(1).optional(),
-  pacUrl: z.url().optional(),
-  /** How long the tool watches a card payment before saying it is not completed yet. */
-  cardWaitSeconds: z.coerce.number().int().min(1).max(3600).default(900),
-  version: z.string().min(1),
-});
+/** Where the configuration came from: shown to the holder when it is the helpdesk's. */
+export type ConfigurationSource = 'environment' | 'shipped' | 'helpdesk';
 
-export type AppConfig = z.infer<typeof configSchema>;
+const anyWebUrl = z.url({ protocol: /^https?$/ });
+const httpsUrl = z.url({ protocol: /^https$/ });
+
+function configSchema(https: boolean) {
+  const url = https ? httpsUrl : anyWebUrl;
+  return z.object({
+    source: z.enum(['environment', 'shipped', 'helpdesk']),
+    dataDir: z.string().min(1),
+    serviceUrl: url,
+    updateFeedUrl: url,
+    caBundlePath: z.string().min(1).optional(),
+    /**
+     * The Chamber of Commerce CAs (PEM bundle) a renewed certificate must chain to before it is
+     * written to the card. Without it no renewed certificate is accepted.
+     */
+    chamberCaBundlePath: z.string().min(1).optional(),
+    pkcs11Module: z.string().min(1).optional(),
+    pacUrl: z.url().optional(),
+    /** How long the tool watches a card payment before saying it is not completed yet. */
+    cardWaitSeconds: z.coerce.number().int().min(1).max(3600).default(900),
+    version: z.string().min(1),
+  });
+}
+
+export type AppConfig = z.infer<ReturnType<typeof configSchema>>;
 
 export interface ConfigDefaults {
   readonly version: string;
   readonly platform?: NodeJS.Platform;
   readonly home?: string;
+  /** Electron's `app.isPackaged`: the installed app takes its configuration from what it ships. */
+  readonly packaged?: boolean;
+  /** The process's command line, where the helpdesk switch is looked for. */
+  readonly argv?: readonly string[];
+  /** The data folder the host chose (Electron's userData); RINNOVO_DATA_DIR wins only when unlocked. */
+  readonly dataDir?: string;
+  /** Where the installed app's shipped files are (Electron's `process.resourcesPath`). */
+  readonly resourcesDir?: string;
+  readonly fileExists?: (path: string) => boolean;
 }
 
 export function loadAppConfig(env: NodeJS.ProcessEnv, defaults: ConfigDefaults): AppConfig {
-  const serviceUrl = withTrailingSlash(env.RINNOVO_SERVICE_URL ?? defaultServiceUrl);
-  return configSchema.parse({
-    dataDir: env.RINNOVO_DATA_DIR ?? defaultDataDir(defaults.platform ?? process.platform, defaults.home ?? homedir(), env),
+  const source = configurationSource(defaults);
+  // Locked: not one RINNOVO_* variable is read.
+  const overrides: NodeJS.ProcessEnv = source === 'shipped' ? {} : env;
+  const shipped = shippedConfiguration;
+  const serviceUrl = withTrailingSlash(overrides.RINNOVO_SERVICE_URL ?? shipped.serviceUrl);
+  const feedOverride = overrides.RINNOVO_UPDATE_FEED_URL ?? (overrides.RINNOVO_SERVICE_URL ? new URL('updates/', serviceUrl).toString() : undefined);
+  return configSchema(source !== 'environment').parse({
+    source,
+    dataDir: overrides.RINNOVO_DATA_DIR || defaults.dataDir || defaultDataDir(defaults.platform ?? process.platform, defaults.home ?? homedir(), env),
     serviceUrl,
-    updateFeedUrl: withTrailingSlash(env.RINNOVO_UPDATE_FEED_URL ?? new URL('updates/', serviceUrl).toString()),
-    caBundlePath: env.RINNOVO_CA_BUNDLE || undefined,
-    chamberCaBundlePath: env.RINNOVO_CHAMBER_CAS || undefined,
-    pkcs11Module: env.RINNOVO_PKCS11_MODULE || undefined,
-    pacUrl: env.RINNOVO_PAC_URL || undefined,
-    cardWaitSeconds: env.RINNOVO_CARD_WAIT_SECONDS || undefined,
+    updateFeedUrl: withTrailingSlash(feedOverride ?? shipped.updateFeedUrl),
+    caBundlePath: overrides.RINNOVO_CA_BUNDLE || shipped.caBundlePath,
+    chamberCaBundlePath: overrides.RINNOVO_CHAMBER_CAS || (source === 'environment' ? undefined : shippedFile(defaults, shipped.chamberCaBundle)),
+    pkcs11Module: overrides.RINNOVO_PKCS11_MODULE || shipped.pkcs11Module,
+    pacUrl: overrides.RINNOVO_PAC_URL || shipped.pacUrl,
+    cardWaitSeconds: overrides.RINNOVO_CARD_WAIT_SECONDS || undefined,
     version: defaults.version,
   });
+}
+
+export function configurationSource(defaults: Pick<ConfigDefaults, 'packaged' | 'argv'>): ConfigurationSource {
+  if (!defaults.packaged) return 'environment';
+  return (defaults.argv ?? []).includes(helpdeskSwitch) ? 'helpdesk' : 'shipped';
+}
+
+/** A file the installed app ships, when it is there (a trial build may lack it: then nothing is trusted). */
+function shippedFile(defaults: ConfigDefaults, relative: string): string | undefined {
+  if (!defaults.resourcesDir) return undefined;
+  const path = join(defaults.resourcesDir, relative);
+  return (defaults.fileExists ?? existsSync)(path) ? path : undefined;
 }
 
 function withTrailingSlash(url: string): string {

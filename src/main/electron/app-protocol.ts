@@ -47,7 +47,13 @@ export function originOf(url: string): string | undefined {
 export async function serveAppRequest(rendererDir: string, url: string): Promise<Response> {
   const parsed = new URL(url);
   if (parsed.host !== appHost) return new Response('Forbidden', { status: 403 });
-  const relative = decodeURIComponent(parsed.pathname).replace(/^\/+/, '') || 'index.html';
+  let relative: string;
+  try {
+    relative = decodeURIComponent(parsed.pathname).replace(/^\/+/, '') || 'index.html';
+  } catch {
+    // A malformed escape (`%E0%A4%A`) is the request's fault: answered, not thrown into Electron.
+    return new Response('Bad request', { status: 400 });
+  }
   const file = normalize(join(rendererDir, relative));
   if (!file.startsWith(normalize(rendererDir) + sep)) return new Response('Forbidden', { status: 403 });
   try {

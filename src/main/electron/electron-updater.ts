@@ -8,6 +8,10 @@
  * (`login`) is answered once per download with the saved ones — answering again with the same
  * refused credentials would loop forever.
  *
+ * Nothing is downloaded before the offer passes `vetOfferedUpdate` (https feed, files on the
+ * feed's own origin, a strictly newer version, a sha512 per file): electron-updater would
+ * otherwise follow any URL `latest.yml` names.
+ *
  * `autoUpdater` and its session come in as parameters so this runs under plain Node in tests.
  */
 import type { AuthInfo, ProxyConfig, Session } from 'electron';
@@ -16,6 +20,7 @@ import type { UpdateState } from '../../shared/contract/network-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import type { ManualProxySettings } from '../network/manual-proxy-settings.js';
 import type { ToolUpdater } from '../updates/tool-updater.js';
+import { requireSafe, vetFeedUrl, vetOfferedUpdate, type OfferedUpdate } from '../updates/update-vetting.js';
 
 type LoginCallback = (username?: string, password?: string) => void;
 
@@ -30,9 +35,11 @@ interface DownloadProgress {
 export interface AutoUpdaterPort {
   autoDownload: boolean;
   autoInstallOnAppQuit: boolean;
+  allowDowngrade: boolean;
+  allowPrerelease: boolean;
   readonly netSession: Pick<Session, 'setProxy'>;
   setFeedURL(options: { provider: 'generic'; url: string }): void;
-  checkForUpdates(): Promise<{ readonly isUpdateAvailable: boolean; readonly updateInfo: { readonly version: string } } | null>;
+  checkForUpdates(): Promise<{ readonly isUpdateAvailable: boolean; readonly updateInfo: OfferedUpdate } | null>;
   downloadUpdate(): Promise<string[]>;
   quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void;
   on(event: 'login', listener: (authInfo: AuthInfo, callback: LoginCallback) => void): unknown;
@@ -50,6 +57,8 @@ export interface ElectronUpdaterOptions {
   readonly autoUpdater: AutoUpdaterPort;
   /** Folder of the feed (`latest.yml`), ending with `/`. */
   readonly feedUrl: string;
+  /** The running version: an offer must be strictly newer. */
+  readonly currentVersion: string;
   /** The saved manual proxy, read afresh for every download. */
   readonly manualProxy: () => Promise<ManualProxySettings | null>;
   /** A PAC file URL from the configuration, used when no manual proxy is set. */
@@ -83,6 +92,9 @@ export function createElectronUpdater(options: ElectronUpdaterOptions): ToolUpda
   autoUpdater.autoDownload = false;
   // Installing is the person's choice ("Installa e riavvia"), not a side effect of quitting.
   autoUpdater.autoInstallOnAppQuit = false;
+  // A feed that names an older build is never taken, whatever channel electron-updater infers.
+  autoUpdater.allowDowngrade = false;
+  autoUpdater.allowPrerelease = false;
 
   autoUpdater.on('login', (authInfo, callback) => {
     if (authInfo.isProxy && credentials?.username && credentials.password !== null && loginsAnswered === 0) {
@@ -121,11 +133,14 @@ export function createElectronUpdater(options: ElectronUpdaterOptions): ToolUpda
       await autoUpdater.netSession.setProxy(electronProxyConfig(credentials, options.pacUrl));
       set({ status: 'downloading', version: null, progress: null });
       try {
+        requireSafe(vetFeedUrl(options.feedUrl));
         const check = await autoUpdater.checkForUpdates();
         if (!check?.isUpdateAvailable) {
           set({ status: 'idle' });
           return state;
         }
+        // electron-updater downloads exactly the offer its check cached: that is what is vetted.
+        requireSafe(vetOfferedUpdate(options.feedUrl, options.currentVersion, check.updateInfo));
         set({ status: 'downloading', version: check.updateInfo.version, progress: null });
         await autoUpdater.downloadUpdate();
         // `update-downloaded` normally came first; if not, the files are there all the same.

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createAppServices } from '../app-services.js';
 import { loadAppConfig } from '../config/app-config.js';
 import { createLogger } from '../logging/logger.js';
+import { bundledPacWorker } from '../network/pac-evaluator.js';
 import { appSchemePrivileges, registerAppProtocol } from './app-protocol.js';
 import { utilityProcessDeviceLauncher } from './device-launcher.js';
 import { createElectronUpdater } from './electron-updater.js';
@@ -26,7 +27,14 @@ const bundleDir = __dirname;
 
 async function start(): Promise<void> {
   await app.whenReady();
-  const config = loadAppConfig({ RINNOVO_DATA_DIR: app.getPath('userData'), ...process.env }, { version: app.getVersion() });
+  // Installed, the app is locked to its shipped configuration unless started with --helpdesk.
+  const config = loadAppConfig(process.env, {
+    version: app.getVersion(),
+    packaged: app.isPackaged,
+    argv: process.argv,
+    dataDir: app.getPath('userData'),
+    resourcesDir: process.resourcesPath,
+  });
   const logger = createLogger({ file: join(config.dataDir, 'logs', 'main.log') });
   // The checkout page lives on the renewal service: only its host may open in the browser.
   const checkoutHosts = [new URL(config.serviceUrl).host];
@@ -40,8 +48,9 @@ async function start(): Promise<void> {
       deviceLauncher: utilityProcessDeviceLauncher(utilityProcess, join(bundleDir, 'device-worker.cjs'), process.env),
       systemProxy: electronSystemProxy(session.defaultSession),
       secretCipher: safeStorageCipher(safeStorage),
+      pacWorker: bundledPacWorker(join(bundleDir, 'pac-worker.cjs')),
       createUpdater: (network) =>
-        createElectronUpdater({ autoUpdater, feedUrl: config.updateFeedUrl, manualProxy: () => network.manualProxy(), ...(config.pacUrl ? { pacUrl: config.pacUrl } : {}) }),
+        createElectronUpdater({ autoUpdater, feedUrl: config.updateFeedUrl, currentVersion: config.version, manualProxy: () => network.manualProxy(), ...(config.pacUrl ? { pacUrl: config.pacUrl } : {}) }),
     },
     logger,
   );

@@ -8,6 +8,7 @@ export interface AppIdentity {
   readonly version: string;
   readonly platform: string;
   readonly transport: AppStatus['transport'];
+  readonly configuration: AppStatus['configuration'];
 }
 
 export function appHandlers(deps: { identity: AppIdentity; settings: SettingsStore; events: EventHub }): HandlersOf<'app.getStatus' | 'app.setLocale'> {

@@ -1,8 +1,8 @@
 /**
  * `npm start` without Electron, and the e2e tests' app: the real main services served to a
- * browser through the loopback harness. Prints the page URL; opens Chromium when a display exists.
+ * browser through the loopback harness. Prints a one-time entry address; opens Chromium when a
+ * display exists (on an entry address of its own, never on its command line).
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -11,6 +11,7 @@ import { createAppServices } from '../app-services.js';
 import { loadAppConfig } from '../config/app-config.js';
 import { createLogger } from '../logging/logger.js';
 import { createNodeHost } from '../node-host.js';
+import { openBrowserWhenPossible } from './browser-launch.js';
 import { startHarness } from './harness-server.js';
 
 /** The folder holding package.json, whether we run from src/ (tsx) or from dist/ (bundle). */
@@ -39,30 +40,21 @@ async function main(): Promise<void> {
   }
   const port = process.env.RINNOVO_HARNESS_PORT ? Number(process.env.RINNOVO_HARNESS_PORT) : 0;
   const harness = await startHarness({ handlers: services.handlers, events: services.events, rendererDir, port, logger });
-  // Machine-readable first line for the lab and the tests, then the human one.
-  console.log(JSON.stringify({ harnessUrl: harness.url }));
-  console.log(`Rinnovo CNS is running. Open this address in Chromium or Chrome: ${harness.url}`);
-  openBrowserWhenPossible(harness.url);
+  // Machine-readable first line for the lab and the tests, then the human one. The address
+  // works once: whoever opens it first gets the session, and a copy read later is spent.
+  const entryUrl = harness.issueEntryUrl();
+  console.log(JSON.stringify({ harnessUrl: entryUrl }));
+  console.log(`Rinnovo CNS is running. Open this address (once) in Chromium or Chrome: ${entryUrl}`);
+  const removeLauncher = await openBrowserWhenPossible(harness.issueEntryUrl(), process.env);
 
   const stop = async () => {
     await harness.close();
     await services.close();
+    await removeLauncher();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
-}
-
-function openBrowserWhenPossible(url: string): void {
-  if (process.env.RINNOVO_NO_BROWSER || !process.env.DISPLAY) return;
-  const browser = ['/usr/bin/chromium', '/usr/bin/google-chrome', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
-  if (!browser) return;
-  const child = spawn(browser, [`--app=${url}`, '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'], {
-    stdio: 'ignore',
-    detached: true,
-  });
-  child.on('error', () => undefined);
-  child.unref();
 }
 
 void main();

@@ -3,15 +3,20 @@
  * the contract over a WebSocket, so the real main services can be driven from Chromium where
  * the Electron binary is unavailable (build machines) — and as `npm start`'s fallback.
  *
- * It is a door into the main process, so it opens only for this run's page: bound to 127.0.0.1,
- * every path behind a random per-run secret, Host must name the loopback listener (defeats DNS
- * rebinding), and any Origin or fetch site other than our own is refused.
+ * It is a door into the main process, so it opens only for this run's browser: bound to
+ * 127.0.0.1, every page and the socket behind the session cookie (harness-session.ts), Host must
+ * name the loopback listener (defeats DNS rebinding), and any Origin or fetch site other than our
+ * own is refused.
+ *
+ * And no peer can bring it down: every socket has an error handler (a malformed frame is an
+ * `error` event on the WebSocket, and an unhandled one ends the process), frames and messages
+ * are bounded, calls in flight per socket are bounded, and a socket that misbehaves is closed
+ * alone — the other pages go on.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { join, normalize, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -21,6 +26,7 @@ import { contentTypeOf } from '../renderer-files/content-type.js';
 import type { HandlerTable } from '../handlers/handler-table.js';
 import type { EventHub } from '../events/event-hub.js';
 import type { Logger } from '../logging/logger.js';
+import { createHarnessSession, entryPath } from './harness-session.js';
 
 export interface HarnessOptions {
   readonly handlers: HandlerTable;
@@ -28,84 +34,117 @@ export interface HarnessOptions {
   /** Folder of the built renderer (index.html and assets). */
   readonly rendererDir: string;
   readonly port?: number;
-  /** Fixed secret for tests that need to know it up front; random otherwise. */
-  readonly secret?: string;
   readonly logger?: Logger;
 }
 
 export interface HarnessServer {
-  /** The page to open: `http://127.0.0.1:<port>/<secret>/`. */
-  readonly url: string;
+  /** `http://127.0.0.1:<port>`: the page lives at `/`, behind the session cookie. */
+  readonly origin: string;
   readonly port: number;
-  readonly secret: string;
+  /** A one-time address that opens a session in the browser that opens it. */
+  issueEntryUrl(): string;
   close(): Promise<void>;
 }
 
+/**
+ * Bounds on what one peer can make the process hold. The largest call the page sends (proxy
+ * settings, a PIN) is well under a kilobyte; 64 KiB leaves room and stops a memory flood.
+ */
+export const harnessLimits = {
+  maxMessageBytes: 64 * 1024,
+  maxSockets: 16,
+  maxCallsInFlightPerSocket: 32,
+} as const;
 
-const maxFrameBytes = 1024 * 1024;
+const socketRoute = `/${harnessSocketPath}`;
 
 export async function startHarness(options: HarnessOptions): Promise<HarnessServer> {
-  const secret = options.secret ?? randomBytes(24).toString('base64url');
-  const prefix = `/${secret}/`;
   const sockets = new Set<WebSocket>();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes });
-  let port = 0;
+  // ws checks every frame's length against maxPayload before buffering it, and the reassembled
+  // message too; a violation is close code 1009 on that socket alone.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: harnessLimits.maxMessageBytes, perMessageDeflate: false });
+  wss.on('error', (error) => options.logger?.warn({ err: error.message }, 'harness socket server error'));
+  const logger = options.logger;
 
   const unsubscribe = options.events.subscribe((event, payload) => {
     const frame: HarnessServerFrame = { type: 'event', event, payload };
     const text = JSON.stringify(frame);
-    for (const socket of sockets) socket.send(text);
+    for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(text);
   });
 
-  const server: Server = createServer((request, response) => {
-    void serveStatic(request, response).catch((error: unknown) => {
-      options.logger?.error({ err: String(error) }, 'harness static file failed');
+  const server: Server = createServer({ maxHeaderSize: 16 * 1024, headersTimeout: 10_000, requestTimeout: 30_000 }, (request, response) => {
+    void serve(request, response).catch((error: unknown) => {
+      logger?.error({ err: String(error) }, 'harness static file failed');
       if (!response.headersSent) refuse(response, 500);
       else response.destroy();
     });
   });
+  // A request Node cannot parse (or a peer that resets mid-request) is that connection's problem.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    logger?.warn({ code: error.code }, 'harness client error');
+    if (socket.writable && error.code !== 'ECONNRESET') socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  server.on('connection', (socket: Socket) => socket.on('error', () => socket.destroy()));
 
-  async function serveStatic(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const path = admittedPath(request);
-    if (path === undefined || request.method !== 'GET') return refuse(response, 403);
-    const relative = path === '' ? 'index.html' : path;
-    const file = normalize(join(options.rendererDir, relative));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const session = createHarnessSession(port);
+
+  async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!isOwnHost(request.headers.host, port) || request.method !== 'GET') return refuse(response, 403);
+    const rawPath = pathOf(request);
+    if (rawPath === entryPath) return enter(request, response);
+    if (!isOwnBrowser(request)) return refuse(response, 403);
+    let relative: string;
+    try {
+      relative = decodeURIComponent(rawPath).replace(/^\/+/, '');
+    } catch {
+      return refuse(response, 400);
+    }
+    const file = normalize(join(options.rendererDir, relative === '' ? 'index.html' : relative));
     if (!file.startsWith(normalize(options.rendererDir) + sep)) return refuse(response, 403);
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile()) return refuse(response, 404);
-    response.writeHead(200, {
-      'Content-Type': contentTypeOf(file),
-      'Content-Length': info.size,
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-      'Cross-Origin-Resource-Policy': 'same-origin',
-      'Content-Security-Policy': contentSecurityPolicy(port),
-    });
+    response.writeHead(200, { ...commonHeaders(port), 'Content-Type': contentTypeOf(file), 'Content-Length': info.size });
     createReadStream(file).pipe(response);
   }
 
-  /** The path under the secret prefix, or undefined when the request is not admitted. */
-  function admittedPath(request: IncomingMessage): string | undefined {
-    if (!isOwnHost(request.headers.host, port)) return undefined;
+  /**
+   * The one-time entry: spends the ticket and sets the cookie. Answered with a page that moves on
+   * to `/` itself rather than a redirect: a navigation that started elsewhere (Chromium opened
+   * on a local file) carries SameSite=Strict cookies only once a page of ours starts it.
+   */
+  function enter(request: IncomingMessage, response: ServerResponse): void {
+    if (!session.redeem(request.url ?? '')) return refuse(response, 403, 'This address was already used or is not valid: start the tool again.\n');
+    const page = '<!doctype html><html lang="it"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=/"><title>Rinnovo CNS</title></head><body><a href="/">Rinnovo CNS</a></body></html>';
+    response.writeHead(200, { ...commonHeaders(port), 'Set-Cookie': session.setCookie, 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(page) });
+    response.end(page);
+  }
+
+  /** This run's browser, asking from our own page (or typing the address). */
+  function isOwnBrowser(request: IncomingMessage): boolean {
     const origin = request.headers.origin;
-    if (origin !== undefined && !isOwnOrigin(origin, port)) return undefined;
+    if (origin !== undefined && !isOwnOrigin(origin, port)) return false;
     const site = request.headers['sec-fetch-site'];
-    if (site !== undefined && site !== 'same-origin' && site !== 'none') return undefined;
-    const rawPath = (request.url ?? '').split('?')[0] ?? '';
-    if (!hasSecretPrefix(rawPath, prefix)) return undefined;
-    try {
-      return decodeURIComponent(rawPath.slice(prefix.length));
-    } catch {
-      return undefined;
-    }
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
+    return session.admits(request.headers.cookie);
   }
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = admittedPath(request);
+    socket.on('error', () => socket.destroy());
     // A WebSocket handshake always carries Origin from a browser; insisting on ours keeps other
     // local pages (and non-browser clients that do not claim our origin) out.
-    if (path !== harnessSocketPath || request.headers.origin === undefined) {
+    const admitted =
+      isOwnHost(request.headers.host, port) &&
+      pathOf(request) === socketRoute &&
+      request.headers.origin !== undefined &&
+      isOwnBrowser(request) &&
+      sockets.size < harnessLimits.maxSockets;
+    if (!admitted) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
@@ -114,9 +153,20 @@ export async function startHarness(options: HarnessOptions): Promise<HarnessServ
 
   function accept(ws: WebSocket): void {
     sockets.add(ws);
+    let callsInFlight = 0;
+    // ws reports a malformed frame (bad length, invalid UTF-8, RSV1, oversized, unmasked…) here
+    // and closes the socket with the matching code; without a listener it would end the process.
+    ws.on('error', (error: Error & { code?: string }) => logger?.warn({ code: error.code, err: error.message }, 'harness socket closed on a malformed frame'));
     ws.on('close', () => sockets.delete(ws));
     ws.on('message', (data, isBinary) => {
-      void answer(ws, isBinary ? undefined : data.toString());
+      if (callsInFlight >= harnessLimits.maxCallsInFlightPerSocket) {
+        ws.close(1008, 'too many calls in flight');
+        return;
+      }
+      callsInFlight += 1;
+      void answer(ws, isBinary ? undefined : data.toString())
+        .catch((error: unknown) => logger?.error({ err: String(error) }, 'harness call failed'))
+        .finally(() => (callsInFlight -= 1));
     });
   }
 
@@ -126,21 +176,15 @@ export async function startHarness(options: HarnessOptions): Promise<HarnessServ
       ws.close(1008, 'invalid frame');
       return;
     }
-    const result = await dispatch(options.handlers, frame.method, frame.request, options.logger);
+    const result = await dispatch(options.handlers, frame.method, frame.request, logger);
     const reply: HarnessServerFrame = { type: 'result', id: frame.id, result };
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  port = (server.address() as AddressInfo).port;
-
   return {
-    url: `http://127.0.0.1:${port}${prefix}`,
+    origin: `http://127.0.0.1:${port}`,
     port,
-    secret,
+    issueEntryUrl: () => session.issueEntryUrl(),
     async close() {
       unsubscribe();
       for (const socket of sockets) socket.terminate();
@@ -161,10 +205,8 @@ function parseFrame(text: string | undefined) {
   }
 }
 
-function hasSecretPrefix(path: string, prefix: string): boolean {
-  const candidate = Buffer.from(path.slice(0, prefix.length));
-  const expected = Buffer.from(prefix);
-  return candidate.length === expected.length && timingSafeEqual(candidate, expected);
+function pathOf(request: IncomingMessage): string {
+  return (request.url ?? '').split('?')[0] ?? '';
 }
 
 function isOwnHost(host: string | undefined, port: number): boolean {
@@ -173,6 +215,16 @@ function isOwnHost(host: string | undefined, port: number): boolean {
 
 function isOwnOrigin(origin: string, port: number): boolean {
   return origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
+}
+
+function commonHeaders(port: number): Record<string, string> {
+  return {
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Content-Security-Policy': contentSecurityPolicy(port),
+  };
 }
 
 function contentSecurityPolicy(port: number): string {
@@ -189,7 +241,9 @@ function contentSecurityPolicy(port: number): string {
   ].join('; ');
 }
 
-function refuse(response: ServerResponse, status: number): void {
+const refusalText: Readonly<Record<number, string>> = { 400: 'Bad request\n', 403: 'Forbidden\n', 404: 'Not found\n', 500: 'Internal error\n' };
+
+function refuse(response: ServerResponse, status: number, text = refusalText[status] ?? 'Refused\n'): void {
   response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-  response.end(status === 404 ? 'Not found' : 'Forbidden');
+  response.end(text);
 }

@@ -4,9 +4,10 @@
  * Secrets must never reach it. Callers do not log them, and pino's redaction removes any field
  * with a secret's name anywhere it might slip in (a request object, an error detail).
  */
-import { mkdirSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { ensurePrivateDirectorySync, makeFilePrivateSync, privateFileMode } from '../storage/private-paths.js';
 
 export type { Logger } from 'pino';
 
@@ -23,7 +24,10 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const redact = { paths: redactPaths, censor: '[redacted]' };
   if (!options.file) return pino({ level: 'silent', redact });
-  mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
-  const destination = pino.destination({ dest: options.file, mkdir: true, sync: true });
+  // The log names the card, its certificates and the route: the holder's only, as is its folder.
+  ensurePrivateDirectorySync(dirname(options.file));
+  closeSync(openSync(options.file, 'a', privateFileMode));
+  makeFilePrivateSync(options.file);
+  const destination = pino.destination({ dest: options.file, sync: true, mode: privateFileMode });
   return pino({ level: options.level ?? 'info', redact, base: { pid: process.pid } }, destination);
 }

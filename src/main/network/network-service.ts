@@ -19,11 +19,12 @@ import { AppError } from '../../shared/errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
 import { readUpdateFeed } from '../updates/update-feed-reader.js';
 import { judgeVersion, unknownVersion } from '../updates/version-verdict.js';
-import { checkConnectivity } from './connectivity-check.js';
+import { checkConnectivity, connectivityBudgetMs } from './connectivity-check.js';
+import { withDeadline } from './deadline.js';
 import { createDispatcher } from './dispatcher-factory.js';
 import { readEnvironmentProxy, type Environment } from './environment-proxy.js';
 import { ManualProxyStore, type ManualProxySettings, type ProxySettingsFile } from './manual-proxy-settings.js';
-import type { AddressLookup } from './pac-evaluator.js';
+import type { AddressLookup, PacWorkerStarter } from './pac-evaluator.js';
 import { resolveWithPac } from './pac-proxy.js';
 import { directChoice, routeFor, type ProxyChoice } from './route-choice.js';
 import { resolveProxyChoice } from './proxy-resolution.js';
@@ -49,8 +50,10 @@ export interface NetworkServiceOptions {
   readonly systemProxy?: SystemProxyResolver | undefined;
   /** Name resolution for connections (tests inject one). */
   readonly lookup?: LookupFunction | undefined;
-  /** Name resolution inside PAC files (`dnsResolve`, `isResolvable`). */
+  /** Name resolution inside PAC files (`dnsResolve`, `isResolvable`, `isInNet`). */
   readonly pacLookup?: AddressLookup | undefined;
+  /** Starts the PAC sandbox's worker thread; without it a PAC file is a source that cannot answer. */
+  readonly pacWorker?: PacWorkerStarter | undefined;
   readonly connectTimeoutMs?: number;
   /** Bound of each start-up check. Default 2.5 s: a verdict within 3 s. */
   readonly checkBudgetMs?: number;
@@ -58,6 +61,13 @@ export interface NetworkServiceOptions {
   readonly clock?: () => Date;
   readonly logger?: Logger;
 }
+
+/**
+ * The start-up promise to the holder: route resolved again, service reached and version checked,
+ * with a verdict within 3 s. The route gets what the checks can spare of it, never less than
+ * `minimumCheckMs` for the checks; the rest of the margin covers the work around them.
+ */
+export const startupTiming = { verdictMs: 3_000, marginMs: 100, minimumCheckMs: 1_500 } as const;
 
 export interface SavedProxy {
   readonly settings: ProxySettingsView;
@@ -72,6 +82,9 @@ export class NetworkService {
   readonly #target: URL;
   #choice: ProxyChoice;
   #ready: Promise<void>;
+  /** Resolutions started so far: only the newest may set the route (an older one may finish last). */
+  #resolutions = 0;
+  #closed = false;
 
   constructor(options: NetworkServiceOptions) {
     this.#options = options;
@@ -105,7 +118,9 @@ export class NetworkService {
 
   /** Resolves the route again and switches the dispatcher when it changed. */
   async refreshRoute(): Promise<NetworkRoute> {
+    const resolution = ++this.#resolutions;
     const choice = await this.#resolve();
+    if (resolution !== this.#resolutions || this.#closed) return this.route();
     if (JSON.stringify(choice) !== JSON.stringify(this.#choice)) {
       this.#choice = choice;
       await this.#switching.replace(this.#build(choice));
@@ -121,6 +136,10 @@ export class NetworkService {
 
   async checkVersion(): Promise<VersionVerdict> {
     await this.#ready;
+    return this.#checkVersion(this.#options.checkBudgetMs ?? connectivityBudgetMs);
+  }
+
+  async #checkVersion(budgetMs: number): Promise<VersionVerdict> {
     const current = this.#options.toolVersion;
     const feedRoute = routeFor(this.#choice, new URL(this.#options.updateFeedUrl));
     try {
@@ -129,7 +148,7 @@ export class NetworkService {
         dispatcher: this.dispatcher,
         route: feedRoute,
         sentCredentials: authenticates(feedRoute),
-        timeoutMs: this.#options.checkBudgetMs ?? 2_500,
+        timeoutMs: budgetMs,
       });
       return judgeVersion(current, feed);
     } catch (error) {
@@ -137,11 +156,26 @@ export class NetworkService {
     }
   }
 
-  /** The start-up checks: route resolved again, then connectivity and version in parallel. */
+  /**
+   * The start-up checks: route resolved again, then connectivity and version in parallel, all
+   * under one deadline. A route resolution still running at its share of the deadline (a PAC
+   * file slow to load, a system resolver that hangs) is not waited for: the checks take the
+   * route known so far, and the resolution, when it ends, serves the next round.
+   */
   async runStartupChecks(): Promise<StartupReport> {
-    await this.#ready;
-    await this.refreshRoute();
-    const [connectivity, version] = await Promise.all([this.checkConnectivity(), this.checkVersion()]);
+    const started = performance.now();
+    const ends = started + startupTiming.verdictMs - startupTiming.marginMs;
+    const checkBudget = this.#options.checkBudgetMs ?? connectivityBudgetMs;
+    const routeBudget = Math.max(0, ends - Math.min(checkBudget, startupTiming.minimumCheckMs) - started);
+    const resolved = await withDeadline(
+      this.#ready.then(() => this.refreshRoute()).then(() => true, () => true),
+      routeBudget,
+      () => false,
+    );
+    if (!resolved) this.#options.logger?.warn({ budgetMs: Math.round(routeBudget) }, 'route still being resolved: checking on the route known so far');
+    // Whole milliseconds: AbortSignal.timeout refuses fractions.
+    const budget = Math.max(0, Math.floor(Math.min(checkBudget, ends - performance.now())));
+    const [connectivity, version] = await Promise.all([this.#check(this.dispatcher, this.#choice, budget), this.#checkVersion(budget)]);
     const clock = this.#options.clock ?? (() => new Date());
     return {
       connectivity,
@@ -187,19 +221,20 @@ export class NetworkService {
     return { route: await this.refreshRoute() };
   }
 
+  /** Closes the dispatcher at once: a resolution still running (a PAC being killed) ends on its own and changes nothing. */
   async close(): Promise<void> {
-    await this.#ready.catch(() => undefined);
+    this.#closed = true;
     await this.#switching.close();
   }
 
-  #check(dispatcher: Dispatcher, choice: ProxyChoice): Promise<ConnectivityVerdict> {
+  #check(dispatcher: Dispatcher, choice: ProxyChoice, budgetMs = this.#options.checkBudgetMs): Promise<ConnectivityVerdict> {
     const route = routeFor(choice, this.#target);
     return checkConnectivity({
       serviceUrl: this.#options.serviceUrl,
       dispatcher,
       route,
       sentCredentials: authenticates(route),
-      ...(this.#options.checkBudgetMs === undefined ? {} : { budgetMs: this.#options.checkBudgetMs }),
+      ...(budgetMs === undefined ? {} : { budgetMs }),
       ...(this.#options.userAgent === undefined ? {} : { userAgent: this.#options.userAgent }),
     });
   }
@@ -224,10 +259,12 @@ export class NetworkService {
       env: options.env,
       pacUrl: options.pacUrl ?? null,
       pac: async (pacUrl: string, targetUrl: string) => {
+        if (!options.pacWorker) throw new Error('no PAC worker in this host');
+        const startWorker = options.pacWorker;
         // The PAC is fetched directly: it is what names the proxy.
         const direct = new Agent({ connect: { ca: [...options.ca], timeout: 2_000, ...(options.lookup ? { lookup: options.lookup } : {}) } });
         try {
-          return await resolveWithPac({ pacUrl, targetUrl, dispatcher: direct, ...(options.pacLookup ? { lookup: options.pacLookup } : {}) });
+          return await resolveWithPac({ pacUrl, targetUrl, dispatcher: direct, startWorker, ...(options.pacLookup ? { lookup: options.pacLookup } : {}) });
         } finally {
           await direct.close();
         }

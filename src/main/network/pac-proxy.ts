@@ -3,7 +3,7 @@
  * proxy, it cannot be behind it), bounded in time, then evaluated.
  */
 import { request, type Dispatcher } from 'undici';
-import { evaluatePac, type AddressLookup } from './pac-evaluator.js';
+import { evaluatePac, type AddressLookup, type PacWorkerStarter } from './pac-evaluator.js';
 
 export interface PacProxyOptions {
   readonly pacUrl: string;
@@ -12,6 +12,7 @@ export interface PacProxyOptions {
   readonly dispatcher: Dispatcher;
   readonly lookup?: AddressLookup;
   readonly timeoutMs?: number;
+  readonly startWorker: PacWorkerStarter;
 }
 
 /** The PAC's answer for `targetUrl` (`"PROXY host:port; DIRECT"`…); rejects when it cannot be had. */
@@ -25,5 +26,5 @@ export async function resolveWithPac(options: PacProxyOptions): Promise<string> 
   });
   const script = await response.body.text();
   if (response.statusCode !== 200) throw new Error(`PAC file answered HTTP ${response.statusCode}`);
-  return evaluatePac({ script, url: options.targetUrl, timeoutMs, ...(options.lookup ? { lookup: options.lookup } : {}) });
+  return evaluatePac({ script, url: options.targetUrl, timeoutMs, startWorker: options.startWorker, ...(options.lookup ? { lookup: options.lookup } : {}) });
 }

@@ -12,6 +12,10 @@ import type { ManualProxySettings } from './manual-proxy-settings.js';
 import { directChoice, type ProxyChoice } from './route-choice.js';
 import { firstUsableDirective } from './proxy-directive.js';
 import type { SystemProxyResolver } from './system-proxy-resolver.js';
+import { withDeadline } from './deadline.js';
+
+/** How long the system resolver may think (Electron's resolveProxy may wait on WPAD): then it is skipped. */
+export const systemProxyTimeoutMs = 2_000;
 
 export interface ProxyResolutionSources {
   /** The service URL: system and PAC answers depend on the destination. */
@@ -39,7 +43,9 @@ export async function resolveProxyChoice(sources: ProxyResolutionSources): Promi
   }
   if (sources.system) {
     try {
-      const directive = firstUsableDirective(await sources.system.resolveProxy(sources.targetUrl));
+      const answer = await withDeadline<string | Error>(sources.system.resolveProxy(sources.targetUrl), systemProxyTimeoutMs, () => new Error(`no answer within ${systemProxyTimeoutMs} ms`));
+      if (answer instanceof Error) throw answer;
+      const directive = firstUsableDirective(answer);
       // "DIRECT" from Chromium also means "nothing configured": the environment and PAC may still name one.
       if (directive?.kind === 'proxy') return { kind: 'proxy', source: 'system', endpoint: directive.endpoint, credentials: null };
     } catch (error) {

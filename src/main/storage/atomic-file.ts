@@ -8,10 +8,16 @@ import { constants } from 'node:fs';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, basename, join } from 'node:path';
+import { ensurePrivateDirectory, isPrivateMode, privateFileMode } from './private-paths.js';
 
-export async function writeFileAtomic(path: string, content: string | Uint8Array, mode = 0o600): Promise<void> {
+/**
+ * `mode` is the new file's (0600 unless said otherwise). A private file's folder is made private
+ * too, whatever it was; a file meant to be shared (the lab's public certificates) leaves it alone.
+ */
+export async function writeFileAtomic(path: string, content: string | Uint8Array, mode = privateFileMode): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (isPrivateMode(mode)) await ensurePrivateDirectory(dir);
+  else await mkdir(dir, { recursive: true, mode: 0o700 });
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, mode);
   try {

@@ -5,6 +5,9 @@
  *
  * Never the PIN or a password: the journal and the flow state hold none by construction, the
  * log is redacted when written, and the configuration is copied field by field.
+ *
+ * Bundles are the holder's only (0600 in a 0700 folder) and the newest `keptSupportBundles` are
+ * kept: asking again and again (a stuck button, a script) cannot fill the disk.
  */
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile, copyFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +15,7 @@ import { join } from 'node:path';
 import { create as createTar } from 'tar';
 import type { FlowState } from '../../shared/contract/flow-contract.js';
 import type { AppConfig } from '../config/app-config.js';
+import { ensurePrivateDirectory, makeFilePrivate, privateFileMode } from '../storage/private-paths.js';
 
 export interface SupportBundleSources {
   readonly config: AppConfig;
@@ -26,6 +30,9 @@ export interface SupportBundleSources {
 /** Log lines kept: enough for the last renewal attempt, small enough to mail. */
 const maxLogBytes = 512 * 1024;
 
+export const keptSupportBundles = 5;
+const bundleName = /^rinnovo-support-.+\.tar\.gz$/;
+
 export async function writeSupportBundle(sources: SupportBundleSources): Promise<string> {
   const stamp = sources.clock().toISOString().replace(/[:.]/g, '-');
   const staging = await mkdtemp(join(tmpdir(), 'rinnovo-support-'));
@@ -38,6 +45,7 @@ export async function writeSupportBundle(sources: SupportBundleSources): Promise
       createdAt: sources.clock().toISOString(),
       tool: { version: sources.config.version, node: process.versions.node, electron: process.versions.electron ?? null, platform: process.platform, arch: process.arch },
       configuration: {
+        source: sources.config.source,
         serviceUrl: sources.config.serviceUrl,
         updateFeedUrl: sources.config.updateFeedUrl,
         pkcs11Module: sources.config.pkcs11Module ?? null,
@@ -47,7 +55,7 @@ export async function writeSupportBundle(sources: SupportBundleSources): Promise
       device,
       flowState: sources.flowState(),
     };
-    await writeFile(join(root, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    await writeFile(join(root, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`, { mode: privateFileMode });
     for (const name of await readdir(sources.journalDir).catch(() => [] as string[])) {
       if (name.endsWith('.json')) await copyFile(join(sources.journalDir, name), join(root, 'journal', name));
     }
@@ -56,14 +64,22 @@ export async function writeSupportBundle(sources: SupportBundleSources): Promise
       if (!info) continue;
       const content = await readFile(file);
       const tail = content.subarray(Math.max(0, content.length - maxLogBytes));
-      await writeFile(join(root, 'logs', file.split(/[\\/]/).pop() ?? 'app.log'), tail);
+      await writeFile(join(root, 'logs', file.split(/[\\/]/).pop() ?? 'app.log'), tail, { mode: privateFileMode });
     }
     const outDir = join(sources.config.dataDir, 'support');
-    await mkdir(outDir, { recursive: true });
+    await ensurePrivateDirectory(outDir);
     const bundle = join(outDir, `rinnovo-support-${stamp}.tar.gz`);
     await createTar({ gzip: true, file: bundle, cwd: staging, portable: true }, [`rinnovo-support-${stamp}`]);
+    await makeFilePrivate(bundle);
+    await removeOlderBundles(outDir);
     return bundle;
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+/** Keeps the newest bundles; their names carry an ISO timestamp, so name order is age order. */
+async function removeOlderBundles(outDir: string): Promise<void> {
+  const bundles = (await readdir(outDir)).filter((name) => bundleName.test(name)).sort();
+  for (const name of bundles.slice(0, Math.max(0, bundles.length - keptSupportBundles))) await rm(join(outDir, name), { force: true });
 }

@@ -8,6 +8,8 @@ export const en: Record<MessageKey, string> = {
   'app.language.it': 'Italiano',
   'app.language.en': 'English',
   'app.version': 'Version {version}',
+  'app.helpdeskMode': 'Helpdesk mode',
+  'app.helpdeskModeHint': 'The service, the trusted certificates and the card library are the ones set by the helpdesk, not those of the installed program. If you are not talking to the helpdesk, close the program and open it again from the Start menu or the desktop shortcut.',
   'app.connecting': 'Starting the program…',
   'app.unavailable': 'The program cannot reach its own services.',
   'app.working': 'Working, please wait…',

@@ -6,6 +6,8 @@ export const it = {
   'app.language.it': 'Italiano',
   'app.language.en': 'English',
   'app.version': 'Versione {version}',
+  'app.helpdeskMode': 'Modalità assistenza',
+  'app.helpdeskModeHint': 'Servizio, certificati di fiducia e libreria della carta sono quelli impostati dall\'assistenza, non quelli del programma installato. Se non sta parlando con l\'assistenza, chiuda il programma e lo riapra dal menu Start o dal collegamento sul desktop.',
   'app.connecting': 'Avvio del programma in corso…',
   'app.unavailable': 'Il programma non riesce a comunicare con i propri servizi.',
   'app.working': 'Operazione in corso, attenda…',

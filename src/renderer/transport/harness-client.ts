@@ -22,7 +22,12 @@ export interface HarnessConnection {
 
 const openState = 1;
 
-/** Connects to the harness that served `pageUrl` (the page lives under the per-run secret). */
+/**
+ * Connects to the harness that served `pageUrl`.
+ *
+ * The page holds no secret: the browser presents the harness's HttpOnly session cookie with the
+ * socket's handshake by itself, and the page's script can neither read nor leak it.
+ */
 export function connectHarness(pageUrl: string, createSocket: (url: string) => SocketLike): HarnessConnection {
   const socketUrl = new URL(harnessSocketPath, pageUrl);
   socketUrl.protocol = socketUrl.protocol === 'https:' ? 'wss:' : 'ws:';

@@ -20,5 +20,5 @@ export const harnessServerFrameSchema = z.discriminatedUnion('type', [
 ]);
 export type HarnessServerFrame = z.infer<typeof harnessServerFrameSchema>;
 
-/** Path of the WebSocket endpoint, relative to the page (which lives under the secret prefix). */
+/** Path of the WebSocket endpoint, relative to the page (served at the harness's root). */
 export const harnessSocketPath = 'rpc';

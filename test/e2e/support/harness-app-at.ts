@@ -12,7 +12,8 @@ import { createNodeHost } from '../../../src/main/node-host.js';
 import { builtRendererDir } from './harness-app.js';
 
 export interface AppAt {
-  readonly url: string;
+  /** A one-time address that opens the app in the browser context that opens it. */
+  entryUrl(): string;
   close(): Promise<void>;
 }
 
@@ -21,7 +22,7 @@ export async function startHarnessAppAt(dataDir: string, env: Readonly<Record<st
   const services = createAppServices(config, createNodeHost({ transport: 'harness', env: { ...process.env, ...env } }), createLogger());
   const harness = await startHarness({ handlers: services.handlers, events: services.events, rendererDir: builtRendererDir });
   return {
-    url: harness.url,
+    entryUrl: () => harness.issueEntryUrl(),
     async close() {
       await harness.close();
       await services.close();

@@ -10,7 +10,8 @@ import { createTestServices, type TestServices } from '../../support/test-servic
 export const builtRendererDir = join(import.meta.dirname, '..', '..', '..', 'dist', 'renderer');
 
 export interface HarnessApp {
-  readonly url: string;
+  /** A one-time address that opens the app in the browser context that opens it. */
+  entryUrl(): string;
   readonly harness: HarnessServer;
   readonly test: TestServices;
   close(): Promise<void>;
@@ -21,7 +22,7 @@ export async function startHarnessApp(env: NodeJS.ProcessEnv = {}): Promise<Harn
   const test = await createTestServices('harness', env);
   const harness = await startHarness({ handlers: test.services.handlers, events: test.services.events, rendererDir: builtRendererDir });
   return {
-    url: harness.url,
+    entryUrl: () => harness.issueEntryUrl(),
     harness,
     test,
     async close() {

@@ -1,9 +1,9 @@
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startHarness, type HarnessServer } from '../../../src/main/harness/harness-server.js';
-import { connectHarness, type SocketLike } from '../../../src/renderer/transport/harness-client.js';
+import { connectHarness } from '../../../src/renderer/transport/harness-client.js';
+import { enterHarness, httpGet as get, sessionSocket, type HarnessSessionHeaders } from '../../support/harness/harness-session.js';
 import { createTestServices, type TestServices } from '../../support/test-services.js';
 import { describeContractSuite } from '../../unit/contract/contract-suite.js';
 
@@ -15,17 +15,10 @@ async function openHarness(): Promise<{ harness: HarnessServer; test: TestServic
   return { harness, test };
 }
 
-function ownOrigin(harness: HarnessServer): string {
-  return `http://127.0.0.1:${harness.port}`;
-}
-
-function socketFor(harness: HarnessServer) {
-  return (url: string) => new WebSocket(url, { headers: { Origin: ownOrigin(harness) } }) as unknown as SocketLike;
-}
-
 describeContractSuite('the loopback harness', async () => {
   const { harness, test } = await openHarness();
-  const connection = connectHarness(harness.url, socketFor(harness));
+  const session = await enterHarness(harness);
+  const connection = connectHarness(session.pageUrl, sessionSocket(session));
   return {
     api: connection.api,
     expectedTransport: 'harness',
@@ -36,18 +29,6 @@ describeContractSuite('the loopback harness', async () => {
     },
   };
 });
-
-function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 function tryUpgrade(url: string, headers: Record<string, string>): Promise<'open' | number> {
   return new Promise((resolve) => {
@@ -61,7 +42,9 @@ function tryUpgrade(url: string, headers: Record<string, string>): Promise<'open
   });
 }
 
-describe('the loopback harness refuses', () => {
+const socketUrlOf = (harness: HarnessServer) => `ws://127.0.0.1:${harness.port}/rpc`;
+
+describe('the loopback harness session', () => {
   let opened: { harness: HarnessServer; test: TestServices } | undefined;
   afterEach(async () => {
     await opened?.harness.close();
@@ -69,52 +52,83 @@ describe('the loopback harness refuses', () => {
     opened = undefined;
   });
 
-  it('serves the page only under the per-run secret', async () => {
+  it('opens with a one-time entry address that sets an HttpOnly, SameSite=Strict cookie and holds no secret in the page address', async () => {
     opened = await openHarness();
     const { harness } = opened;
-    expect(harness.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[A-Za-z0-9_-]{32}\/$/);
-    const page = await get(harness.url);
+    const entry = harness.issueEntryUrl();
+    expect(entry).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/enter\?ticket=[A-Za-z0-9_-]{32}$/);
+    const answer = await get(entry);
+    expect(answer.status).toBe(200);
+    const cookie = String((answer.headers['set-cookie'] as string[])[0]);
+    expect(cookie).toMatch(new RegExp(`^rinnovo-harness-${harness.port}=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Strict$`));
+    // The page it moves on to is the bare origin: nothing secret to copy from the address bar.
+    expect(answer.body).toContain('content="0;url=/"');
+    // Spent: the same address again, read from Chromium's argv or the history, is refused.
+    expect((await get(entry)).status).toBe(403);
+    expect((await get(entry.replace(/ticket=.*/, 'ticket=forged'))).status).toBe(403);
+    expect((await get(`${harness.origin}/enter`)).status).toBe(403);
+  });
+
+  it('serves the page and the socket only to the session', async () => {
+    opened = await openHarness();
+    const { harness } = opened;
+    const session = await enterHarness(harness);
+    const page = await get(`${harness.origin}/`, session.headers);
     expect(page.status).toBe(200);
     expect(page.body).toContain('fixture page');
     expect(String(page.headers['content-security-policy'])).toContain("default-src 'none'");
-    expect((await get(`http://127.0.0.1:${harness.port}/`)).status).toBe(403);
-    expect((await get(`http://127.0.0.1:${harness.port}/index.html`)).status).toBe(403);
-    const wrongSecret = harness.url.replace(harness.secret, 'x'.repeat(harness.secret.length));
-    expect((await get(wrongSecret)).status).toBe(403);
-    expect((await get(`${harness.url}..%2f..%2fpackage.json`)).status).toBe(403);
+    expect((await get(`${harness.origin}/`)).status).toBe(403);
+    expect((await get(`${harness.origin}/index.html`, { Cookie: `rinnovo-harness-${harness.port}=${'x'.repeat(43)}` })).status).toBe(403);
+    // A cookie of another harness on this machine (cookies are not isolated by port) opens nothing here.
+    expect((await get(`${harness.origin}/`, { Cookie: session.headers.Cookie.replace(String(harness.port), '1') })).status).toBe(403);
+    expect(await tryUpgrade(socketUrlOf(harness), { Origin: harness.origin })).toBe(403);
+    expect(await tryUpgrade(socketUrlOf(harness), session.headers)).toBe('open');
   });
+
+  it('answers 400 to a malformed % and 403 to a path outside the renderer', async () => {
+    opened = await openHarness();
+    const { harness } = opened;
+    const session = await enterHarness(harness);
+    expect((await get(`${harness.origin}/%E0%A4%A`, session.headers)).status).toBe(400);
+    expect((await get(`${harness.origin}/..%2f..%2fpackage.json`, session.headers)).status).toBe(403);
+  });
+});
+
+describe('the loopback harness refuses', () => {
+  let opened: { harness: HarnessServer; test: TestServices; session: HarnessSessionHeaders } | undefined;
+  afterEach(async () => {
+    await opened?.harness.close();
+    await opened?.test.close();
+    opened = undefined;
+  });
+
+  async function openWithSession() {
+    const started = await openHarness();
+    opened = { ...started, session: await enterHarness(started.harness) };
+    return opened;
+  }
 
   it('a request whose Host is not the loopback listener (DNS rebinding)', async () => {
-    opened = await openHarness();
-    const { harness } = opened;
-    expect((await get(harness.url, { Host: `evil.example:${harness.port}` })).status).toBe(403);
-    const socketUrl = `${harness.url.replace('http:', 'ws:')}rpc`;
-    expect(await tryUpgrade(socketUrl, { Host: `evil.example:${harness.port}`, Origin: `http://evil.example:${harness.port}` })).toBe(403);
+    const { harness, session } = await openWithSession();
+    expect((await get(`${harness.origin}/`, { ...session.headers, Host: `evil.example:${harness.port}` })).status).toBe(403);
+    expect((await get(harness.issueEntryUrl(), { Host: `evil.example:${harness.port}` })).status).toBe(403);
+    expect(await tryUpgrade(socketUrlOf(harness), { ...session.headers, Host: `evil.example:${harness.port}`, Origin: `http://evil.example:${harness.port}` })).toBe(403);
   });
 
-  it('a foreign Origin, a cross-site fetch, or a socket without Origin', async () => {
-    opened = await openHarness();
-    const { harness } = opened;
-    const socketUrl = `${harness.url.replace('http:', 'ws:')}rpc`;
-    expect(await tryUpgrade(socketUrl, { Origin: 'http://127.0.0.1:1' })).toBe(403);
-    expect(await tryUpgrade(socketUrl, { Origin: 'https://attacker.example' })).toBe(403);
-    expect(await tryUpgrade(socketUrl, {})).toBe(403);
-    expect((await get(harness.url, { Origin: 'https://attacker.example' })).status).toBe(403);
-    expect((await get(harness.url, { 'Sec-Fetch-Site': 'cross-site' })).status).toBe(403);
-    expect(await tryUpgrade(socketUrl, { Origin: ownOrigin(harness) })).toBe('open');
-  });
-
-  it('a socket on a wrong secret', async () => {
-    opened = await openHarness();
-    const { harness } = opened;
-    const wrong = `ws://127.0.0.1:${harness.port}/${'y'.repeat(harness.secret.length)}/rpc`;
-    expect(await tryUpgrade(wrong, { Origin: ownOrigin(harness) })).toBe(403);
+  it('a foreign Origin, a cross-site fetch, or a socket without Origin, even with the cookie', async () => {
+    const { harness, session } = await openWithSession();
+    const cookie = { Cookie: session.headers.Cookie };
+    expect(await tryUpgrade(socketUrlOf(harness), { ...cookie, Origin: 'http://127.0.0.1:1' })).toBe(403);
+    expect(await tryUpgrade(socketUrlOf(harness), { ...cookie, Origin: 'https://attacker.example' })).toBe(403);
+    expect(await tryUpgrade(socketUrlOf(harness), cookie)).toBe(403);
+    expect((await get(`${harness.origin}/`, { ...cookie, Origin: 'https://attacker.example' })).status).toBe(403);
+    expect((await get(`${harness.origin}/`, { ...cookie, 'Sec-Fetch-Site': 'cross-site' })).status).toBe(403);
+    expect(await tryUpgrade(socketUrlOf(harness), session.headers)).toBe('open');
   });
 
   it('a payload that fails the schema, and a frame that is not a call', async () => {
-    opened = await openHarness();
-    const { harness } = opened;
-    const socket = new WebSocket(`${harness.url.replace('http:', 'ws:')}rpc`, { headers: { Origin: ownOrigin(harness) } });
+    const { harness, session } = await openWithSession();
+    const socket = new WebSocket(socketUrlOf(harness), { headers: session.headers });
     await new Promise((resolve) => socket.once('open', resolve));
     const reply = new Promise<unknown>((resolve) => socket.once('message', (data: Buffer) => resolve(JSON.parse(data.toString()))));
     socket.send(JSON.stringify({ type: 'call', id: 7, method: 'app.setLocale', request: { locale: 42 } }));

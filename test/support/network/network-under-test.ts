@@ -4,6 +4,7 @@
  */
 import { rootCertificates } from 'node:tls';
 import { NetworkService, type NetworkServiceOptions } from '../../../src/main/network/network-service.js';
+import { nodePacWorker } from '../../../src/main/network/pac-worker-location.js';
 import { refusingCipher } from '../../../src/main/network/secret-cipher.js';
 import { settingsProxyFile } from '../../../src/main/network/settings-proxy-file.js';
 import { SettingsStore } from '../../../src/main/settings/settings-store.js';
@@ -24,6 +25,7 @@ export function createNetworkUnderTest(options: NetworkUnderTest): NetworkServic
     env: {},
     settingsFile: settingsProxyFile(new SettingsStore(options.dataDir)),
     cipher: refusingCipher,
+    pacWorker: nodePacWorker(),
     ...options.overrides,
   });
 }

@@ -21,7 +21,7 @@ export function describeContractSuite(name: string, open: () => Promise<Contract
         const result = await fixture.api.app.getStatus({});
         expect(result).toEqual({
           ok: true,
-          value: expect.objectContaining({ productName: 'Rinnovo CNS', version: '1.0.0', transport: fixture.expectedTransport, locale: 'it' }),
+          value: expect.objectContaining({ productName: 'Rinnovo CNS', version: '1.0.0', transport: fixture.expectedTransport, configuration: 'environment', locale: 'it' }),
         });
       } finally {
         await fixture.close();

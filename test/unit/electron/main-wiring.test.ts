@@ -16,9 +16,10 @@ vi.mock('electron', async () => {
 // electron-updater reaches for the real Electron at load; the updater's own wiring has its unit test.
 vi.mock('electron-updater', () => ({ autoUpdater: { on: () => undefined, setFeedURL: () => undefined, netSession: undefined } }));
 
-async function startMain() {
+async function startMain(installed = false) {
   const temp = await makeTempDir('electron-main');
   const stand = new ElectronStandIn(temp.dir);
+  stand.app.isPackaged = installed;
   holder.stand = stand;
   vi.resetModules();
   await import('../../../src/main/electron/main.js');
@@ -69,6 +70,33 @@ describe('the Electron main process', () => {
   });
 });
 
+describe('the installed app (app.isPackaged)', () => {
+  let remove: (() => Promise<void>) | undefined;
+  const argv = [...process.argv];
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    process.argv.splice(0, process.argv.length, ...argv);
+    await remove?.();
+    remove = undefined;
+  });
+
+  async function statusOf(stand: ElectronStandIn) {
+    return (await stand.ipcRenderer.invoke(ipcMethodChannel('app.getStatus'), {})) as { ok: true; value: { configuration: string } };
+  }
+
+  it('ignores RINNOVO_* variables and says nothing in the footer; --helpdesk unlocks them and says so', async () => {
+    vi.stubEnv('RINNOVO_SERVICE_URL', 'https://rinnovo.attacker.example/api/v1/');
+    const locked = await startMain(true);
+    remove = locked.remove;
+    expect((await statusOf(locked.stand)).value.configuration).toBe('shipped');
+    await locked.remove();
+    process.argv.push('--helpdesk');
+    const helpdesk = await startMain(true);
+    remove = helpdesk.remove;
+    expect((await statusOf(helpdesk.stand)).value.configuration).toBe('helpdesk');
+  });
+});
+
 describe('the app:// protocol', () => {
   it('serves the renderer with the strict CSP and nothing outside its folder', async () => {
     const temp = await makeTempDir('app-protocol');
@@ -85,6 +113,8 @@ describe('the app:// protocol', () => {
       expect((await serveAppRequest(rendererDir, 'app://rinnovo/..%2fsecret.txt')).status).toBe(403);
       expect((await serveAppRequest(rendererDir, 'app://other/index.html')).status).toBe(403);
       expect((await serveAppRequest(rendererDir, 'app://rinnovo/missing.js')).status).toBe(404);
+      expect((await serveAppRequest(rendererDir, 'app://rinnovo/%E0%A4%A')).status).toBe(400);
+      expect((await serveAppRequest(rendererDir, 'app://rinnovo/assets/%')).status).toBe(400);
     } finally {
       await temp.remove();
     }

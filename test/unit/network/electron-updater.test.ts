@@ -3,6 +3,7 @@
  * proxy reaches `netSession`, a proxy's login is answered once with the saved credentials, and
  * quit-and-install happens only after `update-downloaded`.
  */
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { createElectronUpdater, electronProxyConfig, type AutoUpdaterPort } from '../../../src/main/electron/electron-updater.js';
@@ -14,6 +15,8 @@ type Login = (username?: string, password?: string) => void;
 class FakeAutoUpdater extends EventEmitter {
   autoDownload = true;
   autoInstallOnAppQuit = true;
+  allowDowngrade = true;
+  allowPrerelease = true;
   feed: unknown;
   readonly proxies: unknown[] = [];
   readonly netSession = { setProxy: async (config: unknown) => void this.proxies.push(config) };
@@ -30,7 +33,9 @@ class FakeAutoUpdater extends EventEmitter {
     this.feed = options;
   }
   async checkForUpdates() {
-    return { isUpdateAvailable: this.latest !== '1.0.0', updateInfo: { version: this.latest } };
+    const file = `Rinnovo-CNS-Setup-${this.latest}.exe`;
+    const sha512 = createHash('sha512').update(file).digest('base64');
+    return { isUpdateAvailable: this.latest !== '1.0.0', updateInfo: { version: this.latest, files: [{ url: file, sha512 }], path: file, sha512 } };
   }
   downloadUpdate(): Promise<string[]> {
     return this.downloadScript(this);
@@ -51,7 +56,7 @@ const manual: ManualProxySettings = { host: 'proxy.ufficio.example', port: 3128,
 
 function setUp(proxy: ManualProxySettings | null = manual) {
   const fake = new FakeAutoUpdater();
-  const updater = createElectronUpdater({ autoUpdater: fake as unknown as AutoUpdaterPort, feedUrl: 'https://127.0.0.1:8443/api/v1/updates/', manualProxy: async () => proxy });
+  const updater = createElectronUpdater({ autoUpdater: fake as unknown as AutoUpdaterPort, feedUrl: 'https://127.0.0.1:8443/api/v1/updates/', currentVersion: '1.0.0', manualProxy: async () => proxy });
   const states: string[] = [];
   updater.subscribe((state) => states.push(state.status));
   return { fake, updater, states };
@@ -63,6 +68,8 @@ describe('electron-updater wiring', () => {
     expect(fake.feed).toEqual({ provider: 'generic', url: 'https://127.0.0.1:8443/api/v1/updates/' });
     expect(fake.autoDownload).toBe(false);
     expect(fake.autoInstallOnAppQuit).toBe(false);
+    expect(fake.allowDowngrade).toBe(false);
+    expect(fake.allowPrerelease).toBe(false);
   });
 
   it('applies the manual proxy to autoUpdater.netSession before downloading', async () => {

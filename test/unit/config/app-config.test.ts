@@ -1,0 +1,93 @@
+/**
+ * The configuration loader both ways: a tool that is not installed (lab, CLI, harness, a
+ * checkout) follows the environment; the installed app ignores every RINNOVO_* variable unless
+ * started with --helpdesk, and then still talks https only.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { loadAppConfig } from '../../../src/main/config/app-config.js';
+import { shippedConfiguration } from '../../../src/main/config/shipped-config.js';
+
+/** What someone (or something) planted in the environment. */
+const planted = {
+  RINNOVO_SERVICE_URL: 'https://rinnovo.attacker.example/api/v1/',
+  RINNOVO_UPDATE_FEED_URL: 'https://updates.attacker.example/',
+  RINNOVO_CA_BUNDLE: '/tmp/attacker-ca.pem',
+  RINNOVO_CHAMBER_CAS: '/tmp/attacker-chamber-cas.pem',
+  RINNOVO_PKCS11_MODULE: '/tmp/libattacker.so',
+  RINNOVO_PAC_URL: 'http://attacker.example/proxy.pac',
+  RINNOVO_DATA_DIR: '/tmp/attacker-data',
+  RINNOVO_CARD_WAIT_SECONDS: '5',
+};
+
+const installed = {
+  version: '1.0.0',
+  packaged: true,
+  dataDir: '/home/mario/.config/Rinnovo CNS',
+  argv: ['/opt/Rinnovo CNS/rinnovo-cns'],
+  resourcesDir: '/opt/Rinnovo CNS/resources',
+  fileExists: (path: string) => path.startsWith('/opt/Rinnovo CNS/resources/'),
+};
+
+describe('the configuration of a tool that is not installed (lab, CLI, harness)', () => {
+  it('follows the environment, http included (the lab)', () => {
+    const config = loadAppConfig({ ...planted, RINNOVO_SERVICE_URL: 'http://127.0.0.1:8080/api/v1' }, { version: '1.0.0' });
+    expect(config).toMatchObject({
+      source: 'environment',
+      serviceUrl: 'http://127.0.0.1:8080/api/v1/',
+      updateFeedUrl: 'https://updates.attacker.example/',
+      caBundlePath: planted.RINNOVO_CA_BUNDLE,
+      chamberCaBundlePath: planted.RINNOVO_CHAMBER_CAS,
+      pkcs11Module: planted.RINNOVO_PKCS11_MODULE,
+      pacUrl: planted.RINNOVO_PAC_URL,
+      dataDir: planted.RINNOVO_DATA_DIR,
+      cardWaitSeconds: 5,
+    });
+  });
+
+  it('defaults to the shipped service, with the feed beside the service it was pointed at', () => {
+    expect(loadAppConfig({}, { version: '1.0.0' })).toMatchObject({ serviceUrl: shippedConfiguration.serviceUrl, updateFeedUrl: shippedConfiguration.updateFeedUrl });
+    expect(loadAppConfig({ RINNOVO_SERVICE_URL: 'https://127.0.0.1:8443/api/v1/' }, { version: '1.0.0' }).updateFeedUrl).toBe('https://127.0.0.1:8443/api/v1/updates/');
+  });
+});
+
+describe('the installed app', () => {
+  it('ignores every RINNOVO_* variable: service, feed, CA bundles, card library, PAC and data folder come from what it ships', () => {
+    const config = loadAppConfig(planted, installed);
+    expect(config).toEqual({
+      source: 'shipped',
+      serviceUrl: shippedConfiguration.serviceUrl,
+      updateFeedUrl: shippedConfiguration.updateFeedUrl,
+      chamberCaBundlePath: join(installed.resourcesDir, 'chamber-cas', 'chamber-cas.pem'),
+      dataDir: installed.dataDir,
+      cardWaitSeconds: 900,
+      version: '1.0.0',
+    });
+  });
+
+  it('trusts no Chamber CA when a trial build ships none', () => {
+    expect(loadAppConfig(planted, { ...installed, fileExists: () => false }).chamberCaBundlePath).toBeUndefined();
+  });
+
+  it('follows the helpdesk’s environment only when started with --helpdesk, and says so', () => {
+    const config = loadAppConfig(planted, { ...installed, argv: [...installed.argv, '--helpdesk'] });
+    expect(config).toMatchObject({ source: 'helpdesk', serviceUrl: planted.RINNOVO_SERVICE_URL, caBundlePath: planted.RINNOVO_CA_BUNDLE, chamberCaBundlePath: planted.RINNOVO_CHAMBER_CAS, pkcs11Module: planted.RINNOVO_PKCS11_MODULE });
+    // The switch is a command-line switch: the same word in the environment unlocks nothing.
+    expect(loadAppConfig({ ...planted, RINNOVO_HELPDESK: '1' }, installed).source).toBe('shipped');
+  });
+
+  it('talks https only, even for the helpdesk', () => {
+    const helpdesk = { ...installed, argv: [...installed.argv, '--helpdesk'] };
+    expect(() => loadAppConfig({ RINNOVO_SERVICE_URL: 'http://rinnovo.lab.example/api/v1/' }, helpdesk)).toThrow();
+    expect(() => loadAppConfig({ RINNOVO_UPDATE_FEED_URL: 'http://rinnovo.lab.example/updates/' }, helpdesk)).toThrow();
+    expect(loadAppConfig({ RINNOVO_SERVICE_URL: 'https://127.0.0.1:8443/api/v1/' }, helpdesk).serviceUrl).toBe('https://127.0.0.1:8443/api/v1/');
+  });
+
+  it('ships the feed electron-builder publishes to, over https', () => {
+    const builder = parseYaml(readFileSync(join(import.meta.dirname, '..', '..', '..', 'electron-builder.yml'), 'utf8')) as { publish: { url: string } };
+    expect(shippedConfiguration.updateFeedUrl).toBe(builder.publish.url);
+    expect(new URL(shippedConfiguration.serviceUrl).protocol).toBe('https:');
+  });
+});
