@@ -11,21 +11,9 @@ import type { CertificateKind } from '../../src/shared/domain/certificate-kind.j
 import { issueCa, issueTlsServer, type DistinguishedName } from './ca-issuance.js';
 import { generateRsaKeyPairs, type KeyPairPem } from './key-material.js';
 import { readPkiFiles, writePkiFiles } from './pki-files.js';
+import type { CaMaterial, LabPki } from './pki-material.js';
 
-export interface CaMaterial {
-  readonly name: string;
-  readonly certificatePem: string;
-  readonly privateKeyPem: string;
-}
-
-export interface LabPki {
-  readonly root: CaMaterial;
-  readonly signatureCa: CaMaterial;
-  readonly cnsCa: CaMaterial;
-  readonly foreignCa: CaMaterial;
-  readonly tls: { readonly ca: CaMaterial; readonly serverCertificatePem: string; readonly serverPrivateKeyPem: string };
-  readonly dir: string;
-}
+export type { CaMaterial, LabPki } from './pki-material.js';
 
 /** Organization of every Chamber-of-Commerce CA, as in InfoCamere's real certificates. */
 export const chamberOrganization = 'InfoCamere S.C.p.A.';

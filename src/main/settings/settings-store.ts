@@ -8,7 +8,7 @@ import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { localeSchema } from '../../shared/contract/app-contract.js';
-import { storedProxySettingsSchema } from '../network/stored-proxy-settings.js';
+import { storedProxySettingsSchema } from './stored-proxy-settings.js';
 import { readFileIfExists, writeFileAtomic } from '../storage/atomic-file.js';
 
 export const settingsSchema = z.object({
