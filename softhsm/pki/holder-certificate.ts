@@ -127,7 +127,11 @@ export function issueHolderCertificate(request: IssueHolderCertificate): string 
   return forge.pki.certificateToPem(certificate);
 }
 
-/** The holder a certificate names: givenName, surname and the fiscal code from serialNumber (or the CNS common name). */
+/**
+ * The holder a certificate names: givenName, surname and the fiscal code from serialNumber (or the CNS common name).
+ *
+ * The lab's own reading, not the client's classify-certificate: an independent counterpart on purpose.
+ */
 export function holderFromCertificate(pem: string): Holder {
   const { subject } = forge.pki.certificateFromPem(pem);
   const serialNumber = attributeText(subject, 'serialNumber') ?? '';

@@ -1,7 +1,7 @@
 import type { WireError } from '../../shared/contract/define.js';
 import type { ErrorAction } from '../../shared/errors/catalogue-entry.js';
 import { describeError, errorCatalogue } from '../../shared/errors/catalogue.js';
-import type { MessageKey } from '../i18n/it.js';
+import type { MessageKey } from '../../shared/i18n/it.js';
 import { useTranslate } from '../i18n/use-translate.js';
 import { useAppStore } from '../store/app-store.js';
 import { useCommonActions, type ActionHandlers } from './use-common-actions.js';
