@@ -13,7 +13,7 @@ export function randomSerialHex(): string {
   return `01${forge.util.bytesToHex(forge.random.getBytesSync(15))}`;
 }
 
-export function yearsFrom(date: Date, years: number): Date {
+function yearsFrom(date: Date, years: number): Date {
   const copy = new Date(date);
   copy.setUTCFullYear(copy.getUTCFullYear() + years);
   return copy;

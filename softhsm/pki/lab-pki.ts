@@ -16,10 +16,10 @@ import type { CaMaterial, LabPki } from './pki-material.js';
 export type { CaMaterial, LabPki } from './pki-material.js';
 
 /** Organization of every Chamber-of-Commerce CA, as in InfoCamere's real certificates. */
-export const chamberOrganization = 'InfoCamere S.C.p.A.';
-export const chamberOrganizationIdentifier = 'VATIT-02313821007';
+const chamberOrganization = 'InfoCamere S.C.p.A.';
+const chamberOrganizationIdentifier = 'VATIT-02313821007';
 
-export const labCaNames = {
+const labCaNames = {
   root: 'InfoCamere Root CA',
   /** The issuer of InfoCamere's qualified signature certificates, as it appears in them. */
   signature: 'InfoCamere Qualified Electronic Signature CA',
@@ -29,9 +29,6 @@ export const labCaNames = {
   foreign: 'ArubaPEC EU Qualified Certificates CA G1',
   tls: 'Rinnovo CNS Lab TLS CA',
 } as const;
-
-/** Issuer common names of the Chamber-of-Commerce CAs in the lab. */
-export const labChamberIssuerNames: readonly string[] = [labCaNames.signature, labCaNames.cns];
 
 function qtspName(commonName: string, organization: string, organizationIdentifier: string): DistinguishedName {
   // Order as in InfoCamere's issuer names: C, O, OU, organizationIdentifier, CN.

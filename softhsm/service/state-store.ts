@@ -16,7 +16,7 @@ export interface StateStore {
   update<T>(change: (draft: LabState) => T): Promise<T>;
 }
 
-export function stateFilePath(stateDir: string): string {
+function stateFilePath(stateDir: string): string {
   return join(stateDir, 'lab-service-state.json');
 }
 

@@ -48,6 +48,6 @@ export function createDispatcher(choice: ProxyChoice, options: DispatcherOptions
 }
 
 /** `Proxy-Authorization: Basic …` (RFC 7617, UTF-8), without the URL-encoding traps of `user:pass@`. */
-export function basicToken(credentials: ProxyCredentials): string {
+function basicToken(credentials: ProxyCredentials): string {
   return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64')}`;
 }

@@ -39,7 +39,7 @@ const issuanceRetryDelaysMs = [1_000, 2_000, 4_000];
 /** A challenge may expire between journaling and sending; a new proof is made this many times at most. */
 const maxFreshProofs = 3;
 
-export function newKeyId(): string {
+function newKeyId(): string {
   return randomBytes(16).toString('hex');
 }
 

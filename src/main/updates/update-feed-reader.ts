@@ -61,7 +61,7 @@ async function fetchFeed(options: UpdateFeedReadOptions, timeoutMs: number): Pro
 }
 
 /** `latest.yml` text → a validated feed, or `UPDATE_FEED_INVALID` saying what is wrong. */
-export function parseUpdateFeed(text: string): UpdateFeed {
+function parseUpdateFeed(text: string): UpdateFeed {
   let value: unknown;
   try {
     value = parseYaml(text);

@@ -7,7 +7,7 @@ import { connectivityBudgetMs } from '../../../src/main/network/connectivity-che
 import type { CertificateKind } from '../../../src/shared/domain/certificate-kind.js';
 import type { ScenarioDefinition, TokenLayout } from '../../../softhsm/scenarios/scenario-catalogue.js';
 
-export interface SlotExpectation {
+interface SlotExpectation {
   readonly label: string;
   readonly kinds: readonly CertificateKind[];
 }

@@ -18,7 +18,7 @@ export interface SoftwareKey {
   readonly privateKeyPem: string;
 }
 
-export interface SoftwareCertificate {
+interface SoftwareCertificate {
   readonly kind: CertificateKind;
   readonly key: SoftwareKey;
   readonly pem: string;

@@ -48,12 +48,12 @@ describe('dependency rules (dependency-cruiser)', () => {
 describe('unused code (knip)', () => {
   it('refuses an export nobody imports, and accepts the one that is used', async () => {
     const knip = join(root, 'node_modules', 'knip', 'bin', 'knip.js');
-    const run = promisify(execFile)(process.execPath, [knip, '--directory', join(fixtures, 'unused-export'), '--config', join(root, 'knip.json'), '--no-progress', '--no-config-hints'], {
+    const run = promisify(execFile)(process.execPath, [knip, '--directory', join(fixtures, 'unused-export'), '--config', join(root, 'knip.jsonc'), '--no-progress', '--no-config-hints'], {
       env: { ...process.env, NO_COLOR: '1' },
     });
     const failure = (await run.then(() => undefined, (error: unknown) => error)) as { code?: number; stdout?: string } | undefined;
     expect(failure?.code).toBe(1);
-    expect(failure?.stdout).toMatch(/Unused exports \(1\)\s+farewell\s+src\/main\/cli\/phrases\.ts/);
+    expect(failure?.stdout).toMatch(/Unused exports \(1\)\s+farewell\s+src\/main\/harness\/phrases\.ts/);
     expect(failure?.stdout).not.toMatch(/greeting/);
   }, 30_000);
 });
