@@ -30,10 +30,10 @@ import { fileRenewalLock } from './renewal/adapters/lock-file.js';
 import { createFlowService } from './renewal/adapters/service-adapter.js';
 import { RenewalFlow } from './renewal/renewal-flow.js';
 import { RenewalJournalStore } from './renewal/renewal-journal.js';
-import { createRenewalServiceClient } from './service/renewal-service-client.js';
 import { SettingsStore } from './settings/settings-store.js';
 import { writeSupportBundle } from './support/support-bundle.js';
 import { unsupportedUpdater, type ToolUpdater } from './updates/tool-updater.js';
+import { checkToolVersion } from './updates/version-check.js';
 
 /** What the host process provides that plain Node cannot. */
 export interface HostCapabilities {
@@ -112,8 +112,10 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
     clock,
     logger,
   });
-  const dispatcher = network.dispatcher;
-  const client = createRenewalServiceClient({ baseUrl: config.serviceUrl, dispatcher, userAgent });
+  const checkVersion = async () => {
+    await network.ready();
+    return checkToolVersion({ client: network.client, current: config.version });
+  };
   const updater = host.createUpdater?.(network) ?? unsupportedUpdater;
   const stopUpdaterEvents = forwardUpdaterEvents(updater, events);
   // Start-up checks answer within 3 s even against a server that accepts and never replies.
@@ -137,7 +139,7 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
   const journal = new RenewalJournalStore(config.dataDir, clock);
   const flow = new RenewalFlow({
     device,
-    service: createFlowService(client),
+    service: createFlowService(network.client),
     journal,
     lock: fileRenewalLock({ dir: journal.dir, pid: process.pid, workerPid: () => deviceHost?.workerPid }),
     trust: chamberTrust(config.chamberCaBundlePath ? readFileSync(config.chamberCaBundlePath, 'utf8') : ''),
@@ -165,7 +167,7 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
   const handlers: HandlerTable = {
     ...appHandlers({ identity, settings, events }),
     ...flowHandlers({ flow, saveSupportBundle }),
-    ...networkHandlers({ network, updater, events }),
+    ...networkHandlers({ network, checkVersion, updater, events }),
   };
   return {
     config,

@@ -1,7 +1,8 @@
 /**
  * The network path to the renewal service, as one capability: resolves the route (manual proxy,
- * system proxy, environment, PAC), keeps the one dispatcher every client uses on that route,
- * and runs the start-up checks, "Test Proxy" and "Salva".
+ * system proxy, environment, PAC), keeps the one dispatcher and the one service client on that
+ * route, and runs the start-up checks (the service reached, the version checked by updates/),
+ * "Test Proxy" and "Salva".
  *
  * The route is resolved again before each round of checks, so a proxy that appeared (the seed's
  * "verifica se è presente un proxy ed in tal caso prova ad effettuare una configurazione
@@ -17,8 +18,8 @@ import type {
 } from '../../shared/contract/network-contract.js';
 import { AppError } from '../../shared/errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
-import { readUpdateFeed } from '../updates/update-feed-reader.js';
-import { judgeVersion, unknownVersion } from '../updates/version-verdict.js';
+import { createRenewalServiceClient, type RenewalServiceClient } from '../service/renewal-service-client.js';
+import { checkToolVersion } from '../updates/version-check.js';
 import { checkConnectivity } from './connectivity-check.js';
 import { createDispatcher } from './dispatcher-factory.js';
 import { readEnvironmentProxy, type Environment } from './environment-proxy.js';
@@ -66,6 +67,8 @@ export interface SavedProxy {
 }
 
 export class NetworkService {
+  /** The client of every call to the service and its feed, on the route in use: the flow's, the checks'. */
+  readonly client: RenewalServiceClient;
   readonly #options: NetworkServiceOptions;
   readonly #manual: ManualProxyStore;
   readonly #switching: SwitchingDispatcher;
@@ -81,6 +84,7 @@ export class NetworkService {
     const environment = readEnvironmentProxy(options.env);
     this.#choice = environment ? { kind: 'environment', proxy: environment } : directChoice;
     this.#switching = createSwitchingDispatcher(this.#build(this.#choice));
+    this.client = this.#client(this.#switching.dispatcher, () => this.#choice);
     this.#ready = this.refreshRoute().then(() => undefined);
   }
 
@@ -116,32 +120,18 @@ export class NetworkService {
 
   async checkConnectivity(): Promise<ConnectivityVerdict> {
     await this.#ready;
-    return this.#check(this.dispatcher, this.#choice);
+    return this.#check(this.client, this.#choice);
   }
 
-  async checkVersion(): Promise<VersionVerdict> {
-    await this.#ready;
-    const current = this.#options.toolVersion;
-    const feedRoute = routeFor(this.#choice, new URL(this.#options.updateFeedUrl));
-    try {
-      const feed = await readUpdateFeed({
-        feedUrl: this.#options.updateFeedUrl,
-        dispatcher: this.dispatcher,
-        route: feedRoute,
-        sentCredentials: authenticates(feedRoute),
-        timeoutMs: this.#options.checkBudgetMs ?? 2_500,
-      });
-      return judgeVersion(current, feed);
-    } catch (error) {
-      return unknownVersion(current, error);
-    }
+  async #checkVersion(): Promise<VersionVerdict> {
+    return checkToolVersion({ client: this.client, current: this.#options.toolVersion, ...(this.#options.checkBudgetMs === undefined ? {} : { budgetMs: this.#options.checkBudgetMs }) });
   }
 
   /** The start-up checks: route resolved again, then connectivity and version in parallel. */
   async runStartupChecks(): Promise<StartupReport> {
     await this.#ready;
     await this.refreshRoute();
-    const [connectivity, version] = await Promise.all([this.checkConnectivity(), this.checkVersion()]);
+    const [connectivity, version] = await Promise.all([this.checkConnectivity(), this.#checkVersion()]);
     const clock = this.#options.clock ?? (() => new Date());
     return {
       connectivity,
@@ -162,7 +152,7 @@ export class NetworkService {
     const choice = await resolveProxyChoice({ ...this.#sources(), manual: settings });
     const dispatcher = this.#build(choice);
     try {
-      return await this.#check(dispatcher, choice);
+      return await this.#check(this.#client(dispatcher, () => choice), choice);
     } finally {
       await dispatcher.close();
     }
@@ -192,14 +182,21 @@ export class NetworkService {
     await this.#switching.close();
   }
 
-  #check(dispatcher: Dispatcher, choice: ProxyChoice): Promise<ConnectivityVerdict> {
-    const route = routeFor(choice, this.#target);
+  #check(client: RenewalServiceClient, choice: ProxyChoice): Promise<ConnectivityVerdict> {
     return checkConnectivity({
-      serviceUrl: this.#options.serviceUrl,
-      dispatcher,
-      route,
-      sentCredentials: authenticates(route),
+      client,
+      route: routeFor(choice, this.#target),
       ...(this.#options.checkBudgetMs === undefined ? {} : { budgetMs: this.#options.checkBudgetMs }),
+    });
+  }
+
+  /** A service client on `dispatcher`, its failures told for the route `choice` gives each address. */
+  #client(dispatcher: Dispatcher, choice: () => ProxyChoice): RenewalServiceClient {
+    return createRenewalServiceClient({
+      baseUrl: this.#options.serviceUrl,
+      updateFeedUrl: this.#options.updateFeedUrl,
+      dispatcher,
+      route: (url) => routeFor(choice(), url),
       ...(this.#options.userAgent === undefined ? {} : { userAgent: this.#options.userAgent }),
     });
   }
@@ -237,8 +234,4 @@ export class NetworkService {
       },
     };
   }
-}
-
-function authenticates(route: NetworkRoute): boolean {
-  return route.kind === 'proxy' && route.authenticated;
 }
