@@ -69,7 +69,7 @@ export interface RenewalServiceClientOptions {
 }
 
 /** A check's bound: a verdict within it, connect to body, even when nothing answers. */
-export interface CheckOptions {
+interface CheckOptions {
   readonly timeoutMs?: number;
 }
 
