@@ -14,7 +14,7 @@ import type { AuthInfo, ProxyConfig, Session } from 'electron';
 import type { AppUpdater } from 'electron-updater';
 import type { UpdateState } from '../../shared/contract/network-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
-import type { ManualProxySettings } from '../network/manual-proxy-settings.js';
+import type { ManualProxySettings } from '../network/manual-proxy/manual-proxy-settings.js';
 import type { ToolUpdater } from '../updates/tool-updater.js';
 
 type LoginCallback = (username?: string, password?: string) => void;

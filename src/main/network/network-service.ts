@@ -20,18 +20,18 @@ import { AppError } from '../../shared/errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
 import { createRenewalServiceClient, type RenewalServiceClient } from '../service/renewal-service-client.js';
 import { checkToolVersion } from '../updates/version-check.js';
-import { checkConnectivity } from './connectivity-check.js';
-import { createDispatcher } from './dispatcher-factory.js';
-import { readEnvironmentProxy, type Environment } from './environment-proxy.js';
-import { ManualProxyStore, type ManualProxySettings, type ProxySettingsFile } from './manual-proxy-settings.js';
-import type { AddressLookup } from './pac-evaluator.js';
-import { resolveWithPac } from './pac-proxy.js';
-import { directChoice, routeFor, type ProxyChoice } from './route-choice.js';
-import { resolveProxyChoice } from './proxy-resolution.js';
-import type { PasswordKeeping, ProxySettingsInput, ProxySettingsView } from './proxy-settings-types.js';
-import type { SecretCipher } from './secret-cipher.js';
-import { createSwitchingDispatcher, type SwitchingDispatcher } from './switching-dispatcher.js';
-import type { SystemProxyResolver } from './system-proxy-resolver.js';
+import { checkConnectivity } from './checks/connectivity-check.js';
+import { createDispatcher } from './transport/dispatcher-factory.js';
+import { readEnvironmentProxy, type Environment } from './proxy-resolution/environment-proxy.js';
+import { ManualProxyStore, type ManualProxySettings, type ProxySettingsFile } from './manual-proxy/manual-proxy-settings.js';
+import type { AddressLookup } from './proxy-resolution/pac-evaluator.js';
+import { resolveWithPac } from './proxy-resolution/pac-proxy.js';
+import { directChoice, routeFor, type ProxyChoice } from './proxy-resolution/route-choice.js';
+import { resolveProxyChoice } from './proxy-resolution/proxy-resolution.js';
+import type { PasswordKeeping, ProxySettingsInput, ProxySettingsView } from './manual-proxy/proxy-settings-types.js';
+import type { SecretCipher } from './manual-proxy/secret-cipher.js';
+import { createSwitchingDispatcher, type SwitchingDispatcher } from './transport/switching-dispatcher.js';
+import type { SystemProxyResolver } from './proxy-resolution/system-proxy-resolver.js';
 
 export interface NetworkServiceOptions {
   /** Base URL of the service API, ending with `/`. */

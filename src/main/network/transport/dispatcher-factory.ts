@@ -9,7 +9,7 @@
  */
 import type { LookupFunction } from 'node:net';
 import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
-import { endpointUrl, type ProxyChoice, type ProxyCredentials } from './route-choice.js';
+import { endpointUrl, type ProxyChoice, type ProxyCredentials } from '../proxy-resolution/route-choice.js';
 
 export interface DispatcherOptions {
   /** Certificates trusted for TLS (see `trustedCertificates`). */

@@ -3,9 +3,9 @@
  * comes within the budget even when nothing answers (closed port, black-holed packets, a server
  * that accepts and stays silent).
  */
-import type { ConnectivityVerdict, NetworkRoute } from '../../shared/contract/network-contract.js';
-import { isAppError } from '../../shared/errors/app-error.js';
-import type { RenewalServiceClient } from '../service/renewal-service-client.js';
+import type { ConnectivityVerdict, NetworkRoute } from '../../../shared/contract/network-contract.js';
+import { isAppError } from '../../../shared/errors/app-error.js';
+import type { RenewalServiceClient } from '../../service/renewal-service-client.js';
 
 export interface ConnectivityCheckOptions {
   /** A client on the route being checked (the app's, or "Test Proxy"'s own). */

@@ -8,7 +8,7 @@
  */
 import type { Environment } from './environment-proxy.js';
 import { readEnvironmentProxy } from './environment-proxy.js';
-import type { ManualProxySettings } from './manual-proxy-settings.js';
+import type { ManualProxySettings } from '../manual-proxy/manual-proxy-settings.js';
 import { directChoice, type ProxyChoice } from './route-choice.js';
 import { firstUsableDirective } from './proxy-directive.js';
 import type { SystemProxyResolver } from './system-proxy-resolver.js';

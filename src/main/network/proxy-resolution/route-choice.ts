@@ -5,7 +5,7 @@
  * One value, produced by proxy resolution and consumed by the dispatcher factory, so the two
  * cannot disagree about which proxy is in use.
  */
-import type { NetworkRoute } from '../../shared/contract/network-contract.js';
+import type { NetworkRoute } from '../../../shared/contract/network-contract.js';
 import { bypassesProxy } from './no-proxy.js';
 
 export interface ProxyEndpoint {
