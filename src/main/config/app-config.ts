@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 
-export const defaultServiceUrl = 'https://rinnovo.card.infocamere.it/api/v1/';
+const defaultServiceUrl = 'https://rinnovo.card.infocamere.it/api/v1/';
 
 const configSchema = z.object({
   dataDir: z.string().min(1),

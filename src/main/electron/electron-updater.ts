@@ -42,7 +42,7 @@ export interface AutoUpdaterPort {
 }
 
 // The real autoUpdater must fit the port: checked against electron-updater's own types.
-export type AppUpdaterFitsPort = AppUpdater extends AutoUpdaterPort ? true : never;
+type AppUpdaterFitsPort = AppUpdater extends AutoUpdaterPort ? true : never;
 const appUpdaterFits: AppUpdaterFitsPort = true;
 void appUpdaterFits;
 

@@ -10,7 +10,7 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
-export const secretFieldNames = ['pin', 'newPin', 'puk', 'password', 'proxyPassword', 'accountPassword', 'secret', 'authorization', 'proxy-authorization'];
+const secretFieldNames = ['pin', 'newPin', 'puk', 'password', 'proxyPassword', 'accountPassword', 'secret', 'authorization', 'proxy-authorization'];
 
 const redactPaths = secretFieldNames.flatMap((name) => [name, `*.${name}`, `*.*.${name}`, `*.*.*.${name}`]);
 

@@ -4,9 +4,9 @@ import { method } from './define.js';
 export const localeSchema = z.enum(['it', 'en']);
 
 /** How the renderer is connected to the main process. */
-export const transportKindSchema = z.enum(['electron', 'harness', 'cli']);
+const transportKindSchema = z.enum(['electron', 'harness', 'cli']);
 
-export const appStatusSchema = z.object({
+const appStatusSchema = z.object({
   productName: z.string(),
   version: z.string(),
   platform: z.string(),
