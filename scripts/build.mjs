@@ -27,7 +27,7 @@ const nodeEntries = [
   ['src/main/device/device-worker.ts', 'dist/main/device-worker.mjs'],
   ['src/main/cli/main.ts', 'dist/main/cli.mjs'],
   // Next to the bundles that evaluate PAC files (pac-evaluator.ts looks for it there).
-  ['src/main/network/pac-worker.ts', 'dist/main/pac-worker.mjs'],
+  ['src/main/network/proxy-resolution/pac-worker.ts', 'dist/main/pac-worker.mjs'],
 ];
 for (const [entry, outfile] of nodeEntries) {
   // Entries appear as their areas land; a missing one is simply not built yet.
@@ -36,5 +36,5 @@ for (const [entry, outfile] of nodeEntries) {
 // Electron's utilityProcess loads the device worker as CommonJS; the PAC worker thread follows
 // the CommonJS main bundle.
 await esbuild({ ...node, entryPoints: ['src/main/device/device-worker.ts'], outfile: 'dist/main/device-worker.cjs', format: 'cjs' });
-await esbuild({ ...node, entryPoints: ['src/main/network/pac-worker.ts'], outfile: 'dist/main/pac-worker.cjs', format: 'cjs' });
+await esbuild({ ...node, entryPoints: ['src/main/network/proxy-resolution/pac-worker.ts'], outfile: 'dist/main/pac-worker.cjs', format: 'cjs' });
 console.log('build: dist/ ready');

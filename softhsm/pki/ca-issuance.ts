@@ -2,7 +2,7 @@
  * Issuing the lab's CA certificates and the TLS server certificate of the lab service.
  */
 import forge from 'node-forge';
-import type { CaMaterial } from './lab-pki.js';
+import type { CaMaterial } from './pki-material.js';
 import { attributeText, copyName, toForgeName, type DistinguishedName } from './distinguished-name.js';
 import type { KeyPairPem } from './key-material.js';
 
@@ -13,7 +13,7 @@ export function randomSerialHex(): string {
   return `01${forge.util.bytesToHex(forge.random.getBytesSync(15))}`;
 }
 
-export function yearsFrom(date: Date, years: number): Date {
+function yearsFrom(date: Date, years: number): Date {
   const copy = new Date(date);
   copy.setUTCFullYear(copy.getUTCFullYear() + years);
   return copy;

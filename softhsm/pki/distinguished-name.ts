@@ -5,7 +5,7 @@
  */
 import forge from 'node-forge';
 
-export const attributeOids = {
+const attributeOids = {
   countryName: '2.5.4.6',
   organizationName: '2.5.4.10',
   organizationalUnitName: '2.5.4.11',

@@ -38,7 +38,7 @@ const labBase = 'http://127.0.0.1/lab';
 /** AgID asks qualified certificates to say they follow its guidelines, in this notice. */
 const agidQualifiedNotice = 'Questo certificato rispetta le raccomandazioni previste dalla Determinazione Agid N. 121/2019';
 
-export const defaultIssuingChamber = 'Camera di Commercio di Roma';
+const defaultIssuingChamber = 'Camera di Commercio di Roma';
 
 /**
  * The part after the dot in a CNS common name: base64 of the SHA-1 of the card's personal-data
@@ -78,7 +78,7 @@ function holderSubject(request: IssueHolderCertificate, serialHex: string): Dist
 }
 
 /** A 16-digit card number in InfoCamere's 7420… series, stable for a holder. */
-export function defaultCardSerial(holder: Holder): string {
+function defaultCardSerial(holder: Holder): string {
   const digits = BigInt(`0x${createHash('sha256').update(holder.fiscalCode).digest('hex').slice(0, 15)}`) % 10n ** 12n;
   return `7420${digits.toString().padStart(12, '0')}`;
 }
@@ -127,7 +127,11 @@ export function issueHolderCertificate(request: IssueHolderCertificate): string 
   return forge.pki.certificateToPem(certificate);
 }
 
-/** The holder a certificate names: givenName, surname and the fiscal code from serialNumber (or the CNS common name). */
+/**
+ * The holder a certificate names: givenName, surname and the fiscal code from serialNumber (or the CNS common name).
+ *
+ * The lab's own reading, not the client's classify-certificate: an independent counterpart on purpose.
+ */
 export function holderFromCertificate(pem: string): Holder {
   const { subject } = forge.pki.certificateFromPem(pem);
   const serialNumber = attributeText(subject, 'serialNumber') ?? '';

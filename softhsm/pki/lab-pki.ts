@@ -11,27 +11,15 @@ import type { CertificateKind } from '../../src/shared/domain/certificate-kind.j
 import { issueCa, issueTlsServer, type DistinguishedName } from './ca-issuance.js';
 import { generateRsaKeyPairs, type KeyPairPem } from './key-material.js';
 import { readPkiFiles, writePkiFiles } from './pki-files.js';
+import type { CaMaterial, LabPki } from './pki-material.js';
 
-export interface CaMaterial {
-  readonly name: string;
-  readonly certificatePem: string;
-  readonly privateKeyPem: string;
-}
-
-export interface LabPki {
-  readonly root: CaMaterial;
-  readonly signatureCa: CaMaterial;
-  readonly cnsCa: CaMaterial;
-  readonly foreignCa: CaMaterial;
-  readonly tls: { readonly ca: CaMaterial; readonly serverCertificatePem: string; readonly serverPrivateKeyPem: string };
-  readonly dir: string;
-}
+export type { CaMaterial, LabPki } from './pki-material.js';
 
 /** Organization of every Chamber-of-Commerce CA, as in InfoCamere's real certificates. */
-export const chamberOrganization = 'InfoCamere S.C.p.A.';
-export const chamberOrganizationIdentifier = 'VATIT-02313821007';
+const chamberOrganization = 'InfoCamere S.C.p.A.';
+const chamberOrganizationIdentifier = 'VATIT-02313821007';
 
-export const labCaNames = {
+const labCaNames = {
   root: 'InfoCamere Root CA',
   /** The issuer of InfoCamere's qualified signature certificates, as it appears in them. */
   signature: 'InfoCamere Qualified Electronic Signature CA',
@@ -41,9 +29,6 @@ export const labCaNames = {
   foreign: 'ArubaPEC EU Qualified Certificates CA G1',
   tls: 'Rinnovo CNS Lab TLS CA',
 } as const;
-
-/** Issuer common names of the Chamber-of-Commerce CAs in the lab. */
-export const labChamberIssuerNames: readonly string[] = [labCaNames.signature, labCaNames.cns];
 
 function qtspName(commonName: string, organization: string, organizationIdentifier: string): DistinguishedName {
   // Order as in InfoCamere's issuer names: C, O, OU, organizationIdentifier, CN.

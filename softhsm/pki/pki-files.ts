@@ -2,12 +2,11 @@
  * The lab PKI on disk: one PEM file per certificate and per key, named for what it is, so an
  * operator can point `openssl verify -CAfile` or a browser at them directly.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import forge from 'node-forge';
-import { writeFileAtomic } from '../../src/main/storage/atomic-file.js';
+import { readFileIfExists, writeFileAtomic } from '../storage/atomic-file.js';
 import { attributeText } from './distinguished-name.js';
-import type { CaMaterial, LabPki } from './lab-pki.js';
+import type { CaMaterial, LabPki } from './pki-material.js';
 
 type StoredPki = Omit<LabPki, 'dir'>;
 
@@ -31,15 +30,8 @@ function keyFile(dir: string, base: string): string {
   return join(dir, `${base}.key.pem`);
 }
 
-async function readIfExists(path: string): Promise<string | undefined> {
-  return readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    throw error;
-  });
-}
-
 async function readCa(dir: string, base: string): Promise<CaMaterial | undefined> {
-  const [certificatePem, privateKeyPem] = await Promise.all([readIfExists(certificateFile(dir, base)), readIfExists(keyFile(dir, base))]);
+  const [certificatePem, privateKeyPem] = await Promise.all([readFileIfExists(certificateFile(dir, base)), readFileIfExists(keyFile(dir, base))]);
   if (certificatePem === undefined || privateKeyPem === undefined) return undefined;
   const name = attributeText(forge.pki.certificateFromPem(certificatePem).subject, 'commonName') ?? base;
   return { name, certificatePem, privateKeyPem };

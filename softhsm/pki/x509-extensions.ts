@@ -99,14 +99,6 @@ export function certificatePoliciesExtension(policies: readonly PolicyInformatio
   return { id: oids.certificatePolicies, critical: false, value: asn1.toDer(sequence(infos)).getBytes() };
 }
 
-/** The policy OIDs a certificate carries, read back from its DER. */
-export function policiesOf(certificate: forge.pki.Certificate): string[] {
-  const extension = certificate.getExtension('certificatePolicies') as { value?: string } | undefined;
-  if (!extension?.value) return [];
-  const parsed = asn1.fromDer(extension.value);
-  return (parsed.value as forge.asn1.Asn1[]).map((info) => asn1.derToOid(((info.value as forge.asn1.Asn1[])[0]?.value as string) ?? ''));
-}
-
 /** Authority Information Access: where relying parties find the OCSP responder and the issuer's certificate. */
 export function authorityInfoAccessExtension(ocspUrl: string, caIssuersUrl: string): RawExtension {
   const location = (url: string) => asn1.create(asn1.Class.CONTEXT_SPECIFIC, 6, false, url);

@@ -14,25 +14,25 @@ export type TokenLayout = 'standard' | 'two-slot' | 'two-pin' | 'cns-renewed' | 
 /** What the service's records say about the device's certificates. */
 export type ServiceFate = 'valid' | 'free' | 'suspended' | 'revoked' | 'already-renewed' | 'six-year-limit' | 'too-early';
 
-export type NetworkSetup = 'direct' | 'offline' | 'proxy-required' | 'proxy-credentials' | 'untrusted-tls';
+type NetworkSetup = 'direct' | 'offline' | 'proxy-required' | 'proxy-credentials' | 'untrusted-tls';
 
 /** How the renewal service itself is doing: answering, answering too slowly, or down for maintenance (HTTP 503). */
-export type ServiceCondition = 'running' | 'slow' | 'maintenance';
+type ServiceCondition = 'running' | 'slow' | 'maintenance';
 
 /**
  * What stands between the tool and the service: nothing, a network that loses answers after the
  * service acted (dropped, or cut halfway), or a hostile man in the middle swapping certificates.
  */
-export type GatewaySetup = 'none' | 'answers-lost' | 'hostile-issuance';
+type GatewaySetup = 'none' | 'answers-lost' | 'hostile-issuance';
 
 /** What the tool's data folder holds at the start: nothing, or a journal damaged after a paid renewal. */
-export type JournalSetup = 'none' | 'damaged-after-payment';
+type JournalSetup = 'none' | 'damaged-after-payment';
 
-export type PaymentSetup =
+type PaymentSetup =
   | { readonly method: AccountPaymentMethod; readonly account: 'funded' | 'unknown-user' | 'insufficient-funds' }
   | { readonly method: 'card'; readonly outcome: 'pay' | 'cancel' | 'fail' | 'pending' };
 
-export interface SimulatorSetup {
+interface SimulatorSetup {
   /** Wrong PINs already typed on this card (3 tries in all). */
   readonly wrongPinsSoFar?: number;
   /** The card can hold no more key pairs than it has. */
@@ -42,7 +42,7 @@ export interface SimulatorSetup {
   readonly keyGenerationDelayMs?: number;
 }
 
-export type Expectation =
+type Expectation =
   | { readonly outcome: 'renewed' }
   | { readonly outcome: 'refused'; readonly code: ErrorCode };
 

@@ -18,7 +18,7 @@ import { provisionToken, type ProvisionedToken } from '../token/provision-token.
 import { tokenPreset } from '../token/token-presets.js';
 import type { ScenarioDefinition, ServiceFate } from './scenario-catalogue.js';
 
-export const labAccounts = {
+const labAccounts = {
   funded: { userId: 'mrossi', password: 'segreta-telemaco' },
   poor: { userId: 'lpoveri', password: 'segreta-poveri' },
   unknown: { userId: 'nessuno', password: 'qualsiasi' },
@@ -44,7 +44,7 @@ export interface ScenarioLab {
   close(): Promise<void>;
 }
 
-export const labProxyCredentials = { username: 'proxyuser', password: 'proxy-segreta' } as const;
+const labProxyCredentials = { username: 'proxyuser', password: 'proxy-segreta' } as const;
 const labProxyOutgoingAddress = '127.0.0.3';
 
 export interface ScenarioOptions {
@@ -54,7 +54,7 @@ export interface ScenarioOptions {
 }
 
 const day = 86_400_000;
-export const slowServiceDelayMs = 4_000;
+const slowServiceDelayMs = 4_000;
 
 function certificateSeeds(fate: ServiceFate, token: ProvisionedToken, now: Date, layout: ScenarioDefinition['token']): CertificateSeed[] {
   const objects = token.tokens.flatMap((entry) => entry.objects);
@@ -132,7 +132,7 @@ async function closedPort(): Promise<number> {
 }
 
 /** Scenarios whose device behaviour (PIN counter, removal, capacity) only the card simulator gives. */
-export function needsCardSimulator(scenario: ScenarioDefinition): boolean {
+function needsCardSimulator(scenario: ScenarioDefinition): boolean {
   return Object.values(scenario.simulator).some((value) => value !== undefined && value !== false);
 }
 

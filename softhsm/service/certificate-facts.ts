@@ -3,6 +3,8 @@
  *
  * The kind comes from the profile (nonRepudiation → qualified signature, otherwise CNS
  * authentication), never from labels, as on the real service.
+ *
+ * The lab's own reading (kind, serial, DER/PEM), not the client's src/main/certificates: an independent counterpart on purpose.
  */
 import forge from 'node-forge';
 import type { CertificateKind } from '../../src/shared/domain/certificate-kind.js';

@@ -33,7 +33,7 @@ export interface LabSettings {
 export type CertificateStatus = 'valid' | 'suspended' | 'revoked';
 
 /** What the service's registry knows about one certificate (seeded, or issued by the lab CA). */
-export interface CertificateRecord {
+interface CertificateRecord {
   readonly serial: string;
   status: CertificateStatus;
   /** Renewal without payment (e.g. a courtesy renewal decided by the Chamber). */
@@ -58,7 +58,7 @@ export interface AccountRecord {
   held: Record<AccountKind, number>;
 }
 
-export interface ChallengeRecord {
+interface ChallengeRecord {
   readonly challengeId: string;
   readonly nonce: string;
   readonly purpose: 'eligibility' | 'issuance' | 'handover';
@@ -165,7 +165,7 @@ export interface LabState {
   faults: Faults;
 }
 
-export const defaultSettings: LabSettings = {
+const defaultSettings: LabSettings = {
   latestVersion: '1.0.0',
   renewalWindowDays: 90,
   prices: { signature: 2500, cns: 1500 },

@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readFileIfExists, writeFileAtomic } from '../../src/main/storage/atomic-file.js';
+import { readFileIfExists, writeFileAtomic } from '../storage/atomic-file.js';
 import { createLabPki } from '../pki/lab-pki.js';
 import { startLabService } from './lab-service.js';
 import type { ServicePki } from './service-pki.js';

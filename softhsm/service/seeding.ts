@@ -23,7 +23,7 @@ export interface CertificateSeed {
   readonly renewalOf?: { readonly serial: string; readonly issuedAt: Date };
 }
 
-export interface AccountSeed {
+interface AccountSeed {
   readonly method: AccountPaymentMethod;
   readonly userId: string;
   readonly password: string;

@@ -6,7 +6,7 @@
  * and a kill -9 leaves either the old state or the new one.
  */
 import { join } from 'node:path';
-import { readFileIfExists, writeFileAtomic } from '../../src/main/storage/atomic-file.js';
+import { readFileIfExists, writeFileAtomic } from '../storage/atomic-file.js';
 import { emptyLabState, type LabState } from './lab-state.js';
 
 export interface StateStore {
@@ -16,7 +16,7 @@ export interface StateStore {
   update<T>(change: (draft: LabState) => T): Promise<T>;
 }
 
-export function stateFilePath(stateDir: string): string {
+function stateFilePath(stateDir: string): string {
   return join(stateDir, 'lab-service-state.json');
 }
 

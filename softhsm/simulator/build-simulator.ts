@@ -12,8 +12,8 @@ import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
 
-export const simulatorSourceDir = dirname(fileURLToPath(import.meta.url));
-export const simulatorLibraryPath = join(simulatorSourceDir, 'build', 'libcnssim.so');
+const simulatorSourceDir = dirname(fileURLToPath(import.meta.url));
+const simulatorLibraryPath = join(simulatorSourceDir, 'build', 'libcnssim.so');
 
 export interface BuildOptions {
   /** Rebuild even when the library is newer than every source. */
@@ -27,7 +27,7 @@ export interface BuildResult {
   readonly built: boolean;
 }
 
-export function pkcs11IncludeDir(): string {
+function pkcs11IncludeDir(): string {
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve('pkcs11js/package.json')), 'includes', 'pkcs11');
 }

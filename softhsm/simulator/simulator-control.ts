@@ -19,9 +19,9 @@ export const simulatorPinTries = 3;
  */
 export const simulatorBytesPerObject = 4096;
 
-export type CkrName = Extract<keyof typeof pkcs11js, `CKR_${string}`>;
+type CkrName = Extract<keyof typeof pkcs11js, `CKR_${string}`>;
 
-export const pkcs11FunctionNames = [
+const pkcs11FunctionNames = [
   'C_Initialize', 'C_Finalize', 'C_GetInfo', 'C_GetSlotList', 'C_GetSlotInfo', 'C_GetTokenInfo',
   'C_GetMechanismList', 'C_GetMechanismInfo', 'C_InitToken', 'C_InitPIN', 'C_SetPIN', 'C_OpenSession', 'C_CloseSession',
   'C_CloseAllSessions', 'C_GetSessionInfo', 'C_GetOperationState', 'C_SetOperationState', 'C_Login', 'C_Logout',
@@ -35,9 +35,9 @@ export const pkcs11FunctionNames = [
   'C_SeedRandom', 'C_GenerateRandom', 'C_GetFunctionStatus', 'C_CancelFunction', 'C_WaitForSlotEvent',
 ] as const;
 
-export type Pkcs11FunctionName = (typeof pkcs11FunctionNames)[number];
+type Pkcs11FunctionName = (typeof pkcs11FunctionNames)[number];
 
-export interface SimulatorFault {
+interface SimulatorFault {
   readonly fn: Pkcs11FunctionName;
   /** 1 fails the first call made after this control file was written, 2 the second, … */
   readonly nth: number;
@@ -62,12 +62,12 @@ export interface SimulatorState {
   readonly pinTriesLeft: number;
 }
 
-export function ckrValue(name: CkrName): number {
+function ckrValue(name: CkrName): number {
   return pkcs11js[name];
 }
 
 /** The CKR name of a return value, for messages and assertions. */
-export function ckrName(code: number): CkrName | undefined {
+function ckrName(code: number): CkrName | undefined {
   return (Object.keys(pkcs11js) as (keyof typeof pkcs11js)[]).find(
     (key): key is CkrName => key.startsWith('CKR_') && pkcs11js[key] === code,
   );
@@ -84,7 +84,7 @@ function requireLineSafe(value: string, what: string): string {
 }
 
 /** The control file's text. `insertion` counts re-insertions: sessions opened before one are invalid. */
-export function formatSimulatorControl(control: SimulatorControl, insertion: number): string {
+function formatSimulatorControl(control: SimulatorControl, insertion: number): string {
   const lines = [
     '# card simulator control (softhsm/simulator/README.md)',
     `removed=${control.removed ? 1 : 0}`,

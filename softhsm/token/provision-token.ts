@@ -23,7 +23,7 @@ export interface CertificateSpec {
   readonly id?: string;
 }
 
-export interface SlotSpec {
+interface SlotSpec {
   readonly label: string;
   readonly certificates: readonly CertificateSpec[];
   /** A slot with its own PIN (as OpenSC may expose a CNS: signature apart); the token's PIN when absent. */
@@ -45,7 +45,7 @@ export interface TokenSpec {
   readonly slots: readonly SlotSpec[];
 }
 
-export interface ProvisionedObject {
+interface ProvisionedObject {
   readonly kind: CertificateKind;
   readonly idHex: string;
   readonly certificatePem: string;
@@ -65,7 +65,7 @@ export interface ProvisionedToken {
   readonly cardIssuedAt: Date;
 }
 
-export const objectLabels: Readonly<Record<CertificateKind, string>> = {
+const objectLabels: Readonly<Record<CertificateKind, string>> = {
   signature: 'Firma digitale',
   cns: 'CNS0',
 };

@@ -6,9 +6,9 @@ import type { Holder } from '../../src/shared/domain/certificate-kind.js';
 import type { CertificateSpec, TokenSpec } from './provision-token.js';
 
 export const labHolder: Holder = { givenName: 'Niccolò', surname: "D'Àlessandro", fiscalCode: 'DLSNCC80A01H501Z' };
-export const labUserPin = '12345678';
-export const labSoPin = '87654321';
-export const labCardSerial = '7420000012345678';
+const labUserPin = '12345678';
+const labSoPin = '87654321';
+const labCardSerial = '7420000012345678';
 
 const day = 86_400_000;
 /** Inside the window in which the service accepts a renewal (the last months before expiry). */
@@ -38,12 +38,12 @@ function oneSlot(holder: Holder, certificates: CertificateSpec[], extra: Partial
 }
 
 /** Signature + CNS certificate, both expiring within the renewal window: the renewable card. */
-export function standardCns(holder: Holder, now: Date): TokenSpec {
+function standardCns(holder: Holder, now: Date): TokenSpec {
   return oneSlot(holder, pair(threeYears(now, daysLeftInRenewalWindow)));
 }
 
 /** A device that keeps the CNS certificate in one slot and the signature certificate in another. */
-export function twoSlotCns(holder: Holder, now: Date): TokenSpec {
+function twoSlotCns(holder: Holder, now: Date): TokenSpec {
   const [signature, cns] = pair(threeYears(now, daysLeftInRenewalWindow)) as [CertificateSpec, CertificateSpec];
   return {
     ...oneSlot(holder, []),
@@ -56,10 +56,10 @@ export function twoSlotCns(holder: Holder, now: Date): TokenSpec {
 }
 
 /** The signature PIN of a two-PIN device: a slot that keeps its own login. */
-export const labSignaturePin = '24681357';
+const labSignaturePin = '24681357';
 
 /** Two slots with a PIN each, as OpenSC can expose a CNS card: authentication on one, signature on the other. */
-export function twoPinCns(holder: Holder, now: Date): TokenSpec {
+function twoPinCns(holder: Holder, now: Date): TokenSpec {
   const spec = twoSlotCns(holder, now);
   return { ...spec, slots: spec.slots.map((slot) => (slot.label === 'Firma InfoCamere' ? { ...slot, userPin: labSignaturePin } : slot)) };
 }
@@ -68,7 +68,7 @@ export function twoPinCns(holder: Holder, now: Date): TokenSpec {
  * A holder who renewed the CNS certificate ten days ago and the signature not yet: the renewed
  * CNS is new, the signature is in its renewal window (the "renew the rest later" situation).
  */
-export function cnsRenewedEarlier(holder: Holder, now: Date): TokenSpec {
+function cnsRenewedEarlier(holder: Holder, now: Date): TokenSpec {
   const renewedAt = new Date(now.getTime() - 10 * day);
   return oneSlot(holder, [
     { kind: 'signature', issuer: 'chamber', ...threeYears(now, daysLeftInRenewalWindow) },
@@ -77,17 +77,17 @@ export function cnsRenewedEarlier(holder: Holder, now: Date): TokenSpec {
 }
 
 /** Both certificates expired 20 days ago: too late to renew, a new card is needed. */
-export function expiredCns(holder: Holder, now: Date): TokenSpec {
+function expiredCns(holder: Holder, now: Date): TokenSpec {
   return oneSlot(holder, pair(threeYears(now, -20)));
 }
 
 /** Only the CNS authentication certificate: the pair cannot be renewed together. */
-export function singleCertificate(holder: Holder, now: Date): TokenSpec {
+function singleCertificate(holder: Holder, now: Date): TokenSpec {
   return oneSlot(holder, [{ kind: 'cns', issuer: 'chamber', ...threeYears(now, daysLeftInRenewalWindow) }]);
 }
 
 /** The same layout, issued by another trust service provider: not a Chamber of Commerce device. */
-export function foreignIssuer(holder: Holder, now: Date): TokenSpec {
+function foreignIssuer(holder: Holder, now: Date): TokenSpec {
   return oneSlot(holder, pair(threeYears(now, daysLeftInRenewalWindow), 'foreign'), {}, 'Aruba Key');
 }
 
@@ -95,17 +95,17 @@ export function foreignIssuer(holder: Holder, now: Date): TokenSpec {
  * A card issued almost six years ago whose certificates are already the renewed ones: the CNS
  * lasts six years, so the service refuses a second renewal.
  */
-export function cnsNearSixYearLimit(holder: Holder, now: Date): TokenSpec {
+function cnsNearSixYearLimit(holder: Holder, now: Date): TokenSpec {
   const validity = threeYears(now, daysLeftInRenewalWindow);
   return oneSlot(holder, pair(validity), { cardIssuedAt: yearsBefore(validity.notAfter, 6) });
 }
 
 /** Certificates issued six months ago: renewable only in their last months. */
-export function notYetRenewable(holder: Holder, now: Date): TokenSpec {
+function notYetRenewable(holder: Holder, now: Date): TokenSpec {
   return oneSlot(holder, pair(threeYears(now, 3 * 365 - 182)));
 }
 
-export const tokenPresets = {
+const tokenPresets = {
   standard: standardCns,
   'two-slot': twoSlotCns,
   'two-pin': twoPinCns,

@@ -43,8 +43,3 @@ export async function findToken(environment: SoftHsmEnvironment, label: string):
   }
   throw new Error(`no token labelled ${label}`);
 }
-
-/** The serial number SoftHSM gave a token, by its label. */
-export async function tokenSerial(environment: SoftHsmEnvironment, label: string): Promise<string> {
-  return (await findToken(environment, label)).serial;
-}

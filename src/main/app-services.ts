@@ -18,24 +18,24 @@ import { flowHandlers } from './handlers/flow-handlers.js';
 import { forwardUpdaterEvents, networkHandlers } from './handlers/network-handlers.js';
 import type { HandlerTable } from './handlers/handler-table.js';
 import type { Logger } from './logging/logger.js';
-import type { Environment } from './network/environment-proxy.js';
+import type { Environment } from './network/proxy-resolution/environment-proxy.js';
 import { NetworkService } from './network/network-service.js';
-import type { PacWorkerStarter } from './network/pac-evaluator.js';
-import { refusingCipher, type SecretCipher } from './network/secret-cipher.js';
-import { settingsProxyFile } from './network/settings-proxy-file.js';
-import { startupVerdictOf } from './network/startup-verdict.js';
-import type { SystemProxyResolver } from './network/system-proxy-resolver.js';
-import { trustedCertificates } from './network/trusted-certificates.js';
+import type { PacWorkerStarter } from './network/proxy-resolution/pac-evaluator.js';
+import { refusingCipher, type SecretCipher } from './network/manual-proxy/secret-cipher.js';
+import { settingsProxyFile } from './network/manual-proxy/settings-proxy-file.js';
+import { startupVerdictOf } from './network/checks/startup-verdict.js';
+import type { SystemProxyResolver } from './network/proxy-resolution/system-proxy-resolver.js';
+import { trustedCertificates } from './network/transport/trusted-certificates.js';
 import { createFlowDevice } from './renewal/adapters/device-adapter.js';
 import { fileRenewalLock } from './renewal/adapters/lock-file.js';
 import { createFlowService } from './renewal/adapters/service-adapter.js';
 import { RenewalFlow } from './renewal/renewal-flow.js';
 import { RenewalJournalStore } from './renewal/renewal-journal.js';
-import { createRenewalServiceClient } from './service/renewal-service-client.js';
 import { SettingsStore } from './settings/settings-store.js';
 import { ensurePrivateDirectorySync } from './storage/private-paths.js';
 import { writeSupportBundle } from './support/support-bundle.js';
 import { unsupportedUpdater, type ToolUpdater } from './updates/tool-updater.js';
+import { checkToolVersion } from './updates/version-check.js';
 
 /** What the host process provides that plain Node cannot. */
 export interface HostCapabilities {
@@ -119,8 +119,10 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
     clock,
     logger,
   });
-  const dispatcher = network.dispatcher;
-  const client = createRenewalServiceClient({ baseUrl: config.serviceUrl, dispatcher, userAgent });
+  const checkVersion = async () => {
+    await network.ready();
+    return checkToolVersion({ client: network.client, current: config.version });
+  };
   const updater = host.createUpdater?.(network) ?? unsupportedUpdater;
   const stopUpdaterEvents = forwardUpdaterEvents(updater, events);
   // Start-up checks answer within 3 s even against a server that accepts and never replies.
@@ -144,7 +146,7 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
   const journal = new RenewalJournalStore(config.dataDir, clock);
   const flow = new RenewalFlow({
     device,
-    service: createFlowService(client),
+    service: createFlowService(network.client),
     journal,
     lock: fileRenewalLock({ dir: journal.dir, pid: process.pid, workerPid: () => deviceHost?.workerPid }),
     trust: chamberTrust(config.chamberCaBundlePath ? readFileSync(config.chamberCaBundlePath, 'utf8') : ''),
@@ -172,7 +174,7 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
   const handlers: HandlerTable = {
     ...appHandlers({ identity, settings, events }),
     ...flowHandlers({ flow, saveSupportBundle }),
-    ...networkHandlers({ network, updater, events }),
+    ...networkHandlers({ network, checkVersion, updater, events }),
   };
   return {
     config,

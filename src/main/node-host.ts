@@ -5,7 +5,7 @@
  */
 import type { HostCapabilities } from './app-services.js';
 import { nodeDeviceLauncher } from './device/node-device-launcher.js';
-import { nodePacWorker } from './network/pac-worker-location.js';
+import { nodePacWorker } from './network/proxy-resolution/pac-worker-location.js';
 
 export interface NodeHostOptions {
   readonly transport: HostCapabilities['transport'];

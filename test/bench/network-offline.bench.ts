@@ -5,8 +5,8 @@
  */
 import { rootCertificates } from 'node:tls';
 import { NetworkService } from '../../src/main/network/network-service.js';
-import { refusingCipher } from '../../src/main/network/secret-cipher.js';
-import { settingsProxyFile } from '../../src/main/network/settings-proxy-file.js';
+import { refusingCipher } from '../../src/main/network/manual-proxy/secret-cipher.js';
+import { settingsProxyFile } from '../../src/main/network/manual-proxy/settings-proxy-file.js';
 import { SettingsStore } from '../../src/main/settings/settings-store.js';
 import { closedPort, startSilentServer } from '../support/network/loopback-service.js';
 import { makeTempDir } from '../support/temp-dir.js';

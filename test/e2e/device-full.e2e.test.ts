@@ -2,46 +2,31 @@
  * A card with no room for a second key pair: before paying, and again before the re-key, the
  * holder is told the old keys go first and the device must stay in.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { beginning, chromiumForThisFile, heading, inScenario, italian as t, unlock } from './support/app-in-chromium.js';
 import { seriousViolations } from './support/axe.js';
-import { launchChromium, saveScreenshot } from './support/chromium.js';
-import { startScenarioApp } from './support/scenario-app.js';
-
-const heading = (page: Page) => page.locator('h2.screen-heading').textContent();
-const removeOldFirst = /Le chiavi attuali verranno rimosse prima di generare le nuove/;
+import { saveScreenshot } from './support/chromium.js';
 
 describe('a full card in Chromium', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => browser?.close());
+  const browser = chromiumForThisFile();
 
   it('warns that the old keys are removed first, before paying and before the re-key', async () => {
-    const scenario = await startScenarioApp('device-full');
-    try {
-      const page = await browser.newPage();
-      await page.goto(scenario.app.entryUrl());
-      await expect.poll(() => heading(page), { timeout: 20_000 }).toBe('Sblocchi il dispositivo');
-      await page.getByLabel('PIN').fill(scenario.lab.pin);
-      await page.getByRole('button', { name: 'Sblocca' }).click();
-      await expect.poll(() => heading(page), { timeout: 20_000 }).toBe('Certificati sul dispositivo');
-      expect(await page.locator('.plan .warning').textContent()).toMatch(removeOldFirst);
+    await inScenario(browser(), 'device-full', async (page, scenario) => {
+      await unlock(page, scenario.lab.pin);
+      await expect.poll(() => heading(page), { timeout: 20_000 }).toBe(t('certificates.heading'));
+      expect(await page.locator('.plan .warning').textContent()).toContain(t('plan.removeOldFirst'));
       await saveScreenshot(page, 'device-full-certificates');
       expect(await seriousViolations(page)).toEqual([]);
 
-      await page.getByRole('button', { name: 'Procedi' }).click();
-      await expect.poll(() => heading(page)).toBe('Pagamento');
-      await page.getByLabel('User-ID').fill(scenario.lab.account.userId);
-      await page.getByLabel('Password').fill(scenario.lab.account.password);
-      await page.getByRole('button', { name: /^Paga/ }).click();
-      await expect.poll(() => heading(page), { timeout: 20_000 }).toBe('Pagamento effettuato');
-      expect(await page.locator('.warning').textContent()).toMatch(removeOldFirst);
-      await page.getByRole('button', { name: 'Rinnova ora' }).click();
-      await expect.poll(() => heading(page), { timeout: 60_000 }).toBe('Memorizzazione completata – Rinnovo del certificato completato');
-    } finally {
-      await scenario.close();
-    }
+      await page.getByRole('button', { name: t('plan.proceed') }).click();
+      await expect.poll(() => heading(page)).toBe(t('payment.heading'));
+      await page.getByLabel(t('payment.userId')).fill(scenario.lab.account.userId);
+      await page.getByLabel(t('payment.password')).fill(scenario.lab.account.password);
+      await page.getByRole('button', { name: beginning('payment.pay') }).click();
+      await expect.poll(() => heading(page), { timeout: 20_000 }).toBe(t('paid.heading'));
+      expect(await page.locator('.warning').textContent()).toContain(t('plan.removeOldFirst'));
+      await page.getByRole('button', { name: t('paid.renew') }).click();
+      await expect.poll(() => heading(page), { timeout: 60_000 }).toBe(t('done.heading'));
+    });
   });
 });

@@ -4,31 +4,18 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { findScenario } from '../../softhsm/scenarios/scenario-catalogue.js';
 import { setUpScenario } from '../../softhsm/scenarios/set-up-scenario.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { beginning, chromiumForThisFile, exactly, heading, italian as t, openApp, unlock } from './support/app-in-chromium.js';
 import { seriousViolations } from './support/axe.js';
-import { launchChromium, saveScreenshot } from './support/chromium.js';
+import { saveScreenshot } from './support/chromium.js';
 import { startHarnessAppAt } from './support/harness-app-at.js';
 import { tabTo } from './support/keyboard.js';
 
-const heading = (page: Page) => page.locator('h2.screen-heading').textContent();
-
-async function unlock(page: Page, pin: string): Promise<void> {
-  await expect.poll(() => heading(page), { timeout: 20_000 }).toMatch(/^Sblocchi il dispositivo/);
-  await tabTo(page, /^PIN/);
-  await page.keyboard.type(pin);
-  await page.keyboard.press('Enter');
-}
-
 describe('an unfinished renewal in Chromium', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => browser?.close());
+  const browser = chromiumForThisFile();
 
   it('is offered on the next start and completed without a second payment', async () => {
     const scenario = findScenario('renewable');
@@ -41,16 +28,15 @@ describe('an unfinished renewal in Chromium', () => {
     try {
       const first = await startHarnessAppAt(dataDir, lab.env);
       try {
-        const page = await browser.newPage();
-        await page.goto(first.entryUrl());
-        await unlock(page, lab.pin);
-        await expect.poll(() => heading(page), { timeout: 20_000 }).toBe('Certificati sul dispositivo');
-        await page.getByRole('button', { name: 'Procedi' }).click();
-        await expect.poll(() => heading(page)).toBe('Pagamento');
-        await page.getByLabel('User-ID').fill(lab.account.userId);
-        await page.getByLabel('Password').fill(lab.account.password);
-        await page.getByRole('button', { name: /^Paga/ }).click();
-        await expect.poll(() => heading(page), { timeout: 20_000 }).toBe('Pagamento effettuato');
+        const page = await openApp(browser(), first);
+        await unlock(page, lab.pin, { by: 'keyboard' });
+        await expect.poll(() => heading(page), { timeout: 20_000 }).toBe(t('certificates.heading'));
+        await page.getByRole('button', { name: t('plan.proceed') }).click();
+        await expect.poll(() => heading(page)).toBe(t('payment.heading'));
+        await page.getByLabel(t('payment.userId')).fill(lab.account.userId);
+        await page.getByLabel(t('payment.password')).fill(lab.account.password);
+        await page.getByRole('button', { name: beginning('payment.pay') }).click();
+        await expect.poll(() => heading(page), { timeout: 20_000 }).toBe(t('paid.heading'));
         await page.close();
         balancesAfterPaying = lab.service.account('telemaco', lab.account.userId)?.balances;
       } finally {
@@ -59,20 +45,19 @@ describe('an unfinished renewal in Chromium', () => {
 
       const second = await startHarnessAppAt(dataDir, lab.env);
       try {
-        const page = await browser.newPage();
-        await page.goto(second.entryUrl());
-        await expect.poll(() => heading(page), { timeout: 20_000 }).toBe('Rinnovo da completare');
+        const page = await openApp(browser(), second);
+        await expect.poll(() => heading(page), { timeout: 20_000 }).toBe(t('resume.heading'));
         expect(await page.evaluate(() => document.activeElement?.id)).toBe('resume-heading');
-        expect(await page.locator('main').textContent()).toContain('Il pagamento risulta già effettuato');
+        expect(await page.locator('main').textContent()).toContain(t('resume.paid'));
         await saveScreenshot(page, 'resume-offered');
         expect(await seriousViolations(page)).toEqual([]);
-        await tabTo(page, /^Completa il rinnovo$/);
+        await tabTo(page, exactly(t('action.resume')));
         await page.keyboard.press('Enter');
-        await unlock(page, lab.pin);
+        await unlock(page, lab.pin, { by: 'keyboard', purpose: 'resume' });
         // Depending on where it stopped, the flow may show the receipt again before the re-key.
-        await expect.poll(() => heading(page), { timeout: 60_000 }).toMatch(/Pagamento effettuato|Memorizzazione completata/);
-        if ((await heading(page)) === 'Pagamento effettuato') await page.getByRole('button', { name: 'Rinnova ora' }).click();
-        await expect.poll(() => heading(page), { timeout: 60_000 }).toBe('Memorizzazione completata – Rinnovo del certificato completato');
+        await expect.poll(() => heading(page), { timeout: 60_000 }).toBeOneOf([t('paid.heading'), t('done.heading')]);
+        if ((await heading(page)) === t('paid.heading')) await page.getByRole('button', { name: t('paid.renew') }).click();
+        await expect.poll(() => heading(page), { timeout: 60_000 }).toBe(t('done.heading'));
         await saveScreenshot(page, 'resume-done');
         // Charged once, by the first window (the lab seeds 500 € on each account).
         expect(balancesAfterPaying).not.toEqual({ diritti: 50_000, tariffa: 50_000 });

@@ -1,29 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium, saveScreenshot } from './support/chromium.js';
+import { describe, expect, it } from 'vitest';
+import { chromiumForThisFile, containing, english, heading, italian as t, openApp } from './support/app-in-chromium.js';
+import { saveScreenshot } from './support/chromium.js';
+import { startHarnessApp } from './support/harness-app.js';
 import { tabTo } from './support/keyboard.js';
 import { writeLauncherPage } from '../../src/main/harness/browser-launch.js';
-import { startHarnessApp, type HarnessApp } from './support/harness-app.js';
 
 describe('the first screen in Chromium, through the harness', () => {
-  let browser: Browser;
-  let app: HarnessApp;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = chromiumForThisFile();
 
   it('shows the tool version answered by the real main handler, in Italian', async () => {
-    app = await startHarnessApp();
+    const app = await startHarnessApp();
     try {
-      const page = await browser.newPage();
-      await page.goto(app.entryUrl());
-      await expect.poll(() => page.getByTestId('tool-version').textContent()).toBe('Versione 1.0.0');
+      const page = await openApp(browser(), app);
+      await expect.poll(() => page.getByTestId('tool-version').textContent()).toBe(t('app.version', { version: '1.0.0' }));
       expect(await page.locator('html').getAttribute('lang')).toBe('it');
-      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Rinnovo CNS');
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(t('app.title'));
       await saveScreenshot(page, 'start-it');
     } finally {
       await app.close();
@@ -31,20 +22,18 @@ describe('the first screen in Chromium, through the harness', () => {
   });
 
   it('switches to English with the keyboard and remembers it for the next window', async () => {
-    app = await startHarnessApp();
+    const app = await startHarnessApp();
     try {
-      const page = await browser.newPage();
-      await page.goto(app.entryUrl());
-      await expect.poll(() => page.getByTestId('tool-version').textContent()).toBe('Versione 1.0.0');
+      const page = await openApp(browser(), app);
+      await expect.poll(() => page.getByTestId('tool-version').textContent()).toBe(t('app.version', { version: '1.0.0' }));
       // Let the initial checks end first: their verdict screen takes the focus to its heading.
-      await expect.poll(() => page.locator('h2.screen-heading').textContent(), { timeout: 20_000 }).not.toBe('Verifiche iniziali');
-      await tabTo(page, /Italiano/);
+      await expect.poll(() => heading(page), { timeout: 20_000 }).not.toBe(t('checking.heading'));
+      await tabTo(page, containing(t('app.language.it')));
       expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('SELECT');
-      await page.getByLabel('Lingua').selectOption('en');
-      await expect.poll(() => page.getByTestId('tool-version').textContent()).toBe('Version 1.0.0');
-      const second = await browser.newPage();
-      await second.goto(app.entryUrl());
-      await expect.poll(() => second.getByTestId('tool-version').textContent()).toBe('Version 1.0.0');
+      await page.getByLabel(t('app.language')).selectOption('en');
+      await expect.poll(() => page.getByTestId('tool-version').textContent()).toBe(english('app.version', { version: '1.0.0' }));
+      const second = await openApp(browser(), app);
+      await expect.poll(() => second.getByTestId('tool-version').textContent()).toBe(english('app.version', { version: '1.0.0' }));
       expect(await second.locator('html').getAttribute('lang')).toBe('en');
       await saveScreenshot(second, 'start-en');
     } finally {
@@ -53,22 +42,22 @@ describe('the first screen in Chromium, through the harness', () => {
   });
 
   it('is refused without the session; npm start’s private launcher file leads in once, leaving no secret in sight', async () => {
-    app = await startHarnessApp();
+    const app = await startHarnessApp();
     const entry = app.entryUrl();
     // What npm start points Chromium at: a file only this user can read, moving on to the entry.
     const launcher = await writeLauncherPage(entry);
     try {
-      const stranger = await browser.newPage();
+      const stranger = await browser().newPage();
       expect((await stranger.goto(`http://127.0.0.1:${app.harness.port}/`))?.status()).toBe(403);
       expect(launcher.url).toMatch(/^file:\/\//);
-      const page = await browser.newPage();
+      const page = await browser().newPage();
       await page.goto(launcher.url);
-      await expect.poll(() => page.getByTestId('tool-version').textContent()).toBe('Versione 1.0.0');
+      await expect.poll(() => page.getByTestId('tool-version').textContent()).toBe(t('app.version', { version: '1.0.0' }));
       // The address bar holds no secret, and the page's script cannot read the session cookie.
       expect(page.url()).toBe(`http://127.0.0.1:${app.harness.port}/`);
       expect(await page.evaluate(() => document.cookie)).toBe('');
       // The same entry address, read later from a command line or a history, is spent.
-      const late = await browser.newPage();
+      const late = await browser().newPage();
       expect((await late.goto(entry))?.status()).toBe(403);
     } finally {
       await launcher.remove();

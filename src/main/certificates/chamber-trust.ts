@@ -14,7 +14,7 @@ export interface ChamberTrust {
 }
 
 /** Every certificate in a PEM bundle (non-RSA or damaged entries skipped). */
-export function certificatesInBundle(pem: string): forge.pki.Certificate[] {
+function certificatesInBundle(pem: string): forge.pki.Certificate[] {
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   return blocks.flatMap((block) => {
     try {

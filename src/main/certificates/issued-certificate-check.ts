@@ -11,6 +11,7 @@ import forge from 'node-forge';
 import type { RejectionReason } from '../../shared/service-api/issuance.js';
 import type { ChamberTrust } from './chamber-trust.js';
 import { extendedKeyUsages, kindOf, policies } from './classify-certificate.js';
+import { sameModulus } from './key-modulus.js';
 
 export interface IssuedCertificateInput {
   readonly certificatePem: string;
@@ -49,11 +50,6 @@ export function checkIssuedCertificate(input: IssuedCertificateInput, trust: Cha
   if (start > now + latestStart || start < now - earliestStart || end - start < shortestLife || end - start > longestLife) return refuse('validity');
   if (!trust.chains(issued, input.chainPem, input.now)) return refuse('chain');
   return { ok: true };
-}
-
-function sameModulus(a: string, b: string): boolean {
-  const strip = (hex: string) => hex.toLowerCase().replace(/^0+/, '');
-  return strip(a) === strip(b) && strip(a) !== '';
 }
 
 function refuse(reason: RejectionReason): IssuedCertificateVerdict {

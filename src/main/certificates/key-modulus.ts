@@ -15,6 +15,12 @@ export function serialOfCertificate(certificatePem: string): string {
   return canonicalCertificateSerial(forge.pki.certificateFromPem(certificatePem).serialNumber);
 }
 
+/** The same RSA modulus, however each side spells its hex (case, leading zeros); never for an empty one. */
+export function sameModulus(a: string, b: string): boolean {
+  const canonical = (hex: string) => hex.toLowerCase().replace(/^0+/, '');
+  return canonical(a) !== '' && canonical(a) === canonical(b);
+}
+
 export function notAfterOf(certificatePem: string): string {
   return forge.pki.certificateFromPem(certificatePem).validity.notAfter.toISOString();
 }

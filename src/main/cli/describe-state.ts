@@ -1,43 +1,43 @@
 /**
  * The flow's state in words for the terminal, in the helpdesk operator's language.
  *
- * Error texts come from the shared catalogue, like the renderer's; the few CLI-only phrases are
- * kept here in both languages.
+ * What the window also shows is said in the window's own words, from the shared catalogues
+ * (src/shared/i18n for the screens, src/shared/errors for errors): the operator reads what the
+ * holder reads, and a change of wording is made once. Only `status`'s view of an unfinished
+ * renewal, which no screen shows, has phrases of its own here.
  */
 import type { WireError } from '../../shared/contract/define.js';
-import type { FlowState } from '../../shared/contract/flow-contract.js';
+import type { FlowState, PinStatus, ServiceProgress } from '../../shared/contract/flow-contract.js';
+import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
 import type { Locale } from '../../shared/errors/catalogue-entry.js';
 import { describeError } from '../../shared/errors/catalogue.js';
+import { formatDate, formatEuro } from '../../shared/i18n/format.js';
+import type { MessageKey } from '../../shared/i18n/it.js';
+import { translator, type Translate } from '../../shared/i18n/translate.js';
+import type { CertificatePhase } from '../renewal/renewal-journal.js';
 import type { UnfinishedRenewal } from '../renewal/unfinished-renewal.js';
 
-const phrases = {
+const kindKeys: Record<CertificateKind, MessageKey> = { signature: 'certificates.kind.signature', cns: 'certificates.kind.cns' };
+
+/** The PIN screen's warning for each PIN state (none while the PIN is fine). */
+const pinWarnings: Record<PinStatus['state'], MessageKey | null> = { ok: null, 'count-low': 'pin.countLow', 'final-try': 'pin.finalTry', locked: 'pin.locked' };
+
+interface StatusPhrases {
+  readonly unfinished: (id: string, date: string) => string;
+  readonly serviceSilent: string;
+  readonly kinds: Record<CertificateKind, string>;
+  readonly journalPhase: Record<CertificatePhase, string>;
+  readonly serviceProgress: Record<ServiceProgress, string>;
+  readonly onThisComputer: string;
+  readonly atService: string;
+}
+
+/** `status` only: the journal's side and the service's, in the helpdesk's shorthand. */
+const statusPhrases: Record<Locale, StatusPhrases> = {
   it: {
-    checking: 'Verifiche iniziali in corso…',
-    noDevice: 'Nessun dispositivo rilevato.',
-    resume: (kinds: string) => `Rinnovo interrotto da completare (${kinds}).`,
-    pin: (label: string, state: string) => `Dispositivo «${label}» inserito; PIN: ${state}.`,
-    pinStates: { ok: 'nessun tentativo errato', 'count-low': 'già inserito un PIN errato', 'final-try': 'rimane un solo tentativo', locked: 'bloccato (serve il PUK)' },
-    slot: (current: number, of: number, label: string) => `PIN ${current} di ${of}, sezione «${label}».`,
-    reading: 'Lettura dei certificati…',
-    renewable: 'rinnovabile',
-    planTotal: (euros: string, until: string) => `Totale ${euros}; i nuovi certificati scadranno il ${until}.`,
-    removeOldFirst: 'Attenzione: il dispositivo non ha spazio per due coppie di chiavi; le chiavi vecchie saranno rimosse prima di generare le nuove.',
-    payment: 'In attesa del pagamento.',
-    checkout: (url: string) => `Completi il pagamento in questa pagina: ${url}`,
-    paid: 'Pagamento effettuato.',
-    renewing: (current: number, total: number, kind: string, phase: string) => `Certificato ${current} di ${total} (${kind}): ${phase}. Non rimuova il dispositivo.`,
-    done: 'Memorizzazione completata – Rinnovo del certificato completato.',
-    kinds: { signature: 'sottoscrizione', cns: 'CNS' },
-    phases: {
-      'generating-key': 'generazione delle nuove chiavi sul dispositivo',
-      'requesting-certificate': 'richiesta del certificato rinnovato',
-      'writing-certificate': 'scarico del certificato sul dispositivo',
-      verifying: 'verifica del nuovo certificato',
-      'removing-old': 'rimozione del certificato precedente',
-    },
-    whatToDo: 'Cosa fare',
-    unfinished: (id: string, date: string) => `Rinnovo ${id} iniziato il ${date}, non completato:`,
+    unfinished: (id, date) => `Rinnovo ${id} iniziato il ${date}, non completato:`,
     serviceSilent: 'Il servizio non ha risposto: lo stato presso il servizio non è noto.',
+    kinds: { signature: 'sottoscrizione', cns: 'CNS' },
     journalPhase: {
       planned: 'da iniziare',
       'old-removed-first': 'chiavi vecchie rimosse, nuove da generare',
@@ -61,32 +61,9 @@ const phrases = {
     atService: 'presso il servizio',
   },
   en: {
-    checking: 'Running start-up checks…',
-    noDevice: 'No device found.',
-    resume: (kinds: string) => `An interrupted renewal is waiting to be finished (${kinds}).`,
-    pin: (label: string, state: string) => `Device “${label}” inserted; PIN: ${state}.`,
-    pinStates: { ok: 'no wrong tries', 'count-low': 'a wrong PIN was already entered', 'final-try': 'only one try left', locked: 'locked (the PUK is needed)' },
-    slot: (current: number, of: number, label: string) => `PIN ${current} of ${of}, section “${label}”.`,
-    reading: 'Reading the certificates…',
-    renewable: 'renewable',
-    planTotal: (euros: string, until: string) => `Total ${euros}; the new certificates will expire on ${until}.`,
-    removeOldFirst: 'Warning: the device has no room for two key pairs; the old keys will be removed before the new ones are generated.',
-    payment: 'Waiting for payment.',
-    checkout: (url: string) => `Complete the payment on this page: ${url}`,
-    paid: 'Payment made.',
-    renewing: (current: number, total: number, kind: string, phase: string) => `Certificate ${current} of ${total} (${kind}): ${phase}. Do not remove the device.`,
-    done: 'Storage completed – certificate renewal completed.',
-    kinds: { signature: 'signature', cns: 'CNS' },
-    phases: {
-      'generating-key': 'generating the new keys on the device',
-      'requesting-certificate': 'requesting the renewed certificate',
-      'writing-certificate': 'storing the certificate on the device',
-      verifying: 'checking the new certificate',
-      'removing-old': 'removing the previous certificate',
-    },
-    whatToDo: 'What to do',
-    unfinished: (id: string, date: string) => `Renewal ${id} started on ${date}, not completed:`,
+    unfinished: (id, date) => `Renewal ${id} started on ${date}, not completed:`,
     serviceSilent: 'The service did not answer: its side is not known.',
+    kinds: { signature: 'signature', cns: 'CNS' },
     journalPhase: {
       planned: 'not started',
       'old-removed-first': 'old keys removed, new ones to generate',
@@ -109,72 +86,93 @@ const phrases = {
     onThisComputer: 'on this computer',
     atService: 'at the service',
   },
-} as const;
+};
 
 /** `status`: an unfinished renewal, certificate by certificate, this computer's side and the service's. */
 export function describeUnfinished(unfinished: UnfinishedRenewal, locale: Locale): string {
-  const p = phrases[locale];
-  const date = new Intl.DateTimeFormat(locale === 'it' ? 'it-IT' : 'en-GB', { dateStyle: 'long' }).format(new Date(unfinished.startedAt));
-  const lines = [p.unfinished(unfinished.renewalId, date)];
+  const p = statusPhrases[locale];
+  const result = [p.unfinished(unfinished.renewalId, formatDate(locale, unfinished.startedAt))];
   for (const entry of unfinished.certificates) {
     const service = entry.service ? `; ${p.atService}: ${p.serviceProgress[entry.service]}` : '';
-    lines.push(`- ${p.kinds[entry.kind]}: ${p.onThisComputer}: ${p.journalPhase[entry.phase]}${service}`);
+    result.push(`- ${p.kinds[entry.kind]}: ${p.onThisComputer}: ${p.journalPhase[entry.phase]}${service}`);
   }
-  if (!unfinished.serviceAnswered) lines.push(p.serviceSilent);
-  return lines.join('\n');
+  if (!unfinished.serviceAnswered) result.push(p.serviceSilent);
+  return result.join('\n');
 }
 
 export function describeWireError(error: WireError, locale: Locale): string {
+  const t = translator(locale);
   const text = describeError(error.code, locale, error.detail);
-  return `${text.message}\n  ${phrases[locale].whatToDo}: ${text.nextStep}\n  [${error.code}]`;
+  return `${text.message}\n  ${t('error.nextStep')}: ${text.nextStep}\n  [${error.code}]`;
 }
 
 export function describeState(state: FlowState, locale: Locale): string {
-  const p = phrases[locale];
-  const date = (iso: string) => new Intl.DateTimeFormat(locale === 'it' ? 'it-IT' : 'en-GB', { dateStyle: 'long' }).format(new Date(iso));
-  const euros = (cents: number) => new Intl.NumberFormat(locale === 'it' ? 'it-IT' : 'en-GB', { style: 'currency', currency: 'EUR' }).format(cents / 100);
+  const t = translator(locale);
+  const kind = (value: CertificateKind) => t(kindKeys[value]);
+  const date = (iso: string) => formatDate(locale, iso);
+  const error = (wire: WireError | null) => (wire ? describeWireError(wire, locale) : '');
   switch (state.step) {
     case 'welcome':
     case 'checking':
-      return p.checking;
+      return t('checking.body');
     case 'blocked':
       return describeWireError(state.error, locale);
     case 'no-device':
-      return state.error ? describeWireError(state.error, locale) : p.noDevice;
+      return state.error ? describeWireError(state.error, locale) : `${t('noDevice.heading')}.`;
     case 'resume-offered':
-      return p.resume(state.remaining.map((kind) => p.kinds[kind]).join(', '));
+      return lines(t('resume.heading'), t('resume.body', { date: date(state.startedAt), kinds: state.remaining.map(kind).join(', ') }), state.paid ? t('resume.paid') : '');
     case 'pin':
-      return [
-        p.pin(state.device.label, p.pinStates[state.pin.state]),
-        state.position.of > 1 ? p.slot(state.position.current, state.position.of, state.slot.label) : '',
-        state.notice ? describeWireError(state.notice, locale) : '',
-        state.error ? describeWireError(state.error, locale) : '',
-      ]
-        .filter(Boolean)
-        .join('\n');
+      return lines(...pinLines(state, t), error(state.notice), error(state.error));
     case 'reading':
-      return p.reading;
-    case 'certificates': {
-      const lines = state.certificates.map(({ certificate, verdict }) => {
-        const status = verdict.status === 'renewable' ? p.renewable : describeError(verdict.reason, locale).message;
-        return `- ${p.kinds[certificate.kind]} ${certificate.certificateSerial} (${certificate.holderName}, ${date(certificate.notAfter)}): ${status}`;
-      });
-      if (state.plan) {
-        lines.push(p.planTotal(euros(state.plan.totalCents), date(state.plan.newNotAfter)));
-        if (state.plan.removeOldFirst) lines.push(p.removeOldFirst);
-      }
-      if (state.error) lines.push(describeWireError(state.error, locale));
-      return lines.join('\n');
-    }
+      return t('reading.body');
+    case 'certificates':
+      return lines(...certificateLines(state, t, locale), error(state.error));
     case 'payment':
-      return [p.payment, state.card ? p.checkout(state.card.checkoutUrl) : '', state.error ? describeWireError(state.error, locale) : ''].filter(Boolean).join('\n');
+      return lines(
+        state.card ? t('payment.cardWaiting') : t('payment.heading'),
+        state.card ? `${t('payment.cardLinkIntro')} ${t('payment.cardLink')}: ${state.card.checkoutUrl}` : '',
+        error(state.error),
+      );
     case 'paid':
-      return p.paid;
+      return t('paid.heading');
     case 'renewing':
-      return p.renewing(state.progress.current, state.progress.total, p.kinds[state.progress.kind], p.phases[state.progress.phase]);
+      return `${t('renewing.step', { current: state.progress.current, total: state.progress.total, kind: kind(state.progress.kind) })} — ${t(`renewing.phase.${state.progress.phase}`)} ${t('renewing.warning')}`;
     case 'done':
-      return [p.done, ...state.renewed.map((entry) => `- ${p.kinds[entry.kind]}: ${date(entry.notAfter)}`)].join('\n');
+      return lines(t('done.heading'), ...state.renewed.map((entry) => `- ${t('done.renewed', { kind: kind(entry.kind), date: date(entry.notAfter) })}`));
     case 'failed':
       return describeWireError(state.error, locale);
   }
+}
+
+/** As the PIN screen: heading, device, which section of the device when it has several PINs, the PIN warning. */
+function pinLines(state: Extract<FlowState, { step: 'pin' }>, t: Translate): string[] {
+  const warning = pinWarnings[state.pin.state];
+  const slot =
+    state.position.of > 1
+      ? t('pin.slot', {
+          current: state.position.current,
+          of: state.position.of,
+          label: state.slot.label,
+          what: state.slot.holds.map((kind) => t(`pin.slotHolds.${kind}`)).join(', '),
+        })
+      : '';
+  return [t(state.purpose === 'resume' ? 'pin.resumeHeading' : 'pin.heading'), t('pin.device', { label: state.device.label }), slot, warning ? t(warning) : ''];
+}
+
+function certificateLines(state: Extract<FlowState, { step: 'certificates' }>, t: Translate, locale: Locale): string[] {
+  const result = state.certificates.map(({ certificate, verdict }) => {
+    const status = verdict.status === 'renewable' ? t('certificates.renewable') : describeError(verdict.reason, locale).message;
+    const validity = t('certificates.validity', { date: formatDate(locale, certificate.notAfter) });
+    return `- ${t(kindKeys[certificate.kind])} ${certificate.certificateSerial} (${certificate.holderName}; ${validity}): ${status}`;
+  });
+  if (state.plan) {
+    result.push(t('plan.total', { amount: formatEuro(locale, state.plan.totalCents) }), t('plan.newExpiry', { date: formatDate(locale, state.plan.newNotAfter) }));
+    if (state.plan.removeOldFirst) result.push(t('plan.removeOldFirst'));
+  }
+  return result;
+}
+
+/** The non-empty parts, one per line. */
+function lines(...parts: string[]): string {
+  return parts.filter(Boolean).join('\n');
 }

@@ -19,8 +19,6 @@ export const exitCodes: Readonly<Record<ErrorClass, number>> = {
 };
 
 export const exitOk = 0;
-/** `doctor` found nothing in the way, but nothing on the device is renewable either. */
-export const exitNothingToRenew = exitCodes.certificate;
 
 export function exitCodeFor(code: ErrorCode): number {
   return exitCodes[errorCatalogue[code].class];

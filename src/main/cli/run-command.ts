@@ -19,7 +19,7 @@ import { exitCodeFor, exitOk } from './exit-codes.js';
 export type CommandName = 'doctor' | 'renew' | 'resume' | 'status' | 'support-bundle';
 export const commandNames: readonly CommandName[] = ['doctor', 'renew', 'resume', 'status', 'support-bundle'];
 
-export interface CommandOptions {
+interface CommandOptions {
   readonly json: boolean;
   readonly locale: Locale;
   readonly pay: PaymentMethod | undefined;
@@ -29,7 +29,7 @@ export interface CommandOptions {
   readonly confirmFinalTry: boolean;
 }
 
-export interface CommandIo {
+interface CommandIo {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
   /**

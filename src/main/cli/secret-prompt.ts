@@ -13,7 +13,7 @@ export interface SecretSources {
 }
 
 /** A line from standard input when it is not a terminal (`echo $PIN | rinnovo-cns renew --pin-stdin`). */
-export async function readLineFromStdin(stdin: NodeJS.ReadableStream): Promise<string> {
+async function readLineFromStdin(stdin: NodeJS.ReadableStream): Promise<string> {
   let buffer = '';
   for await (const chunk of stdin) {
     buffer += chunk.toString();

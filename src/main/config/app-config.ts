@@ -18,10 +18,9 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { helpdeskSwitch, shippedConfiguration } from './shipped-config.js';
 
-export const defaultServiceUrl = shippedConfiguration.serviceUrl;
 
 /** Where the configuration came from: shown to the holder when it is the helpdesk's. */
-export type ConfigurationSource = 'environment' | 'shipped' | 'helpdesk';
+type ConfigurationSource = 'environment' | 'shipped' | 'helpdesk';
 
 const anyWebUrl = z.url({ protocol: /^https?$/ });
 const httpsUrl = z.url({ protocol: /^https$/ });
@@ -85,7 +84,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv, defaults: ConfigDefaults):
   });
 }
 
-export function configurationSource(defaults: Pick<ConfigDefaults, 'packaged' | 'argv'>): ConfigurationSource {
+function configurationSource(defaults: Pick<ConfigDefaults, 'packaged' | 'argv'>): ConfigurationSource {
   if (!defaults.packaged) return 'environment';
   return (defaults.argv ?? []).includes(helpdeskSwitch) ? 'helpdesk' : 'shipped';
 }

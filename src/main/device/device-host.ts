@@ -28,7 +28,7 @@ export interface DeviceTimeouts {
   readonly loginMs: number;
 }
 
-export const defaultDeviceTimeouts: DeviceTimeouts = { defaultMs: 20_000, keyGenerationMs: 180_000, loginMs: 90_000 };
+const defaultDeviceTimeouts: DeviceTimeouts = { defaultMs: 20_000, keyGenerationMs: 180_000, loginMs: 90_000 };
 
 interface Pending {
   readonly resolve: (value: unknown) => void;
@@ -126,7 +126,7 @@ export class DeviceHost {
 
 
 /** A device failure as the holder should read it. */
-export function deviceError(failure: DeviceFailure): AppError {
+function deviceError(failure: DeviceFailure): AppError {
   switch (failure.kind) {
     case 'load':
       return new AppError('DEVICE_MODULE_LOAD_FAILED', { reason: failure.message.split('\n')[0]?.slice(0, 160) ?? 'unknown' });

@@ -6,18 +6,17 @@
  */
 import { z } from 'zod';
 
-export const tokenDescriptionSchema = z.object({
-  slotIdHex: z.string(),
-  label: z.string(),
-  manufacturer: z.string(),
-  model: z.string(),
-  serial: z.string(),
-  flags: z.number(),
+export interface TokenDescription {
+  readonly slotIdHex: string;
+  readonly label: string;
+  readonly manufacturer: string;
+  readonly model: string;
+  readonly serial: string;
+  readonly flags: number;
   /** Free memory as the token reports it; null when it does not say (CK_UNAVAILABLE_INFORMATION). */
-  freePrivateMemory: z.number().nullable(),
-  freePublicMemory: z.number().nullable(),
-});
-export type TokenDescription = z.infer<typeof tokenDescriptionSchema>;
+  readonly freePrivateMemory: number | null;
+  readonly freePublicMemory: number | null;
+}
 
 const onToken = { tokenSerial: z.string() };
 const hex = z.string().regex(/^[0-9a-f]+$/);
@@ -74,6 +73,5 @@ export type DeviceFailure =
   | { readonly kind: 'internal'; readonly message: string };
 
 export const deviceCallSchema = z.object({ id: z.number(), method: z.string(), params: z.unknown() });
-export type DeviceCall = z.infer<typeof deviceCallSchema>;
 
 export type DeviceReply = { readonly id: number; readonly ok: true; readonly result: unknown } | { readonly id: number; readonly ok: false; readonly failure: DeviceFailure };

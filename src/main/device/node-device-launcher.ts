@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { DeviceChild, DeviceLauncher } from './device-host.js';
 
 /** The worker next to this module: the bundle's .mjs in dist/, or the .ts source under tsx. */
-export function defaultWorkerPath(): string {
+function defaultWorkerPath(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const candidates = [join(here, 'device-worker.mjs'), join(here, 'device-worker.ts'), join(here, '..', 'device', 'device-worker.ts')];
   const found = candidates.find((candidate) => existsSync(candidate));

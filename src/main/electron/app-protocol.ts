@@ -9,12 +9,12 @@ import { join, normalize, sep } from 'node:path';
 import type { Protocol } from 'electron';
 import { contentTypeOf } from '../renderer-files/content-type.js';
 
-export const appScheme = 'app';
-export const appHost = 'rinnovo';
+const appScheme = 'app';
+const appHost = 'rinnovo';
 export const appOrigin = `${appScheme}://${appHost}`;
 export const appEntryUrl = `${appOrigin}/index.html`;
 
-export const contentSecurityPolicy = [
+const contentSecurityPolicy = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",

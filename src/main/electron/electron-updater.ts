@@ -18,7 +18,7 @@ import type { AuthInfo, ProxyConfig, Session } from 'electron';
 import type { AppUpdater } from 'electron-updater';
 import type { UpdateState } from '../../shared/contract/network-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
-import type { ManualProxySettings } from '../network/manual-proxy-settings.js';
+import type { ManualProxySettings } from '../network/manual-proxy/manual-proxy-settings.js';
 import type { ToolUpdater } from '../updates/tool-updater.js';
 import { requireSafe, vetFeedUrl, vetOfferedUpdate, type OfferedUpdate } from '../updates/update-vetting.js';
 
@@ -49,7 +49,7 @@ export interface AutoUpdaterPort {
 }
 
 // The real autoUpdater must fit the port: checked against electron-updater's own types.
-export type AppUpdaterFitsPort = AppUpdater extends AutoUpdaterPort ? true : never;
+type AppUpdaterFitsPort = AppUpdater extends AutoUpdaterPort ? true : never;
 const appUpdaterFits: AppUpdaterFitsPort = true;
 void appUpdaterFits;
 

@@ -5,7 +5,7 @@
  * a null `senderFrame` (navigated away or destroyed) is refused too.
  */
 import type { IpcMain, IpcMainInvokeEvent, WebContents, WebFrameMain } from 'electron';
-import { eventNames, methodNames } from '../../shared/contract/contract.js';
+import { methodNames } from '../../shared/contract/contract.js';
 import { ipcEventChannel, ipcMethodChannel } from '../../shared/contract/ipc-channels.js';
 import type { Result } from '../../shared/contract/define.js';
 import { dispatch } from '../handlers/dispatch.js';
@@ -44,16 +44,10 @@ export function registerIpcTransport(options: IpcTransportOptions): () => void {
   };
 }
 
-export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>, windows: readonly WebContents[]): boolean {
+function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>, windows: readonly WebContents[]): boolean {
   const frame: WebFrameMain | null = event.senderFrame;
   if (frame === null || frame === undefined) return false;
   if (!windows.includes(event.sender)) return false;
   if (frame !== event.sender.mainFrame) return false;
   return originOf(frame.url) === appOrigin;
 }
-
-/** Every channel this transport serves; the unit test checks it against the contract. */
-export const ipcChannels = {
-  methods: methodNames.map(ipcMethodChannel),
-  events: eventNames.map(ipcEventChannel),
-};

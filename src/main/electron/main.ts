@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createAppServices } from '../app-services.js';
 import { loadAppConfig } from '../config/app-config.js';
 import { createLogger } from '../logging/logger.js';
-import { bundledPacWorker } from '../network/pac-evaluator.js';
+import { bundledPacWorker } from '../network/proxy-resolution/pac-evaluator.js';
 import { appSchemePrivileges, registerAppProtocol } from './app-protocol.js';
 import { utilityProcessDeviceLauncher } from './device-launcher.js';
 import { createElectronUpdater } from './electron-updater.js';

@@ -5,7 +5,7 @@
  * undo: that is not protection, so the cipher refuses and the password stays in memory only.
  */
 import type { SafeStorage } from 'electron';
-import type { SecretCipher } from '../network/secret-cipher.js';
+import type { SecretCipher } from '../network/manual-proxy/secret-cipher.js';
 
 type SafeStoragePort = Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString' | 'getSelectedStorageBackend'>;
 

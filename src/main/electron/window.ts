@@ -5,7 +5,7 @@
 import type { BrowserWindow, BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
 import { appEntryUrl, appOrigin, originOf } from './app-protocol.js';
 
-export function windowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+function windowOptions(preloadPath: string): BrowserWindowConstructorOptions {
   return {
     width: 980,
     height: 760,
@@ -32,7 +32,7 @@ export function windowOptions(preloadPath: string): BrowserWindowConstructorOpti
 }
 
 /** Refuses every navigation away from our page, every popup and every frame navigation. */
-export function guardNavigation(contents: WebContents): void {
+function guardNavigation(contents: WebContents): void {
   const refuseForeign = (event: { preventDefault(): void }, url: string) => {
     if (originOf(url) !== appOrigin) event.preventDefault();
   };

@@ -6,7 +6,7 @@
  */
 import type { MethodName, ParsedRequestOf, ResponseOf } from '../../shared/contract/contract.js';
 
-export type Handler<M extends MethodName> = (request: ParsedRequestOf<M>) => Promise<ResponseOf<M>>;
+type Handler<M extends MethodName> = (request: ParsedRequestOf<M>) => Promise<ResponseOf<M>>;
 
 export type HandlerTable = { readonly [M in MethodName]: Handler<M> };
 

@@ -2,6 +2,7 @@
  * The contract's `network.*` and `updates.*` methods: start-up checks, the manual proxy and the
  * tool's update. Every finished round of checks is also sent as `network.checked`.
  */
+import type { VersionVerdict } from '../../shared/contract/network-contract.js';
 import type { EventHub } from '../events/event-hub.js';
 import type { NetworkService } from '../network/network-service.js';
 import type { ToolUpdater } from '../updates/tool-updater.js';
@@ -20,11 +21,13 @@ export type NetworkMethodName =
 
 export interface NetworkHandlerDeps {
   readonly network: NetworkService;
+  /** The version check alone ("is there a newer tool?"), on the network's route. */
+  readonly checkVersion: () => Promise<VersionVerdict>;
   readonly updater: ToolUpdater;
   readonly events: EventHub;
 }
 
-export function networkHandlers({ network, updater, events }: NetworkHandlerDeps): HandlersOf<NetworkMethodName> {
+export function networkHandlers({ network, checkVersion, updater, events }: NetworkHandlerDeps): HandlersOf<NetworkMethodName> {
   return {
     'network.runChecks': async () => {
       const report = await network.runStartupChecks();
@@ -35,7 +38,7 @@ export function networkHandlers({ network, updater, events }: NetworkHandlerDeps
     'network.testProxy': (input) => network.testProxy(input),
     'network.saveProxy': (input) => network.saveProxy(input),
     'network.clearProxy': () => network.clearProxy(),
-    'updates.check': () => network.checkVersion(),
+    'updates.check': () => checkVersion(),
     'updates.download': () => updater.download(),
     'updates.install': async () => updater.install(),
     'updates.getState': async () => updater.state,

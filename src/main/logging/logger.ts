@@ -11,7 +11,7 @@ import { ensurePrivateDirectorySync, makeFilePrivateSync, privateFileMode } from
 
 export type { Logger } from 'pino';
 
-export const secretFieldNames = ['pin', 'newPin', 'puk', 'password', 'proxyPassword', 'accountPassword', 'secret', 'authorization', 'proxy-authorization'];
+const secretFieldNames = ['pin', 'newPin', 'puk', 'password', 'proxyPassword', 'accountPassword', 'secret', 'authorization', 'proxy-authorization'];
 
 const redactPaths = secretFieldNames.flatMap((name) => [name, `*.${name}`, `*.*.${name}`, `*.*.*.${name}`]);
 

@@ -1,7 +1,8 @@
 /**
  * The network path to the renewal service, as one capability: resolves the route (manual proxy,
- * system proxy, environment, PAC), keeps the one dispatcher every client uses on that route,
- * and runs the start-up checks, "Test Proxy" and "Salva".
+ * system proxy, environment, PAC), keeps the one dispatcher and the one service client on that
+ * route, and runs the start-up checks (the service reached, the version checked by updates/),
+ * "Test Proxy" and "Salva".
  *
  * The route is resolved again before each round of checks, so a proxy that appeared (the seed's
  * "verifica se è presente un proxy ed in tal caso prova ad effettuare una configurazione
@@ -17,21 +18,21 @@ import type {
 } from '../../shared/contract/network-contract.js';
 import { AppError } from '../../shared/errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
-import { readUpdateFeed } from '../updates/update-feed-reader.js';
-import { judgeVersion, unknownVersion } from '../updates/version-verdict.js';
-import { checkConnectivity, connectivityBudgetMs } from './connectivity-check.js';
-import { withDeadline } from './deadline.js';
-import { createDispatcher } from './dispatcher-factory.js';
-import { readEnvironmentProxy, type Environment } from './environment-proxy.js';
-import { ManualProxyStore, type ManualProxySettings, type ProxySettingsFile } from './manual-proxy-settings.js';
-import type { AddressLookup, PacWorkerStarter } from './pac-evaluator.js';
-import { resolveWithPac } from './pac-proxy.js';
-import { directChoice, routeFor, type ProxyChoice } from './route-choice.js';
-import { resolveProxyChoice } from './proxy-resolution.js';
-import type { PasswordKeeping, ProxySettingsInput, ProxySettingsView } from './proxy-settings-types.js';
-import type { SecretCipher } from './secret-cipher.js';
-import { createSwitchingDispatcher, type SwitchingDispatcher } from './switching-dispatcher.js';
-import type { SystemProxyResolver } from './system-proxy-resolver.js';
+import { createRenewalServiceClient, type RenewalServiceClient } from '../service/renewal-service-client.js';
+import { checkToolVersion } from '../updates/version-check.js';
+import { checkConnectivity, connectivityBudgetMs } from './checks/connectivity-check.js';
+import { createDispatcher } from './transport/dispatcher-factory.js';
+import { readEnvironmentProxy, type Environment } from './proxy-resolution/environment-proxy.js';
+import { ManualProxyStore, type ManualProxySettings, type ProxySettingsFile } from './manual-proxy/manual-proxy-settings.js';
+import type { AddressLookup, PacWorkerStarter } from './proxy-resolution/pac-evaluator.js';
+import { resolveWithPac } from './proxy-resolution/pac-proxy.js';
+import { directChoice, routeFor, type ProxyChoice } from './proxy-resolution/route-choice.js';
+import { resolveProxyChoice } from './proxy-resolution/proxy-resolution.js';
+import type { PasswordKeeping, ProxySettingsInput, ProxySettingsView } from './manual-proxy/proxy-settings-types.js';
+import type { SecretCipher } from './manual-proxy/secret-cipher.js';
+import { createSwitchingDispatcher, type SwitchingDispatcher } from './transport/switching-dispatcher.js';
+import type { SystemProxyResolver } from './proxy-resolution/system-proxy-resolver.js';
+import { withDeadline } from '../timing/deadline.js';
 
 export interface NetworkServiceOptions {
   /** Base URL of the service API, ending with `/`. */
@@ -67,7 +68,7 @@ export interface NetworkServiceOptions {
  * with a verdict within 3 s. The route gets what the checks can spare of it, never less than
  * `minimumCheckMs` for the checks; the rest of the margin covers the work around them.
  */
-export const startupTiming = { verdictMs: 3_000, marginMs: 100, minimumCheckMs: 1_500 } as const;
+const startupTiming = { verdictMs: 3_000, marginMs: 100, minimumCheckMs: 1_500 } as const;
 
 export interface SavedProxy {
   readonly settings: ProxySettingsView;
@@ -76,6 +77,8 @@ export interface SavedProxy {
 }
 
 export class NetworkService {
+  /** The client of every call to the service and its feed, on the route in use: the flow's, the checks'. */
+  readonly client: RenewalServiceClient;
   readonly #options: NetworkServiceOptions;
   readonly #manual: ManualProxyStore;
   readonly #switching: SwitchingDispatcher;
@@ -94,6 +97,7 @@ export class NetworkService {
     const environment = readEnvironmentProxy(options.env);
     this.#choice = environment ? { kind: 'environment', proxy: environment } : directChoice;
     this.#switching = createSwitchingDispatcher(this.#build(this.#choice));
+    this.client = this.#client(this.#switching.dispatcher, () => this.#choice);
     this.#ready = this.refreshRoute().then(() => undefined);
   }
 
@@ -131,29 +135,11 @@ export class NetworkService {
 
   async checkConnectivity(): Promise<ConnectivityVerdict> {
     await this.#ready;
-    return this.#check(this.dispatcher, this.#choice);
-  }
-
-  async checkVersion(): Promise<VersionVerdict> {
-    await this.#ready;
-    return this.#checkVersion(this.#options.checkBudgetMs ?? connectivityBudgetMs);
+    return this.#check(this.client, this.#choice);
   }
 
   async #checkVersion(budgetMs: number): Promise<VersionVerdict> {
-    const current = this.#options.toolVersion;
-    const feedRoute = routeFor(this.#choice, new URL(this.#options.updateFeedUrl));
-    try {
-      const feed = await readUpdateFeed({
-        feedUrl: this.#options.updateFeedUrl,
-        dispatcher: this.dispatcher,
-        route: feedRoute,
-        sentCredentials: authenticates(feedRoute),
-        timeoutMs: budgetMs,
-      });
-      return judgeVersion(current, feed);
-    } catch (error) {
-      return unknownVersion(current, error);
-    }
+    return checkToolVersion({ client: this.client, current: this.#options.toolVersion, budgetMs });
   }
 
   /**
@@ -175,7 +161,7 @@ export class NetworkService {
     if (!resolved) this.#options.logger?.warn({ budgetMs: Math.round(routeBudget) }, 'route still being resolved: checking on the route known so far');
     // Whole milliseconds: AbortSignal.timeout refuses fractions.
     const budget = Math.max(0, Math.floor(Math.min(checkBudget, ends - performance.now())));
-    const [connectivity, version] = await Promise.all([this.#check(this.dispatcher, this.#choice, budget), this.#checkVersion(budget)]);
+    const [connectivity, version] = await Promise.all([this.#check(this.client, this.#choice, budget), this.#checkVersion(budget)]);
     const clock = this.#options.clock ?? (() => new Date());
     return {
       connectivity,
@@ -196,7 +182,7 @@ export class NetworkService {
     const choice = await resolveProxyChoice({ ...this.#sources(), manual: settings });
     const dispatcher = this.#build(choice);
     try {
-      return await this.#check(dispatcher, choice);
+      return await this.#check(this.#client(dispatcher, () => choice), choice);
     } finally {
       await dispatcher.close();
     }
@@ -227,14 +213,21 @@ export class NetworkService {
     await this.#switching.close();
   }
 
-  #check(dispatcher: Dispatcher, choice: ProxyChoice, budgetMs = this.#options.checkBudgetMs): Promise<ConnectivityVerdict> {
-    const route = routeFor(choice, this.#target);
+  #check(client: RenewalServiceClient, choice: ProxyChoice, budgetMs = this.#options.checkBudgetMs): Promise<ConnectivityVerdict> {
     return checkConnectivity({
-      serviceUrl: this.#options.serviceUrl,
-      dispatcher,
-      route,
-      sentCredentials: authenticates(route),
+      client,
+      route: routeFor(choice, this.#target),
       ...(budgetMs === undefined ? {} : { budgetMs }),
+    });
+  }
+
+  /** A service client on `dispatcher`, its failures told for the route `choice` gives each address. */
+  #client(dispatcher: Dispatcher, choice: () => ProxyChoice): RenewalServiceClient {
+    return createRenewalServiceClient({
+      baseUrl: this.#options.serviceUrl,
+      updateFeedUrl: this.#options.updateFeedUrl,
+      dispatcher,
+      route: (url) => routeFor(choice(), url),
       ...(this.#options.userAgent === undefined ? {} : { userAgent: this.#options.userAgent }),
     });
   }
@@ -274,8 +267,4 @@ export class NetworkService {
       },
     };
   }
-}
-
-function authenticates(route: NetworkRoute): boolean {
-  return route.kind === 'proxy' && route.authenticated;
 }

@@ -88,7 +88,7 @@ export async function checkAccount(context: FlowContext, state: CertificatesStat
 }
 
 /** The newest receipt of the renewal that pays for any of `serials`, as it stands now. */
-export async function receiptCovering(context: FlowContext, renewalId: string, serials: readonly string[]) {
+async function receiptCovering(context: FlowContext, renewalId: string, serials: readonly string[]) {
   const record = await context.ports.service.renewalStatus(renewalId);
   const receipts = record.receipts.filter((receipt) => receipt.lines.some((line) => serials.includes(line.certificateSerial)));
   return receipts.at(-1) ?? null;

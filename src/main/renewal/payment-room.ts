@@ -104,7 +104,7 @@ export function markCardPending(context: FlowContext): void {
   if (state.step === 'payment' && state.card) context.set({ ...state, card: { ...state.card, status: 'pending' }, error: wire('CARD_PAYMENT_PENDING') });
 }
 
-export async function markPaid(context: FlowContext, receipt: Receipt): Promise<FlowState> {
+async function markPaid(context: FlowContext, receipt: Receipt): Promise<FlowState> {
   const journal = journalOf(context);
   const device = context.session.device;
   if (!device) throw new AppError('RENEWAL_WRONG_STEP');
@@ -117,7 +117,7 @@ export async function markPaid(context: FlowContext, receipt: Receipt): Promise<
  * The receipt of a payment the service already holds for every certificate still to pay, when
  * there is one: a lost answer, or a checkout completed while this process was gone.
  */
-export async function paidAtService(context: FlowContext, journal: Journal): Promise<Receipt | undefined> {
+async function paidAtService(context: FlowContext, journal: Journal): Promise<Receipt | undefined> {
   if (journal.payment.state !== 'paying' && journal.payment.state !== 'card-started') return undefined;
   const serials = itemsToPay(journal.plan).map((item) => item.certificateSerial);
   const record = await context.ports.service.renewalStatus(journal.renewalId);

@@ -8,14 +8,14 @@
 import type { DeviceSummary } from '../../shared/contract/flow-contract.js';
 import type { ChallengePurpose, DeviceCertificate, FlowDevice, FlowService, Proof } from './renewal-ports.js';
 
-export function cnsSignerCandidates(certificates: readonly DeviceCertificate[]): DeviceCertificate[] {
+function cnsSignerCandidates(certificates: readonly DeviceCertificate[]): DeviceCertificate[] {
   return certificates
     .filter((certificate) => certificate.summary.kind === 'cns' && certificate.issuedByChamber)
     .sort((a, b) => Date.parse(b.summary.notBefore) - Date.parse(a.summary.notBefore));
 }
 
 /** The chosen signer, or undefined when no CNS key is left on the device (remove-old-first devices). */
-export async function chooseCnsSigner(device: FlowDevice, summary: DeviceSummary, certificates: readonly DeviceCertificate[]): Promise<DeviceCertificate | undefined> {
+async function chooseCnsSigner(device: FlowDevice, summary: DeviceSummary, certificates: readonly DeviceCertificate[]): Promise<DeviceCertificate | undefined> {
   for (const candidate of cnsSignerCandidates(certificates)) {
     const objects = await device.inspect(summary, candidate.tokenSerial, candidate.idHex);
     if (objects.privateKeys.length > 0) return candidate;

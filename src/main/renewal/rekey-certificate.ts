@@ -13,7 +13,8 @@ import type { DeviceSummary, RenewalPhase } from '../../shared/contract/flow-con
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import type { ChamberTrust } from '../certificates/chamber-trust.js';
 import { checkIssuedCertificate, type IssuedCertificateVerdict } from '../certificates/issued-certificate-check.js';
-import { modulusOfCsr, tryModulusOfCertificate, notAfterOf, serialOfCertificate } from '../certificates/key-modulus.js';
+import { modulusOfCsr, notAfterOf, sameModulus, serialOfCertificate, tryModulusOfCertificate } from '../certificates/key-modulus.js';
+import { pemToBase64Der } from '../certificates/pem.js';
 import { withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof } from './renewal-ports.js';
 
@@ -38,7 +39,7 @@ const issuanceRetryDelaysMs = [1_000, 2_000, 4_000];
 /** A challenge may expire between journaling and sending; a new proof is made this many times at most. */
 const maxFreshProofs = 3;
 
-export function newKeyId(): string {
+function newKeyId(): string {
   return randomBytes(16).toString('hex');
 }
 
@@ -128,7 +129,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
       case 'issued': {
         context.report('writing-certificate');
         const objects = await device.inspect(dev, tokenSerial, progress.newIdHex);
-        const written = objects.certificatesPem.some((pem) => samePem(pem, progress.certificatePem));
+        const written = objects.certificatesPem.some((pem) => pemToBase64Der(pem) === pemToBase64Der(progress.certificatePem));
         if (!written && objects.certificatesPem.length > 0) throw new AppError('JOURNAL_DAMAGED', { reason: 'another certificate under the new key id' });
         if (!written) await device.writeCertificate(dev, tokenSerial, progress.newIdHex, progress.certificatePem, kind);
         await advance({ phase: 'written', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
@@ -239,16 +240,7 @@ async function issuedAtService(context: RekeyContext, journal: Journal, serial: 
   return record?.issued.find((candidate) => candidate.renewedSerial === serial);
 }
 
-function sameModulus(a: string, b: string): boolean {
-  return a.replace(/^0+/, '').toLowerCase() === b.replace(/^0+/, '').toLowerCase();
-}
-
 function presigned(entry: JournalCertificate): Proof | undefined {
   const saved = entry.presignedProof;
   return saved && { challengeId: saved.challengeId, signerCertificatePem: saved.signerCertificatePem, signature: Buffer.from(saved.signatureBase64, 'base64') };
-}
-
-function samePem(a: string, b: string): boolean {
-  const body = (pem: string) => pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
-  return body(a) === body(b);
 }

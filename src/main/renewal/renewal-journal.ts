@@ -21,11 +21,11 @@ import { readFileIfExists, writeFileAtomic } from '../storage/atomic-file.js';
 const hexId = z.string().regex(/^[0-9a-f]{2,64}$/);
 
 /** An issuance request exactly as sent, so a retry is the same request (same key, same bytes). */
-export const journaledRequestSchema = z.object({ idempotencyKey: z.string().min(8).max(128), bodyJson: z.string().min(2) });
+const journaledRequestSchema = z.object({ idempotencyKey: z.string().min(8).max(128), bodyJson: z.string().min(2) });
 export type JournaledRequest = z.infer<typeof journaledRequestSchema>;
 
 /** Where one certificate's re-key stands; each phase records what the next one needs. */
-export const certificateProgressSchema = z.discriminatedUnion('phase', [
+const certificateProgressSchema = z.discriminatedUnion('phase', [
   z.object({ phase: z.literal('planned') }),
   /** Remove-old-first devices: the old pair is gone; its certificate stays in the entry for the record. */
   z.object({ phase: z.literal('old-removed-first') }),
@@ -44,7 +44,7 @@ export const certificateProgressSchema = z.discriminatedUnion('phase', [
 export type CertificateProgress = z.infer<typeof certificateProgressSchema>;
 export type CertificatePhase = CertificateProgress['phase'];
 
-export const journalCertificateSchema = z.object({
+const journalCertificateSchema = z.object({
   certificateSerial: z.string(),
   kind: certificateKindSchema,
   /** CKA_ID of the old pair; it is removed only where its objects match `oldCertificatePem`. */
@@ -63,7 +63,7 @@ export const journalCertificateSchema = z.object({
 });
 export type JournalCertificate = z.infer<typeof journalCertificateSchema>;
 
-export const paymentRecordSchema = z.discriminatedUnion('state', [
+const paymentRecordSchema = z.discriminatedUnion('state', [
   /** Nothing to pay now: free, or every certificate already paid earlier. */
   z.object({ state: z.literal('not-required'), receipt: receiptSchema.nullable() }),
   z.object({ state: z.literal('unpaid'), attempts: z.number().int().nonnegative() }),
@@ -73,7 +73,6 @@ export const paymentRecordSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('card-started'), attempts: z.number().int().positive(), paymentId: identifierSchema, checkoutUrl: z.string() }),
   z.object({ state: z.literal('paid'), receipt: receiptSchema }),
 ]);
-export type PaymentRecord = z.infer<typeof paymentRecordSchema>;
 
 export const journalVersion = 2;
 

@@ -34,7 +34,7 @@ export interface DeviceCertificate {
 export type RoomVerdict = 'room-for-new-pairs' | 'remove-old-first';
 
 /** A key pair's half as the device shows it; `onDevice`: CKA_LOCAL, ALWAYS_SENSITIVE, NEVER_EXTRACTABLE. */
-export interface KeyFacts {
+interface KeyFacts {
   readonly modulusHex: string;
   readonly onDevice: boolean;
 }
@@ -107,7 +107,7 @@ export interface IssuedCertificate {
   readonly notAfter: string;
 }
 
-export type CardPaymentStatus = 'pending' | 'paid' | 'cancelled' | 'failed';
+type CardPaymentStatus = 'pending' | 'paid' | 'cancelled' | 'failed';
 
 export interface RenewalRecord {
   readonly lines: readonly ServiceLine[];

@@ -4,11 +4,16 @@
  * Every call goes through the injected undici `Dispatcher` (proxy, CA bundle: the network layer
  * decides), is bounded in time, and every answer is validated against the shared schemas, so
  * nothing unchecked from the network reaches the renewal flow. Refusals come back as `AppError`
- * with the service's catalogue code; transport failures with the code that fits.
+ * with the service's catalogue code; transport failures with the code that fits (service-failure.ts,
+ * the one mapping of statuses and transport errors).
+ *
+ * The start-up checks ("can the service be reached?", "is the tool current?") and "Test Proxy" use
+ * the same client: `health()` and `updateFeed()`, whose failures are told for the route they took.
  */
 import { request, type Dispatcher } from 'undici';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import type { NetworkRoute } from '../../shared/contract/network-contract.js';
 import { AppError } from '../../shared/errors/app-error.js';
 import {
   certificateLineResponseSchema,
@@ -22,7 +27,6 @@ import {
   paymentCheckResponseSchema,
   paymentStatusSchema,
   renewalStatusSchema,
-  serviceErrorBodySchema,
   serviceRoutes,
   updateFeedSchema,
   type ChallengeRequest,
@@ -41,7 +45,8 @@ import {
   type RenewalStatus,
   type UpdateFeed,
 } from '../../shared/service-api/index.js';
-import { transportFailure } from './service-failure.js';
+import { withDeadline } from '../timing/deadline.js';
+import { answerFailure, transportFailure, type FailedAnswer } from './service-failure.js';
 
 export interface RenewalServiceClientOptions {
   /** Base URL of the API, ending with `/`. */
@@ -53,10 +58,24 @@ export interface RenewalServiceClientOptions {
   readonly issuanceTimeoutMs?: number;
   /** Sent as User-Agent so the service's logs name the tool version. */
   readonly userAgent?: string;
+  /** Folder of the update feed, ending with `/`; the service's `updates/` by default. */
+  readonly updateFeedUrl?: string;
+  /**
+   * The route a call to this address takes (direct, which proxy), when the network knows it: a
+   * failed check is then told from where the person can act, and a 407 after credentials were
+   * sent says they were refused.
+   */
+  readonly route?: (url: URL) => NetworkRoute;
+}
+
+/** A check's bound: a verdict within it, connect to body, even when nothing answers. */
+interface CheckOptions {
+  readonly timeoutMs?: number;
 }
 
 export interface RenewalServiceClient {
-  health(): Promise<HealthResponse>;
+  /** "Can the service be reached?": the connectivity check of the start-up checks and of "Test Proxy". */
+  health(options?: CheckOptions): Promise<HealthResponse>;
   challenge(request: ChallengeRequest): Promise<ChallengeResponse>;
   eligibility(request: EligibilityRequest): Promise<EligibilityResponse>;
   renewal(renewalId: string): Promise<RenewalStatus>;
@@ -74,12 +93,16 @@ export interface RenewalServiceClient {
   delivered(renewalId: string, certificateSerial: CertificateSerial, delivery: DeliveryRequest): Promise<CertificateLine>;
   /** The issued certificate failed the client's checks: revoke it and release its price. */
   reject(renewalId: string, certificateSerial: CertificateSerial, rejection: RejectionRequest): Promise<CertificateLine>;
-  updateFeed(channelFile?: string): Promise<UpdateFeed>;
+  /** The update feed's `latest.yml` (electron-updater's generic provider format); a wrong one is UPDATE_FEED_INVALID. */
+  updateFeed(options?: CheckOptions & { readonly channelFile?: string }): Promise<UpdateFeed>;
 }
 
 interface Call<S extends z.ZodType> {
   readonly method: 'GET' | 'POST';
+  /** Relative to the base URL, or an absolute URL (the feed may live elsewhere). */
   readonly path: string;
+  /** How the reason of a wrong answer names the call; the path by default. */
+  readonly label?: string;
   readonly schema: S;
   readonly body?: unknown;
   /** A body already serialized (journaled issuance requests), sent as it is. */
@@ -87,11 +110,19 @@ interface Call<S extends z.ZodType> {
   readonly idempotencyKey?: string;
   readonly timeoutMs?: number;
   readonly format?: 'json' | 'yaml';
+  /** A check: a failure without an answer is told for the route (a lost renewal answer is not: the flow looks it up). */
+  readonly check?: boolean;
+  /** The code of an answer this endpoint should never give. */
+  readonly invalid?: FailedAnswer['invalid'];
 }
+
+type Sent = { readonly status: number; readonly text: string } | { readonly error: unknown };
 
 export function createRenewalServiceClient(options: RenewalServiceClientOptions): RenewalServiceClient {
   if (!options.baseUrl.endsWith('/')) throw new Error('the renewal service base URL must end with "/"');
   const timeoutMs = options.timeoutMs ?? 20_000;
+  const feedUrl = options.updateFeedUrl ?? new URL(serviceRoutes.updateFeed(''), options.baseUrl).href;
+  const limitOf = (check: CheckOptions) => (check.timeoutMs === undefined ? {} : { timeoutMs: check.timeoutMs });
 
   async function call<S extends z.ZodType>(spec: Call<S>): Promise<z.infer<S>> {
     if (spec.idempotencyKey !== undefined && !idempotencyKeyPattern.test(spec.idempotencyKey)) {
@@ -103,29 +134,33 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
     const body = spec.rawBody ?? (spec.body === undefined ? undefined : JSON.stringify(spec.body));
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (spec.idempotencyKey !== undefined) headers[idempotencyKeyHeader] = spec.idempotencyKey;
-    let status: number;
-    let text: string;
-    try {
-      const response = await request(new URL(spec.path, options.baseUrl), {
-        method: spec.method,
-        dispatcher: options.dispatcher,
-        headers,
-        ...(body === undefined ? {} : { body }),
-        headersTimeout: limit,
-        bodyTimeout: limit,
-        signal: AbortSignal.timeout(limit),
-      });
-      status = response.statusCode;
-      text = await response.body.text();
-    } catch (error) {
-      throw transportFailure(error);
-    }
-    if (status >= 200 && status < 300) return validated(spec, text);
-    throw refusal(status, text);
+    const url = new URL(spec.path, options.baseUrl);
+    const route = options.route?.(url);
+    const send = async (): Promise<Sent> => {
+      try {
+        const response = await request(url, {
+          method: spec.method,
+          dispatcher: options.dispatcher,
+          headers,
+          ...(body === undefined ? {} : { body }),
+          headersTimeout: limit,
+          bodyTimeout: limit,
+          signal: AbortSignal.timeout(limit),
+        });
+        return { status: response.statusCode, text: await response.body.text() };
+      } catch (error) {
+        return { error };
+      }
+    };
+    // undici's abort signal does not interrupt a connection still being set up: the timer does.
+    const sent = await withDeadline(send(), limit, (): Sent => ({ error: new AppError('SERVICE_TIMEOUT') }));
+    if ('error' in sent) throw transportFailure(sent.error, spec.check ? route : undefined);
+    if (sent.status >= 200 && sent.status < 300) return validated(spec, sent.text);
+    throw answerFailure({ status: sent.status, body: sent.text, route, what: spec.label ?? spec.path, invalid: spec.invalid ?? 'SERVICE_PROTOCOL_ERROR' });
   }
 
   return {
-    health: () => call({ method: 'GET', path: serviceRoutes.health, schema: healthResponseSchema }),
+    health: (check = {}) => call({ method: 'GET', path: serviceRoutes.health, schema: healthResponseSchema, check: true, ...limitOf(check) }),
     challenge: (body) => call({ method: 'POST', path: serviceRoutes.challenge, schema: challengeResponseSchema, body }),
     eligibility: (body) => call({ method: 'POST', path: serviceRoutes.eligibility, schema: eligibilityResponseSchema, body }),
     renewal: (renewalId) => call({ method: 'GET', path: serviceRoutes.renewal(renewalId), schema: renewalStatusSchema }),
@@ -149,35 +184,23 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
     },
     delivered: (renewalId, serial, body) => call({ method: 'POST', path: serviceRoutes.delivered(renewalId, serial), schema: certificateLineResponseSchema, body }),
     reject: (renewalId, serial, body) => call({ method: 'POST', path: serviceRoutes.reject(renewalId, serial), schema: certificateLineResponseSchema, body }),
-    updateFeed: (channelFile) => call({ method: 'GET', path: serviceRoutes.updateFeed(channelFile), schema: updateFeedSchema, format: 'yaml' }),
+    updateFeed: ({ channelFile = 'latest.yml', ...check } = {}) =>
+      call({ method: 'GET', path: new URL(channelFile, feedUrl).href, label: channelFile, schema: updateFeedSchema, format: 'yaml', check: true, invalid: 'UPDATE_FEED_INVALID', ...limitOf(check) }),
   };
 }
 
 function validated<S extends z.ZodType>(spec: Call<S>, text: string): z.infer<S> {
+  const invalid = (reason: string) => new AppError(spec.invalid ?? 'SERVICE_PROTOCOL_ERROR', { reason: `${spec.label ?? spec.path}: ${reason}` });
   let value: unknown;
   try {
     value = spec.format === 'yaml' ? parseYaml(text) : JSON.parse(text);
   } catch {
-    throw new AppError('SERVICE_PROTOCOL_ERROR', { reason: `${spec.path}: not ${spec.format ?? 'json'}` });
+    throw invalid(`not ${spec.format ?? 'json'}`);
   }
   const parsed = spec.schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new AppError('SERVICE_PROTOCOL_ERROR', { reason: `${spec.path}: ${issue ? issue.path.join('.') || issue.message : 'invalid'}` });
+    throw invalid(issue ? `${issue.path.join('.') || 'document'}: ${issue.message}` : 'invalid');
   }
   return parsed.data;
-}
-
-/** A non-2xx answer: the service's own refusal when it sent one, else what the status says. */
-function refusal(status: number, text: string): AppError {
-  try {
-    const parsed = serviceErrorBodySchema.safeParse(JSON.parse(text));
-    if (parsed.success) return new AppError(parsed.data.error.code, parsed.data.error.detail);
-  } catch {
-    // Not JSON: a proxy's or load balancer's page; judged by status below.
-  }
-  if (status === 407) return new AppError('SERVICE_PROXY_AUTH_REQUIRED');
-  if (status === 408 || status === 504) return new AppError('SERVICE_TIMEOUT');
-  if (status >= 500 || status === 429) return new AppError('SERVICE_UNAVAILABLE', { status });
-  return new AppError('SERVICE_PROTOCOL_ERROR', { reason: `HTTP ${status}` });
 }

@@ -1,11 +1,19 @@
 /**
- * Turning a failed call to the renewal service into a catalogue error.
+ * Turning a failed call to the renewal service (or its update feed) into a catalogue error: the
+ * one place that maps HTTP statuses and transport failures to codes.
  *
  * undici reports transport failures as errors with a `code` (its own `UND_ERR_*`, Node's
  * socket/DNS codes, OpenSSL's certificate codes), sometimes wrapped in `cause`; each family
- * becomes the code whose message tells the holder what to do.
+ * becomes the code whose message tells the holder what to do. When the caller knows the route
+ * the call took (the start-up checks, "Test Proxy"), the failure is told from where the person
+ * can act: a refused connection means "the service is down" when going direct, "the proxy is
+ * down" through a proxy. The renewal's own calls pass no route: for them a lost answer is a lost
+ * answer (SERVICE_UNREACHABLE, SERVICE_TIMEOUT), which the flow looks up at the service.
  */
+import type { NetworkRoute } from '../../shared/contract/network-contract.js';
 import { AppError } from '../../shared/errors/app-error.js';
+import type { ErrorCode } from '../../shared/errors/catalogue.js';
+import { serviceErrorBodySchema } from '../../shared/service-api/index.js';
 
 const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT', 'ABORT_ERR']);
 const unreachableCodes = new Set([
@@ -16,9 +24,45 @@ const tlsCodes = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_REVOKED', 'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE',
   'ERR_TLS_CERT_ALTNAME_INVALID', 'HOSTNAME_MISMATCH',
 ]);
+const offlineCodes = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NODATA', 'EAI_NONAME', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'EHOSTDOWN']);
+const cutCodes = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNABORTED']);
+const proxyDownCodes = new Set([...offlineCodes, 'ECONNREFUSED', ...cutCodes]);
 
-export function transportFailure(error: unknown): AppError {
+/** An HTTP answer that is not a success. */
+export interface FailedAnswer {
+  readonly status: number;
+  readonly body: string;
+  /** The route the call took, when the caller knows it. */
+  readonly route: NetworkRoute | undefined;
+  /** What was asked, for the reason of a wrong answer (`health`, `updates/latest.yml`…). */
+  readonly what: string;
+  /** The code of an answer this endpoint should never give: the service's protocol, or the feed's. */
+  readonly invalid: Extract<ErrorCode, 'SERVICE_PROTOCOL_ERROR' | 'UPDATE_FEED_INVALID'>;
+}
+
+/**
+ * A non-2xx answer: the service's own refusal when it sent one; else what the status says — a
+ * proxy asking for (other) credentials, a gateway's timeout, a service down or busy, or an answer
+ * this endpoint should never give.
+ */
+export function answerFailure(answer: FailedAnswer): AppError {
+  const refusal = serviceRefusal(answer.body);
+  if (refusal) return refusal;
+  const { status } = answer;
+  // A proxy on plain HTTP answers the request itself with 407.
+  if (status === 407) return proxyAuthFailure(answer.route);
+  if (status === 408 || status === 504) return new AppError('SERVICE_TIMEOUT');
+  if (status >= 500 || status === 429) return new AppError('SERVICE_UNAVAILABLE', { status });
+  return new AppError(answer.invalid, { reason: `${answer.what}: HTTP ${status}` });
+}
+
+/** A call that got no HTTP answer at all. */
+export function transportFailure(error: unknown, route?: NetworkRoute): AppError {
   if (error instanceof AppError) return error;
+  return route ? failureOnRoute(error, route) : generalFailure(error);
+}
+
+function generalFailure(error: unknown): AppError {
   for (const link of causeChain(error)) {
     const code = errorCode(link);
     const message = link instanceof Error ? link.message : '';
@@ -33,10 +77,72 @@ export function transportFailure(error: unknown): AppError {
   return new AppError('SERVICE_UNREACHABLE', { reason: 'unknown' }, { cause: error });
 }
 
+/**
+ * The same failure told for the route it happened on: no internet, a network that needs a proxy,
+ * a proxy that wants (other) credentials or does not answer. undici reports a proxy's non-200
+ * answer to CONNECT only in the message ("Proxy response (407) !== 200 when HTTP Tunneling").
+ */
+function failureOnRoute(error: unknown, route: NetworkRoute): AppError {
+  const proxyStatus = proxyAnswer(error);
+  const proxy = route.kind === 'proxy' ? route.proxy : '';
+  if (proxyStatus === 407) return proxyAuthFailure(route);
+  if (proxyStatus !== undefined) {
+    // The proxy answered but would not open the tunnel: 502/504 is the service unreachable from the proxy.
+    if (proxyStatus === 502 || proxyStatus === 503 || proxyStatus === 504) return new AppError('SERVICE_UNREACHABLE', { reason: `proxy HTTP ${proxyStatus}` });
+    return new AppError('NETWORK_PROXY_BLOCKED', { proxy, status: proxyStatus });
+  }
+  const general = generalFailure(error);
+  if (general.code === 'SERVICE_TLS_UNTRUSTED' || general.code === 'SERVICE_TIMEOUT') return general;
+  const code = firstCode(error);
+  if (route.kind === 'proxy' && code !== undefined && proxyDownCodes.has(code)) {
+    return new AppError('NETWORK_PROXY_UNREACHABLE', { proxy, reason: code });
+  }
+  if (route.kind === 'direct' && code !== undefined) {
+    if (offlineCodes.has(code)) return new AppError('NETWORK_OFFLINE', { reason: code });
+    // Accepted, then cut before TLS could start: a firewall that lets only the proxy out.
+    if (cutCodes.has(code)) return new AppError('NETWORK_PROXY_REQUIRED', { reason: code });
+  }
+  return general;
+}
+
+/** A 407: credentials missing, or — when the route sent some — refused. */
+function proxyAuthFailure(route: NetworkRoute | undefined): AppError {
+  if (route?.kind === 'proxy' && route.authenticated) return new AppError('NETWORK_PROXY_CREDENTIALS_REFUSED', { proxy: route.proxy });
+  return new AppError('SERVICE_PROXY_AUTH_REQUIRED');
+}
+
+function serviceRefusal(body: string): AppError | undefined {
+  try {
+    const parsed = serviceErrorBodySchema.safeParse(JSON.parse(body));
+    return parsed.success ? new AppError(parsed.data.error.code, parsed.data.error.detail) : undefined;
+  } catch {
+    // Not JSON: a proxy's or load balancer's page, judged by its status.
+    return undefined;
+  }
+}
+
+/** The status a proxy answered CONNECT with, when that is why the request failed. */
+function proxyAnswer(error: unknown): number | undefined {
+  for (const link of causeChain(error)) {
+    const match = link instanceof Error ? /Proxy response \((\d{3})\)/.exec(link.message) : null;
+    if (match) return Number(match[1]);
+  }
+  return undefined;
+}
+
+function firstCode(error: unknown): string | undefined {
+  for (const link of causeChain(error)) {
+    const code = errorCode(link);
+    if (code !== undefined && code !== 'UND_ERR_REQ_RETRY') return code;
+  }
+  return undefined;
+}
+
 function* causeChain(error: unknown): Generator<unknown> {
   let current: unknown = error;
   for (let depth = 0; current !== undefined && current !== null && depth < 8; depth += 1) {
     yield current;
+    if (current instanceof AggregateError) yield* current.errors;
     current = current instanceof Error ? current.cause : undefined;
   }
 }

@@ -8,10 +8,10 @@ import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { localeSchema } from '../../shared/contract/app-contract.js';
-import { storedProxySettingsSchema } from '../network/stored-proxy-settings.js';
+import { storedProxySettingsSchema } from './stored-proxy-settings.js';
 import { readFileIfExists, writeFileAtomic } from '../storage/atomic-file.js';
 
-export const settingsSchema = z.object({
+const settingsSchema = z.object({
   locale: localeSchema.default('it'),
   /** The manual proxy ("Configura Proxy"); its password only encrypted, or absent. */
   proxy: storedProxySettingsSchema.nullable().default(null),

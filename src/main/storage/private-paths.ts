@@ -9,7 +9,7 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 
-export const privateDirectoryMode = 0o700;
+const privateDirectoryMode = 0o700;
 export const privateFileMode = 0o600;
 
 const posix = process.platform !== 'win32';

@@ -5,7 +5,6 @@
 import type { UpdateState } from '../../shared/contract/network-contract.js';
 import { AppError } from '../../shared/errors/app-error.js';
 
-export type UpdateProgress = Extract<UpdateState, { status: 'downloading' }>['progress'] & object;
 
 export interface ToolUpdater {
   readonly state: UpdateState;

@@ -1,12 +1,10 @@
 import type { WireError } from '../../shared/contract/define.js';
 import type { ErrorAction } from '../../shared/errors/catalogue-entry.js';
 import { describeError, errorCatalogue } from '../../shared/errors/catalogue.js';
-import type { MessageKey } from '../i18n/it.js';
+import type { MessageKey } from '../../shared/i18n/it.js';
 import { useTranslate } from '../i18n/use-translate.js';
 import { useAppStore } from '../store/app-store.js';
-import { useCommonActions } from './use-common-actions.js';
-
-export type ActionHandlers = Partial<Record<ErrorAction, () => void>>;
+import { useCommonActions, type ActionHandlers } from './use-common-actions.js';
 
 /** The button each catalogue action becomes; `contact-office` is guidance, not a button. */
 const actionLabels: Record<Exclude<ErrorAction, 'contact-office'>, MessageKey> = {

@@ -1,5 +1,5 @@
 import type { RenewalPlan } from '../../shared/contract/flow-contract.js';
-import { formatDate, formatEuro } from '../i18n/format.js';
+import { formatDate, formatEuro } from '../../shared/i18n/format.js';
 import { useTranslate } from '../i18n/use-translate.js';
 import { useAppStore } from '../store/app-store.js';
 

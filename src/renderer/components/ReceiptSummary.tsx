@@ -1,5 +1,5 @@
 import type { Receipt } from '../../shared/contract/flow-contract.js';
-import { formatDateTime, formatEuro } from '../i18n/format.js';
+import { formatDateTime, formatEuro } from '../../shared/i18n/format.js';
 import { useTranslate } from '../i18n/use-translate.js';
 import { useAppStore } from '../store/app-store.js';
 

@@ -1,7 +1,10 @@
 import { useMemo } from 'react';
 import { useApi } from '../api-context.js';
 import { useAppStore } from '../store/app-store.js';
-import type { ActionHandlers } from './ErrorPanel.js';
+import type { ErrorAction } from '../../shared/errors/catalogue-entry.js';
+
+/** What each catalogue action does on a screen; an absent one is not offered as a button. */
+export type ActionHandlers = Partial<Record<ErrorAction, () => void>>;
 
 /**
  * The error actions that do the same thing on every screen. "Scarica l'aggiornamento" is offered

@@ -4,7 +4,7 @@ import { useApi } from '../api-context.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
 import { PlanSummary } from '../components/PlanSummary.js';
 import { ScreenHeading } from '../components/ScreenHeading.js';
-import { formatDate, formatEuro } from '../i18n/format.js';
+import { formatDate, formatEuro } from '../../shared/i18n/format.js';
 import { useTranslate } from '../i18n/use-translate.js';
 import { useAppStore } from '../store/app-store.js';
 import { useFlowActions } from './use-flow-actions.js';

@@ -1,7 +1,7 @@
 import type { FlowState } from '../../shared/contract/flow-contract.js';
 import { ReceiptSummary } from '../components/ReceiptSummary.js';
 import { ScreenHeading } from '../components/ScreenHeading.js';
-import { formatDate } from '../i18n/format.js';
+import { formatDate } from '../../shared/i18n/format.js';
 import { useTranslate } from '../i18n/use-translate.js';
 import { useAppStore } from '../store/app-store.js';
 

@@ -3,7 +3,7 @@ import type { ErrorAction } from '../../shared/errors/catalogue-entry.js';
 import { errorCatalogue } from '../../shared/errors/catalogue.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
 import { ReceiptSummary } from '../components/ReceiptSummary.js';
-import { formatDate } from '../i18n/format.js';
+import { formatDate } from '../../shared/i18n/format.js';
 import { useAppStore } from '../store/app-store.js';
 import { ScreenHeading } from '../components/ScreenHeading.js';
 import { useTranslate } from '../i18n/use-translate.js';

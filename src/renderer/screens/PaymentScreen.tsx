@@ -6,7 +6,8 @@ import { ErrorPanel } from '../components/ErrorPanel.js';
 import { PlanSummary } from '../components/PlanSummary.js';
 import { validityMessage } from '../components/validity.js';
 import { ScreenHeading } from '../components/ScreenHeading.js';
-import { formatEuro } from '../i18n/format.js';
+import { TextField } from '../components/TextField.js';
+import { formatEuro } from '../../shared/i18n/format.js';
 import { useTranslate } from '../i18n/use-translate.js';
 import { useAppStore } from '../store/app-store.js';
 import { useFlowActions } from './use-flow-actions.js';
@@ -104,29 +105,23 @@ function PaymentChoice({ state }: { readonly state: PaymentState }) {
         ) : (
           <>
             <p className="hint">{t('payment.credentialsHint', { method: t(`payment.${method}`) })}</p>
-            <div className="field">
-              <label htmlFor="user-id">{t('payment.userId')}</label>
-              <input
-                id="user-id"
-                name="user-id"
-                autoComplete="username"
-                required
-                value={userId}
-                {...validityMessage(t('payment.userIdRequired'), (event) => setUserId(event.target.value))}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor="account-password">{t('payment.password')}</label>
-              <input
-                id="account-password"
-                name="account-password"
-                type="password"
-                autoComplete="current-password"
-                required
-                value={password}
-                {...validityMessage(t('payment.passwordRequired'), (event) => setPassword(event.target.value))}
-              />
-            </div>
+            <TextField
+              id="user-id"
+              label={t('payment.userId')}
+              autoComplete="username"
+              required
+              value={userId}
+              {...validityMessage(t('payment.userIdRequired'), (event) => setUserId(event.target.value))}
+            />
+            <TextField
+              id="account-password"
+              label={t('payment.password')}
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              {...validityMessage(t('payment.passwordRequired'), (event) => setPassword(event.target.value))}
+            />
             <button type="submit">{t('payment.pay', { amount })}</button>
           </>
         )}

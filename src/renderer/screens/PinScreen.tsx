@@ -5,6 +5,7 @@ import { useApi } from '../api-context.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
 import { validityMessage } from '../components/validity.js';
 import { ScreenHeading } from '../components/ScreenHeading.js';
+import { TextField } from '../components/TextField.js';
 import { useTranslate } from '../i18n/use-translate.js';
 import { useAppStore } from '../store/app-store.js';
 import { useFlowActions } from './use-flow-actions.js';
@@ -64,26 +65,20 @@ export function PinScreen({ state }: { readonly state: Extract<FlowState, { step
           {status.pinPad ? (
             <p>{t('pin.pinPad')}</p>
           ) : (
-            <div className="field">
-              <label htmlFor="pin">{t('pin.label')}</label>
-              <input
-                id="pin"
-                name="pin"
-                type="password"
-                inputMode="numeric"
-                autoComplete="off"
-                spellCheck={false}
-                minLength={4}
-                maxLength={16}
-                required
-                value={pin}
-                {...validityMessage(t('pin.invalid'), (event) => setPin(event.target.value))}
-                aria-describedby="pin-hint"
-              />
-              <p id="pin-hint" className="hint">
-                {t('pin.hint')}
-              </p>
-            </div>
+            <TextField
+              id="pin"
+              label={t('pin.label')}
+              hint={t('pin.hint')}
+              type="password"
+              inputMode="numeric"
+              autoComplete="off"
+              spellCheck={false}
+              minLength={4}
+              maxLength={16}
+              required
+              value={pin}
+              {...validityMessage(t('pin.invalid'), (event) => setPin(event.target.value))}
+            />
           )}
           {status.state === 'final-try' && (
             <label className="checkbox">

@@ -5,8 +5,9 @@ import { useApi } from '../api-context.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
 import { RouteDescription } from '../components/RouteDescription.js';
 import { ScreenHeading } from '../components/ScreenHeading.js';
+import { TextField } from '../components/TextField.js';
 import { validityMessage } from '../components/validity.js';
-import type { MessageKey } from '../i18n/it.js';
+import type { MessageKey } from '../../shared/i18n/it.js';
 import { useTranslate } from '../i18n/use-translate.js';
 import { useAppStore } from '../store/app-store.js';
 import { useFlowActions } from './use-flow-actions.js';
@@ -142,65 +143,45 @@ export function ProxySettingsScreen() {
       <p>{t('proxy.intro')}</p>
       {route && <RouteDescription route={route} />}
       <form ref={form} onSubmit={save} className="proxy-form">
-        <div className="field">
-          <label htmlFor="proxy-host">{t('proxy.host')}</label>
-          <input
-            id="proxy-host"
-            name="proxy-host"
-            required
-            autoComplete="off"
-            spellCheck={false}
-            maxLength={253}
-            value={host}
-            {...validityMessage(t('proxy.hostRequired'), (event) => setHost(event.target.value))}
-            aria-describedby="proxy-host-hint"
-          />
-          <p id="proxy-host-hint" className="hint">
-            {t('proxy.hostHint')}
-          </p>
-        </div>
-        <div className="field narrow">
-          <label htmlFor="proxy-port">{t('proxy.port')}</label>
-          <input
-            id="proxy-port"
-            name="proxy-port"
-            required
-            inputMode="numeric"
-            pattern="[0-9]{1,5}"
-            autoComplete="off"
-            value={port}
-            {...validityMessage(t('proxy.portInvalid'), (event) => setPort(event.target.value))}
-          />
-        </div>
+        <TextField
+          id="proxy-host"
+          label={t('proxy.host')}
+          hint={t('proxy.hostHint')}
+          required
+          autoComplete="off"
+          spellCheck={false}
+          maxLength={253}
+          value={host}
+          {...validityMessage(t('proxy.hostRequired'), (event) => setHost(event.target.value))}
+        />
+        <TextField
+          id="proxy-port"
+          label={t('proxy.port')}
+          width="narrow"
+          required
+          inputMode="numeric"
+          pattern="[0-9]{1,5}"
+          autoComplete="off"
+          value={port}
+          {...validityMessage(t('proxy.portInvalid'), (event) => setPort(event.target.value))}
+        />
         <fieldset>
           <legend>{t('proxy.credentials')}</legend>
-          <div className="field">
-            <label htmlFor="proxy-username">{t('proxy.username')}</label>
-            <input
-              id="proxy-username"
-              name="proxy-username"
-              autoComplete="off"
-              spellCheck={false}
-              value={username}
-              onChange={(event) => setUsername(event.target.value)}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="proxy-password">{t('proxy.password')}</label>
-            <input
-              id="proxy-password"
-              name="proxy-password"
-              type="password"
-              autoComplete="off"
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-              aria-describedby="proxy-password-hint"
-            />
-            <p id="proxy-password-hint" className="hint">
-              {keepsSavedPassword ? t('proxy.savedPassword') : null}
-              {canStorePassword ? null : ` ${t('proxy.sessionOnly')}`}
-            </p>
-          </div>
+          <TextField id="proxy-username" label={t('proxy.username')} autoComplete="off" spellCheck={false} value={username} onChange={(event) => setUsername(event.target.value)} />
+          <TextField
+            id="proxy-password"
+            label={t('proxy.password')}
+            hint={
+              <>
+                {keepsSavedPassword ? t('proxy.savedPassword') : null}
+                {canStorePassword ? null : ` ${t('proxy.sessionOnly')}`}
+              </>
+            }
+            type="password"
+            autoComplete="off"
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
         </fieldset>
         <div className="actions">
           <button type="button" className="secondary" onClick={test}>

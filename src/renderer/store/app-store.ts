@@ -13,19 +13,19 @@ import type { FlowState } from '../../shared/contract/flow-contract.js';
 import type { UpdateState } from '../../shared/contract/network-contract.js';
 import type { Locale } from '../../shared/errors/catalogue-entry.js';
 
-export type ConnectionState =
+type ConnectionState =
   | { readonly phase: 'connecting' }
   | { readonly phase: 'ready'; readonly status: AppStatus }
   | { readonly phase: 'unavailable'; readonly error: WireError | undefined };
 
 /** A command sent to main and not answered yet, or the last one's refusal. */
-export type CommandState = { readonly phase: 'idle' } | { readonly phase: 'running' } | { readonly phase: 'refused'; readonly error: WireError };
+type CommandState = { readonly phase: 'idle' } | { readonly phase: 'running' } | { readonly phase: 'refused'; readonly error: WireError };
 
 /** What fills the window: the renewal, or the proxy settings opened over it. */
-export type Panel = 'flow' | 'proxy';
+type Panel = 'flow' | 'proxy';
 
 /** The tool's own update as main reports it, and the last refusal of an update command. */
-export interface UpdateView {
+interface UpdateView {
   readonly state: UpdateState | null;
   readonly error: WireError | null;
 }

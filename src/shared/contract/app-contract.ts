@@ -4,16 +4,16 @@ import { method } from './define.js';
 export const localeSchema = z.enum(['it', 'en']);
 
 /** How the renderer is connected to the main process. */
-export const transportKindSchema = z.enum(['electron', 'harness', 'cli']);
+const transportKindSchema = z.enum(['electron', 'harness', 'cli']);
 
 /**
  * Where the service, trust and card library settings came from: what the installed app ships,
  * the helpdesk's environment (an installed app started with --helpdesk: the window says so), or
  * the environment of a tool that is not installed (lab, CLI, harness).
  */
-export const configurationSourceSchema = z.enum(['shipped', 'helpdesk', 'environment']);
+const configurationSourceSchema = z.enum(['shipped', 'helpdesk', 'environment']);
 
-export const appStatusSchema = z.object({
+const appStatusSchema = z.object({
   productName: z.string(),
   version: z.string(),
   platform: z.string(),

@@ -38,7 +38,3 @@ export const eventNames = Object.keys(contractEvents) as EventName[];
 export function isMethodName(value: unknown): value is MethodName {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(contractMethods, value);
 }
-
-export function isEventName(value: unknown): value is EventName {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(contractEvents, value);
-}

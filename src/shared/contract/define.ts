@@ -29,12 +29,5 @@ export const wireErrorSchema = z.object({
   detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
 });
 
-export function resultSchema<T extends z.ZodType>(value: T) {
-  return z.discriminatedUnion('ok', [
-    z.object({ ok: z.literal(true), value }),
-    z.object({ ok: z.literal(false), error: wireErrorSchema }),
-  ]);
-}
-
 /** An empty request: `{}`. Extra keys are refused so a caller cannot smuggle data. */
 export const noArguments = z.strictObject({});

@@ -19,23 +19,23 @@ import {
 import { method, wireErrorSchema } from './define.js';
 
 /** The PIN typed in the window, or "use the reader's PIN pad". */
-export const pinEntrySchema = z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('typed'), value: pinSchema }), z.strictObject({ kind: z.literal('pin-pad') })]);
+const pinEntrySchema = z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('typed'), value: pinSchema }), z.strictObject({ kind: z.literal('pin-pad') })]);
 export type PinEntry = z.infer<typeof pinEntrySchema>;
 
 const isoDate = z.iso.datetime({ offset: true });
 export const certificateKindSchema = primitiveKindSchema;
-export const paymentAccountSchema = accountKindSchema;
-export { accountPaymentMethodSchema, paymentMethodSchema };
+const paymentAccountSchema = accountKindSchema;
+;
 
 /** One slot (PKCS#11 token) of the device and the certificates it holds: a CNS may spread them over two. */
-export const deviceSlotSchema = z.object({
+const deviceSlotSchema = z.object({
   tokenSerial: z.string(),
   label: z.string(),
   holds: z.array(certificateKindSchema),
 });
 export type DeviceSlot = z.infer<typeof deviceSlotSchema>;
 
-export const deviceSummarySchema = z.object({
+const deviceSummarySchema = z.object({
   serial: z.string(),
   label: z.string(),
   manufacturer: z.string(),
@@ -44,14 +44,14 @@ export const deviceSummarySchema = z.object({
 export type DeviceSummary = z.infer<typeof deviceSummarySchema>;
 
 /** What the token's flags say about the PIN, read before every login. */
-export const pinStatusSchema = z.object({
+const pinStatusSchema = z.object({
   state: z.enum(['ok', 'count-low', 'final-try', 'locked']),
   /** The reader has a PIN pad (protected authentication path): the PIN is typed there, not here. */
   pinPad: z.boolean(),
 });
 export type PinStatus = z.infer<typeof pinStatusSchema>;
 
-export const certificateSummarySchema = z.object({
+const certificateSummarySchema = z.object({
   certificateSerial: z.string(),
   kind: certificateKindSchema,
   holderName: z.string(),
@@ -62,14 +62,13 @@ export const certificateSummarySchema = z.object({
 });
 export type CertificateSummary = z.infer<typeof certificateSummarySchema>;
 
-export const priceSchema = z.object({
+const priceSchema = z.object({
   amountCents: centsSchema,
   currency: z.literal('EUR'),
   account: paymentAccountSchema,
 });
-export type Price = z.infer<typeof priceSchema>;
 
-export const verdictSchema = z.discriminatedUnion('status', [
+const verdictSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('renewable'), price: priceSchema.nullable(), newNotAfter: isoDate }),
   /** `detail` fills the reason's message (e.g. `renewableFrom` for a renewal that is too early). */
   z.object({ status: z.literal('not-renewable'), reason: z.enum(errorCodes), detail: wireErrorSchema.shape.detail }),
@@ -80,17 +79,17 @@ export type Verdict = z.infer<typeof verdictSchema>;
  * How far the service says a certificate's renewal went (the TelemacoPay guide's per-certificate
  * state): nothing yet, requested (card checkout open), paid (held), issued, downloaded, released.
  */
-export const serviceProgressSchema = z.enum(['open', 'requested', 'paid', 'issued', 'downloaded', 'released']);
+const serviceProgressSchema = z.enum(['open', 'requested', 'paid', 'issued', 'downloaded', 'released']);
 export type ServiceProgress = z.infer<typeof serviceProgressSchema>;
 
-export const assessedCertificateSchema = z.object({
+const assessedCertificateSchema = z.object({
   certificate: certificateSummarySchema,
   verdict: verdictSchema,
   progress: serviceProgressSchema,
 });
 export type AssessedCertificate = z.infer<typeof assessedCertificateSchema>;
 
-export const planItemSchema = z.object({
+const planItemSchema = z.object({
   certificateSerial: z.string(),
   kind: certificateKindSchema,
   price: priceSchema.nullable(),
@@ -131,14 +130,14 @@ export const receiptSchema = z.object({
 });
 export type Receipt = z.infer<typeof receiptSchema>;
 
-export const renewalPhaseSchema = z.enum(['generating-key', 'requesting-certificate', 'writing-certificate', 'verifying', 'removing-old']);
+const renewalPhaseSchema = z.enum(['generating-key', 'requesting-certificate', 'writing-certificate', 'verifying', 'removing-old']);
 export type RenewalPhase = z.infer<typeof renewalPhaseSchema>;
 
-export const cardPaymentStatusSchema = z.enum(['waiting', 'pending', 'cancelled', 'failed']);
+const cardPaymentStatusSchema = z.enum(['waiting', 'pending', 'cancelled', 'failed']);
 
 const renewedSchema = z.object({ kind: certificateKindSchema, certificateSerial: z.string(), notAfter: isoDate });
 
-export const flowStateSchema = z.discriminatedUnion('step', [
+const flowStateSchema = z.discriminatedUnion('step', [
   /** Nothing started yet: the window starts the checks as soon as it shows. */
   z.object({ step: z.literal('welcome') }),
   z.object({ step: z.literal('checking') }),

@@ -12,7 +12,6 @@ export const harnessCallFrameSchema = z.strictObject({
   method: z.string().max(100),
   request: z.unknown(),
 });
-export type HarnessCallFrame = z.infer<typeof harnessCallFrameSchema>;
 
 export const harnessServerFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('result'), id: z.number().int(), result: z.unknown() }),

@@ -9,24 +9,24 @@ import { z } from 'zod';
 import { method, noArguments, wireErrorSchema } from './define.js';
 
 /** Where the proxy in use came from; `none` means nobody named one. */
-export const proxySourceSchema = z.enum(['manual', 'system', 'environment', 'pac']);
+const proxySourceSchema = z.enum(['manual', 'system', 'environment', 'pac']);
 
 /** How the tool reaches the renewal service. */
-export const networkRouteSchema = z.discriminatedUnion('kind', [
+const networkRouteSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('direct'), source: z.union([proxySourceSchema, z.literal('none')]) }),
   z.object({ kind: z.literal('proxy'), source: proxySourceSchema, proxy: z.string(), authenticated: z.boolean() }),
 ]);
 export type NetworkRoute = z.infer<typeof networkRouteSchema>;
 
 /** The answer of the connectivity check: the service answered, or why not. */
-export const connectivityVerdictSchema = z.discriminatedUnion('status', [
+const connectivityVerdictSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('online'), route: networkRouteSchema, elapsedMs: z.number().nonnegative() }),
   z.object({ status: z.literal('failed'), route: networkRouteSchema, error: wireErrorSchema, elapsedMs: z.number().nonnegative() }),
 ]);
 export type ConnectivityVerdict = z.infer<typeof connectivityVerdictSchema>;
 
 /** The tool's version against the update feed. An `outdated` tool may not renew. */
-export const versionVerdictSchema = z.discriminatedUnion('status', [
+const versionVerdictSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('current'), current: z.string(), latest: z.string() }),
   z.object({
     status: z.literal('outdated'),
@@ -39,7 +39,7 @@ export const versionVerdictSchema = z.discriminatedUnion('status', [
 ]);
 export type VersionVerdict = z.infer<typeof versionVerdictSchema>;
 
-export const startupReportSchema = z.object({
+const startupReportSchema = z.object({
   connectivity: connectivityVerdictSchema,
   version: versionVerdictSchema,
   /** True only when the service answered and the tool is the latest version. */
@@ -77,7 +77,7 @@ export const proxySettingsViewSchema = z.object({
 /** How a saved proxy password is kept: encrypted by the OS, only until the tool closes, or not at all. */
 export const passwordKeepingSchema = z.enum(['encrypted', 'session-only', 'none']);
 
-export const updateProgressSchema = z.object({
+const updateProgressSchema = z.object({
   percent: z.number().min(0).max(100),
   transferredBytes: z.number().nonnegative(),
   totalBytes: z.number().nonnegative(),
@@ -85,7 +85,7 @@ export const updateProgressSchema = z.object({
 });
 
 /** The in-app update: electron-updater's steps, or `unsupported` outside the app (CLI, browser). */
-export const updateStateSchema = z.discriminatedUnion('status', [
+const updateStateSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('idle') }),
   z.object({ status: z.literal('unsupported') }),
   z.object({ status: z.literal('downloading'), version: z.string().nullable(), progress: updateProgressSchema.nullable() }),

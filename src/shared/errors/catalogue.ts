@@ -27,10 +27,6 @@ export type ErrorCode = keyof typeof errorCatalogue;
 
 export const errorCodes = Object.keys(errorCatalogue) as [ErrorCode, ...ErrorCode[]];
 
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(errorCatalogue, value);
-}
-
 /** Values an error may carry to fill its message (`{attemptsLeft}`, `{field}`…); never a secret. */
 export type ErrorDetail = Readonly<Record<string, string | number | boolean>>;
 

@@ -17,7 +17,7 @@ const helpdesk = {
  * Codes the renewal service itself may answer with (besides `NOTHING_TO_RENEW` from the
  * renewal catalogue, which means the same thing wherever it is noticed).
  */
-export const serviceRefusalErrors = {
+const serviceRefusalErrors = {
   SERVICE_BAD_REQUEST: {
     class: 'service',
     actions: ['support-bundle'],
@@ -129,7 +129,7 @@ export const serviceRefusalErrors = {
 } as const satisfies Record<string, CatalogueEntry>;
 
 /** Codes for failures reaching the service, raised by the client (never sent by the service). */
-export const serviceTransportErrors = {
+const serviceTransportErrors = {
   SERVICE_UNREACHABLE: {
     class: 'network',
     actions: ['retry', 'proxy-settings'],
@@ -169,6 +169,3 @@ export const serviceTransportErrors = {
 } as const satisfies Record<string, CatalogueEntry>;
 
 export const serviceErrors = { ...serviceRefusalErrors, ...serviceTransportErrors } as const;
-
-export type ServiceRefusalCode = keyof typeof serviceRefusalErrors;
-export const serviceRefusalCodes = Object.keys(serviceRefusalErrors) as [ServiceRefusalCode, ...ServiceRefusalCode[]];

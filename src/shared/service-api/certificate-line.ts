@@ -15,7 +15,7 @@ import {
 } from './primitives.js';
 
 /** Why a certificate cannot be renewed; each maps to its own catalogue message in the app. */
-export const notRenewableReasonSchema = z.enum([
+const notRenewableReasonSchema = z.enum([
   'suspended',
   'revoked',
   'expired',
@@ -32,7 +32,7 @@ export const notRenewableReasonSchema = z.enum([
 ]);
 export type NotRenewableReason = z.infer<typeof notRenewableReasonSchema>;
 
-export const priceSchema = z.discriminatedUnion('kind', [
+const priceSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('paid'),
     amountCents: z.number().int().positive(),
@@ -42,9 +42,8 @@ export const priceSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('free') }),
 ]);
-export type Price = z.infer<typeof priceSchema>;
 
-export const verdictSchema = z.discriminatedUnion('status', [
+const verdictSchema = z.discriminatedUnion('status', [
   z.object({
     status: z.literal('renewable'),
     price: priceSchema,
@@ -73,7 +72,7 @@ const successorSchema = z.object({ certificateSerial: certificateSerialSchema, n
  * `paymentId` null). `downloaded`: the tool confirmed it is on the device and works. `released`:
  * the hold was given back (refused, rejected, expired) and it may be paid again.
  */
-export const certificateProgressSchema = z.discriminatedUnion('state', [
+const certificateProgressSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('open') }),
   z.object({ state: z.literal('requested'), paymentId: identifierSchema }),
   z.object({ state: z.literal('paid'), paymentId: identifierSchema, amountCents: centsSchema }),
@@ -82,7 +81,6 @@ export const certificateProgressSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('released'), paymentId: identifierSchema, amountCents: centsSchema, reason: z.enum(['refused', 'rejected', 'expired']) }),
 ]);
 export type CertificateProgress = z.infer<typeof certificateProgressSchema>;
-export type CertificateProgressState = CertificateProgress['state'];
 
 export const certificateLineSchema = z.object({
   certificateSerial: certificateSerialSchema,

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { base64Schema, identifierSchema, isoDateTimeSchema } from './primitives.js';
 
-export const challengePurposeSchema = z.discriminatedUnion('purpose', [
+const challengePurposeSchema = z.discriminatedUnion('purpose', [
   z.strictObject({ purpose: z.literal('eligibility') }),
   z.strictObject({ purpose: z.literal('issuance'), renewalId: identifierSchema }),
   /**
@@ -44,6 +44,3 @@ export const proofOfPossessionSchema = z.strictObject({
   signature: base64Schema,
 });
 export type ProofOfPossession = z.infer<typeof proofOfPossessionSchema>;
-
-/** The mechanism the device must use to sign a nonce (documented once, used by client and service). */
-export const proofSignatureAlgorithm = 'RSASSA-PKCS1-v1_5-SHA256' as const;

@@ -43,8 +43,8 @@ export const issuedCertificateSchema = z.object({
 });
 export type IssuedCertificate = z.infer<typeof issuedCertificateSchema>;
 
+/** @alias The issue route answers with the issued certificate. */
 export const issuanceResponseSchema = issuedCertificateSchema;
-export type IssuanceResponse = IssuedCertificate;
 
 /** The renewed certificate is on the device and signs: nothing more to do for it. */
 export const deliveryRequestSchema = z.strictObject({ certificateSerial: certificateSerialSchema });

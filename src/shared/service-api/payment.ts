@@ -25,26 +25,26 @@ import {
 
 
 /** The certificates a payment is for (old serials, each once). */
-export const paidCertificatesSchema = z
+const paidCertificatesSchema = z
   .array(certificateSerialSchema)
   .min(1)
   .max(8)
   .refine((serials) => new Set(serials).size === serials.length, 'each certificate once');
 
-export const accountCredentialsSchema = {
+const accountCredentialsSchema = {
   /** Telemaco credentials; used for this charge only, never stored by the service or the tool. */
   userId: z.string().min(1).max(128),
   password: z.string().min(1).max(256),
 };
 
-export const accountPaymentRequestSchema = z.strictObject({
+const accountPaymentRequestSchema = z.strictObject({
   method: accountPaymentMethodSchema,
   certificateSerials: paidCertificatesSchema,
   ...accountCredentialsSchema,
 });
 export type AccountPaymentRequest = z.infer<typeof accountPaymentRequestSchema>;
 
-export const cardPaymentRequestSchema = z.strictObject({ method: z.literal('card'), certificateSerials: paidCertificatesSchema });
+const cardPaymentRequestSchema = z.strictObject({ method: z.literal('card'), certificateSerials: paidCertificatesSchema });
 
 export const paymentRequestSchema = z.discriminatedUnion('method', [accountPaymentRequestSchema, cardPaymentRequestSchema]);
 export type PaymentRequest = z.infer<typeof paymentRequestSchema>;
@@ -53,7 +53,7 @@ export type PaymentRequest = z.infer<typeof paymentRequestSchema>;
 export const chargeStateSchema = z.enum(['held', 'captured', 'released']);
 export type ChargeState = z.infer<typeof chargeStateSchema>;
 
-export const receiptLineSchema = z.object({
+const receiptLineSchema = z.object({
   certificateSerial: certificateSerialSchema,
   kind: certificateKindSchema,
   amountCents: centsSchema,
@@ -61,13 +61,12 @@ export const receiptLineSchema = z.object({
   account: accountKindSchema.optional(),
   state: chargeStateSchema,
 });
-export type ReceiptLine = z.infer<typeof receiptLineSchema>;
 
 /**
  * The transaction as it stands: what was authorized, and per certificate whether it is still
  * held, captured (its certificate was issued) or released (it will not be).
  */
-export const receiptSchema = z.object({
+const receiptSchema = z.object({
   transactionId: identifierSchema,
   paymentId: identifierSchema,
   renewalId: identifierSchema,
@@ -97,7 +96,7 @@ const paymentBase = {
 };
 
 /** Why a card payment failed, as the checkout reports it. */
-export const paymentFailureReasonSchema = z.enum(['declined', 'error']);
+const paymentFailureReasonSchema = z.enum(['declined', 'error']);
 export type PaymentFailureReason = z.infer<typeof paymentFailureReasonSchema>;
 
 /** A checkout page the holder may open: https only, whatever the service says. */
@@ -111,7 +110,6 @@ export const paymentStatusSchema = z.discriminatedUnion('state', [
   z.object({ ...paymentBase, state: z.literal('failed'), reason: paymentFailureReasonSchema }),
 ]);
 export type PaymentStatus = z.infer<typeof paymentStatusSchema>;
-export type PaymentState = PaymentStatus['state'];
 
 /**
  * The dry run of an account payment: the same credentials and balance checks, nothing held.

@@ -12,4 +12,3 @@ export const serviceErrorBodySchema = z.object({
     detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   }),
 });
-export type ServiceErrorBody = z.infer<typeof serviceErrorBodySchema>;

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { isoDateTimeSchema } from './primitives.js';
 
-export const updateFileSchema = z.object({
+const updateFileSchema = z.object({
   url: z.string().min(1),
   sha512: z.string().min(1),
   size: z.number().int().nonnegative(),

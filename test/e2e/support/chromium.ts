@@ -7,9 +7,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export const chromiumFlags = [
+const chromiumFlags = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -25,7 +25,7 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath, args: chromiumFlags, headless: true });
 }
 
-export const screenshotDir = join(import.meta.dirname, '..', '..', '..', 'test-output', 'screenshots');
+const screenshotDir = join(import.meta.dirname, '..', '..', '..', 'test-output', 'screenshots');
 
 /** Saves what the person sees, for the README and for a human look; not committed. */
 export async function saveScreenshot(page: Page, name: string): Promise<string> {

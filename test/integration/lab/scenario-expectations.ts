@@ -3,11 +3,11 @@
  * derived from the scenario's definition alone (never from the lab's code), so a lab that drifts
  * from its catalogue fails here.
  */
-import { connectivityBudgetMs } from '../../../src/main/network/connectivity-check.js';
+import { connectivityBudgetMs } from '../../../src/main/network/checks/connectivity-check.js';
 import type { CertificateKind } from '../../../src/shared/domain/certificate-kind.js';
 import type { ScenarioDefinition, TokenLayout } from '../../../softhsm/scenarios/scenario-catalogue.js';
 
-export interface SlotExpectation {
+interface SlotExpectation {
   readonly label: string;
   readonly kinds: readonly CertificateKind[];
 }

@@ -11,8 +11,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { evaluatePac, pacLimits, type AddressLookup } from '../../../src/main/network/pac-evaluator.js';
-import { nodePacWorker } from '../../../src/main/network/pac-worker-location.js';
+import { evaluatePac, pacLimits, type AddressLookup } from '../../../src/main/network/proxy-resolution/pac-evaluator.js';
+import { nodePacWorker } from '../../../src/main/network/proxy-resolution/pac-worker-location.js';
 import { startLoopbackService, type LoopbackService } from '../../support/network/loopback-service.js';
 import { createNetworkUnderTest } from '../../support/network/network-under-test.js';
 import { createTestCa } from '../../support/network/test-ca.js';

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { NetworkService } from '../../../src/main/network/network-service.js';
-import { refusingCipher } from '../../../src/main/network/secret-cipher.js';
+import { refusingCipher } from '../../../src/main/network/manual-proxy/secret-cipher.js';
 import { startForwardProxy, type ForwardProxy } from '../../../softhsm/network/forward-proxy.js';
 import { closedPort, startLoopbackService, type LoopbackService } from '../../support/network/loopback-service.js';
 import { createNetworkUnderTest } from '../../support/network/network-under-test.js';

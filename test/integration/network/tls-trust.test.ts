@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { trustedCertificates } from '../../../src/main/network/trusted-certificates.js';
+import { trustedCertificates } from '../../../src/main/network/transport/trusted-certificates.js';
 import { startForwardProxy, type ForwardProxy } from '../../../softhsm/network/forward-proxy.js';
 import { startLoopbackService, type LoopbackService } from '../../support/network/loopback-service.js';
 import { createNetworkUnderTest } from '../../support/network/network-under-test.js';

@@ -3,7 +3,7 @@
  * shared dispatcher; and what the renewal flow makes of it.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startupVerdictOf } from '../../../src/main/network/startup-verdict.js';
+import { startupVerdictOf } from '../../../src/main/network/checks/startup-verdict.js';
 import { feedYaml, startLoopbackService, type LoopbackService } from '../../support/network/loopback-service.js';
 import { createNetworkUnderTest } from '../../support/network/network-under-test.js';
 import { createTestCa } from '../../support/network/test-ca.js';

@@ -9,12 +9,13 @@ import { promisify } from 'node:util';
 import forge from 'node-forge';
 import { request, type Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { base64DerToPem } from '../../../src/main/certificates/pem.js';
 import { AppError } from '../../../src/shared/errors/app-error.js';
 import type { RenewalServiceClient } from '../../../src/main/service/renewal-service-client.js';
 import { startLabService, type LabService } from '../../../softhsm/service/lab-service.js';
 import { chainPem, type LabPki } from '../../../softhsm/pki/lab-pki.js';
 import { makeTempDir } from '../../support/temp-dir.js';
-import { buildCsr, derToPem, labPki, newSoftwareKey, serviceClient, signNonce, softwareDevice, type SoftwareDevice } from './service-fixture.js';
+import { buildCsr, labPki, newSoftwareKey, serviceClient, signNonce, softwareDevice, type SoftwareDevice } from './service-fixture.js';
 
 const run = promisify(execFile);
 const dayMs = 24 * 3600 * 1000;
@@ -287,7 +288,7 @@ describe('issuance', () => {
       'CERTIFICATE_ALREADY_ISSUED',
     );
 
-    const pem = derToPem(issued.certificate);
+    const pem = base64DerToPem(issued.certificate);
     const certificate = forge.pki.certificateFromPem(pem);
     const old = forge.pki.certificateFromPem(device.signature.pem);
     expect(certificate.subject.hash).toBe(old.subject.hash);

@@ -8,7 +8,8 @@ import forge from 'node-forge';
 import { Agent } from 'undici';
 import type { CertificateKind, Holder } from '../../../src/shared/domain/certificate-kind.js';
 import { createRenewalServiceClient, type RenewalServiceClient } from '../../../src/main/service/renewal-service-client.js';
-import type { ChallengeResponse, ProofOfPossession } from '../../../src/shared/service-api/index.js';
+import { pemToBase64Der } from '../../../src/main/certificates/pem.js';
+import { canonicalCertificateSerial, type ChallengeResponse, type ProofOfPossession } from '../../../src/shared/service-api/index.js';
 import { createLabPki, type LabPki } from '../../../softhsm/pki/lab-pki.js';
 import { issueHolderCertificate } from '../../../softhsm/pki/holder-certificate.js';
 
@@ -17,7 +18,7 @@ export interface SoftwareKey {
   readonly privateKeyPem: string;
 }
 
-export interface SoftwareCertificate {
+interface SoftwareCertificate {
   readonly kind: CertificateKind;
   readonly key: SoftwareKey;
   readonly pem: string;
@@ -66,10 +67,8 @@ export async function softwareDevice(pki: LabPki, options: DeviceOptions = {}): 
   return { holder, cns: await make('cns'), signature: await make('signature') };
 }
 
-export function derAndSerial(pem: string): { der: string; serial: string } {
-  const certificate = forge.pki.certificateFromPem(pem);
-  const der = forge.util.encode64(forge.asn1.toDer(forge.pki.certificateToAsn1(certificate)).getBytes());
-  return { der, serial: certificate.serialNumber.toLowerCase().replace(/^0+/, '') };
+function derAndSerial(pem: string): { der: string; serial: string } {
+  return { der: pemToBase64Der(pem), serial: canonicalCertificateSerial(forge.pki.certificateFromPem(pem).serialNumber) };
 }
 
 export function signNonce(challenge: ChallengeResponse, signer: { key: SoftwareKey; der: string }): ProofOfPossession {
@@ -98,8 +97,4 @@ export function buildCsr(oldPem: string, key: SoftwareKey, subjectOverride?: for
 export function serviceClient(pki: LabPki, baseUrl: string, timeoutMs?: number): { client: RenewalServiceClient; agent: Agent } {
   const agent = new Agent({ connect: { ca: pki.tls.ca.certificatePem } });
   return { client: createRenewalServiceClient({ baseUrl, dispatcher: agent, ...(timeoutMs === undefined ? {} : { timeoutMs }) }), agent };
-}
-
-export function derToPem(derBase64: string): string {
-  return forge.pki.certificateToPem(forge.pki.certificateFromAsn1(forge.asn1.fromDer(forge.util.decode64(derBase64))));
 }

@@ -16,7 +16,7 @@ const execFileAsync = promisify(execFile);
 export const userPin = '12345678';
 export const soPin = '87654321';
 
-export interface ToolRun {
+interface ToolRun {
   readonly exitCode: number;
   /** stdout and stderr together, as the helpdesk reads them in a terminal. */
   readonly output: string;

@@ -4,9 +4,9 @@
  */
 import { rootCertificates } from 'node:tls';
 import { NetworkService, type NetworkServiceOptions } from '../../../src/main/network/network-service.js';
-import { nodePacWorker } from '../../../src/main/network/pac-worker-location.js';
-import { refusingCipher } from '../../../src/main/network/secret-cipher.js';
-import { settingsProxyFile } from '../../../src/main/network/settings-proxy-file.js';
+import { nodePacWorker } from '../../../src/main/network/proxy-resolution/pac-worker-location.js';
+import { refusingCipher } from '../../../src/main/network/manual-proxy/secret-cipher.js';
+import { settingsProxyFile } from '../../../src/main/network/manual-proxy/settings-proxy-file.js';
 import { SettingsStore } from '../../../src/main/settings/settings-store.js';
 
 export interface NetworkUnderTest {

@@ -3,7 +3,7 @@
  * that lives only in memory, so the settings file never holds the password in clear.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { SecretCipher } from '../../../src/main/network/secret-cipher.js';
+import type { SecretCipher } from '../../../src/main/network/manual-proxy/secret-cipher.js';
 
 export function memoryKeyCipher(key: Buffer = randomBytes(32)): SecretCipher {
   return {

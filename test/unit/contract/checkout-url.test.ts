@@ -4,7 +4,9 @@
  * page behind the holder's "Paga con carta" link, whichever transport carries it.
  */
 import { describe, expect, it } from 'vitest';
-import { flowStateSchema } from '../../../src/shared/contract/flow-contract.js';
+import { contractEvents } from '../../../src/shared/contract/contract.js';
+
+const flowStateSchema = contractEvents['flow.state'];
 
 // The payment step's `card` as the contract defines it (the rest of the step is the plan's business).
 const paymentStep = flowStateSchema.options.find((option) => option.shape.step.value === 'payment');

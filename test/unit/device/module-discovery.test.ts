@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../../src/shared/errors/app-error.js';
-import { findModule, knownModules } from '../../../src/main/device/module-discovery.js';
+import { knownModules } from '../../../src/main/device/card-libraries.js';
+import { findModule } from '../../../src/main/device/module-discovery.js';
 
 function codeOf(run: () => unknown): string {
   try {

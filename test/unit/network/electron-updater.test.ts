@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { createElectronUpdater, electronProxyConfig, type AutoUpdaterPort } from '../../../src/main/electron/electron-updater.js';
 import { isAppError } from '../../../src/shared/errors/app-error.js';
-import type { ManualProxySettings } from '../../../src/main/network/manual-proxy-settings.js';
+import type { ManualProxySettings } from '../../../src/main/network/manual-proxy/manual-proxy-settings.js';
 
 type Login = (username?: string, password?: string) => void;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readEnvironmentProxy } from '../../../src/main/network/environment-proxy.js';
-import { bypassesProxy } from '../../../src/main/network/no-proxy.js';
-import { firstUsableDirective } from '../../../src/main/network/proxy-directive.js';
+import { readEnvironmentProxy } from '../../../src/main/network/proxy-resolution/environment-proxy.js';
+import { bypassesProxy } from '../../../src/main/network/proxy-resolution/no-proxy.js';
+import { firstUsableDirective } from '../../../src/main/network/proxy-resolution/proxy-directive.js';
 import { safeStorageCipher } from '../../../src/main/electron/safe-storage-cipher.js';
 
 describe('NO_PROXY', () => {

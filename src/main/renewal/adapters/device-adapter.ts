@@ -18,7 +18,7 @@ import type { TokenDescription } from '../../device/device-protocol.js';
 import { tokenFlags } from '../../device/token-flags.js';
 import type { DeviceCertificate, FlowDevice, RoomVerdict } from '../renewal-ports.js';
 
-export const objectLabels: Readonly<Record<CertificateKind, string>> = { signature: 'Firma digitale', cns: 'CNS0' };
+const objectLabels: Readonly<Record<CertificateKind, string>> = { signature: 'Firma digitale', cns: 'CNS0' };
 
 export interface FlowDeviceOptions {
   /** The device process; created lazily because finding the library may fail. */

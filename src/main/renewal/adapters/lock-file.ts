@@ -26,7 +26,7 @@ export interface LockFileOptions {
   readonly waitForWorkerMs?: number;
 }
 
-export function processIsAlive(pid: number): boolean {
+function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

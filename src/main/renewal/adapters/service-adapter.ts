@@ -35,7 +35,7 @@ function wireProof(proof: Proof) {
   };
 }
 
-export function toFlowVerdict(line: CertificateLine): Verdict {
+function toFlowVerdict(line: CertificateLine): Verdict {
   const verdict = line.verdict;
   if (verdict.status === 'renewable') {
     const price = verdict.price.kind === 'paid' ? { amountCents: verdict.price.amountCents, currency: verdict.price.currency, account: verdict.price.account } : null;
@@ -53,7 +53,7 @@ function toServiceLine(line: CertificateLine): ServiceLine {
   return { certificateSerial: line.certificateSerial, verdict: toFlowVerdict(line), progress: line.progress.state satisfies ServiceProgress };
 }
 
-export function toFlowReceipt(receipt: ServiceReceipt): Receipt {
+function toFlowReceipt(receipt: ServiceReceipt): Receipt {
   return {
     transactionId: receipt.transactionId,
     method: receipt.method,

@@ -22,7 +22,7 @@ export const signaturePin = '87654321';
 const day = 86_400_000;
 
 /** Effects a kill may land around: everything that changes the card, the money or the journal. */
-export const effectCalls = new Set(['generateKeyPair', 'writeCertificate', 'destroyOldPair', 'destroyKeys', 'journal.write', 'payWithAccount', 'startCardPayment', 'cardPaymentStatus', 'issue', 'reject', 'delivered']);
+const effectCalls = new Set(['generateKeyPair', 'writeCertificate', 'destroyOldPair', 'destroyKeys', 'journal.write', 'payWithAccount', 'startCardPayment', 'cardPaymentStatus', 'issue', 'reject', 'delivered']);
 
 export interface WorldOptions {
   readonly twoSlots?: 'shared-login' | 'own-pins';

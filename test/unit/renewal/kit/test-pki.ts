@@ -6,7 +6,7 @@
  * over node-forge's TBS encoding, so the flow's own checks (classification, chains, moduli,
  * subjects) run on real certificates without the cost of the lab's PKI.
  */
-import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import type { CertificateKind } from '../../../../src/shared/domain/certificate-kind.js';
 
@@ -22,7 +22,7 @@ export interface KeyPair {
   readonly modulusHex: string;
 }
 
-export interface Authority {
+interface Authority {
   readonly certificate: forge.pki.Certificate;
   readonly pem: string;
   readonly key: KeyPair;
@@ -149,8 +149,4 @@ export function makeCsr(key: KeyPair, oldCertificatePem: string): string {
   const info = Buffer.from(forge.asn1.toDer(forgeInternals.getCertificationRequestInfo(csr)).getBytes(), 'binary');
   csr.signature = sign('sha256', info, key.privateKey).toString('binary');
   return forge.pki.certificationRequestToPem(csr);
-}
-
-export function privateKeyFromPem(pem: string): KeyObject {
-  return createPrivateKey(pem);
 }

@@ -9,7 +9,7 @@
  */
 import type { LookupFunction } from 'node:net';
 import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
-import { endpointUrl, type ProxyChoice, type ProxyCredentials } from './route-choice.js';
+import { endpointUrl, type ProxyChoice, type ProxyCredentials } from '../proxy-resolution/route-choice.js';
 
 export interface DispatcherOptions {
   /** Certificates trusted for TLS (see `trustedCertificates`). */
@@ -48,6 +48,6 @@ export function createDispatcher(choice: ProxyChoice, options: DispatcherOptions
 }
 
 /** `Proxy-Authorization: Basic …` (RFC 7617, UTF-8), without the URL-encoding traps of `user:pass@`. */
-export function basicToken(credentials: ProxyCredentials): string {
+function basicToken(credentials: ProxyCredentials): string {
   return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64')}`;
 }

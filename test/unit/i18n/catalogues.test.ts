@@ -1,7 +1,7 @@
 import { describe, expect, it as test } from 'vitest';
-import { en } from '../../../src/renderer/i18n/en.js';
-import { it, type MessageKey } from '../../../src/renderer/i18n/it.js';
-import { translator } from '../../../src/renderer/i18n/translate.js';
+import { en } from '../../../src/shared/i18n/en.js';
+import { it, type MessageKey } from '../../../src/shared/i18n/it.js';
+import { translator } from '../../../src/shared/i18n/translate.js';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 

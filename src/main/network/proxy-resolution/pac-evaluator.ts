@@ -47,7 +47,7 @@ export const pacLimits = {
   maxLookups: 32,
 } as const;
 
-export class PacEvaluationError extends Error {
+class PacEvaluationError extends Error {
   constructor(
     readonly reason: 'timeout' | 'script-failed' | 'worker-died',
     detail: string,

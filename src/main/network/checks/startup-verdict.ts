@@ -3,8 +3,8 @@
  * (the service cannot be reached; an outdated tool, with the update offer; a feed that cannot
  * be read).
  */
-import type { StartupReport } from '../../shared/contract/network-contract.js';
-import type { StartupVerdict } from '../renewal/renewal-ports.js';
+import type { StartupReport } from '../../../shared/contract/network-contract.js';
+import type { StartupVerdict } from '../../renewal/renewal-ports.js';
 
 export function startupVerdictOf(report: StartupReport): StartupVerdict {
   if (report.connectivity.status === 'failed') return { status: 'blocked', error: report.connectivity.error, update: null };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatEuro } from '../../../src/renderer/i18n/format.js';
+import { formatDate, formatDateTime, formatEuro } from '../../../src/shared/i18n/format.js';
 
 // Intl output uses narrow no-break spaces in places; compare with ordinary spaces.
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');

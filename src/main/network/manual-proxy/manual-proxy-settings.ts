@@ -5,7 +5,7 @@
  */
 import type { PasswordKeeping, ProxySettingsInput, ProxySettingsView } from './proxy-settings-types.js';
 import type { SecretCipher } from './secret-cipher.js';
-import type { StoredProxySettings } from './stored-proxy-settings.js';
+import type { StoredProxySettings } from '../../settings/stored-proxy-settings.js';
 
 /** The manual settings in use, password in clear (memory only). */
 export interface ManualProxySettings {

@@ -8,14 +8,14 @@
  */
 import type { Environment } from './environment-proxy.js';
 import { readEnvironmentProxy } from './environment-proxy.js';
-import type { ManualProxySettings } from './manual-proxy-settings.js';
+import type { ManualProxySettings } from '../manual-proxy/manual-proxy-settings.js';
 import { directChoice, type ProxyChoice } from './route-choice.js';
 import { firstUsableDirective } from './proxy-directive.js';
 import type { SystemProxyResolver } from './system-proxy-resolver.js';
-import { withDeadline } from './deadline.js';
+import { withDeadline } from '../../timing/deadline.js';
 
 /** How long the system resolver may think (Electron's resolveProxy may wait on WPAD): then it is skipped. */
-export const systemProxyTimeoutMs = 2_000;
+const systemProxyTimeoutMs = 2_000;
 
 export interface ProxyResolutionSources {
   /** The service URL: system and PAC answers depend on the destination. */

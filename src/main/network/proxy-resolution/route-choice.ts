@@ -5,7 +5,7 @@
  * One value, produced by proxy resolution and consumed by the dispatcher factory, so the two
  * cannot disagree about which proxy is in use.
  */
-import type { NetworkRoute } from '../../shared/contract/network-contract.js';
+import type { NetworkRoute } from '../../../shared/contract/network-contract.js';
 import { bypassesProxy } from './no-proxy.js';
 
 export interface ProxyEndpoint {
@@ -33,7 +33,7 @@ export type ProxyChoice =
 export const directChoice: ProxyChoice = { kind: 'direct', source: 'none' };
 
 /** `host:port`, with IPv6 literals bracketed, as a person reads it. */
-export function describeEndpoint(endpoint: ProxyEndpoint): string {
+function describeEndpoint(endpoint: ProxyEndpoint): string {
   const host = endpoint.host.includes(':') && !endpoint.host.startsWith('[') ? `[${endpoint.host}]` : endpoint.host;
   return `${host}:${endpoint.port}`;
 }

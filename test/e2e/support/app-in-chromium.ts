@@ -1,0 +1,112 @@
+/**
+ * The e2e preamble in one place: one Chromium per test file, a lab scenario per test with a page
+ * open on the app, the PIN walk, and the screens' words read from the catalogues the app itself
+ * uses (src/shared/i18n, src/shared/errors) — so a test says what the holder does and sees, and a
+ * change of wording is made once.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { ErrorCode } from '../../../src/shared/errors/catalogue.js';
+import type { MessageKey } from '../../../src/shared/i18n/it.js';
+import { translator, type Translate } from '../../../src/shared/i18n/translate.js';
+import { launchChromium } from './chromium.js';
+import { tabTo } from './keyboard.js';
+import { startScenarioApp, type ScenarioApp } from './scenario-app.js';
+
+/** The screens' words in Italian (the app's first language) and in English. */
+export const italian = translator('it');
+export const english = translator('en');
+
+/** What a screen says up to its first placeholder (`Paga {amount}` → `Paga `), for lines that carry values. */
+export function fixedPart(key: MessageKey, t: Translate = italian): string {
+  return t(key).split('{')[0] ?? '';
+}
+
+/** The same, as a pattern anchored at the start (`Paga {amount}` → /^Paga /), for buttons and lines that carry values. */
+export function beginning(key: MessageKey, t: Translate = italian): RegExp {
+  return new RegExp(`^${escaped(fixedPart(key, t))}`);
+}
+
+/** Exactly this text, as a pattern (for `tabTo`, which matches what the focused element says). */
+export function exactly(text: string): RegExp {
+  return new RegExp(`^${escaped(text)}$`);
+}
+
+/** This text anywhere, as a pattern. */
+export function containing(text: string): RegExp {
+  return new RegExp(escaped(text));
+}
+
+function escaped(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The line under an error panel that names its code. */
+export function codeLine(code: ErrorCode): string {
+  return italian('error.code', { code });
+}
+
+/** One Chromium for the whole file: launched before its first test, closed after its last. */
+export function chromiumForThisFile(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('Chromium did not start');
+    return browser;
+  };
+}
+
+/** The heading of the screen the holder sees. */
+export function heading(page: Page): Promise<string | null> {
+  return page.locator('h2.screen-heading').textContent();
+}
+
+/** A new window on the app, as the holder opens it. */
+export async function openApp(browser: Browser, app: { entryUrl(): string }): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(app.entryUrl());
+  return page;
+}
+
+/** A lab scenario set up from nothing, a window open on the app pointed at it, and all of it closed afterwards. */
+export async function inScenario(browser: Browser, name: string, test: (page: Page, scenario: ScenarioApp) => Promise<void>, extraEnv: Record<string, string> = {}): Promise<void> {
+  const scenario = await startScenarioApp(name, extraEnv);
+  try {
+    await test(await openApp(browser, scenario.app), scenario);
+  } finally {
+    await scenario.close();
+  }
+}
+
+export interface PinWalk {
+  /** By mouse (fill, click "Sblocca"), or by keyboard alone (Tab to the field, type, Enter). */
+  readonly by?: 'mouse' | 'keyboard';
+  /** The language the screen is in. */
+  readonly language?: Translate;
+  /** A new renewal, or finishing an interrupted one (the PIN screen says which). */
+  readonly purpose?: 'renew' | 'resume';
+}
+
+/** The PIN screen is up (for a new renewal: the start-up checks passed). */
+export async function atPinScreen(page: Page, { language = italian, purpose = 'renew' }: PinWalk = {}): Promise<void> {
+  await expect.poll(() => heading(page), { timeout: 20_000 }).toBe(language(purpose === 'resume' ? 'pin.resumeHeading' : 'pin.heading'));
+}
+
+/** The PIN walk: at the PIN screen, the PIN typed and sent. */
+export async function unlock(page: Page, pin: string, walk: PinWalk = {}): Promise<void> {
+  const t = walk.language ?? italian;
+  await atPinScreen(page, walk);
+  if (walk.by === 'keyboard') {
+    await tabTo(page, beginning('pin.label', t));
+    await page.keyboard.type(pin);
+    await page.keyboard.press('Enter');
+    return;
+  }
+  await page.getByLabel(t('pin.label')).fill(pin);
+  await page.getByRole('button', { name: t('pin.submit') }).click();
+}

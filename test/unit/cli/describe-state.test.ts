@@ -1,0 +1,48 @@
+/**
+ * The helpdesk CLI says what the window says: its lines come from the same catalogues, in the
+ * operator's language.
+ */
+import { describe, expect, it } from 'vitest';
+import { describeState, describeWireError } from '../../../src/main/cli/describe-state.js';
+import type { FlowState } from '../../../src/shared/contract/flow-contract.js';
+import { describeError } from '../../../src/shared/errors/catalogue.js';
+import { translator } from '../../../src/shared/i18n/translate.js';
+
+const device = { serial: '1234', label: 'CNS di prova', manufacturer: 'Lab', slots: [{ tokenSerial: '1234', label: 'CNS', holds: ['cns' as const, 'signature' as const] }] };
+const plan = { items: [], totals: [], totalCents: 4000, newNotAfter: '2029-05-01T00:00:00.000Z', removeOldFirst: true };
+
+describe('the CLI in the window\'s words', () => {
+  it('tells the re-key step, the kind and the warning to keep the device in, as the progress screen does', () => {
+    const state: FlowState = { step: 'renewing', device, plan, progress: { current: 1, total: 2, kind: 'cns', phase: 'generating-key' } };
+    for (const locale of ['it', 'en'] as const) {
+      const t = translator(locale);
+      const text = describeState(state, locale);
+      expect(text).toContain(t('renewing.step', { current: 1, total: 2, kind: t('certificates.kind.cns') }));
+      expect(text).toContain(t('renewing.phase.generating-key'));
+      expect(text).toContain(t('renewing.warning'));
+    }
+  });
+
+  it('shows the PIN warning the PIN screen shows, and the done heading of the last screen', () => {
+    const pin: FlowState = {
+      step: 'pin',
+      device,
+      slot: device.slots[0]!,
+      position: { current: 1, of: 1 },
+      purpose: 'renew',
+      pin: { state: 'final-try', pinPad: false },
+      error: null,
+      notice: null,
+    };
+    expect(describeState(pin, 'it')).toContain(translator('it')('pin.finalTry'));
+    const done: FlowState = { step: 'done', device, renewed: [{ kind: 'signature', certificateSerial: 'ab', notAfter: '2029-05-01T00:00:00.000Z' }], receipt: null };
+    expect(describeState(done, 'en').split('\n')[0]).toBe(translator('en')('done.heading'));
+  });
+
+  it('gives an error as the catalogue words it, with what to do and the code', () => {
+    const text = describeWireError({ code: 'PIN_LOCKED', detail: {} }, 'it');
+    expect(text).toContain(describeError('PIN_LOCKED', 'it').message);
+    expect(text).toContain(`${translator('it')('error.nextStep')}: ${describeError('PIN_LOCKED', 'it').nextStep}`);
+    expect(text).toContain('[PIN_LOCKED]');
+  });
+});
