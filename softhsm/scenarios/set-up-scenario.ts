@@ -7,6 +7,9 @@ import { createServer } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
+import { labCacheFromEnvironment, type LabCache } from '../cache/lab-cache.js';
+import { sharedLabPki } from '../cache/shared-lab-pki.js';
+import { provisionPresetToken } from '../cache/token-template.js';
 import { startForwardProxy } from '../network/forward-proxy.js';
 import { startServiceGateway, type LossRule, type ServiceGateway } from '../network/service-gateway.js';
 import { createLabPki, type LabPki } from '../pki/lab-pki.js';
@@ -14,8 +17,7 @@ import { ensureSimulatorBuilt, simulatorEnvironment, simulatorPinTries, writeSim
 import { startLabService, type LabService } from '../service/lab-service.js';
 import type { CertificateSeed, LabServiceSeed } from '../service/seeding.js';
 import { createSoftHsmEnvironment } from '../token/softhsm-environment.js';
-import { provisionToken, type ProvisionedToken } from '../token/provision-token.js';
-import { tokenPreset } from '../token/token-presets.js';
+import type { ProvisionedToken } from '../token/provision-token.js';
 import type { ScenarioDefinition, ServiceFate } from './scenario-catalogue.js';
 
 export const labAccounts = {
@@ -51,6 +53,12 @@ export interface ScenarioOptions {
   /** The version the tool under test reports; the feed announces it, or a newer one when outdated. */
   readonly toolVersion: string;
   readonly now?: Date;
+  /**
+   * Where the lab PKI and the token come from: the test run's cache (shared PKI, token copied from
+   * a template) by default when the test runner set one up (RINNOVO_LAB_CACHE_DIR), or `'none'`
+   * to make both from nothing in `dir`, as `npm run lab` does.
+   */
+  readonly labCache?: LabCache | 'none';
 }
 
 const day = 86_400_000;
@@ -158,9 +166,10 @@ async function setUpCardSimulator(scenario: ScenarioDefinition, dir: string): Pr
 
 export async function setUpScenario(scenario: ScenarioDefinition, dir: string, options: ScenarioOptions): Promise<ScenarioLab> {
   const now = options.now ?? new Date();
-  const pki = await createLabPki(join(dir, 'pki'));
+  const cache = options.labCache === 'none' ? undefined : (options.labCache ?? labCacheFromEnvironment());
+  const pki = cache ? await sharedLabPki(cache) : await createLabPki(join(dir, 'pki'));
   const environment = await createSoftHsmEnvironment(join(dir, 'softhsm'));
-  const token = await provisionToken(environment, pki, tokenPreset(scenario.token, now));
+  const token = await provisionPresetToken(environment, pki, scenario.token, now, cache);
   const caBundlePath = join(dir, 'lab-tls-ca.pem');
   await writeFile(caBundlePath, pki.tls.ca.certificatePem);
   // The Chamber CAs the tool trusts for renewed certificates: the lab's, as InfoCamere's are in production.
