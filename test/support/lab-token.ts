@@ -14,6 +14,7 @@ import { createLabPki, type LabPki } from '../../softhsm/pki/lab-pki.js';
 import { createSoftHsmEnvironment, type SoftHsmEnvironment } from '../../softhsm/token/softhsm-environment.js';
 import type { ProvisionedToken } from '../../softhsm/token/provision-token.js';
 import type { TokenPresetName } from '../../softhsm/token/token-presets.js';
+import { builtDeviceWorkerPath } from './built-device-worker.js';
 import { makeTempDir } from './temp-dir.js';
 
 export interface LabToken {
@@ -33,7 +34,7 @@ export async function openLabToken(preset: TokenPresetName = 'standard', moduleP
   const environment = await createSoftHsmEnvironment(join(temp.dir, 'softhsm'));
   const token = await provisionPresetToken(environment, pki, preset, new Date(), cache);
   const host = new DeviceHost({
-    launcher: nodeDeviceLauncher({ env: { ...process.env, ...environment.env, ...extraEnv } }),
+    launcher: nodeDeviceLauncher({ env: { ...process.env, ...environment.env, ...extraEnv }, workerPath: builtDeviceWorkerPath() }),
     modulePath: modulePath ?? environment.modulePath,
   });
   const device = createFlowDevice({ host: () => host, chamberIssuers: defaultChamberIssuers, roomNeeded: { privateMemory: 1, publicMemory: 2 } });

@@ -2,6 +2,7 @@ import { createAppServices, type AppServices } from '../../src/main/app-services
 import { loadAppConfig } from '../../src/main/config/app-config.js';
 import { createLogger } from '../../src/main/logging/logger.js';
 import { createNodeHost } from '../../src/main/node-host.js';
+import { builtDeviceWorkerPath } from './built-device-worker.js';
 import { makeTempDir } from './temp-dir.js';
 
 export interface TestServices {
@@ -17,7 +18,7 @@ export async function createTestServices(transport: 'electron' | 'harness', env:
     { RINNOVO_SERVICE_URL: 'https://127.0.0.1:9/api/v1/', ...env, RINNOVO_DATA_DIR: temp.dir },
     { version: '1.0.0' },
   );
-  const services = createAppServices(config, createNodeHost({ transport, env: { ...process.env, ...env } }), createLogger());
+  const services = createAppServices(config, createNodeHost({ transport, env: { ...process.env, ...env }, workerPath: builtDeviceWorkerPath() }), createLogger());
   return {
     services,
     dataDir: temp.dir,
