@@ -2,7 +2,7 @@
 // process (each sees only its own process's types: the boundaries of DESIGN.md §1) and ESLint.
 // Each is single-threaded, so they run side by side, one per core.
 import { spawn } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, setPriority } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -19,10 +19,11 @@ export const typecheckTasks = ['.', 'src/main', 'src/renderer', 'src/preload', '
 
 export const lintTasks = [{ name: 'eslint', args: [eslint, '--max-warnings', '0', '.'] }];
 
-function run(task) {
+function run(task, niceness) {
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, task.args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (niceness && child.pid) setPriority(child.pid, niceness);
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -30,20 +31,27 @@ function run(task) {
   });
 }
 
-/** Runs the tasks `concurrency` at a time; prints each one's output when it ends. True when all passed. */
-export async function runChecks(tasks, concurrency = availableParallelism()) {
+/**
+ * Runs the tasks one per core; prints each one's output when it ends (with `quiet`, only a
+ * failure's, and a one-line summary at the end, so it does not break up a test run's output).
+ * `niceness` lowers their priority. True when all passed.
+ */
+export async function runChecks(tasks, { concurrency = availableParallelism(), niceness = 0, quiet = false } = {}) {
   const queue = [...tasks];
   const results = [];
   const worker = async () => {
     for (let task = queue.shift(); task; task = queue.shift()) {
-      const result = await run(task);
+      const result = await run(task, niceness);
       results.push(result);
       const verdict = result.code === 0 ? 'ok' : `FAILED (exit ${result.code})`;
-      console.log(`${result.name}: ${verdict} in ${result.seconds.toFixed(1)} s`);
-      if (result.output.trim() !== '') console.log(result.output.trimEnd());
+      if (!quiet || result.code !== 0) {
+        console.log(`${result.name}: ${verdict} in ${result.seconds.toFixed(1)} s`);
+        if (result.output.trim() !== '') console.log(result.output.trimEnd());
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, worker));
+  if (quiet) console.log(`\nchecks: ${results.map((result) => `${result.name} ${result.code === 0 ? 'ok' : 'FAILED'} (${result.seconds.toFixed(0)} s)`).join(', ')}`);
   return results.every((result) => result.code === 0);
 }
 

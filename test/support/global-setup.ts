@@ -14,16 +14,19 @@ import { ensureSimulatorBuilt } from '../../softhsm/simulator/simulator-control.
 
 export default async function setup(): Promise<(() => Promise<void>) | undefined> {
   // Every project of the run may list this file: the first call does the work for all.
-  if (process.env[labCacheVariable]) return undefined;
+  if (process.env[labCacheVariable] || process.env.RINNOVO_GLOBAL_SETUP_DONE) return undefined;
+  process.env.RINNOVO_GLOBAL_SETUP_DONE = '1';
   const root = join(import.meta.dirname, '..', '..');
-  const cacheDir = await mkdtemp(join(tmpdir(), 'rinnovo-lab-cache-'));
+  // RINNOVO_LAB_CACHE=off: every scenario made from nothing, to tell a cache problem from another.
+  const cacheDir = process.env.RINNOVO_LAB_CACHE === 'off' ? undefined : await mkdtemp(join(tmpdir(), 'rinnovo-lab-cache-'));
   // Test workers are forked after the global setup and inherit the variable.
-  process.env[labCacheVariable] = cacheDir;
-  const pki = sharedLabPki({ dir: cacheDir });
+  if (cacheDir) process.env[labCacheVariable] = cacheDir;
+  const pki = cacheDir ? sharedLabPki({ dir: cacheDir }) : undefined;
   const simulator = ensureSimulatorBuilt();
   execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
   await Promise.all([pki, simulator]);
   return async () => {
+    if (!cacheDir) return;
     delete process.env[labCacheVariable];
     await rm(cacheDir, { recursive: true, force: true });
   };
