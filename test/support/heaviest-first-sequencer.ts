@@ -11,8 +11,8 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /** Rough seconds per file when no earlier run on this machine has timed it. */
 function guessedSeconds(path: string): number {
-  if (path.startsWith('test/e2e/')) return 60;
-  if (path.startsWith('test/integration/cli/')) return 50;
+  if (path.startsWith('test/integration/cli/')) return 60;
+  if (path.startsWith('test/e2e/')) return 55;
   if (path.startsWith('test/integration/lab/')) return 40;
   if (path.startsWith('test/integration/')) return 10;
   return 1;
