@@ -1,13 +1,33 @@
 import { defineConfig } from 'vitest/config';
+import HeaviestFirstSequencer from './test/support/heaviest-first-sequencer.js';
+import SlowestFilesReporter from './test/support/slowest-files-reporter.js';
 
+/**
+ * One run for every test: unit, integration (SoftHSM, lab service, CLI processes) and end-to-end
+ * (Debian's Chromium through the harness), so the two cores are shared by whatever is left
+ * instead of waiting for the slowest file of one stage before the next stage starts.
+ */
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
-    globalSetup: ['test/support/build-node-entries.ts'],
-    // SoftHSM and child processes make integration tests slow on two cores; keep them bounded.
+    globalSetup: ['test/support/global-setup.ts'],
+    sequence: { sequencer: HeaviestFirstSequencer },
+    reporters: ['default', new SlowestFilesReporter()],
+    setupFiles: ['test/support/file-cpu-probe.ts'],
+    // A busy two-core machine: a compiler run in a unit test, SoftHSM and child processes in the others.
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    maxWorkers: 2,
+    // Most of a test's time is spent in child processes (CLI, device worker, pkcs11-tool, Chromium)
+    // and in waits on them; a third worker keeps both cores busy meanwhile.
+    maxWorkers: 3,
+    projects: [
+      // Unit tests mock modules (electron, zustand): each file gets fresh ones.
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // These files mock nothing and keep their state in their own folders, services and child
+      // processes: a worker keeps the modules it has loaded (the services, playwright, undici)
+      // for its next file instead of importing them again, half the CPU of collecting them.
+      { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], isolate: false } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.e2e.test.ts'], testTimeout: 120_000, isolate: false } },
+    ],
   },
 });

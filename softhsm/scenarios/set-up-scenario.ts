@@ -7,6 +7,9 @@ import { createServer } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
+import { labCacheFromEnvironment, type LabCache } from '../cache/lab-cache.js';
+import { sharedLabPki } from '../cache/shared-lab-pki.js';
+import { provisionPresetToken } from '../cache/token-template.js';
 import { startForwardProxy } from '../network/forward-proxy.js';
 import { startServiceGateway, type LossRule, type ServiceGateway } from '../network/service-gateway.js';
 import { createLabPki, type LabPki } from '../pki/lab-pki.js';
@@ -14,9 +17,9 @@ import { ensureSimulatorBuilt, simulatorEnvironment, simulatorPinTries, writeSim
 import { startLabService, type LabService } from '../service/lab-service.js';
 import type { CertificateSeed, LabServiceSeed } from '../service/seeding.js';
 import { createSoftHsmEnvironment } from '../token/softhsm-environment.js';
-import { provisionToken, type ProvisionedToken } from '../token/provision-token.js';
-import { tokenPreset } from '../token/token-presets.js';
+import type { ProvisionedToken } from '../token/provision-token.js';
 import type { ScenarioDefinition, ServiceFate } from './scenario-catalogue.js';
+import { assertNoSecretsInFiles, type Secret } from './secrets-in-files.js';
 
 const labAccounts = {
   funded: { userId: 'mrossi', password: 'segreta-telemaco' },
@@ -32,6 +35,8 @@ export interface ScenarioLab {
   readonly pin: string;
   /** The PIN of the signature slot on devices whose slots log in apart (the same PIN when the token has one). */
   readonly signaturePin: string;
+  /** The PINs and passwords of this scenario: what the tool must never write to a file. */
+  readonly secrets: readonly Secret[];
   readonly account: { readonly userId: string; readonly password: string };
   readonly token: ProvisionedToken;
   readonly pki: LabPki;
@@ -51,6 +56,12 @@ export interface ScenarioOptions {
   /** The version the tool under test reports; the feed announces it, or a newer one when outdated. */
   readonly toolVersion: string;
   readonly now?: Date;
+  /**
+   * Where the lab PKI and the token come from: the test run's cache (shared PKI, token copied from
+   * a template) by default when the test runner set one up (RINNOVO_LAB_CACHE_DIR), or `'none'`
+   * to make both from nothing in `dir`, as `npm run lab` does.
+   */
+  readonly labCache?: LabCache | 'none';
 }
 
 const day = 86_400_000;
@@ -158,9 +169,10 @@ async function setUpCardSimulator(scenario: ScenarioDefinition, dir: string): Pr
 
 export async function setUpScenario(scenario: ScenarioDefinition, dir: string, options: ScenarioOptions): Promise<ScenarioLab> {
   const now = options.now ?? new Date();
-  const pki = await createLabPki(join(dir, 'pki'));
+  const cache = options.labCache === 'none' ? undefined : (options.labCache ?? labCacheFromEnvironment());
+  const pki = cache ? await sharedLabPki(cache) : await createLabPki(join(dir, 'pki'));
   const environment = await createSoftHsmEnvironment(join(dir, 'softhsm'));
-  const token = await provisionToken(environment, pki, tokenPreset(scenario.token, now));
+  const token = await provisionPresetToken(environment, pki, scenario.token, now, cache);
   const caBundlePath = join(dir, 'lab-tls-ca.pem');
   await writeFile(caBundlePath, pki.tls.ca.certificatePem);
   // The Chamber CAs the tool trusts for renewed certificates: the lab's, as InfoCamere's are in production.
@@ -195,11 +207,12 @@ export async function setUpScenario(scenario: ScenarioDefinition, dir: string, o
   const serviceUrl = scenario.network === 'offline' ? `https://127.0.0.1:${await closedPort()}/v1/` : (gateway?.url ?? service.url);
   if (scenario.journal === 'damaged-after-payment') await damagedJournalAfterPayment(service, token, join(dir, 'tool-data'));
   const simulator = needsCardSimulator(scenario) ? await setUpCardSimulator(scenario, dir) : undefined;
+  const toolDataDir = join(dir, 'tool-data');
   const env: Record<string, string> = {
     ...environment.env,
     ...simulator?.env,
     RINNOVO_SERVICE_URL: serviceUrl,
-    RINNOVO_DATA_DIR: join(dir, 'tool-data'),
+    RINNOVO_DATA_DIR: toolDataDir,
     RINNOVO_CHAMBER_CAS: chamberCasPath,
     RINNOVO_PKCS11_MODULE: scenario.driver === 'missing' ? join(dir, 'not-installed', 'libbit4xpki.so') : (simulator?.modulePath ?? environment.modulePath),
     ...(scenario.network === 'untrusted-tls' ? {} : { RINNOVO_CA_BUNDLE: caBundlePath }),
@@ -214,10 +227,12 @@ export async function setUpScenario(scenario: ScenarioDefinition, dir: string, o
         : scenario.payment.account === 'insufficient-funds'
           ? labAccounts.poor
           : labAccounts.unknown;
+  const secrets = scenarioSecrets(token, account, scenario.pinIsWrong ? '99999999' : undefined);
   return {
     scenario,
     dir,
     env,
+    secrets,
     pin: scenario.pinIsWrong ? '99999999' : token.userPin,
     signaturePin: token.tokens.find((entry) => entry.objects.some((object) => object.kind === 'signature'))?.userPin ?? token.userPin,
     account,
@@ -231,6 +246,20 @@ export async function setUpScenario(scenario: ScenarioDefinition, dir: string, o
       await gateway?.close();
       await service.close();
       await proxy?.close();
+      // Whatever the scenario did, the tool's data folder holds no PIN and no password.
+      await assertNoSecretsInFiles(toolDataDir, secrets);
     },
   };
+}
+
+/** The secrets a holder or an operator types in a scenario, named for the report. */
+function scenarioSecrets(token: ProvisionedToken, account: { readonly password: string }, typedWrongPin?: string): Secret[] {
+  const pins = new Set([token.userPin, ...token.tokens.map((entry) => entry.userPin)]);
+  return [
+    ...[...pins].map((value, index) => ({ name: index === 0 ? 'user PIN' : `PIN of slot ${index + 1}`, value })),
+    ...(typedWrongPin ? [{ name: 'the wrong PIN typed', value: typedWrongPin }] : []),
+    { name: 'SO PIN', value: token.soPin },
+    { name: 'account password', value: account.password },
+    { name: 'proxy password', value: labProxyCredentials.password },
+  ];
 }

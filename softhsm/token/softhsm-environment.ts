@@ -16,8 +16,13 @@ export interface SoftHsmEnvironment {
   readonly modulePath: string;
 }
 
+/** Where an environment made in `dir` keeps its tokens: one folder per token. */
+export function softHsmTokenDir(dir: string): string {
+  return join(dir, 'tokens');
+}
+
 export async function createSoftHsmEnvironment(dir: string): Promise<SoftHsmEnvironment> {
-  const tokenDir = join(dir, 'tokens');
+  const tokenDir = softHsmTokenDir(dir);
   await mkdir(tokenDir, { recursive: true, mode: 0o700 });
   const confPath = join(dir, 'softhsm2.conf');
   await writeFile(confPath, [`directories.tokendir = ${tokenDir}`, 'objectstore.backend = file', 'log.level = ERROR', 'slots.removable = false', ''].join('\n'));

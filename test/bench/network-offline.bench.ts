@@ -12,6 +12,8 @@ import { closedPort, startSilentServer } from '../support/network/loopback-servi
 import { makeTempDir } from '../support/temp-dir.js';
 import type { BenchResult } from './run.js';
 
+export const title = 'Start-up checks, offline verdicts';
+
 async function verdictTime(serviceUrl: string): Promise<{ ms: number; code: string }> {
   const temp = await makeTempDir('bench-offline');
   const network = new NetworkService({

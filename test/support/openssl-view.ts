@@ -24,19 +24,41 @@ async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
+const answered = new Map<string, Promise<string>>();
+
+/**
+ * What OpenSSL prints about these exact certificate bytes, asked once per test worker: the same
+ * question about the same bytes has the same answer, and tokens copied from one template hold
+ * the same certificates in every scenario of a run.
+ */
+function opensslAnswer(pem: string, question: string, ask: () => Promise<string>): Promise<string> {
+  const key = `${question}\n${pem}`;
+  let answer = answered.get(key);
+  if (!answer) {
+    answer = ask();
+    answered.set(key, answer);
+    answer.catch(() => answered.delete(key));
+  }
+  return answer;
+}
+
 /** `openssl x509 -text`, names printed as UTF-8 the way an operator reads them. */
 export async function x509Text(pem: string): Promise<string> {
-  return inTempDir(async (dir) => {
-    await writeFile(join(dir, 'cert.pem'), pem);
-    return (await run('openssl', ['x509', '-in', join(dir, 'cert.pem'), '-noout', '-text', '-nameopt', 'utf8,sep_comma_plus_space'])).stdout;
-  });
+  return opensslAnswer(pem, '-text', () =>
+    inTempDir(async (dir) => {
+      await writeFile(join(dir, 'cert.pem'), pem);
+      return (await run('openssl', ['x509', '-in', join(dir, 'cert.pem'), '-noout', '-text', '-nameopt', 'utf8,sep_comma_plus_space'])).stdout;
+    }),
+  );
 }
 
 export async function x509Field(pem: string, flag: '-subject' | '-issuer' | '-pubkey' | '-enddate' | '-serial'): Promise<string> {
-  return inTempDir(async (dir) => {
-    await writeFile(join(dir, 'cert.pem'), pem);
-    return (await run('openssl', ['x509', '-in', join(dir, 'cert.pem'), '-noout', flag, '-nameopt', 'utf8,sep_comma_plus_space'])).stdout.trim();
-  });
+  return opensslAnswer(pem, flag, () =>
+    inTempDir(async (dir) => {
+      await writeFile(join(dir, 'cert.pem'), pem);
+      return (await run('openssl', ['x509', '-in', join(dir, 'cert.pem'), '-noout', flag, '-nameopt', 'utf8,sep_comma_plus_space'])).stdout.trim();
+    }),
+  );
 }
 
 /** `openssl verify -CAfile`: OK, or what it objects to. */
@@ -62,6 +84,10 @@ export async function verifiesAgainstLab(pki: LabPki, kind: CertificateKind, pem
  * its OCTET STRING with `asn1parse -strparse`.
  */
 export async function qcStatementOids(pem: string): Promise<string[]> {
+  return JSON.parse(await opensslAnswer(pem, 'qcStatements', async () => JSON.stringify(await qcStatementOidsAsked(pem)))) as string[];
+}
+
+async function qcStatementOidsAsked(pem: string): Promise<string[]> {
   return inTempDir(async (dir) => {
     const file = join(dir, 'cert.pem');
     await writeFile(file, pem);
@@ -100,8 +126,22 @@ function softHsm(environment: SoftHsmEnvironment): Pkcs11Device {
   return { modulePath: environment.modulePath, env: environment.env };
 }
 
+const knownSlots = new Map<string, Promise<string[]>>();
+
+/**
+ * `--slot` of a token in a SoftHSM environment, asked once: SoftHSM derives a token's slot ID from
+ * its serial, so it stays the same for as long as the token exists, and each later pkcs11-tool
+ * call saves a `pkcs11-tool -T` of its own (tens per scenario).
+ */
 function slotOf(environment: SoftHsmEnvironment, tokenLabel: string): Promise<string[]> {
-  return slotOfLabel(softHsm(environment), tokenLabel);
+  const key = `${environment.confPath}\n${tokenLabel}`;
+  let slot = knownSlots.get(key);
+  if (!slot) {
+    slot = slotOfLabel(softHsm(environment), tokenLabel);
+    knownSlots.set(key, slot);
+    slot.catch(() => knownSlots.delete(key));
+  }
+  return slot;
 }
 
 /** `pkcs11-tool -O -l --pin`: every object of one token, as the operator sees them. */

@@ -26,7 +26,7 @@ export interface CliRun {
 /** The bundled CLI, rebuilt from the sources by the test run's global setup (faster to start than tsx). */
 function cliCommand(): string[] {
   const bundled = join(root, 'dist', 'main', 'cli.mjs');
-  if (!existsSync(bundled)) throw new Error('dist/main/cli.mjs is missing: the global setup (test/support/build-node-entries.ts) should have built it');
+  if (!existsSync(bundled)) throw new Error('dist/main/cli.mjs is missing: the global setup (test/support/global-setup.ts) should have built it');
   return [bundled];
 }
 

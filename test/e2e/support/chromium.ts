@@ -4,10 +4,32 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Chromium honours only the last --disable-features on its command line, and Playwright passes its
+ * own list first: ours repeats Playwright's (playwright-core 1.65, chromiumSwitches.ts) and adds
+ * the omnibox pop-ups. Headless Chromium 156 preloads them as "top-chrome" WebUI renderers that
+ * keep a quarter of a core busy for as long as the browser runs, with nothing on screen to show.
+ */
+const playwrightDisabledFeatures = [
+  'AvoidUnnecessaryBeforeUnloadCheckSync', 'DestroyProfileOnBrowserClose', 'HttpsUpgrades', 'HttpsFirstBalancedModeAutoEnable',
+  'LensOverlay', 'MediaRouter', 'PaintHolding', 'ThirdPartyStoragePartitioning', 'AvoidCorsURLLoaderRestartOnRedirect',
+  'TcpPortRandomizationWin', 'OptimizationHints', 'NetworkTimeServiceQuerying', 'AimEnabled', 'PreconnectToSearch',
+];
+const playwrightListedFor = '1.65.';
+
+function disabledFeatures(): string[] {
+  const version = (createRequire(import.meta.url)('playwright-core/package.json') as { version: string }).version;
+  if (!version.startsWith(playwrightListedFor)) {
+    console.warn(`test/e2e/support/chromium.ts repeats playwright-core ${playwrightListedFor}x's --disable-features; playwright-core is ${version}: compare its chromiumSwitches.ts`);
+  }
+  return [...playwrightDisabledFeatures, 'WebUIOmniboxPopup', 'WebUIOmniboxAimPopup'];
+}
 
 const chromiumFlags = [
   '--headless',
@@ -18,6 +40,7 @@ const chromiumFlags = [
   '--disable-component-update',
   '--disable-sync',
   '--disable-quic',
+  `--disable-features=${disabledFeatures().join(',')}`,
 ];
 
 export async function launchChromium(): Promise<Browser> {

@@ -9,6 +9,7 @@ import { loadAppConfig } from '../../../src/main/config/app-config.js';
 import { startHarness } from '../../../src/main/harness/harness-server.js';
 import { createLogger } from '../../../src/main/logging/logger.js';
 import { createNodeHost } from '../../../src/main/node-host.js';
+import { builtDeviceWorkerPath } from '../../support/built-device-worker.js';
 import { builtRendererDir } from './harness-app.js';
 
 export interface AppAt {
@@ -19,7 +20,7 @@ export interface AppAt {
 
 export async function startHarnessAppAt(dataDir: string, env: Readonly<Record<string, string>>): Promise<AppAt> {
   const config = loadAppConfig({ ...env, RINNOVO_DATA_DIR: dataDir }, { version: '1.0.0' });
-  const services = createAppServices(config, createNodeHost({ transport: 'harness', env: { ...process.env, ...env } }), createLogger());
+  const services = createAppServices(config, createNodeHost({ transport: 'harness', env: { ...process.env, ...env }, workerPath: builtDeviceWorkerPath() }), createLogger());
   const harness = await startHarness({ handlers: services.handlers, events: services.events, rendererDir: builtRendererDir });
   return {
     entryUrl: () => harness.issueEntryUrl(),

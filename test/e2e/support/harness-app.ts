@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Secret } from '../../../softhsm/scenarios/secrets-in-files.js';
 import { startHarness, type HarnessServer } from '../../../src/main/harness/harness-server.js';
 import { createTestServices, type TestServices } from '../../support/test-services.js';
 
@@ -17,9 +18,10 @@ export interface HarnessApp {
   close(): Promise<void>;
 }
 
-export async function startHarnessApp(env: NodeJS.ProcessEnv = {}): Promise<HarnessApp> {
+/** With `secrets`, closing checks that the app wrote none of them to its data folder. */
+export async function startHarnessApp(env: NodeJS.ProcessEnv = {}, secrets: readonly Secret[] = []): Promise<HarnessApp> {
   if (!existsSync(join(builtRendererDir, 'index.html'))) throw new Error('dist/renderer is missing: run `npm run build` first');
-  const test = await createTestServices('harness', env);
+  const test = await createTestServices('harness', env, secrets);
   const harness = await startHarness({ handlers: test.services.handlers, events: test.services.events, rendererDir: builtRendererDir });
   return {
     entryUrl: () => harness.issueEntryUrl(),

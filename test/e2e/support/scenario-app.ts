@@ -18,7 +18,7 @@ export async function startScenarioApp(name: string, extraEnv: Record<string, st
   if (!scenario) throw new Error(`no scenario ${name}`);
   const temp = await makeTempDir(`e2e-${name}`);
   const lab = await setUpScenario(scenario, temp.dir, { toolVersion: '1.0.0' });
-  const app = await startHarnessApp({ ...lab.env, ...extraEnv });
+  const app = await startHarnessApp({ ...lab.env, ...extraEnv }, lab.secrets);
   return {
     lab,
     app,

@@ -39,7 +39,9 @@ function balances(lab: ScenarioLab) {
 export async function runScenario(scenario: ScenarioDefinition): Promise<ScenarioRun> {
   const temp = await makeTempDir(`scenario-${scenario.name}`);
   const lab = await setUpScenario(scenario, temp.dir, { toolVersion: '1.0.0' });
-  const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_SIGNATURE_PIN: lab.signaturePin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password, RINNOVO_CARD_WAIT_SECONDS: '4' };
+  // The pending card's whole wait is part of the test; elsewhere the wait ends when the bank's button is pressed.
+  const cardWaitSeconds = scenario.payment.method === 'card' && scenario.payment.outcome === 'pending' ? '4' : '60';
+  const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_SIGNATURE_PIN: lab.signaturePin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password, RINNOVO_CARD_WAIT_SECONDS: cardWaitSeconds };
   const objectsBefore = await objectsOf(lab);
   const balancesBefore = balances(lab);
   const doctor = await runCli(['doctor', '--json', ...payArgs(scenario, lab)], env);

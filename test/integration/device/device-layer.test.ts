@@ -9,6 +9,7 @@ import { isAppError } from '../../../src/shared/errors/app-error.js';
 import { chainPem } from '../../../softhsm/pki/lab-pki.js';
 import { issueHolderCertificate } from '../../../softhsm/pki/holder-certificate.js';
 import { runTool } from '../../../softhsm/token/token-tools.js';
+import { builtDeviceWorkerPath } from '../../support/built-device-worker.js';
 import { openLabToken, type LabToken } from '../../support/lab-token.js';
 
 const run = promisify(execFile);
@@ -173,7 +174,7 @@ describe('without a device', () => {
     const { nodeDeviceLauncher } = await import('../../../src/main/device/node-device-launcher.js');
     const temp = await makeTempDir('no-token');
     const environment = await createSoftHsmEnvironment(temp.dir);
-    const host = new DeviceHost({ launcher: nodeDeviceLauncher({ env: { ...process.env, ...environment.env } }), modulePath: environment.modulePath });
+    const host = new DeviceHost({ launcher: nodeDeviceLauncher({ env: { ...process.env, ...environment.env }, workerPath: builtDeviceWorkerPath() }), modulePath: environment.modulePath });
     try {
       const device = createFlowDevice({ host: () => host, chamberIssuers: [], roomNeeded: { privateMemory: 1, publicMemory: 1 } });
       expect(await codeOf(device.find())).toBe('DEVICE_NOT_FOUND');

@@ -7,8 +7,16 @@ import { runScenario } from './scenario-runs.js';
  * Every failure the lab reproduces before money moves or at payment, each ending with its own
  * code and changing nothing (removal during the renewal is recovered in kill-and-resume).
  * `certificateReason` is what the certificate list shows next to each certificate.
+ *
+ * refused-scenarios-1/2.test.ts share the list between them so both cores work on it.
  */
-const refusals: { name: string; certificateReason?: ErrorCode; doctorPredicts: boolean }[] = [
+export interface Refusal {
+  readonly name: string;
+  readonly certificateReason?: ErrorCode;
+  readonly doctorPredicts: boolean;
+}
+
+export const refusals: readonly Refusal[] = [
   { name: 'no-network', doctorPredicts: true },
   { name: 'service-slow', doctorPredicts: true },
   { name: 'service-maintenance', doctorPredicts: true },
@@ -38,30 +46,32 @@ const refusals: { name: string; certificateReason?: ErrorCode; doctorPredicts: b
   { name: 'hostile-issuance', doctorPredicts: false },
 ];
 
-describe('every refusal of the lab, through rinnovo-cns', () => {
-  for (const refusal of refusals) {
-    it(`${refusal.name}: its own code, the same for doctor and renew, and nothing changed`, async () => {
-      const scenario = findScenario(refusal.name);
-      if (!scenario || scenario.expected.outcome !== 'refused') throw new Error(`scenario ${refusal.name} is not a refusal`);
-      const run = await runScenario(scenario);
-      try {
-        expect(run.renew.json, run.renew.stderr).toMatchObject({ ok: false, error: { code: scenario.expected.code } });
-        expect(run.renew.code).not.toBe(0);
-        if (refusal.doctorPredicts) {
-          expect(run.doctor.json, run.doctor.stderr).toMatchObject({ ok: false, error: { code: scenario.expected.code } });
-          expect(run.doctor.code).toBe(run.renew.code);
-        } else {
-          expect(run.doctor.json).toMatchObject({ ok: true, state: { step: 'certificates' } });
+export function describeRefusals(list: readonly Refusal[]): void {
+  describe('every refusal of the lab, through rinnovo-cns', () => {
+    for (const refusal of list) {
+      it(`${refusal.name}: its own code, the same for doctor and renew, and nothing changed`, async () => {
+        const scenario = findScenario(refusal.name);
+        if (!scenario || scenario.expected.outcome !== 'refused') throw new Error(`scenario ${refusal.name} is not a refusal`);
+        const run = await runScenario(scenario);
+        try {
+          expect(run.renew.json, run.renew.stderr).toMatchObject({ ok: false, error: { code: scenario.expected.code } });
+          expect(run.renew.code).not.toBe(0);
+          if (refusal.doctorPredicts) {
+            expect(run.doctor.json, run.doctor.stderr).toMatchObject({ ok: false, error: { code: scenario.expected.code } });
+            expect(run.doctor.code).toBe(run.renew.code);
+          } else {
+            expect(run.doctor.json).toMatchObject({ ok: true, state: { step: 'certificates' } });
+          }
+          if (refusal.certificateReason) {
+            const state = run.renew.json?.state as { certificates?: { verdict: { reason?: string } }[] } | undefined;
+            expect(state?.certificates?.map((entry) => entry.verdict.reason)).toContain(refusal.certificateReason);
+          }
+          expect(run.objectsAfter).toEqual(run.objectsBefore);
+          expect(run.balancesAfter).toEqual(run.balancesBefore);
+        } finally {
+          await run.close();
         }
-        if (refusal.certificateReason) {
-          const state = run.renew.json?.state as { certificates?: { verdict: { reason?: string } }[] } | undefined;
-          expect(state?.certificates?.map((entry) => entry.verdict.reason)).toContain(refusal.certificateReason);
-        }
-        expect(run.objectsAfter).toEqual(run.objectsBefore);
-        expect(run.balancesAfter).toEqual(run.balancesBefore);
-      } finally {
-        await run.close();
-      }
-    });
-  }
-});
+      });
+    }
+  });
+}

@@ -1,0 +1,182 @@
+/**
+ * What the tool costs on top of the card's own work: a renewal of both certificates through the
+ * bundled CLI on a fresh token (`renew`, Telemaco, the `renewable` lab scenario), process start to
+ * exit as a holder waits for it, the lab service included; and the same PKCS#11 work done directly
+ * with pkcs11js in one process on a copy of the same token (support/raw-card-work.ts).
+ *
+ * The rest is broken down from a trace taken without changing the tool: undici's diagnostics
+ * channels and a wrapper around `fork` inside the CLI process (support/cli-trace.mjs), and Node's
+ * HTTP server channels in this process for the lab service's own time.
+ */
+import { spawn } from 'node:child_process';
+import { cp, readFile } from 'node:fs/promises';
+import diagnosticsChannel from 'node:diagnostics_channel';
+import type { IncomingMessage } from 'node:http';
+import { join } from 'node:path';
+import { createSoftHsmEnvironment, softHsmTokenDir } from '../../softhsm/token/softhsm-environment.js';
+import { benchScenario } from './support/bench-lab.js';
+import { median, sumOf, unionLength, type Interval } from './support/intervals.js';
+import type { BenchResult } from './run.js';
+
+export const title = 'Renewal overhead: the tool against the card’s own work';
+
+const root = join(import.meta.dirname, '..', '..');
+const runs = Number(process.env.BENCH_RENEWAL_RUNS ?? 5);
+
+interface TraceEvent {
+  readonly t: number;
+  readonly kind: string;
+  readonly id?: number;
+  readonly method?: string;
+  readonly path?: string;
+  readonly host?: string;
+}
+
+interface RenewalRun {
+  readonly totalMs: number;
+  readonly rawMs: number;
+  readonly rawKeyGenerationMs: number;
+  readonly parts: Record<string, number>;
+}
+
+function runProcess(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string; startedAt: number; endedAt: number }> {
+  return new Promise((resolve) => {
+    const startedAt = performance.timeOrigin + performance.now();
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr, startedAt, endedAt: performance.timeOrigin + performance.now() }));
+  });
+}
+
+/** Requests the lab service handled while `run` ran: this process's HTTP server channels. */
+async function serverSide<T>(run: () => Promise<T>): Promise<{ result: T; handled: (Interval & { path: string })[] }> {
+  const open = new Map<IncomingMessage, { start: number; path: string }>();
+  const handled: (Interval & { path: string })[] = [];
+  const onStart = (message: unknown) => {
+    const { request } = message as { request: IncomingMessage };
+    open.set(request, { start: performance.timeOrigin + performance.now(), path: request.url ?? '' });
+  };
+  const onFinish = (message: unknown) => {
+    const { request } = message as { request: IncomingMessage };
+    const started = open.get(request);
+    if (started) handled.push({ ...started, end: performance.timeOrigin + performance.now() });
+  };
+  diagnosticsChannel.subscribe('http.server.request.start', onStart);
+  diagnosticsChannel.subscribe('http.server.response.finish', onFinish);
+  try {
+    return { result: await run(), handled };
+  } finally {
+    diagnosticsChannel.unsubscribe('http.server.request.start', onStart);
+    diagnosticsChannel.unsubscribe('http.server.response.finish', onFinish);
+  }
+}
+
+function pairs(events: readonly TraceEvent[], startKind: string, endKind: string): (Interval & { id: number; method?: string; path?: string })[] {
+  const started = new Map<number, TraceEvent>();
+  const result: (Interval & { id: number; method?: string; path?: string })[] = [];
+  for (const event of events) {
+    if (event.kind === startKind && event.id !== undefined) started.set(event.id, event);
+    if (event.kind === endKind && event.id !== undefined) {
+      const start = started.get(event.id);
+      if (start) result.push({ id: event.id, start: start.t, end: event.t, ...(start.method ? { method: start.method } : {}), ...(start.path ? { path: start.path } : {}) });
+    }
+  }
+  return result;
+}
+
+function connections(events: readonly TraceEvent[]): Interval[] {
+  const open: TraceEvent[] = [];
+  const result: Interval[] = [];
+  for (const event of events) {
+    if (event.kind === 'connect-start') open.push(event);
+    if (event.kind === 'connect-end') {
+      const index = open.findIndex((candidate) => candidate.host === event.host);
+      const start = index >= 0 ? open.splice(index, 1)[0] : undefined;
+      if (start) result.push({ start: start.t, end: event.t });
+    }
+  }
+  return result;
+}
+
+async function oneRenewal(): Promise<RenewalRun> {
+  const bench = await benchScenario('renewable');
+  try {
+    const { lab } = bench;
+    // The copy for the raw work is taken before the CLI touches the token.
+    const rawEnvironment = await createSoftHsmEnvironment(join(bench.dir, 'raw-softhsm'));
+    await cp(softHsmTokenDir(lab.token.environment.dir), softHsmTokenDir(rawEnvironment.dir), { recursive: true });
+
+    const traceFile = join(bench.dir, 'cli-trace.json');
+    const env = {
+      ...process.env,
+      ...lab.env,
+      RINNOVO_PIN: lab.pin,
+      RINNOVO_ACCOUNT_PASSWORD: lab.account.password,
+      RINNOVO_BENCH_TRACE: traceFile,
+      NODE_OPTIONS: `--import ${join(import.meta.dirname, 'support', 'cli-trace.mjs')}`,
+    };
+    const { result: cli, handled } = await serverSide(() => runProcess([join(root, 'dist', 'main', 'cli.mjs'), 'renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env));
+    if (cli.code !== 0) throw new Error(`the CLI renewal failed (exit ${cli.code}): ${cli.stdout.slice(-400)} ${cli.stderr.slice(-400)}`);
+
+    const raw = await runProcess(['--import', 'tsx', join(import.meta.dirname, 'support', 'raw-card-work.ts'), rawEnvironment.modulePath, lab.pin], { ...process.env, ...rawEnvironment.env });
+    if (raw.code !== 0) throw new Error(`the raw PKCS#11 work failed: ${raw.stderr.slice(0, 600)}`);
+    const rawResult = JSON.parse(raw.stdout.trim().split('\n').pop() ?? '{}') as { totalMs: number; timings: Record<string, number> };
+
+    const events = JSON.parse(await readFile(traceFile, 'utf8')) as TraceEvent[];
+    const at = (kind: string) => events.find((event) => event.kind === kind)?.t;
+    const preload = at('preload') ?? cli.startedAt;
+    const firstActivity = events.find((event) => ['fork', 'connect-start', 'request-start'].includes(event.kind))?.t ?? preload;
+    const deviceCalls = pairs(events, 'device-call', 'device-reply');
+    const open = deviceCalls.find((call) => call.method === 'open');
+    const fork = at('fork');
+    const requests = pairs(events, 'request-start', 'request-end');
+    const checks = requests.filter((request) => /(?:\/health|latest\.yml)$/.test(request.path ?? ''));
+    const serviceHandled = handled.filter((request) => request.path.includes('/v1/') || request.path.includes('/api/'));
+    const issuance = handled.filter((request) => request.path.endsWith('/issue'));
+    const busy = [...deviceCalls, ...requests].map(({ start, end }) => ({ start, end }));
+    const totalMs = cli.endedAt - cli.startedAt;
+    const parts: Record<string, number> = {
+      'node start (spawn → first line of JS)': preload - cli.startedAt,
+      'module loading and set-up (→ first network or device call)': firstActivity - preload,
+      'device worker start (fork → open answered)': open && fork ? open.end - fork : Number.NaN,
+      'device calls (card work through the worker)': sumOf(deviceCalls.filter((call) => call.method !== 'open')),
+      '  of which key generation': sumOf(deviceCalls.filter((call) => call.method === 'generateKeyPair')),
+      'TLS connections opened': connections(events).length,
+      'TLS connection set-up, total': sumOf(connections(events)),
+      'start-up checks (health + update feed)': checks.length > 0 ? Math.max(...checks.map((request) => request.end)) - Math.min(...checks.map((request) => request.start)) : Number.NaN,
+      'service round trips': requests.length,
+      'service round trips, total': sumOf(requests),
+      '  of which the lab service working (server side)': sumOf(serviceHandled),
+      '    of which issuance (counted apart)': sumOf(issuance),
+      'neither a device call nor a request (tool’s own work)': (at('exit') ?? cli.endedAt) - firstActivity - unionLength(busy),
+      'process exit (last event → parent sees it)': cli.endedAt - (at('exit') ?? cli.endedAt),
+    };
+    return { totalMs, rawMs: rawResult.totalMs, rawKeyGenerationMs: rawResult.timings.generateKeyPair ?? Number.NaN, parts };
+  } finally {
+    await bench.close();
+  }
+}
+
+export async function run(): Promise<BenchResult> {
+  const results: RenewalRun[] = [];
+  for (let index = 0; index < runs; index++) results.push(await oneRenewal());
+  const medianOf = (pick: (run: RenewalRun) => number) => median(results.map(pick));
+  const total = medianOf((entry) => entry.totalMs);
+  const raw = medianOf((entry) => entry.rawMs);
+  const ratio = medianOf((entry) => entry.totalMs / entry.rawMs);
+  const figures: BenchResult = {
+    [`full renewal through the CLI (median of ${runs})`]: { value: total, unit: 'ms' },
+    'same PKCS#11 work with pkcs11js, one process': { value: raw, unit: 'ms' },
+    '  of which key generation (raw)': { value: medianOf((entry) => entry.rawKeyGenerationMs), unit: 'ms' },
+    'tool ÷ raw work (median of the per-run ratios)': { value: ratio, unit: '×', target: '≤ 1.5 (then 1.2)' },
+  };
+  const names = Object.keys(results[0]?.parts ?? {});
+  for (const name of names) {
+    const count = name === 'TLS connections opened' || name === 'service round trips';
+    figures[`  ${name}`] = { value: medianOf((entry) => entry.parts[name] ?? Number.NaN), unit: count ? '' : 'ms' };
+  }
+  return figures;
+}

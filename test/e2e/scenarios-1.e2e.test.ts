@@ -1,0 +1,6 @@
+/** Every lab scenario in Chromium (scenarios.ts): the catalogue's part 1 of 3. */
+import { scenarioCatalogue } from '../../softhsm/scenarios/scenario-catalogue.js';
+import { describeScenariosInChromium } from './scenarios.js';
+
+const third = Math.ceil(scenarioCatalogue.length / 3);
+describeScenariosInChromium(scenarioCatalogue.slice(0 * third, 1 * third));

@@ -1,0 +1,128 @@
+/**
+ * The renewal process is killed (SIGKILL) right after each journaled step in turn; each time,
+ * `resume` finishes the job, the account is charged exactly once, and at the moment of the kill
+ * the device still holds at least one working certificate pair — all checked with pkcs11-tool
+ * and openssl, not with the project's own code.
+ *
+ * The kill points are spread over kill-and-resume-1/2.test.ts so both cores work on them; the
+ * card-specific cases (pulled out, full, slow) are in kill-and-resume-card.test.ts.
+ */
+import { watch } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
+import { setUpScenario, type ScenarioLab } from '../../../softhsm/scenarios/set-up-scenario.js';
+import { certificateOnToken, keySignsForCertificate, tokenObjects, verifiesAgainstLab } from '../../support/openssl-view.js';
+import { runCli, startCli } from '../../support/run-cli.js';
+import { makeTempDir } from '../../support/temp-dir.js';
+
+export interface JournalView {
+  payment: { state: string };
+  certificates: { kind: string; progress: { phase: string } }[];
+}
+
+/** The scenarios here use single-slot cards. */
+export const cardLabel = 'CNS InfoCamere';
+
+export type KillPoint = {
+  readonly name: string;
+  readonly reached: (journal: JournalView) => boolean;
+  /**
+   * The last step: nothing but archiving the journal and closing the session follows it, so the
+   * process may be done before the kill lands. Either way the card and the charge must be right.
+   */
+  readonly mayFinishFirst?: boolean;
+};
+
+export const phaseOf = (journal: JournalView, kind: string) => journal.certificates.find((entry) => entry.kind === kind)?.progress.phase;
+
+export const killPoints: KillPoint[] = [
+  { name: 'after payment', reached: (journal) => journal.payment.state === 'paid' },
+  ...['signature', 'cns'].flatMap((kind) =>
+    ['generating-key', 'csr-submitted', 'issued', 'written', 'verified', 'completed'].map((phase) => ({
+      name: `${kind} ${phase}`,
+      reached: (journal: JournalView) => phaseOf(journal, kind) === phase,
+      mayFinishFirst: kind === 'cns' && phase === 'completed',
+    })),
+  ),
+];
+
+/**
+ * Kills the CLI the moment its journal shows the step: true when it was killed there (or, for a
+ * last step, when it finished successfully before the kill could land).
+ */
+export async function killWhen(lab: ScenarioLab, env: Record<string, string>, point: KillPoint, afterMs = 0): Promise<boolean> {
+  const journalDir = join(lab.env.RINNOVO_DATA_DIR ?? '', 'journal');
+  await mkdir(journalDir, { recursive: true });
+  const run = startCli(['renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
+  let killed = false;
+  const watcher = watch(journalDir, () => {
+    void readFile(join(journalDir, `${encodeURIComponent(lab.token.serial)}.json`), 'utf8')
+      .then((text) => {
+        if (!killed && point.reached(JSON.parse(text) as JournalView)) {
+          killed = true;
+          setTimeout(() => run.child.kill('SIGKILL'), afterMs);
+        }
+      })
+      .catch(() => undefined);
+  });
+  const result = await run.done;
+  watcher.close();
+  if (point.mayFinishFirst && result.code === 0 && result.signal === null) return true;
+  return killed && result.signal === 'SIGKILL';
+}
+
+export async function workingPairs(lab: ScenarioLab): Promise<number> {
+  const objects = await tokenObjects(lab.token.environment, cardLabel, lab.pin);
+  let working = 0;
+  for (const certificate of objects.filter((object) => object.type === 'Certificate')) {
+    if (!objects.some((object) => object.type === 'Private Key' && object.id === certificate.id)) continue;
+    const pem = await certificateOnToken(lab.token.environment, cardLabel, certificate.id);
+    if (await keySignsForCertificate(lab.token.environment, cardLabel, lab.pin, certificate.id, pem)) working++;
+  }
+  return working;
+}
+
+export function describeKillMatrix(points: readonly KillPoint[]): void {
+  describe('killed after every journaled step, resumed to the end', () => {
+    for (const point of points) {
+      it(`SIGKILL ${point.name}: resume finishes, one charge, never without a working pair`, async () => {
+        const temp = await makeTempDir('kill');
+        const lab = await setUpScenario(findScenario('renewable')!, temp.dir, { toolVersion: '1.0.0' });
+        try {
+          const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password };
+          const before = lab.service.account('telemaco', lab.account.userId)?.balances;
+          expect(await killWhen(lab, env, point)).toBe(true);
+          expect(await workingPairs(lab)).toBeGreaterThanOrEqual(1);
+          if (point.name === 'signature csr-submitted') {
+            // The helpdesk's view before resuming: each certificate, this computer's side and the service's, in words.
+            const status = await runCli(['status'], env);
+            expect(status.stdout).toMatch(/- sottoscrizione: su questo computer: richiesta inoltrata al servizio; presso il servizio: (pagato|emesso)/);
+            expect(status.stdout).toContain('- CNS: su questo computer: da iniziare; presso il servizio: pagato (importo trattenuto)');
+          }
+
+          const resumed = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
+          // Killed after the last step, the journal may already be archived: nothing is left to resume.
+          expect(resumed.json, resumed.stderr).toMatchObject({ ok: true });
+          if (!resumed.json?.nothingToResume) expect(resumed.json).toMatchObject({ state: { step: 'done' } });
+
+          const objects = await tokenObjects(lab.token.environment, cardLabel, lab.pin);
+          const certificates = objects.filter((object) => object.type === 'Certificate');
+          expect(certificates).toHaveLength(2);
+          expect(objects.filter((object) => object.type === 'Private Key')).toHaveLength(2);
+          for (const certificate of certificates) {
+            const pem = await certificateOnToken(lab.token.environment, cardLabel, certificate.id);
+            expect(await verifiesAgainstLab(lab.pki, certificate.label === 'CNS0' ? 'cns' : 'signature', pem)).toBe(true);
+            expect(await keySignsForCertificate(lab.token.environment, cardLabel, lab.pin, certificate.id, pem)).toBe(true);
+          }
+          const after = lab.service.account('telemaco', lab.account.userId)?.balances;
+          expect(before && after && before.diritti + before.tariffa - after.diritti - after.tariffa).toBe(4000);
+        } finally {
+          await lab.close();
+          await temp.remove();
+        }
+      });
+    }
+  });
+}
