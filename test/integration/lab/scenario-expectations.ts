@@ -59,6 +59,8 @@ export function verdictExpectation(scenario: ScenarioDefinition, kind: Certifica
   const refused = (reason: string): VerdictExpectation => ({ status: 'not-renewable', reason });
   if (scenario.token === 'foreign-issuer') return refused('foreign-device');
   if (scenario.token === 'expired') return refused('expired');
+  // The CNS on this card is the one renewed a few days ago: it waits for its next window.
+  if (scenario.token === 'cns-renewed' && kind === 'cns') return refused('recently-renewed');
   switch (scenario.fate) {
     case 'valid':
       // CNS on the Diritti account, the signature certificate on Tariffa.
@@ -143,7 +145,7 @@ export function reachExpectation(scenario: ScenarioDefinition): ReachExpectation
 /** What the payment the scenario makes answers, asked without paying where the API allows it. */
 export type PaymentExpectation =
   | { readonly kind: 'nothing-to-pay' }
-  | { readonly kind: 'account'; readonly refusal?: 'PAYMENT_ACCOUNT_INVALID' | 'PAYMENT_INSUFFICIENT_FUNDS' }
+  | { readonly kind: 'account'; readonly refusal?: 'PAYMENT_ACCOUNT_INVALID' | 'PAYMENT_INSUFFICIENT_FUNDS' | 'CERTIFICATE_ALREADY_PAID' }
   | { readonly kind: 'card'; readonly state: 'paid' | 'cancelled' | 'failed' | 'pending' };
 
 export function paymentExpectation(scenario: ScenarioDefinition, renewable: readonly VerdictExpectation[]): PaymentExpectation {
@@ -156,7 +158,8 @@ export function paymentExpectation(scenario: ScenarioDefinition, renewable: read
   }
   switch (payment.account) {
     case 'funded':
-      return { kind: 'account' };
+      // A renewal paid before the journal was damaged holds the money already: never a second charge.
+      return scenario.journal === 'damaged-after-payment' ? { kind: 'account', refusal: 'CERTIFICATE_ALREADY_PAID' } : { kind: 'account' };
     case 'unknown-user':
       return { kind: 'account', refusal: 'PAYMENT_ACCOUNT_INVALID' };
     case 'insufficient-funds':

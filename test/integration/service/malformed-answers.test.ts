@@ -86,7 +86,6 @@ function naiveClient(baseUrl: string): ClientUnderTest {
 let server: ReturnType<typeof createServer>;
 let baseUrl = '';
 let current: Answer = () => undefined;
-const dispatcher = new Agent();
 
 beforeAll(async () => {
   server = createServer((request, response) => {
@@ -99,14 +98,18 @@ beforeAll(async () => {
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  await dispatcher.close();
 });
 
 /** The checks: for each bad answer, what the client did instead of the catalogue code in time. */
-async function violations(client: ClientUnderTest): Promise<string[]> {
+/**
+ * Each bad answer gets a client of its own: a connection the previous answer left half-closed in a
+ * shared pool would otherwise decide the next outcome instead of the answer under test.
+ */
+async function violations(makeClient: () => { client: ClientUnderTest; close(): Promise<void> }): Promise<string[]> {
   const found: string[] = [];
   for (const bad of badAnswers) {
     current = bad.answer;
+    const { client, close } = makeClient();
     const started = performance.now();
     const call = bad.call === 'health' ? client.health() : client.challenge({ purpose: 'eligibility' });
     const outcome = await Promise.race([
@@ -118,6 +121,7 @@ async function violations(client: ClientUnderTest): Promise<string[]> {
     ]);
     const elapsed = performance.now() - started;
     server.closeAllConnections();
+    await close();
     if (outcome.kind === 'hung') found.push(`${bad.name}: no answer after ${timeBoundMs * 2} ms`);
     else if (outcome.kind === 'value') found.push(`${bad.name}: accepted ${JSON.stringify(outcome.value)?.slice(0, 60)}`);
     else if (!isAppError(outcome.error)) found.push(`${bad.name}: ${String(outcome.error).slice(0, 80)} without a catalogue code`);
@@ -129,12 +133,15 @@ async function violations(client: ClientUnderTest): Promise<string[]> {
 
 describe('malformed service answers', () => {
   it('each ends as its catalogue code, within the client’s time bound', async () => {
-    const client = createRenewalServiceClient({ baseUrl, dispatcher, timeoutMs: timeBoundMs });
-    expect(await violations(client)).toEqual([]);
+    const real = () => {
+      const dispatcher = new Agent();
+      return { client: createRenewalServiceClient({ baseUrl, dispatcher, timeoutMs: timeBoundMs }), close: () => dispatcher.destroy() };
+    };
+    expect(await violations(real)).toEqual([]);
   });
 
   it('the same checks fail a client that trusts what it gets', async () => {
-    const found = await violations(naiveClient(baseUrl));
+    const found = await violations(() => ({ client: naiveClient(baseUrl), close: async () => undefined }));
     // Every kind of fault is caught: unchecked values, bare exceptions, hangs.
     expect(found.some((line) => line.includes('accepted'))).toBe(true);
     expect(found.some((line) => line.includes('without a catalogue code'))).toBe(true);
