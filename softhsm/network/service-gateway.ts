@@ -50,7 +50,7 @@ export async function startServiceGateway(options: GatewayOptions): Promise<Serv
   const target = new URL(options.target);
   const losses = options.losses ?? [];
   const fired = { lost: 0, rewritten: 0 };
-  const server: Server = createServer({ key: options.pki.tls.serverPrivateKeyPem, cert: options.pki.tls.serverCertificatePem }, (incoming, outgoing) => {
+  const server: Server = createServer({ key: options.pki.tls.serverPrivateKeyPem, cert: options.pki.tls.serverCertificatePem, keepAliveTimeout: 60_000 }, (incoming, outgoing) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {

@@ -91,7 +91,10 @@ export async function startLabService(options: LabServiceOptions): Promise<LabSe
   const checkoutUrl = (paymentId: string): string => `${origin}/checkout/${paymentId}`;
 
   const server: Server = createServer(
-    { key: options.pki.tls.serverPrivateKeyPem, cert: options.pki.tls.serverCertificatePem },
+    // A real front end keeps idle connections about a minute: far longer than the tool's own idle
+    // timeout (undici: 4 s), so the tool always closes first. Node's 5 s default sits so close to
+    // the tool's that, on a busy machine, the tool could reuse a connection the service had just closed.
+    { key: options.pki.tls.serverPrivateKeyPem, cert: options.pki.tls.serverCertificatePem, keepAliveTimeout: 60_000 },
     (request, response) => {
       handle(request, response).catch((error: unknown) => answerError(response, error));
     },

@@ -41,7 +41,9 @@ export default class SlowestFilesReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     const cpu = cpuPerFile(this.#log);
     rmSync(this.#log, { force: true });
-    const slowest = [...testModules].sort((a, b) => fileTime(b) - fileTime(a)).slice(0, 10);
+    // RINNOVO_SLOWEST_FILES=N lists more (or all) files when hunting for where a run's time goes.
+    const shown = Number(process.env.RINNOVO_SLOWEST_FILES ?? '10') || 10;
+    const slowest = [...testModules].sort((a, b) => fileTime(b) - fileTime(a)).slice(0, shown);
     if (slowest.length === 0) return;
     const lines = slowest.map(
       (module) =>
