@@ -195,6 +195,7 @@ async function main(argv: readonly string[]): Promise<number> {
       flow: services.flow,
       events: services.events,
       writeSupportBundle: () => services.writeSupportBundle(),
+      logger,
       options: {
         json: values.json,
         locale,

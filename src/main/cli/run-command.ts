@@ -12,6 +12,7 @@ import { isAppError } from '../../shared/errors/app-error.js';
 import type { Locale } from '../../shared/errors/catalogue-entry.js';
 import type { AccountPaymentMethod, PaymentMethod } from '../../shared/service-api/primitives.js';
 import type { EventHub } from '../events/event-hub.js';
+import type { Logger } from '../logging/logger.js';
 import type { RenewalFlow } from '../renewal/renewal-flow.js';
 import { cliPhrases } from './cli-phrases.js';
 import { describeState, describeStatus, describeWireError } from './describe-state.js';
@@ -48,6 +49,8 @@ export interface CommandContext {
   readonly writeSupportBundle: () => Promise<string>;
   readonly io: CommandIo;
   readonly options: CommandOptions;
+  /** The command and how it ended (cli.log); the steps, service calls and device operations log themselves. */
+  readonly logger?: Logger;
 }
 
 interface Outcome {
@@ -67,6 +70,8 @@ export async function runCommand(command: CommandName, context: CommandContext):
     const state = payload as FlowState;
     if (state.step === 'renewing' || state.step === 'reading' || state.step === 'checking') io.err(describeState(state, options.locale));
   });
+  const { pay, only, pinPad, confirmFinalTry, json, locale } = options;
+  context.logger?.info({ cli: { command, pay: pay ?? null, only: only ?? null, pinPad, confirmFinalTry, json, locale } }, 'cli command');
   let outcome: Outcome;
   try {
     outcome = await commands[command](context);
@@ -78,6 +83,7 @@ export async function runCommand(command: CommandName, context: CommandContext):
   } finally {
     unsubscribe();
   }
+  context.logger?.info({ cli: { command, exitCode: outcome.exitCode, code: outcome.error?.code ?? null } }, 'cli command ended');
   if (options.json) io.out(JSON.stringify({ command, ok: outcome.exitCode === exitOk, exitCode: outcome.exitCode, error: outcome.error ?? null, state: outcome.state ?? null, ...outcome.extra }));
   if (outcome.error) {
     // A refusal is worded on stderr even with --json (stdout keeps the one object): the operator reads why.
