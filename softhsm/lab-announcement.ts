@@ -58,7 +58,7 @@ function shellQuoted(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-export function exportLines(env: Readonly<Record<string, string>>): string[] {
+function exportLines(env: Readonly<Record<string, string>>): string[] {
   return Object.entries(env).map(([name, value]) => `export ${name}=${shellQuoted(value)}`);
 }
 

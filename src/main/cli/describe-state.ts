@@ -90,7 +90,7 @@ const statusPhrases: Record<Locale, StatusPhrases> = {
 };
 
 /** `status`: an unfinished renewal, certificate by certificate, this computer's side and the service's. */
-export function describeUnfinished(unfinished: UnfinishedRenewal, locale: Locale): string {
+function describeUnfinished(unfinished: UnfinishedRenewal, locale: Locale): string {
   const p = statusPhrases[locale];
   const result = [p.unfinished(unfinished.renewalId, formatDate(locale, unfinished.startedAt))];
   for (const entry of unfinished.certificates) {

@@ -68,7 +68,7 @@ describe('the CLI in the window\'s words', () => {
   });
 
   it('lists each certificate that cannot be renewed with its own reason and next step', () => {
-    const summary = { holderName: 'Mario Rossi', fiscalCode: 'RSSMRA80A01H501U', notBefore: '2023-05-01T00:00:00.000Z', notAfter: '2026-05-01T00:00:00.000Z' };
+    const summary = { holderName: 'Mario Rossi', fiscalCode: 'RSSMRA80A01H501U', issuer: 'InfoCamere Qualified Electronic Signature CA', notBefore: '2023-05-01T00:00:00.000Z', notAfter: '2026-05-01T00:00:00.000Z' };
     const state: FlowState = {
       step: 'certificates',
       device,
