@@ -94,6 +94,8 @@ describe('npm run lab -- wrong-pin', () => {
         const [serviceUrl, dataDir] = sourced.stdout.trim().split('\n');
         expect(stdout).toContain(`export RINNOVO_SERVICE_URL='${serviceUrl}'`);
         expect(stdout).toContain(`export RINNOVO_DATA_DIR='${dataDir}'`);
+        // The browser app logs to harness.log from its start (steps, calls and device operations follow).
+        expect(await readFile(join(dataDir!, 'logs', 'harness.log'), 'utf8')).toContain('"msg":"harness started"');
         const fileText = await readFile(envFile!, 'utf8');
         expect(fileText).not.toContain('99999999');
         expect(fileText).not.toContain('segreta');
