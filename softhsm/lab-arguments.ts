@@ -92,7 +92,7 @@ export function parseLabArguments(args: readonly string[]): LabRequest {
     });
   } catch (error) {
     // parseArgs says which option it did not know or which value is missing.
-    return { kind: 'usage', lang, problem: error instanceof Error ? error.message : String(error) };
+    return { kind: 'usage', lang, problem: `${lang === 'it' ? 'Riga di comando non valida' : 'Invalid command line'}: ${error instanceof Error ? error.message : String(error)}` };
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help', lang };

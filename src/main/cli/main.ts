@@ -136,7 +136,10 @@ async function main(argv: readonly string[]): Promise<number> {
       },
     });
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${usages[localeOf(argv)]}\n`);
+    // Node's parser words the problem in English; the line before it says what it is about.
+    const locale = localeOf(argv);
+    const problem = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${locale === 'it' ? 'Riga di comando non valida' : 'Invalid command line'}: ${problem}\n\n${usages[locale]}\n`);
     return exitCodes.input;
   }
   const { values, positionals } = parsed;

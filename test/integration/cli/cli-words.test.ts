@@ -17,8 +17,13 @@ import { makeTempDir } from '../../support/temp-dir.js';
 const stackTrace = /\n\s+at /;
 
 describe('rinnovo-cns without a device', () => {
-  it('answers --help in Italian (English with --lang en) and an unknown command with the usage, never a stack trace', async () => {
-    const [italian, english, unknown] = await Promise.all([runCli(['--help'], {}), runCli(['--help', '--lang', 'en'], {}), runCli(['frobnicate'], {})]);
+  it('answers --help in Italian (English with --lang en), an unknown command or option with the usage, never a stack trace', async () => {
+    const [italian, english, unknown, badOption] = await Promise.all([
+      runCli(['--help'], {}),
+      runCli(['--help', '--lang', 'en'], {}),
+      runCli(['frobnicate'], {}),
+      runCli(['status', '--frobnicate'], {}),
+    ]);
     expect(italian.code).toBe(0);
     expect(italian.stdout).toMatch(/^Uso: rinnovo-cns/);
     expect(italian.stdout).toContain('--proxy URL');
@@ -26,7 +31,10 @@ describe('rinnovo-cns without a device', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('Comando sconosciuto: frobnicate');
     expect(unknown.stderr).toContain('Uso: rinnovo-cns');
-    for (const run of [italian, english, unknown]) expect(run.stderr).not.toMatch(stackTrace);
+    expect(badOption.code).toBe(2);
+    expect(badOption.stderr).toMatch(/^Riga di comando non valida: .*--frobnicate/);
+    expect(badOption.stderr).toContain('Uso: rinnovo-cns');
+    for (const run of [italian, english, unknown, badOption]) expect(run.stderr).not.toMatch(stackTrace);
   });
 });
 
