@@ -1,4 +1,4 @@
-// The import rules of DESIGN.md §1 that a single-file linter cannot see: cycles, and which
+// The import rules of docs/architecture.md («Processes») that a single-file linter cannot see: cycles, and which
 // folder may lean on which. `npm run lint` runs it; test/unit/boundaries proves each rule bites.
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {

@@ -1,4 +1,4 @@
-// The layering rules of DESIGN.md §1, held by the linter rather than by reviewers.
+// The layering rules of docs/architecture.md («Processes»), held by the linter rather than by reviewers.
 import tseslint from 'typescript-eslint';
 
 const electronOnly = {

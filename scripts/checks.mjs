@@ -1,5 +1,5 @@
 // The static checks of `npm run typecheck` / `npm run lint` / `npm test`: one TypeScript program per
-// process (each sees only its own process's types: the boundaries of DESIGN.md §1) and ESLint.
+// process (each sees only its own process's types: the boundaries of docs/architecture.md («Processes»)) and ESLint.
 // Each is single-threaded, so they run side by side, one per core.
 import { spawn } from 'node:child_process';
 import { availableParallelism, getPriority, setPriority } from 'node:os';

@@ -1,18 +1,24 @@
 /**
- * `npm run lab -- --scenario NAME`: sets one scenario up from nothing in a fresh folder under
- * .lab/ and starts the tool against it — the Electron window where Electron is installed,
- * otherwise the same app served to a browser (its address is printed). `--list` lists them.
+ * `npm run lab -- [SCENARIO]`: sets one scenario up from nothing in a fresh folder under .lab/
+ * and starts the tool against it — the Electron window where Electron is installed, otherwise
+ * the same app served to a browser (its address is printed). `--list` lists the scenarios,
+ * `--clean` empties .lab/, `--help` and any command line that does not parse print the usage.
+ *
+ * RINNOVO_LAB_DIR moves .lab/ elsewhere (the tests' own folders).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { findScenario, scenarioCatalogue } from './scenarios/scenario-catalogue.js';
+import { announcement, writeEnvironmentFile } from './lab-announcement.js';
+import { labUsage, parseLabArguments, type LabLanguage } from './lab-arguments.js';
+import { scenarioCatalogue, type ScenarioDefinition } from './scenarios/scenario-catalogue.js';
 import { setUpScenario } from './scenarios/set-up-scenario.js';
 
 const root = join(import.meta.dirname, '..');
+const labRoot = process.env.RINNOVO_LAB_DIR ?? join(root, '.lab');
 
 function electronBinary(): string | undefined {
   try {
@@ -24,22 +30,27 @@ function electronBinary(): string | undefined {
   }
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { scenario: { type: 'string', default: 'renewable' }, list: { type: 'boolean', default: false }, lang: { type: 'string', default: 'it' }, harness: { type: 'boolean', default: false } },
+/** A loopback port free now, for the harness: known before it starts, so the ssh line can name it. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
   });
-  const english = values.lang === 'en';
-  if (values.list) {
-    for (const scenario of scenarioCatalogue) console.log(`${scenario.name.padEnd(22)} ${english ? scenario.summary.en : scenario.summary.it}`);
-    return;
-  }
-  const scenario = findScenario(values.scenario);
-  if (!scenario) {
-    console.error(`Unknown scenario "${values.scenario}". Scenarios: ${scenarioCatalogue.map((entry) => entry.name).join(', ')}`);
-    process.exit(2);
-  }
+}
+
+async function clean(lang: LabLanguage): Promise<void> {
+  const entries = await readdir(labRoot).catch(() => [] as string[]);
+  for (const entry of entries) await rm(join(labRoot, entry), { recursive: true, force: true });
+  console.log(lang === 'it' ? `${labRoot}: ${entries.length} elementi rimossi.` : `${labRoot}: ${entries.length} entries removed.`);
+}
+
+async function run(scenario: ScenarioDefinition, lang: LabLanguage, harnessWanted: boolean): Promise<void> {
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-  const dir = join(root, '.lab', `${scenario.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  const dir = join(labRoot, `${scenario.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   await mkdir(dir, { recursive: true });
   const lab = await setUpScenario(scenario, dir, { toolVersion: version });
 
@@ -48,17 +59,13 @@ async function main(): Promise<void> {
     if (built.status !== 0) process.exit(built.status ?? 1);
   }
 
-  console.log(`\nScenario: ${scenario.name} — ${english ? scenario.summary.en : scenario.summary.it}`);
-  console.log(`Folder:   ${dir}`);
-  console.log(`PIN:      ${lab.pin}    Telemaco/Iconto: ${lab.account.userId} / ${lab.account.password}`);
-  console.log(`Expected: ${scenario.expected.outcome === 'renewed' ? 'renewal completed' : scenario.expected.code}`);
-  if (lab.proxy) console.log(`Proxy:    ${lab.proxy.host}:${lab.proxy.port}  user ${lab.proxy.username} / ${lab.proxy.password} (enter them in "Configura Proxy")`);
-  console.log('The same scenario from the terminal:');
-  const exports = Object.entries(lab.env).map(([name, value]) => `${name}='${value}'`).join(' ');
-  console.log(`  ${exports} npm run cli -- doctor\n`);
+  const electron = harnessWanted ? undefined : electronBinary();
+  const harnessPort = electron ? undefined : await freePort();
+  const envFile = join(dir, 'lab-env.sh');
+  await writeEnvironmentFile(envFile, lab.env);
+  for (const line of announcement({ lab, lang, envFile, harnessPort })) console.log(line);
 
-  const electron = values.harness ? undefined : electronBinary();
-  const env = { ...process.env, ...lab.env };
+  const env = { ...process.env, ...lab.env, ...(harnessPort === undefined ? {} : { RINNOVO_HARNESS_PORT: String(harnessPort) }) };
   const child = electron
     ? spawn(electron, ['.'], { cwd: root, env, stdio: 'inherit' })
     : spawn(process.execPath, [join(root, 'dist', 'main', 'harness-main.mjs')], { cwd: root, env, stdio: 'inherit' });
@@ -71,4 +78,32 @@ async function main(): Promise<void> {
   });
 }
 
-await main();
+async function main(): Promise<void> {
+  const request = parseLabArguments(process.argv.slice(2));
+  switch (request.kind) {
+    case 'help':
+      console.log(labUsage(request.lang));
+      return;
+    case 'usage':
+      console.error(`${request.problem}\n\n${labUsage(request.lang)}`);
+      process.exitCode = 2;
+      return;
+    case 'list':
+      for (const scenario of scenarioCatalogue) console.log(`${scenario.name.padEnd(22)} ${scenario.summary[request.lang]}`);
+      return;
+    case 'clean':
+      await clean(request.lang);
+      return;
+    case 'run':
+      await run(request.scenario, request.lang, request.harness);
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  // The helpdesk reads what failed, in one line; the stack only when asked (RINNOVO_LAB_DEBUG=1).
+  console.error(`lab: ${error instanceof Error ? error.message : String(error)}`);
+  if (process.env.RINNOVO_LAB_DEBUG) console.error(error);
+  process.exit(1);
+}

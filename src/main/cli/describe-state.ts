@@ -10,12 +10,13 @@ import type { WireError } from '../../shared/contract/define.js';
 import type { FlowState, PinStatus, ServiceProgress } from '../../shared/contract/flow-contract.js';
 import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
 import type { Locale } from '../../shared/errors/catalogue-entry.js';
-import { describeError } from '../../shared/errors/catalogue.js';
+import { describeError, errorCatalogue } from '../../shared/errors/catalogue.js';
 import { formatDate, formatEuro } from '../../shared/i18n/format.js';
 import type { MessageKey } from '../../shared/i18n/it.js';
 import { translator, type Translate } from '../../shared/i18n/translate.js';
 import type { CertificatePhase } from '../renewal/renewal-journal.js';
 import type { UnfinishedRenewal } from '../renewal/unfinished-renewal.js';
+import { cliPhrases } from './cli-phrases.js';
 
 const kindKeys: Record<CertificateKind, MessageKey> = { signature: 'certificates.kind.signature', cns: 'certificates.kind.cns' };
 
@@ -89,7 +90,7 @@ const statusPhrases: Record<Locale, StatusPhrases> = {
 };
 
 /** `status`: an unfinished renewal, certificate by certificate, this computer's side and the service's. */
-export function describeUnfinished(unfinished: UnfinishedRenewal, locale: Locale): string {
+function describeUnfinished(unfinished: UnfinishedRenewal, locale: Locale): string {
   const p = statusPhrases[locale];
   const result = [p.unfinished(unfinished.renewalId, formatDate(locale, unfinished.startedAt))];
   for (const entry of unfinished.certificates) {
@@ -103,7 +104,33 @@ export function describeUnfinished(unfinished: UnfinishedRenewal, locale: Locale
 export function describeWireError(error: WireError, locale: Locale): string {
   const t = translator(locale);
   const text = describeError(error.code, locale, error.detail);
-  return `${text.message}\n  ${t('error.nextStep')}: ${text.nextStep}\n  [${error.code}]`;
+  // The window's next step names its "Configura Proxy" button; the terminal has its own way.
+  const actions: readonly string[] = errorCatalogue[error.code].actions;
+  const proxy = actions.includes('proxy-settings') ? `\n  ${cliPhrases(locale).proxyOnTerminal}` : '';
+  return `${text.message}\n  ${t('error.nextStep')}: ${text.nextStep}${proxy}\n  [${error.code}]`;
+}
+
+/**
+ * `status`: the device, its PIN state in words (never the raw flag), the unfinished renewal or
+ * that there is none. A start that stopped (no device, service down…) is told as its error.
+ */
+export function describeStatus(state: FlowState, unfinished: UnfinishedRenewal | null, locale: Locale): string {
+  const p = cliPhrases(locale);
+  const renewals = unfinished ? describeUnfinished(unfinished, locale) : p.noUnfinished;
+  switch (state.step) {
+    case 'pin':
+      return lines(
+        p.device(state.device.label, state.device.manufacturer, state.device.serial),
+        p.pinState[state.pin.state],
+        state.pin.pinPad ? p.pinPad : '',
+        state.notice ? describeWireError(state.notice, locale) : '',
+        renewals,
+      );
+    case 'resume-offered':
+      return lines(describeState(state, locale), renewals);
+    default:
+      return lines(describeState(state, locale), unfinished ? renewals : '');
+  }
 }
 
 export function describeState(state: FlowState, locale: Locale): string {
@@ -161,9 +188,12 @@ function pinLines(state: Extract<FlowState, { step: 'pin' }>, t: Translate): str
 
 function certificateLines(state: Extract<FlowState, { step: 'certificates' }>, t: Translate, locale: Locale): string[] {
   const result = state.certificates.map(({ certificate, verdict }) => {
-    const status = verdict.status === 'renewable' ? t('certificates.renewable') : describeError(verdict.reason, locale).message;
     const validity = t('certificates.validity', { date: formatDate(locale, certificate.notAfter) });
-    return `- ${t(kindKeys[certificate.kind])} ${certificate.certificateSerial} (${certificate.holderName}; ${validity}): ${status}`;
+    const head = `- ${t(kindKeys[certificate.kind])} ${certificate.certificateSerial} (${certificate.holderName}; ${validity})`;
+    if (verdict.status === 'renewable') return `${head}: ${t('certificates.renewable')}`;
+    // Each certificate's own reason and its own next step: "nothing to renew" alone says neither.
+    const reason = describeError(verdict.reason, locale, verdict.detail);
+    return `${head}: ${reason.message}\n    ${t('error.nextStep')}: ${reason.nextStep} [${verdict.reason}]`;
   });
   if (state.plan) {
     result.push(t('plan.total', { amount: formatEuro(locale, state.plan.totalCents) }), t('plan.newExpiry', { date: formatDate(locale, state.plan.newNotAfter) }));

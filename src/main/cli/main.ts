@@ -11,26 +11,61 @@ import { createAppServices } from '../app-services.js';
 import { loadAppConfig } from '../config/app-config.js';
 import { createLogger } from '../logging/logger.js';
 import { createNodeHost } from '../node-host.js';
+import type { Locale } from '../../shared/errors/catalogue-entry.js';
 import { describeWireError } from './describe-state.js';
-import { exitCodeFor, exitCodes } from './exit-codes.js';
+import { exitCodeFor, exitCodes, exitOk } from './exit-codes.js';
 import { commandNames, runCommand, type CommandName } from './run-command.js';
 import { promptSecret } from './secret-prompt.js';
 
-const usage = `Usage: rinnovo-cns <command> [options]
+const exitCodeList = Object.entries(exitCodes).map(([name, code]) => `${code} ${name}`).join(', ');
+
+/** `--help`, in the operator's language (Italian unless `--lang en`). */
+const usages: Record<Locale, string> = {
+  it: `Uso: rinnovo-cns <comando> [opzioni]
+
+Comandi:
+  doctor          tutte le verifiche e la prova a vuoto; non cambia nulla
+  renew           rinnova i certificati del dispositivo inserito (richiede --pay)
+  resume          completa un rinnovo interrotto
+  status          dispositivo, stato del PIN e rinnovi interrotti
+  support-bundle  salva il pacchetto di supporto (mai il PIN né le password) e dice dove
+
+Opzioni:
+  --pay iconto|telemaco|card   come pagare (renew, resume); un rinnovo gratuito non addebita nulla
+  --user ID                    identificativo Iconto/Telemaco
+  --only signature|cns         rinnova un solo certificato
+  --pin-pad                    il lettore ha una tastiera per il PIN
+  --confirm-final-try          consente l'accesso quando la carta dice che è l'ultimo tentativo
+  --proxy URL                  proxy verso il servizio, es. http://proxy.example:3128
+                               (altrimenti HTTPS_PROXY / HTTP_PROXY / NO_PROXY)
+  --module PATH                libreria PKCS#11 della carta (RINNOVO_PKCS11_MODULE)
+  --service URL                servizio di rinnovo (RINNOVO_SERVICE_URL)
+  --ca FILE                    CA aggiuntive attendibili (RINNOVO_CA_BUNDLE)
+  --chamber-cas FILE           CA delle Camere di Commercio dei certificati rinnovati (RINNOVO_CHAMBER_CAS)
+  --data DIR                   cartella dei dati: rinnovi, impostazioni, registri (RINNOVO_DATA_DIR)
+  --lang it|en                 lingua dei messaggi (predefinita it)
+  --json                       un oggetto JSON su stdout, per gli script
+Segreti: RINNOVO_PIN (e RINNOVO_SIGNATURE_PIN per uno slot di firma con un PIN proprio),
+RINNOVO_ACCOUNT_PASSWORD, oppure digitati senza eco (o una riga ciascuno su stdin).
+Registro: <cartella dei dati>/logs/cli.log (mai segreti).
+Codici di uscita: 0 ok, ${exitCodeList}.`,
+  en: `Usage: rinnovo-cns <command> [options]
 
 Commands:
   doctor          all checks and the dry run; changes nothing
-  renew           renew the certificates on the inserted device
+  renew           renew the certificates on the inserted device (needs --pay)
   resume          finish an interrupted renewal
   status          device, PIN state and unfinished renewals
-  support-bundle  write a support bundle (never the PIN or passwords)
+  support-bundle  write a support bundle (never the PIN or passwords) and say where
 
 Options:
-  --pay iconto|telemaco|card   payment method (renew, resume)
+  --pay iconto|telemaco|card   payment method (renew, resume); a free renewal charges nothing
   --user ID                    Iconto/Telemaco user id
   --only signature|cns         renew one certificate only
   --pin-pad                    the reader has a PIN pad
   --confirm-final-try          allow the login when the card says it is the last try
+  --proxy URL                  proxy to the service, e.g. http://proxy.example:3128
+                               (otherwise HTTPS_PROXY / HTTP_PROXY / NO_PROXY)
   --module PATH                PKCS#11 library of the card (RINNOVO_PKCS11_MODULE)
   --service URL                renewal service (RINNOVO_SERVICE_URL)
   --ca FILE                    extra trusted CA bundle (RINNOVO_CA_BUNDLE)
@@ -40,7 +75,29 @@ Options:
   --json                       one JSON object on stdout, for scripts
 Secrets: RINNOVO_PIN (and RINNOVO_SIGNATURE_PIN for a signature slot with its own PIN),
 RINNOVO_ACCOUNT_PASSWORD, or typed without echo (or one line each on stdin).
-Exit codes: 0 ok, ${Object.entries(exitCodes).map(([name, code]) => `${code} ${name}`).join(', ')}.`;
+Log: <data folder>/logs/cli.log (never a secret).
+Exit codes: 0 ok, ${exitCodeList}.`,
+};
+
+/** `--lang en` anywhere on the command line, even one that does not parse. */
+function localeOf(argv: readonly string[]): Locale {
+  const index = argv.findIndex((arg) => arg === '--lang' || arg.startsWith('--lang='));
+  const value = index < 0 ? undefined : argv[index]!.includes('=') ? argv[index]!.split('=')[1] : argv[index + 1];
+  return value === 'en' ? 'en' : 'it';
+}
+
+/** The proxy given with --proxy, as the variables the network layer reads (lower case wins there, so both). */
+function proxyVariables(proxy: string | undefined): NodeJS.ProcessEnv | 'invalid' {
+  if (proxy === undefined) return {};
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`;
+  try {
+    const url = new URL(withScheme);
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) return 'invalid';
+  } catch {
+    return 'invalid';
+  }
+  return { HTTPS_PROXY: withScheme, https_proxy: withScheme, HTTP_PROXY: withScheme, http_proxy: withScheme };
+}
 
 function packageVersion(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -74,30 +131,40 @@ async function main(argv: readonly string[]): Promise<number> {
         ca: { type: 'string' },
         'chamber-cas': { type: 'string' },
         data: { type: 'string' },
+        proxy: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${usage}\n`);
+    // Node's parser words the problem in English; the line before it says what it is about.
+    const locale = localeOf(argv);
+    const problem = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${locale === 'it' ? 'Riga di comando non valida' : 'Invalid command line'}: ${problem}\n\n${usages[locale]}\n`);
     return exitCodes.input;
   }
   const { values, positionals } = parsed;
+  const locale: Locale = values.lang === 'en' ? 'en' : 'it';
   const command = positionals[0] as CommandName | undefined;
-  if (values.help || !command || !commandNames.includes(command)) {
-    process.stderr.write(`${usage}\n`);
-    return values.help ? 0 : exitCodes.input;
+  if (values.help) {
+    process.stdout.write(`${usages[locale]}\n`);
+    return exitOk;
   }
-  const locale = values.lang === 'en' ? 'en' : 'it';
+  if (!command || !commandNames.includes(command) || positionals.length > 1) {
+    const unknown = positionals.find((word, index) => index > 0 || !commandNames.includes(word as CommandName));
+    process.stderr.write(`${unknown === undefined ? '' : `${locale === 'it' ? 'Comando sconosciuto' : 'Unknown command'}: ${unknown}\n\n`}${usages[locale]}\n`);
+    return exitCodes.input;
+  }
+  const invalid = (field: string) => {
+    process.stderr.write(`${describeWireError({ code: 'COMMAND_OPTION_INVALID', detail: { field } }, locale)}\n`);
+    return exitCodeFor('COMMAND_OPTION_INVALID');
+  };
+  if (values.lang !== 'it' && values.lang !== 'en') return invalid('--lang');
   const pay = values.pay;
-  if (pay !== undefined && pay !== 'iconto' && pay !== 'telemaco' && pay !== 'card') {
-    process.stderr.write(`${describeWireError({ code: 'INVALID_REQUEST', detail: { field: '--pay' } }, locale)}\n`);
-    return exitCodeFor('INVALID_REQUEST');
-  }
+  if (pay !== undefined && pay !== 'iconto' && pay !== 'telemaco' && pay !== 'card') return invalid('--pay');
   const only = values.only;
-  if (only !== undefined && only !== 'signature' && only !== 'cns') {
-    process.stderr.write(`${describeWireError({ code: 'INVALID_REQUEST', detail: { field: '--only' } }, locale)}\n`);
-    return exitCodeFor('INVALID_REQUEST');
-  }
+  if (only !== undefined && only !== 'signature' && only !== 'cns') return invalid('--only');
+  const proxy = proxyVariables(values.proxy);
+  if (proxy === 'invalid') return invalid('--proxy');
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -106,6 +173,7 @@ async function main(argv: readonly string[]): Promise<number> {
     ...(values.ca ? { RINNOVO_CA_BUNDLE: values.ca } : {}),
     ...(values['chamber-cas'] ? { RINNOVO_CHAMBER_CAS: values['chamber-cas'] } : {}),
     ...(values.data ? { RINNOVO_DATA_DIR: values.data } : {}),
+    ...proxy,
   };
   const config = loadAppConfig(env, { version: packageVersion() });
   const logger = createLogger({ file: join(config.dataDir, 'logs', 'cli.log') });
@@ -130,6 +198,7 @@ async function main(argv: readonly string[]): Promise<number> {
       flow: services.flow,
       events: services.events,
       writeSupportBundle: () => services.writeSupportBundle(),
+      logger,
       options: {
         json: values.json,
         locale,
@@ -162,7 +231,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     // Words for the person, the stack for the log: never a stack trace on the terminal.
-    const locale = process.argv.includes('en') && process.argv.includes('--lang') ? 'en' : 'it';
+    const locale = localeOf(process.argv.slice(2));
     process.stderr.write(`${describeWireError({ code: 'INTERNAL_ERROR', detail: {} }, locale)}\n`);
     try {
       const config = loadAppConfig(process.env, { version: packageVersion() });

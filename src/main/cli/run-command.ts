@@ -12,8 +12,10 @@ import { isAppError } from '../../shared/errors/app-error.js';
 import type { Locale } from '../../shared/errors/catalogue-entry.js';
 import type { AccountPaymentMethod, PaymentMethod } from '../../shared/service-api/primitives.js';
 import type { EventHub } from '../events/event-hub.js';
+import type { Logger } from '../logging/logger.js';
 import type { RenewalFlow } from '../renewal/renewal-flow.js';
-import { describeState, describeUnfinished, describeWireError } from './describe-state.js';
+import { cliPhrases } from './cli-phrases.js';
+import { describeState, describeStatus, describeWireError } from './describe-state.js';
 import { exitCodeFor, exitOk } from './exit-codes.js';
 
 export type CommandName = 'doctor' | 'renew' | 'resume' | 'status' | 'support-bundle';
@@ -47,6 +49,8 @@ export interface CommandContext {
   readonly writeSupportBundle: () => Promise<string>;
   readonly io: CommandIo;
   readonly options: CommandOptions;
+  /** The command and how it ended (cli.log); the steps, service calls and device operations log themselves. */
+  readonly logger?: Logger;
 }
 
 interface Outcome {
@@ -54,6 +58,8 @@ interface Outcome {
   readonly state: FlowState | undefined;
   readonly error: WireError | undefined;
   readonly extra?: Record<string, unknown>;
+  /** What the terminal shows instead of the state's own description (without --json). */
+  readonly text?: string;
 }
 
 export async function runCommand(command: CommandName, context: CommandContext): Promise<number> {
@@ -64,6 +70,8 @@ export async function runCommand(command: CommandName, context: CommandContext):
     const state = payload as FlowState;
     if (state.step === 'renewing' || state.step === 'reading' || state.step === 'checking') io.err(describeState(state, options.locale));
   });
+  const { pay, only, pinPad, confirmFinalTry, json, locale } = options;
+  context.logger?.info({ cli: { command, pay: pay ?? null, only: only ?? null, pinPad, confirmFinalTry, json, locale } }, 'cli command');
   let outcome: Outcome;
   try {
     outcome = await commands[command](context);
@@ -75,22 +83,27 @@ export async function runCommand(command: CommandName, context: CommandContext):
   } finally {
     unsubscribe();
   }
-  if (options.json) {
-    io.out(JSON.stringify({ command, ok: outcome.exitCode === exitOk, exitCode: outcome.exitCode, error: outcome.error ?? null, state: outcome.state ?? null, ...outcome.extra }));
-  } else if (outcome.error) {
-    io.err(describeWireError(outcome.error, options.locale));
-  } else if (outcome.state) {
-    io.out(describeState(outcome.state, options.locale));
+  context.logger?.info({ cli: { command, exitCode: outcome.exitCode, code: outcome.error?.code ?? null } }, 'cli command ended');
+  if (options.json) io.out(JSON.stringify({ command, ok: outcome.exitCode === exitOk, exitCode: outcome.exitCode, error: outcome.error ?? null, state: outcome.state ?? null, ...outcome.extra }));
+  if (outcome.error) {
+    // A refusal is worded on stderr even with --json (stdout keeps the one object): the operator reads why.
+    // At the certificate list it shows the list: each certificate's own reason and next step.
+    const listed = outcome.state?.step === 'certificates' && outcome.state.error?.code === outcome.error.code;
+    if (listed && outcome.state) io.err(`${cliPhrases(options.locale).certificatesIntro}\n${describeState(outcome.state, options.locale)}`);
+    else io.err([outcome.text, describeWireError(outcome.error, options.locale)].filter(Boolean).join('\n'));
+  } else if (!options.json) {
+    const text = outcome.text ?? (outcome.state ? describeState(outcome.state, options.locale) : undefined);
+    if (text !== undefined) io.out(text);
   }
   return outcome.exitCode;
 }
 
 const commands: Record<CommandName, (context: CommandContext) => Promise<Outcome>> = {
-  async status({ flow, io, options }) {
+  async status({ flow, options }) {
     const state = await flow.start();
     const unfinished = await flow.unfinished();
-    if (unfinished && !options.json) io.out(describeUnfinished(unfinished, options.locale));
-    return { exitCode: exitOk, state, error: undefined, extra: { unfinished } };
+    // Status reports; it does not ask for the PIN, so the PIN screen's heading is not its answer.
+    return { exitCode: exitOk, state, error: undefined, extra: { unfinished }, text: describeStatus(state, unfinished, options.locale) };
   },
 
   async doctor(context) {
@@ -109,6 +122,9 @@ const commands: Record<CommandName, (context: CommandContext) => Promise<Outcome
   },
 
   async renew(context) {
+    // How to pay is known before the PIN is asked: a renewal must never stop, PIN typed, for a missing option.
+    const missing = missingPaymentOption(context.options);
+    if (missing) return { exitCode: exitCodeFor('COMMAND_OPTION_MISSING'), state: undefined, error: { code: 'COMMAND_OPTION_MISSING', detail: { field: missing } }, text: cliPhrases(context.options.locale).payFirst };
     const unlocked = await startAndUnlock(context, false);
     if ('exitCode' in unlocked) return unlocked;
     let state = unlocked.state;
@@ -129,9 +145,10 @@ const commands: Record<CommandName, (context: CommandContext) => Promise<Outcome
     return finish(state);
   },
 
-  async 'support-bundle'({ writeSupportBundle }) {
+  async 'support-bundle'({ writeSupportBundle, options }) {
     const path = await writeSupportBundle();
-    return { exitCode: exitOk, state: undefined, error: undefined, extra: { path } };
+    const p = cliPhrases(options.locale);
+    return { exitCode: exitOk, state: undefined, error: undefined, extra: { path }, text: `${p.bundleWritten(path)}\n${p.bundleNext}` };
   },
 };
 
@@ -143,7 +160,7 @@ async function startAndUnlock(context: CommandContext, resuming: boolean): Promi
     if (!resuming) return { exitCode: exitCodeFor('RENEWAL_INTERRUPTED'), state, error: { code: 'RENEWAL_INTERRUPTED', detail: {} } };
     state = await flow.resume();
   } else if (resuming && state.step === 'pin') {
-    return { exitCode: exitOk, state, error: undefined, extra: { nothingToResume: true } };
+    return { exitCode: exitOk, state, error: undefined, extra: { nothingToResume: true }, text: cliPhrases(options.locale).nothingToResume };
   }
   while (state.step === 'pin') {
     // A refused PIN ends the command: the card is never asked again without a new PIN from the person.
@@ -159,6 +176,13 @@ async function startAndUnlock(context: CommandContext, resuming: boolean): Promi
     state = await flow.unlock(pin, options.confirmFinalTry);
   }
   return { state };
+}
+
+/** The option `renew` cannot do without, checked before the PIN is asked (a free renewal accepts any method). */
+function missingPaymentOption(options: CommandOptions): '--pay' | '--user' | undefined {
+  if (!options.pay) return '--pay';
+  if (options.pay !== 'card' && !options.userId) return '--user';
+  return undefined;
 }
 
 async function selectOnly(context: CommandContext, state: FlowState): Promise<FlowState> {
@@ -178,14 +202,14 @@ async function pay(context: CommandContext, initial: FlowState): Promise<FlowSta
     if (state.step !== 'payment') return state;
   }
   // Without a way to pay, say why payment is asked (an unconfirmed payment, say) before asking for --pay.
-  if (!options.pay) return state.error ? state : { ...state, error: { code: 'INVALID_REQUEST', detail: { field: '--pay' } } };
+  if (!options.pay) return state.error ? state : { ...state, error: { code: 'COMMAND_OPTION_MISSING', detail: { field: '--pay' } } };
   if (options.pay === 'card') {
     const settled = waitForCardOutcome(context.events);
     state = await flow.startCardPayment();
     if (state.step === 'payment' && state.card) io.err(describeState(state, options.locale));
     return settled;
   }
-  if (!options.userId) return { ...state, error: { code: 'INVALID_REQUEST', detail: { field: '--user' } } };
+  if (!options.userId) return { ...state, error: { code: 'COMMAND_OPTION_MISSING', detail: { field: '--user' } } };
   const method: AccountPaymentMethod = options.pay;
   return flow.payWithAccount(method, { userId: options.userId, password: await io.accountPassword() });
 }

@@ -31,6 +31,8 @@ export interface DeviceTimeouts {
 const defaultDeviceTimeouts: DeviceTimeouts = { defaultMs: 20_000, keyGenerationMs: 180_000, loginMs: 90_000 };
 
 interface Pending {
+  readonly method: DeviceMethod;
+  readonly startedAt: number;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
   readonly timer: NodeJS.Timeout;
@@ -82,7 +84,9 @@ export class DeviceHost {
         this.#child = undefined;
         this.#opened = undefined;
       }
-      this.#failAll(new AppError('DEVICE_NOT_RESPONDING', { reason: code === null ? 'killed' : `exit ${code}` }));
+      const reason = code === null ? 'killed' : `exit ${code}`;
+      if (this.#pending.size > 0) this.#logger?.warn({ device: { exit: reason, pending: [...this.#pending.values()].map((entry) => entry.method) } }, 'device process ended with calls pending');
+      this.#failAll(new AppError('DEVICE_NOT_RESPONDING', { reason }));
     });
     this.#opened = this.#send('open', { modulePath: this.#modulePath });
     // Surface a failed open on the call that awaits it, not as an unhandled rejection.
@@ -101,7 +105,7 @@ export class DeviceHost {
         reject(new AppError('DEVICE_NOT_RESPONDING', { reason: `${method} timed out` }));
         if (this.#child === child) this.close();
       }, bound);
-      this.#pending.set(id, { resolve, reject, timer });
+      this.#pending.set(id, { method, startedAt: performance.now(), resolve, reject, timer });
       child.send({ id, method, params });
     });
   }
@@ -111,8 +115,16 @@ export class DeviceHost {
     if (!pending) return;
     this.#pending.delete(reply.id);
     clearTimeout(pending.timer);
-    if (reply.ok) pending.resolve(reply.result);
-    else pending.reject(deviceError(reply.failure));
+    // What was asked of the card and how it went; never the parameters (the PIN travels in login's).
+    const device = { method: pending.method, durationMs: Math.round(performance.now() - pending.startedAt) };
+    if (reply.ok) {
+      this.#logger?.info({ device }, 'device operation');
+      pending.resolve(reply.result);
+    } else {
+      const error = deviceError(reply.failure);
+      this.#logger?.info({ device: { ...device, failure: failureSummary(reply.failure), code: error.code } }, 'device operation failed');
+      pending.reject(error);
+    }
   }
 
   #failAll(error: AppError): void {
@@ -124,6 +136,19 @@ export class DeviceHost {
   }
 }
 
+
+/** The failure for the log: the PKCS#11 code or the kind, cut short (a library's message can be long). */
+function failureSummary(failure: DeviceFailure): string {
+  switch (failure.kind) {
+    case 'pkcs11':
+      return failure.ckr;
+    case 'missing':
+      return `missing ${failure.what}`;
+    case 'load':
+    case 'internal':
+      return `${failure.kind}: ${failure.message.split('\n')[0]?.slice(0, 160) ?? ''}`;
+  }
+}
 
 /** A device failure as the holder should read it. */
 function deviceError(failure: DeviceFailure): AppError {

@@ -25,6 +25,8 @@ const onPair = { tokenSerial: z.string(), idHex: hex };
 export const deviceRequestSchemas = {
   open: z.object({ modulePath: z.string() }),
   listTokens: z.object({}),
+  /** Slots the library sees, with or without a token: "no reader" is told apart from "no card". */
+  countSlots: z.object({}),
   readCertificates: z.object(onToken),
   login: z.object({ ...onToken, pin: z.string().nullable() }),
   loginState: z.object(onToken),
@@ -47,6 +49,7 @@ export type DeviceRequest<M extends DeviceMethod> = z.infer<(typeof deviceReques
 export interface DeviceResults {
   open: { manufacturer: string; libraryDescription: string };
   listTokens: TokenDescription[];
+  countSlots: { slots: number; withToken: number };
   readCertificates: { idHex: string; label: string; derBase64: string }[];
   login: { alreadyLoggedIn: boolean };
   loginState: { loggedIn: boolean };

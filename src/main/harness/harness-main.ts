@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   // Machine-readable first line for the lab and the tests, then the human one. The address
   // works once: whoever opens it first gets the session, and a copy read later is spent.
   const entryUrl = harness.issueEntryUrl();
+  logger.info({ harness: { port: new URL(entryUrl).port, version: packageJson.version } }, 'harness started');
   console.log(JSON.stringify({ harnessUrl: entryUrl }));
   console.log(`Rinnovo CNS is running. Open this address (once) in Chromium or Chrome: ${entryUrl}`);
   const removeLauncher = await openBrowserWhenPossible(harness.issueEntryUrl(), process.env);

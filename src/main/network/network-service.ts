@@ -229,6 +229,7 @@ export class NetworkService {
       dispatcher,
       route: (url) => routeFor(choice(), url),
       ...(this.#options.userAgent === undefined ? {} : { userAgent: this.#options.userAgent }),
+      ...(this.#options.logger === undefined ? {} : { logger: this.#options.logger }),
     });
   }
 

@@ -18,6 +18,7 @@ import { continueJournal } from './resume-room.js';
 import { runRenewal } from './renewal-run.js';
 import { askPin, startFlow } from './start-room.js';
 import { describeUnfinished, type UnfinishedRenewal } from './unfinished-renewal.js';
+import { stepLogFields } from './step-log.js';
 import { unlockSlot } from './unlock-room.js';
 
 export interface RenewalFlowOptions extends FlowPorts {
@@ -153,7 +154,7 @@ export class RenewalFlow {
 
   #set(state: FlowState): FlowState {
     this.#state = state;
-    this.#options.logger?.info({ step: state.step, ...('error' in state && state.error ? { code: state.error.code } : {}) }, 'flow step');
+    this.#options.logger?.info(stepLogFields(state), 'flow step');
     this.#options.onState?.(state);
     return state;
   }

@@ -45,6 +45,7 @@ import {
   type RenewalStatus,
   type UpdateFeed,
 } from '../../shared/service-api/index.js';
+import type { Logger } from '../logging/logger.js';
 import { withDeadline } from '../timing/deadline.js';
 import { answerFailure, transportFailure, type FailedAnswer } from './service-failure.js';
 
@@ -66,6 +67,8 @@ export interface RenewalServiceClientOptions {
    * sent says they were refused.
    */
   readonly route?: (url: URL) => NetworkRoute;
+  /** Every call, one info line: method, path, status or failure code, duration. Never a header or a body. */
+  readonly logger?: Logger;
 }
 
 /** A check's bound: a verdict within it, connect to body, even when nothing answers. */
@@ -152,11 +155,25 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
         return { error };
       }
     };
-    // undici's abort signal does not interrupt a connection still being set up: the timer does.
-    const sent = await withDeadline(send(), limit, (): Sent => ({ error: new AppError('SERVICE_TIMEOUT') }));
-    if ('error' in sent) throw transportFailure(sent.error, spec.check ? route : undefined);
-    if (sent.status >= 200 && sent.status < 300) return validated(spec, sent.text);
-    throw answerFailure({ status: sent.status, body: sent.text, route, what: spec.label ?? spec.path, invalid: spec.invalid ?? 'SERVICE_PROTOCOL_ERROR' });
+    const startedAt = performance.now();
+    const durationMs = () => Math.round(performance.now() - startedAt);
+    let status: number | undefined;
+    try {
+      // undici's abort signal does not interrupt a connection still being set up: the timer does.
+      const sent = await withDeadline(send(), limit, (): Sent => ({ error: new AppError('SERVICE_TIMEOUT') }));
+      if ('error' in sent) throw transportFailure(sent.error, spec.check ? route : undefined);
+      status = sent.status;
+      if (sent.status < 200 || sent.status >= 300) {
+        throw answerFailure({ status: sent.status, body: sent.text, route, what: spec.label ?? spec.path, invalid: spec.invalid ?? 'SERVICE_PROTOCOL_ERROR' });
+      }
+      const value = validated(spec, sent.text);
+      options.logger?.info({ service: { method: spec.method, path: url.pathname, status, durationMs: durationMs() } }, 'service call');
+      return value;
+    } catch (error) {
+      const failure = error instanceof AppError ? { code: error.code, detail: error.detail } : { code: 'INTERNAL_ERROR' };
+      options.logger?.info({ service: { method: spec.method, path: url.pathname, status: status ?? null, durationMs: durationMs(), ...failure } }, 'service call failed');
+      throw error;
+    }
   }
 
   return {

@@ -1,7 +1,8 @@
 import type { CatalogueEntry } from './catalogue-entry.js';
 
 /**
- * The device and its PIN: the guide's cases 3 (no driver), 4 (not a Chamber of Commerce device),
+ * The device and its PIN: the guide's cases 3 (no driver; told apart, as far as PKCS#11 can, from
+ * a library that sees no reader and from a reader without a card), 4 (not a Chamber of Commerce device),
  * 5 (wrong PIN) and 9 (a single certificate), plus PIN lock-out, removal and a full card.
  */
 export const deviceErrors = {
@@ -29,15 +30,27 @@ export const deviceErrors = {
       nextStep: 'Reinstall the signing software from www.card.infocamere.it and restart the computer; if that does not help, save the support bundle for the helpdesk.',
     },
   },
+  DEVICE_NO_READER: {
+    class: 'device',
+    actions: ['retry', 'support-bundle'],
+    it: {
+      message: 'Il software della carta è installato, ma non vede alcun lettore di smart card né token USB.',
+      nextStep: 'Colleghi il lettore (o il token USB) e prema «Riprova». Se è già collegato, installi il driver del lettore dal sito del produttore o da www.card.infocamere.it (sezione Download Software) e riprovi.',
+    },
+    en: {
+      message: 'The card software is installed, but it sees no smart card reader and no USB token.',
+      nextStep: 'Connect the reader (or the USB token) and press “Try again”. If it is connected already, install the reader driver from the manufacturer\'s site or from www.card.infocamere.it (Download Software section) and try again.',
+    },
+  },
   DEVICE_NOT_FOUND: {
     class: 'device',
     actions: ['retry'],
     it: {
-      message: 'Nessun dispositivo inserito.',
+      message: 'Nessun dispositivo inserito: il lettore c\'è, ma non contiene una carta.',
       nextStep: 'Inserisca la smart card nel lettore (o il token USB nella porta) e prema «Riprova».',
     },
     en: {
-      message: 'No device is inserted.',
+      message: 'No device is inserted: the reader is there, but it holds no card.',
       nextStep: 'Insert the smart card into the reader (or the USB token into a port) and press “Try again”.',
     },
   },

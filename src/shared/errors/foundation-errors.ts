@@ -14,6 +14,30 @@ export const foundationErrors = {
       nextStep: 'Close and reopen the program; if it happens again, save the support bundle and send it to the helpdesk.',
     },
   },
+  COMMAND_OPTION_MISSING: {
+    class: 'input',
+    actions: [],
+    it: {
+      message: 'Al comando manca l\'opzione {field}: il modo di pagare si indica prima di iniziare.',
+      nextStep: 'Ripeta il comando con --pay telemaco o --pay iconto (con --user e l\'identificativo dell\'account) oppure con --pay card; un rinnovo gratuito non addebita nulla. «rinnovo-cns --help» elenca le opzioni.',
+    },
+    en: {
+      message: 'The command lacks the option {field}: the way to pay is given before starting.',
+      nextStep: 'Run the command again with --pay telemaco or --pay iconto (with --user and the account id) or with --pay card; a free renewal charges nothing. "rinnovo-cns --help" lists the options.',
+    },
+  },
+  COMMAND_OPTION_INVALID: {
+    class: 'input',
+    actions: [],
+    it: {
+      message: 'Il valore dell\'opzione {field} non è valido.',
+      nextStep: '«rinnovo-cns --help» elenca le opzioni e i valori ammessi.',
+    },
+    en: {
+      message: 'The value of the option {field} is not valid.',
+      nextStep: '"rinnovo-cns --help" lists the options and their values.',
+    },
+  },
   UNKNOWN_METHOD: {
     class: 'input',
     actions: ['support-bundle'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ErrorCode } from '../../../src/shared/errors/catalogue.js';
+import { describeError, type ErrorCode, type ErrorDetail } from '../../../src/shared/errors/catalogue.js';
 import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
 import { runScenario } from './scenario-runs.js';
 
@@ -63,8 +63,13 @@ export function describeRefusals(list: readonly Refusal[]): void {
             expect(run.doctor.json).toMatchObject({ ok: true, state: { step: 'certificates' } });
           }
           if (refusal.certificateReason) {
-            const state = run.renew.json?.state as { certificates?: { verdict: { reason?: string } }[] } | undefined;
+            const state = run.renew.json?.state as { certificates?: { verdict: { reason?: ErrorCode; detail?: ErrorDetail } }[] } | undefined;
             expect(state?.certificates?.map((entry) => entry.verdict.reason)).toContain(refusal.certificateReason);
+            // The terminal names each certificate's own reason and its own next step, not only the summary code.
+            for (const { verdict } of state?.certificates ?? []) {
+              if (!verdict.reason) continue;
+              expect(run.renew.stderr).toContain(`${describeError(verdict.reason, 'it', verdict.detail).nextStep} [${verdict.reason}]`);
+            }
           }
           expect(run.objectsAfter).toEqual(run.objectsBefore);
           expect(run.balancesAfter).toEqual(run.balancesBefore);

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
 import { setUpScenario, type ScenarioLab } from '../../../softhsm/scenarios/set-up-scenario.js';
@@ -6,6 +8,20 @@ import { runCli } from '../../support/run-cli.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 
 const year = 365.25 * 86_400_000;
+
+interface LogLine {
+  readonly level: number;
+  readonly msg: string;
+  readonly step?: string;
+  readonly code?: string;
+  readonly progress?: { kind: string; phase: string };
+  readonly service?: { method: string; path: string; status: number | null; durationMs: number };
+  readonly device?: { method: string; durationMs: number };
+  readonly cli?: { command: string; exitCode?: number };
+}
+
+/** The story cli.log must tell of a renewal, in the helpdesk's order: each step, and each certificate's phases. */
+const renewalPhases = ['generating-key', 'requesting-certificate', 'writing-certificate', 'verifying', 'removing-old'];
 
 describe('rinnovo-cns renew on the renewable scenario', () => {
   let lab: ScenarioLab | undefined;
@@ -16,7 +32,7 @@ describe('rinnovo-cns renew on the renewable scenario', () => {
     lab = undefined;
   });
 
-  it('renews both certificates: new pairs by CKA_ID, old ones gone, 3 years, same subjects, charged once, PIN unchanged', async () => {
+  it('renews both certificates: new pairs by CKA_ID, old ones gone, 3 years, same subjects, charged once, PIN unchanged; cli.log tells every step, call and device operation, no secret', async () => {
     const temp = await makeTempDir('renewable');
     remove = temp.remove;
     lab = await setUpScenario(findScenario('renewable')!, temp.dir, { toolVersion: '1.0.0' });
@@ -59,5 +75,26 @@ describe('rinnovo-cns renew on the renewable scenario', () => {
 
     const charged = lab.service.account('telemaco', lab.account.userId)?.balances;
     expect(balance && charged && { diritti: balance.diritti - charged.diritti, tariffa: balance.tariffa - charged.tariffa }).toEqual({ diritti: 1500, tariffa: 2500 });
+
+    // The log tells the story at info level, one JSON line per event, and never a secret.
+    const logText = await readFile(join(lab.env.RINNOVO_DATA_DIR!, 'logs', 'cli.log'), 'utf8');
+    for (const secret of [lab.pin, lab.account.password]) expect(logText).not.toContain(secret);
+    const log = logText.trim().split('\n').map((line) => JSON.parse(line) as LogLine);
+    expect(log.every((line) => line.level >= 30)).toBe(true);
+    const steps = log.filter((line) => line.msg === 'flow step');
+    const stepNames = steps.map((line) => line.step).filter((step, index, all) => step !== all[index - 1]);
+    expect(stepNames).toEqual(['checking', 'pin', 'reading', 'certificates', 'payment', 'paid', 'renewing', 'done']);
+    for (const kind of ['signature', 'cns']) {
+      expect(steps.filter((line) => line.progress?.kind === kind).map((line) => line.progress?.phase)).toEqual(renewalPhases);
+    }
+    const calls = log.flatMap((line) => (line.service ? [line.service] : []));
+    for (const call of calls) expect(call.durationMs).toBeGreaterThanOrEqual(0);
+    expect(calls.filter((call) => call.method === 'POST' && /\/payments$/.test(call.path)).map((call) => call.status)).toEqual([200]);
+    expect(calls.filter((call) => /\/issue$/.test(call.path) && call.status === 200)).toHaveLength(2);
+    expect(calls.filter((call) => /\/delivered$/.test(call.path) && call.status === 200)).toHaveLength(2);
+    const operations = log.flatMap((line) => (line.device ? [line.device.method] : []));
+    for (const operation of ['login', 'generateKeyPair', 'writeCertificate', 'destroyOldPair']) expect(operations).toContain(operation);
+    expect(operations.filter((operation) => operation === 'generateKeyPair')).toHaveLength(2);
+    expect(log.at(-1)?.cli).toMatchObject({ command: 'renew', exitCode: 0 });
   });
 });

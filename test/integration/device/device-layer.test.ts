@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -181,6 +182,22 @@ describe('without a device', () => {
     } finally {
       host.close();
       await temp.remove();
+    }
+  });
+  it('answers DEVICE_NO_READER, not "insert the card", when the card software sees no reader at all', async () => {
+    // OpenSC's library with no reader attached lists no slot at all: the case of a missing reader driver.
+    const openSc = ['/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so', '/usr/lib/opensc-pkcs11.so', '/usr/lib/aarch64-linux-gnu/opensc-pkcs11.so'].find((path) => existsSync(path));
+    if (!openSc) throw new Error('OpenSC is not installed: run scripts/setup.sh');
+    const { DeviceHost } = await import('../../../src/main/device/device-host.js');
+    const { createFlowDevice } = await import('../../../src/main/renewal/adapters/device-adapter.js');
+    const { nodeDeviceLauncher } = await import('../../../src/main/device/node-device-launcher.js');
+    // No pcscd to talk to: OpenSC answers at once with no slot.
+    const host = new DeviceHost({ launcher: nodeDeviceLauncher({ env: { ...process.env, PCSCLITE_CSOCK_NAME: '/nonexistent/pcscd.comm' }, workerPath: builtDeviceWorkerPath() }), modulePath: openSc });
+    try {
+      const device = createFlowDevice({ host: () => host, chamberIssuers: [], roomNeeded: { privateMemory: 1, publicMemory: 1 } });
+      expect(await codeOf(device.find())).toBe('DEVICE_NO_READER');
+    } finally {
+      host.close();
     }
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The process boundaries of DESIGN.md §1 are held by the checkers, not by trust: these tests run
+ * The process boundaries of docs/architecture.md («Processes») are held by the checkers, not by trust: these tests run
  * ESLint and the TypeScript compiler on fixtures that cross a line, and on one that does not.
  */
 import { readFileSync } from 'node:fs';

@@ -3,7 +3,8 @@
  * operator's language.
  */
 import { describe, expect, it } from 'vitest';
-import { describeState, describeWireError } from '../../../src/main/cli/describe-state.js';
+import { cliPhrases } from '../../../src/main/cli/cli-phrases.js';
+import { describeState, describeStatus, describeWireError } from '../../../src/main/cli/describe-state.js';
 import type { FlowState } from '../../../src/shared/contract/flow-contract.js';
 import { describeError } from '../../../src/shared/errors/catalogue.js';
 import { translator } from '../../../src/shared/i18n/translate.js';
@@ -44,5 +45,44 @@ describe('the CLI in the window\'s words', () => {
     expect(text).toContain(describeError('PIN_LOCKED', 'it').message);
     expect(text).toContain(`${translator('it')('error.nextStep')}: ${describeError('PIN_LOCKED', 'it').nextStep}`);
     expect(text).toContain('[PIN_LOCKED]');
+  });
+
+  it('names the terminal\'s way to set a proxy under every error the window answers with "Configura Proxy", and only there', () => {
+    for (const locale of ['it', 'en'] as const) {
+      expect(describeWireError({ code: 'NETWORK_PROXY_REQUIRED', detail: {} }, locale)).toContain(cliPhrases(locale).proxyOnTerminal);
+      expect(describeWireError({ code: 'PIN_LOCKED', detail: {} }, locale)).not.toContain('--proxy');
+    }
+    expect(cliPhrases('it').proxyOnTerminal).toContain('--proxy');
+  });
+
+  it('status tells every PIN state in words, never the raw flag, and says when no renewal is unfinished', () => {
+    for (const locale of ['it', 'en'] as const) {
+      for (const pinState of ['ok', 'count-low', 'final-try', 'locked'] as const) {
+        const state: FlowState = { step: 'pin', device, slot: device.slots[0]!, position: { current: 1, of: 1 }, purpose: 'renew', pin: { state: pinState, pinPad: false }, error: null, notice: null };
+        const text = describeStatus(state, null, locale);
+        expect(text).toContain(cliPhrases(locale).pinState[pinState]);
+        expect(text).toContain(cliPhrases(locale).noUnfinished);
+        expect(text).not.toMatch(/(?<![\w-])(count-low|final-try)(?![\w-])|: ok\b/);
+      }
+    }
+  });
+
+  it('lists each certificate that cannot be renewed with its own reason and next step', () => {
+    const summary = { holderName: 'Mario Rossi', fiscalCode: 'RSSMRA80A01H501U', issuer: 'InfoCamere Qualified Electronic Signature CA', notBefore: '2023-05-01T00:00:00.000Z', notAfter: '2026-05-01T00:00:00.000Z' };
+    const state: FlowState = {
+      step: 'certificates',
+      device,
+      certificates: [
+        { certificate: { ...summary, certificateSerial: 'aa', kind: 'signature' }, verdict: { status: 'not-renewable', reason: 'CERTIFICATE_SUSPENDED', detail: {} }, progress: 'open' },
+        { certificate: { ...summary, certificateSerial: 'bb', kind: 'cns' }, verdict: { status: 'not-renewable', reason: 'CERTIFICATE_ALREADY_RENEWED', detail: {} }, progress: 'open' },
+      ],
+      plan: null,
+      error: { code: 'NOTHING_TO_RENEW', detail: {} },
+    };
+    const text = describeState(state, 'it');
+    for (const reason of ['CERTIFICATE_SUSPENDED', 'CERTIFICATE_ALREADY_RENEWED'] as const) {
+      expect(text).toContain(describeError(reason, 'it').message);
+      expect(text).toContain(`${describeError(reason, 'it').nextStep} [${reason}]`);
+    }
   });
 });

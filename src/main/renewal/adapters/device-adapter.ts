@@ -78,7 +78,11 @@ export function createFlowDevice(options: FlowDeviceOptions): FlowDevice & { des
   return {
     async find() {
       const tokens = await host().call('listTokens', {});
-      if (tokens.length === 0) throw new AppError('DEVICE_NOT_FOUND');
+      if (tokens.length === 0) {
+        // The library loaded: either it sees no reader at all (reader driver, cable) or a reader without a card.
+        const { slots } = await host().call('countSlots', {});
+        throw new AppError(slots === 0 ? 'DEVICE_NO_READER' : 'DEVICE_NOT_FOUND');
+      }
       // Tokens of one physical device share a serial, or carry the same holder's certificates.
       const byKey = new Map<string, { tokens: { token: TokenDescription; holds: CertificateKind[] }[]; hasCns: boolean }>();
       for (const token of tokens) {

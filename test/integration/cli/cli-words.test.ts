@@ -1,0 +1,94 @@
+/**
+ * The helpdesk CLI's own answers, through the real command, on commands that end quickly: the
+ * usage, a refusal before the PIN is asked, `status` and `resume` on a card with nothing to
+ * finish, `support-bundle` saying where it wrote, and `--proxy` named in the proxy's message.
+ * One lab (a card on its last PIN try) serves every command that needs a device.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
+import { setUpScenario, type ScenarioLab } from '../../../softhsm/scenarios/set-up-scenario.js';
+import { describeError } from '../../../src/shared/errors/catalogue.js';
+import { runCli } from '../../support/run-cli.js';
+import { makeTempDir } from '../../support/temp-dir.js';
+
+const stackTrace = /\n\s+at /;
+
+describe('rinnovo-cns without a device', () => {
+  it('answers --help in Italian (English with --lang en), an unknown command or option with the usage, never a stack trace', async () => {
+    const [italian, english, unknown, badOption] = await Promise.all([
+      runCli(['--help'], {}),
+      runCli(['--help', '--lang', 'en'], {}),
+      runCli(['frobnicate'], {}),
+      runCli(['status', '--frobnicate'], {}),
+    ]);
+    expect(italian.code).toBe(0);
+    expect(italian.stdout).toMatch(/^Uso: rinnovo-cns/);
+    expect(italian.stdout).toContain('--proxy URL');
+    expect(english.stdout).toMatch(/^Usage: rinnovo-cns/);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Comando sconosciuto: frobnicate');
+    expect(unknown.stderr).toContain('Uso: rinnovo-cns');
+    expect(badOption.code).toBe(2);
+    expect(badOption.stderr).toMatch(/^Riga di comando non valida: .*--frobnicate/);
+    expect(badOption.stderr).toContain('Uso: rinnovo-cns');
+    for (const run of [italian, english, unknown, badOption]) expect(run.stderr).not.toMatch(stackTrace);
+  });
+});
+
+describe('rinnovo-cns on a card with nothing to finish', () => {
+  let lab: ScenarioLab;
+  let remove: () => Promise<void>;
+  beforeAll(async () => {
+    const temp = await makeTempDir('cli-words');
+    remove = temp.remove;
+    // The card's last PIN try: a renewal that asked for the PIN here would cost the holder the card.
+    lab = await setUpScenario(findScenario('pin-final-try')!, temp.dir, { toolVersion: '1.0.0' });
+  });
+  afterAll(async () => {
+    await lab?.close();
+    await remove?.();
+  });
+
+  it('renew without --pay refuses before the PIN is asked: the card is never touched', async () => {
+    const result = await runCli(['renew'], { ...lab.env, RINNOVO_PIN: lab.pin });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('[COMMAND_OPTION_MISSING]');
+    expect(result.stderr).toContain(describeError('COMMAND_OPTION_MISSING', 'it', { field: '--pay' }).message);
+    expect(result.stderr).toContain('Il PIN non è stato chiesto');
+    const log = await readFile(join(lab.env.RINNOVO_DATA_DIR!, 'logs', 'cli.log'), 'utf8');
+    expect(log).not.toMatch(/"method":"login"|"step":"pin"/);
+    const english = await runCli(['renew', '--pay', 'telemaco', '--lang', 'en'], lab.env);
+    expect(english.stderr).toContain(describeError('COMMAND_OPTION_MISSING', 'en', { field: '--user' }).message);
+  });
+
+  it('status says the PIN state in words, resume says there is nothing to resume, support-bundle says where it wrote', async () => {
+    const status = await runCli(['status'], lab.env);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain('PIN: rimane un solo tentativo');
+    expect(status.stdout).toContain('Nessun rinnovo interrotto.');
+    expect(status.stdout).not.toMatch(/(?<![\w-])(final-try|count-low)|Sblocchi il dispositivo/);
+
+    const resume = await runCli(['resume', '--lang', 'en'], lab.env);
+    expect(resume.code, resume.stderr).toBe(0);
+    expect(resume.stdout).toContain('No interrupted renewal to finish on this computer');
+
+    const bundle = await runCli(['support-bundle'], lab.env);
+    expect(bundle.code, bundle.stderr).toBe(0);
+    const path = /Pacchetto di supporto salvato in: (\S+\.tar\.gz)/.exec(bundle.stdout)?.[1];
+    expect(path && existsSync(path)).toBe(true);
+  });
+
+  it('--proxy sends the service calls through the proxy given, and a proxy message names --proxy', async () => {
+    // Nothing listens on port 9 of the loopback: the proxy cannot be reached.
+    const result = await runCli(['doctor', '--proxy', 'http://127.0.0.1:9'], { ...lab.env, NO_PROXY: '', no_proxy: '' });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/\[(NETWORK_PROXY_UNREACHABLE|SERVICE_UNREACHABLE)\]/);
+    expect(result.stderr).toContain('Dal terminale: --proxy');
+    const invalid = await runCli(['doctor', '--proxy', 'ftp://proxy'], lab.env);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('[COMMAND_OPTION_INVALID]');
+  });
+});
