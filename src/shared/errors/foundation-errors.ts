@@ -6,11 +6,11 @@ export const foundationErrors = {
     class: 'input',
     actions: ['support-bundle'],
     it: {
-      message: 'La richiesta inviata al programma non è valida ({field}).',
+      message: 'La richiesta inviata al programma non è valida.',
       nextStep: 'Chiuda e riapra il programma; se il problema si ripete salvi il pacchetto di supporto e lo invii all\'assistenza.',
     },
     en: {
-      message: 'The request sent to the program is not valid ({field}).',
+      message: 'The request sent to the program is not valid.',
       nextStep: 'Close and reopen the program; if it happens again, save the support bundle and send it to the helpdesk.',
     },
   },
@@ -18,11 +18,11 @@ export const foundationErrors = {
     class: 'input',
     actions: ['support-bundle'],
     it: {
-      message: 'Il programma ha ricevuto una richiesta che non conosce ({method}).',
+      message: 'Il programma ha ricevuto una richiesta che non conosce.',
       nextStep: 'Chiuda e riapra il programma; se il problema si ripete salvi il pacchetto di supporto e lo invii all\'assistenza.',
     },
     en: {
-      message: 'The program received a request it does not know ({method}).',
+      message: 'The program received a request it does not know.',
       nextStep: 'Close and reopen the program; if it happens again, save the support bundle and send it to the helpdesk.',
     },
   },
