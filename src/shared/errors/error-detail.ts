@@ -22,7 +22,7 @@ const paymentMethodNames: Readonly<Record<Locale, Readonly<Record<string, string
 };
 
 /** One detail value as the holder reads it in `locale`. */
-export function holderValue(name: string, value: string | number | boolean, locale: Locale): string {
+function holderValue(name: string, value: string | number | boolean, locale: Locale): string {
   if (typeof value === 'number' && name.endsWith('Cents')) return formatEuro(locale, value);
   if (typeof value === 'string' && dateFields.has(name) && !Number.isNaN(Date.parse(value))) return formatDate(locale, value);
   if (typeof value === 'string' && (name === 'account' || name.endsWith('Account'))) return accountNames[value] ?? value;
