@@ -25,6 +25,8 @@ const onPair = { tokenSerial: z.string(), idHex: hex };
 export const deviceRequestSchemas = {
   open: z.object({ modulePath: z.string() }),
   listTokens: z.object({}),
+  /** Slots with or without a token: none means the library sees no reader at all (no reader, or its driver missing). */
+  countSlots: z.object({}),
   readCertificates: z.object(onToken),
   login: z.object({ ...onToken, pin: z.string().nullable() }),
   loginState: z.object(onToken),
@@ -47,6 +49,7 @@ export type DeviceRequest<M extends DeviceMethod> = z.infer<(typeof deviceReques
 export interface DeviceResults {
   open: { manufacturer: string; libraryDescription: string };
   listTokens: TokenDescription[];
+  countSlots: { slots: number };
   readCertificates: { idHex: string; label: string; derBase64: string }[];
   login: { alreadyLoggedIn: boolean };
   loginState: { loggedIn: boolean };

@@ -69,6 +69,10 @@ export class Pkcs11TokenAccess {
     });
   }
 
+  countSlots(): DeviceResults['countSlots'] {
+    return { slots: this.#pkcs11.C_GetSlotList(false).length };
+  }
+
   readCertificates({ tokenSerial }: DeviceRequest<'readCertificates'>): DeviceResults['readCertificates'] {
     const session = this.#session(tokenSerial);
     return this.#find(session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_CERTIFICATE }]).map((handle) => {

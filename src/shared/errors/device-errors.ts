@@ -29,6 +29,18 @@ export const deviceErrors = {
       nextStep: 'Reinstall the signing software from www.card.infocamere.it and restart the computer; if that does not help, save the support bundle for the helpdesk.',
     },
   },
+  DEVICE_READER_NOT_FOUND: {
+    class: 'device',
+    actions: ['retry', 'contact-office'],
+    it: {
+      message: 'Il software della carta è installato, ma non vede alcun lettore di smart card né token USB.',
+      nextStep: 'Colleghi il lettore (o il token USB) e installi i driver del lettore, dal sito del produttore o da www.card.infocamere.it; poi prema «Riprova».',
+    },
+    en: {
+      message: 'The card software is installed, but it sees no smart card reader and no USB token.',
+      nextStep: 'Connect the reader (or the USB token) and install the reader\'s drivers, from its maker\'s site or from www.card.infocamere.it; then press “Try again”.',
+    },
+  },
   DEVICE_NOT_FOUND: {
     class: 'device',
     actions: ['retry'],

@@ -31,7 +31,7 @@ const placeholderKinds: Readonly<Record<string, Kind>> = {
 
 /** Detail the services add for the helpdesk: none of it may reach the holder's sentence. */
 const technicalDetail = fc.record({
-  reason: fc.constantFrom('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ENOTFOUND', 'ECONNREFUSED', 'CKR_DEVICE_ERROR', 'proxy HTTP 502', 'eligibility: no verdict for 1a2b', 'key-reused', 'suspended'),
+  reason: fc.constantFrom('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ENOTFOUND', 'ECONNREFUSED', 'CKR_DEVICE_ERROR', 'proxy HTTP 502', 'eligibility: no verdict for 1a2b', 'key-reused', 'cns-six-year-limit'),
   status: fc.constantFrom(502, 503, 407),
   field: fc.constantFrom('certificateSerials', 'Idempotency-Key', 'certificates.0', 'body'),
   renewalId: fc.constantFrom('REN_4f9a2c11d0', 'abcdefgh12345678'),

@@ -78,7 +78,11 @@ export function createFlowDevice(options: FlowDeviceOptions): FlowDevice & { des
   return {
     async find() {
       const tokens = await host().call('listTokens', {});
-      if (tokens.length === 0) throw new AppError('DEVICE_NOT_FOUND');
+      if (tokens.length === 0) {
+        // As far as PKCS#11 tells: no slot at all is no reader (or no reader driver); a slot without a token is a reader waiting for the card.
+        const { slots } = await host().call('countSlots', {});
+        throw new AppError(slots === 0 ? 'DEVICE_READER_NOT_FOUND' : 'DEVICE_NOT_FOUND');
+      }
       // Tokens of one physical device share a serial, or carry the same holder's certificates.
       const byKey = new Map<string, { tokens: { token: TokenDescription; holds: CertificateKind[] }[]; hasCns: boolean }>();
       for (const token of tokens) {
@@ -238,7 +242,7 @@ export function createFlowDevice(options: FlowDeviceOptions): FlowDevice & { des
 
     /** Token info and flags for the support bundle (no secret is held by the device layer). */
     async describe() {
-      return { tokens: await host().call('listTokens', {}) };
+      return { slots: (await host().call('countSlots', {})).slots, tokens: await host().call('listTokens', {}) };
     },
   };
 }
