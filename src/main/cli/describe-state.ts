@@ -10,7 +10,7 @@ import type { WireError } from '../../shared/contract/define.js';
 import type { FlowState, PinStatus, ServiceProgress } from '../../shared/contract/flow-contract.js';
 import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
 import type { Locale } from '../../shared/errors/catalogue-entry.js';
-import { describeError } from '../../shared/errors/catalogue.js';
+import { describeError, errorReference } from '../../shared/errors/catalogue.js';
 import { formatDate, formatEuro } from '../../shared/i18n/format.js';
 import type { MessageKey } from '../../shared/i18n/it.js';
 import { translator, type Translate } from '../../shared/i18n/translate.js';
@@ -103,7 +103,8 @@ export function describeUnfinished(unfinished: UnfinishedRenewal, locale: Locale
 export function describeWireError(error: WireError, locale: Locale): string {
   const t = translator(locale);
   const text = describeError(error.code, locale, error.detail);
-  return `${text.message}\n  ${t('error.nextStep')}: ${text.nextStep}\n  [${error.code}]`;
+  // The helpdesk reads the protocol detail the holder's sentence leaves out (TLS code, HTTP status).
+  return `${text.message}\n  ${t('error.nextStep')}: ${text.nextStep}\n  [${errorReference(error.code, error.detail)}]`;
 }
 
 export function describeState(state: FlowState, locale: Locale): string {
@@ -161,7 +162,7 @@ function pinLines(state: Extract<FlowState, { step: 'pin' }>, t: Translate): str
 
 function certificateLines(state: Extract<FlowState, { step: 'certificates' }>, t: Translate, locale: Locale): string[] {
   const result = state.certificates.map(({ certificate, verdict }) => {
-    const status = verdict.status === 'renewable' ? t('certificates.renewable') : describeError(verdict.reason, locale).message;
+    const status = verdict.status === 'renewable' ? t('certificates.renewable') : describeError(verdict.reason, locale, verdict.detail).message;
     const validity = t('certificates.validity', { date: formatDate(locale, certificate.notAfter) });
     return `- ${t(kindKeys[certificate.kind])} ${certificate.certificateSerial} (${certificate.holderName}; ${validity}): ${status}`;
   });
