@@ -33,6 +33,7 @@ import { RenewalFlow } from './renewal/renewal-flow.js';
 import { RenewalJournalStore } from './renewal/renewal-journal.js';
 import { SettingsStore } from './settings/settings-store.js';
 import { ensurePrivateDirectorySync } from './storage/private-paths.js';
+import { saveReceipt } from './receipts/save-receipt.js';
 import { writeSupportBundle } from './support/support-bundle.js';
 import { unsupportedUpdater, type ToolUpdater } from './updates/tool-updater.js';
 import { checkToolVersion } from './updates/version-check.js';
@@ -57,6 +58,8 @@ export interface HostCapabilities {
   readonly proxyEnv?: Environment;
   /** Name resolution for service connections (tests). */
   readonly lookup?: LookupFunction;
+  /** Where "Salva ricevuta" writes (Electron: the holder's Documents); default the data folder's `receipts`. */
+  readonly receiptsDir?: string;
   /** Starts the PAC sandbox's worker thread (its bundle's place depends on the host). */
   readonly pacWorker: PacWorkerStarter;
 }
@@ -100,7 +103,7 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
   ensurePrivateDirectorySync(config.dataDir);
   const events = new EventHub();
   const settings = new SettingsStore(config.dataDir);
-  const identity: AppIdentity = { productName: 'Rinnovo CNS', version: config.version, platform: process.platform, transport: host.transport, configuration: config.source };
+  const identity: AppIdentity = { productName: 'Rinnovo CNS', version: config.version, platform: process.platform, transport: host.transport, configuration: config.source, help: { siteUrl: config.helpSiteUrl, phone: config.helpPhone ?? null } };
 
   const userAgent = `RinnovoCNS/${config.version} (${process.platform})`;
   const network = new NetworkService({
@@ -171,9 +174,18 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
       journalDir: journal.dir,
     });
 
+  const saveReceiptOnScreen = () =>
+    saveReceipt({
+      flowState: () => flow.state,
+      locale: async () => (await settings.read()).locale,
+      clock,
+      version: config.version,
+      dir: host.receiptsDir ?? join(config.dataDir, 'receipts'),
+    });
+
   const handlers: HandlerTable = {
     ...appHandlers({ identity, settings, events }),
-    ...flowHandlers({ flow, saveSupportBundle }),
+    ...flowHandlers({ flow, saveSupportBundle, saveReceipt: saveReceiptOnScreen }),
     ...networkHandlers({ network, checkVersion, updater, events }),
   };
   return {

@@ -26,7 +26,7 @@ describe('a full card in Chromium', () => {
       await expect.poll(() => heading(page), { timeout: 20_000 }).toBe(t('paid.heading'));
       expect(await page.locator('.warning').textContent()).toContain(t('plan.removeOldFirst'));
       await page.getByRole('button', { name: t('paid.renew') }).click();
-      await expect.poll(() => heading(page), { timeout: 60_000 }).toBe(t('done.heading'));
+      await expect.poll(() => heading(page), { timeout: 60_000 }).toBe(t('done.headingPlural'));
     });
   });
 });

@@ -64,7 +64,7 @@ describe('the renewal in English on a slow card', () => {
       expect(await seriousViolations(page)).toEqual([]);
       await expect.poll(() => atStep(2), { timeout: 60_000 }).toBe(true);
 
-      await expect.poll(() => heading(page), { timeout: 90_000 }).toBe(en('done.heading'));
+      await expect.poll(() => heading(page), { timeout: 90_000 }).toBe(en('done.headingPlural'));
       await saveScreenshot(page, 'english-done');
       expect(await seriousViolations(page)).toEqual([]);
     } finally {

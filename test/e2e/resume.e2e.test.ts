@@ -55,9 +55,9 @@ describe('an unfinished renewal in Chromium', () => {
         await page.keyboard.press('Enter');
         await unlock(page, lab.pin, { by: 'keyboard', purpose: 'resume' });
         // Depending on where it stopped, the flow may show the receipt again before the re-key.
-        await expect.poll(() => heading(page), { timeout: 60_000 }).toBeOneOf([t('paid.heading'), t('done.heading')]);
+        await expect.poll(() => heading(page), { timeout: 60_000 }).toBeOneOf([t('paid.heading'), t('done.headingPlural')]);
         if ((await heading(page)) === t('paid.heading')) await page.getByRole('button', { name: t('paid.renew') }).click();
-        await expect.poll(() => heading(page), { timeout: 60_000 }).toBe(t('done.heading'));
+        await expect.poll(() => heading(page), { timeout: 60_000 }).toBe(t('done.headingPlural'));
         await saveScreenshot(page, 'resume-done');
         // Charged once, by the first window (the lab seeds 500 € on each account).
         expect(balancesAfterPaying).not.toEqual({ diritti: 50_000, tariffa: 50_000 });

@@ -7,12 +7,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { findScenario, type ScenarioDefinition } from '../../softhsm/scenarios/scenario-catalogue.js';
-import { describeError } from '../../src/shared/errors/catalogue.js';
+import { describeError, type ErrorCode } from '../../src/shared/errors/catalogue.js';
 import { seriousViolations } from './support/axe.js';
 import { launchChromium, saveScreenshot } from './support/chromium.js';
 import { startScenarioApp, type ScenarioApp } from './support/scenario-app.js';
 
 const heading = (page: Page) => page.locator('h2.screen-heading').textContent();
+
+/** Refusals of the certificates themselves: each certificate says its own reason and remedy. */
+const ownRemedies: Readonly<Record<string, ErrorCode>> = {
+  suspended: 'CERTIFICATE_SUSPENDED',
+  revoked: 'CERTIFICATE_REVOKED',
+  expired: 'CERTIFICATE_EXPIRED',
+  'already-renewed': 'CERTIFICATE_ALREADY_RENEWED',
+  'cns-six-year-limit': 'CNS_SIX_YEAR_LIMIT',
+  'too-early': 'CERTIFICATE_TOO_EARLY',
+};
 
 async function payOnBank(browser: Browser, page: Page, button: 'Paga' | 'Annulla' | 'Simula errore' | undefined): Promise<void> {
   await page.getByRole('radio', { name: 'Carta di credito' }).check();
@@ -102,13 +112,21 @@ export function describeScenariosInChromium(definitions: readonly ScenarioDefini
             await expect.poll(() => page.locator('.warning').first().textContent()).toMatch(pinWarning);
             if (definition.name === 'pin-final-try') expect(await page.getByRole('checkbox').count()).toBe(1);
           } else if (expected?.outcome === 'renewed') {
-            await expect.poll(() => heading(page)).toBe('Memorizzazione completata – Rinnovo del certificato completato');
+            await expect.poll(() => heading(page)).toMatch(/^Memorizzazione completata – Rinnovo de(l certificato|i certificati) completato$/);
           } else if (expected) {
             await expect.poll(() => page.locator('.error-code').first().textContent(), { timeout: 15_000 }).toBe(`Codice: ${expected.code}`);
             // The catalogue's own Italian message (up to its first placeholder, which the detail fills).
             const shown = (await page.locator('.error-message').first().textContent()) ?? '';
             expect(shown.startsWith(describeError(expected.code, 'it').message.split('{')[0] ?? '')).toBe(true);
             expect(await page.locator('.error-next-step').first().textContent()).toBeTruthy();
+            const own = ownRemedies[definition.name];
+            if (own) {
+              const hints = await page.locator('.certificate .hint').allTextContents();
+              expect(hints.some((hint) => hint.includes(describeError(own, 'it').nextStep.split('{')[0] ?? ''))).toBe(true);
+              const words = (await page.locator('main').textContent()) ?? '';
+              expect(words).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+              if (own === 'CERTIFICATE_ALREADY_RENEWED') expect(words).not.toContain('nuova emissione');
+            }
           }
           if (definition.pinIsWrong) expect(await page.getByLabel('PIN').inputValue()).toBe('');
           await saveScreenshot(page, `scenario-${definition.name}`);

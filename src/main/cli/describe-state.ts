@@ -10,7 +10,7 @@ import type { WireError } from '../../shared/contract/define.js';
 import type { FlowState, PinStatus, ServiceProgress } from '../../shared/contract/flow-contract.js';
 import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
 import type { Locale } from '../../shared/errors/catalogue-entry.js';
-import { describeError, errorCatalogue } from '../../shared/errors/catalogue.js';
+import { describeError, errorCatalogue, errorReference } from '../../shared/errors/catalogue.js';
 import { formatDate, formatEuro } from '../../shared/i18n/format.js';
 import type { MessageKey } from '../../shared/i18n/it.js';
 import { translator, type Translate } from '../../shared/i18n/translate.js';
@@ -107,7 +107,8 @@ export function describeWireError(error: WireError, locale: Locale): string {
   // The window's next step names its "Configura Proxy" button; the terminal has its own way.
   const actions: readonly string[] = errorCatalogue[error.code].actions;
   const proxy = actions.includes('proxy-settings') ? `\n  ${cliPhrases(locale).proxyOnTerminal}` : '';
-  return `${text.message}\n  ${t('error.nextStep')}: ${text.nextStep}${proxy}\n  [${error.code}]`;
+  // The helpdesk reads the protocol detail the holder's sentence leaves out (TLS code, HTTP status).
+  return `${text.message}\n  ${t('error.nextStep')}: ${text.nextStep}${proxy}\n  [${errorReference(error.code, error.detail)}]`;
 }
 
 /**

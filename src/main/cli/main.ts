@@ -155,7 +155,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return exitCodes.input;
   }
   const invalid = (field: string) => {
-    process.stderr.write(`${describeWireError({ code: 'COMMAND_OPTION_INVALID', detail: { field } }, locale)}\n`);
+    process.stderr.write(`${describeWireError({ code: 'COMMAND_OPTION_INVALID', detail: { option: field } }, locale)}\n`);
     return exitCodeFor('COMMAND_OPTION_INVALID');
   };
   if (values.lang !== 'it' && values.lang !== 'en') return invalid('--lang');

@@ -124,7 +124,7 @@ const commands: Record<CommandName, (context: CommandContext) => Promise<Outcome
   async renew(context) {
     // How to pay is known before the PIN is asked: a renewal must never stop, PIN typed, for a missing option.
     const missing = missingPaymentOption(context.options);
-    if (missing) return { exitCode: exitCodeFor('COMMAND_OPTION_MISSING'), state: undefined, error: { code: 'COMMAND_OPTION_MISSING', detail: { field: missing } }, text: cliPhrases(context.options.locale).payFirst };
+    if (missing) return { exitCode: exitCodeFor('COMMAND_OPTION_MISSING'), state: undefined, error: { code: 'COMMAND_OPTION_MISSING', detail: { option: missing } }, text: cliPhrases(context.options.locale).payFirst };
     const unlocked = await startAndUnlock(context, false);
     if ('exitCode' in unlocked) return unlocked;
     let state = unlocked.state;
@@ -202,14 +202,14 @@ async function pay(context: CommandContext, initial: FlowState): Promise<FlowSta
     if (state.step !== 'payment') return state;
   }
   // Without a way to pay, say why payment is asked (an unconfirmed payment, say) before asking for --pay.
-  if (!options.pay) return state.error ? state : { ...state, error: { code: 'COMMAND_OPTION_MISSING', detail: { field: '--pay' } } };
+  if (!options.pay) return state.error ? state : { ...state, error: { code: 'COMMAND_OPTION_MISSING', detail: { option: '--pay' } } };
   if (options.pay === 'card') {
     const settled = waitForCardOutcome(context.events);
     state = await flow.startCardPayment();
     if (state.step === 'payment' && state.card) io.err(describeState(state, options.locale));
     return settled;
   }
-  if (!options.userId) return { ...state, error: { code: 'COMMAND_OPTION_MISSING', detail: { field: '--user' } } };
+  if (!options.userId) return { ...state, error: { code: 'COMMAND_OPTION_MISSING', detail: { option: '--user' } } };
   const method: AccountPaymentMethod = options.pay;
   return flow.payWithAccount(method, { userId: options.userId, password: await io.accountPassword() });
 }

@@ -42,6 +42,10 @@ function configSchema(https: boolean) {
     pacUrl: z.url().optional(),
     /** How long the tool watches a card payment before saying it is not completed yet. */
     cardWaitSeconds: z.coerce.number().int().min(1).max(3600).default(900),
+    /** The site the window links to for the latest version and for help (always https: the holder opens it). */
+    helpSiteUrl: httpsUrl,
+    /** The call center the window names for help, when the Chamber has one. */
+    helpPhone: z.string().regex(/^[0-9 +()/.-]{3,32}$/).optional(),
     version: z.string().min(1),
   });
 }
@@ -80,6 +84,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv, defaults: ConfigDefaults):
     pkcs11Module: overrides.RINNOVO_PKCS11_MODULE || shipped.pkcs11Module,
     pacUrl: overrides.RINNOVO_PAC_URL || shipped.pacUrl,
     cardWaitSeconds: overrides.RINNOVO_CARD_WAIT_SECONDS || undefined,
+    helpSiteUrl: overrides.RINNOVO_HELP_URL || shipped.helpSiteUrl,
+    helpPhone: overrides.RINNOVO_HELP_PHONE || shipped.helpPhone,
     version: defaults.version,
   });
 }

@@ -21,6 +21,10 @@ export const shippedConfiguration = {
   /** No fixed library: the known CNS middleware locations (device/module-discovery.ts), in order. */
   pkcs11Module: undefined,
   pacUrl: undefined,
+  /** Where the holder downloads the tool and finds help (the guide's site). */
+  helpSiteUrl: 'https://www.card.infocamere.it/',
+  /** No call-center number is shipped until the Chamber gives one: the window then names only the site and the office. */
+  helpPhone: undefined,
 } as const;
 
 /** The command-line switch that lets the helpdesk point an installed app elsewhere; the window's footer says it is on. */

@@ -38,6 +38,13 @@ async function start(): Promise<void> {
   const logger = createLogger({ file: join(config.dataDir, 'logs', 'main.log') });
   // The checkout page lives on the renewal service: only its host may open in the browser.
   const checkoutHosts = [new URL(config.serviceUrl).host];
+  // Links the page opens in a new window: the checkout again, and the site for updates and help.
+  const linkHosts = [...checkoutHosts, new URL(config.helpSiteUrl).host];
+  const openLink = (url: string) => {
+    void openExternalSafely((target) => shell.openExternal(target), url, linkHosts).then((opened) => {
+      if (!opened) logger.warn({ url }, 'refused to open a link outside the allowlist');
+    });
+  };
   const services = createAppServices(
     config,
     {
@@ -49,6 +56,7 @@ async function start(): Promise<void> {
       systemProxy: electronSystemProxy(session.defaultSession),
       secretCipher: safeStorageCipher(safeStorage),
       pacWorker: bundledPacWorker(join(bundleDir, 'pac-worker.cjs')),
+      receiptsDir: app.getPath('documents'),
       createUpdater: (network) =>
         createElectronUpdater({ autoUpdater, feedUrl: config.updateFeedUrl, currentVersion: config.version, manualProxy: () => network.manualProxy(), ...(config.pacUrl ? { pacUrl: config.pacUrl } : {}) }),
     },
@@ -60,9 +68,9 @@ async function start(): Promise<void> {
   const windows = (): WebContents[] => BrowserWindow.getAllWindows().map((window) => window.webContents);
   registerIpcTransport({ ipcMain, handlers: services.handlers, events: services.events, windows, logger });
 
-  let window = createMainWindow(BrowserWindow, join(bundleDir, '..', 'preload', 'preload.cjs'));
+  let window = createMainWindow(BrowserWindow, join(bundleDir, '..', 'preload', 'preload.cjs'), openLink);
   app.on('second-instance', () => {
-    if (window.isDestroyed()) window = createMainWindow(BrowserWindow, join(bundleDir, '..', 'preload', 'preload.cjs'));
+    if (window.isDestroyed()) window = createMainWindow(BrowserWindow, join(bundleDir, '..', 'preload', 'preload.cjs'), openLink);
     if (window.isMinimized()) window.restore();
     window.focus();
   });

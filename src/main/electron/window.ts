@@ -31,15 +31,22 @@ function windowOptions(preloadPath: string): BrowserWindowConstructorOptions {
   };
 }
 
-/** Refuses every navigation away from our page, every popup and every frame navigation. */
-function guardNavigation(contents: WebContents): void {
+/**
+ * Refuses every navigation away from our page, every popup and every frame navigation. A link
+ * the page opens in a new window (the checkout, the download site) goes to `openLink`, which
+ * hands allowlisted https pages to the default browser and nothing else.
+ */
+function guardNavigation(contents: WebContents, openLink: (url: string) => void): void {
   const refuseForeign = (event: { preventDefault(): void }, url: string) => {
     if (originOf(url) !== appOrigin) event.preventDefault();
   };
   contents.on('will-navigate', (event) => refuseForeign(event, event.url));
   contents.on('will-frame-navigate', (event) => refuseForeign(event, event.url));
   contents.on('will-redirect', (event) => refuseForeign(event, event.url));
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.setWindowOpenHandler(({ url }) => {
+    openLink(url);
+    return { action: 'deny' };
+  });
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
@@ -49,9 +56,9 @@ export function denyPermissions(session: Pick<Session, 'setPermissionRequestHand
   session.setPermissionCheckHandler(() => false);
 }
 
-export function createMainWindow(BrowserWindowClass: typeof BrowserWindow, preloadPath: string): BrowserWindow {
+export function createMainWindow(BrowserWindowClass: typeof BrowserWindow, preloadPath: string, openLink: (url: string) => void = () => undefined): BrowserWindow {
   const window = new BrowserWindowClass(windowOptions(preloadPath));
-  guardNavigation(window.webContents);
+  guardNavigation(window.webContents, openLink);
   window.once('ready-to-show', () => window.show());
   void window.loadURL(appEntryUrl);
   return window;

@@ -9,6 +9,7 @@ export interface AppIdentity {
   readonly platform: string;
   readonly transport: AppStatus['transport'];
   readonly configuration: AppStatus['configuration'];
+  readonly help: AppStatus['help'];
 }
 
 export function appHandlers(deps: { identity: AppIdentity; settings: SettingsStore; events: EventHub }): HandlersOf<'app.getStatus' | 'app.setLocale'> {

@@ -9,10 +9,12 @@ export interface FlowHandlerDeps {
   readonly flow: RenewalFlow;
   /** Writes the support bundle and returns its path. */
   readonly saveSupportBundle: () => Promise<string>;
+  /** Writes the receipt on screen as a PDF and returns its path. */
+  readonly saveReceipt: () => Promise<string>;
 }
 
 /** The contract's `flow.*` methods: each one command of the renewal state machine. */
-export function flowHandlers({ flow, saveSupportBundle }: FlowHandlerDeps): HandlersOf<FlowMethodName> {
+export function flowHandlers({ flow, saveSupportBundle, saveReceipt }: FlowHandlerDeps): HandlersOf<FlowMethodName> {
   return {
     'flow.getState': async () => flow.state,
     'flow.start': () => flow.start(),
@@ -26,5 +28,6 @@ export function flowHandlers({ flow, saveSupportBundle }: FlowHandlerDeps): Hand
     'flow.resume': () => flow.resume(),
     'flow.restart': () => flow.restart(),
     'flow.saveSupportBundle': async () => ({ path: await saveSupportBundle() }),
+    'flow.saveReceipt': async () => ({ path: await saveReceipt() }),
   };
 }

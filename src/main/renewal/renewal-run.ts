@@ -53,6 +53,8 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
   if (!isSettled(journal)) throw new Error('renewal loop ended with unfinished certificates');
   await confirmDeliveries(context, journal);
   const outcome = await outcomeOf(context, journal);
+  // The archived journal keeps the receipt as it ended (what was captured, what released): the holder's record after the renewal.
+  if (outcome.receipt) journal = await context.save({ ...journal, payment: journal.payment.state === 'not-required' ? { state: 'not-required', receipt: outcome.receipt } : { state: 'paid', receipt: outcome.receipt } });
   await ports.journal.archive(device.serial);
   context.session.journal = undefined;
   await ports.device.release().catch(() => undefined);

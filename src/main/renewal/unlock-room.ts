@@ -21,7 +21,9 @@ export async function unlockSlot(context: FlowContext, state: PinState, pin: Pin
     await port.login(device, slot.tokenSerial, pin);
   } catch (error) {
     if (!isAppError(error)) throw error;
-    const after = await port.pinStatus(device, slot.tokenSerial).catch(() => status);
+    const read = await port.pinStatus(device, slot.tokenSerial).catch(() => status);
+    // A wrong PIN on the last try locks the card even where its flags cannot be read back afterwards.
+    const after = status.state === 'final-try' && error.code === 'PIN_INCORRECT' ? { ...read, state: 'locked' as const } : read;
     // The last try spent: one coherent state, the PIN is locked (with the PUK guidance), not "try again".
     const shown = after.state === 'locked' ? wire('PIN_LOCKED') : { code: error.code, detail: error.detail };
     return context.set({ ...state, pin: after, error: shown });

@@ -1,5 +1,6 @@
 import type { AppStatus } from '../../shared/contract/app-contract.js';
 import { useTranslate } from '../i18n/use-translate.js';
+import { TextWithLink } from './TextWithLink.js';
 
 /**
  * The window's footer: the version, and — whenever an installed app runs on the helpdesk's
@@ -15,6 +16,11 @@ export function AppFooter({ status }: { status: AppStatus }) {
           <strong>{t('app.helpdeskMode')}</strong> — {t('app.helpdeskModeHint')}
         </p>
       )}
+      {/* Where to get help comes from the configuration: the Chamber's site, and its call center when it has one. */}
+      <p className="help-contacts">
+        <TextWithLink text={t('help.site')} href={status.help.siteUrl} />
+        {status.help.phone && ` · ${t('help.phone', { phone: status.help.phone })}`}
+      </p>
       <p data-testid="tool-version">{t('app.version', { version: status.version })}</p>
     </>
   );

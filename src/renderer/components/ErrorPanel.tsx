@@ -1,6 +1,7 @@
 import type { WireError } from '../../shared/contract/define.js';
 import type { ErrorAction } from '../../shared/errors/catalogue-entry.js';
 import { describeError, errorCatalogue } from '../../shared/errors/catalogue.js';
+import { placeholdersOf, technicalDetail } from '../../shared/errors/error-detail.js';
 import type { MessageKey } from '../../shared/i18n/it.js';
 import { useTranslate } from '../i18n/use-translate.js';
 import { useAppStore } from '../store/app-store.js';
@@ -29,6 +30,9 @@ export function ErrorPanel({ error, actions = {} }: { readonly error: WireError;
   const text = describeError(error.code, locale, error.detail);
   const offered: readonly ErrorAction[] = errorCatalogue[error.code].actions;
   const handlers: ActionHandlers = { ...common, ...actions };
+  // What the sentence does not say (a TLS code, an HTTP status) is for the helpdesk, under the code.
+  const entry = errorCatalogue[error.code];
+  const forHelpdesk = technicalDetail(placeholdersOf(entry.it.message + entry.it.nextStep), error.detail);
   return (
     <section className="error-panel" role="alert" aria-labelledby="error-heading">
       <h3 id="error-heading">{t('error.heading')}</h3>
@@ -47,6 +51,7 @@ export function ErrorPanel({ error, actions = {} }: { readonly error: WireError;
         })}
       </div>
       <p className="error-code">{t('error.code', { code: error.code })}</p>
+      {forHelpdesk && <p className="error-technical muted">{t('error.technical', { detail: forHelpdesk })}</p>}
     </section>
   );
 }

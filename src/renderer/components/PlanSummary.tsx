@@ -10,9 +10,11 @@ import { useAppStore } from '../store/app-store.js';
 export function PlanSummary({ plan }: { readonly plan: RenewalPlan }) {
   const t = useTranslate();
   const locale = useAppStore((store) => store.locale);
+  const priced = plan.items.some((item) => item.price && item.price.amountCents > 0);
   return (
     <div className="plan" aria-labelledby="plan-heading">
-      <h3 id="plan-heading">{t('plan.heading')}</h3>
+      {/* A free renewal has no payment to come before. */}
+      <h3 id="plan-heading">{plan.totalCents > 0 ? t('plan.heading') : t('plan.headingFree')}</h3>
       <ul className="plan-items">
         {plan.items.map((item) => (
           <li key={item.certificateSerial}>
@@ -36,6 +38,8 @@ export function PlanSummary({ plan }: { readonly plan: RenewalPlan }) {
           ))}
         </ul>
       )}
+      {/* The two accounts are explained once, where their names first appear. */}
+      {priced && <p className="hint">{t('plan.accounts')}</p>}
       <p>
         <strong>{plan.totalCents > 0 ? t('plan.total', { amount: formatEuro(locale, plan.totalCents) }) : t('plan.totalFree')}</strong>
       </p>

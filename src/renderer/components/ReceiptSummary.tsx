@@ -2,8 +2,9 @@ import type { Receipt } from '../../shared/contract/flow-contract.js';
 import { formatDateTime, formatEuro } from '../../shared/i18n/format.js';
 import { useTranslate } from '../i18n/use-translate.js';
 import { useAppStore } from '../store/app-store.js';
+import { SaveReceipt } from './SaveReceipt.js';
 
-/** The transaction details the holder keeps. */
+/** The transaction details the holder keeps, and the way to keep them as a PDF. */
 export function ReceiptSummary({ receipt }: { readonly receipt: Receipt }) {
   const t = useTranslate();
   const locale = useAppStore((store) => store.locale);
@@ -28,6 +29,7 @@ export function ReceiptSummary({ receipt }: { readonly receipt: Receipt }) {
         <strong>{t('receipt.captured', { amount: formatEuro(locale, receipt.capturedCents) })}</strong>
       </p>
       {receipt.releasedCents > 0 && <p>{t('receipt.released', { amount: formatEuro(locale, receipt.releasedCents) })}</p>}
+      <SaveReceipt />
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useApi } from '../api-context.js';
 import { useTranslate } from '../i18n/use-translate.js';
 import { useAppStore } from '../store/app-store.js';
 import { ErrorPanel } from './ErrorPanel.js';
+import { TextWithLink } from './TextWithLink.js';
 
 /**
  * The newer version the feed offers, and how to get it: downloaded and installed from here in
@@ -14,6 +15,7 @@ export function UpdateOffer({ version, releaseNotes }: { readonly version: strin
   const downloadUpdate = useAppStore((store) => store.downloadUpdate);
   const installUpdate = useAppStore((store) => store.installUpdate);
   const state = update.state;
+  const site = useAppStore((store) => (store.connection.phase === 'ready' ? store.connection.status.help.siteUrl : null));
   return (
     <section className="update-offer" aria-labelledby="update-heading">
       <h3 id="update-heading">{t('update.heading')}</h3>
@@ -33,7 +35,7 @@ export function UpdateOffer({ version, releaseNotes }: { readonly version: strin
         )}
         {state?.status === 'downloaded' && <p>{t('update.downloaded', { version: state.version })}</p>}
       </div>
-      {(state === null || state.status === 'unsupported') && <p>{t('update.manual')}</p>}
+      {(state === null || state.status === 'unsupported') && <p>{site ? <TextWithLink text={t('update.manual')} href={site} /> : t('update.manual', { link: 'www.card.infocamere.it' })}</p>}
       {(state?.status === 'idle' || state?.status === 'failed') && (
         <button type="button" onClick={() => void downloadUpdate(api)}>
           {t('action.getUpdate')}

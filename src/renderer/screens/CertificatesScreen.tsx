@@ -1,4 +1,5 @@
-import type { FlowState } from '../../shared/contract/flow-contract.js';
+import { useState } from 'react';
+import type { AssessedCertificate, FlowState } from '../../shared/contract/flow-contract.js';
 import { describeError } from '../../shared/errors/catalogue.js';
 import { useApi } from '../api-context.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
@@ -11,18 +12,29 @@ import { useFlowActions } from './use-flow-actions.js';
 
 type CertificatesState = Extract<FlowState, { step: 'certificates' }>;
 
-/** Each certificate with "renewable" (and its price) or the reason it is not, then the dry run. */
+/** Signature first, CNS second: the order of the summary and of the re-key, so the two lists read alike. */
+const listOrder = { signature: 0, cns: 1 } as const;
+
+function inListOrder(certificates: readonly AssessedCertificate[]): AssessedCertificate[] {
+  return [...certificates].sort((a, b) => listOrder[a.certificate.kind] - listOrder[b.certificate.kind]);
+}
+
+/** Each certificate with "renewable" (and its price) or its own reason and remedy, then the dry run. */
 export function CertificatesScreen({ state }: { readonly state: CertificatesState }) {
   const t = useTranslate();
   const api = useApi();
   const locale = useAppStore((store) => store.locale);
   const send = useAppStore((store) => store.send);
   const actions = useFlowActions();
+  // Unticking the last certificate is refused here, with the reason said beside the boxes.
+  const [keptLast, setKeptLast] = useState(false);
   const selected = new Set(state.plan?.items.map((item) => item.certificateSerial) ?? []);
-  const renewable = state.certificates.filter((entry) => entry.verdict.status === 'renewable' && entry.progress !== 'downloaded');
+  const certificates = inListOrder(state.certificates);
+  const renewable = certificates.filter((entry) => entry.verdict.status === 'renewable' && entry.progress !== 'downloaded');
 
   function toggle(serial: string, on: boolean) {
     const next = renewable.map((entry) => entry.certificate.certificateSerial).filter((candidate) => (candidate === serial ? on : selected.has(candidate)));
+    setKeptLast(next.length === 0);
     if (next.length > 0) void send(() => api.flow.select({ certificateSerials: next }));
   }
 
@@ -30,7 +42,7 @@ export function CertificatesScreen({ state }: { readonly state: CertificatesStat
     <section aria-labelledby="certificates-heading">
       <ScreenHeading id="certificates-heading">{t('certificates.heading')}</ScreenHeading>
       <ul className="certificates">
-        {state.certificates.map(({ certificate, verdict, progress }) => (
+        {certificates.map(({ certificate, verdict, progress }) => (
           <li key={certificate.certificateSerial} className="certificate">
             <h3>{t(`certificates.kind.${certificate.kind}`)}</h3>
             <p>{t('certificates.holder', { name: certificate.holderName, fiscalCode: certificate.fiscalCode })}</p>
@@ -57,19 +69,15 @@ export function CertificatesScreen({ state }: { readonly state: CertificatesStat
                 )}
               </>
             ) : (
-              <>
-                <p className="verdict refused">
-                  <strong>{t('certificates.notRenewable')}</strong>
-                  {': '}
-                  {describeError(verdict.reason, locale, verdict.detail).message}
-                </p>
-                <p className="hint">{t('certificates.nextStep', { text: describeError(verdict.reason, locale, verdict.detail).nextStep })}</p>
-              </>
+              <Refusal reason={verdict.reason} detail={verdict.detail} />
             )}
             {progress !== 'open' && <p className="progress">{t(`certificates.progress.${progress}`)}</p>}
           </li>
         ))}
       </ul>
+      <p role="status" className="hint">
+        {keptLast && t('certificates.keepOne')}
+      </p>
       {state.error && <ErrorPanel error={state.error} actions={{ retry: actions.restart, 'support-bundle': actions.saveSupportBundle }} />}
       {state.plan && <PlanSummary plan={state.plan} />}
       {state.plan && (
@@ -78,5 +86,22 @@ export function CertificatesScreen({ state }: { readonly state: CertificatesStat
         </button>
       )}
     </section>
+  );
+}
+
+/** Why this certificate cannot be renewed, and what to do about this one (not a remedy for all). */
+function Refusal({ reason, detail }: Pick<Extract<AssessedCertificate['verdict'], { status: 'not-renewable' }>, 'reason' | 'detail'>) {
+  const t = useTranslate();
+  const locale = useAppStore((store) => store.locale);
+  const text = describeError(reason, locale, detail);
+  return (
+    <>
+      <p className="verdict refused">
+        <strong>{t('certificates.notRenewable')}</strong>
+        {': '}
+        {text.message}
+      </p>
+      <p className="hint">{t('certificates.nextStep', { text: text.nextStep })}</p>
+    </>
   );
 }

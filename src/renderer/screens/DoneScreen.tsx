@@ -4,20 +4,36 @@ import { ScreenHeading } from '../components/ScreenHeading.js';
 import { formatDate } from '../../shared/i18n/format.js';
 import { useTranslate } from '../i18n/use-translate.js';
 import { useAppStore } from '../store/app-store.js';
+import { useFlowActions } from './use-flow-actions.js';
 
+/** The guide's closing words (in the plural for two certificates), the new expiries, what to do next and how to leave. */
 export function DoneScreen({ state }: { readonly state: Extract<FlowState, { step: 'done' }> }) {
   const t = useTranslate();
   const locale = useAppStore((store) => store.locale);
+  const actions = useFlowActions();
   return (
     <section aria-labelledby="done-heading">
-      <ScreenHeading id="done-heading">{t('done.heading')}</ScreenHeading>
+      <ScreenHeading id="done-heading">{state.renewed.length > 1 ? t('done.headingPlural') : t('done.heading')}</ScreenHeading>
       <ul>
         {state.renewed.map((entry) => (
           <li key={entry.certificateSerial}>{t('done.renewed', { kind: t(`certificates.kind.${entry.kind}`), date: formatDate(locale, entry.notAfter) })}</li>
         ))}
       </ul>
       <p>{t('done.pin')}</p>
+      <p>
+        <strong>{t('done.next')}</strong>
+      </p>
       {state.receipt && <ReceiptSummary receipt={state.receipt} />}
+      <p>{t('done.closeHint')}</p>
+      <div className="actions">
+        {/* The app's window closes; a browser tab the holder opened is left to them (scripts may not close it). */}
+        <button type="button" onClick={() => window.close()}>
+          {t('done.close')}
+        </button>
+        <button type="button" className="secondary" onClick={actions.restart}>
+          {t('done.another')}
+        </button>
+      </div>
     </section>
   );
 }

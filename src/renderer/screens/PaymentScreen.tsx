@@ -104,7 +104,14 @@ function PaymentChoice({ state }: { readonly state: PaymentState }) {
           </>
         ) : (
           <>
-            <p className="hint">{t('payment.credentialsHint', { method: t(`payment.${method}`) })}</p>
+            <p className="hint">
+              {t('payment.credentialsHint', {
+                method: t(`payment.${method}`),
+                amount,
+                // Only the accounts this selection draws on, with what each pays.
+                accounts: state.plan.totals.map((total) => t('payment.accountShare', { account: t(`account.${total.account}`), amount: formatEuro(locale, total.amountCents) })).join('; '),
+              })}
+            </p>
             <TextField
               id="user-id"
               label={t('payment.userId')}

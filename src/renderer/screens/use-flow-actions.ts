@@ -7,6 +7,7 @@ export function useFlowActions() {
   const api = useApi();
   const send = useAppStore((state) => state.send);
   const saveSupportBundle = useAppStore((state) => state.saveSupportBundle);
+  const transport = useAppStore((state) => (state.connection.phase === 'ready' ? state.connection.status.transport : null));
   return useMemo(
     () => ({
       start: () => void send(() => api.flow.start({})),
@@ -14,10 +15,21 @@ export function useFlowActions() {
       resume: () => void send(() => api.flow.resume({})),
       proceed: () => void send(() => api.flow.proceed({})),
       renew: () => void send(() => api.flow.renew({})),
-      startCardPayment: () => void send(() => api.flow.startCardPayment({})),
+      startCardPayment: () =>
+        void send(() => api.flow.startCardPayment({})).then(() => {
+          // The app's main process opened the checkout in the default browser; a page served by
+          // the harness is already in a browser, so it opens the checkout in a new tab itself
+          // (still within the press of "Avvia", so no popup blocker stops it).
+          if (transport === 'harness') openCheckoutTab();
+        }),
       checkCardPayment: () => void send(() => api.flow.checkCardPayment({})),
       saveSupportBundle: () => void saveSupportBundle(api),
     }),
-    [api, send, saveSupportBundle],
+    [api, send, saveSupportBundle, transport],
   );
+}
+
+function openCheckoutTab(): void {
+  const flow = useAppStore.getState().flow;
+  if (flow?.step === 'payment' && flow.card?.status === 'waiting') window.open(flow.card.checkoutUrl, '_blank', 'noopener,noreferrer');
 }

@@ -36,6 +36,8 @@ export interface AppStore {
   readonly flow: FlowState | null;
   readonly command: CommandState;
   readonly supportBundlePath: string | null;
+  /** Where the last "Salva ricevuta" wrote the PDF. */
+  readonly receiptPath: string | null;
   readonly panel: Panel;
   readonly update: UpdateView;
   start(api: RinnovoApi): Promise<void>;
@@ -43,6 +45,7 @@ export interface AppStore {
   /** Sends one flow command; the answer (or the events before it) updates `flow`. */
   send(command: () => Promise<Result<FlowState>>): Promise<void>;
   saveSupportBundle(api: RinnovoApi): Promise<void>;
+  saveReceipt(api: RinnovoApi): Promise<void>;
   showPanel(panel: Panel): void;
   /** Downloads the newer version (in the app); progress and the outcome arrive as `updates.state`. */
   downloadUpdate(api: RinnovoApi): Promise<void>;
@@ -55,6 +58,7 @@ export const useAppStore = create<AppStore>((set, get) => ({
   flow: null,
   command: { phase: 'idle' },
   supportBundlePath: null,
+  receiptPath: null,
   panel: 'flow',
   update: { state: null, error: null },
 
@@ -101,6 +105,16 @@ export const useAppStore = create<AppStore>((set, get) => ({
     const result = await api.flow.saveSupportBundle({});
     if (result.ok) set({ supportBundlePath: result.value.path });
     else set({ command: { phase: 'refused', error: result.error } });
+  },
+
+  async saveReceipt(api) {
+    try {
+      const result = await api.flow.saveReceipt({});
+      if (result.ok) set({ receiptPath: result.value.path });
+      else set({ command: { phase: 'refused', error: result.error } });
+    } catch {
+      set({ command: { phase: 'refused', error: { code: 'INTERNAL_ERROR', detail: {} } } });
+    }
   },
 
   showPanel(panel) {

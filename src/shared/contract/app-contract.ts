@@ -20,6 +20,8 @@ const appStatusSchema = z.object({
   transport: transportKindSchema,
   configuration: configurationSourceSchema,
   locale: localeSchema,
+  /** Where the holder gets the latest version and help, from the configuration. */
+  help: z.object({ siteUrl: z.url({ protocol: /^https$/ }), phone: z.string().nullable() }),
 });
 export type AppStatus = z.infer<typeof appStatusSchema>;
 

@@ -236,6 +236,8 @@ export const flowMethods = {
   'flow.restart': method(z.strictObject({}), flowStateSchema),
   /** Writes a support bundle (no PIN, no password) and tells where. */
   'flow.saveSupportBundle': method(z.strictObject({}), z.object({ path: z.string() })),
+  /** "Salva ricevuta": writes the receipt on screen (paid, done, failed after paying) as a PDF and tells where. */
+  'flow.saveReceipt': method(z.strictObject({}), z.object({ path: z.string() })),
 };
 
 export const flowEvents = {

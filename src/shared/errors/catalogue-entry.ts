@@ -44,5 +44,5 @@ export interface CatalogueEntry {
   readonly en: LocalizedError;
 }
 
-export type Locale = 'it' | 'en';
-export const locales: readonly Locale[] = ['it', 'en'];
+// The languages belong to i18n; errors are written in them (errors may use i18n, never the reverse).
+export { locales, type Locale } from '../i18n/locale.js';

@@ -12,6 +12,7 @@ import { networkErrors } from './network-errors.js';
 import { renewalErrors } from './renewal-errors.js';
 import { serviceErrors } from './service-errors.js';
 import { updateErrors } from './update-errors.js';
+import { fillTemplate, placeholdersOf, technicalDetail } from './error-detail.js';
 
 export const errorCatalogue = {
   ...foundationErrors,
@@ -30,16 +31,24 @@ export const errorCodes = Object.keys(errorCatalogue) as [ErrorCode, ...ErrorCod
 /** Values an error may carry to fill its message (`{attemptsLeft}`, `{field}`…); never a secret. */
 export type ErrorDetail = Readonly<Record<string, string | number | boolean>>;
 
-/** Message and next step of a code in a locale, with the detail's placeholders filled in. */
+/**
+ * Message and next step of a code in a locale, with the detail's values written for the holder
+ * (dates with the month in words, euros, account names as the guide writes them).
+ */
 export function describeError(code: ErrorCode, locale: Locale, detail: ErrorDetail = {}): LocalizedError {
   const entry: CatalogueEntry = errorCatalogue[code];
   const text = entry[locale];
-  return { message: fill(text.message, detail), nextStep: fill(text.nextStep, detail) };
+  return { message: fillTemplate(text.message, detail, locale), nextStep: fillTemplate(text.nextStep, detail, locale) };
 }
 
-function fill(template: string, detail: ErrorDetail): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const value = detail[name];
-    return value === undefined ? whole : String(value);
-  });
+/**
+ * The code and the detail its message does not say, for the code line and the support bundle:
+ * `SERVICE_TLS_UNTRUSTED (reason UNABLE_TO_VERIFY_LEAF_SIGNATURE)`. The helpdesk reads it; the
+ * holder's sentence never carries it.
+ */
+export function errorReference(code: ErrorCode, detail: ErrorDetail = {}): string {
+  const entry: CatalogueEntry = errorCatalogue[code];
+  const named = placeholdersOf(entry.it.message + entry.it.nextStep);
+  const rest = technicalDetail(named, detail);
+  return rest ? `${code} (${rest})` : code;
 }

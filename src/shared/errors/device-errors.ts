@@ -22,11 +22,11 @@ export const deviceErrors = {
     class: 'device',
     actions: ['retry', 'support-bundle'],
     it: {
-      message: 'Il software della carta è presente ma non si avvia ({reason}).',
+      message: 'Il software della carta è presente ma non si avvia.',
       nextStep: 'Reinstalli il software di firma da www.card.infocamere.it e riavvii il computer; se non basta, salvi il pacchetto di supporto per l\'assistenza.',
     },
     en: {
-      message: 'The card software is installed but does not start ({reason}).',
+      message: 'The card software is installed but does not start.',
       nextStep: 'Reinstall the signing software from www.card.infocamere.it and restart the computer; if that does not help, save the support bundle for the helpdesk.',
     },
   },
@@ -142,11 +142,11 @@ export const deviceErrors = {
     class: 'device',
     actions: ['retry', 'support-bundle'],
     it: {
-      message: 'Il dispositivo ha rifiutato l\'operazione ({reason}).',
+      message: 'Il dispositivo ha rifiutato l\'operazione richiesta.',
       nextStep: 'Prema «Riprova». Se l\'errore si ripete salvi il pacchetto di supporto e lo invii all\'assistenza.',
     },
     en: {
-      message: 'The device refused the operation ({reason}).',
+      message: 'The device refused the operation.',
       nextStep: 'Press “Try again”. If the error happens again, save the support bundle and send it to the helpdesk.',
     },
   },
@@ -155,11 +155,11 @@ export const deviceErrors = {
     actions: ['enter-pin'],
     it: {
       message: 'Il PIN inserito non è corretto.',
-      nextStep: 'Controlli il PIN (lo trova nella busta cieca consegnata con il dispositivo) e lo inserisca di nuovo. Dopo tre errori il PIN si blocca.',
+      nextStep: 'Controlli il PIN (è stampato sulla scratchcard consegnata con il dispositivo, sotto la banda da grattare) e lo inserisca di nuovo. Dopo tre errori il PIN si blocca.',
     },
     en: {
       message: 'The PIN entered is not correct.',
-      nextStep: 'Check the PIN (it is in the sealed envelope given with the device) and enter it again. After three mistakes the PIN is locked.',
+      nextStep: 'Check the PIN (it is printed on the scratchcard delivered with the device, under the scratch-off strip) and enter it again. After three mistakes the PIN is locked.',
     },
   },
   PIN_FORMAT_INVALID: {
@@ -191,11 +191,11 @@ export const deviceErrors = {
     actions: ['contact-office'],
     it: {
       message: 'Il PIN è bloccato: sono stati inseriti troppi PIN errati.',
-      nextStep: 'Sblocchi il PIN con il PUK che trova nella busta cieca consegnata con il dispositivo, usando il software di firma; se non ha il PUK si rivolga all\'Ufficio di Registrazione.',
+      nextStep: 'Sblocchi il PIN con il PUK, stampato sulla stessa scratchcard del PIN consegnata con il dispositivo, usando il software di firma (www.card.infocamere.it); poi ricominci. Se non ha più la scratchcard si rivolga all\'Ufficio di Registrazione.',
     },
     en: {
       message: 'The PIN is locked: too many wrong PINs were entered.',
-      nextStep: 'Unlock the PIN with the PUK in the sealed envelope given with the device, using the signing software; if you do not have the PUK, contact the Registration Office.',
+      nextStep: 'Unlock the PIN with the PUK, printed on the same scratchcard as the PIN, delivered with the device, using the signing software (www.card.infocamere.it); then start again. If you no longer have the scratchcard, contact the Registration Office.',
     },
   },
   PIN_PAD_CANCELLED: {

@@ -6,11 +6,11 @@ export const foundationErrors = {
     class: 'input',
     actions: ['support-bundle'],
     it: {
-      message: 'La richiesta inviata al programma non è valida ({field}).',
+      message: 'La richiesta inviata al programma non è valida.',
       nextStep: 'Chiuda e riapra il programma; se il problema si ripete salvi il pacchetto di supporto e lo invii all\'assistenza.',
     },
     en: {
-      message: 'The request sent to the program is not valid ({field}).',
+      message: 'The request sent to the program is not valid.',
       nextStep: 'Close and reopen the program; if it happens again, save the support bundle and send it to the helpdesk.',
     },
   },
@@ -18,23 +18,23 @@ export const foundationErrors = {
     class: 'input',
     actions: [],
     it: {
-      message: 'Al comando manca l\'opzione {field}: il modo di pagare si indica prima di iniziare.',
-      nextStep: 'Ripeta il comando con --pay telemaco o --pay iconto (con --user e l\'identificativo dell\'account) oppure con --pay card; un rinnovo gratuito non addebita nulla. «rinnovo-cns --help» elenca le opzioni.',
+      message: 'Al comando manca l\'opzione {option}: il modo di pagare si indica prima di iniziare.',
+      nextStep: 'Ripeta il comando indicando con --pay il conto Telemaco, il conto Iconto (con --user e l\'identificativo dell\'account) o la carta di credito; un rinnovo gratuito non addebita nulla. «rinnovo-cns --help» elenca i valori.',
     },
     en: {
-      message: 'The command lacks the option {field}: the way to pay is given before starting.',
-      nextStep: 'Run the command again with --pay telemaco or --pay iconto (with --user and the account id) or with --pay card; a free renewal charges nothing. "rinnovo-cns --help" lists the options.',
+      message: 'The command lacks the option {option}: the way to pay is given before starting.',
+      nextStep: 'Run the command again naming with --pay the Telemaco account, the Iconto account (with --user and the account id) or the credit card; a free renewal charges nothing. "rinnovo-cns --help" lists the values.',
     },
   },
   COMMAND_OPTION_INVALID: {
     class: 'input',
     actions: [],
     it: {
-      message: 'Il valore dell\'opzione {field} non è valido.',
+      message: 'Il valore dell\'opzione {option} non è valido.',
       nextStep: '«rinnovo-cns --help» elenca le opzioni e i valori ammessi.',
     },
     en: {
-      message: 'The value of the option {field} is not valid.',
+      message: 'The value of the option {option} is not valid.',
       nextStep: '"rinnovo-cns --help" lists the options and their values.',
     },
   },
@@ -42,11 +42,11 @@ export const foundationErrors = {
     class: 'input',
     actions: ['support-bundle'],
     it: {
-      message: 'Il programma ha ricevuto una richiesta che non conosce ({method}).',
+      message: 'Il programma ha ricevuto una richiesta che non conosce.',
       nextStep: 'Chiuda e riapra il programma; se il problema si ripete salvi il pacchetto di supporto e lo invii all\'assistenza.',
     },
     en: {
-      message: 'The program received a request it does not know ({method}).',
+      message: 'The program received a request it does not know.',
       nextStep: 'Close and reopen the program; if it happens again, save the support bundle and send it to the helpdesk.',
     },
   },

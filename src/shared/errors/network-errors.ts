@@ -13,11 +13,11 @@ export const networkErrors = {
     class: 'network',
     actions: ['retry', 'proxy-settings'],
     it: {
-      message: 'La postazione non accede ad internet: il nome del servizio di rinnovo non si risolve o la rete non è raggiungibile ({reason}).',
+      message: 'La postazione non accede ad internet: il servizio di rinnovo non si trova sulla rete o la rete non è raggiungibile.',
       nextStep: 'Verifichi il collegamento alla rete e riprovi. Se in ufficio si esce su internet tramite un proxy, usi «Configura Proxy».',
     },
     en: {
-      message: 'This computer has no internet access: the renewal service\'s name does not resolve or the network cannot be reached ({reason}).',
+      message: 'This computer has no internet access: the renewal service cannot be found on the network, or the network cannot be reached.',
       nextStep: 'Check the network connection and try again. If your office reaches the internet through a proxy, use "Configure proxy".',
     },
   },
@@ -49,11 +49,11 @@ export const networkErrors = {
     class: 'network',
     actions: ['proxy-settings', 'retry'],
     it: {
-      message: 'Il proxy {proxy} non risponde ({reason}).',
+      message: 'Il proxy {proxy} non risponde.',
       nextStep: 'Verifichi indirizzo e porta del proxy nelle impostazioni; se sono corretti, verifichi con l\'amministratore di rete che il proxy sia attivo.',
     },
     en: {
-      message: 'The proxy {proxy} does not answer ({reason}).',
+      message: 'The proxy {proxy} does not answer.',
       nextStep: 'Check the proxy address and port in the settings; if they are right, ask your network administrator whether the proxy is running.',
     },
   },
@@ -61,11 +61,11 @@ export const networkErrors = {
     class: 'network',
     actions: ['proxy-settings', 'support-bundle'],
     it: {
-      message: 'Il proxy {proxy} non inoltra la connessione al servizio di rinnovo (HTTP {status}).',
+      message: 'Il proxy {proxy} non inoltra la connessione al servizio di rinnovo.',
       nextStep: 'Chieda all\'amministratore di rete di consentire l\'accesso al servizio di rinnovo attraverso il proxy.',
     },
     en: {
-      message: 'The proxy {proxy} does not forward the connection to the renewal service (HTTP {status}).',
+      message: 'The proxy {proxy} does not forward the connection to the renewal service.',
       nextStep: 'Ask your network administrator to allow the renewal service through the proxy.',
     },
   },
@@ -73,11 +73,11 @@ export const networkErrors = {
     class: 'input',
     actions: ['proxy-settings'],
     it: {
-      message: 'Le impostazioni del proxy non sono valide ({field}).',
+      message: 'Le impostazioni del proxy non sono valide.',
       nextStep: 'Inserisca il nome o l\'indirizzo del proxy e una porta tra 1 e 65535; nome utente e password solo se il proxy li richiede.',
     },
     en: {
-      message: 'The proxy settings are not valid ({field}).',
+      message: 'The proxy settings are not valid.',
       nextStep: 'Enter the proxy name or address and a port between 1 and 65535; a user name and password only if the proxy asks for them.',
     },
   },
@@ -109,11 +109,11 @@ export const networkErrors = {
     class: 'update',
     actions: ['retry', 'get-update'],
     it: {
-      message: 'Lo scaricamento della nuova versione non è riuscito ({reason}).',
+      message: 'Lo scaricamento della nuova versione non è riuscito.',
       nextStep: 'Riprovi; se non riesce, scarichi l\'ultima versione dal sito www.card.infocamere.it.',
     },
     en: {
-      message: 'Downloading the new version failed ({reason}).',
+      message: 'Downloading the new version failed.',
       nextStep: 'Try again; if it still fails, download the latest version from www.card.infocamere.it.',
     },
   },

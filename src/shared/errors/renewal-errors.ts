@@ -16,14 +16,15 @@ export const renewalErrors = {
   },
   NOTHING_TO_RENEW: {
     class: 'certificate',
-    actions: ['contact-office'],
+    // Each certificate carries its own remedy: a generic "contact the office" would be wrong for one already renewed.
+    actions: [],
     it: {
       message: 'Nessun certificato presente sul dispositivo può essere rinnovato.',
-      nextStep: 'Il motivo è indicato accanto a ciascun certificato. Per una nuova emissione si rivolga all\'Ufficio di Registrazione che ha rilasciato il dispositivo.',
+      nextStep: 'Accanto a ciascun certificato trova il motivo e cosa fare.',
     },
     en: {
       message: 'None of the certificates on the device can be renewed.',
-      nextStep: 'The reason is shown next to each certificate. For a new issuance, contact the Registration Office that issued the device.',
+      nextStep: 'Beside each certificate you will find the reason and what to do.',
     },
   },
   CARD_PAYMENT_CANCELLED: {
@@ -90,11 +91,11 @@ export const renewalErrors = {
     class: 'renewal',
     actions: ['retry', 'support-bundle'],
     it: {
-      message: 'Il certificato ricevuto dal servizio non ha superato i controlli del programma ({reason}): non è stato scritto sul dispositivo, che conserva i certificati di prima.',
+      message: 'Il certificato ricevuto dal servizio non ha superato i controlli del programma: non è stato scritto sul dispositivo, che conserva i certificati di prima.',
       nextStep: 'L\'importo trattenuto per questo certificato è stato rilasciato e non le viene addebitato. Riprovi più tardi; se si ripete, salvi il pacchetto di supporto e lo invii all\'assistenza.',
     },
     en: {
-      message: 'The certificate received from the service failed the program\'s checks ({reason}): it was not written to the device, which keeps its previous certificates.',
+      message: 'The certificate received from the service failed the program\'s checks: it was not written to the device, which keeps its previous certificates.',
       nextStep: 'The amount held for this certificate was released and you are not charged for it. Try again later; if it happens again, save the support bundle and send it to the helpdesk.',
     },
   },

@@ -21,8 +21,8 @@ const serviceRefusalErrors = {
   SERVICE_BAD_REQUEST: {
     class: 'service',
     actions: ['support-bundle'],
-    it: { message: 'Il servizio di rinnovo ha rifiutato una richiesta non valida ({field}).', nextStep: `Aggiorni il programma all'ultima versione e riprovi. ${helpdesk.it}` },
-    en: { message: 'The renewal service refused an invalid request ({field}).', nextStep: `Update the program to the latest version and try again. ${helpdesk.en}` },
+    it: { message: 'Il servizio di rinnovo ha rifiutato una richiesta del programma perché non valida.', nextStep: `Aggiorni il programma all'ultima versione e riprovi. ${helpdesk.it}` },
+    en: { message: 'The renewal service refused a request from the program as invalid.', nextStep: `Update the program to the latest version and try again. ${helpdesk.en}` },
   },
   SERVICE_CHALLENGE_INVALID: {
     class: 'service',
@@ -39,14 +39,14 @@ const serviceRefusalErrors = {
   RENEWAL_NOT_FOUND: {
     class: 'renewal',
     actions: ['retry', 'support-bundle'],
-    it: { message: 'Il servizio non trova la richiesta di rinnovo ({renewalId}).', nextStep: `Ricominci la procedura: nessun pagamento già effettuato va perso. ${helpdesk.it}` },
-    en: { message: 'The service cannot find the renewal request ({renewalId}).', nextStep: `Start the procedure again: no payment already made is lost. ${helpdesk.en}` },
+    it: { message: 'Il servizio non trova più questa richiesta di rinnovo.', nextStep: `Ricominci la procedura: nessun pagamento già effettuato va perso. ${helpdesk.it}` },
+    en: { message: 'The service can no longer find this renewal request.', nextStep: `Start the procedure again: no payment already made is lost. ${helpdesk.en}` },
   },
   RENEWAL_CERTIFICATE_UNKNOWN: {
     class: 'renewal',
     actions: ['retry', 'support-bundle'],
-    it: { message: 'Richiesta non inoltrata: il certificato {certificateSerial} non fa parte di questa richiesta di rinnovo.', nextStep: `Ricominci la procedura dall'inizio. ${helpdesk.it}` },
-    en: { message: 'Request not forwarded: certificate {certificateSerial} is not part of this renewal.', nextStep: `Start the procedure again from the beginning. ${helpdesk.en}` },
+    it: { message: 'Richiesta non inoltrata: il certificato non fa parte di questa richiesta di rinnovo.', nextStep: `Ricominci la procedura dall'inizio. ${helpdesk.it}` },
+    en: { message: 'Request not forwarded: the certificate is not part of this renewal.', nextStep: `Start the procedure again from the beginning. ${helpdesk.en}` },
   },
   RENEWAL_NOT_PAID: {
     class: 'payment',
@@ -57,8 +57,8 @@ const serviceRefusalErrors = {
   CERTIFICATE_NOT_RENEWABLE: {
     class: 'certificate',
     actions: ['contact-office'],
-    it: { message: 'Richiesta non inoltrata: il certificato non è rinnovabile ({reason}).', nextStep: 'Si rivolga all\'Ufficio di Registrazione che ha rilasciato il dispositivo.' },
-    en: { message: 'Request not forwarded: the certificate cannot be renewed ({reason}).', nextStep: 'Contact the registration office that issued the device.' },
+    it: { message: 'Richiesta non inoltrata: il certificato non è più rinnovabile.', nextStep: 'Ricominci per leggere di nuovo i certificati: accanto a ciascuno troverà il motivo e cosa fare.' },
+    en: { message: 'Request not forwarded: the certificate can no longer be renewed.', nextStep: 'Start again to read the certificates afresh: beside each one you will find the reason and what to do.' },
   },
   CERTIFICATE_ALREADY_ISSUED: {
     class: 'renewal',
@@ -69,14 +69,14 @@ const serviceRefusalErrors = {
   CSR_INVALID: {
     class: 'renewal',
     actions: ['retry', 'support-bundle'],
-    it: { message: 'Richiesta non inoltrata: la richiesta di certificato generata dal dispositivo non è valida ({reason}).', nextStep: `Riprovi. ${helpdesk.it}` },
-    en: { message: 'Request not forwarded: the certificate request made by the device is not valid ({reason}).', nextStep: `Try again. ${helpdesk.en}` },
+    it: { message: 'Richiesta non inoltrata: la richiesta di certificato generata dal dispositivo non è valida.', nextStep: `Riprovi. ${helpdesk.it}` },
+    en: { message: 'Request not forwarded: the certificate request made by the device is not valid.', nextStep: `Try again. ${helpdesk.en}` },
   },
   CSR_HOLDER_MISMATCH: {
     class: 'renewal',
     actions: ['support-bundle'],
-    it: { message: 'Richiesta non inoltrata: la richiesta di certificato non riporta i dati del titolare del certificato da rinnovare ({field}).', nextStep: helpdesk.it },
-    en: { message: 'Request not forwarded: the certificate request does not name the holder of the certificate being renewed ({field}).', nextStep: helpdesk.en },
+    it: { message: 'Richiesta non inoltrata: la richiesta di certificato non riporta i dati del titolare del certificato da rinnovare.', nextStep: helpdesk.it },
+    en: { message: 'Request not forwarded: the certificate request does not name the holder of the certificate being renewed.', nextStep: helpdesk.en },
   },
   ISSUANCE_UNAVAILABLE: {
     class: 'service',
@@ -93,14 +93,14 @@ const serviceRefusalErrors = {
   PAYMENT_ACCOUNT_INVALID: {
     class: 'payment',
     actions: ['choose-payment'],
-    it: { message: 'L\'account per il pagamento non risulta valido: user-id o password errati.', nextStep: 'Controlli le credenziali Telemaco e riprovi, oppure scelga un altro metodo di pagamento.' },
-    en: { message: 'The payment account is not valid: wrong user id or password.', nextStep: 'Check your Telemaco credentials and try again, or choose another payment method.' },
+    it: { message: 'L\'account {method} per il pagamento non risulta valido: User-ID o password errati.', nextStep: 'Controlli le credenziali Telemaco e riprovi, oppure scelga un altro metodo di pagamento.' },
+    en: { message: 'The {method} payment account is not valid: wrong User-ID or password.', nextStep: 'Check your Telemaco credentials and try again, or choose another payment method.' },
   },
   PAYMENT_INSUFFICIENT_FUNDS: {
     class: 'payment',
     actions: ['choose-payment'],
-    it: { message: 'Disponibilità insufficiente nel prepagato (conto {account}: servono {requiredCents} centesimi, disponibili {availableCents}).', nextStep: 'Ricarichi il conto oppure scelga il pagamento con carta di credito.' },
-    en: { message: 'Insufficient funds on the prepaid account ({account} account: {requiredCents} cents needed, {availableCents} available).', nextStep: 'Top up the account or pay by credit card.' },
+    it: { message: 'Fondi insufficienti sul conto {account}: servono {requiredCents}, disponibili {availableCents}[; sul conto {secondAccount} servono {secondRequiredCents}, disponibili {secondAvailableCents}].', nextStep: 'Ricarichi il prepagato TelemacoPay oppure scelga il pagamento con carta di credito.' },
+    en: { message: 'Insufficient funds on the {account} account: {requiredCents} needed, {availableCents} available[; on the {secondAccount} account {secondRequiredCents} needed, {secondAvailableCents} available].', nextStep: 'Top up the TelemacoPay prepaid account or pay by credit card.' },
   },
   PAYMENT_NOT_REQUIRED: {
     class: 'payment',
@@ -111,20 +111,20 @@ const serviceRefusalErrors = {
   PAYMENT_ALREADY_MADE: {
     class: 'payment',
     actions: ['resume'],
-    it: { message: 'Il rinnovo risulta già pagato ({paymentId}): non viene addebitato di nuovo.', nextStep: 'Prosegua con il rinnovo.' },
-    en: { message: 'The renewal is already paid ({paymentId}): you are not charged again.', nextStep: 'Continue with the renewal.' },
+    it: { message: 'Il rinnovo risulta già pagato: non viene addebitato di nuovo.', nextStep: 'Prosegua con il rinnovo.' },
+    en: { message: 'The renewal is already paid: you are not charged again.', nextStep: 'Continue with the renewal.' },
   },
   CERTIFICATE_ALREADY_PAID: {
     class: 'payment',
     actions: ['resume'],
-    it: { message: 'Il certificato {certificateSerial} risulta già pagato: non le viene addebitato di nuovo.', nextStep: 'Prosegua: il programma completa il rinnovo già pagato.' },
-    en: { message: 'Certificate {certificateSerial} is already paid for: you are not charged again.', nextStep: 'Go on: the program completes the renewal already paid.' },
+    it: { message: 'Il certificato risulta già pagato: non le viene addebitato di nuovo.', nextStep: 'Prosegua: il programma completa il rinnovo già pagato.' },
+    en: { message: 'The certificate is already paid for: you are not charged again.', nextStep: 'Go on: the program completes the renewal already paid.' },
   },
   PAYMENT_NOT_FOUND: {
     class: 'payment',
     actions: ['choose-payment'],
-    it: { message: 'Il servizio non trova il pagamento {paymentId}.', nextStep: `Scelga di nuovo il metodo di pagamento. ${helpdesk.it}` },
-    en: { message: 'The service cannot find payment {paymentId}.', nextStep: `Choose the payment method again. ${helpdesk.en}` },
+    it: { message: 'Il servizio non trova il pagamento avviato.', nextStep: `Scelga di nuovo il metodo di pagamento. ${helpdesk.it}` },
+    en: { message: 'The service cannot find the payment that was started.', nextStep: `Choose the payment method again. ${helpdesk.en}` },
   },
 } as const satisfies Record<string, CatalogueEntry>;
 
@@ -145,14 +145,14 @@ const serviceTransportErrors = {
   SERVICE_UNAVAILABLE: {
     class: 'service',
     actions: ['retry'],
-    it: { message: 'Il servizio di rinnovo non è al momento disponibile (HTTP {status}).', nextStep: 'Riprovi più tardi: nessuna operazione già completata va persa.' },
-    en: { message: 'The renewal service is not available right now (HTTP {status}).', nextStep: 'Try again later: nothing already completed is lost.' },
+    it: { message: 'Il servizio di rinnovo non è al momento disponibile.', nextStep: 'Riprovi più tardi: nessuna operazione già completata va persa.' },
+    en: { message: 'The renewal service is not available right now.', nextStep: 'Try again later: nothing already completed is lost.' },
   },
   SERVICE_TLS_UNTRUSTED: {
     class: 'network',
     actions: ['proxy-settings', 'support-bundle'],
-    it: { message: 'La connessione sicura al servizio di rinnovo non è attendibile ({reason}).', nextStep: 'Un proxy o un antivirus potrebbe intercettare la connessione: verifichi con il suo amministratore di rete.' },
-    en: { message: 'The secure connection to the renewal service is not trusted ({reason}).', nextStep: 'A proxy or antivirus may be intercepting the connection: check with your network administrator.' },
+    it: { message: 'La connessione sicura al servizio di rinnovo non è attendibile: il certificato presentato non è quello del servizio.', nextStep: 'Un proxy o un antivirus potrebbe intercettare la connessione: verifichi con il suo amministratore di rete.' },
+    en: { message: 'The secure connection to the renewal service is not trusted: the certificate presented is not the service\'s.', nextStep: 'A proxy or antivirus may be intercepting the connection: check with your network administrator.' },
   },
   SERVICE_PROXY_AUTH_REQUIRED: {
     class: 'network',
@@ -163,8 +163,8 @@ const serviceTransportErrors = {
   SERVICE_PROTOCOL_ERROR: {
     class: 'service',
     actions: ['get-update', 'support-bundle'],
-    it: { message: 'Il servizio di rinnovo ha dato una risposta che il programma non comprende ({reason}).', nextStep: `Aggiorni il programma all'ultima versione. ${helpdesk.it}` },
-    en: { message: 'The renewal service gave an answer the program does not understand ({reason}).', nextStep: `Update the program to the latest version. ${helpdesk.en}` },
+    it: { message: 'Il servizio di rinnovo ha dato una risposta che il programma non comprende.', nextStep: `Aggiorni il programma all'ultima versione. ${helpdesk.it}` },
+    en: { message: 'The renewal service gave an answer the program does not understand.', nextStep: `Update the program to the latest version. ${helpdesk.en}` },
   },
 } as const satisfies Record<string, CatalogueEntry>;
 

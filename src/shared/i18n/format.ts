@@ -1,4 +1,4 @@
-import type { Locale } from '../errors/catalogue-entry.js';
+import type { Locale } from './locale.js';
 
 const tags: Record<Locale, string> = { it: 'it-IT', en: 'en-GB' };
 

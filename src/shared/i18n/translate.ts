@@ -1,4 +1,4 @@
-import type { Locale } from '../errors/catalogue-entry.js';
+import type { Locale } from './locale.js';
 import { en } from './en.js';
 import { it, type MessageKey } from './it.js';
 

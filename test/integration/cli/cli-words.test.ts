@@ -56,12 +56,12 @@ describe('rinnovo-cns on a card with nothing to finish', () => {
     const result = await runCli(['renew'], { ...lab.env, RINNOVO_PIN: lab.pin });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('[COMMAND_OPTION_MISSING]');
-    expect(result.stderr).toContain(describeError('COMMAND_OPTION_MISSING', 'it', { field: '--pay' }).message);
+    expect(result.stderr).toContain(describeError('COMMAND_OPTION_MISSING', 'it', { option: '--pay' }).message);
     expect(result.stderr).toContain('Il PIN non è stato chiesto');
     const log = await readFile(join(lab.env.RINNOVO_DATA_DIR!, 'logs', 'cli.log'), 'utf8');
     expect(log).not.toMatch(/"method":"login"|"step":"pin"/);
     const english = await runCli(['renew', '--pay', 'telemaco', '--lang', 'en'], lab.env);
-    expect(english.stderr).toContain(describeError('COMMAND_OPTION_MISSING', 'en', { field: '--user' }).message);
+    expect(english.stderr).toContain(describeError('COMMAND_OPTION_MISSING', 'en', { option: '--user' }).message);
   });
 
   it('status says the PIN state in words, resume says there is nothing to resume, support-bundle says where it wrote', async () => {

@@ -20,6 +20,8 @@ const planted = {
   RINNOVO_PAC_URL: 'http://attacker.example/proxy.pac',
   RINNOVO_DATA_DIR: '/tmp/attacker-data',
   RINNOVO_CARD_WAIT_SECONDS: '5',
+  RINNOVO_HELP_URL: 'https://help.attacker.example/',
+  RINNOVO_HELP_PHONE: '+39 000 000',
 };
 
 const installed = {
@@ -63,6 +65,7 @@ describe('the installed app', () => {
       chamberCaBundlePath: join(installed.resourcesDir, 'chamber-cas', 'chamber-cas.pem'),
       dataDir: installed.dataDir,
       cardWaitSeconds: 900,
+      helpSiteUrl: shippedConfiguration.helpSiteUrl,
       version: '1.0.0',
     });
   });

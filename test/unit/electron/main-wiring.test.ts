@@ -53,7 +53,7 @@ describe('the Electron main process', () => {
     expect(stand.protocolHandlers.has('app')).toBe(true);
   });
 
-  it('blocks navigation away from the app, popups and every permission', async () => {
+  it('blocks navigation away from the app, popups (allowlisted links go to the default browser) and every permission', async () => {
     const started = await startMain();
     remove = started.remove;
     const contents = started.stand.windows[0]!.webContents;
@@ -62,6 +62,9 @@ describe('the Electron main process', () => {
     expect(contents.navigate('will-redirect', 'http://127.0.0.1/')).toBe(true);
     expect(contents.navigate('will-navigate', 'app://rinnovo/index.html')).toBe(false);
     expect(contents.windowOpenHandler?.({ url: 'https://attacker.example/' })).toEqual({ action: 'deny' });
+    // A link the page opens in a new window reaches the default browser only on an allowlisted host (the help site).
+    expect(contents.windowOpenHandler?.({ url: 'https://www.card.infocamere.it/' })).toEqual({ action: 'deny' });
+    await vi.waitFor(() => expect(started.stand.openedExternally).toEqual(['https://www.card.infocamere.it/']));
     const granted: boolean[] = [];
     started.stand.permissionRequestHandler?.(contents, 'media', (value) => granted.push(value));
     started.stand.permissionRequestHandler?.(contents, 'notifications', (value) => granted.push(value));

@@ -37,8 +37,8 @@ describe('the error catalogue', () => {
   });
 
   it('fills placeholders from the detail and leaves unknown ones visible', () => {
-    const text = describeError('INVALID_REQUEST', 'it', { field: 'locale' });
-    expect(text.message).toContain('(locale)');
-    expect(describeError('INVALID_REQUEST', 'en').message).toContain('{field}');
+    const text = describeError('NETWORK_PROXY_UNREACHABLE', 'it', { proxy: 'proxy.ufficio.it:8080', reason: 'ECONNREFUSED' });
+    expect(text.message).toBe('Il proxy proxy.ufficio.it:8080 non risponde.');
+    expect(describeError('NETWORK_PROXY_UNREACHABLE', 'en').message).toContain('{proxy}');
   });
 });

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { AppStatus } from '../../../src/shared/contract/app-contract.js';
 import { AppFooter } from '../../../src/renderer/components/AppFooter.js';
 
-const status: AppStatus = { productName: 'Rinnovo CNS', version: '1.0.0', platform: 'win32', transport: 'electron', configuration: 'shipped', locale: 'it' };
+const status: AppStatus = { productName: 'Rinnovo CNS', version: '1.0.0', platform: 'win32', transport: 'electron', configuration: 'shipped', locale: 'it', help: { siteUrl: 'https://www.card.infocamere.it/', phone: null } };
 const footer = (configuration: AppStatus['configuration']) => renderToStaticMarkup(createElement(AppFooter, { status: { ...status, configuration } }));
 
 describe('the footer', () => {
@@ -19,11 +19,13 @@ describe('the footer', () => {
     expect(html).toContain('Versione 1.0.0');
   });
 
-  it('shows only the version with the shipped configuration, and in the lab', () => {
+  it('shows no helpdesk notice with the shipped configuration, nor in the lab: the version and where to get help', () => {
     for (const configuration of ['shipped', 'environment'] as const) {
       const html = footer(configuration);
-      expect(html, configuration).not.toContain('assistenza');
+      expect(html, configuration).not.toContain('helpdesk-mode');
+      expect(html, configuration).not.toContain('Modalità assistenza');
       expect(html, configuration).toContain('Versione 1.0.0');
+      expect(html, configuration).toContain('<a href="https://www.card.infocamere.it/" target="_blank" rel="noopener noreferrer">www.card.infocamere.it</a>');
     }
   });
 });

@@ -69,6 +69,7 @@ describe('the screens as main drives them', () => {
     const ok = screen({ step: 'pin', ...pinBase, pin: { state: 'ok', pinPad: false } });
     expect(ok).toContain('type="password"');
     expect(ok).not.toContain('type="checkbox"');
+    expect(ok).toContain('scratchcard consegnata con il dispositivo');
     const finalTry = screen({ step: 'pin', ...pinBase, pin: { state: 'final-try', pinPad: false } });
     expect(finalTry).toContain('rimane un solo tentativo');
     expect(finalTry).toMatch(/type="checkbox"[^>]*required/);
@@ -105,8 +106,47 @@ describe('the screens as main drives them', () => {
     });
     expect(html).toContain('Cosa fare: Non serve fare altro');
     expect(html).not.toContain('nuova emissione');
+    // The list reads in the summary's order: signature first.
+    expect(html.indexOf('<h3>Certificato di sottoscrizione')).toBeLessThan(html.indexOf('<h3>Certificato di autenticazione CNS'));
     expect(html).toContain('Già pagato: l&#x27;importo è trattenuto');
     expect(html).toContain('Certificato di sottoscrizione: già pagato (25,00 €), nessun nuovo addebito');
+  });
+
+  it('each refusal beside its certificate, dates in words; nothing renewable adds no remedy of its own', () => {
+    const summary = (kind: 'signature' | 'cns', serial: string) => ({ certificateSerial: serial, kind, holderName: 'Mario Rossi', fiscalCode: 'RSSMRA80A01H501U', issuer: 'InfoCamere', notBefore: '2023-11-12T00:00:00.000Z', notAfter: '2026-11-12T10:00:00.000Z' });
+    const html = screen({
+      step: 'certificates',
+      device,
+      certificates: [
+        { certificate: summary('cns', 'B'), verdict: { status: 'not-renewable', reason: 'CERTIFICATE_TOO_EARLY', detail: { renewableFrom: '2026-08-14T10:00:00.000Z' } }, progress: 'open' },
+        { certificate: summary('signature', 'A'), verdict: { status: 'not-renewable', reason: 'CERTIFICATE_EXPIRED', detail: { notAfter: '2026-11-12T10:00:00.000Z' } }, progress: 'open' },
+      ],
+      plan: null,
+      error: { code: 'NOTHING_TO_RENEW', detail: {} },
+    });
+    expect(html).toContain('scaduto il 12 novembre 2026');
+    expect(html).toContain('sarà possibile dal 14 agosto 2026');
+    expect(html).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    expect(html).toContain('Cosa fare: Riprovi a partire da quella data');
+    expect(html).toContain('Accanto a ciascun certificato trova il motivo e cosa fare.');
+    expect(html).not.toContain('Per assistenza si rivolga');
+  });
+
+  it('a free renewal is summed up without "before paying"; the accounts are explained where they appear', () => {
+    const free = { ...plan, items: plan.items.map((item) => ({ ...item, price: null })), totals: [], totalCents: 0 };
+    const freeHtml = screen({ step: 'certificates', device, certificates: [], plan: free, error: null });
+    expect(freeHtml).toContain('Riepilogo del rinnovo');
+    expect(freeHtml).not.toContain('prima del pagamento');
+    expect(freeHtml).not.toContain('TelemacoPay');
+    const paid = screen({ step: 'certificates', device, certificates: [], plan, error: null });
+    expect(paid.match(/due conti del prepagato TelemacoPay/g)).toHaveLength(1);
+  });
+
+  it('the payment hint names what this selection costs on which account', () => {
+    const signatureOnly = { ...plan, items: [plan.items[0]!], totals: [{ account: 'tariffa' as const, amountCents: 2500 }], totalCents: 2500 };
+    const html = screen({ step: 'payment', device, plan: signatureOnly, card: null, error: null });
+    expect(html).toContain('25,00 € verranno detratti dal prepagato (conto Tariffa: 25,00 €)');
+    expect(html).not.toContain('conto Diritti:');
   });
 
   it('before paying: each certificate with its price and account, the total, the new expiry, the re-key', () => {
@@ -124,7 +164,7 @@ describe('the screens as main drives them', () => {
     const checkoutUrl = 'https://127.0.0.1:4431/checkout/p1';
     const waiting = screen({ step: 'payment', device, plan, card: { checkoutUrl, status: 'waiting' }, error: null });
     expect(waiting).toContain(`href="${checkoutUrl}"`);
-    expect(waiting).toContain('In attesa dell&#x27;esito del pagamento');
+    expect(waiting).toContain('La pagina di pagamento è stata aperta nel browser');
     expect(waiting).not.toContain('type="radio"');
     const cancelled = screen({ step: 'payment', device, plan, card: { checkoutUrl, status: 'cancelled' }, error: { code: 'CARD_PAYMENT_CANCELLED', detail: {} } });
     expect(cancelled).toContain('Riprova');
@@ -135,8 +175,11 @@ describe('the screens as main drives them', () => {
   it('renewing: which certificate of how many, which step, and not to remove the device, in a live region', () => {
     const html = screen({ step: 'renewing', device, plan, progress: { current: 2, total: 2, kind: 'cns', phase: 'writing-certificate' } });
     expect(html).toMatch(/aria-live="polite"[^>]*>.*Certificato 2 di 2: Certificato di autenticazione CNS/);
-    expect(html).toContain('Scarico del certificato sul dispositivo');
+    expect(html).toContain('Richiesta inoltrata correttamente. Scarico del certificato sul dispositivo');
     expect(html).toContain('Non rimuova il dispositivo');
+    // Each certificate has its line, as the TelemacoPay guide tells it.
+    expect(html).toContain('Certificato di sottoscrizione: Memorizzazione completata – Rinnovo del certificato completato');
+    expect(html).toContain('Certificato di autenticazione CNS: Richiesta inoltrata correttamente: scarico in corso');
   });
 
   it('outcome: the guide wording, each renewed certificate with its new expiry, the receipt', () => {
@@ -160,10 +203,21 @@ describe('the screens as main drives them', () => {
     });
     expect(html).toContain('Memorizzazione completata – Rinnovo del certificato completato');
     expect(html).toContain('Certificato di sottoscrizione: valido fino al 22 novembre 2029');
+    expect(html).toContain('Prossimo passo: provi i nuovi certificati con il software di firma');
+    expect(html).toMatch(/<button[^>]*>Chiudi il programma<\/button>/);
+    expect(html).toMatch(/<button[^>]*>Salva ricevuta<\/button>/);
     expect(html).toContain('Transazione: trx_1');
     expect(html).toContain('Totale addebitato: 25,00 €');
     expect(html).toContain('Rilasciato, non addebitato: 15,00 €');
     expect(html).toContain('Certificato di autenticazione CNS: 15,00 € (conto Diritti) – non addebitato (importo rilasciato)');
+  });
+
+  it('two certificates renewed: the closing words in the plural', () => {
+    const renewed = [
+      { kind: 'signature' as const, certificateSerial: 'A2', notAfter: '2029-11-22T10:00:00.000Z' },
+      { kind: 'cns' as const, certificateSerial: 'B2', notAfter: '2029-11-22T10:00:00.000Z' },
+    ];
+    expect(screen({ step: 'done', device, renewed, receipt: null })).toContain('Memorizzazione completata – Rinnovo dei certificati completato');
   });
 
   it('after a failure offers one way on: "Riprova" where the next step names it, otherwise "Completa il rinnovo"', () => {
@@ -205,8 +259,20 @@ describe('the update offer and the error buttons', () => {
     const update = render(createElement(ErrorPanel, { error: { code: 'UPDATE_REQUIRED', detail: { current: '1.0.0', latest: '2.0.0' } } }));
     expect(update).toContain('(1.0.0)');
     expect(update).toContain('Scarica l&#x27;aggiornamento');
-    const office = render(createElement(ErrorPanel, { error: { code: 'NOTHING_TO_RENEW', detail: {} } }));
+    const office = render(createElement(ErrorPanel, { error: { code: 'CERTIFICATE_REVOKED', detail: {} } }));
     expect(office).toContain('Ufficio di Registrazione');
     expect(office).not.toContain('<button');
+  });
+
+  it('keeps protocol words out of the sentence and puts them under the code, for the helpdesk', () => {
+    const tls = render(createElement(ErrorPanel, { error: { code: 'SERVICE_TLS_UNTRUSTED', detail: { reason: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' } } }));
+    const sentence = /<p class="error-message">(.*?)<\/p>/.exec(tls)?.[1] ?? '';
+    expect(sentence).toContain('non è attendibile');
+    expect(sentence).not.toContain('UNABLE_TO_VERIFY');
+    expect(tls).toContain('<p class="error-code">Codice: SERVICE_TLS_UNTRUSTED</p>');
+    expect(tls).toContain('Dettagli per l&#x27;assistenza: reason UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+    const funds = render(createElement(ErrorPanel, { error: { code: 'PAYMENT_INSUFFICIENT_FUNDS', detail: { account: 'tariffa', requiredCents: 2500, availableCents: 100 } } }));
+    expect(funds).toContain('Fondi insufficienti sul conto Tariffa: servono 25,00 €, disponibili 1,00 €.');
+    expect(funds).not.toContain('error-technical');
   });
 });

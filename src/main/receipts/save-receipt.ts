@@ -1,0 +1,50 @@
+/**
+ * "Salva ricevuta": the receipt of the renewal on screen (paid, done, or failed after a payment)
+ * written as a PDF where the holder keeps documents, named after the transaction.
+ */
+import { join } from 'node:path';
+import type { FlowState } from '../../shared/contract/flow-contract.js';
+import type { Locale } from '../../shared/errors/catalogue-entry.js';
+import { AppError } from '../../shared/errors/app-error.js';
+import { writeFileAtomic } from '../storage/atomic-file.js';
+import { receiptDocument, type ReceiptSubject } from './receipt-document.js';
+import { receiptPdf } from './receipt-pdf.js';
+
+export interface ReceiptSources {
+  readonly flowState: () => FlowState;
+  readonly locale: () => Promise<Locale>;
+  readonly clock: () => Date;
+  readonly version: string;
+  /** The folder receipts go to (Electron: the holder's Documents; elsewhere the data folder). */
+  readonly dir: string;
+}
+
+/** The receipt the current screen shows, or RENEWAL_WRONG_STEP where there is none. */
+export function receiptSubject(state: FlowState): ReceiptSubject {
+  switch (state.step) {
+    case 'paid':
+      if (state.receipt) return { receipt: state.receipt, device: state.device, renewed: [], expectedNotAfter: state.plan.newNotAfter };
+      break;
+    case 'done':
+      if (state.receipt) return { receipt: state.receipt, device: state.device, renewed: state.renewed, expectedNotAfter: null };
+      break;
+    case 'failed':
+      if (state.receipt) return { receipt: state.receipt, device: null, renewed: state.renewed, expectedNotAfter: null };
+      break;
+    default:
+      break;
+  }
+  throw new AppError('RENEWAL_WRONG_STEP');
+}
+
+export async function saveReceipt(sources: ReceiptSources): Promise<string> {
+  const subject = receiptSubject(sources.flowState());
+  const at = sources.clock();
+  const document = receiptDocument(subject, await sources.locale(), { version: sources.version, at });
+  const bytes = await receiptPdf(document, { createdAt: at });
+  // The transaction id is the service's: keep only what is safe in a file name.
+  const name = `ricevuta-rinnovo-${subject.receipt.transactionId.replace(/[^A-Za-z0-9_-]/g, '_')}.pdf`;
+  const path = join(sources.dir, name);
+  await writeFileAtomic(path, bytes);
+  return path;
+}
