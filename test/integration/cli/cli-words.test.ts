@@ -85,7 +85,7 @@ describe('rinnovo-cns on a card with nothing to finish', () => {
     // Nothing listens on port 9 of the loopback: the proxy cannot be reached.
     const result = await runCli(['doctor', '--proxy', 'http://127.0.0.1:9'], { ...lab.env, NO_PROXY: '', no_proxy: '' });
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/\[(NETWORK_PROXY_UNREACHABLE|SERVICE_UNREACHABLE)\]/);
+    expect(result.stderr).toMatch(/\[(NETWORK_PROXY_UNREACHABLE|SERVICE_UNREACHABLE)[\] ]/);
     expect(result.stderr).toContain('Dal terminale: --proxy');
     const invalid = await runCli(['doctor', '--proxy', 'ftp://proxy'], lab.env);
     expect(invalid.code).toBe(2);
