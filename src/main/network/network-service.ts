@@ -22,6 +22,7 @@ import { createRenewalServiceClient, type RenewalServiceClient } from '../servic
 import { checkToolVersion } from '../updates/version-check.js';
 import { checkConnectivity, connectivityBudgetMs } from './checks/connectivity-check.js';
 import { createDispatcher } from './transport/dispatcher-factory.js';
+import { trustContext } from './transport/tls-context.js';
 import { readEnvironmentProxy, type Environment } from './proxy-resolution/environment-proxy.js';
 import { ManualProxyStore, type ManualProxySettings, type ProxySettingsFile } from './manual-proxy/manual-proxy-settings.js';
 import type { AddressLookup, PacWorkerStarter } from './proxy-resolution/pac-evaluator.js';
@@ -256,7 +257,7 @@ export class NetworkService {
         if (!options.pacWorker) throw new Error('no PAC worker in this host');
         const startWorker = options.pacWorker;
         // The PAC is fetched directly: it is what names the proxy.
-        const direct = new Agent({ connect: { ca: [...options.ca], timeout: 2_000, ...(options.lookup ? { lookup: options.lookup } : {}) } });
+        const direct = new Agent({ connect: { secureContext: trustContext(options.ca), timeout: 2_000, ...(options.lookup ? { lookup: options.lookup } : {}) } });
         try {
           return await resolveWithPac({ pacUrl, targetUrl, dispatcher: direct, startWorker, ...(options.pacLookup ? { lookup: options.pacLookup } : {}) });
         } finally {

@@ -10,6 +10,7 @@
 import type { LookupFunction } from 'node:net';
 import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
 import { endpointUrl, type ProxyChoice, type ProxyCredentials } from '../proxy-resolution/route-choice.js';
+import { trustContext } from './tls-context.js';
 
 export interface DispatcherOptions {
   /** Certificates trusted for TLS (see `trustedCertificates`). */
@@ -21,9 +22,10 @@ export interface DispatcherOptions {
 }
 
 export function createDispatcher(choice: ProxyChoice, options: DispatcherOptions): Dispatcher {
-  const ca = [...options.ca];
+  // The trust store parsed once, not at every handshake (tls-context.ts).
+  const secureContext = trustContext(options.ca);
   const timeout = options.connectTimeoutMs ?? 3_000;
-  const socket = { ca, timeout, ...(options.lookup ? { lookup: options.lookup } : {}) };
+  const socket = { secureContext, timeout, ...(options.lookup ? { lookup: options.lookup } : {}) };
   switch (choice.kind) {
     case 'direct':
       return new Agent({ connect: socket });
@@ -32,7 +34,7 @@ export function createDispatcher(choice: ProxyChoice, options: DispatcherOptions
         uri: endpointUrl(choice.endpoint),
         ...(choice.credentials ? { token: basicToken(choice.credentials) } : {}),
         proxyTls: socket,
-        requestTls: { ca, timeout },
+        requestTls: { secureContext, timeout },
       });
     case 'environment':
       return new EnvHttpProxyAgent({
@@ -42,7 +44,7 @@ export function createDispatcher(choice: ProxyChoice, options: DispatcherOptions
         noProxy: choice.proxy.noProxy,
         connect: socket,
         proxyTls: socket,
-        requestTls: { ca, timeout },
+        requestTls: { secureContext, timeout },
       });
   }
 }
