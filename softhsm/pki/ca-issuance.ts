@@ -2,6 +2,7 @@
  * Issuing the lab's CA certificates and the TLS server certificate of the lab service.
  */
 import forge from 'node-forge';
+import { nodeSigner } from './node-signer.js';
 import type { CaMaterial } from './pki-material.js';
 import { attributeText, copyName, toForgeName, type DistinguishedName } from './distinguished-name.js';
 import type { KeyPairPem } from './key-material.js';
@@ -45,7 +46,7 @@ export function issueCa(spec: IssueCa): CaMaterial {
     { name: 'subjectKeyIdentifier' },
     ...(issuerCertificate ? [{ name: 'authorityKeyIdentifier', keyIdentifier: issuerCertificate.generateSubjectKeyIdentifier().getBytes() }] : []),
   ]);
-  certificate.sign(forge.pki.privateKeyFromPem(spec.issuer ? spec.issuer.privateKeyPem : keys.privateKeyPem), forge.md.sha256.create());
+  certificate.sign(nodeSigner(spec.issuer ? spec.issuer.privateKeyPem : keys.privateKeyPem), forge.md.sha256.create());
   return { name: attributeText(certificate.subject, 'commonName') ?? '', certificatePem: forge.pki.certificateToPem(certificate), privateKeyPem: keys.privateKeyPem };
 }
 
@@ -81,6 +82,6 @@ export function issueTlsServer(ca: CaMaterial, now: Date, keys: KeyPairPem): { c
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: caCertificate.generateSubjectKeyIdentifier().getBytes() },
   ]);
-  certificate.sign(forge.pki.privateKeyFromPem(ca.privateKeyPem), forge.md.sha256.create());
+  certificate.sign(nodeSigner(ca.privateKeyPem), forge.md.sha256.create());
   return { certificatePem: forge.pki.certificateToPem(certificate), privateKeyPem: keys.privateKeyPem };
 }

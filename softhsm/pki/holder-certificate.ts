@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import forge from 'node-forge';
+import { nodeSigner } from './node-signer.js';
 import type { CertificateKind, Holder } from '../../src/shared/domain/certificate-kind.js';
 import { randomSerialHex } from './ca-issuance.js';
 import { attributeText, copyName, toForgeName, type DistinguishedName } from './distinguished-name.js';
@@ -123,7 +124,7 @@ export function issueHolderCertificate(request: IssueHolderCertificate): string 
     authorityInfoAccessExtension(`${labBase}/ocsp`, `${labBase}/ca/${crlName}-ca.crt`),
     ...profileExtensions(request.kind),
   ]);
-  certificate.sign(forge.pki.privateKeyFromPem(request.issuer.privateKeyPem), forge.md.sha256.create());
+  certificate.sign(nodeSigner(request.issuer.privateKeyPem), forge.md.sha256.create());
   return forge.pki.certificateToPem(certificate);
 }
 
