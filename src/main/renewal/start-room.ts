@@ -4,27 +4,39 @@
  * was paid, and the holder is told in plain words).
  */
 import type { WireError } from '../../shared/contract/define.js';
-import type { FlowState } from '../../shared/contract/flow-contract.js';
+import type { DeviceSummary, FlowState } from '../../shared/contract/flow-contract.js';
 import { isAppError } from '../../shared/errors/app-error.js';
 import { wire, type FlowContext } from './flow-context.js';
 import { nothingHappened } from './renewal-journal.js';
 
+/** The device looked for, or the refusal to show (no device, library not loadable…). */
+type Discovery = { readonly kind: 'found'; readonly device: DeviceSummary } | { readonly kind: 'missing'; readonly error: WireError };
+
 export async function startFlow(context: FlowContext): Promise<FlowState> {
   context.set({ step: 'checking' });
+  // The device is looked for while the checks wait on the network: starting the device process
+  // and reading the card take as long as the checks, and neither needs the other. Nothing is
+  // written or logged in here; a blocked verdict simply ignores what was found.
+  const discovery = discover(context);
+  discovery.catch(() => undefined);
   const verdict = await context.ports.environment.startupChecks();
   if (verdict.status === 'blocked') return context.set({ step: 'blocked', error: verdict.error, update: verdict.update });
-  return detectDevice(context);
+  return detectDevice(context, await discovery);
 }
 
-async function detectDevice(context: FlowContext): Promise<FlowState> {
-  const { ports, session } = context;
-  let device;
+async function discover(context: FlowContext): Promise<Discovery> {
   try {
-    device = await ports.device.find();
+    return { kind: 'found', device: await context.ports.device.find() };
   } catch (error) {
     if (!isAppError(error)) throw error;
-    return context.set({ step: 'no-device', error: { code: error.code, detail: error.detail } });
+    return { kind: 'missing', error: { code: error.code, detail: error.detail } };
   }
+}
+
+async function detectDevice(context: FlowContext, discovery: Discovery): Promise<FlowState> {
+  const { ports, session } = context;
+  if (discovery.kind === 'missing') return context.set({ step: 'no-device', error: discovery.error });
+  const device = discovery.device;
   session.device = device;
   const read = await ports.journal.read(device.serial);
   if (read.kind === 'damaged') {
