@@ -2,7 +2,8 @@
 // the preload (esbuild; the sandboxed preload must be one CommonJS file, electron/electron#19614),
 // and the Node entries (harness, device worker, CLI) used by `npm start`, the lab and the e2e tests.
 import { build as esbuild } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { build as vite } from 'vite';
 
 const node = { bundle: true, platform: 'node', target: 'node20', packages: 'external', sourcemap: 'linked', logLevel: 'warning' };
@@ -25,7 +26,6 @@ await esbuild({
 const nodeEntries = [
   ['src/main/harness/harness-main.ts', 'dist/main/harness-main.mjs'],
   ['src/main/device/device-worker.ts', 'dist/main/device-worker.mjs'],
-  ['src/main/cli/main.ts', 'dist/main/cli.mjs'],
   // Next to the bundles that evaluate PAC files (pac-evaluator.ts looks for it there).
   ['src/main/network/proxy-resolution/pac-worker.ts', 'dist/main/pac-worker.mjs'],
 ];
@@ -33,6 +33,12 @@ for (const [entry, outfile] of nodeEntries) {
   // Entries appear as their areas land; a missing one is simply not built yet.
   if (existsSync(entry)) await esbuild({ ...node, entryPoints: [entry], outfile, format: 'esm' });
 }
+// The CLI in chunks: its entry checks the arguments and starts the device process before it loads
+// the services (a dynamic import), so the two start-ups overlap. Chunks sit beside the entry, where
+// the code that finds the device and PAC workers next to "this module" expects them.
+mkdirSync('dist/main', { recursive: true });
+for (const stale of readdirSync('dist/main').filter((name) => name.startsWith('cli-chunk-'))) rmSync(join('dist/main', stale));
+await esbuild({ ...node, entryPoints: { cli: 'src/main/cli/main.ts' }, outdir: 'dist/main', outExtension: { '.js': '.mjs' }, chunkNames: 'cli-chunk-[hash]', splitting: true, format: 'esm' });
 // Electron's utilityProcess loads the device worker as CommonJS; the PAC worker thread follows
 // the CommonJS main bundle.
 await esbuild({ ...node, entryPoints: ['src/main/device/device-worker.ts'], outfile: 'dist/main/device-worker.cjs', format: 'cjs' });

@@ -4,6 +4,7 @@
  * the harness's page shows it as a link).
  */
 import type { HostCapabilities } from './app-services.js';
+import type { DeviceLauncher } from './device/device-host.js';
 import { nodeDeviceLauncher } from './device/node-device-launcher.js';
 import { nodePacWorker } from './network/proxy-resolution/pac-worker-location.js';
 
@@ -13,6 +14,8 @@ export interface NodeHostOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly openExternal?: (url: string) => Promise<void>;
   readonly workerPath?: string;
+  /** A launcher of the caller's (the CLI's device process started early); else a fork of the worker. */
+  readonly deviceLauncher?: DeviceLauncher;
   readonly cardPollIntervalsMs?: readonly number[];
 }
 
@@ -20,7 +23,7 @@ export function createNodeHost(options: NodeHostOptions): HostCapabilities {
   return {
     transport: options.transport,
     openExternal: options.openExternal ?? (async () => undefined),
-    deviceLauncher: nodeDeviceLauncher({ env: options.env, ...(options.workerPath ? { workerPath: options.workerPath } : {}) }),
+    deviceLauncher: options.deviceLauncher ?? nodeDeviceLauncher({ env: options.env, ...(options.workerPath ? { workerPath: options.workerPath } : {}) }),
     // The proxy variables of the environment the tool was given, not of whoever embeds it.
     proxyEnv: options.env,
     pacWorker: nodePacWorker(),

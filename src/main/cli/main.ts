@@ -7,15 +7,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createAppServices } from '../app-services.js';
-import { loadAppConfig } from '../config/app-config.js';
-import { createLogger } from '../logging/logger.js';
-import { createNodeHost } from '../node-host.js';
 import type { Locale } from '../../shared/errors/catalogue-entry.js';
+import { nodeDeviceLauncher } from '../device/node-device-launcher.js';
+import { prelaunchDevice } from '../device/prelaunched-device.js';
+import { commandNames, usesDevice, type CommandName } from './command-names.js';
 import { describeWireError } from './describe-state.js';
 import { exitCodeFor, exitCodes, exitOk } from './exit-codes.js';
-import { commandNames, runCommand, type CommandName } from './run-command.js';
-import { promptSecret } from './secret-prompt.js';
 
 const exitCodeList = Object.entries(exitCodes).map(([name, code]) => `${code} ${name}`).join(', ');
 
@@ -175,30 +172,16 @@ async function main(argv: readonly string[]): Promise<number> {
     ...(values.data ? { RINNOVO_DATA_DIR: values.data } : {}),
     ...proxy,
   };
-  const config = loadAppConfig(env, { version: packageVersion() });
-  const logger = createLogger({ file: join(config.dataDir, 'logs', 'cli.log') });
-  const host = createNodeHost({
-    transport: 'cli',
-    env,
-    openExternal: async (url) => {
-      process.stderr.write(`${locale === 'it' ? 'Apra questa pagina per pagare' : 'Open this page to pay'}: ${url}\n`);
-    },
-  });
-  const services = createAppServices(config, host, logger);
-  // Interrupted by the person or the system: the device process goes first, so no key generation
-  // outlives this command (the journal lets `resume` finish what was started).
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      void services.close().finally(() => process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1)));
-    });
-  }
-  const secrets = { env, stdin: process.stdin, stderr: process.stderr };
+  // The device process boots (a second Node, pkcs11js) while this one loads the services: it is
+  // the longest start-up step, and the two overlap on a second core.
+  const device = usesDevice(command) ? prelaunchDevice(nodeDeviceLauncher({ env })) : undefined;
   try {
-    return await runCommand(command, {
-      flow: services.flow,
-      events: services.events,
-      writeSupportBundle: () => services.writeSupportBundle(),
-      logger,
+    const { runCliSession } = await import('./cli-session.js');
+    return await runCliSession({
+      command,
+      env,
+      version: packageVersion(),
+      ...(device ? { deviceLauncher: device.launcher } : {}),
       options: {
         json: values.json,
         locale,
@@ -208,22 +191,9 @@ async function main(argv: readonly string[]): Promise<number> {
         pinPad: values['pin-pad'],
         confirmFinalTry: values['confirm-final-try'],
       },
-      io: {
-        out: (line) => process.stdout.write(`${line}\n`),
-        err: (line) => process.stderr.write(`${line}\n`),
-        pin: async (slot, position) => {
-          // A signature slot with its own PIN (two-PIN devices) has its own variable and prompt.
-          const ownSignaturePin = position.current > 1 && !slot.holds.includes('cns');
-          const fromEnv = ownSignaturePin ? env.RINNOVO_SIGNATURE_PIN : env.RINNOVO_PIN;
-          if (fromEnv !== undefined) return fromEnv;
-          const what = position.of > 1 ? ` (${slot.holds.map((kind) => (kind === 'cns' ? 'CNS' : locale === 'it' ? 'firma digitale' : 'digital signature')).join(', ')} – «${slot.label}»)` : '';
-          return promptSecret(`PIN${what}: `, secrets);
-        },
-        accountPassword: async () => env.RINNOVO_ACCOUNT_PASSWORD ?? promptSecret('Password: ', secrets),
-      },
     });
   } finally {
-    await services.close();
+    device?.dispose();
   }
 }
 
@@ -233,12 +203,11 @@ main(process.argv.slice(2)).then(
     // Words for the person, the stack for the log: never a stack trace on the terminal.
     const locale = localeOf(process.argv.slice(2));
     process.stderr.write(`${describeWireError({ code: 'INTERNAL_ERROR', detail: {} }, locale)}\n`);
-    try {
-      const config = loadAppConfig(process.env, { version: packageVersion() });
-      createLogger({ file: join(config.dataDir, 'logs', 'cli.log') }).error({ err: error instanceof Error ? error.stack : String(error) }, 'cli fault');
-    } catch {
-      // Nowhere to log: the message above is all there is.
-    }
-    process.exit(exitCodes.internal);
+    import('./cli-session.js')
+      .then(({ logFault }) => logFault(error, packageVersion()))
+      .catch(() => {
+        // Nowhere to log: the message above is all there is.
+      })
+      .finally(() => process.exit(exitCodes.internal));
   },
 );

@@ -15,11 +15,10 @@ import type { EventHub } from '../events/event-hub.js';
 import type { Logger } from '../logging/logger.js';
 import type { RenewalFlow } from '../renewal/renewal-flow.js';
 import { cliPhrases } from './cli-phrases.js';
+import type { CommandName } from './command-names.js';
 import { describeState, describeStatus, describeWireError } from './describe-state.js';
 import { exitCodeFor, exitOk } from './exit-codes.js';
 
-export type CommandName = 'doctor' | 'renew' | 'resume' | 'status' | 'support-bundle';
-export const commandNames: readonly CommandName[] = ['doctor', 'renew', 'resume', 'status', 'support-bundle'];
 
 interface CommandOptions {
   readonly json: boolean;
