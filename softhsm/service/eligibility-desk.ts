@@ -79,7 +79,7 @@ function lineFor(state: LabState, pki: ServicePki, facts: CertificateFacts, firs
 function decide(state: LabState, pki: ServicePki, facts: CertificateFacts, firstIssuedAt: Date, now: Date): Verdict {
   const record = state.certificates[facts.serial];
   const refused = (reason: Extract<Verdict, { status: 'not-renewable' }>['reason']): Verdict => ({ status: 'not-renewable', reason });
-  if (!isIssuedBy(facts.certificate, issuingCa(pki, facts.kind).certificatePem)) return refused('foreign-device');
+  if (!isIssuedBy(facts, issuingCa(pki, facts.kind).certificatePem)) return refused('foreign-device');
   if (record?.status === 'revoked') return refused('revoked');
   if (record?.status === 'suspended') return refused('suspended');
   if (facts.notAfter.getTime() <= now.getTime()) return refused('expired');
