@@ -11,7 +11,6 @@
  * the same client: `health()` and `updateFeed()`, whose failures are told for the route they took.
  */
 import { request, type Dispatcher } from 'undici';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import type { NetworkRoute } from '../../shared/contract/network-contract.js';
 import { AppError } from '../../shared/errors/app-error.js';
@@ -139,6 +138,8 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
     if (spec.idempotencyKey !== undefined) headers[idempotencyKeyHeader] = spec.idempotencyKey;
     const url = new URL(spec.path, options.baseUrl);
     const route = options.route?.(url);
+    // Only the update feed is YAML: its parser loads while the request is on the wire, not at start-up.
+    const parser = spec.format === 'yaml' ? import('yaml').then((yaml) => (text: string): unknown => yaml.parse(text)) : undefined;
     const send = async (): Promise<Sent> => {
       try {
         const response = await request(url, {
@@ -166,7 +167,7 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
       if (sent.status < 200 || sent.status >= 300) {
         throw answerFailure({ status: sent.status, body: sent.text, route, what: spec.label ?? spec.path, invalid: spec.invalid ?? 'SERVICE_PROTOCOL_ERROR' });
       }
-      const value = validated(spec, sent.text);
+      const value = validated(spec, sent.text, parser ? await parser : JSON.parse);
       options.logger?.info({ service: { method: spec.method, path: url.pathname, status, durationMs: durationMs() } }, 'service call');
       return value;
     } catch (error) {
@@ -206,11 +207,11 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
   };
 }
 
-function validated<S extends z.ZodType>(spec: Call<S>, text: string): z.infer<S> {
+function validated<S extends z.ZodType>(spec: Call<S>, text: string, parse: (text: string) => unknown): z.infer<S> {
   const invalid = (reason: string) => new AppError(spec.invalid ?? 'SERVICE_PROTOCOL_ERROR', { reason: `${spec.label ?? spec.path}: ${reason}` });
   let value: unknown;
   try {
-    value = spec.format === 'yaml' ? parseYaml(text) : JSON.parse(text);
+    value = parse(text);
   } catch {
     throw invalid(`not ${spec.format ?? 'json'}`);
   }

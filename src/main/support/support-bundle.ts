@@ -12,7 +12,6 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile, copyFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { create as createTar } from 'tar';
 import type { FlowState } from '../../shared/contract/flow-contract.js';
 import type { AppConfig } from '../config/app-config.js';
 import { ensurePrivateDirectory, makeFilePrivate, privateFileMode } from '../storage/private-paths.js';
@@ -69,6 +68,8 @@ export async function writeSupportBundle(sources: SupportBundleSources): Promise
     const outDir = join(sources.config.dataDir, 'support');
     await ensurePrivateDirectory(outDir);
     const bundle = join(outDir, `rinnovo-support-${stamp}.tar.gz`);
+    // Loaded here, not at start-up: only this command writes archives.
+    const { create: createTar } = await import('tar');
     await createTar({ gzip: true, file: bundle, cwd: staging, portable: true }, [`rinnovo-support-${stamp}`]);
     await makeFilePrivate(bundle);
     await removeOlderBundles(outDir);
