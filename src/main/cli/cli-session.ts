@@ -3,6 +3,8 @@
  * main.ts only after it has checked the arguments and started the device process, so `--help`
  * or a typo costs no service code, and the device process boots while this loads.
  */
+// Before anything that builds a schema (see the module).
+import './zod-jitless.js';
 import { join } from 'node:path';
 import { createAppServices } from '../app-services.js';
 import { loadAppConfig } from '../config/app-config.js';
