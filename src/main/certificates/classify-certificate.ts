@@ -8,6 +8,7 @@ import forge from 'node-forge';
 import type { CertificateSummary } from '../../shared/contract/flow-contract.js';
 import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
 import { canonicalCertificateSerial } from '../../shared/service-api/primitives.js';
+import { parsedCertificate } from './parsed-certificate.js';
 
 const qcStatementsOid = '1.3.6.1.5.5.7.1.3';
 const clientAuthOid = '1.3.6.1.5.5.7.3.2';
@@ -63,7 +64,7 @@ export function kindOf(certificate: forge.pki.Certificate): CertificateKind | un
 export function classifyCertificate(pem: string): ClassifiedCertificate | undefined {
   let certificate: forge.pki.Certificate;
   try {
-    certificate = forge.pki.certificateFromPem(pem);
+    certificate = parsedCertificate(pem);
   } catch {
     // node-forge reads RSA certificates only; an EC or damaged certificate is not ours to renew.
     return undefined;

@@ -1,6 +1,7 @@
 /** The RSA modulus (hex, no leading zeros) of a CSR's or a certificate's public key: how a key is recognised. */
 import forge from 'node-forge';
 import { canonicalCertificateSerial } from '../../shared/service-api/primitives.js';
+import { parsedCertificate } from './parsed-certificate.js';
 
 export function modulusOfCsr(csrPem: string): string {
   const key = forge.pki.certificationRequestFromPem(csrPem).publicKey as forge.pki.rsa.PublicKey;
@@ -8,11 +9,11 @@ export function modulusOfCsr(csrPem: string): string {
 }
 
 export function modulusOfCertificate(certificatePem: string): string {
-  return (forge.pki.certificateFromPem(certificatePem).publicKey as forge.pki.rsa.PublicKey).n.toString(16);
+  return (parsedCertificate(certificatePem).publicKey as forge.pki.rsa.PublicKey).n.toString(16);
 }
 
 export function serialOfCertificate(certificatePem: string): string {
-  return canonicalCertificateSerial(forge.pki.certificateFromPem(certificatePem).serialNumber);
+  return canonicalCertificateSerial(parsedCertificate(certificatePem).serialNumber);
 }
 
 /** The same RSA modulus, however each side spells its hex (case, leading zeros); never for an empty one. */
@@ -22,7 +23,7 @@ export function sameModulus(a: string, b: string): boolean {
 }
 
 export function notAfterOf(certificatePem: string): string {
-  return forge.pki.certificateFromPem(certificatePem).validity.notAfter.toISOString();
+  return parsedCertificate(certificatePem).validity.notAfter.toISOString();
 }
 
 /** The modulus, or undefined when the text is not a readable RSA certificate. */

@@ -12,6 +12,7 @@ import type { CertificateKind } from '../../../shared/domain/certificate-kind.js
 import { AppError } from '../../../shared/errors/app-error.js';
 import { classifyCertificate, isChamberIssued } from '../../certificates/classify-certificate.js';
 import { modulusOfCertificate } from '../../certificates/key-modulus.js';
+import { parsedCertificate } from '../../certificates/parsed-certificate.js';
 import { base64DerToPem, pemToBase64Der } from '../../certificates/pem.js';
 import type { DeviceHost } from '../../device/device-host.js';
 import type { TokenDescription } from '../../device/device-protocol.js';
@@ -178,7 +179,7 @@ export function createFlowDevice(options: FlowDeviceOptions): FlowDevice & { des
     },
 
     async writeCertificate(_device, tokenSerial, idHex, certificatePem, kind) {
-      const certificate = forge.pki.certificateFromPem(certificatePem);
+      const certificate = parsedCertificate(certificatePem);
       const tbs = (forge.pki.certificateToAsn1(certificate).value as forge.asn1.Asn1[])[0] as forge.asn1.Asn1;
       const fields = tbs.value as forge.asn1.Asn1[];
       const offset = fields[0]?.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC ? 1 : 0;
@@ -200,7 +201,7 @@ export function createFlowDevice(options: FlowDeviceOptions): FlowDevice & { des
         (certificate) => certificate.idHex === idHex,
       );
       if (!written) throw new AppError('DEVICE_VERIFY_FAILED');
-      const certificateKey = forge.pki.certificateFromPem(written.certificatePem).publicKey as forge.pki.rsa.PublicKey;
+      const certificateKey = parsedCertificate(written.certificatePem).publicKey as forge.pki.rsa.PublicKey;
       if (certificateKey.n.compareTo(onCard.n) !== 0) throw new AppError('DEVICE_VERIFY_FAILED');
       const probe = randomBytes(32);
       const signature = await signWith(tokenSerial, idHex, probe);
