@@ -22,6 +22,11 @@ export const title = 'Renewal overhead: the tool against the card’s own work';
 
 const root = join(import.meta.dirname, '..', '..');
 const runs = Number(process.env.BENCH_RENEWAL_RUNS ?? 5);
+/**
+ * Another build's CLI bundle (e.g. a checkout of an older commit, built): each run then renews a
+ * second fresh token with it, interleaved, so "before" and "after" meet the same machine load.
+ */
+const baselineCli = process.env.BENCH_BASELINE_CLI;
 
 interface TraceEvent {
   readonly t: number;
@@ -101,7 +106,7 @@ function connections(events: readonly TraceEvent[]): Interval[] {
   return result;
 }
 
-async function oneRenewal(): Promise<RenewalRun> {
+async function oneRenewal(cliPath: string): Promise<RenewalRun> {
   const bench = await benchScenario('renewable');
   try {
     const { lab } = bench;
@@ -118,7 +123,7 @@ async function oneRenewal(): Promise<RenewalRun> {
       RINNOVO_BENCH_TRACE: traceFile,
       NODE_OPTIONS: `--import ${join(import.meta.dirname, 'support', 'cli-trace.mjs')}`,
     };
-    const { result: cli, handled } = await serverSide(() => runProcess([join(root, 'dist', 'main', 'cli.mjs'), 'renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env));
+    const { result: cli, handled } = await serverSide(() => runProcess([cliPath, 'renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env));
     if (cli.code !== 0) throw new Error(`the CLI renewal failed (exit ${cli.code}): ${cli.stdout.slice(-400)} ${cli.stderr.slice(-400)}`);
 
     const raw = await runProcess(['--import', 'tsx', join(import.meta.dirname, 'support', 'raw-card-work.ts'), rawEnvironment.modulePath, lab.pin], { ...process.env, ...rawEnvironment.env });
@@ -166,7 +171,11 @@ async function oneRenewal(): Promise<RenewalRun> {
 
 export async function run(): Promise<BenchResult> {
   const results: RenewalRun[] = [];
-  for (let index = 0; index < runs; index++) results.push(await oneRenewal());
+  const before: RenewalRun[] = [];
+  for (let index = 0; index < runs; index++) {
+    results.push(await oneRenewal(join(root, 'dist', 'main', 'cli.mjs')));
+    if (baselineCli) before.push(await oneRenewal(baselineCli));
+  }
   const medianOf = (pick: (run: RenewalRun) => number) => median(results.map(pick));
   const total = medianOf((entry) => entry.totalMs);
   const raw = medianOf((entry) => entry.rawMs);
@@ -182,6 +191,11 @@ export async function run(): Promise<BenchResult> {
       unit: '×',
     },
   };
+  if (before.length > 0) {
+    const beforeMedian = (pick: (run: RenewalRun) => number) => median(before.map(pick));
+    figures[`before (${baselineCli}): full renewal, median of ${runs}`] = { value: beforeMedian((entry) => entry.totalMs), unit: 'ms' };
+    figures['before: tool ÷ raw work'] = { value: beforeMedian((entry) => entry.totalMs / entry.rawMs), unit: '×' };
+  }
   const names = Object.keys(results[0]?.parts ?? {});
   for (const name of names) {
     const count = name === 'TLS connections opened' || name === 'service round trips';
