@@ -38,9 +38,18 @@ interface Section {
 
 const root = join(import.meta.dirname, '..', '..');
 
+const targetPattern = /^\s*(<=|≤|<|>=|≥|>)\s*([\d.]+)/;
+
+/** The figure as a share of its target's limit ("0.62× the target"), or "" without a numeric target. */
+function shareOfTarget(figure: BenchFigure): string {
+  const match = targetPattern.exec(figure.target ?? '');
+  if (!match || Number.isNaN(figure.value) || Number(match[2]) === 0) return '';
+  return `${(figure.value / Number(match[2])).toFixed(2)}×`;
+}
+
 /** "meets", "misses", or "" when the target is not a plain comparison. */
 export function verdict(figure: BenchFigure): string {
-  const match = /^\s*(<=|≤|<|>=|≥|>)\s*([\d.]+)/.exec(figure.target ?? '');
+  const match = targetPattern.exec(figure.target ?? '');
   if (!match || Number.isNaN(figure.value)) return '';
   const limit = Number(match[2]);
   const ok = { '<': figure.value < limit, '<=': figure.value <= limit, '≤': figure.value <= limit, '>': figure.value > limit, '>=': figure.value >= limit, '≥': figure.value >= limit }[match[1] as '<'];
@@ -57,7 +66,8 @@ function printSection(section: Section): void {
   process.stdout.write(`\n${section.title}  (${section.file}, ${section.seconds.toFixed(0)} s)\n`);
   if (section.error) process.stdout.write(`  failed: ${section.error}\n`);
   for (const [name, figure] of section.figures) {
-    const target = figure.target ? `   target ${figure.target}${verdict(figure) ? ` → ${verdict(figure)}` : ''}` : '';
+    const share = shareOfTarget(figure);
+    const target = figure.target ? `   target ${figure.target}${share ? ` (${share} of it)` : ''}${verdict(figure) ? ` → ${verdict(figure)}` : ''}` : '';
     process.stdout.write(`  ${name.padEnd(62)} ${formatValue(figure).padStart(12)}${target}\n`);
   }
 }
@@ -81,9 +91,9 @@ function markdown(sections: readonly Section[], machine: MachineDescription, loa
   for (const section of sections) {
     lines.push(`## ${section.title}`, '', `\`test/bench/${section.file}\``, '');
     if (section.error) lines.push(`Failed: ${section.error}`, '');
-    lines.push('| figure | value | target | |', '|---|---:|---|---|');
+    lines.push('| figure | value | target | value ÷ target | |', '|---|---:|---|---:|---|');
     for (const [name, figure] of section.figures) {
-      lines.push(`| ${name.replace(/^(\s+)/, (spaces) => '&nbsp;'.repeat(spaces.length * 2))} | ${formatValue(figure)} | ${figure.target ?? ''} | ${verdict(figure)} |`);
+      lines.push(`| ${name.replace(/^(\s+)/, (spaces) => '&nbsp;'.repeat(spaces.length * 2))} | ${formatValue(figure)} | ${figure.target ?? ''} | ${shareOfTarget(figure)} | ${verdict(figure)} |`);
     }
     lines.push('');
   }
