@@ -27,6 +27,8 @@ const runs = Number(process.env.BENCH_RENEWAL_RUNS ?? 5);
  * second fresh token with it, interleaved, so "before" and "after" meet the same machine load.
  */
 const baselineCli = process.env.BENCH_BASELINE_CLI;
+/** How the report names that build (a commit, say); its path otherwise. */
+const baselineLabel = process.env.BENCH_BASELINE_LABEL ?? baselineCli;
 
 interface TraceEvent {
   readonly t: number;
@@ -193,7 +195,7 @@ export async function run(): Promise<BenchResult> {
   };
   if (before.length > 0) {
     const beforeMedian = (pick: (run: RenewalRun) => number) => median(before.map(pick));
-    figures[`before (${baselineCli}): full renewal, median of ${runs}`] = { value: beforeMedian((entry) => entry.totalMs), unit: 'ms' };
+    figures[`before (${baselineLabel}): full renewal, median of ${runs}`] = { value: beforeMedian((entry) => entry.totalMs), unit: 'ms' };
     figures['before: tool ÷ raw work'] = { value: beforeMedian((entry) => entry.totalMs / entry.rawMs), unit: '×' };
   }
   const names = Object.keys(results[0]?.parts ?? {});
