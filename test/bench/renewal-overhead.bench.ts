@@ -182,11 +182,16 @@ export async function run(): Promise<BenchResult> {
   const total = medianOf((entry) => entry.totalMs);
   const raw = medianOf((entry) => entry.rawMs);
   const ratio = medianOf((entry) => entry.totalMs / entry.rawMs);
+  // RSA key generation is a prime search: on the same token it takes 0.1 s one time and 0.6 s the
+  // next, in either process. The same ratio with the CLI's key generation time replaced by the raw
+  // run's (the card does the same work in both) keeps that luck out of the tool's share.
+  const equalised = (entry: RenewalRun) => (entry.totalMs - (entry.parts['  of which key generation'] ?? 0) + entry.rawKeyGenerationMs) / entry.rawMs;
   const figures: BenchResult = {
     [`full renewal through the CLI (median of ${runs})`]: { value: total, unit: 'ms' },
     'same PKCS#11 work with pkcs11js, one process': { value: raw, unit: 'ms' },
     '  of which key generation (raw)': { value: medianOf((entry) => entry.rawKeyGenerationMs), unit: 'ms' },
     'tool ÷ raw work (median of the per-run ratios)': { value: ratio, unit: '×', target: '≤ 1.5 (then 1.2)' },
+    'tool ÷ raw work, key generation equalised': { value: medianOf(equalised), unit: '×', target: '≤ 1.5' },
     // The lab CA's signing stands in for a real CA's: shown apart so the tool's own share is visible.
     'tool ÷ raw work, the lab’s issuance taken out': {
       value: medianOf((entry) => (entry.totalMs - (entry.parts['    of which issuance (counted apart)'] ?? 0)) / entry.rawMs),
@@ -197,6 +202,7 @@ export async function run(): Promise<BenchResult> {
     const beforeMedian = (pick: (run: RenewalRun) => number) => median(before.map(pick));
     figures[`before (${baselineLabel}): full renewal, median of ${runs}`] = { value: beforeMedian((entry) => entry.totalMs), unit: 'ms' };
     figures['before: tool ÷ raw work'] = { value: beforeMedian((entry) => entry.totalMs / entry.rawMs), unit: '×' };
+    figures['before: tool ÷ raw work, key generation equalised'] = { value: beforeMedian(equalised), unit: '×' };
   }
   const names = Object.keys(results[0]?.parts ?? {});
   for (const name of names) {
