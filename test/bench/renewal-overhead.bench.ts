@@ -37,6 +37,7 @@ interface TraceEvent {
   readonly method?: string;
   readonly path?: string;
   readonly host?: string;
+  readonly cpuMs?: number;
 }
 
 interface RenewalRun {
@@ -164,6 +165,7 @@ async function oneRenewal(cliPath: string): Promise<RenewalRun> {
       '    of which issuance (counted apart)': sumOf(issuance),
       'neither a device call nor a request (tool’s own work)': (at('exit') ?? cli.endedAt) - firstActivity - unionLength(busy),
       'process exit (last event → parent sees it)': cli.endedAt - (at('exit') ?? cli.endedAt),
+      'CPU time of the CLI process (user + system)': events.find((event) => event.kind === 'exit')?.cpuMs ?? Number.NaN,
     };
     return { totalMs, rawMs: rawResult.totalMs, rawKeyGenerationMs: rawResult.timings.generateKeyPair ?? Number.NaN, parts };
   } finally {
@@ -203,6 +205,7 @@ export async function run(): Promise<BenchResult> {
     figures[`before (${baselineLabel}): full renewal, median of ${runs}`] = { value: beforeMedian((entry) => entry.totalMs), unit: 'ms' };
     figures['before: tool ÷ raw work'] = { value: beforeMedian((entry) => entry.totalMs / entry.rawMs), unit: '×' };
     figures['before: tool ÷ raw work, key generation equalised'] = { value: beforeMedian(equalised), unit: '×' };
+    figures['before: CPU time of the CLI process'] = { value: beforeMedian((entry) => entry.parts['CPU time of the CLI process (user + system)'] ?? Number.NaN), unit: 'ms' };
   }
   const names = Object.keys(results[0]?.parts ?? {});
   for (const name of names) {
