@@ -38,7 +38,21 @@ for (const [entry, outfile] of nodeEntries) {
 // the code that finds the device and PAC workers next to "this module" expects them.
 mkdirSync('dist/main', { recursive: true });
 for (const stale of readdirSync('dist/main').filter((name) => name.startsWith('cli-chunk-'))) rmSync(join('dist/main', stale));
-await esbuild({ ...node, entryPoints: { cli: 'src/main/cli/main.ts' }, outdir: 'dist/main', outExtension: { '.js': '.mjs' }, chunkNames: 'cli-chunk-[hash]', splitting: true, format: 'esm' });
+// Its npm dependencies are bundled in too (pkcs11js, native, stays out: only the device process
+// loads it): one file read instead of hundreds resolved — a quarter less CPU to load the services.
+// The CommonJS ones among them get a `require` of their own.
+await esbuild({
+  ...node,
+  entryPoints: { cli: 'src/main/cli/main.ts' },
+  outdir: 'dist/main',
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'cli-chunk-[hash]',
+  splitting: true,
+  format: 'esm',
+  packages: undefined,
+  external: ['pkcs11js'],
+  banner: { js: "import { createRequire as __cliRequire } from 'node:module'; const require = __cliRequire(import.meta.url);" },
+});
 // Electron's utilityProcess loads the device worker as CommonJS; the PAC worker thread follows
 // the CommonJS main bundle.
 await esbuild({ ...node, entryPoints: ['src/main/device/device-worker.ts'], outfile: 'dist/main/device-worker.cjs', format: 'cjs' });

@@ -139,7 +139,7 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
     const url = new URL(spec.path, options.baseUrl);
     const route = options.route?.(url);
     // Only the update feed is YAML: its parser loads while the request is on the wire, not at start-up.
-    const parser = spec.format === 'yaml' ? import('yaml').then((yaml) => (text: string): unknown => yaml.parse(text)) : undefined;
+    const parser = spec.format === 'yaml' ? import('yaml').then((yaml) => (text: string): unknown => yamlModule(yaml).parse(text)) : undefined;
     const send = async (): Promise<Sent> => {
       try {
         const response = await request(url, {
@@ -205,6 +205,11 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
     updateFeed: ({ channelFile = 'latest.yml', ...check } = {}) =>
       call({ method: 'GET', path: new URL(channelFile, feedUrl).href, label: channelFile, schema: updateFeedSchema, format: 'yaml', check: true, invalid: 'UPDATE_FEED_INVALID', ...limitOf(check) }),
   };
+}
+
+/** yaml's namespace, also where a bundler hands the CommonJS build over as a default export only (the CLI bundle). */
+function yamlModule(loaded: typeof import('yaml')): typeof import('yaml') {
+  return 'parse' in loaded ? loaded : (loaded as unknown as { default: typeof import('yaml') }).default;
 }
 
 function validated<S extends z.ZodType>(spec: Call<S>, text: string, parse: (text: string) => unknown): z.infer<S> {
