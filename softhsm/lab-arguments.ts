@@ -13,6 +13,9 @@ export type LabRequest =
   | { readonly kind: 'list'; readonly lang: LabLanguage }
   | { readonly kind: 'clean'; readonly lang: LabLanguage }
   | { readonly kind: 'run'; readonly lang: LabLanguage; readonly scenario: ScenarioDefinition; readonly harness: boolean }
+  /** A holder's support bundle: the lab rebuilt from it, or the closest catalogue scenario named. */
+  | { readonly kind: 'from-bundle'; readonly lang: LabLanguage; readonly file: string; readonly harness: boolean }
+  | { readonly kind: 'match'; readonly lang: LabLanguage; readonly file: string }
   | { readonly kind: 'usage'; readonly lang: LabLanguage; readonly problem: string };
 
 const usageText: Record<LabLanguage, string> = {
@@ -22,6 +25,8 @@ const usageText: Record<LabLanguage, string> = {
   npm run lab -- insufficient-funds   uno scenario per nome (anche --scenario NOME)
   npm run lab -- --list               gli scenari, uno per riga
   npm run lab -- --clean              svuota .lab/ (le cartelle degli scenari avviati finora)
+  npm run lab -- --from-bundle FILE   la situazione di un pacchetto di supporto del titolare
+  npm run lab -- --match FILE         lo scenario più vicino a quel pacchetto, e perché
 
 Opzioni:
   --scenario NOME   lo scenario (come il nome senza opzione)
@@ -38,6 +43,8 @@ lo stesso scenario con «npm run cli». Ctrl+C lo ferma.`,
   npm run lab -- insufficient-funds   one scenario by name (also --scenario NAME)
   npm run lab -- --list               the scenarios, one line each
   npm run lab -- --clean              empties .lab/ (the folders of the scenarios run so far)
+  npm run lab -- --from-bundle FILE   the situation in a holder's support bundle
+  npm run lab -- --match FILE         the scenario closest to that bundle, and why
 
 Options:
   --scenario NAME   the scenario (as the name without an option)
@@ -88,6 +95,8 @@ export function parseLabArguments(args: readonly string[]): LabRequest {
         lang: { type: 'string', default: 'it' },
         harness: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
+        'from-bundle': { type: 'string' },
+        match: { type: 'string' },
       },
     });
   } catch (error) {
@@ -99,6 +108,8 @@ export function parseLabArguments(args: readonly string[]): LabRequest {
   if (values.lang !== 'it' && values.lang !== 'en') return { kind: 'usage', lang, problem: problems[lang].badLang };
   if (values.list) return { kind: 'list', lang };
   if (values.clean) return { kind: 'clean', lang };
+  if (values.match !== undefined) return { kind: 'match', lang, file: values.match };
+  if (values['from-bundle'] !== undefined) return { kind: 'from-bundle', lang, file: values['from-bundle'], harness: values.harness };
   const names = [...positionals, ...(values.scenario === undefined ? [] : [values.scenario])];
   if (names.length > 1) return { kind: 'usage', lang, problem: problems[lang].twoScenarios };
   const name = names[0] ?? 'renewable';

@@ -3,6 +3,8 @@
  * and starts the tool against it — the Electron window where Electron is installed, otherwise
  * the same app served to a browser (its address is printed). `--list` lists the scenarios,
  * `--clean` empties .lab/, `--help` and any command line that does not parse print the usage.
+ * `--from-bundle FILE` does the same for the situation in a holder's support bundle; `--match
+ * FILE` names the catalogue scenario closest to it (softhsm/bundle/).
  *
  * RINNOVO_LAB_DIR moves .lab/ elsewhere (the tests' own folders).
  */
@@ -12,6 +14,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { matchBundle, scenarioForBundle } from './bundle/bundle-commands.js';
 import { announcement, writeEnvironmentFile } from './lab-announcement.js';
 import { labUsage, parseLabArguments, type LabLanguage } from './lab-arguments.js';
 import { scenarioCatalogue, type ScenarioDefinition } from './scenarios/scenario-catalogue.js';
@@ -78,6 +81,11 @@ async function run(scenario: ScenarioDefinition, lang: LabLanguage, harnessWante
   });
 }
 
+function bundleOptions(lang: LabLanguage) {
+  const toolVersion = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  return { toolVersion, locale: lang, print: (line: string) => console.log(line) };
+}
+
 async function main(): Promise<void> {
   const request = parseLabArguments(process.argv.slice(2));
   switch (request.kind) {
@@ -96,6 +104,12 @@ async function main(): Promise<void> {
       return;
     case 'run':
       await run(request.scenario, request.lang, request.harness);
+      return;
+    case 'match':
+      await matchBundle(request.file, bundleOptions(request.lang));
+      return;
+    case 'from-bundle':
+      await run(await scenarioForBundle(request.file, bundleOptions(request.lang)), request.lang, request.harness);
   }
 }
 

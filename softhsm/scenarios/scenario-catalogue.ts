@@ -40,6 +40,8 @@ interface SimulatorSetup {
   /** The reader loses the card at this call (1-based count of C_GenerateKeyPair). */
   readonly removeDuringKeyGeneration?: boolean;
   readonly keyGenerationDelayMs?: number;
+  /** The reader has a PIN pad: the PIN is typed there (the simulator types the token's PIN). */
+  readonly pinPad?: boolean;
 }
 
 type Expectation =

@@ -154,7 +154,7 @@ const standardCardObjects = 6;
  * The card simulator in front of SoftHSM: the PIN counter as the holder left it, a card that
  * leaves the reader during key generation, or a card with no free room.
  */
-async function setUpCardSimulator(scenario: ScenarioDefinition, dir: string): Promise<{ modulePath: string; env: Record<string, string> }> {
+async function setUpCardSimulator(scenario: ScenarioDefinition, dir: string, userPin: string): Promise<{ modulePath: string; env: Record<string, string> }> {
   const modulePath = await ensureSimulatorBuilt();
   const controlDir = join(dir, 'card-simulator');
   const { simulator } = scenario;
@@ -162,6 +162,7 @@ async function setUpCardSimulator(scenario: ScenarioDefinition, dir: string): Pr
     ...(simulator.full ? { maxObjects: standardCardObjects } : {}),
     ...(simulator.keyGenerationDelayMs ? { keygenDelayMs: simulator.keyGenerationDelayMs } : {}),
     ...(simulator.removeDuringKeyGeneration ? { faults: [{ fn: 'C_GenerateKeyPair', nth: 1, rv: 'CKR_DEVICE_REMOVED', removeCard: true }] } : {}),
+    ...(simulator.pinPad ? { pinPad: { pin: userPin } } : {}),
   });
   await writeSimulatorState(controlDir, { pinTriesLeft: Math.max(0, simulatorPinTries - (simulator.wrongPinsSoFar ?? 0)) });
   return { modulePath, env: simulatorEnvironment(controlDir) };
@@ -206,7 +207,7 @@ export async function setUpScenario(scenario: ScenarioDefinition, dir: string, o
   const gateway = await gatewayFor(scenario, pki, service.url);
   const serviceUrl = scenario.network === 'offline' ? `https://127.0.0.1:${await closedPort()}/v1/` : (gateway?.url ?? service.url);
   if (scenario.journal === 'damaged-after-payment') await damagedJournalAfterPayment(service, token, join(dir, 'tool-data'));
-  const simulator = needsCardSimulator(scenario) ? await setUpCardSimulator(scenario, dir) : undefined;
+  const simulator = needsCardSimulator(scenario) ? await setUpCardSimulator(scenario, dir, token.userPin) : undefined;
   const toolDataDir = join(dir, 'tool-data');
   const env: Record<string, string> = {
     ...environment.env,

@@ -33,8 +33,12 @@ import { RenewalFlow } from './renewal/renewal-flow.js';
 import { RenewalJournalStore } from './renewal/renewal-journal.js';
 import { SettingsStore } from './settings/settings-store.js';
 import { ensurePrivateDirectorySync } from './storage/private-paths.js';
+import type { WireError } from '../shared/contract/define.js';
 import { saveReceipt } from './receipts/save-receipt.js';
-import { writeSupportBundle } from './support/support-bundle.js';
+import { gatherBundleFacts, type GatheredFacts } from './support/bundle-facts-builder.js';
+import { OutcomeRecord } from './support/outcome-record.js';
+import { bundlePseudonyms } from './support/pseudonyms.js';
+import { previewSupportBundle, writeSupportBundle, type SupportBundleRequest, type SupportBundleSources } from './support/support-bundle.js';
 import { unsupportedUpdater, type ToolUpdater } from './updates/tool-updater.js';
 import { checkToolVersion } from './updates/version-check.js';
 
@@ -72,7 +76,12 @@ export interface AppServices {
   readonly logger: Logger;
   readonly flow: RenewalFlow;
   readonly network: NetworkService;
-  writeSupportBundle(): Promise<string>;
+  /** The bundle's facts for this request, to show the holder before saving (the CLI's summary). */
+  previewSupportBundle(request: SupportBundleRequest): Promise<GatheredFacts>;
+  /** Writes the bundle (with the facts shown, when given) and returns its path. */
+  writeSupportBundle(request: SupportBundleRequest, shown?: GatheredFacts): Promise<string>;
+  /** A command's own ending (the CLI), kept as the last attempt's outcome for the bundle. */
+  recordOutcome(error: WireError | undefined): void;
   close(): Promise<void>;
 }
 
@@ -147,6 +156,7 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
   const device = createFlowDevice({ host: hostForDevice, chamberIssuers: defaultChamberIssuers, roomNeeded: roomForOnePair });
 
   const journal = new RenewalJournalStore(config.dataDir, clock);
+  const outcome = new OutcomeRecord(config.dataDir, clock);
   const flow = new RenewalFlow({
     device,
     service: createFlowService(network.client),
@@ -161,18 +171,44 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       cardPollIntervalsMs: host.cardPollIntervalsMs ?? cardPolls(config.cardWaitSeconds),
     },
-    onState: (state) => events.emit('flow.state', state),
+    onState: (state) => {
+      outcome.observe(state);
+      events.emit('flow.state', state);
+    },
   });
 
-  const saveSupportBundle = () =>
-    writeSupportBundle({
-      config,
-      clock,
-      flowState: () => flow.state,
-      deviceReport: () => device.describe(),
-      logFiles: ['main.log', 'cli.log', 'harness.log'].map((name) => join(config.dataDir, 'logs', name)),
-      journalDir: journal.dir,
-    });
+  const foundModulePath = () => {
+    try {
+      return findModule({ configured: config.pkcs11Module, platform: process.platform, exists: existsSync });
+    } catch {
+      // No card library: the device report says why.
+      return undefined;
+    }
+  };
+  const bundleSources: SupportBundleSources = {
+    config,
+    clock,
+    facts: (request) =>
+      gatherBundleFacts({
+        clock,
+        toolVersion: config.version,
+        holder: request.holder,
+        pseudonyms: bundlePseudonyms(),
+        chamberIssuers: defaultChamberIssuers,
+        deviceReport: () => device.describe(),
+        modulePath: foundModulePath(),
+        route: async () => {
+          await network.ready();
+          return network.route();
+        },
+        extraCa: config.caBundlePath !== undefined,
+        outcome: () => outcome.read(),
+        journalDir: journal.dir,
+      }),
+    logFiles: ['main.log', 'cli.log', 'harness.log'].map((name) => join(config.dataDir, 'logs', name)),
+    journalDir: journal.dir,
+  };
+  const saveSupportBundle = (request: SupportBundleRequest, shown?: GatheredFacts) => writeSupportBundle(bundleSources, request, shown);
 
   const saveReceiptOnScreen = () =>
     saveReceipt({
@@ -196,9 +232,12 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
     logger,
     flow,
     network,
+    previewSupportBundle: (request) => previewSupportBundle(bundleSources, request),
     writeSupportBundle: saveSupportBundle,
+    recordOutcome: (error) => outcome.conclude(error),
     async close() {
       await flow.close();
+      await outcome.flush();
       deviceHost?.close();
       stopUpdaterEvents();
       await network.close();

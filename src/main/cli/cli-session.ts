@@ -50,7 +50,9 @@ export async function runCliSession(session: CliSession): Promise<number> {
     return await runCommand(session.command, {
       flow: services.flow,
       events: services.events,
-      writeSupportBundle: () => services.writeSupportBundle(),
+      previewSupportBundle: (request) => services.previewSupportBundle(request),
+      writeSupportBundle: (request, shown) => services.writeSupportBundle(request, shown),
+      recordOutcome: (error) => services.recordOutcome(error),
       logger,
       options,
       io: {

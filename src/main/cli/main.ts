@@ -25,7 +25,8 @@ Comandi:
   renew           rinnova i certificati del dispositivo inserito (richiede --pay)
   resume          completa un rinnovo interrotto
   status          dispositivo, stato del PIN e rinnovi interrotti
-  support-bundle  salva il pacchetto di supporto (mai il PIN né le password) e dice dove
+  support-bundle  mostra che cosa contiene il pacchetto di supporto, poi lo salva e dice dove (mai
+                  il PIN, le password o le chiavi private; nome e codice fiscale con pseudonimi)
 
 Opzioni:
   --pay iconto|telemaco|card   come pagare (renew, resume); un rinnovo gratuito non addebita nulla
@@ -33,6 +34,7 @@ Opzioni:
   --only signature|cns         rinnova un solo certificato
   --pin-pad                    il lettore ha una tastiera per il PIN
   --confirm-final-try          consente l'accesso quando la carta dice che è l'ultimo tentativo
+  --fiscal-code-in-clear       support-bundle: il titolare accetta di inviare il codice fiscale in chiaro
   --proxy URL                  proxy verso il servizio, es. http://proxy.example:3128
                                (altrimenti HTTPS_PROXY / HTTP_PROXY / NO_PROXY)
   --module PATH                libreria PKCS#11 della carta (RINNOVO_PKCS11_MODULE)
@@ -53,7 +55,8 @@ Commands:
   renew           renew the certificates on the inserted device (needs --pay)
   resume          finish an interrupted renewal
   status          device, PIN state and unfinished renewals
-  support-bundle  write a support bundle (never the PIN or passwords) and say where
+  support-bundle  show what a support bundle holds, then write it and say where (never the PIN,
+                  passwords or private keys; name and fiscal code pseudonymised)
 
 Options:
   --pay iconto|telemaco|card   payment method (renew, resume); a free renewal charges nothing
@@ -61,6 +64,7 @@ Options:
   --only signature|cns         renew one certificate only
   --pin-pad                    the reader has a PIN pad
   --confirm-final-try          allow the login when the card says it is the last try
+  --fiscal-code-in-clear       support-bundle: the holder agrees to send the fiscal code in clear
   --proxy URL                  proxy to the service, e.g. http://proxy.example:3128
                                (otherwise HTTPS_PROXY / HTTP_PROXY / NO_PROXY)
   --module PATH                PKCS#11 library of the card (RINNOVO_PKCS11_MODULE)
@@ -123,6 +127,7 @@ async function main(argv: readonly string[]): Promise<number> {
         only: { type: 'string' },
         'pin-pad': { type: 'boolean', default: false },
         'confirm-final-try': { type: 'boolean', default: false },
+        'fiscal-code-in-clear': { type: 'boolean', default: false },
         module: { type: 'string' },
         service: { type: 'string' },
         ca: { type: 'string' },
@@ -190,6 +195,7 @@ async function main(argv: readonly string[]): Promise<number> {
         only,
         pinPad: values['pin-pad'],
         confirmFinalTry: values['confirm-final-try'],
+        fiscalCodeInClear: values['fiscal-code-in-clear'],
       },
     });
   } finally {

@@ -14,6 +14,9 @@ import type { AccountPaymentMethod, PaymentMethod } from '../../shared/service-a
 import type { EventHub } from '../events/event-hub.js';
 import type { Logger } from '../logging/logger.js';
 import type { RenewalFlow } from '../renewal/renewal-flow.js';
+import { summarizeBundle } from '../../shared/support-bundle/bundle-summary.js';
+import type { GatheredFacts } from '../support/bundle-facts-builder.js';
+import type { SupportBundleRequest } from '../support/support-bundle.js';
 import { cliPhrases } from './cli-phrases.js';
 import type { CommandName } from './command-names.js';
 import { describeState, describeStatus, describeWireError } from './describe-state.js';
@@ -28,6 +31,8 @@ interface CommandOptions {
   readonly only: 'signature' | 'cns' | undefined;
   readonly pinPad: boolean;
   readonly confirmFinalTry: boolean;
+  /** `support-bundle`: the holder agreed to send the fiscal code in clear. */
+  readonly fiscalCodeInClear: boolean;
 }
 
 interface CommandIo {
@@ -45,7 +50,10 @@ interface CommandIo {
 export interface CommandContext {
   readonly flow: RenewalFlow;
   readonly events: EventHub;
-  readonly writeSupportBundle: () => Promise<string>;
+  readonly previewSupportBundle: (request: SupportBundleRequest) => Promise<GatheredFacts>;
+  readonly writeSupportBundle: (request: SupportBundleRequest, shown: GatheredFacts) => Promise<string>;
+  /** Keeps how the command ended as the last attempt's outcome (what a later support bundle reports). */
+  readonly recordOutcome: (error: WireError | undefined) => void;
   readonly io: CommandIo;
   readonly options: CommandOptions;
   /** The command and how it ended (cli.log); the steps, service calls and device operations log themselves. */
@@ -82,6 +90,7 @@ export async function runCommand(command: CommandName, context: CommandContext):
   } finally {
     unsubscribe();
   }
+  if (command !== 'support-bundle' && command !== 'status') context.recordOutcome(outcome.error);
   context.logger?.info({ cli: { command, exitCode: outcome.exitCode, code: outcome.error?.code ?? null } }, 'cli command ended');
   if (options.json) io.out(JSON.stringify({ command, ok: outcome.exitCode === exitOk, exitCode: outcome.exitCode, error: outcome.error ?? null, state: outcome.state ?? null, ...outcome.extra }));
   if (outcome.error) {
@@ -144,10 +153,14 @@ const commands: Record<CommandName, (context: CommandContext) => Promise<Outcome
     return finish(state);
   },
 
-  async 'support-bundle'({ writeSupportBundle, options }) {
-    const path = await writeSupportBundle();
+  async 'support-bundle'({ previewSupportBundle, writeSupportBundle, io, options }) {
+    // What the bundle holds, in words, before it is written: the holder sees what they will send.
+    const request: SupportBundleRequest = { holder: options.fiscalCodeInClear ? 'in-clear' : 'pseudonymised' };
+    const shown = await previewSupportBundle(request);
+    for (const line of summarizeBundle(shown.facts, options.locale)) (options.json ? io.err : io.out)(line);
+    const path = await writeSupportBundle(request, shown);
     const p = cliPhrases(options.locale);
-    return { exitCode: exitOk, state: undefined, error: undefined, extra: { path }, text: `${p.bundleWritten(path)}\n${p.bundleNext}` };
+    return { exitCode: exitOk, state: undefined, error: undefined, extra: { path }, text: `\n${p.bundleWritten(path)}\n${p.bundleNext}` };
   },
 };
 

@@ -61,6 +61,12 @@ export class DeviceHost {
     return (await this.#send(method, params)) as DeviceResults[M];
   }
 
+  /** The card library's own description (C_GetInfo), for the support bundle; starts the process if needed. */
+  async moduleInfo(): Promise<DeviceResults['open']> {
+    this.#ensureStarted();
+    return (await this.#opened) as DeviceResults['open'];
+  }
+
   /** The running device process's id, if one runs. */
   get workerPid(): number | undefined {
     return this.#child?.pid();

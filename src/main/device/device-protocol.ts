@@ -16,6 +16,9 @@ export interface TokenDescription {
   /** Free memory as the token reports it; null when it does not say (CK_UNAVAILABLE_INFORMATION). */
   readonly freePrivateMemory: number | null;
   readonly freePublicMemory: number | null;
+  /** The PIN lengths the token accepts, as it reports them (the support bundle's PIN policy). */
+  readonly minPinLength: number;
+  readonly maxPinLength: number;
 }
 
 const onToken = { tokenSerial: z.string() };
@@ -47,7 +50,7 @@ export type DeviceMethod = keyof typeof deviceRequestSchemas;
 export type DeviceRequest<M extends DeviceMethod> = z.infer<(typeof deviceRequestSchemas)[M]>;
 
 export interface DeviceResults {
-  open: { manufacturer: string; libraryDescription: string };
+  open: { manufacturer: string; libraryDescription: string; libraryVersion: string };
   listTokens: TokenDescription[];
   countSlots: { slots: number; withToken: number };
   readCertificates: { idHex: string; label: string; derBase64: string }[];

@@ -47,7 +47,7 @@ export class Pkcs11TokenAccess {
       this.#loaded = true;
     }
     const info = this.#pkcs11.C_GetInfo();
-    return { manufacturer: info.manufacturerID.trim(), libraryDescription: info.libraryDescription.trim() };
+    return { manufacturer: info.manufacturerID.trim(), libraryDescription: info.libraryDescription.trim(), libraryVersion: `${info.libraryVersion.major}.${info.libraryVersion.minor}` };
   }
 
   listTokens(): TokenDescription[] {
@@ -64,6 +64,8 @@ export class Pkcs11TokenAccess {
           flags: info.flags,
           freePrivateMemory: memory(info.freePrivateMemory),
           freePublicMemory: memory(info.freePublicMemory),
+          minPinLength: info.minPinLen,
+          maxPinLength: info.maxPinLen,
         },
       ];
     });

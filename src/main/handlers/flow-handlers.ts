@@ -1,5 +1,6 @@
 import type { MethodName } from '../../shared/contract/contract.js';
 import type { RenewalFlow } from '../renewal/renewal-flow.js';
+import type { SupportBundleRequest } from '../support/support-bundle.js';
 import type { HandlersOf } from './handler-table.js';
 
 /** The contract methods that drive the renewal flow. */
@@ -8,7 +9,7 @@ type FlowMethodName = Extract<MethodName, `flow.${string}`>;
 export interface FlowHandlerDeps {
   readonly flow: RenewalFlow;
   /** Writes the support bundle and returns its path. */
-  readonly saveSupportBundle: () => Promise<string>;
+  readonly saveSupportBundle: (request: SupportBundleRequest) => Promise<string>;
   /** Writes the receipt on screen as a PDF and returns its path. */
   readonly saveReceipt: () => Promise<string>;
 }
@@ -27,7 +28,7 @@ export function flowHandlers({ flow, saveSupportBundle, saveReceipt }: FlowHandl
     'flow.renew': () => flow.renew(),
     'flow.resume': () => flow.resume(),
     'flow.restart': () => flow.restart(),
-    'flow.saveSupportBundle': async () => ({ path: await saveSupportBundle() }),
+    'flow.saveSupportBundle': async ({ holder }) => ({ path: await saveSupportBundle({ holder }) }),
     'flow.saveReceipt': async () => ({ path: await saveReceipt() }),
   };
 }

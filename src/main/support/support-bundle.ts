@@ -1,27 +1,39 @@
 /**
- * The support bundle: what the helpdesk needs to reproduce a holder's report on a SoftHSM
- * token — versions, configuration, module path, token flags and info, certificate summaries,
- * the renewal journals and the end of the log — as one .tar.gz the holder can send.
+ * The support bundle: what the helpdesk needs to reproduce a holder's report in the lab —
+ * `facts.json` (module, token layout and PIN policy, certificate profiles, the service's verdicts,
+ * where the last attempt ended, the route's kind, the journal's phase: see
+ * src/shared/support-bundle/bundle-facts.ts), the same in words (`contents.txt`), versions and
+ * configuration, the journals and the end of the log — as one .tar.gz the holder can send.
  *
  * Never the PIN or a password: the journal and the flow state hold none by construction, the
- * log is redacted when written, and the configuration is copied field by field.
+ * log is redacted when written, and the configuration is copied field by field. Never a private
+ * key: none leaves the card. Never the holder's name, nor the fiscal code unless the holder
+ * agreed: the facts carry pseudonyms, and the copied files are scrubbed of certificates and of
+ * both values (bundle-scrub.ts).
  *
  * Bundles are the holder's only (0600 in a 0700 folder) and the newest `keptSupportBundles` are
  * kept: asking again and again (a stuck button, a script) cannot fill the disk.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile, copyFile, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FlowState } from '../../shared/contract/flow-contract.js';
+import type { HolderIdentityChoice } from '../../shared/support-bundle/bundle-facts.js';
+import { summarizeBundle } from '../../shared/support-bundle/bundle-summary.js';
 import type { AppConfig } from '../config/app-config.js';
 import { ensurePrivateDirectory, makeFilePrivate, privateFileMode } from '../storage/private-paths.js';
+import type { GatheredFacts } from './bundle-facts-builder.js';
+import { scrubText } from './bundle-scrub.js';
+
+/** What the holder chose on the bundle screen (or the CLI's flag): the fiscal code pseudonymised, or in clear. */
+export interface SupportBundleRequest {
+  readonly holder: HolderIdentityChoice;
+}
 
 export interface SupportBundleSources {
   readonly config: AppConfig;
   readonly clock: () => Date;
-  readonly flowState: () => FlowState;
-  /** Token info and flags as the device layer reports them (no secrets). */
-  readonly deviceReport: () => Promise<unknown>;
+  /** The facts for this request (device read without a login, outcome, route, journal phase). */
+  readonly facts: (request: SupportBundleRequest) => Promise<GatheredFacts>;
   readonly logFiles: readonly string[];
   readonly journalDir: string;
 }
@@ -32,14 +44,20 @@ const maxLogBytes = 512 * 1024;
 export const keptSupportBundles = 5;
 const bundleName = /^rinnovo-support-.+\.tar\.gz$/;
 
-export async function writeSupportBundle(sources: SupportBundleSources): Promise<string> {
+/** The facts and their summary, for the holder to read before saving. */
+export async function previewSupportBundle(sources: SupportBundleSources, request: SupportBundleRequest): Promise<GatheredFacts> {
+  return sources.facts(request);
+}
+
+export async function writeSupportBundle(sources: SupportBundleSources, request: SupportBundleRequest, gathered?: GatheredFacts): Promise<string> {
+  const { facts, identities } = gathered ?? (await sources.facts(request));
+  const scrub = (text: string) => scrubText(text, { identities, fiscalCodeInClear: request.holder === 'in-clear' });
   const stamp = sources.clock().toISOString().replace(/[:.]/g, '-');
   const staging = await mkdtemp(join(tmpdir(), 'rinnovo-support-'));
   const root = join(staging, `rinnovo-support-${stamp}`);
   try {
     await mkdir(join(root, 'logs'), { recursive: true });
     await mkdir(join(root, 'journal'), { recursive: true });
-    const device = await sources.deviceReport().catch((error: unknown) => ({ unavailable: error instanceof Error ? error.message : String(error) }));
     const summary = {
       createdAt: sources.clock().toISOString(),
       tool: { version: sources.config.version, node: process.versions.node, electron: process.versions.electron ?? null, platform: process.platform, arch: process.arch },
@@ -51,19 +69,24 @@ export async function writeSupportBundle(sources: SupportBundleSources): Promise
         caBundlePath: sources.config.caBundlePath ?? null,
         pacUrl: sources.config.pacUrl ?? null,
       },
-      device,
-      flowState: sources.flowState(),
     };
-    await writeFile(join(root, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`, { mode: privateFileMode });
-    for (const name of await readdir(sources.journalDir).catch(() => [] as string[])) {
-      if (name.endsWith('.json')) await copyFile(join(sources.journalDir, name), join(root, 'journal', name));
+    const write = (name: string, text: string) => writeFile(join(root, name), text, { mode: privateFileMode });
+    await write('summary.json', scrub(`${JSON.stringify(summary, null, 2)}\n`));
+    await write('facts.json', `${JSON.stringify(facts, null, 2)}\n`);
+    await write('contents.txt', `${summarizeBundle(facts, 'it').join('\n')}\n\n${summarizeBundle(facts, 'en').join('\n')}\n`);
+    for (const dir of [sources.journalDir, join(sources.journalDir, 'damaged')]) {
+      for (const name of await readdir(dir).catch(() => [] as string[])) {
+        if (!name.endsWith('.json')) continue;
+        const text = await readFile(join(dir, name), 'utf8').catch(() => undefined);
+        if (text !== undefined) await write(join('journal', dir === sources.journalDir ? name : `damaged-${name}`), scrub(text));
+      }
     }
     for (const file of sources.logFiles) {
       const info = await stat(file).catch(() => undefined);
       if (!info) continue;
       const content = await readFile(file);
-      const tail = content.subarray(Math.max(0, content.length - maxLogBytes));
-      await writeFile(join(root, 'logs', file.split(/[\\/]/).pop() ?? 'app.log'), tail, { mode: privateFileMode });
+      const tail = content.subarray(Math.max(0, content.length - maxLogBytes)).toString('utf8');
+      await write(join('logs', file.split(/[\\/]/).pop() ?? 'app.log'), scrub(tail));
     }
     const outDir = join(sources.config.dataDir, 'support');
     await ensurePrivateDirectory(outDir);

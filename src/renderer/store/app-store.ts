@@ -102,7 +102,8 @@ export const useAppStore = create<AppStore>((set, get) => ({
   },
 
   async saveSupportBundle(api) {
-    const result = await api.flow.saveSupportBundle({});
+    // The window has no preview yet: it saves the pseudonymised bundle, the default that needs no consent.
+    const result = await api.flow.saveSupportBundle({ holder: 'pseudonymised' });
     if (result.ok) set({ supportBundlePath: result.value.path });
     else set({ command: { phase: 'refused', error: result.error } });
   },

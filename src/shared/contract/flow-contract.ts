@@ -16,6 +16,7 @@ import {
   certificateKindSchema as primitiveKindSchema,
   paymentMethodSchema,
 } from '../service-api/primitives.js';
+import { holderIdentityChoiceSchema } from '../support-bundle/bundle-facts.js';
 import { method, wireErrorSchema } from './define.js';
 
 /** The PIN typed in the window, or "use the reader's PIN pad". */
@@ -234,8 +235,12 @@ export const flowMethods = {
   'flow.resume': method(z.strictObject({}), flowStateSchema),
   /** Back to the beginning (after an error, or to renew another device). */
   'flow.restart': method(z.strictObject({}), flowStateSchema),
-  /** Writes a support bundle (no PIN, no password) and tells where. */
-  'flow.saveSupportBundle': method(z.strictObject({}), z.object({ path: z.string() })),
+  /**
+   * Writes a support bundle (no PIN, no password, no private key) and tells where. `holder`: the
+   * holder's choice on the bundle screen — name and fiscal code pseudonymised, or the fiscal code
+   * in clear when the holder agreed to send it.
+   */
+  'flow.saveSupportBundle': method(z.strictObject({ holder: holderIdentityChoiceSchema }), z.object({ path: z.string() })),
   /** "Salva ricevuta": writes the receipt on screen (paid, done, failed after paying) as a PDF and tells where. */
   'flow.saveReceipt': method(z.strictObject({}), z.object({ path: z.string() })),
 };

@@ -12,7 +12,7 @@ import { createNodeHost } from '../../../src/main/node-host.js';
 import { SettingsStore } from '../../../src/main/settings/settings-store.js';
 import { writeFileAtomic } from '../../../src/main/storage/atomic-file.js';
 import { keptSupportBundles, writeSupportBundle } from '../../../src/main/support/support-bundle.js';
-import type { FlowState } from '../../../src/shared/contract/flow-contract.js';
+import { bundleFactsFormat, type BundleFacts } from '../../../src/shared/support-bundle/bundle-facts.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 
 const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
@@ -37,11 +37,22 @@ async function wideOpenDataDir(): Promise<string> {
   return dataDir;
 }
 
+const noDeviceFacts: BundleFacts = {
+  format: bundleFactsFormat,
+  createdAt: '2026-03-01T10:00:00.000Z',
+  tool: { version: '1.0.0', platform: 'linux' },
+  holder: { identity: 'pseudonymised' },
+  module: { status: 'unavailable', error: { code: 'DEVICE_NOT_FOUND', detail: {} } },
+  tokens: [],
+  network: { route: 'direct', source: 'none', proxyAuthenticated: false, extraCa: false },
+  outcome: null,
+  journal: { phase: 'none', certificates: [] },
+};
+
 const bundleSources = (dataDir: string, clock: () => Date) => ({
   config: loadAppConfig({ RINNOVO_DATA_DIR: dataDir, RINNOVO_SERVICE_URL: 'https://127.0.0.1:9/api/v1/' }, { version: '1.0.0' }),
   clock,
-  flowState: (): FlowState => ({ step: 'welcome' }),
-  deviceReport: async () => ({ module: 'none' }),
+  facts: async () => ({ facts: noDeviceFacts, identities: [] }),
   logFiles: [join(dataDir, 'logs', 'main.log')],
   journalDir: join(dataDir, 'journal'),
 });
@@ -56,7 +67,7 @@ describe.skipIf(process.platform === 'win32')('files the tool writes', () => {
     cleanups.push(() => services.close());
     await new SettingsStore(dataDir).update({ locale: 'en' });
     await writeFileAtomic(join(dataDir, 'journal', 'S1.json'), '{}\n');
-    const bundle = await writeSupportBundle(bundleSources(dataDir, () => new Date('2026-03-01T10:00:00Z')));
+    const bundle = await writeSupportBundle(bundleSources(dataDir, () => new Date('2026-03-01T10:00:00Z')), { holder: 'pseudonymised' });
 
     for (const dir of [dataDir, join(dataDir, 'logs'), join(dataDir, 'support'), join(dataDir, 'journal')]) {
       expect((await modeOf(dir)).toString(8), dir).toBe('700');
@@ -82,7 +93,7 @@ describe('support bundles', () => {
     let minute = 0;
     const clock = () => new Date(Date.UTC(2026, 2, 1, 10, minute));
     const written: string[] = [];
-    for (minute = 0; minute < keptSupportBundles + 3; minute++) written.push(await writeSupportBundle(bundleSources(dataDir, clock)));
+    for (minute = 0; minute < keptSupportBundles + 3; minute++) written.push(await writeSupportBundle(bundleSources(dataDir, clock), { holder: 'pseudonymised' }));
     const kept = (await readdir(join(dataDir, 'support'))).sort();
     expect(kept).toHaveLength(keptSupportBundles);
     expect(kept).toEqual(written.slice(-keptSupportBundles).map((path) => path.split(/[\\/]/).pop()));

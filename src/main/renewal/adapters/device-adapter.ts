@@ -15,7 +15,7 @@ import { modulusOfCertificate } from '../../certificates/key-modulus.js';
 import { parsedCertificate } from '../../certificates/parsed-certificate.js';
 import { base64DerToPem, pemToBase64Der } from '../../certificates/pem.js';
 import type { DeviceHost } from '../../device/device-host.js';
-import type { TokenDescription } from '../../device/device-protocol.js';
+import type { DeviceResults, TokenDescription } from '../../device/device-protocol.js';
 import { tokenFlags } from '../../device/token-flags.js';
 import type { DeviceCertificate, FlowDevice, RoomVerdict } from '../renewal-ports.js';
 
@@ -34,7 +34,13 @@ interface Group {
   readonly tokens: readonly TokenDescription[];
 }
 
-export function createFlowDevice(options: FlowDeviceOptions): FlowDevice & { describe(): Promise<unknown> } {
+/** The library and every token with the certificates on it, as read without logging in (the support bundle's source). */
+export interface DeviceReport {
+  readonly module: DeviceResults['open'];
+  readonly tokens: readonly (TokenDescription & { readonly certificatesPem: readonly string[] })[];
+}
+
+export function createFlowDevice(options: FlowDeviceOptions): FlowDevice & { describe(): Promise<DeviceReport> } {
   const groups = new Map<string, Group>();
 
   const host = () => options.host();
@@ -243,7 +249,15 @@ export function createFlowDevice(options: FlowDeviceOptions): FlowDevice & { des
 
     /** Token info and flags for the support bundle (no secret is held by the device layer). */
     async describe() {
-      return { tokens: await host().call('listTokens', {}) };
+      const module = await host().moduleInfo();
+      const tokens = await host().call('listTokens', {});
+      const described = [];
+      for (const token of tokens) {
+        // Certificates are public objects: read without a login, so no PIN is needed for the bundle.
+        const objects = await host().call('readCertificates', { tokenSerial: token.serial });
+        described.push({ ...token, certificatesPem: objects.map((object) => base64DerToPem(object.derBase64)) });
+      }
+      return { module, tokens: described };
     },
   };
 }

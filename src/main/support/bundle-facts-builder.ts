@@ -1,0 +1,139 @@
+/**
+ * Gathers the bundle's facts (src/shared/support-bundle/bundle-facts.ts) from the device (read
+ * without a login), the network route, the last attempt's outcome and the journals on disk.
+ *
+ * Also returns the holder's name and fiscal code as the card has them, only so the bundle can
+ * scrub them out of the log and journal copies; they never go into the facts unless agreed.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { NetworkRoute } from '../../shared/contract/network-contract.js';
+import { isAppError } from '../../shared/errors/app-error.js';
+import {
+  bundleFactsFormat,
+  type BundleFacts,
+  type FlowOutcome,
+  type HolderIdentityChoice,
+  type JournalPhase,
+  type TokenFacts,
+} from '../../shared/support-bundle/bundle-facts.js';
+import type { DeviceReport } from '../renewal/adapters/device-adapter.js';
+import { journalSchema } from '../renewal/renewal-journal.js';
+import { certificateProfile, holderIdentity } from './certificate-profile.js';
+import type { Pseudonyms } from './pseudonyms.js';
+
+export interface BundleFactsSources {
+  readonly clock: () => Date;
+  readonly toolVersion: string;
+  readonly holder: HolderIdentityChoice;
+  readonly pseudonyms: Pseudonyms;
+  readonly chamberIssuers: readonly string[];
+  readonly deviceReport: () => Promise<DeviceReport>;
+  /** The card library's path as configured or found; only its file name goes into the bundle. */
+  readonly modulePath: string | undefined;
+  readonly route: () => Promise<NetworkRoute>;
+  readonly extraCa: boolean;
+  readonly outcome: () => Promise<FlowOutcome | undefined>;
+  readonly journalDir: string;
+}
+
+export interface GatheredFacts {
+  readonly facts: BundleFacts;
+  /** Strings that name the holder, to scrub from the bundle's other files. */
+  readonly identities: readonly string[];
+}
+
+/** CK_TOKEN_INFO flags (PKCS#11 2.40 §3.2). */
+const flag = {
+  writeProtected: 0x2,
+  loginRequired: 0x4,
+  protectedAuthenticationPath: 0x100,
+  userPinCountLow: 0x1_0000,
+  userPinFinalTry: 0x2_0000,
+  userPinLocked: 0x4_0000,
+  userPinToBeChanged: 0x8_0000,
+} as const;
+
+function tokenFacts(token: DeviceReport['tokens'][number], sources: BundleFactsSources): TokenFacts {
+  const on = (mask: number) => (token.flags & mask) !== 0;
+  const fiscalCodeInClear = sources.holder === 'in-clear';
+  return {
+    label: token.label,
+    manufacturer: token.manufacturer,
+    model: token.model,
+    serial: token.serial,
+    flags: {
+      loginRequired: on(flag.loginRequired),
+      protectedAuthenticationPath: on(flag.protectedAuthenticationPath),
+      userPinCountLow: on(flag.userPinCountLow),
+      userPinFinalTry: on(flag.userPinFinalTry),
+      userPinLocked: on(flag.userPinLocked),
+      userPinToBeChanged: on(flag.userPinToBeChanged),
+      writeProtected: on(flag.writeProtected),
+    },
+    pinPolicy: { minLength: token.minPinLength, maxLength: token.maxPinLength, pinPad: on(flag.protectedAuthenticationPath) },
+    freeMemory: { private: token.freePrivateMemory, public: token.freePublicMemory },
+    certificates: token.certificatesPem.flatMap((pem) => certificateProfile(pem, { pseudonyms: sources.pseudonyms, fiscalCodeInClear, chamberIssuers: sources.chamberIssuers }) ?? []),
+  };
+}
+
+/** Where the renewal on this computer stands: an open journal first, else the last finished or damaged one. */
+async function journalFacts(dir: string): Promise<BundleFacts['journal']> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const open = names.filter((name) => name.endsWith('.json') && !name.endsWith('.done.json'));
+  for (const name of open) {
+    const parsed = journalSchema.safeParse(await readFile(join(dir, name), 'utf8').then((text) => JSON.parse(text) as unknown).catch(() => undefined));
+    if (!parsed.success) return { phase: 'damaged', certificates: [] };
+    const journal = parsed.data;
+    const certificates = journal.certificates.map((entry) => ({ kind: entry.kind, phase: entry.progress.phase }));
+    const started = certificates.some((entry) => entry.phase !== 'planned');
+    const payment: JournalPhase = journal.payment.state === 'not-required' ? 'paid' : journal.payment.state;
+    return { phase: started ? 'renewing' : payment, certificates };
+  }
+  if (names.some((name) => name.endsWith('.done.json'))) return { phase: 'finished', certificates: [] };
+  const damaged = await readdir(join(dir, 'damaged')).catch(() => [] as string[]);
+  return { phase: damaged.length > 0 ? 'damaged' : 'none', certificates: [] };
+}
+
+export async function gatherBundleFacts(sources: BundleFactsSources): Promise<GatheredFacts> {
+  let module: BundleFacts['module'];
+  let tokens: TokenFacts[] = [];
+  const identities = new Set<string>();
+  try {
+    const report = await sources.deviceReport();
+    module = {
+      status: 'loaded',
+      file: sources.modulePath?.split(/[\\/]/).pop() ?? '',
+      manufacturer: report.module.manufacturer,
+      description: report.module.libraryDescription,
+      version: report.module.libraryVersion,
+    };
+    tokens = report.tokens.map((token) => tokenFacts(token, sources));
+    for (const pem of report.tokens.flatMap((token) => token.certificatesPem)) {
+      const identity = holderIdentity(pem);
+      if (identity?.fiscalCode) identities.add(identity.fiscalCode);
+      if (identity?.holderName) identities.add(identity.holderName);
+    }
+  } catch (error) {
+    module = { status: 'unavailable', error: isAppError(error) ? { code: error.code, detail: error.detail } : { code: 'INTERNAL_ERROR', detail: {} } };
+  }
+  const route = await sources.route().catch((): NetworkRoute => ({ kind: 'direct', source: 'none' }));
+  const fiscalCode = [...tokens.flatMap((token) => token.certificates.map((certificate) => certificate.subject.fiscalCode))].find(Boolean);
+  const facts: BundleFacts = {
+    format: bundleFactsFormat,
+    createdAt: sources.clock().toISOString(),
+    tool: { version: sources.toolVersion, platform: process.platform },
+    holder: sources.holder === 'in-clear' ? { identity: 'in-clear', fiscalCode: fiscalCode ?? '' } : { identity: 'pseudonymised' },
+    module,
+    tokens,
+    network: {
+      route: route.kind,
+      source: route.source,
+      proxyAuthenticated: route.kind === 'proxy' && route.authenticated,
+      extraCa: sources.extraCa,
+    },
+    outcome: (await sources.outcome().catch(() => undefined)) ?? null,
+    journal: await journalFacts(sources.journalDir),
+  };
+  return { facts, identities: [...identities].filter((value) => value.length >= 4) };
+}
