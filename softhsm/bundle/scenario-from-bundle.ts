@@ -9,6 +9,7 @@
 import type { BundleFacts, CertificateProfile, FlowOutcome } from '../../src/shared/support-bundle/bundle-facts.js';
 import type { ErrorCode } from '../../src/shared/errors/catalogue.js';
 import type { ScenarioDefinition, ServiceFate, TokenLayout } from '../scenarios/scenario-catalogue.js';
+import { labCaNames } from '../pki/lab-pki.js';
 import { labHolder, tokenPreset } from '../token/token-presets.js';
 
 export interface BundleReproduction {
@@ -72,6 +73,9 @@ const reproducibleCodes = new Set<ErrorCode>([
   'RENEWAL_INTERRUPTED',
 ]);
 
+/** Failures during the renewal itself, after payment: each leaves an unfinished journal behind. */
+const failuresThatLeaveAJournal = new Set<ErrorCode>(['DEVICE_REMOVED', 'ISSUED_CERTIFICATE_REJECTED']);
+
 function renewableCertificates(tokens: BundleFacts['tokens']): { profile: CertificateProfile; slot: number }[] {
   return tokens.flatMap((token, slot) => token.certificates.filter((certificate) => certificate.kind !== 'other').map((profile) => ({ profile, slot })));
 }
@@ -134,7 +138,9 @@ function tokenDifferences(facts: BundleFacts, layout: TokenLayout, outcome: Flow
   const profiles = renewableCertificates(facts.tokens).map((entry) => entry.profile);
   for (const certificate of profiles) {
     if (certificate.keyBits !== labKeyBits) lines.push(`${certificate.kind} certificate with an RSA ${certificate.keyBits}-bit key: the lab's keys are RSA ${labKeyBits}`);
-    if (certificate.issuer.commonName) lines.push(`${certificate.kind} certificate issued by "${certificate.issuer.commonName}" (${certificate.issuer.organization || 'no organization'}): the lab's own ${certificate.issuedByChamber ? 'Chamber' : 'foreign'} CA issues it, with the lab's policies and key usages for the kind`);
+    if (!(Object.values(labCaNames) as string[]).includes(certificate.issuer.commonName)) {
+      lines.push(`${certificate.kind} certificate issued by "${certificate.issuer.commonName}" (${certificate.issuer.organization || 'no organization'}): the lab's own ${certificate.issuedByChamber ? 'Chamber' : 'foreign'} CA issues it, with the lab's policies and key usages for the kind`);
+    }
   }
   for (const kind of ['signature', 'cns'] as const) {
     const holder = assessed.find((entry) => entry.kind === kind) ?? profiles.find((entry) => entry.kind === kind);
@@ -163,8 +169,12 @@ export function scenarioFromBundle(facts: BundleFacts, options: { readonly toolV
   const moduleMissing = facts.module.status === 'unavailable' && facts.module.error.code === 'DEVICE_SOFTWARE_NOT_FOUND';
 
   let journal: ScenarioDefinition['journal'] = 'none';
-  if (facts.journal.phase === 'damaged') journal = 'damaged-after-payment';
-  else if (['paying', 'card-started', 'paid', 'renewing'].includes(facts.journal.phase)) {
+  const unfinished = ['paying', 'card-started', 'paid', 'renewing'].includes(facts.journal.phase);
+  if (unfinished && code && failuresThatLeaveAJournal.has(code)) {
+    // The lab reproduces the failure itself: its renew stops the same way and leaves the same journal.
+    notReproduced.push(`journal at phase "${facts.journal.phase}": not written beforehand; the lab's renew stops with ${code} and leaves it, as the holder's did`);
+  } else if (facts.journal.phase === 'damaged') journal = 'damaged-after-payment';
+  else if (unfinished) {
     journal = 'damaged-after-payment';
     notReproduced.push(
       `journal at phase "${facts.journal.phase}"${facts.journal.certificates.length > 0 ? ` (${facts.journal.certificates.map((entry) => `${entry.kind}: ${entry.phase}`).join(', ')})` : ''}: the lab recreates a paid renewal whose journal is damaged, so the tool resumes from the service's record`,
@@ -198,12 +208,11 @@ export function scenarioFromBundle(facts: BundleFacts, options: { readonly toolV
   if (code && !reproducibleCodes.has(code)) notReproduced.push(`error ${code}: no lab setting causes it; the lab shows what the same card and service give instead`);
   if (facts.holder.identity === 'in-clear') notReproduced.push("the holder's fiscal code in clear: the lab's token names its fictional holder instead");
   else notReproduced.push(`holder (pseudonymised in the bundle): the lab's token names its fictional holder ${labHolder.givenName} ${labHolder.surname}`);
-  if (facts.module.status === 'loaded' && !/softhsm|simulat/i.test(`${facts.module.file} ${facts.module.description}`)) {
+  if (facts.module.status === 'loaded' && !/softhsm|cnssim/i.test(`${facts.module.file} ${facts.module.manufacturer}`)) {
     notReproduced.push(`card library ${facts.module.file} (${facts.module.description} ${facts.module.version}): the lab uses SoftHSM${Object.keys(scenario.simulator).length > 0 ? ' behind the card simulator' : ''}`);
   }
   notReproduced.push(...tokenDifferences(facts, layout, outcome));
   if (facts.network.route === 'proxy' && scenario.network === 'direct') notReproduced.push(`route through a proxy (${facts.network.source}${facts.network.proxyAuthenticated ? ', with credentials' : ''}) that worked: the lab's proxies refuse, so the lab goes direct`);
-  if (facts.network.extraCa) notReproduced.push("an extra trusted CA bundle was configured: the lab trusts its own test CA");
   if (facts.tool.version !== options.toolVersion) notReproduced.push(`tool version ${facts.tool.version}: the lab runs this checkout's ${options.toolVersion}${scenario.outdatedTool ? ' (and its feed offers a newer one, as the holder saw)' : ''}`);
   return { scenario, holderSaw: outcome ? { step: outcome.step, code } : undefined, notReproduced };
 }

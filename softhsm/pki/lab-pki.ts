@@ -19,7 +19,8 @@ export type { CaMaterial, LabPki } from './pki-material.js';
 const chamberOrganization = 'InfoCamere S.C.p.A.';
 const chamberOrganizationIdentifier = 'VATIT-02313821007';
 
-const labCaNames = {
+/** Exported for the bundle reader: it tells the helpdesk when a holder's issuer is not one of these. */
+export const labCaNames = {
   root: 'InfoCamere Root CA',
   /** The issuer of InfoCamere's qualified signature certificates, as it appears in them. */
   signature: 'InfoCamere Qualified Electronic Signature CA',

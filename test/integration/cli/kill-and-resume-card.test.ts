@@ -10,9 +10,10 @@ import { certificateOnToken, tokenObjects, verifiesAgainstLab } from '../../supp
 import { runCli } from '../../support/run-cli.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 import { cardLabel, killWhen, phaseOf, workingPairs, type KillPoint } from './kill-and-resume.js';
+import { bundleRoundTrip, endingOf } from './scenario-runs.js';
 
 describe('the card leaves the reader during key generation', () => {
-  it('stops with DEVICE_REMOVED, and once the card is back resume finishes with one charge', async () => {
+  it('stops with DEVICE_REMOVED (and so does a lab rebuilt from its support bundle), and once the card is back resume finishes with one charge', async () => {
     const { writeSimulatorControl } = await import('../../../softhsm/simulator/simulator-control.js');
     const temp = await makeTempDir('removed');
     const lab = await setUpScenario(findScenario('device-removed')!, temp.dir, { toolVersion: '1.0.0' });
@@ -21,6 +22,9 @@ describe('the card leaves the reader during key generation', () => {
       const before = lab.service.account('telemaco', lab.account.userId)?.balances;
       const renew = await runCli(['renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
       expect(renew.json, renew.stderr).toMatchObject({ ok: false, error: { code: 'DEVICE_REMOVED' }, state: { step: 'failed', canResume: true } });
+      // The holder's support bundle now, a lab rebuilt from it alone: its renew stops the same way.
+      const again = await bundleRoundTrip({ lab, env }, { renew: true });
+      expect(again.renew && endingOf(again.renew), again.renew?.stderr).toEqual(endingOf(renew));
 
       // The holder puts the card back in the reader.
       await writeSimulatorControl(lab.env.CNSSIM_DIR ?? '', {});

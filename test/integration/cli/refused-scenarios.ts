@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeError, type ErrorCode, type ErrorDetail } from '../../../src/shared/errors/catalogue.js';
 import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
-import { runScenario } from './scenario-runs.js';
+import { bundleRoundTrip, endingOf, runScenario } from './scenario-runs.js';
 
 /**
  * Every failure the lab reproduces before money moves or at payment, each ending with its own
@@ -49,7 +49,7 @@ export const refusals: readonly Refusal[] = [
 export function describeRefusals(list: readonly Refusal[]): void {
   describe('every refusal of the lab, through rinnovo-cns', () => {
     for (const refusal of list) {
-      it(`${refusal.name}: its own code, the same for doctor and renew, and nothing changed`, async () => {
+      it(`${refusal.name}: its own code, the same for doctor and renew, nothing changed; rebuilt from its support bundle, the same ending`, async () => {
         const scenario = findScenario(refusal.name);
         if (!scenario || scenario.expected.outcome !== 'refused') throw new Error(`scenario ${refusal.name} is not a refusal`);
         const run = await runScenario(scenario);
@@ -73,6 +73,10 @@ export function describeRefusals(list: readonly Refusal[]): void {
           }
           expect(run.objectsAfter).toEqual(run.objectsBefore);
           expect(run.balancesAfter).toEqual(run.balancesBefore);
+          // The holder's bundle, a lab rebuilt from it alone: the same ending, by the same command.
+          const again = await bundleRoundTrip(run, { renew: !refusal.doctorPredicts });
+          expect(endingOf(again.doctor), again.doctor.stderr).toEqual(endingOf(run.doctor));
+          if (again.renew) expect(endingOf(again.renew), again.renew.stderr).toEqual(endingOf(run.renew));
         } finally {
           await run.close();
         }

@@ -6,6 +6,7 @@ import { setUpScenario, type ScenarioLab } from '../../../softhsm/scenarios/set-
 import { certificateOnToken, keySignsForCertificate, tokenObjects, verifiesAgainstLab, x509Field } from '../../support/openssl-view.js';
 import { runCli } from '../../support/run-cli.js';
 import { makeTempDir } from '../../support/temp-dir.js';
+import { bundleRoundTrip, bundleVerdicts, endingOf } from './scenario-runs.js';
 
 const year = 365.25 * 86_400_000;
 
@@ -32,7 +33,7 @@ describe('rinnovo-cns renew on the renewable scenario', () => {
     lab = undefined;
   });
 
-  it('renews both certificates: new pairs by CKA_ID, old ones gone, 3 years, same subjects, charged once, PIN unchanged; cli.log tells every step, call and device operation, no secret', async () => {
+  it('renews both certificates: new pairs by CKA_ID, old ones gone, 3 years, same subjects, charged once, PIN unchanged; cli.log tells every step, call and device operation, no secret; rebuilt from its bundle, the same list', async () => {
     const temp = await makeTempDir('renewable');
     remove = temp.remove;
     lab = await setUpScenario(findScenario('renewable')!, temp.dir, { toolVersion: '1.0.0' });
@@ -96,5 +97,11 @@ describe('rinnovo-cns renew on the renewable scenario', () => {
     for (const operation of ['login', 'generateKeyPair', 'writeCertificate', 'destroyOldPair']) expect(operations).toContain(operation);
     expect(operations.filter((operation) => operation === 'generateKeyPair')).toHaveLength(2);
     expect(log.at(-1)?.cli).toMatchObject({ command: 'renew', exitCode: 0 });
+
+    // The holder's support bundle after the renewal, a lab rebuilt from it: doctor shows the list the holder saw.
+    const again = await bundleRoundTrip({ lab, env: { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password } }, { renew: false });
+    expect(again.facts.outcome).toMatchObject({ step: 'done', error: null, paymentMethod: 'telemaco' });
+    expect(endingOf(again.doctor), again.doctor.stderr).toEqual({ step: 'certificates', code: null, verdicts: bundleVerdicts(again.facts) });
+    expect(bundleVerdicts(again.facts)).toEqual(['cns: renewable', 'signature: renewable']);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
 import { certificateOnToken, keySignsForCertificate, verifiesAgainstLab } from '../../support/openssl-view.js';
-import { runScenario } from './scenario-runs.js';
+import { bundleRoundTrip, endingOf, runScenario } from './scenario-runs.js';
 
 /**
  * Every renewal the lab reproduces, through the CLI: doctor, then renew, then the card and the
@@ -25,7 +25,7 @@ const prices = { signature: 2500, cns: 1500 } as const;
 export function describeRenewals(names: readonly string[]): void {
   describe('every renewal of the lab, through rinnovo-cns', () => {
     for (const name of names) {
-      it(`${name}: the renewable certificates renewed, each new pair works, charged once, doctor saw it coming`, async () => {
+      it(`${name}: the renewable certificates renewed, each new pair works, charged once, doctor saw it coming; rebuilt from its support bundle, doctor sees the same`, async () => {
         const scenario = findScenario(name);
         if (!scenario || scenario.expected.outcome !== 'renewed') throw new Error(`scenario ${name} is not a renewal`);
         const run = await runScenario(scenario);
@@ -55,6 +55,9 @@ export function describeRenewals(names: readonly string[]): void {
           expect(new Set(captured.map((entry) => entry.certificateSerial)).size).toBe(captured.length);
           expect(ledger.filter((entry) => entry.type === 'hold').length).toBe(captured.length);
           if (scenario.gateway === 'answers-lost') expect(run.lab.gateway?.fired.lost).toBe(3);
+          // The holder's bundle taken after the renewal, a lab rebuilt from it: doctor sees what it saw before.
+          const again = await bundleRoundTrip(run, { renew: false });
+          expect(endingOf(again.doctor), again.doctor.stderr).toEqual(endingOf(run.doctor));
         } finally {
           await run.close();
         }

@@ -1,0 +1,148 @@
+/**
+ * From a bundle's facts to the lab: the scenario definition set-up-scenario builds, the lines for
+ * what the lab cannot make the same, and the closest catalogue scenario (`--match`).
+ */
+import { describe, expect, it } from 'vitest';
+import { closestScenario } from '../../../softhsm/bundle/match-scenario.js';
+import { scenarioFromBundle } from '../../../softhsm/bundle/scenario-from-bundle.js';
+import type { ErrorCode } from '../../../src/shared/errors/catalogue.js';
+import { bundleFactsFormat, type BundleFacts, type CertificateProfile, type FlowOutcome, type TokenFacts } from '../../../src/shared/support-bundle/bundle-facts.js';
+
+const createdAt = '2026-11-20T09:00:00.000Z';
+const inDays = (days: number) => new Date(Date.parse(createdAt) + days * 86_400_000).toISOString();
+const options = { toolVersion: '1.0.0' };
+
+function profile(kind: 'signature' | 'cns', changes: Partial<CertificateProfile> = {}): CertificateProfile {
+  return {
+    kind,
+    serial: kind === 'cns' ? 'c2' : 's1',
+    subject: { commonName: 'Titolare 1a2b3c4d', fiscalCode: 'CF-5e6f7a8b' },
+    issuer: { commonName: kind === 'cns' ? 'InfoCamere Servizi di Certificazione' : 'InfoCamere Qualified Electronic Signature CA', organization: 'InfoCamere S.C.p.A.' },
+    issuedByChamber: true,
+    keyAlgorithm: 'RSA',
+    keyBits: 2048,
+    notBefore: inDays(30 - 3 * 365),
+    notAfter: inDays(30),
+    policies: [],
+    keyUsage: [],
+    extendedKeyUsage: [],
+    ...changes,
+  };
+}
+
+function token(certificates: CertificateProfile[], changes: Partial<TokenFacts> = {}): TokenFacts {
+  return {
+    label: 'CNS InfoCamere',
+    manufacturer: 'SoftHSM project',
+    model: 'SoftHSM v2',
+    serial: 'T1',
+    flags: { loginRequired: true, protectedAuthenticationPath: false, userPinCountLow: false, userPinFinalTry: false, userPinLocked: false, userPinToBeChanged: false, writeProtected: false },
+    pinPolicy: { minLength: 4, maxLength: 255, pinPad: false },
+    freeMemory: { private: null, public: null },
+    certificates,
+    ...changes,
+  };
+}
+
+function outcome(step: string, code: ErrorCode | null, changes: Partial<FlowOutcome> = {}): FlowOutcome {
+  return { step, error: code ? { code, detail: {} } : null, pin: null, certificates: [], removeOldFirst: null, paymentMethod: null, at: createdAt, ...changes };
+}
+
+const assessed = (kind: 'signature' | 'cns', verdict: FlowOutcome['certificates'][number]['verdict']) => ({
+  serial: kind === 'cns' ? 'c2' : 's1',
+  kind,
+  notBefore: inDays(30 - 3 * 365),
+  notAfter: inDays(30),
+  verdict,
+  progress: 'open',
+});
+
+function facts(changes: Partial<BundleFacts> = {}): BundleFacts {
+  return {
+    format: bundleFactsFormat,
+    createdAt,
+    tool: { version: '1.0.0', platform: 'linux' },
+    holder: { identity: 'pseudonymised' },
+    module: { status: 'loaded', file: 'libsofthsm2.so', manufacturer: 'SoftHSM', description: 'Implementation of PKCS11', version: '2.6' },
+    tokens: [token([profile('signature'), profile('cns')])],
+    network: { route: 'direct', source: 'none', proxyAuthenticated: false, extraCa: true },
+    outcome: null,
+    journal: { phase: 'none', certificates: [] },
+    ...changes,
+  };
+}
+
+describe('a bundle as a lab scenario', () => {
+  it('a locked PIN: the simulator with no tries left, and the ending the holder saw', () => {
+    const locked = token([profile('signature'), profile('cns')]);
+    const reproduction = scenarioFromBundle(facts({ tokens: [{ ...locked, flags: { ...locked.flags, userPinLocked: true } }], outcome: outcome('pin', 'PIN_LOCKED') }), options);
+    expect(reproduction.scenario).toMatchObject({ token: 'standard', simulator: { wrongPinsSoFar: 3 }, expected: { outcome: 'refused', code: 'PIN_LOCKED' } });
+    expect(reproduction.holderSaw).toEqual({ step: 'pin', code: 'PIN_LOCKED' });
+  });
+
+  it('the service’s verdicts become its records: suspended, too early, free', () => {
+    const suspended = outcome('certificates', 'NOTHING_TO_RENEW', { certificates: [assessed('signature', { status: 'not-renewable', reason: 'CERTIFICATE_SUSPENDED' }), assessed('cns', { status: 'not-renewable', reason: 'CERTIFICATE_SUSPENDED' })] });
+    expect(scenarioFromBundle(facts({ outcome: suspended }), options).scenario.fate).toBe('suspended');
+    const early = outcome('certificates', 'NOTHING_TO_RENEW', { certificates: [assessed('cns', { status: 'not-renewable', reason: 'CERTIFICATE_TOO_EARLY' })] });
+    expect(scenarioFromBundle(facts({ outcome: early }), options).scenario.fate).toBe('too-early');
+    const free = outcome('done', null, { certificates: [assessed('signature', { status: 'renewable', free: true }), assessed('cns', { status: 'renewable', free: true })] });
+    expect(scenarioFromBundle(facts({ outcome: free }), options).scenario).toMatchObject({ fate: 'free', expected: { outcome: 'renewed' } });
+  });
+
+  it('two slots with a login each make the two-PIN device; a PIN pad and no room go to the simulator', () => {
+    const slots = [token([profile('signature')], { label: 'Firma InfoCamere', serial: 'T2', pinPolicy: { minLength: 4, maxLength: 255, pinPad: true } }), token([profile('cns')])];
+    const reproduction = scenarioFromBundle(facts({ tokens: slots, outcome: outcome('done', null, { pin: { state: 'ok', pinPad: true, logins: 2 }, removeOldFirst: true }) }), options);
+    expect(reproduction.scenario).toMatchObject({ token: 'two-pin', simulator: { pinPad: true, full: true } });
+  });
+
+  it('a card payment cancelled at the bank, a proxy asking for credentials: the same lever the catalogue pulls', () => {
+    expect(scenarioFromBundle(facts({ outcome: outcome('payment', 'CARD_PAYMENT_CANCELLED', { paymentMethod: 'card' }) }), options).scenario.payment).toEqual({ method: 'card', outcome: 'cancel' });
+    expect(scenarioFromBundle(facts({ outcome: outcome('blocked', 'SERVICE_PROXY_AUTH_REQUIRED') }), options).scenario.network).toBe('proxy-credentials');
+  });
+
+  it('says line by line what it cannot reproduce', () => {
+    const foreignCard = token([profile('signature', { keyBits: 3072, issuer: { commonName: 'Actalis Qualified CA', organization: 'Actalis S.p.A.' }, issuedByChamber: false }), profile('cns')], {
+      manufacturer: 'Bit4id',
+      pinPolicy: { minLength: 5, maxLength: 8, pinPad: false },
+    });
+    const { notReproduced, scenario } = scenarioFromBundle(
+      facts({
+        tool: { version: '0.9.0', platform: 'win32' },
+        module: { status: 'loaded', file: 'bit4xpki.dll', manufacturer: 'bit4id', description: 'bit4id PKCS#11', version: '1.4' },
+        tokens: [foreignCard],
+        network: { route: 'proxy', source: 'pac', proxyAuthenticated: false, extraCa: false },
+        outcome: outcome('failed', 'SERVICE_PROTOCOL_ERROR'),
+        journal: { phase: 'paid', certificates: [{ kind: 'signature', phase: 'planned' }] },
+      }),
+      options,
+    );
+    expect(scenario).toMatchObject({ token: 'foreign-issuer', journal: 'damaged-after-payment' });
+    const text = notReproduced.join('\n');
+    for (const expected of ['error SERVICE_PROTOCOL_ERROR', 'RSA 3072-bit', 'Actalis Qualified CA', 'PIN policy 5–8', 'bit4xpki.dll', 'through a proxy (pac)', 'tool version 0.9.0', 'journal at phase "paid"', 'made by Bit4id']) {
+      expect(text).toContain(expected);
+    }
+  });
+
+  it('a failure in the middle of the renewal is reproduced, not its journal (the lab’s renew leaves the same one)', () => {
+    const removed = scenarioFromBundle(facts({ tokens: [], outcome: outcome('failed', 'DEVICE_REMOVED', { certificates: [assessed('signature', { status: 'renewable', free: false }), assessed('cns', { status: 'renewable', free: false })] }), journal: { phase: 'renewing', certificates: [] } }), options);
+    expect(removed.scenario).toMatchObject({ token: 'standard', journal: 'none', simulator: { removeDuringKeyGeneration: true } });
+  });
+});
+
+describe('the closest catalogue scenario', () => {
+  it('names the one with the same ending and setting, and why', () => {
+    const revoked = outcome('certificates', 'NOTHING_TO_RENEW', { certificates: [assessed('signature', { status: 'not-renewable', reason: 'CERTIFICATE_REVOKED' }), assessed('cns', { status: 'not-renewable', reason: 'CERTIFICATE_REVOKED' })] });
+    const match = closestScenario(facts({ outcome: revoked }), options);
+    expect(match.scenario.name).toBe('revoked');
+    expect(match.same).toContain('service records: revoked');
+    expect(match.different).toEqual([]);
+  });
+
+  it('an ending the catalogue lacks still finds the nearest setting, and says what differs', () => {
+    const match = closestScenario(facts({ outcome: outcome('blocked', 'SERVICE_TIMEOUT'), network: { route: 'proxy', source: 'pac', proxyAuthenticated: false, extraCa: false } }), options);
+    expect(match.scenario.name).toBe('service-slow');
+    const lockedWithCard = closestScenario(facts({ outcome: outcome('payment', 'CARD_PAYMENT_FAILED', { paymentMethod: 'card', removeOldFirst: true }) }), options);
+    expect(lockedWithCard.scenario.name).toBe('card-failed');
+    expect(lockedWithCard.different).toEqual(['card simulator: bundle full, scenario none']);
+  });
+});

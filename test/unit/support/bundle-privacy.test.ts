@@ -1,0 +1,148 @@
+/**
+ * What leaves the computer in a support bundle: the facts the lab needs, and never the PIN,
+ * a password, key material, a certificate, the holder's name or — unless the holder agreed — the
+ * fiscal code; the log tail and journal copies are scrubbed of them even when they slipped in.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { list as listTar } from 'tar';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultChamberIssuers } from '../../../src/main/certificates/classify-certificate.js';
+import { loadAppConfig } from '../../../src/main/config/app-config.js';
+import { gatherBundleFacts } from '../../../src/main/support/bundle-facts-builder.js';
+import { bundlePseudonyms } from '../../../src/main/support/pseudonyms.js';
+import { writeSupportBundle, type SupportBundleRequest } from '../../../src/main/support/support-bundle.js';
+import { bundleFactsSchema } from '../../../src/shared/support-bundle/bundle-facts.js';
+import { summarizeBundle } from '../../../src/shared/support-bundle/bundle-summary.js';
+import { createTestPki, makeCertificate, newKeyPair, profileOf } from '../renewal/kit/test-pki.js';
+import { makeTempDir } from '../../support/temp-dir.js';
+
+const now = new Date('2026-11-20T09:00:00Z');
+const fiscalCode = 'RSSMRA80A01H501U';
+const pin = '48151623';
+const password = 'telemaco-segreta-42';
+const pki = createTestPki(now);
+const key = newKeyPair();
+const certificate = (kind: 'signature' | 'cns', serialHex: string) =>
+  makeCertificate({
+    subject: pki.holderSubject(fiscalCode),
+    issuer: pki.caFor(kind),
+    key,
+    serialHex,
+    notBefore: new Date(now.getTime() - 3 * 365 * 86_400_000),
+    notAfter: new Date(now.getTime() + 30 * 86_400_000),
+    extensions: profileOf(kind),
+  });
+const signaturePem = certificate('signature', '1a01');
+const cnsPem = certificate('cns', '1a02');
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+async function bundleOf(request: SupportBundleRequest) {
+  const temp = await makeTempDir('bundle-privacy');
+  cleanups.push(temp.remove);
+  const dataDir = join(temp.dir, 'data');
+  const journalDir = join(dataDir, 'journal');
+  await mkdir(join(dataDir, 'logs'), { recursive: true });
+  await mkdir(journalDir, { recursive: true });
+  // Things that should never be in these files, put there as a careless version might have.
+  await writeFile(join(dataDir, 'logs', 'cli.log'), `{"msg":"device","holder":"MARIO ROSSI","cf":"${fiscalCode}"}\n{"msg":"issued","pem":${JSON.stringify(cnsPem)}}\n`);
+  await writeFile(join(journalDir, 'SERIAL1.json'), JSON.stringify({ version: 2, certificates: [{ oldCertificatePem: signaturePem, progress: { phase: 'planned' } }] }));
+  const config = loadAppConfig({ RINNOVO_DATA_DIR: dataDir, RINNOVO_SERVICE_URL: 'https://127.0.0.1:9/api/v1/' }, { version: '1.0.0' });
+  const facts = (chosen: SupportBundleRequest) =>
+    gatherBundleFacts({
+      clock: () => now,
+      toolVersion: '1.0.0',
+      holder: chosen.holder,
+      pseudonyms: bundlePseudonyms(),
+      chamberIssuers: defaultChamberIssuers,
+      deviceReport: async () => ({
+        module: { manufacturer: 'Bit4id', libraryDescription: 'bit4id PKCS#11', libraryVersion: '1.4' },
+        tokens: [
+          {
+            slotIdHex: '00',
+            label: 'CNS',
+            manufacturer: 'Bit4id',
+            model: 'CNS',
+            serial: 'SERIAL1',
+            flags: 0x4 | 0x1_0000,
+            freePrivateMemory: null,
+            freePublicMemory: null,
+            minPinLength: 5,
+            maxPinLength: 8,
+            certificatesPem: [signaturePem, cnsPem],
+          },
+        ],
+      }),
+      modulePath: '/home/mario.rossi/lib/libbit4xpki.so',
+      route: async () => ({ kind: 'direct', source: 'none' }),
+      extraCa: false,
+      outcome: async () => undefined,
+      journalDir,
+    });
+  const gathered = await facts(request);
+  const path = await writeSupportBundle({ config, clock: () => now, facts, logFiles: [join(dataDir, 'logs', 'cli.log')], journalDir }, request, gathered);
+  const files = new Map<string, string>();
+  await listTar({
+    file: path,
+    onReadEntry: (entry) => {
+      const chunks: Buffer[] = [];
+      entry.on('data', (chunk: Buffer) => chunks.push(chunk));
+      entry.on('end', () => files.set(entry.path.split('/').slice(1).join('/'), Buffer.concat(chunks).toString('utf8')));
+    },
+  });
+  return { files, facts: bundleFactsSchema.parse(JSON.parse(files.get('facts.json') ?? 'null')), gathered };
+}
+
+describe('the support bundle', () => {
+  it('says what the lab needs: library, PIN policy and flags, certificate profiles', async () => {
+    const { facts } = await bundleOf({ holder: 'pseudonymised' });
+    expect(facts.module).toEqual({ status: 'loaded', file: 'libbit4xpki.so', manufacturer: 'Bit4id', description: 'bit4id PKCS#11', version: '1.4' });
+    const [token] = facts.tokens;
+    expect(token?.pinPolicy).toEqual({ minLength: 5, maxLength: 8, pinPad: false });
+    expect(token?.flags).toMatchObject({ loginRequired: true, userPinCountLow: true, userPinFinalTry: false, userPinLocked: false });
+    expect(token?.certificates.map((entry) => [entry.kind, entry.serial, entry.keyBits, entry.issuedByChamber])).toEqual([
+      ['signature', '1a01', 1024, true],
+      ['cns', '1a02', 1024, true],
+    ]);
+    expect(token?.certificates[1]?.policies).toContain('1.3.76.16.2.1');
+    expect(token?.certificates[0]?.keyUsage).toEqual(['nonRepudiation']);
+  });
+
+  it('holds no PIN, password, key, certificate, name or fiscal code in any file; one pseudonym per person', async () => {
+    const { files, facts } = await bundleOf({ holder: 'pseudonymised' });
+    expect([...files.keys()].sort()).toEqual(expect.arrayContaining(['contents.txt', 'facts.json', 'journal/SERIAL1.json', 'logs/cli.log', 'summary.json']));
+    for (const [name, text] of files) {
+      for (const forbidden of [fiscalCode, 'ROSSI', 'MARIO', pin, password, 'PRIVATE KEY', 'BEGIN CERTIFICATE', 'mario.rossi']) expect(text.includes(forbidden), `${forbidden} in ${name}`).toBe(false);
+    }
+    const subjects = new Set(facts.tokens[0]?.certificates.map((entry) => JSON.stringify(entry.subject)));
+    expect(subjects.size).toBe(1);
+    expect(facts.holder).toEqual({ identity: 'pseudonymised' });
+    expect(files.get('contents.txt')).toContain('pseudonimi');
+  });
+
+  it('has the fiscal code in clear only when the holder agreed, and never the name', async () => {
+    const { files, facts } = await bundleOf({ holder: 'in-clear' });
+    expect(facts.holder).toEqual({ identity: 'in-clear', fiscalCode });
+    expect(facts.tokens[0]?.certificates[0]?.subject.fiscalCode).toBe(fiscalCode);
+    for (const text of files.values()) expect(text.includes('ROSSI')).toBe(false);
+  });
+
+  it('pseudonyms change from one bundle to the next: nobody can link or recompute them', async () => {
+    const first = await bundleOf({ holder: 'pseudonymised' });
+    const second = await bundleOf({ holder: 'pseudonymised' });
+    expect(first.facts.tokens[0]?.certificates[0]?.subject.fiscalCode).not.toBe(second.facts.tokens[0]?.certificates[0]?.subject.fiscalCode);
+  });
+
+  it('is summarized for the holder before saving, in Italian and English, with the pseudonymisation explained', async () => {
+    const { gathered } = await bundleOf({ holder: 'pseudonymised' });
+    const italian = summarizeBundle(gathered.facts, 'it').join('\n');
+    expect(italian).toContain('PIN da 5 a 8 caratteri');
+    expect(italian).toContain('Non contiene mai: PIN, password, chiavi private.');
+    expect(italian).toContain('chiave casuale che non viene salvata');
+    expect(summarizeBundle(gathered.facts, 'en').join('\n')).toContain('nobody, the helpdesk included, can get the real ones back');
+  });
+});

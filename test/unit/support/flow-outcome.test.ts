@@ -1,0 +1,70 @@
+/**
+ * The last attempt's outcome as the flow's states go by: what a support bundle made later (another
+ * CLI command, the window restarted) reports as where the holder stopped.
+ */
+import { describe, expect, it } from 'vitest';
+import type { DeviceSummary, FlowState } from '../../../src/shared/contract/flow-contract.js';
+import { concludeOutcome, nextOutcome } from '../../../src/main/support/flow-outcome.js';
+import type { FlowOutcome } from '../../../src/shared/support-bundle/bundle-facts.js';
+
+const at = new Date('2026-11-20T09:00:00Z');
+const device: DeviceSummary = { serial: 'S1', label: 'CNS', manufacturer: 'Bit4id', slots: [{ tokenSerial: 'S1', label: 'CNS', holds: ['cns', 'signature'] }] };
+const summary = (kind: 'signature' | 'cns', serial: string) => ({
+  certificateSerial: serial,
+  kind,
+  holderName: 'MARIO ROSSI',
+  fiscalCode: 'RSSMRA80A01H501U',
+  issuer: 'InfoCamere',
+  notBefore: '2023-12-01T00:00:00.000Z',
+  notAfter: '2026-12-20T00:00:00.000Z',
+});
+const plan = { items: [{ certificateSerial: 'a1', kind: 'signature' as const, price: null, alreadyPaid: false }], totals: [], totalCents: 0, newNotAfter: '2029-11-20T00:00:00.000Z', removeOldFirst: true };
+
+function walk(states: FlowState[]): FlowOutcome | undefined {
+  return states.reduce<FlowOutcome | undefined>((record, state) => nextOutcome(record, state, at) ?? record, undefined);
+}
+
+describe('the last attempt’s outcome', () => {
+  it('keeps the verdicts the list showed when the attempt then stops at payment, and how the holder paid', () => {
+    const record = walk([
+      { step: 'checking' },
+      { step: 'pin', device, slot: device.slots[0]!, position: { current: 1, of: 1 }, purpose: 'renew', pin: { state: 'count-low', pinPad: false }, error: null, notice: null },
+      {
+        step: 'certificates',
+        device,
+        certificates: [
+          { certificate: summary('signature', 'a1'), verdict: { status: 'renewable', price: null, newNotAfter: plan.newNotAfter }, progress: 'open' },
+          { certificate: summary('cns', 'a2'), verdict: { status: 'not-renewable', reason: 'CERTIFICATE_RECENTLY_RENEWED', detail: {} }, progress: 'open' },
+        ],
+        plan,
+        error: null,
+      },
+      { step: 'payment', device, plan, card: { checkoutUrl: 'https://127.0.0.1/checkout/x', status: 'cancelled' }, error: { code: 'CARD_PAYMENT_CANCELLED', detail: {} } },
+    ]);
+    expect(record).toMatchObject({
+      step: 'payment',
+      error: { code: 'CARD_PAYMENT_CANCELLED' },
+      pin: { state: 'count-low', pinPad: false, logins: 1 },
+      removeOldFirst: true,
+      paymentMethod: 'card',
+      certificates: [
+        { serial: 'a1', kind: 'signature', verdict: { status: 'renewable', free: true } },
+        { serial: 'a2', kind: 'cns', verdict: { status: 'not-renewable', reason: 'CERTIFICATE_RECENTLY_RENEWED' } },
+      ],
+    });
+    // No name and no fiscal code: the bundle reads those from the card and pseudonymises them.
+    expect(JSON.stringify(record)).not.toMatch(/ROSSI|RSSMRA/);
+  });
+
+  it('starts over with a new attempt, and the welcome screen changes nothing', () => {
+    const blocked = walk([{ step: 'checking' }, { step: 'blocked', error: { code: 'SERVICE_UNREACHABLE', detail: {} }, update: null }]);
+    expect(blocked).toMatchObject({ step: 'blocked', error: { code: 'SERVICE_UNREACHABLE' } });
+    expect(nextOutcome(blocked, { step: 'welcome' }, at)).toBeUndefined();
+    expect(nextOutcome(blocked, { step: 'checking' }, at)).toMatchObject({ step: 'checking', error: null, certificates: [] });
+  });
+
+  it('keeps the command’s own refusal when the flow did not move (a malformed PIN on the CLI)', () => {
+    const atPin = walk([{ step: 'checking' }, { step: 'pin', device, slot: device.slots[0]!, position: { current: 1, of: 2 }, purpose: 'renew', pin: { state: 'ok', pinPad: true }, error: null, notice: null }]);
+    expect(concludeOutcome(atPin, { code: 'PIN_FORMAT_INVALID', detail: {} }, at)).toMatchObject({ step: 'pin', error: { code: 'PIN_FORMAT_INVALID' }, pin: { pinPad: true, logins: 2 } });
+  });
+});
