@@ -16,7 +16,6 @@ import {
   certificateKindSchema as primitiveKindSchema,
   paymentMethodSchema,
 } from '../service-api/primitives.js';
-import { holderIdentityChoiceSchema } from '../support-bundle/bundle-facts.js';
 import { method, wireErrorSchema } from './define.js';
 
 /** The PIN typed in the window, or "use the reader's PIN pad". */
@@ -205,6 +204,10 @@ const flowStateSchema = z.discriminatedUnion('step', [
 ]);
 export type FlowState = z.infer<typeof flowStateSchema>;
 export type FlowStep = FlowState['step'];
+
+/** Whether the holder agreed to send the fiscal code in clear in a support bundle (the bundle screen's choice). */
+const holderIdentityChoiceSchema = z.enum(['pseudonymised', 'in-clear']);
+export type HolderIdentityChoice = z.infer<typeof holderIdentityChoiceSchema>;
 
 export const flowMethods = {
   'flow.getState': method(z.strictObject({}), flowStateSchema),

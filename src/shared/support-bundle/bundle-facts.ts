@@ -15,9 +15,7 @@ import { certificateKindSchema } from '../service-api/primitives.js';
 
 export const bundleFactsFormat = 'rinnovo-cns-bundle-facts/1';
 
-/** Whether the holder agreed to send the fiscal code in clear (the bundle screen's choice). */
-export const holderIdentityChoiceSchema = z.enum(['pseudonymised', 'in-clear']);
-export type HolderIdentityChoice = z.infer<typeof holderIdentityChoiceSchema>;
+export type { HolderIdentityChoice } from '../contract/flow-contract.js';
 
 const isoDate = z.iso.datetime({ offset: true });
 
@@ -90,7 +88,6 @@ const assessedSchema = z.object({
   ]),
   progress: z.string(),
 });
-export type AssessedFacts = z.infer<typeof assessedSchema>;
 
 /** Where the flow ended, as the holder saw it. */
 export const flowOutcomeSchema = z.object({
@@ -106,7 +103,7 @@ export const flowOutcomeSchema = z.object({
 });
 export type FlowOutcome = z.infer<typeof flowOutcomeSchema>;
 
-export const journalPhaseSchema = z.enum(['none', 'unpaid', 'paying', 'card-started', 'paid', 'renewing', 'finished', 'damaged']);
+const journalPhaseSchema = z.enum(['none', 'unpaid', 'paying', 'card-started', 'paid', 'renewing', 'finished', 'damaged']);
 export type JournalPhase = z.infer<typeof journalPhaseSchema>;
 
 export const bundleFactsSchema = z.object({
