@@ -169,17 +169,20 @@ export function scenarioFromBundle(facts: BundleFacts, options: { readonly toolV
   const moduleMissing = facts.module.status === 'unavailable' && facts.module.error.code === 'DEVICE_SOFTWARE_NOT_FOUND';
 
   let journal: ScenarioDefinition['journal'] = 'none';
-  const unfinished = ['paying', 'card-started', 'paid', 'renewing'].includes(facts.journal.phase);
-  if (unfinished && code && failuresThatLeaveAJournal.has(code)) {
+  const phase = facts.journal.phase;
+  const progress = facts.journal.certificates.length > 0 ? ` (${facts.journal.certificates.map((entry) => `${entry.kind}: ${entry.phase}`).join(', ')})` : '';
+  const paid = phase === 'paid' || phase === 'renewing';
+  if (paid && code && failuresThatLeaveAJournal.has(code)) {
     // The lab reproduces the failure itself: its renew stops the same way and leaves the same journal.
-    notReproduced.push(`journal at phase "${facts.journal.phase}": not written beforehand; the lab's renew stops with ${code} and leaves it, as the holder's did`);
-  } else if (facts.journal.phase === 'damaged') journal = 'damaged-after-payment';
-  else if (unfinished) {
+    notReproduced.push(`journal at phase "${phase}"${progress}: not written beforehand; the lab's renew stops with ${code} and leaves it, as the holder's did`);
+  } else if (phase === 'damaged') journal = 'damaged-after-payment';
+  else if (paid) {
     journal = 'damaged-after-payment';
-    notReproduced.push(
-      `journal at phase "${facts.journal.phase}"${facts.journal.certificates.length > 0 ? ` (${facts.journal.certificates.map((entry) => `${entry.kind}: ${entry.phase}`).join(', ')})` : ''}: the lab recreates a paid renewal whose journal is damaged, so the tool resumes from the service's record`,
-    );
-  } else if (facts.journal.phase === 'unpaid') notReproduced.push('journal of a renewal started and not paid: nothing to resume, the lab starts without one');
+    notReproduced.push(`journal at phase "${phase}"${progress}: the lab recreates a paid renewal whose journal is damaged, so the tool resumes from the service's record`);
+  } else if (phase === 'paying' || phase === 'card-started') {
+    // Nothing paid yet: the lab's own payment step leaves the same journal when it ends the same way.
+    notReproduced.push(`journal with ${phase === 'paying' ? 'an account payment sent' : 'a card checkout open'}: not written beforehand; the lab's renew ${cardOutcome || account ? `stops with ${code ?? ''} and leaves it` : 'leaves one only if it stops at payment'}`);
+  } else if (phase === 'unpaid') notReproduced.push('journal of a renewal started and not paid: nothing to resume, the lab starts without one');
 
   const scenario: ScenarioDefinition = {
     name: 'from-bundle',

@@ -43,7 +43,7 @@ export function nextOutcome(previous: FlowOutcome | undefined, state: FlowState,
           kind: entry.certificate.kind,
           notBefore: entry.certificate.notBefore,
           notAfter: entry.certificate.notAfter,
-          verdict: entry.verdict.status === 'renewable' ? { status: 'renewable' as const, free: entry.verdict.price === null } : { status: 'not-renewable' as const, reason: entry.verdict.reason },
+          verdict: entry.verdict.status === 'renewable' ? { status: 'renewable' as const, free: entry.verdict.price === null } : { status: 'not-renewable' as const, reason: entry.verdict.reason, detail: entry.verdict.detail },
           progress: entry.progress,
         })),
       };

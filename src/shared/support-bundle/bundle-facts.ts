@@ -84,7 +84,8 @@ const assessedSchema = z.object({
   notAfter: isoDate,
   verdict: z.discriminatedUnion('status', [
     z.object({ status: z.literal('renewable'), free: z.boolean() }),
-    z.object({ status: z.literal('not-renewable'), reason: wireErrorSchema.shape.code }),
+    /** `detail` fills the reason's message (the date from which a renewal is possible, say). */
+    z.object({ status: z.literal('not-renewable'), reason: wireErrorSchema.shape.code, detail: wireErrorSchema.shape.detail }),
   ]),
   progress: z.string(),
 });

@@ -16,6 +16,8 @@ interface Phrases {
   readonly token: (label: string, manufacturer: string, min: number, max: number, pinPad: boolean, pinState: string) => string;
   readonly certificate: (kind: string, name: string, fiscalCode: string, issuer: string, bits: number, from: string, to: string) => string;
   readonly kinds: Record<string, string>;
+  readonly verdictKinds: Record<string, string>;
+  readonly sources: Record<BundleFacts['network']['source'], string>;
   readonly pinStates: { ok: string; low: string; final: string; locked: string };
   readonly outcome: (step: string, message: string) => string;
   readonly noOutcome: string;
@@ -39,6 +41,8 @@ const phrases: Record<Locale, Phrases> = {
       `- dispositivo «${label}» (${manufacturer}): PIN da ${min} a ${max} caratteri, ${pinPad ? 'con' : 'senza'} tastierino sul lettore, PIN ${pinState}`,
     certificate: (kind, name, fiscalCode, issuer, bits, from, to) => `  · certificato ${kind} di ${name || '—'} (${fiscalCode || '—'}), emesso da ${issuer}, chiave RSA ${bits} bit, valido dal ${from} al ${to}`,
     kinds: { signature: 'di sottoscrizione', cns: 'CNS', other: 'di altro tipo' },
+    verdictKinds: { signature: 'sottoscrizione', cns: 'CNS' },
+    sources: { none: 'nessuna', manual: 'proxy configurato a mano', system: 'di sistema', environment: "variabili d'ambiente", pac: 'file PAC' },
     pinStates: { ok: 'utilizzabile', low: 'con tentativi ridotti', final: "all'ultimo tentativo", locked: 'bloccato' },
     outcome: (step, message) => `- dove si è fermato l'ultimo tentativo: passo «${step}» — ${message}`,
     noOutcome: "- nessun tentativo di rinnovo registrato su questo computer",
@@ -70,6 +74,8 @@ const phrases: Record<Locale, Phrases> = {
       `- device "${label}" (${manufacturer}): PIN of ${min} to ${max} characters, ${pinPad ? 'with' : 'without'} a PIN pad on the reader, PIN ${pinState}`,
     certificate: (kind, name, fiscalCode, issuer, bits, from, to) => `  · ${kind} certificate of ${name || '—'} (${fiscalCode || '—'}), issued by ${issuer}, RSA ${bits}-bit key, valid from ${from} to ${to}`,
     kinds: { signature: 'signature', cns: 'CNS', other: 'other' },
+    verdictKinds: { signature: 'signature', cns: 'CNS' },
+    sources: { none: 'none', manual: 'proxy set by hand', system: 'system', environment: 'environment variables', pac: 'PAC file' },
     pinStates: { ok: 'usable', low: 'with fewer tries left', final: 'at its last try', locked: 'locked' },
     outcome: (step, message) => `- where the last attempt stopped: step "${step}" — ${message}`,
     noOutcome: '- no renewal attempt recorded on this computer',
@@ -122,10 +128,10 @@ export function summarizeBundle(facts: BundleFacts, locale: Locale): string[] {
     const message = outcome.error ? `${outcome.error.code}: ${describeError(outcome.error.code, locale, outcome.error.detail).message}` : 'OK';
     lines.push(p.outcome(outcome.step, message));
     for (const certificate of outcome.certificates) {
-      const what = certificate.verdict.status === 'renewable' ? p.renewable : `${certificate.verdict.reason}: ${describeError(certificate.verdict.reason, locale).message}`;
-      lines.push(p.verdict(p.kinds[certificate.kind] ?? certificate.kind, what));
+      const what = certificate.verdict.status === 'renewable' ? p.renewable : `${certificate.verdict.reason}: ${describeError(certificate.verdict.reason, locale, certificate.verdict.detail).message}`;
+      lines.push(p.verdict(p.verdictKinds[certificate.kind] ?? certificate.kind, what));
     }
   }
-  lines.push(p.route(facts.network.route, facts.network.source), p.journal[facts.journal.phase], p.files, '', p.never, facts.holder.identity === 'in-clear' ? p.inClear : p.pseudonymised);
+  lines.push(p.route(facts.network.route, p.sources[facts.network.source]), p.journal[facts.journal.phase], p.files, '', p.never, facts.holder.identity === 'in-clear' ? p.inClear : p.pseudonymised);
   return lines;
 }

@@ -81,9 +81,9 @@ describe('a bundle as a lab scenario', () => {
   });
 
   it('the service’s verdicts become its records: suspended, too early, free', () => {
-    const suspended = outcome('certificates', 'NOTHING_TO_RENEW', { certificates: [assessed('signature', { status: 'not-renewable', reason: 'CERTIFICATE_SUSPENDED' }), assessed('cns', { status: 'not-renewable', reason: 'CERTIFICATE_SUSPENDED' })] });
+    const suspended = outcome('certificates', 'NOTHING_TO_RENEW', { certificates: [assessed('signature', { status: 'not-renewable', reason: 'CERTIFICATE_SUSPENDED', detail: {} }), assessed('cns', { status: 'not-renewable', reason: 'CERTIFICATE_SUSPENDED', detail: {} })] });
     expect(scenarioFromBundle(facts({ outcome: suspended }), options).scenario.fate).toBe('suspended');
-    const early = outcome('certificates', 'NOTHING_TO_RENEW', { certificates: [assessed('cns', { status: 'not-renewable', reason: 'CERTIFICATE_TOO_EARLY' })] });
+    const early = outcome('certificates', 'NOTHING_TO_RENEW', { certificates: [assessed('cns', { status: 'not-renewable', reason: 'CERTIFICATE_TOO_EARLY', detail: {} })] });
     expect(scenarioFromBundle(facts({ outcome: early }), options).scenario.fate).toBe('too-early');
     const free = outcome('done', null, { certificates: [assessed('signature', { status: 'renewable', free: true }), assessed('cns', { status: 'renewable', free: true })] });
     expect(scenarioFromBundle(facts({ outcome: free }), options).scenario).toMatchObject({ fate: 'free', expected: { outcome: 'renewed' } });
@@ -126,12 +126,15 @@ describe('a bundle as a lab scenario', () => {
   it('a failure in the middle of the renewal is reproduced, not its journal (the lab’s renew leaves the same one)', () => {
     const removed = scenarioFromBundle(facts({ tokens: [], outcome: outcome('failed', 'DEVICE_REMOVED', { certificates: [assessed('signature', { status: 'renewable', free: false }), assessed('cns', { status: 'renewable', free: false })] }), journal: { phase: 'renewing', certificates: [] } }), options);
     expect(removed.scenario).toMatchObject({ token: 'standard', journal: 'none', simulator: { removeDuringKeyGeneration: true } });
+    // A checkout left open is not a payment: no paid renewal is made up for it.
+    const pending = scenarioFromBundle(facts({ outcome: outcome('payment', 'CARD_PAYMENT_PENDING', { paymentMethod: 'card' }), journal: { phase: 'card-started', certificates: [] } }), options);
+    expect(pending.scenario).toMatchObject({ journal: 'none', payment: { method: 'card', outcome: 'pending' } });
   });
 });
 
 describe('the closest catalogue scenario', () => {
   it('names the one with the same ending and setting, and why', () => {
-    const revoked = outcome('certificates', 'NOTHING_TO_RENEW', { certificates: [assessed('signature', { status: 'not-renewable', reason: 'CERTIFICATE_REVOKED' }), assessed('cns', { status: 'not-renewable', reason: 'CERTIFICATE_REVOKED' })] });
+    const revoked = outcome('certificates', 'NOTHING_TO_RENEW', { certificates: [assessed('signature', { status: 'not-renewable', reason: 'CERTIFICATE_REVOKED', detail: {} }), assessed('cns', { status: 'not-renewable', reason: 'CERTIFICATE_REVOKED', detail: {} })] });
     const match = closestScenario(facts({ outcome: revoked }), options);
     expect(match.scenario.name).toBe('revoked');
     expect(match.same).toContain('service records: revoked');
