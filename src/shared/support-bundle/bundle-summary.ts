@@ -4,7 +4,7 @@
  * contains, and how the name and fiscal code were replaced.
  */
 import type { Locale } from '../errors/catalogue-entry.js';
-import { describeError } from '../errors/catalogue.js';
+import { describeError, type ErrorDetail } from '../errors/catalogue.js';
 import { formatDate } from '../i18n/format.js';
 import type { BundleFacts, JournalPhase } from './bundle-facts.js';
 
@@ -100,6 +100,11 @@ const phrases: Record<Locale, Phrases> = {
   },
 };
 
+/** Dates in an error's detail as the holder reads them elsewhere (the day, in their language). */
+function readable(detail: ErrorDetail, locale: Locale): ErrorDetail {
+  return Object.fromEntries(Object.entries(detail).map(([name, value]) => [name, typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? formatDate(locale, value) : value]));
+}
+
 export function summarizeBundle(facts: BundleFacts, locale: Locale): string[] {
   const p = phrases[locale];
   const lines = [p.heading, p.tool(facts.tool.version, facts.tool.platform)];
@@ -125,10 +130,10 @@ export function summarizeBundle(facts: BundleFacts, locale: Locale): string[] {
   const outcome = facts.outcome;
   if (!outcome) lines.push(p.noOutcome);
   else {
-    const message = outcome.error ? `${outcome.error.code}: ${describeError(outcome.error.code, locale, outcome.error.detail).message}` : 'OK';
+    const message = outcome.error ? `${outcome.error.code}: ${describeError(outcome.error.code, locale, readable(outcome.error.detail, locale)).message}` : 'OK';
     lines.push(p.outcome(outcome.step, message));
     for (const certificate of outcome.certificates) {
-      const what = certificate.verdict.status === 'renewable' ? p.renewable : `${certificate.verdict.reason}: ${describeError(certificate.verdict.reason, locale, certificate.verdict.detail).message}`;
+      const what = certificate.verdict.status === 'renewable' ? p.renewable : `${certificate.verdict.reason}: ${describeError(certificate.verdict.reason, locale, readable(certificate.verdict.detail, locale)).message}`;
       lines.push(p.verdict(p.verdictKinds[certificate.kind] ?? certificate.kind, what));
     }
   }
