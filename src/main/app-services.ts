@@ -221,7 +221,12 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
 
   const handlers: HandlerTable = {
     ...appHandlers({ identity, settings, events }),
-    ...flowHandlers({ flow, saveSupportBundle, saveReceipt: saveReceiptOnScreen }),
+    ...flowHandlers({
+      flow,
+      saveSupportBundle,
+      previewSupportBundle: async (request) => (await previewSupportBundle(bundleSources, request)).facts,
+      saveReceipt: saveReceiptOnScreen,
+    }),
     ...networkHandlers({ network, checkVersion, updater, events }),
   };
   return {

@@ -6,6 +6,7 @@ import { LanguageSwitch } from './components/LanguageSwitch.js';
 import { useTranslate } from './i18n/use-translate.js';
 import { FlowScreen } from './screens/FlowScreen.js';
 import { ProxySettingsScreen } from './screens/ProxySettingsScreen.js';
+import { SupportBundleScreen } from './screens/SupportBundleScreen.js';
 import { useAppStore } from './store/app-store.js';
 
 export function App() {
@@ -57,7 +58,7 @@ export function App() {
           <>
             <p className="intro">{t('start.intro')}</p>
             {command.phase === 'refused' && <ErrorPanel error={command.error} />}
-            {panel === 'proxy' ? <ProxySettingsScreen /> : flow && <FlowScreen state={flow} />}
+            {panel === 'proxy' ? <ProxySettingsScreen /> : panel === 'support-bundle' ? <SupportBundleScreen /> : flow && <FlowScreen state={flow} />}
             {supportBundlePath && (
               <p role="status" className="support-bundle">
                 {t('action.supportBundleSaved', { path: supportBundlePath })}

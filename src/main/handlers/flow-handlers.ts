@@ -1,6 +1,7 @@
 import type { MethodName } from '../../shared/contract/contract.js';
 import type { RenewalFlow } from '../renewal/renewal-flow.js';
 import type { SupportBundleRequest } from '../support/support-bundle.js';
+import type { BundleFacts } from '../../shared/support-bundle/bundle-facts.js';
 import type { HandlersOf } from './handler-table.js';
 
 /** The contract methods that drive the renewal flow. */
@@ -12,10 +13,12 @@ export interface FlowHandlerDeps {
   readonly saveSupportBundle: (request: SupportBundleRequest) => Promise<string>;
   /** Writes the receipt on screen as a PDF and returns its path. */
   readonly saveReceipt: () => Promise<string>;
+  /** The facts a bundle would hold, for the holder to read before saving. */
+  readonly previewSupportBundle: (request: SupportBundleRequest) => Promise<BundleFacts>;
 }
 
 /** The contract's `flow.*` methods: each one command of the renewal state machine. */
-export function flowHandlers({ flow, saveSupportBundle, saveReceipt }: FlowHandlerDeps): HandlersOf<FlowMethodName> {
+export function flowHandlers({ flow, saveSupportBundle, previewSupportBundle, saveReceipt }: FlowHandlerDeps): HandlersOf<FlowMethodName> {
   return {
     'flow.getState': async () => flow.state,
     'flow.start': () => flow.start(),
@@ -28,6 +31,7 @@ export function flowHandlers({ flow, saveSupportBundle, saveReceipt }: FlowHandl
     'flow.renew': () => flow.renew(),
     'flow.resume': () => flow.resume(),
     'flow.restart': () => flow.restart(),
+    'flow.previewSupportBundle': ({ holder }) => previewSupportBundle({ holder }),
     'flow.saveSupportBundle': async ({ holder }) => ({ path: await saveSupportBundle({ holder }) }),
     'flow.saveReceipt': async () => ({ path: await saveReceipt() }),
   };

@@ -13,15 +13,15 @@ export type ActionHandlers = Partial<Record<ErrorAction, () => void>>;
 export function useCommonActions(): ActionHandlers {
   const api = useApi();
   const showPanel = useAppStore((store) => store.showPanel);
-  const saveSupportBundle = useAppStore((store) => store.saveSupportBundle);
   const downloadUpdate = useAppStore((store) => store.downloadUpdate);
   const canInstall = useAppStore((store) => store.update.state !== null && store.update.state.status !== 'unsupported');
   return useMemo(
     () => ({
       'proxy-settings': () => showPanel('proxy'),
-      'support-bundle': () => void saveSupportBundle(api),
+      // The holder reads what the bundle holds, and chooses about the fiscal code, before it is saved.
+      'support-bundle': () => showPanel('support-bundle'),
       'get-update': canInstall ? () => void downloadUpdate(api) : undefined,
     }),
-    [api, showPanel, saveSupportBundle, downloadUpdate, canInstall],
+    [api, showPanel, downloadUpdate, canInstall],
   );
 }

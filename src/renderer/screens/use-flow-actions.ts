@@ -6,7 +6,7 @@ import { useAppStore } from '../store/app-store.js';
 export function useFlowActions() {
   const api = useApi();
   const send = useAppStore((state) => state.send);
-  const saveSupportBundle = useAppStore((state) => state.saveSupportBundle);
+  const showPanel = useAppStore((state) => state.showPanel);
   const transport = useAppStore((state) => (state.connection.phase === 'ready' ? state.connection.status.transport : null));
   return useMemo(
     () => ({
@@ -23,9 +23,10 @@ export function useFlowActions() {
           if (transport === 'harness') openCheckoutTab();
         }),
       checkCardPayment: () => void send(() => api.flow.checkCardPayment({})),
-      saveSupportBundle: () => void saveSupportBundle(api),
+      // What the bundle holds is shown first; saving is a button there.
+      saveSupportBundle: () => showPanel('support-bundle'),
     }),
-    [api, send, saveSupportBundle, transport],
+    [api, send, showPanel, transport],
   );
 }
 

@@ -12,6 +12,7 @@ import type { Result, WireError } from '../../shared/contract/define.js';
 import type { FlowState } from '../../shared/contract/flow-contract.js';
 import type { UpdateState } from '../../shared/contract/network-contract.js';
 import type { Locale } from '../../shared/errors/catalogue-entry.js';
+import type { HolderIdentityChoice } from '../../shared/support-bundle/bundle-facts.js';
 
 type ConnectionState =
   | { readonly phase: 'connecting' }
@@ -21,8 +22,8 @@ type ConnectionState =
 /** A command sent to main and not answered yet, or the last one's refusal. */
 type CommandState = { readonly phase: 'idle' } | { readonly phase: 'running' } | { readonly phase: 'refused'; readonly error: WireError };
 
-/** What fills the window: the renewal, or the proxy settings opened over it. */
-type Panel = 'flow' | 'proxy';
+/** What fills the window: the renewal, or the proxy settings or the support bundle's contents opened over it. */
+type Panel = 'flow' | 'proxy' | 'support-bundle';
 
 /** The tool's own update as main reports it, and the last refusal of an update command. */
 interface UpdateView {
@@ -44,7 +45,8 @@ export interface AppStore {
   chooseLocale(api: RinnovoApi, locale: Locale): Promise<void>;
   /** Sends one flow command; the answer (or the events before it) updates `flow`. */
   send(command: () => Promise<Result<FlowState>>): Promise<void>;
-  saveSupportBundle(api: RinnovoApi): Promise<void>;
+  /** Saves the bundle the holder has just read (`holder`: fiscal code pseudonymised, or in clear if they agreed). */
+  saveSupportBundle(api: RinnovoApi, holder: HolderIdentityChoice): Promise<void>;
   saveReceipt(api: RinnovoApi): Promise<void>;
   showPanel(panel: Panel): void;
   /** Downloads the newer version (in the app); progress and the outcome arrive as `updates.state`. */
@@ -101,10 +103,9 @@ export const useAppStore = create<AppStore>((set, get) => ({
     }
   },
 
-  async saveSupportBundle(api) {
-    // The window has no preview yet: it saves the pseudonymised bundle, the default that needs no consent.
-    const result = await api.flow.saveSupportBundle({ holder: 'pseudonymised' });
-    if (result.ok) set({ supportBundlePath: result.value.path });
+  async saveSupportBundle(api, holder) {
+    const result = await api.flow.saveSupportBundle({ holder });
+    if (result.ok) set({ supportBundlePath: result.value.path, panel: 'flow' });
     else set({ command: { phase: 'refused', error: result.error } });
   },
 

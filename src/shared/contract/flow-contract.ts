@@ -16,6 +16,7 @@ import {
   certificateKindSchema as primitiveKindSchema,
   paymentMethodSchema,
 } from '../service-api/primitives.js';
+import { bundleFactsSchema, holderIdentityChoiceSchema } from '../support-bundle/bundle-facts.js';
 import { method, wireErrorSchema } from './define.js';
 
 /** The PIN typed in the window, or "use the reader's PIN pad". */
@@ -205,10 +206,6 @@ const flowStateSchema = z.discriminatedUnion('step', [
 export type FlowState = z.infer<typeof flowStateSchema>;
 export type FlowStep = FlowState['step'];
 
-/** Whether the holder agreed to send the fiscal code in clear in a support bundle (the bundle screen's choice). */
-const holderIdentityChoiceSchema = z.enum(['pseudonymised', 'in-clear']);
-export type HolderIdentityChoice = z.infer<typeof holderIdentityChoiceSchema>;
-
 export const flowMethods = {
   'flow.getState': method(z.strictObject({}), flowStateSchema),
   /** Start-up checks, then look for the device (also used to look again after inserting it). */
@@ -238,6 +235,8 @@ export const flowMethods = {
   'flow.resume': method(z.strictObject({}), flowStateSchema),
   /** Back to the beginning (after an error, or to renew another device). */
   'flow.restart': method(z.strictObject({}), flowStateSchema),
+  /** What a support bundle would hold (read without a PIN), shown to the holder before it is saved. */
+  'flow.previewSupportBundle': method(z.strictObject({ holder: holderIdentityChoiceSchema }), bundleFactsSchema),
   /**
    * Writes a support bundle (no PIN, no password, no private key) and tells where. `holder`: the
    * holder's choice on the bundle screen — name and fiscal code pseudonymised, or the fiscal code

@@ -10,12 +10,17 @@
  * holder agreed to it on the bundle screen (`holder.identity === 'in-clear'`).
  */
 import { z } from 'zod';
-import { wireErrorSchema } from '../contract/define.js';
+import { errorCodes } from '../errors/catalogue.js';
 import { certificateKindSchema } from '../service-api/primitives.js';
 
 export const bundleFactsFormat = 'rinnovo-cns-bundle-facts/1';
 
-export type { HolderIdentityChoice } from '../contract/flow-contract.js';
+/** Whether the holder agreed to send the fiscal code in clear (the bundle screen's choice). */
+export const holderIdentityChoiceSchema = z.enum(['pseudonymised', 'in-clear']);
+export type HolderIdentityChoice = z.infer<typeof holderIdentityChoiceSchema>;
+
+/** An error as the wire carries it (the contract's shape; the contract imports this module, not the reverse). */
+const wireErrorSchema = z.object({ code: z.enum(errorCodes), detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])) });
 
 const isoDate = z.iso.datetime({ offset: true });
 
