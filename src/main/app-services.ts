@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { LookupFunction } from 'node:net';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { AppConfig } from './config/app-config.js';
 import { chamberTrust } from './certificates/chamber-trust.js';
@@ -204,6 +205,7 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
         extraCa: config.caBundlePath !== undefined,
         outcome: () => outcome.read(),
         journalDir: journal.dir,
+        homeDir: homedir(),
       }),
     logFiles: ['main.log', 'cli.log', 'harness.log'].map((name) => join(config.dataDir, 'logs', name)),
     journalDir: journal.dir,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chromiumForThisFile, containing, english, heading, italian as t, openApp } from './support/app-in-chromium.js';
+import { chromiumForThisFile, codeLine, containing, english, heading, inScenario, italian as t, openApp } from './support/app-in-chromium.js';
+import { seriousViolations } from './support/axe.js';
+import { labHolder } from '../../softhsm/token/token-presets.js';
 import { saveScreenshot } from './support/chromium.js';
 import { startHarnessApp } from './support/harness-app.js';
 import { tabTo } from './support/keyboard.js';
@@ -39,6 +41,23 @@ describe('the first screen in Chromium, through the harness', () => {
     } finally {
       await app.close();
     }
+  });
+
+  it('shows what the support bundle holds, the pseudonymisation explained, before saving it', async () => {
+    // A card library that is there but does not load: the first screen offers the support bundle.
+    await inScenario(browser(), 'renewable', async (page) => {
+      await expect.poll(() => page.locator('.error-code').first().textContent(), { timeout: 20_000 }).toBe(codeLine('DEVICE_MODULE_LOAD_FAILED'));
+      await page.getByRole('button', { name: t('action.supportBundle') }).click();
+      await expect.poll(() => heading(page)).toBe(t('supportBundle.title'));
+      const contents = page.locator('.support-bundle-contents');
+      await expect.poll(() => contents.textContent(), { timeout: 20_000 }).toMatch(/Il pacchetto di supporto contiene:[\s\S]*pseudonimi/);
+      expect(await contents.textContent()).not.toContain(labHolder.fiscalCode);
+      expect(await seriousViolations(page)).toEqual([]);
+      await saveScreenshot(page, 'support-bundle-contents');
+      await page.getByRole('button', { name: t('supportBundle.save') }).click();
+      await expect.poll(() => page.locator('.support-bundle').textContent()).toMatch(/rinnovo-support-.+\.tar\.gz/);
+      await saveScreenshot(page, 'support-bundle-saved');
+    }, { RINNOVO_PKCS11_MODULE: '/etc/hostname' });
   });
 
   it('is refused without the session; npm start’s private launcher file leads in once, leaving no secret in sight', async () => {

@@ -35,6 +35,8 @@ export interface BundleFactsSources {
   readonly extraCa: boolean;
   readonly outcome: () => Promise<FlowOutcome | undefined>;
   readonly journalDir: string;
+  /** The person's home folder: shown as `~` in paths, which often carry the account's (the person's) name. */
+  readonly homeDir: string;
 }
 
 export interface GatheredFacts {
@@ -95,6 +97,14 @@ async function journalFacts(dir: string): Promise<BundleFacts['journal']> {
   return { phase: damaged.length > 0 ? 'damaged' : 'none', certificates: [] };
 }
 
+type WireError = NonNullable<FlowOutcome['error']>;
+
+function withoutHome(error: WireError, homeDir: string): WireError {
+  if (homeDir.length < 2) return error;
+  const detail = Object.fromEntries(Object.entries(error.detail).map(([name, value]) => [name, typeof value === 'string' ? value.split(homeDir).join('~') : value]));
+  return { code: error.code, detail };
+}
+
 export async function gatherBundleFacts(sources: BundleFactsSources): Promise<GatheredFacts> {
   let module: BundleFacts['module'];
   let tokens: TokenFacts[] = [];
@@ -115,7 +125,7 @@ export async function gatherBundleFacts(sources: BundleFactsSources): Promise<Ga
       if (identity?.holderName) identities.add(identity.holderName);
     }
   } catch (error) {
-    module = { status: 'unavailable', error: isAppError(error) ? { code: error.code, detail: error.detail } : { code: 'INTERNAL_ERROR', detail: {} } };
+    module = { status: 'unavailable', error: withoutHome(isAppError(error) ? { code: error.code, detail: error.detail } : { code: 'INTERNAL_ERROR', detail: {} }, sources.homeDir) };
   }
   const route = await sources.route().catch((): NetworkRoute => ({ kind: 'direct', source: 'none' }));
   const fiscalCode = [...tokens.flatMap((token) => token.certificates.map((certificate) => certificate.subject.fiscalCode))].find(Boolean);
@@ -132,7 +142,10 @@ export async function gatherBundleFacts(sources: BundleFactsSources): Promise<Ga
       proxyAuthenticated: route.kind === 'proxy' && route.authenticated,
       extraCa: sources.extraCa,
     },
-    outcome: (await sources.outcome().catch(() => undefined)) ?? null,
+    outcome: await sources
+      .outcome()
+      .catch(() => undefined)
+      .then((outcome) => (outcome ? { ...outcome, error: outcome.error ? withoutHome(outcome.error, sources.homeDir) : null } : null)),
     journal: await journalFacts(sources.journalDir),
   };
   return { facts, identities: [...identities].filter((value) => value.length >= 4) };

@@ -80,8 +80,17 @@ async function bundleOf(request: SupportBundleRequest) {
       modulePath: '/home/mario.rossi/lib/libbit4xpki.so',
       route: async () => ({ kind: 'direct', source: 'none' }),
       extraCa: false,
-      outcome: async () => undefined,
+      outcome: async () => ({
+        step: 'no-device',
+        error: { code: 'DEVICE_MODULE_LOAD_FAILED', detail: { reason: '/home/mario.rossi/lib/libbit4xpki.so: wrong ELF class' } },
+        pin: null,
+        certificates: [],
+        removeOldFirst: null,
+        paymentMethod: null,
+        at: now.toISOString(),
+      }),
       journalDir,
+      homeDir: '/home/mario.rossi',
     });
   const gathered = await facts(request);
   const path = await writeSupportBundle({ config, clock: () => now, facts, logFiles: [join(dataDir, 'logs', 'cli.log')], journalDir }, request, gathered);
