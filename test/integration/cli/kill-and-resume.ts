@@ -43,10 +43,23 @@ export const killPoints: KillPoint[] = [
     ['generating-key', 'csr-submitted', 'issued', 'written', 'verified', 'completed'].map((phase) => ({
       name: `${kind} ${phase}`,
       reached: (journal: JournalView) => phaseOf(journal, kind) === phase,
-      mayFinishFirst: kind === 'cns' && phase === 'completed',
+      // A kill meant for "verified" may be read at "completed" (see reachedOrPassed), after which only archiving is left.
+      mayFinishFirst: kind === 'cns' && (phase === 'completed' || phase === 'verified'),
     })),
   ),
 ];
+
+/**
+ * True once the journal shows the point's step or a later one. A step that lasts a millisecond
+ * ("written" is followed at once by the read-back) can be over before the watcher has read the
+ * file; the kill then lands at the next step instead of never (the journal's own order of steps is
+ * tested apart).
+ */
+function reachedOrPassed(point: KillPoint, journal: JournalView): boolean {
+  const target = killPoints.findIndex((candidate) => candidate.name === point.name);
+  const latest = killPoints.reduce((found, candidate, index) => (candidate.reached(journal) ? index : found), -1);
+  return target < 0 ? point.reached(journal) : latest >= target;
+}
 
 /**
  * Kills the CLI the moment its journal shows the step: true when it was killed there (or, for a
@@ -60,7 +73,7 @@ export async function killWhen(lab: ScenarioLab, env: Record<string, string>, po
   const watcher = watch(journalDir, () => {
     void readFile(join(journalDir, `${encodeURIComponent(lab.token.serial)}.json`), 'utf8')
       .then((text) => {
-        if (!killed && point.reached(JSON.parse(text) as JournalView)) {
+        if (!killed && reachedOrPassed(point, JSON.parse(text) as JournalView)) {
           killed = true;
           setTimeout(() => run.child.kill('SIGKILL'), afterMs);
         }
