@@ -77,6 +77,8 @@ export const en: Record<MessageKey, string> = {
   'proxy.saved.none': 'Settings saved.',
   'proxy.cleared': 'Proxy removed: the program goes back to finding its own way to the internet.',
   'noDevice.heading': 'Insert the device',
+  'noDevice.headingNoSoftware': 'Install the card software',
+  'noDevice.headingNoReader': 'Connect the reader',
   'noDevice.body': 'Insert the smart card into the reader, or the USB token into a port of the computer, then press “Try again”.',
   'resume.heading': 'A renewal to finish',
   'resume.body': 'A renewal was started on this device on {date} and not finished ({kinds}).',

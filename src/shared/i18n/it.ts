@@ -75,6 +75,8 @@ export const it = {
   'proxy.saved.none': 'Impostazioni salvate.',
   'proxy.cleared': 'Proxy rimosso: il programma torna a scegliere da solo come uscire su internet.',
   'noDevice.heading': 'Inserisca il dispositivo',
+  'noDevice.headingNoSoftware': 'Installi il software della carta',
+  'noDevice.headingNoReader': 'Colleghi il lettore',
   'noDevice.body': 'Inserisca la smart card nel lettore, oppure il token USB in una porta del computer, poi prema «Riprova».',
   'resume.heading': 'Rinnovo da completare',
   'resume.body': 'Su questo dispositivo c\'è un rinnovo iniziato il {date} e non completato ({kinds}).',

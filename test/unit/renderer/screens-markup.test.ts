@@ -212,6 +212,13 @@ describe('the screens as main drives them', () => {
     expect(html).toContain('Certificato di autenticazione CNS: 15,00 € (conto Diritti) – non addebitato (importo rilasciato)');
   });
 
+  it('no device: the heading names what is missing — the card software, a reader, or the card', () => {
+    const headingOf = (code: 'DEVICE_SOFTWARE_NOT_FOUND' | 'DEVICE_NO_READER' | 'DEVICE_NOT_FOUND') => /<h2[^>]*>([^<]*)<\/h2>/.exec(screen({ step: 'no-device', error: { code, detail: {} } }))?.[1];
+    expect(headingOf('DEVICE_SOFTWARE_NOT_FOUND')).toBe('Installi il software della carta');
+    expect(headingOf('DEVICE_NO_READER')).toBe('Colleghi il lettore');
+    expect(headingOf('DEVICE_NOT_FOUND')).toBe('Inserisca il dispositivo');
+  });
+
   it('two certificates renewed: the closing words in the plural', () => {
     const renewed = [
       { kind: 'signature' as const, certificateSerial: 'A2', notAfter: '2029-11-22T10:00:00.000Z' },
