@@ -3,7 +3,6 @@
  * service with the scenario's records, network path; and returns the environment that points
  * the tool (app, harness or CLI) at it — the same variables a helpdesk operator would set.
  */
-import { createServer } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
@@ -133,14 +132,12 @@ function bumpMajor(version: string): string {
   return `${Number(major) + 1}.0.0`;
 }
 
-/** A loopback port nobody listens on: the "no internet" of the lab. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address ? address.port : 9;
-}
+/**
+ * A loopback port nobody listens on: the "no internet" of the lab. Port 9 (discard) is below 1024:
+ * no ephemeral port lands there, so another lab started at the same moment cannot take it (a port
+ * found free and let go could be handed to the next service, which the "offline" tool then reached).
+ */
+const closedPort = 9;
 
 /** Scenarios whose device behaviour (PIN counter, removal, capacity) only the card simulator gives. */
 function needsCardSimulator(scenario: ScenarioDefinition): boolean {
@@ -205,7 +202,7 @@ export async function setUpScenario(scenario: ScenarioDefinition, dir: string, o
   });
 
   const gateway = await gatewayFor(scenario, pki, service.url);
-  const serviceUrl = scenario.network === 'offline' ? `https://127.0.0.1:${await closedPort()}/v1/` : (gateway?.url ?? service.url);
+  const serviceUrl = scenario.network === 'offline' ? `https://127.0.0.1:${closedPort}/v1/` : (gateway?.url ?? service.url);
   if (scenario.journal === 'damaged-after-payment') await damagedJournalAfterPayment(service, token, join(dir, 'tool-data'));
   const simulator = needsCardSimulator(scenario) ? await setUpCardSimulator(scenario, dir, token.userPin) : undefined;
   const toolDataDir = join(dir, 'tool-data');
