@@ -9,9 +9,9 @@
  * a kilobyte per call and would stay well under it, a leaked session or key object would not —
  * and the library holds exactly one session per token after every renewal.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { benchScenario } from './support/bench-lab.js';
+import { runJsonChild } from './support/run-probe.js';
 import type { BenchResult } from './run.js';
 
 export const title = 'Soak: 50 renewals’ card work in one device process';
@@ -43,22 +43,9 @@ function slope(values: readonly number[]): number {
 }
 
 function soak(modulePath: string, pin: string, env: NodeJS.ProcessEnv): Promise<SoakResult> {
-  return new Promise((resolve, reject) => {
-    // BENCH_SOAK_FIXTURE=leak-session: the deliberately broken fixture, one session left open per renewal.
-    const fixture = process.env.BENCH_SOAK_FIXTURE ? [process.env.BENCH_SOAK_FIXTURE] : [];
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, 'support', 'device-soak.ts'), modulePath, pin, String(renewals), ...fixture], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`the soak failed (exit ${code}): ${stderr.slice(0, 800)}`));
-      else resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as SoakResult);
-    });
-  });
+  // BENCH_SOAK_FIXTURE=leak-session: the deliberately broken fixture, one session left open per renewal.
+  const fixture = process.env.BENCH_SOAK_FIXTURE ? [process.env.BENCH_SOAK_FIXTURE] : [];
+  return runJsonChild<SoakResult>(['--expose-gc', '--import', 'tsx', join(import.meta.dirname, 'support', 'device-soak.ts'), modulePath, pin, String(renewals), ...fixture], env, 'the soak');
 }
 
 export async function run(): Promise<BenchResult> {

@@ -6,7 +6,6 @@
  * support bundle taken at the end, a lab rebuilt from the bundle alone, the CLI run there again.
  */
 import { readFile } from 'node:fs/promises';
-import { list as listTar } from 'tar';
 import { expect } from 'vitest';
 import { scenarioFromBundle } from '../../../softhsm/bundle/scenario-from-bundle.js';
 import { readBundleFacts } from '../../../softhsm/bundle/read-bundle.js';
@@ -14,6 +13,7 @@ import type { ScenarioDefinition } from '../../../softhsm/scenarios/scenario-cat
 import { setUpScenario, type ScenarioLab } from '../../../softhsm/scenarios/set-up-scenario.js';
 import { labHolder } from '../../../softhsm/token/token-presets.js';
 import type { BundleFacts } from '../../../src/shared/support-bundle/bundle-facts.js';
+import { bundleFiles } from '../../support/bundle-files.js';
 import { checkoutUrlIn, pressCheckoutButton } from '../../support/checkout.js';
 import { tokenObjects, type TokenObject } from '../../support/openssl-view.js';
 import { runCli, startCli, type CliResult } from '../../support/run-cli.js';
@@ -98,20 +98,6 @@ export interface BundleRoundTrip {
   readonly doctor: CliResult;
   /** `renew` there too, when asked: for endings only a renewal reaches (a card's outcome, a failure mid-renewal). */
   readonly renew: CliResult | undefined;
-}
-
-/** Every file of a bundle as text, by its path inside the archive. */
-async function bundleFiles(path: string): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  await listTar({
-    file: path,
-    onReadEntry: (entry) => {
-      const chunks: Buffer[] = [];
-      entry.on('data', (chunk: Buffer) => chunks.push(chunk));
-      entry.on('end', () => files.set(entry.path, Buffer.concat(chunks).toString('utf8')));
-    },
-  });
-  return files;
 }
 
 /** None of the scenario's PINs and passwords, no key or certificate material, not the holder's fiscal code or name. */

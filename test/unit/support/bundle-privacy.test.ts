@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { list as listTar } from 'tar';
+import { bundleFiles } from '../../support/bundle-files.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultChamberIssuers } from '../../../src/main/certificates/classify-certificate.js';
 import { loadAppConfig } from '../../../src/main/config/app-config.js';
@@ -94,15 +94,7 @@ async function bundleOf(request: SupportBundleRequest) {
     });
   const gathered = await facts(request);
   const path = await writeSupportBundle({ config, clock: () => now, facts, logFiles: [join(dataDir, 'logs', 'cli.log')], journalDir }, request, gathered);
-  const files = new Map<string, string>();
-  await listTar({
-    file: path,
-    onReadEntry: (entry) => {
-      const chunks: Buffer[] = [];
-      entry.on('data', (chunk: Buffer) => chunks.push(chunk));
-      entry.on('end', () => files.set(entry.path.split('/').slice(1).join('/'), Buffer.concat(chunks).toString('utf8')));
-    },
-  });
+  const files = await bundleFiles(path, { withoutTopFolder: true });
   return { files, facts: bundleFactsSchema.parse(JSON.parse(files.get('facts.json') ?? 'null')), gathered };
 }
 
