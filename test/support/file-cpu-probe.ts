@@ -23,11 +23,12 @@ function cpuSeconds(): number | undefined {
 
 const log = process.env[cpuLogVariable];
 const start = cpuSeconds();
+const startedAt = Date.now();
 
 if (log && start !== undefined) {
   afterAll(() => {
     const end = cpuSeconds();
     const file = expect.getState().testPath;
-    if (end !== undefined && file) appendFileSync(log, `${JSON.stringify({ file, cpuSeconds: end - start })}\n`);
+    if (end !== undefined && file) appendFileSync(log, `${JSON.stringify({ file, cpuSeconds: end - start, startedAt, endedAt: Date.now() })}\n`);
   });
 }

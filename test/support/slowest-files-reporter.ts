@@ -3,7 +3,7 @@
  * file-cpu-probe.ts), so whoever makes the run slower sees it in the output that says whether it
  * passed.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
@@ -40,6 +40,9 @@ export default class SlowestFilesReporter implements Reporter {
 
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     const cpu = cpuPerFile(this.#log);
+    // RINNOVO_TEST_TIMELINE=FILE keeps each file's CPU, start and end (ms since the epoch), to see when the cores idled.
+    const timeline = process.env.RINNOVO_TEST_TIMELINE;
+    if (timeline && existsSync(this.#log)) copyFileSync(this.#log, timeline);
     rmSync(this.#log, { force: true });
     // RINNOVO_SLOWEST_FILES=N lists more (or all) files when hunting for where a run's time goes.
     const shown = Number(process.env.RINNOVO_SLOWEST_FILES ?? '10') || 10;

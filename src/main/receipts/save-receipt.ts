@@ -8,7 +8,6 @@ import type { Locale } from '../../shared/errors/catalogue-entry.js';
 import { AppError } from '../../shared/errors/app-error.js';
 import { writeFileAtomic } from '../storage/atomic-file.js';
 import { receiptDocument, type ReceiptSubject } from './receipt-document.js';
-import { receiptPdf } from './receipt-pdf.js';
 
 export interface ReceiptSources {
   readonly flowState: () => FlowState;
@@ -41,6 +40,8 @@ export async function saveReceipt(sources: ReceiptSources): Promise<string> {
   const subject = receiptSubject(sources.flowState());
   const at = sources.clock();
   const document = receiptDocument(subject, await sources.locale(), { version: sources.version, at });
+  // pdf-lib costs a third of a second to load (it inflates its fonts' metrics): only a receipt pays it.
+  const { receiptPdf } = await import('./receipt-pdf.js');
   const bytes = await receiptPdf(document, { createdAt: at });
   // The transaction id is the service's: keep only what is safe in a file name.
   const name = `ricevuta-rinnovo-${subject.receipt.transactionId.replace(/[^A-Za-z0-9_-]/g, '_')}.pdf`;
