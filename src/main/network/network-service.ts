@@ -9,7 +9,8 @@
  * automatica") is picked up without restarting the tool.
  */
 import type { LookupFunction } from 'node:net';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent } from './undici/undici-parts.js';
 import type {
   ConnectivityVerdict,
   NetworkRoute,

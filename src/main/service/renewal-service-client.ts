@@ -10,7 +10,8 @@
  * The start-up checks ("can the service be reached?", "is the tool current?") and "Test Proxy" use
  * the same client: `health()` and `updateFeed()`, whose failures are told for the route they took.
  */
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { request } from '../network/undici/undici-parts.js';
 import type { z } from 'zod';
 import type { NetworkRoute } from '../../shared/contract/network-contract.js';
 import { AppError } from '../../shared/errors/app-error.js';

@@ -2,7 +2,8 @@
  * The proxy a PAC file chooses for the service: fetched with undici (directly: a PAC names the
  * proxy, it cannot be behind it), bounded in time, then evaluated.
  */
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { request } from '../undici/undici-parts.js';
 import { evaluatePac, type AddressLookup, type PacWorkerStarter } from './pac-evaluator.js';
 
 export interface PacProxyOptions {

@@ -8,7 +8,8 @@
  * (TooTallNate/proxy-agents#239).
  */
 import type { LookupFunction } from 'node:net';
-import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, ProxyAgent } from '../undici/undici-parts.js';
 import { endpointUrl, type ProxyChoice, type ProxyCredentials } from '../proxy-resolution/route-choice.js';
 import { trustContext } from './tls-context.js';
 

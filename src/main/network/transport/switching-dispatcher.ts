@@ -5,7 +5,8 @@
  * Built with undici's `compose`: each request is forwarded to the dispatcher current at the
  * moment it starts; a replaced one is closed gracefully, letting its requests finish.
  */
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent } from '../undici/undici-parts.js';
 
 export interface SwitchingDispatcher {
   /** Give this to clients; it never changes. */

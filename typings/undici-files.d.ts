@@ -1,0 +1,22 @@
+/**
+ * undici's own files, imported one by one (src/main/network/undici/undici-parts.ts): undici
+ * has no "exports" map, so Node and esbuild resolve them; their types are those of undici's index.
+ */
+declare module 'undici/lib/dispatcher/agent.js' {
+  const Agent: typeof import('undici').Agent;
+  export default Agent;
+}
+declare module 'undici/lib/dispatcher/proxy-agent.js' {
+  const ProxyAgent: typeof import('undici').ProxyAgent;
+  export default ProxyAgent;
+}
+declare module 'undici/lib/dispatcher/env-http-proxy-agent.js' {
+  const EnvHttpProxyAgent: typeof import('undici').EnvHttpProxyAgent;
+  export default EnvHttpProxyAgent;
+}
+declare module 'undici/lib/api/api-request.js' {
+  type Dispatcher = import('undici').Dispatcher;
+  /** Dispatcher.prototype.request before undici's index attaches it: `this` is the dispatcher. */
+  function request(this: Dispatcher, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData>;
+  export default request;
+}
