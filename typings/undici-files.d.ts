@@ -14,9 +14,12 @@ declare module 'undici/lib/dispatcher/env-http-proxy-agent.js' {
   const EnvHttpProxyAgent: typeof import('undici').EnvHttpProxyAgent;
   export default EnvHttpProxyAgent;
 }
-declare module 'undici/lib/api/api-request.js' {
-  type Dispatcher = import('undici').Dispatcher;
-  /** Dispatcher.prototype.request before undici's index attaches it: `this` is the dispatcher. */
-  function request(this: Dispatcher, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData>;
-  export default request;
+declare module 'undici/lib/dispatcher/dispatcher.js' {
+  const Dispatcher: typeof import('undici').Dispatcher;
+  export default Dispatcher;
+}
+declare module 'undici/lib/api/index.js' {
+  /** request, stream, pipeline, upgrade, connect: what undici's index adds to Dispatcher.prototype. */
+  const api: Record<string, unknown>;
+  export default api;
 }

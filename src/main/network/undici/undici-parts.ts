@@ -5,11 +5,16 @@
  * window, for code the tool never calls. Same classes, same files: an `Agent` from here is an
  * `Agent` of undici's index too.
  */
-import type { Dispatcher } from 'undici';
+import type { Dispatcher as DispatcherTypes } from 'undici';
 import Agent from 'undici/lib/dispatcher/agent.js';
 import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js';
 import ProxyAgent from 'undici/lib/dispatcher/proxy-agent.js';
-import dispatchRequest from 'undici/lib/api/api-request.js';
+import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
+import api from 'undici/lib/api/index.js';
+
+// What undici's index does on load: `request`, and the `connect` a ProxyAgent opens its tunnel
+// with, are methods of every dispatcher. Assigning the same functions again is harmless.
+Object.assign(Dispatcher.prototype, api);
 
 export { Agent, EnvHttpProxyAgent, ProxyAgent };
 
@@ -17,13 +22,13 @@ export { Agent, EnvHttpProxyAgent, ProxyAgent };
  * undici's `request(url, options)`, except that the dispatcher is required: nothing the tool sends
  * may fall back to undici's global dispatcher (no CA bundle, no proxy choice).
  */
-type RequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path' | 'method'> & {
-  readonly method?: Dispatcher.HttpMethod;
-  readonly dispatcher: Dispatcher;
+type RequestOptions = Omit<DispatcherTypes.RequestOptions, 'origin' | 'path' | 'method'> & {
+  readonly method?: DispatcherTypes.HttpMethod;
+  readonly dispatcher: DispatcherTypes;
 };
 
-export function request(url: URL | string, options: RequestOptions): Promise<Dispatcher.ResponseData> {
+export function request(url: URL | string, options: RequestOptions): Promise<DispatcherTypes.ResponseData> {
   const target = new URL(url);
   const { dispatcher, method, ...rest } = options;
-  return dispatchRequest.call(dispatcher, { ...rest, origin: target.origin, path: `${target.pathname}${target.search}`, method: method ?? 'GET' });
+  return dispatcher.request({ ...rest, origin: target.origin, path: `${target.pathname}${target.search}`, method: method ?? 'GET' });
 }
