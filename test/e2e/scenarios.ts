@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { findScenario, type ScenarioDefinition } from '../../softhsm/scenarios/scenario-catalogue.js';
 import { describeError, type ErrorCode } from '../../src/shared/errors/catalogue.js';
 import { seriousViolations } from './support/axe.js';
-import { launchChromium, saveScreenshot } from './support/chromium.js';
+import { saveScreenshot, workerChromium } from './support/chromium.js';
 import { startScenarioApp, type ScenarioApp } from './support/scenario-app.js';
 
 const heading = (page: Page) => page.locator('h2.screen-heading').textContent();
@@ -93,9 +93,11 @@ export function describeScenariosInChromium(definitions: readonly ScenarioDefini
   describe('every lab scenario in Chromium', () => {
     let browser: Browser;
     beforeAll(async () => {
-      browser = await launchChromium();
+      browser = await workerChromium();
     });
-    afterAll(async () => browser?.close());
+    afterAll(async () => {
+      await Promise.all(browser?.contexts().map((context) => context.close()) ?? []);
+    });
 
     const pinWarnings: Record<string, RegExp> = { 'pin-final-try': /rimane un solo tentativo/ };
     for (const definition of definitions) {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import type { ErrorCode } from '../../../src/shared/errors/catalogue.js';
 import type { MessageKey } from '../../../src/shared/i18n/it.js';
 import { translator, type Translate } from '../../../src/shared/i18n/translate.js';
-import { launchChromium } from './chromium.js';
+import { workerChromium } from './chromium.js';
 import { tabTo } from './keyboard.js';
 import { startScenarioApp, type ScenarioApp } from './scenario-app.js';
 
@@ -46,14 +46,14 @@ export function codeLine(code: ErrorCode): string {
   return italian('error.code', { code });
 }
 
-/** One Chromium for the whole file: launched before its first test, closed after its last. */
+/** The worker's Chromium for this file's tests; the file leaves no page open behind it. */
 export function chromiumForThisFile(): () => Browser {
   let browser: Browser | undefined;
   beforeAll(async () => {
-    browser = await launchChromium();
+    browser = await workerChromium();
   });
   afterAll(async () => {
-    await browser?.close();
+    await Promise.all(browser?.contexts().map((context) => context.close()) ?? []);
   });
   return () => {
     if (!browser) throw new Error('Chromium did not start');

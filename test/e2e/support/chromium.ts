@@ -48,6 +48,24 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath, args: chromiumFlags, headless: true });
 }
 
+let shared: Promise<Browser> | undefined;
+
+/**
+ * One Chromium per test worker, for every file it runs (the e2e project does not isolate files):
+ * a launch starts a browser, a GPU and a network process, which cost more than a scenario's page.
+ * Files close the pages and contexts they open; the browser ends with the worker (Playwright
+ * drives it over a pipe, and Chromium quits when the pipe closes).
+ */
+export function workerChromium(): Promise<Browser> {
+  shared ??= launchChromium().then((browser) => {
+    browser.on('disconnected', () => {
+      shared = undefined;
+    });
+    return browser;
+  });
+  return shared;
+}
+
 const screenshotDir = join(import.meta.dirname, '..', '..', '..', 'test-output', 'screenshots');
 
 /** Saves what the person sees, for the README and for a human look; not committed. */
