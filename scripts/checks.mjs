@@ -8,7 +8,10 @@ import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const root = join(dirname(new URL(import.meta.url).pathname), '..');
-const tsc = require.resolve('typescript/bin/tsc');
+// TypeScript 7 (the native compiler) checks the types: half the CPU of TypeScript 5.9 on these five
+// programs. TypeScript 5.9 stays installed for the tools built on its API (typescript-eslint, knip,
+// dependency-cruiser, the boundaries test), which TypeScript 7 does not offer.
+const tsc = join(dirname(require.resolve('typescript-native/package.json')), 'bin', 'tsc');
 const eslint = join(dirname(require.resolve('eslint/package.json')), 'bin', 'eslint.js');
 const depcruise = join(root, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
 const knip = join(root, 'node_modules', 'knip', 'bin', 'knip.js');

@@ -28,7 +28,7 @@ function disabledFeatures(): string[] {
   if (!version.startsWith(playwrightListedFor)) {
     console.warn(`test/e2e/support/chromium.ts repeats playwright-core ${playwrightListedFor}x's --disable-features; playwright-core is ${version}: compare its chromiumSwitches.ts`);
   }
-  return [...playwrightDisabledFeatures, 'WebUIOmniboxPopup', 'WebUIOmniboxAimPopup'];
+  return [...playwrightDisabledFeatures, 'WebUIOmniboxPopup', 'WebUIOmniboxAimPopup', 'SpareRendererForSitePerProcess'];
 }
 
 const chromiumFlags = [
