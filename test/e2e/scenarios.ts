@@ -1,6 +1,7 @@
 /**
  * Every lab scenario the browser can reach, each ending on its expected screen and message;
- * a screenshot of each goes to test-output/screenshots/ and axe checks what the holder sees.
+ * a screenshot of each goes to test-output/screenshots/ (with RINNOVO_SCREENSHOTS=1, as `npm run
+ * test:e2e` sets it) and axe checks what the holder sees.
  *
  * scenarios-1/2/3.e2e.test.ts share the catalogue, each with its own Chromium, so both cores work.
  */

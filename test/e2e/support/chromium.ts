@@ -68,10 +68,14 @@ export function workerChromium(): Promise<Browser> {
 
 const screenshotDir = join(import.meta.dirname, '..', '..', '..', 'test-output', 'screenshots');
 
-/** Saves what the person sees, for the README and for a human look; not committed. */
-export async function saveScreenshot(page: Page, name: string): Promise<string> {
+/**
+ * Saves what the person sees, for the README and for a human look; not committed. Only when asked
+ * (RINNOVO_SCREENSHOTS=1, as `npm run test:e2e` does): a full-page PNG costs the browser and the
+ * test worker about half a second of CPU, forty times a run, and no test reads it.
+ */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  if (process.env.RINNOVO_SCREENSHOTS !== '1') return;
   await mkdir(screenshotDir, { recursive: true });
   const path = join(screenshotDir, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
-  return path;
 }
