@@ -3,7 +3,7 @@
  * a screenshot of each goes to test-output/screenshots/ (with RINNOVO_SCREENSHOTS=1, as `npm run
  * test:e2e` sets it) and axe checks what the holder sees.
  *
- * scenarios-1/2/3.e2e.test.ts share the catalogue, each with its own Chromium, so both cores work.
+ * scenarios-1/2/3.e2e.test.ts share the catalogue, each in its test worker's Chromium, so both cores work.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';

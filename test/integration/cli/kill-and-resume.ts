@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
 import { setUpScenario, type ScenarioLab } from '../../../softhsm/scenarios/set-up-scenario.js';
 import { certificateOnToken, keySignsForCertificate, tokenObjects, verifiesAgainstLab } from '../../support/openssl-view.js';
-import { runCli, startCli } from '../../support/run-cli.js';
+import { runCli, startCli, type CliResult } from '../../support/run-cli.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 
 export interface JournalView {
@@ -129,6 +129,73 @@ export function describeKillMatrix(points: readonly KillPoint[]): void {
             expect(await verifiesAgainstLab(lab.pki, certificate.label === 'CNS0' ? 'cns' : 'signature', pem)).toBe(true);
             expect(await keySignsForCertificate(lab.token.environment, cardLabel, lab.pin, certificate.id, pem)).toBe(true);
           }
+          const after = lab.service.account('telemaco', lab.account.userId)?.balances;
+          expect(before && after && before.diritti + before.tariffa - after.diritti - after.tariffa).toBe(4000);
+        } finally {
+          await lab.close();
+          await temp.remove();
+        }
+      });
+    }
+  });
+}
+
+/** The device process the CLI forked (Linux: its only child). */
+async function deviceWorkerOf(pid: number): Promise<number | undefined> {
+  const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  const first = children.trim().split(/\s+/)[0];
+  return first ? Number(first) : undefined;
+}
+
+/**
+ * `renew` whose device process is killed (SIGKILL, the card software crashing) the moment the
+ * journal shows the step; the CLI itself lives on and says what happened. Returns its result.
+ */
+export async function killDeviceWorkerWhen(lab: ScenarioLab, env: Record<string, string>, point: KillPoint): Promise<{ readonly killed: boolean; readonly result: CliResult }> {
+  const journalDir = join(lab.env.RINNOVO_DATA_DIR ?? '', 'journal');
+  await mkdir(journalDir, { recursive: true });
+  const run = startCli(['renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
+  let killed = false;
+  const watcher = watch(journalDir, () => {
+    void readFile(join(journalDir, `${encodeURIComponent(lab.token.serial)}.json`), 'utf8')
+      .then(async (text) => {
+        if (killed || !reachedOrPassed(point, JSON.parse(text) as JournalView)) return;
+        const worker = run.child.pid === undefined ? undefined : await deviceWorkerOf(run.child.pid);
+        if (worker === undefined || killed) return;
+        killed = true;
+        process.kill(worker, 'SIGKILL');
+      })
+      .catch(() => undefined);
+  });
+  const result = await run.done;
+  watcher.close();
+  return { killed, result };
+}
+
+export function describeDeviceWorkerKills(points: readonly KillPoint[]): void {
+  describe('the device process killed at a step of the card work, the CLI living on', () => {
+    for (const point of points) {
+      it(`device process SIGKILLed at ${point.name}: the holder is told, resume finishes, one charge, never without a working pair`, async () => {
+        const temp = await makeTempDir('kill-device');
+        const lab = await setUpScenario(findScenario('renewable')!, temp.dir, { toolVersion: '1.0.0' });
+        try {
+          const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password };
+          const before = lab.service.account('telemaco', lab.account.userId)?.balances;
+          const { killed, result } = await killDeviceWorkerWhen(lab, env, point);
+          expect(killed).toBe(true);
+          // The CLI was not killed: it ends on its own, either done (the step was the last one the
+          // device had to do) or with a catalogue code, a resumable state and no stack trace.
+          expect(result.signal, result.stderr).toBeNull();
+          expect(result.stderr).not.toMatch(/\n\s+at /);
+          if (result.json?.ok !== true) expect(result.json, result.stderr).toMatchObject({ ok: false, error: { code: expect.stringMatching(/^DEVICE_/) }, state: { canResume: true } });
+          expect(await workingPairs(lab)).toBeGreaterThanOrEqual(1);
+
+          const resumed = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
+          expect(resumed.json, resumed.stderr).toMatchObject({ ok: true });
+          expect(await workingPairs(lab)).toBe(2);
+          const objects = await tokenObjects(lab.token.environment, cardLabel, lab.pin);
+          expect(objects.filter((object) => object.type === 'Certificate')).toHaveLength(2);
+          expect(objects.filter((object) => object.type === 'Private Key')).toHaveLength(2);
           const after = lab.service.account('telemaco', lab.account.userId)?.balances;
           expect(before && after && before.diritti + before.tariffa - after.diritti - after.tariffa).toBe(4000);
         } finally {
