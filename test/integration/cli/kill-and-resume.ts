@@ -151,7 +151,7 @@ async function deviceWorkerOf(pid: number): Promise<number | undefined> {
  * `renew` whose device process is killed (SIGKILL, the card software crashing) the moment the
  * journal shows the step; the CLI itself lives on and says what happened. Returns its result.
  */
-export async function killDeviceWorkerWhen(lab: ScenarioLab, env: Record<string, string>, point: KillPoint): Promise<{ readonly killed: boolean; readonly result: CliResult }> {
+async function killDeviceWorkerWhen(lab: ScenarioLab, env: Record<string, string>, point: KillPoint): Promise<{ readonly killed: boolean; readonly result: CliResult }> {
   const journalDir = join(lab.env.RINNOVO_DATA_DIR ?? '', 'journal');
   await mkdir(journalDir, { recursive: true });
   const run = startCli(['renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
