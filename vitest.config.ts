@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 import HeaviestFirstSequencer from './test/support/heaviest-first-sequencer.js';
 import SlowestFilesReporter from './test/support/slowest-files-reporter.js';
 
+/** Unit test files that mock modules or hold a renderer store. */
+const isolatedUnitFiles = ['test/unit/electron/**/*.test.ts', 'test/unit/renderer/**/*.test.ts', 'test/unit/contract/**/*.test.ts'];
+
 /**
  * One run for every test: unit, integration (SoftHSM, lab service, CLI processes) and end-to-end
  * (Debian's Chromium through the harness), so the two cores are shared by whatever is left
@@ -21,8 +24,12 @@ export default defineConfig({
     // and in waits on them; a third worker keeps both cores busy meanwhile.
     maxWorkers: 3,
     projects: [
-      // Unit tests mock modules (electron, zustand): each file gets fresh ones.
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // Unit tests that mock modules (electron, the contract's handlers) or hold a renderer store
+      // (zustand): each file gets fresh ones, in a process of its own.
+      { extends: true, test: { name: 'unit', include: isolatedUnitFiles } },
+      // The others mock nothing and share no state: one process runs many of them, instead of a
+      // Node start and a module graph per file (most take milliseconds).
+      { extends: true, test: { name: 'unit-shared', include: ['test/unit/**/*.test.ts'], exclude: isolatedUnitFiles, isolate: false } },
       // These files mock nothing and keep their state in their own folders, services and child
       // processes: a worker keeps the modules it has loaded (the services, playwright, undici)
       // for its next file instead of importing them again, half the CPU of collecting them.
