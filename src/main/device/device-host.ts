@@ -13,7 +13,12 @@ import type { DeviceFailure, DeviceMethod, DeviceReply, DeviceRequest, DeviceRes
 export interface DeviceChild {
   /** The process id, while it runs (for the renewal lock: a stale worker is ended before another renews). */
   pid(): number | undefined;
-  send(message: unknown): void;
+  /**
+   * Hands a message to the process. A process that died an instant ago (its exit not yet seen)
+   * cannot take it: the launcher reports that through `undelivered` and never throws or emits it
+   * as an unhandled error, which would end the app with a stack trace instead of a catalogue code.
+   */
+  send(message: unknown, undelivered: (reason: string) => void): void;
   onMessage(listener: (message: unknown) => void): void;
   onExit(listener: (code: number | null) => void): void;
   kill(): void;
@@ -112,7 +117,13 @@ export class DeviceHost {
         if (this.#child === child) this.close();
       }, bound);
       this.#pending.set(id, { method, startedAt: performance.now(), resolve, reject, timer });
-      child.send({ id, method, params });
+      child.send({ id, method, params }, (reason) => {
+        if (!this.#pending.delete(id)) return;
+        clearTimeout(timer);
+        this.#logger?.warn({ device: { method, undelivered: reason } }, 'device process could not take a call; ending it');
+        reject(new AppError('DEVICE_NOT_RESPONDING', { reason: `${method} not delivered: ${reason}` }));
+        if (this.#child === child) this.close();
+      });
     });
   }
 

@@ -26,10 +26,21 @@ export function nodeDeviceLauncher(options: { workerPath?: string; env: NodeJS.P
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       serialization: 'json',
     });
+    // A process that cannot start, or a channel that breaks, is an 'error' event; with no listener
+    // Node would end this process over it. The exit that follows is what the host acts on.
+    child.on('error', () => undefined);
     return {
       pid: () => child.pid,
-      send: (message) => {
-        if (child.connected) child.send(message as never);
+      send: (message, undelivered) => {
+        if (!child.connected) {
+          undelivered('channel closed');
+          return;
+        }
+        // With a callback, a write to a process that just died (EPIPE) comes back here instead of
+        // being emitted as an 'error' event.
+        child.send(message as never, (error: Error | null) => {
+          if (error) undelivered((error as NodeJS.ErrnoException).code ?? error.message);
+        });
       },
       onMessage: (listener) => child.on('message', listener),
       onExit: (listener) => child.on('exit', (code) => listener(code)),

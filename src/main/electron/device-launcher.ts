@@ -12,9 +12,19 @@ export interface UtilityProcessModule {
 export function utilityProcessDeviceLauncher(utilityProcess: UtilityProcessModule, workerPath: string, env: NodeJS.ProcessEnv): DeviceLauncher {
   return (): DeviceChild => {
     const child = utilityProcess.fork(workerPath, [], { serviceName: 'Rinnovo CNS device', env, stdio: 'inherit' });
+    // A fatal V8 error in the device process is an 'error' event; unheard, it would end the app's
+    // main process. The 'exit' that follows is what the host acts on.
+    child.on('error', () => undefined);
     return {
       pid: () => child.pid,
-      send: (message) => child.postMessage(message),
+      send: (message, undelivered) => {
+        // postMessage to a process that has gone throws in some Electron versions; report it instead.
+        try {
+          child.postMessage(message);
+        } catch (error) {
+          undelivered(error instanceof Error ? error.message : 'postMessage failed');
+        }
+      },
       onMessage: (listener) => child.on('message', listener),
       onExit: (listener) => child.on('exit', (code) => listener(code)),
       kill: () => {
