@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DeviceChild, DeviceLauncher } from './device-host.js';
+import { deviceProcessEnvironment } from './device-process-environment.js';
 
 /** The worker next to this module: the bundle's .mjs in dist/, or the .ts source under tsx. */
 function defaultWorkerPath(): string {
@@ -21,7 +22,7 @@ export function nodeDeviceLauncher(options: { workerPath?: string; env: NodeJS.P
   return (): DeviceChild => {
     const workerPath = options.workerPath ?? defaultWorkerPath();
     const child = fork(workerPath, [], {
-      env: options.env,
+      env: deviceProcessEnvironment(options.env),
       execArgv: workerPath.endsWith('.ts') ? ['--import', 'tsx'] : [],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       serialization: 'json',

@@ -4,6 +4,7 @@
  */
 import type { UtilityProcess } from 'electron';
 import type { DeviceChild, DeviceLauncher } from '../device/device-host.js';
+import { deviceProcessEnvironment } from '../device/device-process-environment.js';
 
 export interface UtilityProcessModule {
   fork(modulePath: string, args?: string[], options?: { serviceName?: string; env?: NodeJS.ProcessEnv; stdio?: 'ignore' | 'inherit' | 'pipe' }): UtilityProcess;
@@ -11,7 +12,7 @@ export interface UtilityProcessModule {
 
 export function utilityProcessDeviceLauncher(utilityProcess: UtilityProcessModule, workerPath: string, env: NodeJS.ProcessEnv): DeviceLauncher {
   return (): DeviceChild => {
-    const child = utilityProcess.fork(workerPath, [], { serviceName: 'Rinnovo CNS device', env, stdio: 'inherit' });
+    const child = utilityProcess.fork(workerPath, [], { serviceName: 'Rinnovo CNS device', env: deviceProcessEnvironment(env), stdio: 'inherit' });
     // A fatal V8 error in the device process is an 'error' event; unheard, it would end the app's
     // main process. The 'exit' that follows is what the host acts on.
     child.on('error', () => undefined);
