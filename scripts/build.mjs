@@ -23,6 +23,10 @@ const node = { bundle: true, platform: 'node', target: 'node20', packages: 'exte
 
 // `--node-only`: the Node entries alone (about a second), for the test run's global setup.
 const nodeOnly = process.argv.includes('--node-only');
+// What ships, whoever runs the build: Vite builds React's development flavour when NODE_ENV says
+// anything but production, and the test runner sets it to "test" for everything it starts, so the
+// browser tests were driving a renderer twice the size, with React's dev checks, that no holder runs.
+process.env.NODE_ENV = 'production';
 if (!nodeOnly) await vite({ configFile: 'vite.config.ts', logLevel: 'warn' });
 
 await esbuild({ ...node, entryPoints: ['src/main/electron/main.ts'], outfile: 'dist/main/electron-main.cjs', format: 'cjs', external: ['electron'] });

@@ -17,6 +17,11 @@ describe('the first screen in Chromium, through the harness', () => {
       await expect.poll(() => page.getByTestId('tool-version').textContent()).toBe(t('app.version', { version: '1.0.0' }));
       expect(await page.locator('html').getAttribute('lang')).toBe('it');
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(t('app.title'));
+      // The renderer these tests drive is the one that ships: React's production build, not the
+      // development one (twice the size, its checks slowing every screen) a stray NODE_ENV gives.
+      const scripts = await page.evaluate(() => [...document.querySelectorAll('script[src]')].map((script) => (script as HTMLScriptElement).src));
+      expect(scripts.length).toBeGreaterThan(0);
+      for (const src of scripts) expect((await (await page.request.get(src)).text()).includes('jsxDEV'), `React's development JSX runtime in ${src}`).toBe(false);
       await saveScreenshot(page, 'start-it');
     } finally {
       await app.close();
