@@ -19,7 +19,22 @@ const zodEnglishOnly = {
   },
 };
 
-const node = { bundle: true, platform: 'node', target: 'node20', packages: 'external', sourcemap: 'linked', logLevel: 'warning', plugins: [zodEnglishOnly] };
+// Whitespace, comments and redundant syntax go (names stay, and the linked source maps lead back
+// to the sources): every CLI start decodes and compiles the bundle, and this one is read in 40 ms
+// less CPU — a quarter of the text, ASCII only (a comment's "—" made V8 hold all of it as two-byte
+// text). The licences kept in comments move to a LEGAL.txt beside each bundle.
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  plugins: [zodEnglishOnly],
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'external',
+};
 
 // `--node-only`: the Node entries alone (about a second), for the test run's global setup.
 const nodeOnly = process.argv.includes('--node-only');
