@@ -189,8 +189,11 @@ export async function startHarness(options: HarnessOptions): Promise<HarnessServ
       unsubscribe();
       for (const socket of sockets) socket.terminate();
       wss.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // close() waits for every connection to end; a page still open keeps one busy (a request in
+      // flight, a reconnection) for as long as the browser likes. Ended here, not after the wait.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closed;
     },
   };
 }

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -83,6 +84,25 @@ describe('the loopback harness session', () => {
     expect((await get(`${harness.origin}/`, { Cookie: session.headers.Cookie.replace(String(harness.port), '1') })).status).toBe(403);
     expect(await tryUpgrade(socketUrlOf(harness), { Origin: harness.origin })).toBe(403);
     expect(await tryUpgrade(socketUrlOf(harness), session.headers)).toBe('open');
+  });
+
+  it('closes at once even while a connection is stuck half-way through a request', async () => {
+    const { harness, test } = await openHarness();
+    try {
+      // A page left open (a reconnection, a request in flight) must not hold the app's shutdown
+      // for as long as the server's request timeouts.
+      const stuck = connect(harness.port, '127.0.0.1');
+      await new Promise<void>((resolve) => stuck.on('connect', () => resolve()));
+      stuck.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+      const ended = new Promise<void>((resolve) => stuck.on('close', () => resolve()));
+      stuck.on('error', () => undefined);
+      const closing = harness.close().then(() => 'closed' as const);
+      const waited = new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 5_000).unref());
+      expect(await Promise.race([closing, waited])).toBe('closed');
+      await ended;
+    } finally {
+      await test.close();
+    }
   });
 
   it('answers 400 to a malformed % and 403 to a path outside the renderer', async () => {
