@@ -1,8 +1,9 @@
-// The static checks of `npm run typecheck` / `npm run lint` / `npm test`: one TypeScript program per
-// process (each sees only its own process's types: the boundaries of docs/architecture.md («Processes»)) and ESLint.
-// Each is single-threaded, so they run side by side, one per core.
+// The static checks of `npm run check` (CI runs it before `npm test`), `npm run typecheck` and
+// `npm run lint`: one TypeScript program per process (each sees only its own process's types: the
+// boundaries of docs/architecture.md («Processes»)), ESLint, dependency-cruiser and knip. Each is
+// single-threaded, so they run side by side, one per core.
 import { spawn } from 'node:child_process';
-import { availableParallelism, getPriority, setPriority } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -17,25 +18,23 @@ const depcruise = join(root, 'node_modules', 'dependency-cruiser', 'bin', 'depen
 const knip = join(root, 'node_modules', 'knip', 'bin', 'knip.js');
 
 // Longest first: the whole-repository program (tests, lab, scripts) takes as long as two others.
-export const typecheckTasks = ['.', 'src/main', 'src/renderer', 'src/preload', 'src/shared'].map((project) => ({
+const typecheckTasks = ['.', 'src/main', 'src/renderer', 'src/preload', 'src/shared'].map((project) => ({
   name: `tsc -p ${project}`,
   args: [tsc, '-p', project],
 }));
 
 // ESLint sees one file at a time; dependency-cruiser (cycles, layers) and knip (unused files,
 // exports, dependencies) see the whole graph.
-export const lintTasks = [
+const lintTasks = [
   { name: 'eslint', args: [eslint, '--max-warnings', '0', '.'] },
   { name: 'dependency-cruiser', args: [depcruise, 'src', 'softhsm', 'scripts', '--config', '.dependency-cruiser.mjs'] },
   { name: 'knip', args: [knip, '--no-progress'] },
 ];
 
-function run(task, niceness) {
+function run(task) {
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, task.args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    // Relative to ours: under `nice -n 5 npm test` the checks still yield to the tests.
-    if (niceness && child.pid) setPriority(child.pid, Math.min(19, getPriority() + niceness));
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -43,32 +42,23 @@ function run(task, niceness) {
   });
 }
 
-/**
- * Runs the tasks one per core; prints each one's output when it ends (with `quiet`, only a
- * failure's, and a one-line summary at the end, so it does not break up a test run's output).
- * `niceness` lowers their priority. True when all passed.
- */
-export async function runChecks(tasks, { concurrency = availableParallelism(), niceness = 0, quiet = false } = {}) {
+/** Runs the tasks one per core; prints each one's output when it ends. True when all passed. */
+async function runChecks(tasks) {
   const queue = [...tasks];
   const results = [];
   const worker = async () => {
     for (let task = queue.shift(); task; task = queue.shift()) {
-      const result = await run(task, niceness);
+      const result = await run(task);
       results.push(result);
       const verdict = result.code === 0 ? 'ok' : `FAILED (exit ${result.code})`;
-      if (!quiet || result.code !== 0) {
-        console.log(`${result.name}: ${verdict} in ${result.seconds.toFixed(1)} s`);
-        if (result.output.trim() !== '') console.log(result.output.trimEnd());
-      }
+      console.log(`${result.name}: ${verdict} in ${result.seconds.toFixed(1)} s`);
+      if (result.output.trim() !== '') console.log(result.output.trimEnd());
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, worker));
-  if (quiet) console.log(`\nchecks: ${results.map((result) => `${result.name} ${result.code === 0 ? 'ok' : 'FAILED'} (${result.seconds.toFixed(0)} s)`).join(', ')}`);
+  await Promise.all(Array.from({ length: Math.min(availableParallelism(), tasks.length) }, worker));
   return results.every((result) => result.code === 0);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const which = process.argv[2];
-  const tasks = which === 'typecheck' ? typecheckTasks : which === 'lint' ? lintTasks : [...typecheckTasks, ...lintTasks];
-  process.exit((await runChecks(tasks)) ? 0 : 1);
-}
+const which = process.argv[2];
+const tasks = which === 'typecheck' ? typecheckTasks : which === 'lint' ? lintTasks : [...typecheckTasks, ...lintTasks];
+process.exit((await runChecks(tasks)) ? 0 : 1);

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
 import { setUpScenario, type ScenarioLab } from '../../../softhsm/scenarios/set-up-scenario.js';
 import { certificateOnToken, keySignsForCertificate, tokenObjects, verifiesAgainstLab } from '../../support/openssl-view.js';
-import { runCli, startCli, type CliResult } from '../../support/run-cli.js';
+import { runCli, startCli, type CliResult, type CliRun } from '../../support/run-cli.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 
 export interface JournalView {
@@ -62,26 +62,42 @@ function reachedOrPassed(point: KillPoint, journal: JournalView): boolean {
 }
 
 /**
- * Kills the CLI the moment its journal shows the step: true when it was killed there (or, for a
- * last step, when it finished successfully before the kill could land).
+ * `renew`, with `act` called once its journal shows the step (or a later one, see
+ * reachedOrPassed); `act` is asked again at the next journal write until it says it acted.
  */
-export async function killWhen(lab: ScenarioLab, env: Record<string, string>, point: KillPoint, afterMs = 0): Promise<boolean> {
+async function renewActingAt(lab: ScenarioLab, env: Record<string, string>, point: KillPoint, act: (run: CliRun) => boolean | Promise<boolean>): Promise<{ readonly acted: boolean; readonly result: CliResult }> {
   const journalDir = join(lab.env.RINNOVO_DATA_DIR ?? '', 'journal');
   await mkdir(journalDir, { recursive: true });
   const run = startCli(['renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
-  let killed = false;
+  let acted = false;
+  let acting = false;
   const watcher = watch(journalDir, () => {
     void readFile(join(journalDir, `${encodeURIComponent(lab.token.serial)}.json`), 'utf8')
-      .then((text) => {
-        if (!killed && reachedOrPassed(point, JSON.parse(text) as JournalView)) {
-          killed = true;
-          setTimeout(() => run.child.kill('SIGKILL'), afterMs);
+      .then(async (text) => {
+        if (acted || acting || !reachedOrPassed(point, JSON.parse(text) as JournalView)) return;
+        acting = true;
+        try {
+          acted = await act(run);
+        } finally {
+          acting = false;
         }
       })
       .catch(() => undefined);
   });
   const result = await run.done;
   watcher.close();
+  return { acted, result };
+}
+
+/**
+ * Kills the CLI the moment its journal shows the step: true when it was killed there (or, for a
+ * last step, when it finished successfully before the kill could land).
+ */
+export async function killWhen(lab: ScenarioLab, env: Record<string, string>, point: KillPoint, afterMs = 0): Promise<boolean> {
+  const { acted: killed, result } = await renewActingAt(lab, env, point, (run) => {
+    setTimeout(() => run.child.kill('SIGKILL'), afterMs);
+    return true;
+  });
   if (point.mayFinishFirst && result.code === 0 && result.signal === null) return true;
   return killed && result.signal === 'SIGKILL';
 }
@@ -152,23 +168,12 @@ async function deviceWorkerOf(pid: number): Promise<number | undefined> {
  * journal shows the step; the CLI itself lives on and says what happened. Returns its result.
  */
 async function killDeviceWorkerWhen(lab: ScenarioLab, env: Record<string, string>, point: KillPoint): Promise<{ readonly killed: boolean; readonly result: CliResult }> {
-  const journalDir = join(lab.env.RINNOVO_DATA_DIR ?? '', 'journal');
-  await mkdir(journalDir, { recursive: true });
-  const run = startCli(['renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
-  let killed = false;
-  const watcher = watch(journalDir, () => {
-    void readFile(join(journalDir, `${encodeURIComponent(lab.token.serial)}.json`), 'utf8')
-      .then(async (text) => {
-        if (killed || !reachedOrPassed(point, JSON.parse(text) as JournalView)) return;
-        const worker = run.child.pid === undefined ? undefined : await deviceWorkerOf(run.child.pid);
-        if (worker === undefined || killed) return;
-        killed = true;
-        process.kill(worker, 'SIGKILL');
-      })
-      .catch(() => undefined);
+  const { acted: killed, result } = await renewActingAt(lab, env, point, async (run) => {
+    const worker = run.child.pid === undefined ? undefined : await deviceWorkerOf(run.child.pid);
+    if (worker === undefined) return false;
+    process.kill(worker, 'SIGKILL');
+    return true;
   });
-  const result = await run.done;
-  watcher.close();
   return { killed, result };
 }
 
