@@ -2,7 +2,10 @@
 // the preload (esbuild; the sandboxed preload must be one CommonJS file, electron/electron#19614),
 // and the Node entries (harness, device worker, CLI) used by `npm start`, the lab and the e2e tests.
 import { build as esbuild } from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { execFile, fork } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build as vite } from 'vite';
 
@@ -36,6 +39,41 @@ const node = {
   legalComments: 'external',
 };
 
+/**
+ * The CLI's and the device process's code caches (src/main/code-cache/cached-commonjs.ts), written
+ * by a first run of their own: a `doctor` that finds no service (a loopback port that hangs up), and
+ * a device process asked to open a PKCS#11 library that is not there. A cache holds what had run when it was written, and this run goes through
+ * the start-up, the services and a refusal, which is most of what any command compiles. Spawned
+ * without NODE_OPTIONS: V8 uses a cache only in a process with the flags of the one that wrote it.
+ */
+async function trainCodeCaches() {
+  const dir = mkdtempSync(join(tmpdir(), 'rinnovo-code-cache-'));
+  const hangUp = createServer((socket) => socket.destroy());
+  await new Promise((resolve) => hangUp.listen(0, '127.0.0.1', resolve));
+  try {
+    const { NODE_OPTIONS: _options, HTTPS_PROXY: _a, https_proxy: _b, HTTP_PROXY: _c, http_proxy: _d, ALL_PROXY: _e, all_proxy: _f, ...inherited } = process.env;
+    const env = {
+      ...inherited,
+      RINNOVO_SERVICE_URL: `https://127.0.0.1:${hangUp.address().port}/v1/`,
+      RINNOVO_PKCS11_MODULE: join(dir, 'no-such-pkcs11-library.so'),
+      RINNOVO_DATA_DIR: join(dir, 'data'),
+    };
+    // It ends refused, as it should: only the cache it leaves behind matters.
+    await new Promise((resolve) => execFile(process.execPath, ['dist/main/cli.mjs', 'doctor', '--json'], { env }, () => resolve(undefined)));
+    // That doctor stops before its device process answers anything: the device process gets a call
+    // of its own, the first a run makes (it writes its cache once it has answered, then ends with
+    // the channel).
+    const device = fork('dist/main/device-worker.mjs', [], { env, execArgv: [], serialization: 'json', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const ended = new Promise((resolve) => device.on('exit', resolve));
+    device.once('message', () => device.disconnect());
+    device.send({ id: 1, method: 'open', params: { modulePath: env.RINNOVO_PKCS11_MODULE } });
+    await ended;
+  } finally {
+    hangUp.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // `--node-only`: the Node entries alone (about a second), for the test run's global setup.
 const nodeOnly = process.argv.includes('--node-only');
 // What ships, whoever runs the build: Vite builds React's development flavour when NODE_ENV says
@@ -64,32 +102,33 @@ for (const [entry, outfile] of nodeEntries) {
   // Entries appear as their areas land; a missing one is simply not built yet.
   if (existsSync(entry)) await esbuild({ ...node, entryPoints: [entry], outfile, format: 'esm' });
 }
-// The CLI in chunks: its entry checks the arguments and starts the device process before it loads
-// the services (a dynamic import), so the two start-ups overlap. Chunks sit beside the entry, where
-// the code that finds the device and PAC workers next to "this module" expects them.
+// The programs Node starts again and again — the CLI (two hundred runs in a test run) and the device
+// process (one per CLI run and per window) — are each a CommonJS bundle loaded by a small ES entry
+// with V8's code cache (src/main/code-cache/cached-commonjs.ts), written by a first run below:
+// Node 20 caches no compiled code for ES modules. Their npm dependencies are bundled in (one file read
+// instead of hundreds resolved); pkcs11js, native, stays out. Bundles sit beside their entries,
+// where the code that finds the device and PAC workers next to "this module" expects them.
 mkdirSync('dist/main', { recursive: true });
-for (const stale of readdirSync('dist/main').filter((name) => name.startsWith('cli-chunk-'))) rmSync(join('dist/main', stale));
-// Its npm dependencies are bundled in too (pkcs11js, native, stays out: only the device process
-// loads it): one file read instead of hundreds resolved — a quarter less CPU to load the services.
-// The CommonJS ones among them get a `require` of their own.
-await esbuild({
+for (const stale of readdirSync('dist/main').filter((name) => name.startsWith('cli-chunk-') || name.endsWith('.v8-cache'))) rmSync(join('dist/main', stale));
+const program = {
   ...node,
-  entryPoints: { cli: 'src/main/cli/main.ts' },
-  outdir: 'dist/main',
-  outExtension: { '.js': '.mjs' },
-  chunkNames: 'cli-chunk-[hash]',
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   packages: undefined,
   external: ['pkcs11js'],
-  banner: { js: "import { createRequire as __cliRequire } from 'node:module'; const require = __cliRequire(import.meta.url);" },
-});
-// The device worker starts with every CLI run and every window: its dependencies (zod) are bundled
-// in, one file read instead of a package's hundred resolved (a third of its start-up CPU). pkcs11js
-// is native and stays out. Electron's utilityProcess loads it as CommonJS; the PAC worker thread
-// follows the CommonJS main bundle.
-const deviceWorker = { ...node, entryPoints: ['src/main/device/device-worker.ts'], packages: undefined, external: ['pkcs11js'] };
-await esbuild({ ...deviceWorker, outfile: 'dist/main/device-worker.mjs', format: 'esm' });
-await esbuild({ ...deviceWorker, outfile: 'dist/main/device-worker.cjs', format: 'cjs' });
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+};
+const programs = [
+  { program: 'src/main/cli/cli-program.ts', bundle: 'dist/main/cli-program.cjs', entry: 'src/main/cli/cached-entry.ts', outfile: 'dist/main/cli.mjs' },
+  { program: 'src/main/device/device-worker-program.ts', bundle: 'dist/main/device-worker-program.cjs', entry: 'src/main/device/device-worker-cached.ts', outfile: 'dist/main/device-worker.mjs' },
+];
+for (const { program: source, bundle, entry, outfile } of programs) {
+  await esbuild({ ...program, entryPoints: [source], outfile: bundle });
+  await esbuild({ ...node, entryPoints: [entry], outfile, format: 'esm' });
+}
+// Electron's utilityProcess loads the device process as one CommonJS file (its V8 is not Node's,
+// so no cache of ours would fit it); the PAC worker thread follows the CommonJS main bundle.
+await esbuild({ ...node, entryPoints: ['src/main/device/device-worker.ts'], outfile: 'dist/main/device-worker.cjs', format: 'cjs', packages: undefined, external: ['pkcs11js'] });
+await trainCodeCaches();
 await esbuild({ ...node, entryPoints: ['src/main/network/proxy-resolution/pac-worker.ts'], outfile: 'dist/main/pac-worker.cjs', format: 'cjs' });
 console.log('build: dist/ ready');

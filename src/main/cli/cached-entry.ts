@@ -1,0 +1,15 @@
+/**
+ * The bundled CLI's entry (dist/main/cli.mjs): the program bundle beside it (cli-program.cjs),
+ * compiled from its code cache (code-cache/cached-commonjs.ts).
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadCachedCommonJs } from '../code-cache/cached-commonjs.js';
+import type { runCliProgram } from './cli-program.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const program = loadCachedCommonJs<{ runCliProgram: typeof runCliProgram }>(join(here, 'cli-program.cjs'));
+// Written as the process ends, when it has none it can use: by then the command has compiled what
+// a run needs (the build runs one, scripts/build.mjs).
+process.on('exit', () => program.keepCodeCache());
+program.exports.runCliProgram(process.argv.slice(2));

@@ -1,0 +1,224 @@
+/**
+ * `rinnovo-cns` — the helpdesk CLI's program (main.ts starts it from the sources, cached-entry.ts
+ * from the bundle). The same services and renewal flow as the window, on the
+ * terminal: `doctor`, `renew`, `resume`, `status`, `support-bundle`. Secrets are asked without
+ * echo, or read from RINNOVO_PIN / RINNOVO_ACCOUNT_PASSWORD or standard input for automation.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Locale } from '../../shared/errors/catalogue-entry.js';
+import { nodeDeviceLauncher } from '../device/node-device-launcher.js';
+import { prelaunchDevice } from '../device/prelaunched-device.js';
+import { commandNames, usesDevice, type CommandName } from './command-names.js';
+import { describeWireError } from './describe-state.js';
+import { exitCodeFor, exitCodes, exitOk } from './exit-codes.js';
+
+const exitCodeList = Object.entries(exitCodes).map(([name, code]) => `${code} ${name}`).join(', ');
+
+/** `--help`, in the operator's language (Italian unless `--lang en`). */
+const usages: Record<Locale, string> = {
+  it: `Uso: rinnovo-cns <comando> [opzioni]
+
+Comandi:
+  doctor          tutte le verifiche e la prova a vuoto; non cambia nulla
+  renew           rinnova i certificati del dispositivo inserito (richiede --pay)
+  resume          completa un rinnovo interrotto
+  status          dispositivo, stato del PIN e rinnovi interrotti
+  support-bundle  mostra che cosa contiene il pacchetto di supporto, poi lo salva e dice dove (mai
+                  il PIN, le password o le chiavi private; nome e codice fiscale con pseudonimi)
+
+Opzioni:
+  --pay iconto|telemaco|card   come pagare (renew, resume); un rinnovo gratuito non addebita nulla
+  --user ID                    identificativo Iconto/Telemaco
+  --only signature|cns         rinnova un solo certificato
+  --pin-pad                    il lettore ha una tastiera per il PIN
+  --confirm-final-try          consente l'accesso quando la carta dice che è l'ultimo tentativo
+  --fiscal-code-in-clear       support-bundle: il titolare accetta di inviare il codice fiscale in chiaro
+  --proxy URL                  proxy verso il servizio, es. http://proxy.example:3128
+                               (altrimenti HTTPS_PROXY / HTTP_PROXY / NO_PROXY)
+  --module PATH                libreria PKCS#11 della carta (RINNOVO_PKCS11_MODULE)
+  --service URL                servizio di rinnovo (RINNOVO_SERVICE_URL)
+  --ca FILE                    CA aggiuntive attendibili (RINNOVO_CA_BUNDLE)
+  --chamber-cas FILE           CA delle Camere di Commercio dei certificati rinnovati (RINNOVO_CHAMBER_CAS)
+  --data DIR                   cartella dei dati: rinnovi, impostazioni, registri (RINNOVO_DATA_DIR)
+  --lang it|en                 lingua dei messaggi (predefinita it)
+  --json                       un oggetto JSON su stdout, per gli script
+Segreti: RINNOVO_PIN (e RINNOVO_SIGNATURE_PIN per uno slot di firma con un PIN proprio),
+RINNOVO_ACCOUNT_PASSWORD, oppure digitati senza eco (o una riga ciascuno su stdin).
+Registro: <cartella dei dati>/logs/cli.log (mai segreti).
+Codici di uscita: 0 ok, ${exitCodeList}.`,
+  en: `Usage: rinnovo-cns <command> [options]
+
+Commands:
+  doctor          all checks and the dry run; changes nothing
+  renew           renew the certificates on the inserted device (needs --pay)
+  resume          finish an interrupted renewal
+  status          device, PIN state and unfinished renewals
+  support-bundle  show what a support bundle holds, then write it and say where (never the PIN,
+                  passwords or private keys; name and fiscal code pseudonymised)
+
+Options:
+  --pay iconto|telemaco|card   payment method (renew, resume); a free renewal charges nothing
+  --user ID                    Iconto/Telemaco user id
+  --only signature|cns         renew one certificate only
+  --pin-pad                    the reader has a PIN pad
+  --confirm-final-try          allow the login when the card says it is the last try
+  --fiscal-code-in-clear       support-bundle: the holder agrees to send the fiscal code in clear
+  --proxy URL                  proxy to the service, e.g. http://proxy.example:3128
+                               (otherwise HTTPS_PROXY / HTTP_PROXY / NO_PROXY)
+  --module PATH                PKCS#11 library of the card (RINNOVO_PKCS11_MODULE)
+  --service URL                renewal service (RINNOVO_SERVICE_URL)
+  --ca FILE                    extra trusted CA bundle (RINNOVO_CA_BUNDLE)
+  --chamber-cas FILE           Chamber of Commerce CAs renewed certificates must chain to (RINNOVO_CHAMBER_CAS)
+  --data DIR                   data folder: journal, settings, logs (RINNOVO_DATA_DIR)
+  --lang it|en                 language of the messages (default it)
+  --json                       one JSON object on stdout, for scripts
+Secrets: RINNOVO_PIN (and RINNOVO_SIGNATURE_PIN for a signature slot with its own PIN),
+RINNOVO_ACCOUNT_PASSWORD, or typed without echo (or one line each on stdin).
+Log: <data folder>/logs/cli.log (never a secret).
+Exit codes: 0 ok, ${exitCodeList}.`,
+};
+
+/** `--lang en` anywhere on the command line, even one that does not parse. */
+function localeOf(argv: readonly string[]): Locale {
+  const index = argv.findIndex((arg) => arg === '--lang' || arg.startsWith('--lang='));
+  const value = index < 0 ? undefined : argv[index]!.includes('=') ? argv[index]!.split('=')[1] : argv[index + 1];
+  return value === 'en' ? 'en' : 'it';
+}
+
+/** The proxy given with --proxy, as the variables the network layer reads (lower case wins there, so both). */
+function proxyVariables(proxy: string | undefined): NodeJS.ProcessEnv | 'invalid' {
+  if (proxy === undefined) return {};
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`;
+  try {
+    const url = new URL(withScheme);
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) return 'invalid';
+  } catch {
+    return 'invalid';
+  }
+  return { HTTPS_PROXY: withScheme, https_proxy: withScheme, HTTP_PROXY: withScheme, http_proxy: withScheme };
+}
+
+function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    try {
+      return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      const parent = dirname(dir);
+      if (parent === dir) return '0.0.0';
+      dir = parent;
+    }
+  }
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        lang: { type: 'string', default: 'it' },
+        pay: { type: 'string' },
+        user: { type: 'string' },
+        only: { type: 'string' },
+        'pin-pad': { type: 'boolean', default: false },
+        'confirm-final-try': { type: 'boolean', default: false },
+        'fiscal-code-in-clear': { type: 'boolean', default: false },
+        module: { type: 'string' },
+        service: { type: 'string' },
+        ca: { type: 'string' },
+        'chamber-cas': { type: 'string' },
+        data: { type: 'string' },
+        proxy: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    // Node's parser words the problem in English; the line before it says what it is about.
+    const locale = localeOf(argv);
+    const problem = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${locale === 'it' ? 'Riga di comando non valida' : 'Invalid command line'}: ${problem}\n\n${usages[locale]}\n`);
+    return exitCodes.input;
+  }
+  const { values, positionals } = parsed;
+  const locale: Locale = values.lang === 'en' ? 'en' : 'it';
+  const command = positionals[0] as CommandName | undefined;
+  if (values.help) {
+    process.stdout.write(`${usages[locale]}\n`);
+    return exitOk;
+  }
+  if (!command || !commandNames.includes(command) || positionals.length > 1) {
+    const unknown = positionals.find((word, index) => index > 0 || !commandNames.includes(word as CommandName));
+    process.stderr.write(`${unknown === undefined ? '' : `${locale === 'it' ? 'Comando sconosciuto' : 'Unknown command'}: ${unknown}\n\n`}${usages[locale]}\n`);
+    return exitCodes.input;
+  }
+  const invalid = (field: string) => {
+    process.stderr.write(`${describeWireError({ code: 'COMMAND_OPTION_INVALID', detail: { option: field } }, locale)}\n`);
+    return exitCodeFor('COMMAND_OPTION_INVALID');
+  };
+  if (values.lang !== 'it' && values.lang !== 'en') return invalid('--lang');
+  const pay = values.pay;
+  if (pay !== undefined && pay !== 'iconto' && pay !== 'telemaco' && pay !== 'card') return invalid('--pay');
+  const only = values.only;
+  if (only !== undefined && only !== 'signature' && only !== 'cns') return invalid('--only');
+  const proxy = proxyVariables(values.proxy);
+  if (proxy === 'invalid') return invalid('--proxy');
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...(values.module ? { RINNOVO_PKCS11_MODULE: values.module } : {}),
+    ...(values.service ? { RINNOVO_SERVICE_URL: values.service } : {}),
+    ...(values.ca ? { RINNOVO_CA_BUNDLE: values.ca } : {}),
+    ...(values['chamber-cas'] ? { RINNOVO_CHAMBER_CAS: values['chamber-cas'] } : {}),
+    ...(values.data ? { RINNOVO_DATA_DIR: values.data } : {}),
+    ...proxy,
+  };
+  // The device process boots (a second Node, pkcs11js) while this one loads the services: it is
+  // the longest start-up step, and the two overlap on a second core.
+  const device = usesDevice(command) ? prelaunchDevice(nodeDeviceLauncher({ env })) : undefined;
+  try {
+    const { runCliSession } = await import('./cli-session.js');
+    return await runCliSession({
+      command,
+      env,
+      version: packageVersion(),
+      ...(device ? { deviceLauncher: device.launcher } : {}),
+      options: {
+        json: values.json,
+        locale,
+        pay,
+        userId: values.user,
+        only,
+        pinPad: values['pin-pad'],
+        confirmFinalTry: values['confirm-final-try'],
+        fiscalCodeInClear: values['fiscal-code-in-clear'],
+      },
+    });
+  } finally {
+    device?.dispose();
+  }
+}
+
+/** Runs the command line `argv` (without node and the script) and ends the process with its exit code. */
+export function runCliProgram(argv: readonly string[]): void {
+  main(argv).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      // Words for the person, the stack for the log: never a stack trace on the terminal.
+      const locale = localeOf(argv);
+      process.stderr.write(`${describeWireError({ code: 'INTERNAL_ERROR', detail: {} }, locale)}\n`);
+      import('./cli-session.js')
+        .then(({ logFault }) => logFault(error, packageVersion()))
+        .catch(() => {
+          // Nowhere to log: the message above is all there is.
+        })
+        .finally(() => process.exit(exitCodes.internal));
+    },
+  );
+}
+

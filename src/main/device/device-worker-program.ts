@@ -1,0 +1,82 @@
+/**
+ * The device process's program: receives calls from the app, runs them one at a time on the
+ * PKCS#11 library, answers with results or failures as data. Started by Node's `fork` (CLI,
+ * harness, tests: cached-entry.ts) or Electron's `utilityProcess` (the app: device-worker.ts).
+ */
+import pkcs11js from 'pkcs11js';
+import { deviceGoneCodes } from './device-gone.js';
+import { deviceCallSchema, deviceRequestSchemas, type DeviceFailure, type DeviceMethod, type DeviceReply } from './device-protocol.js';
+import { DeviceOperationError, Pkcs11TokenAccess } from './pkcs11-token-access.js';
+
+interface ParentPort {
+  on(event: 'message', listener: (message: unknown) => void): void;
+  postMessage(message: unknown): void;
+}
+
+const access = new Pkcs11TokenAccess();
+
+function failureOf(error: unknown, method: string): DeviceFailure {
+  if (error instanceof DeviceOperationError) return error.failure;
+  if (error instanceof pkcs11js.Pkcs11Error) return { kind: 'pkcs11', ckr: error.message, code: error.code, method };
+  return { kind: 'internal', message: error instanceof Error ? error.message : String(error) };
+}
+
+async function handle(raw: unknown): Promise<DeviceReply | undefined> {
+  const call = deviceCallSchema.safeParse(raw);
+  if (!call.success) return undefined;
+  const { id, method } = call.data;
+  if (!Object.prototype.hasOwnProperty.call(deviceRequestSchemas, method)) {
+    return { id, ok: false, failure: { kind: 'internal', message: `unknown method ${method}` } };
+  }
+  const name = method as DeviceMethod;
+  const params = deviceRequestSchemas[name].safeParse(call.data.params);
+  if (!params.success) return { id, ok: false, failure: { kind: 'internal', message: `bad parameters for ${method}` } };
+  try {
+    const run = access[name] as (request: unknown) => unknown;
+    const result = await run.call(access, params.data);
+    return { id, ok: true, result };
+  } catch (error) {
+    const failure = failureOf(error, method);
+    // Session handles die with the card: fresh sessions next time.
+    if (failure.kind === 'pkcs11' && deviceGoneCodes.has(failure.ckr)) {
+      const serial = (params.data as { tokenSerial?: string }).tokenSerial;
+      access.forget(serial);
+    }
+    return { id, ok: false, failure };
+  }
+}
+
+function serve(receive: (listener: (message: unknown) => void) => void, send: (message: unknown) => void, afterReply: () => void): void {
+  // One call at a time: PKCS#11 sessions are not to be shared between concurrent operations.
+  let queue: Promise<void> = Promise.resolve();
+  receive((message) => {
+    queue = queue.then(async () => {
+      const reply = await handle(message);
+      if (reply) {
+        send(reply);
+        afterReply();
+      }
+    });
+  });
+}
+
+/**
+ * Serves the process that started this one, over whichever port it was given: Electron's
+ * `parentPort` (utilityProcess) or Node's IPC channel (`fork`).
+ */
+export function serveDeviceCalls(options: { readonly afterReply?: () => void } = {}): void {
+  const afterReply = options.afterReply ?? (() => undefined);
+  // One key generation per CKA_ID at a time: this process never outlives the one that drives it.
+  // SIGKILL, not exit: exit handlers could wait on a PKCS#11 call still running on another thread.
+  process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+
+  const electronPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+  if (electronPort) {
+    serve((listener) => electronPort.on('message', (event) => listener((event as { data: unknown }).data)), (message) => electronPort.postMessage(message), afterReply);
+  } else if (process.send) {
+    serve((listener) => process.on('message', listener), (message) => process.send?.(message), afterReply);
+  } else {
+    process.stderr.write('device-worker: started without a parent port\n');
+    process.exit(2);
+  }
+}

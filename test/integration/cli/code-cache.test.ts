@@ -1,0 +1,38 @@
+/**
+ * The build leaves the CLI and the device process a code cache that Node, started as the helpdesk
+ * and the CLI start them, uses as it is: a cache V8 refused would be written anew by the run that
+ * refused it (src/main/code-cache/cached-commonjs.ts), a new file where the old one was.
+ */
+import { fork } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { builtDeviceWorkerPath } from '../../support/built-device-worker.js';
+import { runCli } from '../../support/run-cli.js';
+
+const dist = join(import.meta.dirname, '..', '..', '..', 'dist', 'main');
+const identity = (path: string) => {
+  const stat = statSync(path);
+  return { inode: stat.ino, modified: stat.mtimeMs, size: stat.size };
+};
+
+describe('the code caches the build writes', () => {
+  it('are used as they are by a CLI run and by a device process', async () => {
+    const cli = join(dist, 'cli-program.v8-cache');
+    const device = join(dist, 'device-worker-program.v8-cache');
+    const before = { cli: identity(cli), device: identity(device) };
+    expect(before.cli.size).toBeGreaterThan(100_000);
+    expect(before.device.size).toBeGreaterThan(10_000);
+
+    expect((await runCli(['--help'], {})).code).toBe(0);
+    const worker = fork(builtDeviceWorkerPath(), [], { execArgv: [], serialization: 'json', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const ended = new Promise((resolve) => worker.on('exit', resolve));
+    const reply = new Promise((resolve) => worker.once('message', resolve));
+    worker.send({ id: 1, method: 'open', params: { modulePath: join(dist, 'no-such-pkcs11-library.so') } });
+    expect(await reply).toMatchObject({ id: 1, ok: false });
+    worker.disconnect();
+    await ended;
+
+    expect({ cli: identity(cli), device: identity(device) }).toEqual(before);
+  });
+});
