@@ -26,7 +26,7 @@ import { refusingCipher, type SecretCipher } from './network/manual-proxy/secret
 import { settingsProxyFile } from './network/manual-proxy/settings-proxy-file.js';
 import { startupVerdictOf } from './network/checks/startup-verdict.js';
 import type { SystemProxyResolver } from './network/proxy-resolution/system-proxy-resolver.js';
-import { trustedCertificates } from './network/transport/trusted-certificates.js';
+import { trustedAuthorities } from './network/transport/trusted-certificates.js';
 import { createFlowDevice } from './renewal/adapters/device-adapter.js';
 import { fileRenewalLock } from './renewal/adapters/lock-file.js';
 import { createFlowService } from './renewal/adapters/service-adapter.js';
@@ -120,7 +120,7 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
     serviceUrl: config.serviceUrl,
     updateFeedUrl: config.updateFeedUrl,
     toolVersion: config.version,
-    ca: trustedCertificates(config.caBundlePath),
+    trust: trustedAuthorities(config.caBundlePath),
     pacUrl: config.pacUrl,
     env: host.proxyEnv ?? process.env,
     settingsFile: settingsProxyFile(settings),

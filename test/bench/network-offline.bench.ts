@@ -3,7 +3,6 @@
  * port, and a loopback server that accepts connections and never says a word. The promise to
  * the holder is a verdict within 3 s.
  */
-import { rootCertificates } from 'node:tls';
 import { NetworkService } from '../../src/main/network/network-service.js';
 import { refusingCipher } from '../../src/main/network/manual-proxy/secret-cipher.js';
 import { settingsProxyFile } from '../../src/main/network/manual-proxy/settings-proxy-file.js';
@@ -20,7 +19,7 @@ async function verdictTime(serviceUrl: string): Promise<{ ms: number; code: stri
     serviceUrl,
     updateFeedUrl: `${serviceUrl}updates/`,
     toolVersion: '1.0.0',
-    ca: [...rootCertificates],
+    trust: { extraAuthorities: [] },
     env: {},
     settingsFile: settingsProxyFile(new SettingsStore(temp.dir)),
     cipher: refusingCipher,

@@ -24,6 +24,7 @@ import { checkToolVersion } from '../updates/version-check.js';
 import { checkConnectivity, connectivityBudgetMs } from './checks/connectivity-check.js';
 import { createDispatcher } from './transport/dispatcher-factory.js';
 import { trustContext } from './transport/tls-context.js';
+import type { TlsTrust } from './transport/trusted-certificates.js';
 import { readEnvironmentProxy, type Environment } from './proxy-resolution/environment-proxy.js';
 import { ManualProxyStore, type ManualProxySettings, type ProxySettingsFile } from './manual-proxy/manual-proxy-settings.js';
 import type { AddressLookup, PacWorkerStarter } from './proxy-resolution/pac-evaluator.js';
@@ -42,8 +43,8 @@ export interface NetworkServiceOptions {
   /** Folder of the update feed, ending with `/`. */
   readonly updateFeedUrl: string;
   readonly toolVersion: string;
-  /** Certificates trusted for TLS (Node's roots plus the configured bundle). */
-  readonly ca: readonly string[];
+  /** What is trusted for TLS (Node's roots plus the configured bundle). */
+  readonly trust: TlsTrust;
   readonly pacUrl?: string | undefined;
   /** The environment whose HTTP(S)_PROXY / NO_PROXY count. */
   readonly env: Environment;
@@ -237,7 +238,7 @@ export class NetworkService {
 
   #build(choice: ProxyChoice): Dispatcher {
     return createDispatcher(choice, {
-      ca: this.#options.ca,
+      trust: this.#options.trust,
       ...(this.#options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: this.#options.connectTimeoutMs }),
       ...(this.#options.lookup === undefined ? {} : { lookup: this.#options.lookup }),
     });
@@ -258,7 +259,7 @@ export class NetworkService {
         if (!options.pacWorker) throw new Error('no PAC worker in this host');
         const startWorker = options.pacWorker;
         // The PAC is fetched directly: it is what names the proxy.
-        const direct = new Agent({ connect: { secureContext: trustContext(options.ca), timeout: 2_000, ...(options.lookup ? { lookup: options.lookup } : {}) } });
+        const direct = new Agent({ connect: { secureContext: trustContext(options.trust), timeout: 2_000, ...(options.lookup ? { lookup: options.lookup } : {}) } });
         try {
           return await resolveWithPac({ pacUrl, targetUrl, dispatcher: direct, startWorker, ...(options.pacLookup ? { lookup: options.pacLookup } : {}) });
         } finally {

@@ -2,7 +2,6 @@
  * A real NetworkService over a fresh settings folder, trusting the test CA, with no proxy from
  * the machine's environment unless the test passes one.
  */
-import { rootCertificates } from 'node:tls';
 import { NetworkService, type NetworkServiceOptions } from '../../../src/main/network/network-service.js';
 import { nodePacWorker } from '../../../src/main/network/proxy-resolution/pac-worker-location.js';
 import { refusingCipher } from '../../../src/main/network/manual-proxy/secret-cipher.js';
@@ -21,7 +20,7 @@ export function createNetworkUnderTest(options: NetworkUnderTest): NetworkServic
     serviceUrl: options.serviceUrl,
     updateFeedUrl: `${options.serviceUrl}updates/`,
     toolVersion: '1.0.0',
-    ca: [...rootCertificates, ...(options.trust ?? [])],
+    trust: { extraAuthorities: options.trust ?? [] },
     env: {},
     settingsFile: settingsProxyFile(new SettingsStore(options.dataDir)),
     cipher: refusingCipher,

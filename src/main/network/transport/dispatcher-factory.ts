@@ -12,10 +12,11 @@ import type { Dispatcher } from 'undici';
 import { Agent, EnvHttpProxyAgent, ProxyAgent } from '../undici/undici-parts.js';
 import { endpointUrl, type ProxyChoice, type ProxyCredentials } from '../proxy-resolution/route-choice.js';
 import { trustContext } from './tls-context.js';
+import type { TlsTrust } from './trusted-certificates.js';
 
 export interface DispatcherOptions {
-  /** Certificates trusted for TLS (see `trustedCertificates`). */
-  readonly ca: readonly string[];
+  /** What is trusted for TLS (see `trustedAuthorities`). */
+  readonly trust: TlsTrust;
   /** Upper bound of a TCP + TLS connect, to the service or to the proxy. Default 3 s. */
   readonly connectTimeoutMs?: number;
   /** Name resolution; tests inject one so no made-up name reaches the system resolver. */
@@ -24,7 +25,7 @@ export interface DispatcherOptions {
 
 export function createDispatcher(choice: ProxyChoice, options: DispatcherOptions): Dispatcher {
   // The trust store parsed once, not at every handshake (tls-context.ts).
-  const secureContext = trustContext(options.ca);
+  const secureContext = trustContext(options.trust);
   const timeout = options.connectTimeoutMs ?? 3_000;
   const socket = { secureContext, timeout, ...(options.lookup ? { lookup: options.lookup } : {}) };
   switch (choice.kind) {

@@ -1,20 +1,39 @@
 /**
- * One TLS secure context per set of trusted certificates, shared by every connection.
+ * One TLS secure context per trust (trusted-certificates.ts), shared by every connection.
  *
- * Handing `ca` to each connection makes Node parse every root certificate again for every
- * TLS handshake (some 140 PEM blocks: tens of milliseconds each time, the largest single cost
- * of the CLI's start-up checks). Parsed once here, each handshake reuses the same store.
+ * Handing `ca` to a connection makes Node parse every root certificate again for it, and `ca`
+ * replaces Node's roots instead of adding to them: the union had to be spelt out, some 140 PEM
+ * blocks turned into text by `tls.rootCertificates` and parsed back (50 ms of every CLI run's
+ * CPU). Here the context starts from Node's own store, parsed natively once per process, and the
+ * extra authorities are added to it: before the first addition Node gives the context a store of
+ * its own, with the bundled roots (`NewRootCertStore`, src/crypto/crypto_context.cc) but not the
+ * NODE_EXTRA_CA_CERTS ones, which trusted-certificates.ts adds back; no other context sees them.
  */
-import { createSecureContext, type SecureContext } from 'node:tls';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
+import type { TlsTrust } from './trusted-certificates.js';
 
-const contexts = new WeakMap<readonly string[], SecureContext>();
+const contexts = new WeakMap<TlsTrust, SecureContext>();
 
-/** The secure context trusting exactly `ca` (see `trustedCertificates`), built on first use. */
-export function trustContext(ca: readonly string[]): SecureContext {
-  let context = contexts.get(ca);
+/** The native context's own method (Node has no public one before `tls.setDefaultCACertificates`). */
+interface NativeContext {
+  addCACert?: (pem: string) => void;
+}
+
+function build(trust: TlsTrust): SecureContext {
+  if (trust.extraAuthorities.length === 0) return createSecureContext();
+  const context = createSecureContext();
+  const native = (context as { context?: NativeContext }).context;
+  if (typeof native?.addCACert !== 'function') return createSecureContext({ ca: [...rootCertificates, ...trust.extraAuthorities] });
+  for (const pem of trust.extraAuthorities) native.addCACert(pem);
+  return context;
+}
+
+/** The secure context trusting Node's roots and `trust`'s extra authorities, built on first use. */
+export function trustContext(trust: TlsTrust): SecureContext {
+  let context = contexts.get(trust);
   if (!context) {
-    context = createSecureContext({ ca: [...ca] });
-    contexts.set(ca, context);
+    context = build(trust);
+    contexts.set(trust, context);
   }
   return context;
 }

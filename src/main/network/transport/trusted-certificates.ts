@@ -1,13 +1,33 @@
 /**
- * The certificates the tool trusts for TLS: Node's own roots plus the configured extra bundle
- * (the lab's TLS CA, or a company's intercepting proxy CA).
- *
- * Passing `ca` to Node replaces its roots instead of adding to them, hence the explicit union.
+ * What the tool trusts for TLS: Node's own root store (its bundled roots, and NODE_EXTRA_CA_CERTS
+ * when the machine sets it) plus the configured extra bundle (the lab's TLS CA, or a company's
+ * intercepting proxy CA). tls-context.ts turns it into the one secure context every connection uses.
  */
 import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
 
-export function trustedCertificates(caBundlePath: string | undefined, readText: (path: string) => string = (path) => readFileSync(path, 'utf8')): string[] {
-  if (!caBundlePath) return [...rootCertificates];
-  return [...rootCertificates, readText(caBundlePath)];
+export interface TlsTrust {
+  /** PEM text trusted on top of Node's root store; none: Node's root store as it is. */
+  readonly extraAuthorities: readonly string[];
+}
+
+export interface TrustSources {
+  readonly readText?: (path: string) => string;
+  /** The file Node added to its store at start (NODE_EXTRA_CA_CERTS). */
+  readonly nodeExtraCertificatesPath?: string | undefined;
+}
+
+export function trustedAuthorities(caBundlePath: string | undefined, sources: TrustSources = {}): TlsTrust {
+  if (!caBundlePath) return { extraAuthorities: [] };
+  const readText = sources.readText ?? ((path: string) => readFileSync(path, 'utf8'));
+  const nodeExtra = 'nodeExtraCertificatesPath' in sources ? sources.nodeExtraCertificatesPath : process.env.NODE_EXTRA_CA_CERTS;
+  // Adding to Node's store makes a copy of its bundled roots, without the NODE_EXTRA_CA_CERTS
+  // certificates (tls-context.ts): they come along here. Node only warns about a file it cannot
+  // read; so does this, by leaving it out.
+  let nodeExtraText: string | undefined;
+  try {
+    nodeExtraText = nodeExtra ? readText(nodeExtra) : undefined;
+  } catch {
+    nodeExtraText = undefined;
+  }
+  return { extraAuthorities: [...(nodeExtraText ? [nodeExtraText] : []), readText(caBundlePath)] };
 }
