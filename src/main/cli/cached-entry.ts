@@ -4,9 +4,15 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { loadCachedCommonJs } from '../code-cache/cached-commonjs.js';
 import type { runCliProgram } from './cli-program.js';
 
+// undici parses HTTP with llhttp compiled to WebAssembly, and V8 compiles that module a second
+// time with its optimising compiler in the background: a fifth of a CLI run's CPU, for a parser
+// that reads a few kilobytes before the process ends. Its baseline compiler alone is enough here.
+// Set before the program loads, so the code cache is written and read under the same flags.
+setFlagsFromString('--liftoff-only');
 const here = dirname(fileURLToPath(import.meta.url));
 const program = loadCachedCommonJs<{ runCliProgram: typeof runCliProgram }>(join(here, 'cli-program.cjs'));
 // Written as the process ends, when it has none it can use: by then the command has compiled what
