@@ -121,6 +121,28 @@ interface Call<S extends z.ZodType> {
 
 type Sent = { readonly status: number; readonly text: string } | { readonly error: unknown };
 
+/**
+ * The most the client reads of an answer. The largest the service sends (an issued certificate
+ * with its chain, the update feed) is a few kilobytes; a service that sends megabytes is refused
+ * as soon as it passes this, instead of being held in memory whole and then parsed.
+ */
+const maxAnswerBytes = 1024 * 1024;
+
+/** The body's text, or undefined as soon as it passes `maxBytes` (the rest is never read). */
+async function boundedText(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export function createRenewalServiceClient(options: RenewalServiceClientOptions): RenewalServiceClient {
   if (!options.baseUrl.endsWith('/')) throw new Error('the renewal service base URL must end with "/"');
   const timeoutMs = options.timeoutMs ?? 20_000;
@@ -152,7 +174,9 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
           bodyTimeout: limit,
           signal: AbortSignal.timeout(limit),
         });
-        return { status: response.statusCode, text: await response.body.text() };
+        const text = await boundedText(response.body, maxAnswerBytes);
+        if (text === undefined) return { error: new AppError(spec.invalid ?? 'SERVICE_PROTOCOL_ERROR', { reason: `${spec.label ?? spec.path}: an answer over ${maxAnswerBytes} bytes` }) };
+        return { status: response.statusCode, text };
       } catch (error) {
         return { error };
       }
