@@ -199,8 +199,10 @@ export function describeDeviceWorkerKills(points: readonly KillPoint[]): void {
           expect(resumed.json, resumed.stderr).toMatchObject({ ok: true });
           expect(await workingPairs(lab)).toBe(2);
           const objects = await tokenObjects(lab.token.environment, cardLabel, lab.pin);
-          expect(objects.filter((object) => object.type === 'Certificate')).toHaveLength(2);
-          expect(objects.filter((object) => object.type === 'Private Key')).toHaveLength(2);
+          // The whole listing on failure: which pair, key or certificate is left over.
+          const listing = JSON.stringify(objects.map(({ type, id, label }) => ({ type, id, label })));
+          expect(objects.filter((object) => object.type === 'Certificate'), listing).toHaveLength(2);
+          expect(objects.filter((object) => object.type === 'Private Key'), listing).toHaveLength(2);
           const after = lab.service.account('telemaco', lab.account.userId)?.balances;
           expect(before && after && before.diritti + before.tariffa - after.diritti - after.tariffa).toBe(4000);
         } finally {
