@@ -42,9 +42,10 @@ const node = {
 /**
  * The CLI's and the device process's code caches (src/main/code-cache/cached-commonjs.ts), written
  * by a first run of their own: a `doctor` that finds no service (a loopback port that hangs up), and
- * a device process asked to open a PKCS#11 library that is not there. A cache holds what had run when it was written, and this run goes through
- * the start-up, the services and a refusal, which is most of what any command compiles. Spawned
- * without NODE_OPTIONS: V8 uses a cache only in a process with the flags of the one that wrote it.
+ * a device process asked to open a PKCS#11 library that is not there. A cache holds what had run
+ * when it was written, and this run goes through the start-up, the services and a refusal, which is
+ * most of what any command compiles. Spawned without NODE_OPTIONS: V8 uses a cache only in a
+ * process with the flags of the one that wrote it.
  */
 async function trainCodeCaches() {
   const dir = mkdtempSync(join(tmpdir(), 'rinnovo-code-cache-'));
@@ -105,8 +106,8 @@ for (const [entry, outfile] of nodeEntries) {
 // The programs Node starts again and again — the CLI (two hundred runs in a test run) and the device
 // process (one per CLI run and per window) — are each a CommonJS bundle loaded by a small ES entry
 // with V8's code cache (src/main/code-cache/cached-commonjs.ts), written by a first run below:
-// Node 20 caches no compiled code for ES modules. Their npm dependencies are bundled in (one file read
-// instead of hundreds resolved); pkcs11js, native, stays out. Bundles sit beside their entries,
+// Node 20 caches no compiled code for ES modules. Their npm dependencies are bundled in (one file
+// read instead of hundreds resolved); pkcs11js, native, stays out. Bundles sit beside their entries,
 // where the code that finds the device and PAC workers next to "this module" expects them.
 mkdirSync('dist/main', { recursive: true });
 for (const stale of readdirSync('dist/main').filter((name) => name.startsWith('cli-chunk-') || name.endsWith('.v8-cache'))) rmSync(join('dist/main', stale));

@@ -221,4 +221,3 @@ export function runCliProgram(argv: readonly string[]): void {
     },
   );
 }
-

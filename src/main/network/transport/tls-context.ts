@@ -20,8 +20,8 @@ interface NativeContext {
 }
 
 function build(trust: TlsTrust): SecureContext {
-  if (trust.extraAuthorities.length === 0) return createSecureContext();
   const context = createSecureContext();
+  if (trust.extraAuthorities.length === 0) return context;
   const native = (context as { context?: NativeContext }).context;
   if (typeof native?.addCACert !== 'function') return createSecureContext({ ca: [...rootCertificates, ...trust.extraAuthorities] });
   for (const pem of trust.extraAuthorities) native.addCACert(pem);

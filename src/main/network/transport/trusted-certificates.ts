@@ -10,16 +10,13 @@ export interface TlsTrust {
   readonly extraAuthorities: readonly string[];
 }
 
-export interface TrustSources {
-  readonly readText?: (path: string) => string;
-  /** The file Node added to its store at start (NODE_EXTRA_CA_CERTS). */
-  readonly nodeExtraCertificatesPath?: string | undefined;
-}
-
-export function trustedAuthorities(caBundlePath: string | undefined, sources: TrustSources = {}): TlsTrust {
+/** `nodeExtra`: the file Node added to its store when it started (NODE_EXTRA_CA_CERTS). */
+export function trustedAuthorities(
+  caBundlePath: string | undefined,
+  readText: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+  nodeExtra: string | undefined = process.env.NODE_EXTRA_CA_CERTS,
+): TlsTrust {
   if (!caBundlePath) return { extraAuthorities: [] };
-  const readText = sources.readText ?? ((path: string) => readFileSync(path, 'utf8'));
-  const nodeExtra = 'nodeExtraCertificatesPath' in sources ? sources.nodeExtraCertificatesPath : process.env.NODE_EXTRA_CA_CERTS;
   // Adding to Node's store makes a copy of its bundled roots, without the NODE_EXTRA_CA_CERTS
   // certificates (tls-context.ts): they come along here. Node only warns about a file it cannot
   // read; so does this, by leaving it out.
