@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { findScenario, type ScenarioDefinition } from '../../softhsm/scenarios/scenario-catalogue.js';
 import { describeError, type ErrorCode } from '../../src/shared/errors/catalogue.js';
 import { seriousViolations } from './support/axe.js';
+import { leaveApp, reusedWindow } from './support/app-in-chromium.js';
 import { saveScreenshot, workerChromium } from './support/chromium.js';
 import { startScenarioApp, type ScenarioApp } from './support/scenario-app.js';
 
@@ -104,10 +105,8 @@ export function describeScenariosInChromium(definitions: readonly ScenarioDefini
     for (const definition of definitions) {
       it(`${definition.name}: ${definition.expected.outcome === 'renewed' ? 'renewal completed' : definition.expected.code}`, async () => {
         const scenario = await startScenarioApp(definition.name, { RINNOVO_CARD_WAIT_SECONDS: cardWaitSeconds(definition) });
-        // Closed after each scenario: thirty pages left open keep thirty renderers busy.
-        let opened: Page | undefined;
+        const page = await reusedWindow(browser);
         try {
-          const page = (opened = await browser.newPage());
           await walk(browser, page, scenario);
           const expected = findScenario(definition.name)?.expected;
           const pinWarning = pinWarnings[definition.name];
@@ -135,7 +134,7 @@ export function describeScenariosInChromium(definitions: readonly ScenarioDefini
           await saveScreenshot(page, `scenario-${definition.name}`);
           expect(await seriousViolations(page)).toEqual([]);
         } finally {
-          await opened?.close();
+          await leaveApp(page);
           await scenario.close();
         }
       });

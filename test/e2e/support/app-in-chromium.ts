@@ -73,6 +73,38 @@ export async function openApp(browser: Browser, app: { entryUrl(): string }): Pr
   return page;
 }
 
+const windows = new WeakMap<Browser, Page>();
+
+/**
+ * One window per browser, taken from one scenario's app to the next as a holder would reopen the
+ * tool: a new page is a new context, a renderer process and a compositor surface, about 0.7 s of
+ * Chromium's CPU, more than most scenarios' own walk. Each scenario is its own app on its own
+ * port and the app keeps nothing in the browser's storage, so nothing of one reaches the next;
+ * Chromium's site is the host, not the port, so the renderer process stays.
+ */
+export async function reusedWindow(browser: Browser): Promise<Page> {
+  const open = windows.get(browser);
+  if (open && !open.isClosed()) {
+    // A bank page opened since took the front; a page behind gets no animation frames, and
+    // Playwright waits for frames before each click.
+    await open.bringToFront();
+    return open;
+  }
+  const page = await browser.newPage();
+  windows.set(browser, page);
+  return page;
+}
+
+/**
+ * Leaves an app before its harness closes: the page's WebSocket ends with its document, and a
+ * harness closing with a client still connected waits for it.
+ */
+export async function leaveApp(page: Page): Promise<void> {
+  await page.goto('about:blank').catch(async () => {
+    await page.close();
+  });
+}
+
 /** A lab scenario set up from nothing, a window open on the app pointed at it, and all of it closed afterwards. */
 export async function inScenario(browser: Browser, name: string, test: (page: Page, scenario: ScenarioApp) => Promise<void>, extraEnv: Record<string, string> = {}): Promise<void> {
   const scenario = await startScenarioApp(name, extraEnv);
