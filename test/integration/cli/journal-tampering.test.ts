@@ -72,10 +72,12 @@ describe('a journal tampered with', () => {
 
   it('marked paid with an invented receipt: no key is made before the service confirms, and the holder is told', async () => {
     await withLab('tamper-paid', async (lab, env) => {
-      // Killed at the first journal write seen: usually before payment, but the payment's round trip
-      // takes milliseconds and a fast CLI may be past it when the watcher reads the file. Either way
-      // the journal is then rewritten as paid with a receipt the service never gave.
-      await renewKilledWhen(lab, env, () => true);
+      // A payment the service refused (a wrong password) leaves the journal unpaid, and the service
+      // without a payment for this renewal; the journal is then rewritten as paid with a receipt
+      // the service never gave. (A kill at the first journal write raced the payment: a fast CLI was
+      // sometimes past it, and resume then rightly finished a renewal the service had been paid for.)
+      const refused = await runCli(['renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], { ...env, RINNOVO_ACCOUNT_PASSWORD: `${lab.account.password}-wrong` });
+      expect(refused.json, refused.stderr).toMatchObject({ ok: false, state: { step: 'payment' } });
       const journal = JSON.parse(await readFile(journalPath(lab), 'utf8')) as Record<string, unknown> & JournalText;
       const receipt = { transactionId: 'trx-invented-0001', method: 'telemaco', paidAt: new Date().toISOString(), lines: [], totalCents: 4000, capturedCents: 0, releasedCents: 0, currency: 'EUR' };
       const lines = (journal.plan as { items: { certificateSerial: string; kind: string }[] }).items.map((item) => ({ certificateSerial: item.certificateSerial, kind: item.kind, account: 'tariffa', amountCents: 2000, state: 'held' }));
