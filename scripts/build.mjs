@@ -11,8 +11,8 @@ import { build as vite } from 'vite';
 
 // zod re-exports its 40 translations of its own messages as `z.locales`; a namespace re-export
 // that bundlers cannot drop. We never switch zod's language (the holder reads our catalogue's
-// words, not zod's), so the bundles keep English alone: 366 KB less for every device process and
-// every CLI start to read and compile.
+// words, not zod's), so the bundles keep English alone: 366 KB less for every CLI start and every
+// app window to read and compile. (The device process has no zod at all: device/call-shapes.ts.)
 const zodEnglishOnly = {
   name: 'zod-english-only',
   setup(build) {

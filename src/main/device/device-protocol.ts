@@ -4,7 +4,7 @@
  * Binary values travel as hex or base64 text so the same messages pass over Node's fork IPC and
  * Electron's utilityProcess port. The PIN crosses once, for `login`, and is never echoed.
  */
-import { z } from 'zod';
+import { finiteNumber, hexText, readShape, text, textOfAtLeast, textOrNull, type ShapeValue } from './call-shapes.js';
 
 export interface TokenDescription {
   readonly slotIdHex: string;
@@ -21,33 +21,32 @@ export interface TokenDescription {
   readonly maxPinLength: number;
 }
 
-const onToken = { tokenSerial: z.string() };
-const hex = z.string().regex(/^[0-9a-f]+$/);
-const onPair = { tokenSerial: z.string(), idHex: hex };
+const onToken = { tokenSerial: text };
+const onPair = { tokenSerial: text, idHex: hexText };
 
-export const deviceRequestSchemas = {
-  open: z.object({ modulePath: z.string() }),
-  listTokens: z.object({}),
+export const deviceRequestShapes = {
+  open: { modulePath: text },
+  listTokens: {},
   /** Slots the library sees, with or without a token: "no reader" is told apart from "no card". */
-  countSlots: z.object({}),
-  readCertificates: z.object(onToken),
-  login: z.object({ ...onToken, pin: z.string().nullable() }),
-  loginState: z.object(onToken),
-  logout: z.object({}),
-  inspect: z.object(onPair),
-  findKeyByModulus: z.object({ ...onToken, modulusHex: hex }),
-  generateKeyPair: z.object({ ...onPair, label: z.string() }),
-  publicKey: z.object(onPair),
-  sign: z.object({ ...onPair, dataBase64: z.string() }),
-  writeCertificate: z.object({ ...onPair, label: z.string(), derBase64: z.string(), subjectBase64: z.string(), issuerBase64: z.string(), serialBase64: z.string() }),
+  countSlots: {},
+  readCertificates: onToken,
+  login: { ...onToken, pin: textOrNull },
+  loginState: onToken,
+  logout: {},
+  inspect: onPair,
+  findKeyByModulus: { ...onToken, modulusHex: hexText },
+  generateKeyPair: { ...onPair, label: text },
+  publicKey: onPair,
+  sign: { ...onPair, dataBase64: text },
+  writeCertificate: { ...onPair, label: text, derBase64: text, subjectBase64: text, issuerBase64: text, serialBase64: text },
   /** Only the objects of the old pair: the certificate with exactly these bytes and the keys with its modulus. */
-  destroyOldPair: z.object({ ...onPair, certificateDerBase64: z.string().min(4), modulusHex: hex }),
+  destroyOldPair: { ...onPair, certificateDerBase64: textOfAtLeast(4), modulusHex: hexText },
   /** Keys only, matched by modulus: never a certificate, never a sweep by CKA_ID. */
-  destroyKeys: z.object({ ...onPair, modulusHex: hex }),
-};
+  destroyKeys: { ...onPair, modulusHex: hexText },
+} as const;
 
-export type DeviceMethod = keyof typeof deviceRequestSchemas;
-export type DeviceRequest<M extends DeviceMethod> = z.infer<(typeof deviceRequestSchemas)[M]>;
+export type DeviceMethod = keyof typeof deviceRequestShapes;
+export type DeviceRequest<M extends DeviceMethod> = ShapeValue<(typeof deviceRequestShapes)[M]>;
 
 export interface DeviceResults {
   open: { manufacturer: string; libraryDescription: string; libraryVersion: string };
@@ -78,6 +77,21 @@ export type DeviceFailure =
   | { readonly kind: 'missing'; readonly what: 'token' | 'private-key' | 'public-key' }
   | { readonly kind: 'internal'; readonly message: string };
 
-export const deviceCallSchema = z.object({ id: z.number(), method: z.string(), params: z.unknown() });
+export interface DeviceCall {
+  readonly id: number;
+  readonly method: string;
+  readonly params: unknown;
+}
+
+/** A message from the app, when it is a call at all (anything else is not answered). */
+export function readDeviceCall(message: unknown): DeviceCall | undefined {
+  const call = readShape({ id: finiteNumber, method: text }, message);
+  return call ? { ...call, params: (message as { params?: unknown }).params } : undefined;
+}
+
+/** A call's parameters as its method reads them, or undefined when they do not fit. */
+export function readDeviceRequest<M extends DeviceMethod>(method: M, params: unknown): DeviceRequest<M> | undefined {
+  return readShape(deviceRequestShapes[method], params) as DeviceRequest<M> | undefined;
+}
 
 export type DeviceReply = { readonly id: number; readonly ok: true; readonly result: unknown } | { readonly id: number; readonly ok: false; readonly failure: DeviceFailure };

@@ -5,7 +5,7 @@
  */
 import pkcs11js from 'pkcs11js';
 import { deviceGoneCodes } from './device-gone.js';
-import { deviceCallSchema, deviceRequestSchemas, type DeviceFailure, type DeviceMethod, type DeviceReply } from './device-protocol.js';
+import { deviceRequestShapes, readDeviceCall, readDeviceRequest, type DeviceFailure, type DeviceMethod, type DeviceReply } from './device-protocol.js';
 import { DeviceOperationError, Pkcs11TokenAccess } from './pkcs11-token-access.js';
 
 interface ParentPort {
@@ -22,24 +22,24 @@ function failureOf(error: unknown, method: string): DeviceFailure {
 }
 
 async function handle(raw: unknown): Promise<DeviceReply | undefined> {
-  const call = deviceCallSchema.safeParse(raw);
-  if (!call.success) return undefined;
-  const { id, method } = call.data;
-  if (!Object.prototype.hasOwnProperty.call(deviceRequestSchemas, method)) {
+  const call = readDeviceCall(raw);
+  if (!call) return undefined;
+  const { id, method } = call;
+  if (!Object.hasOwn(deviceRequestShapes, method)) {
     return { id, ok: false, failure: { kind: 'internal', message: `unknown method ${method}` } };
   }
   const name = method as DeviceMethod;
-  const params = deviceRequestSchemas[name].safeParse(call.data.params);
-  if (!params.success) return { id, ok: false, failure: { kind: 'internal', message: `bad parameters for ${method}` } };
+  const params = readDeviceRequest(name, call.params);
+  if (!params) return { id, ok: false, failure: { kind: 'internal', message: `bad parameters for ${method}` } };
   try {
     const run = access[name] as (request: unknown) => unknown;
-    const result = await run.call(access, params.data);
+    const result = await run.call(access, params);
     return { id, ok: true, result };
   } catch (error) {
     const failure = failureOf(error, method);
     // Session handles die with the card: fresh sessions next time.
     if (failure.kind === 'pkcs11' && deviceGoneCodes.has(failure.ckr)) {
-      const serial = (params.data as { tokenSerial?: string }).tokenSerial;
+      const serial = (params as { tokenSerial?: string }).tokenSerial;
       access.forget(serial);
     }
     return { id, ok: false, failure };
