@@ -10,7 +10,6 @@ import forge from 'node-forge';
 export interface ChamberTrust {
   /** True when `chainPem` (issuer first, up to the root) links `certificate` to a configured Chamber CA. */
   chains(certificate: forge.pki.Certificate, chainPem: readonly string[], at: Date): boolean;
-  readonly anchorCount: number;
 }
 
 /** Every certificate in a PEM bundle (non-RSA or damaged entries skipped). */
@@ -26,10 +25,14 @@ function certificatesInBundle(pem: string): forge.pki.Certificate[] {
 }
 
 export function chamberTrust(anchorsPem: string): ChamberTrust {
-  const anchors = certificatesInBundle(anchorsPem);
+  // Read when a renewed certificate is first checked, not when the services start: forge parses
+  // the CAs' certificates in JavaScript (15 ms for the lab's three), and most commands (doctor,
+  // status, a renewal refused before issuance) never check one.
+  let read: forge.pki.Certificate[] | undefined;
+  const anchorsRead = () => (read ??= certificatesInBundle(anchorsPem));
   return {
-    anchorCount: anchors.length,
     chains(certificate, chainPem, at) {
+      const anchors = anchorsRead();
       if (anchors.length === 0) return false;
       const intermediates = chainPem.flatMap((pem) => certificatesInBundle(pem));
       try {
@@ -46,7 +49,7 @@ export function chamberTrust(anchorsPem: string): ChamberTrust {
 
   function isAnchor(candidate: forge.pki.Certificate): boolean {
     const der = derOf(candidate);
-    return anchors.some((anchor) => derOf(anchor) === der);
+    return anchorsRead().some((anchor) => derOf(anchor) === der);
   }
 }
 
