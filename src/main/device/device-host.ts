@@ -36,6 +36,8 @@ export interface DeviceTimeouts {
 const defaultDeviceTimeouts: DeviceTimeouts = { defaultMs: 20_000, keyGenerationMs: 180_000, loginMs: 90_000 };
 
 interface Pending {
+  /** The process the call went to: only its own exit fails it. */
+  readonly child: DeviceChild;
   readonly method: DeviceMethod;
   readonly startedAt: number;
   readonly resolve: (value: unknown) => void;
@@ -96,8 +98,11 @@ export class DeviceHost {
         this.#opened = undefined;
       }
       const reason = code === null ? 'killed' : `exit ${code}`;
-      if (this.#pending.size > 0) this.#logger?.warn({ device: { exit: reason, pending: [...this.#pending.values()].map((entry) => entry.method) } }, 'device process ended with calls pending');
-      this.#failAll(new AppError('DEVICE_NOT_RESPONDING', { reason }));
+      const lost = [...this.#pending.values()].filter((entry) => entry.child === child);
+      if (lost.length > 0) this.#logger?.warn({ device: { exit: reason, pending: lost.map((entry) => entry.method) } }, 'device process ended with calls pending');
+      // Its own calls only: after a close, the next call may already be waiting on a new process
+      // when this one's exit is seen.
+      this.#failAll(child, new AppError('DEVICE_NOT_RESPONDING', { reason }));
     });
     this.#opened = this.#send('open', { modulePath: this.#modulePath });
     // Surface a failed open on the call that awaits it, not as an unhandled rejection.
@@ -116,7 +121,7 @@ export class DeviceHost {
         reject(new AppError('DEVICE_NOT_RESPONDING', { reason: `${method} timed out` }));
         if (this.#child === child) this.close();
       }, bound);
-      this.#pending.set(id, { method, startedAt: performance.now(), resolve, reject, timer });
+      this.#pending.set(id, { child, method, startedAt: performance.now(), resolve, reject, timer });
       child.send({ id, method, params }, (reason) => {
         if (!this.#pending.delete(id)) return;
         clearTimeout(timer);
@@ -144,8 +149,9 @@ export class DeviceHost {
     }
   }
 
-  #failAll(error: AppError): void {
+  #failAll(child: DeviceChild, error: AppError): void {
     for (const [id, pending] of this.#pending) {
+      if (pending.child !== child) continue;
       clearTimeout(pending.timer);
       pending.reject(error);
       this.#pending.delete(id);

@@ -4,7 +4,7 @@
  * must end this process, never the app.
  */
 import pkcs11js from 'pkcs11js';
-import type { DeviceFailure, DeviceRequest, DeviceResults, TokenDescription } from './device-protocol.js';
+import type { DeviceFailure, DeviceMethod, DeviceRequest, DeviceResults, TokenDescription } from './device-protocol.js';
 
 type Handle = Buffer;
 
@@ -125,7 +125,7 @@ export class Pkcs11TokenAccess {
 
   /** Everything under one CKA_ID, with what identifies it: key moduli and certificate bytes. */
   inspect({ tokenSerial, idHex }: DeviceRequest<'inspect'>): DeviceResults['inspect'] {
-    const session = this.#session(tokenSerial);
+    const session = this.#loggedInSession(tokenSerial, 'inspect');
     const id = Buffer.from(idHex, 'hex');
     const of = (objectClass: number) => this.#find(session, [{ type: pkcs11js.CKA_CLASS, value: objectClass }, { type: pkcs11js.CKA_ID, value: id }]);
     return {
@@ -144,14 +144,14 @@ export class Pkcs11TokenAccess {
   }
 
   findKeyByModulus({ tokenSerial, modulusHex }: DeviceRequest<'findKeyByModulus'>): DeviceResults['findKeyByModulus'] {
-    const session = this.#session(tokenSerial);
+    const session = this.#loggedInSession(tokenSerial, 'findKeyByModulus');
     const [handle] = this.#find(session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY }, { type: pkcs11js.CKA_MODULUS, value: modulusBytes(modulusHex) }]);
     if (!handle) return { idHex: null };
     return { idHex: (this.#pkcs11.C_GetAttributeValue(session, handle, [{ type: pkcs11js.CKA_ID }])[0]?.value as Buffer).toString('hex') };
   }
 
   async generateKeyPair({ tokenSerial, idHex, label }: DeviceRequest<'generateKeyPair'>): Promise<DeviceResults['generateKeyPair']> {
-    const session = this.#session(tokenSerial);
+    const session = this.#loggedInSession(tokenSerial, 'generateKeyPair');
     const id = Buffer.from(idHex, 'hex');
     const keys = await this.#pkcs11.C_GenerateKeyPairAsync(
       session,
@@ -204,7 +204,7 @@ export class Pkcs11TokenAccess {
   }
 
   async sign({ tokenSerial, idHex, dataBase64 }: DeviceRequest<'sign'>): Promise<DeviceResults['sign']> {
-    const session = this.#session(tokenSerial);
+    const session = this.#loggedInSession(tokenSerial, 'sign');
     const [key] = this.#find(session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY }, { type: pkcs11js.CKA_ID, value: Buffer.from(idHex, 'hex') }]);
     if (!key) throw new DeviceOperationError({ kind: 'missing', what: 'private-key' });
     this.#pkcs11.C_SignInit(session, { mechanism: pkcs11js.CKM_SHA256_RSA_PKCS }, key);
@@ -235,7 +235,7 @@ export class Pkcs11TokenAccess {
    * another id instead, nothing is destroyed: whoever asked does not know this card.
    */
   destroyOldPair({ tokenSerial, idHex, certificateDerBase64, modulusHex }: DeviceRequest<'destroyOldPair'>): DeviceResults['destroyOldPair'] {
-    const session = this.#session(tokenSerial);
+    const session = this.#loggedInSession(tokenSerial, 'destroyOldPair');
     const id = Buffer.from(idHex, 'hex');
     const value = Buffer.from(certificateDerBase64, 'base64');
     const certificates = this.#find(session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_CERTIFICATE }, { type: pkcs11js.CKA_VALUE, value }]);
@@ -249,13 +249,28 @@ export class Pkcs11TokenAccess {
   }
 
   destroyKeys({ tokenSerial, idHex, modulusHex }: DeviceRequest<'destroyKeys'>): DeviceResults['destroyKeys'] {
-    const session = this.#session(tokenSerial);
+    const session = this.#loggedInSession(tokenSerial, 'destroyKeys');
     const id = Buffer.from(idHex, 'hex');
     const keys = [pkcs11js.CKO_PRIVATE_KEY, pkcs11js.CKO_PUBLIC_KEY].flatMap((objectClass) =>
       this.#find(session, [{ type: pkcs11js.CKA_CLASS, value: objectClass }, { type: pkcs11js.CKA_ID, value: id }, { type: pkcs11js.CKA_MODULUS, value: modulusBytes(modulusHex) }]),
     );
     for (const handle of keys) this.#pkcs11.C_DestroyObject(session, handle);
     return { destroyed: keys.length };
+  }
+
+  /**
+   * The token's session, refused unless the holder's login is in place: without it the card hides
+   * its private objects, and a search for a pair finds only its public half. A device process
+   * started again after the last one died has no login; the caller must unlock again (resume
+   * does) instead of destroying a pair it half sees.
+   */
+  #loggedInSession(tokenSerial: string, method: DeviceMethod): Handle {
+    const session = this.#session(tokenSerial);
+    const { state } = this.#pkcs11.C_GetSessionInfo(session);
+    if (state !== sessionStates.readOnlyUser && state !== sessionStates.readWriteUser) {
+      throw new DeviceOperationError({ kind: 'pkcs11', ckr: 'CKR_USER_NOT_LOGGED_IN', code: pkcs11js.CKR_USER_NOT_LOGGED_IN, method });
+    }
+    return session;
   }
 
   #session(tokenSerial: string): Handle {

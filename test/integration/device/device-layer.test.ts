@@ -139,6 +139,23 @@ describe('the device layer on a SoftHSM token, through its own process', () => {
     expect(listing).toMatch(new RegExp(`ID:\\s+${cns.idHex}`));
   });
 
+  it('a device process started again after the last one died has no login: it refuses to remove a pair it would only half see', async () => {
+    lab = await openLabToken('standard');
+    const device = await lab.device.find();
+    await lab.device.login(device, lab.token.serial, typed(lab.token.userPin));
+    const cns = (await lab.device.readCertificates(device)).find((certificate) => certificate.summary.kind === 'cns');
+    if (!cns) throw new Error('lab token without a CNS pair');
+    // The card software crashes between two calls; the next call starts a fresh process.
+    lab.host.close();
+    expect(await codeOf(lab.device.destroyOldPair(device, cns.tokenSerial, cns.idHex, cns.certificatePem))).toBe('DEVICE_OPERATION_FAILED');
+    expect(await codeOf(lab.device.inspect(device, cns.tokenSerial, cns.idHex))).toBe('DEVICE_OPERATION_FAILED');
+    await lab.device.release();
+    // Seen from outside: the CNS certificate, its public key and its private key are all there.
+    const listing = await runTool(lab.environment, 'pkcs11-tool', ['-O', '-l', '--pin', lab.token.userPin]);
+    const underCnsId = listing.split(/\n(?=\S)/).filter((block) => new RegExp(`ID:\\s+${cns.idHex}\\b`).test(block));
+    expect(underCnsId.map((block) => block.split(' Object')[0]).sort()).toEqual(['Certificate', 'Private Key', 'Public Key']);
+  });
+
   it('survives the device process being killed in the middle of key generation', async () => {
     lab = await openLabToken('standard');
     const device = await lab.device.find();
