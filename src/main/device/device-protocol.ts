@@ -83,9 +83,11 @@ export interface DeviceCall {
   readonly params: unknown;
 }
 
+const callShape = { id: finiteNumber, method: text };
+
 /** A message from the app, when it is a call at all (anything else is not answered). */
 export function readDeviceCall(message: unknown): DeviceCall | undefined {
-  const call = readShape({ id: finiteNumber, method: text }, message);
+  const call = readShape(callShape, message);
   return call ? { ...call, params: (message as { params?: unknown }).params } : undefined;
 }
 

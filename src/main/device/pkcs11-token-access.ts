@@ -116,9 +116,7 @@ export class Pkcs11TokenAccess {
 
   /** Whether the slot's login is in place (slots of one card often share it with the first). */
   loginState({ tokenSerial }: DeviceRequest<'loginState'>): DeviceResults['loginState'] {
-    const session = this.#session(tokenSerial);
-    const { state } = this.#pkcs11.C_GetSessionInfo(session);
-    const loggedIn = state === sessionStates.readOnlyUser || state === sessionStates.readWriteUser;
+    const loggedIn = this.#hasLogin(this.#session(tokenSerial));
     if (loggedIn) this.#loggedIn.add(tokenSerial);
     return { loggedIn };
   }
@@ -266,11 +264,14 @@ export class Pkcs11TokenAccess {
    */
   #loggedInSession(tokenSerial: string, method: DeviceMethod): Handle {
     const session = this.#session(tokenSerial);
-    const { state } = this.#pkcs11.C_GetSessionInfo(session);
-    if (state !== sessionStates.readOnlyUser && state !== sessionStates.readWriteUser) {
-      throw new DeviceOperationError({ kind: 'pkcs11', ckr: 'CKR_USER_NOT_LOGGED_IN', code: pkcs11js.CKR_USER_NOT_LOGGED_IN, method });
-    }
+    if (!this.#hasLogin(session)) throw new DeviceOperationError({ kind: 'pkcs11', ckr: 'CKR_USER_NOT_LOGGED_IN', code: pkcs11js.CKR_USER_NOT_LOGGED_IN, method });
     return session;
+  }
+
+  /** The card's own word on the session (another slot's login may cover it), not what this process did. */
+  #hasLogin(session: Handle): boolean {
+    const { state } = this.#pkcs11.C_GetSessionInfo(session);
+    return state === sessionStates.readOnlyUser || state === sessionStates.readWriteUser;
   }
 
   #session(tokenSerial: string): Handle {
