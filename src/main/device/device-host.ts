@@ -188,6 +188,8 @@ function deviceError(failure: DeviceFailure): AppError {
       if (failure.ckr === 'CKR_FUNCTION_CANCELED') return new AppError('PIN_PAD_CANCELLED');
       if (failure.ckr === 'CKR_DEVICE_MEMORY') return new AppError('DEVICE_FULL');
       if (deviceGoneCodes.has(failure.ckr)) return new AppError('DEVICE_REMOVED');
+      // A device process started again after the last one died holds no login (the tool keeps no PIN).
+      if (failure.ckr === 'CKR_USER_NOT_LOGGED_IN') return new AppError('DEVICE_LOGIN_LOST', { reason: failure.method });
       return new AppError('DEVICE_OPERATION_FAILED', { reason: `${failure.method}: ${failure.ckr}` });
   }
 }

@@ -138,6 +138,18 @@ export const deviceErrors = {
       nextStep: 'The previous certificates are still on the device. Press “Try again”; if it happens again, save the support bundle and contact the helpdesk.',
     },
   },
+  DEVICE_LOGIN_LOST: {
+    class: 'device',
+    actions: ['resume', 'support-bundle'],
+    it: {
+      message: 'Il dispositivo non è più sbloccato: il software della carta si è riavviato e ha perso l\'accesso concesso dal PIN. L\'operazione non è stata eseguita.',
+      nextStep: 'Prema «Completa il rinnovo» e inserisca di nuovo il PIN: il rinnovo riprende dal punto in cui si era fermato, senza nuovi addebiti.',
+    },
+    en: {
+      message: 'The device is no longer unlocked: the card software restarted and lost the access the PIN had granted. The operation was not carried out.',
+      nextStep: 'Press “Finish the renewal” and enter the PIN again: the renewal resumes where it stopped, with no new charge.',
+    },
+  },
   DEVICE_OPERATION_FAILED: {
     class: 'device',
     actions: ['retry', 'support-bundle'],

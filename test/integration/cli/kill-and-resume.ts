@@ -192,7 +192,7 @@ export function describeDeviceWorkerKills(points: readonly KillPoint[]): void {
           // device had to do) or with a catalogue code, a resumable state and no stack trace.
           expect(result.signal, result.stderr).toBeNull();
           expect(result.stderr).not.toMatch(/\n\s+at /);
-          if (result.json?.ok !== true) expect(result.json, result.stderr).toMatchObject({ ok: false, error: { code: expect.stringMatching(/^DEVICE_/) }, state: { canResume: true } });
+          if (result.json?.ok !== true) expect(result.json, result.stderr).toMatchObject({ ok: false, error: { code: expect.stringMatching(/^DEVICE_(?:NOT_RESPONDING|LOGIN_LOST)$/) }, state: { canResume: true } });
           expect(await workingPairs(lab)).toBeGreaterThanOrEqual(1);
 
           const resumed = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);

@@ -147,8 +147,8 @@ describe('the device layer on a SoftHSM token, through its own process', () => {
     if (!cns) throw new Error('lab token without a CNS pair');
     // The card software crashes between two calls; the next call starts a fresh process.
     lab.host.close();
-    expect(await codeOf(lab.device.destroyOldPair(device, cns.tokenSerial, cns.idHex, cns.certificatePem))).toBe('DEVICE_OPERATION_FAILED');
-    expect(await codeOf(lab.device.inspect(device, cns.tokenSerial, cns.idHex))).toBe('DEVICE_OPERATION_FAILED');
+    expect(await codeOf(lab.device.destroyOldPair(device, cns.tokenSerial, cns.idHex, cns.certificatePem))).toBe('DEVICE_LOGIN_LOST');
+    expect(await codeOf(lab.device.inspect(device, cns.tokenSerial, cns.idHex))).toBe('DEVICE_LOGIN_LOST');
     await lab.device.release();
     // Seen from outside: the CNS certificate, its public key and its private key are all there.
     const listing = await runTool(lab.environment, 'pkcs11-tool', ['-O', '-l', '--pin', lab.token.userPin]);

@@ -110,7 +110,7 @@ export function cardPort(card: FakeCard, hook: CallHook, pool: () => KeyPair): F
     return slot;
   };
   const requireLogin = (tokenSerial: string) => {
-    if (!loggedIn.has(tokenSerial)) throw new AppError('DEVICE_OPERATION_FAILED', { reason: 'CKR_USER_NOT_LOGGED_IN' });
+    if (!loggedIn.has(tokenSerial)) throw new AppError('DEVICE_LOGIN_LOST', { reason: 'CKR_USER_NOT_LOGGED_IN' });
   };
   async function effect<T>(call: string, run: () => T): Promise<T> {
     hook(call, 'before');
