@@ -61,7 +61,14 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
     const progress = current.progress;
     switch (progress.phase) {
       case 'planned': {
-        if (journal.plan.removeOldFirst) {
+        // "No room" is asked again for each certificate: a rejected one before it gave its room back
+        // (its old pair went, its new keys were discarded), and a resume after the old pair went
+        // finds room too; then this one keeps its old pair until the new one is verified.
+        if (journal.plan.removeOldFirst && (await device.room(dev, 1)) === 'remove-old-first') {
+          // A certificate of this renewal was already lost to an answer that failed the checks: the
+          // service is not trusted with a second old pair.
+          const lost = journal.certificates.find((other) => other.progress.phase === 'rejected');
+          if (lost) throw new AppError('ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED', { reason: `no room to renew ${kind} safely after a rejection` });
           context.report('removing-old');
           // Once the old CNS key is gone nothing on the device can prove possession until the
           // new CNS certificate exists: sign the renewal's handover challenge (good for days, not
@@ -141,10 +148,10 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         await advance({ phase: 'verified', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
         break;
       case 'verified': {
-        if (!journal.plan.removeOldFirst) {
-          context.report('removing-old');
-          await device.destroyOldPair(dev, tokenSerial, oldIdHex, current.oldCertificatePem);
-        }
+        if (!journal.plan.removeOldFirst) context.report('removing-old');
+        // On a card with no room the old pair usually went first and nothing of it is found now;
+        // where there was room after all, it goes here, as on any other card.
+        await device.destroyOldPair(dev, tokenSerial, oldIdHex, current.oldCertificatePem);
         await advance({
           phase: 'completed',
           newIdHex: progress.newIdHex,

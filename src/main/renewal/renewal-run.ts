@@ -55,15 +55,28 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
   const outcome = await outcomeOf(context, journal);
   // The archived journal keeps the receipt as it ended (what was captured, what released): the holder's record after the renewal.
   if (outcome.receipt) journal = await context.save({ ...journal, payment: journal.payment.state === 'not-required' ? { state: 'not-required', receipt: outcome.receipt } : { state: 'paid', receipt: outcome.receipt } });
+  // Whether a rejected certificate's old pair is still there, read from the card: on a card with
+  // no room it went before the new one was asked for, and the holder must not read otherwise.
+  const rejected = journal.certificates.flatMap((entry) => (entry.progress.phase === 'rejected' ? [{ entry, reason: entry.progress.reason }] : []));
+  const first = rejected[0];
+  const lost = first ? await oldPairGone(context, device, first.entry.oldCertificatePem, journal.plan.removeOldFirst) : false;
   await ports.journal.archive(device.serial);
   context.session.journal = undefined;
   await ports.device.release().catch(() => undefined);
   context.session.unlocked.clear();
-  const rejected = journal.certificates.find((entry) => entry.progress.phase === 'rejected');
-  if (rejected && rejected.progress.phase === 'rejected') {
-    return context.set({ step: 'failed', error: wire('ISSUED_CERTIFICATE_REJECTED', { reason: rejected.progress.reason }), canResume: false, ...outcome });
+  if (first) {
+    return context.set({ step: 'failed', error: wire(lost ? 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED' : 'ISSUED_CERTIFICATE_REJECTED', { reason: first.reason }), canResume: false, ...outcome });
   }
   return context.set({ step: 'done', device, ...outcome });
+}
+
+const pemBody = (pem: string) => pem.replace(/-----[^-]+-----|\s/g, '');
+
+/** Whether `oldCertificatePem` is gone from the card; when the card cannot be read, what the plan says. */
+async function oldPairGone(context: FlowContext, device: DeviceSummary, oldCertificatePem: string, removeOldFirst: boolean): Promise<boolean> {
+  const onCard = await context.ports.device.readCertificates(device).catch(() => undefined);
+  if (!onCard) return removeOldFirst;
+  return !onCard.some((certificate) => pemBody(certificate.certificatePem) === pemBody(oldCertificatePem));
 }
 
 /** Phases in which the old pair must still be on the card, where the journal says (before any removal). */
@@ -76,13 +89,12 @@ const oldPairStillThere: ReadonlySet<string> = new Set(['generating-key', 'csr-s
  * card: nothing is written or destroyed on its word.
  */
 function checkDescribesDevice(journal: Journal, device: DeviceSummary, onCard: readonly DeviceCertificate[]): void {
-  const body = (pem: string) => pem.replace(/-----[^-]+-----|\s/g, '');
   for (const entry of journal.certificates) {
     const damaged = (reason: string) => new AppError('JOURNAL_DAMAGED', { reason: `${entry.certificateSerial}: ${reason}` });
     const classified = classifyCertificate(entry.oldCertificatePem);
     if (!classified || classified.kind !== entry.kind || classified.summary.certificateSerial !== entry.certificateSerial) throw damaged('not the certificate it names');
     if (!device.slots.some((slot) => slot.tokenSerial === entry.tokenSerial)) throw damaged('not a slot of this device');
-    const found = onCard.filter((certificate) => body(certificate.certificatePem) === body(entry.oldCertificatePem));
+    const found = onCard.filter((certificate) => pemBody(certificate.certificatePem) === pemBody(entry.oldCertificatePem));
     if (found.some((certificate) => certificate.tokenSerial !== entry.tokenSerial || certificate.idHex !== entry.oldIdHex)) throw damaged('the old certificate is under another key id');
     const mustBeThere = !journal.plan.removeOldFirst && (entry.progress.phase === 'planned' || oldPairStillThere.has(entry.progress.phase));
     if (mustBeThere && found.length === 0) throw damaged('the old certificate is not on the card');

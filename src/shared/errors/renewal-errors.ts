@@ -99,6 +99,18 @@ export const renewalErrors = {
       nextStep: 'The amount held for this certificate was released and you are not charged for it. Try again later; if it happens again, save the support bundle and send it to the helpdesk.',
     },
   },
+  ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED: {
+    class: 'renewal',
+    actions: ['support-bundle', 'contact-office'],
+    it: {
+      message: 'Il certificato ricevuto dal servizio non ha superato i controlli del programma e non è stato scritto sul dispositivo. Poiché sul dispositivo non c\'era spazio, il certificato precedente era già stato rimosso, come indicato prima del pagamento: ora il dispositivo non ha quel certificato.',
+      nextStep: 'L\'importo trattenuto per questo certificato è stato rilasciato e non le viene addebitato. Salvi il pacchetto di supporto e contatti l\'assistenza o l\'Ufficio di Registrazione, che può emettere di nuovo il certificato.',
+    },
+    en: {
+      message: 'The certificate received from the service failed the program\'s checks and was not written to the device. As the device had no room, its previous certificate had already been removed, as you were told before paying: the device now has no such certificate.',
+      nextStep: 'The amount held for this certificate was released and you are not charged for it. Save the support bundle and contact the helpdesk or the Registration Office, which can issue the certificate again.',
+    },
+  },
   JOURNAL_DAMAGED: {
     class: 'renewal',
     actions: ['support-bundle'],

@@ -63,3 +63,39 @@ describe('issuance answers rewritten on the way', () => {
     });
   }
 });
+
+describe('on a card with no room for another pair', () => {
+  it('the first certificate, its old pair already gone, is lost and the holder is told so; the second keeps its old pair, the money is all released', async () => {
+    const fullTemp = await makeTempDir('hostile-full');
+    const full = await setUpScenario(findScenario('device-full')!, fullTemp.dir, { toolVersion: '1.0.0' });
+    const gateway = await startServiceGateway({ pki: full.pki, target: full.service.url, rewrite: 'other-key' });
+    try {
+      const [token] = full.token.tokens;
+      if (!token || full.token.tokens.length !== 1) throw new Error('device-full is one slot');
+      const before = await tokenObjects(full.token.environment, token.slotLabel, token.userPin);
+      const account = structuredClone(full.service.account('telemaco', full.account.userId));
+      const result = await runCli(['renew', '--json', '--pay', 'telemaco', '--user', full.account.userId], {
+        ...full.env,
+        RINNOVO_SERVICE_URL: gateway.url,
+        RINNOVO_PIN: full.pin,
+        RINNOVO_ACCOUNT_PASSWORD: full.account.password,
+      });
+      expect(result.json, result.stderr).toMatchObject({ ok: false, error: { code: 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED' }, state: { step: 'failed', canResume: false } });
+      expect(gateway.fired.rewritten).toBe(2);
+      // Read from outside: one of the two pairs is left, whole and unchanged; nothing new was written.
+      const after = await tokenObjects(full.token.environment, token.slotLabel, token.userPin);
+      const listing = JSON.stringify(after.map(({ type, id, label }) => ({ type, id, label })));
+      expect(after.filter((object) => object.type === 'Certificate'), listing).toHaveLength(1);
+      const [left] = after.filter((object) => object.type === 'Certificate');
+      expect(after.filter((object) => object.id === left?.id).map((object) => object.type).sort(), listing).toEqual(['Certificate', 'Private Key', 'Public Key']);
+      expect(after.length, listing).toBe(3);
+      expect(before.some((object) => object.type === 'Certificate' && object.id === left?.id)).toBe(true);
+      expect(full.service.account('telemaco', full.account.userId)).toEqual(account);
+      expect(result.json).toMatchObject({ state: { receipt: { capturedCents: 0, releasedCents: 4000 } } });
+    } finally {
+      await gateway.close();
+      await full.close();
+      await fullTemp.remove();
+    }
+  });
+});

@@ -134,6 +134,37 @@ describe('the card: verified before writing, proven before destroying, one key p
     });
   }
 
+  it('on a card with no room, a rejected certificate says its old pair is gone; the next one, with the room given back, keeps its old pair', async () => {
+    const world = new FlowWorld({ full: true });
+    world.service.faults.hostile = 'other-key';
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state).toMatchObject({ step: 'failed', error: { code: 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED' }, canResume: false });
+    // One kind lost, as the holder was told before paying; the other still on its old pair: the
+    // rejection gave the room back, so that pair stayed until a new one verified — none did.
+    const working = world.card.workingKinds();
+    expect(working.size).toBe(1);
+    const [kept] = [...working.keys()];
+    expect(world.card.objects.some((object) => object.kind === 'certificate' && object.certificatePem === world.oldCertificates.get(kept!))).toBe(true);
+    expect(world.card.breaches).toEqual([]);
+    expect([...world.service.netCaptured().values()].every((cents) => cents === 0)).toBe(true);
+    expect(world.service.heldCents()).toBe(0);
+    if (state.step === 'failed') expect(state.receipt).toMatchObject({ capturedCents: 0, releasedCents: prices.signature + prices.cns });
+  });
+
+  it('on a card with no room, a rejected certificate followed by a good one: the second is renewed keeping its old pair until then', async () => {
+    const world = new FlowWorld({ full: true });
+    world.service.faults.hostile = 'expired';
+    world.service.faults.hostileTimes = 1;
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state).toMatchObject({ step: 'failed', error: { code: 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED' }, canResume: false });
+    expect(world.renewedKinds()).toHaveLength(1);
+    expect(world.card.workingKinds().size).toBe(1);
+    expect(world.card.breaches).toEqual([]);
+    const [renewed] = world.renewedKinds();
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices[renewed!]);
+    expect(world.service.heldCents()).toBe(0);
+  });
+
   it('killed right after a key pair was made, resume keeps that pair: one private key under the id', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'after' };

@@ -25,6 +25,8 @@ const scenarioArbitrary = fc.record({
   unavailable: fc.record({ issue: fc.nat({ max: 2 }), eligibility: fc.nat({ max: 1 }) }),
   rest: fc.boolean(),
   twoSlots: fc.constantFrom(undefined, 'shared-login', 'own-pins') as fc.Arbitrary<undefined | 'shared-login' | 'own-pins'>,
+  /** A card with no room for another pair: each old pair goes before its new one is made. */
+  full: fc.boolean(),
 });
 
 async function untilSettled(world: FlowWorld, choice: HolderChoice) {
@@ -41,7 +43,7 @@ describe('money and card invariants over every path', () => {
   it('hold for any choice, payment, kill point, lost answer, refusal and later renewal of the rest', async () => {
     await fc.assert(
       fc.asyncProperty(scenarioArbitrary, async (scenario) => {
-        const world = new FlowWorld({ twoSlots: scenario.twoSlots });
+        const world = new FlowWorld({ twoSlots: scenario.twoSlots, full: scenario.full });
         world.service.faults.loseAnswer = { ...scenario.lostAnswers };
         world.service.faults.unavailable = { ...scenario.unavailable };
         if (scenario.killAt > 0) world.killAt = { count: scenario.killAt, phase: scenario.killPhase };
@@ -80,7 +82,7 @@ describe('money and card invariants over every path', () => {
         const shown = new Set(world.shown);
         for (const amount of byPayment.values()) expect(shown.has(amount) || amount === 0, `held ${amount}, shown ${[...shown].join()}`).toBe(true);
       }),
-      { numRuns: 150 },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) },
     );
   }, 120_000);
 });

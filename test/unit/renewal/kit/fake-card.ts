@@ -80,7 +80,8 @@ export class FakeCard {
   check(step: string): void {
     const working = this.workingKinds();
     const missing = [...this.kinds].filter((kind) => !working.has(kind));
-    // A card with no room loses one old pair before its new one exists: the holder was told so.
+    // A card with no room loses one old pair before its new one exists (the holder was told so),
+    // never two: the next certificate waits for the room the first gives back.
     if (missing.length > (this.options.removeOldFirst ? 1 : 0)) this.breaches.push(`${step}: no working ${missing.join(', ')} pair`);
     const privateIds = this.objects.filter((object) => object.kind === 'private').map((object) => `${object.slot}/${object.idHex}`);
     const twice = privateIds.find((id, index) => privateIds.indexOf(id) !== index);

@@ -69,6 +69,8 @@ export interface ServiceFaults {
   unavailable: Partial<Record<string, number>>;
   /** What a hostile service (or anything between) does to every certificate it hands out. */
   hostile?: HostileRewrite;
+  /** How many certificates the hostile rewrite touches, from now on; every one when unset. */
+  hostileTimes?: number;
   /** The card checkout's outcome when the holder looks at it. */
   cardOutcome: 'pay' | 'cancel' | 'fail' | 'pending';
   /** Funds on the holder's account, in cents, for every account kind. */
@@ -186,7 +188,8 @@ export class FakeService {
   /** What a hostile service sends instead of the certificate it issued. */
   #rewrite(issued: IssuedCertificate, line: Line): IssuedCertificate {
     const hostile = this.faults.hostile;
-    if (!hostile) return issued;
+    if (!hostile || this.faults.hostileTimes === 0) return issued;
+    if (this.faults.hostileTimes !== undefined) this.faults.hostileTimes--;
     const genuine = forge.pki.certificateFromPem(issued.certificatePem);
     const now = this.clock();
     const base = {
