@@ -46,7 +46,10 @@ describe('the card leaves the reader during key generation', () => {
 describe('a card with no room for a new pair, killed once its old CNS key is gone', () => {
   it('resumed long after the issuance challenge would have expired, it still gets its CNS certificate: one charge, two working pairs', async () => {
     const temp = await makeTempDir('full-late');
-    const lab = await setUpScenario(findScenario('device-full')!, temp.dir, { toolVersion: '1.0.0' });
+    const full = findScenario('device-full')!;
+    // A slow chip: the CNS key generation that follows the removal takes long enough for the kill
+    // to land before the CNS certificate is written, however late the journal's change is seen.
+    const lab = await setUpScenario({ ...full, name: 'device-full-slow-card', simulator: { ...full.simulator, keyGenerationDelayMs: 1_500 } }, temp.dir, { toolVersion: '1.0.0' });
     try {
       // Challenges live 3 s here instead of 5 minutes: "the holder comes back tomorrow", in seconds.
       const challengeTtlSeconds = 3;
