@@ -9,7 +9,7 @@ import { setUpScenario } from '../../../softhsm/scenarios/set-up-scenario.js';
 import { certificateOnToken, tokenObjects, verifiesAgainstLab } from '../../support/openssl-view.js';
 import { runCli } from '../../support/run-cli.js';
 import { makeTempDir } from '../../support/temp-dir.js';
-import { cardLabel, killWhen, phaseOf, workingPairs, type KillPoint } from './kill-and-resume.js';
+import { cardLabel, chargedSince, killWhen, phaseOf, telemacoBalances, workingPairs, type KillPoint } from './kill-and-resume.js';
 import { bundleRoundTrip, endingOf } from './scenario-runs.js';
 
 describe('the card leaves the reader during key generation', () => {
@@ -19,7 +19,7 @@ describe('the card leaves the reader during key generation', () => {
     const lab = await setUpScenario(findScenario('device-removed')!, temp.dir, { toolVersion: '1.0.0' });
     try {
       const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password };
-      const before = lab.service.account('telemaco', lab.account.userId)?.balances;
+      const before = telemacoBalances(lab);
       const renew = await runCli(['renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
       expect(renew.json, renew.stderr).toMatchObject({ ok: false, error: { code: 'DEVICE_REMOVED' }, state: { step: 'failed', canResume: true } });
       // The holder's support bundle now, a lab rebuilt from it alone: its renew stops the same way.
@@ -34,8 +34,7 @@ describe('the card leaves the reader during key generation', () => {
       expect(await workingPairs(lab)).toBe(2);
       const objects = await tokenObjects(lab.token.environment, cardLabel, lab.pin);
       expect(objects.filter((object) => object.type === 'Certificate')).toHaveLength(2);
-      const after = lab.service.account('telemaco', lab.account.userId)?.balances;
-      expect(before && after && before.diritti + before.tariffa - after.diritti - after.tariffa).toBe(4000);
+      expect(chargedSince(lab, before)).toBe(4000);
     } finally {
       await lab.close();
       await temp.remove();
@@ -55,7 +54,7 @@ describe('a card with no room for a new pair, killed once its old CNS key is gon
       const challengeTtlSeconds = 3;
       await lab.service.seed({ settings: { challengeTtlSeconds } });
       const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password };
-      const before = lab.service.account('telemaco', lab.account.userId)?.balances;
+      const before = telemacoBalances(lab);
       const oldCnsRemoved: KillPoint = { name: 'cns old-removed-first', reached: (journal) => phaseOf(journal, 'cns') === 'old-removed-first' };
       expect(await killWhen(lab, env, oldCnsRemoved)).toBe(true);
       // Only the renewed signature pair is left on the card, and it works.
@@ -71,8 +70,7 @@ describe('a card with no room for a new pair, killed once its old CNS key is gon
         const pem = await certificateOnToken(lab.token.environment, cardLabel, certificate.id);
         expect(await verifiesAgainstLab(lab.pki, certificate.label === 'CNS0' ? 'cns' : 'signature', pem)).toBe(true);
       }
-      const after = lab.service.account('telemaco', lab.account.userId)?.balances;
-      expect(before && after && before.diritti + before.tariffa - after.diritti - after.tariffa).toBe(4000);
+      expect(chargedSince(lab, before)).toBe(4000);
     } finally {
       await lab.close();
       await temp.remove();
@@ -89,7 +87,7 @@ describe('killed during a slow key generation, resumed at once', () => {
     const lab = await setUpScenario({ ...renewable, name: 'renewable-slow-card', simulator: { keyGenerationDelayMs: 6_000 } }, temp.dir, { toolVersion: '1.0.0' });
     try {
       const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password };
-      const before = lab.service.account('telemaco', lab.account.userId)?.balances;
+      const before = telemacoBalances(lab);
       const generating: KillPoint = { name: 'signature generating-key', reached: (journal) => phaseOf(journal, 'signature') === 'generating-key' };
       // Killed one second into the generation: the chip is busy with it when the process dies.
       expect(await killWhen(lab, env, generating, 1_000)).toBe(true);
@@ -103,8 +101,7 @@ describe('killed during a slow key generation, resumed at once', () => {
       expect(new Set(privateIds).size).toBe(privateIds.length);
       expect(privateIds).toHaveLength(2);
       expect(await workingPairs(lab)).toBe(2);
-      const after = lab.service.account('telemaco', lab.account.userId)?.balances;
-      expect(before && after && before.diritti + before.tariffa - after.diritti - after.tariffa).toBe(4000);
+      expect(chargedSince(lab, before)).toBe(4000);
     } finally {
       await lab.close();
       await temp.remove();

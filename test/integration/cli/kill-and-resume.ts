@@ -102,6 +102,19 @@ export async function killWhen(lab: ScenarioLab, env: Record<string, string>, po
   return killed && result.signal === 'SIGKILL';
 }
 
+type Balances = { readonly diritti: number; readonly tariffa: number };
+
+/** The holder's Telemaco balances (both accounts) as the lab service keeps them. */
+export function telemacoBalances(lab: ScenarioLab): Balances | undefined {
+  return lab.service.account('telemaco', lab.account.userId)?.balances;
+}
+
+/** What left the holder's Telemaco accounts since `before`, in cents (NaN when an account is unknown). */
+export function chargedSince(lab: ScenarioLab, before: Balances | undefined): number {
+  const after = telemacoBalances(lab);
+  return before && after ? before.diritti + before.tariffa - after.diritti - after.tariffa : Number.NaN;
+}
+
 export async function workingPairs(lab: ScenarioLab): Promise<number> {
   const objects = await tokenObjects(lab.token.environment, cardLabel, lab.pin);
   let working = 0;
@@ -121,7 +134,7 @@ export function describeKillMatrix(points: readonly KillPoint[]): void {
         const lab = await setUpScenario(findScenario('renewable')!, temp.dir, { toolVersion: '1.0.0' });
         try {
           const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password };
-          const before = lab.service.account('telemaco', lab.account.userId)?.balances;
+          const before = telemacoBalances(lab);
           expect(await killWhen(lab, env, point)).toBe(true);
           expect(await workingPairs(lab)).toBeGreaterThanOrEqual(1);
           if (point.name === 'signature csr-submitted') {
@@ -145,8 +158,7 @@ export function describeKillMatrix(points: readonly KillPoint[]): void {
             expect(await verifiesAgainstLab(lab.pki, certificate.label === 'CNS0' ? 'cns' : 'signature', pem)).toBe(true);
             expect(await keySignsForCertificate(lab.token.environment, cardLabel, lab.pin, certificate.id, pem)).toBe(true);
           }
-          const after = lab.service.account('telemaco', lab.account.userId)?.balances;
-          expect(before && after && before.diritti + before.tariffa - after.diritti - after.tariffa).toBe(4000);
+          expect(chargedSince(lab, before)).toBe(4000);
         } finally {
           await lab.close();
           await temp.remove();
@@ -185,7 +197,7 @@ export function describeDeviceWorkerKills(points: readonly KillPoint[]): void {
         const lab = await setUpScenario(findScenario('renewable')!, temp.dir, { toolVersion: '1.0.0' });
         try {
           const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password };
-          const before = lab.service.account('telemaco', lab.account.userId)?.balances;
+          const before = telemacoBalances(lab);
           const { killed, result } = await killDeviceWorkerWhen(lab, env, point);
           expect(killed).toBe(true);
           // The CLI was not killed: it ends on its own, either done (the step was the last one the
@@ -203,8 +215,7 @@ export function describeDeviceWorkerKills(points: readonly KillPoint[]): void {
           const listing = JSON.stringify(objects.map(({ type, id, label }) => ({ type, id, label })));
           expect(objects.filter((object) => object.type === 'Certificate'), listing).toHaveLength(2);
           expect(objects.filter((object) => object.type === 'Private Key'), listing).toHaveLength(2);
-          const after = lab.service.account('telemaco', lab.account.userId)?.balances;
-          expect(before && after && before.diritti + before.tariffa - after.diritti - after.tariffa).toBe(4000);
+          expect(chargedSince(lab, before)).toBe(4000);
         } finally {
           await lab.close();
           await temp.remove();
