@@ -30,7 +30,8 @@ const phrases: Record<Locale, CliPhrases> = {
       ok: 'PIN: nessun tentativo errato segnalato dal dispositivo.',
       'count-low': 'PIN: è già stato inserito un PIN errato; dopo tre errori il PIN si blocca.',
       'final-try': 'PIN: rimane un solo tentativo; per usarlo serve --confirm-final-try.',
-      locked: 'PIN: bloccato; va sbloccato con il PUK (busta cieca consegnata con il dispositivo) usando il software di firma.',
+      // The PUK is on the scratchcard, as the window and the guide say (pin.locked, PIN_LOCKED).
+      locked: 'PIN: bloccato; lo sblocchi con il PUK, stampato sulla scratchcard consegnata con il dispositivo, usando il software di firma.',
     },
     pinPad: 'Il lettore ha una tastiera per il PIN: usi --pin-pad.',
     payFirst: 'Il PIN non è stato chiesto e nulla è cambiato.',
@@ -47,7 +48,7 @@ const phrases: Record<Locale, CliPhrases> = {
       ok: 'PIN: the device reports no wrong try.',
       'count-low': 'PIN: a wrong PIN was already entered; after three mistakes the PIN is locked.',
       'final-try': 'PIN: only one try is left; using it needs --confirm-final-try.',
-      locked: 'PIN: locked; unlock it with the PUK (sealed envelope given with the device) using the signing software.',
+      locked: 'PIN: locked; unlock it with the PUK, printed on the scratchcard delivered with the device, using the signing software.',
     },
     pinPad: 'The reader has a PIN pad: use --pin-pad.',
     payFirst: 'The PIN was not asked and nothing changed.',

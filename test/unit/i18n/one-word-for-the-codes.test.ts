@@ -1,0 +1,38 @@
+/**
+ * The PIN and the PUK are where the guide says they are — printed on the scratchcard delivered
+ * with the device — in every text a holder or helpdesk operator reads: the window's messages, the
+ * error catalogue and the terminal's own phrases. One of them once sent the holder looking for a
+ * "sealed envelope" instead.
+ */
+import { describe, expect, it } from 'vitest';
+import { cliPhrases } from '../../../src/main/cli/cli-phrases.js';
+import { errorCatalogue } from '../../../src/shared/errors/catalogue.js';
+import { en } from '../../../src/shared/i18n/en.js';
+import { it as italian } from '../../../src/shared/i18n/it.js';
+
+/** Every string reachable from `value` (functions called with placeholder words). */
+function texts(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (typeof value === 'function') return texts((value as (...words: string[]) => unknown)('x', 'y', 'z'));
+  if (value && typeof value === 'object') return Object.values(value).flatMap(texts);
+  return [];
+}
+
+const sources = {
+  'window, Italian': texts(italian),
+  'window, English': texts(en),
+  'error catalogue': texts(errorCatalogue),
+  'terminal, Italian': texts(cliPhrases('it')),
+  'terminal, English': texts(cliPhrases('en')),
+};
+
+describe('where the PUK is', () => {
+  for (const [source, strings] of Object.entries(sources)) {
+    it(`${source}: every sentence naming the PUK names the scratchcard, never an envelope`, () => {
+      const naming = strings.filter((text) => /\bPUK\b/.test(text) && /sblocc|unlock/i.test(text));
+      expect(naming.length, `${source} never says how to unlock the PIN`).toBeGreaterThan(0);
+      for (const text of naming) expect(text).toMatch(/scratchcard/);
+      for (const text of strings) expect(text).not.toMatch(/busta|envelope/i);
+    });
+  }
+});
