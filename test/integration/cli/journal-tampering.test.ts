@@ -12,6 +12,7 @@ import { setUpScenario, type ScenarioLab } from '../../../softhsm/scenarios/set-
 import { tokenObjects } from '../../support/openssl-view.js';
 import { runCli, startCli } from '../../support/run-cli.js';
 import { makeTempDir } from '../../support/temp-dir.js';
+import { chargedSince, telemacoBalances, workingPairs } from './kill-and-resume.js';
 
 interface JournalText {
   payment: { state: string };
@@ -55,6 +56,7 @@ describe('a journal tampered with', () => {
   it('naming the CNS pair\'s CKA_ID for the signature certificate: nothing destroyed, set aside, JOURNAL_DAMAGED', async () => {
     await withLab('tamper-id', async (lab, env) => {
       const cnsId = lab.token.tokens[0]?.objects.find((object) => object.kind === 'cns')?.idHex ?? '';
+      const start = telemacoBalances(lab);
       await renewKilledWhen(lab, env, (journal) => journal.certificates.find((entry) => entry.kind === 'signature')?.progress.phase === 'issued');
       const journal = JSON.parse(await readFile(journalPath(lab), 'utf8')) as JournalText;
       for (const entry of journal.certificates) if (entry.kind === 'signature') entry.oldIdHex = cnsId;
@@ -67,6 +69,21 @@ describe('a journal tampered with', () => {
       // Every object is still there, the CNS pair among them.
       expect(await tokenObjects(lab.token.environment, label, lab.pin)).toEqual(before);
       expect(before.filter((object) => object.id === cnsId).map((object) => object.type).sort()).toEqual(['Certificate', 'Private Key', 'Public Key']);
+
+      // Starting again, the journal gone: the service keeps the renewal open (the signature issued
+      // and charged, the CNS paid). The new journal's first request for the signature, with a new
+      // key pair, is not the lost one's: the service must not take it for a replay with another body
+      // (IDEMPOTENCY_KEY_REUSED, on every try, 25 € charged for nothing). It answers that the
+      // certificate was issued, and the tool installs that one, on the key still on the card.
+      const again = await runCli(['renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
+      expect(again.json, again.stderr).toMatchObject({ ok: true, state: { step: 'done' } });
+      const after = await tokenObjects(lab.token.environment, label, lab.pin);
+      const listing = JSON.stringify(after.map(({ type, id }) => ({ type, id })));
+      expect(after.filter((object) => object.type === 'Certificate'), listing).toHaveLength(2);
+      expect(after.filter((object) => object.type === 'Private Key'), listing).toHaveLength(2);
+      expect(await workingPairs(lab)).toBe(2);
+      // Both certificates, paid once.
+      expect(chargedSince(lab, start)).toBe(4000);
     });
   });
 

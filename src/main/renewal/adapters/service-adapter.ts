@@ -14,6 +14,7 @@ import {
 } from '../../../shared/service-api/index.js';
 import { base64DerToPem, pemToBase64Der } from '../../certificates/pem.js';
 import type { RenewalServiceClient } from '../../service/renewal-service-client.js';
+import { issuanceIdempotencyKey } from '../issuance-key.js';
 import type { FlowService, IssuedCertificate, Proof, ServiceLine } from '../renewal-ports.js';
 
 const reasonCodes: Readonly<Record<NotRenewableReason, ErrorCode>> = {
@@ -111,7 +112,7 @@ export function createFlowService(client: RenewalServiceClient): FlowService {
 
     issuanceRequest(renewalId, certificateSerial, attempt, csrPem, proof) {
       const body = issuanceRequestSchema.parse({ csr: pemToBase64Der(csrPem), proof: wireProof(proof) });
-      return { idempotencyKey: `issue-${renewalId}-${certificateSerial}-${attempt}`, bodyJson: JSON.stringify(body) };
+      return { idempotencyKey: issuanceIdempotencyKey(renewalId, certificateSerial, attempt, csrPem), bodyJson: JSON.stringify(body) };
     },
 
     async issue(renewalId, certificateSerial, request) {
