@@ -48,6 +48,7 @@ const statusPhrases: Record<Locale, StatusPhrases> = {
       written: 'certificato scritto, da verificare',
       verified: 'nuova coppia verificata, vecchia da rimuovere',
       completed: 'rinnovato',
+      rejecting: 'certificato ricevuto rifiutato (non scritto), da comunicare al servizio',
       rejected: 'certificato ricevuto rifiutato (non scritto)',
     },
     serviceProgress: {
@@ -74,6 +75,7 @@ const statusPhrases: Record<Locale, StatusPhrases> = {
       written: 'certificate stored, to be checked',
       verified: 'new pair checked, old one to be removed',
       completed: 'renewed',
+      rejecting: 'certificate received and refused (not stored), the service still to be told',
       rejected: 'certificate received and refused (not stored)',
     },
     serviceProgress: {

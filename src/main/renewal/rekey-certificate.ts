@@ -67,7 +67,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         if (journal.plan.removeOldFirst && (await device.room(dev, 1)) === 'remove-old-first') {
           // A certificate of this renewal was already lost to an answer that failed the checks: the
           // service is not trusted with a second old pair.
-          const lost = journal.certificates.find((other) => other.progress.phase === 'rejected');
+          const lost = journal.certificates.find((other) => other.progress.phase === 'rejecting' || other.progress.phase === 'rejected');
           if (lost) throw new AppError('ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED', { reason: `no room to renew ${kind} safely after a rejection` });
           context.report('removing-old');
           // Once the old CNS key is gone nothing on the device can prove possession until the
@@ -121,11 +121,9 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
               context.trust,
             );
         if (!verdict.ok) {
-          // Nothing the service sent reaches the card: tell it (it revokes and releases the price),
-          // take the new keys off the card, and keep the old pair as it is.
-          await context.service.reject(journal.renewalId, serial, obtained.certificate.certificateSerial, verdict.reason);
-          await device.destroyKeys(dev, tokenSerial, submitted.newIdHex, ownModulus);
-          await advance({ phase: 'rejected', reason: verdict.reason });
+          // Nothing the service sent reaches the card. Journaled first: the service may release the
+          // price and its answer be lost, and a resume must then not ask to pay for it again.
+          await advance({ phase: 'rejecting', newIdHex: submitted.newIdHex, csrPem: submitted.csrPem, issuedSerial: obtained.certificate.certificateSerial, reason: verdict.reason });
           break;
         }
         // Issued earlier for a key of an attempt whose journal was lost: that key is the one to use.
@@ -133,6 +131,13 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         await advance({ phase: 'issued', newIdHex: keyIdHex, certificatePem: obtained.certificate.certificatePem, chainPem: [...obtained.certificate.chainPem] });
         break;
       }
+      case 'rejecting':
+        // Tell the service (it revokes and releases the price; told twice, it answers the same),
+        // take the new keys off the card, and keep the old pair as it is.
+        await context.service.reject(journal.renewalId, serial, progress.issuedSerial, progress.reason);
+        await device.destroyKeys(dev, tokenSerial, progress.newIdHex, modulusOfCsr(progress.csrPem));
+        await advance({ phase: 'rejected', reason: progress.reason });
+        break;
       case 'issued': {
         context.report('writing-certificate');
         const objects = await device.inspect(dev, tokenSerial, progress.newIdHex);

@@ -38,6 +38,11 @@ const certificateProgressSchema = z.discriminatedUnion('phase', [
   z.object({ phase: z.literal('written'), newIdHex: hexId, certificatePem: z.string() }),
   z.object({ phase: z.literal('verified'), newIdHex: hexId, certificatePem: z.string() }),
   z.object({ phase: z.literal('completed'), newIdHex: hexId, certificatePem: z.string(), certificateSerial: z.string(), notAfter: z.string() }),
+  /**
+   * The issued certificate failed the checks, journaled before the service is told: a resume tells
+   * it again (it answers the same) instead of paying again for a certificate it already released.
+   */
+  z.object({ phase: z.literal('rejecting'), newIdHex: hexId, csrPem: z.string(), issuedSerial: z.string(), reason: rejectionReasonSchema }),
   /** The issued certificate failed the checks: nothing written, the new keys removed, the service told. */
   z.object({ phase: z.literal('rejected'), reason: rejectionReasonSchema }),
 ]);

@@ -80,7 +80,7 @@ async function oldPairGone(context: FlowContext, device: DeviceSummary, oldCerti
 }
 
 /** Phases in which the old pair must still be on the card, where the journal says (before any removal). */
-const oldPairStillThere: ReadonlySet<string> = new Set(['generating-key', 'csr-submitted', 'issued', 'written']);
+const oldPairStillThere: ReadonlySet<string> = new Set(['generating-key', 'csr-submitted', 'rejecting', 'issued', 'written']);
 
 /**
  * Before touching the card on a journal's word: every entry's old certificate is of its kind,

@@ -31,7 +31,9 @@ export async function continueJournal(context: FlowContext): Promise<FlowState> 
     throw error;
   }
 
-  const pending = new Set(journal.certificates.filter((entry) => entry.progress.phase !== 'completed' && entry.progress.phase !== 'rejected').map((entry) => entry.certificateSerial));
+  // A certificate being rejected needs no payment any more: the service releases its price.
+  const settling: ReadonlySet<string> = new Set(['completed', 'rejecting', 'rejected']);
+  const pending = new Set(journal.certificates.filter((entry) => !settling.has(entry.progress.phase)).map((entry) => entry.certificateSerial));
   const mustBeHeld = itemsToPay(journal.plan).filter((item) => pending.has(item.certificateSerial));
   const progressOf = (serial: string) => record.lines.find((line) => line.certificateSerial === serial)?.progress;
   const confirmed = mustBeHeld.every((item) => ['paid', 'issued', 'downloaded'].includes(progressOf(item.certificateSerial) ?? 'open'));

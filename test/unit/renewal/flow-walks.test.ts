@@ -165,6 +165,37 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.service.heldCents()).toBe(0);
   });
 
+  it('a refusal the service carried out, its answer lost: the resume tells it again, never pays again, and the receipt says released', async () => {
+    const world = new FlowWorld();
+    world.service.faults.hostile = 'other-holder';
+    world.service.faults.hostileTimes = 1;
+    world.service.faults.loseAnswer = { reject: 1 };
+    const first = stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }));
+    expect(first).toMatchObject({ step: 'failed', error: { code: 'SERVICE_UNREACHABLE' }, canResume: true });
+    world.states = [];
+    const resumed = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(resumed).toMatchObject({ step: 'failed', error: { code: 'ISSUED_CERTIFICATE_REJECTED' }, canResume: false });
+    // Not asked to pay for a certificate the service released (the journal said 'paid'; the service, 'released').
+    expect(world.states.map((state) => state.step)).not.toContain('payment');
+    if (resumed.step === 'failed') expect(resumed.receipt).toMatchObject({ capturedCents: 0, releasedCents: prices.cns });
+    expect(world.service.ledger.filter((entry) => entry.type === 'hold')).toHaveLength(1);
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+
+  it('killed as the certificate was issued, the journal then damaged: starting again installs the certificate already paid for', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'issue', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    for (const device of world.journal.files.keys()) world.journal.files.set(device, '{"version":');
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(state.step).toBe('done');
+    expect(world.renewedKinds()).toEqual(['signature']);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.signature);
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('killed right after a key pair was made, resume keeps that pair: one private key under the id', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'after' };

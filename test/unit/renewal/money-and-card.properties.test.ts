@@ -25,8 +25,8 @@ const scenarioArbitrary = fc.record({
   /** 0: no kill; n: the process dies around its n-th effect. */
   killAt: fc.nat({ max: 24 }),
   killPhase: fc.constantFrom('before', 'after') as fc.Arbitrary<'before' | 'after'>,
-  lostAnswers: fc.record({ payWithAccount: fc.nat({ max: 2 }), issue: fc.nat({ max: 3 }), cardPaymentStatus: fc.nat({ max: 1 }), renewalStatus: fc.nat({ max: 1 }) }),
-  unavailable: fc.record({ issue: fc.nat({ max: 2 }), eligibility: fc.nat({ max: 1 }) }),
+  lostAnswers: fc.record({ payWithAccount: fc.nat({ max: 2 }), issue: fc.nat({ max: 3 }), cardPaymentStatus: fc.nat({ max: 1 }), renewalStatus: fc.nat({ max: 1 }), reject: fc.nat({ max: 1 }), delivered: fc.nat({ max: 1 }) }),
+  unavailable: fc.record({ issue: fc.nat({ max: 2 }), eligibility: fc.nat({ max: 1 }), reject: fc.nat({ max: 1 }) }),
   rest: fc.boolean(),
   twoSlots: fc.constantFrom(undefined, 'shared-login', 'own-pins') as fc.Arbitrary<undefined | 'shared-login' | 'own-pins'>,
   /** A card with no room for another pair: each old pair goes before its new one is made. */
@@ -35,9 +35,10 @@ const scenarioArbitrary = fc.record({
   forged: fc.option(fc.record({ rewrite: fc.constantFrom(...hostileRewrites), times: fc.integer({ min: 1, max: 2 }) }), { nil: undefined }),
 });
 
-async function untilSettled(world: FlowWorld, choice: HolderChoice) {
+/** Walks until done; each injected fault may cost a walk, so the holder gets that many more tries. */
+async function untilSettled(world: FlowWorld, choice: HolderChoice, faults: number) {
   const ends = [];
-  for (let run = 0; run < 6; run++) {
+  for (let run = 0; run < 6 + faults; run++) {
     const end = await walk(world, choice);
     ends.push(end);
     if (end.kind === 'ended' && (end.state.step === 'done' || (end.state.step === 'certificates' && !end.state.plan))) break;
@@ -58,11 +59,13 @@ describe('money and card invariants over every path', () => {
           world.service.faults.hostileTimes = scenario.forged.times;
         }
 
-        const ends = await untilSettled(world, scenario.first);
+        const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+        const faults = sum(scenario.lostAnswers) + sum(scenario.unavailable) + (scenario.killAt > 0 ? 1 : 0) + (scenario.forged?.times ?? 0);
+        const ends = await untilSettled(world, scenario.first, faults);
         const chosen = new Set<CertificateKind>(scenario.first.kinds);
         if (scenario.rest) {
           const others = (['signature', 'cns'] as const).filter((kind) => !chosen.has(kind));
-          if (others.length > 0) ends.push(...(await untilSettled(world, { kinds: others, method: 'telemaco' })));
+          if (others.length > 0) ends.push(...(await untilSettled(world, { kinds: others, method: 'telemaco' }, faults)));
           for (const kind of others) chosen.add(kind);
         }
 
@@ -89,6 +92,12 @@ describe('money and card invariants over every path', () => {
           expect(captured, `${kind} captured`).toBe(chosen.has(kind) ? prices[kind] : 0);
         }
         expect(world.service.heldCents()).toBe(0);
+        // Told that a certificate was refused and its price released, the holder's receipt holds
+        // nothing back: a resume never paid again for a certificate the service had released.
+        for (const end of ends) {
+          if (end.kind !== 'ended' || end.state.step !== 'failed' || !end.state.error.code.startsWith('ISSUED_CERTIFICATE_REJECTED')) continue;
+          expect(end.state.receipt?.lines.filter((line) => line.state === 'held') ?? []).toEqual([]);
+        }
         // What the holder reads at the end is what was captured.
         for (const end of ends) {
           if (end.kind !== 'ended' || end.state.step !== 'done' || !end.state.receipt) continue;
