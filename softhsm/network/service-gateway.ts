@@ -22,8 +22,11 @@ export const hostileRewrites: readonly HostileRewrite[] = ['other-holder', 'othe
 export interface LossRule {
   readonly method: 'GET' | 'POST';
   readonly path: RegExp;
-  /** `drop`: the service acted, the answer never arrives; `cut`: half the body, then the connection closes. */
-  readonly how: 'drop' | 'cut';
+  /**
+   * `drop`: the service acted, the answer never arrives; `cut`: half the body, then the connection
+   * closes; `refuse`: the request never reaches the service, which is "in maintenance" (503).
+   */
+  readonly how: 'drop' | 'cut' | 'refuse';
   times: number;
 }
 
@@ -55,6 +58,16 @@ export async function startServiceGateway(options: GatewayOptions): Promise<Serv
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
       const body = Buffer.concat(chunks);
+      const matches = (candidate: LossRule) => candidate.times > 0 && candidate.method === incoming.method && candidate.path.test(incoming.url ?? '');
+      const refusal = losses.find((candidate) => candidate.how === 'refuse' && matches(candidate));
+      if (refusal) {
+        refusal.times -= 1;
+        fired.lost += 1;
+        const answer = JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', detail: {} } });
+        outgoing.writeHead(503, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(answer)) });
+        outgoing.end(answer);
+        return;
+      }
       const forward = httpsRequest(
         {
           host: target.hostname,
@@ -69,7 +82,7 @@ export async function startServiceGateway(options: GatewayOptions): Promise<Serv
           answer.on('data', (chunk: Buffer) => answerChunks.push(chunk));
           answer.on('end', () => {
             let payload = Buffer.concat(answerChunks);
-            const rule = losses.find((candidate) => candidate.times > 0 && candidate.method === incoming.method && candidate.path.test(incoming.url ?? ''));
+            const rule = losses.find((candidate) => candidate.how !== 'refuse' && matches(candidate));
             if (rule) {
               rule.times -= 1;
               fired.lost += 1;

@@ -11,6 +11,7 @@ import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import type { ErrorCode } from '../../shared/errors/catalogue.js';
 import type { AccountPaymentMethod } from '../../shared/service-api/primitives.js';
 import { wire, type FlowContext } from './flow-context.js';
+import { paymentIdempotencyKey } from './idempotency-keys.js';
 import { itemsToPay } from './renewal-plan.js';
 import type { Journal } from './renewal-journal.js';
 
@@ -37,7 +38,7 @@ export async function payWithAccount(context: FlowContext, state: PaymentState, 
   const earlier = await paidAtService(context, journal);
   if (earlier) return markPaid(context, earlier);
   const attempts = attemptsOf(journal) + 1;
-  const call = { renewalId: journal.renewalId, idempotencyKey: `pay-${journal.renewalId}-${attempts}`, request: { method, certificateSerials, ...credentials } };
+  const call = { renewalId: journal.renewalId, idempotencyKey: paymentIdempotencyKey(journal, 'pay', attempts, certificateSerials), request: { method, certificateSerials, ...credentials } };
   journal = await context.save({ ...journal, payment: { state: 'paying', attempts, method } });
   for (let retry = 0; ; retry++) {
     let receipt: Receipt;
@@ -69,7 +70,7 @@ export async function startCardPayment(context: FlowContext, state: PaymentState
   if (earlier) return markPaid(context, earlier);
   const attempts = attemptsOf(journal) + 1;
   const certificateSerials = itemsToPay(journal.plan).map((item) => item.certificateSerial);
-  const checkout = await service.startCardPayment({ renewalId: journal.renewalId, idempotencyKey: `card-${journal.renewalId}-${attempts}`, certificateSerials });
+  const checkout = await service.startCardPayment({ renewalId: journal.renewalId, idempotencyKey: paymentIdempotencyKey(journal, 'card', attempts, certificateSerials), certificateSerials });
   // The bank's page must ask exactly what the holder was shown.
   if (checkout.amountCents !== journal.plan.totalCents) throw new AppError('SERVICE_PROTOCOL_ERROR', { reason: 'checkout amount differs from the plan' });
   journal = await context.save({ ...journal, payment: { state: 'card-started', attempts, paymentId: checkout.paymentId, checkoutUrl: checkout.checkoutUrl } });

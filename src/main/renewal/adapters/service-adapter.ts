@@ -14,7 +14,7 @@ import {
 } from '../../../shared/service-api/index.js';
 import { base64DerToPem, pemToBase64Der } from '../../certificates/pem.js';
 import type { RenewalServiceClient } from '../../service/renewal-service-client.js';
-import { issuanceIdempotencyKey } from '../issuance-key.js';
+import { issuanceIdempotencyKey } from '../idempotency-keys.js';
 import type { FlowService, IssuedCertificate, Proof, ServiceLine } from '../renewal-ports.js';
 
 const reasonCodes: Readonly<Record<NotRenewableReason, ErrorCode>> = {

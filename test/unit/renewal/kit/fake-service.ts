@@ -15,7 +15,7 @@ import type { AccountPaymentRequest, RejectionReason } from '../../../../src/sha
 import { classifyCertificate } from '../../../../src/main/certificates/classify-certificate.js';
 import { modulusOfCsr } from '../../../../src/main/certificates/key-modulus.js';
 import type { FlowService, IssuedCertificate, RenewalRecord, ServiceLine } from '../../../../src/main/renewal/renewal-ports.js';
-import { issuanceIdempotencyKey } from '../../../../src/main/renewal/issuance-key.js';
+import { issuanceIdempotencyKey } from '../../../../src/main/renewal/idempotency-keys.js';
 import type { CallHook } from './fake-card.js';
 import { makeCertificate, newKeyPair, profileOf, type TestPki } from './test-pki.js';
 
