@@ -13,6 +13,7 @@
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { AppError } from '../../shared/errors/app-error.js';
 import { certificateKindSchema, receiptSchema, renewalPlanSchema } from '../../shared/contract/flow-contract.js';
 import { rejectionReasonSchema } from '../../shared/service-api/issuance.js';
 import { accountPaymentMethodSchema, identifierSchema } from '../../shared/service-api/primitives.js';
@@ -141,7 +142,13 @@ export class RenewalJournalStore implements JournalStore {
 
   async write(journal: Journal): Promise<Journal> {
     const checked = journalSchema.parse(journal);
-    await writeFileAtomic(this.pathFor(checked.deviceSerial), `${JSON.stringify(checked, null, 2)}\n`);
+    try {
+      await writeFileAtomic(this.pathFor(checked.deviceSerial), `${JSON.stringify(checked, null, 2)}\n`);
+    } catch (error) {
+      // A full disk or a folder that cannot be written: the holder can fix it, and nothing that
+      // followed this write was done (each effect waits for its journal line).
+      throw new AppError('JOURNAL_WRITE_FAILED', { reason: (error as NodeJS.ErrnoException).code ?? 'unknown' }, { cause: error });
+    }
     return checked;
   }
 

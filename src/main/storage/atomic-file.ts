@@ -23,9 +23,13 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
   try {
     await handle.writeFile(content);
     await handle.sync();
-  } finally {
+  } catch (error) {
+    // A full disk: the half-written temporary file must not stay behind, taking more of it.
     await handle.close();
+    await rm(temp, { force: true });
+    throw error;
   }
+  await handle.close();
   try {
     await rename(temp, path);
   } catch (error) {

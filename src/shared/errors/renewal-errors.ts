@@ -111,6 +111,18 @@ export const renewalErrors = {
       nextStep: 'The amount held for this certificate was released and you are not charged for it. Save the support bundle and contact the helpdesk or the Registration Office, which can issue the certificate again.',
     },
   },
+  JOURNAL_WRITE_FAILED: {
+    class: 'renewal',
+    actions: ['retry', 'support-bundle'],
+    it: {
+      message: 'Il programma non è riuscito a salvare su questo computer il punto a cui è arrivato il rinnovo (disco pieno o cartella dei dati non scrivibile), e si è fermato prima di proseguire.',
+      nextStep: 'Liberi spazio sul disco o controlli la cartella dei dati del programma, poi prema «Riprova»: il rinnovo riprende dall\'ultimo punto salvato, senza nuovi addebiti.',
+    },
+    en: {
+      message: 'The program could not save on this computer how far the renewal has got (the disk is full or the data folder cannot be written), and stopped before going on.',
+      nextStep: 'Free some disk space or check the program\'s data folder, then press “Try again”: the renewal resumes from the last point saved, with no new charge.',
+    },
+  },
   JOURNAL_DAMAGED: {
     class: 'renewal',
     actions: ['support-bundle'],

@@ -25,6 +25,9 @@ const scenarioArbitrary = fc.record({
   /** 0: no kill; n: the process dies around its n-th effect. */
   killAt: fc.nat({ max: 24 }),
   killPhase: fc.constantFrom('before', 'after') as fc.Arbitrary<'before' | 'after'>,
+  /** 0: none; n: the n-th effect fails around its call and the process lives on (card pulled out, disk full, line dropped). */
+  failAt: fc.nat({ max: 24 }),
+  failPhase: fc.constantFrom('before', 'after') as fc.Arbitrary<'before' | 'after'>,
   lostAnswers: fc.record({ payWithAccount: fc.nat({ max: 2 }), issue: fc.nat({ max: 3 }), cardPaymentStatus: fc.nat({ max: 1 }), renewalStatus: fc.nat({ max: 1 }), reject: fc.nat({ max: 1 }), delivered: fc.nat({ max: 1 }) }),
   unavailable: fc.record({ issue: fc.nat({ max: 2 }), eligibility: fc.nat({ max: 1 }), reject: fc.nat({ max: 1 }) }),
   rest: fc.boolean(),
@@ -54,13 +57,14 @@ describe('money and card invariants over every path', () => {
         world.service.faults.loseAnswer = { ...scenario.lostAnswers };
         world.service.faults.unavailable = { ...scenario.unavailable };
         if (scenario.killAt > 0) world.killAt = { count: scenario.killAt, phase: scenario.killPhase };
+        if (scenario.failAt > 0) world.failAt = { count: scenario.failAt, phase: scenario.failPhase };
         if (scenario.forged) {
           world.service.faults.hostile = scenario.forged.rewrite;
           world.service.faults.hostileTimes = scenario.forged.times;
         }
 
         const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
-        const faults = sum(scenario.lostAnswers) + sum(scenario.unavailable) + (scenario.killAt > 0 ? 1 : 0) + (scenario.forged?.times ?? 0);
+        const faults = sum(scenario.lostAnswers) + sum(scenario.unavailable) + (scenario.killAt > 0 ? 1 : 0) + (scenario.failAt > 0 ? 1 : 0) + (scenario.forged?.times ?? 0);
         const ends = await untilSettled(world, scenario.first, faults);
         const chosen = new Set<CertificateKind>(scenario.first.kinds);
         if (scenario.rest) {

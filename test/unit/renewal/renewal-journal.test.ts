@@ -1,4 +1,5 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RenewalJournalStore, withProgress, type Journal } from '../../../src/main/renewal/renewal-journal.js';
 import { withTempDir } from '../../support/temp-dir.js';
@@ -32,6 +33,15 @@ describe('the renewal journal', () => {
       const files = await readdir(store.dir);
       expect(files).toEqual([`${encodeURIComponent('0001/ABC')}.json`]);
       expect(await store.listOpen()).toEqual(['0001/ABC']);
+    });
+  });
+
+  it('a journal that cannot be written is JOURNAL_WRITE_FAILED with the system\'s reason, for the holder to free space and go on', async () => {
+    await withTempDir('journal', async (dir) => {
+      // Where the journal folder should be, a file: every write fails, as on a full or read-only disk.
+      await writeFile(join(dir, 'journal'), 'not a folder');
+      const store = new RenewalJournalStore(dir);
+      await expect(store.write(journal('0001/ABC'))).rejects.toMatchObject({ code: 'JOURNAL_WRITE_FAILED', detail: { reason: expect.stringMatching(/^E[A-Z]+$/) } });
     });
   });
 

@@ -10,6 +10,7 @@ import { classifyCertificate } from '../../../../src/main/certificates/classify-
 import { RenewalFlow } from '../../../../src/main/renewal/renewal-flow.js';
 import type { RenewalLock } from '../../../../src/main/renewal/renewal-ports.js';
 import type { FlowState } from '../../../../src/shared/contract/flow-contract.js';
+import { AppError } from '../../../../src/shared/errors/app-error.js';
 import type { CertificateKind } from '../../../../src/shared/domain/certificate-kind.js';
 import { parsePin } from '../../../../src/shared/domain/pin.js';
 import { FakeCard, ProcessKilled, cardPort, keyPool, type CallHook } from './fake-card.js';
@@ -48,6 +49,8 @@ export class FlowWorld {
   /** Effects counted across processes; the current process dies when the count reaches `killAt`. */
   effects = 0;
   killAt: { readonly count: number; readonly phase: 'before' | 'after' } | undefined;
+  /** The effect numbered `count` fails around its call, the process living on (a card pulled out, a full disk, a dropped line). */
+  failAt: { readonly count: number; readonly phase: 'before' | 'after' } | undefined;
   /** Kills the process around the `occurrence`-th call named `call` (counted from now). */
   killOn: { readonly call: string; occurrence: number; readonly phase: 'before' | 'after' } | undefined;
   readonly #pool = keyPool();
@@ -104,6 +107,11 @@ export class FlowWorld {
         this.#alive++;
         this.#locked = false;
         throw new ProcessKilled(call);
+      }
+      const fail = this.failAt;
+      if (fail && this.effects === fail.count && fail.phase === phase) {
+        this.failAt = undefined;
+        throw failureOf(call);
       }
     };
     const lock: RenewalLock = {
@@ -164,6 +172,16 @@ export class FlowWorld {
     }
     return renewed;
   }
+}
+
+const deviceEffects = new Set(['generateKeyPair', 'writeCertificate', 'destroyOldPair', 'destroyKeys']);
+
+/** How an effect fails when the process lives on: the card gone, the disk full, the line dropped. */
+function failureOf(call: string): Error {
+  if (deviceEffects.has(call)) return new AppError('DEVICE_REMOVED');
+  // As the file store reports a write that failed (RenewalJournalStore.write).
+  if (call === 'journal.write') return new AppError('JOURNAL_WRITE_FAILED', { reason: 'ENOSPC' });
+  return new AppError('SERVICE_UNREACHABLE', { reason: 'ECONNRESET' });
 }
 
 function serialOf(pem: string): string {
