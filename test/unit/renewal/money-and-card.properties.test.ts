@@ -52,6 +52,8 @@ const scenarioArbitrary = fc.record({
   }),
   rest: fc.boolean(),
   twoSlots: fc.constantFrom(undefined, 'shared-login', 'own-pins') as fc.Arbitrary<undefined | 'shared-login' | 'own-pins'>,
+  /** Card checkouts abandoned or declined before one goes through. */
+  cardRefusals: fc.nat({ max: 2 }),
   /** A card with no room for another pair: each old pair goes before its new one is made. */
   full: fc.boolean(),
   /** A service (or anything between) forging its next few certificates, of one kind of forgery. */
@@ -78,13 +80,14 @@ describe('money and card invariants over every path', () => {
         world.service.faults.unavailable = { ...scenario.unavailable };
         if (scenario.killAt > 0) world.killAt = { count: scenario.killAt, phase: scenario.killPhase };
         if (scenario.failAt > 0) world.failAt = { count: scenario.failAt, phase: scenario.failPhase };
+        world.service.faults.cardRefusals = scenario.cardRefusals;
         if (scenario.forged) {
           world.service.faults.hostile = scenario.forged.rewrite;
           world.service.faults.hostileTimes = scenario.forged.times;
         }
 
         const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
-        const faults = sum(scenario.lostAnswers) + sum(scenario.unavailable) + (scenario.killAt > 0 ? 1 : 0) + (scenario.failAt > 0 ? 1 : 0) + (scenario.forged?.times ?? 0);
+        const faults = sum(scenario.lostAnswers) + sum(scenario.unavailable) + (scenario.killAt > 0 ? 1 : 0) + (scenario.failAt > 0 ? 1 : 0) + (scenario.forged?.times ?? 0) + scenario.cardRefusals;
         const ends = await untilSettled(world, scenario.first, faults);
         const chosen = new Set<CertificateKind>(scenario.first.kinds);
         if (scenario.rest) {

@@ -74,6 +74,8 @@ export interface ServiceFaults {
   hostileTimes?: number;
   /** The card checkout's outcome when the holder looks at it. */
   cardOutcome: 'pay' | 'cancel' | 'fail' | 'pending';
+  /** How many checkouts, from now on, the holder abandons (cancelled) or the bank declines (failed), in turn, before `cardOutcome`. */
+  cardRefusals?: number;
   /** Funds on the holder's account, in cents, for every account kind. */
   funds: number;
 }
@@ -106,7 +108,8 @@ export class FakeService {
 
   /** Money still held (authorized, neither captured nor released). */
   heldCents(): number {
-    return [...this.payments.values()].flatMap((payment) => payment.lines).filter((line) => line.state === 'held').reduce((sum, line) => sum + line.amountCents, 0);
+    // Only an authorized payment holds money: a checkout abandoned, declined or still open holds none.
+    return [...this.payments.values()].filter((payment) => payment.state === 'paid').flatMap((payment) => payment.lines).filter((line) => line.state === 'held').reduce((sum, line) => sum + line.amountCents, 0);
   }
 
   /** Holds expire: everything still held is released (the hold's time passed). */
@@ -336,9 +339,12 @@ export class FakeService {
           const payment = this.payments.get(paymentId);
           if (!payment) throw new AppError('PAYMENT_NOT_FOUND', { paymentId });
           if (payment.state === 'pending' && this.faults.cardOutcome !== 'pending') {
-            if (this.faults.cardOutcome === 'pay') this.#authorize(payment, renewal);
+            const refusals = this.faults.cardRefusals ?? 0;
+            if (refusals > 0) this.faults.cardRefusals = refusals - 1;
+            const outcome = refusals > 0 ? (refusals % 2 === 1 ? 'cancel' : 'fail') : this.faults.cardOutcome;
+            if (outcome === 'pay') this.#authorize(payment, renewal);
             else {
-              payment.state = this.faults.cardOutcome === 'cancel' ? 'cancelled' : 'failed';
+              payment.state = outcome === 'cancel' ? 'cancelled' : 'failed';
               for (const line of renewal.lines) if (line.progress.state === 'requested' && line.progress.paymentId === paymentId) line.progress = { state: 'open' };
             }
           }
