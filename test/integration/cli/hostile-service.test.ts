@@ -13,6 +13,7 @@ import { hostileRewrites, startServiceGateway } from '../../../softhsm/network/s
 import { certificateOnToken, tokenObjects } from '../../support/openssl-view.js';
 import { runCli } from '../../support/run-cli.js';
 import { makeTempDir } from '../../support/temp-dir.js';
+import { chargedSince, telemacoBalances, workingPairs } from './kill-and-resume.js';
 
 let temp: { dir: string; remove: () => Promise<void> };
 let lab: ScenarioLab;
@@ -96,6 +97,47 @@ describe('on a card with no room for another pair', () => {
       await gateway.close();
       await full.close();
       await fullTemp.remove();
+    }
+  });
+});
+
+describe('a refusal whose answer is lost', () => {
+  it('the service released the forged certificate, its answer never came: resume tells it again and installs nothing of it, never pays again', async () => {
+    const lostTemp = await makeTempDir('hostile-lost-reject');
+    const own = await setUpScenario(findScenario('renewable')!, lostTemp.dir, { toolVersion: '1.0.0' });
+    const gateway = await startServiceGateway({ pki: own.pki, target: own.service.url, rewrite: 'other-key', losses: [{ method: 'POST', path: /\/reject$/, how: 'drop', times: 1 }] });
+    try {
+      const env = { ...own.env, RINNOVO_PIN: own.pin, RINNOVO_ACCOUNT_PASSWORD: own.account.password };
+      const [token] = own.token.tokens;
+      if (!token) throw new Error('renewable has a slot');
+      const before = await tokenObjects(own.token.environment, token.slotLabel, token.userPin);
+      const oldSignature = before.find((object) => object.type === 'Certificate' && object.label !== 'CNS0');
+      const oldSignatureBytes = oldSignature && (await certificateOnToken(own.token.environment, token.slotLabel, oldSignature.id));
+      const start = telemacoBalances(own);
+
+      const first = await runCli(['renew', '--json', '--pay', 'telemaco', '--user', own.account.userId], { ...env, RINNOVO_SERVICE_URL: gateway.url });
+      expect(first.json, first.stderr).toMatchObject({ ok: false, state: { step: 'failed', canResume: true } });
+      expect(gateway.fired.lost).toBe(1);
+      await gateway.close();
+
+      // Straight to the service now: its record says the signature's line was released.
+      const resumed = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', own.account.userId], env);
+      expect(resumed.json, resumed.stderr).toMatchObject({ ok: false, error: { code: 'ISSUED_CERTIFICATE_REJECTED' }, state: { step: 'failed', canResume: false, renewed: [{ kind: 'cns' }] } });
+      expect(resumed.json).toMatchObject({ state: { receipt: { capturedCents: 1500, releasedCents: 2500 } } });
+      // From outside: the old signature certificate, byte for byte, and the new CNS pair; no key left over.
+      const after = await tokenObjects(own.token.environment, token.slotLabel, token.userPin);
+      const listing = JSON.stringify(after.map(({ type, id, label }) => ({ type, id, label })));
+      expect(after.filter((object) => object.type === 'Private Key'), listing).toHaveLength(2);
+      const certificates = after.filter((object) => object.type === 'Certificate');
+      expect(certificates, listing).toHaveLength(2);
+      expect(certificates.some((object) => object.id === oldSignature?.id)).toBe(true);
+      expect(await certificateOnToken(own.token.environment, token.slotLabel, oldSignature?.id ?? '')).toBe(oldSignatureBytes);
+      expect(await workingPairs(own)).toBe(2);
+      expect(chargedSince(own, start)).toBe(1500);
+    } finally {
+      await gateway.close().catch(() => undefined);
+      await own.close();
+      await lostTemp.remove();
     }
   });
 });
