@@ -41,6 +41,7 @@ const statusPhrases: Record<Locale, StatusPhrases> = {
     kinds: { signature: 'sottoscrizione', cns: 'CNS' },
     journalPhase: {
       planned: 'da iniziare',
+      'removing-old-first': 'rimozione delle chiavi vecchie (il dispositivo non ha spazio)',
       'old-removed-first': 'chiavi vecchie rimosse, nuove da generare',
       'generating-key': 'generazione delle nuove chiavi',
       'csr-submitted': 'richiesta inoltrata al servizio',
@@ -68,6 +69,7 @@ const statusPhrases: Record<Locale, StatusPhrases> = {
     kinds: { signature: 'signature', cns: 'CNS' },
     journalPhase: {
       planned: 'not started',
+      'removing-old-first': 'removing the old keys (the device has no room)',
       'old-removed-first': 'old keys removed, new ones to generate',
       'generating-key': 'generating the new keys',
       'csr-submitted': 'request sent to the service',

@@ -22,7 +22,7 @@ const lostAnswerCodes: ReadonlySet<ErrorCode> = new Set(['SERVICE_UNREACHABLE', 
 const sameRequestRetryDelaysMs = [500, 1_500];
 
 function attemptsOf(journal: Journal): number {
-  return 'attempts' in journal.payment ? journal.payment.attempts : 0;
+  return 'attempts' in journal.payment ? (journal.payment.attempts ?? 0) : 0;
 }
 
 function journalOf(context: FlowContext): Journal {
@@ -110,7 +110,7 @@ async function markPaid(context: FlowContext, receipt: Receipt): Promise<FlowSta
   const device = context.session.device;
   if (!device) throw new AppError('RENEWAL_WRONG_STEP');
   context.session.cardPollToken++;
-  await context.save({ ...journal, payment: { state: 'paid', receipt } });
+  await context.save({ ...journal, payment: { state: 'paid', receipt, attempts: attemptsOf(journal) } });
   return context.set({ step: 'paid', device, plan: journal.plan, receipt });
 }
 

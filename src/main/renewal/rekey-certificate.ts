@@ -83,13 +83,18 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
             };
             await advance(progress, { presignedProof });
           }
-          await device.destroyOldPair(dev, tokenSerial, oldIdHex, current.oldCertificatePem);
-          await advance({ phase: 'old-removed-first' });
+          // Journaled before the pair goes: a journal still 'planned' may be discarded as untouched.
+          await advance({ phase: 'removing-old-first' });
         } else {
           await advance({ phase: 'generating-key', newIdHex: newKeyId() });
         }
         break;
       }
+      case 'removing-old-first':
+        context.report('removing-old');
+        await device.destroyOldPair(dev, tokenSerial, oldIdHex, current.oldCertificatePem);
+        await advance({ phase: 'old-removed-first' });
+        break;
       case 'old-removed-first':
         await advance({ phase: 'generating-key', newIdHex: newKeyId() });
         break;

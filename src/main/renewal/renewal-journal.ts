@@ -28,6 +28,8 @@ export type JournaledRequest = z.infer<typeof journaledRequestSchema>;
 /** Where one certificate's re-key stands; each phase records what the next one needs. */
 const certificateProgressSchema = z.discriminatedUnion('phase', [
   z.object({ phase: z.literal('planned') }),
+  /** Remove-old-first devices: the old pair is about to go (journaled first, like every effect). */
+  z.object({ phase: z.literal('removing-old-first') }),
   /** Remove-old-first devices: the old pair is gone; its certificate stays in the entry for the record. */
   z.object({ phase: z.literal('old-removed-first') }),
   /** Journaled before C_GenerateKeyPair with the CKA_ID it will use, so a key made there can be found. */
@@ -77,7 +79,11 @@ const paymentRecordSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('paying'), attempts: z.number().int().positive(), method: accountPaymentMethodSchema }),
   /** A card checkout was opened: the money may move outside this process at any moment. */
   z.object({ state: z.literal('card-started'), attempts: z.number().int().positive(), paymentId: identifierSchema, checkoutUrl: z.string() }),
-  z.object({ state: z.literal('paid'), receipt: receiptSchema }),
+  /**
+   * `attempts`: how many payments this journal sent, kept so that paying again after the service
+   * released the hold (it expired) is a new request, not a replay of the released one.
+   */
+  z.object({ state: z.literal('paid'), receipt: receiptSchema, attempts: z.number().int().nonnegative().optional() }),
 ]);
 
 export const journalVersion = 2;

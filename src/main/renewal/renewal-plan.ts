@@ -30,18 +30,26 @@ export function buildPlan(assessed: readonly AssessedCertificate[], selected: re
     // Held or captured for it already (an earlier attempt): it is renewed without paying again.
     alreadyPaid: entry.progress === 'paid' || entry.progress === 'issued',
   }));
+  const newNotAfter = chosen.map(({ verdict }) => verdict.newNotAfter).sort()[0] as string;
+  return { items, ...amountsToPay(items), newNotAfter, removeOldFirst: room === 'remove-old-first' };
+}
+
+/**
+ * The plan to pay again after the service let a hold go: only the certificates still to renew
+ * (`pending`; not one renewed or being refused meanwhile), those the service still holds or has
+ * captured money for (`paidAtService`) marked paid. The holder is shown that amount, not the first.
+ */
+export function planToPayAgain(plan: RenewalPlan, pending: ReadonlySet<string>, paidAtService: readonly string[]): RenewalPlan {
+  const items = plan.items.filter((item) => pending.has(item.certificateSerial)).map((item) => ({ ...item, alreadyPaid: paidAtService.includes(item.certificateSerial) }));
+  return { ...plan, items, ...amountsToPay(items) };
+}
+
+function amountsToPay(items: readonly PlanItem[]): Pick<RenewalPlan, 'totals' | 'totalCents'> {
   const totals = new Map<AccountKind, number>();
-  for (const item of itemsToPay({ items })) {
+  for (const item of itemsToPay({ items: [...items] })) {
     if (item.price) totals.set(item.price.account, (totals.get(item.price.account) ?? 0) + item.price.amountCents);
   }
-  const newNotAfter = chosen.map(({ verdict }) => verdict.newNotAfter).sort()[0] as string;
-  return {
-    items,
-    totals: [...totals].map(([account, amountCents]) => ({ account, amountCents })),
-    totalCents: [...totals.values()].reduce((sum, value) => sum + value, 0),
-    newNotAfter,
-    removeOldFirst: room === 'remove-old-first',
-  };
+  return { totals: [...totals].map(([account, amountCents]) => ({ account, amountCents })), totalCents: [...totals.values()].reduce((sum, value) => sum + value, 0) };
 }
 
 /** The items the payment is for: priced, not free, not paid before. */

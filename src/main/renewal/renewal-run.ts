@@ -54,7 +54,7 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
   await confirmDeliveries(context, journal);
   const outcome = await outcomeOf(context, journal);
   // The archived journal keeps the receipt as it ended (what was captured, what released): the holder's record after the renewal.
-  if (outcome.receipt) journal = await context.save({ ...journal, payment: journal.payment.state === 'not-required' ? { state: 'not-required', receipt: outcome.receipt } : { state: 'paid', receipt: outcome.receipt } });
+  if (outcome.receipt) journal = await context.save({ ...journal, payment: journal.payment.state === 'not-required' ? { state: 'not-required', receipt: outcome.receipt } : { ...journal.payment, state: 'paid', receipt: outcome.receipt } });
   // Whether a rejected certificate's old pair is still there, read from the card: on a card with
   // no room it went before the new one was asked for, and the holder must not read otherwise.
   const rejected = journal.certificates.flatMap((entry) => (entry.progress.phase === 'rejected' ? [{ entry, reason: entry.progress.reason }] : []));

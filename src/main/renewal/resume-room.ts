@@ -7,7 +7,7 @@
 import type { FlowState } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { wire, type FlowContext } from './flow-context.js';
-import { itemsToPay } from './renewal-plan.js';
+import { itemsToPay, planToPayAgain } from './renewal-plan.js';
 import type { Journal } from './renewal-journal.js';
 import { runRenewal } from './renewal-run.js';
 
@@ -42,12 +42,17 @@ export async function continueJournal(context: FlowContext): Promise<FlowState> 
   if (journal.payment.state === 'paid' || journal.payment.state === 'not-required') {
     if (!confirmed) {
       // An invented receipt, or a hold released since: nothing is made on the card without the service's word.
-      journal = await context.save({ ...journal, payment: { state: 'unpaid', attempts: 0 } });
+      // The attempts go on counting: paying again is a new request, never a replay of the released payment.
+      const attempts = journal.payment.state === 'paid' ? (journal.payment.attempts ?? 0) : 0;
+      // What the service still holds or has captured is not paid twice (a certificate issued before the rest was let go).
+      const paidAtService = journal.plan.items.filter((item) => ['paid', 'issued', 'downloaded'].includes(progressOf(item.certificateSerial) ?? 'open')).map((item) => item.certificateSerial);
+      journal = await context.save({ ...journal, plan: planToPayAgain(journal.plan, pending, paidAtService), payment: { state: 'unpaid', attempts } });
       return context.set({ step: 'payment', device, plan: journal.plan, card: null, error: wire('RENEWAL_PAYMENT_UNCONFIRMED') });
     }
   } else if (confirmed) {
     const receipt = receiptFor();
-    journal = await context.save({ ...journal, payment: receipt ? { state: 'paid', receipt } : { state: 'not-required', receipt: null } });
+    const attempts = 'attempts' in journal.payment ? journal.payment.attempts : 0;
+    journal = await context.save({ ...journal, payment: receipt ? { state: 'paid', receipt, attempts } : { state: 'not-required', receipt: null } });
   } else {
     const checkout = record.pendingCheckouts.at(-1);
     if (checkout) {

@@ -183,6 +183,51 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('back after the money held for the payment was let go: paying again is a new payment, the renewal ends, charged once', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.service.expireHolds();
+    world.states = [];
+    const state = stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }));
+    expect(world.states.some((seen) => seen.step === 'payment' && seen.error?.code === 'RENEWAL_PAYMENT_UNCONFIRMED')).toBe(true);
+    expect(state.step).toBe('done');
+    expect(world.service.ledger.filter((entry) => entry.type === 'hold')).toHaveLength(2);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.cns);
+    expect(world.service.heldCents()).toBe(0);
+  });
+
+  it('back after the hold for the second certificate was let go, the first already issued: shown and charged only the second', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.service.expireHolds();
+    const shownBefore = world.shown.length;
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state.step).toBe('done');
+    expect(world.shown.slice(shownBefore)).toEqual([prices.cns]);
+    expect(world.renewedKinds().sort()).toEqual(['cns', 'signature']);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.signature + prices.cns);
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+
+  it('a card with no room, killed as its old pair went, the hold then let go and killed again: the next start still finishes it', async () => {
+    const world = new FlowWorld({ full: true });
+    world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    world.service.expireHolds();
+    // The resume finds the money let go and asks to pay again; it dies right after journaling that.
+    world.killOn = { call: 'journal.write', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    // The journal must not read as "nothing happened yet": the old pair is gone already.
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(state.step).toBe('done');
+    expect(world.renewedKinds()).toEqual(['signature']);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.signature);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('killed as the certificate was issued, the journal then damaged: starting again installs the certificate already paid for', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'issue', occurrence: 1, phase: 'after' };

@@ -52,6 +52,8 @@ const scenarioArbitrary = fc.record({
   }),
   rest: fc.boolean(),
   twoSlots: fc.constantFrom(undefined, 'shared-login', 'own-pins') as fc.Arbitrary<undefined | 'shared-login' | 'own-pins'>,
+  /** The holder comes back after the service let the money held for the first attempt go. */
+  holdsExpire: fc.boolean(),
   /** Card checkouts abandoned or declined before one goes through. */
   cardRefusals: fc.nat({ max: 2 }),
   /** A card with no room for another pair: each old pair goes before its new one is made. */
@@ -61,11 +63,12 @@ const scenarioArbitrary = fc.record({
 });
 
 /** Walks until done; each injected fault may cost a walk, so the holder gets that many more tries. */
-async function untilSettled(world: FlowWorld, choice: HolderChoice, faults: number) {
+async function untilSettled(world: FlowWorld, choice: HolderChoice, faults: number, holdsExpire = false) {
   const ends = [];
   for (let run = 0; run < 6 + faults; run++) {
     const end = await walk(world, choice);
     ends.push(end);
+    if (run === 0 && holdsExpire) world.service.expireHolds();
     if (end.kind === 'ended' && (end.state.step === 'done' || (end.state.step === 'certificates' && !end.state.plan))) break;
   }
   return ends;
@@ -88,7 +91,7 @@ describe('money and card invariants over every path', () => {
 
         const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
         const faults = sum(scenario.lostAnswers) + sum(scenario.unavailable) + (scenario.killAt > 0 ? 1 : 0) + (scenario.failAt > 0 ? 1 : 0) + (scenario.forged?.times ?? 0) + scenario.cardRefusals;
-        const ends = await untilSettled(world, scenario.first, faults);
+        const ends = await untilSettled(world, scenario.first, faults, scenario.holdsExpire);
         const chosen = new Set<CertificateKind>(scenario.first.kinds);
         if (scenario.rest) {
           const others = (['signature', 'cns'] as const).filter((kind) => !chosen.has(kind));
