@@ -36,7 +36,9 @@ export async function continueJournal(context: FlowContext): Promise<FlowState> 
   const pending = new Set(journal.certificates.filter((entry) => !settling.has(entry.progress.phase)).map((entry) => entry.certificateSerial));
   const mustBeHeld = itemsToPay(journal.plan).filter((item) => pending.has(item.certificateSerial));
   const progressOf = (serial: string) => record.lines.find((line) => line.certificateSerial === serial)?.progress;
-  const confirmed = mustBeHeld.every((item) => ['paid', 'issued', 'downloaded'].includes(progressOf(item.certificateSerial) ?? 'open'));
+  /** The service holds or has captured money for it. */
+  const paidFor = (serial: string) => ['paid', 'issued', 'downloaded'].includes(progressOf(serial) ?? 'open');
+  const confirmed = mustBeHeld.every((item) => paidFor(item.certificateSerial));
   const receiptFor = () => record.receipts.filter((receipt) => mustBeHeld.every((item) => receipt.lines.some((line) => line.certificateSerial === item.certificateSerial))).at(-1) ?? null;
 
   if (journal.payment.state === 'paid' || journal.payment.state === 'not-required') {
@@ -45,7 +47,7 @@ export async function continueJournal(context: FlowContext): Promise<FlowState> 
       // The attempts go on counting: paying again is a new request, never a replay of the released payment.
       const attempts = journal.payment.state === 'paid' ? (journal.payment.attempts ?? 0) : 0;
       // What the service still holds or has captured is not paid twice (a certificate issued before the rest was let go).
-      const paidAtService = journal.plan.items.filter((item) => ['paid', 'issued', 'downloaded'].includes(progressOf(item.certificateSerial) ?? 'open')).map((item) => item.certificateSerial);
+      const paidAtService = journal.plan.items.filter((item) => paidFor(item.certificateSerial)).map((item) => item.certificateSerial);
       journal = await context.save({ ...journal, plan: planToPayAgain(journal.plan, pending, paidAtService), payment: { state: 'unpaid', attempts } });
       return context.set({ step: 'payment', device, plan: journal.plan, card: null, error: wire('RENEWAL_PAYMENT_UNCONFIRMED') });
     }
