@@ -108,30 +108,3 @@ describe('killed during a slow key generation, resumed at once', () => {
     }
   }, 150_000);
 });
-
-describe('killed once the signature was issued, back after the money held for the CNS was let go', () => {
-  it('pays again only the CNS (15 €, not 40 €) and finishes: two working pairs, 40 € in all', async () => {
-    const temp = await makeTempDir('hold-expired');
-    const lab = await setUpScenario(findScenario('renewable')!, temp.dir, { toolVersion: '1.0.0' });
-    try {
-      // Holds live 4 s here instead of 30 days: "the holder comes back next month", in seconds.
-      const holdTtlSeconds = 4;
-      await lab.service.seed({ settings: { holdTtlSeconds } });
-      const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password };
-      const start = telemacoBalances(lab);
-      const signatureIssued: KillPoint = { name: 'signature issued', reached: (journal) => phaseOf(journal, 'signature') === 'issued' };
-      expect(await killWhen(lab, env, signatureIssued)).toBe(true);
-
-      await new Promise((resolve) => setTimeout(resolve, (holdTtlSeconds + 1) * 1000));
-      const resumed = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
-      expect(resumed.json, resumed.stderr).toMatchObject({ ok: true, state: { step: 'done' } });
-      // The receipt of the payment made now: the CNS alone, captured.
-      expect(resumed.json).toMatchObject({ state: { receipt: { totalCents: 1500, capturedCents: 1500, lines: [{ kind: 'cns', state: 'captured' }] } } });
-      expect(await workingPairs(lab)).toBe(2);
-      expect(chargedSince(lab, start)).toBe(4000);
-    } finally {
-      await lab.close();
-      await temp.remove();
-    }
-  });
-});
