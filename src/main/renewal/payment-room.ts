@@ -13,17 +13,13 @@ import type { AccountPaymentMethod } from '../../shared/service-api/primitives.j
 import { wire, type FlowContext } from './flow-context.js';
 import { paymentIdempotencyKey } from './idempotency-keys.js';
 import { itemsToPay } from './renewal-plan.js';
-import type { Journal } from './renewal-journal.js';
+import { paymentAttempts, type Journal } from './renewal-journal.js';
 
 type PaymentState = Extract<FlowState, { step: 'payment' }>;
 
 /** Failures after which the answer may simply have been lost: the service is asked before anything else. */
 const lostAnswerCodes: ReadonlySet<ErrorCode> = new Set(['SERVICE_UNREACHABLE', 'SERVICE_TIMEOUT', 'SERVICE_UNAVAILABLE', 'SERVICE_PROTOCOL_ERROR', 'CERTIFICATE_ALREADY_PAID']);
 const sameRequestRetryDelaysMs = [500, 1_500];
-
-function attemptsOf(journal: Journal): number {
-  return 'attempts' in journal.payment ? (journal.payment.attempts ?? 0) : 0;
-}
 
 function journalOf(context: FlowContext): Journal {
   const journal = context.session.journal;
@@ -37,7 +33,7 @@ export async function payWithAccount(context: FlowContext, state: PaymentState, 
   const certificateSerials = itemsToPay(journal.plan).map((item) => item.certificateSerial);
   const earlier = await paidAtService(context, journal);
   if (earlier) return markPaid(context, earlier);
-  const attempts = attemptsOf(journal) + 1;
+  const attempts = paymentAttempts(journal) + 1;
   const call = { renewalId: journal.renewalId, idempotencyKey: paymentIdempotencyKey(journal, 'pay', attempts, certificateSerials), request: { method, certificateSerials, ...credentials } };
   journal = await context.save({ ...journal, payment: { state: 'paying', attempts, method } });
   for (let retry = 0; ; retry++) {
@@ -68,7 +64,7 @@ export async function startCardPayment(context: FlowContext, state: PaymentState
   let journal = journalOf(context);
   const earlier = await paidAtService(context, journal);
   if (earlier) return markPaid(context, earlier);
-  const attempts = attemptsOf(journal) + 1;
+  const attempts = paymentAttempts(journal) + 1;
   const certificateSerials = itemsToPay(journal.plan).map((item) => item.certificateSerial);
   const checkout = await service.startCardPayment({ renewalId: journal.renewalId, idempotencyKey: paymentIdempotencyKey(journal, 'card', attempts, certificateSerials), certificateSerials });
   // The bank's page must ask exactly what the holder was shown.
@@ -110,7 +106,7 @@ async function markPaid(context: FlowContext, receipt: Receipt): Promise<FlowSta
   const device = context.session.device;
   if (!device) throw new AppError('RENEWAL_WRONG_STEP');
   context.session.cardPollToken++;
-  await context.save({ ...journal, payment: { state: 'paid', receipt, attempts: attemptsOf(journal) } });
+  await context.save({ ...journal, payment: { state: 'paid', receipt, attempts: paymentAttempts(journal) } });
   return context.set({ step: 'paid', device, plan: journal.plan, receipt });
 }
 

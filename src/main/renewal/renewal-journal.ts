@@ -188,6 +188,14 @@ export class RenewalJournalStore implements JournalStore {
   }
 }
 
+/**
+ * How many payments this journal has sent (0 before any, and for a journal written before 'paid'
+ * kept the count): the next payment counts on from it, so it never replays an earlier one.
+ */
+export function paymentAttempts(journal: Pick<Journal, 'payment'>): number {
+  return 'attempts' in journal.payment ? (journal.payment.attempts ?? 0) : 0;
+}
+
 /** The journal with one certificate's progress replaced: journals are values, never mutated. */
 export function withProgress(journal: Journal, certificateSerial: string, progress: CertificateProgress, extra: Partial<Pick<JournalCertificate, 'presignedProof'>> = {}): Journal {
   return {

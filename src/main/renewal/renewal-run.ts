@@ -6,6 +6,7 @@
 import type { DeviceSummary, FlowState, Receipt, RenewalPhase } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { classifyCertificate } from '../certificates/classify-certificate.js';
+import { pemToBase64Der } from '../certificates/pem.js';
 import { wire, type FlowContext } from './flow-context.js';
 import type { DeviceCertificate } from './renewal-ports.js';
 import { prove } from './proof-of-possession.js';
@@ -70,13 +71,11 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
   return context.set({ step: 'done', device, ...outcome });
 }
 
-const pemBody = (pem: string) => pem.replace(/-----[^-]+-----|\s/g, '');
-
 /** Whether `oldCertificatePem` is gone from the card; when the card cannot be read, what the plan says. */
 async function oldPairGone(context: FlowContext, device: DeviceSummary, oldCertificatePem: string, removeOldFirst: boolean): Promise<boolean> {
   const onCard = await context.ports.device.readCertificates(device).catch(() => undefined);
   if (!onCard) return removeOldFirst;
-  return !onCard.some((certificate) => pemBody(certificate.certificatePem) === pemBody(oldCertificatePem));
+  return !onCard.some((certificate) => pemToBase64Der(certificate.certificatePem) === pemToBase64Der(oldCertificatePem));
 }
 
 /** Phases in which the old pair must still be on the card, where the journal says (before any removal). */
@@ -94,7 +93,7 @@ function checkDescribesDevice(journal: Journal, device: DeviceSummary, onCard: r
     const classified = classifyCertificate(entry.oldCertificatePem);
     if (!classified || classified.kind !== entry.kind || classified.summary.certificateSerial !== entry.certificateSerial) throw damaged('not the certificate it names');
     if (!device.slots.some((slot) => slot.tokenSerial === entry.tokenSerial)) throw damaged('not a slot of this device');
-    const found = onCard.filter((certificate) => pemBody(certificate.certificatePem) === pemBody(entry.oldCertificatePem));
+    const found = onCard.filter((certificate) => pemToBase64Der(certificate.certificatePem) === pemToBase64Der(entry.oldCertificatePem));
     if (found.some((certificate) => certificate.tokenSerial !== entry.tokenSerial || certificate.idHex !== entry.oldIdHex)) throw damaged('the old certificate is under another key id');
     const mustBeThere = !journal.plan.removeOldFirst && (entry.progress.phase === 'planned' || oldPairStillThere.has(entry.progress.phase));
     if (mustBeThere && found.length === 0) throw damaged('the old certificate is not on the card');

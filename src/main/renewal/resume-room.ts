@@ -8,7 +8,7 @@ import type { FlowState } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { wire, type FlowContext } from './flow-context.js';
 import { itemsToPay, planToPayAgain } from './renewal-plan.js';
-import type { Journal } from './renewal-journal.js';
+import { paymentAttempts, type Journal } from './renewal-journal.js';
 import { runRenewal } from './renewal-run.js';
 
 export async function continueJournal(context: FlowContext): Promise<FlowState> {
@@ -45,7 +45,7 @@ export async function continueJournal(context: FlowContext): Promise<FlowState> 
     if (!confirmed) {
       // An invented receipt, or a hold released since: nothing is made on the card without the service's word.
       // The attempts go on counting: paying again is a new request, never a replay of the released payment.
-      const attempts = journal.payment.state === 'paid' ? (journal.payment.attempts ?? 0) : 0;
+      const attempts = paymentAttempts(journal);
       // What the service still holds or has captured is not paid twice (a certificate issued before the rest was let go).
       const paidAtService = journal.plan.items.filter((item) => paidFor(item.certificateSerial)).map((item) => item.certificateSerial);
       journal = await context.save({ ...journal, plan: planToPayAgain(journal.plan, pending, paidAtService), payment: { state: 'unpaid', attempts } });
@@ -53,8 +53,7 @@ export async function continueJournal(context: FlowContext): Promise<FlowState> 
     }
   } else if (confirmed) {
     const receipt = receiptFor();
-    const attempts = 'attempts' in journal.payment ? journal.payment.attempts : 0;
-    journal = await context.save({ ...journal, payment: receipt ? { state: 'paid', receipt, attempts } : { state: 'not-required', receipt: null } });
+    journal = await context.save({ ...journal, payment: receipt ? { state: 'paid', receipt, attempts: paymentAttempts(journal) } : { state: 'not-required', receipt: null } });
   } else {
     const checkout = record.pendingCheckouts.at(-1);
     if (checkout) {
