@@ -7,7 +7,7 @@
  * renewal, which no screen shows, has phrases of its own here.
  */
 import type { WireError } from '../../shared/contract/define.js';
-import type { FlowState, PinStatus, ServiceProgress } from '../../shared/contract/flow-contract.js';
+import type { FlowState, PinStatus, Receipt, ServiceProgress } from '../../shared/contract/flow-contract.js';
 import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
 import type { Locale } from '../../shared/errors/catalogue-entry.js';
 import { describeError, errorCatalogue, errorReference } from '../../shared/errors/catalogue.js';
@@ -166,14 +166,26 @@ export function describeState(state: FlowState, locale: Locale): string {
         error(state.error),
       );
     case 'paid':
-      return t('paid.heading');
+      return lines(t('paid.heading'), ...receiptLines(state.receipt ? [state.receipt] : [], t, locale));
     case 'renewing':
       return `${t('renewing.step', { current: state.progress.current, total: state.progress.total, kind: kind(state.progress.kind) })} — ${t(`renewing.phase.${state.progress.phase}`)} ${t('renewing.warning')}`;
     case 'done':
-      return lines(t('done.heading'), ...state.renewed.map((entry) => `- ${t('done.renewed', { kind: kind(entry.kind), date: date(entry.notAfter) })}`));
+      return lines(t('done.heading'), ...state.renewed.map((entry) => `- ${t('done.renewed', { kind: kind(entry.kind), date: date(entry.notAfter) })}`), ...receiptLines(state.receipts, t, locale));
     case 'failed':
-      return describeWireError(state.error, locale);
+      return lines(describeWireError(state.error, locale), ...receiptLines(state.receipts, t, locale));
   }
+}
+
+/** Each payment as the receipt on screen sums it up (transaction, charged, released), and their sum when there are several. */
+function receiptLines(receipts: readonly Receipt[], t: Translate, locale: Locale): string[] {
+  const amount = (cents: number) => ({ amount: formatEuro(locale, cents) });
+  const each = receipts.map((receipt) =>
+    [t('receipt.transaction', { id: receipt.transactionId }), t('receipt.captured', amount(receipt.capturedCents)), receipt.releasedCents > 0 ? t('receipt.released', amount(receipt.releasedCents)) : '']
+      .filter(Boolean)
+      .join('; '),
+  );
+  const inAll = receipts.length > 1 ? [t('receipt.capturedInAll', amount(receipts.reduce((sum, receipt) => sum + receipt.capturedCents, 0)))] : [];
+  return [...each, ...inAll];
 }
 
 /** As the PIN screen: heading, device, which section of the device when it has several PINs, the PIN warning. */

@@ -1,6 +1,6 @@
 /**
- * "Salva ricevuta": the receipt of the renewal on screen (paid, done, or failed after a payment)
- * written as a PDF where the holder keeps documents, named after the transaction.
+ * "Salva ricevuta": the receipts of the renewal on screen (paid, done, or failed after a payment)
+ * written as one PDF where the holder keeps documents, named after the latest transaction.
  */
 import { join } from 'node:path';
 import type { FlowState } from '../../shared/contract/flow-contract.js';
@@ -18,22 +18,26 @@ export interface ReceiptSources {
   readonly dir: string;
 }
 
-/** The receipt the current screen shows, or RENEWAL_WRONG_STEP where there is none. */
+/** The receipts the current screen shows, or RENEWAL_WRONG_STEP where there are none. */
 export function receiptSubject(state: FlowState): ReceiptSubject {
   switch (state.step) {
     case 'paid':
-      if (state.receipt) return { receipt: state.receipt, device: state.device, renewed: [], expectedNotAfter: state.plan.newNotAfter };
+      if (state.receipt) return { receipts: [state.receipt], device: state.device, renewed: [], expectedNotAfter: state.plan.newNotAfter };
       break;
     case 'done':
-      if (state.receipt) return { receipt: state.receipt, device: state.device, renewed: state.renewed, expectedNotAfter: null };
+      if (isNonEmpty(state.receipts)) return { receipts: state.receipts, device: state.device, renewed: state.renewed, expectedNotAfter: null };
       break;
     case 'failed':
-      if (state.receipt) return { receipt: state.receipt, device: null, renewed: state.renewed, expectedNotAfter: null };
+      if (isNonEmpty(state.receipts)) return { receipts: state.receipts, device: null, renewed: state.renewed, expectedNotAfter: null };
       break;
     default:
       break;
   }
   throw new AppError('RENEWAL_WRONG_STEP');
+}
+
+function isNonEmpty<T>(list: readonly T[]): list is readonly [T, ...T[]] {
+  return list.length > 0;
 }
 
 export async function saveReceipt(sources: ReceiptSources): Promise<string> {
@@ -43,8 +47,9 @@ export async function saveReceipt(sources: ReceiptSources): Promise<string> {
   // pdf-lib costs a third of a second to load (it inflates its fonts' metrics): only a receipt pays it.
   const { receiptPdf } = await import('./receipt-pdf.js');
   const bytes = await receiptPdf(document, { createdAt: at });
-  // The transaction id is the service's: keep only what is safe in a file name.
-  const name = `ricevuta-rinnovo-${subject.receipt.transactionId.replace(/[^A-Za-z0-9_-]/g, '_')}.pdf`;
+  // Named after the latest payment; the transaction id is the service's: keep only what is safe in a file name.
+  const latest = subject.receipts[subject.receipts.length - 1] ?? subject.receipts[0];
+  const name = `ricevuta-rinnovo-${latest.transactionId.replace(/[^A-Za-z0-9_-]/g, '_')}.pdf`;
   const path = join(sources.dir, name);
   await writeFileAtomic(path, bytes);
   return path;

@@ -54,8 +54,10 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
   if (!isSettled(journal)) throw new Error('renewal loop ended with unfinished certificates');
   await confirmDeliveries(context, journal);
   const outcome = await outcomeOf(context, journal);
-  // The archived journal keeps the receipt as it ended (what was captured, what released): the holder's record after the renewal.
-  if (outcome.receipt) journal = await context.save({ ...journal, payment: journal.payment.state === 'not-required' ? { state: 'not-required', receipt: outcome.receipt } : { ...journal.payment, state: 'paid', receipt: outcome.receipt } });
+  // The archived journal keeps its payment's receipt as it ended (what was captured, what released): the holder's record after the renewal.
+  const local = journal.payment.state === 'paid' || journal.payment.state === 'not-required' ? journal.payment.receipt : null;
+  const ended = local && outcome.receipts.find((receipt) => receipt.transactionId === local.transactionId);
+  if (ended) journal = await context.save({ ...journal, payment: journal.payment.state === 'not-required' ? { state: 'not-required', receipt: ended } : { ...journal.payment, state: 'paid', receipt: ended } });
   // Whether a rejected certificate's old pair is still there, read from the card: on a card with
   // no room it went before the new one was asked for, and the holder must not read otherwise.
   const rejected = journal.certificates.flatMap((entry) => (entry.progress.phase === 'rejected' ? [{ entry, reason: entry.progress.reason }] : []));
@@ -110,16 +112,24 @@ async function confirmDeliveries(context: FlowContext, journal: Journal): Promis
   }
 }
 
-/** What was renewed, and the journal's receipt as the service tells it now. */
+/**
+ * What was renewed, and every receipt of a payment for the journal's certificates as the service
+ * tells it now, oldest first: after a hold was let go and the holder paid again, the first payment
+ * (what it captured, what it let go) and the second both count, and the holder sees both. When the
+ * service cannot be asked, the journal's own payment as the API's rules settle it.
+ */
 async function outcomeOf(context: FlowContext, journal: Journal) {
   const renewed = journal.certificates.flatMap((entry) =>
     entry.progress.phase === 'completed' ? [{ kind: entry.kind, certificateSerial: entry.progress.certificateSerial, notAfter: entry.progress.notAfter }] : [],
   );
   const local = journal.payment.state === 'paid' || journal.payment.state === 'not-required' ? journal.payment.receipt : null;
-  if (!local) return { renewed, receipt: null };
+  if (!local) return { renewed, receipts: [] };
   const record = await context.ports.service.renewalStatus(journal.renewalId).catch(() => undefined);
-  const current = record?.receipts.find((receipt) => receipt.transactionId === local.transactionId);
-  return { renewed, receipt: current ?? settledByJournal(local, journal) };
+  if (!record) return { renewed, receipts: [settledByJournal(local, journal)] };
+  const serials = new Set(journal.certificates.map((entry) => entry.certificateSerial));
+  const receipts = record.receipts.filter((receipt) => receipt.lines.some((line) => serials.has(line.certificateSerial)));
+  // The journal's own payment is shown even when the service's list leaves it out.
+  return { renewed, receipts: receipts.some((receipt) => receipt.transactionId === local.transactionId) ? receipts : [...receipts, settledByJournal(local, journal)] };
 }
 
 /**

@@ -8,7 +8,7 @@
  * keeps no name and no fiscal code (the bundle reads those from the card and pseudonymises them).
  */
 import type { WireError } from '../../shared/contract/define.js';
-import type { FlowState } from '../../shared/contract/flow-contract.js';
+import type { FlowState, Receipt } from '../../shared/contract/flow-contract.js';
 import type { FlowOutcome } from '../../shared/support-bundle/bundle-facts.js';
 
 function fresh(at: Date): FlowOutcome {
@@ -24,7 +24,7 @@ export function nextOutcome(previous: FlowOutcome | undefined, state: FlowState,
   switch (state.step) {
     case 'blocked':
     case 'failed':
-      return { ...base, error: state.error, ...(state.step === 'failed' && state.receipt ? { paymentMethod: state.receipt.method } : {}) };
+      return { ...base, error: state.error, ...paidWith(state.step === 'failed' ? state.receipts.at(-1) : undefined) };
     case 'no-device':
       return { ...base, error: state.error };
     case 'resume-offered':
@@ -50,9 +50,15 @@ export function nextOutcome(previous: FlowOutcome | undefined, state: FlowState,
     case 'payment':
       return { ...base, error: state.error, removeOldFirst: state.plan.removeOldFirst, ...(state.card ? { paymentMethod: 'card' as const } : {}) };
     case 'paid':
+      return { ...base, error: null, ...paidWith(state.receipt ?? undefined) };
     case 'done':
-      return { ...base, error: null, ...(state.receipt ? { paymentMethod: state.receipt.method } : {}) };
+      return { ...base, error: null, ...paidWith(state.receipts.at(-1)) };
   }
+}
+
+/** How the holder paid last, when a receipt says so. */
+function paidWith(receipt: Receipt | undefined): Partial<FlowOutcome> {
+  return receipt ? { paymentMethod: receipt.method } : {};
 }
 
 /**

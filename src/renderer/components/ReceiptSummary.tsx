@@ -1,16 +1,41 @@
+import { useId } from 'react';
 import type { Receipt } from '../../shared/contract/flow-contract.js';
 import { formatDateTime, formatEuro } from '../../shared/i18n/format.js';
 import { useTranslate } from '../i18n/use-translate.js';
 import { useAppStore } from '../store/app-store.js';
 import { SaveReceipt } from './SaveReceipt.js';
 
-/** The transaction details the holder keeps, and the way to keep them as a PDF. */
-export function ReceiptSummary({ receipt }: { readonly receipt: Receipt }) {
+/**
+ * The transaction details the holder keeps, and the way to keep them as a PDF. A holder who paid
+ * again (the money held the first time was let go) sees every payment and what they add up to.
+ */
+export function ReceiptSummary({ receipts }: { readonly receipts: readonly Receipt[] }) {
   const t = useTranslate();
   const locale = useAppStore((store) => store.locale);
+  if (receipts.length === 0) return null;
+  const capturedInAll = receipts.reduce((sum, receipt) => sum + receipt.capturedCents, 0);
   return (
-    <div className="receipt" aria-labelledby="receipt-heading">
-      <h3 id="receipt-heading">{t('receipt.heading')}</h3>
+    <div className="receipts">
+      {receipts.map((receipt, index) => (
+        <ReceiptDetails key={receipt.transactionId} receipt={receipt} position={receipts.length > 1 ? { current: index + 1, of: receipts.length } : null} />
+      ))}
+      {receipts.length > 1 && (
+        <p>
+          <strong>{t('receipt.capturedInAll', { amount: formatEuro(locale, capturedInAll) })}</strong>
+        </p>
+      )}
+      <SaveReceipt />
+    </div>
+  );
+}
+
+function ReceiptDetails({ receipt, position }: { readonly receipt: Receipt; readonly position: { readonly current: number; readonly of: number } | null }) {
+  const t = useTranslate();
+  const locale = useAppStore((store) => store.locale);
+  const headingId = useId();
+  return (
+    <div className="receipt" aria-labelledby={headingId}>
+      <h3 id={headingId}>{position ? t('receipt.headingOf', position) : t('receipt.heading')}</h3>
       <p>{t('receipt.transaction', { id: receipt.transactionId })}</p>
       <p>{t('receipt.date', { date: formatDateTime(locale, receipt.paidAt) })}</p>
       <p>{t('receipt.method', { method: t(`payment.${receipt.method}`) })}</p>
@@ -29,7 +54,6 @@ export function ReceiptSummary({ receipt }: { readonly receipt: Receipt }) {
         <strong>{t('receipt.captured', { amount: formatEuro(locale, receipt.capturedCents) })}</strong>
       </p>
       {receipt.releasedCents > 0 && <p>{t('receipt.released', { amount: formatEuro(locale, receipt.releasedCents) })}</p>}
-      <SaveReceipt />
     </div>
   );
 }

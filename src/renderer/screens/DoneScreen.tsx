@@ -23,7 +23,7 @@ export function DoneScreen({ state }: { readonly state: Extract<FlowState, { ste
       <p>
         <strong>{t('done.next')}</strong>
       </p>
-      {state.receipt && <ReceiptSummary receipt={state.receipt} />}
+      <ReceiptSummary receipts={state.receipts} />
       <p>{t('done.closeHint')}</p>
       <div className="actions">
         {/* The app's window closes; a browser tab the holder opened is left to them (scripts may not close it). */}

@@ -33,7 +33,7 @@ export function FailedScreen({ state }: { readonly state: Extract<FlowState, { s
           </ul>
         </>
       )}
-      {state.receipt && <ReceiptSummary receipt={state.receipt} />}
+      <ReceiptSummary receipts={state.receipts} />
     </section>
   );
 }

@@ -10,7 +10,7 @@ export function PaidScreen({ state }: { readonly state: Extract<FlowState, { ste
   return (
     <section aria-labelledby="paid-heading">
       <ScreenHeading id="paid-heading">{state.receipt ? t('paid.heading') : t('paid.freeHeading')}</ScreenHeading>
-      {state.receipt && <ReceiptSummary receipt={state.receipt} />}
+      {state.receipt && <ReceiptSummary receipts={[state.receipt]} />}
       <p className="reminder">{t('paid.reminder')}</p>
       <p>{t('plan.rekey')}</p>
       {state.plan.removeOldFirst && <p className="warning">{t('plan.removeOldFirst')}</p>}

@@ -191,16 +191,19 @@ const flowStateSchema = z.discriminatedUnion('step', [
     step: z.literal('done'),
     device: deviceSummarySchema,
     renewed: z.array(renewedSchema),
-    /** The receipt as it stands at the end: captured for every certificate renewed. */
-    receipt: receiptSchema.nullable(),
+    /**
+     * Every payment made for this renewal's certificates, oldest first, as it stands at the end:
+     * more than one when the holder paid again (the money held the first time was let go).
+     */
+    receipts: z.array(receiptSchema),
   }),
   z.object({
     step: z.literal('failed'),
     error: wireErrorSchema,
     canResume: z.boolean(),
-    /** Certificates renewed before the failure, and the receipt as the service tells it. */
+    /** Certificates renewed before the failure, and the receipts as the service tells them. */
     renewed: z.array(renewedSchema),
-    receipt: receiptSchema.nullable(),
+    receipts: z.array(receiptSchema),
   }),
 ]);
 export type FlowState = z.infer<typeof flowStateSchema>;

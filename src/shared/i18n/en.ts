@@ -167,6 +167,8 @@ export const en: Record<MessageKey, string> = {
   'receipt.total': 'Total authorized: {amount}',
   'receipt.captured': 'Total charged: {amount}',
   'receipt.released': 'Released, not charged: {amount}',
+  'receipt.headingOf': 'Details of payment {current} of {of}',
+  'receipt.capturedInAll': 'Charged in all for this renewal: {amount}',
   'renewing.heading': 'Renewal in progress',
   'renewing.step': 'Certificate {current} of {total}: {kind}',
   'renewing.warning': 'Do not remove the device and do not close the program until the end.',

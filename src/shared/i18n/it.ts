@@ -165,6 +165,8 @@ export const it = {
   'receipt.total': 'Totale autorizzato: {amount}',
   'receipt.captured': 'Totale addebitato: {amount}',
   'receipt.released': 'Rilasciato, non addebitato: {amount}',
+  'receipt.headingOf': 'Estremi del pagamento {current} di {of}',
+  'receipt.capturedInAll': 'Addebitato in tutto per questo rinnovo: {amount}',
   'renewing.heading': 'Rinnovo in corso',
   'renewing.step': 'Certificato {current} di {total}: {kind}',
   'renewing.warning': 'Non rimuova il dispositivo e non chiuda il programma fino alla fine.',

@@ -26,8 +26,16 @@ describe('killed once the signature was issued, back after the money held for th
       await new Promise((resolve) => setTimeout(resolve, (holdTtlSeconds + 1) * 1000));
       const resumed = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
       expect(resumed.json, resumed.stderr).toMatchObject({ ok: true, state: { step: 'done' } });
-      // The receipt of the payment made now: the CNS alone, captured.
-      expect(resumed.json).toMatchObject({ state: { receipt: { totalCents: 1500, capturedCents: 1500, lines: [{ kind: 'cns', state: 'captured' }] } } });
+      // Both payments, as the service's records say: the first captured the signature's 25 € and
+      // let the CNS's 15 € go; the one made now, the CNS alone, captured. 40 € shown, 40 € charged.
+      expect(resumed.json).toMatchObject({
+        state: {
+          receipts: [
+            { totalCents: 4000, capturedCents: 2500, releasedCents: 1500, lines: [{ kind: 'signature', state: 'captured' }, { kind: 'cns', state: 'released' }] },
+            { totalCents: 1500, capturedCents: 1500, lines: [{ kind: 'cns', state: 'captured' }] },
+          ],
+        },
+      });
       expect(await workingPairs(lab)).toBe(2);
       expect(chargedSince(lab, start)).toBe(4000);
     } finally {

@@ -57,7 +57,7 @@ describe('issuance answers rewritten on the way', () => {
         expect(await cardContents()).toEqual(before);
         // Held, captured on issuance, refunded on rejection: the account is as it was.
         expect(lab.service.account('telemaco', lab.account.userId)).toEqual(account);
-        expect(result.json).toMatchObject({ state: { receipt: { capturedCents: 0, releasedCents: 4000 } } });
+        expect(result.json).toMatchObject({ state: { receipts: [{ capturedCents: 0, releasedCents: 4000 }] } });
       } finally {
         await gateway.close();
       }
@@ -92,7 +92,7 @@ describe('on a card with no room for another pair', () => {
       expect(after.length, listing).toBe(3);
       expect(before.some((object) => object.type === 'Certificate' && object.id === left?.id)).toBe(true);
       expect(full.service.account('telemaco', full.account.userId)).toEqual(account);
-      expect(result.json).toMatchObject({ state: { receipt: { capturedCents: 0, releasedCents: 4000 } } });
+      expect(result.json).toMatchObject({ state: { receipts: [{ capturedCents: 0, releasedCents: 4000 }] } });
     } finally {
       await gateway.close();
       await full.close();
@@ -123,7 +123,7 @@ describe('a refusal whose answer is lost', () => {
       // Straight to the service now: its record says the signature's line was released.
       const resumed = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', own.account.userId], env);
       expect(resumed.json, resumed.stderr).toMatchObject({ ok: false, error: { code: 'ISSUED_CERTIFICATE_REJECTED' }, state: { step: 'failed', canResume: false, renewed: [{ kind: 'cns' }] } });
-      expect(resumed.json).toMatchObject({ state: { receipt: { capturedCents: 1500, releasedCents: 2500 } } });
+      expect(resumed.json).toMatchObject({ state: { receipts: [{ capturedCents: 1500, releasedCents: 2500 }] } });
       // From outside: the old signature certificate, byte for byte, and the new CNS pair; no key left over.
       const after = await tokenObjects(own.token.environment, token.slotLabel, token.userPin);
       const listing = JSON.stringify(after.map(({ type, id, label }) => ({ type, id, label })));

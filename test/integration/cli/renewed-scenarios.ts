@@ -42,13 +42,13 @@ export function describeRenewals(names: readonly string[]): void {
               expect(await keySignsForCertificate(run.lab.token.environment, token.slotLabel, token.userPin, certificate.id, pem)).toBe(true);
             }
           }
-          const state = run.renew.json?.state as { receipt: unknown; renewed: { kind: 'signature' | 'cns' }[] } | undefined;
+          const state = run.renew.json?.state as { receipts: unknown[]; renewed: { kind: 'signature' | 'cns' }[] } | undefined;
           // A certificate renewed recently is left alone; the other one is renewed at its own price.
           expect(state?.renewed.map((entry) => entry.kind).sort()).toEqual(name === 'partial-then-rest' ? ['signature'] : ['cns', 'signature']);
           const charged = (state?.renewed ?? []).reduce((sum, entry) => sum + prices[entry.kind], 0);
-          if (scenario.fate === 'free') expect(state?.receipt).toBeNull();
+          if (scenario.fate === 'free') expect(state?.receipts).toEqual([]);
           // Charged = shown = receipt: each certificate captured on issuance, nothing left held.
-          else expect(state?.receipt).toMatchObject({ method: scenario.journal === 'damaged-after-payment' ? 'telemaco' : scenario.payment.method, totalCents: charged, capturedCents: charged, releasedCents: 0 });
+          else expect(state?.receipts).toMatchObject([{ method: scenario.journal === 'damaged-after-payment' ? 'telemaco' : scenario.payment.method, totalCents: charged, capturedCents: charged, releasedCents: 0 }]);
           const ledger = run.lab.service.state().ledger;
           const captured = ledger.filter((entry) => entry.type === 'capture');
           expect(captured.reduce((sum, entry) => sum + entry.amountCents, 0)).toBe(scenario.fate === 'free' ? 0 : charged);

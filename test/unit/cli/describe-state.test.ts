@@ -36,8 +36,33 @@ describe('the CLI in the window\'s words', () => {
       notice: null,
     };
     expect(describeState(pin, 'it')).toContain(translator('it')('pin.finalTry'));
-    const done: FlowState = { step: 'done', device, renewed: [{ kind: 'signature', certificateSerial: 'ab', notAfter: '2029-05-01T00:00:00.000Z' }], receipt: null };
+    const done: FlowState = { step: 'done', device, renewed: [{ kind: 'signature', certificateSerial: 'ab', notAfter: '2029-05-01T00:00:00.000Z' }], receipts: [] };
     expect(describeState(done, 'en').split('\n')[0]).toBe(translator('en')('done.heading'));
+  });
+
+  it('ends with what was charged, each payment and their sum when the holder paid again', () => {
+    const first = {
+      transactionId: 'trx_1',
+      method: 'telemaco' as const,
+      paidAt: '2026-11-22T10:00:00.000Z',
+      lines: [
+        { certificateSerial: 'A', kind: 'signature' as const, account: 'tariffa' as const, amountCents: 2500, state: 'captured' as const },
+        { certificateSerial: 'B', kind: 'cns' as const, account: 'diritti' as const, amountCents: 1500, state: 'released' as const },
+      ],
+      totalCents: 4000,
+      capturedCents: 2500,
+      releasedCents: 1500,
+      currency: 'EUR' as const,
+    };
+    const again = { ...first, transactionId: 'trx_2', lines: [{ ...first.lines[1]!, state: 'captured' as const }], totalCents: 1500, capturedCents: 1500, releasedCents: 0 };
+    const renewed = [{ kind: 'signature' as const, certificateSerial: 'A2', notAfter: '2029-05-01T00:00:00.000Z' }];
+    const text = describeState({ step: 'done', device, renewed, receipts: [first, again] }, 'it').replace(/[\u00a0\u202f]/g, ' ');
+    expect(text).toContain('Transazione: trx_1; Totale addebitato: 25,00 €; Rilasciato, non addebitato: 15,00 €');
+    expect(text).toContain('Transazione: trx_2; Totale addebitato: 15,00 €');
+    expect(text).toContain('Addebitato in tutto per questo rinnovo: 40,00 €');
+    const once = describeState({ step: 'failed', error: { code: 'ISSUED_CERTIFICATE_REJECTED', detail: {} }, canResume: false, renewed: [], receipts: [first] }, 'en').replace(/[\u00a0\u202f]/g, ' ');
+    expect(once).toContain('Transaction: trx_1; Total charged: €25.00; Released, not charged: €15.00');
+    expect(once).not.toContain('in all');
   });
 
   it('gives an error as the catalogue words it, with what to do and the code', () => {

@@ -2,12 +2,15 @@
  * The receipt the holder saves: a PDF whose text says the transaction, each certificate's
  * account, amount and charge, the totals and the new expiry dates, in the holder's language.
  */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Receipt } from '../../../src/shared/contract/flow-contract.js';
 import { receiptDocument } from '../../../src/main/receipts/receipt-document.js';
 import { receiptPdf } from '../../../src/main/receipts/receipt-pdf.js';
-import { receiptSubject } from '../../../src/main/receipts/save-receipt.js';
+import { receiptSubject, saveReceipt } from '../../../src/main/receipts/save-receipt.js';
 import { pdfText } from '../../support/pdf-text.js';
+import { makeTempDir } from '../../support/temp-dir.js';
 
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
 const device = { serial: 'CNS-0042', label: 'CNS InfoCamere', manufacturer: 'Lab', slots: [{ tokenSerial: 'S1', label: 'CNS', holds: ['cns' as const, 'signature' as const] }] };
@@ -31,7 +34,7 @@ const renewed = [
 
 describe('the receipt PDF', () => {
   it('reads back the transaction, the lines per account, the amounts and the new expiry dates', async () => {
-    const subject = receiptSubject({ step: 'done', device, renewed, receipt });
+    const subject = receiptSubject({ step: 'done', device, renewed, receipts: [receipt] });
     const made = { version: '1.0.0', at: new Date('2026-11-22T10:05:00.000Z') };
     const bytes = await receiptPdf(receiptDocument(subject, 'it', made), { createdAt: made.at });
     expect(Buffer.from(bytes.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
@@ -55,8 +58,33 @@ describe('the receipt PDF', () => {
     expect(text).toContain('€25.00');
   });
 
+  it('after paying again holds both payments and what they add up to, named after the latest', async () => {
+    const first = {
+      ...receipt,
+      lines: receipt.lines.map((line) => (line.kind === 'cns' ? { ...line, state: 'released' as const } : line)),
+      capturedCents: 2500,
+      releasedCents: 1500,
+    };
+    const again = { ...receipt, transactionId: 'TRX-2026-000200', lines: receipt.lines.filter((line) => line.kind === 'cns'), totalCents: 1500, capturedCents: 1500 };
+    const temp = await makeTempDir('receipts');
+    try {
+      const path = await saveReceipt({ flowState: () => ({ step: 'done', device, renewed, receipts: [first, again] }), locale: async () => 'it', clock: () => new Date('2026-12-22T10:05:00.000Z'), version: '1.0.0', dir: temp.dir });
+      expect(basename(path)).toBe('ricevuta-rinnovo-TRX-2026-000200.pdf');
+      const text = plain(pdfText(await readFile(path)).join('\n'));
+      expect(text).toContain('Estremi del pagamento 1 di 2');
+      expect(text).toContain('Transazione: TRX-2026-000123');
+      expect(text).toContain('Certificato di autenticazione CNS: 15,00 € (conto Diritti) – non addebitato (importo rilasciato)');
+      expect(text).toContain('Estremi del pagamento 2 di 2');
+      expect(text).toContain('Transazione: TRX-2026-000200');
+      expect(text).toContain('Addebitato in tutto per questo rinnovo: 40,00 €');
+      expect(text).toContain('Certificato di sottoscrizione: nuova scadenza 22 novembre 2029');
+    } finally {
+      await temp.remove();
+    }
+  });
+
   it('is refused where no receipt is on screen', () => {
     expect(() => receiptSubject({ step: 'checking' })).toThrow('RENEWAL_WRONG_STEP');
-    expect(() => receiptSubject({ step: 'done', device, renewed, receipt: null })).toThrow('RENEWAL_WRONG_STEP');
+    expect(() => receiptSubject({ step: 'done', device, renewed, receipts: [] })).toThrow('RENEWAL_WRONG_STEP');
   });
 });

@@ -62,6 +62,31 @@ function withUpdate(state: UpdateState | null) {
   useAppStore.setState({ update: { state, error: null } });
 }
 
+
+const firstPayment = {
+  transactionId: 'trx_1',
+  method: 'telemaco' as const,
+  paidAt: '2026-11-22T10:00:00.000Z',
+  lines: [
+    { certificateSerial: 'A', kind: 'signature' as const, account: 'tariffa' as const, amountCents: 2500, state: 'captured' as const },
+    { certificateSerial: 'B', kind: 'cns' as const, account: 'diritti' as const, amountCents: 1500, state: 'released' as const },
+  ],
+  totalCents: 4000,
+  capturedCents: 2500,
+  releasedCents: 1500,
+  currency: 'EUR' as const,
+};
+/** The CNS paid again after the money held the first time was let go. */
+const paidAgain = {
+  ...firstPayment,
+  transactionId: 'trx_2',
+  paidAt: '2026-12-22T10:00:00.000Z',
+  lines: [{ certificateSerial: 'B', kind: 'cns' as const, account: 'diritti' as const, amountCents: 1500, state: 'captured' as const }],
+  totalCents: 1500,
+  capturedCents: 1500,
+  releasedCents: 0,
+};
+
 describe('the screens as main drives them', () => {
   beforeEach(() => useAppStore.setState({ locale: 'it', update: { state: { status: 'unsupported' }, error: null } }));
 
@@ -187,19 +212,7 @@ describe('the screens as main drives them', () => {
       step: 'done',
       device,
       renewed: [{ kind: 'signature', certificateSerial: 'A2', notAfter: '2029-11-22T10:00:00.000Z' }],
-      receipt: {
-        transactionId: 'trx_1',
-        method: 'telemaco',
-        paidAt: '2026-11-22T10:00:00.000Z',
-        lines: [
-          { certificateSerial: 'A', kind: 'signature', account: 'tariffa', amountCents: 2500, state: 'captured' },
-          { certificateSerial: 'B', kind: 'cns', account: 'diritti', amountCents: 1500, state: 'released' },
-        ],
-        totalCents: 4000,
-        capturedCents: 2500,
-        releasedCents: 1500,
-        currency: 'EUR',
-      },
+      receipts: [firstPayment],
     });
     expect(html).toContain('Memorizzazione completata – Rinnovo del certificato completato');
     expect(html).toContain('Certificato di sottoscrizione: valido fino al 22 novembre 2029');
@@ -210,6 +223,24 @@ describe('the screens as main drives them', () => {
     expect(html).toContain('Totale addebitato: 25,00 €');
     expect(html).toContain('Rilasciato, non addebitato: 15,00 €');
     expect(html).toContain('Certificato di autenticazione CNS: 15,00 € (conto Diritti) – non addebitato (importo rilasciato)');
+    expect(html).not.toContain('Addebitato in tutto');
+  });
+
+  it('outcome after paying again: both payments, what they add up to, one way to save them', () => {
+    const renewed = [
+      { kind: 'signature' as const, certificateSerial: 'A2', notAfter: '2029-11-22T10:00:00.000Z' },
+      { kind: 'cns' as const, certificateSerial: 'B2', notAfter: '2029-11-22T10:00:00.000Z' },
+    ];
+    const html = screen({ step: 'done', device, renewed, receipts: [firstPayment, paidAgain] });
+    expect(html).toContain('Estremi del pagamento 1 di 2');
+    expect(html).toContain('Estremi del pagamento 2 di 2');
+    expect(html).toContain('Transazione: trx_1');
+    expect(html).toContain('Transazione: trx_2');
+    expect(html).toContain('Addebitato in tutto per questo rinnovo: 40,00 €');
+    expect(html.match(/>Salva ricevuta<\/button>/g)).toHaveLength(1);
+    // Each payment's details are labelled by their own heading.
+    const labels = [...html.matchAll(/aria-labelledby="([^"]+)"/g)].map((match) => match[1]);
+    expect(new Set(labels).size).toBe(labels.length);
   });
 
   it('no device: the heading names what is missing — the card software, a reader, or the card', () => {
@@ -224,14 +255,14 @@ describe('the screens as main drives them', () => {
       { kind: 'signature' as const, certificateSerial: 'A2', notAfter: '2029-11-22T10:00:00.000Z' },
       { kind: 'cns' as const, certificateSerial: 'B2', notAfter: '2029-11-22T10:00:00.000Z' },
     ];
-    expect(screen({ step: 'done', device, renewed, receipt: null })).toContain('Memorizzazione completata – Rinnovo dei certificati completato');
+    expect(screen({ step: 'done', device, renewed, receipts: [] })).toContain('Memorizzazione completata – Rinnovo dei certificati completato');
   });
 
   it('after a failure offers one way on: "Riprova" where the next step names it, otherwise "Completa il rinnovo"', () => {
-    const removed = screen({ step: 'failed', error: { code: 'DEVICE_REMOVED', detail: {} }, canResume: true, renewed: [], receipt: null });
+    const removed = screen({ step: 'failed', error: { code: 'DEVICE_REMOVED', detail: {} }, canResume: true, renewed: [], receipts: [] });
     expect(removed.match(/<button/g)).toHaveLength(1);
     expect(removed).toMatch(/<button[^>]*>Riprova<\/button>/);
-    const interrupted = screen({ step: 'failed', error: { code: 'RENEWAL_INTERRUPTED', detail: {} }, canResume: true, renewed: [], receipt: null });
+    const interrupted = screen({ step: 'failed', error: { code: 'RENEWAL_INTERRUPTED', detail: {} }, canResume: true, renewed: [], receipts: [] });
     expect(interrupted).toMatch(/<button[^>]*>Completa il rinnovo<\/button>/);
   });
 

@@ -29,7 +29,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(new Set(world.shown)).toEqual(new Set([prices.signature + prices.cns]));
     expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.signature + prices.cns);
     expect(world.service.heldCents()).toBe(0);
-    if (state.step === 'done') expect(state.receipt).toMatchObject({ totalCents: 4000, capturedCents: 4000, releasedCents: 0 });
+    if (state.step === 'done') expect(state.receipts).toMatchObject([{ totalCents: 4000, capturedCents: 4000, releasedCents: 0 }]);
   });
 
   it('charges only the certificate left ticked: 25,00 € shown, held, captured and on the receipt', async () => {
@@ -39,7 +39,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(new Set(world.shown)).toEqual(new Set([prices.signature]));
     expect(world.service.ledger.filter((entry) => entry.type === 'hold').map((entry) => entry.certificateSerial)).toEqual([world.oldSerials.get('signature')]);
     expect(world.service.netCaptured().get(world.oldSerials.get('cns') ?? '')).toBeUndefined();
-    if (state.step === 'done') expect(state.receipt).toMatchObject({ totalCents: prices.signature, capturedCents: prices.signature, lines: [{ kind: 'signature', state: 'captured' }] });
+    if (state.step === 'done') expect(state.receipts).toMatchObject([{ totalCents: prices.signature, capturedCents: prices.signature, lines: [{ kind: 'signature', state: 'captured' }] }]);
     expect(world.renewedKinds()).toEqual(['signature']);
   });
 
@@ -62,8 +62,9 @@ describe('charging what was chosen, once, for what is delivered', () => {
     state = await flow.renew();
     expect(state.step).toBe('done');
     if (state.step === 'done' && first.step === 'done') {
-      expect(state.receipt?.transactionId).not.toBe(first.receipt?.transactionId);
-      expect(state.receipt).toMatchObject({ totalCents: prices.signature, capturedCents: prices.signature });
+      // Its own receipt alone: the first renewal's payment was for the other certificate.
+      expect(state.receipts.map((receipt) => receipt.transactionId)).not.toContain(first.receipts[0]?.transactionId);
+      expect(state.receipts).toMatchObject([{ totalCents: prices.signature, capturedCents: prices.signature }]);
     }
     const net = world.service.netCaptured();
     expect(net.get(world.oldSerials.get('cns') ?? '')).toBe(prices.cns);
@@ -130,7 +131,7 @@ describe('the card: verified before writing, proven before destroying, one key p
       expect(world.card.breaches).toEqual([]);
       expect([...world.service.netCaptured().values()].every((cents) => cents === 0)).toBe(true);
       expect(world.service.heldCents()).toBe(0);
-      if (state.step === 'failed') expect(state.receipt).toMatchObject({ capturedCents: 0, releasedCents: prices.signature + prices.cns });
+      if (state.step === 'failed') expect(state.receipts).toMatchObject([{ capturedCents: 0, releasedCents: prices.signature + prices.cns }]);
     });
   }
 
@@ -148,7 +149,7 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.card.breaches).toEqual([]);
     expect([...world.service.netCaptured().values()].every((cents) => cents === 0)).toBe(true);
     expect(world.service.heldCents()).toBe(0);
-    if (state.step === 'failed') expect(state.receipt).toMatchObject({ capturedCents: 0, releasedCents: prices.signature + prices.cns });
+    if (state.step === 'failed') expect(state.receipts).toMatchObject([{ capturedCents: 0, releasedCents: prices.signature + prices.cns }]);
   });
 
   it('on a card with no room, a rejected certificate followed by a good one: the second is renewed keeping its old pair until then', async () => {
@@ -177,7 +178,7 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(resumed).toMatchObject({ step: 'failed', error: { code: 'ISSUED_CERTIFICATE_REJECTED' }, canResume: false });
     // Not asked to pay for a certificate the service released (the journal said 'paid'; the service, 'released').
     expect(world.states.map((state) => state.step)).not.toContain('payment');
-    if (resumed.step === 'failed') expect(resumed.receipt).toMatchObject({ capturedCents: 0, releasedCents: prices.cns });
+    if (resumed.step === 'failed') expect(resumed.receipts).toMatchObject([{ capturedCents: 0, releasedCents: prices.cns }]);
     expect(world.service.ledger.filter((entry) => entry.type === 'hold')).toHaveLength(1);
     expect(world.service.heldCents()).toBe(0);
     expect(world.card.breaches).toEqual([]);
@@ -208,6 +209,14 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.shown.slice(shownBefore)).toEqual([prices.cns]);
     expect(world.renewedKinds().sort()).toEqual(['cns', 'signature']);
     expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.signature + prices.cns);
+    // The end shows both payments: the first captured the signature's price and let the CNS's go,
+    // the second captured the CNS's; together, what was charged.
+    if (state.step === 'done') {
+      expect(state.receipts).toMatchObject([
+        { capturedCents: prices.signature, releasedCents: prices.cns, lines: [{ kind: 'signature', state: 'captured' }, { kind: 'cns', state: 'released' }] },
+        { capturedCents: prices.cns, releasedCents: 0, lines: [{ kind: 'cns', state: 'captured' }] },
+      ]);
+    }
     expect(world.service.heldCents()).toBe(0);
     expect(world.card.breaches).toEqual([]);
   });
