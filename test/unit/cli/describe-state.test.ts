@@ -8,6 +8,7 @@ import { describeState, describeStatus, describeWireError } from '../../../src/m
 import type { FlowState } from '../../../src/shared/contract/flow-contract.js';
 import { describeError } from '../../../src/shared/errors/catalogue.js';
 import { translator } from '../../../src/shared/i18n/translate.js';
+import { firstPayment, paidAgain } from '../../support/paid-twice.js';
 
 const device = { serial: '1234', label: 'CNS di prova', manufacturer: 'Lab', slots: [{ tokenSerial: '1234', label: 'CNS', holds: ['cns' as const, 'signature' as const] }] };
 const plan = { items: [], totals: [], totalCents: 4000, newNotAfter: '2029-05-01T00:00:00.000Z', removeOldFirst: true };
@@ -41,26 +42,12 @@ describe('the CLI in the window\'s words', () => {
   });
 
   it('ends with what was charged, each payment and their sum when the holder paid again', () => {
-    const first = {
-      transactionId: 'trx_1',
-      method: 'telemaco' as const,
-      paidAt: '2026-11-22T10:00:00.000Z',
-      lines: [
-        { certificateSerial: 'A', kind: 'signature' as const, account: 'tariffa' as const, amountCents: 2500, state: 'captured' as const },
-        { certificateSerial: 'B', kind: 'cns' as const, account: 'diritti' as const, amountCents: 1500, state: 'released' as const },
-      ],
-      totalCents: 4000,
-      capturedCents: 2500,
-      releasedCents: 1500,
-      currency: 'EUR' as const,
-    };
-    const again = { ...first, transactionId: 'trx_2', lines: [{ ...first.lines[1]!, state: 'captured' as const }], totalCents: 1500, capturedCents: 1500, releasedCents: 0 };
     const renewed = [{ kind: 'signature' as const, certificateSerial: 'A2', notAfter: '2029-05-01T00:00:00.000Z' }];
-    const text = describeState({ step: 'done', device, renewed, receipts: [first, again] }, 'it').replace(/[\u00a0\u202f]/g, ' ');
+    const text = describeState({ step: 'done', device, renewed, receipts: [firstPayment, paidAgain] }, 'it').replace(/[\u00a0\u202f]/g, ' ');
     expect(text).toContain('Transazione: trx_1; Totale addebitato: 25,00 €; Rilasciato, non addebitato: 15,00 €');
     expect(text).toContain('Transazione: trx_2; Totale addebitato: 15,00 €');
     expect(text).toContain('Addebitato in tutto per questo rinnovo: 40,00 €');
-    const once = describeState({ step: 'failed', error: { code: 'ISSUED_CERTIFICATE_REJECTED', detail: {} }, canResume: false, renewed: [], receipts: [first] }, 'en').replace(/[\u00a0\u202f]/g, ' ');
+    const once = describeState({ step: 'failed', error: { code: 'ISSUED_CERTIFICATE_REJECTED', detail: {} }, canResume: false, renewed: [], receipts: [firstPayment] }, 'en').replace(/[\u00a0\u202f]/g, ' ');
     expect(once).toContain('Transaction: trx_1; Total charged: €25.00; Released, not charged: €15.00');
     expect(once).not.toContain('in all');
   });

@@ -11,6 +11,7 @@ import { receiptPdf } from '../../../src/main/receipts/receipt-pdf.js';
 import { receiptSubject, saveReceipt } from '../../../src/main/receipts/save-receipt.js';
 import { pdfText } from '../../support/pdf-text.js';
 import { makeTempDir } from '../../support/temp-dir.js';
+import { firstPayment, paidAgain } from '../../support/paid-twice.js';
 
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
 const device = { serial: 'CNS-0042', label: 'CNS InfoCamere', manufacturer: 'Lab', slots: [{ tokenSerial: 'S1', label: 'CNS', holds: ['cns' as const, 'signature' as const] }] };
@@ -59,23 +60,16 @@ describe('the receipt PDF', () => {
   });
 
   it('after paying again holds both payments and what they add up to, named after the latest', async () => {
-    const first = {
-      ...receipt,
-      lines: receipt.lines.map((line) => (line.kind === 'cns' ? { ...line, state: 'released' as const } : line)),
-      capturedCents: 2500,
-      releasedCents: 1500,
-    };
-    const again = { ...receipt, transactionId: 'TRX-2026-000200', lines: receipt.lines.filter((line) => line.kind === 'cns'), totalCents: 1500, capturedCents: 1500 };
     const temp = await makeTempDir('receipts');
     try {
-      const path = await saveReceipt({ flowState: () => ({ step: 'done', device, renewed, receipts: [first, again] }), locale: async () => 'it', clock: () => new Date('2026-12-22T10:05:00.000Z'), version: '1.0.0', dir: temp.dir });
-      expect(basename(path)).toBe('ricevuta-rinnovo-TRX-2026-000200.pdf');
+      const path = await saveReceipt({ flowState: () => ({ step: 'done', device, renewed, receipts: [firstPayment, paidAgain] }), locale: async () => 'it', clock: () => new Date('2026-12-22T10:05:00.000Z'), version: '1.0.0', dir: temp.dir });
+      expect(basename(path)).toBe('ricevuta-rinnovo-trx_2.pdf');
       const text = plain(pdfText(await readFile(path)).join('\n'));
       expect(text).toContain('Estremi del pagamento 1 di 2');
-      expect(text).toContain('Transazione: TRX-2026-000123');
+      expect(text).toContain('Transazione: trx_1');
       expect(text).toContain('Certificato di autenticazione CNS: 15,00 € (conto Diritti) – non addebitato (importo rilasciato)');
       expect(text).toContain('Estremi del pagamento 2 di 2');
-      expect(text).toContain('Transazione: TRX-2026-000200');
+      expect(text).toContain('Transazione: trx_2');
       expect(text).toContain('Addebitato in tutto per questo rinnovo: 40,00 €');
       expect(text).toContain('Certificato di sottoscrizione: nuova scadenza 22 novembre 2029');
     } finally {

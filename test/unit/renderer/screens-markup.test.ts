@@ -14,6 +14,7 @@ import { ErrorPanel } from '../../../src/renderer/components/ErrorPanel.js';
 import { UpdateOffer } from '../../../src/renderer/components/UpdateOffer.js';
 import { FlowScreen } from '../../../src/renderer/screens/FlowScreen.js';
 import { useAppStore } from '../../../src/renderer/store/app-store.js';
+import { firstPayment, paidAgain } from '../../support/paid-twice.js';
 
 // Server rendering reads a zustand store's *initial* state (React's getServerSnapshot): the store
 // made here answers that with its current state, so what a test sets is what gets rendered.
@@ -63,29 +64,6 @@ function withUpdate(state: UpdateState | null) {
 }
 
 
-const firstPayment = {
-  transactionId: 'trx_1',
-  method: 'telemaco' as const,
-  paidAt: '2026-11-22T10:00:00.000Z',
-  lines: [
-    { certificateSerial: 'A', kind: 'signature' as const, account: 'tariffa' as const, amountCents: 2500, state: 'captured' as const },
-    { certificateSerial: 'B', kind: 'cns' as const, account: 'diritti' as const, amountCents: 1500, state: 'released' as const },
-  ],
-  totalCents: 4000,
-  capturedCents: 2500,
-  releasedCents: 1500,
-  currency: 'EUR' as const,
-};
-/** The CNS paid again after the money held the first time was let go. */
-const paidAgain = {
-  ...firstPayment,
-  transactionId: 'trx_2',
-  paidAt: '2026-12-22T10:00:00.000Z',
-  lines: [{ certificateSerial: 'B', kind: 'cns' as const, account: 'diritti' as const, amountCents: 1500, state: 'captured' as const }],
-  totalCents: 1500,
-  capturedCents: 1500,
-  releasedCents: 0,
-};
 
 describe('the screens as main drives them', () => {
   beforeEach(() => useAppStore.setState({ locale: 'it', update: { state: { status: 'unsupported' }, error: null } }));
