@@ -55,7 +55,7 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
   await confirmDeliveries(context, journal);
   const outcome = await outcomeOf(context, journal);
   // The archived journal keeps its payment's receipt as it ended (what was captured, what released): the holder's record after the renewal.
-  const local = journal.payment.state === 'paid' || journal.payment.state === 'not-required' ? journal.payment.receipt : null;
+  const local = journalReceipt(journal);
   const ended = local && outcome.receipts.find((receipt) => receipt.transactionId === local.transactionId);
   if (ended) journal = await context.save({ ...journal, payment: journal.payment.state === 'not-required' ? { state: 'not-required', receipt: ended } : { ...journal.payment, state: 'paid', receipt: ended } });
   // Whether a rejected certificate's old pair is still there, read from the card: on a card with
@@ -122,14 +122,20 @@ async function outcomeOf(context: FlowContext, journal: Journal) {
   const renewed = journal.certificates.flatMap((entry) =>
     entry.progress.phase === 'completed' ? [{ kind: entry.kind, certificateSerial: entry.progress.certificateSerial, notAfter: entry.progress.notAfter }] : [],
   );
-  const local = journal.payment.state === 'paid' || journal.payment.state === 'not-required' ? journal.payment.receipt : null;
+  const local = journalReceipt(journal);
   if (!local) return { renewed, receipts: [] };
   const record = await context.ports.service.renewalStatus(journal.renewalId).catch(() => undefined);
   if (!record) return { renewed, receipts: [settledByJournal(local, journal)] };
   const serials = new Set(journal.certificates.map((entry) => entry.certificateSerial));
   const receipts = record.receipts.filter((receipt) => receipt.lines.some((line) => serials.has(line.certificateSerial)));
   // The journal's own payment is shown even when the service's list leaves it out.
-  return { renewed, receipts: receipts.some((receipt) => receipt.transactionId === local.transactionId) ? receipts : [...receipts, settledByJournal(local, journal)] };
+  const shown = receipts.some((receipt) => receipt.transactionId === local.transactionId) ? receipts : [...receipts, settledByJournal(local, journal)];
+  return { renewed, receipts: [...shown].sort((a, b) => Date.parse(a.paidAt) - Date.parse(b.paidAt)) };
+}
+
+/** The receipt of the journal's own payment, when it has one. */
+function journalReceipt(journal: Journal): Receipt | null {
+  return journal.payment.state === 'paid' || journal.payment.state === 'not-required' ? journal.payment.receipt : null;
 }
 
 /**
