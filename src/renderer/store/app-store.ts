@@ -79,9 +79,14 @@ export const useAppStore = create<AppStore>((set, get) => ({
       const update = await api.updates.getState({});
       if (update.ok) set({ update: { state: update.value, error: null } });
       const flow = await api.flow.getState({});
-      if (flow.ok) set({ flow: flow.value });
+      // Without the flow's state there is no screen to show: say so, with what to do, rather than a blank window.
+      if (!flow.ok) {
+        set({ connection: { phase: 'unavailable', error: flow.error } });
+        return;
+      }
+      set({ flow: flow.value });
       // A fresh start runs the checks at once, as the original tool did; a reload shows where we are.
-      if (flow.ok && flow.value.step === 'welcome') await get().send(() => api.flow.start({}));
+      if (flow.value.step === 'welcome') await get().send(() => api.flow.start({}));
     } catch {
       set({ connection: { phase: 'unavailable', error: undefined } });
     }

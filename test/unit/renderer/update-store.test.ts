@@ -47,3 +47,16 @@ describe('the update as the page mirrors it', () => {
     expect(useAppStore.getState().panel).toBe('flow');
   });
 });
+
+describe('the window at start', () => {
+  it('says it cannot go on, with the error, when main cannot give the state of the flow', async () => {
+    useAppStore.setState({ connection: { phase: 'connecting' }, flow: null });
+    const { api } = fakeApi(async (method) => {
+      if (method === 'app.getStatus') return { ok: true, value: { version: '1.0.0', locale: 'it' } };
+      if (method === 'updates.getState') return { ok: true, value: { status: 'idle' } };
+      return { ok: false, error: { code: 'INTERNAL_ERROR', detail: {} } };
+    });
+    await useAppStore.getState().start(api);
+    expect(useAppStore.getState().connection).toEqual({ phase: 'unavailable', error: { code: 'INTERNAL_ERROR', detail: {} } });
+  });
+});
