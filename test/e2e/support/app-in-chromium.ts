@@ -126,7 +126,13 @@ export interface PinWalk {
 
 /** The PIN screen is up (for a new renewal: the start-up checks passed). */
 export async function atPinScreen(page: Page, { language = italian, purpose = 'renew' }: PinWalk = {}): Promise<void> {
-  await expect.poll(() => heading(page), { timeout: 20_000 }).toBe(language(purpose === 'resume' ? 'pin.resumeHeading' : 'pin.heading'));
+  try {
+    await expect.poll(() => heading(page), { timeout: 20_000 }).toBe(language(purpose === 'resume' ? 'pin.resumeHeading' : 'pin.heading'));
+  } catch (error) {
+    // A window that never reached the PIN screen: what it showed instead is what explains it.
+    const shown = await page.locator('body').innerText({ timeout: 2_000 }).catch(() => '(the page could not be read)');
+    throw new Error(`the PIN screen did not come; the window showed:\n${shown}`, { cause: error });
+  }
 }
 
 /** The PIN walk: at the PIN screen, the PIN typed and sent. */
