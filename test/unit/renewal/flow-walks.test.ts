@@ -43,6 +43,24 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.renewedKinds()).toEqual(['signature']);
   });
 
+  it('a certificate refused, then renewed in a second go: the second end shows the second payment only', async () => {
+    const world = new FlowWorld();
+    world.service.faults.hostile = 'other-key';
+    world.service.faults.hostileTimes = 1;
+    const first = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(first).toMatchObject({ step: 'failed', error: { code: 'ISSUED_CERTIFICATE_REJECTED' } });
+    const [refused] = (['signature', 'cns'] as const).filter((kind) => !world.renewedKinds().includes(kind));
+    expect(refused).toBeDefined();
+    const second = stateOf(await walk(world, { kinds: [refused!], method: 'iconto' }));
+    expect(second.step).toBe('done');
+    // The first session's payment (one certificate captured, the refused one released) was shown
+    // at its own end; this session paid for one certificate, and that is what it shows.
+    if (second.step === 'done' && first.step === 'failed') {
+      expect(second.receipts).toMatchObject([{ method: 'iconto', capturedCents: prices[refused!], releasedCents: 0 }]);
+      expect(second.receipts.map((receipt) => receipt.transactionId)).not.toContain(first.receipts[0]?.transactionId);
+    }
+  });
+
   it('renewing the other one later charges it alone, shows the renewed one as recently renewed and a new receipt', async () => {
     const world = new FlowWorld();
     const first = stateOf(await walk(world, { kinds: ['cns'], method: 'card' }));
