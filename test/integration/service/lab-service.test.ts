@@ -216,6 +216,22 @@ describe('card checkout', () => {
     }
     expect(outcomes).toEqual({ pay: 'paid', cancel: 'cancelled', fail: 'failed' });
   });
+
+  it('cancels a checkout paid on the bank\'s page after the holder paid the same certificate by account: charged once', async () => {
+    const device = await softwareDevice(pki);
+    const { renewalId } = await eligibility(device);
+    const started = await client.pay(renewalId, { method: 'card', certificateSerials: [device.cns.serial] }, `card-late-${renewalId}`);
+    if (started.state !== 'pending') throw new Error('expected pending');
+    // The holder gives up waiting for the bank and pays by Telemaco; the bank's page is paid afterwards.
+    const before = structuredClone(service.account('telemaco', 'mrossi'));
+    const byAccount = await client.pay(renewalId, { method: 'telemaco', userId: 'mrossi', password: 'segreta', certificateSerials: [device.cns.serial] }, `telemaco-late-${renewalId}`);
+    expect(byAccount.state).toBe('paid');
+    await pressCheckout(started.paymentId, 'pay');
+    expect((await client.payment(renewalId, started.paymentId)).state).toBe('cancelled');
+    expect(service.account('telemaco', 'mrossi')?.balances.diritti).toBe((before?.balances.diritti ?? 0) - 1500);
+    const holds = service.state().ledger.filter((entry) => entry.type === 'hold' && entry.certificateSerial === device.cns.serial);
+    expect(holds.map((entry) => entry.paymentId)).toEqual([byAccount.paymentId]);
+  });
 });
 
 describe('capture on issuance, release for what is not issued', () => {

@@ -61,6 +61,22 @@ describe('charging what was chosen, once, for what is delivered', () => {
     }
   });
 
+  it('a checkout left waiting for the bank, then paid by Telemaco, then the bank says paid: charged once', async () => {
+    const world = new FlowWorld();
+    world.service.faults.cardPendingLooks = 50;
+    const first = stateOf(await walk(world, { kinds: ['cns'], method: 'card' }));
+    expect(first).toMatchObject({ step: 'payment', card: { status: 'pending' } });
+    const second = stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }));
+    expect(second.step).toBe('done');
+    // The holder had paid on the bank's page before leaving; its answer comes after the Telemaco payment.
+    world.service.settleOpenCheckouts();
+    expect(world.service.payments.get(first.step === 'payment' ? (first.card?.checkoutUrl.split('/').pop() ?? '') : '')?.state).toBe('cancelled');
+    expect(world.service.ledger.filter((entry) => entry.type === 'hold')).toHaveLength(1);
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns') ?? '')).toBe(prices.cns);
+    expect(world.service.heldCents()).toBe(0);
+    if (second.step === 'done') expect(second.receipts).toMatchObject([{ method: 'telemaco', capturedCents: prices.cns }]);
+  });
+
   it('renewing the other one later charges it alone, shows the renewed one as recently renewed and a new receipt', async () => {
     const world = new FlowWorld();
     const first = stateOf(await walk(world, { kinds: ['cns'], method: 'card' }));

@@ -2,7 +2,8 @@
  * The two promises, stated as invariants and walked by fast-check over everything a holder, the
  * network and the service can do: which certificates are chosen, how they are paid, where the
  * process is killed, which answers are lost, refused or forged, whether the card has room for
- * another pair, and whether the rest is renewed later.
+ * another pair, whether the bank answers a checkout late (after the holder paid another way), and
+ * whether the rest is renewed later.
  *
  * Money: each certificate captured at most once, ever, and only for a renewal that reached the
  * card; nothing left held; the receipts shown at the end say what was captured, each renewed
@@ -56,19 +57,32 @@ const scenarioArbitrary = fc.record({
   holdsExpire: fc.boolean(),
   /** Card checkouts abandoned or declined before one goes through. */
   cardRefusals: fc.nat({ max: 2 }),
+  /** Looks at a checkout that find the bank's answer not there yet (the holder may leave and come back). */
+  cardPendingLooks: fc.nat({ max: 8 }),
+  /** 0: the bank answers a checkout only when the tool looks; n: it answers every open one on its own after the holder's n-th visit (paid on its page, then left). */
+  bankAnswersAfter: fc.nat({ max: 3 }),
+  /** How the holder pays when they come back, if not as the first time (a card checkout may still be open). */
+  laterMethod: fc.option(fc.constantFrom('telemaco', 'iconto', 'card') as fc.Arbitrary<HolderChoice['method']>, { nil: undefined }),
   /** A card with no room for another pair: each old pair goes before its new one is made. */
   full: fc.boolean(),
   /** A service (or anything between) forging its next few certificates, of one kind of forgery. */
   forged: fc.option(fc.record({ rewrite: fc.constantFrom(...hostileRewrites), times: fc.integer({ min: 1, max: 2 }) }), { nil: undefined }),
 });
 
+interface Retries {
+  readonly holdsExpire?: boolean;
+  readonly laterMethod?: HolderChoice['method'];
+  readonly bankAnswersAfter?: number;
+}
+
 /** Walks until done; each injected fault may cost a walk, so the holder gets that many more tries. */
-async function untilSettled(world: FlowWorld, choice: HolderChoice, faults: number, holdsExpire = false) {
+async function untilSettled(world: FlowWorld, choice: HolderChoice, faults: number, retries: Retries = {}) {
   const ends = [];
   for (let run = 0; run < 6 + faults; run++) {
-    const end = await walk(world, choice);
+    const end = await walk(world, run > 0 && retries.laterMethod ? { ...choice, method: retries.laterMethod } : choice);
     ends.push(end);
-    if (run === 0 && holdsExpire) world.service.expireHolds();
+    if (run === 0 && retries.holdsExpire) world.service.expireHolds();
+    if (run + 1 === retries.bankAnswersAfter) world.service.settleOpenCheckouts();
     if (end.kind === 'ended' && (end.state.step === 'done' || (end.state.step === 'certificates' && !end.state.plan))) break;
   }
   return ends;
@@ -84,14 +98,15 @@ describe('money and card invariants over every path', () => {
         if (scenario.killAt > 0) world.killAt = { count: scenario.killAt, phase: scenario.killPhase };
         if (scenario.failAt > 0) world.failAt = { count: scenario.failAt, phase: scenario.failPhase };
         world.service.faults.cardRefusals = scenario.cardRefusals;
+        world.service.faults.cardPendingLooks = scenario.cardPendingLooks;
         if (scenario.forged) {
           world.service.faults.hostile = scenario.forged.rewrite;
           world.service.faults.hostileTimes = scenario.forged.times;
         }
 
         const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
-        const faults = sum(scenario.lostAnswers) + sum(scenario.unavailable) + (scenario.killAt > 0 ? 1 : 0) + (scenario.failAt > 0 ? 1 : 0) + (scenario.forged?.times ?? 0) + scenario.cardRefusals;
-        const ends = await untilSettled(world, scenario.first, faults, scenario.holdsExpire);
+        const faults = sum(scenario.lostAnswers) + sum(scenario.unavailable) + (scenario.killAt > 0 ? 1 : 0) + (scenario.failAt > 0 ? 1 : 0) + (scenario.forged?.times ?? 0) + scenario.cardRefusals + Math.ceil(scenario.cardPendingLooks / 2);
+        const ends = await untilSettled(world, scenario.first, faults, { holdsExpire: scenario.holdsExpire, laterMethod: scenario.laterMethod, bankAnswersAfter: scenario.bankAnswersAfter });
         const chosen = new Set<CertificateKind>(scenario.first.kinds);
         if (scenario.rest) {
           const others = (['signature', 'cns'] as const).filter((kind) => !chosen.has(kind));

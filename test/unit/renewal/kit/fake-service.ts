@@ -76,6 +76,8 @@ export interface ServiceFaults {
   cardOutcome: 'pay' | 'cancel' | 'fail' | 'pending';
   /** How many checkouts, from now on, the holder abandons (cancelled) or the bank declines (failed), in turn, before `cardOutcome`. */
   cardRefusals?: number;
+  /** How many looks at an open checkout, from now on, find the bank's answer not there yet. */
+  cardPendingLooks?: number;
   /** Funds on the holder's account, in cents, for every account kind. */
   funds: number;
 }
@@ -144,6 +146,32 @@ export class FakeService {
       releasedCents: sum('released'),
       currency: 'EUR',
     };
+  }
+
+  /** The bank's answer to an open checkout, as the holder's choices and the faults make it. */
+  #settleCheckout(payment: Payment, renewal: Renewal): void {
+    if (payment.state !== 'pending' || this.faults.cardOutcome === 'pending') return;
+    const refusals = this.faults.cardRefusals ?? 0;
+    if (refusals > 0) this.faults.cardRefusals = refusals - 1;
+    // As the service does: a checkout for certificates another payment settled meanwhile is cancelled, never charged twice.
+    const stillRequested = renewal.lines
+      .filter((line) => payment.lines.some((charge) => charge.certificateSerial === line.serial))
+      .every((line) => line.progress.state === 'requested' && line.progress.paymentId === payment.paymentId);
+    const chosen = refusals > 0 ? (refusals % 2 === 1 ? 'cancel' : 'fail') : this.faults.cardOutcome;
+    const outcome = chosen === 'pay' && !stillRequested ? 'cancel' : chosen;
+    if (outcome === 'pay') this.#authorize(payment, renewal);
+    else {
+      payment.state = outcome === 'cancel' ? 'cancelled' : 'failed';
+      for (const line of renewal.lines) if (line.progress.state === 'requested' && line.progress.paymentId === payment.paymentId) line.progress = { state: 'open' };
+    }
+  }
+
+  /** The bank answers every open checkout on its own, whether or not the tool is looking (the holder paid on the bank's page, then left). */
+  settleOpenCheckouts(): void {
+    for (const payment of this.payments.values()) {
+      const renewal = this.renewals.get(payment.renewalId);
+      if (renewal) this.#settleCheckout(payment, renewal);
+    }
   }
 
   #authorize(payment: Payment, renewal: Renewal): void {
@@ -338,16 +366,9 @@ export class FakeService {
           const renewal = this.#renewal(renewalId);
           const payment = this.payments.get(paymentId);
           if (!payment) throw new AppError('PAYMENT_NOT_FOUND', { paymentId });
-          if (payment.state === 'pending' && this.faults.cardOutcome !== 'pending') {
-            const refusals = this.faults.cardRefusals ?? 0;
-            if (refusals > 0) this.faults.cardRefusals = refusals - 1;
-            const outcome = refusals > 0 ? (refusals % 2 === 1 ? 'cancel' : 'fail') : this.faults.cardOutcome;
-            if (outcome === 'pay') this.#authorize(payment, renewal);
-            else {
-              payment.state = outcome === 'cancel' ? 'cancelled' : 'failed';
-              for (const line of renewal.lines) if (line.progress.state === 'requested' && line.progress.paymentId === paymentId) line.progress = { state: 'open' };
-            }
-          }
+          const stillWaiting = payment.state === 'pending' && (this.faults.cardPendingLooks ?? 0) > 0;
+          if (stillWaiting) this.faults.cardPendingLooks = (this.faults.cardPendingLooks ?? 0) - 1;
+          if (payment.state === 'pending' && !stillWaiting) this.#settleCheckout(payment, renewal);
           const status = payment.state === 'paid' ? 'paid' : payment.state === 'pending' ? 'pending' : payment.state === 'cancelled' ? 'cancelled' : 'failed';
           return { status, receipt: payment.state === 'paid' ? this.#receipt(payment) : null } as const;
         }),

@@ -41,7 +41,8 @@ export async function walk(world: FlowWorld, choice: HolderChoice): Promise<Walk
     for (let look = 0; state.step === 'payment' && look < 3; look++) {
       shown = state.plan.totalCents;
       world.shown.push(shown);
-      if (state.card && state.card.status !== 'cancelled' && state.card.status !== 'failed') {
+      // A holder paying by account leaves a checkout still open behind them (the bank may answer later).
+      if (choice.method === 'card' && state.card && state.card.status !== 'cancelled' && state.card.status !== 'failed') {
         state = await flow.checkCardPayment();
       } else if (choice.method === 'card') {
         await flow.startCardPayment();
