@@ -39,6 +39,9 @@ describe('the CLI in the window\'s words', () => {
     expect(describeState(pin, 'it')).toContain(translator('it')('pin.finalTry'));
     const done: FlowState = { step: 'done', device, renewed: [{ kind: 'signature', certificateSerial: 'ab', notAfter: '2029-05-01T00:00:00.000Z' }], receipts: [] };
     expect(describeState(done, 'en').split('\n')[0]).toBe(translator('en')('done.heading'));
+    // Two certificates renewed: the window's closing words in the plural, here too.
+    const both: FlowState = { ...done, renewed: [...done.renewed, { kind: 'cns', certificateSerial: 'cd', notAfter: '2029-05-01T00:00:00.000Z' }] };
+    expect(describeState(both, 'it').split('\n')[0]).toBe(translator('it')('done.headingPlural'));
   });
 
   it('ends with what was charged, each payment and their sum when the holder paid again', () => {
