@@ -13,6 +13,7 @@ import forge from 'node-forge';
 import type { CertificateKind } from '../../src/shared/domain/certificate-kind.js';
 import { issueHolderCertificate } from '../pki/holder-certificate.js';
 import { chamberIssuer, type LabPki } from '../pki/lab-pki.js';
+import { sendJson } from '../service/http-exchange.js';
 
 /** What a hostile gateway puts in place of an issued certificate. */
 export type HostileRewrite = 'other-holder' | 'other-key' | 'wrong-kind' | 'untrusted-chain' | 'expired' | 'garbage';
@@ -63,9 +64,7 @@ export async function startServiceGateway(options: GatewayOptions): Promise<Serv
       if (refusal) {
         refusal.times -= 1;
         fired.lost += 1;
-        const answer = JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', detail: {} } });
-        outgoing.writeHead(503, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(answer)) });
-        outgoing.end(answer);
+        sendJson(outgoing, 503, { error: { code: 'SERVICE_UNAVAILABLE', detail: {} } });
         return;
       }
       const forward = httpsRequest(
