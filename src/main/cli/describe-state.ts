@@ -8,6 +8,7 @@
  */
 import type { WireError } from '../../shared/contract/define.js';
 import type { FlowState, PinStatus, Receipt, ServiceProgress } from '../../shared/contract/flow-contract.js';
+import { capturedInAll } from '../../shared/contract/receipt-totals.js';
 import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
 import type { Locale } from '../../shared/errors/catalogue-entry.js';
 import { describeError, errorCatalogue, errorReference } from '../../shared/errors/catalogue.js';
@@ -184,7 +185,7 @@ function receiptLines(receipts: readonly Receipt[], t: Translate, locale: Locale
       .filter(Boolean)
       .join('; '),
   );
-  const inAll = receipts.length > 1 ? [t('receipt.capturedInAll', amount(receipts.reduce((sum, receipt) => sum + receipt.capturedCents, 0)))] : [];
+  const inAll = receipts.length > 1 ? [t('receipt.capturedInAll', amount(capturedInAll(receipts)))] : [];
   return [...each, ...inAll];
 }
 

@@ -6,6 +6,7 @@
  * window never disagree.
  */
 import type { DeviceSummary, Receipt } from '../../shared/contract/flow-contract.js';
+import { capturedInAll } from '../../shared/contract/receipt-totals.js';
 import type { Locale } from '../../shared/errors/catalogue-entry.js';
 import { formatDate, formatDateTime, formatEuro } from '../../shared/i18n/format.js';
 import { translator } from '../../shared/i18n/translate.js';
@@ -48,7 +49,7 @@ export function receiptDocument(subject: ReceiptSubject, locale: Locale, made: {
     lines.push({ text: t('receipt.captured', { amount: formatEuro(locale, receipt.capturedCents) }), strong: true });
     if (receipt.releasedCents > 0) lines.push({ text: t('receipt.released', { amount: formatEuro(locale, receipt.releasedCents) }) });
   }
-  if (several) lines.push({ text: t('receipt.capturedInAll', { amount: formatEuro(locale, subject.receipts.reduce((sum, receipt) => sum + receipt.capturedCents, 0)) }), strong: true });
+  if (several) lines.push({ text: t('receipt.capturedInAll', { amount: formatEuro(locale, capturedInAll(subject.receipts)) }), strong: true });
   for (const entry of subject.renewed) lines.push({ text: t('receipt.newExpiry', { kind: kind(entry.kind), date: formatDate(locale, entry.notAfter) }) });
   if (subject.renewed.length === 0 && subject.expectedNotAfter) lines.push({ text: t('receipt.expectedExpiry', { date: formatDate(locale, subject.expectedNotAfter) }) });
   return {

@@ -14,7 +14,7 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors/app-error.js';
-import { certificateKindSchema, receiptSchema, renewalPlanSchema } from '../../shared/contract/flow-contract.js';
+import { certificateKindSchema, receiptSchema, renewalPlanSchema, type Receipt } from '../../shared/contract/flow-contract.js';
 import { rejectionReasonSchema } from '../../shared/service-api/issuance.js';
 import { accountPaymentMethodSchema, identifierSchema } from '../../shared/service-api/primitives.js';
 import { readFileIfExists, writeFileAtomic } from '../storage/atomic-file.js';
@@ -194,6 +194,11 @@ export class RenewalJournalStore implements JournalStore {
  */
 export function paymentAttempts(journal: Pick<Journal, 'payment'>): number {
   return 'attempts' in journal.payment ? (journal.payment.attempts ?? 0) : 0;
+}
+
+/** The receipt of the journal's own payment, when it has one (paid, or nothing to pay after an earlier payment). */
+export function journalReceipt(journal: Pick<Journal, 'payment'>): Receipt | null {
+  return journal.payment.state === 'paid' || journal.payment.state === 'not-required' ? journal.payment.receipt : null;
 }
 
 /** The journal with one certificate's progress replaced: journals are values, never mutated. */

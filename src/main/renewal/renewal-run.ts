@@ -11,7 +11,7 @@ import { wire, type FlowContext } from './flow-context.js';
 import type { DeviceCertificate } from './renewal-ports.js';
 import { prove } from './proof-of-possession.js';
 import { rekeyCertificate } from './rekey-certificate.js';
-import { isSettled, type Journal } from './renewal-journal.js';
+import { isSettled, journalReceipt, type Journal } from './renewal-journal.js';
 
 export async function runRenewal(context: FlowContext, device: DeviceSummary, initial: Journal): Promise<FlowState> {
   const { ports } = context;
@@ -131,11 +131,6 @@ async function outcomeOf(context: FlowContext, journal: Journal) {
   // The journal's own payment is shown even when the service's list leaves it out.
   const shown = receipts.some((receipt) => receipt.transactionId === local.transactionId) ? receipts : [...receipts, settledByJournal(local, journal)];
   return { renewed, receipts: [...shown].sort((a, b) => Date.parse(a.paidAt) - Date.parse(b.paidAt)) };
-}
-
-/** The receipt of the journal's own payment, when it has one. */
-function journalReceipt(journal: Journal): Receipt | null {
-  return journal.payment.state === 'paid' || journal.payment.state === 'not-required' ? journal.payment.receipt : null;
 }
 
 /**

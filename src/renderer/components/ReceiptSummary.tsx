@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import type { Receipt } from '../../shared/contract/flow-contract.js';
+import { capturedInAll } from '../../shared/contract/receipt-totals.js';
 import { formatDateTime, formatEuro } from '../../shared/i18n/format.js';
 import { useTranslate } from '../i18n/use-translate.js';
 import { useAppStore } from '../store/app-store.js';
@@ -13,7 +14,6 @@ export function ReceiptSummary({ receipts }: { readonly receipts: readonly Recei
   const t = useTranslate();
   const locale = useAppStore((store) => store.locale);
   if (receipts.length === 0) return null;
-  const capturedInAll = receipts.reduce((sum, receipt) => sum + receipt.capturedCents, 0);
   return (
     <div className="receipts">
       {receipts.map((receipt, index) => (
@@ -21,7 +21,7 @@ export function ReceiptSummary({ receipts }: { readonly receipts: readonly Recei
       ))}
       {receipts.length > 1 && (
         <p>
-          <strong>{t('receipt.capturedInAll', { amount: formatEuro(locale, capturedInAll) })}</strong>
+          <strong>{t('receipt.capturedInAll', { amount: formatEuro(locale, capturedInAll(receipts)) })}</strong>
         </p>
       )}
       <SaveReceipt />
