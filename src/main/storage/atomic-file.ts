@@ -24,8 +24,9 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
     await handle.writeFile(content);
     await handle.sync();
   } catch (error) {
-    // A full disk: the half-written temporary file must not stay behind, taking more of it.
-    await handle.close();
+    // A full disk: the half-written temporary file must not stay behind, taking more of it, even
+    // when closing its handle fails too (the write's error is the one the caller needs).
+    await handle.close().catch(() => undefined);
     await rm(temp, { force: true });
     throw error;
   }
