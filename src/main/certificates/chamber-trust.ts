@@ -6,15 +6,20 @@
  * chains to one of them — whatever the renewal service, or anything between, sends.
  */
 import forge from 'node-forge';
+import { pemToBase64Der } from './pem.js';
 
 export interface ChamberTrust {
   /** True when `chainPem` (issuer first, up to the root) links `certificate` to a configured Chamber CA. */
   chains(certificate: forge.pki.Certificate, chainPem: readonly string[], at: Date): boolean;
 }
 
-/** Every certificate in a PEM bundle (non-RSA or damaged entries skipped). */
-function certificatesInBundle(pem: string): forge.pki.Certificate[] {
-  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+/** The PEM blocks of a bundle, certificates only. */
+function certificateBlocks(pem: string): string[] {
+  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}
+
+/** Every certificate among PEM blocks (non-RSA or damaged entries skipped). */
+function parsedBlocks(blocks: readonly string[]): forge.pki.Certificate[] {
   return blocks.flatMap((block) => {
     try {
       return [forge.pki.certificateFromPem(block)];
@@ -29,12 +34,16 @@ export function chamberTrust(anchorsPem: string): ChamberTrust {
   // the CAs' certificates in JavaScript (15 ms for the lab's three), and most commands (doctor,
   // status, a renewal refused before issuance) never check one.
   let read: forge.pki.Certificate[] | undefined;
-  const anchorsRead = () => (read ??= certificatesInBundle(anchorsPem));
+  const anchorsRead = () => (read ??= parsedBlocks(certificateBlocks(anchorsPem)));
+  // Services send the chain up to the root, which is mostly the configured CAs themselves: a block
+  // spelt exactly as one of them is that CA, and is not parsed again only to be set aside. A block
+  // spelt otherwise is parsed and compared by its DER below, as before.
+  const anchorTexts = new Set(certificateBlocks(anchorsPem).map(pemToBase64Der));
   return {
     chains(certificate, chainPem, at) {
       const anchors = anchorsRead();
       if (anchors.length === 0) return false;
-      const intermediates = chainPem.flatMap((pem) => certificatesInBundle(pem));
+      const intermediates = parsedBlocks(chainPem.flatMap(certificateBlocks).filter((block) => !anchorTexts.has(pemToBase64Der(block))));
       try {
         const store = forge.pki.createCaStore(anchors);
         // Only the path matters here: dates are checked by the caller against its own clock.

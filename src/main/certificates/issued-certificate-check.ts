@@ -12,6 +12,7 @@ import type { RejectionReason } from '../../shared/service-api/issuance.js';
 import type { ChamberTrust } from './chamber-trust.js';
 import { extendedKeyUsages, kindOf, policies } from './classify-certificate.js';
 import { sameModulus } from './key-modulus.js';
+import { parsedCertificate } from './parsed-certificate.js';
 
 export interface IssuedCertificateInput {
   readonly certificatePem: string;
@@ -35,8 +36,9 @@ export function checkIssuedCertificate(input: IssuedCertificateInput, trust: Cha
   let issued: forge.pki.Certificate;
   let old: forge.pki.Certificate;
   try {
-    issued = forge.pki.certificateFromPem(input.certificatePem);
-    old = forge.pki.certificateFromPem(input.oldCertificatePem);
+    // Kept parsed: the old one was read when the card was, the issued one is read again once written.
+    issued = parsedCertificate(input.certificatePem);
+    old = parsedCertificate(input.oldCertificatePem);
   } catch {
     return refuse('unreadable');
   }

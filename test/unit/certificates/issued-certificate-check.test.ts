@@ -47,6 +47,25 @@ describe('an issued certificate before it is written to the card', () => {
     expect(check(forged, [pki.rogueCa.pem])).toEqual({ ok: false, reason: 'chain' });
   });
 
+  it('follows the chain the service sends through a CA that is not configured, up to one that is', () => {
+    const onlyRoot = (certificatePem: string, chainPem: readonly string[]) =>
+      checkIssuedCertificate({ certificatePem, chainPem, expectedModulusHex: newKey.modulusHex, oldCertificatePem: old, now }, chamberTrust(pki.root.pem));
+    expect(onlyRoot(makeCertificate(genuineSpec), chain)).toEqual({ ok: true });
+    // Without its issuing CA the renewed certificate links to nothing configured.
+    expect(onlyRoot(makeCertificate(genuineSpec), [pki.root.pem])).toEqual({ ok: false, reason: 'chain' });
+    // A rogue CA sent in the chain is followed too, and fails where it has to: at the signature.
+    expect(onlyRoot(makeCertificate({ ...genuineSpec, issuer: pki.rogueCa }), [pki.rogueCa.pem, pki.root.pem])).toEqual({ ok: false, reason: 'chain' });
+  });
+
+  it('knows a configured CA in the chain however its PEM is wrapped', () => {
+    const rewrapped = (pem: string) => {
+      const base64 = pem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, '');
+      return `-----BEGIN CERTIFICATE-----\r\n${(base64.match(/.{1,76}/g) ?? []).join('\r\n')}\r\n-----END CERTIFICATE-----\r\n`;
+    };
+    expect(check(makeCertificate(genuineSpec), [rewrapped(pki.cnsCa.pem), rewrapped(pki.root.pem)])).toEqual({ ok: true });
+    expect(check(makeCertificate({ ...genuineSpec, issuer: pki.rogueCa }), [rewrapped(pki.rogueCa.pem)])).toEqual({ ok: false, reason: 'chain' });
+  });
+
   it('trusts nothing when no Chamber CA is configured', () => {
     const verdict = checkIssuedCertificate({ certificatePem: makeCertificate(genuineSpec), chainPem: chain, expectedModulusHex: newKey.modulusHex, oldCertificatePem: old, now }, chamberTrust(''));
     expect(verdict).toEqual({ ok: false, reason: 'chain' });
