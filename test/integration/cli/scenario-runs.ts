@@ -49,7 +49,7 @@ function balances(lab: ScenarioLab) {
 
 function cliEnvironment(scenario: ScenarioDefinition, lab: ScenarioLab): Record<string, string> {
   // The pending card's whole wait is part of the test; elsewhere the wait ends when the bank's button is pressed.
-  const cardWaitSeconds = scenario.payment.method === 'card' && scenario.payment.outcome === 'pending' ? '4' : '60';
+  const cardWaitSeconds = scenario.payment.method === 'card' && scenario.payment.outcome === 'pending' ? '3' : '60';
   return { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_SIGNATURE_PIN: lab.signaturePin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password, RINNOVO_CARD_WAIT_SECONDS: cardWaitSeconds };
 }
 
