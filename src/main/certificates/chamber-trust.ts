@@ -46,9 +46,12 @@ export function chamberTrust(anchorsPem: string): ChamberTrust {
       const intermediates = parsedBlocks(chainPem.flatMap(certificateBlocks).filter((block) => !anchorTexts.has(pemToBase64Der(block))));
       try {
         const store = forge.pki.createCaStore(anchors);
-        // Only the path matters here: dates are checked by the caller against its own clock.
+        // The path is judged when the certificate is already valid: a service whose clock runs ahead
+        // of the holder's signs one that starts a little in the future, which the caller allows (and
+        // bounds) against its own clock; judged at "now", that certificate would not yet be valid.
+        const judgedAt = new Date(Math.max(at.getTime(), certificate.validity.notBefore.getTime()));
         return forge.pki.verifyCertificateChain(store, [certificate, ...intermediates.filter((candidate) => !isAnchor(candidate))], {
-          validityCheckDate: at,
+          validityCheckDate: judgedAt,
         });
       } catch {
         return false;

@@ -29,6 +29,10 @@ describe('an issued certificate before it is written to the card', () => {
     expect(check(makeCertificate(genuineSpec))).toEqual({ ok: true });
   });
 
+  it('is accepted when the service clock runs some minutes ahead of the holder clock', () => {
+    expect(check(makeCertificate({ ...genuineSpec, notBefore: new Date(now.getTime() + 5 * 60_000), notAfter: new Date(now.getTime() + 5 * 60_000 + 3 * 365 * day) }))).toEqual({ ok: true });
+  });
+
   it.each([
     ['public-key', (): string => makeCertificate({ ...genuineSpec, key: newKeyPair() })],
     ['subject', (): string => makeCertificate({ ...genuineSpec, subject: pki.holderSubject('VRDLGU70A01F205X') })],
