@@ -56,6 +56,11 @@ export interface ScenarioOptions {
   readonly toolVersion: string;
   readonly now?: Date;
   /**
+   * The lab service's clock (the wall clock by default): a test that waits for something the
+   * service lets lapse (a hold, a challenge) moves this clock on instead of sleeping.
+   */
+  readonly serviceClock?: () => Date;
+  /**
    * Where the lab PKI and the token come from: the test run's cache (shared PKI, token copied from
    * a template) by default when the test runner set one up (RINNOVO_LAB_CACHE_DIR), or `'none'`
    * to make both from nothing in `dir`, as `npm run lab` does.
@@ -199,6 +204,7 @@ export async function setUpScenario(scenario: ScenarioDefinition, dir: string, o
     ...(behindProxy ? { onlyFrom: labProxyOutgoingAddress } : {}),
     latestVersion: scenario.outdatedTool ? bumpMajor(options.toolVersion) : options.toolVersion,
     seed,
+    ...(options.serviceClock ? { now: options.serviceClock } : {}),
   });
 
   const gateway = await gatewayFor(scenario, pki, service.url);

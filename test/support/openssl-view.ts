@@ -62,11 +62,12 @@ export async function x509Field(pem: string, flag: '-subject' | '-issuer' | '-pu
 }
 
 /** `openssl verify -CAfile`: OK, or what it objects to. */
-export async function verify(chainPem: string, pem: string): Promise<{ ok: boolean; output: string }> {
+export async function verify(chainPem: string, pem: string, at?: Date): Promise<{ ok: boolean; output: string }> {
   return inTempDir(async (dir) => {
     await writeFile(join(dir, 'chain.pem'), chainPem);
     await writeFile(join(dir, 'cert.pem'), pem);
-    const output = await run('openssl', ['verify', '-CAfile', join(dir, 'chain.pem'), join(dir, 'cert.pem')]).then(
+    const when = at ? ['-attime', String(Math.floor(at.getTime() / 1000))] : [];
+    const output = await run('openssl', ['verify', ...when, '-CAfile', join(dir, 'chain.pem'), join(dir, 'cert.pem')]).then(
       ({ stdout, stderr }) => stdout + stderr,
       (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`,
     );
@@ -74,9 +75,12 @@ export async function verify(chainPem: string, pem: string): Promise<{ ok: boole
   });
 }
 
-/** `openssl verify` against the lab chain of the certificate's kind. */
-export async function verifiesAgainstLab(pki: LabPki, kind: CertificateKind, pem: string): Promise<boolean> {
-  return (await verify(chainPem(pki, kind), pem)).ok;
+/**
+ * `openssl verify` against the lab chain of the certificate's kind, now or `at` (the lab service's
+ * time, where a test moved its clock on: what it signed then is not valid yet by the wall clock).
+ */
+export async function verifiesAgainstLab(pki: LabPki, kind: CertificateKind, pem: string, at?: Date): Promise<boolean> {
+  return (await verify(chainPem(pki, kind), pem, at)).ok;
 }
 
 /**

@@ -8,6 +8,7 @@ import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
 import { setUpScenario } from '../../../softhsm/scenarios/set-up-scenario.js';
 import { certificateOnToken, tokenObjects, verifiesAgainstLab } from '../../support/openssl-view.js';
 import { runCli } from '../../support/run-cli.js';
+import { serviceClock } from '../../support/service-clock.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 import { cardLabel, chargedSince, killWhen, phaseOf, telemacoBalances, workingPairs, type KillPoint } from './kill-and-resume.js';
 import { bundleRoundTrip, endingOf } from './scenario-runs.js';
@@ -48,9 +49,11 @@ describe('a card with no room for a new pair, killed once its old CNS key is gon
     const full = findScenario('device-full')!;
     // A slow chip: the CNS key generation that follows the removal takes long enough for the kill
     // to land before the CNS certificate is written, however late the journal's change is seen.
-    const lab = await setUpScenario({ ...full, name: 'device-full-slow-card', simulator: { ...full.simulator, keyGenerationDelayMs: 1_500 } }, temp.dir, { toolVersion: '1.0.0' });
+    const clock = serviceClock();
+    const lab = await setUpScenario({ ...full, name: 'device-full-slow-card', simulator: { ...full.simulator, keyGenerationDelayMs: 1_500 } }, temp.dir, { toolVersion: '1.0.0', serviceClock: clock.now });
     try {
-      // Challenges live 3 s here instead of 5 minutes: "the holder comes back tomorrow", in seconds.
+      // Challenges live 3 s here instead of 5 minutes, and the service's clock moves 4 s on: "the
+      // holder comes back tomorrow".
       const challengeTtlSeconds = 3;
       await lab.service.seed({ settings: { challengeTtlSeconds } });
       const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password };
@@ -60,7 +63,7 @@ describe('a card with no room for a new pair, killed once its old CNS key is gon
       // Only the renewed signature pair is left on the card, and it works.
       expect(await workingPairs(lab)).toBe(1);
 
-      await new Promise((resolve) => setTimeout(resolve, (challengeTtlSeconds + 1) * 1000));
+      clock.advance((challengeTtlSeconds + 1) * 1000);
       const resumed = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
       expect(resumed.json, resumed.stderr).toMatchObject({ ok: true, state: { step: 'done' } });
       expect(await workingPairs(lab)).toBe(2);
@@ -68,7 +71,7 @@ describe('a card with no room for a new pair, killed once its old CNS key is gon
       expect(certificates).toHaveLength(2);
       for (const certificate of certificates) {
         const pem = await certificateOnToken(lab.token.environment, cardLabel, certificate.id);
-        expect(await verifiesAgainstLab(lab.pki, certificate.label === 'CNS0' ? 'cns' : 'signature', pem)).toBe(true);
+        expect(await verifiesAgainstLab(lab.pki, certificate.label === 'CNS0' ? 'cns' : 'signature', pem, clock.now())).toBe(true);
       }
       expect(chargedSince(lab, before)).toBe(4000);
     } finally {
