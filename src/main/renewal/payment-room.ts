@@ -6,12 +6,13 @@
  * answer is the same request, and before paying again the service is asked whether the first one
  * went through. What the service says it holds must be what the holder was shown.
  */
-import type { FlowState, Receipt, RenewalPlan } from '../../shared/contract/flow-contract.js';
+import type { FlowState, Receipt } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import type { ErrorCode } from '../../shared/errors/catalogue.js';
 import type { AccountPaymentMethod } from '../../shared/service-api/primitives.js';
 import { wire, type FlowContext } from './flow-context.js';
 import { paymentIdempotencyKey } from './idempotency-keys.js';
+import { checkedAgainstPlan } from './receipt-against-plan.js';
 import { itemsToPay } from './renewal-plan.js';
 import { paymentAttempts, type Journal } from './renewal-journal.js';
 
@@ -125,14 +126,4 @@ async function paidAtService(context: FlowContext, journal: Journal): Promise<Re
   if (!held) return undefined;
   const receipt = record.receipts.filter((candidate) => serials.every((serial) => candidate.lines.some((line) => line.certificateSerial === serial))).at(-1);
   return receipt && checkedAgainstPlan(journal.plan, receipt);
-}
-
-/** Charged = shown: the payment holds exactly the plan's certificates, for the plan's total. */
-function checkedAgainstPlan(plan: RenewalPlan, receipt: Receipt): Receipt {
-  const expected = itemsToPay(plan).map((item) => item.certificateSerial).sort();
-  const paid = receipt.lines.map((line) => line.certificateSerial).sort();
-  if (receipt.totalCents !== plan.totalCents || expected.join() !== paid.join()) {
-    throw new AppError('SERVICE_PROTOCOL_ERROR', { reason: 'the payment does not match the plan shown' });
-  }
-  return receipt;
 }

@@ -7,6 +7,7 @@
 import type { FlowState } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { wire, type FlowContext } from './flow-context.js';
+import { checkedAgainstPlan } from './receipt-against-plan.js';
 import { itemsToPay, planToPayAgain } from './renewal-plan.js';
 import { paymentAttempts, type Journal } from './renewal-journal.js';
 import { runRenewal } from './renewal-run.js';
@@ -34,12 +35,22 @@ export async function continueJournal(context: FlowContext): Promise<FlowState> 
   // A certificate being rejected needs no payment any more: the service releases its price.
   const settling: ReadonlySet<string> = new Set(['completed', 'rejecting', 'rejected']);
   const pending = new Set(journal.certificates.filter((entry) => !settling.has(entry.progress.phase)).map((entry) => entry.certificateSerial));
-  const mustBeHeld = itemsToPay(journal.plan).filter((item) => pending.has(item.certificateSerial));
+  // Every priced certificate still to renew must be held, whichever payment held it: one marked
+  // paid earlier (by a payment this journal never made) is let go like any other when its hold
+  // expires, and must then be paid again, not issued on an old word.
+  const mustBeHeld = journal.plan.items.filter((item) => pending.has(item.certificateSerial) && (item.price?.amountCents ?? 0) > 0);
   const progressOf = (serial: string) => record.lines.find((line) => line.certificateSerial === serial)?.progress;
   /** The service holds or has captured money for it. */
   const paidFor = (serial: string) => ['paid', 'issued', 'downloaded'].includes(progressOf(serial) ?? 'open');
   const confirmed = mustBeHeld.every((item) => paidFor(item.certificateSerial));
-  const receiptFor = () => record.receipts.filter((receipt) => mustBeHeld.every((item) => receipt.lines.some((line) => line.certificateSerial === item.certificateSerial))).at(-1) ?? null;
+  /** The payment this journal made (its answer lost), as the service records it: what the plan shown asked, or a protocol error. */
+  const journalsPayment = () => {
+    const paid = itemsToPay(journal.plan);
+    if (paid.length === 0) return null;
+    const receipt = record.receipts.filter((candidate) => paid.every((item) => candidate.lines.some((line) => line.certificateSerial === item.certificateSerial))).at(-1);
+    if (!receipt) throw new AppError('SERVICE_PROTOCOL_ERROR', { reason: 'the service holds the payment but shows no receipt for it' });
+    return checkedAgainstPlan(journal.plan, receipt);
+  };
 
   if (journal.payment.state === 'paid' || journal.payment.state === 'not-required') {
     if (!confirmed) {
@@ -52,7 +63,7 @@ export async function continueJournal(context: FlowContext): Promise<FlowState> 
       return context.set({ step: 'payment', device, plan: journal.plan, card: null, error: wire('RENEWAL_PAYMENT_UNCONFIRMED') });
     }
   } else if (confirmed) {
-    const receipt = receiptFor();
+    const receipt = journalsPayment();
     journal = await context.save({ ...journal, payment: receipt ? { state: 'paid', receipt, attempts: paymentAttempts(journal) } : { state: 'not-required', receipt: null } });
   } else {
     const checkout = record.pendingCheckouts.at(-1);

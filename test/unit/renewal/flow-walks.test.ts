@@ -134,6 +134,70 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.service.ledger.filter((entry) => entry.type === 'hold')).toHaveLength(1);
   });
 
+  it('a payment holding more than the price shown is refused at once, and again on every later start: nothing renewed, nothing captured', async () => {
+    const world = new FlowWorld();
+    const flow = world.process();
+    await flow.start();
+    await flow.unlock(world.pinFor('CNS-0001'), false);
+    const chosen = await flow.select([world.oldSerials.get('signature') ?? '']);
+    if (chosen.step !== 'certificates' || !chosen.plan) throw new Error('no plan');
+    expect(chosen.plan.totalCents).toBe(prices.signature);
+    await flow.proceed();
+    // A new price list between the holder's look and the payment (or a hostile service).
+    world.service.faults.priceAtPayment = { signature: prices.signature + 1000 };
+    const paid = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+    expect(paid).toMatchObject({ step: 'payment', error: { code: 'SERVICE_PROTOCOL_ERROR' } });
+    await flow.close();
+    const again = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(again).toMatchObject({ step: 'failed', error: { code: 'SERVICE_PROTOCOL_ERROR' } });
+    expect(world.renewedKinds()).toEqual([]);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+
+  it('a payment holding more than shown, its answer lost with the process: the resume refuses it too, nothing captured', async () => {
+    const world = new FlowWorld();
+    world.service.faults.priceAtPayment = { signature: prices.signature + 1000 };
+    world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(state).toMatchObject({ step: 'failed', error: { code: 'SERVICE_PROTOCOL_ERROR' } });
+    expect(world.renewedKinds()).toEqual([]);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(0);
+  });
+
+  it('a payment of the right total spread otherwise over the certificates is refused: a refused one could not leave the other charged more than shown', async () => {
+    const world = new FlowWorld();
+    const flow = world.process();
+    await flow.start();
+    await flow.unlock(world.pinFor('CNS-0001'), false);
+    await flow.proceed();
+    world.service.faults.priceAtPayment = { signature: prices.signature - 2000, cns: prices.cns + 2000 };
+    const paid = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+    expect(paid).toMatchObject({ step: 'payment', error: { code: 'SERVICE_PROTOCOL_ERROR', detail: { reason: expect.stringContaining('price of') } } });
+    expect(world.renewedKinds()).toEqual([]);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(0);
+  });
+
+  it.each([{ full: false }, { full: true }])('paid on another computer, the renewal started there on that money, its hold then let go (card full: $full): asked to pay again, renewed, charged once', async ({ full }) => {
+    const world = new FlowWorld({ full });
+    world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    // No journal here: the service's record says the signature is paid, so the plan asks nothing.
+    world.journal.files.delete('CNS-0001');
+    world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    world.service.expireHolds();
+    world.states = [];
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(world.states.some((seen) => seen.step === 'payment' && seen.error?.code === 'RENEWAL_PAYMENT_UNCONFIRMED')).toBe(true);
+    expect(state.step).toBe('done');
+    expect(world.renewedKinds()).toEqual(['signature']);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.signature);
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('a refused account payment holds nothing and lets the holder pay another way', async () => {
     const world = new FlowWorld();
     world.service.faults.funds = 100;

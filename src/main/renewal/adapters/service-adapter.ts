@@ -4,6 +4,7 @@
  * service API's own types go out as they are; issuance requests go out as journaled, byte for byte.
  */
 import type { Receipt, ServiceProgress, Verdict } from '../../../shared/contract/flow-contract.js';
+import { AppError } from '../../../shared/errors/app-error.js';
 import type { ErrorCode } from '../../../shared/errors/catalogue.js';
 import {
   issuanceRequestSchema,
@@ -54,7 +55,31 @@ function toServiceLine(line: CertificateLine): ServiceLine {
   return { certificateSerial: line.certificateSerial, verdict: toFlowVerdict(line), progress: line.progress.state satisfies ServiceProgress };
 }
 
+/**
+ * A receipt that adds up: its lines make its total, its captured and released amounts, and (for
+ * Iconto/Telemaco) what it took from each account. The holder is shown the lines and the totals;
+ * a receipt whose parts disagree cannot be shown as what was charged.
+ */
+function addsUp(receipt: ServiceReceipt): boolean {
+  const sum = (lines: readonly ServiceReceipt['lines'][number][]) => lines.reduce((total, line) => total + line.amountCents, 0);
+  const perAccount = new Map<string, number>();
+  for (const line of receipt.lines) if (line.account) perAccount.set(line.account, (perAccount.get(line.account) ?? 0) + line.amountCents);
+  const spelt = (entries: Iterable<[string, number]>) =>
+    [...entries]
+      .filter(([, cents]) => cents > 0)
+      .map(([account, cents]) => `${account}:${cents}`)
+      .sort()
+      .join();
+  return (
+    sum(receipt.lines) === receipt.totalCents &&
+    sum(receipt.lines.filter((line) => line.state === 'captured')) === receipt.capturedCents &&
+    sum(receipt.lines.filter((line) => line.state === 'released')) === receipt.releasedCents &&
+    spelt(perAccount) === spelt(receipt.perAccount.map((entry) => [entry.account, entry.amountCents]))
+  );
+}
+
 function toFlowReceipt(receipt: ServiceReceipt): Receipt {
+  if (!addsUp(receipt)) throw new AppError('SERVICE_PROTOCOL_ERROR', { reason: `receipt ${receipt.transactionId} does not add up` });
   return {
     transactionId: receipt.transactionId,
     method: receipt.method,

@@ -80,6 +80,11 @@ export interface ServiceFaults {
   cardPendingLooks?: number;
   /** Funds on the holder's account, in cents, for every account kind. */
   funds: number;
+  /**
+   * What a payment holds per certificate kind, where it is not the price the eligibility answer
+   * gave: a new price list between the holder's look and the payment, or a hostile service.
+   */
+  priceAtPayment?: Partial<Record<CertificateKind, number>>;
 }
 
 export class FakeService {
@@ -295,7 +300,7 @@ export class FakeService {
           other.lines.some((candidate) => candidate.serial === serial && ['paid', 'issued', 'downloaded'].includes(candidate.progress.state)),
         );
         if (paidAnywhere) throw new AppError('CERTIFICATE_ALREADY_PAID', { certificateSerial: serial });
-        return { certificateSerial: serial, kind: line.kind, amountCents: prices[line.kind], state: 'held' as const };
+        return { certificateSerial: serial, kind: line.kind, amountCents: this.faults.priceAtPayment?.[line.kind] ?? prices[line.kind], state: 'held' as const };
       });
 
     return {

@@ -40,7 +40,8 @@ export function testPki(): TestPki {
 
 export class FlowWorld {
   readonly pki = testPki();
-  readonly clock = () => now;
+  /** A second passes between two starts of the tool: each start is a moment of its own, as in life. */
+  readonly clock = () => new Date(now.getTime() + this.#starts * 1000);
   readonly card: FakeCard;
   readonly service: FakeService;
   readonly journal = new MemoryJournal();
@@ -55,6 +56,7 @@ export class FlowWorld {
   killOn: { readonly call: string; occurrence: number; readonly phase: 'before' | 'after' } | undefined;
   readonly #pool = keyPool();
   #alive = 0;
+  #starts = 0;
   #locked = false;
   states: FlowState[] = [];
   /** Every total the holder was shown before paying, in order. */
@@ -91,6 +93,7 @@ export class FlowWorld {
   /** A new start of the tool. The previous process, if any, is dead from now on. */
   process(): RenewalFlow {
     const generation = ++this.#alive;
+    this.#starts++;
     const hook: CallHook = (call, phase) => {
       if (generation !== this.#alive) throw new ProcessKilled(`${call} (a dead process)`);
       if (!effectCalls.has(call)) return;

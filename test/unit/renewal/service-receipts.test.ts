@@ -1,0 +1,54 @@
+/**
+ * A receipt from the service is shown to the holder as what was charged: one whose parts do not
+ * add up (lines against the total, the captured and released amounts, what each prepaid account
+ * gave) is a protocol error, never a receipt on screen.
+ */
+import { describe, expect, it } from 'vitest';
+import { createFlowService } from '../../../src/main/renewal/adapters/service-adapter.js';
+import type { RenewalServiceClient } from '../../../src/main/service/renewal-service-client.js';
+import type { Receipt } from '../../../src/shared/service-api/payment.js';
+
+const genuine: Receipt = {
+  transactionId: 'trx-1',
+  paymentId: 'pay-1',
+  renewalId: 'rnw-1',
+  method: 'telemaco',
+  paidAt: '2026-12-01T09:00:00.000Z',
+  currency: 'EUR',
+  totalCents: 4000,
+  capturedCents: 2500,
+  releasedCents: 1500,
+  perAccount: [
+    { account: 'tariffa', amountCents: 2500 },
+    { account: 'diritti', amountCents: 1500 },
+  ],
+  lines: [
+    { certificateSerial: '1a', kind: 'signature', amountCents: 2500, account: 'tariffa', state: 'captured' },
+    { certificateSerial: '2b', kind: 'cns', amountCents: 1500, account: 'diritti', state: 'released' },
+  ],
+};
+
+/** The flow's service over a client whose account payment answers `receipt`. */
+function paying(receipt: Receipt) {
+  const client = { pay: async () => ({ state: 'paid', receipt }) } as unknown as RenewalServiceClient;
+  return createFlowService(client).payWithAccount({
+    renewalId: 'rnw-1',
+    idempotencyKey: 'pay-1-x',
+    request: { method: 'telemaco', certificateSerials: ['1a', '2b'], userId: 'mrossi', password: 'segreta' },
+  });
+}
+
+describe('a receipt the service sends', () => {
+  it('is taken in when its parts add up', async () => {
+    await expect(paying(genuine)).resolves.toMatchObject({ transactionId: 'trx-1', totalCents: 4000, capturedCents: 2500, releasedCents: 1500 });
+  });
+
+  it.each([
+    ['a total the lines do not make', { ...genuine, totalCents: 3000 }],
+    ['a captured amount the lines do not make', { ...genuine, capturedCents: 4000 }],
+    ['a released amount the lines do not make', { ...genuine, releasedCents: 0 }],
+    ['one account charged for both certificates', { ...genuine, perAccount: [{ account: 'tariffa' as const, amountCents: 4000 }] }],
+  ])('is refused with %s', async (_, receipt) => {
+    await expect(paying(receipt)).rejects.toMatchObject({ code: 'SERVICE_PROTOCOL_ERROR' });
+  });
+});
