@@ -54,6 +54,33 @@ export function checkIssuedCertificate(input: IssuedCertificateInput, trust: Cha
   return { ok: true };
 }
 
+/**
+ * A certificate read back from the renewal journal, before it is written: the same checks, its
+ * freshness judged as of its own start (it was judged fresh against the clock when it came; a
+ * resume days later must not refuse it for its age), so an edited journal cannot bring in a
+ * certificate the checks would have refused.
+ */
+export function checkJournaledCertificate(input: Omit<IssuedCertificateInput, 'now'>, trust: ChamberTrust): IssuedCertificateVerdict {
+  let start: Date;
+  try {
+    start = parsedCertificate(input.certificatePem).validity.notBefore;
+  } catch {
+    return refuse('unreadable');
+  }
+  return checkIssuedCertificate({ ...input, now: start }, trust);
+}
+
+/** The renewal of `oldCertificatePem` by its looks: the same subject, kind, key usage, extended key usage and policies. */
+export function isRenewalShapeOf(certificatePem: string, oldCertificatePem: string): boolean {
+  try {
+    const issued = parsedCertificate(certificatePem);
+    const old = parsedCertificate(oldCertificatePem);
+    return subjectDer(issued) === subjectDer(old) && sameProfile(issued, old);
+  } catch {
+    return false;
+  }
+}
+
 function refuse(reason: RejectionReason): IssuedCertificateVerdict {
   return { ok: false, reason };
 }

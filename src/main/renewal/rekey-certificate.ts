@@ -15,6 +15,7 @@ import type { ChamberTrust } from '../certificates/chamber-trust.js';
 import { checkIssuedCertificate, type IssuedCertificateVerdict } from '../certificates/issued-certificate-check.js';
 import { modulusOfCsr, notAfterOf, sameModulus, serialOfCertificate, tryModulusOfCertificate } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
+import { provenDiscardable, provenForWriting, provenNewPair } from './proven-on-card.js';
 import { withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof } from './renewal-ports.js';
 
@@ -54,6 +55,9 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
   const advance = async (progress: CertificateProgress, extra: Partial<Pick<JournalCertificate, 'presignedProof'>> = {}) => {
     journal = await context.save(withProgress(journal, serial, progress, extra));
   };
+
+  /** The certificate this process checked a moment ago (csr-submitted → issued); any other came from the journal file. */
+  let checkedHere: string | undefined;
 
   for (;;) {
     const current = entry();
@@ -133,18 +137,22 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         }
         // Issued earlier for a key of an attempt whose journal was lost: that key is the one to use.
         if (keyIdHex !== submitted.newIdHex) await device.destroyKeys(dev, tokenSerial, submitted.newIdHex, ownModulus);
+        checkedHere = obtained.certificate.certificatePem;
         await advance({ phase: 'issued', newIdHex: keyIdHex, certificatePem: obtained.certificate.certificatePem, chainPem: [...obtained.certificate.chainPem] });
         break;
       }
-      case 'rejecting':
+      case 'rejecting': {
         // Tell the service (it revokes and releases the price; told twice, it answers the same),
         // take the new keys off the card, and keep the old pair as it is.
+        const modulus = await provenDiscardable(context, current, progress);
         await context.service.reject(journal.renewalId, serial, progress.issuedSerial, progress.reason);
-        await device.destroyKeys(dev, tokenSerial, progress.newIdHex, modulusOfCsr(progress.csrPem));
+        await device.destroyKeys(dev, tokenSerial, progress.newIdHex, modulus);
         await advance({ phase: 'rejected', reason: progress.reason });
         break;
+      }
       case 'issued': {
         context.report('writing-certificate');
+        await provenForWriting(context, current, progress, checkedHere === progress.certificatePem);
         const objects = await device.inspect(dev, tokenSerial, progress.newIdHex);
         const written = objects.certificatesPem.some((pem) => pemToBase64Der(pem) === pemToBase64Der(progress.certificatePem));
         if (!written && objects.certificatesPem.length > 0) throw new AppError('JOURNAL_DAMAGED', { reason: 'another certificate under the new key id' });
@@ -154,11 +162,13 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
       }
       case 'written':
         context.report('verifying');
+        await provenNewPair(context, current, progress);
         await device.verifyPair(dev, tokenSerial, progress.newIdHex);
         await advance({ phase: 'verified', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
         break;
       case 'verified': {
         if (!journal.plan.removeOldFirst) context.report('removing-old');
+        await provenNewPair(context, current, progress);
         // On a card with no room the old pair usually went first and nothing of it is found now;
         // where there was room after all, it goes here, as on any other card.
         await device.destroyOldPair(dev, tokenSerial, oldIdHex, current.oldCertificatePem);

@@ -3,12 +3,14 @@
  * holder chose is what is charged, once; a lost answer is recovered; nothing the service sends is
  * written unverified; nothing is destroyed unproven; a damaged journal is set aside, not obeyed.
  */
+import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import type { FlowState } from '../../../src/shared/contract/flow-contract.js';
 import type { Journal } from '../../../src/main/renewal/renewal-journal.js';
 import { prices, type HostileRewrite } from './kit/fake-service.js';
 import { FlowWorld, holderPin, signaturePin } from './kit/flow-world.js';
 import { walk, type WalkEnd } from './kit/holder-walk.js';
+import { makeCertificate, makeCsr, profileOf } from './kit/test-pki.js';
 
 function stateOf(end: WalkEnd): FlowState {
   if (end.kind !== 'ended') throw new Error('the process was killed');
@@ -371,6 +373,78 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.card.workingKinds().get('cns')).toBe(1);
     expect(world.card.destroyedCertificates).toEqual([]);
     expect(world.journal.setAsideFiles).toHaveLength(1);
+  });
+
+  describe('a journal edited after the new certificate was issued is proven on the card before it is obeyed', () => {
+    /** A signature renewal killed right before its certificate is written: the journal at 'issued'. */
+    async function killedBeforeWrite(): Promise<{ world: FlowWorld; journal: Journal; entry: Journal['certificates'][number] }> {
+      const world = new FlowWorld();
+      world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'before' };
+      expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+      const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+      const entry = journal.certificates[0];
+      if (entry?.progress.phase !== 'issued') throw new Error(`journal at ${entry?.progress.phase}`);
+      return { world, journal, entry };
+    }
+
+    function edited(world: FlowWorld, journal: Journal, progress: unknown): void {
+      world.journal.files.set('CNS-0001', JSON.stringify({ ...journal, certificates: journal.certificates.map((entry) => ({ ...entry, progress })) }));
+    }
+
+    async function endsDamagedKeepingTheOldPair(world: FlowWorld): Promise<void> {
+      const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+      expect(state).toMatchObject({ step: 'failed', error: { code: 'JOURNAL_DAMAGED' } });
+      expect(world.card.breaches).toEqual([]);
+      expect(world.card.destroyedCertificates).toEqual([]);
+      expect(world.card.workingKinds().get('signature')).toBe(1);
+      expect(world.card.workingKinds().get('cns')).toBe(1);
+      expect(world.journal.setAsideFiles).toHaveLength(1);
+    }
+
+    it.each([
+      ['written, naming the old pair as the new one', (entry: Journal['certificates'][number], certificatePem: string) => ({ phase: 'written', newIdHex: entry.oldIdHex, certificatePem })],
+      ['written, naming the CNS pair as the new one', (_: Journal['certificates'][number], certificatePem: string) => ({ phase: 'written', newIdHex: '01', certificatePem })],
+      ['verified, for a pair that is not on the card', (_: Journal['certificates'][number], certificatePem: string) => ({ phase: 'verified', newIdHex: 'abcdef', certificatePem })],
+    ])('%s: nothing destroyed, set aside', async (_, progress) => {
+      const { world, journal, entry } = await killedBeforeWrite();
+      if (entry.progress.phase !== 'issued') throw new Error('unexpected');
+      edited(world, journal, progress(entry, entry.progress.certificatePem));
+      await endsDamagedKeepingTheOldPair(world);
+    });
+
+    it('verified, naming the CNS pair with its own certificate: not taken for the signature renewal', async () => {
+      const { world, journal } = await killedBeforeWrite();
+      edited(world, journal, { phase: 'verified', newIdHex: '01', certificatePem: world.oldCertificates.get('cns') });
+      await endsDamagedKeepingTheOldPair(world);
+    });
+
+    it('issued, carrying a certificate from an untrusted CA for the new key: never written', async () => {
+      const { world, journal, entry } = await killedBeforeWrite();
+      if (entry.progress.phase !== 'issued') throw new Error('unexpected');
+      const newIdHex = entry.progress.newIdHex;
+      const newKey = world.card.objects.find((object) => object.kind === 'private' && object.idHex === newIdHex)?.key;
+      if (!newKey) throw new Error('new key not on the card');
+      const genuine = forge.pki.certificateFromPem(entry.progress.certificatePem);
+      const rogue = makeCertificate({ subject: genuine.subject.attributes, issuer: world.pki.rogueCa, key: newKey, serialHex: '7e57ab1e', notBefore: genuine.validity.notBefore, notAfter: genuine.validity.notAfter, extensions: profileOf('signature') });
+      edited(world, journal, { ...entry.progress, certificatePem: rogue, chainPem: [world.pki.rogueCa.pem] });
+      await endsDamagedKeepingTheOldPair(world);
+      expect(world.card.objects.filter((object) => object.kind === 'certificate').map((object) => object.certificatePem)).not.toContain(rogue);
+    });
+
+    it('rejecting, naming the old pair and a request of its key as the keys to discard: the old key stays, the service is not told', async () => {
+      const world = new FlowWorld();
+      world.killOn = { call: 'issue', occurrence: 1, phase: 'after' };
+      expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+      const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+      const entry = journal.certificates[0];
+      if (entry?.progress.phase !== 'csr-submitted') throw new Error(`journal at ${entry?.progress.phase}`);
+      const oldKey = world.card.objects.find((object) => object.kind === 'private' && object.idHex === entry.oldIdHex)?.key;
+      if (!oldKey) throw new Error('old key not on the card');
+      const issuedSerial = [...world.service.renewalOf.keys()][0] ?? '';
+      edited(world, journal, { phase: 'rejecting', newIdHex: entry.oldIdHex, csrPem: makeCsr(oldKey, entry.oldCertificatePem), issuedSerial, reason: 'subject' });
+      await endsDamagedKeepingTheOldPair(world);
+      expect(world.service.ledger.filter((entry) => entry.type === 'release')).toEqual([]);
+    });
   });
 
   it('a journal marked paid with an invented receipt generates nothing: the service is asked first', async () => {

@@ -1,0 +1,93 @@
+/**
+ * What the journal says of a certificate's new pair, proven on the card before the step that
+ * trusts it: writing a certificate, taking a pair for the renewed one, destroying the old pair or
+ * the discarded keys. A journal is a file anyone with the holder's account can edit; one that
+ * names the old pair (or the other certificate's) as the new one, or carries a certificate the
+ * checks never saw, must stop the renewal with JOURNAL_DAMAGED, the card as it was — never make
+ * the tool destroy a working pair or write an unchecked certificate.
+ */
+import type { DeviceSummary } from '../../shared/contract/flow-contract.js';
+import { AppError } from '../../shared/errors/app-error.js';
+import type { ChamberTrust } from '../certificates/chamber-trust.js';
+import { checkJournaledCertificate, isRenewalShapeOf } from '../certificates/issued-certificate-check.js';
+import { modulusOfCsr, sameModulus, tryModulusOfCertificate } from '../certificates/key-modulus.js';
+import { pemToBase64Der } from '../certificates/pem.js';
+import type { JournalCertificate } from './renewal-journal.js';
+import type { FlowDevice } from './renewal-ports.js';
+
+/** What the proofs read: the card, and the CAs a certificate must chain to. */
+export interface CardView {
+  readonly device: Pick<FlowDevice, 'inspect'>;
+  readonly deviceSummary: DeviceSummary;
+  readonly trust: ChamberTrust;
+}
+
+function damaged(entry: JournalCertificate, reason: string): AppError {
+  return new AppError('JOURNAL_DAMAGED', { reason: `${entry.certificateSerial}: ${reason}` });
+}
+
+function sameId(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+function oldModulus(entry: JournalCertificate): string {
+  const modulus = tryModulusOfCertificate(entry.oldCertificatePem);
+  if (!modulus) throw damaged(entry, 'the old certificate is unreadable');
+  return modulus;
+}
+
+/**
+ * Before an issued certificate is written under `newIdHex`: that id is not the old pair's, it holds
+ * the key made on the card for the certificate, and (unless this process checked the certificate
+ * a moment ago, `checkedHere`) the certificate passes the checks again, as of its own start.
+ */
+export async function provenForWriting(
+  context: CardView,
+  entry: JournalCertificate,
+  issued: { readonly newIdHex: string; readonly certificatePem: string; readonly chainPem: readonly string[] },
+  checkedHere: boolean,
+): Promise<void> {
+  if (sameId(issued.newIdHex, entry.oldIdHex)) throw damaged(entry, 'the new key id is the old pair’s');
+  const modulus = tryModulusOfCertificate(issued.certificatePem);
+  if (!modulus || sameModulus(modulus, oldModulus(entry))) throw damaged(entry, 'the certificate to write is not for a new key');
+  const objects = await context.device.inspect(context.deviceSummary, entry.tokenSerial, issued.newIdHex);
+  if (!objects.privateKeys.some((key) => key.onDevice && sameModulus(key.modulusHex, modulus))) throw damaged(entry, 'no key made on the card for the certificate under its key id');
+  if (checkedHere) return;
+  const verdict = checkJournaledCertificate({ certificatePem: issued.certificatePem, chainPem: issued.chainPem, expectedModulusHex: modulus, oldCertificatePem: entry.oldCertificatePem }, context.trust);
+  if (!verdict.ok) throw damaged(entry, `the certificate to write fails the checks (${verdict.reason})`);
+}
+
+/**
+ * Before the pair under `newIdHex` is taken for the renewed one (verified, then the old pair
+ * destroyed): it is not the old pair, it holds exactly the journal's certificate — the old one's
+ * renewal by its looks, for another key — and that certificate's key, made on the card.
+ */
+export async function provenNewPair(context: CardView, entry: JournalCertificate, pair: { readonly newIdHex: string; readonly certificatePem: string }): Promise<void> {
+  if (sameId(pair.newIdHex, entry.oldIdHex)) throw damaged(entry, 'the new key id is the old pair’s');
+  if (pemToBase64Der(pair.certificatePem) === pemToBase64Der(entry.oldCertificatePem)) throw damaged(entry, 'the new certificate is the old one');
+  if (!isRenewalShapeOf(pair.certificatePem, entry.oldCertificatePem)) throw damaged(entry, 'the new certificate is not a renewal of the old one');
+  const modulus = tryModulusOfCertificate(pair.certificatePem);
+  if (!modulus || sameModulus(modulus, oldModulus(entry))) throw damaged(entry, 'the new certificate is not for a new key');
+  const objects = await context.device.inspect(context.deviceSummary, entry.tokenSerial, pair.newIdHex);
+  const onCard = objects.certificatesPem.map(pemToBase64Der);
+  if (onCard.length !== 1 || onCard[0] !== pemToBase64Der(pair.certificatePem)) throw damaged(entry, 'the new certificate is not the one on the card under its key id');
+  if (!objects.privateKeys.some((key) => key.onDevice && sameModulus(key.modulusHex, modulus))) throw damaged(entry, 'the new key is not on the card under its key id');
+}
+
+/**
+ * Before the keys of a refused certificate are discarded: they are not the old pair's (by id or by
+ * key) and no certificate was ever written under them. Returns the modulus of the keys to discard.
+ */
+export async function provenDiscardable(context: CardView, entry: JournalCertificate, discard: { readonly newIdHex: string; readonly csrPem: string }): Promise<string> {
+  if (sameId(discard.newIdHex, entry.oldIdHex)) throw damaged(entry, 'the keys to discard are under the old pair’s id');
+  let modulus: string;
+  try {
+    modulus = modulusOfCsr(discard.csrPem);
+  } catch {
+    throw damaged(entry, 'the request of the keys to discard is unreadable');
+  }
+  if (sameModulus(modulus, oldModulus(entry))) throw damaged(entry, 'the keys to discard are the old pair’s');
+  const objects = await context.device.inspect(context.deviceSummary, entry.tokenSerial, discard.newIdHex);
+  if (objects.certificatesPem.length > 0) throw damaged(entry, 'a certificate is under the keys to discard');
+  return modulus;
+}
