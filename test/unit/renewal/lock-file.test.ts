@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileRenewalLock } from '../../../src/main/renewal/adapters/lock-file.js';
@@ -12,7 +12,7 @@ describe('one renewal per device at a time', () => {
       const first = fileRenewalLock({ dir, pid: 100, workerPid: () => 101, isAlive: (pid) => alive.has(pid) });
       const second = fileRenewalLock({ dir, pid: 200, workerPid: () => undefined, isAlive: (pid) => alive.has(pid) });
       const release = await first.acquire('DEV/1');
-      expect(JSON.parse(await readFile(join(dir, `${encodeURIComponent('DEV/1')}.lock`), 'utf8'))).toEqual({ pid: 100, workerPid: 101 });
+      expect(JSON.parse(await readFile(join(dir, `${encodeURIComponent('DEV/1')}.lock`), 'utf8'))).toMatchObject({ pid: 100, workerPid: 101 });
       const refused = await second.acquire('DEV/1').catch((error: unknown) => error);
       expect(isAppError(refused) && refused.code).toBe('RENEWAL_IN_PROGRESS');
       await release();
@@ -49,6 +49,49 @@ describe('one renewal per device at a time', () => {
       const lock = fileRenewalLock({ dir, pid: 400, workerPid: () => undefined, isAlive: (pid) => pid === 301, kill: () => undefined, waitForWorkerMs: 100 });
       const refused = await lock.acquire('DEV').catch((error: unknown) => error);
       expect(isAppError(refused) && refused.code).toBe('RENEWAL_IN_PROGRESS');
+    });
+  });
+
+  it('a stale lock found by two processes starting at once goes to one of them only', async () => {
+    await withTempDir('lock', async (dir) => {
+      // Process 300 was killed; its device worker 301 is still stuck in a PKCS#11 call.
+      await writeFile(join(dir, 'DEV.lock'), JSON.stringify({ pid: 300, workerPid: 301 }));
+      const alive = new Set([301, 400, 500]);
+      const holders: number[] = [];
+      const quickRetry = fileRenewalLock({ dir, pid: 500, workerPid: () => undefined, isAlive: (pid) => alive.has(pid), kill: (pid) => alive.delete(pid) });
+      const first = fileRenewalLock({
+        dir,
+        pid: 400,
+        workerPid: () => undefined,
+        isAlive: (pid) => alive.has(pid),
+        kill: () => undefined,
+        // While the first waits for the stale worker to go, the quick retry ends it and takes the lock.
+        sleep: async () => {
+          if (holders.length === 0) {
+            await quickRetry.acquire('DEV');
+            holders.push(500);
+          }
+        },
+      });
+      const refused = await first.acquire('DEV').then(
+        () => holders.push(400),
+        (error: unknown) => error,
+      );
+      expect(holders).toEqual([500]);
+      expect(isAppError(refused) && refused.code).toBe('RENEWAL_IN_PROGRESS');
+      expect(JSON.parse(await readFile(join(dir, 'DEV.lock'), 'utf8'))).toMatchObject({ pid: 500 });
+    });
+  });
+
+  it('a release removes only its own lock, not one another process holds by then', async () => {
+    await withTempDir('lock', async (dir) => {
+      const lock = fileRenewalLock({ dir, pid: 100, workerPid: () => undefined, isAlive: () => true });
+      const release = await lock.acquire('DEV');
+      const other = JSON.stringify({ pid: 200, workerPid: null, nonce: 'other' });
+      await writeFile(join(dir, 'DEV.lock'), other);
+      await release();
+      expect(await readFile(join(dir, 'DEV.lock'), 'utf8')).toBe(other);
+      expect((await readdir(dir)).sort()).toEqual(['DEV.lock']);
     });
   });
 

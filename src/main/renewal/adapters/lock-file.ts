@@ -5,14 +5,22 @@
  * A lock left by a process that is gone is taken over — but only once that process's device
  * worker is gone too (it is ended if it still runs), so two key generations never race on one
  * CKA_ID: the resume reconciles a card nobody else is writing.
+ *
+ * Two processes may start at once after a crash (a quick retry) and both find the same stale
+ * lock. Neither deletes a lock it only read: a lock file appears whole (written aside, then
+ * linked in, which fails if one is there), and one is removed by moving it aside and looking at
+ * what was moved: the stale lock judged so, or — when another process took over meanwhile — that
+ * process's fresh lock, which is put back. A release removes only the process's own lock.
  */
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors/app-error.js';
 import type { RenewalLock } from '../renewal-ports.js';
 
-const holderSchema = z.object({ pid: z.number().int().positive(), workerPid: z.number().int().positive().nullable() });
+/** `nonce` tells this process's lock from one a later process with the same pid made. */
+const holderSchema = z.object({ pid: z.number().int().positive(), workerPid: z.number().int().positive().nullable(), nonce: z.string().optional() });
 
 export interface LockFileOptions {
   readonly dir: string;
@@ -50,22 +58,47 @@ export function fileRenewalLock(options: LockFileOptions): RenewalLock {
     }
   }
 
+  /** Makes the lock file with `text` in one step; false when there is one already. */
+  async function createWhole(path: string, text: string): Promise<boolean> {
+    const aside = `${path}.${randomBytes(6).toString('hex')}.new`;
+    await writeFile(aside, text, { mode: 0o600, flag: 'wx' });
+    try {
+      await link(aside, path);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    } finally {
+      await rm(aside, { force: true });
+    }
+  }
+
+  /** Removes the lock file if it still reads `expected`; a lock made since by another process is put back. */
+  async function removeIfStill(path: string, expected: string): Promise<void> {
+    const aside = `${path}.${randomBytes(6).toString('hex')}.gone`;
+    try {
+      await rename(path, aside);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    const moved = await readFile(aside, 'utf8').catch(() => '');
+    // Another process's lock, made after `expected` was read: back where it was (unless a third
+    // process made one in this instant, which then stands).
+    if (moved !== expected) await link(aside, path).catch(() => undefined);
+    await rm(aside, { force: true });
+  }
+
   return {
     async acquire(deviceSerial) {
       await mkdir(options.dir, { recursive: true, mode: 0o700 });
       const path = join(options.dir, `${encodeURIComponent(deviceSerial)}.lock`);
+      const own = JSON.stringify({ pid: options.pid, workerPid: options.workerPid() ?? null, nonce: randomBytes(8).toString('hex') });
       for (let round = 0; round < 5; round++) {
-        try {
-          const handle = await open(path, 'wx', 0o600);
-          await handle.writeFile(JSON.stringify({ pid: options.pid, workerPid: options.workerPid() ?? null }));
-          await handle.close();
-          return async () => {
-            await rm(path, { force: true });
-          };
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        }
-        const text = await readFile(path, 'utf8').catch(() => '');
+        if (await createWhole(path, own)) return () => removeIfStill(path, own);
+        const text = await readFile(path, 'utf8').catch(() => undefined);
+        // Gone since: try again.
+        if (text === undefined) continue;
         let holder: z.infer<typeof holderSchema> | undefined;
         try {
           holder = holderSchema.parse(JSON.parse(text));
@@ -74,7 +107,8 @@ export function fileRenewalLock(options: LockFileOptions): RenewalLock {
         }
         if (holder && holder.pid !== options.pid && isAlive(holder.pid)) throw new AppError('RENEWAL_IN_PROGRESS');
         if (holder?.workerPid && holder.workerPid !== options.workerPid()) await endStaleWorker(holder.workerPid);
-        await rm(path, { force: true });
+        // Only the lock judged stale goes: one another process made meanwhile is left to it.
+        await removeIfStill(path, text);
       }
       throw new AppError('RENEWAL_IN_PROGRESS');
     },
