@@ -9,6 +9,7 @@ import { assessCertificates } from './assessment.js';
 import { wire, type FlowContext } from './flow-context.js';
 import { buildPlan, itemsToPay, selectableSerials } from './renewal-plan.js';
 import { journalVersion } from './renewal-journal.js';
+import { newestReceipt } from './newest-receipt.js';
 
 type CertificatesState = Extract<FlowState, { step: 'certificates' }>;
 
@@ -91,5 +92,5 @@ export async function checkAccount(context: FlowContext, state: CertificatesStat
 async function receiptCovering(context: FlowContext, renewalId: string, serials: readonly string[]) {
   const record = await context.ports.service.renewalStatus(renewalId);
   const receipts = record.receipts.filter((receipt) => receipt.lines.some((line) => serials.includes(line.certificateSerial)));
-  return receipts.at(-1) ?? null;
+  return newestReceipt(receipts) ?? null;
 }

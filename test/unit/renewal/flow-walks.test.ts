@@ -298,6 +298,22 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.service.heldCents()).toBe(0);
   });
 
+  it('a service listing its receipts newest first: paying again after a hold was let go, its answer lost, shows the payment just made', async () => {
+    const world = new FlowWorld();
+    world.service.faults.receiptsNewestFirst = true;
+    world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.service.expireHolds();
+    world.service.faults.loseAnswer = { payWithAccount: 1 };
+    world.states = [];
+    const state = stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }));
+    expect(state.step).toBe('done');
+    const paid = world.states.filter((seen) => seen.step === 'paid');
+    expect(paid.length).toBeGreaterThan(0);
+    for (const seen of paid) if (seen.step === 'paid') expect(seen.receipt.lines.map((line) => line.state)).toEqual(['held']);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.cns);
+  });
+
   it('back after the hold for the second certificate was let go, the first already issued: shown and charged only the second', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'before' };

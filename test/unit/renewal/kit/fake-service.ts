@@ -85,6 +85,8 @@ export interface ServiceFaults {
    * gave: a new price list between the holder's look and the payment, or a hostile service.
    */
   priceAtPayment?: Partial<Record<CertificateKind, number>>;
+  /** The renewal's record lists its receipts newest first (the API promises no order). */
+  receiptsNewestFirst?: boolean;
 }
 
 export class FakeService {
@@ -418,7 +420,7 @@ export class FakeService {
           const payments = renewal.paymentIds.map((id) => this.payments.get(id)).filter((payment) => payment !== undefined);
           return {
             lines: renewal.lines.map(lineView),
-            receipts: payments.filter((payment) => payment.state === 'paid').map((payment) => this.#receipt(payment)),
+            receipts: (this.faults.receiptsNewestFirst ? [...payments].reverse() : payments).filter((payment) => payment.state === 'paid').map((payment) => this.#receipt(payment)),
             pendingCheckouts: payments.filter((payment) => payment.state === 'pending').map((payment) => ({ paymentId: payment.paymentId, checkoutUrl: `https://127.0.0.1/checkout/${payment.paymentId}` })),
             issued: [...renewal.issued.values()].map(({ certificate }) => this.#rewrite(certificate, renewal.lines.find((line) => line.serial === certificate.renewedSerial) as Line)),
           };
