@@ -95,6 +95,34 @@ describe('one renewal per device at a time', () => {
     });
   });
 
+  it('a lock left before the computer restarted is stale, whatever processes its pids name now', async () => {
+    await withTempDir('lock', async (dir) => {
+      const booted = Date.parse('2026-12-03T08:00:00Z');
+      await writeFile(join(dir, 'DEV.lock'), JSON.stringify({ pid: 300, workerPid: 301, nonce: 'before', bootedAt: booted - 86_400_000 }));
+      const killed: number[] = [];
+      // 300 and 301 are other programs now: alive, and never to be ended.
+      const lock = fileRenewalLock({ dir, pid: 400, workerPid: () => undefined, isAlive: () => true, kill: (pid) => killed.push(pid), bootedAt: () => booted });
+      await (await lock.acquire('DEV'))();
+      expect(killed).toEqual([]);
+    });
+  });
+
+  it('a stale worker pid that now names another user\'s process is not waited for', async () => {
+    await withTempDir('lock', async (dir) => {
+      await writeFile(join(dir, 'DEV.lock'), JSON.stringify({ pid: 300, workerPid: 301 }));
+      const lock = fileRenewalLock({
+        dir,
+        pid: 400,
+        workerPid: () => undefined,
+        isAlive: (pid) => pid === 301,
+        kill: () => {
+          throw Object.assign(new Error('kill EPERM'), { code: 'EPERM' });
+        },
+      });
+      await (await lock.acquire('DEV'))();
+    });
+  });
+
   it('treats an unreadable lock as stale', async () => {
     await withTempDir('lock', async (dir) => {
       await writeFile(join(dir, 'DEV.lock'), '{"pid":');

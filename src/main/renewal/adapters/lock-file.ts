@@ -14,13 +14,25 @@
  */
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { uptime } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors/app-error.js';
 import type { RenewalLock } from '../renewal-ports.js';
 
-/** `nonce` tells this process's lock from one a later process with the same pid made. */
-const holderSchema = z.object({ pid: z.number().int().positive(), workerPid: z.number().int().positive().nullable(), nonce: z.string().optional() });
+/**
+ * `nonce` tells this process's lock from one a later process with the same pid made; `bootedAt`
+ * (ms) tells a lock left before the computer restarted, whose pids now name other processes.
+ */
+const holderSchema = z.object({
+  pid: z.number().int().positive(),
+  workerPid: z.number().int().positive().nullable(),
+  nonce: z.string().optional(),
+  bootedAt: z.number().optional(),
+});
+
+/** Boot times read a minute apart or less are the same boot (the wall clock may have been set since). */
+const sameBootWithinMs = 60_000;
 
 export interface LockFileOptions {
   readonly dir: string;
@@ -30,17 +42,27 @@ export interface LockFileOptions {
   readonly isAlive?: (pid: number) => boolean;
   readonly kill?: (pid: number) => void;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** When this computer started (ms since the epoch). */
+  readonly bootedAt?: () => number;
   /** How long a stale holder's device worker may take to go once ended. */
   readonly waitForWorkerMs?: number;
 }
 
+/**
+ * Whether `pid` is a running process of this user: one this user may not signal (EPERM) belongs
+ * to someone else, so it is not a renewal of this user's left running.
+ */
 function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  } catch {
+    return false;
   }
+}
+
+function bootTime(): number {
+  return Date.now() - uptime() * 1000;
 }
 
 export function fileRenewalLock(options: LockFileOptions): RenewalLock {
@@ -48,10 +70,16 @@ export function fileRenewalLock(options: LockFileOptions): RenewalLock {
   const kill = options.kill ?? ((pid: number) => process.kill(pid, 'SIGKILL'));
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const waitForWorkerMs = options.waitForWorkerMs ?? 10_000;
+  const bootedAt = options.bootedAt ?? bootTime;
 
   async function endStaleWorker(workerPid: number): Promise<void> {
     if (!isAlive(workerPid)) return;
-    kill(workerPid);
+    try {
+      kill(workerPid);
+    } catch {
+      // Gone meanwhile, or not this user's process: either way not a worker of ours still running.
+      return;
+    }
     for (let waited = 0; isAlive(workerPid); waited += 50) {
       if (waited >= waitForWorkerMs) throw new AppError('RENEWAL_IN_PROGRESS', { reason: 'device worker still running' });
       await sleep(50);
@@ -93,7 +121,7 @@ export function fileRenewalLock(options: LockFileOptions): RenewalLock {
     async acquire(deviceSerial) {
       await mkdir(options.dir, { recursive: true, mode: 0o700 });
       const path = join(options.dir, `${encodeURIComponent(deviceSerial)}.lock`);
-      const own = JSON.stringify({ pid: options.pid, workerPid: options.workerPid() ?? null, nonce: randomBytes(8).toString('hex') });
+      const own = JSON.stringify({ pid: options.pid, workerPid: options.workerPid() ?? null, nonce: randomBytes(8).toString('hex'), bootedAt: bootedAt() });
       for (let round = 0; round < 5; round++) {
         if (await createWhole(path, own)) return () => removeIfStill(path, own);
         const text = await readFile(path, 'utf8').catch(() => undefined);
@@ -105,8 +133,10 @@ export function fileRenewalLock(options: LockFileOptions): RenewalLock {
         } catch {
           holder = undefined;
         }
-        if (holder && holder.pid !== options.pid && isAlive(holder.pid)) throw new AppError('RENEWAL_IN_PROGRESS');
-        if (holder?.workerPid && holder.workerPid !== options.workerPid()) await endStaleWorker(holder.workerPid);
+        // Left before the computer restarted: its pids now name other processes, never to be waited for or ended.
+        const beforeRestart = holder?.bootedAt !== undefined && Math.abs(holder.bootedAt - bootedAt()) > sameBootWithinMs;
+        if (holder && !beforeRestart && holder.pid !== options.pid && isAlive(holder.pid)) throw new AppError('RENEWAL_IN_PROGRESS');
+        if (holder?.workerPid && !beforeRestart && holder.workerPid !== options.workerPid()) await endStaleWorker(holder.workerPid);
         // Only the lock judged stale goes: one another process made meanwhile is left to it.
         await removeIfStill(path, text);
       }
