@@ -21,6 +21,8 @@ export interface IssuedCertificateInput {
   readonly expectedModulusHex: string;
   readonly oldCertificatePem: string;
   readonly now: Date;
+  /** When the request for it was first sent, if earlier than `now`: a renewal starts no earlier than a week before that. */
+  readonly requestedAt?: Date;
 }
 
 export type IssuedCertificateVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: RejectionReason };
@@ -49,7 +51,8 @@ export function checkIssuedCertificate(input: IssuedCertificateInput, trust: Cha
   const start = issued.validity.notBefore.getTime();
   const end = issued.validity.notAfter.getTime();
   const now = input.now.getTime();
-  if (start > now + latestStart || start < now - earliestStart || end - start < shortestLife || end - start > longestLife) return refuse('validity');
+  const requested = Math.min(now, input.requestedAt?.getTime() ?? now);
+  if (start > now + latestStart || start < requested - earliestStart || end - start < shortestLife || end - start > longestLife) return refuse('validity');
   if (!trust.chains(issued, input.chainPem, input.now)) return refuse('chain');
   return { ok: true };
 }

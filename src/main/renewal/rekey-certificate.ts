@@ -95,6 +95,15 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         break;
       }
       case 'removing-old-first':
+        // The journal's word alone never takes a working pair off a card: only a card with no room
+        // (the holder was told before paying), and never the CNS key without the handover proof
+        // that stands in for it until the new CNS certificate exists.
+        if (!journal.plan.removeOldFirst) throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: the old pair to remove first on a card planned with room` });
+        if (kind === 'cns' && !current.presignedProof) throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: the CNS key to remove first without the handover proof` });
+        if ((await device.room(dev, 1)) !== 'remove-old-first') {
+          await advance({ phase: 'generating-key', newIdHex: newKeyId() });
+          break;
+        }
         context.report('removing-old');
         await device.destroyOldPair(dev, tokenSerial, oldIdHex, current.oldCertificatePem);
         await advance({ phase: 'old-removed-first' });
@@ -107,7 +116,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         await readyKeyPair(context, tokenSerial, progress.newIdHex, kind);
         const csrPem = await device.createCsr(dev, tokenSerial, progress.newIdHex, current.oldCertificatePem);
         const request = await issuanceRequest(context, journal, current, csrPem, 0);
-        await advance({ phase: 'csr-submitted', newIdHex: progress.newIdHex, csrPem, attempt: 0, request });
+        await advance({ phase: 'csr-submitted', newIdHex: progress.newIdHex, csrPem, attempt: 0, request, submittedAt: context.clock().toISOString() });
         break;
       }
       case 'csr-submitted': {
@@ -119,13 +128,16 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         const keyIdHex = obtained.keyIdHex ?? submitted.newIdHex;
         const verdict: IssuedCertificateVerdict = obtained.keyLost
           ? { ok: false, reason: 'key-lost' }
-          : checkIssuedCertificate(
+          : obtained.foreignKey
+            ? { ok: false, reason: 'public-key' }
+            : checkIssuedCertificate(
               {
                 certificatePem: obtained.certificate.certificatePem,
                 chainPem: obtained.certificate.chainPem,
                 expectedModulusHex: obtained.keyIdHex ? (tryModulusOfCertificate(obtained.certificate.certificatePem) ?? ownModulus) : ownModulus,
                 oldCertificatePem: current.oldCertificatePem,
                 now: context.clock(),
+                ...(submitted.submittedAt ? { requestedAt: new Date(submitted.submittedAt) } : {}),
               },
               context.trust,
             );
@@ -219,6 +231,8 @@ interface Obtained {
   readonly keyIdHex?: string;
   /** Issued earlier for a key that is no longer on the card. */
   readonly keyLost?: boolean;
+  /** Issued for the old pair's key, or for a key that has a certificate of its own: no renewal. */
+  readonly foreignKey?: boolean;
 }
 
 /**
@@ -247,7 +261,14 @@ async function obtainIssued(context: RekeyContext, journal: Journal, entry: Jour
         const modulus = tryModulusOfCertificate(earlier.certificatePem);
         if (!modulus) return { certificate: earlier };
         const keyIdHex = await context.device.findKeyByModulus(context.deviceSummary, entry.tokenSerial, modulus);
-        return keyIdHex ? { certificate: earlier, keyIdHex } : { certificate: earlier, keyLost: true };
+        if (!keyIdHex) return { certificate: earlier, keyLost: true };
+        // Refused like any forged answer (the service is told, the price released), never taken
+        // for a damaged journal: the card is as it was, and it is the service that is wrong.
+        const oldModulus = tryModulusOfCertificate(entry.oldCertificatePem);
+        if (keyIdHex.toLowerCase() === entry.oldIdHex.toLowerCase() || (oldModulus && sameModulus(modulus, oldModulus))) return { certificate: earlier, foreignKey: true };
+        const under = await context.device.inspect(context.deviceSummary, entry.tokenSerial, keyIdHex);
+        if (under.certificatesPem.some((pem) => pemToBase64Der(pem) !== pemToBase64Der(earlier.certificatePem))) return { certificate: earlier, foreignKey: true };
+        return { certificate: earlier, keyIdHex };
       }
       if (!retryableCodes.has(error.code)) throw error;
       const found = await issuedAtService(context, journal, entry.certificateSerial);

@@ -35,7 +35,12 @@ const certificateProgressSchema = z.discriminatedUnion('phase', [
   /** Journaled before C_GenerateKeyPair with the CKA_ID it will use, so a key made there can be found. */
   z.object({ phase: z.literal('generating-key'), newIdHex: hexId }),
   /** The CSR and the issuance request, journaled before the request leaves; `attempt` numbers its key. */
-  z.object({ phase: z.literal('csr-submitted'), newIdHex: hexId, csrPem: z.string(), attempt: z.number().int().nonnegative(), request: journaledRequestSchema }),
+  /**
+   * `submittedAt`: when the request was first journaled to be sent. A certificate the service
+   * issued for it may be found days later (a lost answer, a late resume): its freshness is judged
+   * from then, not from the resume.
+   */
+  z.object({ phase: z.literal('csr-submitted'), newIdHex: hexId, csrPem: z.string(), attempt: z.number().int().nonnegative(), request: journaledRequestSchema, submittedAt: z.string().datetime().optional() }),
   /** Verified against the CSR, the old certificate and the Chamber CAs before it was journaled. */
   z.object({ phase: z.literal('issued'), newIdHex: hexId, certificatePem: z.string(), chainPem: z.array(z.string()) }),
   z.object({ phase: z.literal('written'), newIdHex: hexId, certificatePem: z.string() }),

@@ -10,6 +10,7 @@ import { pemToBase64Der } from '../certificates/pem.js';
 import { wire, type FlowContext } from './flow-context.js';
 import type { DeviceCertificate } from './renewal-ports.js';
 import { prove } from './proof-of-possession.js';
+import { checkedAgainstPlan } from './receipt-against-plan.js';
 import { rekeyCertificate } from './rekey-certificate.js';
 import { isSettled, journalReceipt, type Journal } from './renewal-journal.js';
 
@@ -124,13 +125,25 @@ async function outcomeOf(context: FlowContext, journal: Journal) {
   );
   const local = journalReceipt(journal);
   if (!local) return { renewed, receipts: [] };
+  // The journal is a file on this computer: its own payment's receipt is shown beside the
+  // service's record only while it is the payment of the plan it was made for (not an edited one).
+  const own = journal.payment.state !== 'paid' || matchesPlan(journal, local) ? settledByJournal(local, journal) : undefined;
   const record = await context.ports.service.renewalStatus(journal.renewalId).catch(() => undefined);
-  if (!record) return { renewed, receipts: [settledByJournal(local, journal)] };
+  if (!record) return { renewed, receipts: own ? [own] : [] };
   const serials = new Set(journal.certificates.map((entry) => entry.certificateSerial));
   const receipts = record.receipts.filter((receipt) => receipt.lines.some((line) => serials.has(line.certificateSerial)));
   // The journal's own payment is shown even when the service's list leaves it out.
-  const shown = receipts.some((receipt) => receipt.transactionId === local.transactionId) ? receipts : [...receipts, settledByJournal(local, journal)];
+  const shown = !own || receipts.some((receipt) => receipt.transactionId === local.transactionId) ? receipts : [...receipts, own];
   return { renewed, receipts: [...shown].sort((a, b) => Date.parse(a.paidAt) - Date.parse(b.paidAt)) };
+}
+
+function matchesPlan(journal: Journal, receipt: Receipt): boolean {
+  try {
+    checkedAgainstPlan(journal.plan, receipt);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

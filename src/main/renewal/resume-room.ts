@@ -53,13 +53,13 @@ export async function continueJournal(context: FlowContext): Promise<FlowState> 
     return checkedAgainstPlan(journal.plan, receipt);
   };
 
+  // What the service still holds or has captured is not paid twice (a certificate issued before the rest was let go).
+  const paidAtService = journal.plan.items.filter((item) => paidFor(item.certificateSerial)).map((item) => item.certificateSerial);
   if (journal.payment.state === 'paid' || journal.payment.state === 'not-required') {
     if (!confirmed) {
       // An invented receipt, or a hold released since: nothing is made on the card without the service's word.
       // The attempts go on counting: paying again is a new request, never a replay of the released payment.
       const attempts = paymentAttempts(journal);
-      // What the service still holds or has captured is not paid twice (a certificate issued before the rest was let go).
-      const paidAtService = journal.plan.items.filter((item) => paidFor(item.certificateSerial)).map((item) => item.certificateSerial);
       journal = await context.save({ ...journal, plan: planToPayAgain(journal.plan, pending, paidAtService), payment: { state: 'unpaid', attempts } });
       return context.set({ step: 'payment', device, plan: journal.plan, card: null, error: wire('RENEWAL_PAYMENT_UNCONFIRMED') });
     }
@@ -73,8 +73,11 @@ export async function continueJournal(context: FlowContext): Promise<FlowState> 
       journal = await context.save({ ...journal, payment: { state: 'card-started', attempts: Math.max(1, attempts), paymentId: checkout.paymentId, checkoutUrl: checkout.checkoutUrl } });
       return context.set({ step: 'payment', device, plan: journal.plan, card: { checkoutUrl: checkout.checkoutUrl, status: 'pending' }, error: wire('CARD_PAYMENT_PENDING') });
     }
-    journal = await context.save({ ...journal, payment: { state: 'unpaid', attempts: 'attempts' in journal.payment ? journal.payment.attempts : 0 } });
-    return context.set({ step: 'payment', device, plan: journal.plan, card: null, error: null });
+    // The plan to pay as the service stands now: a certificate marked paid earlier whose hold was
+    // let go since is to pay again, and the holder is told why the amount is not the one before.
+    const stale = journal.plan.items.some((item) => item.alreadyPaid && pending.has(item.certificateSerial) && !paidFor(item.certificateSerial));
+    journal = await context.save({ ...journal, plan: planToPayAgain(journal.plan, pending, paidAtService), payment: { state: 'unpaid', attempts: 'attempts' in journal.payment ? journal.payment.attempts : 0 } });
+    return context.set({ step: 'payment', device, plan: journal.plan, card: null, error: stale ? wire('RENEWAL_PAYMENT_UNCONFIRMED') : null });
   }
   return runRenewal(context, device, journal);
 }

@@ -7,6 +7,7 @@ import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import type { FlowState } from '../../../src/shared/contract/flow-contract.js';
 import type { Journal } from '../../../src/main/renewal/renewal-journal.js';
+import { AppError } from '../../../src/shared/errors/app-error.js';
 import { prices, type HostileRewrite } from './kit/fake-service.js';
 import { FlowWorld, holderPin, signaturePin } from './kit/flow-world.js';
 import { walk, type WalkEnd } from './kit/holder-walk.js';
@@ -200,6 +201,27 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('a card full, a checkout left open while the hold of a certificate paid earlier was let go: asked to pay it again before any pair goes', async () => {
+    const world = new FlowWorld({ full: true });
+    world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    world.journal.files.delete('CNS-0001');
+    world.service.faults.cardOutcome = 'pending';
+    const second = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'card' }));
+    expect(second).toMatchObject({ step: 'payment', plan: { totalCents: prices.cns, items: [{ kind: 'signature', alreadyPaid: true }, { kind: 'cns', alreadyPaid: false }] } });
+    world.service.expireHolds();
+    world.service.faults.cardOutcome = 'pay';
+    world.service.settleOpenCheckouts();
+    world.states = [];
+    const third = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(world.states.some((seen) => seen.step === 'payment' && seen.plan.items.every((item) => item.kind === 'cns' || !item.alreadyPaid))).toBe(true);
+    expect(third.step).toBe('done');
+    expect(world.renewedKinds().sort()).toEqual(['cns', 'signature']);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.signature + prices.cns);
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('a refused account payment holds nothing and lets the holder pay another way', async () => {
     const world = new FlowWorld();
     world.service.faults.funds = 100;
@@ -366,6 +388,18 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.card.breaches).toEqual([]);
   });
 
+  it.each([{ full: false }, { full: true }])('killed as the issuance answer came back, resumed eight days later (card full: $full): the certificate paid for is installed', async ({ full }) => {
+    const world = new FlowWorld({ full });
+    world.killOn = { call: 'issue', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    world.passTime(8 * 86_400_000);
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(state.step).toBe('done');
+    expect(world.renewedKinds()).toEqual(['signature']);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.signature);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('killed right after a key pair was made, resume keeps that pair: one private key under the id', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'after' };
@@ -461,6 +495,80 @@ describe('the card: verified before writing, proven before destroying, one key p
       await endsDamagedKeepingTheOldPair(world);
       expect(world.service.ledger.filter((entry) => entry.type === 'release')).toEqual([]);
     });
+  });
+
+  it.each(['signature', 'cns'] as const)('a journal edited to remove the %s pair first, on a card with room, keeps the pair until the new one is made', async (kind) => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: [kind], method: 'telemaco' })).kind).toBe('killed');
+    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    world.journal.files.set('CNS-0001', JSON.stringify({ ...journal, certificates: journal.certificates.map((entry) => ({ ...entry, progress: { phase: 'removing-old-first' } })) }));
+    const state = stateOf(await walk(world, { kinds: [kind], method: 'telemaco' }));
+    expect(state).toMatchObject({ step: 'failed', error: { code: 'JOURNAL_DAMAGED' } });
+    expect(world.card.breaches).toEqual([]);
+    expect(world.card.destroyedCertificates).toEqual([]);
+    expect(world.card.workingKinds().get(kind)).toBe(1);
+  });
+
+  it('the same edit with the plan edited to "no room" too: the card has room, so its pair stays until the new one verifies', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    world.journal.files.set('CNS-0001', JSON.stringify({ ...journal, plan: { ...journal.plan, removeOldFirst: true }, certificates: journal.certificates.map((entry) => ({ ...entry, progress: { phase: 'removing-old-first' } })) }));
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(state.step).toBe('done');
+    expect(world.card.breaches).toEqual([]);
+    expect(world.renewedKinds()).toEqual(['signature']);
+  });
+
+  it('a service answering "already issued" with a certificate for the old key: refused like any forged answer, the price released, the card as it was', async () => {
+    const world = new FlowWorld();
+    const old = forge.pki.certificateFromPem(world.oldCertificates.get('signature') ?? '');
+    const now = world.clock();
+    const forOldKey = makeCertificate({
+      subject: old.subject.attributes,
+      issuer: world.pki.caFor('signature'),
+      key: { privateKey: undefined as never, publicKeyPem: forge.pki.publicKeyToPem(old.publicKey as forge.pki.rsa.PublicKey), modulusHex: '' },
+      serialHex: '7badbadbad',
+      notBefore: now,
+      notAfter: new Date(now.getTime() + 3 * 365 * 86_400_000),
+      extensions: profileOf('signature'),
+    });
+    const genuine = world.service.port.bind(world.service);
+    world.service.port = (hook) => {
+      const port = genuine(hook);
+      return {
+        ...port,
+        issue: async (renewalId, serial, request) => {
+          await port.issue(renewalId, serial, request).catch(() => undefined);
+          throw new AppError('CERTIFICATE_ALREADY_ISSUED', { certificateSerial: serial });
+        },
+        renewalStatus: async (renewalId) => {
+          const record = await port.renewalStatus(renewalId);
+          return { ...record, issued: record.issued.map((issued) => ({ ...issued, certificatePem: forOldKey })) };
+        },
+      };
+    };
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(state).toMatchObject({ step: 'failed', error: { code: 'ISSUED_CERTIFICATE_REJECTED', detail: { reason: 'public-key' } } });
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+    expect(world.card.destroyedCertificates).toEqual([]);
+    expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(2);
+  });
+
+  it('a journal whose receipt was edited to another amount: the end shows the service\'s receipt only', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    if (journal.payment.state !== 'paid') throw new Error('not paid');
+    const edited = { ...journal.payment.receipt, transactionId: 'trx-edited', lines: journal.payment.receipt.lines.map((line) => ({ ...line, amountCents: 99_900 })), totalCents: 99_900 };
+    world.journal.files.set('CNS-0001', JSON.stringify({ ...journal, payment: { ...journal.payment, receipt: edited } }));
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(state.step).toBe('done');
+    if (state.step === 'done') expect(state.receipts.map((receipt) => [receipt.totalCents, receipt.capturedCents])).toEqual([[prices.signature, prices.signature]]);
   });
 
   it('a journal marked paid with an invented receipt generates nothing: the service is asked first', async () => {

@@ -41,7 +41,7 @@ export function testPki(): TestPki {
 export class FlowWorld {
   readonly pki = testPki();
   /** A second passes between two starts of the tool: each start is a moment of its own, as in life. */
-  readonly clock = () => new Date(now.getTime() + this.#starts * 1000);
+  readonly clock = () => new Date(now.getTime() + this.#starts * 1000 + this.#passedMs);
   readonly card: FakeCard;
   readonly service: FakeService;
   readonly journal = new MemoryJournal();
@@ -57,6 +57,7 @@ export class FlowWorld {
   readonly #pool = keyPool();
   #alive = 0;
   #starts = 0;
+  #passedMs = 0;
   #locked = false;
   states: FlowState[] = [];
   /** Every total the holder was shown before paying, in order. */
@@ -88,6 +89,11 @@ export class FlowWorld {
       this.oldSerials.set(kind, serialHex);
       this.oldCertificates.set(kind, pem);
     }
+  }
+
+  /** Days go by (the holder comes back later): the tool's clock and the service's move on together. */
+  passTime(ms: number): void {
+    this.#passedMs += ms;
   }
 
   /** A new start of the tool. The previous process, if any, is dead from now on. */
