@@ -7,7 +7,7 @@
  * renewal, which no screen shows, has phrases of its own here.
  */
 import type { WireError } from '../../shared/contract/define.js';
-import type { FlowState, PinStatus, Receipt, ServiceProgress } from '../../shared/contract/flow-contract.js';
+import type { FlowState, PinStatus, Receipt, RenewalPlan, ServiceProgress } from '../../shared/contract/flow-contract.js';
 import { capturedInAll } from '../../shared/contract/receipt-totals.js';
 import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
 import type { Locale } from '../../shared/errors/catalogue-entry.js';
@@ -218,6 +218,26 @@ function certificateLines(state: Extract<FlowState, { step: 'certificates' }>, t
     if (state.plan.removeOldFirst) result.push(t('plan.removeOldFirst'));
   }
   return result;
+}
+
+/**
+ * What the payment about to be made asks, as the window's summary says it before anyone pays:
+ * each certificate's price and account (or why it costs nothing now), and the total.
+ */
+export function describePlan(plan: RenewalPlan, locale: Locale): string {
+  const t = translator(locale);
+  const kindOf = (kind: RenewalPlan['items'][number]['kind']) => t(kindKeys[kind]);
+  return lines(
+    plan.totalCents > 0 ? t('plan.heading') : t('plan.headingFree'),
+    ...plan.items.map((item) =>
+      item.alreadyPaid && item.price
+        ? `- ${t('plan.itemPaid', { kind: kindOf(item.kind), amount: formatEuro(locale, item.price.amountCents) })}`
+        : item.price && item.price.amountCents > 0
+          ? `- ${t('plan.item', { kind: kindOf(item.kind), amount: formatEuro(locale, item.price.amountCents), account: t(`account.${item.price.account}`) })}`
+          : `- ${t('plan.itemFree', { kind: kindOf(item.kind) })}`,
+    ),
+    plan.totalCents > 0 ? t('plan.total', { amount: formatEuro(locale, plan.totalCents) }) : t('plan.totalFree'),
+  );
 }
 
 /** The non-empty parts, one per line. */

@@ -19,7 +19,7 @@ import type { GatheredFacts } from '../support/bundle-facts-builder.js';
 import type { SupportBundleRequest } from '../support/support-bundle.js';
 import { cliPhrases } from './cli-phrases.js';
 import type { CommandName } from './command-names.js';
-import { describeState, describeStatus, describeWireError } from './describe-state.js';
+import { describePlan, describeState, describeStatus, describeWireError } from './describe-state.js';
 import { exitCodeFor, exitOk } from './exit-codes.js';
 
 
@@ -215,20 +215,29 @@ async function pay(context: CommandContext, initial: FlowState): Promise<FlowSta
   }
   // Without a way to pay, say why payment is asked (an unconfirmed payment, say) before asking for --pay.
   if (!options.pay) return state.error ? state : { ...state, error: { code: 'COMMAND_OPTION_MISSING', detail: { option: '--pay' } } };
+  if (options.pay !== 'card' && !options.userId) return { ...state, error: { code: 'COMMAND_OPTION_MISSING', detail: { option: '--user' } } };
+  // Charged = shown: the terminal says what this payment asks, as the window does, before it is made.
+  io.err(describePlan(state.plan, options.locale));
   if (options.pay === 'card') {
-    const settled = waitForCardOutcome(context.events);
+    const outcome = cardOutcome(context.events);
     state = await flow.startCardPayment();
-    if (state.step === 'payment' && state.card) io.err(describeState(state, options.locale));
-    return settled;
+    if (state.step === 'payment' && state.card?.status === 'waiting') {
+      io.err(describeState(state, options.locale));
+      return outcome.settled;
+    }
+    // No checkout is waiting (refused, unreachable, not the amount shown): nothing will settle it.
+    outcome.cancel();
+    return flow.state;
   }
-  if (!options.userId) return { ...state, error: { code: 'COMMAND_OPTION_MISSING', detail: { option: '--user' } } };
   const method: AccountPaymentMethod = options.pay;
-  return flow.payWithAccount(method, { userId: options.userId, password: await io.accountPassword() });
+  return flow.payWithAccount(method, { userId: options.userId ?? '', password: await io.accountPassword() });
 }
 
-function waitForCardOutcome(events: EventHub): Promise<FlowState> {
-  return new Promise((resolve) => {
-    const unsubscribe = events.subscribe((event, payload) => {
+/** The card payment's end (paid, refused, pending), once a checkout waits for the bank. */
+function cardOutcome(events: EventHub): { readonly settled: Promise<FlowState>; cancel(): void } {
+  let unsubscribe = () => undefined as void;
+  const settled = new Promise<FlowState>((resolve) => {
+    unsubscribe = events.subscribe((event, payload) => {
       if (event !== 'flow.state') return;
       const state = payload as FlowState;
       if (state.step === 'payment' && (!state.card || state.card.status === 'waiting')) return;
@@ -236,6 +245,7 @@ function waitForCardOutcome(events: EventHub): Promise<FlowState> {
       resolve(state);
     });
   });
+  return { settled, cancel: () => unsubscribe() };
 }
 
 function finish(state: FlowState): Outcome {

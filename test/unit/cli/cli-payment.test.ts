@@ -1,0 +1,70 @@
+/**
+ * `renew --pay …` over the renewal flow and the kit's card and service: the terminal says what
+ * the payment asks before it is made, and a card payment whose checkout never opens ends the
+ * command with its code instead of waiting for a bank that was never asked.
+ */
+import { describe, expect, it } from 'vitest';
+import { chamberTrust } from '../../../src/main/certificates/chamber-trust.js';
+import { runCommand, type CommandContext } from '../../../src/main/cli/run-command.js';
+import { EventHub } from '../../../src/main/events/event-hub.js';
+import { RenewalFlow } from '../../../src/main/renewal/renewal-flow.js';
+import type { FlowService } from '../../../src/main/renewal/renewal-ports.js';
+import { cardPort, keyPool } from '../renewal/kit/fake-card.js';
+import { FlowWorld, holderPin } from '../renewal/kit/flow-world.js';
+
+function command(world: FlowWorld, options: Pick<CommandContext['options'], 'pay' | 'userId'>, service: (port: FlowService) => FlowService = (port) => port) {
+  const events = new EventHub();
+  const noHook = () => undefined;
+  const flow = new RenewalFlow({
+    device: cardPort(world.card, noHook, keyPool()),
+    service: service(world.service.port(noHook)),
+    journal: world.journal.store(noHook),
+    lock: { acquire: async () => async () => undefined },
+    trust: chamberTrust(world.pki.trustedPem),
+    environment: { clock: world.clock, startupChecks: async () => ({ status: 'ok' }), openExternal: async () => undefined, sleep: async () => undefined, cardPollIntervalsMs: [1, 1, 1] },
+    onState: (state) => events.emit('flow.state', state),
+  });
+  const said: string[] = [];
+  const unused = async (): Promise<never> => {
+    throw new Error('not used here');
+  };
+  const run = runCommand('renew', {
+    flow,
+    events,
+    previewSupportBundle: unused,
+    writeSupportBundle: unused,
+    recordOutcome: () => undefined,
+    io: { out: (line) => said.push(line), err: (line) => said.push(line), pin: async () => holderPin, accountPassword: async () => 'segreta' },
+    options: { json: false, locale: 'it', only: undefined, pinPad: false, confirmFinalTry: false, fiscalCodeInClear: false, ...options },
+  });
+  return { run, said };
+}
+
+describe('rinnovo-cns renew, paying', () => {
+  it('says each price, its account and the total before the account is charged', async () => {
+    const world = new FlowWorld();
+    const { run, said } = command(world, { pay: 'telemaco', userId: 'mrossi' }, (port) => ({
+      ...port,
+      payWithAccount: (call) => {
+        said.push('<charged>');
+        return port.payWithAccount(call);
+      },
+    }));
+    const code = await run;
+    expect(code).toBe(0);
+    const before = said.slice(0, said.indexOf('<charged>')).join('\n');
+    expect(before).toContain('Totale: 40,00');
+    expect(before).toMatch(/sottoscrizione: 25,00.*Tariffa/);
+    expect(before).toMatch(/CNS: 15,00.*Diritti/);
+  });
+
+  it('ends with the service\'s code when the card checkout cannot be opened, instead of waiting for ever', async () => {
+    const world = new FlowWorld();
+    world.service.faults.unavailable.startCardPayment = 1;
+    const { run, said } = command(world, { pay: 'card', userId: undefined });
+    const ended = await Promise.race([run, new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 3_000))]);
+    expect(ended).not.toBe('still waiting');
+    expect(ended).not.toBe(0);
+    expect(said.join('\n')).toContain('[SERVICE_UNAVAILABLE');
+  });
+});
