@@ -131,7 +131,13 @@ async function outcomeOf(context: FlowContext, journal: Journal) {
   const record = await context.ports.service.renewalStatus(journal.renewalId).catch(() => undefined);
   if (!record) return { renewed, receipts: own ? [own] : [] };
   const serials = new Set(journal.certificates.map((entry) => entry.certificateSerial));
-  const receipts = record.receipts.filter((receipt) => receipt.lines.some((line) => serials.has(line.certificateSerial)));
+  // This renewal's payments: those made since its journal began, and an earlier one only where it
+  // still holds or captured money for one of its certificates (paid before a journal was lost).
+  // An earlier visit's payment whose line for it was released paid for something else.
+  const startedAt = Date.parse(journal.startedAt);
+  const receipts = record.receipts.filter((receipt) =>
+    receipt.lines.some((line) => serials.has(line.certificateSerial) && (Date.parse(receipt.paidAt) >= startedAt || line.state !== 'released')),
+  );
   // The journal's own payment is shown even when the service's list leaves it out.
   const shown = !own || receipts.some((receipt) => receipt.transactionId === local.transactionId) ? receipts : [...receipts, own];
   return { renewed, receipts: [...shown].sort((a, b) => Date.parse(a.paidAt) - Date.parse(b.paidAt)) };

@@ -64,6 +64,19 @@ describe('charging what was chosen, once, for what is delivered', () => {
     }
   });
 
+  it('both bought, the signature refused, the CNS delivery unconfirmed; the signature renewed in a later visit: its end shows only what that visit paid', async () => {
+    const world = new FlowWorld();
+    world.service.faults.hostile = 'other-key';
+    world.service.faults.hostileTimes = 1;
+    world.service.faults.unavailable.delivered = 1;
+    const first = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(first).toMatchObject({ step: 'failed', error: { code: 'ISSUED_CERTIFICATE_REJECTED' } });
+    const second = stateOf(await walk(world, { kinds: ['signature'], method: 'iconto' }));
+    expect(second.step).toBe('done');
+    expect(world.shown.at(-1)).toBe(prices.signature);
+    if (second.step === 'done') expect(second.receipts).toMatchObject([{ method: 'iconto', capturedCents: prices.signature, releasedCents: 0 }]);
+  });
+
   it('a checkout left waiting for the bank, then paid by Telemaco, then the bank says paid: charged once', async () => {
     const world = new FlowWorld();
     world.service.faults.cardPendingLooks = 50;
