@@ -90,22 +90,40 @@ export function createFlowDevice(options: FlowDeviceOptions): FlowDevice & { des
         const { slots } = await host().call('countSlots', {});
         throw new AppError(slots === 0 ? 'DEVICE_NO_READER' : 'DEVICE_NOT_FOUND');
       }
-      // Tokens of one physical device share a serial, or carry the same holder's certificates.
-      const byKey = new Map<string, { tokens: { token: TokenDescription; holds: CertificateKind[] }[]; hasCns: boolean }>();
+      // Tokens of one physical device carry the same holder's certificates. A token holding none
+      // (on a card with no room, its old pair went first and the new one is still to come) is of
+      // the device of the same make and model, when there is one such device: never a device of
+      // its own, which would lose the slot the renewal is writing to.
+      type Group = { tokens: { token: TokenDescription; holds: CertificateKind[] }[]; hasCns: boolean };
+      const byKey = new Map<string, Group>();
+      const blank: TokenDescription[] = [];
       for (const token of tokens) {
         const certificates = await certificatesOn(token);
         const holder = certificates[0]?.summary.fiscalCode;
-        const key = `${token.manufacturer}|${holder ?? token.serial}`;
+        if (!holder) {
+          blank.push(token);
+          continue;
+        }
+        const key = `${token.manufacturer}|${holder}`;
         const entry = byKey.get(key) ?? { tokens: [], hasCns: false };
         const holds = [...new Set(certificates.map((certificate) => certificate.summary.kind))];
         entry.tokens.push({ token, holds });
         entry.hasCns ||= holds.includes('cns');
         byKey.set(key, entry);
       }
+      for (const token of blank) {
+        const sameMake = [...byKey.values()].filter((group) => group.tokens.some((entry) => entry.token.manufacturer === token.manufacturer && entry.token.model === token.model));
+        const group = sameMake.length === 1 ? sameMake[0] : undefined;
+        if (group) group.tokens.push({ token, holds: [] });
+        else byKey.set(`${token.manufacturer}|${token.serial}`, { tokens: [{ token, holds: [] }], hasCns: false });
+      }
       const chosen = [...byKey.values()].sort((a, b) => Number(b.hasCns) - Number(a.hasCns))[0];
       if (!chosen) throw new AppError('DEVICE_NOT_FOUND');
-      // The slot with the CNS certificate is unlocked first: its key proves possession.
-      const ordered = [...chosen.tokens].sort((a, b) => Number(b.holds.includes('cns')) - Number(a.holds.includes('cns')));
+      // The slot with the CNS certificate is unlocked first: its key proves possession. Where no
+      // slot holds one, a slot holding nothing is the CNS slot whose old pair went first: it stays
+      // first, and the device keeps the serial its renewal's journal was written under.
+      const rank = (holds: readonly CertificateKind[]) => (holds.includes('cns') ? 0 : holds.length === 0 ? 1 : 2);
+      const ordered = [...chosen.tokens].sort((a, b) => rank(a.holds) - rank(b.holds));
       const primary = (ordered[0] as { token: TokenDescription }).token;
       const slots: DeviceSlot[] = ordered.map(({ token, holds }) => ({ tokenSerial: token.serial, label: token.label, holds }));
       const summary: DeviceSummary = { serial: primary.serial, label: primary.label, manufacturer: primary.manufacturer, slots };
