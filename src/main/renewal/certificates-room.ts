@@ -24,8 +24,11 @@ export async function readAndAssess(context: FlowContext): Promise<FlowState> {
   session.assessed = assessment.assessed;
   session.renewalId = assessment.renewalId;
   session.selection = selectableSerials(assessment.assessed);
-  // Certificates are re-keyed one after the other: room for one more pair is enough.
-  session.room = session.selection.length > 0 ? await ports.device.room(device, 1) : 'room-for-new-pairs';
+  // Certificates are re-keyed one after the other: room for one more pair on each one's slot is
+  // enough. The holder is told if any of them has none; each is asked again before its re-key.
+  session.room = 'room-for-new-pairs';
+  const slots = new Set(certificates.filter((certificate) => session.selection.includes(certificate.summary.certificateSerial)).map((certificate) => certificate.tokenSerial));
+  for (const tokenSerial of slots) if ((await ports.device.room(device, tokenSerial)) === 'remove-old-first') session.room = 'remove-old-first';
   const plan = buildPlan(assessment.assessed, session.selection, session.room);
   const error = assessment.deviceError ?? (plan ? null : wire('NOTHING_TO_RENEW'));
   return context.set({ step: 'certificates', device, certificates: assessment.assessed, plan, error });

@@ -68,7 +68,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         // "No room" is asked again for each certificate: a rejected one before it gave its room back
         // (its old pair went, its new keys were discarded), and a resume after the old pair went
         // finds room too; then this one keeps its old pair until the new one is verified.
-        if (journal.plan.removeOldFirst && (await device.room(dev, 1)) === 'remove-old-first') {
+        if (journal.plan.removeOldFirst && (await device.room(dev, tokenSerial)) === 'remove-old-first') {
           // A certificate of this renewal was already lost to an answer that failed the checks: the
           // service is not trusted with a second old pair.
           const lost = journal.certificates.find((other) => other.progress.phase === 'rejecting' || other.progress.phase === 'rejected');
@@ -100,7 +100,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         // that stands in for it until the new CNS certificate exists.
         if (!journal.plan.removeOldFirst) throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: the old pair to remove first on a card planned with room` });
         if (kind === 'cns' && !current.presignedProof) throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: the CNS key to remove first without the handover proof` });
-        if ((await device.room(dev, 1)) !== 'remove-old-first') {
+        if ((await device.room(dev, tokenSerial)) !== 'remove-old-first') {
           await advance({ phase: 'generating-key', newIdHex: newKeyId() });
           break;
         }

@@ -57,7 +57,11 @@ export interface FlowDevice {
   readCertificates(device: DeviceSummary): Promise<DeviceCertificate[]>;
   /** Proof of possession: the nonce signed (RSA PKCS#1 v1.5, SHA-256) by the private key `idHex`. */
   signChallenge(device: DeviceSummary, tokenSerial: string, idHex: string, nonce: Uint8Array): Promise<Uint8Array>;
-  room(device: DeviceSummary, newPairs: number): Promise<RoomVerdict>;
+  /**
+   * Whether the slot `tokenSerial` has room for one more key pair and its certificate (the
+   * certificates are re-keyed one after the other). Slots of one chip report the chip's memory.
+   */
+  room(device: DeviceSummary, tokenSerial: string): Promise<RoomVerdict>;
   /** RSA-2048 on the device under the CKA_ID the flow chose (and journaled) beforehand; checked to be on-card only. */
   generateKeyPair(device: DeviceSummary, tokenSerial: string, idHex: string, kind: CertificateKind): Promise<void>;
   /** A PKCS#10 request signed on the device by the key `idHex`, with the old certificate's subject. */

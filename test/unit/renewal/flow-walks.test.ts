@@ -345,7 +345,7 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(state.step).toBe('done');
     const paid = world.states.filter((seen) => seen.step === 'paid');
     expect(paid.length).toBeGreaterThan(0);
-    for (const seen of paid) if (seen.step === 'paid') expect(seen.receipt.lines.map((line) => line.state)).toEqual(['held']);
+    for (const seen of paid) if (seen.step === 'paid') expect(seen.receipt?.lines.map((line) => line.state)).toEqual(['held']);
     expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.cns);
   });
 

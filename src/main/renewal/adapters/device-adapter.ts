@@ -161,13 +161,14 @@ export function createFlowDevice(options: FlowDeviceOptions): FlowDevice & { des
       return signWith(tokenSerial, idHex, Buffer.from(nonce));
     },
 
-    async room(device): Promise<RoomVerdict> {
-      for (const token of await tokensOf(device)) {
-        const { freePrivateMemory, freePublicMemory } = token;
-        if (freePrivateMemory === null || freePublicMemory === null) continue;
-        if (freePrivateMemory < options.roomNeeded.privateMemory || freePublicMemory < options.roomNeeded.publicMemory) return 'remove-old-first';
-      }
-      return 'room-for-new-pairs';
+    async room(device, tokenSerial): Promise<RoomVerdict> {
+      const token = (await tokensOf(device)).find((candidate) => candidate.serial === tokenSerial);
+      if (!token) throw new AppError('DEVICE_REMOVED');
+      const { freePrivateMemory, freePublicMemory } = token;
+      // A token that does not say how much memory it has left is taken to have room: the key
+      // generation then says otherwise (DEVICE_FULL) before anything is removed.
+      if (freePrivateMemory === null || freePublicMemory === null) return 'room-for-new-pairs';
+      return freePrivateMemory < options.roomNeeded.privateMemory || freePublicMemory < options.roomNeeded.publicMemory ? 'remove-old-first' : 'room-for-new-pairs';
     },
 
     async generateKeyPair(_device, tokenSerial, idHex, kind) {

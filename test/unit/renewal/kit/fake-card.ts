@@ -169,7 +169,9 @@ export function cardPort(card: FakeCard, hook: CallHook, pool: () => KeyPair): F
       if (!key) throw new AppError('DEVICE_OPERATION_FAILED', { reason: 'no private key' });
       return sign('sha256', Buffer.from(nonce), key.privateKey);
     },
-    async room() {
+    // Both slots live on one chip here, as on most two-slot cards: a slot's room is the card's.
+    async room(_device, tokenSerial) {
+      if (!card.slots.some((slot) => slot.tokenSerial === tokenSerial)) throw new AppError('DEVICE_REMOVED');
       const max = card.options.maxObjects;
       return max !== undefined && card.objects.length + 3 > max ? 'remove-old-first' : 'room-for-new-pairs';
     },
