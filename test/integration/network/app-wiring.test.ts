@@ -92,4 +92,29 @@ describe('network in the main services', () => {
       service.feed = feedYaml('1.0.0');
     }
   });
+
+  it('a proxy address that only looks like one is refused with its own code and saves nothing; one saved so before does not stop the tool', async () => {
+    const settingsFile = join(temp.dir, 'data', 'settings.json');
+    const app = services();
+    try {
+      const mistyped = { host: '192.168.1.300', port: 3128 };
+      expect(await dispatch(app.handlers, 'network.testProxy', mistyped)).toMatchObject({ ok: false, error: { code: 'NETWORK_PROXY_SETTINGS_INVALID', detail: { field: 'host' } } });
+      expect(await dispatch(app.handlers, 'network.saveProxy', mistyped)).toMatchObject({ ok: false, error: { code: 'NETWORK_PROXY_SETTINGS_INVALID' } });
+      expect(await readFile(settingsFile, 'utf8')).not.toContain('192.168.1.300');
+    } finally {
+      await app.close();
+    }
+    // As an older version, which did not check hosts, may have left it.
+    const saved = await readFile(settingsFile, 'utf8');
+    await writeFile(settingsFile, saved.replace(`"host": "${proxy.host}"`, '"host": "192.168.1.300"'));
+    expect(await readFile(settingsFile, 'utf8')).toContain('192.168.1.300');
+    const again = services();
+    try {
+      expect(await dispatch(again.handlers, 'network.getProxy', {})).toMatchObject({ ok: true });
+      expect(await dispatch(again.handlers, 'updates.check', {})).toMatchObject({ ok: true });
+      expect(await dispatch(again.handlers, 'network.saveProxy', { host: proxy.host, port: proxy.port, ...credentials })).toMatchObject({ ok: true, value: { route: { kind: 'proxy', source: 'manual' } } });
+    } finally {
+      await again.close();
+    }
+  });
 });

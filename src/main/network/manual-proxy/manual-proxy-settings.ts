@@ -3,6 +3,7 @@
  * password encrypted through the injected `SecretCipher`, or, where the host cannot protect it,
  * kept in memory until the tool closes — and the person is told which.
  */
+import { AppError } from '../../../shared/errors/app-error.js';
 import type { PasswordKeeping, ProxySettingsInput, ProxySettingsView } from './proxy-settings-types.js';
 import type { SecretCipher } from './secret-cipher.js';
 import type { StoredProxySettings } from '../../settings/stored-proxy-settings.js';
@@ -19,6 +20,15 @@ export interface ManualProxySettings {
 export interface ProxySettingsFile {
   readProxy(): Promise<StoredProxySettings | null>;
   writeProxy(proxy: StoredProxySettings | null): Promise<void>;
+}
+
+/**
+ * A host a proxy URL can be made of: what the form lets through by its looks (192.168.1.300,
+ * 1.2.3.4.5) is not always an address, and undici refuses the URL only when the route is built.
+ */
+function usableHost(host: string): boolean {
+  const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return URL.canParse(`http://${bracketed}:1/`);
 }
 
 export class ManualProxyStore {
@@ -38,7 +48,9 @@ export class ManualProxyStore {
 
   async read(): Promise<ManualProxySettings | null> {
     const stored = await this.#file.readProxy();
-    if (!stored) return null;
+    // Saved by an older version before hosts were checked: not a route, and not a reason for every
+    // call (the proxy panel's own included) to fail; a new "Salva" replaces it.
+    if (!stored || !usableHost(stored.host)) return null;
     return { host: stored.host, port: stored.port, username: stored.username, password: this.#passwordOf(stored) };
   }
 
@@ -49,6 +61,7 @@ export class ManualProxyStore {
 
   /** Turns what the person typed into settings, taking the saved password when asked to. */
   async complete(input: ProxySettingsInput): Promise<ManualProxySettings> {
+    if (!usableHost(input.host)) throw new AppError('NETWORK_PROXY_SETTINGS_INVALID', { field: 'host' });
     const username = input.username?.trim() ? input.username.trim() : null;
     let password = input.password !== undefined && input.password !== '' ? input.password : null;
     if (password === null && input.useSavedPassword && username !== null) {
