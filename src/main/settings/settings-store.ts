@@ -32,7 +32,11 @@ export class SettingsStore {
     try {
       return settingsSchema.parse(JSON.parse(text));
     } catch {
-      await rename(this.path, `${this.path}.damaged-${Date.now()}`);
+      // Kept for the helpdesk. Two reads at once (the route and the window's status at start) both
+      // find it damaged: the one that finds it already moved aside has nothing left to move.
+      await rename(this.path, `${this.path}.damaged-${Date.now()}`).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
       return settingsSchema.parse({});
     }
   }
