@@ -4,11 +4,11 @@
  *
  * The only place that knows how the pieces fit; services themselves receive what they need.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { LookupFunction } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { AppConfig } from './config/app-config.js';
+import { readConfiguredFile, type AppConfig } from './config/app-config.js';
 import { chamberTrust } from './certificates/chamber-trust.js';
 import { defaultChamberIssuers } from './certificates/classify-certificate.js';
 import { DeviceHost, type DeviceLauncher } from './device/device-host.js';
@@ -120,7 +120,7 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
     serviceUrl: config.serviceUrl,
     updateFeedUrl: config.updateFeedUrl,
     toolVersion: config.version,
-    trust: trustedAuthorities(config.caBundlePath),
+    trust: trustedAuthorities(config.caBundlePath, (path) => readConfiguredFile(path, 'caBundlePath')),
     pacUrl: config.pacUrl,
     env: host.proxyEnv ?? process.env,
     settingsFile: settingsProxyFile(settings),
@@ -163,7 +163,7 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
     service: createFlowService(network.client),
     journal,
     lock: fileRenewalLock({ dir: journal.dir, pid: process.pid, workerPid: () => deviceHost?.workerPid }),
-    trust: chamberTrust(config.chamberCaBundlePath ? readFileSync(config.chamberCaBundlePath, 'utf8') : ''),
+    trust: chamberTrust(config.chamberCaBundlePath ? readConfiguredFile(config.chamberCaBundlePath, 'chamberCaBundlePath') : ''),
     logger,
     environment: {
       clock,

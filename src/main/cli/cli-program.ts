@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { isAppError } from '../../shared/errors/app-error.js';
 import type { Locale } from '../../shared/errors/catalogue-entry.js';
 import { nodeDeviceLauncher } from '../device/node-device-launcher.js';
 import { prelaunchDevice } from '../device/prelaunched-device.js';
@@ -178,6 +179,7 @@ async function main(argv: readonly string[]): Promise<number> {
     ...(values.data ? { RINNOVO_DATA_DIR: values.data } : {}),
     ...proxy,
   };
+  sessionEnvironment = env;
   // The device process boots (a second Node, pkcs11js) while this one loads the services: it is
   // the longest start-up step, and the two overlap on a second core.
   const device = usesDevice(command) ? prelaunchDevice(nodeDeviceLauncher({ env })) : undefined;
@@ -204,16 +206,28 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** The environment the command runs with (the options applied): where a fault is logged (--data). */
+let sessionEnvironment: NodeJS.ProcessEnv | undefined;
+
 /** Runs the command line `argv` (without node and the script) and ends the process with its exit code. */
 export function runCliProgram(argv: readonly string[]): void {
   main(argv).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      // Words for the person, the stack for the log: never a stack trace on the terminal.
       const locale = localeOf(argv);
+      // A refused setting (an address that is none, a CA bundle that is not there) is said as such,
+      // with the option or variable to correct, before any command runs.
+      if (isAppError(error)) {
+        const refused = { code: error.code, detail: error.detail };
+        const exitCode = exitCodeFor(error.code);
+        if (argv.includes('--json')) process.stdout.write(`${JSON.stringify({ command: argv[0] ?? null, ok: false, exitCode, error: refused, state: null })}\n`);
+        process.stderr.write(`${describeWireError(refused, locale)}\n`);
+        process.exit(exitCode);
+      }
+      // Words for the person, the stack for the log: never a stack trace on the terminal.
       process.stderr.write(`${describeWireError({ code: 'INTERNAL_ERROR', detail: {} }, locale)}\n`);
       import('./cli-session.js')
-        .then(({ logFault }) => logFault(error, packageVersion()))
+        .then(({ logFault }) => logFault(error, packageVersion(), sessionEnvironment))
         .catch(() => {
           // Nowhere to log: the message above is all there is.
         })

@@ -75,7 +75,7 @@ export async function runCliSession(session: CliSession): Promise<number> {
 }
 
 /** The stack of an unexpected fault, to the CLI's log (never to the terminal). */
-export function logFault(error: unknown, version: string): void {
-  const config = loadAppConfig(process.env, { version });
+export function logFault(error: unknown, version: string, env: NodeJS.ProcessEnv = process.env): void {
+  const config = loadAppConfig(env, { version });
   createLogger({ file: join(config.dataDir, 'logs', 'cli.log') }).error({ err: error instanceof Error ? error.stack : String(error) }, 'cli fault');
 }

@@ -12,10 +12,11 @@
  * it with `--helpdesk` on the command line, never silently: the window's footer then says
  * "Modalità assistenza". Even then an installed app talks https only.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { AppError } from '../../shared/errors/app-error.js';
 import { helpdeskSwitch, shippedConfiguration } from './shipped-config.js';
 
 
@@ -67,14 +68,47 @@ export interface ConfigDefaults {
   readonly fileExists?: (path: string) => boolean;
 }
 
+/** The variable that sets each field, named when its value is refused. */
+const variableOf: Partial<Record<keyof AppConfig, string>> = {
+  dataDir: 'RINNOVO_DATA_DIR',
+  serviceUrl: 'RINNOVO_SERVICE_URL',
+  updateFeedUrl: 'RINNOVO_UPDATE_FEED_URL',
+  caBundlePath: 'RINNOVO_CA_BUNDLE',
+  chamberCaBundlePath: 'RINNOVO_CHAMBER_CAS',
+  pkcs11Module: 'RINNOVO_PKCS11_MODULE',
+  pacUrl: 'RINNOVO_PAC_URL',
+  cardWaitSeconds: 'RINNOVO_CARD_WAIT_SECONDS',
+  helpSiteUrl: 'RINNOVO_HELP_URL',
+  helpPhone: 'RINNOVO_HELP_PHONE',
+};
+
+function invalidSetting(field: keyof AppConfig | undefined): AppError {
+  return new AppError('COMMAND_OPTION_INVALID', { option: (field && variableOf[field]) ?? 'RINNOVO_*' });
+}
+
+/** A file the configuration names (a CA bundle), or COMMAND_OPTION_INVALID naming its variable. */
+export function readConfiguredFile(path: string, field: 'caBundlePath' | 'chamberCaBundlePath'): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw invalidSetting(field);
+  }
+}
+
+/**
+ * The configuration, or COMMAND_OPTION_INVALID naming the variable (or the CLI option's variable)
+ * whose value is refused: a mistyped address or a file that is not there is said as such, never
+ * an internal error (the CA bundles named are read, and checked, when the services start).
+ */
 export function loadAppConfig(env: NodeJS.ProcessEnv, defaults: ConfigDefaults): AppConfig {
   const source = configurationSource(defaults);
   // Locked: not one RINNOVO_* variable is read.
   const overrides: NodeJS.ProcessEnv = source === 'shipped' ? {} : env;
   const shipped = shippedConfiguration;
   const serviceUrl = withTrailingSlash(overrides.RINNOVO_SERVICE_URL ?? shipped.serviceUrl);
+  if (!URL.canParse(serviceUrl)) throw invalidSetting('serviceUrl');
   const feedOverride = overrides.RINNOVO_UPDATE_FEED_URL ?? (overrides.RINNOVO_SERVICE_URL ? new URL('updates/', serviceUrl).toString() : undefined);
-  return configSchema(source !== 'environment').parse({
+  const parsed = configSchema(source !== 'environment').safeParse({
     source,
     dataDir: overrides.RINNOVO_DATA_DIR || defaults.dataDir || defaultDataDir(defaults.platform ?? process.platform, defaults.home ?? homedir(), env),
     serviceUrl,
@@ -88,6 +122,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv, defaults: ConfigDefaults):
     helpPhone: overrides.RINNOVO_HELP_PHONE || shipped.helpPhone,
     version: defaults.version,
   });
+  if (!parsed.success) throw invalidSetting(parsed.error.issues[0]?.path[0] as keyof AppConfig | undefined);
+  return parsed.data;
 }
 
 function configurationSource(defaults: Pick<ConfigDefaults, 'packaged' | 'argv'>): ConfigurationSource {
