@@ -23,8 +23,16 @@ import { helpdeskSwitch, shippedConfiguration } from './shipped-config.js';
 /** Where the configuration came from: shown to the holder when it is the helpdesk's. */
 type ConfigurationSource = 'environment' | 'shipped' | 'helpdesk';
 
-const anyWebUrl = z.url({ protocol: /^https?$/ });
-const httpsUrl = z.url({ protocol: /^https$/ });
+/**
+ * Credentials never travel in a configured address (proxy credentials go in their own fields, as
+ * a header): undici ignores them, and the support bundle would carry them.
+ */
+const withoutCredentials = (text: string) => {
+  const parsed = URL.parse(text);
+  return !parsed || (parsed.username === '' && parsed.password === '');
+};
+const anyWebUrl = z.url({ protocol: /^https?$/ }).refine(withoutCredentials, 'no credentials in the address');
+const httpsUrl = z.url({ protocol: /^https$/ }).refine(withoutCredentials, 'no credentials in the address');
 
 function configSchema(https: boolean) {
   const url = https ? httpsUrl : anyWebUrl;
@@ -40,7 +48,7 @@ function configSchema(https: boolean) {
      */
     chamberCaBundlePath: z.string().min(1).optional(),
     pkcs11Module: z.string().min(1).optional(),
-    pacUrl: z.url().optional(),
+    pacUrl: z.url().refine(withoutCredentials, 'no credentials in the address').optional(),
     /** How long the tool watches a card payment before saying it is not completed yet. */
     cardWaitSeconds: z.coerce.number().int().min(1).max(3600).default(900),
     /** The site the window links to for the latest version and for help (always https: the holder opens it). */

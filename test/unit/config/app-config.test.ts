@@ -94,3 +94,14 @@ describe('the installed app', () => {
     expect(new URL(shippedConfiguration.serviceUrl).protocol).toBe('https:');
   });
 });
+
+describe('a configured address with credentials in it', () => {
+  it.each([
+    ['RINNOVO_SERVICE_URL', 'https://helpdesk:Svc-Pw-31@staging.example/api/v1/'],
+    ['RINNOVO_UPDATE_FEED_URL', 'https://helpdesk:Svc-Pw-31@staging.example/updates/'],
+    ['RINNOVO_PAC_URL', 'http://mrossi:Pac-Pw-55@pac.example/proxy.pac'],
+  ])('%s is refused, named, before anything could carry the password', (variable, value) => {
+    expect(() => loadAppConfig({ [variable]: value }, { version: '1.0.0' })).toThrow(expect.objectContaining({ code: 'COMMAND_OPTION_INVALID', detail: { option: variable } }));
+  });
+});
+
