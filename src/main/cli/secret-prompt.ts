@@ -10,6 +10,12 @@ export interface SecretSources {
   readonly env: NodeJS.ProcessEnv;
   readonly stdin: NodeJS.ReadableStream & Partial<Pick<ReadStream, 'isTTY' | 'setRawMode'>>;
   readonly stderr: NodeJS.WritableStream;
+  /**
+   * Ctrl-C typed at the prompt: with echo off the terminal hands it over as a character instead of
+   * a signal, so it is raised as the signal it stands for (the command's handler closes the
+   * services and ends with 130). By default, SIGINT to this process.
+   */
+  readonly interrupt?: () => void;
 }
 
 /** A line from standard input when it is not a terminal (`echo $PIN | rinnovo-cns renew --pin-stdin`). */
@@ -30,7 +36,7 @@ export async function promptSecret(question: string, sources: SecretSources): Pr
   stdin.setRawMode(true);
   stdin.resume();
   try {
-    return await new Promise<string>((resolve, reject) => {
+    return await new Promise<string>((resolve) => {
       let value = '';
       const onData = (chunk: Buffer) => {
         for (const char of chunk.toString('utf8')) {
@@ -42,7 +48,10 @@ export async function promptSecret(question: string, sources: SecretSources): Pr
           }
           if (char === '\u0003') {
             stdin.removeListener('data', onData);
-            reject(new Error('interrupted'));
+            stderr.write('\n');
+            stdin.setRawMode?.(false);
+            // The process ends through the signal's handler; nothing waits for this answer.
+            (sources.interrupt ?? (() => process.kill(process.pid, 'SIGINT')))();
             return;
           }
           if (char === '\u007f' || char === '\b') value = value.slice(0, -1);
