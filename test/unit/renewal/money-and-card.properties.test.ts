@@ -65,6 +65,8 @@ const scenarioArbitrary = fc.record({
   laterMethod: fc.option(fc.constantFrom('telemaco', 'iconto', 'card') as fc.Arbitrary<HolderChoice['method']>, { nil: undefined }),
   /** A card with no room for another pair: each old pair goes before its new one is made. */
   full: fc.boolean(),
+  /** The service lists a renewal's receipts newest first (the API promises no order). */
+  receiptsNewestFirst: fc.boolean(),
   /** A service (or anything between) forging its next few certificates, of one kind of forgery. */
   forged: fc.option(fc.record({ rewrite: fc.constantFrom(...hostileRewrites), times: fc.integer({ min: 1, max: 2 }) }), { nil: undefined }),
 });
@@ -99,6 +101,7 @@ describe('money and card invariants over every path', () => {
         if (scenario.failAt > 0) world.failAt = { count: scenario.failAt, phase: scenario.failPhase };
         world.service.faults.cardRefusals = scenario.cardRefusals;
         world.service.faults.cardPendingLooks = scenario.cardPendingLooks;
+        world.service.faults.receiptsNewestFirst = scenario.receiptsNewestFirst;
         if (scenario.forged) {
           world.service.faults.hostile = scenario.forged.rewrite;
           world.service.faults.hostileTimes = scenario.forged.times;
@@ -160,6 +163,8 @@ describe('money and card invariants over every path', () => {
             expect(shown.map((line) => line.amountCents), `${kind} captured on the receipts shown`).toEqual([prices[kind]]);
           }
         }
+        // The payment screen's receipt is of a payment that holds the money: never one let go.
+        for (const seen of world.states) if (seen.step === 'paid') expect(seen.receipt?.lines.filter((line) => line.state === 'released') ?? []).toEqual([]);
         // What the holder was shown before paying is what the payment asked for.
         const holds = world.service.ledger.filter((entry) => entry.type === 'hold');
         const byPayment = new Map<string, number>();
