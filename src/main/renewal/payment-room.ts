@@ -64,6 +64,9 @@ export async function payWithAccount(context: FlowContext, state: PaymentState, 
 export async function startCardPayment(context: FlowContext, state: PaymentState, poll: (token: number) => void): Promise<FlowState> {
   const { service, environment, logger } = context.ports;
   let journal = journalOf(context);
+  // A second press while the bank's page waits (a double click) is that same checkout: a new one
+  // would cancel it, the holder left with a dead page open.
+  if (journal.payment.state === 'card-started' && state.card?.status === 'waiting') return state;
   const earlier = await paidAtService(context, journal);
   if (earlier) return markPaid(context, earlier);
   const attempts = paymentAttempts(journal) + 1;

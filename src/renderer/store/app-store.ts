@@ -54,6 +54,14 @@ export interface AppStore {
   installUpdate(api: RinnovoApi): Promise<void>;
 }
 
+/**
+ * The flow's new state, and what it leaves behind: a receipt saved on one screen (the paid one, or
+ * a renewal before "Rinnova un altro") is not announced on the next, whose receipt says otherwise.
+ */
+function flowUpdate(current: Pick<AppStore, 'flow' | 'receiptPath'>, flow: FlowState): Pick<AppStore, 'flow' | 'receiptPath'> {
+  return { flow, receiptPath: current.flow?.step === flow.step ? current.receiptPath : null };
+}
+
 export const useAppStore = create<AppStore>((set, get) => ({
   connection: { phase: 'connecting' },
   locale: 'it',
@@ -66,7 +74,7 @@ export const useAppStore = create<AppStore>((set, get) => ({
 
   async start(api) {
     api.app.onLocaleChanged(({ locale }) => set({ locale }));
-    api.flow.onState((flow) => set({ flow }));
+    api.flow.onState((flow) => set((current) => flowUpdate(current, flow)));
     api.updates.onState((state) => set({ update: { state, error: null } }));
     try {
       const result = await api.app.getStatus({});
@@ -84,7 +92,7 @@ export const useAppStore = create<AppStore>((set, get) => ({
         set({ connection: { phase: 'unavailable', error: flow.error } });
         return;
       }
-      set({ flow: flow.value });
+      set((current) => flowUpdate(current, flow.value));
       // A fresh start runs the checks at once, as the original tool did; a reload shows where we are.
       if (flow.value.step === 'welcome') await get().send(() => api.flow.start({}));
     } catch {
@@ -98,10 +106,14 @@ export const useAppStore = create<AppStore>((set, get) => ({
   },
 
   async send(command) {
+    const sentAt = get().flow?.step;
     set({ command: { phase: 'running' } });
     try {
       const result = await command();
-      if (result.ok) set({ flow: result.value, command: { phase: 'idle' } });
+      if (result.ok) set((current) => ({ ...flowUpdate(current, result.value), command: { phase: 'idle' } }));
+      // A second press (a double click, "Verifica" as the poll settles) refused because the first
+      // already moved the flow on: the screen it moved to is the answer, not an error over it.
+      else if (result.error.code === 'RENEWAL_WRONG_STEP' && get().flow?.step !== sentAt) set({ command: { phase: 'idle' } });
       else set({ command: { phase: 'refused', error: result.error } });
     } catch {
       set({ command: { phase: 'refused', error: { code: 'INTERNAL_ERROR', detail: {} } } });
