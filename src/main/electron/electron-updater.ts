@@ -37,6 +37,7 @@ export interface AutoUpdaterPort {
   autoInstallOnAppQuit: boolean;
   allowDowngrade: boolean;
   allowPrerelease: boolean;
+  disableWebInstaller: boolean;
   readonly netSession: Pick<Session, 'setProxy'>;
   setFeedURL(options: { provider: 'generic'; url: string }): void;
   checkForUpdates(): Promise<{ readonly isUpdateAvailable: boolean; readonly updateInfo: OfferedUpdate } | null>;
@@ -95,6 +96,9 @@ export function createElectronUpdater(options: ElectronUpdaterOptions): ToolUpda
   // A feed that names an older build is never taken, whatever channel electron-updater infers.
   autoUpdater.allowDowngrade = false;
   autoUpdater.allowPrerelease = false;
+  // Only the installer the feed names, on its origin, with its sha512: never a web-installer
+  // package fetched from wherever the feed points (update-vetting.ts refuses offers naming one).
+  autoUpdater.disableWebInstaller = true;
 
   autoUpdater.on('login', (authInfo, callback) => {
     if (authInfo.isProxy && credentials?.username && credentials.password !== null && loginsAnswered === 0) {

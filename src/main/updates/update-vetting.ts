@@ -22,6 +22,11 @@ export interface OfferedUpdate {
   /** Deprecated by electron-updater but still read by older updaters: held to the same rule. */
   readonly path?: string | null;
   readonly sha512?: string | null;
+  /**
+   * Web-installer packages, fetched by the NSIS updater from wherever they say and checked by no
+   * sha512 of the feed's: the tool ships no web installer, so an offer naming any is refused.
+   */
+  readonly packages?: unknown;
 }
 
 export type UpdateVetting = { readonly verdict: 'safe' } | { readonly verdict: 'refused'; readonly reason: string };
@@ -42,6 +47,8 @@ export function vetOfferedUpdate(feedUrl: string, currentVersion: string, offer:
   const order = compareVersions(offer.version, currentVersion);
   if (order === undefined) return refused(`version ${clip(offer.version)} is not a version`);
   if (order <= 0) return refused(`version ${clip(offer.version)} is not newer than ${currentVersion}`);
+
+  if (offer.packages !== undefined && offer.packages !== null) return refused('web-installer packages offered');
 
   // Typed as electron-updater promises, checked as a hostile feed may send it.
   const files: readonly unknown[] = Array.isArray(offer.files) ? offer.files : [];

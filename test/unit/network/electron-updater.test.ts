@@ -17,6 +17,7 @@ class FakeAutoUpdater extends EventEmitter {
   autoInstallOnAppQuit = true;
   allowDowngrade = true;
   allowPrerelease = true;
+  disableWebInstaller = false;
   feed: unknown;
   readonly proxies: unknown[] = [];
   readonly netSession = { setProxy: async (config: unknown) => void this.proxies.push(config) };
@@ -70,6 +71,7 @@ describe('electron-updater wiring', () => {
     expect(fake.autoInstallOnAppQuit).toBe(false);
     expect(fake.allowDowngrade).toBe(false);
     expect(fake.allowPrerelease).toBe(false);
+    expect(fake.disableWebInstaller).toBe(true);
   });
 
   it('applies the manual proxy to autoUpdater.netSession before downloading', async () => {

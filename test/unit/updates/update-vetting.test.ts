@@ -29,6 +29,11 @@ describe('an update offer', () => {
     expect(reasonOf({ path: 'https://attacker.example/x.exe' })).toContain('path is on another host');
   });
 
+  it('is refused when it names web-installer packages, which the NSIS updater would fetch from where they say, unchecked', () => {
+    expect(reasonOf({ packages: { x64: { path: 'http://attacker.example/evil.7z' } } })).toContain('web-installer packages');
+    expect(reasonOf({ packages: { x64: { path: 'Rinnovo-CNS-1.2.0-x64.nsis.7z', sha512 } } })).toContain('web-installer packages');
+  });
+
   it('is refused when not strictly newer, or not a version at all', () => {
     expect(reasonOf({ version: '1.0.0' })).toContain('not newer');
     expect(reasonOf({ version: '1.0.0-rc.1' })).toContain('not newer');
