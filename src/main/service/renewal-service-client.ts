@@ -127,6 +127,8 @@ type Sent = { readonly status: number; readonly text: string } | { readonly erro
  * as soon as it passes this, instead of being held in memory whole and then parsed.
  */
 const maxAnswerBytes = 1024 * 1024;
+/** The update feed: a real latest.yml is under a kilobyte. */
+const maxFeedBytes = 32 * 1024;
 
 /** The body's text, or undefined as soon as it passes `maxBytes` (the rest is never read). */
 async function boundedText(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<string | undefined> {
@@ -162,7 +164,9 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
     const url = new URL(spec.path, options.baseUrl);
     const route = options.route?.(url);
     // Only the update feed is YAML: its parser loads while the request is on the wire, not at start-up.
-    const parser = spec.format === 'yaml' ? import('yaml').then((yaml) => (text: string): unknown => yamlModule(yaml).parse(text)) : undefined;
+    // Without the duplicate-key check: over tens of thousands of keys it takes seconds of the main
+    // thread (quadratic), and a latest.yml is a few lines; no aliases either.
+    const parser = spec.format === 'yaml' ? import('yaml').then((yaml) => (text: string): unknown => yamlModule(yaml).parse(text, { uniqueKeys: false, maxAliasCount: 0 })) : undefined;
     const send = async (): Promise<Sent> => {
       try {
         const response = await request(url, {
@@ -174,8 +178,9 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
           bodyTimeout: limit,
           signal: AbortSignal.timeout(limit),
         });
-        const text = await boundedText(response.body, maxAnswerBytes);
-        if (text === undefined) return { error: new AppError(spec.invalid ?? 'SERVICE_PROTOCOL_ERROR', { reason: `${spec.label ?? spec.path}: an answer over ${maxAnswerBytes} bytes` }) };
+        const byteLimit = spec.format === 'yaml' ? maxFeedBytes : maxAnswerBytes;
+        const text = await boundedText(response.body, byteLimit);
+        if (text === undefined) return { error: new AppError(spec.invalid ?? 'SERVICE_PROTOCOL_ERROR', { reason: `${spec.label ?? spec.path}: an answer over ${byteLimit} bytes` }) };
         return { status: response.statusCode, text };
       } catch (error) {
         return { error };

@@ -64,4 +64,10 @@ describe('the version check', () => {
       expect(startupVerdictOf(report)).toMatchObject({ status: 'blocked', error: { code: 'UPDATE_FEED_INVALID' }, update: null });
     }
   });
+
+  it('a latest.yml grown to tens of thousands of keys is refused as too large, before it is parsed', async () => {
+    // Parsed whole, this feed (589 KB, under the answers' 1 MB cap) held the event loop for about 30 s.
+    const report = await checks(`${feedYaml('1.0.0')}${Array.from({ length: 60_000 }, (_, index) => `k${index}: v`).join('\n')}\n`);
+    expect(report.version).toMatchObject({ status: 'unknown', error: { code: 'UPDATE_FEED_INVALID', detail: { reason: expect.stringContaining('over 32768 bytes') } } });
+  });
 });
