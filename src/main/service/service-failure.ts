@@ -13,6 +13,7 @@
 import type { NetworkRoute } from '../../shared/contract/network-contract.js';
 import { AppError } from '../../shared/errors/app-error.js';
 import type { ErrorCode } from '../../shared/errors/catalogue.js';
+import { serviceRefusalCodes } from '../../shared/errors/service-errors.js';
 import { serviceErrorBodySchema } from '../../shared/service-api/index.js';
 
 const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT', 'ABORT_ERR']);
@@ -46,7 +47,8 @@ export interface FailedAnswer {
  * this endpoint should never give.
  */
 export function answerFailure(answer: FailedAnswer): AppError {
-  const refusal = serviceRefusal(answer.body);
+  // The feed is a file on a web server: it has no refusals of its own.
+  const refusal = answer.invalid === 'UPDATE_FEED_INVALID' ? undefined : serviceRefusal(answer.body);
   if (refusal) return refusal;
   const { status } = answer;
   // A proxy on plain HTTP answers the request itself with 407.
@@ -111,10 +113,21 @@ function proxyAuthFailure(route: NetworkRoute | undefined): AppError {
   return new AppError('SERVICE_PROXY_AUTH_REQUIRED');
 }
 
+/** Control and direction-changing characters: a detail printed on a terminal must not drive it. */
+const unprintable = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const maxDetailText = 200;
+
+function printable(value: string | number | boolean): string | number | boolean {
+  return typeof value === 'string' ? value.replace(unprintable, '').slice(0, maxDetailText) : value;
+}
+
+/** The service's own refusal, its detail made printable; anything else in the body is not one. */
 function serviceRefusal(body: string): AppError | undefined {
   try {
     const parsed = serviceErrorBodySchema.safeParse(JSON.parse(body));
-    return parsed.success ? new AppError(parsed.data.error.code, parsed.data.error.detail) : undefined;
+    if (!parsed.success || !serviceRefusalCodes.has(parsed.data.error.code)) return undefined;
+    const detail = Object.fromEntries(Object.entries(parsed.data.error.detail).map(([key, value]) => [key, printable(value)]));
+    return new AppError(parsed.data.error.code, detail);
   } catch {
     // Not JSON: a proxy's or load balancer's page, judged by its status.
     return undefined;

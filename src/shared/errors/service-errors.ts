@@ -169,3 +169,10 @@ const serviceTransportErrors = {
 } as const satisfies Record<string, CatalogueEntry>;
 
 export const serviceErrors = { ...serviceRefusalErrors, ...serviceTransportErrors } as const;
+
+/**
+ * The codes a service's refusal may carry: its own (and NOTHING_TO_RENEW). Any other code in an
+ * answer — a client-side one (PIN_LOCKED), INTERNAL_ERROR — is not the service's to give: the
+ * answer is judged by its status instead.
+ */
+export const serviceRefusalCodes: ReadonlySet<string> = new Set([...Object.keys(serviceRefusalErrors), 'NOTHING_TO_RENEW']);

@@ -35,6 +35,25 @@ describe('an HTTP answer that is not a success', () => {
     expect(answer(404, { what: 'latest.yml', invalid: 'UPDATE_FEED_INVALID' })).toEqual({ code: 'UPDATE_FEED_INVALID', detail: { reason: 'latest.yml: HTTP 404' } });
   });
 
+  it('a code that is not the service\'s to give is judged by the status: never "unexpected error", never the card\'s PIN', () => {
+    const body = (code: string) => JSON.stringify({ error: { code, detail: {} } });
+    expect(answer(500, { body: body('INTERNAL_ERROR') })).toEqual({ code: 'SERVICE_UNAVAILABLE', detail: { status: 500 } });
+    expect(answer(503, { body: body('PIN_LOCKED') })).toEqual({ code: 'SERVICE_UNAVAILABLE', detail: { status: 503 } });
+    expect(answer(403, { body: body('NETWORK_PROXY_CREDENTIALS_REFUSED') })).toEqual({ code: 'SERVICE_PROTOCOL_ERROR', detail: { reason: 'health: HTTP 403' } });
+  });
+
+  it('the update feed has no refusals of its own: its body is not read for one', () => {
+    const body = JSON.stringify({ error: { code: 'RENEWAL_NOT_FOUND', detail: {} } });
+    expect(answer(404, { body, what: 'latest.yml', invalid: 'UPDATE_FEED_INVALID' }).code).toBe('UPDATE_FEED_INVALID');
+  });
+
+  it('a refusal\'s detail cannot drive the terminal it is printed on', () => {
+    const body = JSON.stringify({ error: { code: 'SERVICE_BAD_REQUEST', detail: { field: `\u001b]0;pwned\u0007\u001b[2J${'x'.repeat(500)}` } } });
+    const { detail } = answer(400, { body });
+    expect(String(detail.field)).not.toMatch(/[\u0000-\u001f]/);
+    expect(String(detail.field).length).toBeLessThanOrEqual(200);
+  });
+
   it("the service's own refusal wins over its status", () => {
     const body = JSON.stringify({ error: { code: 'PAYMENT_INSUFFICIENT_FUNDS', detail: { account: 'diritti' } } });
     expect(answer(402, { body })).toEqual({ code: 'PAYMENT_INSUFFICIENT_FUNDS', detail: { account: 'diritti' } });
