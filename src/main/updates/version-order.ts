@@ -2,13 +2,15 @@
  * Semantic version order (semver 2.0 §11), enough for the update feed: the tool is outdated
  * when the feed names a greater version.
  */
+import { semverPattern } from '../../shared/service-api/semver.js';
+
 interface Parsed {
   readonly core: readonly [number, number, number];
   readonly prerelease: readonly string[];
 }
 
 function parse(version: string): Parsed | undefined {
-  const match = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/.exec(version.trim());
+  const match = semverPattern.exec(version);
   if (!match) return undefined;
   return { core: [Number(match[1]), Number(match[2]), Number(match[3])], prerelease: match[4] ? match[4].split('.') : [] };
 }

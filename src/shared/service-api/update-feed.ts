@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { isoDateTimeSchema } from './primitives.js';
+import { semverPattern } from './semver.js';
 
 const updateFileSchema = z.object({
   url: z.string().min(1),
@@ -14,7 +15,7 @@ const updateFileSchema = z.object({
 });
 
 export const updateFeedSchema = z.object({
-  version: z.string().regex(/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/, 'semver'),
+  version: z.string().regex(semverPattern, 'semver'),
   files: z.array(updateFileSchema).min(1),
   path: z.string().min(1),
   sha512: z.string().min(1),

@@ -65,6 +65,13 @@ describe('the version check', () => {
     }
   });
 
+  it('a version semver does not allow (what electron-updater would refuse to download) is never offered', async () => {
+    for (const version of ['01.2.0', '1.2.0-a..b', 'v1.2.0', '1.2.0-01']) {
+      const report = await checks(feedYaml(version));
+      expect(report.version, version).toMatchObject({ status: 'unknown', error: { code: 'UPDATE_FEED_INVALID' } });
+    }
+  });
+
   it('a latest.yml grown to tens of thousands of keys is refused as too large, before it is parsed', async () => {
     // Parsed whole, this feed (589 KB, under the answers' 1 MB cap) held the event loop for about 30 s.
     const report = await checks(`${feedYaml('1.0.0')}${Array.from({ length: 60_000 }, (_, index) => `k${index}: v`).join('\n')}\n`);

@@ -38,6 +38,8 @@ describe('an update offer', () => {
     expect(reasonOf({ version: '1.0.0' })).toContain('not newer');
     expect(reasonOf({ version: '1.0.0-rc.1' })).toContain('not newer');
     expect(reasonOf({ version: 'latest' })).toContain('not a version');
+    expect(reasonOf({ version: '01.2.0' })).toContain('not a version');
+    expect(reasonOf({ version: 'v1.2.0' })).toContain('not a version');
   });
 
   it('is refused without files, or with a sha512 that is not one', () => {
