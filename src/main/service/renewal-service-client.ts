@@ -48,6 +48,7 @@ import {
 import type { Logger } from '../logging/logger.js';
 import { withDeadline } from '../timing/deadline.js';
 import { answerFailure, transportFailure, type FailedAnswer } from './service-failure.js';
+import { boundedText } from '../network/body/bounded-text.js';
 
 export interface RenewalServiceClientOptions {
   /** Base URL of the API, ending with `/`. */
@@ -129,21 +130,6 @@ type Sent = { readonly status: number; readonly text: string } | { readonly erro
 const maxAnswerBytes = 1024 * 1024;
 /** The update feed: a real latest.yml is under a kilobyte. */
 const maxFeedBytes = 32 * 1024;
-
-/** The body's text, or undefined as soon as it passes `maxBytes` (the rest is never read). */
-async function boundedText(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      body.destroy();
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 export function createRenewalServiceClient(options: RenewalServiceClientOptions): RenewalServiceClient {
   if (!options.baseUrl.endsWith('/')) throw new Error('the renewal service base URL must end with "/"');

@@ -10,9 +10,11 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { evaluatePac, pacLimits, type AddressLookup } from '../../../src/main/network/proxy-resolution/pac-evaluator.js';
 import { nodePacWorker } from '../../../src/main/network/proxy-resolution/pac-worker-location.js';
+import { resolveWithPac } from '../../../src/main/network/proxy-resolution/pac-proxy.js';
 import { startLoopbackService, type LoopbackService } from '../../support/network/loopback-service.js';
 import { createNetworkUnderTest } from '../../support/network/network-under-test.js';
 import { createTestCa } from '../../support/network/test-ca.js';
@@ -129,3 +131,32 @@ describe('a hostile PAC file behind the start-up checks', () => {
     });
   }
 });
+
+describe('a PAC file without end', () => {
+  it('is cut at a megabyte and refused, not read whole for the two seconds the deadline allows', async () => {
+    let sent = 0;
+    const endless = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/x-ns-proxy-autoconfig' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = () => {
+        while (!response.destroyed && response.write(chunk)) sent += chunk.length;
+        if (!response.destroyed) response.once('drain', pump);
+      };
+      pump();
+    });
+    await new Promise<void>((resolve) => endless.listen(0, '127.0.0.1', resolve));
+    const dispatcher = new Agent();
+    try {
+      const pacUrl = `http://127.0.0.1:${(endless.address() as AddressInfo).port}/proxy.pac`;
+      const refused = await resolveWithPac({ pacUrl, targetUrl: 'https://rinnovo.example/', dispatcher, startWorker: nodePacWorker() }).catch((error: unknown) => error);
+      expect(String(refused)).toContain('PAC file over 1048576 bytes');
+      // What the server managed to push before the tool let go: a few buffers past the cap, not hundreds of megabytes.
+      expect(sent).toBeLessThan(64 * 1024 * 1024);
+    } finally {
+      await dispatcher.destroy();
+      endless.closeAllConnections();
+      await new Promise<void>((resolve) => endless.close(() => resolve()));
+    }
+  });
+});
+
