@@ -177,11 +177,21 @@ export function describeState(state: FlowState, locale: Locale): string {
   }
 }
 
+function heldOf(receipt: Receipt): number {
+  return receipt.lines.filter((line) => line.state === 'held').reduce((sum, line) => sum + line.amountCents, 0);
+}
+
 /** Each payment as the receipt on screen sums it up (transaction, charged, released), and their sum when there are several. */
 function receiptLines(receipts: readonly Receipt[], t: Translate, locale: Locale): string[] {
   const amount = (cents: number) => ({ amount: formatEuro(locale, cents) });
   const each = receipts.map((receipt) =>
-    [t('receipt.transaction', { id: receipt.transactionId }), t('receipt.captured', amount(receipt.capturedCents)), receipt.releasedCents > 0 ? t('receipt.released', amount(receipt.releasedCents)) : '']
+    [
+      t('receipt.transaction', { id: receipt.transactionId }),
+      t('receipt.captured', amount(receipt.capturedCents)),
+      receipt.releasedCents > 0 ? t('receipt.released', amount(receipt.releasedCents)) : '',
+      // Still held (a failure before its certificate was issued): the window lists it, so does this.
+      heldOf(receipt) > 0 ? t('receipt.heldTotal', amount(heldOf(receipt))) : '',
+    ]
       .filter(Boolean)
       .join('; '),
   );

@@ -167,6 +167,7 @@ export const en: Record<MessageKey, string> = {
   'receipt.total': 'Total authorized: {amount}',
   'receipt.captured': 'Total charged: {amount}',
   'receipt.released': 'Released, not charged: {amount}',
+  'receipt.heldTotal': 'Held, charged when the certificate is issued: {amount}',
   'receipt.headingOf': 'Details of payment {current} of {of}',
   'receipt.capturedInAll': 'Charged in all for this renewal: {amount}',
   'renewing.heading': 'Renewal in progress',

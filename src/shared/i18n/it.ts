@@ -165,6 +165,7 @@ export const it = {
   'receipt.total': 'Totale autorizzato: {amount}',
   'receipt.captured': 'Totale addebitato: {amount}',
   'receipt.released': 'Rilasciato, non addebitato: {amount}',
+  'receipt.heldTotal': 'Trattenuto, addebitato al rilascio del certificato: {amount}',
   'receipt.headingOf': 'Estremi del pagamento {current} di {of}',
   'receipt.capturedInAll': 'Addebitato in tutto per questo rinnovo: {amount}',
   'renewing.heading': 'Rinnovo in corso',

@@ -53,6 +53,10 @@ describe('the CLI in the window\'s words', () => {
     const once = describeState({ step: 'failed', error: { code: 'ISSUED_CERTIFICATE_REJECTED', detail: {} }, canResume: false, renewed: [], receipts: [firstPayment] }, 'en').replace(/[\u00a0\u202f]/g, ' ');
     expect(once).toContain('Transaction: trx_1; Total charged: €25.00; Released, not charged: €15.00');
     expect(once).not.toContain('in all');
+    // A failure with money still held says so, as the window's receipt does line by line.
+    const held = { ...paidAgain, capturedCents: 0, lines: paidAgain.lines.map((line) => ({ ...line, state: 'held' as const })) };
+    const stopped = describeState({ step: 'failed', error: { code: 'SERVICE_UNAVAILABLE', detail: {} }, canResume: true, renewed: [], receipts: [held] }, 'it').replace(/[\u00a0\u202f]/g, ' ');
+    expect(stopped).toContain('Transazione: trx_2; Totale addebitato: 0,00 €; Trattenuto, addebitato al rilascio del certificato: 15,00 €');
   });
 
   it('gives an error as the catalogue words it, with what to do and the code', () => {
