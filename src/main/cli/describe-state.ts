@@ -8,7 +8,7 @@
  */
 import type { WireError } from '../../shared/contract/define.js';
 import type { FlowState, PinStatus, Receipt, RenewalPlan, ServiceProgress } from '../../shared/contract/flow-contract.js';
-import { capturedInAll } from '../../shared/contract/receipt-totals.js';
+import { capturedInAll, linesCents } from '../../shared/contract/receipt-totals.js';
 import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
 import type { Locale } from '../../shared/errors/catalogue-entry.js';
 import { describeError, errorCatalogue, errorReference } from '../../shared/errors/catalogue.js';
@@ -177,10 +177,6 @@ export function describeState(state: FlowState, locale: Locale): string {
   }
 }
 
-function heldOf(receipt: Receipt): number {
-  return receipt.lines.filter((line) => line.state === 'held').reduce((sum, line) => sum + line.amountCents, 0);
-}
-
 /** Each payment as the receipt on screen sums it up (transaction, charged, released), and their sum when there are several. */
 function receiptLines(receipts: readonly Receipt[], t: Translate, locale: Locale): string[] {
   const amount = (cents: number) => ({ amount: formatEuro(locale, cents) });
@@ -190,7 +186,7 @@ function receiptLines(receipts: readonly Receipt[], t: Translate, locale: Locale
       t('receipt.captured', amount(receipt.capturedCents)),
       receipt.releasedCents > 0 ? t('receipt.released', amount(receipt.releasedCents)) : '',
       // Still held (a failure before its certificate was issued): the window lists it, so does this.
-      heldOf(receipt) > 0 ? t('receipt.heldTotal', amount(heldOf(receipt))) : '',
+      linesCents(receipt.lines, 'held') > 0 ? t('receipt.heldTotal', amount(linesCents(receipt.lines, 'held'))) : '',
     ]
       .filter(Boolean)
       .join('; '),

@@ -10,3 +10,8 @@ export function newestReceipt(receipts: readonly Receipt[]): Receipt | undefined
   for (const receipt of receipts) if (!newest || Date.parse(receipt.paidAt) >= Date.parse(newest.paidAt)) newest = receipt;
   return newest;
 }
+
+/** The newest receipt that holds a line for every one of `serials` (the payment made for them). */
+export function newestCovering(receipts: readonly Receipt[], serials: readonly string[]): Receipt | undefined {
+  return newestReceipt(receipts.filter((receipt) => serials.every((serial) => receipt.lines.some((line) => line.certificateSerial === serial))));
+}

@@ -15,7 +15,7 @@ import { paymentIdempotencyKey } from './idempotency-keys.js';
 import { checkedAgainstPlan } from './receipt-against-plan.js';
 import { itemsToPay } from './renewal-plan.js';
 import { paymentAttempts, type Journal } from './renewal-journal.js';
-import { newestReceipt } from './newest-receipt.js';
+import { newestCovering } from './newest-receipt.js';
 
 type PaymentState = Extract<FlowState, { step: 'payment' }>;
 
@@ -128,6 +128,6 @@ async function paidAtService(context: FlowContext, journal: Journal): Promise<Re
     return progress === 'paid' || progress === 'issued' || progress === 'downloaded';
   });
   if (!held) return undefined;
-  const receipt = newestReceipt(record.receipts.filter((candidate) => serials.every((serial) => candidate.lines.some((line) => line.certificateSerial === serial))));
+  const receipt = newestCovering(record.receipts, serials);
   return receipt && checkedAgainstPlan(journal.plan, receipt);
 }

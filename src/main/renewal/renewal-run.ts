@@ -4,13 +4,14 @@
  * delivered, released for what was not).
  */
 import type { DeviceSummary, FlowState, Receipt, RenewalPhase } from '../../shared/contract/flow-contract.js';
+import { linesCents } from '../../shared/contract/receipt-totals.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { classifyCertificate } from '../certificates/classify-certificate.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import { wire, type FlowContext } from './flow-context.js';
 import type { DeviceCertificate } from './renewal-ports.js';
 import { prove } from './proof-of-possession.js';
-import { checkedAgainstPlan } from './receipt-against-plan.js';
+import { planMismatch } from './receipt-against-plan.js';
 import { rekeyCertificate } from './rekey-certificate.js';
 import { isSettled, journalReceipt, type Journal } from './renewal-journal.js';
 
@@ -127,7 +128,7 @@ async function outcomeOf(context: FlowContext, journal: Journal) {
   if (!local) return { renewed, receipts: [] };
   // The journal is a file on this computer: its own payment's receipt is shown beside the
   // service's record only while it is the payment of the plan it was made for (not an edited one).
-  const own = journal.payment.state !== 'paid' || matchesPlan(journal, local) ? settledByJournal(local, journal) : undefined;
+  const own = journal.payment.state !== 'paid' || !planMismatch(journal.plan, local) ? settledByJournal(local, journal) : undefined;
   const record = await context.ports.service.renewalStatus(journal.renewalId).catch(() => undefined);
   if (!record) return { renewed, receipts: own ? [own] : [] };
   const serials = new Set(journal.certificates.map((entry) => entry.certificateSerial));
@@ -143,15 +144,6 @@ async function outcomeOf(context: FlowContext, journal: Journal) {
   return { renewed, receipts: [...shown].sort((a, b) => Date.parse(a.paidAt) - Date.parse(b.paidAt)) };
 }
 
-function matchesPlan(journal: Journal, receipt: Receipt): boolean {
-  try {
-    checkedAgainstPlan(journal.plan, receipt);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The receipt as the API's rules make it when the service cannot be asked: issuing a certificate
  * captured its price, a rejected one was released; the rest is still held.
@@ -162,6 +154,5 @@ function settledByJournal(receipt: Receipt, journal: Journal): Receipt {
     const phase = phaseOf(line.certificateSerial);
     return { ...line, state: phase === 'completed' ? ('captured' as const) : phase === 'rejected' ? ('released' as const) : line.state };
   });
-  const sum = (state: string) => lines.filter((line) => line.state === state).reduce((total, line) => total + line.amountCents, 0);
-  return { ...receipt, lines, capturedCents: sum('captured'), releasedCents: sum('released') };
+  return { ...receipt, lines, capturedCents: linesCents(lines, 'captured'), releasedCents: linesCents(lines, 'released') };
 }

@@ -11,7 +11,7 @@ import { checkedAgainstPlan } from './receipt-against-plan.js';
 import { itemsToPay, planToPayAgain } from './renewal-plan.js';
 import { paymentAttempts, type Journal } from './renewal-journal.js';
 import { runRenewal } from './renewal-run.js';
-import { newestReceipt } from './newest-receipt.js';
+import { newestCovering } from './newest-receipt.js';
 
 export async function continueJournal(context: FlowContext): Promise<FlowState> {
   const { session, ports } = context;
@@ -48,7 +48,7 @@ export async function continueJournal(context: FlowContext): Promise<FlowState> 
   const journalsPayment = () => {
     const paid = itemsToPay(journal.plan);
     if (paid.length === 0) return null;
-    const receipt = newestReceipt(record.receipts.filter((candidate) => paid.every((item) => candidate.lines.some((line) => line.certificateSerial === item.certificateSerial))));
+    const receipt = newestCovering(record.receipts, paid.map((item) => item.certificateSerial));
     if (!receipt) throw new AppError('SERVICE_PROTOCOL_ERROR', { reason: 'the service holds the payment but shows no receipt for it' });
     return checkedAgainstPlan(journal.plan, receipt);
   };

@@ -4,6 +4,7 @@
  * service API's own types go out as they are; issuance requests go out as journaled, byte for byte.
  */
 import type { Receipt, ServiceProgress, Verdict } from '../../../shared/contract/flow-contract.js';
+import { linesCents } from '../../../shared/contract/receipt-totals.js';
 import { AppError } from '../../../shared/errors/app-error.js';
 import type { ErrorCode } from '../../../shared/errors/catalogue.js';
 import {
@@ -61,7 +62,6 @@ function toServiceLine(line: CertificateLine): ServiceLine {
  * a receipt whose parts disagree cannot be shown as what was charged.
  */
 function addsUp(receipt: ServiceReceipt): boolean {
-  const sum = (lines: readonly ServiceReceipt['lines'][number][]) => lines.reduce((total, line) => total + line.amountCents, 0);
   const perAccount = new Map<string, number>();
   for (const line of receipt.lines) if (line.account) perAccount.set(line.account, (perAccount.get(line.account) ?? 0) + line.amountCents);
   const spelt = (entries: Iterable<[string, number]>) =>
@@ -71,9 +71,9 @@ function addsUp(receipt: ServiceReceipt): boolean {
       .sort()
       .join();
   return (
-    sum(receipt.lines) === receipt.totalCents &&
-    sum(receipt.lines.filter((line) => line.state === 'captured')) === receipt.capturedCents &&
-    sum(receipt.lines.filter((line) => line.state === 'released')) === receipt.releasedCents &&
+    linesCents(receipt.lines) === receipt.totalCents &&
+    linesCents(receipt.lines, 'captured') === receipt.capturedCents &&
+    linesCents(receipt.lines, 'released') === receipt.releasedCents &&
     spelt(perAccount) === spelt(receipt.perAccount.map((entry) => [entry.account, entry.amountCents]))
   );
 }
