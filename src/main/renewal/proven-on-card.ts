@@ -91,3 +91,14 @@ export async function provenDiscardable(context: CardView, entry: JournalCertifi
   if (objects.certificatesPem.length > 0) throw damaged(entry, 'a certificate is under the keys to discard');
   return modulus;
 }
+
+/**
+ * Whether a certificate the service says it issued earlier, for the key found under `keyIdHex`,
+ * belongs to another pair: the old one (by id or by key), or one with a certificate of its own.
+ */
+export async function issuedForAnotherPair(context: CardView, entry: JournalCertificate, keyIdHex: string, certificatePem: string): Promise<boolean> {
+  const modulus = tryModulusOfCertificate(certificatePem);
+  if (sameId(keyIdHex, entry.oldIdHex) || (modulus && sameModulus(modulus, oldModulus(entry)))) return true;
+  const under = await context.device.inspect(context.deviceSummary, entry.tokenSerial, keyIdHex);
+  return under.certificatesPem.some((pem) => pemToBase64Der(pem) !== pemToBase64Der(certificatePem));
+}

@@ -15,7 +15,7 @@ import type { ChamberTrust } from '../certificates/chamber-trust.js';
 import { checkIssuedCertificate, type IssuedCertificateVerdict } from '../certificates/issued-certificate-check.js';
 import { modulusOfCsr, notAfterOf, sameModulus, serialOfCertificate, tryModulusOfCertificate } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
-import { provenDiscardable, provenForWriting, provenNewPair } from './proven-on-card.js';
+import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair } from './proven-on-card.js';
 import { withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof } from './renewal-ports.js';
 
@@ -264,10 +264,7 @@ async function obtainIssued(context: RekeyContext, journal: Journal, entry: Jour
         if (!keyIdHex) return { certificate: earlier, keyLost: true };
         // Refused like any forged answer (the service is told, the price released), never taken
         // for a damaged journal: the card is as it was, and it is the service that is wrong.
-        const oldModulus = tryModulusOfCertificate(entry.oldCertificatePem);
-        if (keyIdHex.toLowerCase() === entry.oldIdHex.toLowerCase() || (oldModulus && sameModulus(modulus, oldModulus))) return { certificate: earlier, foreignKey: true };
-        const under = await context.device.inspect(context.deviceSummary, entry.tokenSerial, keyIdHex);
-        if (under.certificatesPem.some((pem) => pemToBase64Der(pem) !== pemToBase64Der(earlier.certificatePem))) return { certificate: earlier, foreignKey: true };
+        if (await issuedForAnotherPair(context, entry, keyIdHex, earlier.certificatePem)) return { certificate: earlier, foreignKey: true };
         return { certificate: earlier, keyIdHex };
       }
       if (!retryableCodes.has(error.code)) throw error;
