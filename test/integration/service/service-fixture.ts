@@ -3,7 +3,7 @@
  * the lab CAs), signing challenges, building CSRs with node-forge, and a client over an undici
  * Agent that trusts the lab TLS CA.
  */
-import { createSign, generateKeyPairSync } from 'node:crypto';
+import { createSign } from 'node:crypto';
 import forge from 'node-forge';
 import { Agent } from 'undici';
 import type { CertificateKind, Holder } from '../../../src/shared/domain/certificate-kind.js';
@@ -12,6 +12,7 @@ import { pemToBase64Der } from '../../../src/main/certificates/pem.js';
 import { canonicalCertificateSerial, type ChallengeResponse, type ProofOfPossession } from '../../../src/shared/service-api/index.js';
 import { createLabPki, type LabPki } from '../../../softhsm/pki/lab-pki.js';
 import { issueHolderCertificate } from '../../../softhsm/pki/holder-certificate.js';
+import { pooledRsaKeyPair } from '../../support/pooled-keys.js';
 
 export interface SoftwareKey {
   readonly publicKeyPem: string;
@@ -34,12 +35,9 @@ export interface SoftwareDevice {
 
 const dayMs = 24 * 3600 * 1000;
 
+/** A key no other software device or request of this process has (from the committed pool). */
 export function newSoftwareKey(): SoftwareKey {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return {
-    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-  };
+  return pooledRsaKeyPair();
 }
 
 export async function labPki(dir: string): Promise<LabPki> {

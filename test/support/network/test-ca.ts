@@ -1,8 +1,11 @@
 /**
  * A tiny CA for loopback TLS tests: one root, and server certificates for loopback addresses.
- * Keys come from Node's generator (forge uses it when present), so a CA costs milliseconds.
+ * Keys come from the committed pool (pooled-keys.ts) and are used by OpenSSL through the lab's
+ * node signer: forge builds the certificates, nothing is generated or computed in JavaScript.
  */
 import forge from 'node-forge';
+import { nodeSigner } from '../../../softhsm/pki/node-signer.js';
+import { pooledRsaKeyPair } from '../pooled-keys.js';
 
 export interface TestCa {
   readonly certificatePem: string;
@@ -10,9 +13,10 @@ export interface TestCa {
 }
 
 export function createTestCa(name = 'Rinnovo CNS test CA'): TestCa {
-  const caKeys = forge.pki.rsa.generateKeyPair({ bits: 2048 });
+  const caKeys = pooledRsaKeyPair();
+  const caSigner = nodeSigner(caKeys.privateKeyPem);
   const ca = forge.pki.createCertificate();
-  ca.publicKey = caKeys.publicKey;
+  ca.publicKey = forge.pki.publicKeyFromPem(caKeys.publicKeyPem);
   ca.serialNumber = '01';
   ca.validity.notBefore = new Date(Date.now() - 60_000);
   ca.validity.notAfter = new Date(Date.now() + 24 * 3600_000);
@@ -24,15 +28,15 @@ export function createTestCa(name = 'Rinnovo CNS test CA'): TestCa {
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  ca.sign(caKeys.privateKey, forge.md.sha256.create());
+  ca.sign(caSigner, forge.md.sha256.create());
   let serial = 1;
 
   return {
     certificatePem: forge.pki.certificateToPem(ca),
     issueServerCertificate(addresses) {
-      const keys = forge.pki.rsa.generateKeyPair({ bits: 2048 });
+      const keys = pooledRsaKeyPair();
       const certificate = forge.pki.createCertificate();
-      certificate.publicKey = keys.publicKey;
+      certificate.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);
       serial += 1;
       certificate.serialNumber = serial.toString(16).padStart(2, '0');
       certificate.validity.notBefore = new Date(Date.now() - 60_000);
@@ -45,8 +49,8 @@ export function createTestCa(name = 'Rinnovo CNS test CA'): TestCa {
         { name: 'extKeyUsage', serverAuth: true },
         { name: 'subjectAltName', altNames: addresses.map((address) => (/^[\d.]+$|:/.test(address) ? { type: 7, ip: address } : { type: 2, value: address })) },
       ]);
-      certificate.sign(caKeys.privateKey, forge.md.sha256.create());
-      return { certificatePem: forge.pki.certificateToPem(certificate), keyPem: forge.pki.privateKeyToPem(keys.privateKey) };
+      certificate.sign(caSigner, forge.md.sha256.create());
+      return { certificatePem: forge.pki.certificateToPem(certificate), keyPem: keys.privateKeyPem };
     },
   };
 }
