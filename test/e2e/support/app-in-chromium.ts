@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import type { ErrorCode } from '../../../src/shared/errors/catalogue.js';
 import type { MessageKey } from '../../../src/shared/i18n/it.js';
 import { translator, type Translate } from '../../../src/shared/i18n/translate.js';
-import { workerChromium } from './chromium.js';
+import { appPageOptions, workerChromium } from './chromium.js';
 import { tabTo } from './keyboard.js';
 import { startScenarioApp, type ScenarioApp } from './scenario-app.js';
 
@@ -68,7 +68,7 @@ export function heading(page: Page): Promise<string | null> {
 
 /** A new window on the app, as the holder opens it. */
 export async function openApp(browser: Browser, app: { entryUrl(): string }): Promise<Page> {
-  const page = await browser.newPage();
+  const page = await browser.newPage(appPageOptions);
   await page.goto(app.entryUrl());
   return page;
 }
@@ -90,7 +90,7 @@ export async function reusedWindow(browser: Browser): Promise<Page> {
     await open.bringToFront();
     return open;
   }
-  const page = await browser.newPage();
+  const page = await browser.newPage(appPageOptions);
   windows.set(browser, page);
   return page;
 }

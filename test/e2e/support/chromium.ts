@@ -40,11 +40,16 @@ const chromiumFlags = [
   '--disable-component-update',
   '--disable-sync',
   '--disable-quic',
-  // The holder's "reduce motion" setting, which the app honours: the spinner stands still instead of
-  // being redrawn sixty times a second by the software compositor for as long as a screen waits.
-  '--force-prefers-reduced-motion',
   `--disable-features=${disabledFeatures().join(',')}`,
 ];
+
+/**
+ * The holder's "reduce motion" setting, which the app honours: the spinner stands still instead of
+ * being redrawn sixty times a second by the software compositor (a tenth of a core) for as long
+ * as a screen waits. A page option, not Chromium's --force-prefers-reduced-motion: Playwright
+ * emulates "no preference" on every page it opens, over that switch.
+ */
+export const appPageOptions = { reducedMotion: 'reduce' } as const;
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}: apt-get install chromium (.ci/run does it)`);
