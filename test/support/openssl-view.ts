@@ -11,7 +11,7 @@ import type { CertificateKind } from '../../src/shared/domain/certificate-kind.j
 import { chainPem, type LabPki } from '../../softhsm/pki/lab-pki.js';
 import type { SoftHsmEnvironment } from '../../softhsm/token/softhsm-environment.js';
 import { runTool } from '../../softhsm/token/token-tools.js';
-import { listedTokens, slotOfLabel, type Pkcs11Device } from './pkcs11-tool.js';
+import { listedTokens, softHsmSlot, type Pkcs11Device } from './pkcs11-tool.js';
 
 const run = promisify(execFile);
 
@@ -130,22 +130,8 @@ function softHsm(environment: SoftHsmEnvironment): Pkcs11Device {
   return { modulePath: environment.modulePath, env: environment.env };
 }
 
-const knownSlots = new Map<string, Promise<string[]>>();
-
-/**
- * `--slot` of a token in a SoftHSM environment, asked once: SoftHSM derives a token's slot ID from
- * its serial, so it stays the same for as long as the token exists, and each later pkcs11-tool
- * call saves a `pkcs11-tool -T` of its own (tens per scenario).
- */
 function slotOf(environment: SoftHsmEnvironment, tokenLabel: string): Promise<string[]> {
-  const key = `${environment.confPath}\n${tokenLabel}`;
-  let slot = knownSlots.get(key);
-  if (!slot) {
-    slot = slotOfLabel(softHsm(environment), tokenLabel);
-    knownSlots.set(key, slot);
-    slot.catch(() => knownSlots.delete(key));
-  }
-  return slot;
+  return softHsmSlot(softHsm(environment), tokenLabel);
 }
 
 /** `pkcs11-tool -O -l --pin`: every object of one token, as the operator sees them. */

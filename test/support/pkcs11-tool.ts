@@ -52,20 +52,34 @@ export async function listedTokens(device: Pkcs11Device): Promise<{ slot: string
     .filter((entry) => entry.slot !== '' && entry.label !== '');
 }
 
-/** `--slot` of the one token labelled exactly `label` (`--token-label` would match a prefix). */
-export async function slotOfLabel(device: Pkcs11Device, label: string): Promise<string[]> {
+/** The one token labelled exactly `label` (`--token-label` would match a prefix): its `--slot` and its flags. */
+export async function tokenLabelled(device: Pkcs11Device, label: string): Promise<{ slot: string[]; flags: string[] }> {
   const matches = (await listedTokens(device)).filter((entry) => entry.label === label);
   if (matches.length !== 1 || !matches[0]) throw new Error(`${matches.length} tokens labelled ${label}`);
-  return ['--slot', matches[0].slot];
+  return { slot: ['--slot', matches[0].slot], flags: matches[0].flags };
 }
 
-/** The token flags of the token labelled `label`. */
-export async function tokenFlags(device: Pkcs11Device, label: string): Promise<string[]> {
-  return (await listedTokens(device)).find((entry) => entry.label === label)?.flags ?? [];
+const knownSoftHsmSlots = new Map<string, Promise<string[]>>();
+
+/**
+ * `--slot` of a token of SoftHSM itself (not the card simulator, whose card can leave the reader),
+ * asked once: SoftHSM derives a token's slot ID from its serial, so it stays the same for as long
+ * as the token exists, and each later pkcs11-tool call saves a `pkcs11-tool -T` of its own (tens
+ * per scenario).
+ */
+export function softHsmSlot(device: Pkcs11Device, label: string): Promise<string[]> {
+  const key = `${device.modulePath}\n${device.env.SOFTHSM2_CONF ?? ''}\n${label}`;
+  let slot = knownSoftHsmSlots.get(key);
+  if (!slot) {
+    slot = tokenLabelled(device, label).then((token) => token.slot);
+    knownSoftHsmSlots.set(key, slot);
+    slot.catch(() => knownSoftHsmSlots.delete(key));
+  }
+  return slot;
 }
 
 /**
- * Signs `data` on the token with the key `id` (CKM_SHA256_RSA_PKCS, the proof-of-possession
+ * Signs `data` on the SoftHSM token with the key `id` (CKM_SHA256_RSA_PKCS, the proof-of-possession
  * mechanism) and returns the signature.
  */
 export async function signOnToken(device: Pkcs11Device, label: string, pin: string, id: string, data: Buffer): Promise<Buffer> {
@@ -73,7 +87,7 @@ export async function signOnToken(device: Pkcs11Device, label: string, pin: stri
   try {
     await writeFile(join(dir, 'data'), data);
     const answer = await pkcs11Tool(device, [
-      ...(await slotOfLabel(device, label)),
+      ...(await softHsmSlot(device, label)),
       '-l',
       '--pin',
       pin,

@@ -17,7 +17,7 @@ import type { ScenarioDefinition } from '../../../softhsm/scenarios/scenario-cat
 import { setUpScenario, type ScenarioLab } from '../../../softhsm/scenarios/set-up-scenario.js';
 import { labHolder } from '../../../softhsm/token/token-presets.js';
 import { certificateOnToken, csrRenewing, derBase64, kindSeenByOpenssl, tokenLabels, tokenObjects, verify, x509Field, x509Text } from '../../support/openssl-view.js';
-import { ckrIn, pkcs11Tool, signOnToken, slotOfLabel, tokenFlags, type Pkcs11Device } from '../../support/pkcs11-tool.js';
+import { ckrIn, pkcs11Tool, signOnToken, tokenLabelled, type Pkcs11Device } from '../../support/pkcs11-tool.js';
 import { curl, jsonOf, refusalCode, type CurlAnswer, type CurlRoute } from '../../support/service-by-curl.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 import {
@@ -137,11 +137,10 @@ function checksOf(scenario: ScenarioDefinition): void {
   } else {
     it(`through the module the tool loads: token flags ${device.flags.join(', ')}; login with the holder's PIN answers ${device.login}${device.keyPairGeneration ? `; a new key pair answers ${device.keyPairGeneration}` : ''}`, async () => {
       const cnsLabel = token.slots[0]?.label ?? '';
-      const flags = await tokenFlags(toolModule, cnsLabel);
+      const { slot, flags } = await tokenLabelled(toolModule, cnsLabel);
       for (const flag of device.flags) expect(flags).toContain(flag);
       for (const flag of device.absentFlags) expect(flags).not.toContain(flag);
 
-      const slot = await slotOfLabel(toolModule, cnsLabel);
       const login = await pkcs11Tool(toolModule, [...slot, '-l', '--pin', lab.pin, '-O']);
       if (device.login === 'CKR_OK') {
         expect(login.exitCode).toBe(0);
