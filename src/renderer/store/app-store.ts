@@ -62,92 +62,109 @@ function flowUpdate(current: Pick<AppStore, 'flow' | 'receiptPath'>, flow: FlowS
   return { flow, receiptPath: current.flow?.step === flow.step ? current.receiptPath : null };
 }
 
-export const useAppStore = create<AppStore>((set, get) => ({
-  connection: { phase: 'connecting' },
-  locale: 'it',
-  flow: null,
-  command: { phase: 'idle' },
-  supportBundlePath: null,
-  receiptPath: null,
-  panel: 'flow',
-  update: { state: null, error: null },
+export const useAppStore = create<AppStore>((set, get) => {
+  /**
+   * How many `flow.state` events the page has taken. Main reports every change of the flow as an
+   * event before it answers the command that made it, over the same channel; so once an event has
+   * arrived after a command was sent, the events are at least as new as that command's answer,
+   * which is then stale: a bank's answer found by main's own poll (paid) must not be put back to
+   * the "pending" a "Verifica" pressed a moment earlier was answered with.
+   */
+  let flowEventsTaken = 0;
 
-  async start(api) {
-    api.app.onLocaleChanged(({ locale }) => set({ locale }));
-    api.flow.onState((flow) => set((current) => flowUpdate(current, flow)));
-    api.updates.onState((state) => set({ update: { state, error: null } }));
-    try {
-      const result = await api.app.getStatus({});
-      if (!result.ok) {
-        set({ connection: { phase: 'unavailable', error: result.error } });
-        return;
+  return {
+    connection: { phase: 'connecting' },
+    locale: 'it',
+    flow: null,
+    command: { phase: 'idle' },
+    supportBundlePath: null,
+    receiptPath: null,
+    panel: 'flow',
+    update: { state: null, error: null },
+
+    async start(api) {
+      api.app.onLocaleChanged(({ locale }) => set({ locale }));
+      api.flow.onState((flow) => {
+        flowEventsTaken += 1;
+        set((current) => flowUpdate(current, flow));
+      });
+      api.updates.onState((state) => set({ update: { state, error: null } }));
+      try {
+        const result = await api.app.getStatus({});
+        if (!result.ok) {
+          set({ connection: { phase: 'unavailable', error: result.error } });
+          return;
+        }
+        set({ connection: { phase: 'ready', status: result.value }, locale: result.value.locale });
+        // Whether this host can install an update decides if "Scarica l'aggiornamento" is offered.
+        const update = await api.updates.getState({});
+        if (update.ok) set({ update: { state: update.value, error: null } });
+        const eventsBefore = flowEventsTaken;
+        const flow = await api.flow.getState({});
+        // Without the flow's state there is no screen to show: say so, with what to do, rather than a blank window.
+        if (!flow.ok) {
+          set({ connection: { phase: 'unavailable', error: flow.error } });
+          return;
+        }
+        if (flowEventsTaken === eventsBefore) set((current) => flowUpdate(current, flow.value));
+        // A fresh start runs the checks at once, as the original tool did; a reload shows where we are.
+        if (flow.value.step === 'welcome') await get().send(() => api.flow.start({}));
+      } catch {
+        set({ connection: { phase: 'unavailable', error: undefined } });
       }
-      set({ connection: { phase: 'ready', status: result.value }, locale: result.value.locale });
-      // Whether this host can install an update decides if "Scarica l'aggiornamento" is offered.
-      const update = await api.updates.getState({});
-      if (update.ok) set({ update: { state: update.value, error: null } });
-      const flow = await api.flow.getState({});
-      // Without the flow's state there is no screen to show: say so, with what to do, rather than a blank window.
-      if (!flow.ok) {
-        set({ connection: { phase: 'unavailable', error: flow.error } });
-        return;
+    },
+
+    async chooseLocale(api, locale) {
+      set({ locale });
+      await api.app.setLocale({ locale });
+    },
+
+    async send(command) {
+      const sentAt = get().flow?.step;
+      const eventsBefore = flowEventsTaken;
+      set({ command: { phase: 'running' } });
+      try {
+        const result = await command();
+        if (result.ok && flowEventsTaken !== eventsBefore) set({ command: { phase: 'idle' } });
+        else if (result.ok) set((current) => ({ ...flowUpdate(current, result.value), command: { phase: 'idle' } }));
+        // A second press (a double click, "Verifica" as the poll settles) refused because the first
+        // already moved the flow on: the screen it moved to is the answer, not an error over it.
+        else if (result.error.code === 'RENEWAL_WRONG_STEP' && get().flow?.step !== sentAt) set({ command: { phase: 'idle' } });
+        else set({ command: { phase: 'refused', error: result.error } });
+      } catch {
+        set({ command: { phase: 'refused', error: { code: 'INTERNAL_ERROR', detail: {} } } });
       }
-      set((current) => flowUpdate(current, flow.value));
-      // A fresh start runs the checks at once, as the original tool did; a reload shows where we are.
-      if (flow.value.step === 'welcome') await get().send(() => api.flow.start({}));
-    } catch {
-      set({ connection: { phase: 'unavailable', error: undefined } });
-    }
-  },
+    },
 
-  async chooseLocale(api, locale) {
-    set({ locale });
-    await api.app.setLocale({ locale });
-  },
-
-  async send(command) {
-    const sentAt = get().flow?.step;
-    set({ command: { phase: 'running' } });
-    try {
-      const result = await command();
-      if (result.ok) set((current) => ({ ...flowUpdate(current, result.value), command: { phase: 'idle' } }));
-      // A second press (a double click, "Verifica" as the poll settles) refused because the first
-      // already moved the flow on: the screen it moved to is the answer, not an error over it.
-      else if (result.error.code === 'RENEWAL_WRONG_STEP' && get().flow?.step !== sentAt) set({ command: { phase: 'idle' } });
+    async saveSupportBundle(api, holder) {
+      const result = await api.flow.saveSupportBundle({ holder });
+      if (result.ok) set({ supportBundlePath: result.value.path, panel: 'flow' });
       else set({ command: { phase: 'refused', error: result.error } });
-    } catch {
-      set({ command: { phase: 'refused', error: { code: 'INTERNAL_ERROR', detail: {} } } });
-    }
-  },
+    },
 
-  async saveSupportBundle(api, holder) {
-    const result = await api.flow.saveSupportBundle({ holder });
-    if (result.ok) set({ supportBundlePath: result.value.path, panel: 'flow' });
-    else set({ command: { phase: 'refused', error: result.error } });
-  },
+    async saveReceipt(api) {
+      try {
+        const result = await api.flow.saveReceipt({});
+        if (result.ok) set({ receiptPath: result.value.path });
+        else set({ command: { phase: 'refused', error: result.error } });
+      } catch {
+        set({ command: { phase: 'refused', error: { code: 'INTERNAL_ERROR', detail: {} } } });
+      }
+    },
 
-  async saveReceipt(api) {
-    try {
-      const result = await api.flow.saveReceipt({});
-      if (result.ok) set({ receiptPath: result.value.path });
-      else set({ command: { phase: 'refused', error: result.error } });
-    } catch {
-      set({ command: { phase: 'refused', error: { code: 'INTERNAL_ERROR', detail: {} } } });
-    }
-  },
+    showPanel(panel) {
+      set({ panel });
+    },
 
-  showPanel(panel) {
-    set({ panel });
-  },
+    async downloadUpdate(api) {
+      await updateCommand(set, () => api.updates.download({}));
+    },
 
-  async downloadUpdate(api) {
-    await updateCommand(set, () => api.updates.download({}));
-  },
-
-  async installUpdate(api) {
-    await updateCommand(set, () => api.updates.install({}));
-  },
-}));
+    async installUpdate(api) {
+      await updateCommand(set, () => api.updates.install({}));
+    },
+  };
+});
 
 /** Runs one `updates.*` command; its answer (or refusal) replaces what the page knows of the update. */
 async function updateCommand(set: StoreApi<AppStore>['setState'], command: () => Promise<Result<UpdateState>>): Promise<void> {

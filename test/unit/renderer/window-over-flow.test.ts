@@ -101,3 +101,49 @@ describe('the window over the renewal flow', () => {
     expect(store().receiptPath).toBeNull();
   });
 });
+
+describe('an answer overtaken by a newer state', () => {
+  const payment = { step: 'payment', error: null, card: { status: 'pending' } } as unknown as FlowState;
+  const paid = { step: 'paid', receipt: null } as unknown as FlowState;
+
+  /** A window whose "Verifica" is answered only when the test says, while main may report states meanwhile. */
+  function slowAnswers() {
+    const listeners = new Set<(payload: unknown) => void>();
+    const answers: ((value: unknown) => void)[] = [];
+    const api = buildRinnovoApi(
+      async (method) => {
+        if (method === 'app.getStatus') return { ok: true, value: { transport: 'electron', locale: 'it' } };
+        if (method === 'flow.getState') return { ok: true, value: payment };
+        if (method === 'flow.checkCardPayment') return new Promise((resolve) => answers.push(resolve));
+        return { ok: false, error: { code: 'INTERNAL_ERROR', detail: {} } };
+      },
+      (event, listener) => {
+        if (event !== 'flow.state') return () => undefined;
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    );
+    return { api, report: (state: FlowState) => listeners.forEach((listener) => listener(state)), answer: (state: FlowState) => answers.shift()?.({ ok: true, value: state }) };
+  }
+
+  it('main\'s poll finds the card payment captured while "Verifica" is on its way: the window stays on the paid screen', async () => {
+    const { api, report, answer } = slowAnswers();
+    await store().start(api);
+    expect(store().flow?.step).toBe('payment');
+    const check = store().send(() => api.flow.checkCardPayment({}));
+    report(paid);
+    answer(payment);
+    await check;
+    expect(store().flow?.step).toBe('paid');
+    expect(store().command).toEqual({ phase: 'idle' });
+  });
+
+  it('with no newer state reported, the answer is what the window shows', async () => {
+    const { api, answer } = slowAnswers();
+    await store().start(api);
+    const check = store().send(() => api.flow.checkCardPayment({}));
+    answer(paid);
+    await check;
+    expect(store().flow?.step).toBe('paid');
+  });
+});
