@@ -8,6 +8,7 @@
  */
 import type { WireError } from '../../shared/contract/define.js';
 import type { FlowState, PinStatus, Receipt, RenewalPlan, ServiceProgress } from '../../shared/contract/flow-contract.js';
+import { planWording } from '../../shared/contract/plan-wording.js';
 import { capturedInAll, linesCents } from '../../shared/contract/receipt-totals.js';
 import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
 import type { Locale } from '../../shared/errors/catalogue-entry.js';
@@ -231,18 +232,16 @@ function certificateLines(state: Extract<FlowState, { step: 'certificates' }>, t
  * each certificate's price and account (or why it costs nothing now), and the total.
  */
 export function describePlan(plan: RenewalPlan, locale: Locale): string {
-  const t = translator(locale);
-  const kindOf = (kind: RenewalPlan['items'][number]['kind']) => t(kindKeys[kind]);
+  const words = planWording(plan, locale, translator(locale));
   return lines(
-    plan.totalCents > 0 ? t('plan.heading') : t('plan.headingFree'),
-    ...plan.items.map((item) =>
-      item.alreadyPaid && item.price
-        ? `- ${t('plan.itemPaid', { kind: kindOf(item.kind), amount: formatEuro(locale, item.price.amountCents) })}`
-        : item.price && item.price.amountCents > 0
-          ? `- ${t('plan.item', { kind: kindOf(item.kind), amount: formatEuro(locale, item.price.amountCents), account: t(`account.${item.price.account}`) })}`
-          : `- ${t('plan.itemFree', { kind: kindOf(item.kind) })}`,
-    ),
-    plan.totalCents > 0 ? t('plan.total', { amount: formatEuro(locale, plan.totalCents) }) : t('plan.totalFree'),
+    words.heading,
+    ...words.items.map((item) => `- ${item.line}`),
+    ...words.accountTotals.map((total) => `  ${total.line}`),
+    words.total,
+    words.newExpiry,
+    words.rekey,
+    words.removeOldFirst ?? '',
+    words.accountsHint ?? '',
   );
 }
 

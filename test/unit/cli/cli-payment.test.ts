@@ -56,6 +56,9 @@ describe('rinnovo-cns renew, paying', () => {
     expect(before).toContain('Totale: 40,00');
     expect(before).toMatch(/sottoscrizione: 25,00.*Tariffa/);
     expect(before).toMatch(/CNS: 15,00.*Diritti/);
+    // What the window's plan says besides the prices, the terminal says too, before the charge.
+    expect(before).toContain('I certificati rinnovati scadranno il ');
+    expect(before).toContain('Sul dispositivo verranno generate nuove chiavi');
   });
 
   it('ends with the service\'s code when the card checkout cannot be opened, instead of waiting for ever', async () => {
