@@ -181,17 +181,18 @@ export function describeState(state: FlowState, locale: Locale): string {
 /** Each payment as the receipt on screen sums it up (transaction, charged, released), and their sum when there are several. */
 function receiptLines(receipts: readonly Receipt[], t: Translate, locale: Locale): string[] {
   const amount = (cents: number) => ({ amount: formatEuro(locale, cents) });
-  const each = receipts.map((receipt) =>
-    [
+  const each = receipts.map((receipt) => {
+    // Still held (a failure before its certificate was issued): the window lists it, so does this.
+    const held = linesCents(receipt.lines, 'held');
+    return [
       t('receipt.transaction', { id: receipt.transactionId }),
       t('receipt.captured', amount(receipt.capturedCents)),
       receipt.releasedCents > 0 ? t('receipt.released', amount(receipt.releasedCents)) : '',
-      // Still held (a failure before its certificate was issued): the window lists it, so does this.
-      linesCents(receipt.lines, 'held') > 0 ? t('receipt.heldTotal', amount(linesCents(receipt.lines, 'held'))) : '',
+      held > 0 ? t('receipt.heldTotal', amount(held)) : '',
     ]
       .filter(Boolean)
-      .join('; '),
-  );
+      .join('; ');
+  });
   const inAll = receipts.length > 1 ? [t('receipt.capturedInAll', amount(capturedInAll(receipts)))] : [];
   return [...each, ...inAll];
 }

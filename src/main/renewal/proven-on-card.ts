@@ -93,12 +93,13 @@ export async function provenDiscardable(context: CardView, entry: JournalCertifi
 }
 
 /**
- * Whether a certificate the service says it issued earlier, for the key found under `keyIdHex`,
- * belongs to another pair: the old one (by id or by key), or one with a certificate of its own.
+ * Whether a certificate the service says it issued earlier (its key's modulus `modulusHex`, found
+ * on the card under `keyIdHex`) belongs to another pair: the old one (by id or by key), or one
+ * with a certificate of its own.
  */
-export async function issuedForAnotherPair(context: CardView, entry: JournalCertificate, keyIdHex: string, certificatePem: string): Promise<boolean> {
-  const modulus = tryModulusOfCertificate(certificatePem);
-  if (sameId(keyIdHex, entry.oldIdHex) || (modulus && sameModulus(modulus, oldModulus(entry)))) return true;
+export async function issuedForAnotherPair(context: CardView, entry: JournalCertificate, issued: { readonly certificatePem: string; readonly modulusHex: string; readonly keyIdHex: string }): Promise<boolean> {
+  const { certificatePem, modulusHex, keyIdHex } = issued;
+  if (sameId(keyIdHex, entry.oldIdHex) || sameModulus(modulusHex, oldModulus(entry))) return true;
   const under = await context.device.inspect(context.deviceSummary, entry.tokenSerial, keyIdHex);
   return under.certificatesPem.some((pem) => pemToBase64Der(pem) !== pemToBase64Der(certificatePem));
 }

@@ -264,7 +264,7 @@ async function obtainIssued(context: RekeyContext, journal: Journal, entry: Jour
         if (!keyIdHex) return { certificate: earlier, keyLost: true };
         // Refused like any forged answer (the service is told, the price released), never taken
         // for a damaged journal: the card is as it was, and it is the service that is wrong.
-        if (await issuedForAnotherPair(context, entry, keyIdHex, earlier.certificatePem)) return { certificate: earlier, foreignKey: true };
+        if (await issuedForAnotherPair(context, entry, { certificatePem: earlier.certificatePem, modulusHex: modulus, keyIdHex })) return { certificate: earlier, foreignKey: true };
         return { certificate: earlier, keyIdHex };
       }
       if (!retryableCodes.has(error.code)) throw error;

@@ -108,7 +108,7 @@ export const useAppStore = create<AppStore>((set, get) => {
         }
         if (flowEventsTaken === eventsBefore) set((current) => flowUpdate(current, flow.value));
         // A fresh start runs the checks at once, as the original tool did; a reload shows where we are.
-        if (flow.value.step === 'welcome') await get().send(() => api.flow.start({}));
+        if (get().flow?.step === 'welcome') await get().send(() => api.flow.start({}));
       } catch {
         set({ connection: { phase: 'unavailable', error: undefined } });
       }
