@@ -2,11 +2,12 @@
  * The certificates screen and the dry run: read and assess the certificates, let the holder
  * choose, confirm the plan (journaled before any money moves), and try an account payment dry.
  */
-import type { FlowState } from '../../shared/contract/flow-contract.js';
+import type { FlowState, Receipt } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import type { AccountPaymentMethod } from '../../shared/service-api/primitives.js';
 import { assessCertificates } from './assessment.js';
 import { wire, type FlowContext } from './flow-context.js';
+import { checkHeldAsShown } from './receipt-against-plan.js';
 import { buildPlan, itemsToPay, selectableSerials } from './renewal-plan.js';
 import { journalVersion } from './renewal-journal.js';
 import { newestReceipt } from './newest-receipt.js';
@@ -61,8 +62,13 @@ export async function proceed(context: FlowContext, state: CertificatesState): P
     };
   });
   const nothingToPay = itemsToPay(plan).length === 0;
+  const paidEarlier = plan.items.filter((item) => item.alreadyPaid);
+  const record = paidEarlier.length > 0 ? await ports.service.renewalStatus(renewalId) : undefined;
+  // Issuing captures what the service holds for them: it must be what the holder is shown.
+  const progressOf = (serial: string) => session.assessed.find((entry) => entry.certificate.certificateSerial === serial)?.progress;
+  if (record) checkHeldAsShown(paidEarlier.filter((item) => (item.price?.amountCents ?? 0) > 0 && progressOf(item.certificateSerial) === 'paid'), record.receipts);
   // Certificates paid in an earlier attempt: the receipt of that payment is the one to show.
-  const earlier = nothingToPay && plan.items.some((item) => item.alreadyPaid) ? await receiptCovering(context, renewalId, plan.items.map((item) => item.certificateSerial)) : null;
+  const earlier = nothingToPay && record ? receiptCovering(record.receipts, plan.items.map((item) => item.certificateSerial)) : null;
   const journal = await context.save({
     version: journalVersion,
     deviceSerial: device.serial,
@@ -91,9 +97,7 @@ export async function checkAccount(context: FlowContext, state: CertificatesStat
   return state;
 }
 
-/** The newest receipt of the renewal that pays for any of `serials`, as it stands now. */
-async function receiptCovering(context: FlowContext, renewalId: string, serials: readonly string[]) {
-  const record = await context.ports.service.renewalStatus(renewalId);
-  const receipts = record.receipts.filter((receipt) => receipt.lines.some((line) => serials.includes(line.certificateSerial)));
-  return newestReceipt(receipts) ?? null;
+/** The newest of the renewal's receipts that pays for any of `serials`, as it stands now. */
+function receiptCovering(receipts: readonly Receipt[], serials: readonly string[]): Receipt | null {
+  return newestReceipt(receipts.filter((receipt) => receipt.lines.some((line) => serials.includes(line.certificateSerial)))) ?? null;
 }

@@ -73,7 +73,7 @@ export async function startCardPayment(context: FlowContext, state: PaymentState
   const certificateSerials = itemsToPay(journal.plan).map((item) => item.certificateSerial);
   const checkout = await service.startCardPayment({ renewalId: journal.renewalId, idempotencyKey: paymentIdempotencyKey(journal, 'card', attempts, certificateSerials), certificateSerials });
   // The bank's page must ask exactly what the holder was shown.
-  if (checkout.amountCents !== journal.plan.totalCents) throw new AppError('SERVICE_PROTOCOL_ERROR', { reason: 'checkout amount differs from the plan' });
+  if (checkout.amountCents !== journal.plan.totalCents) throw new AppError('PAYMENT_NOT_AS_SHOWN', { reason: 'checkout amount', askedCents: checkout.amountCents, shownCents: journal.plan.totalCents });
   journal = await context.save({ ...journal, payment: { state: 'card-started', attempts, paymentId: checkout.paymentId, checkoutUrl: checkout.checkoutUrl } });
   await environment.openExternal(checkout.checkoutUrl).catch((error: unknown) => {
     // The link is on screen too: a browser that did not open is not a failure.

@@ -1,12 +1,20 @@
 /**
  * Charged = shown: what the service says a payment holds is checked against the plan the holder
  * was shown before paying, line by line, wherever a receipt is taken in (the payment's answer, a
- * lost answer found at the service, a resume).
+ * lost answer found at the service, a resume), and so is what it holds for a certificate paid in
+ * an earlier attempt, before issuing captures it.
  */
-import type { Receipt, RenewalPlan } from '../../shared/contract/flow-contract.js';
+import type { PlanItem, Receipt, RenewalPlan } from '../../shared/contract/flow-contract.js';
 import { linesCents } from '../../shared/contract/receipt-totals.js';
 import { AppError } from '../../shared/errors/app-error.js';
 import { itemsToPay } from './renewal-plan.js';
+
+/** How a payment differs from the plan shown; the amounts when they are what differs. */
+interface Mismatch {
+  readonly reason: string;
+  readonly askedCents: number;
+  readonly shownCents: number;
+}
 
 /**
  * Why the receipt is not the payment of the plan shown, or undefined when it is: it holds exactly
@@ -16,22 +24,58 @@ import { itemsToPay } from './renewal-plan.js';
  * more than it was shown.
  */
 export function planMismatch(plan: RenewalPlan, receipt: Receipt): string | undefined {
+  return mismatchOf(plan, receipt)?.reason;
+}
+
+function mismatchOf(plan: RenewalPlan, receipt: Receipt): Mismatch | undefined {
   const items = itemsToPay(plan);
-  if (receipt.lines.length !== items.length) return 'certificates';
+  const differs = (reason: string): Mismatch => ({ reason, askedCents: linesCents(receipt.lines), shownCents: plan.totalCents });
+  if (receipt.lines.length !== items.length) return differs('certificates');
   for (const item of items) {
     const lines = receipt.lines.filter((line) => line.certificateSerial === item.certificateSerial);
     const [line] = lines;
-    if (!line || lines.length !== 1 || line.kind !== item.kind) return 'certificates';
-    if (line.amountCents !== item.price?.amountCents) return `price of ${item.kind}`;
-    if (receipt.method !== 'card' && line.account !== item.price.account) return `account of ${item.kind}`;
+    if (!line || lines.length !== 1 || line.kind !== item.kind) return differs('certificates');
+    if (line.amountCents !== item.price?.amountCents) return differs(`price of ${item.kind}`);
+    if (receipt.method !== 'card' && line.account !== item.price.account) return differs(`account of ${item.kind}`);
   }
-  if (receipt.totalCents !== plan.totalCents || linesCents(receipt.lines) !== plan.totalCents) return 'total';
+  if (receipt.totalCents !== plan.totalCents || linesCents(receipt.lines) !== plan.totalCents) return differs('total');
   return undefined;
 }
 
-/** The receipt, when it is the payment of the plan shown; otherwise SERVICE_PROTOCOL_ERROR saying how it is not. */
+/** The receipt, when it is the payment of the plan shown; otherwise PAYMENT_NOT_AS_SHOWN saying how it is not. */
 export function checkedAgainstPlan(plan: RenewalPlan, receipt: Receipt): Receipt {
-  const mismatch = planMismatch(plan, receipt);
-  if (mismatch) throw new AppError('SERVICE_PROTOCOL_ERROR', { reason: `the payment does not match the plan shown: ${mismatch}` });
+  const mismatch = mismatchOf(plan, receipt);
+  if (mismatch) throw notAsShown(mismatch);
   return receipt;
+}
+
+/**
+ * Why what the service holds for certificates paid in an earlier attempt (`alreadyPaid`, still
+ * held, not yet captured) is not what the holder was shown for them, or undefined when it is.
+ * Issuing captures the hold, so each must be held once, at the price and on the account shown. A
+ * hold made for another price (a new price list, a hostile service) was refused when its payment
+ * answered; found again from another computer, or after the journal was lost, it is refused again.
+ */
+function heldMismatch(items: readonly PlanItem[], receipts: readonly Receipt[]): Mismatch | undefined {
+  for (const item of items) {
+    const held = receipts.flatMap((receipt) => receipt.lines.filter((line) => line.certificateSerial === item.certificateSerial && line.state === 'held').map((line) => ({ line, method: receipt.method })));
+    const shownCents = item.price?.amountCents ?? 0;
+    const differs = (reason: string): Mismatch => ({ reason, askedCents: linesCents(held.map(({ line }) => line)), shownCents });
+    const [only] = held;
+    if (!only || held.length !== 1 || only.line.kind !== item.kind) return differs(`hold of ${item.kind}`);
+    if (only.line.amountCents !== shownCents) return differs(`price held for ${item.kind}`);
+    if (only.method !== 'card' && only.line.account !== item.price?.account) return differs(`account held for ${item.kind}`);
+  }
+  return undefined;
+}
+
+/** PAYMENT_NOT_AS_SHOWN when a hold found for certificates paid earlier is not what the holder was shown for them. */
+export function checkHeldAsShown(items: readonly PlanItem[], receipts: readonly Receipt[]): void {
+  const mismatch = heldMismatch(items, receipts);
+  if (mismatch) throw notAsShown(mismatch);
+}
+
+/** The amounts are named to the holder only when they are what differs. */
+function notAsShown({ reason, askedCents, shownCents }: Mismatch): AppError {
+  return new AppError('PAYMENT_NOT_AS_SHOWN', askedCents === shownCents ? { reason } : { reason, askedCents, shownCents });
 }

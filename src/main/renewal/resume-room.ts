@@ -7,7 +7,7 @@
 import type { FlowState } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { wire, type FlowContext } from './flow-context.js';
-import { checkedAgainstPlan } from './receipt-against-plan.js';
+import { checkHeldAsShown, checkedAgainstPlan } from './receipt-against-plan.js';
 import { itemsToPay, planToPayAgain } from './renewal-plan.js';
 import { paymentAttempts, type Journal } from './renewal-journal.js';
 import { runRenewal } from './renewal-run.js';
@@ -55,6 +55,12 @@ export async function continueJournal(context: FlowContext): Promise<FlowState> 
 
   // What the service still holds or has captured is not paid twice (a certificate issued before the rest was let go).
   const paidAtService = journal.plan.items.filter((item) => paidFor(item.certificateSerial)).map((item) => item.certificateSerial);
+  // Issuing captures what the service holds: for every certificate still to issue, whichever
+  // payment held it (this journal's, or one from another computer), it is what the holder was shown.
+  checkHeldAsShown(
+    mustBeHeld.filter((item) => progressOf(item.certificateSerial) === 'paid'),
+    record.receipts,
+  );
   if (journal.payment.state === 'paid' || journal.payment.state === 'not-required') {
     if (!confirmed) {
       // An invented receipt, or a hold released since: nothing is made on the card without the service's word.

@@ -21,6 +21,8 @@ const placeholderKinds: Readonly<Record<string, Kind>> = {
   availableCents: 'cents',
   secondRequiredCents: 'cents',
   secondAvailableCents: 'cents',
+  askedCents: 'cents',
+  shownCents: 'cents',
   account: 'account',
   secondAccount: 'account',
   method: 'method',

@@ -162,10 +162,10 @@ describe('charging what was chosen, once, for what is delivered', () => {
     // A new price list between the holder's look and the payment (or a hostile service).
     world.service.faults.priceAtPayment = { signature: prices.signature + 1000 };
     const paid = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
-    expect(paid).toMatchObject({ step: 'payment', error: { code: 'SERVICE_PROTOCOL_ERROR' } });
+    expect(paid).toMatchObject({ step: 'payment', error: { code: 'PAYMENT_NOT_AS_SHOWN' } });
     await flow.close();
     const again = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
-    expect(again).toMatchObject({ step: 'failed', error: { code: 'SERVICE_PROTOCOL_ERROR' } });
+    expect(again).toMatchObject({ step: 'failed', error: { code: 'PAYMENT_NOT_AS_SHOWN' } });
     expect(world.renewedKinds()).toEqual([]);
     expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(0);
     expect(world.card.breaches).toEqual([]);
@@ -177,9 +177,48 @@ describe('charging what was chosen, once, for what is delivered', () => {
     world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'after' };
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
     const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
-    expect(state).toMatchObject({ step: 'failed', error: { code: 'SERVICE_PROTOCOL_ERROR' } });
+    expect(state).toMatchObject({ step: 'failed', error: { code: 'PAYMENT_NOT_AS_SHOWN' } });
     expect(world.renewedKinds()).toEqual([]);
     expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(0);
+  });
+
+  it('a payment holding more than shown, refused, then found from another computer as "already paid": refused again before any key, never captured; once let go, paid at the price shown', async () => {
+    const world = new FlowWorld();
+    world.service.faults.priceAtPayment = { signature: prices.signature + 1000 };
+    const first = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(first).toMatchObject({ step: 'payment', error: { code: 'PAYMENT_NOT_AS_SHOWN', detail: { askedCents: prices.signature + 1000, shownCents: prices.signature } } });
+    // Another computer: no journal; the service's record says the signature is paid (held at 35 €).
+    world.journal.files.delete('CNS-0001');
+    delete world.service.faults.priceAtPayment;
+    world.states = [];
+    const before = snapshot(world);
+    const elsewhere = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    // The plan reads "already paid", nothing to pay: issuing would capture 35 € against the 25 € shown.
+    expect(world.states.some((seen) => seen.step === 'certificates' && seen.plan?.items.some((item) => item.alreadyPaid && item.price?.amountCents === prices.signature))).toBe(true);
+    expect(elsewhere).toMatchObject({ step: 'certificates', error: { code: 'PAYMENT_NOT_AS_SHOWN', detail: { askedCents: prices.signature + 1000, shownCents: prices.signature } } });
+    expect(snapshot(world)).toEqual(before);
+    expect(world.service.netCaptured().size).toBe(0);
+    expect(world.service.heldCents()).toBe(prices.signature + 1000);
+    // The service lets the hold go (the helpdesk called): the holder pays what was shown, once.
+    world.service.expireHolds();
+    const renewed = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(renewed.step).toBe('done');
+    expect([...world.service.netCaptured().values()]).toEqual([prices.signature]);
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+
+  it('the signature held at another price earlier, the CNS still to pay: refused before the CNS is paid, nothing held for it', async () => {
+    const world = new FlowWorld();
+    world.service.faults.priceAtPayment = { signature: prices.signature - 1000 };
+    stateOf(await walk(world, { kinds: ['signature'], method: 'iconto' }));
+    world.journal.files.delete('CNS-0001');
+    delete world.service.faults.priceAtPayment;
+    const both = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(both).toMatchObject({ step: 'certificates', error: { code: 'PAYMENT_NOT_AS_SHOWN', detail: { reason: 'price held for signature' } } });
+    expect(world.service.ledger.filter((entry) => entry.type === 'hold' && entry.certificateSerial === world.oldSerials.get('cns'))).toEqual([]);
+    expect(world.renewedKinds()).toEqual([]);
+    expect(world.service.netCaptured().size).toBe(0);
   });
 
   it('a payment of the right total spread otherwise over the certificates is refused: a refused one could not leave the other charged more than shown', async () => {
@@ -190,7 +229,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
     await flow.proceed();
     world.service.faults.priceAtPayment = { signature: prices.signature - 2000, cns: prices.cns + 2000 };
     const paid = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
-    expect(paid).toMatchObject({ step: 'payment', error: { code: 'SERVICE_PROTOCOL_ERROR', detail: { reason: expect.stringContaining('price of') } } });
+    expect(paid).toMatchObject({ step: 'payment', error: { code: 'PAYMENT_NOT_AS_SHOWN', detail: { reason: expect.stringContaining('price of') } } });
     expect(world.renewedKinds()).toEqual([]);
     expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(0);
   });

@@ -2,8 +2,9 @@
  * The two promises, stated as invariants and walked by fast-check over everything a holder, the
  * network and the service can do: which certificates are chosen, how they are paid, where the
  * process is killed, which answers are lost, refused or forged, whether the card has room for
- * another pair, whether the bank answers a checkout late (after the holder paid another way), and
- * whether the rest is renewed later.
+ * another pair, whether the bank answers a checkout late (after the holder paid another way),
+ * whether a payment holds another price than shown, whether the holder goes on from another
+ * computer (no journal), and whether the rest is renewed later.
  *
  * Money: each certificate captured at most once, ever, and only for a renewal that reached the
  * card; nothing left held; the receipts shown at the end say what was captured, each renewed
@@ -69,10 +70,15 @@ const scenarioArbitrary = fc.record({
   receiptsNewestFirst: fc.boolean(),
   /** A service (or anything between) forging its next few certificates, of one kind of forgery. */
   forged: fc.option(fc.record({ rewrite: fc.constantFrom(...hostileRewrites), times: fc.integer({ min: 1, max: 2 }) }), { nil: undefined }),
+  /** The service's next few payments hold another price for one kind than the one shown (a new price list, a hostile service). */
+  otherPrice: fc.option(fc.record({ kind: fc.constantFrom('signature', 'cns') as fc.Arbitrary<CertificateKind>, deltaCents: fc.constantFrom(-1000, 1000), payments: fc.integer({ min: 1, max: 2 }) }), { nil: undefined }),
+  /** After the first visit the holder goes on from another computer: no journal, only the service's record. */
+  elsewhere: fc.boolean(),
 });
 
 interface Retries {
   readonly holdsExpire?: boolean;
+  readonly elsewhere?: boolean;
   readonly laterMethod?: HolderChoice['method'];
   readonly bankAnswersAfter?: number;
 }
@@ -84,6 +90,12 @@ async function untilSettled(world: FlowWorld, choice: HolderChoice, faults: numb
     const end = await walk(world, run > 0 && retries.laterMethod ? { ...choice, method: retries.laterMethod } : choice);
     ends.push(end);
     if (run === 0 && retries.holdsExpire) world.service.expireHolds();
+    // Not on a card with no room: there, a process dying after an old pair went and before its new
+    // one was made leaves that certificate off the card, and only the journal knows where it was
+    // (a gap noted for the helpdesk, not walked here).
+    if (run === 0 && retries.elsewhere && !world.card.options.removeOldFirst) world.journal.files.clear();
+    // Told the payment was not what was shown, the holder calls the helpdesk, and the service lets the hold go.
+    if (end.kind === 'ended' && 'error' in end.state && end.state.error?.code === 'PAYMENT_NOT_AS_SHOWN') world.service.expireHolds();
     if (run + 1 === retries.bankAnswersAfter) world.service.settleOpenCheckouts();
     if (end.kind === 'ended' && (end.state.step === 'done' || (end.state.step === 'certificates' && !end.state.plan))) break;
   }
@@ -102,14 +114,18 @@ describe('money and card invariants over every path', () => {
         world.service.faults.cardRefusals = scenario.cardRefusals;
         world.service.faults.cardPendingLooks = scenario.cardPendingLooks;
         world.service.faults.receiptsNewestFirst = scenario.receiptsNewestFirst;
+        if (scenario.otherPrice) {
+          world.service.faults.priceAtPayment = { [scenario.otherPrice.kind]: prices[scenario.otherPrice.kind] + scenario.otherPrice.deltaCents };
+          world.service.faults.priceAtPaymentTimes = scenario.otherPrice.payments;
+        }
         if (scenario.forged) {
           world.service.faults.hostile = scenario.forged.rewrite;
           world.service.faults.hostileTimes = scenario.forged.times;
         }
 
         const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
-        const faults = sum(scenario.lostAnswers) + sum(scenario.unavailable) + (scenario.killAt > 0 ? 1 : 0) + (scenario.failAt > 0 ? 1 : 0) + (scenario.forged?.times ?? 0) + scenario.cardRefusals + Math.ceil(scenario.cardPendingLooks / 2);
-        const ends = await untilSettled(world, scenario.first, faults, { holdsExpire: scenario.holdsExpire, laterMethod: scenario.laterMethod, bankAnswersAfter: scenario.bankAnswersAfter });
+        const faults = sum(scenario.lostAnswers) + sum(scenario.unavailable) + (scenario.killAt > 0 ? 1 : 0) + (scenario.failAt > 0 ? 1 : 0) + (scenario.forged?.times ?? 0) + 2 * (scenario.otherPrice?.payments ?? 0) + (scenario.elsewhere ? 1 : 0) + scenario.cardRefusals + Math.ceil(scenario.cardPendingLooks / 2);
+        const ends = await untilSettled(world, scenario.first, faults, { holdsExpire: scenario.holdsExpire, elsewhere: scenario.elsewhere, laterMethod: scenario.laterMethod, bankAnswersAfter: scenario.bankAnswersAfter });
         const chosen = new Set<CertificateKind>(scenario.first.kinds);
         if (scenario.rest) {
           const others = (['signature', 'cns'] as const).filter((kind) => !chosen.has(kind));
@@ -165,12 +181,18 @@ describe('money and card invariants over every path', () => {
         }
         // The payment screen's receipt is of a payment that holds the money: never one let go.
         for (const seen of world.states) if (seen.step === 'paid') expect(seen.receipt?.lines.filter((line) => line.state === 'released') ?? []).toEqual([]);
-        // What the holder was shown before paying is what the payment asked for.
+        // What the holder was shown before paying is what the payment asked for; a payment that
+        // asked another amount (its hold refused by the tool, or let go before the tool saw it)
+        // captured nothing.
         const holds = world.service.ledger.filter((entry) => entry.type === 'hold');
         const byPayment = new Map<string, number>();
         for (const hold of holds) byPayment.set(hold.paymentId, (byPayment.get(hold.paymentId) ?? 0) + hold.amountCents);
         const shown = new Set(world.shown);
-        for (const amount of byPayment.values()) expect(shown.has(amount) || amount === 0, `held ${amount}, shown ${[...shown].join()}`).toBe(true);
+        for (const [paymentId, amount] of byPayment) {
+          if (shown.has(amount) || amount === 0) continue;
+          expect(scenario.otherPrice, `held ${amount}, shown ${[...shown].join()}`).toBeDefined();
+          expect(world.service.ledger.filter((entry) => entry.type === 'capture' && entry.paymentId === paymentId)).toEqual([]);
+        }
       }),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) },
     );

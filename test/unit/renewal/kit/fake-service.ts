@@ -85,6 +85,8 @@ export interface ServiceFaults {
    * gave: a new price list between the holder's look and the payment, or a hostile service.
    */
   priceAtPayment?: Partial<Record<CertificateKind, number>>;
+  /** How many payments, from now on, hold `priceAtPayment` (the list changes back, or the forger stops); every one when unset. */
+  priceAtPaymentTimes?: number;
   /** The renewal's record lists its receipts newest first (the API promises no order). */
   receiptsNewestFirst?: boolean;
 }
@@ -124,6 +126,16 @@ export class FakeService {
   /** Holds expire: everything still held is released (the hold's time passed). */
   expireHolds(): void {
     for (const renewal of this.renewals.values()) for (const line of renewal.lines) if (line.progress.state === 'paid') this.#release(line);
+  }
+
+  /** A payment was made at `priceAtPayment`: one fewer of the payments it touches. */
+  #priceUsed(): void {
+    if (this.faults.priceAtPaymentTimes === undefined) return;
+    this.faults.priceAtPaymentTimes--;
+    if (this.faults.priceAtPaymentTimes <= 0) {
+      delete this.faults.priceAtPayment;
+      delete this.faults.priceAtPaymentTimes;
+    }
   }
 
   #id(prefix: string): string {
@@ -337,6 +349,7 @@ export class FakeService {
             const payment: Payment = { paymentId: this.#id('pay'), renewalId, method: request.method, lines, state: 'pending' };
             this.payments.set(payment.paymentId, payment);
             renewal.paymentIds.push(payment.paymentId);
+            this.#priceUsed();
             this.#authorize(payment, renewal);
             this.faults.funds -= total;
             return this.#receipt(payment);
@@ -363,6 +376,7 @@ export class FakeService {
             const payment: Payment = { paymentId: this.#id('pay'), renewalId, method: 'card', lines, state: 'pending' };
             this.payments.set(payment.paymentId, payment);
             renewal.paymentIds.push(payment.paymentId);
+            this.#priceUsed();
             for (const line of renewal.lines) if (certificateSerials.includes(line.serial)) line.progress = { state: 'requested', paymentId: payment.paymentId };
             return { paymentId: payment.paymentId, checkoutUrl: `https://127.0.0.1/checkout/${payment.paymentId}`, amountCents: lines.reduce((sum, line) => sum + line.amountCents, 0) };
           }),
