@@ -26,7 +26,7 @@ import { parseJsonBody, readBody, sendJson, sendText } from './http-exchange.js'
 import { idempotencyScope, remember, replay } from './idempotency.js';
 import { decideIssuance, recordDelivery, recordIssuance, recordRejection, signRenewedCertificate } from './issuance-desk.js';
 import type { AccountRecord, Faults, LabState } from './lab-state.js';
-import { expireHolds, hasExpiredHolds } from './money-desk.js';
+import { expireHolds, hasExpiredHolds, releaseAllHolds } from './money-desk.js';
 import { checkAccountPayment, completeCheckout, paymentOf, paymentStatus, startPayment, type CheckoutAction } from './payment-desk.js';
 import { renewalOrRefuse } from './renewal-records.js';
 import { issueChallenge } from './proof-of-possession.js';
@@ -64,6 +64,8 @@ export interface LabService {
   /** Merges a seed into the live state (persisted). */
   seed(seed: LabServiceSeed): Promise<void>;
   setFaults(faults: Partial<Faults>): Promise<void>;
+  /** Lets every hold go now, as when their time has passed; the number let go. */
+  releaseHolds(): Promise<number>;
   /** An account's record, e.g. to check balances after a payment. */
   account(method: AccountRecord['method'], userId: string): AccountRecord | undefined;
   /** A snapshot of the whole state, for tests and the helpdesk. */
@@ -213,6 +215,7 @@ export async function startLabService(options: LabServiceOptions): Promise<LabSe
     port,
     seed: (seed) => store.update((state) => applySeed(state, seed)),
     setFaults: (faults) => store.update((state) => applySeed(state, { faults })),
+    releaseHolds: () => store.update((state) => releaseAllHolds(state, now())),
     account: (method, userId) => store.read().accounts[`${method}:${userId}`],
     state: () => structuredClone(store.read()),
     openPaidRenewal: (request) =>

@@ -150,6 +150,11 @@ export interface Faults {
   delayMs: number;
   /** The API answers 503 with a maintenance page, as a reverse proxy in front of a stopped service would. */
   maintenance: boolean;
+  /**
+   * A price list changed after the holder's look: payments hold these prices per kind, whatever
+   * the eligibility answer said (or a service that charges other than it quotes).
+   */
+  pricesAtPayment?: Partial<Record<CertificateKind, number>>;
 }
 
 export interface LabState {

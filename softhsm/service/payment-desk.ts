@@ -62,7 +62,7 @@ function chargeLines(state: LabState, renewal: RenewalRecord, serials: readonly 
     if (verdict.price.kind === 'free') refuse(409, 'PAYMENT_NOT_REQUIRED', { certificateSerial: serial });
     const settledHere = line.progress.state === 'paid' || line.progress.state === 'issued' || line.progress.state === 'downloaded';
     if (settledHere || paidElsewhere(state, renewal.renewalId, serial)) refuse(409, 'CERTIFICATE_ALREADY_PAID', { certificateSerial: serial });
-    return { certificateSerial: serial, kind: line.kind, amountCents: verdict.price.amountCents, account: verdict.price.account, state: 'held' };
+    return { certificateSerial: serial, kind: line.kind, amountCents: state.faults.pricesAtPayment?.[line.kind] ?? verdict.price.amountCents, account: verdict.price.account, state: 'held' };
   });
 }
 

@@ -6,6 +6,8 @@
  * objects, same bytes, read with pkcs11-tool), the holder's money is given back, and the tool
  * says why with its own code.
  */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
 import { setUpScenario, type ScenarioLab } from '../../../softhsm/scenarios/set-up-scenario.js';
@@ -139,5 +141,39 @@ describe('a refusal whose answer is lost', () => {
       await own.close();
       await lostTemp.remove();
     }
+  });
+});
+
+describe('a payment holding another price than shown', () => {
+  // Last in the file: it ends with the card renewed.
+  it('35 € held where 25 € was shown: refused, again from another computer, never captured; once the hold is let go, renewed and charged what was shown, once', async () => {
+    const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password };
+    const renew = () => runCli(['renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
+    const before = await cardContents();
+    const account = structuredClone(lab.service.account('telemaco', lab.account.userId));
+    const balances = telemacoBalances(lab);
+    // A new price list after the holder's look: the signature now costs 35 €.
+    await lab.service.setFaults({ pricesAtPayment: { signature: 3500 } });
+    const refused = await renew();
+    expect(refused.json, refused.stderr).toMatchObject({ ok: false, error: { code: 'PAYMENT_NOT_AS_SHOWN', detail: { askedCents: 5000, shownCents: 4000 } } });
+    expect(lab.service.account('telemaco', lab.account.userId)?.held).toEqual({ tariffa: 3500, diritti: 1500 });
+    await lab.service.setFaults({ pricesAtPayment: {} });
+
+    // Another computer: no journal, and the service's record says both are paid (held).
+    await rm(join(lab.env.RINNOVO_DATA_DIR ?? '', 'journal'), { recursive: true, force: true });
+    const elsewhere = await renew();
+    expect(elsewhere.json, elsewhere.stderr).toMatchObject({ ok: false, error: { code: 'PAYMENT_NOT_AS_SHOWN', detail: { askedCents: 3500, shownCents: 2500 } } });
+    expect(await cardContents()).toEqual(before);
+    const captured = Object.values(lab.service.state().payments).flatMap((payment) => payment.lines).filter((line) => line.state === 'captured');
+    expect(captured).toEqual([]);
+
+    // The service lets the hold go (the helpdesk asked): the account is as it was.
+    expect(await lab.service.releaseHolds()).toBe(2);
+    expect(lab.service.account('telemaco', lab.account.userId)).toEqual(account);
+    const renewed = await renew();
+    expect(renewed.json, renewed.stderr).toMatchObject({ ok: true, state: { step: 'done' } });
+    expect(chargedSince(lab, balances)).toBe(4000);
+    expect(await workingPairs(lab)).toBe(2);
+    expect(await cardContents()).not.toEqual(before);
   });
 });
