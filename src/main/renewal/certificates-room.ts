@@ -6,6 +6,7 @@ import type { FlowState, Receipt } from '../../shared/contract/flow-contract.js'
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import type { AccountPaymentMethod } from '../../shared/service-api/primitives.js';
 import { assessCertificates } from './assessment.js';
+import { confirmEarlierDeliveries } from './delivery-confirmation.js';
 import { wire, type FlowContext } from './flow-context.js';
 import { checkHeldAsShown } from './receipt-against-plan.js';
 import { buildPlan, itemsToPay, selectableSerials } from './renewal-plan.js';
@@ -20,6 +21,7 @@ export async function readAndAssess(context: FlowContext): Promise<FlowState> {
   if (!device) throw new AppError('RENEWAL_WRONG_STEP');
   context.set({ step: 'reading', device });
   const certificates = await ports.device.readCertificates(device);
+  await confirmEarlierDeliveries(context, device.serial, certificates);
   const assessment = await assessCertificates(ports, device, certificates, ports.environment.clock());
   session.certificates = certificates;
   session.assessed = assessment.assessed;

@@ -111,6 +111,17 @@ export type JournalRead =
   /** Unreadable: moved to `setAside`; `renewalId` when one could still be made out, to ask the service. */
   | { readonly kind: 'damaged'; readonly setAside: string; readonly renewalId: string | undefined };
 
+/** A renewed certificate written and verified on the card whose delivery the service has not yet heard of. */
+const unconfirmedDeliverySchema = z.object({
+  renewalId: identifierSchema,
+  /** The certificate renewed. */
+  certificateSerial: z.string(),
+  /** The renewed certificate, on the card. */
+  newSerial: z.string(),
+});
+export type UnconfirmedDelivery = z.infer<typeof unconfirmedDeliverySchema>;
+const unconfirmedDeliveriesSchema = z.array(unconfirmedDeliverySchema);
+
 /** Where journals live: files in the app, memory in the flow's tests. */
 export interface JournalStore {
   read(deviceSerial: string): Promise<JournalRead>;
@@ -120,6 +131,10 @@ export interface JournalStore {
   /** Moves a journal that describes nothing real out of the way, kept for the helpdesk. */
   setAside(deviceSerial: string): Promise<string>;
   discard(deviceSerial: string): Promise<void>;
+  /** Deliveries of a device's renewed certificates not yet confirmed to the service (none when unreadable). */
+  unconfirmedDeliveries(deviceSerial: string): Promise<UnconfirmedDelivery[]>;
+  /** Replaces them; an empty list leaves nothing behind. */
+  keepUnconfirmedDeliveries(deviceSerial: string, deliveries: readonly UnconfirmedDelivery[]): Promise<void>;
 }
 
 export class RenewalJournalStore implements JournalStore {
@@ -181,6 +196,27 @@ export class RenewalJournalStore implements JournalStore {
 
   async discard(deviceSerial: string): Promise<void> {
     await rm(this.pathFor(deviceSerial), { force: true });
+  }
+
+  async unconfirmedDeliveries(deviceSerial: string): Promise<UnconfirmedDelivery[]> {
+    const text = await readFileIfExists(this.#deliveriesPath(deviceSerial));
+    if (text === undefined) return [];
+    try {
+      return unconfirmedDeliveriesSchema.parse(JSON.parse(text));
+    } catch {
+      // Only a courtesy to the service: an unreadable list is dropped, never obeyed.
+      return [];
+    }
+  }
+
+  async keepUnconfirmedDeliveries(deviceSerial: string, deliveries: readonly UnconfirmedDelivery[]): Promise<void> {
+    const path = this.#deliveriesPath(deviceSerial);
+    if (deliveries.length === 0) return rm(path, { force: true });
+    await writeFileAtomic(path, `${JSON.stringify(unconfirmedDeliveriesSchema.parse(deliveries), null, 2)}\n`);
+  }
+
+  #deliveriesPath(deviceSerial: string): string {
+    return join(this.dir, 'deliveries', `${encodeURIComponent(deviceSerial)}.json`);
   }
 
   async listOpen(): Promise<string[]> {

@@ -10,6 +10,7 @@ import { classifyCertificate } from '../certificates/classify-certificate.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import { wire, type FlowContext } from './flow-context.js';
 import type { DeviceCertificate } from './renewal-ports.js';
+import { confirmDeliveries } from './delivery-confirmation.js';
 import { prove } from './proof-of-possession.js';
 import { planMismatch } from './receipt-against-plan.js';
 import { rekeyCertificate } from './rekey-certificate.js';
@@ -54,7 +55,11 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
     await release?.().catch(() => undefined);
   }
   if (!isSettled(journal)) throw new Error('renewal loop ended with unfinished certificates');
-  await confirmDeliveries(context, journal);
+  await confirmDeliveries(
+    context,
+    device.serial,
+    journal.certificates.flatMap((entry) => (entry.progress.phase === 'completed' ? [{ renewalId: journal.renewalId, certificateSerial: entry.certificateSerial, newSerial: entry.progress.certificateSerial }] : [])),
+  );
   const outcome = await outcomeOf(context, journal);
   // The archived journal keeps its payment's receipt as it ended (what was captured, what released): the holder's record after the renewal.
   const local = journalReceipt(journal);
@@ -101,16 +106,6 @@ function checkDescribesDevice(journal: Journal, device: DeviceSummary, onCard: r
     if (found.some((certificate) => certificate.tokenSerial !== entry.tokenSerial || certificate.idHex !== entry.oldIdHex)) throw damaged('the old certificate is under another key id');
     const mustBeThere = !journal.plan.removeOldFirst && (entry.progress.phase === 'planned' || oldPairStillThere.has(entry.progress.phase));
     if (mustBeThere && found.length === 0) throw damaged('the old certificate is not on the card');
-  }
-}
-
-/** Tells the service which renewed certificates are on the card (best effort: it only moves a line to `downloaded`). */
-async function confirmDeliveries(context: FlowContext, journal: Journal): Promise<void> {
-  for (const entry of journal.certificates) {
-    if (entry.progress.phase !== 'completed') continue;
-    await context.ports.service.delivered(journal.renewalId, entry.certificateSerial, entry.progress.certificateSerial).catch((error: unknown) => {
-      context.ports.logger?.warn({ err: String(error), certificateSerial: entry.certificateSerial }, 'could not confirm the delivery; the service keeps it as issued');
-    });
   }
 }
 

@@ -74,11 +74,12 @@ export async function writeSupportBundle(sources: SupportBundleSources, request:
     await write('summary.json', scrub(`${JSON.stringify(summary, null, 2)}\n`));
     await write('facts.json', `${JSON.stringify(facts, null, 2)}\n`);
     await write('contents.txt', `${summarizeBundle(facts, 'it').join('\n')}\n\n${summarizeBundle(facts, 'en').join('\n')}\n`);
-    for (const dir of [sources.journalDir, join(sources.journalDir, 'damaged')]) {
+    // Live and finished journals as they are; damaged ones and the deliveries the service has not heard of, by prefix.
+    for (const [dir, prefix] of [[sources.journalDir, ''], [join(sources.journalDir, 'damaged'), 'damaged-'], [join(sources.journalDir, 'deliveries'), 'deliveries-']] as const) {
       for (const name of await readdir(dir).catch(() => [] as string[])) {
         if (!name.endsWith('.json')) continue;
         const text = await readFile(join(dir, name), 'utf8').catch(() => undefined);
-        if (text !== undefined) await write(join('journal', dir === sources.journalDir ? name : `damaged-${name}`), scrub(text));
+        if (text !== undefined) await write(join('journal', `${prefix}${name}`), scrub(text));
       }
     }
     for (const file of sources.logFiles) {

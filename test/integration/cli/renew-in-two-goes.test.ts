@@ -3,7 +3,8 @@
  * until the tool confirms the delivery; that confirmation is best effort, and here the service is
  * unavailable for it. The second go then pays on the same renewal, from a new journal: its payment
  * must not look like a replay of the first one with another body (the service refused it as
- * IDEMPOTENCY_KEY_REUSED on every try, and the CNS could never be paid for).
+ * IDEMPOTENCY_KEY_REUSED on every try, and the CNS could never be paid for). The delivery the
+ * service missed is told again when the second go reads the card.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
@@ -40,4 +41,9 @@ it('the signature first, its delivery not confirmed (service unavailable); then 
   expect(second.json, second.stderr).toMatchObject({ ok: true, state: { step: 'done' } });
   expect(await workingPairs(lab)).toBe(2);
   expect(chargedSince(lab, start)).toBe(4000);
+  // The signature's delivery, which the service never heard of, was told again when the second go
+  // read the card: the service's record has both renewed certificates delivered, none left open.
+  const lines = Object.values(lab.service.state().renewals).flatMap((renewal) => renewal.lines);
+  expect(lines.filter((line) => line.progress.state === 'issued')).toEqual([]);
+  expect(lines.filter((line) => line.progress.state === 'downloaded')).toHaveLength(2);
 });

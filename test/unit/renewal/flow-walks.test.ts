@@ -23,6 +23,28 @@ function snapshot(world: FlowWorld): string[] {
 }
 
 describe('charging what was chosen, once, for what is delivered', () => {
+  it('the service never heard that the certificates reached the card: told again at the next reading of the card, and only for certificates still on it', async () => {
+    const world = new FlowWorld();
+    world.service.faults.unavailable = { delivered: 2 };
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state.step).toBe('done');
+    expect(world.undeliveredOnCard()).toHaveLength(2);
+    // Kept beside the journal, with a line for a certificate that is not on this card (a file edited by hand).
+    const kept = world.journal.deliveries.get('CNS-0001') ?? [];
+    expect(kept).toHaveLength(2);
+    world.journal.deliveries.set('CNS-0001', [...kept, { renewalId: kept[0]!.renewalId, certificateSerial: '0badc0de', newSerial: '0fab1e' }]);
+    const told: string[] = [];
+    const port = world.service.port.bind(world.service);
+    world.service.port = (...args) => {
+      const service = port(...args);
+      return { ...service, delivered: (renewalId, certificateSerial, newSerial) => (told.push(newSerial), service.delivered(renewalId, certificateSerial, newSerial)) };
+    };
+    stateOf(await walk(world, { kinds: [], method: 'telemaco' }));
+    expect(world.undeliveredOnCard()).toEqual([]);
+    expect(told.sort()).toEqual(kept.map((delivery) => delivery.newSerial).sort());
+    expect(world.journal.deliveries.size).toBe(0);
+  });
+
   it('renews both certificates, charged the price of both, captured on issuance, shown = charged = receipt', async () => {
     const world = new FlowWorld();
     const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));

@@ -179,6 +179,14 @@ describe('money and card invariants over every path', () => {
             expect(shown.map((line) => line.amountCents), `${kind} captured on the receipts shown`).toEqual([prices[kind]]);
           }
         }
+        // The service hears of every renewed certificate on the card: a confirmation it never got
+        // is told again the next time the card is read.
+        world.service.faults.loseAnswer = {};
+        world.service.faults.unavailable = {};
+        world.killAt = undefined;
+        world.failAt = undefined;
+        await walk(world, { kinds: [], method: 'telemaco' });
+        expect(world.undeliveredOnCard()).toEqual([]);
         // The payment screen's receipt is of a payment that holds the money: never one let go.
         for (const seen of world.states) if (seen.step === 'paid') expect(seen.receipt?.lines.filter((line) => line.state === 'released') ?? []).toEqual([]);
         // What the holder was shown before paying is what the payment asked for; a payment that

@@ -56,6 +56,23 @@ describe('the renewal journal', () => {
     });
   });
 
+  it('keeps the deliveries the service did not hear of apart from the journals, drops an unreadable list, and leaves nothing once all are told', async () => {
+    await withTempDir('journal', async (dir) => {
+      const store = new RenewalJournalStore(dir);
+      const delivery = { renewalId: 'renewal-0001', certificateSerial: 'a1', newSerial: 'b2' };
+      await store.keepUnconfirmedDeliveries('0001/ABC', [delivery]);
+      expect(await store.unconfirmedDeliveries('0001/ABC')).toEqual([delivery]);
+      expect(await store.unconfirmedDeliveries('other')).toEqual([]);
+      // Not an open journal, not a finished one.
+      expect(await store.listOpen()).toEqual([]);
+      await writeFile(join(store.dir, 'deliveries', `${encodeURIComponent('0001/ABC')}.json`), '[{"renewalId": 7}]');
+      expect(await store.unconfirmedDeliveries('0001/ABC')).toEqual([]);
+      await store.keepUnconfirmedDeliveries('0001/ABC', [delivery]);
+      await store.keepUnconfirmedDeliveries('0001/ABC', []);
+      expect(await readdir(join(store.dir, 'deliveries'))).toEqual([]);
+    });
+  });
+
   it('archives a finished renewal beside the open ones', async () => {
     await withTempDir('journal', async (dir) => {
       const store = new RenewalJournalStore(dir);

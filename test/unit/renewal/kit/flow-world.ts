@@ -172,6 +172,14 @@ export class FlowWorld {
   }
 
   /** Kinds with a working pair whose certificate is a renewal issued by the service. */
+  /** Renewed certificates on the card whose line the service still has as issued, never told they were delivered. */
+  undeliveredOnCard(): string[] {
+    const onCard = new Set(this.card.objects.filter((object) => object.kind === 'certificate').map((object) => serialOf(object.certificatePem ?? '')));
+    return [...this.service.renewals.values()]
+      .flatMap((renewal) => renewal.lines)
+      .flatMap((line) => (line.progress.state === 'issued' && onCard.has(line.progress.successor) ? [line.progress.successor] : []));
+  }
+
   renewedKinds(): CertificateKind[] {
     const renewed: CertificateKind[] = [];
     for (const kind of ['signature', 'cns'] as const) {

@@ -3,13 +3,15 @@
  * journal's schema and stored as JSON text (so what a later process reads is what was written,
  * never a shared object), damaged text is set aside.
  */
-import { journalSchema, type Journal, type JournalRead, type JournalStore } from '../../../../src/main/renewal/renewal-journal.js';
+import { journalSchema, type Journal, type JournalRead, type JournalStore, type UnconfirmedDelivery } from '../../../../src/main/renewal/renewal-journal.js';
 import type { CallHook } from './fake-card.js';
 
 export class MemoryJournal {
   readonly files = new Map<string, string>();
   readonly setAsideFiles: string[] = [];
   readonly archived: string[] = [];
+  /** Deliveries the service did not hear of, per device. */
+  readonly deliveries = new Map<string, UnconfirmedDelivery[]>();
 
   /** The store a process sees; `hook` may kill the process around a write. */
   store(hook: CallHook): JournalStore {
@@ -49,6 +51,11 @@ export class MemoryJournal {
       },
       discard: async (deviceSerial) => {
         this.files.delete(deviceSerial);
+      },
+      unconfirmedDeliveries: async (deviceSerial) => [...(this.deliveries.get(deviceSerial) ?? [])],
+      keepUnconfirmedDeliveries: async (deviceSerial, deliveries) => {
+        if (deliveries.length === 0) this.deliveries.delete(deviceSerial);
+        else this.deliveries.set(deviceSerial, [...deliveries]);
       },
     };
   }

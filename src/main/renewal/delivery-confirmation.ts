@@ -1,0 +1,48 @@
+/**
+ * Telling the service which renewed certificates are on the card (their line becomes
+ * `downloaded`). Best effort at the end of a renewal: a dropped line must not turn a renewal into
+ * a failure. What the service did not hear of is kept beside the journal and told again the next
+ * time the card is read, while the certificate is still on it: a service that never hears of a
+ * delivery keeps the renewal open, and may in time take the certificate for one never installed.
+ */
+import { serialOfCertificate } from '../certificates/key-modulus.js';
+import type { FlowContext } from './flow-context.js';
+import type { UnconfirmedDelivery } from './renewal-journal.js';
+import type { DeviceCertificate } from './renewal-ports.js';
+
+const same = (a: UnconfirmedDelivery, b: UnconfirmedDelivery) => a.renewalId === b.renewalId && a.certificateSerial === b.certificateSerial && a.newSerial === b.newSerial;
+
+/** At the end of a renewal: tells `deliveries`, keeps those the service did not hear of with any earlier ones. */
+export async function confirmDeliveries(context: FlowContext, deviceSerial: string, deliveries: readonly UnconfirmedDelivery[]): Promise<void> {
+  const unheard = await tell(context, deliveries);
+  const earlier = await context.ports.journal.unconfirmedDeliveries(deviceSerial);
+  if (unheard.length === 0 && earlier.length === 0) return;
+  await keep(context, deviceSerial, [...earlier.filter((delivery) => !deliveries.some((told) => same(told, delivery))), ...unheard]);
+}
+
+/** When the card is read: tells again what the service did not hear of, for the certificates still on it. */
+export async function confirmEarlierDeliveries(context: FlowContext, deviceSerial: string, onCard: readonly DeviceCertificate[]): Promise<void> {
+  const earlier = await context.ports.journal.unconfirmedDeliveries(deviceSerial);
+  if (earlier.length === 0) return;
+  const serials = new Set(onCard.map((certificate) => serialOfCertificate(certificate.certificatePem)));
+  // One no longer on the card (renewed again, or the card wiped) is not this card's to confirm.
+  const unheard = await tell(context, earlier.filter((delivery) => serials.has(delivery.newSerial)));
+  await keep(context, deviceSerial, unheard);
+}
+
+async function tell(context: FlowContext, deliveries: readonly UnconfirmedDelivery[]): Promise<UnconfirmedDelivery[]> {
+  const unheard: UnconfirmedDelivery[] = [];
+  for (const delivery of deliveries) {
+    await context.ports.service.delivered(delivery.renewalId, delivery.certificateSerial, delivery.newSerial).catch((error: unknown) => {
+      context.ports.logger?.warn({ err: String(error), certificateSerial: delivery.certificateSerial }, 'could not confirm the delivery; told again at the next reading of the card');
+      unheard.push(delivery);
+    });
+  }
+  return unheard;
+}
+
+async function keep(context: FlowContext, deviceSerial: string, deliveries: readonly UnconfirmedDelivery[]): Promise<void> {
+  await context.ports.journal.keepUnconfirmedDeliveries(deviceSerial, deliveries).catch((error: unknown) => {
+    context.ports.logger?.warn({ err: String(error) }, 'could not keep the deliveries to confirm');
+  });
+}
