@@ -83,11 +83,11 @@ export const deviceErrors = {
     actions: ['contact-office'],
     it: {
       message: 'A bordo del dispositivo vi è un solo certificato: il rinnovo richiede sia il certificato di sottoscrizione sia quello CNS.',
-      nextStep: 'Si rivolga all\'Ufficio di Registrazione della sua Camera di Commercio per una nuova emissione.',
+      nextStep: 'Se un rinnovo di questo dispositivo si è interrotto su un altro computer, lo riprenda da quel computer: lì il programma conserva quanto serve per completarlo. Altrimenti si rivolga all\'Ufficio di Registrazione della sua Camera di Commercio per una nuova emissione.',
     },
     en: {
       message: 'There is only one certificate on the device: renewal needs both the signature and the CNS certificate.',
-      nextStep: 'Contact the Registration Office of your Chamber of Commerce for a new issuance.',
+      nextStep: 'If a renewal of this device was interrupted on another computer, resume it from that computer: the program there keeps what it needs to finish it. Otherwise contact the Registration Office of your Chamber of Commerce for a new issuance.',
     },
   },
   DEVICE_FULL: {
