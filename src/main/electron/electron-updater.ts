@@ -21,6 +21,7 @@ import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import type { ManualProxySettings } from '../network/manual-proxy/manual-proxy-settings.js';
 import type { ToolUpdater } from '../updates/tool-updater.js';
 import { requireSafe, vetFeedUrl, vetOfferedUpdate, type OfferedUpdate } from '../updates/update-vetting.js';
+import { hostLiteral } from '../network/host-literal.js';
 
 type LoginCallback = (username?: string, password?: string) => void;
 
@@ -69,7 +70,7 @@ export interface ElectronUpdaterOptions {
 /** What the updater's session should use: the manual proxy, else the PAC file, else the system's. */
 export function electronProxyConfig(manual: ManualProxySettings | null, pacUrl?: string): ProxyConfig {
   if (manual) {
-    const host = manual.host.includes(':') ? `[${manual.host}]` : manual.host;
+    const host = hostLiteral(manual.host);
     return { mode: 'fixed_servers', proxyRules: `${host}:${manual.port}`, proxyBypassRules: '<local>' };
   }
   if (pacUrl) return { mode: 'pac_script', pacScript: pacUrl };

@@ -80,6 +80,12 @@ describe('electron-updater wiring', () => {
     expect(fake.proxies).toEqual([{ mode: 'fixed_servers', proxyRules: 'proxy.ufficio.example:3128', proxyBypassRules: '<local>' }]);
   });
 
+  it('an IPv6 proxy is written in brackets once, however the holder typed it', () => {
+    for (const host of ['::1', '[::1]']) {
+      expect(electronProxyConfig({ host, port: 3128, username: null, password: null })).toEqual({ mode: 'fixed_servers', proxyRules: '[::1]:3128', proxyBypassRules: '<local>' });
+    }
+  });
+
   it('without manual settings the session follows the system (or the configured PAC)', () => {
     expect(electronProxyConfig(null)).toEqual({ mode: 'system' });
     expect(electronProxyConfig(null, 'http://127.0.0.1:8080/proxy.pac')).toEqual({ mode: 'pac_script', pacScript: 'http://127.0.0.1:8080/proxy.pac' });

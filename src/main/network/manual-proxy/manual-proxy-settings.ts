@@ -7,6 +7,7 @@ import { AppError } from '../../../shared/errors/app-error.js';
 import type { PasswordKeeping, ProxySettingsInput, ProxySettingsView } from './proxy-settings-types.js';
 import type { SecretCipher } from './secret-cipher.js';
 import type { StoredProxySettings } from '../../settings/stored-proxy-settings.js';
+import { hostLiteral } from '../host-literal.js';
 
 /** The manual settings in use, password in clear (memory only). */
 export interface ManualProxySettings {
@@ -27,7 +28,7 @@ export interface ProxySettingsFile {
  * 1.2.3.4.5) is not always an address, and undici refuses the URL only when the route is built.
  */
 function usableHost(host: string): boolean {
-  const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  const bracketed = hostLiteral(host);
   return URL.canParse(`http://${bracketed}:1/`);
 }
 

@@ -7,6 +7,7 @@
  */
 import type { NetworkRoute } from '../../../shared/contract/network-contract.js';
 import { bypassesProxy } from './no-proxy.js';
+import { hostLiteral } from '../host-literal.js';
 
 export interface ProxyEndpoint {
   readonly protocol: 'http:' | 'https:';
@@ -34,7 +35,7 @@ export const directChoice: ProxyChoice = { kind: 'direct', source: 'none' };
 
 /** `host:port`, with IPv6 literals bracketed, as a person reads it. */
 function describeEndpoint(endpoint: ProxyEndpoint): string {
-  const host = endpoint.host.includes(':') && !endpoint.host.startsWith('[') ? `[${endpoint.host}]` : endpoint.host;
+  const host = hostLiteral(endpoint.host);
   return `${host}:${endpoint.port}`;
 }
 
