@@ -14,6 +14,8 @@ export interface Assessment {
   readonly assessed: AssessedCertificate[];
   /** The service's handle for payment and issuance; absent when the device was refused locally. */
   readonly renewalId: string | undefined;
+  /** The service had this renewal open already (an earlier go, on this computer or another). */
+  readonly resumed: boolean;
   /** A reason that concerns the whole device (foreign issuer, a single certificate). */
   readonly deviceError: WireError | null;
 }
@@ -27,6 +29,7 @@ export async function assessCertificates(
   const refuseAll = (code: ErrorCode): Assessment => ({
     assessed: certificates.map((certificate) => ({ certificate: certificate.summary, verdict: { status: 'not-renewable', reason: code, detail: {} }, progress: 'open' })),
     renewalId: undefined,
+    resumed: false,
     deviceError: { code, detail: {} },
   });
 
@@ -47,5 +50,5 @@ export async function assessCertificates(
     if (!line) throw new AppError('SERVICE_PROTOCOL_ERROR', { reason: `eligibility: no verdict for ${facts.certificateSerial}` });
     return { certificate: facts, verdict: line.verdict, progress: line.progress };
   });
-  return { assessed, renewalId: eligibility.renewalId, deviceError: null };
+  return { assessed, renewalId: eligibility.renewalId, resumed: eligibility.resumed, deviceError: null };
 }

@@ -6,7 +6,7 @@ import type { FlowState, Receipt } from '../../shared/contract/flow-contract.js'
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import type { AccountPaymentMethod } from '../../shared/service-api/primitives.js';
 import { assessCertificates } from './assessment.js';
-import { confirmEarlierDeliveries } from './delivery-confirmation.js';
+import { confirmEarlierDeliveries, confirmIssuedOnCard } from './delivery-confirmation.js';
 import { wire, type FlowContext } from './flow-context.js';
 import { checkHeldAsShown } from './receipt-against-plan.js';
 import { buildPlan, itemsToPay, selectableSerials } from './renewal-plan.js';
@@ -23,6 +23,7 @@ export async function readAndAssess(context: FlowContext): Promise<FlowState> {
   const certificates = await ports.device.readCertificates(device);
   await confirmEarlierDeliveries(context, device.serial, certificates);
   const assessment = await assessCertificates(ports, device, certificates, ports.environment.clock());
+  if (assessment.resumed && assessment.renewalId) await confirmIssuedOnCard(context, device, assessment.renewalId, certificates);
   session.certificates = certificates;
   session.assessed = assessment.assessed;
   session.renewalId = assessment.renewalId;

@@ -4,8 +4,12 @@
  * a failure. What the service did not hear of is kept beside the journal and told again the next
  * time the card is read, while the certificate is still on it: a service that never hears of a
  * delivery keeps the renewal open, and may in time take the certificate for one never installed.
+ * Where the journal went too (another computer, a process killed before it could tell), the
+ * service's own record of what it issued, found on the card, says the same.
  */
+import type { DeviceSummary } from '../../shared/contract/flow-contract.js';
 import { serialOfCertificate } from '../certificates/key-modulus.js';
+import { pemToBase64Der } from '../certificates/pem.js';
 import type { FlowContext } from './flow-context.js';
 import type { UnconfirmedDelivery } from './renewal-journal.js';
 import type { DeviceCertificate } from './renewal-ports.js';
@@ -28,6 +32,30 @@ export async function confirmEarlierDeliveries(context: FlowContext, deviceSeria
   // One no longer on the card (renewed again, or the card wiped) is not this card's to confirm.
   const unheard = await tell(context, earlier.filter((delivery) => serials.has(delivery.newSerial)));
   await keep(context, deviceSerial, unheard);
+}
+
+/**
+ * When the service had the renewal open: every certificate it issued and still waits to hear of,
+ * found byte for byte on the card with a key pair that verifies, is told delivered. A certificate
+ * the service lists that is not on the card (or whose pair fails) is left alone.
+ */
+export async function confirmIssuedOnCard(context: FlowContext, device: DeviceSummary, renewalId: string, onCard: readonly DeviceCertificate[]): Promise<void> {
+  const record = await context.ports.service.renewalStatus(renewalId).catch(() => undefined);
+  if (!record) return;
+  const waiting = record.issued.filter((issued) => record.lines.find((line) => line.certificateSerial === issued.renewedSerial)?.progress === 'issued');
+  const delivered: UnconfirmedDelivery[] = [];
+  for (const issued of waiting) {
+    const der = pemToBase64Der(issued.certificatePem);
+    const certificate = onCard.find((candidate) => pemToBase64Der(candidate.certificatePem) === der);
+    if (!certificate) continue;
+    const verified = await context.ports.device.verifyPair(device, certificate.tokenSerial, certificate.idHex).then(
+      () => true,
+      () => false,
+    );
+    if (verified) delivered.push({ renewalId, certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial });
+  }
+  // Not kept when unheard: the service's record still says so at the next reading of the card.
+  await tell(context, delivered);
 }
 
 async function tell(context: FlowContext, deliveries: readonly UnconfirmedDelivery[]): Promise<UnconfirmedDelivery[]> {

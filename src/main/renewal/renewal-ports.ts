@@ -124,7 +124,8 @@ export interface RenewalRecord {
 
 export interface FlowService {
   challenge(purpose: ChallengePurpose): Promise<{ challengeId: string; nonce: Uint8Array }>;
-  eligibility(request: { certificatesPem: readonly string[]; proof: Proof }): Promise<{ renewalId: string; lines: ServiceLine[] }>;
+  /** `resumed`: the renewal was opened earlier and is not closed (paid, or issued and not yet confirmed delivered). */
+  eligibility(request: { certificatesPem: readonly string[]; proof: Proof }): Promise<{ renewalId: string; resumed: boolean; lines: ServiceLine[] }>;
   /** Holds the price of exactly `request.certificateSerials`; the same key and request answer the first outcome. */
   payWithAccount(call: { renewalId: string; idempotencyKey: string; request: AccountPaymentRequest }): Promise<Receipt>;
   /** The dry run of an account payment: refuses as paying would, holds nothing. */

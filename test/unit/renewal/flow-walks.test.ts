@@ -23,6 +23,16 @@ function snapshot(world: FlowWorld): string[] {
 }
 
 describe('charging what was chosen, once, for what is delivered', () => {
+  it('killed before telling the service of the delivery, the journal lost with it: the next reading of the card, on any computer, tells it from the service\'s own record', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'delivered', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['cns'], method: 'telemaco' })).kind).toBe('killed');
+    expect(world.undeliveredOnCard()).toHaveLength(1);
+    world.journal.files.clear();
+    stateOf(await walk(world, { kinds: [], method: 'telemaco' }));
+    expect(world.undeliveredOnCard()).toEqual([]);
+  });
+
   it('the service never heard that the certificates reached the card: told again at the next reading of the card, and only for certificates still on it', async () => {
     const world = new FlowWorld();
     world.service.faults.unavailable = { delivered: 2 };

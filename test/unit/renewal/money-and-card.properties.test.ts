@@ -90,10 +90,20 @@ async function untilSettled(world: FlowWorld, choice: HolderChoice, faults: numb
     const end = await walk(world, run > 0 && retries.laterMethod ? { ...choice, method: retries.laterMethod } : choice);
     ends.push(end);
     if (run === 0 && retries.holdsExpire) world.service.expireHolds();
-    // Not on a card with no room: there, a process dying after an old pair went and before its new
-    // one was made leaves that certificate off the card, and only the journal knows where it was
-    // (a gap noted for the helpdesk, not walked here).
-    if (run === 0 && retries.elsewhere && !world.card.options.removeOldFirst) world.journal.files.clear();
+    if (run === 0 && retries.elsewhere) {
+      // A card with no room may lack a pair right now (its old one gone, the new one not yet
+      // written): only the journal knows where that renewal stands. The other computer reads one
+      // certificate and sends the holder back to the first one, where they go on.
+      if (world.card.workingKinds().size < world.card.kinds.size) {
+        const journals = new Map(world.journal.files);
+        world.journal.files.clear();
+        const elsewhere = await walk(world, choice);
+        expect(elsewhere.kind === 'ended' && 'error' in elsewhere.state ? elsewhere.state.error?.code : elsewhere.kind).toBe('DEVICE_SINGLE_CERTIFICATE');
+        for (const [device, text] of journals) world.journal.files.set(device, text);
+      } else {
+        world.journal.files.clear();
+      }
+    }
     // Told the payment was not what was shown, the holder calls the helpdesk, and the service lets the hold go.
     if (end.kind === 'ended' && 'error' in end.state && end.state.error?.code === 'PAYMENT_NOT_AS_SHOWN') world.service.expireHolds();
     if (run + 1 === retries.bankAnswersAfter) world.service.settleOpenCheckouts();

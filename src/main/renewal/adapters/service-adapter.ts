@@ -111,7 +111,7 @@ export function createFlowService(client: RenewalServiceClient): FlowService {
 
     async eligibility({ certificatesPem, proof }) {
       const response = await client.eligibility({ certificates: certificatesPem.map(pemToBase64Der), proof: wireProof(proof) });
-      return { renewalId: response.renewalId, lines: response.perCertificate.map(toServiceLine) };
+      return { renewalId: response.renewalId, resumed: response.resumed, lines: response.perCertificate.map(toServiceLine) };
     },
 
     async payWithAccount({ renewalId, idempotencyKey, request }) {

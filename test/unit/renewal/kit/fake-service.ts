@@ -335,7 +335,7 @@ export class FakeService {
             renewal.lines.push({ serial: classified.summary.certificateSerial, kind: classified.kind, pem, verdict: this.#verdict(pem), progress: { state: 'open' } });
           }
           this.renewals.set(renewal.renewalId, renewal);
-          return { renewalId: renewal.renewalId, lines: renewal.lines.filter((line) => serials.includes(line.serial)).map(lineView) };
+          return { renewalId: renewal.renewalId, resumed: open !== undefined, lines: renewal.lines.filter((line) => serials.includes(line.serial)).map(lineView) };
         }),
 
       payWithAccount: ({ renewalId, idempotencyKey, request }: { renewalId: string; idempotencyKey: string; request: AccountPaymentRequest }) =>
