@@ -197,6 +197,8 @@ describe('money and card invariants over every path', () => {
         world.failAt = undefined;
         await walk(world, { kinds: [], method: 'telemaco' });
         expect(world.undeliveredOnCard()).toEqual([]);
+        // Nothing the service issued is left behind: what did not reach the card was taken back.
+        expect(world.issuedNotOnCard()).toEqual([]);
         // The payment screen's receipt is of a payment that holds the money: never one let go.
         for (const seen of world.states) if (seen.step === 'paid') expect(seen.receipt?.lines.filter((line) => line.state === 'released') ?? []).toEqual([]);
         // What the holder was shown before paying is what the payment asked for; a payment that

@@ -180,6 +180,14 @@ export class FlowWorld {
       .flatMap((line) => (line.progress.state === 'issued' && onCard.has(line.progress.successor) ? [line.progress.successor] : []));
   }
 
+  /** Certificates the service issued (and did not take back) that are not on the card: left behind. */
+  issuedNotOnCard(): string[] {
+    const onCard = new Set(this.card.objects.filter((object) => object.kind === 'certificate').map((object) => serialOf(object.certificatePem ?? '')));
+    return [...this.service.renewals.values()]
+      .flatMap((renewal) => renewal.lines)
+      .flatMap((line) => ((line.progress.state === 'issued' || line.progress.state === 'downloaded') && !onCard.has(line.progress.successor) ? [line.progress.successor] : []));
+  }
+
   renewedKinds(): CertificateKind[] {
     const renewed: CertificateKind[] = [];
     for (const kind of ['signature', 'cns'] as const) {
