@@ -21,7 +21,7 @@ import type { BenchResult } from './run.js';
 export const title = 'Renewal overhead: the tool against the card’s own work';
 
 const root = join(import.meta.dirname, '..', '..');
-const runs = Number(process.env.BENCH_RENEWAL_RUNS ?? 5);
+const runs = Number(process.env.BENCH_RENEWAL_RUNS ?? 9);
 /**
  * Another build's CLI bundle (e.g. a checkout of an older commit, built): each run then renews a
  * second fresh token with it, interleaved, so "before" and "after" meet the same machine load.
