@@ -16,8 +16,11 @@ export type ServiceFate = 'valid' | 'free' | 'suspended' | 'revoked' | 'already-
 
 type NetworkSetup = 'direct' | 'offline' | 'proxy-required' | 'proxy-credentials' | 'untrusted-tls';
 
-/** How the renewal service itself is doing: answering, answering too slowly, or down for maintenance (HTTP 503). */
-type ServiceCondition = 'running' | 'slow' | 'maintenance';
+/**
+ * How the renewal service itself is doing: answering, answering too slowly, down for maintenance
+ * (HTTP 503), or holding another price at payment than it quoted (a price list changed in between).
+ */
+type ServiceCondition = 'running' | 'slow' | 'maintenance' | 'price-changed';
 
 /**
  * What stands between the tool and the service: nothing, a network that loses answers after the
@@ -127,6 +130,7 @@ export const scenarioCatalogue: readonly ScenarioDefinition[] = [
   scenario('partial-then-rest', 'CNS già rinnovata di recente: si rinnova solo la firma', 'CNS renewed recently: only the signature is renewed', renewed, { token: 'cns-renewed' }),
   scenario('issuance-answer-lost', 'Risposte del servizio perse dopo il pagamento e l\'emissione', 'Service answers lost after payment and issuance', renewed, { gateway: 'answers-lost' }),
   scenario('hostile-issuance', 'Il certificato ricevuto non è quello emesso (manomesso in rete)', 'The certificate received is not the one issued (tampered with)', refused('ISSUED_CERTIFICATE_REJECTED'), { gateway: 'hostile-issuance' }),
+  scenario('price-changed', 'Il prezzo trattenuto al pagamento non è quello mostrato', 'The price held at payment is not the one shown', refused('PAYMENT_NOT_AS_SHOWN'), { service: 'price-changed' }),
   scenario('damaged-journal', 'Rinnovo pagato, informazioni sul computer danneggiate', 'Renewal paid, the information on the computer damaged', renewed, { journal: 'damaged-after-payment' }),
 ];
 

@@ -14,6 +14,7 @@ import { startServiceGateway, type LossRule, type ServiceGateway } from '../netw
 import { createLabPki, type LabPki } from '../pki/lab-pki.js';
 import { ensureSimulatorBuilt, simulatorEnvironment, simulatorPinTries, writeSimulatorControl, writeSimulatorState } from '../simulator/simulator-control.js';
 import { startLabService, type LabService } from '../service/lab-service.js';
+import { defaultPrices } from '../service/lab-state.js';
 import type { CertificateSeed, LabServiceSeed } from '../service/seeding.js';
 import { createSoftHsmEnvironment } from '../token/softhsm-environment.js';
 import type { ProvisionedToken } from '../token/provision-token.js';
@@ -70,6 +71,8 @@ export interface ScenarioOptions {
 
 const day = 86_400_000;
 const slowServiceDelayMs = 4_000;
+/** How much dearer the signature is at payment than quoted, in the price-changed scenario. */
+const priceChangeCents = 1_000;
 
 function certificateSeeds(fate: ServiceFate, token: ProvisionedToken, now: Date, layout: ScenarioDefinition['token']): CertificateSeed[] {
   const objects = token.tokens.flatMap((entry) => entry.objects);
@@ -193,6 +196,8 @@ export async function setUpScenario(scenario: ScenarioDefinition, dir: string, o
       // Slower than the tool waits for its first answer (2.5 s), as an overloaded service would be.
       delayMs: scenario.service === 'slow' ? slowServiceDelayMs : 0,
       maintenance: scenario.service === 'maintenance',
+      // The signature 10 € dearer at payment than eligibility quoted it.
+      ...(scenario.service === 'price-changed' ? { pricesAtPayment: { signature: defaultPrices.signature + priceChangeCents } } : {}),
     },
   };
   // Proxy scenarios: the service lets in only the lab proxy, which leaves from its own address.

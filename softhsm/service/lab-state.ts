@@ -170,10 +170,13 @@ export interface LabState {
   faults: Faults;
 }
 
+/** What the lab's eligibility quotes per kind, unless a scenario's settings say otherwise. */
+export const defaultPrices: Readonly<Record<CertificateKind, number>> = { signature: 2500, cns: 1500 };
+
 const defaultSettings: LabSettings = {
   latestVersion: '1.0.0',
   renewalWindowDays: 90,
-  prices: { signature: 2500, cns: 1500 },
+  prices: defaultPrices,
   challengeTtlSeconds: 300,
   handoverTtlSeconds: 30 * 24 * 3600,
   holdTtlSeconds: 30 * 24 * 3600,

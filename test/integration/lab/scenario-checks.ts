@@ -56,6 +56,8 @@ export function describeScenariosFromOutside(scenarios: readonly ScenarioDefinit
 
 function checksOf(scenario: ScenarioDefinition): void {
   const token = tokenExpectation(scenario);
+  /** The service answers at once (it may still answer otherwise than it quoted: price-changed). */
+  const answering = scenario.service === 'running' || scenario.service === 'price-changed';
   const device = deviceExpectation(scenario);
   const reach = reachExpectation(scenario);
   let temp: { dir: string; remove: () => Promise<void> };
@@ -168,7 +170,7 @@ function checksOf(scenario: ScenarioDefinition): void {
     };
     const asTheTool = await curl(`${lab.env.RINNOVO_SERVICE_URL ?? ''}health`, toolRoute);
     expectReach(reach, asTheTool);
-    if (scenario.service !== 'running') return;
+    if (!answering) return;
     const asTheOperator = await curl(`${lab.service.url}health`, operatorRoute);
     expect(asTheOperator).toMatchObject({ exitCode: 0, status: 200 });
     expect(jsonOf(asTheOperator)).toMatchObject({ status: 'ok' });
@@ -183,7 +185,7 @@ function checksOf(scenario: ScenarioDefinition): void {
     });
   }
   // The service's answers themselves are checked where the service is running (a slow one would only make them slow).
-  if (scenario.service !== 'running') return;
+  if (!answering) return;
 
   it(`the update feed announces ${scenario.outdatedTool ? 'a newer version than' : 'the same version as'} the tool's ${toolVersion}`, async () => {
     const feed = await curl(`${lab.service.url}updates/latest.yml`, operatorRoute);
@@ -228,6 +230,25 @@ function checksOf(scenario: ScenarioDefinition): void {
       if (payment.refusal) expect(refusalCode(check)).toBe(payment.refusal);
       else expect(jsonOf(check)).toEqual({ payable: true });
       expect(lab.service.account(method, lab.account.userId)?.balances).toEqual(balancesBefore);
+    });
+  }
+
+  if (scenario.service === 'price-changed') {
+    it('an account payment holds another price for the signature than eligibility quoted it, and the CNS at its quoted price', async () => {
+      const eligibility = await askEligibility(lab, operatorRoute, softHsm, card, cnsOnCard());
+      const paid = jsonOf<{ state: string; receipt: { lines: { certificateSerial: string; kind: string; amountCents: number }[] } }>(
+        await curl(`${lab.service.url}renewals/${eligibility.renewalId}/payments`, operatorRoute, {
+          json: { method: 'telemaco', certificateSerials: payableSerials(eligibility), userId: lab.account.userId, password: lab.account.password },
+          headers: { 'idempotency-key': randomUUID() },
+        }),
+      );
+      expect(paid.state).toBe('paid');
+      expect(paid.receipt.lines.map((line) => line.kind).sort()).toEqual(['cns', 'signature']);
+      for (const line of paid.receipt.lines) {
+        const quoted = eligibility.perCertificate.find((entry) => entry.certificateSerial === line.certificateSerial)?.verdict.price?.amountCents;
+        if (line.kind === 'signature') expect(line.amountCents).not.toBe(quoted);
+        else expect(line.amountCents).toBe(quoted);
+      }
     });
   }
 
