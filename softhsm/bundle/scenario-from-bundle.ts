@@ -36,7 +36,7 @@ const networkByCode: Partial<Record<ErrorCode, ScenarioDefinition['network']>> =
   NETWORK_PROXY_CREDENTIALS_REFUSED: 'proxy-credentials',
   SERVICE_TLS_UNTRUSTED: 'untrusted-tls',
 };
-const serviceByCode: Partial<Record<ErrorCode, ScenarioDefinition['service']>> = { SERVICE_TIMEOUT: 'slow', SERVICE_UNAVAILABLE: 'maintenance' };
+const serviceByCode: Partial<Record<ErrorCode, ScenarioDefinition['service']>> = { SERVICE_TIMEOUT: 'slow', SERVICE_UNAVAILABLE: 'maintenance', PAYMENT_NOT_AS_SHOWN: 'price-changed' };
 const fateByReason: Partial<Record<ErrorCode, ServiceFate>> = {
   CERTIFICATE_SUSPENDED: 'suspended',
   CERTIFICATE_REVOKED: 'revoked',

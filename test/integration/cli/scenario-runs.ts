@@ -27,8 +27,8 @@ export interface ScenarioRun {
   readonly renew: CliResult;
   readonly objectsBefore: TokenObject[];
   readonly objectsAfter: TokenObject[];
-  readonly balancesBefore: unknown;
-  readonly balancesAfter: unknown;
+  readonly balancesBefore: Money;
+  readonly balancesAfter: Money;
   close(): Promise<void>;
 }
 
@@ -43,8 +43,14 @@ async function objectsOf(lab: ScenarioLab): Promise<TokenObject[]> {
   return all;
 }
 
-function balances(lab: ScenarioLab) {
-  return (['telemaco', 'iconto'] as const).map((method) => lab.service.account(method, lab.account.userId)?.balances ?? null);
+/** The holder's money per account method and kind: what is available, and what is held (neither spent nor free). */
+type Money = readonly ({ readonly balances: Readonly<Record<string, number>>; readonly held: Readonly<Record<string, number>> } | null)[];
+
+function balances(lab: ScenarioLab): Money {
+  return (['telemaco', 'iconto'] as const).map((method) => {
+    const account = lab.service.account(method, lab.account.userId);
+    return account ? { balances: { ...account.balances }, held: { ...account.held } } : null;
+  });
 }
 
 function cliEnvironment(scenario: ScenarioDefinition, lab: ScenarioLab): Record<string, string> {
