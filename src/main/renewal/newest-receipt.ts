@@ -11,7 +11,11 @@ export function newestReceipt(receipts: readonly Receipt[]): Receipt | undefined
   return newest;
 }
 
-/** The newest receipt that holds a line for every one of `serials` (the payment made for them). */
+/**
+ * The newest receipt that holds (or has captured) money for every one of `serials`: the payment
+ * made for them. A payment let go since is never it, even paid in the same second as the one
+ * that replaced it (the timestamps alone would not tell them apart).
+ */
 export function newestCovering(receipts: readonly Receipt[], serials: readonly string[]): Receipt | undefined {
-  return newestReceipt(receipts.filter((receipt) => serials.every((serial) => receipt.lines.some((line) => line.certificateSerial === serial))));
+  return newestReceipt(receipts.filter((receipt) => serials.every((serial) => receipt.lines.some((line) => line.certificateSerial === serial && line.state !== 'released'))));
 }

@@ -306,6 +306,43 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('a card payment the bank took and the service let go before the tool looked: never shown as paid, asked to pay again, charged once', async () => {
+    const world = new FlowWorld();
+    world.service.faults.cardPendingLooks = 100;
+    const flow = world.process();
+    await flow.start();
+    await flow.unlock(world.pinFor('CNS-0001'), false);
+    await flow.proceed();
+    await flow.startCardPayment();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Paid on the bank's page; the holder away so long that the hold's time passed.
+    world.service.settleOpenCheckouts();
+    world.service.expireHolds();
+    const looked = await flow.checkCardPayment();
+    expect(looked).toMatchObject({ step: 'payment', card: null, error: { code: 'RENEWAL_PAYMENT_UNCONFIRMED' } });
+    expect(world.states.filter((seen) => seen.step === 'paid')).toEqual([]);
+    expect(await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).toMatchObject({ step: 'paid', receipt: { lines: [{ state: 'held' }, { state: 'held' }] } });
+    expect((await flow.renew()).step).toBe('done');
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.signature + prices.cns);
+    expect(world.service.heldCents()).toBe(0);
+  });
+
+  it('an answer lost, its hold let go, paid again in the same second, the service listing the newest first: the payment screen shows the one that holds', async () => {
+    const world = new FlowWorld();
+    world.service.faults.receiptsNewestFirst = true;
+    world.service.faults.loseAnswer = { payWithAccount: 2, renewalStatus: 1 };
+    world.service.faults.unavailable = { renewalStatus: 1, payWithAccount: 1 };
+    world.failAt = { count: 4, phase: 'after' };
+    // The first payment's hold goes just as the tool pays again (same second on the service's clock).
+    world.holdsExpireAt = 5;
+    const state = stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }));
+    expect(world.service.ledger.map((entry) => entry.type)).toEqual(['hold', 'release', 'hold', 'capture']);
+    const paidScreens = world.states.flatMap((seen) => (seen.step === 'paid' ? [seen.receipt?.lines.map((line) => line.state)] : []));
+    expect(paidScreens).toEqual([['held']]);
+    expect(state.step).toBe('done');
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.cns);
+  });
+
   it('a refused account payment holds nothing and lets the holder pay another way', async () => {
     const world = new FlowWorld();
     world.service.faults.funds = 100;

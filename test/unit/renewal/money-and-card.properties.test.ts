@@ -72,6 +72,8 @@ const scenarioArbitrary = fc.record({
   forged: fc.option(fc.record({ rewrite: fc.constantFrom(...hostileRewrites), times: fc.integer({ min: 1, max: 2 }) }), { nil: undefined }),
   /** The service's next few payments hold another price for one kind than the one shown (a new price list, a hostile service). */
   otherPrice: fc.option(fc.record({ kind: fc.constantFrom('signature', 'cns') as fc.Arbitrary<CertificateKind>, deltaCents: fc.constantFrom(-1000, 1000), payments: fc.integer({ min: 1, max: 2 }) }), { nil: undefined }),
+  /** 0: never; n: the service lets every hold go just before the n-th effect (mid-payment, mid-renewal). */
+  holdsExpireAt: fc.nat({ max: 24 }),
   /** After the first visit the holder goes on from another computer: no journal, only the service's record. */
   elsewhere: fc.boolean(),
 });
@@ -124,6 +126,7 @@ describe('money and card invariants over every path', () => {
         world.service.faults.cardRefusals = scenario.cardRefusals;
         world.service.faults.cardPendingLooks = scenario.cardPendingLooks;
         world.service.faults.receiptsNewestFirst = scenario.receiptsNewestFirst;
+        if (scenario.holdsExpireAt > 0) world.holdsExpireAt = scenario.holdsExpireAt;
         if (scenario.otherPrice) {
           world.service.faults.priceAtPayment = { [scenario.otherPrice.kind]: prices[scenario.otherPrice.kind] + scenario.otherPrice.deltaCents };
           world.service.faults.priceAtPaymentTimes = scenario.otherPrice.payments;
@@ -134,7 +137,7 @@ describe('money and card invariants over every path', () => {
         }
 
         const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
-        const faults = sum(scenario.lostAnswers) + sum(scenario.unavailable) + (scenario.killAt > 0 ? 1 : 0) + (scenario.failAt > 0 ? 1 : 0) + (scenario.forged?.times ?? 0) + 2 * (scenario.otherPrice?.payments ?? 0) + (scenario.elsewhere ? 1 : 0) + scenario.cardRefusals + Math.ceil(scenario.cardPendingLooks / 2);
+        const faults = sum(scenario.lostAnswers) + sum(scenario.unavailable) + (scenario.killAt > 0 ? 1 : 0) + (scenario.failAt > 0 ? 1 : 0) + (scenario.forged?.times ?? 0) + 2 * (scenario.otherPrice?.payments ?? 0) + (scenario.elsewhere ? 1 : 0) + (scenario.holdsExpireAt > 0 ? 1 : 0) + scenario.cardRefusals + Math.ceil(scenario.cardPendingLooks / 2);
         const ends = await untilSettled(world, scenario.first, faults, { holdsExpire: scenario.holdsExpire, elsewhere: scenario.elsewhere, laterMethod: scenario.laterMethod, bankAnswersAfter: scenario.bankAnswersAfter });
         const chosen = new Set<CertificateKind>(scenario.first.kinds);
         if (scenario.rest) {
@@ -195,6 +198,7 @@ describe('money and card invariants over every path', () => {
         world.service.faults.unavailable = {};
         world.killAt = undefined;
         world.failAt = undefined;
+        world.holdsExpireAt = undefined;
         await walk(world, { kinds: [], method: 'telemaco' });
         expect(world.undeliveredOnCard()).toEqual([]);
         // Nothing the service issued is left behind: what did not reach the card was taken back.

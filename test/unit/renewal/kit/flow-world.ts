@@ -52,6 +52,8 @@ export class FlowWorld {
   killAt: { readonly count: number; readonly phase: 'before' | 'after' } | undefined;
   /** The effect numbered `count` fails around its call, the process living on (a card pulled out, a full disk, a dropped line). */
   failAt: { readonly count: number; readonly phase: 'before' | 'after' } | undefined;
+  /** Before the effect numbered `count`, the service lets every hold go (their time passed while the holder was away). */
+  holdsExpireAt: number | undefined;
   /** Kills the process around the `occurrence`-th call named `call` (counted from now). */
   killOn: { readonly call: string; occurrence: number; readonly phase: 'before' | 'after' } | undefined;
   readonly #pool = keyPool();
@@ -104,6 +106,10 @@ export class FlowWorld {
       if (generation !== this.#alive) throw new ProcessKilled(`${call} (a dead process)`);
       if (!effectCalls.has(call)) return;
       if (phase === 'before') this.effects++;
+      if (phase === 'before' && this.effects === this.holdsExpireAt) {
+        this.holdsExpireAt = undefined;
+        this.service.expireHolds();
+      }
       const on = this.killOn;
       if (on && on.call === call && on.phase === phase && --on.occurrence === 0) {
         this.killOn = undefined;
