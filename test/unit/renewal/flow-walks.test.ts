@@ -343,6 +343,35 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.cns);
   });
 
+  it('killed as the issuance request left, resumed ten minutes later: its proof expired, a fresh one under a new journaled request, issued and charged once', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'issue', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const journaled = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const before = journaled.certificates[0]?.progress;
+    expect(before).toMatchObject({ phase: 'csr-submitted', attempt: 0 });
+    world.passTime(10 * 60_000);
+    const answers: string[] = [];
+    const port = world.service.port.bind(world.service);
+    world.service.port = (...args) => {
+      const service = port(...args);
+      return {
+        ...service,
+        issue: (renewalId, certificateSerial, request) =>
+          service.issue(renewalId, certificateSerial, request).then(
+            (issued) => (answers.push('issued'), issued),
+            (error: AppError) => (answers.push(error.code), Promise.reject(error)),
+          ),
+      };
+    };
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(answers).toEqual(['SERVICE_CHALLENGE_INVALID', 'issued']);
+    expect(state.step).toBe('done');
+    expect(JSON.parse(world.journal.archived.at(-1) ?? '{}')).toMatchObject({ certificates: [{ progress: { phase: 'completed' } }] });
+    expect([...world.service.netCaptured().values()]).toEqual([prices.signature]);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('a refused account payment holds nothing and lets the holder pay another way', async () => {
     const world = new FlowWorld();
     world.service.faults.funds = 100;

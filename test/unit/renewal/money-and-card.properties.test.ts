@@ -3,8 +3,9 @@
  * network and the service can do: which certificates are chosen, how they are paid, where the
  * process is killed, which answers are lost, refused or forged, whether the card has room for
  * another pair, whether the bank answers a checkout late (after the holder paid another way),
- * whether a payment holds another price than shown, whether the holder goes on from another
- * computer (no journal), and whether the rest is renewed later.
+ * whether a payment holds another price than shown, whether holds are let go or time passes in
+ * the middle of it all, whether the holder goes on from another computer (no journal), and whether
+ * the rest is renewed later.
  *
  * Money: each certificate captured at most once, ever, and only for a renewal that reached the
  * card; nothing left held; the receipts shown at the end say what was captured, each renewed
@@ -74,6 +75,8 @@ const scenarioArbitrary = fc.record({
   otherPrice: fc.option(fc.record({ kind: fc.constantFrom('signature', 'cns') as fc.Arbitrary<CertificateKind>, deltaCents: fc.constantFrom(-1000, 1000), payments: fc.integer({ min: 1, max: 2 }) }), { nil: undefined }),
   /** 0: never; n: the service lets every hold go just before the n-th effect (mid-payment, mid-renewal). */
   holdsExpireAt: fc.nat({ max: 24 }),
+  /** Time passes just before the n-th effect: minutes (an issuance proof expires) or days (not yet a handover proof). */
+  timePasses: fc.option(fc.record({ at: fc.integer({ min: 1, max: 24 }), ms: fc.constantFrom(10 * 60_000, 2 * 86_400_000) }), { nil: undefined }),
   /** After the first visit the holder goes on from another computer: no journal, only the service's record. */
   elsewhere: fc.boolean(),
 });
@@ -127,6 +130,7 @@ describe('money and card invariants over every path', () => {
         world.service.faults.cardPendingLooks = scenario.cardPendingLooks;
         world.service.faults.receiptsNewestFirst = scenario.receiptsNewestFirst;
         if (scenario.holdsExpireAt > 0) world.holdsExpireAt = scenario.holdsExpireAt;
+        if (scenario.timePasses) world.timePassesAt = { count: scenario.timePasses.at, ms: scenario.timePasses.ms };
         if (scenario.otherPrice) {
           world.service.faults.priceAtPayment = { [scenario.otherPrice.kind]: prices[scenario.otherPrice.kind] + scenario.otherPrice.deltaCents };
           world.service.faults.priceAtPaymentTimes = scenario.otherPrice.payments;
@@ -137,7 +141,7 @@ describe('money and card invariants over every path', () => {
         }
 
         const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
-        const faults = sum(scenario.lostAnswers) + sum(scenario.unavailable) + (scenario.killAt > 0 ? 1 : 0) + (scenario.failAt > 0 ? 1 : 0) + (scenario.forged?.times ?? 0) + 2 * (scenario.otherPrice?.payments ?? 0) + (scenario.elsewhere ? 1 : 0) + (scenario.holdsExpireAt > 0 ? 1 : 0) + scenario.cardRefusals + Math.ceil(scenario.cardPendingLooks / 2);
+        const faults = sum(scenario.lostAnswers) + sum(scenario.unavailable) + (scenario.killAt > 0 ? 1 : 0) + (scenario.failAt > 0 ? 1 : 0) + (scenario.forged?.times ?? 0) + 2 * (scenario.otherPrice?.payments ?? 0) + (scenario.elsewhere ? 1 : 0) + (scenario.holdsExpireAt > 0 ? 1 : 0) + (scenario.timePasses ? 1 : 0) + scenario.cardRefusals + Math.ceil(scenario.cardPendingLooks / 2);
         const ends = await untilSettled(world, scenario.first, faults, { holdsExpire: scenario.holdsExpire, elsewhere: scenario.elsewhere, laterMethod: scenario.laterMethod, bankAnswersAfter: scenario.bankAnswersAfter });
         const chosen = new Set<CertificateKind>(scenario.first.kinds);
         if (scenario.rest) {
@@ -199,6 +203,7 @@ describe('money and card invariants over every path', () => {
         world.killAt = undefined;
         world.failAt = undefined;
         world.holdsExpireAt = undefined;
+        world.timePassesAt = undefined;
         await walk(world, { kinds: [], method: 'telemaco' });
         expect(world.undeliveredOnCard()).toEqual([]);
         // Nothing the service issued is left behind: what did not reach the card was taken back.

@@ -100,6 +100,8 @@ export class FakeService {
   readonly renewedBy = new Map<string, string>();
   readonly renewalOf = new Map<string, string>();
   readonly #idempotency = new Map<string, { bodyHash: string; answer: unknown }>();
+  /** Challenges handed out: when, and for what (an issuance proof lasts minutes, a handover days). */
+  readonly #challenges = new Map<string, { issuedAt: number; purpose: string }>();
   #counter = 0;
 
   constructor(
@@ -318,7 +320,12 @@ export class FakeService {
       });
 
     return {
-      challenge: (purpose) => faultable('challenge', () => ({ challengeId: this.#id('chl'), nonce: Buffer.from(`${purpose.purpose}-${this.#counter}`) })),
+      challenge: (purpose) =>
+        faultable('challenge', () => {
+          const challengeId = this.#id('chl');
+          this.#challenges.set(challengeId, { issuedAt: this.clock().getTime(), purpose: purpose.purpose });
+          return { challengeId, nonce: Buffer.from(`${purpose.purpose}-${this.#counter}`) };
+        }),
 
       eligibility: ({ certificatesPem }) =>
         faultable('eligibility', () => {
@@ -405,7 +412,11 @@ export class FakeService {
             const renewal = this.#renewal(renewalId);
             const line = renewal.lines.find((candidate) => candidate.serial === certificateSerial);
             if (!line) throw new AppError('RENEWAL_CERTIFICATE_UNKNOWN', { certificateSerial });
-            const csrPem = (JSON.parse(request.bodyJson) as { csr: string }).csr;
+            const { csr: csrPem, challengeId } = JSON.parse(request.bodyJson) as { csr: string; challengeId: string };
+            // As the lab service: an issuance proof is good for 5 minutes, a handover proof for 30 days.
+            const challenge = this.#challenges.get(challengeId);
+            const lifetimeMs = challenge?.purpose === 'handover' ? 30 * day : 5 * 60_000;
+            if (!challenge || this.clock().getTime() - challenge.issuedAt > lifetimeMs) throw new AppError('SERVICE_CHALLENGE_INVALID', { reason: 'expired' });
             const csrModulus = modulusOfCsr(csrPem);
             const earlier = renewal.issued.get(line.serial);
             if (earlier) {

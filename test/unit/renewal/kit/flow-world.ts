@@ -54,6 +54,8 @@ export class FlowWorld {
   failAt: { readonly count: number; readonly phase: 'before' | 'after' } | undefined;
   /** Before the effect numbered `count`, the service lets every hold go (their time passed while the holder was away). */
   holdsExpireAt: number | undefined;
+  /** Before the effect numbered `count`, this much time passes (the holder away; the service's proofs age). */
+  timePassesAt: { readonly count: number; readonly ms: number } | undefined;
   /** Kills the process around the `occurrence`-th call named `call` (counted from now). */
   killOn: { readonly call: string; occurrence: number; readonly phase: 'before' | 'after' } | undefined;
   readonly #pool = keyPool();
@@ -106,6 +108,10 @@ export class FlowWorld {
       if (generation !== this.#alive) throw new ProcessKilled(`${call} (a dead process)`);
       if (!effectCalls.has(call)) return;
       if (phase === 'before') this.effects++;
+      if (phase === 'before' && this.effects === this.timePassesAt?.count) {
+        this.passTime(this.timePassesAt.ms);
+        this.timePassesAt = undefined;
+      }
       if (phase === 'before' && this.effects === this.holdsExpireAt) {
         this.holdsExpireAt = undefined;
         this.service.expireHolds();
