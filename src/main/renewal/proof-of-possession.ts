@@ -23,6 +23,11 @@ async function chooseCnsSigner(device: FlowDevice, summary: DeviceSummary, certi
   return undefined;
 }
 
+/** Whether some CNS key on the device can sign a challenge now. */
+export async function canProve(device: FlowDevice, summary: DeviceSummary, certificates: readonly DeviceCertificate[]): Promise<boolean> {
+  return (await chooseCnsSigner(device, summary, certificates)) !== undefined;
+}
+
 /** A challenge of `purpose` signed by the chosen signer, or undefined when there is none. */
 export async function prove(
   ports: { readonly device: FlowDevice; readonly service: Pick<FlowService, 'challenge'> },
@@ -34,5 +39,5 @@ export async function prove(
   if (!signer) return undefined;
   const challenge = await ports.service.challenge(purpose);
   const signature = await ports.device.signChallenge(summary, signer.tokenSerial, signer.idHex, challenge.nonce);
-  return { challengeId: challenge.challengeId, signerCertificatePem: signer.certificatePem, signature };
+  return { challengeId: challenge.challengeId, signerCertificatePem: signer.certificatePem, signature, expiresAt: challenge.expiresAt };
 }

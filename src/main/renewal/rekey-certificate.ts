@@ -84,6 +84,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
               challengeId: proof.challengeId,
               signerCertificatePem: proof.signerCertificatePem,
               signatureBase64: Buffer.from(proof.signature).toString('base64'),
+              expiresAt: proof.expiresAt,
             };
             await advance(progress, { presignedProof });
           }
@@ -218,8 +219,13 @@ async function readyKeyPair(context: RekeyContext, tokenSerial: string, idHex: s
   await device.generateKeyPair(dev, tokenSerial, idHex, kind);
 }
 
-async function issuanceRequest(context: RekeyContext, journal: Journal, entry: JournalCertificate, csrPem: string, attempt: number) {
-  const proof = (await context.prove({ purpose: 'issuance', renewalId: journal.renewalId })) ?? presigned(entry);
+/** `refused`: the service has just refused the last proof (expired or used): the handover proof, if that was it, is no good any more. */
+async function issuanceRequest(context: RekeyContext, journal: Journal, entry: JournalCertificate, csrPem: string, attempt: number, refused = false) {
+  const fresh = await context.prove({ purpose: 'issuance', renewalId: journal.renewalId });
+  // No CNS key left on the card to sign a fresh challenge (its old pair went first, the new one
+  // is not there yet): only the handover proof signed before it went can stand in for it.
+  if (!fresh && entry.presignedProof && refused) throw new AppError('RENEWAL_HANDOVER_EXPIRED');
+  const proof = fresh ?? presigned(entry);
   if (!proof) throw new AppError('DEVICE_PROOF_UNAVAILABLE');
   return context.service.issuanceRequest(journal.renewalId, entry.certificateSerial, attempt, csrPem, proof);
 }
@@ -251,7 +257,7 @@ async function obtainIssued(context: RekeyContext, journal: Journal, entry: Jour
       if (error.code === 'SERVICE_CHALLENGE_INVALID' && freshProofs < maxFreshProofs) {
         freshProofs++;
         const attempt = progress.attempt + 1;
-        progress = { ...progress, attempt, request: await issuanceRequest(context, journal, entry, progress.csrPem, attempt) };
+        progress = { ...progress, attempt, request: await issuanceRequest(context, journal, entry, progress.csrPem, attempt, true) };
         await advance(progress);
         continue;
       }
@@ -287,5 +293,5 @@ async function issuedAtService(context: RekeyContext, journal: Journal, serial: 
 
 function presigned(entry: JournalCertificate): Proof | undefined {
   const saved = entry.presignedProof;
-  return saved && { challengeId: saved.challengeId, signerCertificatePem: saved.signerCertificatePem, signature: Buffer.from(saved.signatureBase64, 'base64') };
+  return saved && { challengeId: saved.challengeId, signerCertificatePem: saved.signerCertificatePem, signature: Buffer.from(saved.signatureBase64, 'base64'), expiresAt: saved.expiresAt ?? '' };
 }

@@ -71,7 +71,7 @@ const journalCertificateSchema = z.object({
    * signed with the old CNS key just before that key was destroyed, since no other key can prove
    * possession then. Journaled before the key goes; the service accepts it for 30 days.
    */
-  presignedProof: z.object({ challengeId: z.string(), signerCertificatePem: z.string(), signatureBase64: z.string() }).optional(),
+  presignedProof: z.object({ challengeId: z.string(), signerCertificatePem: z.string(), signatureBase64: z.string(), expiresAt: z.string().optional() }).optional(),
   progress: certificateProgressSchema,
 });
 export type JournalCertificate = z.infer<typeof journalCertificateSchema>;

@@ -89,6 +89,8 @@ export interface Proof {
   readonly challengeId: string;
   readonly signerCertificatePem: string;
   readonly signature: Uint8Array;
+  /** When the service stops taking it (its challenge's `expiresAt`). */
+  readonly expiresAt: string;
 }
 
 export type ChallengePurpose =
@@ -123,7 +125,7 @@ export interface RenewalRecord {
 }
 
 export interface FlowService {
-  challenge(purpose: ChallengePurpose): Promise<{ challengeId: string; nonce: Uint8Array }>;
+  challenge(purpose: ChallengePurpose): Promise<{ challengeId: string; nonce: Uint8Array; expiresAt: string }>;
   /** `resumed`: the renewal was opened earlier and is not closed (paid, or issued and not yet confirmed delivered). */
   eligibility(request: { certificatesPem: readonly string[]; proof: Proof }): Promise<{ renewalId: string; resumed: boolean; lines: ServiceLine[] }>;
   /** Holds the price of exactly `request.certificateSerials`; the same key and request answer the first outcome. */

@@ -8,6 +8,7 @@ import type { FlowState } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { wire, type FlowContext } from './flow-context.js';
 import { checkHeldAsShown, checkedAgainstPlan } from './receipt-against-plan.js';
+import { canProve } from './proof-of-possession.js';
 import { itemsToPay, planToPayAgain } from './renewal-plan.js';
 import { paymentAttempts, type Journal } from './renewal-journal.js';
 import { runRenewal } from './renewal-run.js';
@@ -32,6 +33,8 @@ export async function continueJournal(context: FlowContext): Promise<FlowState> 
     }
     throw error;
   }
+
+  if (await handoverExpired(context, journal)) throw new AppError('RENEWAL_HANDOVER_EXPIRED');
 
   // A certificate being rejected needs no payment any more: the service releases its price.
   const settling: ReadonlySet<string> = new Set(['completed', 'rejecting', 'rejected']);
@@ -86,4 +89,23 @@ export async function continueJournal(context: FlowContext): Promise<FlowState> 
     return context.set({ step: 'payment', device, plan: journal.plan, card: null, error: stale ? wire('RENEWAL_PAYMENT_UNCONFIRMED') : null });
   }
   return runRenewal(context, device, journal);
+}
+
+/** Phases of a CNS renewal on a card with no room in which its old key may be gone and no new certificate is issued yet. */
+const handoverPhases: ReadonlySet<string> = new Set(['removing-old-first', 'old-removed-first', 'generating-key', 'csr-submitted']);
+
+/**
+ * A CNS whose old key went first (no room) is issued only on the handover proof signed before it
+ * went. Once that proof is past its time and no CNS key on the card can sign a new one, nothing can
+ * finish it: the holder is told so, and never asked to pay for it again.
+ */
+async function handoverExpired(context: FlowContext, journal: Journal): Promise<boolean> {
+  const now = context.ports.environment.clock().getTime();
+  const waiting = journal.certificates.some((entry) => {
+    const expiresAt = entry.presignedProof?.expiresAt;
+    return entry.kind === 'cns' && handoverPhases.has(entry.progress.phase) && expiresAt !== undefined && Date.parse(expiresAt) <= now;
+  });
+  if (!waiting || !context.session.device) return false;
+  const device = context.session.device;
+  return !(await canProve(context.ports.device, device, await context.ports.device.readCertificates(device)));
 }

@@ -147,6 +147,18 @@ export const renewalErrors = {
       nextStep: 'If you paid, keep the receipt and contact the helpdesk with the support bundle; otherwise start again and complete the payment.',
     },
   },
+  RENEWAL_HANDOVER_EXPIRED: {
+    class: 'renewal',
+    actions: ['support-bundle', 'contact-office'],
+    it: {
+      message: 'Il rinnovo del certificato CNS è rimasto interrotto troppo a lungo dopo che, per mancanza di spazio sul dispositivo, la vecchia chiave CNS era stata rimossa: il servizio non accetta più la verifica firmata allora, e sul dispositivo non c\'è una chiave CNS per firmarne una nuova.',
+      nextStep: 'Per il certificato CNS non le viene addebitato nulla: un\'eventuale somma trattenuta viene svincolata dal servizio. Si rivolga all\'Ufficio di Registrazione della sua Camera di Commercio, con il pacchetto di supporto, per una nuova emissione del certificato CNS.',
+    },
+    en: {
+      message: 'The renewal of the CNS certificate was left unfinished too long after its old CNS key was removed (the device had no room): the service no longer accepts the check signed back then, and there is no CNS key on the device to sign a new one.',
+      nextStep: 'You are not charged for the CNS certificate: any amount held is released by the service. Contact the Registration Office of your Chamber of Commerce, with the support bundle, for a new issuance of the CNS certificate.',
+    },
+  },
   PAYMENT_NOT_AS_SHOWN: {
     class: 'payment',
     actions: ['support-bundle'],

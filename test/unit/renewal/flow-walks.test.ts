@@ -372,6 +372,40 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
+  it.each([{ journalKnowsExpiry: true }, { journalKnowsExpiry: false }])(
+    'a card with no room, its old CNS key gone, the renewal left for 31 days: told it cannot be finished (expiry journaled: $journalKnowsExpiry), never asked to pay again',
+    async ({ journalKnowsExpiry }) => {
+      const world = new FlowWorld({ full: true });
+      // The signature renewed; the CNS's handover proof signed and its old pair removed; then the process died.
+      world.killOn = { call: 'destroyOldPair', occurrence: 3, phase: 'after' };
+      expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+      const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+      const cns = journal.certificates.find((entry) => entry.kind === 'cns');
+      expect(cns?.progress.phase).toBe('removing-old-first');
+      expect(cns?.presignedProof?.expiresAt).toBeDefined();
+      // A journal written before the tool kept the proof's expiry: learnt from the service's refusal instead.
+      if (!journalKnowsExpiry) {
+        delete cns?.presignedProof?.expiresAt;
+        world.journal.files.set('CNS-0001', JSON.stringify(journal));
+      }
+      world.passTime(31 * 86_400_000);
+      const holds = () => world.service.ledger.filter((entry) => entry.type === 'hold').length;
+      const heldBefore = holds();
+      world.states = [];
+      const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+      expect(state).toMatchObject({ step: 'failed', error: { code: 'RENEWAL_HANDOVER_EXPIRED' } });
+      if (journalKnowsExpiry) {
+        expect(world.states.some((seen) => seen.step === 'payment')).toBe(false);
+        expect(holds()).toBe(heldBefore);
+      }
+      // Nothing captured for the CNS; the signature renewed and charged once.
+      expect(world.service.netCaptured().get(world.oldSerials.get('cns') ?? '') ?? 0).toBe(0);
+      expect(world.service.netCaptured().get(world.oldSerials.get('signature') ?? '')).toBe(prices.signature);
+      expect(world.card.workingKinds().has('signature')).toBe(true);
+      expect(world.card.breaches).toEqual([]);
+    },
+  );
+
   it('a refused account payment holds nothing and lets the holder pay another way', async () => {
     const world = new FlowWorld();
     world.service.faults.funds = 100;

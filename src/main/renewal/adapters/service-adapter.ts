@@ -106,7 +106,7 @@ export function createFlowService(client: RenewalServiceClient): FlowService {
   return {
     async challenge(purpose) {
       const response = await client.challenge(purpose);
-      return { challengeId: response.challengeId, nonce: Buffer.from(response.nonce, 'base64') };
+      return { challengeId: response.challengeId, nonce: Buffer.from(response.nonce, 'base64'), expiresAt: response.expiresAt };
     },
 
     async eligibility({ certificatesPem, proof }) {

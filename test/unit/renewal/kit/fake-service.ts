@@ -22,6 +22,11 @@ import { makeCertificate, newKeyPair, profileOf, type TestPki } from './test-pki
 export const prices: Readonly<Record<CertificateKind, number>> = { signature: 2500, cns: 1500 };
 const day = 86_400_000;
 
+/** As the lab service: an issuance proof is good for 5 minutes, a handover proof for 30 days. */
+function challengeLifetimeMs(purpose: string): number {
+  return purpose === 'handover' ? 30 * day : 5 * 60_000;
+}
+
 export interface LedgerEntry {
   readonly type: 'hold' | 'capture' | 'release' | 'refund';
   readonly certificateSerial: string;
@@ -323,8 +328,9 @@ export class FakeService {
       challenge: (purpose) =>
         faultable('challenge', () => {
           const challengeId = this.#id('chl');
-          this.#challenges.set(challengeId, { issuedAt: this.clock().getTime(), purpose: purpose.purpose });
-          return { challengeId, nonce: Buffer.from(`${purpose.purpose}-${this.#counter}`) };
+          const issuedAt = this.clock().getTime();
+          this.#challenges.set(challengeId, { issuedAt, purpose: purpose.purpose });
+          return { challengeId, nonce: Buffer.from(`${purpose.purpose}-${this.#counter}`), expiresAt: new Date(issuedAt + challengeLifetimeMs(purpose.purpose)).toISOString() };
         }),
 
       eligibility: ({ certificatesPem }) =>
@@ -413,10 +419,8 @@ export class FakeService {
             const line = renewal.lines.find((candidate) => candidate.serial === certificateSerial);
             if (!line) throw new AppError('RENEWAL_CERTIFICATE_UNKNOWN', { certificateSerial });
             const { csr: csrPem, challengeId } = JSON.parse(request.bodyJson) as { csr: string; challengeId: string };
-            // As the lab service: an issuance proof is good for 5 minutes, a handover proof for 30 days.
             const challenge = this.#challenges.get(challengeId);
-            const lifetimeMs = challenge?.purpose === 'handover' ? 30 * day : 5 * 60_000;
-            if (!challenge || this.clock().getTime() - challenge.issuedAt > lifetimeMs) throw new AppError('SERVICE_CHALLENGE_INVALID', { reason: 'expired' });
+            if (!challenge || this.clock().getTime() - challenge.issuedAt > challengeLifetimeMs(challenge.purpose)) throw new AppError('SERVICE_CHALLENGE_INVALID', { reason: 'expired' });
             const csrModulus = modulusOfCsr(csrPem);
             const earlier = renewal.issued.get(line.serial);
             if (earlier) {
