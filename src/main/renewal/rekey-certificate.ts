@@ -77,15 +77,10 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           // Once the old CNS key is gone nothing on the device can prove possession until the
           // new CNS certificate exists: sign the renewal's handover challenge (good for days, not
           // minutes, so a late resume still works) and journal it before the key goes.
-          if (kind === 'cns' && !current.presignedProof) {
-            const proof = await context.prove({ purpose: 'handover', renewalId: journal.renewalId });
-            if (!proof) throw new AppError('DEVICE_PROOF_UNAVAILABLE');
-            const presignedProof = {
-              challengeId: proof.challengeId,
-              signerCertificatePem: proof.signerCertificatePem,
-              signatureBase64: Buffer.from(proof.signature).toString('base64'),
-              expiresAt: proof.expiresAt,
-            };
+          // One journaled by an earlier attempt is signed again once it is near its end.
+          if (kind === 'cns' && !lastsTheRenewal(current.presignedProof, context.clock())) {
+            const presignedProof = await handoverProof(context, journal);
+            if (!presignedProof) throw new AppError('DEVICE_PROOF_UNAVAILABLE');
             await advance(progress, { presignedProof });
           }
           // Journaled before the pair goes: a journal still 'planned' may be discarded as untouched.
@@ -106,6 +101,12 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           break;
         }
         context.report('removing-old');
+        // Resumed late, the old CNS key still there: the handover proof is signed again before the
+        // key goes, never left to expire with nothing on the card to sign another.
+        if (kind === 'cns' && !lastsTheRenewal(current.presignedProof, context.clock())) {
+          const presignedProof = await handoverProof(context, journal);
+          if (presignedProof) await advance(progress, { presignedProof });
+        }
         await device.destroyOldPair(dev, tokenSerial, oldIdHex, current.oldCertificatePem);
         await advance({ phase: 'old-removed-first' });
         break;
@@ -289,6 +290,24 @@ async function obtainIssued(context: RekeyContext, journal: Journal, entry: Jour
 async function issuedAtService(context: RekeyContext, journal: Journal, serial: string): Promise<IssuedCertificate | undefined> {
   const record = await context.service.renewalStatus(journal.renewalId).catch(() => undefined);
   return record?.issued.find((candidate) => candidate.renewedSerial === serial);
+}
+
+/** A handover proof stands in for the CNS key for the rest of a renewal only with an hour of it left (one without an expiry, from an older journal, is taken as it is). */
+function lastsTheRenewal(saved: JournalCertificate['presignedProof'], now: Date): boolean {
+  if (!saved) return false;
+  return saved.expiresAt === undefined || Date.parse(saved.expiresAt) - 3_600_000 > now.getTime();
+}
+
+/** The renewal's handover challenge signed with a CNS key still on the card, ready to journal; undefined when none is left. */
+async function handoverProof(context: RekeyContext, journal: Journal): Promise<NonNullable<JournalCertificate['presignedProof']> | undefined> {
+  const proof = await context.prove({ purpose: 'handover', renewalId: journal.renewalId });
+  if (!proof) return undefined;
+  return {
+    challengeId: proof.challengeId,
+    signerCertificatePem: proof.signerCertificatePem,
+    signatureBase64: Buffer.from(proof.signature).toString('base64'),
+    expiresAt: proof.expiresAt,
+  };
 }
 
 function presigned(entry: JournalCertificate): Proof | undefined {

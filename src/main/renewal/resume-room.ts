@@ -9,6 +9,7 @@ import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { wire, type FlowContext } from './flow-context.js';
 import { checkHeldAsShown, checkedAgainstPlan } from './receipt-against-plan.js';
 import { canProve } from './proof-of-possession.js';
+import type { RenewalRecord } from './renewal-ports.js';
 import { itemsToPay, planToPayAgain } from './renewal-plan.js';
 import { paymentAttempts, type Journal } from './renewal-journal.js';
 import { runRenewal } from './renewal-run.js';
@@ -34,7 +35,7 @@ export async function continueJournal(context: FlowContext): Promise<FlowState> 
     throw error;
   }
 
-  if (await handoverExpired(context, journal)) throw new AppError('RENEWAL_HANDOVER_EXPIRED');
+  if (await handoverExpired(context, journal, record)) throw new AppError('RENEWAL_HANDOVER_EXPIRED');
 
   // A certificate being rejected needs no payment any more: the service releases its price.
   const settling: ReadonlySet<string> = new Set(['completed', 'rejecting', 'rejected']);
@@ -97,13 +98,15 @@ const handoverPhases: ReadonlySet<string> = new Set(['removing-old-first', 'old-
 /**
  * A CNS whose old key went first (no room) is issued only on the handover proof signed before it
  * went. Once that proof is past its time and no CNS key on the card can sign a new one, nothing can
- * finish it: the holder is told so, and never asked to pay for it again.
+ * finish it: the holder is told so, and never asked to pay for it again. One the service issued
+ * already (its answer lost) needs no proof any more: its journaled request fetches it.
  */
-async function handoverExpired(context: FlowContext, journal: Journal): Promise<boolean> {
+async function handoverExpired(context: FlowContext, journal: Journal, record: RenewalRecord): Promise<boolean> {
   const now = context.ports.environment.clock().getTime();
   const waiting = journal.certificates.some((entry) => {
     const expiresAt = entry.presignedProof?.expiresAt;
-    return entry.kind === 'cns' && handoverPhases.has(entry.progress.phase) && expiresAt !== undefined && Date.parse(expiresAt) <= now;
+    const issued = record.issued.some((candidate) => candidate.renewedSerial === entry.certificateSerial);
+    return entry.kind === 'cns' && handoverPhases.has(entry.progress.phase) && !issued && expiresAt !== undefined && Date.parse(expiresAt) <= now;
   });
   if (!waiting || !context.session.device) return false;
   const device = context.session.device;

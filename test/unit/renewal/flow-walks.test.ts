@@ -406,6 +406,23 @@ describe('charging what was chosen, once, for what is delivered', () => {
     },
   );
 
+  it('a card with no room, killed after the handover proof was journaled but before the old CNS key went, resumed 31 days later: a fresh proof is signed before the key goes, and the CNS is renewed', async () => {
+    const world = new FlowWorld({ full: true });
+    world.killOn = { call: 'destroyOldPair', occurrence: 3, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    const cns = (JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal).certificates.find((entry) => entry.kind === 'cns');
+    expect(cns?.progress.phase).toBe('removing-old-first');
+    expect(world.card.workingKinds().has('cns')).toBe(true);
+    world.passTime(31 * 86_400_000);
+    world.service.expireHolds();
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state.step).toBe('done');
+    expect(world.renewedKinds().sort()).toEqual(['cns', 'signature']);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.signature + prices.cns);
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('a refused account payment holds nothing and lets the holder pay another way', async () => {
     const world = new FlowWorld();
     world.service.faults.funds = 100;

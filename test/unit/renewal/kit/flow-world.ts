@@ -84,8 +84,9 @@ export class FlowWorld {
         issuer: this.pki.caFor(kind),
         key,
         serialHex,
-        notBefore: new Date(now.getTime() - 3 * 365 * day + 30 * day),
-        notAfter: new Date(now.getTime() + 30 * day),
+        // Sixty days left: inside the renewal window, and still valid after a holder a month away.
+        notBefore: new Date(now.getTime() - 3 * 365 * day + 60 * day),
+        notAfter: new Date(now.getTime() + 60 * day),
         extensions: profileOf(kind),
       });
       const slot = options.twoSlots && kind === 'signature' ? 'FIRMA-0001' : 'CNS-0001';
@@ -110,6 +111,8 @@ export class FlowWorld {
       if (phase === 'before') this.effects++;
       if (phase === 'before' && this.effects === this.timePassesAt?.count) {
         this.passTime(this.timePassesAt.ms);
+        // The service's holds last 30 days (as the lab's): a month away, every one is let go.
+        if (this.timePassesAt.ms > 30 * 86_400_000) this.service.expireHolds();
         this.timePassesAt = undefined;
       }
       if (phase === 'before' && this.effects === this.holdsExpireAt) {
