@@ -11,10 +11,15 @@ import type { DeviceSummary } from '../../shared/contract/flow-contract.js';
 import { serialOfCertificate } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import type { FlowContext } from './flow-context.js';
-import type { UnconfirmedDelivery } from './renewal-journal.js';
+import type { Journal, UnconfirmedDelivery } from './renewal-journal.js';
 import type { DeviceCertificate } from './renewal-ports.js';
 
 const same = (a: UnconfirmedDelivery, b: UnconfirmedDelivery) => a.renewalId === b.renewalId && a.certificateSerial === b.certificateSerial && a.newSerial === b.newSerial;
+
+/** The journal's renewed certificates, as deliveries to tell the service of. */
+export function completedDeliveries(journal: Journal): UnconfirmedDelivery[] {
+  return journal.certificates.flatMap((entry) => (entry.progress.phase === 'completed' ? [{ renewalId: journal.renewalId, certificateSerial: entry.certificateSerial, newSerial: entry.progress.certificateSerial }] : []));
+}
 
 /** At the end of a renewal: tells `deliveries`, keeps those the service did not hear of with any earlier ones. */
 export async function confirmDeliveries(context: FlowContext, deviceSerial: string, deliveries: readonly UnconfirmedDelivery[]): Promise<void> {

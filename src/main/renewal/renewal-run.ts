@@ -10,7 +10,7 @@ import { classifyCertificate } from '../certificates/classify-certificate.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import { wire, type FlowContext } from './flow-context.js';
 import type { DeviceCertificate } from './renewal-ports.js';
-import { confirmDeliveries } from './delivery-confirmation.js';
+import { completedDeliveries, confirmDeliveries } from './delivery-confirmation.js';
 import { prove } from './proof-of-possession.js';
 import { planMismatch } from './receipt-against-plan.js';
 import { rekeyCertificate } from './rekey-certificate.js';
@@ -46,6 +46,8 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
   } catch (error) {
     if (!isAppError(error)) throw error;
     ports.logger?.warn({ code: error.code }, 'renewal interrupted; the journal keeps what was done');
+    // What is on the card already is told now: the rest may wait long, or never come.
+    await confirmDeliveries(context, device.serial, completedDeliveries(journal));
     if (error.code === 'JOURNAL_DAMAGED') {
       await ports.journal.setAside(device.serial).catch(() => undefined);
       return context.set({ step: 'failed', error: wire('JOURNAL_DAMAGED'), canResume: false, ...(await outcomeOf(context, journal)) });
@@ -55,11 +57,7 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
     await release?.().catch(() => undefined);
   }
   if (!isSettled(journal)) throw new Error('renewal loop ended with unfinished certificates');
-  await confirmDeliveries(
-    context,
-    device.serial,
-    journal.certificates.flatMap((entry) => (entry.progress.phase === 'completed' ? [{ renewalId: journal.renewalId, certificateSerial: entry.certificateSerial, newSerial: entry.progress.certificateSerial }] : [])),
-  );
+  await confirmDeliveries(context, device.serial, completedDeliveries(journal));
   const outcome = await outcomeOf(context, journal);
   // The archived journal keeps its payment's receipt as it ended (what was captured, what released): the holder's record after the renewal.
   const local = journalReceipt(journal);

@@ -8,6 +8,7 @@ import type { FlowState } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { wire, type FlowContext } from './flow-context.js';
 import { checkHeldAsShown, checkedAgainstPlan } from './receipt-against-plan.js';
+import { completedDeliveries, confirmDeliveries } from './delivery-confirmation.js';
 import { canProve } from './proof-of-possession.js';
 import type { RenewalRecord } from './renewal-ports.js';
 import { itemsToPay, planToPayAgain } from './renewal-plan.js';
@@ -35,7 +36,11 @@ export async function continueJournal(context: FlowContext): Promise<FlowState> 
     throw error;
   }
 
-  if (await handoverExpired(context, journal, record)) throw new AppError('RENEWAL_HANDOVER_EXPIRED');
+  if (await handoverExpired(context, journal, record)) {
+    // What did reach the card is told before the holder is sent to the office for the rest.
+    await confirmDeliveries(context, device.serial, completedDeliveries(journal));
+    throw new AppError('RENEWAL_HANDOVER_EXPIRED');
+  }
 
   // A certificate being rejected needs no payment any more: the service releases its price.
   const settling: ReadonlySet<string> = new Set(['completed', 'rejecting', 'rejected']);

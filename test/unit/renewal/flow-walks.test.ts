@@ -402,6 +402,8 @@ describe('charging what was chosen, once, for what is delivered', () => {
       expect(world.service.netCaptured().get(world.oldSerials.get('cns') ?? '') ?? 0).toBe(0);
       expect(world.service.netCaptured().get(world.oldSerials.get('signature') ?? '')).toBe(prices.signature);
       expect(world.card.workingKinds().has('signature')).toBe(true);
+      // The renewed signature is on the card: the service is told so, whatever becomes of the CNS.
+      expect(world.undeliveredOnCard()).toEqual([]);
       expect(world.card.breaches).toEqual([]);
     },
   );

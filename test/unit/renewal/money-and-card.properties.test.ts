@@ -77,10 +77,10 @@ const scenarioArbitrary = fc.record({
   /** 0: never; n: the service lets every hold go just before the n-th effect (mid-payment, mid-renewal). */
   holdsExpireAt: fc.nat({ max: 24 }),
   /**
-   * Time passes just before the n-th effect: minutes (an issuance proof expires) or days. (More
-   * than a month, a handover proof expires too: walked apart, see the closing note.)
+   * Time passes just before the n-th effect: minutes (an issuance proof expires), days, or more
+   * than a month (a handover proof expires, and so does every hold).
    */
-  timePasses: fc.option(fc.record({ at: fc.integer({ min: 1, max: 24 }), ms: fc.constantFrom(10 * 60_000, 2 * day) }), { nil: undefined }),
+  timePasses: fc.option(fc.record({ at: fc.integer({ min: 1, max: 24 }), ms: fc.constantFrom(10 * 60_000, 2 * day, 31 * day) }), { nil: undefined }),
   /** After the first visit the holder goes on from another computer: no journal, only the service's record. */
   elsewhere: fc.boolean(),
 });
