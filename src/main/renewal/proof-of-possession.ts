@@ -6,7 +6,7 @@
  * card) whose private key is on the device.
  */
 import type { DeviceSummary } from '../../shared/contract/flow-contract.js';
-import type { ChallengePurpose, DeviceCertificate, FlowDevice, FlowService, Proof } from './renewal-ports.js';
+import type { ChallengePurpose, DeviceCertificate, FlowDevice, FlowService, SignedChallenge } from './renewal-ports.js';
 
 function cnsSignerCandidates(certificates: readonly DeviceCertificate[]): DeviceCertificate[] {
   return certificates
@@ -34,7 +34,7 @@ export async function prove(
   summary: DeviceSummary,
   purpose: ChallengePurpose,
   certificates?: readonly DeviceCertificate[],
-): Promise<Proof | undefined> {
+): Promise<SignedChallenge | undefined> {
   const signer = await chooseCnsSigner(ports.device, summary, certificates ?? (await ports.device.readCertificates(summary)));
   if (!signer) return undefined;
   const challenge = await ports.service.challenge(purpose);

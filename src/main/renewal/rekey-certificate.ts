@@ -17,7 +17,7 @@ import { modulusOfCsr, notAfterOf, sameModulus, serialOfCertificate, tryModulusO
 import { pemToBase64Der } from '../certificates/pem.js';
 import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair } from './proven-on-card.js';
 import { withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
-import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof } from './renewal-ports.js';
+import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof, SignedChallenge } from './renewal-ports.js';
 
 export interface RekeyContext {
   readonly device: FlowDevice;
@@ -26,7 +26,7 @@ export interface RekeyContext {
   readonly deviceSummary: DeviceSummary;
   readonly clock: () => Date;
   /** A fresh challenge signed with a CNS key on the device (old, or already renewed). */
-  readonly prove: (purpose: ChallengePurpose) => Promise<Proof | undefined>;
+  readonly prove: (purpose: ChallengePurpose) => Promise<SignedChallenge | undefined>;
   /** Persists the journal (atomically) and returns it. */
   readonly save: (journal: Journal) => Promise<Journal>;
   readonly report: (phase: RenewalPhase) => void;
@@ -312,5 +312,5 @@ async function handoverProof(context: RekeyContext, journal: Journal): Promise<N
 
 function presigned(entry: JournalCertificate): Proof | undefined {
   const saved = entry.presignedProof;
-  return saved && { challengeId: saved.challengeId, signerCertificatePem: saved.signerCertificatePem, signature: Buffer.from(saved.signatureBase64, 'base64'), expiresAt: saved.expiresAt ?? '' };
+  return saved && { challengeId: saved.challengeId, signerCertificatePem: saved.signerCertificatePem, signature: Buffer.from(saved.signatureBase64, 'base64') };
 }

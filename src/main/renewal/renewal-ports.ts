@@ -89,7 +89,10 @@ export interface Proof {
   readonly challengeId: string;
   readonly signerCertificatePem: string;
   readonly signature: Uint8Array;
-  /** When the service stops taking it (its challenge's `expiresAt`). */
+}
+
+/** A proof as the card has just signed it, with when the service stops taking it (its challenge's `expiresAt`). */
+export interface SignedChallenge extends Proof {
   readonly expiresAt: string;
 }
 

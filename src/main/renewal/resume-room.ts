@@ -4,7 +4,7 @@
  * trusted (no key is generated on a journal's word), a payment that went through while the tool
  * was gone is picked up — then the re-key continues where the journal stands.
  */
-import type { FlowState } from '../../shared/contract/flow-contract.js';
+import type { DeviceSummary, FlowState } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { wire, type FlowContext } from './flow-context.js';
 import { checkHeldAsShown, checkedAgainstPlan } from './receipt-against-plan.js';
@@ -36,7 +36,7 @@ export async function continueJournal(context: FlowContext): Promise<FlowState> 
     throw error;
   }
 
-  if (await handoverExpired(context, journal, record)) {
+  if (await handoverExpired(context, device, journal, record)) {
     // What did reach the card is told before the holder is sent to the office for the rest.
     await confirmDeliveries(context, device.serial, completedDeliveries(journal));
     throw new AppError('RENEWAL_HANDOVER_EXPIRED');
@@ -106,14 +106,13 @@ const handoverPhases: ReadonlySet<string> = new Set(['removing-old-first', 'old-
  * finish it: the holder is told so, and never asked to pay for it again. One the service issued
  * already (its answer lost) needs no proof any more: its journaled request fetches it.
  */
-async function handoverExpired(context: FlowContext, journal: Journal, record: RenewalRecord): Promise<boolean> {
+async function handoverExpired(context: FlowContext, device: DeviceSummary, journal: Journal, record: RenewalRecord): Promise<boolean> {
   const now = context.ports.environment.clock().getTime();
   const waiting = journal.certificates.some((entry) => {
     const expiresAt = entry.presignedProof?.expiresAt;
     const issued = record.issued.some((candidate) => candidate.renewedSerial === entry.certificateSerial);
     return entry.kind === 'cns' && handoverPhases.has(entry.progress.phase) && !issued && expiresAt !== undefined && Date.parse(expiresAt) <= now;
   });
-  if (!waiting || !context.session.device) return false;
-  const device = context.session.device;
+  if (!waiting) return false;
   return !(await canProve(context.ports.device, device, await context.ports.device.readCertificates(device)));
 }
