@@ -3,8 +3,9 @@
  * and the CLI start them, uses as it is: a cache V8 refused would be written anew by the run that
  * refused it (src/main/code-cache/cached-commonjs.ts), a new file where the old one was.
  */
-import { fork } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { fork, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtDeviceWorkerPath } from '../../support/built-device-worker.js';
@@ -34,5 +35,25 @@ describe('the code caches the build writes', () => {
     await ended;
 
     expect({ cli: identity(cli), device: identity(device) }).toEqual(before);
+  });
+});
+
+describe('the rinnovo-cns command (bin/rinnovo-cns.mjs)', () => {
+  it('runs the bundled CLI in its own Node process, not in a second one, and passes its exit code and words on', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rinnovo-bin-'));
+    try {
+      // Every Node process started with these options appends its pid to the file.
+      const preload = join(dir, 'count.mjs');
+      const starts = join(dir, 'starts');
+      writeFileSync(starts, '');
+      writeFileSync(preload, `import { appendFileSync } from 'node:fs'; appendFileSync(${JSON.stringify(starts)}, process.pid + '\\n');`);
+      const bin = join(dist, '..', '..', 'bin', 'rinnovo-cns.mjs');
+      const run = spawnSync(process.execPath, [bin, 'no-such-command'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: `--import ${preload}` } });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain('Comando sconosciuto: no-such-command');
+      expect(readFileSync(starts, 'utf8').trim().split('\n')).toEqual([String(run.pid)]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
