@@ -5,12 +5,37 @@
  * the lab points the tool at its own. A renewed certificate is written to the card only if it
  * chains to one of them — whatever the renewal service, or anything between, sends.
  */
+import { X509Certificate, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
+import { parsedCertificate } from './parsed-certificate.js';
 import { pemToBase64Der } from './pem.js';
 
 export interface ChamberTrust {
-  /** True when `chainPem` (issuer first, up to the root) links `certificate` to a configured Chamber CA. */
-  chains(certificate: forge.pki.Certificate, chainPem: readonly string[], at: Date): boolean;
+  /** True when `chainPem` (issuer first, up to the root) links `certificatePem` to a configured Chamber CA. */
+  chains(certificatePem: string, chainPem: readonly string[], at: Date): boolean;
+}
+
+/** The PEM text each certificate forge parsed for a path check was read from (weak: no certificate is kept by it). */
+const sourceText = new WeakMap<forge.pki.Certificate, string>();
+
+/**
+ * forge walks the path (names, validity, CA flags, key usage, path length, name constraints) and
+ * asks each issuer to verify its child's signature: in JavaScript, the RSA arithmetic and the
+ * re-encoding of the child cost 20–30 ms the first time in a CLI run. The signature itself is
+ * checked here by OpenSSL, from the child's own bytes; a child whose text is not known (none
+ * today) goes to forge's own check.
+ */
+function signaturesCheckedNatively(issuer: forge.pki.Certificate, issuerPem: string): forge.pki.Certificate {
+  const forgeVerify = issuer.verify.bind(issuer);
+  let key: KeyObject | undefined;
+  issuer.verify = (child: forge.pki.Certificate): boolean => {
+    const childPem = sourceText.get(child);
+    // Not its issuer by name: forge's own check says so, with its own error.
+    if (childPem === undefined || !issuer.issued(child)) return forgeVerify(child);
+    key ??= new X509Certificate(issuerPem).publicKey;
+    return new X509Certificate(childPem).verify(key);
+  };
+  return issuer;
 }
 
 /** The PEM blocks of a bundle, certificates only. */
@@ -22,7 +47,9 @@ function certificateBlocks(pem: string): string[] {
 function parsedBlocks(blocks: readonly string[]): forge.pki.Certificate[] {
   return blocks.flatMap((block) => {
     try {
-      return [forge.pki.certificateFromPem(block)];
+      const certificate = signaturesCheckedNatively(forge.pki.certificateFromPem(block), block);
+      sourceText.set(certificate, block);
+      return [certificate];
     } catch {
       return [];
     }
@@ -40,9 +67,16 @@ export function chamberTrust(anchorsPem: string): ChamberTrust {
   // spelt otherwise is parsed and compared by its DER below, as before.
   const anchorTexts = new Set(certificateBlocks(anchorsPem).map(pemToBase64Der));
   return {
-    chains(certificate, chainPem, at) {
+    chains(certificatePem, chainPem, at) {
       const anchors = anchorsRead();
       if (anchors.length === 0) return false;
+      let certificate: forge.pki.Certificate;
+      try {
+        certificate = parsedCertificate(certificatePem);
+      } catch {
+        return false;
+      }
+      sourceText.set(certificate, certificatePem);
       const intermediates = parsedBlocks(chainPem.flatMap(certificateBlocks).filter((block) => !anchorTexts.has(pemToBase64Der(block))));
       try {
         const store = forge.pki.createCaStore(anchors);

@@ -53,7 +53,7 @@ export function checkIssuedCertificate(input: IssuedCertificateInput, trust: Cha
   const now = input.now.getTime();
   const requested = Math.min(now, input.requestedAt?.getTime() ?? now);
   if (start > now + latestStart || start < requested - earliestStart || end - start < shortestLife || end - start > longestLife) return refuse('validity');
-  if (!trust.chains(issued, input.chainPem, input.now)) return refuse('chain');
+  if (!trust.chains(input.certificatePem, input.chainPem, input.now)) return refuse('chain');
   return { ok: true };
 }
 
