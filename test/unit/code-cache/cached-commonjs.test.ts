@@ -6,7 +6,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codeCachePath, loadCachedCommonJs } from '../../../src/main/code-cache/cached-commonjs.js';
+import { codeCachePath, commonJsWrapper, loadCachedCommonJs } from '../../../src/main/code-cache/cached-commonjs.js';
 import { withTempDir } from '../../support/temp-dir.js';
 
 interface Program {
@@ -85,6 +85,21 @@ describe('a program bundle with its code cache', () => {
         expect(rebuilt.exports.greet('Anna')).toBe(`${greeting}, Anna`);
         await rm(codeCachePath(path));
       }
+    });
+  });
+
+  it('runs a bundle the build wrapped as Node would, with and without its cache', async () => {
+    await withTempDir('code-cache', async (dir) => {
+      const path = await writeProgram(dir);
+      await writeFile(path, `${commonJsWrapper.head}${programSource('Salve')}${commonJsWrapper.tail}\n`);
+      const first = loadCachedCommonJs<Program>(path);
+      expect(first.exports.greet('Anna')).toBe('Salve, Anna');
+      expect(first.exports.where()).toBe(path);
+      expect(first.exports.sibling()).toBe('beside');
+      first.keepCodeCache();
+      const second = loadCachedCommonJs<Program>(path);
+      expect(second.cache).toBe('used');
+      expect(second.exports.greet('Anna')).toBe('Salve, Anna');
     });
   });
 
