@@ -22,6 +22,17 @@ const zodEnglishOnly = {
   },
 };
 
+// undici's HTTP/2 client loads Node's HTTP/2 stack as undici loads; the program bundles give it the
+// few constants it reads instead, and the real module on demand (undici-http2-on-demand.cjs).
+const undiciHttp2OnDemand = {
+  name: 'undici-http2-on-demand',
+  setup(build) {
+    build.onResolve({ filter: /^node:http2$/ }, (args) =>
+      /[\\/]undici[\\/]lib[\\/]/.test(args.importer) ? { path: join(import.meta.dirname, 'undici-http2-on-demand.cjs') } : undefined,
+    );
+  },
+};
+
 // Whitespace, comments and redundant syntax go (names stay, and the linked source maps lead back
 // to the sources): every CLI start decodes and compiles the bundle, and this one is read in 40 ms
 // less CPU — a quarter of the text, ASCII only (a comment's "—" made V8 hold all of it as two-byte
@@ -116,6 +127,7 @@ const program = {
   format: 'cjs',
   packages: undefined,
   external: ['pkcs11js'],
+  plugins: [zodEnglishOnly, undiciHttp2OnDemand],
   define: { 'import.meta.url': '__bundleUrl' },
   // Node's CommonJS wrapper written around the bundle, as cached-commonjs.ts's `commonJsWrapper`:
   // the loader compiles the file's text as it is, without joining megabytes of strings per start.
