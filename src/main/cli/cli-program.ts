@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { isAppError } from '../../shared/errors/app-error.js';
 import type { Locale } from '../../shared/errors/catalogue-entry.js';
 import { nodeDeviceLauncher } from '../device/node-device-launcher.js';
-import { prelaunchDevice } from '../device/prelaunched-device.js';
+import { prelaunchDevice, type PrelaunchedDevice } from '../device/prelaunched-device.js';
 import { commandNames, usesDevice, type CommandName } from './command-names.js';
 import { describeWireError } from './describe-state.js';
 import { exitCodeFor, exitCodes, exitOk } from './exit-codes.js';
@@ -115,7 +115,7 @@ function packageVersion(): string {
   }
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+async function main(argv: readonly string[], early: PrelaunchedDevice | undefined): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -182,7 +182,10 @@ async function main(argv: readonly string[]): Promise<number> {
   sessionEnvironment = env;
   // The device process boots (a second Node, pkcs11js) while this one loads the services: it is
   // the longest start-up step, and the two overlap on a second core.
-  const device = usesDevice(command) ? prelaunchDevice(nodeDeviceLauncher({ env })) : undefined;
+  // Started by the entry already when it could tell (cached-entry.ts); the environment it gets is
+  // the same either way: none of the options reaches the device process (deviceProcessEnvironment).
+  const device = usesDevice(command) ? (early ?? prelaunchDevice(nodeDeviceLauncher({ env }))) : undefined;
+  if (!usesDevice(command)) early?.dispose();
   try {
     const { runCliSession } = await import('./cli-session.js');
     return await runCliSession({
@@ -209,11 +212,19 @@ async function main(argv: readonly string[]): Promise<number> {
 /** The environment the command runs with (the options applied): where a fault is logged (--data). */
 let sessionEnvironment: NodeJS.ProcessEnv | undefined;
 
-/** Runs the command line `argv` (without node and the script) and ends the process with its exit code. */
-export function runCliProgram(argv: readonly string[]): void {
-  main(argv).then(
-    (code) => process.exit(code),
+/**
+ * Runs the command line `argv` (without node and the script) and ends the process with its exit
+ * code. `early`: the device process the entry started before loading the program, if it did.
+ */
+export function runCliProgram(argv: readonly string[], early?: PrelaunchedDevice): void {
+  main(argv, early).then(
+    (code) => {
+      // A command line refused before any command ran: the early device process goes unused.
+      early?.dispose();
+      process.exit(code);
+    },
     (error: unknown) => {
+      early?.dispose();
       const locale = localeOf(argv);
       // A refused setting (an address that is none, a CA bundle that is not there) is said as such,
       // with the option or variable to correct, before any command runs.

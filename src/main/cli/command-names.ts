@@ -5,3 +5,13 @@ export const commandNames: readonly CommandName[] = ['doctor', 'renew', 'resume'
 export function usesDevice(command: CommandName): boolean {
   return command !== 'support-bundle';
 }
+
+/**
+ * Whether a command line may name a command that reaches the device, read before the CLI has
+ * loaded its parser: any word that is such a command. A miss costs nothing (the CLI starts the
+ * device process itself once it knows the command); a wrong guess costs a process nobody uses.
+ */
+export function mayUseDevice(argv: readonly string[]): boolean {
+  if (argv.includes('--help') || argv.includes('-h')) return false;
+  return argv.some((word) => (commandNames as readonly string[]).includes(word) && usesDevice(word as CommandName));
+}
