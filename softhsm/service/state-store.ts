@@ -6,7 +6,7 @@
  * and a kill -9 leaves either the old state or the new one.
  */
 import { join } from 'node:path';
-import { readFileIfExists, writeFileAtomic } from '../storage/atomic-file.js';
+import { readFileIfExists, writeFileAtomicSync } from '../storage/atomic-file.js';
 import { emptyLabState, type LabState } from './lab-state.js';
 
 export interface StateStore {
@@ -37,7 +37,7 @@ export async function loadLabState(stateDir: string): Promise<LabState> {
 }
 
 export async function saveLabState(stateDir: string, state: LabState): Promise<void> {
-  await writeFileAtomic(stateFilePath(stateDir), `${JSON.stringify(state, null, 2)}\n`);
+  writeFileAtomicSync(stateFilePath(stateDir), `${JSON.stringify(state, null, 2)}\n`);
 }
 
 export async function openStateStore(stateDir: string): Promise<StateStore> {
