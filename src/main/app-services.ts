@@ -33,6 +33,7 @@ import { createFlowService } from './renewal/adapters/service-adapter.js';
 import { RenewalFlow } from './renewal/renewal-flow.js';
 import { RenewalJournalStore } from './renewal/renewal-journal.js';
 import { SettingsStore } from './settings/settings-store.js';
+import { writeFileAtomic, type DurableWrite } from './storage/atomic-file.js';
 import { ensurePrivateDirectorySync } from './storage/private-paths.js';
 import type { WireError } from '../shared/contract/define.js';
 import { saveReceipt } from './receipts/save-receipt.js';
@@ -67,6 +68,8 @@ export interface HostCapabilities {
   readonly receiptsDir?: string;
   /** Starts the PAC sandbox's worker thread (its bundle's place depends on the host). */
   readonly pacWorker: PacWorkerStarter;
+  /** How the journal, the outcome and the settings are written (atomic-file.ts); default through the thread pool. */
+  readonly durableWrite?: DurableWrite;
 }
 
 export interface AppServices {
@@ -112,7 +115,8 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
   // Settings, journals, logs and support bundles live here: nobody else's to read.
   ensurePrivateDirectorySync(config.dataDir);
   const events = new EventHub();
-  const settings = new SettingsStore(config.dataDir);
+  const durableWrite = host.durableWrite ?? writeFileAtomic;
+  const settings = new SettingsStore(config.dataDir, durableWrite);
   const identity: AppIdentity = { productName: 'Rinnovo CNS', version: config.version, platform: process.platform, transport: host.transport, configuration: config.source, help: { siteUrl: config.helpSiteUrl, phone: config.helpPhone ?? null } };
 
   const userAgent = `RinnovoCNS/${config.version} (${process.platform})`;
@@ -156,8 +160,8 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
   };
   const device = createFlowDevice({ host: hostForDevice, chamberIssuers: defaultChamberIssuers, roomNeeded: roomForOnePair });
 
-  const journal = new RenewalJournalStore(config.dataDir, clock);
-  const outcome = new OutcomeRecord(config.dataDir, clock);
+  const journal = new RenewalJournalStore(config.dataDir, clock, durableWrite);
+  const outcome = new OutcomeRecord(config.dataDir, clock, durableWrite);
   const flow = new RenewalFlow({
     device,
     service: createFlowService(network.client),

@@ -17,6 +17,7 @@ export interface NodeHostOptions {
   /** A launcher of the caller's (the CLI's device process started early); else a fork of the worker. */
   readonly deviceLauncher?: DeviceLauncher;
   readonly cardPollIntervalsMs?: readonly number[];
+  readonly durableWrite?: HostCapabilities['durableWrite'];
 }
 
 export function createNodeHost(options: NodeHostOptions): HostCapabilities {
@@ -28,5 +29,6 @@ export function createNodeHost(options: NodeHostOptions): HostCapabilities {
     proxyEnv: options.env,
     pacWorker: nodePacWorker(),
     ...(options.cardPollIntervalsMs ? { cardPollIntervalsMs: options.cardPollIntervalsMs } : {}),
+    ...(options.durableWrite ? { durableWrite: options.durableWrite } : {}),
   };
 }

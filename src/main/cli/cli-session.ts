@@ -11,6 +11,7 @@ import { loadAppConfig } from '../config/app-config.js';
 import type { DeviceLauncher } from '../device/device-host.js';
 import { createLogger } from '../logging/logger.js';
 import { createNodeHost } from '../node-host.js';
+import { writeFileAtomicBlocking } from '../storage/atomic-file.js';
 import type { CommandName } from './command-names.js';
 import { runCommand, type CommandContext } from './run-command.js';
 import { promptSecret } from './secret-prompt.js';
@@ -33,6 +34,8 @@ export async function runCliSession(session: CliSession): Promise<number> {
     transport: 'cli',
     env,
     ...(session.deviceLauncher ? { deviceLauncher: session.deviceLauncher } : {}),
+    // Nothing else runs in this process while a journal line goes down: written in one go.
+    durableWrite: writeFileAtomicBlocking,
     openExternal: async (url) => {
       process.stderr.write(`${locale === 'it' ? 'Apra questa pagina per pagare' : 'Open this page to pay'}: ${url}\n`);
     },

@@ -17,7 +17,7 @@ import { AppError } from '../../shared/errors/app-error.js';
 import { certificateKindSchema, receiptSchema, renewalPlanSchema, type Receipt } from '../../shared/contract/flow-contract.js';
 import { rejectionReasonSchema } from '../../shared/service-api/issuance.js';
 import { accountPaymentMethodSchema, identifierSchema } from '../../shared/service-api/primitives.js';
-import { readFileIfExists, writeFileAtomic } from '../storage/atomic-file.js';
+import { readFileIfExists, writeFileAtomic, type DurableWrite } from '../storage/atomic-file.js';
 
 const hexId = z.string().regex(/^[0-9a-f]{2,64}$/);
 
@@ -140,10 +140,12 @@ export interface JournalStore {
 export class RenewalJournalStore implements JournalStore {
   readonly dir: string;
   readonly #clock: () => Date;
+  readonly #write: DurableWrite;
 
-  constructor(dataDir: string, clock: () => Date = () => new Date()) {
+  constructor(dataDir: string, clock: () => Date = () => new Date(), write: DurableWrite = writeFileAtomic) {
     this.dir = join(dataDir, 'journal');
     this.#clock = clock;
+    this.#write = write;
   }
 
   pathFor(deviceSerial: string): string {
@@ -169,7 +171,7 @@ export class RenewalJournalStore implements JournalStore {
   async write(journal: Journal): Promise<Journal> {
     const checked = journalSchema.parse(journal);
     try {
-      await writeFileAtomic(this.pathFor(checked.deviceSerial), `${JSON.stringify(checked, null, 2)}\n`);
+      await this.#write(this.pathFor(checked.deviceSerial), `${JSON.stringify(checked, null, 2)}\n`);
     } catch (error) {
       // A full disk or a folder that cannot be written: the holder can fix it, and nothing that
       // followed this write was done (each effect waits for its journal line).
@@ -212,7 +214,7 @@ export class RenewalJournalStore implements JournalStore {
   async keepUnconfirmedDeliveries(deviceSerial: string, deliveries: readonly UnconfirmedDelivery[]): Promise<void> {
     const path = this.#deliveriesPath(deviceSerial);
     if (deliveries.length === 0) return rm(path, { force: true });
-    await writeFileAtomic(path, `${JSON.stringify(unconfirmedDeliveriesSchema.parse(deliveries), null, 2)}\n`);
+    await this.#write(path, `${JSON.stringify(unconfirmedDeliveriesSchema.parse(deliveries), null, 2)}\n`);
   }
 
   #deliveriesPath(deviceSerial: string): string {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { localeSchema } from '../../shared/contract/app-contract.js';
 import { storedProxySettingsSchema } from './stored-proxy-settings.js';
-import { readFileIfExists, writeFileAtomic } from '../storage/atomic-file.js';
+import { readFileIfExists, writeFileAtomic, type DurableWrite } from '../storage/atomic-file.js';
 
 const settingsSchema = z.object({
   locale: localeSchema.default('it'),
@@ -21,9 +21,11 @@ export type Settings = z.infer<typeof settingsSchema>;
 
 export class SettingsStore {
   readonly path: string;
+  readonly #write: DurableWrite;
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, write: DurableWrite = writeFileAtomic) {
     this.path = join(dataDir, 'settings.json');
+    this.#write = write;
   }
 
   async read(): Promise<Settings> {
@@ -43,7 +45,7 @@ export class SettingsStore {
 
   async update(patch: Partial<Settings>): Promise<Settings> {
     const next = settingsSchema.parse({ ...(await this.read()), ...patch });
-    await writeFileAtomic(this.path, `${JSON.stringify(next, null, 2)}\n`);
+    await this.#write(this.path, `${JSON.stringify(next, null, 2)}\n`);
     return next;
   }
 }

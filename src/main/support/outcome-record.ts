@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { WireError } from '../../shared/contract/define.js';
 import type { FlowState } from '../../shared/contract/flow-contract.js';
 import { flowOutcomeSchema, type FlowOutcome } from '../../shared/support-bundle/bundle-facts.js';
-import { readFileIfExists, writeFileAtomic } from '../storage/atomic-file.js';
+import { readFileIfExists, writeFileAtomic, type DurableWrite } from '../storage/atomic-file.js';
 import { concludeOutcome, nextOutcome } from './flow-outcome.js';
 
 export class OutcomeRecord {
@@ -18,9 +18,12 @@ export class OutcomeRecord {
   #dirty = false;
   #writing: Promise<void> = Promise.resolve();
 
-  constructor(dataDir: string, clock: () => Date) {
+  readonly #write: DurableWrite;
+
+  constructor(dataDir: string, clock: () => Date, write: DurableWrite = writeFileAtomic) {
     this.#path = join(dataDir, 'last-outcome.json');
     this.#clock = clock;
+    this.#write = write;
   }
 
   observe(state: FlowState): void {
@@ -57,7 +60,7 @@ export class OutcomeRecord {
     this.#writing = this.#writing.then(async () => {
       this.#dirty = false;
       // Losing this record loses nothing the holder needs: never let it break the flow.
-      await writeFileAtomic(this.#path, `${JSON.stringify(this.#current)}\n`).catch(() => undefined);
+      await this.#write(this.#path, `${JSON.stringify(this.#current)}\n`).catch(() => undefined);
     });
   }
 }
