@@ -17,13 +17,24 @@ import { ensurePrivateDirectory, ensurePrivateDirectorySync, isPrivateMode, priv
  * its steps waits for its journal line anyway, and ten hops through the pool per write cost a
  * renewal some 20 ms of CPU). Same sequence, same guarantees.
  */
-export type DurableWrite = (path: string, content: string | Uint8Array, mode?: number) => Promise<void>;
+export type DurableWrite = (path: string, content: string | Uint8Array, options?: ReplaceOptions) => Promise<void>;
 
-/**
- * `mode` is the new file's (0600 unless said otherwise). A private file's folder is made private
- * too, whatever it was; a file meant to be shared (the lab's public certificates) leaves it alone.
- */
-export async function writeFileAtomic(path: string, content: string | Uint8Array, mode = privateFileMode): Promise<void> {
+export interface ReplaceOptions {
+  /**
+   * The new file's mode (0600 unless said otherwise). A private file's folder is made private
+   * too, whatever it was; a file meant to be shared leaves it alone.
+   */
+  readonly mode?: number;
+  /**
+   * `false`: never seen torn either, but a power cut may take the change back (no fsync). For a
+   * record nothing depends on, written at every step (the last attempt's outcome: two fsyncs a
+   * write, 17 writes a renewal); the journal and the settings stay durable.
+   */
+  readonly durable?: boolean;
+}
+
+export async function writeFileAtomic(path: string, content: string | Uint8Array, options: ReplaceOptions = {}): Promise<void> {
+  const { mode = privateFileMode, durable = true } = options;
   const dir = dirname(path);
   if (isPrivateMode(mode)) await ensurePrivateDirectory(dir);
   else await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -31,7 +42,7 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
   const handle = await open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, mode);
   try {
     await handle.writeFile(content);
-    await handle.sync();
+    if (durable) await handle.sync();
   } catch (error) {
     // A full disk: the half-written temporary file must not stay behind, taking more of it, even
     // when closing its handle fails too (the write's error is the one the caller needs).
@@ -46,20 +57,20 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
     await rm(temp, { force: true });
     throw error;
   }
-  await syncDirectory(dir);
+  if (durable) await syncDirectory(dir);
 }
 
 /** `writeFileAtomic`'s sequence without the thread pool: it blocks the process until the file is down. */
-export function writeFileAtomicBlocking(path: string, content: string | Uint8Array, mode = privateFileMode): Promise<void> {
+export function writeFileAtomicBlocking(path: string, content: string | Uint8Array, options: ReplaceOptions = {}): Promise<void> {
   try {
-    replaceBlocking(path, content, mode);
+    replaceBlocking(path, content, options.mode ?? privateFileMode, options.durable ?? true);
     return Promise.resolve();
   } catch (error) {
     return Promise.reject(error as Error);
   }
 }
 
-function replaceBlocking(path: string, content: string | Uint8Array, mode: number): void {
+function replaceBlocking(path: string, content: string | Uint8Array, mode: number, durable: boolean): void {
   const dir = dirname(path);
   if (isPrivateMode(mode)) ensurePrivateDirectorySync(dir);
   else mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -67,7 +78,7 @@ function replaceBlocking(path: string, content: string | Uint8Array, mode: numbe
   const fd = openSync(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, mode);
   try {
     writeFileSync(fd, content);
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } catch (error) {
     try {
       closeSync(fd);
@@ -84,7 +95,7 @@ function replaceBlocking(path: string, content: string | Uint8Array, mode: numbe
     rmSync(temp, { force: true });
     throw error;
   }
-  if (process.platform === 'win32') return;
+  if (!durable || process.platform === 'win32') return;
   const dirFd = openSync(dir, constants.O_RDONLY);
   try {
     fsyncSync(dirFd);

@@ -60,7 +60,8 @@ export class OutcomeRecord {
     this.#writing = this.#writing.then(async () => {
       this.#dirty = false;
       // Losing this record loses nothing the holder needs: never let it break the flow.
-      await this.#write(this.#path, `${JSON.stringify(this.#current)}\n`).catch(() => undefined);
+      // Never torn, but not forced to the disk: a power cut may leave the step before.
+      await this.#write(this.#path, `${JSON.stringify(this.#current)}\n`, { durable: false }).catch(() => undefined);
     });
   }
 }

@@ -32,6 +32,17 @@ describe.each([
     });
   });
 
+  it('replaces a record that need not survive a power cut whole too, and privately', async () => {
+    await withTempDir('durable-write', async (dir) => {
+      const path = join(dir, 'last-outcome.json');
+      await write(path, '{"step":"payment"}\n', { durable: false });
+      await write(path, '{"step":"issuance"}\n', { durable: false });
+      expect(await readFile(path, 'utf8')).toBe('{"step":"issuance"}\n');
+      if (process.platform !== 'win32') expect(await modeOf(path)).toBe('600');
+      expect(await readdir(dir)).toEqual(['last-outcome.json']);
+    });
+  });
+
   it('makes the folders it needs', async () => {
     await withTempDir('durable-write', async (dir) => {
       const path = join(dir, 'a', 'b', 'c.json');
