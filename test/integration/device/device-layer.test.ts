@@ -139,6 +139,30 @@ describe('the device layer on a SoftHSM token, through its own process', () => {
     expect(listing).toMatch(new RegExp(`ID:\\s+${cns.idHex}`));
   });
 
+  it('reads a pair as the card holds it, whatever else the card keeps under the same id', async () => {
+    lab = await openLabToken('standard');
+    const device = await lab.device.find();
+    await lab.device.login(device, lab.token.serial, typed(lab.token.userPin));
+    const signature = (await lab.device.readCertificates(device)).find((certificate) => certificate.summary.kind === 'signature');
+    if (!signature) throw new Error('lab token without a signature pair');
+    // A CA certificate and a data object under the pair's id, as some cards keep them.
+    await writeFile(join(lab.dir, 'ca.pem'), lab.pki.signatureCa.certificatePem);
+    await run('openssl', ['x509', '-in', join(lab.dir, 'ca.pem'), '-outform', 'DER', '-out', join(lab.dir, 'ca.der')]);
+    await runTool(lab.environment, 'pkcs11-tool', ['-l', '--pin', lab.token.userPin, '--write-object', join(lab.dir, 'ca.der'), '--type', 'cert', '--id', signature.idHex, '--label', 'CA']);
+    await writeFile(join(lab.dir, 'note.bin'), 'not a key');
+    await runTool(lab.environment, 'pkcs11-tool', ['-l', '--pin', lab.token.userPin, '--write-object', join(lab.dir, 'note.bin'), '--type', 'data', '--id', signature.idHex, '--label', 'note', '--private']);
+    const listing = await runTool(lab.environment, 'pkcs11-tool', ['-O', '-l', '--pin', lab.token.userPin]);
+    expect(listing).toContain('Data object');
+
+    const pair = await lab.device.inspect(device, signature.tokenSerial, signature.idHex);
+    const modulus = (forge.pki.certificateFromPem(signature.certificatePem).publicKey as forge.pki.rsa.PublicKey).n.toString(16);
+    expect(pair.privateKeys).toEqual([expect.objectContaining({ onDevice: true, modulusHex: modulus })]);
+    expect(pair.publicKeys).toEqual([expect.objectContaining({ modulusHex: modulus })]);
+    expect(pair.certificatesPem).toHaveLength(2);
+    expect(pair.certificatesPem).toContain(signature.certificatePem);
+    await lab.device.release();
+  });
+
   it('a device process started again after the last one died has no login: it refuses to remove a pair it would only half see', async () => {
     lab = await openLabToken('standard');
     const device = await lab.device.find();
