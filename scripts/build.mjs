@@ -71,7 +71,7 @@ async function trainCodeCaches() {
       RINNOVO_DATA_DIR: join(dir, 'data'),
     };
     // It ends refused, as it should: only the cache it leaves behind matters.
-    await new Promise((resolve) => execFile(process.execPath, ['dist/main/cli.mjs', 'doctor', '--json'], { env }, () => resolve(undefined)));
+    await new Promise((resolve) => execFile(process.execPath, ['dist/main/cli.cjs', 'doctor', '--json'], { env }, () => resolve(undefined)));
     // That doctor stops before its device process answers anything: the device process gets a call
     // of its own, the first a run makes (it writes its cache once it has answered, then ends with
     // the channel).
@@ -121,7 +121,7 @@ for (const [entry, outfile] of nodeEntries) {
 // read instead of hundreds resolved); pkcs11js, native, stays out. Bundles sit beside their entries,
 // where the code that finds the device and PAC workers next to "this module" expects them.
 mkdirSync('dist/main', { recursive: true });
-for (const stale of readdirSync('dist/main').filter((name) => name.startsWith('cli-chunk-') || name.endsWith('.v8-cache'))) rmSync(join('dist/main', stale));
+for (const stale of readdirSync('dist/main').filter((name) => name.startsWith('cli-chunk-') || name.endsWith('.v8-cache') || name.startsWith('cli.mjs'))) rmSync(join('dist/main', stale));
 const program = {
   ...node,
   format: 'cjs',
@@ -134,13 +134,16 @@ const program = {
   banner: { js: '(function (exports, require, module, __filename, __dirname) {var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   footer: { js: '})' },
 };
+// The CLI's entry is CommonJS too: Node starts a CommonJS main without its ES module loader, some
+// milliseconds less before every command's first line.
+const commonJsEntry = { format: 'cjs', define: { 'import.meta.url': '__bundleUrl' }, banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' } };
 const programs = [
-  { program: 'src/main/cli/cli-program.ts', bundle: 'dist/main/cli-program.cjs', entry: 'src/main/cli/cached-entry.ts', outfile: 'dist/main/cli.mjs' },
-  { program: 'src/main/device/device-worker-program.ts', bundle: 'dist/main/device-worker-program.cjs', entry: 'src/main/device/device-worker-cached.ts', outfile: 'dist/main/device-worker.mjs' },
+  { program: 'src/main/cli/cli-program.ts', bundle: 'dist/main/cli-program.cjs', entry: 'src/main/cli/cached-entry.ts', outfile: 'dist/main/cli.cjs', entryOptions: commonJsEntry },
+  { program: 'src/main/device/device-worker-program.ts', bundle: 'dist/main/device-worker-program.cjs', entry: 'src/main/device/device-worker-cached.ts', outfile: 'dist/main/device-worker.mjs', entryOptions: { format: 'esm' } },
 ];
-for (const { program: source, bundle, entry, outfile } of programs) {
+for (const { program: source, bundle, entry, outfile, entryOptions } of programs) {
   await esbuild({ ...program, entryPoints: [source], outfile: bundle });
-  await esbuild({ ...node, entryPoints: [entry], outfile, format: 'esm' });
+  await esbuild({ ...node, entryPoints: [entry], outfile, ...entryOptions });
 }
 // Electron's utilityProcess loads the device process as one CommonJS file (its V8 is not Node's,
 // so no cache of ours would fit it); the PAC worker thread follows the CommonJS main bundle.

@@ -180,7 +180,7 @@ export async function run(): Promise<BenchResult> {
   const before: RenewalRun[] = [];
   for (let index = 0; index < runs; index++) {
     // The command the helpdesk types (`rinnovo-cns`, package.json's bin), which runs the bundle.
-    results.push(await oneRenewal(join(root, 'bin', 'rinnovo-cns.mjs')));
+    results.push(await oneRenewal(join(root, 'bin', 'rinnovo-cns.cjs')));
     if (baselineCli) before.push(await oneRenewal(baselineCli));
   }
   const medianOf = (pick: (run: RenewalRun) => number) => median(results.map(pick));

@@ -25,8 +25,8 @@ export interface CliRun {
 
 /** The bundled CLI, rebuilt from the sources by the test run's global setup (faster to start than tsx). */
 function cliCommand(): string[] {
-  const bundled = join(root, 'dist', 'main', 'cli.mjs');
-  if (!existsSync(bundled)) throw new Error('dist/main/cli.mjs is missing: the global setup (test/support/global-setup.ts) should have built it');
+  const bundled = join(root, 'dist', 'main', 'cli.cjs');
+  if (!existsSync(bundled)) throw new Error('dist/main/cli.cjs is missing: the global setup (test/support/global-setup.ts) should have built it');
   return [bundled];
 }
 

@@ -1,5 +1,5 @@
 /**
- * The bundled CLI's entry (dist/main/cli.mjs): the program bundle beside it (cli-program.cjs),
+ * The bundled CLI's entry (dist/main/cli.cjs): the program bundle beside it (cli-program.cjs),
  * compiled from its code cache (code-cache/cached-commonjs.ts).
  */
 import { dirname, join } from 'node:path';

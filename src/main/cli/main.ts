@@ -1,5 +1,5 @@
 /**
- * `rinnovo-cns` from the TypeScript sources (`npm run cli`, or bin/rinnovo-cns.mjs before a
+ * `rinnovo-cns` from the TypeScript sources (`npm run cli`, or bin/rinnovo-cns.cjs before a
  * build). The bundled CLI starts the same program through cached-entry.ts.
  */
 import { runCliProgram } from './cli-program.js';

@@ -38,7 +38,7 @@ describe('the code caches the build writes', () => {
   });
 });
 
-describe('the rinnovo-cns command (bin/rinnovo-cns.mjs)', () => {
+describe('the rinnovo-cns command (bin/rinnovo-cns.cjs)', () => {
   it('runs the bundled CLI in its own Node process, not in a second one, and passes its exit code and words on', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rinnovo-bin-'));
     try {
@@ -47,7 +47,7 @@ describe('the rinnovo-cns command (bin/rinnovo-cns.mjs)', () => {
       const starts = join(dir, 'starts');
       writeFileSync(starts, '');
       writeFileSync(preload, `import { appendFileSync } from 'node:fs'; appendFileSync(${JSON.stringify(starts)}, process.pid + '\\n');`);
-      const bin = join(dist, '..', '..', 'bin', 'rinnovo-cns.mjs');
+      const bin = join(dist, '..', '..', 'bin', 'rinnovo-cns.cjs');
       const run = spawnSync(process.execPath, [bin, 'no-such-command'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: `--import ${preload}` } });
       expect(run.status).toBe(2);
       expect(run.stderr).toContain('Comando sconosciuto: no-such-command');
