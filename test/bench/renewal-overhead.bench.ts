@@ -8,7 +8,7 @@
  * channels and a wrapper around `fork` inside the CLI process (support/cli-trace.mjs), and Node's
  * HTTP server channels in this process for the lab service's own time.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cp, readFile } from 'node:fs/promises';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { IncomingMessage } from 'node:http';
@@ -31,6 +31,32 @@ const runs = Number(process.env.BENCH_RENEWAL_RUNS ?? 15);
 const baselineCli = process.env.BENCH_BASELINE_CLI;
 /** How the report names that build (a commit, say); its path otherwise. */
 const baselineLabel = process.env.BENCH_BASELINE_LABEL ?? baselineCli;
+
+/**
+ * The environment both runs get: this process's, less NODE_EXTRA_CA_CERTS. A build machine may
+ * set it (this one names Debian's 140-certificate bundle): every Node process then parses that
+ * bundle as it starts, and the CLI once more to trust it beside its own authorities. A holder's
+ * machine sets nothing of the kind, and the test command leaves it out for the same reason; what it
+ * would cost is measured apart (`machineAuthoritiesCost`) and shown beside the figures.
+ */
+const { NODE_EXTRA_CA_CERTS: machineAuthorities, ...benchEnv } = process.env;
+
+/** Median time to start and end `node -e 0`, with and without the machine's NODE_EXTRA_CA_CERTS. */
+function machineAuthoritiesCost(): { withIt: number; without: number } | undefined {
+  if (!machineAuthorities) return undefined;
+  const time = (env: NodeJS.ProcessEnv) => {
+    const started = performance.now();
+    spawnSync(process.execPath, ['-e', '0'], { env });
+    return performance.now() - started;
+  };
+  const withIt: number[] = [];
+  const without: number[] = [];
+  for (let index = 0; index < 9; index++) {
+    withIt.push(time(process.env));
+    without.push(time(benchEnv));
+  }
+  return { withIt: median(withIt), without: median(without) };
+}
 
 interface TraceEvent {
   readonly t: number;
@@ -121,7 +147,7 @@ async function oneRenewal(cliPath: string): Promise<RenewalRun> {
 
     const traceFile = join(bench.dir, 'cli-trace.json');
     const env = {
-      ...process.env,
+      ...benchEnv,
       ...lab.env,
       RINNOVO_PIN: lab.pin,
       RINNOVO_ACCOUNT_PASSWORD: lab.account.password,
@@ -131,7 +157,7 @@ async function oneRenewal(cliPath: string): Promise<RenewalRun> {
     const { result: cli, handled } = await serverSide(() => runProcess([cliPath, 'renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env));
     if (cli.code !== 0) throw new Error(`the CLI renewal failed (exit ${cli.code}): ${cli.stdout.slice(-400)} ${cli.stderr.slice(-400)}`);
 
-    const raw = await runProcess(['--import', 'tsx', join(import.meta.dirname, 'support', 'raw-card-work.ts'), rawEnvironment.modulePath, lab.pin], { ...process.env, ...rawEnvironment.env });
+    const raw = await runProcess(['--import', 'tsx', join(import.meta.dirname, 'support', 'raw-card-work.ts'), rawEnvironment.modulePath, lab.pin], { ...benchEnv, ...rawEnvironment.env });
     if (raw.code !== 0) throw new Error(`the raw PKCS#11 work failed: ${raw.stderr.slice(0, 600)}`);
     const rawResult = JSON.parse(raw.stdout.trim().split('\n').pop() ?? '{}') as { totalMs: number; timings: Record<string, number> };
 
@@ -227,6 +253,12 @@ export async function run(): Promise<BenchResult> {
       value: beforeMedian((entry) => entry.totalMs - (entry.parts['  of which key generation'] ?? Number.NaN) - (entry.rawMs - entry.rawKeyGenerationMs)),
       unit: 'ms',
     };
+  }
+  const authorities = machineAuthoritiesCost();
+  if (authorities) {
+    // Not in the figures above: both runs go without it (see benchEnv).
+    figures['this machine’s NODE_EXTRA_CA_CERTS: node -e 0 with it'] = { value: authorities.withIt, unit: 'ms' };
+    figures['this machine’s NODE_EXTRA_CA_CERTS: node -e 0 without it'] = { value: authorities.without, unit: 'ms' };
   }
   const names = Object.keys(results[0]?.parts ?? {});
   for (const name of names) {
