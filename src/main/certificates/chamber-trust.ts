@@ -13,6 +13,8 @@ import { pemToBase64Der } from './pem.js';
 export interface ChamberTrust {
   /** True when `chainPem` (issuer first, up to the root) links `certificatePem` to a configured Chamber CA. */
   chains(certificatePem: string, chainPem: readonly string[], at: Date): boolean;
+  /** Reads the configured CAs now, if not yet: for a moment the process would otherwise spend waiting. */
+  prepare(): void;
 }
 
 /** The PEM text each certificate forge parsed for a path check was read from (weak: no certificate is kept by it). */
@@ -67,6 +69,9 @@ export function chamberTrust(anchorsPem: string): ChamberTrust {
   // spelt otherwise is parsed and compared by its DER below, as before.
   const anchorTexts = new Set(certificateBlocks(anchorsPem).map(pemToBase64Der));
   return {
+    prepare() {
+      anchorsRead();
+    },
     chains(certificatePem, chainPem, at) {
       const anchors = anchorsRead();
       if (anchors.length === 0) return false;

@@ -217,7 +217,14 @@ async function readyKeyPair(context: RekeyContext, tokenSerial: string, idHex: s
   if (complete) return;
   const moduli = new Set([...objects.privateKeys, ...objects.publicKeys].map((key) => key.modulusHex));
   for (const modulus of moduli) await device.destroyKeys(dev, tokenSerial, idHex, modulus);
-  await device.generateKeyPair(dev, tokenSerial, idHex, kind);
+  const generating = device.generateKeyPair(dev, tokenSerial, idHex, kind);
+  generating.catch(() => undefined);
+  // The card takes a while, and this process waits: it reads the Chamber CAs meanwhile (forge
+  // parses them in JavaScript), which the renewed certificate's check needs next. Once the call is
+  // on its way, not before.
+  await new Promise((resolve) => setImmediate(resolve));
+  context.trust.prepare();
+  await generating;
 }
 
 /** `refused`: the service has just refused the last proof (expired or used): the handover proof, if that was it, is no good any more. */

@@ -70,6 +70,15 @@ describe('an issued certificate before it is written to the card', () => {
     expect(check(makeCertificate({ ...genuineSpec, issuer: pki.rogueCa }), [rewrapped(pki.rogueCa.pem)])).toEqual({ ok: false, reason: 'chain' });
   });
 
+  it('reads its CAs ahead of the first check (while the card generates a key) and judges as it would have, a damaged block among them or not', () => {
+    const damaged = '-----BEGIN CERTIFICATE-----\nMIIBroken\n-----END CERTIFICATE-----\n';
+    const prepared = chamberTrust(`${damaged}${pki.trustedPem}`);
+    expect(() => prepared.prepare()).not.toThrow();
+    const verdict = (certificatePem: string) => checkIssuedCertificate({ certificatePem, chainPem: chain, expectedModulusHex: newKey.modulusHex, oldCertificatePem: old, now }, prepared);
+    expect(verdict(makeCertificate(genuineSpec))).toEqual({ ok: true });
+    expect(verdict(makeCertificate({ ...genuineSpec, issuer: pki.rogueCa }))).toEqual({ ok: false, reason: 'chain' });
+  });
+
   it('trusts nothing when no Chamber CA is configured', () => {
     const verdict = checkIssuedCertificate({ certificatePem: makeCertificate(genuineSpec), chainPem: chain, expectedModulusHex: newKey.modulusHex, oldCertificatePem: old, now }, chamberTrust(''));
     expect(verdict).toEqual({ ok: false, reason: 'chain' });
