@@ -2,9 +2,12 @@
 import forge from 'node-forge';
 import { canonicalCertificateSerial } from '../../shared/service-api/primitives.js';
 import { parsedCertificate } from './parsed-certificate.js';
+import { plainBlockDer } from './pem.js';
 
 export function modulusOfCsr(csrPem: string): string {
-  const key = forge.pki.certificationRequestFromPem(csrPem).publicKey as forge.pki.rsa.PublicKey;
+  const der = plainBlockDer(csrPem, 'CERTIFICATE REQUEST');
+  const request = der === undefined ? forge.pki.certificationRequestFromPem(csrPem) : forge.pki.certificationRequestFromAsn1(forge.asn1.fromDer(der));
+  const key = request.publicKey as forge.pki.rsa.PublicKey;
   return key.n.toString(16);
 }
 

@@ -4,23 +4,16 @@
  * forge's pure-JavaScript parse cost a few milliseconds each time. Callers only read the object.
  */
 import forge from 'node-forge';
+import { plainBlockDer } from './pem.js';
 
 const kept = new Map<string, forge.pki.Certificate>();
 /** A device holds a handful of certificates; a run sees them and their successors. */
 const keptAtMost = 32;
 
-/** One certificate block, nothing else: what the card, the service and the journal hold. */
-const singleBlock = /^\s*-----BEGIN CERTIFICATE-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END CERTIFICATE-----\s*$/;
-
-/**
- * forge's PEM reader scans the text with regular expressions in JavaScript (10 ms of a renewal);
- * Node's base64 decoder reads a plain block. Anything else (headers, other labels, several blocks)
- * goes to forge's reader, as before.
- */
+/** forge's reading, from Node's base64 decoder for a plain block (pem.ts), from forge's own reader otherwise. */
 function fromPem(pem: string): forge.pki.Certificate {
-  const block = singleBlock.exec(pem);
-  if (!block) return forge.pki.certificateFromPem(pem);
-  return forge.pki.certificateFromAsn1(forge.asn1.fromDer(Buffer.from(block[1] as string, 'base64').toString('binary')));
+  const der = plainBlockDer(pem, 'CERTIFICATE');
+  return der === undefined ? forge.pki.certificateFromPem(pem) : forge.pki.certificateFromAsn1(forge.asn1.fromDer(der));
 }
 
 export function parsedCertificate(pem: string): forge.pki.Certificate {
