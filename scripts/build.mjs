@@ -122,6 +122,8 @@ for (const [entry, outfile] of nodeEntries) {
 // where the code that finds the device and PAC workers next to "this module" expects them.
 mkdirSync('dist/main', { recursive: true });
 for (const stale of readdirSync('dist/main').filter((name) => name.startsWith('cli-chunk-') || name.endsWith('.v8-cache') || name.startsWith('cli.mjs'))) rmSync(join('dist/main', stale));
+// What `import.meta.url` becomes in a CommonJS bundle: the bundle's own file.
+const bundleUrl = 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;';
 const program = {
   ...node,
   format: 'cjs',
@@ -131,12 +133,12 @@ const program = {
   define: { 'import.meta.url': '__bundleUrl' },
   // Node's CommonJS wrapper written around the bundle, as cached-commonjs.ts's `commonJsWrapper`:
   // the loader compiles the file's text as it is, without joining megabytes of strings per start.
-  banner: { js: '(function (exports, require, module, __filename, __dirname) {var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  banner: { js: `(function (exports, require, module, __filename, __dirname) {${bundleUrl}` },
   footer: { js: '})' },
 };
 // The CLI's entry is CommonJS too: Node starts a CommonJS main without its ES module loader, some
 // milliseconds less before every command's first line.
-const commonJsEntry = { format: 'cjs', define: { 'import.meta.url': '__bundleUrl' }, banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' } };
+const commonJsEntry = { format: 'cjs', define: { 'import.meta.url': '__bundleUrl' }, banner: { js: bundleUrl } };
 const programs = [
   { program: 'src/main/cli/cli-program.ts', bundle: 'dist/main/cli-program.cjs', entry: 'src/main/cli/cached-entry.ts', outfile: 'dist/main/cli.cjs', entryOptions: commonJsEntry },
   { program: 'src/main/device/device-worker-program.ts', bundle: 'dist/main/device-worker-program.cjs', entry: 'src/main/device/device-worker-cached.ts', outfile: 'dist/main/device-worker.mjs', entryOptions: { format: 'esm' } },

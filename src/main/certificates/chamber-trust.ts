@@ -7,8 +7,8 @@
  */
 import { X509Certificate, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
-import { parsedCertificate } from './parsed-certificate.js';
-import { pemToBase64Der, plainBlockDer } from './pem.js';
+import { parsedCertificate, readCertificatePem } from './parsed-certificate.js';
+import { pemToBase64Der } from './pem.js';
 
 export interface ChamberTrust {
   /** True when `chainPem` (issuer first, up to the root) links `certificatePem` to a configured Chamber CA. */
@@ -49,9 +49,8 @@ function certificateBlocks(pem: string): string[] {
 function parsedBlocks(blocks: readonly string[]): forge.pki.Certificate[] {
   return blocks.flatMap((block) => {
     try {
-      const der = plainBlockDer(block, 'CERTIFICATE');
-      const parsed = der === undefined ? forge.pki.certificateFromPem(block) : forge.pki.certificateFromAsn1(forge.asn1.fromDer(der));
-      const certificate = signaturesCheckedNatively(parsed, block);
+      // A fresh object, not the shared one: its verify is replaced below.
+      const certificate = signaturesCheckedNatively(readCertificatePem(block), block);
       sourceText.set(certificate, block);
       return [certificate];
     } catch {

@@ -10,8 +10,11 @@ const kept = new Map<string, forge.pki.Certificate>();
 /** A device holds a handful of certificates; a run sees them and their successors. */
 const keptAtMost = 32;
 
-/** forge's reading, from Node's base64 decoder for a plain block (pem.ts), from forge's own reader otherwise. */
-function fromPem(pem: string): forge.pki.Certificate {
+/**
+ * forge's reading of a PEM certificate, a fresh object each time: from Node's base64 decoder for a
+ * plain block (pem.ts), from forge's own reader otherwise. For a caller that changes the object.
+ */
+export function readCertificatePem(pem: string): forge.pki.Certificate {
   const der = plainBlockDer(pem, 'CERTIFICATE');
   return der === undefined ? forge.pki.certificateFromPem(pem) : forge.pki.certificateFromAsn1(forge.asn1.fromDer(der));
 }
@@ -19,7 +22,7 @@ function fromPem(pem: string): forge.pki.Certificate {
 export function parsedCertificate(pem: string): forge.pki.Certificate {
   let certificate = kept.get(pem);
   if (!certificate) {
-    certificate = fromPem(pem);
+    certificate = readCertificatePem(pem);
     if (kept.size >= keptAtMost) kept.delete(kept.keys().next().value as string);
     kept.set(pem, certificate);
   }

@@ -45,7 +45,7 @@ const digestLength = 20;
 
 /**
  * Node's CommonJS wrapper, which the build writes around each program bundle (scripts/build.mjs,
- * `programWrapper`): such a bundle is one function expression, compiled from the text as read.
+ * the `program` options' banner and footer): such a bundle is one function expression, compiled from the text as read.
  * Wrapping it here instead joins two strings V8 must then copy into one, megabytes long, on every
  * start (6 ms of a CLI run, and 2 MB of its heap). Other CommonJS text is wrapped here.
  */
