@@ -18,6 +18,7 @@ import { pemToBase64Der } from '../certificates/pem.js';
 import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair } from './proven-on-card.js';
 import { withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof, SignedChallenge } from './renewal-ports.js';
+import { withdrawnAtService } from './withdrawn-certificate.js';
 
 export interface RekeyContext {
   readonly device: FlowDevice;
@@ -58,6 +59,36 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
 
   /** The certificate this process checked a moment ago (csr-submitted → issued); any other came from the journal file. */
   let checkedHere: string | undefined;
+  /** A certificate from the journal file that the service's record showed still standing, asked once per process. */
+  let standingHere: string | undefined;
+  /**
+   * Whether the service took back the certificate the journal holds since it was journaled (from
+   * another computer, or on its own): then it is neither written nor made the renewed one.
+   */
+  const withdrawn = async (certificatePem: string): Promise<boolean> => {
+    if (checkedHere === certificatePem || standingHere === certificatePem) return false;
+    if (withdrawnAtService(await context.service.renewalStatus(journal.renewalId), entry())) return true;
+    standingHere = certificatePem;
+    return false;
+  };
+  /**
+   * The withdrawn certificate's pair, proven on the card as the step it stands at would prove it
+   * (an edited journal naming another pair is damaged, never obeyed), is taken off while the old
+   * pair is there to keep the card working. With the old pair gone first (no room) it is left as
+   * it is: whether the service truly revoked it is its word alone. Journaled as rejected after.
+   */
+  const discardWithdrawn = async (progress: Extract<CertificateProgress, { phase: 'issued' | 'written' | 'verified' }>) => {
+    const current = entry();
+    if (progress.phase === 'issued') {
+      await provenForWriting(context, current, progress, false);
+      const under = await device.inspect(dev, current.tokenSerial, progress.newIdHex);
+      if (under.certificatesPem.some((pem) => pemToBase64Der(pem) !== pemToBase64Der(progress.certificatePem))) throw new AppError('JOURNAL_DAMAGED', { reason: 'another certificate under the new key id' });
+    } else {
+      await provenNewPair(context, current, progress);
+    }
+    if (await oldPairOnCard(context, current)) await device.destroyOldPair(dev, current.tokenSerial, progress.newIdHex, progress.certificatePem);
+    await advance({ phase: 'rejected', reason: 'withdrawn' });
+  };
 
   for (;;) {
     const current = entry();
@@ -165,6 +196,10 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         break;
       }
       case 'issued': {
+        if (await withdrawn(progress.certificatePem)) {
+          await discardWithdrawn(progress);
+          break;
+        }
         context.report('writing-certificate');
         await provenForWriting(context, current, progress, checkedHere === progress.certificatePem);
         const objects = await device.inspect(dev, tokenSerial, progress.newIdHex);
@@ -175,12 +210,20 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         break;
       }
       case 'written':
+        if (await withdrawn(progress.certificatePem)) {
+          await discardWithdrawn(progress);
+          break;
+        }
         context.report('verifying');
         await provenNewPair(context, current, progress);
         await device.verifyPair(dev, tokenSerial, progress.newIdHex);
         await advance({ phase: 'verified', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
         break;
       case 'verified': {
+        if (await withdrawn(progress.certificatePem)) {
+          await discardWithdrawn(progress);
+          break;
+        }
         if (!journal.plan.removeOldFirst) context.report('removing-old');
         await provenNewPair(context, current, progress);
         // On a card with no room the old pair usually went first and nothing of it is found now;
@@ -200,6 +243,15 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         return journal;
     }
   }
+}
+
+/** Whether the entry's old pair is on the card as it was: its certificate under its id, with its private key. */
+async function oldPairOnCard(context: RekeyContext, entry: JournalCertificate): Promise<boolean> {
+  const modulus = tryModulusOfCertificate(entry.oldCertificatePem);
+  if (!modulus) return false;
+  const objects = await context.device.inspect(context.deviceSummary, entry.tokenSerial, entry.oldIdHex);
+  const der = pemToBase64Der(entry.oldCertificatePem);
+  return objects.certificatesPem.some((pem) => pemToBase64Der(pem) === der) && objects.privateKeys.some((key) => sameModulus(key.modulusHex, modulus));
 }
 
 /**

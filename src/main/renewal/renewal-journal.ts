@@ -51,8 +51,12 @@ const certificateProgressSchema = z.discriminatedUnion('phase', [
    * it again (it answers the same) instead of paying again for a certificate it already released.
    */
   z.object({ phase: z.literal('rejecting'), newIdHex: hexId, csrPem: z.string(), issuedSerial: z.string(), reason: rejectionReasonSchema }),
-  /** The issued certificate failed the checks: nothing written, the new keys removed, the service told. */
-  z.object({ phase: z.literal('rejected'), reason: rejectionReasonSchema }),
+  /**
+   * The issued certificate failed the checks: nothing written, the new keys removed, the service
+   * told. `withdrawn`: the service took it back before it was made the renewed one (revoked, its
+   * line released: withdrawn-certificate.ts); its pair was removed from the card.
+   */
+  z.object({ phase: z.literal('rejected'), reason: z.union([rejectionReasonSchema, z.literal('withdrawn')]) }),
 ]);
 export type CertificateProgress = z.infer<typeof certificateProgressSchema>;
 export type CertificatePhase = CertificateProgress['phase'];

@@ -73,7 +73,8 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
   await ports.device.release().catch(() => undefined);
   context.session.unlocked.clear();
   if (first) {
-    return context.set({ step: 'failed', error: wire(lost ? 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED' : 'ISSUED_CERTIFICATE_REJECTED', { reason: first.reason }), canResume: false, ...outcome });
+    const code = first.reason === 'withdrawn' ? 'ISSUED_CERTIFICATE_WITHDRAWN' : lost ? 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED' : 'ISSUED_CERTIFICATE_REJECTED';
+    return context.set({ step: 'failed', error: wire(code, { reason: first.reason }), canResume: false, ...outcome });
   }
   return context.set({ step: 'done', device, ...outcome });
 }

@@ -15,6 +15,7 @@ import { itemsToPay, planToPayAgain } from './renewal-plan.js';
 import { paymentAttempts, type Journal } from './renewal-journal.js';
 import { runRenewal } from './renewal-run.js';
 import { newestCovering } from './newest-receipt.js';
+import { withdrawnAtService } from './withdrawn-certificate.js';
 
 export async function continueJournal(context: FlowContext): Promise<FlowState> {
   const { session, ports } = context;
@@ -42,9 +43,11 @@ export async function continueJournal(context: FlowContext): Promise<FlowState> 
     throw new AppError('RENEWAL_HANDOVER_EXPIRED');
   }
 
-  // A certificate being rejected needs no payment any more: the service releases its price.
+  // A certificate being rejected needs no payment any more: the service releases its price. Nor
+  // does one the service withdrew since it was journaled (refused from another computer): it is
+  // taken off the card, never paid for again on this journal's account.
   const settling: ReadonlySet<string> = new Set(['completed', 'rejecting', 'rejected']);
-  const pending = new Set(journal.certificates.filter((entry) => !settling.has(entry.progress.phase)).map((entry) => entry.certificateSerial));
+  const pending = new Set(journal.certificates.filter((entry) => !settling.has(entry.progress.phase) && !withdrawnAtService(record, entry)).map((entry) => entry.certificateSerial));
   // Every priced certificate still to renew must be held, whichever payment held it: one marked
   // paid earlier (by a payment this journal never made) is let go like any other when its hold
   // expires, and must then be paid again, not issued on an old word.

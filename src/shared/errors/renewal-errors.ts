@@ -111,6 +111,18 @@ export const renewalErrors = {
       nextStep: 'The amount held for this certificate was released and you are not charged for it. Save the support bundle and contact the helpdesk or the Registration Office, which can issue the certificate again.',
     },
   },
+  ISSUED_CERTIFICATE_WITHDRAWN: {
+    class: 'renewal',
+    actions: ['retry', 'support-bundle', 'contact-office'],
+    it: {
+      message: 'Il servizio ha annullato il certificato emesso per questo rinnovo prima che il rinnovo fosse completato (per esempio perché il rinnovo è stato ripreso da un altro computer): il programma non lo ha usato e lo ha tolto dal dispositivo.',
+      nextStep: 'Il certificato annullato non le viene addebitato. Ricominci: il programma le mostrerà quali certificati ha ora il dispositivo e quali può rinnovare. Se il dispositivo non ha più quel certificato, salvi il pacchetto di supporto e contatti l\'assistenza o l\'Ufficio di Registrazione.',
+    },
+    en: {
+      message: 'The service cancelled the certificate issued for this renewal before the renewal was completed (for example because the renewal was taken up again on another computer): the program did not use it and took it off the device.',
+      nextStep: 'You are not charged for the cancelled certificate. Start again: the program will show which certificates the device now holds and which you can renew. If the device no longer has that certificate, save the support bundle and contact the helpdesk or the Registration Office.',
+    },
+  },
   JOURNAL_WRITE_FAILED: {
     class: 'renewal',
     actions: ['retry', 'support-bundle'],

@@ -603,6 +603,75 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('killed before writing the certificate, which another computer then refuses (too old for its own request) and the service revokes: back on the first, it is taken off, the old pair kept, nothing paid again', async () => {
+    const world = new FlowWorld();
+    const before = snapshot(world);
+    world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const firstComputer = new Map(world.journal.files);
+    // Another computer, eight days on, with no journal: the service says the signature was issued
+    // already, and that certificate is too old for a request made now: refused, revoked, refunded.
+    world.journal.files.clear();
+    world.passTime(8 * 86_400_000);
+    const elsewhere = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(elsewhere.step === 'failed' && elsewhere.error.code).toBe('ISSUED_CERTIFICATE_REJECTED');
+    expect(world.service.ledger.map((entry) => entry.type)).toEqual(['hold', 'capture', 'refund']);
+
+    for (const [device, text] of firstComputer) world.journal.files.set(device, text);
+    const back = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(back.step === 'failed' && back.error.code).toBe('ISSUED_CERTIFICATE_WITHDRAWN');
+    expect(snapshot(world)).toEqual(before);
+    expect(world.card.breaches).toEqual([]);
+    // Never asked to pay again for it: no second hold.
+    expect(world.service.ledger.map((entry) => entry.type)).toEqual(['hold', 'capture', 'refund']);
+    expect(world.service.heldCents()).toBe(0);
+  });
+
+  it.each([
+    { at: 'before writing it (journal: issued)', killOn: { call: 'writeCertificate', occurrence: 1, phase: 'before' } as const },
+    { at: 'once written (journal: issued)', killOn: { call: 'writeCertificate', occurrence: 1, phase: 'after' } as const },
+    { at: 'before the old pair went (journal: verified)', killOn: { call: 'destroyOldPair', occurrence: 1, phase: 'before' } as const },
+  ])('killed $at, the certificate then revoked by the service: the resume takes its pair off, keeps the old one, charges nothing', async ({ killOn }) => {
+    const world = new FlowWorld();
+    const before = snapshot(world);
+    world.killOn = { ...killOn };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = JSON.parse([...world.journal.files.values()][0] ?? '{}') as Journal;
+    const entry = journal.certificates[0];
+    const progress = entry?.progress;
+    if (!entry || !progress || !('certificatePem' in progress)) throw new Error(`no issued certificate in the journal: ${JSON.stringify(progress)}`);
+    // The service takes it back (as a refusal from another computer would): revoked, its price refunded.
+    const newSerial = forge.pki.certificateFromPem(progress.certificatePem).serialNumber.replace(/^0+/, '');
+    await world.service.port(() => undefined).reject(journal.renewalId, entry.certificateSerial, newSerial, 'validity');
+    expect(world.service.ledger.map((line) => line.type)).toEqual(['hold', 'capture', 'refund']);
+
+    const back = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(back.step === 'failed' && back.error.code).toBe('ISSUED_CERTIFICATE_WITHDRAWN');
+    // The card as it was before the first attempt: the old pair, nothing of the revoked one.
+    expect(snapshot(world)).toEqual(before);
+    expect(world.card.breaches).toEqual([]);
+    expect(world.service.ledger.map((line) => line.type)).toEqual(['hold', 'capture', 'refund']);
+    expect(world.service.heldCents()).toBe(0);
+  });
+
+  it('a card with no room, killed once the certificate was written, then revoked by the service: with the old pair gone already, the new one stays on the card on the service\'s word alone', async () => {
+    const world = new FlowWorld({ full: true });
+    world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = JSON.parse([...world.journal.files.values()][0] ?? '{}') as Journal;
+    const entry = journal.certificates[0];
+    const progress = entry?.progress;
+    if (!entry || !progress || !('certificatePem' in progress)) throw new Error(`no issued certificate in the journal: ${JSON.stringify(progress)}`);
+    const newSerial = forge.pki.certificateFromPem(progress.certificatePem).serialNumber.replace(/^0+/, '');
+    await world.service.port(() => undefined).reject(journal.renewalId, entry.certificateSerial, newSerial, 'validity');
+    const onCard = snapshot(world);
+
+    const back = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(back.step === 'failed' && back.error.code).toBe('ISSUED_CERTIFICATE_WITHDRAWN');
+    expect(snapshot(world)).toEqual(onCard);
+    expect(world.service.ledger.map((line) => line.type)).toEqual(['hold', 'capture', 'refund']);
+  });
+
   it('killed right after a key pair was made, resume keeps that pair: one private key under the id', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'after' };

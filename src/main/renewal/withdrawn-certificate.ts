@@ -1,0 +1,38 @@
+/**
+ * A certificate the journal holds (issued, written or verified: its old pair not yet gone) that
+ * the service no longer stands by. Renewing from another computer while this one's journal waited
+ * may have refused it there (the service revoked it and released its price); the service may have
+ * revoked it for reasons of its own. Such a certificate is never written to the card nor taken for
+ * the renewed one, and its line is not paid for again on its account.
+ */
+import { canonicalCertificateSerial } from '../../shared/service-api/primitives.js';
+import { serialOfCertificate } from '../certificates/key-modulus.js';
+import type { JournalCertificate } from './renewal-journal.js';
+import type { RenewalRecord } from './renewal-ports.js';
+
+/** The certificate an entry holds from the service and has not yet made the renewed one. */
+function heldIssuedCertificate(entry: JournalCertificate): string | undefined {
+  const progress = entry.progress;
+  return progress.phase === 'issued' || progress.phase === 'written' || progress.phase === 'verified' ? progress.certificatePem : undefined;
+}
+
+/**
+ * True when the entry holds an issued certificate and the service's record no longer shows it as
+ * the one issued for the entry's line (the line released or open again, or another certificate
+ * issued for it). A certificate the journal holds came from the service: one missing from its
+ * record was taken back, not lost.
+ */
+export function withdrawnAtService(record: RenewalRecord, entry: JournalCertificate): boolean {
+  const certificatePem = heldIssuedCertificate(entry);
+  if (certificatePem === undefined) return false;
+  const line = record.lines.find((candidate) => candidate.certificateSerial === entry.certificateSerial);
+  if (!line || (line.progress !== 'issued' && line.progress !== 'downloaded')) return true;
+  let serial: string;
+  try {
+    serial = serialOfCertificate(certificatePem);
+  } catch {
+    // Unreadable: the proofs before writing refuse it as a damaged journal.
+    return false;
+  }
+  return !record.issued.some((issued) => issued.renewedSerial === entry.certificateSerial && canonicalCertificateSerial(issued.certificateSerial) === serial);
+}
