@@ -137,11 +137,14 @@ export function recordRejection(state: LabState, renewalId: string, serial: stri
   const renewal = renewalOrRefuse(state, renewalId);
   const line = lineOrRefuse(renewal, serial);
   const progress = line.progress;
+  const rejected = state.certificates[request.certificateSerial];
   if (progress.state === 'released' && progress.reason === 'rejected') return lineView(line);
+  // Told again after its answer was lost: a certificate of this line already revoked on the tool's
+  // word answers the same, whatever the line became since (a free one, refunded nothing, is open again).
+  if (progress.state !== 'issued' && rejected?.status === 'revoked' && rejected.renewalOf?.serial === serial) return lineView(line);
   if (progress.state !== 'issued' || progress.successor.certificateSerial !== request.certificateSerial) {
     refuse(409, 'RENEWAL_CERTIFICATE_UNKNOWN', { certificateSerial: request.certificateSerial });
   }
-  const rejected = state.certificates[request.certificateSerial];
   if (rejected) rejected.status = 'revoked';
   const old = state.certificates[serial];
   if (old) delete old.renewedBy;
