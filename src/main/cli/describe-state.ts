@@ -52,6 +52,7 @@ const statusPhrases: Record<Locale, StatusPhrases> = {
       verified: 'nuova coppia verificata, vecchia da rimuovere',
       completed: 'rinnovato',
       rejecting: 'certificato ricevuto rifiutato (non scritto), da comunicare al servizio',
+      refused: 'emissione rifiutata dal servizio (certificato non più rinnovabile), chiavi nuove da rimuovere',
       rejected: 'certificato ricevuto rifiutato (non scritto)',
     },
     serviceProgress: {
@@ -80,6 +81,7 @@ const statusPhrases: Record<Locale, StatusPhrases> = {
       verified: 'new pair checked, old one to be removed',
       completed: 'renewed',
       rejecting: 'certificate received and refused (not stored), the service still to be told',
+      refused: 'issuance refused by the service (the certificate can no longer be renewed), new keys to be removed',
       rejected: 'certificate received and refused (not stored)',
     },
     serviceProgress: {

@@ -102,7 +102,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         if (journal.plan.removeOldFirst && (await device.room(dev, tokenSerial)) === 'remove-old-first') {
           // A certificate of this renewal was already lost to an answer that failed the checks: the
           // service is not trusted with a second old pair.
-          const lost = journal.certificates.find((other) => other.progress.phase === 'rejecting' || other.progress.phase === 'rejected');
+          const lost = journal.certificates.find((other) => ['rejecting', 'refused', 'rejected'].includes(other.progress.phase));
           if (lost) throw new AppError('ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED', { reason: `no room to renew ${kind} safely after a rejection` });
           context.report('removing-old');
           // Once the old CNS key is gone nothing on the device can prove possession until the
@@ -154,7 +154,17 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
       }
       case 'csr-submitted': {
         context.report('requesting-certificate');
-        const obtained = await obtainIssued(context, journal, current, progress, (next) => advance(next));
+        let obtained: Obtained;
+        try {
+          obtained = await obtainIssued(context, journal, current, progress, (next) => advance(next));
+        } catch (error) {
+          // Suspended or revoked since it was paid: the service will never issue it, and released
+          // its price. Its keys go and the renewal goes on with the rest, never asking to pay for it again.
+          const refusedFor = entry().progress;
+          if (!isAppError(error) || error.code !== 'CERTIFICATE_NOT_RENEWABLE' || refusedFor.phase !== 'csr-submitted') throw error;
+          await advance({ phase: 'refused', newIdHex: refusedFor.newIdHex, csrPem: refusedFor.csrPem });
+          break;
+        }
         const submitted = entry().progress;
         if (submitted.phase !== 'csr-submitted') throw new Error('issuance progress moved unexpectedly');
         const ownModulus = modulusOfCsr(submitted.csrPem);
@@ -193,6 +203,12 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         await context.service.reject(journal.renewalId, serial, progress.issuedSerial, progress.reason);
         await device.destroyKeys(dev, tokenSerial, progress.newIdHex, modulus);
         await advance({ phase: 'rejected', reason: progress.reason });
+        break;
+      }
+      case 'refused': {
+        const modulus = await provenDiscardable(context, current, progress);
+        await device.destroyKeys(dev, tokenSerial, progress.newIdHex, modulus);
+        await advance({ phase: 'rejected', reason: 'not-renewable' });
         break;
       }
       case 'issued': {

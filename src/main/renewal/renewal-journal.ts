@@ -52,11 +52,17 @@ const certificateProgressSchema = z.discriminatedUnion('phase', [
    */
   z.object({ phase: z.literal('rejecting'), newIdHex: hexId, csrPem: z.string(), issuedSerial: z.string(), reason: rejectionReasonSchema }),
   /**
+   * The service refused to issue it for good (suspended or revoked since it was paid: it released
+   * the price), journaled before the new keys are removed; the old pair stays, the rest goes on.
+   */
+  z.object({ phase: z.literal('refused'), newIdHex: hexId, csrPem: z.string() }),
+  /**
    * The issued certificate failed the checks: nothing written, the new keys removed, the service
    * told. `withdrawn`: the service took it back before it was made the renewed one (revoked, its
-   * line released: withdrawn-certificate.ts); its pair was removed from the card.
+   * line released: withdrawn-certificate.ts); its pair was removed from the card. `not-renewable`:
+   * the service refused to issue it (`refused`); its new keys were removed.
    */
-  z.object({ phase: z.literal('rejected'), reason: z.union([rejectionReasonSchema, z.literal('withdrawn')]) }),
+  z.object({ phase: z.literal('rejected'), reason: z.union([rejectionReasonSchema, z.literal('withdrawn'), z.literal('not-renewable')]) }),
 ]);
 export type CertificateProgress = z.infer<typeof certificateProgressSchema>;
 export type CertificatePhase = CertificateProgress['phase'];

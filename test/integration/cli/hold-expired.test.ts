@@ -9,7 +9,8 @@ import { setUpScenario } from '../../../softhsm/scenarios/set-up-scenario.js';
 import { runCli } from '../../support/run-cli.js';
 import { serviceClock } from '../../support/service-clock.js';
 import { makeTempDir } from '../../support/temp-dir.js';
-import { chargedSince, killWhen, phaseOf, telemacoBalances, workingPairs, type KillPoint } from './kill-and-resume.js';
+import { tokenObjects } from '../../support/openssl-view.js';
+import { cardLabel, chargedSince, killWhen, phaseOf, telemacoBalances, workingPairs, type KillPoint } from './kill-and-resume.js';
 
 describe('killed once the signature was issued, back after the money held for the CNS was let go', () => {
   it('pays again only the CNS (15 €, not 40 €) and finishes: two working pairs, 40 € in all', async () => {
@@ -48,3 +49,36 @@ describe('killed once the signature was issued, back after the money held for th
     }
   });
 });
+
+describe('killed once paid, the signature suspended before the tool came back', () => {
+  it('the service refuses to issue it and lets its 25 € go; the resume removes its new keys, keeps its old pair, renews the CNS: 15 € charged, two working pairs', async () => {
+    const temp = await makeTempDir('suspended-after-payment');
+    const lab = await setUpScenario(findScenario('renewable')!, temp.dir, { toolVersion: '1.0.0' });
+    try {
+      const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password };
+      const start = telemacoBalances(lab);
+      const paid: KillPoint = { name: 'after payment', reached: (journal) => journal.payment.state === 'paid' };
+      expect(await killWhen(lab, env, paid)).toBe(true);
+      const signature = lab.token.tokens.flatMap((token) => token.objects).find((object) => object.kind === 'signature');
+      if (!signature) throw new Error('the scenario has no signature certificate');
+      await lab.service.seed({ certificates: [{ serial: signature.serialHex, status: 'suspended' }] });
+
+      const resumed = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
+      expect(resumed.json, resumed.stderr).toMatchObject({ ok: false, error: { code: 'CERTIFICATE_NOT_RENEWABLE' }, state: { step: 'failed', canResume: false, renewed: [{ kind: 'cns' }] } });
+      expect(await workingPairs(lab)).toBe(2);
+      // The old signature pair is the one left, and no key of the refused request: one private key per certificate.
+      const objects = await tokenObjects(lab.token.environment, cardLabel, lab.pin);
+      expect(objects.filter((object) => object.type === 'Private Key')).toHaveLength(2);
+      expect(objects.some((object) => object.type === 'Certificate' && object.id === signature.idHex)).toBe(true);
+      expect(chargedSince(lab, start)).toBe(1500);
+      // Nothing left to resume, nothing to pay again.
+      const again = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
+      expect(again.json, again.stderr).not.toMatchObject({ state: { step: 'payment' } });
+      expect(chargedSince(lab, start)).toBe(1500);
+    } finally {
+      await lab.close();
+      await temp.remove();
+    }
+  });
+});
+

@@ -425,6 +425,39 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('the signature suspended after both were paid: its issuance refused for good, its hold released, its keys gone; the CNS still renewed and charged; nothing left to resume or pay again', async () => {
+    const world = new FlowWorld();
+    world.service.faults.suspendedAtIssuance = ['signature'];
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state.step === 'failed' && state.error.code).toBe('CERTIFICATE_NOT_RENEWABLE');
+    expect(world.renewedKinds()).toEqual(['cns']);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.cns);
+    expect(world.service.heldCents()).toBe(0);
+    // The old signature pair as it was, and no key made for the refused request left on the card.
+    expect(world.card.objects.some((object) => object.certificatePem === world.oldCertificates.get('signature'))).toBe(true);
+    expect(world.card.workingKinds().get('signature')).toBe(1);
+    expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(2);
+    expect(world.card.breaches).toEqual([]);
+    // Nothing to resume: the next start asks for no payment of the signature on this renewal's account.
+    expect(world.journal.files.size).toBe(0);
+  });
+
+  it('suspended after payment, the process killed as the refusal came back: the resume takes the keys off and goes on with the CNS, nothing paid again', async () => {
+    const world = new FlowWorld();
+    world.service.faults.suspendedAtIssuance = ['signature'];
+    world.killOn = { call: 'destroyKeys', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    const holds = world.service.ledger.filter((entry) => entry.type === 'hold').length;
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state.step === 'failed' && state.error.code).toBe('CERTIFICATE_NOT_RENEWABLE');
+    expect(world.service.ledger.filter((entry) => entry.type === 'hold')).toHaveLength(holds);
+    expect(world.renewedKinds()).toEqual(['cns']);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.cns);
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(2);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('a refused account payment holds nothing and lets the holder pay another way', async () => {
     const world = new FlowWorld();
     world.service.faults.funds = 100;

@@ -94,6 +94,8 @@ export interface ServiceFaults {
   priceAtPaymentTimes?: number;
   /** The renewal's record lists its receipts newest first (the API promises no order). */
   receiptsNewestFirst?: boolean;
+  /** Certificates of these kinds were suspended after they were paid: issuance refuses them for good and releases their hold, as the lab's does. */
+  suspendedAtIssuance?: readonly CertificateKind[];
 }
 
 export class FakeService {
@@ -422,6 +424,10 @@ export class FakeService {
             const challenge = this.#challenges.get(challengeId);
             if (!challenge || this.clock().getTime() - challenge.issuedAt > challengeLifetimeMs(challenge.purpose)) throw new AppError('SERVICE_CHALLENGE_INVALID', { reason: 'expired' });
             const csrModulus = modulusOfCsr(csrPem);
+            if (this.faults.suspendedAtIssuance?.includes(line.kind) && !renewal.issued.has(line.serial)) {
+              this.#release(line);
+              throw new AppError('CERTIFICATE_NOT_RENEWABLE', { reason: 'suspended' });
+            }
             const earlier = renewal.issued.get(line.serial);
             if (earlier) {
               if (earlier.csrModulus !== csrModulus) throw new AppError('CERTIFICATE_ALREADY_ISSUED', { certificateSerial });
