@@ -53,6 +53,7 @@ const statusPhrases: Record<Locale, StatusPhrases> = {
       completed: 'rinnovato',
       rejecting: 'certificato ricevuto rifiutato (non scritto), da comunicare al servizio',
       refused: 'emissione rifiutata dal servizio (certificato non più rinnovabile), chiavi nuove da rimuovere',
+      undeliverable: 'certificato emesso che non funziona sul dispositivo, da comunicare al servizio e da rimuovere',
       rejected: 'certificato ricevuto rifiutato (non scritto)',
     },
     serviceProgress: {
@@ -82,6 +83,7 @@ const statusPhrases: Record<Locale, StatusPhrases> = {
       completed: 'renewed',
       rejecting: 'certificate received and refused (not stored), the service still to be told',
       refused: 'issuance refused by the service (the certificate can no longer be renewed), new keys to be removed',
+      undeliverable: 'issued certificate that does not work on the device, the service to be told and the certificate removed',
       rejected: 'certificate received and refused (not stored)',
     },
     serviceProgress: {

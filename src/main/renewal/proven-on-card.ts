@@ -103,3 +103,17 @@ export async function issuedForAnotherPair(context: CardView, entry: JournalCert
   const under = await context.device.inspect(context.deviceSummary, entry.tokenSerial, keyIdHex);
   return under.certificatesPem.some((pem) => pemToBase64Der(pem) !== pemToBase64Der(certificatePem));
 }
+
+/**
+ * Before the pair made for a certificate that does not work on the card is taken off: it is not
+ * the old pair (by id, by key, by certificate) and its certificate is the old one's renewal. The
+ * device's pair removal then takes only the certificate with these bytes under `newIdHex` and the
+ * keys there of its modulus.
+ */
+export function provenNotTheOldPair(entry: JournalCertificate, pair: { readonly newIdHex: string; readonly certificatePem: string }): void {
+  if (sameId(pair.newIdHex, entry.oldIdHex)) throw damaged(entry, 'the new key id is the old pair’s');
+  if (pemToBase64Der(pair.certificatePem) === pemToBase64Der(entry.oldCertificatePem)) throw damaged(entry, 'the new certificate is the old one');
+  if (!isRenewalShapeOf(pair.certificatePem, entry.oldCertificatePem)) throw damaged(entry, 'the new certificate is not a renewal of the old one');
+  const modulus = tryModulusOfCertificate(pair.certificatePem);
+  if (!modulus || sameModulus(modulus, oldModulus(entry))) throw damaged(entry, 'the new certificate is not for a new key');
+}

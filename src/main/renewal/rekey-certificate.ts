@@ -15,7 +15,7 @@ import type { ChamberTrust } from '../certificates/chamber-trust.js';
 import { checkIssuedCertificate, type IssuedCertificateVerdict } from '../certificates/issued-certificate-check.js';
 import { modulusOfCsr, notAfterOf, sameModulus, serialOfCertificate, tryModulusOfCertificate } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
-import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair } from './proven-on-card.js';
+import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair } from './proven-on-card.js';
 import { withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof, SignedChallenge } from './renewal-ports.js';
 import { withdrawnAtService } from './withdrawn-certificate.js';
@@ -102,7 +102,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         if (journal.plan.removeOldFirst && (await device.room(dev, tokenSerial)) === 'remove-old-first') {
           // A certificate of this renewal was already lost to an answer that failed the checks: the
           // service is not trusted with a second old pair.
-          const lost = journal.certificates.find((other) => ['rejecting', 'refused', 'rejected'].includes(other.progress.phase));
+          const lost = journal.certificates.find((other) => ['rejecting', 'refused', 'undeliverable', 'rejected'].includes(other.progress.phase));
           if (lost) throw new AppError('ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED', { reason: `no room to renew ${kind} safely after a rejection` });
           context.report('removing-old');
           // Once the old CNS key is gone nothing on the device can prove possession until the
@@ -205,6 +205,18 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         await advance({ phase: 'rejected', reason: progress.reason });
         break;
       }
+      case 'undeliverable': {
+        // Paid for and issued, it cannot be delivered: the service is told (it revokes it and
+        // refunds it; told twice, it answers the same), and what was made for it goes while the old
+        // pair is there to keep the card working. Where the old pair went first it stays as it is.
+        await context.service.reject(journal.renewalId, serial, serialOfCertificate(progress.certificatePem), 'undeliverable');
+        if (await oldPairOnCard(context, current)) {
+          provenNotTheOldPair(current, progress);
+          await device.destroyOldPair(dev, tokenSerial, progress.newIdHex, progress.certificatePem);
+        }
+        await advance({ phase: 'rejected', reason: 'undeliverable' });
+        break;
+      }
       case 'refused': {
         const modulus = await provenDiscardable(context, current, progress);
         await device.destroyKeys(dev, tokenSerial, progress.newIdHex, modulus);
@@ -221,7 +233,16 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         const objects = await device.inspect(dev, tokenSerial, progress.newIdHex);
         const written = objects.certificatesPem.some((pem) => pemToBase64Der(pem) === pemToBase64Der(progress.certificatePem));
         if (!written && objects.certificatesPem.length > 0) throw new AppError('JOURNAL_DAMAGED', { reason: 'another certificate under the new key id' });
-        if (!written) await device.writeCertificate(dev, tokenSerial, progress.newIdHex, progress.certificatePem, kind);
+        if (!written) {
+          try {
+            await device.writeCertificate(dev, tokenSerial, progress.newIdHex, progress.certificatePem, kind);
+          } catch (error) {
+            // The card will not store it (its room was asked before paying, yet it is full): a resume would meet the same.
+            if (!isAppError(error) || error.code !== 'DEVICE_FULL') throw error;
+            await advance({ phase: 'undeliverable', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
+            break;
+          }
+        }
         await advance({ phase: 'written', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
         break;
       }
@@ -232,7 +253,14 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         }
         context.report('verifying');
         await provenNewPair(context, current, progress);
-        await device.verifyPair(dev, tokenSerial, progress.newIdHex);
+        try {
+          await device.verifyPair(dev, tokenSerial, progress.newIdHex);
+        } catch (error) {
+          // The key made on the card does not sign for its certificate: every resume would find the same.
+          if (!isAppError(error) || error.code !== 'DEVICE_VERIFY_FAILED') throw error;
+          await advance({ phase: 'undeliverable', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
+          break;
+        }
         await advance({ phase: 'verified', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
         break;
       case 'verified': {

@@ -57,6 +57,12 @@ const certificateProgressSchema = z.discriminatedUnion('phase', [
    */
   z.object({ phase: z.literal('refused'), newIdHex: hexId, csrPem: z.string() }),
   /**
+   * Issued and paid, it cannot be made to work on this card: its key does not sign for it, or the
+   * card refused to store it. Journaled before the service is told (it revokes and refunds it) and
+   * before what was made for it goes; the old pair stays.
+   */
+  z.object({ phase: z.literal('undeliverable'), newIdHex: hexId, certificatePem: z.string() }),
+  /**
    * The issued certificate failed the checks: nothing written, the new keys removed, the service
    * told. `withdrawn`: the service took it back before it was made the renewed one (revoked, its
    * line released: withdrawn-certificate.ts); its pair was removed from the card. `not-renewable`:

@@ -74,7 +74,15 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
   context.session.unlocked.clear();
   if (first) {
     const code =
-      first.reason === 'withdrawn' ? 'ISSUED_CERTIFICATE_WITHDRAWN' : first.reason === 'not-renewable' ? 'CERTIFICATE_NOT_RENEWABLE' : lost ? 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED' : 'ISSUED_CERTIFICATE_REJECTED';
+      first.reason === 'withdrawn'
+        ? 'ISSUED_CERTIFICATE_WITHDRAWN'
+        : first.reason === 'not-renewable'
+          ? 'CERTIFICATE_NOT_RENEWABLE'
+          : first.reason === 'undeliverable'
+            ? 'ISSUED_CERTIFICATE_UNDELIVERABLE'
+            : lost
+              ? 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED'
+              : 'ISSUED_CERTIFICATE_REJECTED';
     return context.set({ step: 'failed', error: wire(code, { reason: first.reason }), canResume: false, ...outcome });
   }
   return context.set({ step: 'done', device, ...outcome });
@@ -88,7 +96,7 @@ async function oldPairGone(context: FlowContext, device: DeviceSummary, oldCerti
 }
 
 /** Phases in which the old pair must still be on the card, where the journal says (before any removal). */
-const oldPairStillThere: ReadonlySet<string> = new Set(['generating-key', 'csr-submitted', 'rejecting', 'refused', 'issued', 'written']);
+const oldPairStillThere: ReadonlySet<string> = new Set(['generating-key', 'csr-submitted', 'rejecting', 'refused', 'undeliverable', 'issued', 'written']);
 
 /**
  * Before touching the card on a journal's word: every entry's old certificate is of its kind,

@@ -43,10 +43,11 @@ export async function continueJournal(context: FlowContext): Promise<FlowState> 
     throw new AppError('RENEWAL_HANDOVER_EXPIRED');
   }
 
-  // A certificate being rejected, or refused by the service, needs no payment any more: the service releases its price. Nor
+  // A certificate being rejected, refused by the service or found not to work on the card needs
+  // no payment any more: the service releases (or refunds) its price. Nor
   // does one the service withdrew since it was journaled (refused from another computer): it is
   // taken off the card, never paid for again on this journal's account.
-  const settling: ReadonlySet<string> = new Set(['completed', 'rejecting', 'refused', 'rejected']);
+  const settling: ReadonlySet<string> = new Set(['completed', 'rejecting', 'refused', 'undeliverable', 'rejected']);
   const pending = new Set(journal.certificates.filter((entry) => !settling.has(entry.progress.phase) && !withdrawnAtService(record, entry)).map((entry) => entry.certificateSerial));
   // Every priced certificate still to renew must be held, whichever payment held it: one marked
   // paid earlier (by a payment this journal never made) is let go like any other when its hold

@@ -123,6 +123,18 @@ export const renewalErrors = {
       nextStep: 'You are not charged for the cancelled certificate. Start again: the program will show which certificates the device now holds and which you can renew. If the device no longer has that certificate, save the support bundle and contact the helpdesk or the Registration Office.',
     },
   },
+  ISSUED_CERTIFICATE_UNDELIVERABLE: {
+    class: 'renewal',
+    actions: ['support-bundle', 'contact-office'],
+    it: {
+      message: 'Il certificato rinnovato non funziona su questo dispositivo (la chiave generata non firma per il certificato, oppure il dispositivo non ha potuto memorizzarlo): il programma lo ha comunicato al servizio, che lo ha annullato.',
+      nextStep: 'L\'importo di questo certificato le viene restituito. Il dispositivo potrebbe essere danneggiato: salvi il pacchetto di supporto e contatti l\'assistenza o l\'Ufficio di Registrazione.',
+    },
+    en: {
+      message: 'The renewed certificate does not work on this device (the key generated does not sign for the certificate, or the device could not store it): the program told the service, which cancelled it.',
+      nextStep: 'The amount for this certificate is refunded. The device may be faulty: save the support bundle and contact the helpdesk or the Registration Office.',
+    },
+  },
   JOURNAL_WRITE_FAILED: {
     class: 'renewal',
     actions: ['retry', 'support-bundle'],

@@ -51,7 +51,8 @@ export const deliveryRequestSchema = z.strictObject({ certificateSerial: certifi
 export type DeliveryRequest = z.infer<typeof deliveryRequestSchema>;
 
 /** Why the client refused an issued certificate (it wrote nothing and destroyed nothing). */
-export const rejectionReasonSchema = z.enum(['public-key', 'subject', 'kind', 'validity', 'chain', 'unreadable', 'key-lost']);
+/** `undeliverable`: written to the card, the certificate and its key do not work together (or the card could not store it). */
+export const rejectionReasonSchema = z.enum(['public-key', 'subject', 'kind', 'validity', 'chain', 'unreadable', 'key-lost', 'undeliverable']);
 export type RejectionReason = z.infer<typeof rejectionReasonSchema>;
 export const rejectionRequestSchema = z.strictObject({ certificateSerial: certificateSerialSchema, reason: rejectionReasonSchema });
 export type RejectionRequest = z.infer<typeof rejectionRequestSchema>;

@@ -705,6 +705,38 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.service.ledger.map((line) => line.type)).toEqual(['hold', 'capture', 'refund']);
   });
 
+  it.each([
+    { failure: 'the key made on the card does not sign for its certificate', broken: 'key' },
+    { failure: 'the card refuses to store the certificate (full)', broken: 'memory' },
+  ] as const)('$failure: the service is told and refunds it, what was made goes, the old pair stays; a resume finds nothing to do', async ({ broken }) => {
+    const world = new FlowWorld();
+    const before = snapshot(world);
+    if (broken === 'memory') {
+      world.card.refusesCertificates = true;
+    } else {
+      // A card fault: the key generated for the certificate signs with another key's secret.
+      world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'after' };
+      expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+      const keyUnder = (certificate: { idHex: string } | undefined) => world.card.objects.find((object) => object.kind === 'private' && object.idHex === certificate?.idHex);
+      const oldCns = keyUnder(world.card.objects.find((object) => object.certificatePem === world.oldCertificates.get('cns')));
+      const newKey = keyUnder(world.card.objects.find((object) => object.kind === 'certificate' && ![...world.oldCertificates.values()].includes(object.certificatePem ?? '')));
+      if (!newKey?.key || !oldCns?.key) throw new Error('the card does not hold what the test expects');
+      Object.assign(newKey, { key: { ...newKey.key, privateKey: oldCns.key.privateKey } });
+    }
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(state.step === 'failed' && state.error.code).toBe('ISSUED_CERTIFICATE_UNDELIVERABLE');
+    expect(world.service.ledger.map((entry) => entry.type)).toEqual(['hold', 'capture', 'refund']);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(0);
+    expect(world.service.heldCents()).toBe(0);
+    // The old pair, and nothing of the new one (the broken key swapped above aside).
+    if (broken === 'memory') expect(snapshot(world)).toEqual(before);
+    expect(world.card.workingKinds().get('signature')).toBe(1);
+    expect(world.card.objects.filter((object) => object.kind === 'certificate')).toHaveLength(2);
+    expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(2);
+    expect(world.card.breaches).toEqual([]);
+    expect(world.journal.files.size).toBe(0);
+  });
+
   it('killed right after a key pair was made, resume keeps that pair: one private key under the id', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'after' };

@@ -51,6 +51,8 @@ export class FakeCard {
   readonly kinds = new Set<CertificateKind>();
   /** Certificates destroyed: to tell an old pair removed on purpose from one lost. */
   readonly destroyedCertificates: string[] = [];
+  /** A card whose memory runs out under the certificate: every write is refused as full. */
+  refusesCertificates = false;
 
   constructor(options: CardOptions) {
     this.options = options;
@@ -204,6 +206,7 @@ export function cardPort(card: FakeCard, hook: CallHook, pool: () => KeyPair): F
     },
     async writeCertificate(_device, tokenSerial, idHex, certificatePem) {
       requireLogin(tokenSerial);
+      if (card.refusesCertificates) throw new AppError('DEVICE_FULL');
       await effect('writeCertificate', () => {
         const modulusHex = (forge.pki.certificateFromPem(certificatePem).publicKey as forge.pki.rsa.PublicKey).n.toString(16);
         card.objects.push({ kind: 'certificate', slot: tokenSerial, idHex, modulusHex, certificatePem, onDevice: true });
