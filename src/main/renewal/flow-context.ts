@@ -38,10 +38,12 @@ export interface Session {
   journal?: Journal;
   /** Bumped to stop a card payment's polling. */
   cardPollToken: number;
+  /** This process holds the device's renewal lock (it is re-keying): its journal writes need not take it. */
+  holdsLock: boolean;
 }
 
 export function freshSession(): Session {
-  return { unlocked: new Set(), intent: { kind: 'renew' }, notice: null, certificates: [], assessed: [], selection: [], room: 'room-for-new-pairs', cardPollToken: 0 };
+  return { unlocked: new Set(), intent: { kind: 'renew' }, notice: null, certificates: [], assessed: [], selection: [], room: 'room-for-new-pairs', cardPollToken: 0, holdsLock: false };
 }
 
 export interface FlowContext {
@@ -49,7 +51,10 @@ export interface FlowContext {
   readonly session: Session;
   state(): FlowState;
   set(state: FlowState): FlowState;
-  /** Persists the journal (atomically) and keeps it in the session. */
+  /**
+   * Persists the journal (atomically) and keeps it in the session; outside the re-key, under the
+   * device's renewal lock taken for the write (RENEWAL_IN_PROGRESS while another process renews).
+   */
   save(journal: Journal): Promise<Journal>;
 }
 

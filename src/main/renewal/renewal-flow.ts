@@ -122,7 +122,20 @@ export class RenewalFlow {
       state: () => this.#state,
       set: (state) => this.#set(state),
       save: async (journal) => {
-        session.journal = await this.#options.journal.write(journal);
+        // Only the process renewing a device writes its journal. Another one, started meanwhile
+        // (a second window, the helpdesk's CLI), holds an older copy: written over the renewing
+        // process's, the journal would forget a key just made or a request just sent, and a resume
+        // after a crash would act on it. A write outside the re-key takes the lock for its moment.
+        if (session.holdsLock) {
+          session.journal = await this.#options.journal.write(journal);
+          return session.journal;
+        }
+        const release = await this.#options.lock.acquire(journal.deviceSerial);
+        try {
+          session.journal = await this.#options.journal.write(journal);
+        } finally {
+          await release();
+        }
         return session.journal;
       },
     };

@@ -22,6 +22,7 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
   let release: (() => Promise<void>) | undefined;
   try {
     release = await ports.lock.acquire(device.serial);
+    context.session.holdsLock = true;
     checkDescribesDevice(journal, device, await ports.device.readCertificates(device));
     const total = journal.certificates.length;
     for (const [index, entry] of journal.certificates.entries()) {
@@ -54,6 +55,7 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
     }
     return context.set({ step: 'failed', error: { code: error.code, detail: error.detail }, canResume: error.code !== 'RENEWAL_IN_PROGRESS', ...(await outcomeOf(context, journal)) });
   } finally {
+    context.session.holdsLock = false;
     await release?.().catch(() => undefined);
   }
   if (!isSettled(journal)) throw new Error('renewal loop ended with unfinished certificates');

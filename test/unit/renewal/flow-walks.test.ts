@@ -458,6 +458,23 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('while another process renews the device, a start writes nothing to its journal: its older copy never overwrites the renewing one\'s', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    const journalBefore = [...world.journal.files.entries()];
+    world.lockHeldElsewhere = true;
+    const meanwhile = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(meanwhile.step === 'failed' && meanwhile.error.code).toBe('RENEWAL_IN_PROGRESS');
+    expect([...world.journal.files.entries()]).toEqual(journalBefore);
+    // Once the other process is done (here: gone), the renewal finishes, charged once.
+    world.lockHeldElsewhere = false;
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state.step).toBe('done');
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.signature + prices.cns);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('a refused account payment holds nothing and lets the holder pay another way', async () => {
     const world = new FlowWorld();
     world.service.faults.funds = 100;

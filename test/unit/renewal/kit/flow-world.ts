@@ -63,6 +63,8 @@ export class FlowWorld {
   #starts = 0;
   #passedMs = 0;
   #locked = false;
+  /** Another live process (a second window, the helpdesk's CLI) holds the device's renewal lock. */
+  lockHeldElsewhere = false;
   states: FlowState[] = [];
   /** Every total the holder was shown before paying, in order. */
   readonly shown: number[] = [];
@@ -140,6 +142,7 @@ export class FlowWorld {
     };
     const lock: RenewalLock = {
       acquire: async () => {
+        if (this.lockHeldElsewhere) throw new AppError('RENEWAL_IN_PROGRESS');
         // The fake's processes never overlap; a dead one's lock is gone with it.
         this.#locked = true;
         return async () => {
