@@ -395,10 +395,15 @@ async function issuedAtService(context: RekeyContext, journal: Journal, serial: 
   return record?.issued.find((candidate) => candidate.renewedSerial === serial);
 }
 
-/** A handover proof stands in for the CNS key for the rest of a renewal only with an hour of it left (one without an expiry, from an older journal, is taken as it is). */
+/**
+ * A handover proof stands in for the CNS key for the rest of a renewal only with an hour of it
+ * left. One whose expiry the journal does not say (an older or an edited journal) is signed again
+ * while the key is there: taken as lasting, it could let the key go with a proof the service
+ * refuses, and nothing left on the card to sign another.
+ */
 function lastsTheRenewal(saved: JournalCertificate['presignedProof'], now: Date): boolean {
-  if (!saved) return false;
-  return saved.expiresAt === undefined || Date.parse(saved.expiresAt) - 3_600_000 > now.getTime();
+  if (!saved?.expiresAt) return false;
+  return Date.parse(saved.expiresAt) - 3_600_000 > now.getTime();
 }
 
 /** The renewal's handover challenge signed with a CNS key still on the card, ready to journal; undefined when none is left. */

@@ -444,6 +444,24 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('the same, its journal edited to drop the handover proof\'s expiry: the proof is signed again before the key goes, never taken as lasting for ever', async () => {
+    const world = new FlowWorld({ full: true });
+    world.killOn = { call: 'destroyOldPair', occurrence: 3, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const cns = journal.certificates.find((entry) => entry.kind === 'cns');
+    expect(cns?.progress.phase).toBe('removing-old-first');
+    if (!cns?.presignedProof) throw new Error('no handover proof journaled');
+    delete cns.presignedProof.expiresAt;
+    world.journal.files.set('CNS-0001', JSON.stringify(journal));
+    world.passTime(31 * 86_400_000);
+    world.service.expireHolds();
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state.step).toBe('done');
+    expect(world.renewedKinds().sort()).toEqual(['cns', 'signature']);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('the signature suspended after both were paid: its issuance refused for good, its hold released, its keys gone; the CNS still renewed and charged; nothing left to resume or pay again', async () => {
     const world = new FlowWorld();
     world.service.faults.suspendedAtIssuance = ['signature'];
