@@ -117,3 +117,35 @@ export function provenNotTheOldPair(entry: JournalCertificate, pair: { readonly 
   const modulus = tryModulusOfCertificate(pair.certificatePem);
   if (!modulus || sameModulus(modulus, oldModulus(entry))) throw damaged(entry, 'the new certificate is not for a new key');
 }
+
+/**
+ * Before a certificate the service withdrew is settled and what was made for it taken off: what
+ * is under its id is what its step would prove (at `issued`, the key made for it and no other
+ * certificate; at `written` and `verified`, the certificate itself with its key). Where an attempt
+ * killed since took it off already, the journal's certificate still passes the checks it passed
+ * when issued, as far as the step keeps what they need: an edited journal's does not.
+ */
+export async function provenWithdrawn(
+  context: CardView,
+  entry: JournalCertificate,
+  progress: { readonly phase: 'issued' | 'written' | 'verified'; readonly newIdHex: string; readonly certificatePem: string; readonly chainPem?: readonly string[] },
+): Promise<void> {
+  provenNotTheOldPair(entry, progress);
+  const modulus = tryModulusOfCertificate(progress.certificatePem) as string;
+  const objects = await context.device.inspect(context.deviceSummary, entry.tokenSerial, progress.newIdHex);
+  const der = pemToBase64Der(progress.certificatePem);
+  if (objects.certificatesPem.some((pem) => pemToBase64Der(pem) !== der)) throw damaged(entry, 'another certificate under the new key id');
+  const keysOfIt = [...objects.privateKeys, ...objects.publicKeys].every((key) => sameModulus(key.modulusHex, modulus));
+  if (!keysOfIt) throw damaged(entry, 'other keys under the withdrawn certificate’s id');
+  const nothingLeft = objects.certificatesPem.length + objects.privateKeys.length + objects.publicKeys.length === 0;
+  if (progress.phase === 'issued' && progress.chainPem) {
+    if (!nothingLeft) {
+      await provenForWriting(context, entry, { newIdHex: progress.newIdHex, certificatePem: progress.certificatePem, chainPem: progress.chainPem }, false);
+      return;
+    }
+    const verdict = checkJournaledCertificate({ certificatePem: progress.certificatePem, chainPem: progress.chainPem, expectedModulusHex: modulus, oldCertificatePem: entry.oldCertificatePem }, context.trust);
+    if (!verdict.ok) throw damaged(entry, `the withdrawn certificate fails the checks (${verdict.reason})`);
+    return;
+  }
+  if (objects.certificatesPem.length > 0) await provenNewPair(context, entry, progress);
+}

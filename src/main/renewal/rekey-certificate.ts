@@ -15,7 +15,7 @@ import type { ChamberTrust } from '../certificates/chamber-trust.js';
 import { checkIssuedCertificate, type IssuedCertificateVerdict } from '../certificates/issued-certificate-check.js';
 import { modulusOfCsr, notAfterOf, sameModulus, serialOfCertificate, tryModulusOfCertificate } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
-import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair } from './proven-on-card.js';
+import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair, provenWithdrawn } from './proven-on-card.js';
 import { withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof, SignedChallenge } from './renewal-ports.js';
 import { withdrawnAtService } from './withdrawn-certificate.js';
@@ -72,21 +72,24 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
     return false;
   };
   /**
-   * The withdrawn certificate's pair, proven on the card as the step it stands at would prove it
-   * (an edited journal naming another pair is damaged, never obeyed), is taken off while the old
-   * pair is there to keep the card working. With the old pair gone first (no room) it is left as
-   * it is: whether the service truly revoked it is its word alone. Journaled as rejected after.
+   * The pair made for this certificate taken off the card, whatever of it is there: proven this
+   * renewal's new pair first (never the old pair, never another certificate's), and nothing to do
+   * where an attempt killed since took it off already. Its room goes back to the card, so the
+   * next certificate on a card with no room keeps its old pair until its own new one verifies.
    */
-  const discardWithdrawn = async (progress: Extract<CertificateProgress, { phase: 'issued' | 'written' | 'verified' }>) => {
+  const takeOffNewPair = async (pair: { readonly newIdHex: string; readonly certificatePem: string }) => {
     const current = entry();
-    if (progress.phase === 'issued') {
-      await provenForWriting(context, current, progress, false);
-      const under = await device.inspect(dev, current.tokenSerial, progress.newIdHex);
-      if (under.certificatesPem.some((pem) => pemToBase64Der(pem) !== pemToBase64Der(progress.certificatePem))) throw new AppError('JOURNAL_DAMAGED', { reason: 'another certificate under the new key id' });
-    } else {
-      await provenNewPair(context, current, progress);
-    }
-    if (await oldPairOnCard(context, current)) await device.destroyOldPair(dev, current.tokenSerial, progress.newIdHex, progress.certificatePem);
+    provenNotTheOldPair(current, pair);
+    const under = await device.inspect(dev, current.tokenSerial, pair.newIdHex);
+    const der = pemToBase64Der(pair.certificatePem);
+    if (under.certificatesPem.some((pem) => pemToBase64Der(pem) !== der)) throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: another certificate under the new key id` });
+    if (under.certificatesPem.length + under.privateKeys.length + under.publicKeys.length === 0) return;
+    await device.destroyOldPair(dev, current.tokenSerial, pair.newIdHex, pair.certificatePem);
+  };
+  /** A withdrawn certificate is not delivered: what was made for it goes, and it is journaled as rejected. */
+  const discardWithdrawn = async (progress: Extract<CertificateProgress, { phase: 'issued' | 'written' | 'verified' }>) => {
+    await provenWithdrawn(context, entry(), progress);
+    await takeOffNewPair(progress);
     await advance({ phase: 'rejected', reason: 'withdrawn' });
   };
 
@@ -206,18 +209,42 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         break;
       }
       case 'undeliverable': {
-        // Paid for and issued, it cannot be delivered: the service is told (it revokes it and
-        // refunds it; told twice, it answers the same), and what was made for it goes while the old
-        // pair is there to keep the card working. Where the old pair went first it stays as it is.
-        await context.service.reject(journal.renewalId, serial, serialOfCertificate(progress.certificatePem), 'undeliverable');
-        if (await oldPairOnCard(context, current)) {
-          provenNotTheOldPair(current, progress);
-          await device.destroyOldPair(dev, tokenSerial, progress.newIdHex, progress.certificatePem);
+        // Paid for and issued, it cannot be delivered. The failure is shown on the card again
+        // before the service is told (an edited journal must not get a working certificate
+        // revoked): a pair that works after all, or a certificate the card now stores, goes on as
+        // usual. Then the service is told (it revokes and refunds; told twice, it answers the same)
+        // and what was made for it goes.
+        provenNotTheOldPair(current, progress);
+        const der = pemToBase64Der(progress.certificatePem);
+        const under = await device.inspect(dev, tokenSerial, progress.newIdHex);
+        if (under.certificatesPem.some((pem) => pemToBase64Der(pem) !== der)) throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: another certificate under the new key id` });
+        if (under.certificatesPem.length > 0) {
+          await provenNewPair(context, current, progress);
+          if (await pairWorks(context, tokenSerial, progress.newIdHex)) {
+            await advance({ phase: 'verified', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
+            break;
+          }
+        } else if (under.privateKeys.length > 0) {
+          if (!progress.chainPem) throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: a certificate never stored, without its chain` });
+          await provenForWriting(context, current, { newIdHex: progress.newIdHex, certificatePem: progress.certificatePem, chainPem: progress.chainPem }, false);
+          if (await storedOnCard(context, current, progress.newIdHex, progress.certificatePem)) {
+            await advance({ phase: 'written', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
+            break;
+          }
+        } else if ((await device.readCertificates(dev)).some((certificate) => pemToBase64Der(certificate.certificatePem) === der)) {
+          // Nothing under its id, yet the certificate is on the card: the journal names the wrong id.
+          throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: the undeliverable certificate is on the card under another id` });
         }
+        await context.service.reject(journal.renewalId, serial, serialOfCertificate(progress.certificatePem), 'undeliverable');
+        await takeOffNewPair(progress);
         await advance({ phase: 'rejected', reason: 'undeliverable' });
         break;
       }
       case 'refused': {
+        // Settled without telling the service only where it issued nothing for it: an edited
+        // journal must not discard the keys of a certificate the service issued and charged.
+        const record = await context.service.renewalStatus(journal.renewalId);
+        if (record.issued.some((issued) => issued.renewedSerial === serial)) throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: refused, yet the service issued it` });
         const modulus = await provenDiscardable(context, current, progress);
         await device.destroyKeys(dev, tokenSerial, progress.newIdHex, modulus);
         await advance({ phase: 'rejected', reason: 'not-renewable' });
@@ -239,7 +266,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           } catch (error) {
             // The card will not store it (its room was asked before paying, yet it is full): a resume would meet the same.
             if (!isAppError(error) || error.code !== 'DEVICE_FULL') throw error;
-            await advance({ phase: 'undeliverable', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
+            await advance({ phase: 'undeliverable', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem, chainPem: [...progress.chainPem] });
             break;
           }
         }
@@ -289,13 +316,26 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
   }
 }
 
-/** Whether the entry's old pair is on the card as it was: its certificate under its id, with its private key. */
-async function oldPairOnCard(context: RekeyContext, entry: JournalCertificate): Promise<boolean> {
-  const modulus = tryModulusOfCertificate(entry.oldCertificatePem);
-  if (!modulus) return false;
-  const objects = await context.device.inspect(context.deviceSummary, entry.tokenSerial, entry.oldIdHex);
-  const der = pemToBase64Der(entry.oldCertificatePem);
-  return objects.certificatesPem.some((pem) => pemToBase64Der(pem) === der) && objects.privateKeys.some((key) => sameModulus(key.modulusHex, modulus));
+/** Whether the pair under `idHex` signs for its certificate now: false only on the card's own word that it does not. */
+async function pairWorks(context: RekeyContext, tokenSerial: string, idHex: string): Promise<boolean> {
+  return context.device.verifyPair(context.deviceSummary, tokenSerial, idHex).then(
+    () => true,
+    (error: unknown) => {
+      if (isAppError(error) && error.code === 'DEVICE_VERIFY_FAILED') return false;
+      throw error;
+    },
+  );
+}
+
+/** Writes the certificate once more: false only when the card says again that it is full. */
+async function storedOnCard(context: RekeyContext, entry: JournalCertificate, idHex: string, certificatePem: string): Promise<boolean> {
+  return context.device.writeCertificate(context.deviceSummary, entry.tokenSerial, idHex, certificatePem, entry.kind).then(
+    () => true,
+    (error: unknown) => {
+      if (isAppError(error) && error.code === 'DEVICE_FULL') return false;
+      throw error;
+    },
+  );
 }
 
 /**

@@ -132,6 +132,12 @@ export class RenewalFlow {
         }
         const release = await this.#options.lock.acquire(journal.deviceSerial);
         try {
+          // And only over the journal this process knows: one changed on disk since (another
+          // process renewed, finished or set it aside meanwhile) is not written over.
+          const onDisk = await this.#options.journal.read(journal.deviceSerial);
+          const known = session.journal;
+          const unchanged = onDisk.kind === 'none' ? known === undefined : onDisk.kind === 'open' && known !== undefined && JSON.stringify(onDisk.journal) === JSON.stringify(known);
+          if (!unchanged) throw new AppError('RENEWAL_IN_PROGRESS');
           session.journal = await this.#options.journal.write(journal);
         } finally {
           await release();

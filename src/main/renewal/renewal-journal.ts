@@ -61,7 +61,7 @@ const certificateProgressSchema = z.discriminatedUnion('phase', [
    * card refused to store it. Journaled before the service is told (it revokes and refunds it) and
    * before what was made for it goes; the old pair stays.
    */
-  z.object({ phase: z.literal('undeliverable'), newIdHex: hexId, certificatePem: z.string() }),
+  z.object({ phase: z.literal('undeliverable'), newIdHex: hexId, certificatePem: z.string(), chainPem: z.array(z.string()).optional() }),
   /**
    * The issued certificate failed the checks: nothing written, the new keys removed, the service
    * told. `withdrawn`: the service took it back before it was made the renewed one (revoked, its

@@ -17,16 +17,18 @@ function heldIssuedCertificate(entry: JournalCertificate): string | undefined {
 }
 
 /**
- * True when the entry holds an issued certificate and the service's record no longer shows it as
- * the one issued for the entry's line (the line released or open again, or another certificate
- * issued for it). A certificate the journal holds came from the service: one missing from its
- * record was taken back, not lost.
+ * True when the entry holds an issued certificate the service's record no longer stands by: its
+ * line is not issued any more (the price released, the line open or paid again since), or the
+ * record names another certificate issued for it. A record that says the line is issued but
+ * names no certificate is not taken as a withdrawal: a certificate paid for is not given up on a
+ * record that contradicts itself.
  */
 export function withdrawnAtService(record: RenewalRecord, entry: JournalCertificate): boolean {
   const certificatePem = heldIssuedCertificate(entry);
   if (certificatePem === undefined) return false;
   const line = record.lines.find((candidate) => candidate.certificateSerial === entry.certificateSerial);
-  if (!line || (line.progress !== 'issued' && line.progress !== 'downloaded')) return true;
+  if (!line) return false;
+  if (line.progress !== 'issued' && line.progress !== 'downloaded') return true;
   let serial: string;
   try {
     serial = serialOfCertificate(certificatePem);
@@ -34,5 +36,6 @@ export function withdrawnAtService(record: RenewalRecord, entry: JournalCertific
     // Unreadable: the proofs before writing refuse it as a damaged journal.
     return false;
   }
-  return !record.issued.some((issued) => issued.renewedSerial === entry.certificateSerial && canonicalCertificateSerial(issued.certificateSerial) === serial);
+  const named = record.issued.filter((issued) => issued.renewedSerial === entry.certificateSerial);
+  return named.length > 0 && !named.some((issued) => canonicalCertificateSerial(issued.certificateSerial) === serial);
 }

@@ -741,22 +741,26 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.service.heldCents()).toBe(0);
   });
 
-  it('a card with no room, killed once the certificate was written, then revoked by the service: with the old pair gone already, the new one stays on the card on the service\'s word alone', async () => {
+  it('a card with no room, killed once the certificate was written, then revoked by the service: its pair goes too, giving the room back, and the CNS is still renewed keeping its old pair until then', async () => {
     const world = new FlowWorld({ full: true });
     world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'after' };
-    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
     const journal = JSON.parse([...world.journal.files.values()][0] ?? '{}') as Journal;
-    const entry = journal.certificates[0];
+    const entry = journal.certificates.find((candidate) => candidate.kind === 'signature');
     const progress = entry?.progress;
     if (!entry || !progress || !('certificatePem' in progress)) throw new Error(`no issued certificate in the journal: ${JSON.stringify(progress)}`);
     const newSerial = forge.pki.certificateFromPem(progress.certificatePem).serialNumber.replace(/^0+/, '');
     await world.service.port(() => undefined).reject(journal.renewalId, entry.certificateSerial, newSerial, 'validity');
-    const onCard = snapshot(world);
+    const revoked = progress.certificatePem;
 
-    const back = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    const back = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
     expect(back.step === 'failed' && back.error.code).toBe('ISSUED_CERTIFICATE_WITHDRAWN');
-    expect(snapshot(world)).toEqual(onCard);
-    expect(world.service.ledger.map((line) => line.type)).toEqual(['hold', 'capture', 'refund']);
+    expect(world.card.objects.some((object) => object.certificatePem === revoked)).toBe(false);
+    expect(world.renewedKinds()).toEqual(['cns']);
+    expect(world.card.breaches).toEqual([]);
+    // The signature's price refunded, the CNS's captured: never asked to pay again.
+    expect(new Set(world.service.ledger.filter((line) => line.type === 'hold').map((line) => line.paymentId)).size).toBe(1);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.cns);
   });
 
   it.each([
@@ -778,8 +782,8 @@ describe('the card: verified before writing, proven before destroying, one key p
       Object.assign(newKey, { key: { ...newKey.key, privateKey: oldCns.key.privateKey } });
     }
     const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
-    expect(state.step === 'failed' && state.error.code).toBe('ISSUED_CERTIFICATE_UNDELIVERABLE');
-    expect(world.service.ledger.map((entry) => entry.type)).toEqual(['hold', 'capture', 'refund']);
+    expect(state.step === 'failed' && state.error.code, JSON.stringify(state).slice(0, 300)).toBe('ISSUED_CERTIFICATE_UNDELIVERABLE');
+    expect(world.service.ledger.map((entry) => entry.type), JSON.stringify(world.service.ledger)).toEqual(['hold', 'capture', 'refund']);
     expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(0);
     expect(world.service.heldCents()).toBe(0);
     // The old pair, and nothing of the new one (the broken key swapped above aside).
@@ -789,6 +793,92 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(2);
     expect(world.card.breaches).toEqual([]);
     expect(world.journal.files.size).toBe(0);
+  });
+
+  it('a journal edited to call a working, paid pair undeliverable: the pair is tried again, works, and is delivered; nothing revoked or refunded', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const entry = journal.certificates[0];
+    if (entry?.progress.phase !== 'verified') throw new Error(`unexpected ${entry?.progress.phase}`);
+    entry.progress = { phase: 'undeliverable', newIdHex: entry.progress.newIdHex, certificatePem: entry.progress.certificatePem };
+    world.journal.files.set('CNS-0001', JSON.stringify(journal));
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(state.step).toBe('done');
+    expect(world.renewedKinds()).toEqual(['signature']);
+    expect(world.service.ledger.map((line) => line.type)).toEqual(['hold', 'capture']);
+    expect(world.card.breaches).toEqual([]);
+  });
+
+  it('a card with no room whose signature cannot work on it: its pair goes, giving the room back, and the CNS is renewed in the same payment', async () => {
+    const world = new FlowWorld({ full: true });
+    world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    const keyUnder = (certificate: { idHex: string } | undefined) => world.card.objects.find((object) => object.kind === 'private' && object.idHex === certificate?.idHex);
+    const oldCns = keyUnder(world.card.objects.find((object) => object.certificatePem === world.oldCertificates.get('cns')));
+    const newKey = keyUnder(world.card.objects.find((object) => object.kind === 'certificate' && ![...world.oldCertificates.values()].includes(object.certificatePem ?? '')));
+    if (!newKey?.key || !oldCns?.key) throw new Error('the card does not hold what the test expects');
+    Object.assign(newKey, { key: { ...newKey.key, privateKey: oldCns.key.privateKey } });
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state.step === 'failed' && state.error.code).toBe('ISSUED_CERTIFICATE_UNDELIVERABLE');
+    expect(world.renewedKinds()).toEqual(['cns']);
+    expect(new Set(world.service.ledger.filter((line) => line.type === 'hold').map((line) => line.paymentId)).size).toBe(1);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.cns);
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+
+  it('a withdrawn certificate\'s pair taken off, the process killed before that was journaled: the resume finishes it, not a damaged journal', async () => {
+    const world = new FlowWorld();
+    const before = snapshot(world);
+    world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const entry = journal.certificates[0];
+    if (!entry || !('certificatePem' in entry.progress)) throw new Error('no issued certificate in the journal');
+    await world.service.port(() => undefined).reject(journal.renewalId, entry.certificateSerial, forge.pki.certificateFromPem(entry.progress.certificatePem).serialNumber.replace(/^0+/, ''), 'validity');
+    world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(state.step === 'failed' && state.error.code).toBe('ISSUED_CERTIFICATE_WITHDRAWN');
+    expect(snapshot(world)).toEqual(before);
+    expect(world.journal.setAsideFiles).toEqual([]);
+  });
+
+  it('a journal edited to say the service refused a certificate it did issue: damaged, the keys kept, never settled behind the service\'s back', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'issue', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const entry = journal.certificates[0];
+    if (entry?.progress.phase !== 'csr-submitted') throw new Error(`unexpected ${entry?.progress.phase}`);
+    entry.progress = { phase: 'refused', newIdHex: entry.progress.newIdHex, csrPem: entry.progress.csrPem };
+    world.journal.files.set('CNS-0001', JSON.stringify(journal));
+    const onCard = snapshot(world);
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(state.step === 'failed' && state.error.code).toBe('JOURNAL_DAMAGED');
+    expect(snapshot(world)).toEqual(onCard);
+  });
+
+  it('a journal another process moved on since this one read it is not written over: RENEWAL_IN_PROGRESS, the newer journal kept', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    // Between this start's reading of the journal and its first write, another process resumes
+    // the renewal and journals the key it is about to make.
+    const newer = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const first = newer.certificates[0];
+    if (!first) throw new Error('no certificate in the journal');
+    first.progress = { phase: 'generating-key', newIdHex: 'ab'.repeat(16) };
+    const newerText = JSON.stringify(newer);
+    let reads = 0;
+    world.journal.beforeRead = (device) => {
+      if (++reads === 2) world.journal.files.set(device, newerText);
+    };
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(state.step === 'failed' && state.error.code).toBe('RENEWAL_IN_PROGRESS');
+    expect(world.journal.files.get('CNS-0001')).toBe(newerText);
   });
 
   it('killed right after a key pair was made, resume keeps that pair: one private key under the id', async () => {

@@ -12,11 +12,14 @@ export class MemoryJournal {
   readonly archived: string[] = [];
   /** Deliveries the service did not hear of, per device. */
   readonly deliveries = new Map<string, UnconfirmedDelivery[]>();
+  /** Called before every read: another process may write the file between two reads of this one. */
+  beforeRead: ((deviceSerial: string) => void) | undefined;
 
   /** The store a process sees; `hook` may kill the process around a write. */
   store(hook: CallHook): JournalStore {
     return {
       read: async (deviceSerial): Promise<JournalRead> => {
+        this.beforeRead?.(deviceSerial);
         const text = this.files.get(deviceSerial);
         if (text === undefined) return { kind: 'none' };
         let value: unknown;
