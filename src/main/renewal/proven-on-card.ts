@@ -137,9 +137,11 @@ export async function provenWithdrawn(
   if (objects.certificatesPem.some((pem) => pemToBase64Der(pem) !== der)) throw damaged(entry, 'another certificate under the new key id');
   const keysOfIt = [...objects.privateKeys, ...objects.publicKeys].every((key) => sameModulus(key.modulusHex, modulus));
   if (!keysOfIt) throw damaged(entry, 'other keys under the withdrawn certificate’s id');
-  const nothingLeft = objects.certificatesPem.length + objects.privateKeys.length + objects.publicKeys.length === 0;
+  // Removal takes the certificate, then the private key, then the public one: a pair without its
+  // private key is one whose removal began (or ended) in an attempt killed since.
+  const removalBegun = objects.privateKeys.length === 0;
   if (progress.phase === 'issued' && progress.chainPem) {
-    if (!nothingLeft) {
+    if (!removalBegun) {
       await provenForWriting(context, entry, { newIdHex: progress.newIdHex, certificatePem: progress.certificatePem, chainPem: progress.chainPem }, false);
       return;
     }

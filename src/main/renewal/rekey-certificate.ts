@@ -18,6 +18,7 @@ import { pemToBase64Der } from '../certificates/pem.js';
 import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair, provenWithdrawn } from './proven-on-card.js';
 import { withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof, SignedChallenge } from './renewal-ports.js';
+import { canonicalCertificateSerial } from '../../shared/service-api/primitives.js';
 import { withdrawnAtService } from './withdrawn-certificate.js';
 
 export interface RekeyContext {
@@ -201,8 +202,14 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
       }
       case 'rejecting': {
         // Tell the service (it revokes and releases the price; told twice, it answers the same),
-        // take the new keys off the card, and keep the old pair as it is.
+        // take the new keys off the card, and keep the old pair as it is. A refused certificate
+        // never reaches the card: one found there is not this entry's to refuse (an edited journal).
         const modulus = await provenDiscardable(context, current, progress);
+        const refusedSerial = canonicalCertificateSerial(progress.issuedSerial);
+        const onCard = await device.readCertificates(dev);
+        if (onCard.some((certificate) => certificate.summary.certificateSerial === refusedSerial)) {
+          throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: the certificate to refuse is on the card` });
+        }
         await context.service.reject(journal.renewalId, serial, progress.issuedSerial, progress.reason);
         await device.destroyKeys(dev, tokenSerial, progress.newIdHex, modulus);
         await advance({ phase: 'rejected', reason: progress.reason });
@@ -224,16 +231,17 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
             await advance({ phase: 'verified', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
             break;
           }
-        } else if (under.privateKeys.length > 0) {
-          if (!progress.chainPem) throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: a certificate never stored, without its chain` });
+        } else if ((await device.readCertificates(dev)).some((certificate) => pemToBase64Der(certificate.certificatePem) === der)) {
+          // Not under its id, yet on the card: the journal names the wrong id.
+          throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: the undeliverable certificate is on the card under another id` });
+        } else if (progress.chainPem && under.privateKeys.length > 0) {
+          // The card refused to store it: once more, and only a second refusal is taken for good.
+          // (Without the chain it was stored once and failed to verify: what is left is a removal begun.)
           await provenForWriting(context, current, { newIdHex: progress.newIdHex, certificatePem: progress.certificatePem, chainPem: progress.chainPem }, false);
           if (await storedOnCard(context, current, progress.newIdHex, progress.certificatePem)) {
             await advance({ phase: 'written', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
             break;
           }
-        } else if ((await device.readCertificates(dev)).some((certificate) => pemToBase64Der(certificate.certificatePem) === der)) {
-          // Nothing under its id, yet the certificate is on the card: the journal names the wrong id.
-          throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: the undeliverable certificate is on the card under another id` });
         }
         await context.service.reject(journal.renewalId, serial, serialOfCertificate(progress.certificatePem), 'undeliverable');
         await takeOffNewPair(progress);

@@ -23,6 +23,11 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
   try {
     release = await ports.lock.acquire(device.serial);
     context.session.holdsLock = true;
+    // The journal this process knows may be minutes old (the holder at the PIN screen): another
+    // process may have renewed meanwhile and journaled a key or a request. Re-keyed from here only
+    // when the file still says what this process read or wrote.
+    const onDisk = await ports.journal.read(device.serial);
+    if (onDisk.kind !== 'open' || JSON.stringify(onDisk.journal) !== JSON.stringify(journal)) throw new AppError('RENEWAL_IN_PROGRESS');
     checkDescribesDevice(journal, device, await ports.device.readCertificates(device));
     const total = journal.certificates.length;
     for (const [index, entry] of journal.certificates.entries()) {

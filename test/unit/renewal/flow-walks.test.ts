@@ -881,6 +881,82 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.journal.files.get('CNS-0001')).toBe(newerText);
   });
 
+  it('a window that read the journal before another process re-keyed: it re-keys nothing on its old copy, RENEWAL_IN_PROGRESS, the newer journal kept', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const newer = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const first = newer.certificates[0];
+    if (first?.progress.phase !== 'generating-key') throw new Error(`unexpected ${first?.progress.phase}`);
+    first.progress = { phase: 'generating-key', newIdHex: 'cd'.repeat(16) };
+    const newerText = JSON.stringify(newer);
+    const onCard = snapshot(world);
+    let reads = 0;
+    world.journal.beforeRead = (device) => {
+      if (++reads === 2) world.journal.files.set(device, newerText);
+    };
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(state.step === 'failed' && state.error.code).toBe('RENEWAL_IN_PROGRESS');
+    expect(world.journal.files.get('CNS-0001')).toBe(newerText);
+    expect(snapshot(world)).toEqual(onCard);
+  });
+
+  it('a journal edited to refuse a certificate written and working on the card: damaged, the service never told to revoke it', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const entry = journal.certificates[0];
+    if (entry?.progress.phase !== 'verified') throw new Error(`unexpected ${entry?.progress.phase}`);
+    const { newIdHex, certificatePem } = entry.progress;
+    const otherKey = world.card.objects.find((object) => object.kind === 'private' && object.idHex !== entry.oldIdHex && object.idHex !== newIdHex)?.key;
+    if (!otherKey) throw new Error('no other key on the card');
+    const issuedSerial = forge.pki.certificateFromPem(certificatePem).serialNumber.replace(/^0+/, '');
+    entry.progress = { phase: 'rejecting', newIdHex: 'ef'.repeat(16), csrPem: makeCsr(otherKey, entry.oldCertificatePem), issuedSerial, reason: 'subject' };
+    world.journal.files.set('CNS-0001', JSON.stringify(journal));
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(state.step === 'failed' && state.error.code).toBe('JOURNAL_DAMAGED');
+    expect(world.service.ledger.map((line) => line.type)).toEqual(['hold', 'capture']);
+    expect(world.service.renewalOf.has(issuedSerial)).toBe(true);
+  });
+
+  it('a pair that failed to verify, its removal cut short after the certificate went: the resume finishes it, not a damaged journal', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const entry = journal.certificates[0];
+    if (entry?.progress.phase !== 'issued') throw new Error(`unexpected ${entry?.progress.phase}`);
+    const certificatePem = entry.progress.certificatePem;
+    // As the journal stands once the pair failed to verify and the service was told, with the
+    // removal killed after the certificate went: the keys are still under the id.
+    entry.progress = { phase: 'undeliverable', newIdHex: entry.progress.newIdHex, certificatePem };
+    world.journal.files.set('CNS-0001', JSON.stringify(journal));
+    await world.service.port(() => undefined).reject(journal.renewalId, entry.certificateSerial, forge.pki.certificateFromPem(certificatePem).serialNumber.replace(/^0+/, ''), 'undeliverable');
+    world.card.objects.splice(world.card.objects.findIndex((object) => object.certificatePem === certificatePem), 1);
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(state.step === 'failed' && state.error.code).toBe('ISSUED_CERTIFICATE_UNDELIVERABLE');
+    expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(2);
+    expect(world.journal.setAsideFiles).toEqual([]);
+    expect(world.service.ledger.map((line) => line.type)).toEqual(['hold', 'capture', 'refund']);
+  });
+
+  it('a withdrawn certificate never written, its keys\' removal cut short after the private key went: the resume finishes it, not a damaged journal', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const entry = journal.certificates[0];
+    if (entry?.progress.phase !== 'issued') throw new Error(`unexpected ${entry?.progress.phase}`);
+    const newIdHex = entry.progress.newIdHex;
+    await world.service.port(() => undefined).reject(journal.renewalId, entry.certificateSerial, forge.pki.certificateFromPem(entry.progress.certificatePem).serialNumber.replace(/^0+/, ''), 'validity');
+    world.card.objects.splice(world.card.objects.findIndex((object) => object.kind === 'private' && object.idHex === newIdHex), 1);
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(state.step === 'failed' && state.error.code).toBe('ISSUED_CERTIFICATE_WITHDRAWN');
+    expect(world.card.objects.some((object) => object.idHex === newIdHex)).toBe(false);
+    expect(world.journal.setAsideFiles).toEqual([]);
+  });
+
   it('killed right after a key pair was made, resume keeps that pair: one private key under the id', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'after' };
