@@ -22,14 +22,8 @@ export async function readAndAssess(context: FlowContext): Promise<FlowState> {
   context.set({ step: 'reading', device });
   const certificates = await ports.device.readCertificates(device);
   await confirmEarlierDeliveries(context, device.serial, certificates);
-  let assessment = await assessCertificates(ports, device, certificates, ports.environment.clock());
-  // A renewed certificate already on the card (its process gone before it told the service, its
-  // journal with it) is delivered: asked again, the service no longer offers its old one for
-  // renewal, which would make new keys for a certificate already renewed — and, days later, refuse
-  // that certificate as too old for the new request.
-  if (assessment.resumed && assessment.renewalId && (await confirmIssuedOnCard(context, device, assessment.renewalId, certificates)) > 0) {
-    assessment = await assessCertificates(ports, device, certificates, ports.environment.clock());
-  }
+  const assessment = await assessCertificates(ports, device, certificates, ports.environment.clock());
+  if (assessment.resumed && assessment.renewalId) await confirmIssuedOnCard(context, device, assessment.renewalId, certificates);
   session.certificates = certificates;
   session.assessed = assessment.assessed;
   session.renewalId = assessment.renewalId;

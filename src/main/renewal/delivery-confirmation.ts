@@ -42,12 +42,11 @@ export async function confirmEarlierDeliveries(context: FlowContext, deviceSeria
 /**
  * When the service had the renewal open: every certificate it issued and still waits to hear of,
  * found byte for byte on the card with a key pair that verifies, is told delivered. A certificate
- * the service lists that is not on the card (or whose pair fails) is left alone. Returns how many
- * the service heard of.
+ * the service lists that is not on the card (or whose pair fails) is left alone.
  */
-export async function confirmIssuedOnCard(context: FlowContext, device: DeviceSummary, renewalId: string, onCard: readonly DeviceCertificate[]): Promise<number> {
+export async function confirmIssuedOnCard(context: FlowContext, device: DeviceSummary, renewalId: string, onCard: readonly DeviceCertificate[]): Promise<void> {
   const record = await context.ports.service.renewalStatus(renewalId).catch(() => undefined);
-  if (!record) return 0;
+  if (!record) return;
   const waiting = record.issued.filter((issued) => record.lines.find((line) => line.certificateSerial === issued.renewedSerial)?.progress === 'issued');
   const delivered: UnconfirmedDelivery[] = [];
   for (const issued of waiting) {
@@ -61,8 +60,7 @@ export async function confirmIssuedOnCard(context: FlowContext, device: DeviceSu
     if (verified) delivered.push({ renewalId, certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial });
   }
   // Not kept when unheard: the service's record still says so at the next reading of the card.
-  const unheard = await tell(context, delivered);
-  return delivered.length - unheard.length;
+  await tell(context, delivered);
 }
 
 async function tell(context: FlowContext, deliveries: readonly UnconfirmedDelivery[]): Promise<UnconfirmedDelivery[]> {

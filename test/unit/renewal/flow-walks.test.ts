@@ -33,25 +33,6 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.undeliveredOnCard()).toEqual([]);
   });
 
-  it('killed once the certificate was written, the journal lost, back eight days later: the certificate on the card is delivered, never renewed again nor refused as too old', async () => {
-    const world = new FlowWorld();
-    world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'after' };
-    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
-    world.journal.files.clear();
-    world.passTime(8 * 86_400_000);
-    const privateKeys = world.card.objects.filter((object) => object.kind === 'private').length;
-    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
-    // The holder sees the old signature as renewed already: nothing of it is offered again.
-    expect(state.step === 'certificates' && state.plan?.items.map((item) => item.kind)).not.toContain('signature');
-    expect(state.step).toBe('certificates');
-    expect(world.undeliveredOnCard()).toEqual([]);
-    expect(world.renewedKinds()).toEqual(['signature']);
-    // No key made for a second request, nothing refused, charged once.
-    expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(privateKeys);
-    expect(world.service.ledger.map((entry) => entry.type)).toEqual(['hold', 'capture']);
-    expect(world.card.breaches).toEqual([]);
-  });
-
   it('the service never heard that the certificates reached the card: told again at the next reading of the card, and only for certificates still on it', async () => {
     const world = new FlowWorld();
     world.service.faults.unavailable = { delivered: 2 };
