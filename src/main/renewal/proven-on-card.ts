@@ -15,6 +15,9 @@ import { pemToBase64Der } from '../certificates/pem.js';
 import type { JournalCertificate } from './renewal-journal.js';
 import type { FlowDevice } from './renewal-ports.js';
 
+/** What the card holds under one CKA_ID, as the proofs read it. */
+export type CardObjects = Awaited<ReturnType<FlowDevice['inspect']>>;
+
 /** What the proofs read: the card, and the CAs a certificate must chain to. */
 export interface CardView {
   readonly device: Pick<FlowDevice, 'inspect'>;
@@ -119,8 +122,8 @@ export function provenNotTheOldPair(entry: JournalCertificate, pair: { readonly 
 }
 
 /**
- * Before a certificate the service withdrew is settled and what was made for it taken off: what
- * is under its id is what its step would prove (at `issued`, the key made for it and no other
+ * Before a certificate the service withdrew is settled and what was made for it taken off (the
+ * objects read under its id are returned for that): what is under its id is what its step would prove (at `issued`, the key made for it and no other
  * certificate; at `written` and `verified`, the certificate itself with its key). Where an attempt
  * killed since took it off already, the journal's certificate still passes the checks it passed
  * when issued, as far as the step keeps what they need: an edited journal's does not.
@@ -129,7 +132,7 @@ export async function provenWithdrawn(
   context: CardView,
   entry: JournalCertificate,
   progress: { readonly phase: 'issued' | 'written' | 'verified'; readonly newIdHex: string; readonly certificatePem: string; readonly chainPem?: readonly string[] },
-): Promise<void> {
+): Promise<CardObjects> {
   provenNotTheOldPair(entry, progress);
   const modulus = tryModulusOfCertificate(progress.certificatePem) as string;
   const objects = await context.device.inspect(context.deviceSummary, entry.tokenSerial, progress.newIdHex);
@@ -143,11 +146,12 @@ export async function provenWithdrawn(
   if (progress.phase === 'issued' && progress.chainPem) {
     if (!removalBegun) {
       await provenForWriting(context, entry, { newIdHex: progress.newIdHex, certificatePem: progress.certificatePem, chainPem: progress.chainPem }, false);
-      return;
+      return objects;
     }
     const verdict = checkJournaledCertificate({ certificatePem: progress.certificatePem, chainPem: progress.chainPem, expectedModulusHex: modulus, oldCertificatePem: entry.oldCertificatePem }, context.trust);
     if (!verdict.ok) throw damaged(entry, `the withdrawn certificate fails the checks (${verdict.reason})`);
-    return;
+    return objects;
   }
   if (objects.certificatesPem.length > 0) await provenNewPair(context, entry, progress);
+  return objects;
 }

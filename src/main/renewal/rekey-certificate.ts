@@ -11,14 +11,15 @@
 import { randomBytes } from 'node:crypto';
 import type { DeviceSummary, RenewalPhase } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
+import type { ErrorCode } from '../../shared/errors/catalogue.js';
+import { canonicalCertificateSerial } from '../../shared/service-api/primitives.js';
 import type { ChamberTrust } from '../certificates/chamber-trust.js';
 import { checkIssuedCertificate, type IssuedCertificateVerdict } from '../certificates/issued-certificate-check.js';
 import { modulusOfCsr, notAfterOf, sameModulus, serialOfCertificate, tryModulusOfCertificate } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
-import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair, provenWithdrawn } from './proven-on-card.js';
+import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair, provenWithdrawn, type CardObjects } from './proven-on-card.js';
 import { withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof, SignedChallenge } from './renewal-ports.js';
-import { canonicalCertificateSerial } from '../../shared/service-api/primitives.js';
 import { withdrawnAtService } from './withdrawn-certificate.js';
 
 export interface RekeyContext {
@@ -73,24 +74,18 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
     return false;
   };
   /**
-   * The pair made for this certificate taken off the card, whatever of it is there: proven this
-   * renewal's new pair first (never the old pair, never another certificate's), and nothing to do
-   * where an attempt killed since took it off already. Its room goes back to the card, so the
-   * next certificate on a card with no room keeps its old pair until its own new one verifies.
+   * The pair made for this certificate taken off the card, once its step proved it this renewal's
+   * new pair (`under`: what that proof read under its id); nothing to do where an attempt killed
+   * since took it off already. Its room goes back to the card, so the next certificate on a card
+   * with no room keeps its old pair until its own new one verifies.
    */
-  const takeOffNewPair = async (pair: { readonly newIdHex: string; readonly certificatePem: string }) => {
-    const current = entry();
-    provenNotTheOldPair(current, pair);
-    const under = await device.inspect(dev, current.tokenSerial, pair.newIdHex);
-    const der = pemToBase64Der(pair.certificatePem);
-    if (under.certificatesPem.some((pem) => pemToBase64Der(pem) !== der)) throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: another certificate under the new key id` });
+  const takeOffNewPair = async (pair: { readonly newIdHex: string; readonly certificatePem: string }, under: CardObjects) => {
     if (under.certificatesPem.length + under.privateKeys.length + under.publicKeys.length === 0) return;
-    await device.destroyOldPair(dev, current.tokenSerial, pair.newIdHex, pair.certificatePem);
+    await device.destroyOldPair(dev, entry().tokenSerial, pair.newIdHex, pair.certificatePem);
   };
   /** A withdrawn certificate is not delivered: what was made for it goes, and it is journaled as rejected. */
   const discardWithdrawn = async (progress: Extract<CertificateProgress, { phase: 'issued' | 'written' | 'verified' }>) => {
-    await provenWithdrawn(context, entry(), progress);
-    await takeOffNewPair(progress);
+    await takeOffNewPair(progress, await provenWithdrawn(context, entry(), progress));
     await advance({ phase: 'rejected', reason: 'withdrawn' });
   };
 
@@ -227,7 +222,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         if (under.certificatesPem.some((pem) => pemToBase64Der(pem) !== der)) throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: another certificate under the new key id` });
         if (under.certificatesPem.length > 0) {
           await provenNewPair(context, current, progress);
-          if (await pairWorks(context, tokenSerial, progress.newIdHex)) {
+          if (await trueUnless(device.verifyPair(dev, tokenSerial, progress.newIdHex), 'DEVICE_VERIFY_FAILED')) {
             await advance({ phase: 'verified', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
             break;
           }
@@ -238,13 +233,13 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           // The card refused to store it: once more, and only a second refusal is taken for good.
           // (Without the chain it was stored once and failed to verify: what is left is a removal begun.)
           await provenForWriting(context, current, { newIdHex: progress.newIdHex, certificatePem: progress.certificatePem, chainPem: progress.chainPem }, false);
-          if (await storedOnCard(context, current, progress.newIdHex, progress.certificatePem)) {
+          if (await trueUnless(device.writeCertificate(dev, tokenSerial, progress.newIdHex, progress.certificatePem, kind), 'DEVICE_FULL')) {
             await advance({ phase: 'written', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
             break;
           }
         }
         await context.service.reject(journal.renewalId, serial, serialOfCertificate(progress.certificatePem), 'undeliverable');
-        await takeOffNewPair(progress);
+        await takeOffNewPair(progress, under);
         await advance({ phase: 'rejected', reason: 'undeliverable' });
         break;
       }
@@ -268,15 +263,10 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         const objects = await device.inspect(dev, tokenSerial, progress.newIdHex);
         const written = objects.certificatesPem.some((pem) => pemToBase64Der(pem) === pemToBase64Der(progress.certificatePem));
         if (!written && objects.certificatesPem.length > 0) throw new AppError('JOURNAL_DAMAGED', { reason: 'another certificate under the new key id' });
-        if (!written) {
-          try {
-            await device.writeCertificate(dev, tokenSerial, progress.newIdHex, progress.certificatePem, kind);
-          } catch (error) {
-            // The card will not store it (its room was asked before paying, yet it is full): a resume would meet the same.
-            if (!isAppError(error) || error.code !== 'DEVICE_FULL') throw error;
-            await advance({ phase: 'undeliverable', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem, chainPem: [...progress.chainPem] });
-            break;
-          }
+        // A card that will not store it (its room was asked before paying, yet it is full) would refuse a resume the same.
+        if (!written && !(await trueUnless(device.writeCertificate(dev, tokenSerial, progress.newIdHex, progress.certificatePem, kind), 'DEVICE_FULL'))) {
+          await advance({ phase: 'undeliverable', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem, chainPem: [...progress.chainPem] });
+          break;
         }
         await advance({ phase: 'written', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
         break;
@@ -288,11 +278,8 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         }
         context.report('verifying');
         await provenNewPair(context, current, progress);
-        try {
-          await device.verifyPair(dev, tokenSerial, progress.newIdHex);
-        } catch (error) {
-          // The key made on the card does not sign for its certificate: every resume would find the same.
-          if (!isAppError(error) || error.code !== 'DEVICE_VERIFY_FAILED') throw error;
+        // A key made on the card that does not sign for its certificate would fail every resume the same.
+        if (!(await trueUnless(device.verifyPair(dev, tokenSerial, progress.newIdHex), 'DEVICE_VERIFY_FAILED'))) {
           await advance({ phase: 'undeliverable', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
           break;
         }
@@ -324,23 +311,12 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
   }
 }
 
-/** Whether the pair under `idHex` signs for its certificate now: false only on the card's own word that it does not. */
-async function pairWorks(context: RekeyContext, tokenSerial: string, idHex: string): Promise<boolean> {
-  return context.device.verifyPair(context.deviceSummary, tokenSerial, idHex).then(
+/** Whether a device call went through: false when the card answers `code` (its own word, for good), any other failure thrown. */
+async function trueUnless(call: Promise<void>, code: ErrorCode): Promise<boolean> {
+  return call.then(
     () => true,
     (error: unknown) => {
-      if (isAppError(error) && error.code === 'DEVICE_VERIFY_FAILED') return false;
-      throw error;
-    },
-  );
-}
-
-/** Writes the certificate once more: false only when the card says again that it is full. */
-async function storedOnCard(context: RekeyContext, entry: JournalCertificate, idHex: string, certificatePem: string): Promise<boolean> {
-  return context.device.writeCertificate(context.deviceSummary, entry.tokenSerial, idHex, certificatePem, entry.kind).then(
-    () => true,
-    (error: unknown) => {
-      if (isAppError(error) && error.code === 'DEVICE_FULL') return false;
+      if (isAppError(error) && error.code === code) return false;
       throw error;
     },
   );

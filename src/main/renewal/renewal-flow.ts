@@ -16,6 +16,7 @@ import { guard, type FlowCommand } from './flow-steps.js';
 import { checkCardOnce, markCardPending, payWithAccount, startCardPayment } from './payment-room.js';
 import { continueJournal } from './resume-room.js';
 import { runRenewal } from './renewal-run.js';
+import { unchangedOnDisk } from './renewal-journal.js';
 import { askPin, startFlow } from './start-room.js';
 import { describeUnfinished, type UnfinishedRenewal } from './unfinished-renewal.js';
 import { stepLogFields } from './step-log.js';
@@ -134,10 +135,7 @@ export class RenewalFlow {
         try {
           // And only over the journal this process knows: one changed on disk since (another
           // process renewed, finished or set it aside meanwhile) is not written over.
-          const onDisk = await this.#options.journal.read(journal.deviceSerial);
-          const known = session.journal;
-          const unchanged = onDisk.kind === 'none' ? known === undefined : onDisk.kind === 'open' && known !== undefined && JSON.stringify(onDisk.journal) === JSON.stringify(known);
-          if (!unchanged) throw new AppError('RENEWAL_IN_PROGRESS');
+          if (!(await unchangedOnDisk(this.#options.journal, journal.deviceSerial, session.journal))) throw new AppError('RENEWAL_IN_PROGRESS');
           session.journal = await this.#options.journal.write(journal);
         } finally {
           await release();

@@ -26,6 +26,10 @@ const journaledRequestSchema = z.object({ idempotencyKey: z.string().min(8).max(
 export type JournaledRequest = z.infer<typeof journaledRequestSchema>;
 
 /** Where one certificate's re-key stands; each phase records what the next one needs. */
+/** Why a certificate ended without being renewed: the wire's rejection reasons, and the service's own word (`withdrawn`, `not-renewable`). */
+const rejectedReasonSchema = z.union([rejectionReasonSchema, z.literal('withdrawn'), z.literal('not-renewable')]);
+export type RejectedReason = z.infer<typeof rejectedReasonSchema>;
+
 const certificateProgressSchema = z.discriminatedUnion('phase', [
   z.object({ phase: z.literal('planned') }),
   /** Remove-old-first devices: the old pair is about to go (journaled first, like every effect). */
@@ -68,7 +72,7 @@ const certificateProgressSchema = z.discriminatedUnion('phase', [
    * line released: withdrawn-certificate.ts); its pair was removed from the card. `not-renewable`:
    * the service refused to issue it (`refused`); its new keys were removed.
    */
-  z.object({ phase: z.literal('rejected'), reason: z.union([rejectionReasonSchema, z.literal('withdrawn'), z.literal('not-renewable')]) }),
+  z.object({ phase: z.literal('rejected'), reason: rejectedReasonSchema }),
 ]);
 export type CertificateProgress = z.infer<typeof certificateProgressSchema>;
 export type CertificatePhase = CertificateProgress['phase'];
@@ -266,6 +270,17 @@ export function withProgress(journal: Journal, certificateSerial: string, progre
     ...journal,
     certificates: journal.certificates.map((entry) => (entry.certificateSerial === certificateSerial ? { ...entry, ...extra, progress } : entry)),
   };
+}
+
+/**
+ * Whether the device's journal on disk is still the one this process last read or wrote (none
+ * when it knows none): another process may have renewed, finished or set it aside meanwhile.
+ * Both sides are the schema's parse, so their JSON compares key for key.
+ */
+export async function unchangedOnDisk(store: JournalStore, deviceSerial: string, known: Journal | undefined): Promise<boolean> {
+  const onDisk = await store.read(deviceSerial);
+  if (onDisk.kind === 'none') return known === undefined;
+  return onDisk.kind === 'open' && known !== undefined && JSON.stringify(onDisk.journal) === JSON.stringify(known);
 }
 
 /** Every certificate reached an end: renewed, or refused by the checks. */

@@ -6,6 +6,7 @@
 import type { DeviceSummary, FlowState, Receipt, RenewalPhase } from '../../shared/contract/flow-contract.js';
 import { linesCents } from '../../shared/contract/receipt-totals.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
+import type { ErrorCode } from '../../shared/errors/catalogue.js';
 import { classifyCertificate } from '../certificates/classify-certificate.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import { wire, type FlowContext } from './flow-context.js';
@@ -14,7 +15,7 @@ import { completedDeliveries, confirmDeliveries } from './delivery-confirmation.
 import { prove } from './proof-of-possession.js';
 import { planMismatch } from './receipt-against-plan.js';
 import { rekeyCertificate } from './rekey-certificate.js';
-import { isSettled, journalReceipt, type Journal } from './renewal-journal.js';
+import { isSettled, journalReceipt, unchangedOnDisk, type Journal, type RejectedReason } from './renewal-journal.js';
 
 export async function runRenewal(context: FlowContext, device: DeviceSummary, initial: Journal): Promise<FlowState> {
   const { ports } = context;
@@ -26,8 +27,7 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
     // The journal this process knows may be minutes old (the holder at the PIN screen): another
     // process may have renewed meanwhile and journaled a key or a request. Re-keyed from here only
     // when the file still says what this process read or wrote.
-    const onDisk = await ports.journal.read(device.serial);
-    if (onDisk.kind !== 'open' || JSON.stringify(onDisk.journal) !== JSON.stringify(journal)) throw new AppError('RENEWAL_IN_PROGRESS');
+    if (!(await unchangedOnDisk(ports.journal, device.serial, journal))) throw new AppError('RENEWAL_IN_PROGRESS');
     checkDescribesDevice(journal, device, await ports.device.readCertificates(device));
     const total = journal.certificates.length;
     for (const [index, entry] of journal.certificates.entries()) {
@@ -80,16 +80,7 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
   await ports.device.release().catch(() => undefined);
   context.session.unlocked.clear();
   if (first) {
-    const code =
-      first.reason === 'withdrawn'
-        ? 'ISSUED_CERTIFICATE_WITHDRAWN'
-        : first.reason === 'not-renewable'
-          ? 'CERTIFICATE_NOT_RENEWABLE'
-          : first.reason === 'undeliverable'
-            ? 'ISSUED_CERTIFICATE_UNDELIVERABLE'
-            : lost
-              ? 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED'
-              : 'ISSUED_CERTIFICATE_REJECTED';
+    const code = endingOfReason[first.reason] ?? (lost ? 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED' : 'ISSUED_CERTIFICATE_REJECTED');
     return context.set({ step: 'failed', error: wire(code, { reason: first.reason }), canResume: false, ...outcome });
   }
   return context.set({ step: 'done', device, ...outcome });
@@ -101,6 +92,13 @@ async function oldPairGone(context: FlowContext, device: DeviceSummary, oldCerti
   if (!onCard) return removeOldFirst;
   return !onCard.some((certificate) => pemToBase64Der(certificate.certificatePem) === pemToBase64Der(oldCertificatePem));
 }
+
+/** Endings of their own for a certificate settled otherwise than by failing the checks. */
+const endingOfReason: Partial<Record<RejectedReason, ErrorCode>> = {
+  withdrawn: 'ISSUED_CERTIFICATE_WITHDRAWN',
+  'not-renewable': 'CERTIFICATE_NOT_RENEWABLE',
+  undeliverable: 'ISSUED_CERTIFICATE_UNDELIVERABLE',
+};
 
 /** Phases in which the old pair must still be on the card, where the journal says (before any removal). */
 const oldPairStillThere: ReadonlySet<string> = new Set(['generating-key', 'csr-submitted', 'rejecting', 'refused', 'undeliverable', 'issued', 'written']);
