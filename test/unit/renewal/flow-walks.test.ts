@@ -18,6 +18,26 @@ function stateOf(end: WalkEnd): FlowState {
   return end.state;
 }
 
+/** The device's journal as the last process left it. */
+function journalOf(world: FlowWorld): Journal {
+  return JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+}
+
+/** The service takes back a certificate it issued (as a refusal from another computer would): revoked, its price refunded. */
+async function revokedAtService(world: FlowWorld, journal: Journal, certificateSerial: string, certificatePem: string, reason: 'validity' | 'undeliverable' = 'validity'): Promise<void> {
+  const newSerial = forge.pki.certificateFromPem(certificatePem).serialNumber.replace(/^0+/, '');
+  await world.service.port(() => undefined).reject(journal.renewalId, certificateSerial, newSerial, reason);
+}
+
+/** A card fault: the key generated for the renewed certificate signs with another key's secret (the old CNS key's). */
+function breakNewKey(world: FlowWorld): void {
+  const keyUnder = (certificate: { idHex: string } | undefined) => world.card.objects.find((object) => object.kind === 'private' && object.idHex === certificate?.idHex);
+  const oldCns = keyUnder(world.card.objects.find((object) => object.certificatePem === world.oldCertificates.get('cns')));
+  const newKey = keyUnder(world.card.objects.find((object) => object.kind === 'certificate' && ![...world.oldCertificates.values()].includes(object.certificatePem ?? '')));
+  if (!newKey?.key || !oldCns?.key) throw new Error('the card does not hold what the test expects');
+  Object.assign(newKey, { key: { ...newKey.key, privateKey: oldCns.key.privateKey } });
+}
+
 function snapshot(world: FlowWorld): string[] {
   return world.card.objects.map((object) => `${object.slot}/${object.idHex}/${object.kind}/${object.modulusHex}/${object.certificatePem ?? ''}`).sort();
 }
@@ -167,7 +187,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
     const world = new FlowWorld();
     world.killOn = { call: 'issue', occurrence: 1, phase: 'after' };
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
-    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const journal = journalOf(world);
     expect(journal.certificates[0]?.progress.phase).toBe('csr-submitted');
     const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
     expect(state.step).toBe('done');
@@ -347,7 +367,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
     const world = new FlowWorld();
     world.killOn = { call: 'issue', occurrence: 1, phase: 'before' };
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
-    const journaled = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const journaled = journalOf(world);
     const before = journaled.certificates[0]?.progress;
     expect(before).toMatchObject({ phase: 'csr-submitted', attempt: 0 });
     world.passTime(10 * 60_000);
@@ -379,7 +399,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
       // The signature renewed; the CNS's handover proof signed and its old pair removed; then the process died.
       world.killOn = { call: 'destroyOldPair', occurrence: 3, phase: 'after' };
       expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
-      const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+      const journal = journalOf(world);
       const cns = journal.certificates.find((entry) => entry.kind === 'cns');
       expect(cns?.progress.phase).toBe('removing-old-first');
       expect(cns?.presignedProof?.expiresAt).toBeDefined();
@@ -412,7 +432,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
     const world = new FlowWorld({ full: true });
     world.killOn = { call: 'destroyOldPair', occurrence: 3, phase: 'before' };
     expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
-    const cns = (JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal).certificates.find((entry) => entry.kind === 'cns');
+    const cns = journalOf(world).certificates.find((entry) => entry.kind === 'cns');
     expect(cns?.progress.phase).toBe('removing-old-first');
     expect(world.card.workingKinds().has('cns')).toBe(true);
     world.passTime(31 * 86_400_000);
@@ -429,7 +449,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
     const world = new FlowWorld({ full: true });
     world.killOn = { call: 'destroyOldPair', occurrence: 3, phase: 'before' };
     expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
-    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const journal = journalOf(world);
     const cns = journal.certificates.find((entry) => entry.kind === 'cns');
     expect(cns?.progress.phase).toBe('removing-old-first');
     if (!cns?.presignedProof) throw new Error('no handover proof journaled');
@@ -704,13 +724,12 @@ describe('the card: verified before writing, proven before destroying, one key p
     const before = snapshot(world);
     world.killOn = { ...killOn };
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
-    const journal = JSON.parse([...world.journal.files.values()][0] ?? '{}') as Journal;
+    const journal = journalOf(world);
     const entry = journal.certificates[0];
     const progress = entry?.progress;
     if (!entry || !progress || !('certificatePem' in progress)) throw new Error(`no issued certificate in the journal: ${JSON.stringify(progress)}`);
     // The service takes it back (as a refusal from another computer would): revoked, its price refunded.
-    const newSerial = forge.pki.certificateFromPem(progress.certificatePem).serialNumber.replace(/^0+/, '');
-    await world.service.port(() => undefined).reject(journal.renewalId, entry.certificateSerial, newSerial, 'validity');
+    await revokedAtService(world, journal, entry.certificateSerial, progress.certificatePem);
     expect(world.service.ledger.map((line) => line.type)).toEqual(['hold', 'capture', 'refund']);
 
     const back = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
@@ -726,12 +745,11 @@ describe('the card: verified before writing, proven before destroying, one key p
     const world = new FlowWorld({ full: true });
     world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'after' };
     expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
-    const journal = JSON.parse([...world.journal.files.values()][0] ?? '{}') as Journal;
+    const journal = journalOf(world);
     const entry = journal.certificates.find((candidate) => candidate.kind === 'signature');
     const progress = entry?.progress;
     if (!entry || !progress || !('certificatePem' in progress)) throw new Error(`no issued certificate in the journal: ${JSON.stringify(progress)}`);
-    const newSerial = forge.pki.certificateFromPem(progress.certificatePem).serialNumber.replace(/^0+/, '');
-    await world.service.port(() => undefined).reject(journal.renewalId, entry.certificateSerial, newSerial, 'validity');
+    await revokedAtService(world, journal, entry.certificateSerial, progress.certificatePem);
     const revoked = progress.certificatePem;
 
     const back = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
@@ -756,11 +774,7 @@ describe('the card: verified before writing, proven before destroying, one key p
       // A card fault: the key generated for the certificate signs with another key's secret.
       world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'after' };
       expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
-      const keyUnder = (certificate: { idHex: string } | undefined) => world.card.objects.find((object) => object.kind === 'private' && object.idHex === certificate?.idHex);
-      const oldCns = keyUnder(world.card.objects.find((object) => object.certificatePem === world.oldCertificates.get('cns')));
-      const newKey = keyUnder(world.card.objects.find((object) => object.kind === 'certificate' && ![...world.oldCertificates.values()].includes(object.certificatePem ?? '')));
-      if (!newKey?.key || !oldCns?.key) throw new Error('the card does not hold what the test expects');
-      Object.assign(newKey, { key: { ...newKey.key, privateKey: oldCns.key.privateKey } });
+      breakNewKey(world);
     }
     const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
     expect(state.step === 'failed' && state.error.code, JSON.stringify(state).slice(0, 300)).toBe('ISSUED_CERTIFICATE_UNDELIVERABLE');
@@ -780,7 +794,7 @@ describe('the card: verified before writing, proven before destroying, one key p
     const world = new FlowWorld();
     world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'before' };
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
-    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const journal = journalOf(world);
     const entry = journal.certificates[0];
     if (entry?.progress.phase !== 'verified') throw new Error(`unexpected ${entry?.progress.phase}`);
     entry.progress = { phase: 'undeliverable', newIdHex: entry.progress.newIdHex, certificatePem: entry.progress.certificatePem };
@@ -796,11 +810,7 @@ describe('the card: verified before writing, proven before destroying, one key p
     const world = new FlowWorld({ full: true });
     world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'after' };
     expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
-    const keyUnder = (certificate: { idHex: string } | undefined) => world.card.objects.find((object) => object.kind === 'private' && object.idHex === certificate?.idHex);
-    const oldCns = keyUnder(world.card.objects.find((object) => object.certificatePem === world.oldCertificates.get('cns')));
-    const newKey = keyUnder(world.card.objects.find((object) => object.kind === 'certificate' && ![...world.oldCertificates.values()].includes(object.certificatePem ?? '')));
-    if (!newKey?.key || !oldCns?.key) throw new Error('the card does not hold what the test expects');
-    Object.assign(newKey, { key: { ...newKey.key, privateKey: oldCns.key.privateKey } });
+    breakNewKey(world);
     const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
     expect(state.step === 'failed' && state.error.code).toBe('ISSUED_CERTIFICATE_UNDELIVERABLE');
     expect(world.renewedKinds()).toEqual(['cns']);
@@ -815,10 +825,10 @@ describe('the card: verified before writing, proven before destroying, one key p
     const before = snapshot(world);
     world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'after' };
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
-    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const journal = journalOf(world);
     const entry = journal.certificates[0];
     if (!entry || !('certificatePem' in entry.progress)) throw new Error('no issued certificate in the journal');
-    await world.service.port(() => undefined).reject(journal.renewalId, entry.certificateSerial, forge.pki.certificateFromPem(entry.progress.certificatePem).serialNumber.replace(/^0+/, ''), 'validity');
+    await revokedAtService(world, journal, entry.certificateSerial, entry.progress.certificatePem);
     world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'after' };
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
     const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
@@ -831,7 +841,7 @@ describe('the card: verified before writing, proven before destroying, one key p
     const world = new FlowWorld();
     world.killOn = { call: 'issue', occurrence: 1, phase: 'after' };
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
-    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const journal = journalOf(world);
     const entry = journal.certificates[0];
     if (entry?.progress.phase !== 'csr-submitted') throw new Error(`unexpected ${entry?.progress.phase}`);
     entry.progress = { phase: 'refused', newIdHex: entry.progress.newIdHex, csrPem: entry.progress.csrPem };
@@ -848,7 +858,7 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
     // Between this start's reading of the journal and its first write, another process resumes
     // the renewal and journals the key it is about to make.
-    const newer = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const newer = journalOf(world);
     const first = newer.certificates[0];
     if (!first) throw new Error('no certificate in the journal');
     first.progress = { phase: 'generating-key', newIdHex: 'ab'.repeat(16) };
@@ -866,7 +876,7 @@ describe('the card: verified before writing, proven before destroying, one key p
     const world = new FlowWorld();
     world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
-    const newer = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const newer = journalOf(world);
     const first = newer.certificates[0];
     if (first?.progress.phase !== 'generating-key') throw new Error(`unexpected ${first?.progress.phase}`);
     first.progress = { phase: 'generating-key', newIdHex: 'cd'.repeat(16) };
@@ -886,7 +896,7 @@ describe('the card: verified before writing, proven before destroying, one key p
     const world = new FlowWorld();
     world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'before' };
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
-    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const journal = journalOf(world);
     const entry = journal.certificates[0];
     if (entry?.progress.phase !== 'verified') throw new Error(`unexpected ${entry?.progress.phase}`);
     const { newIdHex, certificatePem } = entry.progress;
@@ -905,7 +915,7 @@ describe('the card: verified before writing, proven before destroying, one key p
     const world = new FlowWorld();
     world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'after' };
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
-    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const journal = journalOf(world);
     const entry = journal.certificates[0];
     if (entry?.progress.phase !== 'issued') throw new Error(`unexpected ${entry?.progress.phase}`);
     const certificatePem = entry.progress.certificatePem;
@@ -913,7 +923,7 @@ describe('the card: verified before writing, proven before destroying, one key p
     // removal killed after the certificate went: the keys are still under the id.
     entry.progress = { phase: 'undeliverable', newIdHex: entry.progress.newIdHex, certificatePem };
     world.journal.files.set('CNS-0001', JSON.stringify(journal));
-    await world.service.port(() => undefined).reject(journal.renewalId, entry.certificateSerial, forge.pki.certificateFromPem(certificatePem).serialNumber.replace(/^0+/, ''), 'undeliverable');
+    await revokedAtService(world, journal, entry.certificateSerial, certificatePem, 'undeliverable');
     world.card.objects.splice(world.card.objects.findIndex((object) => object.certificatePem === certificatePem), 1);
     const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
     expect(state.step === 'failed' && state.error.code).toBe('ISSUED_CERTIFICATE_UNDELIVERABLE');
@@ -926,11 +936,11 @@ describe('the card: verified before writing, proven before destroying, one key p
     const world = new FlowWorld();
     world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'before' };
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
-    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const journal = journalOf(world);
     const entry = journal.certificates[0];
     if (entry?.progress.phase !== 'issued') throw new Error(`unexpected ${entry?.progress.phase}`);
     const newIdHex = entry.progress.newIdHex;
-    await world.service.port(() => undefined).reject(journal.renewalId, entry.certificateSerial, forge.pki.certificateFromPem(entry.progress.certificatePem).serialNumber.replace(/^0+/, ''), 'validity');
+    await revokedAtService(world, journal, entry.certificateSerial, entry.progress.certificatePem);
     world.card.objects.splice(world.card.objects.findIndex((object) => object.kind === 'private' && object.idHex === newIdHex), 1);
     const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
     expect(state.step === 'failed' && state.error.code).toBe('ISSUED_CERTIFICATE_WITHDRAWN');
@@ -953,7 +963,7 @@ describe('the card: verified before writing, proven before destroying, one key p
     const world = new FlowWorld();
     world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'after' };
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
-    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const journal = journalOf(world);
     const tampered = { ...journal, certificates: journal.certificates.map((entry) => ({ ...entry, oldIdHex: '01' })) };
     world.journal.files.set('CNS-0001', JSON.stringify(tampered));
     const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
@@ -969,7 +979,7 @@ describe('the card: verified before writing, proven before destroying, one key p
       const world = new FlowWorld();
       world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'before' };
       expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
-      const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+      const journal = journalOf(world);
       const entry = journal.certificates[0];
       if (entry?.progress.phase !== 'issued') throw new Error(`journal at ${entry?.progress.phase}`);
       return { world, journal, entry };
@@ -1023,7 +1033,7 @@ describe('the card: verified before writing, proven before destroying, one key p
       const world = new FlowWorld();
       world.killOn = { call: 'issue', occurrence: 1, phase: 'after' };
       expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
-      const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+      const journal = journalOf(world);
       const entry = journal.certificates[0];
       if (entry?.progress.phase !== 'csr-submitted') throw new Error(`journal at ${entry?.progress.phase}`);
       const oldKey = world.card.objects.find((object) => object.kind === 'private' && object.idHex === entry.oldIdHex)?.key;
@@ -1039,7 +1049,7 @@ describe('the card: verified before writing, proven before destroying, one key p
     const world = new FlowWorld();
     world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
     expect((await walk(world, { kinds: [kind], method: 'telemaco' })).kind).toBe('killed');
-    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const journal = journalOf(world);
     world.journal.files.set('CNS-0001', JSON.stringify({ ...journal, certificates: journal.certificates.map((entry) => ({ ...entry, progress: { phase: 'removing-old-first' } })) }));
     const state = stateOf(await walk(world, { kinds: [kind], method: 'telemaco' }));
     expect(state).toMatchObject({ step: 'failed', error: { code: 'JOURNAL_DAMAGED' } });
@@ -1052,7 +1062,7 @@ describe('the card: verified before writing, proven before destroying, one key p
     const world = new FlowWorld();
     world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
-    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const journal = journalOf(world);
     world.journal.files.set('CNS-0001', JSON.stringify({ ...journal, plan: { ...journal.plan, removeOldFirst: true }, certificates: journal.certificates.map((entry) => ({ ...entry, progress: { phase: 'removing-old-first' } })) }));
     const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
     expect(state.step).toBe('done');
@@ -1100,7 +1110,7 @@ describe('the card: verified before writing, proven before destroying, one key p
     const world = new FlowWorld();
     world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
-    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const journal = journalOf(world);
     if (journal.payment.state !== 'paid') throw new Error('not paid');
     const edited = { ...journal.payment.receipt, transactionId: 'trx-edited', lines: journal.payment.receipt.lines.map((line) => ({ ...line, amountCents: 99_900 })), totalCents: 99_900 };
     world.journal.files.set('CNS-0001', JSON.stringify({ ...journal, payment: { ...journal.payment, receipt: edited } }));
@@ -1113,7 +1123,7 @@ describe('the card: verified before writing, proven before destroying, one key p
     const world = new FlowWorld();
     world.killOn = { call: 'journal.write', occurrence: 1, phase: 'after' }; // the plan journaled, nothing paid
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
-    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+    const journal = journalOf(world);
     const invented = { ...journal, payment: { state: 'paid', receipt: { transactionId: 'trx-invented', method: 'telemaco', paidAt: '2026-12-01T09:00:00.000Z', lines: [{ certificateSerial: journal.certificates[0]?.certificateSerial, kind: 'signature', account: 'tariffa', amountCents: 2500, state: 'held' }], totalCents: 2500, capturedCents: 0, releasedCents: 0, currency: 'EUR' } } };
     world.journal.files.set('CNS-0001', JSON.stringify(invented));
     const objects = world.card.objects.length;
