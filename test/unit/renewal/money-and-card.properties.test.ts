@@ -83,6 +83,10 @@ const scenarioArbitrary = fc.record({
   timePasses: fc.option(fc.record({ at: fc.integer({ min: 1, max: 24 }), ms: fc.constantFrom(10 * 60_000, 2 * day, 31 * day) }), { nil: undefined }),
   /** After the first visit the holder goes on from another computer: no journal, only the service's record. */
   elsewhere: fc.boolean(),
+  /** A certificate suspended after it was paid: the service refuses its issuance for good and releases its hold. */
+  suspended: fc.option(fc.constantFrom('signature', 'cns') as fc.Arbitrary<CertificateKind>, { nil: undefined }),
+  /** A card whose memory runs out under a certificate: every renewed certificate is paid, issued, and cannot be stored. */
+  unstorable: fc.boolean(),
 });
 
 interface Retries {
@@ -142,13 +146,15 @@ describe('money and card invariants over every path', () => {
           world.service.faults.priceAtPayment = { [scenario.otherPrice.kind]: prices[scenario.otherPrice.kind] + scenario.otherPrice.deltaCents };
           world.service.faults.priceAtPaymentTimes = scenario.otherPrice.payments;
         }
+        if (scenario.suspended) world.service.faults.suspendedAtIssuance = [scenario.suspended];
+        world.card.refusesCertificates = scenario.unstorable;
         if (scenario.forged) {
           world.service.faults.hostile = scenario.forged.rewrite;
           world.service.faults.hostileTimes = scenario.forged.times;
         }
 
         const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
-        const faults = sum(scenario.lostAnswers) + sum(scenario.unavailable) + (scenario.killAt > 0 ? 1 : 0) + (scenario.failAt > 0 ? 1 : 0) + (scenario.forged?.times ?? 0) + 2 * (scenario.otherPrice?.payments ?? 0) + (scenario.elsewhere ? 1 : 0) + (scenario.holdsExpireAt > 0 ? 1 : 0) + (scenario.timePasses ? 1 : 0) + scenario.cardRefusals + Math.ceil(scenario.cardPendingLooks / 2);
+        const faults = sum(scenario.lostAnswers) + sum(scenario.unavailable) + (scenario.killAt > 0 ? 1 : 0) + (scenario.failAt > 0 ? 1 : 0) + (scenario.forged?.times ?? 0) + 2 * (scenario.otherPrice?.payments ?? 0) + (scenario.elsewhere ? 1 : 0) + (scenario.holdsExpireAt > 0 ? 1 : 0) + (scenario.timePasses ? 1 : 0) + (scenario.suspended ? 1 : 0) + (scenario.unstorable ? 1 : 0) + scenario.cardRefusals + Math.ceil(scenario.cardPendingLooks / 2);
         const ends = await untilSettled(world, scenario.first, faults, { holdsExpire: scenario.holdsExpire, elsewhere: scenario.elsewhere, laterMethod: scenario.laterMethod, bankAnswersAfter: scenario.bankAnswersAfter });
         const chosen = new Set<CertificateKind>(scenario.first.kinds);
         if (scenario.rest) {
@@ -165,12 +171,35 @@ describe('money and card invariants over every path', () => {
         const working = world.card.workingKinds();
         const lost = (['signature', 'cns'] as const).filter((kind) => !working.has(kind));
         const monthAway = (scenario.timePasses?.ms ?? 0) > 30 * day;
-        expect(lost.length, `lost ${lost.join()}`).toBeLessThanOrEqual(scenario.full && (scenario.forged || monthAway) ? 1 : 0);
+        // (Or, on a full card, to a suspension found at issuance after its old pair went.)
+        expect(lost.length, `lost ${lost.join()}`).toBeLessThanOrEqual(scenario.full && (scenario.forged || monthAway || scenario.suspended || scenario.unstorable) ? 1 : 0);
         const toldLost = (code: string) => ends.some((end) => end.kind === 'ended' && end.state.step === 'failed' && end.state.error.code === code);
-        if (lost.length > 0) expect(toldLost('ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED') || (lost[0] === 'cns' && toldLost('RENEWAL_HANDOVER_EXPIRED'))).toBe(true);
+        if (lost.length > 0) {
+          expect(
+            toldLost('ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED') ||
+              (lost[0] === 'cns' && toldLost('RENEWAL_HANDOVER_EXPIRED')) ||
+              (lost[0] === scenario.suspended && toldLost('CERTIFICATE_NOT_RENEWABLE')) ||
+              (scenario.unstorable && toldLost('ISSUED_CERTIFICATE_UNDELIVERABLE')),
+          ).toBe(true);
+        }
+        // A certificate suspended once paid is never renewed, and its renewal never ends as done.
+        // The holder reads why at its end or beside it on the next reading; where a forged answer
+        // or a card that stores nothing chose the ending (only the first refusal names it), the
+        // ending names that one.
+        if (scenario.suspended && chosen.has(scenario.suspended)) {
+          const serial = world.oldSerials.get(scenario.suspended);
+          const shownSuspended = world.states.some((seen) => seen.step === 'certificates' && seen.certificates.some((line) => line.certificate.certificateSerial === serial && line.verdict.status === 'not-renewable' && line.verdict.reason === 'CERTIFICATE_SUSPENDED'));
+          if (world.service.suspended.size > 0) {
+            expect(ends.some((end) => end.kind === 'ended' && end.state.step === 'failed')).toBe(true);
+            if (!scenario.forged && !scenario.unstorable) expect(toldLost('CERTIFICATE_NOT_RENEWABLE') || shownSuspended).toBe(true);
+          }
+          chosen.delete(scenario.suspended);
+        }
         // Every chosen certificate ends renewed on the card; the others stay as they were. After a
         // loss the card holds one certificate, which the tool does not renew alone
         // (DEVICE_SINGLE_CERTIFICATE): the other is renewed only if it was before the loss.
+        // On a card that stores no certificate nothing is renewed: each one issued is given back.
+        if (scenario.unstorable) chosen.clear();
         const renewed = world.renewedKinds();
         if (lost.length === 0) expect(renewed.sort()).toEqual([...chosen].sort());
         else expect(renewed.every((kind) => chosen.has(kind) && !lost.includes(kind))).toBe(true);

@@ -106,6 +106,8 @@ export class FakeService {
   /** Certificate serial → the serial it renewed (for "recently renewed" and "already renewed"). */
   readonly renewedBy = new Map<string, string>();
   readonly renewalOf = new Map<string, string>();
+  /** Certificates found suspended at issuance: not renewable from then on. */
+  readonly suspended = new Set<string>();
   readonly #idempotency = new Map<string, { bodyHash: string; answer: unknown }>();
   /** Challenges handed out: when, and for what (an issuance proof lasts minutes, a handover days). */
   readonly #challenges = new Map<string, { issuedAt: number; purpose: string }>();
@@ -222,6 +224,7 @@ export class FakeService {
   #verdict(pem: string): Verdict {
     const classified = classifyCertificate(pem);
     const serial = classified?.summary.certificateSerial ?? '';
+    if (this.suspended.has(serial)) return { status: 'not-renewable', reason: 'CERTIFICATE_SUSPENDED', detail: {} };
     if (this.renewedBy.has(serial)) return { status: 'not-renewable', reason: 'CERTIFICATE_ALREADY_RENEWED', detail: {} };
     if (this.renewalOf.has(serial)) return { status: 'not-renewable', reason: 'CERTIFICATE_RECENTLY_RENEWED', detail: { renewedAt: classified?.summary.notBefore ?? '' } };
     const kind = classified?.kind ?? 'cns';
@@ -426,6 +429,7 @@ export class FakeService {
             const csrModulus = modulusOfCsr(csrPem);
             if (this.faults.suspendedAtIssuance?.includes(line.kind) && !renewal.issued.has(line.serial)) {
               this.#release(line);
+              this.suspended.add(line.serial);
               throw new AppError('CERTIFICATE_NOT_RENEWABLE', { reason: 'suspended' });
             }
             const earlier = renewal.issued.get(line.serial);
