@@ -178,8 +178,19 @@ export function describeState(state: FlowState, locale: Locale): string {
     case 'done':
       return lines(t(state.renewed.length > 1 ? 'done.headingPlural' : 'done.heading'), ...state.renewed.map((entry) => `- ${t('done.renewed', { kind: kind(entry.kind), date: date(entry.notAfter) })}`), ...receiptLines(state.receipts, t, locale));
     case 'failed':
-      return lines(describeWireError(state.error, locale), ...receiptLines(state.receipts, t, locale));
+      return lines(describeWireError(state.error, locale), ...notRenewedLines(state, t, locale), ...receiptLines(state.receipts, t, locale));
   }
+}
+
+/** Each certificate not renewed with its reason, as the window lists them; the next step where it is not the ending's own. */
+function notRenewedLines(state: Extract<FlowState, { step: 'failed' }>, t: Translate, locale: Locale): string[] {
+  if (state.notRenewed.length === 0) return [];
+  const each = state.notRenewed.map((entry) => {
+    const text = describeError(entry.error.code, locale, entry.error.detail);
+    const next = entry.error.code === state.error.code ? '' : `\n  ${t('error.nextStep')}: ${text.nextStep}`;
+    return `- ${t(`certificates.kind.${entry.kind}`)}: ${text.message} [${entry.error.code}]${next}`;
+  });
+  return [t('failed.notRenewed'), ...each];
 }
 
 /** Each payment as the receipt on screen sums it up (transaction, charged, released), and their sum when there are several. */

@@ -194,7 +194,7 @@ export class RenewalFlow {
         const current = this.#state;
         if (current.step === 'payment' || current.step === 'certificates') return this.#set({ ...current, error: shown });
         // Anywhere else (reading, renewing, resuming after the PIN…) the window must not stay on a step that accepts nothing.
-        return this.#set({ step: 'failed', error: shown, canResume: this.#session.journal !== undefined, renewed: [], receipts: [] });
+        return this.#set({ step: 'failed', error: shown, canResume: this.#session.journal !== undefined, renewed: [], receipts: [], notRenewed: [] });
       }
     });
   }
@@ -209,7 +209,7 @@ export class RenewalFlow {
     return next.catch((error: unknown) => {
       if (isAppError(error)) throw error;
       this.#options.logger?.error({ err: error instanceof Error ? error.stack : String(error) }, 'renewal flow fault');
-      this.#set({ step: 'failed', error: wire('INTERNAL_ERROR'), canResume: this.#session.journal !== undefined, renewed: [], receipts: [] });
+      this.#set({ step: 'failed', error: wire('INTERNAL_ERROR'), canResume: this.#session.journal !== undefined, renewed: [], receipts: [], notRenewed: [] });
       throw new AppError('INTERNAL_ERROR', {}, { cause: error });
     });
   }

@@ -3,7 +3,7 @@
  * renewal lock; then the outcome with the receipt as the service tells it (captured for what was
  * delivered, released for what was not).
  */
-import type { DeviceSummary, FlowState, Receipt, RenewalPhase } from '../../shared/contract/flow-contract.js';
+import type { DeviceSummary, FlowState, NotRenewed, Receipt, RenewalPhase } from '../../shared/contract/flow-contract.js';
 import { linesCents } from '../../shared/contract/receipt-totals.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import type { ErrorCode } from '../../shared/errors/catalogue.js';
@@ -56,9 +56,16 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
     await confirmDeliveries(context, device.serial, completedDeliveries(journal));
     if (error.code === 'JOURNAL_DAMAGED') {
       await ports.journal.setAside(device.serial).catch(() => undefined);
-      return context.set({ step: 'failed', error: wire('JOURNAL_DAMAGED'), canResume: false, ...(await outcomeOf(context, journal)) });
+      // Nothing the damaged journal says is told as fact, not even what it says was refused.
+      return context.set({ step: 'failed', error: wire('JOURNAL_DAMAGED'), canResume: false, ...(await outcomeOf(context, journal)), notRenewed: [] });
     }
-    return context.set({ step: 'failed', error: { code: error.code, detail: error.detail }, canResume: error.code !== 'RENEWAL_IN_PROGRESS', ...(await outcomeOf(context, journal)) });
+    return context.set({
+      step: 'failed',
+      error: { code: error.code, detail: error.detail },
+      canResume: error.code !== 'RENEWAL_IN_PROGRESS',
+      ...(await outcomeOf(context, journal)),
+      notRenewed: await notRenewedOf(context, device, journal),
+    });
   } finally {
     context.session.holdsLock = false;
     await release?.().catch(() => undefined);
@@ -70,35 +77,53 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
   const local = journalReceipt(journal);
   const ended = local && outcome.receipts.find((receipt) => receipt.transactionId === local.transactionId);
   if (ended) journal = await context.save({ ...journal, payment: journal.payment.state === 'not-required' ? { state: 'not-required', receipt: ended } : { ...journal.payment, state: 'paid', receipt: ended } });
-  // Whether a rejected certificate's old pair is still there, read from the card: on a card with
-  // no room it went before the new one was asked for, and the holder must not read otherwise.
-  const rejected = journal.certificates.flatMap((entry) => (entry.progress.phase === 'rejected' ? [{ entry, reason: entry.progress.reason }] : []));
-  const first = rejected[0];
-  const lost = first ? await oldPairGone(context, device, first.entry.oldCertificatePem, journal.plan.removeOldFirst) : false;
+  const notRenewed = await notRenewedOf(context, device, journal);
   await ports.journal.archive(device.serial);
   context.session.journal = undefined;
   await ports.device.release().catch(() => undefined);
   context.session.unlocked.clear();
-  if (first) {
-    const code = endingOfReason[first.reason] ?? (lost ? 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED' : 'ISSUED_CERTIFICATE_REJECTED');
-    return context.set({ step: 'failed', error: wire(code, { reason: first.reason }), canResume: false, ...outcome });
-  }
+  // The first certificate not renewed gives the ending its code; every one is named with its own.
+  const [first] = notRenewed;
+  if (first) return context.set({ step: 'failed', error: first.error, canResume: false, ...outcome, notRenewed });
   return context.set({ step: 'done', device, ...outcome });
 }
 
-/** Whether `oldCertificatePem` is gone from the card; when the card cannot be read, what the plan says. */
-async function oldPairGone(context: FlowContext, device: DeviceSummary, oldCertificatePem: string, removeOldFirst: boolean): Promise<boolean> {
+/**
+ * Every certificate of the journal settled without being renewed, each with the ending its reason
+ * gives. Whether a rejected certificate's old pair is still there is read from the card: on a card
+ * with no room it went before the new one was asked for, and the holder must not read otherwise.
+ */
+async function notRenewedOf(context: FlowContext, device: DeviceSummary, journal: Journal): Promise<NotRenewed[]> {
+  const rejected = journal.certificates.flatMap((entry) => (entry.progress.phase === 'rejected' ? [{ entry, reason: entry.progress.reason }] : []));
+  if (rejected.length === 0) return [];
+  // When the card cannot be read, what the plan says.
   const onCard = await context.ports.device.readCertificates(device).catch(() => undefined);
-  if (!onCard) return removeOldFirst;
-  return !onCard.some((certificate) => pemToBase64Der(certificate.certificatePem) === pemToBase64Der(oldCertificatePem));
+  const gone = (oldCertificatePem: string) =>
+    onCard ? !onCard.some((certificate) => pemToBase64Der(certificate.certificatePem) === pemToBase64Der(oldCertificatePem)) : journal.plan.removeOldFirst;
+  return rejected.map(({ entry, reason }) => {
+    return { kind: entry.kind, certificateSerial: entry.certificateSerial, error: wire(endingOf(reason, gone(entry.oldCertificatePem)), { reason }) };
+  });
 }
 
-/** Endings of their own for a certificate settled otherwise than by failing the checks. */
-const endingOfReason: Partial<Record<RejectedReason, ErrorCode>> = {
-  withdrawn: 'ISSUED_CERTIFICATE_WITHDRAWN',
-  'not-renewable': 'CERTIFICATE_NOT_RENEWABLE',
-  undeliverable: 'ISSUED_CERTIFICATE_UNDELIVERABLE',
-};
+/**
+ * The ending of a certificate settled without being renewed, by the reason its journal gives and
+ * whether its old pair is gone from the card (on a card with no room it went first): then the
+ * holder must read that the card no longer holds that certificate. A withdrawn or undeliverable
+ * certificate's words already say what to do then.
+ */
+function endingOf(reason: RejectedReason, oldGone: boolean): ErrorCode {
+  switch (reason) {
+    case 'withdrawn':
+      return 'ISSUED_CERTIFICATE_WITHDRAWN';
+    case 'undeliverable':
+      return 'ISSUED_CERTIFICATE_UNDELIVERABLE';
+    case 'not-renewable':
+      return oldGone ? 'CERTIFICATE_REFUSED_OLD_REMOVED' : 'CERTIFICATE_NOT_RENEWABLE';
+    default:
+      // The issued certificate failed this program's checks (its reason names which).
+      return oldGone ? 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED' : 'ISSUED_CERTIFICATE_REJECTED';
+  }
+}
 
 /** Phases in which the old pair must still be on the card, where the journal says (before any removal). */
 const oldPairStillThere: ReadonlySet<string> = new Set(['generating-key', 'csr-submitted', 'rejecting', 'refused', 'undeliverable', 'issued', 'written']);

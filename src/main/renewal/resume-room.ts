@@ -32,7 +32,7 @@ export async function continueJournal(context: FlowContext): Promise<FlowState> 
       // The journal names a renewal the service never had: it describes nothing real; keep it for the helpdesk.
       const setAside = await ports.journal.setAside(device.serial);
       ports.logger?.warn({ renewalId: journal.renewalId, setAside }, 'journal names a renewal the service does not know; set aside');
-      return context.set({ step: 'failed', error: wire('JOURNAL_DAMAGED'), canResume: false, renewed: [], receipts: [] });
+      return context.set({ step: 'failed', error: wire('JOURNAL_DAMAGED'), canResume: false, renewed: [], receipts: [], notRenewed: [] });
     }
     throw error;
   }

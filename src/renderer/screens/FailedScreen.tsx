@@ -1,6 +1,6 @@
 import type { FlowState } from '../../shared/contract/flow-contract.js';
 import type { ErrorAction } from '../../shared/errors/catalogue-entry.js';
-import { errorCatalogue } from '../../shared/errors/catalogue.js';
+import { describeError, errorCatalogue } from '../../shared/errors/catalogue.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
 import { ReceiptSummary } from '../components/ReceiptSummary.js';
 import { formatDate } from '../../shared/i18n/format.js';
@@ -30,6 +30,24 @@ export function FailedScreen({ state }: { readonly state: Extract<FlowState, { s
             {state.renewed.map((entry) => (
               <li key={entry.certificateSerial}>{t('done.renewed', { kind: t(`certificates.kind.${entry.kind}`), date: formatDate(locale, entry.notAfter) })}</li>
             ))}
+          </ul>
+        </>
+      )}
+      {state.notRenewed.length > 0 && (
+        <>
+          <p>{t('failed.notRenewed')}</p>
+          <ul className="not-renewed">
+            {state.notRenewed.map((entry) => {
+              const text = describeError(entry.error.code, locale, entry.error.detail);
+              // The panel above already says what to do about the ending's own code.
+              const own = entry.error.code !== state.error.code;
+              return (
+                <li key={entry.certificateSerial}>
+                  <strong>{t(`certificates.kind.${entry.kind}`)}</strong>: {text.message}
+                  {own && <> {text.nextStep}</>}
+                </li>
+              );
+            })}
           </ul>
         </>
       )}

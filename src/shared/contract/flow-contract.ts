@@ -138,6 +138,10 @@ const cardPaymentStatusSchema = z.enum(['waiting', 'pending', 'cancelled', 'fail
 
 const renewedSchema = z.object({ kind: certificateKindSchema, certificateSerial: z.string(), notAfter: isoDate });
 
+/** A certificate of the renewal settled without being renewed (refused, withdrawn…), and why, in the catalogue's words. */
+const notRenewedSchema = z.object({ kind: certificateKindSchema, certificateSerial: z.string(), error: wireErrorSchema });
+export type NotRenewed = z.infer<typeof notRenewedSchema>;
+
 const flowStateSchema = z.discriminatedUnion('step', [
   /** Nothing started yet: the window starts the checks as soon as it shows. */
   z.object({ step: z.literal('welcome') }),
@@ -204,6 +208,11 @@ const flowStateSchema = z.discriminatedUnion('step', [
     /** Certificates renewed before the failure, and the receipts as the service tells them. */
     renewed: z.array(renewedSchema),
     receipts: z.array(receiptSchema),
+    /**
+     * Every certificate that will not be renewed by going on, each with its own reason: `error`
+     * is the first one's when it is what ended the renewal, and does not say which certificate.
+     */
+    notRenewed: z.array(notRenewedSchema),
   }),
 ]);
 export type FlowState = z.infer<typeof flowStateSchema>;

@@ -123,6 +123,18 @@ export const renewalErrors = {
       nextStep: 'You are not charged for the cancelled certificate. Start again: the program will show which certificates the device now holds and which you can renew. If the device no longer has that certificate, save the support bundle and contact the helpdesk or the Registration Office.',
     },
   },
+  CERTIFICATE_REFUSED_OLD_REMOVED: {
+    class: 'renewal',
+    actions: ['support-bundle', 'contact-office'],
+    it: {
+      message: 'Il servizio non ha emesso il certificato rinnovato: il certificato risulta ora sospeso o revocato. Poiché sul dispositivo non c\'era spazio, il certificato precedente era già stato rimosso, come indicato prima del pagamento: ora il dispositivo non ha quel certificato.',
+      nextStep: 'L\'importo trattenuto per questo certificato è stato rilasciato e non le viene addebitato. Contatti l\'Ufficio di Registrazione, che le dirà perché il certificato è sospeso o revocato e come riaverlo; se serve, salvi il pacchetto di supporto.',
+    },
+    en: {
+      message: 'The service did not issue the renewed certificate: the certificate is now suspended or revoked. As the device had no room, its previous certificate had already been removed, as you were told before paying: the device now has no such certificate.',
+      nextStep: 'The amount held for this certificate was released and you are not charged for it. Contact the Registration Office, which will tell you why the certificate is suspended or revoked and how to get it back; if needed, save the support bundle.',
+    },
+  },
   ISSUED_CERTIFICATE_UNDELIVERABLE: {
     class: 'renewal',
     actions: ['support-bundle', 'contact-office'],

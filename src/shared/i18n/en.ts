@@ -182,6 +182,7 @@ export const en: Record<MessageKey, string> = {
   'done.renewed': '{kind}: valid until {date}',
   'done.pin': 'The renewed certificates answer to your usual PIN.',
   'failed.renewed': 'Renewed before the interruption:',
+  'failed.notRenewed': 'Not renewed, and why:',
   'failed.heading': 'The renewal was not completed',
   'failed.resumable': 'What was done has been recorded: no payment is lost and the renewal can be finished.',
   'error.technical': 'Details for the helpdesk: {detail}',

@@ -180,6 +180,7 @@ export const it = {
   'done.renewed': '{kind}: valido fino al {date}',
   'done.pin': 'I certificati rinnovati rispondono al PIN di sempre.',
   'failed.renewed': 'Rinnovati prima dell\'interruzione:',
+  'failed.notRenewed': 'Non rinnovati, e perché:',
   'failed.heading': 'Il rinnovo non è stato completato',
   'failed.resumable': 'Quanto già fatto è stato registrato: nessun pagamento va perso e il rinnovo può essere completato.',
   'error.technical': 'Dettagli per l\'assistenza: {detail}',

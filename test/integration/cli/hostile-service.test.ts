@@ -60,6 +60,9 @@ describe('issuance answers rewritten on the way', () => {
         // Held, captured on issuance, refunded on rejection: the account is as it was.
         expect(lab.service.account('telemaco', lab.account.userId)).toEqual(account);
         expect(result.json).toMatchObject({ state: { receipts: [{ capturedCents: 0, releasedCents: 4000 }] } });
+        // Each certificate is named among those not renewed, each with the card keeping it.
+        const notRenewed = (result.json as { state: { notRenewed: { kind: string; error: { code: string } }[] } }).state.notRenewed;
+        expect(notRenewed.map((entry) => `${entry.kind} ${entry.error.code}`).sort()).toEqual(['cns ISSUED_CERTIFICATE_REJECTED', 'signature ISSUED_CERTIFICATE_REJECTED']);
       } finally {
         await gateway.close();
       }
@@ -95,6 +98,8 @@ describe('on a card with no room for another pair', () => {
       expect(before.some((object) => object.type === 'Certificate' && object.id === left?.id)).toBe(true);
       expect(full.service.account('telemaco', full.account.userId)).toEqual(account);
       expect(result.json).toMatchObject({ state: { receipts: [{ capturedCents: 0, releasedCents: 4000 }] } });
+      // Both named: the one whose pair went first, and the one the card kept.
+      expect(result.json).toMatchObject({ state: { notRenewed: [{ error: { code: 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED' } }, { error: { code: 'ISSUED_CERTIFICATE_REJECTED' } }] } });
     } finally {
       await gateway.close();
       await full.close();

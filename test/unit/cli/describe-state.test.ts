@@ -50,13 +50,24 @@ describe('the CLI in the window\'s words', () => {
     expect(text).toContain('Transazione: trx_1; Totale addebitato: 25,00 €; Rilasciato, non addebitato: 15,00 €');
     expect(text).toContain('Transazione: trx_2; Totale addebitato: 15,00 €');
     expect(text).toContain('Addebitato in tutto per questo rinnovo: 40,00 €');
-    const once = describeState({ step: 'failed', error: { code: 'ISSUED_CERTIFICATE_REJECTED', detail: {} }, canResume: false, renewed: [], receipts: [firstPayment] }, 'en').replace(/[\u00a0\u202f]/g, ' ');
+    const once = describeState({ step: 'failed', error: { code: 'ISSUED_CERTIFICATE_REJECTED', detail: {} }, canResume: false, renewed: [], receipts: [firstPayment], notRenewed: [] }, 'en').replace(/[\u00a0\u202f]/g, ' ');
     expect(once).toContain('Transaction: trx_1; Total charged: €25.00; Released, not charged: €15.00');
     expect(once).not.toContain('in all');
     // A failure with money still held says so, as the window's receipt does line by line.
     const held = { ...paidAgain, capturedCents: 0, lines: paidAgain.lines.map((line) => ({ ...line, state: 'held' as const })) };
-    const stopped = describeState({ step: 'failed', error: { code: 'SERVICE_UNAVAILABLE', detail: {} }, canResume: true, renewed: [], receipts: [held] }, 'it').replace(/[\u00a0\u202f]/g, ' ');
+    const stopped = describeState({ step: 'failed', error: { code: 'SERVICE_UNAVAILABLE', detail: {} }, canResume: true, renewed: [], receipts: [held], notRenewed: [] }, 'it').replace(/[\u00a0\u202f]/g, ' ');
     expect(stopped).toContain('Transazione: trx_2; Totale addebitato: 0,00 €; Trattenuto, addebitato al rilascio del certificato: 15,00 €');
+  });
+
+  it('after a renewal that ended with two certificates refused, names each with its reason and code', () => {
+    const notRenewed = [
+      { kind: 'signature' as const, certificateSerial: 'A1', error: { code: 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED' as const, detail: {} } },
+      { kind: 'cns' as const, certificateSerial: 'B1', error: { code: 'CERTIFICATE_NOT_RENEWABLE' as const, detail: {} } },
+    ];
+    const text = describeState({ step: 'failed', error: notRenewed[0]!.error, canResume: false, renewed: [], receipts: [], notRenewed }, 'en');
+    expect(text).toContain(`- CNS authentication certificate: ${describeError('CERTIFICATE_NOT_RENEWABLE', 'en').message} [CERTIFICATE_NOT_RENEWABLE]`);
+    expect(text).toContain(describeError('CERTIFICATE_NOT_RENEWABLE', 'en').nextStep);
+    expect(text).toContain(`${describeError('ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED', 'en').message} [ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED]`);
   });
 
   it('gives an error as the catalogue words it, with what to do and the code', () => {

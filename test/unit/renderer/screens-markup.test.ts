@@ -14,6 +14,7 @@ import { ErrorPanel } from '../../../src/renderer/components/ErrorPanel.js';
 import { UpdateOffer } from '../../../src/renderer/components/UpdateOffer.js';
 import { FlowScreen } from '../../../src/renderer/screens/FlowScreen.js';
 import { useAppStore } from '../../../src/renderer/store/app-store.js';
+import { describeError } from '../../../src/shared/errors/catalogue.js';
 import { firstPayment, paidAgain } from '../../support/paid-twice.js';
 
 // Server rendering reads a zustand store's *initial* state (React's getServerSnapshot): the store
@@ -237,11 +238,25 @@ describe('the screens as main drives them', () => {
   });
 
   it('after a failure offers one way on: "Riprova" where the next step names it, otherwise "Completa il rinnovo"', () => {
-    const removed = screen({ step: 'failed', error: { code: 'DEVICE_REMOVED', detail: {} }, canResume: true, renewed: [], receipts: [] });
+    const removed = screen({ step: 'failed', error: { code: 'DEVICE_REMOVED', detail: {} }, canResume: true, renewed: [], receipts: [], notRenewed: [] });
     expect(removed.match(/<button/g)).toHaveLength(1);
     expect(removed).toMatch(/<button[^>]*>Riprova<\/button>/);
-    const interrupted = screen({ step: 'failed', error: { code: 'RENEWAL_INTERRUPTED', detail: {} }, canResume: true, renewed: [], receipts: [] });
+    const interrupted = screen({ step: 'failed', error: { code: 'RENEWAL_INTERRUPTED', detail: {} }, canResume: true, renewed: [], receipts: [], notRenewed: [] });
     expect(interrupted).toMatch(/<button[^>]*>Completa il rinnovo<\/button>/);
+  });
+
+  it('after a renewal that ended with two certificates refused, names each with its own reason, and the next step of the one the panel does not', () => {
+    const notRenewed = [
+      { kind: 'signature' as const, certificateSerial: 'A1', error: { code: 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED' as const, detail: {} } },
+      { kind: 'cns' as const, certificateSerial: 'B1', error: { code: 'CERTIFICATE_NOT_RENEWABLE' as const, detail: {} } },
+    ];
+    const html = screen({ step: 'failed', error: notRenewed[0]!.error, canResume: false, renewed: [], receipts: [], notRenewed });
+    const list = html.slice(html.indexOf('class="not-renewed"'));
+    expect(list).toContain(`<strong>Certificato di sottoscrizione</strong>: ${escapeHtml(describeError('ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED', 'it').message)}`);
+    expect(list).toContain(`<strong>Certificato di autenticazione CNS</strong>: ${escapeHtml(describeError('CERTIFICATE_NOT_RENEWABLE', 'it').message)}`);
+    expect(list).toContain(escapeHtml(describeError('CERTIFICATE_NOT_RENEWABLE', 'it').nextStep));
+    // Said once, in the panel above the list.
+    expect(html.split(escapeHtml(describeError('ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED', 'it').nextStep))).toHaveLength(2);
   });
 
   it('speaks English when the holder chose it', () => {
@@ -251,6 +266,11 @@ describe('the screens as main drives them', () => {
     expect(html).toContain('22 November 2029');
   });
 });
+
+/** Text as React writes it in markup. */
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
+}
 
 describe('the update offer and the error buttons', () => {
   beforeEach(() => useAppStore.setState({ locale: 'it' }));

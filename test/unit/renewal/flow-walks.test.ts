@@ -480,6 +480,18 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.journal.files.size).toBe(0);
   });
 
+  it('on a card with no room, the signature suspended after payment: the holder reads that the card no longer holds it, its hold released; the CNS still renewed', async () => {
+    const world = new FlowWorld({ full: true });
+    world.service.faults.suspendedAtIssuance = ['signature'];
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state).toMatchObject({ step: 'failed', error: { code: 'CERTIFICATE_REFUSED_OLD_REMOVED' }, canResume: false, renewed: [{ kind: 'cns' }] });
+    expect(state.step === 'failed' && state.notRenewed.map((entry) => entry.kind)).toEqual(['signature']);
+    expect([...world.card.workingKinds().keys()]).toEqual(['cns']);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.cns);
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('suspended after payment, the process killed as the refusal came back: the resume takes the keys off and goes on with the CNS, nothing paid again', async () => {
     const world = new FlowWorld();
     world.service.faults.suspendedAtIssuance = ['signature'];
@@ -563,6 +575,30 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect([...world.service.netCaptured().values()].every((cents) => cents === 0)).toBe(true);
     expect(world.service.heldCents()).toBe(0);
     if (state.step === 'failed') expect(state.receipts).toMatchObject([{ capturedCents: 0, releasedCents: prices.signature + prices.cns }]);
+    // Each is named with what became of it: the lost one, and the one whose old pair stayed.
+    const lost = (['signature', 'cns'] as const).find((kind) => kind !== kept);
+    expect(state.step === 'failed' && [...state.notRenewed].map((entry) => [entry.kind, entry.error.code])).toEqual([
+      [lost, 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED'],
+      [kept, 'ISSUED_CERTIFICATE_REJECTED'],
+    ]);
+  });
+
+  it('on a card with no room, a forged signature costs its pair and the CNS is then found suspended: the ending names both, each with its own reason', async () => {
+    const world = new FlowWorld({ full: true });
+    world.service.faults.hostile = 'other-key';
+    world.service.faults.hostileTimes = 1;
+    world.service.faults.suspendedAtIssuance = ['cns'];
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state).toMatchObject({ step: 'failed', error: { code: 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED' }, canResume: false });
+    expect(state.step === 'failed' && state.notRenewed.map((entry) => [entry.kind, entry.certificateSerial, entry.error.code])).toEqual([
+      ['signature', world.oldSerials.get('signature'), 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED'],
+      ['cns', world.oldSerials.get('cns'), 'CERTIFICATE_NOT_RENEWABLE'],
+    ]);
+    // As told: the signature gone, the CNS on its old pair, nothing charged.
+    expect([...world.card.workingKinds().keys()]).toEqual(['cns']);
+    expect(world.card.objects.some((object) => object.certificatePem === world.oldCertificates.get('cns'))).toBe(true);
+    expect(world.service.heldCents()).toBe(0);
+    expect([...world.service.netCaptured().values()].every((cents) => cents === 0)).toBe(true);
   });
 
   it('on a card with no room, a rejected certificate followed by a good one: the second is renewed keeping its old pair until then', async () => {
