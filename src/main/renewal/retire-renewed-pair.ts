@@ -1,0 +1,69 @@
+/**
+ * The last step of a renewal whose journal went (a kill, another computer, a file set aside):
+ * its renewed certificate is on the card with a key pair that verifies, and the old pair it
+ * renews is still there. The re-key would have removed it next. Left there, the old certificate
+ * stays on offer: renewing it again makes a key pair for nothing, and once the issued certificate
+ * is older than that new request allows, its refusal comes back at every resume.
+ *
+ * Removed here, on proof and under the device's renewal lock, before the delivery is told: a
+ * kill in between leaves the line `issued`, and the next reading finds it again.
+ */
+import type { DeviceSummary } from '../../shared/contract/flow-contract.js';
+import { isAppError } from '../../shared/errors/app-error.js';
+import { checkJournaledCertificate, isRenewalShapeOf } from '../certificates/issued-certificate-check.js';
+import { sameModulus, tryModulusOfCertificate } from '../certificates/key-modulus.js';
+import type { FlowContext } from './flow-context.js';
+import { unchangedOnDisk } from './renewal-journal.js';
+import type { DeviceCertificate, IssuedCertificate } from './renewal-ports.js';
+
+/**
+ * Removes the old pair `issued` renews when `renewed` (its certificate, found on the card and
+ * verified) is proven its renewal; true when a pair went. Anything unproven, a lock held by
+ * another process or a journal on this computer leaves the card as it is.
+ */
+export async function retireRenewedPair(
+  context: FlowContext,
+  device: DeviceSummary,
+  issued: IssuedCertificate,
+  renewed: DeviceCertificate,
+  onCard: readonly DeviceCertificate[],
+): Promise<boolean> {
+  const old = onCard.find((candidate) => candidate.summary.certificateSerial === issued.renewedSerial && candidate.tokenSerial === renewed.tokenSerial);
+  if (!old || !provenRenewal(context, issued, renewed, old)) return false;
+  const { ports } = context;
+  const release = await ports.lock.acquire(device.serial).catch((error: unknown) => {
+    // Another process renews the device: between its verification and its removal, this is its own step.
+    if (isAppError(error)) return undefined;
+    throw error;
+  });
+  if (!release) return false;
+  try {
+    // A journal here (a renewal begun since) means its resume does this, as its journal says.
+    if (!(await unchangedOnDisk(ports.journal, device.serial, undefined))) return false;
+    await ports.device.destroyOldPair(device, old.tokenSerial, old.idHex, old.certificatePem);
+    ports.logger?.info({ certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial }, 'old pair removed: its renewal was found on the card');
+    return true;
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    // Best effort: the renewed pair works; the old one stays until a later reading.
+    ports.logger?.warn({ code: error.code, certificateSerial: issued.renewedSerial }, 'could not remove the old pair of a renewal found on the card');
+    return false;
+  } finally {
+    await release().catch(() => undefined);
+  }
+}
+
+/**
+ * `renewed` is the renewal of `old` as the re-key would have taken it: another key under another
+ * id of the same slot, the old one's subject and profile, and the issued certificate's checks as
+ * of its own start (chain to a configured Chamber CA included).
+ */
+function provenRenewal(context: FlowContext, issued: IssuedCertificate, renewed: DeviceCertificate, old: DeviceCertificate): boolean {
+  if (old.summary.kind !== renewed.summary.kind || old.idHex.toLowerCase() === renewed.idHex.toLowerCase()) return false;
+  if (!isRenewalShapeOf(renewed.certificatePem, old.certificatePem)) return false;
+  const modulus = tryModulusOfCertificate(renewed.certificatePem);
+  const oldModulus = tryModulusOfCertificate(old.certificatePem);
+  if (!modulus || !oldModulus || sameModulus(modulus, oldModulus)) return false;
+  const verdict = checkJournaledCertificate({ certificatePem: renewed.certificatePem, chainPem: issued.chainPem, expectedModulusHex: modulus, oldCertificatePem: old.certificatePem }, context.ports.trust);
+  return verdict.ok;
+}
