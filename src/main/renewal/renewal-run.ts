@@ -49,6 +49,10 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
         entry.certificateSerial,
       );
     }
+    if (!isSettled(journal)) throw new Error('renewal loop ended with unfinished certificates');
+    // Still under the lock: another process taking it now would find the journal settled but not
+    // yet archived, and this process's last write would be refused as RENEWAL_IN_PROGRESS.
+    return await finish(context, device, journal);
   } catch (error) {
     if (!isAppError(error)) throw error;
     ports.logger?.warn({ code: error.code }, 'renewal interrupted; the journal keeps what was done');
@@ -70,7 +74,12 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
     context.session.holdsLock = false;
     await release?.().catch(() => undefined);
   }
-  if (!isSettled(journal)) throw new Error('renewal loop ended with unfinished certificates');
+}
+
+/** Every certificate settled: the deliveries told, the receipt as it ended journaled, the journal archived, the ending. */
+async function finish(context: FlowContext, device: DeviceSummary, settled: Journal): Promise<FlowState> {
+  const { ports } = context;
+  let journal = settled;
   await confirmDeliveries(context, device.serial, completedDeliveries(journal));
   const outcome = await outcomeOf(context, journal);
   // The archived journal keeps its payment's receipt as it ended (what was captured, what released): the holder's record after the renewal.

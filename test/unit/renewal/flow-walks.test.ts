@@ -544,6 +544,16 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('another process takes the device\'s lock as soon as the renewal lets it go: the renewal had already ended, its journal archived, and the holder reads it done', async () => {
+    const world = new FlowWorld();
+    world.lockTakenAfter = 'destroyOldPair';
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state.step).toBe('done');
+    expect(world.lockHeldElsewhere).toBe(true);
+    expect(world.journal.files.size).toBe(0);
+    expect(world.renewedKinds().sort()).toEqual(['cns', 'signature']);
+  });
+
   it('while another process renews the device, a start writes nothing to its journal: its older copy never overwrites the renewing one\'s', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'after' };

@@ -65,6 +65,9 @@ export class FlowWorld {
   #locked = false;
   /** Another live process (a second window, the helpdesk's CLI) holds the device's renewal lock. */
   lockHeldElsewhere = false;
+  /** Once the call named here is made, another process takes the device's lock the moment this one next lets it go. */
+  lockTakenAfter: string | undefined;
+  #lockTakenOnRelease = false;
   states: FlowState[] = [];
   /** Every total the holder was shown before paying, in order. */
   readonly shown: number[] = [];
@@ -121,6 +124,10 @@ export class FlowWorld {
         this.holdsExpireAt = undefined;
         this.service.expireHolds();
       }
+      if (phase === 'after' && call === this.lockTakenAfter) {
+        this.lockTakenAfter = undefined;
+        this.#lockTakenOnRelease = true;
+      }
       const on = this.killOn;
       if (on && on.call === call && on.phase === phase && --on.occurrence === 0) {
         this.killOn = undefined;
@@ -147,6 +154,10 @@ export class FlowWorld {
         this.#locked = true;
         return async () => {
           this.#locked = false;
+          if (this.#lockTakenOnRelease) {
+            this.#lockTakenOnRelease = false;
+            this.lockHeldElsewhere = true;
+          }
         };
       },
     };
