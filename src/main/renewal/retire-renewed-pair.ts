@@ -12,6 +12,7 @@ import type { DeviceSummary } from '../../shared/contract/flow-contract.js';
 import { isAppError } from '../../shared/errors/app-error.js';
 import { checkJournaledCertificate, isRenewalShapeOf } from '../certificates/issued-certificate-check.js';
 import { sameModulus, tryModulusOfCertificate } from '../certificates/key-modulus.js';
+import { pemToBase64Der } from '../certificates/pem.js';
 import type { FlowContext } from './flow-context.js';
 import { unchangedOnDisk } from './renewal-journal.js';
 import type { DeviceCertificate, IssuedCertificate } from './renewal-ports.js';
@@ -28,18 +29,27 @@ export async function retireRenewedPair(
   renewed: DeviceCertificate,
   onCard: readonly DeviceCertificate[],
 ): Promise<boolean> {
-  const old = onCard.find((candidate) => candidate.summary.certificateSerial === issued.renewedSerial && candidate.tokenSerial === renewed.tokenSerial);
-  if (!old || !provenRenewal(context, issued, renewed, old)) return false;
   const { ports } = context;
+  const oldOf = (certificates: readonly DeviceCertificate[]) =>
+    certificates.find((candidate) => candidate.summary.certificateSerial === issued.renewedSerial && candidate.tokenSerial === renewed.tokenSerial);
+  const old = oldOf(onCard);
+  if (!old || !provenRenewal(context, issued, renewed, old)) return false;
   const release = await ports.lock.acquire(device.serial).catch((error: unknown) => {
-    // Another process renews the device: between its verification and its removal, this is its own step.
-    if (isAppError(error)) return undefined;
-    throw error;
+    // Another process renews the device (between its verification and its removal, this is its
+    // own step), or the lock cannot be taken at all: either way the card stays as it is.
+    ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, 'old pair of a renewal found on the card left: the lock is not ours');
+    return undefined;
   });
   if (!release) return false;
   try {
     // A journal here (a renewal begun since) means its resume does this, as its journal says.
-    if (!(await unchangedOnDisk(ports.journal, device.serial, undefined))) return false;
+    if (!(await unchangedOnDisk(ports.journal, device.serial, undefined).catch(() => false))) return false;
+    // What was proven before the lock is proven again under it: the same two pairs, the renewed one working.
+    const now = await ports.device.readCertificates(device);
+    const same = (a: DeviceCertificate | undefined, b: DeviceCertificate) => a !== undefined && a.idHex === b.idHex && pemToBase64Der(a.certificatePem) === pemToBase64Der(b.certificatePem);
+    const renewedNow = now.find((candidate) => candidate.tokenSerial === renewed.tokenSerial && candidate.idHex === renewed.idHex);
+    if (!same(oldOf(now), old) || !same(renewedNow, renewed)) return false;
+    await ports.device.verifyPair(device, renewed.tokenSerial, renewed.idHex);
     await ports.device.destroyOldPair(device, old.tokenSerial, old.idHex, old.certificatePem);
     ports.logger?.info({ certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial }, 'old pair removed: its renewal was found on the card');
     return true;
@@ -54,12 +64,19 @@ export async function retireRenewedPair(
 }
 
 /**
- * `renewed` is the renewal of `old` as the re-key would have taken it: another key under another
- * id of the same slot, the old one's subject and profile, and the issued certificate's checks as
- * of its own start (chain to a configured Chamber CA included).
+ * `renewed` is the renewal of `old` as the re-key would have taken it: the certificate the service
+ * says it issued for it, newer than it and valid now (a service naming the two the other way round
+ * must not get the newer pair destroyed), another key under another id of the same slot, the old
+ * one's subject and profile, and the issued certificate's checks as of its own start (chain to a
+ * configured Chamber CA included).
  */
 function provenRenewal(context: FlowContext, issued: IssuedCertificate, renewed: DeviceCertificate, old: DeviceCertificate): boolean {
+  if (renewed.summary.certificateSerial !== issued.certificateSerial) return false;
   if (old.summary.kind !== renewed.summary.kind || old.idHex.toLowerCase() === renewed.idHex.toLowerCase()) return false;
+  const time = (iso: string) => Date.parse(iso);
+  const now = context.ports.environment.clock().getTime();
+  if (!(time(renewed.summary.notBefore) > time(old.summary.notBefore) && time(renewed.summary.notAfter) > time(old.summary.notAfter))) return false;
+  if (!(time(renewed.summary.notBefore) <= now && now < time(renewed.summary.notAfter))) return false;
   if (!isRenewalShapeOf(renewed.certificatePem, old.certificatePem)) return false;
   const modulus = tryModulusOfCertificate(renewed.certificatePem);
   const oldModulus = tryModulusOfCertificate(old.certificatePem);

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { FlowState } from '../../../src/shared/contract/flow-contract.js';
 import type { Journal } from '../../../src/main/renewal/renewal-journal.js';
 import { AppError } from '../../../src/shared/errors/app-error.js';
+import { serialOfCertificate } from '../../../src/main/certificates/key-modulus.js';
 import { prices, type HostileRewrite } from './kit/fake-service.js';
 import { FlowWorld, holderPin, signaturePin } from './kit/flow-world.js';
 import { walk, type WalkEnd } from './kit/holder-walk.js';
@@ -77,6 +78,37 @@ describe('charging what was chosen, once, for what is delivered', () => {
       expect(world.card.breaches).toEqual([]);
     },
   );
+
+  it('a renewal found finished on the card, and a service that names the two certificates the other way round: the newer pair is never taken for the old one', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.journal.files.clear();
+    const oldPem = world.oldCertificates.get('signature')!;
+    const renewedPem = world.card.objects.find((object) => object.kind === 'certificate' && object.certificatePem !== oldPem && object.certificatePem !== world.oldCertificates.get('cns'))!.certificatePem!;
+    const [oldSerial, renewedSerial] = [serialOfCertificate(oldPem), serialOfCertificate(renewedPem)];
+    const port = world.service.port.bind(world.service);
+    world.service.port = (...args) => {
+      const service = port(...args);
+      return {
+        ...service,
+        renewalStatus: async (renewalId) => {
+          const record = await service.renewalStatus(renewalId);
+          const genuine = record.issued.find((issued) => issued.renewedSerial === oldSerial)!;
+          const line = record.lines.find((candidate) => candidate.certificateSerial === oldSerial)!;
+          return {
+            ...record,
+            lines: [...record.lines.filter((candidate) => candidate.certificateSerial !== renewedSerial), { ...line, certificateSerial: renewedSerial, progress: 'issued' as const }],
+            issued: [...record.issued.filter((issued) => issued !== genuine), { ...genuine, renewedSerial, certificateSerial: oldSerial, certificatePem: oldPem }],
+          };
+        },
+      };
+    };
+    stateOf(await walk(world, { kinds: [], method: 'telemaco' }));
+    expect(world.card.objects.some((object) => object.kind === 'certificate' && object.certificatePem === renewedPem)).toBe(true);
+    expect(world.card.workingKinds().get('signature')).toBe(2);
+    expect(world.card.breaches).toEqual([]);
+  });
 
   it('a renewal found finished on the card while another process holds the device\'s lock: its old pair is that process\'s to remove, and stays', async () => {
     const world = new FlowWorld();
