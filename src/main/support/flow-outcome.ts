@@ -12,7 +12,7 @@ import type { FlowState, Receipt } from '../../shared/contract/flow-contract.js'
 import type { FlowOutcome } from '../../shared/support-bundle/bundle-facts.js';
 
 function fresh(at: Date): FlowOutcome {
-  return { step: 'checking', error: null, pin: null, certificates: [], removeOldFirst: null, paymentMethod: null, at: at.toISOString() };
+  return { step: 'checking', error: null, pin: null, certificates: [], removeOldFirst: null, paymentMethod: null, notRenewed: [], at: at.toISOString() };
 }
 
 /** The record after `state`; `undefined` when the state says nothing new (the welcome screen). */
@@ -23,8 +23,14 @@ export function nextOutcome(previous: FlowOutcome | undefined, state: FlowState,
   const base: FlowOutcome = { ...previous, step: state.step, at: at.toISOString() };
   switch (state.step) {
     case 'blocked':
+      return { ...base, error: state.error };
     case 'failed':
-      return { ...base, error: state.error, ...paidWith(state.step === 'failed' ? state.receipts.at(-1) : undefined) };
+      return {
+        ...base,
+        error: state.error,
+        notRenewed: state.notRenewed.map((entry) => ({ kind: entry.kind, serial: entry.certificateSerial, code: entry.error.code })),
+        ...paidWith(state.receipts.at(-1)),
+      };
     case 'no-device':
       return { ...base, error: state.error };
     case 'resume-offered':

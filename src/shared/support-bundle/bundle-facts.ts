@@ -105,6 +105,8 @@ export const flowOutcomeSchema = z.object({
   /** The plan said the device has no room for a second key pair. */
   removeOldFirst: z.boolean().nullable(),
   paymentMethod: z.enum(['telemaco', 'iconto', 'card']).nullable(),
+  /** Certificates the last renewal ended without, each with its own code (a record from before they were kept has none). */
+  notRenewed: z.array(z.object({ kind: certificateKindSchema, serial: z.string(), code: z.enum(errorCodes) })).default([]),
   at: isoDate,
 });
 export type FlowOutcome = z.infer<typeof flowOutcomeSchema>;

@@ -22,6 +22,7 @@ interface Phrases {
   readonly outcome: (step: string, message: string) => string;
   readonly noOutcome: string;
   readonly verdict: (kind: string, what: string) => string;
+  readonly notRenewed: string;
   readonly renewable: string;
   readonly route: (kind: 'direct' | 'proxy', source: string) => string;
   readonly journal: Record<JournalPhase, string>;
@@ -47,6 +48,7 @@ const phrases: Record<Locale, Phrases> = {
     outcome: (step, message) => `- dove si è fermato l'ultimo tentativo: passo «${step}» — ${message}`,
     noOutcome: "- nessun tentativo di rinnovo registrato su questo computer",
     verdict: (kind, what) => `  · ${kind}: ${what}`,
+    notRenewed: '  non rinnovati, e perché:',
     renewable: 'rinnovabile',
     route: (kind, source) => `- rete: ${kind === 'direct' ? 'collegamento diretto' : 'tramite proxy'} (impostazione: ${source})`,
     journal: {
@@ -80,6 +82,7 @@ const phrases: Record<Locale, Phrases> = {
     outcome: (step, message) => `- where the last attempt stopped: step "${step}" — ${message}`,
     noOutcome: '- no renewal attempt recorded on this computer',
     verdict: (kind, what) => `  · ${kind}: ${what}`,
+    notRenewed: '  not renewed, and why:',
     renewable: 'renewable',
     route: (kind, source) => `- network: ${kind === 'direct' ? 'direct connection' : 'through a proxy'} (setting: ${source})`,
     journal: {
@@ -136,6 +139,8 @@ export function summarizeBundle(facts: BundleFacts, locale: Locale): string[] {
       const what = certificate.verdict.status === 'renewable' ? p.renewable : `${certificate.verdict.reason}: ${describeError(certificate.verdict.reason, locale, readable(certificate.verdict.detail, locale)).message}`;
       lines.push(p.verdict(p.verdictKinds[certificate.kind] ?? certificate.kind, what));
     }
+    if (outcome.notRenewed.length > 0) lines.push(p.notRenewed);
+    for (const entry of outcome.notRenewed) lines.push(p.verdict(p.verdictKinds[entry.kind] ?? entry.kind, `${entry.code}: ${describeError(entry.code, locale).message}`));
   }
   lines.push(p.route(facts.network.route, p.sources[facts.network.source]), p.journal[facts.journal.phase], p.files, '', p.never, facts.holder.identity === 'in-clear' ? p.inClear : p.pseudonymised);
   return lines;

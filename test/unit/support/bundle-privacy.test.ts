@@ -87,6 +87,7 @@ async function bundleOf(request: SupportBundleRequest) {
         certificates: [],
         removeOldFirst: null,
         paymentMethod: null,
+        notRenewed: [],
         at: now.toISOString(),
       }),
       journalDir,

@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceSummary, FlowState } from '../../../src/shared/contract/flow-contract.js';
 import { concludeOutcome, nextOutcome } from '../../../src/main/support/flow-outcome.js';
-import type { FlowOutcome } from '../../../src/shared/support-bundle/bundle-facts.js';
+import { bundleFactsFormat, flowOutcomeSchema, type BundleFacts, type FlowOutcome } from '../../../src/shared/support-bundle/bundle-facts.js';
+import { summarizeBundle } from '../../../src/shared/support-bundle/bundle-summary.js';
+import { describeError } from '../../../src/shared/errors/catalogue.js';
 
 const at = new Date('2026-11-20T09:00:00Z');
 const device: DeviceSummary = { serial: 'S1', label: 'CNS', manufacturer: 'Bit4id', slots: [{ tokenSerial: 'S1', label: 'CNS', holds: ['cns', 'signature'] }] };
@@ -54,6 +56,44 @@ describe('the last attempt’s outcome', () => {
     });
     // No name and no fiscal code: the bundle reads those from the card and pseudonymises them.
     expect(JSON.stringify(record)).not.toMatch(/ROSSI|RSSMRA/);
+  });
+
+  it('keeps every certificate the renewal ended without, each with its own code, and the helpdesk\'s summary lists them', () => {
+    const record = walk([
+      { step: 'checking' },
+      {
+        step: 'failed',
+        error: { code: 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED', detail: {} },
+        canResume: false,
+        renewed: [],
+        receipts: [],
+        notRenewed: [
+          { kind: 'signature', certificateSerial: 'a1', error: { code: 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED', detail: { reason: 'public-key' } } },
+          { kind: 'cns', certificateSerial: 'a2', error: { code: 'CERTIFICATE_NOT_RENEWABLE', detail: {} } },
+        ],
+      },
+    ]);
+    expect(record?.notRenewed).toEqual([
+      { kind: 'signature', serial: 'a1', code: 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED' },
+      { kind: 'cns', serial: 'a2', code: 'CERTIFICATE_NOT_RENEWABLE' },
+    ]);
+    // A record written before the list was kept still reads, with none.
+    const { notRenewed: _dropped, ...older } = record!;
+    expect(flowOutcomeSchema.parse(older).notRenewed).toEqual([]);
+    const facts: BundleFacts = {
+      format: bundleFactsFormat,
+      createdAt: at.toISOString(),
+      tool: { version: '1.0.0', platform: 'linux' },
+      holder: { identity: 'pseudonymised' },
+      module: { status: 'loaded', file: 'libsofthsm2.so', manufacturer: 'SoftHSM', description: 'Implementation of PKCS11', version: '2.6' },
+      tokens: [],
+      network: { route: 'direct', source: 'none', proxyAuthenticated: false, extraCa: false },
+      outcome: record!,
+      journal: { phase: 'finished', certificates: [] },
+    };
+    const text = summarizeBundle(facts, 'en').join('\n');
+    expect(text).toContain(`CERTIFICATE_NOT_RENEWABLE: ${describeError('CERTIFICATE_NOT_RENEWABLE', 'en').message}`);
+    expect(text).toContain('not renewed, and why:');
   });
 
   it('starts over with a new attempt, and the welcome screen changes nothing', () => {
