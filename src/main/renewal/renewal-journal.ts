@@ -280,6 +280,9 @@ export function withProgress(journal: Journal, certificateSerial: string, progre
 export async function unchangedOnDisk(store: JournalStore, deviceSerial: string, known: Journal | undefined): Promise<boolean> {
   const onDisk = await store.read(deviceSerial);
   if (onDisk.kind === 'none') return known === undefined;
+  // Damaged since this process last read it (edited by hand meanwhile): set aside by the read, and
+  // told as what it is, not as another process renewing.
+  if (onDisk.kind === 'damaged') throw new AppError('JOURNAL_DAMAGED', { reason: 'damaged on disk since it was read' });
   return onDisk.kind === 'open' && known !== undefined && JSON.stringify(onDisk.journal) === JSON.stringify(known);
 }
 

@@ -986,6 +986,26 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.journal.files.get('CNS-0001')).toBe(newerText);
   });
 
+  it('a journal damaged on disk after this process read it (edited by hand meanwhile): told JOURNAL_DAMAGED, not that another process renews; set aside, nothing on the card touched, and the next start finishes on what the service knows', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const onCard = snapshot(world);
+    let reads = 0;
+    world.journal.beforeRead = (device) => {
+      if (++reads === 2) world.journal.files.set(device, '{"version": 1, "renewalId": "edited-by-hand"');
+    };
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(state.step === 'failed' && state.error.code).toBe('JOURNAL_DAMAGED');
+    expect(world.journal.setAsideFiles).toHaveLength(1);
+    expect(snapshot(world)).toEqual(onCard);
+    world.journal.beforeRead = undefined;
+    const finished = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(finished.step).toBe('done');
+    expect(world.service.netCaptured().get(world.oldSerials.get('signature') ?? '')).toBe(prices.signature);
+    expect(world.service.heldCents()).toBe(0);
+  });
+
   it('a window that read the journal before another process re-keyed: it re-keys nothing on its old copy, RENEWAL_IN_PROGRESS, the newer journal kept', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
