@@ -101,8 +101,13 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         if (journal.plan.removeOldFirst && (await device.room(dev, tokenSerial)) === 'remove-old-first') {
           // A certificate of this renewal was already lost to an answer that failed the checks: the
           // service is not trusted with a second old pair.
+          // It is held back for good, nothing done to it: the card (whose token may not report the
+          // room the rejection gave back) would say the same at every resume.
           const lost = journal.certificates.find((other) => ['rejecting', 'refused', 'undeliverable', 'rejected'].includes(other.progress.phase));
-          if (lost) throw new AppError('ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED', { reason: `no room to renew ${kind} safely after a rejection` });
+          if (lost) {
+            await advance({ phase: 'rejected', reason: 'held-back' });
+            break;
+          }
           context.report('removing-old');
           // Once the old CNS key is gone nothing on the device can prove possession until the
           // new CNS certificate exists: sign the renewal's handover challenge (good for days, not

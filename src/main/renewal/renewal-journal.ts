@@ -26,8 +26,12 @@ const journaledRequestSchema = z.object({ idempotencyKey: z.string().min(8).max(
 export type JournaledRequest = z.infer<typeof journaledRequestSchema>;
 
 /** Where one certificate's re-key stands; each phase records what the next one needs. */
-/** Why a certificate ended without being renewed: the wire's rejection reasons, and the service's own word (`withdrawn`, `not-renewable`). */
-const rejectedReasonSchema = z.union([rejectionReasonSchema, z.literal('withdrawn'), z.literal('not-renewable')]);
+/**
+ * Why a certificate ended without being renewed: the wire's rejection reasons, the service's own
+ * word (`withdrawn`, `not-renewable`), and `held-back`: never started, as its old pair would have
+ * had to go first after another certificate of the renewal was refused (its price stays held).
+ */
+const rejectedReasonSchema = z.union([rejectionReasonSchema, z.literal('withdrawn'), z.literal('not-renewable'), z.literal('held-back')]);
 export type RejectedReason = z.infer<typeof rejectedReasonSchema>;
 
 const certificateProgressSchema = z.discriminatedUnion('phase', [

@@ -128,6 +128,8 @@ function endingOf(reason: RejectedReason, oldGone: boolean): ErrorCode {
       return 'ISSUED_CERTIFICATE_UNDELIVERABLE';
     case 'not-renewable':
       return oldGone ? 'CERTIFICATE_REFUSED_OLD_REMOVED' : 'CERTIFICATE_NOT_RENEWABLE';
+    case 'held-back':
+      return 'CERTIFICATE_HELD_BACK';
     default:
       // The issued certificate failed this program's checks (its reason names which).
       return oldGone ? 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED' : 'ISSUED_CERTIFICATE_REJECTED';
@@ -191,10 +193,12 @@ async function outcomeOf(context: FlowContext, journal: Journal) {
  * captured its price, a rejected one was released; the rest is still held.
  */
 function settledByJournal(receipt: Receipt, journal: Journal): Receipt {
-  const phaseOf = (serial: string) => journal.certificates.find((entry) => entry.certificateSerial === serial)?.progress.phase;
+  const progressOf = (serial: string) => journal.certificates.find((entry) => entry.certificateSerial === serial)?.progress;
   const lines = receipt.lines.map((line) => {
-    const phase = phaseOf(line.certificateSerial);
-    return { ...line, state: phase === 'completed' ? ('captured' as const) : phase === 'rejected' ? ('released' as const) : line.state };
+    const progress = progressOf(line.certificateSerial);
+    // A certificate held back was never asked for: its price stays as the service holds it.
+    const released = progress?.phase === 'rejected' && progress.reason !== 'held-back';
+    return { ...line, state: progress?.phase === 'completed' ? ('captured' as const) : released ? ('released' as const) : line.state };
   });
   return { ...receipt, lines, capturedCents: linesCents(lines, 'captured'), releasedCents: linesCents(lines, 'released') };
 }

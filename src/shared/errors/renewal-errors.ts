@@ -135,6 +135,18 @@ export const renewalErrors = {
       nextStep: 'The amount held for this certificate was released and you are not charged for it. Contact the Registration Office, which will tell you why the certificate is suspended or revoked and how to get it back; if needed, save the support bundle.',
     },
   },
+  CERTIFICATE_HELD_BACK: {
+    class: 'renewal',
+    actions: ['support-bundle', 'contact-office'],
+    it: {
+      message: 'Questo certificato non è stato rinnovato: dopo il certificato rifiutato, il dispositivo non aveva spazio per rinnovarlo senza togliere prima il certificato attuale, e il programma non lo ha fatto. Il certificato attuale resta sul dispositivo e funziona.',
+      nextStep: 'L\'importo per questo certificato non le viene addebitato: resta trattenuto finché un nuovo rinnovo lo usa o il servizio lo rilascia. Contatti l\'assistenza o l\'Ufficio di Registrazione.',
+    },
+    en: {
+      message: 'This certificate was not renewed: after the certificate that was refused, the device had no room to renew it without first removing the current one, and the program did not do that. The current certificate stays on the device and works.',
+      nextStep: 'You are not charged for this certificate: its amount stays held until a new renewal uses it or the service releases it. Contact the helpdesk or the Registration Office.',
+    },
+  },
   ISSUED_CERTIFICATE_UNDELIVERABLE: {
     class: 'renewal',
     actions: ['support-bundle', 'contact-office'],

@@ -679,6 +679,30 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect([...world.service.netCaptured().values()].every((cents) => cents === 0)).toBe(true);
   });
 
+  it('on a card with no room whose token does not report the room a rejection gave back: the next certificate is held back, named, its old pair kept and its price not charged; the renewal ends instead of failing at every resume', async () => {
+    const world = new FlowWorld({ full: true });
+    world.card.reportsFreedRoom = false;
+    world.service.faults.hostile = 'other-key';
+    world.service.faults.hostileTimes = 1;
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state).toMatchObject({ step: 'failed', error: { code: 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED' }, canResume: false });
+    expect(state.step === 'failed' && state.notRenewed.map((entry) => [entry.kind, entry.error.code])).toEqual([
+      ['signature', 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED'],
+      ['cns', 'CERTIFICATE_HELD_BACK'],
+    ]);
+    // Nothing left to resume; the CNS on its old pair, never asked to go first after a rejection.
+    expect(world.journal.files.size).toBe(0);
+    expect([...world.card.workingKinds().keys()]).toEqual(['cns']);
+    expect(world.card.objects.some((object) => object.certificatePem === world.oldCertificates.get('cns'))).toBe(true);
+    expect([...world.service.netCaptured().values()].every((cents) => cents === 0)).toBe(true);
+    // Its price is what the service still holds, captured only if a later renewal issues it; the receipt says so.
+    expect(state.step === 'failed' && state.receipts.flatMap((receipt) => receipt.lines).map((line) => [line.kind, line.state])).toEqual([
+      ['signature', 'released'],
+      ['cns', 'held'],
+    ]);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('on a card with no room, a rejected certificate followed by a good one: the second is renewed keeping its old pair until then', async () => {
     const world = new FlowWorld({ full: true });
     world.service.faults.hostile = 'expired';

@@ -53,6 +53,13 @@ export class FakeCard {
   readonly destroyedCertificates: string[] = [];
   /** A card whose memory runs out under the certificate: every write is refused as full. */
   refusesCertificates = false;
+  /**
+   * A token whose free memory, as it reports it, never grows back when objects are destroyed (a
+   * JavaCard that collects its garbage later): its room is judged as if they were still there.
+   */
+  reportsFreedRoom = true;
+  /** Objects destroyed so far (the room a token that does not report it freed still counts as taken). */
+  destroyedObjects = 0;
 
   constructor(options: CardOptions) {
     this.options = options;
@@ -175,7 +182,8 @@ export function cardPort(card: FakeCard, hook: CallHook, pool: () => KeyPair): F
     async room(_device, tokenSerial) {
       if (!card.slots.some((slot) => slot.tokenSerial === tokenSerial)) throw new AppError('DEVICE_REMOVED');
       const max = card.options.maxObjects;
-      return max !== undefined && card.objects.length + 3 > max ? 'remove-old-first' : 'room-for-new-pairs';
+      const reported = card.objects.length + (card.reportsFreedRoom ? 0 : card.destroyedObjects);
+      return max !== undefined && reported + 3 > max ? 'remove-old-first' : 'room-for-new-pairs';
     },
     async generateKeyPair(_device, tokenSerial, idHex) {
       requireLogin(tokenSerial);
@@ -235,6 +243,7 @@ export function cardPort(card: FakeCard, hook: CallHook, pool: () => KeyPair): F
           if (object.certificatePem) card.destroyedCertificates.push(object.certificatePem);
           card.objects.splice(card.objects.indexOf(object), 1);
         }
+        card.destroyedObjects += doomed.length;
       });
     },
     async destroyKeys(_device, tokenSerial, idHex, modulusHex) {
@@ -242,6 +251,7 @@ export function cardPort(card: FakeCard, hook: CallHook, pool: () => KeyPair): F
       await effect('destroyKeys', () => {
         const doomed = card.objects.filter((object) => object.kind !== 'certificate' && object.slot === tokenSerial && object.idHex === idHex && object.modulusHex === modulusHex.toLowerCase());
         for (const object of doomed) card.objects.splice(card.objects.indexOf(object), 1);
+        card.destroyedObjects += doomed.length;
       });
     },
     async release() {
