@@ -29,7 +29,7 @@ export type IssuedCertificateVerdict = { readonly ok: true } | { readonly ok: fa
 
 const day = 86_400_000;
 /** A renewal is valid from about now for at most three years (and a little slack for clocks). */
-const latestStart = 60 * 60 * 1000;
+export const latestStart = 60 * 60 * 1000;
 const earliestStart = 7 * day;
 const shortestLife = 365 * day;
 const longestLife = (3 * 365 + 31) * day;

@@ -42,8 +42,8 @@ export async function confirmEarlierDeliveries(context: FlowContext, deviceSeria
 
 /**
  * When the service had the renewal open: every certificate it issued and still waits to hear of,
- * found byte for byte on the card with a key pair that verifies, is told delivered, after the old
- * pair it renews is removed where the re-key never got to it (retire-renewed-pair.ts). A
+ * found byte for byte on the card with a key pair that verifies, is told delivered once the old
+ * pair it renews is gone, removed here where the re-key never got to it (retire-renewed-pair.ts). A
  * certificate the service lists that is not on the card (or whose pair fails) is left alone.
  * True when an old pair went: the card's certificates are then to be read again.
  */
@@ -62,8 +62,10 @@ export async function confirmIssuedOnCard(context: FlowContext, device: DeviceSu
       () => false,
     );
     if (!verified) continue;
-    if (await retireRenewedPair(context, device, issued, certificate, onCard)) retired = true;
-    delivered.push({ renewalId, certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial });
+    const oldPair = await retireRenewedPair(context, device, issued, certificate, onCard);
+    if (oldPair === 'retired') retired = true;
+    // As the re-key does: told delivered once the old pair is gone, not before.
+    if (oldPair !== 'left') delivered.push({ renewalId, certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial });
   }
   // Not kept when unheard: the service's record still says so at the next reading of the card.
   await tell(context, delivered);

@@ -137,6 +137,10 @@ export class RenewalFlow {
           // process renewed, finished or set it aside meanwhile) is not written over.
           if (!(await unchangedOnDisk(this.#options.journal, journal.deviceSerial, session.journal))) throw new AppError('RENEWAL_IN_PROGRESS');
           session.journal = await this.#options.journal.write(journal);
+        } catch (error) {
+          // Damaged on disk, and set aside by that read: this process no longer has a journal to go on with.
+          if (isAppError(error) && error.code === 'JOURNAL_DAMAGED') session.journal = undefined;
+          throw error;
         } finally {
           await release();
         }
@@ -155,8 +159,15 @@ export class RenewalFlow {
         if (!current()) return;
         const settled = await this.#serially(async () => {
           if (!current() || this.#state.step !== 'payment') return true;
-          const state = await checkCardOnce(this.#context(), false);
-          return state.step !== 'payment' || state.card?.status !== 'waiting';
+          try {
+            const state = await checkCardOnce(this.#context(), false);
+            return state.step !== 'payment' || state.card?.status !== 'waiting';
+          } catch (error) {
+            // Paid, but the journal was found damaged and set aside as it was to say so: told, not retried.
+            if (!isAppError(error) || error.code !== 'JOURNAL_DAMAGED') throw error;
+            this.#set({ step: 'failed', error: { code: error.code, detail: error.detail }, canResume: false, renewed: [], receipts: [], notRenewed: [] });
+            return true;
+          }
         }).catch((error: unknown) => {
           logger?.warn({ err: String(error) }, 'card payment poll failed; will try again');
           return false;
@@ -192,6 +203,8 @@ export class RenewalFlow {
         if (!isAppError(error) || error.code === 'RENEWAL_WRONG_STEP' || error.code === 'INVALID_REQUEST') throw error;
         const shown = { code: error.code, detail: error.detail };
         const current = this.#state;
+        // The journal was set aside: no step of this attempt can go on (the next start reads the service's record).
+        if (error.code === 'JOURNAL_DAMAGED') return this.#set({ step: 'failed', error: shown, canResume: false, renewed: [], receipts: [], notRenewed: [] });
         if (current.step === 'payment' || current.step === 'certificates') return this.#set({ ...current, error: shown });
         // Anywhere else (reading, renewing, resuming after the PIN…) the window must not stay on a step that accepts nothing.
         return this.#set({ step: 'failed', error: shown, canResume: this.#session.journal !== undefined, renewed: [], receipts: [], notRenewed: [] });

@@ -85,9 +85,18 @@ async function finish(context: FlowContext, device: DeviceSummary, settled: Jour
   // The archived journal keeps its payment's receipt as it ended (what was captured, what released): the holder's record after the renewal.
   const local = journalReceipt(journal);
   const ended = local && outcome.receipts.find((receipt) => receipt.transactionId === local.transactionId);
-  if (ended) journal = await context.save({ ...journal, payment: journal.payment.state === 'not-required' ? { state: 'not-required', receipt: ended } : { ...journal.payment, state: 'paid', receipt: ended } });
+  // Both best effort: every certificate is settled on the card and at the service, and a write
+  // that fails here (a full disk, a file an antivirus holds) must not turn that into a failure.
+  // A journal left unarchived is settled: the next start offers to finish it, and does.
+  const unsaved = (what: string) => (error: unknown) => {
+    ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, what);
+  };
+  if (ended) {
+    const withReceipt: Journal = { ...journal, payment: journal.payment.state === 'not-required' ? { state: 'not-required', receipt: ended } : { ...journal.payment, state: 'paid', receipt: ended } };
+    journal = (await context.save(withReceipt).catch(unsaved('the receipt as it ended was not journaled'))) ?? journal;
+  }
   const notRenewed = await notRenewedOf(context, device, journal);
-  await ports.journal.archive(device.serial);
+  await ports.journal.archive(device.serial).catch(unsaved('the settled journal was not archived'));
   context.session.journal = undefined;
   await ports.device.release().catch(() => undefined);
   context.session.unlocked.clear();

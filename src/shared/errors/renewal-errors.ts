@@ -173,14 +173,14 @@ export const renewalErrors = {
   },
   JOURNAL_DAMAGED: {
     class: 'renewal',
-    actions: ['support-bundle'],
+    actions: ['retry', 'support-bundle'],
     it: {
       message: 'Le informazioni del rinnovo interrotto salvate su questo computer erano danneggiate: sono state messe da parte per l\'assistenza.',
-      nextStep: 'Quanto già pagato non va perso: il programma recupera dal servizio lo stato del rinnovo. Prosegua inserendo il PIN; se qualcosa non torna, salvi il pacchetto di supporto.',
+      nextStep: 'Quanto già pagato non va perso: il programma recupera dal servizio lo stato del rinnovo. Prosegua inserendo il PIN (se non le viene chiesto, prema «Riprova»); se qualcosa non torna, salvi il pacchetto di supporto.',
     },
     en: {
       message: 'The information about the interrupted renewal saved on this computer was damaged: it was set aside for the helpdesk.',
-      nextStep: 'Nothing already paid is lost: the program recovers the renewal\'s state from the service. Go on by entering the PIN; if something looks wrong, save the support bundle.',
+      nextStep: 'Nothing already paid is lost: the program recovers the renewal\'s state from the service. Go on by entering the PIN (if you are not asked for it, press “Try again”); if something looks wrong, save the support bundle.',
     },
   },
   RENEWAL_PAYMENT_UNCONFIRMED: {

@@ -118,6 +118,12 @@ describe('charging what was chosen, once, for what is delivered', () => {
     world.lockHeldElsewhere = true;
     stateOf(await walk(world, { kinds: [], method: 'telemaco' }));
     expect(world.card.objects.some((object) => object.certificatePem === world.oldCertificates.get('signature'))).toBe(true);
+    // Nor is the delivery told before that pair goes: the next reading (or the re-key) finishes both.
+    expect(world.undeliveredOnCard()).toHaveLength(1);
+    world.lockHeldElsewhere = false;
+    stateOf(await walk(world, { kinds: [], method: 'telemaco' }));
+    expect(world.card.objects.some((object) => object.certificatePem === world.oldCertificates.get('signature'))).toBe(false);
+    expect(world.undeliveredOnCard()).toEqual([]);
     expect(world.card.breaches).toEqual([]);
   });
 
@@ -586,6 +592,20 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.renewedKinds().sort()).toEqual(['cns', 'signature']);
   });
 
+  it('every certificate renewed, then the journal cannot be archived (a file an antivirus holds): the holder reads it done, and the next start finishes the settled journal without doing anything again', async () => {
+    const world = new FlowWorld();
+    world.journal.refusedArchives = 1;
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state.step).toBe('done');
+    expect(world.journal.files.size).toBe(1);
+    const onCard = snapshot(world);
+    const again = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(again.step).toBe('done');
+    expect(world.journal.files.size).toBe(0);
+    expect(snapshot(world)).toEqual(onCard);
+    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature], [world.oldSerials.get('cns'), prices.cns]]));
+  });
+
   it('while another process renews the device, a start writes nothing to its journal: its older copy never overwrites the renewing one\'s', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'after' };
@@ -1026,6 +1046,24 @@ describe('the card: verified before writing, proven before destroying, one key p
     world.journal.beforeRead = undefined;
     const finished = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
     expect(finished.step).toBe('done');
+    expect(world.service.netCaptured().get(world.oldSerials.get('signature') ?? '')).toBe(prices.signature);
+    expect(world.service.heldCents()).toBe(0);
+  });
+
+  it('a journal damaged on disk while the holder pays (the plan journaled, the payment not yet): the attempt ends JOURNAL_DAMAGED, not resumable and not "another process"; paying again from a new start charges once', async () => {
+    const world = new FlowWorld();
+    let damaged = false;
+    world.journal.beforeRead = (device) => {
+      if (!damaged && world.journal.files.has(device)) {
+        damaged = true;
+        world.journal.files.set(device, '{"version": 1, "renewalId": "edited-by-hand"');
+      }
+    };
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(state).toMatchObject({ step: 'failed', error: { code: 'JOURNAL_DAMAGED' }, canResume: false });
+    expect(world.journal.setAsideFiles).toHaveLength(1);
+    const again = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(again.step).toBe('done');
     expect(world.service.netCaptured().get(world.oldSerials.get('signature') ?? '')).toBe(prices.signature);
     expect(world.service.heldCents()).toBe(0);
   });

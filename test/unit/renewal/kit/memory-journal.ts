@@ -5,6 +5,7 @@
  */
 import { journalSchema, type Journal, type JournalRead, type JournalStore, type UnconfirmedDelivery } from '../../../../src/main/renewal/renewal-journal.js';
 import type { CallHook } from './fake-card.js';
+import { AppError } from '../../../../src/shared/errors/app-error.js';
 
 export class MemoryJournal {
   readonly files = new Map<string, string>();
@@ -14,6 +15,8 @@ export class MemoryJournal {
   readonly deliveries = new Map<string, UnconfirmedDelivery[]>();
   /** Called before every read: another process may write the file between two reads of this one. */
   beforeRead: ((deviceSerial: string) => void) | undefined;
+  /** This many archives fail (a file another program holds open), the journal left where it is. */
+  refusedArchives = 0;
 
   /** The store a process sees; `hook` may kill the process around a write. */
   store(hook: CallHook): JournalStore {
@@ -42,6 +45,7 @@ export class MemoryJournal {
         return checked;
       },
       archive: async (deviceSerial) => {
+        if (this.refusedArchives > 0 && this.refusedArchives--) throw new AppError('JOURNAL_WRITE_FAILED', { reason: 'EBUSY' });
         const text = this.files.get(deviceSerial);
         if (text !== undefined) this.archived.push(text);
         this.files.delete(deviceSerial);
