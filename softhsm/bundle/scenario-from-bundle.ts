@@ -209,6 +209,8 @@ export function scenarioFromBundle(facts: BundleFacts, options: { readonly toolV
 
   if (!outcome) notReproduced.push('no attempt recorded in the bundle: the lab starts where a new attempt starts; verdicts come from the card alone');
   if (code && !reproducibleCodes.has(code)) notReproduced.push(`error ${code}: no lab setting causes it; the lab shows what the same card and service give instead`);
+  // The ending's code is the first certificate's; the others' reasons are told, not set up.
+  for (const other of outcome?.notRenewed.slice(1) ?? []) notReproduced.push(`${other.kind} certificate also not renewed (${other.code}): the lab sets up the ending's own code only`);
   if (facts.holder.identity === 'in-clear') notReproduced.push("the holder's fiscal code in clear: the lab's token names its fictional holder instead");
   else notReproduced.push(`holder (pseudonymised in the bundle): the lab's token names its fictional holder ${labHolder.givenName} ${labHolder.surname}`);
   if (facts.module.status === 'loaded' && !/softhsm|cnssim/i.test(`${facts.module.file} ${facts.module.manufacturer}`)) {

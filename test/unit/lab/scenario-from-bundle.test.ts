@@ -133,6 +133,16 @@ describe('a bundle as a lab scenario', () => {
 });
 
 describe('the closest catalogue scenario', () => {
+  it('tells the helpdesk that a second certificate not renewed, with its own code, is not set up', () => {
+    const notRenewed = [
+      { kind: 'signature' as const, serial: 's1', code: 'ISSUED_CERTIFICATE_REJECTED' as const },
+      { kind: 'cns' as const, serial: 'c2', code: 'CERTIFICATE_NOT_RENEWABLE' as const },
+    ];
+    const rebuilt = scenarioFromBundle(facts({ outcome: outcome('failed', 'ISSUED_CERTIFICATE_REJECTED', { notRenewed }) }), options);
+    expect(rebuilt.scenario).toMatchObject({ gateway: 'hostile-issuance', expected: { outcome: 'refused', code: 'ISSUED_CERTIFICATE_REJECTED' } });
+    expect(rebuilt.notReproduced).toContain('cns certificate also not renewed (CERTIFICATE_NOT_RENEWABLE): the lab sets up the ending\'s own code only');
+  });
+
   it('names the one with the same ending and setting, and why', () => {
     const revoked = outcome('certificates', 'NOTHING_TO_RENEW', { certificates: [assessed('signature', { status: 'not-renewable', reason: 'CERTIFICATE_REVOKED', detail: {} }), assessed('cns', { status: 'not-renewable', reason: 'CERTIFICATE_REVOKED', detail: {} })] });
     const match = closestScenario(facts({ outcome: revoked }), options);
