@@ -27,6 +27,8 @@ const measuredSeconds: Readonly<Record<string, number>> = {
   'test/integration/cli/kill-and-resume-card.test.ts': 41,
   'test/integration/cli/kill-and-resume-2.test.ts': 38,
   'test/integration/cli/kill-device-worker.test.ts': 25,
+  // CPU-bound in one process (300 random walks): last, it ran alone on one core for its 20 s.
+  'test/unit/renewal/money-and-card.properties.test.ts': 22,
   'test/integration/pki/token-provisioning.test.ts': 29,
   'test/integration/service/lab-service.test.ts': 26,
   'test/integration/cli/hostile-service.test.ts': 32,

@@ -25,15 +25,17 @@ export function completedDeliveries(journal: Journal): UnconfirmedDelivery[] {
 /** At the end of a renewal: tells `deliveries`, keeps those the service did not hear of with any earlier ones. */
 export async function confirmDeliveries(context: FlowContext, deviceSerial: string, deliveries: readonly UnconfirmedDelivery[]): Promise<void> {
   const unheard = await tell(context, deliveries);
-  const earlier = await context.ports.journal.unconfirmedDeliveries(deviceSerial);
-  if (unheard.length === 0 && earlier.length === 0) return;
+  const earlier = await keptDeliveries(context, deviceSerial);
+  // Unreadable, the file is not written over (it would lose what it keeps); what was not heard
+  // now, the service's own record still says at the next reading of the card.
+  if (earlier === undefined || (unheard.length === 0 && earlier.length === 0)) return;
   await keep(context, deviceSerial, [...earlier.filter((delivery) => !deliveries.some((told) => same(told, delivery))), ...unheard]);
 }
 
 /** When the card is read: tells again what the service did not hear of, for the certificates still on it. */
 export async function confirmEarlierDeliveries(context: FlowContext, deviceSerial: string, onCard: readonly DeviceCertificate[]): Promise<void> {
-  const earlier = await context.ports.journal.unconfirmedDeliveries(deviceSerial);
-  if (earlier.length === 0) return;
+  const earlier = await keptDeliveries(context, deviceSerial);
+  if (!earlier || earlier.length === 0) return;
   const serials = new Set(onCard.map((certificate) => serialOfCertificate(certificate.certificatePem)));
   // One no longer on the card (renewed again, or the card wiped) is not this card's to confirm.
   const unheard = await tell(context, earlier.filter((delivery) => serials.has(delivery.newSerial)));
@@ -81,6 +83,14 @@ async function tell(context: FlowContext, deliveries: readonly UnconfirmedDelive
     });
   }
   return unheard;
+}
+
+/** The deliveries kept to tell again; undefined when their file cannot be read (held open by another program): best effort, as telling them is. */
+async function keptDeliveries(context: FlowContext, deviceSerial: string): Promise<UnconfirmedDelivery[] | undefined> {
+  return context.ports.journal.unconfirmedDeliveries(deviceSerial).catch((error: unknown) => {
+    context.ports.logger?.warn({ err: String(error) }, 'could not read the deliveries to confirm');
+    return undefined;
+  });
 }
 
 async function keep(context: FlowContext, deviceSerial: string, deliveries: readonly UnconfirmedDelivery[]): Promise<void> {

@@ -14,7 +14,7 @@ import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import type { ErrorCode } from '../../shared/errors/catalogue.js';
 import { canonicalCertificateSerial } from '../../shared/service-api/primitives.js';
 import type { ChamberTrust } from '../certificates/chamber-trust.js';
-import { checkIssuedCertificate, type IssuedCertificateVerdict } from '../certificates/issued-certificate-check.js';
+import { checkIssuedCertificate, checkJournaledCertificate, type IssuedCertificateVerdict } from '../certificates/issued-certificate-check.js';
 import { modulusOfCsr, notAfterOf, sameModulus, serialOfCertificate, tryModulusOfCertificate } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair, provenWithdrawn, type CardObjects } from './proven-on-card.js';
@@ -173,21 +173,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         if (submitted.phase !== 'csr-submitted') throw new Error('issuance progress moved unexpectedly');
         const ownModulus = modulusOfCsr(submitted.csrPem);
         const keyIdHex = obtained.keyIdHex ?? submitted.newIdHex;
-        const verdict: IssuedCertificateVerdict = obtained.keyLost
-          ? { ok: false, reason: 'key-lost' }
-          : obtained.foreignKey
-            ? { ok: false, reason: 'public-key' }
-            : checkIssuedCertificate(
-              {
-                certificatePem: obtained.certificate.certificatePem,
-                chainPem: obtained.certificate.chainPem,
-                expectedModulusHex: obtained.keyIdHex ? (tryModulusOfCertificate(obtained.certificate.certificatePem) ?? ownModulus) : ownModulus,
-                oldCertificatePem: current.oldCertificatePem,
-                now: context.clock(),
-                ...(submitted.submittedAt ? { requestedAt: new Date(submitted.submittedAt) } : {}),
-              },
-              context.trust,
-            );
+        const verdict = verdictOn(context, current, submitted, obtained, ownModulus);
         if (!verdict.ok) {
           // Nothing the service sent reaches the card. Journaled first: the service may release the
           // price and its answer be lost, and a resume must then not ask to pay for it again.
@@ -416,6 +402,20 @@ async function obtainIssued(context: RekeyContext, journal: Journal, entry: Jour
       await context.sleep(delay);
     }
   }
+}
+
+/** The checks the certificate obtained for `submitted` must pass before it is journaled as issued. */
+function verdictOn(context: RekeyContext, current: JournalCertificate, submitted: Submitted, obtained: Obtained, ownModulus: string): IssuedCertificateVerdict {
+  if (obtained.keyLost) return { ok: false, reason: 'key-lost' };
+  if (obtained.foreignKey) return { ok: false, reason: 'public-key' };
+  const { certificatePem, chainPem } = obtained.certificate;
+  const oldCertificatePem = current.oldCertificatePem;
+  // Issued earlier for a key already on this card (an attempt whose journal went): its age is not
+  // this request's. Judged as of its own start, as a journaled certificate is, so a week later it
+  // is still installed instead of refused at every resume.
+  if (obtained.keyIdHex) return checkJournaledCertificate({ certificatePem, chainPem, expectedModulusHex: tryModulusOfCertificate(certificatePem) ?? ownModulus, oldCertificatePem }, context.trust);
+  const requestedAt = submitted.submittedAt ? { requestedAt: new Date(submitted.submittedAt) } : {};
+  return checkIssuedCertificate({ certificatePem, chainPem, expectedModulusHex: ownModulus, oldCertificatePem, now: context.clock(), ...requestedAt }, context.trust);
 }
 
 /** What the service's record says was issued for this certificate, when the answer went astray. */

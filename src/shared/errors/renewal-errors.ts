@@ -140,11 +140,11 @@ export const renewalErrors = {
     actions: ['support-bundle', 'contact-office'],
     it: {
       message: 'Questo certificato non è stato rinnovato: dopo il certificato rifiutato, il dispositivo non aveva spazio per rinnovarlo senza togliere prima il certificato attuale, e il programma non lo ha fatto. Il certificato attuale resta sul dispositivo e funziona.',
-      nextStep: 'L\'importo per questo certificato non le viene addebitato: resta trattenuto finché un nuovo rinnovo lo usa o il servizio lo rilascia. Contatti l\'assistenza o l\'Ufficio di Registrazione.',
+      nextStep: 'L\'importo per questo certificato non le viene addebitato: resta trattenuto finché scade il tempo della trattenuta (fino a 30 giorni), poi il servizio lo rilascia. Contatti l\'Ufficio di Registrazione: il certificato rifiutato va emesso di nuovo prima che questo si possa rinnovare.',
     },
     en: {
       message: 'This certificate was not renewed: after the certificate that was refused, the device had no room to renew it without first removing the current one, and the program did not do that. The current certificate stays on the device and works.',
-      nextStep: 'You are not charged for this certificate: its amount stays held until a new renewal uses it or the service releases it. Contact the helpdesk or the Registration Office.',
+      nextStep: 'You are not charged for this certificate: its amount stays held until the hold runs out (up to 30 days), then the service releases it. Contact the Registration Office: the refused certificate must be issued again before this one can be renewed.',
     },
   },
   ISSUED_CERTIFICATE_UNDELIVERABLE: {

@@ -52,6 +52,16 @@ async function withLab(name: string, test: (lab: ScenarioLab, env: Record<string
 
 const label = 'CNS InfoCamere';
 
+/** Read from outside: two pairs and nothing else on the card, each working; both certificates paid once since `start`. */
+async function expectTwoPairsPaidOnce(lab: ScenarioLab, start: ReturnType<typeof telemacoBalances>): Promise<void> {
+  const after = await tokenObjects(lab.token.environment, label, lab.pin);
+  const listing = JSON.stringify(after.map(({ type, id }) => ({ type, id })));
+  expect(after.filter((object) => object.type === 'Certificate'), listing).toHaveLength(2);
+  expect(after.filter((object) => object.type === 'Private Key'), listing).toHaveLength(2);
+  expect(await workingPairs(lab)).toBe(2);
+  expect(chargedSince(lab, start)).toBe(4000);
+}
+
 describe('a journal tampered with', () => {
   it('naming the CNS pair\'s CKA_ID for the signature certificate: nothing destroyed, set aside, JOURNAL_DAMAGED', async () => {
     await withLab('tamper-id', async (lab, env) => {
@@ -77,13 +87,7 @@ describe('a journal tampered with', () => {
       // certificate was issued, and the tool installs that one, on the key still on the card.
       const again = await runCli(['renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
       expect(again.json, again.stderr).toMatchObject({ ok: true, state: { step: 'done' } });
-      const after = await tokenObjects(lab.token.environment, label, lab.pin);
-      const listing = JSON.stringify(after.map(({ type, id }) => ({ type, id })));
-      expect(after.filter((object) => object.type === 'Certificate'), listing).toHaveLength(2);
-      expect(after.filter((object) => object.type === 'Private Key'), listing).toHaveLength(2);
-      expect(await workingPairs(lab)).toBe(2);
-      // Both certificates, paid once.
-      expect(chargedSince(lab, start)).toBe(4000);
+      await expectTwoPairsPaidOnce(lab, start);
     });
   });
 
@@ -95,13 +99,7 @@ describe('a journal tampered with', () => {
 
       const again = await runCli(['renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
       expect(again.json, again.stderr).toMatchObject({ ok: true, state: { step: 'done', renewed: [{ kind: 'cns' }] } });
-      // Read from outside: the two renewed pairs and nothing else, each working; both certificates paid once.
-      const after = await tokenObjects(lab.token.environment, label, lab.pin);
-      const listing = JSON.stringify(after.map(({ type, id }) => ({ type, id })));
-      expect(after.filter((object) => object.type === 'Certificate'), listing).toHaveLength(2);
-      expect(after.filter((object) => object.type === 'Private Key'), listing).toHaveLength(2);
-      expect(await workingPairs(lab)).toBe(2);
-      expect(chargedSince(lab, start)).toBe(4000);
+      await expectTwoPairsPaidOnce(lab, start);
       // The service heard of both deliveries.
       const lines = Object.values(lab.service.state().renewals).flatMap((renewal) => renewal.lines);
       expect(lines.map((line) => line.progress.state).filter((state) => state !== 'open')).toEqual(['downloaded', 'downloaded']);

@@ -58,6 +58,8 @@ export class FakeCard {
    * JavaCard that collects its garbage later): its room is judged as if they were still there.
    */
   reportsFreedRoom = true;
+  /** This many removals of an old pair are refused by the card (a passing fault), the pair left whole. */
+  refusedRemovals = 0;
   /** Objects destroyed so far (the room a token that does not report it freed still counts as taken). */
   destroyedObjects = 0;
 
@@ -235,6 +237,7 @@ export function cardPort(card: FakeCard, hook: CallHook, pool: () => KeyPair): F
       const matching = card.objects.filter((object) => object.kind === 'certificate' && object.certificatePem && body(object.certificatePem) === body(oldCertificatePem));
       if (matching.some((object) => object.slot !== tokenSerial || object.idHex !== idHex)) throw new AppError('JOURNAL_DAMAGED', { reason: 'the old certificate is under another key id' });
       const modulusHex = (forge.pki.certificateFromPem(oldCertificatePem).publicKey as forge.pki.rsa.PublicKey).n.toString(16);
+      if (card.refusedRemovals > 0 && card.refusedRemovals--) throw new AppError('DEVICE_OPERATION_FAILED', { reason: 'CKR_FUNCTION_FAILED' });
       await effect('destroyOldPair', () => {
         const doomed = card.objects.filter(
           (object) => object.slot === tokenSerial && object.idHex === idHex && (object.kind === 'certificate' ? matching.includes(object) : object.modulusHex === modulusHex),

@@ -17,6 +17,8 @@ export class MemoryJournal {
   beforeRead: ((deviceSerial: string) => void) | undefined;
   /** This many archives fail (a file another program holds open), the journal left where it is. */
   refusedArchives = 0;
+  /** This many reads of the deliveries kept to tell again fail (the file held open by another program). */
+  refusedDeliveryReads = 0;
 
   /** The store a process sees; `hook` may kill the process around a write. */
   store(hook: CallHook): JournalStore {
@@ -59,7 +61,10 @@ export class MemoryJournal {
       discard: async (deviceSerial) => {
         this.files.delete(deviceSerial);
       },
-      unconfirmedDeliveries: async (deviceSerial) => [...(this.deliveries.get(deviceSerial) ?? [])],
+      unconfirmedDeliveries: async (deviceSerial) => {
+        if (this.refusedDeliveryReads > 0 && this.refusedDeliveryReads--) throw new Error('EBUSY: resource busy or locked');
+        return [...(this.deliveries.get(deviceSerial) ?? [])];
+      },
       keepUnconfirmedDeliveries: async (deviceSerial, deliveries) => {
         if (deliveries.length === 0) this.deliveries.delete(deviceSerial);
         else this.deliveries.set(deviceSerial, [...deliveries]);
