@@ -16,6 +16,9 @@ interface CliPhrases {
   readonly pinPad: string;
   readonly payFirst: string;
   readonly proxyOnTerminal: string;
+  /** The window's «Riprova» and «Completa il rinnovo» buttons, as the terminal does them. */
+  readonly retryOnTerminal: string;
+  readonly resumeOnTerminal: string;
   readonly certificatesIntro: string;
 }
 
@@ -36,6 +39,8 @@ const phrases: Record<Locale, CliPhrases> = {
     pinPad: 'Il lettore ha una tastiera per il PIN: usi --pin-pad.',
     payFirst: 'Il PIN non è stato chiesto e nulla è cambiato.',
     proxyOnTerminal: 'Dal terminale: --proxy http://indirizzo:porta, oppure le variabili HTTPS_PROXY (con nome utente e password nell\'indirizzo, se il proxy li chiede) e NO_PROXY.',
+    retryOnTerminal: 'Dal terminale, «Riprova» è eseguire di nuovo lo stesso comando.',
+    resumeOnTerminal: 'Dal terminale: rinnovo-cns resume.',
     certificatesIntro: 'Certificati sul dispositivo:',
   },
   en: {
@@ -53,6 +58,8 @@ const phrases: Record<Locale, CliPhrases> = {
     pinPad: 'The reader has a PIN pad: use --pin-pad.',
     payFirst: 'The PIN was not asked and nothing changed.',
     proxyOnTerminal: 'From the terminal: --proxy http://address:port, or the variables HTTPS_PROXY (with user name and password in the address, if the proxy asks for them) and NO_PROXY.',
+    retryOnTerminal: 'From the terminal, “Try again” means running the same command again.',
+    resumeOnTerminal: 'From the terminal: rinnovo-cns resume.',
     certificatesIntro: 'Certificates on the device:',
   },
 };

@@ -114,11 +114,19 @@ function describeUnfinished(unfinished: UnfinishedRenewal, locale: Locale): stri
 export function describeWireError(error: WireError, locale: Locale): string {
   const t = translator(locale);
   const text = describeError(error.code, locale, error.detail);
-  // The window's next step names its "Configura Proxy" button; the terminal has its own way.
+  // The window's next step names its buttons ("Configura Proxy", «Riprova», «Completa il rinnovo»); the terminal has its own ways.
   const actions: readonly string[] = errorCatalogue[error.code].actions;
-  const proxy = actions.includes('proxy-settings') ? `\n  ${cliPhrases(locale).proxyOnTerminal}` : '';
+  const p = cliPhrases(locale);
+  const terminal = [
+    actions.includes('proxy-settings') ? p.proxyOnTerminal : '',
+    actions.includes('retry') ? p.retryOnTerminal : '',
+    actions.includes('resume') ? p.resumeOnTerminal : '',
+  ]
+    .filter(Boolean)
+    .map((line) => `\n  ${line}`)
+    .join('');
   // The helpdesk reads the protocol detail the holder's sentence leaves out (TLS code, HTTP status).
-  return `${text.message}\n  ${t('error.nextStep')}: ${text.nextStep}${proxy}\n  [${errorReference(error.code, error.detail)}]`;
+  return `${text.message}\n  ${t('error.nextStep')}: ${text.nextStep}${terminal}\n  [${errorReference(error.code, error.detail)}]`;
 }
 
 /**

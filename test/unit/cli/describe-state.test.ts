@@ -85,6 +85,16 @@ describe('the CLI in the window\'s words', () => {
     expect(cliPhrases('it').proxyOnTerminal).toContain('--proxy');
   });
 
+  it('says what the window\'s «Riprova» and «Completa il rinnovo» are in a terminal, where the error offers them', () => {
+    for (const locale of ['it', 'en'] as const) {
+      const damaged = describeWireError({ code: 'JOURNAL_DAMAGED', detail: {} }, locale);
+      expect(damaged).toContain(cliPhrases(locale).retryOnTerminal);
+      expect(damaged).not.toContain(cliPhrases(locale).resumeOnTerminal);
+      expect(describeWireError({ code: 'RENEWAL_INTERRUPTED', detail: {} }, locale)).toContain(cliPhrases(locale).resumeOnTerminal);
+      expect(describeWireError({ code: 'PIN_LOCKED', detail: {} }, locale)).not.toContain(cliPhrases(locale).retryOnTerminal);
+    }
+  });
+
   it('status tells every PIN state in words, never the raw flag, and says when no renewal is unfinished', () => {
     for (const locale of ['it', 'en'] as const) {
       for (const pinState of ['ok', 'count-low', 'final-try', 'locked'] as const) {
