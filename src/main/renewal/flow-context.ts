@@ -61,3 +61,8 @@ export interface FlowContext {
 export function wire(code: ErrorCode, detail: ErrorDetail = {}): WireError {
   return { code, detail };
 }
+
+/** A failure before any certificate could be told renewed or not: nothing renewed, no receipt to show. */
+export function failedBare(error: WireError, canResume: boolean): Extract<FlowState, { step: 'failed' }> {
+  return { step: 'failed', error, canResume, renewed: [], receipts: [], notRenewed: [] };
+}

@@ -122,11 +122,12 @@ export function provenNotTheOldPair(entry: JournalCertificate, pair: { readonly 
 }
 
 /**
- * Before a certificate the service withdrew is settled and what was made for it taken off (the
- * objects read under its id are returned for that): what is under its id is what its step would prove (at `issued`, the key made for it and no other
+ * Before a certificate the service withdrew is settled and what was made for it taken off: what
+ * is under its id is what its step would prove (at `issued`, the key made for it and no other
  * certificate; at `written` and `verified`, the certificate itself with its key). Where an attempt
  * killed since took it off already, the journal's certificate still passes the checks it passed
- * when issued, as far as the step keeps what they need: an edited journal's does not.
+ * when issued, as far as the step keeps what they need: an edited journal's does not. Returns
+ * the objects read under its id, for the removal.
  */
 export async function provenWithdrawn(
   context: CardView,

@@ -100,9 +100,9 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         // finds room too; then this one keeps its old pair until the new one is verified.
         if (journal.plan.removeOldFirst && (await device.room(dev, tokenSerial)) === 'remove-old-first') {
           // A certificate of this renewal was already lost to an answer that failed the checks: the
-          // service is not trusted with a second old pair.
-          // It is held back for good, nothing done to it: the card (whose token may not report the
-          // room the rejection gave back) would say the same at every resume.
+          // service is not trusted with a second old pair. This one is held back for good, nothing
+          // done to it: the card (whose token may not report the room the rejection gave back)
+          // would say the same at every resume.
           const lost = journal.certificates.find((other) => ['rejecting', 'refused', 'undeliverable', 'rejected'].includes(other.progress.phase));
           if (lost) {
             await advance({ phase: 'rejected', reason: 'held-back' });

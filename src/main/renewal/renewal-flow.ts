@@ -11,7 +11,7 @@ import type { FlowState, PinEntry } from '../../shared/contract/flow-contract.js
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import type { AccountPaymentMethod } from '../../shared/service-api/primitives.js';
 import { checkAccount, proceed, readAndAssess, select } from './certificates-room.js';
-import { freshSession, wire, type FlowContext, type FlowPorts, type Session } from './flow-context.js';
+import { failedBare, freshSession, wire, type FlowContext, type FlowPorts, type Session } from './flow-context.js';
 import { guard, type FlowCommand } from './flow-steps.js';
 import { checkCardOnce, markCardPending, payWithAccount, startCardPayment } from './payment-room.js';
 import { continueJournal } from './resume-room.js';
@@ -165,7 +165,7 @@ export class RenewalFlow {
           } catch (error) {
             // Paid, but the journal was found damaged and set aside as it was to say so: told, not retried.
             if (!isAppError(error) || error.code !== 'JOURNAL_DAMAGED') throw error;
-            this.#set({ step: 'failed', error: { code: error.code, detail: error.detail }, canResume: false, renewed: [], receipts: [], notRenewed: [] });
+            this.#set(failedBare({ code: error.code, detail: error.detail }, false));
             return true;
           }
         }).catch((error: unknown) => {
@@ -204,10 +204,10 @@ export class RenewalFlow {
         const shown = { code: error.code, detail: error.detail };
         const current = this.#state;
         // The journal was set aside: no step of this attempt can go on (the next start reads the service's record).
-        if (error.code === 'JOURNAL_DAMAGED') return this.#set({ step: 'failed', error: shown, canResume: false, renewed: [], receipts: [], notRenewed: [] });
+        if (error.code === 'JOURNAL_DAMAGED') return this.#set(failedBare(shown, false));
         if (current.step === 'payment' || current.step === 'certificates') return this.#set({ ...current, error: shown });
         // Anywhere else (reading, renewing, resuming after the PIN…) the window must not stay on a step that accepts nothing.
-        return this.#set({ step: 'failed', error: shown, canResume: this.#session.journal !== undefined, renewed: [], receipts: [], notRenewed: [] });
+        return this.#set(failedBare(shown, this.#session.journal !== undefined));
       }
     });
   }
@@ -222,7 +222,7 @@ export class RenewalFlow {
     return next.catch((error: unknown) => {
       if (isAppError(error)) throw error;
       this.#options.logger?.error({ err: error instanceof Error ? error.stack : String(error) }, 'renewal flow fault');
-      this.#set({ step: 'failed', error: wire('INTERNAL_ERROR'), canResume: this.#session.journal !== undefined, renewed: [], receipts: [], notRenewed: [] });
+      this.#set(failedBare(wire('INTERNAL_ERROR'), this.#session.journal !== undefined));
       throw new AppError('INTERNAL_ERROR', {}, { cause: error });
     });
   }

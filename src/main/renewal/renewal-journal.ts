@@ -25,7 +25,6 @@ const hexId = z.string().regex(/^[0-9a-f]{2,64}$/);
 const journaledRequestSchema = z.object({ idempotencyKey: z.string().min(8).max(128), bodyJson: z.string().min(2) });
 export type JournaledRequest = z.infer<typeof journaledRequestSchema>;
 
-/** Where one certificate's re-key stands; each phase records what the next one needs. */
 /**
  * Why a certificate ended without being renewed: the wire's rejection reasons, the service's own
  * word (`withdrawn`, `not-renewable`), and `held-back`: never started, as its old pair would have
@@ -34,6 +33,7 @@ export type JournaledRequest = z.infer<typeof journaledRequestSchema>;
 const rejectedReasonSchema = z.union([rejectionReasonSchema, z.literal('withdrawn'), z.literal('not-renewable'), z.literal('held-back')]);
 export type RejectedReason = z.infer<typeof rejectedReasonSchema>;
 
+/** Where one certificate's re-key stands; each phase records what the next one needs. */
 const certificateProgressSchema = z.discriminatedUnion('phase', [
   z.object({ phase: z.literal('planned') }),
   /** Remove-old-first devices: the old pair is about to go (journaled first, like every effect). */

@@ -118,9 +118,7 @@ async function notRenewedOf(context: FlowContext, device: DeviceSummary, journal
   const onCard = await context.ports.device.readCertificates(device).catch(() => undefined);
   const gone = (oldCertificatePem: string) =>
     onCard ? !onCard.some((certificate) => pemToBase64Der(certificate.certificatePem) === pemToBase64Der(oldCertificatePem)) : journal.plan.removeOldFirst;
-  return rejected.map(({ entry, reason }) => {
-    return { kind: entry.kind, certificateSerial: entry.certificateSerial, error: wire(endingOf(reason, gone(entry.oldCertificatePem)), { reason }) };
-  });
+  return rejected.map(({ entry, reason }) => ({ kind: entry.kind, certificateSerial: entry.certificateSerial, error: wire(endingOf(reason, gone(entry.oldCertificatePem)), { reason }) }));
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { DeviceSummary, FlowState } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
-import { wire, type FlowContext } from './flow-context.js';
+import { failedBare, wire, type FlowContext } from './flow-context.js';
 import { checkHeldAsShown, checkedAgainstPlan } from './receipt-against-plan.js';
 import { completedDeliveries, confirmDeliveries } from './delivery-confirmation.js';
 import { canProve } from './proof-of-possession.js';
@@ -32,7 +32,7 @@ export async function continueJournal(context: FlowContext): Promise<FlowState> 
       // The journal names a renewal the service never had: it describes nothing real; keep it for the helpdesk.
       const setAside = await ports.journal.setAside(device.serial);
       ports.logger?.warn({ renewalId: journal.renewalId, setAside }, 'journal names a renewal the service does not know; set aside');
-      return context.set({ step: 'failed', error: wire('JOURNAL_DAMAGED'), canResume: false, renewed: [], receipts: [], notRenewed: [] });
+      return context.set(failedBare(wire('JOURNAL_DAMAGED'), false));
     }
     throw error;
   }
