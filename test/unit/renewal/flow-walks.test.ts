@@ -30,6 +30,33 @@ async function revokedAtService(world: FlowWorld, journal: Journal, certificateS
   await world.service.port(() => undefined).reject(journal.renewalId, certificateSerial, newSerial, reason);
 }
 
+/** Both certificates renewed, one key each on the card, each charged once at its price, nothing held, the card's invariant kept throughout. */
+function expectBothRenewedPaidOnce(world: FlowWorld): void {
+  expect(world.renewedKinds().sort()).toEqual(['cns', 'signature']);
+  expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(2);
+  expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature], [world.oldSerials.get('cns'), prices.cns]]));
+  expect(world.service.heldCents()).toBe(0);
+  expect(world.card.breaches).toEqual([]);
+}
+
+/** Another process writes `text` as the device's journal between this process's first and second reads of it. */
+function writtenAtSecondRead(world: FlowWorld, text: string): void {
+  let reads = 0;
+  world.journal.beforeRead = (device) => {
+    if (++reads === 2) world.journal.files.set(device, text);
+  };
+}
+
+/** The device's journal as another process would write it on resuming: its first certificate's key about to be made under `newIdHex`. */
+function movedOnToKey(world: FlowWorld, newIdHex: string, from?: string): string {
+  const newer = journalOf(world);
+  const first = newer.certificates[0];
+  if (!first) throw new Error('no certificate in the journal');
+  if (from && first.progress.phase !== from) throw new Error(`unexpected ${first.progress.phase}`);
+  first.progress = { phase: 'generating-key', newIdHex };
+  return JSON.stringify(newer);
+}
+
 /** Killed between the signature's verification and its old pair's removal, the journal lost with it: both pairs on the card. */
 async function renewedOnCardJournalLost(world: FlowWorld): Promise<void> {
   world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'before' };
@@ -77,11 +104,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
       // The CNS, paid in the lost renewal, is renewed without paying again.
       const state = stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }));
       expect(state.step).toBe('done');
-      expect(world.renewedKinds().sort()).toEqual(['cns', 'signature']);
-      expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(2);
-      expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature], [world.oldSerials.get('cns'), prices.cns]]));
-      expect(world.service.heldCents()).toBe(0);
-      expect(world.card.breaches).toEqual([]);
+      expectBothRenewedPaidOnce(world);
     },
   );
 
@@ -94,13 +117,9 @@ describe('charging what was chosen, once, for what is delivered', () => {
     world.passTime(8 * 86_400_000);
     const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
     expect(state.step).toBe('done');
-    expect(world.renewedKinds().sort()).toEqual(['cns', 'signature']);
     expect(world.card.objects.some((object) => object.certificatePem === world.oldCertificates.get('signature'))).toBe(false);
-    expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(2);
     expect(world.undeliveredOnCard()).toEqual([]);
-    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature], [world.oldSerials.get('cns'), prices.cns]]));
-    expect(world.service.heldCents()).toBe(0);
-    expect(world.card.breaches).toEqual([]);
+    expectBothRenewedPaidOnce(world);
   });
 
   it('a renewal found finished on the card, and a service that names the two certificates the other way round: the newer pair is never taken for the old one', async () => {
@@ -1038,15 +1057,8 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
     // Between this start's reading of the journal and its first write, another process resumes
     // the renewal and journals the key it is about to make.
-    const newer = journalOf(world);
-    const first = newer.certificates[0];
-    if (!first) throw new Error('no certificate in the journal');
-    first.progress = { phase: 'generating-key', newIdHex: 'ab'.repeat(16) };
-    const newerText = JSON.stringify(newer);
-    let reads = 0;
-    world.journal.beforeRead = (device) => {
-      if (++reads === 2) world.journal.files.set(device, newerText);
-    };
+    const newerText = movedOnToKey(world, 'ab'.repeat(16));
+    writtenAtSecondRead(world, newerText);
     const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
     expect(state.step === 'failed' && state.error.code).toBe('RENEWAL_IN_PROGRESS');
     expect(world.journal.files.get('CNS-0001')).toBe(newerText);
@@ -1057,10 +1069,7 @@ describe('the card: verified before writing, proven before destroying, one key p
     world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'after' };
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
     const onCard = snapshot(world);
-    let reads = 0;
-    world.journal.beforeRead = (device) => {
-      if (++reads === 2) world.journal.files.set(device, '{"version": 1, "renewalId": "edited-by-hand"');
-    };
+    writtenAtSecondRead(world, '{"version": 1, "renewalId": "edited-by-hand"');
     const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
     expect(state.step === 'failed' && state.error.code).toBe('JOURNAL_DAMAGED');
     expect(world.journal.setAsideFiles).toHaveLength(1);
@@ -1094,16 +1103,9 @@ describe('the card: verified before writing, proven before destroying, one key p
     const world = new FlowWorld();
     world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
-    const newer = journalOf(world);
-    const first = newer.certificates[0];
-    if (first?.progress.phase !== 'generating-key') throw new Error(`unexpected ${first?.progress.phase}`);
-    first.progress = { phase: 'generating-key', newIdHex: 'cd'.repeat(16) };
-    const newerText = JSON.stringify(newer);
+    const newerText = movedOnToKey(world, 'cd'.repeat(16), 'generating-key');
     const onCard = snapshot(world);
-    let reads = 0;
-    world.journal.beforeRead = (device) => {
-      if (++reads === 2) world.journal.files.set(device, newerText);
-    };
+    writtenAtSecondRead(world, newerText);
     const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
     expect(state.step === 'failed' && state.error.code).toBe('RENEWAL_IN_PROGRESS');
     expect(world.journal.files.get('CNS-0001')).toBe(newerText);
