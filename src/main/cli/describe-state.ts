@@ -184,7 +184,12 @@ export function describeState(state: FlowState, locale: Locale): string {
     case 'renewing':
       return `${t('renewing.step', { current: state.progress.current, total: state.progress.total, kind: kind(state.progress.kind) })} — ${t(`renewing.phase.${state.progress.phase}`)} ${t('renewing.warning')}`;
     case 'done':
-      return lines(t(state.renewed.length > 1 ? 'done.headingPlural' : 'done.heading'), ...state.renewed.map((entry) => `- ${t('done.renewed', { kind: kind(entry.kind), date: date(entry.notAfter) })}`), ...receiptLines(state.receipts, t, locale));
+      return lines(
+        t(state.renewed.length > 1 ? 'done.headingPlural' : 'done.heading'),
+        error(state.notice),
+        ...state.renewed.map((entry) => `- ${t('done.renewed', { kind: kind(entry.kind), date: date(entry.notAfter) })}`),
+        ...receiptLines(state.receipts, t, locale),
+      );
     case 'failed':
       return lines(describeWireError(state.error, locale), ...notRenewedLines(state, t, locale), ...receiptLines(state.receipts, t, locale));
   }

@@ -3,15 +3,16 @@
  * renewal lock; then the outcome with the receipt as the service tells it (captured for what was
  * delivered, released for what was not).
  */
-import type { DeviceSummary, FlowState, NotRenewed, Receipt, RenewalPhase } from '../../shared/contract/flow-contract.js';
+import type { DeviceSummary, FlowState, NotRenewed, Receipt, Renewed, RenewalPhase } from '../../shared/contract/flow-contract.js';
 import { linesCents } from '../../shared/contract/receipt-totals.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import type { ErrorCode } from '../../shared/errors/catalogue.js';
-import { classifyCertificate } from '../certificates/classify-certificate.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import { wire, type FlowContext } from './flow-context.js';
-import type { DeviceCertificate } from './renewal-ports.js';
+import type { RenewalRecord } from './renewal-ports.js';
 import { completedDeliveries, confirmDeliveries } from './delivery-confirmation.js';
+import { finishedElsewhere } from './finished-elsewhere.js';
+import { journalMismatch } from './journal-describes-card.js';
 import { prove } from './proof-of-possession.js';
 import { planMismatch } from './receipt-against-plan.js';
 import { rekeyCertificate } from './rekey-certificate.js';
@@ -28,7 +29,15 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
     // process may have renewed meanwhile and journaled a key or a request. Re-keyed from here only
     // when the file still says what this process read or wrote.
     if (!(await unchangedOnDisk(ports.journal, device.serial, journal))) throw new AppError('RENEWAL_IN_PROGRESS');
-    checkDescribesDevice(journal, device, await ports.device.readCertificates(device));
+    const onCard = await ports.device.readCertificates(device);
+    const mismatch = journalMismatch(journal, device, onCard);
+    if (mismatch) {
+      // A journal overtaken by a renewal finished elsewhere no longer describes the card either: told as what it is.
+      const record = await ports.service.renewalStatus(journal.renewalId).catch(() => undefined);
+      const renewed = record && (await finishedElsewhere(context, device, journal, record, onCard));
+      if (!record || !renewed) throw mismatch;
+      return await endFinishedElsewhere(context, device, journal, record, renewed);
+    }
     const total = journal.certificates.length;
     for (const [index, entry] of journal.certificates.entries()) {
       const report = (phase: RenewalPhase) =>
@@ -103,7 +112,29 @@ async function finish(context: FlowContext, device: DeviceSummary, settled: Jour
   // The first certificate not renewed gives the ending its code; every one is named with its own.
   const [first] = notRenewed;
   if (first) return context.set({ step: 'failed', error: first.error, canResume: false, ...outcome, notRenewed });
-  return context.set({ step: 'done', device, ...outcome });
+  return context.set({ step: 'done', device, ...outcome, notice: null });
+}
+
+/**
+ * The renewal was finished elsewhere (finished-elsewhere.ts): its journal is archived as a
+ * finished one's is, not set aside as damaged, and the holder reads what is on the card and what
+ * was paid, with where it was done.
+ */
+async function endFinishedElsewhere(context: FlowContext, device: DeviceSummary, journal: Journal, record: RenewalRecord, renewed: Renewed[]): Promise<FlowState> {
+  const { ports } = context;
+  ports.logger?.info({ renewalId: journal.renewalId }, 'journal overtaken: the renewal was finished elsewhere; archived');
+  // The payments as the service records them: the one that paid may have been made elsewhere, not the journal's.
+  const receipts = oldestFirst(receiptsAtService(journal, record));
+  // Those this computer finished before the journal was overtaken, if the service missed them.
+  await confirmDeliveries(context, device.serial, completedDeliveries(journal));
+  await ports.journal.archive(device.serial).catch((error: unknown) => {
+    // Best effort: the next start finds it again, and the same proof ends it the same way.
+    ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, 'the overtaken journal was not archived');
+  });
+  context.session.journal = undefined;
+  await ports.device.release().catch(() => undefined);
+  context.session.unlocked.clear();
+  return context.set({ step: 'done', device, renewed, receipts, notice: wire('RENEWAL_FINISHED_ELSEWHERE') });
 }
 
 /**
@@ -143,28 +174,6 @@ function endingOf(reason: RejectedReason, oldGone: boolean): ErrorCode {
   }
 }
 
-/** Phases in which the old pair must still be on the card, where the journal says (before any removal). */
-const oldPairStillThere: ReadonlySet<string> = new Set(['generating-key', 'csr-submitted', 'rejecting', 'refused', 'undeliverable', 'issued', 'written']);
-
-/**
- * Before touching the card on a journal's word: every entry's old certificate is of its kind,
- * lives on a slot of this device, and is found (when it should still be there) under the CKA_ID
- * the journal names and nowhere else. A journal that says otherwise was not written for this
- * card: nothing is written or destroyed on its word.
- */
-function checkDescribesDevice(journal: Journal, device: DeviceSummary, onCard: readonly DeviceCertificate[]): void {
-  for (const entry of journal.certificates) {
-    const damaged = (reason: string) => new AppError('JOURNAL_DAMAGED', { reason: `${entry.certificateSerial}: ${reason}` });
-    const classified = classifyCertificate(entry.oldCertificatePem);
-    if (!classified || classified.kind !== entry.kind || classified.summary.certificateSerial !== entry.certificateSerial) throw damaged('not the certificate it names');
-    if (!device.slots.some((slot) => slot.tokenSerial === entry.tokenSerial)) throw damaged('not a slot of this device');
-    const found = onCard.filter((certificate) => pemToBase64Der(certificate.certificatePem) === pemToBase64Der(entry.oldCertificatePem));
-    if (found.some((certificate) => certificate.tokenSerial !== entry.tokenSerial || certificate.idHex !== entry.oldIdHex)) throw damaged('the old certificate is under another key id');
-    const mustBeThere = !journal.plan.removeOldFirst && (entry.progress.phase === 'planned' || oldPairStillThere.has(entry.progress.phase));
-    if (mustBeThere && found.length === 0) throw damaged('the old certificate is not on the card');
-  }
-}
-
 /**
  * What was renewed, and every receipt of a payment for the journal's certificates as the service
  * tells it now, oldest first: after a hold was let go and the holder paid again, the first payment
@@ -182,17 +191,27 @@ async function outcomeOf(context: FlowContext, journal: Journal) {
   const own = journal.payment.state !== 'paid' || !planMismatch(journal.plan, local) ? settledByJournal(local, journal) : undefined;
   const record = await context.ports.service.renewalStatus(journal.renewalId).catch(() => undefined);
   if (!record) return { renewed, receipts: own ? [own] : [] };
-  const serials = new Set(journal.certificates.map((entry) => entry.certificateSerial));
-  // This renewal's payments: those made since its journal began, and an earlier one only where it
-  // still holds or captured money for one of its certificates (paid before a journal was lost).
-  // An earlier visit's payment whose line for it was released paid for something else.
-  const startedAt = Date.parse(journal.startedAt);
-  const receipts = record.receipts.filter((receipt) =>
-    receipt.lines.some((line) => serials.has(line.certificateSerial) && (Date.parse(receipt.paidAt) >= startedAt || line.state !== 'released')),
-  );
+  const receipts = receiptsAtService(journal, record);
   // The journal's own payment is shown even when the service's list leaves it out.
   const shown = !own || receipts.some((receipt) => receipt.transactionId === local.transactionId) ? receipts : [...receipts, own];
-  return { renewed, receipts: [...shown].sort((a, b) => Date.parse(a.paidAt) - Date.parse(b.paidAt)) };
+  return { renewed, receipts: oldestFirst(shown) };
+}
+
+/**
+ * This renewal's payments as the service lists them: those made since its journal began, and an
+ * earlier one only where it still holds or captured money for one of its certificates (paid before
+ * a journal was lost). An earlier visit's payment whose line for it was released paid for something else.
+ */
+function receiptsAtService(journal: Journal, record: RenewalRecord): Receipt[] {
+  const serials = new Set(journal.certificates.map((entry) => entry.certificateSerial));
+  const startedAt = Date.parse(journal.startedAt);
+  return record.receipts.filter((receipt) =>
+    receipt.lines.some((line) => serials.has(line.certificateSerial) && (Date.parse(receipt.paidAt) >= startedAt || line.state !== 'released')),
+  );
+}
+
+function oldestFirst(receipts: readonly Receipt[]): Receipt[] {
+  return [...receipts].sort((a, b) => Date.parse(a.paidAt) - Date.parse(b.paidAt));
 }
 
 /**

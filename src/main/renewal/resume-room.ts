@@ -11,6 +11,8 @@ import { checkHeldAsShown, checkedAgainstPlan } from './receipt-against-plan.js'
 import { completedDeliveries, confirmDeliveries } from './delivery-confirmation.js';
 import { canProve } from './proof-of-possession.js';
 import type { RenewalRecord } from './renewal-ports.js';
+import { finishedElsewhere } from './finished-elsewhere.js';
+import { journalMismatch } from './journal-describes-card.js';
 import { itemsToPay, planToPayAgain } from './renewal-plan.js';
 import { paymentAttempts, type Journal } from './renewal-journal.js';
 import { runRenewal } from './renewal-run.js';
@@ -35,6 +37,19 @@ export async function continueJournal(context: FlowContext): Promise<FlowState> 
       return context.set(failedBare(wire('JOURNAL_DAMAGED'), false));
     }
     throw error;
+  }
+
+  // The journal must describe the card before any money is asked on its word: a journal kept on
+  // this computer while the renewal went on from another one may name a certificate whose old
+  // pair is gone there, and nothing could ever renew it here. One the service and the card prove
+  // finished elsewhere is ended as such by the re-key's own check, under the device's lock.
+  const onCard = await ports.device.readCertificates(device);
+  const mismatch = journalMismatch(journal, device, onCard);
+  if (mismatch) {
+    if (await finishedElsewhere(context, device, journal, record, onCard)) return runRenewal(context, device, journal);
+    const setAside = await ports.journal.setAside(device.serial);
+    ports.logger?.warn({ renewalId: journal.renewalId, setAside, reason: mismatch.detail.reason ?? null }, 'journal does not describe the card; set aside before any payment');
+    return context.set(failedBare(wire('JOURNAL_DAMAGED'), false));
   }
 
   if (await handoverExpired(context, device, journal, record)) {

@@ -1,4 +1,5 @@
 import type { FlowState } from '../../shared/contract/flow-contract.js';
+import { NoticePanel } from '../components/NoticePanel.js';
 import { ReceiptSummary } from '../components/ReceiptSummary.js';
 import { ScreenHeading } from '../components/ScreenHeading.js';
 import { formatDate } from '../../shared/i18n/format.js';
@@ -6,7 +7,7 @@ import { useTranslate } from '../i18n/use-translate.js';
 import { useAppStore } from '../store/app-store.js';
 import { useFlowActions } from './use-flow-actions.js';
 
-/** The guide's closing words (in the plural for two certificates), the new expiries, what to do next and how to leave. */
+/** The guide's closing words (in the plural for two certificates), how it ended when that was elsewhere, the new expiries, what to do next and how to leave. */
 export function DoneScreen({ state }: { readonly state: Extract<FlowState, { step: 'done' }> }) {
   const t = useTranslate();
   const locale = useAppStore((store) => store.locale);
@@ -14,6 +15,7 @@ export function DoneScreen({ state }: { readonly state: Extract<FlowState, { ste
   return (
     <section aria-labelledby="done-heading">
       <ScreenHeading id="done-heading">{state.renewed.length > 1 ? t('done.headingPlural') : t('done.heading')}</ScreenHeading>
+      {state.notice && <NoticePanel notice={state.notice} />}
       <ul>
         {state.renewed.map((entry) => (
           <li key={entry.certificateSerial}>{t('done.renewed', { kind: t(`certificates.kind.${entry.kind}`), date: formatDate(locale, entry.notAfter) })}</li>

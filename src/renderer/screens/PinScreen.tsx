@@ -1,8 +1,8 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { FlowState } from '../../shared/contract/flow-contract.js';
-import { describeError } from '../../shared/errors/catalogue.js';
 import { useApi } from '../api-context.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
+import { NoticePanel } from '../components/NoticePanel.js';
 import { validityMessage } from '../components/validity.js';
 import { ScreenHeading } from '../components/ScreenHeading.js';
 import { TextField } from '../components/TextField.js';
@@ -94,20 +94,6 @@ export function PinScreen({ state }: { readonly state: Extract<FlowState, { step
           <button type="submit">{t('pin.submit')}</button>
         </form>
       )}
-    </section>
-  );
-}
-
-/** Something to know before the PIN (a damaged journal set aside): said once, calmly, not as an error. */
-function NoticePanel({ notice }: { readonly notice: NonNullable<Extract<FlowState, { step: 'pin' }>['notice']> }) {
-  const t = useTranslate();
-  const locale = useAppStore((store) => store.locale);
-  const text = describeError(notice.code, locale, notice.detail);
-  return (
-    <section className="notice" role="note" aria-labelledby="notice-heading">
-      <h3 id="notice-heading">{t('pin.notice')}</h3>
-      <p>{text.message}</p>
-      <p>{text.nextStep}</p>
     </section>
   );
 }

@@ -137,6 +137,7 @@ export type RenewalPhase = z.infer<typeof renewalPhaseSchema>;
 const cardPaymentStatusSchema = z.enum(['waiting', 'pending', 'cancelled', 'failed']);
 
 const renewedSchema = z.object({ kind: certificateKindSchema, certificateSerial: z.string(), notAfter: isoDate });
+export type Renewed = z.infer<typeof renewedSchema>;
 
 /** A certificate of the renewal settled without being renewed (refused, withdrawn…), and why, in the catalogue's words. */
 const notRenewedSchema = z.object({ kind: certificateKindSchema, certificateSerial: z.string(), error: wireErrorSchema });
@@ -200,6 +201,8 @@ const flowStateSchema = z.discriminatedUnion('step', [
      * more than one when the holder paid again (the money held the first time was let go).
      */
     receipts: z.array(receiptSchema),
+    /** What the holder should know about how it ended: the renewal had been finished from another computer. */
+    notice: wireErrorSchema.nullable(),
   }),
   z.object({
     step: z.literal('failed'),

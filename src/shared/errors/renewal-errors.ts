@@ -183,6 +183,18 @@ export const renewalErrors = {
       nextStep: 'Nothing already paid is lost: the program recovers the renewal\'s state from the service. Go on by entering the PIN (if you are not asked for it, press “Try again”); if something looks wrong, save the support bundle.',
     },
   },
+  RENEWAL_FINISHED_ELSEWHERE: {
+    class: 'renewal',
+    actions: [],
+    it: {
+      message: 'Questo rinnovo era già stato completato da un altro computer (o da un\'altra esecuzione del programma): i certificati rinnovati sono già sul dispositivo e il pagamento è quello indicato qui sotto.',
+      nextStep: 'Non deve fare altro né pagare di nuovo: le informazioni del rinnovo rimaste su questo computer sono state archiviate. Provi i certificati con il software di firma.',
+    },
+    en: {
+      message: 'This renewal had already been completed from another computer (or another run of the program): the renewed certificates are already on the device, and the payment is the one shown below.',
+      nextStep: 'There is nothing more to do and nothing to pay again: the renewal information left on this computer was archived. Try the certificates with your signing software.',
+    },
+  },
   RENEWAL_PAYMENT_UNCONFIRMED: {
     class: 'renewal',
     actions: ['retry', 'support-bundle'],

@@ -37,16 +37,22 @@ describe('the CLI in the window\'s words', () => {
       notice: null,
     };
     expect(describeState(pin, 'it')).toContain(translator('it')('pin.finalTry'));
-    const done: FlowState = { step: 'done', device, renewed: [{ kind: 'signature', certificateSerial: 'ab', notAfter: '2029-05-01T00:00:00.000Z' }], receipts: [] };
+    const done: FlowState = { step: 'done', device, renewed: [{ kind: 'signature', certificateSerial: 'ab', notAfter: '2029-05-01T00:00:00.000Z' }], receipts: [], notice: null };
     expect(describeState(done, 'en').split('\n')[0]).toBe(translator('en')('done.heading'));
     // Two certificates renewed: the window's closing words in the plural, here too.
     const both: FlowState = { ...done, renewed: [...done.renewed, { kind: 'cns', certificateSerial: 'cd', notAfter: '2029-05-01T00:00:00.000Z' }] };
     expect(describeState(both, 'it').split('\n')[0]).toBe(translator('it')('done.headingPlural'));
+    // Finished from another computer: said right under the closing words, with what (not) to do.
+    const elsewhere = describeState({ ...done, notice: { code: 'RENEWAL_FINISHED_ELSEWHERE', detail: {} } }, 'it').split('\n');
+    expect(elsewhere[0]).toBe(translator('it')('done.heading'));
+    expect(elsewhere[1]).toContain('già stato completato da un altro computer');
+    expect(elsewhere.join('\n')).toContain('Non deve fare altro né pagare di nuovo');
+    expect(describeState(done, 'it')).not.toContain('altro computer');
   });
 
   it('ends with what was charged, each payment and their sum when the holder paid again', () => {
     const renewed = [{ kind: 'signature' as const, certificateSerial: 'A2', notAfter: '2029-05-01T00:00:00.000Z' }];
-    const text = describeState({ step: 'done', device, renewed, receipts: [firstPayment, paidAgain] }, 'it').replace(/[\u00a0\u202f]/g, ' ');
+    const text = describeState({ step: 'done', device, renewed, receipts: [firstPayment, paidAgain], notice: null }, 'it').replace(/[\u00a0\u202f]/g, ' ');
     expect(text).toContain('Transazione: trx_1; Totale addebitato: 25,00 €; Rilasciato, non addebitato: 15,00 €');
     expect(text).toContain('Transazione: trx_2; Totale addebitato: 15,00 €');
     expect(text).toContain('Addebitato in tutto per questo rinnovo: 40,00 €');

@@ -35,7 +35,7 @@ const renewed = [
 
 describe('the receipt PDF', () => {
   it('reads back the transaction, the lines per account, the amounts and the new expiry dates', async () => {
-    const subject = receiptSubject({ step: 'done', device, renewed, receipts: [receipt] });
+    const subject = receiptSubject({ step: 'done', device, renewed, receipts: [receipt], notice: null });
     const made = { version: '1.0.0', at: new Date('2026-11-22T10:05:00.000Z') };
     const bytes = await receiptPdf(receiptDocument(subject, 'it', made), { createdAt: made.at });
     expect(Buffer.from(bytes.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
@@ -62,7 +62,7 @@ describe('the receipt PDF', () => {
   it('after paying again holds both payments and what they add up to, named after the latest', async () => {
     const temp = await makeTempDir('receipts');
     try {
-      const path = await saveReceipt({ flowState: () => ({ step: 'done', device, renewed, receipts: [firstPayment, paidAgain] }), locale: async () => 'it', clock: () => new Date('2026-12-22T10:05:00.000Z'), version: '1.0.0', dir: temp.dir });
+      const path = await saveReceipt({ flowState: () => ({ step: 'done', device, renewed, receipts: [firstPayment, paidAgain], notice: null }), locale: async () => 'it', clock: () => new Date('2026-12-22T10:05:00.000Z'), version: '1.0.0', dir: temp.dir });
       expect(basename(path)).toBe('ricevuta-rinnovo-trx_2.pdf');
       const text = plain(pdfText(await readFile(path)).join('\n'));
       expect(text).toContain('Estremi del pagamento 1 di 2');
@@ -79,6 +79,6 @@ describe('the receipt PDF', () => {
 
   it('is refused where no receipt is on screen', () => {
     expect(() => receiptSubject({ step: 'checking' })).toThrow('RENEWAL_WRONG_STEP');
-    expect(() => receiptSubject({ step: 'done', device, renewed, receipts: [] })).toThrow('RENEWAL_WRONG_STEP');
+    expect(() => receiptSubject({ step: 'done', device, renewed, receipts: [], notice: null })).toThrow('RENEWAL_WRONG_STEP');
   });
 });

@@ -192,6 +192,7 @@ describe('the screens as main drives them', () => {
       device,
       renewed: [{ kind: 'signature', certificateSerial: 'A2', notAfter: '2029-11-22T10:00:00.000Z' }],
       receipts: [firstPayment],
+      notice: null,
     });
     expect(html).toContain('Memorizzazione completata – Rinnovo del certificato completato');
     expect(html).toContain('Certificato di sottoscrizione: valido fino al 22 novembre 2029');
@@ -210,7 +211,7 @@ describe('the screens as main drives them', () => {
       { kind: 'signature' as const, certificateSerial: 'A2', notAfter: '2029-11-22T10:00:00.000Z' },
       { kind: 'cns' as const, certificateSerial: 'B2', notAfter: '2029-11-22T10:00:00.000Z' },
     ];
-    const html = screen({ step: 'done', device, renewed, receipts: [firstPayment, paidAgain] });
+    const html = screen({ step: 'done', device, renewed, receipts: [firstPayment, paidAgain], notice: null });
     expect(html).toContain('Estremi del pagamento 1 di 2');
     expect(html).toContain('Estremi del pagamento 2 di 2');
     expect(html).toContain('Transazione: trx_1');
@@ -220,6 +221,16 @@ describe('the screens as main drives them', () => {
     // Each payment's details are labelled by their own heading.
     const labels = [...html.matchAll(/aria-labelledby="([^"]+)"/g)].map((match) => match[1]);
     expect(new Set(labels).size).toBe(labels.length);
+  });
+
+  it('outcome of a renewal finished from another computer: said as a notice beside the closing words, not as an error', () => {
+    const renewed = [{ kind: 'signature' as const, certificateSerial: 'A2', notAfter: '2029-11-22T10:00:00.000Z' }];
+    const html = screen({ step: 'done', device, renewed, receipts: [firstPayment], notice: { code: 'RENEWAL_FINISHED_ELSEWHERE', detail: {} } });
+    expect(html).toContain('Memorizzazione completata – Rinnovo del certificato completato');
+    expect(html).toMatch(/<section class="notice" role="note"[^>]*>.*già stato completato da un altro computer.*Non deve fare altro né pagare di nuovo/s);
+    expect(html).not.toContain('role="alert"');
+    expect(html).toContain('Certificato di sottoscrizione: valido fino al 22 novembre 2029');
+    expect(screen({ step: 'done', device, renewed, receipts: [firstPayment], notice: null })).not.toContain('class="notice"');
   });
 
   it('no device: the heading names what is missing — the card software, a reader, or the card', () => {
@@ -234,7 +245,7 @@ describe('the screens as main drives them', () => {
       { kind: 'signature' as const, certificateSerial: 'A2', notAfter: '2029-11-22T10:00:00.000Z' },
       { kind: 'cns' as const, certificateSerial: 'B2', notAfter: '2029-11-22T10:00:00.000Z' },
     ];
-    expect(screen({ step: 'done', device, renewed, receipts: [] })).toContain('Memorizzazione completata – Rinnovo dei certificati completato');
+    expect(screen({ step: 'done', device, renewed, receipts: [], notice: null })).toContain('Memorizzazione completata – Rinnovo dei certificati completato');
   });
 
   it('after a failure offers one way on: "Riprova" where the next step names it, otherwise "Completa il rinnovo"', () => {

@@ -740,6 +740,32 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect([...world.service.netCaptured().values()].every((cents) => cents === 0)).toBe(true);
   });
 
+  it('a checkout left waiting on one computer; on another, on a card with no room, the CNS is found suspended after its old pair went; back on the first, its journal is not paid for again: set aside before any payment', async () => {
+    const world = new FlowWorld({ full: true });
+    world.service.faults.cardPendingLooks = 50;
+    const first = stateOf(await walk(world, { kinds: ['cns'], method: 'card' }));
+    expect(first).toMatchObject({ step: 'payment', card: { status: 'pending' } });
+    const firstComputer = new Map(world.journal.files);
+    world.journal.files.clear();
+    world.service.faults.cardPendingLooks = 0;
+    world.service.faults.suspendedAtIssuance = ['cns'];
+    const elsewhere = stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }));
+    expect(elsewhere.step === 'failed' && elsewhere.error.code).toBe('CERTIFICATE_REFUSED_OLD_REMOVED');
+    const ledger = world.service.ledger.length;
+    const card = snapshot(world);
+
+    for (const [device, text] of firstComputer) world.journal.files.set(device, text);
+    const back = stateOf(await walk(world, { kinds: ['cns'], method: 'card' }));
+    // Its CNS is still 'planned', its old pair gone: the journal no longer describes the card, and
+    // nothing could renew that CNS here (no key left to prove it). Before, the resume asked to pay
+    // for it, and every later try stopped at DEVICE_PROOF_UNAVAILABLE with the money held.
+    expect(back.step === 'failed' && back.error.code).toBe('JOURNAL_DAMAGED');
+    expect(world.service.ledger).toHaveLength(ledger);
+    expect(world.service.heldCents()).toBe(0);
+    expect(snapshot(world)).toEqual(card);
+    expect(world.journal.files.size).toBe(0);
+  });
+
   it('on a card with no room whose token does not report the room a rejection gave back: the next certificate is held back, named, its old pair kept and its price not charged; the renewal ends instead of failing at every resume', async () => {
     const world = new FlowWorld({ full: true });
     world.card.reportsFreedRoom = false;
@@ -890,7 +916,7 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.card.breaches).toEqual([]);
   });
 
-  it('killed before writing the certificate; another computer, eight days on and with no journal, installs the certificate already issued on the key still on the card (not refused as too old for its own request); back on the first, its stale journal changes nothing; charged once', async () => {
+  it('killed before writing the certificate; another computer, eight days on and with no journal, installs the certificate already issued on the key still on the card (not refused as too old for its own request); back on the first, its stale journal is told finished elsewhere and changes nothing; charged once', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'before' };
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
@@ -906,8 +932,14 @@ describe('the card: verified before writing, proven before destroying, one key p
 
     for (const [device, text] of firstComputer) world.journal.files.set(device, text);
     const back = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
-    // (Its journal no longer describes the card, whose old pair went: set aside, nothing done on its word.)
-    expect(back.step === 'failed' && back.error.code).toBe('JOURNAL_DAMAGED');
+    // Its journal no longer describes the card, whose old pair went; the service and the card say
+    // why: the renewal was finished elsewhere. Not damaged: archived, and the holder reads so.
+    if (back.step !== 'done') throw new Error(`expected done, got ${JSON.stringify(back)}`);
+    expect(back.notice?.code).toBe('RENEWAL_FINISHED_ELSEWHERE');
+    expect(back.renewed).toEqual(elsewhere.step === 'done' ? elsewhere.renewed : null);
+    expect(back.receipts.flatMap((receipt) => receipt.lines.map((line) => line.state))).toEqual(['captured']);
+    expect(world.journal.files.size).toBe(0);
+    expect(world.journal.setAsideFiles).toEqual([]);
     expect(snapshot(world)).toEqual(renewed);
     expect(world.card.breaches).toEqual([]);
     expect(world.service.ledger.map((entry) => entry.type)).toEqual(['hold', 'capture']);

@@ -4,8 +4,8 @@
  * process is killed, which answers are lost, refused or forged, whether the card has room for
  * another pair, whether the bank answers a checkout late (after the holder paid another way),
  * whether a payment holds another price than shown, whether holds are let go or time passes in
- * the middle of it all, whether the holder goes on from another computer (no journal), and whether
- * the rest is renewed later.
+ * the middle of it all, whether the holder goes on from another computer (no journal) and then
+ * comes back to the first one (its journal stale), and whether the rest is renewed later.
  *
  * Money: each certificate captured at most once, ever, and only for a renewal that reached the
  * card; nothing left held; the receipts shown at the end say what was captured, each renewed
@@ -83,6 +83,8 @@ const scenarioArbitrary = fc.record({
   timePasses: fc.option(fc.record({ at: fc.integer({ min: 1, max: 24 }), ms: fc.constantFrom(10 * 60_000, 2 * day, 31 * day) }), { nil: undefined }),
   /** After the first visit the holder goes on from another computer: no journal, only the service's record. */
   elsewhere: fc.boolean(),
+  /** Once done there, the holder opens the tool on the first computer again, which kept its journal of the renewal. */
+  backToFirst: fc.boolean(),
   /** A certificate suspended after it was paid: the service refuses its issuance for good and releases its hold. */
   suspended: fc.option(fc.constantFrom('signature', 'cns') as fc.Arbitrary<CertificateKind>, { nil: undefined }),
   /** A card whose memory runs out under a certificate: every renewed certificate is paid, issued, and cannot be stored. */
@@ -94,6 +96,8 @@ interface Retries {
   readonly elsewhere?: boolean;
   readonly laterMethod?: HolderChoice['method'];
   readonly bankAnswersAfter?: number;
+  /** Filled with the first computer's journals when the holder goes on elsewhere. */
+  readonly firstComputer?: Map<string, string>;
 }
 
 /** Walks until done; each injected fault may cost a walk, so the holder gets that many more tries. */
@@ -114,6 +118,7 @@ async function untilSettled(world: FlowWorld, choice: HolderChoice, faults: numb
         expect(elsewhere.kind === 'ended' && 'error' in elsewhere.state ? elsewhere.state.error?.code : elsewhere.kind).toBe('DEVICE_SINGLE_CERTIFICATE');
         for (const [device, text] of journals) world.journal.files.set(device, text);
       } else {
+        for (const [device, text] of world.journal.files) retries.firstComputer?.set(device, text);
         world.journal.files.clear();
       }
     }
@@ -155,7 +160,14 @@ describe('money and card invariants over every path', () => {
 
         const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
         const faults = sum(scenario.lostAnswers) + sum(scenario.unavailable) + (scenario.killAt > 0 ? 1 : 0) + (scenario.failAt > 0 ? 1 : 0) + (scenario.forged?.times ?? 0) + 2 * (scenario.otherPrice?.payments ?? 0) + (scenario.elsewhere ? 1 : 0) + (scenario.holdsExpireAt > 0 ? 1 : 0) + (scenario.timePasses ? 1 : 0) + (scenario.suspended ? 1 : 0) + (scenario.unstorable ? 1 : 0) + scenario.cardRefusals + Math.ceil(scenario.cardPendingLooks / 2);
-        const ends = await untilSettled(world, scenario.first, faults, { holdsExpire: scenario.holdsExpire, elsewhere: scenario.elsewhere, laterMethod: scenario.laterMethod, bankAnswersAfter: scenario.bankAnswersAfter });
+        const firstComputer = new Map<string, string>();
+        const ends = await untilSettled(world, scenario.first, faults, { holdsExpire: scenario.holdsExpire, elsewhere: scenario.elsewhere, laterMethod: scenario.laterMethod, bankAnswersAfter: scenario.bankAnswersAfter, firstComputer });
+        if (scenario.backToFirst && firstComputer.size > 0) {
+          // Its journal is stale: the renewal went on (and may have finished) from the other computer.
+          world.journal.files.clear();
+          for (const [device, text] of firstComputer) world.journal.files.set(device, text);
+          ends.push(...(await untilSettled(world, scenario.first, faults)));
+        }
         const chosen = new Set<CertificateKind>(scenario.first.kinds);
         if (scenario.rest) {
           const others = (['signature', 'cns'] as const).filter((kind) => !chosen.has(kind));

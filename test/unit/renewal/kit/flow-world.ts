@@ -200,7 +200,6 @@ export class FlowWorld {
     return { kind: 'typed' as const, value: pin };
   }
 
-  /** Kinds with a working pair whose certificate is a renewal issued by the service. */
   /** Renewed certificates on the card whose line the service still has as issued, never told they were delivered. */
   undeliveredOnCard(): string[] {
     const onCard = new Set(this.card.objects.filter((object) => object.kind === 'certificate').map((object) => serialOf(object.certificatePem ?? '')));
@@ -217,6 +216,7 @@ export class FlowWorld {
       .flatMap((line) => ((line.progress.state === 'issued' || line.progress.state === 'downloaded') && !onCard.has(line.progress.successor) ? [line.progress.successor] : []));
   }
 
+  /** Kinds with a working pair whose certificate is a renewal issued by the service. */
   renewedKinds(): CertificateKind[] {
     const renewed: CertificateKind[] = [];
     for (const kind of ['signature', 'cns'] as const) {

@@ -1,0 +1,47 @@
+/**
+ * A journal overtaken: the renewal it describes was finished from another computer (or by a run
+ * that had lost this journal) while this computer kept its copy. Its old pairs are gone, so the
+ * journal no longer describes the card; but it is not damaged, and the holder must not read that
+ * it is. The service's record and the card say what happened: every certificate the journal had
+ * not settled is delivered at the service, its renewed certificate is on the card, on the slot
+ * the journal names, with a key that signs for it, and its old certificate is gone.
+ *
+ * Proven so, the renewal is over: nothing is left to do on the card or to pay. Anything short of
+ * that proof leaves the journal judged as it was (damaged, set aside, nothing done on its word).
+ */
+import type { DeviceSummary, Renewed } from '../../shared/contract/flow-contract.js';
+import { pemToBase64Der } from '../certificates/pem.js';
+import type { FlowContext } from './flow-context.js';
+import type { Journal } from './renewal-journal.js';
+import type { DeviceCertificate, RenewalRecord } from './renewal-ports.js';
+
+/** What was renewed, the journal's own and those finished elsewhere, in the journal's order; `null` when not proven. */
+export async function finishedElsewhere(context: FlowContext, device: DeviceSummary, journal: Journal, record: RenewalRecord, onCard: readonly DeviceCertificate[]): Promise<Renewed[] | null> {
+  const { ports } = context;
+  const open = journal.certificates.filter((entry) => entry.progress.phase !== 'completed' && entry.progress.phase !== 'rejected');
+  if (open.length === 0) return null;
+  const der = (pem: string) => pemToBase64Der(pem);
+  const renewed: Renewed[] = [];
+  for (const entry of journal.certificates) {
+    const progress = entry.progress;
+    if (progress.phase === 'completed') {
+      renewed.push({ kind: entry.kind, certificateSerial: progress.certificateSerial, notAfter: progress.notAfter });
+      continue;
+    }
+    if (progress.phase === 'rejected') continue;
+    const delivered = record.lines.find((line) => line.certificateSerial === entry.certificateSerial)?.progress === 'downloaded';
+    const issued = record.issued.find((candidate) => candidate.renewedSerial === entry.certificateSerial);
+    if (!delivered || !issued) return null;
+    const onSlot = onCard.filter((certificate) => certificate.tokenSerial === entry.tokenSerial);
+    const installed = onSlot.find((certificate) => der(certificate.certificatePem) === der(issued.certificatePem));
+    if (!installed || installed.summary.kind !== entry.kind) return null;
+    if (onCard.some((certificate) => der(certificate.certificatePem) === der(entry.oldCertificatePem))) return null;
+    try {
+      await ports.device.verifyPair(device, installed.tokenSerial, installed.idHex);
+    } catch {
+      return null;
+    }
+    renewed.push({ kind: entry.kind, certificateSerial: issued.certificateSerial, notAfter: issued.notAfter });
+  }
+  return renewed;
+}
