@@ -17,7 +17,7 @@ import { formatDate, formatEuro } from '../../shared/i18n/format.js';
 import type { MessageKey } from '../../shared/i18n/it.js';
 import { translator, type Translate } from '../../shared/i18n/translate.js';
 import type { CertificatePhase } from '../renewal/renewal-journal.js';
-import type { UnfinishedRenewal } from '../renewal/unfinished-renewal.js';
+import type { UnfinishedRenewal, UnfinishedStage } from '../renewal/unfinished-renewal.js';
 import { cliPhrases } from './cli-phrases.js';
 
 const kindKeys: Record<CertificateKind, MessageKey> = { signature: 'certificates.kind.signature', cns: 'certificates.kind.cns' };
@@ -29,7 +29,9 @@ interface StatusPhrases {
   readonly unfinished: (id: string, date: string) => string;
   readonly serviceSilent: string;
   readonly kinds: Record<CertificateKind, string>;
-  readonly journalPhase: Record<CertificatePhase, string>;
+  readonly journalPhase: Record<Exclude<CertificatePhase, 'rejected'>, string>;
+  /** A certificate settled without being renewed, by why: the checks refused what arrived, or another reason the journal names. */
+  readonly settledUnrenewed: Record<'checks' | 'undeliverable' | 'withdrawn' | 'not-renewable' | 'held-back', string>;
   readonly serviceProgress: Record<ServiceProgress, string>;
   readonly onThisComputer: string;
   readonly atService: string;
@@ -54,7 +56,13 @@ const statusPhrases: Record<Locale, StatusPhrases> = {
       rejecting: 'certificato ricevuto rifiutato (non scritto), da comunicare al servizio',
       refused: 'emissione rifiutata dal servizio (certificato non più rinnovabile), chiavi nuove da rimuovere',
       undeliverable: 'certificato emesso che non funziona sul dispositivo, da comunicare al servizio e da rimuovere',
-      rejected: 'certificato ricevuto rifiutato (non scritto)',
+    },
+    settledUnrenewed: {
+      checks: 'certificato ricevuto rifiutato (non scritto)',
+      undeliverable: 'certificato emesso che non funzionava sul dispositivo, restituito al servizio',
+      withdrawn: 'certificato ritirato dal servizio, tolto dal dispositivo',
+      'not-renewable': 'emissione rifiutata dal servizio: non rinnovato',
+      'held-back': 'non iniziato: dopo il certificato rifiutato il dispositivo non aveva spazio (resta il certificato attuale, importo ancora trattenuto)',
     },
     serviceProgress: {
       open: 'non pagato',
@@ -84,7 +92,13 @@ const statusPhrases: Record<Locale, StatusPhrases> = {
       rejecting: 'certificate received and refused (not stored), the service still to be told',
       refused: 'issuance refused by the service (the certificate can no longer be renewed), new keys to be removed',
       undeliverable: 'issued certificate that does not work on the device, the service to be told and the certificate removed',
-      rejected: 'certificate received and refused (not stored)',
+    },
+    settledUnrenewed: {
+      checks: 'certificate received and refused (not stored)',
+      undeliverable: 'issued certificate that did not work on the device, given back to the service',
+      withdrawn: 'certificate withdrawn by the service, removed from the device',
+      'not-renewable': 'issuance refused by the service: not renewed',
+      'held-back': 'not started: after the refused certificate the device had no room (the current certificate stays, its amount still held)',
     },
     serviceProgress: {
       open: 'not paid',
@@ -105,10 +119,23 @@ function describeUnfinished(unfinished: UnfinishedRenewal, locale: Locale): stri
   const result = [p.unfinished(unfinished.renewalId, formatDate(locale, unfinished.startedAt))];
   for (const entry of unfinished.certificates) {
     const service = entry.service ? `; ${p.atService}: ${p.serviceProgress[entry.service]}` : '';
-    result.push(`- ${p.kinds[entry.kind]}: ${p.onThisComputer}: ${p.journalPhase[entry.phase]}${service}`);
+    result.push(`- ${p.kinds[entry.kind]}: ${p.onThisComputer}: ${stageWords(entry, p)}${service}`);
   }
   if (!unfinished.serviceAnswered) result.push(p.serviceSilent);
   return result.join('\n');
+}
+
+function stageWords(stage: UnfinishedStage, p: StatusPhrases): string {
+  if (stage.phase !== 'rejected') return p.journalPhase[stage.phase];
+  switch (stage.reason) {
+    case 'withdrawn':
+    case 'not-renewable':
+    case 'held-back':
+    case 'undeliverable':
+      return p.settledUnrenewed[stage.reason];
+    default:
+      return p.settledUnrenewed.checks;
+  }
 }
 
 export function describeWireError(error: WireError, locale: Locale): string {

@@ -72,17 +72,26 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
       // Nothing the damaged journal says is told as fact, not even what it says was refused.
       return context.set({ step: 'failed', error: wire('JOURNAL_DAMAGED'), canResume: false, ...(await outcomeOf(context, journal)), notRenewed: [] });
     }
-    return context.set({
-      step: 'failed',
-      error: { code: error.code, detail: error.detail },
-      canResume: error.code !== 'RENEWAL_IN_PROGRESS',
-      ...(await outcomeOf(context, journal)),
-      notRenewed: await notRenewedOf(context, device, journal),
-    });
+    return await stoppedBy(context, device, journal, error);
   } finally {
     context.session.holdsLock = false;
     await release?.().catch(() => undefined);
   }
+}
+
+/**
+ * The ending of a renewal `error` stopped: what its journal renewed, every certificate it settled
+ * without renewing (each with its own reason), the receipts as the service tells them. Resumable,
+ * except while another process renews the device.
+ */
+export async function stoppedBy(context: FlowContext, device: DeviceSummary, journal: Journal, error: AppError): Promise<FlowState> {
+  return context.set({
+    step: 'failed',
+    error: { code: error.code, detail: error.detail },
+    canResume: error.code !== 'RENEWAL_IN_PROGRESS',
+    ...(await outcomeOf(context, journal)),
+    notRenewed: await notRenewedOf(context, device, journal),
+  });
 }
 
 /** Every certificate settled: the deliveries told, the receipt as it ended journaled, the journal archived, the ending. */

@@ -15,17 +15,30 @@ import { finishedElsewhere } from './finished-elsewhere.js';
 import { journalMismatch } from './journal-describes-card.js';
 import { itemsToPay, planToPayAgain } from './renewal-plan.js';
 import { paymentAttempts, type Journal } from './renewal-journal.js';
-import { runRenewal } from './renewal-run.js';
+import { runRenewal, stoppedBy } from './renewal-run.js';
 import { newestCovering } from './newest-receipt.js';
 import { withdrawnAtService } from './withdrawn-certificate.js';
 
 export async function continueJournal(context: FlowContext): Promise<FlowState> {
-  const { session, ports } = context;
+  const { session } = context;
   const device = session.device;
   if (!device || session.intent.kind !== 'resume') throw new AppError('RENEWAL_WRONG_STEP');
-  let journal: Journal = session.journal ?? session.intent.journal;
+  const journal: Journal = session.journal ?? session.intent.journal;
   session.intent = { kind: 'renew' };
+  try {
+    return await reconcile(context, device, journal);
+  } catch (error) {
+    // Stopped before the re-key (the service unreachable, a handover proof past its time, a hold
+    // not as shown…): the holder still reads what this renewal renewed, named and paid. A damaged
+    // journal's word is not told (the flow ends it bare).
+    if (!isAppError(error) || error.code === 'JOURNAL_DAMAGED') throw error;
+    return stoppedBy(context, device, session.journal ?? journal, error);
+  }
+}
 
+async function reconcile(context: FlowContext, device: DeviceSummary, initial: Journal): Promise<FlowState> {
+  const { ports } = context;
+  let journal = initial;
   let record;
   try {
     record = await ports.service.renewalStatus(journal.renewalId);

@@ -5,14 +5,19 @@
  */
 import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
 import type { ServiceProgress } from '../../shared/contract/flow-contract.js';
-import type { CertificatePhase, Journal } from './renewal-journal.js';
+import type { CertificatePhase, Journal, RejectedReason } from './renewal-journal.js';
 import type { FlowService } from './renewal-ports.js';
+
+/** Where a certificate stands on this computer; one settled without being renewed, with why (refused on arrival, held back…). */
+export type UnfinishedStage = { readonly phase: Exclude<CertificatePhase, 'rejected'> } | { readonly phase: 'rejected'; readonly reason: RejectedReason };
+
+type UnfinishedCertificate = { readonly kind: CertificateKind; readonly certificateSerial: string; readonly service: ServiceProgress | null } & UnfinishedStage;
 
 export interface UnfinishedRenewal {
   readonly renewalId: string;
   readonly startedAt: string;
   readonly payment: Journal['payment']['state'];
-  readonly certificates: readonly { readonly kind: CertificateKind; readonly certificateSerial: string; readonly phase: CertificatePhase; readonly service: ServiceProgress | null }[];
+  readonly certificates: readonly UnfinishedCertificate[];
   /** False when the service could not be asked; the journal's side is still shown. */
   readonly serviceAnswered: boolean;
 }
@@ -27,7 +32,7 @@ export async function describeUnfinished(journal: Journal, service: Pick<FlowSer
     certificates: journal.certificates.map((entry) => ({
       kind: entry.kind,
       certificateSerial: entry.certificateSerial,
-      phase: entry.progress.phase,
+      ...(entry.progress.phase === 'rejected' ? { phase: 'rejected', reason: entry.progress.reason } : { phase: entry.progress.phase }),
       service: record?.lines.find((line) => line.certificateSerial === entry.certificateSerial)?.progress ?? null,
     })),
   };

@@ -113,6 +113,25 @@ describe('the CLI in the window\'s words', () => {
     }
   });
 
+  it('status names why a certificate of an unfinished renewal was settled without being renewed: refused on arrival is not held back', () => {
+    const state: FlowState = { step: 'pin', device, slot: device.slots[0]!, position: { current: 1, of: 1 }, purpose: 'resume', pin: { state: 'ok', pinPad: false }, error: null, notice: null };
+    const unfinished = {
+      renewalId: 'rnw_0123456789',
+      startedAt: '2026-12-01T09:00:00.000Z',
+      payment: 'paid' as const,
+      serviceAnswered: true,
+      certificates: [
+        { kind: 'signature' as const, certificateSerial: 'aa', phase: 'rejected' as const, reason: 'public-key' as const, service: 'released' as const },
+        { kind: 'cns' as const, certificateSerial: 'bb', phase: 'rejected' as const, reason: 'held-back' as const, service: 'paid' as const },
+      ],
+    };
+    const text = describeStatus(state, unfinished, 'it');
+    expect(text).toContain('- sottoscrizione: su questo computer: certificato ricevuto rifiutato (non scritto); presso il servizio: importo rilasciato, non addebitato');
+    expect(text).toContain('- CNS: su questo computer: non iniziato: dopo il certificato rifiutato il dispositivo non aveva spazio (resta il certificato attuale, importo ancora trattenuto); presso il servizio: pagato (importo trattenuto)');
+    const english = describeStatus(state, { ...unfinished, certificates: [{ ...unfinished.certificates[0]!, reason: 'withdrawn' as const }] }, 'en');
+    expect(english).toContain('- signature: on this computer: certificate withdrawn by the service, removed from the device');
+  });
+
   it('lists each certificate that cannot be renewed with its own reason and next step', () => {
     const summary = { holderName: 'Mario Rossi', fiscalCode: 'RSSMRA80A01H501U', issuer: 'InfoCamere Qualified Electronic Signature CA', notBefore: '2023-05-01T00:00:00.000Z', notAfter: '2026-05-01T00:00:00.000Z' };
     const state: FlowState = {

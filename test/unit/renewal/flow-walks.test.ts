@@ -527,6 +527,14 @@ describe('charging what was chosen, once, for what is delivered', () => {
       world.states = [];
       const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
       expect(state).toMatchObject({ step: 'failed', error: { code: 'RENEWAL_HANDOVER_EXPIRED' } });
+      // Sent to the office for the CNS, the holder still reads what this renewal did: the signature
+      // renewed, its price captured on the receipt, the CNS's not (as the service holds it).
+      if (state.step !== 'failed') throw new Error(state.step);
+      expect(state.renewed.map((entry) => entry.kind)).toEqual(['signature']);
+      expect(state.receipts.flatMap((receipt) => receipt.lines).map((line) => [line.kind, line.state])).toEqual([
+        ['signature', 'captured'],
+        ['cns', world.service.heldCents() > 0 ? 'held' : 'released'],
+      ]);
       if (journalKnowsExpiry) {
         expect(world.states.some((seen) => seen.step === 'payment')).toBe(false);
         expect(holds()).toBe(heldBefore);
