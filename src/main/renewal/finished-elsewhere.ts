@@ -4,12 +4,16 @@
  * journal no longer describes the card; but it is not damaged, and the holder must not read that
  * it is. The service's record and the card say what happened: every certificate the journal had
  * not settled is delivered at the service, its renewed certificate is on the card, on the slot
- * the journal names, with a key that signs for it, and its old certificate is gone.
+ * the journal names, with a key that signs for it, passing the issuance checks as the renewal of
+ * the old one, and its old certificate is gone.
  *
  * Proven so, the renewal is over: nothing is left to do on the card or to pay. Anything short of
  * that proof leaves the journal judged as it was (damaged, set aside, nothing done on its word).
  */
 import type { DeviceSummary, Renewed } from '../../shared/contract/flow-contract.js';
+import { isAppError } from '../../shared/errors/app-error.js';
+import { checkJournaledCertificate, isRenewalShapeOf } from '../certificates/issued-certificate-check.js';
+import { sameModulus, tryModulusOfCertificate } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import type { FlowContext } from './flow-context.js';
 import type { Journal } from './renewal-journal.js';
@@ -34,14 +38,26 @@ export async function finishedElsewhere(context: FlowContext, device: DeviceSumm
     if (!delivered || !issued) return null;
     const onSlot = onCard.filter((certificate) => certificate.tokenSerial === entry.tokenSerial);
     const installed = onSlot.find((certificate) => der(certificate.certificatePem) === der(issued.certificatePem));
-    if (!installed || installed.summary.kind !== entry.kind) return null;
+    if (!installed || installed.summary.kind !== entry.kind || !isRenewalOf(context, installed, issued.chainPem, entry.oldCertificatePem)) return null;
     if (onCard.some((certificate) => der(certificate.certificatePem) === der(entry.oldCertificatePem))) return null;
     try {
       await ports.device.verifyPair(device, installed.tokenSerial, installed.idHex);
-    } catch {
-      return null;
+    } catch (error) {
+      // A pair that does not verify proves nothing; a card that did not answer is asked again at the next try.
+      if (isAppError(error) && error.code === 'DEVICE_VERIFY_FAILED') return null;
+      throw error;
     }
-    renewed.push({ kind: entry.kind, certificateSerial: issued.certificateSerial, notAfter: issued.notAfter });
+    // What the holder reads is the certificate's own serial and expiry, not the service's word for them.
+    renewed.push({ kind: entry.kind, certificateSerial: installed.summary.certificateSerial, notAfter: installed.summary.notAfter });
   }
   return renewed;
+}
+
+/** The old certificate's renewal as the re-key would have taken it: its subject and profile, another key, the issuance checks and chain as of its own start. */
+function isRenewalOf(context: FlowContext, installed: DeviceCertificate, chainPem: readonly string[], oldCertificatePem: string): boolean {
+  if (!isRenewalShapeOf(installed.certificatePem, oldCertificatePem)) return false;
+  const modulus = tryModulusOfCertificate(installed.certificatePem);
+  const oldModulus = tryModulusOfCertificate(oldCertificatePem);
+  if (!modulus || !oldModulus || sameModulus(modulus, oldModulus)) return false;
+  return checkJournaledCertificate({ certificatePem: installed.certificatePem, chainPem, expectedModulusHex: modulus, oldCertificatePem }, context.ports.trust).ok;
 }

@@ -6,10 +6,10 @@
 import type { DeviceSummary, FlowState, NotRenewed, Receipt, Renewed, RenewalPhase } from '../../shared/contract/flow-contract.js';
 import { linesCents } from '../../shared/contract/receipt-totals.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
-import type { ErrorCode } from '../../shared/errors/catalogue.js';
+import { errorCatalogue, type ErrorCode } from '../../shared/errors/catalogue.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import { wire, type FlowContext } from './flow-context.js';
-import type { RenewalRecord } from './renewal-ports.js';
+import type { DeviceCertificate, RenewalRecord } from './renewal-ports.js';
 import { completedDeliveries, confirmDeliveries } from './delivery-confirmation.js';
 import { finishedElsewhere } from './finished-elsewhere.js';
 import { journalMismatch } from './journal-describes-card.js';
@@ -31,13 +31,7 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
     if (!(await unchangedOnDisk(ports.journal, device.serial, journal))) throw new AppError('RENEWAL_IN_PROGRESS');
     const onCard = await ports.device.readCertificates(device);
     const mismatch = journalMismatch(journal, device, onCard);
-    if (mismatch) {
-      // A journal overtaken by a renewal finished elsewhere no longer describes the card either: told as what it is.
-      const record = await ports.service.renewalStatus(journal.renewalId).catch(() => undefined);
-      const renewed = record && (await finishedElsewhere(context, device, journal, record, onCard));
-      if (!record || !renewed) throw mismatch;
-      return await endFinishedElsewhere(context, device, journal, record, renewed);
-    }
+    if (mismatch) return await overtakenOrDamaged(context, device, journal, onCard, mismatch);
     const total = journal.certificates.length;
     for (const [index, entry] of journal.certificates.entries()) {
       const report = (phase: RenewalPhase) =>
@@ -67,11 +61,7 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
     ports.logger?.warn({ code: error.code }, 'renewal interrupted; the journal keeps what was done');
     // What is on the card already is told now: the rest may wait long, or never come.
     await confirmDeliveries(context, device.serial, completedDeliveries(journal));
-    if (error.code === 'JOURNAL_DAMAGED') {
-      await ports.journal.setAside(device.serial).catch(() => undefined);
-      // Nothing the damaged journal says is told as fact, not even what it says was refused.
-      return context.set({ step: 'failed', error: wire('JOURNAL_DAMAGED'), canResume: false, ...(await outcomeOf(context, journal)), notRenewed: [] });
-    }
+    if (error.code === 'JOURNAL_DAMAGED') return await endDamaged(context, device, journal);
     return await stoppedBy(context, device, journal, error);
   } finally {
     context.session.holdsLock = false;
@@ -80,16 +70,69 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
 }
 
 /**
+ * A resume's journal found not to describe the card before its money was reconciled (read without
+ * the lock), judged again under it: another process may be renewing the device, its journal moving
+ * on, and only the file this process read may be set aside. `undefined` when it describes the card
+ * after all: the resume goes on.
+ */
+export async function judgedUnderLock(context: FlowContext, device: DeviceSummary, journal: Journal): Promise<FlowState | undefined> {
+  const { ports } = context;
+  const release = await ports.lock.acquire(device.serial);
+  context.session.holdsLock = true;
+  try {
+    if (!(await unchangedOnDisk(ports.journal, device.serial, journal))) throw new AppError('RENEWAL_IN_PROGRESS');
+    const onCard = await ports.device.readCertificates(device);
+    const mismatch = journalMismatch(journal, device, onCard);
+    if (!mismatch) return undefined;
+    return await overtakenOrDamaged(context, device, journal, onCard, mismatch);
+  } catch (error) {
+    if (isAppError(error) && error.code === 'JOURNAL_DAMAGED') return await endDamaged(context, device, journal);
+    throw error;
+  } finally {
+    context.session.holdsLock = false;
+    await release().catch(() => undefined);
+  }
+}
+
+/**
+ * A journal that does not describe the card: overtaken by a renewal finished elsewhere (ended as
+ * such), or damaged (`mismatch` thrown). Only what was read decides: a service that cannot be
+ * asked now, or a card that fails to answer, stops the renewal resumable instead.
+ */
+async function overtakenOrDamaged(context: FlowContext, device: DeviceSummary, journal: Journal, onCard: readonly DeviceCertificate[], mismatch: AppError): Promise<FlowState> {
+  let record: RenewalRecord;
+  try {
+    record = await context.ports.service.renewalStatus(journal.renewalId);
+  } catch (error) {
+    if (isAppError(error) && error.code === 'RENEWAL_NOT_FOUND') throw mismatch;
+    throw error;
+  }
+  const renewed = await finishedElsewhere(context, device, journal, record, onCard);
+  if (!renewed) throw mismatch;
+  return endFinishedElsewhere(context, device, journal, record, renewed);
+}
+
+/** A damaged journal: set aside for the helpdesk, what reached the card told; nothing it says is told as fact, not even what it says was refused. */
+async function endDamaged(context: FlowContext, device: DeviceSummary, journal: Journal): Promise<FlowState> {
+  const { ports } = context;
+  await confirmDeliveries(context, device.serial, completedDeliveries(journal));
+  await ports.journal.setAside(device.serial).catch(() => undefined);
+  return context.set({ step: 'failed', error: wire('JOURNAL_DAMAGED'), canResume: false, ...(await outcomeOf(context, journal)), notRenewed: [] });
+}
+
+/**
  * The ending of a renewal `error` stopped: what its journal renewed, every certificate it settled
  * without renewing (each with its own reason), the receipts as the service tells them. Resumable,
  * except while another process renews the device.
  */
 export async function stoppedBy(context: FlowContext, device: DeviceSummary, journal: Journal, error: AppError): Promise<FlowState> {
+  // A service that could not be reached just now is not waited for a second time: the journal's own receipt is shown.
+  const unreachable = errorCatalogue[error.code].class === 'network' || error.code === 'SERVICE_UNAVAILABLE';
   return context.set({
     step: 'failed',
     error: { code: error.code, detail: error.detail },
     canResume: error.code !== 'RENEWAL_IN_PROGRESS',
-    ...(await outcomeOf(context, journal)),
+    ...(await outcomeOf(context, journal, !unreachable)),
     notRenewed: await notRenewedOf(context, device, journal),
   });
 }
@@ -140,9 +183,14 @@ async function endFinishedElsewhere(context: FlowContext, device: DeviceSummary,
     // Best effort: the next start finds it again, and the same proof ends it the same way.
     ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, 'the overtaken journal was not archived');
   });
+  // What this computer settled without renewing is still told: a certificate refused here (its
+  // old pair perhaps gone on a card with no room) is not hidden behind the other's success.
+  const notRenewed = await notRenewedOf(context, device, journal);
   context.session.journal = undefined;
   await ports.device.release().catch(() => undefined);
   context.session.unlocked.clear();
+  const [first] = notRenewed;
+  if (first) return context.set({ step: 'failed', error: first.error, canResume: false, renewed, receipts, notRenewed });
   return context.set({ step: 'done', device, renewed, receipts, notice: wire('RENEWAL_FINISHED_ELSEWHERE') });
 }
 
@@ -189,7 +237,7 @@ function endingOf(reason: RejectedReason, oldGone: boolean): ErrorCode {
  * (what it captured, what it let go) and the second both count, and the holder sees both. When the
  * service cannot be asked, the journal's own payment as the API's rules settle it.
  */
-async function outcomeOf(context: FlowContext, journal: Journal) {
+async function outcomeOf(context: FlowContext, journal: Journal, askService = true) {
   const renewed = journal.certificates.flatMap((entry) =>
     entry.progress.phase === 'completed' ? [{ kind: entry.kind, certificateSerial: entry.progress.certificateSerial, notAfter: entry.progress.notAfter }] : [],
   );
@@ -198,7 +246,7 @@ async function outcomeOf(context: FlowContext, journal: Journal) {
   // The journal is a file on this computer: its own payment's receipt is shown beside the
   // service's record only while it is the payment of the plan it was made for (not an edited one).
   const own = journal.payment.state !== 'paid' || !planMismatch(journal.plan, local) ? settledByJournal(local, journal) : undefined;
-  const record = await context.ports.service.renewalStatus(journal.renewalId).catch(() => undefined);
+  const record = askService ? await context.ports.service.renewalStatus(journal.renewalId).catch(() => undefined) : undefined;
   if (!record) return { renewed, receipts: own ? [own] : [] };
   const receipts = receiptsAtService(journal, record);
   // The journal's own payment is shown even when the service's list leaves it out.

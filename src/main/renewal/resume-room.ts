@@ -11,11 +11,10 @@ import { checkHeldAsShown, checkedAgainstPlan } from './receipt-against-plan.js'
 import { completedDeliveries, confirmDeliveries } from './delivery-confirmation.js';
 import { canProve } from './proof-of-possession.js';
 import type { RenewalRecord } from './renewal-ports.js';
-import { finishedElsewhere } from './finished-elsewhere.js';
 import { journalMismatch } from './journal-describes-card.js';
 import { itemsToPay, planToPayAgain } from './renewal-plan.js';
 import { paymentAttempts, type Journal } from './renewal-journal.js';
-import { runRenewal, stoppedBy } from './renewal-run.js';
+import { judgedUnderLock, runRenewal, stoppedBy } from './renewal-run.js';
 import { newestCovering } from './newest-receipt.js';
 import { withdrawnAtService } from './withdrawn-certificate.js';
 
@@ -54,15 +53,11 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
 
   // The journal must describe the card before any money is asked on its word: a journal kept on
   // this computer while the renewal went on from another one may name a certificate whose old
-  // pair is gone there, and nothing could ever renew it here. One the service and the card prove
-  // finished elsewhere is ended as such by the re-key's own check, under the device's lock.
-  const onCard = await ports.device.readCertificates(device);
-  const mismatch = journalMismatch(journal, device, onCard);
-  if (mismatch) {
-    if (await finishedElsewhere(context, device, journal, record, onCard)) return runRenewal(context, device, journal);
-    const setAside = await ports.journal.setAside(device.serial);
-    ports.logger?.warn({ renewalId: journal.renewalId, setAside, reason: mismatch.detail.reason ?? null }, 'journal does not describe the card; set aside before any payment');
-    return context.set(failedBare(wire('JOURNAL_DAMAGED'), false));
+  // pair is gone there, and nothing could ever renew it here. Judged again under the device's
+  // lock, it ends as finished elsewhere or damaged (set aside), or the resume goes on.
+  if (journalMismatch(journal, device, await ports.device.readCertificates(device))) {
+    const ended = await judgedUnderLock(context, device, journal);
+    if (ended) return ended;
   }
 
   if (await handoverExpired(context, device, journal, record)) {

@@ -748,6 +748,36 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect([...world.service.netCaptured().values()].every((cents) => cents === 0)).toBe(true);
   });
 
+  it("a second window holding an older copy of the journal while the renewal moved on (the old pair gone, the delivery not yet told): reads RENEWAL_IN_PROGRESS and leaves the renewing process's journal where it is", async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const older = world.journal.files.get('CNS-0001') ?? '';
+    // The renewing process goes on and is, right after the old pair went, still at it (journal: 'verified').
+    world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = world.journal.files.get('CNS-0001') ?? '';
+    expect(journalOf(world).certificates[0]?.progress.phase).toBe('verified');
+    // The second window had read the journal before that ('issued': the old pair must still be there).
+    world.journal.files.set('CNS-0001', older);
+    const second = world.process();
+    expect((await second.start()).step).toBe('resume-offered');
+    world.journal.files.set('CNS-0001', journal);
+
+    let state = await second.resume();
+    if (state.step !== 'pin') throw new Error(state.step);
+    state = await second.unlock(world.pinFor(state.slot.tokenSerial), true);
+    // Its copy no longer describes the card; the file on disk is not the one it read: not its to set aside.
+    expect(state.step === 'failed' && state.error.code).toBe('RENEWAL_IN_PROGRESS');
+    expect(world.journal.files.get('CNS-0001')).toBe(journal);
+    expect(world.journal.setAsideFiles).toEqual([]);
+    // The renewing process's journal finishes the renewal.
+    expect(stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' })).step).toBe('done');
+    expect(world.renewedKinds()).toEqual(['signature']);
+    expect(world.card.breaches).toEqual([]);
+    expect([...world.service.netCaptured().values()]).toEqual([prices.signature]);
+  });
+
   it('a checkout left waiting on one computer; on another, on a card with no room, the CNS is found suspended after its old pair went; back on the first, its journal is not paid for again: set aside before any payment', async () => {
     const world = new FlowWorld({ full: true });
     world.service.faults.cardPendingLooks = 50;
