@@ -16,41 +16,58 @@ import { checkJournaledCertificate, isRenewalShapeOf } from '../certificates/iss
 import { sameModulus, tryModulusOfCertificate } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import type { FlowContext } from './flow-context.js';
-import type { Journal } from './renewal-journal.js';
+import type { Journal, JournalCertificate } from './renewal-journal.js';
 import type { DeviceCertificate, RenewalRecord } from './renewal-ports.js';
 
-/** What was renewed, the journal's own and those finished elsewhere, in the journal's order; `null` when not proven. */
-export async function finishedElsewhere(context: FlowContext, device: DeviceSummary, journal: Journal, record: RenewalRecord, onCard: readonly DeviceCertificate[]): Promise<Renewed[] | null> {
-  const { ports } = context;
+/** What the journal's renewal came to: renewed (here or elsewhere), and what this computer settled without renewing that was not renewed elsewhere either. */
+export interface FinishedElsewhere {
+  readonly renewed: Renewed[];
+  readonly notRenewed: JournalCertificate[];
+}
+
+/** The renewal as it ended elsewhere, in the journal's order; `null` when not proven. */
+export async function finishedElsewhere(context: FlowContext, device: DeviceSummary, journal: Journal, record: RenewalRecord, onCard: readonly DeviceCertificate[]): Promise<FinishedElsewhere | null> {
   const open = journal.certificates.filter((entry) => entry.progress.phase !== 'completed' && entry.progress.phase !== 'rejected');
   if (open.length === 0) return null;
-  const der = (pem: string) => pemToBase64Der(pem);
   const renewed: Renewed[] = [];
+  const notRenewed: JournalCertificate[] = [];
   for (const entry of journal.certificates) {
     const progress = entry.progress;
     if (progress.phase === 'completed') {
       renewed.push({ kind: entry.kind, certificateSerial: progress.certificateSerial, notAfter: progress.notAfter });
       continue;
     }
-    if (progress.phase === 'rejected') continue;
-    const delivered = record.lines.find((line) => line.certificateSerial === entry.certificateSerial)?.progress === 'downloaded';
-    const issued = record.issued.find((candidate) => candidate.renewedSerial === entry.certificateSerial);
-    if (!delivered || !issued) return null;
-    const onSlot = onCard.filter((certificate) => certificate.tokenSerial === entry.tokenSerial);
-    const installed = onSlot.find((certificate) => der(certificate.certificatePem) === der(issued.certificatePem));
-    if (!installed || installed.summary.kind !== entry.kind || !isRenewalOf(context, installed, issued.chainPem, entry.oldCertificatePem)) return null;
-    if (onCard.some((certificate) => der(certificate.certificatePem) === der(entry.oldCertificatePem))) return null;
-    try {
-      await ports.device.verifyPair(device, installed.tokenSerial, installed.idHex);
-    } catch (error) {
-      // A pair that does not verify proves nothing; a card that did not answer is asked again at the next try.
-      if (isAppError(error) && error.code === 'DEVICE_VERIFY_FAILED') return null;
-      throw error;
-    }
-    // What the holder reads is the certificate's own serial and expiry, not the service's word for them.
-    renewed.push({ kind: entry.kind, certificateSerial: installed.summary.certificateSerial, notAfter: installed.summary.notAfter });
+    const elsewhere = await renewedElsewhere(context, device, entry, record, onCard);
+    if (elsewhere) renewed.push(elsewhere);
+    // One this computer refused may have been renewed elsewhere since; if not, it is told as refused.
+    else if (progress.phase === 'rejected') notRenewed.push(entry);
+    else return null;
   }
-  return renewed;
+  return { renewed, notRenewed };
+}
+
+/**
+ * The entry's certificate renewed from elsewhere: delivered at the service, the certificate it
+ * issued on the entry's slot, proven the old one's renewal, its key signing, the old one gone.
+ */
+async function renewedElsewhere(context: FlowContext, device: DeviceSummary, entry: JournalCertificate, record: RenewalRecord, onCard: readonly DeviceCertificate[]): Promise<Renewed | null> {
+  const der = (pem: string) => pemToBase64Der(pem);
+  const delivered = record.lines.find((line) => line.certificateSerial === entry.certificateSerial)?.progress === 'downloaded';
+  const issued = record.issued.find((candidate) => candidate.renewedSerial === entry.certificateSerial);
+  if (!delivered || !issued) return null;
+  const onSlot = onCard.filter((certificate) => certificate.tokenSerial === entry.tokenSerial);
+  const installed = onSlot.find((certificate) => der(certificate.certificatePem) === der(issued.certificatePem));
+  if (!installed || installed.summary.kind !== entry.kind || !isRenewalOf(context, installed, issued.chainPem, entry.oldCertificatePem)) return null;
+  if (onCard.some((certificate) => der(certificate.certificatePem) === der(entry.oldCertificatePem))) return null;
+  try {
+    await context.ports.device.verifyPair(device, installed.tokenSerial, installed.idHex);
+  } catch (error) {
+    // A pair that does not verify proves nothing; a card that did not answer is asked again at the next try.
+    if (isAppError(error) && error.code === 'DEVICE_VERIFY_FAILED') return null;
+    throw error;
+  }
+  // What the holder reads is the certificate's own serial and expiry, not the service's word for them.
+  return { kind: entry.kind, certificateSerial: installed.summary.certificateSerial, notAfter: installed.summary.notAfter };
 }
 
 /** The old certificate's renewal as the re-key would have taken it: its subject and profile, another key, the issuance checks and chain as of its own start. */

@@ -3,7 +3,7 @@
  * renewal lock; then the outcome with the receipt as the service tells it (captured for what was
  * delivered, released for what was not).
  */
-import type { DeviceSummary, FlowState, NotRenewed, Receipt, Renewed, RenewalPhase } from '../../shared/contract/flow-contract.js';
+import type { DeviceSummary, FlowState, NotRenewed, Receipt, RenewalPhase } from '../../shared/contract/flow-contract.js';
 import { linesCents } from '../../shared/contract/receipt-totals.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { errorCatalogue, type ErrorCode } from '../../shared/errors/catalogue.js';
@@ -11,7 +11,7 @@ import { pemToBase64Der } from '../certificates/pem.js';
 import { wire, type FlowContext } from './flow-context.js';
 import type { DeviceCertificate, RenewalRecord } from './renewal-ports.js';
 import { completedDeliveries, confirmDeliveries } from './delivery-confirmation.js';
-import { finishedElsewhere } from './finished-elsewhere.js';
+import { finishedElsewhere, type FinishedElsewhere } from './finished-elsewhere.js';
 import { journalMismatch } from './journal-describes-card.js';
 import { prove } from './proof-of-possession.js';
 import { planMismatch } from './receipt-against-plan.js';
@@ -107,9 +107,9 @@ async function overtakenOrDamaged(context: FlowContext, device: DeviceSummary, j
     if (isAppError(error) && error.code === 'RENEWAL_NOT_FOUND') throw mismatch;
     throw error;
   }
-  const renewed = await finishedElsewhere(context, device, journal, record, onCard);
-  if (!renewed) throw mismatch;
-  return endFinishedElsewhere(context, device, journal, record, renewed);
+  const finished = await finishedElsewhere(context, device, journal, record, onCard);
+  if (!finished) throw mismatch;
+  return endFinishedElsewhere(context, device, journal, record, finished);
 }
 
 /** A damaged journal: set aside for the helpdesk, what reached the card told; nothing it says is told as fact, not even what it says was refused. */
@@ -172,7 +172,7 @@ async function finish(context: FlowContext, device: DeviceSummary, settled: Jour
  * finished one's is, not set aside as damaged, and the holder reads what is on the card and what
  * was paid, with where it was done.
  */
-async function endFinishedElsewhere(context: FlowContext, device: DeviceSummary, journal: Journal, record: RenewalRecord, renewed: Renewed[]): Promise<FlowState> {
+async function endFinishedElsewhere(context: FlowContext, device: DeviceSummary, journal: Journal, record: RenewalRecord, { renewed, notRenewed: refused }: FinishedElsewhere): Promise<FlowState> {
   const { ports } = context;
   ports.logger?.info({ renewalId: journal.renewalId }, 'journal overtaken: the renewal was finished elsewhere; archived');
   // The payments as the service records them: the one that paid may have been made elsewhere, not the journal's.
@@ -185,7 +185,7 @@ async function endFinishedElsewhere(context: FlowContext, device: DeviceSummary,
   });
   // What this computer settled without renewing is still told: a certificate refused here (its
   // old pair perhaps gone on a card with no room) is not hidden behind the other's success.
-  const notRenewed = await notRenewedOf(context, device, journal);
+  const notRenewed = await notRenewedOf(context, device, { ...journal, certificates: refused });
   context.session.journal = undefined;
   await ports.device.release().catch(() => undefined);
   context.session.unlocked.clear();

@@ -6,6 +6,7 @@
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import type { FlowState } from '../../../src/shared/contract/flow-contract.js';
+import type { CertificateKind } from '../../../src/shared/domain/certificate-kind.js';
 import type { Journal } from '../../../src/main/renewal/renewal-journal.js';
 import { AppError } from '../../../src/shared/errors/app-error.js';
 import { serialOfCertificate } from '../../../src/main/certificates/key-modulus.js';
@@ -746,6 +747,37 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.card.objects.some((object) => object.certificatePem === world.oldCertificates.get('cns'))).toBe(true);
     expect(world.service.heldCents()).toBe(0);
     expect([...world.service.netCaptured().values()].every((cents) => cents === 0)).toBe(true);
+  });
+
+  it.each([
+    { elsewhereKinds: ['signature', 'cns'] as CertificateKind[], ending: 'done' },
+    { elsewhereKinds: ['cns'] as CertificateKind[], ending: 'ISSUED_CERTIFICATE_REJECTED' },
+  ])('a forged signature refused, killed as the CNS began; the holder renews $elsewhereKinds on another computer; back on the first: $ending, the refused signature told only if it is still not renewed', async ({ elsewhereKinds, ending }) => {
+    const world = new FlowWorld();
+    world.service.faults.hostile = 'other-key';
+    world.service.faults.hostileTimes = 1;
+    world.killOn = { call: 'generateKeyPair', occurrence: 2, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    expect(journalOf(world).certificates.map((entry) => entry.progress.phase)).toEqual(['rejected', 'generating-key']);
+    const firstComputer = new Map(world.journal.files);
+    world.journal.files.clear();
+    expect(stateOf(await walk(world, { kinds: elsewhereKinds, method: 'telemaco' })).step).toBe('done');
+    expect(world.renewedKinds()).toEqual(elsewhereKinds);
+    const card = snapshot(world);
+    const ledger = world.service.ledger.length;
+
+    for (const [device, text] of firstComputer) world.journal.files.set(device, text);
+    const back = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    if (back.step !== 'done' && back.step !== 'failed') throw new Error(back.step);
+    expect(back.step === 'done' ? 'done' : back.error.code).toBe(ending);
+    expect(back.renewed.map((entry) => entry.kind)).toEqual(elsewhereKinds);
+    if (back.step === 'done') expect(back.notice?.code).toBe('RENEWAL_FINISHED_ELSEWHERE');
+    // The signature refused here and not renewed since: its current pair kept, and said so.
+    else expect(back.notRenewed.map((entry) => [entry.kind, entry.error.code])).toEqual([['signature', 'ISSUED_CERTIFICATE_REJECTED']]);
+    expect(snapshot(world)).toEqual(card);
+    expect(world.service.ledger).toHaveLength(ledger);
+    expect(world.journal.files.size).toBe(0);
+    expect(world.card.breaches).toEqual([]);
   });
 
   it("a second window holding an older copy of the journal while the renewal moved on (the old pair gone, the delivery not yet told): reads RENEWAL_IN_PROGRESS and leaves the renewing process's journal where it is", async () => {
