@@ -12,7 +12,7 @@ import type { FlowState, Receipt } from '../../shared/contract/flow-contract.js'
 import type { FlowOutcome } from '../../shared/support-bundle/bundle-facts.js';
 
 function fresh(at: Date): FlowOutcome {
-  return { step: 'checking', error: null, pin: null, certificates: [], removeOldFirst: null, paymentMethod: null, notRenewed: [], at: at.toISOString() };
+  return { step: 'checking', error: null, pin: null, certificates: [], removeOldFirst: null, paymentMethod: null, notRenewed: [], notice: null, at: at.toISOString() };
 }
 
 /** The record after `state`; `undefined` when the state says nothing new (the welcome screen). */
@@ -58,7 +58,7 @@ export function nextOutcome(previous: FlowOutcome | undefined, state: FlowState,
     case 'paid':
       return { ...base, error: null, ...paidWith(state.receipt ?? undefined) };
     case 'done':
-      return { ...base, error: null, ...paidWith(state.receipts.at(-1)) };
+      return { ...base, error: null, notice: state.notice, ...paidWith(state.receipts.at(-1)) };
   }
 }
 

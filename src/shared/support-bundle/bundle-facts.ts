@@ -107,6 +107,8 @@ export const flowOutcomeSchema = z.object({
   paymentMethod: z.enum(['telemaco', 'iconto', 'card']).nullable(),
   /** Certificates the last renewal ended without, each with its own code (a record from before they were kept has none). */
   notRenewed: z.array(z.object({ kind: certificateKindSchema, serial: z.string(), code: z.enum(errorCodes) })).default([]),
+  /** How a renewal that ended well ended, when the holder was told more than "done" (finished from another computer). */
+  notice: wireErrorSchema.nullable().default(null),
   at: isoDate,
 });
 export type FlowOutcome = z.infer<typeof flowOutcomeSchema>;

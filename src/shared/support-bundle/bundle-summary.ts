@@ -23,6 +23,7 @@ interface Phrases {
   readonly noOutcome: string;
   readonly verdict: (kind: string, what: string) => string;
   readonly notRenewed: string;
+  readonly notice: (text: string) => string;
   readonly renewable: string;
   readonly route: (kind: 'direct' | 'proxy', source: string) => string;
   readonly journal: Record<JournalPhase, string>;
@@ -49,6 +50,7 @@ const phrases: Record<Locale, Phrases> = {
     noOutcome: "- nessun tentativo di rinnovo registrato su questo computer",
     verdict: (kind, what) => `  · ${kind}: ${what}`,
     notRenewed: '  non rinnovati, e perché:',
+    notice: (text) => `  avviso: ${text}`,
     renewable: 'rinnovabile',
     route: (kind, source) => `- rete: ${kind === 'direct' ? 'collegamento diretto' : 'tramite proxy'} (impostazione: ${source})`,
     journal: {
@@ -83,6 +85,7 @@ const phrases: Record<Locale, Phrases> = {
     noOutcome: '- no renewal attempt recorded on this computer',
     verdict: (kind, what) => `  · ${kind}: ${what}`,
     notRenewed: '  not renewed, and why:',
+    notice: (text) => `  notice: ${text}`,
     renewable: 'renewable',
     route: (kind, source) => `- network: ${kind === 'direct' ? 'direct connection' : 'through a proxy'} (setting: ${source})`,
     journal: {
@@ -135,6 +138,7 @@ export function summarizeBundle(facts: BundleFacts, locale: Locale): string[] {
   else {
     const message = outcome.error ? `${outcome.error.code}: ${describeError(outcome.error.code, locale, readable(outcome.error.detail, locale)).message}` : 'OK';
     lines.push(p.outcome(outcome.step, message));
+    if (outcome.notice) lines.push(p.notice(`${outcome.notice.code}: ${describeError(outcome.notice.code, locale, readable(outcome.notice.detail, locale)).message}`));
     for (const certificate of outcome.certificates) {
       const what = certificate.verdict.status === 'renewable' ? p.renewable : `${certificate.verdict.reason}: ${describeError(certificate.verdict.reason, locale, readable(certificate.verdict.detail, locale)).message}`;
       lines.push(p.verdict(p.verdictKinds[certificate.kind] ?? certificate.kind, what));

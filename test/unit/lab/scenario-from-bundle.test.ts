@@ -45,7 +45,7 @@ function token(certificates: CertificateProfile[], changes: Partial<TokenFacts> 
 }
 
 function outcome(step: string, code: ErrorCode | null, changes: Partial<FlowOutcome> = {}): FlowOutcome {
-  return { step, error: code ? { code, detail: {} } : null, pin: null, certificates: [], removeOldFirst: null, paymentMethod: null, notRenewed: [], at: createdAt, ...changes };
+  return { step, error: code ? { code, detail: {} } : null, pin: null, certificates: [], removeOldFirst: null, paymentMethod: null, notRenewed: [], notice: null, at: createdAt, ...changes };
 }
 
 const assessed = (kind: 'signature' | 'cns', verdict: FlowOutcome['certificates'][number]['verdict']) => ({

@@ -88,6 +88,7 @@ async function bundleOf(request: SupportBundleRequest) {
         removeOldFirst: null,
         paymentMethod: null,
         notRenewed: [],
+        notice: null,
         at: now.toISOString(),
       }),
       journalDir,

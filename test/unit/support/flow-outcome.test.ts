@@ -96,6 +96,30 @@ describe('the last attempt’s outcome', () => {
     expect(text).toContain('not renewed, and why:');
   });
 
+  it('keeps how a renewal that ended well ended when the holder read more than "done" (finished from another computer), and the summary says so', () => {
+    const record = walk([
+      { step: 'checking' },
+      { step: 'done', device, renewed: [{ kind: 'cns', certificateSerial: 'b2', notAfter: '2029-11-20T00:00:00.000Z' }], receipts: [], notice: { code: 'RENEWAL_FINISHED_ELSEWHERE', detail: {} } },
+    ]);
+    expect(record).toMatchObject({ step: 'done', error: null, notice: { code: 'RENEWAL_FINISHED_ELSEWHERE' } });
+    // A record written before the notice was kept still reads, with none.
+    const { notice: _dropped, ...older } = record!;
+    expect(flowOutcomeSchema.parse(older).notice).toBeNull();
+    const facts: BundleFacts = {
+      format: bundleFactsFormat,
+      createdAt: at.toISOString(),
+      tool: { version: '1.0.0', platform: 'linux' },
+      holder: { identity: 'pseudonymised' },
+      module: { status: 'loaded', file: 'libsofthsm2.so', manufacturer: 'SoftHSM', description: 'Implementation of PKCS11', version: '2.6' },
+      tokens: [],
+      network: { route: 'direct', source: 'none', proxyAuthenticated: false, extraCa: false },
+      outcome: record!,
+      journal: { phase: 'finished', certificates: [] },
+    };
+    expect(summarizeBundle(facts, 'it').join('\n')).toContain(`avviso: RENEWAL_FINISHED_ELSEWHERE: ${describeError('RENEWAL_FINISHED_ELSEWHERE', 'it').message}`);
+    expect(summarizeBundle({ ...facts, outcome: { ...record!, notice: null } }, 'it').join('\n')).not.toContain('avviso:');
+  });
+
   it('starts over with a new attempt, and the welcome screen changes nothing', () => {
     const blocked = walk([{ step: 'checking' }, { step: 'blocked', error: { code: 'SERVICE_UNREACHABLE', detail: {} }, update: null }]);
     expect(blocked).toMatchObject({ step: 'blocked', error: { code: 'SERVICE_UNREACHABLE' } });
