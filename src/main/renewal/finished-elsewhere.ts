@@ -3,7 +3,7 @@
  * that had lost this journal) while this computer kept its copy. Its old pairs are gone, so the
  * journal no longer describes the card; but it is not damaged, and the holder must not read that
  * it is. The service's record and the card say what happened: every certificate the journal had
- * not settled is delivered at the service, its renewed certificate is on the card, on the slot
+ * not settled is issued at the service, its renewed certificate is on the card, on the slot
  * the journal names, with a key that signs for it, passing the issuance checks as the renewal of
  * the old one, and its old certificate is gone.
  *
@@ -16,13 +16,15 @@ import { checkJournaledCertificate, isRenewalShapeOf } from '../certificates/iss
 import { sameModulus, tryModulusOfCertificate } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import type { FlowContext } from './flow-context.js';
-import type { Journal, JournalCertificate } from './renewal-journal.js';
+import type { Journal, JournalCertificate, UnconfirmedDelivery } from './renewal-journal.js';
 import type { DeviceCertificate, RenewalRecord } from './renewal-ports.js';
 
 /** What the journal's renewal came to: renewed (here or elsewhere), and what this computer settled without renewing that was not renewed elsewhere either. */
 export interface FinishedElsewhere {
   readonly renewed: Renewed[];
   readonly notRenewed: JournalCertificate[];
+  /** Renewed elsewhere and on the card, the service not yet told (the other computer's message lost): told from here. */
+  readonly unheard: UnconfirmedDelivery[];
 }
 
 /** The renewal as it ended elsewhere, in the journal's order; `null` when not proven. */
@@ -31,6 +33,7 @@ export async function finishedElsewhere(context: FlowContext, device: DeviceSumm
   if (open.length === 0) return null;
   const renewed: Renewed[] = [];
   const notRenewed: JournalCertificate[] = [];
+  const unheard: UnconfirmedDelivery[] = [];
   for (const entry of journal.certificates) {
     const progress = entry.progress;
     if (progress.phase === 'completed') {
@@ -38,23 +41,28 @@ export async function finishedElsewhere(context: FlowContext, device: DeviceSumm
       continue;
     }
     const elsewhere = await renewedElsewhere(context, device, entry, record, onCard);
-    if (elsewhere) renewed.push(elsewhere);
+    if (elsewhere) {
+      renewed.push(elsewhere.renewed);
+      if (!elsewhere.heard) unheard.push({ renewalId: journal.renewalId, certificateSerial: entry.certificateSerial, newSerial: elsewhere.renewed.certificateSerial });
+    }
     // One this computer refused may have been renewed elsewhere since; if not, it is told as refused.
     else if (progress.phase === 'rejected') notRenewed.push(entry);
     else return null;
   }
-  return { renewed, notRenewed };
+  return { renewed, notRenewed, unheard };
 }
 
 /**
- * The entry's certificate renewed from elsewhere: delivered at the service, the certificate it
- * issued on the entry's slot, proven the old one's renewal, its key signing, the old one gone.
+ * The entry's certificate renewed from elsewhere: the certificate the service issued for it (its
+ * line issued, or delivered) on the entry's slot, proven the old one's renewal, its key signing,
+ * the old one gone. Judged under the device's lock, no process is between two of those steps: a
+ * line still `issued` is a delivery the other computer's message never told.
  */
-async function renewedElsewhere(context: FlowContext, device: DeviceSummary, entry: JournalCertificate, record: RenewalRecord, onCard: readonly DeviceCertificate[]): Promise<Renewed | null> {
+async function renewedElsewhere(context: FlowContext, device: DeviceSummary, entry: JournalCertificate, record: RenewalRecord, onCard: readonly DeviceCertificate[]): Promise<{ renewed: Renewed; heard: boolean } | null> {
   const der = (pem: string) => pemToBase64Der(pem);
-  const delivered = record.lines.find((line) => line.certificateSerial === entry.certificateSerial)?.progress === 'downloaded';
+  const progress = record.lines.find((line) => line.certificateSerial === entry.certificateSerial)?.progress;
   const issued = record.issued.find((candidate) => candidate.renewedSerial === entry.certificateSerial);
-  if (!delivered || !issued) return null;
+  if ((progress !== 'issued' && progress !== 'downloaded') || !issued) return null;
   const onSlot = onCard.filter((certificate) => certificate.tokenSerial === entry.tokenSerial);
   const installed = onSlot.find((certificate) => der(certificate.certificatePem) === der(issued.certificatePem));
   if (!installed || installed.summary.kind !== entry.kind || !isRenewalOf(context, installed, issued.chainPem, entry.oldCertificatePem)) return null;
@@ -67,7 +75,7 @@ async function renewedElsewhere(context: FlowContext, device: DeviceSummary, ent
     throw error;
   }
   // What the holder reads is the certificate's own serial and expiry, not the service's word for them.
-  return { kind: entry.kind, certificateSerial: installed.summary.certificateSerial, notAfter: installed.summary.notAfter };
+  return { renewed: { kind: entry.kind, certificateSerial: installed.summary.certificateSerial, notAfter: installed.summary.notAfter }, heard: progress === 'downloaded' };
 }
 
 /** The old certificate's renewal as the re-key would have taken it: its subject and profile, another key, the issuance checks and chain as of its own start. */

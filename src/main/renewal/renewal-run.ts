@@ -59,9 +59,9 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
   } catch (error) {
     if (!isAppError(error)) throw error;
     ports.logger?.warn({ code: error.code }, 'renewal interrupted; the journal keeps what was done');
+    if (error.code === 'JOURNAL_DAMAGED') return await endDamaged(context, device, journal);
     // What is on the card already is told now: the rest may wait long, or never come.
     await confirmDeliveries(context, device.serial, completedDeliveries(journal));
-    if (error.code === 'JOURNAL_DAMAGED') return await endDamaged(context, device, journal);
     return await stoppedBy(context, device, journal, error);
   } finally {
     context.session.holdsLock = false;
@@ -80,7 +80,14 @@ export async function judgedUnderLock(context: FlowContext, device: DeviceSummar
   const release = await ports.lock.acquire(device.serial);
   context.session.holdsLock = true;
   try {
-    if (!(await unchangedOnDisk(ports.journal, device.serial, journal))) throw new AppError('RENEWAL_IN_PROGRESS');
+    if (!(await unchangedOnDisk(ports.journal, device.serial, journal))) {
+      // Gone from disk: another process finished this renewal (or set its journal aside) meanwhile.
+      // Proven finished, the holder reads so; anything else is that process's doing, not this one's.
+      const gone = await unchangedOnDisk(ports.journal, device.serial, undefined);
+      const finished = gone ? await finishedElsewhere(context, device, journal, await ports.service.renewalStatus(journal.renewalId), await ports.device.readCertificates(device)) : null;
+      if (!finished) throw new AppError('RENEWAL_IN_PROGRESS');
+      return await endFinishedElsewhere(context, device, journal, finished);
+    }
     const onCard = await ports.device.readCertificates(device);
     const mismatch = journalMismatch(journal, device, onCard);
     if (!mismatch) return undefined;
@@ -109,7 +116,7 @@ async function overtakenOrDamaged(context: FlowContext, device: DeviceSummary, j
   }
   const finished = await finishedElsewhere(context, device, journal, record, onCard);
   if (!finished) throw mismatch;
-  return endFinishedElsewhere(context, device, journal, record, finished);
+  return endFinishedElsewhere(context, device, journal, finished);
 }
 
 /** A damaged journal: set aside for the helpdesk, what reached the card told; nothing it says is told as fact, not even what it says was refused. */
@@ -172,13 +179,16 @@ async function finish(context: FlowContext, device: DeviceSummary, settled: Jour
  * finished one's is, not set aside as damaged, and the holder reads what is on the card and what
  * was paid, with where it was done.
  */
-async function endFinishedElsewhere(context: FlowContext, device: DeviceSummary, journal: Journal, record: RenewalRecord, { renewed, notRenewed: refused }: FinishedElsewhere): Promise<FlowState> {
+async function endFinishedElsewhere(context: FlowContext, device: DeviceSummary, journal: Journal, { renewed, notRenewed: refused, unheard }: FinishedElsewhere): Promise<FlowState> {
   const { ports } = context;
   ports.logger?.info({ renewalId: journal.renewalId }, 'journal overtaken: the renewal was finished elsewhere; archived');
+  // Those this computer finished before the journal was overtaken, and those renewed elsewhere
+  // whose delivery the service never heard of: told now, so it captures nothing it should not
+  // hold back and the receipts below say where each certificate stands.
+  await confirmDeliveries(context, device.serial, [...completedDeliveries(journal), ...unheard]);
   // The payments as the service records them: the one that paid may have been made elsewhere, not the journal's.
-  const receipts = oldestFirst(receiptsAtService(journal, record));
-  // Those this computer finished before the journal was overtaken, if the service missed them.
-  await confirmDeliveries(context, device.serial, completedDeliveries(journal));
+  const record = await ports.service.renewalStatus(journal.renewalId).catch(() => undefined);
+  const receipts = record ? oldestFirst(receiptsAtService(journal, record)) : [];
   await ports.journal.archive(device.serial).catch((error: unknown) => {
     // Best effort: the next start finds it again, and the same proof ends it the same way.
     ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, 'the overtaken journal was not archived');

@@ -776,8 +776,59 @@ describe('the card: verified before writing, proven before destroying, one key p
     else expect(back.notRenewed.map((entry) => [entry.kind, entry.error.code])).toEqual([['signature', 'ISSUED_CERTIFICATE_REJECTED']]);
     expect(snapshot(world)).toEqual(card);
     expect(world.service.ledger).toHaveLength(ledger);
+    // Archived as a finished journal, not set aside as a damaged one.
     expect(world.journal.files.size).toBe(0);
+    expect(world.journal.setAsideFiles).toEqual([]);
+    expect(world.journal.archived).toHaveLength(2);
     expect(world.card.breaches).toEqual([]);
+  });
+
+  it('killed before writing the certificate; another computer finishes the renewal but its message of the delivery is lost: back on the first, finished elsewhere all the same, and the delivery told from here', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const firstComputer = new Map(world.journal.files);
+    world.journal.files.clear();
+    world.service.faults.unavailable = { delivered: 10 };
+    expect(stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' })).step).toBe('done');
+    expect(world.undeliveredOnCard()).toHaveLength(1);
+    // That computer keeps the delivery to tell again; this one never sees its file.
+    world.journal.deliveries.clear();
+    world.service.faults.unavailable = {};
+    const card = snapshot(world);
+
+    for (const [device, text] of firstComputer) world.journal.files.set(device, text);
+    const back = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    if (back.step !== 'done') throw new Error(`expected done, got ${JSON.stringify(back)}`);
+    expect(back.notice?.code).toBe('RENEWAL_FINISHED_ELSEWHERE');
+    expect(back.renewed.map((entry) => entry.kind)).toEqual(['signature']);
+    expect(world.undeliveredOnCard()).toEqual([]);
+    expect(back.receipts.flatMap((receipt) => receipt.lines.map((line) => line.state))).toEqual(['captured']);
+    expect(snapshot(world)).toEqual(card);
+    expect(world.journal.setAsideFiles).toEqual([]);
+    expect([...world.service.netCaptured().values()]).toEqual([prices.signature]);
+  });
+
+  it('a second window holding the journal of a renewal another process then finished and archived: told it was finished, not that another program is renewing', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const older = world.journal.files.get('CNS-0001') ?? '';
+    expect(stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' })).step).toBe('done');
+    expect(world.journal.files.size).toBe(0);
+    const card = snapshot(world);
+    // The second window had read the journal before the first finished it.
+    world.journal.files.set('CNS-0001', older);
+    const second = world.process();
+    expect((await second.start()).step).toBe('resume-offered');
+    world.journal.files.delete('CNS-0001');
+    const pin = await second.resume();
+    if (pin.step !== 'pin') throw new Error(pin.step);
+    const state = await second.unlock(world.pinFor(pin.slot.tokenSerial), true);
+    expect(state.step === 'done' && state.notice?.code).toBe('RENEWAL_FINISHED_ELSEWHERE');
+    expect(snapshot(world)).toEqual(card);
+    expect(world.journal.setAsideFiles).toEqual([]);
+    expect([...world.service.netCaptured().values()]).toEqual([prices.signature]);
   });
 
   it("a second window holding an older copy of the journal while the renewal moved on (the old pair gone, the delivery not yet told): reads RENEWAL_IN_PROGRESS and leaves the renewing process's journal where it is", async () => {
@@ -791,15 +842,24 @@ describe('the card: verified before writing, proven before destroying, one key p
     const journal = world.journal.files.get('CNS-0001') ?? '';
     expect(journalOf(world).certificates[0]?.progress.phase).toBe('verified');
     // The second window had read the journal before that ('issued': the old pair must still be there).
-    world.journal.files.set('CNS-0001', older);
-    const second = world.process();
-    expect((await second.start()).step).toBe('resume-offered');
-    world.journal.files.set('CNS-0001', journal);
+    const secondWindow = async () => {
+      world.journal.files.set('CNS-0001', older);
+      const flow = world.process();
+      expect((await flow.start()).step).toBe('resume-offered');
+      world.journal.files.set('CNS-0001', journal);
+      const pin = await flow.resume();
+      if (pin.step !== 'pin') throw new Error(pin.step);
+      return flow.unlock(world.pinFor(pin.slot.tokenSerial), true);
+    };
+    // While the renewing process holds the device's lock, the second window only waits its turn.
+    world.lockHeldElsewhere = true;
+    const waiting = await secondWindow();
+    expect(waiting.step === 'failed' && waiting.error.code).toBe('RENEWAL_IN_PROGRESS');
+    expect(world.journal.files.get('CNS-0001')).toBe(journal);
+    world.lockHeldElsewhere = false;
 
-    let state = await second.resume();
-    if (state.step !== 'pin') throw new Error(state.step);
-    state = await second.unlock(world.pinFor(state.slot.tokenSerial), true);
     // Its copy no longer describes the card; the file on disk is not the one it read: not its to set aside.
+    const state = await secondWindow();
     expect(state.step === 'failed' && state.error.code).toBe('RENEWAL_IN_PROGRESS');
     expect(world.journal.files.get('CNS-0001')).toBe(journal);
     expect(world.journal.setAsideFiles).toEqual([]);
