@@ -75,6 +75,28 @@ function breakNewKey(world: FlowWorld): void {
   Object.assign(newKey, { key: { ...newKey.key, privateKey: oldCns.key.privateKey } });
 }
 
+/** A signature renewal killed before its certificate was written (journal: 'issued'): the journal's text. */
+async function killedBeforeWriting(world: FlowWorld): Promise<string> {
+  world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'before' };
+  expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+  return world.journal.files.get('CNS-0001') ?? '';
+}
+
+/**
+ * A second window that read `older` at its start, while the file became `onDisk` (another
+ * process's journal, or none: finished and archived) by the time the holder resumes with the PIN.
+ */
+async function resumeWithOlderCopy(world: FlowWorld, older: string, onDisk: string | undefined): Promise<FlowState> {
+  world.journal.files.set('CNS-0001', older);
+  const flow = world.process();
+  expect((await flow.start()).step).toBe('resume-offered');
+  if (onDisk === undefined) world.journal.files.delete('CNS-0001');
+  else world.journal.files.set('CNS-0001', onDisk);
+  const pin = await flow.resume();
+  if (pin.step !== 'pin') throw new Error(pin.step);
+  return flow.unlock(world.pinFor(pin.slot.tokenSerial), true);
+}
+
 function snapshot(world: FlowWorld): string[] {
   return world.card.objects.map((object) => `${object.slot}/${object.idHex}/${object.kind}/${object.modulusHex}/${object.certificatePem ?? ''}`).sort();
 }
@@ -785,8 +807,7 @@ describe('the card: verified before writing, proven before destroying, one key p
 
   it('killed before writing the certificate; another computer finishes the renewal but its message of the delivery is lost: back on the first, finished elsewhere all the same, and the delivery told from here', async () => {
     const world = new FlowWorld();
-    world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'before' };
-    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    await killedBeforeWriting(world);
     const firstComputer = new Map(world.journal.files);
     world.journal.files.clear();
     world.service.faults.unavailable = { delivered: 10 };
@@ -811,20 +832,12 @@ describe('the card: verified before writing, proven before destroying, one key p
 
   it('a second window holding the journal of a renewal another process then finished and archived: told it was finished, not that another program is renewing', async () => {
     const world = new FlowWorld();
-    world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'before' };
-    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
-    const older = world.journal.files.get('CNS-0001') ?? '';
+    const older = await killedBeforeWriting(world);
     expect(stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' })).step).toBe('done');
     expect(world.journal.files.size).toBe(0);
     const card = snapshot(world);
     // The second window had read the journal before the first finished it.
-    world.journal.files.set('CNS-0001', older);
-    const second = world.process();
-    expect((await second.start()).step).toBe('resume-offered');
-    world.journal.files.delete('CNS-0001');
-    const pin = await second.resume();
-    if (pin.step !== 'pin') throw new Error(pin.step);
-    const state = await second.unlock(world.pinFor(pin.slot.tokenSerial), true);
+    const state = await resumeWithOlderCopy(world, older, undefined);
     expect(state.step === 'done' && state.notice?.code).toBe('RENEWAL_FINISHED_ELSEWHERE');
     expect(snapshot(world)).toEqual(card);
     expect(world.journal.setAsideFiles).toEqual([]);
@@ -833,24 +846,14 @@ describe('the card: verified before writing, proven before destroying, one key p
 
   it("a second window holding an older copy of the journal while the renewal moved on (the old pair gone, the delivery not yet told): reads RENEWAL_IN_PROGRESS and leaves the renewing process's journal where it is", async () => {
     const world = new FlowWorld();
-    world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'before' };
-    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
-    const older = world.journal.files.get('CNS-0001') ?? '';
+    const older = await killedBeforeWriting(world);
     // The renewing process goes on and is, right after the old pair went, still at it (journal: 'verified').
     world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'after' };
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
     const journal = world.journal.files.get('CNS-0001') ?? '';
     expect(journalOf(world).certificates[0]?.progress.phase).toBe('verified');
     // The second window had read the journal before that ('issued': the old pair must still be there).
-    const secondWindow = async () => {
-      world.journal.files.set('CNS-0001', older);
-      const flow = world.process();
-      expect((await flow.start()).step).toBe('resume-offered');
-      world.journal.files.set('CNS-0001', journal);
-      const pin = await flow.resume();
-      if (pin.step !== 'pin') throw new Error(pin.step);
-      return flow.unlock(world.pinFor(pin.slot.tokenSerial), true);
-    };
+    const secondWindow = () => resumeWithOlderCopy(world, older, journal);
     // While the renewing process holds the device's lock, the second window only waits its turn.
     world.lockHeldElsewhere = true;
     const waiting = await secondWindow();

@@ -22,6 +22,21 @@ const summary = (kind: 'signature' | 'cns', serial: string) => ({
 });
 const plan = { items: [{ certificateSerial: 'a1', kind: 'signature' as const, price: null, alreadyPaid: false }], totals: [], totalCents: 0, newNotAfter: '2029-11-20T00:00:00.000Z', removeOldFirst: true };
 
+/** A bundle's facts around `outcome`, as the helpdesk's summary reads them. */
+function factsWith(outcome: FlowOutcome): BundleFacts {
+  return {
+    format: bundleFactsFormat,
+    createdAt: at.toISOString(),
+    tool: { version: '1.0.0', platform: 'linux' },
+    holder: { identity: 'pseudonymised' },
+    module: { status: 'loaded', file: 'libsofthsm2.so', manufacturer: 'SoftHSM', description: 'Implementation of PKCS11', version: '2.6' },
+    tokens: [],
+    network: { route: 'direct', source: 'none', proxyAuthenticated: false, extraCa: false },
+    outcome,
+    journal: { phase: 'finished', certificates: [] },
+  };
+}
+
 function walk(states: FlowState[]): FlowOutcome | undefined {
   return states.reduce<FlowOutcome | undefined>((record, state) => nextOutcome(record, state, at) ?? record, undefined);
 }
@@ -80,17 +95,7 @@ describe('the last attempt’s outcome', () => {
     // A record written before the list was kept still reads, with none.
     const { notRenewed: _dropped, ...older } = record!;
     expect(flowOutcomeSchema.parse(older).notRenewed).toEqual([]);
-    const facts: BundleFacts = {
-      format: bundleFactsFormat,
-      createdAt: at.toISOString(),
-      tool: { version: '1.0.0', platform: 'linux' },
-      holder: { identity: 'pseudonymised' },
-      module: { status: 'loaded', file: 'libsofthsm2.so', manufacturer: 'SoftHSM', description: 'Implementation of PKCS11', version: '2.6' },
-      tokens: [],
-      network: { route: 'direct', source: 'none', proxyAuthenticated: false, extraCa: false },
-      outcome: record!,
-      journal: { phase: 'finished', certificates: [] },
-    };
+    const facts = factsWith(record!);
     const text = summarizeBundle(facts, 'en').join('\n');
     expect(text).toContain(`CERTIFICATE_NOT_RENEWABLE: ${describeError('CERTIFICATE_NOT_RENEWABLE', 'en').message}`);
     expect(text).toContain('not renewed, and why:');
@@ -105,17 +110,7 @@ describe('the last attempt’s outcome', () => {
     // A record written before the notice was kept still reads, with none.
     const { notice: _dropped, ...older } = record!;
     expect(flowOutcomeSchema.parse(older).notice).toBeNull();
-    const facts: BundleFacts = {
-      format: bundleFactsFormat,
-      createdAt: at.toISOString(),
-      tool: { version: '1.0.0', platform: 'linux' },
-      holder: { identity: 'pseudonymised' },
-      module: { status: 'loaded', file: 'libsofthsm2.so', manufacturer: 'SoftHSM', description: 'Implementation of PKCS11', version: '2.6' },
-      tokens: [],
-      network: { route: 'direct', source: 'none', proxyAuthenticated: false, extraCa: false },
-      outcome: record!,
-      journal: { phase: 'finished', certificates: [] },
-    };
+    const facts = factsWith(record!);
     expect(summarizeBundle(facts, 'it').join('\n')).toContain(`avviso: RENEWAL_FINISHED_ELSEWHERE: ${describeError('RENEWAL_FINISHED_ELSEWHERE', 'it').message}`);
     expect(summarizeBundle({ ...facts, outcome: { ...record!, notice: null } }, 'it').join('\n')).not.toContain('avviso:');
   });
