@@ -8,6 +8,7 @@
  */
 import type { WireError } from '../../shared/contract/define.js';
 import type { FlowState, PinStatus, Receipt, RenewalPlan, ServiceProgress } from '../../shared/contract/flow-contract.js';
+import { hasOwnNextStep } from '../../shared/contract/not-renewed-wording.js';
 import { planWording } from '../../shared/contract/plan-wording.js';
 import { capturedInAll, linesCents } from '../../shared/contract/receipt-totals.js';
 import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
@@ -227,7 +228,7 @@ function notRenewedLines(state: Extract<FlowState, { step: 'failed' }>, t: Trans
   if (state.notRenewed.length === 0) return [];
   const each = state.notRenewed.map((entry) => {
     const text = describeError(entry.error.code, locale, entry.error.detail);
-    const next = entry.error.code === state.error.code ? '' : `\n  ${t('error.nextStep')}: ${text.nextStep}`;
+    const next = hasOwnNextStep(entry, state) ? `\n  ${t('error.nextStep')}: ${text.nextStep}` : '';
     return `- ${t(`certificates.kind.${entry.kind}`)}: ${text.message} [${entry.error.code}]${next}`;
   });
   return [t('failed.notRenewed'), ...each];

@@ -1,4 +1,5 @@
 import type { FlowState } from '../../shared/contract/flow-contract.js';
+import { hasOwnNextStep } from '../../shared/contract/not-renewed-wording.js';
 import type { ErrorAction } from '../../shared/errors/catalogue-entry.js';
 import { describeError, errorCatalogue } from '../../shared/errors/catalogue.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
@@ -39,8 +40,7 @@ export function FailedScreen({ state }: { readonly state: Extract<FlowState, { s
           <ul className="not-renewed">
             {state.notRenewed.map((entry) => {
               const text = describeError(entry.error.code, locale, entry.error.detail);
-              // The panel above already says what to do about the ending's own code.
-              const own = entry.error.code !== state.error.code;
+              const own = hasOwnNextStep(entry, state);
               return (
                 <li key={entry.certificateSerial}>
                   <strong>{t(`certificates.kind.${entry.kind}`)}</strong>: {text.message}
