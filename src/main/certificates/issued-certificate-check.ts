@@ -11,7 +11,7 @@ import forge from 'node-forge';
 import type { RejectionReason } from '../../shared/service-api/issuance.js';
 import type { ChamberTrust } from './chamber-trust.js';
 import { extendedKeyUsages, kindOf, policies } from './classify-certificate.js';
-import { sameModulus } from './key-modulus.js';
+import { sameModulus, tryModulusOfCertificate } from './key-modulus.js';
 import { parsedCertificate } from './parsed-certificate.js';
 
 export interface IssuedCertificateInput {
@@ -82,6 +82,19 @@ export function isRenewalShapeOf(certificatePem: string, oldCertificatePem: stri
   } catch {
     return false;
   }
+}
+
+/**
+ * A certificate found on the card (not from the journal, not from an answer) proven the renewal
+ * of `oldCertificatePem`: its looks, another key, and the issuance checks with `chainPem` as of its
+ * own start. What lets a renewal finished by another run be taken for done.
+ */
+export function isProvenRenewal(certificatePem: string, chainPem: readonly string[], oldCertificatePem: string, trust: ChamberTrust): boolean {
+  if (!isRenewalShapeOf(certificatePem, oldCertificatePem)) return false;
+  const modulus = tryModulusOfCertificate(certificatePem);
+  const oldModulus = tryModulusOfCertificate(oldCertificatePem);
+  if (!modulus || !oldModulus || sameModulus(modulus, oldModulus)) return false;
+  return checkJournaledCertificate({ certificatePem, chainPem, expectedModulusHex: modulus, oldCertificatePem }, trust).ok;
 }
 
 function refuse(reason: RejectionReason): IssuedCertificateVerdict {

@@ -12,8 +12,7 @@
  */
 import type { DeviceSummary, Renewed } from '../../shared/contract/flow-contract.js';
 import { isAppError } from '../../shared/errors/app-error.js';
-import { checkJournaledCertificate, isRenewalShapeOf } from '../certificates/issued-certificate-check.js';
-import { sameModulus, tryModulusOfCertificate } from '../certificates/key-modulus.js';
+import { isProvenRenewal } from '../certificates/issued-certificate-check.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import type { FlowContext } from './flow-context.js';
 import type { Journal, JournalCertificate, UnconfirmedDelivery } from './renewal-journal.js';
@@ -65,7 +64,7 @@ async function renewedElsewhere(context: FlowContext, device: DeviceSummary, ent
   if ((progress !== 'issued' && progress !== 'downloaded') || !issued) return null;
   const onSlot = onCard.filter((certificate) => certificate.tokenSerial === entry.tokenSerial);
   const installed = onSlot.find((certificate) => der(certificate.certificatePem) === der(issued.certificatePem));
-  if (!installed || installed.summary.kind !== entry.kind || !isRenewalOf(context, installed, issued.chainPem, entry.oldCertificatePem)) return null;
+  if (!installed || installed.summary.kind !== entry.kind || !isProvenRenewal(installed.certificatePem, issued.chainPem, entry.oldCertificatePem, context.ports.trust)) return null;
   if (onCard.some((certificate) => der(certificate.certificatePem) === der(entry.oldCertificatePem))) return null;
   try {
     await context.ports.device.verifyPair(device, installed.tokenSerial, installed.idHex);
@@ -76,13 +75,4 @@ async function renewedElsewhere(context: FlowContext, device: DeviceSummary, ent
   }
   // What the holder reads is the certificate's own serial and expiry, not the service's word for them.
   return { renewed: { kind: entry.kind, certificateSerial: installed.summary.certificateSerial, notAfter: installed.summary.notAfter }, heard: progress === 'downloaded' };
-}
-
-/** The old certificate's renewal as the re-key would have taken it: its subject and profile, another key, the issuance checks and chain as of its own start. */
-function isRenewalOf(context: FlowContext, installed: DeviceCertificate, chainPem: readonly string[], oldCertificatePem: string): boolean {
-  if (!isRenewalShapeOf(installed.certificatePem, oldCertificatePem)) return false;
-  const modulus = tryModulusOfCertificate(installed.certificatePem);
-  const oldModulus = tryModulusOfCertificate(oldCertificatePem);
-  if (!modulus || !oldModulus || sameModulus(modulus, oldModulus)) return false;
-  return checkJournaledCertificate({ certificatePem: installed.certificatePem, chainPem, expectedModulusHex: modulus, oldCertificatePem }, context.ports.trust).ok;
 }

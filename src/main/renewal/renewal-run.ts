@@ -3,7 +3,8 @@
  * renewal lock; then the outcome with the receipt as the service tells it (captured for what was
  * delivered, released for what was not).
  */
-import type { DeviceSummary, FlowState, NotRenewed, Receipt, RenewalPhase } from '../../shared/contract/flow-contract.js';
+import type { WireError } from '../../shared/contract/define.js';
+import type { DeviceSummary, FlowState, NotRenewed, Receipt, Renewed, RenewalPhase } from '../../shared/contract/flow-contract.js';
 import { linesCents } from '../../shared/contract/receipt-totals.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { errorCatalogue, type ErrorCode } from '../../shared/errors/catalogue.js';
@@ -83,10 +84,9 @@ export async function judgedUnderLock(context: FlowContext, device: DeviceSummar
     if (!(await unchangedOnDisk(ports.journal, device.serial, journal))) {
       // Gone from disk: another process finished this renewal (or set its journal aside) meanwhile.
       // Proven finished, the holder reads so; anything else is that process's doing, not this one's.
-      const gone = await unchangedOnDisk(ports.journal, device.serial, undefined);
-      const finished = gone ? await finishedElsewhere(context, device, journal, await ports.service.renewalStatus(journal.renewalId), await ports.device.readCertificates(device)) : null;
-      if (!finished) throw new AppError('RENEWAL_IN_PROGRESS');
-      return await endFinishedElsewhere(context, device, journal, finished);
+      const inProgress = new AppError('RENEWAL_IN_PROGRESS');
+      if (!(await unchangedOnDisk(ports.journal, device.serial, undefined))) throw inProgress;
+      return await overtakenOrDamaged(context, device, journal, await ports.device.readCertificates(device), inProgress);
     }
     const onCard = await ports.device.readCertificates(device);
     const mismatch = journalMismatch(journal, device, onCard);
@@ -102,20 +102,21 @@ export async function judgedUnderLock(context: FlowContext, device: DeviceSummar
 }
 
 /**
- * A journal that does not describe the card: overtaken by a renewal finished elsewhere (ended as
- * such), or damaged (`mismatch` thrown). Only what was read decides: a service that cannot be
- * asked now, or a card that fails to answer, stops the renewal resumable instead.
+ * A journal that no longer stands for the card (it does not describe it, or its file is gone):
+ * overtaken by a renewal finished elsewhere (ended as such), or `notProven` thrown. Only what was
+ * read decides: a service that cannot be asked now, or a card that fails to answer, stops the
+ * renewal resumable instead.
  */
-async function overtakenOrDamaged(context: FlowContext, device: DeviceSummary, journal: Journal, onCard: readonly DeviceCertificate[], mismatch: AppError): Promise<FlowState> {
+async function overtakenOrDamaged(context: FlowContext, device: DeviceSummary, journal: Journal, onCard: readonly DeviceCertificate[], notProven: AppError): Promise<FlowState> {
   let record: RenewalRecord;
   try {
     record = await context.ports.service.renewalStatus(journal.renewalId);
   } catch (error) {
-    if (isAppError(error) && error.code === 'RENEWAL_NOT_FOUND') throw mismatch;
+    if (isAppError(error) && error.code === 'RENEWAL_NOT_FOUND') throw notProven;
     throw error;
   }
   const finished = await finishedElsewhere(context, device, journal, record, onCard);
-  if (!finished) throw mismatch;
+  if (!finished) throw notProven;
   return endFinishedElsewhere(context, device, journal, finished);
 }
 
@@ -153,25 +154,20 @@ async function finish(context: FlowContext, device: DeviceSummary, settled: Jour
   // The archived journal keeps its payment's receipt as it ended (what was captured, what released): the holder's record after the renewal.
   const local = journalReceipt(journal);
   const ended = local && outcome.receipts.find((receipt) => receipt.transactionId === local.transactionId);
-  // Both best effort: every certificate is settled on the card and at the service, and a write
-  // that fails here (a full disk, a file an antivirus holds) must not turn that into a failure.
-  // A journal left unarchived is settled: the next start offers to finish it, and does.
-  const unsaved = (what: string) => (error: unknown) => {
-    ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, what);
-  };
+  // The write and the archive are best effort: every certificate is settled on the card and at the
+  // service, and a write that fails here (a full disk, a file an antivirus holds) must not turn
+  // that into a failure. A journal left unarchived is settled: the next start offers to finish it, and does.
   if (ended) {
     const withReceipt: Journal = { ...journal, payment: journal.payment.state === 'not-required' ? { state: 'not-required', receipt: ended } : { ...journal.payment, state: 'paid', receipt: ended } };
-    journal = (await context.save(withReceipt).catch(unsaved('the receipt as it ended was not journaled'))) ?? journal;
+    const saved = await context.save(withReceipt).catch((error: unknown) => {
+      ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, 'the receipt as it ended was not journaled');
+      return undefined;
+    });
+    journal = saved ?? journal;
   }
   const notRenewed = await notRenewedOf(context, device, journal);
-  await ports.journal.archive(device.serial).catch(unsaved('the settled journal was not archived'));
-  context.session.journal = undefined;
-  await ports.device.release().catch(() => undefined);
-  context.session.unlocked.clear();
-  // The first certificate not renewed gives the ending its code; every one is named with its own.
-  const [first] = notRenewed;
-  if (first) return context.set({ step: 'failed', error: first.error, canResume: false, ...outcome, notRenewed });
-  return context.set({ step: 'done', device, ...outcome, notice: null });
+  await archiveAndLetGo(context, device, 'the settled journal was not archived');
+  return ending(context, device, outcome, notRenewed, null);
 }
 
 /**
@@ -189,19 +185,33 @@ async function endFinishedElsewhere(context: FlowContext, device: DeviceSummary,
   // The payments as the service records them: the one that paid may have been made elsewhere, not the journal's.
   const record = await ports.service.renewalStatus(journal.renewalId).catch(() => undefined);
   const receipts = record ? oldestFirst(receiptsAtService(journal, record)) : [];
-  await ports.journal.archive(device.serial).catch((error: unknown) => {
-    // Best effort: the next start finds it again, and the same proof ends it the same way.
-    ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, 'the overtaken journal was not archived');
-  });
   // What this computer settled without renewing is still told: a certificate refused here (its
   // old pair perhaps gone on a card with no room) is not hidden behind the other's success.
   const notRenewed = await notRenewedOf(context, device, { ...journal, certificates: refused });
+  // Best effort: left behind, the next start finds it again, and the same proof ends it the same way.
+  await archiveAndLetGo(context, device, 'the overtaken journal was not archived');
+  return ending(context, device, { renewed, receipts }, notRenewed, wire('RENEWAL_FINISHED_ELSEWHERE'));
+}
+
+/** The journal archived (best effort, `unarchived` logged otherwise), forgotten, the device let go. */
+async function archiveAndLetGo(context: FlowContext, device: DeviceSummary, unarchived: string): Promise<void> {
+  const { ports } = context;
+  await ports.journal.archive(device.serial).catch((error: unknown) => {
+    ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, unarchived);
+  });
   context.session.journal = undefined;
   await ports.device.release().catch(() => undefined);
   context.session.unlocked.clear();
+}
+
+/**
+ * A settled renewal's ending: the first certificate not renewed gives it its code and every one is
+ * named with its own; with none, `done` (with `notice` when there is more to say than that).
+ */
+function ending(context: FlowContext, device: DeviceSummary, outcome: { renewed: Renewed[]; receipts: Receipt[] }, notRenewed: NotRenewed[], notice: WireError | null): FlowState {
   const [first] = notRenewed;
-  if (first) return context.set({ step: 'failed', error: first.error, canResume: false, renewed, receipts, notRenewed });
-  return context.set({ step: 'done', device, renewed, receipts, notice: wire('RENEWAL_FINISHED_ELSEWHERE') });
+  if (first) return context.set({ step: 'failed', error: first.error, canResume: false, ...outcome, notRenewed });
+  return context.set({ step: 'done', device, ...outcome, notice });
 }
 
 /**

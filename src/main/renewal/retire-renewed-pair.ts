@@ -10,8 +10,7 @@
  */
 import type { DeviceSummary } from '../../shared/contract/flow-contract.js';
 import { isAppError } from '../../shared/errors/app-error.js';
-import { checkJournaledCertificate, isRenewalShapeOf, latestStart } from '../certificates/issued-certificate-check.js';
-import { sameModulus, tryModulusOfCertificate } from '../certificates/key-modulus.js';
+import { isProvenRenewal, latestStart } from '../certificates/issued-certificate-check.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import type { FlowContext } from './flow-context.js';
 import { unchangedOnDisk } from './renewal-journal.js';
@@ -85,10 +84,5 @@ function provenRenewal(context: FlowContext, issued: IssuedCertificate, renewed:
   // Newer by its start; started by now, with the hour of clock slack the re-key allows.
   if (!(time(renewed.summary.notBefore) > time(old.summary.notBefore))) return false;
   if (!(time(renewed.summary.notBefore) <= now + latestStart && now < time(renewed.summary.notAfter))) return false;
-  if (!isRenewalShapeOf(renewed.certificatePem, old.certificatePem)) return false;
-  const modulus = tryModulusOfCertificate(renewed.certificatePem);
-  const oldModulus = tryModulusOfCertificate(old.certificatePem);
-  if (!modulus || !oldModulus || sameModulus(modulus, oldModulus)) return false;
-  const verdict = checkJournaledCertificate({ certificatePem: renewed.certificatePem, chainPem: issued.chainPem, expectedModulusHex: modulus, oldCertificatePem: old.certificatePem }, context.ports.trust);
-  return verdict.ok;
+  return isProvenRenewal(renewed.certificatePem, issued.chainPem, old.certificatePem, context.ports.trust);
 }

@@ -10,7 +10,7 @@ export function NoticePanel({ notice }: { readonly notice: WireError }) {
   const text = describeError(notice.code, locale, notice.detail);
   return (
     <section className="notice" role="note" aria-labelledby="notice-heading">
-      <h3 id="notice-heading">{t('pin.notice')}</h3>
+      <h3 id="notice-heading">{t('notice.heading')}</h3>
       <p>{text.message}</p>
       <p>{text.nextStep}</p>
     </section>

@@ -90,7 +90,7 @@ export const en: Record<MessageKey, string> = {
   'pin.slotHolds.cns': 'CNS authentication certificate',
   'pin.slotHolds.signature': 'digital signature certificate',
   'pin.slotOwnPin': 'This section of the device has its own PIN: you find it on the scratchcard delivered with the device.',
-  'pin.notice': 'Notice',
+  'notice.heading': 'Notice',
   'pin.label': 'PIN',
   'pin.hint': 'The PIN is printed on the scratchcard delivered with the device (the card with the PIN and PUK codes under the scratch-off strip).',
   'pin.invalid': 'Enter the PIN: 4 to 16 characters.',

@@ -88,7 +88,7 @@ export const it = {
   'pin.slotHolds.cns': 'certificato di autenticazione CNS',
   'pin.slotHolds.signature': 'certificato di firma digitale',
   'pin.slotOwnPin': 'Questa sezione del dispositivo ha un proprio PIN: lo trova sulla scratchcard consegnata con il dispositivo.',
-  'pin.notice': 'Avviso',
+  'notice.heading': 'Avviso',
   'pin.label': 'PIN',
   'pin.hint': 'Il PIN è stampato sulla scratchcard consegnata con il dispositivo (la tessera con i codici PIN e PUK sotto la banda da grattare).',
   'pin.invalid': 'Inserisca il PIN: da 4 a 16 caratteri.',
