@@ -33,11 +33,11 @@ export function checkEligibility(state: LabState, pki: ServicePki, request: Elig
     for (const facts of certificates) {
       if (!open.lines.some((line) => line.serial === facts.serial)) open.lines.push(lineFor(state, pki, facts, firstIssuedAt, now));
     }
-    return { renewalId: open.renewalId, holder: open.holder, perCertificate: presentedLines(open, certificates), resumed: true };
+    return { renewalId: open.renewalId, holder: open.holder, perCertificate: presentedLines(state, open, certificates), resumed: true };
   }
 
   const record = openRenewal(state, pki, certificates, signer, now);
-  return { renewalId: record.renewalId, holder: record.holder, perCertificate: presentedLines(record, certificates), resumed: false };
+  return { renewalId: record.renewalId, holder: record.holder, perCertificate: presentedLines(state, record, certificates), resumed: false };
 }
 
 /** A new renewal for these certificates, `signer` (the CNS certificate) having proved possession. */
@@ -56,12 +56,23 @@ export function openRenewal(state: LabState, pki: ServicePki, certificates: read
   return record;
 }
 
-function presentedLines(renewal: RenewalRecord, certificates: readonly CertificateFacts[]): CertificateLine[] {
-  return certificates.map((facts) => lineView(renewal.lines.find((line) => line.serial === facts.serial) as RenewalLine));
+function presentedLines(state: LabState, renewal: RenewalRecord, certificates: readonly CertificateFacts[]): CertificateLine[] {
+  return certificates.map((facts) => lineView(state, renewal.lines.find((line) => line.serial === facts.serial) as RenewalLine));
 }
 
-export function lineView(line: RenewalLine): CertificateLine {
-  return { certificateSerial: line.serial, kind: line.kind, notAfter: line.notAfter, verdict: line.verdict, progress: line.progress };
+export function lineView(state: LabState, line: RenewalLine): CertificateLine {
+  return { certificateSerial: line.serial, kind: line.kind, notAfter: line.notAfter, verdict: verdictNow(state, line), progress: line.progress };
+}
+
+/**
+ * The verdict the service stands by now: the one given at eligibility, unless the certificate was
+ * suspended or revoked since and nothing is paid for it yet (a line paid for keeps the verdict it
+ * was paid on: its issuance refuses it, and gives its money back).
+ */
+export function verdictNow(state: LabState, line: RenewalLine): Verdict {
+  const status = state.certificates[line.serial]?.status ?? 'valid';
+  const unpaid = line.progress.state === 'open' || line.progress.state === 'requested' || line.progress.state === 'released';
+  return status !== 'valid' && unpaid ? { status: 'not-renewable', reason: status } : line.verdict;
 }
 
 function lineFor(state: LabState, pki: ServicePki, facts: CertificateFacts, firstIssuedAt: Date, now: Date): RenewalLine {

@@ -121,12 +121,12 @@ export function recordIssuance(state: LabState, decision: Extract<IssuanceDecisi
 export function recordDelivery(state: LabState, renewalId: string, serial: string, request: DeliveryRequest): CertificateLine {
   const line = lineOrRefuse(renewalOrRefuse(state, renewalId), serial);
   const progress = line.progress;
-  if (progress.state === 'downloaded' && progress.successor.certificateSerial === request.certificateSerial) return lineView(line);
+  if (progress.state === 'downloaded' && progress.successor.certificateSerial === request.certificateSerial) return lineView(state, line);
   if (progress.state !== 'issued' || progress.successor.certificateSerial !== request.certificateSerial) {
     refuse(409, 'RENEWAL_CERTIFICATE_UNKNOWN', { certificateSerial: request.certificateSerial });
   }
   line.progress = { ...progress, state: 'downloaded' };
-  return lineView(line);
+  return lineView(state, line);
 }
 
 /**
@@ -138,10 +138,10 @@ export function recordRejection(state: LabState, renewalId: string, serial: stri
   const line = lineOrRefuse(renewal, serial);
   const progress = line.progress;
   const rejected = state.certificates[request.certificateSerial];
-  if (progress.state === 'released' && progress.reason === 'rejected') return lineView(line);
+  if (progress.state === 'released' && progress.reason === 'rejected') return lineView(state, line);
   // Told again after its answer was lost: a certificate of this line already revoked on the tool's
   // word answers the same, whatever the line became since (a free one, refunded nothing, is open again).
-  if (progress.state !== 'issued' && rejected?.status === 'revoked' && rejected.renewalOf?.serial === serial) return lineView(line);
+  if (progress.state !== 'issued' && rejected?.status === 'revoked' && rejected.renewalOf?.serial === serial) return lineView(state, line);
   if (progress.state !== 'issued' || progress.successor.certificateSerial !== request.certificateSerial) {
     refuse(409, 'RENEWAL_CERTIFICATE_UNKNOWN', { certificateSerial: request.certificateSerial });
   }
@@ -150,7 +150,7 @@ export function recordRejection(state: LabState, renewalId: string, serial: stri
   if (old) delete old.renewedBy;
   delete renewal.issued[serial];
   refund(state, line, now);
-  return lineView(line);
+  return lineView(state, line);
 }
 
 function checkCsrKeepingChanges(csr: string, renewed: CertificateFacts): ReturnType<typeof checkCsr> {

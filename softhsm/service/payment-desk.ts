@@ -4,6 +4,7 @@
  * certificate already held or captured (here or in any other renewal) is never paid again.
  */
 import type { AccountPaymentRequest, PaymentRequest, PaymentStatus, Receipt } from '../../src/shared/service-api/index.js';
+import { verdictNow } from './eligibility-desk.js';
 import { newIdentifier } from './identifiers.js';
 import { accountKey, type ChargeLine, type LabState, type PaymentRecord, type RenewalRecord } from './lab-state.js';
 import { authorize } from './money-desk.js';
@@ -57,7 +58,8 @@ function checkAccount(state: LabState, lines: readonly ChargeLine[], request: Ac
 function chargeLines(state: LabState, renewal: RenewalRecord, serials: readonly string[]): ChargeLine[] {
   return serials.map((serial): ChargeLine => {
     const line = lineOrRefuse(renewal, serial);
-    const verdict = line.verdict;
+    // No money is taken for a certificate the service would not issue (suspended or revoked since it was chosen).
+    const verdict = verdictNow(state, line);
     if (verdict.status !== 'renewable') refuse(409, 'CERTIFICATE_NOT_RENEWABLE', { reason: verdict.reason });
     if (verdict.price.kind === 'free') refuse(409, 'PAYMENT_NOT_REQUIRED', { certificateSerial: serial });
     const settledHere = line.progress.state === 'paid' || line.progress.state === 'issued' || line.progress.state === 'downloaded';

@@ -11,7 +11,7 @@ export function renewalStatus(state: LabState, renewalId: string, checkoutUrl: (
     renewalId,
     createdAt: renewal.createdAt,
     holder: renewal.holder,
-    perCertificate: renewal.lines.map(lineView),
+    perCertificate: renewal.lines.map((line) => lineView(state, line)),
     payments: renewal.paymentIds.flatMap((id) => {
       const payment = state.payments[id];
       return payment ? [paymentStatus(payment, checkoutUrl)] : [];

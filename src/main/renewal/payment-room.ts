@@ -16,6 +16,7 @@ import { checkedAgainstPlan } from './receipt-against-plan.js';
 import { itemsToPay } from './renewal-plan.js';
 import { paymentAttempts, type Journal } from './renewal-journal.js';
 import { newestCovering } from './newest-receipt.js';
+import { withoutUnrenewable } from './unrenewable-at-payment.js';
 
 type PaymentState = Extract<FlowState, { step: 'payment' }>;
 
@@ -46,8 +47,9 @@ export async function payWithAccount(context: FlowContext, state: PaymentState, 
       if (!isAppError(error)) throw error;
       if (!lostAnswerCodes.has(error.code)) {
         // A refusal held nothing: the holder may try again, with another account or method.
-        await context.save({ ...journal, payment: { state: 'unpaid', attempts } });
-        return context.set({ ...state, card: null, error: { code: error.code, detail: error.detail } });
+        const unpaid = await context.save({ ...journal, payment: { state: 'unpaid', attempts } });
+        const dropped = error.code === 'CERTIFICATE_NOT_RENEWABLE' ? await withoutUnrenewable(context, state, unpaid) : undefined;
+        return dropped ?? context.set({ ...state, card: null, error: { code: error.code, detail: error.detail } });
       }
       const settled = await paidAtService(context, journal).catch(() => undefined);
       if (settled) return markPaid(context, settled);
@@ -71,7 +73,14 @@ export async function startCardPayment(context: FlowContext, state: PaymentState
   if (earlier) return markPaid(context, earlier);
   const attempts = paymentAttempts(journal) + 1;
   const certificateSerials = itemsToPay(journal.plan).map((item) => item.certificateSerial);
-  const checkout = await service.startCardPayment({ renewalId: journal.renewalId, idempotencyKey: paymentIdempotencyKey(journal, 'card', attempts, certificateSerials), certificateSerials });
+  let checkout;
+  try {
+    checkout = await service.startCardPayment({ renewalId: journal.renewalId, idempotencyKey: paymentIdempotencyKey(journal, 'card', attempts, certificateSerials), certificateSerials });
+  } catch (error) {
+    const dropped = isAppError(error) && error.code === 'CERTIFICATE_NOT_RENEWABLE' ? await withoutUnrenewable(context, state, journal) : undefined;
+    if (dropped) return dropped;
+    throw error;
+  }
   // The bank's page must ask exactly what the holder was shown.
   if (checkout.amountCents !== journal.plan.totalCents) throw new AppError('PAYMENT_NOT_AS_SHOWN', { reason: 'checkout amount', askedCents: checkout.amountCents, shownCents: journal.plan.totalCents });
   journal = await context.save({ ...journal, payment: { state: 'card-started', attempts, paymentId: checkout.paymentId, checkoutUrl: checkout.checkoutUrl } });

@@ -183,6 +183,18 @@ export const renewalErrors = {
       nextStep: 'Nothing already paid is lost: the program recovers the renewal\'s state from the service. Go on by entering the PIN (if you are not asked for it, press “Try again”); if something looks wrong, save the support bundle.',
     },
   },
+  RENEWAL_CERTIFICATE_DROPPED: {
+    class: 'certificate',
+    actions: ['contact-office'],
+    it: {
+      message: 'Il servizio non ha accettato il pagamento: uno dei certificati scelti non è più rinnovabile (è stato sospeso o revocato dopo la scelta). È stato tolto da questo rinnovo e non le verrà addebitato.',
+      nextStep: 'L\'importo qui sotto è per i soli certificati rimasti: lo paghi per completarne il rinnovo. Per il certificato tolto si rivolga all\'Ufficio di Registrazione che ha rilasciato il dispositivo.',
+    },
+    en: {
+      message: 'The service did not accept the payment: one of the chosen certificates can no longer be renewed (it was suspended or revoked after it was chosen). It was taken out of this renewal and will not be charged.',
+      nextStep: 'The amount below is for the remaining certificates only: pay it to complete their renewal. For the certificate taken out, contact the Registration Office that issued the device.',
+    },
+  },
   RENEWAL_FINISHED_ELSEWHERE: {
     class: 'renewal',
     actions: [],

@@ -82,3 +82,42 @@ describe('killed once paid, the signature suspended before the tool came back', 
   });
 });
 
+
+describe('killed once the signature was issued, back after the CNS hold was let go, the CNS suspended meanwhile', () => {
+  it('the payment asked for the CNS is refused once: the CNS leaves the renewal, the signature is finished; 25 € charged, both old pairs working where not renewed, nothing left to resume', async () => {
+    const temp = await makeTempDir('suspended-before-paying-again');
+    const clock = serviceClock();
+    const lab = await setUpScenario(findScenario('renewable')!, temp.dir, { toolVersion: '1.0.0', serviceClock: clock.now });
+    try {
+      const holdTtlSeconds = 4;
+      await lab.service.seed({ settings: { holdTtlSeconds } });
+      const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password };
+      const start = telemacoBalances(lab);
+      const signatureIssued: KillPoint = { name: 'signature issued', reached: (journal) => phaseOf(journal, 'signature') === 'issued' };
+      expect(await killWhen(lab, env, signatureIssued)).toBe(true);
+      clock.advance((holdTtlSeconds + 1) * 1000);
+      const cns = lab.token.tokens.flatMap((token) => token.objects).find((object) => object.kind === 'cns');
+      if (!cns) throw new Error('the scenario has no CNS certificate');
+      await lab.service.seed({ certificates: [{ serial: cns.serialHex, status: 'suspended' }] });
+
+      // Before, the service's refusal of that payment held the holder at the payment screen at every start.
+      const resumed = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
+      expect(resumed.json, resumed.stderr).toMatchObject({
+        ok: false,
+        error: { code: 'CERTIFICATE_NOT_RENEWABLE' },
+        state: { step: 'failed', canResume: false, renewed: [{ kind: 'signature' }], notRenewed: [{ kind: 'cns', error: { code: 'CERTIFICATE_NOT_RENEWABLE' } }] },
+      });
+      expect(await workingPairs(lab)).toBe(2);
+      const objects = await tokenObjects(lab.token.environment, cardLabel, lab.pin);
+      expect(objects.some((object) => object.type === 'Certificate' && object.id === cns.idHex)).toBe(true);
+      expect(objects.filter((object) => object.type === 'Private Key')).toHaveLength(2);
+      expect(chargedSince(lab, start)).toBe(2500);
+      const again = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
+      expect(again.json, again.stderr).toMatchObject({ ok: true, nothingToResume: true });
+      expect(chargedSince(lab, start)).toBe(2500);
+    } finally {
+      await lab.close();
+      await temp.remove();
+    }
+  });
+});

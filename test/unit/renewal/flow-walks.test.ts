@@ -652,6 +652,72 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('the CNS suspended between the choice and the payment: the payment is refused, the CNS leaves the renewal, the holder is shown the signature alone to pay, and only it is charged', async () => {
+    const world = new FlowWorld();
+    const flow = world.process();
+    await flow.start();
+    await flow.unlock(world.pinFor('CNS-0001'), true);
+    let state = await flow.proceed();
+    expect(state.step === 'payment' && state.plan.totalCents).toBe(prices.signature + prices.cns);
+    world.service.suspended.add(world.oldSerials.get('cns') ?? '');
+    state = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+    // Paying again would be refused the same way: the amount shown now is the signature's alone.
+    expect(state).toMatchObject({ step: 'payment', error: { code: 'RENEWAL_CERTIFICATE_DROPPED' } });
+    expect(state.step === 'payment' && state.plan.items.map((item) => item.kind)).toEqual(['signature']);
+    expect(state.step === 'payment' && state.plan.totalCents).toBe(prices.signature);
+    expect(world.service.ledger.filter((entry) => entry.type === 'hold')).toEqual([]);
+    state = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+    expect(state.step === 'paid' && state.receipt?.totalCents).toBe(prices.signature);
+    state = await flow.renew();
+    await flow.close();
+    expect(state).toMatchObject({ step: 'failed', canResume: false, renewed: [{ kind: 'signature' }], notRenewed: [{ kind: 'cns', error: { code: 'CERTIFICATE_NOT_RENEWABLE' } }] });
+    expect(world.renewedKinds()).toEqual(['signature']);
+    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature]]));
+    expect(world.service.heldCents()).toBe(0);
+    // The CNS pair as it was; nothing left to resume.
+    expect(world.card.objects.some((object) => object.certificatePem === world.oldCertificates.get('cns'))).toBe(true);
+    expect(world.card.breaches).toEqual([]);
+    expect(world.journal.files.size).toBe(0);
+  });
+
+  it('the CNS, chosen alone, suspended before the card payment starts: the renewal ends naming it, nothing held or charged, the card as it was', async () => {
+    const world = new FlowWorld();
+    const flow = world.process();
+    await flow.start();
+    let state = await flow.unlock(world.pinFor('CNS-0001'), true);
+    if (state.step !== 'certificates') throw new Error(`unexpected ${state.step}`);
+    await flow.select([world.oldSerials.get('cns') ?? '']);
+    state = await flow.proceed();
+    world.service.suspended.add(world.oldSerials.get('cns') ?? '');
+    state = await flow.startCardPayment();
+    await flow.close();
+    expect(state).toMatchObject({ step: 'failed', canResume: false, renewed: [], notRenewed: [{ kind: 'cns', error: { code: 'CERTIFICATE_NOT_RENEWABLE' } }] });
+    expect(world.service.payments.size).toBe(0);
+    expect(world.service.ledger).toEqual([]);
+    expect(world.card.workingKinds().get('cns')).toBe(1);
+    expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(2);
+    expect(world.journal.files.size).toBe(0);
+    // The next reading says why.
+    const next = stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }));
+    expect(next.step === 'certificates' && next.certificates.find((line) => line.certificate.kind === 'cns')?.verdict).toMatchObject({ status: 'not-renewable', reason: 'CERTIFICATE_SUSPENDED' });
+  });
+
+  it('back after the CNS hold was let go, the CNS suspended meanwhile: the payment asked for it is refused once, the CNS settled as not renewed, the signature finished; never held at the payment screen', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.service.expireHolds();
+    world.service.suspended.add(world.oldSerials.get('cns') ?? '');
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state).toMatchObject({ step: 'failed', canResume: false, renewed: [{ kind: 'signature' }], notRenewed: [{ kind: 'cns', error: { code: 'CERTIFICATE_NOT_RENEWABLE' } }] });
+    expect(world.renewedKinds()).toEqual(['signature']);
+    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature]]));
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.workingKinds().get('cns')).toBe(1);
+    expect(world.card.breaches).toEqual([]);
+    expect(world.journal.files.size).toBe(0);
+  });
+
   it('another process takes the device\'s lock as soon as the renewal lets it go: the renewal had already ended, its journal archived, and the holder reads it done', async () => {
     const world = new FlowWorld();
     world.lockTakenAfter = 'destroyOldPair';

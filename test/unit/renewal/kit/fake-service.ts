@@ -316,12 +316,20 @@ export class FakeService {
       this.#idempotency.set(key, { bodyHash, answer });
       return answer;
     };
-    const lineView = (line: Line): ServiceLine => ({ certificateSerial: line.serial, verdict: line.verdict, progress: line.progress.state satisfies ServiceProgress });
+    /**
+     * A line's verdict is what the service stands by now: one suspended since it was recorded reads
+     * so until it is paid for (a line paid, issued or delivered keeps the verdict it was paid on).
+     */
+    const verdictNow = (line: Line): Verdict =>
+      this.suspended.has(line.serial) && !['paid', 'issued', 'downloaded'].includes(line.progress.state) ? { status: 'not-renewable', reason: 'CERTIFICATE_SUSPENDED', detail: {} } : line.verdict;
+    const lineView = (line: Line): ServiceLine => ({ certificateSerial: line.serial, verdict: verdictNow(line), progress: line.progress.state satisfies ServiceProgress });
     const chargeable = (renewal: Renewal, serials: readonly string[]) =>
       serials.map((serial) => {
         const line = renewal.lines.find((candidate) => candidate.serial === serial);
         if (!line) throw new AppError('RENEWAL_CERTIFICATE_UNKNOWN', { certificateSerial: serial });
-        if (line.verdict.status !== 'renewable') throw new AppError('CERTIFICATE_NOT_RENEWABLE', { reason: line.verdict.reason });
+        // As the lab's payment desk: no money is taken for a certificate the service would not issue.
+        const verdict = verdictNow(line);
+        if (verdict.status !== 'renewable') throw new AppError('CERTIFICATE_NOT_RENEWABLE', { reason: verdict.reason });
         const paidAnywhere = [...this.renewals.values()].some((other) =>
           other.lines.some((candidate) => candidate.serial === serial && ['paid', 'issued', 'downloaded'].includes(candidate.progress.state)),
         );
