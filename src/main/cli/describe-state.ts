@@ -32,7 +32,7 @@ interface StatusPhrases {
   readonly kinds: Record<CertificateKind, string>;
   readonly journalPhase: Record<Exclude<CertificatePhase, 'rejected'>, string>;
   /** A certificate settled without being renewed, by why: the checks refused what arrived, or another reason the journal names. */
-  readonly settledUnrenewed: Record<'checks' | 'undeliverable' | 'withdrawn' | 'not-renewable' | 'held-back', string>;
+  readonly settledUnrenewed: Record<'checks' | 'undeliverable' | 'withdrawn' | 'not-renewable' | 'held-back' | 'dropped', string>;
   readonly serviceProgress: Record<ServiceProgress, string>;
   readonly onThisComputer: string;
   readonly atService: string;
@@ -64,6 +64,7 @@ const statusPhrases: Record<Locale, StatusPhrases> = {
       withdrawn: 'certificato ritirato dal servizio, tolto dal dispositivo',
       'not-renewable': 'emissione rifiutata dal servizio: non rinnovato',
       'held-back': 'non iniziato: dopo il certificato rifiutato il dispositivo non aveva spazio (resta il certificato attuale, importo ancora trattenuto)',
+      dropped: 'tolto dal rinnovo: il servizio non ne ha accettato il pagamento perché non è più rinnovabile (nulla addebitato)',
     },
     serviceProgress: {
       open: 'non pagato',
@@ -100,6 +101,7 @@ const statusPhrases: Record<Locale, StatusPhrases> = {
       withdrawn: 'certificate withdrawn by the service, removed from the device',
       'not-renewable': 'issuance refused by the service: not renewed',
       'held-back': 'not started: after the refused certificate the device had no room (the current certificate stays, its amount still held)',
+      dropped: 'taken out of the renewal: the service refused its payment as it can no longer be renewed (nothing charged)',
     },
     serviceProgress: {
       open: 'not paid',
@@ -132,6 +134,7 @@ function stageWords(stage: UnfinishedStage, p: StatusPhrases): string {
     case 'withdrawn':
     case 'not-renewable':
     case 'held-back':
+    case 'dropped':
     case 'undeliverable':
       return p.settledUnrenewed[stage.reason];
     default:

@@ -96,6 +96,21 @@ export async function provenDiscardable(context: CardView, entry: JournalCertifi
 }
 
 /**
+ * Before the keys made under `newIdHex` for a certificate refused before its request was made are
+ * discarded (a key generation cut short, its CSR never journaled): the id is not the old pair's,
+ * no certificate is under it, and no key there is the old pair's. A key no certificate uses is no
+ * part of a working pair. Returns the moduli of the keys to discard (none when nothing was made).
+ */
+export async function provenUnusedKeys(context: CardView, entry: JournalCertificate, newIdHex: string): Promise<string[]> {
+  if (sameId(newIdHex, entry.oldIdHex)) throw damaged(entry, 'the keys to discard are under the old pair’s id');
+  const objects = await context.device.inspect(context.deviceSummary, entry.tokenSerial, newIdHex);
+  if (objects.certificatesPem.length > 0) throw damaged(entry, 'a certificate is under the keys to discard');
+  const moduli = [...new Set([...objects.privateKeys, ...objects.publicKeys].map((key) => key.modulusHex))];
+  if (moduli.some((modulus) => sameModulus(modulus, oldModulus(entry)))) throw damaged(entry, 'the keys to discard are the old pair’s');
+  return moduli;
+}
+
+/**
  * Whether a certificate the service says it issued earlier (its key's modulus `modulusHex`, found
  * on the card under `keyIdHex`) belongs to another pair: the old one (by id or by key), or one
  * with a certificate of its own.

@@ -17,7 +17,7 @@ import type { ChamberTrust } from '../certificates/chamber-trust.js';
 import { checkIssuedCertificate, checkJournaledCertificate, type IssuedCertificateVerdict } from '../certificates/issued-certificate-check.js';
 import { modulusOfCsr, notAfterOf, sameModulus, serialOfCertificate, tryModulusOfCertificate } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
-import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair, provenWithdrawn, type CardObjects } from './proven-on-card.js';
+import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair, provenUnusedKeys, provenWithdrawn, type CardObjects } from './proven-on-card.js';
 import { withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof, SignedChallenge } from './renewal-ports.js';
 import { withdrawnAtService } from './withdrawn-certificate.js';
@@ -103,7 +103,8 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           // service is not trusted with a second old pair. This one is held back for good, nothing
           // done to it: the card (whose token may not report the room the rejection gave back)
           // would say the same at every resume.
-          const lost = journal.certificates.find((other) => ['rejecting', 'refused', 'undeliverable', 'rejected'].includes(other.progress.phase));
+          // (One taken out of the renewal at payment, nothing done to it, cost the card nothing.)
+          const lost = journal.certificates.find((other) => ['rejecting', 'refused', 'undeliverable', 'rejected'].includes(other.progress.phase) && !(other.progress.phase === 'rejected' && other.progress.reason === 'dropped'));
           if (lost) {
             await advance({ phase: 'rejected', reason: 'held-back' });
             break;
@@ -239,8 +240,9 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         // journal must not discard the keys of a certificate the service issued and charged.
         const record = await context.service.renewalStatus(journal.renewalId);
         if (record.issued.some((issued) => issued.renewedSerial === serial)) throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: refused, yet the service issued it` });
-        const modulus = await provenDiscardable(context, current, progress);
-        await device.destroyKeys(dev, tokenSerial, progress.newIdHex, modulus);
+        const csrPem = progress.csrPem;
+        const moduli = csrPem === undefined ? await provenUnusedKeys(context, current, progress.newIdHex) : [await provenDiscardable(context, current, { newIdHex: progress.newIdHex, csrPem })];
+        for (const modulus of moduli) await device.destroyKeys(dev, tokenSerial, progress.newIdHex, modulus);
         await advance({ phase: 'rejected', reason: 'not-renewable' });
         break;
       }

@@ -27,10 +27,12 @@ export type JournaledRequest = z.infer<typeof journaledRequestSchema>;
 
 /**
  * Why a certificate ended without being renewed: the wire's rejection reasons, the service's own
- * word (`withdrawn`, `not-renewable`), and `held-back`: never started, as its old pair would have
- * had to go first after another certificate of the renewal was refused (its price stays held).
+ * word (`withdrawn`, `not-renewable`), `held-back`: never started, as its old pair would have
+ * had to go first after another certificate of the renewal was refused (its price stays held), and
+ * `dropped`: never started, its payment refused as the service no longer renews it (suspended or
+ * revoked since it was chosen: unrenewable-at-payment.ts); nothing paid, nothing done to the card.
  */
-const rejectedReasonSchema = z.union([rejectionReasonSchema, z.literal('withdrawn'), z.literal('not-renewable'), z.literal('held-back')]);
+const rejectedReasonSchema = z.union([rejectionReasonSchema, z.literal('withdrawn'), z.literal('not-renewable'), z.literal('held-back'), z.literal('dropped')]);
 export type RejectedReason = z.infer<typeof rejectedReasonSchema>;
 
 /** Where one certificate's re-key stands; each phase records what the next one needs. */
@@ -62,8 +64,10 @@ const certificateProgressSchema = z.discriminatedUnion('phase', [
   /**
    * The service refused to issue it for good (suspended or revoked since it was paid: it released
    * the price), journaled before the new keys are removed; the old pair stays, the rest goes on.
+   * Without `csrPem`: refused before its request was made (its payment refused, the key being
+   * generated when an earlier attempt stopped); whatever keys are under `newIdHex` go.
    */
-  z.object({ phase: z.literal('refused'), newIdHex: hexId, csrPem: z.string() }),
+  z.object({ phase: z.literal('refused'), newIdHex: hexId, csrPem: z.string().optional() }),
   /**
    * Issued and paid, it cannot be made to work on this card: its key does not sign for it, or the
    * card refused to store it. Journaled before the service is told (it revokes and refunds it) and

@@ -242,6 +242,7 @@ function endingOf(reason: RejectedReason, oldGone: boolean): ErrorCode {
     case 'undeliverable':
       return 'ISSUED_CERTIFICATE_UNDELIVERABLE';
     case 'not-renewable':
+    case 'dropped':
       return oldGone ? 'CERTIFICATE_REFUSED_OLD_REMOVED' : 'CERTIFICATE_NOT_RENEWABLE';
     case 'held-back':
       return 'CERTIFICATE_HELD_BACK';

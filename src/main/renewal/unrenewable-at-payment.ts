@@ -8,12 +8,14 @@
  * The refusal does not say which certificate; the service's record does (its lines carry the
  * verdict it stands by now). Those certificates leave the renewal, settled as not renewed: nothing
  * is paid for them, their old pair stays, and a new key already made and sent for them goes as an
- * issuance refusal's does (the `refused` phase). What is left is shown to pay, or renewed, or the
- * renewal ends naming them with the reason.
+ * issuance refusal's does (the `refused` phase). What is left is shown to pay, or renewed on what
+ * is held already, and the renewal ends naming them with the reason.
  */
 import type { FlowState } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { wire, type FlowContext } from './flow-context.js';
+import { newestReceipt } from './newest-receipt.js';
+import { checkHeldAsShown } from './receipt-against-plan.js';
 import { itemsToPay, planToPayAgain } from './renewal-plan.js';
 import type { RenewalRecord } from './renewal-ports.js';
 import { paymentAttempts, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
@@ -25,15 +27,27 @@ type PaymentState = Extract<FlowState, { step: 'payment' }>;
 const settling: ReadonlySet<CertificateProgress['phase']> = new Set(['completed', 'rejecting', 'refused', 'undeliverable', 'rejected']);
 
 /**
- * Where an entry goes when the service no longer renews it. Before its request left nothing of it
- * is worth keeping: the old pair stays where it still is, and a key being generated is not known
- * well enough to be removed (its modulus was never journaled). A request sent goes the way of an
- * issuance refusal: its key, known from the CSR, is taken off the card by the re-key.
+ * Where an entry goes when the service no longer renews it, or `undefined` where it is past being
+ * paid for (issued already: nothing of it is undone here). Not started, it is simply taken out
+ * (`dropped`: the card gave nothing for it). A key made for it goes as an issuance refusal's does
+ * (`refused`): known from its request when one was made, otherwise whatever was generated under
+ * its journaled id. On a card with no room its old pair may be gone already: nothing more is done.
  */
-function unrenewable(entry: JournalCertificate): CertificateProgress {
+function unrenewable(entry: JournalCertificate): CertificateProgress | undefined {
   const progress = entry.progress;
-  if (progress.phase === 'csr-submitted') return { phase: 'refused', newIdHex: progress.newIdHex, csrPem: progress.csrPem };
-  return { phase: 'rejected', reason: 'not-renewable' };
+  switch (progress.phase) {
+    case 'planned':
+      return { phase: 'rejected', reason: 'dropped' };
+    case 'generating-key':
+      return { phase: 'refused', newIdHex: progress.newIdHex };
+    case 'csr-submitted':
+      return { phase: 'refused', newIdHex: progress.newIdHex, csrPem: progress.csrPem };
+    case 'removing-old-first':
+    case 'old-removed-first':
+      return { phase: 'rejected', reason: 'not-renewable' };
+    default:
+      return undefined;
+  }
 }
 
 /**
@@ -49,36 +63,61 @@ export async function withoutUnrenewable(context: FlowContext, state: PaymentSta
     if (isAppError(error)) return undefined;
     throw error;
   }
-  const refusedNow = new Set(
-    itemsToPay(journal.plan)
-      .filter((item) => record.lines.find((line) => line.certificateSerial === item.certificateSerial)?.verdict.status === 'not-renewable')
-      .map((item) => item.certificateSerial),
+  // A checkout opened for the plan as it was may still be paid on the bank's page: nothing is
+  // taken out while it is open (the holder would be shown an amount that payment does not match).
+  if (record.pendingCheckouts.length > 0) return undefined;
+  const notRenewable = new Set(record.lines.filter((line) => line.verdict.status === 'not-renewable').map((line) => line.certificateSerial));
+  const settled = new Map<string, CertificateProgress>();
+  for (const item of itemsToPay(journal.plan)) {
+    const entry = journal.certificates.find((candidate) => candidate.certificateSerial === item.certificateSerial);
+    const progress = entry && notRenewable.has(item.certificateSerial) ? unrenewable(entry) : undefined;
+    if (progress) settled.set(item.certificateSerial, progress);
+  }
+  if (settled.size === 0) return undefined;
+  const certificates = journal.certificates.map((entry) => {
+    const progress = settled.get(entry.certificateSerial);
+    return progress ? { ...entry, progress } : entry;
+  });
+  // Still to renew: the plan's certificates (what the holder was last shown) not settled.
+  const pending = new Set(
+    journal.plan.items
+      .map((item) => item.certificateSerial)
+      .filter((serial) => {
+        const phase = certificates.find((entry) => entry.certificateSerial === serial)?.progress.phase;
+        return phase !== undefined && !settling.has(phase);
+      }),
   );
-  if (refusedNow.size === 0) return undefined;
-  const certificates = journal.certificates.map((entry) => (refusedNow.has(entry.certificateSerial) && !settling.has(entry.progress.phase) ? { ...entry, progress: unrenewable(entry) } : entry));
-  const pending = new Set(certificates.filter((entry) => !settling.has(entry.progress.phase)).map((entry) => entry.certificateSerial));
-  const paidAtService = journal.plan.items
-    .filter((item) => ['paid', 'issued', 'downloaded'].includes(record.lines.find((line) => line.certificateSerial === item.certificateSerial)?.progress ?? 'open'))
-    .map((item) => item.certificateSerial);
+  const progressOf = (serial: string) => record.lines.find((line) => line.certificateSerial === serial)?.progress ?? 'open';
+  const paidAtService = journal.plan.items.filter((item) => ['paid', 'issued', 'downloaded'].includes(progressOf(item.certificateSerial))).map((item) => item.certificateSerial);
+  // Issuing captures what the service holds for the rest: it must be what the holder was shown,
+  // checked before anything is settled (refused, the journal stays as it was).
+  checkHeldAsShown(
+    journal.plan.items.filter((item) => pending.has(item.certificateSerial) && (item.price?.amountCents ?? 0) > 0 && progressOf(item.certificateSerial) === 'paid'),
+    record.receipts,
+  );
   // Nothing left to renew: the plan stays the one shown (as after an issuance refusal), the ending
   // reads what each certificate came to from the entries and the service's receipts.
   const plan = pending.size > 0 ? planToPayAgain(journal.plan, pending, paidAtService) : journal.plan;
   const stillToPay = pending.size > 0 && itemsToPay(plan).length > 0;
+  // Nothing left to pay: what is still to renew is held already (or free). The payment that holds
+  // or captured money for this renewal's certificates is the one its ending shows, with the
+  // service's other receipts for them (a first payment that captured the signature, say).
+  const serials = new Set(journal.certificates.map((entry) => entry.certificateSerial));
+  const earlier = newestReceipt(record.receipts.filter((receipt) => receipt.lines.some((line) => serials.has(line.certificateSerial) && line.state !== 'released'))) ?? null;
   const saved = await context.save({
     ...journal,
     plan,
     certificates,
-    // Nothing left to pay: what is still to renew is held already (or free), as a resume finds it.
-    payment: stillToPay ? { state: 'unpaid', attempts: paymentAttempts(journal) } : { state: 'not-required', receipt: null },
+    payment: stillToPay ? { state: 'unpaid', attempts: paymentAttempts(journal) } : { state: 'not-required', receipt: earlier },
   });
-  const dropped = [...refusedNow].join(',');
+  const dropped = [...settled.keys()].join(',');
   context.ports.logger?.warn({ renewalId: journal.renewalId, certificateSerials: dropped }, 'payment refused: certificates no longer renewable leave the renewal');
   if (stillToPay) return context.set({ ...state, plan, card: null, error: wire('RENEWAL_CERTIFICATE_DROPPED', { certificateSerials: dropped }) });
   const device = context.session.device;
   if (!device) throw new AppError('RENEWAL_WRONG_STEP');
-  // Something held is left to renew: the holder goes on from the paid screen, as after any payment.
-  if (pending.size > 0) return context.set({ step: 'paid', device, plan, receipt: null });
-  // Nothing left to renew: the re-key settles what was dropped (a key sent for it goes) and the
-  // renewal ends, naming each certificate not renewed and why.
+  // Nothing left to pay: what is left to renew is held already (the holder paid for it before), as
+  // a resume that finds its payment confirmed goes on. The re-key settles what was dropped (a key
+  // sent for it goes), renews the rest, and the ending names each certificate not renewed and why,
+  // with the receipts as the service has them.
   return runRenewal(context, device, saved);
 }

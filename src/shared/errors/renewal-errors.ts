@@ -187,12 +187,12 @@ export const renewalErrors = {
     class: 'certificate',
     actions: ['contact-office'],
     it: {
-      message: 'Il servizio non ha accettato il pagamento: uno dei certificati scelti non è più rinnovabile (è stato sospeso o revocato dopo la scelta). È stato tolto da questo rinnovo e non le verrà addebitato.',
-      nextStep: 'L\'importo qui sotto è per i soli certificati rimasti: lo paghi per completarne il rinnovo. Per il certificato tolto si rivolga all\'Ufficio di Registrazione che ha rilasciato il dispositivo.',
+      message: 'Il servizio non ha accettato il pagamento: uno dei certificati scelti non è più rinnovabile (ad esempio perché sospeso o revocato dopo la scelta). È stato tolto da questo rinnovo e non le verrà addebitato.',
+      nextStep: 'Il nuovo importo, indicato nel riepilogo del pagamento, riguarda solo il certificato rimasto: lo paghi per completarne il rinnovo. Per il certificato tolto si rivolga all\'Ufficio di Registrazione che ha rilasciato il dispositivo.',
     },
     en: {
-      message: 'The service did not accept the payment: one of the chosen certificates can no longer be renewed (it was suspended or revoked after it was chosen). It was taken out of this renewal and will not be charged.',
-      nextStep: 'The amount below is for the remaining certificates only: pay it to complete their renewal. For the certificate taken out, contact the Registration Office that issued the device.',
+      message: 'The service did not accept the payment: one of the chosen certificates can no longer be renewed (for example, it was suspended or revoked after it was chosen). It was taken out of this renewal and will not be charged.',
+      nextStep: 'The new amount, shown in the payment summary, is for the remaining certificate only: pay it to complete its renewal. For the certificate taken out, contact the Registration Office that issued the device.',
     },
   },
   RENEWAL_FINISHED_ELSEWHERE: {

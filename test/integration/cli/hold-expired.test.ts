@@ -105,7 +105,14 @@ describe('killed once the signature was issued, back after the CNS hold was let 
       expect(resumed.json, resumed.stderr).toMatchObject({
         ok: false,
         error: { code: 'CERTIFICATE_NOT_RENEWABLE' },
-        state: { step: 'failed', canResume: false, renewed: [{ kind: 'signature' }], notRenewed: [{ kind: 'cns', error: { code: 'CERTIFICATE_NOT_RENEWABLE' } }] },
+        state: {
+          step: 'failed',
+          canResume: false,
+          renewed: [{ kind: 'signature' }],
+          notRenewed: [{ kind: 'cns', error: { code: 'CERTIFICATE_NOT_RENEWABLE' } }],
+          // What was charged is shown: the first payment, the signature captured and the CNS let go.
+          receipts: [{ totalCents: 4000, capturedCents: 2500, releasedCents: 1500, lines: [{ kind: 'signature', state: 'captured' }, { kind: 'cns', state: 'released' }] }],
+        },
       });
       expect(await workingPairs(lab)).toBe(2);
       const objects = await tokenObjects(lab.token.environment, cardLabel, lab.pin);

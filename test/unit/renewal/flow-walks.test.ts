@@ -702,6 +702,68 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(next.step === 'certificates' && next.certificates.find((line) => line.certificate.kind === 'cns')?.verdict).toMatchObject({ status: 'not-renewable', reason: 'CERTIFICATE_SUSPENDED' });
   });
 
+  it('on a card with no room, the CNS suspended between the choice and the payment: the signature paid alone is renewed, not held back; the CNS pair as it was, nothing held', async () => {
+    const world = new FlowWorld({ full: true });
+    const flow = world.process();
+    await flow.start();
+    await flow.unlock(world.pinFor('CNS-0001'), true);
+    await flow.proceed();
+    world.service.suspended.add(world.oldSerials.get('cns') ?? '');
+    let state = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+    expect(state.step === 'payment' && state.plan.totalCents).toBe(prices.signature);
+    state = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+    state = await flow.renew();
+    await flow.close();
+    expect(state).toMatchObject({ step: 'failed', canResume: false, renewed: [{ kind: 'signature' }], notRenewed: [{ kind: 'cns', error: { code: 'CERTIFICATE_NOT_RENEWABLE' } }] });
+    expect(world.renewedKinds()).toEqual(['signature']);
+    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature]]));
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.workingKinds().get('cns')).toBe(1);
+    expect(world.card.breaches).toEqual([]);
+  });
+
+  it('killed as the signature key was made, back after the holds were let go, the signature suspended meanwhile: the key made for it is taken off, the CNS paid alone and renewed', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    expect(journalOf(world).certificates[0]?.progress.phase).toBe('generating-key');
+    expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(3);
+    world.service.expireHolds();
+    world.service.suspended.add(world.oldSerials.get('signature') ?? '');
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state).toMatchObject({ step: 'failed', canResume: false, renewed: [{ kind: 'cns' }], notRenewed: [{ kind: 'signature', error: { code: 'CERTIFICATE_NOT_RENEWABLE' } }] });
+    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('cns'), prices.cns]]));
+    expect(world.service.heldCents()).toBe(0);
+    // The signature's old pair as it was, and no key left of the attempt cut short.
+    expect(world.card.objects.some((object) => object.certificatePem === world.oldCertificates.get('signature'))).toBe(true);
+    expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(2);
+    expect(world.card.breaches).toEqual([]);
+  });
+
+  it('a card checkout still open when the CNS is suspended: an account payment refused for it takes nothing out while the bank page may still be paid; paid there, the CNS is refused at issuance and let go', async () => {
+    const world = new FlowWorld();
+    world.service.faults.cardPendingLooks = 1;
+    const flow = world.process();
+    await flow.start();
+    await flow.unlock(world.pinFor('CNS-0001'), true);
+    await flow.proceed();
+    let state = await flow.startCardPayment();
+    expect(state.step === 'payment' && state.card?.status).toBe('waiting');
+    world.service.suspended.add(world.oldSerials.get('cns') ?? '');
+    state = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+    // The open checkout asks for both: the amount shown stays the one it asks.
+    expect(state).toMatchObject({ step: 'payment', error: { code: 'CERTIFICATE_NOT_RENEWABLE' } });
+    expect(state.step === 'payment' && state.plan.totalCents).toBe(prices.signature + prices.cns);
+    expect(journalOf(world).certificates.map((entry) => entry.progress.phase)).toEqual(['planned', 'planned']);
+    await flow.close();
+    world.service.settleOpenCheckouts();
+    const end = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'card' }));
+    expect(end).toMatchObject({ step: 'failed', canResume: false, renewed: [{ kind: 'signature' }], notRenewed: [{ kind: 'cns', error: { code: 'CERTIFICATE_NOT_RENEWABLE' } }] });
+    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature]]));
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('back after the CNS hold was let go, the CNS suspended meanwhile: the payment asked for it is refused once, the CNS settled as not renewed, the signature finished; never held at the payment screen', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'after' };
@@ -710,6 +772,8 @@ describe('charging what was chosen, once, for what is delivered', () => {
     world.service.suspended.add(world.oldSerials.get('cns') ?? '');
     const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
     expect(state).toMatchObject({ step: 'failed', canResume: false, renewed: [{ kind: 'signature' }], notRenewed: [{ kind: 'cns', error: { code: 'CERTIFICATE_NOT_RENEWABLE' } }] });
+    // The payment that captured the signature is shown, its CNS line let go.
+    expect(state.step === 'failed' && state.receipts.map((receipt) => receipt.lines.map((line) => `${line.kind} ${line.state}`))).toEqual([['signature captured', 'cns released']]);
     expect(world.renewedKinds()).toEqual(['signature']);
     expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature]]));
     expect(world.service.heldCents()).toBe(0);

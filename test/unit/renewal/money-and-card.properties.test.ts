@@ -235,8 +235,10 @@ describe('money and card invariants over every path', () => {
         // What the holder reads at the end is what was charged: each receipt adds up, and across
         // every payment shown (more than one after paying again) each renewed certificate's price
         // appears captured exactly once.
+        // A renewal that ends for good without every certificate (failed, nothing to resume) shows
+        // its receipts the same way. (One stopped resumable may still hold money: it goes on.)
         for (const end of ends) {
-          if (end.kind !== 'ended' || end.state.step !== 'done') continue;
+          if (end.kind !== 'ended' || !(end.state.step === 'done' || (end.state.step === 'failed' && !end.state.canResume))) continue;
           const { receipts, renewed } = end.state;
           for (const receipt of receipts) {
             const capturedForIt = receipt.lines.filter((line) => line.state === 'captured').reduce((sum, line) => sum + line.amountCents, 0);

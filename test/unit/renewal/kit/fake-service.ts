@@ -435,7 +435,8 @@ export class FakeService {
             const challenge = this.#challenges.get(challengeId);
             if (!challenge || this.clock().getTime() - challenge.issuedAt > challengeLifetimeMs(challenge.purpose)) throw new AppError('SERVICE_CHALLENGE_INVALID', { reason: 'expired' });
             const csrModulus = modulusOfCsr(csrPem);
-            if (this.faults.suspendedAtIssuance?.includes(line.kind) && !renewal.issued.has(line.serial)) {
+            // Suspended at issuance (the fault), or earlier (found so at payment): never issued, its hold released, as the lab's.
+            if ((this.faults.suspendedAtIssuance?.includes(line.kind) || this.suspended.has(line.serial)) && !renewal.issued.has(line.serial)) {
               this.#release(line);
               this.suspended.add(line.serial);
               throw new AppError('CERTIFICATE_NOT_RENEWABLE', { reason: 'suspended' });
