@@ -65,6 +65,22 @@ describe('the CLI in the window\'s words', () => {
     expect(stopped).toContain('Transazione: trx_2; Totale addebitato: 0,00 €; Trattenuto, addebitato al rilascio del certificato: 15,00 €');
   });
 
+  it('a certificate taken out at payment: the terminal says so and prints the smaller amount now asked', () => {
+    const signatureOnly = {
+      items: [{ certificateSerial: 'A1', kind: 'signature' as const, price: { amountCents: 2500, currency: 'EUR' as const, account: 'tariffa' as const }, alreadyPaid: false }],
+      totals: [{ account: 'tariffa' as const, amountCents: 2500 }],
+      totalCents: 2500,
+      newNotAfter: '2029-05-01T00:00:00.000Z',
+      removeOldFirst: false,
+    };
+    const state: FlowState = { step: 'payment', device, plan: signatureOnly, card: null, error: { code: 'RENEWAL_CERTIFICATE_DROPPED', detail: { certificateSerials: 'B1' } } };
+    const text = describeState(state, 'it').replace(/[\u00a0\u202f]/g, ' ');
+    expect(text).toContain(describeError('RENEWAL_CERTIFICATE_DROPPED', 'it').message);
+    expect(text).toContain('25,00 €');
+    // Any other refusal at payment leaves the plan as it was printed before paying.
+    expect(describeState({ ...state, error: { code: 'PAYMENT_INSUFFICIENT_FUNDS', detail: {} } }, 'it')).not.toContain('25,00');
+  });
+
   it('after a renewal that ended with two certificates refused, names each with its reason and code', () => {
     const notRenewed = [
       { kind: 'signature' as const, certificateSerial: 'A1', error: { code: 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED' as const, detail: {} } },
