@@ -86,6 +86,13 @@ export const certificateLineSchema = z.object({
   certificateSerial: certificateSerialSchema,
   kind: certificateKindSchema,
   notAfter: isoDateTimeSchema,
+  /**
+   * The verdict the service stands by now, in every answer that carries the line (eligibility, the
+   * renewal's record): a certificate suspended or revoked since it was chosen reads `not-renewable`
+   * while nothing is paid for it, and a payment naming it is refused with
+   * `CERTIFICATE_NOT_RENEWABLE`. The tool reads the record after such a refusal to know which
+   * certificate to take out of the renewal.
+   */
   verdict: verdictSchema,
   progress: certificateProgressSchema,
 });
