@@ -13,6 +13,7 @@ import { wire, type FlowContext } from './flow-context.js';
 import type { DeviceCertificate, RenewalRecord } from './renewal-ports.js';
 import { completedDeliveries, confirmDeliveries } from './delivery-confirmation.js';
 import { finishedElsewhere, type FinishedElsewhere } from './finished-elsewhere.js';
+import { discardLeftoverKeys } from './leftover-keys.js';
 import { journalMismatch } from './journal-describes-card.js';
 import { prove } from './proof-of-possession.js';
 import { planMismatch } from './receipt-against-plan.js';
@@ -188,8 +189,18 @@ async function endFinishedElsewhere(context: FlowContext, device: DeviceSummary,
   // What this computer settled without renewing is still told: a certificate refused here (its
   // old pair perhaps gone on a card with no room) is not hidden behind the other's success.
   const notRenewed = await notRenewedOf(context, device, { ...journal, certificates: refused });
+  // Keys this computer made for the renewal, never used: best effort, as the archive below (left
+  // behind, the next start finds the journal again and takes them off then).
+  const discarded = await discardLeftoverKeys(context, device, journal).then(
+    () => true,
+    (error: unknown) => {
+      ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, 'keys left by the overtaken journal not taken off');
+      return false;
+    },
+  );
   // Best effort: left behind, the next start finds it again, and the same proof ends it the same way.
-  await archiveAndLetGo(context, device, 'the overtaken journal was not archived');
+  if (discarded) await archiveAndLetGo(context, device, 'the overtaken journal was not archived');
+  else await letGo(context);
   return ending(context, device, { renewed, receipts }, notRenewed, wire('RENEWAL_FINISHED_ELSEWHERE'));
 }
 
@@ -199,8 +210,13 @@ async function archiveAndLetGo(context: FlowContext, device: DeviceSummary, unar
   await ports.journal.archive(device.serial).catch((error: unknown) => {
     ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, unarchived);
   });
+  await letGo(context);
+}
+
+/** The journal forgotten by this process (kept on disk), the device let go. */
+async function letGo(context: FlowContext): Promise<void> {
   context.session.journal = undefined;
-  await ports.device.release().catch(() => undefined);
+  await context.ports.device.release().catch(() => undefined);
   context.session.unlocked.clear();
 }
 

@@ -935,6 +935,26 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('killed as the signature key was made; another computer renews it with keys of its own; back on the first, finished elsewhere, and the key the first one made is taken off the card', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const firstComputer = new Map(world.journal.files);
+    world.journal.files.clear();
+    expect(stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' })).step).toBe('done');
+    // The renewed pair, the CNS pair, and the key the first computer made, which nothing uses.
+    expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(3);
+
+    for (const [device, text] of firstComputer) world.journal.files.set(device, text);
+    const back = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(back.step === 'done' && back.notice?.code).toBe('RENEWAL_FINISHED_ELSEWHERE');
+    expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(2);
+    expect(world.card.workingKinds()).toEqual(new Map([['signature', 1], ['cns', 1]]));
+    expect(world.renewedKinds()).toEqual(['signature']);
+    expect(world.card.breaches).toEqual([]);
+    expect(world.journal.files.size).toBe(0);
+  });
+
   it('killed before writing the certificate; another computer finishes the renewal but its message of the delivery is lost: back on the first, finished elsewhere all the same, and the delivery told from here', async () => {
     const world = new FlowWorld();
     await killedBeforeWriting(world);
