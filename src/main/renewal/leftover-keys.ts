@@ -25,7 +25,7 @@ export async function discardLeftoverKeys(context: FlowContext, device: DeviceSu
     if (!keysOnly.has(progress.phase) || !('newIdHex' in progress)) continue;
     let moduli: string[];
     try {
-      moduli = await provenUnusedKeys(view, entry, progress.newIdHex);
+      moduli = await provenUnusedKeys(view, journal, entry, progress.newIdHex);
     } catch (error) {
       // A certificate under that id (the process that finished used these keys), or the old pair's: not left over.
       if (isAppError(error) && error.code === 'JOURNAL_DAMAGED') continue;

@@ -12,7 +12,7 @@ import type { ChamberTrust } from '../certificates/chamber-trust.js';
 import { checkJournaledCertificate, isRenewalShapeOf } from '../certificates/issued-certificate-check.js';
 import { modulusOfCsr, sameModulus, tryModulusOfCertificate } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
-import type { JournalCertificate } from './renewal-journal.js';
+import type { Journal, JournalCertificate } from './renewal-journal.js';
 import type { FlowDevice } from './renewal-ports.js';
 
 /** What the card holds under one CKA_ID, as the proofs read it. */
@@ -78,10 +78,39 @@ export async function provenNewPair(context: CardView, entry: JournalCertificate
 }
 
 /**
- * Before the keys of a refused certificate are discarded: they are not the old pair's (by id or by
- * key) and no certificate was ever written under them. Returns the modulus of the keys to discard.
+ * Keys about to be discarded for `entry` (under `newIdHex`, of `moduli`) that belong to another
+ * pair the journal knows: the other certificates' old pairs, or the keys made for them (by id, by
+ * the key of their request or certificate). An edited journal naming them for this one would
+ * otherwise make the tool destroy the other certificate's working or renewed key.
  */
-export async function provenDiscardable(context: CardView, entry: JournalCertificate, discard: { readonly newIdHex: string; readonly csrPem: string }): Promise<string> {
+function anotherEntrysKeys(journal: Journal, entry: JournalCertificate, newIdHex: string, moduli: readonly string[]): string | undefined {
+  for (const other of journal.certificates) {
+    if (other === entry) continue;
+    const progress = other.progress;
+    const otherNewId = 'newIdHex' in progress ? progress.newIdHex : undefined;
+    if (other.tokenSerial === entry.tokenSerial && (sameId(newIdHex, other.oldIdHex) || (otherNewId !== undefined && sameId(newIdHex, otherNewId)))) return `the ${other.kind} certificate’s key id`;
+    const known = [tryModulusOfCertificate(other.oldCertificatePem)];
+    if ('csrPem' in progress && progress.csrPem !== undefined) known.push(tryModulusOf(() => modulusOfCsr(progress.csrPem as string)));
+    if ('certificatePem' in progress) known.push(tryModulusOfCertificate(progress.certificatePem));
+    if (moduli.some((modulus) => known.some((key) => key !== undefined && sameModulus(key, modulus)))) return `the ${other.kind} certificate’s key`;
+  }
+  return undefined;
+}
+
+function tryModulusOf(read: () => string): string | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Before the keys of a refused certificate are discarded: they are not the old pair's (by id or by
+ * key), nor another certificate's the journal knows, and no certificate was ever written under
+ * them. Returns the modulus of the keys to discard.
+ */
+export async function provenDiscardable(context: CardView, journal: Journal, entry: JournalCertificate, discard: { readonly newIdHex: string; readonly csrPem: string }): Promise<string> {
   if (sameId(discard.newIdHex, entry.oldIdHex)) throw damaged(entry, 'the keys to discard are under the old pair’s id');
   let modulus: string;
   try {
@@ -90,6 +119,8 @@ export async function provenDiscardable(context: CardView, entry: JournalCertifi
     throw damaged(entry, 'the request of the keys to discard is unreadable');
   }
   if (sameModulus(modulus, oldModulus(entry))) throw damaged(entry, 'the keys to discard are the old pair’s');
+  const another = anotherEntrysKeys(journal, entry, discard.newIdHex, [modulus]);
+  if (another) throw damaged(entry, `the keys to discard are ${another}`);
   const objects = await context.device.inspect(context.deviceSummary, entry.tokenSerial, discard.newIdHex);
   if (objects.certificatesPem.length > 0) throw damaged(entry, 'a certificate is under the keys to discard');
   return modulus;
@@ -97,16 +128,24 @@ export async function provenDiscardable(context: CardView, entry: JournalCertifi
 
 /**
  * Before the keys made under `newIdHex` for a certificate refused before its request was made are
- * discarded (a key generation cut short, its CSR never journaled): the id is not the old pair's,
- * no certificate is under it, and no key there is the old pair's. A key no certificate uses is no
- * part of a working pair. Returns the moduli of the keys to discard (none when nothing was made).
+ * discarded (a key generation cut short, its CSR never journaled): the id is not the old pair's
+ * nor another certificate's, no certificate is under it, and no key there is the old pair's,
+ * another certificate's the journal knows, or that of any certificate on the card. A key no
+ * certificate uses is no part of a working pair. Returns the moduli of the keys to discard (none
+ * when nothing was made).
  */
-export async function provenUnusedKeys(context: CardView, entry: JournalCertificate, newIdHex: string): Promise<string[]> {
+export async function provenUnusedKeys(context: CardView & { readonly device: Pick<FlowDevice, 'readCertificates'> }, journal: Journal, entry: JournalCertificate, newIdHex: string): Promise<string[]> {
   if (sameId(newIdHex, entry.oldIdHex)) throw damaged(entry, 'the keys to discard are under the old pair’s id');
   const objects = await context.device.inspect(context.deviceSummary, entry.tokenSerial, newIdHex);
   if (objects.certificatesPem.length > 0) throw damaged(entry, 'a certificate is under the keys to discard');
   const moduli = [...new Set([...objects.privateKeys, ...objects.publicKeys].map((key) => key.modulusHex))];
   if (moduli.some((modulus) => sameModulus(modulus, oldModulus(entry)))) throw damaged(entry, 'the keys to discard are the old pair’s');
+  const another = anotherEntrysKeys(journal, entry, newIdHex, moduli);
+  if (another) throw damaged(entry, `the keys to discard are ${another}`);
+  if (moduli.length > 0) {
+    const inUse = (await context.device.readCertificates(context.deviceSummary)).flatMap((certificate) => tryModulusOfCertificate(certificate.certificatePem) ?? []);
+    if (moduli.some((modulus) => inUse.some((used) => sameModulus(used, modulus)))) throw damaged(entry, 'the keys to discard are those of a certificate on the card');
+  }
   return moduli;
 }
 

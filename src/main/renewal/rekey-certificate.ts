@@ -103,8 +103,9 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           // service is not trusted with a second old pair. This one is held back for good, nothing
           // done to it: the card (whose token may not report the room the rejection gave back)
           // would say the same at every resume.
-          // (One taken out of the renewal at payment, nothing done to it, cost the card nothing.)
-          const lost = journal.certificates.find((other) => ['rejecting', 'refused', 'undeliverable', 'rejected'].includes(other.progress.phase) && !(other.progress.phase === 'rejected' && other.progress.reason === 'dropped'));
+          // (One taken out of the renewal when its payment was refused, for its own status, says
+          // nothing of the service: the holder was asked to pay for this one after it.)
+          const lost = journal.certificates.find((other) => ['rejecting', 'refused', 'undeliverable', 'rejected'].includes(other.progress.phase) && !droppedAtPayment(other.progress));
           if (lost) {
             await advance({ phase: 'rejected', reason: 'held-back' });
             break;
@@ -191,7 +192,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         // Tell the service (it revokes and releases the price; told twice, it answers the same),
         // take the new keys off the card, and keep the old pair as it is. A refused certificate
         // never reaches the card: one found there is not this entry's to refuse (an edited journal).
-        const modulus = await provenDiscardable(context, current, progress);
+        const modulus = await provenDiscardable(context, journal, current, progress);
         const refusedSerial = canonicalCertificateSerial(progress.issuedSerial);
         const onCard = await device.readCertificates(dev);
         if (onCard.some((certificate) => certificate.summary.certificateSerial === refusedSerial)) {
@@ -241,9 +242,9 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         const record = await context.service.renewalStatus(journal.renewalId);
         if (record.issued.some((issued) => issued.renewedSerial === serial)) throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: refused, yet the service issued it` });
         const csrPem = progress.csrPem;
-        const moduli = csrPem === undefined ? await provenUnusedKeys(context, current, progress.newIdHex) : [await provenDiscardable(context, current, { newIdHex: progress.newIdHex, csrPem })];
+        const moduli = csrPem === undefined ? await provenUnusedKeys(context, journal, current, progress.newIdHex) : [await provenDiscardable(context, journal, current, { newIdHex: progress.newIdHex, csrPem })];
         for (const modulus of moduli) await device.destroyKeys(dev, tokenSerial, progress.newIdHex, modulus);
-        await advance({ phase: 'rejected', reason: 'not-renewable' });
+        await advance({ phase: 'rejected', reason: progress.atPayment ? 'dropped' : 'not-renewable' });
         break;
       }
       case 'issued': {
@@ -320,6 +321,11 @@ async function trueUnless(call: Promise<void>, code: ErrorCode): Promise<boolean
  * interrupted attempt is kept (it never left the card), anything half-made is removed first, so
  * the id never ends with two private keys.
  */
+/** Taken out of the renewal when its payment was refused (unrenewable-at-payment.ts), or on its way out. */
+function droppedAtPayment(progress: CertificateProgress): boolean {
+  return (progress.phase === 'rejected' && progress.reason === 'dropped') || (progress.phase === 'refused' && progress.atPayment === true);
+}
+
 async function readyKeyPair(context: RekeyContext, tokenSerial: string, idHex: string, kind: JournalCertificate['kind']): Promise<void> {
   const { device, deviceSummary: dev } = context;
   const objects = await device.inspect(dev, tokenSerial, idHex);

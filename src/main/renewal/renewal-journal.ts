@@ -65,9 +65,11 @@ const certificateProgressSchema = z.discriminatedUnion('phase', [
    * The service refused to issue it for good (suspended or revoked since it was paid: it released
    * the price), journaled before the new keys are removed; the old pair stays, the rest goes on.
    * Without `csrPem`: refused before its request was made (its payment refused, the key being
-   * generated when an earlier attempt stopped); whatever keys are under `newIdHex` go.
+   * generated when an earlier attempt stopped); whatever unused keys are under `newIdHex` go.
+   * `atPayment`: refused when its payment was (unrenewable-at-payment.ts), its certificate's own
+   * status, not a service's answer: it ends `dropped`.
    */
-  z.object({ phase: z.literal('refused'), newIdHex: hexId, csrPem: z.string().optional() }),
+  z.object({ phase: z.literal('refused'), newIdHex: hexId, csrPem: z.string().optional(), atPayment: z.literal(true).optional() }),
   /**
    * Issued and paid, it cannot be made to work on this card: its key does not sign for it, or the
    * card refused to store it. Journaled before the service is told (it revokes and refunds it) and
@@ -105,8 +107,12 @@ const journalCertificateSchema = z.object({
 export type JournalCertificate = z.infer<typeof journalCertificateSchema>;
 
 const paymentRecordSchema = z.discriminatedUnion('state', [
-  /** Nothing to pay now: free, or every certificate already paid earlier. */
-  z.object({ state: z.literal('not-required'), receipt: receiptSchema.nullable() }),
+  /**
+   * Nothing to pay now: free, or every certificate already paid earlier. `attempts`: the payments
+   * this journal sent before (one refused for a certificate then taken out), so that paying again
+   * after a hold is let go is a new request, never a replay of an earlier one.
+   */
+  z.object({ state: z.literal('not-required'), receipt: receiptSchema.nullable(), attempts: z.number().int().nonnegative().optional() }),
   z.object({ state: z.literal('unpaid'), attempts: z.number().int().nonnegative() }),
   /** An account payment was sent: its answer may be lost, so the service is asked before paying again. */
   z.object({ state: z.literal('paying'), attempts: z.number().int().positive(), method: accountPaymentMethodSchema }),

@@ -111,14 +111,14 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
   } else {
     const checkout = record.pendingCheckouts.at(-1);
     if (checkout) {
-      const attempts = 'attempts' in journal.payment ? journal.payment.attempts : 1;
+      const attempts = paymentAttempts(journal);
       journal = await context.save({ ...journal, payment: { state: 'card-started', attempts: Math.max(1, attempts), paymentId: checkout.paymentId, checkoutUrl: checkout.checkoutUrl } });
       return context.set({ step: 'payment', device, plan: journal.plan, card: { checkoutUrl: checkout.checkoutUrl, status: 'pending' }, error: wire('CARD_PAYMENT_PENDING') });
     }
     // The plan to pay as the service stands now: a certificate marked paid earlier whose hold was
     // let go since is to pay again, and the holder is told why the amount is not the one before.
     const stale = journal.plan.items.some((item) => item.alreadyPaid && pending.has(item.certificateSerial) && !paidFor(item.certificateSerial));
-    journal = await context.save({ ...journal, plan: planToPayAgain(journal.plan, pending, paidAtService), payment: { state: 'unpaid', attempts: 'attempts' in journal.payment ? journal.payment.attempts : 0 } });
+    journal = await context.save({ ...journal, plan: planToPayAgain(journal.plan, pending, paidAtService), payment: { state: 'unpaid', attempts: paymentAttempts(journal) } });
     return context.set({ step: 'payment', device, plan: journal.plan, card: null, error: stale ? wire('RENEWAL_PAYMENT_UNCONFIRMED') : null });
   }
   return runRenewal(context, device, journal);

@@ -28,23 +28,24 @@ const settling: ReadonlySet<CertificateProgress['phase']> = new Set(['completed'
 
 /**
  * Where an entry goes when the service no longer renews it, or `undefined` where it is past being
- * paid for (issued already: nothing of it is undone here). Not started, it is simply taken out
- * (`dropped`: the card gave nothing for it). A key made for it goes as an issuance refusal's does
- * (`refused`): known from its request when one was made, otherwise whatever was generated under
- * its journaled id. On a card with no room its old pair may be gone already: nothing more is done.
+ * paid for (issued already: nothing of it is undone here). It ends `dropped`: taken out for its own
+ * status, which says nothing of the service, so on a card with no room the certificate after it,
+ * paid for on the holder's word, is not held back. A key made for it goes first, as an issuance
+ * refusal's does (`refused`): known from its request when one was made, otherwise whatever unused
+ * key was generated under its journaled id. On a card with no room its old pair may be gone
+ * already (the ending then says the card no longer holds it): nothing more is done to the card.
  */
 function unrenewable(entry: JournalCertificate): CertificateProgress | undefined {
   const progress = entry.progress;
   switch (progress.phase) {
     case 'planned':
-      return { phase: 'rejected', reason: 'dropped' };
-    case 'generating-key':
-      return { phase: 'refused', newIdHex: progress.newIdHex };
-    case 'csr-submitted':
-      return { phase: 'refused', newIdHex: progress.newIdHex, csrPem: progress.csrPem };
     case 'removing-old-first':
     case 'old-removed-first':
-      return { phase: 'rejected', reason: 'not-renewable' };
+      return { phase: 'rejected', reason: 'dropped' };
+    case 'generating-key':
+      return { phase: 'refused', newIdHex: progress.newIdHex, atPayment: true };
+    case 'csr-submitted':
+      return { phase: 'refused', newIdHex: progress.newIdHex, csrPem: progress.csrPem, atPayment: true };
     default:
       return undefined;
   }
@@ -66,7 +67,10 @@ export async function withoutUnrenewable(context: FlowContext, state: PaymentSta
   // A checkout opened for the plan as it was may still be paid on the bank's page: nothing is
   // taken out while it is open (the holder would be shown an amount that payment does not match).
   if (record.pendingCheckouts.length > 0) return undefined;
-  const notRenewable = new Set(record.lines.filter((line) => line.verdict.status === 'not-renewable').map((line) => line.certificateSerial));
+  // Only a line nothing is paid for: one held or issued is past being taken out, whatever it reads.
+  const notRenewable = new Set(
+    record.lines.filter((line) => line.verdict.status === 'not-renewable' && ['open', 'requested', 'released'].includes(line.progress)).map((line) => line.certificateSerial),
+  );
   const settled = new Map<string, CertificateProgress>();
   for (const item of itemsToPay(journal.plan)) {
     const entry = journal.certificates.find((candidate) => candidate.certificateSerial === item.certificateSerial);
@@ -108,7 +112,7 @@ export async function withoutUnrenewable(context: FlowContext, state: PaymentSta
     ...journal,
     plan,
     certificates,
-    payment: stillToPay ? { state: 'unpaid', attempts: paymentAttempts(journal) } : { state: 'not-required', receipt: earlier },
+    payment: stillToPay ? { state: 'unpaid', attempts: paymentAttempts(journal) } : { state: 'not-required', receipt: earlier, attempts: paymentAttempts(journal) },
   });
   const dropped = [...settled.keys()].join(',');
   context.ports.logger?.warn({ renewalId: journal.renewalId, certificateSerials: dropped }, 'payment refused: certificates no longer renewable leave the renewal');

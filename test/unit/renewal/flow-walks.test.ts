@@ -722,6 +722,21 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('on a card with no room, killed as the signature\'s old pair was about to go, back after the holds were let go, the signature suspended meanwhile: it leaves the renewal with its pair, and the CNS, paid for alone, is renewed, not held back', async () => {
+    const world = new FlowWorld({ full: true });
+    world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    expect(journalOf(world).certificates.map((entry) => entry.progress.phase)).toEqual(['removing-old-first', 'planned']);
+    world.service.expireHolds();
+    world.service.suspended.add(world.oldSerials.get('signature') ?? '');
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state).toMatchObject({ step: 'failed', canResume: false, renewed: [{ kind: 'cns' }], notRenewed: [{ kind: 'signature', error: { code: 'CERTIFICATE_NOT_RENEWABLE' } }] });
+    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('cns'), prices.cns]]));
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.objects.some((object) => object.certificatePem === world.oldCertificates.get('signature'))).toBe(true);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('killed as the signature key was made, back after the holds were let go, the signature suspended meanwhile: the key made for it is taken off, the CNS paid alone and renewed', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'after' };
@@ -1362,6 +1377,24 @@ describe('the card: verified before writing, proven before destroying, one key p
     world.journal.files.set('CNS-0001', JSON.stringify(journal));
     const onCard = snapshot(world);
     const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(state.step === 'failed' && state.error.code).toBe('JOURNAL_DAMAGED');
+    expect(snapshot(world)).toEqual(onCard);
+  });
+
+  it('a journal edited so that a refused signature names the CNS\'s new key, issued and paid for, as its own to discard: damaged, that key kept', async () => {
+    const world = new FlowWorld();
+    world.service.faults.suspendedAtIssuance = ['signature'];
+    // The signature refused at issuance (its keys gone), the CNS issued: killed before its certificate is written.
+    world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = journalOf(world);
+    const [signature, cns] = journal.certificates;
+    if (signature?.progress.phase !== 'rejected' || cns?.progress.phase !== 'issued') throw new Error(`unexpected ${signature?.progress.phase} ${cns?.progress.phase}`);
+    // No request to match its key against: only the id says whose keys they are.
+    signature.progress = { phase: 'refused', newIdHex: cns.progress.newIdHex };
+    world.journal.files.set('CNS-0001', JSON.stringify(journal));
+    const onCard = snapshot(world);
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
     expect(state.step === 'failed' && state.error.code).toBe('JOURNAL_DAMAGED');
     expect(snapshot(world)).toEqual(onCard);
   });
