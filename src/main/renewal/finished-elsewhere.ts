@@ -46,7 +46,11 @@ export async function finishedElsewhere(context: FlowContext, device: DeviceSumm
     }
     // One this computer refused may have been renewed elsewhere since; if not, it is told as refused.
     else if (progress.phase === 'rejected') notRenewed.push(entry);
-    else return null;
+    // So is one whose refusal was journaled here, its new keys not yet taken off (they go with the
+    // keys left over), unless the service issued it after all: then nothing is proven.
+    else if (progress.phase === 'refused' && !record.issued.some((issued) => issued.renewedSerial === entry.certificateSerial)) {
+      notRenewed.push({ ...entry, progress: { phase: 'rejected', reason: progress.atPayment ? 'dropped' : 'not-renewable' } });
+    } else return null;
   }
   return { renewed, notRenewed, unheard };
 }

@@ -970,6 +970,26 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.journal.files.size).toBe(0);
   });
 
+  it('the signature refused at issuance and the process killed before its new keys went; the CNS renewed from another computer; back on the first: finished elsewhere, not damaged, the signature named, its keys taken off', async () => {
+    const world = new FlowWorld();
+    world.service.faults.suspendedAtIssuance = ['signature'];
+    world.killOn = { call: 'destroyKeys', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    expect(journalOf(world).certificates.map((entry) => entry.progress.phase)).toEqual(['refused', 'planned']);
+    const firstComputer = new Map(world.journal.files);
+    world.journal.files.clear();
+    expect(stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).step).toBe('done');
+
+    for (const [device, text] of firstComputer) world.journal.files.set(device, text);
+    const back = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(back).toMatchObject({ step: 'failed', canResume: false, renewed: [{ kind: 'cns' }], notRenewed: [{ kind: 'signature', error: { code: 'CERTIFICATE_NOT_RENEWABLE' } }] });
+    expect(world.journal.setAsideFiles).toEqual([]);
+    expect(world.journal.files.size).toBe(0);
+    expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(2);
+    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('cns'), prices.cns]]));
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('killed before writing the certificate; another computer finishes the renewal but its message of the delivery is lost: back on the first, finished elsewhere all the same, and the delivery told from here', async () => {
     const world = new FlowWorld();
     await killedBeforeWriting(world);
