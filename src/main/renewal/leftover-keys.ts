@@ -8,7 +8,6 @@
  */
 import type { DeviceSummary } from '../../shared/contract/flow-contract.js';
 import { isAppError } from '../../shared/errors/app-error.js';
-import { sameModulus, tryModulusOfCertificate } from '../certificates/key-modulus.js';
 import type { FlowContext } from './flow-context.js';
 import { provenUnusedKeys } from './proven-on-card.js';
 import type { Journal } from './renewal-journal.js';
@@ -19,10 +18,10 @@ const keysOnly: ReadonlySet<string> = new Set(['generating-key', 'csr-submitted'
 export async function discardLeftoverKeys(context: FlowContext, device: DeviceSummary, journal: Journal): Promise<void> {
   const { ports } = context;
   const view = { device: ports.device, deviceSummary: device, trust: ports.trust };
-  const inUse = (await ports.device.readCertificates(device)).flatMap((certificate) => tryModulusOfCertificate(certificate.certificatePem) ?? []);
   for (const entry of journal.certificates) {
     const progress = entry.progress;
     if (!keysOnly.has(progress.phase) || !('newIdHex' in progress)) continue;
+    // (No key there is that of a certificate on the card: provenUnusedKeys reads the card for it.)
     let moduli: string[];
     try {
       moduli = await provenUnusedKeys(view, journal, entry, progress.newIdHex);
@@ -31,9 +30,6 @@ export async function discardLeftoverKeys(context: FlowContext, device: DeviceSu
       if (isAppError(error) && error.code === 'JOURNAL_DAMAGED') continue;
       throw error;
     }
-    for (const modulus of moduli) {
-      if (inUse.some((used) => sameModulus(used, modulus))) continue;
-      await ports.device.destroyKeys(device, entry.tokenSerial, progress.newIdHex, modulus);
-    }
+    for (const modulus of moduli) await ports.device.destroyKeys(device, entry.tokenSerial, progress.newIdHex, modulus);
   }
 }

@@ -106,6 +106,18 @@ function tryModulusOf(read: () => string): string | undefined {
 }
 
 /**
+ * Before keys are made or taken off under `newIdHex` for `entry` (a key generation resumed, the
+ * keys of a request the service answered for another key): the id, and the keys' `moduli` where
+ * known, are not the old pair's nor another certificate's the journal knows.
+ */
+export function provenOwnKeys(journal: Journal, entry: JournalCertificate, newIdHex: string, moduli: readonly string[]): void {
+  if (sameId(newIdHex, entry.oldIdHex)) throw damaged(entry, 'the new key id is the old pair’s');
+  if (moduli.some((modulus) => sameModulus(modulus, oldModulus(entry)))) throw damaged(entry, 'the new key is the old pair’s');
+  const another = anotherEntrysKeys(journal, entry, newIdHex, moduli);
+  if (another) throw damaged(entry, `the new keys are ${another}`);
+}
+
+/**
  * Before the keys of a refused certificate are discarded: they are not the old pair's (by id or by
  * key), nor another certificate's the journal knows, and no certificate was ever written under
  * them. Returns the modulus of the keys to discard.

@@ -17,7 +17,7 @@ import type { ChamberTrust } from '../certificates/chamber-trust.js';
 import { checkIssuedCertificate, checkJournaledCertificate, type IssuedCertificateVerdict } from '../certificates/issued-certificate-check.js';
 import { modulusOfCsr, notAfterOf, sameModulus, serialOfCertificate, tryModulusOfCertificate } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
-import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair, provenUnusedKeys, provenWithdrawn, type CardObjects } from './proven-on-card.js';
+import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair, provenOwnKeys, provenUnusedKeys, provenWithdrawn, type CardObjects } from './proven-on-card.js';
 import { withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof, SignedChallenge } from './renewal-ports.js';
 import { withdrawnAtService } from './withdrawn-certificate.js';
@@ -103,9 +103,13 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           // service is not trusted with a second old pair. This one is held back for good, nothing
           // done to it: the card (whose token may not report the room the rejection gave back)
           // would say the same at every resume.
-          // (One taken out of the renewal when its payment was refused, for its own status, says
-          // nothing of the service: the holder was asked to pay for this one after it.)
-          const lost = journal.certificates.find((other) => ['rejecting', 'refused', 'undeliverable', 'rejected'].includes(other.progress.phase) && !droppedAtPayment(other.progress));
+          // One taken out of the renewal when its payment was refused, for its own status, says
+          // nothing of the service (the holder was asked to pay for this one after it), and is no
+          // loss while its old pair is still on the card. Its old pair gone, it is one: this one's
+          // must not go too, or the card would hold neither kind.
+          const onCard = (await device.readCertificates(dev)).map((certificate) => pemToBase64Der(certificate.certificatePem));
+          const keptItsPair = (other: JournalCertificate) => droppedAtPayment(other.progress) && onCard.includes(pemToBase64Der(other.oldCertificatePem));
+          const lost = journal.certificates.find((other) => ['rejecting', 'refused', 'undeliverable', 'rejected'].includes(other.progress.phase) && !keptItsPair(other));
           if (lost) {
             await advance({ phase: 'rejected', reason: 'held-back' });
             break;
@@ -152,6 +156,8 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         break;
       case 'generating-key': {
         context.report('generating-key');
+        // Half-made keys under the id are removed before a pair is made there: never another certificate's.
+        provenOwnKeys(journal, current, progress.newIdHex, []);
         await readyKeyPair(context, tokenSerial, progress.newIdHex, kind);
         const csrPem = await device.createCsr(dev, tokenSerial, progress.newIdHex, current.oldCertificatePem);
         const request = await issuanceRequest(context, journal, current, csrPem, 0);
@@ -183,7 +189,10 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           break;
         }
         // Issued earlier for a key of an attempt whose journal was lost: that key is the one to use.
-        if (keyIdHex !== submitted.newIdHex) await device.destroyKeys(dev, tokenSerial, submitted.newIdHex, ownModulus);
+        if (keyIdHex !== submitted.newIdHex) {
+          provenOwnKeys(journal, current, submitted.newIdHex, [ownModulus]);
+          await device.destroyKeys(dev, tokenSerial, submitted.newIdHex, ownModulus);
+        }
         checkedHere = obtained.certificate.certificatePem;
         await advance({ phase: 'issued', newIdHex: keyIdHex, certificatePem: obtained.certificate.certificatePem, chainPem: [...obtained.certificate.chainPem] });
         break;
@@ -316,16 +325,16 @@ async function trueUnless(call: Promise<void>, code: ErrorCode): Promise<boolean
   );
 }
 
-/**
- * One key pair under the journaled CKA_ID, made on the card: a complete pair left by an
- * interrupted attempt is kept (it never left the card), anything half-made is removed first, so
- * the id never ends with two private keys.
- */
 /** Taken out of the renewal when its payment was refused (unrenewable-at-payment.ts), or on its way out. */
 function droppedAtPayment(progress: CertificateProgress): boolean {
   return (progress.phase === 'rejected' && progress.reason === 'dropped') || (progress.phase === 'refused' && progress.atPayment === true);
 }
 
+/**
+ * One key pair under the journaled CKA_ID, made on the card: a complete pair left by an
+ * interrupted attempt is kept (it never left the card), anything half-made is removed first, so
+ * the id never ends with two private keys.
+ */
 async function readyKeyPair(context: RekeyContext, tokenSerial: string, idHex: string, kind: JournalCertificate['kind']): Promise<void> {
   const { device, deviceSummary: dev } = context;
   const objects = await device.inspect(dev, tokenSerial, idHex);

@@ -189,18 +189,13 @@ async function endFinishedElsewhere(context: FlowContext, device: DeviceSummary,
   // What this computer settled without renewing is still told: a certificate refused here (its
   // old pair perhaps gone on a card with no room) is not hidden behind the other's success.
   const notRenewed = await notRenewedOf(context, device, { ...journal, certificates: refused });
-  // Keys this computer made for the renewal, never used: best effort, as the archive below (left
-  // behind, the next start finds the journal again and takes them off then).
-  const discarded = await discardLeftoverKeys(context, device, journal).then(
-    () => true,
-    (error: unknown) => {
-      ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, 'keys left by the overtaken journal not taken off');
-      return false;
-    },
-  );
+  // Keys this computer made for the renewal, never used. Best effort: the renewal is over and the
+  // holder is told so; a card that fails now keeps them (they cost room, never a working pair).
+  await discardLeftoverKeys(context, device, journal).catch((error: unknown) => {
+    ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, 'keys left by the overtaken journal not taken off');
+  });
   // Best effort: left behind, the next start finds it again, and the same proof ends it the same way.
-  if (discarded) await archiveAndLetGo(context, device, 'the overtaken journal was not archived');
-  else await letGo(context);
+  await archiveAndLetGo(context, device, 'the overtaken journal was not archived');
   return ending(context, device, { renewed, receipts }, notRenewed, wire('RENEWAL_FINISHED_ELSEWHERE'));
 }
 
@@ -210,13 +205,8 @@ async function archiveAndLetGo(context: FlowContext, device: DeviceSummary, unar
   await ports.journal.archive(device.serial).catch((error: unknown) => {
     ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, unarchived);
   });
-  await letGo(context);
-}
-
-/** The journal forgotten by this process (kept on disk), the device let go. */
-async function letGo(context: FlowContext): Promise<void> {
   context.session.journal = undefined;
-  await context.ports.device.release().catch(() => undefined);
+  await ports.device.release().catch(() => undefined);
   context.session.unlocked.clear();
 }
 

@@ -737,6 +737,21 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('on a card with no room that hides the room it gets back, the signature\'s old pair gone when it is taken out at payment: the CNS keeps its old pair (held back), never both kinds gone at once', async () => {
+    const world = new FlowWorld({ full: true });
+    world.card.reportsFreedRoom = false;
+    world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    expect(world.card.workingKinds().has('signature')).toBe(false);
+    world.service.expireHolds();
+    world.service.suspended.add(world.oldSerials.get('signature') ?? '');
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state.step === 'failed' && state.notRenewed.map((entry) => `${entry.kind} ${entry.error.code}`)).toEqual(['signature CERTIFICATE_REFUSED_OLD_REMOVED', 'cns CERTIFICATE_HELD_BACK']);
+    expect(world.card.workingKinds().get('cns')).toBe(1);
+    expect(world.card.breaches).toEqual([]);
+    expect(world.service.netCaptured()).toEqual(new Map());
+  });
+
   it('killed as the signature key was made, back after the holds were let go, the signature suspended meanwhile: the key made for it is taken off, the CNS paid alone and renewed', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'after' };
@@ -1412,6 +1427,21 @@ describe('the card: verified before writing, proven before destroying, one key p
     if (signature?.progress.phase !== 'rejected' || cns?.progress.phase !== 'issued') throw new Error(`unexpected ${signature?.progress.phase} ${cns?.progress.phase}`);
     // No request to match its key against: only the id says whose keys they are.
     signature.progress = { phase: 'refused', newIdHex: cns.progress.newIdHex };
+    world.journal.files.set('CNS-0001', JSON.stringify(journal));
+    const onCard = snapshot(world);
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state.step === 'failed' && state.error.code).toBe('JOURNAL_DAMAGED');
+    expect(snapshot(world)).toEqual(onCard);
+  });
+
+  it('on a card with no room, a journal edited so that the renewed signature is again making its key, under the CNS\'s new key id: damaged, nothing made or taken off there', async () => {
+    const world = new FlowWorld({ full: true });
+    world.killOn = { call: 'generateKeyPair', occurrence: 2, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = journalOf(world);
+    const [signature, cns] = journal.certificates;
+    if (signature?.progress.phase !== 'completed' || cns?.progress.phase !== 'generating-key') throw new Error(`unexpected ${signature?.progress.phase} ${cns?.progress.phase}`);
+    signature.progress = { phase: 'generating-key', newIdHex: cns.progress.newIdHex };
     world.journal.files.set('CNS-0001', JSON.stringify(journal));
     const onCard = snapshot(world);
     const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
