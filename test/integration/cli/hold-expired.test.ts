@@ -5,30 +5,41 @@
  */
 import { describe, expect, it } from 'vitest';
 import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
-import { setUpScenario } from '../../../softhsm/scenarios/set-up-scenario.js';
+import { setUpScenario, type ScenarioLab } from '../../../softhsm/scenarios/set-up-scenario.js';
 import { runCli } from '../../support/run-cli.js';
 import { serviceClock } from '../../support/service-clock.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 import { tokenObjects } from '../../support/openssl-view.js';
 import { cardLabel, chargedSince, killWhen, phaseOf, telemacoBalances, workingPairs, type KillPoint } from './kill-and-resume.js';
 
+/**
+ * Holds live 4 s here instead of 30 days, and the service's clock moves 5 s on: "the holder comes
+ * back next month". The service's clock only: the renewed certificate it signs then starts 5 s
+ * ahead of the tool's clock, well within what the tool accepts. A renewal of both certificates is
+ * killed once the signature is issued, and the holds are let go: what `use` then checks.
+ */
+async function signatureIssuedHoldsLetGo(name: string, use: (lab: ScenarioLab, env: Record<string, string>, start: ReturnType<typeof telemacoBalances>) => Promise<void>): Promise<void> {
+  const temp = await makeTempDir(name);
+  const clock = serviceClock();
+  const lab = await setUpScenario(findScenario('renewable')!, temp.dir, { toolVersion: '1.0.0', serviceClock: clock.now });
+  try {
+    const holdTtlSeconds = 4;
+    await lab.service.seed({ settings: { holdTtlSeconds } });
+    const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password };
+    const start = telemacoBalances(lab);
+    const signatureIssued: KillPoint = { name: 'signature issued', reached: (journal) => phaseOf(journal, 'signature') === 'issued' };
+    expect(await killWhen(lab, env, signatureIssued)).toBe(true);
+    clock.advance((holdTtlSeconds + 1) * 1000);
+    await use(lab, env, start);
+  } finally {
+    await lab.close();
+    await temp.remove();
+  }
+}
+
 describe('killed once the signature was issued, back after the money held for the CNS was let go', () => {
   it('pays again only the CNS (15 €, not 40 €) and finishes: two working pairs, 40 € in all', async () => {
-    const temp = await makeTempDir('hold-expired');
-    const clock = serviceClock();
-    const lab = await setUpScenario(findScenario('renewable')!, temp.dir, { toolVersion: '1.0.0', serviceClock: clock.now });
-    try {
-      // Holds live 4 s here instead of 30 days, and the service's clock moves 5 s on: "the holder
-      // comes back next month". The service's clock only: the renewed certificate it signs then
-      // starts 5 s ahead of the tool's clock, well within what the tool accepts.
-      const holdTtlSeconds = 4;
-      await lab.service.seed({ settings: { holdTtlSeconds } });
-      const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password };
-      const start = telemacoBalances(lab);
-      const signatureIssued: KillPoint = { name: 'signature issued', reached: (journal) => phaseOf(journal, 'signature') === 'issued' };
-      expect(await killWhen(lab, env, signatureIssued)).toBe(true);
-
-      clock.advance((holdTtlSeconds + 1) * 1000);
+    await signatureIssuedHoldsLetGo('hold-expired', async (lab, env, start) => {
       const resumed = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
       expect(resumed.json, resumed.stderr).toMatchObject({ ok: true, state: { step: 'done' } });
       // Both payments, as the service's records say: the first captured the signature's 25 € and
@@ -43,10 +54,7 @@ describe('killed once the signature was issued, back after the money held for th
       });
       expect(await workingPairs(lab)).toBe(2);
       expect(chargedSince(lab, start)).toBe(4000);
-    } finally {
-      await lab.close();
-      await temp.remove();
-    }
+    });
   });
 });
 
@@ -85,17 +93,7 @@ describe('killed once paid, the signature suspended before the tool came back', 
 
 describe('killed once the signature was issued, back after the CNS hold was let go, the CNS suspended meanwhile', () => {
   it('the payment asked for the CNS is refused once: the CNS leaves the renewal, the signature is finished; 25 € charged, both old pairs working where not renewed, nothing left to resume', async () => {
-    const temp = await makeTempDir('suspended-before-paying-again');
-    const clock = serviceClock();
-    const lab = await setUpScenario(findScenario('renewable')!, temp.dir, { toolVersion: '1.0.0', serviceClock: clock.now });
-    try {
-      const holdTtlSeconds = 4;
-      await lab.service.seed({ settings: { holdTtlSeconds } });
-      const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password };
-      const start = telemacoBalances(lab);
-      const signatureIssued: KillPoint = { name: 'signature issued', reached: (journal) => phaseOf(journal, 'signature') === 'issued' };
-      expect(await killWhen(lab, env, signatureIssued)).toBe(true);
-      clock.advance((holdTtlSeconds + 1) * 1000);
+    await signatureIssuedHoldsLetGo('suspended-before-paying-again', async (lab, env, start) => {
       const cns = lab.token.tokens.flatMap((token) => token.objects).find((object) => object.kind === 'cns');
       if (!cns) throw new Error('the scenario has no CNS certificate');
       await lab.service.seed({ certificates: [{ serial: cns.serialHex, status: 'suspended' }] });
@@ -122,9 +120,6 @@ describe('killed once the signature was issued, back after the CNS hold was let 
       const again = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
       expect(again.json, again.stderr).toMatchObject({ ok: true, nothingToResume: true });
       expect(chargedSince(lab, start)).toBe(2500);
-    } finally {
-      await lab.close();
-      await temp.remove();
-    }
+    });
   });
 });

@@ -97,6 +97,26 @@ async function resumeWithOlderCopy(world: FlowWorld, older: string, onDisk: stri
   return flow.unlock(world.pinFor(pin.slot.tokenSerial), true);
 }
 
+/** A process at the payment screen for both certificates (or `only` those), the PIN given; the flow and that state. */
+async function atPayment(world: FlowWorld, only?: readonly string[]) {
+  const flow = world.process();
+  await flow.start();
+  await flow.unlock(world.pinFor('CNS-0001'), true);
+  if (only) await flow.select(only);
+  return { flow, state: await flow.proceed() };
+}
+
+/** The device's journal edited by `edit`, then the holder goes on: JOURNAL_DAMAGED, the card exactly as it was. */
+async function editRefused(world: FlowWorld, kinds: readonly CertificateKind[], edit: (journal: Journal) => void): Promise<void> {
+  const journal = journalOf(world);
+  edit(journal);
+  world.journal.files.set('CNS-0001', JSON.stringify(journal));
+  const onCard = snapshot(world);
+  const state = stateOf(await walk(world, { kinds, method: 'telemaco' }));
+  expect(state.step === 'failed' && state.error.code).toBe('JOURNAL_DAMAGED');
+  expect(snapshot(world)).toEqual(onCard);
+}
+
 function snapshot(world: FlowWorld): string[] {
   return world.card.objects.map((object) => `${object.slot}/${object.idHex}/${object.kind}/${object.modulusHex}/${object.certificatePem ?? ''}`).sort();
 }
@@ -654,13 +674,10 @@ describe('charging what was chosen, once, for what is delivered', () => {
 
   it('the CNS suspended between the choice and the payment: the payment is refused, the CNS leaves the renewal, the holder is shown the signature alone to pay, and only it is charged', async () => {
     const world = new FlowWorld();
-    const flow = world.process();
-    await flow.start();
-    await flow.unlock(world.pinFor('CNS-0001'), true);
-    let state = await flow.proceed();
-    expect(state.step === 'payment' && state.plan.totalCents).toBe(prices.signature + prices.cns);
+    const { flow, state: atFirst } = await atPayment(world);
+    expect(atFirst.step === 'payment' && atFirst.plan.totalCents).toBe(prices.signature + prices.cns);
     world.service.suspended.add(world.oldSerials.get('cns') ?? '');
-    state = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+    let state = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
     // Paying again would be refused the same way: the amount shown now is the signature's alone.
     expect(state).toMatchObject({ step: 'payment', error: { code: 'RENEWAL_CERTIFICATE_DROPPED' } });
     expect(state.step === 'payment' && state.plan.items.map((item) => item.kind)).toEqual(['signature']);
@@ -682,14 +699,9 @@ describe('charging what was chosen, once, for what is delivered', () => {
 
   it('the CNS, chosen alone, suspended before the card payment starts: the renewal ends naming it, nothing held or charged, the card as it was', async () => {
     const world = new FlowWorld();
-    const flow = world.process();
-    await flow.start();
-    let state = await flow.unlock(world.pinFor('CNS-0001'), true);
-    if (state.step !== 'certificates') throw new Error(`unexpected ${state.step}`);
-    await flow.select([world.oldSerials.get('cns') ?? '']);
-    state = await flow.proceed();
+    const { flow } = await atPayment(world, [world.oldSerials.get('cns') ?? '']);
     world.service.suspended.add(world.oldSerials.get('cns') ?? '');
-    state = await flow.startCardPayment();
+    const state = await flow.startCardPayment();
     await flow.close();
     expect(state).toMatchObject({ step: 'failed', canResume: false, renewed: [], notRenewed: [{ kind: 'cns', error: { code: 'CERTIFICATE_NOT_RENEWABLE' } }] });
     expect(world.service.payments.size).toBe(0);
@@ -704,10 +716,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
 
   it('on a card with no room, the CNS suspended between the choice and the payment: the signature paid alone is renewed, not held back; the CNS pair as it was, nothing held', async () => {
     const world = new FlowWorld({ full: true });
-    const flow = world.process();
-    await flow.start();
-    await flow.unlock(world.pinFor('CNS-0001'), true);
-    await flow.proceed();
+    const { flow } = await atPayment(world);
     world.service.suspended.add(world.oldSerials.get('cns') ?? '');
     let state = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
     expect(state.step === 'payment' && state.plan.totalCents).toBe(prices.signature);
@@ -773,10 +782,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
   it('a card checkout still open when the CNS is suspended: an account payment refused for it takes nothing out while the bank page may still be paid; paid there, the CNS is refused at issuance and let go', async () => {
     const world = new FlowWorld();
     world.service.faults.cardPendingLooks = 1;
-    const flow = world.process();
-    await flow.start();
-    await flow.unlock(world.pinFor('CNS-0001'), true);
-    await flow.proceed();
+    const { flow } = await atPayment(world);
     let state = await flow.startCardPayment();
     expect(state.step === 'payment' && state.card?.status).toBe('waiting');
     world.service.suspended.add(world.oldSerials.get('cns') ?? '');
@@ -1405,15 +1411,10 @@ describe('the card: verified before writing, proven before destroying, one key p
     const world = new FlowWorld();
     world.killOn = { call: 'issue', occurrence: 1, phase: 'after' };
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
-    const journal = journalOf(world);
-    const entry = journal.certificates[0];
-    if (entry?.progress.phase !== 'csr-submitted') throw new Error(`unexpected ${entry?.progress.phase}`);
-    entry.progress = { phase: 'refused', newIdHex: entry.progress.newIdHex, csrPem: entry.progress.csrPem };
-    world.journal.files.set('CNS-0001', JSON.stringify(journal));
-    const onCard = snapshot(world);
-    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
-    expect(state.step === 'failed' && state.error.code).toBe('JOURNAL_DAMAGED');
-    expect(snapshot(world)).toEqual(onCard);
+    await editRefused(world, ['signature'], ({ certificates: [entry] }) => {
+      if (entry?.progress.phase !== 'csr-submitted') throw new Error(`unexpected ${entry?.progress.phase}`);
+      entry.progress = { phase: 'refused', newIdHex: entry.progress.newIdHex, csrPem: entry.progress.csrPem };
+    });
   });
 
   it('a journal edited so that a refused signature names the CNS\'s new key, issued and paid for, as its own to discard: damaged, that key kept', async () => {
@@ -1422,31 +1423,21 @@ describe('the card: verified before writing, proven before destroying, one key p
     // The signature refused at issuance (its keys gone), the CNS issued: killed before its certificate is written.
     world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'before' };
     expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
-    const journal = journalOf(world);
-    const [signature, cns] = journal.certificates;
-    if (signature?.progress.phase !== 'rejected' || cns?.progress.phase !== 'issued') throw new Error(`unexpected ${signature?.progress.phase} ${cns?.progress.phase}`);
-    // No request to match its key against: only the id says whose keys they are.
-    signature.progress = { phase: 'refused', newIdHex: cns.progress.newIdHex };
-    world.journal.files.set('CNS-0001', JSON.stringify(journal));
-    const onCard = snapshot(world);
-    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
-    expect(state.step === 'failed' && state.error.code).toBe('JOURNAL_DAMAGED');
-    expect(snapshot(world)).toEqual(onCard);
+    await editRefused(world, ['signature', 'cns'], ({ certificates: [signature, cns] }) => {
+      if (signature?.progress.phase !== 'rejected' || cns?.progress.phase !== 'issued') throw new Error(`unexpected ${signature?.progress.phase} ${cns?.progress.phase}`);
+      // No request to match its key against: only the id says whose keys they are.
+      signature.progress = { phase: 'refused', newIdHex: cns.progress.newIdHex };
+    });
   });
 
   it('on a card with no room, a journal edited so that the renewed signature is again making its key, under the CNS\'s new key id: damaged, nothing made or taken off there', async () => {
     const world = new FlowWorld({ full: true });
     world.killOn = { call: 'generateKeyPair', occurrence: 2, phase: 'after' };
     expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
-    const journal = journalOf(world);
-    const [signature, cns] = journal.certificates;
-    if (signature?.progress.phase !== 'completed' || cns?.progress.phase !== 'generating-key') throw new Error(`unexpected ${signature?.progress.phase} ${cns?.progress.phase}`);
-    signature.progress = { phase: 'generating-key', newIdHex: cns.progress.newIdHex };
-    world.journal.files.set('CNS-0001', JSON.stringify(journal));
-    const onCard = snapshot(world);
-    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
-    expect(state.step === 'failed' && state.error.code).toBe('JOURNAL_DAMAGED');
-    expect(snapshot(world)).toEqual(onCard);
+    await editRefused(world, ['signature', 'cns'], ({ certificates: [signature, cns] }) => {
+      if (signature?.progress.phase !== 'completed' || cns?.progress.phase !== 'generating-key') throw new Error(`unexpected ${signature?.progress.phase} ${cns?.progress.phase}`);
+      signature.progress = { phase: 'generating-key', newIdHex: cns.progress.newIdHex };
+    });
   });
 
   it('a journal another process moved on since this one read it is not written over: RENEWAL_IN_PROGRESS, the newer journal kept', async () => {
