@@ -81,8 +81,12 @@ export async function startCardPayment(context: FlowContext, state: PaymentState
     if (dropped) return dropped;
     throw error;
   }
-  // The bank's page must ask exactly what the holder was shown.
-  if (checkout.amountCents !== journal.plan.totalCents) throw new AppError('PAYMENT_NOT_AS_SHOWN', { reason: 'checkout amount', askedCents: checkout.amountCents, shownCents: journal.plan.totalCents });
+  // The bank's page must ask exactly what the holder was shown. Refused, the attempt is counted
+  // all the same: the next checkout is a new request, never this one answered again.
+  if (checkout.amountCents !== journal.plan.totalCents) {
+    await context.save({ ...journal, payment: { state: 'unpaid', attempts } });
+    throw new AppError('PAYMENT_NOT_AS_SHOWN', { reason: 'checkout amount', askedCents: checkout.amountCents, shownCents: journal.plan.totalCents });
+  }
   journal = await context.save({ ...journal, payment: { state: 'card-started', attempts, paymentId: checkout.paymentId, checkoutUrl: checkout.checkoutUrl } });
   await environment.openExternal(checkout.checkoutUrl).catch((error: unknown) => {
     // The link is on screen too: a browser that did not open is not a failure.

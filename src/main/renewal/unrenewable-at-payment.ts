@@ -64,9 +64,10 @@ export async function withoutUnrenewable(context: FlowContext, state: PaymentSta
     if (isAppError(error)) return undefined;
     throw error;
   }
-  // A checkout opened for the plan as it was may still be paid on the bank's page: nothing is
-  // taken out while it is open (the holder would be shown an amount that payment does not match).
-  if (record.pendingCheckouts.length > 0) return undefined;
+  // A checkout opened for the plan as it was, left open on the bank's page, does not hold this up:
+  // it may never be answered (the holder paid another way), and waiting on it would keep the
+  // holder here at every start. Paid there after all, it holds money for a plan no longer shown:
+  // the tool refuses it as not what was shown (PAYMENT_NOT_AS_SHOWN), the service lets it go.
   // Only a line nothing is paid for: one held or issued is past being taken out, whatever it reads.
   const notRenewable = new Set(
     record.lines.filter((line) => line.verdict.status === 'not-renewable' && ['open', 'requested', 'released'].includes(line.progress)).map((line) => line.certificateSerial),

@@ -779,21 +779,41 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
-  it('a card checkout still open when the CNS is suspended: an account payment refused for it takes nothing out while the bank page may still be paid; paid there, the CNS is refused at issuance and let go', async () => {
+  it('a card checkout that asks another amount than shown is refused, and the next press is a new checkout, never that one answered again', async () => {
+    const world = new FlowWorld();
+    world.service.faults.priceAtPayment = { signature: prices.signature - 1000 };
+    world.service.faults.priceAtPaymentTimes = 2;
+    const { flow } = await atPayment(world);
+    for (const _press of [1, 2]) {
+      const refused = await flow.startCardPayment();
+      expect(refused).toMatchObject({ step: 'payment', error: { code: 'PAYMENT_NOT_AS_SHOWN' } });
+    }
+    // The service's price list is back to the one shown: the third checkout asks it.
+    const third = await flow.startCardPayment();
+    await flow.close();
+    expect(third.step === 'payment' && third.card?.status).toBe('waiting');
+    expect(world.service.payments.size).toBe(3);
+  });
+
+  it('a card checkout left open when the CNS is suspended: an account payment refused for it takes the CNS out all the same; the old checkout paid later is refused as not what was shown, let go, and the signature alone is charged', async () => {
     const world = new FlowWorld();
     world.service.faults.cardPendingLooks = 1;
     const { flow } = await atPayment(world);
     let state = await flow.startCardPayment();
     expect(state.step === 'payment' && state.card?.status).toBe('waiting');
     world.service.suspended.add(world.oldSerials.get('cns') ?? '');
+    // A checkout may never be answered: it does not keep the holder at a refused payment.
     state = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
-    // The open checkout asks for both: the amount shown stays the one it asks.
-    expect(state).toMatchObject({ step: 'payment', error: { code: 'CERTIFICATE_NOT_RENEWABLE' } });
-    expect(state.step === 'payment' && state.plan.totalCents).toBe(prices.signature + prices.cns);
-    expect(journalOf(world).certificates.map((entry) => entry.progress.phase)).toEqual(['planned', 'planned']);
+    expect(state).toMatchObject({ step: 'payment', error: { code: 'RENEWAL_CERTIFICATE_DROPPED' } });
+    expect(state.step === 'payment' && state.plan.totalCents).toBe(prices.signature);
     await flow.close();
+    // Paid on the bank's page after all, for both: not what the holder is now shown.
     world.service.settleOpenCheckouts();
-    const end = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'card' }));
+    const refused = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(refused).toMatchObject({ step: 'failed', canResume: true, error: { code: 'PAYMENT_NOT_AS_SHOWN' } });
+    // The holder calls the helpdesk; the service lets that hold go; the signature is paid alone.
+    world.service.expireHolds();
+    const end = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
     expect(end).toMatchObject({ step: 'failed', canResume: false, renewed: [{ kind: 'signature' }], notRenewed: [{ kind: 'cns', error: { code: 'CERTIFICATE_NOT_RENEWABLE' } }] });
     expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature]]));
     expect(world.service.heldCents()).toBe(0);

@@ -85,8 +85,12 @@ const scenarioArbitrary = fc.record({
   elsewhere: fc.boolean(),
   /** Once done there, the holder opens the tool on the first computer again, which kept its journal of the renewal. */
   backToFirst: fc.boolean(),
-  /** A certificate suspended after it was paid: the service refuses its issuance for good and releases its hold. */
+  /**
+   * A certificate suspended after it was paid (the service refuses its issuance for good and
+   * releases its hold), or after it was chosen, before it is paid for (the payment is refused).
+   */
   suspended: fc.option(fc.constantFrom('signature', 'cns') as fc.Arbitrary<CertificateKind>, { nil: undefined }),
+  suspendedWhen: fc.constantFrom('issuance', 'payment') as fc.Arbitrary<'issuance' | 'payment'>,
   /** A card whose memory runs out under a certificate: every renewed certificate is paid, issued, and cannot be stored. */
   unstorable: fc.boolean(),
 });
@@ -151,7 +155,8 @@ describe('money and card invariants over every path', () => {
           world.service.faults.priceAtPayment = { [scenario.otherPrice.kind]: prices[scenario.otherPrice.kind] + scenario.otherPrice.deltaCents };
           world.service.faults.priceAtPaymentTimes = scenario.otherPrice.payments;
         }
-        if (scenario.suspended) world.service.faults.suspendedAtIssuance = [scenario.suspended];
+        if (scenario.suspended && scenario.suspendedWhen === 'issuance') world.service.faults.suspendedAtIssuance = [scenario.suspended];
+        if (scenario.suspended && scenario.suspendedWhen === 'payment') world.service.faults.suspendedBeforePayment = [scenario.suspended];
         world.card.refusesCertificates = scenario.unstorable;
         if (scenario.forged) {
           world.service.faults.hostile = scenario.forged.rewrite;

@@ -96,6 +96,8 @@ export interface ServiceFaults {
   receiptsNewestFirst?: boolean;
   /** Certificates of these kinds were suspended after they were paid: issuance refuses them for good and releases their hold, as the lab's does. */
   suspendedAtIssuance?: readonly CertificateKind[];
+  /** A certificate of these kinds is suspended just before the first payment that names it: the payment is refused, as the lab's. */
+  suspendedBeforePayment?: readonly CertificateKind[];
 }
 
 export class FakeService {
@@ -327,6 +329,10 @@ export class FakeService {
       serials.map((serial) => {
         const line = renewal.lines.find((candidate) => candidate.serial === serial);
         if (!line) throw new AppError('RENEWAL_CERTIFICATE_UNKNOWN', { certificateSerial: serial });
+        if (this.faults.suspendedBeforePayment?.includes(line.kind)) {
+          this.suspended.add(line.serial);
+          this.faults.suspendedBeforePayment = this.faults.suspendedBeforePayment.filter((kind) => kind !== line.kind);
+        }
         // As the lab's payment desk: no money is taken for a certificate the service would not issue.
         const verdict = verdictNow(line);
         if (verdict.status !== 'renewable') throw new AppError('CERTIFICATE_NOT_RENEWABLE', { reason: verdict.reason });
