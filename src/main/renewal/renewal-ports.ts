@@ -123,7 +123,8 @@ export interface RenewalRecord {
   /** The receipts of the renewal's authorized payments, as they stand (held, captured, released). */
   readonly receipts: readonly Receipt[];
   /** Pending card checkouts, newest last. */
-  readonly pendingCheckouts: readonly { readonly paymentId: string; readonly checkoutUrl: string }[];
+  /** Pending card checkouts, newest last, with what each asks for: the certificates and the amount. */
+  readonly pendingCheckouts: readonly { readonly paymentId: string; readonly checkoutUrl: string; readonly certificateSerials: readonly string[]; readonly amountCents: number }[];
   readonly issued: readonly IssuedCertificate[];
 }
 

@@ -107,9 +107,14 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
     }
   } else if (confirmed) {
     const receipt = journalsPayment();
-    journal = await context.save({ ...journal, payment: receipt ? { state: 'paid', receipt, attempts: paymentAttempts(journal) } : { state: 'not-required', receipt: null } });
+    journal = await context.save({ ...journal, payment: receipt ? { state: 'paid', receipt, attempts: paymentAttempts(journal) } : { state: 'not-required', receipt: null, attempts: paymentAttempts(journal) } });
   } else {
-    const checkout = record.pendingCheckouts.at(-1);
+    // Only a checkout for what the holder is shown: one opened for the plan as it was (a certificate
+    // taken out since, or an amount refused as not what was shown) is not offered as theirs to pay.
+    const toPay = itemsToPay(journal.plan).map((item) => item.certificateSerial);
+    const checkout = record.pendingCheckouts
+      .filter((candidate) => candidate.amountCents === journal.plan.totalCents && candidate.certificateSerials.length === toPay.length && toPay.every((serial) => candidate.certificateSerials.includes(serial)))
+      .at(-1);
     if (checkout) {
       const attempts = paymentAttempts(journal);
       journal = await context.save({ ...journal, payment: { state: 'card-started', attempts: Math.max(1, attempts), paymentId: checkout.paymentId, checkoutUrl: checkout.checkoutUrl } });

@@ -807,6 +807,13 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(state).toMatchObject({ step: 'payment', error: { code: 'RENEWAL_CERTIFICATE_DROPPED' } });
     expect(state.step === 'payment' && state.plan.totalCents).toBe(prices.signature);
     await flow.close();
+    // Back later: the checkout left open asks for both, 40 €; the holder is shown the signature's 25 € to pay, not that page.
+    const back = world.process();
+    expect((await back.start()).step).toBe('resume-offered');
+    await back.resume();
+    const resumed = await back.unlock(world.pinFor('CNS-0001'), true);
+    await back.close();
+    expect(resumed).toMatchObject({ step: 'payment', card: null, plan: { totalCents: prices.signature } });
     // Paid on the bank's page after all, for both: not what the holder is now shown.
     world.service.settleOpenCheckouts();
     const refused = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));

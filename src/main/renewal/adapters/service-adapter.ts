@@ -149,7 +149,9 @@ export function createFlowService(client: RenewalServiceClient): FlowService {
       return {
         lines: status.perCertificate.map(toServiceLine),
         receipts: status.payments.flatMap((payment) => (payment.state === 'paid' ? [toFlowReceipt(payment.receipt)] : [])),
-        pendingCheckouts: status.payments.flatMap((payment) => (payment.state === 'pending' ? [{ paymentId: payment.paymentId, checkoutUrl: payment.checkoutUrl }] : [])),
+        pendingCheckouts: status.payments.flatMap((payment) =>
+          payment.state === 'pending' ? [{ paymentId: payment.paymentId, checkoutUrl: payment.checkoutUrl, certificateSerials: payment.certificateSerials, amountCents: payment.amountCents }] : [],
+        ),
         issued: status.issued.map(toIssued),
       };
     },

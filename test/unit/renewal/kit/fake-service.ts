@@ -475,7 +475,14 @@ export class FakeService {
           return {
             lines: renewal.lines.map(lineView),
             receipts: (this.faults.receiptsNewestFirst ? [...payments].reverse() : payments).filter((payment) => payment.state === 'paid').map((payment) => this.#receipt(payment)),
-            pendingCheckouts: payments.filter((payment) => payment.state === 'pending').map((payment) => ({ paymentId: payment.paymentId, checkoutUrl: `https://127.0.0.1/checkout/${payment.paymentId}` })),
+            pendingCheckouts: payments
+              .filter((payment) => payment.state === 'pending')
+              .map((payment) => ({
+                paymentId: payment.paymentId,
+                checkoutUrl: `https://127.0.0.1/checkout/${payment.paymentId}`,
+                certificateSerials: payment.lines.map((line) => line.certificateSerial),
+                amountCents: payment.lines.reduce((sum, line) => sum + line.amountCents, 0),
+              })),
             issued: [...renewal.issued.values()].map(({ certificate }) => this.#rewrite(certificate, renewal.lines.find((line) => line.serial === certificate.renewedSerial) as Line)),
           };
         }),
