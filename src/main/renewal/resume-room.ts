@@ -109,21 +109,23 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
     const receipt = journalsPayment();
     journal = await context.save({ ...journal, payment: receipt ? { state: 'paid', receipt, attempts: paymentAttempts(journal) } : { state: 'not-required', receipt: null, attempts: paymentAttempts(journal) } });
   } else {
-    // Only a checkout for what the holder is shown: one opened for the plan as it was (a certificate
-    // taken out since, or an amount refused as not what was shown) is not offered as theirs to pay.
-    const toPay = itemsToPay(journal.plan).map((item) => item.certificateSerial);
-    const checkout = record.pendingCheckouts
-      .filter((candidate) => candidate.amountCents === journal.plan.totalCents && candidate.certificateSerials.length === toPay.length && toPay.every((serial) => candidate.certificateSerials.includes(serial)))
-      .at(-1);
-    if (checkout) {
-      const attempts = paymentAttempts(journal);
-      journal = await context.save({ ...journal, payment: { state: 'card-started', attempts: Math.max(1, attempts), paymentId: checkout.paymentId, checkoutUrl: checkout.checkoutUrl } });
-      return context.set({ step: 'payment', device, plan: journal.plan, card: { checkoutUrl: checkout.checkoutUrl, status: 'pending' }, error: wire('CARD_PAYMENT_PENDING') });
-    }
     // The plan to pay as the service stands now: a certificate marked paid earlier whose hold was
     // let go since is to pay again, and the holder is told why the amount is not the one before.
     const stale = journal.plan.items.some((item) => item.alreadyPaid && pending.has(item.certificateSerial) && !paidFor(item.certificateSerial));
-    journal = await context.save({ ...journal, plan: planToPayAgain(journal.plan, pending, paidAtService), payment: { state: 'unpaid', attempts: paymentAttempts(journal) } });
+    const plan = planToPayAgain(journal.plan, pending, paidAtService);
+    // Only a checkout for that plan is the holder's to pay: one opened for the plan as it was (a
+    // certificate taken out since, another's hold let go since, an amount refused as not what was
+    // shown) would leave a certificate to renew unpaid, or hold what the holder is not shown.
+    const toPay = itemsToPay(plan).map((item) => item.certificateSerial);
+    const checkout = record.pendingCheckouts
+      .filter((candidate) => candidate.amountCents === plan.totalCents && candidate.certificateSerials.length === toPay.length && toPay.every((serial) => candidate.certificateSerials.includes(serial)))
+      .at(-1);
+    if (checkout) {
+      const attempts = paymentAttempts(journal);
+      journal = await context.save({ ...journal, plan, payment: { state: 'card-started', attempts: Math.max(1, attempts), paymentId: checkout.paymentId, checkoutUrl: checkout.checkoutUrl } });
+      return context.set({ step: 'payment', device, plan: journal.plan, card: { checkoutUrl: checkout.checkoutUrl, status: 'pending' }, error: wire('CARD_PAYMENT_PENDING') });
+    }
+    journal = await context.save({ ...journal, plan, payment: { state: 'unpaid', attempts: paymentAttempts(journal) } });
     return context.set({ step: 'payment', device, plan: journal.plan, card: null, error: stale ? wire('RENEWAL_PAYMENT_UNCONFIRMED') : null });
   }
   return runRenewal(context, device, journal);

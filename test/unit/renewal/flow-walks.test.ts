@@ -482,6 +482,25 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('a card full, a checkout for the CNS still open when the signature\'s hold (paid earlier) is let go: the resume shows both to pay, not that checkout, so no old pair goes before the signature is paid again', async () => {
+    const world = new FlowWorld({ full: true });
+    world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    world.journal.files.delete('CNS-0001');
+    world.service.faults.cardOutcome = 'pending';
+    const second = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'card' }));
+    expect(second).toMatchObject({ step: 'payment', plan: { totalCents: prices.cns } });
+    world.service.expireHolds();
+    const back = world.process();
+    expect((await back.start()).step).toBe('resume-offered');
+    await back.resume();
+    const resumed = await back.unlock(world.pinFor('CNS-0001'), true);
+    await back.close();
+    // Paying the CNS's checkout would have renewed the signature on a hold let go: its old pair gone first, then issuance refused.
+    expect(resumed).toMatchObject({ step: 'payment', card: null, error: { code: 'RENEWAL_PAYMENT_UNCONFIRMED' }, plan: { totalCents: prices.signature + prices.cns } });
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('a card payment the bank took and the service let go before the tool looked: never shown as paid, asked to pay again, charged once', async () => {
     const world = new FlowWorld();
     world.service.faults.cardPendingLooks = 100;

