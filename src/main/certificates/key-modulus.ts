@@ -29,6 +29,15 @@ export function notAfterOf(certificatePem: string): string {
   return parsedCertificate(certificatePem).validity.notAfter.toISOString();
 }
 
+/** The modulus, or undefined when the text is not a readable RSA certificate request. */
+export function tryModulusOfCsr(csrPem: string): string | undefined {
+  try {
+    return modulusOfCsr(csrPem);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The modulus, or undefined when the text is not a readable RSA certificate. */
 export function tryModulusOfCertificate(certificatePem: string): string | undefined {
   try {

@@ -13,7 +13,7 @@ import type { AccountPaymentMethod } from '../../shared/service-api/primitives.j
 import { wire, type FlowContext } from './flow-context.js';
 import { paymentIdempotencyKey } from './idempotency-keys.js';
 import { checkedAgainstPlan } from './receipt-against-plan.js';
-import { itemsToPay } from './renewal-plan.js';
+import { heldOrCaptured, itemsToPay } from './renewal-plan.js';
 import { paymentAttempts, type Journal } from './renewal-journal.js';
 import { newestCovering } from './newest-receipt.js';
 import { withoutUnrenewable } from './unrenewable-at-payment.js';
@@ -147,10 +147,7 @@ async function paidAtService(context: FlowContext, journal: Journal): Promise<Re
   if (journal.payment.state !== 'paying' && journal.payment.state !== 'card-started') return undefined;
   const serials = itemsToPay(journal.plan).map((item) => item.certificateSerial);
   const record = await context.ports.service.renewalStatus(journal.renewalId);
-  const held = serials.every((serial) => {
-    const progress = record.lines.find((line) => line.certificateSerial === serial)?.progress;
-    return progress === 'paid' || progress === 'issued' || progress === 'downloaded';
-  });
+  const held = serials.every((serial) => heldOrCaptured(record.lines.find((line) => line.certificateSerial === serial)?.progress));
   if (!held) return undefined;
   const receipt = newestCovering(record.receipts, serials);
   return receipt && checkedAgainstPlan(journal.plan, receipt);

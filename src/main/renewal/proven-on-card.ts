@@ -10,7 +10,7 @@ import type { DeviceSummary } from '../../shared/contract/flow-contract.js';
 import { AppError } from '../../shared/errors/app-error.js';
 import type { ChamberTrust } from '../certificates/chamber-trust.js';
 import { checkJournaledCertificate, isRenewalShapeOf } from '../certificates/issued-certificate-check.js';
-import { modulusOfCsr, sameModulus, tryModulusOfCertificate } from '../certificates/key-modulus.js';
+import { modulusOfCsr, sameModulus, tryModulusOfCertificate, tryModulusOfCsr } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import type { Journal, JournalCertificate } from './renewal-journal.js';
 import type { FlowDevice } from './renewal-ports.js';
@@ -90,19 +90,11 @@ function anotherEntrysKeys(journal: Journal, entry: JournalCertificate, newIdHex
     const otherNewId = 'newIdHex' in progress ? progress.newIdHex : undefined;
     if (other.tokenSerial === entry.tokenSerial && (sameId(newIdHex, other.oldIdHex) || (otherNewId !== undefined && sameId(newIdHex, otherNewId)))) return `the ${other.kind} certificate’s key id`;
     const known = [tryModulusOfCertificate(other.oldCertificatePem)];
-    if ('csrPem' in progress && progress.csrPem !== undefined) known.push(tryModulusOf(() => modulusOfCsr(progress.csrPem as string)));
+    if ('csrPem' in progress && progress.csrPem !== undefined) known.push(tryModulusOfCsr(progress.csrPem));
     if ('certificatePem' in progress) known.push(tryModulusOfCertificate(progress.certificatePem));
     if (moduli.some((modulus) => known.some((key) => key !== undefined && sameModulus(key, modulus)))) return `the ${other.kind} certificate’s key`;
   }
   return undefined;
-}
-
-function tryModulusOf(read: () => string): string | undefined {
-  try {
-    return read();
-  } catch {
-    return undefined;
-  }
 }
 
 /**

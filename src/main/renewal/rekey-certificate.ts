@@ -18,7 +18,7 @@ import { checkIssuedCertificate, checkJournaledCertificate, type IssuedCertifica
 import { modulusOfCsr, notAfterOf, sameModulus, serialOfCertificate, tryModulusOfCertificate } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair, provenOwnKeys, provenUnusedKeys, provenWithdrawn, type CardObjects } from './proven-on-card.js';
-import { withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
+import { refusedReason, withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof, SignedChallenge } from './renewal-ports.js';
 import { withdrawnAtService } from './withdrawn-certificate.js';
 
@@ -253,7 +253,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         const csrPem = progress.csrPem;
         const moduli = csrPem === undefined ? await provenUnusedKeys(context, journal, current, progress.newIdHex) : [await provenDiscardable(context, journal, current, { newIdHex: progress.newIdHex, csrPem })];
         for (const modulus of moduli) await device.destroyKeys(dev, tokenSerial, progress.newIdHex, modulus);
-        await advance({ phase: 'rejected', reason: progress.atPayment ? 'dropped' : 'not-renewable' });
+        await advance({ phase: 'rejected', reason: refusedReason(progress) });
         break;
       }
       case 'issued': {

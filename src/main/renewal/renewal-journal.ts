@@ -87,6 +87,14 @@ const certificateProgressSchema = z.discriminatedUnion('phase', [
 export type CertificateProgress = z.infer<typeof certificateProgressSchema>;
 export type CertificatePhase = CertificateProgress['phase'];
 
+/** Phases in which a certificate is settled, or being settled, and is not paid for again. */
+export const settlingPhases: ReadonlySet<CertificatePhase> = new Set(['completed', 'rejecting', 'refused', 'undeliverable', 'rejected']);
+
+/** Why a `refused` entry ends not renewed: its payment refused for its own status (`dropped`), or its issuance. */
+export function refusedReason(progress: Extract<CertificateProgress, { phase: 'refused' }>): RejectedReason {
+  return progress.atPayment ? 'dropped' : 'not-renewable';
+}
+
 const journalCertificateSchema = z.object({
   certificateSerial: z.string(),
   kind: certificateKindSchema,

@@ -3,7 +3,7 @@
  * choice — what will be renewed, what it costs now on which account, and until when the new
  * certificates are valid.
  */
-import type { AssessedCertificate, PlanItem, RenewalPlan } from '../../shared/contract/flow-contract.js';
+import type { AssessedCertificate, PlanItem, RenewalPlan, ServiceProgress } from '../../shared/contract/flow-contract.js';
 import type { AccountKind } from '../../shared/service-api/primitives.js';
 import type { RoomVerdict } from './renewal-ports.js';
 
@@ -50,6 +50,11 @@ function amountsToPay(items: readonly PlanItem[]): Pick<RenewalPlan, 'totals' | 
     if (item.price) totals.set(item.price.account, (totals.get(item.price.account) ?? 0) + item.price.amountCents);
   }
   return { totals: [...totals].map(([account, amountCents]) => ({ account, amountCents })), totalCents: [...totals.values()].reduce((sum, value) => sum + value, 0) };
+}
+
+/** A certificate's line the service holds or has captured money for (paid, issued, delivered). */
+export function heldOrCaptured(progress: ServiceProgress | undefined): boolean {
+  return progress === 'paid' || progress === 'issued' || progress === 'downloaded';
 }
 
 /** The items the payment is for: priced, not free, not paid before. */

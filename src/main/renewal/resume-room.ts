@@ -12,8 +12,8 @@ import { completedDeliveries, confirmDeliveries } from './delivery-confirmation.
 import { canProve } from './proof-of-possession.js';
 import type { RenewalRecord } from './renewal-ports.js';
 import { journalMismatch } from './journal-describes-card.js';
-import { itemsToPay, planToPayAgain } from './renewal-plan.js';
-import { paymentAttempts, type Journal } from './renewal-journal.js';
+import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
+import { paymentAttempts, settlingPhases, type Journal } from './renewal-journal.js';
 import { judgedUnderLock, runRenewal, stoppedBy } from './renewal-run.js';
 import { newestCovering } from './newest-receipt.js';
 import { withdrawnAtService } from './withdrawn-certificate.js';
@@ -70,15 +70,14 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
   // no payment any more: the service releases (or refunds) its price. Nor
   // does one the service withdrew since it was journaled (refused from another computer): it is
   // taken off the card, never paid for again on this journal's account.
-  const settling: ReadonlySet<string> = new Set(['completed', 'rejecting', 'refused', 'undeliverable', 'rejected']);
-  const pending = new Set(journal.certificates.filter((entry) => !settling.has(entry.progress.phase) && !withdrawnAtService(record, entry)).map((entry) => entry.certificateSerial));
+  const pending = new Set(journal.certificates.filter((entry) => !settlingPhases.has(entry.progress.phase) && !withdrawnAtService(record, entry)).map((entry) => entry.certificateSerial));
   // Every priced certificate still to renew must be held, whichever payment held it: one marked
   // paid earlier (by a payment this journal never made) is let go like any other when its hold
   // expires, and must then be paid again, not issued on an old word.
   const mustBeHeld = journal.plan.items.filter((item) => pending.has(item.certificateSerial) && (item.price?.amountCents ?? 0) > 0);
   const progressOf = (serial: string) => record.lines.find((line) => line.certificateSerial === serial)?.progress;
   /** The service holds or has captured money for it. */
-  const paidFor = (serial: string) => ['paid', 'issued', 'downloaded'].includes(progressOf(serial) ?? 'open');
+  const paidFor = (serial: string) => heldOrCaptured(progressOf(serial));
   const confirmed = mustBeHeld.every((item) => paidFor(item.certificateSerial));
   /** The payment this journal made (its answer lost), as the service records it: what the plan shown asked, or a protocol error. */
   const journalsPayment = () => {

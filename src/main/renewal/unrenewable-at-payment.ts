@@ -16,15 +16,12 @@ import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { wire, type FlowContext } from './flow-context.js';
 import { newestReceipt } from './newest-receipt.js';
 import { checkHeldAsShown } from './receipt-against-plan.js';
-import { itemsToPay, planToPayAgain } from './renewal-plan.js';
+import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
 import type { RenewalRecord } from './renewal-ports.js';
-import { paymentAttempts, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
+import { paymentAttempts, settlingPhases, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import { runRenewal } from './renewal-run.js';
 
 type PaymentState = Extract<FlowState, { step: 'payment' }>;
-
-/** Phases in which a certificate is settled, or being settled, without being paid for again. */
-const settling: ReadonlySet<CertificateProgress['phase']> = new Set(['completed', 'rejecting', 'refused', 'undeliverable', 'rejected']);
 
 /**
  * Where an entry goes when the service no longer renews it, or `undefined` where it is past being
@@ -68,6 +65,7 @@ export async function withoutUnrenewable(context: FlowContext, state: PaymentSta
   // it may never be answered (the holder paid another way), and waiting on it would keep the
   // holder here at every start. Paid there after all, it holds money for a plan no longer shown:
   // the tool refuses it as not what was shown (PAYMENT_NOT_AS_SHOWN), the service lets it go.
+
   // Only a line nothing is paid for: one held or issued is past being taken out, whatever it reads.
   const notRenewable = new Set(
     record.lines.filter((line) => line.verdict.status === 'not-renewable' && ['open', 'requested', 'released'].includes(line.progress)).map((line) => line.certificateSerial),
@@ -89,11 +87,11 @@ export async function withoutUnrenewable(context: FlowContext, state: PaymentSta
       .map((item) => item.certificateSerial)
       .filter((serial) => {
         const phase = certificates.find((entry) => entry.certificateSerial === serial)?.progress.phase;
-        return phase !== undefined && !settling.has(phase);
+        return phase !== undefined && !settlingPhases.has(phase);
       }),
   );
-  const progressOf = (serial: string) => record.lines.find((line) => line.certificateSerial === serial)?.progress ?? 'open';
-  const paidAtService = journal.plan.items.filter((item) => ['paid', 'issued', 'downloaded'].includes(progressOf(item.certificateSerial))).map((item) => item.certificateSerial);
+  const progressOf = (serial: string) => record.lines.find((line) => line.certificateSerial === serial)?.progress;
+  const paidAtService = journal.plan.items.filter((item) => heldOrCaptured(progressOf(item.certificateSerial))).map((item) => item.certificateSerial);
   // Issuing captures what the service holds for the rest: it must be what the holder was shown,
   // checked before anything is settled (refused, the journal stays as it was).
   checkHeldAsShown(
