@@ -152,6 +152,18 @@ function derOf(pem: string): string {
   return forge.util.encode64(forge.asn1.toDer(forge.pki.certificateToAsn1(forge.pki.certificateFromPem(pem))).getBytes());
 }
 
+let generatedKeyOnNoCard: string | undefined;
+
+/**
+ * A public key no device holds, for the 'other-key' forgery: made once per process, when first
+ * needed (an RSA-2048 generation is up to a second of CPU, and only this forgery uses it). Every
+ * forgery is checked against the key on the card, which it never is.
+ */
+function keyOnNoCard(): string {
+  generatedKeyOnNoCard ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  return generatedKeyOnNoCard;
+}
+
 /** The forgery: same serial and shape, one thing wrong (named by `rewrite`). */
 function forge_(derBase64: string, kind: CertificateKind, pki: LabPki, rewrite: HostileRewrite): { certificate: string; chain: string[] } {
   const genuine = forge.pki.certificateFromAsn1(forge.asn1.fromDer(forge.util.decode64(derBase64)));
@@ -159,7 +171,6 @@ function forge_(derBase64: string, kind: CertificateKind, pki: LabPki, rewrite: 
   const chain = [derOf(chamberIssuer(pki, kind).certificatePem), derOf(pki.root.certificatePem)];
   if (rewrite === 'garbage') return { certificate: Buffer.from('this is not a certificate').toString('base64'), chain };
   const now = new Date();
-  const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const base = {
     kind,
     holder: { givenName: 'Mario', surname: 'Rossi', fiscalCode: 'RSSMRA80A01H501U' },
@@ -178,7 +189,7 @@ function forge_(derBase64: string, kind: CertificateKind, pki: LabPki, rewrite: 
       break;
     }
     case 'other-key':
-      pem = issueHolderCertificate({ ...base, publicKeyPem: otherKey });
+      pem = issueHolderCertificate({ ...base, publicKeyPem: keyOnNoCard() });
       break;
     case 'wrong-kind':
       pem = issueHolderCertificate({ ...base, kind: kind === 'cns' ? 'signature' : 'cns' });
