@@ -1,0 +1,74 @@
+/**
+ * Where the support bundle says the renewal on this computer stands, read off a journal the flow
+ * itself wrote: the lab rebuilds the holder's situation from that phase (scenario-from-bundle.ts).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bundlePseudonyms } from '../../../src/main/support/pseudonyms.js';
+import { gatherBundleFacts } from '../../../src/main/support/bundle-facts-builder.js';
+import { defaultChamberIssuers } from '../../../src/main/certificates/classify-certificate.js';
+import { AppError } from '../../../src/shared/errors/app-error.js';
+import { makeTempDir } from '../../support/temp-dir.js';
+import { FlowWorld } from '../renewal/kit/flow-world.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+/** The bundle's journal facts for the journals `world` left on this computer. */
+async function journalFactsOf(world: FlowWorld) {
+  const temp = await makeTempDir('bundle-journal-phase');
+  cleanups.push(temp.remove);
+  await mkdir(temp.dir, { recursive: true });
+  for (const [device, text] of world.journal.files) await writeFile(join(temp.dir, `${device}.json`), text);
+  const { facts } = await gatherBundleFacts({
+    clock: () => new Date(),
+    toolVersion: '1.0.0',
+    holder: 'pseudonymised',
+    pseudonyms: bundlePseudonyms(),
+    chamberIssuers: defaultChamberIssuers,
+    deviceReport: () => Promise.reject(new AppError('DEVICE_NOT_FOUND')),
+    modulePath: undefined,
+    route: async () => ({ kind: 'direct', source: 'none' }),
+    extraCa: false,
+    outcome: async () => undefined,
+    journalDir: temp.dir,
+    homeDir: '/home/holder',
+  });
+  return facts.journal;
+}
+
+describe('the journal phase in the support bundle', () => {
+  it('the CNS taken out at payment (suspended since it was chosen), the signature not yet paid: "unpaid", not "renewing"', async () => {
+    const world = new FlowWorld();
+    const flow = world.process();
+    await flow.start();
+    await flow.unlock(world.pinFor('CNS-0001'), true);
+    expect((await flow.proceed()).step).toBe('payment');
+    world.service.suspended.add(world.oldSerials.get('cns') ?? '');
+    const state = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+    await flow.close();
+    expect(state).toMatchObject({ step: 'payment', error: { code: 'RENEWAL_CERTIFICATE_DROPPED' } });
+    expect(await journalFactsOf(world)).toEqual({
+      phase: 'unpaid',
+      certificates: expect.arrayContaining([
+        { kind: 'signature', phase: 'planned' },
+        { kind: 'cns', phase: 'rejected' },
+      ]) as unknown,
+    });
+  });
+
+  it('killed as the signature key was being made: "renewing"', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
+    const flow = world.process();
+    await flow.start();
+    await flow.unlock(world.pinFor('CNS-0001'), true);
+    await flow.proceed();
+    await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+    await expect(flow.renew()).rejects.toThrow();
+    expect((await journalFactsOf(world)).phase).toBe('renewing');
+  });
+});
