@@ -9,6 +9,7 @@
  */
 import type { FlowState, PinEntry } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
+import { errorCatalogue } from '../../shared/errors/catalogue.js';
 import type { AccountPaymentMethod } from '../../shared/service-api/primitives.js';
 import { checkAccount, proceed, readAndAssess, select } from './certificates-room.js';
 import { failedBare, freshSession, wire, type FlowContext, type FlowPorts, type Session } from './flow-context.js';
@@ -163,9 +164,18 @@ export class RenewalFlow {
             const state = await checkCardOnce(this.#context(), false);
             return state.step !== 'payment' || state.card?.status !== 'waiting';
           } catch (error) {
+            if (!isAppError(error)) throw error;
             // Paid, but the journal was found damaged and set aside as it was to say so: told, not retried.
-            if (!isAppError(error) || error.code !== 'JOURNAL_DAMAGED') throw error;
-            this.#set(failedBare({ code: error.code, detail: error.detail }, false));
+            if (error.code === 'JOURNAL_DAMAGED') {
+              this.#set(failedBare({ code: error.code, detail: error.detail }, false));
+              return true;
+            }
+            // The network or the service failing may pass: looked at again. Any other answer (the
+            // bank's payment held otherwise than shown, say) is the holder's to read now, as a
+            // press of "check" would show it, not "pending" once the wait is over.
+            const passing = ['network', 'service'].includes(errorCatalogue[error.code].class);
+            if (passing || this.#state.step !== 'payment') throw error;
+            this.#set({ ...this.#state, error: { code: error.code, detail: error.detail } });
             return true;
           }
         }).catch((error: unknown) => {

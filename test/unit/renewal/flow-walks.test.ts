@@ -442,6 +442,22 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(0);
   });
 
+  it('a card checkout of the right total spread otherwise over the certificates, paid on the bank\'s page: the tool\'s own look tells the holder it is not what was shown, not "pending"; nothing renewed or captured', async () => {
+    const world = new FlowWorld();
+    const flow = world.process();
+    await flow.start();
+    await flow.unlock(world.pinFor('CNS-0001'), false);
+    await flow.proceed();
+    world.service.faults.priceAtPayment = { signature: prices.signature - 2000, cns: prices.cns + 2000 };
+    expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', card: { status: 'waiting' } });
+    // The tool looks at the checkout by itself (every millisecond here) until it settles or the wait ends.
+    for (let look = 0; look < 100 && flow.state.step === 'payment' && !flow.state.error; look++) await new Promise((resolve) => setTimeout(resolve, 2));
+    expect(flow.state).toMatchObject({ step: 'payment', error: { code: 'PAYMENT_NOT_AS_SHOWN', detail: { reason: expect.stringContaining('price of') } } });
+    await flow.close();
+    expect(world.renewedKinds()).toEqual([]);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(0);
+  });
+
   it.each([{ full: false }, { full: true }])('paid on another computer, the renewal started there on that money, its hold then let go (card full: $full): asked to pay again, renewed, charged once', async ({ full }) => {
     const world = new FlowWorld({ full });
     world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'after' };
