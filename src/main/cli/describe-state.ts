@@ -209,8 +209,8 @@ export function describeState(state: FlowState, locale: Locale): string {
         state.card ? t('payment.cardWaiting') : t('payment.heading'),
         state.card ? `${t('payment.cardLinkIntro')} ${t('payment.cardLink')}: ${state.card.checkoutUrl}` : '',
         error(state.error),
-        // A certificate left the renewal: the amount now asked is not the one printed before paying.
-        state.error?.code === 'RENEWAL_CERTIFICATE_DROPPED' ? describePlan(state.plan, locale) : '',
+        // A certificate left the renewal, or was paid meanwhile: the amount now asked is not the one printed before paying.
+        state.error?.code === 'RENEWAL_CERTIFICATE_DROPPED' || state.error?.code === 'CERTIFICATE_ALREADY_PAID' ? describePlan(state.plan, locale) : '',
       );
     case 'paid':
       return lines(t('paid.heading'), ...receiptLines(state.receipt ? [state.receipt] : [], t, locale));

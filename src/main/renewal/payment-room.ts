@@ -17,6 +17,7 @@ import { heldOrCaptured, itemsToPay } from './renewal-plan.js';
 import { paymentAttempts, type Journal } from './renewal-journal.js';
 import { newestCovering } from './newest-receipt.js';
 import { withoutUnrenewable } from './unrenewable-at-payment.js';
+import { afterPaidElsewhere } from './already-paid-at-payment.js';
 
 type PaymentState = Extract<FlowState, { step: 'payment' }>;
 
@@ -53,6 +54,9 @@ export async function payWithAccount(context: FlowContext, state: PaymentState, 
       }
       const settled = await paidAtService(context, journal).catch(() => undefined);
       if (settled) return markPaid(context, settled);
+      // Paid in part meanwhile (a second window, the CLI): the rest is shown to pay, never this plan again.
+      const replanned = error.code === 'CERTIFICATE_ALREADY_PAID' ? await afterPaidElsewhere(context, state, journal, error.detail, attempts) : undefined;
+      if (replanned) return replanned;
       const delay = sameRequestRetryDelaysMs[retry];
       // Still unknown: the journal stays `paying`, so the next attempt asks the service first.
       if (delay === undefined || error.code === 'CERTIFICATE_ALREADY_PAID') return context.set({ ...state, card: null, error: { code: error.code, detail: error.detail } });
@@ -77,8 +81,12 @@ export async function startCardPayment(context: FlowContext, state: PaymentState
   try {
     checkout = await service.startCardPayment({ renewalId: journal.renewalId, idempotencyKey: paymentIdempotencyKey(journal, 'card', attempts, certificateSerials), certificateSerials });
   } catch (error) {
-    const dropped = isAppError(error) && error.code === 'CERTIFICATE_NOT_RENEWABLE' ? await withoutUnrenewable(context, state, journal) : undefined;
+    // Refused, the attempt is counted all the same: the next checkout is a new request.
+    const counted: Journal = { ...journal, payment: { state: 'unpaid', attempts } };
+    const dropped = isAppError(error) && error.code === 'CERTIFICATE_NOT_RENEWABLE' ? await withoutUnrenewable(context, state, counted) : undefined;
     if (dropped) return dropped;
+    const replanned = isAppError(error) && error.code === 'CERTIFICATE_ALREADY_PAID' ? await afterPaidElsewhere(context, state, journal, error.detail, attempts) : undefined;
+    if (replanned) return replanned;
     throw error;
   }
   // The bank's page must ask exactly what the holder was shown. Refused, the attempt is counted

@@ -20,6 +20,7 @@ import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
 import type { RenewalRecord } from './renewal-ports.js';
 import { paymentAttempts, settlingPhases, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import { runRenewal } from './renewal-run.js';
+import { withdrawnAtService } from './withdrawn-certificate.js';
 
 type PaymentState = Extract<FlowState, { step: 'payment' }>;
 
@@ -87,7 +88,9 @@ export async function withoutUnrenewable(context: FlowContext, state: PaymentSta
       .map((item) => item.certificateSerial)
       .filter((serial) => {
         const phase = certificates.find((entry) => entry.certificateSerial === serial)?.progress.phase;
-        return phase !== undefined && !settlingPhases.has(phase);
+        const entry = certificates.find((candidate) => candidate.certificateSerial === serial);
+        // As the resume counts them: a certificate the service withdrew since is not paid for again.
+        return phase !== undefined && !settlingPhases.has(phase) && !(entry && withdrawnAtService(record, entry));
       }),
   );
   const progressOf = (serial: string) => record.lines.find((line) => line.certificateSerial === serial)?.progress;

@@ -117,8 +117,8 @@ const serviceRefusalErrors = {
   CERTIFICATE_ALREADY_PAID: {
     class: 'payment',
     actions: ['resume'],
-    it: { message: 'Il certificato risulta già pagato: non le viene addebitato di nuovo.', nextStep: 'Prosegua: il programma completa il rinnovo già pagato.' },
-    en: { message: 'The certificate is already paid for: you are not charged again.', nextStep: 'Go on: the program completes the renewal already paid.' },
+    it: { message: 'Il certificato risulta già pagato: non le viene addebitato di nuovo.', nextStep: 'Prosegua: se resta qualcosa da pagare, l\'importo mostrato ora è solo quello; il programma completa il rinnovo già pagato.' },
+    en: { message: 'The certificate is already paid for: you are not charged again.', nextStep: 'Go on: if anything is left to pay, the amount now shown is only that; the program completes the renewal already paid.' },
   },
   PAYMENT_NOT_FOUND: {
     class: 'payment',

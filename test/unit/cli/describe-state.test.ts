@@ -65,7 +65,7 @@ describe('the CLI in the window\'s words', () => {
     expect(stopped).toContain('Transazione: trx_2; Totale addebitato: 0,00 €; Trattenuto, addebitato al rilascio del certificato: 15,00 €');
   });
 
-  it('a certificate taken out at payment: the terminal says so and prints the smaller amount now asked', () => {
+  it('a certificate taken out at payment, or paid meanwhile: the terminal says so and prints the smaller amount now asked', () => {
     const signatureOnly = {
       items: [{ certificateSerial: 'A1', kind: 'signature' as const, price: { amountCents: 2500, currency: 'EUR' as const, account: 'tariffa' as const }, alreadyPaid: false }],
       totals: [{ account: 'tariffa' as const, amountCents: 2500 }],
@@ -77,6 +77,10 @@ describe('the CLI in the window\'s words', () => {
     const text = describeState(state, 'it').replace(/[\u00a0\u202f]/g, ' ');
     expect(text).toContain(describeError('RENEWAL_CERTIFICATE_DROPPED', 'it').message);
     expect(text).toContain('25,00 €');
+    // So does a certificate paid meanwhile from a second window: the rest is what is asked now.
+    const paidMeanwhile = describeState({ ...state, error: { code: 'CERTIFICATE_ALREADY_PAID', detail: { certificateSerial: 'B1' } } }, 'it').replace(/[\u00a0\u202f]/g, ' ');
+    expect(paidMeanwhile).toContain(describeError('CERTIFICATE_ALREADY_PAID', 'it').message);
+    expect(paidMeanwhile).toContain('25,00 €');
     // Any other refusal at payment leaves the plan as it was printed before paying.
     expect(describeState({ ...state, error: { code: 'PAYMENT_INSUFFICIENT_FUNDS', detail: {} } }, 'it')).not.toContain('25,00');
   });

@@ -106,6 +106,13 @@ async function atPayment(world: FlowWorld, only?: readonly string[]) {
   return { flow, state: await flow.proceed() };
 }
 
+/** A second window (or the helpdesk CLI) pays `kind` alone, by Telemaco, for the renewal this device's journal is on. */
+async function paidFromSecondWindow(world: FlowWorld, kind: CertificateKind): Promise<void> {
+  const { renewalId } = journalOf(world);
+  const certificateSerials = [world.oldSerials.get(kind) ?? ''];
+  await world.service.port(() => undefined).payWithAccount({ renewalId, idempotencyKey: `second-window-${kind}`, request: { method: 'telemaco', certificateSerials, userId: 'mrossi', password: 'segreta' } });
+}
+
 /** The device's journal edited by `edit`, then the holder goes on: JOURNAL_DAMAGED, the card exactly as it was. */
 async function editRefused(world: FlowWorld, kinds: readonly CertificateKind[], edit: (journal: Journal) => void): Promise<void> {
   const journal = journalOf(world);
@@ -730,6 +737,49 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.card.objects.some((object) => object.certificatePem === world.oldCertificates.get('cns'))).toBe(true);
     expect(world.card.breaches).toEqual([]);
     expect(world.journal.files.size).toBe(0);
+  });
+
+  it('the CNS paid from a second window while this one shows both to pay: the payment refused as already paid shows the signature alone to pay, the next press pays it, each certificate charged once', async () => {
+    const world = new FlowWorld();
+    const { flow, state } = await atPayment(world);
+    expect(state).toMatchObject({ step: 'payment', plan: { totalCents: prices.signature + prices.cns } });
+    await paidFromSecondWindow(world, 'cns');
+    const refused = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+    expect(refused).toMatchObject({ step: 'payment', error: { code: 'CERTIFICATE_ALREADY_PAID' }, plan: { totalCents: prices.signature } });
+    const paid = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+    expect(paid).toMatchObject({ step: 'paid', receipt: { totalCents: prices.signature } });
+    const done = await flow.renew();
+    await flow.close();
+    expect(done.step).toBe('done');
+    if (done.step === 'done') expect(done.receipts.map((receipt) => receipt.capturedCents).sort()).toEqual([prices.cns, prices.signature].sort());
+    expectBothRenewedPaidOnce(world);
+  });
+
+  it('the CNS paid from a second window at another price than this one shows: refused as not what was shown before anything is made; nothing issued or captured', async () => {
+    const world = new FlowWorld();
+    const { flow } = await atPayment(world);
+    world.service.faults.priceAtPayment = { cns: prices.cns + 1000 };
+    await paidFromSecondWindow(world, 'cns');
+    delete world.service.faults.priceAtPayment;
+    const refused = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+    await flow.close();
+    expect(refused).toMatchObject({ step: 'payment', error: { code: 'PAYMENT_NOT_AS_SHOWN', detail: { askedCents: prices.cns + 1000, shownCents: prices.cns } } });
+    expect(world.renewedKinds()).toEqual([]);
+    expect(world.service.netCaptured().size).toBe(0);
+    expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(2);
+  });
+
+  it('both paid from a second window while this one waits to start a card payment: no checkout, the renewal goes on on what is held, each certificate charged once', async () => {
+    const world = new FlowWorld();
+    const { flow } = await atPayment(world);
+    await paidFromSecondWindow(world, 'cns');
+    await paidFromSecondWindow(world, 'signature');
+    const next = await flow.startCardPayment();
+    const done = next.step === 'paid' ? await flow.renew() : next;
+    await flow.close();
+    expect(done.step).toBe('done');
+    expect([...world.service.payments.values()].filter((payment) => payment.method === 'card')).toEqual([]);
+    expectBothRenewedPaidOnce(world);
   });
 
   it('the CNS, chosen alone, suspended before the card payment starts: the renewal ends naming it, nothing held or charged, the card as it was', async () => {

@@ -98,6 +98,12 @@ export interface ServiceFaults {
   suspendedAtIssuance?: readonly CertificateKind[];
   /** A certificate of these kinds is suspended just before the first payment that names it: the payment is refused, as the lab's. */
   suspendedBeforePayment?: readonly CertificateKind[];
+  /**
+   * Just before the first payment that names a certificate of this kind, a second window (or the
+   * helpdesk CLI) pays it alone, by Telemaco at its price, for the same renewal: that payment is
+   * then refused as already paid, as the lab's is.
+   */
+  paidFromSecondWindow?: CertificateKind;
 }
 
 export class FakeService {
@@ -110,6 +116,8 @@ export class FakeService {
   readonly renewalOf = new Map<string, string>();
   /** Certificates found suspended at issuance: not renewable from then on. */
   readonly suspended = new Set<string>();
+  /** Payments made by a second window (`paidFromSecondWindow`): what that window showed, not this one. */
+  readonly secondWindowPayments = new Set<string>();
   readonly #idempotency = new Map<string, { bodyHash: string; answer: unknown }>();
   /** Challenges handed out: when, and for what (an issuance proof lasts minutes, a handover days). */
   readonly #challenges = new Map<string, { issuedAt: number; purpose: string }>();
@@ -215,6 +223,18 @@ export class FakeService {
       const line = renewal.lines.find((candidate) => candidate.serial === charge.certificateSerial);
       if (line) line.progress = { state: 'paid', paymentId: payment.paymentId };
     }
+  }
+
+  /** Another window's Telemaco payment for `line` alone, on the same renewal, authorized at once. */
+  #paidFromSecondWindow(renewal: Renewal, line: Line): void {
+    // At the price the service holds now (another than this window shows, under `priceAtPayment`).
+    const amountCents = this.faults.priceAtPayment?.[line.kind] ?? prices[line.kind];
+    const payment: Payment = { paymentId: this.#id('pay'), renewalId: renewal.renewalId, method: 'telemaco', lines: [{ certificateSerial: line.serial, kind: line.kind, amountCents, state: 'held' }], state: 'pending' };
+    this.payments.set(payment.paymentId, payment);
+    renewal.paymentIds.push(payment.paymentId);
+    this.secondWindowPayments.add(payment.paymentId);
+    this.#authorize(payment, renewal);
+    this.faults.funds -= amountCents;
   }
 
   #renewal(renewalId: string): Renewal {
@@ -336,6 +356,10 @@ export class FakeService {
         // As the lab's payment desk: no money is taken for a certificate the service would not issue.
         const verdict = verdictNow(line);
         if (verdict.status !== 'renewable') throw new AppError('CERTIFICATE_NOT_RENEWABLE', { reason: verdict.reason });
+        if (this.faults.paidFromSecondWindow === line.kind && ['open', 'requested', 'released'].includes(line.progress.state)) {
+          delete this.faults.paidFromSecondWindow;
+          this.#paidFromSecondWindow(renewal, line);
+        }
         const paidAnywhere = [...this.renewals.values()].some((other) =>
           other.lines.some((candidate) => candidate.serial === serial && ['paid', 'issued', 'downloaded'].includes(candidate.progress.state)),
         );

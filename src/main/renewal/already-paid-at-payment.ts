@@ -1,0 +1,76 @@
+/**
+ * A payment the service refused because a certificate it is for is paid already, in this very
+ * renewal: from a second window or the helpdesk CLI while this one showed the payment screen, or
+ * a checkout answered on the bank's page meanwhile. Paying the same plan again would meet the same
+ * refusal at every press, and the holder would be held at the payment screen until the tool was
+ * started again (whose resume makes the plan again from the service's record).
+ *
+ * The plan is made again here, as that resume would: what the service holds or has captured for
+ * this renewal is marked paid, and only the rest is shown to pay; held for everything, the renewal
+ * goes on. A certificate paid in another renewal (another computer's) is not this renewal's to
+ * use: the refusal is shown as it came.
+ */
+import type { FlowState } from '../../shared/contract/flow-contract.js';
+import { AppError, isAppError } from '../../shared/errors/app-error.js';
+import type { ErrorDetail } from '../../shared/errors/catalogue.js';
+import { wire, type FlowContext } from './flow-context.js';
+import { newestCovering, newestReceipt } from './newest-receipt.js';
+import { checkHeldAsShown, checkedAgainstPlan } from './receipt-against-plan.js';
+import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
+import type { RenewalRecord } from './renewal-ports.js';
+import { settlingPhases, type Journal } from './renewal-journal.js';
+import { withdrawnAtService } from './withdrawn-certificate.js';
+
+type PaymentState = Extract<FlowState, { step: 'payment' }>;
+
+/**
+ * The state after a payment refused with `CERTIFICATE_ALREADY_PAID` (its `detail`, shown with the
+ * new plan), or `undefined` when nothing this payment was for is held in this renewal (the
+ * refusal is then shown as it came). `attempts` counts the refused one: the next payment is a new
+ * request, never this one answered again.
+ */
+export async function afterPaidElsewhere(context: FlowContext, state: PaymentState, journal: Journal, detail: ErrorDetail, attempts: number): Promise<FlowState | undefined> {
+  let record: RenewalRecord;
+  try {
+    record = await context.ports.service.renewalStatus(journal.renewalId);
+  } catch (error) {
+    // The plan on screen is stale and cannot be made again now: the holder is told why (the
+    // service out of reach), not shown the same refusal for the same plan, and the next press
+    // asks the service first.
+    if (isAppError(error)) return context.set({ ...state, card: null, error: wire(error.code, error.detail) });
+    throw error;
+  }
+  const progressOf = (serial: string) => record.lines.find((line) => line.certificateSerial === serial)?.progress;
+  if (!itemsToPay(journal.plan).some((item) => heldOrCaptured(progressOf(item.certificateSerial)))) return undefined;
+  // As the resume counts them: a certificate the service withdrew since is not paid for again.
+  const pending = new Set(
+    journal.certificates.filter((entry) => !settlingPhases.has(entry.progress.phase) && !withdrawnAtService(record, entry)).map((entry) => entry.certificateSerial),
+  );
+  const paidAtService = journal.plan.items.filter((item) => heldOrCaptured(progressOf(item.certificateSerial))).map((item) => item.certificateSerial);
+  // Issuing captures what the other payment holds: it must be what the holder was shown here.
+  checkHeldAsShown(
+    journal.plan.items.filter((item) => pending.has(item.certificateSerial) && (item.price?.amountCents ?? 0) > 0 && progressOf(item.certificateSerial) === 'paid'),
+    record.receipts,
+  );
+  const plan = planToPayAgain(journal.plan, pending, paidAtService);
+  context.ports.logger?.warn({ renewalId: journal.renewalId, paidAtService: paidAtService.join(',') }, 'payment refused: already paid in this renewal; plan made again');
+  if (itemsToPay(plan).length > 0) {
+    await context.save({ ...journal, plan, payment: { state: 'unpaid', attempts } });
+    return context.set({ ...state, plan, card: null, error: wire('CERTIFICATE_ALREADY_PAID', detail) });
+  }
+  // Held for everything still to renew, as the resume finds a payment confirmed: one payment
+  // covering what this plan asked must be exactly what was shown (checked whole, as the resume
+  // does); held by several, each line was checked above, and the newest is the one shown.
+  const device = context.session.device;
+  if (!device) throw new AppError('RENEWAL_WRONG_STEP');
+  const covering = newestCovering(record.receipts, itemsToPay(journal.plan).map((item) => item.certificateSerial));
+  if (covering) {
+    const receipt = checkedAgainstPlan(journal.plan, covering);
+    await context.save({ ...journal, plan, payment: { state: 'paid', receipt, attempts } });
+    return context.set({ step: 'paid', device, plan, receipt });
+  }
+  const serials = new Set(journal.certificates.map((entry) => entry.certificateSerial));
+  const receipt = newestReceipt(record.receipts.filter((candidate) => candidate.lines.some((line) => serials.has(line.certificateSerial) && line.state !== 'released'))) ?? null;
+  await context.save({ ...journal, plan, payment: { state: 'not-required', receipt, attempts } });
+  return context.set({ step: 'paid', device, plan, receipt });
+}
