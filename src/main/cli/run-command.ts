@@ -240,7 +240,9 @@ function cardOutcome(events: EventHub): { readonly settled: Promise<FlowState>; 
     unsubscribe = events.subscribe((event, payload) => {
       if (event !== 'flow.state') return;
       const state = payload as FlowState;
-      if (state.step === 'payment' && (!state.card || state.card.status === 'waiting')) return;
+      // Still waiting for the bank, with nothing to tell: a state with an error ends the wait (a
+      // checkout refused as not what was shown, a hold let go before the tool looked).
+      if (state.step === 'payment' && !state.error && (!state.card || state.card.status === 'waiting')) return;
       unsubscribe();
       resolve(state);
     });

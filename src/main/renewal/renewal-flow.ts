@@ -174,8 +174,10 @@ export class RenewalFlow {
             // bank's payment held otherwise than shown, say) is the holder's to read now, as a
             // press of "check" would show it, not "pending" once the wait is over.
             const passing = ['network', 'service'].includes(errorCatalogue[error.code].class);
-            if (passing || this.#state.step !== 'payment') throw error;
-            this.#set({ ...this.#state, error: { code: error.code, detail: error.detail } });
+            const shown = this.#state;
+            if (passing || shown.step !== 'payment') throw error;
+            // No longer watched: the checkout is told pending (the holder may look again), not waiting.
+            this.#set({ ...shown, card: shown.card ? { ...shown.card, status: 'pending' } : null, error: { code: error.code, detail: error.detail } });
             return true;
           }
         }).catch((error: unknown) => {

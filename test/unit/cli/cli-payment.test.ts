@@ -70,4 +70,16 @@ describe('rinnovo-cns renew, paying', () => {
     expect(ended).not.toBe(0);
     expect(said.join('\n')).toContain('[SERVICE_UNAVAILABLE');
   });
+
+  it('ends with PAYMENT_NOT_AS_SHOWN when the bank took a checkout whose lines are not what was shown, instead of waiting for ever', async () => {
+    const world = new FlowWorld();
+    // The right total, spread otherwise over the two certificates: the checkout opens, its receipt is refused.
+    world.service.faults.priceAtPayment = { signature: 500, cns: 3500 };
+    const { run, said } = command(world, { pay: 'card', userId: undefined });
+    const ended = await Promise.race([run, new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 3_000))]);
+    expect(ended).not.toBe('still waiting');
+    expect(ended).not.toBe(0);
+    expect(said.join('\n')).toContain('[PAYMENT_NOT_AS_SHOWN');
+    expect(world.service.netCaptured().size).toBe(0);
+  });
 });

@@ -459,7 +459,8 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', card: { status: 'waiting' } });
     // The tool looks at the checkout by itself (every millisecond here) until it settles or the wait ends.
     for (let look = 0; look < 100 && flow.state.step === 'payment' && !flow.state.error; look++) await new Promise((resolve) => setTimeout(resolve, 2));
-    expect(flow.state).toMatchObject({ step: 'payment', error: { code: 'PAYMENT_NOT_AS_SHOWN', detail: { reason: expect.stringContaining('price of') } } });
+    // No longer watched: told pending (the holder may look again), never a spinner waiting on nothing.
+    expect(flow.state).toMatchObject({ step: 'payment', card: { status: 'pending' }, error: { code: 'PAYMENT_NOT_AS_SHOWN', detail: { reason: expect.stringContaining('price of') } } });
     await flow.close();
     expect(world.renewedKinds()).toEqual([]);
     expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(0);
