@@ -65,9 +65,11 @@ export async function afterPaidElsewhere(context: FlowContext, state: PaymentSta
   if (!device) throw new AppError('RENEWAL_WRONG_STEP');
   const covering = newestCovering(record.receipts, itemsToPay(journal.plan).map((item) => item.certificateSerial));
   if (covering) {
+    // The plan stays the one that payment was checked against: the ending shows its receipt beside
+    // the service's record only while the two agree (renewal-run.ts, outcomeOf).
     const receipt = checkedAgainstPlan(journal.plan, covering);
-    await context.save({ ...journal, plan, payment: { state: 'paid', receipt, attempts } });
-    return context.set({ step: 'paid', device, plan, receipt });
+    await context.save({ ...journal, payment: { state: 'paid', receipt, attempts } });
+    return context.set({ step: 'paid', device, plan: journal.plan, receipt });
   }
   const serials = new Set(journal.certificates.map((entry) => entry.certificateSerial));
   const receipt = newestReceipt(record.receipts.filter((candidate) => candidate.lines.some((line) => serials.has(line.certificateSerial) && line.state !== 'released'))) ?? null;

@@ -106,11 +106,11 @@ async function atPayment(world: FlowWorld, only?: readonly string[]) {
   return { flow, state: await flow.proceed() };
 }
 
-/** A second window (or the helpdesk CLI) pays `kind` alone, by Telemaco, for the renewal this device's journal is on. */
-async function paidFromSecondWindow(world: FlowWorld, kind: CertificateKind): Promise<void> {
+/** A second window (or the helpdesk CLI) pays `kinds` in one payment, by Telemaco, for the renewal this device's journal is on. */
+async function paidFromSecondWindow(world: FlowWorld, ...kinds: CertificateKind[]): Promise<void> {
   const { renewalId } = journalOf(world);
-  const certificateSerials = [world.oldSerials.get(kind) ?? ''];
-  await world.service.port(() => undefined).payWithAccount({ renewalId, idempotencyKey: `second-window-${kind}`, request: { method: 'telemaco', certificateSerials, userId: 'mrossi', password: 'segreta' } });
+  const certificateSerials = kinds.map((kind) => world.oldSerials.get(kind) ?? '');
+  await world.service.port(() => undefined).payWithAccount({ renewalId, idempotencyKey: `second-window-${kinds.join('-')}`, request: { method: 'telemaco', certificateSerials, userId: 'mrossi', password: 'segreta' } });
 }
 
 /** The device's journal edited by `edit`, then the holder goes on: JOURNAL_DAMAGED, the card exactly as it was. */
@@ -781,6 +781,20 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(done.step).toBe('done');
     expect([...world.service.payments.values()].filter((payment) => payment.method === 'card')).toEqual([]);
     expectBothRenewedPaidOnce(world);
+  });
+
+  it('both paid in one payment from a second window, then the service out of reach at issuance: the renewal stops resumable and its ending still shows that payment\'s receipt', async () => {
+    const world = new FlowWorld();
+    const { flow } = await atPayment(world);
+    await paidFromSecondWindow(world, 'signature', 'cns');
+    const paid = await flow.startCardPayment();
+    expect(paid).toMatchObject({ step: 'paid', receipt: { totalCents: prices.signature + prices.cns } });
+    world.service.faults.unavailable = { issue: 20, renewalStatus: 20 };
+    const stopped = await flow.renew();
+    await flow.close();
+    expect(stopped).toMatchObject({ step: 'failed', canResume: true });
+    expect(stopped.step === 'failed' && stopped.receipts.map((receipt) => receipt.totalCents)).toEqual([prices.signature + prices.cns]);
+    expect(world.card.breaches).toEqual([]);
   });
 
   it('the CNS, chosen alone, suspended before the card payment starts: the renewal ends naming it, nothing held or charged, the card as it was', async () => {
