@@ -88,10 +88,12 @@ async function journalFacts(dir: string): Promise<BundleFacts['journal']> {
     if (!parsed.success) return { phase: 'damaged', certificates: [] };
     const journal = parsed.data;
     const certificates = journal.certificates.map((entry) => ({ kind: entry.kind, phase: entry.progress.phase }));
-    // A certificate taken out before its re-key began (its payment refused as no longer renewable,
-    // or held back) started nothing: the renewal stands where its payment does. Called "renewing",
-    // the lab would rebuild a paid renewal for a holder who has paid nothing.
-    const started = journal.certificates.some(({ progress }) => progress.phase !== 'planned' && !(progress.phase === 'rejected' && (progress.reason === 'dropped' || progress.reason === 'held-back')));
+    // A certificate taken out at payment (no longer renewable: `dropped`, or `refused` with its
+    // unused keys still to go) or held back renews nothing: the renewal stands where its payment
+    // does. Called "renewing", the lab would rebuild a paid renewal for a holder who holds nothing paid.
+    const takenOut = (progress: (typeof journal.certificates)[number]['progress']) =>
+      (progress.phase === 'rejected' && (progress.reason === 'dropped' || progress.reason === 'held-back')) || (progress.phase === 'refused' && progress.atPayment === true);
+    const started = journal.certificates.some(({ progress }) => progress.phase !== 'planned' && !takenOut(progress));
     const payment: JournalPhase = journal.payment.state === 'not-required' ? 'paid' : journal.payment.state;
     return { phase: started ? 'renewing' : payment, certificates };
   }

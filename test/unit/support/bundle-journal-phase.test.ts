@@ -60,6 +60,32 @@ describe('the journal phase in the support bundle', () => {
     });
   });
 
+  it('killed as the signature key was made, back after the holds were let go, the signature suspended meanwhile: taken out at payment with its key still to go, the CNS not yet paid again: "unpaid"', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'after' };
+    const first = world.process();
+    await first.start();
+    await first.unlock(world.pinFor('CNS-0001'), true);
+    await first.proceed();
+    await first.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+    await expect(first.renew()).rejects.toThrow();
+    world.killOn = undefined;
+    world.service.expireHolds();
+    world.service.suspended.add(world.oldSerials.get('signature') ?? '');
+    const flow = world.process();
+    expect((await flow.start()).step).toBe('resume-offered');
+    const pin = await flow.resume();
+    if (pin.step !== 'pin') throw new Error(pin.step);
+    expect((await flow.unlock(world.pinFor(pin.slot.tokenSerial), true)).step).toBe('payment');
+    const state = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+    await flow.close();
+    expect(state).toMatchObject({ step: 'payment', error: { code: 'RENEWAL_CERTIFICATE_DROPPED' } });
+    expect(await journalFactsOf(world)).toEqual({
+      phase: 'unpaid',
+      certificates: expect.arrayContaining([{ kind: 'signature', phase: 'refused' }]) as unknown,
+    });
+  });
+
   it('killed as the signature key was being made: "renewing"', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
