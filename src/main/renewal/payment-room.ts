@@ -112,16 +112,17 @@ export async function checkCardOnce(context: FlowContext, explicit: boolean): Pr
   if (state.step !== 'payment' || journal.payment.state !== 'card-started' || !state.card) throw new AppError('RENEWAL_WRONG_STEP');
   const { status, receipt } = await context.ports.service.cardPaymentStatus(journal.renewalId, journal.payment.paymentId);
   if (status === 'paid' && receipt) {
-    const paid = checkedAgainstPlan(journal.plan, receipt);
     // Paid on the bank's page, then let go by the service before the tool looked (the hold's time
     // passed while the holder was away): nothing is held to renew on, and the payment screen must
-    // not say it is. The holder pays again; the money let go went back.
-    if (paid.lines.some((line) => line.state === 'released')) {
+    // not say it is. The holder pays again; the money let go went back. Asked first: a payment
+    // refused as not what was shown and let go since is the holder's to pay again, not to meet
+    // the same refusal at every look.
+    if (receipt.lines.some((line) => line.state === 'released')) {
       context.session.cardPollToken++;
       await context.save({ ...journal, payment: { state: 'unpaid', attempts: journal.payment.attempts } });
       return context.set({ ...state, card: null, error: wire('RENEWAL_PAYMENT_UNCONFIRMED') });
     }
-    return markPaid(context, paid);
+    return markPaid(context, checkedAgainstPlan(journal.plan, receipt));
   }
   if (status === 'cancelled' || status === 'failed') {
     context.session.cardPollToken++;

@@ -449,7 +449,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(0);
   });
 
-  it('a card checkout of the right total spread otherwise over the certificates, paid on the bank\'s page: the tool\'s own look tells the holder it is not what was shown, not "pending"; nothing renewed or captured', async () => {
+  it('a card checkout of the right total spread otherwise over the certificates, paid on the bank\'s page: the tool\'s own look tells the holder it is not what was shown, not "pending"; nothing renewed or captured; once the hold is let go, paid again and charged once', async () => {
     const world = new FlowWorld();
     const flow = world.process();
     await flow.start();
@@ -461,9 +461,16 @@ describe('charging what was chosen, once, for what is delivered', () => {
     for (let look = 0; look < 100 && flow.state.step === 'payment' && !flow.state.error; look++) await new Promise((resolve) => setTimeout(resolve, 2));
     // No longer watched: told pending (the holder may look again), never a spinner waiting on nothing.
     expect(flow.state).toMatchObject({ step: 'payment', card: { status: 'pending' }, error: { code: 'PAYMENT_NOT_AS_SHOWN', detail: { reason: expect.stringContaining('price of') } } });
-    await flow.close();
     expect(world.renewedKinds()).toEqual([]);
     expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(0);
+    // The helpdesk has the service let the hold go: the next look sends the holder back to paying, at the prices shown.
+    world.service.expireHolds();
+    delete world.service.faults.priceAtPayment;
+    expect(await flow.checkCardPayment()).toMatchObject({ step: 'payment', card: null, error: { code: 'RENEWAL_PAYMENT_UNCONFIRMED' } });
+    expect((await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).step).toBe('paid');
+    expect((await flow.renew()).step).toBe('done');
+    await flow.close();
+    expectBothRenewedPaidOnce(world);
   });
 
   it.each([{ full: false }, { full: true }])('paid on another computer, the renewal started there on that money, its hold then let go (card full: $full): asked to pay again, renewed, charged once', async ({ full }) => {
