@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
 import { setUpScenario, type ScenarioLab } from '../../../softhsm/scenarios/set-up-scenario.js';
 import { tokenObjects } from '../../support/openssl-view.js';
-import { runCli, startCli } from '../../support/run-cli.js';
+import { runCli, startCli, type CliResult } from '../../support/run-cli.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 import { chargedSince, telemacoBalances, workingPairs } from './kill-and-resume.js';
 
@@ -28,7 +28,7 @@ function journalPath(lab: ScenarioLab): string {
  * there. The window between two journal writes is a device call long; on a busy machine the
  * journal may have moved on before this process read it, and the run then ends another way.
  */
-async function renewKilledWhen(lab: ScenarioLab, env: Record<string, string>, reached: (journal: JournalText) => boolean): Promise<boolean> {
+async function renewKilledWhen(lab: ScenarioLab, env: Record<string, string>, reached: (journal: JournalText) => boolean): Promise<CliResult> {
   await mkdir(join(lab.env.RINNOVO_DATA_DIR ?? '', 'journal'), { recursive: true });
   const run = startCli(['renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
   const watcher = watch(join(lab.env.RINNOVO_DATA_DIR ?? '', 'journal'), () => {
@@ -40,7 +40,7 @@ async function renewKilledWhen(lab: ScenarioLab, env: Record<string, string>, re
   });
   const result = await run.done;
   watcher.close();
-  return result.signal === 'SIGKILL';
+  return result;
 }
 
 /** `test` on a lab whose renewal was killed the moment its journal satisfied `reached`; a fresh lab each time the kill missed that moment (three tries). */
@@ -49,7 +49,10 @@ async function withLabKilledWhen(name: string, reached: (journal: JournalText) =
     let landed = false;
     await withLab(`${name}-${attempt}`, async (lab, env) => {
       const start = telemacoBalances(lab);
-      landed = await renewKilledWhen(lab, env, reached);
+      const result = await renewKilledWhen(lab, env, reached);
+      // Only a renewal that went past the step before the kill landed is tried again: one that failed is the test's failure.
+      if (result.signal !== 'SIGKILL') expect(result.code, `renew ended before the kill: ${result.stderr}`).toBe(0);
+      landed = result.signal === 'SIGKILL';
       if (landed) await test(lab, env, start);
     });
     if (landed) return;
