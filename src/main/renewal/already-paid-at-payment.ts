@@ -7,8 +7,9 @@
  *
  * The plan is made again here, as that resume would: what the service holds or has captured for
  * this renewal is marked paid, and only the rest is shown to pay; held for everything, the renewal
- * goes on. A certificate paid in another renewal (another computer's) is not this renewal's to
- * use: the refusal is shown as it came.
+ * goes on. A certificate paid in another renewal (another computer's, after this one's
+ * eligibility) is not this renewal's to use: the holder is told so (CERTIFICATE_PAID_IN_OTHER_RENEWAL),
+ * not to go on paying here.
  */
 import type { FlowState } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
@@ -25,11 +26,10 @@ type PaymentState = Extract<FlowState, { step: 'payment' }>;
 
 /**
  * The state after a payment refused with `CERTIFICATE_ALREADY_PAID` (its `detail`, shown with the
- * new plan), or `undefined` when nothing this payment was for is held in this renewal (the
- * refusal is then shown as it came). `attempts` counts the refused one: the next payment is a new
- * request, never this one answered again.
+ * new plan). `attempts` counts the refused one: the next payment is a new request, never this one
+ * answered again.
  */
-export async function afterPaidElsewhere(context: FlowContext, state: PaymentState, journal: Journal, detail: ErrorDetail, attempts: number): Promise<FlowState | undefined> {
+export async function afterPaidElsewhere(context: FlowContext, state: PaymentState, journal: Journal, detail: ErrorDetail, attempts: number): Promise<FlowState> {
   let record: RenewalRecord;
   try {
     record = await context.ports.service.renewalStatus(journal.renewalId);
@@ -41,7 +41,12 @@ export async function afterPaidElsewhere(context: FlowContext, state: PaymentSta
     throw error;
   }
   const progressOf = (serial: string) => record.lines.find((line) => line.certificateSerial === serial)?.progress;
-  if (!itemsToPay(journal.plan).some((item) => heldOrCaptured(progressOf(item.certificateSerial)))) return undefined;
+  if (!itemsToPay(journal.plan).some((item) => heldOrCaptured(progressOf(item.certificateSerial)))) {
+    // Nothing held here: the payment that holds it belongs to another renewal. Nothing is held for
+    // this attempt either; the plan stays the one shown.
+    await context.save({ ...journal, payment: { state: 'unpaid', attempts } });
+    return context.set({ ...state, card: null, error: wire('CERTIFICATE_PAID_IN_OTHER_RENEWAL', detail) });
+  }
   // As the resume counts them: a certificate the service withdrew since is not paid for again.
   const pending = new Set(
     journal.certificates.filter((entry) => !settlingPhases.has(entry.progress.phase) && !withdrawnAtService(record, entry)).map((entry) => entry.certificateSerial),

@@ -55,11 +55,10 @@ export async function payWithAccount(context: FlowContext, state: PaymentState, 
       const settled = await paidAtService(context, journal).catch(() => undefined);
       if (settled) return markPaid(context, settled);
       // Paid in part meanwhile (a second window, the CLI): the rest is shown to pay, never this plan again.
-      const replanned = error.code === 'CERTIFICATE_ALREADY_PAID' ? await afterPaidElsewhere(context, state, journal, error.detail, attempts) : undefined;
-      if (replanned) return replanned;
+      if (error.code === 'CERTIFICATE_ALREADY_PAID') return afterPaidElsewhere(context, state, journal, error.detail, attempts);
       const delay = sameRequestRetryDelaysMs[retry];
       // Still unknown: the journal stays `paying`, so the next attempt asks the service first.
-      if (delay === undefined || error.code === 'CERTIFICATE_ALREADY_PAID') return context.set({ ...state, card: null, error: { code: error.code, detail: error.detail } });
+      if (delay === undefined) return context.set({ ...state, card: null, error: { code: error.code, detail: error.detail } });
       await environment.sleep(delay);
       continue;
     }
@@ -85,8 +84,7 @@ export async function startCardPayment(context: FlowContext, state: PaymentState
     const counted: Journal = { ...journal, payment: { state: 'unpaid', attempts } };
     const dropped = isAppError(error) && error.code === 'CERTIFICATE_NOT_RENEWABLE' ? await withoutUnrenewable(context, state, counted) : undefined;
     if (dropped) return dropped;
-    const replanned = isAppError(error) && error.code === 'CERTIFICATE_ALREADY_PAID' ? await afterPaidElsewhere(context, state, journal, error.detail, attempts) : undefined;
-    if (replanned) return replanned;
+    if (isAppError(error) && error.code === 'CERTIFICATE_ALREADY_PAID') return afterPaidElsewhere(context, state, journal, error.detail, attempts);
     throw error;
   }
   // The bank's page must ask exactly what the holder was shown. Refused, the attempt is counted

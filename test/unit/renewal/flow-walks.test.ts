@@ -777,6 +777,21 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(2);
   });
 
+  it('the CNS paid in another renewal (another computer) while this one shows both to pay: told so, with what to do, never charged here for it, nothing made on the card', async () => {
+    const world = new FlowWorld();
+    const { flow } = await atPayment(world);
+    world.service.paidInAnotherRenewal(journalOf(world).renewalId, 'cns');
+    const before = snapshot(world);
+    const refused = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+    expect(refused).toMatchObject({ step: 'payment', card: null, error: { code: 'CERTIFICATE_PAID_IN_OTHER_RENEWAL' } });
+    // A card payment says the same, and opens no checkout.
+    expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', error: { code: 'CERTIFICATE_PAID_IN_OTHER_RENEWAL' } });
+    await flow.close();
+    expect([...world.service.payments.values()].filter((payment) => payment.method === 'card')).toEqual([]);
+    expect(world.service.ledger.filter((entry) => entry.type === 'hold')).toHaveLength(1);
+    expect(snapshot(world)).toEqual(before);
+  });
+
   it('both paid from a second window while this one waits to start a card payment: no checkout, the renewal goes on on what is held, each certificate charged once', async () => {
     const world = new FlowWorld();
     const { flow } = await atPayment(world);

@@ -237,6 +237,19 @@ export class FakeService {
     this.faults.funds -= amountCents;
   }
 
+  /**
+   * The certificate of `kind` renewed from another computer after this renewal's eligibility: a
+   * renewal of its own there, paid by Telemaco at its price. This renewal's record does not hold it.
+   */
+  paidInAnotherRenewal(renewalId: string, kind: CertificateKind): void {
+    const line = this.#renewal(renewalId).lines.find((candidate) => candidate.kind === kind);
+    if (!line) throw new Error(`no ${kind} line in ${renewalId}`);
+    const other: Renewal = { renewalId: this.#id('ren'), lines: [{ ...line, progress: { state: 'open' } }], issued: new Map(), paymentIds: [] };
+    this.renewals.set(other.renewalId, other);
+    const [copied] = other.lines;
+    if (copied) this.#paidFromSecondWindow(other, copied);
+  }
+
   #renewal(renewalId: string): Renewal {
     const renewal = this.renewals.get(renewalId);
     if (!renewal) throw new AppError('RENEWAL_NOT_FOUND', { renewalId });
