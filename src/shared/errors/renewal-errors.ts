@@ -199,11 +199,11 @@ export const renewalErrors = {
     class: 'payment',
     actions: ['support-bundle'],
     it: {
-      message: 'Il certificato risulta già pagato in un altro rinnovo, avviato da un altro computer o da un\'altra finestra: questo rinnovo non può usare quel pagamento, e non le viene addebitato di nuovo.',
+      message: 'Il certificato risulta già pagato in un altro rinnovo, avviato da un altro computer: questo rinnovo non può usare quel pagamento, e non le viene addebitato di nuovo.',
       nextStep: 'Completi il rinnovo da dove ha pagato. Se non è possibile, riprovi qui quando il servizio avrà rilasciato l\'importo trattenuto, oppure salvi il pacchetto di supporto e contatti l\'assistenza.',
     },
     en: {
-      message: 'The certificate is already paid for in another renewal, started from another computer or window: this renewal cannot use that payment, and you are not charged again.',
+      message: 'The certificate is already paid for in another renewal, started from another computer: this renewal cannot use that payment, and you are not charged again.',
       nextStep: 'Finish the renewal where you paid. If you cannot, try again here once the service has released the amount held, or save the support bundle and contact the helpdesk.',
     },
   },
