@@ -15,12 +15,12 @@ import type { FlowState } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import type { ErrorDetail } from '../../shared/errors/catalogue.js';
 import { wire, type FlowContext } from './flow-context.js';
-import { newestCovering, newestReceipt } from './newest-receipt.js';
-import { checkHeldAsShown, checkedAgainstPlan } from './receipt-against-plan.js';
+import { checkHeldStillToRenew, heldAtService, progressAtService, stillToRenew } from './held-at-service.js';
+import { newestCovering, newestHolding } from './newest-receipt.js';
+import { checkedAgainstPlan } from './receipt-against-plan.js';
 import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
 import type { RenewalRecord } from './renewal-ports.js';
-import { settlingPhases, type Journal } from './renewal-journal.js';
-import { withdrawnAtService } from './withdrawn-certificate.js';
+import type { Journal } from './renewal-journal.js';
 
 type PaymentState = Extract<FlowState, { step: 'payment' }>;
 
@@ -40,23 +40,16 @@ export async function afterPaidElsewhere(context: FlowContext, state: PaymentSta
     if (isAppError(error)) return context.set({ ...state, card: null, error: wire(error.code, error.detail) });
     throw error;
   }
-  const progressOf = (serial: string) => record.lines.find((line) => line.certificateSerial === serial)?.progress;
-  if (!itemsToPay(journal.plan).some((item) => heldOrCaptured(progressOf(item.certificateSerial)))) {
+  if (!itemsToPay(journal.plan).some((item) => heldOrCaptured(progressAtService(record, item.certificateSerial)))) {
     // Nothing held here: the payment that holds it belongs to another renewal. Nothing is held for
     // this attempt either; the plan stays the one shown.
     await context.save({ ...journal, payment: { state: 'unpaid', attempts } });
     return context.set({ ...state, card: null, error: wire('CERTIFICATE_PAID_IN_OTHER_RENEWAL', detail) });
   }
-  // As the resume counts them: a certificate the service withdrew since is not paid for again.
-  const pending = new Set(
-    journal.certificates.filter((entry) => !settlingPhases.has(entry.progress.phase) && !withdrawnAtService(record, entry)).map((entry) => entry.certificateSerial),
-  );
-  const paidAtService = journal.plan.items.filter((item) => heldOrCaptured(progressOf(item.certificateSerial))).map((item) => item.certificateSerial);
+  const pending = stillToRenew(journal.certificates, record);
+  const paidAtService = heldAtService(journal.plan, record);
   // Issuing captures what the other payment holds: it must be what the holder was shown here.
-  checkHeldAsShown(
-    journal.plan.items.filter((item) => pending.has(item.certificateSerial) && (item.price?.amountCents ?? 0) > 0 && progressOf(item.certificateSerial) === 'paid'),
-    record.receipts,
-  );
+  checkHeldStillToRenew(journal.plan, pending, record);
   const plan = planToPayAgain(journal.plan, pending, paidAtService);
   context.ports.logger?.warn({ renewalId: journal.renewalId, paidAtService: paidAtService.join(',') }, 'payment refused: already paid in this renewal; plan made again');
   if (itemsToPay(plan).length > 0) {
@@ -76,8 +69,7 @@ export async function afterPaidElsewhere(context: FlowContext, state: PaymentSta
     await context.save({ ...journal, payment: { state: 'paid', receipt, attempts } });
     return context.set({ step: 'paid', device, plan: journal.plan, receipt });
   }
-  const serials = new Set(journal.certificates.map((entry) => entry.certificateSerial));
-  const receipt = newestReceipt(record.receipts.filter((candidate) => candidate.lines.some((line) => serials.has(line.certificateSerial) && line.state !== 'released'))) ?? null;
+  const receipt = newestHolding(record.receipts, new Set(journal.certificates.map((entry) => entry.certificateSerial))) ?? null;
   await context.save({ ...journal, plan, payment: { state: 'not-required', receipt, attempts } });
   return context.set({ step: 'paid', device, plan, receipt });
 }

@@ -19,3 +19,11 @@ export function newestReceipt(receipts: readonly Receipt[]): Receipt | undefined
 export function newestCovering(receipts: readonly Receipt[], serials: readonly string[]): Receipt | undefined {
   return newestReceipt(receipts.filter((receipt) => serials.every((serial) => receipt.lines.some((line) => line.certificateSerial === serial && line.state !== 'released'))));
 }
+
+/**
+ * The newest receipt that still holds (or has captured) money for any of `serials`: the payment a
+ * renewal's ending shows when nothing is left to pay (what is left was held already).
+ */
+export function newestHolding(receipts: readonly Receipt[], serials: ReadonlySet<string>): Receipt | undefined {
+  return newestReceipt(receipts.filter((receipt) => receipt.lines.some((line) => serials.has(line.certificateSerial) && line.state !== 'released')));
+}

@@ -7,16 +7,16 @@
 import type { DeviceSummary, FlowState } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { failedBare, wire, type FlowContext } from './flow-context.js';
-import { checkHeldAsShown, checkedAgainstPlan } from './receipt-against-plan.js';
+import { checkedAgainstPlan } from './receipt-against-plan.js';
 import { completedDeliveries, confirmDeliveries } from './delivery-confirmation.js';
 import { canProve } from './proof-of-possession.js';
 import type { RenewalRecord } from './renewal-ports.js';
 import { journalMismatch } from './journal-describes-card.js';
+import { checkHeldStillToRenew, heldAtService, progressAtService, stillToRenew } from './held-at-service.js';
 import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
-import { paymentAttempts, settlingPhases, type Journal } from './renewal-journal.js';
+import { paymentAttempts, type Journal } from './renewal-journal.js';
 import { judgedUnderLock, runRenewal, stoppedBy } from './renewal-run.js';
 import { newestCovering } from './newest-receipt.js';
-import { withdrawnAtService } from './withdrawn-certificate.js';
 
 export async function continueJournal(context: FlowContext): Promise<FlowState> {
   const { session } = context;
@@ -70,14 +70,13 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
   // no payment any more: the service releases (or refunds) its price. Nor
   // does one the service withdrew since it was journaled (refused from another computer): it is
   // taken off the card, never paid for again on this journal's account.
-  const pending = new Set(journal.certificates.filter((entry) => !settlingPhases.has(entry.progress.phase) && !withdrawnAtService(record, entry)).map((entry) => entry.certificateSerial));
+  const pending = stillToRenew(journal.certificates, record);
   // Every priced certificate still to renew must be held, whichever payment held it: one marked
   // paid earlier (by a payment this journal never made) is let go like any other when its hold
   // expires, and must then be paid again, not issued on an old word.
   const mustBeHeld = journal.plan.items.filter((item) => pending.has(item.certificateSerial) && (item.price?.amountCents ?? 0) > 0);
-  const progressOf = (serial: string) => record.lines.find((line) => line.certificateSerial === serial)?.progress;
   /** The service holds or has captured money for it. */
-  const paidFor = (serial: string) => heldOrCaptured(progressOf(serial));
+  const paidFor = (serial: string) => heldOrCaptured(progressAtService(record, serial));
   const confirmed = mustBeHeld.every((item) => paidFor(item.certificateSerial));
   /** The payment this journal made (its answer lost), as the service records it: what the plan shown asked, or a protocol error. */
   const journalsPayment = () => {
@@ -89,13 +88,10 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
   };
 
   // What the service still holds or has captured is not paid twice (a certificate issued before the rest was let go).
-  const paidAtService = journal.plan.items.filter((item) => paidFor(item.certificateSerial)).map((item) => item.certificateSerial);
+  const paidAtService = heldAtService(journal.plan, record);
   // Issuing captures what the service holds: for every certificate still to issue, whichever
   // payment held it (this journal's, or one from another computer), it is what the holder was shown.
-  checkHeldAsShown(
-    mustBeHeld.filter((item) => progressOf(item.certificateSerial) === 'paid'),
-    record.receipts,
-  );
+  checkHeldStillToRenew(journal.plan, pending, record);
   if (journal.payment.state === 'paid' || journal.payment.state === 'not-required') {
     if (!confirmed) {
       // An invented receipt, or a hold released since: nothing is made on the card without the service's word.

@@ -14,13 +14,12 @@
 import type { FlowState } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { wire, type FlowContext } from './flow-context.js';
-import { newestReceipt } from './newest-receipt.js';
-import { checkHeldAsShown } from './receipt-against-plan.js';
-import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
+import { newestHolding } from './newest-receipt.js';
+import { checkHeldStillToRenew, heldAtService, stillToRenew } from './held-at-service.js';
+import { itemsToPay, planToPayAgain } from './renewal-plan.js';
 import type { RenewalRecord } from './renewal-ports.js';
-import { paymentAttempts, settlingPhases, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
+import { paymentAttempts, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import { runRenewal } from './renewal-run.js';
-import { withdrawnAtService } from './withdrawn-certificate.js';
 
 type PaymentState = Extract<FlowState, { step: 'payment' }>;
 
@@ -83,24 +82,12 @@ export async function withoutUnrenewable(context: FlowContext, state: PaymentSta
     return progress ? { ...entry, progress } : entry;
   });
   // Still to renew: the plan's certificates (what the holder was last shown) not settled.
-  const pending = new Set(
-    journal.plan.items
-      .map((item) => item.certificateSerial)
-      .filter((serial) => {
-        const phase = certificates.find((entry) => entry.certificateSerial === serial)?.progress.phase;
-        const entry = certificates.find((candidate) => candidate.certificateSerial === serial);
-        // As the resume counts them: a certificate the service withdrew since is not paid for again.
-        return phase !== undefined && !settlingPhases.has(phase) && !(entry && withdrawnAtService(record, entry));
-      }),
-  );
-  const progressOf = (serial: string) => record.lines.find((line) => line.certificateSerial === serial)?.progress;
-  const paidAtService = journal.plan.items.filter((item) => heldOrCaptured(progressOf(item.certificateSerial))).map((item) => item.certificateSerial);
+  const remaining = stillToRenew(certificates, record);
+  const pending = new Set(journal.plan.items.map((item) => item.certificateSerial).filter((serial) => remaining.has(serial)));
+  const paidAtService = heldAtService(journal.plan, record);
   // Issuing captures what the service holds for the rest: it must be what the holder was shown,
   // checked before anything is settled (refused, the journal stays as it was).
-  checkHeldAsShown(
-    journal.plan.items.filter((item) => pending.has(item.certificateSerial) && (item.price?.amountCents ?? 0) > 0 && progressOf(item.certificateSerial) === 'paid'),
-    record.receipts,
-  );
+  checkHeldStillToRenew(journal.plan, pending, record);
   // Nothing left to renew: the plan stays the one shown (as after an issuance refusal), the ending
   // reads what each certificate came to from the entries and the service's receipts.
   const plan = pending.size > 0 ? planToPayAgain(journal.plan, pending, paidAtService) : journal.plan;
@@ -108,8 +95,7 @@ export async function withoutUnrenewable(context: FlowContext, state: PaymentSta
   // Nothing left to pay: what is still to renew is held already (or free). The payment that holds
   // or captured money for this renewal's certificates is the one its ending shows, with the
   // service's other receipts for them (a first payment that captured the signature, say).
-  const serials = new Set(journal.certificates.map((entry) => entry.certificateSerial));
-  const earlier = newestReceipt(record.receipts.filter((receipt) => receipt.lines.some((line) => serials.has(line.certificateSerial) && line.state !== 'released'))) ?? null;
+  const earlier = newestHolding(record.receipts, new Set(journal.certificates.map((entry) => entry.certificateSerial))) ?? null;
   const saved = await context.save({
     ...journal,
     plan,

@@ -18,7 +18,7 @@ import {
   type TokenFacts,
 } from '../../shared/support-bundle/bundle-facts.js';
 import type { DeviceReport } from '../renewal/adapters/device-adapter.js';
-import { journalSchema } from '../renewal/renewal-journal.js';
+import { journalSchema, type CertificateProgress } from '../renewal/renewal-journal.js';
 import { certificateProfile, holderIdentity } from './certificate-profile.js';
 import type { Pseudonyms } from './pseudonyms.js';
 
@@ -91,7 +91,7 @@ async function journalFacts(dir: string): Promise<BundleFacts['journal']> {
     // A certificate taken out at payment (no longer renewable: `dropped`, or `refused` with its
     // unused keys still to go) or held back renews nothing: the renewal stands where its payment
     // does. Called "renewing", the lab would rebuild a paid renewal for a holder who holds nothing paid.
-    const takenOut = (progress: (typeof journal.certificates)[number]['progress']) =>
+    const takenOut = (progress: CertificateProgress) =>
       (progress.phase === 'rejected' && (progress.reason === 'dropped' || progress.reason === 'held-back')) || (progress.phase === 'refused' && progress.atPayment === true);
     const started = journal.certificates.some(({ progress }) => progress.phase !== 'planned' && !takenOut(progress));
     const payment: JournalPhase = journal.payment.state === 'not-required' ? 'paid' : journal.payment.state;

@@ -1,0 +1,41 @@
+/**
+ * A journal's renewal as the service's record stands now, for making the plan again: the resume,
+ * a payment refused for a certificate no longer renewable and one refused as already paid all ask
+ * the same three questions of it.
+ */
+import type { RenewalPlan } from '../../shared/contract/flow-contract.js';
+import { checkHeldAsShown } from './receipt-against-plan.js';
+import { heldOrCaptured } from './renewal-plan.js';
+import type { RenewalRecord } from './renewal-ports.js';
+import { settlingPhases, type JournalCertificate } from './renewal-journal.js';
+import { withdrawnAtService } from './withdrawn-certificate.js';
+
+/**
+ * The certificates still to renew: not settled (renewed, rejected, refused), nor withdrawn by the
+ * service since they were journaled (refused from another computer): those are never paid for
+ * again on this journal's account.
+ */
+export function stillToRenew(certificates: readonly JournalCertificate[], record: RenewalRecord): Set<string> {
+  return new Set(certificates.filter((entry) => !settlingPhases.has(entry.progress.phase) && !withdrawnAtService(record, entry)).map((entry) => entry.certificateSerial));
+}
+
+/** The plan's certificates the service holds or has captured money for: not paid twice. */
+export function heldAtService(plan: Pick<RenewalPlan, 'items'>, record: RenewalRecord): string[] {
+  return plan.items.filter((item) => heldOrCaptured(progressAtService(record, item.certificateSerial))).map((item) => item.certificateSerial);
+}
+
+/**
+ * Issuing captures what the service holds for the certificates still to renew, whichever payment
+ * held it: each amount held must be what the holder was shown (PAYMENT_NOT_AS_SHOWN otherwise,
+ * before anything is saved or made).
+ */
+export function checkHeldStillToRenew(plan: Pick<RenewalPlan, 'items'>, pending: ReadonlySet<string>, record: RenewalRecord): void {
+  checkHeldAsShown(
+    plan.items.filter((item) => pending.has(item.certificateSerial) && (item.price?.amountCents ?? 0) > 0 && progressAtService(record, item.certificateSerial) === 'paid'),
+    record.receipts,
+  );
+}
+
+export function progressAtService(record: RenewalRecord, certificateSerial: string) {
+  return record.lines.find((line) => line.certificateSerial === certificateSerial)?.progress;
+}
