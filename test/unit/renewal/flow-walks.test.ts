@@ -12,7 +12,7 @@ import { AppError } from '../../../src/shared/errors/app-error.js';
 import { serialOfCertificate } from '../../../src/main/certificates/key-modulus.js';
 import { prices, type HostileRewrite } from './kit/fake-service.js';
 import { FlowWorld, holderPin, signaturePin } from './kit/flow-world.js';
-import { walk, type WalkEnd } from './kit/holder-walk.js';
+import { atPayment, walk, type WalkEnd } from './kit/holder-walk.js';
 import { makeCertificate, makeCsr, profileOf } from './kit/test-pki.js';
 
 function stateOf(end: WalkEnd): FlowState {
@@ -95,15 +95,6 @@ async function resumeWithOlderCopy(world: FlowWorld, older: string, onDisk: stri
   const pin = await flow.resume();
   if (pin.step !== 'pin') throw new Error(pin.step);
   return flow.unlock(world.pinFor(pin.slot.tokenSerial), true);
-}
-
-/** A process at the payment screen for both certificates (or `only` those), the PIN given; the flow and that state. */
-async function atPayment(world: FlowWorld, only?: readonly string[]) {
-  const flow = world.process();
-  await flow.start();
-  await flow.unlock(world.pinFor('CNS-0001'), true);
-  if (only) await flow.select(only);
-  return { flow, state: await flow.proceed() };
 }
 
 /** A second window (or the helpdesk CLI) pays `kinds` in one payment, by Telemaco, for the renewal this device's journal is on. */

@@ -11,6 +11,7 @@ import { defaultChamberIssuers } from '../../../src/main/certificates/classify-c
 import { AppError } from '../../../src/shared/errors/app-error.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 import { FlowWorld } from '../renewal/kit/flow-world.js';
+import { atPayment } from '../renewal/kit/holder-walk.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -43,10 +44,8 @@ async function journalFactsOf(world: FlowWorld) {
 describe('the journal phase in the support bundle', () => {
   it('the CNS taken out at payment (suspended since it was chosen), the signature not yet paid: "unpaid", not "renewing"', async () => {
     const world = new FlowWorld();
-    const flow = world.process();
-    await flow.start();
-    await flow.unlock(world.pinFor('CNS-0001'), true);
-    expect((await flow.proceed()).step).toBe('payment');
+    const { flow, state: shown } = await atPayment(world);
+    expect(shown.step).toBe('payment');
     world.service.suspended.add(world.oldSerials.get('cns') ?? '');
     const state = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
     await flow.close();
@@ -63,10 +62,7 @@ describe('the journal phase in the support bundle', () => {
   it('killed as the signature key was made, back after the holds were let go, the signature suspended meanwhile: taken out at payment with its key still to go, the CNS not yet paid again: "unpaid"', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'after' };
-    const first = world.process();
-    await first.start();
-    await first.unlock(world.pinFor('CNS-0001'), true);
-    await first.proceed();
+    const { flow: first } = await atPayment(world);
     await first.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
     await expect(first.renew()).rejects.toThrow();
     world.killOn = undefined;
@@ -89,10 +85,7 @@ describe('the journal phase in the support bundle', () => {
   it('killed as the signature key was being made: "renewing"', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
-    const flow = world.process();
-    await flow.start();
-    await flow.unlock(world.pinFor('CNS-0001'), true);
-    await flow.proceed();
+    const { flow } = await atPayment(world);
     await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
     await expect(flow.renew()).rejects.toThrow();
     expect((await journalFactsOf(world)).phase).toBe('renewing');

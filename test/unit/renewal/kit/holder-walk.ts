@@ -65,3 +65,12 @@ export async function walk(world: FlowWorld, choice: HolderChoice): Promise<Walk
     await flow.close().catch(() => undefined);
   }
 }
+
+/** A process at the payment screen for both certificates (or `only` those), the PIN given; the flow and that state. */
+export async function atPayment(world: FlowWorld, only?: readonly string[]) {
+  const flow = world.process();
+  await flow.start();
+  await flow.unlock(world.pinFor('CNS-0001'), true);
+  if (only) await flow.select(only);
+  return { flow, state: await flow.proceed() };
+}
