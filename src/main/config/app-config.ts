@@ -150,9 +150,16 @@ function withTrailingSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
 }
 
+/**
+ * The folder Electron names after the app: package.json's `productName`, which it prefers to `name`
+ * on every platform. The CLI and the window must meet in the same folder: the device lock, the
+ * journal and the logs the support bundle gathers live there.
+ */
+const appFolderName = 'Rinnovo CNS';
+
 /** The per-user data folder Electron would choose (`app.getPath('userData')`), computed without Electron. */
 function defaultDataDir(platform: NodeJS.Platform, home: string, env: NodeJS.ProcessEnv): string {
-  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'Rinnovo CNS');
-  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'Rinnovo CNS');
-  return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'rinnovo-cns');
+  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), appFolderName);
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', appFolderName);
+  return join(env.XDG_CONFIG_HOME || join(home, '.config'), appFolderName);
 }

@@ -53,6 +53,15 @@ describe('the configuration of a tool that is not installed (lab, CLI, harness)'
     expect(loadAppConfig({}, { version: '1.0.0' })).toMatchObject({ serviceUrl: shippedConfiguration.serviceUrl, updateFeedUrl: shippedConfiguration.updateFeedUrl });
     expect(loadAppConfig({ RINNOVO_SERVICE_URL: 'https://127.0.0.1:8443/api/v1/' }, { version: '1.0.0' }).updateFeedUrl).toBe('https://127.0.0.1:8443/api/v1/updates/');
   });
+
+  it('keeps its journal, lock and logs in the window’s data folder (Electron names it after productName), so the two never renew the same card at once', () => {
+    const cli = (platform: NodeJS.Platform, env: NodeJS.ProcessEnv = {}) => loadAppConfig(env, { version: '1.0.0', platform, home: '/home/mario' }).dataDir;
+    expect(cli('linux')).toBe(installed.dataDir);
+    expect(cli('linux', { XDG_CONFIG_HOME: '/home/mario/.local/config' })).toBe('/home/mario/.local/config/Rinnovo CNS');
+    expect(cli('linux', { XDG_CONFIG_HOME: '' })).toBe(installed.dataDir);
+    expect(cli('darwin')).toBe('/home/mario/Library/Application Support/Rinnovo CNS');
+    expect(cli('win32', { APPDATA: 'C:\\Users\\mario\\AppData\\Roaming' })).toMatch(/Roaming[\\/]Rinnovo CNS$/);
+  });
 });
 
 describe('the installed app', () => {
