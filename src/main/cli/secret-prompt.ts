@@ -18,15 +18,72 @@ export interface SecretSources {
   readonly interrupt?: () => void;
 }
 
-/** A line from standard input when it is not a terminal (`echo $PIN | rinnovo-cns renew --pin-stdin`). */
-async function readLineFromStdin(stdin: NodeJS.ReadableStream): Promise<string> {
+/** The lines of a standard input that is not a terminal, one per question, in order. */
+interface LineQueue {
+  next(): Promise<string>;
+}
+
+/**
+ * One reader per stream for the whole command: `printf '%s\n%s\n' "$PIN" "$PASSWORD" | rinnovo-cns
+ * renew …` answers the PIN with the first line and the password with the second. Leaving a
+ * `for await` loop at the first line destroys the stream, and whatever had come with it (often
+ * both lines, in one chunk) went with it: the second question then failed.
+ */
+const queues = new WeakMap<NodeJS.ReadableStream, LineQueue>();
+
+function linesOf(stdin: NodeJS.ReadableStream): LineQueue {
   let buffer = '';
-  for await (const chunk of stdin) {
+  let ended = false;
+  let wake: (() => void) | undefined;
+  const woken = () => {
+    wake?.();
+    wake = undefined;
+  };
+  stdin.on('data', (chunk: Buffer | string) => {
     buffer += chunk.toString();
-    const newline = buffer.indexOf('\n');
-    if (newline >= 0) return buffer.slice(0, newline).replace(/\r$/, '');
+    woken();
+  });
+  stdin.on('end', () => {
+    ended = true;
+    woken();
+  });
+  stdin.on('error', () => {
+    ended = true;
+    woken();
+  });
+  stdin.pause();
+  return {
+    async next() {
+      for (;;) {
+        const newline = buffer.indexOf('\n');
+        if (newline >= 0) {
+          const line = buffer.slice(0, newline);
+          buffer = buffer.slice(newline + 1);
+          // Nothing is read ahead of the next question, and a paused stdin lets the command end.
+          stdin.pause();
+          return line.replace(/\r$/, '');
+        }
+        if (ended) {
+          const rest = buffer;
+          buffer = '';
+          return rest.replace(/\r$/, '');
+        }
+        const more = new Promise<void>((resolve) => (wake = resolve));
+        stdin.resume();
+        await more;
+      }
+    },
+  };
+}
+
+/** The next line of standard input when it is not a terminal (`echo $PIN | rinnovo-cns renew …`). */
+function readLineFromStdin(stdin: NodeJS.ReadableStream): Promise<string> {
+  let queue = queues.get(stdin);
+  if (!queue) {
+    queue = linesOf(stdin);
+    queues.set(stdin, queue);
   }
-  return buffer.replace(/\r?\n$/, '');
+  return queue.next();
 }
 
 export async function promptSecret(question: string, sources: SecretSources): Promise<string> {

@@ -39,3 +39,18 @@ describe('the secret prompt on a terminal', () => {
     expect(settled).toBe(false);
   });
 });
+
+describe('secrets on standard input, one line each (a pipe, not a terminal)', () => {
+  it('answers each question with its own line, whether the lines come together or one by one', async () => {
+    const stdin = new PassThrough();
+    const stderr = new PassThrough();
+    // Both lines in one chunk, as `printf '%s\n%s\n' "$PIN" "$PASSWORD" |` writes them.
+    stdin.write('48151623\nsegreta-1\r\n');
+    expect(await promptSecret('PIN: ', { env: {}, stdin, stderr })).toBe('48151623');
+    expect(await promptSecret('Password: ', { env: {}, stdin, stderr })).toBe('segreta-1');
+    // A third question, its line written after it is asked; the last line may lack its newline.
+    const third = promptSecret('PIN: ', { env: {}, stdin, stderr });
+    stdin.end('42');
+    expect(await third).toBe('42');
+  });
+});
