@@ -204,8 +204,12 @@ export function createFlowDevice(options: FlowDeviceOptions): FlowDevice & { des
     },
 
     async writeCertificate(_device, tokenSerial, idHex, certificatePem, kind) {
-      const certificate = parsedCertificate(certificatePem);
-      const tbs = (forge.pki.certificateToAsn1(certificate).value as forge.asn1.Asn1[])[0] as forge.asn1.Asn1;
+      // The card gets the bytes that were checked, as the service sent them: forge's certificate
+      // object, encoded again, writes its own outer signature algorithm (NULL parameters always),
+      // and a certificate spelt otherwise would reach the card as bytes nobody verified. The
+      // serial, issuer and subject attributes are cut from those same bytes.
+      const derBase64 = pemToBase64Der(certificatePem);
+      const tbs = (forge.asn1.fromDer(Buffer.from(derBase64, 'base64').toString('binary')).value as forge.asn1.Asn1[])[0] as forge.asn1.Asn1;
       const fields = tbs.value as forge.asn1.Asn1[];
       const offset = fields[0]?.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC ? 1 : 0;
       const derOf = (node: forge.asn1.Asn1 | undefined) => Buffer.from(forge.asn1.toDer(node as forge.asn1.Asn1).getBytes(), 'binary').toString('base64');
@@ -213,7 +217,7 @@ export function createFlowDevice(options: FlowDeviceOptions): FlowDevice & { des
         tokenSerial,
         idHex,
         label: objectLabels[kind],
-        derBase64: Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(certificate)).getBytes(), 'binary').toString('base64'),
+        derBase64,
         serialBase64: derOf(fields[offset]),
         issuerBase64: derOf(fields[offset + 2]),
         subjectBase64: derOf(fields[offset + 4]),
