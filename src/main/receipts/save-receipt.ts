@@ -51,6 +51,8 @@ export async function saveReceipt(sources: ReceiptSources): Promise<string> {
   const latest = subject.receipts[subject.receipts.length - 1] ?? subject.receipts[0];
   const name = `ricevuta-rinnovo-${latest.transactionId.replace(/[^A-Za-z0-9_-]/g, '_')}.pdf`;
   const path = join(sources.dir, name);
-  await writeFileAtomic(path, bytes);
+  // A document of the holder's, saved where they keep theirs (the window's is Documents): a
+  // private file would make its folder private too, and that folder is not the tool's to change.
+  await writeFileAtomic(path, bytes, { mode: 0o644 });
   return path;
 }

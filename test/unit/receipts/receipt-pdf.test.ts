@@ -2,7 +2,7 @@
  * The receipt the holder saves: a PDF whose text says the transaction, each certificate's
  * account, amount and charge, the totals and the new expiry dates, in the holder's language.
  */
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Receipt } from '../../../src/shared/contract/flow-contract.js';
@@ -72,6 +72,18 @@ describe('the receipt PDF', () => {
       expect(text).toContain('Transazione: trx_2');
       expect(text).toContain('Addebitato in tutto per questo rinnovo: 40,00 €');
       expect(text).toContain('Certificato di sottoscrizione: nuova scadenza 22 novembre 2029');
+    } finally {
+      await temp.remove();
+    }
+  });
+
+  it('is saved into the holder’s folder as into any of theirs: the folder keeps the permissions it had', async () => {
+    const temp = await makeTempDir('documents');
+    try {
+      await chmod(temp.dir, 0o755);
+      const path = await saveReceipt({ flowState: () => ({ step: 'done', device, renewed, receipts: [firstPayment], notice: null }), locale: async () => 'it', clock: () => new Date('2026-12-22T10:05:00.000Z'), version: '1.0.0', dir: temp.dir });
+      expect((await stat(temp.dir)).mode & 0o777).toBe(0o755);
+      expect(pdfText(await readFile(path)).join('\n')).toContain('trx_1');
     } finally {
       await temp.remove();
     }
