@@ -52,3 +52,22 @@ describe('a receipt the service sends', () => {
     await expect(paying(receipt)).rejects.toMatchObject({ code: 'SERVICE_PROTOCOL_ERROR' });
   });
 });
+
+describe('a payment answer in a state its method never has', () => {
+  const answered = (status: unknown) => createFlowService({ pay: async () => status } as unknown as RenewalServiceClient);
+  const account = { renewalId: 'rnw-1', idempotencyKey: 'pay-1-x', request: { method: 'telemaco' as const, certificateSerials: ['1a'], userId: 'mrossi', password: 'segreta' } };
+
+  it.each([
+    ['declined', { state: 'failed', paymentId: 'pay-1', renewalId: 'rnw-1', method: 'telemaco', amountCents: 2500, reason: 'declined' }],
+    ['pending', { state: 'pending', paymentId: 'pay-1', renewalId: 'rnw-1', method: 'telemaco', amountCents: 2500, checkoutUrl: 'https://pay.example/1' }],
+    ['cancelled', { state: 'cancelled', paymentId: 'pay-1', renewalId: 'rnw-1', method: 'telemaco', amountCents: 2500 }],
+  ])('an account payment answered %s is the service’s protocol error, asked about again like a lost answer', async (_, status) => {
+    await expect(answered(status).payWithAccount(account)).rejects.toMatchObject({ code: 'SERVICE_PROTOCOL_ERROR' });
+  });
+
+  it('a card checkout answered paid before any page was shown is the service’s protocol error', async () => {
+    await expect(answered({ state: 'paid', paymentId: 'pay-1', renewalId: 'rnw-1', method: 'card', amountCents: 4000, receipt: genuine }).startCardPayment({ renewalId: 'rnw-1', idempotencyKey: 'card-1-x', certificateSerials: ['1a', '2b'] })).rejects.toMatchObject({
+      code: 'SERVICE_PROTOCOL_ERROR',
+    });
+  });
+});

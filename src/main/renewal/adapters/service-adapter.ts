@@ -116,7 +116,10 @@ export function createFlowService(client: RenewalServiceClient): FlowService {
 
     async payWithAccount({ renewalId, idempotencyKey, request }) {
       const status = await client.pay(renewalId, request, idempotencyKey);
-      if (status.state !== 'paid') throw new Error(`account payment answered ${status.state}`);
+      // The schema lets every state through for every method; an account payment is settled in
+      // its answer. Anything else is the service's mistake, told as one (and asked about again as a
+      // lost answer), never an internal error that ends the renewal.
+      if (status.state !== 'paid') throw new AppError('SERVICE_PROTOCOL_ERROR', { reason: `account payment answered ${status.state}` });
       return toFlowReceipt(status.receipt);
     },
 
@@ -126,7 +129,7 @@ export function createFlowService(client: RenewalServiceClient): FlowService {
 
     async startCardPayment({ renewalId, idempotencyKey, certificateSerials }) {
       const status = await client.pay(renewalId, { method: 'card', certificateSerials: [...certificateSerials] }, idempotencyKey);
-      if (status.state !== 'pending') throw new Error(`card payment answered ${status.state}`);
+      if (status.state !== 'pending') throw new AppError('SERVICE_PROTOCOL_ERROR', { reason: `card payment start answered ${status.state}` });
       return { paymentId: status.paymentId, checkoutUrl: status.checkoutUrl, amountCents: status.amountCents };
     },
 
