@@ -36,6 +36,13 @@ export interface Session {
   selection: string[];
   room: RoomVerdict;
   journal?: Journal;
+  /**
+   * A journal in which nothing happened (a plan shown, neither paid nor started), found at start.
+   * It may still be a live window's, at its payment screen: nothing deletes it. This process's
+   * first write replaces it while the file is still that one; changed meanwhile (that window
+   * paid), the write is refused as another process renewing.
+   */
+  replaceable?: Journal;
   /** Bumped to stop a card payment's polling. */
   cardPollToken: number;
   /** This process holds the device's renewal lock (it is re-keying): its journal writes need not take it. */

@@ -136,7 +136,7 @@ export class RenewalFlow {
         try {
           // And only over the journal this process knows: one changed on disk since (another
           // process renewed, finished or set it aside meanwhile) is not written over.
-          if (!(await unchangedOnDisk(this.#options.journal, journal.deviceSerial, session.journal))) throw new AppError('RENEWAL_IN_PROGRESS');
+          if (!(await unchangedOnDisk(this.#options.journal, journal.deviceSerial, session.journal ?? session.replaceable))) throw new AppError('RENEWAL_IN_PROGRESS');
           session.journal = await this.#options.journal.write(journal);
         } catch (error) {
           // Damaged on disk, and set aside by that read: this process no longer has a journal to go on with.

@@ -54,8 +54,10 @@ async function detectDevice(context: FlowContext, discovery: Discovery): Promise
       remaining: journal.certificates.filter((entry) => entry.progress.phase !== 'completed' && entry.progress.phase !== 'rejected').map((entry) => entry.kind),
     });
   } else if (read.kind === 'open') {
-    // A plan confirmed but neither paid nor started changed nothing anywhere: forget it.
-    await ports.journal.discard(device.serial);
+    // A plan confirmed but neither paid nor started changed nothing anywhere: this process renews
+    // afresh, and its first write replaces it. Deleted here, a window still at that payment screen
+    // (the helpdesk ran `rinnovo-cns status` meanwhile) met RENEWAL_IN_PROGRESS at every press.
+    session.replaceable = read.journal;
   }
   return askPin(context, 0, null);
 }

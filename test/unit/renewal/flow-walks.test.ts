@@ -754,6 +754,43 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expectBothRenewedPaidOnce(world);
   });
 
+  it('the helpdesk looks at the device (rinnovo-cns status) while the window shows the payment screen: the window pays and renews as if nothing happened, each certificate charged once', async () => {
+    const world = new FlowWorld();
+    const { flow, state } = await atPayment(world);
+    expect(state).toMatchObject({ step: 'payment', plan: { totalCents: prices.signature + prices.cns } });
+    const journal = world.journal.files.get('CNS-0001');
+    // Another process starts on the same device, reads the journal (nothing happened in it yet) and ends.
+    const status = world.process({ alongside: true });
+    expect((await status.start()).step).toBe('pin');
+    await status.close();
+    expect(world.journal.files.get('CNS-0001')).toBe(journal);
+    const paid = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+    expect(paid).toMatchObject({ step: 'paid', receipt: { totalCents: prices.signature + prices.cns } });
+    const done = await flow.renew();
+    await flow.close();
+    expect(done.step).toBe('done');
+    expectBothRenewedPaidOnce(world);
+  });
+
+  it('a second window started while this one showed the payment screen, going on after this one paid: it reads RENEWAL_IN_PROGRESS, and this one renews on its journal, charged once', async () => {
+    const world = new FlowWorld();
+    const { flow } = await atPayment(world);
+    const second = world.process({ alongside: true });
+    await second.start();
+    // This window pays after the second one read the journal (then "nothing happened" in it).
+    expect(await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).toMatchObject({ step: 'paid' });
+    const paying = world.journal.files.get('CNS-0001');
+    await second.unlock(world.pinFor('CNS-0001'), true);
+    const refused = await second.proceed();
+    expect(refused.step === 'certificates' && refused.error?.code).toBe('RENEWAL_IN_PROGRESS');
+    await second.close();
+    expect(world.journal.files.get('CNS-0001')).toBe(paying);
+    const done = await flow.renew();
+    await flow.close();
+    expect(done.step).toBe('done');
+    expectBothRenewedPaidOnce(world);
+  });
+
   it('the CNS paid from a second window at another price than this one shows: refused as not what was shown before anything is made; nothing issued or captured', async () => {
     const world = new FlowWorld();
     const { flow } = await atPayment(world);

@@ -106,9 +106,13 @@ export class FlowWorld {
     this.#passedMs += ms;
   }
 
-  /** A new start of the tool. The previous process, if any, is dead from now on. */
-  process(): RenewalFlow {
-    const generation = ++this.#alive;
+  /**
+   * A new start of the tool. The previous process, if any, is dead from now on; `alongside`, it
+   * stays alive beside this one (a second window, the helpdesk's CLI run meanwhile), and a kill
+   * ends both.
+   */
+  process(options: { readonly alongside?: boolean } = {}): RenewalFlow {
+    const generation = options.alongside ? this.#alive : ++this.#alive;
     this.#starts++;
     const hook: CallHook = (call, phase) => {
       if (generation !== this.#alive) throw new ProcessKilled(`${call} (a dead process)`);
