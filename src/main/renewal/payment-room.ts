@@ -118,7 +118,7 @@ export async function checkCardOnce(context: FlowContext, explicit: boolean): Pr
     if (receipt.lines.some((line) => line.state === 'released')) {
       context.session.cardPollToken++;
       await context.save({ ...journal, payment: { state: 'unpaid', attempts: journal.payment.attempts } });
-      return context.set({ ...state, card: null, error: wire('RENEWAL_PAYMENT_UNCONFIRMED') });
+      return context.set({ ...state, card: null, error: wire('PAYMENT_LET_GO') });
     }
     return markPaid(context, checkedAgainstPlan(journal.plan, receipt));
   }

@@ -120,8 +120,13 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
       journal = await context.save({ ...journal, plan, payment: { state: 'card-started', attempts: Math.max(1, attempts), paymentId: checkout.paymentId, checkoutUrl: checkout.checkoutUrl } });
       return context.set({ step: 'payment', device, plan: journal.plan, card: { checkoutUrl: checkout.checkoutUrl, status: 'pending' }, error: wire('CARD_PAYMENT_PENDING') });
     }
+    // A payment this journal was waiting on (a checkout, an account payment whose answer was lost)
+    // that the service holds nothing for, let go instead: the holder who paid is told the money
+    // went back and that paying again here is what renews, not shown the payment screen unexplained.
+    const waitedOn = journal.payment.state === 'card-started' || journal.payment.state === 'paying';
+    const letGo = waitedOn && record.receipts.some((receipt) => receipt.lines.some((line) => line.state === 'released' && pending.has(line.certificateSerial)));
     journal = await context.save({ ...journal, plan, payment: { state: 'unpaid', attempts: paymentAttempts(journal) } });
-    return context.set({ step: 'payment', device, plan: journal.plan, card: null, error: stale ? wire('RENEWAL_PAYMENT_UNCONFIRMED') : null });
+    return context.set({ step: 'payment', device, plan: journal.plan, card: null, error: letGo ? wire('PAYMENT_LET_GO') : stale ? wire('RENEWAL_PAYMENT_UNCONFIRMED') : null });
   }
   return runRenewal(context, device, journal);
 }

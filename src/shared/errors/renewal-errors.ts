@@ -243,6 +243,18 @@ export const renewalErrors = {
       nextStep: 'You are not charged for the CNS certificate: any amount held is released by the service. Contact the Registration Office of your Chamber of Commerce, with the support bundle, for a new issuance of the CNS certificate.',
     },
   },
+  PAYMENT_LET_GO: {
+    class: 'payment',
+    actions: [],
+    it: {
+      message: 'Il pagamento fatto per questo rinnovo è stato rilasciato dal servizio prima che i certificati fossero rinnovati: l\'importo trattenuto torna disponibile e non le viene addebitato.',
+      nextStep: 'Per rinnovare, paghi di nuovo qui l\'importo mostrato: il dispositivo non è stato modificato.',
+    },
+    en: {
+      message: 'The payment made for this renewal was released by the service before the certificates were renewed: the amount held is available to you again and you are not charged for it.',
+      nextStep: 'To renew, pay the amount shown here again: the device was not changed.',
+    },
+  },
   PAYMENT_NOT_AS_SHOWN: {
     class: 'payment',
     actions: ['support-bundle'],

@@ -454,10 +454,10 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(flow.state).toMatchObject({ step: 'payment', card: { status: 'pending' }, error: { code: 'PAYMENT_NOT_AS_SHOWN', detail: { reason: expect.stringContaining('price of') } } });
     expect(world.renewedKinds()).toEqual([]);
     expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(0);
-    // The helpdesk has the service let the hold go: the next look sends the holder back to paying, at the prices shown.
+    // The helpdesk has the service let the hold go: the next look tells the holder that payment was let go and sends them back to paying, at the prices shown.
     world.service.expireHolds();
     delete world.service.faults.priceAtPayment;
-    expect(await flow.checkCardPayment()).toMatchObject({ step: 'payment', card: null, error: { code: 'RENEWAL_PAYMENT_UNCONFIRMED' } });
+    expect(await flow.checkCardPayment()).toMatchObject({ step: 'payment', card: null, error: { code: 'PAYMENT_LET_GO' } });
     expect((await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).step).toBe('paid');
     expect((await flow.renew()).step).toBe('done');
     await flow.close();
@@ -519,8 +519,30 @@ describe('charging what was chosen, once, for what is delivered', () => {
     const resumed = await back.unlock(world.pinFor('CNS-0001'), true);
     await back.close();
     // Paying the CNS's checkout would have renewed the signature on a hold let go: its old pair gone first, then issuance refused.
-    expect(resumed).toMatchObject({ step: 'payment', card: null, error: { code: 'RENEWAL_PAYMENT_UNCONFIRMED' }, plan: { totalCents: prices.signature + prices.cns } });
+    expect(resumed).toMatchObject({ step: 'payment', card: null, error: { code: 'PAYMENT_LET_GO' }, plan: { totalCents: prices.signature + prices.cns } });
     expect(world.card.breaches).toEqual([]);
+  });
+
+  it('a card payment the bank took, the tool closed, the hold let go before the next start: the resume tells the holder that payment was let go, not an unexplained payment screen; paid again, charged once', async () => {
+    const world = new FlowWorld();
+    world.service.faults.cardPendingLooks = 100;
+    const flow = world.process();
+    await flow.start();
+    await flow.unlock(world.pinFor('CNS-0001'), false);
+    await flow.proceed();
+    await flow.startCardPayment();
+    await flow.close();
+    world.service.settleOpenCheckouts();
+    world.service.expireHolds();
+    const back = world.process();
+    expect((await back.start()).step).toBe('resume-offered');
+    await back.resume();
+    const resumed = await back.unlock(world.pinFor('CNS-0001'), true);
+    expect(resumed).toMatchObject({ step: 'payment', card: null, error: { code: 'PAYMENT_LET_GO' }, plan: { totalCents: prices.signature + prices.cns } });
+    expect((await back.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).step).toBe('paid');
+    expect((await back.renew()).step).toBe('done');
+    await back.close();
+    expectBothRenewedPaidOnce(world);
   });
 
   it('a card payment the bank took and the service let go before the tool looked: never shown as paid, asked to pay again, charged once', async () => {
@@ -536,7 +558,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
     world.service.settleOpenCheckouts();
     world.service.expireHolds();
     const looked = await flow.checkCardPayment();
-    expect(looked).toMatchObject({ step: 'payment', card: null, error: { code: 'RENEWAL_PAYMENT_UNCONFIRMED' } });
+    expect(looked).toMatchObject({ step: 'payment', card: null, error: { code: 'PAYMENT_LET_GO' } });
     expect(world.states.filter((seen) => seen.step === 'paid')).toEqual([]);
     expect(await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).toMatchObject({ step: 'paid', receipt: { lines: [{ state: 'held' }, { state: 'held' }] } });
     expect((await flow.renew()).step).toBe('done');
