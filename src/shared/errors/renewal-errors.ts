@@ -35,7 +35,7 @@ export const renewalErrors = {
       nextStep: 'Nessun importo è stato addebitato. Può riprovare con la carta o scegliere un altro metodo di pagamento.',
     },
     en: {
-      message: 'The credit card payment was cancelled.',
+      message: 'Previous payment operations cancelled: the credit card payment was cancelled.',
       nextStep: 'Nothing was charged. You can try the card again or choose another payment method.',
     },
   },
