@@ -183,6 +183,12 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         const keyIdHex = obtained.keyIdHex ?? submitted.newIdHex;
         const verdict = verdictOn(context, current, submitted, obtained, ownModulus);
         if (!verdict.ok) {
+          // The service named as issued a certificate the card holds (the holder's own, sent back;
+          // another pair's): telling it to refuse that one would have it revoke a working
+          // certificate. Not an answer to act on: the renewal stops resumable, the new key kept
+          // for the next try, which asks the service's record again.
+          const named = await certificateOnCardNamed(device, dev, obtained.certificate);
+          if (named) throw new AppError('ISSUED_CERTIFICATE_ALREADY_ON_CARD', { reason: `${serial}: the service answered with ${named}, a certificate the card holds` });
           // Nothing the service sent reaches the card. Journaled first: the service may release the
           // price and its answer be lost, and a resume must then not ask to pay for it again.
           await advance({ phase: 'rejecting', newIdHex: submitted.newIdHex, csrPem: submitted.csrPem, issuedSerial: obtained.certificate.certificateSerial, reason: verdict.reason });
@@ -433,6 +439,21 @@ function verdictOn(context: RekeyContext, current: JournalCertificate, submitted
   if (obtained.keyIdHex) return checkJournaledCertificate({ certificatePem, chainPem, expectedModulusHex: tryModulusOfCertificate(certificatePem) ?? ownModulus, oldCertificatePem }, context.trust);
   const requestedAt = submitted.submittedAt ? { requestedAt: new Date(submitted.submittedAt) } : {};
   return checkIssuedCertificate({ certificatePem, chainPem, expectedModulusHex: ownModulus, oldCertificatePem, now: context.clock(), ...requestedAt }, context.trust);
+}
+
+/**
+ * The serial of a certificate on the card that an issuance answer names, by the serial it claims
+ * or by the one inside what it sent, if any.
+ */
+async function certificateOnCardNamed(device: FlowDevice, dev: DeviceSummary, issued: IssuedCertificate): Promise<string | undefined> {
+  const named = new Set([canonicalCertificateSerial(issued.certificateSerial)]);
+  try {
+    named.add(canonicalCertificateSerial(serialOfCertificate(issued.certificatePem)));
+  } catch {
+    // Bytes that are no certificate name nothing more.
+  }
+  const onCard = await device.readCertificates(dev);
+  return onCard.map((certificate) => certificate.summary.certificateSerial).find((serial) => named.has(serial));
 }
 
 /** What the service's record says was issued for this certificate, when the answer went astray. */

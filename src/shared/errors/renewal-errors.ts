@@ -99,6 +99,18 @@ export const renewalErrors = {
       nextStep: 'The amount held for this certificate was released and you are not charged for it. Try again later; if it happens again, save the support bundle and send it to the helpdesk.',
     },
   },
+  ISSUED_CERTIFICATE_ALREADY_ON_CARD: {
+    class: 'renewal',
+    actions: ['retry', 'support-bundle'],
+    it: {
+      message: 'Il servizio ha risposto con un certificato già presente sul dispositivo invece di quello rinnovato: il programma non lo usa e non chiede al servizio di revocarlo. Il dispositivo conserva i certificati di prima.',
+      nextStep: 'Riprenda il rinnovo più tardi: la nuova chiave resta pronta e non le viene chiesto di pagare di nuovo. Se si ripete, salvi il pacchetto di supporto e lo invii all\'assistenza.',
+    },
+    en: {
+      message: 'The service answered with a certificate already on the device instead of the renewed one: the program does not use it and does not ask the service to revoke it. The device keeps its previous certificates.',
+      nextStep: 'Resume the renewal later: the new key stays ready and you are not asked to pay again. If it happens again, save the support bundle and send it to the helpdesk.',
+    },
+  },
   ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED: {
     class: 'renewal',
     actions: ['support-bundle', 'contact-office'],

@@ -1095,6 +1095,30 @@ describe('the card: verified before writing, proven before destroying, one key p
     });
   }
 
+  it('a service answering with the holder\'s own current certificate: never asked to revoke it, no damaged journal, no key left unaccounted; stopped resumable with every old pair working, and the same at the next try', async () => {
+    const world = new FlowWorld();
+    world.service.faults.hostile = 'current-certificate';
+    // What the tool asks the service to revoke, whatever the service then does.
+    const revokeAsked: string[] = [];
+    const port = world.service.port.bind(world.service);
+    world.service.port = (hook) => {
+      const service = port(hook);
+      return { ...service, reject: (renewalId, certificateSerial, newSerial, reason) => (revokeAsked.push(newSerial), service.reject(renewalId, certificateSerial, newSerial, reason)) };
+    };
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state).toMatchObject({ step: 'failed', error: { code: 'ISSUED_CERTIFICATE_ALREADY_ON_CARD' }, canResume: true });
+    expect(world.card.workingKinds().size).toBe(2);
+    expect(world.card.breaches).toEqual([]);
+    expect(world.journal.setAsideFiles).toEqual([]);
+    // The key made for it is the journal's, kept for the next try: none is made again.
+    const card = snapshot(world);
+    const again = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(again).toMatchObject({ step: 'failed', error: { code: 'ISSUED_CERTIFICATE_ALREADY_ON_CARD' }, canResume: true });
+    expect(snapshot(world)).toEqual(card);
+    expect(world.card.breaches).toEqual([]);
+    expect(revokeAsked).toEqual([]);
+  });
+
   it('on a card with no room, a rejected certificate says its old pair is gone; the next one, with the room given back, keeps its old pair', async () => {
     const world = new FlowWorld({ full: true });
     world.service.faults.hostile = 'other-key';

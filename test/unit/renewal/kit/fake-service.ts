@@ -66,7 +66,7 @@ interface Renewal {
   readonly paymentIds: string[];
 }
 
-export type HostileRewrite = 'other-holder' | 'other-key' | 'wrong-kind' | 'untrusted-chain' | 'expired' | 'garbage';
+export type HostileRewrite = 'other-holder' | 'other-key' | 'wrong-kind' | 'untrusted-chain' | 'expired' | 'garbage' | 'current-certificate';
 
 export interface ServiceFaults {
   /** Per port call name: how many of the next calls lose their answer after the effect. */
@@ -318,6 +318,9 @@ export class FakeService {
         break;
       case 'garbage':
         return { ...issued, certificatePem: `-----BEGIN CERTIFICATE-----\n${Buffer.from('not a certificate at all').toString('base64')}\n-----END CERTIFICATE-----\n` };
+      case 'current-certificate':
+        // The cheapest forgery, for anyone without the CA's key: the holder's own certificate, public and chaining well, under its own serial.
+        return { ...issued, certificateSerial: line.serial, certificatePem: line.pem };
     }
     return { ...issued, certificatePem: pem };
   }
