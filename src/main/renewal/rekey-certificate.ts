@@ -131,26 +131,35 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         }
         break;
       }
-      case 'removing-old-first':
+      case 'removing-old-first': {
         // The journal's word alone never takes a working pair off a card: only a card with no room
         // (the holder was told before paying), and never the CNS key without the handover proof
         // that stands in for it until the new CNS certificate exists.
         if (!journal.plan.removeOldFirst) throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: the old pair to remove first on a card planned with room` });
         if (kind === 'cns' && !current.presignedProof) throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: the CNS key to remove first without the handover proof` });
+        const removeOldPair = async () => {
+          // Resumed late, the old CNS key still there: the handover proof is signed again before the
+          // key goes, never left to expire with nothing on the card to sign another.
+          if (kind === 'cns' && !lastsTheRenewal(current.presignedProof, context.clock())) {
+            const presignedProof = await handoverProof(context, journal);
+            if (presignedProof) await advance(progress, { presignedProof });
+          }
+          await device.destroyOldPair(dev, tokenSerial, oldIdHex, current.oldCertificatePem);
+        };
         if ((await device.room(dev, tokenSerial)) !== 'remove-old-first') {
+          // Room now, perhaps the room of the old certificate an attempt killed mid-removal took
+          // off: what is left of that pair (its keys, no certificate: no working pair any more)
+          // goes now, or nothing later would take it off, should this certificate not be renewed.
+          const left = await device.inspect(dev, tokenSerial, oldIdHex);
+          if (left.certificatesPem.length === 0 && left.privateKeys.length + left.publicKeys.length > 0) await removeOldPair();
           await advance({ phase: 'generating-key', newIdHex: newKeyId() });
           break;
         }
         context.report('removing-old');
-        // Resumed late, the old CNS key still there: the handover proof is signed again before the
-        // key goes, never left to expire with nothing on the card to sign another.
-        if (kind === 'cns' && !lastsTheRenewal(current.presignedProof, context.clock())) {
-          const presignedProof = await handoverProof(context, journal);
-          if (presignedProof) await advance(progress, { presignedProof });
-        }
-        await device.destroyOldPair(dev, tokenSerial, oldIdHex, current.oldCertificatePem);
+        await removeOldPair();
         await advance({ phase: 'old-removed-first' });
         break;
+      }
       case 'old-removed-first':
         await advance({ phase: 'generating-key', newIdHex: newKeyId() });
         break;

@@ -1743,6 +1743,25 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.service.renewalOf.has(issuedSerial)).toBe(true);
   });
 
+  it('on a card with no room, the old pair\'s removal cut short after its certificate went and the room then enough: the resume takes what is left of it (its keys) off before going on, so a refused answer leaves none of it behind', async () => {
+    const world = new FlowWorld({ full: true });
+    world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    expect(journalOf(world).certificates[0]?.progress.phase).toBe('removing-old-first');
+    // The removal went as far as the certificate; its keys stay, and the card now has room for a new pair.
+    const oldPem = world.oldCertificates.get('signature') ?? '';
+    world.card.objects.splice(world.card.objects.findIndex((object) => object.certificatePem === oldPem), 1);
+    const oldModulus = (forge.pki.certificateFromPem(oldPem).publicKey as forge.pki.rsa.PublicKey).n.toString(16);
+    expect(world.card.objects.filter((object) => object.modulusHex === oldModulus)).toHaveLength(2);
+    // A card one certificate short of room for a new pair (the certificate's room is what it lacked).
+    (world.card.options as { maxObjects?: number }).maxObjects = world.card.objects.length + 3;
+    world.service.faults.hostile = 'other-key';
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(state).toMatchObject({ step: 'failed', error: { code: 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED' } });
+    expect(world.card.objects.filter((object) => object.modulusHex === oldModulus)).toEqual([]);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('a pair that failed to verify, its removal cut short after the certificate went: the resume finishes it, not a damaged journal', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'after' };
