@@ -12,7 +12,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { evaluatePac, pacLimits, type AddressLookup } from '../../../src/main/network/proxy-resolution/pac-evaluator.js';
+import { evaluatePac, lookupGate, pacLimits, type AddressLookup } from '../../../src/main/network/proxy-resolution/pac-evaluator.js';
 import { nodePacWorker } from '../../../src/main/network/proxy-resolution/pac-worker-location.js';
 import { resolveWithPac } from '../../../src/main/network/proxy-resolution/pac-proxy.js';
 import { startLoopbackService, type LoopbackService } from '../../support/network/loopback-service.js';
@@ -63,6 +63,25 @@ describe('a hostile PAC file, evaluated', () => {
     expect(run.outcome).toMatchObject({ status: 'rejected', reason: { name: 'PacEvaluationError', reason: 'timeout' } });
     expect(run.elapsedMs).toBeLessThan(evaluationBound);
     expect(run.stallMs).toBeLessThan(1_000);
+  });
+
+  it('32 names a nameserver never answers, asked at once (dnsResolve.call escapes the await): one lookup at a time, and none started once the evaluation ended', async () => {
+    // Each system lookup holds one of the threads the journal's writes need until the resolver gives up.
+    const script = 'function FindProxyForURL(url, host) { for (var i = 0; i < 32; i++) dnsResolve.call(null, "h" + i + ".attacker.example"); return "DIRECT"; }';
+    let running = 0;
+    let most = 0;
+    let started = 0;
+    const hanging: AddressLookup = () => {
+      started++;
+      most = Math.max(most, ++running);
+      return new Promise<string>(() => undefined);
+    };
+    const gate = lookupGate(pacLimits.lookupsInFlight);
+    const run = await worstStall(() => evaluatePac({ script, url: 'https://rinnovo.example/', lookup: hanging, lookupGate: gate, startWorker, timeoutMs: 1_000 }));
+    expect(run.elapsedMs).toBeLessThan(evaluationBound);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(most).toBe(pacLimits.lookupsInFlight);
+    expect(started).toBe(pacLimits.lookupsInFlight);
   });
 
   it('a memory-hungry PAC: stopped within the deadline, not minutes later, and the event loop never waits on it', async () => {

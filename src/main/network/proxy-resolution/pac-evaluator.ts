@@ -11,7 +11,10 @@
  * `resourceLimits`, QuickJS's by its memory limit, and a worker that dies is just a rejection.
  *
  * Name lookups are answered here, with the injected `lookup` (tests inject one; the tool uses
- * the system's), at most `maxLookups` per evaluation.
+ * the system's), at most `maxLookups` per evaluation. The system's run one at a time, process-wide
+ * (`lookupGate`): each holds one of the four threads Node's file system calls share until the
+ * resolver gives up, which no one can cancel, and a PAC asking 32 names a nameserver never answers
+ * held them all for a minute, the journal's writes waiting behind them.
  */
 import { lookup as systemLookup } from 'node:dns/promises';
 import { Worker, type ResourceLimits, type WorkerOptions } from 'node:worker_threads';
@@ -34,6 +37,35 @@ export interface PacEvaluationOptions {
   /** The hard bound on the whole evaluation, host calls included. */
   readonly timeoutMs?: number;
   readonly startWorker: PacWorkerStarter;
+  /** How many lookups run at once; the system's lookups share one gate for the whole process. */
+  readonly lookupGate?: LookupGate;
+}
+
+/** Runs lookups a few at a time; one whose evaluation ended before its turn never starts. */
+export interface LookupGate {
+  run(start: () => Promise<string>, abandoned: () => boolean): Promise<string | null>;
+}
+
+export function lookupGate(inFlight: number): LookupGate {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const next = () => waiting.shift()?.();
+  return {
+    async run(start, abandoned) {
+      while (running >= inFlight) await new Promise<void>((wake) => waiting.push(wake));
+      if (abandoned()) {
+        next();
+        return null;
+      }
+      running++;
+      try {
+        return await start();
+      } finally {
+        running--;
+        next();
+      }
+    },
+  };
 }
 
 export const pacLimits = {
@@ -45,7 +77,11 @@ export const pacLimits = {
   /** The worker's own V8 heap: pac-resolver and the QuickJS glue need a few MiB. */
   workerHeapMb: 48,
   maxLookups: 32,
+  /** System lookups running at once, process-wide. */
+  lookupsInFlight: 1,
 } as const;
+
+const systemLookups = lookupGate(pacLimits.lookupsInFlight);
 
 class PacEvaluationError extends Error {
   constructor(
@@ -60,6 +96,7 @@ class PacEvaluationError extends Error {
 export function evaluatePac(options: PacEvaluationOptions): Promise<string> {
   const timeoutMs = options.timeoutMs ?? pacLimits.timeoutMs;
   const lookup = options.lookup ?? defaultLookup;
+  const gate = options.lookupGate ?? (options.lookup ? undefined : systemLookups);
   const input: PacWorkerInput = { script: options.script, url: options.url, timeoutMs, memoryLimitBytes: pacLimits.quickJsMemoryBytes };
   const worker = options.startWorker({ workerData: input, resourceLimits: workerLimits });
   const answers = new Map<string, Promise<string | null>>();
@@ -87,7 +124,9 @@ export function evaluatePac(options: PacEvaluationOptions): Promise<string> {
           // The same host asked twice is one lookup; past the cap, every name "does not resolve".
           let answer = answers.get(reply.host);
           if (!answer) {
-            answer = answers.size < pacLimits.maxLookups ? lookup(reply.host).then((address) => address, () => null) : Promise.resolve(null);
+            const host = reply.host;
+            const run = () => (gate ? gate.run(() => lookup(host), () => settled) : lookup(host));
+            answer = answers.size < pacLimits.maxLookups ? run().then((address) => address, () => null) : Promise.resolve(null);
             answers.set(reply.host, answer);
           }
           void answer.then((address) => {
