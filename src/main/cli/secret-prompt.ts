@@ -34,6 +34,7 @@ const queues = new WeakMap<NodeJS.ReadableStream, LineQueue>();
 function linesOf(stdin: NodeJS.ReadableStream): LineQueue {
   let buffer = '';
   let ended = false;
+  let failure: unknown;
   let wake: (() => void) | undefined;
   const woken = () => {
     wake?.();
@@ -47,8 +48,9 @@ function linesOf(stdin: NodeJS.ReadableStream): LineQueue {
     ended = true;
     woken();
   });
-  stdin.on('error', () => {
-    ended = true;
+  stdin.on('error', (error: unknown) => {
+    // A line cut short by a broken pipe is no secret to try on the card (a PIN try spent on it).
+    failure = error;
     woken();
   });
   stdin.pause();
@@ -63,6 +65,7 @@ function linesOf(stdin: NodeJS.ReadableStream): LineQueue {
           stdin.pause();
           return line.replace(/\r$/, '');
         }
+        if (failure !== undefined) throw failure;
         if (ended) {
           const rest = buffer;
           buffer = '';

@@ -85,6 +85,9 @@ export async function startCardPayment(context: FlowContext, state: PaymentState
     const dropped = isAppError(error) && error.code === 'CERTIFICATE_NOT_RENEWABLE' ? await withoutUnrenewable(context, state, counted) : undefined;
     if (dropped) return dropped;
     if (isAppError(error) && error.code === 'CERTIFICATE_ALREADY_PAID') return afterPaidElsewhere(context, state, journal, error.detail, attempts);
+    // An answer the service should never give (a checkout paid before any page was shown): the
+    // same request would be answered the same at every press, so the next one is a new request.
+    if (isAppError(error) && error.code === 'SERVICE_PROTOCOL_ERROR') await context.save(counted);
     throw error;
   }
   // The bank's page must ask exactly what the holder was shown. Refused, the attempt is counted
@@ -118,7 +121,9 @@ export async function checkCardOnce(context: FlowContext, explicit: boolean): Pr
     if (receipt.lines.some((line) => line.state === 'released')) {
       context.session.cardPollToken++;
       await context.save({ ...journal, payment: { state: 'unpaid', attempts: journal.payment.attempts } });
-      return context.set({ ...state, card: null, error: wire('PAYMENT_LET_GO') });
+      // All of it let go: the money went back. Part of it still held: not said to be nothing.
+      const allLetGo = receipt.lines.every((line) => line.state === 'released');
+      return context.set({ ...state, card: null, error: wire(allLetGo ? 'PAYMENT_LET_GO' : 'RENEWAL_PAYMENT_UNCONFIRMED') });
     }
     return markPaid(context, checkedAgainstPlan(journal.plan, receipt));
   }

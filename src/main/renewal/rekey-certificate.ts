@@ -194,10 +194,16 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         if (!verdict.ok) {
           // The service named as issued a certificate the card holds (the holder's own, sent back;
           // another pair's): telling it to refuse that one would have it revoke a working
-          // certificate. Not an answer to act on: the renewal stops resumable, the new key kept
-          // for the next try, which asks the service's record again.
-          const named = await certificateOnCardNamed(device, dev, obtained.certificate);
-          if (named) throw new AppError('ISSUED_CERTIFICATE_ALREADY_ON_CARD', { reason: `${serial}: the service answered with ${named}, a certificate the card holds` });
+          // certificate, and asking again meets the same answer. The certificate is settled here,
+          // not renewed, without a word to the service: its keys go (proven this request's, as a
+          // refusal's), and the ending tells the holder the helpdesk must take it up with the
+          // service, which may have charged for it. A kill before the journal says so asks again.
+          if (await certificateOnCardNamed(device, dev, obtained.certificate)) {
+            const modulus = await provenDiscardable(context, journal, current, { newIdHex: submitted.newIdHex, csrPem: submitted.csrPem });
+            await device.destroyKeys(dev, tokenSerial, submitted.newIdHex, modulus);
+            await advance({ phase: 'rejected', reason: 'card-certificate' });
+            break;
+          }
           // Nothing the service sent reaches the card. Journaled first: the service may release the
           // price and its answer be lost, and a resume must then not ask to pay for it again.
           await advance({ phase: 'rejecting', newIdHex: submitted.newIdHex, csrPem: submitted.csrPem, issuedSerial: obtained.certificate.certificateSerial, reason: verdict.reason });

@@ -32,7 +32,12 @@ export type JournaledRequest = z.infer<typeof journaledRequestSchema>;
  * `dropped`: never started, its payment refused as the service no longer renews it (suspended or
  * revoked since it was chosen: unrenewable-at-payment.ts); nothing paid, nothing done to the card.
  */
-const rejectedReasonSchema = z.union([rejectionReasonSchema, z.literal('withdrawn'), z.literal('not-renewable'), z.literal('held-back'), z.literal('dropped')]);
+/**
+ * Why a certificate ended not renewed: a refusal told to the service (its reasons), or one settled
+ * here — `card-certificate`: the service answered with a certificate the card holds, and was not
+ * asked to revoke it.
+ */
+const rejectedReasonSchema = z.union([rejectionReasonSchema, z.literal('withdrawn'), z.literal('not-renewable'), z.literal('held-back'), z.literal('dropped'), z.literal('card-certificate')]);
 export type RejectedReason = z.infer<typeof rejectedReasonSchema>;
 
 /** Where one certificate's re-key stands; each phase records what the next one needs. */

@@ -252,6 +252,8 @@ function endingOf(reason: RejectedReason, oldGone: boolean): ErrorCode {
       return oldGone ? 'CERTIFICATE_REFUSED_OLD_REMOVED' : 'CERTIFICATE_NOT_RENEWABLE';
     case 'held-back':
       return 'CERTIFICATE_HELD_BACK';
+    case 'card-certificate':
+      return 'ISSUED_CERTIFICATE_ALREADY_ON_CARD';
     default:
       // The issued certificate failed this program's checks (its reason names which).
       return oldGone ? 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED' : 'ISSUED_CERTIFICATE_REJECTED';

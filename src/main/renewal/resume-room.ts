@@ -120,11 +120,11 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
       journal = await context.save({ ...journal, plan, payment: { state: 'card-started', attempts: Math.max(1, attempts), paymentId: checkout.paymentId, checkoutUrl: checkout.checkoutUrl } });
       return context.set({ step: 'payment', device, plan: journal.plan, card: { checkoutUrl: checkout.checkoutUrl, status: 'pending' }, error: wire('CARD_PAYMENT_PENDING') });
     }
-    // A payment this journal was waiting on (a checkout, an account payment whose answer was lost)
-    // that the service holds nothing for, let go instead: the holder who paid is told the money
-    // went back and that paying again here is what renews, not shown the payment screen unexplained.
-    const waitedOn = journal.payment.state === 'card-started' || journal.payment.state === 'paying';
-    const letGo = waitedOn && record.receipts.some((receipt) => receipt.lines.some((line) => line.state === 'released' && pending.has(line.certificateSerial)));
+    // The checkout this journal was waiting on, paid on the bank's page and let go whole since: the
+    // holder who paid is told the money went back and that paying again here is what renews, not
+    // shown the payment screen unexplained. (Asked of that checkout itself: another receipt's lines
+    // let go say nothing of it.)
+    const letGo = journal.payment.state === 'card-started' && (await checkoutLetGo(context, journal.renewalId, journal.payment.paymentId));
     journal = await context.save({ ...journal, plan, payment: { state: 'unpaid', attempts: paymentAttempts(journal) } });
     return context.set({ step: 'payment', device, plan: journal.plan, card: null, error: letGo ? wire('PAYMENT_LET_GO') : stale ? wire('RENEWAL_PAYMENT_UNCONFIRMED') : null });
   }
@@ -149,4 +149,10 @@ async function handoverExpired(context: FlowContext, device: DeviceSummary, jour
   });
   if (!waiting) return false;
   return !(await canProve(context.ports.device, device, await context.ports.device.readCertificates(device)));
+}
+
+/** Whether a card checkout was paid and then let go whole (its receipt's every line released); false when it cannot be told. */
+async function checkoutLetGo(context: FlowContext, renewalId: string, paymentId: string): Promise<boolean> {
+  const answer = await context.ports.service.cardPaymentStatus(renewalId, paymentId).catch(() => undefined);
+  return answer?.status === 'paid' && answer.receipt !== null && answer.receipt.lines.every((line) => line.state === 'released');
 }

@@ -48,8 +48,10 @@ export async function retireRenewedPair(
   });
   if (!release) return 'left';
   try {
-    // A journal here (a renewal begun since) means its resume does this, as its journal says.
-    if (!(await unchangedOnDisk(ports.journal, device.serial, undefined))) return 'left';
+    // A journal here (a renewal begun since) means its resume does this, as its journal says;
+    // not one in which nothing happened (a plan shown, then the window closed): no resume is
+    // offered for it, and left to it the old pair would stay, the delivery never told.
+    if (!(await unchangedOnDisk(ports.journal, device.serial, context.session.replaceable))) return 'left';
     // What was proven before the lock is proven again under it: the same two pairs, the renewed one working.
     const now = await ports.device.readCertificates(device);
     const same = (a: DeviceCertificate | undefined, b: DeviceCertificate) => a !== undefined && a.idHex === b.idHex && pemToBase64Der(a.certificatePem) === pemToBase64Der(b.certificatePem);

@@ -101,14 +101,14 @@ export const renewalErrors = {
   },
   ISSUED_CERTIFICATE_ALREADY_ON_CARD: {
     class: 'renewal',
-    actions: ['retry', 'support-bundle'],
+    actions: ['support-bundle'],
     it: {
-      message: 'Il servizio ha risposto con un certificato già presente sul dispositivo invece di quello rinnovato: il programma non lo usa e non chiede al servizio di revocarlo. Il dispositivo conserva i certificati di prima.',
-      nextStep: 'Riprenda il rinnovo più tardi: la nuova chiave resta pronta e non le viene chiesto di pagare di nuovo. Se si ripete, salvi il pacchetto di supporto e lo invii all\'assistenza.',
+      message: 'Il servizio ha risposto con un certificato già presente sul dispositivo invece di quello rinnovato: il programma non lo scrive e non chiede al servizio di revocarlo, perché revocherebbe un certificato in uso.',
+      nextStep: 'Il servizio potrebbe aver addebitato l\'importo di questo certificato: salvi il pacchetto di supporto e lo invii all\'assistenza, che ne chiede conto al servizio; ottenuto il rimborso potrà rinnovarlo di nuovo.',
     },
     en: {
-      message: 'The service answered with a certificate already on the device instead of the renewed one: the program does not use it and does not ask the service to revoke it. The device keeps its previous certificates.',
-      nextStep: 'Resume the renewal later: the new key stays ready and you are not asked to pay again. If it happens again, save the support bundle and send it to the helpdesk.',
+      message: 'The service answered with a certificate already on the device instead of the renewed one: the program does not write it and does not ask the service to revoke it, since that would revoke a certificate in use.',
+      nextStep: 'The service may have charged for this certificate: save the support bundle and send it to the helpdesk, who take it up with the service; once refunded, you can renew it again.',
     },
   },
   ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED: {

@@ -53,4 +53,14 @@ describe('secrets on standard input, one line each (a pipe, not a terminal)', ()
     stdin.end('42');
     expect(await third).toBe('42');
   });
+
+  it('a pipe broken mid-line fails the question instead of answering it with the part that came', async () => {
+    const stdin = new PassThrough();
+    const stderr = new PassThrough();
+    const answer = promptSecret('PIN: ', { env: {}, stdin, stderr });
+    stdin.write('4815');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    stdin.destroy(Object.assign(new Error('read EPIPE'), { code: 'EPIPE' }));
+    await expect(answer).rejects.toMatchObject({ code: 'EPIPE' });
+  });
 });

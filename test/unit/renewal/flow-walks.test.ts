@@ -149,6 +149,20 @@ describe('charging what was chosen, once, for what is delivered', () => {
     },
   );
 
+  it('the same, with a plan shown on this computer earlier and never paid (the window closed at the payment screen): that journal does not keep the old pair on the card nor the delivery untold', async () => {
+    const world = new FlowWorld();
+    const { flow } = await atPayment(world);
+    await flow.close();
+    const shownNeverPaid = world.journal.files.get('CNS-0001') ?? '';
+    world.journal.files.clear();
+    await renewedOnCardJournalLost(world);
+    world.journal.files.set('CNS-0001', shownNeverPaid);
+    stateOf(await walk(world, { kinds: [], method: 'telemaco' }));
+    expect(world.card.objects.some((object) => object.certificatePem === world.oldCertificates.get('signature'))).toBe(false);
+    expect(world.card.workingKinds()).toEqual(new Map([['signature', 1], ['cns', 1]]));
+    expect(world.undeliveredOnCard()).toEqual([]);
+  });
+
   it('a renewal found finished on the card whose old pair the card will not remove at two readings, then renewed by the holder 8 days on: the certificate already issued is installed on its key, not refused as too old, and nothing is paid twice', async () => {
     const world = new FlowWorld();
     await renewedOnCardJournalLost(world);
@@ -519,8 +533,29 @@ describe('charging what was chosen, once, for what is delivered', () => {
     const resumed = await back.unlock(world.pinFor('CNS-0001'), true);
     await back.close();
     // Paying the CNS's checkout would have renewed the signature on a hold let go: its old pair gone first, then issuance refused.
-    expect(resumed).toMatchObject({ step: 'payment', card: null, error: { code: 'PAYMENT_LET_GO' }, plan: { totalCents: prices.signature + prices.cns } });
+    expect(resumed).toMatchObject({ step: 'payment', card: null, error: { code: 'RENEWAL_PAYMENT_UNCONFIRMED' }, plan: { totalCents: prices.signature + prices.cns } });
     expect(world.card.breaches).toEqual([]);
+  });
+
+  it('a card checkout answered in a state it never has (paid before any page was shown): told as the service\'s error, and the next press is a new request, not the same one answered the same at every press', async () => {
+    const world = new FlowWorld();
+    const keys: string[] = [];
+    const port = world.service.port.bind(world.service);
+    world.service.port = (hook) => {
+      const service = port(hook);
+      return {
+        ...service,
+        startCardPayment: (call) => {
+          keys.push(call.idempotencyKey);
+          return keys.length === 1 ? Promise.reject(new AppError('SERVICE_PROTOCOL_ERROR', { reason: 'card payment start answered paid' })) : service.startCardPayment(call);
+        },
+      };
+    };
+    const { flow } = await atPayment(world);
+    expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', error: { code: 'SERVICE_PROTOCOL_ERROR' } });
+    expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', card: { status: 'waiting' } });
+    await flow.close();
+    expect(new Set(keys).size).toBe(2);
   });
 
   it('a card payment the bank took, the tool closed, the hold let go before the next start: the resume tells the holder that payment was let go, not an unexplained payment screen; paid again, charged once', async () => {
@@ -1095,9 +1130,10 @@ describe('the card: verified before writing, proven before destroying, one key p
     });
   }
 
-  it('a service answering with the holder\'s own current certificate: never asked to revoke it, no damaged journal, no key left unaccounted; stopped resumable with every old pair working, and the same at the next try', async () => {
+  it('a service answering with the holder\'s own current certificate: never asked to revoke it, no damaged journal, its new key taken off; the other renewed, and the ending names the charge the service kept for the helpdesk to take up', async () => {
     const world = new FlowWorld();
     world.service.faults.hostile = 'current-certificate';
+    world.service.faults.hostileTimes = 1;
     // What the tool asks the service to revoke, whatever the service then does.
     const revokeAsked: string[] = [];
     const port = world.service.port.bind(world.service);
@@ -1106,17 +1142,22 @@ describe('the card: verified before writing, proven before destroying, one key p
       return { ...service, reject: (renewalId, certificateSerial, newSerial, reason) => (revokeAsked.push(newSerial), service.reject(renewalId, certificateSerial, newSerial, reason)) };
     };
     const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
-    expect(state).toMatchObject({ step: 'failed', error: { code: 'ISSUED_CERTIFICATE_ALREADY_ON_CARD' }, canResume: true });
-    expect(world.card.workingKinds().size).toBe(2);
-    expect(world.card.breaches).toEqual([]);
-    expect(world.journal.setAsideFiles).toEqual([]);
-    // The key made for it is the journal's, kept for the next try: none is made again.
-    const card = snapshot(world);
-    const again = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
-    expect(again).toMatchObject({ step: 'failed', error: { code: 'ISSUED_CERTIFICATE_ALREADY_ON_CARD' }, canResume: true });
-    expect(snapshot(world)).toEqual(card);
-    expect(world.card.breaches).toEqual([]);
     expect(revokeAsked).toEqual([]);
+    expect(world.journal.setAsideFiles).toEqual([]);
+    expect(state.step === 'failed' && state.canResume).toBe(false);
+    if (state.step !== 'failed') throw new Error(state.step);
+    const forged = state.notRenewed.find((entry) => entry.error.code === 'ISSUED_CERTIFICATE_ALREADY_ON_CARD');
+    expect(forged).toBeDefined();
+    expect(state.renewed.map((entry) => entry.kind)).toEqual(world.renewedKinds());
+    expect(world.renewedKinds()).toHaveLength(1);
+    // Both kinds have a working pair: the forged one its old pair, its new keys gone with no certificate.
+    expect(world.card.workingKinds().size).toBe(2);
+    expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(2);
+    expect(world.card.breaches).toEqual([]);
+    // What the service took is what the holder reads: the ending's receipts are the service's.
+    const captured = [...world.service.netCaptured().values()].reduce((a, b) => a + b, 0);
+    expect(state.receipts.reduce((sum, receipt) => sum + receipt.capturedCents, 0)).toBe(captured);
+    expect(world.journal.files.size).toBe(0);
   });
 
   it('on a card with no room, a rejected certificate says its old pair is gone; the next one, with the room given back, keeps its old pair', async () => {

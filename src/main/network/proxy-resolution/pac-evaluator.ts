@@ -11,7 +11,7 @@
  * `resourceLimits`, QuickJS's by its memory limit, and a worker that dies is just a rejection.
  *
  * Name lookups are answered here, with the injected `lookup` (tests inject one; the tool uses
- * the system's), at most `maxLookups` per evaluation. The system's run one at a time, process-wide
+ * the system's), at most `maxLookups` per evaluation. The system's run two at a time, process-wide
  * (`lookupGate`): each holds one of the four threads Node's file system calls share until the
  * resolver gives up, which no one can cancel, and a PAC asking 32 names a nameserver never answers
  * held them all for a minute, the journal's writes waiting behind them.
@@ -77,8 +77,12 @@ export const pacLimits = {
   /** The worker's own V8 heap: pac-resolver and the QuickJS glue need a few MiB. */
   workerHeapMb: 48,
   maxLookups: 32,
-  /** System lookups running at once, process-wide. */
-  lookupsInFlight: 1,
+  /**
+   * System lookups running at once, process-wide: two of Node's four pool threads at most, and a
+   * lookup slowed by one lost packet (the resolver's 5 s retry) does not fail every evaluation
+   * started behind it.
+   */
+  lookupsInFlight: 2,
 } as const;
 
 const systemLookups = lookupGate(pacLimits.lookupsInFlight);
