@@ -131,6 +131,8 @@ function describeUnfinished(unfinished: UnfinishedRenewal, locale: Locale): stri
 function stageWords(stage: UnfinishedStage, p: StatusPhrases): string {
   if (stage.phase !== 'rejected') return p.journalPhase[stage.phase];
   switch (stage.reason) {
+    case 'withdrawn-kept':
+      return p.settledUnrenewed.withdrawn;
     case 'withdrawn':
     case 'not-renewable':
     case 'held-back':

@@ -83,9 +83,25 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
     if (under.certificatesPem.length + under.privateKeys.length + under.publicKeys.length === 0) return;
     await device.destroyOldPair(dev, entry().tokenSerial, pair.newIdHex, pair.certificatePem);
   };
-  /** A withdrawn certificate is not delivered: what was made for it goes, and it is journaled as rejected. */
+  /**
+   * A withdrawn certificate is not delivered: what was made for it goes, and it is journaled as
+   * rejected. Unless, on a card with room, the old pair is gone already (an attempt killed right
+   * after removing it) and the new certificate is on the card under its key: that pair is then the
+   * only one of its kind, and the service's word (a withdrawal, a mistake or a forged status) does
+   * not take it off the card; the holder is told it stays, perhaps no longer valid. (On a card with
+   * no room it goes, as planned: its room is what the next certificate's new pair needs.)
+   */
   const discardWithdrawn = async (progress: Extract<CertificateProgress, { phase: 'issued' | 'written' | 'verified' }>) => {
-    await takeOffNewPair(progress, await provenWithdrawn(context, entry(), progress));
+    const under = await provenWithdrawn(context, entry(), progress);
+    if (!journal.plan.removeOldFirst && under.certificatesPem.length > 0 && under.privateKeys.length > 0) {
+      const old = pemToBase64Der(entry().oldCertificatePem);
+      const oldGone = !(await device.readCertificates(dev)).some((certificate) => pemToBase64Der(certificate.certificatePem) === old);
+      if (oldGone) {
+        await advance({ phase: 'rejected', reason: 'withdrawn-kept' });
+        return;
+      }
+    }
+    await takeOffNewPair(progress, under);
     await advance({ phase: 'rejected', reason: 'withdrawn' });
   };
 

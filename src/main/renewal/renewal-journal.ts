@@ -35,9 +35,18 @@ export type JournaledRequest = z.infer<typeof journaledRequestSchema>;
 /**
  * Why a certificate ended not renewed: a refusal told to the service (its reasons), or one settled
  * here — `card-certificate`: the service answered with a certificate the card holds, and was not
- * asked to revoke it.
+ * asked to revoke it; `withdrawn-kept`: withdrawn at the service, but left on the card, the only
+ * pair of its kind there.
  */
-const rejectedReasonSchema = z.union([rejectionReasonSchema, z.literal('withdrawn'), z.literal('not-renewable'), z.literal('held-back'), z.literal('dropped'), z.literal('card-certificate')]);
+const rejectedReasonSchema = z.union([
+  rejectionReasonSchema,
+  z.literal('withdrawn'),
+  z.literal('withdrawn-kept'),
+  z.literal('not-renewable'),
+  z.literal('held-back'),
+  z.literal('dropped'),
+  z.literal('card-certificate'),
+]);
 export type RejectedReason = z.infer<typeof rejectedReasonSchema>;
 
 /** Where one certificate's re-key stands; each phase records what the next one needs. */

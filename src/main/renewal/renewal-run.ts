@@ -245,6 +245,8 @@ function endingOf(reason: RejectedReason, oldGone: boolean): ErrorCode {
   switch (reason) {
     case 'withdrawn':
       return 'ISSUED_CERTIFICATE_WITHDRAWN';
+    case 'withdrawn-kept':
+      return 'ISSUED_CERTIFICATE_WITHDRAWN_KEPT';
     case 'undeliverable':
       return 'ISSUED_CERTIFICATE_UNDELIVERABLE';
     case 'not-renewable':

@@ -123,6 +123,18 @@ export const renewalErrors = {
       nextStep: 'The amount held for this certificate was released and you are not charged for it. Save the support bundle and contact the helpdesk or the Registration Office, which can issue the certificate again.',
     },
   },
+  ISSUED_CERTIFICATE_WITHDRAWN_KEPT: {
+    class: 'renewal',
+    actions: ['support-bundle', 'contact-office'],
+    it: {
+      message: 'Il servizio risulta aver annullato il certificato emesso per questo rinnovo, ma il dispositivo non ha più il certificato di prima: il programma lascia sul dispositivo quello nuovo, l\'unico di quel tipo, che potrebbe non essere più valido.',
+      nextStep: 'Il certificato annullato non le viene addebitato. Salvi il pacchetto di supporto e contatti l\'assistenza o l\'Ufficio di Registrazione, che verificano se il certificato sul dispositivo è valido.',
+    },
+    en: {
+      message: 'The service shows the certificate issued for this renewal as cancelled, but the device no longer has the previous certificate: the program leaves the new one on the device, the only one of its kind, though it may no longer be valid.',
+      nextStep: 'You are not charged for the cancelled certificate. Save the support bundle and contact the helpdesk or the Registration Office, who check whether the certificate on the device is valid.',
+    },
+  },
   ISSUED_CERTIFICATE_WITHDRAWN: {
     class: 'renewal',
     actions: ['retry', 'support-bundle', 'contact-office'],

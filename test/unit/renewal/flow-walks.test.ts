@@ -1803,6 +1803,22 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('killed right after the old pair went, the service\'s record then saying the new certificate was withdrawn: the resume leaves the new pair, the only one of its kind, on the card and says so', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = journalOf(world);
+    const entry = journal.certificates[0];
+    if (entry?.progress.phase !== 'verified') throw new Error(`unexpected ${entry?.progress.phase}`);
+    expect(world.card.objects.some((object) => object.certificatePem === world.oldCertificates.get('signature'))).toBe(false);
+    // A withdrawal, a service's mistake or a forged status: the record no longer names it issued.
+    await revokedAtService(world, journal, entry.certificateSerial, entry.progress.certificatePem);
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(world.card.workingKinds()).toEqual(new Map([['signature', 1], ['cns', 1]]));
+    expect(world.card.breaches).toEqual([]);
+    expect(state.step === 'failed' && state.notRenewed.map((line) => line.error.code)).toEqual(['ISSUED_CERTIFICATE_WITHDRAWN_KEPT']);
+  });
+
   it('a pair that failed to verify, its removal cut short after the certificate went: the resume finishes it, not a damaged journal', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'after' };
