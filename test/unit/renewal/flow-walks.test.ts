@@ -1160,6 +1160,20 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.journal.files.size).toBe(0);
   });
 
+  it('the same with the service\'s record out of reach at the ending: the receipt shown, made from the journal, says the forged certificate\'s price was taken, not released', async () => {
+    const world = new FlowWorld();
+    world.service.faults.hostile = 'current-certificate';
+    world.service.faults.hostileTimes = 1;
+    world.service.faults.unavailable.renewalStatus = 1_000;
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    if (state.step !== 'failed') throw new Error(state.step);
+    const forged = state.notRenewed.find((entry) => entry.error.code === 'ISSUED_CERTIFICATE_ALREADY_ON_CARD');
+    expect(forged).toBeDefined();
+    const lines = state.receipts.flatMap((receipt) => receipt.lines).filter((line) => line.certificateSerial === forged?.certificateSerial);
+    expect(lines.map((line) => line.state)).toEqual(['captured']);
+    expect(world.service.netCaptured().get(forged?.certificateSerial ?? '')).toBeGreaterThan(0);
+  });
+
   it('on a card with no room, a rejected certificate says its old pair is gone; the next one, with the room given back, keeps its old pair', async () => {
     const world = new FlowWorld({ full: true });
     world.service.faults.hostile = 'other-key';
