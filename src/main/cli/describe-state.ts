@@ -32,7 +32,7 @@ interface StatusPhrases {
   readonly kinds: Record<CertificateKind, string>;
   readonly journalPhase: Record<Exclude<CertificatePhase, 'rejected'>, string>;
   /** A certificate settled without being renewed, by why: the checks refused what arrived, or another reason the journal names. */
-  readonly settledUnrenewed: Record<'checks' | 'undeliverable' | 'withdrawn' | 'not-renewable' | 'held-back' | 'dropped', string>;
+  readonly settledUnrenewed: Record<'checks' | 'undeliverable' | 'withdrawn' | 'withdrawn-kept' | 'card-certificate' | 'not-renewable' | 'held-back' | 'dropped', string>;
   readonly serviceProgress: Record<ServiceProgress, string>;
   readonly onThisComputer: string;
   readonly atService: string;
@@ -62,6 +62,8 @@ const statusPhrases: Record<Locale, StatusPhrases> = {
       checks: 'certificato ricevuto rifiutato (non scritto)',
       undeliverable: 'certificato emesso che non funzionava sul dispositivo, restituito al servizio',
       withdrawn: 'certificato ritirato dal servizio, tolto dal dispositivo',
+      'withdrawn-kept': 'certificato ritirato dal servizio, lasciato sul dispositivo (l\'unico di quel tipo; forse non più valido)',
+      'card-certificate': 'il servizio ha risposto con un certificato già sul dispositivo: non scritto, il servizio non è stato avvisato (importo forse addebitato)',
       'not-renewable': 'emissione rifiutata dal servizio: non rinnovato',
       'held-back': 'non iniziato: dopo il certificato rifiutato il dispositivo non aveva spazio (resta il certificato attuale, importo ancora trattenuto)',
       dropped: 'tolto dal rinnovo: il servizio non ne ha accettato il pagamento perché non è più rinnovabile (nulla addebitato)',
@@ -99,6 +101,8 @@ const statusPhrases: Record<Locale, StatusPhrases> = {
       checks: 'certificate received and refused (not stored)',
       undeliverable: 'issued certificate that did not work on the device, given back to the service',
       withdrawn: 'certificate withdrawn by the service, removed from the device',
+      'withdrawn-kept': 'certificate withdrawn by the service, left on the device (the only one of its kind; perhaps no longer valid)',
+      'card-certificate': 'the service answered with a certificate already on the device: not stored, the service not told (amount perhaps charged)',
       'not-renewable': 'issuance refused by the service: not renewed',
       'held-back': 'not started: after the refused certificate the device had no room (the current certificate stays, its amount still held)',
       dropped: 'taken out of the renewal: the service refused its payment as it can no longer be renewed (nothing charged)',
@@ -132,7 +136,7 @@ function stageWords(stage: UnfinishedStage, p: StatusPhrases): string {
   if (stage.phase !== 'rejected') return p.journalPhase[stage.phase];
   switch (stage.reason) {
     case 'withdrawn-kept':
-      return p.settledUnrenewed.withdrawn;
+    case 'card-certificate':
     case 'withdrawn':
     case 'not-renewable':
     case 'held-back':

@@ -7,6 +7,7 @@
  * Where the journal went too (another computer, a process killed before it could tell), the
  * service's own record of what it issued, found on the card, says the same.
  */
+import { canonicalCertificateSerial } from '../../shared/service-api/primitives.js';
 import type { DeviceSummary } from '../../shared/contract/flow-contract.js';
 import { serialOfCertificate } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
@@ -52,7 +53,18 @@ export async function confirmEarlierDeliveries(context: FlowContext, deviceSeria
 export async function confirmIssuedOnCard(context: FlowContext, device: DeviceSummary, renewalId: string, onCard: readonly DeviceCertificate[]): Promise<boolean> {
   const record = await context.ports.service.renewalStatus(renewalId).catch(() => undefined);
   if (!record) return false;
-  const waiting = record.issued.filter((issued) => record.lines.find((line) => line.certificateSerial === issued.renewedSerial)?.progress === 'issued');
+  // Only what can be this line's renewal: not a certificate this renewal renews (the holder's own,
+  // named by a hostile or mistaken answer), nor one the record names for two lines (which of them
+  // it renews cannot be told). Confirming one of those would confirm the charge for a certificate
+  // never delivered, the very one the holder was sent to the helpdesk about.
+  const renewed = new Set(record.issued.map((issued) => canonicalCertificateSerial(issued.renewedSerial)));
+  const named = new Map<string, number>();
+  for (const issued of record.issued) named.set(canonicalCertificateSerial(issued.certificateSerial), (named.get(canonicalCertificateSerial(issued.certificateSerial)) ?? 0) + 1);
+  const waiting = record.issued.filter((issued) => {
+    const serial = canonicalCertificateSerial(issued.certificateSerial);
+    if (renewed.has(serial) || (named.get(serial) ?? 0) > 1) return false;
+    return record.lines.find((line) => line.certificateSerial === issued.renewedSerial)?.progress === 'issued';
+  });
   const delivered: UnconfirmedDelivery[] = [];
   let retired = false;
   for (const issued of waiting) {

@@ -43,6 +43,9 @@ const issuanceRetryDelaysMs = [1_000, 2_000, 4_000];
 /** A challenge may expire between journaling and sending; a new proof is made this many times at most. */
 const maxFreshProofs = 3;
 
+/** Phases of a certificate whose new pair is still to be made. */
+const stillToMake: ReadonlySet<CertificateProgress['phase']> = new Set(['planned', 'removing-old-first', 'old-removed-first', 'generating-key']);
+
 function newKeyId(): string {
   return randomBytes(16).toString('hex');
 }
@@ -85,18 +88,21 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
   };
   /**
    * A withdrawn certificate is not delivered: what was made for it goes, and it is journaled as
-   * rejected. Unless, on a card with room, the old pair is gone already (an attempt killed right
-   * after removing it) and the new certificate is on the card under its key: that pair is then the
+   * rejected. Unless the old pair is gone already (an attempt killed right after removing it, or a
+   * card with no room) and the new certificate is on the card under its key: that pair is then the
    * only one of its kind, and the service's word (a withdrawal, a mistake or a forged status) does
-   * not take it off the card; the holder is told it stays, perhaps no longer valid. (On a card with
-   * no room it goes, as planned: its room is what the next certificate's new pair needs.)
+   * not take it off the card; the holder is told it stays, perhaps no longer valid. It still goes
+   * where another certificate of this renewal is still to renew on a card with no room: its room
+   * is what that one's new pair needs, its old pair kept until then.
    */
   const discardWithdrawn = async (progress: Extract<CertificateProgress, { phase: 'issued' | 'written' | 'verified' }>) => {
     const under = await provenWithdrawn(context, entry(), progress);
-    if (!journal.plan.removeOldFirst && under.certificatesPem.length > 0 && under.privateKeys.length > 0) {
+    if (under.certificatesPem.length > 0 && under.privateKeys.length > 0) {
       const old = pemToBase64Der(entry().oldCertificatePem);
       const oldGone = !(await device.readCertificates(dev)).some((certificate) => pemToBase64Der(certificate.certificatePem) === old);
-      if (oldGone) {
+      const othersToRenew = journal.certificates.some((other) => other.certificateSerial !== serial && stillToMake.has(other.progress.phase));
+      const roomNeeded = othersToRenew && (await device.room(dev, entry().tokenSerial)) === 'remove-old-first';
+      if (oldGone && !roomNeeded) {
         await advance({ phase: 'rejected', reason: 'withdrawn-kept' });
         return;
       }

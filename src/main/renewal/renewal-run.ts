@@ -255,7 +255,7 @@ function endingOf(reason: RejectedReason, oldGone: boolean): ErrorCode {
     case 'held-back':
       return 'CERTIFICATE_HELD_BACK';
     case 'card-certificate':
-      return 'ISSUED_CERTIFICATE_ALREADY_ON_CARD';
+      return oldGone ? 'ISSUED_CERTIFICATE_ALREADY_ON_CARD_OLD_REMOVED' : 'ISSUED_CERTIFICATE_ALREADY_ON_CARD';
     default:
       // The issued certificate failed this program's checks (its reason names which).
       return oldGone ? 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED' : 'ISSUED_CERTIFICATE_REJECTED';

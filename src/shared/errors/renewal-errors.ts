@@ -111,6 +111,18 @@ export const renewalErrors = {
       nextStep: 'The service may have charged for this certificate: save the support bundle and send it to the helpdesk, who take it up with the service; once refunded, you can renew it again.',
     },
   },
+  ISSUED_CERTIFICATE_ALREADY_ON_CARD_OLD_REMOVED: {
+    class: 'renewal',
+    actions: ['support-bundle', 'contact-office'],
+    it: {
+      message: 'Il servizio ha risposto con un certificato già presente sul dispositivo invece di quello rinnovato: il programma non lo scrive e non chiede al servizio di revocarlo. Poiché sul dispositivo non c\'era spazio, il certificato precedente era già stato rimosso, come indicato prima del pagamento: ora il dispositivo non ha quel certificato.',
+      nextStep: 'Il servizio potrebbe aver addebitato l\'importo di questo certificato. Salvi il pacchetto di supporto e contatti l\'assistenza o l\'Ufficio di Registrazione, che può emettere di nuovo il certificato e chiedere conto dell\'addebito.',
+    },
+    en: {
+      message: 'The service answered with a certificate already on the device instead of the renewed one: the program does not write it and does not ask the service to revoke it. As the device had no room, its previous certificate had already been removed, as you were told before paying: the device now has no such certificate.',
+      nextStep: 'The service may have charged for this certificate. Save the support bundle and contact the helpdesk or the Registration Office, which can issue the certificate again and take up the charge.',
+    },
+  },
   ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED: {
     class: 'renewal',
     actions: ['support-bundle', 'contact-office'],

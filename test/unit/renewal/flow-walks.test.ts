@@ -1160,6 +1160,23 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.journal.files.size).toBe(0);
   });
 
+  it.each([{ twoSlots: undefined }, { twoSlots: 'shared-login' as const }])('a service naming the holder\'s own certificates as issued, every time (two slots: $twoSlots): the next readings of the card never tell it either was delivered', async ({ twoSlots }) => {
+    const world = new FlowWorld(twoSlots ? { twoSlots } : {});
+    world.service.faults.hostile = 'current-certificate';
+    const told: string[] = [];
+    const port = world.service.port.bind(world.service);
+    world.service.port = (hook) => {
+      const service = port(hook);
+      return { ...service, delivered: (renewalId, certificateSerial, newSerial) => (told.push(`${certificateSerial}->${newSerial}`), service.delivered(renewalId, certificateSerial, newSerial)) };
+    };
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state.step === 'failed' && state.notRenewed.map((entry) => entry.error.code)).toEqual(['ISSUED_CERTIFICATE_ALREADY_ON_CARD', 'ISSUED_CERTIFICATE_ALREADY_ON_CARD']);
+    stateOf(await walk(world, { kinds: [], method: 'telemaco' }));
+    stateOf(await walk(world, { kinds: [], method: 'telemaco' }));
+    expect(told).toEqual([]);
+    expect(world.card.workingKinds()).toEqual(new Map([['signature', 1], ['cns', 1]]));
+  });
+
   it('the same with the service\'s record out of reach at the ending: the receipt shown, made from the journal, says the forged certificate\'s price was taken, not released', async () => {
     const world = new FlowWorld();
     world.service.faults.hostile = 'current-certificate';
@@ -1587,6 +1604,21 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.card.breaches).toEqual([]);
     expect(world.service.ledger.map((line) => line.type)).toEqual(['hold', 'capture', 'refund']);
     expect(world.service.heldCents()).toBe(0);
+  });
+
+  it('a card with no room renewing the signature alone, killed once its certificate was written, then withdrawn at the service: no other certificate needs its room, so the only signature pair stays on the card, and the holder is told', async () => {
+    const world = new FlowWorld({ full: true });
+    world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = journalOf(world);
+    const entry = journal.certificates.find((candidate) => candidate.kind === 'signature');
+    const progress = entry?.progress;
+    if (!entry || !progress || !('certificatePem' in progress)) throw new Error(`no issued certificate in the journal: ${JSON.stringify(progress)}`);
+    await revokedAtService(world, journal, entry.certificateSerial, progress.certificatePem);
+    const back = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(back.step === 'failed' && back.notRenewed.map((line) => line.error.code)).toEqual(['ISSUED_CERTIFICATE_WITHDRAWN_KEPT']);
+    expect(world.card.objects.some((object) => object.certificatePem === progress.certificatePem)).toBe(true);
+    expect(world.card.workingKinds()).toEqual(new Map([['signature', 1], ['cns', 1]]));
   });
 
   it('a card with no room, killed once the certificate was written, then revoked by the service: its pair goes too, giving the room back, and the CNS is still renewed keeping its old pair until then', async () => {
