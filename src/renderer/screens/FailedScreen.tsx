@@ -19,11 +19,33 @@ export function FailedScreen({ state }: { readonly state: Extract<FlowState, { s
   const offered: readonly ErrorAction[] = errorCatalogue[state.error.code].actions;
   const offersRetry = offered.includes('retry');
   const handlers = { retry: actions.start, resume: offersRetry ? undefined : actions.start };
+  // Never a screen without a way on: where the error's own actions have no button that goes on
+  // (a proxy to configure, a bundle to save, an office to call), one is added — to finish a stop
+  // that can be finished (after setting the proxy, say), otherwise to start again or to close.
+  const panelGoesOn = offersRetry || offered.includes('resume');
   return (
     <section aria-labelledby="failed-heading">
       <ScreenHeading id="failed-heading">{t('failed.heading')}</ScreenHeading>
       {state.canResume && <p>{t('failed.resumable')}</p>}
       <ErrorPanel error={state.error} actions={handlers} />
+      {!panelGoesOn && (
+        <div className="actions">
+          {state.canResume ? (
+            <button type="button" onClick={actions.start}>
+              {t('action.resume')}
+            </button>
+          ) : (
+            <>
+              <button type="button" onClick={actions.start}>
+                {t('action.restart')}
+              </button>
+              <button type="button" className="secondary" onClick={() => window.close()}>
+                {t('done.close')}
+              </button>
+            </>
+          )}
+        </div>
+      )}
       {state.renewed.length > 0 && (
         <>
           <p>{t('failed.renewed')}</p>

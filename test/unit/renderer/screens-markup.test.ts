@@ -256,6 +256,16 @@ describe('the screens as main drives them', () => {
     expect(interrupted).toMatch(/<button[^>]*>Completa il rinnovo<\/button>/);
   });
 
+  it('after a failure whose own actions do not go on, still offers a way on: to finish a stop that can be finished, otherwise to start again or close', () => {
+    const proxy = screen({ step: 'failed', error: { code: 'SERVICE_PROXY_AUTH_REQUIRED', detail: {} }, canResume: true, renewed: [], receipts: [], notRenewed: [] });
+    expect(proxy).toMatch(/<button[^>]*>Completa il rinnovo<\/button>/);
+    const notRenewed = [{ kind: 'cns' as const, certificateSerial: 'B1', error: { code: 'CERTIFICATE_NOT_RENEWABLE' as const, detail: {} } }];
+    const settled = screen({ step: 'failed', error: notRenewed[0]!.error, canResume: false, renewed: [], receipts: [], notRenewed });
+    expect(settled).toMatch(/<button[^>]*>Ricomincia<\/button>/);
+    expect(settled).toMatch(/<button[^>]*>Chiudi il programma<\/button>/);
+    expect(settled).not.toContain('Completa il rinnovo');
+  });
+
   it('after a renewal that ended with two certificates refused, names each with its own reason, and the next step of the one the panel does not', () => {
     const notRenewed = [
       { kind: 'signature' as const, certificateSerial: 'A1', error: { code: 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED' as const, detail: {} } },
