@@ -133,6 +133,13 @@ function PaymentChoice({ state }: { readonly state: PaymentState }) {
           </>
         )}
       </form>
+      {/* Leaving unpaid changes nothing anywhere (a certificate paid in another renewal, say, or a
+          holder who changes their mind): starting again is always a way on from here. */}
+      <div className="actions">
+        <button type="button" className="secondary" onClick={actions.start}>
+          {t('action.restart')}
+        </button>
+      </div>
     </section>
   );
 }

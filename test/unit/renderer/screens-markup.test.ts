@@ -256,6 +256,11 @@ describe('the screens as main drives them', () => {
     expect(interrupted).toMatch(/<button[^>]*>Completa il rinnovo<\/button>/);
   });
 
+  it('at the payment screen, refused as paid in another renewal, the holder can still start again instead of meeting the same refusal at every press', () => {
+    const html = screen({ step: 'payment', device, plan, card: null, error: { code: 'CERTIFICATE_PAID_IN_OTHER_RENEWAL', detail: {} } });
+    expect(html).toMatch(/<button[^>]*>Ricomincia<\/button>/);
+  });
+
   it('after a failure whose own actions do not go on, still offers a way on: to finish a stop that can be finished, otherwise to start again or close', () => {
     const proxy = screen({ step: 'failed', error: { code: 'SERVICE_PROXY_AUTH_REQUIRED', detail: {} }, canResume: true, renewed: [], receipts: [], notRenewed: [] });
     expect(proxy).toMatch(/<button[^>]*>Completa il rinnovo<\/button>/);
