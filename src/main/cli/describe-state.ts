@@ -148,7 +148,8 @@ function stageWords(stage: UnfinishedStage, p: StatusPhrases): string {
   }
 }
 
-export function describeWireError(error: WireError, locale: Locale): string {
+/** `resumable`: a stop that can be finished (the failed state's `canResume`), whatever the error's own actions say. */
+export function describeWireError(error: WireError, locale: Locale, resumable = false): string {
   const t = translator(locale);
   const text = describeError(error.code, locale, error.detail);
   // The window's next step names its buttons ("Configura Proxy", «Riprova», «Completa il rinnovo»); the terminal has its own ways.
@@ -157,7 +158,7 @@ export function describeWireError(error: WireError, locale: Locale): string {
   const terminal = [
     actions.includes('proxy-settings') ? p.proxyOnTerminal : '',
     actions.includes('retry') ? p.retryOnTerminal : '',
-    actions.includes('resume') ? p.resumeOnTerminal : '',
+    actions.includes('resume') || resumable ? p.resumeOnTerminal : '',
   ]
     .filter(Boolean)
     .map((line) => `\n  ${line}`)

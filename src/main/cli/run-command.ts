@@ -98,7 +98,7 @@ export async function runCommand(command: CommandName, context: CommandContext):
     // At the certificate list it shows the list: each certificate's own reason and next step.
     const listed = outcome.state?.step === 'certificates' && outcome.state.error?.code === outcome.error.code;
     if (listed && outcome.state) io.err(`${cliPhrases(options.locale).certificatesIntro}\n${describeState(outcome.state, options.locale)}`);
-    else io.err([outcome.text, describeWireError(outcome.error, options.locale)].filter(Boolean).join('\n'));
+    else io.err([outcome.text, describeWireError(outcome.error, options.locale, outcome.state?.step === 'failed' && outcome.state.canResume)].filter(Boolean).join('\n'));
   } else if (!options.json) {
     const text = outcome.text ?? (outcome.state ? describeState(outcome.state, options.locale) : undefined);
     if (text !== undefined) io.out(text);

@@ -117,6 +117,9 @@ describe('the CLI in the window\'s words', () => {
       expect(damaged).toContain(cliPhrases(locale).retryOnTerminal);
       expect(damaged).not.toContain(cliPhrases(locale).resumeOnTerminal);
       expect(describeWireError({ code: 'RENEWAL_INTERRUPTED', detail: {} }, locale)).toContain(cliPhrases(locale).resumeOnTerminal);
+      // A stop that can be finished says how, whatever its error offers (a proxy to set, say).
+      expect(describeWireError({ code: 'SERVICE_PROXY_AUTH_REQUIRED', detail: {} }, locale)).not.toContain(cliPhrases(locale).resumeOnTerminal);
+      expect(describeWireError({ code: 'SERVICE_PROXY_AUTH_REQUIRED', detail: {} }, locale, true)).toContain(cliPhrases(locale).resumeOnTerminal);
       expect(describeWireError({ code: 'PIN_LOCKED', detail: {} }, locale)).not.toContain(cliPhrases(locale).retryOnTerminal);
     }
   });
