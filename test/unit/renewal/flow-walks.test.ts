@@ -540,17 +540,13 @@ describe('charging what was chosen, once, for what is delivered', () => {
   it('a card checkout answered in a state it never has (paid before any page was shown): told as the service\'s error, and the next press is a new request, not the same one answered the same at every press', async () => {
     const world = new FlowWorld();
     const keys: string[] = [];
-    const port = world.service.port.bind(world.service);
-    world.service.port = (hook) => {
-      const service = port(hook);
-      return {
-        ...service,
-        startCardPayment: (call) => {
-          keys.push(call.idempotencyKey);
-          return keys.length === 1 ? Promise.reject(new AppError('SERVICE_PROTOCOL_ERROR', { reason: 'card payment start answered paid' })) : service.startCardPayment(call);
-        },
-      };
-    };
+    world.wrapService((service) => ({
+      ...service,
+      startCardPayment: (call) => {
+        keys.push(call.idempotencyKey);
+        return keys.length === 1 ? Promise.reject(new AppError('SERVICE_PROTOCOL_ERROR', { reason: 'card payment start answered paid' })) : service.startCardPayment(call);
+      },
+    }));
     const { flow } = await atPayment(world);
     expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', error: { code: 'SERVICE_PROTOCOL_ERROR' } });
     expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', card: { status: 'waiting' } });
@@ -1136,11 +1132,7 @@ describe('the card: verified before writing, proven before destroying, one key p
     world.service.faults.hostileTimes = 1;
     // What the tool asks the service to revoke, whatever the service then does.
     const revokeAsked: string[] = [];
-    const port = world.service.port.bind(world.service);
-    world.service.port = (hook) => {
-      const service = port(hook);
-      return { ...service, reject: (renewalId, certificateSerial, newSerial, reason) => (revokeAsked.push(newSerial), service.reject(renewalId, certificateSerial, newSerial, reason)) };
-    };
+    world.wrapService((service) => ({ ...service, reject: (renewalId, certificateSerial, newSerial, reason) => (revokeAsked.push(newSerial), service.reject(renewalId, certificateSerial, newSerial, reason)) }));
     const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
     expect(revokeAsked).toEqual([]);
     expect(world.journal.setAsideFiles).toEqual([]);
@@ -1164,11 +1156,7 @@ describe('the card: verified before writing, proven before destroying, one key p
     const world = new FlowWorld(twoSlots ? { twoSlots } : {});
     world.service.faults.hostile = 'current-certificate';
     const told: string[] = [];
-    const port = world.service.port.bind(world.service);
-    world.service.port = (hook) => {
-      const service = port(hook);
-      return { ...service, delivered: (renewalId, certificateSerial, newSerial) => (told.push(`${certificateSerial}->${newSerial}`), service.delivered(renewalId, certificateSerial, newSerial)) };
-    };
+    world.wrapService((service) => ({ ...service, delivered: (renewalId, certificateSerial, newSerial) => (told.push(`${certificateSerial}->${newSerial}`), service.delivered(renewalId, certificateSerial, newSerial)) }));
     const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
     expect(state.step === 'failed' && state.notRenewed.map((entry) => entry.error.code)).toEqual(['ISSUED_CERTIFICATE_ALREADY_ON_CARD', 'ISSUED_CERTIFICATE_ALREADY_ON_CARD']);
     stateOf(await walk(world, { kinds: [], method: 'telemaco' }));
@@ -2037,21 +2025,17 @@ describe('the card: verified before writing, proven before destroying, one key p
       notAfter: new Date(now.getTime() + 3 * 365 * 86_400_000),
       extensions: profileOf('signature'),
     });
-    const genuine = world.service.port.bind(world.service);
-    world.service.port = (hook) => {
-      const port = genuine(hook);
-      return {
-        ...port,
-        issue: async (renewalId, serial, request) => {
-          await port.issue(renewalId, serial, request).catch(() => undefined);
-          throw new AppError('CERTIFICATE_ALREADY_ISSUED', { certificateSerial: serial });
-        },
-        renewalStatus: async (renewalId) => {
-          const record = await port.renewalStatus(renewalId);
-          return { ...record, issued: record.issued.map((issued) => ({ ...issued, certificatePem: forOldKey })) };
-        },
-      };
-    };
+    world.wrapService((port) => ({
+      ...port,
+      issue: async (renewalId, serial, request) => {
+        await port.issue(renewalId, serial, request).catch(() => undefined);
+        throw new AppError('CERTIFICATE_ALREADY_ISSUED', { certificateSerial: serial });
+      },
+      renewalStatus: async (renewalId) => {
+        const record = await port.renewalStatus(renewalId);
+        return { ...record, issued: record.issued.map((issued) => ({ ...issued, certificatePem: forOldKey })) };
+      },
+    }));
     const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
     expect(state).toMatchObject({ step: 'failed', error: { code: 'ISSUED_CERTIFICATE_REJECTED', detail: { reason: 'public-key' } } });
     expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(0);

@@ -8,7 +8,7 @@ import forge from 'node-forge';
 import { chamberTrust } from '../../../../src/main/certificates/chamber-trust.js';
 import { classifyCertificate } from '../../../../src/main/certificates/classify-certificate.js';
 import { RenewalFlow } from '../../../../src/main/renewal/renewal-flow.js';
-import type { RenewalLock } from '../../../../src/main/renewal/renewal-ports.js';
+import type { FlowService, RenewalLock } from '../../../../src/main/renewal/renewal-ports.js';
 import type { FlowState } from '../../../../src/shared/contract/flow-contract.js';
 import { AppError } from '../../../../src/shared/errors/app-error.js';
 import type { CertificateKind } from '../../../../src/shared/domain/certificate-kind.js';
@@ -194,6 +194,15 @@ export class FlowWorld {
         if (generation === this.#alive) this.states.push(state);
       },
     });
+  }
+
+  /**
+   * Every process started from now on sees the service through `wrap`: a spy on what the tool
+   * asks, or an answer the fake never gives on its own.
+   */
+  wrapService(wrap: (service: FlowService) => FlowService): void {
+    const port = this.service.port.bind(this.service);
+    this.service.port = (hook) => wrap(port(hook));
   }
 
   /** The PIN of a slot, checked as the contract checks it. */
