@@ -183,23 +183,19 @@ describe('charging what was chosen, once, for what is delivered', () => {
     const oldPem = world.oldCertificates.get('signature')!;
     const renewedPem = world.card.objects.find((object) => object.kind === 'certificate' && object.certificatePem !== oldPem && object.certificatePem !== world.oldCertificates.get('cns'))!.certificatePem!;
     const [oldSerial, renewedSerial] = [serialOfCertificate(oldPem), serialOfCertificate(renewedPem)];
-    const port = world.service.port.bind(world.service);
-    world.service.port = (...args) => {
-      const service = port(...args);
-      return {
-        ...service,
-        renewalStatus: async (renewalId) => {
-          const record = await service.renewalStatus(renewalId);
-          const genuine = record.issued.find((issued) => issued.renewedSerial === oldSerial)!;
-          const line = record.lines.find((candidate) => candidate.certificateSerial === oldSerial)!;
-          return {
-            ...record,
-            lines: [...record.lines.filter((candidate) => candidate.certificateSerial !== renewedSerial), { ...line, certificateSerial: renewedSerial, progress: 'issued' as const }],
-            issued: [...record.issued.filter((issued) => issued !== genuine), { ...genuine, renewedSerial, certificateSerial: oldSerial, certificatePem: oldPem }],
-          };
-        },
-      };
-    };
+    world.wrapService((service) => ({
+      ...service,
+      renewalStatus: async (renewalId) => {
+        const record = await service.renewalStatus(renewalId);
+        const genuine = record.issued.find((issued) => issued.renewedSerial === oldSerial)!;
+        const line = record.lines.find((candidate) => candidate.certificateSerial === oldSerial)!;
+        return {
+          ...record,
+          lines: [...record.lines.filter((candidate) => candidate.certificateSerial !== renewedSerial), { ...line, certificateSerial: renewedSerial, progress: 'issued' as const }],
+          issued: [...record.issued.filter((issued) => issued !== genuine), { ...genuine, renewedSerial, certificateSerial: oldSerial, certificatePem: oldPem }],
+        };
+      },
+    }));
     stateOf(await walk(world, { kinds: [], method: 'telemaco' }));
     expect(world.card.objects.some((object) => object.kind === 'certificate' && object.certificatePem === renewedPem)).toBe(true);
     expect(world.card.workingKinds().get('signature')).toBe(2);
@@ -232,11 +228,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(kept).toHaveLength(2);
     world.journal.deliveries.set('CNS-0001', [...kept, { renewalId: kept[0]!.renewalId, certificateSerial: '0badc0de', newSerial: '0fab1e' }]);
     const told: string[] = [];
-    const port = world.service.port.bind(world.service);
-    world.service.port = (...args) => {
-      const service = port(...args);
-      return { ...service, delivered: (renewalId, certificateSerial, newSerial) => (told.push(newSerial), service.delivered(renewalId, certificateSerial, newSerial)) };
-    };
+    world.wrapService((service) => ({ ...service, delivered: (renewalId, certificateSerial, newSerial) => (told.push(newSerial), service.delivered(renewalId, certificateSerial, newSerial)) }));
     stateOf(await walk(world, { kinds: [], method: 'telemaco' }));
     expect(world.undeliveredOnCard()).toEqual([]);
     expect(told.sort()).toEqual(kept.map((delivery) => delivery.newSerial).sort());
@@ -622,18 +614,14 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(before).toMatchObject({ phase: 'csr-submitted', attempt: 0 });
     world.passTime(10 * 60_000);
     const answers: string[] = [];
-    const port = world.service.port.bind(world.service);
-    world.service.port = (...args) => {
-      const service = port(...args);
-      return {
-        ...service,
-        issue: (renewalId, certificateSerial, request) =>
-          service.issue(renewalId, certificateSerial, request).then(
-            (issued) => (answers.push('issued'), issued),
-            (error: AppError) => (answers.push(error.code), Promise.reject(error)),
-          ),
-      };
-    };
+    world.wrapService((service) => ({
+      ...service,
+      issue: (renewalId, certificateSerial, request) =>
+        service.issue(renewalId, certificateSerial, request).then(
+          (issued) => (answers.push('issued'), issued),
+          (error: AppError) => (answers.push(error.code), Promise.reject(error)),
+        ),
+    }));
     const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
     expect(answers).toEqual(['SERVICE_CHALLENGE_INVALID', 'issued']);
     expect(state.step).toBe('done');
