@@ -58,11 +58,10 @@ export async function confirmIssuedOnCard(context: FlowContext, device: DeviceSu
   // it renews cannot be told). Confirming one of those would confirm the charge for a certificate
   // never delivered, the very one the holder was sent to the helpdesk about.
   const renewed = new Set(record.issued.map((issued) => canonicalCertificateSerial(issued.renewedSerial)));
-  const named = new Map<string, number>();
-  for (const issued of record.issued) named.set(canonicalCertificateSerial(issued.certificateSerial), (named.get(canonicalCertificateSerial(issued.certificateSerial)) ?? 0) + 1);
-  const waiting = record.issued.filter((issued) => {
-    const serial = canonicalCertificateSerial(issued.certificateSerial);
-    if (renewed.has(serial) || (named.get(serial) ?? 0) > 1) return false;
+  const named = record.issued.map((issued) => canonicalCertificateSerial(issued.certificateSerial));
+  const waiting = record.issued.filter((issued, index) => {
+    const serial = named[index] as string;
+    if (renewed.has(serial) || named.indexOf(serial) !== named.lastIndexOf(serial)) return false;
     return record.lines.find((line) => line.certificateSerial === issued.renewedSerial)?.progress === 'issued';
   });
   const delivered: UnconfirmedDelivery[] = [];
