@@ -18,7 +18,7 @@ import { checkIssuedCertificate, checkJournaledCertificate, type IssuedCertifica
 import { modulusOfCsr, notAfterOf, sameModulus, serialOfCertificate, tryModulusOfCertificate } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair, provenOwnKeys, provenUnusedKeys, provenWithdrawn, type CardObjects } from './proven-on-card.js';
-import { refusedReason, withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
+import { journalReceipt, refusedReason, withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof, SignedChallenge } from './renewal-ports.js';
 import { withdrawnAtService } from './withdrawn-certificate.js';
 
@@ -45,6 +45,11 @@ const maxFreshProofs = 3;
 
 /** Phases of a certificate whose new pair is still to be made. */
 const stillToMake: ReadonlySet<CertificateProgress['phase']> = new Set(['planned', 'removing-old-first', 'old-removed-first', 'generating-key']);
+
+/** The payment a request is sent under: its transaction, or null when nothing was paid. */
+function paidWith(journal: Journal): string | null {
+  return journalReceipt(journal)?.transactionId ?? null;
+}
 
 function newKeyId(): string {
   return randomBytes(16).toString('hex');
@@ -192,10 +197,26 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         await readyKeyPair(context, tokenSerial, progress.newIdHex, kind);
         const csrPem = await device.createCsr(dev, tokenSerial, progress.newIdHex, current.oldCertificatePem);
         const request = await issuanceRequest(context, journal, current, csrPem, 0);
-        await advance({ phase: 'csr-submitted', newIdHex: progress.newIdHex, csrPem, attempt: 0, request, submittedAt: context.clock().toISOString() });
+        await advance({ phase: 'csr-submitted', newIdHex: progress.newIdHex, csrPem, attempt: 0, request, submittedAt: context.clock().toISOString(), paidWith: paidWith(journal) });
         break;
       }
       case 'csr-submitted': {
+        // Sent under a payment since let go and paid again: what the service issued for it was
+        // taken back (refused from another computer), and the same request would be answered with
+        // that certificate again, revoked, its price released, the new payment never captured.
+        if (progress.paidWith !== undefined && progress.paidWith !== paidWith(journal)) {
+          const under = await device.inspect(dev, tokenSerial, progress.newIdHex);
+          const modulus = modulusOfCsr(progress.csrPem);
+          if (!under.privateKeys.some((key) => key.onDevice && sameModulus(key.modulusHex, modulus))) {
+            // Its key went with that certificate (the other computer discarded it): a new pair.
+            if (under.publicKeys.length > 0) await device.destroyKeys(dev, tokenSerial, progress.newIdHex, await provenDiscardable(context, journal, current, progress));
+            await advance({ phase: 'generating-key', newIdHex: newKeyId() });
+            break;
+          }
+          const attempt = progress.attempt + 1;
+          await advance({ ...progress, attempt, request: await issuanceRequest(context, journal, current, progress.csrPem, attempt), paidWith: paidWith(journal) });
+          break;
+        }
         context.report('requesting-certificate');
         let obtained: Obtained;
         try {

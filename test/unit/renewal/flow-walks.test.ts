@@ -1526,6 +1526,43 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.card.breaches).toEqual([]);
   });
 
+  it.each([
+    { elsewhere: 'could not store that certificate and discarded its key', keyKept: false },
+    { elsewhere: 'refused that certificate, the key left on the card', keyKept: true },
+  ])('killed as the issuance answer came back; another computer $elsewhere, the service took it back; back on the first, paid again: a new certificate is issued and charged, never the one taken back replayed onto the card', async ({ keyKept }) => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'issue', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = journalOf(world);
+    const firstKey = journal.certificates[0]?.progress.phase === 'csr-submitted' ? journal.certificates[0].progress.newIdHex : undefined;
+    if (keyKept) {
+      const [issued] = (await world.service.port(() => undefined).renewalStatus(journal.renewalId)).issued;
+      if (!issued) throw new Error('nothing issued');
+      await revokedAtService(world, journal, world.oldSerials.get('signature') ?? '', issued.certificatePem);
+    } else {
+      const firstComputer = new Map(world.journal.files);
+      world.journal.files.clear();
+      world.card.refusesCertificates = true;
+      const elsewhere = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+      expect(elsewhere.step === 'failed' && elsewhere.error.code).toBe('ISSUED_CERTIFICATE_UNDELIVERABLE');
+      world.card.refusesCertificates = false;
+      for (const [device, text] of firstComputer) world.journal.files.set(device, text);
+    }
+    expect(world.service.ledger.filter((entry) => entry.type === 'refund')).toHaveLength(1);
+
+    const back = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(back.step, JSON.stringify(back).slice(0, 400)).toBe('done');
+    expect(world.renewedKinds()).toEqual(['signature']);
+    // The certificate on the card is one the service stands by: told delivered, its price captured once.
+    expect(world.undeliveredOnCard()).toEqual([]);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.signature);
+    expect(world.service.heldCents()).toBe(0);
+    // On the key the first computer made, while the card still held it.
+    expect(world.card.objects.some((object) => object.kind === 'certificate' && object.idHex === firstKey)).toBe(keyKept);
+    expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(2);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('killed before writing the certificate; another computer, eight days on and with no journal, installs the certificate already issued on the key still on the card (not refused as too old for its own request); back on the first, its stale journal is told finished elsewhere and changes nothing; charged once', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'before' };

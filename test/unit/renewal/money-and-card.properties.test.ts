@@ -139,10 +139,7 @@ async function untilSettled(world: FlowWorld, choice: HolderChoice, faults: numb
   return ends;
 }
 
-describe('money and card invariants over every path', () => {
-  it('hold for any choice, payment, kill point, lost answer, refusal and later renewal of the rest', async () => {
-    await fc.assert(
-      fc.asyncProperty(scenarioArbitrary, async (scenario) => {
+const invariants = fc.asyncProperty(scenarioArbitrary, async (scenario) => {
         const world = new FlowWorld({ twoSlots: scenario.twoSlots, full: scenario.full });
         world.service.faults.loseAnswer = { ...scenario.lostAnswers };
         world.service.faults.unavailable = { ...scenario.unavailable };
@@ -300,17 +297,35 @@ describe('money and card invariants over every path', () => {
           expect(scenario.otherPrice, `held ${amount}, shown ${[...shown].join()}`).toBeDefined();
           expect(world.service.ledger.filter((entry) => entry.type === 'capture' && entry.paymentId === paymentId)).toEqual([]);
         }
-      }),
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 300), ...propertySeed() },
-    );
+});
+
+/**
+ * Walks once found to break a promise, replayed at every run (the seed and path fast-check
+ * printed): the fixed seed below would not draw them again.
+ */
+const walksThatFailed = [
+  {
+    why: 'an issuance request sent again under a new payment, after another computer had the certificate it was answered with taken back (that answer replayed, forged)',
+    seed: -928_785_329,
+    path: '478:0:4:4:4:4:4:4:4:5:6:6:6:6:6:7:6:6:6:8:8:9',
+  },
+];
+
+describe('money and card invariants over every path', () => {
+  it('hold for any choice, payment, kill point, lost answer, refusal and later renewal of the rest', async () => {
+    await fc.assert(invariants, { numRuns: Number(process.env.PROPERTY_RUNS ?? 300), ...propertySeed() });
   }, 120_000);
+
+  it.each(walksThatFailed)('hold on a walk that once broke them: $why', async ({ seed, path }) => {
+    await fc.assert(invariants, { seed, path });
+  });
 });
 
 /**
  * The same walks at every run of the test command, so that a stop's CI says what the code does and
- * not which walks chance drew: two walks are known to fail (docs/architecture.md names them) and
- * must not turn a run red at random. `PROPERTY_SEED=random` draws new walks, as exploring needs;
- * `PROPERTY_SEED` with `PROPERTY_PATH` replays one.
+ * not which walks chance drew. `PROPERTY_SEED=random` draws new walks, as exploring needs (a walk
+ * found failing is fixed and added to `walksThatFailed`); `PROPERTY_SEED` with `PROPERTY_PATH`
+ * replays one.
  */
 function propertySeed(): { seed?: number; path?: string } {
   const asked = process.env.PROPERTY_SEED;
