@@ -224,9 +224,12 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         } catch (error) {
           // Suspended or revoked since it was paid: the service will never issue it, and released
           // its price. Its keys go and the renewal goes on with the rest, never asking to pay for it again.
+          // Or a CNS whose handover proof the service no longer takes, with no CNS key on the card
+          // to sign another: nothing can finish it, and asking again would meet the same refusal.
           const refusedFor = entry().progress;
-          if (!isAppError(error) || error.code !== 'CERTIFICATE_NOT_RENEWABLE' || refusedFor.phase !== 'csr-submitted') throw error;
-          await advance({ phase: 'refused', newIdHex: refusedFor.newIdHex, csrPem: refusedFor.csrPem });
+          if (!isAppError(error) || !['CERTIFICATE_NOT_RENEWABLE', 'RENEWAL_HANDOVER_EXPIRED'].includes(error.code) || refusedFor.phase !== 'csr-submitted') throw error;
+          const handoverExpired = error.code === 'RENEWAL_HANDOVER_EXPIRED' ? ({ handoverExpired: true } as const) : {};
+          await advance({ phase: 'refused', newIdHex: refusedFor.newIdHex, csrPem: refusedFor.csrPem, ...handoverExpired });
           break;
         }
         const submitted = entry().progress;

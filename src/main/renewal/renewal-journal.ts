@@ -36,7 +36,8 @@ export type JournaledRequest = z.infer<typeof journaledRequestSchema>;
  * Why a certificate ended not renewed: a refusal told to the service (its reasons), or one settled
  * here — `card-certificate`: the service answered with a certificate the card holds, and was not
  * asked to revoke it; `withdrawn-kept`: withdrawn at the service, but left on the card, the only
- * pair of its kind there.
+ * pair of its kind there; `handover-expired`: a CNS whose old key went first, left past its
+ * handover proof's time with nothing on the card to sign another (the holder goes to the office).
  */
 const rejectedReasonSchema = z.union([
   rejectionReasonSchema,
@@ -45,6 +46,7 @@ const rejectedReasonSchema = z.union([
   z.literal('not-renewable'),
   z.literal('held-back'),
   z.literal('dropped'),
+  z.literal('handover-expired'),
   z.literal('card-certificate'),
 ]);
 export type RejectedReason = z.infer<typeof rejectedReasonSchema>;
@@ -91,9 +93,11 @@ const certificateProgressSchema = z.discriminatedUnion('phase', [
    * Without `csrPem`: refused before its request was made (its payment refused, the key being
    * generated when an earlier attempt stopped); whatever unused keys are under `newIdHex` go.
    * `atPayment`: refused when its payment was (unrenewable-at-payment.ts), its certificate's own
-   * status, not a service's answer: it ends `dropped`.
+   * status, not a service's answer: it ends `dropped`. `handoverExpired`: a CNS whose old key went
+   * first (no room), its handover proof past its time and no CNS key left to sign another: nothing
+   * can finish it; it ends `handover-expired`.
    */
-  z.object({ phase: z.literal('refused'), newIdHex: hexId, csrPem: z.string().optional(), atPayment: z.literal(true).optional() }),
+  z.object({ phase: z.literal('refused'), newIdHex: hexId, csrPem: z.string().optional(), atPayment: z.literal(true).optional(), handoverExpired: z.literal(true).optional() }),
   /**
    * Issued and paid, it cannot be made to work on this card: its key does not sign for it, or the
    * card refused to store it. Journaled before the service is told (it revokes and refunds it) and
@@ -116,7 +120,17 @@ export const settlingPhases: ReadonlySet<CertificatePhase> = new Set(['completed
 
 /** Why a `refused` entry ends not renewed: its payment refused for its own status (`dropped`), or its issuance. */
 export function refusedReason(progress: Extract<CertificateProgress, { phase: 'refused' }>): RejectedReason {
-  return progress.atPayment ? 'dropped' : 'not-renewable';
+  return progress.handoverExpired ? 'handover-expired' : progress.atPayment ? 'dropped' : 'not-renewable';
+}
+
+/**
+ * A CNS that can no longer be finished (its handover proof past its time), settled from where it
+ * stands: what was made for it goes (`refused`), or, with nothing made yet, it is settled at once.
+ */
+export function handoverExpiredProgress(progress: CertificateProgress): CertificateProgress {
+  if (progress.phase === 'generating-key') return { phase: 'refused', newIdHex: progress.newIdHex, handoverExpired: true };
+  if (progress.phase === 'csr-submitted') return { phase: 'refused', newIdHex: progress.newIdHex, csrPem: progress.csrPem, handoverExpired: true };
+  return { phase: 'rejected', reason: 'handover-expired' };
 }
 
 const journalCertificateSchema = z.object({

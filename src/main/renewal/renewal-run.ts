@@ -254,6 +254,8 @@ function endingOf(reason: RejectedReason, oldGone: boolean): ErrorCode {
       return oldGone ? 'CERTIFICATE_REFUSED_OLD_REMOVED' : 'CERTIFICATE_NOT_RENEWABLE';
     case 'held-back':
       return 'CERTIFICATE_HELD_BACK';
+    case 'handover-expired':
+      return 'RENEWAL_HANDOVER_EXPIRED';
     case 'card-certificate':
       return oldGone ? 'ISSUED_CERTIFICATE_ALREADY_ON_CARD_OLD_REMOVED' : 'ISSUED_CERTIFICATE_ALREADY_ON_CARD';
     default:

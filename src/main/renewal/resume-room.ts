@@ -8,13 +8,12 @@ import type { DeviceSummary, FlowState } from '../../shared/contract/flow-contra
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { failedBare, wire, type FlowContext } from './flow-context.js';
 import { checkedAgainstPlan } from './receipt-against-plan.js';
-import { completedDeliveries, confirmDeliveries } from './delivery-confirmation.js';
 import { canProve } from './proof-of-possession.js';
 import type { RenewalRecord } from './renewal-ports.js';
 import { journalMismatch } from './journal-describes-card.js';
 import { checkHeldStillToRenew, heldAtService, progressAtService, stillToRenew } from './held-at-service.js';
 import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
-import { paymentAttempts, type Journal } from './renewal-journal.js';
+import { handoverExpiredProgress, paymentAttempts, withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import { judgedUnderLock, runRenewal, stoppedBy } from './renewal-run.js';
 import { newestCovering } from './newest-receipt.js';
 
@@ -60,11 +59,11 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
     if (ended) return ended;
   }
 
-  if (await handoverExpired(context, device, journal, record)) {
-    // What did reach the card is told before the holder is sent to the office for the rest.
-    await confirmDeliveries(context, device.serial, completedDeliveries(journal));
-    throw new AppError('RENEWAL_HANDOVER_EXPIRED');
-  }
+  // Nothing can finish such a CNS: it is settled (journaled first; the keys made for it go under
+  // the lock, with the rest of the run), never paid again, never offered to resume again. The
+  // renewal ends telling the holder to go to the office for it, with what it did renew.
+  const expired = await handoverExpired(context, device, journal, record);
+  if (expired.length > 0) journal = await context.save(expired.reduce((settled, entry) => withProgress(settled, entry.certificateSerial, handoverExpiredProgress(entry.progress)), journal));
 
   // A certificate being rejected, refused by the service or found not to work on the card needs
   // no payment any more: the service releases (or refunds) its price. Nor
@@ -140,15 +139,15 @@ const handoverPhases: ReadonlySet<string> = new Set(['removing-old-first', 'old-
  * finish it: the holder is told so, and never asked to pay for it again. One the service issued
  * already (its answer lost) needs no proof any more: its journaled request fetches it.
  */
-async function handoverExpired(context: FlowContext, device: DeviceSummary, journal: Journal, record: RenewalRecord): Promise<boolean> {
+async function handoverExpired(context: FlowContext, device: DeviceSummary, journal: Journal, record: RenewalRecord): Promise<JournalCertificate[]> {
   const now = context.ports.environment.clock().getTime();
-  const waiting = journal.certificates.some((entry) => {
+  const waiting = journal.certificates.filter((entry) => {
     const expiresAt = entry.presignedProof?.expiresAt;
     const issued = record.issued.some((candidate) => candidate.renewedSerial === entry.certificateSerial);
     return entry.kind === 'cns' && handoverPhases.has(entry.progress.phase) && !issued && expiresAt !== undefined && Date.parse(expiresAt) <= now;
   });
-  if (!waiting) return false;
-  return !(await canProve(context.ports.device, device, await context.ports.device.readCertificates(device)));
+  if (waiting.length === 0) return [];
+  return (await canProve(context.ports.device, device, await context.ports.device.readCertificates(device))) ? [] : waiting;
 }
 
 /** Whether a card checkout was paid and then let go whole (its receipt's every line released); false when it cannot be told. */

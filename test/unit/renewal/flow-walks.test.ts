@@ -630,16 +630,21 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
-  it.each([{ journalKnowsExpiry: true }, { journalKnowsExpiry: false }])(
-    'a card with no room, its old CNS key gone, the renewal left for 31 days: told it cannot be finished (expiry journaled: $journalKnowsExpiry), never asked to pay again',
-    async ({ journalKnowsExpiry }) => {
+  const handoverKills = [
+    { at: 'removing-old-first', killOn: { call: 'destroyOldPair', occurrence: 3, phase: 'after' } },
+    { at: 'generating-key', killOn: { call: 'generateKeyPair', occurrence: 2, phase: 'after' } },
+    { at: 'csr-submitted', killOn: { call: 'issue', occurrence: 2, phase: 'before' } },
+  ] as const;
+  it.each(handoverKills.flatMap((kill) => [true, false].map((journalKnowsExpiry) => ({ ...kill, journalKnowsExpiry }))))(
+    'a card with no room, its old CNS key gone, killed at $at, the renewal left for 31 days: told it cannot be finished (expiry journaled: $journalKnowsExpiry), never asked to pay again nor offered to resume',
+    async ({ at, killOn, journalKnowsExpiry }) => {
       const world = new FlowWorld({ full: true });
       // The signature renewed; the CNS's handover proof signed and its old pair removed; then the process died.
-      world.killOn = { call: 'destroyOldPair', occurrence: 3, phase: 'after' };
+      world.killOn = { ...killOn };
       expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
       const journal = journalOf(world);
       const cns = journal.certificates.find((entry) => entry.kind === 'cns');
-      expect(cns?.progress.phase).toBe('removing-old-first');
+      expect(cns?.progress.phase).toBe(at);
       expect(cns?.presignedProof?.expiresAt).toBeDefined();
       // A journal written before the tool kept the proof's expiry: learnt from the service's refusal instead.
       if (!journalKnowsExpiry) {
@@ -670,6 +675,17 @@ describe('charging what was chosen, once, for what is delivered', () => {
       expect(world.card.workingKinds().has('signature')).toBe(true);
       // The renewed signature is on the card: the service is told so, whatever becomes of the CNS.
       expect(world.undeliveredOnCard()).toEqual([]);
+      // Settled, not left to resume: the CNS named with its reason, the journal archived, nothing
+      // made for the CNS left on the card, and the next start offers no resume that would end the same.
+      expect(state.canResume).toBe(false);
+      expect(state.notRenewed.map((entry) => [entry.kind, entry.error.code])).toEqual([['cns', 'RENEWAL_HANDOVER_EXPIRED']]);
+      expect(world.journal.files.size).toBe(0);
+      expect(JSON.parse(world.journal.archived.at(-1) ?? '{}')).toMatchObject({ certificates: [{ progress: { phase: 'completed' } }, { progress: { phase: 'rejected', reason: 'handover-expired' } }] });
+      expect(world.card.objects.filter((object) => object.kind !== 'certificate' && !world.card.objects.some((other) => other.kind === 'certificate' && other.idHex === object.idHex))).toEqual([]);
+      world.states = [];
+      const next = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+      expect(world.states.some((seen) => seen.step === 'resume-offered')).toBe(false);
+      expect(next.step === 'certificates' && next.error?.code).toBe('DEVICE_SINGLE_CERTIFICATE');
       expect(world.card.breaches).toEqual([]);
     },
   );

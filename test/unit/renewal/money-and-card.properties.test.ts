@@ -132,7 +132,7 @@ async function untilSettled(world: FlowWorld, choice: HolderChoice, faults: numb
     if (end.kind === 'ended' && 'error' in end.state && end.state.error?.code === 'PAYMENT_NOT_AS_SHOWN') world.service.expireHolds();
     // Told a CNS left past its handover proof cannot be finished, the holder goes to the office; the
     // hold paid for it meanwhile is let go when its own time passes.
-    if (end.kind === 'ended' && 'error' in end.state && end.state.error?.code === 'RENEWAL_HANDOVER_EXPIRED') world.service.expireHolds();
+    if (end.kind === 'ended' && ('error' in end.state && end.state.error?.code === 'RENEWAL_HANDOVER_EXPIRED' || (end.state.step === 'failed' && end.state.notRenewed.some((entry) => entry.error.code === 'RENEWAL_HANDOVER_EXPIRED')))) world.service.expireHolds();
     if (run + 1 === retries.bankAnswersAfter) world.service.settleOpenCheckouts();
     if (end.kind === 'ended' && (end.state.step === 'done' || (end.state.step === 'certificates' && !end.state.plan))) break;
   }
@@ -190,7 +190,7 @@ const invariants = fc.asyncProperty(scenarioArbitrary, async (scenario) => {
         const monthAway = (scenario.timePasses?.ms ?? 0) > 30 * day;
         // (Or, on a full card, to a suspension found at issuance after its old pair went.)
         expect(lost.length, `lost ${lost.join()}`).toBeLessThanOrEqual(scenario.full && (scenario.forged || monthAway || scenario.suspended || scenario.unstorable) ? 1 : 0);
-        const toldLost = (code: string) => ends.some((end) => end.kind === 'ended' && end.state.step === 'failed' && end.state.error.code === code);
+        const toldLost = (code: string) => ends.some((end) => end.kind === 'ended' && end.state.step === 'failed' && (end.state.error.code === code || end.state.notRenewed.some((entry) => entry.error.code === code)));
         // Every certificate a renewal ended without is named at its end, with its own reason.
         const named = (kind: CertificateKind, codes: readonly string[]) =>
           ends.some((end) => end.kind === 'ended' && end.state.step === 'failed' && end.state.notRenewed.some((entry) => entry.kind === kind && entry.certificateSerial === world.oldSerials.get(kind) && codes.includes(entry.error.code)));
