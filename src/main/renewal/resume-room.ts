@@ -13,7 +13,7 @@ import type { RenewalRecord } from './renewal-ports.js';
 import { journalMismatch } from './journal-describes-card.js';
 import { checkHeldStillToRenew, heldAtService, progressAtService, stillToRenew } from './held-at-service.js';
 import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
-import { handoverExpiredProgress, paymentAttempts, withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
+import { handoverExpiredProgress, journalReceipt, paymentAttempts, withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import { judgedUnderLock, runRenewal, stoppedBy } from './renewal-run.js';
 import { newestCovering } from './newest-receipt.js';
 
@@ -95,9 +95,13 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
     if (!confirmed) {
       // An invented receipt, or a hold released since: nothing is made on the card without the service's word.
       // The attempts go on counting: paying again is a new request, never a replay of the released payment.
+      // The holder reads which: a payment the service shows it let go for what is left to renew
+      // (a renewal left too long, perhaps after a first certificate was renewed on it) is not one
+      // it does not confirm.
+      const letGo = journalsPaymentLetGo(journal, record, mustBeHeld.filter((item) => !paidFor(item.certificateSerial)).map((item) => item.certificateSerial));
       const attempts = paymentAttempts(journal);
       journal = await context.save({ ...journal, plan: planToPayAgain(journal.plan, pending, paidAtService), payment: { state: 'unpaid', attempts } });
-      return context.set({ step: 'payment', device, plan: journal.plan, card: null, error: wire('RENEWAL_PAYMENT_UNCONFIRMED') });
+      return context.set({ step: 'payment', device, plan: journal.plan, card: null, error: wire(letGo ? 'RENEWAL_HOLD_LET_GO' : 'RENEWAL_PAYMENT_UNCONFIRMED') });
     }
   } else if (confirmed) {
     const receipt = journalsPayment();
@@ -125,7 +129,7 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
     // let go say nothing of it.)
     const letGo = journal.payment.state === 'card-started' && (await checkoutLetGo(context, journal.renewalId, journal.payment.paymentId));
     journal = await context.save({ ...journal, plan, payment: { state: 'unpaid', attempts: paymentAttempts(journal) } });
-    return context.set({ step: 'payment', device, plan: journal.plan, card: null, error: letGo ? wire('PAYMENT_LET_GO') : stale ? wire('RENEWAL_PAYMENT_UNCONFIRMED') : null });
+    return context.set({ step: 'payment', device, plan: journal.plan, card: null, error: letGo ? wire('PAYMENT_LET_GO') : stale ? wire('RENEWAL_HOLD_LET_GO') : null });
   }
   return runRenewal(context, device, journal);
 }
@@ -148,6 +152,17 @@ async function handoverExpired(context: FlowContext, device: DeviceSummary, jour
   });
   if (waiting.length === 0) return [];
   return (await canProve(context.ports.device, device, await context.ports.device.readCertificates(device))) ? [] : waiting;
+}
+
+/**
+ * Whether the journal's own payment is one the service records, and shows released for every
+ * certificate in `unheld` (those still to renew it no longer holds): let go, not unconfirmed.
+ */
+function journalsPaymentLetGo(journal: Journal, record: RenewalRecord, unheld: readonly string[]): boolean {
+  const own = journalReceipt(journal);
+  const atService = own && record.receipts.find((receipt) => receipt.transactionId === own.transactionId);
+  if (!atService || unheld.length === 0) return false;
+  return unheld.every((serial) => atService.lines.some((line) => line.certificateSerial === serial && line.state === 'released'));
 }
 
 /** Whether a card checkout was paid and then let go whole (its receipt's every line released); false when it cannot be told. */

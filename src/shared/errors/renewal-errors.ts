@@ -279,6 +279,18 @@ export const renewalErrors = {
       nextStep: 'You are not charged for the CNS certificate: any amount held is released by the service. Contact the Registration Office of your Chamber of Commerce, with the support bundle, for a new issuance of the CNS certificate.',
     },
   },
+  RENEWAL_HOLD_LET_GO: {
+    class: 'payment',
+    actions: [],
+    it: {
+      message: 'Il servizio ha svincolato la somma trattenuta per i certificati ancora da rinnovare (ad esempio perché il rinnovo è rimasto interrotto a lungo): quella somma torna disponibile e non le viene addebitata.',
+      nextStep: 'Per completare il rinnovo, paghi di nuovo qui l\'importo mostrato. Un certificato già rinnovato resta sul dispositivo e non viene pagato di nuovo.',
+    },
+    en: {
+      message: 'The service released the amount held for the certificates still to renew (for instance because the renewal was left unfinished for a long time): that amount is available to you again and you are not charged for it.',
+      nextStep: 'To complete the renewal, pay the amount shown here again. A certificate already renewed stays on the device and is not paid for again.',
+    },
+  },
   PAYMENT_LET_GO: {
     class: 'payment',
     actions: [],

@@ -481,10 +481,27 @@ describe('charging what was chosen, once, for what is delivered', () => {
     world.service.expireHolds();
     world.states = [];
     const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
-    expect(world.states.some((seen) => seen.step === 'payment' && seen.error?.code === 'RENEWAL_PAYMENT_UNCONFIRMED')).toBe(true);
+    expect(world.states.some((seen) => seen.step === 'payment' && seen.error?.code === 'RENEWAL_HOLD_LET_GO')).toBe(true);
     expect(state.step).toBe('done');
     expect(world.renewedKinds()).toEqual(['signature']);
     expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.signature);
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+
+  it('the signature renewed, the process killed as the CNS began, the CNS\'s hold let go before the resume: told that hold was let go (not that the payment is unconfirmed and the device untouched), asked for the CNS alone, charged once each', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'generateKeyPair', occurrence: 2, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    expect(world.renewedKinds()).toEqual(['signature']);
+    world.service.expireHolds();
+    world.states = [];
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    const asked = world.states.find((seen) => seen.step === 'payment');
+    expect(asked).toMatchObject({ error: { code: 'RENEWAL_HOLD_LET_GO' }, plan: { totalCents: prices.cns } });
+    expect(state.step).toBe('done');
+    expect(world.renewedKinds().sort()).toEqual(['cns', 'signature']);
+    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature], [world.oldSerials.get('cns'), prices.cns]]));
     expect(world.service.heldCents()).toBe(0);
     expect(world.card.breaches).toEqual([]);
   });
@@ -525,7 +542,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
     const resumed = await back.unlock(world.pinFor('CNS-0001'), true);
     await back.close();
     // Paying the CNS's checkout would have renewed the signature on a hold let go: its old pair gone first, then issuance refused.
-    expect(resumed).toMatchObject({ step: 'payment', card: null, error: { code: 'RENEWAL_PAYMENT_UNCONFIRMED' }, plan: { totalCents: prices.signature + prices.cns } });
+    expect(resumed).toMatchObject({ step: 'payment', card: null, error: { code: 'RENEWAL_HOLD_LET_GO' }, plan: { totalCents: prices.signature + prices.cns } });
     expect(world.card.breaches).toEqual([]);
   });
 
@@ -1455,7 +1472,7 @@ describe('the card: verified before writing, proven before destroying, one key p
     world.service.expireHolds();
     world.states = [];
     const state = stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }));
-    expect(world.states.some((seen) => seen.step === 'payment' && seen.error?.code === 'RENEWAL_PAYMENT_UNCONFIRMED')).toBe(true);
+    expect(world.states.some((seen) => seen.step === 'payment' && seen.error?.code === 'RENEWAL_HOLD_LET_GO')).toBe(true);
     expect(state.step).toBe('done');
     expect(world.service.ledger.filter((entry) => entry.type === 'hold')).toHaveLength(2);
     expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.cns);

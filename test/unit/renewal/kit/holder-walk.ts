@@ -53,7 +53,7 @@ export async function walk(world: FlowWorld, choice: HolderChoice): Promise<Walk
       } else {
         state = await flow.payWithAccount(choice.method, { userId: 'mrossi', password: 'segreta' });
         // (Shown a smaller amount, a certificate having left the renewal or paid from a second window, the holder pays it.)
-        if (state.step === 'payment' && state.error && !['SERVICE_UNREACHABLE', 'SERVICE_TIMEOUT', 'SERVICE_UNAVAILABLE', 'RENEWAL_PAYMENT_UNCONFIRMED', 'PAYMENT_LET_GO', 'RENEWAL_CERTIFICATE_DROPPED', 'CERTIFICATE_ALREADY_PAID'].includes(state.error.code)) break;
+        if (state.step === 'payment' && state.error && !['SERVICE_UNREACHABLE', 'SERVICE_TIMEOUT', 'SERVICE_UNAVAILABLE', 'RENEWAL_PAYMENT_UNCONFIRMED', 'RENEWAL_HOLD_LET_GO', 'PAYMENT_LET_GO', 'RENEWAL_CERTIFICATE_DROPPED', 'CERTIFICATE_ALREADY_PAID'].includes(state.error.code)) break;
       }
     }
     if (state.step === 'paid') state = await flow.renew();
