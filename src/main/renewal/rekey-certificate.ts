@@ -18,7 +18,7 @@ import { checkIssuedCertificate, checkJournaledCertificate, type IssuedCertifica
 import { modulusOfCsr, notAfterOf, sameModulus, serialOfCertificate, tryModulusOfCertificate } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair, provenOwnKeys, provenUnusedKeys, provenWithdrawn, type CardObjects } from './proven-on-card.js';
-import { journalReceipt, refusedReason, withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
+import { refusedReason, withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof, SignedChallenge } from './renewal-ports.js';
 import { withdrawnAtService } from './withdrawn-certificate.js';
 
@@ -46,9 +46,14 @@ const maxFreshProofs = 3;
 /** Phases of a certificate whose new pair is still to be made. */
 const stillToMake: ReadonlySet<CertificateProgress['phase']> = new Set(['planned', 'removing-old-first', 'old-removed-first', 'generating-key']);
 
-/** The payment a request is sent under: its transaction, or null when nothing was paid. */
-function paidWith(journal: Journal): string | null {
-  return journalReceipt(journal)?.transactionId ?? null;
+/**
+ * The service holds this certificate's price (or needs none) and names nothing issued for it. Not
+ * known (the record out of reach): false, and the journaled request goes as it is.
+ */
+async function heldNothingIssued(context: RekeyContext, journal: Journal, serial: string): Promise<boolean> {
+  const record = await context.service.renewalStatus(journal.renewalId).catch(() => undefined);
+  const state = record?.lines.find((line) => line.certificateSerial === serial)?.progress;
+  return (state === 'paid' || state === 'open') && !record?.issued.some((issued) => issued.renewedSerial === serial);
 }
 
 function newKeyId(): string {
@@ -69,6 +74,8 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
 
   /** The certificate this process checked a moment ago (csr-submitted → issued); any other came from the journal file. */
   let checkedHere: string | undefined;
+  /** Issuance requests made by this run (not journaled by an earlier one). */
+  const requestedHere = new Set<string>();
   /** A certificate from the journal file that the service's record showed still standing, asked once per process. */
   let standingHere: string | undefined;
   /**
@@ -197,14 +204,18 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         await readyKeyPair(context, tokenSerial, progress.newIdHex, kind);
         const csrPem = await device.createCsr(dev, tokenSerial, progress.newIdHex, current.oldCertificatePem);
         const request = await issuanceRequest(context, journal, current, csrPem, 0);
-        await advance({ phase: 'csr-submitted', newIdHex: progress.newIdHex, csrPem, attempt: 0, request, submittedAt: context.clock().toISOString(), paidWith: paidWith(journal) });
+        requestedHere.add(request.idempotencyKey);
+        await advance({ phase: 'csr-submitted', newIdHex: progress.newIdHex, csrPem, attempt: 0, request, submittedAt: context.clock().toISOString() });
         break;
       }
       case 'csr-submitted': {
-        // Sent under a payment since let go and paid again: what the service issued for it was
-        // taken back (refused from another computer), and the same request would be answered with
-        // that certificate again, revoked, its price released, the new payment never captured.
-        if (progress.paidWith !== undefined && progress.paidWith !== paidWith(journal)) {
+        // A request journaled by an earlier run, for which the service now holds the price and has
+        // issued nothing: sent again, its idempotency key would be answered as it was first, and
+        // that answer may be a certificate the service has since taken back (refused from another
+        // computer, the holder then paying again): revoked, its price released, the new payment
+        // never captured. Made anew instead (a new attempt, a fresh proof): the service issues once
+        // per certificate, so a request that never reached it costs nothing more.
+        if (!requestedHere.has(progress.request.idempotencyKey) && (await heldNothingIssued(context, journal, serial))) {
           const under = await device.inspect(dev, tokenSerial, progress.newIdHex);
           const modulus = modulusOfCsr(progress.csrPem);
           if (!under.privateKeys.some((key) => key.onDevice && sameModulus(key.modulusHex, modulus))) {
@@ -214,7 +225,9 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
             break;
           }
           const attempt = progress.attempt + 1;
-          await advance({ ...progress, attempt, request: await issuanceRequest(context, journal, current, progress.csrPem, attempt), paidWith: paidWith(journal) });
+          const request = await issuanceRequest(context, journal, current, progress.csrPem, attempt);
+          requestedHere.add(request.idempotencyKey);
+          await advance({ ...progress, attempt, request });
           break;
         }
         context.report('requesting-certificate');
@@ -226,8 +239,13 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           // its price. Its keys go and the renewal goes on with the rest, never asking to pay for it again.
           // Or a CNS whose handover proof the service no longer takes, with no CNS key on the card
           // to sign another: nothing can finish it, and asking again would meet the same refusal.
+          // (Settled for good only once the proof is past its journaled time, or its time was never
+          // journaled: a refusal before then may pass, and the holder may resume.)
           const refusedFor = entry().progress;
-          if (!isAppError(error) || !['CERTIFICATE_NOT_RENEWABLE', 'RENEWAL_HANDOVER_EXPIRED'].includes(error.code) || refusedFor.phase !== 'csr-submitted') throw error;
+          const expiresAt = entry().presignedProof?.expiresAt;
+          const pastItsTime = expiresAt === undefined || Date.parse(expiresAt) <= context.clock().getTime();
+          const settles = isAppError(error) && (error.code === 'CERTIFICATE_NOT_RENEWABLE' || (error.code === 'RENEWAL_HANDOVER_EXPIRED' && pastItsTime));
+          if (!settles || refusedFor.phase !== 'csr-submitted') throw error;
           const handoverExpired = error.code === 'RENEWAL_HANDOVER_EXPIRED' ? ({ handoverExpired: true } as const) : {};
           await advance({ phase: 'refused', newIdHex: refusedFor.newIdHex, csrPem: refusedFor.csrPem, ...handoverExpired });
           break;

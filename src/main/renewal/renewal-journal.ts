@@ -64,19 +64,9 @@ const certificateProgressSchema = z.discriminatedUnion('phase', [
   /**
    * `submittedAt`: when the request was first journaled to be sent. A certificate the service
    * issued for it may be found days later (a lost answer, a late resume): its freshness is judged
-   * from then, not from the resume. `paidWith`: the transaction of the payment the request was
-   * sent under (null: nothing paid). Paid again since (the service took back what it issued for
-   * it and let that payment go), the request is made anew: its key would replay the answer taken back.
+   * from then, not from the resume.
    */
-  z.object({
-    phase: z.literal('csr-submitted'),
-    newIdHex: hexId,
-    csrPem: z.string(),
-    attempt: z.number().int().nonnegative(),
-    request: journaledRequestSchema,
-    submittedAt: z.string().datetime().optional(),
-    paidWith: z.string().nullable().optional(),
-  }),
+  z.object({ phase: z.literal('csr-submitted'), newIdHex: hexId, csrPem: z.string(), attempt: z.number().int().nonnegative(), request: journaledRequestSchema, submittedAt: z.string().datetime().optional() }),
   /** Verified against the CSR, the old certificate and the Chamber CAs before it was journaled. */
   z.object({ phase: z.literal('issued'), newIdHex: hexId, certificatePem: z.string(), chainPem: z.array(z.string()) }),
   z.object({ phase: z.literal('written'), newIdHex: hexId, certificatePem: z.string() }),

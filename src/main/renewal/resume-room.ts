@@ -13,7 +13,7 @@ import type { RenewalRecord } from './renewal-ports.js';
 import { journalMismatch } from './journal-describes-card.js';
 import { checkHeldStillToRenew, heldAtService, progressAtService, stillToRenew } from './held-at-service.js';
 import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
-import { handoverExpiredProgress, journalReceipt, paymentAttempts, withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
+import { handoverExpiredProgress, paymentAttempts, withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import { judgedUnderLock, runRenewal, stoppedBy } from './renewal-run.js';
 import { newestCovering } from './newest-receipt.js';
 
@@ -79,7 +79,9 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
   const confirmed = mustBeHeld.every((item) => paidFor(item.certificateSerial));
   /** The payment this journal made (its answer lost), as the service records it: what the plan shown asked, or a protocol error. */
   const journalsPayment = () => {
-    const paid = itemsToPay(journal.plan);
+    // Only for what is still to renew: a certificate settled meanwhile (a CNS past its handover
+    // proof) needs no receipt, and its line let go is no protocol error.
+    const paid = itemsToPay(journal.plan).filter((item) => pending.has(item.certificateSerial));
     if (paid.length === 0) return null;
     const receipt = newestCovering(record.receipts, paid.map((item) => item.certificateSerial));
     if (!receipt) throw new AppError('SERVICE_PROTOCOL_ERROR', { reason: 'the service holds the payment but shows no receipt for it' });
@@ -98,7 +100,7 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
       // The holder reads which: a payment the service shows it let go for what is left to renew
       // (a renewal left too long, perhaps after a first certificate was renewed on it) is not one
       // it does not confirm.
-      const letGo = journalsPaymentLetGo(journal, record, mustBeHeld.filter((item) => !paidFor(item.certificateSerial)).map((item) => item.certificateSerial));
+      const letGo = holdsLetGo(record, mustBeHeld.filter((item) => !paidFor(item.certificateSerial)).map((item) => item.certificateSerial));
       const attempts = paymentAttempts(journal);
       journal = await context.save({ ...journal, plan: planToPayAgain(journal.plan, pending, paidAtService), payment: { state: 'unpaid', attempts } });
       return context.set({ step: 'payment', device, plan: journal.plan, card: null, error: wire(letGo ? 'RENEWAL_HOLD_LET_GO' : 'RENEWAL_PAYMENT_UNCONFIRMED') });
@@ -109,7 +111,7 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
   } else {
     // The plan to pay as the service stands now: a certificate marked paid earlier whose hold was
     // let go since is to pay again, and the holder is told why the amount is not the one before.
-    const stale = journal.plan.items.some((item) => item.alreadyPaid && pending.has(item.certificateSerial) && !paidFor(item.certificateSerial));
+    const stale = mustBeHeld.filter((item) => item.alreadyPaid && !paidFor(item.certificateSerial)).map((item) => item.certificateSerial);
     const plan = planToPayAgain(journal.plan, pending, paidAtService);
     // Only a checkout for that plan is the holder's to pay: one opened for the plan as it was (a
     // certificate taken out since, another's hold let go since, an amount refused as not what was
@@ -129,7 +131,7 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
     // let go say nothing of it.)
     const letGo = journal.payment.state === 'card-started' && (await checkoutLetGo(context, journal.renewalId, journal.payment.paymentId));
     journal = await context.save({ ...journal, plan, payment: { state: 'unpaid', attempts: paymentAttempts(journal) } });
-    return context.set({ step: 'payment', device, plan: journal.plan, card: null, error: letGo ? wire('PAYMENT_LET_GO') : stale ? wire('RENEWAL_HOLD_LET_GO') : null });
+    return context.set({ step: 'payment', device, plan: journal.plan, card: null, error: letGo ? wire('PAYMENT_LET_GO') : stale.length === 0 ? null : wire(holdsLetGo(record, stale) ? 'RENEWAL_HOLD_LET_GO' : 'RENEWAL_PAYMENT_UNCONFIRMED') });
   }
   return runRenewal(context, device, journal);
 }
@@ -155,14 +157,13 @@ async function handoverExpired(context: FlowContext, device: DeviceSummary, jour
 }
 
 /**
- * Whether the journal's own payment is one the service records, and shows released for every
- * certificate in `unheld` (those still to renew it no longer holds): let go, not unconfirmed.
+ * Whether the service shows it let go what it held for every certificate in `unheld` (those still
+ * to renew it no longer holds), each one it would still renew: a hold let go, whichever payment
+ * made it, not a payment it does not know. (One it no longer renews is taken out when paying.)
  */
-function journalsPaymentLetGo(journal: Journal, record: RenewalRecord, unheld: readonly string[]): boolean {
-  const own = journalReceipt(journal);
-  const atService = own && record.receipts.find((receipt) => receipt.transactionId === own.transactionId);
-  if (!atService || unheld.length === 0) return false;
-  return unheld.every((serial) => atService.lines.some((line) => line.certificateSerial === serial && line.state === 'released'));
+function holdsLetGo(record: RenewalRecord, unheld: readonly string[]): boolean {
+  const lineOf = (serial: string) => record.lines.find((line) => line.certificateSerial === serial);
+  return unheld.length > 0 && unheld.every((serial) => lineOf(serial)?.progress === 'released' && lineOf(serial)?.verdict.status === 'renewable');
 }
 
 /** Whether a card checkout was paid and then let go whole (its receipt's every line released); false when it cannot be told. */

@@ -622,7 +622,10 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.cns);
   });
 
-  it('killed as the issuance request left, resumed ten minutes later: its proof expired, a fresh one under a new journaled request, issued and charged once', async () => {
+  it.each([
+    { record: 'read', answers: ['issued'] },
+    { record: 'out of reach', answers: ['SERVICE_CHALLENGE_INVALID', 'issued'] },
+  ])('killed as the issuance request left, resumed ten minutes later, the record $record at the request: its proof expired, a fresh one under a new journaled request, issued and charged once', async ({ record, answers: expected }) => {
     const world = new FlowWorld();
     world.killOn = { call: 'issue', occurrence: 1, phase: 'before' };
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
@@ -631,8 +634,11 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(before).toMatchObject({ phase: 'csr-submitted', attempt: 0 });
     world.passTime(10 * 60_000);
     const answers: string[] = [];
+    let looks = 0;
     world.wrapService((service) => ({
       ...service,
+      // The resume reads the record once to reconcile the money, once more before the request.
+      renewalStatus: (renewalId) => (record !== 'read' && ++looks === 2 ? Promise.reject(new AppError('SERVICE_UNREACHABLE')) : service.renewalStatus(renewalId)),
       issue: (renewalId, certificateSerial, request) =>
         service.issue(renewalId, certificateSerial, request).then(
           (issued) => (answers.push('issued'), issued),
@@ -640,7 +646,8 @@ describe('charging what was chosen, once, for what is delivered', () => {
         ),
     }));
     const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
-    expect(answers).toEqual(['SERVICE_CHALLENGE_INVALID', 'issued']);
+    // Read, the record shows the price held and nothing issued: the request is made anew at once.
+    expect(answers).toEqual(expected);
     expect(state.step).toBe('done');
     expect(JSON.parse(world.journal.archived.at(-1) ?? '{}')).toMatchObject({ certificates: [{ progress: { phase: 'completed' } }] });
     expect([...world.service.netCaptured().values()]).toEqual([prices.signature]);
@@ -706,6 +713,46 @@ describe('charging what was chosen, once, for what is delivered', () => {
       expect(world.card.breaches).toEqual([]);
     },
   );
+
+  it('a card with no room, its old CNS key gone, its hold let go and the holder leaving the payment screen, then back after the handover proof\'s time: the CNS settled, not a protocol error at every start', async () => {
+    const world = new FlowWorld({ full: true });
+    world.killOn = { call: 'issue', occurrence: 2, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.service.expireHolds();
+    const left = world.process();
+    expect((await left.start()).step).toBe('resume-offered');
+    await left.resume();
+    expect(await left.unlock(world.pinFor('CNS-0001'), true)).toMatchObject({ step: 'payment', error: { code: 'RENEWAL_HOLD_LET_GO' }, plan: { totalCents: prices.cns } });
+    await left.close();
+    world.passTime(31 * 86_400_000);
+    world.states = [];
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state).toMatchObject({ step: 'failed', canResume: false, notRenewed: [{ kind: 'cns', error: { code: 'RENEWAL_HANDOVER_EXPIRED' } }] });
+    expect(world.states.some((seen) => seen.step === 'payment')).toBe(false);
+    expect(world.journal.files.size).toBe(0);
+    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature]]));
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+
+  it('a card with no room, its old CNS key gone, the handover proof refused once before its time (the service\'s mistake): a stop to resume, the CNS keys kept; resumed, renewed', async () => {
+    const world = new FlowWorld({ full: true });
+    world.killOn = { call: 'issue', occurrence: 2, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    let refusals = 1;
+    world.wrapService((service) => ({
+      ...service,
+      issue: (renewalId, certificateSerial, request) => (refusals-- > 0 ? Promise.reject(new AppError('SERVICE_CHALLENGE_INVALID', { reason: 'unknown' })) : service.issue(renewalId, certificateSerial, request)),
+    }));
+    const stopped = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(stopped).toMatchObject({ step: 'failed', canResume: true, error: { code: 'RENEWAL_HANDOVER_EXPIRED' } });
+    expect(journalOf(world).certificates.map((entry) => entry.progress.phase)).toEqual(['completed', 'csr-submitted']);
+    const done = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(done.step).toBe('done');
+    expect(world.renewedKinds().sort()).toEqual(['cns', 'signature']);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.signature + prices.cns);
+    expect(world.card.breaches).toEqual([]);
+  });
 
   it('a card with no room, killed after the handover proof was journaled but before the old CNS key went, resumed 31 days later: a fresh proof is signed before the key goes, and the CNS is renewed', async () => {
     const world = new FlowWorld({ full: true });
@@ -1562,7 +1609,8 @@ describe('the card: verified before writing, proven before destroying, one key p
   it.each([
     { elsewhere: 'could not store that certificate and discarded its key', keyKept: false },
     { elsewhere: 'refused that certificate, the key left on the card', keyKept: true },
-  ])('killed as the issuance answer came back; another computer $elsewhere, the service took it back; back on the first, paid again: a new certificate is issued and charged, never the one taken back replayed onto the card', async ({ keyKept }) => {
+    { elsewhere: 'refused that certificate and was paid again for it in the same renewal before it stopped', keyKept: true, paidThere: true },
+  ])('killed as the issuance answer came back; another computer $elsewhere, the service took it back; back on the first, paid again (here or there): a new certificate is issued and charged, never the one taken back replayed onto the card', async ({ keyKept, paidThere }) => {
     const world = new FlowWorld();
     world.killOn = { call: 'issue', occurrence: 1, phase: 'after' };
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
@@ -1572,6 +1620,12 @@ describe('the card: verified before writing, proven before destroying, one key p
       const [issued] = (await world.service.port(() => undefined).renewalStatus(journal.renewalId)).issued;
       if (!issued) throw new Error('nothing issued');
       await revokedAtService(world, journal, world.oldSerials.get('signature') ?? '', issued.certificatePem);
+      if (paidThere) {
+        // The holder pays again there; this computer's journal still names its own, let-go payment.
+        const request = { method: 'telemaco' as const, certificateSerials: [world.oldSerials.get('signature') ?? ''], userId: 'mrossi', password: 'segreta' };
+        await world.service.port(() => undefined).payWithAccount({ renewalId: journal.renewalId, idempotencyKey: 'pay-elsewhere-0001', request });
+        expect(world.service.heldCents()).toBe(prices.signature);
+      }
     } else {
       const firstComputer = new Map(world.journal.files);
       world.journal.files.clear();
@@ -1583,7 +1637,10 @@ describe('the card: verified before writing, proven before destroying, one key p
     }
     expect(world.service.ledger.filter((entry) => entry.type === 'refund')).toHaveLength(1);
 
+    world.states = [];
     const back = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    // Paid there already, the holder is not asked to pay here.
+    expect(world.states.some((seen) => seen.step === 'payment')).toBe(!paidThere);
     expect(back.step, JSON.stringify(back).slice(0, 400)).toBe('done');
     expect(world.renewedKinds()).toEqual(['signature']);
     // The certificate on the card is one the service stands by: told delivered, its price captured once.
