@@ -16,6 +16,9 @@ import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
 import { handoverExpiredProgress, paymentAttempts, withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import { judgedUnderLock, runRenewal, stoppedBy } from './renewal-run.js';
 import { newestCovering } from './newest-receipt.js';
+import { withoutUnrenewable } from './unrenewable-at-payment.js';
+
+type PaymentState = Extract<FlowState, { step: 'payment' }>;
 
 export async function continueJournal(context: FlowContext): Promise<FlowState> {
   const { session } = context;
@@ -103,7 +106,7 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
       const letGo = holdsLetGo(record, mustBeHeld.filter((item) => !paidFor(item.certificateSerial)).map((item) => item.certificateSerial));
       const attempts = paymentAttempts(journal);
       journal = await context.save({ ...journal, plan: planToPayAgain(journal.plan, pending, paidAtService), payment: { state: 'unpaid', attempts } });
-      return context.set({ step: 'payment', device, plan: journal.plan, card: null, error: wire(letGo ? 'RENEWAL_HOLD_LET_GO' : 'RENEWAL_PAYMENT_UNCONFIRMED') });
+      return askToPay(context, journal, record, pending, { step: 'payment', device, plan: journal.plan, card: null, error: wire(letGo ? 'RENEWAL_HOLD_LET_GO' : 'RENEWAL_PAYMENT_UNCONFIRMED') });
     }
   } else if (confirmed) {
     const receipt = journalsPayment();
@@ -131,9 +134,20 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
     // let go say nothing of it.)
     const letGo = journal.payment.state === 'card-started' && (await checkoutLetGo(context, journal.renewalId, journal.payment.paymentId));
     journal = await context.save({ ...journal, plan, payment: { state: 'unpaid', attempts: paymentAttempts(journal) } });
-    return context.set({ step: 'payment', device, plan: journal.plan, card: null, error: letGo ? wire('PAYMENT_LET_GO') : stale.length === 0 ? null : wire(holdsLetGo(record, stale) ? 'RENEWAL_HOLD_LET_GO' : 'RENEWAL_PAYMENT_UNCONFIRMED') });
+    return askToPay(context, journal, record, pending, { step: 'payment', device, plan: journal.plan, card: null, error: letGo ? wire('PAYMENT_LET_GO') : stale.length === 0 ? null : wire(holdsLetGo(record, stale) ? 'RENEWAL_HOLD_LET_GO' : 'RENEWAL_PAYMENT_UNCONFIRMED') });
   }
   return runRenewal(context, device, journal);
+}
+
+/**
+ * The payment screen of a resume, unless a certificate to pay for is one the service no longer
+ * renews (suspended or revoked since, the refusal's answer lost with the process): paying would
+ * only be refused. It leaves the renewal first, as after that refusal (unrenewable-at-payment.ts):
+ * the rest is shown to pay, or renewed on what is held.
+ */
+async function askToPay(context: FlowContext, journal: Journal, record: RenewalRecord, pending: ReadonlySet<string>, state: PaymentState): Promise<FlowState> {
+  const unrenewable = record.lines.some((line) => pending.has(line.certificateSerial) && line.verdict.status === 'not-renewable' && ['open', 'requested', 'released'].includes(line.progress));
+  return (unrenewable && (await withoutUnrenewable(context, state, journal))) || context.set(state);
 }
 
 /** Phases of a CNS renewal on a card with no room in which its old key may be gone and no new certificate is issued yet. */

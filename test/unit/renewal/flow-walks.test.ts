@@ -489,6 +489,25 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('the signature suspended at its issuance, the process killed as that answer came back: the resume settles it from the record, never shows a payment for it; the CNS renewed on its hold', async () => {
+    const world = new FlowWorld();
+    world.service.faults.suspendedAtIssuance = ['signature'];
+    // The refusal's answer lost, the process killed as it asked again.
+    world.service.faults.loseAnswer = { issue: 1 };
+    world.killOn = { call: 'issue', occurrence: 2, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    expect(journalOf(world).certificates.map((entry) => entry.progress.phase)).toEqual(['csr-submitted', 'planned']);
+    world.service.faults.suspendedAtIssuance = [];
+    world.states = [];
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(world.states.filter((seen) => seen.step === 'payment')).toEqual([]);
+    expect(state).toMatchObject({ step: 'failed', canResume: false, renewed: [{ kind: 'cns' }], notRenewed: [{ kind: 'signature', error: { code: 'CERTIFICATE_NOT_RENEWABLE' } }] });
+    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('cns'), prices.cns]]));
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(2);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('the signature renewed, the process killed as the CNS began, the CNS\'s hold let go before the resume: told that hold was let go (not that the payment is unconfirmed and the device untouched), asked for the CNS alone, charged once each', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'generateKeyPair', occurrence: 2, phase: 'before' };

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import forge from 'node-forge';
 import type { Receipt, ServiceProgress, Verdict } from '../../../../src/shared/contract/flow-contract.js';
 import type { CertificateKind } from '../../../../src/shared/domain/certificate-kind.js';
-import { AppError } from '../../../../src/shared/errors/app-error.js';
+import { AppError, isAppError } from '../../../../src/shared/errors/app-error.js';
 import type { AccountPaymentRequest, RejectionReason } from '../../../../src/shared/service-api/index.js';
 import { classifyCertificate } from '../../../../src/main/certificates/classify-certificate.js';
 import { modulusOfCsr } from '../../../../src/main/certificates/key-modulus.js';
@@ -334,13 +334,22 @@ export class FakeService {
         this.faults.unavailable[call] = unavailable - 1;
         throw new AppError(call === 'issue' ? 'ISSUANCE_UNAVAILABLE' : 'SERVICE_UNAVAILABLE', { status: 503 });
       }
-      const result = run();
-      hook(call, 'after');
-      const lose = this.faults.loseAnswer[call] ?? 0;
-      if (lose > 0) {
+      const lost = () => {
+        const lose = this.faults.loseAnswer[call] ?? 0;
+        if (lose === 0) return undefined;
         this.faults.loseAnswer[call] = lose - 1;
-        throw new AppError('SERVICE_UNREACHABLE', { reason: 'ECONNRESET' });
+        return new AppError('SERVICE_UNREACHABLE', { reason: 'ECONNRESET' });
+      };
+      let result: T;
+      try {
+        result = run();
+      } catch (error) {
+        // A refusal's answer is lost like any other: what the refusal changed (a hold released) stays.
+        throw (isAppError(error) && lost()) || error;
       }
+      hook(call, 'after');
+      const lostAnswer = lost();
+      if (lostAnswer) throw lostAnswer;
       return structuredClone(result);
     };
     const idempotent = <T>(key: string, body: unknown, run: () => T): T => {
