@@ -19,6 +19,8 @@ interface CliPhrases {
   /** The window's «Riprova» and «Completa il rinnovo» buttons, as the terminal does them. */
   readonly retryOnTerminal: string;
   readonly resumeOnTerminal: string;
+  /** Where a resume stops asking to pay again (a hold let go): how to pay from the terminal. */
+  readonly payAgainOnTerminal: string;
   readonly certificatesIntro: string;
 }
 
@@ -41,6 +43,7 @@ const phrases: Record<Locale, CliPhrases> = {
     proxyOnTerminal: 'Dal terminale: --proxy http://indirizzo:porta, oppure le variabili HTTPS_PROXY (con nome utente e password nell\'indirizzo, se il proxy li chiede) e NO_PROXY.',
     retryOnTerminal: 'Dal terminale, «Riprova» è eseguire di nuovo lo stesso comando.',
     resumeOnTerminal: 'Dal terminale: rinnovo-cns resume.',
+    payAgainOnTerminal: 'Dal terminale, per pagare l\'importo indicato: rinnovo-cns resume --pay telemaco|iconto --user <identificativo>, oppure --pay card.',
     certificatesIntro: 'Certificati sul dispositivo:',
   },
   en: {
@@ -60,6 +63,7 @@ const phrases: Record<Locale, CliPhrases> = {
     proxyOnTerminal: 'From the terminal: --proxy http://address:port, or the variables HTTPS_PROXY (with user name and password in the address, if the proxy asks for them) and NO_PROXY.',
     retryOnTerminal: 'From the terminal, “Try again” means running the same command again.',
     resumeOnTerminal: 'From the terminal: rinnovo-cns resume.',
+    payAgainOnTerminal: 'From the terminal, to pay the amount shown: rinnovo-cns resume --pay telemaco|iconto --user <account id>, or --pay card.',
     certificatesIntro: 'Certificates on the device:',
   },
 };

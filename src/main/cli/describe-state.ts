@@ -149,6 +149,9 @@ function stageWords(stage: UnfinishedStage, p: StatusPhrases): string {
 }
 
 /** `resumable`: a stop that can be finished (the failed state's `canResume`), whatever the error's own actions say. */
+/** Errors with which a resume stops at the payment screen asking to pay again what it shows. */
+const payAgainCodes: ReadonlySet<string> = new Set(['PAYMENT_LET_GO', 'RENEWAL_HOLD_LET_GO', 'RENEWAL_PAYMENT_UNCONFIRMED']);
+
 export function describeWireError(error: WireError, locale: Locale, resumable = false): string {
   const t = translator(locale);
   const text = describeError(error.code, locale, error.detail);
@@ -211,14 +214,19 @@ export function describeState(state: FlowState, locale: Locale): string {
       return t('reading.body');
     case 'certificates':
       return lines(...certificateLines(state, t, locale), error(state.error));
-    case 'payment':
+    case 'payment': {
+      // A certificate left the renewal, or was paid meanwhile: the amount now asked is not the one
+      // printed before paying. A resume asking to pay again (a hold let go, a payment unknown to
+      // the service) prints it too, with how to pay from here: its words say "the amount shown".
+      const payAgain = state.error !== null && payAgainCodes.has(state.error.code);
       return lines(
         state.card ? t('payment.cardWaiting') : t('payment.heading'),
         state.card ? `${t('payment.cardLinkIntro')} ${t('payment.cardLink')}: ${state.card.checkoutUrl}` : '',
         error(state.error),
-        // A certificate left the renewal, or was paid meanwhile: the amount now asked is not the one printed before paying.
-        state.error?.code === 'RENEWAL_CERTIFICATE_DROPPED' || state.error?.code === 'CERTIFICATE_ALREADY_PAID' ? describePlan(state.plan, locale) : '',
+        payAgain || state.error?.code === 'RENEWAL_CERTIFICATE_DROPPED' || state.error?.code === 'CERTIFICATE_ALREADY_PAID' ? describePlan(state.plan, locale) : '',
+        payAgain ? cliPhrases(locale).payAgainOnTerminal : '',
       );
+    }
     case 'paid':
       return lines(t('paid.heading'), ...receiptLines(state.receipt ? [state.receipt] : [], t, locale));
     case 'renewing':

@@ -85,6 +85,24 @@ describe('the CLI in the window\'s words', () => {
     expect(describeState({ ...state, error: { code: 'PAYMENT_INSUFFICIENT_FUNDS', detail: {} } }, 'it')).not.toContain('25,00');
   });
 
+  it('a resume asking to pay again (a hold let go, a payment let go, one the service does not know) prints the amount its words call "shown" and how to pay it from the terminal', () => {
+    const cnsOnly = {
+      items: [{ certificateSerial: 'B1', kind: 'cns' as const, price: { amountCents: 1500, currency: 'EUR' as const, account: 'diritti' as const }, alreadyPaid: false }],
+      totals: [{ account: 'diritti' as const, amountCents: 1500 }],
+      totalCents: 1500,
+      newNotAfter: '2029-05-01T00:00:00.000Z',
+      removeOldFirst: false,
+    };
+    for (const code of ['RENEWAL_HOLD_LET_GO', 'PAYMENT_LET_GO', 'RENEWAL_PAYMENT_UNCONFIRMED'] as const) {
+      for (const locale of ['it', 'en'] as const) {
+        const text = describeState({ step: 'payment', device, plan: cnsOnly, card: null, error: { code, detail: {} } }, locale).replace(/[\u00a0\u202f]/g, ' ');
+        expect(text).toContain(describeError(code, locale).message);
+        expect(text).toMatch(locale === 'it' ? /15,00 €/ : /€\s?15\.00|15\.00/);
+        expect(text).toContain('rinnovo-cns resume --pay');
+      }
+    }
+  });
+
   it('after a renewal that ended with two certificates refused, names each with its reason and code', () => {
     const notRenewed = [
       { kind: 'signature' as const, certificateSerial: 'A1', error: { code: 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED' as const, detail: {} } },
