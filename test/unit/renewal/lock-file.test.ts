@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fileRenewalLock } from '../../../src/main/renewal/adapters/lock-file.js';
+import { fileRenewalLock, procStartTime } from '../../../src/main/renewal/adapters/lock-file.js';
 import { isAppError } from '../../../src/shared/errors/app-error.js';
 import { withTempDir } from '../../support/temp-dir.js';
 
@@ -121,6 +121,40 @@ describe('one renewal per device at a time', () => {
       });
       await (await lock.acquire('DEV'))();
     });
+  });
+
+  it('a stale lock whose pids the system has since given to other processes (same boot): those are neither waited for nor ended', async () => {
+    await withTempDir('lock', async (dir) => {
+      // When the lock was made, 300 and 301 were the renewing process and its worker, started at these times.
+      const startedAt = new Map([[300, '1000'], [301, '1001']]);
+      const first = fileRenewalLock({ dir, pid: 300, workerPid: () => 301, isAlive: () => true, identityOf: (pid) => startedAt.get(pid) });
+      await first.acquire('DEV');
+      expect(JSON.parse(await readFile(join(dir, 'DEV.lock'), 'utf8'))).toMatchObject({ identity: '1000', workerIdentity: '1001' });
+      // Both died; their pids now name a browser and an editor of the same user.
+      startedAt.set(300, '9000').set(301, '9001');
+      const killed: number[] = [];
+      const later = fileRenewalLock({ dir, pid: 400, workerPid: () => undefined, isAlive: () => true, kill: (pid) => killed.push(pid), identityOf: (pid) => startedAt.get(pid), waitForWorkerMs: 100 });
+      await (await later.acquire('DEV'))();
+      expect(killed).toEqual([]);
+    });
+  });
+
+  it('a stale lock whose worker still runs as itself (same start time): ended as before', async () => {
+    await withTempDir('lock', async (dir) => {
+      await writeFile(join(dir, 'DEV.lock'), JSON.stringify({ pid: 300, identity: '1000', workerPid: 301, workerIdentity: '1001' }));
+      const alive = new Set([301]);
+      const killed: number[] = [];
+      const identities = new Map([[301, '1001']]);
+      const lock = fileRenewalLock({ dir, pid: 400, workerPid: () => undefined, isAlive: (pid) => alive.has(pid), kill: (pid) => (killed.push(pid), alive.delete(pid)), identityOf: (pid) => identities.get(pid) });
+      await (await lock.acquire('DEV'))();
+      expect(killed).toEqual([301]);
+    });
+  });
+
+  it('reads a process\'s start time from /proc where there is one', () => {
+    const own = procStartTime(process.pid);
+    if (process.platform === 'linux') expect(own).toMatch(/^\d+$/);
+    expect(procStartTime(2 ** 22 + 12345)).toBeUndefined();
   });
 
   it('treats an unreadable lock as stale', async () => {

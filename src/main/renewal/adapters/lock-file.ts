@@ -13,6 +13,7 @@
  * process's fresh lock, which is put back. A release removes only the process's own lock.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { uptime } from 'node:os';
 import { join } from 'node:path';
@@ -22,11 +23,16 @@ import type { RenewalLock } from '../renewal-ports.js';
 
 /**
  * `nonce` tells this process's lock from one a later process with the same pid made; `bootedAt`
- * (ms) tells a lock left before the computer restarted, whose pids now name other processes.
+ * (ms) tells a lock left before the computer restarted, whose pids now name other processes;
+ * `identity` and `workerIdentity` (where the system tells them) tell the renewing process and its
+ * device worker from a later process given the same pid in the same boot: that one is neither
+ * waited for (the lock is stale) nor ended.
  */
 const holderSchema = z.object({
   pid: z.number().int().positive(),
+  identity: z.string().nullable().optional(),
   workerPid: z.number().int().positive().nullable(),
+  workerIdentity: z.string().nullable().optional(),
   nonce: z.string().optional(),
   bootedAt: z.number().optional(),
 });
@@ -46,6 +52,26 @@ export interface LockFileOptions {
   readonly bootedAt?: () => number;
   /** How long a stale holder's device worker may take to go once ended. */
   readonly waitForWorkerMs?: number;
+  /**
+   * What tells one process from another given the same pid later (its start time), or undefined
+   * where the system does not say (then a stale worker's pid is taken at its word, as before).
+   */
+  readonly identityOf?: (pid: number) => string | undefined;
+}
+
+/**
+ * A process's start time in clock ticks since boot (/proc/<pid>/stat, field 22), where there is a
+ * /proc; undefined elsewhere or when the process is gone.
+ */
+export function procStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may hold spaces: count fields after it.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[19];
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -71,9 +97,12 @@ export function fileRenewalLock(options: LockFileOptions): RenewalLock {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const waitForWorkerMs = options.waitForWorkerMs ?? 10_000;
   const bootedAt = options.bootedAt ?? bootTime;
+  const identityOf = options.identityOf ?? procStartTime;
 
-  async function endStaleWorker(workerPid: number): Promise<void> {
+  async function endStaleWorker(workerPid: number, recordedIdentity: string | null | undefined): Promise<void> {
     if (!isAlive(workerPid)) return;
+    // The pid now names another process (the worker went, the pid was given again): not ours to end.
+    if (recordedIdentity && identityOf(workerPid) !== recordedIdentity) return;
     try {
       kill(workerPid);
     } catch {
@@ -121,7 +150,10 @@ export function fileRenewalLock(options: LockFileOptions): RenewalLock {
     async acquire(deviceSerial) {
       await mkdir(options.dir, { recursive: true, mode: 0o700 });
       const path = join(options.dir, `${encodeURIComponent(deviceSerial)}.lock`);
-      const own = JSON.stringify({ pid: options.pid, workerPid: options.workerPid() ?? null, nonce: randomBytes(8).toString('hex'), bootedAt: bootedAt() });
+      const workerPid = options.workerPid() ?? null;
+      const workerIdentity = workerPid === null ? null : (identityOf(workerPid) ?? null);
+      const identity = identityOf(options.pid) ?? null;
+      const own = JSON.stringify({ pid: options.pid, identity, workerPid, workerIdentity, nonce: randomBytes(8).toString('hex'), bootedAt: bootedAt() });
       for (let round = 0; round < 5; round++) {
         if (await createWhole(path, own)) return () => removeIfStill(path, own);
         const text = await readFile(path, 'utf8').catch(() => undefined);
@@ -135,8 +167,9 @@ export function fileRenewalLock(options: LockFileOptions): RenewalLock {
         }
         // Left before the computer restarted: its pids now name other processes, never to be waited for or ended.
         const beforeRestart = holder?.bootedAt !== undefined && Math.abs(holder.bootedAt - bootedAt()) > sameBootWithinMs;
-        if (holder && !beforeRestart && holder.pid !== options.pid && isAlive(holder.pid)) throw new AppError('RENEWAL_IN_PROGRESS');
-        if (holder?.workerPid && !beforeRestart && holder.workerPid !== options.workerPid()) await endStaleWorker(holder.workerPid);
+        const holderRuns = holder !== undefined && isAlive(holder.pid) && (!holder.identity || identityOf(holder.pid) === holder.identity);
+        if (holder && !beforeRestart && holder.pid !== options.pid && holderRuns) throw new AppError('RENEWAL_IN_PROGRESS');
+        if (holder?.workerPid && !beforeRestart && holder.workerPid !== options.workerPid()) await endStaleWorker(holder.workerPid, holder.workerIdentity);
         // Only the lock judged stale goes: one another process made meanwhile is left to it.
         await removeIfStill(path, text);
       }
