@@ -148,10 +148,10 @@ function stageWords(stage: UnfinishedStage, p: StatusPhrases): string {
   }
 }
 
-/** `resumable`: a stop that can be finished (the failed state's `canResume`), whatever the error's own actions say. */
-/** Errors with which a resume stops at the payment screen asking to pay again what it shows. */
-const payAgainCodes: ReadonlySet<string> = new Set(['PAYMENT_LET_GO', 'RENEWAL_HOLD_LET_GO', 'RENEWAL_PAYMENT_UNCONFIRMED']);
+/** Errors with which the payment screen asks to pay again what it shows, the plan made again. */
+const payAgainCodes: ReadonlySet<string> = new Set(['PAYMENT_LET_GO', 'RENEWAL_HOLD_LET_GO']);
 
+/** `resumable`: a stop that can be finished (the failed state's `canResume`), whatever the error's own actions say. */
 export function describeWireError(error: WireError, locale: Locale, resumable = false): string {
   const t = translator(locale);
   const text = describeError(error.code, locale, error.detail);
@@ -218,13 +218,14 @@ export function describeState(state: FlowState, locale: Locale): string {
       // A certificate left the renewal, or was paid meanwhile: the amount now asked is not the one
       // printed before paying. A resume asking to pay again (a hold let go, a payment unknown to
       // the service) prints it too, with how to pay from here: its words say "the amount shown".
+      // (A payment the service does not confirm may leave part held: the amount asked is said when paying.)
       const payAgain = state.error !== null && payAgainCodes.has(state.error.code);
       return lines(
         state.card ? t('payment.cardWaiting') : t('payment.heading'),
         state.card ? `${t('payment.cardLinkIntro')} ${t('payment.cardLink')}: ${state.card.checkoutUrl}` : '',
         error(state.error),
         payAgain || state.error?.code === 'RENEWAL_CERTIFICATE_DROPPED' || state.error?.code === 'CERTIFICATE_ALREADY_PAID' ? describePlan(state.plan, locale) : '',
-        payAgain ? cliPhrases(locale).payAgainOnTerminal : '',
+        payAgain || state.error?.code === 'RENEWAL_PAYMENT_UNCONFIRMED' ? cliPhrases(locale).payAgainOnTerminal : '',
       );
     }
     case 'paid':

@@ -85,7 +85,7 @@ describe('the CLI in the window\'s words', () => {
     expect(describeState({ ...state, error: { code: 'PAYMENT_INSUFFICIENT_FUNDS', detail: {} } }, 'it')).not.toContain('25,00');
   });
 
-  it('a resume asking to pay again (a hold let go, a payment let go, one the service does not know) prints the amount its words call "shown" and how to pay it from the terminal', () => {
+  it('a resume asking to pay again (a hold let go, a payment let go, one the service does not know) prints how to pay from the terminal, and the amount its words call "shown" where the plan was made again', () => {
     const cnsOnly = {
       items: [{ certificateSerial: 'B1', kind: 'cns' as const, price: { amountCents: 1500, currency: 'EUR' as const, account: 'diritti' as const }, alreadyPaid: false }],
       totals: [{ account: 'diritti' as const, amountCents: 1500 }],
@@ -97,7 +97,8 @@ describe('the CLI in the window\'s words', () => {
       for (const locale of ['it', 'en'] as const) {
         const text = describeState({ step: 'payment', device, plan: cnsOnly, card: null, error: { code, detail: {} } }, locale).replace(/[\u00a0\u202f]/g, ' ');
         expect(text).toContain(describeError(code, locale).message);
-        expect(text).toMatch(locale === 'it' ? /15,00 €/ : /€\s?15\.00|15\.00/);
+        // (A payment the service does not confirm may have left part held: the amount is said when paying.)
+        if (code !== 'RENEWAL_PAYMENT_UNCONFIRMED') expect(text).toMatch(locale === 'it' ? /15,00 €/ : /€\s?15\.00|15\.00/);
         expect(text).toContain('rinnovo-cns resume --pay');
       }
     }
