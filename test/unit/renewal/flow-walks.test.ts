@@ -508,6 +508,21 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('killed as the payment\'s answer came back, its hold let go before the resume: told the hold was let go, not shown a bare payment screen; paid again, charged once', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    expect(journalOf(world).payment.state).toBe('paying');
+    world.service.expireHolds();
+    world.states = [];
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(world.states.find((seen) => seen.step === 'payment')).toMatchObject({ error: { code: 'RENEWAL_HOLD_LET_GO' }, plan: { totalCents: prices.signature + prices.cns } });
+    expect(state.step).toBe('done');
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.signature + prices.cns);
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('the signature renewed, the process killed as the CNS began, the CNS\'s hold let go before the resume: told that hold was let go (not that the payment is unconfirmed and the device untouched), asked for the CNS alone, charged once each', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'generateKeyPair', occurrence: 2, phase: 'before' };
