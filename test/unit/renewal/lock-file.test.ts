@@ -151,6 +151,15 @@ describe('one renewal per device at a time', () => {
     });
   });
 
+  it('a live renewal whose start time cannot be read now (a failed read) keeps its lock: never taken for another process', async () => {
+    await withTempDir('lock', async (dir) => {
+      await writeFile(join(dir, 'DEV.lock'), JSON.stringify({ pid: 300, identity: '1000', workerPid: 301, workerIdentity: '1001' }));
+      const lock = fileRenewalLock({ dir, pid: 400, workerPid: () => undefined, isAlive: () => true, identityOf: () => undefined });
+      const refused = await lock.acquire('DEV').catch((error: unknown) => error);
+      expect(isAppError(refused) && refused.code).toBe('RENEWAL_IN_PROGRESS');
+    });
+  });
+
   it('reads a process\'s start time from /proc where there is one', () => {
     const own = procStartTime(process.pid);
     if (process.platform === 'linux') expect(own).toMatch(/^\d+$/);

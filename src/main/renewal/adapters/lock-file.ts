@@ -99,10 +99,21 @@ export function fileRenewalLock(options: LockFileOptions): RenewalLock {
   const bootedAt = options.bootedAt ?? bootTime;
   const identityOf = options.identityOf ?? procStartTime;
 
+  /**
+   * Only a start time read now and different from the recorded one says the pid names another
+   * process: one that cannot be read (a failed read, no /proc) is taken to be the recorded one, as
+   * before identities were recorded — never a live renewal's lock taken from it.
+   */
+  function anotherProcess(pid: number, recorded: string | null | undefined): boolean {
+    if (!recorded) return false;
+    const now = identityOf(pid);
+    return now !== undefined && now !== recorded;
+  }
+
   async function endStaleWorker(workerPid: number, recordedIdentity: string | null | undefined): Promise<void> {
     if (!isAlive(workerPid)) return;
     // The pid now names another process (the worker went, the pid was given again): not ours to end.
-    if (recordedIdentity && identityOf(workerPid) !== recordedIdentity) return;
+    if (anotherProcess(workerPid, recordedIdentity)) return;
     try {
       kill(workerPid);
     } catch {
@@ -167,7 +178,7 @@ export function fileRenewalLock(options: LockFileOptions): RenewalLock {
         }
         // Left before the computer restarted: its pids now name other processes, never to be waited for or ended.
         const beforeRestart = holder?.bootedAt !== undefined && Math.abs(holder.bootedAt - bootedAt()) > sameBootWithinMs;
-        const holderRuns = holder !== undefined && isAlive(holder.pid) && (!holder.identity || identityOf(holder.pid) === holder.identity);
+        const holderRuns = holder !== undefined && isAlive(holder.pid) && !anotherProcess(holder.pid, holder.identity);
         if (holder && !beforeRestart && holder.pid !== options.pid && holderRuns) throw new AppError('RENEWAL_IN_PROGRESS');
         if (holder?.workerPid && !beforeRestart && holder.workerPid !== options.workerPid()) await endStaleWorker(holder.workerPid, holder.workerIdentity);
         // Only the lock judged stale goes: one another process made meanwhile is left to it.
