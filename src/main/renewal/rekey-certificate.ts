@@ -245,8 +245,8 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           const expiresAt = entry().presignedProof?.expiresAt;
           const pastItsTime = expiresAt === undefined || Date.parse(expiresAt) <= context.clock().getTime();
           // Refused before its time, the holder must not read that it is over (the words of
-          // RENEWAL_HANDOVER_EXPIRED send them to the office): the device check was refused, and a resume tries again.
-          if (isAppError(error) && error.code === 'RENEWAL_HANDOVER_EXPIRED' && !pastItsTime) throw new AppError('SERVICE_CHALLENGE_INVALID', { reason: 'handover proof refused before its time' });
+          // RENEWAL_HANDOVER_EXPIRED send them to the office): a stop to resume, said as such.
+          if (isAppError(error) && error.code === 'RENEWAL_HANDOVER_EXPIRED' && !pastItsTime) throw new AppError('RENEWAL_HANDOVER_REFUSED');
           const settles = isAppError(error) && (error.code === 'CERTIFICATE_NOT_RENEWABLE' || error.code === 'RENEWAL_HANDOVER_EXPIRED');
           if (!settles || refusedFor.phase !== 'csr-submitted') throw error;
           const handoverExpired = error.code === 'RENEWAL_HANDOVER_EXPIRED' ? ({ handoverExpired: true } as const) : {};

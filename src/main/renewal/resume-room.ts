@@ -135,8 +135,11 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
     const letGo = journal.payment.state === 'card-started' && (await checkoutLetGo(context, journal.renewalId, journal.payment.paymentId));
     // An account payment whose answer went with the process, gone through and let go since (its
     // lines released): the holder who paid reads that the hold was let go, not a bare payment screen.
+    // Gone through only if every payment this journal sent left a receipt since it began: lines let
+    // go by an earlier payment say nothing of one that never reached the service.
     const unheld = mustBeHeld.filter((item) => !paidFor(item.certificateSerial)).map((item) => item.certificateSerial);
-    const paidThenLetGo = journal.payment.state === 'paying' && holdsLetGo(record, unheld);
+    const receiptsSinceStart = record.receipts.filter((receipt) => Date.parse(receipt.paidAt) >= Date.parse(journal.startedAt)).length;
+    const paidThenLetGo = journal.payment.state === 'paying' && receiptsSinceStart >= journal.payment.attempts && holdsLetGo(record, unheld);
     const why = letGo ? 'PAYMENT_LET_GO' : paidThenLetGo ? 'RENEWAL_HOLD_LET_GO' : stale.length === 0 ? null : holdsLetGo(record, stale) ? 'RENEWAL_HOLD_LET_GO' : 'RENEWAL_PAYMENT_UNCONFIRMED';
     journal = await context.save({ ...journal, plan, payment: { state: 'unpaid', attempts: paymentAttempts(journal) } });
     return askToPay(context, journal, record, pending, { step: 'payment', device, plan: journal.plan, card: null, error: why && wire(why) });

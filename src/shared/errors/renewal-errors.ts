@@ -291,6 +291,18 @@ export const renewalErrors = {
       nextStep: 'To complete the renewal, pay the amount shown here again. A certificate already renewed stays on the device and is not paid for again.',
     },
   },
+  RENEWAL_HANDOVER_REFUSED: {
+    class: 'renewal',
+    actions: ['resume', 'support-bundle'],
+    it: {
+      message: 'Il servizio non ha accettato la verifica firmata con la vecchia chiave CNS prima che, per mancanza di spazio sul dispositivo, fosse rimossa, benché quella verifica non sia ancora scaduta: sul dispositivo non c\'è ora una chiave CNS per firmarne una nuova.',
+      nextStep: 'Il certificato CNS non le viene addebitato finché non è emesso. Completi il rinnovo più tardi; se il rifiuto si ripete, salvi il pacchetto di supporto e contatti l\'assistenza prima che la verifica scada.',
+    },
+    en: {
+      message: 'The service did not accept the check signed with the old CNS key before it was removed (the device had no room), although that check has not expired yet: there is no CNS key on the device now to sign a new one.',
+      nextStep: 'You are not charged for the CNS certificate until it is issued. Complete the renewal later; if the refusal happens again, save the support bundle and contact the helpdesk before the check expires.',
+    },
+  },
   PAYMENT_LET_GO: {
     class: 'payment',
     actions: [],

@@ -523,6 +523,24 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('after a hold let go, paying again killed before the payment left: the next start does not say that payment was let go (it never reached the service)', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.service.expireHolds();
+    world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'before' };
+    world.states = [];
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    expect(world.states.find((seen) => seen.step === 'payment')).toMatchObject({ error: { code: 'RENEWAL_HOLD_LET_GO' } });
+    expect(journalOf(world).payment).toMatchObject({ state: 'paying', attempts: 2 });
+    world.states = [];
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(world.states.find((seen) => seen.step === 'payment')).toMatchObject({ error: null, plan: { totalCents: prices.signature + prices.cns } });
+    expect(state.step).toBe('done');
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.signature + prices.cns);
+    expect(world.service.heldCents()).toBe(0);
+  });
+
   it('the signature renewed, the process killed as the CNS began, the CNS\'s hold let go before the resume: told that hold was let go (not that the payment is unconfirmed and the device untouched), asked for the CNS alone, charged once each', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'generateKeyPair', occurrence: 2, phase: 'before' };
@@ -780,7 +798,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
     }));
     const stopped = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
     // Not told it is over (those words send the holder to the office): the check was refused, a resume tries again.
-    expect(stopped).toMatchObject({ step: 'failed', canResume: true, error: { code: 'SERVICE_CHALLENGE_INVALID' } });
+    expect(stopped).toMatchObject({ step: 'failed', canResume: true, error: { code: 'RENEWAL_HANDOVER_REFUSED' } });
     expect(journalOf(world).certificates.map((entry) => entry.progress.phase)).toEqual(['completed', 'csr-submitted']);
     const done = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
     expect(done.step).toBe('done');
