@@ -9,6 +9,7 @@ import type { FlowState } from '../../../src/shared/contract/flow-contract.js';
 import type { CertificateKind } from '../../../src/shared/domain/certificate-kind.js';
 import type { Journal } from '../../../src/main/renewal/renewal-journal.js';
 import { AppError } from '../../../src/shared/errors/app-error.js';
+import { describeError } from '../../../src/shared/errors/catalogue.js';
 import { serialOfCertificate } from '../../../src/main/certificates/key-modulus.js';
 import { prices, type HostileRewrite } from './kit/fake-service.js';
 import { FlowWorld, holderPin, signaturePin } from './kit/flow-world.js';
@@ -539,6 +540,24 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(state.step).toBe('done');
     expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.signature + prices.cns);
     expect(world.service.heldCents()).toBe(0);
+  });
+
+  it('the signature renewed, then the card finds no room for the CNS\'s new pair: the holder reads the signature renewed and charged, the CNS untouched and not charged, never that no certificate was changed', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'generateKeyPair', occurrence: 2, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    expect(world.renewedKinds()).toEqual(['signature']);
+    // The card's memory runs out (it reported none): its next key generation fails.
+    (world.card.options as { maxObjects?: number }).maxObjects = world.card.objects.length + 1;
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state).toMatchObject({ step: 'failed', error: { code: 'DEVICE_FULL' }, renewed: [{ kind: 'signature' }] });
+    for (const locale of ['it', 'en'] as const) {
+      const words = describeError('DEVICE_FULL', locale);
+      expect(`${words.message} ${words.nextStep}`).not.toMatch(/Nessun certificato è stato modificato|No certificate was changed/);
+    }
+    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature]]));
+    expect(world.card.workingKinds()).toEqual(new Map([['signature', 1], ['cns', 1]]));
+    expect(world.card.breaches).toEqual([]);
   });
 
   it('the signature renewed, the process killed as the CNS began, the CNS\'s hold let go before the resume: told that hold was let go (not that the payment is unconfirmed and the device untouched), asked for the CNS alone, charged once each', async () => {
