@@ -43,7 +43,7 @@ const phrases: Record<Locale, CliPhrases> = {
     proxyOnTerminal: 'Dal terminale: --proxy http://indirizzo:porta, oppure le variabili HTTPS_PROXY (con nome utente e password nell\'indirizzo, se il proxy li chiede) e NO_PROXY.',
     retryOnTerminal: 'Dal terminale, «Riprova» è eseguire di nuovo lo stesso comando.',
     resumeOnTerminal: 'Dal terminale: rinnovo-cns resume.',
-    payAgainOnTerminal: 'Dal terminale, per pagare: rinnovo-cns resume --pay telemaco|iconto --user <identificativo>, oppure --pay card.',
+    payAgainOnTerminal: 'Dal terminale, per pagare: rinnovo-cns resume --pay telemaco|iconto --user <identificativo>, oppure --pay card; se risponde che non c\'è nulla da riprendere, lo stesso comando con renew al posto di resume.',
     certificatesIntro: 'Certificati sul dispositivo:',
   },
   en: {
@@ -63,7 +63,7 @@ const phrases: Record<Locale, CliPhrases> = {
     proxyOnTerminal: 'From the terminal: --proxy http://address:port, or the variables HTTPS_PROXY (with user name and password in the address, if the proxy asks for them) and NO_PROXY.',
     retryOnTerminal: 'From the terminal, “Try again” means running the same command again.',
     resumeOnTerminal: 'From the terminal: rinnovo-cns resume.',
-    payAgainOnTerminal: 'From the terminal, to pay: rinnovo-cns resume --pay telemaco|iconto --user <account id>, or --pay card.',
+    payAgainOnTerminal: 'From the terminal, to pay: rinnovo-cns resume --pay telemaco|iconto --user <account id>, or --pay card; if it answers there is nothing to resume, the same command with renew instead of resume.',
     certificatesIntro: 'Certificates on the device:',
   },
 };

@@ -216,8 +216,8 @@ export function describeState(state: FlowState, locale: Locale): string {
       return lines(...certificateLines(state, t, locale), error(state.error));
     case 'payment': {
       // A certificate left the renewal, or was paid meanwhile: the amount now asked is not the one
-      // printed before paying. A resume asking to pay again (a hold let go, a payment unknown to
-      // the service) prints it too, with how to pay from here: its words say "the amount shown".
+      // printed before paying. A resume asking to pay again after a hold or a payment let go prints
+      // it too, with how to pay from here: its words say "the amount shown".
       // (A payment the service does not confirm may leave part held: the amount asked is said when paying.)
       const payAgain = state.error !== null && payAgainCodes.has(state.error.code);
       return lines(

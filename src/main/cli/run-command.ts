@@ -97,7 +97,10 @@ export async function runCommand(command: CommandName, context: CommandContext):
     // A refusal is worded on stderr even with --json (stdout keeps the one object): the operator reads why.
     // At the certificate list it shows the list: each certificate's own reason and next step.
     const listed = outcome.state?.step === 'certificates' && outcome.state.error?.code === outcome.error.code;
+    // At the payment screen (a resume asking to pay again): the amount asked and how to pay it from here.
+    const atPayment = outcome.state?.step === 'payment' && outcome.state.error?.code === outcome.error.code;
     if (listed && outcome.state) io.err(`${cliPhrases(options.locale).certificatesIntro}\n${describeState(outcome.state, options.locale)}`);
+    else if (atPayment && outcome.state) io.err([outcome.text, describeState(outcome.state, options.locale)].filter(Boolean).join('\n'));
     else io.err([outcome.text, describeWireError(outcome.error, options.locale, outcome.state?.step === 'failed' && outcome.state.canResume)].filter(Boolean).join('\n'));
   } else if (!options.json) {
     const text = outcome.text ?? (outcome.state ? describeState(outcome.state, options.locale) : undefined);
@@ -216,7 +219,9 @@ async function pay(context: CommandContext, initial: FlowState): Promise<FlowSta
   // Without a way to pay, say why payment is asked (an unconfirmed payment, say) before asking for --pay.
   if (!options.pay) return state.error ? state : { ...state, error: { code: 'COMMAND_OPTION_MISSING', detail: { option: '--pay' } } };
   if (options.pay !== 'card' && !options.userId) return { ...state, error: { code: 'COMMAND_OPTION_MISSING', detail: { option: '--user' } } };
-  // Charged = shown: the terminal says what this payment asks, as the window does, before it is made.
+  // Charged = shown: the terminal says what this payment asks, as the window does, before it is
+  // made, and why it is asked again when it is (a hold let go, a certificate taken out).
+  if (state.error) io.err(describeWireError(state.error, options.locale));
   io.err(describePlan(state.plan, options.locale));
   if (options.pay === 'card') {
     const outcome = cardOutcome(context.events);

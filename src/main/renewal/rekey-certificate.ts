@@ -47,7 +47,8 @@ const maxFreshProofs = 3;
 const stillToMake: ReadonlySet<CertificateProgress['phase']> = new Set(['planned', 'removing-old-first', 'old-removed-first', 'generating-key']);
 
 /**
- * The service holds this certificate's price (or needs none) and names nothing issued for it. Not
+ * The service's line for this certificate is held or open (nothing paid, or free) and it names
+ * nothing issued for it. Not
  * known (the record out of reach): false, and the journaled request goes as it is.
  */
 async function heldNothingIssued(context: RekeyContext, journal: Journal, serial: string): Promise<boolean> {
@@ -213,7 +214,8 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         // issued nothing: sent again, its idempotency key would be answered as it was first, and
         // that answer may be a certificate the service has since taken back (refused from another
         // computer, the holder then paying again): revoked, its price released, the new payment
-        // never captured. Made anew instead (a new attempt, a fresh proof): the service issues once
+        // never captured. Made anew instead (a new attempt, a fresh proof where the card can sign
+        // one, else the journaled handover proof): the service issues once
         // per certificate, so a request that never reached it costs nothing more.
         if (!requestedHere.has(progress.request.idempotencyKey) && (await heldNothingIssued(context, journal, serial))) {
           const under = await device.inspect(dev, tokenSerial, progress.newIdHex);

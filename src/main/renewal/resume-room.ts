@@ -29,7 +29,7 @@ export async function continueJournal(context: FlowContext): Promise<FlowState> 
   try {
     return await reconcile(context, device, journal);
   } catch (error) {
-    // Stopped before the re-key (the service unreachable, a handover proof past its time, a hold
+    // Stopped before the re-key (the service unreachable, a hold
     // not as shown…): the holder still reads what this renewal renewed, named and paid. A damaged
     // journal's word is not told (the flow ends it bare).
     if (!isAppError(error) || error.code === 'JOURNAL_DAMAGED') throw error;
@@ -135,8 +135,9 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
     const letGo = journal.payment.state === 'card-started' && (await checkoutLetGo(context, journal.renewalId, journal.payment.paymentId));
     // An account payment whose answer went with the process, gone through and let go since (its
     // lines released): the holder who paid reads that the hold was let go, not a bare payment screen.
-    // Gone through only if every payment this journal sent left a receipt since it began: lines let
-    // go by an earlier payment say nothing of one that never reached the service.
+    // Taken to have gone through when the receipts since the journal began are as many as the
+    // payments it sent (one from a second window may count too): lines let go by an earlier
+    // payment say nothing of one that never reached the service.
     const unheld = mustBeHeld.filter((item) => !paidFor(item.certificateSerial)).map((item) => item.certificateSerial);
     const receiptsSinceStart = record.receipts.filter((receipt) => Date.parse(receipt.paidAt) >= Date.parse(journal.startedAt)).length;
     const paidThenLetGo = journal.payment.state === 'paying' && receiptsSinceStart >= journal.payment.attempts && holdsLetGo(record, unheld);

@@ -95,11 +95,11 @@ export const deviceErrors = {
     actions: ['support-bundle', 'contact-office'],
     it: {
       message: 'Sul dispositivo non c\'è più spazio per una nuova coppia di chiavi.',
-      nextStep: 'Il certificato per cui serviva la nuova coppia non è stato modificato e non le è stato addebitato (un certificato già rinnovato resta sul dispositivo). Salvi il pacchetto di supporto e contatti l\'assistenza.',
+      nextStep: 'Il certificato per cui serviva la nuova coppia di chiavi non è stato rinnovato e non le è stato addebitato; un eventuale certificato già rinnovato resta sul dispositivo. Salvi il pacchetto di supporto e contatti l\'assistenza.',
     },
     en: {
       message: 'There is no room left on the device for a new key pair.',
-      nextStep: 'The certificate that needed the new pair was not changed and you were not charged for it (a certificate already renewed stays on the device). Save the support bundle and contact the helpdesk.',
+      nextStep: 'The certificate that needed the new key pair was not renewed and you were not charged for it; any certificate already renewed stays on the device. Save the support bundle and contact the helpdesk.',
     },
   },
   DEVICE_NOT_RESPONDING: {

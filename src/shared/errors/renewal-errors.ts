@@ -283,24 +283,24 @@ export const renewalErrors = {
     class: 'payment',
     actions: [],
     it: {
-      message: 'Il servizio ha svincolato la somma trattenuta per i certificati ancora da rinnovare (ad esempio perché il rinnovo è rimasto interrotto a lungo): quella somma torna disponibile e non le viene addebitata.',
-      nextStep: 'Per completare il rinnovo, paghi di nuovo qui l\'importo mostrato. Un certificato già rinnovato resta sul dispositivo e non viene pagato di nuovo.',
+      message: 'Il servizio ha svincolato la somma trattenuta per uno o più certificati ancora da rinnovare (ad esempio perché il rinnovo è rimasto interrotto a lungo): quella somma torna disponibile e non le viene addebitata.',
+      nextStep: 'Per completare il rinnovo, paghi qui l\'importo mostrato. Un eventuale certificato già rinnovato resta sul dispositivo e non va pagato di nuovo.',
     },
     en: {
-      message: 'The service released the amount held for the certificates still to renew (for instance because the renewal was left unfinished for a long time): that amount is available to you again and you are not charged for it.',
-      nextStep: 'To complete the renewal, pay the amount shown here again. A certificate already renewed stays on the device and is not paid for again.',
+      message: 'The service released the amount held for one or more certificates still to renew (for instance because the renewal was left unfinished for a long time): that amount is available to you again and you are not charged for it.',
+      nextStep: 'To complete the renewal, pay the amount shown here. Any certificate already renewed stays on the device and is not paid for again.',
     },
   },
   RENEWAL_HANDOVER_REFUSED: {
     class: 'renewal',
     actions: ['resume', 'support-bundle'],
     it: {
-      message: 'Il servizio non ha accettato la verifica firmata con la vecchia chiave CNS prima che, per mancanza di spazio sul dispositivo, fosse rimossa, benché quella verifica non sia ancora scaduta: sul dispositivo non c\'è ora una chiave CNS per firmarne una nuova.',
-      nextStep: 'Il certificato CNS non le viene addebitato finché non è emesso. Completi il rinnovo più tardi; se il rifiuto si ripete, salvi il pacchetto di supporto e contatti l\'assistenza prima che la verifica scada.',
+      message: 'Il servizio non ha accettato la verifica firmata con la vecchia chiave CNS, anche se non è ancora scaduta. Quella chiave è stata rimossa per mancanza di spazio sul dispositivo: ora non c\'è una chiave CNS per firmarne una nuova.',
+      nextStep: 'Il certificato CNS non le viene addebitato finché non è emesso. Prema «Completa il rinnovo» più tardi; se il rifiuto si ripete, salvi il pacchetto di supporto e contatti subito l\'assistenza.',
     },
     en: {
-      message: 'The service did not accept the check signed with the old CNS key before it was removed (the device had no room), although that check has not expired yet: there is no CNS key on the device now to sign a new one.',
-      nextStep: 'You are not charged for the CNS certificate until it is issued. Complete the renewal later; if the refusal happens again, save the support bundle and contact the helpdesk before the check expires.',
+      message: 'The service did not accept the check signed with the old CNS key, although it has not expired yet. That key was removed because the device had no room: there is no CNS key on the device now to sign a new one.',
+      nextStep: 'You are not charged for the CNS certificate until it is issued. Press “Finish the renewal” later; if the refusal happens again, save the support bundle and contact the helpdesk at once.',
     },
   },
   PAYMENT_LET_GO: {

@@ -11,8 +11,10 @@ import { RenewalFlow } from '../../../src/main/renewal/renewal-flow.js';
 import type { FlowService } from '../../../src/main/renewal/renewal-ports.js';
 import { cardPort, keyPool } from '../renewal/kit/fake-card.js';
 import { FlowWorld, holderPin } from '../renewal/kit/flow-world.js';
+import { walk } from '../renewal/kit/holder-walk.js';
+import { describeError } from '../../../src/shared/errors/catalogue.js';
 
-function command(world: FlowWorld, options: Pick<CommandContext['options'], 'pay' | 'userId'>, service: (port: FlowService) => FlowService = (port) => port) {
+function command(world: FlowWorld, options: Pick<CommandContext['options'], 'pay' | 'userId'>, service: (port: FlowService) => FlowService = (port) => port, name: 'renew' | 'resume' = 'renew') {
   const events = new EventHub();
   const noHook = () => undefined;
   const flow = new RenewalFlow({
@@ -28,7 +30,7 @@ function command(world: FlowWorld, options: Pick<CommandContext['options'], 'pay
   const unused = async (): Promise<never> => {
     throw new Error('not used here');
   };
-  const run = runCommand('renew', {
+  const run = runCommand(name, {
     flow,
     events,
     previewSupportBundle: unused,
@@ -39,6 +41,36 @@ function command(world: FlowWorld, options: Pick<CommandContext['options'], 'pay
   });
   return { run, said };
 }
+
+describe('rinnovo-cns resume, asked to pay again', () => {
+  it('without --pay, after the hold was let go: says why, the amount asked and how to pay it from the terminal', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.service.expireHolds();
+    const { run, said } = command(world, { pay: undefined, userId: undefined }, undefined, 'resume');
+    expect(await run).not.toBe(0);
+    const text = said.join('\n').replace(/[\u00a0\u202f]/g, ' ');
+    expect(text).toContain(describeError('RENEWAL_HOLD_LET_GO', 'it').message);
+    expect(text).toContain('Totale: 40,00');
+    expect(text).toContain('rinnovo-cns resume --pay');
+  });
+
+  it('with --pay, after the hold was let go: says why before the amount, then charges what it printed, once', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.service.expireHolds();
+    const { run, said } = command(world, { pay: 'telemaco', userId: 'mrossi' }, undefined, 'resume');
+    expect(await run).toBe(0);
+    const text = said.join('\n').replace(/[\u00a0\u202f]/g, ' ');
+    const why = text.indexOf(describeError('RENEWAL_HOLD_LET_GO', 'it').message);
+    expect(why).toBeGreaterThanOrEqual(0);
+    expect(text.indexOf('Totale: 40,00')).toBeGreaterThan(why);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(4000);
+    expect(world.service.heldCents()).toBe(0);
+  });
+});
 
 describe('rinnovo-cns renew, paying', () => {
   it('says each price, its account and the total before the account is charged', async () => {

@@ -54,7 +54,7 @@ export interface LockFileOptions {
   readonly waitForWorkerMs?: number;
   /**
    * What tells one process from another given the same pid later (its start time), or undefined
-   * where the system does not say (then a stale worker's pid is taken at its word, as before).
+   * where the system does not say (then both pids are taken at their word, as before).
    */
   readonly identityOf?: (pid: number) => string | undefined;
 }
