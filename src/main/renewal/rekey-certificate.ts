@@ -20,6 +20,7 @@ import { pemToBase64Der } from '../certificates/pem.js';
 import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair, provenOwnKeys, provenUnusedKeys, provenWithdrawn, type CardObjects } from './proven-on-card.js';
 import { refusedReason, withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof, SignedChallenge } from './renewal-ports.js';
+import { progressAtService } from './held-at-service.js';
 import { withdrawnAtService } from './withdrawn-certificate.js';
 
 export interface RekeyContext {
@@ -48,13 +49,14 @@ const stillToMake: ReadonlySet<CertificateProgress['phase']> = new Set(['planned
 
 /**
  * The service's line for this certificate is held or open (nothing paid, or free) and it names
- * nothing issued for it. Not
- * known (the record out of reach): false, and the journaled request goes as it is.
+ * nothing issued for it. Not known (the record out of reach): false, and the journaled request
+ * goes as it is.
  */
 async function heldNothingIssued(context: RekeyContext, journal: Journal, serial: string): Promise<boolean> {
   const record = await context.service.renewalStatus(journal.renewalId).catch(() => undefined);
-  const state = record?.lines.find((line) => line.certificateSerial === serial)?.progress;
-  return (state === 'paid' || state === 'open') && !record?.issued.some((issued) => issued.renewedSerial === serial);
+  if (!record) return false;
+  const state = progressAtService(record, serial);
+  return (state === 'paid' || state === 'open') && !record.issued.some((issued) => issued.renewedSerial === serial);
 }
 
 function newKeyId(): string {
@@ -215,8 +217,8 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         // that answer may be a certificate the service has since taken back (refused from another
         // computer, the holder then paying again): revoked, its price released, the new payment
         // never captured. Made anew instead (a new attempt, a fresh proof where the card can sign
-        // one, else the journaled handover proof): the service issues once
-        // per certificate, so a request that never reached it costs nothing more.
+        // one, else the journaled handover proof): the service issues once per certificate, so a
+        // request that never reached it costs nothing more.
         if (!requestedHere.has(progress.request.idempotencyKey) && (await heldNothingIssued(context, journal, serial))) {
           const under = await device.inspect(dev, tokenSerial, progress.newIdHex);
           const modulus = modulusOfCsr(progress.csrPem);

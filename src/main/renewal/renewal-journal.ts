@@ -26,18 +26,16 @@ const journaledRequestSchema = z.object({ idempotencyKey: z.string().min(8).max(
 export type JournaledRequest = z.infer<typeof journaledRequestSchema>;
 
 /**
- * Why a certificate ended without being renewed: the wire's rejection reasons, the service's own
- * word (`withdrawn`, `not-renewable`), `held-back`: never started, as its old pair would have
- * had to go first after another certificate of the renewal was refused (its price stays held), and
- * `dropped`: never started, its payment refused as the service no longer renews it (suspended or
- * revoked since it was chosen: unrenewable-at-payment.ts); nothing paid, nothing done to the card.
- */
-/**
- * Why a certificate ended not renewed: a refusal told to the service (its reasons), or one settled
- * here — `card-certificate`: the service answered with a certificate the card holds, and was not
- * asked to revoke it; `withdrawn-kept`: withdrawn at the service, but left on the card, the only
- * pair of its kind there; `handover-expired`: a CNS whose old key went first, left past its
- * handover proof's time with nothing on the card to sign another (the holder goes to the office).
+ * Why a certificate ended without being renewed: the wire's rejection reasons (told to the
+ * service), the service's own word (`withdrawn`, `not-renewable`), or one settled here —
+ * `held-back`: never started, as its old pair would have had to go first after another certificate
+ * of the renewal was refused (its price stays held); `dropped`: never started, its payment refused
+ * as the service no longer renews it (suspended or revoked since it was chosen:
+ * unrenewable-at-payment.ts), nothing paid, nothing done to the card; `card-certificate`: the
+ * service answered with a certificate the card holds, and was not asked to revoke it;
+ * `withdrawn-kept`: withdrawn at the service, but left on the card, the only pair of its kind
+ * there; `handover-expired`: a CNS whose old key went first, left past its handover proof's time
+ * with nothing on the card to sign another (the holder goes to the office).
  */
 const rejectedReasonSchema = z.union([
   rejectionReasonSchema,

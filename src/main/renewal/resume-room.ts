@@ -16,7 +16,7 @@ import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
 import { handoverExpiredProgress, paymentAttempts, withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import { judgedUnderLock, runRenewal, stoppedBy } from './renewal-run.js';
 import { newestCovering } from './newest-receipt.js';
-import { withoutUnrenewable } from './unrenewable-at-payment.js';
+import { takenOutForItsStatus, withoutUnrenewable } from './unrenewable-at-payment.js';
 
 type PaymentState = Extract<FlowState, { step: 'payment' }>;
 
@@ -29,8 +29,7 @@ export async function continueJournal(context: FlowContext): Promise<FlowState> 
   try {
     return await reconcile(context, device, journal);
   } catch (error) {
-    // Stopped before the re-key (the service unreachable, a hold
-    // not as shown…): the holder still reads what this renewal renewed, named and paid. A damaged
+    // Stopped before the re-key (the service unreachable, a hold not as shown…): the holder still reads what this renewal renewed, named and paid. A damaged
     // journal's word is not told (the flow ends it bare).
     if (!isAppError(error) || error.code === 'JOURNAL_DAMAGED') throw error;
     return stoppedBy(context, device, session.journal ?? journal, error);
@@ -79,7 +78,9 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
   const mustBeHeld = journal.plan.items.filter((item) => pending.has(item.certificateSerial) && (item.price?.amountCents ?? 0) > 0);
   /** The service holds or has captured money for it. */
   const paidFor = (serial: string) => heldOrCaptured(progressAtService(record, serial));
-  const confirmed = mustBeHeld.every((item) => paidFor(item.certificateSerial));
+  /** Priced certificates still to renew that the service no longer holds money for. */
+  const unheld = mustBeHeld.filter((item) => !paidFor(item.certificateSerial)).map((item) => item.certificateSerial);
+  const confirmed = unheld.length === 0;
   /** The payment this journal made (its answer lost), as the service records it: what the plan shown asked, or a protocol error. */
   const journalsPayment = () => {
     // Only for what is still to renew: a certificate settled meanwhile (a CNS past its handover
@@ -103,7 +104,7 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
       // The holder reads which: a payment the service shows it let go for what is left to renew
       // (a renewal left too long, perhaps after a first certificate was renewed on it) is not one
       // it does not confirm.
-      const letGo = holdsLetGo(record, mustBeHeld.filter((item) => !paidFor(item.certificateSerial)).map((item) => item.certificateSerial));
+      const letGo = holdsLetGo(record, unheld);
       const attempts = paymentAttempts(journal);
       journal = await context.save({ ...journal, plan: planToPayAgain(journal.plan, pending, paidAtService), payment: { state: 'unpaid', attempts } });
       return askToPay(context, journal, record, pending, { step: 'payment', device, plan: journal.plan, card: null, error: wire(letGo ? 'RENEWAL_HOLD_LET_GO' : 'RENEWAL_PAYMENT_UNCONFIRMED') });
@@ -114,7 +115,7 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
   } else {
     // The plan to pay as the service stands now: a certificate marked paid earlier whose hold was
     // let go since is to pay again, and the holder is told why the amount is not the one before.
-    const stale = mustBeHeld.filter((item) => item.alreadyPaid && !paidFor(item.certificateSerial)).map((item) => item.certificateSerial);
+    const stale = mustBeHeld.filter((item) => item.alreadyPaid && unheld.includes(item.certificateSerial)).map((item) => item.certificateSerial);
     const plan = planToPayAgain(journal.plan, pending, paidAtService);
     // Only a checkout for that plan is the holder's to pay: one opened for the plan as it was (a
     // certificate taken out since, another's hold let go since, an amount refused as not what was
@@ -138,7 +139,6 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
     // Taken to have gone through when the receipts since the journal began are as many as the
     // payments it sent (one from a second window may count too): lines let go by an earlier
     // payment say nothing of one that never reached the service.
-    const unheld = mustBeHeld.filter((item) => !paidFor(item.certificateSerial)).map((item) => item.certificateSerial);
     const receiptsSinceStart = record.receipts.filter((receipt) => Date.parse(receipt.paidAt) >= Date.parse(journal.startedAt)).length;
     const paidThenLetGo = journal.payment.state === 'paying' && receiptsSinceStart >= journal.payment.attempts && holdsLetGo(record, unheld);
     const why = letGo ? 'PAYMENT_LET_GO' : paidThenLetGo ? 'RENEWAL_HOLD_LET_GO' : stale.length === 0 ? null : holdsLetGo(record, stale) ? 'RENEWAL_HOLD_LET_GO' : 'RENEWAL_PAYMENT_UNCONFIRMED';
@@ -155,7 +155,7 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
  * the rest is shown to pay, or renewed on what is held.
  */
 async function askToPay(context: FlowContext, journal: Journal, record: RenewalRecord, pending: ReadonlySet<string>, state: PaymentState): Promise<FlowState> {
-  const unrenewable = record.lines.some((line) => pending.has(line.certificateSerial) && line.verdict.status === 'not-renewable' && ['open', 'requested', 'released'].includes(line.progress));
+  const unrenewable = record.lines.some((line) => pending.has(line.certificateSerial) && takenOutForItsStatus(line));
   return (unrenewable && (await withoutUnrenewable(context, state, journal))) || context.set(state);
 }
 

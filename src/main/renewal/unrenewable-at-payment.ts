@@ -17,7 +17,7 @@ import { wire, type FlowContext } from './flow-context.js';
 import { newestHolding } from './newest-receipt.js';
 import { checkHeldStillToRenew, heldAtService, stillToRenew } from './held-at-service.js';
 import { itemsToPay, planToPayAgain } from './renewal-plan.js';
-import type { RenewalRecord } from './renewal-ports.js';
+import type { RenewalRecord, ServiceLine } from './renewal-ports.js';
 import { paymentAttempts, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import { runRenewal } from './renewal-run.js';
 
@@ -49,6 +49,14 @@ function unrenewable(entry: JournalCertificate): CertificateProgress | undefined
 }
 
 /**
+ * A line the service no longer renews and holds nothing for: it leaves the renewal. (One held or
+ * issued is past being taken out, whatever it reads.)
+ */
+export function takenOutForItsStatus(line: ServiceLine): boolean {
+  return line.verdict.status === 'not-renewable' && ['open', 'requested', 'released'].includes(line.progress);
+}
+
+/**
  * The state after a payment refused with `CERTIFICATE_NOT_RENEWABLE`, or `undefined` when the
  * service's record names no certificate to pay for as not renewable (the refusal is then shown as
  * it came).
@@ -66,10 +74,7 @@ export async function withoutUnrenewable(context: FlowContext, state: PaymentSta
   // holder here at every start. Paid there after all, it holds money for a plan no longer shown:
   // the tool refuses it as not what was shown (PAYMENT_NOT_AS_SHOWN), the service lets it go.
 
-  // Only a line nothing is paid for: one held or issued is past being taken out, whatever it reads.
-  const notRenewable = new Set(
-    record.lines.filter((line) => line.verdict.status === 'not-renewable' && ['open', 'requested', 'released'].includes(line.progress)).map((line) => line.certificateSerial),
-  );
+  const notRenewable = new Set(record.lines.filter(takenOutForItsStatus).map((line) => line.certificateSerial));
   const settled = new Map<string, CertificateProgress>();
   for (const item of itemsToPay(journal.plan)) {
     const entry = journal.certificates.find((candidate) => candidate.certificateSerial === item.certificateSerial);

@@ -5,13 +5,24 @@
 import { describe, expect, it } from 'vitest';
 import { cliPhrases } from '../../../src/main/cli/cli-phrases.js';
 import { describeState, describeStatus, describeWireError } from '../../../src/main/cli/describe-state.js';
-import type { FlowState } from '../../../src/shared/contract/flow-contract.js';
+import type { FlowState, RenewalPlan } from '../../../src/shared/contract/flow-contract.js';
 import { describeError } from '../../../src/shared/errors/catalogue.js';
 import { translator } from '../../../src/shared/i18n/translate.js';
 import { firstPayment, paidAgain } from '../../support/paid-twice.js';
 
 const device = { serial: '1234', label: 'CNS di prova', manufacturer: 'Lab', slots: [{ tokenSerial: '1234', label: 'CNS', holds: ['cns' as const, 'signature' as const] }] };
 const plan = { items: [], totals: [], totalCents: 4000, newNotAfter: '2029-05-01T00:00:00.000Z', removeOldFirst: true };
+
+/** A plan that asks to pay one certificate, at `amountCents` on `account`. */
+function planOfOne(certificateSerial: string, kind: 'signature' | 'cns', amountCents: number, account: 'tariffa' | 'diritti'): RenewalPlan {
+  return {
+    items: [{ certificateSerial, kind, price: { amountCents, currency: 'EUR', account }, alreadyPaid: false }],
+    totals: [{ account, amountCents }],
+    totalCents: amountCents,
+    newNotAfter: '2029-05-01T00:00:00.000Z',
+    removeOldFirst: false,
+  };
+}
 
 describe('the CLI in the window\'s words', () => {
   it('tells the re-key step, the kind and the warning to keep the device in, as the progress screen does', () => {
@@ -66,13 +77,7 @@ describe('the CLI in the window\'s words', () => {
   });
 
   it('a certificate taken out at payment, or paid meanwhile: the terminal says so and prints the smaller amount now asked', () => {
-    const signatureOnly = {
-      items: [{ certificateSerial: 'A1', kind: 'signature' as const, price: { amountCents: 2500, currency: 'EUR' as const, account: 'tariffa' as const }, alreadyPaid: false }],
-      totals: [{ account: 'tariffa' as const, amountCents: 2500 }],
-      totalCents: 2500,
-      newNotAfter: '2029-05-01T00:00:00.000Z',
-      removeOldFirst: false,
-    };
+    const signatureOnly = planOfOne('A1', 'signature', 2500, 'tariffa');
     const state: FlowState = { step: 'payment', device, plan: signatureOnly, card: null, error: { code: 'RENEWAL_CERTIFICATE_DROPPED', detail: { certificateSerials: 'B1' } } };
     const text = describeState(state, 'it').replace(/[\u00a0\u202f]/g, ' ');
     expect(text).toContain(describeError('RENEWAL_CERTIFICATE_DROPPED', 'it').message);
@@ -86,13 +91,7 @@ describe('the CLI in the window\'s words', () => {
   });
 
   it('a resume asking to pay again (a hold let go, a payment let go, one the service does not know) prints how to pay from the terminal, and the amount its words call "shown" where the plan was made again', () => {
-    const cnsOnly = {
-      items: [{ certificateSerial: 'B1', kind: 'cns' as const, price: { amountCents: 1500, currency: 'EUR' as const, account: 'diritti' as const }, alreadyPaid: false }],
-      totals: [{ account: 'diritti' as const, amountCents: 1500 }],
-      totalCents: 1500,
-      newNotAfter: '2029-05-01T00:00:00.000Z',
-      removeOldFirst: false,
-    };
+    const cnsOnly = planOfOne('B1', 'cns', 1500, 'diritti');
     for (const code of ['RENEWAL_HOLD_LET_GO', 'PAYMENT_LET_GO', 'RENEWAL_PAYMENT_UNCONFIRMED'] as const) {
       for (const locale of ['it', 'en'] as const) {
         const text = describeState({ step: 'payment', device, plan: cnsOnly, card: null, error: { code, detail: {} } }, locale).replace(/[\u00a0\u202f]/g, ' ');
