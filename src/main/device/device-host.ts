@@ -113,7 +113,11 @@ export class DeviceHost {
     const child = this.#child;
     if (!child) return Promise.reject(new AppError('DEVICE_NOT_RESPONDING', { reason: 'not running' }));
     const id = this.#nextId++;
-    const bound = method === 'generateKeyPair' ? this.#timeouts.keyGenerationMs : method === 'login' ? this.#timeouts.loginMs : this.#timeouts.defaultMs;
+    // A call sent while the card generates a key may wait for it: the worker runs it beside the
+    // generation, but a chip answers one command at a time, and its library may hold the call
+    // until the key is made.
+    const generating = [...this.#pending.values()].some((pending) => pending.child === child && pending.method === 'generateKeyPair');
+    const bound = method === 'generateKeyPair' || generating ? this.#timeouts.keyGenerationMs : method === 'login' ? this.#timeouts.loginMs : this.#timeouts.defaultMs;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#logger?.warn({ method, bound }, 'device call exceeded its bound; ending the device process');

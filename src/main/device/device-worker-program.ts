@@ -46,16 +46,33 @@ async function handle(raw: unknown): Promise<DeviceReply | undefined> {
   }
 }
 
+/**
+ * Calls are answered one at a time, in order, except key generation: RSA key generation keeps a
+ * card busy for seconds (a chip) or a core for a tenth of a second (SoftHSM), and the renewal makes
+ * the next certificate's pair while the first is issued and written (rekey-certificate.ts). It runs
+ * on a session of its own (pkcs11-token-access.ts) beside the other calls, one generation at a
+ * time; the library, initialised with CKF_OS_LOCKING_OK, keeps the card's own order. A logout
+ * waits for it: it ends the sessions, and the login the generation runs under.
+ */
 function serve(receive: (listener: (message: unknown) => void) => void, send: (message: unknown) => void, afterReply: () => void): void {
-  // One call at a time: PKCS#11 sessions are not to be shared between concurrent operations.
   let queue: Promise<void> = Promise.resolve();
+  let generations: Promise<void> = Promise.resolve();
+  const answer = async (message: unknown) => {
+    const reply = await handle(message);
+    if (reply) {
+      send(reply);
+      afterReply();
+    }
+  };
   receive((message) => {
+    const method = readDeviceCall(message)?.method;
+    if (method === 'generateKeyPair') {
+      generations = generations.then(() => answer(message));
+      return;
+    }
     queue = queue.then(async () => {
-      const reply = await handle(message);
-      if (reply) {
-        send(reply);
-        afterReply();
-      }
+      if (method === 'logout') await generations;
+      await answer(message);
     });
   });
 }

@@ -4,14 +4,16 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { parsePin } from '../../../src/shared/domain/pin.js';
 import { isAppError } from '../../../src/shared/errors/app-error.js';
 import { chainPem } from '../../../softhsm/pki/lab-pki.js';
 import { issueHolderCertificate } from '../../../softhsm/pki/holder-certificate.js';
+import { ensureSimulatorBuilt, simulatorEnvironment, writeSimulatorControl } from '../../../softhsm/simulator/simulator-control.js';
 import { runTool } from '../../../softhsm/token/token-tools.js';
 import { builtDeviceWorkerPath } from '../../support/built-device-worker.js';
 import { openLabToken, type LabToken } from '../../support/lab-token.js';
+import { makeTempDir } from '../../support/temp-dir.js';
 
 const run = promisify(execFile);
 
@@ -204,6 +206,40 @@ describe('the device layer on a SoftHSM token, through its own process', () => {
     await writeFile(publicKeyFile, publicKey);
     const verify = await run('openssl', ['dgst', '-sha256', '-verify', publicKeyFile, '-signature', signature, data]);
     expect(verify.stdout).toContain('Verified OK');
+  });
+});
+
+describe('a key generation on a card that takes its time', () => {
+  let lab: LabToken | undefined;
+  afterEach(async () => {
+    await lab?.close();
+    lab = undefined;
+  });
+
+  it('answers the other calls while the card makes a key, and logs out only once the key is made', async () => {
+    const control = await makeTempDir('card-control');
+    const controlDir = control.dir;
+    onTestFinished(() => control.remove());
+    lab = await openLabToken('standard', await ensureSimulatorBuilt(), simulatorEnvironment(controlDir));
+    const device = await lab.device.find();
+    await lab.device.login(device, lab.token.serial, typed(lab.token.userPin));
+    await writeSimulatorControl(controlDir, { keygenDelayMs: 1500 });
+    let made = false;
+    const generation = lab.device.generateKeyPair(device, lab.token.serial, 'a4ead0', 'cns').then(() => (made = true));
+    // The renewal goes on beside it: the card is read and signs while the key is being made.
+    const certificates = await lab.device.readCertificates(device);
+    const cns = certificates.find((certificate) => certificate.summary.kind === 'cns');
+    if (!cns) throw new Error('no CNS certificate');
+    expect(await lab.device.signChallenge(device, lab.token.serial, cns.idHex, new Uint8Array(32))).toHaveLength(256);
+    expect(made).toBe(false);
+    // A logout would end the session the key is made under: it waits for the key.
+    await lab.device.release();
+    expect(made).toBe(true);
+    await generation;
+    // Read from outside, with OpenSC on SoftHSM itself.
+    const listing = await runTool(lab.environment, 'pkcs11-tool', ['-l', '--pin', lab.token.userPin, '-O', '--id', 'a4ead0']);
+    expect(listing).toContain('Private Key Object');
+    expect(listing).toContain('Public Key Object');
   });
 });
 
