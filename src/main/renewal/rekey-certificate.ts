@@ -21,6 +21,7 @@ import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPai
 import { refusedReason, withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof, SignedChallenge } from './renewal-ports.js';
 import { progressAtService } from './held-at-service.js';
+import type { KeysAhead } from './keys-ahead.js';
 import { withdrawnAtService } from './withdrawn-certificate.js';
 
 export interface RekeyContext {
@@ -36,6 +37,8 @@ export interface RekeyContext {
   readonly report: (phase: RenewalPhase) => void;
   /** Waits before asking the service again. */
   readonly sleep: (ms: number) => Promise<void>;
+  /** The next certificate's pair, made beside this one's work on a card with room (keys-ahead.ts). */
+  readonly ahead?: KeysAhead;
 }
 
 /** Refusals and failures after which the same request may succeed (or its lost answer be found). */
@@ -73,6 +76,41 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
   };
   const advance = async (progress: CertificateProgress, extra: Partial<Pick<JournalCertificate, 'presignedProof'>> = {}) => {
     journal = await context.save(withProgress(journal, serial, progress, extra));
+  };
+  /**
+   * On a card with room for new pairs beside the old ones, the next certificate still to start gets
+   * its key id journaled now, and what starts its pair once this one's is on its way (keys-ahead.ts).
+   * On a card with no room each new pair waits for the room an old one gives back.
+   */
+  const journalKeysAhead = async (): Promise<(() => void) | undefined> => {
+    const ahead = context.ahead;
+    if (!ahead || ahead.idHex !== undefined || journal.plan.removeOldFirst) return undefined;
+    const next = journal.certificates.find((other) => other.certificateSerial !== serial && other.progress.phase === 'planned');
+    if (!next || !(await device.roomAhead(dev, next.tokenSerial))) return undefined;
+    const newIdHex = newKeyId();
+    journal = await context.save(withProgress(journal, next.certificateSerial, { phase: 'generating-key', newIdHex }));
+    return () => ahead.start(next.tokenSerial, newIdHex, next.kind);
+  };
+  /**
+   * The card would not store this certificate: where a pair made ahead for the next one takes the
+   * room, it goes (unused, proven so), and that certificate makes it again at its turn. True when
+   * room was given back.
+   */
+  const roomTakenBack = async (): Promise<boolean> => {
+    const idHex = context.ahead?.idHex;
+    if (idHex === undefined) return false;
+    await context.ahead?.settled(idHex);
+    const owner = journal.certificates.find((other) => other.certificateSerial !== serial && other.progress.phase === 'generating-key' && other.progress.newIdHex === idHex);
+    if (!owner) return false;
+    const moduli = await provenUnusedKeys(context, journal, owner, idHex);
+    for (const modulus of moduli) await device.destroyKeys(dev, owner.tokenSerial, idHex, modulus);
+    context.ahead?.claim(idHex);
+    return moduli.length > 0;
+  };
+  /** Stored under its key, or false where the card has no room for it even after taking back a pair made ahead. */
+  const stored = async (newIdHex: string, certificatePem: string, kind: JournalCertificate['kind'], tokenSerial: string): Promise<boolean> => {
+    const write = () => trueUnless(device.writeCertificate(dev, tokenSerial, newIdHex, certificatePem, kind), 'DEVICE_FULL');
+    return (await write()) || ((await roomTakenBack()) && (await write()));
   };
 
   /** The certificate this process checked a moment ago (csr-submitted → issued); any other came from the journal file. */
@@ -204,7 +242,8 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         context.report('generating-key');
         // Half-made keys under the id are removed before a pair is made there: never another certificate's.
         provenOwnKeys(journal, current, progress.newIdHex, []);
-        await readyKeyPair(context, tokenSerial, progress.newIdHex, kind);
+        const startAhead = await journalKeysAhead();
+        await readyKeyPair(context, tokenSerial, progress.newIdHex, kind, startAhead);
         const csrPem = await device.createCsr(dev, tokenSerial, progress.newIdHex, current.oldCertificatePem);
         const request = await issuanceRequest(context, journal, current, csrPem, 0);
         requestedHere.add(request.idempotencyKey);
@@ -327,7 +366,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           // The card refused to store it: once more, and only a second refusal is taken for good.
           // (Without the chain it was stored once and failed to verify: what is left is a removal begun.)
           await provenForWriting(context, current, { newIdHex: progress.newIdHex, certificatePem: progress.certificatePem, chainPem: progress.chainPem }, false);
-          if (await trueUnless(device.writeCertificate(dev, tokenSerial, progress.newIdHex, progress.certificatePem, kind), 'DEVICE_FULL')) {
+          if (await stored(progress.newIdHex, progress.certificatePem, kind, tokenSerial)) {
             await advance({ phase: 'written', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
             break;
           }
@@ -359,7 +398,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         const written = objects.certificatesPem.some((pem) => pemToBase64Der(pem) === pemToBase64Der(progress.certificatePem));
         if (!written && objects.certificatesPem.length > 0) throw new AppError('JOURNAL_DAMAGED', { reason: 'another certificate under the new key id' });
         // A card that will not store it (its room was asked before paying, yet it is full) would refuse a resume the same.
-        if (!written && !(await trueUnless(device.writeCertificate(dev, tokenSerial, progress.newIdHex, progress.certificatePem, kind), 'DEVICE_FULL'))) {
+        if (!written && !(await stored(progress.newIdHex, progress.certificatePem, kind, tokenSerial))) {
           await advance({ phase: 'undeliverable', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem, chainPem: [...progress.chainPem] });
           break;
         }
@@ -427,18 +466,26 @@ function droppedAtPayment(progress: CertificateProgress): boolean {
  * interrupted attempt is kept (it never left the card), anything half-made is removed first, so
  * the id never ends with two private keys.
  */
-async function readyKeyPair(context: RekeyContext, tokenSerial: string, idHex: string, kind: JournalCertificate['kind']): Promise<void> {
+async function readyKeyPair(context: RekeyContext, tokenSerial: string, idHex: string, kind: JournalCertificate['kind'], startAhead?: () => void): Promise<void> {
   const { device, deviceSummary: dev } = context;
+  // A pair made ahead for this certificate (while the one before it was renewed) is met here, made or half made.
+  await context.ahead?.settled(idHex);
+  context.ahead?.claim(idHex);
   const objects = await device.inspect(dev, tokenSerial, idHex);
   if (objects.certificatesPem.length > 0) throw new AppError('JOURNAL_DAMAGED', { reason: 'a certificate under a key id not yet used' });
   const [privateKey, ...otherPrivate] = objects.privateKeys;
   const [publicKey, ...otherPublic] = objects.publicKeys;
   const complete = privateKey && publicKey && otherPrivate.length === 0 && otherPublic.length === 0 && privateKey.onDevice && privateKey.modulusHex === publicKey.modulusHex;
-  if (complete) return;
+  if (complete) {
+    startAhead?.();
+    return;
+  }
   const moduli = new Set([...objects.privateKeys, ...objects.publicKeys].map((key) => key.modulusHex));
   for (const modulus of moduli) await device.destroyKeys(dev, tokenSerial, idHex, modulus);
   const generating = device.generateKeyPair(dev, tokenSerial, idHex, kind);
   generating.catch(() => undefined);
+  // The next certificate's pair right behind this one on the card (keys-ahead.ts).
+  startAhead?.();
   // The card takes a while, and this process waits: it reads the Chamber CAs meanwhile (forge
   // parses them in JavaScript), which the renewed certificate's check needs next. Once the call is
   // on its way, not before.

@@ -1,6 +1,6 @@
 /**
- * The re-key of every certificate of a paid (or free) renewal, one at a time, under the device's
- * renewal lock; then the outcome with the receipt as the service tells it (captured for what was
+ * The re-key of every certificate of a paid (or free) renewal, one at a time (the next one's pair
+ * made ahead on a card with room: keys-ahead.ts), under the device's renewal lock; then the outcome with the receipt as the service tells it (captured for what was
  * delivered, released for what was not).
  */
 import type { WireError } from '../../shared/contract/define.js';
@@ -13,6 +13,7 @@ import { wire, type FlowContext } from './flow-context.js';
 import type { DeviceCertificate, RenewalRecord } from './renewal-ports.js';
 import { completedDeliveries, confirmDeliveries } from './delivery-confirmation.js';
 import { finishedElsewhere, type FinishedElsewhere } from './finished-elsewhere.js';
+import { keysAhead } from './keys-ahead.js';
 import { discardLeftoverKeys } from './leftover-keys.js';
 import { journalMismatch } from './journal-describes-card.js';
 import { prove } from './proof-of-possession.js';
@@ -24,6 +25,7 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
   const { ports } = context;
   let journal = initial;
   let release: (() => Promise<void>) | undefined;
+  const ahead = keysAhead(ports.device, device, ports.logger);
   try {
     release = await ports.lock.acquire(device.serial);
     context.session.holdsLock = true;
@@ -49,6 +51,7 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
           save: (next) => context.save(next),
           report,
           sleep: ports.environment.sleep,
+          ahead,
         },
         journal,
         entry.certificateSerial,
@@ -60,12 +63,17 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
     return await finish(context, device, journal);
   } catch (error) {
     if (!isAppError(error)) throw error;
+    // What the ending reads of the card, it reads with no pair still being made.
+    await ahead.drained();
     ports.logger?.warn({ code: error.code }, 'renewal interrupted; the journal keeps what was done');
     if (error.code === 'JOURNAL_DAMAGED') return await endDamaged(context, device, journal);
     // What is on the card already is told now: the rest may wait long, or never come.
     await confirmDeliveries(context, device.serial, completedDeliveries(journal));
     return await stoppedBy(context, device, journal, error);
   } finally {
+    // A pair still being made ahead is let finish first: another process taking the lock would
+    // find half of it under its journaled id, and the logout that follows would cut it short.
+    await ahead.drained();
     context.session.holdsLock = false;
     await release?.().catch(() => undefined);
   }

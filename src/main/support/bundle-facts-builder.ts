@@ -93,8 +93,11 @@ async function journalFacts(dir: string): Promise<BundleFacts['journal']> {
     // does. Called "renewing", the lab would rebuild a paid renewal for a holder who holds nothing paid.
     const takenOut = (progress: CertificateProgress) =>
       (progress.phase === 'rejected' && (progress.reason === 'dropped' || progress.reason === 'held-back')) || (progress.phase === 'refused' && progress.atPayment === true);
-    const started = journal.certificates.some(({ progress }) => progress.phase !== 'planned' && !takenOut(progress));
     const payment: JournalPhase = journal.payment.state === 'not-required' ? 'paid' : journal.payment.state;
+    // A key id journaled, or a pair made (one made ahead for the next certificate, keys-ahead.ts),
+    // renews nothing while no payment stands: the holds let go, the holder not yet paying again.
+    const keysOnly = (progress: CertificateProgress) => progress.phase === 'generating-key' && payment !== 'paid';
+    const started = journal.certificates.some(({ progress }) => progress.phase !== 'planned' && !takenOut(progress) && !keysOnly(progress));
     return { phase: started ? 'renewing' : payment, certificates };
   }
   if (names.some((name) => name.endsWith('.done.json'))) return { phase: 'finished', certificates: [] };

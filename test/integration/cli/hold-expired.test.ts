@@ -13,9 +13,10 @@ import { tokenObjects } from '../../support/openssl-view.js';
 import { cardLabel, chargedSince, killWhen, phaseOf, telemacoBalances, workingPairs, type KillPoint } from './kill-and-resume.js';
 
 /**
- * Holds live 4 s here instead of 30 days, and the service's clock moves 5 s on: "the holder comes
- * back next month". The service's clock only: the renewed certificate it signs then starts 5 s
- * ahead of the tool's clock, well within what the tool accepts. A renewal of both certificates is
+ * Holds live a minute here instead of 30 days (a renewal on a busy build machine still reaches its
+ * first issuance within it), and the service's clock moves 61 s on: "the holder comes back next
+ * month". The service's clock only: the renewed certificate it signs then starts 61 s ahead of the
+ * tool's clock, well within the hour of clock slack the tool accepts. A renewal of both certificates is
  * killed once the signature is issued, and the holds are let go: what `use` then checks.
  */
 async function signatureIssuedHoldsLetGo(name: string, use: (lab: ScenarioLab, env: Record<string, string>, start: ReturnType<typeof telemacoBalances>) => Promise<void>): Promise<void> {
@@ -23,7 +24,7 @@ async function signatureIssuedHoldsLetGo(name: string, use: (lab: ScenarioLab, e
   const clock = serviceClock();
   const lab = await setUpScenario(findScenario('renewable')!, temp.dir, { toolVersion: '1.0.0', serviceClock: clock.now });
   try {
-    const holdTtlSeconds = 4;
+    const holdTtlSeconds = 60;
     await lab.service.seed({ settings: { holdTtlSeconds } });
     const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password };
     const start = telemacoBalances(lab);

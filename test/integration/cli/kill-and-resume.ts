@@ -28,6 +28,8 @@ export const cardLabel = 'CNS InfoCamere';
 export type KillPoint = {
   readonly name: string;
   readonly reached: (journal: JournalView) => boolean;
+  /** The certificate and the step of it that the point waits for, when it is one. */
+  readonly step?: { readonly kind: string; readonly phase: string };
   /**
    * The last step: nothing but archiving the journal and closing the session follows it, so the
    * process may be done before the kill lands. Either way the card and the charge must be right.
@@ -37,11 +39,14 @@ export type KillPoint = {
 
 export const phaseOf = (journal: JournalView, kind: string) => journal.certificates.find((entry) => entry.kind === kind)?.progress.phase;
 
+const phases = ['generating-key', 'csr-submitted', 'issued', 'written', 'verified', 'completed'];
+
 export const killPoints: KillPoint[] = [
   { name: 'after payment', reached: (journal) => journal.payment.state === 'paid' },
   ...['signature', 'cns'].flatMap((kind) =>
-    ['generating-key', 'csr-submitted', 'issued', 'written', 'verified', 'completed'].map((phase) => ({
+    phases.map((phase) => ({
       name: `${kind} ${phase}`,
+      step: { kind, phase },
       reached: (journal: JournalView) => phaseOf(journal, kind) === phase,
       // A kill meant for "verified" may be read at "completed" (see reachedOrPassed), after which only archiving is left.
       mayFinishFirst: kind === 'cns' && (phase === 'completed' || phase === 'verified'),
@@ -50,15 +55,16 @@ export const killPoints: KillPoint[] = [
 ];
 
 /**
- * True once the journal shows the point's step or a later one. A step that lasts a millisecond
- * ("written" is followed at once by the read-back) can be over before the watcher has read the
- * file; the kill then lands at the next step instead of never (the journal's own order of steps is
- * tested apart).
+ * True once the journal shows the point's step or a later one of the same certificate. A step that
+ * lasts a millisecond ("written" is followed at once by the read-back) can be over before the
+ * watcher has read the file; the kill then lands at the next step instead of never (the journal's
+ * own order of steps is tested apart). Judged per certificate: the CNS's pair is made ahead, its
+ * `generating-key` journaled while the signature is still at its own.
  */
 function reachedOrPassed(point: KillPoint, journal: JournalView): boolean {
-  const target = killPoints.findIndex((candidate) => candidate.name === point.name);
-  const latest = killPoints.reduce((found, candidate, index) => (candidate.reached(journal) ? index : found), -1);
-  return target < 0 ? point.reached(journal) : latest >= target;
+  if (!point.step) return point.reached(journal);
+  const at = phases.indexOf(phaseOf(journal, point.step.kind) ?? '');
+  return at >= phases.indexOf(point.step.phase);
 }
 
 /**
@@ -145,7 +151,8 @@ export function describeKillMatrix(points: readonly KillPoint[]): void {
             // The helpdesk's view before resuming: each certificate, this computer's side and the service's, in words.
             const status = await runCli(['status'], env);
             expect(status.stdout).toMatch(/- sottoscrizione: su questo computer: richiesta inoltrata al servizio; presso il servizio: (pagato|emesso)/);
-            expect(status.stdout).toContain('- CNS: su questo computer: da iniziare; presso il servizio: pagato (importo trattenuto)');
+            // The CNS's pair is made ahead, as the signature is asked for (keys-ahead.ts).
+            expect(status.stdout).toContain('- CNS: su questo computer: generazione delle nuove chiavi; presso il servizio: pagato (importo trattenuto)');
           }
 
           const resumed = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);

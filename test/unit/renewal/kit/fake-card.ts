@@ -58,6 +58,8 @@ export class FakeCard {
    * JavaCard that collects its garbage later): its room is judged as if they were still there.
    */
   reportsFreedRoom = true;
+  /** False: a token that does not say how much memory it has left (taken to have room), its limit still `maxObjects`. */
+  reportsMemory = true;
   /** This many removals of an old pair are refused by the card (a passing fault), the pair left whole. */
   refusedRemovals = 0;
   /** Objects destroyed so far (the room a token that does not report it freed still counts as taken). */
@@ -185,7 +187,13 @@ export function cardPort(card: FakeCard, hook: CallHook, pool: () => KeyPair): F
       if (!card.slots.some((slot) => slot.tokenSerial === tokenSerial)) throw new AppError('DEVICE_REMOVED');
       const max = card.options.maxObjects;
       const reported = card.objects.length + (card.reportsFreedRoom ? 0 : card.destroyedObjects);
-      return max !== undefined && reported + 3 > max ? 'remove-old-first' : 'room-for-new-pairs';
+      return card.reportsMemory && max !== undefined && reported + 3 > max ? 'remove-old-first' : 'room-for-new-pairs';
+    },
+    async roomAhead(_device, tokenSerial) {
+      if (!card.slots.some((slot) => slot.tokenSerial === tokenSerial)) throw new AppError('DEVICE_REMOVED');
+      const max = card.options.maxObjects;
+      const reported = card.objects.length + (card.reportsFreedRoom ? 0 : card.destroyedObjects);
+      return !card.reportsMemory || max === undefined || reported + 6 <= max;
     },
     async generateKeyPair(_device, tokenSerial, idHex) {
       requireLogin(tokenSerial);
@@ -218,6 +226,9 @@ export function cardPort(card: FakeCard, hook: CallHook, pool: () => KeyPair): F
       requireLogin(tokenSerial);
       if (card.refusesCertificates) throw new AppError('DEVICE_FULL');
       await effect('writeCertificate', () => {
+        // A certificate takes room too, as a chip's C_CreateObject says (CKR_DEVICE_MEMORY).
+        const max = card.options.maxObjects;
+        if (max !== undefined && card.objects.length + 1 > max) throw new AppError('DEVICE_FULL');
         const modulusHex = (forge.pki.certificateFromPem(certificatePem).publicKey as forge.pki.rsa.PublicKey).n.toString(16);
         card.objects.push({ kind: 'certificate', slot: tokenSerial, idHex, modulusHex, certificatePem, onDevice: true });
       });

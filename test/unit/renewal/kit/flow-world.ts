@@ -58,6 +58,8 @@ export class FlowWorld {
   timePassesAt: { readonly count: number; readonly ms: number } | undefined;
   /** Kills the process around the `occurrence`-th call named `call` (counted from now). */
   killOn: { readonly call: string; occurrence: number; readonly phase: 'before' | 'after' } | undefined;
+  /** Fails the `occurrence`-th call named `call` (counted from now) before it acts, as `failAt` does, the process living on. */
+  failOn: { readonly call: string; occurrence: number } | undefined;
   readonly #pool = keyPool();
   #alive = 0;
   #starts = 0;
@@ -137,6 +139,11 @@ export class FlowWorld {
         this.killOn = undefined;
         this.#alive++;
         throw new ProcessKilled(call);
+      }
+      const failOn = this.failOn;
+      if (failOn && failOn.call === call && phase === 'before' && --failOn.occurrence === 0) {
+        this.failOn = undefined;
+        throw failureOf(call);
       }
       const kill = this.killAt;
       if (kill && this.effects === kill.count && kill.phase === phase) {

@@ -1,0 +1,56 @@
+/**
+ * The next certificate's key pair, made on the card while the current one is issued, written and
+ * checked. Key generation is most of a renewal's card work (seconds on a chip), and renewing one
+ * certificate at a time need not mean waiting for each key in turn: on a card with room for new
+ * pairs beside the old ones, the second pair is made while the first certificate travels to the
+ * service and back (rekey-certificate.ts journals its id first, as for any pair).
+ *
+ * Nothing is taken off the card for it, so every working pair stays. A generation that fails here
+ * (a card fuller than it reports, one pulled out) costs nothing: that certificate's own turn finds
+ * what was made, or makes it, as after an interrupted attempt. A card that turns out to need the
+ * room for the first certificate's write gets it back (`takeBack`).
+ */
+import type { DeviceSummary } from '../../shared/contract/flow-contract.js';
+import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
+import { isAppError } from '../../shared/errors/app-error.js';
+import type { Logger } from '../logging/logger.js';
+import type { FlowDevice } from './renewal-ports.js';
+
+export interface KeysAhead {
+  /** The id a pair is being made (or was made) under ahead of its turn, until claimed. */
+  readonly idHex: string | undefined;
+  /** Starts making a pair under `idHex`, journaled beforehand as that certificate's `generating-key`. */
+  start(tokenSerial: string, idHex: string, kind: CertificateKind): void;
+  /** Once the pair started under `idHex` (if any) is made or has failed; never rejects. */
+  settled(idHex: string): Promise<void>;
+  /** The pair under `idHex` is its certificate's own now (met at its turn, or taken off): no longer ahead. */
+  claim(idHex: string): void;
+  /** Once every generation started here has ended: before the device's lock goes, so no other process meets half a pair still being made. */
+  drained(): Promise<void>;
+}
+
+export function keysAhead(device: FlowDevice, deviceSummary: DeviceSummary, logger?: Logger): KeysAhead {
+  const generations = new Map<string, Promise<void>>();
+  let ahead: string | undefined;
+  return {
+    get idHex() {
+      return ahead;
+    },
+    start(tokenSerial, idHex, kind) {
+      ahead = idHex;
+      const generation = device.generateKeyPair(deviceSummary, tokenSerial, idHex, kind).catch((error: unknown) => {
+        logger?.info({ err: isAppError(error) ? error.code : String(error) }, 'the key pair made ahead failed; made again at its turn');
+      });
+      generations.set(idHex, generation);
+    },
+    async settled(idHex) {
+      await generations.get(idHex);
+    },
+    claim(idHex) {
+      if (ahead === idHex) ahead = undefined;
+    },
+    async drained() {
+      await Promise.all(generations.values());
+    },
+  };
+}
