@@ -42,7 +42,11 @@ interface Pending {
   readonly startedAt: number;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
-  readonly timer: NodeJS.Timeout;
+  timer: NodeJS.Timeout;
+  /** Sent while a key was being made: its bound counts again from when that generation ends. */
+  readonly behindGeneration: boolean;
+  /** Starts (again) the wait the call is bounded by. */
+  readonly arm: () => NodeJS.Timeout;
 }
 
 export class DeviceHost {
@@ -114,21 +118,24 @@ export class DeviceHost {
     if (!child) return Promise.reject(new AppError('DEVICE_NOT_RESPONDING', { reason: 'not running' }));
     const id = this.#nextId++;
     // A call sent while the card generates a key may wait for it: the worker runs it beside the
-    // generation, but a chip answers one command at a time, and its library may hold the call
-    // until the key is made.
+    // generation (a second generation after the first), but a chip answers one command at a time,
+    // and its library may hold the call until the key is made. Its bound then counts from the end
+    // of that generation (#receive), and is a key generation's.
     const generating = [...this.#pending.values()].some((pending) => pending.child === child && pending.method === 'generateKeyPair');
     const bound = method === 'generateKeyPair' || generating ? this.#timeouts.keyGenerationMs : method === 'login' ? this.#timeouts.loginMs : this.#timeouts.defaultMs;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#logger?.warn({ method, bound }, 'device call exceeded its bound; ending the device process');
-        this.#pending.delete(id);
-        reject(new AppError('DEVICE_NOT_RESPONDING', { reason: `${method} timed out` }));
-        if (this.#child === child) this.close();
-      }, bound);
-      this.#pending.set(id, { child, method, startedAt: performance.now(), resolve, reject, timer });
+      const arm = () =>
+        setTimeout(() => {
+          this.#logger?.warn({ method, bound }, 'device call exceeded its bound; ending the device process');
+          this.#pending.delete(id);
+          reject(new AppError('DEVICE_NOT_RESPONDING', { reason: `${method} timed out` }));
+          if (this.#child === child) this.close();
+        }, bound);
+      const entry: Pending = { child, method, startedAt: performance.now(), resolve, reject, timer: arm(), behindGeneration: generating, arm };
+      this.#pending.set(id, entry);
       child.send({ id, method, params }, (reason) => {
         if (!this.#pending.delete(id)) return;
-        clearTimeout(timer);
+        clearTimeout(entry.timer);
         this.#logger?.warn({ device: { method, undelivered: reason } }, 'device process could not take a call; ending it');
         reject(new AppError('DEVICE_NOT_RESPONDING', { reason: `${method} not delivered: ${reason}` }));
         if (this.#child === child) this.close();
@@ -141,6 +148,14 @@ export class DeviceHost {
     if (!pending) return;
     this.#pending.delete(reply.id);
     clearTimeout(pending.timer);
+    if (pending.method === 'generateKeyPair') {
+      // The card is free of that key: what waited behind it gets its whole bound from now.
+      for (const waiting of this.#pending.values()) {
+        if (waiting.child !== pending.child || !waiting.behindGeneration) continue;
+        clearTimeout(waiting.timer);
+        waiting.timer = waiting.arm();
+      }
+    }
     // What was asked of the card and how it went; never the parameters (the PIN travels in login's).
     const device = { method: pending.method, durationMs: Math.round(performance.now() - pending.startedAt) };
     if (reply.ok) {

@@ -78,39 +78,52 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
     journal = await context.save(withProgress(journal, serial, progress, extra));
   };
   /**
-   * On a card with room for new pairs beside the old ones, the next certificate still to start gets
-   * its key id journaled now, and what starts its pair once this one's is on its way (keys-ahead.ts).
-   * On a card with no room each new pair waits for the room an old one gives back.
+   * The next certificate still to start, with the key id its pair made ahead will have, on a card
+   * with room for new pairs beside the old ones (keys-ahead.ts). On a card with no room each new
+   * pair waits for the room an old one gives back; a card that cannot say now is not asked twice.
    */
-  const journalKeysAhead = async (): Promise<(() => void) | undefined> => {
-    const ahead = context.ahead;
-    if (!ahead || ahead.idHex !== undefined || journal.plan.removeOldFirst) return undefined;
+  const keysAheadFor = async (): Promise<{ readonly next: JournalCertificate; readonly newIdHex: string } | undefined> => {
+    if (!context.ahead || context.ahead.idHex !== undefined || journal.plan.removeOldFirst) return undefined;
     const next = journal.certificates.find((other) => other.certificateSerial !== serial && other.progress.phase === 'planned');
-    if (!next || !(await device.roomAhead(dev, next.tokenSerial))) return undefined;
-    const newIdHex = newKeyId();
-    journal = await context.save(withProgress(journal, next.certificateSerial, { phase: 'generating-key', newIdHex }));
-    return () => ahead.start(next.tokenSerial, newIdHex, next.kind);
+    if (!next) return undefined;
+    const room = await device.roomAhead(dev, next.tokenSerial).catch((error: unknown) => {
+      if (isAppError(error)) return false;
+      throw error;
+    });
+    return room ? { next, newIdHex: newKeyId() } : undefined;
   };
   /**
-   * The card would not store this certificate: where a pair made ahead for the next one takes the
-   * room, it goes (unused, proven so), and that certificate makes it again at its turn. True when
-   * room was given back.
+   * The card has no room for this certificate, or for its new pair: where a pair made ahead for
+   * another certificate of this renewal (by this run, or by one killed since: the journal says
+   * which) takes the room, it goes, proven unused, and that certificate makes it again at its
+   * turn. True when room was given back.
    */
   const roomTakenBack = async (): Promise<boolean> => {
-    const idHex = context.ahead?.idHex;
-    if (idHex === undefined) return false;
-    await context.ahead?.settled(idHex);
-    const owner = journal.certificates.find((other) => other.certificateSerial !== serial && other.progress.phase === 'generating-key' && other.progress.newIdHex === idHex);
-    if (!owner) return false;
-    const moduli = await provenUnusedKeys(context, journal, owner, idHex);
-    for (const modulus of moduli) await device.destroyKeys(dev, owner.tokenSerial, idHex, modulus);
-    context.ahead?.claim(idHex);
-    return moduli.length > 0;
+    if (journal.plan.removeOldFirst) return false;
+    for (const owner of journal.certificates) {
+      const progress = owner.progress;
+      if (owner.certificateSerial === serial || progress.phase !== 'generating-key') continue;
+      await context.ahead?.settled(progress.newIdHex);
+      const moduli = await provenUnusedKeys(context, journal, owner, progress.newIdHex);
+      for (const modulus of moduli) await device.destroyKeys(dev, owner.tokenSerial, progress.newIdHex, modulus);
+      context.ahead?.claim(progress.newIdHex);
+      if (moduli.length > 0) return true;
+    }
+    return false;
   };
   /** Stored under its key, or false where the card has no room for it even after taking back a pair made ahead. */
   const stored = async (newIdHex: string, certificatePem: string, kind: JournalCertificate['kind'], tokenSerial: string): Promise<boolean> => {
     const write = () => trueUnless(device.writeCertificate(dev, tokenSerial, newIdHex, certificatePem, kind), 'DEVICE_FULL');
     return (await write()) || ((await roomTakenBack()) && (await write()));
+  };
+  /** This certificate's pair made (or found made) under `idHex`; on a card with no room for it, after taking back a pair made ahead. */
+  const keysReady = async (tokenSerial: string, idHex: string, kind: JournalCertificate['kind']): Promise<void> => {
+    try {
+      await readyKeyPair(context, tokenSerial, idHex, kind);
+    } catch (error) {
+      if (!isAppError(error) || error.code !== 'DEVICE_FULL' || !(await roomTakenBack())) throw error;
+      await readyKeyPair(context, tokenSerial, idHex, kind);
+    }
   };
 
   /** The certificate this process checked a moment ago (csr-submitted → issued); any other came from the journal file. */
@@ -242,12 +255,17 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         context.report('generating-key');
         // Half-made keys under the id are removed before a pair is made there: never another certificate's.
         provenOwnKeys(journal, current, progress.newIdHex, []);
-        const startAhead = await journalKeysAhead();
-        await readyKeyPair(context, tokenSerial, progress.newIdHex, kind, startAhead);
+        await keysReady(tokenSerial, progress.newIdHex, kind);
         const csrPem = await device.createCsr(dev, tokenSerial, progress.newIdHex, current.oldCertificatePem);
         const request = await issuanceRequest(context, journal, current, csrPem, 0);
         requestedHere.add(request.idempotencyKey);
-        await advance({ phase: 'csr-submitted', newIdHex: progress.newIdHex, csrPem, attempt: 0, request, submittedAt: context.clock().toISOString() });
+        // The card's part of this request is done (its key made, the request and the proof signed):
+        // the next certificate's pair is made on it while this request travels to the service, its
+        // key id journaled with this step, before it is asked for.
+        const ahead = await keysAheadFor();
+        const submitted = withProgress(journal, serial, { phase: 'csr-submitted', newIdHex: progress.newIdHex, csrPem, attempt: 0, request, submittedAt: context.clock().toISOString() });
+        journal = await context.save(ahead ? withProgress(submitted, ahead.next.certificateSerial, { phase: 'generating-key', newIdHex: ahead.newIdHex }) : submitted);
+        if (ahead) context.ahead?.start(ahead.next.tokenSerial, ahead.newIdHex, ahead.next.kind);
         break;
       }
       case 'csr-submitted': {
@@ -466,7 +484,7 @@ function droppedAtPayment(progress: CertificateProgress): boolean {
  * interrupted attempt is kept (it never left the card), anything half-made is removed first, so
  * the id never ends with two private keys.
  */
-async function readyKeyPair(context: RekeyContext, tokenSerial: string, idHex: string, kind: JournalCertificate['kind'], startAhead?: () => void): Promise<void> {
+async function readyKeyPair(context: RekeyContext, tokenSerial: string, idHex: string, kind: JournalCertificate['kind']): Promise<void> {
   const { device, deviceSummary: dev } = context;
   // A pair made ahead for this certificate (while the one before it was renewed) is met here, made or half made.
   await context.ahead?.settled(idHex);
@@ -476,16 +494,11 @@ async function readyKeyPair(context: RekeyContext, tokenSerial: string, idHex: s
   const [privateKey, ...otherPrivate] = objects.privateKeys;
   const [publicKey, ...otherPublic] = objects.publicKeys;
   const complete = privateKey && publicKey && otherPrivate.length === 0 && otherPublic.length === 0 && privateKey.onDevice && privateKey.modulusHex === publicKey.modulusHex;
-  if (complete) {
-    startAhead?.();
-    return;
-  }
+  if (complete) return;
   const moduli = new Set([...objects.privateKeys, ...objects.publicKeys].map((key) => key.modulusHex));
   for (const modulus of moduli) await device.destroyKeys(dev, tokenSerial, idHex, modulus);
   const generating = device.generateKeyPair(dev, tokenSerial, idHex, kind);
   generating.catch(() => undefined);
-  // The next certificate's pair right behind this one on the card (keys-ahead.ts).
-  startAhead?.();
   // The card takes a while, and this process waits: it reads the Chamber CAs meanwhile (forge
   // parses them in JavaScript), which the renewed certificate's check needs next. Once the call is
   // on its way, not before.

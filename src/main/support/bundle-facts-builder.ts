@@ -96,7 +96,8 @@ async function journalFacts(dir: string): Promise<BundleFacts['journal']> {
     const payment: JournalPhase = journal.payment.state === 'not-required' ? 'paid' : journal.payment.state;
     // A key id journaled, or a pair made (one made ahead for the next certificate, keys-ahead.ts),
     // renews nothing while no payment stands: the holds let go, the holder not yet paying again.
-    const keysOnly = (progress: CertificateProgress) => progress.phase === 'generating-key' && payment !== 'paid';
+    // On a card with no room it may come after the old pair went: that card is being renewed.
+    const keysOnly = (progress: CertificateProgress) => progress.phase === 'generating-key' && payment !== 'paid' && !journal.plan.removeOldFirst;
     const started = journal.certificates.some(({ progress }) => progress.phase !== 'planned' && !takenOut(progress) && !keysOnly(progress));
     return { phase: started ? 'renewing' : payment, certificates };
   }

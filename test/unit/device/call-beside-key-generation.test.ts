@@ -18,7 +18,8 @@ function slowChild(keyGenerationMs: number): DeviceChild {
       const answer = (result: unknown) => listener({ id, ok: true, result });
       if (method === 'open') return queueMicrotask(() => answer({ manufacturer: 'fake', libraryDescription: 'fake', libraryVersion: '1.0' }));
       if (method === 'generateKeyPair') {
-        keyMade = new Promise((resolve) => setTimeout(resolve, keyGenerationMs));
+        // One key at a time: a second generation starts when the first ends.
+        keyMade = keyMade.then(() => new Promise((resolve) => setTimeout(resolve, keyGenerationMs)));
         void keyMade.then(() => answer({ modulusHex: '00', exponentHex: '010001', local: true, alwaysSensitive: true, neverExtractable: true }));
         return;
       }
@@ -41,6 +42,16 @@ describe('a call sent while the card generates a key', () => {
     const generation = host.call('generateKeyPair', generate);
     await expect(host.call('listTokens', {} as never)).resolves.toEqual([]);
     await expect(generation).resolves.toMatchObject({ local: true });
+    host.close();
+  });
+
+  it('a second key generation sent behind the first gets its whole bound from when the first ends', async () => {
+    const host = new DeviceHost({ launcher: () => slowChild(400), modulePath: '/fake.so', timeouts: { ...timeouts, keyGenerationMs: 600 } });
+    const first = host.call('generateKeyPair', generate);
+    // Answered 800 ms after it was sent: past its bound counted from then, within it counted from the first key's end.
+    const second = host.call('generateKeyPair', { ...generate, idHex: 'a2' });
+    await expect(first).resolves.toMatchObject({ local: true });
+    await expect(second).resolves.toMatchObject({ local: true });
     host.close();
   });
 

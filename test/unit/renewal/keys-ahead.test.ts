@@ -99,6 +99,33 @@ describe('the next pair made ahead, while the first certificate is renewed', () 
     expectBothRenewedChargedOnce(world);
   });
 
+  it('killed as the signature is asked for, on a card that reports no memory and then will not store it beside the pair made ahead: the resume takes that pair back and writes the signature', async () => {
+    const world = new FlowWorld();
+    (world.card.options as { maxObjects?: number }).maxObjects = world.card.objects.length + 4;
+    world.card.reportsMemory = false;
+    world.killOn = { call: 'issue', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    const madeAhead = keysWithoutCertificate(world).find((modulus) => modulus !== keysWithoutCertificate(world)[0]);
+    expect(keysWithoutCertificate(world)).toHaveLength(2);
+    expect(stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).step).toBe('done');
+    expect([renewedKey(world, 'signature'), renewedKey(world, 'cns')]).not.toContain(madeAhead);
+    expectBothRenewedChargedOnce(world);
+  });
+
+  it('the signature renewed and the CNS pair made ahead, killed, the holds let go before the resume: asked to pay for the CNS alone, renewed on that pair, each charged once', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    const [madeAhead] = keysWithoutCertificate(world);
+    expect(madeAhead).toBeDefined();
+    world.service.expireHolds();
+    world.states = [];
+    expect(stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).step).toBe('done');
+    expect(world.states.find((seen) => seen.step === 'payment')).toMatchObject({ error: { code: 'RENEWAL_HOLD_LET_GO' }, plan: { totalCents: prices.cns } });
+    expect(renewedKey(world, 'cns')).toBe(madeAhead);
+    expectBothRenewedChargedOnce(world);
+  });
+
   it.each(['before', 'after'] as const)('killed %s the CNS pair is made ahead: the resume renews both, one pair each, each charged once', async (phase) => {
     const world = new FlowWorld();
     world.killOn = { call: 'generateKeyPair', occurrence: 2, phase };

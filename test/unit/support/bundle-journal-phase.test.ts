@@ -82,6 +82,28 @@ describe('the journal phase in the support bundle', () => {
     });
   });
 
+  it('on a card with no room, killed as the signature key was made after its old pair went, back after the holds were let go: "renewing", the card already short of that pair', async () => {
+    const world = new FlowWorld({ full: true });
+    world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
+    const { flow: first } = await atPayment(world);
+    await first.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+    await expect(first.renew()).rejects.toThrow();
+    world.killOn = undefined;
+    world.service.expireHolds();
+    const flow = world.process();
+    expect((await flow.start()).step).toBe('resume-offered');
+    const pin = await flow.resume();
+    if (pin.step !== 'pin') throw new Error(pin.step);
+    const state = await flow.unlock(world.pinFor(pin.slot.tokenSerial), true);
+    await flow.close();
+    expect(state).toMatchObject({ step: 'payment' });
+    expect([...world.card.workingKinds().keys()]).toEqual(['cns']);
+    expect(await journalFactsOf(world)).toEqual({
+      phase: 'renewing',
+      certificates: expect.arrayContaining([{ kind: 'signature', phase: 'generating-key' }]) as unknown,
+    });
+  });
+
   it('killed as the signature key was being made: "renewing"', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
