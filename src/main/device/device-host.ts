@@ -43,8 +43,8 @@ interface Pending {
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
   timer: NodeJS.Timeout;
-  /** Sent while a key was being made: its bound counts again from when that generation ends. */
-  readonly behindGeneration: boolean;
+  /** The key generations under way when it was sent: its bound counts again from when each ends. */
+  readonly behind: ReadonlySet<number>;
   /** Starts (again) the wait the call is bounded by. */
   readonly arm: () => NodeJS.Timeout;
 }
@@ -121,8 +121,8 @@ export class DeviceHost {
     // generation (a second generation after the first), but a chip answers one command at a time,
     // and its library may hold the call until the key is made. Its bound then counts from the end
     // of that generation (#receive), and is a key generation's.
-    const generating = [...this.#pending.values()].some((pending) => pending.child === child && pending.method === 'generateKeyPair');
-    const bound = method === 'generateKeyPair' || generating ? this.#timeouts.keyGenerationMs : method === 'login' ? this.#timeouts.loginMs : this.#timeouts.defaultMs;
+    const behind = new Set([...this.#pending].flatMap(([pendingId, pending]) => (pending.child === child && pending.method === 'generateKeyPair' ? [pendingId] : [])));
+    const bound = method === 'generateKeyPair' || behind.size > 0 ? this.#timeouts.keyGenerationMs : method === 'login' ? this.#timeouts.loginMs : this.#timeouts.defaultMs;
     return new Promise((resolve, reject) => {
       const arm = () =>
         setTimeout(() => {
@@ -131,7 +131,7 @@ export class DeviceHost {
           reject(new AppError('DEVICE_NOT_RESPONDING', { reason: `${method} timed out` }));
           if (this.#child === child) this.close();
         }, bound);
-      const entry: Pending = { child, method, startedAt: performance.now(), resolve, reject, timer: arm(), behindGeneration: generating, arm };
+      const entry: Pending = { child, method, startedAt: performance.now(), resolve, reject, timer: arm(), behind, arm };
       this.#pending.set(id, entry);
       child.send({ id, method, params }, (reason) => {
         if (!this.#pending.delete(id)) return;
@@ -151,7 +151,7 @@ export class DeviceHost {
     if (pending.method === 'generateKeyPair') {
       // The card is free of that key: what waited behind it gets its whole bound from now.
       for (const waiting of this.#pending.values()) {
-        if (waiting.child !== pending.child || !waiting.behindGeneration) continue;
+        if (!waiting.behind.has(reply.id)) continue;
         clearTimeout(waiting.timer);
         waiting.timer = waiting.arm();
       }

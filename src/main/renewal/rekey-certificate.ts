@@ -79,18 +79,20 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
   };
   /**
    * The next certificate still to start, with the key id its pair made ahead will have, on a card
-   * with room for new pairs beside the old ones (keys-ahead.ts). On a card with no room each new
-   * pair waits for the room an old one gives back; a card that cannot say now is not asked twice.
+   * with room for new pairs beside the old ones (keys-ahead.ts). Asked once this certificate's pair
+   * is made: what is still to come before an old pair goes is its certificate and the next pair,
+   * the room `room` asks for. On a card with no room each new pair waits for the room an old one
+   * gives back. A card that cannot say now is not asked twice: nothing is made ahead.
    */
   const keysAheadFor = async (): Promise<{ readonly next: JournalCertificate; readonly newIdHex: string } | undefined> => {
     if (!context.ahead || context.ahead.idHex !== undefined || journal.plan.removeOldFirst) return undefined;
     const next = journal.certificates.find((other) => other.certificateSerial !== serial && other.progress.phase === 'planned');
     if (!next) return undefined;
-    const room = await device.roomAhead(dev, next.tokenSerial).catch((error: unknown) => {
-      if (isAppError(error)) return false;
+    const room = await device.room(dev, next.tokenSerial).catch((error: unknown) => {
+      if (isAppError(error)) return 'remove-old-first' as const;
       throw error;
     });
-    return room ? { next, newIdHex: newKeyId() } : undefined;
+    return room === 'room-for-new-pairs' ? { next, newIdHex: newKeyId() } : undefined;
   };
   /**
    * The card has no room for this certificate, or for its new pair: where a pair made ahead for

@@ -62,12 +62,6 @@ export interface FlowDevice {
    * certificates are re-keyed one after the other). Slots of one chip report the chip's memory.
    */
   room(device: DeviceSummary, tokenSerial: string): Promise<RoomVerdict>;
-  /**
-   * Whether the slot has room for two more key pairs and their certificates beside what it holds:
-   * the next certificate's pair made ahead while the first is renewed (keys-ahead.ts). A token that
-   * does not say is taken to have it; the first certificate's write then tells (its room given back).
-   */
-  roomAhead(device: DeviceSummary, tokenSerial: string): Promise<boolean>;
   /** RSA-2048 on the device under the CKA_ID the flow chose (and journaled) beforehand; checked to be on-card only. */
   generateKeyPair(device: DeviceSummary, tokenSerial: string, idHex: string, kind: CertificateKind): Promise<void>;
   /** A PKCS#10 request signed on the device by the key `idHex`, with the old certificate's subject. */

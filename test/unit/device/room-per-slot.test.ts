@@ -34,13 +34,4 @@ describe('room for a new key pair', () => {
     const device = deviceWith([token('CNS-0001', null)]);
     expect(await device.room(await device.find(), 'CNS-0001')).toBe('room-for-new-pairs');
   });
-
-  it('for a pair made ahead is room for two new pairs with their certificates, as the slot reports it, and taken to be there where it does not say', async () => {
-    const device = deviceWith([token('CNS-0001', 3_999), token('FIRMA-0001', 4_000), token('SPARE-0001', null)]);
-    const found = await device.find();
-    expect(await device.room(found, 'CNS-0001')).toBe('room-for-new-pairs');
-    expect(await device.roomAhead(found, 'CNS-0001')).toBe(false);
-    expect(await device.roomAhead(found, 'FIRMA-0001')).toBe(true);
-    expect(await device.roomAhead(found, 'SPARE-0001')).toBe(true);
-  });
 });

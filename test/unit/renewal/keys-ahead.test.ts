@@ -81,6 +81,15 @@ describe('the next pair made ahead, while the first certificate is renewed', () 
     expectBothRenewedChargedOnce(world);
   });
 
+  it('a card that says it has room for two new pairs and their certificates, and no more: the CNS pair is made ahead all the same', async () => {
+    const world = new FlowWorld();
+    (world.card.options as { maxObjects?: number }).maxObjects = world.card.objects.length + 6;
+    const atIssuance = keysAtFirstIssuance(world);
+    expect(stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).step).toBe('done');
+    expect(atIssuance.keys?.sort()).toEqual([renewedKey(world, 'signature'), renewedKey(world, 'cns')].sort());
+    expectBothRenewedChargedOnce(world);
+  });
+
   it('a card that says it has room for one new pair and its certificate, not two: nothing is made ahead', async () => {
     const world = new FlowWorld();
     (world.card.options as { maxObjects?: number }).maxObjects = world.card.objects.length + 4;

@@ -171,14 +171,6 @@ export function createFlowDevice(options: FlowDeviceOptions): FlowDevice & { des
       return freePrivateMemory < options.roomNeeded.privateMemory || freePublicMemory < options.roomNeeded.publicMemory ? 'remove-old-first' : 'room-for-new-pairs';
     },
 
-    async roomAhead(device, tokenSerial) {
-      const token = (await tokensOf(device)).find((candidate) => candidate.serial === tokenSerial);
-      if (!token) throw new AppError('DEVICE_REMOVED');
-      const { freePrivateMemory, freePublicMemory } = token;
-      if (freePrivateMemory === null || freePublicMemory === null) return true;
-      return freePrivateMemory >= 2 * options.roomNeeded.privateMemory && freePublicMemory >= 2 * options.roomNeeded.publicMemory;
-    },
-
     async generateKeyPair(_device, tokenSerial, idHex, kind) {
       const generated = await host().call('generateKeyPair', { tokenSerial, idHex, label: objectLabels[kind] });
       if (!generated.local || !generated.alwaysSensitive || !generated.neverExtractable) {

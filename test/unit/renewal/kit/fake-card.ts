@@ -189,12 +189,7 @@ export function cardPort(card: FakeCard, hook: CallHook, pool: () => KeyPair): F
       const reported = card.objects.length + (card.reportsFreedRoom ? 0 : card.destroyedObjects);
       return card.reportsMemory && max !== undefined && reported + 3 > max ? 'remove-old-first' : 'room-for-new-pairs';
     },
-    async roomAhead(_device, tokenSerial) {
-      if (!card.slots.some((slot) => slot.tokenSerial === tokenSerial)) throw new AppError('DEVICE_REMOVED');
-      const max = card.options.maxObjects;
-      const reported = card.objects.length + (card.reportsFreedRoom ? 0 : card.destroyedObjects);
-      return !card.reportsMemory || max === undefined || reported + 6 <= max;
-    },
+
     async generateKeyPair(_device, tokenSerial, idHex) {
       requireLogin(tokenSerial);
       await effect('generateKeyPair', () => {
