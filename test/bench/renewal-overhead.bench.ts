@@ -203,6 +203,29 @@ async function oneRenewal(cliPath: string): Promise<RenewalRun> {
   }
 }
 
+/** As a holder meets it: a chip that takes 2.5 s per key, a service that answers in half a second. */
+const holderChip = { keyGenerationDelayMs: 2_500, serviceDelayMs: 500 };
+
+/**
+ * The same renewal through the CLI on the card simulator's slow chip, against a lab service that
+ * answers every request in `serviceDelayMs`: process start to exit, in ms. Where making the next
+ * pair while the first request travels (keys-ahead.ts) shows what it is for, which SoftHSM's tenth
+ * of a second per key and loopback answers hide.
+ */
+async function renewalAsAHolderMeetsIt(cliPath: string): Promise<number> {
+  const bench = await benchScenario('renewable', { simulator: { keyGenerationDelayMs: holderChip.keyGenerationDelayMs } });
+  try {
+    const { lab } = bench;
+    await lab.service.setFaults({ delayMs: holderChip.serviceDelayMs });
+    const env = { ...benchEnv, ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password };
+    const cli = await runProcess([cliPath, 'renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
+    if (cli.code !== 0) throw new Error(`the CLI renewal on the slow chip failed (exit ${cli.code}): ${cli.stdout.slice(-400)} ${cli.stderr.slice(-400)}`);
+    return cli.endedAt - cli.startedAt;
+  } finally {
+    await bench.close();
+  }
+}
+
 export async function run(): Promise<BenchResult> {
   const results: RenewalRun[] = [];
   const before: RenewalRun[] = [];
@@ -257,6 +280,9 @@ export async function run(): Promise<BenchResult> {
       unit: 'ms',
     };
   }
+  const chipLabel = `slow chip (2 × ${holderChip.keyGenerationDelayMs} ms per key), service answering in ${holderChip.serviceDelayMs} ms`;
+  figures[`full renewal through the CLI, ${chipLabel}`] = { value: await renewalAsAHolderMeetsIt(join(root, 'bin', 'rinnovo-cns.cjs')), unit: 'ms' };
+  if (baselineCli) figures[`before (${baselineLabel}): the same, ${chipLabel}`] = { value: await renewalAsAHolderMeetsIt(baselineCli), unit: 'ms' };
   const authorities = machineAuthoritiesCost();
   if (authorities) {
     // Not in the figures above: both runs go without it (see benchEnv).
