@@ -220,12 +220,14 @@ export function describeState(state: FlowState, locale: Locale): string {
       // it too, with how to pay from here: its words say "the amount shown".
       // (A payment the service does not confirm may leave part held: the amount asked is said when paying.)
       const payAgain = state.error !== null && payAgainCodes.has(state.error.code);
+      // The plan made smaller: what is still to pay, and how from here (the command that stopped on it has paid nothing).
+      const smaller = state.error?.code === 'RENEWAL_CERTIFICATE_DROPPED' || state.error?.code === 'CERTIFICATE_ALREADY_PAID';
       return lines(
         state.card ? t('payment.cardWaiting') : t('payment.heading'),
         state.card ? `${t('payment.cardLinkIntro')} ${t('payment.cardLink')}: ${state.card.checkoutUrl}` : '',
         error(state.error),
-        payAgain || state.error?.code === 'RENEWAL_CERTIFICATE_DROPPED' || state.error?.code === 'CERTIFICATE_ALREADY_PAID' ? describePlan(state.plan, locale) : '',
-        payAgain || state.error?.code === 'RENEWAL_PAYMENT_UNCONFIRMED' ? cliPhrases(locale).payAgainOnTerminal : '',
+        payAgain || smaller ? describePlan(state.plan, locale) : '',
+        payAgain || smaller || state.error?.code === 'RENEWAL_PAYMENT_UNCONFIRMED' ? cliPhrases(locale).payAgainOnTerminal : '',
       );
     }
     case 'paid':

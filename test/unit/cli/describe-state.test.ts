@@ -76,18 +76,22 @@ describe('the CLI in the window\'s words', () => {
     expect(stopped).toContain('Transazione: trx_2; Totale addebitato: 0,00 €; Trattenuto, addebitato al rilascio del certificato: 15,00 €');
   });
 
-  it('a certificate taken out at payment, or paid meanwhile: the terminal says so and prints the smaller amount now asked', () => {
+  it('a certificate taken out at payment, or paid meanwhile: the terminal says so, prints the smaller amount now asked and how to pay it from here', () => {
     const signatureOnly = planOfOne('A1', 'signature', 2500, 'tariffa');
     const state: FlowState = { step: 'payment', device, plan: signatureOnly, card: null, error: { code: 'RENEWAL_CERTIFICATE_DROPPED', detail: { certificateSerials: 'B1' } } };
     const text = describeState(state, 'it').replace(/[\u00a0\u202f]/g, ' ');
     expect(text).toContain(describeError('RENEWAL_CERTIFICATE_DROPPED', 'it').message);
     expect(text).toContain('25,00 €');
+    expect(text).toContain(cliPhrases('it').payAgainOnTerminal);
     // So does a certificate paid meanwhile from a second window: the rest is what is asked now.
-    const paidMeanwhile = describeState({ ...state, error: { code: 'CERTIFICATE_ALREADY_PAID', detail: { certificateSerial: 'B1' } } }, 'it').replace(/[\u00a0\u202f]/g, ' ');
-    expect(paidMeanwhile).toContain(describeError('CERTIFICATE_ALREADY_PAID', 'it').message);
-    expect(paidMeanwhile).toContain('25,00 €');
-    // Any other refusal at payment leaves the plan as it was printed before paying.
-    expect(describeState({ ...state, error: { code: 'PAYMENT_INSUFFICIENT_FUNDS', detail: {} } }, 'it')).not.toContain('25,00');
+    const paidMeanwhile = describeState({ ...state, error: { code: 'CERTIFICATE_ALREADY_PAID', detail: { certificateSerial: 'B1' } } }, 'en').replace(/[\u00a0\u202f]/g, ' ');
+    expect(paidMeanwhile).toContain(describeError('CERTIFICATE_ALREADY_PAID', 'en').message);
+    expect(paidMeanwhile).toMatch(/€\s?25\.00|25\.00/);
+    expect(paidMeanwhile).toContain(cliPhrases('en').payAgainOnTerminal);
+    // Any other refusal at payment leaves the plan as it was printed before paying, and its own next step.
+    const refused = describeState({ ...state, error: { code: 'PAYMENT_INSUFFICIENT_FUNDS', detail: {} } }, 'it');
+    expect(refused).not.toContain('25,00');
+    expect(refused).not.toContain(cliPhrases('it').payAgainOnTerminal);
   });
 
   it('a resume asking to pay again (a hold let go, a payment let go, one the service does not know) prints how to pay from the terminal, and the amount its words call "shown" where the plan was made again', () => {
