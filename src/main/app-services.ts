@@ -175,6 +175,7 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
       openExternal: host.openExternal,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       cardPollIntervalsMs: host.cardPollIntervalsMs ?? cardPolls(config.cardWaitSeconds),
+      keysAhead: config.keysAhead === 'on',
     },
     onState: (state) => {
       outcome.observe(state);

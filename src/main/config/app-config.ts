@@ -51,6 +51,11 @@ function configSchema(https: boolean) {
     pacUrl: z.url().refine(withoutCredentials, 'no credentials in the address').optional(),
     /** How long the tool watches a card payment before saying it is not completed yet. */
     cardWaitSeconds: z.coerce.number().int().min(1).max(3600).default(900),
+    /**
+     * `off`: each new pair is made only at its certificate's turn, never while another card call
+     * may come (keys-ahead.ts). For a card library that claims thread safety and fails anyway.
+     */
+    keysAhead: z.enum(['on', 'off']).default('on'),
     /** The site the window links to for the latest version and for help (always https: the holder opens it). */
     helpSiteUrl: httpsUrl,
     /** The call center the window names for help, when the Chamber has one. */
@@ -86,6 +91,7 @@ const variableOf: Partial<Record<keyof AppConfig, string>> = {
   pkcs11Module: 'RINNOVO_PKCS11_MODULE',
   pacUrl: 'RINNOVO_PAC_URL',
   cardWaitSeconds: 'RINNOVO_CARD_WAIT_SECONDS',
+  keysAhead: 'RINNOVO_KEYS_AHEAD',
   helpSiteUrl: 'RINNOVO_HELP_URL',
   helpPhone: 'RINNOVO_HELP_PHONE',
 };
@@ -126,6 +132,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv, defaults: ConfigDefaults):
     pkcs11Module: overrides.RINNOVO_PKCS11_MODULE || shipped.pkcs11Module,
     pacUrl: overrides.RINNOVO_PAC_URL || shipped.pacUrl,
     cardWaitSeconds: overrides.RINNOVO_CARD_WAIT_SECONDS || undefined,
+    keysAhead: overrides.RINNOVO_KEYS_AHEAD || undefined,
     helpSiteUrl: overrides.RINNOVO_HELP_URL || shipped.helpSiteUrl,
     helpPhone: overrides.RINNOVO_HELP_PHONE || shipped.helpPhone,
     version: defaults.version,

@@ -168,4 +168,6 @@ export interface FlowEnvironment {
   /** Waits between card-payment polls and retries; tests make it instant. */
   readonly sleep: (ms: number) => Promise<void>;
   readonly cardPollIntervalsMs: readonly number[];
+  /** Whether the next certificate's pair is made while the first is renewed, on a card with room (keys-ahead.ts). */
+  readonly keysAhead: boolean;
 }

@@ -25,7 +25,7 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
   const { ports } = context;
   let journal = initial;
   let release: (() => Promise<void>) | undefined;
-  const ahead = keysAhead(ports.device, device, ports.logger);
+  const ahead = ports.environment.keysAhead ? keysAhead(ports.device, device, ports.logger) : undefined;
   try {
     release = await ports.lock.acquire(device.serial);
     context.session.holdsLock = true;
@@ -64,7 +64,7 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
   } catch (error) {
     if (!isAppError(error)) throw error;
     // What the ending reads of the card, it reads with no pair still being made.
-    await ahead.drained();
+    await ahead?.drained();
     ports.logger?.warn({ code: error.code }, 'renewal interrupted; the journal keeps what was done');
     if (error.code === 'JOURNAL_DAMAGED') return await endDamaged(context, device, journal);
     // What is on the card already is told now: the rest may wait long, or never come.
@@ -73,7 +73,7 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
   } finally {
     // A pair still being made ahead is let finish first: another process taking the lock would
     // find half of it under its journaled id, and the logout that follows would cut it short.
-    await ahead.drained();
+    await ahead?.drained();
     context.session.holdsLock = false;
     await release?.().catch(() => undefined);
   }

@@ -20,6 +20,7 @@ const planted = {
   RINNOVO_PAC_URL: 'http://attacker.example/proxy.pac',
   RINNOVO_DATA_DIR: '/tmp/attacker-data',
   RINNOVO_CARD_WAIT_SECONDS: '5',
+  RINNOVO_KEYS_AHEAD: 'off',
   RINNOVO_HELP_URL: 'https://help.attacker.example/',
   RINNOVO_HELP_PHONE: '+39 000 000',
 };
@@ -74,6 +75,7 @@ describe('the installed app', () => {
       chamberCaBundlePath: join(installed.resourcesDir, 'chamber-cas', 'chamber-cas.pem'),
       dataDir: installed.dataDir,
       cardWaitSeconds: 900,
+      keysAhead: 'on',
       helpSiteUrl: shippedConfiguration.helpSiteUrl,
       version: '1.0.0',
     });
@@ -88,6 +90,13 @@ describe('the installed app', () => {
     expect(config).toMatchObject({ source: 'helpdesk', serviceUrl: planted.RINNOVO_SERVICE_URL, caBundlePath: planted.RINNOVO_CA_BUNDLE, chamberCaBundlePath: planted.RINNOVO_CHAMBER_CAS, pkcs11Module: planted.RINNOVO_PKCS11_MODULE });
     // The switch is a command-line switch: the same word in the environment unlocks nothing.
     expect(loadAppConfig({ ...planted, RINNOVO_HELPDESK: '1' }, installed).source).toBe('shipped');
+  });
+
+  it('makes the next pair ahead unless the helpdesk turns it off (a card library that fails beside a key generation), and names a value it cannot use', () => {
+    const helpdesk = { ...installed, argv: [...installed.argv, '--helpdesk'] };
+    expect(loadAppConfig({}, helpdesk).keysAhead).toBe('on');
+    expect(loadAppConfig({ RINNOVO_KEYS_AHEAD: 'off' }, helpdesk).keysAhead).toBe('off');
+    expect(() => loadAppConfig({ RINNOVO_KEYS_AHEAD: 'no' }, helpdesk)).toThrow(expect.objectContaining({ code: 'COMMAND_OPTION_INVALID', detail: { option: 'RINNOVO_KEYS_AHEAD' } }));
   });
 
   it('talks https only, even for the helpdesk', () => {

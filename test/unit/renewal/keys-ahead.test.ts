@@ -99,6 +99,15 @@ describe('the next pair made ahead, while the first certificate is renewed', () 
     expectBothRenewedChargedOnce(world);
   });
 
+  it('turned off by the helpdesk (RINNOVO_KEYS_AHEAD=off): each pair is made at its own certificate\'s turn, and both are renewed', async () => {
+    const world = new FlowWorld();
+    world.keysAhead = false;
+    const atIssuance = keysAtFirstIssuance(world);
+    expect(stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).step).toBe('done');
+    expect(atIssuance.keys).toEqual([renewedKey(world, 'signature')]);
+    expectBothRenewedChargedOnce(world);
+  });
+
   it('the card refuses the pair made ahead: the CNS makes its pair at its turn, and both are renewed', async () => {
     const world = new FlowWorld();
     world.failOn = { call: 'generateKeyPair', occurrence: 2 };

@@ -65,6 +65,8 @@ export class FlowWorld {
   #starts = 0;
   #passedMs = 0;
   #locked = false;
+  /** The helpdesk's RINNOVO_KEYS_AHEAD: off, each pair is made at its own certificate's turn. */
+  keysAhead = true;
   /** Another live process (a second window, the helpdesk's CLI) holds the device's renewal lock. */
   lockHeldElsewhere = false;
   /** Once the call named here is made, another process takes the device's lock the moment this one next lets it go. */
@@ -196,6 +198,7 @@ export class FlowWorld {
         openExternal: async () => undefined,
         sleep: async () => undefined,
         cardPollIntervalsMs: [1, 1, 1],
+        keysAhead: this.keysAhead,
       },
       onState: (state) => {
         if (generation === this.#alive) this.states.push(state);
