@@ -8,7 +8,8 @@
  * Nothing is taken off the card for it, so every working pair stays. A generation that fails here
  * (a card fuller than it reports, one pulled out) costs nothing: that certificate's own turn finds
  * what was made, or makes it, as after an interrupted attempt. A card that turns out to need the
- * room for the first certificate's write gets it back (`takeBack`).
+ * room for the first certificate's write, or a pair, gets it back (rekey-certificate.ts,
+ * `roomTakenBack`).
  */
 import type { DeviceSummary } from '../../shared/contract/flow-contract.js';
 import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
