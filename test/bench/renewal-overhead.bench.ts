@@ -208,9 +208,13 @@ const holderChip = { keyGenerationDelayMs: 2_500, serviceDelayMs: 500 };
 
 /**
  * The same renewal through the CLI on the card simulator's slow chip, against a lab service that
- * answers every request in `serviceDelayMs`: process start to exit, in ms. Where making the next
- * pair while the first request travels (keys-ahead.ts) shows what it is for, which SoftHSM's tenth
- * of a second per key and loopback answers hide.
+ * answers every request in `serviceDelayMs`: process start to exit, in ms, one run per build (each
+ * takes some eleven seconds). Where making the next pair while the first request travels
+ * (keys-ahead.ts) shows what it is for, which SoftHSM's tenth of a second per key and loopback
+ * answers hide. The simulator answers other calls while it makes a key, as SoftHSM does; a chip
+ * would hold the first certificate's write and checks until the key is made, a tenth of a second
+ * more. SoftHSM's own key generation (0.1 to 0.6 s) still adds to the 2.5 s, so one run each moves
+ * by a few tenths.
  */
 async function renewalAsAHolderMeetsIt(cliPath: string): Promise<number> {
   const bench = await benchScenario('renewable', { simulator: { keyGenerationDelayMs: holderChip.keyGenerationDelayMs } });

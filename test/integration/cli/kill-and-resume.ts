@@ -62,9 +62,11 @@ export const killPoints: KillPoint[] = [
  * `generating-key` journaled while the signature is still at its own.
  */
 function reachedOrPassed(point: KillPoint, journal: JournalView): boolean {
-  if (!point.step) return point.reached(journal);
-  const at = phases.indexOf(phaseOf(journal, point.step.kind) ?? '');
-  return at >= phases.indexOf(point.step.phase);
+  // A point made by hand under a matrix point's name (hold-expired.test.ts's "signature issued") passes as that one does.
+  const step = point.step ?? killPoints.find((candidate) => candidate.name === point.name)?.step;
+  if (!step) return point.reached(journal);
+  const at = phases.indexOf(phaseOf(journal, step.kind) ?? '');
+  return at >= phases.indexOf(step.phase);
 }
 
 /**
