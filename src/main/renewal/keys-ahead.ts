@@ -18,27 +18,18 @@ import type { Logger } from '../logging/logger.js';
 import type { FlowDevice } from './renewal-ports.js';
 
 export interface KeysAhead {
-  /** The id a pair is being made (or was made) under ahead of its turn, until claimed. */
-  readonly idHex: string | undefined;
   /** Starts making a pair under `idHex`, journaled beforehand as that certificate's `generating-key`. */
   start(tokenSerial: string, idHex: string, kind: CertificateKind): void;
   /** Once the pair started under `idHex` (if any) is made or has failed; never rejects. */
   settled(idHex: string): Promise<void>;
-  /** The pair under `idHex` is its certificate's own now (met at its turn, or taken off): no longer ahead. */
-  claim(idHex: string): void;
   /** Once every generation started here has ended: before the device's lock goes, so no other process meets half a pair still being made. */
   drained(): Promise<void>;
 }
 
 export function keysAhead(device: FlowDevice, deviceSummary: DeviceSummary, logger?: Logger): KeysAhead {
   const generations = new Map<string, Promise<void>>();
-  let ahead: string | undefined;
   return {
-    get idHex() {
-      return ahead;
-    },
     start(tokenSerial, idHex, kind) {
-      ahead = idHex;
       const generation = device.generateKeyPair(deviceSummary, tokenSerial, idHex, kind).catch((error: unknown) => {
         logger?.info({ err: isAppError(error) ? error.code : String(error) }, 'the key pair made ahead failed; made again at its turn');
       });
@@ -46,9 +37,6 @@ export function keysAhead(device: FlowDevice, deviceSummary: DeviceSummary, logg
     },
     async settled(idHex) {
       await generations.get(idHex);
-    },
-    claim(idHex) {
-      if (ahead === idHex) ahead = undefined;
     },
     async drained() {
       await Promise.all(generations.values());

@@ -85,7 +85,8 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
    * gives back. A card that cannot say now is not asked twice: nothing is made ahead.
    */
   const keysAheadFor = async (): Promise<{ readonly next: JournalCertificate; readonly newIdHex: string } | undefined> => {
-    if (!context.ahead || context.ahead.idHex !== undefined || journal.plan.removeOldFirst) return undefined;
+    // Only a certificate still `planned`: one whose pair is made ahead is journaled `generating-key` already.
+    if (!context.ahead || journal.plan.removeOldFirst) return undefined;
     const next = journal.certificates.find((other) => other.certificateSerial !== serial && other.progress.phase === 'planned');
     if (!next) return undefined;
     const room = await device.room(dev, next.tokenSerial).catch((error: unknown) => {
@@ -108,7 +109,6 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
       await context.ahead?.settled(progress.newIdHex);
       const moduli = await provenUnusedKeys(context, journal, owner, progress.newIdHex);
       for (const modulus of moduli) await device.destroyKeys(dev, owner.tokenSerial, progress.newIdHex, modulus);
-      context.ahead?.claim(progress.newIdHex);
       if (moduli.length > 0) return true;
     }
     return false;
@@ -490,7 +490,6 @@ async function readyKeyPair(context: RekeyContext, tokenSerial: string, idHex: s
   const { device, deviceSummary: dev } = context;
   // A pair made ahead for this certificate (while the one before it was renewed) is met here, made or half made.
   await context.ahead?.settled(idHex);
-  context.ahead?.claim(idHex);
   const objects = await device.inspect(dev, tokenSerial, idHex);
   if (objects.certificatesPem.length > 0) throw new AppError('JOURNAL_DAMAGED', { reason: 'a certificate under a key id not yet used' });
   const [privateKey, ...otherPrivate] = objects.privateKeys;

@@ -13,13 +13,8 @@ import { describeError } from '../../../src/shared/errors/catalogue.js';
 import { serialOfCertificate } from '../../../src/main/certificates/key-modulus.js';
 import { prices, type HostileRewrite } from './kit/fake-service.js';
 import { FlowWorld, holderPin, signaturePin } from './kit/flow-world.js';
-import { atPayment, walk, type WalkEnd } from './kit/holder-walk.js';
+import { atPayment, stateOf, walk } from './kit/holder-walk.js';
 import { makeCertificate, makeCsr, profileOf } from './kit/test-pki.js';
-
-function stateOf(end: WalkEnd): FlowState {
-  if (end.kind !== 'ended') throw new Error('the process was killed');
-  return end.state;
-}
 
 /** The device's journal as the last process left it. */
 function journalOf(world: FlowWorld): Journal {

@@ -6,16 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { classifyCertificate } from '../../../src/main/certificates/classify-certificate.js';
-import type { FlowState } from '../../../src/shared/contract/flow-contract.js';
 import type { CertificateKind } from '../../../src/shared/domain/certificate-kind.js';
 import { prices } from './kit/fake-service.js';
 import { FlowWorld } from './kit/flow-world.js';
-import { walk, type WalkEnd } from './kit/holder-walk.js';
-
-function stateOf(end: WalkEnd): FlowState {
-  if (end.kind !== 'ended') throw new Error('the process was killed');
-  return end.state;
-}
+import { stateOf, walk } from './kit/holder-walk.js';
 
 /** The moduli of the private keys on the card that no certificate there uses: keys made for certificates not yet written. */
 function keysWithoutCertificate(world: FlowWorld): string[] {

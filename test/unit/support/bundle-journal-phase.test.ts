@@ -41,6 +41,27 @@ async function journalFactsOf(world: FlowWorld) {
   return facts.journal;
 }
 
+/**
+ * Paid, killed around the signature's key generation (`phase`), the holds let go (and `meanwhile`
+ * done) before the holder comes back: the resume up to the screen its unlock leads to.
+ */
+async function resumedAfterHoldsLetGo(world: FlowWorld, phase: 'before' | 'after', meanwhile: () => void = () => undefined) {
+  world.killOn = { call: 'generateKeyPair', occurrence: 1, phase };
+  const { flow: first } = await atPayment(world);
+  await first.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+  await expect(first.renew()).rejects.toThrow();
+  world.killOn = undefined;
+  world.service.expireHolds();
+  meanwhile();
+  const flow = world.process();
+  expect((await flow.start()).step).toBe('resume-offered');
+  const pin = await flow.resume();
+  if (pin.step !== 'pin') throw new Error(pin.step);
+  const state = await flow.unlock(world.pinFor(pin.slot.tokenSerial), true);
+  await flow.close();
+  return state;
+}
+
 describe('the journal phase in the support bundle', () => {
   it('the CNS taken out at payment (suspended since it was chosen), the signature not yet paid: "unpaid", not "renewing"', async () => {
     const world = new FlowWorld();
@@ -61,20 +82,8 @@ describe('the journal phase in the support bundle', () => {
 
   it('killed as the signature key was made, back after the holds were let go, the signature suspended meanwhile: taken out at the resume with its key still to go, the CNS not yet paid again: "unpaid"', async () => {
     const world = new FlowWorld();
-    world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'after' };
-    const { flow: first } = await atPayment(world);
-    await first.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
-    await expect(first.renew()).rejects.toThrow();
-    world.killOn = undefined;
-    world.service.expireHolds();
-    world.service.suspended.add(world.oldSerials.get('signature') ?? '');
-    const flow = world.process();
-    expect((await flow.start()).step).toBe('resume-offered');
-    const pin = await flow.resume();
-    if (pin.step !== 'pin') throw new Error(pin.step);
     // The resume reads the suspension in the service's record: taken out before the holder pays.
-    const state = await flow.unlock(world.pinFor(pin.slot.tokenSerial), true);
-    await flow.close();
+    const state = await resumedAfterHoldsLetGo(world, 'after', () => world.service.suspended.add(world.oldSerials.get('signature') ?? ''));
     expect(state).toMatchObject({ step: 'payment', error: { code: 'RENEWAL_CERTIFICATE_DROPPED' } });
     expect(await journalFactsOf(world)).toEqual({
       phase: 'unpaid',
@@ -84,18 +93,7 @@ describe('the journal phase in the support bundle', () => {
 
   it('on a card with no room, killed as the signature key was made after its old pair went, back after the holds were let go: "renewing", the card already short of that pair', async () => {
     const world = new FlowWorld({ full: true });
-    world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
-    const { flow: first } = await atPayment(world);
-    await first.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
-    await expect(first.renew()).rejects.toThrow();
-    world.killOn = undefined;
-    world.service.expireHolds();
-    const flow = world.process();
-    expect((await flow.start()).step).toBe('resume-offered');
-    const pin = await flow.resume();
-    if (pin.step !== 'pin') throw new Error(pin.step);
-    const state = await flow.unlock(world.pinFor(pin.slot.tokenSerial), true);
-    await flow.close();
+    const state = await resumedAfterHoldsLetGo(world, 'before');
     expect(state).toMatchObject({ step: 'payment' });
     expect([...world.card.workingKinds().keys()]).toEqual(['cns']);
     expect(await journalFactsOf(world)).toEqual({

@@ -16,6 +16,12 @@ export interface HolderChoice {
 
 export type WalkEnd = { readonly kind: 'killed' } | { readonly kind: 'ended'; readonly state: FlowState; readonly shownTotalCents: number | null };
 
+/** The state a walk ended on; a walk the test meant to end, killed instead, fails the test here. */
+export function stateOf(end: WalkEnd): FlowState {
+  if (end.kind !== 'ended') throw new Error('the process was killed');
+  return end.state;
+}
+
 function killedBy(error: unknown): boolean {
   return error instanceof ProcessKilled || (isAppError(error) && error.cause instanceof ProcessKilled) || (error instanceof Error && error.cause instanceof ProcessKilled);
 }
