@@ -29,8 +29,9 @@ export async function continueJournal(context: FlowContext): Promise<FlowState> 
   try {
     return await reconcile(context, device, journal);
   } catch (error) {
-    // Stopped before the re-key (the service unreachable, a hold not as shown…): the holder still reads what this renewal renewed, named and paid. A damaged
-    // journal's word is not told (the flow ends it bare).
+    // Stopped before the re-key (the service unreachable, a hold not as shown…): the holder still
+    // reads what this renewal renewed, named and paid. A damaged journal's word is not told (the
+    // flow ends it bare).
     if (!isAppError(error) || error.code === 'JOURNAL_DAMAGED') throw error;
     return stoppedBy(context, device, session.journal ?? journal, error);
   }
