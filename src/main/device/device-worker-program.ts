@@ -47,32 +47,23 @@ async function handle(raw: unknown): Promise<DeviceReply | undefined> {
 }
 
 /**
- * Calls are answered one at a time, in order, except key generation: RSA key generation keeps a
- * card busy for seconds (a chip) or a core for a tenth of a second (SoftHSM), and the renewal makes
- * the next certificate's pair while the first is issued and written (rekey-certificate.ts). It runs
- * on a session of its own (pkcs11-token-access.ts) beside the other calls, one generation at a
- * time; the library, initialised with CKF_OS_LOCKING_OK, keeps the card's own order. A logout
- * waits for it: it ends the sessions, and the login the generation runs under.
+ * Calls are answered one at a time, in order, key generation included, though the renewal sends
+ * the next certificate's generation while the first one's request travels (keys-ahead.ts): the
+ * calls sent meanwhile wait for the key (the host gives them its time bound, device-host.ts).
+ * A chip answers one command at a time anyway, and a library that says CKF_OS_LOCKING_OK may still
+ * break under two: SoftHSM 2.6's file store, with a generation on one session and finds, reads and
+ * writes on another, failed generations (CKR_GENERAL_ERROR, CKR_TEMPLATE_INCONSISTENT), left key
+ * objects without attributes on the token and crashed the process (docs/architecture.md).
  */
 function serve(receive: (listener: (message: unknown) => void) => void, send: (message: unknown) => void, afterReply: () => void): void {
   let queue: Promise<void> = Promise.resolve();
-  let generations: Promise<void> = Promise.resolve();
-  const answer = async (message: unknown) => {
-    const reply = await handle(message);
-    if (reply) {
-      send(reply);
-      afterReply();
-    }
-  };
   receive((message) => {
-    const method = readDeviceCall(message)?.method;
-    if (method === 'generateKeyPair') {
-      generations = generations.then(() => answer(message));
-      return;
-    }
     queue = queue.then(async () => {
-      if (method === 'logout') await generations;
-      await answer(message);
+      const reply = await handle(message);
+      if (reply) {
+        send(reply);
+        afterReply();
+      }
     });
   });
 }

@@ -153,23 +153,7 @@ export class Pkcs11TokenAccess {
   }
 
   async generateKeyPair({ tokenSerial, idHex, label }: DeviceRequest<'generateKeyPair'>): Promise<DeviceResults['generateKeyPair']> {
-    // A session of its own, opened under the login the slot's session holds (a login is the
-    // application's, not one session's): the other calls go on beside the generation on the slot's
-    // session (device-worker-program.ts), and PKCS#11 lets no session serve two operations at once.
-    const shared = this.#loggedInSession(tokenSerial, 'generateKeyPair');
-    const session = this.#pkcs11.C_OpenSession(this.#pkcs11.C_GetSessionInfo(shared).slotID, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
-    try {
-      return await this.#generateKeyPairOn(session, idHex, label);
-    } finally {
-      try {
-        this.#pkcs11.C_CloseSession(session);
-      } catch {
-        // The card may be gone: the session went with it.
-      }
-    }
-  }
-
-  async #generateKeyPairOn(session: Handle, idHex: string, label: string): Promise<DeviceResults['generateKeyPair']> {
+    const session = this.#loggedInSession(tokenSerial, 'generateKeyPair');
     const id = Buffer.from(idHex, 'hex');
     const keys = await this.#pkcs11.C_GenerateKeyPairAsync(
       session,

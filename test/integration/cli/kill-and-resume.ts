@@ -153,8 +153,8 @@ export function describeKillMatrix(points: readonly KillPoint[]): void {
             // The helpdesk's view before resuming: each certificate, this computer's side and the service's, in words.
             const status = await runCli(['status'], env);
             expect(status.stdout).toMatch(/- sottoscrizione: su questo computer: richiesta inoltrata al servizio; presso il servizio: (pagato|emesso)/);
-            // (Pairs made ahead are off by default: the CNS waits for its turn.)
-            expect(status.stdout).toContain('- CNS: su questo computer: da iniziare; presso il servizio: pagato (importo trattenuto)');
+            // The CNS's pair is made ahead, as the signature is asked for (keys-ahead.ts).
+            expect(status.stdout).toContain('- CNS: su questo computer: generazione delle nuove chiavi; presso il servizio: pagato (importo trattenuto)');
           }
 
           const resumed = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);

@@ -20,7 +20,7 @@ const planted = {
   RINNOVO_PAC_URL: 'http://attacker.example/proxy.pac',
   RINNOVO_DATA_DIR: '/tmp/attacker-data',
   RINNOVO_CARD_WAIT_SECONDS: '5',
-  RINNOVO_KEYS_AHEAD: 'on',
+  RINNOVO_KEYS_AHEAD: 'off',
   RINNOVO_HELP_URL: 'https://help.attacker.example/',
   RINNOVO_HELP_PHONE: '+39 000 000',
 };
@@ -75,7 +75,7 @@ describe('the installed app', () => {
       chamberCaBundlePath: join(installed.resourcesDir, 'chamber-cas', 'chamber-cas.pem'),
       dataDir: installed.dataDir,
       cardWaitSeconds: 900,
-      keysAhead: 'off',
+      keysAhead: 'on',
       helpSiteUrl: shippedConfiguration.helpSiteUrl,
       version: '1.0.0',
     });
@@ -92,10 +92,10 @@ describe('the installed app', () => {
     expect(loadAppConfig({ ...planted, RINNOVO_HELPDESK: '1' }, installed).source).toBe('shipped');
   });
 
-  it('makes the next pair ahead only when the helpdesk turns it on, and names a value it cannot use', () => {
+  it('makes the next pair ahead unless the helpdesk turns it off, and names a value it cannot use', () => {
     const helpdesk = { ...installed, argv: [...installed.argv, '--helpdesk'] };
-    expect(loadAppConfig({}, helpdesk).keysAhead).toBe('off');
-    expect(loadAppConfig({ RINNOVO_KEYS_AHEAD: 'on' }, helpdesk).keysAhead).toBe('on');
+    expect(loadAppConfig({}, helpdesk).keysAhead).toBe('on');
+    expect(loadAppConfig({ RINNOVO_KEYS_AHEAD: 'off' }, helpdesk).keysAhead).toBe('off');
     expect(() => loadAppConfig({ RINNOVO_KEYS_AHEAD: 'no' }, helpdesk)).toThrow(expect.objectContaining({ code: 'COMMAND_OPTION_INVALID', detail: { option: 'RINNOVO_KEYS_AHEAD' } }));
   });
 
