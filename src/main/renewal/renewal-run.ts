@@ -29,6 +29,7 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
   try {
     release = await ports.lock.acquire(device.serial);
     context.session.holdsLock = true;
+    ports.logger?.info({ keysAhead: ports.environment.keysAhead }, 'renewal on the card');
     // The journal this process knows may be minutes old (the holder at the PIN screen): another
     // process may have renewed meanwhile and journaled a key or a request. Re-keyed from here only
     // when the file still says what this process read or wrote.

@@ -68,6 +68,7 @@ export async function writeSupportBundle(sources: SupportBundleSources, request:
         pkcs11Module: sources.config.pkcs11Module ?? null,
         caBundlePath: sources.config.caBundlePath ?? null,
         pacUrl: sources.config.pacUrl ?? null,
+        keysAhead: sources.config.keysAhead,
       },
     };
     const write = (name: string, text: string) => writeFile(join(root, name), text, { mode: privateFileMode });

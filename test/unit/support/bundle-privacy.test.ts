@@ -41,7 +41,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-async function bundleOf(request: SupportBundleRequest) {
+async function bundleOf(request: SupportBundleRequest, settings: Record<string, string> = {}) {
   const temp = await makeTempDir('bundle-privacy');
   cleanups.push(temp.remove);
   const dataDir = join(temp.dir, 'data');
@@ -51,7 +51,7 @@ async function bundleOf(request: SupportBundleRequest) {
   // Things that should never be in these files, put there as a careless version might have.
   await writeFile(join(dataDir, 'logs', 'cli.log'), `{"msg":"device","holder":"MARIO ROSSI","cf":"${fiscalCode}"}\n{"msg":"issued","pem":${JSON.stringify(cnsPem)}}\n`);
   await writeFile(join(journalDir, 'SERIAL1.json'), JSON.stringify({ version: 2, certificates: [{ oldCertificatePem: signaturePem, progress: { phase: 'planned' } }] }));
-  const config = loadAppConfig({ RINNOVO_DATA_DIR: dataDir, RINNOVO_SERVICE_URL: 'https://127.0.0.1:9/api/v1/' }, { version: '1.0.0' });
+  const config = loadAppConfig({ RINNOVO_DATA_DIR: dataDir, RINNOVO_SERVICE_URL: 'https://127.0.0.1:9/api/v1/', ...settings }, { version: '1.0.0' });
   const facts = (chosen: SupportBundleRequest) =>
     gatherBundleFacts({
       clock: () => now,
@@ -113,6 +113,13 @@ describe('the support bundle', () => {
     ]);
     expect(token?.certificates[1]?.policies).toContain('1.3.76.16.2.1');
     expect(token?.certificates[0]?.keyUsage).toEqual(['nonRepudiation']);
+  });
+
+  it('says whether the next pair was made ahead, so the helpdesk reproduces the holder\'s run as it went', async () => {
+    for (const [settings, expected] of [[{}, 'on'], [{ RINNOVO_KEYS_AHEAD: 'off' }, 'off']] as const) {
+      const { files } = await bundleOf({ holder: 'pseudonymised' }, settings);
+      expect(JSON.parse(files.get('summary.json') ?? 'null').configuration.keysAhead).toBe(expected);
+    }
   });
 
   it('holds no PIN, password, key, certificate, name or fiscal code in any file; one pseudonym per person', async () => {
