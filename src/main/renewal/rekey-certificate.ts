@@ -18,7 +18,7 @@ import { checkIssuedCertificate, checkJournaledCertificate, type IssuedCertifica
 import { modulusOfCsr, notAfterOf, sameModulus, serialOfCertificate, tryModulusOfCertificate } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair, provenOwnKeys, provenUnusedKeys, provenWithdrawn, type CardObjects } from './proven-on-card.js';
-import { refusedReason, withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
+import { withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof, SignedChallenge } from './renewal-ports.js';
 import { progressAtService } from './held-at-service.js';
 import type { KeysAhead } from './keys-ahead.js';
@@ -312,8 +312,8 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           if (isAppError(error) && error.code === 'RENEWAL_HANDOVER_EXPIRED' && !pastItsTime) throw new AppError('RENEWAL_HANDOVER_REFUSED');
           const settles = isAppError(error) && (error.code === 'CERTIFICATE_NOT_RENEWABLE' || error.code === 'RENEWAL_HANDOVER_EXPIRED');
           if (!settles || refusedFor.phase !== 'csr-submitted') throw error;
-          const handoverExpired = error.code === 'RENEWAL_HANDOVER_EXPIRED' ? ({ handoverExpired: true } as const) : {};
-          await advance({ phase: 'refused', newIdHex: refusedFor.newIdHex, csrPem: refusedFor.csrPem, ...handoverExpired });
+          const reason = error.code === 'RENEWAL_HANDOVER_EXPIRED' ? 'handover-expired' : 'not-renewable';
+          await advance({ phase: 'refused', newIdHex: refusedFor.newIdHex, csrPem: refusedFor.csrPem, reason });
           break;
         }
         const submitted = entry().progress;
@@ -404,7 +404,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         const csrPem = progress.csrPem;
         const moduli = csrPem === undefined ? await provenUnusedKeys(context, journal, current, progress.newIdHex) : [await provenDiscardable(context, journal, current, { newIdHex: progress.newIdHex, csrPem })];
         for (const modulus of moduli) await device.destroyKeys(dev, tokenSerial, progress.newIdHex, modulus);
-        await advance({ phase: 'rejected', reason: refusedReason(progress) });
+        await advance({ phase: 'rejected', reason: progress.reason });
         break;
       }
       case 'issued': {
@@ -478,7 +478,7 @@ async function trueUnless(call: Promise<void>, code: ErrorCode): Promise<boolean
 
 /** Taken out of the renewal when its payment was refused (unrenewable-at-payment.ts), or on its way out. */
 function droppedAtPayment(progress: CertificateProgress): boolean {
-  return (progress.phase === 'rejected' && progress.reason === 'dropped') || (progress.phase === 'refused' && progress.atPayment === true);
+  return (progress.phase === 'rejected' && progress.reason === 'dropped') || (progress.phase === 'refused' && progress.reason === 'dropped');
 }
 
 /**

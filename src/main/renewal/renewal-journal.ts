@@ -49,6 +49,20 @@ const rejectedReasonSchema = z.union([
 ]);
 export type RejectedReason = z.infer<typeof rejectedReasonSchema>;
 
+/**
+ * A `refused` entry as journals of this version first wrote it, with two flags where `reason` now
+ * is (they could not both be set): read into `reason`, so a renewal stopped before this change
+ * resumes. Anything else is left for the schema to judge.
+ */
+function refusedFromVersion2(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const entry = value as Record<string, unknown>;
+  if (entry.phase !== 'refused' || 'reason' in entry) return value;
+  const { atPayment, handoverExpired, ...rest } = entry;
+  if (atPayment === true && handoverExpired === true) return value;
+  return { ...rest, reason: handoverExpired === true ? 'handover-expired' : atPayment === true ? 'dropped' : 'not-renewable' };
+}
+
 /** Where one certificate's re-key stands; each phase records what the next one needs. */
 const certificateProgressSchema = z.discriminatedUnion('phase', [
   z.object({ phase: z.literal('planned') }),
@@ -80,12 +94,12 @@ const certificateProgressSchema = z.discriminatedUnion('phase', [
    * the price), journaled before the new keys are removed; the old pair stays, the rest goes on.
    * Without `csrPem`: refused before its request was made (its payment refused, the key being
    * generated when an earlier attempt stopped); whatever unused keys are under `newIdHex` go.
-   * `atPayment`: refused when its payment was (unrenewable-at-payment.ts), its certificate's own
-   * status, not a service's answer: it ends `dropped`. `handoverExpired`: a CNS whose old key went
-   * first (no room), its handover proof past its time and no CNS key left to sign another: nothing
-   * can finish it; it ends `handover-expired`.
+   * `reason`, what it ends as once they have: `not-renewable`, the service's answer to its
+   * request; `dropped`, refused when its payment was (unrenewable-at-payment.ts), its certificate's
+   * own status; `handover-expired`, a CNS whose old key went first (no room), its handover proof
+   * past its time and no CNS key left to sign another: nothing can finish it.
    */
-  z.object({ phase: z.literal('refused'), newIdHex: hexId, csrPem: z.string().optional(), atPayment: z.literal(true).optional(), handoverExpired: z.literal(true).optional() }),
+  z.object({ phase: z.literal('refused'), newIdHex: hexId, csrPem: z.string().optional(), reason: z.enum(['not-renewable', 'dropped', 'handover-expired']) }),
   /**
    * Issued and paid, it cannot be made to work on this card: its key does not sign for it, or the
    * card refused to store it. Journaled before the service is told (it revokes and refunds it) and
@@ -106,18 +120,13 @@ export type CertificatePhase = CertificateProgress['phase'];
 /** Phases in which a certificate is settled, or being settled, and is not paid for again. */
 export const settlingPhases: ReadonlySet<CertificatePhase> = new Set(['completed', 'rejecting', 'refused', 'undeliverable', 'rejected']);
 
-/** Why a `refused` entry ends not renewed: its payment refused for its own status (`dropped`), or its issuance. */
-export function refusedReason(progress: Extract<CertificateProgress, { phase: 'refused' }>): RejectedReason {
-  return progress.handoverExpired ? 'handover-expired' : progress.atPayment ? 'dropped' : 'not-renewable';
-}
-
 /**
  * A CNS that can no longer be finished (its handover proof past its time), settled from where it
  * stands: what was made for it goes (`refused`), or, with nothing made yet, it is settled at once.
  */
 export function handoverExpiredProgress(progress: CertificateProgress): CertificateProgress {
-  if (progress.phase === 'generating-key') return { phase: 'refused', newIdHex: progress.newIdHex, handoverExpired: true };
-  if (progress.phase === 'csr-submitted') return { phase: 'refused', newIdHex: progress.newIdHex, csrPem: progress.csrPem, handoverExpired: true };
+  if (progress.phase === 'generating-key') return { phase: 'refused', newIdHex: progress.newIdHex, reason: 'handover-expired' };
+  if (progress.phase === 'csr-submitted') return { phase: 'refused', newIdHex: progress.newIdHex, csrPem: progress.csrPem, reason: 'handover-expired' };
   return { phase: 'rejected', reason: 'handover-expired' };
 }
 
@@ -136,7 +145,7 @@ const journalCertificateSchema = z.object({
    * possession then. Journaled before the key goes; the service accepts it for 30 days.
    */
   presignedProof: z.object({ challengeId: z.string(), signerCertificatePem: z.string(), signatureBase64: z.string(), expiresAt: z.string().optional() }).optional(),
-  progress: certificateProgressSchema,
+  progress: z.preprocess(refusedFromVersion2, certificateProgressSchema),
 });
 export type JournalCertificate = z.infer<typeof journalCertificateSchema>;
 

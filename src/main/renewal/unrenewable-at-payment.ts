@@ -40,9 +40,9 @@ function unrenewable(entry: JournalCertificate): CertificateProgress | undefined
     case 'old-removed-first':
       return { phase: 'rejected', reason: 'dropped' };
     case 'generating-key':
-      return { phase: 'refused', newIdHex: progress.newIdHex, atPayment: true };
+      return { phase: 'refused', newIdHex: progress.newIdHex, reason: 'dropped' };
     case 'csr-submitted':
-      return { phase: 'refused', newIdHex: progress.newIdHex, csrPem: progress.csrPem, atPayment: true };
+      return { phase: 'refused', newIdHex: progress.newIdHex, csrPem: progress.csrPem, reason: 'dropped' };
     default:
       return undefined;
   }

@@ -92,7 +92,7 @@ async function journalFacts(dir: string): Promise<BundleFacts['journal']> {
     // unused keys still to go) or held back renews nothing: the renewal stands where its payment
     // does. Called "renewing", the lab would rebuild a paid renewal for a holder who holds nothing paid.
     const takenOut = (progress: CertificateProgress) =>
-      (progress.phase === 'rejected' && (progress.reason === 'dropped' || progress.reason === 'held-back')) || (progress.phase === 'refused' && progress.atPayment === true);
+      (progress.phase === 'rejected' && (progress.reason === 'dropped' || progress.reason === 'held-back')) || (progress.phase === 'refused' && progress.reason === 'dropped');
     const payment: JournalPhase = journal.payment.state === 'not-required' ? 'paid' : journal.payment.state;
     // A key id journaled, or a pair made (one made ahead for the next certificate, keys-ahead.ts),
     // renews nothing while no payment stands: the holds let go, the holder not yet paying again.

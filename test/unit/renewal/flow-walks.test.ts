@@ -1912,7 +1912,7 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
     await editRefused(world, ['signature'], ({ certificates: [entry] }) => {
       if (entry?.progress.phase !== 'csr-submitted') throw new Error(`unexpected ${entry?.progress.phase}`);
-      entry.progress = { phase: 'refused', newIdHex: entry.progress.newIdHex, csrPem: entry.progress.csrPem };
+      entry.progress = { phase: 'refused', newIdHex: entry.progress.newIdHex, csrPem: entry.progress.csrPem, reason: 'not-renewable' };
     });
   });
 
@@ -1925,7 +1925,7 @@ describe('the card: verified before writing, proven before destroying, one key p
     await editRefused(world, ['signature', 'cns'], ({ certificates: [signature, cns] }) => {
       if (signature?.progress.phase !== 'rejected' || cns?.progress.phase !== 'issued') throw new Error(`unexpected ${signature?.progress.phase} ${cns?.progress.phase}`);
       // No request to match its key against: only the id says whose keys they are.
-      signature.progress = { phase: 'refused', newIdHex: cns.progress.newIdHex };
+      signature.progress = { phase: 'refused', newIdHex: cns.progress.newIdHex, reason: 'not-renewable' };
     });
   });
 

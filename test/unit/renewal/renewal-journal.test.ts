@@ -36,6 +36,23 @@ describe('the renewal journal', () => {
     });
   });
 
+  it('reads a certificate refused as the first journals of this version wrote it (two flags), so a renewal stopped then resumes as it was', async () => {
+    await withTempDir('journal', async (dir) => {
+      const store = new RenewalJournalStore(dir);
+      const written = await store.write(journal('OLD'));
+      const refused = (flags: Record<string, true>) => ({ phase: 'refused', newIdHex: 'ff', csrPem: 'csr', ...flags });
+      for (const [flags, reason] of [[{}, 'not-renewable'], [{ atPayment: true }, 'dropped'], [{ handoverExpired: true }, 'handover-expired']] as const) {
+        const onDisk = { ...written, certificates: [{ ...written.certificates[0], progress: refused(flags) }] };
+        await writeFile(store.pathFor('OLD'), JSON.stringify(onDisk));
+        const read = await store.read('OLD');
+        expect(read.kind === 'open' && read.journal.certificates[0]?.progress).toEqual({ phase: 'refused', newIdHex: 'ff', csrPem: 'csr', reason });
+      }
+      // Both flags never were: such a file is not a journal this tool wrote.
+      await writeFile(store.pathFor('OLD'), JSON.stringify({ ...written, certificates: [{ ...written.certificates[0], progress: refused({ atPayment: true, handoverExpired: true }) }] }));
+      expect((await store.read('OLD')).kind).toBe('damaged');
+    });
+  });
+
   it('a journal that cannot be written is JOURNAL_WRITE_FAILED with the system\'s reason, for the holder to free space and go on', async () => {
     await withTempDir('journal', async (dir) => {
       // Where the journal folder should be, a file: every write fails, as on a full or read-only disk.
