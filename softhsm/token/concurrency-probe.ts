@@ -20,6 +20,9 @@ import { runTool } from './token-tools.js';
 
 type Way = 'side-by-side' | 'one-after-the-other';
 const pin = '12345678';
+const roundsPerPair = 40;
+/** A run that has not ended by then is stuck (a lock never let go): said so, not waited for. */
+const runLimitMs = 10 * 60_000;
 
 function find(pkcs11: pkcs11js.PKCS11, session: Buffer, template: pkcs11js.Template): Buffer[] {
   pkcs11.C_FindObjectsInit(session, template);
@@ -38,20 +41,22 @@ async function probe(way: Way, pairs: number): Promise<void> {
   const flags = pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION;
   const reader = pkcs11.C_OpenSession(slot, flags);
   pkcs11.C_Login(reader, pkcs11js.CKU_USER, pin);
+  process.send?.({ ready: true });
   const failures: string[] = [];
-  const busyUntil = async (done: () => boolean) => {
-    while (!done()) {
-      try {
-        for (const handle of find(pkcs11, reader, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY }])) {
-          pkcs11.C_GetAttributeValue(reader, handle, [{ type: pkcs11js.CKA_ID }, { type: pkcs11js.CKA_LABEL }]);
-        }
-        const data = pkcs11.C_CreateObject(reader, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_DATA }, { type: pkcs11js.CKA_TOKEN, value: true }, { type: pkcs11js.CKA_VALUE, value: Buffer.alloc(512, 7) }]);
-        pkcs11.C_DestroyObject(reader, data);
-      } catch (error) {
-        failures.push(`beside: ${(error as Error).message}`);
+  let rounds = 0;
+  /** Finds, reads, a create and a destroy on the login's session, as the renewal's other calls do. */
+  const busyRound = async () => {
+    rounds += 1;
+    try {
+      for (const handle of find(pkcs11, reader, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY }])) {
+        pkcs11.C_GetAttributeValue(reader, handle, [{ type: pkcs11js.CKA_ID }, { type: pkcs11js.CKA_LABEL }]);
       }
-      await new Promise((resolve) => setImmediate(resolve));
+      const data = pkcs11.C_CreateObject(reader, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_DATA }, { type: pkcs11js.CKA_TOKEN, value: true }, { type: pkcs11js.CKA_VALUE, value: Buffer.alloc(512, 7) }]);
+      pkcs11.C_DestroyObject(reader, data);
+    } catch (error) {
+      failures.push(`other call: ${(error as Error).message}`);
     }
+    await new Promise((resolve) => setImmediate(resolve));
   };
   let made = 0;
   for (let index = 1; index <= pairs; index += 1) {
@@ -63,17 +68,22 @@ async function probe(way: Way, pairs: number): Promise<void> {
       .C_GenerateKeyPairAsync(
         session,
         { mechanism: pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN },
+        // The templates the device process uses (pkcs11-token-access.ts).
         [
           { type: pkcs11js.CKA_TOKEN, value: true },
-          { type: pkcs11js.CKA_MODULUS_BITS, value: 2048 },
-          { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
+          { type: pkcs11js.CKA_PRIVATE, value: false },
           { type: pkcs11js.CKA_ID, value: id },
           { type: pkcs11js.CKA_LABEL, value: label },
+          { type: pkcs11js.CKA_VERIFY, value: true },
+          { type: pkcs11js.CKA_MODULUS_BITS, value: 2048 },
+          { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
         ],
         [
           { type: pkcs11js.CKA_TOKEN, value: true },
           { type: pkcs11js.CKA_PRIVATE, value: true },
           { type: pkcs11js.CKA_SENSITIVE, value: true },
+          { type: pkcs11js.CKA_EXTRACTABLE, value: false },
+          { type: pkcs11js.CKA_SIGN, value: true },
           { type: pkcs11js.CKA_ID, value: id },
           { type: pkcs11js.CKA_LABEL, value: label },
         ],
@@ -83,10 +93,11 @@ async function probe(way: Way, pairs: number): Promise<void> {
         (error: Error) => failures.push(`generation ${index}: ${error.message}`),
       )
       .finally(() => (ended = true));
-    if (way === 'side-by-side') await busyUntil(() => ended);
+    if (way === 'side-by-side') while (!ended) await busyRound();
     await generation;
     pkcs11.C_CloseSession(session);
-    if (way === 'one-after-the-other') await busyUntil(() => true);
+    // The same calls, as many as a generation took side by side (some tens), once the key is made.
+    if (way === 'one-after-the-other') for (let round = 0; round < roundsPerPair; round += 1) await busyRound();
   }
   const keys = [pkcs11js.CKO_PRIVATE_KEY, pkcs11js.CKO_PUBLIC_KEY].flatMap((objectClass) => find(pkcs11, reader, [{ type: pkcs11js.CKA_CLASS, value: objectClass }]));
   const unnamed = keys.filter((handle) => {
@@ -97,7 +108,7 @@ async function probe(way: Way, pairs: number): Promise<void> {
       return true;
     }
   });
-  process.send?.({ made, keyObjects: keys.length, expected: 2 * made, unnamed: unnamed.length, failures });
+  process.send?.({ made, keyObjects: keys.length, expected: 2 * made, unnamed: unnamed.length, otherCalls: rounds, failures: failures.length, firstFailures: failures.slice(0, 5) });
 }
 
 async function runWay(way: Way, pairs: number): Promise<string> {
@@ -107,10 +118,18 @@ async function runWay(way: Way, pairs: number): Promise<string> {
     const env = { ...process.env, ...environment.env };
     await runTool(environment, 'softhsm2-util', ['--init-token', '--free', '--label', 'probe', '--pin', pin, '--so-pin', '87654321']);
     const child = fork(fileURLToPath(import.meta.url), ['--child', way, String(pairs)], { env, execArgv: process.execArgv, stdio: 'inherit' });
+    let ready = false;
     let report: unknown;
-    child.on('message', (message) => (report = message));
+    child.on('message', (message) => {
+      if ((message as { ready?: boolean }).ready) ready = true;
+      else report = message;
+    });
+    const limit = setTimeout(() => child.kill('SIGKILL'), runLimitMs);
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (...ended) => resolve(ended)));
-    if (signal || code !== 0) return `${way}: the process died (${signal ?? `exit ${code}`})`;
+    clearTimeout(limit);
+    const how = signal ?? `exit ${code}`;
+    if (!ready) return `${way}: the token could not be set up (${how})`;
+    if (report === undefined) return `${way}: the process died (${signal === 'SIGKILL' ? `stuck for ${runLimitMs / 60_000} minutes` : how})`;
     return `${way}: ${JSON.stringify(report)}`;
   } finally {
     rmSync(dir, { recursive: true, force: true });

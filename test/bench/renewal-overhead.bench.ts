@@ -182,8 +182,8 @@ async function oneRenewal(cliPath: string): Promise<RenewalRun> {
       'module loading and set-up (→ first network or device call)': firstActivity - preload,
       'device process ready (fork → open answered)': open && fork ? open.end - fork : Number.NaN,
       '  of which the tool waited (open sent → answered)': open ? open.end - open.start : Number.NaN,
-      // Time the card was at work, overlaps counted once: the second key is asked for with the
-      // first (keys-ahead.ts), made right after it, while the first certificate's calls go on.
+      // Time the card was at work, overlaps counted once: the calls sent while the second key is
+      // made (keys-ahead.ts) wait for it in the device process, and their times cover the key's.
       'device calls (card work through the worker)': unionLength(deviceCalls.filter((call) => call.method !== 'open')),
       '  of which key generation': unionLength(deviceCalls.filter((call) => call.method === 'generateKeyPair')),
       'TLS connections opened': connections(events).length,
@@ -211,9 +211,8 @@ const holderChip = { keyGenerationDelayMs: 2_500, serviceDelayMs: 500 };
  * answers every request in `serviceDelayMs`: process start to exit, in ms, one run per build (each
  * takes some eleven seconds). Where making the next pair while the first request travels
  * (keys-ahead.ts) shows what it is for, which SoftHSM's tenth of a second per key and loopback
- * answers hide. The simulator answers other calls while it makes a key, as SoftHSM does; a chip
- * would hold the first certificate's write and checks until the key is made, a tenth of a second
- * more. SoftHSM's own key generation (0.1 to 0.6 s) still adds to the 2.5 s, so one run each moves
+ * answers hide. The first certificate's write and checks wait for the key, as on a chip (the
+ * device process asks the card one thing at a time). SoftHSM's own key generation (0.1 to 0.6 s) still adds to the 2.5 s, so one run each moves
  * by a few tenths.
  */
 async function renewalAsAHolderMeetsIt(cliPath: string): Promise<number> {

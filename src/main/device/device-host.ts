@@ -117,9 +117,8 @@ export class DeviceHost {
     const child = this.#child;
     if (!child) return Promise.reject(new AppError('DEVICE_NOT_RESPONDING', { reason: 'not running' }));
     const id = this.#nextId++;
-    // A call sent while the card generates a key may wait for it: the worker runs it beside the
-    // generation (a second generation after the first), but a chip answers one command at a time,
-    // and its library may hold the call until the key is made. Its bound then counts from the end
+    // A call sent while the card generates a key waits for it: the worker asks the card one thing
+    // at a time (device-worker-program.ts), as a chip answers. Its bound then counts from the end
     // of that generation (#receive), and is a key generation's.
     const behind = new Set([...this.#pending].flatMap(([pendingId, pending]) => (pending.child === child && pending.method === 'generateKeyPair' ? [pendingId] : [])));
     const bound = method === 'generateKeyPair' || behind.size > 0 ? this.#timeouts.keyGenerationMs : method === 'login' ? this.#timeouts.loginMs : this.#timeouts.defaultMs;

@@ -1,6 +1,6 @@
 /**
- * The next certificate's key pair, made on the card while the current one is issued, written and
- * checked. Key generation is most of a renewal's card work (seconds on a chip), and renewing one
+ * The next certificate's key pair, made on the card while the current one's request is issued
+ * (its write and checks wait for the key: the card is asked one thing at a time). Key generation is most of a renewal's card work (seconds on a chip), and renewing one
  * certificate at a time need not mean waiting for each key in turn: on a card with room for new
  * pairs beside the old ones, the second pair is made while the first certificate travels to the
  * service and back (rekey-certificate.ts journals its id first, as for any pair).

@@ -50,16 +50,17 @@ const rejectedReasonSchema = z.union([
 export type RejectedReason = z.infer<typeof rejectedReasonSchema>;
 
 /**
- * A `refused` entry as journals of this version first wrote it, with two flags where `reason` now
- * is (they could not both be set): read into `reason`, so a renewal stopped before this change
- * resumes. Anything else is left for the schema to judge.
+ * A `refused` entry as version 2 wrote it, with two flags (each absent or `true`, never both) where
+ * `reason` now is: read into `reason`, so a renewal stopped before this version resumes. Anything
+ * else is left for the schema to judge (and refuse: a journal this tool did not write).
  */
 function refusedFromVersion2(value: unknown): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
   const entry = value as Record<string, unknown>;
   if (entry.phase !== 'refused' || 'reason' in entry) return value;
   const { atPayment, handoverExpired, ...rest } = entry;
-  if (atPayment === true && handoverExpired === true) return value;
+  const flag = (set: unknown) => set === undefined || set === true;
+  if (!flag(atPayment) || !flag(handoverExpired) || (atPayment === true && handoverExpired === true)) return value;
   return { ...rest, reason: handoverExpired === true ? 'handover-expired' : atPayment === true ? 'dropped' : 'not-renewable' };
 }
 
@@ -115,6 +116,8 @@ const certificateProgressSchema = z.discriminatedUnion('phase', [
   z.object({ phase: z.literal('rejected'), reason: rejectedReasonSchema }),
 ]);
 export type CertificateProgress = z.infer<typeof certificateProgressSchema>;
+/** What a `refused` certificate ends as, once its unused keys are gone. */
+export type RefusedReason = Extract<CertificateProgress, { phase: 'refused' }>['reason'];
 export type CertificatePhase = CertificateProgress['phase'];
 
 /** Phases in which a certificate is settled, or being settled, and is not paid for again. */
@@ -168,10 +171,15 @@ const paymentRecordSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('paid'), receipt: receiptSchema, attempts: z.number().int().nonnegative().optional() }),
 ]);
 
-export const journalVersion = 2;
+/**
+ * 3: a `refused` entry says its `reason`. Version 2 is read too (refusedFromVersion2) and written
+ * back as 3; a build that knows only 2 sets a 3 aside as damaged instead of reading every refused
+ * certificate as `not-renewable`.
+ */
+export const journalVersion = 3;
 
 export const journalSchema = z.object({
-  version: z.literal(journalVersion),
+  version: z.union([z.literal(2), z.literal(journalVersion)]).transform((): typeof journalVersion => journalVersion),
   deviceSerial: z.string(),
   renewalId: identifierSchema,
   startedAt: z.string(),

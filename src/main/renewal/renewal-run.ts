@@ -29,7 +29,7 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
   try {
     release = await ports.lock.acquire(device.serial);
     context.session.holdsLock = true;
-    ports.logger?.info({ keysAhead: ports.environment.keysAhead }, 'renewal on the card');
+    ports.logger?.info({ keysAhead: ports.environment.keysAhead ? 'on' : 'off' }, 'renewal on the card');
     // The journal this process knows may be minutes old (the holder at the PIN screen): another
     // process may have renewed meanwhile and journaled a key or a request. Re-keyed from here only
     // when the file still says what this process read or wrote.
@@ -73,7 +73,7 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
     return await stoppedBy(context, device, journal, error);
   } finally {
     // A pair still being made ahead is let finish first: another process taking the lock would
-    // find half of it under its journaled id, and the logout that follows would cut it short.
+    // find half of it under its journaled id.
     await ahead?.drained();
     context.session.holdsLock = false;
     await release?.().catch(() => undefined);

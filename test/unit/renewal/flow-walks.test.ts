@@ -7,7 +7,7 @@ import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import type { FlowState } from '../../../src/shared/contract/flow-contract.js';
 import type { CertificateKind } from '../../../src/shared/domain/certificate-kind.js';
-import type { Journal } from '../../../src/main/renewal/renewal-journal.js';
+import { journalVersion, type Journal } from '../../../src/main/renewal/renewal-journal.js';
 import { AppError } from '../../../src/shared/errors/app-error.js';
 import { describeError } from '../../../src/shared/errors/catalogue.js';
 import { serialOfCertificate } from '../../../src/main/certificates/key-modulus.js';
@@ -2277,7 +2277,7 @@ describe('the card: verified before writing, proven before destroying, one key p
 
   for (const [name, damage] of [
     ['truncated', (text: string) => text.slice(0, text.length / 2)],
-    ['of an unknown version', (text: string) => text.replace('"version":2', '"version":9')],
+    ['of an unknown version', (text: string) => text.replace(`"version":${journalVersion}`, '"version":9')],
   ] as const) {
     it(`a ${name} journal is set aside, the holder told in plain words, and what was paid is found at the service`, async () => {
       const world = new FlowWorld();

@@ -1,12 +1,12 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RenewalJournalStore, withProgress, type Journal } from '../../../src/main/renewal/renewal-journal.js';
+import { journalVersion, RenewalJournalStore, withProgress, type Journal } from '../../../src/main/renewal/renewal-journal.js';
 import { withTempDir } from '../../support/temp-dir.js';
 
 function journal(deviceSerial: string): Journal {
   return {
-    version: 2,
+    version: journalVersion,
     deviceSerial,
     renewalId: 'renewal-0001',
     startedAt: '2026-11-22T10:00:00.000Z',
@@ -42,11 +42,20 @@ describe('the renewal journal', () => {
       const written = await store.write(journal('OLD'));
       const refused = (flags: Record<string, true>) => ({ phase: 'refused', newIdHex: 'ff', csrPem: 'csr', ...flags });
       for (const [flags, reason] of [[{}, 'not-renewable'], [{ atPayment: true }, 'dropped'], [{ handoverExpired: true }, 'handover-expired']] as const) {
-        const onDisk = { ...written, certificates: [{ ...written.certificates[0], progress: refused(flags) }] };
+        const onDisk = { ...written, version: 2, certificates: [{ ...written.certificates[0], progress: refused(flags) }] };
         await writeFile(store.pathFor('OLD'), JSON.stringify(onDisk));
         const read = await store.read('OLD');
-        expect(read.kind === 'open' && read.journal.certificates[0]?.progress).toEqual({ phase: 'refused', newIdHex: 'ff', csrPem: 'csr', reason });
+        if (read.kind !== 'open') throw new Error(`read ${read.kind}`);
+        expect(read.journal.certificates[0]?.progress).toEqual({ phase: 'refused', newIdHex: 'ff', csrPem: 'csr', reason });
+        // Written back as this version: the reason, no flags, so a build that knows only version 2 sets it aside.
+        await store.write(read.journal);
+        const again = JSON.parse(await readFile(store.pathFor('OLD'), 'utf8'));
+        expect(again.version).toBe(journalVersion);
+        expect(again.certificates[0].progress).toEqual({ phase: 'refused', newIdHex: 'ff', csrPem: 'csr', reason });
       }
+      // A flag that is not `true` was never written either.
+      await writeFile(store.pathFor('OLD'), JSON.stringify({ ...written, certificates: [{ ...written.certificates[0], progress: { ...refused({}), atPayment: false } }] }));
+      expect((await store.read('OLD')).kind).toBe('damaged');
       // Both flags never were: such a file is not a journal this tool wrote.
       await writeFile(store.pathFor('OLD'), JSON.stringify({ ...written, certificates: [{ ...written.certificates[0], progress: refused({ atPayment: true, handoverExpired: true }) }] }));
       expect((await store.read('OLD')).kind).toBe('damaged');
