@@ -12,12 +12,13 @@ import { hasOwnNextStep } from '../../shared/contract/not-renewed-wording.js';
 import { planWording } from '../../shared/contract/plan-wording.js';
 import { capturedInAll, linesCents } from '../../shared/contract/receipt-totals.js';
 import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
+import type { RejectionReason } from '../../shared/service-api/issuance.js';
 import type { Locale } from '../../shared/errors/catalogue-entry.js';
 import { describeError, errorCatalogue, errorReference } from '../../shared/errors/catalogue.js';
 import { formatDate, formatEuro } from '../../shared/i18n/format.js';
 import type { MessageKey } from '../../shared/i18n/it.js';
 import { translator, type Translate } from '../../shared/i18n/translate.js';
-import type { CertificatePhase } from '../renewal/renewal-journal.js';
+import type { CertificatePhase, RefusedReason, RejectedReason } from '../renewal/renewal-journal.js';
 import type { UnfinishedRenewal, UnfinishedStage } from '../renewal/unfinished-renewal.js';
 import { cliPhrases } from './cli-phrases.js';
 
@@ -26,13 +27,20 @@ const kindKeys: Record<CertificateKind, MessageKey> = { signature: 'certificates
 /** The PIN screen's warning for each PIN state (none while the PIN is fine). */
 const pinWarnings: Record<PinStatus['state'], MessageKey | null> = { ok: null, 'count-low': 'pin.countLow', 'final-try': 'pin.finalTry', locked: 'pin.locked' };
 
+/** The checks' own reasons, told to the service, read as one: what arrived was refused. */
+type ChecksReason = Exclude<RejectionReason, 'undeliverable'>;
+const checksReasons: ReadonlySet<RejectedReason> = new Set<ChecksReason>(['public-key', 'subject', 'kind', 'validity', 'chain', 'unreadable', 'key-lost']);
+type SettledWords = 'checks' | Exclude<RejectedReason, ChecksReason>;
+
 interface StatusPhrases {
   readonly unfinished: (id: string, date: string) => string;
   readonly serviceSilent: string;
   readonly kinds: Record<CertificateKind, string>;
-  readonly journalPhase: Record<Exclude<CertificatePhase, 'rejected'>, string>;
+  readonly journalPhase: Record<Exclude<CertificatePhase, 'rejected' | 'refused'>, string>;
+  /** Being settled without being renewed, its unused keys still to go, by what it ends as. */
+  readonly refused: Record<RefusedReason, string>;
   /** A certificate settled without being renewed, by why: the checks refused what arrived, or another reason the journal names. */
-  readonly settledUnrenewed: Record<'checks' | 'undeliverable' | 'withdrawn' | 'withdrawn-kept' | 'card-certificate' | 'not-renewable' | 'held-back' | 'dropped', string>;
+  readonly settledUnrenewed: Record<SettledWords, string>;
   readonly serviceProgress: Record<ServiceProgress, string>;
   readonly onThisComputer: string;
   readonly atService: string;
@@ -55,8 +63,12 @@ const statusPhrases: Record<Locale, StatusPhrases> = {
       verified: 'nuova coppia verificata, vecchia da rimuovere',
       completed: 'rinnovato',
       rejecting: 'certificato ricevuto rifiutato (non scritto), da comunicare al servizio',
-      refused: 'emissione rifiutata dal servizio (certificato non più rinnovabile), chiavi nuove da rimuovere',
       undeliverable: 'certificato emesso che non funziona sul dispositivo, da comunicare al servizio e da rimuovere',
+    },
+    refused: {
+      'not-renewable': 'emissione rifiutata dal servizio (certificato non più rinnovabile), chiavi nuove da rimuovere',
+      dropped: 'pagamento rifiutato dal servizio (certificato non più rinnovabile, nulla addebitato), chiavi nuove da rimuovere',
+      'handover-expired': 'verifica firmata con la vecchia chiave CNS scaduta, nessuna chiave CNS per firmarne una nuova: chiavi nuove da rimuovere',
     },
     settledUnrenewed: {
       checks: 'certificato ricevuto rifiutato (non scritto)',
@@ -67,6 +79,7 @@ const statusPhrases: Record<Locale, StatusPhrases> = {
       'not-renewable': 'emissione rifiutata dal servizio: non rinnovato',
       'held-back': 'non iniziato: dopo il certificato rifiutato il dispositivo non aveva spazio (resta il certificato attuale, importo ancora trattenuto)',
       dropped: 'tolto dal rinnovo: il servizio non ne ha accettato il pagamento perché non è più rinnovabile (nulla addebitato)',
+      'handover-expired': 'non rinnovato: la verifica firmata con la vecchia chiave CNS è scaduta e sul dispositivo non c\'è una chiave CNS per firmarne una nuova (si rivolga all\'Ufficio di Registrazione)',
     },
     serviceProgress: {
       open: 'non pagato',
@@ -94,8 +107,12 @@ const statusPhrases: Record<Locale, StatusPhrases> = {
       verified: 'new pair checked, old one to be removed',
       completed: 'renewed',
       rejecting: 'certificate received and refused (not stored), the service still to be told',
-      refused: 'issuance refused by the service (the certificate can no longer be renewed), new keys to be removed',
       undeliverable: 'issued certificate that does not work on the device, the service to be told and the certificate removed',
+    },
+    refused: {
+      'not-renewable': 'issuance refused by the service (the certificate can no longer be renewed), new keys to be removed',
+      dropped: 'payment refused by the service (the certificate can no longer be renewed, nothing charged), new keys to be removed',
+      'handover-expired': 'proof signed with the old CNS key past its time, no CNS key left to sign another: new keys to be removed',
     },
     settledUnrenewed: {
       checks: 'certificate received and refused (not stored)',
@@ -106,6 +123,7 @@ const statusPhrases: Record<Locale, StatusPhrases> = {
       'not-renewable': 'issuance refused by the service: not renewed',
       'held-back': 'not started: after the refused certificate the device had no room (the current certificate stays, its amount still held)',
       dropped: 'taken out of the renewal: the service refused its payment as it can no longer be renewed (nothing charged)',
+      'handover-expired': 'not renewed: the proof signed with the old CNS key is past its time and no CNS key is left on the device to sign another (the Registration Office)',
     },
     serviceProgress: {
       open: 'not paid',
@@ -133,19 +151,13 @@ function describeUnfinished(unfinished: UnfinishedRenewal, locale: Locale): stri
 }
 
 function stageWords(stage: UnfinishedStage, p: StatusPhrases): string {
+  if (stage.phase === 'refused') return p.refused[stage.reason];
   if (stage.phase !== 'rejected') return p.journalPhase[stage.phase];
-  switch (stage.reason) {
-    case 'withdrawn-kept':
-    case 'card-certificate':
-    case 'withdrawn':
-    case 'not-renewable':
-    case 'held-back':
-    case 'dropped':
-    case 'undeliverable':
-      return p.settledUnrenewed[stage.reason];
-    default:
-      return p.settledUnrenewed.checks;
-  }
+  return isChecksReason(stage.reason) ? p.settledUnrenewed.checks : p.settledUnrenewed[stage.reason];
+}
+
+function isChecksReason(reason: RejectedReason): reason is ChecksReason {
+  return checksReasons.has(reason);
 }
 
 /** Errors with which the payment screen asks to pay again what it shows, the plan made again. */

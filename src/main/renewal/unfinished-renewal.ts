@@ -5,11 +5,17 @@
  */
 import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
 import type { ServiceProgress } from '../../shared/contract/flow-contract.js';
-import type { CertificatePhase, Journal, RejectedReason } from './renewal-journal.js';
+import type { CertificatePhase, CertificateProgress, Journal, RefusedReason, RejectedReason } from './renewal-journal.js';
 import type { FlowService } from './renewal-ports.js';
 
-/** Where a certificate stands on this computer; one settled without being renewed, with why (refused on arrival, held back…). */
-export type UnfinishedStage = { readonly phase: Exclude<CertificatePhase, 'rejected'> } | { readonly phase: 'rejected'; readonly reason: RejectedReason };
+/**
+ * Where a certificate stands on this computer; one settled without being renewed, or being settled,
+ * with why (refused on arrival, held back, taken out at payment…).
+ */
+export type UnfinishedStage =
+  | { readonly phase: Exclude<CertificatePhase, 'rejected' | 'refused'> }
+  | { readonly phase: 'refused'; readonly reason: RefusedReason }
+  | { readonly phase: 'rejected'; readonly reason: RejectedReason };
 
 type UnfinishedCertificate = { readonly kind: CertificateKind; readonly certificateSerial: string; readonly service: ServiceProgress | null } & UnfinishedStage;
 
@@ -22,6 +28,12 @@ export interface UnfinishedRenewal {
   readonly serviceAnswered: boolean;
 }
 
+function stageOf(progress: CertificateProgress): UnfinishedStage {
+  if (progress.phase === 'rejected') return { phase: 'rejected', reason: progress.reason };
+  if (progress.phase === 'refused') return { phase: 'refused', reason: progress.reason };
+  return { phase: progress.phase };
+}
+
 export async function describeUnfinished(journal: Journal, service: Pick<FlowService, 'renewalStatus'>): Promise<UnfinishedRenewal> {
   const record = await service.renewalStatus(journal.renewalId).catch(() => undefined);
   return {
@@ -32,7 +44,7 @@ export async function describeUnfinished(journal: Journal, service: Pick<FlowSer
     certificates: journal.certificates.map((entry) => ({
       kind: entry.kind,
       certificateSerial: entry.certificateSerial,
-      ...(entry.progress.phase === 'rejected' ? { phase: 'rejected', reason: entry.progress.reason } : { phase: entry.progress.phase }),
+      ...stageOf(entry.progress),
       service: record?.lines.find((line) => line.certificateSerial === entry.certificateSerial)?.progress ?? null,
     })),
   };

@@ -177,6 +177,26 @@ describe('the CLI in the window\'s words', () => {
     expect(english).toContain('- signature: on this computer: certificate withdrawn by the service, removed from the device');
   });
 
+  it('status tells a CNS whose handover proof expired, and a certificate refused at payment, for what they are, not as a refused arrival or a refused issuance', () => {
+    const state: FlowState = { step: 'pin', device, slot: device.slots[0]!, position: { current: 1, of: 1 }, purpose: 'resume', pin: { state: 'ok', pinPad: false }, error: null, notice: null };
+    const unfinished = {
+      renewalId: 'rnw_0123456789',
+      startedAt: '2026-12-01T09:00:00.000Z',
+      payment: 'paid' as const,
+      serviceAnswered: true,
+      certificates: [
+        { kind: 'signature' as const, certificateSerial: 'aa', phase: 'refused' as const, reason: 'dropped' as const, service: 'released' as const },
+        { kind: 'cns' as const, certificateSerial: 'bb', phase: 'rejected' as const, reason: 'handover-expired' as const, service: 'paid' as const },
+      ],
+    };
+    const text = describeStatus(state, unfinished, 'it');
+    expect(text).toContain('- sottoscrizione: su questo computer: pagamento rifiutato dal servizio (certificato non più rinnovabile, nulla addebitato), chiavi nuove da rimuovere;');
+    expect(text).toContain('- CNS: su questo computer: non rinnovato: la verifica firmata con la vecchia chiave CNS è scaduta');
+    expect(text).not.toContain('certificato ricevuto rifiutato');
+    const english = describeStatus(state, { ...unfinished, certificates: [{ ...unfinished.certificates[1]!, phase: 'refused' as const, reason: 'handover-expired' as const }] }, 'en');
+    expect(english).toContain('- CNS: on this computer: proof signed with the old CNS key past its time, no CNS key left to sign another: new keys to be removed');
+  });
+
   it('lists each certificate that cannot be renewed with its own reason and next step', () => {
     const summary = { holderName: 'Mario Rossi', fiscalCode: 'RSSMRA80A01H501U', issuer: 'InfoCamere Qualified Electronic Signature CA', notBefore: '2023-05-01T00:00:00.000Z', notAfter: '2026-05-01T00:00:00.000Z' };
     const state: FlowState = {
