@@ -13,7 +13,8 @@ import type { AccountPaymentMethod } from '../../shared/service-api/primitives.j
 import { wire, type FlowContext } from './flow-context.js';
 import { paymentIdempotencyKey } from './idempotency-keys.js';
 import { checkedAgainstPlan } from './receipt-against-plan.js';
-import { heldOrCaptured, itemsToPay } from './renewal-plan.js';
+import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
+import { checkHeldStillToRenew, heldAtService, stillToRenew } from './held-at-service.js';
 import { paymentAttempts, type Journal } from './renewal-journal.js';
 import { newestCovering } from './newest-receipt.js';
 import { withoutUnrenewable } from './unrenewable-at-payment.js';
@@ -120,10 +121,12 @@ export async function checkCardOnce(context: FlowContext, explicit: boolean): Pr
     // the same refusal at every look.
     if (receipt.lines.some((line) => line.state === 'released')) {
       context.session.cardPollToken++;
-      await context.save({ ...journal, payment: { state: 'unpaid', attempts: journal.payment.attempts } });
-      // All of it let go: the money went back. Part of it still held: not said to be nothing.
-      const allLetGo = receipt.lines.every((line) => line.state === 'released');
-      return context.set({ ...state, card: null, error: wire(allLetGo ? 'PAYMENT_LET_GO' : 'RENEWAL_PAYMENT_UNCONFIRMED') });
+      // All of it let go: the money went back.
+      if (receipt.lines.every((line) => line.state === 'released')) {
+        await context.save({ ...journal, payment: { state: 'unpaid', attempts: journal.payment.attempts } });
+        return context.set({ ...state, card: null, error: wire('PAYMENT_LET_GO') });
+      }
+      return afterPartLetGo(context, state, journal);
     }
     return markPaid(context, checkedAgainstPlan(journal.plan, receipt));
   }
@@ -134,6 +137,27 @@ export async function checkCardOnce(context: FlowContext, explicit: boolean): Pr
   }
   if (explicit) return context.set({ ...state, card: { ...state.card, status: 'pending' }, error: wire('CARD_PAYMENT_PENDING') });
   return state;
+}
+
+/**
+ * A checkout paid, then let go in part (one certificate's hold expired before the tool looked):
+ * the plan is made again from the service's record, as a resume would, so the screen asks for what
+ * was let go and marks the rest paid; what is still held must be what was shown for it. With the
+ * service out of reach the plan stays and the holder is told the payment is not confirmed: paying
+ * again then meets CERTIFICATE_ALREADY_PAID, which makes the plan again (already-paid-at-payment.ts).
+ */
+async function afterPartLetGo(context: FlowContext, state: Extract<FlowState, { step: 'payment' }>, journal: Journal): Promise<FlowState> {
+  const attempts = paymentAttempts(journal);
+  const record = await context.ports.service.renewalStatus(journal.renewalId).catch(() => undefined);
+  if (!record) {
+    await context.save({ ...journal, payment: { state: 'unpaid', attempts } });
+    return context.set({ ...state, card: null, error: wire('RENEWAL_PAYMENT_UNCONFIRMED') });
+  }
+  const pending = stillToRenew(journal.certificates, record);
+  checkHeldStillToRenew(journal.plan, pending, record);
+  const plan = planToPayAgain(journal.plan, pending, heldAtService(journal.plan, record));
+  await context.save({ ...journal, plan, payment: { state: 'unpaid', attempts } });
+  return context.set({ ...state, plan, card: null, error: wire('RENEWAL_HOLD_LET_GO') });
 }
 
 /** After the last poll: the checkout is still open, said once. */

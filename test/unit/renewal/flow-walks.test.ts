@@ -475,6 +475,32 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expectBothRenewedPaidOnce(world);
   });
 
+  it('a checkout paid on the bank\'s page, then one certificate\'s hold let go before the tool looked: asked for that one alone, the other renewed on its hold, each charged once', async () => {
+    const world = new FlowWorld();
+    const flow = world.process();
+    await flow.start();
+    await flow.unlock(world.pinFor('CNS-0001'), false);
+    await flow.proceed();
+    world.service.faults.cardOutcome = 'pending';
+    expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', card: { status: 'waiting' } });
+    for (let look = 0; look < 100 && flow.state.step === 'payment' && !flow.state.error; look++) await new Promise((resolve) => setTimeout(resolve, 2));
+    // The holder pays on the bank's page and goes away; the CNS's hold expires meanwhile.
+    world.service.faults.cardOutcome = 'pay';
+    world.service.settleOpenCheckouts();
+    world.service.expireHolds([world.oldSerials.get('cns') ?? '']);
+    const looked = await flow.checkCardPayment();
+    expect(looked).toMatchObject({
+      step: 'payment',
+      card: null,
+      error: { code: 'RENEWAL_HOLD_LET_GO' },
+      plan: { totalCents: prices.cns, items: expect.arrayContaining([expect.objectContaining({ kind: 'signature', alreadyPaid: true }), expect.objectContaining({ kind: 'cns', alreadyPaid: false })]) },
+    });
+    expect((await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).step).toBe('paid');
+    expect((await flow.renew()).step).toBe('done');
+    await flow.close();
+    expectBothRenewedPaidOnce(world);
+  });
+
   it.each([{ full: false }, { full: true }])('paid on another computer, the renewal started there on that money, its hold then let go (card full: $full): asked to pay again, renewed, charged once', async ({ full }) => {
     const world = new FlowWorld({ full });
     world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'after' };

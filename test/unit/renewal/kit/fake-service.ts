@@ -144,9 +144,11 @@ export class FakeService {
     return [...this.payments.values()].filter((payment) => payment.state === 'paid').flatMap((payment) => payment.lines).filter((line) => line.state === 'held').reduce((sum, line) => sum + line.amountCents, 0);
   }
 
-  /** Holds expire: everything still held is released (the hold's time passed). */
-  expireHolds(): void {
-    for (const renewal of this.renewals.values()) for (const line of renewal.lines) if (line.progress.state === 'paid') this.#release(line);
+  /** Holds expire: everything still held is released (the hold's time passed), or only the given certificates' holds. */
+  expireHolds(only?: readonly string[]): void {
+    for (const renewal of this.renewals.values()) {
+      for (const line of renewal.lines) if (line.progress.state === 'paid' && (!only || only.includes(line.serial))) this.#release(line);
+    }
   }
 
   /** A payment was made at `priceAtPayment`: one fewer of the payments it touches. */
