@@ -11,7 +11,7 @@ import { wire, type FlowContext } from './flow-context.js';
 import { checkHeldAsShown } from './receipt-against-plan.js';
 import { buildPlan, itemsToPay, selectableSerials } from './renewal-plan.js';
 import { journalVersion } from './renewal-journal.js';
-import { newestReceipt } from './newest-receipt.js';
+import { newestCovering, newestHolding } from './newest-receipt.js';
 
 type CertificatesState = Extract<FlowState, { step: 'certificates' }>;
 
@@ -105,7 +105,12 @@ export async function checkAccount(context: FlowContext, state: CertificatesStat
   return state;
 }
 
-/** The newest of the renewal's receipts that pays for any of `serials`, as it stands now. */
+/**
+ * The payment that holds the money for `serials`: the newest one holding (or having captured) it
+ * for all of them, else for any. Never one let go since: a payment refused as not what was shown
+ * and let go, paid in the same second as the one that replaced it, would be shown at the end as
+ * captured for the certificate the other one paid.
+ */
 function receiptCovering(receipts: readonly Receipt[], serials: readonly string[]): Receipt | null {
-  return newestReceipt(receipts.filter((receipt) => receipt.lines.some((line) => serials.includes(line.certificateSerial)))) ?? null;
+  return newestCovering(receipts, serials) ?? newestHolding(receipts, new Set(serials)) ?? null;
 }
