@@ -5,7 +5,7 @@
  */
 import type { Receipt } from '../../shared/contract/flow-contract.js';
 
-export function newestReceipt(receipts: readonly Receipt[]): Receipt | undefined {
+function newestReceipt(receipts: readonly Receipt[]): Receipt | undefined {
   let newest: Receipt | undefined;
   for (const receipt of receipts) if (!newest || Date.parse(receipt.paidAt) >= Date.parse(newest.paidAt)) newest = receipt;
   return newest;
