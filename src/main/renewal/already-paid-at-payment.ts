@@ -5,15 +5,17 @@
  * refusal at every press, and the holder would be held at the payment screen until the tool was
  * started again (whose resume makes the plan again from the service's record).
  *
- * The plan is made again here, as that resume would: what the service holds or has captured for
- * this renewal is marked paid, and only the rest is shown to pay; held for everything, the renewal
- * goes on. A certificate paid in another renewal (another computer's, after this one's
+ * The plan is made again here, as that resume would (`planMadeAgain`, also used for a card
+ * checkout let go in part: payment-room.ts): what the service holds or has captured for this
+ * renewal is marked paid, and only the rest is shown to pay; held for everything, the renewal goes
+ * on. A certificate paid in another renewal (another computer's, after this one's
  * eligibility) is not this renewal's to use: the holder is told so (CERTIFICATE_PAID_IN_OTHER_RENEWAL),
  * not to go on paying here.
  */
 import type { FlowState } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import type { ErrorDetail } from '../../shared/errors/catalogue.js';
+import type { WireError } from '../../shared/contract/define.js';
 import { wire, type FlowContext } from './flow-context.js';
 import { checkHeldStillToRenew, heldAtService, progressAtService, stillToRenew } from './held-at-service.js';
 import { newestCovering, newestHolding } from './newest-receipt.js';
@@ -46,15 +48,38 @@ export async function afterPaidElsewhere(context: FlowContext, state: PaymentSta
     await context.save({ ...journal, payment: { state: 'unpaid', attempts } });
     return context.set({ ...state, card: null, error: wire('CERTIFICATE_PAID_IN_OTHER_RENEWAL', detail) });
   }
+  return planMadeAgain(context, state, journal, record, { attempts, error: wire('CERTIFICATE_ALREADY_PAID', detail), why: 'payment refused: already paid in this renewal; plan made again' });
+}
+
+/**
+ * The plan made again from the service's record, as a resume makes it: what the service holds or
+ * has captured for this renewal is marked paid, and only the rest is shown to pay, with `error`
+ * saying why; held for everything still to renew, the renewal goes on. What another payment holds
+ * must be what was shown, since issuing captures it: otherwise the holder reads that refusal, back
+ * at choosing how to pay (`attempts` counts every payment sent: the next is a new request).
+ */
+export async function planMadeAgain(
+  context: FlowContext,
+  state: PaymentState,
+  journal: Journal,
+  record: RenewalRecord,
+  options: { readonly attempts: number; readonly error: WireError; readonly why: string },
+): Promise<FlowState> {
+  const { attempts } = options;
   const pending = stillToRenew(journal.certificates, record);
   const paidAtService = heldAtService(journal.plan, record);
-  // Issuing captures what the other payment holds: it must be what the holder was shown here.
-  checkHeldStillToRenew(journal.plan, pending, record);
+  try {
+    checkHeldStillToRenew(journal.plan, pending, record);
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    await context.save({ ...journal, payment: { state: 'unpaid', attempts } });
+    return context.set({ ...state, card: null, error: wire(error.code, error.detail) });
+  }
   const plan = planToPayAgain(journal.plan, pending, paidAtService);
-  context.ports.logger?.warn({ renewalId: journal.renewalId, paidAtService: paidAtService.join(',') }, 'payment refused: already paid in this renewal; plan made again');
+  context.ports.logger?.warn({ renewalId: journal.renewalId, paidAtService: paidAtService.join(',') }, options.why);
   if (itemsToPay(plan).length > 0) {
     await context.save({ ...journal, plan, payment: { state: 'unpaid', attempts } });
-    return context.set({ ...state, plan, card: null, error: wire('CERTIFICATE_ALREADY_PAID', detail) });
+    return context.set({ ...state, plan, card: null, error: options.error });
   }
   // Held for everything still to renew, as the resume finds a payment confirmed: one payment
   // covering what this plan asked must be exactly what was shown (checked whole, as the resume

@@ -13,12 +13,11 @@ import type { AccountPaymentMethod } from '../../shared/service-api/primitives.j
 import { wire, type FlowContext } from './flow-context.js';
 import { paymentIdempotencyKey } from './idempotency-keys.js';
 import { checkedAgainstPlan } from './receipt-against-plan.js';
-import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
-import { checkHeldStillToRenew, heldAtService, stillToRenew } from './held-at-service.js';
+import { heldOrCaptured, itemsToPay } from './renewal-plan.js';
 import { paymentAttempts, type Journal } from './renewal-journal.js';
 import { newestCovering } from './newest-receipt.js';
 import { withoutUnrenewable } from './unrenewable-at-payment.js';
-import { afterPaidElsewhere } from './already-paid-at-payment.js';
+import { afterPaidElsewhere, planMadeAgain } from './already-paid-at-payment.js';
 
 type PaymentState = Extract<FlowState, { step: 'payment' }>;
 
@@ -142,7 +141,8 @@ export async function checkCardOnce(context: FlowContext, explicit: boolean): Pr
 /**
  * A checkout paid, then let go in part (one certificate's hold expired before the tool looked):
  * the plan is made again from the service's record, as a resume would, so the screen asks for what
- * was let go and marks the rest paid; what is still held must be what was shown for it. With the
+ * was let go and marks the rest paid (held again meanwhile by another payment, nothing is asked and
+ * the renewal goes on). With the
  * service out of reach the plan stays and the holder is told the payment is not confirmed: paying
  * again then meets CERTIFICATE_ALREADY_PAID, which makes the plan again (already-paid-at-payment.ts).
  */
@@ -153,11 +153,7 @@ async function afterPartLetGo(context: FlowContext, state: Extract<FlowState, { 
     await context.save({ ...journal, payment: { state: 'unpaid', attempts } });
     return context.set({ ...state, card: null, error: wire('RENEWAL_PAYMENT_UNCONFIRMED') });
   }
-  const pending = stillToRenew(journal.certificates, record);
-  checkHeldStillToRenew(journal.plan, pending, record);
-  const plan = planToPayAgain(journal.plan, pending, heldAtService(journal.plan, record));
-  await context.save({ ...journal, plan, payment: { state: 'unpaid', attempts } });
-  return context.set({ ...state, plan, card: null, error: wire('RENEWAL_HOLD_LET_GO') });
+  return planMadeAgain(context, state, journal, record, { attempts, error: wire('RENEWAL_HOLD_LET_GO'), why: 'card payment let go in part; plan made again' });
 }
 
 /** After the last poll: the checkout is still open, said once. */

@@ -321,8 +321,9 @@ function settledByJournal(receipt: Receipt, journal: Journal): Receipt {
   const progressOf = (serial: string) => journal.certificates.find((entry) => entry.certificateSerial === serial)?.progress;
   const lines = receipt.lines.map((line) => {
     const progress = progressOf(line.certificateSerial);
-    // Issued, and never asked back (a certificate the card holds was named): its price captured.
-    const captured = progress?.phase === 'completed' || (progress?.phase === 'rejected' && progress.reason === 'card-certificate');
+    // Issued, and never asked back (a certificate the card holds was named): its price captured,
+    // unless this payment's line for it was let go (another payment held it then: shown as it is).
+    const captured = line.state !== 'released' && (progress?.phase === 'completed' || (progress?.phase === 'rejected' && progress.reason === 'card-certificate'));
     // A certificate held back was never asked for: its price stays as the service holds it.
     const released = !captured && progress?.phase === 'rejected' && progress.reason !== 'held-back';
     return { ...line, state: captured ? ('captured' as const) : released ? ('released' as const) : line.state };

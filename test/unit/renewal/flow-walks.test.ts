@@ -475,8 +475,8 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expectBothRenewedPaidOnce(world);
   });
 
-  it('a checkout paid on the bank\'s page, then one certificate\'s hold let go before the tool looked: asked for that one alone, the other renewed on its hold, each charged once', async () => {
-    const world = new FlowWorld();
+  /** A card checkout for both, paid on the bank's page while the tool was not looking, then one certificate's hold let go (the CNS's, unless told). */
+  async function checkoutLetGoInPart(world: FlowWorld, letGo: CertificateKind = 'cns') {
     const flow = world.process();
     await flow.start();
     await flow.unlock(world.pinFor('CNS-0001'), false);
@@ -484,10 +484,15 @@ describe('charging what was chosen, once, for what is delivered', () => {
     world.service.faults.cardOutcome = 'pending';
     expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', card: { status: 'waiting' } });
     for (let look = 0; look < 100 && flow.state.step === 'payment' && !flow.state.error; look++) await new Promise((resolve) => setTimeout(resolve, 2));
-    // The holder pays on the bank's page and goes away; the CNS's hold expires meanwhile.
     world.service.faults.cardOutcome = 'pay';
     world.service.settleOpenCheckouts();
-    world.service.expireHolds([world.oldSerials.get('cns') ?? '']);
+    world.service.expireHolds([world.oldSerials.get(letGo) ?? '']);
+    return flow;
+  }
+
+  it('a checkout paid on the bank\'s page, then one certificate\'s hold let go before the tool looked: asked for that one alone, the other renewed on its hold, each charged once', async () => {
+    const world = new FlowWorld();
+    const flow = await checkoutLetGoInPart(world);
     const looked = await flow.checkCardPayment();
     expect(looked).toMatchObject({
       step: 'payment',
@@ -495,6 +500,34 @@ describe('charging what was chosen, once, for what is delivered', () => {
       error: { code: 'RENEWAL_HOLD_LET_GO' },
       plan: { totalCents: prices.cns, items: expect.arrayContaining([expect.objectContaining({ kind: 'signature', alreadyPaid: true }), expect.objectContaining({ kind: 'cns', alreadyPaid: false })]) },
     });
+    expect((await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).step).toBe('paid');
+    expect((await flow.renew()).step).toBe('done');
+    await flow.close();
+    expectBothRenewedPaidOnce(world);
+  });
+
+  it('a checkout let go in part, the certificate let go paid meanwhile from a second window: nothing more to pay, renewed at once, each charged once', async () => {
+    const world = new FlowWorld();
+    const flow = await checkoutLetGoInPart(world);
+    world.service.payFromSecondWindow('cns');
+    expect((await flow.checkCardPayment()).step).toBe('paid');
+    expect((await flow.renew()).step).toBe('done');
+    await flow.close();
+    expectBothRenewedPaidOnce(world);
+  });
+
+  it('a checkout let go in part, the certificate let go held again from a second window at a price not shown: told so, back at choosing how to pay, never watching a checkout that is over; paid again once that hold is let go', async () => {
+    const world = new FlowWorld();
+    const flow = await checkoutLetGoInPart(world, 'signature');
+    world.service.faults.priceAtPayment = { signature: prices.signature + 700 };
+    world.service.payFromSecondWindow('signature');
+    delete world.service.faults.priceAtPayment;
+    expect(await flow.checkCardPayment()).toMatchObject({ step: 'payment', card: null, error: { code: 'PAYMENT_NOT_AS_SHOWN' } });
+    expect(journalOf(world).payment.state).toBe('unpaid');
+    // The helpdesk has the service let the second window's hold go; the holder pays for the signature again, at its price shown.
+    world.service.expireHolds([world.oldSerials.get('signature') ?? '']);
+    // The first press finds the CNS still held by the checkout: the plan made again asks for the signature alone.
+    expect(await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).toMatchObject({ step: 'payment', error: { code: 'CERTIFICATE_ALREADY_PAID' }, plan: { totalCents: prices.signature } });
     expect((await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).step).toBe('paid');
     expect((await flow.renew()).step).toBe('done');
     await flow.close();

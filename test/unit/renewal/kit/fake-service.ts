@@ -227,6 +227,15 @@ export class FakeService {
     }
   }
 
+  /** Another window pays for `kind` now (a Telemaco payment on the renewal that lists it, authorized at once), where no payment holds it. */
+  payFromSecondWindow(kind: CertificateKind): void {
+    for (const renewal of this.renewals.values()) {
+      const line = renewal.lines.find((candidate) => candidate.kind === kind && ['open', 'requested', 'released'].includes(candidate.progress.state));
+      if (line) return this.#paidFromSecondWindow(renewal, line);
+    }
+    throw new Error(`no renewal with ${kind} left to pay`);
+  }
+
   /** Another window's Telemaco payment for `line` alone, on the same renewal, authorized at once. */
   #paidFromSecondWindow(renewal: Renewal, line: Line): void {
     // At the price the service holds now (another than this window shows, under `priceAtPayment`).
