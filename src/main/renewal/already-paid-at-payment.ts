@@ -23,6 +23,7 @@ import { checkedAgainstPlan } from './receipt-against-plan.js';
 import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
 import type { RenewalRecord } from './renewal-ports.js';
 import type { Journal } from './renewal-journal.js';
+import { takenOutForItsStatus, withoutUnrenewable } from './unrenewable-at-payment.js';
 
 type PaymentState = Extract<FlowState, { step: 'payment' }>;
 
@@ -78,8 +79,12 @@ export async function planMadeAgain(
   const plan = planToPayAgain(journal.plan, pending, paidAtService);
   context.ports.logger?.warn({ renewalId: journal.renewalId, paidAtService: paidAtService.join(',') }, options.why);
   if (itemsToPay(plan).length > 0) {
-    await context.save({ ...journal, plan, payment: { state: 'unpaid', attempts } });
-    return context.set({ ...state, plan, card: null, error: options.error });
+    const saved = await context.save({ ...journal, plan, payment: { state: 'unpaid', attempts } });
+    const asked: PaymentState = { ...state, plan, card: null, error: options.error };
+    // One the service no longer renews (suspended since) is taken out first, as a resume does:
+    // never asked to be paid for, to meet that refusal.
+    const unrenewable = record.lines.some((line) => pending.has(line.certificateSerial) && takenOutForItsStatus(line));
+    return (unrenewable && (await withoutUnrenewable(context, asked, saved))) || context.set(asked);
   }
   // Held for everything still to renew, as the resume finds a payment confirmed: one payment
   // covering what this plan asked must be exactly what was shown (checked whole, as the resume

@@ -506,6 +506,22 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expectBothRenewedPaidOnce(world);
   });
 
+  it('a checkout let go in part, the certificate let go suspended since: taken out, never asked to be paid for; the other renewed on its hold, charged once', async () => {
+    const world = new FlowWorld();
+    const flow = await checkoutLetGoInPart(world);
+    world.service.suspended.add(world.oldSerials.get('cns') ?? '');
+    world.states = [];
+    let state = await flow.checkCardPayment();
+    expect(world.states.some((seen) => seen.step === 'payment' && seen.plan.items.some((item) => item.kind === 'cns' && !item.alreadyPaid))).toBe(false);
+    if (state.step === 'paid') state = await flow.renew();
+    await flow.close();
+    expect(world.renewedKinds()).toEqual(['signature']);
+    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature]]));
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+    expect(state.step === 'done' || state.step === 'failed').toBe(true);
+  });
+
   it('a checkout let go in part, the certificate let go paid meanwhile from a second window: nothing more to pay, renewed at once, each charged once', async () => {
     const world = new FlowWorld();
     const flow = await checkoutLetGoInPart(world);
