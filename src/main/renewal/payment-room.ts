@@ -142,11 +142,11 @@ export async function checkCardOnce(context: FlowContext, explicit: boolean): Pr
  * A checkout paid, then let go in part (one certificate's hold expired before the tool looked):
  * the plan is made again from the service's record, as a resume would, so the screen asks for what
  * was let go and marks the rest paid (held again meanwhile by another payment, nothing is asked and
- * the renewal goes on). With the
- * service out of reach the plan stays and the holder is told the payment is not confirmed: paying
- * again then meets CERTIFICATE_ALREADY_PAID, which makes the plan again (already-paid-at-payment.ts).
+ * the renewal goes on). With the service out of reach the plan stays and the holder is told the
+ * payment is not confirmed: paying again then meets CERTIFICATE_ALREADY_PAID, which makes the plan
+ * again (already-paid-at-payment.ts).
  */
-async function afterPartLetGo(context: FlowContext, state: Extract<FlowState, { step: 'payment' }>, journal: Journal): Promise<FlowState> {
+async function afterPartLetGo(context: FlowContext, state: PaymentState, journal: Journal): Promise<FlowState> {
   const attempts = paymentAttempts(journal);
   const record = await context.ports.service.renewalStatus(journal.renewalId).catch(() => undefined);
   if (!record) {
