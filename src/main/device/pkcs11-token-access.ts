@@ -6,6 +6,7 @@
 import { endianness } from 'node:os';
 import pkcs11js from 'pkcs11js';
 import type { DeviceFailure, DeviceMethod, DeviceRequest, DeviceResults, TokenDescription } from './device-protocol.js';
+import { keyPairTemplates } from './key-pair-templates.js';
 
 type Handle = Buffer;
 
@@ -154,29 +155,8 @@ export class Pkcs11TokenAccess {
 
   async generateKeyPair({ tokenSerial, idHex, label }: DeviceRequest<'generateKeyPair'>): Promise<DeviceResults['generateKeyPair']> {
     const session = this.#loggedInSession(tokenSerial, 'generateKeyPair');
-    const id = Buffer.from(idHex, 'hex');
-    const keys = await this.#pkcs11.C_GenerateKeyPairAsync(
-      session,
-      { mechanism: pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN },
-      [
-        { type: pkcs11js.CKA_TOKEN, value: true },
-        { type: pkcs11js.CKA_PRIVATE, value: false },
-        { type: pkcs11js.CKA_ID, value: id },
-        { type: pkcs11js.CKA_LABEL, value: label },
-        { type: pkcs11js.CKA_VERIFY, value: true },
-        { type: pkcs11js.CKA_MODULUS_BITS, value: 2048 },
-        { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
-      ],
-      [
-        { type: pkcs11js.CKA_TOKEN, value: true },
-        { type: pkcs11js.CKA_PRIVATE, value: true },
-        { type: pkcs11js.CKA_SENSITIVE, value: true },
-        { type: pkcs11js.CKA_EXTRACTABLE, value: false },
-        { type: pkcs11js.CKA_SIGN, value: true },
-        { type: pkcs11js.CKA_ID, value: id },
-        { type: pkcs11js.CKA_LABEL, value: label },
-      ],
-    );
+    const { publicKey, privateKey } = keyPairTemplates(Buffer.from(idHex, 'hex'), label);
+    const keys = await this.#pkcs11.C_GenerateKeyPairAsync(session, { mechanism: pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN }, publicKey, privateKey);
     const [local, alwaysSensitive, neverExtractable] = this.#pkcs11.C_GetAttributeValue(session, keys.privateKey, [
       { type: pkcs11js.CKA_LOCAL },
       { type: pkcs11js.CKA_ALWAYS_SENSITIVE },

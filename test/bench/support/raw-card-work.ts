@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pkcs11js from 'pkcs11js';
+import { keyPairTemplates } from '../../../src/main/device/key-pair-templates.js';
 
 const [modulePath, pin] = process.argv.slice(2);
 if (!modulePath || !pin) throw new Error('usage: raw-card-work.ts MODULE_PATH PIN');
@@ -54,28 +55,8 @@ function sign(keyId: Buffer): Buffer {
 }
 
 function generatePair(id: Buffer, label: string): void {
-  pkcs11.C_GenerateKeyPair(
-    session,
-    { mechanism: pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN },
-    [
-      { type: pkcs11js.CKA_TOKEN, value: true },
-      { type: pkcs11js.CKA_PRIVATE, value: false },
-      { type: pkcs11js.CKA_ID, value: id },
-      { type: pkcs11js.CKA_LABEL, value: label },
-      { type: pkcs11js.CKA_VERIFY, value: true },
-      { type: pkcs11js.CKA_MODULUS_BITS, value: 2048 },
-      { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
-    ],
-    [
-      { type: pkcs11js.CKA_TOKEN, value: true },
-      { type: pkcs11js.CKA_PRIVATE, value: true },
-      { type: pkcs11js.CKA_SENSITIVE, value: true },
-      { type: pkcs11js.CKA_EXTRACTABLE, value: false },
-      { type: pkcs11js.CKA_SIGN, value: true },
-      { type: pkcs11js.CKA_ID, value: id },
-      { type: pkcs11js.CKA_LABEL, value: label },
-    ],
-  );
+  const { publicKey, privateKey } = keyPairTemplates(id, label);
+  pkcs11.C_GenerateKeyPair(session, { mechanism: pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN }, publicKey, privateKey);
 }
 
 const cns = certificates.find((certificate) => certificate.label === 'CNS0') ?? certificates[0]!;

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { cliPhrases } from '../../../src/main/cli/cli-phrases.js';
 import { describeState, describeStatus, describeWireError } from '../../../src/main/cli/describe-state.js';
 import type { FlowState, RenewalPlan } from '../../../src/shared/contract/flow-contract.js';
+import type { UnfinishedRenewal } from '../../../src/main/renewal/unfinished-renewal.js';
 import { describeError } from '../../../src/shared/errors/catalogue.js';
 import { translator } from '../../../src/shared/i18n/translate.js';
 import { firstPayment, paidAgain } from '../../support/paid-twice.js';
@@ -158,42 +159,34 @@ describe('the CLI in the window\'s words', () => {
     }
   });
 
+  /** The PIN screen of a resume, and an unfinished renewal, paid, whose certificates stand as given. */
+  const resumeWith = (certificates: UnfinishedRenewal['certificates']) => ({
+    state: { step: 'pin', device, slot: device.slots[0]!, position: { current: 1, of: 1 }, purpose: 'resume', pin: { state: 'ok', pinPad: false }, error: null, notice: null } satisfies FlowState,
+    unfinished: { renewalId: 'rnw_0123456789', startedAt: '2026-12-01T09:00:00.000Z', payment: 'paid', serviceAnswered: true, certificates } satisfies UnfinishedRenewal,
+  });
+
   it('status names why a certificate of an unfinished renewal was settled without being renewed: refused on arrival is not held back', () => {
-    const state: FlowState = { step: 'pin', device, slot: device.slots[0]!, position: { current: 1, of: 1 }, purpose: 'resume', pin: { state: 'ok', pinPad: false }, error: null, notice: null };
-    const unfinished = {
-      renewalId: 'rnw_0123456789',
-      startedAt: '2026-12-01T09:00:00.000Z',
-      payment: 'paid' as const,
-      serviceAnswered: true,
-      certificates: [
-        { kind: 'signature' as const, certificateSerial: 'aa', phase: 'rejected' as const, reason: 'public-key' as const, service: 'released' as const },
-        { kind: 'cns' as const, certificateSerial: 'bb', phase: 'rejected' as const, reason: 'held-back' as const, service: 'paid' as const },
-      ],
-    };
+    const { state, unfinished } = resumeWith([
+      { kind: 'signature', certificateSerial: 'aa', phase: 'rejected', reason: 'public-key', service: 'released' },
+      { kind: 'cns', certificateSerial: 'bb', phase: 'rejected', reason: 'held-back', service: 'paid' },
+    ]);
     const text = describeStatus(state, unfinished, 'it');
     expect(text).toContain('- sottoscrizione: su questo computer: certificato ricevuto rifiutato (non scritto); presso il servizio: importo rilasciato, non addebitato');
     expect(text).toContain('- CNS: su questo computer: non iniziato: dopo il certificato rifiutato il dispositivo non aveva spazio (resta il certificato attuale, importo ancora trattenuto); presso il servizio: pagato (importo trattenuto)');
-    const english = describeStatus(state, { ...unfinished, certificates: [{ ...unfinished.certificates[0]!, reason: 'withdrawn' as const }] }, 'en');
+    const english = describeStatus(state, { ...unfinished, certificates: [{ ...unfinished.certificates[0]!, phase: 'rejected', reason: 'withdrawn' }] }, 'en');
     expect(english).toContain('- signature: on this computer: certificate withdrawn by the service, removed from the device');
   });
 
   it('status tells a CNS whose handover proof expired, and a certificate refused at payment, for what they are, not as a refused arrival or a refused issuance', () => {
-    const state: FlowState = { step: 'pin', device, slot: device.slots[0]!, position: { current: 1, of: 1 }, purpose: 'resume', pin: { state: 'ok', pinPad: false }, error: null, notice: null };
-    const unfinished = {
-      renewalId: 'rnw_0123456789',
-      startedAt: '2026-12-01T09:00:00.000Z',
-      payment: 'paid' as const,
-      serviceAnswered: true,
-      certificates: [
-        { kind: 'signature' as const, certificateSerial: 'aa', phase: 'refused' as const, reason: 'dropped' as const, service: 'released' as const },
-        { kind: 'cns' as const, certificateSerial: 'bb', phase: 'rejected' as const, reason: 'handover-expired' as const, service: 'paid' as const },
-      ],
-    };
+    const { state, unfinished } = resumeWith([
+      { kind: 'signature', certificateSerial: 'aa', phase: 'refused', reason: 'dropped', service: 'released' },
+      { kind: 'cns', certificateSerial: 'bb', phase: 'rejected', reason: 'handover-expired', service: 'paid' },
+    ]);
     const text = describeStatus(state, unfinished, 'it');
     expect(text).toContain('- sottoscrizione: su questo computer: pagamento rifiutato dal servizio (certificato non più rinnovabile, nulla addebitato), chiavi nuove da rimuovere;');
     expect(text).toContain('- CNS: su questo computer: non rinnovato: la verifica firmata con la vecchia chiave CNS è scaduta');
     expect(text).not.toContain('certificato ricevuto rifiutato');
-    const english = describeStatus(state, { ...unfinished, certificates: [{ ...unfinished.certificates[1]!, phase: 'refused' as const, reason: 'handover-expired' as const }] }, 'en');
+    const english = describeStatus(state, { ...unfinished, certificates: [{ ...unfinished.certificates[1]!, phase: 'refused', reason: 'handover-expired' }] }, 'en');
     expect(english).toContain('- CNS: on this computer: proof signed with the old CNS key past its time, no CNS key left to sign another: new keys to be removed');
   });
 

@@ -3,7 +3,7 @@
  * token of its own, it makes RSA pairs on one session while another session of the same process
  * finds, reads, creates and destroys objects, then checks the token, and does the same once more
  * with the calls one after the other. Each way runs in a child process of its own, since the first
- * may crash it. Run by hand: `node --import tsx softhsm/token/concurrency-probe.ts [pairs]`.
+ * may crash it. Run by hand: `node --import tsx scripts/softhsm-concurrency-probe.ts [pairs]`.
  *
  * On SoftHSM 2.6.1 (Debian 12) side by side, within 30 pairs: generations fail with
  * CKR_GENERAL_ERROR or CKR_TEMPLATE_INCONSISTENT, the token keeps objects no pair accounts for, or
@@ -15,8 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pkcs11js from 'pkcs11js';
-import { createSoftHsmEnvironment } from './softhsm-environment.js';
-import { runTool } from './token-tools.js';
+import { keyPairTemplates } from '../src/main/device/key-pair-templates.js';
+import { createSoftHsmEnvironment } from '../softhsm/token/softhsm-environment.js';
+import { runTool } from '../softhsm/token/token-tools.js';
 
 type Way = 'side-by-side' | 'one-after-the-other';
 const pin = '12345678';
@@ -62,32 +63,10 @@ async function probe(way: Way, pairs: number): Promise<void> {
   for (let index = 1; index <= pairs; index += 1) {
     const session = pkcs11.C_OpenSession(slot, flags);
     const id = Buffer.from([index >> 8, index & 255]);
-    const label = `probe-${index}`;
+    const templates = keyPairTemplates(id, `probe-${index}`);
     let ended = false;
     const generation = pkcs11
-      .C_GenerateKeyPairAsync(
-        session,
-        { mechanism: pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN },
-        // The templates the device process uses (pkcs11-token-access.ts).
-        [
-          { type: pkcs11js.CKA_TOKEN, value: true },
-          { type: pkcs11js.CKA_PRIVATE, value: false },
-          { type: pkcs11js.CKA_ID, value: id },
-          { type: pkcs11js.CKA_LABEL, value: label },
-          { type: pkcs11js.CKA_VERIFY, value: true },
-          { type: pkcs11js.CKA_MODULUS_BITS, value: 2048 },
-          { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
-        ],
-        [
-          { type: pkcs11js.CKA_TOKEN, value: true },
-          { type: pkcs11js.CKA_PRIVATE, value: true },
-          { type: pkcs11js.CKA_SENSITIVE, value: true },
-          { type: pkcs11js.CKA_EXTRACTABLE, value: false },
-          { type: pkcs11js.CKA_SIGN, value: true },
-          { type: pkcs11js.CKA_ID, value: id },
-          { type: pkcs11js.CKA_LABEL, value: label },
-        ],
-      )
+      .C_GenerateKeyPairAsync(session, { mechanism: pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN }, templates.publicKey, templates.privateKey)
       .then(
         () => (made += 1),
         (error: Error) => failures.push(`generation ${index}: ${error.message}`),
