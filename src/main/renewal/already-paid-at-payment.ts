@@ -17,7 +17,7 @@ import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import type { ErrorDetail } from '../../shared/errors/catalogue.js';
 import type { WireError } from '../../shared/contract/define.js';
 import { wire, type FlowContext } from './flow-context.js';
-import { checkHeldStillToRenew, heldAtService, progressAtService, stillToRenew } from './held-at-service.js';
+import { checkHeldStillToRenew, heldAtService, progressAtService, stillToRenew, withHeldElsewhere } from './held-at-service.js';
 import { newestCovering, newestHolding } from './newest-receipt.js';
 import { checkedAgainstPlan } from './receipt-against-plan.js';
 import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
@@ -76,10 +76,12 @@ export async function planMadeAgain(
     await context.save({ ...journal, payment: { state: 'unpaid', attempts } });
     return context.set({ ...state, card: null, error: wire(error.code, error.detail) });
   }
+  // The other payments holding money for it are kept for an ending the service cannot be asked about.
+  const held = withHeldElsewhere(journal, record);
   const plan = planToPayAgain(journal.plan, pending, paidAtService);
   context.ports.logger?.warn({ renewalId: journal.renewalId, paidAtService: paidAtService.join(',') }, options.why);
   if (itemsToPay(plan).length > 0) {
-    const saved = await context.save({ ...journal, plan, payment: { state: 'unpaid', attempts } });
+    const saved = await context.save({ ...held, plan, payment: { state: 'unpaid', attempts } });
     const asked: PaymentState = { ...state, plan, card: null, error: options.error };
     // One the service no longer renews (suspended since) is taken out first, as a resume does:
     // never asked to be paid for, to meet that refusal.
@@ -96,10 +98,10 @@ export async function planMadeAgain(
     // The plan stays the one that payment was checked against: the ending shows its receipt beside
     // the service's record only while the two agree (renewal-run.ts, outcomeOf).
     const receipt = checkedAgainstPlan(journal.plan, covering);
-    await context.save({ ...journal, payment: { state: 'paid', receipt, attempts } });
+    await context.save({ ...held, payment: { state: 'paid', receipt, attempts } });
     return context.set({ step: 'paid', device, plan: journal.plan, receipt });
   }
   const receipt = newestHolding(record.receipts, new Set(journal.certificates.map((entry) => entry.certificateSerial))) ?? null;
-  await context.save({ ...journal, plan, payment: { state: 'not-required', receipt, attempts } });
+  await context.save({ ...held, plan, payment: { state: 'not-required', receipt, attempts } });
   return context.set({ step: 'paid', device, plan, receipt });
 }

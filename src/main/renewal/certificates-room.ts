@@ -10,7 +10,8 @@ import { confirmEarlierDeliveries, confirmIssuedOnCard } from './delivery-confir
 import { wire, type FlowContext } from './flow-context.js';
 import { checkHeldAsShown } from './receipt-against-plan.js';
 import { buildPlan, itemsToPay, selectableSerials } from './renewal-plan.js';
-import { journalVersion } from './renewal-journal.js';
+import { journalVersion, type Journal } from './renewal-journal.js';
+import { withHeldElsewhere } from './held-at-service.js';
 import { newestCovering, newestHolding } from './newest-receipt.js';
 
 type CertificatesState = Extract<FlowState, { step: 'certificates' }>;
@@ -77,7 +78,7 @@ export async function proceed(context: FlowContext, state: CertificatesState): P
   if (record) checkHeldAsShown(paidEarlier.filter((item) => (item.price?.amountCents ?? 0) > 0 && progressOf(item.certificateSerial) === 'paid'), record.receipts);
   // Certificates paid in an earlier attempt: the receipt of that payment is the one to show.
   const earlier = nothingToPay && record ? receiptCovering(record.receipts, plan.items.map((item) => item.certificateSerial)) : null;
-  const journal = await context.save({
+  const draft: Journal = {
     version: journalVersion,
     deviceSerial: device.serial,
     renewalId,
@@ -85,7 +86,9 @@ export async function proceed(context: FlowContext, state: CertificatesState): P
     plan,
     payment: nothingToPay ? { state: 'not-required', receipt: earlier } : { state: 'unpaid', attempts: 0 },
     certificates,
-  });
+  };
+  // The payments holding money for those paid earlier, kept for an ending the service cannot be asked about.
+  const journal = await context.save(record ? withHeldElsewhere(draft, record) : draft);
   if (journal.payment.state === 'not-required') return context.set({ step: 'paid', device, plan, receipt: journal.payment.receipt });
   return context.set({ step: 'payment', device, plan, card: null, error: null });
 }

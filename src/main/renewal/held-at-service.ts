@@ -7,7 +7,7 @@ import type { RenewalPlan } from '../../shared/contract/flow-contract.js';
 import { checkHeldAsShown } from './receipt-against-plan.js';
 import { heldOrCaptured } from './renewal-plan.js';
 import type { RenewalRecord } from './renewal-ports.js';
-import { settlingPhases, type JournalCertificate } from './renewal-journal.js';
+import { settlingPhases, type Journal, type JournalCertificate } from './renewal-journal.js';
 import { withdrawnAtService } from './withdrawn-certificate.js';
 
 /**
@@ -34,6 +34,17 @@ export function checkHeldStillToRenew(plan: Pick<RenewalPlan, 'items'>, pending:
     plan.items.filter((item) => pending.has(item.certificateSerial) && (item.price?.amountCents ?? 0) > 0 && progressAtService(record, item.certificateSerial) === 'paid'),
     record.receipts,
   );
+}
+
+/**
+ * The journal with every receipt that holds (or captured) money for its certificates, as the
+ * record shows them now (`heldElsewhere`): its own payment may be replaced later (a hold let go,
+ * paid again), and the one it replaced may have captured a certificate renewed on it.
+ */
+export function withHeldElsewhere(journal: Journal, record: RenewalRecord): Journal {
+  const serials = new Set(journal.certificates.map((entry) => entry.certificateSerial));
+  const heldElsewhere = record.receipts.filter((receipt) => receipt.lines.some((line) => serials.has(line.certificateSerial) && line.state !== 'released'));
+  return { ...journal, heldElsewhere };
 }
 
 export function progressAtService(record: RenewalRecord, certificateSerial: string) {

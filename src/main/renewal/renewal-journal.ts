@@ -185,6 +185,13 @@ export const journalSchema = z.object({
   startedAt: z.string(),
   plan: renewalPlanSchema,
   payment: paymentRecordSchema,
+  /**
+   * Other payments that held money for this renewal's certificates when the plan was last made
+   * from the service's record (a second window's, the one before a hold was paid again), as the
+   * service listed them then: what an ending the service cannot be asked about shows beside the
+   * journal's own payment.
+   */
+  heldElsewhere: z.array(receiptSchema).optional(),
   certificates: z.array(journalCertificateSchema).min(1),
 });
 export type Journal = z.infer<typeof journalSchema>;

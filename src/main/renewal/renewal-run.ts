@@ -289,7 +289,11 @@ async function outcomeOf(context: FlowContext, journal: Journal, askService = tr
   // service's record only while it is the payment of the plan it was made for (not an edited one).
   const own = journal.payment.state !== 'paid' || !planMismatch(journal.plan, local) ? settledByJournal(local, journal) : undefined;
   const record = askService ? await context.ports.service.renewalStatus(journal.renewalId).catch(() => undefined) : undefined;
-  if (!record) return { renewed, receipts: own ? [own] : [] };
+  if (!record) {
+    // The other payments the journal saw holding money for it, settled the same way; the journal's own last.
+    const others = (journal.heldElsewhere ?? []).filter((receipt) => receipt.transactionId !== local.transactionId).map((receipt) => settledByJournal(receipt, journal));
+    return { renewed, receipts: oldestFirst([...others, ...(own ? [own] : [])]) };
+  }
   const receipts = receiptsAtService(journal, record);
   // The journal's own payment is shown even when the service's list leaves it out.
   const shown = !own || receipts.some((receipt) => receipt.transactionId === local.transactionId) ? receipts : [...receipts, own];

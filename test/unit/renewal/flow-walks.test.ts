@@ -475,6 +475,27 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expectBothRenewedPaidOnce(world);
   });
 
+  it('the signature paid from a second window, the CNS here, and the service out of reach as the renewal ends: both payments are shown, each certificate captured once', async () => {
+    const world = new FlowWorld();
+    const flow = world.process();
+    await flow.start();
+    await flow.unlock(world.pinFor('CNS-0001'), false);
+    await flow.proceed();
+    await paidFromSecondWindow(world, 'signature');
+    expect(await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).toMatchObject({ step: 'payment', error: { code: 'CERTIFICATE_ALREADY_PAID' }, plan: { totalCents: prices.cns } });
+    expect((await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).step).toBe('paid');
+    // The service answers the renewal's issuances, then not its record: the ending is made from the journal alone.
+    world.service.faults.unavailable = { renewalStatus: 99 };
+    const end = await flow.renew();
+    await flow.close();
+    if (end.step !== 'done') throw new Error(`ended ${end.step}`);
+    for (const kind of ['signature', 'cns'] as const) {
+      const captured = end.receipts.flatMap((receipt) => receipt.lines).filter((line) => line.certificateSerial === world.oldSerials.get(kind) && line.state === 'captured');
+      expect(captured.map((line) => line.amountCents), kind).toEqual([prices[kind]]);
+    }
+    expectBothRenewedPaidOnce(world);
+  });
+
   /** A card checkout for both, paid on the bank's page while the tool was not looking, then one certificate's hold let go (the CNS's, unless told). */
   async function checkoutLetGoInPart(world: FlowWorld, letGo: CertificateKind = 'cns') {
     const flow = world.process();
