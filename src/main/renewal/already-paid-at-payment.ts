@@ -17,7 +17,7 @@ import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import type { ErrorDetail } from '../../shared/errors/catalogue.js';
 import type { WireError } from '../../shared/contract/define.js';
 import { wire, type FlowContext } from './flow-context.js';
-import { checkHeldStillToRenew, heldAtService, progressAtService, stillToRenew, withHeldElsewhere } from './held-at-service.js';
+import { checkHeldStillToRenew, heldAtService, progressAtService, stillToRenew, withPaymentsHolding } from './held-at-service.js';
 import { newestCovering, newestHolding } from './newest-receipt.js';
 import { checkedAgainstPlan } from './receipt-against-plan.js';
 import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
@@ -76,8 +76,8 @@ export async function planMadeAgain(
     await context.save({ ...journal, payment: { state: 'unpaid', attempts } });
     return context.set({ ...state, card: null, error: wire(error.code, error.detail) });
   }
-  // The other payments holding money for it are kept for an ending the service cannot be asked about.
-  const held = withHeldElsewhere(journal, record);
+  // The payments holding money for it are kept for an ending the service cannot be asked about.
+  const held = withPaymentsHolding(journal, record);
   const plan = planToPayAgain(journal.plan, pending, paidAtService);
   context.ports.logger?.warn({ renewalId: journal.renewalId, paidAtService: paidAtService.join(',') }, options.why);
   if (itemsToPay(plan).length > 0) {

@@ -11,7 +11,7 @@ import { wire, type FlowContext } from './flow-context.js';
 import { checkHeldAsShown } from './receipt-against-plan.js';
 import { buildPlan, itemsToPay, selectableSerials } from './renewal-plan.js';
 import { journalVersion, type Journal } from './renewal-journal.js';
-import { withHeldElsewhere } from './held-at-service.js';
+import { withPaymentsHolding } from './held-at-service.js';
 import { newestCovering, newestHolding } from './newest-receipt.js';
 
 type CertificatesState = Extract<FlowState, { step: 'certificates' }>;
@@ -88,7 +88,7 @@ export async function proceed(context: FlowContext, state: CertificatesState): P
     certificates,
   };
   // The payments holding money for those paid earlier, kept for an ending the service cannot be asked about.
-  const journal = await context.save(record ? withHeldElsewhere(draft, record) : draft);
+  const journal = await context.save(record ? withPaymentsHolding(draft, record) : draft);
   if (journal.payment.state === 'not-required') return context.set({ step: 'paid', device, plan, receipt: journal.payment.receipt });
   return context.set({ step: 'payment', device, plan, card: null, error: null });
 }

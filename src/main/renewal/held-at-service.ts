@@ -1,7 +1,7 @@
 /**
  * A journal's renewal as the service's record stands now, for making the plan again: the resume,
  * a payment refused for a certificate no longer renewable and one refused as already paid all ask
- * the same three questions of it.
+ * the same questions of it, and keep the payments holding its money (`withPaymentsHolding`).
  */
 import type { RenewalPlan } from '../../shared/contract/flow-contract.js';
 import { checkHeldAsShown } from './receipt-against-plan.js';
@@ -36,15 +36,11 @@ export function checkHeldStillToRenew(plan: Pick<RenewalPlan, 'items'>, pending:
   );
 }
 
-/**
- * The journal with every receipt that holds (or captured) money for its certificates, as the
- * record shows them now (`heldElsewhere`): its own payment may be replaced later (a hold let go,
- * paid again), and the one it replaced may have captured a certificate renewed on it.
- */
-export function withHeldElsewhere(journal: Journal, record: RenewalRecord): Journal {
+/** The journal with every receipt that holds (or captured) money for its certificates, as the record shows them now. */
+export function withPaymentsHolding(journal: Journal, record: RenewalRecord): Journal {
   const serials = new Set(journal.certificates.map((entry) => entry.certificateSerial));
-  const heldElsewhere = record.receipts.filter((receipt) => receipt.lines.some((line) => serials.has(line.certificateSerial) && line.state !== 'released'));
-  return { ...journal, heldElsewhere };
+  const paymentsHolding = record.receipts.filter((receipt) => receipt.lines.some((line) => serials.has(line.certificateSerial) && line.state !== 'released'));
+  return { ...journal, paymentsHolding };
 }
 
 export function progressAtService(record: RenewalRecord, certificateSerial: string) {

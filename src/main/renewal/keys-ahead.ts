@@ -1,9 +1,10 @@
 /**
  * The next certificate's key pair, made on the card while the current one's request is issued
- * (its write and checks wait for the key: the card is asked one thing at a time). Key generation is most of a renewal's card work (seconds on a chip), and renewing one
- * certificate at a time need not mean waiting for each key in turn: on a card with room for new
- * pairs beside the old ones, the second pair is made while the first certificate travels to the
- * service and back (rekey-certificate.ts journals its id first, as for any pair).
+ * (its write and checks wait for the key: the card is asked one thing at a time). Key generation
+ * is most of a renewal's card work (seconds on a chip), and renewing one certificate at a time
+ * need not mean waiting for each key in turn: on a card with room for new pairs beside the old
+ * ones, the second pair is made while the first certificate travels to the service and back
+ * (rekey-certificate.ts journals its id first, as for any pair).
  *
  * Nothing is taken off the card for it, so every working pair stays. A generation that fails here
  * (a card fuller than it reports, one pulled out) costs nothing: that certificate's own turn finds

@@ -478,7 +478,7 @@ async function trueUnless(call: Promise<void>, code: ErrorCode): Promise<boolean
 
 /** Taken out of the renewal when its payment was refused (unrenewable-at-payment.ts), or on its way out. */
 function droppedAtPayment(progress: CertificateProgress): boolean {
-  return (progress.phase === 'rejected' && progress.reason === 'dropped') || (progress.phase === 'refused' && progress.reason === 'dropped');
+  return (progress.phase === 'rejected' || progress.phase === 'refused') && progress.reason === 'dropped';
 }
 
 /**

@@ -186,12 +186,12 @@ export const journalSchema = z.object({
   plan: renewalPlanSchema,
   payment: paymentRecordSchema,
   /**
-   * Other payments that held money for this renewal's certificates when the plan was last made
-   * from the service's record (a second window's, the one before a hold was paid again), as the
-   * service listed them then: what an ending the service cannot be asked about shows beside the
-   * journal's own payment.
+   * Every payment that held (or captured) money for this renewal's certificates when the plan was
+   * last made from the service's record, as the service listed them then: its own among them, which
+   * a later payment may replace (a hold let go, paid again), and others (a second window's). What
+   * an ending the service cannot be asked about shows beside the journal's own payment.
    */
-  heldElsewhere: z.array(receiptSchema).optional(),
+  paymentsHolding: z.array(receiptSchema).optional(),
   certificates: z.array(journalCertificateSchema).min(1),
 });
 export type Journal = z.infer<typeof journalSchema>;

@@ -291,7 +291,7 @@ async function outcomeOf(context: FlowContext, journal: Journal, askService = tr
   const record = askService ? await context.ports.service.renewalStatus(journal.renewalId).catch(() => undefined) : undefined;
   if (!record) {
     // The other payments the journal saw holding money for it, settled the same way; the journal's own last.
-    const others = (journal.heldElsewhere ?? []).filter((receipt) => receipt.transactionId !== local.transactionId).map((receipt) => settledByJournal(receipt, journal));
+    const others = (journal.paymentsHolding ?? []).filter((receipt) => receipt.transactionId !== local.transactionId).map((receipt) => settledByJournal(receipt, journal));
     return { renewed, receipts: oldestFirst([...others, ...(own ? [own] : [])]) };
   }
   const receipts = receiptsAtService(journal, record);

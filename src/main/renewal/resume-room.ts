@@ -11,7 +11,7 @@ import { checkedAgainstPlan } from './receipt-against-plan.js';
 import { canProve } from './proof-of-possession.js';
 import type { RenewalRecord } from './renewal-ports.js';
 import { journalMismatch } from './journal-describes-card.js';
-import { checkHeldStillToRenew, heldAtService, progressAtService, stillToRenew, withHeldElsewhere } from './held-at-service.js';
+import { checkHeldStillToRenew, heldAtService, progressAtService, stillToRenew, withPaymentsHolding } from './held-at-service.js';
 import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
 import { handoverExpiredProgress, paymentAttempts, withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import { judgedUnderLock, runRenewal, stoppedBy } from './renewal-run.js';
@@ -98,9 +98,9 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
   // Issuing captures what the service holds: for every certificate still to issue, whichever
   // payment held it (this journal's, or one from another computer), it is what the holder was shown.
   checkHeldStillToRenew(journal.plan, pending, record);
-  // The other payments holding money for it, kept for an ending the service cannot be asked about.
-  const held = withHeldElsewhere(journal, record);
-  if (JSON.stringify(held.heldElsewhere) !== JSON.stringify(journal.heldElsewhere ?? [])) journal = await context.save(held);
+  // The payments holding money for it, kept for an ending the service cannot be asked about (saved only when they changed).
+  const held = withPaymentsHolding(journal, record);
+  if (JSON.stringify(held.paymentsHolding) !== JSON.stringify(journal.paymentsHolding ?? [])) journal = await context.save(held);
   if (journal.payment.state === 'paid' || journal.payment.state === 'not-required') {
     if (!confirmed) {
       // An invented receipt, or a hold released since: nothing is made on the card without the service's word.

@@ -15,7 +15,7 @@ import type { FlowState } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { wire, type FlowContext } from './flow-context.js';
 import { newestHolding } from './newest-receipt.js';
-import { checkHeldStillToRenew, heldAtService, stillToRenew, withHeldElsewhere } from './held-at-service.js';
+import { checkHeldStillToRenew, heldAtService, stillToRenew, withPaymentsHolding } from './held-at-service.js';
 import { itemsToPay, planToPayAgain } from './renewal-plan.js';
 import type { RenewalRecord, ServiceLine } from './renewal-ports.js';
 import { paymentAttempts, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
@@ -102,7 +102,7 @@ export async function withoutUnrenewable(context: FlowContext, state: PaymentSta
   // service's other receipts for them (a first payment that captured the signature, say).
   const earlier = newestHolding(record.receipts, new Set(journal.certificates.map((entry) => entry.certificateSerial))) ?? null;
   const saved = await context.save({
-    ...withHeldElsewhere(journal, record),
+    ...withPaymentsHolding(journal, record),
     plan,
     certificates,
     payment: stillToPay ? { state: 'unpaid', attempts: paymentAttempts(journal) } : { state: 'not-required', receipt: earlier, attempts: paymentAttempts(journal) },
