@@ -143,8 +143,11 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
     // Taken to have gone through when the receipts since the journal began are as many as the
     // payments it sent (one from a second window may count too): lines let go by an earlier
     // payment say nothing of one that never reached the service.
+    // A journal left unpaid after the holder was told of a hold let go (this screen, met and left
+    // before) says nothing of why: the service's record still does, and the holder reads it again.
     const receiptsSinceStart = record.receipts.filter((receipt) => Date.parse(receipt.paidAt) >= Date.parse(journal.startedAt)).length;
-    const paidThenLetGo = journal.payment.state === 'paying' && receiptsSinceStart >= journal.payment.attempts && holdsLetGo(record, unheld);
+    const sentAndCounted = journal.payment.state === 'paying' && receiptsSinceStart >= journal.payment.attempts;
+    const paidThenLetGo = (sentAndCounted || journal.payment.state === 'unpaid') && holdsLetGo(record, unheld);
     const why = letGo ? 'PAYMENT_LET_GO' : paidThenLetGo ? 'RENEWAL_HOLD_LET_GO' : stale.length === 0 ? null : holdsLetGo(record, stale) ? 'RENEWAL_HOLD_LET_GO' : 'RENEWAL_PAYMENT_UNCONFIRMED';
     journal = await context.save({ ...journal, plan, payment: { state: 'unpaid', attempts: paymentAttempts(journal) } });
     return askToPay(context, journal, record, pending, { step: 'payment', device, plan: journal.plan, card: null, error: why && wire(why) });

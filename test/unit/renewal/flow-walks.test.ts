@@ -890,6 +890,25 @@ describe('charging what was chosen, once, for what is delivered', () => {
     },
   );
 
+  it.each([{ full: false }, { full: true }])('the signature renewed, the CNS\'s hold let go, the holder leaving the payment screen it was told of and coming back (card full: $full): told again why it is to pay, asked for the CNS alone, charged once each', async ({ full }) => {
+    const world = new FlowWorld({ full });
+    world.killOn = { call: 'issue', occurrence: 2, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.service.expireHolds();
+    for (let visit = 0; visit < 2; visit++) {
+      const left = world.process();
+      expect((await left.start()).step).toBe('resume-offered');
+      await left.resume();
+      expect(await left.unlock(world.pinFor('CNS-0001'), true), `visit ${visit + 1}`).toMatchObject({ step: 'payment', error: { code: 'RENEWAL_HOLD_LET_GO' }, plan: { totalCents: prices.cns } });
+      await left.close();
+    }
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state.step).toBe('done');
+    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature], [world.oldSerials.get('cns'), prices.cns]]));
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('a card with no room, its old CNS key gone, its hold let go and the holder leaving the payment screen, then back after the handover proof\'s time: the CNS settled, not a protocol error at every start', async () => {
     const world = new FlowWorld({ full: true });
     world.killOn = { call: 'issue', occurrence: 2, phase: 'before' };
