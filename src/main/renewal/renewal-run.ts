@@ -127,7 +127,7 @@ async function overtakenOrDamaged(context: FlowContext, device: DeviceSummary, j
   }
   const finished = await finishedElsewhere(context, device, journal, record, onCard);
   if (!finished) throw notProven;
-  return endFinishedElsewhere(context, device, journal, finished);
+  return endFinishedElsewhere(context, device, journal, finished, record);
 }
 
 /** A damaged journal: set aside for the helpdesk, what reached the card told; nothing it says is told as fact, not even what it says was refused. */
@@ -185,16 +185,19 @@ async function finish(context: FlowContext, device: DeviceSummary, settled: Jour
  * finished one's is, not set aside as damaged, and the holder reads what is on the card and what
  * was paid, with where it was done.
  */
-async function endFinishedElsewhere(context: FlowContext, device: DeviceSummary, journal: Journal, { renewed, notRenewed: refused, unheard }: FinishedElsewhere): Promise<FlowState> {
+async function endFinishedElsewhere(context: FlowContext, device: DeviceSummary, journal: Journal, { renewed, notRenewed: refused, unheard }: FinishedElsewhere, judgedOn: RenewalRecord): Promise<FlowState> {
   const { ports } = context;
   ports.logger?.info({ renewalId: journal.renewalId }, 'journal overtaken: the renewal was finished elsewhere; archived');
   // Those this computer finished before the journal was overtaken, and those renewed elsewhere
   // whose delivery the service never heard of: told now, so it captures nothing it should not
   // hold back and the receipts below say where each certificate stands.
   await confirmDeliveries(context, device.serial, [...completedDeliveries(journal), ...unheard]);
-  // The payments as the service records them: the one that paid may have been made elsewhere, not the journal's.
-  const record = await ports.service.renewalStatus(journal.renewalId).catch(() => undefined);
-  const receipts = record ? oldestFirst(receiptsAtService(journal, record)) : [];
+  // The payments as the service records them: the one that paid may have been made elsewhere, not
+  // the journal's. Out of reach now, the record the renewal was judged finished on, read a moment
+  // ago, says the same of money: issuing captured it, and telling deliveries moves none. (Without
+  // it the holder read a renewal done with nothing paid for it.)
+  const record = (await ports.service.renewalStatus(journal.renewalId).catch(() => undefined)) ?? judgedOn;
+  const receipts = oldestFirst(receiptsAtService(journal, record));
   // What this computer settled without renewing is still told: a certificate refused here (its
   // old pair perhaps gone on a card with no room) is not hidden behind the other's success.
   const notRenewed = await notRenewedOf(context, device, { ...journal, certificates: refused });

@@ -104,6 +104,11 @@ export interface ServiceFaults {
    * then refused as already paid, as the lab's is.
    */
   paidFromSecondWindow?: CertificateKind;
+  /**
+   * How many times, from now on, the service falls out of reach just after hearing of deliveries:
+   * the renewal's record asked right after a `delivered` call (the ending's receipts) is not answered.
+   */
+  recordLostAfterDelivery?: number;
 }
 
 export class FakeService {
@@ -122,6 +127,8 @@ export class FakeService {
   /** Challenges handed out: when, and for what (an issuance proof lasts minutes, a handover days). */
   readonly #challenges = new Map<string, { issuedAt: number; purpose: string }>();
   #counter = 0;
+  /** The last call was a `delivered`: the next `renewalStatus` is the ending's look at the record. */
+  #justDelivered = false;
 
   constructor(
     readonly pki: TestPki,
@@ -340,6 +347,12 @@ export class FakeService {
   port(hook: CallHook): FlowService {
     const faultable = async <T>(call: string, run: () => T): Promise<T> => {
       hook(call, 'before');
+      const afterDelivery = this.#justDelivered;
+      this.#justDelivered = call === 'delivered';
+      if (call === 'renewalStatus' && afterDelivery && (this.faults.recordLostAfterDelivery ?? 0) > 0) {
+        this.faults.recordLostAfterDelivery = (this.faults.recordLostAfterDelivery ?? 0) - 1;
+        throw new AppError('SERVICE_UNREACHABLE', { reason: 'ETIMEDOUT' });
+      }
       const unavailable = this.faults.unavailable[call] ?? 0;
       if (unavailable > 0) {
         this.faults.unavailable[call] = unavailable - 1;
