@@ -53,24 +53,31 @@ export function checkIssuedCertificate(input: IssuedCertificateInput, trust: Cha
   const now = input.now.getTime();
   const requested = Math.min(now, input.requestedAt?.getTime() ?? now);
   if (start > now + latestStart || start < requested - earliestStart || end - start < shortestLife || end - start > longestLife) return refuse('validity');
+  // A renewal starts after what it renews: an older certificate of the holder's (one still on the
+  // card, public and chaining well) is never taken for it, whatever clock it is judged by.
+  if (start < old.validity.notBefore.getTime()) return refuse('validity');
   if (!trust.chains(input.certificatePem, input.chainPem, input.now)) return refuse('chain');
   return { ok: true };
 }
 
 /**
- * A certificate read back from the renewal journal, before it is written: the same checks, its
- * freshness judged as of its own start (it was judged fresh against the clock when it came; a
- * resume days later must not refuse it for its age), so an edited journal cannot bring in a
- * certificate the checks would have refused.
+ * A certificate issued earlier (read back from the renewal journal, or one the service says it
+ * issued already), before it is written: the same checks, its freshness judged as of its own start
+ * (it was judged fresh against the clock when it came; a resume days later must not refuse it for
+ * its age), so an edited journal cannot bring in a certificate the checks would have refused. It
+ * must also be in force `now`: one expired, or not valid for months yet, would leave the card
+ * without a working certificate once the old pair goes.
  */
-export function checkJournaledCertificate(input: Omit<IssuedCertificateInput, 'now'>, trust: ChamberTrust): IssuedCertificateVerdict {
-  let start: Date;
+export function checkJournaledCertificate(input: Omit<IssuedCertificateInput, 'requestedAt'>, trust: ChamberTrust): IssuedCertificateVerdict {
+  let validity: forge.pki.Certificate['validity'];
   try {
-    start = parsedCertificate(input.certificatePem).validity.notBefore;
+    validity = parsedCertificate(input.certificatePem).validity;
   } catch {
     return refuse('unreadable');
   }
-  return checkIssuedCertificate({ ...input, now: start }, trust);
+  const now = input.now.getTime();
+  if (validity.notBefore.getTime() > now + latestStart || validity.notAfter.getTime() <= now) return refuse('validity');
+  return checkIssuedCertificate({ ...input, now: validity.notBefore }, trust);
 }
 
 /** The renewal of `oldCertificatePem` by its looks: the same subject, kind, key usage, extended key usage and policies. */
@@ -87,14 +94,14 @@ export function isRenewalShapeOf(certificatePem: string, oldCertificatePem: stri
 /**
  * A certificate found on the card (not from the journal, not from an answer) proven the renewal
  * of `oldCertificatePem`: its looks, another key, and the issuance checks with `chainPem` as of its
- * own start. What lets a renewal finished by another run be taken for done.
+ * own start, in force `now`. What lets a renewal finished by another run be taken for done.
  */
-export function isProvenRenewal(certificatePem: string, chainPem: readonly string[], oldCertificatePem: string, trust: ChamberTrust): boolean {
+export function isProvenRenewal(certificatePem: string, chainPem: readonly string[], oldCertificatePem: string, trust: ChamberTrust, now: Date): boolean {
   if (!isRenewalShapeOf(certificatePem, oldCertificatePem)) return false;
   const modulus = tryModulusOfCertificate(certificatePem);
   const oldModulus = tryModulusOfCertificate(oldCertificatePem);
   if (!modulus || !oldModulus || sameModulus(modulus, oldModulus)) return false;
-  return checkJournaledCertificate({ certificatePem, chainPem, expectedModulusHex: modulus, oldCertificatePem }, trust).ok;
+  return checkJournaledCertificate({ certificatePem, chainPem, expectedModulusHex: modulus, oldCertificatePem, now }, trust).ok;
 }
 
 function refuse(reason: RejectionReason): IssuedCertificateVerdict {

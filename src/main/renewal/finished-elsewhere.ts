@@ -68,7 +68,7 @@ async function renewedElsewhere(context: FlowContext, device: DeviceSummary, ent
   if ((progress !== 'issued' && progress !== 'downloaded') || !issued) return null;
   const onSlot = onCard.filter((certificate) => certificate.tokenSerial === entry.tokenSerial);
   const installed = onSlot.find((certificate) => der(certificate.certificatePem) === der(issued.certificatePem));
-  if (!installed || installed.summary.kind !== entry.kind || !isProvenRenewal(installed.certificatePem, issued.chainPem, entry.oldCertificatePem, context.ports.trust)) return null;
+  if (!installed || installed.summary.kind !== entry.kind || !isProvenRenewal(installed.certificatePem, issued.chainPem, entry.oldCertificatePem, context.ports.trust, context.ports.environment.clock())) return null;
   if (onCard.some((certificate) => der(certificate.certificatePem) === der(entry.oldCertificatePem))) return null;
   try {
     await context.ports.device.verifyPair(device, installed.tokenSerial, installed.idHex);

@@ -23,6 +23,8 @@ export interface CardView {
   readonly device: Pick<FlowDevice, 'inspect'>;
   readonly deviceSummary: DeviceSummary;
   readonly trust: ChamberTrust;
+  /** What a certificate written now must be in force at. */
+  readonly clock: () => Date;
 }
 
 function damaged(entry: JournalCertificate, reason: string): AppError {
@@ -56,7 +58,7 @@ export async function provenForWriting(
   const objects = await context.device.inspect(context.deviceSummary, entry.tokenSerial, issued.newIdHex);
   if (!objects.privateKeys.some((key) => key.onDevice && sameModulus(key.modulusHex, modulus))) throw damaged(entry, 'no key made on the card for the certificate under its key id');
   if (checkedHere) return;
-  const verdict = checkJournaledCertificate({ certificatePem: issued.certificatePem, chainPem: issued.chainPem, expectedModulusHex: modulus, oldCertificatePem: entry.oldCertificatePem }, context.trust);
+  const verdict = checkJournaledCertificate({ certificatePem: issued.certificatePem, chainPem: issued.chainPem, expectedModulusHex: modulus, oldCertificatePem: entry.oldCertificatePem, now: context.clock() }, context.trust);
   if (!verdict.ok) throw damaged(entry, `the certificate to write fails the checks (${verdict.reason})`);
 }
 
@@ -207,7 +209,7 @@ export async function provenWithdrawn(
       await provenForWriting(context, entry, { newIdHex: progress.newIdHex, certificatePem: progress.certificatePem, chainPem: progress.chainPem }, false);
       return objects;
     }
-    const verdict = checkJournaledCertificate({ certificatePem: progress.certificatePem, chainPem: progress.chainPem, expectedModulusHex: modulus, oldCertificatePem: entry.oldCertificatePem }, context.trust);
+    const verdict = checkJournaledCertificate({ certificatePem: progress.certificatePem, chainPem: progress.chainPem, expectedModulusHex: modulus, oldCertificatePem: entry.oldCertificatePem, now: context.clock() }, context.trust);
     if (!verdict.ok) throw damaged(entry, `the withdrawn certificate fails the checks (${verdict.reason})`);
     return objects;
   }

@@ -582,8 +582,8 @@ function verdictOn(context: RekeyContext, current: JournalCertificate, submitted
   const oldCertificatePem = current.oldCertificatePem;
   // Issued earlier for a key already on this card (an attempt whose journal went): its age is not
   // this request's. Judged as of its own start, as a journaled certificate is, so a week later it
-  // is still installed instead of refused at every resume.
-  if (obtained.keyIdHex) return checkJournaledCertificate({ certificatePem, chainPem, expectedModulusHex: tryModulusOfCertificate(certificatePem) ?? ownModulus, oldCertificatePem }, context.trust);
+  // is still installed instead of refused at every resume; and, like one, in force now.
+  if (obtained.keyIdHex) return checkJournaledCertificate({ certificatePem, chainPem, expectedModulusHex: tryModulusOfCertificate(certificatePem) ?? ownModulus, oldCertificatePem, now: context.clock() }, context.trust);
   const requestedAt = submitted.submittedAt ? { requestedAt: new Date(submitted.submittedAt) } : {};
   return checkIssuedCertificate({ certificatePem, chainPem, expectedModulusHex: ownModulus, oldCertificatePem, now: context.clock(), ...requestedAt }, context.trust);
 }

@@ -86,5 +86,5 @@ function provenRenewal(context: FlowContext, issued: IssuedCertificate, renewed:
   // Newer by its start; started by now, with the hour of clock slack the re-key allows.
   if (!(time(renewed.summary.notBefore) > time(old.summary.notBefore))) return false;
   if (!(time(renewed.summary.notBefore) <= now + latestStart && now < time(renewed.summary.notAfter))) return false;
-  return isProvenRenewal(renewed.certificatePem, issued.chainPem, old.certificatePem, context.ports.trust);
+  return isProvenRenewal(renewed.certificatePem, issued.chainPem, old.certificatePem, context.ports.trust, new Date(now));
 }

@@ -5,7 +5,7 @@
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import { chamberTrust } from '../../../src/main/certificates/chamber-trust.js';
-import { checkIssuedCertificate } from '../../../src/main/certificates/issued-certificate-check.js';
+import { checkIssuedCertificate, checkJournaledCertificate } from '../../../src/main/certificates/issued-certificate-check.js';
 import { makeCertificate, newKeyPair, profileOf } from '../renewal/kit/test-pki.js';
 import { testPki } from '../renewal/kit/flow-world.js';
 
@@ -77,6 +77,30 @@ describe('an issued certificate before it is written to the card', () => {
     const verdict = (certificatePem: string) => checkIssuedCertificate({ certificatePem, chainPem: chain, expectedModulusHex: newKey.modulusHex, oldCertificatePem: old, now }, prepared);
     expect(verdict(makeCertificate(genuineSpec))).toEqual({ ok: true });
     expect(verdict(makeCertificate({ ...genuineSpec, issuer: pki.rogueCa }))).toEqual({ ok: false, reason: 'chain' });
+  });
+
+  it('is refused when it started before the certificate it renews (an older one of the holder\'s, asked for a week late)', () => {
+    const older = makeCertificate({ ...genuineSpec, notBefore: new Date(now.getTime() - 1001 * day), notAfter: new Date(now.getTime() + 94 * day) });
+    const aWeekLate = new Date(now.getTime() - 1000 * day + 6 * day);
+    const verdict = checkIssuedCertificate({ certificatePem: older, chainPem: chain, expectedModulusHex: newKey.modulusHex, oldCertificatePem: old, now: aWeekLate }, trust);
+    expect(verdict).toEqual({ ok: false, reason: 'validity' });
+  });
+
+  describe('issued earlier (journaled, or named by the service as already issued)', () => {
+    const journaled = (spec: Parameters<typeof makeCertificate>[0], at: Date) =>
+      checkJournaledCertificate({ certificatePem: makeCertificate(spec), chainPem: chain, expectedModulusHex: newKey.modulusHex, oldCertificatePem: old, now: at }, trust);
+
+    it('is accepted weeks after it was issued, while it is in force', () => {
+      expect(journaled(genuineSpec, new Date(now.getTime() + 40 * day))).toEqual({ ok: true });
+    });
+
+    it.each([
+      ['expired', { notBefore: new Date(now.getTime() - 2 * 365 * day), notAfter: new Date(now.getTime() - day) }],
+      ['valid only from next year', { notBefore: new Date(now.getTime() + 365 * day), notAfter: new Date(now.getTime() + 3 * 365 * day) }],
+      ['older than the certificate it renews', { notBefore: new Date(now.getTime() - 1001 * day), notAfter: new Date(now.getTime() + 94 * day) }],
+    ])('is refused when %s', (_when, validity) => {
+      expect(journaled({ ...genuineSpec, ...validity }, now)).toEqual({ ok: false, reason: 'validity' });
+    });
   });
 
   it('trusts nothing when no Chamber CA is configured', () => {

@@ -2360,6 +2360,47 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(2);
   });
 
+  it.each([
+    { when: 'expired yesterday', notBefore: -2 * 365, notAfter: -1 },
+    { when: 'valid only from next year', notBefore: 365, notAfter: 3 * 365 },
+  ])('a service answering "already issued" with a certificate for the new key, well formed and chaining, $when: refused, the old pair kept, nothing charged', async ({ notBefore, notAfter }) => {
+    const world = new FlowWorld();
+    const old = forge.pki.certificateFromPem(world.oldCertificates.get('signature') ?? '');
+    const day = 86_400_000;
+    world.wrapService((port) => {
+      let forged: string | undefined;
+      return {
+        ...port,
+        issue: async (renewalId, serial, request) => {
+          await port.issue(renewalId, serial, request).catch(() => undefined);
+          // (The kit's request body carries the CSR as PEM.)
+          const newKey = forge.pki.certificationRequestFromPem((JSON.parse(request.bodyJson) as { csr: string }).csr).publicKey as forge.pki.rsa.PublicKey;
+          const now = world.clock().getTime();
+          forged = makeCertificate({
+            subject: old.subject.attributes,
+            issuer: world.pki.caFor('signature'),
+            key: { privateKey: undefined as never, publicKeyPem: forge.pki.publicKeyToPem(newKey), modulusHex: '' },
+            serialHex: '7badbadbae',
+            notBefore: new Date(now + notBefore * day),
+            notAfter: new Date(now + notAfter * day),
+            extensions: profileOf('signature'),
+          });
+          throw new AppError('CERTIFICATE_ALREADY_ISSUED', { certificateSerial: serial });
+        },
+        renewalStatus: async (renewalId) => {
+          const record = await port.renewalStatus(renewalId);
+          return forged ? { ...record, issued: record.issued.map((issued) => ({ ...issued, certificatePem: forged as string })) } : record;
+        },
+      };
+    });
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(state).toMatchObject({ step: 'failed', error: { code: 'ISSUED_CERTIFICATE_REJECTED', detail: { reason: 'validity' } } });
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+    expect(world.card.destroyedCertificates).toEqual([]);
+    expect(world.card.workingKinds()).toEqual(new Map([['signature', 1], ['cns', 1]]));
+  });
+
   it('a journal whose receipt was edited to another amount: the end shows the service\'s receipt only', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
