@@ -331,8 +331,10 @@ function settledByJournal(receipt: Receipt, journal: Journal): Receipt {
     // Issued, and never asked back (a certificate the card holds was named): its price captured,
     // unless this payment's line for it was let go (another payment held it then: shown as it is).
     const captured = line.state !== 'released' && (progress?.phase === 'completed' || (progress?.phase === 'rejected' && progress.reason === 'card-certificate'));
-    // A certificate held back was never asked for: its price stays as the service holds it.
-    const released = !captured && progress?.phase === 'rejected' && progress.reason !== 'held-back';
+    // A certificate held back was never asked for, nor one settled past its handover proof's time
+    // (the service was not told; its hold is let go when its own time passes): its price stays as
+    // the service holds it.
+    const released = !captured && progress?.phase === 'rejected' && progress.reason !== 'held-back' && progress.reason !== 'handover-expired';
     return { ...line, state: captured ? ('captured' as const) : released ? ('released' as const) : line.state };
   });
   return { ...receipt, lines, capturedCents: linesCents(lines, 'captured'), releasedCents: linesCents(lines, 'released') };

@@ -909,6 +909,27 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('a card with no room, its old CNS key gone, paid again after its hold was let go, then left past its handover proof\'s time, the record out of reach at the end: the receipt shows that payment still held, not released', async () => {
+    const world = new FlowWorld({ full: true });
+    world.killOn = { call: 'issue', occurrence: 2, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.service.expireHolds();
+    world.passTime(10 * 86_400_000);
+    // Paid again ten days later; the process dies again as it asks for the CNS.
+    world.killOn = { call: 'issue', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.passTime(21 * 86_400_000);
+    world.service.faults.recordLostAfterDelivery = 1;
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state).toMatchObject({ step: 'failed', notRenewed: [{ kind: 'cns', error: { code: 'RENEWAL_HANDOVER_EXPIRED' } }] });
+    const cns = world.oldSerials.get('cns');
+    const held = [...world.service.payments.values()].filter((payment) => payment.lines.some((line) => line.certificateSerial === cns && line.state === 'held'));
+    expect(held).toHaveLength(1);
+    if (state.step !== 'failed') return;
+    const shown = state.receipts.flatMap((receipt) => receipt.lines).filter((line) => line.certificateSerial === cns && line.state !== 'released');
+    expect(shown.map((line) => line.state)).toEqual(['held']);
+  });
+
   it('a card with no room, its old CNS key gone, its hold let go and the holder leaving the payment screen, then back after the handover proof\'s time: the CNS settled, not a protocol error at every start', async () => {
     const world = new FlowWorld({ full: true });
     world.killOn = { call: 'issue', occurrence: 2, phase: 'before' };
