@@ -19,10 +19,10 @@ import type { WireError } from '../../shared/contract/define.js';
 import { wire, type FlowContext } from './flow-context.js';
 import { checkHeldStillToRenew, heldAtService, progressAtService, stillToRenew, withPaymentsHolding } from './held-at-service.js';
 import { newestCovering, newestHolding } from './newest-receipt.js';
-import { checkedAgainstPlan } from './receipt-against-plan.js';
+import { checkedAgainstPlan, paidForMoreThanPlan } from './receipt-against-plan.js';
 import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
 import type { RenewalRecord } from './renewal-ports.js';
-import type { Journal } from './renewal-journal.js';
+import { serialsOf, type Journal } from './renewal-journal.js';
 import { takenOutForItsStatus, withoutUnrenewable } from './unrenewable-at-payment.js';
 
 type PaymentState = Extract<FlowState, { step: 'payment' }>;
@@ -94,14 +94,15 @@ export async function planMadeAgain(
   const device = context.session.device;
   if (!device) throw new AppError('RENEWAL_WRONG_STEP');
   const covering = newestCovering(record.receipts, itemsToPay(journal.plan).map((item) => item.certificateSerial));
-  if (covering) {
+  // (One paid elsewhere for more than this plan is not its payment: renewed on it as on several.)
+  if (covering && !paidForMoreThanPlan(journal.plan, covering, serialsOf(journal))) {
     // The plan stays the one that payment was checked against: the ending shows its receipt beside
     // the service's record only while the two agree (renewal-run.ts, outcomeOf).
     const receipt = checkedAgainstPlan(journal.plan, covering);
     await context.save({ ...held, payment: { state: 'paid', receipt, attempts } });
     return context.set({ step: 'paid', device, plan: journal.plan, receipt });
   }
-  const receipt = newestHolding(record.receipts, new Set(journal.certificates.map((entry) => entry.certificateSerial))) ?? null;
+  const receipt = newestHolding(record.receipts, serialsOf(journal)) ?? null;
   await context.save({ ...held, plan, payment: { state: 'not-required', receipt, attempts } });
   return context.set({ step: 'paid', device, plan, receipt });
 }

@@ -7,7 +7,7 @@ import type { RenewalPlan } from '../../shared/contract/flow-contract.js';
 import { checkHeldAsShown } from './receipt-against-plan.js';
 import { heldOrCaptured } from './renewal-plan.js';
 import type { RenewalRecord } from './renewal-ports.js';
-import { settlingPhases, type Journal, type JournalCertificate } from './renewal-journal.js';
+import { serialsOf, settlingPhases, type Journal, type JournalCertificate } from './renewal-journal.js';
 import { withdrawnAtService } from './withdrawn-certificate.js';
 
 /**
@@ -38,7 +38,7 @@ export function checkHeldStillToRenew(plan: Pick<RenewalPlan, 'items'>, pending:
 
 /** The journal with every receipt that holds (or captured) money for its certificates, as the record shows them now. */
 export function withPaymentsHolding(journal: Journal, record: RenewalRecord): Journal {
-  const serials = new Set(journal.certificates.map((entry) => entry.certificateSerial));
+  const serials = serialsOf(journal);
   const paymentsHolding = record.receipts.filter((receipt) => receipt.lines.some((line) => serials.has(line.certificateSerial) && line.state !== 'released'));
   return { ...journal, paymentsHolding };
 }

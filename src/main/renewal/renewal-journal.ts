@@ -364,6 +364,11 @@ export function isSettled(journal: Journal): boolean {
 }
 
 /** Nothing left the process yet: no payment asked, no key made. */
+/** The serials of the certificates this renewal took on, settled or not. */
+export function serialsOf(journal: Pick<Journal, 'certificates'>): ReadonlySet<string> {
+  return new Set(journal.certificates.map((entry) => entry.certificateSerial));
+}
+
 export function nothingHappened(journal: Journal): boolean {
   return journal.payment.state === 'unpaid' && journal.certificates.every((entry) => entry.progress.phase === 'planned');
 }

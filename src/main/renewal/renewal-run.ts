@@ -19,7 +19,7 @@ import { journalMismatch } from './journal-describes-card.js';
 import { prove } from './proof-of-possession.js';
 import { planMismatch } from './receipt-against-plan.js';
 import { rekeyCertificate } from './rekey-certificate.js';
-import { isSettled, journalReceipt, unchangedOnDisk, type Journal, type RejectedReason } from './renewal-journal.js';
+import { isSettled, journalReceipt, serialsOf, unchangedOnDisk, type Journal, type RejectedReason } from './renewal-journal.js';
 
 export async function runRenewal(context: FlowContext, device: DeviceSummary, initial: Journal): Promise<FlowState> {
   const { ports } = context;
@@ -309,7 +309,7 @@ async function outcomeOf(context: FlowContext, journal: Journal, askService = tr
  * a journal was lost). An earlier visit's payment whose line for it was released paid for something else.
  */
 function receiptsAtService(journal: Journal, record: RenewalRecord): Receipt[] {
-  const serials = new Set(journal.certificates.map((entry) => entry.certificateSerial));
+  const serials = serialsOf(journal);
   const startedAt = Date.parse(journal.startedAt);
   return record.receipts.filter((receipt) =>
     receipt.lines.some((line) => serials.has(line.certificateSerial) && (Date.parse(receipt.paidAt) >= startedAt || line.state !== 'released')),

@@ -4,16 +4,16 @@
  * trusted (no key is generated on a journal's word), a payment that went through while the tool
  * was gone is picked up — then the re-key continues where the journal stands.
  */
-import type { DeviceSummary, FlowState } from '../../shared/contract/flow-contract.js';
+import type { DeviceSummary, FlowState, Receipt } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { failedBare, wire, type FlowContext } from './flow-context.js';
-import { checkedAgainstPlan } from './receipt-against-plan.js';
+import { checkedAgainstPlan, paidForMoreThanPlan } from './receipt-against-plan.js';
 import { canProve } from './proof-of-possession.js';
 import type { RenewalRecord } from './renewal-ports.js';
 import { journalMismatch } from './journal-describes-card.js';
 import { checkHeldStillToRenew, heldAtService, progressAtService, stillToRenew, withPaymentsHolding } from './held-at-service.js';
 import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
-import { handoverExpiredProgress, paymentAttempts, withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
+import { handoverExpiredProgress, paymentAttempts, serialsOf, withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import { judgedUnderLock, runRenewal, stoppedBy } from './renewal-run.js';
 import { newestCovering } from './newest-receipt.js';
 import { takenOutForItsStatus, withoutUnrenewable } from './unrenewable-at-payment.js';
@@ -82,15 +82,21 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
   /** Priced certificates still to renew that the service no longer holds money for. */
   const unheld = mustBeHeld.filter((item) => !paidFor(item.certificateSerial)).map((item) => item.certificateSerial);
   const confirmed = unheld.length === 0;
-  /** The payment this journal made (its answer lost), as the service records it: what the plan shown asked, or a protocol error. */
-  const journalsPayment = () => {
+  /**
+   * The payment this journal made (its answer lost), as the service records it: what the plan
+   * shown asked, or a protocol error. One made elsewhere for more than this plan (another computer
+   * paid both certificates, this one chose one) is not: `wider`, each of its lines for the plan
+   * checked as a hold (above), the plan is made again on it, nothing left to pay.
+   */
+  const journalsPayment = (): { readonly receipt: Receipt; readonly wider: boolean } | null => {
     // Only for what is still to renew: a certificate settled meanwhile (a CNS past its handover
     // proof) needs no receipt, and its line let go is no protocol error.
     const paid = itemsToPay(journal.plan).filter((item) => pending.has(item.certificateSerial));
     if (paid.length === 0) return null;
     const receipt = newestCovering(record.receipts, paid.map((item) => item.certificateSerial));
     if (!receipt) throw new AppError('SERVICE_PROTOCOL_ERROR', { reason: 'the service holds the payment but shows no receipt for it' });
-    return checkedAgainstPlan(journal.plan, receipt);
+    if (paidForMoreThanPlan(journal.plan, receipt, serialsOf(journal))) return { receipt, wider: true };
+    return { receipt: checkedAgainstPlan(journal.plan, receipt), wider: false };
   };
 
   // What the service still holds or has captured is not paid twice (a certificate issued before the rest was let go).
@@ -114,8 +120,10 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
       return askToPay(context, journal, record, pending, { step: 'payment', device, plan: journal.plan, card: null, error: wire(letGo ? 'RENEWAL_HOLD_LET_GO' : 'RENEWAL_PAYMENT_UNCONFIRMED') });
     }
   } else if (confirmed) {
-    const receipt = journalsPayment();
-    journal = await context.save({ ...journal, payment: receipt ? { state: 'paid', receipt, attempts: paymentAttempts(journal) } : { state: 'not-required', receipt: null, attempts: paymentAttempts(journal) } });
+    const found = journalsPayment();
+    const attempts = paymentAttempts(journal);
+    if (found?.wider) journal = await context.save({ ...journal, plan: planToPayAgain(journal.plan, pending, paidAtService), payment: { state: 'not-required', receipt: found.receipt, attempts } });
+    else journal = await context.save({ ...journal, payment: found ? { state: 'paid', receipt: found.receipt, attempts } : { state: 'not-required', receipt: null, attempts } });
   } else {
     // The plan to pay as the service stands now: a certificate marked paid earlier whose hold was
     // let go since is to pay again, and the holder is told why the amount is not the one before.

@@ -18,7 +18,7 @@ import { newestHolding } from './newest-receipt.js';
 import { checkHeldStillToRenew, heldAtService, stillToRenew, withPaymentsHolding } from './held-at-service.js';
 import { itemsToPay, planToPayAgain } from './renewal-plan.js';
 import type { RenewalRecord, ServiceLine } from './renewal-ports.js';
-import { paymentAttempts, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
+import { paymentAttempts, serialsOf, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import { runRenewal } from './renewal-run.js';
 
 type PaymentState = Extract<FlowState, { step: 'payment' }>;
@@ -100,7 +100,7 @@ export async function withoutUnrenewable(context: FlowContext, state: PaymentSta
   // Nothing left to pay: what is still to renew is held already (or free). The payment that holds
   // or captured money for this renewal's certificates is the one its ending shows, with the
   // service's other receipts for them (a first payment that captured the signature, say).
-  const earlier = newestHolding(record.receipts, new Set(journal.certificates.map((entry) => entry.certificateSerial))) ?? null;
+  const earlier = newestHolding(record.receipts, serialsOf(journal)) ?? null;
   const saved = await context.save({
     ...withPaymentsHolding(journal, record),
     plan,

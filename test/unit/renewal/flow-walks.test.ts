@@ -527,6 +527,44 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expectBothRenewedPaidOnce(world);
   });
 
+  it.each(['closed and opened again', 'left open'] as const)('the CNS alone chosen here, its checkout open, both paid in one payment elsewhere (another computer that stopped there, or a second window); this window %s: the CNS renewed on that payment, never refused as not shown; each charged once in the end', async (window) => {
+    const world = new FlowWorld();
+    world.service.faults.cardOutcome = 'pending';
+    const flow = world.process();
+    await flow.start();
+    await flow.unlock(world.pinFor('CNS-0001'), false);
+    await flow.select([world.oldSerials.get('cns') ?? '']);
+    await flow.proceed();
+    expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', card: { status: 'waiting' } });
+    world.service.faults.cardOutcome = 'pay';
+    let back: FlowState;
+    if (window === 'left open') {
+      // A second window pays both, for the same renewal; the bank's page was left, and the holder pays by Telemaco here instead.
+      await paidFromSecondWindow(world, 'signature', 'cns');
+      world.states = [];
+      await flow.checkCardPayment();
+      const paid = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+      back = paid.step === 'paid' ? await flow.renew() : paid;
+      await flow.close();
+    } else {
+      const here = new Map(world.journal.files);
+      // The other computer: no journal; the same renewal, both certificates paid in one payment, then it stops before renewing.
+      world.journal.files.clear();
+      world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
+      expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+      world.journal.files.clear();
+      for (const [device, text] of here) world.journal.files.set(device, text);
+      world.states = [];
+      back = stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }));
+    }
+    expect(world.states.filter((seen) => 'error' in seen && seen.error?.code === 'PAYMENT_NOT_AS_SHOWN')).toEqual([]);
+    expect(back.step).toBe('done');
+    expect(world.renewedKinds()).toEqual(['cns']);
+    // The signature, paid there, is renewed when the holder renews it, on the money held for it.
+    expect(stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' })).step).toBe('done');
+    expectBothRenewedPaidOnce(world);
+  });
+
   it('a checkout let go in part, the certificate let go suspended since: taken out, never asked to be paid for; the other renewed on its hold, charged once', async () => {
     const world = new FlowWorld();
     const flow = await checkoutLetGoInPart(world);

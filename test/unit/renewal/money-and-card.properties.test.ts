@@ -16,6 +16,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { FlowState } from '../../../src/shared/contract/flow-contract.js';
 import type { CertificateKind } from '../../../src/shared/domain/certificate-kind.js';
 import { prices, type HostileRewrite } from './kit/fake-service.js';
 import { FlowWorld } from './kit/flow-world.js';
@@ -97,6 +98,8 @@ const scenarioArbitrary = fc.record({
   unstorable: fc.boolean(),
   /** The service out of reach at the ending, just after it heard of the deliveries: the receipts shown come from the journal. */
   recordLostAtEnding: fc.nat({ max: 2 }),
+  /** That second window's payment holds the renewal's other certificate too (it chose both; this window may have chosen one): the rest is then renewed later on it. */
+  secondWindowPaysAll: fc.boolean(),
 });
 
 interface Retries {
@@ -169,7 +172,10 @@ const walkHolds = async (scenario: Scenario & { readonly tight?: boolean }) => {
         }
         if (scenario.suspended && scenario.suspendedWhen === 'issuance') world.service.faults.suspendedAtIssuance = [scenario.suspended];
         if (scenario.suspended && scenario.suspendedWhen === 'payment') world.service.faults.suspendedBeforePayment = [scenario.suspended];
-        if (scenario.secondWindowPays && scenario.first.kinds.includes(scenario.secondWindowPays)) world.service.faults.paidFromSecondWindow = scenario.secondWindowPays;
+        if (scenario.secondWindowPays && scenario.first.kinds.includes(scenario.secondWindowPays)) {
+          world.service.faults.paidFromSecondWindow = scenario.secondWindowPays;
+          world.service.faults.secondWindowPaysAll = scenario.secondWindowPaysAll;
+        }
         world.card.refusesCertificates = scenario.unstorable;
         world.service.faults.recordLostAfterDelivery = scenario.recordLostAtEnding;
         if (scenario.forged) {
@@ -188,7 +194,9 @@ const walkHolds = async (scenario: Scenario & { readonly tight?: boolean }) => {
           ends.push(...(await untilSettled(world, scenario.first, faults)));
         }
         const chosen = new Set<CertificateKind>(scenario.first.kinds);
-        if (scenario.rest) {
+        // What the second window paid beside this window's choice is renewed on that payment later (or its hold, let go in time, captures nothing).
+        const secondWindowPaidMore = scenario.secondWindowPaysAll && world.service.secondWindowPayments.size > 0;
+        if (scenario.rest || secondWindowPaidMore) {
           const others = (['signature', 'cns'] as const).filter((kind) => !chosen.has(kind));
           if (others.length > 0) ends.push(...(await untilSettled(world, { kinds: others, method: 'telemaco' }, faults)));
           for (const kind of others) chosen.add(kind);
@@ -227,7 +235,9 @@ const walkHolds = async (scenario: Scenario & { readonly tight?: boolean }) => {
             const expired = scenario.suspended === 'cns' && toldLost('RENEWAL_HANDOVER_EXPIRED');
             expect(named(scenario.suspended, ['CERTIFICATE_NOT_RENEWABLE', 'CERTIFICATE_REFUSED_OLD_REMOVED']) || shownSuspended || expired, `${scenario.suspended} suspended and not told`).toBe(true);
           }
-          chosen.delete(scenario.suspended);
+          // (Paid by a second window before a payment of this one named it, it was never suspended: renewed as any other.)
+          const neverSuspended = !world.service.suspended.has(serial ?? '') && world.renewedKinds().includes(scenario.suspended);
+          if (!neverSuspended) chosen.delete(scenario.suspended);
         }
         // Every chosen certificate ends renewed on the card; the others stay as they were. After a
         // loss the card holds one certificate, which the tool does not renew alone
@@ -243,6 +253,9 @@ const walkHolds = async (scenario: Scenario & { readonly tight?: boolean }) => {
         if (lost.length === 0) expect(renewed.sort()).toEqual([...chosen].sort());
         else expect(renewed.every((kind) => chosen.has(kind) && !lost.includes(kind))).toBe(true);
         for (const kind of chosen) if (!renewed.includes(kind)) chosen.delete(kind);
+        // What a second window paid beside this window's choice and the card could not take (a kind
+        // lost leaves one certificate, not renewed alone) is that window's hold: let go in its time.
+        if (secondWindowPaidMore) world.service.expireSecondWindowHolds();
         // Money: captured once per renewed certificate, at its price; nothing for the rest; nothing left held.
         const net = world.service.netCaptured();
         for (const kind of ['signature', 'cns'] as const) {
@@ -250,11 +263,19 @@ const walkHolds = async (scenario: Scenario & { readonly tight?: boolean }) => {
           expect(captured, `${kind} captured`).toBe(chosen.has(kind) ? prices[kind] : 0);
         }
         expect(world.service.heldCents()).toBe(0);
+        // Money still held on a receipt shown at an ending, for this renewal's certificates: none
+        // once it is settled. Only a payment made by a second window for more than this renewal
+        // chose may still hold the other certificate's price (renewed on it later, or let go).
+        const secondWindows = new Set([...world.service.payments.values()].filter((payment) => world.service.secondWindowPayments.has(payment.paymentId)).map((payment) => payment.transactionId));
+        const heldForIt = (state: Extract<FlowState, { step: 'done' | 'failed' }>) => {
+          const ofIt = new Set([...state.renewed.map(({ kind }) => world.oldSerials.get(kind)), ...(state.step === 'failed' ? state.notRenewed.map((entry) => entry.certificateSerial) : [])]);
+          return state.receipts.flatMap((receipt) => receipt.lines.filter((line) => line.state === 'held' && (ofIt.has(line.certificateSerial) || !secondWindows.has(receipt.transactionId))));
+        };
         // Told that a certificate was refused and its price released, the holder's receipt holds
         // nothing back: a resume never paid again for a certificate the service had released.
         for (const end of ends) {
           if (end.kind !== 'ended' || end.state.step !== 'failed' || !end.state.error.code.startsWith('ISSUED_CERTIFICATE_REJECTED')) continue;
-          expect(end.state.receipts.flatMap((receipt) => receipt.lines).filter((line) => line.state === 'held')).toEqual([]);
+          expect(heldForIt(end.state)).toEqual([]);
         }
         // What the holder reads at the end is what was charged: each receipt adds up, and across
         // every payment shown (more than one after paying again) each renewed certificate's price
@@ -269,8 +290,14 @@ const walkHolds = async (scenario: Scenario & { readonly tight?: boolean }) => {
             expect(receipt.capturedCents).toBe(capturedForIt);
             // (A failed ending may leave money held: a damaged journal, another process renewing, a
             // renewal finished elsewhere whose other payment still holds; the service lets it go.)
-            if (end.state.step === 'done') expect(receipt.totalCents).toBe(receipt.capturedCents + receipt.releasedCents);
+            // A done one holds nothing for what it renewed; only a payment made elsewhere for more
+            // than this renewal (a second window that chose both) still holds the other's price.
+            if (end.state.step === 'done') {
+              const held = receipt.lines.filter((line) => line.state === 'held');
+              expect(receipt.totalCents).toBe(receipt.capturedCents + receipt.releasedCents + held.reduce((sum, line) => sum + line.amountCents, 0));
+            }
           }
+          if (end.state.step === 'done') expect(heldForIt(end.state), 'held at a done ending').toEqual([]);
           for (const { kind } of renewed) {
             const serial = world.oldSerials.get(kind);
             const shown = receipts.flatMap((receipt) => receipt.lines).filter((line) => line.certificateSerial === serial && line.state === 'captured');

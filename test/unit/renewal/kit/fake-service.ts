@@ -104,6 +104,8 @@ export interface ServiceFaults {
    * then refused as already paid, as the lab's is.
    */
   paidFromSecondWindow?: CertificateKind;
+  /** That second window's payment holds every other certificate of the renewal still to pay too (it chose both; this window, one). */
+  secondWindowPaysAll?: boolean;
   /**
    * How many times, from now on, the service falls out of reach just after hearing of deliveries:
    * the renewal's record asked right after a `delivered` call (the ending's receipts) is not answered.
@@ -155,6 +157,13 @@ export class FakeService {
   expireHolds(only?: readonly string[]): void {
     for (const renewal of this.renewals.values()) {
       for (const line of renewal.lines) if (line.progress.state === 'paid' && (!only || only.includes(line.serial))) this.#release(line);
+    }
+  }
+
+  /** The holds a second window's payments still have are let go, as their time passes (what that window chose beside this one's, never renewed here). */
+  expireSecondWindowHolds(): void {
+    for (const renewal of this.renewals.values()) {
+      for (const line of renewal.lines) if (line.progress.state === 'paid' && this.secondWindowPayments.has(line.progress.paymentId)) this.#release(line);
     }
   }
 
@@ -243,11 +252,15 @@ export class FakeService {
     throw new Error(`no renewal with ${kind} left to pay`);
   }
 
-  /** Another window's Telemaco payment for `line` alone, on the same renewal, authorized at once. */
+  /** Another window's Telemaco payment for `line` (and, under `secondWindowPaysAll`, every other line still to pay), on the same renewal, authorized at once. */
   #paidFromSecondWindow(renewal: Renewal, line: Line): void {
+    const paidAnywhere = (serial: string) => [...this.renewals.values()].some((other) => other.lines.some((candidate) => candidate.serial === serial && ['paid', 'issued', 'downloaded'].includes(candidate.progress.state)));
+    const payable = (candidate: Line) => ['open', 'requested', 'released'].includes(candidate.progress.state) && candidate.verdict.status === 'renewable' && !this.suspended.has(candidate.serial) && !paidAnywhere(candidate.serial);
+    const lines = this.faults.secondWindowPaysAll ? [line, ...renewal.lines.filter((other) => other !== line && payable(other))] : [line];
     // At the price the service holds now (another than this window shows, under `priceAtPayment`).
-    const amountCents = this.faults.priceAtPayment?.[line.kind] ?? prices[line.kind];
-    const payment: Payment = { paymentId: this.#id('pay'), renewalId: renewal.renewalId, method: 'telemaco', lines: [{ certificateSerial: line.serial, kind: line.kind, amountCents, state: 'held' }], state: 'pending' };
+    const priced = lines.map((paid) => ({ certificateSerial: paid.serial, kind: paid.kind, amountCents: this.faults.priceAtPayment?.[paid.kind] ?? prices[paid.kind], state: 'held' as const }));
+    const amountCents = priced.reduce((sum, paid) => sum + paid.amountCents, 0);
+    const payment: Payment = { paymentId: this.#id('pay'), renewalId: renewal.renewalId, method: 'telemaco', lines: priced, state: 'pending' };
     this.payments.set(payment.paymentId, payment);
     renewal.paymentIds.push(payment.paymentId);
     this.secondWindowPayments.add(payment.paymentId);
