@@ -9,9 +9,9 @@ import { assessCertificates } from './assessment.js';
 import { confirmEarlierDeliveries, confirmIssuedOnCard } from './delivery-confirmation.js';
 import { wire, type FlowContext } from './flow-context.js';
 import { checkHeldAsShown } from './receipt-against-plan.js';
-import { buildPlan, itemsToPay, selectableSerials } from './renewal-plan.js';
+import { buildPlan, heldOrCaptured, itemsToPay, selectableSerials } from './renewal-plan.js';
 import { journalVersion, type Journal } from './renewal-journal.js';
-import { withPaymentsHolding } from './held-at-service.js';
+import { progressAtService, withPaymentsHolding } from './held-at-service.js';
 import { newestCovering, newestHolding } from './newest-receipt.js';
 
 type CertificatesState = Extract<FlowState, { step: 'certificates' }>;
@@ -75,6 +75,11 @@ export async function proceed(context: FlowContext, state: CertificatesState): P
   const record = paidEarlier.length > 0 ? await ports.service.renewalStatus(renewalId) : undefined;
   // Issuing captures what the service holds for them: it must be what the holder is shown.
   const progressOf = (serial: string) => session.assessed.find((entry) => entry.certificate.certificateSerial === serial)?.progress;
+  // Held when the card was read, let go since (the screen left open past the hold's time, a hold
+  // refused as not shown let go by the helpdesk): the plan shown is stale, not a payment not as
+  // shown. The certificates are read again, the holder's choice kept, and told why the amount changed.
+  const letGoSince = record && paidEarlier.some((item) => progressOf(item.certificateSerial) === 'paid' && !heldOrCaptured(progressAtService(record, item.certificateSerial)));
+  if (letGoSince) return readAgainLetGo(context, session.selection);
   if (record) checkHeldAsShown(paidEarlier.filter((item) => (item.price?.amountCents ?? 0) > 0 && progressOf(item.certificateSerial) === 'paid'), record.receipts);
   // Certificates paid in an earlier attempt: the receipt of that payment is the one to show.
   const earlier = nothingToPay && record ? receiptCovering(record.receipts, plan.items.map((item) => item.certificateSerial)) : null;
@@ -91,6 +96,16 @@ export async function proceed(context: FlowContext, state: CertificatesState): P
   const journal = await context.save(record ? withPaymentsHolding(draft, record) : draft);
   if (journal.payment.state === 'not-required') return context.set({ step: 'paid', device, plan, receipt: journal.payment.receipt });
   return context.set({ step: 'payment', device, plan, card: null, error: null });
+}
+
+/** The certificates read and assessed again after a hold was let go, the holder's choice kept where it still can be, with RENEWAL_HOLD_LET_GO. */
+async function readAgainLetGo(context: FlowContext, chosen: readonly string[]): Promise<FlowState> {
+  const read = await readAndAssess(context);
+  if (read.step !== 'certificates') return read;
+  const selectable = selectableSerials(context.session.assessed);
+  const kept = chosen.filter((serial) => selectable.includes(serial));
+  const shown = kept.length > 0 ? select(context, read, kept) : read;
+  return shown.step === 'certificates' ? context.set({ ...shown, error: read.error ?? wire('RENEWAL_HOLD_LET_GO') }) : shown;
 }
 
 /** The dry run of paying with a prepaid account (the helpdesk's `doctor`): the refusal a payment would meet, or unchanged. */

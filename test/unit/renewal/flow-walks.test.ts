@@ -565,6 +565,25 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expectBothRenewedPaidOnce(world);
   });
 
+  it('both paid earlier (the journal lost), their holds let go while the certificates screen is open: "Procedi" shows the plan made again, both to pay and why, not a refusal at every press; each charged once', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.journal.files.delete('CNS-0001');
+    const flow = world.process();
+    await flow.start();
+    const read = await flow.unlock(world.pinFor('CNS-0001'), false);
+    expect(read).toMatchObject({ step: 'certificates', plan: { totalCents: 0 } });
+    world.service.expireHolds();
+    const pressed = await flow.proceed();
+    expect(pressed).toMatchObject({ step: 'certificates', error: { code: 'RENEWAL_HOLD_LET_GO' }, plan: { totalCents: prices.signature + prices.cns } });
+    expect(await flow.proceed()).toMatchObject({ step: 'payment', plan: { totalCents: prices.signature + prices.cns } });
+    expect((await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).step).toBe('paid');
+    expect((await flow.renew()).step).toBe('done');
+    await flow.close();
+    expectBothRenewedPaidOnce(world);
+  });
+
   it('a checkout let go in part, the certificate let go suspended since: taken out, never asked to be paid for; the other renewed on its hold, charged once', async () => {
     const world = new FlowWorld();
     const flow = await checkoutLetGoInPart(world);
