@@ -20,6 +20,12 @@ import { accountPaymentMethodSchema, identifierSchema } from '../../shared/servi
 import { readFileIfExists, writeFileAtomic, type DurableWrite } from '../storage/atomic-file.js';
 
 const hexId = z.string().regex(/^[0-9a-f]{2,64}$/);
+/**
+ * A date the journal shows the holder (when the renewal began, until when a renewed certificate
+ * lasts): in the screens' own form, so an edited one sets the journal aside as damaged instead of
+ * failing every start when the state that shows it is checked.
+ */
+const journalDate = z.iso.datetime({ offset: true });
 
 /** An issuance request exactly as sent, so a retry is the same request (same key, same bytes). */
 const journaledRequestSchema = z.object({ idempotencyKey: z.string().min(8).max(128), bodyJson: z.string().min(2) });
@@ -84,7 +90,7 @@ const certificateProgressSchema = z.discriminatedUnion('phase', [
   z.object({ phase: z.literal('issued'), newIdHex: hexId, certificatePem: z.string(), chainPem: z.array(z.string()) }),
   z.object({ phase: z.literal('written'), newIdHex: hexId, certificatePem: z.string() }),
   z.object({ phase: z.literal('verified'), newIdHex: hexId, certificatePem: z.string() }),
-  z.object({ phase: z.literal('completed'), newIdHex: hexId, certificatePem: z.string(), certificateSerial: z.string(), notAfter: z.string() }),
+  z.object({ phase: z.literal('completed'), newIdHex: hexId, certificatePem: z.string(), certificateSerial: z.string(), notAfter: journalDate }),
   /**
    * The issued certificate failed the checks, journaled before the service is told: a resume tells
    * it again (it answers the same) instead of paying again for a certificate it already released.
@@ -182,7 +188,7 @@ export const journalSchema = z.object({
   version: z.union([z.literal(2), z.literal(journalVersion)]).transform((): typeof journalVersion => journalVersion),
   deviceSerial: z.string(),
   renewalId: identifierSchema,
-  startedAt: z.string(),
+  startedAt: journalDate,
   plan: renewalPlanSchema,
   payment: paymentRecordSchema,
   /**

@@ -73,6 +73,13 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
   // does one the service withdrew since it was journaled (refused from another computer): it is
   // taken off the card, never paid for again on this journal's account.
   const pending = stillToRenew(journal.certificates, record);
+  const unplanned = notAsPlanned(journal, pending, record);
+  if (unplanned) {
+    // Edited: nothing is made on its word. Set aside for the helpdesk; the next start reads the card afresh.
+    const setAside = await ports.journal.setAside(device.serial);
+    ports.logger?.warn({ renewalId: journal.renewalId, setAside, reason: unplanned }, 'journal renews what its plan does not pay for; set aside');
+    return context.set(failedBare(wire('JOURNAL_DAMAGED'), false));
+  }
   // Every priced certificate still to renew must be held, whichever payment held it: one marked
   // paid earlier (by a payment this journal never made) is let go like any other when its hold
   // expires, and must then be paid again, not issued on an old word.
@@ -161,6 +168,24 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
     return askToPay(context, journal, record, pending, { step: 'payment', device, plan: journal.plan, card: null, error: why && wire(why) });
   }
   return runRenewal(context, device, journal);
+}
+
+/**
+ * The journal is a file on this computer: every certificate it still has to renew must be one its
+ * plan names (the same kind), and one the service prices is one the plan prices, or the edited
+ * journal would have the card re-keyed (on a card with no room, its old pair removed first) for a
+ * certificate nobody paid for. Why it is not, or undefined.
+ */
+function notAsPlanned(journal: Journal, pending: ReadonlySet<string>, record: RenewalRecord): string | undefined {
+  for (const entry of journal.certificates) {
+    if (!pending.has(entry.certificateSerial)) continue;
+    const item = journal.plan.items.find((candidate) => candidate.certificateSerial === entry.certificateSerial);
+    const verdict = record.lines.find((line) => line.certificateSerial === entry.certificateSerial)?.verdict;
+    const pricedAtService = verdict?.status === 'renewable' && (verdict.price?.amountCents ?? 0) > 0;
+    if (!item || item.kind !== entry.kind) return `${entry.certificateSerial}: not in the plan`;
+    if (pricedAtService && (item.price?.amountCents ?? 0) === 0) return `${entry.certificateSerial}: priced by the service, free in the plan`;
+  }
+  return undefined;
 }
 
 /**

@@ -2492,6 +2492,25 @@ describe('the card: verified before writing, proven before destroying, one key p
     if (state.step === 'done') expect(state.receipts.map((receipt) => [receipt.totalCents, receipt.capturedCents])).toEqual([[prices.signature, prices.signature]]);
   });
 
+  it.each([
+    ['its price taken off the plan', (journal: Record<string, unknown> & { plan: { items: Record<string, unknown>[] } }) => ({ ...journal, plan: { ...journal.plan, items: journal.plan.items.map((item) => ({ ...item, price: null })), totals: [], totalCents: 0 }, payment: { state: 'not-required', receipt: null } })],
+    ['a certificate the plan does not name', (journal: Record<string, unknown> & { plan: { items: Record<string, unknown>[] } }) => ({ ...journal, plan: { ...journal.plan, items: journal.plan.items.map((item) => ({ ...item, certificateSerial: 'ffee' })) }, payment: { state: 'not-required', receipt: null } })],
+  ] as const)('a journal edited so nothing is to pay (%s), on a card with no room: nothing leaves the card, the journal is set aside', async (_edit, edit) => {
+    const world = new FlowWorld({ full: true });
+    world.killOn = { call: 'journal.write', occurrence: 1, phase: 'after' }; // the plan journaled, nothing paid
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}');
+    // Nothing to pay, as far as the edited journal says: it is offered to resume, and would re-key at once.
+    world.journal.files.set('CNS-0001', JSON.stringify(edit(journal)));
+    const objects = world.card.objects.length;
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(state).toMatchObject({ step: 'failed', error: { code: 'JOURNAL_DAMAGED' } });
+    expect(world.card.destroyedCertificates).toEqual([]);
+    expect(world.card.objects).toHaveLength(objects);
+    expect(world.journal.setAsideFiles).toHaveLength(1);
+    expect(world.service.ledger).toEqual([]);
+  });
+
   it('a journal marked paid with an invented receipt generates nothing: the service is asked first', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'journal.write', occurrence: 1, phase: 'after' }; // the plan journaled, nothing paid
@@ -2512,6 +2531,8 @@ describe('the card: verified before writing, proven before destroying, one key p
   for (const [name, damage] of [
     ['truncated', (text: string) => text.slice(0, text.length / 2)],
     ['of an unknown version', (text: string) => text.replace(`"version":${journalVersion}`, '"version":9')],
+    // The screens show it: as it was, every start failed with INTERNAL_ERROR when the state was checked.
+    ['hand-edited (its start date not in ISO form)', (text: string) => text.replace(/"startedAt":"[^"]+"/, '"startedAt":"01/03/2025"')],
   ] as const) {
     it(`a ${name} journal is set aside, the holder told in plain words, and what was paid is found at the service`, async () => {
       const world = new FlowWorld();

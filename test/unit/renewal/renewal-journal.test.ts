@@ -114,6 +114,11 @@ describe('the renewal journal', () => {
     ['truncated', '{"version":2,"deviceSerial":"D2","renewalId":"renewal-0001",'],
     ['of an unknown version', JSON.stringify({ ...journal('D2'), version: 9 })],
     ['written for another device', JSON.stringify(journal('D3'))],
+    ['hand-edited (its start date not in the screens\' form)', JSON.stringify({ ...journal('D2'), startedAt: '01/03/2025' })],
+    [
+      'hand-edited (a renewed certificate\'s end date not in the screens\' form)',
+      JSON.stringify({ ...journal('D2'), certificates: [{ ...journal('D2').certificates[0], progress: { phase: 'completed', newIdHex: 'ff', certificatePem: 'x', certificateSerial: '0a', notAfter: '2029-11-22' } }] }),
+    ],
   ] as const) {
     it(`sets a ${what} journal aside for the helpdesk instead of guessing, keeping the renewal id to ask the service`, async () => {
       await withTempDir('journal', async (dir) => {
