@@ -110,7 +110,12 @@ function cardPolls(waitSeconds: number): number[] {
  */
 const roomForOnePair = { privateMemory: 4096, publicMemory: 3 * 4096 };
 
-export function createAppServices(config: AppConfig, host: HostCapabilities, logger: Logger): AppServices {
+/**
+ * `recordsAttempt`: false for a command that only looks (the CLI's `status`, `support-bundle`): its
+ * flow states are not the holder's attempt, and the outcome an earlier attempt left (what the
+ * support bundle reports) is kept as it was.
+ */
+export function createAppServices(config: AppConfig, host: HostCapabilities, logger: Logger, options: { readonly recordsAttempt: boolean } = { recordsAttempt: true }): AppServices {
   const clock = host.clock ?? (() => new Date());
   // Settings, journals, logs and support bundles live here: nobody else's to read.
   ensurePrivateDirectorySync(config.dataDir);
@@ -178,7 +183,7 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
       keysAhead: config.keysAhead === 'on',
     },
     onState: (state) => {
-      outcome.observe(state);
+      if (options.recordsAttempt) outcome.observe(state);
       events.emit('flow.state', state);
     },
   });
@@ -246,7 +251,9 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
     network,
     previewSupportBundle: (request) => previewSupportBundle(bundleSources, request),
     writeSupportBundle: saveSupportBundle,
-    recordOutcome: (error) => outcome.conclude(error),
+    recordOutcome: (error) => {
+      if (options.recordsAttempt) outcome.conclude(error);
+    },
     async close() {
       await flow.close();
       await outcome.flush();

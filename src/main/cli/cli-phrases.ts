@@ -10,6 +10,8 @@ interface CliPhrases {
   readonly bundleWritten: (path: string) => string;
   readonly bundleNext: string;
   readonly nothingToResume: string;
+  /** After a damaged journal was set aside: what goes on from the service's record. */
+  readonly damagedThenRenew: string;
   readonly noUnfinished: string;
   readonly device: (label: string, manufacturer: string, serial: string) => string;
   readonly pinState: Record<PinStatus['state'], string>;
@@ -29,6 +31,7 @@ const phrases: Record<Locale, CliPhrases> = {
     bundleWritten: (path) => `Pacchetto di supporto salvato in: ${path}`,
     bundleNext: 'Lo invii all\'assistenza: contiene versioni, stato del dispositivo, certificati, rinnovi e registro, mai il PIN né le password.',
     nothingToResume: 'Nessun rinnovo interrotto da completare su questo computer: per rinnovare usi «rinnovo-cns renew».',
+    damagedThenRenew: 'Per proseguire usi «rinnovo-cns renew»: i certificati già pagati risultano pagati e non vengono addebitati di nuovo.',
     noUnfinished: 'Nessun rinnovo interrotto.',
     device: (label, manufacturer, serial) => `Dispositivo: ${label} (${manufacturer}, numero di serie ${serial})`,
     pinState: {
@@ -50,6 +53,7 @@ const phrases: Record<Locale, CliPhrases> = {
     bundleWritten: (path) => `Support bundle saved in: ${path}`,
     bundleNext: 'Send it to the helpdesk: it holds versions, device state, certificates, renewals and the log, never the PIN or passwords.',
     nothingToResume: 'No interrupted renewal to finish on this computer: to renew, use "rinnovo-cns renew".',
+    damagedThenRenew: 'To go on, use "rinnovo-cns renew": certificates already paid show as paid and are not charged again.',
     noUnfinished: 'No interrupted renewal.',
     device: (label, manufacturer, serial) => `Device: ${label} (${manufacturer}, serial number ${serial})`,
     pinState: {

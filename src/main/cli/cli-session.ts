@@ -12,7 +12,7 @@ import type { DeviceLauncher } from '../device/device-host.js';
 import { createLogger } from '../logging/logger.js';
 import { createNodeHost } from '../node-host.js';
 import { writeFileAtomicBlocking } from '../storage/atomic-file.js';
-import type { CommandName } from './command-names.js';
+import { onlyLooks, type CommandName } from './command-names.js';
 import { runCommand, type CommandContext } from './run-command.js';
 import { promptSecret } from './secret-prompt.js';
 
@@ -40,7 +40,7 @@ export async function runCliSession(session: CliSession): Promise<number> {
       process.stderr.write(`${locale === 'it' ? 'Apra questa pagina per pagare' : 'Open this page to pay'}: ${url}\n`);
     },
   });
-  const services = createAppServices(config, host, logger);
+  const services = createAppServices(config, host, logger, { recordsAttempt: !onlyLooks(session.command) });
   // Interrupted by the person or the system: the device process goes first, so no key generation
   // outlives this command (the journal lets `resume` finish what was started).
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {

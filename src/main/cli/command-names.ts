@@ -2,6 +2,11 @@
 export type CommandName = 'doctor' | 'renew' | 'resume' | 'status' | 'support-bundle';
 export const commandNames: readonly CommandName[] = ['doctor', 'renew', 'resume', 'status', 'support-bundle'];
 
+/** Commands that only look: what they show is not an attempt of the holder's, and the last attempt's outcome (the support bundle's) stays as it was. */
+export function onlyLooks(command: CommandName): boolean {
+  return command === 'status' || command === 'support-bundle';
+}
+
 export function usesDevice(command: CommandName): boolean {
   return command !== 'support-bundle';
 }

@@ -18,7 +18,7 @@ import { summarizeBundle } from '../../shared/support-bundle/bundle-summary.js';
 import type { GatheredFacts } from '../support/bundle-facts-builder.js';
 import type { SupportBundleRequest } from '../support/support-bundle.js';
 import { cliPhrases } from './cli-phrases.js';
-import type { CommandName } from './command-names.js';
+import { onlyLooks, type CommandName } from './command-names.js';
 import { describePlan, describeState, describeStatus, describeWireError } from './describe-state.js';
 import { exitCodeFor, exitOk } from './exit-codes.js';
 
@@ -90,7 +90,7 @@ export async function runCommand(command: CommandName, context: CommandContext):
   } finally {
     unsubscribe();
   }
-  if (command !== 'support-bundle' && command !== 'status') context.recordOutcome(outcome.error);
+  if (!onlyLooks(command)) context.recordOutcome(outcome.error);
   context.logger?.info({ cli: { command, exitCode: outcome.exitCode, code: outcome.error?.code ?? null } }, 'cli command ended');
   if (options.json) io.out(JSON.stringify({ command, ok: outcome.exitCode === exitOk, exitCode: outcome.exitCode, error: outcome.error ?? null, state: outcome.state ?? null, ...outcome.extra }));
   if (outcome.error) {
@@ -175,7 +175,11 @@ async function startAndUnlock(context: CommandContext, resuming: boolean): Promi
     if (!resuming) return { exitCode: exitCodeFor('RENEWAL_INTERRUPTED'), state, error: { code: 'RENEWAL_INTERRUPTED', detail: {} } };
     state = await flow.resume();
   } else if (resuming && state.step === 'pin') {
-    return { exitCode: exitOk, state, error: undefined, extra: { nothingToResume: true }, text: cliPhrases(options.locale).nothingToResume };
+    const p = cliPhrases(options.locale);
+    // The journal was damaged and set aside as the command started: nothing to resume on this
+    // computer, but not "nothing happened": the holder reads why, and how the renewal goes on.
+    if (state.notice?.code === 'JOURNAL_DAMAGED') return { exitCode: exitCodeFor('JOURNAL_DAMAGED'), state, error: state.notice, extra: { nothingToResume: true }, text: p.damagedThenRenew };
+    return { exitCode: exitOk, state, error: undefined, extra: { nothingToResume: true }, text: p.nothingToResume };
   }
   while (state.step === 'pin') {
     // A refused PIN ends the command: the card is never asked again without a new PIN from the person.

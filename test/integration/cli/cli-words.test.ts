@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readBundleFacts } from '../../../softhsm/bundle/read-bundle.js';
 import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
 import { setUpScenario, type ScenarioLab } from '../../../softhsm/scenarios/set-up-scenario.js';
 import { describeError } from '../../../src/shared/errors/catalogue.js';
@@ -90,5 +91,15 @@ describe('rinnovo-cns on a card with nothing to finish', () => {
     const invalid = await runCli(['doctor', '--proxy', 'ftp://proxy'], lab.env);
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain('[COMMAND_OPTION_INVALID]');
+  });
+
+  it('status run between a failed attempt and the support bundle leaves the attempt\'s ending in the bundle (the helpdesk rebuilds that one)', async () => {
+    const attempt = await runCli(['doctor', '--json', '--proxy', 'http://127.0.0.1:9'], { ...lab.env, NO_PROXY: '', no_proxy: '' });
+    const code = (attempt.json as { error?: { code?: string } } | undefined)?.error?.code;
+    expect(code, attempt.stderr).toMatch(/^(NETWORK_PROXY_UNREACHABLE|SERVICE_UNREACHABLE)$/);
+    expect((await runCli(['status'], lab.env)).code).toBe(0);
+    const bundle = await runCli(['support-bundle', '--json'], lab.env);
+    const facts = await readBundleFacts((bundle.json as { path: string }).path);
+    expect(facts.outcome).toMatchObject({ error: { code } });
   });
 });

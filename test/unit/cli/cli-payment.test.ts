@@ -72,6 +72,22 @@ describe('rinnovo-cns resume, asked to pay again', () => {
   });
 });
 
+describe('rinnovo-cns resume, the journal damaged', () => {
+  it('says it was set aside and how the renewal goes on, and does not end as if nothing had happened', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.journal.files.set('CNS-0001', (world.journal.files.get('CNS-0001') ?? '').slice(0, 100));
+    const { run, said } = command(world, { pay: undefined, userId: undefined }, undefined, 'resume');
+    expect(await run).not.toBe(0);
+    const text = said.join('\n');
+    expect(text).toContain(describeError('JOURNAL_DAMAGED', 'it').message);
+    expect(text).toContain('rinnovo-cns renew');
+    expect(text).not.toContain('Nessun rinnovo interrotto da completare');
+    expect(world.journal.setAsideFiles).toHaveLength(1);
+  });
+});
+
 describe('rinnovo-cns renew, paying', () => {
   it('says each price, its account and the total before the account is charged', async () => {
     const world = new FlowWorld();
