@@ -5,7 +5,7 @@
  * Also returns the holder's name and fiscal code as the card has them, only so the bundle can
  * scrub them out of the log and journal copies; they never go into the facts unless agreed.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NetworkRoute } from '../../shared/contract/network-contract.js';
 import { isAppError } from '../../shared/errors/app-error.js';
@@ -79,8 +79,22 @@ function tokenFacts(token: DeviceReport['tokens'][number], sources: BundleFactsS
   };
 }
 
-/** Where the renewal on this computer stands: an open journal first, else the last finished or damaged one. */
-async function journalFacts(dir: string): Promise<BundleFacts['journal']> {
+/** Past the service's holds (30 days), a journal set aside describes no renewal still standing. */
+const damagedRelevantMs = 30 * 86_400_000;
+
+/** When the newest of `names` in `dir` was written; undefined for none. */
+async function newestWritten(dir: string, names: readonly string[]): Promise<number | undefined> {
+  const times = await Promise.all(names.map((name) => stat(join(dir, name)).then((info) => info.mtimeMs, () => undefined)));
+  const known = times.filter((time): time is number => time !== undefined);
+  return known.length > 0 ? Math.max(...known) : undefined;
+}
+
+/**
+ * Where the renewal on this computer stands: an open journal first, else the newer of the last
+ * finished one and the last one set aside as damaged (a recent one: an old one says nothing of
+ * the problem the holder is reporting now).
+ */
+async function journalFacts(dir: string, now: Date): Promise<BundleFacts['journal']> {
   const names = await readdir(dir).catch(() => [] as string[]);
   const open = names.filter((name) => name.endsWith('.json') && !name.endsWith('.done.json'));
   for (const name of open) {
@@ -101,9 +115,12 @@ async function journalFacts(dir: string): Promise<BundleFacts['journal']> {
     const started = journal.certificates.some(({ progress }) => progress.phase !== 'planned' && !takenOut(progress) && !keysOnly(progress));
     return { phase: started ? 'renewing' : payment, certificates };
   }
-  if (names.some((name) => name.endsWith('.done.json'))) return { phase: 'finished', certificates: [] };
-  const damaged = await readdir(join(dir, 'damaged')).catch(() => [] as string[]);
-  return { phase: damaged.length > 0 ? 'damaged' : 'none', certificates: [] };
+  const finishedAt = await newestWritten(dir, names.filter((name) => name.endsWith('.done.json')));
+  const damagedDir = join(dir, 'damaged');
+  const damagedAt = await newestWritten(damagedDir, await readdir(damagedDir).catch(() => [] as string[]));
+  const damagedNow = damagedAt !== undefined && now.getTime() - damagedAt <= damagedRelevantMs && (finishedAt === undefined || damagedAt > finishedAt);
+  if (damagedNow) return { phase: 'damaged', certificates: [] };
+  return { phase: finishedAt !== undefined ? 'finished' : 'none', certificates: [] };
 }
 
 type WireError = NonNullable<FlowOutcome['error']>;
@@ -155,7 +172,7 @@ export async function gatherBundleFacts(sources: BundleFactsSources): Promise<Ga
       .outcome()
       .catch(() => undefined)
       .then((outcome) => (outcome ? { ...outcome, error: outcome.error ? withoutHome(outcome.error, sources.homeDir) : null } : null)),
-    journal: await journalFacts(sources.journalDir),
+    journal: await journalFacts(sources.journalDir, sources.clock()),
   };
   return { facts, identities: [...identities].filter((value) => value.length >= 4) };
 }

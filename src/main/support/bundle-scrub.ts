@@ -5,8 +5,18 @@
  * appear in text — by value as the card has them, and any string shaped like a fiscal code.
  */
 const pemBlock = /-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g;
+/**
+ * A block cut by the copy: a log tail that starts inside one (its end, no beginning), a damaged
+ * journal cut inside one (its beginning, no end). Taken out to the text's edge.
+ */
+const pemEnd = /^[\s\S]*?-----END [A-Z ]+-----/;
+const pemBeginning = /-----BEGIN [A-Z ]+-----[\s\S]*$/;
 /** Long base64 runs: DER inside JSON (signatures, proofs, an issuance request's body). */
 const base64Run = /[A-Za-z0-9+/]{120,}={0,2}/g;
+/** Base64 in lines (a PEM body without its markers, in JSON or as text): two or more lines of it. */
+const base64Lines = /(?:[A-Za-z0-9+/]{40,}={0,2}(?:\\r)?(?:\\n|\r?\n))+[A-Za-z0-9+/]{4,}={0,2}/g;
+/** The start of DER (a SEQUENCE with a two-byte length: a certificate, a CSR) cut short. */
+const derStart = /MII[A-Za-z0-9+/]{17,}={0,2}/g;
 /** The shape of an Italian fiscal code (omocodia letters included). */
 const fiscalCodeShape = /\b[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-EHLMPR-T][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]\b/gi;
 
@@ -22,7 +32,8 @@ export interface ScrubOptions {
 }
 
 export function scrubText(text: string, options: ScrubOptions): string {
-  let out = text.replace(pemBlock, '[certificato omesso]').replace(base64Run, '[omesso]');
+  let out = text.replace(pemBlock, '[certificato omesso]').replace(pemEnd, '[certificato omesso]').replace(pemBeginning, '[certificato omesso]');
+  out = out.replace(base64Run, '[omesso]').replace(base64Lines, '[omesso]').replace(derStart, '[omesso]');
   for (const identity of options.identities) {
     const isFiscalCode = new RegExp(`^${fiscalCodeShape.source}$`, 'i').test(identity);
     if (isFiscalCode && options.fiscalCodeInClear) continue;

@@ -38,7 +38,9 @@ export function nextOutcome(previous: FlowOutcome | undefined, state: FlowState,
     case 'renewing':
       return { ...base, error: null };
     case 'pin':
-      return { ...base, error: state.error, pin: { state: state.pin.state, pinPad: state.pin.pinPad, logins: state.position.of } };
+      // The PIN screens shown, not the slots: a second slot that shares the first one's login is
+      // never asked (unlock-room.ts), and the lab rebuilds one PIN for both then (two-slot, not two-pin).
+      return { ...base, error: state.error, pin: { state: state.pin.state, pinPad: state.pin.pinPad, logins: Math.max(previous.pin?.logins ?? 0, state.position.current) } };
     case 'certificates':
       return {
         ...base,

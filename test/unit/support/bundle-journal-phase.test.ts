@@ -2,7 +2,7 @@
  * Where the support bundle says the renewal on this computer stands, read off a journal the flow
  * itself wrote: the lab rebuilds the holder's situation from that phase (scenario-from-bundle.ts).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bundlePseudonyms } from '../../../src/main/support/pseudonyms.js';
@@ -109,5 +109,48 @@ describe('the journal phase in the support bundle', () => {
     await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
     await expect(flow.renew()).rejects.toThrow();
     expect((await journalFactsOf(world)).phase).toBe('renewing');
+  });
+});
+
+describe('with no open journal, the newest settled one', () => {
+  const day = 86_400_000;
+  const now = new Date('2026-12-05T09:00:00Z');
+
+  /** A finished journal and one set aside as damaged, written `finishedDaysAgo` and `damagedDaysAgo` before now. */
+  async function phaseWith(finishedDaysAgo: number | undefined, damagedDaysAgo: number | undefined) {
+    const temp = await makeTempDir('bundle-journal-settled');
+    cleanups.push(temp.remove);
+    await mkdir(join(temp.dir, 'damaged'), { recursive: true });
+    const written = async (path: string, daysAgo: number) => {
+      await writeFile(path, '{}');
+      const at = new Date(now.getTime() - daysAgo * day);
+      await utimes(path, at, at);
+    };
+    if (finishedDaysAgo !== undefined) await written(join(temp.dir, 'CNS-0001.2026.done.json'), finishedDaysAgo);
+    if (damagedDaysAgo !== undefined) await written(join(temp.dir, 'damaged', 'CNS-0001-2026.json'), damagedDaysAgo);
+    const { facts } = await gatherBundleFacts({
+      clock: () => now,
+      toolVersion: '1.0.0',
+      holder: 'pseudonymised',
+      pseudonyms: bundlePseudonyms(),
+      chamberIssuers: defaultChamberIssuers,
+      deviceReport: () => Promise.reject(new AppError('DEVICE_NOT_FOUND')),
+      modulePath: undefined,
+      route: async () => ({ kind: 'direct', source: 'none' }),
+      extraCa: false,
+      outcome: async () => undefined,
+      journalDir: temp.dir,
+      homeDir: '/home/holder',
+    });
+    return facts.journal.phase;
+  }
+
+  it.each([
+    { finished: 700, damaged: 1, phase: 'damaged', why: 'a journal just set aside, beside a renewal finished two years ago' },
+    { finished: 1, damaged: 5, phase: 'finished', why: 'a renewal finished after a journal was set aside' },
+    { finished: undefined, damaged: 400, phase: 'none', why: 'only a journal set aside a year ago' },
+    { finished: undefined, damaged: 2, phase: 'damaged', why: 'only a journal set aside two days ago' },
+  ] as const)('$why: $phase', async ({ finished, damaged, phase }) => {
+    expect(await phaseWith(finished, damaged)).toBe(phase);
   });
 });

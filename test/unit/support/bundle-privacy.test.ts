@@ -49,8 +49,16 @@ async function bundleOf(request: SupportBundleRequest, settings: Record<string, 
   await mkdir(join(dataDir, 'logs'), { recursive: true });
   await mkdir(journalDir, { recursive: true });
   // Things that should never be in these files, put there as a careless version might have.
-  await writeFile(join(dataDir, 'logs', 'cli.log'), `{"msg":"device","holder":"MARIO ROSSI","cf":"${fiscalCode}"}\n{"msg":"issued","pem":${JSON.stringify(cnsPem)}}\n`);
+  // The log's tail starts inside a certificate (the copy keeps its last bytes only).
+  const cutLog = `{"msg":"issued","pem":${JSON.stringify(signaturePem)}}\n`.slice(60);
+  await writeFile(join(dataDir, 'logs', 'cli.log'), `${cutLog}{"msg":"device","holder":"MARIO ROSSI","cf":"${fiscalCode}"}\n{"msg":"issued","pem":${JSON.stringify(cnsPem)}}\n`);
   await writeFile(join(journalDir, 'SERIAL1.json'), JSON.stringify({ version: 2, certificates: [{ oldCertificatePem: signaturePem, progress: { phase: 'planned' } }] }));
+  // A journal set aside because it was cut short, inside a certificate; another cut inside a request's body.
+  await mkdir(join(journalDir, 'damaged'), { recursive: true });
+  const whole = JSON.stringify({ version: 3, certificates: [{ oldCertificatePem: cnsPem, progress: { phase: 'planned' } }] });
+  await writeFile(join(journalDir, 'damaged', 'SERIAL1-cut.json'), whole.slice(0, whole.indexOf('END CERTIFICATE') - 200));
+  const der = cnsPem.replace(/-----[A-Z ]+-----|\s/g, '');
+  await writeFile(join(journalDir, 'damaged', 'SERIAL1-body.json'), JSON.stringify({ request: { bodyJson: `{"csr":"${der.slice(0, 100)}` } }).slice(0, -2));
   const config = loadAppConfig({ RINNOVO_DATA_DIR: dataDir, RINNOVO_SERVICE_URL: 'https://127.0.0.1:9/api/v1/', ...settings }, { version: '1.0.0' });
   const facts = (chosen: SupportBundleRequest) =>
     gatherBundleFacts({
@@ -125,8 +133,15 @@ describe('the support bundle', () => {
   it('holds no PIN, password, key, certificate, name or fiscal code in any file; one pseudonym per person', async () => {
     const { files, facts } = await bundleOf({ holder: 'pseudonymised' });
     expect([...files.keys()].sort()).toEqual(expect.arrayContaining(['contents.txt', 'facts.json', 'journal/SERIAL1.json', 'logs/cli.log', 'summary.json']));
+    expect([...files.keys()]).toEqual(expect.arrayContaining(['journal/damaged-SERIAL1-cut.json', 'journal/damaged-SERIAL1-body.json']));
+    // Any 24 characters of either certificate's base64 (its subject among them), in any file.
+    const pieces = [signaturePem, cnsPem].flatMap((pem) => {
+      const body = pem.replace(/-----[A-Z ]+-----|\s/g, '');
+      return Array.from({ length: Math.floor(body.length / 24) }, (_, index) => body.slice(index * 24, index * 24 + 24));
+    });
     for (const [name, text] of files) {
       for (const forbidden of [fiscalCode, 'ROSSI', 'MARIO', pin, password, 'PRIVATE KEY', 'BEGIN CERTIFICATE', 'mario.rossi']) expect(text.includes(forbidden), `${forbidden} in ${name}`).toBe(false);
+      expect(pieces.filter((piece) => text.includes(piece)), `certificate base64 in ${name}`).toEqual([]);
     }
     const subjects = new Set(facts.tokens[0]?.certificates.map((entry) => JSON.stringify(entry.subject)));
     expect(subjects.size).toBe(1);

@@ -124,6 +124,13 @@ describe('the last attempt’s outcome', () => {
 
   it('keeps the command’s own refusal when the flow did not move (a malformed PIN on the CLI)', () => {
     const atPin = walk([{ step: 'checking' }, { step: 'pin', device, slot: device.slots[0]!, position: { current: 1, of: 2 }, purpose: 'renew', pin: { state: 'ok', pinPad: true }, error: null, notice: null }]);
-    expect(concludeOutcome(atPin, { code: 'PIN_FORMAT_INVALID', detail: {} }, at)).toMatchObject({ step: 'pin', error: { code: 'PIN_FORMAT_INVALID' }, pin: { pinPad: true, logins: 2 } });
+    expect(concludeOutcome(atPin, { code: 'PIN_FORMAT_INVALID', detail: {} }, at)).toMatchObject({ step: 'pin', error: { code: 'PIN_FORMAT_INVALID' }, pin: { pinPad: true, logins: 1 } });
+  });
+
+  it('counts the PIN screens the holder met, not the slots: two slots on one login are one PIN (the lab rebuilds two-slot, not two-pin)', () => {
+    const pinScreen = (current: number) => ({ step: 'pin' as const, device, slot: device.slots[0]!, position: { current, of: 2 }, purpose: 'renew' as const, pin: { state: 'ok' as const, pinPad: false }, error: null, notice: null });
+    const reading = { step: 'reading' as const, device };
+    expect(walk([{ step: 'checking' }, pinScreen(1), reading])?.pin?.logins).toBe(1);
+    expect(walk([{ step: 'checking' }, pinScreen(1), pinScreen(2), reading])?.pin?.logins).toBe(2);
   });
 });
