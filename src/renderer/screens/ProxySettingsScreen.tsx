@@ -13,6 +13,8 @@ import { useAppStore } from '../store/app-store.js';
 import { useFlowActions } from './use-flow-actions.js';
 
 interface Saved {
+  readonly host: string;
+  readonly port: number;
   readonly username: string | null;
   readonly hasPassword: boolean;
 }
@@ -57,7 +59,7 @@ export function ProxySettingsScreen() {
         setHost(settings.host);
         setPort(String(settings.port));
         setUsername(settings.username ?? '');
-        setSaved({ username: settings.username, hasPassword: settings.hasPassword });
+        setSaved({ host: settings.host, port: settings.port, username: settings.username, hasPassword: settings.hasPassword });
       }
       setOutcome({ kind: 'none' });
     });
@@ -66,7 +68,10 @@ export function ProxySettingsScreen() {
     };
   }, [api]);
 
-  const keepsSavedPassword = password === '' && saved?.hasPassword === true && (saved.username ?? '') === username.trim();
+  // Main reuses the stored password only for the same proxy and user (manual-proxy-settings.ts): a
+  // new host or port needs it typed again, and the hint must not say it is kept.
+  const sameProxy = saved !== null && saved.host === host.trim() && String(saved.port) === port.trim() && (saved.username ?? '') === username.trim();
+  const keepsSavedPassword = password === '' && saved?.hasPassword === true && sameProxy;
 
   function input(): ProxySettingsInput {
     const user = username.trim();
@@ -112,7 +117,8 @@ export function ProxySettingsScreen() {
     api.network.saveProxy(settings).then((result) => {
       if (!result.ok) return refuse(result.error);
       setRoute(result.value.route);
-      setSaved({ username: result.value.settings.username, hasPassword: result.value.settings.hasPassword });
+      const kept = result.value.settings;
+      setSaved({ host: kept.host, port: kept.port, username: kept.username, hasPassword: kept.hasPassword });
       setOutcome({ kind: 'done', message: `proxy.saved.${result.value.password}` });
     }, lost);
   }
