@@ -23,7 +23,7 @@ const usages: Record<Locale, string> = {
   it: `Uso: rinnovo-cns <comando> [opzioni]
 
 Comandi:
-  doctor          tutte le verifiche e la prova a vuoto; non cambia nulla
+  doctor          tutte le verifiche e la prova a vuoto; non paga e non rinnova nulla
   renew           rinnova i certificati del dispositivo inserito (richiede --pay)
   resume          completa un rinnovo interrotto
   status          dispositivo, stato del PIN e rinnovi interrotti
@@ -53,7 +53,7 @@ Codici di uscita: 0 ok, ${exitCodeList}.`,
   en: `Usage: rinnovo-cns <command> [options]
 
 Commands:
-  doctor          all checks and the dry run; changes nothing
+  doctor          all checks and the dry run; pays for and renews nothing
   renew           renew the certificates on the inserted device (needs --pay)
   resume          finish an interrupted renewal
   status          device, PIN state and unfinished renewals
