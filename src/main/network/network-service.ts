@@ -187,7 +187,10 @@ export class NetworkService {
     try {
       return await this.#check(this.#client(dispatcher, () => choice), choice);
     } finally {
-      await dispatcher.close();
+      // Destroyed, not closed: nothing else uses it, and a close waits for a tunnel the proxy
+      // never answers (accepted, CONNECT unanswered) until undici's header timeout, five minutes,
+      // holding the verdict back the whole time.
+      void dispatcher.destroy().catch(() => undefined);
     }
   }
 

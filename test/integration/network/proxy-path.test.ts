@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { NetworkService } from '../../../src/main/network/network-service.js';
 import { refusingCipher } from '../../../src/main/network/manual-proxy/secret-cipher.js';
 import { startForwardProxy, type ForwardProxy } from '../../../softhsm/network/forward-proxy.js';
-import { closedPort, startLoopbackService, type LoopbackService } from '../../support/network/loopback-service.js';
+import { closedPort, startLoopbackService, startSilentServer, type LoopbackService } from '../../support/network/loopback-service.js';
 import { createNetworkUnderTest } from '../../support/network/network-under-test.js';
 import { createTestCa, type TestCa } from '../../support/network/test-ca.js';
 import { memoryKeyCipher } from '../../support/network/test-ciphers.js';
@@ -76,6 +76,26 @@ describe('a service reachable only through an authenticating proxy', () => {
     const port = await closedPort();
     const verdict = await net.testProxy({ host: '127.0.0.1', port, username: credentials.username, password: credentials.password });
     expect(verdict).toMatchObject({ status: 'failed', error: { code: 'NETWORK_PROXY_UNREACHABLE', detail: { reason: 'ECONNREFUSED' } } });
+  });
+
+  it('"Test Proxy" towards a proxy that accepts and never answers CONNECT: the verdict comes back (the test dispatcher is dropped, not waited on for its stalled tunnel)', async () => {
+    const silent = await startSilentServer();
+    cleanups.push(silent.close);
+    const { network: net } = await network();
+    const port = Number(new URL(silent.url).port);
+    // Closed gracefully, the tunnel's wait (undici's five-minute header timeout) held the answer back past this test's timeout.
+    const verdict = await net.testProxy({ host: '127.0.0.1', port });
+    expect(verdict).toMatchObject({ status: 'failed', route: { kind: 'proxy', source: 'manual' } });
+  });
+
+  it('a proxy saved that never answers CONNECT, its check stalled: "Rimuovi" comes back within seconds, not after the stalled tunnel\'s five minutes', async () => {
+    const silent = await startSilentServer();
+    cleanups.push(silent.close);
+    const { network: net } = await network();
+    await net.saveProxy({ host: '127.0.0.1', port: Number(new URL(silent.url).port) });
+    expect((await net.runStartupChecks()).connectivity).toMatchObject({ status: 'failed' });
+    // The replaced route is given a few seconds to finish, then dropped.
+    expect((await net.clearProxy()).route).toMatchObject({ kind: 'direct' });
   });
 
   it('"Test Proxy" with the right credentials reaches the service, and saves nothing', async () => {

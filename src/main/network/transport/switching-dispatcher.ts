@@ -3,7 +3,8 @@
  * once to every client.
  *
  * Built with undici's `compose`: each request is forwarded to the dispatcher current at the
- * moment it starts; a replaced one is closed gracefully, letting its requests finish.
+ * moment it starts; a replaced one is closed gracefully, letting its requests finish (for a few
+ * seconds: see closeGraceMs).
  */
 import type { Dispatcher } from 'undici';
 import { Agent } from '../undici/undici-parts.js';
@@ -15,7 +16,27 @@ export interface SwitchingDispatcher {
   close(): Promise<void>;
 }
 
-export function createSwitchingDispatcher(initial: Dispatcher): SwitchingDispatcher {
+/**
+ * How long a replaced (or, on the way out, the current) dispatcher may take to finish its requests
+ * before it is destroyed: a call already on its way finishes, a tunnel a proxy never answers does
+ * not hold "Salva", "Rimuovi" or the app's exit for undici's five-minute header timeout.
+ */
+const closeGraceMs = 5_000;
+
+/** Closes `dispatcher` gracefully, destroyed once `graceMs` have passed. */
+async function closeWithin(dispatcher: Dispatcher, graceMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), graceMs);
+    timer.unref();
+  });
+  const closed = dispatcher.close().then(() => 'closed' as const, () => 'closed' as const);
+  const first = await Promise.race([closed, late]);
+  clearTimeout(timer);
+  if (first === 'late') await dispatcher.destroy().catch(() => undefined);
+}
+
+export function createSwitchingDispatcher(initial: Dispatcher, graceMs = closeGraceMs): SwitchingDispatcher {
   let current = initial;
   let closing: Promise<void> | undefined;
   // The base agent only hosts the interceptor: it never opens a connection.
@@ -26,11 +47,11 @@ export function createSwitchingDispatcher(initial: Dispatcher): SwitchingDispatc
     async replace(next) {
       const previous = current;
       current = next;
-      if (previous !== next) await previous.close();
+      if (previous !== next) await closeWithin(previous, graceMs);
     },
     close() {
       // Idempotent: the app and its tests may both close on the way out.
-      closing ??= Promise.all([current.close(), base.close()]).then(() => undefined);
+      closing ??= Promise.all([closeWithin(current, graceMs), base.close()]).then(() => undefined);
       return closing;
     },
   };
