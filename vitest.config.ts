@@ -21,10 +21,10 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // Most of a test's time is spent in child processes (CLI, device worker, pkcs11-tool, Chromium)
-    // and in waits on them (a card checkout's wait, a slow service, Chromium's rendering): with
-    // three workers the files' CPU averaged 1.1–1.5 of the two cores; a fourth fills more of it
-    // (back to back on the same machine: 428 s with three, 365 s with four).
-    maxWorkers: 4,
+    // and in waits on them; a third worker keeps both cores busy meanwhile. A fourth was tried
+    // twice: it did not shorten a clean run (409 s against 368 s for three on the same machine),
+    // and each file's CPU grew by a fifth with four processes contending for two cores.
+    maxWorkers: 3,
     projects: [
       // Unit tests that mock modules (electron, the contract's handlers) or hold a renderer store
       // (zustand): each file gets fresh ones, in a process of its own.

@@ -378,11 +378,11 @@ const walksThatFailed = [
 
 describe('money and card invariants over every path', () => {
   it('hold for any choice, payment, kill point, lost answer, refusal and later renewal of the rest', async () => {
-    await fc.assert(invariants, { numRuns: Number(process.env.PROPERTY_RUNS ?? 200), ...propertySeed() });
+    await fc.assert(invariants, { numRuns: Number(process.env.PROPERTY_RUNS ?? 150), ...propertySeed() });
   }, 120_000);
 
   it('hold on a card that does not report its memory and has room for the pair made ahead but not for a certificate beside it', async () => {
-    await fc.assert(onATightCard, { numRuns: Number(process.env.PROPERTY_RUNS_TIGHT ?? 30), ...propertySeed() });
+    await fc.assert(onATightCard, { numRuns: Number(process.env.PROPERTY_RUNS_TIGHT ?? 25), ...propertySeed() });
   }, 120_000);
 
   it.each(walksThatFailed)('hold on a walk that once broke them: $why', async ({ seed, path }) => {
