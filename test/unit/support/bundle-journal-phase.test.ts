@@ -18,14 +18,10 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-/** The bundle's journal facts for the journals `world` left on this computer. */
-async function journalFactsOf(world: FlowWorld) {
-  const temp = await makeTempDir('bundle-journal-phase');
-  cleanups.push(temp.remove);
-  await mkdir(temp.dir, { recursive: true });
-  for (const [device, text] of world.journal.files) await writeFile(join(temp.dir, `${device}.json`), text);
+/** The bundle's journal facts for the journal folder `journalDir`, as of `now`. */
+async function journalFactsIn(journalDir: string, now: Date) {
   const { facts } = await gatherBundleFacts({
-    clock: () => new Date(),
+    clock: () => now,
     toolVersion: '1.0.0',
     holder: 'pseudonymised',
     pseudonyms: bundlePseudonyms(),
@@ -35,10 +31,19 @@ async function journalFactsOf(world: FlowWorld) {
     route: async () => ({ kind: 'direct', source: 'none' }),
     extraCa: false,
     outcome: async () => undefined,
-    journalDir: temp.dir,
+    journalDir,
     homeDir: '/home/holder',
   });
   return facts.journal;
+}
+
+/** The bundle's journal facts for the journals `world` left on this computer. */
+async function journalFactsOf(world: FlowWorld) {
+  const temp = await makeTempDir('bundle-journal-phase');
+  cleanups.push(temp.remove);
+  await mkdir(temp.dir, { recursive: true });
+  for (const [device, text] of world.journal.files) await writeFile(join(temp.dir, `${device}.json`), text);
+  return journalFactsIn(temp.dir, new Date());
 }
 
 /**
@@ -128,21 +133,7 @@ describe('with no open journal, the newest settled one', () => {
     };
     if (finishedDaysAgo !== undefined) await written(join(temp.dir, 'CNS-0001.2026.done.json'), finishedDaysAgo);
     if (damagedDaysAgo !== undefined) await written(join(temp.dir, 'damaged', 'CNS-0001-2026.json'), damagedDaysAgo);
-    const { facts } = await gatherBundleFacts({
-      clock: () => now,
-      toolVersion: '1.0.0',
-      holder: 'pseudonymised',
-      pseudonyms: bundlePseudonyms(),
-      chamberIssuers: defaultChamberIssuers,
-      deviceReport: () => Promise.reject(new AppError('DEVICE_NOT_FOUND')),
-      modulePath: undefined,
-      route: async () => ({ kind: 'direct', source: 'none' }),
-      extraCa: false,
-      outcome: async () => undefined,
-      journalDir: temp.dir,
-      homeDir: '/home/holder',
-    });
-    return facts.journal.phase;
+    return (await journalFactsIn(temp.dir, now)).phase;
   }
 
   it.each([
