@@ -65,8 +65,8 @@ export function checkIssuedCertificate(input: IssuedCertificateInput, trust: Cha
  * issued already), before it is written: the same checks, its freshness judged as of its own start
  * (it was judged fresh against the clock when it came; a resume days later must not refuse it for
  * its age), so an edited journal cannot bring in a certificate the checks would have refused. It
- * must also be in force `now`: one expired, or not valid for months yet, would leave the card
- * without a working certificate once the old pair goes.
+ * must also be in force `now`: one expired, or not valid for more than a week yet, would leave the
+ * card without a working certificate once the old pair goes.
  */
 export function checkJournaledCertificate(input: Omit<IssuedCertificateInput, 'requestedAt'>, trust: ChamberTrust): IssuedCertificateVerdict {
   let validity: forge.pki.Certificate['validity'];
@@ -76,7 +76,10 @@ export function checkJournaledCertificate(input: Omit<IssuedCertificateInput, 'r
     return refuse('unreadable');
   }
   const now = input.now.getTime();
-  if (validity.notBefore.getTime() > now + latestStart || validity.notAfter.getTime() <= now) return refuse('validity');
+  // Not yet valid by days, not hours: the computer's clock may have been set back since the
+  // certificate was checked on arrival (a time zone, a dual boot), and refusing it then would set
+  // a paid renewal aside, perhaps with the old pair already gone.
+  if (validity.notBefore.getTime() > now + earliestStart || validity.notAfter.getTime() <= now) return refuse('validity');
   return checkIssuedCertificate({ ...input, now: validity.notBefore }, trust);
 }
 

@@ -93,16 +93,20 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
    * The payment this journal made (its answer lost), as the service records it: what the plan
    * shown asked, or a protocol error. One made elsewhere for more than this plan (another computer
    * paid both certificates, this one chose one) is not: `wider`, each of its lines for the plan
-   * checked as a hold (above), the plan is made again on it, nothing left to pay.
+   * checked as a hold (above), the plan is made again on it, nothing left to pay. Only when it
+   * cannot be this journal's own: an account payment whose answer was lost (`paying`) may be the
+   * one that holds more than it asked, and a checkout this journal opened, paid, is its own; those
+   * are checked whole, as before (PAYMENT_NOT_AS_SHOWN).
    */
-  const journalsPayment = (): { readonly receipt: Receipt; readonly wider: boolean } | null => {
+  const ownPaymentMayHoldIt = async () => journal.payment.state === 'paying' || (journal.payment.state === 'card-started' && (await checkoutPaid(context, journal.renewalId, journal.payment.paymentId)));
+  const journalsPayment = async (): Promise<{ readonly receipt: Receipt; readonly wider: boolean } | null> => {
     // Only for what is still to renew: a certificate settled meanwhile (a CNS past its handover
     // proof) needs no receipt, and its line let go is no protocol error.
     const paid = itemsToPay(journal.plan).filter((item) => pending.has(item.certificateSerial));
     if (paid.length === 0) return null;
     const receipt = newestCovering(record.receipts, paid.map((item) => item.certificateSerial));
     if (!receipt) throw new AppError('SERVICE_PROTOCOL_ERROR', { reason: 'the service holds the payment but shows no receipt for it' });
-    if (paidForMoreThanPlan(journal.plan, receipt, serialsOf(journal))) return { receipt, wider: true };
+    if (paidForMoreThanPlan(journal.plan, receipt, serialsOf(journal)) && !(await ownPaymentMayHoldIt())) return { receipt, wider: true };
     return { receipt: checkedAgainstPlan(journal.plan, receipt), wider: false };
   };
 
@@ -127,7 +131,7 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
       return askToPay(context, journal, record, pending, { step: 'payment', device, plan: journal.plan, card: null, error: wire(letGo ? 'RENEWAL_HOLD_LET_GO' : 'RENEWAL_PAYMENT_UNCONFIRMED') });
     }
   } else if (confirmed) {
-    const found = journalsPayment();
+    const found = await journalsPayment();
     const attempts = paymentAttempts(journal);
     if (found?.wider) journal = await context.save({ ...journal, plan: planToPayAgain(journal.plan, pending, paidAtService), payment: { state: 'not-required', receipt: found.receipt, attempts } });
     else journal = await context.save({ ...journal, payment: found ? { state: 'paid', receipt: found.receipt, attempts } : { state: 'not-required', receipt: null, attempts } });
@@ -183,7 +187,9 @@ function notAsPlanned(journal: Journal, pending: ReadonlySet<string>, record: Re
     const verdict = record.lines.find((line) => line.certificateSerial === entry.certificateSerial)?.verdict;
     const pricedAtService = verdict?.status === 'renewable' && (verdict.price?.amountCents ?? 0) > 0;
     if (!item || item.kind !== entry.kind) return `${entry.certificateSerial}: not in the plan`;
-    if (pricedAtService && (item.price?.amountCents ?? 0) === 0) return `${entry.certificateSerial}: priced by the service, free in the plan`;
+    // Only before anything was done for it: a price the service set since a renewal began (rare)
+    // must not set aside a journal mid re-key, where the card may already lack the old pair.
+    if (entry.progress.phase === 'planned' && pricedAtService && (item.price?.amountCents ?? 0) === 0) return `${entry.certificateSerial}: priced by the service, free in the plan`;
   }
   return undefined;
 }
@@ -227,6 +233,12 @@ async function handoverExpired(context: FlowContext, device: DeviceSummary, jour
 function holdsLetGo(record: RenewalRecord, unheld: readonly string[]): boolean {
   const lineOf = (serial: string) => record.lines.find((line) => line.certificateSerial === serial);
   return unheld.length > 0 && unheld.every((serial) => lineOf(serial)?.progress === 'released' && lineOf(serial)?.verdict.status === 'renewable');
+}
+
+/** Whether this journal's own checkout went through (true when it cannot be told: its receipt is then checked whole). */
+async function checkoutPaid(context: FlowContext, renewalId: string, paymentId: string): Promise<boolean> {
+  const answer = await context.ports.service.cardPaymentStatus(renewalId, paymentId).catch(() => undefined);
+  return answer === undefined || answer.status === 'paid';
 }
 
 /** Whether a card checkout was paid and then let go whole (its receipt's every line released); false when it cannot be told. */

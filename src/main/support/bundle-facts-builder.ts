@@ -82,10 +82,23 @@ function tokenFacts(token: DeviceReport['tokens'][number], sources: BundleFactsS
 /** Past the service's holds (30 days), a journal set aside describes no renewal still standing. */
 const damagedRelevantMs = 30 * 86_400_000;
 
-/** When the newest of `names` in `dir` was written; undefined for none. */
-async function newestWritten(dir: string, names: readonly string[]): Promise<number | undefined> {
-  const times = await Promise.all(names.map((name) => stat(join(dir, name)).then((info) => info.mtimeMs, () => undefined)));
-  const known = times.filter((time): time is number => time !== undefined);
+/** The journal store's stamp in an archived or set-aside name (its ISO time, `:` and `.` made `-`). */
+const movedStamp = /\.(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z\.(?:done\.)?json$/;
+
+/**
+ * When the newest of `names` in `dir` was archived or set aside: by the stamp the store put in its
+ * name (a rename keeps the file's old write time, which may be weeks before), else when it was
+ * written; undefined for none.
+ */
+async function newestMoved(dir: string, names: readonly string[]): Promise<number | undefined> {
+  const times = await Promise.all(
+    names.map((name) => {
+      const stamp = movedStamp.exec(name);
+      if (stamp) return Date.parse(`${stamp[1]}T${stamp[2]}:${stamp[3]}:${stamp[4]}.${stamp[5]}Z`);
+      return stat(join(dir, name)).then((info) => info.mtimeMs, () => undefined);
+    }),
+  );
+  const known = times.filter((time): time is number => time !== undefined && !Number.isNaN(time));
   return known.length > 0 ? Math.max(...known) : undefined;
 }
 
@@ -115,9 +128,9 @@ async function journalFacts(dir: string, now: Date): Promise<BundleFacts['journa
     const started = journal.certificates.some(({ progress }) => progress.phase !== 'planned' && !takenOut(progress) && !keysOnly(progress));
     return { phase: started ? 'renewing' : payment, certificates };
   }
-  const finishedAt = await newestWritten(dir, names.filter((name) => name.endsWith('.done.json')));
+  const finishedAt = await newestMoved(dir, names.filter((name) => name.endsWith('.done.json')));
   const damagedDir = join(dir, 'damaged');
-  const damagedAt = await newestWritten(damagedDir, await readdir(damagedDir).catch(() => [] as string[]));
+  const damagedAt = await newestMoved(damagedDir, await readdir(damagedDir).catch(() => [] as string[]));
   const damagedNow = damagedAt !== undefined && now.getTime() - damagedAt <= damagedRelevantMs && (finishedAt === undefined || damagedAt > finishedAt);
   if (damagedNow) return { phase: 'damaged', certificates: [] };
   return { phase: finishedAt !== undefined ? 'finished' : 'none', certificates: [] };

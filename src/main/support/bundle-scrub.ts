@@ -6,11 +6,13 @@
  */
 const pemBlock = /-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g;
 /**
- * A block cut by the copy: a log tail that starts inside one (its end, no beginning), a damaged
- * journal cut inside one (its beginning, no end). Taken out to the text's edge.
+ * A block cut short: a log tail that starts inside one (its end, no beginning), a damaged journal
+ * cut inside one, a detail shortened in a log line (its beginning, no end). The files scrubbed are
+ * JSON, a block's text escaped on one line: taken out to that line's edge (the lines after it are
+ * other records); base64 on lines of its own goes below.
  */
-const pemEnd = /^[\s\S]*?-----END [A-Z ]+-----/;
-const pemBeginning = /-----BEGIN [A-Z ]+-----[\s\S]*$/;
+const pemEnd = /^[^\n]*?-----END [A-Z ]+-----/;
+const pemBeginning = /-----BEGIN [A-Z ]+-----[^\n]*/g;
 /** Long base64 runs: DER inside JSON (signatures, proofs, an issuance request's body). */
 const base64Run = /[A-Za-z0-9+/]{120,}={0,2}/g;
 /** Base64 in lines (a PEM body without its markers, in JSON or as text): two or more lines of it. */

@@ -565,6 +565,22 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expectBothRenewedPaidOnce(world);
   });
 
+  it('the CNS alone chosen, its account payment\'s answer lost; a payment holding both found at the resume: it may be this journal\'s own, holding more than asked, so it is refused as not shown, never renewed on; paid again once let go, charged once', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['cns'], method: 'telemaco' })).kind).toBe('killed');
+    expect(journalOf(world).payment.state).toBe('paying');
+    // Indistinguishable from the answer of a service that held both for a CNS-only request.
+    await paidFromSecondWindow(world, 'signature', 'cns');
+    const refused = stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }));
+    expect(refused).toMatchObject({ step: 'failed', error: { code: 'PAYMENT_NOT_AS_SHOWN' } });
+    expect(world.service.ledger.filter((entry) => entry.type === 'capture')).toEqual([]);
+    world.service.expireHolds();
+    expect(stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' })).step).toBe('done');
+    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('cns'), prices.cns]]));
+    expect(world.service.heldCents()).toBe(0);
+  });
+
   it('both paid earlier (the journal lost), their holds let go while the certificates screen is open: "Procedi" shows the plan made again, both to pay and why, not a refusal at every press; each charged once', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'after' };

@@ -121,18 +121,24 @@ describe('with no open journal, the newest settled one', () => {
   const day = 86_400_000;
   const now = new Date('2026-12-05T09:00:00Z');
 
-  /** A finished journal and one set aside as damaged, written `finishedDaysAgo` and `damagedDaysAgo` before now. */
+  /**
+   * A finished journal and one set aside as damaged, moved there `finishedDaysAgo` and
+   * `damagedDaysAgo` before now, as the journal store names them; both last written long before
+   * (a rename keeps the write time: a holder back after weeks).
+   */
   async function phaseWith(finishedDaysAgo: number | undefined, damagedDaysAgo: number | undefined) {
     const temp = await makeTempDir('bundle-journal-settled');
     cleanups.push(temp.remove);
     await mkdir(join(temp.dir, 'damaged'), { recursive: true });
-    const written = async (path: string, daysAgo: number) => {
+    const moved = async (dir: string, daysAgo: number, suffix: string) => {
+      const stamp = new Date(now.getTime() - daysAgo * day).toISOString().replace(/[:.]/g, '-');
+      const path = join(dir, `CNS-0001.${stamp}.${suffix}`);
       await writeFile(path, '{}');
-      const at = new Date(now.getTime() - daysAgo * day);
-      await utimes(path, at, at);
+      const written = new Date(now.getTime() - 800 * day);
+      await utimes(path, written, written);
     };
-    if (finishedDaysAgo !== undefined) await written(join(temp.dir, 'CNS-0001.2026.done.json'), finishedDaysAgo);
-    if (damagedDaysAgo !== undefined) await written(join(temp.dir, 'damaged', 'CNS-0001-2026.json'), damagedDaysAgo);
+    if (finishedDaysAgo !== undefined) await moved(temp.dir, finishedDaysAgo, 'done.json');
+    if (damagedDaysAgo !== undefined) await moved(join(temp.dir, 'damaged'), damagedDaysAgo, 'json');
     return (await journalFactsIn(temp.dir, now)).phase;
   }
 

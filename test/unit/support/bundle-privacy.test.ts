@@ -134,6 +134,8 @@ describe('the support bundle', () => {
     const { files, facts } = await bundleOf({ holder: 'pseudonymised' });
     expect([...files.keys()].sort()).toEqual(expect.arrayContaining(['contents.txt', 'facts.json', 'journal/SERIAL1.json', 'logs/cli.log', 'summary.json']));
     expect([...files.keys()]).toEqual(expect.arrayContaining(['journal/damaged-SERIAL1-cut.json', 'journal/damaged-SERIAL1-body.json']));
+    // What is cut goes with its own line only: the log's next records are still there for the helpdesk.
+    expect(files.get('logs/cli.log')).toContain('"msg":"device"');
     // Any 24 characters of either certificate's base64 (its subject among them), in any file.
     const pieces = [signaturePem, cnsPem].flatMap((pem) => {
       const body = pem.replace(/-----[A-Z ]+-----|\s/g, '');
