@@ -95,7 +95,7 @@ export async function planMadeAgain(
   if (!device) throw new AppError('RENEWAL_WRONG_STEP');
   const covering = newestCovering(record.receipts, itemsToPay(journal.plan).map((item) => item.certificateSerial));
   // (One paid elsewhere for more than this plan is not its payment: renewed on it as on several.)
-  if (covering && !paidForMoreThanPlan(journal.plan, covering, serialsOf(journal))) {
+  if (covering && !paidForMoreThanPlan(journal, covering)) {
     // The plan stays the one that payment was checked against: the ending shows its receipt beside
     // the service's record only while the two agree (renewal-run.ts, outcomeOf).
     const receipt = checkedAgainstPlan(journal.plan, covering);

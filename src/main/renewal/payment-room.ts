@@ -14,7 +14,7 @@ import { wire, type FlowContext } from './flow-context.js';
 import { paymentIdempotencyKey } from './idempotency-keys.js';
 import { checkedAgainstPlan, paidForMoreThanPlan } from './receipt-against-plan.js';
 import { heldOrCaptured, itemsToPay } from './renewal-plan.js';
-import { paymentAttempts, serialsOf, type Journal } from './renewal-journal.js';
+import { paymentAttempts, type Journal } from './renewal-journal.js';
 import { newestCovering } from './newest-receipt.js';
 import { withoutUnrenewable } from './unrenewable-at-payment.js';
 import { afterPaidElsewhere, planMadeAgain } from './already-paid-at-payment.js';
@@ -184,6 +184,6 @@ async function paidAtService(context: FlowContext, journal: Journal): Promise<Re
   const receipt = newestCovering(record.receipts, serials);
   // One paid elsewhere for more than this plan is not its payment: paying meets CERTIFICATE_ALREADY_PAID,
   // which makes the plan again on it (already-paid-at-payment.ts), never PAYMENT_NOT_AS_SHOWN at every press.
-  if (!receipt || paidForMoreThanPlan(journal.plan, receipt, serialsOf(journal))) return undefined;
+  if (!receipt || paidForMoreThanPlan(journal, receipt)) return undefined;
   return checkedAgainstPlan(journal.plan, receipt);
 }

@@ -8,6 +8,7 @@ import type { PlanItem, Receipt, RenewalPlan } from '../../shared/contract/flow-
 import { linesCents } from '../../shared/contract/receipt-totals.js';
 import { AppError } from '../../shared/errors/app-error.js';
 import { itemsToPay } from './renewal-plan.js';
+import { serialsOf, type Journal } from './renewal-journal.js';
 
 /** How a payment differs from the plan shown; the amounts when they are what differs. */
 interface Mismatch {
@@ -43,16 +44,17 @@ function mismatchOf(plan: RenewalPlan, receipt: Receipt): Mismatch | undefined {
 }
 
 /**
- * Whether `receipt` holds every certificate the plan has still to pay and others besides, none of
- * them one this renewal took on (`renewalSerials`, the journal's): a payment made elsewhere for
+ * Whether `receipt` holds every certificate the journal's plan has still to pay and others besides,
+ * none of them one this renewal took on (the journal's certificates): a payment made elsewhere for
  * more than this plan (another computer chose both certificates; this one, one). It is not this
  * plan's payment, nor one "not as shown": what it holds for the plan's certificates is checked as
  * any hold made elsewhere is (checkHeldAsShown), and the plan is made again on it. One that also
  * holds a certificate this renewal let go of (taken out when it was suspended) is a payment for a
  * plan the holder no longer has: not as shown.
  */
-export function paidForMoreThanPlan(plan: RenewalPlan, receipt: Receipt, renewalSerials: ReadonlySet<string>): boolean {
-  const toPay = new Set(itemsToPay(plan).map((item) => item.certificateSerial));
+export function paidForMoreThanPlan(journal: Pick<Journal, 'plan' | 'certificates'>, receipt: Receipt): boolean {
+  const renewalSerials = serialsOf(journal);
+  const toPay = new Set(itemsToPay(journal.plan).map((item) => item.certificateSerial));
   const named = new Set(receipt.lines.map((line) => line.certificateSerial));
   const others = [...named].filter((serial) => !toPay.has(serial));
   return toPay.size > 0 && [...toPay].every((serial) => named.has(serial)) && others.length > 0 && others.every((serial) => !renewalSerials.has(serial));

@@ -325,8 +325,26 @@ export class RenewalJournalStore implements JournalStore {
   }
 
   #stamp(): string {
-    return this.#clock().toISOString().replace(/[:.]/g, '-');
+    return fileStamp(this.#clock());
   }
+}
+
+/** When a journal was archived or set aside, in a form a file name can hold (`:` and `.` made `-`). */
+function fileStamp(at: Date): string {
+  return at.toISOString().replace(/[:.]/g, '-');
+}
+
+const stampInName = /\.(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z\.(?:done\.)?json$/;
+
+/**
+ * When the journal named `name` (an archived or set-aside file of this store) was moved there, by
+ * the stamp in its name: a rename keeps the file's old write time. Undefined for a name without one.
+ */
+export function movedAt(name: string): number | undefined {
+  const stamp = stampInName.exec(name);
+  if (!stamp) return undefined;
+  const at = Date.parse(`${stamp[1]}T${stamp[2]}:${stamp[3]}:${stamp[4]}.${stamp[5]}Z`);
+  return Number.isNaN(at) ? undefined : at;
 }
 
 /**
@@ -369,12 +387,12 @@ export function isSettled(journal: Journal): boolean {
   return journal.certificates.every((entry) => entry.progress.phase === 'completed' || entry.progress.phase === 'rejected');
 }
 
-/** Nothing left the process yet: no payment asked, no key made. */
 /** The serials of the certificates this renewal took on, settled or not. */
 export function serialsOf(journal: Pick<Journal, 'certificates'>): ReadonlySet<string> {
   return new Set(journal.certificates.map((entry) => entry.certificateSerial));
 }
 
+/** Nothing left the process yet: no payment asked, no key made. */
 export function nothingHappened(journal: Journal): boolean {
   return journal.payment.state === 'unpaid' && journal.certificates.every((entry) => entry.progress.phase === 'planned');
 }

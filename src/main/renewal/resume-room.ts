@@ -13,7 +13,7 @@ import type { RenewalRecord } from './renewal-ports.js';
 import { journalMismatch } from './journal-describes-card.js';
 import { checkHeldStillToRenew, heldAtService, progressAtService, stillToRenew, withPaymentsHolding } from './held-at-service.js';
 import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
-import { handoverExpiredProgress, paymentAttempts, serialsOf, withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
+import { handoverExpiredProgress, paymentAttempts, withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import { judgedUnderLock, runRenewal, stoppedBy } from './renewal-run.js';
 import { newestCovering } from './newest-receipt.js';
 import { takenOutForItsStatus, withoutUnrenewable } from './unrenewable-at-payment.js';
@@ -106,7 +106,7 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
     if (paid.length === 0) return null;
     const receipt = newestCovering(record.receipts, paid.map((item) => item.certificateSerial));
     if (!receipt) throw new AppError('SERVICE_PROTOCOL_ERROR', { reason: 'the service holds the payment but shows no receipt for it' });
-    if (paidForMoreThanPlan(journal.plan, receipt, serialsOf(journal)) && !(await ownPaymentMayHoldIt())) return { receipt, wider: true };
+    if (paidForMoreThanPlan(journal, receipt) && !(await ownPaymentMayHoldIt())) return { receipt, wider: true };
     return { receipt: checkedAgainstPlan(journal.plan, receipt), wider: false };
   };
 
@@ -235,14 +235,19 @@ function holdsLetGo(record: RenewalRecord, unheld: readonly string[]): boolean {
   return unheld.length > 0 && unheld.every((serial) => lineOf(serial)?.progress === 'released' && lineOf(serial)?.verdict.status === 'renewable');
 }
 
+/** The service's answer on this journal's own checkout; undefined when it cannot be asked. */
+function checkoutAnswer(context: FlowContext, renewalId: string, paymentId: string) {
+  return context.ports.service.cardPaymentStatus(renewalId, paymentId).catch(() => undefined);
+}
+
 /** Whether this journal's own checkout went through (true when it cannot be told: its receipt is then checked whole). */
 async function checkoutPaid(context: FlowContext, renewalId: string, paymentId: string): Promise<boolean> {
-  const answer = await context.ports.service.cardPaymentStatus(renewalId, paymentId).catch(() => undefined);
+  const answer = await checkoutAnswer(context, renewalId, paymentId);
   return answer === undefined || answer.status === 'paid';
 }
 
 /** Whether a card checkout was paid and then let go whole (its receipt's every line released); false when it cannot be told. */
 async function checkoutLetGo(context: FlowContext, renewalId: string, paymentId: string): Promise<boolean> {
-  const answer = await context.ports.service.cardPaymentStatus(renewalId, paymentId).catch(() => undefined);
+  const answer = await checkoutAnswer(context, renewalId, paymentId);
   return answer?.status === 'paid' && answer.receipt !== null && answer.receipt.lines.every((line) => line.state === 'released');
 }

@@ -18,7 +18,7 @@ import {
   type TokenFacts,
 } from '../../shared/support-bundle/bundle-facts.js';
 import type { DeviceReport } from '../renewal/adapters/device-adapter.js';
-import { journalSchema, type CertificateProgress } from '../renewal/renewal-journal.js';
+import { journalSchema, movedAt, type CertificateProgress } from '../renewal/renewal-journal.js';
 import { certificateProfile, holderIdentity } from './certificate-profile.js';
 import type { Pseudonyms } from './pseudonyms.js';
 
@@ -82,9 +82,6 @@ function tokenFacts(token: DeviceReport['tokens'][number], sources: BundleFactsS
 /** Past the service's holds (30 days), a journal set aside describes no renewal still standing. */
 const damagedRelevantMs = 30 * 86_400_000;
 
-/** The journal store's stamp in an archived or set-aside name (its ISO time, `:` and `.` made `-`). */
-const movedStamp = /\.(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z\.(?:done\.)?json$/;
-
 /**
  * When the newest of `names` in `dir` was archived or set aside: by the stamp the store put in its
  * name (a rename keeps the file's old write time, which may be weeks before), else when it was
@@ -92,13 +89,9 @@ const movedStamp = /\.(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z\.(?:d
  */
 async function newestMoved(dir: string, names: readonly string[]): Promise<number | undefined> {
   const times = await Promise.all(
-    names.map((name) => {
-      const stamp = movedStamp.exec(name);
-      if (stamp) return Date.parse(`${stamp[1]}T${stamp[2]}:${stamp[3]}:${stamp[4]}.${stamp[5]}Z`);
-      return stat(join(dir, name)).then((info) => info.mtimeMs, () => undefined);
-    }),
+    names.map((name) => movedAt(name) ?? stat(join(dir, name)).then((info) => info.mtimeMs, () => undefined)),
   );
-  const known = times.filter((time): time is number => time !== undefined && !Number.isNaN(time));
+  const known = times.filter((time): time is number => time !== undefined);
   return known.length > 0 ? Math.max(...known) : undefined;
 }
 

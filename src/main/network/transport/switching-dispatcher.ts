@@ -36,7 +36,7 @@ async function closeWithin(dispatcher: Dispatcher, graceMs: number): Promise<voi
   if (first === 'late') await dispatcher.destroy().catch(() => undefined);
 }
 
-export function createSwitchingDispatcher(initial: Dispatcher, graceMs = closeGraceMs): SwitchingDispatcher {
+export function createSwitchingDispatcher(initial: Dispatcher): SwitchingDispatcher {
   let current = initial;
   let closing: Promise<void> | undefined;
   // The base agent only hosts the interceptor: it never opens a connection.
@@ -47,11 +47,11 @@ export function createSwitchingDispatcher(initial: Dispatcher, graceMs = closeGr
     async replace(next) {
       const previous = current;
       current = next;
-      if (previous !== next) await closeWithin(previous, graceMs);
+      if (previous !== next) await closeWithin(previous, closeGraceMs);
     },
     close() {
       // Idempotent: the app and its tests may both close on the way out.
-      closing ??= Promise.all([closeWithin(current, graceMs), base.close()]).then(() => undefined);
+      closing ??= Promise.all([closeWithin(current, closeGraceMs), base.close()]).then(() => undefined);
       return closing;
     },
   };
