@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fileRenewalLock, procStartTime } from '../../../src/main/renewal/adapters/lock-file.js';
+import { fileRenewalLock, linuxBootId, procStartTime } from '../../../src/main/renewal/adapters/lock-file.js';
 import { isAppError } from '../../../src/shared/errors/app-error.js';
 import { withTempDir } from '../../support/temp-dir.js';
 
@@ -107,6 +107,31 @@ describe('one renewal per device at a time', () => {
     });
   });
 
+  it('a live renewal keeps its lock when the wall clock moved by hours since it began (same boot id): never taken for one left before a restart', async () => {
+    await withTempDir('lock', async (dir) => {
+      const booted = Date.parse('2026-12-03T08:00:00Z');
+      const first = fileRenewalLock({ dir, pid: 300, workerPid: () => 301, isAlive: () => true, bootedAt: () => booted, bootId: () => 'boot-a' });
+      await first.acquire('DEV');
+      const killed: number[] = [];
+      // A time sync after sleep: the boot time read from the clock is two hours later now.
+      const second = fileRenewalLock({ dir, pid: 400, workerPid: () => undefined, isAlive: () => true, kill: (pid) => killed.push(pid), bootedAt: () => booted + 7_200_000, bootId: () => 'boot-a' });
+      const refused = await second.acquire('DEV').then(() => undefined, (error: unknown) => error);
+      expect(isAppError(refused) && refused.code).toBe('RENEWAL_IN_PROGRESS');
+      expect(killed).toEqual([]);
+    });
+  });
+
+  it('a lock of another boot is stale even when the clock puts both boots within a minute', async () => {
+    await withTempDir('lock', async (dir) => {
+      const booted = Date.parse('2026-12-03T08:00:00Z');
+      await writeFile(join(dir, 'DEV.lock'), JSON.stringify({ pid: 300, workerPid: 301, nonce: 'before', bootedAt: booted, bootId: 'boot-a' }));
+      const killed: number[] = [];
+      const lock = fileRenewalLock({ dir, pid: 400, workerPid: () => undefined, isAlive: () => true, kill: (pid) => killed.push(pid), bootedAt: () => booted + 5_000, bootId: () => 'boot-b' });
+      await (await lock.acquire('DEV'))();
+      expect(killed).toEqual([]);
+    });
+  });
+
   it('a stale worker pid that now names another user\'s process is not waited for', async () => {
     await withTempDir('lock', async (dir) => {
       await writeFile(join(dir, 'DEV.lock'), JSON.stringify({ pid: 300, workerPid: 301 }));
@@ -158,6 +183,10 @@ describe('one renewal per device at a time', () => {
       const refused = await lock.acquire('DEV').catch((error: unknown) => error);
       expect(isAppError(refused) && refused.code).toBe('RENEWAL_IN_PROGRESS');
     });
+  });
+
+  it('reads the boot id from /proc where there is one', () => {
+    expect(linuxBootId()).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('reads a process\'s start time from /proc where there is one', () => {

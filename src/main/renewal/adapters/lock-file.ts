@@ -35,6 +35,7 @@ const holderSchema = z.object({
   workerIdentity: z.string().nullable().optional(),
   nonce: z.string().optional(),
   bootedAt: z.number().optional(),
+  bootId: z.string().nullable().optional(),
 });
 
 /** Boot times read a minute apart or less are the same boot (the wall clock may have been set since). */
@@ -48,8 +49,10 @@ export interface LockFileOptions {
   readonly isAlive?: (pid: number) => boolean;
   readonly kill?: (pid: number) => void;
   readonly sleep?: (ms: number) => Promise<void>;
-  /** When this computer started (ms since the epoch). */
+  /** When this computer started (ms since the epoch): the wall clock's word, used where there is no boot id. */
   readonly bootedAt?: () => number;
+  /** What names this boot of the computer whatever the wall clock does, where the system tells it. */
+  readonly bootId?: () => string | undefined;
   /** How long a stale holder's device worker may take to go once ended. */
   readonly waitForWorkerMs?: number;
   /**
@@ -87,6 +90,15 @@ function processIsAlive(pid: number): boolean {
   }
 }
 
+/** The kernel's name for this boot (Linux), unmoved by a wall clock set since; undefined elsewhere. */
+export function linuxBootId(): string | undefined {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function bootTime(): number {
   return Date.now() - uptime() * 1000;
 }
@@ -97,6 +109,7 @@ export function fileRenewalLock(options: LockFileOptions): RenewalLock {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const waitForWorkerMs = options.waitForWorkerMs ?? 10_000;
   const bootedAt = options.bootedAt ?? bootTime;
+  const bootId = options.bootId ?? linuxBootId;
   const identityOf = options.identityOf ?? procStartTime;
 
   /**
@@ -157,6 +170,16 @@ export function fileRenewalLock(options: LockFileOptions): RenewalLock {
     await rm(aside, { force: true });
   }
 
+  /**
+   * The boot id where both sides have one: the boot time is the wall clock's word, and a clock set
+   * by more than a minute (a time sync after sleep, a time zone fixed by hand) would make a live
+   * renewal's lock look left before a restart, and taken from it.
+   */
+  function madeBeforeRestart(holder: z.infer<typeof holderSchema>, thisBoot: string | null): boolean {
+    if (holder.bootId && thisBoot) return holder.bootId !== thisBoot;
+    return holder.bootedAt !== undefined && Math.abs(holder.bootedAt - bootedAt()) > sameBootWithinMs;
+  }
+
   return {
     async acquire(deviceSerial) {
       await mkdir(options.dir, { recursive: true, mode: 0o700 });
@@ -164,7 +187,8 @@ export function fileRenewalLock(options: LockFileOptions): RenewalLock {
       const workerPid = options.workerPid() ?? null;
       const workerIdentity = workerPid === null ? null : (identityOf(workerPid) ?? null);
       const identity = identityOf(options.pid) ?? null;
-      const own = JSON.stringify({ pid: options.pid, identity, workerPid, workerIdentity, nonce: randomBytes(8).toString('hex'), bootedAt: bootedAt() });
+      const thisBoot = bootId() ?? null;
+      const own = JSON.stringify({ pid: options.pid, identity, workerPid, workerIdentity, nonce: randomBytes(8).toString('hex'), bootedAt: bootedAt(), bootId: thisBoot });
       for (let round = 0; round < 5; round++) {
         if (await createWhole(path, own)) return () => removeIfStill(path, own);
         const text = await readFile(path, 'utf8').catch(() => undefined);
@@ -177,7 +201,7 @@ export function fileRenewalLock(options: LockFileOptions): RenewalLock {
           holder = undefined;
         }
         // Left before the computer restarted: its pids now name other processes, never to be waited for or ended.
-        const beforeRestart = holder?.bootedAt !== undefined && Math.abs(holder.bootedAt - bootedAt()) > sameBootWithinMs;
+        const beforeRestart = holder !== undefined && madeBeforeRestart(holder, thisBoot);
         const holderRuns = holder !== undefined && isAlive(holder.pid) && !anotherProcess(holder.pid, holder.identity);
         if (holder && !beforeRestart && holder.pid !== options.pid && holderRuns) throw new AppError('RENEWAL_IN_PROGRESS');
         if (holder?.workerPid && !beforeRestart && holder.workerPid !== options.workerPid()) await endStaleWorker(holder.workerPid, holder.workerIdentity);
