@@ -22,6 +22,7 @@ import type { Logger } from '../logging/logger.js';
 import { createRenewalServiceClient, type RenewalServiceClient } from '../service/renewal-service-client.js';
 import { checkToolVersion } from '../updates/version-check.js';
 import { checkConnectivity, connectivityBudgetMs } from './checks/connectivity-check.js';
+import { connectProgress, type ConnectProgress } from './connections/connect-progress.js';
 import { createDispatcher } from './transport/dispatcher-factory.js';
 import { trustContext } from './transport/tls-context.js';
 import type { TlsTrust } from './transport/trusted-certificates.js';
@@ -86,6 +87,8 @@ export class NetworkService {
   readonly #manual: ManualProxyStore;
   readonly #switching: SwitchingDispatcher;
   readonly #target: URL;
+  /** How far the app route's connections got, across the dispatchers it is given. */
+  readonly #connections = connectProgress();
   #choice: ProxyChoice;
   #ready: Promise<void>;
   /** Resolutions started so far: only the newest may set the route (an older one may finish last). */
@@ -99,8 +102,8 @@ export class NetworkService {
     // Until the full resolution (settings file, system, PAC) answers, the environment is the best guess.
     const environment = readEnvironmentProxy(options.env);
     this.#choice = environment ? { kind: 'environment', proxy: environment } : directChoice;
-    this.#switching = createSwitchingDispatcher(this.#build(this.#choice));
-    this.client = this.#client(this.#switching.dispatcher, () => this.#choice);
+    this.#switching = createSwitchingDispatcher(this.#build(this.#choice, this.#connections));
+    this.client = this.#client(this.#switching.dispatcher, () => this.#choice, this.#connections);
     this.#ready = this.refreshRoute().then(() => undefined);
   }
 
@@ -130,7 +133,7 @@ export class NetworkService {
     if (resolution !== this.#resolutions || this.#closed) return this.route();
     if (JSON.stringify(choice) !== JSON.stringify(this.#choice)) {
       this.#choice = choice;
-      await this.#switching.replace(this.#build(choice));
+      await this.#switching.replace(this.#build(choice, this.#connections));
       this.#options.logger?.info({ route: this.route() }, 'network route changed');
     }
     return this.route();
@@ -183,9 +186,10 @@ export class NetworkService {
   async testProxy(input: ProxySettingsInput): Promise<ConnectivityVerdict> {
     const settings = await this.#manual.complete(input);
     const choice = await resolveProxyChoice({ ...this.#sources(), manual: settings });
-    const dispatcher = this.#build(choice);
+    const connections = connectProgress();
+    const dispatcher = this.#build(choice, connections);
     try {
-      return await this.#check(this.#client(dispatcher, () => choice), choice);
+      return await this.#check(this.#client(dispatcher, () => choice, connections), choice);
     } finally {
       // Destroyed, not closed: nothing else uses it, and a close waits for a tunnel the proxy
       // never answers (accepted, CONNECT unanswered) until undici's header timeout, five minutes,
@@ -227,21 +231,23 @@ export class NetworkService {
     });
   }
 
-  /** A service client on `dispatcher`, its failures told for the route `choice` gives each address. */
-  #client(dispatcher: Dispatcher, choice: () => ProxyChoice): RenewalServiceClient {
+  /** A service client on `dispatcher`, its failures told for the route `choice` gives each address and for how far its `connections` got. */
+  #client(dispatcher: Dispatcher, choice: () => ProxyChoice, connections: ConnectProgress): RenewalServiceClient {
     return createRenewalServiceClient({
       baseUrl: this.#options.serviceUrl,
       updateFeedUrl: this.#options.updateFeedUrl,
       dispatcher,
       route: (url) => routeFor(choice(), url),
+      connections,
       ...(this.#options.userAgent === undefined ? {} : { userAgent: this.#options.userAgent }),
       ...(this.#options.logger === undefined ? {} : { logger: this.#options.logger }),
     });
   }
 
-  #build(choice: ProxyChoice): Dispatcher {
+  #build(choice: ProxyChoice, connections: ConnectProgress): Dispatcher {
     return createDispatcher(choice, {
       trust: this.#options.trust,
+      connections,
       ...(this.#options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: this.#options.connectTimeoutMs }),
       ...(this.#options.lookup === undefined ? {} : { lookup: this.#options.lookup }),
     });

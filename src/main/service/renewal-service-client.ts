@@ -49,6 +49,7 @@ import type { Logger } from '../logging/logger.js';
 import { withDeadline } from '../timing/deadline.js';
 import { answerFailure, transportFailure, type FailedAnswer } from './service-failure.js';
 import { boundedText } from '../network/body/bounded-text.js';
+import type { ConnectProgress } from '../network/connections/connect-progress.js';
 
 export interface RenewalServiceClientOptions {
   /** Base URL of the API, ending with `/`. */
@@ -68,6 +69,12 @@ export interface RenewalServiceClientOptions {
    * sent says they were refused.
    */
   readonly route?: (url: URL) => NetworkRoute;
+  /**
+   * How far the connections on that route got, when the network follows them: a check that ran
+   * out of time with a connection still waiting for its name or its TCP answer is told for the
+   * route (no network, the direct way dropped, the proxy silent), not as a silent service.
+   */
+  readonly connections?: Pick<ConnectProgress, 'mark' | 'stalledSince'>;
   /** Every call, one info line: method, path, status or failure code, duration. Never a header or a body. */
   readonly logger?: Logger;
 }
@@ -149,6 +156,7 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
     if (spec.idempotencyKey !== undefined) headers[idempotencyKeyHeader] = spec.idempotencyKey;
     const url = new URL(spec.path, options.baseUrl);
     const route = options.route?.(url);
+    const connectionsBefore = spec.check ? options.connections?.mark() : undefined;
     // Only the update feed is YAML: its parser loads while the request is on the wire, not at start-up.
     // Without the duplicate-key check: over tens of thousands of keys it takes seconds of the main
     // thread (quadratic), and a latest.yml is a few lines; no aliases either.
@@ -178,7 +186,10 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
     try {
       // undici's abort signal does not interrupt a connection still being set up: the timer does.
       const sent = await withDeadline(send(), limit, (): Sent => ({ error: new AppError('SERVICE_TIMEOUT') }));
-      if ('error' in sent) throw transportFailure(sent.error, spec.check ? route : undefined);
+      if ('error' in sent) {
+        const stall = connectionsBefore === undefined ? undefined : options.connections?.stalledSince(connectionsBefore);
+        throw transportFailure(sent.error, spec.check ? route : undefined, stall);
+      }
       status = sent.status;
       if (sent.status < 200 || sent.status >= 300) {
         throw answerFailure({ status: sent.status, body: sent.text, route, what: spec.label ?? spec.path, invalid: spec.invalid ?? 'SERVICE_PROTOCOL_ERROR' });

@@ -15,6 +15,7 @@ import { AppError } from '../../shared/errors/app-error.js';
 import type { ErrorCode } from '../../shared/errors/catalogue.js';
 import { serviceRefusalCodes } from '../../shared/errors/service-errors.js';
 import { serviceErrorBodySchema } from '../../shared/service-api/index.js';
+import type { ConnectStall } from '../network/connections/connect-progress.js';
 
 const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT', 'ABORT_ERR']);
 const unreachableCodes = new Set([
@@ -58,10 +59,24 @@ export function answerFailure(answer: FailedAnswer): AppError {
   return new AppError(answer.invalid, { reason: `${answer.what}: HTTP ${status}` });
 }
 
-/** A call that got no HTTP answer at all. */
-export function transportFailure(error: unknown, route?: NetworkRoute): AppError {
-  if (error instanceof AppError) return error;
-  return route ? failureOnRoute(error, route) : generalFailure(error);
+/**
+ * A call that got no HTTP answer at all. `stall`: where a connection of the call still waited when
+ * it ran out of time (for its name's address, for the TCP answer), when the network followed it.
+ */
+export function transportFailure(error: unknown, route?: NetworkRoute, stall?: ConnectStall): AppError {
+  const failure = error instanceof AppError ? error : route ? failureOnRoute(error, route) : generalFailure(error);
+  return route && stall && failure.code === 'SERVICE_TIMEOUT' ? stalledOnRoute(route, stall) : failure;
+}
+
+/**
+ * Out of time before the first hop answered: nothing was heard from the service, so the route is
+ * what failed. Through a proxy, the proxy did not answer; going direct, no name answered (no
+ * network) or the connection was dropped unanswered, as networks that let only their proxy out do.
+ */
+function stalledOnRoute(route: NetworkRoute, stall: ConnectStall): AppError {
+  const reason = stall === 'resolving' ? 'no answer to the name lookup' : 'no answer to the connection';
+  if (route.kind === 'proxy') return new AppError('NETWORK_PROXY_UNREACHABLE', { proxy: route.proxy, reason });
+  return stall === 'resolving' ? new AppError('NETWORK_OFFLINE', { reason }) : new AppError('NETWORK_PROXY_REQUIRED', { reason });
 }
 
 function generalFailure(error: unknown): AppError {

@@ -1,11 +1,12 @@
 /**
  * A verdict within 3 s when nothing useful answers: a closed port, a name that does not
- * resolve, a server that accepts and stays silent. (The time itself is measured in
+ * resolve, a resolver that never answers, a port that drops connections unanswered, a server
+ * that accepts and stays silent. (The time itself is measured in
  * test/bench/network-offline.bench.ts; here the verdict's code is asserted.)
  */
 import type { LookupFunction } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closedPort, startSilentServer } from '../../support/network/loopback-service.js';
+import { closedPort, startBlackHole, startSilentServer } from '../../support/network/loopback-service.js';
 import { createNetworkUnderTest } from '../../support/network/network-under-test.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 
@@ -27,6 +28,9 @@ const noDns: LookupFunction = (hostname, _options, callback) => {
   process.nextTick(() => (callback as (error: NodeJS.ErrnoException) => void)(error));
 };
 
+/** A resolver that never answers, as one behind a dead network link: the check runs out of time first. */
+const silentDns: LookupFunction = () => undefined;
+
 describe('offline verdicts', () => {
   it('a closed port: the service is unreachable', async () => {
     const report = await checksAgainst(`https://127.0.0.1:${await closedPort()}/api/v1/`);
@@ -45,5 +49,19 @@ describe('offline verdicts', () => {
     const report = await checksAgainst(silent.url);
     expect(report.connectivity).toMatchObject({ status: 'failed', error: { code: 'SERVICE_TIMEOUT' } });
     expect(report.version).toMatchObject({ status: 'unknown', error: { code: 'SERVICE_TIMEOUT' } });
+  });
+
+  it('a resolver that never answers: "La postazione non accede ad internet", not a slow service', async () => {
+    const report = await checksAgainst('https://rinnovo.card.example/api/v1/', silentDns);
+    expect(report.connectivity).toMatchObject({ status: 'failed', error: { code: 'NETWORK_OFFLINE', detail: { reason: 'no answer to the name lookup' } } });
+    expect(report.version).toMatchObject({ status: 'unknown', error: { code: 'NETWORK_OFFLINE' } });
+  });
+
+  it('a direct connection dropped unanswered (a network that lets only its proxy out): "proxy required", not a slow service', async () => {
+    const hole = await startBlackHole();
+    cleanups.push(hole.close);
+    const report = await checksAgainst(`https://${hole.host}:${hole.port}/api/v1/`);
+    expect(report.connectivity).toMatchObject({ status: 'failed', route: { kind: 'direct' }, error: { code: 'NETWORK_PROXY_REQUIRED', detail: { reason: 'no answer to the connection' } } });
+    expect(report.version).toMatchObject({ status: 'unknown', error: { code: 'NETWORK_PROXY_REQUIRED' } });
   });
 });

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { NetworkService } from '../../../src/main/network/network-service.js';
 import { refusingCipher } from '../../../src/main/network/manual-proxy/secret-cipher.js';
 import { startForwardProxy, type ForwardProxy } from '../../../softhsm/network/forward-proxy.js';
-import { closedPort, startLoopbackService, startSilentServer, type LoopbackService } from '../../support/network/loopback-service.js';
+import { closedPort, startBlackHole, startLoopbackService, startSilentServer, type LoopbackService } from '../../support/network/loopback-service.js';
 import { createNetworkUnderTest } from '../../support/network/network-under-test.js';
 import { createTestCa, type TestCa } from '../../support/network/test-ca.js';
 import { memoryKeyCipher } from '../../support/network/test-ciphers.js';
@@ -69,6 +69,14 @@ describe('a service reachable only through an authenticating proxy', () => {
     const { network: net } = await network();
     const verdict = await net.testProxy({ host: proxy.host, port: proxy.port, username: credentials.username, password: 'wrong' });
     expect(verdict).toMatchObject({ status: 'failed', error: { code: 'NETWORK_PROXY_CREDENTIALS_REFUSED', detail: { proxy: `${proxy.host}:${proxy.port}` } } });
+  });
+
+  it('"Test Proxy" towards a proxy whose port drops connections unanswered: "proxy unreachable", not a slow service', async () => {
+    const hole = await startBlackHole();
+    cleanups.push(hole.close);
+    const { network: net } = await network();
+    const verdict = await net.testProxy({ host: hole.host, port: hole.port, username: credentials.username, password: credentials.password });
+    expect(verdict).toMatchObject({ status: 'failed', route: { kind: 'proxy' }, error: { code: 'NETWORK_PROXY_UNREACHABLE', detail: { proxy: `${hole.host}:${hole.port}`, reason: 'no answer to the connection' } } });
   });
 
   it('"Test Proxy" towards a port where no proxy listens: "proxy unreachable"', async () => {

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { NetworkService, NetworkServiceOptions } from '../../../src/main/network/network-service.js';
 import { startForwardProxy, type ForwardProxy } from '../../../softhsm/network/forward-proxy.js';
-import { startLoopbackService, type LoopbackService } from '../../support/network/loopback-service.js';
+import { startBlackHole, startLoopbackService, type LoopbackService } from '../../support/network/loopback-service.js';
 import { createNetworkUnderTest } from '../../support/network/network-under-test.js';
 import { createTestCa, type TestCa } from '../../support/network/test-ca.js';
 import { makeTempDir } from '../../support/temp-dir.js';
@@ -82,6 +82,16 @@ describe('proxies from the environment', () => {
   it('HTTPS_PROXY without credentials: the proxy asks for them', async () => {
     const net = await network({ env: { HTTPS_PROXY: `${proxy.host}:${proxy.port}` } });
     expect(await net.checkConnectivity()).toMatchObject({ status: 'failed', error: { code: 'SERVICE_PROXY_AUTH_REQUIRED' } });
+  });
+
+  it('HTTPS_PROXY naming a proxy whose port drops connections unanswered: "proxy unreachable", not a slow service', async () => {
+    const hole = await startBlackHole();
+    try {
+      const net = await network({ env: { HTTPS_PROXY: `http://${hole.host}:${hole.port}` } });
+      expect(await net.checkConnectivity()).toMatchObject({ status: 'failed', route: { kind: 'proxy' }, error: { code: 'NETWORK_PROXY_UNREACHABLE', detail: { reason: 'no answer to the connection' } } });
+    } finally {
+      await hole.close();
+    }
   });
 });
 

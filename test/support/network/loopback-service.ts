@@ -1,8 +1,10 @@
 /**
  * Loopback stand-ins for the renewal service as the network layer sees it: an HTTPS server
- * with `health` and the update feed, one that accepts and never answers, and a closed port.
+ * with `health` and the update feed, one that accepts and never answers, a port that never answers
+ * a connection, and a closed port.
  */
-import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { spawn } from 'node:child_process';
+import { connect as connectTcp, createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createHttpsServer } from 'node:https';
 import type { TestCa } from './test-ca.js';
 
@@ -101,6 +103,47 @@ export async function startSilentServer(address = '127.0.0.1'): Promise<{ url: s
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * A loopback port that never answers a connection, as a firewall dropping it does: a listener in a
+ * stopped process, its accept queue filled, so the kernel drops every further SYN unanswered. The
+ * connect hangs; nothing is refused, nothing accepted.
+ */
+export async function startBlackHole(): Promise<{ host: string; port: number; close(): Promise<void> }> {
+  const script = "const s=require('net').createServer();s.listen({port:0,host:'127.0.0.1',backlog:1},()=>{process.stdout.write(s.address().port+'\\n');process.kill(process.pid,'SIGSTOP')})";
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const stop = () => child.kill('SIGKILL');
+  process.once('exit', stop);
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+    child.once('exit', () => reject(new Error('the black hole process ended before listening')));
+  });
+  // The queue holds the backlog and one more: those connections complete, the next ones hang.
+  const fillers: Socket[] = [];
+  for (let filled = 0; filled < 4; filled++) {
+    const socket = connectTcp({ host: '127.0.0.1', port });
+    socket.on('error', () => undefined);
+    fillers.push(socket);
+    const answered = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 300);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    if (!answered) break;
+  }
+  return {
+    host: '127.0.0.1',
+    port,
+    async close() {
+      for (const socket of fillers) socket.destroy();
+      process.removeListener('exit', stop);
+      stop();
+      await new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
     },
   };
 }

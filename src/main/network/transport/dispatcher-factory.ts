@@ -8,8 +8,9 @@
  * (TooTallNate/proxy-agents#239).
  */
 import type { LookupFunction } from 'node:net';
-import type { Dispatcher } from 'undici';
-import { Agent, EnvHttpProxyAgent, ProxyAgent } from '../undici/undici-parts.js';
+import type { buildConnector as BuildConnector, Dispatcher } from 'undici';
+import { Agent, buildConnector, EnvHttpProxyAgent, Pool, ProxyAgent } from '../undici/undici-parts.js';
+import type { ConnectProgress } from '../connections/connect-progress.js';
 import { endpointUrl, type ProxyChoice, type ProxyCredentials } from '../proxy-resolution/route-choice.js';
 import { trustContext } from './tls-context.js';
 import type { TlsTrust } from './trusted-certificates.js';
@@ -21,6 +22,8 @@ export interface DispatcherOptions {
   readonly connectTimeoutMs?: number;
   /** Name resolution; tests inject one so no made-up name reaches the system resolver. */
   readonly lookup?: LookupFunction;
+  /** Follows every connection to the first hop (the service, or the proxy), for the checks' verdicts. */
+  readonly connections: ConnectProgress;
 }
 
 export function createDispatcher(choice: ProxyChoice, options: DispatcherOptions): Dispatcher {
@@ -28,15 +31,23 @@ export function createDispatcher(choice: ProxyChoice, options: DispatcherOptions
   const secureContext = trustContext(options.trust);
   const timeout = options.connectTimeoutMs ?? 3_000;
   const socket = { secureContext, timeout, ...(options.lookup ? { lookup: options.lookup } : {}) };
+  // The first hop's connections, followed: the service's when direct, the proxy's otherwise (the
+  // proxy's client is made here for that; the TLS inside its tunnel is not a first hop).
+  const firstHop = options.connections.follow(buildConnector(socket));
+  const proxyClient = (origin: URL, clientOptions: object): Dispatcher => {
+    const given = (clientOptions as { connect?: BuildConnector.connector }).connect;
+    return new Pool(origin, { ...clientOptions, connect: options.connections.follow(given ?? buildConnector(socket)) });
+  };
   switch (choice.kind) {
     case 'direct':
-      return new Agent({ connect: socket });
+      return new Agent({ connect: firstHop });
     case 'proxy':
       return new ProxyAgent({
         uri: endpointUrl(choice.endpoint),
         ...(choice.credentials ? { token: basicToken(choice.credentials) } : {}),
         proxyTls: socket,
         requestTls: { secureContext, timeout },
+        clientFactory: proxyClient,
       });
     case 'environment':
       return new EnvHttpProxyAgent({
@@ -44,9 +55,11 @@ export function createDispatcher(choice: ProxyChoice, options: DispatcherOptions
         httpProxy: choice.proxy.httpProxy ?? '',
         httpsProxy: choice.proxy.httpsProxy ?? '',
         noProxy: choice.proxy.noProxy,
-        connect: socket,
+        connect: firstHop,
         proxyTls: socket,
         requestTls: { secureContext, timeout },
+        // Not in its type, but handed to the ProxyAgents it makes, as every option is.
+        ...({ clientFactory: proxyClient } as object),
       });
   }
 }

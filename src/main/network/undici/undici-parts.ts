@@ -10,13 +10,15 @@ import Agent from 'undici/lib/dispatcher/agent.js';
 import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js';
 import ProxyAgent from 'undici/lib/dispatcher/proxy-agent.js';
 import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
+import Pool from 'undici/lib/dispatcher/pool.js';
 import api from 'undici/lib/api/index.js';
+import buildConnector from 'undici/lib/core/connect.js';
 
 // What undici's index does on load: `request`, and the `connect` a ProxyAgent opens its tunnel
 // with, are methods of every dispatcher. Assigning the same functions again is harmless.
 Object.assign(Dispatcher.prototype, api);
 
-export { Agent, EnvHttpProxyAgent, ProxyAgent };
+export { Agent, buildConnector, EnvHttpProxyAgent, Pool, ProxyAgent };
 
 /**
  * undici's `request(url, options)`, except that the dispatcher is required: nothing the tool sends
