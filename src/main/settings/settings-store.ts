@@ -22,6 +22,8 @@ export type Settings = z.infer<typeof settingsSchema>;
 export class SettingsStore {
   readonly path: string;
   readonly #write: DurableWrite;
+  /** The update in progress: the next one reads the file only once it is written. */
+  #updating: Promise<unknown> = Promise.resolve();
 
   constructor(dataDir: string, write: DurableWrite = writeFileAtomic) {
     this.path = join(dataDir, 'settings.json');
@@ -43,7 +45,20 @@ export class SettingsStore {
     }
   }
 
-  async update(patch: Partial<Settings>): Promise<Settings> {
+  /**
+   * One after another: two at once (the language changed while "Rimuovi" clears the proxy) would
+   * both read the file before either wrote it, and the second write would undo the first.
+   */
+  update(patch: Partial<Settings>): Promise<Settings> {
+    const done = this.#updating.then(
+      () => this.#apply(patch),
+      () => this.#apply(patch),
+    );
+    this.#updating = done.catch(() => undefined);
+    return done;
+  }
+
+  async #apply(patch: Partial<Settings>): Promise<Settings> {
     const next = settingsSchema.parse({ ...(await this.read()), ...patch });
     await this.#write(this.path, `${JSON.stringify(next, null, 2)}\n`);
     return next;
