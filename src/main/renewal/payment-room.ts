@@ -18,6 +18,7 @@ import { paymentAttempts, type Journal } from './renewal-journal.js';
 import { newestCovering } from './newest-receipt.js';
 import { withoutUnrenewable } from './unrenewable-at-payment.js';
 import { afterPaidElsewhere, planMadeAgain } from './already-paid-at-payment.js';
+import { mayBeOwnPayment } from './own-payment.js';
 
 type PaymentState = Extract<FlowState, { step: 'payment' }>;
 
@@ -182,8 +183,11 @@ async function paidAtService(context: FlowContext, journal: Journal): Promise<Re
   const held = serials.every((serial) => heldOrCaptured(record.lines.find((line) => line.certificateSerial === serial)?.progress));
   if (!held) return undefined;
   const receipt = newestCovering(record.receipts, serials);
+  if (!receipt) return undefined;
   // One paid elsewhere for more than this plan is not its payment: paying meets CERTIFICATE_ALREADY_PAID,
-  // which makes the plan again on it (already-paid-at-payment.ts), never PAYMENT_NOT_AS_SHOWN at every press.
-  if (!receipt || paidForMoreThanPlan(journal, receipt)) return undefined;
+  // which makes the plan again on it (already-paid-at-payment.ts), never PAYMENT_NOT_AS_SHOWN at every
+  // press. Only when it cannot be this journal's own (own-payment.ts): its own holding more than it
+  // asked is not what was shown, here as at a resume.
+  if (paidForMoreThanPlan(journal, receipt) && !(await mayBeOwnPayment(context, journal, receipt))) return undefined;
   return checkedAgainstPlan(journal.plan, receipt);
 }

@@ -8,6 +8,7 @@ import type { DeviceSummary, FlowState, Receipt } from '../../shared/contract/fl
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { failedBare, wire, type FlowContext } from './flow-context.js';
 import { checkedAgainstPlan, paidForMoreThanPlan } from './receipt-against-plan.js';
+import { checkoutAnswer, mayBeOwnPayment } from './own-payment.js';
 import { canProve } from './proof-of-possession.js';
 import type { RenewalRecord } from './renewal-ports.js';
 import { journalMismatch } from './journal-describes-card.js';
@@ -94,11 +95,9 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
    * shown asked, or a protocol error. One made elsewhere for more than this plan (another computer
    * paid both certificates, this one chose one) is not: `wider`, each of its lines for the plan
    * checked as a hold (above), the plan is made again on it, nothing left to pay. Only when it
-   * cannot be this journal's own: an account payment whose answer was lost (`paying`) may be the
-   * one that holds more than it asked, and a checkout this journal opened, paid, is its own; those
-   * are checked whole, as before (PAYMENT_NOT_AS_SHOWN).
+   * cannot be this journal's own (own-payment.ts): one that may be is checked whole, as before
+   * (PAYMENT_NOT_AS_SHOWN).
    */
-  const ownPaymentMayHoldIt = async () => journal.payment.state === 'paying' || (journal.payment.state === 'card-started' && (await checkoutPaid(context, journal.renewalId, journal.payment.paymentId)));
   const journalsPayment = async (): Promise<{ readonly receipt: Receipt; readonly wider: boolean } | null> => {
     // Only for what is still to renew: a certificate settled meanwhile (a CNS past its handover
     // proof) needs no receipt, and its line let go is no protocol error.
@@ -106,7 +105,7 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
     if (paid.length === 0) return null;
     const receipt = newestCovering(record.receipts, paid.map((item) => item.certificateSerial));
     if (!receipt) throw new AppError('SERVICE_PROTOCOL_ERROR', { reason: 'the service holds the payment but shows no receipt for it' });
-    if (paidForMoreThanPlan(journal, receipt) && !(await ownPaymentMayHoldIt())) return { receipt, wider: true };
+    if (paidForMoreThanPlan(journal, receipt) && !(await mayBeOwnPayment(context, journal, receipt))) return { receipt, wider: true };
     return { receipt: checkedAgainstPlan(journal.plan, receipt), wider: false };
   };
 
@@ -233,17 +232,6 @@ async function handoverExpired(context: FlowContext, device: DeviceSummary, jour
 function holdsLetGo(record: RenewalRecord, unheld: readonly string[]): boolean {
   const lineOf = (serial: string) => record.lines.find((line) => line.certificateSerial === serial);
   return unheld.length > 0 && unheld.every((serial) => lineOf(serial)?.progress === 'released' && lineOf(serial)?.verdict.status === 'renewable');
-}
-
-/** The service's answer on this journal's own checkout; undefined when it cannot be asked. */
-function checkoutAnswer(context: FlowContext, renewalId: string, paymentId: string) {
-  return context.ports.service.cardPaymentStatus(renewalId, paymentId).catch(() => undefined);
-}
-
-/** Whether this journal's own checkout went through (true when it cannot be told: its receipt is then checked whole). */
-async function checkoutPaid(context: FlowContext, renewalId: string, paymentId: string): Promise<boolean> {
-  const answer = await checkoutAnswer(context, renewalId, paymentId);
-  return answer === undefined || answer.status === 'paid';
 }
 
 /** Whether a card checkout was paid and then let go whole (its receipt's every line released); false when it cannot be told. */

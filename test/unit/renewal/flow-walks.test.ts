@@ -581,6 +581,48 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.service.heldCents()).toBe(0);
   });
 
+  it('the CNS alone chosen, its account payment unanswered on this screen; a payment holding both found at the next press: it may be this journal\'s own, holding more than asked, so it is refused as not shown, as a resume refuses it, never renewed on; paid again once let go, charged once', async () => {
+    const world = new FlowWorld();
+    const flow = world.process();
+    await flow.start();
+    await flow.unlock(world.pinFor('CNS-0001'), false);
+    await flow.select([world.oldSerials.get('cns') ?? '']);
+    await flow.proceed();
+    // The service out of reach for the payment and both of its retries: the journal stays `paying`.
+    world.service.faults.unavailable.payWithAccount = 3;
+    expect(await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).toMatchObject({ step: 'payment', error: { code: 'SERVICE_UNAVAILABLE' } });
+    expect(journalOf(world).payment.state).toBe('paying');
+    // Indistinguishable from the answer of a service that held both for a CNS-only request.
+    await paidFromSecondWindow(world, 'signature', 'cns');
+    expect(await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).toMatchObject({ step: 'payment', error: { code: 'PAYMENT_NOT_AS_SHOWN', detail: { askedCents: prices.signature + prices.cns, shownCents: prices.cns } } });
+    expect(journalOf(world).payment.state).toBe('paying');
+    expect(world.renewedKinds()).toEqual([]);
+    expect(world.service.ledger.filter((entry) => entry.type === 'capture')).toEqual([]);
+    world.service.expireHolds();
+    expect((await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).step).toBe('paid');
+    expect((await flow.renew()).step).toBe('done');
+    await flow.close();
+    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('cns'), prices.cns]]));
+    expect(world.service.heldCents()).toBe(0);
+  });
+
+  it('the CNS alone chosen, its Telemaco payment\'s answer lost; both paid by card on another computer meanwhile: not this journal\'s own (another method), so the CNS is renewed on it, never refused as not shown; each charged once in the end', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['cns'], method: 'telemaco' })).kind).toBe('killed');
+    expect(journalOf(world).payment.state).toBe('paying');
+    const { renewalId } = journalOf(world);
+    const elsewhere = world.service.port(() => undefined);
+    const checkout = await elsewhere.startCardPayment({ renewalId, idempotencyKey: 'other-computer-card', certificateSerials: [world.oldSerials.get('signature') ?? '', world.oldSerials.get('cns') ?? ''] });
+    expect((await elsewhere.cardPaymentStatus(renewalId, checkout.paymentId)).status).toBe('paid');
+    world.states = [];
+    expect(stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' })).step).toBe('done');
+    expect(world.states.filter((seen) => 'error' in seen && seen.error?.code === 'PAYMENT_NOT_AS_SHOWN')).toEqual([]);
+    expect(world.renewedKinds()).toEqual(['cns']);
+    expect(stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' })).step).toBe('done');
+    expectBothRenewedPaidOnce(world);
+  });
+
   it('both paid earlier (the journal lost), their holds let go while the certificates screen is open: "Procedi" shows the plan made again, both to pay and why, not a refusal at every press; each charged once', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'after' };
