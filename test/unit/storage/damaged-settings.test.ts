@@ -30,7 +30,7 @@ describe('settings changed at once', () => {
       await mkdir(dir, { recursive: true });
       await writeFile(join(dir, 'settings.json'), JSON.stringify({ locale: 'it', proxy: { host: 'proxy.example', port: 8080, username: null, encryptedPassword: null } }));
       // A disk that takes its time: each write lands after the other change has read the file.
-      const slowWrite = async (path: string, text: string) => {
+      const slowWrite = async (path: string, text: string | Uint8Array) => {
         await new Promise((resolve) => setTimeout(resolve, 30));
         await writeFile(path, text);
       };
