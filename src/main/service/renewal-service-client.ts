@@ -49,7 +49,7 @@ import type { Logger } from '../logging/logger.js';
 import { withDeadline } from '../timing/deadline.js';
 import { answerFailure, transportFailure, type FailedAnswer } from './service-failure.js';
 import { boundedText } from '../network/body/bounded-text.js';
-import type { ConnectProgress } from '../network/connections/connect-progress.js';
+import type { ConnectProgress, FirstHop } from '../network/connections/connect-progress.js';
 
 export interface RenewalServiceClientOptions {
   /** Base URL of the API, ending with `/`. */
@@ -187,7 +187,9 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
       // undici's abort signal does not interrupt a connection still being set up: the timer does.
       const sent = await withDeadline(send(), limit, (): Sent => ({ error: new AppError('SERVICE_TIMEOUT') }));
       if ('error' in sent) {
-        const stall = connectionsBefore === undefined ? undefined : options.connections?.stalledSince(connectionsBefore);
+        // This call's own first hop: the feed checked beside it may go elsewhere.
+        const hop: FirstHop | undefined = route && (route.kind === 'proxy' ? { kind: 'proxy' } : { kind: 'direct', hostname: url.hostname });
+        const stall = connectionsBefore === undefined || !hop ? undefined : options.connections?.stalledSince(connectionsBefore, hop);
         throw transportFailure(sent.error, spec.check ? route : undefined, stall);
       }
       status = sent.status;

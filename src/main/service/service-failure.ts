@@ -69,14 +69,16 @@ export function transportFailure(error: unknown, route?: NetworkRoute, stall?: C
 }
 
 /**
- * Out of time before the first hop answered: nothing was heard from the service, so the route is
- * what failed. Through a proxy, the proxy did not answer; going direct, no name answered (no
- * network) or the connection was dropped unanswered, as networks that let only their proxy out do.
+ * Out of time before the first hop answered: nothing was heard from the service. Through a proxy,
+ * the proxy did not answer. Going direct, no name answered (no network); or the connection was
+ * dropped unanswered, which a network that lets only its proxy out does, and so does a service
+ * whose site is down: unreachable, the connection and the proxy settings to check, not a slow
+ * service to wait for.
  */
 function stalledOnRoute(route: NetworkRoute, stall: ConnectStall): AppError {
   const reason = stall === 'resolving' ? 'no answer to the name lookup' : 'no answer to the connection';
   if (route.kind === 'proxy') return new AppError('NETWORK_PROXY_UNREACHABLE', { proxy: route.proxy, reason });
-  return stall === 'resolving' ? new AppError('NETWORK_OFFLINE', { reason }) : new AppError('NETWORK_PROXY_REQUIRED', { reason });
+  return stall === 'resolving' ? new AppError('NETWORK_OFFLINE', { reason }) : new AppError('SERVICE_UNREACHABLE', { reason });
 }
 
 function generalFailure(error: unknown): AppError {

@@ -57,11 +57,23 @@ describe('offline verdicts', () => {
     expect(report.version).toMatchObject({ status: 'unknown', error: { code: 'NETWORK_OFFLINE' } });
   });
 
-  it('a direct connection dropped unanswered (a network that lets only its proxy out): "proxy required", not a slow service', async () => {
+  it('a direct connection dropped unanswered (a network that lets only its proxy out, or a site down): unreachable, the connection and the proxy to check, not a slow service to wait for', async () => {
     const hole = await startBlackHole();
     cleanups.push(hole.close);
     const report = await checksAgainst(`https://${hole.host}:${hole.port}/api/v1/`);
-    expect(report.connectivity).toMatchObject({ status: 'failed', route: { kind: 'direct' }, error: { code: 'NETWORK_PROXY_REQUIRED', detail: { reason: 'no answer to the connection' } } });
-    expect(report.version).toMatchObject({ status: 'unknown', error: { code: 'NETWORK_PROXY_REQUIRED' } });
+    expect(report.connectivity).toMatchObject({ status: 'failed', route: { kind: 'direct' }, error: { code: 'SERVICE_UNREACHABLE', detail: { reason: 'no answer to the connection' } } });
+    expect(report.version).toMatchObject({ status: 'unknown', error: { code: 'SERVICE_UNREACHABLE' } });
+  });
+
+  it('a name that resolves, then a connection dropped unanswered: told as the connection, not as the name', async () => {
+    const hole = await startBlackHole();
+    cleanups.push(hole.close);
+    // Answered a moment later, as a resolver does: the connection then waits for its TCP answer.
+    const resolves: LookupFunction = (_hostname, options, callback) => {
+      const all = typeof options === 'object' && options.all;
+      setTimeout(() => (all ? (callback as (error: null, addresses: { address: string; family: number }[]) => void)(null, [{ address: hole.host, family: 4 }]) : callback(null, hole.host, 4)), 20);
+    };
+    const report = await checksAgainst(`https://rinnovo.card.example:${hole.port}/api/v1/`, resolves);
+    expect(report.connectivity).toMatchObject({ status: 'failed', error: { code: 'SERVICE_UNREACHABLE', detail: { reason: 'no answer to the connection' } } });
   });
 });

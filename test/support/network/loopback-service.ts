@@ -121,20 +121,23 @@ export async function startBlackHole(): Promise<{ host: string; port: number; cl
     child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
     child.once('exit', () => reject(new Error('the black hole process ended before listening')));
   });
-  // The queue holds the backlog and one more: those connections complete, the next ones hang.
+  // The queue holds the backlog and one more (on Linux): those connections complete, the next ones
+  // hang. Filled until one hangs; one that answers late (a busy loop) is not taken for hanging.
   const fillers: Socket[] = [];
-  for (let filled = 0; filled < 4; filled++) {
+  for (let filled = 0; ; filled++) {
+    if (filled === 16) throw new Error('the black hole never filled: the system accepts beyond the listen backlog');
     const socket = connectTcp({ host: '127.0.0.1', port });
     socket.on('error', () => undefined);
     fillers.push(socket);
-    const answered = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), 300);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 300);
       socket.once('connect', () => {
         clearTimeout(timer);
-        resolve(true);
+        resolve();
       });
     });
-    if (!answered) break;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (socket.connecting) break;
   }
   return {
     host: '127.0.0.1',

@@ -33,10 +33,10 @@ export function createDispatcher(choice: ProxyChoice, options: DispatcherOptions
   const socket = { secureContext, timeout, ...(options.lookup ? { lookup: options.lookup } : {}) };
   // The first hop's connections, followed: the service's when direct, the proxy's otherwise (the
   // proxy's client is made here for that; the TLS inside its tunnel is not a first hop).
-  const firstHop = options.connections.follow(buildConnector(socket));
+  const firstHop = options.connections.follow(buildConnector(socket), 'direct');
   const proxyClient = (origin: URL, clientOptions: object): Dispatcher => {
     const given = (clientOptions as { connect?: BuildConnector.connector }).connect;
-    return new Pool(origin, { ...clientOptions, connect: options.connections.follow(given ?? buildConnector(socket)) });
+    return new Pool(origin, { ...clientOptions, connect: options.connections.follow(given ?? buildConnector(socket), 'proxy') });
   };
   switch (choice.kind) {
     case 'direct':
