@@ -20,6 +20,7 @@ import { wire, type FlowContext } from './flow-context.js';
 import { checkHeldStillToRenew, heldAtService, progressAtService, stillToRenew, withPaymentsHolding } from './held-at-service.js';
 import { newestCovering, newestHolding } from './newest-receipt.js';
 import { checkedAgainstPlan, paidForMoreThanPlan } from './receipt-against-plan.js';
+import { mayBeOwnPayment } from './own-payment.js';
 import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
 import type { RenewalRecord } from './renewal-ports.js';
 import { serialsOf, type Journal } from './renewal-journal.js';
@@ -27,12 +28,18 @@ import { takenOutForItsStatus, withoutUnrenewable } from './unrenewable-at-payme
 
 type PaymentState = Extract<FlowState, { step: 'payment' }>;
 
+/** A payment sent and counted: `attempts` counts every one, `inFlight` is the journal's that may hold money unanswered. */
+interface Sent {
+  readonly attempts: number;
+  readonly inFlight: Journal['payment'];
+}
+
 /**
  * The state after a payment refused with `CERTIFICATE_ALREADY_PAID` (its `detail`, shown with the
  * new plan). `attempts` counts the refused one: the next payment is a new request, never this one
  * answered again.
  */
-export async function afterPaidElsewhere(context: FlowContext, state: PaymentState, journal: Journal, detail: ErrorDetail, attempts: number): Promise<FlowState> {
+export async function afterPaidElsewhere(context: FlowContext, state: PaymentState, journal: Journal, detail: ErrorDetail, { attempts, inFlight }: Sent): Promise<FlowState> {
   let record: RenewalRecord;
   try {
     record = await context.ports.service.renewalStatus(journal.renewalId);
@@ -49,7 +56,7 @@ export async function afterPaidElsewhere(context: FlowContext, state: PaymentSta
     await context.save({ ...journal, payment: { state: 'unpaid', attempts } });
     return context.set({ ...state, card: null, error: wire('CERTIFICATE_PAID_IN_OTHER_RENEWAL', detail) });
   }
-  return planMadeAgain(context, state, journal, record, { attempts, error: wire('CERTIFICATE_ALREADY_PAID', detail), why: 'payment refused: already paid in this renewal; plan made again' });
+  return planMadeAgain(context, state, journal, record, { attempts, inFlight, error: wire('CERTIFICATE_ALREADY_PAID', detail), why: 'payment refused: already paid in this renewal; plan made again' });
 }
 
 /**
@@ -57,14 +64,15 @@ export async function afterPaidElsewhere(context: FlowContext, state: PaymentSta
  * has captured for this renewal is marked paid, and only the rest is shown to pay, with `error`
  * saying why; held for everything still to renew, the renewal goes on. What another payment holds
  * must be what was shown, since issuing captures it: otherwise the holder reads that refusal, back
- * at choosing how to pay (`attempts` counts every payment sent: the next is a new request).
+ * at choosing how to pay (`attempts` counts every payment sent: the next is a new request). One
+ * covering the plan that may be `inFlight`, holding more than it asked, is checked whole.
  */
 export async function planMadeAgain(
   context: FlowContext,
   state: PaymentState,
   journal: Journal,
   record: RenewalRecord,
-  options: { readonly attempts: number; readonly error: WireError; readonly why: string },
+  options: Sent & { readonly error: WireError; readonly why: string },
 ): Promise<FlowState> {
   const { attempts } = options;
   const pending = stillToRenew(journal.certificates, record);
@@ -94,8 +102,9 @@ export async function planMadeAgain(
   const device = context.session.device;
   if (!device) throw new AppError('RENEWAL_WRONG_STEP');
   const covering = newestCovering(record.receipts, itemsToPay(journal.plan).map((item) => item.certificateSerial));
-  // (One paid elsewhere for more than this plan is not its payment: renewed on it as on several.)
-  if (covering && !paidForMoreThanPlan(journal, covering)) {
+  // (One paid elsewhere for more than this plan is not its payment: renewed on it as on several.
+  // One that may be this journal's own, its answer lost, is checked whole: own-payment.ts.)
+  if (covering && (!paidForMoreThanPlan(journal, covering) || (await mayBeOwnPayment(context, journal.renewalId, options.inFlight, covering)))) {
     // The plan stays the one that payment was checked against: the ending shows its receipt beside
     // the service's record only while the two agree (renewal-run.ts, outcomeOf).
     const receipt = checkedAgainstPlan(journal.plan, covering);

@@ -9,17 +9,14 @@ import type { Receipt } from '../../shared/contract/flow-contract.js';
 import type { FlowContext } from './flow-context.js';
 import type { Journal } from './renewal-journal.js';
 
-/** The service's answer on this journal's own checkout; undefined when it cannot be asked. */
-export function checkoutAnswer(context: FlowContext, renewalId: string, paymentId: string) {
-  return context.ports.service.cardPaymentStatus(renewalId, paymentId).catch(() => undefined);
-}
-
-/** True when `receipt` may record the payment this journal sent; true too when the service cannot tell (the careful side). */
-export async function mayBeOwnPayment(context: FlowContext, journal: Journal, receipt: Receipt): Promise<boolean> {
-  const payment = journal.payment;
+/**
+ * True when `receipt` may record `payment`, this journal's payment whose answer was lost. The checkout's answer is asked for
+ * a card: one the service cannot give now fails the call (the holder is told the service is out of
+ * reach and tries again), rather than taking a payment made elsewhere for "not as shown".
+ */
+export async function mayBeOwnPayment(context: FlowContext, renewalId: string, payment: Journal['payment'], receipt: Receipt): Promise<boolean> {
   if (payment.state === 'paying') return receipt.method === payment.method;
   if (payment.state !== 'card-started' || receipt.method !== 'card') return false;
-  const answer = await checkoutAnswer(context, journal.renewalId, payment.paymentId);
-  if (answer === undefined) return true;
+  const answer = await context.ports.service.cardPaymentStatus(renewalId, payment.paymentId);
   return answer.status === 'paid' && (answer.receipt === null || answer.receipt.transactionId === receipt.transactionId);
 }

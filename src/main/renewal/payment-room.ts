@@ -40,6 +40,9 @@ export async function payWithAccount(context: FlowContext, state: PaymentState, 
   if (earlier) return markPaid(context, earlier);
   const attempts = paymentAttempts(journal) + 1;
   const call = { renewalId: journal.renewalId, idempotencyKey: paymentIdempotencyKey(journal, 'pay', attempts, certificateSerials), request: { method, certificateSerials, ...credentials } };
+  // The payment of this journal that may hold money unanswered: an earlier one whose answer was
+  // lost; once this one's answer is lost, this one.
+  let inFlight = journal.payment;
   journal = await context.save({ ...journal, payment: { state: 'paying', attempts, method } });
   for (let retry = 0; ; retry++) {
     let receipt: Receipt;
@@ -53,10 +56,17 @@ export async function payWithAccount(context: FlowContext, state: PaymentState, 
         const dropped = error.code === 'CERTIFICATE_NOT_RENEWABLE' ? await withoutUnrenewable(context, state, unpaid) : undefined;
         return dropped ?? context.set({ ...state, card: null, error: { code: error.code, detail: error.detail } });
       }
-      const settled = await paidAtService(context, journal).catch(() => undefined);
+      // Its answer lost, this payment may hold money; refused as paid already, it holds none.
+      if (error.code !== 'CERTIFICATE_ALREADY_PAID') inFlight = journal.payment;
+      // Out of reach again, it is asked at the next retry; a payment that may be this journal's own,
+      // holding more than was shown, is refused here as at the next press, never paid again beside.
+      const settled = await paidAtService(context, journal, inFlight).catch((failure: unknown) => {
+        if (isAppError(failure) && failure.code === 'PAYMENT_NOT_AS_SHOWN') throw failure;
+        return undefined;
+      });
       if (settled) return markPaid(context, settled);
       // Paid in part meanwhile (a second window, the CLI): the rest is shown to pay, never this plan again.
-      if (error.code === 'CERTIFICATE_ALREADY_PAID') return afterPaidElsewhere(context, state, journal, error.detail, attempts);
+      if (error.code === 'CERTIFICATE_ALREADY_PAID') return afterPaidElsewhere(context, state, journal, error.detail, { attempts, inFlight });
       const delay = sameRequestRetryDelaysMs[retry];
       // Still unknown: the journal stays `paying`, so the next attempt asks the service first.
       if (delay === undefined) return context.set({ ...state, card: null, error: { code: error.code, detail: error.detail } });
@@ -85,7 +95,8 @@ export async function startCardPayment(context: FlowContext, state: PaymentState
     const counted: Journal = { ...journal, payment: { state: 'unpaid', attempts } };
     const dropped = isAppError(error) && error.code === 'CERTIFICATE_NOT_RENEWABLE' ? await withoutUnrenewable(context, state, counted) : undefined;
     if (dropped) return dropped;
-    if (isAppError(error) && error.code === 'CERTIFICATE_ALREADY_PAID') return afterPaidElsewhere(context, state, journal, error.detail, attempts);
+    // Refused: this checkout holds nothing; the journal's earlier payment may.
+    if (isAppError(error) && error.code === 'CERTIFICATE_ALREADY_PAID') return afterPaidElsewhere(context, state, journal, error.detail, { attempts, inFlight: journal.payment });
     // An answer the service should never give (a checkout paid before any page was shown): the
     // same request would be answered the same at every press, so the next one is a new request.
     if (isAppError(error) && error.code === 'SERVICE_PROTOCOL_ERROR') await context.save(counted);
@@ -154,7 +165,7 @@ async function afterPartLetGo(context: FlowContext, state: PaymentState, journal
     await context.save({ ...journal, payment: { state: 'unpaid', attempts } });
     return context.set({ ...state, card: null, error: wire('RENEWAL_PAYMENT_UNCONFIRMED') });
   }
-  return planMadeAgain(context, state, journal, record, { attempts, error: wire('RENEWAL_HOLD_LET_GO'), why: 'card payment let go in part; plan made again' });
+  return planMadeAgain(context, state, journal, record, { attempts, inFlight: journal.payment, error: wire('RENEWAL_HOLD_LET_GO'), why: 'card payment let go in part; plan made again' });
 }
 
 /** After the last poll: the checkout is still open, said once. */
@@ -174,9 +185,11 @@ async function markPaid(context: FlowContext, receipt: Receipt): Promise<FlowSta
 
 /**
  * The receipt of a payment the service already holds for every certificate still to pay, when
- * there is one: a lost answer, or a checkout completed while this process was gone.
+ * there is one: a lost answer, or a checkout completed while this process was gone. `inFlight`:
+ * the journal's payment that may hold money unanswered (its own state, unless a payment since was
+ * refused as paid already).
  */
-async function paidAtService(context: FlowContext, journal: Journal): Promise<Receipt | undefined> {
+async function paidAtService(context: FlowContext, journal: Journal, inFlight: Journal['payment'] = journal.payment): Promise<Receipt | undefined> {
   if (journal.payment.state !== 'paying' && journal.payment.state !== 'card-started') return undefined;
   const serials = itemsToPay(journal.plan).map((item) => item.certificateSerial);
   const record = await context.ports.service.renewalStatus(journal.renewalId);
@@ -188,6 +201,6 @@ async function paidAtService(context: FlowContext, journal: Journal): Promise<Re
   // which makes the plan again on it (already-paid-at-payment.ts), never PAYMENT_NOT_AS_SHOWN at every
   // press. Only when it cannot be this journal's own (own-payment.ts): its own holding more than it
   // asked is not what was shown, here as at a resume.
-  if (paidForMoreThanPlan(journal, receipt) && !(await mayBeOwnPayment(context, journal, receipt))) return undefined;
+  if (paidForMoreThanPlan(journal, receipt) && !(await mayBeOwnPayment(context, journal.renewalId, inFlight, receipt))) return undefined;
   return checkedAgainstPlan(journal.plan, receipt);
 }

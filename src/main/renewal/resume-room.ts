@@ -8,7 +8,7 @@ import type { DeviceSummary, FlowState, Receipt } from '../../shared/contract/fl
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { failedBare, wire, type FlowContext } from './flow-context.js';
 import { checkedAgainstPlan, paidForMoreThanPlan } from './receipt-against-plan.js';
-import { checkoutAnswer, mayBeOwnPayment } from './own-payment.js';
+import { mayBeOwnPayment } from './own-payment.js';
 import { canProve } from './proof-of-possession.js';
 import type { RenewalRecord } from './renewal-ports.js';
 import { journalMismatch } from './journal-describes-card.js';
@@ -105,7 +105,7 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
     if (paid.length === 0) return null;
     const receipt = newestCovering(record.receipts, paid.map((item) => item.certificateSerial));
     if (!receipt) throw new AppError('SERVICE_PROTOCOL_ERROR', { reason: 'the service holds the payment but shows no receipt for it' });
-    if (paidForMoreThanPlan(journal, receipt) && !(await mayBeOwnPayment(context, journal, receipt))) return { receipt, wider: true };
+    if (paidForMoreThanPlan(journal, receipt) && !(await mayBeOwnPayment(context, journal.renewalId, journal.payment, receipt))) return { receipt, wider: true };
     return { receipt: checkedAgainstPlan(journal.plan, receipt), wider: false };
   };
 
@@ -232,6 +232,11 @@ async function handoverExpired(context: FlowContext, device: DeviceSummary, jour
 function holdsLetGo(record: RenewalRecord, unheld: readonly string[]): boolean {
   const lineOf = (serial: string) => record.lines.find((line) => line.certificateSerial === serial);
   return unheld.length > 0 && unheld.every((serial) => lineOf(serial)?.progress === 'released' && lineOf(serial)?.verdict.status === 'renewable');
+}
+
+/** The service's answer on this journal's own checkout; undefined when it cannot be asked. */
+function checkoutAnswer(context: FlowContext, renewalId: string, paymentId: string) {
+  return context.ports.service.cardPaymentStatus(renewalId, paymentId).catch(() => undefined);
 }
 
 /** Whether a card checkout was paid and then let go whole (its receipt's every line released); false when it cannot be told. */

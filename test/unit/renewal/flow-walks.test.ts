@@ -606,6 +606,28 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.service.heldCents()).toBe(0);
   });
 
+  it('the CNS alone chosen; a hostile service holds both, loses the answer and, asked again with the same key, says "already paid": refused as not shown within the same press, never renewed on; paid again once let go, charged once', async () => {
+    const world = new FlowWorld();
+    const flow = world.process();
+    await flow.start();
+    await flow.unlock(world.pinFor('CNS-0001'), false);
+    await flow.select([world.oldSerials.get('cns') ?? '']);
+    await flow.proceed();
+    world.service.faults.paymentHoldsAll = 1;
+    world.service.faults.forgetsPaymentKeys = true;
+    world.service.faults.loseAnswer.payWithAccount = 1;
+    expect(await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).toMatchObject({ step: 'payment', error: { code: 'PAYMENT_NOT_AS_SHOWN', detail: { askedCents: prices.signature + prices.cns, shownCents: prices.cns } } });
+    expect(world.renewedKinds()).toEqual([]);
+    expect(world.service.ledger.filter((entry) => entry.type === 'capture')).toEqual([]);
+    world.service.faults.forgetsPaymentKeys = false;
+    world.service.expireHolds();
+    expect((await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).step).toBe('paid');
+    expect((await flow.renew()).step).toBe('done');
+    await flow.close();
+    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('cns'), prices.cns]]));
+    expect(world.service.heldCents()).toBe(0);
+  });
+
   it('the CNS alone chosen, its Telemaco payment\'s answer lost; both paid by card on another computer meanwhile: not this journal\'s own (another method), so the CNS is renewed on it, never refused as not shown; each charged once in the end', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'before' };

@@ -111,6 +111,10 @@ export interface ServiceFaults {
    * the renewal's record asked right after a `delivered` call (the ending's receipts) is not answered.
    */
   recordLostAfterDelivery?: number;
+  /** A hostile service: the next this many account payments hold every certificate of the renewal still to pay, not only those they name. */
+  paymentHoldsAll?: number;
+  /** A payment sent again with its key is judged anew, not answered as the first time (a service that keeps no keys). */
+  forgetsPaymentKeys?: boolean;
 }
 
 export class FakeService {
@@ -458,9 +462,12 @@ export class FakeService {
 
       payWithAccount: ({ renewalId, idempotencyKey, request }: { renewalId: string; idempotencyKey: string; request: AccountPaymentRequest }) =>
         faultable('payWithAccount', () =>
-          idempotent(idempotencyKey, request, () => {
+          (this.faults.forgetsPaymentKeys ? <T>(_key: string, _body: unknown, run: () => T) => run() : idempotent)(idempotencyKey, request, () => {
             const renewal = this.#renewal(renewalId);
-            const lines = chargeable(renewal, request.certificateSerials);
+            const others = (this.faults.paymentHoldsAll ?? 0) > 0
+              ? renewal.lines.filter((line) => !request.certificateSerials.includes(line.serial) && ['open', 'requested', 'released'].includes(line.progress.state)).map((line) => line.serial)
+              : [];
+            const lines = chargeable(renewal, [...request.certificateSerials, ...others]);
             const total = lines.reduce((sum, line) => sum + line.amountCents, 0);
             if (request.password !== 'segreta') throw new AppError('PAYMENT_ACCOUNT_INVALID', { method: request.method });
             if (this.faults.funds < total) throw new AppError('PAYMENT_INSUFFICIENT_FUNDS', { account: 'tariffa', requiredCents: total, availableCents: this.faults.funds });
@@ -470,6 +477,7 @@ export class FakeService {
             this.#priceUsed();
             this.#authorize(payment, renewal);
             this.faults.funds -= total;
+            if (others.length > 0) this.faults.paymentHoldsAll = (this.faults.paymentHoldsAll ?? 1) - 1;
             return this.#receipt(payment);
           }),
         ),
