@@ -465,7 +465,11 @@ export class FakeService {
           (this.faults.forgetsPaymentKeys ? <T>(_key: string, _body: unknown, run: () => T) => run() : idempotent)(idempotencyKey, request, () => {
             const renewal = this.#renewal(renewalId);
             const others = (this.faults.paymentHoldsAll ?? 0) > 0
-              ? renewal.lines.filter((line) => !request.certificateSerials.includes(line.serial) && ['open', 'requested', 'released'].includes(line.progress.state)).map((line) => line.serial)
+              ? renewal.lines
+                  // (Only what it would renew: a certificate it would refuse is not held beside, so the payment is not refused for it.)
+                  .filter((line) => !request.certificateSerials.includes(line.serial) && ['open', 'requested', 'released'].includes(line.progress.state))
+                  .filter((line) => verdictNow(line).status === 'renewable' && !this.faults.suspendedBeforePayment?.includes(line.kind))
+                  .map((line) => line.serial)
               : [];
             const lines = chargeable(renewal, [...request.certificateSerials, ...others]);
             const total = lines.reduce((sum, line) => sum + line.amountCents, 0);
