@@ -56,8 +56,16 @@ export async function payWithAccount(context: FlowContext, state: PaymentState, 
         const dropped = error.code === 'CERTIFICATE_NOT_RENEWABLE' ? await withoutUnrenewable(context, state, unpaid) : undefined;
         return dropped ?? context.set({ ...state, card: null, error: { code: error.code, detail: error.detail } });
       }
-      // Its answer lost, this payment may hold money; refused as paid already, it holds none.
-      if (error.code !== 'CERTIFICATE_ALREADY_PAID') inFlight = journal.payment;
+      if (error.code === 'CERTIFICATE_ALREADY_PAID') {
+        // Refused as paid already, this payment holds nothing. The journal says so before anything
+        // else is asked: a press or a resume after this one (the record out of reach now, a kill)
+        // then judges as this one does, only an earlier payment whose answer was lost being its own.
+        journal = await context.save({ ...journal, payment: stillUnanswered(inFlight, attempts) });
+        // Paid meanwhile (a second window, the CLI): the plan is made again on what the service holds.
+        return afterPaidElsewhere(context, state, journal, error.detail, { attempts, inFlight });
+      }
+      // Its answer lost, this payment may hold money.
+      inFlight = journal.payment;
       // Out of reach again, it is asked at the next retry; a payment that may be this journal's own,
       // holding more than was shown, is refused here as at the next press, never paid again beside.
       const settled = await paidAtService(context, journal, inFlight).catch((failure: unknown) => {
@@ -65,8 +73,6 @@ export async function payWithAccount(context: FlowContext, state: PaymentState, 
         return undefined;
       });
       if (settled) return markPaid(context, settled);
-      // Paid in part meanwhile (a second window, the CLI): the rest is shown to pay, never this plan again.
-      if (error.code === 'CERTIFICATE_ALREADY_PAID') return afterPaidElsewhere(context, state, journal, error.detail, { attempts, inFlight });
       const delay = sameRequestRetryDelaysMs[retry];
       // Still unknown: the journal stays `paying`, so the next attempt asks the service first.
       if (delay === undefined) return context.set({ ...state, card: null, error: { code: error.code, detail: error.detail } });
@@ -181,6 +187,11 @@ async function markPaid(context: FlowContext, receipt: Receipt): Promise<FlowSta
   context.session.cardPollToken++;
   await context.save({ ...journal, payment: { state: 'paid', receipt, attempts: paymentAttempts(journal) } });
   return context.set({ step: 'paid', device, plan: journal.plan, receipt });
+}
+
+/** The journal's payment once one was refused as paid already: what may still hold money unanswered, else nothing, every attempt counted. */
+function stillUnanswered(inFlight: Journal['payment'], attempts: number): Journal['payment'] {
+  return inFlight.state === 'paying' || inFlight.state === 'card-started' ? { ...inFlight, attempts } : { state: 'unpaid', attempts };
 }
 
 /**

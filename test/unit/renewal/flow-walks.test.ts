@@ -606,6 +606,28 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.service.heldCents()).toBe(0);
   });
 
+  it('the CNS alone chosen; a second window pays both as this payment arrives, refused as already paid, the record then out of reach: the next press renews the CNS on that payment, never refused as not shown; each charged once in the end', async () => {
+    const world = new FlowWorld();
+    const flow = world.process();
+    await flow.start();
+    await flow.unlock(world.pinFor('CNS-0001'), false);
+    await flow.select([world.oldSerials.get('cns') ?? '']);
+    await flow.proceed();
+    world.service.faults.paidFromSecondWindow = 'cns';
+    world.service.faults.secondWindowPaysAll = true;
+    world.service.faults.unavailable.renewalStatus = 2;
+    world.states = [];
+    let pressed = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+    for (let press = 0; press < 2 && pressed.step === 'payment'; press++) pressed = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+    expect(world.states.filter((seen) => 'error' in seen && seen.error?.code === 'PAYMENT_NOT_AS_SHOWN')).toEqual([]);
+    expect(pressed.step).toBe('paid');
+    expect((await flow.renew()).step).toBe('done');
+    await flow.close();
+    expect(world.renewedKinds()).toEqual(['cns']);
+    expect(stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' })).step).toBe('done');
+    expectBothRenewedPaidOnce(world);
+  });
+
   it('the CNS alone chosen; a hostile service holds both, loses the answer and, asked again with the same key, says "already paid": refused as not shown within the same press, never renewed on; paid again once let go, charged once', async () => {
     const world = new FlowWorld();
     const flow = world.process();
