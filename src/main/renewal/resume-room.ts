@@ -14,7 +14,7 @@ import type { RenewalRecord } from './renewal-ports.js';
 import { journalMismatch } from './journal-describes-card.js';
 import { checkHeldStillToRenew, heldAtService, progressAtService, stillToRenew, withPaymentsHolding } from './held-at-service.js';
 import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
-import { handoverExpiredProgress, paymentAttempts, withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
+import { handoverExpiredProgress, paymentAttempts, unchangedOnDisk, withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import { judgedUnderLock, runRenewal, stoppedBy } from './renewal-run.js';
 import { newestCovering } from './newest-receipt.js';
 import { takenOutForItsStatus, withoutUnrenewable } from './unrenewable-at-payment.js';
@@ -45,12 +45,7 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
   try {
     record = await ports.service.renewalStatus(journal.renewalId);
   } catch (error) {
-    if (isAppError(error) && error.code === 'RENEWAL_NOT_FOUND') {
-      // The journal names a renewal the service never had: it describes nothing real; keep it for the helpdesk.
-      const setAside = await ports.journal.setAside(device.serial);
-      ports.logger?.warn({ renewalId: journal.renewalId, setAside }, 'journal names a renewal the service does not know; set aside');
-      return context.set(failedBare(wire('JOURNAL_DAMAGED'), false));
-    }
+    if (isAppError(error) && error.code === 'RENEWAL_NOT_FOUND') return await unknownToService(context, device, journal);
     throw error;
   }
 
@@ -232,6 +227,24 @@ async function handoverExpired(context: FlowContext, device: DeviceSummary, jour
 function holdsLetGo(record: RenewalRecord, unheld: readonly string[]): boolean {
   const lineOf = (serial: string) => record.lines.find((line) => line.certificateSerial === serial);
   return unheld.length > 0 && unheld.every((serial) => lineOf(serial)?.progress === 'released' && lineOf(serial)?.verdict.status === 'renewable');
+}
+
+/**
+ * A journal naming a renewal the service never had: it describes nothing real, and is kept for the
+ * helpdesk (set aside). Under the device's lock, and only as this process read it: another process
+ * renewing the device (RENEWAL_IN_PROGRESS), or one that finished or set it aside meanwhile, keeps it.
+ */
+async function unknownToService(context: FlowContext, device: DeviceSummary, journal: Journal): Promise<FlowState> {
+  const { ports } = context;
+  const release = await ports.lock.acquire(device.serial);
+  try {
+    if (!(await unchangedOnDisk(ports.journal, device.serial, journal))) throw new AppError('RENEWAL_IN_PROGRESS');
+    const setAside = await ports.journal.setAside(device.serial);
+    ports.logger?.warn({ renewalId: journal.renewalId, setAside }, 'journal names a renewal the service does not know; set aside');
+    return context.set(failedBare(wire('JOURNAL_DAMAGED'), false));
+  } finally {
+    await release().catch(() => undefined);
+  }
 }
 
 /** The service's answer on this journal's own checkout; undefined when it cannot be asked. */

@@ -606,6 +606,25 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.service.heldCents()).toBe(0);
   });
 
+  it('a journal naming a renewal the service never had is set aside, but never while another process renews the device: that one keeps it', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    const { renewalId } = journalOf(world);
+    // The service no longer knows it (purged, or the helpdesk pointed the tool at another service).
+    world.service.renewals.delete(renewalId);
+    world.lockHeldElsewhere = true;
+    const busy = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(busy).toMatchObject({ step: 'failed', error: { code: 'RENEWAL_IN_PROGRESS' } });
+    expect(journalOf(world).renewalId).toBe(renewalId);
+    expect(world.journal.setAsideFiles).toEqual([]);
+    world.lockHeldElsewhere = false;
+    const alone = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(alone).toMatchObject({ step: 'failed', error: { code: 'JOURNAL_DAMAGED' } });
+    expect(world.journal.setAsideFiles).toHaveLength(1);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('the CNS alone chosen; a second window pays both as this payment arrives, refused as already paid, the record then out of reach: the next press renews the CNS on that payment, never refused as not shown; each charged once in the end', async () => {
     const world = new FlowWorld();
     const flow = world.process();
