@@ -101,8 +101,13 @@ export async function startCardPayment(context: FlowContext, state: PaymentState
     const counted: Journal = { ...journal, payment: { state: 'unpaid', attempts } };
     const dropped = isAppError(error) && error.code === 'CERTIFICATE_NOT_RENEWABLE' ? await withoutUnrenewable(context, state, counted) : undefined;
     if (dropped) return dropped;
-    // Refused: this checkout holds nothing; the journal's earlier payment may.
-    if (isAppError(error) && error.code === 'CERTIFICATE_ALREADY_PAID') return afterPaidElsewhere(context, state, journal, error.detail, { attempts, inFlight: journal.payment });
+    // Refused: this checkout holds nothing; the journal's earlier payment may. Counted first, as an
+    // account payment's refusal is: the next checkout is a new request even if the record is out of reach now.
+    if (isAppError(error) && error.code === 'CERTIFICATE_ALREADY_PAID') {
+      const inFlight = journal.payment;
+      journal = await context.save({ ...journal, payment: stillUnanswered(inFlight, attempts) });
+      return afterPaidElsewhere(context, state, journal, error.detail, { attempts, inFlight });
+    }
     // An answer the service should never give (a checkout paid before any page was shown): the
     // same request would be answered the same at every press, so the next one is a new request.
     if (isAppError(error) && error.code === 'SERVICE_PROTOCOL_ERROR') await context.save(counted);

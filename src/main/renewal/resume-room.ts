@@ -45,7 +45,8 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
   try {
     record = await ports.service.renewalStatus(journal.renewalId);
   } catch (error) {
-    if (isAppError(error) && error.code === 'RENEWAL_NOT_FOUND') return await unknownToService(context, device, journal);
+    // The journal names a renewal the service never had: it describes nothing real.
+    if (isAppError(error) && error.code === 'RENEWAL_NOT_FOUND') return await setAsideUnderLock(context, device, journal, { why: 'journal names a renewal the service does not know; set aside' });
     throw error;
   }
 
@@ -70,12 +71,8 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
   // taken off the card, never paid for again on this journal's account.
   const pending = stillToRenew(journal.certificates, record);
   const unplanned = notAsPlanned(journal, pending, record);
-  if (unplanned) {
-    // Edited: nothing is made on its word. Set aside for the helpdesk; the next start reads the card afresh.
-    const setAside = await ports.journal.setAside(device.serial);
-    ports.logger?.warn({ renewalId: journal.renewalId, setAside, reason: unplanned }, 'journal renews what its plan does not pay for; set aside');
-    return context.set(failedBare(wire('JOURNAL_DAMAGED'), false));
-  }
+  // Edited: nothing is made on its word. Set aside for the helpdesk; the next start reads the card afresh.
+  if (unplanned) return await setAsideUnderLock(context, device, journal, { reason: unplanned, why: 'journal renews what its plan does not pay for; set aside' });
   // Every priced certificate still to renew must be held, whichever payment held it: one marked
   // paid earlier (by a payment this journal never made) is let go like any other when its hold
   // expires, and must then be paid again, not issued on an old word.
@@ -230,17 +227,18 @@ function holdsLetGo(record: RenewalRecord, unheld: readonly string[]): boolean {
 }
 
 /**
- * A journal naming a renewal the service never had: it describes nothing real, and is kept for the
- * helpdesk (set aside). Under the device's lock, and only as this process read it: another process
- * renewing the device (RENEWAL_IN_PROGRESS), or one that finished or set it aside meanwhile, keeps it.
+ * A journal that describes nothing real, kept for the helpdesk (set aside). Under the device's
+ * lock, and only as this process read it: a journal another process is renewing on (an older copy
+ * here in a second window or the helpdesk's CLI), or one finished or set aside meanwhile, is that
+ * process's: RENEWAL_IN_PROGRESS here.
  */
-async function unknownToService(context: FlowContext, device: DeviceSummary, journal: Journal): Promise<FlowState> {
+async function setAsideUnderLock(context: FlowContext, device: DeviceSummary, journal: Journal, log: { readonly why: string; readonly reason?: string }): Promise<FlowState> {
   const { ports } = context;
   const release = await ports.lock.acquire(device.serial);
   try {
     if (!(await unchangedOnDisk(ports.journal, device.serial, journal))) throw new AppError('RENEWAL_IN_PROGRESS');
     const setAside = await ports.journal.setAside(device.serial);
-    ports.logger?.warn({ renewalId: journal.renewalId, setAside }, 'journal names a renewal the service does not know; set aside');
+    ports.logger?.warn({ renewalId: journal.renewalId, setAside, ...(log.reason === undefined ? {} : { reason: log.reason }) }, log.why);
     return context.set(failedBare(wire('JOURNAL_DAMAGED'), false));
   } finally {
     await release().catch(() => undefined);

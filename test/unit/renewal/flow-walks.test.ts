@@ -2632,6 +2632,22 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.service.ledger).toEqual([]);
   });
 
+  it('a journal that renews what its plan does not pay for is set aside only under the device\'s lock: while another process holds it, that one keeps the journal', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'journal.write', occurrence: 1, phase: 'after' }; // the plan journaled, nothing paid
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Record<string, unknown> & { plan: { items: Record<string, unknown>[] } };
+    world.journal.files.set('CNS-0001', JSON.stringify({ ...journal, plan: { ...journal.plan, items: journal.plan.items.map((item) => ({ ...item, price: null })), totals: [], totalCents: 0 }, payment: { state: 'not-required', receipt: null } }));
+    world.lockHeldElsewhere = true;
+    expect(stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }))).toMatchObject({ step: 'failed', error: { code: 'RENEWAL_IN_PROGRESS' } });
+    expect(world.journal.setAsideFiles).toEqual([]);
+    expect(world.journal.files.has('CNS-0001')).toBe(true);
+    world.lockHeldElsewhere = false;
+    expect(stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }))).toMatchObject({ step: 'failed', error: { code: 'JOURNAL_DAMAGED' } });
+    expect(world.journal.setAsideFiles).toHaveLength(1);
+    expect(world.service.ledger).toEqual([]);
+  });
+
   it('a journal marked paid with an invented receipt generates nothing: the service is asked first', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'journal.write', occurrence: 1, phase: 'after' }; // the plan journaled, nothing paid

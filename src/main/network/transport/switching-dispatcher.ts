@@ -34,8 +34,9 @@ export interface Graces {
 
 /** The calls each dispatcher carries, counted from dispatch to their end, and who waits for none. */
 class CallsInFlight {
-  readonly #counts = new Map<Dispatcher, number>();
-  readonly #idle = new Map<Dispatcher, (() => void)[]>();
+  // Weak: a replaced route is forgotten with its dispatcher.
+  readonly #counts = new WeakMap<Dispatcher, number>();
+  readonly #idle = new WeakMap<Dispatcher, (() => void)[]>();
 
   /** `handler`, its end (whichever of undici's two handler styles it comes by) counted once for `dispatcher`. */
   follow(dispatcher: Dispatcher, handler: Dispatcher.DispatchHandler): { handler: Dispatcher.DispatchHandler; ended: () => void } {
@@ -48,7 +49,8 @@ class CallsInFlight {
       this.#counts.set(dispatcher, left);
       if (left === 0) for (const wake of this.#idle.get(dispatcher)?.splice(0) ?? []) wake();
     };
-    const terminal = new Set<PropertyKey>(['onComplete', 'onError', 'onResponseEnd', 'onResponseError']);
+    // An upgraded request ends at its upgrade (undici's request.js): none is sent today, but counted so.
+    const terminal = new Set<PropertyKey>(['onComplete', 'onError', 'onResponseEnd', 'onResponseError', 'onUpgrade', 'onRequestUpgrade']);
     const followed = new Proxy(handler, {
       get(target, property, receiver) {
         const value: unknown = Reflect.get(target, property, receiver);
