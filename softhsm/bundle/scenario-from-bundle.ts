@@ -34,6 +34,7 @@ const networkByCode: Partial<Record<ErrorCode, ScenarioDefinition['network']>> =
   NETWORK_PROXY_REQUIRED: 'proxy-required',
   SERVICE_PROXY_AUTH_REQUIRED: 'proxy-credentials',
   NETWORK_PROXY_CREDENTIALS_REFUSED: 'proxy-credentials',
+  NETWORK_PROXY_UNREACHABLE: 'proxy-down',
   SERVICE_TLS_UNTRUSTED: 'untrusted-tls',
 };
 const serviceByCode: Partial<Record<ErrorCode, ScenarioDefinition['service']>> = { SERVICE_TIMEOUT: 'slow', SERVICE_UNAVAILABLE: 'maintenance', PAYMENT_NOT_AS_SHOWN: 'price-changed' };

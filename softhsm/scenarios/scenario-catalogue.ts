@@ -14,7 +14,7 @@ export type TokenLayout = 'standard' | 'two-slot' | 'two-pin' | 'cns-renewed' | 
 /** What the service's records say about the device's certificates. */
 export type ServiceFate = 'valid' | 'free' | 'suspended' | 'revoked' | 'already-renewed' | 'six-year-limit' | 'too-early';
 
-type NetworkSetup = 'direct' | 'offline' | 'proxy-required' | 'proxy-credentials' | 'untrusted-tls';
+type NetworkSetup = 'direct' | 'offline' | 'proxy-required' | 'proxy-credentials' | 'proxy-down' | 'untrusted-tls';
 
 /**
  * How the renewal service itself is doing: answering, answering too slowly, down for maintenance
@@ -123,6 +123,7 @@ export const scenarioCatalogue: readonly ScenarioDefinition[] = [
   scenario('card-pending', 'Pagamento con carta non ancora completato', 'Card payment still pending', refused('CARD_PAYMENT_PENDING'), { payment: { method: 'card', outcome: 'pending' } }),
   scenario('proxy-required', 'Rete raggiungibile solo tramite proxy', 'Network reachable only through a proxy', refused('NETWORK_PROXY_REQUIRED'), { network: 'proxy-required' }),
   scenario('proxy-credentials', 'Il proxy chiede le credenziali', 'The proxy asks for credentials', refused('SERVICE_PROXY_AUTH_REQUIRED'), { network: 'proxy-credentials' }),
+  scenario('proxy-down', 'Il proxy indicato dal sistema non risponde', 'The proxy the system names does not answer', refused('NETWORK_PROXY_UNREACHABLE'), { network: 'proxy-down' }),
   scenario('untrusted-tls', 'Certificato TLS del servizio non attendibile', 'Untrusted TLS certificate of the service', refused('SERVICE_TLS_UNTRUSTED'), { network: 'untrusted-tls' }),
   scenario('device-removed', 'Dispositivo rimosso durante il rinnovo', 'Device removed during the renewal', refused('DEVICE_REMOVED'), { simulator: { removeDuringKeyGeneration: true } }),
   scenario('device-full', 'Dispositivo senza spazio per una nuova coppia di chiavi', 'Device with no room for a new key pair', renewed, { simulator: { full: true } }),

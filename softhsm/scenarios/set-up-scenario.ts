@@ -227,6 +227,8 @@ export async function setUpScenario(scenario: ScenarioDefinition, dir: string, o
     ...(scenario.network === 'untrusted-tls' ? {} : { RINNOVO_CA_BUNDLE: caBundlePath }),
     // The system names the proxy but not the credentials it wants: the proxy answers 407.
     ...(scenario.network === 'proxy-credentials' && proxy ? { HTTPS_PROXY: proxy.url } : {}),
+    // The system names a proxy nobody runs (switched off, or the office's own from home).
+    ...(scenario.network === 'proxy-down' ? { HTTPS_PROXY: `http://127.0.0.1:${closedPort}` } : {}),
   };
   const account =
     scenario.payment.method === 'card'

@@ -27,6 +27,7 @@ export const refusals: readonly Refusal[] = [
   { name: 'untrusted-tls', doctorPredicts: true },
   { name: 'proxy-required', doctorPredicts: true },
   { name: 'proxy-credentials', doctorPredicts: true },
+  { name: 'proxy-down', doctorPredicts: true },
   { name: 'foreign-device', certificateReason: 'DEVICE_NOT_CHAMBER_OF_COMMERCE', doctorPredicts: true },
   { name: 'wrong-pin', doctorPredicts: true },
   { name: 'pin-final-try', doctorPredicts: true },

@@ -137,6 +137,9 @@ export function reachExpectation(scenario: ScenarioDefinition): ReachExpectation
       return { kind: 'cut-off' };
     case 'proxy-credentials':
       return { kind: 'proxy-wants-credentials' };
+    case 'proxy-down':
+      // Through the proxy the system names, nobody listens.
+      return { kind: 'refused-connection' };
     case 'untrusted-tls':
       return { kind: 'untrusted-certificate' };
   }
