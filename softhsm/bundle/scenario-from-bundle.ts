@@ -218,6 +218,11 @@ export function scenarioFromBundle(facts: BundleFacts, options: { readonly toolV
     notReproduced.push(`card library ${facts.module.file} (${facts.module.description} ${facts.module.version}): the lab uses SoftHSM${Object.keys(scenario.simulator).length > 0 ? ' behind the card simulator' : ''}`);
   }
   notReproduced.push(...tokenDifferences(facts, layout, outcome));
+  // The lab names its failing proxy in HTTPS_PROXY: a bundle taken after the proxy was given once
+  // (--proxy) or removed ("Rimuovi") says direct, and one set by hand, PAC or the system says so.
+  const failingProxy = scenario.network === 'proxy-down' || scenario.network === 'proxy-credentials';
+  if (failingProxy && facts.network.route === 'direct') notReproduced.push('route direct when the bundle was taken: the proxy that failed was given once or removed since; the lab names one in HTTPS_PROXY');
+  else if (failingProxy && facts.network.source !== 'environment') notReproduced.push(`proxy from ${facts.network.source}: the lab names it in HTTPS_PROXY`);
   if (facts.network.route === 'proxy' && scenario.network === 'direct') notReproduced.push(`route through a proxy (${facts.network.source}${facts.network.proxyAuthenticated ? ', with credentials' : ''}) that worked: the lab's proxies refuse, so the lab goes direct`);
   if (facts.tool.version !== options.toolVersion) notReproduced.push(`tool version ${facts.tool.version}: the lab runs this checkout's ${options.toolVersion}${scenario.outdatedTool ? ' (and its feed offers a newer one, as the holder saw)' : ''}`);
   return { scenario, holderSaw: outcome ? { step: outcome.step, code } : undefined, notReproduced };

@@ -123,7 +123,7 @@ export const scenarioCatalogue: readonly ScenarioDefinition[] = [
   scenario('card-pending', 'Pagamento con carta non ancora completato', 'Card payment still pending', refused('CARD_PAYMENT_PENDING'), { payment: { method: 'card', outcome: 'pending' } }),
   scenario('proxy-required', 'Rete raggiungibile solo tramite proxy', 'Network reachable only through a proxy', refused('NETWORK_PROXY_REQUIRED'), { network: 'proxy-required' }),
   scenario('proxy-credentials', 'Il proxy chiede le credenziali', 'The proxy asks for credentials', refused('SERVICE_PROXY_AUTH_REQUIRED'), { network: 'proxy-credentials' }),
-  scenario('proxy-down', 'Il proxy indicato dal sistema non risponde', 'The proxy the system names does not answer', refused('NETWORK_PROXY_UNREACHABLE'), { network: 'proxy-down' }),
+  scenario('proxy-down', 'Il proxy indicato (HTTPS_PROXY) non risponde', 'The proxy named in HTTPS_PROXY does not answer', refused('NETWORK_PROXY_UNREACHABLE'), { network: 'proxy-down' }),
   scenario('untrusted-tls', 'Certificato TLS del servizio non attendibile', 'Untrusted TLS certificate of the service', refused('SERVICE_TLS_UNTRUSTED'), { network: 'untrusted-tls' }),
   scenario('device-removed', 'Dispositivo rimosso durante il rinnovo', 'Device removed during the renewal', refused('DEVICE_REMOVED'), { simulator: { removeDuringKeyGeneration: true } }),
   scenario('device-full', 'Dispositivo senza spazio per una nuova coppia di chiavi', 'Device with no room for a new key pair', renewed, { simulator: { full: true } }),

@@ -44,7 +44,7 @@ export interface ScenarioLab {
   readonly caBundlePath: string;
   /** The gateway between the tool and the service, where the scenario loses or tampers with answers. */
   readonly gateway?: ServiceGateway;
-  /** The lab proxy of the proxy scenarios, with the credentials the helpdesk enters in "Configura Proxy". */
+  /** The lab proxy of proxy-required and proxy-credentials, with the credentials the helpdesk enters in "Configura Proxy". */
   readonly proxy?: { readonly url: string; readonly host: string; readonly port: number; readonly username: string; readonly password: string };
   close(): Promise<void>;
 }
@@ -147,6 +147,11 @@ function bumpMajor(version: string): string {
  */
 const closedPort = 9;
 
+/** The proxy the tool is to meet in its environment, in both spellings, no exception beside it. */
+function proxyVariables(url: string | undefined): Record<string, string> {
+  return url === undefined ? {} : { HTTPS_PROXY: url, https_proxy: url, NO_PROXY: '', no_proxy: '' };
+}
+
 /** Scenarios whose device behaviour (PIN counter, removal, capacity) only the card simulator gives. */
 function needsCardSimulator(scenario: ScenarioDefinition): boolean {
   return Object.values(scenario.simulator).some((value) => value !== undefined && value !== false);
@@ -200,7 +205,7 @@ export async function setUpScenario(scenario: ScenarioDefinition, dir: string, o
       ...(scenario.service === 'price-changed' ? { pricesAtPayment: { signature: defaultPrices.signature + priceChangeCents } } : {}),
     },
   };
-  // Proxy scenarios: the service lets in only the lab proxy, which leaves from its own address.
+  // proxy-required and proxy-credentials: the service lets in only the lab proxy, which leaves from its own address.
   const behindProxy = scenario.network === 'proxy-required' || scenario.network === 'proxy-credentials';
   const proxy = behindProxy ? await startForwardProxy({ credentials: labProxyCredentials, outgoingAddress: labProxyOutgoingAddress }) : undefined;
   const service = await startLabService({
@@ -225,10 +230,10 @@ export async function setUpScenario(scenario: ScenarioDefinition, dir: string, o
     RINNOVO_CHAMBER_CAS: chamberCasPath,
     RINNOVO_PKCS11_MODULE: scenario.driver === 'missing' ? join(dir, 'not-installed', 'libbit4xpki.so') : (simulator?.modulePath ?? environment.modulePath),
     ...(scenario.network === 'untrusted-tls' ? {} : { RINNOVO_CA_BUNDLE: caBundlePath }),
-    // The system names the proxy but not the credentials it wants: the proxy answers 407.
-    ...(scenario.network === 'proxy-credentials' && proxy ? { HTTPS_PROXY: proxy.url } : {}),
-    // The system names a proxy nobody runs (switched off, or the office's own from home).
-    ...(scenario.network === 'proxy-down' ? { HTTPS_PROXY: `http://127.0.0.1:${closedPort}` } : {}),
+    // The environment names the proxy but not the credentials it wants (the proxy answers 407), or
+    // a proxy nobody runs (switched off, or the office's own from home). Spelt both ways, with no
+    // exceptions: the helpdesk's own shell (https_proxy, no_proxy=127.0.0.1) must not decide.
+    ...proxyVariables(scenario.network === 'proxy-credentials' && proxy ? proxy.url : scenario.network === 'proxy-down' ? `http://127.0.0.1:${closedPort}` : undefined),
   };
   const account =
     scenario.payment.method === 'card'

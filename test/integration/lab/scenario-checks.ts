@@ -163,7 +163,7 @@ function checksOf(scenario: ScenarioDefinition): void {
     });
   }
 
-  it(`the network path the tool is given: ${reach.kind}; the operator's route (lab CA${scenario.network.startsWith('proxy') ? ', proxy with credentials' : ''}) reaches the service`, async () => {
+  it(`the network path the tool is given: ${reach.kind}; the operator's route (lab CA${scenario.network === 'proxy-required' || scenario.network === 'proxy-credentials' ? ', proxy with credentials' : ''}) reaches the service`, async () => {
     const toolRoute: CurlRoute = {
       ...(lab.env.RINNOVO_CA_BUNDLE ? { caPath: lab.env.RINNOVO_CA_BUNDLE } : {}),
       ...(lab.env.HTTPS_PROXY ? { proxy: lab.env.HTTPS_PROXY } : {}),

@@ -100,6 +100,18 @@ describe('a bundle as a lab scenario', () => {
     expect(scenarioFromBundle(facts({ outcome: outcome('blocked', 'SERVICE_PROXY_AUTH_REQUIRED') }), options).scenario.network).toBe('proxy-credentials');
   });
 
+  it('a proxy that does not answer: the lab names one in HTTPS_PROXY, and says so when the holder\'s came otherwise or was gone by the bundle', () => {
+    const fromEnvironment = scenarioFromBundle(facts({ outcome: outcome('blocked', 'NETWORK_PROXY_UNREACHABLE'), network: { route: 'proxy', source: 'environment', proxyAuthenticated: false, extraCa: false } }), options);
+    expect(fromEnvironment.scenario.network).toBe('proxy-down');
+    expect(fromEnvironment.notReproduced.filter((line) => line.includes('HTTPS_PROXY'))).toEqual([]);
+    const byHand = scenarioFromBundle(facts({ outcome: outcome('blocked', 'NETWORK_PROXY_UNREACHABLE'), network: { route: 'proxy', source: 'manual', proxyAuthenticated: true, extraCa: false } }), options);
+    expect(byHand.notReproduced).toContain('proxy from manual: the lab names it in HTTPS_PROXY');
+    // Given once with --proxy, or removed since: the bundle's route is direct.
+    const gone = scenarioFromBundle(facts({ outcome: outcome('blocked', 'NETWORK_PROXY_UNREACHABLE') }), options);
+    expect(gone.scenario.network).toBe('proxy-down');
+    expect(gone.notReproduced.some((line) => line.startsWith('route direct when the bundle was taken'))).toBe(true);
+  });
+
   it('says line by line what it cannot reproduce', () => {
     const foreignCard = token([profile('signature', { keyBits: 3072, issuer: { commonName: 'Actalis Qualified CA', organization: 'Actalis S.p.A.' }, issuedByChamber: false }), profile('cns')], {
       manufacturer: 'Bit4id',

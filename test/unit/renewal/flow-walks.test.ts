@@ -647,6 +647,31 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expectBothRenewedPaidOnce(world);
   });
 
+  it('the CNS alone chosen, paid by card; a second window pays both as the checkout is asked for, refused as already paid, the record then out of reach: the refused checkout is counted at once (the next one is a new request), and the next press renews the CNS on that payment; each charged once in the end', async () => {
+    const world = new FlowWorld();
+    const flow = world.process();
+    await flow.start();
+    await flow.unlock(world.pinFor('CNS-0001'), false);
+    await flow.select([world.oldSerials.get('cns') ?? '']);
+    await flow.proceed();
+    world.service.faults.paidFromSecondWindow = 'cns';
+    world.service.faults.secondWindowPaysAll = true;
+    world.service.faults.unavailable.renewalStatus = 1;
+    const refused = await flow.startCardPayment().catch((error: unknown) => error);
+    expect(refused).toMatchObject({ step: 'payment', error: { code: 'SERVICE_UNAVAILABLE' } });
+    expect(journalOf(world).payment).toMatchObject({ state: 'unpaid', attempts: 1 });
+    world.states = [];
+    let pressed = await flow.startCardPayment();
+    if (pressed.step === 'payment' && pressed.card) pressed = await flow.checkCardPayment();
+    expect(world.states.filter((seen) => 'error' in seen && seen.error?.code === 'PAYMENT_NOT_AS_SHOWN')).toEqual([]);
+    expect(pressed.step).toBe('paid');
+    expect((await flow.renew()).step).toBe('done');
+    await flow.close();
+    expect(world.renewedKinds()).toEqual(['cns']);
+    expect(stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' })).step).toBe('done');
+    expectBothRenewedPaidOnce(world);
+  });
+
   it('the CNS alone chosen; a hostile service holds both, loses the answer and, asked again with the same key, says "already paid": refused as not shown within the same press, never renewed on; paid again once let go, charged once', async () => {
     const world = new FlowWorld();
     const flow = world.process();
