@@ -87,9 +87,10 @@ describe('killed during a slow key generation, resumed at once', () => {
   it('the old process\'s device worker goes with it: one private key per CKA_ID, two working pairs, one charge', async () => {
     const temp = await makeTempDir('slow-keygen');
     const renewable = findScenario('renewable')!;
-    // A slow chip: each key pair takes 6 s, long enough to kill the renewal in the middle of one and
-    // for the resume to reach its own generation before the killed one would have ended.
-    const lab = await setUpScenario({ ...renewable, name: 'renewable-slow-card', simulator: { keyGenerationDelayMs: 6_000 } }, temp.dir, { toolVersion: '1.0.0' });
+    // A slow chip: each key pair takes 4 s, long enough to kill the renewal in the middle of one and
+    // for the resume to reach its own generation (a CLI start and a few calls, about a second)
+    // before the killed one would have ended, 3 s after the kill.
+    const lab = await setUpScenario({ ...renewable, name: 'renewable-slow-card', simulator: { keyGenerationDelayMs: 4_000 } }, temp.dir, { toolVersion: '1.0.0' });
     try {
       const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password };
       const before = telemacoBalances(lab);

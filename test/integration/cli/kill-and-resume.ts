@@ -157,6 +157,8 @@ export function describeKillMatrix(points: readonly KillPoint[]): void {
             expect(status.stdout).toContain('- CNS: su questo computer: generazione delle nuove chiavi; presso il servizio: pagato (importo trattenuto)');
           }
 
+          // The delay served the kill's timing only: the resume meets a service answering at once.
+          if (point.name === 'signature csr-submitted') await lab.service.setFaults({ delayMs: 0 });
           const resumed = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
           // Killed after the last step, the journal may already be archived: nothing is left to resume.
           expect(resumed.json, resumed.stderr).toMatchObject({ ok: true });
@@ -220,6 +222,8 @@ export function describeDeviceWorkerKills(points: readonly KillPoint[]): void {
           if (result.json?.ok !== true) expect(result.json, result.stderr).toMatchObject({ ok: false, error: { code: expect.stringMatching(/^DEVICE_(?:NOT_RESPONDING|LOGIN_LOST)$/) }, state: { canResume: true } });
           expect(await workingPairs(lab)).toBeGreaterThanOrEqual(1);
 
+          // The delay served the kill's timing only: the resume meets a service answering at once.
+          if (point.name === 'signature csr-submitted') await lab.service.setFaults({ delayMs: 0 });
           const resumed = await runCli(['resume', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
           expect(resumed.json, resumed.stderr).toMatchObject({ ok: true });
           expect(await workingPairs(lab)).toBe(2);
