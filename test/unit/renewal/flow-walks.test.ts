@@ -107,6 +107,27 @@ async function paidFromSecondWindow(world: FlowWorld, ...kinds: CertificateKind[
   await world.service.port(() => undefined).payWithAccount({ renewalId, idempotencyKey: `second-window-${kinds.join('-')}`, request: { method: 'telemaco', certificateSerials, userId: 'mrossi', password: 'segreta' } });
 }
 
+/** Refused as not shown with nothing renewed or captured; once the service lets the hold go, the CNS alone is paid again, renewed and charged once. */
+async function refusedThenPaidAgainOnceLetGo(world: FlowWorld, flow: ReturnType<FlowWorld['process']>): Promise<void> {
+  expect(world.renewedKinds()).toEqual([]);
+  expect(world.service.ledger.filter((entry) => entry.type === 'capture')).toEqual([]);
+  world.service.expireHolds();
+  expect((await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).step).toBe('paid');
+  expect((await flow.renew()).step).toBe('done');
+  await flow.close();
+  expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('cns'), prices.cns]]));
+  expect(world.service.heldCents()).toBe(0);
+}
+
+/** Paid for the CNS: it is renewed, then the signature a second window paid for beside it, each charged once. */
+async function cnsRenewedThenTheSignature(world: FlowWorld, flow: ReturnType<FlowWorld['process']>): Promise<void> {
+  expect((await flow.renew()).step).toBe('done');
+  await flow.close();
+  expect(world.renewedKinds()).toEqual(['cns']);
+  expect(stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' })).step).toBe('done');
+  expectBothRenewedPaidOnce(world);
+}
+
 /** The device's journal edited by `edit`, then the holder goes on: JOURNAL_DAMAGED, the card exactly as it was. */
 async function editRefused(world: FlowWorld, kinds: readonly CertificateKind[], edit: (journal: Journal) => void): Promise<void> {
   const journal = journalOf(world);
@@ -530,11 +551,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
   it.each(['closed and opened again', 'left open'] as const)('the CNS alone chosen here, its checkout open, both paid in one payment elsewhere (another computer that stopped there, or a second window); this window %s: the CNS renewed on that payment, never refused as not shown; each charged once in the end', async (window) => {
     const world = new FlowWorld();
     world.service.faults.cardOutcome = 'pending';
-    const flow = world.process();
-    await flow.start();
-    await flow.unlock(world.pinFor('CNS-0001'), false);
-    await flow.select([world.oldSerials.get('cns') ?? '']);
-    await flow.proceed();
+    const { flow } = await atPayment(world, [world.oldSerials.get('cns') ?? '']);
     expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', card: { status: 'waiting' } });
     world.service.faults.cardOutcome = 'pay';
     let back: FlowState;
@@ -583,11 +600,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
 
   it('the CNS alone chosen, its account payment unanswered on this screen; a payment holding both found at the next press: it may be this journal\'s own, holding more than asked, so it is refused as not shown, as a resume refuses it, never renewed on; paid again once let go, charged once', async () => {
     const world = new FlowWorld();
-    const flow = world.process();
-    await flow.start();
-    await flow.unlock(world.pinFor('CNS-0001'), false);
-    await flow.select([world.oldSerials.get('cns') ?? '']);
-    await flow.proceed();
+    const { flow } = await atPayment(world, [world.oldSerials.get('cns') ?? '']);
     // The service out of reach for the payment and both of its retries: the journal stays `paying`.
     world.service.faults.unavailable.payWithAccount = 3;
     expect(await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).toMatchObject({ step: 'payment', error: { code: 'SERVICE_UNAVAILABLE' } });
@@ -596,14 +609,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
     await paidFromSecondWindow(world, 'signature', 'cns');
     expect(await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).toMatchObject({ step: 'payment', error: { code: 'PAYMENT_NOT_AS_SHOWN', detail: { askedCents: prices.signature + prices.cns, shownCents: prices.cns } } });
     expect(journalOf(world).payment.state).toBe('paying');
-    expect(world.renewedKinds()).toEqual([]);
-    expect(world.service.ledger.filter((entry) => entry.type === 'capture')).toEqual([]);
-    world.service.expireHolds();
-    expect((await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).step).toBe('paid');
-    expect((await flow.renew()).step).toBe('done');
-    await flow.close();
-    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('cns'), prices.cns]]));
-    expect(world.service.heldCents()).toBe(0);
+    await refusedThenPaidAgainOnceLetGo(world, flow);
   });
 
   it('a journal naming a renewal the service never had is set aside, but never while another process renews the device: that one keeps it', async () => {
@@ -627,11 +633,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
 
   it('the CNS alone chosen; a second window pays both as this payment arrives, refused as already paid, the record then out of reach: the next press renews the CNS on that payment, never refused as not shown; each charged once in the end', async () => {
     const world = new FlowWorld();
-    const flow = world.process();
-    await flow.start();
-    await flow.unlock(world.pinFor('CNS-0001'), false);
-    await flow.select([world.oldSerials.get('cns') ?? '']);
-    await flow.proceed();
+    const { flow } = await atPayment(world, [world.oldSerials.get('cns') ?? '']);
     world.service.faults.paidFromSecondWindow = 'cns';
     world.service.faults.secondWindowPaysAll = true;
     world.service.faults.unavailable.renewalStatus = 2;
@@ -640,20 +642,12 @@ describe('charging what was chosen, once, for what is delivered', () => {
     for (let press = 0; press < 2 && pressed.step === 'payment'; press++) pressed = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
     expect(world.states.filter((seen) => 'error' in seen && seen.error?.code === 'PAYMENT_NOT_AS_SHOWN')).toEqual([]);
     expect(pressed.step).toBe('paid');
-    expect((await flow.renew()).step).toBe('done');
-    await flow.close();
-    expect(world.renewedKinds()).toEqual(['cns']);
-    expect(stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' })).step).toBe('done');
-    expectBothRenewedPaidOnce(world);
+    await cnsRenewedThenTheSignature(world, flow);
   });
 
   it('the CNS alone chosen, paid by card; a second window pays both as the checkout is asked for, refused as already paid, the record then out of reach: the refused checkout is counted at once (the next one is a new request), and the next press renews the CNS on that payment; each charged once in the end', async () => {
     const world = new FlowWorld();
-    const flow = world.process();
-    await flow.start();
-    await flow.unlock(world.pinFor('CNS-0001'), false);
-    await flow.select([world.oldSerials.get('cns') ?? '']);
-    await flow.proceed();
+    const { flow } = await atPayment(world, [world.oldSerials.get('cns') ?? '']);
     world.service.faults.paidFromSecondWindow = 'cns';
     world.service.faults.secondWindowPaysAll = true;
     world.service.faults.unavailable.renewalStatus = 1;
@@ -665,33 +659,18 @@ describe('charging what was chosen, once, for what is delivered', () => {
     if (pressed.step === 'payment' && pressed.card) pressed = await flow.checkCardPayment();
     expect(world.states.filter((seen) => 'error' in seen && seen.error?.code === 'PAYMENT_NOT_AS_SHOWN')).toEqual([]);
     expect(pressed.step).toBe('paid');
-    expect((await flow.renew()).step).toBe('done');
-    await flow.close();
-    expect(world.renewedKinds()).toEqual(['cns']);
-    expect(stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' })).step).toBe('done');
-    expectBothRenewedPaidOnce(world);
+    await cnsRenewedThenTheSignature(world, flow);
   });
 
   it('the CNS alone chosen; a hostile service holds both, loses the answer and, asked again with the same key, says "already paid": refused as not shown within the same press, never renewed on; paid again once let go, charged once', async () => {
     const world = new FlowWorld();
-    const flow = world.process();
-    await flow.start();
-    await flow.unlock(world.pinFor('CNS-0001'), false);
-    await flow.select([world.oldSerials.get('cns') ?? '']);
-    await flow.proceed();
+    const { flow } = await atPayment(world, [world.oldSerials.get('cns') ?? '']);
     world.service.faults.paymentHoldsAll = 1;
     world.service.faults.forgetsPaymentKeys = true;
     world.service.faults.loseAnswer.payWithAccount = 1;
     expect(await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).toMatchObject({ step: 'payment', error: { code: 'PAYMENT_NOT_AS_SHOWN', detail: { askedCents: prices.signature + prices.cns, shownCents: prices.cns } } });
-    expect(world.renewedKinds()).toEqual([]);
-    expect(world.service.ledger.filter((entry) => entry.type === 'capture')).toEqual([]);
     world.service.faults.forgetsPaymentKeys = false;
-    world.service.expireHolds();
-    expect((await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).step).toBe('paid');
-    expect((await flow.renew()).step).toBe('done');
-    await flow.close();
-    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('cns'), prices.cns]]));
-    expect(world.service.heldCents()).toBe(0);
+    await refusedThenPaidAgainOnceLetGo(world, flow);
   });
 
   it('the CNS alone chosen, its Telemaco payment\'s answer lost; both paid by card on another computer meanwhile: not this journal\'s own (another method), so the CNS is renewed on it, never refused as not shown; each charged once in the end', async () => {
