@@ -61,4 +61,18 @@ describe('a route replaced while calls are on it', () => {
     expect(performance.now() - started).toBeLessThan(2_000);
     expect(await call).toBe('dropped');
   });
+
+  it('on the way out, a new call is refused at once, not carried by a route being closed', async () => {
+    const url = await answering('never');
+    const switching = createSwitchingDispatcher(new Agent(), { retiredMs: 60_000, closingMs: 2_000 });
+    const earlier = request(url, { dispatcher: switching.dispatcher }).then(() => 'answered', () => 'dropped');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const closed = switching.close();
+    const started = performance.now();
+    const late = await request(url, { dispatcher: switching.dispatcher }).then(() => 'answered', (error: { code?: string }) => error.code);
+    expect(late).toBe('UND_ERR_CLOSED');
+    expect(performance.now() - started).toBeLessThan(500);
+    await closed;
+    expect(await earlier).toBe('dropped');
+  });
 });

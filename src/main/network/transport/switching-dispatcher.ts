@@ -99,6 +99,9 @@ export function createSwitchingDispatcher(initial: Dispatcher, graces: Graces = 
   // The base agent only hosts the interceptor: it never opens a connection.
   const base = new Agent();
   const dispatcher = base.compose(() => (options, handler) => {
+    // On the way out, a new call is refused at once (by the closed base agent, with undici's own
+    // error) instead of joining a route that is being closed.
+    if (closing) return base.dispatch(options, handler);
     const target = current;
     const followed = calls.follow(target, handler);
     try {
