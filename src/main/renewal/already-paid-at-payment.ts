@@ -19,8 +19,8 @@ import type { WireError } from '../../shared/contract/define.js';
 import { wire, type FlowContext } from './flow-context.js';
 import { checkHeldStillToRenew, heldAtService, progressAtService, stillToRenew, withPaymentsHolding } from './held-at-service.js';
 import { newestCovering, newestHolding } from './newest-receipt.js';
-import { checkedAgainstPlan, paidForMoreThanPlan } from './receipt-against-plan.js';
-import { mayBeOwnPayment } from './own-payment.js';
+import { checkedAgainstPlan } from './receipt-against-plan.js';
+import { paidElsewhereForMore } from './own-payment.js';
 import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
 import type { RenewalRecord } from './renewal-ports.js';
 import { serialsOf, type Journal } from './renewal-journal.js';
@@ -34,12 +34,20 @@ interface Sent {
   readonly inFlight: Journal['payment'];
 }
 
+/** The journal's payment once one was refused as paid already: what may still hold money unanswered, else nothing, every attempt counted. */
+function stillUnanswered(inFlight: Journal['payment'], attempts: number): Journal['payment'] {
+  return inFlight.state === 'paying' || inFlight.state === 'card-started' ? { ...inFlight, attempts } : { state: 'unpaid', attempts };
+}
+
 /**
  * The state after a payment refused with `CERTIFICATE_ALREADY_PAID` (its `detail`, shown with the
  * new plan). `attempts` counts the refused one: the next payment is a new request, never this one
- * answered again.
+ * answered again. The refused payment holds nothing, and the journal says so before anything else
+ * is asked: a press or a resume after this one (the record out of reach now, a kill) then judges as
+ * this one does, only `inFlight`, a payment whose answer was lost before it, being its own.
  */
-export async function afterPaidElsewhere(context: FlowContext, state: PaymentState, journal: Journal, detail: ErrorDetail, { attempts, inFlight }: Sent): Promise<FlowState> {
+export async function afterPaidElsewhere(context: FlowContext, state: PaymentState, refused: Journal, detail: ErrorDetail, { attempts, inFlight }: Sent): Promise<FlowState> {
+  const journal = await context.save({ ...refused, payment: stillUnanswered(inFlight, attempts) });
   let record: RenewalRecord;
   try {
     record = await context.ports.service.renewalStatus(journal.renewalId);
@@ -104,7 +112,7 @@ export async function planMadeAgain(
   const covering = newestCovering(record.receipts, itemsToPay(journal.plan).map((item) => item.certificateSerial));
   // (One paid elsewhere for more than this plan is not its payment: renewed on it as on several.
   // One that may be this journal's own, its answer lost, is checked whole: own-payment.ts.)
-  if (covering && (!paidForMoreThanPlan(journal, covering) || (await mayBeOwnPayment(context, journal.renewalId, options.inFlight, covering)))) {
+  if (covering && !(await paidElsewhereForMore(context, journal, options.inFlight, covering))) {
     // The plan stays the one that payment was checked against: the ending shows its receipt beside
     // the service's record only while the two agree (renewal-run.ts, outcomeOf).
     const receipt = checkedAgainstPlan(journal.plan, covering);

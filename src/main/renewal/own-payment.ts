@@ -7,14 +7,25 @@
  */
 import type { Receipt } from '../../shared/contract/flow-contract.js';
 import type { FlowContext } from './flow-context.js';
+import { paidForMoreThanPlan } from './receipt-against-plan.js';
 import type { Journal } from './renewal-journal.js';
 
 /**
- * True when `receipt` may record `payment`, this journal's payment whose answer was lost. The checkout's answer is asked for
- * a card: one the service cannot give now fails the call (the holder is told the service is out of
- * reach and tries again), rather than taking a payment made elsewhere for "not as shown".
+ * Whether `receipt` is a payment made elsewhere for more than this journal's plan, to be taken line
+ * by line as any hold made elsewhere: it holds more than the plan, and cannot be `inFlight`, the
+ * journal's payment whose answer was lost. Otherwise it is checked whole against the plan.
  */
-export async function mayBeOwnPayment(context: FlowContext, renewalId: string, payment: Journal['payment'], receipt: Receipt): Promise<boolean> {
+export async function paidElsewhereForMore(context: FlowContext, journal: Journal, inFlight: Journal['payment'], receipt: Receipt): Promise<boolean> {
+  return paidForMoreThanPlan(journal, receipt) && !(await mayBeOwnPayment(context, journal.renewalId, inFlight, receipt));
+}
+
+/**
+ * True when `receipt` may record `payment`, this journal's payment whose answer was lost. The
+ * checkout's answer is asked for a card: one the service cannot give now fails the call (the holder
+ * is told the service is out of reach and tries again), rather than taking a payment made elsewhere
+ * for "not as shown".
+ */
+async function mayBeOwnPayment(context: FlowContext, renewalId: string, payment: Journal['payment'], receipt: Receipt): Promise<boolean> {
   if (payment.state === 'paying') return receipt.method === payment.method;
   if (payment.state !== 'card-started' || receipt.method !== 'card') return false;
   const answer = await context.ports.service.cardPaymentStatus(renewalId, payment.paymentId);

@@ -12,13 +12,13 @@ import type { ErrorCode } from '../../shared/errors/catalogue.js';
 import type { AccountPaymentMethod } from '../../shared/service-api/primitives.js';
 import { wire, type FlowContext } from './flow-context.js';
 import { paymentIdempotencyKey } from './idempotency-keys.js';
-import { checkedAgainstPlan, paidForMoreThanPlan } from './receipt-against-plan.js';
+import { checkedAgainstPlan } from './receipt-against-plan.js';
 import { heldOrCaptured, itemsToPay } from './renewal-plan.js';
 import { paymentAttempts, type Journal } from './renewal-journal.js';
 import { newestCovering } from './newest-receipt.js';
 import { withoutUnrenewable } from './unrenewable-at-payment.js';
 import { afterPaidElsewhere, planMadeAgain } from './already-paid-at-payment.js';
-import { mayBeOwnPayment } from './own-payment.js';
+import { paidElsewhereForMore } from './own-payment.js';
 
 type PaymentState = Extract<FlowState, { step: 'payment' }>;
 
@@ -56,14 +56,8 @@ export async function payWithAccount(context: FlowContext, state: PaymentState, 
         const dropped = error.code === 'CERTIFICATE_NOT_RENEWABLE' ? await withoutUnrenewable(context, state, unpaid) : undefined;
         return dropped ?? context.set({ ...state, card: null, error: { code: error.code, detail: error.detail } });
       }
-      if (error.code === 'CERTIFICATE_ALREADY_PAID') {
-        // Refused as paid already, this payment holds nothing. The journal says so before anything
-        // else is asked: a press or a resume after this one (the record out of reach now, a kill)
-        // then judges as this one does, only an earlier payment whose answer was lost being its own.
-        journal = await context.save({ ...journal, payment: stillUnanswered(inFlight, attempts) });
-        // Paid meanwhile (a second window, the CLI): the plan is made again on what the service holds.
-        return afterPaidElsewhere(context, state, journal, error.detail, { attempts, inFlight });
-      }
+      // Paid meanwhile (a second window, the CLI): this payment holds nothing; the plan is made again on what the service holds.
+      if (error.code === 'CERTIFICATE_ALREADY_PAID') return afterPaidElsewhere(context, state, journal, error.detail, { attempts, inFlight });
       // Its answer lost, this payment may hold money.
       inFlight = journal.payment;
       // Out of reach again, it is asked at the next retry; a payment that may be this journal's own,
@@ -101,13 +95,8 @@ export async function startCardPayment(context: FlowContext, state: PaymentState
     const counted: Journal = { ...journal, payment: { state: 'unpaid', attempts } };
     const dropped = isAppError(error) && error.code === 'CERTIFICATE_NOT_RENEWABLE' ? await withoutUnrenewable(context, state, counted) : undefined;
     if (dropped) return dropped;
-    // Refused: this checkout holds nothing; the journal's earlier payment may. Counted first, as an
-    // account payment's refusal is: the next checkout is a new request even if the record is out of reach now.
-    if (isAppError(error) && error.code === 'CERTIFICATE_ALREADY_PAID') {
-      const inFlight = journal.payment;
-      journal = await context.save({ ...journal, payment: stillUnanswered(inFlight, attempts) });
-      return afterPaidElsewhere(context, state, journal, error.detail, { attempts, inFlight });
-    }
+    // Refused: this checkout holds nothing; the journal's earlier payment may.
+    if (isAppError(error) && error.code === 'CERTIFICATE_ALREADY_PAID') return afterPaidElsewhere(context, state, journal, error.detail, { attempts, inFlight: journal.payment });
     // An answer the service should never give (a checkout paid before any page was shown): the
     // same request would be answered the same at every press, so the next one is a new request.
     if (isAppError(error) && error.code === 'SERVICE_PROTOCOL_ERROR') await context.save(counted);
@@ -194,11 +183,6 @@ async function markPaid(context: FlowContext, receipt: Receipt): Promise<FlowSta
   return context.set({ step: 'paid', device, plan: journal.plan, receipt });
 }
 
-/** The journal's payment once one was refused as paid already: what may still hold money unanswered, else nothing, every attempt counted. */
-function stillUnanswered(inFlight: Journal['payment'], attempts: number): Journal['payment'] {
-  return inFlight.state === 'paying' || inFlight.state === 'card-started' ? { ...inFlight, attempts } : { state: 'unpaid', attempts };
-}
-
 /**
  * The receipt of a payment the service already holds for every certificate still to pay, when
  * there is one: a lost answer, or a checkout completed while this process was gone. `inFlight`:
@@ -217,6 +201,6 @@ async function paidAtService(context: FlowContext, journal: Journal, inFlight: J
   // which makes the plan again on it (already-paid-at-payment.ts), never PAYMENT_NOT_AS_SHOWN at every
   // press. Only when it cannot be this journal's own (own-payment.ts): its own holding more than it
   // asked is not what was shown, here as at a resume.
-  if (paidForMoreThanPlan(journal, receipt) && !(await mayBeOwnPayment(context, journal.renewalId, inFlight, receipt))) return undefined;
+  if (await paidElsewhereForMore(context, journal, inFlight, receipt)) return undefined;
   return checkedAgainstPlan(journal.plan, receipt);
 }

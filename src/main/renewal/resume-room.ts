@@ -7,8 +7,8 @@
 import type { DeviceSummary, FlowState, Receipt } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { failedBare, wire, type FlowContext } from './flow-context.js';
-import { checkedAgainstPlan, paidForMoreThanPlan } from './receipt-against-plan.js';
-import { mayBeOwnPayment } from './own-payment.js';
+import { checkedAgainstPlan } from './receipt-against-plan.js';
+import { paidElsewhereForMore } from './own-payment.js';
 import { canProve } from './proof-of-possession.js';
 import type { RenewalRecord } from './renewal-ports.js';
 import { journalMismatch } from './journal-describes-card.js';
@@ -97,7 +97,7 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
     if (paid.length === 0) return null;
     const receipt = newestCovering(record.receipts, paid.map((item) => item.certificateSerial));
     if (!receipt) throw new AppError('SERVICE_PROTOCOL_ERROR', { reason: 'the service holds the payment but shows no receipt for it' });
-    if (paidForMoreThanPlan(journal, receipt) && !(await mayBeOwnPayment(context, journal.renewalId, journal.payment, receipt))) return { receipt, wider: true };
+    if (await paidElsewhereForMore(context, journal, journal.payment, receipt)) return { receipt, wider: true };
     return { receipt: checkedAgainstPlan(journal.plan, receipt), wider: false };
   };
 
@@ -245,13 +245,8 @@ async function setAsideUnderLock(context: FlowContext, device: DeviceSummary, jo
   }
 }
 
-/** The service's answer on this journal's own checkout; undefined when it cannot be asked. */
-function checkoutAnswer(context: FlowContext, renewalId: string, paymentId: string) {
-  return context.ports.service.cardPaymentStatus(renewalId, paymentId).catch(() => undefined);
-}
-
 /** Whether a card checkout was paid and then let go whole (its receipt's every line released); false when it cannot be told. */
 async function checkoutLetGo(context: FlowContext, renewalId: string, paymentId: string): Promise<boolean> {
-  const answer = await checkoutAnswer(context, renewalId, paymentId);
+  const answer = await context.ports.service.cardPaymentStatus(renewalId, paymentId).catch(() => undefined);
   return answer?.status === 'paid' && answer.receipt !== null && answer.receipt.lines.every((line) => line.state === 'released');
 }
