@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSwitchingDispatcher } from '../../../src/main/network/transport/switching-dispatcher.js';
+import { createSwitchingDispatcher, type Graces } from '../../../src/main/network/transport/switching-dispatcher.js';
 import { Agent, request } from '../../../src/main/network/undici/undici-parts.js';
 
 const servers: Server[] = [];
@@ -27,6 +27,15 @@ async function answering(delayMs: number | 'never'): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 }
 
+/** A switching dispatcher with `graces`, carrying for a tenth of a second a call nobody answers: 'dropped' once it ends. */
+async function unansweredCallOn(graces: Graces) {
+  const url = await answering('never');
+  const switching = createSwitchingDispatcher(new Agent(), graces);
+  const call = request(url, { dispatcher: switching.dispatcher }).then(() => 'answered', () => 'dropped');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  return { url, switching, call };
+}
+
 describe('a route replaced while calls are on it', () => {
   it('a call longer than the way-out grace finishes on the old route, and the replacement does not wait for it', async () => {
     const url = await answering(800);
@@ -41,20 +50,14 @@ describe('a route replaced while calls are on it', () => {
   });
 
   it('a call the old route never answers is dropped once its grace is over', async () => {
-    const url = await answering('never');
-    const switching = createSwitchingDispatcher(new Agent(), { retiredMs: 300, closingMs: 100 });
-    const call = request(url, { dispatcher: switching.dispatcher }).then(() => 'answered', () => 'dropped');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { switching, call } = await unansweredCallOn({ retiredMs: 300, closingMs: 100 });
     await switching.replace(new Agent());
     expect(await call).toBe('dropped');
     await switching.close();
   });
 
   it('on the way out, a replaced route still carrying a call unanswered is destroyed within the way-out grace', async () => {
-    const url = await answering('never');
-    const switching = createSwitchingDispatcher(new Agent(), { retiredMs: 60_000, closingMs: 200 });
-    const call = request(url, { dispatcher: switching.dispatcher }).then(() => 'answered', () => 'dropped');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { switching, call } = await unansweredCallOn({ retiredMs: 60_000, closingMs: 200 });
     await switching.replace(new Agent());
     const started = performance.now();
     await switching.close();
@@ -63,10 +66,7 @@ describe('a route replaced while calls are on it', () => {
   });
 
   it('on the way out, a new call is refused at once, not carried by a route being closed', async () => {
-    const url = await answering('never');
-    const switching = createSwitchingDispatcher(new Agent(), { retiredMs: 60_000, closingMs: 2_000 });
-    const earlier = request(url, { dispatcher: switching.dispatcher }).then(() => 'answered', () => 'dropped');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { url, switching, call: earlier } = await unansweredCallOn({ retiredMs: 60_000, closingMs: 2_000 });
     const closed = switching.close();
     const started = performance.now();
     const late = await request(url, { dispatcher: switching.dispatcher }).then(() => 'answered', (error: { code?: string }) => error.code);
