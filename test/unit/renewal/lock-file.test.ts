@@ -95,6 +95,33 @@ describe('one renewal per device at a time', () => {
     });
   });
 
+  it('a second acquire from the very process that holds the lock is refused, not taken over; once released, it is free', async () => {
+    await withTempDir('lock', async (dir) => {
+      const lock = fileRenewalLock({ dir, pid: 100, workerPid: () => 101, isAlive: () => true });
+      const sameProcessAgain = fileRenewalLock({ dir, pid: 100, workerPid: () => undefined, isAlive: () => true });
+      const release = await lock.acquire('DEV');
+      const held = await readFile(join(dir, 'DEV.lock'), 'utf8');
+      for (const second of [lock, sameProcessAgain]) {
+        const refused = await second.acquire('DEV').then(() => undefined, (error: unknown) => error);
+        expect(isAppError(refused) && refused.code).toBe('RENEWAL_IN_PROGRESS');
+      }
+      // The first renewal's lock is untouched: its release still finds it its own.
+      expect(await readFile(join(dir, 'DEV.lock'), 'utf8')).toBe(held);
+      await release();
+      await (await sameProcessAgain.acquire('DEV'))();
+    });
+  });
+
+  it('a lock naming this process\'s pid that this process does not hold (an earlier process given the same pid) is taken over', async () => {
+    await withTempDir('lock', async (dir) => {
+      await writeFile(join(dir, 'DEV.lock'), JSON.stringify({ pid: 100, workerPid: null, nonce: 'earlier' }));
+      const lock = fileRenewalLock({ dir, pid: 100, workerPid: () => undefined, isAlive: () => true });
+      const release = await lock.acquire('DEV');
+      expect(JSON.parse(await readFile(join(dir, 'DEV.lock'), 'utf8'))).not.toMatchObject({ nonce: 'earlier' });
+      await release();
+    });
+  });
+
   it('a lock left before the computer restarted is stale, whatever processes its pids name now', async () => {
     await withTempDir('lock', async (dir) => {
       const booted = Date.parse('2026-12-03T08:00:00Z');

@@ -99,6 +99,14 @@ export function linuxBootId(): string | undefined {
   }
 }
 
+/**
+ * The lock texts this process holds now. A lock naming this process's pid is otherwise taken for
+ * one an earlier process with the same pid left (the system gave the pid again): a second acquire
+ * from this very process (a second flow on the same device) would take the first one's lock over,
+ * and each would renew as if alone.
+ */
+const heldByThisProcess = new Set<string>();
+
 function bootTime(): number {
   return Date.now() - uptime() * 1000;
 }
@@ -190,7 +198,13 @@ export function fileRenewalLock(options: LockFileOptions): RenewalLock {
       const thisBoot = bootId() ?? null;
       const own = JSON.stringify({ pid: options.pid, identity, workerPid, workerIdentity, nonce: randomBytes(8).toString('hex'), bootedAt: bootedAt(), bootId: thisBoot });
       for (let round = 0; round < 5; round++) {
-        if (await createWhole(path, own)) return () => removeIfStill(path, own);
+        if (await createWhole(path, own)) {
+          heldByThisProcess.add(own);
+          return async () => {
+            heldByThisProcess.delete(own);
+            await removeIfStill(path, own);
+          };
+        }
         const text = await readFile(path, 'utf8').catch(() => undefined);
         // Gone since: try again.
         if (text === undefined) continue;
@@ -204,6 +218,7 @@ export function fileRenewalLock(options: LockFileOptions): RenewalLock {
         const beforeRestart = holder !== undefined && madeBeforeRestart(holder, thisBoot);
         const holderRuns = holder !== undefined && isAlive(holder.pid) && !anotherProcess(holder.pid, holder.identity);
         if (holder && !beforeRestart && holder.pid !== options.pid && holderRuns) throw new AppError('RENEWAL_IN_PROGRESS');
+        if (holder?.pid === options.pid && heldByThisProcess.has(text)) throw new AppError('RENEWAL_IN_PROGRESS', { reason: 'held by this process' });
         if (holder?.workerPid && !beforeRestart && holder.workerPid !== options.workerPid()) await endStaleWorker(holder.workerPid, holder.workerIdentity);
         // Only the lock judged stale goes: one another process made meanwhile is left to it.
         await removeIfStill(path, text);
