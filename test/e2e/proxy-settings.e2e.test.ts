@@ -95,6 +95,9 @@ describe('the proxy settings in Chromium, keyboard only', () => {
         expect(await second.getByLabel(t('proxy.password')).inputValue()).toBe('');
         expect(await second.content()).not.toContain('giusta');
         expect(await second.locator('#proxy-password-hint').textContent()).toContain(t('proxy.savedPassword'));
+        // The same port written with a leading zero is the same proxy, as main reads it: still kept.
+        await typeInto(second, beginning('proxy.port'), `0${proxy.port}`);
+        await expect.poll(() => second.locator('#proxy-password-hint').textContent()).toContain(t('proxy.savedPassword'));
         // Moved to another port, the stored password is not the new proxy's: the hint no longer says it is kept.
         await typeInto(second, beginning('proxy.port'), String(proxy.port + 1));
         await expect.poll(() => second.locator('#proxy-password-hint').textContent()).not.toContain(t('proxy.savedPassword'));

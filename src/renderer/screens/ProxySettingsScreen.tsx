@@ -69,8 +69,9 @@ export function ProxySettingsScreen() {
   }, [api]);
 
   // Main reuses the stored password only for the same proxy and user (manual-proxy-settings.ts): a
-  // new host or port needs it typed again, and the hint must not say it is kept.
-  const sameProxy = saved !== null && saved.host === host.trim() && String(saved.port) === port.trim() && (saved.username ?? '') === username.trim();
+  // new host or port needs it typed again, and the hint must not say it is kept. The port is
+  // compared as the number main receives: "08080" is the same proxy as 8080.
+  const sameProxy = saved !== null && saved.host === host.trim() && saved.port === Number(port.trim()) && (saved.username ?? '') === username.trim();
   const keepsSavedPassword = password === '' && saved?.hasPassword === true && sameProxy;
 
   function input(): ProxySettingsInput {
