@@ -87,7 +87,11 @@ export async function writeSupportBundle(sources: SupportBundleSources, request:
       const info = await stat(file).catch(() => undefined);
       if (!info) continue;
       const content = await readFile(file);
-      const tail = content.subarray(Math.max(0, content.length - maxLogBytes)).toString('utf8');
+      // A log longer than the copy keeps starts at its first whole record: the one the cut falls in
+      // is a fragment nobody can read, and a fragment of base64 too short to look like one would
+      // carry a piece of a certificate (the holder's name) past the scrub.
+      const cut = content.length > maxLogBytes ? content.subarray(content.length - maxLogBytes) : content;
+      const tail = (cut === content ? cut : cut.subarray(cut.indexOf(0x0a) + 1 || cut.length)).toString('utf8');
       await write(join('logs', file.split(/[\\/]/).pop() ?? 'app.log'), scrub(tail));
     }
     const outDir = join(sources.config.dataDir, 'support');

@@ -41,7 +41,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-async function bundleOf(request: SupportBundleRequest, settings: Record<string, string> = {}) {
+async function bundleOf(request: SupportBundleRequest, settings: Record<string, string> = {}, logText?: string) {
   const temp = await makeTempDir('bundle-privacy');
   cleanups.push(temp.remove);
   const dataDir = join(temp.dir, 'data');
@@ -51,7 +51,7 @@ async function bundleOf(request: SupportBundleRequest, settings: Record<string, 
   // Things that should never be in these files, put there as a careless version might have.
   // The log's tail starts inside a certificate (the copy keeps its last bytes only).
   const cutLog = `{"msg":"issued","pem":${JSON.stringify(signaturePem)}}\n`.slice(60);
-  await writeFile(join(dataDir, 'logs', 'cli.log'), `${cutLog}{"msg":"device","holder":"MARIO ROSSI","cf":"${fiscalCode}"}\n{"msg":"issued","pem":${JSON.stringify(cnsPem)}}\n`);
+  await writeFile(join(dataDir, 'logs', 'cli.log'), logText ?? `${cutLog}{"msg":"device","holder":"MARIO ROSSI","cf":"${fiscalCode}"}\n{"msg":"issued","pem":${JSON.stringify(cnsPem)}}\n`);
   await writeFile(join(journalDir, 'SERIAL1.json'), JSON.stringify({ version: 2, certificates: [{ oldCertificatePem: signaturePem, progress: { phase: 'planned' } }] }));
   // A journal set aside because it was cut short, inside a certificate; another cut inside a request's body.
   await mkdir(join(journalDir, 'damaged'), { recursive: true });
@@ -149,6 +149,23 @@ describe('the support bundle', () => {
     expect(subjects.size).toBe(1);
     expect(facts.holder).toEqual({ identity: 'pseudonymised' });
     expect(files.get('contents.txt')).toContain('pseudonimi');
+  });
+
+  it('copies a log longer than it keeps from its first whole record: a base64 run the cut leaves short never reaches the bundle', async () => {
+    const der = cnsPem.replace(/-----[A-Z ]+-----|\s/g, '');
+    // 100 characters of the certificate's middle: shorter than a run the scrub takes for DER, and not its start.
+    const fragment = der.slice(300, 400);
+    const kept = 512 * 1024;
+    const afterFragment = `"}\n{"msg":"after the cut"}\n`;
+    const fillerLine = (length: number) => `{"msg":"filler","pad":"${'x'.repeat(length - 26)}"}\n`;
+    const filler = fillerLine(kept - fragment.length - afterFragment.length);
+    const log = `{"msg":"signed","proof":"${der.slice(0, 300)}${fragment}${afterFragment}${filler}`;
+    expect(log.length - log.indexOf(fragment)).toBe(kept);
+    const { files } = await bundleOf({ holder: 'pseudonymised' }, {}, log);
+    const copy = files.get('logs/cli.log') ?? '';
+    expect(copy).toContain('"msg":"after the cut"');
+    const pieces = Array.from({ length: fragment.length - 23 }, (_, index) => fragment.slice(index, index + 24));
+    expect(pieces.filter((piece) => copy.includes(piece))).toEqual([]);
   });
 
   it('has the fiscal code in clear only when the holder agreed, and never the name', async () => {
