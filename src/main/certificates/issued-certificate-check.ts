@@ -95,6 +95,18 @@ export function isRenewalShapeOf(certificatePem: string, oldCertificatePem: stri
 }
 
 /**
+ * Whether `certificatePem` started after `oldCertificatePem`: a renewal is issued years after the
+ * certificate it renews. What tells the two pairs of a renewal apart where their looks are the same.
+ */
+export function startedAfter(certificatePem: string, oldCertificatePem: string): boolean {
+  try {
+    return parsedCertificate(certificatePem).validity.notBefore.getTime() > parsedCertificate(oldCertificatePem).validity.notBefore.getTime();
+  } catch {
+    return false;
+  }
+}
+
+/**
  * A certificate found on the card (not from the journal, not from an answer) proven the renewal
  * of `oldCertificatePem`: its looks, another key, and the issuance checks with `chainPem` as of its
  * own start, in force `now`. What lets a renewal finished by another run be taken for done.

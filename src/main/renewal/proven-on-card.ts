@@ -9,7 +9,7 @@
 import type { DeviceSummary } from '../../shared/contract/flow-contract.js';
 import { AppError } from '../../shared/errors/app-error.js';
 import type { ChamberTrust } from '../certificates/chamber-trust.js';
-import { checkJournaledCertificate, isRenewalShapeOf } from '../certificates/issued-certificate-check.js';
+import { checkJournaledCertificate, isRenewalShapeOf, startedAfter } from '../certificates/issued-certificate-check.js';
 import { modulusOfCsr, sameModulus, tryModulusOfCertificate, tryModulusOfCsr } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import type { Journal, JournalCertificate } from './renewal-journal.js';
@@ -71,6 +71,9 @@ export async function provenNewPair(context: CardView, entry: JournalCertificate
   if (sameId(pair.newIdHex, entry.oldIdHex)) throw damaged(entry, 'the new key id is the old pair’s');
   if (pemToBase64Der(pair.certificatePem) === pemToBase64Der(entry.oldCertificatePem)) throw damaged(entry, 'the new certificate is the old one');
   if (!isRenewalShapeOf(pair.certificatePem, entry.oldCertificatePem)) throw damaged(entry, 'the new certificate is not a renewal of the old one');
+  // Both pairs of a renewal have the same looks: a journal naming them the other way round (the
+  // renewed pair as the old one) would get the renewed pair destroyed and the older one kept.
+  if (!startedAfter(pair.certificatePem, entry.oldCertificatePem)) throw damaged(entry, 'the new certificate did not start after the old one');
   const modulus = tryModulusOfCertificate(pair.certificatePem);
   if (!modulus || sameModulus(modulus, oldModulus(entry))) throw damaged(entry, 'the new certificate is not for a new key');
   const objects = await context.device.inspect(context.deviceSummary, entry.tokenSerial, pair.newIdHex);

@@ -2477,6 +2477,28 @@ describe('the card: verified before writing, proven before destroying, one key p
       await endsDamagedKeepingTheOldPair(world);
     });
 
+    it('verified, the renewed pair and the old one swapped in the journal (the old certificate named the renewal of the new): the renewed pair is not destroyed for it', async () => {
+      const world = new FlowWorld();
+      world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'before' };
+      expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+      const journal = journalOf(world);
+      const entry = journal.certificates[0];
+      if (entry?.progress.phase !== 'verified') throw new Error(`journal at ${entry?.progress.phase}`);
+      const renewedPem = entry.progress.certificatePem;
+      const renewedSerial = serialOfCertificate(renewedPem);
+      const swapped = {
+        ...journal,
+        plan: { ...journal.plan, items: journal.plan.items.map((item) => (item.certificateSerial === entry.certificateSerial ? { ...item, certificateSerial: renewedSerial, price: null } : item)), totals: [], totalCents: 0 },
+        certificates: [{ ...entry, certificateSerial: renewedSerial, oldCertificatePem: renewedPem, oldIdHex: entry.progress.newIdHex, progress: { phase: 'verified', newIdHex: entry.oldIdHex, certificatePem: entry.oldCertificatePem } }],
+      };
+      world.journal.files.set('CNS-0001', JSON.stringify(swapped));
+      const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+      expect(state).toMatchObject({ step: 'failed', error: { code: 'JOURNAL_DAMAGED' } });
+      expect(world.card.breaches).toEqual([]);
+      expect(world.card.destroyedCertificates.map((pem) => serialOfCertificate(pem))).not.toContain(renewedSerial);
+      expect(world.card.objects.filter((object) => object.kind === 'certificate').map((object) => object.certificatePem)).toContain(renewedPem);
+    });
+
     it('issued, carrying a certificate from an untrusted CA for the new key: never written', async () => {
       const { world, journal, entry } = await killedBeforeWrite();
       if (entry.progress.phase !== 'issued') throw new Error('unexpected');
