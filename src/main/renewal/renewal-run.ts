@@ -286,20 +286,21 @@ async function outcomeOf(context: FlowContext, journal: Journal, askService = tr
   const renewed = journal.certificates.flatMap((entry) =>
     entry.progress.phase === 'completed' ? [{ kind: entry.kind, certificateSerial: entry.progress.certificateSerial, notAfter: entry.progress.notAfter }] : [],
   );
+  // None where nothing is left to pay now (free, or paid by payments the plan was made again on):
+  // the payments that did pay for its certificates are the service's and `paymentsHolding`'s to tell.
   const local = journalReceipt(journal);
-  if (!local) return { renewed, receipts: [] };
   // The journal is a file on this computer: its own payment's receipt is shown beside the
   // service's record only while it is the payment of the plan it was made for (not an edited one).
-  const own = journal.payment.state !== 'paid' || !planMismatch(journal.plan, local) ? settledByJournal(local, journal) : undefined;
+  const own = local && (journal.payment.state !== 'paid' || !planMismatch(journal.plan, local)) ? settledByJournal(local, journal) : undefined;
   const record = askService ? await context.ports.service.renewalStatus(journal.renewalId).catch(() => undefined) : undefined;
   if (!record) {
     // The other payments the journal saw holding money for it, settled the same way; the journal's own last.
-    const others = (journal.paymentsHolding ?? []).filter((receipt) => receipt.transactionId !== local.transactionId).map((receipt) => settledByJournal(receipt, journal));
+    const others = (journal.paymentsHolding ?? []).filter((receipt) => receipt.transactionId !== local?.transactionId).map((receipt) => settledByJournal(receipt, journal));
     return { renewed, receipts: oldestFirst([...others, ...(own ? [own] : [])]) };
   }
   const receipts = receiptsAtService(journal, record);
   // The journal's own payment is shown even when the service's list leaves it out.
-  const shown = !own || receipts.some((receipt) => receipt.transactionId === local.transactionId) ? receipts : [...receipts, own];
+  const shown = !own || receipts.some((receipt) => receipt.transactionId === own.transactionId) ? receipts : [...receipts, own];
   return { renewed, receipts: oldestFirst(shown) };
 }
 

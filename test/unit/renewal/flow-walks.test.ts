@@ -1131,6 +1131,11 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature]]));
     expect(world.service.heldCents()).toBe(0);
     expect(world.card.breaches).toEqual([]);
+    // The signature's price was captured by the first payment: its receipt is on the last screen,
+    // though the journal's own payment record (nothing left to pay) has none.
+    if (state.step !== 'failed') return;
+    const captured = state.receipts.flatMap((receipt) => receipt.lines).filter((line) => line.state === 'captured');
+    expect(captured.map((line) => [line.certificateSerial, line.amountCents])).toEqual([[world.oldSerials.get('signature'), prices.signature]]);
   });
 
   it('a card with no room, its old CNS key gone, the handover proof refused once before its time (the service\'s mistake): a stop to resume, the CNS keys kept; resumed, renewed', async () => {
