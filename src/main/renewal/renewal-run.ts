@@ -19,7 +19,7 @@ import { journalMismatch } from './journal-describes-card.js';
 import { prove } from './proof-of-possession.js';
 import { planMismatch } from './receipt-against-plan.js';
 import { rekeyCertificate } from './rekey-certificate.js';
-import { isSettled, journalReceipt, serialsOf, unchangedOnDisk, type Journal, type RejectedReason } from './renewal-journal.js';
+import { isSettled, journalReceipt, serialsOf, unchangedOnDisk, type CertificateProgress, type Journal, type RejectedReason } from './renewal-journal.js';
 
 export async function runRenewal(context: FlowContext, device: DeviceSummary, initial: Journal): Promise<FlowState> {
   const { ports } = context;
@@ -68,9 +68,12 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
     await ahead?.drained();
     ports.logger?.warn({ code: error.code }, 'renewal interrupted; the journal keeps what was done');
     if (error.code === 'JOURNAL_DAMAGED') return await endDamaged(context, device, journal);
+    // The journal as last written, not as the certificate before the one that stopped left it: what
+    // that one's steps journaled (issued and captured, refused and let go) is what the stop shows.
+    const latest = context.session.journal ?? journal;
     // What is on the card already is told now: the rest may wait long, or never come.
-    await confirmDeliveries(context, device.serial, completedDeliveries(journal));
-    return await stoppedBy(context, device, journal, error);
+    await confirmDeliveries(context, device.serial, completedDeliveries(latest));
+    return await stoppedBy(context, device, latest, error);
   } finally {
     // A pair still being made ahead is let finish first: another process taking the lock would
     // find half of it under its journaled id.
@@ -321,6 +324,9 @@ function oldestFirst(receipts: readonly Receipt[]): Receipt[] {
   return [...receipts].sort((a, b) => Date.parse(a.paidAt) - Date.parse(b.paidAt));
 }
 
+/** Phases of a certificate the service issued: issuing captured its price. */
+const issuedPhases: ReadonlySet<CertificateProgress['phase']> = new Set(['issued', 'written', 'verified', 'completed', 'rejecting', 'undeliverable']);
+
 /**
  * The receipt as the API's rules make it when the service cannot be asked: issuing a certificate
  * captured its price, a rejected one was released; the rest is still held.
@@ -329,13 +335,17 @@ function settledByJournal(receipt: Receipt, journal: Journal): Receipt {
   const progressOf = (serial: string) => journal.certificates.find((entry) => entry.certificateSerial === serial)?.progress;
   const lines = receipt.lines.map((line) => {
     const progress = progressOf(line.certificateSerial);
-    // Issued, and never asked back (a certificate the card holds was named): its price captured,
-    // unless this payment's line for it was let go (another payment held it then: shown as it is).
-    const captured = line.state !== 'released' && (progress?.phase === 'completed' || (progress?.phase === 'rejected' && progress.reason === 'card-certificate'));
+    // Issued (whether written yet or not, or refused by this program's checks and not yet told
+    // back: the service gives the money back once told), or issued and never asked back (a
+    // certificate the card holds was named): its price captured, unless this payment's line for it
+    // was let go (another payment held it then: shown as it is).
+    const captured = line.state !== 'released' && progress !== undefined && (issuedPhases.has(progress.phase) || (progress.phase === 'rejected' && progress.reason === 'card-certificate'));
     // A certificate held back was never asked for, nor one settled past its handover proof's time
     // (the service was not told; its hold is let go when its own time passes): its price stays as
-    // the service holds it.
-    const released = !captured && progress?.phase === 'rejected' && progress.reason !== 'held-back' && progress.reason !== 'handover-expired';
+    // the service holds it. One the service refused to issue was let go by that refusal.
+    const released =
+      !captured &&
+      ((progress?.phase === 'rejected' && progress.reason !== 'held-back' && progress.reason !== 'handover-expired') || (progress?.phase === 'refused' && progress.reason === 'not-renewable'));
     return { ...line, state: captured ? ('captured' as const) : released ? ('released' as const) : line.state };
   });
   return { ...receipt, lines, capturedCents: linesCents(lines, 'captured'), releasedCents: linesCents(lines, 'released') };

@@ -517,6 +517,45 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expectBothRenewedPaidOnce(world);
   });
 
+  it('killed after the signature was issued, resumed with the service\'s record out of reach: the stop shows the signature\'s price captured (issuing captured it), not held', async () => {
+    const world = new FlowWorld();
+    world.keysAhead = false;
+    world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    expect(journalOf(world).certificates.map((entry) => entry.progress.phase)).toContain('issued');
+    world.service.faults.unavailable = { renewalStatus: 1 };
+    const flow = world.process();
+    expect((await flow.start()).step).toBe('resume-offered');
+    await flow.resume();
+    const stopped = await flow.unlock(world.pinFor('CNS-0001'), true);
+    await flow.close();
+    expect(stopped).toMatchObject({ step: 'failed', canResume: true });
+    if (stopped.step !== 'failed') return;
+    const signature = world.oldSerials.get('signature') ?? '';
+    const lines = stopped.receipts.flatMap((receipt) => receipt.lines).filter((line) => line.certificateSerial === signature);
+    expect(world.service.netCaptured().get(signature)).toBe(prices.signature);
+    expect(lines.map((line) => [line.state, line.amountCents])).toEqual([['captured', prices.signature]]);
+  });
+
+  it('the signature refused at issuance (suspended since it was paid), the service\'s record then out of reach: the stop shows its price let go, as the refusal let it go', async () => {
+    const world = new FlowWorld();
+    const flow = world.process();
+    await flow.start();
+    await flow.unlock(world.pinFor('CNS-0001'), false);
+    await flow.proceed();
+    expect((await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).step).toBe('paid');
+    world.service.faults.suspendedAtIssuance = ['signature'];
+    world.service.faults.unavailable = { renewalStatus: 99 };
+    const stopped = await flow.renew();
+    await flow.close();
+    expect(stopped).toMatchObject({ step: 'failed' });
+    if (stopped.step !== 'failed') return;
+    const signature = world.oldSerials.get('signature') ?? '';
+    expect(world.service.netCaptured().get(signature) ?? 0).toBe(0);
+    const lines = stopped.receipts.flatMap((receipt) => receipt.lines).filter((line) => line.certificateSerial === signature);
+    expect(lines.map((line) => line.state)).toEqual(['released']);
+  });
+
   /** A card checkout for both, paid on the bank's page while the tool was not looking, then one certificate's hold let go (the CNS's, unless told). */
   async function checkoutLetGoInPart(world: FlowWorld, letGo: CertificateKind = 'cns') {
     const flow = world.process();
