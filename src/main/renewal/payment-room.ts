@@ -35,6 +35,9 @@ function journalOf(context: FlowContext): Journal {
 export async function payWithAccount(context: FlowContext, state: PaymentState, method: AccountPaymentMethod, credentials: { userId: string; password: string }): Promise<FlowState> {
   const { service, environment } = context.ports;
   let journal = journalOf(context);
+  // A checkout the holder left for this account is no longer watched: the watch's next look would
+  // find no checkout in the journal and put RENEWAL_WRONG_STEP over this payment's own answer.
+  context.session.cardPollToken++;
   const certificateSerials = itemsToPay(journal.plan).map((item) => item.certificateSerial);
   const earlier = await paidAtService(context, journal);
   if (earlier) return markPaid(context, earlier);

@@ -556,6 +556,26 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(lines.map((line) => line.state)).toEqual(['released']);
   });
 
+  it('an account payment tried while a card checkout is watched ends the watch: the account\'s refusal stays on screen, not replaced by the watch\'s next look', async () => {
+    const world = new FlowWorld();
+    let wake = () => undefined as void;
+    world.sleep = () => new Promise<void>((resolve) => (wake = resolve));
+    const flow = world.process();
+    await flow.start();
+    await flow.unlock(world.pinFor('CNS-0001'), false);
+    await flow.proceed();
+    world.service.faults.cardOutcome = 'pending';
+    expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', card: { status: 'waiting' } });
+    expect(await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'sbagliata' })).toMatchObject({ step: 'payment', error: { code: 'PAYMENT_ACCOUNT_INVALID' } });
+    // The watch's wait ends now, and it has time to look again.
+    world.sleep = async () => undefined;
+    wake();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(flow.state).toMatchObject({ step: 'payment', error: { code: 'PAYMENT_ACCOUNT_INVALID' } });
+    await flow.close();
+    expect(world.service.netCaptured().size).toBe(0);
+  });
+
   /** A card checkout for both, paid on the bank's page while the tool was not looking, then one certificate's hold let go (the CNS's, unless told). */
   async function checkoutLetGoInPart(world: FlowWorld, letGo: CertificateKind = 'cns') {
     const flow = world.process();

@@ -67,6 +67,8 @@ export class FlowWorld {
   #locked = false;
   /** The helpdesk's RINNOVO_KEYS_AHEAD: off, each pair is made at its own certificate's turn. */
   keysAhead = true;
+  /** The flow's waits (the card payment's watch, a retry's pause): over at once, unless a walk holds them. */
+  sleep: (ms: number) => Promise<void> = async () => undefined;
   /** Another live process (a second window, the helpdesk's CLI) holds the device's renewal lock. */
   lockHeldElsewhere = false;
   /** Once the call named here is made, another process takes the device's lock the moment this one next lets it go. */
@@ -196,7 +198,7 @@ export class FlowWorld {
         clock: this.clock,
         startupChecks: async () => ({ status: 'ok' }),
         openExternal: async () => undefined,
-        sleep: async () => undefined,
+        sleep: (ms) => this.sleep(ms),
         cardPollIntervalsMs: [1, 1, 1],
         keysAhead: this.keysAhead,
       },
