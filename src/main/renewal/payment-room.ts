@@ -35,9 +35,6 @@ function journalOf(context: FlowContext): Journal {
 export async function payWithAccount(context: FlowContext, state: PaymentState, method: AccountPaymentMethod, credentials: { userId: string; password: string }): Promise<FlowState> {
   const { service, environment } = context.ports;
   let journal = journalOf(context);
-  // A checkout the holder left for this account is no longer watched: the watch's next look would
-  // find no checkout in the journal and put RENEWAL_WRONG_STEP over this payment's own answer.
-  context.session.cardPollToken++;
   const certificateSerials = itemsToPay(journal.plan).map((item) => item.certificateSerial);
   const earlier = await paidAtService(context, journal);
   if (earlier) return markPaid(context, earlier);
@@ -47,6 +44,9 @@ export async function payWithAccount(context: FlowContext, state: PaymentState, 
   // lost; once this one's answer is lost, this one.
   let inFlight = journal.payment;
   journal = await context.save({ ...journal, payment: { state: 'paying', attempts, method } });
+  // A checkout the holder left for this account is no longer watched once it has left the journal:
+  // the watch's next look would find none and put RENEWAL_WRONG_STEP over this payment's own answer.
+  context.session.cardPollToken++;
   for (let retry = 0; ; retry++) {
     let receipt: Receipt;
     try {

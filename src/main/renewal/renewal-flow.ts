@@ -46,9 +46,12 @@ export class RenewalFlow {
 
   start(): Promise<FlowState> {
     return this.#command('start', async () => {
-      this.#session.cardPollToken++;
+      const cardPollToken = this.#session.cardPollToken + 1;
+      this.#session.cardPollToken = cardPollToken;
       await this.#releaseDevice();
-      this.#session = freshSession();
+      // The watch's count goes on from the last session's: counted from 0 again, a watch of the
+      // last session's checkout would take the next checkout's count for its own and watch it too.
+      this.#session = { ...freshSession(), cardPollToken };
       return startFlow(this.#context());
     });
   }

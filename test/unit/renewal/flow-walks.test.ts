@@ -576,6 +576,51 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.service.netCaptured().size).toBe(0);
   });
 
+  it('an account payment that stops before it leaves (the service\'s record out of reach) keeps the checkout watched: it ends told pending, not waiting for ever', async () => {
+    const world = new FlowWorld();
+    let wake = () => undefined as void;
+    world.sleep = () => new Promise<void>((resolve) => (wake = resolve));
+    const flow = world.process();
+    await flow.start();
+    await flow.unlock(world.pinFor('CNS-0001'), false);
+    await flow.proceed();
+    world.service.faults.cardOutcome = 'pending';
+    expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', card: { status: 'waiting' } });
+    world.service.faults.unavailable = { renewalStatus: 1 };
+    expect(await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).toMatchObject({ step: 'payment', card: { status: 'waiting' }, error: { code: 'SERVICE_UNAVAILABLE' } });
+    world.sleep = async () => undefined;
+    wake();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(flow.state).toMatchObject({ step: 'payment', card: { status: 'pending' } });
+    await flow.close();
+  });
+
+  it('a checkout watched, then the flow started over and a new checkout opened: one watch looks at it, not the last session\'s too', async () => {
+    const world = new FlowWorld();
+    const waiting: (() => void)[] = [];
+    world.sleep = () => new Promise<void>((resolve) => waiting.push(resolve));
+    let looks = 0;
+    world.wrapService((service) => ({ ...service, cardPaymentStatus: (renewalId, paymentId) => ((looks += 1), service.cardPaymentStatus(renewalId, paymentId)) }));
+    world.service.faults.cardOutcome = 'pending';
+    const flow = world.process();
+    await flow.start();
+    await flow.unlock(world.pinFor('CNS-0001'), false);
+    await flow.proceed();
+    expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', card: { status: 'waiting' } });
+    // Started over (the holder closed the payment screen): the journal's checkout is offered to resume.
+    expect((await flow.start()).step).toBe('resume-offered');
+    await flow.resume();
+    expect(await flow.unlock(world.pinFor('CNS-0001'), false)).toMatchObject({ step: 'payment' });
+    expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', card: { status: 'waiting' } });
+    world.sleep = async () => undefined;
+    for (const resolve of waiting.splice(0)) resolve();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Three looks, the watch's three waits: a second watch would add its own.
+    expect(looks).toBe(3);
+    expect(flow.state).toMatchObject({ step: 'payment', card: { status: 'pending' } });
+    await flow.close();
+  });
+
   /** A card checkout for both, paid on the bank's page while the tool was not looking, then one certificate's hold let go (the CNS's, unless told). */
   async function checkoutLetGoInPart(world: FlowWorld, letGo: CertificateKind = 'cns') {
     const flow = world.process();
