@@ -54,8 +54,9 @@ export function checkIssuedCertificate(input: IssuedCertificateInput, trust: Cha
   const requested = Math.min(now, input.requestedAt?.getTime() ?? now);
   if (start > now + latestStart || start < requested - earliestStart || end - start < shortestLife || end - start > longestLife) return refuse('validity');
   // A renewal starts after what it renews: an older certificate of the holder's (one still on the
-  // card, public and chaining well) is never taken for it, whatever clock it is judged by.
-  if (start < old.validity.notBefore.getTime()) return refuse('validity');
+  // card, public and chaining well) is never taken for it, whatever clock it is judged by. Strictly
+  // after, as the card's checks before the old pair goes ask (proven-on-card.ts `provenNewPair`).
+  if (start <= old.validity.notBefore.getTime()) return refuse('validity');
   if (!trust.chains(input.certificatePem, input.chainPem, input.now)) return refuse('chain');
   return { ok: true };
 }

@@ -67,10 +67,10 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
     // What the ending reads of the card, it reads with no pair still being made.
     await ahead?.drained();
     ports.logger?.warn({ code: error.code }, 'renewal interrupted; the journal keeps what was done');
-    if (error.code === 'JOURNAL_DAMAGED') return await endDamaged(context, device, journal);
     // The journal as last written, not as the certificate before the one that stopped left it: what
     // that one's steps journaled (issued and captured, refused and let go) is what the stop shows.
     const latest = context.session.journal ?? journal;
+    if (error.code === 'JOURNAL_DAMAGED') return await endDamaged(context, device, latest);
     // What is on the card already is told now: the rest may wait long, or never come.
     await confirmDeliveries(context, device.serial, completedDeliveries(latest));
     return await stoppedBy(context, device, latest, error);

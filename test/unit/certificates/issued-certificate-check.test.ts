@@ -86,6 +86,13 @@ describe('an issued certificate before it is written to the card', () => {
     expect(verdict).toEqual({ ok: false, reason: 'validity' });
   });
 
+  it('is refused when it started the very second the certificate it renews did: a renewal starts after it, as the card\'s checks before the old pair goes ask', () => {
+    const sameStart = makeCertificate({ ...genuineSpec, notBefore: new Date(now.getTime() - 1000 * day), notAfter: new Date(now.getTime() + 95 * day) });
+    const aWeekLate = new Date(now.getTime() - 1000 * day + 6 * day);
+    const verdict = checkIssuedCertificate({ certificatePem: sameStart, chainPem: chain, expectedModulusHex: newKey.modulusHex, oldCertificatePem: old, now: aWeekLate }, trust);
+    expect(verdict).toEqual({ ok: false, reason: 'validity' });
+  });
+
   describe('issued earlier (journaled, or named by the service as already issued)', () => {
     const journaled = (spec: Parameters<typeof makeCertificate>[0], at: Date) =>
       checkJournaledCertificate({ certificatePem: makeCertificate(spec), chainPem: chain, expectedModulusHex: newKey.modulusHex, oldCertificatePem: old, now: at }, trust);
