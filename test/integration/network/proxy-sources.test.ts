@@ -58,6 +58,15 @@ async function network(overrides: Partial<NetworkServiceOptions>): Promise<Netwo
 const authenticatedProxyUrl = () => `http://${credentials.username}:${credentials.password}@${proxy.host}:${proxy.port}`;
 
 describe('proxies from the environment', () => {
+  it('HTTPS_PROXY whose password holds a "%" that starts no escape, as it was typed: the checks go through the proxy with that very password', async () => {
+    const typed = { username: 'ufficio', password: '50%sconto' };
+    const percentProxy = await startForwardProxy({ credentials: typed, outgoingAddress: '127.0.0.3' });
+    cleanups.push(() => percentProxy.close());
+    const net = await network({ env: { HTTPS_PROXY: `http://${typed.username}:${typed.password}@${percentProxy.host}:${percentProxy.port}` } });
+    const report = await net.runStartupChecks();
+    expect(report.connectivity).toMatchObject({ status: 'online', route: { kind: 'proxy', source: 'environment', proxy: `${percentProxy.host}:${percentProxy.port}`, authenticated: true } });
+  });
+
   it('HTTPS_PROXY (with credentials in the URL) carries the checks through the proxy', async () => {
     const environment = { HTTPS_PROXY: authenticatedProxyUrl() };
     const net = await network({ env: environment });

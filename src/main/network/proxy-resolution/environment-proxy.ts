@@ -24,8 +24,30 @@ function usable(value: string | undefined): string | null {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
   try {
     const url = new URL(withScheme);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? withScheme : null;
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    if (decodes(url.username) && decodes(url.password)) return withScheme;
+    url.username = literalPercents(url.username);
+    url.password = literalPercents(url.password);
+    return url.href;
   } catch {
     return null;
   }
+}
+
+function decodes(text: string): boolean {
+  try {
+    decodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * undici reads a proxy URL's user name and password with `decodeURIComponent`: a `%` that starts
+ * no escape, as a password is typed ("50%sconto"), threw from inside it as the network started.
+ * Such a `%` is the character itself, and is written so (`%25`); escapes already there stay.
+ */
+function literalPercents(text: string): string {
+  return text.replace(/%(?![0-9a-f]{2})/gi, '%25');
 }
