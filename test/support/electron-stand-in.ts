@@ -56,6 +56,10 @@ export class ElectronStandIn {
   readonly registeredSchemes: unknown[] = [];
   readonly protocolHandlers = new Map<string, (request: { url: string }) => Promise<Response> | Response>();
   readonly openedExternally: string[] = [];
+  /** What `dialog.showErrorBox` was asked to show, title and text. */
+  readonly errorBoxes: { title: string; content: string }[] = [];
+  /** The code `app.exit` was called with, if it was. */
+  exitCode: number | undefined;
   permissionRequestHandler: ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void) | undefined;
   permissionCheckHandler: ((...args: unknown[]) => boolean) | undefined;
   /** The web contents the renderer side of IPC speaks from; tests may swap its frame. */
@@ -147,7 +151,16 @@ export class ElectronStandIn {
     getVersion: () => '1.0.0',
     requestSingleInstanceLock: () => true,
     quit: () => undefined,
+    exit: (code = 0) => {
+      this.exitCode = code;
+    },
   });
+
+  readonly dialog = {
+    showErrorBox: (title: string, content: string) => {
+      this.errorBoxes.push({ title, content });
+    },
+  };
 
   readonly BrowserWindow: { new (options: Record<string, unknown>): FakeBrowserWindow; getAllWindows(): FakeBrowserWindow[] };
 
@@ -170,6 +183,7 @@ export class ElectronStandIn {
   module(): Record<string, unknown> {
     return {
       app: this.app,
+      dialog: this.dialog,
       BrowserWindow: this.BrowserWindow,
       ipcMain: this.ipcMain,
       ipcRenderer: this.ipcRenderer,
@@ -224,7 +238,7 @@ export class FakeBrowserWindow extends EventEmitter {
  * what gives every test a fresh Electron.
  */
 export function forwardingElectronModule(current: () => ElectronStandIn): Record<string, unknown> {
-  const names = ['app', 'BrowserWindow', 'ipcMain', 'ipcRenderer', 'contextBridge', 'protocol', 'session', 'shell', 'utilityProcess', 'safeStorage'];
+  const names = ['app', 'dialog', 'BrowserWindow', 'ipcMain', 'ipcRenderer', 'contextBridge', 'protocol', 'session', 'shell', 'utilityProcess', 'safeStorage'];
   const module: Record<string, unknown> = {};
   for (const name of names) Object.defineProperty(module, name, { enumerable: true, get: () => current().module()[name] });
   return module;

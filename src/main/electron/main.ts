@@ -2,9 +2,11 @@
  * Electron entry: registers the `app://` scheme, builds the services with Electron's
  * capabilities, opens the hardened window and carries the contract over IPC.
  */
-import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, shell, utilityProcess, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell, utilityProcess, type WebContents } from 'electron';
 import { autoUpdater } from 'electron-updater';
 import { join } from 'node:path';
+import { isAppError } from '../../shared/errors/app-error.js';
+import { describeError, type ErrorCode } from '../../shared/errors/catalogue.js';
 import { createAppServices } from '../app-services.js';
 import { loadAppConfig } from '../config/app-config.js';
 import { createLogger } from '../logging/logger.js';
@@ -79,4 +81,17 @@ async function start(): Promise<void> {
   });
 }
 
-void start();
+/**
+ * A start that fails before the window opens (a configuration refused, a data folder that cannot
+ * be made) is told in both languages, with its code, and the app ends: left running windowless,
+ * it would keep the single-instance lock, and every later launch would quit at once, unexplained.
+ */
+function failedToStart(error: unknown): void {
+  const code: ErrorCode = isAppError(error) ? error.code : 'INTERNAL_ERROR';
+  const detail = isAppError(error) ? error.detail : {};
+  const told = (['it', 'en'] as const).map((locale) => describeError(code, locale, detail)).map(({ message, nextStep }) => `${message}\n${nextStep}`);
+  dialog.showErrorBox('Rinnovo CNS', `${told.join('\n\n')}\n\n[${code}]`);
+  app.exit(1);
+}
+
+start().catch(failedToStart);

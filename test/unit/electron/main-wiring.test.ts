@@ -100,6 +100,30 @@ describe('the installed app (app.isPackaged)', () => {
   });
 });
 
+describe('the Electron main process that cannot start', () => {
+  it('tells why in a dialog, in Italian and English with the code, and ends instead of running on without a window', async () => {
+    const temp = await makeTempDir('electron-main');
+    try {
+      const stand = new ElectronStandIn(temp.dir);
+      holder.stand = stand;
+      // Run from a checkout, the helpdesk's variables count: one names a CA bundle that is not there.
+      vi.stubEnv('RINNOVO_CA_BUNDLE', join(temp.dir, 'no-such-bundle.pem'));
+      vi.resetModules();
+      await import('../../../src/main/electron/main.js');
+      await vi.waitFor(() => expect(stand.exitCode).toBe(1));
+      expect(stand.windows).toHaveLength(0);
+      expect(stand.errorBoxes).toHaveLength(1);
+      const [box] = stand.errorBoxes;
+      expect(box?.content).toContain('[COMMAND_OPTION_INVALID]');
+      expect(box?.content).toContain('non è valido');
+      expect(box?.content).toContain('is not valid');
+    } finally {
+      vi.unstubAllEnvs();
+      await temp.remove();
+    }
+  });
+});
+
 describe('the app:// protocol', () => {
   it('serves the renderer with the strict CSP and nothing outside its folder', async () => {
     const temp = await makeTempDir('app-protocol');
