@@ -62,6 +62,8 @@ export interface HostCapabilities {
   readonly createUpdater?: (network: NetworkService) => ToolUpdater;
   /** Environment whose HTTPS_PROXY / HTTP_PROXY / NO_PROXY count; default `process.env`. */
   readonly proxyEnv?: Environment;
+  /** `proxyEnv` names a proxy given for this run (the CLI's --proxy): it wins over a manual proxy saved in the window. */
+  readonly proxyGivenForRun?: boolean;
   /** Name resolution for service connections (tests). */
   readonly lookup?: LookupFunction;
   /** Where "Salva ricevuta" writes (Electron: the holder's Documents); default the data folder's `receipts`. */
@@ -133,6 +135,7 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
     pacUrl: config.pacUrl,
     env: host.proxyEnv ?? process.env,
     settingsFile: settingsProxyFile(settings),
+    savedProxyOverridden: host.proxyGivenForRun === true,
     cipher: host.secretCipher ?? refusingCipher,
     systemProxy: host.systemProxy,
     lookup: host.lookup,

@@ -18,6 +18,8 @@ export interface NodeHostOptions {
   readonly deviceLauncher?: DeviceLauncher;
   readonly cardPollIntervalsMs?: readonly number[];
   readonly durableWrite?: HostCapabilities['durableWrite'];
+  /** `env` names a proxy given for this run (the CLI's --proxy): it wins over a manual proxy saved in the window. */
+  readonly proxyGivenForRun?: boolean;
 }
 
 export function createNodeHost(options: NodeHostOptions): HostCapabilities {
@@ -30,5 +32,6 @@ export function createNodeHost(options: NodeHostOptions): HostCapabilities {
     pacWorker: nodePacWorker(),
     ...(options.cardPollIntervalsMs ? { cardPollIntervalsMs: options.cardPollIntervalsMs } : {}),
     ...(options.durableWrite ? { durableWrite: options.durableWrite } : {}),
+    ...(options.proxyGivenForRun ? { proxyGivenForRun: true } : {}),
   };
 }

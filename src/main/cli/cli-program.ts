@@ -193,6 +193,7 @@ async function main(argv: readonly string[], early: PrelaunchedDevice | undefine
       env,
       version: packageVersion(),
       ...(device ? { deviceLauncher: device.launcher } : {}),
+      proxyGiven: values.proxy !== undefined,
       options: {
         json: values.json,
         locale,

@@ -23,6 +23,8 @@ export interface CliSession {
   readonly version: string;
   /** The device process started early by main.ts, if the command reaches the device. */
   readonly deviceLauncher?: DeviceLauncher;
+  /** --proxy was given (its variables are in `env`): it wins over a manual proxy saved in the window. */
+  readonly proxyGiven: boolean;
 }
 
 export async function runCliSession(session: CliSession): Promise<number> {
@@ -34,6 +36,7 @@ export async function runCliSession(session: CliSession): Promise<number> {
     transport: 'cli',
     env,
     ...(session.deviceLauncher ? { deviceLauncher: session.deviceLauncher } : {}),
+    proxyGivenForRun: session.proxyGiven,
     // Nothing else runs in this process while a journal line goes down: written in one go.
     durableWrite: writeFileAtomicBlocking,
     openExternal: async (url) => {

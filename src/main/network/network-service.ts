@@ -50,6 +50,11 @@ export interface NetworkServiceOptions {
   /** The environment whose HTTP(S)_PROXY / NO_PROXY count. */
   readonly env: Environment;
   readonly settingsFile: ProxySettingsFile;
+  /**
+   * A proxy was given for this run (the CLI's --proxy, in `env`): it is the one used, over a manual
+   * proxy saved in the window's settings, as whoever typed it means it to be.
+   */
+  readonly savedProxyOverridden?: boolean | undefined;
   readonly cipher: SecretCipher;
   /** Electron's `session.resolveProxy`; absent in the CLI and the harness. */
   readonly systemProxy?: SystemProxyResolver | undefined;
@@ -254,7 +259,7 @@ export class NetworkService {
   }
 
   async #resolve(): Promise<ProxyChoice> {
-    return resolveProxyChoice({ ...this.#sources(), manual: await this.#manual.read() });
+    return resolveProxyChoice({ ...this.#sources(), manual: this.#options.savedProxyOverridden ? null : await this.#manual.read() });
   }
 
   #sources() {

@@ -5,10 +5,11 @@
  * One lab (a card on its last PIN try) serves every command that needs a device.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBundleFacts } from '../../../softhsm/bundle/read-bundle.js';
+import { startForwardProxy } from '../../../softhsm/network/forward-proxy.js';
 import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
 import { setUpScenario, type ScenarioLab } from '../../../softhsm/scenarios/set-up-scenario.js';
 import { describeError } from '../../../src/shared/errors/catalogue.js';
@@ -91,6 +92,25 @@ describe('rinnovo-cns on a card with nothing to finish', () => {
     const invalid = await runCli(['doctor', '--proxy', 'ftp://proxy'], lab.env);
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain('[COMMAND_OPTION_INVALID]');
+  });
+
+  it('--proxy wins over a manual proxy saved in the window: the operator\'s proxy carries the calls, as the CLI\'s own advice says it will', async () => {
+    const settingsPath = join(lab.env.RINNOVO_DATA_DIR!, 'settings.json');
+    // Saved by the window: a proxy where nothing listens now (port 9 of the loopback).
+    await mkdir(lab.env.RINNOVO_DATA_DIR!, { recursive: true });
+    await writeFile(settingsPath, JSON.stringify({ locale: 'it', proxy: { host: '127.0.0.1', port: 9, username: null, encryptedPassword: null } }));
+    const proxy = await startForwardProxy();
+    try {
+      const saved = await runCli(['doctor', '--json'], lab.env);
+      expect((saved.json as { error?: { code?: string } } | undefined)?.error?.code, saved.stderr).toBe('NETWORK_PROXY_UNREACHABLE');
+      const given = await runCli(['doctor', '--json', '--proxy', `http://${proxy.host}:${proxy.port}`], { ...lab.env, NO_PROXY: '', no_proxy: '' });
+      // Past the network's checks, through the proxy given: the doctor goes on to the card (and asks for the PIN it was not given).
+      expect((given.json as { error?: { code?: string } } | undefined)?.error?.code, given.stderr).toBe('PIN_FORMAT_INVALID');
+      expect(proxy.forwarded.length).toBeGreaterThan(0);
+    } finally {
+      await proxy.close();
+      await rm(settingsPath, { force: true });
+    }
   });
 
   it('status run between a failed attempt and the support bundle leaves the attempt\'s ending in the bundle (the helpdesk rebuilds that one)', async () => {
