@@ -12,6 +12,7 @@
  * it with `--helpdesk` on the command line, never silently: the window's footer then says
  * "Modalità assistenza". Even then an installed app talks https only.
  */
+import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -100,13 +101,32 @@ function invalidSetting(field: keyof AppConfig | undefined): AppError {
   return new AppError('COMMAND_OPTION_INVALID', { option: (field && variableOf[field]) ?? 'RINNOVO_*' });
 }
 
-/** A file the configuration names (a CA bundle), or COMMAND_OPTION_INVALID naming its variable. */
+const pemCertificate = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/**
+ * A CA bundle the configuration names, or COMMAND_OPTION_INVALID naming its variable: a file that
+ * is not there, and one that holds no certificate as PEM (a DER `.cer`, the wrong file named). Node
+ * adds nothing from such a file and says nothing: every call would then fail as an untrusted
+ * service, with the setting to blame never named.
+ */
 export function readConfiguredFile(path: string, field: 'caBundlePath' | 'chamberCaBundlePath'): string {
+  let text: string;
   try {
-    return readFileSync(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch {
     throw invalidSetting(field);
   }
+  const certificates = text.match(pemCertificate) ?? [];
+  const readable = (pem: string) => {
+    try {
+      new X509Certificate(pem);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (certificates.length === 0 || !certificates.every(readable)) throw invalidSetting(field);
+  return text;
 }
 
 /**

@@ -4,10 +4,14 @@
  * started with --helpdesk, and then still talks https only.
  */
 import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { loadAppConfig } from '../../../src/main/config/app-config.js';
+import { loadAppConfig, readConfiguredFile } from '../../../src/main/config/app-config.js';
+import { isAppError } from '../../../src/shared/errors/app-error.js';
+import { createTestCa } from '../../support/network/test-ca.js';
+import { makeTempDir } from '../../support/temp-dir.js';
 import { shippedConfiguration } from '../../../src/main/config/shipped-config.js';
 
 /** What someone (or something) planted in the environment. */
@@ -123,3 +127,38 @@ describe('a configured address with credentials in it', () => {
   });
 });
 
+
+describe('a CA bundle the configuration names', () => {
+  it('is read when it holds PEM certificates, and refused naming its variable when it is missing or holds none (a DER file, the wrong file)', async () => {
+    const temp = await makeTempDir('ca-bundle');
+    try {
+      const good = join(temp.dir, 'ca.pem');
+      await writeFile(good, createTestCa().certificatePem);
+      expect(readConfiguredFile(good, 'caBundlePath')).toContain('BEGIN CERTIFICATE');
+      const der = join(temp.dir, 'ca.cer');
+      await writeFile(der, Buffer.from(createTestCa().certificatePem.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64'));
+      const notPem = join(temp.dir, 'notes.txt');
+      await writeFile(notPem, 'not a certificate\n');
+      const broken = join(temp.dir, 'broken.pem');
+      await writeFile(broken, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+      for (const [path, field, variable] of [
+        [join(temp.dir, 'missing.pem'), 'caBundlePath', 'RINNOVO_CA_BUNDLE'],
+        [der, 'caBundlePath', 'RINNOVO_CA_BUNDLE'],
+        [notPem, 'chamberCaBundlePath', 'RINNOVO_CHAMBER_CAS'],
+        [broken, 'caBundlePath', 'RINNOVO_CA_BUNDLE'],
+      ] as const) {
+        const refused = (() => {
+          try {
+            readConfiguredFile(path, field);
+            return undefined;
+          } catch (error) {
+            return error;
+          }
+        })();
+        expect(isAppError(refused) && [refused.code, refused.detail], path).toEqual(['COMMAND_OPTION_INVALID', { option: variable }]);
+      }
+    } finally {
+      await temp.remove();
+    }
+  });
+});
