@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { isAppError } from '../../shared/errors/app-error.js';
+import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import type { Locale } from '../../shared/errors/catalogue-entry.js';
 import { nodeDeviceLauncher } from '../device/node-device-launcher.js';
 import { prelaunchDevice, type PrelaunchedDevice } from '../device/prelaunched-device.js';
@@ -38,7 +38,8 @@ Opzioni:
   --confirm-final-try          consente l'accesso quando la carta dice che è l'ultimo tentativo
   --fiscal-code-in-clear       support-bundle: il titolare accetta di inviare il codice fiscale in chiaro
   --proxy URL                  proxy verso il servizio, es. http://proxy.example:3128
-                               (altrimenti HTTPS_PROXY / HTTP_PROXY / NO_PROXY)
+                               (altrimenti HTTPS_PROXY / HTTP_PROXY / NO_PROXY); senza nome utente
+                               e password, che vanno solo nell'indirizzo di HTTPS_PROXY
   --module PATH                libreria PKCS#11 della carta (RINNOVO_PKCS11_MODULE)
   --service URL                servizio di rinnovo (RINNOVO_SERVICE_URL)
   --ca FILE                    CA aggiuntive attendibili (RINNOVO_CA_BUNDLE)
@@ -68,7 +69,8 @@ Options:
   --confirm-final-try          allow the login when the card says it is the last try
   --fiscal-code-in-clear       support-bundle: the holder agrees to send the fiscal code in clear
   --proxy URL                  proxy to the service, e.g. http://proxy.example:3128
-                               (otherwise HTTPS_PROXY / HTTP_PROXY / NO_PROXY)
+                               (otherwise HTTPS_PROXY / HTTP_PROXY / NO_PROXY); without a user name
+                               and password, which go only in HTTPS_PROXY's address
   --module PATH                PKCS#11 library of the card (RINNOVO_PKCS11_MODULE)
   --service URL                renewal service (RINNOVO_SERVICE_URL)
   --ca FILE                    extra trusted CA bundle (RINNOVO_CA_BUNDLE)
@@ -82,6 +84,11 @@ Log: <data folder>/logs/cli.log (never a secret).
 Exit codes: 0 ok, ${exitCodeList}.`,
 };
 
+/** The command named on the command line, wherever it stands among the options; null for none. */
+function commandWordOf(argv: readonly string[]): CommandName | null {
+  return (argv.find((arg) => commandNames.includes(arg as CommandName)) as CommandName | undefined) ?? null;
+}
+
 /** `--lang en` anywhere on the command line, even one that does not parse. */
 function localeOf(argv: readonly string[]): Locale {
   const index = argv.findIndex((arg) => arg === '--lang' || arg.startsWith('--lang='));
@@ -89,13 +96,18 @@ function localeOf(argv: readonly string[]): Locale {
   return value === 'en' ? 'en' : 'it';
 }
 
-/** The proxy given with --proxy, as the variables the network layer reads (lower case wins there, so both). */
+/**
+ * The proxy given with --proxy, as the variables the network layer reads (lower case wins there,
+ * so both). Never with a user name or password: a command line stays in the shell's history and
+ * shows in every process list; they go in HTTPS_PROXY's address, as the help says.
+ */
 function proxyVariables(proxy: string | undefined): NodeJS.ProcessEnv | 'invalid' {
   if (proxy === undefined) return {};
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`;
   try {
     const url = new URL(withScheme);
     if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) return 'invalid';
+    if (url.username !== '' || url.password !== '') return 'invalid';
   } catch {
     return 'invalid';
   }
@@ -158,9 +170,9 @@ async function main(argv: readonly string[], early: PrelaunchedDevice | undefine
     process.stderr.write(`${unknown === undefined ? '' : `${locale === 'it' ? 'Comando sconosciuto' : 'Unknown command'}: ${unknown}\n\n`}${usages[locale]}\n`);
     return exitCodes.input;
   }
-  const invalid = (field: string) => {
-    process.stderr.write(`${describeWireError({ code: 'COMMAND_OPTION_INVALID', detail: { option: field } }, locale)}\n`);
-    return exitCodeFor('COMMAND_OPTION_INVALID');
+  // Said where every refused setting is (runCliProgram): on stderr, and as the one JSON object under --json.
+  const invalid = (field: string): never => {
+    throw new AppError('COMMAND_OPTION_INVALID', { option: field });
   };
   if (values.lang !== 'it' && values.lang !== 'en') return invalid('--lang');
   const pay = values.pay;
@@ -232,11 +244,12 @@ export function runCliProgram(argv: readonly string[], early?: PrelaunchedDevice
       if (isAppError(error)) {
         const refused = { code: error.code, detail: error.detail };
         const exitCode = exitCodeFor(error.code);
-        if (argv.includes('--json')) process.stdout.write(`${JSON.stringify({ command: argv[0] ?? null, ok: false, exitCode, error: refused, state: null })}\n`);
+        if (argv.includes('--json')) process.stdout.write(`${JSON.stringify({ command: commandWordOf(argv), ok: false, exitCode, error: refused, state: null })}\n`);
         process.stderr.write(`${describeWireError(refused, locale)}\n`);
         process.exit(exitCode);
       }
       // Words for the person, the stack for the log: never a stack trace on the terminal.
+      if (argv.includes('--json')) process.stdout.write(`${JSON.stringify({ command: commandWordOf(argv), ok: false, exitCode: exitCodes.internal, error: { code: 'INTERNAL_ERROR', detail: {} }, state: null })}\n`);
       process.stderr.write(`${describeWireError({ code: 'INTERNAL_ERROR', detail: {} }, locale)}\n`);
       import('./cli-session.js')
         .then(({ logFault }) => logFault(error, packageVersion(), sessionEnvironment))

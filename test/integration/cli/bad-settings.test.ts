@@ -25,6 +25,19 @@ describe('rinnovo-cns with a setting it cannot use', () => {
     });
   });
 
+  it.each([
+    ['--pay paypal', ['renew', '--pay', 'paypal'], '--pay'],
+    ['--only both', ['renew', '--pay', 'card', '--only', 'both'], '--only'],
+    ['--proxy with a user name and password (they would stay in the shell\'s history and show in every process list)', ['doctor', '--proxy', 'http://mrossi:Segreta1@proxy.example:3128'], '--proxy'],
+  ] as const)('an option refused before the command runs (%s): named, a wrong input, and one JSON object with --json', async (_, args, option) => {
+    await withTempDir('bad-settings', async (dir) => {
+      const result = await runCli([...args, '--json', '--data', join(dir, 'data')], {});
+      expect(result.json).toMatchObject({ command: args[0], ok: false, error: { code: 'COMMAND_OPTION_INVALID', detail: { option } } });
+      expect(result.stderr).toContain(`Il valore dell'opzione ${option} non è valido.`);
+      expect(result.code).toBe(exitCodeFor('COMMAND_OPTION_INVALID'));
+    });
+  });
+
   it('says it in English with --lang en, and as one JSON object with --json', async () => {
     await withTempDir('bad-settings', async (dir) => {
       const result = await runCli(['status', '--lang', 'en', '--json', '--service', 'notaurl', '--data', join(dir, 'data')], {});
