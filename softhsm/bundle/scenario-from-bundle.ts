@@ -37,6 +37,16 @@ const networkByCode: Partial<Record<ErrorCode, ScenarioDefinition['network']>> =
   NETWORK_PROXY_UNREACHABLE: 'proxy-down',
   SERVICE_TLS_UNTRUSTED: 'untrusted-tls',
 };
+/**
+ * Codes whose lab lever gives a neighbour instead: what the tool then says, and why. A holder with
+ * no connection meets a name that does not resolve; the lab never asks a resolver, and its offline
+ * service refuses the connection. Its proxy asks for credentials it was not given, where the
+ * holder's refused the ones it was given.
+ */
+const labShowsInstead: Partial<Record<ErrorCode, { readonly code: ErrorCode; readonly why: string }>> = {
+  NETWORK_OFFLINE: { code: 'SERVICE_UNREACHABLE', why: "the service's name did not resolve; the lab's offline service refuses the connection instead" },
+  NETWORK_PROXY_CREDENTIALS_REFUSED: { code: 'SERVICE_PROXY_AUTH_REQUIRED', why: 'the proxy refused the credentials given; the lab names its proxy without any, and it asks for them' },
+};
 const serviceByCode: Partial<Record<ErrorCode, ScenarioDefinition['service']>> = { SERVICE_TIMEOUT: 'slow', SERVICE_UNAVAILABLE: 'maintenance', PAYMENT_NOT_AS_SHOWN: 'price-changed' };
 const fateByReason: Partial<Record<ErrorCode, ServiceFate>> = {
   CERTIFICATE_SUSPENDED: 'suspended',
@@ -205,10 +215,12 @@ export function scenarioFromBundle(facts: BundleFacts, options: { readonly toolV
     issuanceFailures: 0,
     gateway: code === 'ISSUED_CERTIFICATE_REJECTED' ? 'hostile-issuance' : 'none',
     journal,
-    expected: code ? { outcome: 'refused', code } : { outcome: 'renewed' },
+    expected: code ? { outcome: 'refused', code: labShowsInstead[code]?.code ?? code } : { outcome: 'renewed' },
   };
 
   if (!outcome) notReproduced.push('no attempt recorded in the bundle: the lab starts where a new attempt starts; verdicts come from the card alone');
+  const instead = code ? labShowsInstead[code] : undefined;
+  if (code && instead) notReproduced.push(`error ${code}: ${instead.why}, so the tool says ${instead.code}`);
   if (code && !reproducibleCodes.has(code)) notReproduced.push(`error ${code}: no lab setting causes it; the lab shows what the same card and service give instead`);
   // The ending's code is the first certificate's; the others' reasons are told, not set up.
   for (const other of outcome?.notRenewed.slice(1) ?? []) notReproduced.push(`${other.kind} certificate also not renewed (${other.code}): the lab sets up the ending's own code only`);

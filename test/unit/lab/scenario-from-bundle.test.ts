@@ -100,6 +100,20 @@ describe('a bundle as a lab scenario', () => {
     expect(scenarioFromBundle(facts({ outcome: outcome('blocked', 'SERVICE_PROXY_AUTH_REQUIRED') }), options).scenario.network).toBe('proxy-credentials');
   });
 
+  it('an ending whose lever gives a neighbour (no name resolution, credentials refused): the lab expects what it will show, and says why it differs', () => {
+    const offline = scenarioFromBundle(facts({ outcome: outcome('blocked', 'NETWORK_OFFLINE') }), options);
+    expect(offline.scenario).toMatchObject({ network: 'offline', expected: { outcome: 'refused', code: 'SERVICE_UNREACHABLE' } });
+    expect(offline.holderSaw).toMatchObject({ code: 'NETWORK_OFFLINE' });
+    expect(offline.notReproduced.filter((line) => line.startsWith('error NETWORK_OFFLINE'))).toHaveLength(1);
+    const refused = scenarioFromBundle(facts({ outcome: outcome('blocked', 'NETWORK_PROXY_CREDENTIALS_REFUSED') }), options);
+    expect(refused.scenario).toMatchObject({ network: 'proxy-credentials', expected: { outcome: 'refused', code: 'SERVICE_PROXY_AUTH_REQUIRED' } });
+    expect(refused.notReproduced.filter((line) => line.startsWith('error NETWORK_PROXY_CREDENTIALS_REFUSED'))).toHaveLength(1);
+    // A code its lever gives as such is expected as the holder saw it, with nothing said.
+    const unreachable = scenarioFromBundle(facts({ outcome: outcome('blocked', 'SERVICE_UNREACHABLE') }), options);
+    expect(unreachable.scenario.expected).toEqual({ outcome: 'refused', code: 'SERVICE_UNREACHABLE' });
+    expect(unreachable.notReproduced.filter((line) => line.startsWith('error '))).toEqual([]);
+  });
+
   it('a proxy that does not answer: the lab names one in HTTPS_PROXY, and says so when the holder\'s came otherwise or was gone by the bundle', () => {
     const fromEnvironment = scenarioFromBundle(facts({ outcome: outcome('blocked', 'NETWORK_PROXY_UNREACHABLE'), network: { route: 'proxy', source: 'environment', proxyAuthenticated: false, extraCa: false } }), options);
     expect(fromEnvironment.scenario.network).toBe('proxy-down');
