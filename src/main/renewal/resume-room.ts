@@ -14,9 +14,9 @@ import type { RenewalRecord } from './renewal-ports.js';
 import { journalMismatch } from './journal-describes-card.js';
 import { checkHeldStillToRenew, heldAtService, progressAtService, stillToRenew, withPaymentsHolding } from './held-at-service.js';
 import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
-import { handoverExpiredProgress, paymentAttempts, unchangedOnDisk, withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
+import { handoverExpiredProgress, paymentAttempts, serialsOf, unchangedOnDisk, withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import { judgedUnderLock, runRenewal, stoppedBy } from './renewal-run.js';
-import { newestCovering } from './newest-receipt.js';
+import { newestCovering, newestHolding } from './newest-receipt.js';
 import { takenOutForItsStatus, withoutUnrenewable } from './unrenewable-at-payment.js';
 
 type PaymentState = Extract<FlowState, { step: 'payment' }>;
@@ -90,13 +90,17 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
    * cannot be this journal's own (own-payment.ts): one that may be is checked whole, as before
    * (PAYMENT_NOT_AS_SHOWN).
    */
-  const journalsPayment = async (): Promise<{ readonly receipt: Receipt; readonly wider: boolean } | null> => {
+  const journalsPayment = async (): Promise<{ readonly receipt: Receipt; readonly wider: false } | { readonly receipt: Receipt | null; readonly wider: true } | null> => {
     // Only for what is still to renew: a certificate settled meanwhile (a CNS past its handover
     // proof) needs no receipt, and its line let go is no protocol error.
     const paid = itemsToPay(journal.plan).filter((item) => pending.has(item.certificateSerial));
     if (paid.length === 0) return null;
     const receipt = newestCovering(record.receipts, paid.map((item) => item.certificateSerial));
-    if (!receipt) throw new AppError('SERVICE_PROTOCOL_ERROR', { reason: 'the service holds the payment but shows no receipt for it' });
+    // Held by several payments (a checkout let go in part, the rest paid again from elsewhere):
+    // each hold was checked against the plan just before (checkHeldStillToRenew), and the plan is
+    // made again on them as the payment screen makes it (already-paid-at-payment.ts). Taken for a
+    // protocol error, every start ended on it until a hold's time ran out.
+    if (!receipt) return { receipt: newestHolding(record.receipts, serialsOf(journal)) ?? null, wider: true };
     if (await paidElsewhereForMore(context, journal, journal.payment, receipt)) return { receipt, wider: true };
     return { receipt: checkedAgainstPlan(journal.plan, receipt), wider: false };
   };

@@ -636,6 +636,17 @@ describe('charging what was chosen, once, for what is delivered', () => {
     return flow;
   }
 
+  it('a checkout paid on the bank\'s page, its CNS hold let go and the CNS paid again from another window, the window closed: resumed, both renewed on the two holds, each charged once (not a protocol error at every start)', async () => {
+    const world = new FlowWorld();
+    const flow = await checkoutLetGoInPart(world);
+    world.service.payFromSecondWindow('cns');
+    await flow.close();
+    const end = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'card' }));
+    expect(end.step).toBe('done');
+    expectBothRenewedPaidOnce(world);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('a checkout paid on the bank\'s page, then one certificate\'s hold let go before the tool looked: asked for that one alone, the other renewed on its hold, each charged once', async () => {
     const world = new FlowWorld();
     const flow = await checkoutLetGoInPart(world);
