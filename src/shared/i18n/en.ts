@@ -82,7 +82,7 @@ export const en: Record<MessageKey, string> = {
   'noDevice.body': 'Insert the smart card into the reader, or the USB token into a port of the computer, then press “Try again”.',
   'resume.heading': 'A renewal to finish',
   'resume.body': 'A renewal was started on this device on {date} and not finished ({kinds}).',
-  'resume.paid': 'The payment was already made: you will not be charged again.',
+  'resume.paid': 'The payment was already made: no certificate is charged to you twice. If the service has since given back the amount it held, you will be asked to pay again.',
   'pin.heading': 'Unlock the device',
   'pin.device': 'Device: {label}',
   'pin.resumeHeading': 'Unlock the device to finish the renewal',

@@ -80,7 +80,7 @@ export const it = {
   'noDevice.body': 'Inserisca la smart card nel lettore, oppure il token USB in una porta del computer, poi prema «Riprova».',
   'resume.heading': 'Rinnovo da completare',
   'resume.body': 'Su questo dispositivo c\'è un rinnovo iniziato il {date} e non completato ({kinds}).',
-  'resume.paid': 'Il pagamento risulta già effettuato: non le verrà addebitato di nuovo.',
+  'resume.paid': 'Il pagamento risulta già effettuato: nessun certificato le viene addebitato due volte. Se nel frattempo il servizio le ha restituito la somma trattenuta, le verrà chiesto di pagare di nuovo.',
   'pin.heading': 'Sblocchi il dispositivo',
   'pin.device': 'Dispositivo: {label}',
   'pin.resumeHeading': 'Sblocchi il dispositivo per completare il rinnovo',
