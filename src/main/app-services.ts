@@ -172,7 +172,7 @@ export function createAppServices(config: AppConfig, host: HostCapabilities, log
   const outcome = new OutcomeRecord(config.dataDir, clock, durableWrite);
   const flow = new RenewalFlow({
     device,
-    service: createFlowService(network.client),
+    service: createFlowService(network.client, config.serviceUrl),
     journal,
     lock: fileRenewalLock({ dir: journal.dir, pid: process.pid, workerPid: () => deviceHost?.workerPid }),
     trust: chamberTrust(config.chamberCaBundlePath ? readConfiguredFile(config.chamberCaBundlePath, 'chamberCaBundlePath') : ''),

@@ -87,6 +87,7 @@ export async function proceed(context: FlowContext, state: CertificatesState): P
     version: journalVersion,
     deviceSerial: device.serial,
     renewalId,
+    serviceUrl: ports.service.serviceUrl,
     startedAt: ports.environment.clock().toISOString(),
     plan,
     payment: nothingToPay ? { state: 'not-required', receipt: earlier } : { state: 'unpaid', attempts: 0 },

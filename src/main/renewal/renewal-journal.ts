@@ -188,6 +188,12 @@ export const journalSchema = z.object({
   version: z.union([z.literal(2), z.literal(journalVersion)]).transform((): typeof journalVersion => journalVersion),
   deviceSerial: z.string(),
   renewalId: identifierSchema,
+  /**
+   * The service the renewal was begun with (its base URL): a resume against another (a leftover
+   * RINNOVO_SERVICE_URL, `--service` at the lab's) is told so, and the journal kept for the right
+   * one. Absent in journals written before.
+   */
+  serviceUrl: z.string().optional(),
   startedAt: journalDate,
   plan: renewalPlanSchema,
   payment: paymentRecordSchema,

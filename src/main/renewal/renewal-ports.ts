@@ -129,6 +129,8 @@ export interface RenewalRecord {
 }
 
 export interface FlowService {
+  /** The service this port speaks to (its base URL), recorded in each journal it begins. */
+  readonly serviceUrl: string;
   challenge(purpose: ChallengePurpose): Promise<{ challengeId: string; nonce: Uint8Array; expiresAt: string }>;
   /** `resumed`: the renewal was opened earlier and is not closed (paid, or issued and not yet confirmed delivered). */
   eligibility(request: { certificatesPem: readonly string[]; proof: Proof }): Promise<{ renewalId: string; resumed: boolean; lines: ServiceLine[] }>;

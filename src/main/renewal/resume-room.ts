@@ -45,6 +45,11 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
   try {
     record = await ports.service.renewalStatus(journal.renewalId);
   } catch (error) {
+    // Not found by another service than the one it was begun with: the journal is the only record
+    // of what that one holds (paid, issued, perhaps not yet on a card with no room), kept for it.
+    if (isAppError(error) && error.code === 'RENEWAL_NOT_FOUND' && journal.serviceUrl !== undefined && journal.serviceUrl !== context.ports.service.serviceUrl) {
+      throw new AppError('RENEWAL_OTHER_SERVICE', { service: journal.serviceUrl });
+    }
     // The journal names a renewal the service never had: it describes nothing real.
     if (isAppError(error) && error.code === 'RENEWAL_NOT_FOUND') return await setAsideUnderLock(context, device, journal, { why: 'journal names a renewal the service does not know; set aside' });
     throw error;

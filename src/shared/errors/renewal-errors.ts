@@ -2,6 +2,18 @@ import type { CatalogueEntry } from './catalogue-entry.js';
 
 /** Errors of the renewal procedure itself (payment outcomes, order of steps, interruptions). */
 export const renewalErrors = {
+  RENEWAL_OTHER_SERVICE: {
+    class: 'renewal',
+    actions: ['support-bundle'],
+    it: {
+      message: 'Il rinnovo da completare su questo dispositivo è stato iniziato con un altro servizio di rinnovo, che il programma ora non usa.',
+      nextStep: 'Riavvii il programma con il servizio con cui il rinnovo è stato iniziato, e lo riprenda: nulla di quanto già fatto o pagato va perso. Se non sa quale, salvi il pacchetto di supporto e lo invii all\'assistenza.',
+    },
+    en: {
+      message: 'The renewal to finish on this device was begun with another renewal service, which the program does not use now.',
+      nextStep: 'Start the program again with the service the renewal was begun with, and resume it: nothing already done or paid is lost. If you do not know which, save the support bundle and send it to the helpdesk.',
+    },
+  },
   RENEWAL_WRONG_STEP: {
     class: 'input',
     actions: ['retry'],

@@ -1253,6 +1253,29 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(captured.map((line) => [line.certificateSerial, line.amountCents])).toEqual([[world.oldSerials.get('signature'), prices.signature]]);
   });
 
+  it('a card with no room, its CNS issued and its old pair gone, resumed against another service (a leftover address) that does not know the renewal: told so, the journal kept; back on its own service, both renewed, each charged once', async () => {
+    const world = new FlowWorld({ full: true });
+    world.killOn = { call: 'issue', occurrence: 2, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = journalOf(world);
+    const own = world.service.url;
+    const renewal = world.service.renewals.get(journal.renewalId);
+    if (!renewal) throw new Error('no renewal at the service');
+    world.service.url = 'https://staging.camcom.example/api/v1/';
+    world.service.renewals.delete(journal.renewalId);
+    const elsewhere = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(elsewhere).toMatchObject({ step: 'failed', canResume: true, error: { code: 'RENEWAL_OTHER_SERVICE' } });
+    expect(world.journal.setAsideFiles).toEqual([]);
+    expect(journalOf(world).renewalId).toBe(journal.renewalId);
+    world.service.url = own;
+    world.service.renewals.set(journal.renewalId, renewal);
+    const done = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(done.step).toBe('done');
+    expect(world.renewedKinds().sort()).toEqual(['cns', 'signature']);
+    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature], [world.oldSerials.get('cns'), prices.cns]]));
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('a card with no room, its old CNS key gone, the handover proof refused once before its time (the service\'s mistake): a stop to resume, the CNS keys kept; resumed, renewed', async () => {
     const world = new FlowWorld({ full: true });
     world.killOn = { call: 'issue', occurrence: 2, phase: 'before' };

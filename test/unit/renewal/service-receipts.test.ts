@@ -31,7 +31,7 @@ const genuine: Receipt = {
 /** The flow's service over a client whose account payment answers `receipt`. */
 function paying(receipt: Receipt) {
   const client = { pay: async () => ({ state: 'paid', receipt }) } as unknown as RenewalServiceClient;
-  return createFlowService(client).payWithAccount({
+  return createFlowService(client, 'https://127.0.0.1/api/v1/').payWithAccount({
     renewalId: 'rnw-1',
     idempotencyKey: 'pay-1-x',
     request: { method: 'telemaco', certificateSerials: ['1a', '2b'], userId: 'mrossi', password: 'segreta' },
@@ -54,7 +54,7 @@ describe('a receipt the service sends', () => {
 });
 
 describe('a payment answer in a state its method never has', () => {
-  const answered = (status: unknown) => createFlowService({ pay: async () => status } as unknown as RenewalServiceClient);
+  const answered = (status: unknown) => createFlowService({ pay: async () => status } as unknown as RenewalServiceClient, 'https://127.0.0.1/api/v1/');
   const account = { renewalId: 'rnw-1', idempotencyKey: 'pay-1-x', request: { method: 'telemaco' as const, certificateSerials: ['1a'], userId: 'mrossi', password: 'segreta' } };
 
   it.each([

@@ -102,8 +102,9 @@ function toIssued(issued: WireIssuedCertificate): IssuedCertificate {
   };
 }
 
-export function createFlowService(client: RenewalServiceClient): FlowService {
+export function createFlowService(client: RenewalServiceClient, serviceUrl: string): FlowService {
   return {
+    serviceUrl,
     async challenge(purpose) {
       const response = await client.challenge(purpose);
       return { challengeId: response.challengeId, nonce: Buffer.from(response.nonce, 'base64'), expiresAt: response.expiresAt };

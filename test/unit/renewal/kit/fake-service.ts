@@ -122,6 +122,8 @@ export class FakeService {
   readonly renewals = new Map<string, Renewal>();
   readonly payments = new Map<string, Payment>();
   readonly faults: ServiceFaults = { loseAnswer: {}, unavailable: {}, cardOutcome: 'pay', funds: 100_000 };
+  /** The address processes reach this service at; a walk may point a process at another (a leftover RINNOVO_SERVICE_URL). */
+  url = 'https://rinnovo.camcom.example/api/v1/';
   /** Certificate serial → the serial it renewed (for "recently renewed" and "already renewed"). */
   readonly renewedBy = new Map<string, string>();
   readonly renewalOf = new Map<string, string>();
@@ -434,6 +436,7 @@ export class FakeService {
       });
 
     return {
+      serviceUrl: this.url,
       challenge: (purpose) =>
         faultable('challenge', () => {
           const challengeId = this.#id('chl');
