@@ -14,7 +14,7 @@ import type { RenewalRecord } from './renewal-ports.js';
 import { journalMismatch } from './journal-describes-card.js';
 import { checkHeldStillToRenew, heldAtService, progressAtService, stillToRenew, withPaymentsHolding } from './held-at-service.js';
 import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
-import { handoverExpiredProgress, paymentAttempts, serialsOf, unchangedOnDisk, withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
+import { handoverExpiredProgress, journalReceipt, paymentAttempts, serialsOf, unchangedOnDisk, withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import { judgedUnderLock, runRenewal, stoppedBy } from './renewal-run.js';
 import { newestCovering, newestHolding } from './newest-receipt.js';
 import { takenOutForItsStatus, withoutUnrenewable } from './unrenewable-at-payment.js';
@@ -129,6 +129,14 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
       const attempts = paymentAttempts(journal);
       journal = await context.save({ ...journal, plan: planToPayAgain(journal.plan, pending, paidAtService), payment: { state: 'unpaid', attempts } });
       return askToPay(context, journal, record, pending, { step: 'payment', device, plan: journal.plan, card: null, error: wire(letGo ? 'RENEWAL_HOLD_LET_GO' : 'RENEWAL_PAYMENT_UNCONFIRMED') });
+    }
+    // Held, but no longer by the journal's own payment (let go, then paid again from another
+    // computer): renewed on what holds it, as on a payment made elsewhere. The journal's copy of
+    // its own receipt, whose lines still read held, would otherwise be settled as captured beside
+    // the payment that did capture, by an ending the service cannot be asked about.
+    const own = journalReceipt(journal);
+    if (own && letGoFor(own, record, pending)) {
+      journal = await context.save({ ...journal, plan: planToPayAgain(journal.plan, pending, paidAtService), payment: { state: 'not-required', receipt: newestHolding(record.receipts, serialsOf(journal)) ?? null, attempts: paymentAttempts(journal) } });
     }
   } else if (confirmed) {
     const found = await journalsPayment();
@@ -258,4 +266,11 @@ async function setAsideUnderLock(context: FlowContext, device: DeviceSummary, jo
 async function checkoutLetGo(context: FlowContext, renewalId: string, paymentId: string): Promise<boolean> {
   const answer = await context.ports.service.cardPaymentStatus(renewalId, paymentId).catch(() => undefined);
   return answer?.status === 'paid' && answer.receipt !== null && answer.receipt.lines.every((line) => line.state === 'released');
+}
+
+/** Whether the service shows `receipt` let go for every certificate still to renew that it named. */
+function letGoFor(receipt: Receipt, record: RenewalRecord, pending: ReadonlySet<string>): boolean {
+  const atService = record.receipts.find((candidate) => candidate.transactionId === receipt.transactionId);
+  const lines = atService?.lines.filter((line) => pending.has(line.certificateSerial)) ?? [];
+  return lines.length > 0 && lines.every((line) => line.state === 'released');
 }

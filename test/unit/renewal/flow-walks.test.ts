@@ -621,6 +621,24 @@ describe('charging what was chosen, once, for what is delivered', () => {
     await flow.close();
   });
 
+  it('paid, killed before the first key, its holds let go and both paid again from another computer, the record out of reach at the end: each certificate shown captured once, as the service captured it', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.service.expireHolds();
+    world.service.faults.secondWindowPaysAll = true;
+    world.service.payFromSecondWindow('signature');
+    world.service.faults.recordLostAfterDelivery = 1;
+    const end = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(end.step).toBe('done');
+    if (end.step !== 'done') return;
+    for (const kind of ['signature', 'cns'] as const) {
+      const captured = end.receipts.flatMap((receipt) => receipt.lines).filter((line) => line.certificateSerial === world.oldSerials.get(kind) && line.state === 'captured');
+      expect(captured.map((line) => line.amountCents), kind).toEqual([prices[kind]]);
+    }
+    expectBothRenewedPaidOnce(world);
+  });
+
   /** A card checkout for both, paid on the bank's page while the tool was not looking, then one certificate's hold let go (the CNS's, unless told). */
   async function checkoutLetGoInPart(world: FlowWorld, letGo: CertificateKind = 'cns') {
     const flow = world.process();
