@@ -43,6 +43,7 @@ import { bundlePseudonyms } from './support/pseudonyms.js';
 import { previewSupportBundle, writeSupportBundle, type SupportBundleRequest, type SupportBundleSources } from './support/support-bundle.js';
 import { unsupportedUpdater, type ToolUpdater } from './updates/tool-updater.js';
 import { checkToolVersion } from './updates/version-check.js';
+import { unusableDataFolder } from './storage/data-folder-error.js';
 
 /** What the host process provides that plain Node cannot. */
 export interface HostCapabilities {
@@ -120,7 +121,11 @@ const roomForOnePair = { privateMemory: 4096, publicMemory: 3 * 4096 };
 export function createAppServices(config: AppConfig, host: HostCapabilities, logger: Logger, options: { readonly recordsAttempt: boolean } = { recordsAttempt: true }): AppServices {
   const clock = host.clock ?? (() => new Date());
   // Settings, journals, logs and support bundles live here: nobody else's to read.
-  ensurePrivateDirectorySync(config.dataDir);
+  try {
+    ensurePrivateDirectorySync(config.dataDir);
+  } catch (error) {
+    throw unusableDataFolder(error);
+  }
   const events = new EventHub();
   const durableWrite = host.durableWrite ?? writeFileAtomic;
   const settings = new SettingsStore(config.dataDir, durableWrite);

@@ -8,6 +8,7 @@ import { closeSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { ensurePrivateDirectorySync, makeFilePrivateSync, privateFileMode } from '../storage/private-paths.js';
+import { unusableDataFolder } from '../storage/data-folder-error.js';
 
 export type { Logger } from 'pino';
 
@@ -49,9 +50,13 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   if (!options.file) return pino({ level: 'silent', formatters, serializers });
   // The log names the card, its certificates and the route: the holder's only, as is its folder.
-  ensurePrivateDirectorySync(dirname(options.file));
-  closeSync(openSync(options.file, 'a', privateFileMode));
-  makeFilePrivateSync(options.file);
+  try {
+    ensurePrivateDirectorySync(dirname(options.file));
+    closeSync(openSync(options.file, 'a', privateFileMode));
+    makeFilePrivateSync(options.file);
+  } catch (error) {
+    throw unusableDataFolder(error);
+  }
   const destination = pino.destination({ dest: options.file, sync: true, mode: privateFileMode });
   return pino({ level: options.level ?? 'info', formatters, serializers, base: { pid: process.pid } }, destination);
 }

@@ -38,6 +38,19 @@ export const foundationErrors = {
       nextStep: '"rinnovo-cns --help" lists the options and their values.',
     },
   },
+  DATA_FOLDER_UNUSABLE: {
+    class: 'input',
+    actions: [],
+    it: {
+      message: 'Il programma non può scrivere nella sua cartella dei dati.',
+      nextStep:
+        'Controlli che la cartella sia sua e scrivibile (per esempio che non sia stata creata avviando il programma come amministratore); dal terminale può indicarne un\'altra con --data. Se il problema resta, contatti l\'assistenza.',
+    },
+    en: {
+      message: 'The program cannot write to its data folder.',
+      nextStep: 'Check that the folder is yours and writable (for instance that it was not created by starting the program as an administrator); from a terminal you can name another one with --data. If the problem remains, contact the helpdesk.',
+    },
+  },
   UNKNOWN_METHOD: {
     class: 'input',
     actions: ['support-bundle'],

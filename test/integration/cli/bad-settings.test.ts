@@ -3,6 +3,7 @@
  * that is not there) is named with what to do, in the holder's language, and the command ends
  * with the code of a wrong input — never "unexpected error" and its exit code.
  */
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodeFor } from '../../../src/main/cli/exit-codes.js';
@@ -35,6 +36,18 @@ describe('rinnovo-cns with a setting it cannot use', () => {
       expect(result.json).toMatchObject({ command: args[0], ok: false, error: { code: 'COMMAND_OPTION_INVALID', detail: { option } } });
       expect(result.stderr).toContain(`Il valore dell'opzione ${option} non è valido.`);
       expect(result.code).toBe(exitCodeFor('COMMAND_OPTION_INVALID'));
+    });
+  });
+
+  it('a data folder it cannot write to (a file where the folder should be): said as such, a wrong input, never an unexpected error', async () => {
+    await withTempDir('bad-settings', async (dir) => {
+      const notAFolder = join(dir, 'data');
+      await writeFile(notAFolder, 'a file, not a folder\n');
+      const result = await runCli(['status', '--json', '--data', notAFolder], {});
+      expect(result.json).toMatchObject({ command: 'status', ok: false, error: { code: 'DATA_FOLDER_UNUSABLE' } });
+      expect(result.stderr).toContain('Il programma non può scrivere nella sua cartella dei dati.');
+      expect(result.stderr).not.toContain('INTERNAL_ERROR');
+      expect(result.code).toBe(exitCodeFor('DATA_FOLDER_UNUSABLE'));
     });
   });
 
