@@ -130,14 +130,13 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
       journal = await context.save({ ...journal, plan: planToPayAgain(journal.plan, pending, paidAtService), payment: { state: 'unpaid', attempts } });
       return askToPay(context, journal, record, pending, { step: 'payment', device, plan: journal.plan, card: null, error: wire(letGo ? 'RENEWAL_HOLD_LET_GO' : 'RENEWAL_PAYMENT_UNCONFIRMED') });
     }
-    // Held, but no longer by the journal's own payment (let go, then paid again from another
-    // computer): renewed on what holds it, as on a payment made elsewhere. The journal's copy of
-    // its own receipt, whose lines still read held, would otherwise be settled as captured beside
-    // the payment that did capture, by an ending the service cannot be asked about.
+    // The journal's own receipt as the service lists it now: a line let go since (then held again
+    // by a payment from another computer) reads let go, or an ending the service cannot be asked
+    // about would settle the journal's old copy, still reading held, as captured beside the
+    // payment that did capture.
     const own = journalReceipt(journal);
-    if (own && letGoFor(own, record, pending)) {
-      journal = await context.save({ ...journal, plan: planToPayAgain(journal.plan, pending, paidAtService), payment: { state: 'not-required', receipt: newestHolding(record.receipts, serialsOf(journal)) ?? null, attempts: paymentAttempts(journal) } });
-    }
+    const ownNow = own && record.receipts.find((receipt) => receipt.transactionId === own.transactionId);
+    if (ownNow && JSON.stringify(ownNow) !== JSON.stringify(own)) journal = await context.save({ ...journal, payment: { ...journal.payment, receipt: ownNow } });
   } else if (confirmed) {
     const found = await journalsPayment();
     const attempts = paymentAttempts(journal);
@@ -266,11 +265,4 @@ async function setAsideUnderLock(context: FlowContext, device: DeviceSummary, jo
 async function checkoutLetGo(context: FlowContext, renewalId: string, paymentId: string): Promise<boolean> {
   const answer = await context.ports.service.cardPaymentStatus(renewalId, paymentId).catch(() => undefined);
   return answer?.status === 'paid' && answer.receipt !== null && answer.receipt.lines.every((line) => line.state === 'released');
-}
-
-/** Whether the service shows `receipt` let go for every certificate still to renew that it named. */
-function letGoFor(receipt: Receipt, record: RenewalRecord, pending: ReadonlySet<string>): boolean {
-  const atService = record.receipts.find((candidate) => candidate.transactionId === receipt.transactionId);
-  const lines = atService?.lines.filter((line) => pending.has(line.certificateSerial)) ?? [];
-  return lines.length > 0 && lines.every((line) => line.state === 'released');
 }

@@ -621,13 +621,16 @@ describe('charging what was chosen, once, for what is delivered', () => {
     await flow.close();
   });
 
-  it('paid, killed before the first key, its holds let go and both paid again from another computer, the record out of reach at the end: each certificate shown captured once, as the service captured it', async () => {
+  it.each([
+    ['both holds let go and both paid again', true],
+    ['the CNS hold let go and the CNS paid again', false],
+  ] as const)('paid, killed before the first key, %s from another computer, the record out of reach at the end: each certificate shown captured once, as the service captured it', async (_, both) => {
     const world = new FlowWorld();
     world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
     expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
-    world.service.expireHolds();
-    world.service.faults.secondWindowPaysAll = true;
-    world.service.payFromSecondWindow('signature');
+    world.service.expireHolds(both ? undefined : [world.oldSerials.get('cns') ?? '']);
+    world.service.faults.secondWindowPaysAll = both;
+    world.service.payFromSecondWindow(both ? 'signature' : 'cns');
     world.service.faults.recordLostAfterDelivery = 1;
     const end = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
     expect(end.step).toBe('done');
