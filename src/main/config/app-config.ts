@@ -101,7 +101,8 @@ function invalidSetting(field: keyof AppConfig | undefined): AppError {
   return new AppError('COMMAND_OPTION_INVALID', { option: (field && variableOf[field]) ?? 'RINNOVO_*' });
 }
 
-const pemCertificate = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+/** A certificate as PEM; OpenSSL's TRUSTED form (`-trustout`, some systems' bundles) too, which Node reads alike. */
+const pemCertificate = /-----BEGIN (TRUSTED )?CERTIFICATE-----[\s\S]*?-----END \1?CERTIFICATE-----/g;
 
 /**
  * A CA bundle the configuration names, or COMMAND_OPTION_INVALID naming its variable: a file that
@@ -117,7 +118,9 @@ export function readConfiguredFile(path: string, field: 'caBundlePath' | 'chambe
     throw invalidSetting(field);
   }
   const certificates = text.match(pemCertificate) ?? [];
+  // The TRUSTED form carries its trust settings after the certificate: not X.509 alone, not parsed here.
   const readable = (pem: string) => {
+    if (pem.startsWith('-----BEGIN TRUSTED')) return true;
     try {
       new X509Certificate(pem);
       return true;

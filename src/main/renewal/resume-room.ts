@@ -45,9 +45,11 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
   try {
     record = await ports.service.renewalStatus(journal.renewalId);
   } catch (error) {
-    // Not found by another service than the one it was begun with: the journal is the only record
-    // of what that one holds (paid, issued, perhaps not yet on a card with no room), kept for it.
-    if (isAppError(error) && error.code === 'RENEWAL_NOT_FOUND' && journal.serviceUrl !== undefined && journal.serviceUrl !== context.ports.service.serviceUrl) {
+    // Not found by another service than the one it was begun with, on a card with no room: the
+    // journal is the only record of what that one holds (a certificate paid and issued, its old
+    // pair gone, not yet on the card), kept for it. Elsewhere that service's record finishes the
+    // renewal without it, as after a lost journal, and it goes aside as below.
+    if (isAppError(error) && error.code === 'RENEWAL_NOT_FOUND' && journal.plan.removeOldFirst && journal.serviceUrl !== undefined && !sameService(journal.serviceUrl, context.ports.service.serviceUrl)) {
       throw new AppError('RENEWAL_OTHER_SERVICE', { service: journal.serviceUrl });
     }
     // The journal names a renewal the service never had: it describes nothing real.
@@ -265,4 +267,16 @@ async function setAsideUnderLock(context: FlowContext, device: DeviceSummary, jo
 async function checkoutLetGo(context: FlowContext, renewalId: string, paymentId: string): Promise<boolean> {
   const answer = await context.ports.service.cardPaymentStatus(renewalId, paymentId).catch(() => undefined);
   return answer?.status === 'paid' && answer.receipt !== null && answer.receipt.lines.every((line) => line.state === 'released');
+}
+
+/** The same service address however it is spelt (host case, a default port, a trailing slash). */
+function sameService(a: string, b: string): boolean {
+  const normal = (url: string) => {
+    try {
+      return new URL(url.endsWith('/') ? url : `${url}/`).href;
+    } catch {
+      return url;
+    }
+  };
+  return normal(a) === normal(b);
 }

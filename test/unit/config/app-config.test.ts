@@ -135,6 +135,14 @@ describe('a CA bundle the configuration names', () => {
       const good = join(temp.dir, 'ca.pem');
       await writeFile(good, createTestCa().certificatePem);
       expect(readConfiguredFile(good, 'caBundlePath')).toContain('BEGIN CERTIFICATE');
+      // Windows line ends, OpenSSL's TRUSTED form and text between the blocks are a bundle still.
+      const mixed = join(temp.dir, 'mixed.pem');
+      const trusted = createTestCa().certificatePem.replace(/(BEGIN|END) CERTIFICATE/g, '$1 TRUSTED CERTIFICATE');
+      await writeFile(mixed, `# the office's CAs\r\n${createTestCa().certificatePem.replace(/\n/g, '\r\n')}\r\n${trusted}`);
+      expect(readConfiguredFile(mixed, 'caBundlePath')).toContain('TRUSTED CERTIFICATE');
+      const trustedOnly = join(temp.dir, 'trusted.pem');
+      await writeFile(trustedOnly, trusted);
+      expect(readConfiguredFile(trustedOnly, 'caBundlePath')).toBe(trusted);
       const der = join(temp.dir, 'ca.cer');
       await writeFile(der, Buffer.from(createTestCa().certificatePem.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64'));
       const notPem = join(temp.dir, 'notes.txt');

@@ -26,6 +26,16 @@ describe('the environment', () => {
     expect(readEnvironmentProxy({ https_proxy: 'proxy:3128', HTTPS_PROXY: 'http://other:1', no_proxy: 'x' })).toEqual({ httpsProxy: 'http://proxy:3128', httpProxy: null, noProxy: 'x' });
     expect(readEnvironmentProxy({ HTTP_PROXY: 'socks5://proxy:1080' })).toBeNull();
   });
+
+  it('a password with a "%" as typed reaches the proxy as typed, as undici decodes it; one written escaped, as escaped', () => {
+    const decodedPassword = (written: string) => {
+      const url = readEnvironmentProxy({ HTTPS_PROXY: `http://mrossi:${written}@proxy:3128` })?.httpsProxy;
+      return url ? decodeURIComponent(new URL(url).password) : undefined;
+    };
+    for (const typed of ['50%sconto', '100%Cafe', 'x%e9', '%', 'a%2']) expect(decodedPassword(typed), typed).toBe(typed);
+    expect(decodedPassword('50%25sconto')).toBe('50%sconto');
+    expect(decodedPassword('caff%C3%A8')).toBe('caffè');
+  });
 });
 
 describe('PAC / resolveProxy answers', () => {

@@ -1282,8 +1282,8 @@ describe('charging what was chosen, once, for what is delivered', () => {
     const own = world.service.url;
     const renewal = world.service.renewals.get(journal.renewalId);
     if (!renewal) throw new Error('no renewal at the service');
-    world.service.url = 'https://staging.camcom.example/api/v1/';
     world.service.renewals.delete(journal.renewalId);
+    world.service.url = 'https://staging.camcom.example/api/v1/';
     const elsewhere = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
     expect(elsewhere).toMatchObject({ step: 'failed', canResume: true, error: { code: 'RENEWAL_OTHER_SERVICE' } });
     expect(world.journal.setAsideFiles).toEqual([]);
@@ -1295,6 +1295,17 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.renewedKinds().sort()).toEqual(['cns', 'signature']);
     expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature], [world.oldSerials.get('cns'), prices.cns]]));
     expect(world.card.breaches).toEqual([]);
+  });
+
+  it('a card with no room, resumed against its own service spelt otherwise (host case, default port) that no longer knows the renewal: taken for its own, not another\'s, and set aside as purged', async () => {
+    const world = new FlowWorld({ full: true });
+    world.killOn = { call: 'issue', occurrence: 2, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.service.renewals.delete(journalOf(world).renewalId);
+    world.service.url = world.service.url.replace('rinnovo.camcom.example', 'RINNOVO.camcom.example:443');
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state.step === 'failed' && state.error.code).not.toBe('RENEWAL_OTHER_SERVICE');
+    expect(world.journal.setAsideFiles).toHaveLength(1);
   });
 
   it('a card with no room, its old CNS key gone, the handover proof refused once before its time (the service\'s mistake): a stop to resume, the CNS keys kept; resumed, renewed', async () => {

@@ -26,8 +26,8 @@ function usable(value: string | undefined): string | null {
     const url = new URL(withScheme);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
     if (decodes(url.username) && decodes(url.password)) return withScheme;
-    url.username = literalPercents(url.username);
-    url.password = literalPercents(url.password);
+    url.username = decodable(url.username);
+    url.password = decodable(url.password);
     return url.href;
   } catch {
     return null;
@@ -46,8 +46,10 @@ function decodes(text: string): boolean {
 /**
  * undici reads a proxy URL's user name and password with `decodeURIComponent`: a `%` that starts
  * no escape, as a password is typed ("50%sconto"), threw from inside it as the network started.
- * Such a `%` is the character itself, and is written so (`%25`); escapes already there stay.
+ * Such a `%` is the character itself, and is written so (`%25`); escapes already there stay,
+ * unless what they spell is no text ("100%Cafe": %Ca is no UTF-8), when every `%` is the character.
  */
-function literalPercents(text: string): string {
-  return text.replace(/%(?![0-9a-f]{2})/gi, '%25');
+function decodable(text: string): string {
+  const literal = text.replace(/%(?![0-9a-f]{2})/gi, '%25');
+  return decodes(literal) ? literal : text.replace(/%/g, '%25');
 }
