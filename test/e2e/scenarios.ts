@@ -73,7 +73,7 @@ async function walk(browser: Browser, page: Page, scenario: ScenarioApp): Promis
   const proceed = page.getByRole('button', { name: 'Procedi' });
   if ((await proceed.count()) === 0) return;
   await proceed.click();
-  await expect.poll(() => heading(page)).toMatch(/Pagamento|Rinnovo gratuito/);
+  await expect.poll(() => heading(page)).toMatch(/Pagamento|Rinnovo gratuito|Rinnovo già pagato/);
   if ((await heading(page)) === 'Pagamento') {
     const payment = definition.payment;
     if (payment.method === 'card') {
@@ -88,7 +88,7 @@ async function walk(browser: Browser, page: Page, scenario: ScenarioApp): Promis
     if ((await heading(page)) === 'Pagamento') return;
   }
   await page.getByRole('button', { name: 'Rinnova ora' }).click();
-  await expect.poll(() => heading(page), { timeout: 60_000 }).not.toMatch(/Rinnovo in corso|Pagamento effettuato|Rinnovo gratuito/);
+  await expect.poll(() => heading(page), { timeout: 60_000 }).not.toMatch(/Rinnovo in corso|Pagamento effettuato|Rinnovo gratuito|Rinnovo già pagato/);
 }
 
 export function describeScenariosInChromium(definitions: readonly ScenarioDefinition[]): void {

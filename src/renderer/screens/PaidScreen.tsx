@@ -1,4 +1,5 @@
 import type { FlowState } from '../../shared/contract/flow-contract.js';
+import { paidEarlier, paidHeading } from '../../shared/contract/plan-wording.js';
 import { ReceiptSummary } from '../components/ReceiptSummary.js';
 import { ScreenHeading } from '../components/ScreenHeading.js';
 import { useTranslate } from '../i18n/use-translate.js';
@@ -9,8 +10,9 @@ export function PaidScreen({ state }: { readonly state: Extract<FlowState, { ste
   const actions = useFlowActions();
   return (
     <section aria-labelledby="paid-heading">
-      <ScreenHeading id="paid-heading">{state.receipt ? t('paid.heading') : t('paid.freeHeading')}</ScreenHeading>
+      <ScreenHeading id="paid-heading">{paidHeading(state.plan, state.receipt, t)}</ScreenHeading>
       {state.receipt && <ReceiptSummary receipts={[state.receipt]} />}
+      {!state.receipt && paidEarlier(state.plan) && <p>{t('plan.totalPaidEarlier')}</p>}
       <p className="reminder">{t('paid.reminder')}</p>
       <p>{t('plan.rekey')}</p>
       {state.plan.removeOldFirst && <p className="warning">{t('plan.removeOldFirst')}</p>}

@@ -6,7 +6,7 @@
 import { formatDate, formatEuro } from '../i18n/format.js';
 import type { Locale } from '../i18n/locale.js';
 import type { Translate } from '../i18n/translate.js';
-import type { RenewalPlan } from './flow-contract.js';
+import type { Receipt, RenewalPlan } from './flow-contract.js';
 
 export interface PlanWording {
   readonly heading: string;
@@ -43,9 +43,20 @@ export function planWording(plan: RenewalPlan, locale: Locale, t: Translate): Pl
         ? plan.totals.map((total) => ({ account: total.account, line: t('plan.account', { account: t(`account.${total.account}`), amount: euro(total.amountCents) }) }))
         : [],
     accountsHint: plan.items.some((item) => item.price && item.price.amountCents > 0) ? t('plan.accounts') : null,
-    total: plan.totalCents > 0 ? t('plan.total', { amount: euro(plan.totalCents) }) : t('plan.totalFree'),
+    // Nothing to pay now is not free when an earlier payment holds a price: the holder paid it.
+    total: plan.totalCents > 0 ? t('plan.total', { amount: euro(plan.totalCents) }) : paidEarlier(plan) ? t('plan.totalPaidEarlier') : t('plan.totalFree'),
     newExpiry: t('plan.newExpiry', { date: formatDate(locale, plan.newNotAfter) }),
     rekey: t('plan.rekey'),
     removeOldFirst: plan.removeOldFirst ? t('plan.removeOldFirst') : null,
   };
+}
+
+/** Whether a certificate of the plan was paid by an earlier payment (its price held or captured). */
+export function paidEarlier(plan: RenewalPlan): boolean {
+  return plan.items.some((item) => item.alreadyPaid && (item.price?.amountCents ?? 0) > 0);
+}
+
+/** The paid step's heading, the window's and the terminal's: a payment made, a renewal paid earlier, or a free one. */
+export function paidHeading(plan: RenewalPlan, receipt: Receipt | null, t: Translate): string {
+  return receipt ? t('paid.heading') : paidEarlier(plan) ? t('paid.earlierHeading') : t('paid.freeHeading');
 }

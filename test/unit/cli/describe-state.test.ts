@@ -51,6 +51,12 @@ describe('the CLI in the window\'s words', () => {
     expect(describeState(pin, 'it')).toContain(translator('it')('pin.finalTry'));
     const done: FlowState = { step: 'done', device, renewed: [{ kind: 'signature', certificateSerial: 'ab', notAfter: '2029-05-01T00:00:00.000Z' }], receipts: [], notice: null };
     expect(describeState(done, 'en').split('\n')[0]).toBe(translator('en')('done.heading'));
+    // Nothing paid now: a free renewal, or one paid earlier, not "payment made".
+    const item = { certificateSerial: 'ab', kind: 'signature' as const, price: { amountCents: 2500, currency: 'EUR' as const, account: 'tariffa' as const }, alreadyPaid: true };
+    const paidEarlier: FlowState = { step: 'paid', device, plan: { ...plan, items: [item], totalCents: 0 }, receipt: null };
+    expect(describeState(paidEarlier, 'it').split('\n')[0]).toBe(translator('it')('paid.earlierHeading'));
+    const free: FlowState = { step: 'paid', device, plan: { ...plan, items: [{ ...item, price: null, alreadyPaid: false }], totalCents: 0 }, receipt: null };
+    expect(describeState(free, 'it').split('\n')[0]).toBe(translator('it')('paid.freeHeading'));
     // Two certificates renewed: the window's closing words in the plural, here too.
     const both: FlowState = { ...done, renewed: [...done.renewed, { kind: 'cns', certificateSerial: 'cd', notAfter: '2029-05-01T00:00:00.000Z' }] };
     expect(describeState(both, 'it').split('\n')[0]).toBe(translator('it')('done.headingPlural'));

@@ -114,6 +114,14 @@ describe('the screens as main drives them', () => {
     expect(html.indexOf('<h3>Certificato di sottoscrizione')).toBeLessThan(html.indexOf('<h3>Certificato di autenticazione CNS'));
     expect(html).toContain('Già pagato: l&#x27;importo è trattenuto');
     expect(html).toContain('Certificato di sottoscrizione: già pagato (25,00 €), nessun nuovo addebito');
+    // Nothing to pay now is not a free renewal: the holder paid it earlier.
+    expect(html).not.toContain('Il rinnovo è gratuito');
+    expect(html).toContain('Nulla da pagare ora: il rinnovo è già pagato.');
+    const paidScreen = screen({ step: 'paid', device, plan: { ...plan, items: [{ ...plan.items[0]!, alreadyPaid: true }], totals: [], totalCents: 0 }, receipt: null });
+    expect(paidScreen).not.toContain('Rinnovo gratuito');
+    expect(paidScreen).toContain('Rinnovo già pagato');
+    const freeScreen = screen({ step: 'paid', device, plan: { ...plan, items: [{ ...plan.items[0]!, price: null }], totals: [], totalCents: 0 }, receipt: null });
+    expect(freeScreen).toContain('Rinnovo gratuito');
   });
 
   it('each refusal beside its certificate, dates in words; nothing renewable adds no remedy of its own', () => {
