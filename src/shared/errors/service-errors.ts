@@ -93,8 +93,8 @@ const serviceRefusalErrors = {
   PAYMENT_ACCOUNT_INVALID: {
     class: 'payment',
     actions: ['choose-payment'],
-    it: { message: 'L\'account {method} per il pagamento non risulta valido: User-ID o password errati.', nextStep: 'Controlli le credenziali Telemaco e riprovi, oppure scelga un altro metodo di pagamento.' },
-    en: { message: 'The {method} payment account is not valid: wrong User-ID or password.', nextStep: 'Check your Telemaco credentials and try again, or choose another payment method.' },
+    it: { message: 'L\'account {method} per il pagamento non risulta valido: User-ID o password errati.', nextStep: 'Controlli le credenziali {method} e riprovi, oppure scelga un altro metodo di pagamento.' },
+    en: { message: 'The {method} payment account is not valid: wrong User-ID or password.', nextStep: 'Check your {method} credentials and try again, or choose another payment method.' },
   },
   PAYMENT_INSUFFICIENT_FUNDS: {
     class: 'payment',

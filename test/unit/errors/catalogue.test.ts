@@ -36,6 +36,16 @@ describe('the error catalogue', () => {
     expect([...seen.keys()].sort()).toEqual([...errorCodes].sort());
   });
 
+  it('names the account the holder paid with, in the message and in what to do next', () => {
+    for (const [method, named, other] of [['iconto', 'Iconto', 'Telemaco'], ['telemaco', 'Telemaco', 'Iconto']] as const) {
+      for (const locale of ['it', 'en'] as const) {
+        const text = describeError('PAYMENT_ACCOUNT_INVALID', locale, { method });
+        expect(text.nextStep, `${method} ${locale}`).toContain(named);
+        expect(`${text.message} ${text.nextStep}`, `${method} ${locale}`).not.toContain(other);
+      }
+    }
+  });
+
   it('fills placeholders from the detail and leaves unknown ones visible', () => {
     const text = describeError('NETWORK_PROXY_UNREACHABLE', 'it', { proxy: 'proxy.ufficio.it:8080', reason: 'ECONNREFUSED' });
     expect(text.message).toBe('Il proxy proxy.ufficio.it:8080 non risponde.');
