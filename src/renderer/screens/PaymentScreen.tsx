@@ -58,7 +58,7 @@ function PaymentChoice({ state }: { readonly state: PaymentState }) {
   const t = useTranslate();
   const api = useApi();
   const locale = useAppStore((store) => store.locale);
-  const send = useAppStore((store) => store.send);
+  const sendOnce = useAppStore((store) => store.sendOnce);
   const actions = useFlowActions();
   const [method, setMethod] = useState<Method>(state.card ? 'card' : 'telemaco');
   const [userId, setUserId] = useState('');
@@ -71,7 +71,13 @@ function PaymentChoice({ state }: { readonly state: PaymentState }) {
     if (method === 'card') return;
     const typed = password;
     setPassword('');
-    void send(() => api.flow.payWithAccount({ method, userId, password: typed }));
+    void sendOnce(() => api.flow.payWithAccount({ method, userId, password: typed }));
+  }
+
+  /** Another method: a password typed for the last one is not kept for it (nor shown again on the way back). */
+  function choose(next: Method) {
+    setMethod(next);
+    setPassword('');
   }
 
   function chooseAnother() {
@@ -90,7 +96,7 @@ function PaymentChoice({ state }: { readonly state: PaymentState }) {
           <legend>{t('payment.choose')}</legend>
           {(['iconto', 'telemaco', 'card'] as const).map((option) => (
             <label key={option} className="radio">
-              <input type="radio" name="method" value={option} checked={method === option} onChange={() => setMethod(option)} />
+              <input type="radio" name="method" value={option} checked={method === option} onChange={() => choose(option)} />
               {t(`payment.${option}`)}
             </label>
           ))}

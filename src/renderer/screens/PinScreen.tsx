@@ -17,7 +17,7 @@ import { useFlowActions } from './use-flow-actions.js';
 export function PinScreen({ state }: { readonly state: Extract<FlowState, { step: 'pin' }> }) {
   const t = useTranslate();
   const api = useApi();
-  const send = useAppStore((store) => store.send);
+  const sendOnce = useAppStore((store) => store.sendOnce);
   const actions = useFlowActions();
   const [pin, setPin] = useState('');
   const [confirmFinalTry, setConfirmFinalTry] = useState(false);
@@ -30,7 +30,7 @@ export function PinScreen({ state }: { readonly state: Extract<FlowState, { step
     const typed = pin;
     setPin('');
     setConfirmFinalTry(false);
-    void send(() => api.flow.unlock({ pin: status.pinPad ? { kind: 'pin-pad' } : { kind: 'typed', value: typed }, confirmFinalTry }));
+    void sendOnce(() => api.flow.unlock({ pin: status.pinPad ? { kind: 'pin-pad' } : { kind: 'typed', value: typed }, confirmFinalTry }));
   }
 
   return (

@@ -45,6 +45,11 @@ export interface AppStore {
   chooseLocale(api: RinnovoApi, locale: Locale): Promise<void>;
   /** Sends one flow command; the answer (or the events before it) updates `flow`. */
   send(command: () => Promise<Result<FlowState>>): Promise<void>;
+  /**
+   * `send`, unless a command is still running: for a form whose second press would act on the
+   * card or the money again (a PIN-pad reader's "Sblocca" has no field a first press empties).
+   */
+  sendOnce(command: () => Promise<Result<FlowState>>): Promise<void>;
   /** Saves the bundle the holder has just read (`holder`: fiscal code pseudonymised, or in clear if they agreed). */
   saveSupportBundle(api: RinnovoApi, holder: HolderIdentityChoice): Promise<void>;
   saveReceipt(api: RinnovoApi): Promise<void>;
@@ -134,6 +139,11 @@ export const useAppStore = create<AppStore>((set, get) => {
       } catch {
         set({ command: { phase: 'refused', error: { code: 'INTERNAL_ERROR', detail: {} } } });
       }
+    },
+
+    async sendOnce(command) {
+      if (get().command.phase === 'running') return;
+      await get().send(command);
     },
 
     async saveSupportBundle(api, holder) {
