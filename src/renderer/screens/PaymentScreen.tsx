@@ -45,6 +45,13 @@ export function PaymentScreen({ state }: { readonly state: PaymentState }) {
             <button type="button" className={card.status === 'pending' ? 'secondary' : undefined} onClick={actions.checkCardPayment}>
               {t('payment.checkCard')}
             </button>
+            {/* No longer watched (the bank's page closed, a hold to wait for): starting again is a way
+                on, and the journal's checkout is asked about again at the resume it offers. */}
+            {card.status === 'pending' && (
+              <button type="button" className="secondary" onClick={actions.start}>
+                {t('action.restart')}
+              </button>
+            )}
           </div>
         </div>
       </section>

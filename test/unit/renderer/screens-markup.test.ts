@@ -178,6 +178,10 @@ describe('the screens as main drives them', () => {
     expect(waiting).toContain(`href="${checkoutUrl}"`);
     expect(waiting).toContain('La pagina di pagamento è stata aperta nel browser');
     expect(waiting).not.toContain('type="radio"');
+    expect(waiting).not.toContain('>Ricomincia<');
+    // No longer watched: besides looking again, a way on by starting again.
+    const pending = screen({ step: 'payment', device, plan, card: { checkoutUrl, status: 'pending' }, error: { code: 'CARD_PAYMENT_PENDING', detail: {} } });
+    expect(pending).toContain('>Ricomincia<');
     const cancelled = screen({ step: 'payment', device, plan, card: { checkoutUrl, status: 'cancelled' }, error: { code: 'CARD_PAYMENT_CANCELLED', detail: {} } });
     expect(cancelled).toContain('Riprova');
     expect(cancelled).toContain('Scelga un altro metodo di pagamento');
