@@ -89,6 +89,10 @@ async function start(): Promise<void> {
 function failedToStart(error: unknown): void {
   const code: ErrorCode = isAppError(error) ? error.code : 'INTERNAL_ERROR';
   const detail = isAppError(error) ? error.detail : {};
+  // No log to write to yet, perhaps (a data folder that cannot be made): the unforeseen failure's
+  // stack goes to the process's own error stream, where the helpdesk starting the app from a
+  // terminal reads it; the holder reads the dialog.
+  if (!isAppError(error)) process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   const told = (['it', 'en'] as const).map((locale) => describeError(code, locale, detail)).map(({ message, nextStep }) => `${message}\n${nextStep}`);
   dialog.showErrorBox('Rinnovo CNS', `${told.join('\n\n')}\n\n[${code}]`);
   app.exit(1);
