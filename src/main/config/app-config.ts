@@ -118,9 +118,10 @@ export function readConfiguredFile(path: string, field: 'caBundlePath' | 'chambe
     throw invalidSetting(field);
   }
   const certificates = text.match(pemCertificate) ?? [];
-  // The TRUSTED form carries its trust settings after the certificate: not X.509 alone, not parsed here.
+  // The TRUSTED form carries its trust settings after the certificate: not X.509 alone, not parsed
+  // here. Node reads it for TLS; the Chamber CAs are read as plain certificates only (chamber-trust.ts).
   const readable = (pem: string) => {
-    if (pem.startsWith('-----BEGIN TRUSTED')) return true;
+    if (pem.startsWith('-----BEGIN TRUSTED')) return field === 'caBundlePath';
     try {
       new X509Certificate(pem);
       return true;

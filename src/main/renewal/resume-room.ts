@@ -14,7 +14,7 @@ import type { RenewalRecord } from './renewal-ports.js';
 import { journalMismatch } from './journal-describes-card.js';
 import { checkHeldStillToRenew, heldAtService, progressAtService, stillToRenew, withPaymentsHolding } from './held-at-service.js';
 import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
-import { handoverExpiredProgress, journalReceipt, paymentAttempts, serialsOf, unchangedOnDisk, withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
+import { handoverExpiredProgress, journalReceipt, nothingHappened, paymentAttempts, serialsOf, unchangedOnDisk, withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import { judgedUnderLock, runRenewal, stoppedBy } from './renewal-run.js';
 import { newestCovering, newestHolding } from './newest-receipt.js';
 import { takenOutForItsStatus, withoutUnrenewable } from './unrenewable-at-payment.js';
@@ -45,11 +45,11 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
   try {
     record = await ports.service.renewalStatus(journal.renewalId);
   } catch (error) {
-    // Not found by another service than the one it was begun with, on a card with no room: the
-    // journal is the only record of what that one holds (a certificate paid and issued, its old
-    // pair gone, not yet on the card), kept for it. Elsewhere that service's record finishes the
-    // renewal without it, as after a lost journal, and it goes aside as below.
-    if (isAppError(error) && error.code === 'RENEWAL_NOT_FOUND' && journal.plan.removeOldFirst && journal.serviceUrl !== undefined && !sameService(journal.serviceUrl, context.ports.service.serviceUrl)) {
+    // Not found by another service than the one it was begun with, once anything happened: the
+    // journal is this computer's only record of what that one holds (a payment, a certificate
+    // issued and not yet on the card), kept for it. Set aside, the holder would be asked to pay
+    // this service again. Untouched, it goes aside as below.
+    if (isAppError(error) && error.code === 'RENEWAL_NOT_FOUND' && !nothingHappened(journal) && journal.serviceUrl !== undefined && !sameService(journal.serviceUrl, context.ports.service.serviceUrl)) {
       throw new AppError('RENEWAL_OTHER_SERVICE', { service: journal.serviceUrl });
     }
     // The journal names a renewal the service never had: it describes nothing real.
@@ -137,8 +137,11 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
     // about would settle the journal's old copy, still reading held, as captured beside the
     // payment that did capture.
     const own = journalReceipt(journal);
+    // Only where it is the same payment, its lines' states aside: one rewritten under the same
+    // transaction (other amounts, certificates, accounts) is not what was checked and shown; the
+    // journal keeps its copy.
     const ownNow = own && record.receipts.find((receipt) => receipt.transactionId === own.transactionId);
-    if (ownNow && JSON.stringify(ownNow) !== JSON.stringify(own)) journal = await context.save({ ...journal, payment: { ...journal.payment, receipt: ownNow } });
+    if (ownNow && JSON.stringify(ownNow) !== JSON.stringify(own) && samePaymentAsChecked(own, ownNow)) journal = await context.save({ ...journal, payment: { ...journal.payment, receipt: ownNow } });
   } else if (confirmed) {
     const found = await journalsPayment();
     const attempts = paymentAttempts(journal);
@@ -279,4 +282,17 @@ function sameService(a: string, b: string): boolean {
     }
   };
   return normal(a) === normal(b);
+}
+
+/** The same payment as `checked`, but for what each line's money became (held, captured, let go). */
+function samePaymentAsChecked(checked: Receipt, now: Receipt): boolean {
+  const terms = (receipt: Receipt) =>
+    JSON.stringify({
+      method: receipt.method,
+      paidAt: receipt.paidAt,
+      totalCents: receipt.totalCents,
+      currency: receipt.currency,
+      lines: receipt.lines.map(({ certificateSerial, kind, account, amountCents }) => ({ certificateSerial, kind, account, amountCents })),
+    });
+  return terms(checked) === terms(now);
 }

@@ -154,6 +154,8 @@ describe('a CA bundle the configuration names', () => {
         [der, 'caBundlePath', 'RINNOVO_CA_BUNDLE'],
         [notPem, 'chamberCaBundlePath', 'RINNOVO_CHAMBER_CAS'],
         [broken, 'caBundlePath', 'RINNOVO_CA_BUNDLE'],
+        // The Chamber CAs are read as plain certificates: TRUSTED blocks alone would leave none, and every issued certificate refused after payment.
+        [trustedOnly, 'chamberCaBundlePath', 'RINNOVO_CHAMBER_CAS'],
       ] as const) {
         const refused = (() => {
           try {

@@ -1297,6 +1297,41 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('a card with room, paid, killed before the first key, resumed against another service that does not know the renewal: the journal kept (this computer\'s only record of the payment) and the holder told so, never asked to pay that service again', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    const renewalId = journalOf(world).renewalId;
+    world.service.renewals.delete(renewalId);
+    world.service.url = 'https://staging.camcom.example/api/v1/';
+    world.states = [];
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(state).toMatchObject({ step: 'failed', canResume: true, error: { code: 'RENEWAL_OTHER_SERVICE' } });
+    expect(world.states.some((seen) => seen.step === 'payment')).toBe(false);
+    expect(world.journal.setAsideFiles).toEqual([]);
+    expect(journalOf(world).renewalId).toBe(renewalId);
+  });
+
+  it('paid, killed before the first key, the service then listing that payment rewritten under the same transaction (another total): the journal keeps the receipt it checked', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = journalOf(world);
+    if (journal.payment.state !== 'paid') throw new Error(`journal ${journal.payment.state}`);
+    const checked = journal.payment.receipt;
+    world.wrapService((service) => ({
+      ...service,
+      renewalStatus: async (renewalId) => {
+        const record = await service.renewalStatus(renewalId);
+        return { ...record, receipts: record.receipts.map((receipt) => (receipt.transactionId === checked.transactionId ? { ...receipt, totalCents: receipt.totalCents + 1000 } : receipt)) };
+      },
+    }));
+    world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    const after = journalOf(world);
+    expect(after.payment.state === 'paid' && after.payment.receipt).toEqual(checked);
+  });
+
   it('a card with no room, resumed against its own service spelt otherwise (host case, default port) that no longer knows the renewal: taken for its own, not another\'s, and set aside as purged', async () => {
     const world = new FlowWorld({ full: true });
     world.killOn = { call: 'issue', occurrence: 2, phase: 'after' };
