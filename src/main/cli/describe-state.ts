@@ -9,7 +9,7 @@
 import type { WireError } from '../../shared/contract/define.js';
 import type { FlowState, PinStatus, Receipt, RenewalPlan, ServiceProgress } from '../../shared/contract/flow-contract.js';
 import { hasOwnNextStep } from '../../shared/contract/not-renewed-wording.js';
-import { paidHeading, planWording } from '../../shared/contract/plan-wording.js';
+import { paidEarlier, paidHeading, planWording } from '../../shared/contract/plan-wording.js';
 import { capturedInAll, linesCents } from '../../shared/contract/receipt-totals.js';
 import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
 import type { RejectionReason } from '../../shared/service-api/issuance.js';
@@ -243,7 +243,7 @@ export function describeState(state: FlowState, locale: Locale): string {
       );
     }
     case 'paid':
-      return lines(paidHeading(state.plan, state.receipt, t), ...receiptLines(state.receipt ? [state.receipt] : [], t, locale));
+      return lines(paidHeading(state.plan, state.receipt, t), !state.receipt && paidEarlier(state.plan) ? t('plan.totalPaidEarlier') : '', ...receiptLines(state.receipt ? [state.receipt] : [], t, locale));
     case 'renewing':
       return `${t('renewing.step', { current: state.progress.current, total: state.progress.total, kind: kind(state.progress.kind) })} — ${t(`renewing.phase.${state.progress.phase}`)} ${t('renewing.warning')}`;
     case 'done':

@@ -126,7 +126,7 @@ export const en: Record<MessageKey, string> = {
   'plan.itemPaid': '{kind}: already paid ({amount}), no new charge',
   'plan.total': 'Total: {amount}',
   'plan.totalFree': 'The renewal is free.',
-  'plan.totalPaidEarlier': 'Nothing to pay now: the renewal is already paid.',
+  'plan.totalPaidEarlier': 'Nothing to pay now: what is due was already paid.',
   'plan.account': '{account} account: {amount}',
   'plan.newExpiry': 'The renewed certificates will expire on {date} (3 years from today).',
   'plan.rekey': 'New keys will be generated on the device and the renewed certificates written to it. The PIN does not change.',

@@ -124,7 +124,7 @@ export const it = {
   'plan.itemPaid': '{kind}: già pagato ({amount}), nessun nuovo addebito',
   'plan.total': 'Totale: {amount}',
   'plan.totalFree': 'Il rinnovo è gratuito.',
-  'plan.totalPaidEarlier': 'Nulla da pagare ora: il rinnovo è già pagato.',
+  'plan.totalPaidEarlier': 'Nulla da pagare ora: quanto dovuto è già stato pagato.',
   'plan.account': 'Conto {account}: {amount}',
   'plan.newExpiry': 'I certificati rinnovati scadranno il {date} (3 anni da oggi).',
   'plan.rekey': 'Sul dispositivo verranno generate nuove chiavi e scritti i certificati rinnovati. Il PIN non cambia.',

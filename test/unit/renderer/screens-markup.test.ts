@@ -116,7 +116,7 @@ describe('the screens as main drives them', () => {
     expect(html).toContain('Certificato di sottoscrizione: già pagato (25,00 €), nessun nuovo addebito');
     // Nothing to pay now is not a free renewal: the holder paid it earlier.
     expect(html).not.toContain('Il rinnovo è gratuito');
-    expect(html).toContain('Nulla da pagare ora: il rinnovo è già pagato.');
+    expect(html).toContain('Nulla da pagare ora: quanto dovuto è già stato pagato.');
     const paidScreen = screen({ step: 'paid', device, plan: { ...plan, items: [{ ...plan.items[0]!, alreadyPaid: true }], totals: [], totalCents: 0 }, receipt: null });
     expect(paidScreen).not.toContain('Rinnovo gratuito');
     expect(paidScreen).toContain('Rinnovo già pagato');
