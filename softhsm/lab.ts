@@ -86,6 +86,18 @@ function bundleOptions(lang: LabLanguage) {
   return { toolVersion, locale: lang, print: (line: string) => console.log(line) };
 }
 
+/** A bundle path that names no file: said in the helpdesk's language, as a wrong argument (exit 2). */
+function missingBundle(file: string, lang: LabLanguage): boolean {
+  if (existsSync(file)) return false;
+  console.error(
+    lang === 'it'
+      ? `lab: il pacchetto di supporto ${file} non esiste; controlli il percorso del file ricevuto dal titolare.`
+      : `lab: the support bundle ${file} does not exist; check the path of the file the holder sent.`,
+  );
+  process.exitCode = 2;
+  return true;
+}
+
 async function main(): Promise<void> {
   const request = parseLabArguments(process.argv.slice(2));
   switch (request.kind) {
@@ -106,9 +118,11 @@ async function main(): Promise<void> {
       await run(request.scenario, request.lang, request.harness);
       return;
     case 'match':
+      if (missingBundle(request.file, request.lang)) return;
       await matchBundle(request.file, bundleOptions(request.lang));
       return;
     case 'from-bundle':
+      if (missingBundle(request.file, request.lang)) return;
       await run(await scenarioForBundle(request.file, bundleOptions(request.lang)), request.lang, request.harness);
   }
 }

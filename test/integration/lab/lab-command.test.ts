@@ -38,15 +38,16 @@ describe('npm run lab: the quick answers', () => {
       await mkdir(join(labDir, 'renewable-2026-01-01T00-00-00-000Z', 'softhsm'), { recursive: true });
       await writeFile(join(labDir, 'renewable-2026-01-01T00-00-00-000Z', 'lab-env.sh'), 'export X=1\n');
       // Each start of the lab costs a TypeScript load: a few command lines say it all.
-      const [help, unknownOption, unknownScenario, clean] = await Promise.all([
+      const [help, unknownOption, unknownScenario, clean, missingBundle] = await Promise.all([
         lab(['--help'], labDir),
         lab(['--frobnicate', '--lang', 'en'], labDir),
         lab(['no-such-scenario'], labDir),
         lab(['--clean'], labDir),
+        lab(['--from-bundle', join(labDir, 'no-such-bundle.tar.gz')], labDir),
       ]);
       expect(help.code).toBe(0);
       expect(help.stdout).toMatch(/^Uso: npm run lab -- \[SCENARIO\]/);
-      for (const refused of [unknownOption, unknownScenario]) {
+      for (const refused of [unknownOption, unknownScenario, missingBundle]) {
         expect(refused.code).toBe(2);
         expect(refused.stderr).not.toMatch(stackTrace);
       }
@@ -54,6 +55,9 @@ describe('npm run lab: the quick answers', () => {
       expect(unknownOption.stderr).toContain('Usage: npm run lab');
       expect(unknownScenario.stderr).toContain('Uso: npm run lab');
       expect(unknownScenario.stderr).toContain('Scenario sconosciuto «no-such-scenario»');
+      // A mistyped bundle path is said as such, in the lab's language, not as Node's ENOENT.
+      expect(missingBundle.stderr).toContain('il pacchetto di supporto');
+      expect(missingBundle.stderr).not.toContain('ENOENT');
       expect(clean.code).toBe(0);
       expect(await readdir(labDir)).toEqual([]);
     });
