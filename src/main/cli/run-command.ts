@@ -115,7 +115,10 @@ const commands: Record<CommandName, (context: CommandContext) => Promise<Outcome
     const state = await flow.start();
     const unfinished = await flow.unfinished();
     // Status reports; it does not ask for the PIN, so the PIN screen's heading is not its answer.
-    return { exitCode: exitOk, state, error: undefined, extra: { unfinished }, text: describeStatus(state, unfinished, options.locale) };
+    // Nothing working (the start-up checks refused, no card library, no card) ends with that
+    // failure's code, as every command's does: a script reads it without parsing the words.
+    const failed = state.step === 'blocked' || state.step === 'no-device' ? (state.error ?? undefined) : undefined;
+    return { exitCode: failed ? exitCodeFor(failed.code) : exitOk, state, error: failed, extra: { unfinished }, text: describeStatus(state, unfinished, options.locale) };
   },
 
   async doctor(context) {

@@ -12,6 +12,7 @@ import { readBundleFacts } from '../../../softhsm/bundle/read-bundle.js';
 import { startForwardProxy } from '../../../softhsm/network/forward-proxy.js';
 import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
 import { setUpScenario, type ScenarioLab } from '../../../softhsm/scenarios/set-up-scenario.js';
+import { exitCodeFor } from '../../../src/main/cli/exit-codes.js';
 import { describeError } from '../../../src/shared/errors/catalogue.js';
 import { runCli } from '../../support/run-cli.js';
 import { makeTempDir } from '../../support/temp-dir.js';
@@ -111,6 +112,13 @@ describe('rinnovo-cns on a card with nothing to finish', () => {
       await proxy.close();
       await rm(settingsPath, { force: true });
     }
+  });
+
+  it('status when nothing works (the service out of reach) reports it with that failure\'s exit code and its one JSON object, not "ok"', async () => {
+    const result = await runCli(['status', '--json', '--service', 'https://127.0.0.1:9/v1/'], lab.env);
+    expect(result.json, result.stderr).toMatchObject({ command: 'status', ok: false, error: { code: 'SERVICE_UNREACHABLE' } });
+    expect(result.code).toBe(exitCodeFor('SERVICE_UNREACHABLE'));
+    expect(result.stderr).toContain(describeError('SERVICE_UNREACHABLE', 'it').message);
   });
 
   it('status run between a failed attempt and the support bundle leaves the attempt\'s ending in the bundle (the helpdesk rebuilds that one)', async () => {
