@@ -63,6 +63,11 @@ export interface ElectronUpdaterOptions {
   readonly currentVersion: string;
   /** The saved manual proxy, read afresh for every download. */
   readonly manualProxy: () => Promise<ManualProxySettings | null>;
+  /**
+   * The environment's proxy (HTTPS_PROXY), where the start-up checks went through it: Chromium's
+   * session reads no such variable, and its "system" mode would go direct where the checks did not.
+   */
+  readonly environmentProxy?: () => ManualProxySettings | null;
   /** A PAC file URL from the configuration, used when no manual proxy is set. */
   readonly pacUrl?: string | undefined;
 }
@@ -132,7 +137,7 @@ export function createElectronUpdater(options: ElectronUpdaterOptions): ToolUpda
     },
     async download() {
       if (state.status === 'downloading' || state.status === 'downloaded') return state;
-      credentials = await options.manualProxy();
+      credentials = (await options.manualProxy()) ?? options.environmentProxy?.() ?? null;
       loginsAnswered = 0;
       downloadedVersion = null;
       await autoUpdater.netSession.setProxy(electronProxyConfig(credentials, options.pacUrl));

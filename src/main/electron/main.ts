@@ -10,6 +10,7 @@ import { describeError, type ErrorCode } from '../../shared/errors/catalogue.js'
 import { createAppServices } from '../app-services.js';
 import { loadAppConfig } from '../config/app-config.js';
 import { createLogger } from '../logging/logger.js';
+import { environmentProxyFor } from '../network/proxy-resolution/environment-proxy.js';
 import { bundledPacWorker } from '../network/proxy-resolution/pac-evaluator.js';
 import { appSchemePrivileges, registerAppProtocol } from './app-protocol.js';
 import { utilityProcessDeviceLauncher } from './device-launcher.js';
@@ -60,7 +61,17 @@ async function start(): Promise<void> {
       pacWorker: bundledPacWorker(join(bundleDir, 'pac-worker.cjs')),
       receiptsDir: app.getPath('documents'),
       createUpdater: (network) =>
-        createElectronUpdater({ autoUpdater, feedUrl: config.updateFeedUrl, currentVersion: config.version, manualProxy: () => network.manualProxy(), ...(config.pacUrl ? { pacUrl: config.pacUrl } : {}) }),
+        createElectronUpdater({
+          autoUpdater,
+          feedUrl: config.updateFeedUrl,
+          currentVersion: config.version,
+          manualProxy: () => network.manualProxy(),
+          environmentProxy: () => {
+            const route = network.route();
+            return route.kind === 'proxy' && route.source === 'environment' ? environmentProxyFor(process.env, new URL(config.updateFeedUrl)) : null;
+          },
+          ...(config.pacUrl ? { pacUrl: config.pacUrl } : {}),
+        }),
     },
     logger,
   );

@@ -80,6 +80,25 @@ describe('electron-updater wiring', () => {
     expect(fake.proxies).toEqual([{ mode: 'fixed_servers', proxyRules: 'proxy.ufficio.example:3128', proxyBypassRules: '<local>' }]);
   });
 
+  it('with no manual proxy, the environment\'s proxy the checks went through is the session\'s, its credentials given once at the proxy\'s login', async () => {
+    const fake = new FakeAutoUpdater();
+    const updater = createElectronUpdater({
+      autoUpdater: fake as unknown as AutoUpdaterPort,
+      feedUrl: 'https://127.0.0.1:8443/api/v1/updates/',
+      currentVersion: '1.0.0',
+      manualProxy: async () => null,
+      environmentProxy: () => ({ host: 'proxy.ufficio.example', port: 3128, username: 'mrossi', password: 's3greta' }),
+    });
+    let answer: { username?: string; password?: string } = {};
+    fake.downloadScript = async (running) => {
+      answer = await running.askLogin();
+      return [];
+    };
+    await updater.download();
+    expect(fake.proxies).toEqual([{ mode: 'fixed_servers', proxyRules: 'proxy.ufficio.example:3128', proxyBypassRules: '<local>' }]);
+    expect(answer).toEqual({ username: 'mrossi', password: 's3greta' });
+  });
+
   it('an IPv6 proxy is written in brackets once, however the holder typed it', () => {
     for (const host of ['::1', '[::1]']) {
       expect(electronProxyConfig({ host, port: 3128, username: null, password: null })).toEqual({ mode: 'fixed_servers', proxyRules: '[::1]:3128', proxyBypassRules: '<local>' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readEnvironmentProxy } from '../../../src/main/network/proxy-resolution/environment-proxy.js';
+import { environmentProxyFor, readEnvironmentProxy } from '../../../src/main/network/proxy-resolution/environment-proxy.js';
 import { bypassesProxy } from '../../../src/main/network/proxy-resolution/no-proxy.js';
 import { firstUsableDirective } from '../../../src/main/network/proxy-resolution/proxy-directive.js';
 import { safeStorageCipher } from '../../../src/main/electron/safe-storage-cipher.js';
@@ -35,6 +35,14 @@ describe('the environment', () => {
     for (const typed of ['50%sconto', '100%Cafe', 'x%e9', '%', 'a%2']) expect(decodedPassword(typed), typed).toBe(typed);
     expect(decodedPassword('50%25sconto')).toBe('50%sconto');
     expect(decodedPassword('caff%C3%A8')).toBe('caffè');
+  });
+
+  it('gives Electron\'s session the proxy for a target as host, port and credentials apart; none where NO_PROXY spares the target', () => {
+    const feed = new URL('https://aggiornamenti.camcom.example/rinnovo/');
+    expect(environmentProxyFor({ HTTPS_PROXY: 'http://mrossi:50%sconto@proxy.ufficio.example:3128' }, feed)).toEqual({ host: 'proxy.ufficio.example', port: 3128, username: 'mrossi', password: '50%sconto' });
+    expect(environmentProxyFor({ https_proxy: 'proxy.ufficio.example' }, feed)).toEqual({ host: 'proxy.ufficio.example', port: 80, username: null, password: null });
+    expect(environmentProxyFor({ HTTPS_PROXY: 'http://proxy:3128', NO_PROXY: '.camcom.example' }, feed)).toBeNull();
+    expect(environmentProxyFor({}, feed)).toBeNull();
   });
 });
 

@@ -5,6 +5,7 @@
  * The environment is passed in, never read from `process.env` here, so the app, the CLI and the
  * tests each decide which variables count.
  */
+import { bypassesProxy } from './no-proxy.js';
 import type { EnvironmentProxy } from './route-choice.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -52,4 +53,28 @@ function decodes(text: string): boolean {
 function decodable(text: string): string {
   const literal = text.replace(/%(?![0-9a-f]{2})/gi, '%25');
   return decodes(literal) ? literal : text.replace(/%/g, '%25');
+}
+
+/** A proxy as a session that is not undici takes it (Electron's): host, port, and credentials apart. */
+export interface ProxyEndpoint {
+  readonly host: string;
+  readonly port: number;
+  readonly username: string | null;
+  readonly password: string | null;
+}
+
+/**
+ * The environment's proxy for `target`, as host, port and credentials (decoded as undici decodes
+ * them), or null where the environment names none for it (NO_PROXY included). What Electron's
+ * session needs to go the way the start-up checks went: it reads no HTTPS_PROXY of its own.
+ */
+export function environmentProxyFor(env: Environment, target: URL): ProxyEndpoint | null {
+  const proxy = readEnvironmentProxy(env);
+  if (!proxy || bypassesProxy(target, proxy.noProxy)) return null;
+  const chosen = target.protocol === 'https:' ? (proxy.httpsProxy ?? proxy.httpProxy) : proxy.httpProxy;
+  if (!chosen) return null;
+  const url = new URL(chosen);
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  const credential = (text: string) => (text === '' ? null : decodeURIComponent(text));
+  return { host: url.hostname, port, username: credential(url.username), password: url.username === '' ? null : (credential(url.password) ?? '') };
 }
