@@ -84,9 +84,31 @@ Log: <data folder>/logs/cli.log (never a secret).
 Exit codes: 0 ok, ${exitCodeList}.`,
 };
 
+/** The command line's options, for its parse and for telling an option's value from the command. */
+const cliOptions = {
+  json: { type: 'boolean', default: false },
+  lang: { type: 'string', default: 'it' },
+  pay: { type: 'string' },
+  user: { type: 'string' },
+  only: { type: 'string' },
+  'pin-pad': { type: 'boolean', default: false },
+  'confirm-final-try': { type: 'boolean', default: false },
+  'fiscal-code-in-clear': { type: 'boolean', default: false },
+  module: { type: 'string' },
+  service: { type: 'string' },
+  ca: { type: 'string' },
+  'chamber-cas': { type: 'string' },
+  data: { type: 'string' },
+  proxy: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
 /** The command named on the command line, wherever it stands among the options; null for none. */
 function commandWordOf(argv: readonly string[]): CommandName | null {
-  return (argv.find((arg) => commandNames.includes(arg as CommandName)) as CommandName | undefined) ?? null;
+  // Not an option's value that happens to spell one (`--user status`): the first word standing alone.
+  const { positionals } = parseArgs({ args: [...argv], options: cliOptions, strict: false, allowPositionals: true });
+  const [first] = positionals;
+  return first !== undefined && commandNames.includes(first as CommandName) ? (first as CommandName) : null;
 }
 
 /** `--lang en` anywhere on the command line, even one that does not parse. */
@@ -133,23 +155,7 @@ async function main(argv: readonly string[], early: PrelaunchedDevice | undefine
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        lang: { type: 'string', default: 'it' },
-        pay: { type: 'string' },
-        user: { type: 'string' },
-        only: { type: 'string' },
-        'pin-pad': { type: 'boolean', default: false },
-        'confirm-final-try': { type: 'boolean', default: false },
-        'fiscal-code-in-clear': { type: 'boolean', default: false },
-        module: { type: 'string' },
-        service: { type: 'string' },
-        ca: { type: 'string' },
-        'chamber-cas': { type: 'string' },
-        data: { type: 'string' },
-        proxy: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
+      options: cliOptions,
     });
   } catch (error) {
     // Node's parser words the problem in English; the line before it says what it is about.

@@ -27,13 +27,14 @@ describe('rinnovo-cns with a setting it cannot use', () => {
   });
 
   it.each([
-    ['--pay paypal', ['renew', '--pay', 'paypal'], '--pay'],
-    ['--only both', ['renew', '--pay', 'card', '--only', 'both'], '--only'],
-    ['--proxy with a user name and password (they would stay in the shell\'s history and show in every process list)', ['doctor', '--proxy', 'http://mrossi:Segreta1@proxy.example:3128'], '--proxy'],
-  ] as const)('an option refused before the command runs (%s): named, a wrong input, and one JSON object with --json', async (_, args, option) => {
+    ['--pay paypal', ['renew', '--pay', 'paypal'], '--pay', 'renew'],
+    ['--only both', ['renew', '--pay', 'card', '--only', 'both'], '--only', 'renew'],
+    ['--proxy with a user name and password (they would stay in the shell\'s history and show in every process list)', ['doctor', '--proxy', 'http://mrossi:Segreta1@proxy.example:3128'], '--proxy', 'doctor'],
+    ['--pay paypal, after a user id that spells a command', ['--user', 'status', 'renew', '--pay', 'paypal'], '--pay', 'renew'],
+  ] as const)('an option refused before the command runs (%s): named, a wrong input, and one JSON object with --json', async (_, args, option, command) => {
     await withTempDir('bad-settings', async (dir) => {
       const result = await runCli([...args, '--json', '--data', join(dir, 'data')], {});
-      expect(result.json).toMatchObject({ command: args[0], ok: false, error: { code: 'COMMAND_OPTION_INVALID', detail: { option } } });
+      expect(result.json).toMatchObject({ command, ok: false, error: { code: 'COMMAND_OPTION_INVALID', detail: { option } } });
       expect(result.stderr).toContain(`Il valore dell'opzione ${option} non è valido.`);
       expect(result.code).toBe(exitCodeFor('COMMAND_OPTION_INVALID'));
     });
