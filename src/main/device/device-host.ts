@@ -108,9 +108,15 @@ export class DeviceHost {
       // when this one's exit is seen.
       this.#failAll(child, new AppError('DEVICE_NOT_RESPONDING', { reason }));
     });
-    this.#opened = this.#send('open', { modulePath: this.#modulePath });
-    // Surface a failed open on the call that awaits it, not as an unhandled rejection.
-    this.#opened.catch(() => undefined);
+    const opened = this.#send('open', { modulePath: this.#modulePath });
+    this.#opened = opened;
+    // Surface a failed open on the call that awaits it, not as an unhandled rejection. And let the
+    // process go: a library that would not open (its service stopped, the card software being
+    // installed) is tried afresh, in a new process, at the next call; kept, every "Riprova" met the
+    // same answer without the library being asked again.
+    opened.catch(() => {
+      if (this.#child === child && this.#opened === opened) this.close();
+    });
   }
 
   #send(method: DeviceMethod, params: unknown): Promise<unknown> {

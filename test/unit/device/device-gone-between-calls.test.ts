@@ -46,6 +46,36 @@ function waitUntilDeadUnseen(pid: number): void {
   throw new Error(`process ${pid} did not die`);
 }
 
+describe('a card library that would not open', () => {
+  it('is tried afresh, in a new process, at the next call: "Riprova" works once the library opens', async () => {
+    let launched = 0;
+    let opens = 0;
+    const launcher = (): DeviceChild => {
+      launched += 1;
+      let listener: (message: unknown) => void = () => undefined;
+      return {
+        pid: () => 4242,
+        send(message) {
+          const { id, method } = message as { id: number; method: string };
+          // The first open fails as a stopped smart-card service makes C_Initialize fail; the next one works.
+          if (method === 'open' && ++opens === 1) queueMicrotask(() => listener({ id, ok: false, failure: { kind: 'pkcs11', ckr: 'CKR_GENERAL_ERROR', code: 5, method: 'C_Initialize' } }));
+          else queueMicrotask(() => listener({ id, ok: true, result: method === 'open' ? { library: 'fake' } : [] }));
+        },
+        onMessage: (next) => {
+          listener = next;
+        },
+        onExit: () => undefined,
+        kill: () => undefined,
+      };
+    };
+    const host = new DeviceHost({ launcher, modulePath: '/fake.so' });
+    await expect(host.call('listTokens', {} as never)).rejects.toBeDefined();
+    await expect(host.call('listTokens', {} as never)).resolves.toEqual([]);
+    expect(launched).toBe(2);
+    host.close();
+  });
+});
+
 describe('a device process that cannot take a call', () => {
   it('fails that call with DEVICE_NOT_RESPONDING and starts a fresh process for the next', async () => {
     const state = { failSends: true, launched: 0 };
