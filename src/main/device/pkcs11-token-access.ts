@@ -54,8 +54,8 @@ export class Pkcs11TokenAccess {
 
   listTokens(): TokenDescription[] {
     return this.#pkcs11.C_GetSlotList(true).flatMap((slot) => {
-      const info = this.#pkcs11.C_GetTokenInfo(slot);
-      if ((info.flags & pkcs11js.CKF_TOKEN_INITIALIZED) === 0) return [];
+      const info = this.#tokenInfo(slot);
+      if (!info || (info.flags & pkcs11js.CKF_TOKEN_INITIALIZED) === 0) return [];
       return [
         {
           slotIdHex: slot.toString('hex'),
@@ -252,6 +252,21 @@ export class Pkcs11TokenAccess {
     return session;
   }
 
+  /**
+   * A slot's token, or undefined where the slot holds none after all: OpenSC lists every reader it
+   * has seen among the slots "with a token", an empty one included, and answers
+   * CKR_TOKEN_NOT_PRESENT for it. Taken for the card gone, one empty reader made every listing
+   * DEVICE_REMOVED, the card in another reader, until the app restarted.
+   */
+  #tokenInfo(slot: Handle): pkcs11js.TokenInfo | undefined {
+    try {
+      return this.#pkcs11.C_GetTokenInfo(slot);
+    } catch (error) {
+      if (error instanceof pkcs11js.Pkcs11Error && (error.code === pkcs11js.CKR_TOKEN_NOT_PRESENT || error.code === pkcs11js.CKR_TOKEN_NOT_RECOGNIZED)) return undefined;
+      throw error;
+    }
+  }
+
   /** The card's own word on the session (another slot's login may cover it), not what this process did. */
   #hasLogin(session: Handle): boolean {
     const { state } = this.#pkcs11.C_GetSessionInfo(session);
@@ -261,7 +276,7 @@ export class Pkcs11TokenAccess {
   #session(tokenSerial: string): Handle {
     const open = this.#sessions.get(tokenSerial);
     if (open) return open;
-    const slot = this.#pkcs11.C_GetSlotList(true).find((candidate) => this.#pkcs11.C_GetTokenInfo(candidate).serialNumber.trim() === tokenSerial);
+    const slot = this.#pkcs11.C_GetSlotList(true).find((candidate) => this.#tokenInfo(candidate)?.serialNumber.trim() === tokenSerial);
     if (!slot) throw new DeviceOperationError({ kind: 'missing', what: 'token' });
     const session = this.#pkcs11.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
     this.#sessions.set(tokenSerial, session);

@@ -216,6 +216,17 @@ describe('a key generation on a card that takes its time', () => {
     lab = undefined;
   });
 
+  it('a slot the card software lists with no token after all (an empty reader OpenSC has seen) is passed over: the card in the other slot is found, not told removed', async () => {
+    const control = await makeTempDir('card-control');
+    onTestFinished(() => control.remove());
+    lab = await openLabToken('standard', await ensureSimulatorBuilt(), simulatorEnvironment(control.dir));
+    const first = await lab.device.find();
+    // SoftHSM lists the card's slot, then an empty one: the second token query answers "no token".
+    await writeSimulatorControl(control.dir, { faults: [{ fn: 'C_GetTokenInfo', nth: 2, rv: 'CKR_TOKEN_NOT_PRESENT' }] });
+    const again = await lab.device.find();
+    expect(again.serial).toBe(first.serial);
+  });
+
   it('asks the card one thing at a time: a call sent while a key is made is answered once the key is on the card', async () => {
     const control = await makeTempDir('card-control');
     const controlDir = control.dir;
