@@ -104,16 +104,26 @@ export class Pkcs11TokenAccess {
 
   logout(): DeviceResults['logout'] {
     for (const [serial, session] of this.#sessions) {
+      // Each on its own: a logout that fails must not leave the session open, still logged in
+      // for the next one who opens it (a library answers a login over it as already done).
       try {
         if (this.#loggedIn.has(serial)) this.#pkcs11.C_Logout(session);
-        this.#pkcs11.C_CloseSession(session);
       } catch {
-        // The card may be gone already; the sessions are dropped either way.
+        // The card may be gone already; the session is closed all the same.
       }
+      this.#closeQuietly(session);
     }
     this.#sessions.clear();
     this.#loggedIn.clear();
     return {};
+  }
+
+  #closeQuietly(session: Handle): void {
+    try {
+      this.#pkcs11.C_CloseSession(session);
+    } catch {
+      // Gone with the card, or closed already.
+    }
   }
 
   /** Whether the slot's login is in place (slots of one card often share it with the first). */
@@ -285,11 +295,16 @@ export class Pkcs11TokenAccess {
 
   /** Forgets a token's session after the card went away, so the next call opens a fresh one. */
   forget(tokenSerial?: string): void {
+    // Closed, not only forgotten: a session still open on a card that is back would keep its login,
+    // and a library answers a login over it as already done, whatever PIN is given.
     if (tokenSerial === undefined) {
+      for (const session of this.#sessions.values()) this.#closeQuietly(session);
       this.#sessions.clear();
       this.#loggedIn.clear();
       return;
     }
+    const session = this.#sessions.get(tokenSerial);
+    if (session) this.#closeQuietly(session);
     this.#sessions.delete(tokenSerial);
     this.#loggedIn.delete(tokenSerial);
   }

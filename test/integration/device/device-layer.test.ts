@@ -227,6 +227,19 @@ describe('a key generation on a card that takes its time', () => {
     expect(again.serial).toBe(first.serial);
   });
 
+  it('a logout the card refuses still closes the session: the next login is judged on its PIN, never taken as already done', async () => {
+    const control = await makeTempDir('card-control');
+    onTestFinished(() => control.remove());
+    lab = await openLabToken('standard', await ensureSimulatorBuilt(), simulatorEnvironment(control.dir));
+    const device = await lab.device.find();
+    await lab.device.login(device, lab.token.serial, typed(lab.token.userPin));
+    await writeSimulatorControl(control.dir, { faults: [{ fn: 'C_Logout', nth: 1, rv: 'CKR_DEVICE_ERROR' }] });
+    await lab.device.release();
+    await writeSimulatorControl(control.dir, {});
+    const again = await lab.device.find();
+    expect(await codeOf(lab.device.login(again, lab.token.serial, typed('00000000')))).toBe('PIN_INCORRECT');
+  });
+
   it('asks the card one thing at a time: a call sent while a key is made is answered once the key is on the card', async () => {
     const control = await makeTempDir('card-control');
     const controlDir = control.dir;
