@@ -272,11 +272,11 @@ async function checkoutLetGo(context: FlowContext, renewalId: string, paymentId:
   return answer?.status === 'paid' && answer.receipt !== null && answer.receipt.lines.every((line) => line.state === 'released');
 }
 
-/** The same service address however it is spelt (host case, a default port, a trailing slash). */
+/** The same service address however it is spelt (host case, a default port); the configuration ends both with a slash. */
 function sameService(a: string, b: string): boolean {
   const normal = (url: string) => {
     try {
-      return new URL(url.endsWith('/') ? url : `${url}/`).href;
+      return new URL(url).href;
     } catch {
       return url;
     }

@@ -5,8 +5,7 @@
  * The environment is passed in, never read from `process.env` here, so the app, the CLI and the
  * tests each decide which variables count.
  */
-import { bypassesProxy } from './no-proxy.js';
-import type { EnvironmentProxy } from './route-choice.js';
+import { environmentProxyUrlFor, type EnvironmentProxy } from './route-choice.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -70,8 +69,7 @@ export interface ProxyEndpoint {
  */
 export function environmentProxyFor(env: Environment, target: URL): ProxyEndpoint | null {
   const proxy = readEnvironmentProxy(env);
-  if (!proxy || bypassesProxy(target, proxy.noProxy)) return null;
-  const chosen = target.protocol === 'https:' ? (proxy.httpsProxy ?? proxy.httpProxy) : proxy.httpProxy;
+  const chosen = proxy && environmentProxyUrlFor(proxy, target);
   if (!chosen) return null;
   const url = new URL(chosen);
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));

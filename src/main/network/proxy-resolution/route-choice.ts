@@ -44,6 +44,12 @@ export function endpointUrl(endpoint: ProxyEndpoint): string {
   return `${endpoint.protocol}//${describeEndpoint(endpoint)}`;
 }
 
+/** The environment's proxy URL a request to `target` goes through, or null where it goes direct (NO_PROXY, or none for its scheme). */
+export function environmentProxyUrlFor(proxy: EnvironmentProxy, target: URL): string | null {
+  const proxyUrl = target.protocol === 'https:' ? (proxy.httpsProxy ?? proxy.httpProxy) : proxy.httpProxy;
+  return proxyUrl === null || bypassesProxy(target, proxy.noProxy) ? null : proxyUrl;
+}
+
 /** The route a request to `target` takes under this choice, for messages and verdicts. */
 export function routeFor(choice: ProxyChoice, target: URL): NetworkRoute {
   switch (choice.kind) {
@@ -52,8 +58,8 @@ export function routeFor(choice: ProxyChoice, target: URL): NetworkRoute {
     case 'proxy':
       return { kind: 'proxy', source: choice.source, proxy: describeEndpoint(choice.endpoint), authenticated: choice.credentials !== null };
     case 'environment': {
-      const proxyUrl = target.protocol === 'https:' ? (choice.proxy.httpsProxy ?? choice.proxy.httpProxy) : choice.proxy.httpProxy;
-      if (proxyUrl === null || bypassesProxy(target, choice.proxy.noProxy)) return { kind: 'direct', source: 'environment' };
+      const proxyUrl = environmentProxyUrlFor(choice.proxy, target);
+      if (proxyUrl === null) return { kind: 'direct', source: 'environment' };
       const parsed = new URL(proxyUrl);
       return { kind: 'proxy', source: 'environment', proxy: parsed.host, authenticated: parsed.username !== '' };
     }
