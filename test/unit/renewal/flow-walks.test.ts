@@ -556,21 +556,29 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(lines.map((line) => line.state)).toEqual(['released']);
   });
 
-  it('an account payment tried while a card checkout is watched ends the watch: the account\'s refusal stays on screen, not replaced by the watch\'s next look', async () => {
-    const world = new FlowWorld();
-    let wake = () => undefined as void;
-    world.sleep = () => new Promise<void>((resolve) => (wake = resolve));
+  /** A card checkout opened and watched, the watch held at its first wait; `letLook` ends the wait and gives it time to look. */
+  async function watchedCheckout(world: FlowWorld) {
+    const waiting: (() => void)[] = [];
+    world.sleep = () => new Promise<void>((resolve) => waiting.push(resolve));
     const flow = world.process();
     await flow.start();
     await flow.unlock(world.pinFor('CNS-0001'), false);
     await flow.proceed();
     world.service.faults.cardOutcome = 'pending';
     expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', card: { status: 'waiting' } });
+    const letLook = async () => {
+      world.sleep = async () => undefined;
+      for (const resolve of waiting.splice(0)) resolve();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    };
+    return { flow, letLook };
+  }
+
+  it('an account payment tried while a card checkout is watched ends the watch: the account\'s refusal stays on screen, not replaced by the watch\'s next look', async () => {
+    const world = new FlowWorld();
+    const { flow, letLook } = await watchedCheckout(world);
     expect(await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'sbagliata' })).toMatchObject({ step: 'payment', error: { code: 'PAYMENT_ACCOUNT_INVALID' } });
-    // The watch's wait ends now, and it has time to look again.
-    world.sleep = async () => undefined;
-    wake();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await letLook();
     expect(flow.state).toMatchObject({ step: 'payment', error: { code: 'PAYMENT_ACCOUNT_INVALID' } });
     await flow.close();
     expect(world.service.netCaptured().size).toBe(0);
@@ -578,19 +586,10 @@ describe('charging what was chosen, once, for what is delivered', () => {
 
   it('an account payment that stops before it leaves (the service\'s record out of reach) keeps the checkout watched: it ends told pending, not waiting for ever', async () => {
     const world = new FlowWorld();
-    let wake = () => undefined as void;
-    world.sleep = () => new Promise<void>((resolve) => (wake = resolve));
-    const flow = world.process();
-    await flow.start();
-    await flow.unlock(world.pinFor('CNS-0001'), false);
-    await flow.proceed();
-    world.service.faults.cardOutcome = 'pending';
-    expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', card: { status: 'waiting' } });
+    const { flow, letLook } = await watchedCheckout(world);
     world.service.faults.unavailable = { renewalStatus: 1 };
     expect(await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).toMatchObject({ step: 'payment', card: { status: 'waiting' }, error: { code: 'SERVICE_UNAVAILABLE' } });
-    world.sleep = async () => undefined;
-    wake();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await letLook();
     expect(flow.state).toMatchObject({ step: 'payment', card: { status: 'pending' } });
     await flow.close();
   });
