@@ -4,9 +4,12 @@
  * and the same expected ending — so `set-up-scenario` builds the holder's situation the way it
  * builds any catalogue scenario. What the lab has no lever for is listed, one line each.
  *
- * Pure: the facts in, the definition and the lines out (unit-tested without SoftHSM).
+ * Pure: the facts in, the definition and the lines out (unit-tested without SoftHSM). The lines
+ * are in the lab's language (`locale`, English unless asked); codes, phases, settings and file
+ * names stay as the tool writes them.
  */
 import type { BundleFacts, CertificateProfile, FlowOutcome } from '../../src/shared/support-bundle/bundle-facts.js';
+import type { Locale } from '../../src/shared/errors/catalogue-entry.js';
 import type { ErrorCode } from '../../src/shared/errors/catalogue.js';
 import type { ScenarioDefinition, ServiceFate, TokenLayout } from '../scenarios/scenario-catalogue.js';
 import { labCaNames } from '../pki/lab-pki.js';
@@ -38,15 +41,17 @@ const networkByCode: Partial<Record<ErrorCode, ScenarioDefinition['network']>> =
   SERVICE_TLS_UNTRUSTED: 'untrusted-tls',
 };
 /**
- * Codes whose lab lever gives a neighbour instead: what the tool then says, and why. A holder with
- * no connection meets a name that does not resolve; the lab never asks a resolver, and its offline
- * service refuses the connection. Its proxy asks for credentials it was not given, where the
- * holder's refused the ones it was given.
+ * Codes whose lab lever gives a neighbour instead: what the tool then says (why: `phrases`). A
+ * holder with no connection meets a name that does not resolve; the lab never asks a resolver, and
+ * its offline service refuses the connection. Its proxy asks for credentials it was not given,
+ * where the holder's refused the ones it was given.
  */
-const labShowsInstead: Partial<Record<ErrorCode, { readonly code: ErrorCode; readonly why: string }>> = {
-  NETWORK_OFFLINE: { code: 'SERVICE_UNREACHABLE', why: "the service's name did not resolve; the lab's offline service refuses the connection instead" },
-  NETWORK_PROXY_CREDENTIALS_REFUSED: { code: 'SERVICE_PROXY_AUTH_REQUIRED', why: 'the proxy refused the credentials given; the lab names its proxy without any, and it asks for them' },
-};
+const labShowsInstead = {
+  NETWORK_OFFLINE: 'SERVICE_UNREACHABLE',
+  NETWORK_PROXY_CREDENTIALS_REFUSED: 'SERVICE_PROXY_AUTH_REQUIRED',
+} as const satisfies Partial<Record<ErrorCode, ErrorCode>>;
+type NeighbourCode = keyof typeof labShowsInstead;
+const isNeighbourCode = (code: ErrorCode): code is NeighbourCode => Object.hasOwn(labShowsInstead, code);
 const serviceByCode: Partial<Record<ErrorCode, ScenarioDefinition['service']>> = { SERVICE_TIMEOUT: 'slow', SERVICE_UNAVAILABLE: 'maintenance', PAYMENT_NOT_AS_SHOWN: 'price-changed' };
 const fateByReason: Partial<Record<ErrorCode, ServiceFate>> = {
   CERTIFICATE_SUSPENDED: 'suspended',
@@ -86,6 +91,116 @@ const reproducibleCodes = new Set<ErrorCode>([
 
 /** Failures during the renewal itself, after payment: each leaves an unfinished journal behind. */
 const failuresThatLeaveAJournal = new Set<ErrorCode>(['DEVICE_REMOVED', 'ISSUED_CERTIFICATE_REJECTED']);
+
+type CertificateKindName = CertificateProfile['kind'];
+type ProxySource = BundleFacts['network']['source'];
+
+/** Every line of `notReproduced`, in each of the lab's languages. */
+interface Phrases {
+  readonly journalLeftByRenew: (phase: string, progress: string, code: ErrorCode) => string;
+  readonly journalRecreated: (phase: string, progress: string) => string;
+  /** A payment left open; `stopsWith` is the code the lab's renew stops with, when it stops at payment. */
+  readonly journalPaymentOpen: (phase: 'paying' | 'card-started', stopsWith: string | undefined) => string;
+  readonly journalUnpaid: string;
+  readonly noAttempt: string;
+  readonly neighbour: (code: ErrorCode, why: string, instead: ErrorCode) => string;
+  readonly why: Record<NeighbourCode, string>;
+  readonly noLever: (code: ErrorCode) => string;
+  readonly alsoNotRenewed: (kind: CertificateKindName, code: ErrorCode) => string;
+  readonly fiscalCodeInClear: string;
+  readonly pseudonymised: (name: string) => string;
+  readonly cardLibrary: (file: string, description: string, version: string, behindSimulator: boolean) => string;
+  readonly tokenLabel: (label: string, labLabels: readonly string[]) => string;
+  readonly pinPolicy: (min: number, max: number, label: string, labMin: number, labMax: number) => string;
+  readonly tokenMaker: (manufacturer: string, model: string) => string;
+  readonly keyBits: (kind: CertificateKindName, bits: number, labBits: number) => string;
+  readonly issuer: (kind: CertificateKindName, commonName: string, organization: string, chamber: boolean) => string;
+  readonly validity: (kind: CertificateKindName, holderDays: number, labDays: number) => string;
+  readonly proxyGoneSince: string;
+  readonly proxySource: (source: ProxySource) => string;
+  readonly workingProxy: (source: ProxySource, authenticated: boolean) => string;
+  readonly toolVersion: (theirs: string, ours: string, outdated: boolean) => string;
+}
+
+/** The certificate's kind as Italian names it: «certificato di sottoscrizione», «certificato CNS». */
+const italianKind: Record<CertificateKindName, string> = { signature: 'di sottoscrizione', cns: 'CNS', other: 'di altro tipo' };
+const italianSource: Record<ProxySource, string> = {
+  none: 'senza impostazione',
+  manual: 'impostato a mano nel programma',
+  system: 'dalle impostazioni del computer',
+  environment: "dalle variabili d'ambiente",
+  pac: 'dalla configurazione automatica',
+};
+const giorni = (days: number) => `${days} ${Math.abs(days) === 1 ? 'giorno' : 'giorni'}`;
+
+const phrases: Record<Locale, Phrases> = {
+  it: {
+    journalLeftByRenew: (phase, progress, code) =>
+      `informazioni di rinnovo in fase «${phase}»${progress}: non vengono scritte in anticipo; il rinnovo nel lab si ferma con ${code} e le lascia, come è successo al titolare`,
+    journalRecreated: (phase, progress) =>
+      `informazioni di rinnovo in fase «${phase}»${progress}: il lab ricrea un rinnovo pagato con le informazioni danneggiate, così il programma riprende dai dati del servizio`,
+    journalPaymentOpen: (phase, stopsWith) =>
+      `informazioni di rinnovo con ${phase === 'paying' ? 'un pagamento dal conto inviato' : 'un pagamento con carta aperto'}: non vengono scritte in anticipo; il rinnovo nel lab ${stopsWith === undefined ? 'le lascia solo se si ferma al pagamento' : `si ferma con ${stopsWith} e le lascia`}`,
+    journalUnpaid: "informazioni di un rinnovo iniziato e non pagato: non c'è nulla da riprendere, il lab parte senza",
+    noAttempt: "nessun tentativo registrato nel pacchetto: il lab parte dall'inizio di un nuovo tentativo; la rinnovabilità si decide solo dai certificati sulla carta",
+    neighbour: (code, why, instead) => `errore ${code}: ${why}, quindi il programma segnala ${instead}`,
+    why: {
+      NETWORK_OFFLINE: 'il nome del servizio non è stato risolto; nel lab, invece, il servizio non in linea rifiuta la connessione',
+      NETWORK_PROXY_CREDENTIALS_REFUSED: 'il proxy ha rifiutato le credenziali fornite; il lab indica il suo proxy senza credenziali e il proxy le chiede',
+    },
+    noLever: (code) => `errore ${code}: nessuna impostazione del lab lo provoca; il lab mostra invece quello che danno la stessa carta e lo stesso servizio`,
+    alsoNotRenewed: (kind, code) => `anche il certificato ${italianKind[kind]} non è stato rinnovato (${code}): il lab prepara solo il codice dell'esito finale`,
+    fiscalCodeInClear: 'codice fiscale del titolare in chiaro: il dispositivo del lab riporta invece il suo titolare fittizio',
+    pseudonymised: (name) => `titolare (sostituito da uno pseudonimo nel pacchetto): il dispositivo del lab riporta il titolare fittizio ${name}`,
+    cardLibrary: (file, description, version, behindSimulator) =>
+      `libreria della carta ${file} (${description} ${version}): il lab usa SoftHSM${behindSimulator ? ' dietro il simulatore della carta' : ''}`,
+    tokenLabel: (label, labLabels) =>
+      `etichetta del dispositivo «${label}»: il dispositivo del lab ha ${labLabels.length === 1 ? "l'etichetta" : 'le etichette'} ${labLabels.map((entry) => `«${entry}»`).join(', ')}`,
+    pinPolicy: (min, max, label, labMin, labMax) => `PIN da ${min} a ${max} caratteri su «${label}»: SoftHSM indica da ${labMin} a ${labMax}`,
+    tokenMaker: (manufacturer, model) => `dispositivo prodotto da ${manufacturer} (${model}): quello del lab è SoftHSM`,
+    keyBits: (kind, bits, labBits) => `certificato ${italianKind[kind]} con chiave RSA a ${bits} bit: le chiavi del lab sono RSA a ${labBits} bit`,
+    issuer: (kind, commonName, organization, chamber) =>
+      `certificato ${italianKind[kind]} emesso da «${commonName}» (${organization || 'nessuna organizzazione'}): nel lab lo emette la sua CA ${chamber ? 'camerale' : 'non camerale'}, con le policy e gli usi della chiave del lab per quel tipo di certificato`,
+    validity: (kind, holderDays, labDays) =>
+      `certificato ${italianKind[kind]} in scadenza tra ${giorni(holderDays)} alla data del pacchetto: quello del lab scade tra ${giorni(labDays)} (stesso esito, date diverse)`,
+    proxyGoneSince:
+      'collegamento diretto quando è stato creato il pacchetto: il proxy che non ha funzionato era stato indicato una sola volta o è stato rimosso in seguito; il lab ne indica uno in HTTPS_PROXY',
+    proxySource: (source) => `proxy ${italianSource[source]} (${source}): il lab lo indica in HTTPS_PROXY`,
+    workingProxy: (source, authenticated) =>
+      `collegamento tramite un proxy ${italianSource[source]} (${source}${authenticated ? ', con credenziali' : ''}) che funzionava: i proxy del lab rifiutano, quindi il lab si collega direttamente`,
+    toolVersion: (theirs, ours, outdated) =>
+      `versione del programma ${theirs}: il lab usa la versione ${ours} di questa copia del progetto${outdated ? ' (e il suo canale di aggiornamento ne offre una più recente, come ha visto il titolare)' : ''}`,
+  },
+  en: {
+    journalLeftByRenew: (phase, progress, code) => `journal at phase "${phase}"${progress}: not written beforehand; the lab's renew stops with ${code} and leaves it, as the holder's did`,
+    journalRecreated: (phase, progress) => `journal at phase "${phase}"${progress}: the lab recreates a paid renewal whose journal is damaged, so the tool resumes from the service's record`,
+    journalPaymentOpen: (phase, stopsWith) =>
+      `journal with ${phase === 'paying' ? 'an account payment sent' : 'a card checkout open'}: not written beforehand; the lab's renew ${stopsWith === undefined ? 'leaves one only if it stops at payment' : `stops with ${stopsWith} and leaves it`}`,
+    journalUnpaid: 'journal of a renewal started and not paid: nothing to resume, the lab starts without one',
+    noAttempt: 'no attempt recorded in the bundle: the lab starts where a new attempt starts; verdicts come from the card alone',
+    neighbour: (code, why, instead) => `error ${code}: ${why}, so the tool says ${instead}`,
+    why: {
+      NETWORK_OFFLINE: "the service's name did not resolve; the lab's offline service refuses the connection instead",
+      NETWORK_PROXY_CREDENTIALS_REFUSED: 'the proxy refused the credentials given; the lab names its proxy without any, and it asks for them',
+    },
+    noLever: (code) => `error ${code}: no lab setting causes it; the lab shows what the same card and service give instead`,
+    alsoNotRenewed: (kind, code) => `${kind} certificate also not renewed (${code}): the lab sets up the ending's own code only`,
+    fiscalCodeInClear: "the holder's fiscal code in clear: the lab's token names its fictional holder instead",
+    pseudonymised: (name) => `holder (pseudonymised in the bundle): the lab's token names its fictional holder ${name}`,
+    cardLibrary: (file, description, version, behindSimulator) => `card library ${file} (${description} ${version}): the lab uses SoftHSM${behindSimulator ? ' behind the card simulator' : ''}`,
+    tokenLabel: (label, labLabels) => `token label "${label}": the lab's token is labelled ${labLabels.map((entry) => `"${entry}"`).join(', ')}`,
+    pinPolicy: (min, max, label, labMin, labMax) => `PIN policy ${min}–${max} characters on "${label}": SoftHSM reports ${labMin}–${labMax}`,
+    tokenMaker: (manufacturer, model) => `token made by ${manufacturer} (${model}): the lab's is SoftHSM`,
+    keyBits: (kind, bits, labBits) => `${kind} certificate with an RSA ${bits}-bit key: the lab's keys are RSA ${labBits}`,
+    issuer: (kind, commonName, organization, chamber) =>
+      `${kind} certificate issued by "${commonName}" (${organization || 'no organization'}): the lab's own ${chamber ? 'Chamber' : 'foreign'} CA issues it, with the lab's policies and key usages for the kind`,
+    validity: (kind, holderDays, labDays) => `${kind} certificate expiring in ${holderDays} days at the bundle's date: the lab's expires in ${labDays} days (same verdict, other dates)`,
+    proxyGoneSince: 'route direct when the bundle was taken: the proxy that failed was given once or removed since; the lab names one in HTTPS_PROXY',
+    proxySource: (source) => `proxy from ${source}: the lab names it in HTTPS_PROXY`,
+    workingProxy: (source, authenticated) => `route through a proxy (${source}${authenticated ? ', with credentials' : ''}) that worked: the lab's proxies refuse, so the lab goes direct`,
+    toolVersion: (theirs, ours, outdated) => `tool version ${theirs}: the lab runs this checkout's ${ours}${outdated ? ' (and its feed offers a newer one, as the holder saw)' : ''}`,
+  },
+};
 
 function renewableCertificates(tokens: BundleFacts['tokens']): { profile: CertificateProfile; slot: number }[] {
   return tokens.flatMap((token, slot) => token.certificates.filter((certificate) => certificate.kind !== 'other').map((profile) => ({ profile, slot })));
@@ -132,25 +247,25 @@ function daysBetween(a: Date, b: Date): number {
 }
 
 /** Lines for what the token's profiles show and the lab's token will not have. */
-function tokenDifferences(facts: BundleFacts, layout: TokenLayout, outcome: FlowOutcome | null): string[] {
+function tokenDifferences(facts: BundleFacts, layout: TokenLayout, outcome: FlowOutcome | null, p: Phrases): string[] {
   const lines: string[] = [];
   const at = new Date(facts.createdAt);
   const preset = tokenPreset(layout, at);
   const labLabels = preset.slots.map((slot) => slot.label);
   for (const token of facts.tokens) {
-    if (token.certificates.length > 0 && !labLabels.includes(token.label)) lines.push(`token label "${token.label}": the lab's token is labelled ${labLabels.map((label) => `"${label}"`).join(', ')}`);
+    if (token.certificates.length > 0 && !labLabels.includes(token.label)) lines.push(p.tokenLabel(token.label, labLabels));
     if (token.pinPolicy.minLength !== labPinPolicy.minLength || token.pinPolicy.maxLength !== labPinPolicy.maxLength) {
-      lines.push(`PIN policy ${token.pinPolicy.minLength}–${token.pinPolicy.maxLength} characters on "${token.label}": SoftHSM reports ${labPinPolicy.minLength}–${labPinPolicy.maxLength}`);
+      lines.push(p.pinPolicy(token.pinPolicy.minLength, token.pinPolicy.maxLength, token.label, labPinPolicy.minLength, labPinPolicy.maxLength));
     }
-    if (token.manufacturer !== 'SoftHSM project' && token.certificates.length > 0) lines.push(`token made by ${token.manufacturer} (${token.model}): the lab's is SoftHSM`);
+    if (token.manufacturer !== 'SoftHSM project' && token.certificates.length > 0) lines.push(p.tokenMaker(token.manufacturer, token.model));
   }
   // The dates the flow assessed (before a renewal replaced them), else those on the card.
   const assessed = outcome?.certificates ?? [];
   const profiles = renewableCertificates(facts.tokens).map((entry) => entry.profile);
   for (const certificate of profiles) {
-    if (certificate.keyBits !== labKeyBits) lines.push(`${certificate.kind} certificate with an RSA ${certificate.keyBits}-bit key: the lab's keys are RSA ${labKeyBits}`);
+    if (certificate.keyBits !== labKeyBits) lines.push(p.keyBits(certificate.kind, certificate.keyBits, labKeyBits));
     if (!(Object.values(labCaNames) as string[]).includes(certificate.issuer.commonName)) {
-      lines.push(`${certificate.kind} certificate issued by "${certificate.issuer.commonName}" (${certificate.issuer.organization || 'no organization'}): the lab's own ${certificate.issuedByChamber ? 'Chamber' : 'foreign'} CA issues it, with the lab's policies and key usages for the kind`);
+      lines.push(p.issuer(certificate.kind, certificate.issuer.commonName, certificate.issuer.organization, certificate.issuedByChamber));
     }
   }
   for (const kind of ['signature', 'cns'] as const) {
@@ -159,12 +274,13 @@ function tokenDifferences(facts: BundleFacts, layout: TokenLayout, outcome: Flow
     if (!holder || !lab) continue;
     const holderLeft = daysBetween(at, new Date(holder.notAfter));
     const labLeft = daysBetween(at, lab.notAfter);
-    if (Math.abs(holderLeft - labLeft) > validityToleranceDays) lines.push(`${kind} certificate expiring in ${holderLeft} days at the bundle's date: the lab's expires in ${labLeft} days (same verdict, other dates)`);
+    if (Math.abs(holderLeft - labLeft) > validityToleranceDays) lines.push(p.validity(kind, holderLeft, labLeft));
   }
   return lines;
 }
 
-export function scenarioFromBundle(facts: BundleFacts, options: { readonly toolVersion: string }): BundleReproduction {
+export function scenarioFromBundle(facts: BundleFacts, options: { readonly toolVersion: string; readonly locale?: Locale }): BundleReproduction {
+  const p = phrases[options.locale ?? 'en'];
   const outcome = facts.outcome;
   const code = outcome?.error?.code;
   const notReproduced: string[] = [];
@@ -185,15 +301,15 @@ export function scenarioFromBundle(facts: BundleFacts, options: { readonly toolV
   const paid = phase === 'paid' || phase === 'renewing';
   if (paid && code && failuresThatLeaveAJournal.has(code)) {
     // The lab reproduces the failure itself: its renew stops the same way and leaves the same journal.
-    notReproduced.push(`journal at phase "${phase}"${progress}: not written beforehand; the lab's renew stops with ${code} and leaves it, as the holder's did`);
+    notReproduced.push(p.journalLeftByRenew(phase, progress, code));
   } else if (phase === 'damaged') journal = 'damaged-after-payment';
   else if (paid) {
     journal = 'damaged-after-payment';
-    notReproduced.push(`journal at phase "${phase}"${progress}: the lab recreates a paid renewal whose journal is damaged, so the tool resumes from the service's record`);
+    notReproduced.push(p.journalRecreated(phase, progress));
   } else if (phase === 'paying' || phase === 'card-started') {
     // Nothing paid yet: the lab's own payment step leaves the same journal when it ends the same way.
-    notReproduced.push(`journal with ${phase === 'paying' ? 'an account payment sent' : 'a card checkout open'}: not written beforehand; the lab's renew ${cardOutcome || account ? `stops with ${code ?? ''} and leaves it` : 'leaves one only if it stops at payment'}`);
-  } else if (phase === 'unpaid') notReproduced.push('journal of a renewal started and not paid: nothing to resume, the lab starts without one');
+    notReproduced.push(p.journalPaymentOpen(phase, cardOutcome || account ? (code ?? '') : undefined));
+  } else if (phase === 'unpaid') notReproduced.push(p.journalUnpaid);
 
   const scenario: ScenarioDefinition = {
     name: 'from-bundle',
@@ -215,27 +331,26 @@ export function scenarioFromBundle(facts: BundleFacts, options: { readonly toolV
     issuanceFailures: 0,
     gateway: code === 'ISSUED_CERTIFICATE_REJECTED' ? 'hostile-issuance' : 'none',
     journal,
-    expected: code ? { outcome: 'refused', code: labShowsInstead[code]?.code ?? code } : { outcome: 'renewed' },
+    expected: code ? { outcome: 'refused', code: isNeighbourCode(code) ? labShowsInstead[code] : code } : { outcome: 'renewed' },
   };
 
-  if (!outcome) notReproduced.push('no attempt recorded in the bundle: the lab starts where a new attempt starts; verdicts come from the card alone');
-  const instead = code ? labShowsInstead[code] : undefined;
-  if (code && instead) notReproduced.push(`error ${code}: ${instead.why}, so the tool says ${instead.code}`);
-  if (code && !reproducibleCodes.has(code)) notReproduced.push(`error ${code}: no lab setting causes it; the lab shows what the same card and service give instead`);
+  if (!outcome) notReproduced.push(p.noAttempt);
+  if (code && isNeighbourCode(code)) notReproduced.push(p.neighbour(code, p.why[code], labShowsInstead[code]));
+  if (code && !reproducibleCodes.has(code)) notReproduced.push(p.noLever(code));
   // The ending's code is the first certificate's; the others' reasons are told, not set up.
-  for (const other of outcome?.notRenewed.slice(1) ?? []) notReproduced.push(`${other.kind} certificate also not renewed (${other.code}): the lab sets up the ending's own code only`);
-  if (facts.holder.identity === 'in-clear') notReproduced.push("the holder's fiscal code in clear: the lab's token names its fictional holder instead");
-  else notReproduced.push(`holder (pseudonymised in the bundle): the lab's token names its fictional holder ${labHolder.givenName} ${labHolder.surname}`);
+  for (const other of outcome?.notRenewed.slice(1) ?? []) notReproduced.push(p.alsoNotRenewed(other.kind, other.code));
+  if (facts.holder.identity === 'in-clear') notReproduced.push(p.fiscalCodeInClear);
+  else notReproduced.push(p.pseudonymised(`${labHolder.givenName} ${labHolder.surname}`));
   if (facts.module.status === 'loaded' && !/softhsm|cnssim/i.test(`${facts.module.file} ${facts.module.manufacturer}`)) {
-    notReproduced.push(`card library ${facts.module.file} (${facts.module.description} ${facts.module.version}): the lab uses SoftHSM${Object.keys(scenario.simulator).length > 0 ? ' behind the card simulator' : ''}`);
+    notReproduced.push(p.cardLibrary(facts.module.file, facts.module.description, facts.module.version, Object.keys(scenario.simulator).length > 0));
   }
-  notReproduced.push(...tokenDifferences(facts, layout, outcome));
+  notReproduced.push(...tokenDifferences(facts, layout, outcome, p));
   // The lab names its failing proxy in HTTPS_PROXY: a bundle taken after the proxy was given once
   // (--proxy) or removed ("Rimuovi") says direct, and one set by hand, PAC or the system says so.
   const failingProxy = scenario.network === 'proxy-down' || scenario.network === 'proxy-credentials';
-  if (failingProxy && facts.network.route === 'direct') notReproduced.push('route direct when the bundle was taken: the proxy that failed was given once or removed since; the lab names one in HTTPS_PROXY');
-  else if (failingProxy && facts.network.source !== 'environment') notReproduced.push(`proxy from ${facts.network.source}: the lab names it in HTTPS_PROXY`);
-  if (facts.network.route === 'proxy' && scenario.network === 'direct') notReproduced.push(`route through a proxy (${facts.network.source}${facts.network.proxyAuthenticated ? ', with credentials' : ''}) that worked: the lab's proxies refuse, so the lab goes direct`);
-  if (facts.tool.version !== options.toolVersion) notReproduced.push(`tool version ${facts.tool.version}: the lab runs this checkout's ${options.toolVersion}${scenario.outdatedTool ? ' (and its feed offers a newer one, as the holder saw)' : ''}`);
+  if (failingProxy && facts.network.route === 'direct') notReproduced.push(p.proxyGoneSince);
+  else if (failingProxy && facts.network.source !== 'environment') notReproduced.push(p.proxySource(facts.network.source));
+  if (facts.network.route === 'proxy' && scenario.network === 'direct') notReproduced.push(p.workingProxy(facts.network.source, facts.network.proxyAuthenticated));
+  if (facts.tool.version !== options.toolVersion) notReproduced.push(p.toolVersion(facts.tool.version, options.toolVersion, scenario.outdatedTool));
   return { scenario, holderSaw: outcome ? { step: outcome.step, code } : undefined, notReproduced };
 }

@@ -2,11 +2,15 @@
  * From a bundle's facts to the lab: the scenario definition set-up-scenario builds, the lines for
  * what the lab cannot make the same, and the closest catalogue scenario (`--match`).
  */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { matchBundle, scenarioForBundle } from '../../../softhsm/bundle/bundle-commands.js';
 import { closestScenario } from '../../../softhsm/bundle/match-scenario.js';
 import { scenarioFromBundle } from '../../../softhsm/bundle/scenario-from-bundle.js';
 import type { ErrorCode } from '../../../src/shared/errors/catalogue.js';
 import { bundleFactsFormat, type BundleFacts, type CertificateProfile, type FlowOutcome, type TokenFacts } from '../../../src/shared/support-bundle/bundle-facts.js';
+import { withTempDir } from '../../support/temp-dir.js';
 
 const createdAt = '2026-11-20T09:00:00.000Z';
 const inDays = (days: number) => new Date(Date.parse(createdAt) + days * 86_400_000).toISOString();
@@ -183,5 +187,87 @@ describe('the closest catalogue scenario', () => {
     const lockedWithCard = closestScenario(facts({ outcome: outcome('payment', 'CARD_PAYMENT_FAILED', { paymentMethod: 'card', removeOldFirst: true }) }), options);
     expect(lockedWithCard.scenario.name).toBe('card-failed');
     expect(lockedWithCard.different).toEqual(['card simulator: bundle full, scenario none']);
+  });
+});
+
+/** English that must not show through an Italian lab: words, not the codes, settings and options kept as they are. */
+const english = /(?<![-\w])(the|lab's|error|holder|token|certificate|journal|route|bundle|scenario:|Closest|Same as|Different|Next|Run it|What|Not reproduced|Everything)\b/;
+
+/** A bundle command's printed lines, for facts written as the facts.json the lab also reads. */
+async function printed(bundle: BundleFacts, command: typeof matchBundle | typeof scenarioForBundle, locale: 'it' | 'en'): Promise<string[]> {
+  return withTempDir('lab-bundle-words', async (dir) => {
+    const file = join(dir, 'facts.json');
+    await writeFile(file, JSON.stringify(bundle));
+    const lines: string[] = [];
+    await command(file, { toolVersion: '1.0.0', locale, print: (line) => lines.push(line) });
+    return lines;
+  });
+}
+
+describe('the bundle commands in the lab’s language', () => {
+  const foreign = () =>
+    facts({
+      tool: { version: '0.9.0', platform: 'win32' },
+      module: { status: 'loaded', file: 'bit4xpki.dll', manufacturer: 'bit4id', description: 'bit4id PKCS#11', version: '1.4' },
+      tokens: [
+        token([profile('signature', { keyBits: 3072, issuer: { commonName: 'Actalis Qualified CA', organization: 'Actalis S.p.A.' }, issuedByChamber: false }), profile('cns')], {
+          manufacturer: 'Bit4id',
+          pinPolicy: { minLength: 5, maxLength: 8, pinPad: false },
+        }),
+      ],
+      network: { route: 'proxy', source: 'pac', proxyAuthenticated: false, extraCa: false },
+      outcome: outcome('failed', 'SERVICE_PROTOCOL_ERROR'),
+      journal: { phase: 'paid', certificates: [{ kind: 'signature', phase: 'planned' }] },
+    });
+
+  it('in Italian, what the lab cannot reproduce is said in Italian, codes and settings as they are', () => {
+    const offline = scenarioFromBundle(facts({ outcome: outcome('blocked', 'NETWORK_OFFLINE') }), { ...options, locale: 'it' });
+    expect(offline.notReproduced).toContain(
+      'errore NETWORK_OFFLINE: il nome del servizio non è stato risolto; nel lab, invece, il servizio non in linea rifiuta la connessione, quindi il programma segnala SERVICE_UNREACHABLE',
+    );
+    const { notReproduced } = scenarioFromBundle(foreign(), { ...options, locale: 'it' });
+    const text = notReproduced.join('\n');
+    for (const expected of ['errore SERVICE_PROTOCOL_ERROR', 'chiave RSA a 3072 bit', '«Actalis Qualified CA»', 'PIN da 5 a 8 caratteri', 'libreria della carta bit4xpki.dll', 'proxy dalla configurazione automatica (pac)', 'versione del programma 0.9.0', 'informazioni di rinnovo in fase «paid»', 'prodotto da Bit4id']) {
+      expect(text).toContain(expected);
+    }
+    for (const line of [...offline.notReproduced, ...notReproduced]) expect(line).not.toMatch(english);
+  });
+
+  it('only the words change: the same scenario and as many lines in either language', () => {
+    const italian = scenarioFromBundle(foreign(), { ...options, locale: 'it' });
+    const inEnglish = scenarioFromBundle(foreign(), { ...options, locale: 'en' });
+    expect(italian.scenario).toEqual(inEnglish.scenario);
+    expect(italian.notReproduced).toHaveLength(inEnglish.notReproduced.length);
+    expect(scenarioFromBundle(foreign(), options).notReproduced).toEqual(inEnglish.notReproduced);
+  });
+
+  it('in Italian, the closest scenario’s fields are named in Italian', () => {
+    const revoked = outcome('certificates', 'NOTHING_TO_RENEW', { certificates: [assessed('signature', { status: 'not-renewable', reason: 'CERTIFICATE_REVOKED', detail: {} }), assessed('cns', { status: 'not-renewable', reason: 'CERTIFICATE_REVOKED', detail: {} })] });
+    const match = closestScenario(facts({ outcome: revoked }), { ...options, locale: 'it' });
+    expect(match.scenario.name).toBe('revoked');
+    expect(match.same).toContain('dati del servizio: revoked');
+    expect(match.same).toContain('esito: errore NOTHING_TO_RENEW');
+    const withCard = closestScenario(facts({ outcome: outcome('payment', 'CARD_PAYMENT_FAILED', { paymentMethod: 'card', removeOldFirst: true }) }), { ...options, locale: 'it' });
+    expect(withCard.scenario.name).toBe('card-failed');
+    expect(withCard.different).toEqual(['simulatore della carta: pacchetto full, scenario nessuna impostazione']);
+  });
+
+  it('--from-bundle and --match print Italian headings in an Italian lab, English ones with --lang en', async () => {
+    const offline = facts({ outcome: outcome('blocked', 'NETWORK_OFFLINE') });
+    const fromBundle = await printed(offline, scenarioForBundle, 'it');
+    expect(fromBundle[0]).toBe('Che cosa ha visto il titolare: passo «blocked», errore NETWORK_OFFLINE');
+    expect(fromBundle).toContain('Il lab non riproduce:');
+    expect(fromBundle.some((line) => line.startsWith('  - errore NETWORK_OFFLINE: '))).toBe(true);
+    const match = await printed(offline, matchBundle, 'it');
+    expect(match[0]).toBe('Scenario più vicino: no-network — La postazione non accede ad internet');
+    expect(match[1]).toMatch(/^In comune con il pacchetto: esito: errore SERVICE_UNREACHABLE; /);
+    expect(match.at(-1)).toMatch(/^Per avviarlo: npm run lab -- --scenario no-network /);
+    // The holder's own message comes from the error catalogue, already in Italian.
+    for (const line of [...fromBundle.filter((line) => !line.startsWith('  «')), ...match]) expect(line).not.toMatch(english);
+
+    const inEnglish = await printed(offline, scenarioForBundle, 'en');
+    expect(inEnglish[0]).toBe('What the holder saw: step "blocked", error NETWORK_OFFLINE');
+    expect(inEnglish).toContain('Not reproduced by the lab:');
+    expect((await printed(offline, matchBundle, 'en'))[0]).toBe('Closest scenario: no-network — No internet connection');
   });
 });
