@@ -8,7 +8,7 @@
  */
 import type { FlowState, Receipt } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
-import type { ErrorCode } from '../../shared/errors/catalogue.js';
+import { errorCatalogue, type ErrorCode, type ErrorDetail } from '../../shared/errors/catalogue.js';
 import type { AccountPaymentMethod } from '../../shared/service-api/primitives.js';
 import { wire, type FlowContext } from './flow-context.js';
 import { paymentIdempotencyKey } from './idempotency-keys.js';
@@ -57,7 +57,7 @@ export async function payWithAccount(context: FlowContext, state: PaymentState, 
         // A refusal held nothing: the holder may try again, with another account or method.
         const unpaid = await context.save({ ...journal, payment: { state: 'unpaid', attempts } });
         const dropped = error.code === 'CERTIFICATE_NOT_RENEWABLE' ? await withoutUnrenewable(context, state, unpaid) : undefined;
-        return dropped ?? context.set({ ...state, card: null, error: { code: error.code, detail: error.detail } });
+        return dropped ?? context.set({ ...state, card: null, error: { code: error.code, detail: refusalDetail(error, method) } });
       }
       // Paid meanwhile (a second window, the CLI): this payment holds nothing; the plan is made again on what the service holds.
       if (error.code === 'CERTIFICATE_ALREADY_PAID') return afterPaidElsewhere(context, state, journal, error.detail, { attempts, inFlight });
@@ -78,6 +78,14 @@ export async function payWithAccount(context: FlowContext, state: PaymentState, 
     }
     return markPaid(context, checkedAgainstPlan(journal.plan, receipt));
   }
+}
+
+/**
+ * A payment refusal's detail with the method this payment used: its sentence names it ("L'account
+ * Iconto…"), and the service may leave it out or name another; the holder typed this one's.
+ */
+function refusalDetail(error: AppError, method: AccountPaymentMethod): ErrorDetail {
+  return errorCatalogue[error.code].class === 'payment' ? { ...error.detail, method } : error.detail;
 }
 
 export async function startCardPayment(context: FlowContext, state: PaymentState, poll: (token: number) => void): Promise<FlowState> {

@@ -34,11 +34,11 @@ export const certificateErrors = {
     class: 'certificate',
     actions: ['contact-office'],
     it: {
-      message: 'Il certificato è scaduto il {notAfter}: un certificato scaduto non può essere rinnovato.',
+      message: 'Il certificato è scaduto[ il {notAfter}]: un certificato scaduto non può essere rinnovato.',
       nextStep: 'Occorre una nuova emissione su un nuovo dispositivo: si rivolga all\'Ufficio di Registrazione che ha effettuato il rilascio.',
     },
     en: {
-      message: 'The certificate expired on {notAfter}: an expired certificate cannot be renewed.',
+      message: 'The certificate expired[ on {notAfter}]: an expired certificate cannot be renewed.',
       nextStep: 'A new issuance on a new device is needed: contact the Registration Office that issued the device.',
     },
   },
@@ -70,23 +70,23 @@ export const certificateErrors = {
     class: 'certificate',
     actions: [],
     it: {
-      message: 'Il certificato non è ancora rinnovabile: il rinnovo sarà possibile dal {renewableFrom}.',
-      nextStep: 'Riprovi a partire da quella data; riceverà anche un promemoria via e-mail prima della scadenza.',
+      message: 'Il certificato non è ancora rinnovabile[: il rinnovo sarà possibile dal {renewableFrom}].',
+      nextStep: 'Riprovi quando il rinnovo sarà possibile; riceverà anche un promemoria via e-mail prima della scadenza.',
     },
     en: {
-      message: 'The certificate cannot be renewed yet: renewal opens on {renewableFrom}.',
-      nextStep: 'Try again from that date; you will also receive an e-mail reminder before it expires.',
+      message: 'The certificate cannot be renewed yet[: renewal opens on {renewableFrom}].',
+      nextStep: 'Try again once renewal opens; you will also receive an e-mail reminder before it expires.',
     },
   },
   CERTIFICATE_RECENTLY_RENEWED: {
     class: 'certificate',
     actions: [],
     it: {
-      message: 'Certificato rinnovato il {renewedAt}: è valido e non serve rinnovarlo.',
+      message: 'Certificato rinnovato[ il {renewedAt}]: è valido e non serve rinnovarlo.',
       nextStep: 'Non deve fare nulla per questo certificato. Potrà rinnovarlo nei mesi prima della nuova scadenza.',
     },
     en: {
-      message: 'Certificate renewed on {renewedAt}: it is valid and does not need renewing.',
+      message: 'Certificate renewed[ on {renewedAt}]: it is valid and does not need renewing.',
       nextStep: 'Nothing to do for this certificate. You can renew it in the months before its new expiry.',
     },
   },

@@ -93,14 +93,14 @@ const serviceRefusalErrors = {
   PAYMENT_ACCOUNT_INVALID: {
     class: 'payment',
     actions: ['choose-payment'],
-    it: { message: 'L\'account {method} per il pagamento non risulta valido: User-ID o password errati.', nextStep: 'Controlli le credenziali {method} e riprovi, oppure scelga un altro metodo di pagamento.' },
-    en: { message: 'The {method} payment account is not valid: wrong User-ID or password.', nextStep: 'Check your {method} credentials and try again, or choose another payment method.' },
+    it: { message: 'L\'account[ {method}] per il pagamento non risulta valido: User-ID o password errati.', nextStep: 'Controlli le credenziali[ {method}] e riprovi, oppure scelga un altro metodo di pagamento.' },
+    en: { message: 'The[ {method}] payment account is not valid: wrong User-ID or password.', nextStep: 'Check your[ {method}] credentials and try again, or choose another payment method.' },
   },
   PAYMENT_INSUFFICIENT_FUNDS: {
     class: 'payment',
     actions: ['choose-payment'],
-    it: { message: 'Fondi insufficienti sul conto {account}: servono {requiredCents}, disponibili {availableCents}[; sul conto {secondAccount} servono {secondRequiredCents}, disponibili {secondAvailableCents}].', nextStep: 'Ricarichi il prepagato TelemacoPay oppure scelga il pagamento con carta di credito.' },
-    en: { message: 'Insufficient funds on the {account} account: {requiredCents} needed, {availableCents} available[; on the {secondAccount} account {secondRequiredCents} needed, {secondAvailableCents} available].', nextStep: 'Top up the TelemacoPay prepaid account or pay by credit card.' },
+    it: { message: 'Fondi insufficienti[ sul conto {account}][: servono {requiredCents}, disponibili {availableCents}][; sul conto {secondAccount} servono {secondRequiredCents}, disponibili {secondAvailableCents}].', nextStep: 'Ricarichi il prepagato TelemacoPay oppure scelga il pagamento con carta di credito.' },
+    en: { message: 'Insufficient funds[ on the {account} account][: {requiredCents} needed, {availableCents} available][; on the {secondAccount} account {secondRequiredCents} needed, {secondAvailableCents} available].', nextStep: 'Top up the TelemacoPay prepaid account or pay by credit card.' },
   },
   PAYMENT_NOT_REQUIRED: {
     class: 'payment',

@@ -7,7 +7,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeError, errorCatalogue, errorCodes, errorReference, type ErrorCode, type ErrorDetail } from '../../../src/shared/errors/catalogue.js';
+import { certificateErrors } from '../../../src/shared/errors/certificate-errors.js';
 import { placeholdersOf } from '../../../src/shared/errors/error-detail.js';
+import { serviceRefusalCodes } from '../../../src/shared/errors/service-errors.js';
 import { formatDate, formatEuro } from '../../../src/shared/i18n/format.js';
 
 type Kind = 'date' | 'cents' | 'account' | 'method' | 'proxy' | 'version' | 'option';
@@ -31,6 +33,8 @@ const placeholderKinds: Readonly<Record<string, Kind>> = {
   latest: 'version',
   // The CLI's own option, named to the helpdesk operator who typed the command.
   option: 'option',
+  // A word of the command line the program does not know, quoted back to the operator.
+  word: 'option',
 };
 
 /** Detail the services add for the helpdesk: none of it may reach the holder's sentence. */
@@ -123,6 +127,13 @@ describe('the holder\'s sentence for every error', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  // The service's refusals and a certificate's reasons arrive with whatever detail the service
+  // sent: a value it left out drops its clause, never shows a bare {name} to the holder.
+  it.each([...serviceRefusalCodes, ...Object.keys(certificateErrors)].flatMap((code) => [[code, 'it'], [code, 'en']] as const))('%s (%s) with no detail from the service still reads as a sentence', (code, locale) => {
+    const text = describeError(code as ErrorCode, locale, {});
+    expect(`${text.message} ${text.nextStep}`).not.toMatch(/\{\w+\}|[[\]]/);
   });
 
   it('says the refusal of a short account the way the guide names it, both accounts when both are short', () => {

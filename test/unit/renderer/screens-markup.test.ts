@@ -139,7 +139,7 @@ describe('the screens as main drives them', () => {
     expect(html).toContain('scaduto il 12 novembre 2026');
     expect(html).toContain('sarà possibile dal 14 agosto 2026');
     expect(html).not.toMatch(/\d{4}-\d{2}-\d{2}/);
-    expect(html).toContain('Cosa fare: Riprovi a partire da quella data');
+    expect(html).toContain('Cosa fare: Riprovi quando il rinnovo sarà possibile');
     expect(html).toContain('Accanto a ciascun certificato trova il motivo e cosa fare.');
     expect(html).not.toContain('Per assistenza si rivolga');
   });

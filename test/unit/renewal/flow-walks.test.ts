@@ -574,6 +574,20 @@ describe('charging what was chosen, once, for what is delivered', () => {
     return { flow, letLook };
   }
 
+  it('a wrong account password refused without detail (the API makes it optional): the holder reads the account typed, never a bare placeholder', async () => {
+    const world = new FlowWorld();
+    world.service.faults.terseRefusals = true;
+    const { flow } = await atPayment(world);
+    const state = await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'sbagliata' });
+    expect(state).toMatchObject({ step: 'payment', error: { code: 'PAYMENT_ACCOUNT_INVALID' } });
+    const error = state.step === 'payment' ? state.error : null;
+    const text = describeError('PAYMENT_ACCOUNT_INVALID', 'it', error?.detail);
+    expect(`${text.message} ${text.nextStep}`).toContain('credenziali Telemaco');
+    expect(`${text.message} ${text.nextStep}`).not.toMatch(/\{\w+\}/);
+    await flow.close();
+    expect(world.service.netCaptured().size).toBe(0);
+  });
+
   it('an account payment tried while a card checkout is watched ends the watch: the account\'s refusal stays on screen, not replaced by the watch\'s next look', async () => {
     const world = new FlowWorld();
     const { flow, letLook } = await watchedCheckout(world);

@@ -115,6 +115,8 @@ export interface ServiceFaults {
   paymentHoldsAll?: number;
   /** A payment sent again with its key is judged anew, not answered as the first time (a service that keeps no keys). */
   forgetsPaymentKeys?: boolean;
+  /** Refusals carry their code alone, none of the detail their sentence names (the API makes it optional). */
+  terseRefusals?: boolean;
 }
 
 export class FakeService {
@@ -388,7 +390,7 @@ export class FakeService {
         result = run();
       } catch (error) {
         // A refusal's answer is lost like any other: what the refusal changed (a hold released) stays.
-        throw (isAppError(error) && lost()) || error;
+        throw (isAppError(error) && lost()) || (isAppError(error) && this.faults.terseRefusals ? new AppError(error.code) : error);
       }
       hook(call, 'after');
       const lostAnswer = lost();
