@@ -149,7 +149,28 @@ function packageVersion(): string {
   }
 }
 
+/**
+ * What is wrong with a command line Node's parser would refuse, as a catalogue code naming the
+ * word (Node's own message is English, and no JSON): an option we do not have, one given without
+ * its value or a value it takes none of.
+ */
+function commandLineFault(argv: readonly string[]): AppError | undefined {
+  const { tokens } = parseArgs({ args: [...argv], options: cliOptions, strict: false, allowPositionals: true, tokens: true });
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const known = Object.hasOwn(cliOptions, token.name) ? cliOptions[token.name as keyof typeof cliOptions] : undefined;
+    if (!known) return new AppError('COMMAND_LINE_INVALID', { word: token.rawName });
+    // A value that looks like the next option (`--pay --json`) is the value left out, as the strict parser takes it.
+    const given = token.value !== undefined && (token.inlineValue === true || !token.value.startsWith('-'));
+    if ((known.type === 'string') !== given) return new AppError('COMMAND_OPTION_INVALID', { option: token.rawName });
+  }
+  return undefined;
+}
+
 async function main(argv: readonly string[], early: PrelaunchedDevice | undefined): Promise<number> {
+  // Said where every refused setting is (runCliProgram): on stderr, and as the one JSON object under --json.
+  const fault = commandLineFault(argv);
+  if (fault) throw fault;
   let parsed;
   try {
     parsed = parseArgs({
@@ -157,12 +178,9 @@ async function main(argv: readonly string[], early: PrelaunchedDevice | undefine
       allowPositionals: true,
       options: cliOptions,
     });
-  } catch (error) {
-    // Node's parser words the problem in English; the line before it says what it is about.
-    const locale = localeOf(argv);
-    const problem = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${locale === 'it' ? 'Riga di comando non valida' : 'Invalid command line'}: ${problem}\n\n${usages[locale]}\n`);
-    return exitCodes.input;
+  } catch {
+    // Anything else the strict parser refuses: said the same way, without the word.
+    throw new AppError('COMMAND_LINE_INVALID');
   }
   const { values, positionals } = parsed;
   const locale: Locale = values.lang === 'en' ? 'en' : 'it';
@@ -173,10 +191,8 @@ async function main(argv: readonly string[], early: PrelaunchedDevice | undefine
   }
   if (!command || !commandNames.includes(command) || positionals.length > 1) {
     const unknown = positionals.find((word, index) => index > 0 || !commandNames.includes(word as CommandName));
-    process.stderr.write(`${unknown === undefined ? '' : `${locale === 'it' ? 'Comando sconosciuto' : 'Unknown command'}: ${unknown}\n\n`}${usages[locale]}\n`);
-    return exitCodes.input;
+    throw new AppError('COMMAND_LINE_INVALID', unknown === undefined ? {} : { word: unknown });
   }
-  // Said where every refused setting is (runCliProgram): on stderr, and as the one JSON object under --json.
   const invalid = (field: string): never => {
     throw new AppError('COMMAND_OPTION_INVALID', { option: field });
   };
@@ -252,6 +268,8 @@ export function runCliProgram(argv: readonly string[], early?: PrelaunchedDevice
         const exitCode = exitCodeFor(error.code);
         if (argv.includes('--json')) process.stdout.write(`${JSON.stringify({ command: commandWordOf(argv), ok: false, exitCode, error: refused, state: null })}\n`);
         process.stderr.write(`${describeWireError(refused, locale)}\n`);
+        // A command line that does not parse: the usage follows, to correct it from.
+        if (error.code === 'COMMAND_LINE_INVALID') process.stderr.write(`\n${usages[locale]}\n`);
         process.exit(exitCode);
       }
       // Words for the person, the stack for the log: never a stack trace on the terminal.

@@ -26,6 +26,18 @@ export const foundationErrors = {
       nextStep: 'Run the command again naming with --pay the Telemaco account, the Iconto account (with --user and the account id) or the credit card; a free renewal charges nothing. "rinnovo-cns --help" lists the values.',
     },
   },
+  COMMAND_LINE_INVALID: {
+    class: 'input',
+    actions: [],
+    it: {
+      message: 'La riga di comando non è valida[: «{word}» non è un comando né un\'opzione del programma].',
+      nextStep: 'Corregga il comando: «rinnovo-cns --help» elenca i comandi e le opzioni.',
+    },
+    en: {
+      message: 'The command line is not valid[: "{word}" is neither a command nor an option of the program].',
+      nextStep: 'Correct the command: "rinnovo-cns --help" lists the commands and options.',
+    },
+  },
   COMMAND_OPTION_INVALID: {
     class: 'input',
     actions: [],

@@ -40,6 +40,25 @@ describe('rinnovo-cns with a setting it cannot use', () => {
     });
   });
 
+  it.each([
+    ['an option the program does not have', ['status', '--frobnicate'], 'status', 'COMMAND_LINE_INVALID', { word: '--frobnicate' }, "«--frobnicate» non è un comando né un'opzione del programma"],
+    ['a command misspelt', ['stauts'], null, 'COMMAND_LINE_INVALID', { word: 'stauts' }, "«stauts» non è un comando"],
+    ['no command at all', [], null, 'COMMAND_LINE_INVALID', {}, 'La riga di comando non è valida.'],
+    ['a word after the command', ['status', 'extra'], 'status', 'COMMAND_LINE_INVALID', { word: 'extra' }, '«extra» non è un comando'],
+    ['--pay without its value', ['renew', '--pay'], 'renew', 'COMMAND_OPTION_INVALID', { option: '--pay' }, "Il valore dell'opzione --pay non è valido."],
+    ['--json given a value', ['status', '--json=yes'], 'status', 'COMMAND_OPTION_INVALID', { option: '--json' }, "Il valore dell'opzione --json non è valido."],
+  ] as const)('a command line that does not parse (%s): one JSON object with --json, the reason in Italian with the usage, a wrong input', async (_, args, command, code, detail, sentence) => {
+    await withTempDir('bad-settings', async (dir) => {
+      const result = await runCli([...args, '--json', '--data', join(dir, 'data')], {});
+      expect(result.stdout.trim().split('\n')).toHaveLength(1);
+      expect(result.json).toEqual({ command, ok: false, exitCode: exitCodeFor(code), error: { code, detail }, state: null });
+      expect(result.stderr).toContain(sentence);
+      if (code === 'COMMAND_LINE_INVALID') expect(result.stderr).toContain('Uso: rinnovo-cns');
+      expect(result.stderr).not.toMatch(/Unknown option|argument missing|Unexpected argument/);
+      expect(result.code).toBe(exitCodeFor(code));
+    });
+  });
+
   it('a data folder it cannot write to (a file where the folder should be): said as such, a wrong input, never an unexpected error', async () => {
     await withTempDir('bad-settings', async (dir) => {
       const notAFolder = join(dir, 'data');

@@ -50,7 +50,7 @@ describe('the rinnovo-cns command (bin/rinnovo-cns.cjs)', () => {
       const bin = join(dist, '..', '..', 'bin', 'rinnovo-cns.cjs');
       const run = spawnSync(process.execPath, [bin, 'no-such-command'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: `--import ${preload}` } });
       expect(run.status).toBe(2);
-      expect(run.stderr).toContain('Comando sconosciuto: no-such-command');
+      expect(run.stderr).toContain('«no-such-command» non è un comando né un\'opzione del programma');
       expect(readFileSync(starts, 'utf8').trim().split('\n')).toEqual([String(run.pid)]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
