@@ -76,7 +76,11 @@ export async function runCliSession(session: CliSession): Promise<number> {
       },
     });
   } finally {
-    await services.close();
+    // The command's answer is printed already: a close that fails is logged, not answered again
+    // (under --json a second object would follow the first).
+    await services.close().catch((error: unknown) => {
+      logger.error({ err: error instanceof Error ? error.stack : String(error) }, 'cli close failed');
+    });
   }
 }
 
