@@ -73,14 +73,15 @@ export async function proceed(context: FlowContext, state: CertificatesState): P
   const nothingToPay = itemsToPay(plan).length === 0;
   const paidEarlier = plan.items.filter((item) => item.alreadyPaid);
   const record = paidEarlier.length > 0 ? await ports.service.renewalStatus(renewalId) : undefined;
-  // Issuing captures what the service holds for them: it must be what the holder is shown.
+  // Issuing captures what the service holds for them: it must be what the holder is shown, a
+  // certificate shown free included (a price list changed since, a hostile service).
   const progressOf = (serial: string) => session.assessed.find((entry) => entry.certificate.certificateSerial === serial)?.progress;
   // Held when the card was read, let go since (the screen left open past the hold's time, a hold
   // refused as not shown let go by the helpdesk): the plan shown is stale, not a payment not as
   // shown. The certificates are read again, the holder's choice kept, and told why the amount changed.
   const letGoSince = record && paidEarlier.some((item) => progressOf(item.certificateSerial) === 'paid' && !heldOrCaptured(progressAtService(record, item.certificateSerial)));
   if (letGoSince) return readAgainLetGo(context, session.selection);
-  if (record) checkHeldAsShown(paidEarlier.filter((item) => (item.price?.amountCents ?? 0) > 0 && progressOf(item.certificateSerial) === 'paid'), record.receipts);
+  if (record) checkHeldAsShown(paidEarlier.filter((item) => progressOf(item.certificateSerial) === 'paid'), record.receipts);
   // Certificates paid in an earlier attempt: the receipt of that payment is the one to show.
   const earlier = nothingToPay && record ? receiptCovering(record.receipts, plan.items.map((item) => item.certificateSerial)) : null;
   const draft: Journal = {

@@ -27,11 +27,11 @@ export function heldAtService(plan: Pick<RenewalPlan, 'items'>, record: RenewalR
 /**
  * Issuing captures what the service holds for the certificates still to renew, whichever payment
  * held it: each amount held must be what the holder was shown (PAYMENT_NOT_AS_SHOWN otherwise,
- * before anything is saved or made).
+ * before anything is saved or made), nothing for one shown free.
  */
 export function checkHeldStillToRenew(plan: Pick<RenewalPlan, 'items'>, pending: ReadonlySet<string>, record: RenewalRecord): void {
   checkHeldAsShown(
-    plan.items.filter((item) => pending.has(item.certificateSerial) && (item.price?.amountCents ?? 0) > 0 && progressAtService(record, item.certificateSerial) === 'paid'),
+    plan.items.filter((item) => pending.has(item.certificateSerial) && progressAtService(record, item.certificateSerial) === 'paid'),
     record.receipts,
   );
 }

@@ -11,6 +11,7 @@ import { journalVersion, type Journal } from '../../../src/main/renewal/renewal-
 import { AppError } from '../../../src/shared/errors/app-error.js';
 import { describeError } from '../../../src/shared/errors/catalogue.js';
 import { serialOfCertificate } from '../../../src/main/certificates/key-modulus.js';
+import type { FlowService, ServiceLine } from '../../../src/main/renewal/renewal-ports.js';
 import { prices, type HostileRewrite } from './kit/fake-service.js';
 import { FlowWorld, holderPin, signaturePin } from './kit/flow-world.js';
 import { atPayment, stateOf, walk } from './kit/holder-walk.js';
@@ -573,6 +574,51 @@ describe('charging what was chosen, once, for what is delivered', () => {
     };
     return { flow, letLook };
   }
+
+  /** The service lists the CNS free from now on, in every answer that carries its line. */
+  function cnsListedFree(world: FlowWorld): void {
+    const cns = world.oldSerials.get('cns');
+    const free = <T extends { readonly lines: readonly ServiceLine[] }>(answer: T): T => ({
+      ...answer,
+      lines: answer.lines.map((line) => (line.certificateSerial === cns && line.verdict.status === 'renewable' ? { ...line, verdict: { ...line.verdict, price: null } } : line)),
+    });
+    world.wrapService((service) => ({
+      ...service,
+      eligibility: async (...args: Parameters<FlowService['eligibility']>) => free(await service.eligibility(...args)),
+      renewalStatus: async (renewalId: string) => free(await service.renewalStatus(renewalId)),
+    }));
+  }
+
+  /** Shown free, held at a price: refused as not shown before any key is made, nothing renewed or captured. */
+  async function refusedShownFree(world: FlowWorld): Promise<void> {
+    world.killOn = undefined;
+    world.states = [];
+    const end = stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }));
+    expect(world.states.some((seen) => 'error' in seen && seen.error?.code === 'PAYMENT_NOT_AS_SHOWN')).toBe(true);
+    expect(end.step).not.toBe('done');
+    expect(world.renewedKinds()).toEqual([]);
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  }
+
+  it('the CNS paid, its journal gone, then listed free by the service (a new price list, a hostile service) while it still holds the price: the hold is not what is shown, refused before any key is made, nothing captured', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'issue', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.journal.files.clear();
+    cnsListedFree(world);
+    await refusedShownFree(world);
+  });
+
+  it('the CNS listed free, killed before issuance, then held at a price by a payment from another window: the resume refuses the hold as not shown, nothing captured', async () => {
+    const world = new FlowWorld();
+    cnsListedFree(world);
+    world.killOn = { call: 'issue', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['cns'], method: 'telemaco' })).kind).toBe('killed');
+    expect(journalOf(world).payment.state).toBe('not-required');
+    await paidFromSecondWindow(world, 'cns');
+    await refusedShownFree(world);
+  });
 
   it('a wrong account password refused without detail (the API makes it optional): the holder reads the account typed, never a bare placeholder', async () => {
     const world = new FlowWorld();
