@@ -79,7 +79,8 @@ export async function scenarioForBundle(file: string, options: { toolVersion: st
   if (!saw) print(p.sawNoAttempt);
   else if (!saw.code) print(p.sawNoError(saw.step));
   else {
-    const { message, nextStep } = describeError(saw.code, options.locale);
+    // The detail the holder's message was filled with: versions, dates, amounts, not placeholders.
+    const { message, nextStep } = describeError(saw.code, options.locale, saw.detail);
     print(p.sawError(saw.step, saw.code));
     print(`  «${message}» ${nextStep}`);
   }

@@ -10,15 +10,18 @@
  */
 import type { BundleFacts, CertificateProfile, FlowOutcome } from '../../src/shared/support-bundle/bundle-facts.js';
 import type { Locale } from '../../src/shared/errors/catalogue-entry.js';
-import type { ErrorCode } from '../../src/shared/errors/catalogue.js';
+import type { ErrorCode, ErrorDetail } from '../../src/shared/errors/catalogue.js';
 import type { ScenarioDefinition, ServiceFate, TokenLayout } from '../scenarios/scenario-catalogue.js';
 import { labCaNames } from '../pki/lab-pki.js';
 import { labHolder, tokenPreset } from '../token/token-presets.js';
 
 export interface BundleReproduction {
   readonly scenario: ScenarioDefinition;
-  /** Where the holder's attempt ended; undefined when the bundle records no attempt. */
-  readonly holderSaw: { readonly step: string; readonly code: ErrorCode | undefined } | undefined;
+  /**
+   * Where the holder's attempt ended, with the error's detail that filled the message the holder
+   * read; undefined when the bundle records no attempt.
+   */
+  readonly holderSaw: { readonly step: string; readonly code: ErrorCode | undefined; readonly detail: ErrorDetail } | undefined;
   /** What the lab cannot make the same, one line each. */
   readonly notReproduced: readonly string[];
 }
@@ -92,6 +95,9 @@ const reproducibleCodes = new Set<ErrorCode>([
 /** Failures during the renewal itself, after payment: each leaves an unfinished journal behind. */
 const failuresThatLeaveAJournal = new Set<ErrorCode>(['DEVICE_REMOVED', 'ISSUED_CERTIFICATE_REJECTED']);
 
+/** Steps a DEVICE_REMOVED ending reaches from the renewal itself, where the lab pulls the card out too. */
+const renewalSteps: ReadonlySet<string> = new Set(['paid', 'renewing', 'failed']);
+
 type CertificateKindName = CertificateProfile['kind'];
 type ProxySource = BundleFacts['network']['source'];
 
@@ -106,6 +112,8 @@ interface Phrases {
   readonly neighbour: (code: ErrorCode, why: string, instead: ErrorCode) => string;
   readonly why: Record<NeighbourCode, string>;
   readonly noLever: (code: ErrorCode) => string;
+  /** A DEVICE_REMOVED ending at a step where the lab cannot pull the card out. */
+  readonly removedElsewhere: (step: string) => string;
   readonly alsoNotRenewed: (kind: CertificateKindName, code: ErrorCode) => string;
   readonly fiscalCodeInClear: string;
   readonly pseudonymised: (name: string) => string;
@@ -149,6 +157,8 @@ const phrases: Record<Locale, Phrases> = {
       NETWORK_PROXY_CREDENTIALS_REFUSED: 'il proxy ha rifiutato le credenziali fornite; il lab indica il suo proxy senza credenziali e il proxy le chiede',
     },
     noLever: (code) => `errore ${code}: nessuna impostazione del lab lo provoca; il lab mostra invece quello che danno la stessa carta e lo stesso servizio`,
+    removedElsewhere: (step) =>
+      `dispositivo rimosso al passo «${step}» (DEVICE_REMOVED): il lab toglie la carta dal lettore solo all'accesso con il PIN o durante la generazione delle chiavi, dopo il pagamento; qui la toglie durante la generazione delle chiavi, non a quel passo`,
     alsoNotRenewed: (kind, code) => `anche il certificato ${italianKind[kind]} non è stato rinnovato (${code}): il lab prepara solo il codice dell'esito finale`,
     fiscalCodeInClear: 'codice fiscale del titolare in chiaro: il dispositivo del lab riporta invece il suo titolare fittizio',
     pseudonymised: (name) => `titolare (sostituito da uno pseudonimo nel pacchetto): il dispositivo del lab riporta il titolare fittizio ${name}`,
@@ -184,6 +194,8 @@ const phrases: Record<Locale, Phrases> = {
       NETWORK_PROXY_CREDENTIALS_REFUSED: 'the proxy refused the credentials given; the lab names its proxy without any, and it asks for them',
     },
     noLever: (code) => `error ${code}: no lab setting causes it; the lab shows what the same card and service give instead`,
+    removedElsewhere: (step) =>
+      `card removed at step "${step}" (DEVICE_REMOVED): the lab pulls the card out only at the PIN login or during key generation, after payment; here it does so during key generation, not at that step`,
     alsoNotRenewed: (kind, code) => `${kind} certificate also not renewed (${code}): the lab sets up the ending's own code only`,
     fiscalCodeInClear: "the holder's fiscal code in clear: the lab's token names its fictional holder instead",
     pseudonymised: (name) => `holder (pseudonymised in the bundle): the lab's token names its fictional holder ${name}`,
@@ -234,12 +246,40 @@ function fateOf(outcome: FlowOutcome | null): ServiceFate {
   return 'valid';
 }
 
-function wrongPinsSoFar(facts: BundleFacts, outcome: FlowOutcome | null): number {
+/** Wrong PINs the flags count, on the lab's card of 3 tries: count-low is at least one, final-try one left, locked none. */
+function wrongPinsInFlags(facts: BundleFacts, outcome: FlowOutcome | null): number {
   const flags = facts.tokens.map((token) => token.flags);
   if (flags.some((flag) => flag.userPinLocked) || outcome?.pin?.state === 'locked') return 3;
   if (flags.some((flag) => flag.userPinFinalTry) || outcome?.pin?.state === 'final-try') return 2;
   if (flags.some((flag) => flag.userPinCountLow) || outcome?.pin?.state === 'count-low') return 1;
   return 0;
+}
+
+/**
+ * Wrong PINs already typed when the lab starts. Both flags in the bundle are read after the
+ * attempt: the PIN screen's as the refused login left them (unlock-room.ts), the token's when the
+ * bundle was made. An attempt that ended on a wrong PIN typed counts that try in them, and the lab
+ * types the wrong PIN itself (`pinIsWrong`): it starts one try lower, or the holder's try would
+ * count twice (final-try flags and PIN_INCORRECT is a holder at count-low who typed it wrong).
+ */
+function wrongPinsSoFar(facts: BundleFacts, outcome: FlowOutcome | null, labTypesWrongPin: boolean): number {
+  const inFlags = wrongPinsInFlags(facts, outcome);
+  return labTypesWrongPin ? Math.max(0, inFlags - 1) : inFlags;
+}
+
+/**
+ * Where the lab pulls the card out for a DEVICE_REMOVED ending. The simulator fails one chosen
+ * call and takes the card out with it: at the PIN screen, the login of that screen (the holder's
+ * second PIN screen on a two-PIN device is the second login); from the payment on, the renewal's
+ * key generation. Reading the card and its certificates have no call of their own (the same calls
+ * read the card from the start), so the lab keeps the renewal's and says so (`holderStep`).
+ */
+type Removal = { readonly at: 'login'; readonly login: number } | { readonly at: 'key-generation'; readonly holderStep: string | undefined };
+
+function removalOf(outcome: FlowOutcome | null): Removal | undefined {
+  if (outcome?.error?.code !== 'DEVICE_REMOVED') return undefined;
+  if (outcome.step === 'pin') return { at: 'login', login: outcome.pin?.logins ?? 1 };
+  return { at: 'key-generation', holderStep: renewalSteps.has(outcome.step) ? undefined : outcome.step };
 }
 
 function daysBetween(a: Date, b: Date): number {
@@ -285,7 +325,9 @@ export function scenarioFromBundle(facts: BundleFacts, options: { readonly toolV
   const code = outcome?.error?.code;
   const notReproduced: string[] = [];
   const layout = layoutOf(facts, outcome);
-  const wrongPins = wrongPinsSoFar(facts, outcome);
+  const pinIsWrong = code === 'PIN_INCORRECT';
+  const wrongPins = wrongPinsSoFar(facts, outcome, pinIsWrong);
+  const removal = removalOf(outcome);
   const pinPad = facts.tokens.some((token) => token.pinPolicy.pinPad);
   const removeOldFirst = outcome?.removeOldFirst === true || code === 'DEVICE_FULL';
   const cardOutcome = code ? cardOutcomeByCode[code] : undefined;
@@ -299,7 +341,8 @@ export function scenarioFromBundle(facts: BundleFacts, options: { readonly toolV
   const phase = facts.journal.phase;
   const progress = facts.journal.certificates.length > 0 ? ` (${facts.journal.certificates.map((entry) => `${entry.kind}: ${entry.phase}`).join(', ')})` : '';
   const paid = phase === 'paid' || phase === 'renewing';
-  if (paid && code && failuresThatLeaveAJournal.has(code)) {
+  // A card pulled out at the PIN screen stops the lab before its renew pays: no journal left by it.
+  if (paid && code && failuresThatLeaveAJournal.has(code) && removal?.at !== 'login') {
     // The lab reproduces the failure itself: its renew stops the same way and leaves the same journal.
     notReproduced.push(p.journalLeftByRenew(phase, progress, code));
   } else if (phase === 'damaged') journal = 'damaged-after-payment';
@@ -320,11 +363,12 @@ export function scenarioFromBundle(facts: BundleFacts, options: { readonly toolV
     network: (code ? networkByCode[code] : undefined) ?? 'direct',
     service: (code ? serviceByCode[code] : undefined) ?? 'running',
     outdatedTool: code === 'UPDATE_REQUIRED',
-    pinIsWrong: code === 'PIN_INCORRECT',
+    pinIsWrong,
     simulator: {
       ...(wrongPins > 0 ? { wrongPinsSoFar: wrongPins } : {}),
       ...(removeOldFirst ? { full: true } : {}),
-      ...(code === 'DEVICE_REMOVED' ? { removeDuringKeyGeneration: true } : {}),
+      ...(removal?.at === 'login' ? { removeAtLogin: removal.login } : {}),
+      ...(removal?.at === 'key-generation' ? { removeDuringKeyGeneration: true } : {}),
       ...(pinPad ? { pinPad: true } : {}),
     },
     payment,
@@ -337,6 +381,7 @@ export function scenarioFromBundle(facts: BundleFacts, options: { readonly toolV
   if (!outcome) notReproduced.push(p.noAttempt);
   if (code && isNeighbourCode(code)) notReproduced.push(p.neighbour(code, p.why[code], labShowsInstead[code]));
   if (code && !reproducibleCodes.has(code)) notReproduced.push(p.noLever(code));
+  if (removal?.at === 'key-generation' && removal.holderStep !== undefined) notReproduced.push(p.removedElsewhere(removal.holderStep));
   // The ending's code is the first certificate's; the others' reasons are told, not set up.
   for (const other of outcome?.notRenewed.slice(1) ?? []) notReproduced.push(p.alsoNotRenewed(other.kind, other.code));
   if (facts.holder.identity === 'in-clear') notReproduced.push(p.fiscalCodeInClear);
@@ -352,5 +397,5 @@ export function scenarioFromBundle(facts: BundleFacts, options: { readonly toolV
   else if (failingProxy && facts.network.source !== 'environment') notReproduced.push(p.proxySource(facts.network.source));
   if (facts.network.route === 'proxy' && scenario.network === 'direct') notReproduced.push(p.workingProxy(facts.network.source, facts.network.proxyAuthenticated));
   if (facts.tool.version !== options.toolVersion) notReproduced.push(p.toolVersion(facts.tool.version, options.toolVersion, scenario.outdatedTool));
-  return { scenario, holderSaw: outcome ? { step: outcome.step, code } : undefined, notReproduced };
+  return { scenario, holderSaw: outcome ? { step: outcome.step, code, detail: outcome.error?.detail ?? {} } : undefined, notReproduced };
 }

@@ -40,8 +40,13 @@ interface SimulatorSetup {
   readonly wrongPinsSoFar?: number;
   /** The card can hold no more key pairs than it has. */
   readonly full?: boolean;
-  /** The reader loses the card at this call (1-based count of C_GenerateKeyPair). */
+  /** The reader loses the card at the first key generation (C_GenerateKeyPair): the renewal's, after payment. */
   readonly removeDuringKeyGeneration?: boolean;
+  /**
+   * The reader loses the card at this login (C_Login, 1-based: 2 is the second PIN screen of a
+   * two-PIN device): the holder pulled it out at the PIN screen. No PIN try is spent.
+   */
+  readonly removeAtLogin?: number;
   readonly keyGenerationDelayMs?: number;
   /** The reader has a PIN pad: the PIN is typed there (the simulator types the token's PIN). */
   readonly pinPad?: boolean;

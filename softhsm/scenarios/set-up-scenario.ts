@@ -12,7 +12,7 @@ import { provisionPresetToken } from '../cache/token-template.js';
 import { startForwardProxy } from '../network/forward-proxy.js';
 import { startServiceGateway, type LossRule, type ServiceGateway } from '../network/service-gateway.js';
 import { createLabPki, type LabPki } from '../pki/lab-pki.js';
-import { ensureSimulatorBuilt, simulatorEnvironment, simulatorPinTries, writeSimulatorControl, writeSimulatorState } from '../simulator/simulator-control.js';
+import { ensureSimulatorBuilt, simulatorEnvironment, simulatorPinTries, writeSimulatorControl, writeSimulatorState, type SimulatorControl } from '../simulator/simulator-control.js';
 import { startLabService, type LabService } from '../service/lab-service.js';
 import { defaultPrices } from '../service/lab-state.js';
 import type { CertificateSeed, LabServiceSeed } from '../service/seeding.js';
@@ -161,19 +161,32 @@ function needsCardSimulator(scenario: ScenarioDefinition): boolean {
 const standardCardObjects = 6;
 
 /**
+ * What the card simulator is told for a scenario: a card with no free room, one that leaves the
+ * reader during key generation or at a login (the failing call takes the card out, as a holder
+ * pulling it would), a PIN pad that types the token's PIN.
+ */
+export function simulatorControlFor(simulator: ScenarioDefinition['simulator'], userPin: string): SimulatorControl {
+  const faults: NonNullable<SimulatorControl['faults']>[number][] = [
+    ...(simulator.removeDuringKeyGeneration ? [{ fn: 'C_GenerateKeyPair', nth: 1, rv: 'CKR_DEVICE_REMOVED', removeCard: true } as const] : []),
+    ...(simulator.removeAtLogin ? [{ fn: 'C_Login', nth: simulator.removeAtLogin, rv: 'CKR_DEVICE_REMOVED', removeCard: true } as const] : []),
+  ];
+  return {
+    ...(simulator.full ? { maxObjects: standardCardObjects } : {}),
+    ...(simulator.keyGenerationDelayMs ? { keygenDelayMs: simulator.keyGenerationDelayMs } : {}),
+    ...(faults.length > 0 ? { faults } : {}),
+    ...(simulator.pinPad ? { pinPad: { pin: userPin } } : {}),
+  };
+}
+
+/**
  * The card simulator in front of SoftHSM: the PIN counter as the holder left it, a card that
- * leaves the reader during key generation, or a card with no free room.
+ * leaves the reader during key generation or at a login, or a card with no free room.
  */
 async function setUpCardSimulator(scenario: ScenarioDefinition, dir: string, userPin: string): Promise<{ modulePath: string; env: Record<string, string> }> {
   const modulePath = await ensureSimulatorBuilt();
   const controlDir = join(dir, 'card-simulator');
   const { simulator } = scenario;
-  await writeSimulatorControl(controlDir, {
-    ...(simulator.full ? { maxObjects: standardCardObjects } : {}),
-    ...(simulator.keyGenerationDelayMs ? { keygenDelayMs: simulator.keyGenerationDelayMs } : {}),
-    ...(simulator.removeDuringKeyGeneration ? { faults: [{ fn: 'C_GenerateKeyPair', nth: 1, rv: 'CKR_DEVICE_REMOVED', removeCard: true }] } : {}),
-    ...(simulator.pinPad ? { pinPad: { pin: userPin } } : {}),
-  });
+  await writeSimulatorControl(controlDir, simulatorControlFor(simulator, userPin));
   await writeSimulatorState(controlDir, { pinTriesLeft: Math.max(0, simulatorPinTries - (simulator.wrongPinsSoFar ?? 0)) });
   return { modulePath, env: simulatorEnvironment(controlDir) };
 }

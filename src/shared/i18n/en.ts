@@ -30,6 +30,7 @@ export const en: Record<MessageKey, string> = {
   'supportBundle.fiscalCodeInClear': 'Include my fiscal code in clear (otherwise a pseudonym replaces it)',
   'supportBundle.save': 'Save the bundle',
   'supportBundle.back': 'Back to the renewal',
+  'supportBundle.stepDone': 'Renewal completed',
   'action.contactOffice': 'For help, contact the Registration Office of the Chamber of Commerce that issued the device.',
   'action.proxySettings': 'Configure proxy',
   'action.getUpdate': 'Download the update',

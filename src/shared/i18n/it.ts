@@ -28,6 +28,7 @@ export const it = {
   'supportBundle.fiscalCodeInClear': 'Includi il mio codice fiscale in chiaro (altrimenti è sostituito da uno pseudonimo)',
   'supportBundle.save': 'Salva il pacchetto',
   'supportBundle.back': 'Torna al rinnovo',
+  'supportBundle.stepDone': 'Rinnovo completato',
   'action.contactOffice': 'Per assistenza si rivolga all\'Ufficio di Registrazione della Camera di Commercio che ha rilasciato il dispositivo.',
   'action.proxySettings': 'Configura Proxy',
   'action.getUpdate': 'Scarica l\'aggiornamento',

@@ -4,9 +4,11 @@
  * contains, and how the name and fiscal code were replaced.
  */
 import type { Locale } from '../errors/catalogue-entry.js';
-import { describeError, type ErrorDetail } from '../errors/catalogue.js';
+import { describeError, type ErrorCode, type ErrorDetail } from '../errors/catalogue.js';
 import { formatDate } from '../i18n/format.js';
-import type { BundleFacts, JournalPhase } from './bundle-facts.js';
+import type { MessageKey } from '../i18n/it.js';
+import { translator } from '../i18n/translate.js';
+import type { BundleFacts, FlowOutcome, JournalPhase } from './bundle-facts.js';
 
 interface Phrases {
   readonly heading: string;
@@ -106,6 +108,43 @@ const phrases: Record<Locale, Phrases> = {
   },
 };
 
+/**
+ * Each step of the flow (FlowStep in contract/flow-contract.ts, which imports this folder, so not
+ * imported here: test/unit/support/bundle-summary-steps.test.ts holds the two lists together) as
+ * the holder knows it: the heading of its screen, which the terminal prints too. The finished
+ * renewal's heading says one certificate or several, which the record does not keep: a short name
+ * of its own instead.
+ */
+const stepHeadings: Readonly<Record<string, MessageKey>> = {
+  welcome: 'start.heading',
+  checking: 'checking.heading',
+  blocked: 'blocked.heading',
+  'no-device': 'noDevice.heading',
+  'resume-offered': 'resume.heading',
+  pin: 'pin.heading',
+  reading: 'reading.heading',
+  certificates: 'certificates.heading',
+  payment: 'payment.heading',
+  paid: 'paid.heading',
+  renewing: 'renewing.heading',
+  done: 'supportBundle.stepDone',
+  failed: 'failed.heading',
+};
+
+/** The no-device screen names what is missing, as NoDeviceScreen.tsx does: the card software, a reader, or the card. */
+function noDeviceHeading(code: ErrorCode | undefined): MessageKey {
+  if (code === 'DEVICE_SOFTWARE_NOT_FOUND' || code === 'DEVICE_MODULE_LOAD_FAILED') return 'noDevice.headingNoSoftware';
+  if (code === 'DEVICE_NO_READER') return 'noDevice.headingNoReader';
+  return 'noDevice.heading';
+}
+
+/** Where the attempt stopped, in the holder's words; a step this version does not know stays as recorded. */
+function stepName(outcome: FlowOutcome, locale: Locale): string {
+  const { step } = outcome;
+  const heading = step === 'no-device' ? noDeviceHeading(outcome.error?.code) : Object.hasOwn(stepHeadings, step) ? stepHeadings[step] : undefined;
+  return heading === undefined ? step : translator(locale)(heading);
+}
+
 /** Dates in an error's detail as the holder reads them elsewhere (the day, in their language). */
 function readable(detail: ErrorDetail, locale: Locale): ErrorDetail {
   return Object.fromEntries(Object.entries(detail).map(([name, value]) => [name, typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? formatDate(locale, value) : value]));
@@ -137,7 +176,8 @@ export function summarizeBundle(facts: BundleFacts, locale: Locale): string[] {
   if (!outcome) lines.push(p.noOutcome);
   else {
     const message = outcome.error ? `${outcome.error.code}: ${describeError(outcome.error.code, locale, readable(outcome.error.detail, locale)).message}` : 'OK';
-    lines.push(p.outcome(outcome.step, message));
+    // The screen's name, not the flow's internal one: the raw step stays in facts.json, for the lab.
+    lines.push(p.outcome(stepName(outcome, locale), message));
     if (outcome.notice) lines.push(p.notice(`${outcome.notice.code}: ${describeError(outcome.notice.code, locale, readable(outcome.notice.detail, locale)).message}`));
     for (const certificate of outcome.certificates) {
       const what = certificate.verdict.status === 'renewable' ? p.renewable : `${certificate.verdict.reason}: ${describeError(certificate.verdict.reason, locale, readable(certificate.verdict.detail, locale)).message}`;

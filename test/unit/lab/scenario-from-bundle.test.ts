@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { matchBundle, scenarioForBundle } from '../../../softhsm/bundle/bundle-commands.js';
 import { closestScenario } from '../../../softhsm/bundle/match-scenario.js';
 import { scenarioFromBundle } from '../../../softhsm/bundle/scenario-from-bundle.js';
+import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
+import { simulatorControlFor } from '../../../softhsm/scenarios/set-up-scenario.js';
 import type { ErrorCode } from '../../../src/shared/errors/catalogue.js';
 import { bundleFactsFormat, type BundleFacts, type CertificateProfile, type FlowOutcome, type TokenFacts } from '../../../src/shared/support-bundle/bundle-facts.js';
 import { withTempDir } from '../../support/temp-dir.js';
@@ -81,7 +83,25 @@ describe('a bundle as a lab scenario', () => {
     const locked = token([profile('signature'), profile('cns')]);
     const reproduction = scenarioFromBundle(facts({ tokens: [{ ...locked, flags: { ...locked.flags, userPinLocked: true } }], outcome: outcome('pin', 'PIN_LOCKED') }), options);
     expect(reproduction.scenario).toMatchObject({ token: 'standard', simulator: { wrongPinsSoFar: 3 }, expected: { outcome: 'refused', code: 'PIN_LOCKED' } });
-    expect(reproduction.holderSaw).toEqual({ step: 'pin', code: 'PIN_LOCKED' });
+    expect(reproduction.holderSaw).toEqual({ step: 'pin', code: 'PIN_LOCKED', detail: {} });
+  });
+
+  it('a wrong PIN typed: the flags already count it, and the lab types it again, so the card starts one wrong try lower', () => {
+    const card = token([profile('signature'), profile('cns')]);
+    const withFlags = (flags: Partial<TokenFacts['flags']>) => [{ ...card, flags: { ...card.flags, ...flags } }];
+    const pinScreen = (state: 'ok' | 'count-low' | 'final-try' | 'locked') => ({ pin: { state, pinPad: false, logins: 1 } });
+    // At count-low, a wrong PIN: PIN_INCORRECT, and the card (and the PIN screen) left at final-try.
+    const atFinalTry = scenarioFromBundle(facts({ tokens: withFlags({ userPinCountLow: true, userPinFinalTry: true }), outcome: outcome('pin', 'PIN_INCORRECT', pinScreen('final-try')) }), options);
+    expect(atFinalTry.scenario).toMatchObject({ pinIsWrong: true, simulator: { wrongPinsSoFar: 1 }, expected: { outcome: 'refused', code: 'PIN_INCORRECT' } });
+    // A first wrong PIN: no try spent before it, no count-low warning before anything is typed.
+    const first = scenarioFromBundle(facts({ tokens: withFlags({ userPinCountLow: true }), outcome: outcome('pin', 'PIN_INCORRECT', pinScreen('count-low')) }), options);
+    expect(first.scenario.pinIsWrong).toBe(true);
+    expect(first.scenario.simulator.wrongPinsSoFar).toBeUndefined();
+    // Flags that never changed (a card that does not report them) go no lower than none.
+    expect(scenarioFromBundle(facts({ outcome: outcome('pin', 'PIN_INCORRECT') }), options).scenario.simulator.wrongPinsSoFar).toBeUndefined();
+    // Where the lab types no wrong PIN, the flags count as they are: the last try left, unconfirmed.
+    const unconfirmed = scenarioFromBundle(facts({ tokens: withFlags({ userPinCountLow: true, userPinFinalTry: true }), outcome: outcome('pin', 'PIN_FINAL_TRY_UNCONFIRMED', pinScreen('final-try')) }), options);
+    expect(unconfirmed.scenario).toMatchObject({ pinIsWrong: false, simulator: { wrongPinsSoFar: 2 } });
   });
 
   it('the service’s verdicts become its records: suspended, too early, free', () => {
@@ -151,6 +171,38 @@ describe('a bundle as a lab scenario', () => {
     for (const expected of ['error SERVICE_PROTOCOL_ERROR', 'RSA 3072-bit', 'Actalis Qualified CA', 'PIN policy 5–8', 'bit4xpki.dll', 'through a proxy (pac)', 'tool version 0.9.0', 'journal at phase "paid"', 'made by Bit4id']) {
       expect(text).toContain(expected);
     }
+  });
+
+  it('a card pulled out at the PIN screen is pulled out at the lab’s login, not during a renewal, and leaves no journal to explain', () => {
+    const atPin = scenarioFromBundle(facts({ outcome: outcome('pin', 'DEVICE_REMOVED', { pin: { state: 'ok', pinPad: false, logins: 1 } }) }), options);
+    expect(atPin.scenario.simulator).toEqual({ removeAtLogin: 1 });
+    expect(atPin.scenario).toMatchObject({ journal: 'none', expected: { outcome: 'refused', code: 'DEVICE_REMOVED' } });
+    expect(atPin.notReproduced.filter((line) => line.includes('DEVICE_REMOVED'))).toEqual([]);
+    // The simulator fails that login with the card gone, and takes it out of the reader.
+    expect(simulatorControlFor(atPin.scenario.simulator, '12345678').faults).toEqual([{ fn: 'C_Login', nth: 1, rv: 'CKR_DEVICE_REMOVED', removeCard: true }]);
+    expect(simulatorControlFor(findScenario('device-removed')!.simulator, '12345678').faults).toEqual([{ fn: 'C_GenerateKeyPair', nth: 1, rv: 'CKR_DEVICE_REMOVED', removeCard: true }]);
+    // The second PIN screen of a two-PIN device: the second login.
+    const secondSlot = scenarioFromBundle(facts({ outcome: outcome('pin', 'DEVICE_REMOVED', { pin: { state: 'ok', pinPad: false, logins: 2 } }) }), options);
+    expect(secondSlot.scenario.simulator).toMatchObject({ removeAtLogin: 2 });
+    // Resuming a paid renewal: the lab's renew stops at the login, so it leaves no journal; the lab makes one.
+    const resuming = scenarioFromBundle(facts({ outcome: outcome('pin', 'DEVICE_REMOVED'), journal: { phase: 'paid', certificates: [] } }), options);
+    expect(resuming.scenario).toMatchObject({ journal: 'damaged-after-payment', simulator: { removeAtLogin: 1 } });
+    expect(resuming.notReproduced.some((line) => line.startsWith('journal at phase "paid"') && line.includes('recreates'))).toBe(true);
+  });
+
+  it('a card pulled out while the list was read or shown: the lab can pull it out during key generation only, and says so in either language', () => {
+    for (const step of ['certificates', 'reading', 'payment']) {
+      const removed = scenarioFromBundle(facts({ outcome: outcome(step, 'DEVICE_REMOVED') }), options);
+      expect(removed.scenario.simulator).toEqual({ removeDuringKeyGeneration: true });
+      expect(removed.notReproduced.filter((line) => line.startsWith(`card removed at step "${step}" (DEVICE_REMOVED)`))).toHaveLength(1);
+      const italian = scenarioFromBundle(facts({ outcome: outcome(step, 'DEVICE_REMOVED') }), { ...options, locale: 'it' });
+      expect(italian.notReproduced.filter((line) => line.startsWith(`dispositivo rimosso al passo «${step}» (DEVICE_REMOVED)`))).toHaveLength(1);
+      expect(italian.notReproduced).toHaveLength(removed.notReproduced.length);
+      for (const line of italian.notReproduced) expect(line).not.toMatch(english);
+    }
+    // Removed during the renewal itself: the lab does the same, nothing to say.
+    const failed = scenarioFromBundle(facts({ outcome: outcome('failed', 'DEVICE_REMOVED') }), options);
+    expect(failed.notReproduced.filter((line) => line.includes('DEVICE_REMOVED'))).toEqual([]);
   });
 
   it('a failure in the middle of the renewal is reproduced, not its journal (the lab’s renew leaves the same one)', () => {
@@ -269,5 +321,16 @@ describe('the bundle commands in the lab’s language', () => {
     expect(inEnglish[0]).toBe('What the holder saw: step "blocked", error NETWORK_OFFLINE');
     expect(inEnglish).toContain('Not reproduced by the lab:');
     expect((await printed(offline, matchBundle, 'en'))[0]).toBe('Closest scenario: no-network — No internet connection');
+  });
+
+  it('what the holder saw is the message filled with the bundle’s detail, not its placeholders', async () => {
+    const outdated = facts({ outcome: outcome('blocked', 'UPDATE_REQUIRED', { error: { code: 'UPDATE_REQUIRED', detail: { current: '0.9.0', latest: '1.0.0' } } }) });
+    for (const locale of ['it', 'en'] as const) {
+      const lines = await printed(outdated, scenarioForBundle, locale);
+      const message = lines.find((line) => line.startsWith('  «'));
+      expect(message).toContain('0.9.0');
+      expect(message).toContain('1.0.0');
+      for (const line of lines) expect(line).not.toMatch(/\{\w+\}/);
+    }
   });
 });
