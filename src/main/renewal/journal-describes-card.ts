@@ -19,13 +19,19 @@ const oldPairStillThere: ReadonlySet<string> = new Set(['generating-key', 'csr-s
  * yet started (`planned`) keeps its old pair on any card: on one with no room, its removal is
  * journaled (`removing-old-first`) before it happens. The `JOURNAL_DAMAGED` that says where it does
  * not, or nothing.
+ *
+ * A slot the journal names and the listing does not is `DEVICE_SLOT_MISSING`, a stop to resume:
+ * a slot whose old pair went first holds nothing to tell whose it is, and beside another card of
+ * the same model it is listed as a device of its own (device-adapter.ts); a slot may also not
+ * answer for a moment. Taken for damage, the journal was set aside and a certificate paid, its
+ * old pair gone, was never delivered.
  */
 export function journalMismatch(journal: Journal, device: DeviceSummary, onCard: readonly DeviceCertificate[]): AppError | undefined {
   for (const entry of journal.certificates) {
     const damaged = (reason: string) => new AppError('JOURNAL_DAMAGED', { reason: `${entry.certificateSerial}: ${reason}` });
     const classified = classifyCertificate(entry.oldCertificatePem);
     if (!classified || classified.kind !== entry.kind || classified.summary.certificateSerial !== entry.certificateSerial) return damaged('not the certificate it names');
-    if (!device.slots.some((slot) => slot.tokenSerial === entry.tokenSerial)) return damaged('not a slot of this device');
+    if (!device.slots.some((slot) => slot.tokenSerial === entry.tokenSerial)) return new AppError('DEVICE_SLOT_MISSING', { reason: `${entry.certificateSerial}: slot ${entry.tokenSerial} not listed` });
     const found = onCard.filter((certificate) => pemToBase64Der(certificate.certificatePem) === pemToBase64Der(entry.oldCertificatePem));
     if (found.some((certificate) => certificate.tokenSerial !== entry.tokenSerial || certificate.idHex !== entry.oldIdHex)) return damaged('the old certificate is under another key id');
     const mustBeThere = entry.progress.phase === 'planned' || (!journal.plan.removeOldFirst && oldPairStillThere.has(entry.progress.phase));

@@ -66,6 +66,18 @@ export const deviceErrors = {
       nextStep: 'Insert the device again and press “Try again”: the renewal resumes where it stopped, with no new charge.',
     },
   },
+  DEVICE_SLOT_MISSING: {
+    class: 'device',
+    actions: ['resume', 'retry'],
+    it: {
+      message: 'Il dispositivo non mostra la parte (slot) su cui era in corso il rinnovo: forse è inserito anche un altro dispositivo dello stesso tipo, o il lettore non la mostra in questo momento.',
+      nextStep: 'Lasci inserito solo il dispositivo da rinnovare, lo reinserisca e prema «Riprova»: il rinnovo riprende dal punto in cui si è interrotto.',
+    },
+    en: {
+      message: 'The device does not show the part (slot) the renewal was working on: another device of the same type may be inserted too, or the reader is not showing it right now.',
+      nextStep: 'Leave only the device being renewed inserted, insert it again and press “Try again”: the renewal resumes where it stopped.',
+    },
+  },
   DEVICE_NOT_CHAMBER_OF_COMMERCE: {
     class: 'certificate',
     actions: ['contact-office'],

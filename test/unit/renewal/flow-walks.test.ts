@@ -575,6 +575,28 @@ describe('charging what was chosen, once, for what is delivered', () => {
     return { flow, letLook };
   }
 
+  it('two slots on a card with no room, the signature\'s old pair gone first and the run stopped; the signature\'s slot not listed at the next start (another card of the same model in a second reader, a slot not answering): a resumable stop, the journal kept, renewed once the slot is back, each charged once', async () => {
+    const world = new FlowWorld({ twoSlots: 'shared-login', full: true });
+    world.killOn = { call: 'issue', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = journalOf(world);
+    const signature = journal.certificates.find((entry) => entry.kind === 'signature')!;
+    expect(['csr-submitted', 'old-removed-first', 'generating-key']).toContain(signature.progress.phase);
+    const slots = [...world.card.slots];
+    world.card.slots.splice(0, world.card.slots.length, ...slots.filter((slot) => slot.tokenSerial !== signature.tokenSerial));
+    world.killOn = undefined;
+    const flow = world.process();
+    await flow.start();
+    let state = await flow.resume();
+    if (state.step === 'pin') state = await flow.unlock(world.pinFor('CNS-0001'), false);
+    expect(state).toMatchObject({ step: 'failed', canResume: true, error: { code: 'DEVICE_SLOT_MISSING' } });
+    expect(world.journal.files.size).toBe(1);
+    await flow.close();
+    world.card.slots.splice(0, world.card.slots.length, ...slots);
+    expect(stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).step).toBe('done');
+    expectBothRenewedPaidOnce(world);
+  });
+
   /** The service lists the CNS free from now on, in every answer that carries its line. */
   function cnsListedFree(world: FlowWorld): void {
     const cns = world.oldSerials.get('cns');
