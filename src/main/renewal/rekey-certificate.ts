@@ -296,7 +296,11 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         context.report('requesting-certificate');
         let obtained: Obtained;
         try {
-          obtained = await obtainIssued(context, journal, current, progress, (next) => advance(next));
+          obtained = await obtainIssued(context, journal, current, progress, (next) => {
+            // A request made anew (a fresh proof) is this run's.
+            requestedHere.add(next.request.idempotencyKey);
+            return advance(next);
+          });
         } catch (error) {
           // Suspended or revoked since it was paid: the service will never issue it, and released
           // its price. Its keys go and the renewal goes on with the rest, never asking to pay for it again.
@@ -344,7 +348,10 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           provenOwnKeys(journal, current, submitted.newIdHex, [ownModulus]);
           await device.destroyKeys(dev, tokenSerial, submitted.newIdHex, ownModulus);
         }
-        checkedHere = obtained.certificate.certificatePem;
+        // Answered to a request an earlier run journaled, it may be that request's first answer
+        // replayed, for a certificate taken back since (the record out of reach just before it was
+        // sent again): the record is asked before it is written, as for any from the journal.
+        if (requestedHere.has(submitted.request.idempotencyKey)) checkedHere = obtained.certificate.certificatePem;
         await advance({ phase: 'issued', newIdHex: keyIdHex, certificatePem: obtained.certificate.certificatePem, chainPem: [...obtained.certificate.chainPem] });
         break;
       }

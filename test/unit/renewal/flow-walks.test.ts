@@ -2348,6 +2348,44 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('killed as the issuance answer came back; the service took that certificate back; paid again here, the record out of reach just as the renewal asks it: the request sent again is answered with the certificate taken back, which is never written: the stop is resumable, and the resume issues a new one, charged once', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'issue', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const journal = journalOf(world);
+    const [issued] = (await world.service.port(() => undefined).renewalStatus(journal.renewalId)).issued;
+    if (!issued) throw new Error('nothing issued');
+    await revokedAtService(world, journal, world.oldSerials.get('signature') ?? '', issued.certificatePem);
+    // Out of reach once, at the first look at the record after the new payment is made.
+    let armed = false;
+    world.wrapService((service) => ({
+      ...service,
+      payWithAccount: async (call) => {
+        const receipt = await service.payWithAccount(call);
+        armed = true;
+        return receipt;
+      },
+      renewalStatus: async (renewalId) => {
+        if (!armed) return service.renewalStatus(renewalId);
+        armed = false;
+        throw new AppError('SERVICE_UNREACHABLE', { reason: 'ETIMEDOUT' });
+      },
+    }));
+    world.killOn = undefined;
+    world.states = [];
+    const first = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    const revokedPem = issued.certificatePem;
+    expect(world.card.objects.some((object) => object.kind === 'certificate' && object.certificatePem === revokedPem)).toBe(false);
+    const back = first.step === 'done' ? first : stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(back.step, JSON.stringify(back).slice(0, 400)).toBe('done');
+    expect(world.card.objects.some((object) => object.kind === 'certificate' && object.certificatePem === revokedPem)).toBe(false);
+    expect(world.renewedKinds()).toEqual(['signature']);
+    expect(world.undeliveredOnCard()).toEqual([]);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.signature);
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('killed before writing the certificate; another computer, eight days on and with no journal, installs the certificate already issued on the key still on the card (not refused as too old for its own request); back on the first, its stale journal is told finished elsewhere and changes nothing; charged once', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'before' };
