@@ -5,7 +5,7 @@
  */
 import type { AssessedCertificate, PlanItem, RenewalPlan, ServiceProgress } from '../../shared/contract/flow-contract.js';
 import type { AccountKind } from '../../shared/service-api/primitives.js';
-import type { RoomVerdict } from './renewal-ports.js';
+import type { RoomVerdict, ServiceLine } from './renewal-ports.js';
 
 /** Signature first, CNS last: the CNS authentication key proves possession for as long as possible. */
 const renewalOrder = { signature: 0, cns: 1 } as const;
@@ -38,9 +38,18 @@ export function buildPlan(assessed: readonly AssessedCertificate[], selected: re
  * The plan to pay again after the service let a hold go: only the certificates still to renew
  * (`pending`; not one renewed or being refused meanwhile), those the service still holds or has
  * captured money for (`paidAtService`) marked paid. The holder is shown that amount, not the first.
+ * One to pay again is priced as the service's line asks now (`linesNow`: a price list changed while
+ * the hold ran, and a payment at the old price would be refused as not shown at every try); one
+ * held keeps the price its hold was checked against.
  */
-export function planToPayAgain(plan: RenewalPlan, pending: ReadonlySet<string>, paidAtService: readonly string[]): RenewalPlan {
-  const items = plan.items.filter((item) => pending.has(item.certificateSerial)).map((item) => ({ ...item, alreadyPaid: paidAtService.includes(item.certificateSerial) }));
+export function planToPayAgain(plan: RenewalPlan, pending: ReadonlySet<string>, paidAtService: readonly string[], linesNow: readonly ServiceLine[]): RenewalPlan {
+  const items = plan.items
+    .filter((item) => pending.has(item.certificateSerial))
+    .map((item): PlanItem => {
+      const alreadyPaid = paidAtService.includes(item.certificateSerial);
+      const verdict = linesNow.find((line) => line.certificateSerial === item.certificateSerial)?.verdict;
+      return { ...item, price: !alreadyPaid && verdict?.status === 'renewable' ? verdict.price : item.price, alreadyPaid };
+    });
   return { ...plan, items, ...amountsToPay(items) };
 }
 

@@ -599,10 +599,19 @@ describe('charging what was chosen, once, for what is delivered', () => {
 
   /** The service lists the CNS free from now on, in every answer that carries its line. */
   function cnsListedFree(world: FlowWorld): void {
+    cnsListedAt(world, null);
+  }
+
+  /** The service lists the CNS at `amountCents` (null: free) from now on, in every answer that carries its line. */
+  function cnsListedAt(world: FlowWorld, amountCents: number | null): void {
     const cns = world.oldSerials.get('cns');
     const free = <T extends { readonly lines: readonly ServiceLine[] }>(answer: T): T => ({
       ...answer,
-      lines: answer.lines.map((line) => (line.certificateSerial === cns && line.verdict.status === 'renewable' ? { ...line, verdict: { ...line.verdict, price: null } } : line)),
+      lines: answer.lines.map((line) =>
+        line.certificateSerial === cns && line.verdict.status === 'renewable'
+          ? { ...line, verdict: { ...line.verdict, price: amountCents === null || !line.verdict.price ? null : { ...line.verdict.price, amountCents } } }
+          : line,
+      ),
     });
     world.wrapService((service) => ({
       ...service,
@@ -622,6 +631,26 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
     expect(world.card.breaches).toEqual([]);
   }
+
+  it('killed as the payment\'s answer came back; the hold let go and the CNS\'s price changed meanwhile: the resume asks the price the service asks now, not the journal\'s, and the renewal ends charged what was shown', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.service.expireHolds();
+    const newPrice = prices.cns + 500;
+    world.service.faults.priceAtPayment = { cns: newPrice };
+    cnsListedAt(world, newPrice);
+    world.killOn = undefined;
+    world.states = [];
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(world.states.find((seen) => seen.step === 'payment')).toMatchObject({ error: { code: 'RENEWAL_HOLD_LET_GO' }, plan: { totalCents: prices.signature + newPrice } });
+    expect(world.states.some((seen) => 'error' in seen && seen.error?.code === 'PAYMENT_NOT_AS_SHOWN')).toBe(false);
+    expect(state.step).toBe('done');
+    expect(world.shown.at(-1)).toBe(prices.signature + newPrice);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.signature + newPrice);
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
 
   it('the CNS paid, its journal gone, then listed free by the service (a new price list, a hostile service) while it still holds the price: the hold is not what is shown, refused before any key is made, nothing captured', async () => {
     const world = new FlowWorld();
