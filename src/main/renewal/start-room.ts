@@ -5,6 +5,7 @@
  */
 import type { WireError } from '../../shared/contract/define.js';
 import type { DeviceSummary, FlowState } from '../../shared/contract/flow-contract.js';
+import { paidEarlier } from '../../shared/contract/plan-wording.js';
 import { isAppError } from '../../shared/errors/app-error.js';
 import { wire, type FlowContext } from './flow-context.js';
 import { nothingHappened } from './renewal-journal.js';
@@ -50,7 +51,8 @@ async function detectDevice(context: FlowContext, discovery: Discovery): Promise
       step: 'resume-offered',
       device,
       startedAt: journal.startedAt,
-      paid: journal.payment.state === 'paid' || journal.payment.state === 'not-required',
+      // Said only of money paid: a free renewal has nothing paid to speak of.
+      paid: journal.payment.state === 'paid' || (journal.payment.state === 'not-required' && (journal.payment.receipt !== null || paidEarlier(journal.plan))),
       remaining: journal.certificates.filter((entry) => entry.progress.phase !== 'completed' && entry.progress.phase !== 'rejected').map((entry) => entry.kind),
     });
   } else if (read.kind === 'open') {

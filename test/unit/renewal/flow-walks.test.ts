@@ -652,6 +652,21 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('a free renewal stopped after its first key: the resume offer does not say a payment was made (nothing was paid)', async () => {
+    const world = new FlowWorld();
+    const free = <T extends { readonly lines: readonly ServiceLine[] }>(answer: T): T => ({
+      ...answer,
+      lines: answer.lines.map((line) => (line.verdict.status === 'renewable' ? { ...line, verdict: { ...line.verdict, price: null } } : line)),
+    });
+    world.wrapService((service) => ({ ...service, eligibility: async (...args: Parameters<FlowService['eligibility']>) => free(await service.eligibility(...args)) }));
+    world.killOn = { call: 'generateKeyPair', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    expect(journalOf(world).payment).toMatchObject({ state: 'not-required', receipt: null });
+    world.killOn = undefined;
+    const offered = await world.process().start();
+    expect(offered).toMatchObject({ step: 'resume-offered', paid: false });
+  });
+
   it('the CNS paid, its journal gone, then listed free by the service (a new price list, a hostile service) while it still holds the price: the hold is not what is shown, refused before any key is made, nothing captured', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'issue', occurrence: 1, phase: 'before' };
