@@ -93,8 +93,10 @@ export class Pkcs11TokenAccess {
     if (this.#loggedIn.has(tokenSerial)) return { alreadyLoggedIn: true };
     const session = this.#session(tokenSerial);
     try {
-      // A null PIN asks the reader's PIN pad (protected authentication path).
-      this.#pkcs11.C_Login(session, pkcs11js.CKU_USER, pin ?? undefined);
+      // A null PIN asks the reader's PIN pad (protected authentication path). pkcs11js takes a
+      // string only (undefined is a TypeError) and cannot pass NULL_PTR: an empty PIN, length 0,
+      // is what it can say, and what middleware reading "no PIN" from the length takes for the pad.
+      this.#pkcs11.C_Login(session, pkcs11js.CKU_USER, pin ?? '');
     } catch (error) {
       if (!(error instanceof pkcs11js.Pkcs11Error && error.code === pkcs11js.CKR_USER_ALREADY_LOGGED_IN)) throw error;
     }

@@ -240,6 +240,19 @@ describe('a key generation on a card that takes its time', () => {
     expect(await codeOf(lab.device.login(again, lab.token.serial, typed('00000000')))).toBe('PIN_INCORRECT');
   });
 
+  it('a reader with a PIN pad: the login asks the pad (the PIN typed there opens the card, a wrong one is refused as any)', async () => {
+    const control = await makeTempDir('card-control');
+    onTestFinished(() => control.remove());
+    lab = await openLabToken('standard', await ensureSimulatorBuilt(), simulatorEnvironment(control.dir));
+    await writeSimulatorControl(control.dir, { pinPad: { pin: '99999999' } });
+    const device = await lab.device.find();
+    expect(await lab.device.pinStatus(device, lab.token.serial)).toEqual({ state: 'ok', pinPad: true });
+    expect(await codeOf(lab.device.login(device, lab.token.serial, { kind: 'pin-pad' }))).toBe('PIN_INCORRECT');
+    await writeSimulatorControl(control.dir, { pinPad: { pin: lab.token.userPin } });
+    expect(await codeOf(lab.device.login(device, lab.token.serial, { kind: 'pin-pad' }))).toBe('resolved');
+    expect((await lab.device.readCertificates(device)).length).toBe(2);
+  });
+
   it('asks the card one thing at a time: a call sent while a key is made is answered once the key is on the card', async () => {
     const control = await makeTempDir('card-control');
     const controlDir = control.dir;
