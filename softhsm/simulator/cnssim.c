@@ -1,7 +1,8 @@
 /*
  * The lab's card simulator: a PKCS#11 module that forwards every call to SoftHSM2 (or
  * $CNSSIM_TARGET) and adds what a real CNS card and reader do and SoftHSM does not: a PIN retry
- * counter, removal from the reader, a full card, a slow key generation and injected faults.
+ * counter, removal from the reader, a full card, a slow key generation, a PIN pad that waits for
+ * the holder and injected faults.
  *
  * Session handles given to the caller are our own (never reused in a process) and map to the
  * target's: after a removal the target's handles are closed and SoftHSM would hand the same
@@ -413,6 +414,30 @@ static CK_RV w_C_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID_PTR pSlot, CK_VOID_
   return T->C_WaitForSlotEvent(flags, pSlot, pReserved);
 }
 
+/* --- time the card and the reader take --------------------------------------------------- */
+
+/*
+ * A real chip takes its time to make a key, and a PIN pad waits for the holder to type; pulling
+ * the card meanwhile ends the wait, and the call, with CKR_DEVICE_REMOVED.
+ */
+static CK_RV card_delay(unsigned long delay_ms, struct cnssim_control *c) {
+  unsigned long waited = 0;
+  while (waited < delay_ms) {
+    unsigned long step = delay_ms - waited < 20 ? delay_ms - waited : 20;
+    struct timespec ts = {(time_t)(step / 1000), (long)(step % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+    waited += step;
+    struct cnssim_control now;
+    cnssim_control_current(&now);
+    if (now.removed) {
+      *c = now;
+      sweep_sessions(c);
+      return CKR_DEVICE_REMOVED;
+    }
+  }
+  return CKR_OK;
+}
+
 /* --- sessions and login ------------------------------------------------------------------ */
 
 static CK_RV w_C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, CK_VOID_PTR pApplication, CK_NOTIFY Notify,
@@ -472,6 +497,9 @@ static int is_user_pin(CK_USER_TYPE type) { return type == CKU_USER || type == C
 
 static CK_RV w_C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPinLen) {
   SESSION_PRE(C_Login)
+  /* The reader asks for the PIN on its pad and waits for the holder, whoever logs in. */
+  CK_RV wait_rv = card_delay(ctl.login_delay_ms, &ctl);
+  if (wait_rv != CKR_OK) return wait_rv;
   if (!is_user_pin(userType)) return T->C_Login(real, userType, pPin, ulPinLen);
   /* A locked card refuses before it even compares the PIN. */
   if (cnssim_pin_tries_left() <= 0) return CKR_PIN_LOCKED;
@@ -608,25 +636,6 @@ PASS_SESSION(C_DecryptVerifyUpdate, (CK_SESSION_HANDLE hSession, CK_BYTE_PTR pEn
 
 /* --- key management ---------------------------------------------------------------------- */
 
-/* A real chip takes its time; pulling the card meanwhile ends the generation. */
-static CK_RV keygen_delay(struct cnssim_control *c) {
-  unsigned long waited = 0;
-  while (waited < c->keygen_delay_ms) {
-    unsigned long step = c->keygen_delay_ms - waited < 20 ? c->keygen_delay_ms - waited : 20;
-    struct timespec ts = {(time_t)(step / 1000), (long)(step % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-    waited += step;
-    struct cnssim_control now;
-    cnssim_control_current(&now);
-    if (now.removed) {
-      *c = now;
-      sweep_sessions(c);
-      return CKR_DEVICE_REMOVED;
-    }
-  }
-  return CKR_OK;
-}
-
 static CK_RV w_C_GenerateKey(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism, CK_ATTRIBUTE_PTR pTemplate,
                              CK_ULONG ulCount, CK_OBJECT_HANDLE_PTR phKey) {
   SESSION_PRE(C_GenerateKey)
@@ -644,7 +653,7 @@ static CK_RV w_C_GenerateKeyPair(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pM
                 template_on_token(pPrivateKeyTemplate, ulPrivateKeyAttributeCount, 0);
   CK_RV rv = check_room(&ctl, slot, needed);
   if (rv != CKR_OK) return rv;
-  rv = keygen_delay(&ctl);
+  rv = card_delay(ctl.keygen_delay_ms, &ctl);
   if (rv != CKR_OK) return rv;
   return refreshed(&ctl, slot,
                    T->C_GenerateKeyPair(real, pMechanism, pPublicKeyTemplate, ulPublicKeyAttributeCount, pPrivateKeyTemplate,

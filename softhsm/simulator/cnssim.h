@@ -27,6 +27,7 @@ struct cnssim_control {
   unsigned long insertion;
   long max_objects;
   unsigned long keygen_delay_ms;
+  unsigned long login_delay_ms;
   int pin_pad;
   char pin_pad_pin[64];
   int nfaults;

@@ -218,6 +218,7 @@ static void parse_control(const char *path, const struct stat *st, struct cnssim
     else if (strcmp(key, "insertion") == 0) c->insertion = strtoul(value, NULL, 10);
     else if (strcmp(key, "max_objects") == 0) c->max_objects = value[0] == '\0' ? CNSSIM_NO_LIMIT : strtol(value, NULL, 10);
     else if (strcmp(key, "keygen_delay_ms") == 0) c->keygen_delay_ms = strtoul(value, NULL, 10);
+    else if (strcmp(key, "login_delay_ms") == 0) c->login_delay_ms = strtoul(value, NULL, 10);
     else if (strcmp(key, "pin_pad") == 0) c->pin_pad = strcmp(value, "1") == 0 || strcmp(value, "true") == 0;
     else if (strcmp(key, "pin_pad_pin") == 0) snprintf(c->pin_pad_pin, sizeof(c->pin_pad_pin), "%s", value);
     else if (strcmp(key, "fault") == 0) parse_fault(value, c);

@@ -53,6 +53,11 @@ export interface SimulatorControl {
   readonly maxObjects?: number | null;
   /** How long C_GenerateKeyPair takes, like a real chip; pulling the card meanwhile ends it. */
   readonly keygenDelayMs?: number;
+  /**
+   * How long C_Login waits before it goes on: a PIN pad waiting for the holder to type (or a
+   * middleware that hangs). Pulling the card meanwhile ends it.
+   */
+  readonly loginDelayMs?: number;
   readonly faults?: readonly SimulatorFault[];
   /** A reader with a PIN pad: C_Login with no PIN logs in with the PIN "typed" here. */
   readonly pinPad?: { readonly pin: string };
@@ -92,6 +97,7 @@ function formatSimulatorControl(control: SimulatorControl, insertion: number): s
   ];
   if (control.maxObjects !== undefined && control.maxObjects !== null) lines.push(`max_objects=${requireWholeNumber(control.maxObjects, 'maxObjects')}`);
   if (control.keygenDelayMs !== undefined) lines.push(`keygen_delay_ms=${requireWholeNumber(control.keygenDelayMs, 'keygenDelayMs')}`);
+  if (control.loginDelayMs !== undefined) lines.push(`login_delay_ms=${requireWholeNumber(control.loginDelayMs, 'loginDelayMs')}`);
   if (control.pinPad) lines.push('pin_pad=1', `pin_pad_pin=${requireLineSafe(control.pinPad.pin, 'pinPad.pin')}`);
   for (const fault of control.faults ?? []) {
     if (!pkcs11FunctionNames.includes(fault.fn)) throw new Error(`unknown PKCS#11 function ${fault.fn}`);
@@ -169,10 +175,12 @@ export async function readSimulatorControl(dir: string): Promise<SimulatorContro
   const number = (key: string): number | undefined => (values.has(key) ? Number(values.get(key)) : undefined);
   const maxObjects = number('max_objects');
   const keygenDelayMs = number('keygen_delay_ms');
+  const loginDelayMs = number('login_delay_ms');
   return {
     removed: values.get('removed') === '1',
     ...(maxObjects !== undefined ? { maxObjects } : {}),
     ...(keygenDelayMs !== undefined ? { keygenDelayMs } : {}),
+    ...(loginDelayMs !== undefined ? { loginDelayMs } : {}),
     ...(faults.length > 0 ? { faults } : {}),
     ...(values.get('pin_pad') === '1' ? { pinPad: { pin: values.get('pin_pad_pin') ?? '' } } : {}),
   };

@@ -6,6 +6,7 @@
 import pkcs11js from 'pkcs11js';
 import { deviceGoneCodes } from './device-gone.js';
 import { deviceRequestShapes, readDeviceCall, readDeviceRequest, type DeviceFailure, type DeviceMethod, type DeviceReply } from './device-protocol.js';
+import { parentWatchdog } from './parent-watchdog.js';
 import { DeviceOperationError, Pkcs11TokenAccess } from './pkcs11-token-access.js';
 
 interface ParentPort {
@@ -21,7 +22,10 @@ function failureOf(error: unknown, method: string): DeviceFailure {
   return { kind: 'internal', message: error instanceof Error ? error.message : String(error) };
 }
 
-async function handle(raw: unknown): Promise<DeviceReply | undefined> {
+/** Told each call's method just before the call runs. */
+type BeforeCall = (method: DeviceMethod) => void;
+
+async function handle(raw: unknown, beforeCall: BeforeCall): Promise<DeviceReply | undefined> {
   const call = readDeviceCall(raw);
   if (!call) return undefined;
   const { id, method } = call;
@@ -31,6 +35,7 @@ async function handle(raw: unknown): Promise<DeviceReply | undefined> {
   const name = method as DeviceMethod;
   const params = readDeviceRequest(name, call.params);
   if (!params) return { id, ok: false, failure: { kind: 'internal', message: `bad parameters for ${method}` } };
+  beforeCall(name);
   try {
     const run = access[name] as (request: unknown) => unknown;
     const result = await run.call(access, params);
@@ -55,11 +60,11 @@ async function handle(raw: unknown): Promise<DeviceReply | undefined> {
  * writes on another, failed generations (CKR_GENERAL_ERROR, CKR_TEMPLATE_INCONSISTENT), left key
  * objects without attributes on the token and crashed the process (docs/architecture.md).
  */
-function serve(receive: (listener: (message: unknown) => void) => void, send: (message: unknown) => void, afterReply: () => void): void {
+function serve(receive: (listener: (message: unknown) => void) => void, send: (message: unknown) => void, afterReply: () => void, beforeCall: BeforeCall = () => undefined): void {
   let queue: Promise<void> = Promise.resolve();
   receive((message) => {
     queue = queue.then(async () => {
-      const reply = await handle(message);
+      const reply = await handle(message, beforeCall);
       if (reply) {
         send(reply);
         afterReply();
@@ -82,7 +87,16 @@ export function serveDeviceCalls(options: { readonly afterReply?: () => void } =
   if (electronPort) {
     serve((listener) => electronPort.on('message', (event) => listener((event as { data: unknown }).data)), (message) => electronPort.postMessage(message), afterReply);
   } else if (process.send) {
-    serve((listener) => process.on('message', listener), (message) => process.send?.(message), afterReply);
+    // 'disconnect' needs the main thread's event loop, which a synchronous PKCS#11 call blocks
+    // (parent-watchdog.ts). Electron's utilityProcess needs no watchdog: Chromium ends a child
+    // whose browser process is gone from its own IPC thread, whatever its main thread does.
+    const watchdog = parentWatchdog({ parentPid: process.ppid });
+    // Started by the first login, the call that may block for minutes (a PIN pad waits for the
+    // holder): commands that never log in start and end without the extra thread.
+    const beforeCall: BeforeCall = (method) => {
+      if (method === 'login') watchdog.start();
+    };
+    serve((listener) => process.on('message', listener), (message) => process.send?.(message), afterReply, beforeCall);
   } else {
     process.stderr.write('device-worker: started without a parent port\n');
     process.exit(2);

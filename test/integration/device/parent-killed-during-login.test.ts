@@ -1,0 +1,197 @@
+/**
+ * The device process never outlives the process that forked it, even while it sits in a C_Login
+ * that does not return (a PIN-pad reader waiting for the holder, a middleware that hangs):
+ * pkcs11js's C_Login is synchronous, so the device process's event loop is blocked and cannot see
+ * its IPC channel close. The parent here is a small Node program of its own, forking the built
+ * device process (as the CLI does) on a simulated card whose C_Login takes its time
+ * (softhsm/simulator, `login_delay_ms`).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ensureSimulatorBuilt, simulatorEnvironment, writeSimulatorControl } from '../../../softhsm/simulator/simulator-control.js';
+import { createSoftHsmEnvironment } from '../../../softhsm/token/softhsm-environment.js';
+import { runTool } from '../../../softhsm/token/token-tools.js';
+import { builtDeviceWorkerPath } from '../../support/built-device-worker.js';
+import { makeTempDir } from '../../support/temp-dir.js';
+
+const userPin = '12345678';
+
+/**
+ * The parent: forks the device process with the options of node-device-launcher.ts, opens the
+ * card, logs in and says on stdout, one JSON object a line, what happened. It lets the device
+ * process go (disconnect) once the login is answered.
+ */
+const parentProgram = `
+const { fork } = require('node:child_process');
+const [workerPath, modulePath, pin] = process.argv.slice(1);
+const say = (line) => process.stdout.write(JSON.stringify(line) + '\\n');
+const device = fork(workerPath, [], { execArgv: [], serialization: 'json', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+device.on('exit', (code, signal) => say({ deviceExit: { code, signal } }));
+const pending = new Map();
+let nextId = 1;
+device.on('message', (reply) => {
+  pending.get(reply.id)?.(reply);
+  pending.delete(reply.id);
+});
+const call = (method, params) => new Promise((resolve) => {
+  const id = nextId++;
+  pending.set(id, resolve);
+  device.send({ id, method, params });
+});
+(async () => {
+  say({ devicePid: device.pid });
+  const opened = await call('open', { modulePath });
+  const tokens = await call('listTokens', {});
+  if (!opened.ok || !tokens.ok || tokens.result.length !== 1) throw new Error(JSON.stringify({ opened, tokens }));
+  const tokenSerial = tokens.result[0].serial;
+  const sent = Date.now();
+  say({ loginSent: true });
+  const login = await call('login', { tokenSerial, pin });
+  const loginState = await call('loginState', { tokenSerial });
+  say({ login, loginState, elapsedMs: Date.now() - sent });
+  device.disconnect();
+})();
+`;
+
+interface ParentLine {
+  readonly devicePid?: number;
+  readonly loginSent?: true;
+  readonly login?: { ok: boolean; result?: unknown };
+  readonly loginState?: { ok: boolean; result?: unknown };
+  readonly elapsedMs?: number;
+  readonly deviceExit?: { code: number | null; signal: string | null };
+}
+
+interface Parent {
+  readonly child: ChildProcess;
+  /** The first line the parent wrote that matches, in the order written. */
+  line(matches: (line: ParentLine) => boolean, timeoutMs?: number): Promise<ParentLine>;
+  readonly lines: readonly ParentLine[];
+  readonly exited: Promise<{ code: number | null; signal: string | null }>;
+}
+
+/** A token of its own (SOFTHSM2_CONF into a fresh folder), seen through the simulator, whose C_Login takes `loginDelayMs`. */
+async function startParent(dir: string, loginDelayMs: number): Promise<Parent> {
+  const softhsm = await createSoftHsmEnvironment(join(dir, 'softhsm'));
+  await runTool(softhsm, 'softhsm2-util', ['--init-token', '--free', '--label', 'CNS-SIM', '--pin', userPin, '--so-pin', '87654321']);
+  const controlDir = join(dir, 'card');
+  await writeSimulatorControl(controlDir, { loginDelayMs });
+  const modulePath = await ensureSimulatorBuilt();
+  const child = spawn(process.execPath, ['-e', parentProgram, builtDeviceWorkerPath(), modulePath, userPin], {
+    env: { ...process.env, ...softhsm.env, ...simulatorEnvironment(controlDir) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: ParentLine[] = [];
+  const waiters = new Set<() => void>();
+  createInterface({ input: child.stdout! }).on('line', (text) => {
+    lines.push(JSON.parse(text) as ParentLine);
+    for (const waiter of waiters) waiter();
+  });
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return {
+    child,
+    lines,
+    exited,
+    line: (matches, timeoutMs = 20_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const found = lines.find(matches);
+          if (!found) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(found);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`the parent did not say it within ${timeoutMs} ms; it said: ${JSON.stringify(lines)}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      }),
+  };
+}
+
+/**
+ * Whether the process still runs. A zombie does not: it is dead, its files (the card's among
+ * them) are closed, and it only waits for whoever adopted it (init) to collect its exit status.
+ */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+async function stillRunningAfter(pid: number, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (!isRunning(pid)) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return isRunning(pid);
+}
+
+describe('the device process and a parent that dies while C_Login blocks', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('ends within seconds when its parent is SIGKILLed during a C_Login that blocks for 20 s', async () => {
+    const temp = await makeTempDir('parent-killed');
+    cleanups.push(() => temp.remove());
+    const parent = await startParent(temp.dir, 20_000);
+    cleanups.push(() => {
+      if (parent.child.exitCode === null && parent.child.signalCode === null) parent.child.kill('SIGKILL');
+    });
+    const { devicePid } = await parent.line((line) => line.devicePid !== undefined);
+    if (devicePid === undefined) throw new Error('no device pid');
+    // Without the watchdog it would live on until C_Login returns: not past this test.
+    cleanups.push(() => {
+      if (isRunning(devicePid)) process.kill(devicePid, 'SIGKILL');
+    });
+    await parent.line((line) => line.loginSent === true);
+    // Well inside the 20 s C_Login takes: the device process is in it, its event loop blocked.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(parent.lines.some((line) => line.login !== undefined)).toBe(false);
+    expect(isRunning(devicePid)).toBe(true);
+
+    parent.child.kill('SIGKILL');
+    expect(await parent.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    const killedAt = Date.now();
+    expect(await stillRunningAfter(devicePid, 5000), `device process ${devicePid} still running ${Date.now() - killedAt} ms after its parent was killed`).toBe(false);
+  });
+
+  it('with its parent alive, a slow login is answered and the process serves on, then ends with the channel', async () => {
+    const temp = await makeTempDir('parent-alive');
+    cleanups.push(() => temp.remove());
+    const parent = await startParent(temp.dir, 1500);
+    cleanups.push(() => {
+      if (parent.child.exitCode === null && parent.child.signalCode === null) parent.child.kill('SIGKILL');
+    });
+    const { devicePid } = await parent.line((line) => line.devicePid !== undefined);
+    if (devicePid === undefined) throw new Error('no device pid');
+    cleanups.push(() => {
+      if (isRunning(devicePid)) process.kill(devicePid, 'SIGKILL');
+    });
+    const answered = await parent.line((line) => line.login !== undefined);
+    expect(answered.login).toEqual({ id: 3, ok: true, result: { alreadyLoggedIn: false } });
+    expect(answered.loginState).toEqual({ id: 4, ok: true, result: { loggedIn: true } });
+    expect(answered.elapsedMs).toBeGreaterThanOrEqual(1500);
+    // The disconnect ends it as before (SIGKILL from its own handler); the watchdog thread keeps
+    // it neither alive nor from ending.
+    expect((await parent.line((line) => line.deviceExit !== undefined)).deviceExit).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(await parent.exited).toEqual({ code: 0, signal: null });
+    expect(isRunning(devicePid)).toBe(false);
+  });
+});
