@@ -398,6 +398,10 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
             break;
           }
         }
+        // Journaled first as a removal begun (no chain): told, the service revokes it, and a resume
+        // after a kill here must not store it again on a card that takes it now (the service's
+        // record may still read issued a moment after the refusal).
+        if (progress.chainPem) await advance({ phase: 'undeliverable', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
         await context.service.reject(journal.renewalId, serial, serialOfCertificate(progress.certificatePem), 'undeliverable');
         await takeOffNewPair(progress, under);
         await advance({ phase: 'rejected', reason: 'undeliverable' });

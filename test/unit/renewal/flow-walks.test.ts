@@ -2550,6 +2550,33 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.journal.files.size).toBe(0);
   });
 
+  it('a certificate the card would not store, the service told to take it back, killed before its keys went; the card takes certificates again and the service\'s record still names it issued: the certificate taken back is never written, the old pair stays', async () => {
+    const world = new FlowWorld();
+    world.card.refusesCertificates = true;
+    world.killOn = { call: 'reject', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const entry = journalOf(world).certificates[0];
+    expect(entry?.progress.phase).toBe('undeliverable');
+    const takenBack = entry?.progress.phase === 'undeliverable' ? entry.progress.certificatePem : '';
+    world.card.refusesCertificates = false;
+    // A record that lags behind the refusal it heard: the line still reads issued.
+    const signature = world.oldSerials.get('signature');
+    world.wrapService((service) => ({
+      ...service,
+      renewalStatus: async (renewalId: string) => {
+        const record = await service.renewalStatus(renewalId);
+        return { ...record, lines: record.lines.map((line) => (line.certificateSerial === signature && line.progress === 'released' ? { ...line, progress: 'issued' as const } : line)) };
+      },
+    }));
+    world.killOn = undefined;
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(world.card.objects.some((object) => object.kind === 'certificate' && object.certificatePem === takenBack)).toBe(false);
+    expect(state.step === 'failed' && state.notRenewed.map((line) => line.error.code)).toEqual(['ISSUED_CERTIFICATE_UNDELIVERABLE']);
+    expect(world.card.workingKinds().get('signature')).toBe(1);
+    expect(world.renewedKinds()).toEqual([]);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('a journal edited to call a working, paid pair undeliverable: the pair is tried again, works, and is delivered; nothing revoked or refunded', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'before' };
