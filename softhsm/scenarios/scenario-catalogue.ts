@@ -105,6 +105,7 @@ export const scenarioCatalogue: readonly ScenarioDefinition[] = [
   scenario('free-renewal', 'Rinnovo gratuito: nessun pagamento', 'Free renewal: no payment', renewed, { fate: 'free' }),
   scenario('two-slot-device', 'Dispositivo con i certificati su due slot', 'Device with its certificates on two slots', renewed, { token: 'two-slot' }),
   scenario('two-pin-device', 'Dispositivo con due PIN: autenticazione e firma su slot separati', 'Device with two PINs: authentication and signature on separate slots', renewed, { token: 'two-pin' }),
+  scenario('pin-pad', 'Lettore con tastierino: il PIN si digita sul lettore', 'Reader with a PIN pad: the PIN is typed on the reader', renewed, { simulator: { pinPad: true } }),
   scenario('no-network', 'La postazione non accede ad internet', 'No internet connection', refused('SERVICE_UNREACHABLE'), { network: 'offline' }),
   scenario('service-slow', 'Il servizio di rinnovo non risponde in tempo', 'The renewal service does not answer in time', refused('SERVICE_TIMEOUT'), { service: 'slow' }),
   scenario('service-maintenance', 'Servizio di rinnovo in manutenzione', 'Renewal service down for maintenance', refused('SERVICE_UNAVAILABLE'), { service: 'maintenance' }),

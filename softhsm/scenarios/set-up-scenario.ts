@@ -180,7 +180,8 @@ export function simulatorControlFor(simulator: ScenarioDefinition['simulator'], 
 
 /**
  * The card simulator in front of SoftHSM: the PIN counter as the holder left it, a card that
- * leaves the reader during key generation or at a login, or a card with no free room.
+ * leaves the reader during key generation or at a login, a card with no free room, or a reader
+ * with a PIN pad.
  */
 async function setUpCardSimulator(scenario: ScenarioDefinition, dir: string, userPin: string): Promise<{ modulePath: string; env: Record<string, string> }> {
   const modulePath = await ensureSimulatorBuilt();

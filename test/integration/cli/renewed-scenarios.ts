@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
-import { certificateOnToken, keySignsForCertificate, verifiesAgainstLab } from '../../support/openssl-view.js';
+import { certificateOnToken, derBase64, keySignsForCertificate, verifiesAgainstLab } from '../../support/openssl-view.js';
+import { runCli } from '../../support/run-cli.js';
 import { bundleRoundTrip, endingOf, runScenario } from './scenario-runs.js';
 
 /**
  * Every renewal the lab reproduces, through the CLI: doctor, then renew, then the card and the
  * accounts checked from outside. renewed-scenarios-1/2.test.ts share the list between them so
- * both cores work on it.
+ * both cores work on it. A reader with a PIN pad (`pin-pad`) runs with `--pin-pad` and no PIN
+ * given to the CLI (scenario-runs.ts): the simulator types it on the pad.
  */
 export const renewals = [
   'renewable-card',
@@ -14,6 +16,7 @@ export const renewals = [
   'free-renewal',
   'two-slot-device',
   'two-pin-device',
+  'pin-pad',
   'issuance-recovers',
   'device-full',
   'partial-then-rest',
@@ -34,10 +37,13 @@ export function describeRenewals(names: readonly string[]): void {
           expect(run.renew.json, run.renew.stderr).toMatchObject({ ok: true, state: { step: 'done' } });
           const certificates = run.objectsAfter.filter((object) => object.type === 'Certificate');
           expect(certificates).toHaveLength(2);
+          const provisioned = new Set(run.lab.token.tokens.flatMap((token) => token.objects.map((object) => derBase64(object.certificatePem))));
+          const issued = new Set<string>();
           for (const token of run.lab.token.tokens) {
             for (const certificate of run.objectsAfter.filter((object) => object.type === 'Certificate')) {
               const pem = await certificateOnToken(run.lab.token.environment, token.slotLabel, certificate.id).catch(() => undefined);
               if (!pem) continue;
+              if (!provisioned.has(derBase64(pem))) issued.add(derBase64(pem));
               expect(await verifiesAgainstLab(run.lab.pki, certificate.label === 'CNS0' ? 'cns' : 'signature', pem)).toBe(true);
               expect(await keySignsForCertificate(run.lab.token.environment, token.slotLabel, token.userPin, certificate.id, pem)).toBe(true);
             }
@@ -45,6 +51,8 @@ export function describeRenewals(names: readonly string[]): void {
           const state = run.renew.json?.state as { receipts: unknown[]; renewed: { kind: 'signature' | 'cns' }[] } | undefined;
           // A certificate renewed recently is left alone; the other one is renewed at its own price.
           expect(state?.renewed.map((entry) => entry.kind).sort()).toEqual(name === 'partial-then-rest' ? ['signature'] : ['cns', 'signature']);
+          // Read off the token from outside: as many certificates new on it as the CLI says it renewed.
+          expect(issued.size).toBe(state?.renewed.length ?? 0);
           const charged = (state?.renewed ?? []).reduce((sum, entry) => sum + prices[entry.kind], 0);
           if (scenario.fate === 'free') expect(state?.receipts).toEqual([]);
           // Charged = shown = receipt: each certificate captured on issuance, nothing left held.
@@ -55,6 +63,11 @@ export function describeRenewals(names: readonly string[]): void {
           expect(new Set(captured.map((entry) => entry.certificateSerial)).size).toBe(captured.length);
           expect(ledger.filter((entry) => entry.type === 'hold').length).toBe(captured.length);
           if (scenario.gateway === 'answers-lost') expect(run.lab.gateway?.fired.lost).toBe(3);
+          if (scenario.simulator.pinPad) {
+            // status only looks: it asks for no PIN (none given, stdin empty), and says the reader has a pad.
+            const status = await runCli(['status', '--json'], run.env);
+            expect(status.json, status.stderr).toMatchObject({ ok: true, state: { step: 'pin', pin: { state: 'ok', pinPad: true } } });
+          }
           // The holder's bundle taken after the renewal, a lab rebuilt from it: doctor sees what it saw before.
           const again = await bundleRoundTrip(run, { renew: false });
           expect(endingOf(again.doctor), again.doctor.stderr).toEqual(endingOf(run.doctor));

@@ -37,6 +37,16 @@ function payArgs(scenario: ScenarioDefinition, lab: ScenarioLab): string[] {
   return ['--pay', scenario.payment.method, '--user', lab.account.userId];
 }
 
+/** A reader with a PIN pad: `--pin-pad`, and the holder types the PIN there (the simulator does). */
+function pinPad(scenario: ScenarioDefinition): boolean {
+  return scenario.simulator.pinPad === true;
+}
+
+/** How doctor and renew are told the scenario's payment and, with a PIN pad, where the PIN is typed. */
+function commandArgs(scenario: ScenarioDefinition, lab: ScenarioLab): string[] {
+  return [...payArgs(scenario, lab), ...(pinPad(scenario) ? ['--pin-pad'] : [])];
+}
+
 async function objectsOf(lab: ScenarioLab): Promise<TokenObject[]> {
   const all: TokenObject[] = [];
   for (const token of lab.token.tokens) all.push(...(await tokenObjects(lab.token.environment, token.slotLabel, token.userPin)));
@@ -56,13 +66,15 @@ function balances(lab: ScenarioLab): Money {
 function cliEnvironment(scenario: ScenarioDefinition, lab: ScenarioLab): Record<string, string> {
   // The pending card's whole wait is part of the test; elsewhere the wait ends when the bank's button is pressed.
   const cardWaitSeconds = scenario.payment.method === 'card' && scenario.payment.outcome === 'pending' ? '3' : '60';
-  return { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_SIGNATURE_PIN: lab.signaturePin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password, RINNOVO_CARD_WAIT_SECONDS: cardWaitSeconds };
+  // With a PIN pad the CLI is given no PIN: one asked for would be read from an empty stdin and refused.
+  const pins: Record<string, string> = pinPad(scenario) ? {} : { RINNOVO_PIN: lab.pin, RINNOVO_SIGNATURE_PIN: lab.signaturePin };
+  return { ...lab.env, ...pins, RINNOVO_ACCOUNT_PASSWORD: lab.account.password, RINNOVO_CARD_WAIT_SECONDS: cardWaitSeconds };
 }
 
 /** `renew`, pressing the bank's button the way the scenario says when it pays by card. */
 async function renewIn(scenario: ScenarioDefinition, lab: ScenarioLab, env: Record<string, string>): Promise<CliResult> {
-  if (scenario.payment.method !== 'card') return runCli(['renew', '--json', ...payArgs(scenario, lab)], env);
-  const run = startCli(['renew', '--json', ...payArgs(scenario, lab)], env);
+  if (scenario.payment.method !== 'card') return runCli(['renew', '--json', ...commandArgs(scenario, lab)], env);
+  const run = startCli(['renew', '--json', ...commandArgs(scenario, lab)], env);
   const outcome = scenario.payment.outcome;
   await Promise.race([
     run.waitForStderr(/\/checkout\//).then(async (line) => {
@@ -79,7 +91,7 @@ export async function runScenario(scenario: ScenarioDefinition): Promise<Scenari
   const env = cliEnvironment(scenario, lab);
   const objectsBefore = await objectsOf(lab);
   const balancesBefore = balances(lab);
-  const doctor = await runCli(['doctor', '--json', ...payArgs(scenario, lab)], env);
+  const doctor = await runCli(['doctor', '--json', ...commandArgs(scenario, lab)], env);
   const renew = await renewIn(scenario, lab, env);
   return {
     lab,
@@ -137,7 +149,7 @@ export async function bundleRoundTrip(run: Pick<ScenarioRun, 'lab' | 'env'>, opt
   const lab = await setUpScenario(rebuilt, temp.dir, { toolVersion: '1.0.0' });
   try {
     const env = cliEnvironment(rebuilt, lab);
-    const doctor = await runCli(['doctor', '--json', ...payArgs(rebuilt, lab)], env);
+    const doctor = await runCli(['doctor', '--json', ...commandArgs(rebuilt, lab)], env);
     const renew = options.renew ? await renewIn(rebuilt, lab, env) : undefined;
     return { facts, rebuilt, doctor, renew };
   } finally {

@@ -137,13 +137,15 @@ function checksOf(scenario: ScenarioDefinition): void {
       expect(answer.stderr).toContain('Failed to load pkcs11 module');
     });
   } else {
-    it(`through the module the tool loads: token flags ${device.flags.join(', ')}; login with the holder's PIN answers ${device.login}${device.keyPairGeneration ? `; a new key pair answers ${device.keyPairGeneration}` : ''}`, async () => {
+    const loginWords = device.pinTypedOn === 'pin-pad' ? "login with the PIN typed on the reader's pad (none given)" : "login with the holder's PIN";
+    it(`through the module the tool loads: token flags ${device.flags.join(', ')}; ${loginWords} answers ${device.login}${device.keyPairGeneration ? `; a new key pair answers ${device.keyPairGeneration}` : ''}`, async () => {
       const cnsLabel = token.slots[0]?.label ?? '';
       const { slot, flags } = await tokenLabelled(toolModule, cnsLabel);
       for (const flag of device.flags) expect(flags).toContain(flag);
       for (const flag of device.absentFlags) expect(flags).not.toContain(flag);
 
-      const login = await pkcs11Tool(toolModule, [...slot, '-l', '--pin', lab.pin, '-O']);
+      // With a PIN pad, pkcs11-tool gives no PIN (C_Login with none) and the reader asks the holder for it.
+      const login = await pkcs11Tool(toolModule, [...slot, '-l', ...(device.pinTypedOn === 'pin-pad' ? [] : ['--pin', lab.pin]), '-O']);
       if (device.login === 'CKR_OK') {
         expect(login.exitCode).toBe(0);
         expect(login.stdout).toContain('Private Key Object');

@@ -87,23 +87,33 @@ export type DeviceExpectation =
       readonly absentFlags: readonly string[];
       /** What logging in with the PIN the holder types answers. */
       readonly login: 'CKR_OK' | 'CKR_PIN_INCORRECT' | 'CKR_PIN_LOCKED';
+      /**
+       * Where the holder types that PIN: given to the application, or on the reader's PIN pad
+       * (the token shows "PIN pad present"; the application logs in giving none).
+       */
+      readonly pinTypedOn: 'application' | 'pin-pad';
       /** What generating one more key pair answers, where the scenario is about the card itself. */
       readonly keyPairGeneration?: 'CKR_DEVICE_MEMORY' | 'CKR_DEVICE_REMOVED';
     };
 
 const pinStateFlags = ['user PIN count low', 'final user PIN try', 'user PIN locked'] as const;
+/** CKF_PROTECTED_AUTHENTICATION_PATH, as pkcs11-tool -T words it. */
+const pinPadFlag = 'PIN pad present';
 
 export function deviceExpectation(scenario: ScenarioDefinition): DeviceExpectation {
   if (scenario.driver === 'missing') return { kind: 'not-installed' };
   const wrongSoFar = scenario.simulator.wrongPinsSoFar ?? 0;
-  const flags = wrongSoFar >= 3 ? ['user PIN locked'] : wrongSoFar === 2 ? ['user PIN count low', 'final user PIN try'] : wrongSoFar === 1 ? ['user PIN count low'] : [];
+  const pinFlags = wrongSoFar >= 3 ? ['user PIN locked'] : wrongSoFar === 2 ? ['user PIN count low', 'final user PIN try'] : wrongSoFar === 1 ? ['user PIN count low'] : [];
+  const pinPad = scenario.simulator.pinPad === true;
+  const flags = [...pinFlags, ...(pinPad ? [pinPadFlag] : [])];
   const login = wrongSoFar >= 3 ? 'CKR_PIN_LOCKED' : scenario.pinIsWrong ? 'CKR_PIN_INCORRECT' : 'CKR_OK';
   const keyPairGeneration = scenario.simulator.full ? 'CKR_DEVICE_MEMORY' : scenario.simulator.removeDuringKeyGeneration ? 'CKR_DEVICE_REMOVED' : undefined;
   return {
     kind: 'card',
     flags: ['token initialized', 'PIN initialized', 'login required', ...flags],
-    absentFlags: pinStateFlags.filter((flag) => !flags.includes(flag)),
+    absentFlags: [...pinStateFlags, pinPadFlag].filter((flag) => !flags.includes(flag)),
     login,
+    pinTypedOn: pinPad ? 'pin-pad' : 'application',
     ...(keyPairGeneration ? { keyPairGeneration } : {}),
   };
 }
