@@ -20,6 +20,7 @@ interface Words {
   readonly terminal: string;
   readonly orSource: string;
   readonly secrets: string;
+  readonly pinPad: string;
   readonly remote: (command: string) => string;
   readonly stop: string;
 }
@@ -35,6 +36,7 @@ const words: Record<LabLanguage, Words> = {
     terminal: 'Lo stesso scenario dal terminale (bash):',
     orSource: 'oppure, in un altro terminale:',
     secrets: 'PIN e password si digitano quando richiesti (o RINNOVO_PIN / RINNOVO_ACCOUNT_PASSWORD per gli script).',
+    pinPad: 'il lettore ha il tastierino: il PIN si digita sul lettore (il simulatore lo digita da sé); nel programma si preme «Sblocca», dal terminale si usa --pin-pad',
     remote: (command) => `Da un\'altra macchina: ${command}, poi apra lì l\'indirizzo stampato qui sotto (la seconda porta serve alla pagina di pagamento con carta).`,
     stop: 'Ctrl+C per fermare il lab (programma, servizio e token).',
   },
@@ -48,6 +50,7 @@ const words: Record<LabLanguage, Words> = {
     terminal: 'The same scenario from the terminal (bash):',
     orSource: 'or, in another terminal:',
     secrets: 'PIN and passwords are typed when asked (or RINNOVO_PIN / RINNOVO_ACCOUNT_PASSWORD for scripts).',
+    pinPad: 'the reader has a PIN pad: the PIN is typed on the reader (the simulator types it itself); in the window press «Sblocca», from the terminal use --pin-pad',
     remote: (command) => `From another machine: ${command}, then open there the address printed below (the second port is for the card checkout page).`,
     stop: 'Ctrl+C to stop the lab (tool, service and token).',
   },
@@ -83,11 +86,11 @@ export function announcement({ lab, lang, envFile, harnessPort }: Announcement):
     '',
     `${w.scenario}: ${scenario.name} — ${scenario.summary[lang]}`,
     `${w.folder}: ${lab.dir}`,
-    `PIN: ${scenario.pinIsWrong ? w.wrongPin(lab.pin, rightPin) : lab.pin}    Telemaco/Iconto: ${lab.account.userId} / ${lab.account.password}`,
+    `PIN: ${scenario.simulator.pinPad ? w.pinPad : scenario.pinIsWrong ? w.wrongPin(lab.pin, rightPin) : lab.pin}    Telemaco/Iconto: ${lab.account.userId} / ${lab.account.password}`,
     `${w.expected}: ${scenario.expected.outcome === 'renewed' ? w.renewed : scenario.expected.code}`,
   ];
   if (lab.proxy) lines.push(`Proxy: ${lab.proxy.host}:${lab.proxy.port}  ${w.proxy(lab.proxy.username, lab.proxy.password)}`);
-  lines.push(w.terminal, ...exportLines(lab.env).map((line) => `  ${line}`), '  npm run cli -- doctor', w.orSource, `  source ${shellQuoted(envFile)}`, w.secrets);
+  lines.push(w.terminal, ...exportLines(lab.env).map((line) => `  ${line}`), `  npm run cli -- doctor${scenario.simulator.pinPad ? ' --pin-pad' : ''}`, w.orSource, `  source ${shellQuoted(envFile)}`, w.secrets);
   if (harnessPort !== undefined) {
     const servicePort = new URL(lab.env.RINNOVO_SERVICE_URL ?? 'https://127.0.0.1/').port;
     const tunnels = [harnessPort, servicePort].filter(Boolean).map((port) => `-L ${port}:127.0.0.1:${port}`).join(' ');
