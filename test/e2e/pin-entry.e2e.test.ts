@@ -50,6 +50,25 @@ describe('PIN entry in Chromium', () => {
     });
   });
 
+  it('a PIN the card would not take is said at the PIN, nothing sent; a device with nothing to renew offers "Ricomincia", back to the PIN', async () => {
+    await inScenario(browser(), 'too-early', async (page, scenario) => {
+      // Pasted with a trailing space: the contract's rule, said here, not "richiesta non valida".
+      await unlock(page, `${scenario.lab.pin} `);
+      await expect.poll(() => page.locator('.error-code').textContent(), { timeout: 20_000 }).toBe(codeLine('PIN_FORMAT_INVALID'));
+      expect(await page.locator('.error-next-step').textContent()).toBe(describeError('PIN_FORMAT_INVALID', 'it').nextStep);
+      expect(await heading(page)).toBe(t('pin.heading'));
+      expect(await focusedId(page)).toBe('pin');
+      // Nothing reached the card: no try spent.
+      expect(await page.locator('.warning').count()).toBe(0);
+
+      await unlock(page, scenario.lab.pin);
+      await expect.poll(() => heading(page), { timeout: 20_000 }).toBe(t('certificates.heading'));
+      expect(await page.locator('.error-code').textContent()).toBe(codeLine('NOTHING_TO_RENEW'));
+      await page.getByRole('button', { name: t('action.restart') }).click();
+      await atPinScreen(page);
+    });
+  });
+
   it('with the PIN locked, gives the PUK guidance and asks for no PIN', async () => {
     await inScenario(browser(), 'pin-locked', async (page) => {
       await atPinScreen(page);

@@ -107,6 +107,35 @@ describe('the proxy settings in Chromium, keyboard only', () => {
     }
   });
 
+  it('says in the form what is wrong with the host or the port, keeping what was typed', async () => {
+    await inScenario(browser(), 'renewable', async (page) => {
+      await atPinScreen(page);
+      await openProxySettings(page);
+      await typeInto(page, beginning('proxy.host'), 'proxy ufficio');
+      await typeInto(page, beginning('proxy.port'), '8080');
+      await typeInto(page, beginning('proxy.username'), 'mrossi');
+      await typeInto(page, beginning('proxy.password'), 'segreta');
+      await tabTo(page, exactly(t('proxy.save')));
+      await page.keyboard.press('Enter');
+      // The contract's own rule, said in place: not "richiesta non valida", whose only button leaves the form.
+      await expect.poll(() => page.locator('.error-code').textContent(), { timeout: 15_000 }).toBe(codeLine('NETWORK_PROXY_SETTINGS_INVALID'));
+      expect(await page.locator('.error-message').textContent()).toBe(describeError('NETWORK_PROXY_SETTINGS_INVALID', 'it').message);
+      expect(await heading(page)).toBe(t('proxy.heading'));
+      expect(await focusedId(page)).toBe('proxy-host');
+      expect(await page.getByLabel(t('proxy.password')).inputValue()).toBe('segreta');
+
+      // A port the browser's pattern lets through but no proxy has.
+      await typeInto(page, beginning('proxy.host'), 'proxy.ufficio.it');
+      await typeInto(page, beginning('proxy.port'), '65536');
+      await tabTo(page, exactly(t('proxy.test')));
+      await page.keyboard.press('Enter');
+      await expect.poll(() => focusedId(page), { timeout: 15_000 }).toBe('proxy-port');
+      expect(await page.locator('.error-code').textContent()).toBe(codeLine('NETWORK_PROXY_SETTINGS_INVALID'));
+      expect(await page.getByLabel(t('proxy.host')).inputValue()).toBe('proxy.ufficio.it');
+      expect(await page.getByLabel(t('proxy.password')).inputValue()).toBe('segreta');
+    });
+  });
+
   it('opens from the error of the blocked start-up checks and leads back to them', async () => {
     await inScenario(browser(), 'no-network', async (page) => {
       await expect.poll(() => page.locator('.error-code').textContent(), { timeout: 20_000 }).toBe(codeLine('SERVICE_UNREACHABLE'));

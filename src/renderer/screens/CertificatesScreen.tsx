@@ -2,9 +2,10 @@ import { useState } from 'react';
 import type { AssessedCertificate, FlowState } from '../../shared/contract/flow-contract.js';
 import { describeError } from '../../shared/errors/catalogue.js';
 import { useApi } from '../api-context.js';
-import { ErrorPanel } from '../components/ErrorPanel.js';
+import { ErrorPanel, offersRetry } from '../components/ErrorPanel.js';
 import { PlanSummary } from '../components/PlanSummary.js';
 import { ScreenHeading } from '../components/ScreenHeading.js';
+import { StartAgainOrClose } from '../components/StartAgainOrClose.js';
 import { formatDate, formatEuro } from '../../shared/i18n/format.js';
 import { useTranslate } from '../i18n/use-translate.js';
 import { useAppStore } from '../store/app-store.js';
@@ -31,6 +32,7 @@ export function CertificatesScreen({ state }: { readonly state: CertificatesStat
   const selected = new Set(state.plan?.items.map((item) => item.certificateSerial) ?? []);
   const certificates = inListOrder(state.certificates);
   const renewable = certificates.filter((entry) => entry.verdict.status === 'renewable' && entry.progress !== 'downloaded');
+  const errorGoesOn = state.error !== null && offersRetry(state.error.code);
 
   function toggle(serial: string, on: boolean) {
     const next = renewable.map((entry) => entry.certificate.certificateSerial).filter((candidate) => (candidate === serial ? on : selected.has(candidate)));
@@ -85,6 +87,9 @@ export function CertificatesScreen({ state }: { readonly state: CertificatesStat
           {t('plan.proceed')}
         </button>
       )}
+      {/* Nothing to renew on this device (the wrong card, one issued elsewhere): the error's "Riprova"
+          where it has one, otherwise another device or closing, never a screen without a button. */}
+      {!state.plan && !errorGoesOn && <StartAgainOrClose onStart={actions.start} />}
     </section>
   );
 }

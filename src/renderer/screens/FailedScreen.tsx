@@ -7,6 +7,7 @@ import { ReceiptSummary } from '../components/ReceiptSummary.js';
 import { formatDate } from '../../shared/i18n/format.js';
 import { useAppStore } from '../store/app-store.js';
 import { ScreenHeading } from '../components/ScreenHeading.js';
+import { StartAgainOrClose } from '../components/StartAgainOrClose.js';
 import { useTranslate } from '../i18n/use-translate.js';
 import { useFlowActions } from './use-flow-actions.js';
 
@@ -28,24 +29,16 @@ export function FailedScreen({ state }: { readonly state: Extract<FlowState, { s
       <ScreenHeading id="failed-heading">{t('failed.heading')}</ScreenHeading>
       {state.canResume && <p>{t('failed.resumable')}</p>}
       <ErrorPanel error={state.error} actions={handlers} />
-      {!panelGoesOn && (
-        <div className="actions">
-          {state.canResume ? (
+      {!panelGoesOn &&
+        (state.canResume ? (
+          <div className="actions">
             <button type="button" onClick={actions.start}>
               {t('action.resume')}
             </button>
-          ) : (
-            <>
-              <button type="button" onClick={actions.start}>
-                {t('action.restart')}
-              </button>
-              <button type="button" className="secondary" onClick={() => window.close()}>
-                {t('done.close')}
-              </button>
-            </>
-          )}
-        </div>
-      )}
+          </div>
+        ) : (
+          <StartAgainOrClose onStart={actions.start} />
+        ))}
       {state.renewed.length > 0 && (
         <>
           <p>{t('failed.renewed')}</p>

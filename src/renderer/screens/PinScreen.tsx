@@ -1,8 +1,10 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { FlowState } from '../../shared/contract/flow-contract.js';
+import type { WireError } from '../../shared/contract/define.js';
 import { useApi } from '../api-context.js';
-import { ErrorPanel } from '../components/ErrorPanel.js';
+import { ErrorPanel, offersRetry } from '../components/ErrorPanel.js';
 import { NoticePanel } from '../components/NoticePanel.js';
+import { isPinFormat, loadPinRule } from '../components/pin-format.js';
 import { validityMessage } from '../components/validity.js';
 import { ScreenHeading } from '../components/ScreenHeading.js';
 import { TextField } from '../components/TextField.js';
@@ -21,16 +23,36 @@ export function PinScreen({ state }: { readonly state: Extract<FlowState, { step
   const actions = useFlowActions();
   const [pin, setPin] = useState('');
   const [confirmFinalTry, setConfirmFinalTry] = useState(false);
+  /** A PIN the card would not take (a space, an accented letter): said here, and nothing sent. */
+  const [formatError, setFormatError] = useState<WireError | null>(null);
   const form = useRef<HTMLFormElement>(null);
   const { pin: status } = state;
   const locked = status.state === 'locked';
+  const error = formatError ?? state.error;
+  const errorGoesOn = error !== null && offersRetry(error.code);
 
-  function submit(event: FormEvent) {
+  useEffect(loadPinRule, []);
+
+  async function submit(event: FormEvent) {
     event.preventDefault();
     const typed = pin;
     setPin('');
+    // Refused by the contract, it would come back as "richiesta non valida": the holder is told
+    // what is wrong with the PIN instead, and no try of the card is spent.
+    if (!status.pinPad && !(await isPinFormat(typed))) {
+      setFormatError({ code: 'PIN_FORMAT_INVALID', detail: {} });
+      focusFirstField(form.current);
+      return;
+    }
+    setFormatError(null);
     setConfirmFinalTry(false);
     void sendOnce(() => api.flow.unlock({ pin: status.pinPad ? { kind: 'pin-pad' } : { kind: 'typed', value: typed }, confirmFinalTry }));
+  }
+
+  function startAgain() {
+    setPin('');
+    setFormatError(null);
+    actions.start();
   }
 
   return (
@@ -49,7 +71,7 @@ export function PinScreen({ state }: { readonly state: Extract<FlowState, { step
           {state.position.current > 1 && ` ${t('pin.slotOwnPin')}`}
         </p>
       )}
-      {state.error && <ErrorPanel error={state.error} actions={{ retry: actions.start, 'enter-pin': () => focusFirstField(form.current) }} />}
+      {error && <ErrorPanel error={error} actions={{ retry: actions.start, 'enter-pin': () => focusFirstField(form.current) }} />}
       {locked ? (
         <>
           {/* The error panel above already says it is locked and how to unlock it with the PUK. */}
@@ -59,7 +81,7 @@ export function PinScreen({ state }: { readonly state: Extract<FlowState, { step
           </button>
         </>
       ) : (
-        <form ref={form} onSubmit={submit}>
+        <form ref={form} onSubmit={(event) => void submit(event)}>
           {status.state === 'count-low' && <p className="warning">{t('pin.countLow')}</p>}
           {status.state === 'final-try' && <p className="warning">{t('pin.finalTry')}</p>}
           {status.pinPad ? (
@@ -93,6 +115,15 @@ export function PinScreen({ state }: { readonly state: Extract<FlowState, { step
           )}
           <button type="submit">{t('pin.submit')}</button>
         </form>
+      )}
+      {/* The wrong device in the reader, a PIN the holder does not have to hand: another way on than
+          guessing, which spends one of the card's tries. (Locked, the button is above.) */}
+      {!locked && !errorGoesOn && (
+        <div className="actions">
+          <button type="button" className="secondary" onClick={startAgain}>
+            {t('action.restart')}
+          </button>
+        </div>
       )}
     </section>
   );

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { WireError } from '../../shared/contract/define.js';
-import type { ConnectivityVerdict, NetworkRoute, ProxySettingsInput } from '../../shared/contract/network-contract.js';
+import { proxySettingsInputSchema, type ConnectivityVerdict, type NetworkRoute, type ProxySettingsInput } from '../../shared/contract/network-contract.js';
 import { useApi } from '../api-context.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
 import { RouteDescription } from '../components/RouteDescription.js';
@@ -89,6 +89,22 @@ export function ProxySettingsScreen() {
     setOutcome({ kind: 'refused', error });
   }
 
+  /**
+   * The settings as the contract takes them (proxyHostSchema, a port from 1 to 65535), or undefined
+   * with the reason said here: sent as they are, main would refuse them as an invalid request, whose
+   * only way on leaves this form and what was typed in it.
+   */
+  function checkedInput(): ProxySettingsInput | undefined {
+    const settings = input();
+    // Field by field (an object's parse would have zod probe `new Function`, which the window's CSP reports).
+    const rules = proxySettingsInputSchema.shape;
+    const field = (['host', 'port', 'username', 'password'] as const).find((name) => !rules[name].safeParse(settings[name]).success);
+    if (field === undefined) return settings;
+    refuse({ code: 'NETWORK_PROXY_SETTINGS_INVALID', detail: { field } });
+    form.current?.querySelector<HTMLInputElement>(`#proxy-${field}`)?.focus();
+    return undefined;
+  }
+
   /** The call itself got no answer (the connection to main dropped). */
   function lost() {
     refuse({ code: 'INTERNAL_ERROR', detail: {} });
@@ -96,8 +112,10 @@ export function ProxySettingsScreen() {
 
   function test() {
     if (outcome.kind === 'busy' || !form.current?.reportValidity()) return;
+    const settings = checkedInput();
+    if (!settings) return;
     setOutcome({ kind: 'busy', message: 'proxy.testing' });
-    api.network.testProxy(input()).then((result) => {
+    api.network.testProxy(settings).then((result) => {
       if (!result.ok) return refuse(result.error);
       showVerdict(result.value);
     }, lost);
@@ -111,7 +129,8 @@ export function ProxySettingsScreen() {
   function save(event: FormEvent) {
     event.preventDefault();
     if (outcome.kind === 'busy') return;
-    const settings = input();
+    const settings = checkedInput();
+    if (!settings) return;
     // The password leaves the form with the request, and nowhere else.
     setPassword('');
     setOutcome({ kind: 'busy', message: 'proxy.saving' });

@@ -29,6 +29,11 @@ type Panel = 'flow' | 'proxy' | 'support-bundle';
 interface UpdateView {
   readonly state: UpdateState | null;
   readonly error: WireError | null;
+  /**
+   * The last "Scarica l'aggiornamento" found nothing newer: main answers the download with `idle`,
+   * the same state as before any press, so the page remembers that it asked.
+   */
+  readonly upToDate: boolean;
 }
 
 export interface AppStore {
@@ -41,7 +46,10 @@ export interface AppStore {
   readonly receiptPath: string | null;
   readonly panel: Panel;
   readonly update: UpdateView;
+  /** Listens to main's events and reads where things stand (`reload`); once per window. */
   start(api: RinnovoApi): Promise<void>;
+  /** Reads the tool's status and the flow's state again: "Riprova" where the window could not get them. */
+  reload(api: RinnovoApi): Promise<void>;
   chooseLocale(api: RinnovoApi, locale: Locale): Promise<void>;
   /** Sends one flow command; the answer (or the events before it) updates `flow`. */
   send(command: () => Promise<Result<FlowState>>): Promise<void>;
@@ -85,7 +93,7 @@ export const useAppStore = create<AppStore>((set, get) => {
     supportBundlePath: null,
     receiptPath: null,
     panel: 'flow',
-    update: { state: null, error: null },
+    update: { state: null, error: null, upToDate: false },
 
     async start(api) {
       api.app.onLocaleChanged(({ locale }) => set({ locale }));
@@ -93,7 +101,14 @@ export const useAppStore = create<AppStore>((set, get) => {
         flowEventsTaken += 1;
         set((current) => flowUpdate(current, flow));
       });
-      api.updates.onState((state) => set({ update: { state, error: null } }));
+      // The `idle` main reports on its way to answering a download that found nothing newer keeps the
+      // page's note that it asked; any other state is news of its own.
+      api.updates.onState((state) => set((store) => ({ update: { state, error: null, upToDate: state.status === 'idle' && store.update.upToDate } })));
+      await get().reload(api);
+    },
+
+    async reload(api) {
+      set({ connection: { phase: 'connecting' } });
       try {
         const result = await api.app.getStatus({});
         if (!result.ok) {
@@ -103,7 +118,7 @@ export const useAppStore = create<AppStore>((set, get) => {
         set({ connection: { phase: 'ready', status: result.value }, locale: result.value.locale });
         // Whether this host can install an update decides if "Scarica l'aggiornamento" is offered.
         const update = await api.updates.getState({});
-        if (update.ok) set({ update: { state: update.value, error: null } });
+        if (update.ok) set((store) => ({ update: { state: update.value, error: null, upToDate: update.value.status === 'idle' && store.update.upToDate } }));
         const eventsBefore = flowEventsTaken;
         const flow = await api.flow.getState({});
         // Without the flow's state there is no screen to show: say so, with what to do, rather than a blank window.
@@ -167,21 +182,24 @@ export const useAppStore = create<AppStore>((set, get) => {
     },
 
     async downloadUpdate(api) {
-      await updateCommand(set, () => api.updates.download({}));
+      await updateCommand(set, () => api.updates.download({}), true);
     },
 
     async installUpdate(api) {
-      await updateCommand(set, () => api.updates.install({}));
+      await updateCommand(set, () => api.updates.install({}), false);
     },
   };
 });
 
-/** Runs one `updates.*` command; its answer (or refusal) replaces what the page knows of the update. */
-async function updateCommand(set: StoreApi<AppStore>['setState'], command: () => Promise<Result<UpdateState>>): Promise<void> {
-  const refuse = (error: WireError) => set((store) => ({ update: { state: store.update.state, error } }));
+/**
+ * Runs one `updates.*` command; its answer (or refusal) replaces what the page knows of the update.
+ * A download answered `idle` looked at the feed and found nothing newer than this version.
+ */
+async function updateCommand(set: StoreApi<AppStore>['setState'], command: () => Promise<Result<UpdateState>>, isDownload: boolean): Promise<void> {
+  const refuse = (error: WireError) => set((store) => ({ update: { state: store.update.state, error, upToDate: false } }));
   try {
     const result = await command();
-    if (result.ok) set({ update: { state: result.value, error: null } });
+    if (result.ok) set({ update: { state: result.value, error: null, upToDate: isDownload && result.value.status === 'idle' } });
     else refuse(result.error);
   } catch {
     refuse({ code: 'INTERNAL_ERROR', detail: {} });

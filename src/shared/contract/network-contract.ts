@@ -48,12 +48,17 @@ const startupReportSchema = z.object({
 });
 export type StartupReport = z.infer<typeof startupReportSchema>;
 
+/**
+ * A proxy's name or address. Office networks name hosts with underscores (proxy_01), which URLs,
+ * undici and main's own check of a saved host (manual-proxy-settings.ts, usableHost) all take:
+ * so does this rule, or "Salva" would refuse a proxy the rest of the tool can use.
+ */
 const proxyHostSchema = z
   .string()
   .trim()
   .min(1)
   .max(253)
-  .regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$|^\[?[0-9A-Fa-f:.]+\]?$/, 'host name or address');
+  .regex(/^(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*$|^\[?[0-9A-Fa-f:.]+\]?$/, 'host name or address');
 
 /** What the person types in "Configura Proxy". */
 export const proxySettingsInputSchema = z.strictObject({

@@ -47,6 +47,7 @@ export const en: Record<MessageKey, string> = {
   'update.downloading': 'Downloading the new version: {percent}%',
   'update.downloaded': 'Version {version} is ready. The program will close to install it and open again by itself.',
   'update.install': 'Install and restart',
+  'update.upToDate': 'This is already the latest version of the program: there is no update to download.',
   'proxy.heading': 'Configure proxy',
   'proxy.intro': 'If your office reaches the internet through a proxy, enter its details here (your network administrator has them). Press "Test proxy" to try them, then "Save".',
   'proxy.loading': 'Reading the current settings…',

@@ -45,6 +45,7 @@ export const it = {
   'update.downloading': 'Scaricamento della nuova versione: {percent}%',
   'update.downloaded': 'La versione {version} è pronta. Il programma si chiuderà per installarla e si riaprirà da solo.',
   'update.install': 'Installa e riavvia',
+  'update.upToDate': 'Questa è già l\'ultima versione del programma: non c\'è un aggiornamento da scaricare.',
   'proxy.heading': 'Configura Proxy',
   'proxy.intro': 'Se in ufficio si esce su internet attraverso un proxy, ne inserisca qui i dati (li fornisce l\'amministratore di rete). Prema «Test Proxy» per provarli, poi «Salva».',
   'proxy.loading': 'Lettura delle impostazioni attuali…',

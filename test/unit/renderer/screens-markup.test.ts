@@ -4,17 +4,20 @@
  */
 import { createElement, type ReactElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
+import { prerender } from 'react-dom/static';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StateCreator } from 'zustand';
 import { buildRinnovoApi } from '../../../src/shared/contract/api.js';
 import type { FlowState } from '../../../src/shared/contract/flow-contract.js';
 import type { UpdateState } from '../../../src/shared/contract/network-contract.js';
 import { ApiContext } from '../../../src/renderer/api-context.js';
+import { App } from '../../../src/renderer/App.js';
 import { ErrorPanel } from '../../../src/renderer/components/ErrorPanel.js';
 import { UpdateOffer } from '../../../src/renderer/components/UpdateOffer.js';
 import { FlowScreen } from '../../../src/renderer/screens/FlowScreen.js';
 import { useAppStore } from '../../../src/renderer/store/app-store.js';
 import { describeError } from '../../../src/shared/errors/catalogue.js';
+import { it as italian } from '../../../src/shared/i18n/it.js';
 import { firstPayment, paidAgain } from '../../support/paid-twice.js';
 
 // Server rendering reads a zustand store's *initial* state (React's getServerSnapshot): the store
@@ -56,18 +59,24 @@ function render(element: ReactElement): string {
   return plain(renderToStaticMarkup(createElement(ApiContext.Provider, { value: api }, element)));
 }
 
+/** Rendered once every lazily loaded screen in it has arrived (what the window shows a moment later). */
+async function renderLoaded(element: ReactElement): Promise<string> {
+  const { prelude } = await prerender(createElement(ApiContext.Provider, { value: api }, element));
+  return plain(await new Response(prelude).text());
+}
+
 function screen(state: FlowState): string {
   return render(createElement(FlowScreen, { state }));
 }
 
-function withUpdate(state: UpdateState | null) {
-  useAppStore.setState({ update: { state, error: null } });
+function withUpdate(state: UpdateState | null, upToDate = false) {
+  useAppStore.setState({ update: { state, error: null, upToDate } });
 }
 
 
 
 describe('the screens as main drives them', () => {
-  beforeEach(() => useAppStore.setState({ locale: 'it', update: { state: { status: 'unsupported' }, error: null } }));
+  beforeEach(() => useAppStore.setState({ locale: 'it', update: { state: { status: 'unsupported' }, error: null, upToDate: false } }));
 
   it('PIN: masked field; last try asks for a confirmation; locked asks for no PIN; a PIN pad is typed on the reader', () => {
     const ok = screen({ step: 'pin', ...pinBase, pin: { state: 'ok', pinPad: false } });
@@ -348,5 +357,115 @@ describe('the update offer and the error buttons', () => {
     const funds = render(createElement(ErrorPanel, { error: { code: 'PAYMENT_INSUFFICIENT_FUNDS', detail: { account: 'tariffa', requiredCents: 2500, availableCents: 100 } } }));
     expect(funds).toContain('Fondi insufficienti sul conto Tariffa: servono 25,00 €, disponibili 1,00 €.');
     expect(funds).not.toContain('error-technical');
+  });
+});
+
+describe('"Scarica l\'aggiornamento" wherever an error offers it', () => {
+  const protocol = { code: 'SERVICE_PROTOCOL_ERROR', detail: {} } as const;
+  const downloading = { status: 'downloading', version: '2.0.0', progress: { percent: 42, transferredBytes: 42, totalBytes: 100, bytesPerSecond: 1 } } as const;
+  const failedScreen = () => screen({ step: 'failed', error: protocol, canResume: false, renewed: [], receipts: [], notRenewed: [] });
+  const paymentScreen = () => screen({ step: 'payment', device, plan, card: null, error: protocol });
+  const install = /<button[^>]*>Installa e riavvia<\/button>/;
+
+  beforeEach(() => useAppStore.setState({ locale: 'it', connection: { phase: 'connecting' } }));
+
+  it('after a failure: the download\'s progress, then "Installa e riavvia"', () => {
+    withUpdate({ status: 'idle' });
+    expect(failedScreen()).toMatch(/<button[^>]*>Scarica l&#x27;aggiornamento<\/button>/);
+    withUpdate(downloading);
+    const running = failedScreen();
+    expect(running).toContain('Scaricamento della nuova versione: 42%');
+    expect(running).toMatch(/<progress[^>]*value="42"/);
+    withUpdate({ status: 'downloaded', version: '2.0.0' });
+    const ready = failedScreen();
+    expect(ready).toContain('La versione 2.0.0 è pronta');
+    expect(ready).toMatch(install);
+    // Pressing it again would do nothing: the button that goes on is the one beside it.
+    expect(ready).not.toContain('>Scarica l&#x27;aggiornamento<');
+  });
+
+  it('at the payment step, the same', () => {
+    withUpdate(downloading);
+    expect(paymentScreen()).toContain('Scaricamento della nuova versione: 42%');
+    withUpdate({ status: 'downloaded', version: '2.0.0' });
+    expect(paymentScreen()).toMatch(install);
+  });
+
+  it('on the certificates screen, the blocked screen with no update on offer, and under a refused command', () => {
+    withUpdate({ status: 'downloaded', version: '2.0.0' });
+    expect(screen({ step: 'certificates', device, certificates: [], plan, error: protocol })).toMatch(install);
+    expect(screen({ step: 'blocked', error: protocol, update: null })).toMatch(install);
+    // App.tsx shows a refused command with the panel alone.
+    expect(render(createElement(ErrorPanel, { error: protocol }))).toMatch(install);
+  });
+
+  it('says when there is nothing newer, and why a download failed', () => {
+    withUpdate({ status: 'idle' }, true);
+    expect(failedScreen()).toContain(escapeHtml(italian['update.upToDate']));
+    withUpdate({ status: 'idle' });
+    expect(failedScreen()).not.toContain(escapeHtml(italian['update.upToDate']));
+    withUpdate({ status: 'failed', error: { code: 'UPDATE_DOWNLOAD_FAILED', detail: { reason: 'timeout' } } });
+    const failed = failedScreen();
+    expect(failed).toContain('Codice: UPDATE_DOWNLOAD_FAILED');
+    expect(failed).toMatch(/<button[^>]*>Riprova<\/button>/);
+  });
+
+  it('where the host cannot install, neither the button nor a status', () => {
+    withUpdate({ status: 'unsupported' });
+    const html = failedScreen();
+    expect(html).not.toContain('Scarica l&#x27;aggiornamento');
+    expect(html).not.toContain('update-status');
+  });
+
+  it('the blocked screen\'s offer says it once', () => {
+    withUpdate({ status: 'downloaded', version: '2.0.0' });
+    const html = screen({ step: 'blocked', error: { code: 'UPDATE_REQUIRED', detail: { current: '1.0.0', latest: '2.0.0' } }, update: { version: '2.0.0', releaseNotes: null } });
+    expect(html.match(/>Installa e riavvia</g)).toHaveLength(1);
+  });
+});
+
+describe('a way on where the device cannot go further', () => {
+  beforeEach(() => useAppStore.setState({ locale: 'it', update: { state: { status: 'unsupported' }, error: null, upToDate: false } }));
+
+  it('certificates: nothing renewable on this device offers "Ricomincia" (another device) and "Chiudi il programma"', () => {
+    for (const code of ['NOTHING_TO_RENEW', 'DEVICE_SINGLE_CERTIFICATE', 'DEVICE_NOT_CHAMBER_OF_COMMERCE'] as const) {
+      const html = screen({ step: 'certificates', device, certificates: [], plan: null, error: { code, detail: {} } });
+      expect(html, code).toMatch(/<button[^>]*>Ricomincia<\/button>/);
+      expect(html, code).toMatch(/<button[^>]*>Chiudi il programma<\/button>/);
+    }
+    // With something to renew, "Procedi" is the way on.
+    expect(screen({ step: 'certificates', device, certificates: [], plan, error: null })).not.toContain('>Ricomincia<');
+  });
+
+  it('PIN: "Ricomincia" beside "Sblocca" (the wrong device, a second PIN the holder does not have), once when locked', () => {
+    const twoSlots = { ...device, slots: [{ tokenSerial: 'S1', label: 'CNS', holds: ['cns' as const] }, { tokenSerial: 'S2', label: 'Firma digitale', holds: ['signature' as const] }] };
+    const restart = /<button[^>]*>Ricomincia<\/button>/g;
+    expect(screen({ step: 'pin', ...pinBase, pin: { state: 'ok', pinPad: false } }).match(restart)).toHaveLength(1);
+    expect(screen({ step: 'pin', ...pinBase, device: twoSlots, slot: twoSlots.slots[1]!, position: { current: 2, of: 2 }, pin: { state: 'ok', pinPad: false } }).match(restart)).toHaveLength(1);
+    expect(screen({ step: 'pin', ...pinBase, pin: { state: 'count-low', pinPad: true }, error: { code: 'PIN_INCORRECT', detail: {} } }).match(restart)).toHaveLength(1);
+    expect(screen({ step: 'pin', ...pinBase, pin: { state: 'locked', pinPad: false } }).match(restart)).toHaveLength(1);
+  });
+});
+
+describe('the window when main could not give its state', () => {
+  beforeEach(() => useAppStore.setState({ locale: 'it', flow: null, command: { phase: 'idle' }, panel: 'flow', supportBundlePath: null, update: { state: null, error: null, upToDate: false } }));
+
+  it('opens the support bundle its error offers', async () => {
+    useAppStore.setState({ connection: { phase: 'unavailable', error: { code: 'INTERNAL_ERROR', detail: {} } } });
+    expect(await renderLoaded(createElement(App))).toMatch(/<button[^>]*>Salva il pacchetto di supporto<\/button>/);
+    useAppStore.setState({ panel: 'support-bundle' });
+    expect(await renderLoaded(createElement(App))).toMatch(/<h2[^>]*>Pacchetto di supporto<\/h2>/);
+  });
+
+  it('offers "Riprova" where its error has one', async () => {
+    useAppStore.setState({ connection: { phase: 'unavailable', error: { code: 'INTERNAL_ERROR', detail: {} } } });
+    expect(await renderLoaded(createElement(App))).toMatch(/<button[^>]*>Riprova<\/button>/);
+  });
+
+  it('with no error to name, still offers "Riprova"', async () => {
+    useAppStore.setState({ connection: { phase: 'unavailable', error: undefined } });
+    const html = await renderLoaded(createElement(App));
+    expect(html).toContain('Il programma non riesce a comunicare con i propri servizi.');
+    expect(html).toMatch(/<button[^>]*>Riprova<\/button>/);
   });
 });
