@@ -12,11 +12,17 @@
  * feed's own origin, a strictly newer version, a sha512 per file): electron-updater would
  * otherwise follow any URL `latest.yml` names.
  *
+ * Neither the check nor the download has a time limit that works here (electron-updater's own
+ * timeout never fires on Electron's `net`): a feed or a proxy that stops sending would leave the
+ * update "downloading" for good, and a second press could not start it again. Both are bounded by
+ * time without progress (`stallMs`): then the download is cancelled (its CancellationToken), the
+ * update fails with UPDATE_DOWNLOAD_FAILED and may be asked for again.
+ *
  * `autoUpdater` and its session come in as parameters so this runs under plain Node in tests.
  */
 import type { AuthInfo, ProxyConfig, Session } from 'electron';
-import type { AppUpdater } from 'electron-updater';
-import type { UpdateState } from '../../shared/contract/network-contract.js';
+import { CancellationToken, type AppUpdater } from 'electron-updater';
+import type { NetworkRoute, UpdateState } from '../../shared/contract/network-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import type { ManualProxySettings } from '../network/manual-proxy/manual-proxy-settings.js';
 import type { ToolUpdater } from '../updates/tool-updater.js';
@@ -42,7 +48,7 @@ export interface AutoUpdaterPort {
   readonly netSession: Pick<Session, 'setProxy'>;
   setFeedURL(options: { provider: 'generic'; url: string }): void;
   checkForUpdates(): Promise<{ readonly isUpdateAvailable: boolean; readonly updateInfo: OfferedUpdate } | null>;
-  downloadUpdate(): Promise<string[]>;
+  downloadUpdate(cancellationToken?: CancellationToken): Promise<string[]>;
   quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void;
   on(event: 'login', listener: (authInfo: AuthInfo, callback: LoginCallback) => void): unknown;
   on(event: 'download-progress', listener: (info: DownloadProgress) => void): unknown;
@@ -67,28 +73,80 @@ export interface ElectronUpdaterOptions {
    * The environment's proxy (HTTPS_PROXY), where the start-up checks went through it: Chromium's
    * session reads no such variable, and its "system" mode would go direct where the checks did not.
    */
-  readonly environmentProxy?: () => ManualProxySettings | null;
+  readonly environmentProxy?: () => UpdaterProxy | null;
   /** A PAC file URL from the configuration, used when no manual proxy is set. */
   readonly pacUrl?: string | undefined;
+  /**
+   * The route the start-up checks took (`NetworkService.route()`): the session goes the same way,
+   * the proxy sources taken in the checks' order (manual, system, environment, PAC). Without it,
+   * the manual proxy, the environment's, the PAC file, then the system, as before.
+   */
+  readonly route?: () => NetworkRoute;
+  /** How long the check or the download may go without progress before it is given up. Default 60 s. */
+  readonly stallMs?: number;
 }
 
+/** Long enough for a slow line between two progress reports; short enough that a stalled download is given up. */
+const defaultStallMs = 60_000;
+
+/**
+ * A proxy the updater's session is given: the manual one (plain HTTP), or the environment's, which
+ * may be spoken to over TLS (`https:`): Chromium reads a rule without a scheme as plain HTTP.
+ */
+export type UpdaterProxy = ManualProxySettings & { readonly protocol?: 'http:' | 'https:' };
+
 /** What the updater's session should use: the manual proxy, else the PAC file, else the system's. */
-export function electronProxyConfig(manual: ManualProxySettings | null, pacUrl?: string): ProxyConfig {
+export function electronProxyConfig(manual: UpdaterProxy | null, pacUrl?: string): ProxyConfig {
   if (manual) {
     const host = hostLiteral(manual.host);
-    return { mode: 'fixed_servers', proxyRules: `${host}:${manual.port}`, proxyBypassRules: '<local>' };
+    const scheme = manual.protocol === 'https:' ? 'https://' : '';
+    return { mode: 'fixed_servers', proxyRules: `${scheme}${host}:${manual.port}`, proxyBypassRules: '<local>' };
   }
   if (pacUrl) return { mode: 'pac_script', pacScript: pacUrl };
   return { mode: 'system' };
+}
+
+/** The session's proxy configuration, and the proxy whose login may be answered, for the way the checks went. */
+async function sessionFor(options: ElectronUpdaterOptions): Promise<{ readonly config: ProxyConfig; readonly proxy: UpdaterProxy | null }> {
+  const route = options.route?.();
+  const fixed = (proxy: UpdaterProxy) => ({ config: electronProxyConfig(proxy), proxy });
+  if (route?.kind === 'direct') return { config: { mode: 'direct' }, proxy: null };
+  if (route?.kind === 'proxy') {
+    switch (route.source) {
+      case 'manual': {
+        const manual = await options.manualProxy();
+        if (manual) return fixed(manual);
+        break;
+      }
+      case 'environment': {
+        const environment = options.environmentProxy?.();
+        if (environment) return fixed(environment);
+        break;
+      }
+      // Chromium resolves the system's proxy (settings, WPAD) for the feed as it did for the checks.
+      case 'system':
+        return { config: { mode: 'system' }, proxy: null };
+      case 'pac':
+        if (options.pacUrl) return { config: { mode: 'pac_script', pacScript: options.pacUrl }, proxy: null };
+        break;
+    }
+  }
+  const proxy = (await options.manualProxy()) ?? options.environmentProxy?.() ?? null;
+  return { config: electronProxyConfig(proxy, options.pacUrl), proxy };
 }
 
 export function createElectronUpdater(options: ElectronUpdaterOptions): ToolUpdater {
   const { autoUpdater } = options;
   const listeners = new Set<(state: UpdateState) => void>();
   let state: UpdateState = { status: 'idle' };
-  let credentials: ManualProxySettings | null = null;
+  let credentials: UpdaterProxy | null = null;
   let loginsAnswered = 0;
   let downloadedVersion: string | null = null;
+  /** The attempts made: only the newest may change the state (one given up may still settle). */
+  let attempts = 0;
+  /** Starts the newest attempt's time without progress again. */
+  let progressed = (): void => undefined;
+  const stallMs = options.stallMs ?? defaultStallMs;
 
   const set = (next: UpdateState) => {
     state = next;
@@ -116,7 +174,10 @@ export function createElectronUpdater(options: ElectronUpdaterOptions): ToolUpda
     callback();
   });
   autoUpdater.on('download-progress', (info) => {
-    const version = state.status === 'downloading' ? state.version : null;
+    // A download given up (cancelled, failed) that still reports: its attempt is over.
+    if (state.status !== 'downloading') return;
+    progressed();
+    const version = state.version;
     set({
       status: 'downloading',
       version,
@@ -137,14 +198,20 @@ export function createElectronUpdater(options: ElectronUpdaterOptions): ToolUpda
     },
     async download() {
       if (state.status === 'downloading' || state.status === 'downloaded') return state;
-      credentials = (await options.manualProxy()) ?? options.environmentProxy?.() ?? null;
+      const attempt = ++attempts;
+      const current = () => attempt === attempts;
+      const session = await sessionFor(options);
+      credentials = session.proxy;
       loginsAnswered = 0;
       downloadedVersion = null;
-      await autoUpdater.netSession.setProxy(electronProxyConfig(credentials, options.pacUrl));
+      await autoUpdater.netSession.setProxy(session.config);
       set({ status: 'downloading', version: null, progress: null });
+      const cancellation = new CancellationToken();
+      const stall = stallWatch(stallMs);
+      progressed = stall.progressed;
       try {
         requireSafe(vetFeedUrl(options.feedUrl));
-        const check = await autoUpdater.checkForUpdates();
+        const check = await stall.bound(autoUpdater.checkForUpdates());
         if (!check?.isUpdateAvailable) {
           set({ status: 'idle' });
           return state;
@@ -152,14 +219,19 @@ export function createElectronUpdater(options: ElectronUpdaterOptions): ToolUpda
         // electron-updater downloads exactly the offer its check cached: that is what is vetted.
         requireSafe(vetOfferedUpdate(options.feedUrl, options.currentVersion, check.updateInfo));
         set({ status: 'downloading', version: check.updateInfo.version, progress: null });
-        await autoUpdater.downloadUpdate();
+        await stall.bound(autoUpdater.downloadUpdate(cancellation));
         // `update-downloaded` normally came first; if not, the files are there all the same.
         if (downloadedVersion === null) {
           downloadedVersion = check.updateInfo.version;
           set({ status: 'downloaded', version: check.updateInfo.version });
         }
       } catch (error) {
-        set({ status: 'failed', error: wire(downloadFailure(error, loginsAnswered > 0 ? proxyName(credentials) : null)) });
+        // Given up: the download stops (electron-updater ends it with a CancellationError, not an 'error' event).
+        if (error instanceof Stalled) cancellation.cancel();
+        if (current()) set({ status: 'failed', error: wire(downloadFailure(error, loginsAnswered > 0 ? proxyName(credentials) : null)) });
+      } finally {
+        stall.stop();
+        if (current()) progressed = () => undefined;
       }
       return state;
     },
@@ -171,6 +243,42 @@ export function createElectronUpdater(options: ElectronUpdaterOptions): ToolUpda
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+  };
+}
+
+/** The check or the download went `stallMs` without progress. */
+class Stalled extends Error {
+  constructor(readonly stallMs: number) {
+    super(`no progress for ${Math.round(stallMs / 1000)} s`);
+    this.name = 'Stalled';
+  }
+}
+
+/** A time without progress: `bound` rejects with `Stalled` once it passes, `progressed` starts it again. */
+function stallWatch(stallMs: number) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let fire: (() => void) | undefined;
+  const stalled = new Promise<never>((_resolve, reject) => {
+    fire = () => reject(new Stalled(stallMs));
+  });
+  // Rejected only when someone waits on it; never an unhandled rejection.
+  stalled.catch(() => undefined);
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fire?.(), stallMs);
+  };
+  arm();
+  return {
+    bound<T>(work: Promise<T>): Promise<T> {
+      // What is given up may still settle, later: quietly.
+      work.catch(() => undefined);
+      return Promise.race([work, stalled]);
+    },
+    progressed: arm,
+    stop() {
+      clearTimeout(timer);
+      fire = undefined;
     },
   };
 }

@@ -71,6 +71,8 @@ async function start(): Promise<void> {
             return route.kind === 'proxy' && route.source === 'environment' ? environmentProxyFor(process.env, new URL(config.updateFeedUrl)) : null;
           },
           ...(config.pacUrl ? { pacUrl: config.pacUrl } : {}),
+          // The download goes the way the start-up checks went, the sources in the checks' order.
+          route: () => network.route(),
         }),
     },
     logger,

@@ -8,6 +8,7 @@
  * "verifica se è presente un proxy ed in tal caso prova ad effettuare una configurazione
  * automatica") is picked up without restarting the tool.
  */
+import { lookup as systemLookup } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { Agent } from './undici/undici-parts.js';
@@ -30,8 +31,10 @@ import { readEnvironmentProxy, type Environment } from './proxy-resolution/envir
 import { ManualProxyStore, type ManualProxySettings, type ProxySettingsFile } from './manual-proxy/manual-proxy-settings.js';
 import type { AddressLookup, PacWorkerStarter } from './proxy-resolution/pac-evaluator.js';
 import { resolveWithPac } from './proxy-resolution/pac-proxy.js';
-import { directChoice, routeFor, type ProxyChoice } from './proxy-resolution/route-choice.js';
+import { directChoice, endpointUrl, routeFor, type ProxyChoice } from './proxy-resolution/route-choice.js';
+import type { ProxyDirective } from './proxy-resolution/proxy-directive.js';
 import { resolveProxyChoice } from './proxy-resolution/proxy-resolution.js';
+import { firstAnswering } from './proxy-resolution/first-answering.js';
 import type { PasswordKeeping, ProxySettingsInput, ProxySettingsView } from './manual-proxy/proxy-settings-types.js';
 import type { SecretCipher } from './manual-proxy/secret-cipher.js';
 import { createSwitchingDispatcher, type SwitchingDispatcher } from './transport/switching-dispatcher.js';
@@ -244,6 +247,7 @@ export class NetworkService {
       dispatcher,
       route: (url) => routeFor(choice(), url),
       connections,
+      resolves: (hostname, timeoutMs) => resolvesWithin(this.#options.lookup ?? (systemLookup as LookupFunction), hostname, timeoutMs),
       ...(this.#options.userAgent === undefined ? {} : { userAgent: this.#options.userAgent }),
       ...(this.#options.logger === undefined ? {} : { logger: this.#options.logger }),
     });
@@ -283,6 +287,28 @@ export class NetworkService {
       onSourceFailed: (source: 'system' | 'pac', error: unknown) => {
         options.logger?.warn({ source, err: error instanceof Error ? error.message : String(error) }, 'proxy source did not answer');
       },
+      // A list ("PROXY a; PROXY b; DIRECT") is failed over at each resolution: the first entry that answers.
+      choose: firstAnswering({ lookup: options.lookup }),
+      onListChosen: (source: 'system' | 'pac', chosen: { entry: number; of: number; directive: ProxyDirective }) => {
+        const way = chosen.directive.kind === 'proxy' ? endpointUrl(chosen.directive.endpoint) : 'DIRECT';
+        options.logger?.info({ source, entry: chosen.entry, of: chosen.of, way }, 'proxy list: the first entry that answered');
+      },
     };
   }
+}
+
+/** Whether `lookup` finds `hostname` an address within `timeoutMs` (no answer in time is none). */
+function resolvesWithin(lookup: LookupFunction, hostname: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    const answered = (found: boolean) => {
+      clearTimeout(timer);
+      resolve(found);
+    };
+    try {
+      lookup(hostname, { all: true }, (error, addresses) => answered(!error && (Array.isArray(addresses) ? addresses.length > 0 : Boolean(addresses))));
+    } catch {
+      answered(false);
+    }
+  });
 }

@@ -47,7 +47,7 @@ import {
 } from '../../shared/service-api/index.js';
 import type { Logger } from '../logging/logger.js';
 import { withDeadline } from '../timing/deadline.js';
-import { answerFailure, transportFailure, type FailedAnswer } from './service-failure.js';
+import { answerFailure, proxyNameOrOffline, transportFailure, type FailedAnswer } from './service-failure.js';
 import { boundedText } from '../network/body/bounded-text.js';
 import type { ConnectProgress, FirstHop } from '../network/connections/connect-progress.js';
 
@@ -74,7 +74,13 @@ export interface RenewalServiceClientOptions {
    * out of time with a connection still waiting for its name or its TCP answer is told for the
    * route (no network, the direct way dropped, the proxy silent), not as a silent service.
    */
-  readonly connections?: Pick<ConnectProgress, 'mark' | 'stalledSince'>;
+  readonly connections?: Pick<ConnectProgress, 'mark' | 'reportSince'>;
+  /**
+   * Whether a name finds an address within `timeoutMs`, with the resolver the connections use: a
+   * check whose proxy's name found none asks the service's, and a computer where neither resolves
+   * is told it is offline, not that its proxy does not answer.
+   */
+  readonly resolves?: (hostname: string, timeoutMs: number) => Promise<boolean>;
   /** Every call, one info line: method, path, status or failure code, duration. Never a header or a body. */
   readonly logger?: Logger;
 }
@@ -135,6 +141,11 @@ type Sent = { readonly status: number; readonly text: string } | { readonly erro
  * as soon as it passes this, instead of being held in memory whole and then parsed.
  */
 const maxAnswerBytes = 1024 * 1024;
+/**
+ * How long a check whose proxy's name found no address waits, at least, for the service's name:
+ * enough for a working resolver, little enough for the 3 s verdict when neither answers.
+ */
+const minimumProbeMs = 300;
 /** The update feed: a real latest.yml is under a kilobyte. */
 const maxFeedBytes = 32 * 1024;
 
@@ -189,8 +200,12 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
       if ('error' in sent) {
         // This call's own first hop: the feed checked beside it may go elsewhere.
         const hop: FirstHop | undefined = route && (route.kind === 'proxy' ? { kind: 'proxy' } : { kind: 'direct', hostname: url.hostname });
-        const stall = connectionsBefore === undefined || !hop ? undefined : options.connections?.stalledSince(connectionsBefore, hop);
-        throw transportFailure(sent.error, spec.check ? route : undefined, stall);
+        const report = connectionsBefore === undefined || !hop ? undefined : options.connections?.reportSince(connectionsBefore, hop);
+        const failure = transportFailure(sent.error, spec.check ? route : undefined, report);
+        const resolves = options.resolves;
+        // What is left of the call's time, and never less than a lookup of a working network needs.
+        const probeMs = Math.max(minimumProbeMs, limit - durationMs());
+        throw spec.check && resolves ? await proxyNameOrOffline(failure, url.hostname, (hostname) => resolves(hostname, probeMs)) : failure;
       }
       status = sent.status;
       if (sent.status < 200 || sent.status >= 300) {

@@ -15,7 +15,8 @@ import { AppError } from '../../shared/errors/app-error.js';
 import type { ErrorCode } from '../../shared/errors/catalogue.js';
 import { serviceRefusalCodes } from '../../shared/errors/service-errors.js';
 import { serviceErrorBodySchema } from '../../shared/service-api/index.js';
-import type { ConnectStall } from '../network/connections/connect-progress.js';
+import { isIP } from 'node:net';
+import type { ConnectStall, HopReport } from '../network/connections/connect-progress.js';
 
 const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT', 'ABORT_ERR']);
 const unreachableCodes = new Set([
@@ -26,9 +27,14 @@ const tlsCodes = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_REVOKED', 'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE',
   'ERR_TLS_CERT_ALTNAME_INVALID', 'HOSTNAME_MISMATCH',
 ]);
-const offlineCodes = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NODATA', 'EAI_NONAME', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'EHOSTDOWN']);
+/** A name that found no address: a misspelt host, or no network to ask. */
+const nameCodes = ['ENOTFOUND', 'EAI_AGAIN', 'EAI_NODATA', 'EAI_NONAME'];
+/** This computer has no network to send on, whoever it talks to. */
+const noNetworkCodes = new Set(['ENETUNREACH', 'ENETDOWN']);
+const offlineCodes = new Set([...nameCodes, ...noNetworkCodes, 'EHOSTUNREACH', 'EHOSTDOWN']);
 const cutCodes = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNABORTED']);
 const proxyDownCodes = new Set([...offlineCodes, 'ECONNREFUSED', ...cutCodes]);
+const noNameAnswer = 'no answer to the name lookup';
 
 /** An HTTP answer that is not a success. */
 export interface FailedAnswer {
@@ -60,12 +66,34 @@ export function answerFailure(answer: FailedAnswer): AppError {
 }
 
 /**
- * A call that got no HTTP answer at all. `stall`: where a connection of the call still waited when
- * it ran out of time (for its name's address, for the TCP answer), when the network followed it.
+ * A call that got no HTTP answer at all. `connections`: what the call's connections to the first
+ * hop did (where one still waited when it ran out of time, whether one failed before it was ready,
+ * whether the proxy opened a tunnel), when the network followed them.
  */
-export function transportFailure(error: unknown, route?: NetworkRoute, stall?: ConnectStall): AppError {
-  const failure = error instanceof AppError ? error : route ? failureOnRoute(error, route) : generalFailure(error);
+export function transportFailure(error: unknown, route?: NetworkRoute, connections?: HopReport): AppError {
+  const failure = error instanceof AppError ? error : route ? failureOnRoute(error, route, connections) : generalFailure(error);
+  const stall = connections?.stall;
   return route && stall && failure.code === 'SERVICE_TIMEOUT' ? stalledOnRoute(route, stall) : failure;
+}
+
+/**
+ * The reasons of a proxy whose own name found no address (or no answer): a misspelt name, or a
+ * computer with no network at all, which `proxyNameOrOffline` tells apart.
+ */
+const proxyNameReasons: ReadonlySet<string> = new Set([...nameCodes, noNameAnswer]);
+
+/**
+ * A proxy whose name found no address, or no answer to its lookup: is it the name, or the network?
+ * `resolves` asks another name (the service's, `otherHost`): when that finds none either, nothing
+ * resolves and the computer is offline, however right the proxy settings are. A host written as an
+ * address tells nothing: the failure stays the proxy's.
+ */
+export async function proxyNameOrOffline(failure: AppError, otherHost: string, resolves: (hostname: string) => Promise<boolean>): Promise<AppError> {
+  const reason = failure.detail.reason;
+  if (failure.code !== 'NETWORK_PROXY_UNREACHABLE' || typeof reason !== 'string' || !proxyNameReasons.has(reason)) return failure;
+  if (isIP(otherHost.replace(/^\[(.*)\]$/, '$1')) !== 0) return failure;
+  if (await resolves(otherHost).catch(() => false)) return failure;
+  return new AppError('NETWORK_OFFLINE', { reason, ...(typeof failure.detail.proxy === 'string' ? { proxy: failure.detail.proxy } : {}) });
 }
 
 /**
@@ -76,7 +104,7 @@ export function transportFailure(error: unknown, route?: NetworkRoute, stall?: C
  * service to wait for.
  */
 function stalledOnRoute(route: NetworkRoute, stall: ConnectStall): AppError {
-  const reason = stall === 'resolving' ? 'no answer to the name lookup' : 'no answer to the connection';
+  const reason = stall === 'resolving' ? noNameAnswer : 'no answer to the connection';
   if (route.kind === 'proxy') return new AppError('NETWORK_PROXY_UNREACHABLE', { proxy: route.proxy, reason });
   return stall === 'resolving' ? new AppError('NETWORK_OFFLINE', { reason }) : new AppError('SERVICE_UNREACHABLE', { reason });
 }
@@ -98,10 +126,11 @@ function generalFailure(error: unknown): AppError {
 
 /**
  * The same failure told for the route it happened on: no internet, a network that needs a proxy,
- * a proxy that wants (other) credentials or does not answer. undici reports a proxy's non-200
- * answer to CONNECT only in the message ("Proxy response (407) !== 200 when HTTP Tunneling").
+ * a proxy that wants (other) credentials, does not answer or will not forward. undici reports a
+ * proxy's non-200 answer to CONNECT only in the message ("Proxy response (407) !== 200 when HTTP
+ * Tunneling"); a 200 followed by a closed tunnel, only in what its connections did (`connections`).
  */
-function failureOnRoute(error: unknown, route: NetworkRoute): AppError {
+function failureOnRoute(error: unknown, route: NetworkRoute, connections: HopReport | undefined): AppError {
   const proxyStatus = proxyAnswer(error);
   const proxy = route.kind === 'proxy' ? route.proxy : '';
   if (proxyStatus === 407) return proxyAuthFailure(route);
@@ -113,13 +142,26 @@ function failureOnRoute(error: unknown, route: NetworkRoute): AppError {
   const general = generalFailure(error);
   if (general.code === 'SERVICE_TLS_UNTRUSTED' || general.code === 'SERVICE_TIMEOUT') return general;
   const code = firstCode(error);
-  if (route.kind === 'proxy' && code !== undefined && proxyDownCodes.has(code)) {
-    return new AppError('NETWORK_PROXY_UNREACHABLE', { proxy, reason: code });
+  if (code === undefined) return general;
+  // No network to send on: said as such, whichever the route (a proxy's settings are not the matter).
+  if (noNetworkCodes.has(code)) return new AppError('NETWORK_OFFLINE', { reason: code });
+  if (route.kind === 'proxy') {
+    // The proxy opened the tunnel (CONNECT 200), then closed it: it let the connection in and would
+    // not carry it (Squid's ssl_bump terminate, a filter by the service's name). Once the TLS with
+    // the service was done inside it (undici's "other side closed"), the answer was cut midway.
+    if (cutCodes.has(code) && connections?.tunnelled) {
+      return code === 'UND_ERR_SOCKET' ? new AppError('SERVICE_UNREACHABLE', { reason: code }) : new AppError('NETWORK_PROXY_BLOCKED', { proxy, reason: code });
+    }
+    if (proxyDownCodes.has(code)) return new AppError('NETWORK_PROXY_UNREACHABLE', { proxy, reason: code });
+    return general;
   }
-  if (route.kind === 'direct' && code !== undefined) {
-    if (offlineCodes.has(code)) return new AppError('NETWORK_OFFLINE', { reason: code });
-    // Accepted, then cut before TLS could start: a firewall that lets only the proxy out.
-    if (cutCodes.has(code)) return new AppError('NETWORK_PROXY_REQUIRED', { reason: code });
+  if (offlineCodes.has(code)) return new AppError('NETWORK_OFFLINE', { reason: code });
+  if (cutCodes.has(code)) {
+    // Cut after the TLS handshake with the service completed (on a connection of this call, or one
+    // opened before it): the service, or something in its way, closed midway; not a firewall.
+    if (connections && !connections.failed && (connections.ready || connections.begun === 0)) return new AppError('SERVICE_UNREACHABLE', { reason: code });
+    // Accepted, then cut before TLS could complete: a firewall that lets only the proxy out.
+    return new AppError('NETWORK_PROXY_REQUIRED', { reason: code });
   }
   return general;
 }

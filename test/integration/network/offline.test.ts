@@ -15,9 +15,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function checksAgainst(serviceUrl: string, lookup?: LookupFunction) {
+async function checksAgainst(serviceUrl: string, lookup?: LookupFunction, env: Record<string, string> = {}) {
   const temp = await makeTempDir('offline');
-  const net = createNetworkUnderTest({ serviceUrl, dataDir: temp.dir, ...(lookup ? { overrides: { lookup } } : {}) });
+  const net = createNetworkUnderTest({ serviceUrl, dataDir: temp.dir, overrides: { env, ...(lookup ? { lookup } : {}) } });
   cleanups.push(temp.remove, () => net.close());
   return net.runStartupChecks();
 }
@@ -30,6 +30,22 @@ const noDns: LookupFunction = (hostname, _options, callback) => {
 
 /** A resolver that never answers, as one behind a dead network link: the check runs out of time first. */
 const silentDns: LookupFunction = () => undefined;
+
+/** A resolver that knows only these names (each to a loopback address), as a working network that knows no misspelt one. */
+function knownNames(names: Record<string, string>): LookupFunction {
+  return (hostname, options, callback) => {
+    const address = names[hostname];
+    const all = typeof options === 'object' && options.all;
+    process.nextTick(() => {
+      if (address === undefined) (callback as (error: NodeJS.ErrnoException) => void)(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname }));
+      else if (all) (callback as (error: null, addresses: { address: string; family: number }[]) => void)(null, [{ address, family: 4 }]);
+      else callback(null, address, 4);
+    });
+  };
+}
+
+/** A proxy named by its name, as an office configures it. */
+const namedProxy = { HTTPS_PROXY: 'http://proxy.ufficio.example:3128' };
 
 describe('offline verdicts', () => {
   it('a closed port: the service is unreachable', async () => {
@@ -75,5 +91,32 @@ describe('offline verdicts', () => {
     };
     const report = await checksAgainst(`https://rinnovo.card.example:${hole.port}/api/v1/`, resolves);
     expect(report.connectivity).toMatchObject({ status: 'failed', error: { code: 'SERVICE_UNREACHABLE', detail: { reason: 'no answer to the connection' } } });
+  });
+
+  it('a proxy named by its name on a computer with no network: "La postazione non accede ad internet", not "the proxy does not answer"', async () => {
+    const report = await checksAgainst('https://rinnovo.card.example/api/v1/', noDns, namedProxy);
+    expect(report.connectivity).toMatchObject({ status: 'failed', route: { kind: 'proxy', source: 'environment' }, error: { code: 'NETWORK_OFFLINE' } });
+    expect(report.version).toMatchObject({ status: 'unknown', error: { code: 'NETWORK_OFFLINE' } });
+  });
+
+  it('a proxy named by its name behind a resolver that never answers: offline too, and still within the verdict\'s time', async () => {
+    const started = performance.now();
+    const report = await checksAgainst('https://rinnovo.card.example/api/v1/', silentDns, namedProxy);
+    expect(report.connectivity).toMatchObject({ status: 'failed', route: { kind: 'proxy' }, error: { code: 'NETWORK_OFFLINE', detail: { reason: 'no answer to the name lookup' } } });
+    expect(performance.now() - started).toBeLessThan(4_000);
+  });
+
+  it('a misspelt proxy name on a network that finds the service\'s: "the proxy does not answer", its settings to check', async () => {
+    const report = await checksAgainst('https://rinnovo.card.example/api/v1/', knownNames({ 'rinnovo.card.example': '127.0.0.1' }), namedProxy);
+    expect(report.connectivity).toMatchObject({ status: 'failed', error: { code: 'NETWORK_PROXY_UNREACHABLE', detail: { proxy: 'proxy.ufficio.example:3128', reason: 'ENOTFOUND' } } });
+  });
+
+  it('no network to send on (ENETUNREACH) through a proxy: offline, whatever the proxy', async () => {
+    const unreachable: LookupFunction = (hostname, _options, callback) => {
+      const error = Object.assign(new Error(`connect ENETUNREACH ${hostname}`), { code: 'ENETUNREACH' });
+      process.nextTick(() => (callback as (error: NodeJS.ErrnoException) => void)(error));
+    };
+    const report = await checksAgainst('https://rinnovo.card.example/api/v1/', unreachable, namedProxy);
+    expect(report.connectivity).toMatchObject({ status: 'failed', route: { kind: 'proxy' }, error: { code: 'NETWORK_OFFLINE', detail: { reason: 'ENETUNREACH' } } });
   });
 });

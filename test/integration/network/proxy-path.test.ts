@@ -3,6 +3,8 @@
  * service lets in only the proxy's address (127.0.0.3) and cuts every other connection.
  */
 import { readFile } from 'node:fs/promises';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { NetworkService } from '../../../src/main/network/network-service.js';
@@ -158,4 +160,95 @@ describe('a service reachable only through an authenticating proxy', () => {
     expect(verdict.status).toBe('online');
     expect((await net.clearProxy()).route).toEqual({ kind: 'direct', source: 'none' });
   });
+
+  it('a proxy that opens the tunnel (CONNECT 200) and then closes it, as Squid\'s ssl_bump terminate or a filter by name does: "the proxy does not forward", not "does not answer"', async () => {
+    const closer = await startTunnelCloser();
+    cleanups.push(closer.close);
+    const { network: net } = await network();
+    const verdict = await net.testProxy({ host: '127.0.0.1', port: closer.port });
+    expect(verdict).toMatchObject({ status: 'failed', route: { kind: 'proxy' }, error: { code: 'NETWORK_PROXY_BLOCKED', detail: { proxy: `127.0.0.1:${closer.port}` } } });
+    expect(closer.connects).toBeGreaterThan(0);
+  });
+
+  it('the same proxy named by HTTPS_PROXY, at the start-up checks: "the proxy does not forward"', async () => {
+    const closer = await startTunnelCloser();
+    cleanups.push(closer.close);
+    const { network: net } = await network({ env: { HTTPS_PROXY: `http://127.0.0.1:${closer.port}` } });
+    const report = await net.runStartupChecks();
+    expect(report.connectivity).toMatchObject({ status: 'failed', route: { kind: 'proxy', source: 'environment' }, error: { code: 'NETWORK_PROXY_BLOCKED' } });
+  });
+
+  it('going direct, a service that completes TLS and then closes mid-answer: unreachable, not "configure a proxy"', async () => {
+    const cutter = await startMidAnswerCutter(ca);
+    cleanups.push(cutter.close);
+    const temp = await makeTempDir('network');
+    cleanups.push(temp.remove);
+    const net = createNetworkUnderTest({ serviceUrl: cutter.url, dataDir: temp.dir, trust: [ca.certificatePem] });
+    cleanups.push(() => net.close());
+    const report = await net.runStartupChecks();
+    expect(report.connectivity).toMatchObject({ status: 'failed', route: { kind: 'direct' }, error: { code: 'SERVICE_UNREACHABLE' } });
+    expect(cutter.requests).toBeGreaterThan(0);
+  });
+
+  it('through a proxy that forwards, a service that completes TLS and then closes mid-answer: unreachable, the proxy not blamed', async () => {
+    const cutter = await startMidAnswerCutter(ca);
+    cleanups.push(cutter.close);
+    const open = await startForwardProxy();
+    cleanups.push(() => open.close());
+    const temp = await makeTempDir('network');
+    cleanups.push(temp.remove);
+    const net = createNetworkUnderTest({ serviceUrl: cutter.url, dataDir: temp.dir, trust: [ca.certificatePem], overrides: { env: { HTTPS_PROXY: open.url } } });
+    cleanups.push(() => net.close());
+    const report = await net.runStartupChecks();
+    expect(report.connectivity).toMatchObject({ status: 'failed', route: { kind: 'proxy' }, error: { code: 'SERVICE_UNREACHABLE' } });
+  });
 });
+
+/** A "proxy" that reads a CONNECT, answers 200 and closes the connection. */
+async function startTunnelCloser(): Promise<{ port: number; readonly connects: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  let connects = 0;
+  const server = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    let head = '';
+    socket.on('data', (chunk: Buffer) => {
+      head += chunk.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      connects += 1;
+      socket.end('HTTP/1.1 200 Connection established\r\n\r\n');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    get connects() {
+      return connects;
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** An HTTPS service that completes the TLS handshake, reads the request and closes without a word. */
+async function startMidAnswerCutter(testCa: TestCa): Promise<{ url: string; readonly requests: number; close(): Promise<void> }> {
+  const { certificatePem, keyPem } = testCa.issueServerCertificate(['127.0.0.1']);
+  let requests = 0;
+  const server = createHttpsServer({ cert: certificatePem, key: keyPem }, (request) => {
+    requests += 1;
+    request.socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/`,
+    get requests() {
+      return requests;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -93,6 +93,13 @@ describe('proxies from the environment', () => {
     expect(await net.checkConnectivity()).toMatchObject({ status: 'failed', error: { code: 'SERVICE_PROXY_AUTH_REQUIRED' } });
   });
 
+  it('HTTPS_PROXY with a user name and no password: undici sends no credentials, so the proxy asks for them; none were refused', async () => {
+    for (const written of [`http://${credentials.username}@${proxy.host}:${proxy.port}`, `http://${credentials.username}:@${proxy.host}:${proxy.port}`]) {
+      const net = await network({ env: { HTTPS_PROXY: written } });
+      expect(await net.checkConnectivity(), written).toMatchObject({ status: 'failed', route: { kind: 'proxy', source: 'environment', authenticated: false }, error: { code: 'SERVICE_PROXY_AUTH_REQUIRED' } });
+    }
+  });
+
   it('HTTPS_PROXY naming a proxy whose port drops connections unanswered: "proxy unreachable", not a slow service', async () => {
     const hole = await startBlackHole();
     try {
@@ -139,5 +146,66 @@ describe('a PAC file and the system proxy', () => {
   it('a system answer of DIRECT lets the environment decide', async () => {
     const net = await network({ systemProxy: { resolveProxy: async () => 'DIRECT' }, env: { HTTPS_PROXY: authenticatedProxyUrl() } });
     expect(net.route()).toMatchObject({ kind: 'proxy', source: 'environment' });
+  });
+});
+
+describe('a proxy list, failed over as a browser does', () => {
+  /** A PAC file on loopback whose every answer is `answer`. */
+  async function pacAnswering(answer: string): Promise<string> {
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/x-ns-proxy-autoconfig' });
+      response.end(`function FindProxyForURL(url, host) { return ${JSON.stringify(answer)}; }`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/proxy.pac`;
+  }
+
+  /** A proxy without credentials, leaving from the address the office service lets in. */
+  async function openProxy(): Promise<ForwardProxy> {
+    const open = await startForwardProxy({ outgoingAddress: '127.0.0.3' });
+    cleanups.push(() => open.close());
+    return open;
+  }
+
+  it('PAC "PROXY <down>; PROXY <up>; DIRECT": the route is the second, and the checks go through it', async () => {
+    const open = await openProxy();
+    const net = await network({ pacUrl: await pacAnswering(`PROXY 127.0.0.1:9; PROXY ${open.host}:${open.port}; DIRECT`) });
+    const report = await net.runStartupChecks();
+    expect(report.connectivity).toMatchObject({ status: 'online', route: { kind: 'proxy', source: 'pac', proxy: `${open.host}:${open.port}` } });
+    expect(net.route()).toMatchObject({ kind: 'proxy', source: 'pac', proxy: `${open.host}:${open.port}` });
+  });
+
+  it('the system\'s "PROXY <down>; PROXY <up>; DIRECT": the same, and a SOCKS entry the tool cannot use is passed over', async () => {
+    const open = await openProxy();
+    const net = await network({ systemProxy: { resolveProxy: async () => `SOCKS5 127.0.0.1:1080; PROXY 127.0.0.1:9; PROXY ${open.host}:${open.port}; DIRECT` } });
+    const report = await net.runStartupChecks();
+    expect(report.connectivity).toMatchObject({ status: 'online', route: { kind: 'proxy', source: 'system', proxy: `${open.host}:${open.port}` } });
+  });
+
+  it('"PROXY <down>; DIRECT" where the service is reachable directly (a laptop at home): online, directly', async () => {
+    const home = await startLoopbackService({ ca, address: '127.0.0.4' });
+    cleanups.push(home.close);
+    const temp = await makeTempDir('network-sources');
+    const pac = await pacAnswering('PROXY 127.0.0.1:9; DIRECT');
+    const net = createNetworkUnderTest({ serviceUrl: home.url, dataDir: temp.dir, trust: [ca.certificatePem], overrides: { pacUrl: pac } });
+    cleanups.push(temp.remove, () => net.close());
+    await net.ready();
+    const report = await net.runStartupChecks();
+    expect(report.connectivity).toMatchObject({ status: 'online', route: { kind: 'direct', source: 'pac' } });
+    expect(report.canRenew).toBe(true);
+  });
+
+  it('every entry down: "the proxy does not answer", naming the last one tried', async () => {
+    const net = await network({ pacUrl: await pacAnswering('PROXY 127.0.0.1:9; PROXY 127.0.0.5:9') });
+    const report = await net.runStartupChecks();
+    expect(report.connectivity).toMatchObject({ status: 'failed', route: { kind: 'proxy', source: 'pac', proxy: '127.0.0.5:9' }, error: { code: 'NETWORK_PROXY_UNREACHABLE' } });
+  });
+
+  it('the first entry answering: it is the route, as before', async () => {
+    const open = await openProxy();
+    const net = await network({ pacUrl: await pacAnswering(`PROXY ${open.host}:${open.port}; PROXY 127.0.0.1:9`) });
+    expect(net.route()).toMatchObject({ kind: 'proxy', source: 'pac', proxy: `${open.host}:${open.port}` });
+    expect((await net.runStartupChecks()).connectivity.status).toBe('online');
   });
 });

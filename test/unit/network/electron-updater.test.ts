@@ -5,12 +5,20 @@
  */
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createElectronUpdater, electronProxyConfig, type AutoUpdaterPort } from '../../../src/main/electron/electron-updater.js';
 import { isAppError } from '../../../src/shared/errors/app-error.js';
+import type { NetworkRoute } from '../../../src/shared/contract/network-contract.js';
 import type { ManualProxySettings } from '../../../src/main/network/manual-proxy/manual-proxy-settings.js';
+import { environmentProxyFor } from '../../../src/main/network/proxy-resolution/environment-proxy.js';
 
 type Login = (username?: string, password?: string) => void;
+
+/** What of electron-updater's CancellationToken a download sees: an event emitter that says 'cancel'. */
+interface Cancellation {
+  readonly cancelled: boolean;
+  once(event: 'cancel', listener: () => void): unknown;
+}
 
 class FakeAutoUpdater extends EventEmitter {
   autoDownload = true;
@@ -23,7 +31,7 @@ class FakeAutoUpdater extends EventEmitter {
   readonly netSession = { setProxy: async (config: unknown) => void this.proxies.push(config) };
   installs: { isSilent?: boolean; isForceRunAfter?: boolean }[] = [];
   /** What the next download does, after the check. */
-  downloadScript: (updater: FakeAutoUpdater) => Promise<string[]> = async (updater) => {
+  downloadScript: (updater: FakeAutoUpdater, cancellation?: Cancellation) => Promise<string[]> = async (updater) => {
     updater.emit('download-progress', { percent: 50, transferred: 512, total: 1024, bytesPerSecond: 2048, delta: 512 });
     updater.emit('update-downloaded', { version: '1.2.0' });
     return ['/tmp/Rinnovo-CNS-Setup-1.2.0.exe'];
@@ -38,8 +46,10 @@ class FakeAutoUpdater extends EventEmitter {
     const sha512 = createHash('sha512').update(file).digest('base64');
     return { isUpdateAvailable: this.latest !== '1.0.0', updateInfo: { version: this.latest, files: [{ url: file, sha512 }], path: file, sha512 } };
   }
-  downloadUpdate(): Promise<string[]> {
-    return this.downloadScript(this);
+  downloads = 0;
+  downloadUpdate(cancellation?: Cancellation): Promise<string[]> {
+    this.downloads += 1;
+    return this.downloadScript(this, cancellation);
   }
   quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void {
     this.installs.push({ isSilent, isForceRunAfter });
@@ -55,9 +65,15 @@ class FakeAutoUpdater extends EventEmitter {
 
 const manual: ManualProxySettings = { host: 'proxy.ufficio.example', port: 3128, username: 'mario', password: 'segreta' };
 
-function setUp(proxy: ManualProxySettings | null = manual) {
+function setUp(proxy: ManualProxySettings | null = manual, stallMs?: number) {
   const fake = new FakeAutoUpdater();
-  const updater = createElectronUpdater({ autoUpdater: fake as unknown as AutoUpdaterPort, feedUrl: 'https://127.0.0.1:8443/api/v1/updates/', currentVersion: '1.0.0', manualProxy: async () => proxy });
+  const updater = createElectronUpdater({
+    autoUpdater: fake as unknown as AutoUpdaterPort,
+    feedUrl: 'https://127.0.0.1:8443/api/v1/updates/',
+    currentVersion: '1.0.0',
+    manualProxy: async () => proxy,
+    ...(stallMs === undefined ? {} : { stallMs }),
+  });
   const states: string[] = [];
   updater.subscribe((state) => states.push(state.status));
   return { fake, updater, states };
@@ -97,6 +113,21 @@ describe('electron-updater wiring', () => {
     await updater.download();
     expect(fake.proxies).toEqual([{ mode: 'fixed_servers', proxyRules: 'proxy.ufficio.example:3128', proxyBypassRules: '<local>' }]);
     expect(answer).toEqual({ username: 'mrossi', password: 's3greta' });
+  });
+
+  it('an https:// proxy from the environment is given to the session as one, never as a plain HTTP proxy on its port', async () => {
+    const fake = new FakeAutoUpdater();
+    const feedUrl = 'https://127.0.0.1:8443/api/v1/updates/';
+    const updater = createElectronUpdater({
+      autoUpdater: fake as unknown as AutoUpdaterPort,
+      feedUrl,
+      currentVersion: '1.0.0',
+      manualProxy: async () => null,
+      environmentProxy: () => environmentProxyFor({ HTTPS_PROXY: 'https://proxy.corp.example:8443' }, new URL(feedUrl)),
+    });
+    await updater.download();
+    expect(fake.proxies).toEqual([{ mode: 'fixed_servers', proxyRules: 'https://proxy.corp.example:8443', proxyBypassRules: '<local>' }]);
+    expect(electronProxyConfig({ protocol: 'https:', host: '::1', port: 8443, username: null, password: null })).toMatchObject({ proxyRules: 'https://[::1]:8443' });
   });
 
   it('an IPv6 proxy is written in brackets once, however the holder typed it', () => {
@@ -178,5 +209,96 @@ describe('electron-updater wiring', () => {
     fake.latest = '1.0.0';
     expect(await updater.download()).toEqual({ status: 'idle' });
     expect(() => updater.install()).toThrow();
+  });
+
+  it('the session goes the way the start-up checks went: manual, system, environment, PAC, or direct', async () => {
+    const sessionFor = async (route: NetworkRoute) => {
+      const fake = new FakeAutoUpdater();
+      let answer: { username?: string; password?: string } = {};
+      fake.downloadScript = async (running) => {
+        answer = await running.askLogin();
+        return [];
+      };
+      const updater = createElectronUpdater({
+        autoUpdater: fake as unknown as AutoUpdaterPort,
+        feedUrl: 'https://127.0.0.1:8443/api/v1/updates/',
+        currentVersion: '1.0.0',
+        // All sources at once: only the route says which one the checks took.
+        manualProxy: async () => (route.kind === 'proxy' && route.source === 'manual' ? manual : null),
+        environmentProxy: () => ({ host: 'env.ufficio.example', port: 8080, username: 'env', password: 'envpass' }),
+        pacUrl: 'http://127.0.0.1:8080/proxy.pac',
+        route: () => route,
+      });
+      await updater.download();
+      return { config: fake.proxies[0], login: answer.username ?? null };
+    };
+    const proxied = (source: 'manual' | 'system' | 'environment' | 'pac') => ({ kind: 'proxy' as const, source, proxy: 'x:1', authenticated: false });
+    expect(await sessionFor(proxied('manual'))).toEqual({ config: { mode: 'fixed_servers', proxyRules: 'proxy.ufficio.example:3128', proxyBypassRules: '<local>' }, login: 'mario' });
+    // The system's proxy came before the environment and the PAC file in the checks: so here.
+    expect(await sessionFor(proxied('system'))).toEqual({ config: { mode: 'system' }, login: null });
+    expect(await sessionFor(proxied('environment'))).toEqual({ config: { mode: 'fixed_servers', proxyRules: 'env.ufficio.example:8080', proxyBypassRules: '<local>' }, login: 'env' });
+    expect(await sessionFor(proxied('pac'))).toEqual({ config: { mode: 'pac_script', pacScript: 'http://127.0.0.1:8080/proxy.pac' }, login: null });
+    for (const source of ['none', 'system', 'pac', 'environment'] as const) {
+      expect(await sessionFor({ kind: 'direct', source }), source).toEqual({ config: { mode: 'direct' }, login: null });
+    }
+  });
+
+  describe('a check or a download that stops making progress', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('is given up after the time without progress: cancelled, failed with UPDATE_DOWNLOAD_FAILED, and a second press starts it again', async () => {
+      vi.useFakeTimers();
+      const { fake, updater } = setUp(manual, 60_000);
+      let cancelled = false;
+      // A download that never settles on its own, as on a link that stopped sending.
+      fake.downloadScript = (_updater, cancellation) =>
+        new Promise<string[]>((_resolve, reject) => {
+          cancellation?.once('cancel', () => {
+            cancelled = true;
+            reject(new Error('cancelled'));
+          });
+        });
+      const first = updater.download();
+      await vi.advanceTimersByTimeAsync(59_000);
+      expect(updater.state).toMatchObject({ status: 'downloading', version: '1.2.0' });
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(await first).toEqual({ status: 'failed', error: { code: 'UPDATE_DOWNLOAD_FAILED', detail: { reason: 'no progress for 60 s' } } });
+      expect(cancelled).toBe(true);
+
+      fake.downloadScript = async (running) => {
+        running.emit('update-downloaded', { version: '1.2.0' });
+        return [];
+      };
+      expect(await updater.download()).toEqual({ status: 'downloaded', version: '1.2.0' });
+      expect(fake.downloads).toBe(2);
+    });
+
+    it('progress keeps a slow download going: only time without any is given up', async () => {
+      vi.useFakeTimers();
+      const { fake, updater } = setUp(manual, 60_000);
+      fake.downloadScript = async (running) => {
+        for (let step = 1; step <= 5; step++) {
+          await new Promise((resolve) => setTimeout(resolve, 50_000));
+          running.emit('download-progress', { percent: step * 20, transferred: step, total: 5, bytesPerSecond: 1 });
+        }
+        running.emit('update-downloaded', { version: '1.2.0' });
+        return [];
+      };
+      const download = updater.download();
+      await vi.advanceTimersByTimeAsync(260_000);
+      expect(await download).toEqual({ status: 'downloaded', version: '1.2.0' });
+    });
+
+    it('a check that never answers is given up the same way', async () => {
+      vi.useFakeTimers();
+      const { fake, updater } = setUp(manual, 60_000);
+      fake.checkForUpdates = () => new Promise(() => undefined);
+      const download = updater.download();
+      await vi.advanceTimersByTimeAsync(61_000);
+      expect(await download).toMatchObject({ status: 'failed', error: { code: 'UPDATE_DOWNLOAD_FAILED' } });
+      expect(fake.downloads).toBe(0);
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { environmentProxyFor, readEnvironmentProxy } from '../../../src/main/network/proxy-resolution/environment-proxy.js';
 import { bypassesProxy } from '../../../src/main/network/proxy-resolution/no-proxy.js';
-import { firstUsableDirective } from '../../../src/main/network/proxy-resolution/proxy-directive.js';
+import { usableDirectives } from '../../../src/main/network/proxy-resolution/proxy-directive.js';
 import { safeStorageCipher } from '../../../src/main/electron/safe-storage-cipher.js';
 
 describe('NO_PROXY', () => {
@@ -39,20 +39,31 @@ describe('the environment', () => {
 
   it('gives Electron\'s session the proxy for a target as host, port and credentials apart; none where NO_PROXY spares the target', () => {
     const feed = new URL('https://aggiornamenti.camcom.example/rinnovo/');
-    expect(environmentProxyFor({ HTTPS_PROXY: 'http://mrossi:50%sconto@proxy.ufficio.example:3128' }, feed)).toEqual({ host: 'proxy.ufficio.example', port: 3128, username: 'mrossi', password: '50%sconto' });
-    expect(environmentProxyFor({ https_proxy: 'proxy.ufficio.example' }, feed)).toEqual({ host: 'proxy.ufficio.example', port: 80, username: null, password: null });
+    expect(environmentProxyFor({ HTTPS_PROXY: 'http://mrossi:50%sconto@proxy.ufficio.example:3128' }, feed)).toEqual({ protocol: 'http:', host: 'proxy.ufficio.example', port: 3128, username: 'mrossi', password: '50%sconto' });
+    expect(environmentProxyFor({ https_proxy: 'proxy.ufficio.example' }, feed)).toEqual({ protocol: 'http:', host: 'proxy.ufficio.example', port: 80, username: null, password: null });
     expect(environmentProxyFor({ HTTPS_PROXY: 'http://proxy:3128', NO_PROXY: '.camcom.example' }, feed)).toBeNull();
     expect(environmentProxyFor({}, feed)).toBeNull();
+  });
+
+  it('an https:// proxy keeps its scheme: spoken to over TLS, on 443 unless a port is given', () => {
+    const feed = new URL('https://aggiornamenti.camcom.example/rinnovo/');
+    expect(environmentProxyFor({ HTTPS_PROXY: 'https://proxy.corp.example:8443' }, feed)).toMatchObject({ protocol: 'https:', host: 'proxy.corp.example', port: 8443 });
+    expect(environmentProxyFor({ HTTPS_PROXY: 'https://proxy.corp.example' }, feed)).toMatchObject({ protocol: 'https:', port: 443 });
   });
 });
 
 describe('PAC / resolveProxy answers', () => {
-  it('takes the first usable entry', () => {
-    expect(firstUsableDirective('PROXY proxy.example:8080; DIRECT')).toEqual({ kind: 'proxy', endpoint: { protocol: 'http:', host: 'proxy.example', port: 8080 } });
-    expect(firstUsableDirective('SOCKS5 s:1080; HTTPS secure.example:443')).toEqual({ kind: 'proxy', endpoint: { protocol: 'https:', host: 'secure.example', port: 443 } });
-    expect(firstUsableDirective('DIRECT')).toEqual({ kind: 'direct' });
-    expect(firstUsableDirective('PROXY [::1]:3128')).toEqual({ kind: 'proxy', endpoint: { protocol: 'http:', host: '::1', port: 3128 } });
-    expect(firstUsableDirective('garbage')).toBeUndefined();
+  const proxy = (host: string, port: number, protocol: 'http:' | 'https:' = 'http:') => ({ kind: 'proxy', endpoint: { protocol, host, port } });
+  it('keeps every usable entry, in order', () => {
+    expect(usableDirectives('PROXY proxy.example:8080; DIRECT')).toEqual([proxy('proxy.example', 8080), { kind: 'direct' }]);
+    expect(usableDirectives('SOCKS5 s:1080; HTTPS secure.example:443')).toEqual([proxy('secure.example', 443, 'https:')]);
+    expect(usableDirectives('DIRECT')).toEqual([{ kind: 'direct' }]);
+    expect(usableDirectives('PROXY [::1]:3128')).toEqual([proxy('::1', 3128)]);
+    expect(usableDirectives('garbage')).toEqual([]);
+  });
+
+  it('a list of several proxies is kept whole, SOCKS left out, the same entry once', () => {
+    expect(usableDirectives('PROXY gw1:80; SOCKS gw9:1080; PROXY gw2:80; PROXY gw1:80; DIRECT')).toEqual([proxy('gw1', 80), proxy('gw2', 80), { kind: 'direct' }]);
   });
 });
 

@@ -8,7 +8,13 @@
  * with a connection still waiting for its name or its TCP answer is told for its route: no name
  * answered (no network), the direct way dropped (a network that lets only its proxy out), the
  * proxy not answering. One that connected and then heard nothing stays a service timeout.
+ *
+ * A cut is told by the same record: going direct, a connection cut before it was ready (before its
+ * TLS handshake with the service completed) is a network that wants a proxy, one cut after it is
+ * the service's side; through a proxy, a cut after the proxy answered CONNECT with 200 (undici's
+ * `undici:proxy:connected`) is a proxy that will not carry the connection, not one that is down.
  */
+import { subscribe } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
 import type { buildConnector } from 'undici';
@@ -16,7 +22,8 @@ import type { buildConnector } from 'undici';
 /** Where a connection still waits: for its name's address, or for the TCP answer. */
 export type ConnectStall = 'resolving' | 'connecting';
 
-type Stage = ConnectStall | 'connected' | 'failed';
+/** `connected`: the TCP answer; `ready`: handed over to undici (going direct to an https service, its TLS handshake done). */
+type Stage = ConnectStall | 'connected' | 'ready' | 'failed';
 
 type Connector = buildConnector.connector;
 
@@ -27,11 +34,25 @@ type Connector = buildConnector.connector;
  */
 export type FirstHop = { readonly kind: 'proxy' } | { readonly kind: 'direct'; readonly hostname: string };
 
+/** What the connections to a first hop begun since a mark did: what a failed check is told by. */
+export interface HopReport {
+  /** Where one still waits, the earlier stage first; undefined when none does. */
+  readonly stall: ConnectStall | undefined;
+  /** How many began: none, and the call went on a connection opened before (one that was ready). */
+  readonly begun: number;
+  /** One failed before it was ready: refused, or cut before its TLS handshake with the service completed. */
+  readonly failed: boolean;
+  /** One was ready: going direct, its TLS handshake with the service done; through a proxy, the proxy's TCP answer. */
+  readonly ready: boolean;
+  /** The proxy answered a CONNECT on one with 200: it opened a tunnel towards the service. */
+  readonly tunnelled: boolean;
+}
+
 export interface ConnectProgress {
-  /** A mark: the connections begun after it are those `stalledSince` looks at. */
+  /** A mark: the connections begun after it are those `reportSince` looks at. */
   mark(): number;
-  /** Where a connection to `hop` begun since `mark` still waits, the earlier stage first; undefined when none does. */
-  stalledSince(mark: number, hop: FirstHop): ConnectStall | undefined;
+  /** What the connections to `hop` begun since `mark` did: where one still waits, whether one failed, was ready, was tunnelled. */
+  reportSince(mark: number, hop: FirstHop): HopReport;
   /** `connector`, its connections followed as connections to `kind`. Only first hops: a TLS upgrade inside a tunnel is not one. */
   follow(connector: Connector, kind: FirstHop['kind']): Connector;
 }
@@ -40,7 +61,21 @@ interface Connection {
   readonly kind: FirstHop['kind'];
   readonly hostname: string;
   stage: Stage;
+  /** A proxy answered CONNECT with 200 on it. */
+  tunnelled: boolean;
 }
+
+/**
+ * The proxy's sockets followed, for undici's `undici:proxy:connected`: its ProxyAgent publishes
+ * the socket a proxy answered CONNECT with 200 on, and says it nowhere else (what fails after,
+ * the proxy closing the tunnel, looks like a proxy that closed without answering).
+ */
+const proxySockets = new WeakMap<object, Connection>();
+subscribe('undici:proxy:connected', (message) => {
+  const socket = (message as { socket?: unknown } | null)?.socket;
+  const connection = typeof socket === 'object' && socket !== null ? proxySockets.get(socket) : undefined;
+  if (connection) connection.tunnelled = true;
+});
 
 /** A few checks' worth: older connections are never asked about. */
 const kept = 64;
@@ -53,23 +88,31 @@ function bare(hostname: string): string {
 export function connectProgress(): ConnectProgress {
   let begun = 0;
   const connections = new Map<number, Connection>();
+  const reportSince = (mark: number, hop: FirstHop): HopReport => {
+    let stall: ConnectStall | undefined;
+    let count = 0;
+    let failed = false;
+    let ready = false;
+    let tunnelled = false;
+    for (const [number, connection] of connections) {
+      if (number <= mark || connection.kind !== hop.kind) continue;
+      if (hop.kind === 'direct' && connection.hostname !== bare(hop.hostname)) continue;
+      count += 1;
+      if (connection.stage === 'resolving' || (connection.stage === 'connecting' && stall === undefined)) stall = connection.stage;
+      failed ||= connection.stage === 'failed';
+      ready ||= connection.stage === 'ready';
+      tunnelled ||= connection.tunnelled;
+    }
+    return { stall, begun: count, failed, ready, tunnelled };
+  };
   return {
     mark: () => begun,
-    stalledSince(mark, hop) {
-      let stall: ConnectStall | undefined;
-      for (const [number, connection] of connections) {
-        if (number <= mark || connection.kind !== hop.kind) continue;
-        if (hop.kind === 'direct' && connection.hostname !== bare(hop.hostname)) continue;
-        if (connection.stage === 'resolving') return connection.stage;
-        if (connection.stage === 'connecting') stall = connection.stage;
-      }
-      return stall;
-    },
+    reportSince,
     follow(connector, kind) {
       return (options, callback) => {
         if (options.httpSocket) return connector(options, callback);
         const number = ++begun;
-        const connection: Connection = { kind, hostname: bare(options.hostname), stage: isIP(bare(options.hostname)) === 0 ? 'resolving' : 'connecting' };
+        const connection: Connection = { kind, hostname: bare(options.hostname), stage: isIP(bare(options.hostname)) === 0 ? 'resolving' : 'connecting', tunnelled: false };
         connections.set(number, connection);
         if (connections.size > kept) connections.delete(connections.keys().next().value as number);
         const move = (stage: Stage) => {
@@ -77,7 +120,8 @@ export function connectProgress(): ConnectProgress {
           if (connection.stage !== 'failed') connection.stage = stage;
         };
         const answered: buildConnector.Callback = (...answer) => {
-          move(answer[0] ? 'failed' : 'connected');
+          move(answer[0] ? 'failed' : 'ready');
+          if (!answer[0] && kind === 'proxy' && typeof answer[1] === 'object' && answer[1] !== null) proxySockets.set(answer[1], connection);
           callback(...answer);
         };
         let socket: unknown;
@@ -97,7 +141,9 @@ export function connectProgress(): ConnectProgress {
         socket.once('lookup', () => {
           if (connection.stage === 'resolving') move('connecting');
         });
-        socket.once('connect', () => move('connected'));
+        socket.once('connect', () => {
+          if (connection.stage !== 'ready') move('connected');
+        });
       };
     },
   };

@@ -54,8 +54,10 @@ function decodable(text: string): string {
   return decodes(literal) ? literal : text.replace(/%/g, '%25');
 }
 
-/** A proxy as a session that is not undici takes it (Electron's): host, port, and credentials apart. */
+/** A proxy as a session that is not undici takes it (Electron's): its scheme, host, port, and credentials apart. */
 export interface ProxyEndpoint {
+  /** `https:`: the proxy is spoken to over TLS (HTTPS_PROXY=https://…), and must be named so to Chromium. */
+  readonly protocol: 'http:' | 'https:';
   readonly host: string;
   readonly port: number;
   readonly username: string | null;
@@ -74,5 +76,6 @@ export function environmentProxyFor(env: Environment, target: URL): ProxyEndpoin
   const url = new URL(chosen);
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   const credential = (text: string) => (text === '' ? null : decodeURIComponent(text));
-  return { host: url.hostname, port, username: credential(url.username), password: url.username === '' ? null : (credential(url.password) ?? '') };
+  const protocol = url.protocol === 'https:' ? 'https:' : 'http:';
+  return { protocol, host: url.hostname, port, username: credential(url.username), password: url.username === '' ? null : (credential(url.password) ?? '') };
 }

@@ -7,22 +7,28 @@ import type { ProxyEndpoint } from './route-choice.js';
 export type ProxyDirective = { readonly kind: 'direct' } | { readonly kind: 'proxy'; readonly endpoint: ProxyEndpoint };
 
 /**
- * The first entry the tool can use, or `undefined` when there is none (SOCKS only, garbage).
- *
- * Only the first usable entry is taken: undici has no fail-over between proxies, and a PAC that
- * lists several expects the first to work.
+ * Every entry the tool can use, in the answer's order (SOCKS and garbage left out, the same entry
+ * once): the list a browser fails over along, and the start-up resolution too (`first-answering.ts`).
  */
-export function firstUsableDirective(text: string): ProxyDirective | undefined {
+export function usableDirectives(text: string): ProxyDirective[] {
+  const entries: ProxyDirective[] = [];
+  const seen = new Set<string>();
   for (const entry of text.split(';')) {
     const [keyword, address] = entry.trim().split(/\s+/, 2);
     const kind = keyword?.toUpperCase();
-    if (kind === 'DIRECT') return { kind: 'direct' };
-    if ((kind === 'PROXY' || kind === 'HTTP' || kind === 'HTTPS') && address) {
+    let directive: ProxyDirective | undefined;
+    if (kind === 'DIRECT') directive = { kind: 'direct' };
+    else if ((kind === 'PROXY' || kind === 'HTTP' || kind === 'HTTPS') && address) {
       const endpoint = parseHostPort(address, kind === 'HTTPS' ? 'https:' : 'http:');
-      if (endpoint) return { kind: 'proxy', endpoint };
+      if (endpoint) directive = { kind: 'proxy', endpoint };
+    }
+    const key = JSON.stringify(directive);
+    if (directive && !seen.has(key)) {
+      seen.add(key);
+      entries.push(directive);
     }
   }
-  return undefined;
+  return entries;
 }
 
 function parseHostPort(address: string, protocol: ProxyEndpoint['protocol']): ProxyEndpoint | undefined {

@@ -61,7 +61,9 @@ export function routeFor(choice: ProxyChoice, target: URL): NetworkRoute {
       const proxyUrl = environmentProxyUrlFor(choice.proxy, target);
       if (proxyUrl === null) return { kind: 'direct', source: 'environment' };
       const parsed = new URL(proxyUrl);
-      return { kind: 'proxy', source: 'environment', proxy: parsed.host, authenticated: parsed.username !== '' };
+      // undici sends credentials only with both a user name and a password (`user@proxy` sends none):
+      // a 407 then asks for them, it refuses none.
+      return { kind: 'proxy', source: 'environment', proxy: parsed.host, authenticated: parsed.username !== '' && parsed.password !== '' };
     }
   }
 }
