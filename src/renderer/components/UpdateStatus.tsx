@@ -1,7 +1,7 @@
 import { useApi } from '../api-context.js';
 import { useTranslate } from '../i18n/use-translate.js';
 import { useAppStore } from '../store/app-store.js';
-import { ErrorPanel } from './ErrorPanel.js';
+import { ErrorSection } from './ErrorSection.js';
 
 /**
  * Where the download asked for by "Scarica l'aggiornamento" stands: its progress, "Installa e
@@ -34,13 +34,8 @@ export function UpdateStatus() {
           {t('update.install')}
         </button>
       )}
-      {state?.status === 'failed' && <ErrorPanel error={state.error} actions={retry} />}
-      {update.error && <ErrorPanel error={update.error} actions={retry} />}
+      {state?.status === 'failed' && <ErrorSection error={state.error} actions={retry} />}
+      {update.error && <ErrorSection error={update.error} actions={retry} />}
     </div>
   );
-}
-
-/** Downloading, or downloaded: a second "Scarica l'aggiornamento" would do nothing, the status beside it says where things stand. */
-export function useUpdateUnderWay(): boolean {
-  return useAppStore((store) => store.update.state?.status === 'downloading' || store.update.state?.status === 'downloaded');
 }
