@@ -18,6 +18,10 @@ type Answer = (request: IncomingMessage, response: ServerResponse) => void;
 
 const tenMegabytes = 10 * 1024 * 1024;
 const timeBoundMs = 1_500;
+// Made once, before any clock runs: built at answer time, on the same two cores as the client
+// under test, they took the client's time bound on a loaded machine.
+const tenMegabytesOfText = Buffer.from('x'.repeat(tenMegabytes));
+const tenMegabyteIdentifier = Buffer.from(JSON.stringify({ challengeId: 'c'.repeat(tenMegabytes), nonce: 'AAAA', expiresAt: new Date(Date.now() + 3_600_000).toISOString() }));
 
 /** What each bad answer must end as: a catalogue code. */
 const badAnswers: { name: string; call: 'health' | 'challenge'; answer: Answer; code: string }[] = [
@@ -35,11 +39,11 @@ const badAnswers: { name: string; call: 'health' | 'challenge'; answer: Answer; 
   { name: 'the wrong type for a field', call: 'health', answer: (_, response) => json(response, 200, '{"status":42}'), code: 'SERVICE_PROTOCOL_ERROR' },
   { name: 'null where an object is due', call: 'challenge', answer: (_, response) => json(response, 201, 'null'), code: 'SERVICE_PROTOCOL_ERROR' },
   { name: 'fields of the wrong types', call: 'challenge', answer: (_, response) => json(response, 201, '{"challengeId":7,"nonce":[],"expiresAt":true}'), code: 'SERVICE_PROTOCOL_ERROR' },
-  { name: 'a 10 MB body that is no JSON', call: 'health', answer: (_, response) => json(response, 200, 'x'.repeat(tenMegabytes)), code: 'SERVICE_PROTOCOL_ERROR' },
+  { name: 'a 10 MB body that is no JSON', call: 'health', answer: (_, response) => json(response, 200, tenMegabytesOfText), code: 'SERVICE_PROTOCOL_ERROR' },
   {
     name: 'a 10 MB JSON string where an identifier is due',
     call: 'challenge',
-    answer: (_, response) => json(response, 201, JSON.stringify({ challengeId: 'c'.repeat(tenMegabytes), nonce: 'AAAA', expiresAt: new Date().toISOString() })),
+    answer: (_, response) => json(response, 201, tenMegabyteIdentifier),
     code: 'SERVICE_PROTOCOL_ERROR',
   },
   {
@@ -58,7 +62,7 @@ const badAnswers: { name: string; call: 'health' | 'challenge'; answer: Answer; 
   { name: 'an error body with a code the catalogue does not know', call: 'challenge', answer: (_, response) => json(response, 400, '{"error":{"code":"NO_SUCH_CODE","detail":{}}}'), code: 'SERVICE_PROTOCOL_ERROR' },
 ];
 
-function json(response: ServerResponse, status: number, body: string): void {
+function json(response: ServerResponse, status: number, body: string | Buffer): void {
   response.writeHead(status, { 'content-type': 'application/json' });
   response.end(body);
 }
