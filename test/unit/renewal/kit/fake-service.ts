@@ -1,6 +1,7 @@
 /**
  * The renewal service in memory, at the flow's port, with the money model of the real one:
- * a payment names its certificates and holds their prices; issuing captures; a rejection refunds;
+ * a payment names its certificates and holds their prices; issuing captures (a certificate renewed
+ * free is issued on no payment); a rejection refunds; the price list may change on the way;
  * a certificate is paid at most once, ever; requests are idempotent by key and body.
  *
  * Faults are injected per call: an answer lost after the effect, a transient refusal, or a
@@ -117,6 +118,23 @@ export interface ServiceFaults {
   forgetsPaymentKeys?: boolean;
   /** Refusals carry their code alone, none of the detail their sentence names (the API makes it optional). */
   terseRefusals?: boolean;
+  /** Certificates of these kinds are renewed free, as the lab's: verdict price null, a payment naming one refused (PAYMENT_NOT_REQUIRED), issuance capturing nothing (paymentId null). */
+  freeKinds?: readonly CertificateKind[];
+  /** The price list as changed (`changePrice`), per kind (null: free): in every verdict and every new hold from then on; a hold made before keeps its amount and is captured as held. */
+  priceList?: Partial<Record<CertificateKind, number | null>>;
+}
+
+/** One renewed certificate the service issued: for which old one, on which payment, what it captured, and at what moment. */
+export interface Issuance {
+  readonly certificateSerial: string;
+  readonly successor: string;
+  /** The payment whose hold it captured; null: none (renewed free). */
+  readonly paymentId: string | null;
+  readonly capturedCents: number;
+  /** `momentOf()` as it was issued: how many screens the holder had been shown. */
+  readonly moment: number;
+  /** Rejected by the tool since: revoked, its price refunded. */
+  takenBack: boolean;
 }
 
 export class FakeService {
@@ -133,6 +151,14 @@ export class FakeService {
   readonly suspended = new Set<string>();
   /** Payments made by a second window (`paidFromSecondWindow`): what that window showed, not this one. */
   readonly secondWindowPayments = new Set<string>();
+  /** Every certificate issued, in order (what each captured, and when). */
+  readonly issuances: Issuance[] = [];
+  /** Every change of the price list (`changePrice`), in order: the kind, its price before and after (null: free). */
+  readonly priceChanges: { readonly kind: CertificateKind; readonly from: number | null; readonly to: number | null }[] = [];
+  /** Payments (and dry runs) refused because they named a certificate renewed free. */
+  paymentsNamingFree = 0;
+  /** Where the holder's screens stood when something happened here (the world counts the states shown). */
+  momentOf: () => number = () => 0;
   readonly #idempotency = new Map<string, { bodyHash: string; answer: unknown }>();
   /** Challenges handed out: when, and for what (an issuance proof lasts minutes, a handover days). */
   readonly #challenges = new Map<string, { issuedAt: number; purpose: string }>();
@@ -144,6 +170,25 @@ export class FakeService {
     readonly pki: TestPki,
     readonly clock: () => Date,
   ) {}
+
+  /** What the service asks for a certificate of `kind` now (null: free): the price list as changed, or as it began. */
+  priceNow(kind: CertificateKind): number | null {
+    const changed = this.faults.priceList;
+    if (changed && kind in changed) return changed[kind] ?? null;
+    return this.faults.freeKinds?.includes(kind) ? null : prices[kind];
+  }
+
+  /** The price list changes: `kind` costs `amountCents` (null: free) from now on, in every verdict and every new hold. */
+  changePrice(kind: CertificateKind, amountCents: number | null): void {
+    this.priceChanges.push({ kind, from: this.priceNow(kind), to: amountCents });
+    this.faults.priceList = { ...this.faults.priceList, [kind]: amountCents };
+  }
+
+  /** A renewable verdict's price as the list stands now. */
+  #price(kind: CertificateKind): Extract<Verdict, { status: 'renewable' }>['price'] {
+    const amountCents = this.priceNow(kind);
+    return amountCents === null ? null : { amountCents, currency: 'EUR', account: kind === 'cns' ? 'diritti' : 'tariffa' };
+  }
 
   /** Captured minus refunded, per old certificate. */
   netCaptured(): Map<string, number> {
@@ -263,10 +308,11 @@ export class FakeService {
   /** Another window's Telemaco payment for `line` (and, under `secondWindowPaysAll`, every other line still to pay), on the same renewal, authorized at once. */
   #paidFromSecondWindow(renewal: Renewal, line: Line): void {
     const paidAnywhere = (serial: string) => [...this.renewals.values()].some((other) => other.lines.some((candidate) => candidate.serial === serial && ['paid', 'issued', 'downloaded'].includes(candidate.progress.state)));
-    const payable = (candidate: Line) => ['open', 'requested', 'released'].includes(candidate.progress.state) && candidate.verdict.status === 'renewable' && !this.suspended.has(candidate.serial) && !paidAnywhere(candidate.serial);
+    const payable = (candidate: Line) =>
+      ['open', 'requested', 'released'].includes(candidate.progress.state) && candidate.verdict.status === 'renewable' && this.priceNow(candidate.kind) !== null && !this.suspended.has(candidate.serial) && !paidAnywhere(candidate.serial);
     const lines = this.faults.secondWindowPaysAll ? [line, ...renewal.lines.filter((other) => other !== line && payable(other))] : [line];
     // At the price the service holds now (another than this window shows, under `priceAtPayment`).
-    const priced = lines.map((paid) => ({ certificateSerial: paid.serial, kind: paid.kind, amountCents: this.faults.priceAtPayment?.[paid.kind] ?? prices[paid.kind], state: 'held' as const }));
+    const priced = lines.map((paid) => ({ certificateSerial: paid.serial, kind: paid.kind, amountCents: this.faults.priceAtPayment?.[paid.kind] ?? this.priceNow(paid.kind) ?? prices[paid.kind], state: 'held' as const }));
     const amountCents = priced.reduce((sum, paid) => sum + paid.amountCents, 0);
     const payment: Payment = { paymentId: this.#id('pay'), renewalId: renewal.renewalId, method: 'telemaco', lines: priced, state: 'pending' };
     this.payments.set(payment.paymentId, payment);
@@ -302,7 +348,7 @@ export class FakeService {
     if (this.renewedBy.has(serial)) return { status: 'not-renewable', reason: 'CERTIFICATE_ALREADY_RENEWED', detail: {} };
     if (this.renewalOf.has(serial)) return { status: 'not-renewable', reason: 'CERTIFICATE_RECENTLY_RENEWED', detail: { renewedAt: classified?.summary.notBefore ?? '' } };
     const kind = classified?.kind ?? 'cns';
-    return { status: 'renewable', price: { amountCents: prices[kind], currency: 'EUR', account: kind === 'cns' ? 'diritti' : 'tariffa' }, newNotAfter: new Date(this.clock().getTime() + 3 * 365 * day).toISOString() };
+    return { status: 'renewable', price: this.#price(kind), newNotAfter: new Date(this.clock().getTime() + 3 * 365 * day).toISOString() };
   }
 
   #sign(renewal: Renewal, line: Line, csrPem: string): IssuedCertificate {
@@ -410,13 +456,18 @@ export class FakeService {
     };
     /**
      * A line's verdict is what the service stands by now: one suspended since it was recorded reads
-     * so until it is paid for (a line paid, issued or delivered keeps the verdict it was paid on).
+     * so until it is paid for (a line paid, issued or delivered keeps the verdict it was paid on),
+     * and a renewable one names the price the list asks now (a hold made before keeps its amount).
      */
-    const verdictNow = (line: Line): Verdict =>
-      this.suspended.has(line.serial) && !['paid', 'issued', 'downloaded'].includes(line.progress.state) ? { status: 'not-renewable', reason: 'CERTIFICATE_SUSPENDED', detail: {} } : line.verdict;
+    const verdictNow = (line: Line): Verdict => {
+      if (this.suspended.has(line.serial) && !['paid', 'issued', 'downloaded'].includes(line.progress.state)) return { status: 'not-renewable', reason: 'CERTIFICATE_SUSPENDED', detail: {} };
+      return line.verdict.status === 'renewable' ? { ...line.verdict, price: this.#price(line.kind) } : line.verdict;
+    };
     const lineView = (line: Line): ServiceLine => ({ certificateSerial: line.serial, verdict: verdictNow(line), progress: line.progress.state satisfies ServiceProgress });
-    const chargeable = (renewal: Renewal, serials: readonly string[]) =>
-      serials.map((serial) => {
+    const chargeable = (renewal: Renewal, serials: readonly string[]) => {
+      // As the lab's (the API's schema): a payment names one certificate at least.
+      if (serials.length === 0) throw new AppError('SERVICE_BAD_REQUEST', { field: 'certificateSerials' });
+      return serials.map((serial) => {
         const line = renewal.lines.find((candidate) => candidate.serial === serial);
         if (!line) throw new AppError('RENEWAL_CERTIFICATE_UNKNOWN', { certificateSerial: serial });
         if (this.faults.suspendedBeforePayment?.includes(line.kind)) {
@@ -426,6 +477,11 @@ export class FakeService {
         // As the lab's payment desk: no money is taken for a certificate the service would not issue.
         const verdict = verdictNow(line);
         if (verdict.status !== 'renewable') throw new AppError('CERTIFICATE_NOT_RENEWABLE', { reason: verdict.reason });
+        // As the lab's: nothing is held for a certificate renewed free.
+        if (verdict.price === null) {
+          this.paymentsNamingFree++;
+          throw new AppError('PAYMENT_NOT_REQUIRED', { certificateSerial: serial });
+        }
         if (this.faults.paidFromSecondWindow === line.kind && ['open', 'requested', 'released'].includes(line.progress.state)) {
           delete this.faults.paidFromSecondWindow;
           this.#paidFromSecondWindow(renewal, line);
@@ -434,8 +490,9 @@ export class FakeService {
           other.lines.some((candidate) => candidate.serial === serial && ['paid', 'issued', 'downloaded'].includes(candidate.progress.state)),
         );
         if (paidAnywhere) throw new AppError('CERTIFICATE_ALREADY_PAID', { certificateSerial: serial });
-        return { certificateSerial: serial, kind: line.kind, amountCents: this.faults.priceAtPayment?.[line.kind] ?? prices[line.kind], state: 'held' as const };
+        return { certificateSerial: serial, kind: line.kind, amountCents: this.faults.priceAtPayment?.[line.kind] ?? verdict.price.amountCents, state: 'held' as const };
       });
+    };
 
     return {
       serviceUrl: this.url,
@@ -473,7 +530,10 @@ export class FakeService {
               ? renewal.lines
                   // (Only what it would renew: a certificate it would refuse is not held beside, so the payment is not refused for it.)
                   .filter((line) => !request.certificateSerials.includes(line.serial) && ['open', 'requested', 'released'].includes(line.progress.state))
-                  .filter((line) => verdictNow(line).status === 'renewable' && !this.faults.suspendedBeforePayment?.includes(line.kind))
+                  .filter((line) => {
+                    const verdict = verdictNow(line);
+                    return verdict.status === 'renewable' && verdict.price !== null && !this.faults.suspendedBeforePayment?.includes(line.kind);
+                  })
                   .map((line) => line.serial)
               : [];
             const lines = chargeable(renewal, [...request.certificateSerials, ...others]);
@@ -555,16 +615,23 @@ export class FakeService {
               if (earlier.csrModulus !== csrModulus) throw new AppError('CERTIFICATE_ALREADY_ISSUED', { certificateSerial });
               return this.#rewrite(earlier.certificate, line);
             }
-            if (line.progress.state !== 'paid') throw new AppError('RENEWAL_NOT_PAID', { renewalId });
+            // One renewed already, on another renewal (a free line needs no payment that would have been refused): issued once.
+            if (this.renewedBy.has(line.serial)) throw new AppError('CERTIFICATE_NOT_RENEWABLE', { reason: 'already-renewed' });
+            // A free line is issued unpaid; a priced one only on its hold (held before the list made it free: captured as held).
+            const verdict = verdictNow(line);
+            const free = verdict.status === 'renewable' && verdict.price === null;
+            if (line.progress.state !== 'paid' && !free) throw new AppError('RENEWAL_NOT_PAID', { renewalId });
             const issued = this.#sign(renewal, line, csrPem);
             renewal.issued.set(line.serial, { csrModulus, certificate: issued });
-            const payment = this.payments.get(line.progress.paymentId);
+            const payment = line.progress.state === 'paid' ? this.payments.get(line.progress.paymentId) : undefined;
             const charge = payment?.lines.find((candidate) => candidate.certificateSerial === line.serial);
-            if (payment && charge && charge.state === 'held') {
-              charge.state = 'captured';
-              this.ledger.push({ type: 'capture', certificateSerial: line.serial, paymentId: payment.paymentId, amountCents: charge.amountCents });
+            const captured = payment && charge && charge.state === 'held' ? charge : undefined;
+            if (payment && captured) {
+              captured.state = 'captured';
+              this.ledger.push({ type: 'capture', certificateSerial: line.serial, paymentId: payment.paymentId, amountCents: captured.amountCents });
             }
             line.progress = { state: 'issued', paymentId: payment?.paymentId ?? null, successor: issued.certificateSerial };
+            this.issuances.push({ certificateSerial: line.serial, successor: issued.certificateSerial, paymentId: captured ? (payment?.paymentId ?? null) : null, capturedCents: captured?.amountCents ?? 0, moment: this.momentOf(), takenBack: false });
             this.renewedBy.set(line.serial, issued.certificateSerial);
             this.renewalOf.set(issued.certificateSerial, line.serial);
             return this.#rewrite(issued, line);
@@ -609,6 +676,7 @@ export class FakeService {
             this.ledger.push({ type: 'refund', certificateSerial, paymentId: payment.paymentId, amountCents: charge.amountCents });
           }
           renewal.issued.delete(certificateSerial);
+          for (const issued of this.issuances) if (issued.certificateSerial === certificateSerial && issued.successor === newSerial) issued.takenBack = true;
           this.renewedBy.delete(certificateSerial);
           this.renewalOf.delete(newSerial);
           line.progress = paymentId ? { state: 'released', paymentId } : { state: 'open' };

@@ -56,6 +56,8 @@ export class FlowWorld {
   holdsExpireAt: number | undefined;
   /** Before the effect numbered `count`, this much time passes (the holder away; the service's proofs age). */
   timePassesAt: { readonly count: number; readonly ms: number } | undefined;
+  /** The service's price list changes (`amountCents` null: free) just before the effect numbered `count`, or as the tool starts for the `count`-th time. */
+  priceChangesAt: { readonly count: number; readonly on: 'effect' | 'start'; readonly kind: CertificateKind; readonly amountCents: number | null } | undefined;
   /** Kills the process around the `occurrence`-th call named `call` (counted from now). */
   killOn: { readonly call: string; occurrence: number; readonly phase: 'before' | 'after' } | undefined;
   /** Fails the `occurrence`-th call named `call` (counted from now) before it acts, as `failAt` does, the process living on. */
@@ -87,6 +89,7 @@ export class FlowWorld {
       : [{ tokenSerial: 'CNS-0001', label: 'CNS InfoCamere', pin: holderPin }];
     this.card = new FakeCard({ slots, sharedLogin: options.twoSlots !== 'own-pins', maxObjects: options.full ? 6 : undefined, removeOldFirst: options.full });
     this.service = new FakeService(this.pki, this.clock);
+    this.service.momentOf = () => this.states.length;
     for (const [index, kind] of (['cns', 'signature'] as const).entries()) {
       const key = this.#pool();
       const serialHex = `1${index}0${'a'.repeat(12)}${index}`;
@@ -107,6 +110,13 @@ export class FlowWorld {
     }
   }
 
+  /** The price change `priceChangesAt` names, once. */
+  #changePrice(): void {
+    const change = this.priceChangesAt;
+    this.priceChangesAt = undefined;
+    if (change) this.service.changePrice(change.kind, change.amountCents);
+  }
+
   /** Days go by (the holder comes back later): the tool's clock and the service's move on together. */
   passTime(ms: number): void {
     this.#passedMs += ms;
@@ -120,6 +130,7 @@ export class FlowWorld {
   process(options: { readonly alongside?: boolean } = {}): RenewalFlow {
     const generation = options.alongside ? this.#alive : ++this.#alive;
     this.#starts++;
+    if (this.priceChangesAt?.on === 'start' && this.#starts === this.priceChangesAt.count) this.#changePrice();
     const hook: CallHook = (call, phase) => {
       if (generation !== this.#alive) throw new ProcessKilled(`${call} (a dead process)`);
       if (!effectCalls.has(call)) return;
@@ -130,6 +141,7 @@ export class FlowWorld {
         if (this.timePassesAt.ms > 30 * 86_400_000) this.service.expireHolds();
         this.timePassesAt = undefined;
       }
+      if (phase === 'before' && this.priceChangesAt?.on === 'effect' && this.effects === this.priceChangesAt.count) this.#changePrice();
       if (phase === 'before' && this.effects === this.holdsExpireAt) {
         this.holdsExpireAt = undefined;
         this.service.expireHolds();
