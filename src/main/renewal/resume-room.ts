@@ -83,7 +83,9 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
   // Every priced certificate still to renew must be held, whichever payment held it: one marked
   // paid earlier (by a payment this journal never made) is let go like any other when its hold
   // expires, and must then be paid again, not issued on an old word.
-  const mustBeHeld = journal.plan.items.filter((item) => pending.has(item.certificateSerial) && (item.price?.amountCents ?? 0) > 0);
+  // So must one free in the plan that the service prices now (a price list changed mid-renewal):
+  // issuing it unpaid is refused at every resume, and on a card with no room its old pair is gone.
+  const mustBeHeld = journal.plan.items.filter((item) => pending.has(item.certificateSerial) && ((item.price?.amountCents ?? 0) > 0 || pricedNow(record, item.certificateSerial)));
   /** The service holds or has captured money for it. */
   const paidFor = (serial: string) => heldOrCaptured(progressAtService(record, serial));
   /** Priced certificates still to renew that the service no longer holds money for. */
@@ -128,9 +130,11 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
       // (a renewal left too long, perhaps after a first certificate was renewed on it) is not one
       // it does not confirm.
       const letGo = holdsLetGo(record, unheld);
+      // Free when the renewal began, priced now: the service asks to be paid, nothing was lost.
+      const pricedSince = unheld.every((serial) => (journal.plan.items.find((item) => item.certificateSerial === serial)?.price?.amountCents ?? 0) === 0);
       const attempts = paymentAttempts(journal);
       journal = await context.save({ ...journal, plan: planToPayAgain(journal.plan, pending, paidAtService, record.lines), payment: { state: 'unpaid', attempts } });
-      return askToPay(context, journal, record, pending, { step: 'payment', device, plan: journal.plan, card: null, error: wire(letGo ? 'RENEWAL_HOLD_LET_GO' : 'RENEWAL_PAYMENT_UNCONFIRMED') });
+      return askToPay(context, journal, record, pending, { step: 'payment', device, plan: journal.plan, card: null, error: wire(letGo ? 'RENEWAL_HOLD_LET_GO' : pricedSince ? 'RENEWAL_NOT_PAID' : 'RENEWAL_PAYMENT_UNCONFIRMED') });
     }
     // The journal's own receipt as the service lists it now: a line let go since (then held again
     // by a payment from another computer) reads let go, or an ending the service cannot be asked
@@ -186,6 +190,12 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
   return runRenewal(context, device, journal);
 }
 
+/** Whether the service prices the certificate now (its verdict renewable, at a price). */
+function pricedNow(record: RenewalRecord, serial: string): boolean {
+  const verdict = record.lines.find((line) => line.certificateSerial === serial)?.verdict;
+  return verdict?.status === 'renewable' && (verdict.price?.amountCents ?? 0) > 0;
+}
+
 /**
  * The journal is a file on this computer: every certificate it still has to renew must be one its
  * plan names (the same kind), and one the service prices is one the plan prices, or the edited
@@ -196,8 +206,7 @@ function notAsPlanned(journal: Journal, pending: ReadonlySet<string>, record: Re
   for (const entry of journal.certificates) {
     if (!pending.has(entry.certificateSerial)) continue;
     const item = journal.plan.items.find((candidate) => candidate.certificateSerial === entry.certificateSerial);
-    const verdict = record.lines.find((line) => line.certificateSerial === entry.certificateSerial)?.verdict;
-    const pricedAtService = verdict?.status === 'renewable' && (verdict.price?.amountCents ?? 0) > 0;
+    const pricedAtService = pricedNow(record, entry.certificateSerial);
     if (!item || item.kind !== entry.kind) return `${entry.certificateSerial}: not in the plan`;
     // Only before anything was done for it: a price the service set since a renewal began (rare)
     // must not set aside a journal mid re-key, where the card may already lack the old pair.
@@ -213,6 +222,13 @@ function notAsPlanned(journal: Journal, pending: ReadonlySet<string>, record: Re
  * the rest is shown to pay, or renewed on what is held.
  */
 async function askToPay(context: FlowContext, journal: Journal, record: RenewalRecord, pending: ReadonlySet<string>, state: PaymentState): Promise<FlowState> {
+  // Nothing left to pay at the prices the service asks now (one gone free since its hold was let
+  // go): no payment screen asking 0 €, whose payment would name nothing; renewed as paid.
+  if (itemsToPay(state.plan).length === 0) {
+    const receipt = newestHolding(record.receipts, serialsOf(journal)) ?? null;
+    const saved = await context.save({ ...journal, payment: { state: 'not-required', receipt, attempts: paymentAttempts(journal) } });
+    return context.set({ step: 'paid', device: state.device, plan: saved.plan, receipt });
+  }
   const unrenewable = record.lines.some((line) => pending.has(line.certificateSerial) && takenOutForItsStatus(line));
   return (unrenewable && (await withoutUnrenewable(context, state, journal))) || context.set(state);
 }

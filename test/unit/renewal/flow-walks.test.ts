@@ -652,6 +652,41 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
+  it.each([{ full: false }, { full: true }])('the CNS renewed free, its price list changed while it was being renewed (card full: $full): the service refuses to issue it unpaid, and the resume asks the new price, then renews it, charged what was shown', async ({ full }) => {
+    const world = new FlowWorld({ full });
+    world.service.faults.freeKinds = ['cns'];
+    world.killOn = { call: 'issue', occurrence: full ? 1 : 2, phase: 'before' };
+    const kinds = full ? (['cns'] as const) : (['signature', 'cns'] as const);
+    expect((await walk(world, { kinds: [...kinds], method: 'telemaco' })).kind).toBe('killed');
+    const newPrice = 2200;
+    world.service.changePrice('cns', newPrice);
+    world.killOn = undefined;
+    world.states = [];
+    const end = stateOf(await walk(world, { kinds: [...kinds], method: 'telemaco' }));
+    expect(world.states.find((seen) => seen.step === 'payment')).toMatchObject({ plan: { totalCents: newPrice } });
+    expect(end.step, JSON.stringify(end).slice(0, 300)).toBe('done');
+    expect(world.renewedKinds().sort()).toEqual([...kinds].sort());
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!)).toBe(newPrice);
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+
+  it('a price gone free while its hold was let go: the resume asks no payment of 0 € and renews', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'issue', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.service.expireHolds();
+    world.service.changePrice('cns', null);
+    world.killOn = undefined;
+    world.states = [];
+    const end = stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }));
+    expect(world.states.filter((seen) => seen.step === 'payment')).toEqual([]);
+    expect(end.step, JSON.stringify(end).slice(0, 300)).toBe('done');
+    expect(world.renewedKinds()).toEqual(['cns']);
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
+    expect(world.service.heldCents()).toBe(0);
+  });
+
   it('a free renewal stopped after its first key: the resume offer does not say a payment was made (nothing was paid)', async () => {
     const world = new FlowWorld();
     const free = <T extends { readonly lines: readonly ServiceLine[] }>(answer: T): T => ({

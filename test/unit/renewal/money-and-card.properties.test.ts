@@ -450,6 +450,16 @@ const onATightCard = fc.asyncProperty(
  */
 const walksThatFailed = [
   {
+    why: 'a CNS renewed free, priced by the service while it was renewed: issuance refused unpaid at every resume, never asked to pay',
+    seed: -1_319_165_950,
+    path: '221:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:1:2:1:1',
+  },
+  {
+    why: 'a signature renewed free, priced by the service while it was renewed (the same, for the other kind)',
+    seed: -1_863_303_093,
+    path: '2:0:0:0:0:0:0:0:0:0:0:0:0:0:0:1:1:1:1:1:1:1:1:1:0:0:0:3:2:2',
+  },
+  {
     why: 'an issuance request sent again under a new payment, after another computer had the certificate it was answered with taken back (that answer replayed, forged)',
     seed: -928_785_329,
     path: '478:0:4:4:4:4:4:4:4:5:6:6:6:6:6:7:6:6:6:8:8:9',
