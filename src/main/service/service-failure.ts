@@ -77,10 +77,13 @@ export function transportFailure(error: unknown, route?: NetworkRoute, connectio
 }
 
 /**
- * The reasons of a proxy whose own name found no address (or no answer): a misspelt name, or a
- * computer with no network at all, which `proxyNameOrOffline` tells apart.
+ * The reasons of a proxy whose name got no answer from any name server (a temporary failure, or
+ * silence): a computer with no network at all, or a name server down, which `proxyNameOrOffline`
+ * tells apart. A name server that answered the name does not exist (ENOTFOUND) is a misspelt proxy
+ * on a working network, even where the service's name does not resolve either (offices whose
+ * computers resolve only internal names, the proxy resolving the rest): told as the proxy's.
  */
-const proxyNameReasons: ReadonlySet<string> = new Set([...nameCodes, noNameAnswer]);
+const proxyNameReasons: ReadonlySet<string> = new Set(['EAI_AGAIN', noNameAnswer]);
 
 /**
  * A proxy whose name found no address, or no answer to its lookup: is it the name, or the network?

@@ -30,6 +30,11 @@ const noDns: LookupFunction = (hostname, _options, callback) => {
 
 /** A resolver that never answers, as one behind a dead network link: the check runs out of time first. */
 const silentDns: LookupFunction = () => undefined;
+/** A computer with no network: no name server can be reached ("Temporary failure in name resolution"). */
+const noNameServer: LookupFunction = (hostname, _options, callback) => {
+  const error = Object.assign(new Error(`getaddrinfo EAI_AGAIN ${hostname}`), { code: 'EAI_AGAIN', hostname });
+  process.nextTick(() => (callback as (error: NodeJS.ErrnoException) => void)(error));
+};
 
 /** A resolver that knows only these names (each to a loopback address), as a working network that knows no misspelt one. */
 function knownNames(names: Record<string, string>): LookupFunction {
@@ -93,8 +98,8 @@ describe('offline verdicts', () => {
     expect(report.connectivity).toMatchObject({ status: 'failed', error: { code: 'SERVICE_UNREACHABLE', detail: { reason: 'no answer to the connection' } } });
   });
 
-  it('a proxy named by its name on a computer with no network: "La postazione non accede ad internet", not "the proxy does not answer"', async () => {
-    const report = await checksAgainst('https://rinnovo.card.example/api/v1/', noDns, namedProxy);
+  it('a proxy named by its name on a computer with no network (no name server answers: EAI_AGAIN): "La postazione non accede ad internet", not "the proxy does not answer"', async () => {
+    const report = await checksAgainst('https://rinnovo.card.example/api/v1/', noNameServer, namedProxy);
     expect(report.connectivity).toMatchObject({ status: 'failed', route: { kind: 'proxy', source: 'environment' }, error: { code: 'NETWORK_OFFLINE' } });
     expect(report.version).toMatchObject({ status: 'unknown', error: { code: 'NETWORK_OFFLINE' } });
   });
@@ -104,6 +109,11 @@ describe('offline verdicts', () => {
     const report = await checksAgainst('https://rinnovo.card.example/api/v1/', silentDns, namedProxy);
     expect(report.connectivity).toMatchObject({ status: 'failed', route: { kind: 'proxy' }, error: { code: 'NETWORK_OFFLINE', detail: { reason: 'no answer to the name lookup' } } });
     expect(performance.now() - started).toBeLessThan(4_000);
+  });
+
+  it('a misspelt proxy name in an office whose computers resolve only internal names (ENOTFOUND for the proxy and the service alike): "the proxy does not answer", never "no internet"', async () => {
+    const report = await checksAgainst('https://rinnovo.card.example/api/v1/', noDns, namedProxy);
+    expect(report.connectivity).toMatchObject({ status: 'failed', error: { code: 'NETWORK_PROXY_UNREACHABLE', detail: { proxy: 'proxy.ufficio.example:3128', reason: 'ENOTFOUND' } } });
   });
 
   it('a misspelt proxy name on a network that finds the service\'s: "the proxy does not answer", its settings to check', async () => {

@@ -45,10 +45,13 @@ describe('no network', () => {
     expect(transportFailure(failure('EHOSTUNREACH'), proxy).code).toBe('NETWORK_PROXY_UNREACHABLE');
   });
 
-  it('a proxy name without an address is offline only when the service\'s name has none either', async () => {
-    const unresolved = transportFailure(failure('ENOTFOUND'), proxy);
+  it('a proxy name no name server answered for is offline only when the service\'s name has none either; one a name server said does not exist stays the proxy\'s', async () => {
+    const unresolved = transportFailure(failure('EAI_AGAIN'), proxy);
     expect(unresolved.code).toBe('NETWORK_PROXY_UNREACHABLE');
-    expect(await proxyNameOrOffline(unresolved, 'rinnovo.card.example', async () => false)).toMatchObject({ code: 'NETWORK_OFFLINE', detail: { reason: 'ENOTFOUND', proxy: 'proxy.ufficio.example:3128' } });
+    expect(await proxyNameOrOffline(unresolved, 'rinnovo.card.example', async () => false)).toMatchObject({ code: 'NETWORK_OFFLINE', detail: { reason: 'EAI_AGAIN', proxy: 'proxy.ufficio.example:3128' } });
+    // NXDOMAIN: a misspelt proxy, even in an office that resolves no outside name.
+    const misspelt = transportFailure(failure('ENOTFOUND'), proxy);
+    expect((await proxyNameOrOffline(misspelt, 'rinnovo.card.example', async () => false)).code).toBe('NETWORK_PROXY_UNREACHABLE');
     expect((await proxyNameOrOffline(unresolved, 'rinnovo.card.example', async () => true)).code).toBe('NETWORK_PROXY_UNREACHABLE');
     expect((await proxyNameOrOffline(unresolved, 'rinnovo.card.example', () => Promise.reject(new Error('resolver gone')))).code).toBe('NETWORK_OFFLINE');
     // A service named by its address says nothing of the network's names.
