@@ -40,15 +40,19 @@ export function buildPlan(assessed: readonly AssessedCertificate[], selected: re
  * captured money for (`paidAtService`) marked paid. The holder is shown that amount, not the first.
  * One to pay again is priced as the service's line asks now (`linesNow`: a price list changed while
  * the hold ran, and a payment at the old price would be refused as not shown at every try); one
- * held keeps the price its hold was checked against.
+ * held keeps the price its hold was checked against, and so does one an open card checkout names
+ * (`requested`): that checkout asks the price it was opened at, and the holder may have paid it on
+ * the bank's page; a plan at the new price beside it would never match it, and would be refused as
+ * not shown, or shown free, once the bank's answer came.
  */
 export function planToPayAgain(plan: RenewalPlan, pending: ReadonlySet<string>, paidAtService: readonly string[], linesNow: readonly ServiceLine[]): RenewalPlan {
   const items = plan.items
     .filter((item) => pending.has(item.certificateSerial))
     .map((item): PlanItem => {
       const alreadyPaid = paidAtService.includes(item.certificateSerial);
-      const verdict = linesNow.find((line) => line.certificateSerial === item.certificateSerial)?.verdict;
-      return { ...item, price: !alreadyPaid && verdict?.status === 'renewable' ? verdict.price : item.price, alreadyPaid };
+      const line = linesNow.find((candidate) => candidate.certificateSerial === item.certificateSerial);
+      const repriced = !alreadyPaid && line?.progress !== 'requested' && line?.verdict.status === 'renewable';
+      return { ...item, price: repriced ? line.verdict.price : item.price, alreadyPaid };
     });
   return { ...plan, items, ...amountsToPay(items) };
 }

@@ -671,6 +671,27 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
+  it.each([{ change: 'up' }, { change: 'free' }] as const)('a card checkout left open, killed; the price list changed ($change) before the resume: that checkout is taken up at the price it asks, never a plan at the new price beside it; charged what was shown', async ({ change }) => {
+    const world = new FlowWorld();
+    const { flow } = await atPayment(world, [world.oldSerials.get('cns')!]);
+    // The bank's page open, not yet answered; then the process dies (the next one started ends it).
+    world.service.faults.cardOutcome = 'pending';
+    await flow.startCardPayment();
+    expect(journalOf(world).payment.state).toBe('card-started');
+    world.service.faults.cardOutcome = 'pay';
+    world.service.changePrice('cns', change === 'up' ? prices.cns + 500 : null);
+    world.killOn = undefined;
+    world.states = [];
+    const end = stateOf(await walk(world, { kinds: ['cns'], method: 'card' }));
+    expect(world.states.filter((seen) => 'error' in seen && seen.error?.code === 'PAYMENT_NOT_AS_SHOWN')).toEqual([]);
+    expect(end.step, JSON.stringify(end).slice(0, 300)).toBe('done');
+    const captured = world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0;
+    expect(captured).toBe(prices.cns);
+    expect(world.shown).toContain(captured);
+    expect(world.states.filter((seen) => seen.step === 'paid').every((seen) => seen.step === 'paid' && seen.plan.totalCents === prices.cns)).toBe(true);
+    expect(world.service.heldCents()).toBe(0);
+  });
+
   it('a price gone free while its hold was let go: the resume asks no payment of 0 € and renews', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'issue', occurrence: 1, phase: 'before' };
