@@ -17,6 +17,9 @@ export async function unlockSlot(context: FlowContext, state: PinState, pin: Pin
   const status = await port.pinStatus(device, slot.tokenSerial);
   if (status.state === 'locked') return context.set({ ...state, pin: status, error: wire('PIN_LOCKED') });
   if (status.state === 'final-try' && !confirmFinalTry) return context.set({ ...state, pin: status, error: wire('PIN_FINAL_TRY_UNCONFIRMED') });
+  // A reader with no keypad asked for its pad (the CLI's --pin-pad by mistake): the login would
+  // reach the card with an empty PIN, which some middleware counts as a wrong try.
+  if (pin.kind === 'pin-pad' && !status.pinPad) return context.set({ ...state, pin: status, error: wire('PIN_PAD_ABSENT') });
   try {
     await port.login(device, slot.tokenSerial, pin);
   } catch (error) {

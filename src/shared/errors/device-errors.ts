@@ -222,6 +222,18 @@ export const deviceErrors = {
       nextStep: 'Unlock the PIN with the PUK, printed on the same scratchcard as the PIN, delivered with the device, using the signing software (www.card.infocamere.it); then start again. If you no longer have the scratchcard, contact the Registration Office.',
     },
   },
+  PIN_PAD_ABSENT: {
+    class: 'pin',
+    actions: ['enter-pin'],
+    it: {
+      message: 'Il lettore non ha una tastiera per il PIN: il PIN non è stato chiesto al dispositivo.',
+      nextStep: 'Digiti il PIN nel programma (dal terminale, senza --pin-pad): nessun tentativo del PIN è stato consumato.',
+    },
+    en: {
+      message: 'The reader has no PIN keypad: the PIN was not asked of the device.',
+      nextStep: 'Type the PIN in the program (from a terminal, without --pin-pad): no PIN try was used.',
+    },
+  },
   PIN_PAD_CANCELLED: {
     class: 'pin',
     actions: ['enter-pin'],

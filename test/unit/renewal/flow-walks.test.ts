@@ -3193,6 +3193,16 @@ describe('unlocking: the token flags first, one PIN per slot that keeps its own 
     expect(holderPin).not.toBe(signaturePin);
   });
 
+  it('a PIN-pad login asked of a reader with no keypad (the CLI\'s --pin-pad by mistake) never reaches the card: no try spent, told to type the PIN', async () => {
+    const world = new FlowWorld();
+    const flow = world.process();
+    await flow.start();
+    const state = await flow.unlock({ kind: 'pin-pad' }, false);
+    expect(state).toMatchObject({ step: 'pin', error: { code: 'PIN_PAD_ABSENT' }, pin: { state: 'ok', pinPad: false } });
+    expect(world.card.slots.map((slot) => slot.triesLeft)).toEqual([3]);
+    expect((await flow.unlock(world.pinFor('CNS-0001'), false)).step).toBe('certificates');
+  });
+
   it('asks one PIN when the slots share the card\'s login', async () => {
     const world = new FlowWorld({ twoSlots: 'shared-login' });
     const flow = world.process();
