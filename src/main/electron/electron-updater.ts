@@ -45,7 +45,7 @@ export interface AutoUpdaterPort {
   allowDowngrade: boolean;
   allowPrerelease: boolean;
   disableWebInstaller: boolean;
-  readonly netSession: Pick<Session, 'setProxy'>;
+  readonly netSession: Pick<Session, 'setProxy' | 'closeAllConnections'>;
   setFeedURL(options: { provider: 'generic'; url: string }): void;
   checkForUpdates(): Promise<{ readonly isUpdateAvailable: boolean; readonly updateInfo: OfferedUpdate } | null>;
   downloadUpdate(cancellationToken?: CancellationToken): Promise<string[]>;
@@ -200,18 +200,21 @@ export function createElectronUpdater(options: ElectronUpdaterOptions): ToolUpda
       if (state.status === 'downloading' || state.status === 'downloaded') return state;
       const attempt = ++attempts;
       const current = () => attempt === attempts;
-      const session = await sessionFor(options);
-      credentials = session.proxy;
-      loginsAnswered = 0;
-      downloadedVersion = null;
-      await autoUpdater.netSession.setProxy(session.config);
+      // Said before anything is awaited: a second press meanwhile (a double click) is this attempt.
       set({ status: 'downloading', version: null, progress: null });
       const cancellation = new CancellationToken();
       const stall = stallWatch(stallMs);
       progressed = stall.progressed;
       try {
+        const session = await sessionFor(options);
+        credentials = session.proxy;
+        loginsAnswered = 0;
+        downloadedVersion = null;
+        await autoUpdater.netSession.setProxy(session.config);
         requireSafe(vetFeedUrl(options.feedUrl));
         const check = await stall.bound(autoUpdater.checkForUpdates());
+        // The check answered: the download has its own time without progress.
+        stall.progressed();
         if (!check?.isUpdateAvailable) {
           set({ status: 'idle' });
           return state;
@@ -226,8 +229,14 @@ export function createElectronUpdater(options: ElectronUpdaterOptions): ToolUpda
           set({ status: 'downloaded', version: check.updateInfo.version });
         }
       } catch (error) {
-        // Given up: the download stops (electron-updater ends it with a CancellationError, not an 'error' event).
-        if (error instanceof Stalled) cancellation.cancel();
+        // Given up: the download stops (electron-updater ends it with a CancellationError, not an
+        // 'error' event). A check stalled is not cancellable, and electron-updater hands its
+        // pending promise to the next press: its connections are closed, so that check fails and
+        // the next press asks the feed again (through the proxy set then).
+        if (error instanceof Stalled) {
+          cancellation.cancel();
+          await autoUpdater.netSession.closeAllConnections().catch(() => undefined);
+        }
         if (current()) set({ status: 'failed', error: wire(downloadFailure(error, loginsAnswered > 0 ? proxyName(credentials) : null)) });
       } finally {
         stall.stop();

@@ -29,7 +29,7 @@ class GenericProviderStandIn extends EventEmitter {
   autoInstallOnAppQuit = true;
   allowDowngrade = true;
   allowPrerelease = true;
-  readonly netSession = { setProxy: async () => undefined };
+  readonly netSession = { setProxy: async () => undefined, closeAllConnections: async () => undefined };
   readonly fetched: string[] = [];
   #feedUrl = '';
   #offer: OfferedUpdate | undefined;

@@ -28,7 +28,19 @@ class FakeAutoUpdater extends EventEmitter {
   disableWebInstaller = false;
   feed: unknown;
   readonly proxies: unknown[] = [];
-  readonly netSession = { setProxy: async (config: unknown) => void this.proxies.push(config) };
+  /** The check electron-updater still runs (it hands the same one to a second call), ended by closing the session's connections. */
+  pendingCheck: { promise: Promise<never>; fail: (error: Error) => void } | undefined;
+  checks = 0;
+  connectionsClosed = 0;
+  readonly netSession = {
+    setProxy: async (config: unknown) => void this.proxies.push(config),
+    closeAllConnections: async () => {
+      this.connectionsClosed += 1;
+      const pending = this.pendingCheck;
+      this.pendingCheck = undefined;
+      pending?.fail(new Error('net::ERR_ABORTED'));
+    },
+  };
   installs: { isSilent?: boolean; isForceRunAfter?: boolean }[] = [];
   /** What the next download does, after the check. */
   downloadScript: (updater: FakeAutoUpdater, cancellation?: Cancellation) => Promise<string[]> = async (updater) => {
@@ -288,6 +300,50 @@ describe('electron-updater wiring', () => {
       };
       const download = updater.download();
       await vi.advanceTimersByTimeAsync(260_000);
+      expect(await download).toEqual({ status: 'downloaded', version: '1.2.0' });
+    });
+
+    it('a check that never answered, given up, is asked again at the next press (electron-updater hands a pending check to the next call): its connections are closed', async () => {
+      vi.useFakeTimers();
+      const { fake, updater } = setUp(manual, 60_000);
+      const real = fake.checkForUpdates.bind(fake);
+      let hangs = true;
+      // As electron-updater: one check at a time, the pending one handed to any later call.
+      fake.checkForUpdates = () => {
+        if (fake.pendingCheck) return fake.pendingCheck.promise;
+        fake.checks += 1;
+        if (!hangs) return real();
+        let fail: (error: Error) => void = () => undefined;
+        const promise = new Promise<never>((_resolve, reject) => (fail = reject));
+        promise.catch(() => undefined);
+        fake.pendingCheck = { promise, fail };
+        return promise;
+      };
+      const first = updater.download();
+      await vi.advanceTimersByTimeAsync(61_000);
+      expect(await first).toMatchObject({ status: 'failed', error: { code: 'UPDATE_DOWNLOAD_FAILED' } });
+      hangs = false;
+      expect(await updater.download()).toEqual({ status: 'downloaded', version: '1.2.0' });
+      expect(fake.checks).toBe(2);
+      expect(fake.connectionsClosed).toBe(1);
+    });
+
+    it('a slow check does not eat into the download\'s time: the time without progress starts again once the check answers', async () => {
+      vi.useFakeTimers();
+      const { fake, updater } = setUp(manual, 60_000);
+      const real = fake.checkForUpdates.bind(fake);
+      fake.checkForUpdates = async () => {
+        await new Promise((resolve) => setTimeout(resolve, 50_000));
+        return real();
+      };
+      fake.downloadScript = async (running) => {
+        await new Promise((resolve) => setTimeout(resolve, 15_000));
+        running.emit('download-progress', { percent: 100, transferred: 1, total: 1, bytesPerSecond: 1 });
+        running.emit('update-downloaded', { version: '1.2.0' });
+        return [];
+      };
+      const download = updater.download();
+      await vi.advanceTimersByTimeAsync(70_000);
       expect(await download).toEqual({ status: 'downloaded', version: '1.2.0' });
     });
 
