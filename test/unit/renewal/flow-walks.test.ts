@@ -597,21 +597,15 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expectBothRenewedPaidOnce(world);
   });
 
-  /** The service lists the CNS free from now on, in every answer that carries its line. */
+  /**
+   * The service lists the CNS free from now on, in every answer that carries its line, while its
+   * money desk prices it as before (a hostile service; a real price change is `changePrice`).
+   */
   function cnsListedFree(world: FlowWorld): void {
-    cnsListedAt(world, null);
-  }
-
-  /** The service lists the CNS at `amountCents` (null: free) from now on, in every answer that carries its line. */
-  function cnsListedAt(world: FlowWorld, amountCents: number | null): void {
     const cns = world.oldSerials.get('cns');
     const free = <T extends { readonly lines: readonly ServiceLine[] }>(answer: T): T => ({
       ...answer,
-      lines: answer.lines.map((line) =>
-        line.certificateSerial === cns && line.verdict.status === 'renewable'
-          ? { ...line, verdict: { ...line.verdict, price: amountCents === null || !line.verdict.price ? null : { ...line.verdict.price, amountCents } } }
-          : line,
-      ),
+      lines: answer.lines.map((line) => (line.certificateSerial === cns && line.verdict.status === 'renewable' ? { ...line, verdict: { ...line.verdict, price: null } } : line)),
     });
     world.wrapService((service) => ({
       ...service,
@@ -638,8 +632,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
     world.service.expireHolds();
     const newPrice = prices.cns + 500;
-    world.service.faults.priceAtPayment = { cns: newPrice };
-    cnsListedAt(world, newPrice);
+    world.service.changePrice('cns', newPrice);
     world.killOn = undefined;
     world.states = [];
     const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
