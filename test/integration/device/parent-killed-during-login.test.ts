@@ -147,19 +147,28 @@ describe('the device process and a parent that dies while C_Login blocks', () =>
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  it('ends within seconds when its parent is SIGKILLed during a C_Login that blocks for 20 s', async () => {
-    const temp = await makeTempDir('parent-killed');
+  /**
+   * A parent forking the device process on a token whose C_Login takes `loginDelayMs`: both ended
+   * after the test whatever it did (without the watchdog the device process would live on until
+   * C_Login returns: not past the test).
+   */
+  async function started(prefix: string, loginDelayMs: number) {
+    const temp = await makeTempDir(prefix);
     cleanups.push(() => temp.remove());
-    const parent = await startParent(temp.dir, 20_000);
+    const parent = await startParent(temp.dir, loginDelayMs);
     cleanups.push(() => {
       if (parent.child.exitCode === null && parent.child.signalCode === null) parent.child.kill('SIGKILL');
     });
     const { devicePid } = await parent.line((line) => line.devicePid !== undefined);
     if (devicePid === undefined) throw new Error('no device pid');
-    // Without the watchdog it would live on until C_Login returns: not past this test.
     cleanups.push(() => {
       if (isRunning(devicePid)) process.kill(devicePid, 'SIGKILL');
     });
+    return { parent, devicePid };
+  }
+
+  it('ends within seconds when its parent is SIGKILLed during a C_Login that blocks for 20 s', async () => {
+    const { parent, devicePid } = await started('parent-killed', 20_000);
     await parent.line((line) => line.loginSent === true);
     // Well inside the 20 s C_Login takes: the device process is in it, its event loop blocked.
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -173,17 +182,7 @@ describe('the device process and a parent that dies while C_Login blocks', () =>
   });
 
   it('with its parent alive, a slow login is answered and the process serves on, then ends with the channel', async () => {
-    const temp = await makeTempDir('parent-alive');
-    cleanups.push(() => temp.remove());
-    const parent = await startParent(temp.dir, 1500);
-    cleanups.push(() => {
-      if (parent.child.exitCode === null && parent.child.signalCode === null) parent.child.kill('SIGKILL');
-    });
-    const { devicePid } = await parent.line((line) => line.devicePid !== undefined);
-    if (devicePid === undefined) throw new Error('no device pid');
-    cleanups.push(() => {
-      if (isRunning(devicePid)) process.kill(devicePid, 'SIGKILL');
-    });
+    const { parent, devicePid } = await started('parent-alive', 1500);
     const answered = await parent.line((line) => line.login !== undefined);
     expect(answered.login).toEqual({ id: 3, ok: true, result: { alreadyLoggedIn: false } });
     expect(answered.loginState).toEqual({ id: 4, ok: true, result: { loggedIn: true } });
