@@ -31,11 +31,8 @@ export interface ProxyResolutionSources {
   readonly pac: (pacUrl: string, targetUrl: string) => Promise<string>;
   /** Told about a source that could not answer; the resolution goes on without it. */
   readonly onSourceFailed?: (source: 'system' | 'pac', error: unknown) => void;
-  /**
-   * Chooses among a list's entries (`first-answering.ts`: the first whose hop answers); without
-   * it, the first entry is the route.
-   */
-  readonly choose?: DirectiveChooser;
+  /** Chooses among a list's entries (`first-answering.ts`: the first whose hop answers). */
+  readonly choose: DirectiveChooser;
   /** Told which entry of a list of several was chosen, for the log and the helpdesk. */
   readonly onListChosen?: (source: 'system' | 'pac', chosen: { readonly entry: number; readonly of: number; readonly directive: ProxyDirective }) => void;
 }
@@ -85,7 +82,7 @@ export async function resolveProxyChoice(sources: ProxyResolutionSources): Promi
 async function chosen(sources: ProxyResolutionSources, source: 'system' | 'pac', entries: readonly ProxyDirective[]): Promise<ProxyDirective> {
   const first = entries[0];
   if (!first) throw new Error('an empty list of entries');
-  if (entries.length === 1 || !sources.choose) return first;
+  if (entries.length === 1) return first;
   const directive = await sources.choose(entries, new URL(sources.targetUrl));
   sources.onListChosen?.(source, { entry: entries.indexOf(directive) + 1, of: entries.length, directive });
   return directive;
