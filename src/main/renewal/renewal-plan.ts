@@ -72,5 +72,10 @@ export function heldOrCaptured(progress: ServiceProgress | undefined): boolean {
 
 /** The items the payment is for: priced, not free, not paid before. */
 export function itemsToPay(plan: Pick<RenewalPlan, 'items'>): PlanItem[] {
-  return plan.items.filter((item) => !item.alreadyPaid && item.price !== null && item.price.amountCents > 0);
+  return plan.items.filter((item) => !item.alreadyPaid && pricedInPlan(item));
+}
+
+/** Whether the plan shows the item at a price (not free). */
+export function pricedInPlan(item: PlanItem): boolean {
+  return (item.price?.amountCents ?? 0) > 0;
 }

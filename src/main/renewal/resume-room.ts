@@ -13,7 +13,7 @@ import { canProve } from './proof-of-possession.js';
 import type { RenewalRecord } from './renewal-ports.js';
 import { journalMismatch } from './journal-describes-card.js';
 import { checkHeldStillToRenew, heldAtService, progressAtService, stillToRenew, withPaymentsHolding } from './held-at-service.js';
-import { heldOrCaptured, itemsToPay, planToPayAgain } from './renewal-plan.js';
+import { heldOrCaptured, itemsToPay, planToPayAgain, pricedInPlan } from './renewal-plan.js';
 import { handoverExpiredProgress, journalReceipt, nothingHappened, paymentAttempts, serialsOf, unchangedOnDisk, withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import { judgedUnderLock, runRenewal, stoppedBy } from './renewal-run.js';
 import { newestCovering, newestHolding } from './newest-receipt.js';
@@ -85,7 +85,7 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
   // expires, and must then be paid again, not issued on an old word.
   // So must one free in the plan that the service prices now (a price list changed mid-renewal):
   // issuing it unpaid is refused at every resume, and on a card with no room its old pair is gone.
-  const mustBeHeld = journal.plan.items.filter((item) => pending.has(item.certificateSerial) && ((item.price?.amountCents ?? 0) > 0 || pricedNow(record, item.certificateSerial)));
+  const mustBeHeld = journal.plan.items.filter((item) => pending.has(item.certificateSerial) && (pricedInPlan(item) || pricedNow(record, item.certificateSerial)));
   /** The service holds or has captured money for it. */
   const paidFor = (serial: string) => heldOrCaptured(progressAtService(record, serial));
   /** Priced certificates still to renew that the service no longer holds money for. */
@@ -131,7 +131,7 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
       // it does not confirm.
       const letGo = holdsLetGo(record, unheld);
       // Free when the renewal began, priced now: the service asks to be paid, nothing was lost.
-      const pricedSince = unheld.every((serial) => (journal.plan.items.find((item) => item.certificateSerial === serial)?.price?.amountCents ?? 0) === 0);
+      const pricedSince = unheld.every((serial) => journal.plan.items.some((item) => item.certificateSerial === serial && !pricedInPlan(item)));
       const attempts = paymentAttempts(journal);
       journal = await context.save({ ...journal, plan: planToPayAgain(journal.plan, pending, paidAtService, record.lines), payment: { state: 'unpaid', attempts } });
       return askToPay(context, journal, record, pending, { step: 'payment', device, plan: journal.plan, card: null, error: wire(letGo ? 'RENEWAL_HOLD_LET_GO' : pricedSince ? 'RENEWAL_NOT_PAID' : 'RENEWAL_PAYMENT_UNCONFIRMED') });
@@ -210,7 +210,7 @@ function notAsPlanned(journal: Journal, pending: ReadonlySet<string>, record: Re
     if (!item || item.kind !== entry.kind) return `${entry.certificateSerial}: not in the plan`;
     // Only before anything was done for it: a price the service set since a renewal began (rare)
     // must not set aside a journal mid re-key, where the card may already lack the old pair.
-    if (entry.progress.phase === 'planned' && pricedAtService && (item.price?.amountCents ?? 0) === 0) return `${entry.certificateSerial}: priced by the service, free in the plan`;
+    if (entry.progress.phase === 'planned' && pricedAtService && !pricedInPlan(item)) return `${entry.certificateSerial}: priced by the service, free in the plan`;
   }
   return undefined;
 }
