@@ -25,8 +25,9 @@ const root = join(import.meta.dirname, '..', '..');
 // and fifteen runs keep its median steady to a tenth or so.
 const runs = Number(process.env.BENCH_RENEWAL_RUNS ?? 15);
 /**
- * Another build's CLI bundle (e.g. a checkout of an older commit, built): each run then renews a
- * second fresh token with it, interleaved, so "before" and "after" meet the same machine load.
+ * Another build's CLI command (e.g. bin/rinnovo-cns.cjs of a checkout of an older commit, built):
+ * each run then renews a second fresh token with it, interleaved, so "before" and "after" meet the
+ * same machine load. It is executed as it is, with its own shebang's Node options.
  */
 const baselineCli = process.env.BENCH_BASELINE_CLI;
 /** How the report names that build (a commit, say); its path otherwise. */
@@ -75,10 +76,11 @@ interface RenewalRun {
   readonly parts: Record<string, number>;
 }
 
-function runProcess(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string; startedAt: number; endedAt: number }> {
+/** `command` is a file to execute: the CLI's bin runs as the helpdesk's command does, with the Node options of its shebang. */
+function runProcess(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string; startedAt: number; endedAt: number }> {
   return new Promise((resolve) => {
     const startedAt = performance.timeOrigin + performance.now();
-    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -154,10 +156,10 @@ async function oneRenewal(cliPath: string): Promise<RenewalRun> {
       RINNOVO_BENCH_TRACE: traceFile,
       NODE_OPTIONS: `--import ${join(import.meta.dirname, 'support', 'cli-trace.mjs')}`,
     };
-    const { result: cli, handled } = await serverSide(() => runProcess([cliPath, 'renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env));
+    const { result: cli, handled } = await serverSide(() => runProcess(cliPath, ['renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env));
     if (cli.code !== 0) throw new Error(`the CLI renewal failed (exit ${cli.code}): ${cli.stdout.slice(-400)} ${cli.stderr.slice(-400)}`);
 
-    const raw = await runProcess(['--import', 'tsx', join(import.meta.dirname, 'support', 'raw-card-work.ts'), rawEnvironment.modulePath, lab.pin], { ...benchEnv, ...rawEnvironment.env });
+    const raw = await runProcess(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support', 'raw-card-work.ts'), rawEnvironment.modulePath, lab.pin], { ...benchEnv, ...rawEnvironment.env });
     if (raw.code !== 0) throw new Error(`the raw PKCS#11 work failed: ${raw.stderr.slice(0, 600)}`);
     const rawResult = JSON.parse(raw.stdout.trim().split('\n').pop() ?? '{}') as { totalMs: number; timings: Record<string, number> };
 
@@ -221,7 +223,7 @@ async function renewalAsAHolderMeetsIt(cliPath: string): Promise<number> {
     const { lab } = bench;
     await lab.service.setFaults({ delayMs: holderChip.serviceDelayMs });
     const env = { ...benchEnv, ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password };
-    const cli = await runProcess([cliPath, 'renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
+    const cli = await runProcess(cliPath, ['renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
     if (cli.code !== 0) throw new Error(`the CLI renewal on the slow chip failed (exit ${cli.code}): ${cli.stdout.slice(-400)} ${cli.stderr.slice(-400)}`);
     return cli.endedAt - cli.startedAt;
   } finally {

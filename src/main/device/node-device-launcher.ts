@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DeviceChild, DeviceLauncher } from './device-host.js';
 import { deviceProcessEnvironment } from './device-process-environment.js';
+import deviceNodeFlags from './device-node-flags.json';
 
 /** The worker next to this module: the bundle's .mjs in dist/, or the .ts source under tsx. */
 function defaultWorkerPath(): string {
@@ -23,7 +24,10 @@ export function nodeDeviceLauncher(options: { workerPath?: string; env: NodeJS.P
     const workerPath = options.workerPath ?? defaultWorkerPath();
     const child = fork(workerPath, [], {
       env: deviceProcessEnvironment(options.env),
-      execArgv: workerPath.endsWith('.ts') ? ['--import', 'tsx'] : [],
+      // The young generation at its full size from the start, as the CLI's (bin/rinnovo-cns.cjs):
+      // at V8's 1 MB the process paused for three scavenges before it answered its first call. The
+      // build writes the device program's code cache under the same flags (scripts/build.mjs).
+      execArgv: [...deviceNodeFlags, ...(workerPath.endsWith('.ts') ? ['--import', 'tsx'] : [])],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       serialization: 'json',
     });

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import deviceNodeFlags from '../../../src/main/device/device-node-flags.json';
 import { builtDeviceWorkerPath } from '../../support/built-device-worker.js';
 import { runCli } from '../../support/run-cli.js';
 
@@ -26,7 +27,7 @@ describe('the code caches the build writes', () => {
     expect(before.device.size).toBeGreaterThan(10_000);
 
     expect((await runCli(['--help'], {})).code).toBe(0);
-    const worker = fork(builtDeviceWorkerPath(), [], { execArgv: [], serialization: 'json', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const worker = fork(builtDeviceWorkerPath(), [], { execArgv: deviceNodeFlags, serialization: 'json', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
     const ended = new Promise((resolve) => worker.on('exit', resolve));
     const reply = new Promise((resolve) => worker.once('message', resolve));
     worker.send({ id: 1, method: 'open', params: { modulePath: join(dist, 'no-such-pkcs11-library.so') } });
@@ -39,7 +40,7 @@ describe('the code caches the build writes', () => {
 });
 
 describe('the rinnovo-cns command (bin/rinnovo-cns.cjs)', () => {
-  it('runs the bundled CLI in its own Node process, not in a second one, and passes its exit code and words on', () => {
+  it('runs the bundled CLI in its own Node process, not in a second one, with the code cache the build wrote, and passes its exit code and words on', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rinnovo-bin-'));
     try {
       // Every Node process started with these options appends its pid to the file.
@@ -48,10 +49,15 @@ describe('the rinnovo-cns command (bin/rinnovo-cns.cjs)', () => {
       writeFileSync(starts, '');
       writeFileSync(preload, `import { appendFileSync } from 'node:fs'; appendFileSync(${JSON.stringify(starts)}, process.pid + '\\n');`);
       const bin = join(dist, '..', '..', 'bin', 'rinnovo-cns.cjs');
-      const run = spawnSync(process.execPath, [bin, 'no-such-command'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: `--import ${preload}` } });
+      const cache = join(dist, 'cli-program.v8-cache');
+      const before = identity(cache);
+      // Executed as the helpdesk's shell executes it: its shebang names Node and the options it starts with.
+      const run = spawnSync(bin, ['no-such-command'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: `--import ${preload}` } });
       expect(run.status).toBe(2);
       expect(run.stderr).toContain('«no-such-command» non è un comando né un\'opzione del programma');
       expect(readFileSync(starts, 'utf8').trim().split('\n')).toEqual([String(run.pid)]);
+      // Under the shebang's options the build's code cache is the one V8 takes: not written anew.
+      expect(identity(cache)).toEqual(before);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
