@@ -86,14 +86,19 @@ export async function confirmIssuedOnCard(context: FlowContext, device: DeviceSu
 }
 
 async function tell(context: FlowContext, deliveries: readonly UnconfirmedDelivery[]): Promise<UnconfirmedDelivery[]> {
-  const unheard: UnconfirmedDelivery[] = [];
-  for (const delivery of deliveries) {
-    await context.ports.service.delivered(delivery.renewalId, delivery.certificateSerial, delivery.newSerial).catch((error: unknown) => {
-      context.ports.logger?.warn({ err: String(error), certificateSerial: delivery.certificateSerial }, 'could not confirm the delivery; told again at the next reading of the card');
-      unheard.push(delivery);
-    });
-  }
-  return unheard;
+  // All at once: each line is its own, and a holder on a slow link waits one round trip, not one per certificate.
+  const heard = await Promise.all(
+    deliveries.map((delivery) =>
+      context.ports.service.delivered(delivery.renewalId, delivery.certificateSerial, delivery.newSerial).then(
+        () => true,
+        (error: unknown) => {
+          context.ports.logger?.warn({ err: String(error), certificateSerial: delivery.certificateSerial }, 'could not confirm the delivery; told again at the next reading of the card');
+          return false;
+        },
+      ),
+    ),
+  );
+  return deliveries.filter((_, index) => !heard[index]);
 }
 
 /** The deliveries kept to tell again; undefined when their file cannot be read (held open by another program): best effort, as telling them is. */
