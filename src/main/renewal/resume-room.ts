@@ -12,6 +12,8 @@ import { paidElsewhereForMore } from './own-payment.js';
 import { canProve } from './proof-of-possession.js';
 import type { RenewalRecord } from './renewal-ports.js';
 import { journalMismatch } from './journal-describes-card.js';
+import { endedInAnotherRenewal } from './another-renewal-ending.js';
+import { renewalsOnCard } from './renewed-in-another-renewal.js';
 import { checkHeldStillToRenew, heldAtService, progressAtService, stillToRenew, withPaymentsHolding } from './held-at-service.js';
 import { heldOrCaptured, itemsToPay, planToPayAgain, pricedInPlan } from './renewal-plan.js';
 import { handoverExpiredProgress, journalReceipt, nothingHappened, paymentAttempts, serialsOf, unchangedOnDisk, withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
@@ -61,7 +63,16 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
   // this computer while the renewal went on from another one may name a certificate whose old
   // pair is gone there, and nothing could ever renew it here. Judged again under the device's
   // lock, it ends as finished elsewhere or damaged (set aside), or the resume goes on.
-  if (journalMismatch(journal, device, await ports.device.readCertificates(device))) {
+  const onCard = await ports.device.readCertificates(device);
+  // Certificates whose old pair is gone, renewed on the card, that this renewal never issued: renewed
+  // meanwhile in a renewal of another id (from another computer, this one holding no money then).
+  // Resumed, the journal asked to pay again for them, was set aside as damaged, or re-keyed a card
+  // with no room into DEVICE_FULL at every start. Proven so under the lock, the renewal is over.
+  if (renewalsOnCard(context, journal, record, onCard)) {
+    const ended = await endedInAnotherRenewal(context, device, journal);
+    if (ended) return ended;
+  }
+  if (journalMismatch(journal, device, onCard)) {
     const ended = await judgedUnderLock(context, device, journal);
     if (ended) return ended;
   }

@@ -267,6 +267,18 @@ export const renewalErrors = {
       nextStep: 'There is nothing more to do and nothing to pay again: the renewal information left on this computer was archived. Try the certificates with your signing software.',
     },
   },
+  RENEWAL_FINISHED_IN_ANOTHER_RENEWAL: {
+    class: 'renewal',
+    actions: [],
+    it: {
+      message: 'Il rinnovo rimasto in sospeso su questo computer era già stato completato da un altro computer, come rinnovo a sé: i certificati rinnovati sono sul dispositivo, come li vede qui sotto.',
+      nextStep: 'Non deve fare altro né pagare di nuovo: qui non le è stato addebitato nulla, e un eventuale importo trattenuto per il rinnovo rimasto in sospeso non viene incassato (il servizio lo rilascia). La ricevuta è quella avuta sull\'altro computer. Le informazioni del rinnovo rimaste su questo computer sono state archiviate.',
+    },
+    en: {
+      message: 'The renewal left unfinished on this computer had already been completed from another computer, as a renewal of its own: the renewed certificates are on the device, as listed below.',
+      nextStep: 'There is nothing more to do and nothing to pay again: nothing was charged here, and any amount held for the unfinished renewal is not collected (the service releases it). The receipt is the one you got on the other computer. The renewal information left on this computer was archived.',
+    },
+  },
   RENEWAL_PAYMENT_UNCONFIRMED: {
     class: 'renewal',
     actions: ['retry', 'support-bundle'],

@@ -1,0 +1,104 @@
+/**
+ * A journal overtaken by a renewal of another id. The holder went on from another computer with
+ * no journal; this renewal held no money there (renewed free, or its hold let go while the holder
+ * was away), so the service opened a renewal of its own for that computer, and renewed the
+ * certificates on it. This journal's record says nothing of that (finished-elsewhere.ts asks only
+ * it): resumed, the journal asked to pay again, was set aside as damaged, or, on a card with no
+ * room, stopped at DEVICE_FULL at every start, the room its new pair needed taken by the pair
+ * renewed elsewhere.
+ *
+ * The API names no renewal by certificate; what it tells is the service's verdict on each
+ * certificate the card holds now (eligibility): `recently-renewed`, a renewal it issued. Proven
+ * over, for every certificate the journal has not completed: its renewal's record issued nothing
+ * for it (a certificate issued there is the journal's own, resumed or finished as such), its old
+ * certificate is gone from the card, and on the slot the journal names sits a certificate of its
+ * kind the renewal of the old one by its looks, another key, chaining to a configured Chamber CA,
+ * in force, its key on the card signing for it, that the service says it issued as a renewal.
+ * A certificate is renewed once: nothing is left for this journal to do or to pay, and none of
+ * its money is ever captured (no issuance is asked on it).
+ */
+import type { DeviceSummary } from '../../shared/contract/flow-contract.js';
+import { isAppError } from '../../shared/errors/app-error.js';
+import { isProvenRenewal } from '../certificates/issued-certificate-check.js';
+import { pemToBase64Der } from '../certificates/pem.js';
+import type { FlowContext } from './flow-context.js';
+import { prove } from './proof-of-possession.js';
+import { settlingPhases, type Journal, type JournalCertificate } from './renewal-journal.js';
+import type { DeviceCertificate, RenewalRecord, ServiceLine } from './renewal-ports.js';
+
+/**
+ * What the card and the journal's record alone say, before the service is asked or the lock
+ * taken: every certificate the journal has not completed is gone from the card, its renewal's
+ * record never issued it (one issued there is the journal's own, resumed or finished as such), it
+ * was not settled here without being renewed (refused, rejected, undeliverable: told as such by the
+ * other endings), and the certificate on its slot is its renewal by the card's and the configured
+ * CAs' word. Those certificates, or `undefined`.
+ */
+export function renewalsOnCard(context: FlowContext, journal: Journal, record: RenewalRecord, onCard: readonly DeviceCertificate[]): DeviceCertificate[] | undefined {
+  const der = (pem: string) => pemToBase64Der(pem);
+  const open = journal.certificates.filter((entry) => entry.progress.phase !== 'completed');
+  if (open.length === 0) return undefined;
+  const found: DeviceCertificate[] = [];
+  for (const entry of open) {
+    if (settlingPhases.has(entry.progress.phase)) return undefined;
+    if (record.issued.some((issued) => issued.renewedSerial === entry.certificateSerial)) return undefined;
+    if (onCard.some((certificate) => der(certificate.certificatePem) === der(entry.oldCertificatePem))) return undefined;
+    const installed = renewalOnSlot(context, entry, onCard);
+    if (!installed) return undefined;
+    found.push(installed);
+  }
+  return found;
+}
+
+/** Whether the journal's renewal is over, every certificate it had not completed renewed in another renewal (above), as the service and the card's keys confirm. */
+export async function renewedInAnotherRenewal(context: FlowContext, device: DeviceSummary, journal: Journal, record: RenewalRecord, onCard: readonly DeviceCertificate[]): Promise<boolean> {
+  const installed = renewalsOnCard(context, journal, record, onCard);
+  if (!installed) return false;
+  const lines = await linesForCardNow(context, device, onCard);
+  if (!lines) return false;
+  for (const certificate of installed) {
+    if (!issuedAsRenewal(lines, certificate)) return false;
+    if (!(await signsFor(context, device, certificate))) return false;
+  }
+  return true;
+}
+
+/**
+ * The certificate on the entry's slot proven its old certificate's renewal by what the card and
+ * the configured Chamber CAs tell (the chain is the configured CAs': no record of this renewal holds it).
+ */
+function renewalOnSlot(context: FlowContext, entry: JournalCertificate, onCard: readonly DeviceCertificate[]): DeviceCertificate | undefined {
+  const now = context.ports.environment.clock();
+  return onCard.find(
+    (certificate) =>
+      certificate.tokenSerial === entry.tokenSerial &&
+      certificate.summary.kind === entry.kind &&
+      certificate.issuedByChamber &&
+      isProvenRenewal(certificate.certificatePem, [], entry.oldCertificatePem, context.ports.trust, now),
+  );
+}
+
+/** The service's lines for the certificates on the card now, asked as the certificates screen asks; none when no CNS key can sign the proof. */
+async function linesForCardNow(context: FlowContext, device: DeviceSummary, onCard: readonly DeviceCertificate[]): Promise<readonly ServiceLine[] | undefined> {
+  const proof = await prove(context.ports, device, { purpose: 'eligibility' }, onCard);
+  if (!proof) return undefined;
+  const answer = await context.ports.service.eligibility({ certificatesPem: onCard.map((certificate) => certificate.certificatePem), proof });
+  return answer.lines;
+}
+
+/** The service's word that it issued this certificate as a renewal. */
+function issuedAsRenewal(lines: readonly ServiceLine[], installed: DeviceCertificate): boolean {
+  const verdict = lines.find((line) => line.certificateSerial === installed.summary.certificateSerial)?.verdict;
+  return verdict?.status === 'not-renewable' && verdict.reason === 'CERTIFICATE_RECENTLY_RENEWED';
+}
+
+/** Its key on the card signs for it; a card that did not answer is asked again at the next try. */
+async function signsFor(context: FlowContext, device: DeviceSummary, installed: DeviceCertificate): Promise<boolean> {
+  try {
+    await context.ports.device.verifyPair(device, installed.tokenSerial, installed.idHex);
+    return true;
+  } catch (error) {
+    if (isAppError(error) && error.code === 'DEVICE_VERIFY_FAILED') return false;
+    throw error;
+  }
+}
