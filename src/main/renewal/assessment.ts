@@ -21,7 +21,7 @@ export interface Assessment {
 }
 
 export async function assessCertificates(
-  ports: { readonly device: FlowDevice; readonly service: Pick<FlowService, 'challenge' | 'eligibility'> },
+  ports: { readonly device: FlowDevice; readonly service: Pick<FlowService, 'eligibility'>; readonly challenges: Pick<FlowService, 'challenge'> },
   summary: DeviceSummary,
   certificates: readonly DeviceCertificate[],
   now: Date,
@@ -36,7 +36,7 @@ export async function assessCertificates(
   if (certificates.length > 0 && certificates.every((certificate) => !certificate.issuedByChamber)) return refuseAll('DEVICE_NOT_CHAMBER_OF_COMMERCE');
   const kinds = new Set(certificates.map((certificate) => certificate.summary.kind));
   if (kinds.size < 2) return refuseAll('DEVICE_SINGLE_CERTIFICATE');
-  const proof = await prove(ports, summary, { purpose: 'eligibility' }, certificates);
+  const proof = await prove({ device: ports.device, service: ports.challenges }, summary, { purpose: 'eligibility' }, certificates);
   if (!proof) throw new AppError('DEVICE_PROOF_UNAVAILABLE');
 
   const eligibility = await ports.service.eligibility({ certificatesPem: certificates.map((certificate) => certificate.certificatePem), proof });

@@ -21,14 +21,16 @@ export async function readAndAssess(context: FlowContext): Promise<FlowState> {
   const device = session.device;
   if (!device) throw new AppError('RENEWAL_WRONG_STEP');
   context.set({ step: 'reading', device });
+  // Its challenge travels while the card is read.
+  context.challenges.ask({ purpose: 'eligibility' });
   let certificates = await ports.device.readCertificates(device);
   await confirmEarlierDeliveries(context, device.serial, certificates);
-  let assessment = await assessCertificates(ports, device, certificates, ports.environment.clock());
+  let assessment = await assessCertificates({ device: ports.device, service: ports.service, challenges: context.challenges }, device, certificates, ports.environment.clock());
   // A renewal found finished on the card, its old pair removed: the card is read and assessed
   // again, so the old certificate is no longer offered.
   if (assessment.resumed && assessment.renewalId && (await confirmIssuedOnCard(context, device, assessment.renewalId, certificates))) {
     certificates = await ports.device.readCertificates(device);
-    assessment = await assessCertificates(ports, device, certificates, ports.environment.clock());
+    assessment = await assessCertificates({ device: ports.device, service: ports.service, challenges: context.challenges }, device, certificates, ports.environment.clock());
   }
   session.certificates = certificates;
   session.assessed = assessment.assessed;

@@ -7,6 +7,7 @@ import type { AssessedCertificate, DeviceSummary, FlowState } from '../../shared
 import type { ErrorCode, ErrorDetail } from '../../shared/errors/catalogue.js';
 import type { ChamberTrust } from '../certificates/chamber-trust.js';
 import type { Logger } from '../logging/logger.js';
+import type { ChallengesAhead } from './challenges-ahead.js';
 import type { Journal, JournalStore } from './renewal-journal.js';
 import type { DeviceCertificate, FlowDevice, FlowEnvironment, FlowService, RenewalLock, RoomVerdict } from './renewal-ports.js';
 
@@ -56,6 +57,8 @@ export function freshSession(): Session {
 export interface FlowContext {
   readonly ports: FlowPorts;
   readonly session: Session;
+  /** The service's challenges, asked for while the card works before a proof needs one (challenges-ahead.ts). */
+  readonly challenges: ChallengesAhead;
   state(): FlowState;
   set(state: FlowState): FlowState;
   /**

@@ -21,6 +21,7 @@ import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPai
 import { withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof, SignedChallenge } from './renewal-ports.js';
 import { progressAtService } from './held-at-service.js';
+import type { ChallengesAhead } from './challenges-ahead.js';
 import type { KeysAhead } from './keys-ahead.js';
 import { withdrawnAtService } from './withdrawn-certificate.js';
 
@@ -39,6 +40,8 @@ export interface RekeyContext {
   readonly sleep: (ms: number) => Promise<void>;
   /** The next certificate's pair, made beside this one's work on a card with room (keys-ahead.ts). */
   readonly ahead?: KeysAhead;
+  /** Where `prove` takes its challenges: one asked while the card makes the key pair is there when the proof is signed. */
+  readonly challenges: Pick<ChallengesAhead, 'ask'>;
 }
 
 /** Refusals and failures after which the same request may succeed (or its lost answer be found). */
@@ -257,6 +260,8 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         context.report('generating-key');
         // Half-made keys under the id are removed before a pair is made there: never another certificate's.
         provenOwnKeys(journal, current, progress.newIdHex, []);
+        // The request's proof needs a challenge: it travels while the card makes the key and signs the CSR.
+        context.challenges.ask({ purpose: 'issuance', renewalId: journal.renewalId });
         await keysReady(tokenSerial, progress.newIdHex, kind);
         const csrPem = await device.createCsr(dev, tokenSerial, progress.newIdHex, current.oldCertificatePem);
         const request = await issuanceRequest(context, journal, current, csrPem, 0);

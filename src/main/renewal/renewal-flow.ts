@@ -12,6 +12,7 @@ import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { errorCatalogue } from '../../shared/errors/catalogue.js';
 import type { AccountPaymentMethod } from '../../shared/service-api/primitives.js';
 import { checkAccount, proceed, readAndAssess, select } from './certificates-room.js';
+import { challengesAhead, type ChallengesAhead } from './challenges-ahead.js';
 import { failedBare, freshSession, wire, type FlowContext, type FlowPorts, type Session } from './flow-context.js';
 import { guard, type FlowCommand } from './flow-steps.js';
 import { checkCardOnce, markCardPending, payWithAccount, startCardPayment } from './payment-room.js';
@@ -32,12 +33,14 @@ type StepState<S extends FlowState['step']> = Extract<FlowState, { step: S }>;
 
 export class RenewalFlow {
   readonly #options: RenewalFlowOptions;
+  readonly #challenges: ChallengesAhead;
   #state: FlowState = { step: 'welcome' };
   #session: Session = freshSession();
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: RenewalFlowOptions) {
     this.#options = options;
+    this.#challenges = challengesAhead(options.service, () => options.environment.clock().getTime());
   }
 
   get state(): FlowState {
@@ -124,6 +127,7 @@ export class RenewalFlow {
     return {
       ports: this.#options,
       session,
+      challenges: this.#challenges,
       state: () => this.#state,
       set: (state) => this.#set(state),
       save: async (journal) => {
