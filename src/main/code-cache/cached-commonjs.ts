@@ -36,9 +36,19 @@ export interface CachedBundle<Exports> {
   keepCodeCache(): void;
 }
 
-/** Where the code cache of the bundle at `bundlePath` lives: beside it, `x.cjs` → `x.v8-cache`. */
-export function codeCachePath(bundlePath: string): string {
-  return bundlePath.replace(/\.cjs$/, '') + '.v8-cache';
+/**
+ * What V8 checks a cache against besides the source: its own version and the flags the process
+ * started with (the `rinnovo-cns` command's shebang gives some; `node dist/main/cli.cjs`, typed by
+ * hand, none). Each such start keeps a cache of its own: with one file for all, a helpdesk running
+ * the command both ways had V8 refuse the other's cache at every turn, and write its own over it.
+ */
+export function startFlavour(execArgv: readonly string[] = process.execArgv, version: string = process.version): string {
+  return createHash('sha1').update(JSON.stringify([version, execArgv])).digest('hex').slice(0, 10);
+}
+
+/** Where the code cache of the bundle at `bundlePath` lives for a start of `flavour`: beside it, `x.cjs` → `x.<flavour>.v8-cache`. */
+export function codeCachePath(bundlePath: string, flavour: string = startFlavour()): string {
+  return `${bundlePath.replace(/\.cjs$/, '')}.${flavour}.v8-cache`;
 }
 
 const digestLength = 20;

@@ -1,13 +1,16 @@
 /**
  * The build leaves the CLI and the device process a code cache that Node, started as the helpdesk
  * and the CLI start them, uses as it is: a cache V8 refused would be written anew by the run that
- * refused it (src/main/code-cache/cached-commonjs.ts), a new file where the old one was.
+ * refused it (src/main/code-cache/cached-commonjs.ts), a new file where the old one was. A start
+ * with other options keeps a cache of its own beside it.
  */
-import { fork, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, fork, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cliNodeFlags } from '../../../scripts/cli-node-flags.mjs';
+import { codeCachePath, startFlavour } from '../../../src/main/code-cache/cached-commonjs.js';
 import deviceNodeFlags from '../../../src/main/device/device-node-flags.json';
 import { builtDeviceWorkerPath } from '../../support/built-device-worker.js';
 import { runCli } from '../../support/run-cli.js';
@@ -17,11 +20,14 @@ const identity = (path: string) => {
   const stat = statSync(path);
   return { inode: stat.ino, modified: stat.mtimeMs, size: stat.size };
 };
+/** The CLI's cache for a start with `flags`, under this Node. */
+const cliCache = (flags: readonly string[]) => codeCachePath(join(dist, 'cli-program.cjs'), startFlavour(flags));
+const caches = () => readdirSync(dist).filter((name) => name.endsWith('.v8-cache')).sort();
 
 describe('the code caches the build writes', () => {
   it('are used as they are by a CLI run and by a device process', async () => {
-    const cli = join(dist, 'cli-program.v8-cache');
-    const device = join(dist, 'device-worker-program.v8-cache');
+    const cli = cliCache(cliNodeFlags());
+    const device = codeCachePath(join(dist, 'device-worker-program.cjs'), startFlavour(deviceNodeFlags));
     const before = { cli: identity(cli), device: identity(device) };
     expect(before.cli.size).toBeGreaterThan(100_000);
     expect(before.device.size).toBeGreaterThan(10_000);
@@ -49,17 +55,40 @@ describe('the rinnovo-cns command (bin/rinnovo-cns.cjs)', () => {
       writeFileSync(starts, '');
       writeFileSync(preload, `import { appendFileSync } from 'node:fs'; appendFileSync(${JSON.stringify(starts)}, process.pid + '\\n');`);
       const bin = join(dist, '..', '..', 'bin', 'rinnovo-cns.cjs');
-      const cache = join(dist, 'cli-program.v8-cache');
-      const before = identity(cache);
-      // Executed as the helpdesk's shell executes it: its shebang names Node and the options it starts with.
-      const run = spawnSync(bin, ['no-such-command'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: `--import ${preload}` } });
+      const cache = cliCache(cliNodeFlags());
+      const before = { file: identity(cache), caches: caches() };
+      // Executed as the helpdesk's shell executes it, its shebang naming Node and the options it
+      // starts with, when the Node on the PATH is this one (the build's cache is this Node's).
+      const pathNode = execFileSync('sh', ['-c', 'command -v node'], { encoding: 'utf8' }).trim();
+      const command = pathNode && realpathSync(pathNode) === realpathSync(process.execPath) ? [bin] : [process.execPath, ...cliNodeFlags(), bin];
+      const run = spawnSync(command[0] as string, [...command.slice(1), 'no-such-command'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: `--import ${preload}` } });
       expect(run.status).toBe(2);
       expect(run.stderr).toContain('«no-such-command» non è un comando né un\'opzione del programma');
       expect(readFileSync(starts, 'utf8').trim().split('\n')).toEqual([String(run.pid)]);
-      // Under the shebang's options the build's code cache is the one V8 takes: not written anew.
-      expect(identity(cache)).toEqual(before);
+      // Under the shebang's options the build's code cache is the one V8 takes: not written anew, and no other made.
+      expect({ file: identity(cache), caches: caches() }).toEqual(before);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a start with other Node options (node dist/main/cli.cjs typed by hand)', () => {
+  it('keeps a code cache of its own, and leaves the one the command uses as it was', () => {
+    const commandCache = cliCache(cliNodeFlags());
+    const before = identity(commandCache);
+    const own = cliCache([]);
+    rmSync(own, { force: true });
+    try {
+      const byHand = () => spawnSync(process.execPath, [join(dist, 'cli.cjs'), '--help'], { encoding: 'utf8' });
+      expect(byHand().status).toBe(0);
+      const written = identity(own);
+      expect(byHand().status).toBe(0);
+      // The second start took the first one's cache: not written again.
+      expect(identity(own)).toEqual(written);
+      expect(identity(commandCache)).toEqual(before);
+    } finally {
+      rmSync(own, { force: true });
     }
   });
 });
