@@ -186,7 +186,8 @@ async function main(argv: readonly string[], early: PrelaunchedDevice | undefine
   const locale: Locale = values.lang === 'en' ? 'en' : 'it';
   const command = positionals[0] as CommandName | undefined;
   if (values.help) {
-    process.stdout.write(`${usages[locale]}\n`);
+    // Under --json, the one JSON object every command prints: a script reads the usage as the others' answers.
+    process.stdout.write(values.json ? `${JSON.stringify({ ok: true, usage: usages[locale] })}\n` : `${usages[locale]}\n`);
     return exitOk;
   }
   if (!command || !commandNames.includes(command) || positionals.length > 1) {

@@ -20,12 +20,13 @@ import { makeTempDir } from '../../support/temp-dir.js';
 const stackTrace = /\n\s+at /;
 
 describe('rinnovo-cns without a device', () => {
-  it('answers --help in Italian (English with --lang en), an unknown command or option with the usage, never a stack trace', async () => {
-    const [italian, english, unknown, badOption] = await Promise.all([
+  it('answers --help in Italian (English with --lang en; one JSON object with --json), an unknown command or option with the usage, never a stack trace', async () => {
+    const [italian, english, unknown, badOption, asJson] = await Promise.all([
       runCli(['--help'], {}),
       runCli(['--help', '--lang', 'en'], {}),
       runCli(['frobnicate'], {}),
       runCli(['status', '--frobnicate'], {}),
+      runCli(['--help', '--json'], {}),
     ]);
     expect(italian.code).toBe(0);
     expect(italian.stdout).toMatch(/^Uso: rinnovo-cns/);
@@ -39,7 +40,11 @@ describe('rinnovo-cns without a device', () => {
     expect(badOption.stderr).toMatch(/^La riga di comando non è valida: «--frobnicate» non è un comando né un'opzione del programma\./);
     expect(badOption.stderr).not.toMatch(/Unknown option|positional/);
     expect(badOption.stderr).toContain('Uso: rinnovo-cns');
-    for (const run of [italian, english, unknown, badOption]) expect(run.stderr).not.toMatch(stackTrace);
+    // Under --json, the one JSON object a script reads, the usage inside it.
+    expect(asJson.code).toBe(0);
+    expect(asJson.stdout.trim().split('\n')).toHaveLength(1);
+    expect(asJson.json).toEqual({ ok: true, usage: italian.stdout.trimEnd() });
+    for (const run of [italian, english, unknown, badOption, asJson]) expect(run.stderr).not.toMatch(stackTrace);
   });
 });
 
