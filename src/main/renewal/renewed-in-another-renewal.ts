@@ -9,8 +9,9 @@
  *
  * The API names no renewal by certificate; what it tells is the service's verdict on each
  * certificate the card holds now (eligibility): `recently-renewed`, a renewal it issued. Proven
- * over, for every certificate the journal has not completed: its renewal's record issued nothing
- * for it (a certificate issued there is the journal's own, resumed or finished as such), its old
+ * over, for every certificate the journal has not completed: the journal never sent its request
+ * and its renewal's record issued nothing for it (a certificate issued there is the journal's
+ * own, resumed or finished as such: the record's silence, hostile or wrong, is not the proof), its old
  * certificate is gone from the card, and on the slot the journal names sits a certificate of its
  * kind the renewal of the old one by its looks, another key, chaining to a configured Chamber CA,
  * in force, its key on the card signing for it, that the service says it issued as a renewal.
@@ -23,16 +24,18 @@ import { isProvenRenewal } from '../certificates/issued-certificate-check.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import type { FlowContext } from './flow-context.js';
 import { prove } from './proof-of-possession.js';
-import { settlingPhases, type Journal, type JournalCertificate } from './renewal-journal.js';
+import { settlingPhases, type CertificatePhase, type Journal, type JournalCertificate } from './renewal-journal.js';
 import type { DeviceCertificate, RenewalRecord, ServiceLine } from './renewal-ports.js';
 
 /**
- * What the card and the journal's record alone say, before the service is asked or the lock
- * taken: every certificate the journal has not completed is gone from the card, its renewal's
- * record never issued it (one issued there is the journal's own, resumed or finished as such), it
- * was not settled here without being renewed (refused, rejected, undeliverable: told as such by the
- * other endings), and the certificate on its slot is its renewal by the card's and the configured
- * CAs' word. Those certificates, or `undefined`.
+ * What the card, the journal and its renewal's record alone say, before the service is asked
+ * again or the lock taken (and again under it, on the record read then): every certificate the
+ * journal has not completed is gone from the card; the journal never sent its request, nor holds a
+ * certificate issued for it; the record never issued it (one issued there is the journal's own,
+ * resumed or finished as such); it was not settled here
+ * without being renewed (refused, rejected, undeliverable: told as such by the other endings); and
+ * the certificate on its slot is its renewal by the card's and the configured CAs' word, not on a
+ * key this journal made. Those certificates, or `undefined`.
  */
 export function renewalsOnCard(context: FlowContext, journal: Journal, record: RenewalRecord, onCard: readonly DeviceCertificate[]): DeviceCertificate[] | undefined {
   const der = (pem: string) => pemToBase64Der(pem);
@@ -41,13 +44,28 @@ export function renewalsOnCard(context: FlowContext, journal: Journal, record: R
   const found: DeviceCertificate[] = [];
   for (const entry of open) {
     if (settlingPhases.has(entry.progress.phase)) return undefined;
+    // The journal's own word that this renewal asked for it, or was issued it: the record (a
+    // hostile one, or one short of `issued`) cannot make that another renewal's. Resumed as its own,
+    // it is delivered, told and shown on its receipt; archived here, money captured for it would be
+    // told as never charged.
+    if (pastTheRequest.has(entry.progress.phase)) return undefined;
     if (record.issued.some((issued) => issued.renewedSerial === entry.certificateSerial)) return undefined;
     if (onCard.some((certificate) => der(certificate.certificatePem) === der(entry.oldCertificatePem))) return undefined;
     const installed = renewalOnSlot(context, entry, onCard);
-    if (!installed) return undefined;
+    if (!installed || madeHere(entry, installed)) return undefined;
     found.push(installed);
   }
   return found;
+}
+
+/** Phases past the request for the certificate: this renewal sent it, or holds what it was issued. */
+const pastTheRequest: ReadonlySet<CertificatePhase> = new Set(['csr-submitted', 'issued', 'written', 'verified']);
+
+/** The certificate on the slot is the one this renewal was issued, or sits on the key it made: its own, not another renewal's. */
+function madeHere(entry: JournalCertificate, installed: DeviceCertificate): boolean {
+  const progress = entry.progress;
+  if ('newIdHex' in progress && progress.newIdHex.toLowerCase() === installed.idHex.toLowerCase()) return true;
+  return 'certificatePem' in progress && pemToBase64Der(progress.certificatePem) === pemToBase64Der(installed.certificatePem);
 }
 
 /** Whether the journal's renewal is over, every certificate it had not completed renewed in another renewal (above), as the service and the card's keys confirm. */
