@@ -10,11 +10,12 @@
  * The API names no renewal by certificate; what it tells is the service's verdict on each
  * certificate the card holds now (eligibility): `recently-renewed`, a renewal it issued. Proven
  * over, for every certificate the journal has not completed: the journal never sent its request
- * and its renewal's record issued nothing for it (a certificate issued there is the journal's
- * own, resumed or finished as such: the record's silence, hostile or wrong, is not the proof), its old
- * certificate is gone from the card, and on the slot the journal names sits a certificate of its
- * kind the renewal of the old one by its looks, another key, chaining to a configured Chamber CA,
- * in force, its key on the card signing for it, that the service says it issued as a renewal.
+ * and its renewal's record issued nothing for it and holds or captured no money for it (a
+ * certificate issued there, or paid for, is the journal's own, resumed or finished as such: the
+ * record's silence, hostile or wrong, is not the proof), its old certificate is gone from the
+ * card, and on the slot the journal names sits a certificate of its kind the renewal of the old
+ * one by its looks, another key, chaining to a configured Chamber CA, in force, its key on the
+ * card signing for it, that the service says it issued as a renewal.
  * A certificate is renewed once: nothing is left for this journal to do or to pay, and none of
  * its money is ever captured (no issuance is asked on it).
  */
@@ -24,15 +25,17 @@ import { isProvenRenewal } from '../certificates/issued-certificate-check.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import type { FlowContext } from './flow-context.js';
 import { prove } from './proof-of-possession.js';
+import { progressAtService } from './held-at-service.js';
 import { settlingPhases, type CertificatePhase, type Journal, type JournalCertificate } from './renewal-journal.js';
+import { heldOrCaptured } from './renewal-plan.js';
 import type { DeviceCertificate, RenewalRecord, ServiceLine } from './renewal-ports.js';
 
 /**
  * What the card, the journal and its renewal's record alone say, before the service is asked
  * again or the lock taken (and again under it, on the record read then): every certificate the
  * journal has not completed is gone from the card; the journal never sent its request, nor holds a
- * certificate issued for it; the record never issued it (one issued there is the journal's own,
- * resumed or finished as such); it was not settled here
+ * certificate issued for it; the record never issued it and holds or captured no money for it (one
+ * issued or paid there is the journal's own, resumed or finished as such); it was not settled here
  * without being renewed (refused, rejected, undeliverable: told as such by the other endings); and
  * the certificate on its slot is its renewal by the card's and the configured CAs' word, not on a
  * key this journal made. Those certificates, or `undefined`.
@@ -50,6 +53,10 @@ export function renewalsOnCard(context: FlowContext, journal: Journal, record: R
     // told as never charged.
     if (pastTheRequest.has(entry.progress.phase)) return undefined;
     if (record.issued.some((issued) => issued.renewedSerial === entry.certificateSerial)) return undefined;
+    // Money this renewal holds or captured for it, or its line issued here: the service's own word
+    // that it is this renewal's (and that its payment is not let go).
+    if (heldOrCaptured(progressAtService(record, entry.certificateSerial))) return undefined;
+    if (record.receipts.some((receipt) => receipt.lines.some((line) => line.certificateSerial === entry.certificateSerial && line.state !== 'released'))) return undefined;
     if (onCard.some((certificate) => der(certificate.certificatePem) === der(entry.oldCertificatePem))) return undefined;
     const installed = renewalOnSlot(context, entry, onCard);
     if (!installed || madeHere(entry, installed)) return undefined;

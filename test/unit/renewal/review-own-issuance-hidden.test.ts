@@ -71,3 +71,34 @@ describe('a journal whose own issuance the service record leaves out', () => {
     expect(world.card.breaches).toEqual([]);
   });
 });
+
+describe('a journal overtaken from another computer whose record says this renewal holds or captured money for it', () => {
+  /** A paid renewal overtaken from another computer, this journal's hold let go while the holder was away (finished-in-another-renewal.test.ts), its record then rewritten. */
+  async function overtakenThenRewritten(rewrite: (record: RenewalRecord, serial: string) => RenewalRecord) {
+    const world = new FlowWorld({ full: true });
+    world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const stale = journalOf(world);
+    world.service.expireHolds();
+    const firstComputer = new Map(world.journal.files);
+    world.journal.files.clear();
+    expect(stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' })).step).toBe('done');
+    for (const [device, text] of firstComputer) world.journal.files.set(device, text);
+    const serial = world.oldSerials.get('signature') ?? '';
+    recordRewritten(world, stale.renewalId, (record) => rewrite(record, serial));
+    const back = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    return { world, back };
+  }
+
+  const captured = (receipt: Receipt, serial: string): Receipt => ({ ...receipt, lines: receipt.lines.map((line) => (line.certificateSerial === serial ? { ...line, state: 'captured' } : line)) });
+  it.each([
+    ['its line paid (held)', (record: RenewalRecord, serial: string) => ({ ...record, lines: record.lines.map((line) => (line.certificateSerial === serial ? { ...line, progress: 'paid' as const } : line)) })],
+    ['its line issued', (record: RenewalRecord, serial: string) => ({ ...record, lines: record.lines.map((line) => (line.certificateSerial === serial ? { ...line, progress: 'issued' as const } : line)) })],
+    ['a receipt that captured its price', (record: RenewalRecord, serial: string) => ({ ...record, receipts: record.receipts.map((receipt) => captured(receipt, serial)) })],
+  ])('overtaken from another computer, but the record shows %s: not told it finished elsewhere with nothing charged here (the resume meets it as before)', async (_what, rewrite) => {
+    const { world, back } = await overtakenThenRewritten(rewrite);
+    expect(back.step === 'certificates' && back.error?.code).not.toBe('RENEWAL_FINISHED_IN_ANOTHER_RENEWAL');
+    expect(world.journal.files.size).toBe(1);
+    expect(world.card.breaches).toEqual([]);
+  });
+});
