@@ -20,6 +20,9 @@ import { renewedInAnotherRenewal } from './renewed-in-another-renewal.js';
 /** The certificates screen after the journal's renewal was found finished in another one; `undefined` when that is not proven (the resume goes on as before). */
 export async function endedInAnotherRenewal(context: FlowContext, device: DeviceSummary, journal: Journal): Promise<FlowState | undefined> {
   if (!(await settledUnderLock(context, device, journal))) return undefined;
+  // The service is asked about the card again (the proof asked it under the lock): the list is
+  // assessed after this journal's deliveries were confirmed and its keys went, which can change
+  // what the service answers and which renewal it resumes; the proof's answer is not that list's.
   const listed = await readAndAssess(context);
   if (listed.step !== 'certificates') return listed;
   // What the card says of itself (one certificate only, a foreign issuer) stays; "nothing to renew" is said by this.

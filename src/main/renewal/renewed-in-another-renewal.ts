@@ -103,13 +103,30 @@ function renewalOnSlot(context: FlowContext, entry: JournalCertificate, onCard: 
   );
 }
 
-/** The service's lines for the certificates on the card now, asked as the certificates screen asks; none when no CNS key can sign the proof. */
+/**
+ * The service's lines for the certificates on the card now, asked as the certificates screen asks;
+ * none when no CNS key can sign the proof, or the proof or the answer was refused (the service's
+ * refusal, an answer it should never give, a card that did not sign): nothing is proven, and the
+ * resume goes on as it did before this path, not stopped at every start on a question only this
+ * path asks. A service not reached (down, busy, no answer) stops this start as any resume stops on
+ * it: taken for "not proven", the holder would be shown the resume's own way on (pay again for a
+ * certificate renewed elsewhere, DEVICE_FULL) for a moment's outage; the next start asks again.
+ */
 async function linesForCardNow(context: FlowContext, device: DeviceSummary, onCard: readonly DeviceCertificate[]): Promise<readonly ServiceLine[] | undefined> {
-  const proof = await prove(context.ports, device, { purpose: 'eligibility' }, onCard);
-  if (!proof) return undefined;
-  const answer = await context.ports.service.eligibility({ certificatesPem: onCard.map((certificate) => certificate.certificatePem), proof });
-  return answer.lines;
+  try {
+    const proof = await prove(context.ports, device, { purpose: 'eligibility' }, onCard);
+    if (!proof) return undefined;
+    const answer = await context.ports.service.eligibility({ certificatesPem: onCard.map((certificate) => certificate.certificatePem), proof });
+    return answer.lines;
+  } catch (error) {
+    if (!isAppError(error) || notReached.has(error.code)) throw error;
+    context.ports.logger?.warn({ err: error.code }, 'overtaken journal: the service refused the question about the card; not proven renewed elsewhere');
+    return undefined;
+  }
 }
+
+/** The service not reached: asked again at the next start. */
+const notReached: ReadonlySet<string> = new Set(['SERVICE_UNREACHABLE', 'SERVICE_TIMEOUT', 'SERVICE_UNAVAILABLE']);
 
 /** The service's word that it issued this certificate as a renewal. */
 function issuedAsRenewal(lines: readonly ServiceLine[], installed: DeviceCertificate): boolean {
