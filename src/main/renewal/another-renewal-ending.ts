@@ -2,7 +2,8 @@
  * The ending of a journal whose renewal was finished under another renewal id
  * (renewed-in-another-renewal.ts): nothing is paid, issued or written on its word. Judged under
  * the device's lock and only as this process read it, what this computer did finish is told,
- * keys it made that nothing uses go, and the journal is archived as a finished one's (not set
+ * keys it made that nothing uses go, so do the keys an old pair left without its certificate
+ * (old-keys-left.ts), and the journal is archived as a finished one's (not set
  * aside: nothing in it is damaged). Then, the lock let go, the holder sees the certificates as
  * they are now, read and assessed afresh: renewed, not renewable again, and told where it was
  * done. Its receipt is the one that computer showed: this renewal's record holds no payment for
@@ -15,7 +16,8 @@ import { completedDeliveries, confirmDeliveries } from './delivery-confirmation.
 import { wire, type FlowContext } from './flow-context.js';
 import { discardLeftoverKeys } from './leftover-keys.js';
 import { unchangedOnDisk, type Journal } from './renewal-journal.js';
-import { renewedInAnotherRenewal } from './renewed-in-another-renewal.js';
+import { oldKeysLeft } from './old-keys-left.js';
+import { openEntries, renewedInAnotherRenewal } from './renewed-in-another-renewal.js';
 
 /** The certificates screen after the journal's renewal was found finished in another one; `undefined` when that is not proven (the resume goes on as before). */
 export async function endedInAnotherRenewal(context: FlowContext, device: DeviceSummary, journal: Journal): Promise<FlowState | undefined> {
@@ -39,7 +41,8 @@ async function settledUnderLock(context: FlowContext, device: DeviceSummary, jou
     if (!(await unchangedOnDisk(ports.journal, device.serial, journal))) return false;
     // The card and the record read again: judged on what they say now, not before the lock.
     const recordNow = await ports.service.renewalStatus(journal.renewalId);
-    if (!(await renewedInAnotherRenewal(context, device, journal, recordNow, await ports.device.readCertificates(device)))) return false;
+    const onCard = await ports.device.readCertificates(device);
+    if (!(await renewedInAnotherRenewal(context, device, journal, recordNow, onCard))) return false;
     const unlessLogged = (what: string) => (error: unknown) => {
       ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, what);
     };
@@ -47,6 +50,12 @@ async function settledUnderLock(context: FlowContext, device: DeviceSummary, jou
     await confirmDeliveries(context, device.serial, completedDeliveries(journal));
     // Best effort, as for a renewal finished elsewhere: they cost room, never a working pair.
     await discardLeftoverKeys(context, device, journal).catch(unlessLogged('keys left by the overtaken journal not taken off'));
+    // Not best effort: once the journal is archived nothing would ever take them off (old-keys-left.ts).
+    // A card that did not take them off stops this start; the next one proves it all again.
+    for (const entry of openEntries(journal)) {
+      const left = await oldKeysLeft(ports.device, device, entry, onCard);
+      if (left) await ports.device.destroyKeys(device, left.tokenSerial, left.idHex, left.modulusHex);
+    }
     // Left behind, the next start finds it again, and the same proof ends it the same way.
     await ports.journal.archive(device.serial).catch(unlessLogged('the overtaken journal was not archived'));
     context.session.journal = undefined;

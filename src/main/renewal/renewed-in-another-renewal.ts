@@ -42,7 +42,7 @@ import type { DeviceCertificate, RenewalRecord, ServiceLine } from './renewal-po
  */
 export function renewalsOnCard(context: FlowContext, journal: Journal, record: RenewalRecord, onCard: readonly DeviceCertificate[]): DeviceCertificate[] | undefined {
   const der = (pem: string) => pemToBase64Der(pem);
-  const open = journal.certificates.filter((entry) => entry.progress.phase !== 'completed');
+  const open = openEntries(journal);
   if (open.length === 0) return undefined;
   const found: DeviceCertificate[] = [];
   for (const entry of open) {
@@ -63,6 +63,11 @@ export function renewalsOnCard(context: FlowContext, journal: Journal, record: R
     found.push(installed);
   }
   return found;
+}
+
+/** The certificates the journal has not completed. */
+export function openEntries(journal: Journal): JournalCertificate[] {
+  return journal.certificates.filter((entry) => entry.progress.phase !== 'completed');
 }
 
 /** Phases past the request for the certificate: this renewal sent it, or holds what it was issued. */
@@ -91,6 +96,8 @@ export async function renewedInAnotherRenewal(context: FlowContext, device: Devi
 /**
  * The certificate on the entry's slot proven its old certificate's renewal by what the card and
  * the configured Chamber CAs tell (the chain is the configured CAs': no record of this renewal holds it).
+ * isProvenRenewal also asks that it started after the old one: an older certificate of the
+ * holder's, alike in every other way, is never taken for it.
  */
 function renewalOnSlot(context: FlowContext, entry: JournalCertificate, onCard: readonly DeviceCertificate[]): DeviceCertificate | undefined {
   const now = context.ports.environment.clock();
