@@ -5,7 +5,7 @@
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import { chamberTrust } from '../../../src/main/certificates/chamber-trust.js';
-import { checkIssuedCertificate, checkJournaledCertificate } from '../../../src/main/certificates/issued-certificate-check.js';
+import { checkIssuedCertificate, checkJournaledCertificate, isProvenRenewal } from '../../../src/main/certificates/issued-certificate-check.js';
 import { makeCertificate, newKeyPair, profileOf } from '../renewal/kit/test-pki.js';
 import { testPki } from '../renewal/kit/flow-world.js';
 
@@ -118,5 +118,16 @@ describe('an issued certificate before it is written to the card', () => {
     const verdict = checkIssuedCertificate({ certificatePem: makeCertificate(genuineSpec), chainPem: chain, expectedModulusHex: newKey.modulusHex, oldCertificatePem: old, now }, chamberTrust(''));
     expect(verdict).toEqual({ ok: false, reason: 'chain' });
     expect(forge.pki.certificateFromPem(old).serialNumber).toBe('1a');
+  });
+});
+
+describe('a certificate found on the card, taken for the renewal of the old one (a renewal finished by another run)', () => {
+  it('is taken when it is the renewal, chained by the configured CAs alone', () => {
+    expect(isProvenRenewal(makeCertificate(genuineSpec), [], old, trust, now)).toBe(true);
+  });
+
+  it('is not taken when it started before the old one, in force and alike in every other way (an older certificate of the holder\'s)', () => {
+    const older = makeCertificate({ ...genuineSpec, notBefore: new Date(now.getTime() - 1001 * day), notAfter: new Date(now.getTime() + 94 * day) });
+    expect(isProvenRenewal(older, [], old, trust, now)).toBe(false);
   });
 });
