@@ -21,6 +21,9 @@ import type { CallHook } from './fake-card.js';
 import { makeCertificate, newKeyPair, profileOf, type TestPki } from './test-pki.js';
 
 export const prices: Readonly<Record<CertificateKind, number>> = { signature: 2500, cns: 1500 };
+
+/** The bank's page of a checkout, as the service names it. */
+const checkoutUrlOf = (paymentId: string) => `https://127.0.0.1/checkout/${paymentId}`;
 const day = 86_400_000;
 
 /** As the lab service: an issuance proof is good for 5 minutes, a handover proof for 30 days. */
@@ -162,6 +165,7 @@ export class FakeService {
   readonly #idempotency = new Map<string, { bodyHash: string; answer: unknown }>();
   /** Challenges handed out: when, and for what (an issuance proof lasts minutes, a handover days). */
   readonly #challenges = new Map<string, { issuedAt: number; purpose: string }>();
+  readonly #pagesShown = new Set<string>();
   #counter = 0;
   /** The last call was a `delivered`: the next `renewalStatus` is the ending's look at the record. */
   #justDelivered = false;
@@ -277,12 +281,21 @@ export class FakeService {
     }
   }
 
-  /** The bank answers every open checkout on its own, whether or not the tool is looking (the holder paid on the bank's page, then left). */
+  /**
+   * The bank answers every open checkout on its own, whether or not the tool is looking (the holder
+   * paid on the bank's page, then left): every checkout whose page the tool opened. One it never
+   * opened (refused as not what the holder was shown) nobody could pay: its address was the tool's alone.
+   */
   settleOpenCheckouts(): void {
     for (const payment of this.payments.values()) {
       const renewal = this.renewals.get(payment.renewalId);
-      if (renewal) this.#settleCheckout(payment, renewal);
+      if (renewal && this.#pagesShown.has(checkoutUrlOf(payment.paymentId))) this.#settleCheckout(payment, renewal);
     }
+  }
+
+  /** The tool opened a checkout's page for the holder (its openExternal). */
+  pageShown(url: string): void {
+    this.#pagesShown.add(url);
   }
 
   #authorize(payment: Payment, renewal: Renewal): void {
@@ -573,7 +586,7 @@ export class FakeService {
             renewal.paymentIds.push(payment.paymentId);
             this.#priceUsed();
             for (const line of renewal.lines) if (certificateSerials.includes(line.serial)) line.progress = { state: 'requested', paymentId: payment.paymentId };
-            return { paymentId: payment.paymentId, checkoutUrl: `https://127.0.0.1/checkout/${payment.paymentId}`, amountCents: lines.reduce((sum, line) => sum + line.amountCents, 0) };
+            return { paymentId: payment.paymentId, checkoutUrl: checkoutUrlOf(payment.paymentId), amountCents: lines.reduce((sum, line) => sum + line.amountCents, 0) };
           }),
         ),
 
@@ -649,7 +662,7 @@ export class FakeService {
               .filter((payment) => payment.state === 'pending')
               .map((payment) => ({
                 paymentId: payment.paymentId,
-                checkoutUrl: `https://127.0.0.1/checkout/${payment.paymentId}`,
+                checkoutUrl: checkoutUrlOf(payment.paymentId),
                 certificateSerials: payment.lines.map((line) => line.certificateSerial),
                 amountCents: payment.lines.reduce((sum, line) => sum + line.amountCents, 0),
               })),

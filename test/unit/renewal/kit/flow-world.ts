@@ -209,7 +209,7 @@ export class FlowWorld {
       environment: {
         clock: this.clock,
         startupChecks: async () => ({ status: 'ok' }),
-        openExternal: async () => undefined,
+        openExternal: async (url: string) => this.service.pageShown(url),
         sleep: (ms) => this.sleep(ms),
         cardPollIntervalsMs: [1, 1, 1],
         keysAhead: this.keysAhead,
