@@ -24,7 +24,7 @@ describe('the card leaves the reader during key generation', () => {
       const renew = await runCli(['renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
       expect(renew.json, renew.stderr).toMatchObject({ ok: false, error: { code: 'DEVICE_REMOVED' }, state: { step: 'failed', canResume: true } });
       // The holder's support bundle now, a lab rebuilt from it alone: its renew stops the same way.
-      const again = await bundleRoundTrip({ lab, env }, { renew: true });
+      const again = await bundleRoundTrip({ lab, env }, { renew: true, expect });
       expect(again.renew && endingOf(again.renew), again.renew?.stderr).toEqual(endingOf(renew));
 
       // The holder puts the card back in the reader.
