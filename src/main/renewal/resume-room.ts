@@ -14,7 +14,7 @@ import type { RenewalRecord } from './renewal-ports.js';
 import { journalMismatch } from './journal-describes-card.js';
 import { endedInAnotherRenewal } from './another-renewal-ending.js';
 import { renewalsOnCard } from './renewed-in-another-renewal.js';
-import { checkHeldStillToRenew, heldAtService, progressAtService, stillToRenew, withPaymentsHolding } from './held-at-service.js';
+import { checkHeldStillToRenew, heldAtService, progressAtService, recordShowsIssued, stillToRenew, withPaymentsHolding } from './held-at-service.js';
 import { heldOrCaptured, itemsToPay, planToPayAgain, pricedInPlan } from './renewal-plan.js';
 import { handoverExpiredProgress, journalReceipt, nothingHappened, paymentAttempts, serialsOf, unchangedOnDisk, withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import { judgedUnderLock, runRenewal, stoppedBy } from './renewal-run.js';
@@ -257,7 +257,10 @@ async function handoverExpired(context: FlowContext, device: DeviceSummary, jour
   const now = context.ports.environment.clock().getTime();
   const waiting = journal.certificates.filter((entry) => {
     const expiresAt = entry.presignedProof?.expiresAt;
-    const issued = record.issued.some((candidate) => candidate.renewedSerial === entry.certificateSerial);
+    // Issued by the service's word, whichever record says it (the line, a captured price): its
+    // journaled request fetches it. Settled here, its keys would go and the holder be told it
+    // cannot be finished while the service keeps the money for it.
+    const issued = recordShowsIssued(record, entry.certificateSerial);
     return entry.kind === 'cns' && handoverPhases.has(entry.progress.phase) && !issued && expiresAt !== undefined && Date.parse(expiresAt) <= now;
   });
   if (waiting.length === 0) return [];

@@ -1401,6 +1401,47 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
+  // The service issued the CNS (its price captured) and the answer went with the process; a month
+  // later its record leaves it out of its list of issued certificates (a record wrong or hostile,
+  // or not yet whole): the line's progress still says issued, or only the receipt's captured price does.
+  const issuedButUnlisted = [
+    { hides: 'the issued list', firstEnd: 'done' },
+    // Its line reading held beside a captured price, the record contradicts itself: a stop to resume, nothing given up.
+    { hides: 'the issued list and the line', firstEnd: 'failed' },
+  ] as const;
+  it.each(issuedButUnlisted)('a card with no room, its CNS issued and captured, the answer lost, resumed past its handover proof\'s time, the record hiding it in $hides: never told it cannot be finished, its keys kept; fetched with the journaled request and delivered, charged once', async ({ hides, firstEnd }) => {
+    const world = new FlowWorld({ full: true });
+    world.killOn = { call: 'issue', occurrence: 2, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    expect(journalOf(world).certificates.map((entry) => entry.progress.phase)).toEqual(['completed', 'csr-submitted']);
+    const cns = world.oldSerials.get('cns') ?? '';
+    expect(world.service.netCaptured().get(cns)).toBe(prices.cns);
+    world.passTime(31 * 86_400_000);
+    let hiding = true;
+    world.wrapService((service) => ({
+      ...service,
+      renewalStatus: async (renewalId) => {
+        const record = await service.renewalStatus(renewalId);
+        if (!hiding) return record;
+        const lines = hides === 'the issued list' ? record.lines : record.lines.map((line): ServiceLine => (line.certificateSerial === cns ? { ...line, progress: 'paid' } : line));
+        return { ...record, lines, issued: record.issued.filter((issued) => issued.renewedSerial !== cns) };
+      },
+    }));
+    const first = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(first.step === 'failed' ? first.notRenewed.map((entry) => entry.error.code) : []).toEqual([]);
+    expect(first.step === 'failed' && first.error.code).not.toBe('RENEWAL_HANDOVER_EXPIRED');
+    expect(first.step).toBe(firstEnd);
+    if (first.step === 'failed') {
+      expect(first.canResume).toBe(true);
+      expect(journalOf(world).certificates.map((entry) => entry.progress.phase)).toEqual(['completed', 'csr-submitted']);
+      hiding = false;
+      expect(stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).step).toBe('done');
+    }
+    expect(world.renewedKinds().sort()).toEqual(['cns', 'signature']);
+    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature], [cns, prices.cns]]));
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('a card with no room, its old CNS key gone, paid again after its hold was let go, then left past its handover proof\'s time, the record out of reach at the end: the receipt shows that payment still held, not released', async () => {
     const world = new FlowWorld({ full: true });
     world.killOn = { call: 'issue', occurrence: 2, phase: 'before' };
