@@ -214,14 +214,18 @@ function pricedNow(record: RenewalRecord, serial: string): boolean {
  * certificate nobody paid for. Why it is not, or undefined.
  */
 function notAsPlanned(journal: Journal, pending: ReadonlySet<string>, record: RenewalRecord): string | undefined {
+  // Nothing done to the card for any certificate yet: set aside, it costs the holder no pair.
+  const cardUntouched = journal.certificates.every((entry) => entry.progress.phase === 'planned');
   for (const entry of journal.certificates) {
     if (!pending.has(entry.certificateSerial)) continue;
     const item = journal.plan.items.find((candidate) => candidate.certificateSerial === entry.certificateSerial);
     const pricedAtService = pricedNow(record, entry.certificateSerial);
     if (!item || item.kind !== entry.kind) return `${entry.certificateSerial}: not in the plan`;
-    // Only before anything was done for it: a price the service set since a renewal began (rare)
-    // must not set aside a journal mid re-key, where the card may already lack the old pair.
-    if (entry.progress.phase === 'planned' && pricedAtService && !pricedInPlan(item)) return `${entry.certificateSerial}: priced by the service, free in the plan`;
+    // Only before anything was done for any certificate: a price the service set since a renewal
+    // began (rare) must not set aside a journal mid re-key, where the card may already lack an old
+    // pair — another certificate's, on a card with no room, whose journal alone says how to finish
+    // it. Priced now, it is asked to be paid (mustBeHeld), never made unpaid.
+    if (cardUntouched && pricedAtService && !pricedInPlan(item)) return `${entry.certificateSerial}: priced by the service, free in the plan`;
   }
   return undefined;
 }

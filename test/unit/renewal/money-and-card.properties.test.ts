@@ -486,6 +486,12 @@ const walksThatFailed: readonly { readonly why: string; readonly seed: number; r
     seed: 1_668_024_639,
     path: '17:1:1:3:3:3:3:3:3:4:4:4:4:4:4:4:8:8:10:10:11:10:8:8:8:8:8:11:2:7:1:8:8',
   },
+  {
+    why: 'a card with no room, both free, the CNS priced as the renewal began, a journal write failing after the signature’s old pair went: the resume set the journal aside, the signature lost',
+    seed: 660_409_758,
+    path: '1:1:1:3:1:2:2:2:2:2:2:2:2:2:2:2:2:2:3:3:3:3:3:3:3:3:7:1:8:8',
+    rarely: 2,
+  },
 ];
 
 /**
