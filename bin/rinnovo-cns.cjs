@@ -1,9 +1,9 @@
-#!/usr/bin/env -S node --min-semi-space-size=16
-// The young generation starts at its full 16 MB (V8 starts it at 1 MB and grows it): a command
-// allocates some 20 MB as it loads and runs, and at 1 MB it paused for nine scavenges, about 70 ms
-// of a renewal's main thread, copying module-level objects that live to the end anyway. A V8 flag
-// must be given as Node starts (v8.setFlagsFromString is too late for the heap's layout), hence
-// here; npm's shims, Windows' included, pass a shebang's options on.
+#!/usr/bin/env node
+// Node options the command needs would go on the line above (`#!/usr/bin/env -S node --option`:
+// npm's shims, Windows' included, pass them on); the build, the tests and the benches read them
+// there (scripts/cli-node-flags.mjs), since V8 takes a code cache only under the options it was
+// written with. None is given: --min-semi-space-size=16 (no scavenge in a renewal) was tried, and
+// measured side by side with none it saved nothing (its larger young generation costs as much to start).
 // The helpdesk CLI: the bundled build when present (npm run build), the TypeScript sources otherwise.
 // The bundle runs in this very process: a second Node start would cost the helpdesk a tenth of a
 // second on every command. The sources need tsx's loader, so they get a process of their own.

@@ -24,9 +24,8 @@ export function nodeDeviceLauncher(options: { workerPath?: string; env: NodeJS.P
     const workerPath = options.workerPath ?? defaultWorkerPath();
     const child = fork(workerPath, [], {
       env: deviceProcessEnvironment(options.env),
-      // The young generation at its full size from the start, as the CLI's (bin/rinnovo-cns.cjs):
-      // at V8's 1 MB the process paused for three scavenges before it answered its first call. The
-      // build writes the device program's code cache under the same flags (scripts/build.mjs).
+      // The device process's Node options, none today (device-node-flags.json, as the CLI's in
+      // bin/rinnovo-cns.cjs): the build writes its code cache under the same ones (scripts/build.mjs).
       execArgv: [...deviceNodeFlags, ...(workerPath.endsWith('.ts') ? ['--import', 'tsx'] : [])],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       serialization: 'json',

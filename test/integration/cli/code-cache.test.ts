@@ -73,14 +73,15 @@ describe('the rinnovo-cns command (bin/rinnovo-cns.cjs)', () => {
   });
 });
 
-describe('a start with other Node options (node dist/main/cli.cjs typed by hand)', () => {
+describe('a start with other Node options (node --max-old-space-size=512 dist/main/cli.cjs, typed by hand)', () => {
   it('keeps a code cache of its own, and leaves the one the command uses as it was', () => {
     const commandCache = cliCache(cliNodeFlags());
     const before = identity(commandCache);
-    const own = cliCache([]);
+    const options = ['--max-old-space-size=512'];
+    const own = cliCache(options);
     rmSync(own, { force: true });
     try {
-      const byHand = () => spawnSync(process.execPath, [join(dist, 'cli.cjs'), '--help'], { encoding: 'utf8' });
+      const byHand = () => spawnSync(process.execPath, [...options, join(dist, 'cli.cjs'), '--help'], { encoding: 'utf8' });
       expect(byHand().status).toBe(0);
       const written = identity(own);
       expect(byHand().status).toBe(0);
