@@ -94,7 +94,7 @@ export async function planMadeAgain(
   }
   // The payments holding money for it are kept for an ending the service cannot be asked about.
   const held = withPaymentsHolding(journal, record);
-  const plan = planToPayAgain(journal.plan, pending, paidAtService, record.lines);
+  const plan = planToPayAgain(journal.plan, pending, paidAtService, record);
   context.ports.logger?.warn({ renewalId: journal.renewalId, paidAtService: paidAtService.join(',') }, options.why);
   if (itemsToPay(plan).length > 0) {
     const saved = await context.save({ ...held, plan, payment: { state: 'unpaid', attempts } });

@@ -5,7 +5,7 @@
  */
 import type { AssessedCertificate, PlanItem, RenewalPlan, ServiceProgress } from '../../shared/contract/flow-contract.js';
 import type { AccountKind } from '../../shared/service-api/primitives.js';
-import type { RoomVerdict, ServiceLine } from './renewal-ports.js';
+import type { RenewalRecord, RoomVerdict } from './renewal-ports.js';
 
 /** Signature first, CNS last: the CNS authentication key proves possession for as long as possible. */
 const renewalOrder = { signature: 0, cns: 1 } as const;
@@ -41,20 +41,29 @@ export function buildPlan(assessed: readonly AssessedCertificate[], selected: re
  * One to pay again is priced as the service's line asks now (`linesNow`: a price list changed while
  * the hold ran, and a payment at the old price would be refused as not shown at every try); one
  * held keeps the price its hold was checked against, and so does one an open card checkout names
- * (`requested`): that checkout asks the price it was opened at, and the holder may have paid it on
- * the bank's page; a plan at the new price beside it would never match it, and would be refused as
- * not shown, or shown free, once the bank's answer came.
+ * (`requested`) at the prices the plan shows: that checkout asks the price it was opened at, and
+ * the holder may have paid it on the bank's page; a plan at the new price beside it would never
+ * match it, and would be refused as not shown, or shown free, once the bank's answer came. A
+ * checkout asking other prices was refused by the tool as not shown and its page never opened
+ * (nobody can pay it): kept at the old price, every checkout after it asked the new one and was
+ * refused the same, at every start.
  */
-export function planToPayAgain(plan: RenewalPlan, pending: ReadonlySet<string>, paidAtService: readonly string[], linesNow: readonly ServiceLine[]): RenewalPlan {
+export function planToPayAgain(plan: RenewalPlan, pending: ReadonlySet<string>, paidAtService: readonly string[], now: Pick<RenewalRecord, 'lines' | 'pendingCheckouts'>): RenewalPlan {
   const items = plan.items
     .filter((item) => pending.has(item.certificateSerial))
     .map((item): PlanItem => {
       const alreadyPaid = paidAtService.includes(item.certificateSerial);
-      const line = linesNow.find((candidate) => candidate.certificateSerial === item.certificateSerial);
-      const repriced = !alreadyPaid && line?.progress !== 'requested' && line?.verdict.status === 'renewable';
+      const line = now.lines.find((candidate) => candidate.certificateSerial === item.certificateSerial);
+      const repriced = !alreadyPaid && !(line?.progress === 'requested' && openedAsShown(plan, item.certificateSerial, now.pendingCheckouts)) && line?.verdict.status === 'renewable';
       return { ...item, price: repriced ? line.verdict.price : item.price, alreadyPaid };
     });
   return { ...plan, items, ...amountsToPay(items) };
+}
+
+/** Whether an open checkout names `serial` and asks for what it names what `plan` shows for them: one the tool may have opened. */
+function openedAsShown(plan: RenewalPlan, serial: string, checkouts: RenewalRecord['pendingCheckouts']): boolean {
+  const shownCents = (serials: readonly string[]) => serials.reduce((sum, named) => sum + (plan.items.find((item) => item.certificateSerial === named)?.price?.amountCents ?? Number.NaN), 0);
+  return checkouts.some((checkout) => checkout.certificateSerials.includes(serial) && checkout.amountCents === shownCents(checkout.certificateSerials));
 }
 
 function amountsToPay(items: readonly PlanItem[]): Pick<RenewalPlan, 'totals' | 'totalCents'> {

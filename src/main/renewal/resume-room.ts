@@ -144,7 +144,7 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
       // Free when the renewal began, priced now: the service asks to be paid, nothing was lost.
       const pricedSince = unheld.every((serial) => journal.plan.items.some((item) => item.certificateSerial === serial && !pricedInPlan(item)));
       const attempts = paymentAttempts(journal);
-      journal = await context.save({ ...journal, plan: planToPayAgain(journal.plan, pending, paidAtService, record.lines), payment: { state: 'unpaid', attempts } });
+      journal = await context.save({ ...journal, plan: planToPayAgain(journal.plan, pending, paidAtService, record), payment: { state: 'unpaid', attempts } });
       return askToPay(context, journal, record, pending, { step: 'payment', device, plan: journal.plan, card: null, error: wire(letGo ? 'RENEWAL_HOLD_LET_GO' : pricedSince ? 'RENEWAL_NOT_PAID' : 'RENEWAL_PAYMENT_UNCONFIRMED') });
     }
     // The journal's own receipt as the service lists it now: a line let go since (then held again
@@ -160,13 +160,13 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
   } else if (confirmed) {
     const found = await journalsPayment();
     const attempts = paymentAttempts(journal);
-    if (found?.wider) journal = await context.save({ ...journal, plan: planToPayAgain(journal.plan, pending, paidAtService, record.lines), payment: { state: 'not-required', receipt: found.receipt, attempts } });
+    if (found?.wider) journal = await context.save({ ...journal, plan: planToPayAgain(journal.plan, pending, paidAtService, record), payment: { state: 'not-required', receipt: found.receipt, attempts } });
     else journal = await context.save({ ...journal, payment: found ? { state: 'paid', receipt: found.receipt, attempts } : { state: 'not-required', receipt: null, attempts } });
   } else {
     // The plan to pay as the service stands now: a certificate marked paid earlier whose hold was
     // let go since is to pay again, and the holder is told why the amount is not the one before.
     const stale = mustBeHeld.filter((item) => item.alreadyPaid && unheld.includes(item.certificateSerial)).map((item) => item.certificateSerial);
-    const plan = planToPayAgain(journal.plan, pending, paidAtService, record.lines);
+    const plan = planToPayAgain(journal.plan, pending, paidAtService, record);
     // Only a checkout for that plan is the holder's to pay: one opened for the plan as it was (a
     // certificate taken out since, another's hold let go since, an amount refused as not what was
     // shown) would leave a certificate to renew unpaid, or hold what the holder is not shown.

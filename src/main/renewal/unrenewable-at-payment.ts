@@ -95,7 +95,7 @@ export async function withoutUnrenewable(context: FlowContext, state: PaymentSta
   checkHeldStillToRenew(journal.plan, pending, record);
   // Nothing left to renew: the plan stays the one shown (as after an issuance refusal), the ending
   // reads what each certificate came to from the entries and the service's receipts.
-  const plan = pending.size > 0 ? planToPayAgain(journal.plan, pending, paidAtService, record.lines) : journal.plan;
+  const plan = pending.size > 0 ? planToPayAgain(journal.plan, pending, paidAtService, record) : journal.plan;
   const stillToPay = pending.size > 0 && itemsToPay(plan).length > 0;
   // Nothing left to pay: what is still to renew is held already (or free). The payment that holds
   // or captured money for this renewal's certificates is the one its ending shows, with the
