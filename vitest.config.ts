@@ -35,9 +35,7 @@ export default defineConfig({
       // These files mock nothing and keep their state in their own folders, services and child
       // processes: a worker keeps the modules it has loaded (the services, playwright, undici)
       // for its next file instead of importing them again, half the CPU of collecting them.
-      // The long scenario files run their scenarios side by side within the file (describe.concurrent,
-      // each scenario in its own lab): this many at a time.
-      { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], isolate: false, maxConcurrency: 3 } },
+      { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], isolate: false } },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.e2e.test.ts'], testTimeout: 120_000, isolate: false } },
     ],
   },

@@ -5,13 +5,10 @@
  * the lab service swaps what the service issued; each time the card ends exactly as it was (same
  * objects, same bytes, read with pkcs11-tool), the holder's money is given back, and the tool
  * says why with its own code.
- *
- * The rewrites take turns on the file's lab; the two cases with a lab of their own run beside them,
- * and the last case, which renews the file's lab, after all of them.
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
 import { setUpScenario, type ScenarioLab } from '../../../softhsm/scenarios/set-up-scenario.js';
 import { hostileRewrites, startServiceGateway } from '../../../softhsm/network/service-gateway.js';
@@ -44,10 +41,9 @@ afterAll(async () => {
   await temp?.remove();
 });
 
-// Beside the next two (concurrent: true), its own tests in turn on the file's lab (it.sequential).
-describe('issuance answers rewritten on the way', { concurrent: true }, () => {
+describe('issuance answers rewritten on the way', () => {
   for (const rewrite of hostileRewrites) {
-    it.sequential(`${rewrite}: nothing written, nothing destroyed, the money released, ISSUED_CERTIFICATE_REJECTED`, async ({ expect }) => {
+    it(`${rewrite}: nothing written, nothing destroyed, the money released, ISSUED_CERTIFICATE_REJECTED`, async () => {
       const gateway = await startServiceGateway({ pki: lab.pki, target: lab.service.url, rewrite });
       try {
         const before = await cardContents();
@@ -74,8 +70,8 @@ describe('issuance answers rewritten on the way', { concurrent: true }, () => {
   }
 });
 
-describe('on a card with no room for another pair', { concurrent: true }, () => {
-  it('the first certificate, its old pair already gone, is lost and the holder is told so; the second keeps its old pair, the money is all released', async ({ expect }) => {
+describe('on a card with no room for another pair', () => {
+  it('the first certificate, its old pair already gone, is lost and the holder is told so; the second keeps its old pair, the money is all released', async () => {
     const fullTemp = await makeTempDir('hostile-full');
     const full = await setUpScenario(findScenario('device-full')!, fullTemp.dir, { toolVersion: '1.0.0' });
     const gateway = await startServiceGateway({ pki: full.pki, target: full.service.url, rewrite: 'other-key' });
@@ -112,8 +108,8 @@ describe('on a card with no room for another pair', { concurrent: true }, () => 
   });
 });
 
-describe('a refusal whose answer is lost', { concurrent: true }, () => {
-  it('the service released the forged certificate, its answer never came: resume tells it again and installs nothing of it, never pays again', async ({ expect }) => {
+describe('a refusal whose answer is lost', () => {
+  it('the service released the forged certificate, its answer never came: resume tells it again and installs nothing of it, never pays again', async () => {
     const lostTemp = await makeTempDir('hostile-lost-reject');
     const own = await setUpScenario(findScenario('renewable')!, lostTemp.dir, { toolVersion: '1.0.0' });
     const gateway = await startServiceGateway({ pki: own.pki, target: own.service.url, rewrite: 'other-key', losses: [{ method: 'POST', path: /\/reject$/, how: 'drop', times: 1 }] });
@@ -154,8 +150,8 @@ describe('a refusal whose answer is lost', { concurrent: true }, () => {
 });
 
 describe('a payment holding another price than shown', () => {
-  // Last in the file, not concurrent: after the rewrites on the same lab; it ends with the card renewed.
-  it('35 € held where 25 € was shown: refused, again from another computer, never captured; once the hold is let go, renewed and charged what was shown, once', async ({ expect }) => {
+  // Last in the file: it ends with the card renewed.
+  it('35 € held where 25 € was shown: refused, again from another computer, never captured; once the hold is let go, renewed and charged what was shown, once', async () => {
     const env = { ...lab.env, RINNOVO_PIN: lab.pin, RINNOVO_ACCOUNT_PASSWORD: lab.account.password };
     const renew = () => runCli(['renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
     const before = await cardContents();

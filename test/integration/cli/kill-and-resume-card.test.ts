@@ -1,11 +1,9 @@
 /**
  * Kill and resume on the card simulator: a card pulled out during key generation, a card with no
  * room whose old CNS key is gone when the process dies, and a kill in the middle of a slow key
- * generation. The kill matrix of every journaled step is in kill-and-resume-1/2.test.ts. The three
- * run side by side, each in its own lab (most of their time is spent waiting on slow chips and CLI
- * processes).
+ * generation. The kill matrix of every journaled step is in kill-and-resume-1/2.test.ts.
  */
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
 import { setUpScenario } from '../../../softhsm/scenarios/set-up-scenario.js';
 import { certificateOnToken, tokenObjects, verifiesAgainstLab } from '../../support/openssl-view.js';
@@ -15,8 +13,8 @@ import { makeTempDir } from '../../support/temp-dir.js';
 import { cardLabel, chargedSince, killWhen, phaseOf, telemacoBalances, workingPairs, type KillPoint } from './kill-and-resume.js';
 import { bundleRoundTrip, endingOf } from './scenario-runs.js';
 
-describe('the card leaves the reader during key generation', { concurrent: true }, () => {
-  it('stops with DEVICE_REMOVED (and so does a lab rebuilt from its support bundle), and once the card is back resume finishes with one charge', async ({ expect }) => {
+describe('the card leaves the reader during key generation', () => {
+  it('stops with DEVICE_REMOVED (and so does a lab rebuilt from its support bundle), and once the card is back resume finishes with one charge', async () => {
     const { writeSimulatorControl } = await import('../../../softhsm/simulator/simulator-control.js');
     const temp = await makeTempDir('removed');
     const lab = await setUpScenario(findScenario('device-removed')!, temp.dir, { toolVersion: '1.0.0' });
@@ -26,7 +24,7 @@ describe('the card leaves the reader during key generation', { concurrent: true 
       const renew = await runCli(['renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
       expect(renew.json, renew.stderr).toMatchObject({ ok: false, error: { code: 'DEVICE_REMOVED' }, state: { step: 'failed', canResume: true } });
       // The holder's support bundle now, a lab rebuilt from it alone: its renew stops the same way.
-      const again = await bundleRoundTrip({ lab, env }, { renew: true, expect });
+      const again = await bundleRoundTrip({ lab, env }, { renew: true });
       expect(again.renew && endingOf(again.renew), again.renew?.stderr).toEqual(endingOf(renew));
 
       // The holder puts the card back in the reader.
@@ -45,8 +43,8 @@ describe('the card leaves the reader during key generation', { concurrent: true 
   });
 });
 
-describe('a card with no room for a new pair, killed once its old CNS key is gone', { concurrent: true }, () => {
-  it('resumed long after the issuance challenge would have expired, it still gets its CNS certificate: one charge, two working pairs', async ({ expect }) => {
+describe('a card with no room for a new pair, killed once its old CNS key is gone', () => {
+  it('resumed long after the issuance challenge would have expired, it still gets its CNS certificate: one charge, two working pairs', async () => {
     const temp = await makeTempDir('full-late');
     const full = findScenario('device-full')!;
     // A slow chip: the CNS key generation that follows the removal takes long enough for the kill
@@ -85,8 +83,8 @@ describe('a card with no room for a new pair, killed once its old CNS key is gon
   });
 });
 
-describe('killed during a slow key generation, resumed at once', { concurrent: true }, () => {
-  it('the old process\'s device worker goes with it: one private key per CKA_ID, two working pairs, one charge', async ({ expect }) => {
+describe('killed during a slow key generation, resumed at once', () => {
+  it('the old process\'s device worker goes with it: one private key per CKA_ID, two working pairs, one charge', async () => {
     const temp = await makeTempDir('slow-keygen');
     const renewable = findScenario('renewable')!;
     // A slow chip: each key pair takes 4 s, long enough to kill the renewal in the middle of one and

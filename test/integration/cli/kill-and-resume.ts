@@ -10,7 +10,7 @@
 import { watch } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
 import { setUpScenario, type ScenarioLab } from '../../../softhsm/scenarios/set-up-scenario.js';
 import { certificateOnToken, keySignsForCertificate, tokenObjects, verifiesAgainstLab } from '../../support/openssl-view.js';
@@ -135,10 +135,9 @@ export async function workingPairs(lab: ScenarioLab): Promise<number> {
 }
 
 export function describeKillMatrix(points: readonly KillPoint[]): void {
-  // Side by side (the integration project's maxConcurrency at a time), each kill point in its own lab.
-  describe.concurrent('killed after every journaled step, resumed to the end', () => {
+  describe('killed after every journaled step, resumed to the end', () => {
     for (const point of points) {
-      it(`SIGKILL ${point.name}: resume finishes, one charge, never without a working pair`, async ({ expect }) => {
+      it(`SIGKILL ${point.name}: resume finishes, one charge, never without a working pair`, async () => {
         const temp = await makeTempDir('kill');
         const lab = await setUpScenario(findScenario('renewable')!, temp.dir, { toolVersion: '1.0.0' });
         try {
@@ -206,10 +205,9 @@ async function killDeviceWorkerWhen(lab: ScenarioLab, env: Record<string, string
 }
 
 export function describeDeviceWorkerKills(points: readonly KillPoint[]): void {
-  // Side by side (the integration project's maxConcurrency at a time), each kill point in its own lab.
-  describe.concurrent('the device process killed at a step of the card work, the CLI living on', () => {
+  describe('the device process killed at a step of the card work, the CLI living on', () => {
     for (const point of points) {
-      it(`device process SIGKILLed at ${point.name}: the holder is told, resume finishes, one charge, never without a working pair`, async ({ expect }) => {
+      it(`device process SIGKILLed at ${point.name}: the holder is told, resume finishes, one charge, never without a working pair`, async () => {
         const temp = await makeTempDir('kill-device');
         const lab = await setUpScenario(findScenario('renewable')!, temp.dir, { toolVersion: '1.0.0' });
         try {

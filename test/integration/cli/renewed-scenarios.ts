@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
 import { certificateOnToken, derBase64, keySignsForCertificate, verifiesAgainstLab } from '../../support/openssl-view.js';
 import { runCli } from '../../support/run-cli.js';
@@ -7,8 +7,7 @@ import { bundleRoundTrip, endingOf, runScenario } from './scenario-runs.js';
 /**
  * Every renewal the lab reproduces, through the CLI: doctor, then renew, then the card and the
  * accounts checked from outside. renewed-scenarios-1/2.test.ts share the list between them so
- * both cores work on it; within a file the scenarios run side by side (the integration project's
- * maxConcurrency at a time), each in its own lab. A reader with a PIN pad (`pin-pad`) runs with `--pin-pad` and no PIN
+ * both cores work on it. A reader with a PIN pad (`pin-pad`) runs with `--pin-pad` and no PIN
  * given to the CLI (scenario-runs.ts): the simulator types it on the pad.
  */
 export const renewals = [
@@ -27,9 +26,9 @@ export const renewals = [
 const prices = { signature: 2500, cns: 1500 } as const;
 
 export function describeRenewals(names: readonly string[]): void {
-  describe.concurrent('every renewal of the lab, through rinnovo-cns', () => {
+  describe('every renewal of the lab, through rinnovo-cns', () => {
     for (const name of names) {
-      it(`${name}: the renewable certificates renewed, each new pair works, charged once, doctor saw it coming; rebuilt from its support bundle, doctor sees the same`, async ({ expect }) => {
+      it(`${name}: the renewable certificates renewed, each new pair works, charged once, doctor saw it coming; rebuilt from its support bundle, doctor sees the same`, async () => {
         const scenario = findScenario(name);
         if (!scenario || scenario.expected.outcome !== 'renewed') throw new Error(`scenario ${name} is not a renewal`);
         const run = await runScenario(scenario);
@@ -70,7 +69,7 @@ export function describeRenewals(names: readonly string[]): void {
             expect(status.json, status.stderr).toMatchObject({ ok: true, state: { step: 'pin', pin: { state: 'ok', pinPad: true } } });
           }
           // The holder's bundle taken after the renewal, a lab rebuilt from it: doctor sees what it saw before.
-          const again = await bundleRoundTrip(run, { renew: false, expect });
+          const again = await bundleRoundTrip(run, { renew: false });
           expect(endingOf(again.doctor), again.doctor.stderr).toEqual(endingOf(run.doctor));
         } finally {
           await run.close();

@@ -6,7 +6,7 @@
  * support bundle taken at the end, a lab rebuilt from the bundle alone, the CLI run there again.
  */
 import { readFile } from 'node:fs/promises';
-import type { ExpectStatic } from 'vitest';
+import { expect } from 'vitest';
 import { scenarioFromBundle } from '../../../softhsm/bundle/scenario-from-bundle.js';
 import { readBundleFacts } from '../../../softhsm/bundle/read-bundle.js';
 import type { ScenarioDefinition } from '../../../softhsm/scenarios/scenario-catalogue.js';
@@ -119,7 +119,7 @@ export interface BundleRoundTrip {
 }
 
 /** None of the scenario's PINs and passwords, no key or certificate material, not the holder's fiscal code or name. */
-function expectNothingSecret(expect: ExpectStatic, files: Map<string, string>, lab: ScenarioLab): void {
+function expectNothingSecret(files: Map<string, string>, lab: ScenarioLab): void {
   const forbidden = [
     ...lab.secrets.map((secret) => ({ name: secret.name, value: secret.value })),
     { name: 'the fiscal code', value: labHolder.fiscalCode },
@@ -136,15 +136,13 @@ function expectNothingSecret(expect: ExpectStatic, files: Map<string, string>, l
 
 /**
  * The helpdesk's round trip after a run: the holder's support bundle (nothing secret in it), a
- * lab built from the bundle alone, and `doctor` (and `renew` when asked) run there. `expect` is
- * the calling test's own (its context's), so a test running beside others is the one that fails.
+ * lab built from the bundle alone, and `doctor` (and `renew` when asked) run there.
  */
-export async function bundleRoundTrip(run: Pick<ScenarioRun, 'lab' | 'env'>, options: { readonly renew: boolean; readonly expect: ExpectStatic }): Promise<BundleRoundTrip> {
-  const { expect } = options;
+export async function bundleRoundTrip(run: Pick<ScenarioRun, 'lab' | 'env'>, options: { readonly renew: boolean }): Promise<BundleRoundTrip> {
   const taken = await runCli(['support-bundle', '--json'], run.env);
   expect(taken.json, taken.stderr).toMatchObject({ ok: true });
   const path = (taken.json as { path: string }).path;
-  expectNothingSecret(expect, await bundleFiles(path), run.lab);
+  expectNothingSecret(await bundleFiles(path), run.lab);
   const facts = await readBundleFacts(path);
   const rebuilt = scenarioFromBundle(facts, { toolVersion: '1.0.0' }).scenario;
   const temp = await makeTempDir(`rebuilt-${run.lab.scenario.name}`);

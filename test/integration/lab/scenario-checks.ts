@@ -5,14 +5,11 @@
  * certificates; curl asks the lab service (eligibility, payment, issuance, update feed) over the
  * network path the scenario builds. What each must show comes from the scenario's definition.
  *
- * Two test files share the catalogue between them so both cores work on it. Within a file the
- * scenarios run side by side (the integration project's maxConcurrency at a time), each in its own
- * lab; a scenario's own checks run one after the other, in the order written (`it.sequential`), and
- * use their own test's `expect`.
+ * Two test files share the catalogue between them so both cores work on it.
  */
 import { randomUUID } from 'node:crypto';
 import { access } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CertificateKind } from '../../../src/shared/domain/certificate-kind.js';
 import type { ChallengeRequest } from '../../../src/shared/service-api/index.js';
 import { chainPem } from '../../../softhsm/pki/lab-pki.js';
@@ -54,7 +51,7 @@ interface Eligibility {
 }
 
 export function describeScenariosFromOutside(scenarios: readonly ScenarioDefinition[]): void {
-  for (const scenario of scenarios) describe(`${scenario.name} (${scenario.summary.en})`, { concurrent: true }, () => checksOf(scenario));
+  for (const scenario of scenarios) describe(`${scenario.name} (${scenario.summary.en})`, () => checksOf(scenario));
 }
 
 function checksOf(scenario: ScenarioDefinition): void {
@@ -102,7 +99,7 @@ function checksOf(scenario: ScenarioDefinition): void {
     return cns;
   };
 
-  it.sequential(`pkcs11-tool lists ${token.slots.map((slot) => `${slot.label}: ${slot.kinds.join(' + ')}`).join('; ')}, each certificate next to its own private key`, async ({ expect }) => {
+  it(`pkcs11-tool lists ${token.slots.map((slot) => `${slot.label}: ${slot.kinds.join(' + ')}`).join('; ')}, each certificate next to its own private key`, async () => {
     expect((await tokenLabels(lab.token.environment)).sort()).toEqual(token.slots.map((slot) => slot.label).sort());
     for (const slot of token.slots) {
       const objects = await tokenObjects(lab.token.environment, slot.label, pinOf(slot.label));
@@ -115,7 +112,7 @@ function checksOf(scenario: ScenarioDefinition): void {
     expect(card.map((certificate) => certificate.kind).sort()).toEqual(token.slots.flatMap((slot) => slot.kinds).sort());
   });
 
-  it.sequential(`openssl x509 shows the holder, an issuer of ${token.issuerOrganisation} and ${token.expired ? 'an expired' : 'a valid'} certificate`, async ({ expect }) => {
+  it(`openssl x509 shows the holder, an issuer of ${token.issuerOrganisation} and ${token.expired ? 'an expired' : 'a valid'} certificate`, async () => {
     for (const certificate of card) {
       const text = await x509Text(certificate.pem);
       expect(text).toContain(`serialNumber=TINIT-${labHolder.fiscalCode}`);
@@ -133,7 +130,7 @@ function checksOf(scenario: ScenarioDefinition): void {
   });
 
   if (device.kind === 'not-installed') {
-    it.sequential('the PKCS#11 library the tool is given is not installed: pkcs11-tool cannot load it', async ({ expect }) => {
+    it('the PKCS#11 library the tool is given is not installed: pkcs11-tool cannot load it', async () => {
       await expect(access(toolModule.modulePath)).rejects.toThrow();
       const answer = await pkcs11Tool(toolModule, ['-L']);
       expect(answer.exitCode).not.toBe(0);
@@ -141,7 +138,7 @@ function checksOf(scenario: ScenarioDefinition): void {
     });
   } else {
     const loginWords = device.pinTypedOn === 'pin-pad' ? "login with the PIN typed on the reader's pad (none given)" : "login with the holder's PIN";
-    it.sequential(`through the module the tool loads: token flags ${device.flags.join(', ')}; ${loginWords} answers ${device.login}${device.keyPairGeneration ? `; a new key pair answers ${device.keyPairGeneration}` : ''}`, async ({ expect }) => {
+    it(`through the module the tool loads: token flags ${device.flags.join(', ')}; ${loginWords} answers ${device.login}${device.keyPairGeneration ? `; a new key pair answers ${device.keyPairGeneration}` : ''}`, async () => {
       const cnsLabel = token.slots[0]?.label ?? '';
       const { slot, flags } = await tokenLabelled(toolModule, cnsLabel);
       for (const flag of device.flags) expect(flags).toContain(flag);
@@ -168,13 +165,13 @@ function checksOf(scenario: ScenarioDefinition): void {
     });
   }
 
-  it.sequential(`the network path the tool is given: ${reach.kind}; the operator's route (lab CA${scenario.network === 'proxy-required' || scenario.network === 'proxy-credentials' ? ', proxy with credentials' : ''}) reaches the service`, async ({ expect }) => {
+  it(`the network path the tool is given: ${reach.kind}; the operator's route (lab CA${scenario.network === 'proxy-required' || scenario.network === 'proxy-credentials' ? ', proxy with credentials' : ''}) reaches the service`, async () => {
     const toolRoute: CurlRoute = {
       ...(lab.env.RINNOVO_CA_BUNDLE ? { caPath: lab.env.RINNOVO_CA_BUNDLE } : {}),
       ...(lab.env.HTTPS_PROXY ? { proxy: lab.env.HTTPS_PROXY } : {}),
     };
     const asTheTool = await curl(`${lab.env.RINNOVO_SERVICE_URL ?? ''}health`, toolRoute);
-    expectReach(expect, reach, asTheTool);
+    expectReach(reach, asTheTool);
     if (!answering) return;
     const asTheOperator = await curl(`${lab.service.url}health`, operatorRoute);
     expect(asTheOperator).toMatchObject({ exitCode: 0, status: 200 });
@@ -182,7 +179,7 @@ function checksOf(scenario: ScenarioDefinition): void {
   });
 
   if (scenario.service === 'maintenance') {
-    it.sequential('every API call, the update feed included, answers 503 with a maintenance page and Retry-After', async ({ expect }) => {
+    it('every API call, the update feed included, answers 503 with a maintenance page and Retry-After', async () => {
       for (const answer of [await curl(`${lab.service.url}updates/latest.yml`, operatorRoute), await curl(`${lab.service.url}challenge`, operatorRoute, { json: { purpose: 'eligibility' } })]) {
         expect(answer.status).toBe(503);
         expect(answer.body).toContain('manutenzione');
@@ -192,7 +189,7 @@ function checksOf(scenario: ScenarioDefinition): void {
   // The service's answers themselves are checked where the service is running (a slow one would only make them slow).
   if (!answering) return;
 
-  it.sequential(`the update feed announces ${scenario.outdatedTool ? 'a newer version than' : 'the same version as'} the tool's ${toolVersion}`, async ({ expect }) => {
+  it(`the update feed announces ${scenario.outdatedTool ? 'a newer version than' : 'the same version as'} the tool's ${toolVersion}`, async () => {
     const feed = await curl(`${lab.service.url}updates/latest.yml`, operatorRoute);
     expect(feed.status).toBe(200);
     const version = /^version:\s*'?([\d.]+)'?/m.exec(feed.body)?.[1] ?? '';
@@ -204,8 +201,8 @@ function checksOf(scenario: ScenarioDefinition): void {
   const verdicts = kinds.map((kind) => verdictExpectation(scenario, kind));
   const payment = paymentExpectation(scenario, verdicts);
 
-  it.sequential(`the service answers eligibility: ${kinds.map((kind, index) => `${kind} ${describeVerdict(verdicts[index])}`).join(', ')}`, async ({ expect }) => {
-    const eligibility = await askEligibility(expect, lab, operatorRoute, softHsm, card, cnsOnCard());
+  it(`the service answers eligibility: ${kinds.map((kind, index) => `${kind} ${describeVerdict(verdicts[index])}`).join(', ')}`, async () => {
+    const eligibility = await askEligibility(lab, operatorRoute, softHsm, card, cnsOnCard());
     expect(eligibility.perCertificate).toHaveLength(card.length);
     for (const certificate of card) {
       const serial = (await x509Field(certificate.pem, '-serial')).replace('serial=', '').toLowerCase().replace(/^0+/, '');
@@ -225,8 +222,8 @@ function checksOf(scenario: ScenarioDefinition): void {
   });
 
   if (payment.kind === 'account') {
-    it.sequential(`the ${scenario.payment.method} account the holder uses ${payment.refusal ? `is refused with ${payment.refusal}` : 'covers the renewal'}, checked without charging`, async ({ expect }) => {
-      const eligibility = await askEligibility(expect, lab, operatorRoute, softHsm, card, cnsOnCard());
+    it(`the ${scenario.payment.method} account the holder uses ${payment.refusal ? `is refused with ${payment.refusal}` : 'covers the renewal'}, checked without charging`, async () => {
+      const eligibility = await askEligibility(lab, operatorRoute, softHsm, card, cnsOnCard());
       const method = scenario.payment.method as 'iconto' | 'telemaco';
       const balancesBefore = lab.service.account(method, lab.account.userId)?.balances;
       const check = await curl(`${lab.service.url}renewals/${eligibility.renewalId}/payment-check`, operatorRoute, {
@@ -239,8 +236,8 @@ function checksOf(scenario: ScenarioDefinition): void {
   }
 
   if (scenario.service === 'price-changed') {
-    it.sequential('an account payment holds another price for the signature than eligibility quoted it, and the CNS at its quoted price', async ({ expect }) => {
-      const eligibility = await askEligibility(expect, lab, operatorRoute, softHsm, card, cnsOnCard());
+    it('an account payment holds another price for the signature than eligibility quoted it, and the CNS at its quoted price', async () => {
+      const eligibility = await askEligibility(lab, operatorRoute, softHsm, card, cnsOnCard());
       const paid = jsonOf<{ state: string; receipt: { lines: { certificateSerial: string; kind: string; amountCents: number }[] } }>(
         await curl(`${lab.service.url}renewals/${eligibility.renewalId}/payments`, operatorRoute, {
           json: { method: 'telemaco', certificateSerials: payableSerials(eligibility), userId: lab.account.userId, password: lab.account.password },
@@ -258,8 +255,8 @@ function checksOf(scenario: ScenarioDefinition): void {
   }
 
   if (payment.kind === 'card') {
-    it.sequential(`a card payment opens the checkout page, and ${payment.state === 'pending' ? 'left alone it stays pending' : `its button leaves it ${payment.state}`}`, async ({ expect }) => {
-      const eligibility = await askEligibility(expect, lab, operatorRoute, softHsm, card, cnsOnCard());
+    it(`a card payment opens the checkout page, and ${payment.state === 'pending' ? 'left alone it stays pending' : `its button leaves it ${payment.state}`}`, async () => {
+      const eligibility = await askEligibility(lab, operatorRoute, softHsm, card, cnsOnCard());
       const paymentsUrl = `${lab.service.url}renewals/${eligibility.renewalId}/payments`;
       const started = jsonOf<{ paymentId: string; state: string; checkoutUrl: string }>(
         await curl(paymentsUrl, operatorRoute, { json: { method: 'card', certificateSerials: payableSerials(eligibility) }, headers: { 'idempotency-key': randomUUID() } }),
@@ -284,9 +281,9 @@ function checksOf(scenario: ScenarioDefinition): void {
   const issuable = scenario.expected.outcome === 'renewed' && (payment.kind === 'nothing-to-pay' || (payment.kind === 'account' && !payment.refusal));
   if (issuable && verdicts.every((verdict) => verdict.status === 'renewable')) {
     const failures = scenario.issuanceFailures;
-    it.sequential(`issuance of a CSR made with OpenSSL ${failures > 0 ? `fails ${failures} time(s) (ISSUANCE_UNAVAILABLE), then` : ''} gives a CNS certificate with the same subject that verifies against the lab chain`, async ({ expect }) => {
+    it(`issuance of a CSR made with OpenSSL ${failures > 0 ? `fails ${failures} time(s) (ISSUANCE_UNAVAILABLE), then` : ''} gives a CNS certificate with the same subject that verifies against the lab chain`, async () => {
       const cns = cnsOnCard();
-      const eligibility = await askEligibility(expect, lab, operatorRoute, softHsm, card, cns);
+      const eligibility = await askEligibility(lab, operatorRoute, softHsm, card, cns);
       if (payment.kind === 'account') {
         const paid = jsonOf<{ state: string }>(
           await curl(`${lab.service.url}renewals/${eligibility.renewalId}/payments`, operatorRoute, {
@@ -299,7 +296,7 @@ function checksOf(scenario: ScenarioDefinition): void {
       const csr = await csrRenewing(cns.pem);
       const serial = eligibility.perCertificate.find((entry) => entry.kind === 'cns')?.certificateSerial ?? '';
       const issue = async (): Promise<CurlAnswer> => {
-        const proof = await signChallenge(expect, lab, operatorRoute, softHsm, cns, { purpose: 'issuance', renewalId: eligibility.renewalId });
+        const proof = await signChallenge(lab, operatorRoute, softHsm, cns, { purpose: 'issuance', renewalId: eligibility.renewalId });
         return curl(`${lab.service.url}renewals/${eligibility.renewalId}/certificates/${serial}/issue`, operatorRoute, {
           json: { csr, proof },
           headers: { 'idempotency-key': randomUUID() },
@@ -332,7 +329,7 @@ function describeVerdict(verdict: VerdictExpectation | undefined): string {
   return verdict.price.kind === 'free' ? 'renewable for free' : `renewable, charged to ${verdict.price.account}`;
 }
 
-function expectReach(expect: ExpectStatic, reach: ReachExpectation, answer: CurlAnswer): void {
+function expectReach(reach: ReachExpectation, answer: CurlAnswer): void {
   switch (reach.kind) {
     case 'answers':
       expect(answer).toMatchObject({ exitCode: 0, status: 200 });
@@ -364,7 +361,7 @@ function expectReach(expect: ExpectStatic, reach: ReachExpectation, answer: Curl
   }
 }
 
-async function signChallenge(expect: ExpectStatic, lab: ScenarioLab, route: CurlRoute, softHsm: Pkcs11Device, cns: CertificateOnCard, purpose: ChallengeRequest) {
+async function signChallenge(lab: ScenarioLab, route: CurlRoute, softHsm: Pkcs11Device, cns: CertificateOnCard, purpose: ChallengeRequest) {
   const answer = await curl(`${lab.service.url}challenge`, route, { json: purpose });
   expect(answer.status).toBe(201);
   const challenge = jsonOf<{ challengeId: string; nonce: string }>(answer);
@@ -373,8 +370,8 @@ async function signChallenge(expect: ExpectStatic, lab: ScenarioLab, route: Curl
 }
 
 /** Challenge → signature with the CNS key on the token (pkcs11-tool) → eligibility, all with curl. */
-async function askEligibility(expect: ExpectStatic, lab: ScenarioLab, route: CurlRoute, softHsm: Pkcs11Device, card: readonly CertificateOnCard[], cns: CertificateOnCard): Promise<Eligibility> {
-  const proof = await signChallenge(expect, lab, route, softHsm, cns, { purpose: 'eligibility' });
+async function askEligibility(lab: ScenarioLab, route: CurlRoute, softHsm: Pkcs11Device, card: readonly CertificateOnCard[], cns: CertificateOnCard): Promise<Eligibility> {
+  const proof = await signChallenge(lab, route, softHsm, cns, { purpose: 'eligibility' });
   const answer = await curl(`${lab.service.url}eligibility`, route, { json: { certificates: card.map((certificate) => derBase64(certificate.pem)), proof } });
   expect(answer.status, answer.body).toBe(200);
   return jsonOf<Eligibility>(answer);
