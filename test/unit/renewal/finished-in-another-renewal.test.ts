@@ -5,19 +5,9 @@
  * charged, nothing done on the card, the journal closed, the certificates shown as they are now.
  */
 import { describe, expect, it } from 'vitest';
-import type { Journal } from '../../../src/main/renewal/renewal-journal.js';
 import { prices } from './kit/fake-service.js';
-import { FlowWorld } from './kit/flow-world.js';
+import { FlowWorld, journalOf, snapshot } from './kit/flow-world.js';
 import { stateOf, walk } from './kit/holder-walk.js';
-
-function journalOf(world: FlowWorld): Journal {
-  return JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
-}
-
-/** The objects on the card, to compare before and after. */
-function snapshot(world: FlowWorld): string[] {
-  return world.card.objects.map((object) => `${object.slot}/${object.idHex}/${object.kind}/${object.modulusHex}/${object.certificatePem ?? ''}`).sort();
-}
 
 describe('a renewal finished from another computer under another renewal id', () => {
   it('free, on a card with no room, killed as the old pair was about to go: back on the first computer, not stopped at DEVICE_FULL at every start but told it is over, the certificates shown as they are, nothing charged or done on the card', async () => {

@@ -13,14 +13,9 @@ import { describeError } from '../../../src/shared/errors/catalogue.js';
 import { serialOfCertificate } from '../../../src/main/certificates/key-modulus.js';
 import type { FlowService, ServiceLine } from '../../../src/main/renewal/renewal-ports.js';
 import { prices, type HostileRewrite } from './kit/fake-service.js';
-import { FlowWorld, holderPin, signaturePin } from './kit/flow-world.js';
+import { FlowWorld, holderPin, journalOf, signaturePin, snapshot } from './kit/flow-world.js';
 import { atPayment, stateOf, walk } from './kit/holder-walk.js';
 import { makeCertificate, makeCsr, profileOf } from './kit/test-pki.js';
-
-/** The device's journal as the last process left it. */
-function journalOf(world: FlowWorld): Journal {
-  return JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
-}
 
 /** The service takes back a certificate it issued (as a refusal from another computer would): revoked, its price refunded. */
 async function revokedAtService(world: FlowWorld, journal: Journal, certificateSerial: string, certificatePem: string, reason: 'validity' | 'undeliverable' = 'validity'): Promise<void> {
@@ -138,10 +133,6 @@ async function editRefused(world: FlowWorld, kinds: readonly CertificateKind[], 
   const state = stateOf(await walk(world, { kinds, method: 'telemaco' }));
   expect(state.step === 'failed' && state.error.code).toBe('JOURNAL_DAMAGED');
   expect(snapshot(world)).toEqual(onCard);
-}
-
-function snapshot(world: FlowWorld): string[] {
-  return world.card.objects.map((object) => `${object.slot}/${object.idHex}/${object.kind}/${object.modulusHex}/${object.certificatePem ?? ''}`).sort();
 }
 
 describe('charging what was chosen, once, for what is delivered', () => {

@@ -8,14 +8,9 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/shared/errors/app-error.js';
 import type { ErrorCode } from '../../../src/shared/errors/catalogue.js';
-import type { Journal } from '../../../src/main/renewal/renewal-journal.js';
 import { prices } from './kit/fake-service.js';
-import { FlowWorld } from './kit/flow-world.js';
+import { FlowWorld, journalOf } from './kit/flow-world.js';
 import { stateOf, walk } from './kit/holder-walk.js';
-
-function journalOf(world: FlowWorld): Journal {
-  return JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
-}
 
 /** Paid, its hold let go while the holder was away, on a card with no room: renewed and paid from another computer under a renewal of its own, this computer's journal put back. */
 async function overtaken(): Promise<FlowWorld> {

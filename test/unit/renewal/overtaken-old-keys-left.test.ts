@@ -5,13 +5,8 @@
  * needs taken for good. The ending takes them off before the journal goes.
  */
 import { describe, expect, it } from 'vitest';
-import type { Journal } from '../../../src/main/renewal/renewal-journal.js';
-import { FlowWorld } from './kit/flow-world.js';
+import { FlowWorld, journalOf } from './kit/flow-world.js';
 import { stateOf, walk } from './kit/holder-walk.js';
-
-function journalOf(world: FlowWorld): Journal {
-  return JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
-}
 
 describe("a journal overtaken from another computer, the old pair's keys still on the card", () => {
   it.each([

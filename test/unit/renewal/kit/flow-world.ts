@@ -8,6 +8,7 @@ import forge from 'node-forge';
 import { chamberTrust } from '../../../../src/main/certificates/chamber-trust.js';
 import { classifyCertificate } from '../../../../src/main/certificates/classify-certificate.js';
 import { RenewalFlow } from '../../../../src/main/renewal/renewal-flow.js';
+import type { Journal } from '../../../../src/main/renewal/renewal-journal.js';
 import type { FlowService, RenewalLock } from '../../../../src/main/renewal/renewal-ports.js';
 import type { FlowState } from '../../../../src/shared/contract/flow-contract.js';
 import { AppError } from '../../../../src/shared/errors/app-error.js';
@@ -285,4 +286,14 @@ function serialOf(pem: string): string {
 
 function kindOf(pem: string): CertificateKind | undefined {
   return classifyCertificate(pem)?.kind;
+}
+
+/** The device's journal as the last process left it (the kit's card is CNS-0001). */
+export function journalOf(world: FlowWorld): Journal {
+  return JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
+}
+
+/** The objects on the card, to compare before and after. */
+export function snapshot(world: FlowWorld): string[] {
+  return world.card.objects.map((object) => `${object.slot}/${object.idHex}/${object.kind}/${object.modulusHex}/${object.certificatePem ?? ''}`).sort();
 }

@@ -7,15 +7,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Receipt } from '../../../src/shared/contract/flow-contract.js';
-import type { Journal } from '../../../src/main/renewal/renewal-journal.js';
 import type { RenewalRecord } from '../../../src/main/renewal/renewal-ports.js';
 import { prices } from './kit/fake-service.js';
-import { FlowWorld } from './kit/flow-world.js';
+import { FlowWorld, journalOf } from './kit/flow-world.js';
 import { stateOf, walk } from './kit/holder-walk.js';
-
-function journalOf(world: FlowWorld): Journal {
-  return JSON.parse(world.journal.files.get('CNS-0001') ?? '{}') as Journal;
-}
 
 /** From now on the service's record of `renewalId` reads as `rewrite` makes it. */
 function recordRewritten(world: FlowWorld, renewalId: string, rewrite: (record: RenewalRecord) => RenewalRecord): void {
