@@ -25,7 +25,7 @@ import { isProvenRenewal } from '../certificates/issued-certificate-check.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import type { FlowContext } from './flow-context.js';
 import { prove } from './proof-of-possession.js';
-import { progressAtService } from './held-at-service.js';
+import { progressAtService, recordShowsIssued } from './held-at-service.js';
 import { settlingPhases, type CertificatePhase, type Journal, type JournalCertificate } from './renewal-journal.js';
 import { heldOrCaptured } from './renewal-plan.js';
 import type { DeviceCertificate, RenewalRecord, ServiceLine } from './renewal-ports.js';
@@ -52,10 +52,9 @@ export function renewalsOnCard(context: FlowContext, journal: Journal, record: R
     // it is delivered, told and shown on its receipt; archived here, money captured for it would be
     // told as never charged.
     if (pastTheRequest.has(entry.progress.phase)) return undefined;
-    if (record.issued.some((issued) => issued.renewedSerial === entry.certificateSerial)) return undefined;
-    // Money this renewal holds or captured for it, or its line issued here: the service's own word
-    // that it is this renewal's (and that its payment is not let go).
-    if (heldOrCaptured(progressAtService(record, entry.certificateSerial))) return undefined;
+    // Issued, or money this renewal holds or captured for it: the service's own word that it is
+    // this renewal's (and that its payment is not let go).
+    if (recordShowsIssued(record, entry.certificateSerial) || heldOrCaptured(progressAtService(record, entry.certificateSerial))) return undefined;
     if (record.receipts.some((receipt) => receipt.lines.some((line) => line.certificateSerial === entry.certificateSerial && line.state !== 'released'))) return undefined;
     if (onCard.some((certificate) => der(certificate.certificatePem) === der(entry.oldCertificatePem))) return undefined;
     const installed = renewalOnSlot(context, entry, onCard);
