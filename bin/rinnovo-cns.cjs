@@ -1,9 +1,4 @@
 #!/usr/bin/env node
-// Node options the command needs would go on the line above (`#!/usr/bin/env -S node --option`:
-// npm's shims, Windows' included, pass them on); the build, the tests and the benches read them
-// there (scripts/cli-node-flags.mjs), since V8 takes a code cache only under the options it was
-// written with. None is given: --min-semi-space-size=16 (no scavenge in a renewal) was tried, and
-// measured side by side with none it saved nothing (its larger young generation costs as much to start).
 // The helpdesk CLI: the bundled build when present (npm run build), the TypeScript sources otherwise.
 // The bundle runs in this very process: a second Node start would cost the helpdesk a tenth of a
 // second on every command. The sources need tsx's loader, so they get a process of their own.

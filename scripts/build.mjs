@@ -3,15 +3,11 @@
 // and the Node entries (harness, device worker, CLI) used by `npm start`, the lab and the e2e tests.
 import { build as esbuild } from 'esbuild';
 import { execFile, fork } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build as vite } from 'vite';
-import { cliNodeFlags } from './cli-node-flags.mjs';
-
-/** The device process's Node options, as node-device-launcher.ts gives them: its code cache is written under them. */
-const deviceNodeFlags = JSON.parse(readFileSync('src/main/device/device-node-flags.json', 'utf8'));
 
 // zod re-exports its 40 translations of its own messages as `z.locales`; a namespace re-export
 // that bundlers cannot drop. We never switch zod's language (the holder reads our catalogue's
@@ -59,8 +55,8 @@ const node = {
  * by a first run of their own: a `doctor` that finds no service (a loopback port that hangs up), and
  * a device process asked to open a PKCS#11 library that is not there. A cache holds what had run
  * when it was written, and this run goes through the start-up, the services and a refusal, which is
- * most of what any command compiles. Spawned without NODE_OPTIONS and with the command's own Node
- * options (cli-node-flags.mjs): V8 uses a cache only in a process with the flags of the one that wrote it.
+ * most of what any command compiles. Spawned without NODE_OPTIONS: V8 uses a cache only in a
+ * process with the flags of the one that wrote it.
  */
 async function trainCodeCaches() {
   const dir = mkdtempSync(join(tmpdir(), 'rinnovo-code-cache-'));
@@ -75,11 +71,11 @@ async function trainCodeCaches() {
       RINNOVO_DATA_DIR: join(dir, 'data'),
     };
     // It ends refused, as it should: only the cache it leaves behind matters.
-    await new Promise((resolve) => execFile(process.execPath, [...cliNodeFlags(), 'dist/main/cli.cjs', 'doctor', '--json'], { env }, () => resolve(undefined)));
+    await new Promise((resolve) => execFile(process.execPath, ['dist/main/cli.cjs', 'doctor', '--json'], { env }, () => resolve(undefined)));
     // That doctor stops before its device process answers anything: the device process gets a call
     // of its own, the first a run makes (it writes its cache once it has answered, then ends with
     // the channel).
-    const device = fork('dist/main/device-worker.mjs', [], { env, execArgv: deviceNodeFlags, serialization: 'json', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const device = fork('dist/main/device-worker.mjs', [], { env, execArgv: [], serialization: 'json', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
     const ended = new Promise((resolve) => device.on('exit', resolve));
     device.once('message', () => device.disconnect());
     device.send({ id: 1, method: 'open', params: { modulePath: env.RINNOVO_PKCS11_MODULE } });

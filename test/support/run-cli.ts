@@ -5,7 +5,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliNodeFlags } from '../../scripts/cli-node-flags.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -24,14 +23,11 @@ export interface CliRun {
   waitForStderr(pattern: RegExp): Promise<string>;
 }
 
-/**
- * The bundled CLI, rebuilt from the sources by the test run's global setup (faster to start than
- * tsx), with the Node options the `rinnovo-cns` command gives it (its code cache is written under them).
- */
+/** The bundled CLI, rebuilt from the sources by the test run's global setup (faster to start than tsx). */
 function cliCommand(): string[] {
   const bundled = join(root, 'dist', 'main', 'cli.cjs');
   if (!existsSync(bundled)) throw new Error('dist/main/cli.cjs is missing: the global setup (test/support/global-setup.ts) should have built it');
-  return [...cliNodeFlags(), bundled];
+  return [bundled];
 }
 
 export function startCli(args: readonly string[], env: Record<string, string>): CliRun {

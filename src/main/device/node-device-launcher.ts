@@ -8,7 +8,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DeviceChild, DeviceLauncher } from './device-host.js';
 import { deviceProcessEnvironment } from './device-process-environment.js';
-import deviceNodeFlags from './device-node-flags.json';
 
 /** The worker next to this module: the bundle's .mjs in dist/, or the .ts source under tsx. */
 function defaultWorkerPath(): string {
@@ -24,9 +23,7 @@ export function nodeDeviceLauncher(options: { workerPath?: string; env: NodeJS.P
     const workerPath = options.workerPath ?? defaultWorkerPath();
     const child = fork(workerPath, [], {
       env: deviceProcessEnvironment(options.env),
-      // The device process's Node options, none today (device-node-flags.json, as the CLI's in
-      // bin/rinnovo-cns.cjs): the build writes its code cache under the same ones (scripts/build.mjs).
-      execArgv: [...deviceNodeFlags, ...(workerPath.endsWith('.ts') ? ['--import', 'tsx'] : [])],
+      execArgv: workerPath.endsWith('.ts') ? ['--import', 'tsx'] : [],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       serialization: 'json',
     });

@@ -9,9 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliNodeFlags } from '../../../scripts/cli-node-flags.mjs';
 import { codeCachePath, startFlavour } from '../../../src/main/code-cache/cached-commonjs.js';
-import deviceNodeFlags from '../../../src/main/device/device-node-flags.json';
 import { builtDeviceWorkerPath } from '../../support/built-device-worker.js';
 import { runCli } from '../../support/run-cli.js';
 
@@ -26,14 +24,14 @@ const caches = () => readdirSync(dist).filter((name) => name.endsWith('.v8-cache
 
 describe('the code caches the build writes', () => {
   it('are used as they are by a CLI run and by a device process', async () => {
-    const cli = cliCache(cliNodeFlags());
-    const device = codeCachePath(join(dist, 'device-worker-program.cjs'), startFlavour(deviceNodeFlags));
+    const cli = cliCache([]);
+    const device = codeCachePath(join(dist, 'device-worker-program.cjs'), startFlavour([]));
     const before = { cli: identity(cli), device: identity(device) };
     expect(before.cli.size).toBeGreaterThan(100_000);
     expect(before.device.size).toBeGreaterThan(10_000);
 
     expect((await runCli(['--help'], {})).code).toBe(0);
-    const worker = fork(builtDeviceWorkerPath(), [], { execArgv: deviceNodeFlags, serialization: 'json', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const worker = fork(builtDeviceWorkerPath(), [], { execArgv: [], serialization: 'json', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
     const ended = new Promise((resolve) => worker.on('exit', resolve));
     const reply = new Promise((resolve) => worker.once('message', resolve));
     worker.send({ id: 1, method: 'open', params: { modulePath: join(dist, 'no-such-pkcs11-library.so') } });
@@ -55,17 +53,17 @@ describe('the rinnovo-cns command (bin/rinnovo-cns.cjs)', () => {
       writeFileSync(starts, '');
       writeFileSync(preload, `import { appendFileSync } from 'node:fs'; appendFileSync(${JSON.stringify(starts)}, process.pid + '\\n');`);
       const bin = join(dist, '..', '..', 'bin', 'rinnovo-cns.cjs');
-      const cache = cliCache(cliNodeFlags());
+      const cache = cliCache([]);
       const before = { file: identity(cache), caches: caches() };
-      // Executed as the helpdesk's shell executes it, its shebang naming Node and the options it
-      // starts with, when the Node on the PATH is this one (the build's cache is this Node's).
+      // Executed as the helpdesk's shell executes it (its shebang names Node), when the Node on the
+      // PATH is this one (the build's cache is this Node's).
       const pathNode = execFileSync('sh', ['-c', 'command -v node'], { encoding: 'utf8' }).trim();
-      const command = pathNode && realpathSync(pathNode) === realpathSync(process.execPath) ? [bin] : [process.execPath, ...cliNodeFlags(), bin];
+      const command = pathNode && realpathSync(pathNode) === realpathSync(process.execPath) ? [bin] : [process.execPath, bin];
       const run = spawnSync(command[0] as string, [...command.slice(1), 'no-such-command'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: `--import ${preload}` } });
       expect(run.status).toBe(2);
       expect(run.stderr).toContain('«no-such-command» non è un comando né un\'opzione del programma');
       expect(readFileSync(starts, 'utf8').trim().split('\n')).toEqual([String(run.pid)]);
-      // Under the shebang's options the build's code cache is the one V8 takes: not written anew, and no other made.
+      // The build's code cache is the one V8 takes: not written anew, and no other made.
       expect({ file: identity(cache), caches: caches() }).toEqual(before);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -75,7 +73,7 @@ describe('the rinnovo-cns command (bin/rinnovo-cns.cjs)', () => {
 
 describe('a start with other Node options (node --max-old-space-size=512 dist/main/cli.cjs, typed by hand)', () => {
   it('keeps a code cache of its own, and leaves the one the command uses as it was', () => {
-    const commandCache = cliCache(cliNodeFlags());
+    const commandCache = cliCache([]);
     const before = identity(commandCache);
     const options = ['--max-old-space-size=512'];
     const own = cliCache(options);

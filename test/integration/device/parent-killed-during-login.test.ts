@@ -14,7 +14,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ensureSimulatorBuilt, simulatorEnvironment, writeSimulatorControl } from '../../../softhsm/simulator/simulator-control.js';
 import { createSoftHsmEnvironment } from '../../../softhsm/token/softhsm-environment.js';
 import { runTool } from '../../../softhsm/token/token-tools.js';
-import deviceNodeFlags from '../../../src/main/device/device-node-flags.json';
 import { builtDeviceWorkerPath } from '../../support/built-device-worker.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 
@@ -27,9 +26,9 @@ const userPin = '12345678';
  */
 const parentProgram = `
 const { fork } = require('node:child_process');
-const [workerPath, modulePath, pin, flags] = process.argv.slice(1);
+const [workerPath, modulePath, pin] = process.argv.slice(1);
 const say = (line) => process.stdout.write(JSON.stringify(line) + '\\n');
-const device = fork(workerPath, [], { execArgv: JSON.parse(flags), serialization: 'json', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+const device = fork(workerPath, [], { execArgv: [], serialization: 'json', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
 device.on('exit', (code, signal) => say({ deviceExit: { code, signal } }));
 const pending = new Map();
 let nextId = 1;
@@ -81,7 +80,7 @@ async function startParent(dir: string, loginDelayMs: number): Promise<Parent> {
   const controlDir = join(dir, 'card');
   await writeSimulatorControl(controlDir, { loginDelayMs });
   const modulePath = await ensureSimulatorBuilt();
-  const child = spawn(process.execPath, ['-e', parentProgram, builtDeviceWorkerPath(), modulePath, userPin, JSON.stringify(deviceNodeFlags)], {
+  const child = spawn(process.execPath, ['-e', parentProgram, builtDeviceWorkerPath(), modulePath, userPin], {
     env: { ...process.env, ...softhsm.env, ...simulatorEnvironment(controlDir) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
