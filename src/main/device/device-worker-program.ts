@@ -6,6 +6,7 @@
 import pkcs11js from 'pkcs11js';
 import { deviceGoneCodes } from './device-gone.js';
 import { deviceRequestShapes, readDeviceCall, readDeviceRequest, type DeviceFailure, type DeviceMethod, type DeviceReply } from './device-protocol.js';
+import { guardedFromOutsideArgument } from './guarded-from-outside.js';
 import { parentWatchdog } from './parent-watchdog.js';
 import { DeviceOperationError, Pkcs11TokenAccess } from './pkcs11-token-access.js';
 
@@ -90,11 +91,12 @@ export function serveDeviceCalls(options: { readonly afterReply?: () => void } =
     // 'disconnect' needs the main thread's event loop, which a synchronous PKCS#11 call blocks
     // (parent-watchdog.ts). Electron's utilityProcess needs no watchdog: Chromium ends a child
     // whose browser process is gone from its own IPC thread, whatever its main thread does.
-    const watchdog = parentWatchdog({ parentPid: process.ppid });
-    // Started by the first login, the call that may block for minutes (a PIN pad waits for the
-    // holder): commands that never log in start and end without the extra thread.
+    // Guarded from outside when its parent could (outside-watchdog.ts); otherwise a thread of its
+    // own, started by the first login, the call that may block for minutes (a PIN pad waits for
+    // the holder): commands that never log in start and end without the extra thread.
+    const watchdog = process.argv.includes(guardedFromOutsideArgument) ? undefined : parentWatchdog({ parentPid: process.ppid });
     const beforeCall: BeforeCall = (method) => {
-      if (method === 'login') watchdog.start();
+      if (method === 'login') watchdog?.start();
     };
     serve((listener) => process.on('message', listener), (message) => process.send?.(message), afterReply, beforeCall);
   } else {

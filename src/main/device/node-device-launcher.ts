@@ -8,6 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DeviceChild, DeviceLauncher } from './device-host.js';
 import { deviceProcessEnvironment } from './device-process-environment.js';
+import { guardedFromOutsideArgument } from './guarded-from-outside.js';
+import { canGuardFromOutside, guardFromOutside, type OutsideWatchdog } from './outside-watchdog.js';
 
 /** The worker next to this module: the bundle's .mjs in dist/, or the .ts source under tsx. */
 function defaultWorkerPath(): string {
@@ -21,7 +23,9 @@ function defaultWorkerPath(): string {
 export function nodeDeviceLauncher(options: { workerPath?: string; env: NodeJS.ProcessEnv }): DeviceLauncher {
   return (): DeviceChild => {
     const workerPath = options.workerPath ?? defaultWorkerPath();
-    const child = fork(workerPath, [], {
+    // Told so, the device process starts no watchdog thread of its own (device-worker-program.ts).
+    const guarded = canGuardFromOutside();
+    const child = fork(workerPath, guarded ? [guardedFromOutsideArgument] : [], {
       env: deviceProcessEnvironment(options.env),
       execArgv: workerPath.endsWith('.ts') ? ['--import', 'tsx'] : [],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -30,6 +34,9 @@ export function nodeDeviceLauncher(options: { workerPath?: string; env: NodeJS.P
     // A process that cannot start, or a channel that breaks, is an 'error' event; with no listener
     // Node would end this process over it. The exit that follows is what the host acts on.
     child.on('error', () => undefined);
+    const watchdog: OutsideWatchdog | undefined = guarded && child.pid !== undefined ? guardFromOutside(child.pid) : undefined;
+    // Its work ends with the device process; left running, it would one day kill that pid's next owner.
+    child.on('exit', () => watchdog?.stop());
     return {
       pid: () => child.pid,
       send: (message, undelivered) => {
@@ -47,6 +54,7 @@ export function nodeDeviceLauncher(options: { workerPath?: string; env: NodeJS.P
       onExit: (listener) => child.on('exit', (code) => listener(code)),
       kill: () => {
         child.kill('SIGKILL');
+        watchdog?.stop();
       },
     };
   };

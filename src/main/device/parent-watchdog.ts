@@ -4,6 +4,9 @@
  * and a hung middleware may never return. Until it returns, the main thread's event loop cannot
  * see the IPC channel close ('disconnect'), and the process would outlive a killed parent while
  * holding the card (another renewal would meet a busy card). A thread of its own keeps looking.
+ *
+ * Only where its parent could not guard it from outside (outside-watchdog.ts: a shell beside it,
+ * which costs no thread start): on Windows, or when the device process is forked by hand.
  */
 
 // The thread runs from this text rather than from a file: nothing to find beside the bundle, and

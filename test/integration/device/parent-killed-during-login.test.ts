@@ -4,9 +4,15 @@
  * pkcs11js's C_Login is synchronous, so the device process's event loop is blocked and cannot see
  * its IPC channel close. The parent here is a small Node program of its own, forking the built
  * device process (as the CLI does) on a simulated card whose C_Login takes its time
- * (softhsm/simulator, `login_delay_ms`).
+ * (softhsm/simulator, `login_delay_ms`). That parent forks it the way the launcher does where it
+ * cannot guard it from outside (Windows: no shell), so the device process watches with a thread
+ * of its own; the CLI's own device process, guarded from outside (outside-watchdog.ts), is killed
+ * the same way at the end.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
+import { setUpScenario } from '../../../softhsm/scenarios/set-up-scenario.js';
+import { startCli } from '../../support/run-cli.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -193,4 +199,47 @@ describe('the device process and a parent that dies while C_Login blocks', () =>
     expect(await parent.exited).toEqual({ code: 0, signal: null });
     expect(isRunning(devicePid)).toBe(false);
   });
+
+  /** The processes `pid` forked that still run (Linux's /proc). */
+  function childrenOf(pid: number): number[] {
+    try {
+      return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  }
+
+  it('the CLI SIGKILLed while its device process sits in a C_Login that blocks for 20 s: the device process and its watchdog end within seconds', async () => {
+    const temp = await makeTempDir('cli-killed-in-login');
+    cleanups.push(() => temp.remove());
+    // A PIN-pad reader (the simulator types the PIN) whose C_Login takes 20 s, as a holder slow to type.
+    const lab = await setUpScenario(findScenario('pin-pad')!, temp.dir, { toolVersion: '1.0.0' });
+    cleanups.push(() => lab.close());
+    await writeSimulatorControl(join(temp.dir, 'card-simulator'), { pinPad: { pin: lab.pin }, loginDelayMs: 20_000 });
+    const cli = startCli(['doctor', '--json', '--pin-pad', '--pay', 'telemaco', '--user', lab.account.userId], { ...lab.env, RINNOVO_ACCOUNT_PASSWORD: lab.account.password });
+    const cliPid = cli.child.pid ?? 0;
+    cleanups.push(() => {
+      if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
+    });
+    // The device process (node) and its watchdog (a shell) are the CLI's children from its start;
+    // the checks, the card and the start of the login take a few seconds on a busy machine.
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    const children = childrenOf(cliPid);
+    cleanups.push(() => {
+      for (const pid of children) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+    });
+    expect(cli.child.exitCode, `doctor ended before the kill: ${(await Promise.race([cli.done, Promise.resolve(undefined)]))?.stderr ?? ''}`).toBeNull();
+    const commands = children.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '');
+    expect(commands.map((command) => command.replace(/^.*\//, '')).sort()).toEqual(['node', 'sh']);
+
+    // Its exit, not the end of its output: the device process writes to the same stderr, which stays open while it lives.
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => cli.child.once('exit', (_code, signal) => resolve(signal)));
+    cli.child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const killedAt = Date.now();
+    for (const pid of children) {
+      expect(await stillRunningAfter(pid, 5000), `process ${pid} (${commands[children.indexOf(pid)]}) still running ${Date.now() - killedAt} ms after the CLI was killed`).toBe(false);
+    }
+  });
 });
+
