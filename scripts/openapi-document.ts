@@ -46,7 +46,7 @@ const operations: readonly Operation[] = [
     method: 'post',
     path: '/renewals/{renewalId}/certificates/{certificateSerial}/issue',
     id: 'issue',
-    summary: 'The renewed certificate for a CSR made on the device; captures its held price. Idempotent per CSR.',
+    summary: 'The renewed certificate for a CSR made on the device; captures its held price and says what it captured (on which payment, or none). Idempotent per CSR.',
     request: api.issuanceRequestSchema,
     response: api.issuanceResponseSchema,
     idempotent: true,
@@ -95,9 +95,9 @@ export function openApiDocument(): unknown {
     openapi: '3.1.0',
     info: {
       title: 'Rinnovo CNS renewal service',
-      version: '2.0.0',
+      version: '2.1.0',
       description:
-        'Generated from src/shared/service-api (zod). Payments hold the price of the certificates they name; issuing a certificate captures its price; a rejected certificate is refunded and unissued holds are released. Every refusal is { error: { code, detail } } with a code of the tool\'s error catalogue.',
+        'Generated from src/shared/service-api (zod). Payments hold the price of the certificates they name; issuing a certificate captures its price, and its answer says what it captured; a rejected certificate is refunded and unissued holds are released. Every refusal is { error: { code, detail } } with a code of the tool\'s error catalogue.',
     },
     paths,
     components: {

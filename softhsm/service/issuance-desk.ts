@@ -3,11 +3,11 @@
  * decide (proof, payment, CSR, idempotency) → sign → record.
  */
 import type { Holder } from '../../src/shared/domain/certificate-kind.js';
-import type { CertificateLine, DeliveryRequest, IssuanceRequest, IssuedCertificate, RejectionRequest } from '../../src/shared/service-api/index.js';
+import type { CertificateLine, DeliveryRequest, IssuanceCapture, IssuanceRequest, IssuanceResponse, IssuedCertificate, RejectionRequest } from '../../src/shared/service-api/index.js';
 import { issueHolderCertificate } from '../pki/holder-certificate.js';
 import { pemToDerBase64, readCertificate, type CertificateFacts } from './certificate-facts.js';
 import { checkCsr } from './csr-check.js';
-import type { LabState } from './lab-state.js';
+import type { LabState, RenewalLine } from './lab-state.js';
 import { lineView } from './eligibility-desk.js';
 import { capture, refund, release } from './money-desk.js';
 import { lineOrRefuse, renewalOrRefuse } from './renewal-records.js';
@@ -16,9 +16,9 @@ import { renewedNotAfter } from './renewal-term.js';
 import { refuse, refuseKeepingChanges, ServiceRefusal } from './service-refusal.js';
 import { issuingCa, type ServicePki } from './service-pki.js';
 
-/** What the first step decided: answer with what exists, or sign this. */
+/** What the first step decided: answer with what exists (and what issuing it captured), or sign this. */
 export type IssuanceDecision =
-  | { readonly kind: 'already-issued'; readonly certificate: IssuedCertificate }
+  | { readonly kind: 'already-issued'; readonly answer: IssuanceResponse }
   | { readonly kind: 'sign'; readonly renewalId: string; readonly renewed: CertificateFacts; readonly holder: Holder; readonly publicKeyPem: string; readonly csrSha256: string };
 
 export function decideIssuance(state: LabState, renewalId: string, serial: string, request: IssuanceRequest, now: Date): IssuanceDecision {
@@ -43,7 +43,7 @@ export function decideIssuance(state: LabState, renewalId: string, serial: strin
   const csr = checkCsrKeepingChanges(request.csr, renewed);
   const existing = renewal.issued[serial];
   if (existing) {
-    if (existing.csrSha256 === csr.sha256) return { kind: 'already-issued', certificate: existing.certificate };
+    if (existing.csrSha256 === csr.sha256) return { kind: 'already-issued', answer: { ...existing.certificate, capture: captureOf(line) } };
     refuseKeepingChanges(409, 'CERTIFICATE_ALREADY_ISSUED', { certificateSerial: serial });
   }
   const status = state.certificates[serial]?.status ?? 'valid';
@@ -89,18 +89,18 @@ export async function signRenewedCertificate(pki: ServicePki, decision: Extract<
 }
 
 /**
- * Records an issued certificate and captures its held price; if a concurrent request won the
- * race, its certificate is the answer.
+ * Records an issued certificate and captures its held price, answering with both; if a concurrent
+ * request won the race, its certificate (and what it captured) is the answer.
  */
-export function recordIssuance(state: LabState, decision: Extract<IssuanceDecision, { kind: 'sign' }>, issued: IssuedCertificate, now: Date): IssuedCertificate {
+export function recordIssuance(state: LabState, decision: Extract<IssuanceDecision, { kind: 'sign' }>, issued: IssuedCertificate, now: Date): IssuanceResponse {
   const renewal = renewalOrRefuse(state, decision.renewalId);
   const oldSerial = decision.renewed.serial;
+  const line = lineOrRefuse(renewal, oldSerial);
   const existing = renewal.issued[oldSerial];
   if (existing) {
-    if (existing.csrSha256 === decision.csrSha256) return existing.certificate;
+    if (existing.csrSha256 === decision.csrSha256) return { ...existing.certificate, capture: captureOf(line) };
     refuse(409, 'CERTIFICATE_ALREADY_ISSUED', { certificateSerial: oldSerial });
   }
-  const line = lineOrRefuse(renewal, oldSerial);
   renewal.issued[oldSerial] = { csrSha256: decision.csrSha256, certificate: issued };
   const captured = capture(state, line, now);
   line.progress = { state: 'issued', ...captured, successor: { certificateSerial: issued.certificateSerial, notAfter: issued.notAfter } };
@@ -114,7 +114,19 @@ export function recordIssuance(state: LabState, decision: Extract<IssuanceDecisi
     deviceFirstIssuedAt: firstIssuedAt,
     renewalOf: { serial: oldSerial, issuedAt: issued.issuedAt },
   };
-  return issued;
+  return { ...issued, capture: captured };
+}
+
+/**
+ * What issuing the line's certificate captured, as the line keeps it from then on (issued, then
+ * downloaded): the one place the lab holds it, so a replayed answer says what the first one did.
+ * A rejection takes the certificate out of `issued` as it releases the line, so one still there
+ * has its line issued or downloaded.
+ */
+function captureOf(line: RenewalLine): IssuanceCapture {
+  const progress = line.progress;
+  if (progress.state !== 'issued' && progress.state !== 'downloaded') throw new Error(`certificate ${line.serial} is issued, its line ${progress.state}`);
+  return { paymentId: progress.paymentId, capturedCents: progress.capturedCents };
 }
 
 /** The tool has the renewed certificate on the device, verified: the line is `downloaded`. */

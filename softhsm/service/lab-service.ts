@@ -18,6 +18,7 @@ import {
   updateChannelFiles,
   type AccountPaymentMethod,
   type HealthResponse,
+  type IssuanceResponse,
 } from '../../src/shared/service-api/index.js';
 import { checkoutPage } from './checkout-page.js';
 import { readCertificate } from './certificate-facts.js';
@@ -165,13 +166,16 @@ export async function startLabService(options: LabServiceOptions): Promise<LabSe
         const issuance = parseJsonBody(body, issuanceRequestSchema);
         const decision = await decide(store, (state) => replay(state, scope) ?? decideIssuance(state, renewalId, serial, issuance, now()));
         if ('status' in decision) return sendJson(response, decision.status, decision.body);
-        const certificate = decision.kind === 'already-issued' ? decision.certificate : await signRenewedCertificate(options.pki, decision, now());
-        const recorded = await decide(store, (state) => {
-            const result = decision.kind === 'sign' ? recordIssuance(state, decision, certificate, now()) : certificate;
-          remember(state, scope, 200, result);
-          return result;
-        });
-        return sendJson(response, 200, recorded);
+        // The answer is remembered under its key in the same change that records it.
+        const answered = (answer: (state: LabState) => IssuanceResponse) =>
+          decide(store, (state) => {
+            const result = answer(state);
+            remember(state, scope, 200, result);
+            return result;
+          });
+        if (decision.kind === 'already-issued') return sendJson(response, 200, await answered(() => decision.answer));
+        const signed = await signRenewedCertificate(options.pki, decision, now());
+        return sendJson(response, 200, await answered((state) => recordIssuance(state, decision, signed, now())));
       }
       case 'POST renewals/:id/certificates/:id/delivered': {
         const delivery = parseJsonBody(body, deliveryRequestSchema);

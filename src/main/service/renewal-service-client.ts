@@ -39,7 +39,7 @@ import {
   type CertificateLine,
   type DeliveryRequest,
   type RejectionRequest,
-  type IssuedCertificate,
+  type IssuanceResponse,
   type PaymentRequest,
   type PaymentStatus,
   type RenewalStatus,
@@ -105,7 +105,7 @@ export interface RenewalServiceClient {
    * Sends an issuance request given as its exact JSON text (validated here), so a retry is the same
    * request byte for byte. Same key and bytes → the same certificate; a fresh key with the same CSR too.
    */
-  issue(renewalId: string, certificateSerial: CertificateSerial, bodyJson: string, idempotencyKey: string): Promise<IssuedCertificate>;
+  issue(renewalId: string, certificateSerial: CertificateSerial, bodyJson: string, idempotencyKey: string): Promise<IssuanceResponse>;
   /** The renewed certificate is on the device and verified. */
   delivered(renewalId: string, certificateSerial: CertificateSerial, delivery: DeliveryRequest): Promise<CertificateLine>;
   /** The issued certificate failed the client's checks: revoke it and release its price. */

@@ -65,6 +65,14 @@ export type Verdict = z.infer<typeof verdictSchema>;
 const successorSchema = z.object({ certificateSerial: certificateSerialSchema, notAfter: isoDateTimeSchema });
 
 /**
+ * What issuing a certificate captured: the payment whose hold it took (null: issued on no payment,
+ * renewed free) and how much. A line issued or downloaded keeps it; the issue route answers with
+ * it (issuance.ts), so a client that heard only that answer knows what the holder was charged.
+ */
+export const issuanceCaptureSchema = z.object({ paymentId: identifierSchema.nullable(), capturedCents: centsSchema });
+export type IssuanceCapture = z.infer<typeof issuanceCaptureSchema>;
+
+/**
  * How far a certificate's renewal went.
  *
  * `open`: nothing paid. `requested`: named in a card checkout not completed yet. `paid`: its
@@ -76,8 +84,8 @@ const certificateProgressSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('open') }),
   z.object({ state: z.literal('requested'), paymentId: identifierSchema }),
   z.object({ state: z.literal('paid'), paymentId: identifierSchema, amountCents: centsSchema }),
-  z.object({ state: z.literal('issued'), paymentId: identifierSchema.nullable(), capturedCents: centsSchema, successor: successorSchema }),
-  z.object({ state: z.literal('downloaded'), paymentId: identifierSchema.nullable(), capturedCents: centsSchema, successor: successorSchema }),
+  z.object({ state: z.literal('issued'), ...issuanceCaptureSchema.shape, successor: successorSchema }),
+  z.object({ state: z.literal('downloaded'), ...issuanceCaptureSchema.shape, successor: successorSchema }),
   z.object({ state: z.literal('released'), paymentId: identifierSchema, amountCents: centsSchema, reason: z.enum(['refused', 'rejected', 'expired']) }),
 ]);
 export type CertificateProgress = z.infer<typeof certificateProgressSchema>;

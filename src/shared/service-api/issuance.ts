@@ -5,14 +5,15 @@
  * often it is sent (with a fresh proof and key, or the journaled request replayed byte for byte),
  * so a lost answer is never a lost certificate. A different CSR after a certificate was issued is
  * refused (the service never issues two). Refused before payment, and when the CSR's subject does
- * not name the old certificate's holder. Issuing captures the certificate's held price.
+ * not name the old certificate's holder. Issuing captures the certificate's held price, and the
+ * answer says what it captured (`capture`: on which payment, or none, and how much).
  *
  * After issuance the client says what became of it: `delivered` (written on the device and
  * verified: the line becomes `downloaded`) or `reject` (it failed the client's checks: the
  * service revokes it and gives the money back, the line becomes `released`).
  */
 import { z } from 'zod';
-import { certificateLineSchema } from './certificate-line.js';
+import { certificateLineSchema, issuanceCaptureSchema } from './certificate-line.js';
 import { proofOfPossessionSchema } from './challenge.js';
 import { base64Schema, certificateKindSchema, certificateSerialSchema, identifierSchema, isoDateTimeSchema } from './primitives.js';
 
@@ -43,8 +44,15 @@ export const issuedCertificateSchema = z.object({
 });
 export type IssuedCertificate = z.infer<typeof issuedCertificateSchema>;
 
-/** @alias The issue route answers with the issued certificate. */
-export const issuanceResponseSchema = issuedCertificateSchema;
+/**
+ * The issue route's answer: the issued certificate and what issuing it captured (a replay, what
+ * the first issuance did). Issuing takes the hold its line has then, whatever the price list says
+ * now: a hold let go before the list made the certificate free is issued on no payment, and only
+ * this answer tells the client so when the record cannot be read afterwards. Not repeated in the
+ * record's `issued` list: there the certificate's line says it, one source for each answer.
+ */
+export const issuanceResponseSchema = issuedCertificateSchema.extend({ capture: issuanceCaptureSchema });
+export type IssuanceResponse = z.infer<typeof issuanceResponseSchema>;
 
 /** The renewed certificate is on the device and signs: nothing more to do for it. */
 export const deliveryRequestSchema = z.strictObject({ certificateSerial: certificateSerialSchema });

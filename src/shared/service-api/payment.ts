@@ -5,7 +5,9 @@
  * amount (Iconto / Telemaco: on the account; card: on the card, after the checkout page). Each
  * certificate's part is *captured* when its renewed certificate is issued, and *released* when it
  * will not be (refused, rejected by the client, or the hold expired). A certificate is paid at
- * most once, ever: naming one already held or captured is refused.
+ * most once, ever: naming one already held or captured is refused. So issuing captures the one
+ * part held for the certificate then, and the issue answer names its payment (none: issued free);
+ * a part of any other payment for that certificate was released before it was issued.
  *
  * Every POST carries an `Idempotency-Key`: the same key and the same body return the first
  * answer; the same key with another body is refused (`IDEMPOTENCY_KEY_REUSED`).

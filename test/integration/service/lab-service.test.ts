@@ -244,12 +244,16 @@ describe('capture on issuance, release for what is not issued', () => {
     const paid = await client.pay(renewalId, { ...account, certificateSerials: [device.signature.serial, device.cns.serial] }, `cap-${renewalId}`);
     if (paid.state !== 'paid') throw new Error('expected paid');
     const issued = await client.issue(renewalId, device.signature.serial, JSON.stringify({ csr: buildCsr(device.signature.pem, newSoftwareKey()), proof: await issuanceProof(renewalId, device) }), `cap-i-${renewalId}`);
+    // The answer says what issuing captured, as the line does from then on.
+    expect(issued.capture).toEqual({ paymentId: paid.paymentId, capturedCents: 2500 });
+    expect((await client.renewal(renewalId)).perCertificate.find((line) => line.kind === 'signature')?.progress).toMatchObject({ state: 'issued', ...issued.capture });
     let receipt = await client.payment(renewalId, paid.paymentId);
     expect(receipt.state === 'paid' && receipt.receipt).toMatchObject({ capturedCents: 2500, releasedCents: 0 });
     const delivered = await client.delivered(renewalId, device.signature.serial, { certificateSerial: issued.certificateSerial });
     expect(delivered.progress.state).toBe('downloaded');
 
     const cns = await client.issue(renewalId, device.cns.serial, JSON.stringify({ csr: buildCsr(device.cns.pem, newSoftwareKey()), proof: await issuanceProof(renewalId, device) }), `cap-c-${renewalId}`);
+    expect(cns.capture).toEqual({ paymentId: paid.paymentId, capturedCents: 1500 });
     const rejected = await client.reject(renewalId, device.cns.serial, { certificateSerial: cns.certificateSerial, reason: 'chain' });
     expect(rejected.progress).toMatchObject({ state: 'released', reason: 'rejected', amountCents: 1500 });
     receipt = await client.payment(renewalId, paid.paymentId);
@@ -299,7 +303,8 @@ describe('issuance', () => {
     const body = { csr, proof: await issuanceProof(renewalId, device) };
     const issued = await client.issue(renewalId, device.signature.serial, JSON.stringify(body), key);
     expect(await client.issue(renewalId, device.signature.serial, JSON.stringify(body), key)).toEqual(issued);
-    // A new key and a new proof with the same CSR: still the same certificate.
+    // A new key and a new proof with the same CSR: still the same certificate, and what its issuance captured.
+    expect(issued.capture).toMatchObject({ capturedCents: 2500 });
     expect(await client.issue(renewalId, device.signature.serial, JSON.stringify({ csr, proof: await issuanceProof(renewalId, device) }), `${key}-again`)).toEqual(issued);
     // A different CSR for a certificate already issued is refused.
     await expectRefusal(
@@ -325,9 +330,11 @@ describe('issuance', () => {
     const { stdout } = await run('openssl', ['verify', '-CAfile', chainFile, certFile]);
     expect(stdout).toContain('OK');
 
+    // The record lists the certificate; what issuing it captured, its line says.
     const status = await client.renewal(renewalId);
-    expect(status.issued).toEqual([issued]);
-    expect(status.perCertificate.find((line) => line.kind === 'signature')?.progress).toMatchObject({ state: 'issued', successor: { certificateSerial: issued.certificateSerial } });
+    const { capture, ...listed } = issued;
+    expect(status.issued).toEqual([listed]);
+    expect(status.perCertificate.find((line) => line.kind === 'signature')?.progress).toMatchObject({ state: 'issued', ...capture, successor: { certificateSerial: issued.certificateSerial } });
   });
 
   it('refuses a CSR naming someone else, and a proof from another device', async () => {
@@ -355,6 +362,8 @@ describe('issuance', () => {
     }
     const issued = await client.issue(renewalId, device.cns.serial, JSON.stringify({ csr, proof: await issuanceProof(renewalId, device) }), `f3-${renewalId}`);
     expect(issued.kind).toBe('cns');
+    // Renewed free: issued on no payment, nothing captured, and the answer says so.
+    expect(issued.capture).toEqual({ paymentId: null, capturedCents: 0 });
     // The old CNS key may be gone by now: the new CNS key proves possession for the signature.
     const newCns = { key: newCnsKey, der: issued.certificate };
     const proof = signNonce(await client.challenge({ purpose: 'issuance', renewalId }), newCns);

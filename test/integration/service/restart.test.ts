@@ -60,12 +60,16 @@ it('keeps renewals, payments and issued certificates across SIGKILL', async () =
   ({ client, agent } = serviceClient(pki, second.url));
   const status = await client.renewal(renewalId);
   expect(status.payments).toMatchObject([{ state: 'paid', paymentId: paid.paymentId, receipt: { capturedCents: 1500 } }]);
-  expect(status.issued).toEqual([issued]);
+  const { capture, ...certificate } = issued;
+  expect(status.issued).toEqual([certificate]);
+  expect(status.perCertificate.find((line) => line.kind === 'cns')?.progress).toMatchObject({ state: 'issued', ...capture });
   // Replaying the payment after the restart does not charge again.
   const replayed = await client.pay(renewalId, payment, `pay-${renewalId}`);
   expect(replayed.paymentId).toBe(paid.paymentId);
   const again = await client.issue(renewalId, device.cns.serial, JSON.stringify({ csr, proof: signNonce(await client.challenge({ purpose: 'issuance', renewalId }), device.cns) }), `iss2-${renewalId}`);
+  // The same certificate, and the same word on what issuing it captured, from the state on disk.
   expect(again).toEqual(issued);
+  expect(issued.capture).toEqual({ paymentId: paid.paymentId, capturedCents: 1500 });
   expect((await client.updateFeed()).version).toBe('2.0.0');
   const state = JSON.parse(await readFile(join(stateDir, 'lab-service-state.json'), 'utf8')) as { accounts: Record<string, { balances: unknown; held: unknown }> };
   // The CNS was issued (captured), the signature still held.
