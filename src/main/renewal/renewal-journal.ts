@@ -14,7 +14,7 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors/app-error.js';
-import { certificateKindSchema, receiptSchema, renewalPlanSchema, type Receipt } from '../../shared/contract/flow-contract.js';
+import { certificateKindSchema, receiptSchema, renewalPlanSchema } from '../../shared/contract/flow-contract.js';
 import { rejectionReasonSchema } from '../../shared/service-api/issuance.js';
 import { accountPaymentMethodSchema, identifierSchema } from '../../shared/service-api/primitives.js';
 import { readFileIfExists, writeFileAtomic, type DurableWrite } from '../storage/atomic-file.js';
@@ -158,13 +158,20 @@ const journalCertificateSchema = z.object({
 });
 export type JournalCertificate = z.infer<typeof journalCertificateSchema>;
 
+/**
+ * A payment's receipt as journaled: the holder's receipt, with the payment it is of (what an
+ * issuance names as the one it captured on). Absent in one journaled before receipts named it.
+ */
+const journalReceiptSchema = receiptSchema.extend({ paymentId: identifierSchema.optional() });
+export type JournalReceipt = z.infer<typeof journalReceiptSchema>;
+
 const paymentRecordSchema = z.discriminatedUnion('state', [
   /**
    * Nothing to pay now: free, or every certificate already paid earlier. `attempts`: the payments
    * this journal sent before (one refused for a certificate then taken out), so that paying again
    * after a hold is let go is a new request, never a replay of an earlier one.
    */
-  z.object({ state: z.literal('not-required'), receipt: receiptSchema.nullable(), attempts: z.number().int().nonnegative().optional() }),
+  z.object({ state: z.literal('not-required'), receipt: journalReceiptSchema.nullable(), attempts: z.number().int().nonnegative().optional() }),
   z.object({ state: z.literal('unpaid'), attempts: z.number().int().nonnegative() }),
   /** An account payment was sent: its answer may be lost, so the service is asked before paying again. */
   z.object({ state: z.literal('paying'), attempts: z.number().int().positive(), method: accountPaymentMethodSchema }),
@@ -174,7 +181,7 @@ const paymentRecordSchema = z.discriminatedUnion('state', [
    * `attempts`: how many payments this journal sent, kept so that paying again after the service
    * released the hold (it expired) is a new request, not a replay of the released one.
    */
-  z.object({ state: z.literal('paid'), receipt: receiptSchema, attempts: z.number().int().nonnegative().optional() }),
+  z.object({ state: z.literal('paid'), receipt: journalReceiptSchema, attempts: z.number().int().nonnegative().optional() }),
 ]);
 
 /**
@@ -203,7 +210,7 @@ export const journalSchema = z.object({
    * a later payment may replace (a hold let go, paid again), and others (a second window's). What
    * an ending the service cannot be asked about shows beside the journal's own payment.
    */
-  paymentsHolding: z.array(receiptSchema).optional(),
+  paymentsHolding: z.array(journalReceiptSchema).optional(),
   certificates: z.array(journalCertificateSchema).min(1),
 });
 export type Journal = z.infer<typeof journalSchema>;
@@ -362,7 +369,7 @@ export function paymentAttempts(journal: Pick<Journal, 'payment'>): number {
 }
 
 /** The receipt of the journal's own payment, when it has one (paid, or nothing to pay after an earlier payment). */
-export function journalReceipt(journal: Pick<Journal, 'payment'>): Receipt | null {
+export function journalReceipt(journal: Pick<Journal, 'payment'>): JournalReceipt | null {
   return journal.payment.state === 'paid' || journal.payment.state === 'not-required' ? journal.payment.receipt : null;
 }
 

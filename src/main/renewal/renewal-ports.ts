@@ -116,12 +116,15 @@ export interface IssuedCertificate {
   readonly notAfter: string;
 }
 
+/** A payment's receipt as the service tells it, naming its payment: the one an issuance says it captured on. */
+export type PaymentReceipt = Receipt & { readonly paymentId: string };
+
 type CardPaymentStatus = 'pending' | 'paid' | 'cancelled' | 'failed';
 
 export interface RenewalRecord {
   readonly lines: readonly ServiceLine[];
   /** The receipts of the renewal's authorized payments, as they stand (held, captured, released). */
-  readonly receipts: readonly Receipt[];
+  readonly receipts: readonly PaymentReceipt[];
   /** Pending card checkouts, newest last. */
   /** Pending card checkouts, newest last, with what each asks for: the certificates and the amount. */
   readonly pendingCheckouts: readonly { readonly paymentId: string; readonly checkoutUrl: string; readonly certificateSerials: readonly string[]; readonly amountCents: number }[];
@@ -135,11 +138,11 @@ export interface FlowService {
   /** `resumed`: the renewal was opened earlier and is not closed (paid, or issued and not yet confirmed delivered). */
   eligibility(request: { certificatesPem: readonly string[]; proof: Proof }): Promise<{ renewalId: string; resumed: boolean; lines: ServiceLine[] }>;
   /** Holds the price of exactly `request.certificateSerials`; the same key and request answer the first outcome. */
-  payWithAccount(call: { renewalId: string; idempotencyKey: string; request: AccountPaymentRequest }): Promise<Receipt>;
+  payWithAccount(call: { renewalId: string; idempotencyKey: string; request: AccountPaymentRequest }): Promise<PaymentReceipt>;
   /** The dry run of an account payment: refuses as paying would, holds nothing. */
   checkAccount(call: { renewalId: string; request: AccountPaymentRequest }): Promise<void>;
   startCardPayment(call: { renewalId: string; idempotencyKey: string; certificateSerials: readonly string[] }): Promise<{ paymentId: string; checkoutUrl: string; amountCents: number }>;
-  cardPaymentStatus(renewalId: string, paymentId: string): Promise<{ status: CardPaymentStatus; receipt: Receipt | null }>;
+  cardPaymentStatus(renewalId: string, paymentId: string): Promise<{ status: CardPaymentStatus; receipt: PaymentReceipt | null }>;
   /** The issuance request for a CSR and a proof, ready to journal: attempt `attempt` names its idempotency key. */
   issuanceRequest(renewalId: string, certificateSerial: string, attempt: number, csrPem: string, proof: Proof): JournaledRequest;
   /** Sends a journaled issuance request as it is: a retry is the same request, byte for byte. */

@@ -59,7 +59,7 @@ describe('a journal whose own issuance the service record leaves out', () => {
     expect(stale.certificates.map((entry) => entry.progress.phase)).toEqual(['generating-key']);
     expect(stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' })).step).toBe('done');
     for (const [device, text] of copy) world.journal.files.set(device, text);
-    const released = (receipt: Receipt): Receipt => ({ ...receipt, lines: receipt.lines.map((line) => ({ ...line, state: 'released' })) });
+    const released = <R extends Receipt>(receipt: R): R => ({ ...receipt, lines: receipt.lines.map((line) => ({ ...line, state: 'released' })) });
     recordRewritten(world, stale.renewalId, (record) => ({ ...record, issued: [], lines: record.lines.map((line) => ({ ...line, progress: 'released' })), receipts: record.receipts.map(released) }));
     const back = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
     expect(back.step === 'certificates' && back.error?.code).not.toBe('RENEWAL_FINISHED_IN_ANOTHER_RENEWAL');
@@ -85,7 +85,7 @@ describe('a journal overtaken from another computer whose record says this renew
     return { world, back };
   }
 
-  const captured = (receipt: Receipt, serial: string): Receipt => ({ ...receipt, lines: receipt.lines.map((line) => (line.certificateSerial === serial ? { ...line, state: 'captured' } : line)) });
+  const captured = <R extends Receipt>(receipt: R, serial: string): R => ({ ...receipt, lines: receipt.lines.map((line) => (line.certificateSerial === serial ? { ...line, state: 'captured' } : line)) });
   it.each([
     ['its line paid (held)', (record: RenewalRecord, serial: string) => ({ ...record, lines: record.lines.map((line) => (line.certificateSerial === serial ? { ...line, progress: 'paid' as const } : line)) })],
     ['its line issued', (record: RenewalRecord, serial: string) => ({ ...record, lines: record.lines.map((line) => (line.certificateSerial === serial ? { ...line, progress: 'issued' as const } : line)) })],

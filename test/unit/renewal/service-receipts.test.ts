@@ -39,8 +39,8 @@ function paying(receipt: Receipt) {
 }
 
 describe('a receipt the service sends', () => {
-  it('is taken in when its parts add up', async () => {
-    await expect(paying(genuine)).resolves.toMatchObject({ transactionId: 'trx-1', totalCents: 4000, capturedCents: 2500, releasedCents: 1500 });
+  it('is taken in when its parts add up, naming its payment (the one an issuance says it captured on)', async () => {
+    await expect(paying(genuine)).resolves.toMatchObject({ paymentId: 'pay-1', transactionId: 'trx-1', totalCents: 4000, capturedCents: 2500, releasedCents: 1500 });
   });
 
   it.each([

@@ -3,7 +3,7 @@
  * vocabulary on one side, PEM and catalogue codes on the other. Requests the flow builds from the
  * service API's own types go out as they are; issuance requests go out as journaled, byte for byte.
  */
-import type { Receipt, ServiceProgress, Verdict } from '../../../shared/contract/flow-contract.js';
+import type { ServiceProgress, Verdict } from '../../../shared/contract/flow-contract.js';
 import { linesCents } from '../../../shared/contract/receipt-totals.js';
 import { AppError } from '../../../shared/errors/app-error.js';
 import type { ErrorCode } from '../../../shared/errors/catalogue.js';
@@ -17,7 +17,7 @@ import {
 import { base64DerToPem, pemToBase64Der } from '../../certificates/pem.js';
 import type { RenewalServiceClient } from '../../service/renewal-service-client.js';
 import { issuanceIdempotencyKey } from '../idempotency-keys.js';
-import type { FlowService, IssuedCertificate, Proof, ServiceLine } from '../renewal-ports.js';
+import type { FlowService, IssuedCertificate, PaymentReceipt, Proof, ServiceLine } from '../renewal-ports.js';
 
 const reasonCodes: Readonly<Record<NotRenewableReason, ErrorCode>> = {
   suspended: 'CERTIFICATE_SUSPENDED',
@@ -78,9 +78,10 @@ function addsUp(receipt: ServiceReceipt): boolean {
   );
 }
 
-function toFlowReceipt(receipt: ServiceReceipt): Receipt {
+function toFlowReceipt(receipt: ServiceReceipt): PaymentReceipt {
   if (!addsUp(receipt)) throw new AppError('SERVICE_PROTOCOL_ERROR', { reason: `receipt ${receipt.transactionId} does not add up` });
   return {
+    paymentId: receipt.paymentId,
     transactionId: receipt.transactionId,
     method: receipt.method,
     paidAt: receipt.paidAt,

@@ -9,13 +9,13 @@
  */
 import { createHash } from 'node:crypto';
 import forge from 'node-forge';
-import type { Receipt, ServiceProgress, Verdict } from '../../../../src/shared/contract/flow-contract.js';
+import type { ServiceProgress, Verdict } from '../../../../src/shared/contract/flow-contract.js';
 import type { CertificateKind } from '../../../../src/shared/domain/certificate-kind.js';
 import { AppError, isAppError } from '../../../../src/shared/errors/app-error.js';
 import type { AccountPaymentRequest, RejectionReason } from '../../../../src/shared/service-api/index.js';
 import { classifyCertificate } from '../../../../src/main/certificates/classify-certificate.js';
 import { modulusOfCsr } from '../../../../src/main/certificates/key-modulus.js';
-import type { FlowService, IssuedCertificate, RenewalRecord, ServiceLine } from '../../../../src/main/renewal/renewal-ports.js';
+import type { FlowService, IssuedCertificate, PaymentReceipt, RenewalRecord, ServiceLine } from '../../../../src/main/renewal/renewal-ports.js';
 import { issuanceIdempotencyKey } from '../../../../src/main/renewal/idempotency-keys.js';
 import type { CallHook } from './fake-card.js';
 import { makeCertificate, newKeyPair, profileOf, type TestPki } from './test-pki.js';
@@ -249,9 +249,10 @@ export class FakeService {
     line.progress = { state: 'released', paymentId: payment.paymentId };
   }
 
-  #receipt(payment: Payment): Receipt {
+  #receipt(payment: Payment): PaymentReceipt {
     const sum = (state?: string) => payment.lines.filter((line) => !state || line.state === state).reduce((total, line) => total + line.amountCents, 0);
     return {
+      paymentId: payment.paymentId,
       transactionId: payment.transactionId ?? 'none',
       method: payment.method,
       paidAt: payment.paidAt ?? this.clock().toISOString(),
