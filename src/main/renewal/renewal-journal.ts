@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors/app-error.js';
 import { certificateKindSchema, receiptSchema, renewalPlanSchema } from '../../shared/contract/flow-contract.js';
+import { issuanceCaptureSchema } from '../../shared/service-api/certificate-line.js';
 import { rejectionReasonSchema } from '../../shared/service-api/issuance.js';
 import { accountPaymentMethodSchema, identifierSchema } from '../../shared/service-api/primitives.js';
 import { readFileIfExists, writeFileAtomic, type DurableWrite } from '../storage/atomic-file.js';
@@ -70,6 +71,15 @@ function refusedFromVersion2(value: unknown): unknown {
   return { ...rest, reason: handoverExpired === true ? 'handover-expired' : atPayment === true ? 'dropped' : 'not-renewable' };
 }
 
+/**
+ * What issuing the certificate captured, as the service's answer said (or its record, the answer
+ * lost): kept from `issued` on, so an ending with the service out of reach shows what was charged
+ * for it, not what the journal's copy of a receipt held before (a hold let go since, the
+ * certificate then issued free). Absent in a journal written before answers said it, or where the
+ * record did not: the API's rule stands in for it (renewal-run.ts).
+ */
+const issuanceCapture = { capture: issuanceCaptureSchema.optional() };
+
 /** Where one certificate's re-key stands; each phase records what the next one needs. */
 const certificateProgressSchema = z.discriminatedUnion('phase', [
   z.object({ phase: z.literal('planned') }),
@@ -87,15 +97,15 @@ const certificateProgressSchema = z.discriminatedUnion('phase', [
    */
   z.object({ phase: z.literal('csr-submitted'), newIdHex: hexId, csrPem: z.string(), attempt: z.number().int().nonnegative(), request: journaledRequestSchema, submittedAt: z.string().datetime().optional() }),
   /** Verified against the CSR, the old certificate and the Chamber CAs before it was journaled. */
-  z.object({ phase: z.literal('issued'), newIdHex: hexId, certificatePem: z.string(), chainPem: z.array(z.string()) }),
-  z.object({ phase: z.literal('written'), newIdHex: hexId, certificatePem: z.string() }),
-  z.object({ phase: z.literal('verified'), newIdHex: hexId, certificatePem: z.string() }),
-  z.object({ phase: z.literal('completed'), newIdHex: hexId, certificatePem: z.string(), certificateSerial: z.string(), notAfter: journalDate }),
+  z.object({ phase: z.literal('issued'), newIdHex: hexId, certificatePem: z.string(), chainPem: z.array(z.string()), ...issuanceCapture }),
+  z.object({ phase: z.literal('written'), newIdHex: hexId, certificatePem: z.string(), ...issuanceCapture }),
+  z.object({ phase: z.literal('verified'), newIdHex: hexId, certificatePem: z.string(), ...issuanceCapture }),
+  z.object({ phase: z.literal('completed'), newIdHex: hexId, certificatePem: z.string(), certificateSerial: z.string(), notAfter: journalDate, ...issuanceCapture }),
   /**
    * The issued certificate failed the checks, journaled before the service is told: a resume tells
    * it again (it answers the same) instead of paying again for a certificate it already released.
    */
-  z.object({ phase: z.literal('rejecting'), newIdHex: hexId, csrPem: z.string(), issuedSerial: z.string(), reason: rejectionReasonSchema }),
+  z.object({ phase: z.literal('rejecting'), newIdHex: hexId, csrPem: z.string(), issuedSerial: z.string(), reason: rejectionReasonSchema, ...issuanceCapture }),
   /**
    * The service refused to issue it for good (suspended or revoked since it was paid: it released
    * the price), journaled before the new keys are removed; the old pair stays, the rest goes on.
@@ -112,7 +122,7 @@ const certificateProgressSchema = z.discriminatedUnion('phase', [
    * card refused to store it. Journaled before the service is told (it revokes and refunds it) and
    * before what was made for it goes; the old pair stays.
    */
-  z.object({ phase: z.literal('undeliverable'), newIdHex: hexId, certificatePem: z.string(), chainPem: z.array(z.string()).optional() }),
+  z.object({ phase: z.literal('undeliverable'), newIdHex: hexId, certificatePem: z.string(), chainPem: z.array(z.string()).optional(), ...issuanceCapture }),
   /**
    * The issued certificate failed the checks: nothing written, the new keys removed, the service
    * told. `withdrawn`: the service took it back before it was made the renewed one (revoked, its
@@ -187,7 +197,9 @@ const paymentRecordSchema = z.discriminatedUnion('state', [
 /**
  * 3: a `refused` entry says its `reason`. Version 2 is read too (refusedFromVersion2) and written
  * back as 3; a build that knows only 2 sets a 3 aside as damaged instead of reading every refused
- * certificate as `not-renewable`.
+ * certificate as `not-renewable`. An issuance's `capture` and a receipt's `paymentId` came within
+ * 3, optional: a build before them reads such a journal without them (its rule for the receipts
+ * then, as for any journal it wrote), and this one reads theirs.
  */
 export const journalVersion = 3;
 

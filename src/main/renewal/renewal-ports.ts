@@ -18,7 +18,7 @@ import type {
   Verdict,
 } from '../../shared/contract/flow-contract.js';
 import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
-import type { AccountPaymentRequest, RejectionReason } from '../../shared/service-api/index.js';
+import type { AccountPaymentRequest, IssuanceCapture, RejectionReason } from '../../shared/service-api/index.js';
 import type { JournaledRequest } from './renewal-journal.js';
 
 /** One certificate on the device with its key pair's CKA_ID and the slot (token) holding it. */
@@ -114,7 +114,16 @@ export interface IssuedCertificate {
   readonly certificatePem: string;
   readonly chainPem: readonly string[];
   readonly notAfter: string;
+  /**
+   * What issuing it captured (the payment whose hold it took, or none) as the service says it: the
+   * issue route's answer always does; in the record, the certificate's line while it reads issued
+   * or downloaded for this certificate. Undefined where the record's line says otherwise: not known.
+   */
+  readonly capture: IssuanceCapture | undefined;
 }
+
+/** The issue route's answer: the issued certificate and what issuing it captured. */
+export type IssuanceAnswer = IssuedCertificate & { readonly capture: IssuanceCapture };
 
 /** A payment's receipt as the service tells it, naming its payment: the one an issuance says it captured on. */
 export type PaymentReceipt = Receipt & { readonly paymentId: string };
@@ -146,7 +155,7 @@ export interface FlowService {
   /** The issuance request for a CSR and a proof, ready to journal: attempt `attempt` names its idempotency key. */
   issuanceRequest(renewalId: string, certificateSerial: string, attempt: number, csrPem: string, proof: Proof): JournaledRequest;
   /** Sends a journaled issuance request as it is: a retry is the same request, byte for byte. */
-  issue(renewalId: string, certificateSerial: string, request: JournaledRequest): Promise<IssuedCertificate>;
+  issue(renewalId: string, certificateSerial: string, request: JournaledRequest): Promise<IssuanceAnswer>;
   /** The service's record, to resume and to recover a lost answer. */
   renewalStatus(renewalId: string): Promise<RenewalRecord>;
   /** The renewed certificate is on the device and verified. */

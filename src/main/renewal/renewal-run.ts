@@ -19,7 +19,7 @@ import { journalMismatch } from './journal-describes-card.js';
 import { prove } from './proof-of-possession.js';
 import { planMismatch } from './receipt-against-plan.js';
 import { rekeyCertificate } from './rekey-certificate.js';
-import { isSettled, journalReceipt, serialsOf, unchangedOnDisk, type CertificateProgress, type Journal, type RejectedReason } from './renewal-journal.js';
+import { isSettled, journalReceipt, serialsOf, unchangedOnDisk, type CertificateProgress, type Journal, type JournalReceipt, type RejectedReason } from './renewal-journal.js';
 
 export async function runRenewal(context: FlowContext, device: DeviceSummary, initial: Journal): Promise<FlowState> {
   const { ports } = context;
@@ -328,14 +328,20 @@ function oldestFirst(receipts: readonly Receipt[]): Receipt[] {
 /** Phases of a certificate the service issued: issuing captured its price. */
 const issuedPhases: ReadonlySet<CertificateProgress['phase']> = new Set(['issued', 'written', 'verified', 'completed', 'rejecting', 'undeliverable']);
 
+type ReceiptLine = Receipt['lines'][number];
+
 /**
- * The receipt as the API's rules make it when the service cannot be asked: issuing a certificate
- * captured its price, a rejected one was released; the rest is still held.
+ * The receipt as the API's rules make it when the service cannot be asked. A certificate whose
+ * journal keeps what its issuance captured is settled by that (settledByCapture); one whose journal
+ * does not (written before answers said it): issuing captured its price, a rejected one was
+ * released; the rest is still held.
  */
-function settledByJournal(receipt: Receipt, journal: Journal): Receipt {
+function settledByJournal(receipt: JournalReceipt, journal: Journal): Receipt {
   const progressOf = (serial: string) => journal.certificates.find((entry) => entry.certificateSerial === serial)?.progress;
   const lines = receipt.lines.map((line) => {
     const progress = progressOf(line.certificateSerial);
+    const known = progress && settledByCapture(line, progress, receipt.paymentId);
+    if (known) return known;
     // Issued (whether written yet or not, or refused by this program's checks and not yet told
     // back: the service gives the money back once told), or issued and never asked back (a
     // certificate the card holds was named): its price captured, unless this payment's line for it
@@ -349,5 +355,27 @@ function settledByJournal(receipt: Receipt, journal: Journal): Receipt {
       ((progress?.phase === 'rejected' && progress.reason !== 'held-back' && progress.reason !== 'handover-expired') || (progress?.phase === 'refused' && progress.reason === 'not-renewable'));
     return { ...line, state: captured ? ('captured' as const) : released ? ('released' as const) : line.state };
   });
-  return { ...receipt, lines, capturedCents: linesCents(lines, 'captured'), releasedCents: linesCents(lines, 'released') };
+  // A line captured for another amount than it held (never, under the API's rules) moves the total
+  // with it: the receipt shown adds up, as every one the service sends must.
+  const totalCents = receipt.totalCents + linesCents(lines) - linesCents(receipt.lines);
+  return { ...receipt, lines, totalCents, capturedCents: linesCents(lines, 'captured'), releasedCents: linesCents(lines, 'released') };
+}
+
+/**
+ * This payment's line for a certificate as its issuance said it ended (the answer's `capture`,
+ * journaled from `issued` on): captured, for what was captured, exactly when that issuance
+ * captured on this payment; otherwise released. Not left as the copy holds it: a certificate is
+ * held by one payment at most and issuing captures what is held then (payment.ts), so a line of
+ * this payment still held at issuance would have been the one captured. Issued on no payment (a
+ * hold let go, then the price list made it free) or on another payment, this one's line had been
+ * let go before, and a copy journaled earlier may still read it held. Undefined where the journal
+ * does not say: no capture kept (a journal written before answers said it), or one on some
+ * payment and a receipt that does not name its own (journaled before receipts did).
+ */
+function settledByCapture(line: ReceiptLine, progress: CertificateProgress, paymentId: string | undefined): ReceiptLine | undefined {
+  const capture = 'capture' in progress ? progress.capture : undefined;
+  if (!capture) return undefined;
+  if (capture.paymentId === null) return { ...line, state: 'released' };
+  if (paymentId === undefined) return undefined;
+  return capture.paymentId === paymentId ? { ...line, state: 'captured', amountCents: capture.capturedCents } : { ...line, state: 'released' };
 }

@@ -10,6 +10,7 @@ import type { ErrorCode } from '../../../shared/errors/catalogue.js';
 import {
   issuanceRequestSchema,
   type CertificateLine,
+  type IssuanceCapture,
   type IssuedCertificate as WireIssuedCertificate,
   type NotRenewableReason,
   type Receipt as ServiceReceipt,
@@ -93,14 +94,27 @@ function toFlowReceipt(receipt: ServiceReceipt): PaymentReceipt {
   };
 }
 
-function toIssued(issued: WireIssuedCertificate): IssuedCertificate {
+/** The issued certificate in PEM, with what issuing it captured: the answer's word, or its line's in the record. */
+function toIssued<Capture extends IssuanceCapture | undefined>(issued: WireIssuedCertificate, capture: Capture): IssuedCertificate & { readonly capture: Capture } {
   return {
     renewedSerial: issued.renewedSerial,
     certificateSerial: issued.certificateSerial,
     certificatePem: base64DerToPem(issued.certificate),
     chainPem: issued.chain.map((der) => base64DerToPem(der)),
     notAfter: issued.notAfter,
+    capture,
   };
+}
+
+/**
+ * What issuing a certificate of the record captured, as its line says (the record's one place for
+ * it): while the line reads issued or downloaded for that very certificate. A line that names
+ * another, or reads otherwise, says nothing of this one: not known.
+ */
+function captureOnLine(lines: readonly CertificateLine[], issued: WireIssuedCertificate): IssuanceCapture | undefined {
+  const progress = lines.find((line) => line.certificateSerial === issued.renewedSerial)?.progress;
+  if (!progress || (progress.state !== 'issued' && progress.state !== 'downloaded') || progress.successor.certificateSerial !== issued.certificateSerial) return undefined;
+  return { paymentId: progress.paymentId, capturedCents: progress.capturedCents };
 }
 
 export function createFlowService(client: RenewalServiceClient, serviceUrl: string): FlowService {
@@ -146,7 +160,8 @@ export function createFlowService(client: RenewalServiceClient, serviceUrl: stri
     },
 
     async issue(renewalId, certificateSerial, request) {
-      return toIssued(await client.issue(renewalId, certificateSerial, request.bodyJson, request.idempotencyKey));
+      const answer = await client.issue(renewalId, certificateSerial, request.bodyJson, request.idempotencyKey);
+      return toIssued(answer, answer.capture);
     },
 
     async renewalStatus(renewalId) {
@@ -157,7 +172,7 @@ export function createFlowService(client: RenewalServiceClient, serviceUrl: stri
         pendingCheckouts: status.payments.flatMap((payment) =>
           payment.state === 'pending' ? [{ paymentId: payment.paymentId, checkoutUrl: payment.checkoutUrl, certificateSerials: payment.certificateSerials, amountCents: payment.amountCents }] : [],
         ),
-        issued: status.issued.map(toIssued),
+        issued: status.issued.map((issued) => toIssued(issued, captureOnLine(status.perCertificate, issued))),
       };
     },
 

@@ -15,7 +15,7 @@ import { AppError, isAppError } from '../../../../src/shared/errors/app-error.js
 import type { AccountPaymentRequest, RejectionReason } from '../../../../src/shared/service-api/index.js';
 import { classifyCertificate } from '../../../../src/main/certificates/classify-certificate.js';
 import { modulusOfCsr } from '../../../../src/main/certificates/key-modulus.js';
-import type { FlowService, IssuedCertificate, PaymentReceipt, RenewalRecord, ServiceLine } from '../../../../src/main/renewal/renewal-ports.js';
+import type { FlowService, IssuanceAnswer, IssuedCertificate, PaymentReceipt, RenewalRecord, ServiceLine } from '../../../../src/main/renewal/renewal-ports.js';
 import { issuanceIdempotencyKey } from '../../../../src/main/renewal/idempotency-keys.js';
 import type { CallHook } from './fake-card.js';
 import { makeCertificate, newKeyPair, profileOf, type TestPki } from './test-pki.js';
@@ -66,7 +66,8 @@ interface Payment {
 interface Renewal {
   readonly renewalId: string;
   readonly lines: Line[];
-  readonly issued: Map<string, { csrModulus: string; certificate: IssuedCertificate }>;
+  /** Old serial → what was issued for it, with what issuing it captured (the answer, and its line, say it). */
+  readonly issued: Map<string, { csrModulus: string; certificate: IssuanceAnswer }>;
   readonly paymentIds: string[];
 }
 
@@ -379,11 +380,11 @@ export class FakeService {
       notAfter: new Date(now.getTime() + 3 * 365 * day),
       extensions: profileOf(line.kind),
     });
-    return { renewedSerial: line.serial, certificateSerial: serialHex, certificatePem: pem, chainPem: [this.pki.caFor(line.kind).pem, this.pki.root.pem], notAfter: new Date(now.getTime() + 3 * 365 * day).toISOString() };
+    return { renewedSerial: line.serial, certificateSerial: serialHex, certificatePem: pem, chainPem: [this.pki.caFor(line.kind).pem, this.pki.root.pem], notAfter: new Date(now.getTime() + 3 * 365 * day).toISOString(), capture: undefined };
   }
 
-  /** What a hostile service sends instead of the certificate it issued. */
-  #rewrite(issued: IssuedCertificate, line: Line): IssuedCertificate {
+  /** What a hostile service sends instead of the certificate it issued (what issuing it captured told as it was). */
+  #rewrite<T extends IssuedCertificate>(issued: T, line: Line): T {
     const hostile = this.faults.hostile;
     if (!hostile || this.faults.hostileTimes === 0) return issued;
     if (this.faults.hostileTimes !== undefined) this.faults.hostileTimes--;
@@ -635,8 +636,6 @@ export class FakeService {
             const verdict = verdictNow(line);
             const free = verdict.status === 'renewable' && verdict.price === null;
             if (line.progress.state !== 'paid' && !free) throw new AppError('RENEWAL_NOT_PAID', { renewalId });
-            const issued = this.#sign(renewal, line, csrPem);
-            renewal.issued.set(line.serial, { csrModulus, certificate: issued });
             const payment = line.progress.state === 'paid' ? this.payments.get(line.progress.paymentId) : undefined;
             const charge = payment?.lines.find((candidate) => candidate.certificateSerial === line.serial);
             const captured = payment && charge && charge.state === 'held' ? charge : undefined;
@@ -644,8 +643,12 @@ export class FakeService {
               captured.state = 'captured';
               this.ledger.push({ type: 'capture', certificateSerial: line.serial, paymentId: payment.paymentId, amountCents: captured.amountCents });
             }
-            line.progress = { state: 'issued', paymentId: payment?.paymentId ?? null, successor: issued.certificateSerial };
-            this.issuances.push({ certificateSerial: line.serial, successor: issued.certificateSerial, paymentId: captured ? (payment?.paymentId ?? null) : null, capturedCents: captured?.amountCents ?? 0, moment: this.momentOf(), takenBack: false });
+            // As the lab's: the answer says what issuing took, on the payment whose hold it was, or on none.
+            const capture = { paymentId: captured ? (payment?.paymentId ?? null) : null, capturedCents: captured?.amountCents ?? 0 };
+            const issued = { ...this.#sign(renewal, line, csrPem), capture };
+            renewal.issued.set(line.serial, { csrModulus, certificate: issued });
+            line.progress = { state: 'issued', paymentId: capture.paymentId, successor: issued.certificateSerial };
+            this.issuances.push({ certificateSerial: line.serial, successor: issued.certificateSerial, ...capture, moment: this.momentOf(), takenBack: false });
             this.renewedBy.set(line.serial, issued.certificateSerial);
             this.renewalOf.set(issued.certificateSerial, line.serial);
             return this.#rewrite(issued, line);
