@@ -676,6 +676,40 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.service.heldCents()).toBe(0);
   });
 
+  it('one certificate renewed, the other\'s hold let go, its card checkout refused as not shown (the price went up as it was opened), the window closed: the next resume shows the new price to pay, never that checkout as pending (its page was never opened); a new one is, and each is charged what was shown', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'issue', occurrence: 2, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.killOn = undefined;
+    world.service.expireHolds();
+    const [renewedFirst] = world.renewedKinds();
+    const other: CertificateKind = renewedFirst === 'cns' ? 'signature' : 'cns';
+    expect(renewedFirst).toBeDefined();
+    // Resumed: the hold let go, the holder is asked to pay again, by card; the price list goes up as the checkout opens.
+    const flow = world.process();
+    let state = await flow.start();
+    if (state.step === 'resume-offered') state = await flow.resume();
+    while (state.step === 'pin' && !state.error) state = await flow.unlock(world.pinFor(state.slot.tokenSerial), true);
+    expect(state).toMatchObject({ step: 'payment', plan: { totalCents: prices[other] } });
+    world.service.changePrice(other, prices[other] + 500);
+    expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', error: { code: 'PAYMENT_NOT_AS_SHOWN' } });
+    await flow.close();
+    // That checkout is still open at the service, asking the new price; nobody saw its page.
+    world.states = [];
+    world.service.faults.cardOutcome = 'pay';
+    const end = stateOf(await walk(world, { kinds: [other], method: 'card' }));
+    const checkoutsShown = world.states.flatMap((seen) => (seen.step === 'payment' && seen.card ? [seen.card] : []));
+    expect(checkoutsShown.length).toBeGreaterThan(0);
+    // Every checkout the holder read about, waiting or pending, is one whose page the tool opened.
+    for (const card of checkoutsShown) expect(world.service.wasShown(card.checkoutUrl), `${card.status}: ${card.checkoutUrl}`).toBe(true);
+    expect(end.step, JSON.stringify(end).slice(0, 300)).toBe('done');
+    expect(world.renewedKinds().sort()).toEqual(['cns', 'signature']);
+    expect(world.service.netCaptured().get(world.oldSerials.get(other)!)).toBe(prices[other] + 500);
+    expect(world.service.netCaptured().get(world.oldSerials.get(renewedFirst!)!)).toBe(prices[renewedFirst!]);
+    expect(world.shown).toContain(prices[other] + 500);
+    expect(world.service.heldCents()).toBe(0);
+  });
+
   it('a price gone free while its hold was let go: the resume asks no payment of 0 € and renews', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'issue', occurrence: 1, phase: 'before' };

@@ -300,6 +300,11 @@ export class FakeService {
     this.#pagesShown.add(url);
   }
 
+  /** Whether the tool opened this checkout's page for the holder. */
+  wasShown(url: string): boolean {
+    return this.#pagesShown.has(url);
+  }
+
   #authorize(payment: Payment, renewal: Renewal): void {
     payment.state = 'paid';
     payment.transactionId = this.#id('trx');
