@@ -1016,6 +1016,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
     const { renewalId } = journalOf(world);
     const elsewhere = world.service.port(() => undefined);
     const checkout = await elsewhere.startCardPayment({ renewalId, idempotencyKey: 'other-computer-card', certificateSerials: [world.oldSerials.get('signature') ?? '', world.oldSerials.get('cns') ?? ''] });
+    world.service.pageShown(checkout.checkoutUrl);
     expect((await elsewhere.cardPaymentStatus(renewalId, checkout.paymentId)).status).toBe('paid');
     world.states = [];
     expect(stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' })).step).toBe('done');

@@ -167,6 +167,8 @@ export class FakeService {
   /** Challenges handed out: when, and for what (an issuance proof lasts minutes, a handover days). */
   readonly #challenges = new Map<string, { issuedAt: number; purpose: string }>();
   readonly #pagesShown = new Set<string>();
+  /** Checkout links the holder followed from the screen (told pending: the link is shown there). */
+  readonly #linksFollowed = new Set<string>();
   #counter = 0;
   /** The last call was a `delivered`: the next `renewalStatus` is the ending's look at the record. */
   #justDelivered = false;
@@ -291,7 +293,7 @@ export class FakeService {
   settleOpenCheckouts(): void {
     for (const payment of this.payments.values()) {
       const renewal = this.renewals.get(payment.renewalId);
-      if (renewal && this.#pagesShown.has(checkoutUrlOf(payment.paymentId))) this.#settleCheckout(payment, renewal);
+      if (renewal && this.#reached(checkoutUrlOf(payment.paymentId))) this.#settleCheckout(payment, renewal);
     }
   }
 
@@ -303,6 +305,16 @@ export class FakeService {
   /** Whether the tool opened this checkout's page for the holder. */
   wasShown(url: string): boolean {
     return this.#pagesShown.has(url);
+  }
+
+  /** The holder followed the checkout link the screen shows (a payment told pending names it). */
+  linkFollowed(url: string): void {
+    this.#linksFollowed.add(url);
+  }
+
+  /** A checkout page the holder reached: opened by the tool, or by its link on screen. */
+  #reached(url: string): boolean {
+    return this.#pagesShown.has(url) || this.#linksFollowed.has(url);
   }
 
   #authorize(payment: Payment, renewal: Renewal): void {
@@ -604,7 +616,8 @@ export class FakeService {
           if (!payment) throw new AppError('PAYMENT_NOT_FOUND', { paymentId });
           const stillWaiting = payment.state === 'pending' && (this.faults.cardPendingLooks ?? 0) > 0;
           if (stillWaiting) this.faults.cardPendingLooks = (this.faults.cardPendingLooks ?? 0) - 1;
-          if (payment.state === 'pending' && !stillWaiting) this.#settleCheckout(payment, renewal);
+          // The bank answers what the holder did on its page: a page the tool never opened nobody paid (settleOpenCheckouts).
+          if (payment.state === 'pending' && !stillWaiting && this.#reached(checkoutUrlOf(payment.paymentId))) this.#settleCheckout(payment, renewal);
           const status = payment.state === 'paid' ? 'paid' : payment.state === 'pending' ? 'pending' : payment.state === 'cancelled' ? 'cancelled' : 'failed';
           return { status, receipt: payment.state === 'paid' ? this.#receipt(payment) : null } as const;
         }),

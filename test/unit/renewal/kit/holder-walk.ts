@@ -49,6 +49,9 @@ export async function walk(world: FlowWorld, choice: HolderChoice): Promise<Walk
       world.shown.push(shown);
       // A holder paying by account leaves a checkout still open behind them (the bank may answer later).
       if (choice.method === 'card' && state.card && state.card.status !== 'cancelled' && state.card.status !== 'failed') {
+        // Told the payment is pending, the holder follows the link shown beside it (the tool may
+        // never have opened that page: a process ended between journaling the checkout and opening it).
+        if (state.card.status === 'pending') world.service.linkFollowed(state.card.checkoutUrl);
         state = await flow.checkCardPayment();
       } else if (choice.method === 'card') {
         await flow.startCardPayment();
