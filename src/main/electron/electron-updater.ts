@@ -77,11 +77,12 @@ export interface ElectronUpdaterOptions {
   /** A PAC file URL from the configuration, used when no manual proxy is set. */
   readonly pacUrl?: string | undefined;
   /**
-   * The route the start-up checks took (`NetworkService.route()`): the session goes the same way,
-   * the proxy sources taken in the checks' order (manual, system, environment, PAC). Without it,
-   * the manual proxy, the environment's, the PAC file, then the system, as before.
+   * The route the start-up checks took (`NetworkService.route()`): the session goes the same way.
+   * Required: an updater wired without it would download another way than the checks went. Where
+   * the route's source has nothing to give now (a manual proxy removed since), the manual proxy,
+   * the environment's, the PAC file, then the system.
    */
-  readonly route?: () => NetworkRoute;
+  readonly route: () => NetworkRoute;
   /** How long the check or the download may go without progress before it is given up. Default 60 s. */
   readonly stallMs?: number;
 }
@@ -108,10 +109,10 @@ export function electronProxyConfig(manual: UpdaterProxy | null, pacUrl?: string
 
 /** The session's proxy configuration, and the proxy whose login may be answered, for the way the checks went. */
 async function sessionFor(options: ElectronUpdaterOptions): Promise<{ readonly config: ProxyConfig; readonly proxy: UpdaterProxy | null }> {
-  const route = options.route?.();
+  const route = options.route();
   const fixed = (proxy: UpdaterProxy) => ({ config: electronProxyConfig(proxy), proxy });
-  if (route?.kind === 'direct') return { config: { mode: 'direct' }, proxy: null };
-  if (route?.kind === 'proxy') {
+  if (route.kind === 'direct') return { config: { mode: 'direct' }, proxy: null };
+  if (route.kind === 'proxy') {
     switch (route.source) {
       case 'manual': {
         const manual = await options.manualProxy();

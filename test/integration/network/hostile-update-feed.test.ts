@@ -101,7 +101,7 @@ function feed(options: { version?: string; url?: string; path?: string; sha512?:
 
 async function downloadFrom(feedUrl: string) {
   const provider = new GenericProviderStandIn(dispatcher);
-  const updater = createElectronUpdater({ autoUpdater: provider as unknown as AutoUpdaterPort, feedUrl, currentVersion: '1.0.0', manualProxy: async () => null });
+  const updater = createElectronUpdater({ autoUpdater: provider as unknown as AutoUpdaterPort, feedUrl, currentVersion: '1.0.0', manualProxy: async () => null, route: () => ({ kind: 'direct', source: 'none' }) });
   const genuineBefore = genuine.requests.length;
   const elsewhereBefore = elsewhere.requests.length;
   const state = await updater.download();

@@ -84,6 +84,8 @@ function setUp(proxy: ManualProxySettings | null = manual, stallMs?: number) {
     feedUrl: 'https://127.0.0.1:8443/api/v1/updates/',
     currentVersion: '1.0.0',
     manualProxy: async () => proxy,
+    // The checks went through the manual proxy, or directly without one.
+    route: () => (proxy ? { kind: 'proxy', source: 'manual', proxy: `${proxy.host}:${proxy.port}`, authenticated: proxy.username !== null } : { kind: 'direct', source: 'none' }),
     ...(stallMs === undefined ? {} : { stallMs }),
   });
   const states: string[] = [];
@@ -116,6 +118,7 @@ describe('electron-updater wiring', () => {
       currentVersion: '1.0.0',
       manualProxy: async () => null,
       environmentProxy: () => ({ host: 'proxy.ufficio.example', port: 3128, username: 'mrossi', password: 's3greta' }),
+      route: () => ({ kind: 'proxy', source: 'environment', proxy: 'proxy.ufficio.example:3128', authenticated: true }),
     });
     let answer: { username?: string; password?: string } = {};
     fake.downloadScript = async (running) => {
@@ -136,6 +139,7 @@ describe('electron-updater wiring', () => {
       currentVersion: '1.0.0',
       manualProxy: async () => null,
       environmentProxy: () => environmentProxyFor({ HTTPS_PROXY: 'https://proxy.corp.example:8443' }, new URL(feedUrl)),
+      route: () => ({ kind: 'proxy', source: 'environment', proxy: 'proxy.corp.example:8443', authenticated: false }),
     });
     await updater.download();
     expect(fake.proxies).toEqual([{ mode: 'fixed_servers', proxyRules: 'https://proxy.corp.example:8443', proxyBypassRules: '<local>' }]);
