@@ -23,7 +23,8 @@ function command(world: FlowWorld, options: Pick<CommandContext['options'], 'pay
     journal: world.journal.store(noHook),
     lock: { acquire: async () => async () => undefined },
     trust: chamberTrust(world.pki.trustedPem),
-    environment: { clock: world.clock, startupChecks: async () => ({ status: 'ok' }), openExternal: async () => undefined, sleep: async () => undefined, cardPollIntervalsMs: [1, 1, 1], keysAhead: true },
+    // The checkout page opened for the holder (the bank pays only a page someone reached).
+    environment: { clock: world.clock, startupChecks: async () => ({ status: 'ok' }), openExternal: async (url) => world.service.pageShown(url), sleep: async () => undefined, cardPollIntervalsMs: [1, 1, 1], keysAhead: true },
     onState: (state) => events.emit('flow.state', state),
   });
   const said: string[] = [];
