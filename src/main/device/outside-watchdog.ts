@@ -37,7 +37,9 @@ export function canGuardFromOutside(platform: NodeJS.Platform = process.platform
  * thread that cannot start left it (parent-watchdog.ts): working, unguarded.
  */
 export function guardFromOutside(devicePid: number): OutsideWatchdog {
-  const watchdog = spawn(shell, ['-c', watchScript, String(devicePid)], { stdio: ['pipe', 'ignore', 'ignore'] });
+  // An empty environment: this process's may hold the PIN and the account password (RINNOVO_*),
+  // which would sit readable in the shell's for the whole session. `read` and `kill` are built in.
+  const watchdog = spawn(shell, ['-c', watchScript, String(devicePid)], { stdio: ['pipe', 'ignore', 'ignore'], env: {} });
   watchdog.on('error', () => undefined);
   watchdog.stdin?.on('error', () => undefined);
   watchdog.unref();

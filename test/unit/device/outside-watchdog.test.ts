@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { canGuardFromOutside, guardFromOutside } from '../../../src/main/device/outside-watchdog.js';
 
@@ -35,4 +36,24 @@ describe('the device process guarded from outside', () => {
     }
     expect(await exited).toBe('SIGKILL');
   });
+
+  it('keeps none of this process\'s environment: the PIN and the account password given to the CLI are not in the shell\'s', async () => {
+    const device = spawn('sleep', ['30'], { stdio: 'ignore' });
+    const before = process.env.RINNOVO_PIN;
+    process.env.RINNOVO_PIN = '12345678';
+    try {
+      const watchdog = guardFromOutside(device.pid ?? 0);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const shells = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim().split(/\s+/).map(Number).filter((pid) => pid !== device.pid);
+      const environments = shells.map((pid) => readFileSync(`/proc/${pid}/environ`, 'utf8'));
+      expect(environments.length).toBeGreaterThan(0);
+      for (const environment of environments) expect(environment).not.toContain('12345678');
+      watchdog.stop();
+    } finally {
+      if (before === undefined) delete process.env.RINNOVO_PIN;
+      else process.env.RINNOVO_PIN = before;
+      device.kill('SIGKILL');
+    }
+  });
 });
+
