@@ -364,7 +364,7 @@ function settledByJournal(receipt: JournalReceipt, journal: Journal): Receipt {
 /**
  * This payment's line for a certificate as its issuance said it ended (the answer's `capture`,
  * journaled from `issued` on): captured, for what was captured, exactly when that issuance
- * captured on this payment; otherwise released. Not left as the copy holds it: a certificate is
+ * captured on this payment and the copy does not read it released since; otherwise released. Not left as the copy holds it: a certificate is
  * held by one payment at most and issuing captures what is held then (payment.ts), so a line of
  * this payment still held at issuance would have been the one captured. Issued on no payment (a
  * hold let go, then the price list made it free) or on another payment, this one's line had been
@@ -375,6 +375,10 @@ function settledByJournal(receipt: JournalReceipt, journal: Journal): Receipt {
 function settledByCapture(line: ReceiptLine, progress: CertificateProgress, paymentId: string | undefined): ReceiptLine | undefined {
   const capture = 'capture' in progress ? progress.capture : undefined;
   if (!capture) return undefined;
+  // The copy already reads it released (a resume read the record since): what issuing captured
+  // was given back after (taken back from another computer, refused and told), and a payment's
+  // line never goes from released to captured. `capture` says what issuing did, not what stands.
+  if (line.state === 'released') return line;
   if (capture.paymentId === null) return { ...line, state: 'released' };
   if (paymentId === undefined) return undefined;
   return capture.paymentId === paymentId ? { ...line, state: 'captured', amountCents: capture.capturedCents } : { ...line, state: 'released' };

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { FlowState } from '../../../src/shared/contract/flow-contract.js';
 import { AppError } from '../../../src/shared/errors/app-error.js';
 import type { Journal } from '../../../src/main/renewal/renewal-journal.js';
+import { serialOfCertificate } from '../../../src/main/certificates/key-modulus.js';
 import { prices } from './kit/fake-service.js';
 import { FlowWorld, journalOf } from './kit/flow-world.js';
 import { stateOf, walk } from './kit/holder-walk.js';
@@ -92,4 +93,34 @@ describe('the receipt at an ending the service cannot be asked at', () => {
     expect(world.journal.setAsideFiles).toEqual([]);
     expect(linesShown(world, end)).toEqual([`cns captured ${prices.cns}`, `signature captured ${prices.signature}`]);
   });
+
+  it('a certificate issued on this payment, then given back (taken back from another computer) before the resume read the record: shown released, never captured, once the record is out of reach', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.killOn = undefined;
+    const journal = journalOf(world);
+    const issued = journal.certificates.find((entry) => entry.progress.phase === 'issued');
+    if (!issued || issued.progress.phase !== 'issued') throw new Error('no certificate journaled issued');
+    expect(issued.progress.capture?.capturedCents).toBe(prices[issued.kind]);
+    // Another computer tells the service it could not use it: the service revokes it and gives its price back.
+    await world.service.port(() => undefined).reject(journal.renewalId, issued.certificateSerial, serialOfCertificate(issued.progress.certificatePem), 'undeliverable');
+    expect(world.service.netCaptured().get(issued.certificateSerial) ?? 0).toBe(0);
+    // The resume reads the record once (its copy of the receipt then reads that line released); then the service is out of reach.
+    let looks = 0;
+    world.wrapService((service) => ({
+      ...service,
+      renewalStatus: async (renewalId) => {
+        looks += 1;
+        if (looks > 1) throw new AppError('SERVICE_UNAVAILABLE', {});
+        return service.renewalStatus(renewalId);
+      },
+    }));
+    const end = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    if (end.step !== 'done' && end.step !== 'failed') throw new Error(`ended at ${end.step}`);
+    const shown = end.receipts.flatMap((receipt) => receipt.lines).filter((line) => line.certificateSerial === issued.certificateSerial);
+    expect(shown.filter((line) => line.state === 'captured')).toEqual([]);
+    expect(world.service.netCaptured().get(issued.certificateSerial) ?? 0).toBe(0);
+  });
 });
+
