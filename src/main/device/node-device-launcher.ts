@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { DeviceChild, DeviceLauncher } from './device-host.js';
 import { deviceProcessEnvironment } from './device-process-environment.js';
 import { guardedFromOutsideArgument } from './guarded-from-outside.js';
-import { canGuardFromOutside, guardFromOutside, type OutsideWatchdog } from './outside-watchdog.js';
+import { startOutsideWatchdog } from './outside-watchdog.js';
 
 /** The worker next to this module: the bundle's .mjs in dist/, or the .ts source under tsx. */
 function defaultWorkerPath(): string {
@@ -23,18 +23,26 @@ function defaultWorkerPath(): string {
 export function nodeDeviceLauncher(options: { workerPath?: string; env: NodeJS.ProcessEnv }): DeviceLauncher {
   return (): DeviceChild => {
     const workerPath = options.workerPath ?? defaultWorkerPath();
-    // Told so, the device process starts no watchdog thread of its own (device-worker-program.ts).
-    const guarded = canGuardFromOutside();
-    const child = fork(workerPath, guarded ? [guardedFromOutsideArgument] : [], {
-      env: deviceProcessEnvironment(options.env),
-      execArgv: workerPath.endsWith('.ts') ? ['--import', 'tsx'] : [],
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      serialization: 'json',
-    });
+    // Started first: the device process is told it is guarded (and starts no watchdog thread of
+    // its own, device-worker-program.ts) only when a shell is already there to guard it.
+    const watchdog = startOutsideWatchdog();
+    let child: ReturnType<typeof fork>;
+    try {
+      child = fork(workerPath, watchdog ? [guardedFromOutsideArgument] : [], {
+        env: deviceProcessEnvironment(options.env),
+        execArgv: workerPath.endsWith('.ts') ? ['--import', 'tsx'] : [],
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+        serialization: 'json',
+      });
+    } catch (error) {
+      watchdog?.stop();
+      throw error;
+    }
     // A process that cannot start, or a channel that breaks, is an 'error' event; with no listener
     // Node would end this process over it. The exit that follows is what the host acts on.
     child.on('error', () => undefined);
-    const watchdog: OutsideWatchdog | undefined = guarded && child.pid !== undefined ? guardFromOutside(child.pid) : undefined;
+    if (child.pid === undefined) watchdog?.stop();
+    else watchdog?.guard(child.pid);
     // Its work ends with the device process; left running, it would one day kill that pid's next owner.
     child.on('exit', () => watchdog?.stop());
     return {

@@ -200,6 +200,30 @@ describe('the device process and a parent that dies while C_Login blocks', () =>
     expect(isRunning(devicePid)).toBe(false);
   });
 
+  /** The first defined answer of `look`, asked every 50 ms. */
+  async function until<T>(look: () => T | undefined, timeoutMs: number): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const answer = look();
+      if (answer !== undefined) return answer;
+      if (Date.now() > deadline) throw new Error(`not seen within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** The sleep system calls, by architecture: nanosleep and clock_nanosleep. */
+  const sleepCalls: Readonly<Record<string, readonly number[]>> = { x64: [35, 230], arm64: [101, 115] };
+
+  /** Whether the process's main thread is in a sleep system call now (Linux's /proc: the simulator's delays). */
+  function inSleep(pid: number): boolean {
+    try {
+      const call = Number(readFileSync(`/proc/${pid}/syscall`, 'utf8').split(' ')[0]);
+      return (sleepCalls[process.arch] ?? []).includes(call);
+    } catch {
+      return false;
+    }
+  }
+
   /** The processes `pid` forked that still run (Linux's /proc). */
   function childrenOf(pid: number): number[] {
     try {
@@ -221,17 +245,29 @@ describe('the device process and a parent that dies while C_Login blocks', () =>
     cleanups.push(() => {
       if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
     });
-    // The device process (node) and its watchdog (a shell) are the CLI's children from its start;
-    // the checks, the card and the start of the login take a few seconds on a busy machine.
-    await new Promise((resolve) => setTimeout(resolve, 4000));
-    const children = childrenOf(cliPid);
+    // The device process (node) and its watchdog (a shell) are the CLI's children from its start.
+    // Killed only once the device process sits in the simulated PIN pad's wait (nanosleep, 20 ms at
+    // a time, for 20 s): its event loop blocked there, only the watchdog can end it in time.
+    const children = await until(() => {
+      const found = childrenOf(cliPid);
+      return found.length === 2 ? found : undefined;
+    }, 20_000);
+    const commandOf = (pid: number) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
+      } catch {
+        return '';
+      }
+    };
+    const commands = children.map(commandOf);
     cleanups.push(() => {
-      for (const pid of children) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+      // Only a pid still running what it ran: gone since, it may be another process's by now.
+      for (const [index, pid] of children.entries()) if (isRunning(pid) && commandOf(pid) === commands[index]) process.kill(pid, 'SIGKILL');
     });
-    expect(cli.child.exitCode, `doctor ended before the kill: ${(await Promise.race([cli.done, Promise.resolve(undefined)]))?.stderr ?? ''}`).toBeNull();
-    const commands = children.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '');
     expect(commands.map((command) => command.replace(/^.*\//, '')).sort()).toEqual(['node', 'sh']);
-
+    const devicePid = children[commands.findIndex((command) => command.endsWith('node'))] ?? 0;
+    await until(() => (inSleep(devicePid) ? true : undefined), 20_000);
+    expect(cli.child.exitCode).toBeNull();
     // Its exit, not the end of its output: the device process writes to the same stderr, which stays open while it lives.
     const exited = new Promise<NodeJS.Signals | null>((resolve) => cli.child.once('exit', (_code, signal) => resolve(signal)));
     cli.child.kill('SIGKILL');

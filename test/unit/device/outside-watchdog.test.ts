@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { canGuardFromOutside, guardFromOutside } from '../../../src/main/device/outside-watchdog.js';
+import { startOutsideWatchdog } from '../../../src/main/device/outside-watchdog.js';
 
-/** Whether `pid` still runs (a zombie waiting to be collected does not). */
+/** Whether `pid` still runs. */
 function running(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -13,22 +13,36 @@ function running(pid: number): boolean {
   }
 }
 
+/** The processes this one forked that still run, but `except` (Linux's /proc). */
+function childrenBut(except: number | undefined): number[] {
+  return readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number).filter((pid) => pid !== except);
+}
+
+/** A stand-in for the device process: while this test's process lives, only the test ends it. */
+function standIn() {
+  const device = spawn('sleep', ['30'], { stdio: 'ignore' });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => device.once('exit', (_code, signal) => resolve(signal)));
+  return { device, exited };
+}
+
 describe('the device process guarded from outside', () => {
-  it('is guarded only where there is a POSIX shell: on Windows the device process keeps its own thread', () => {
-    expect(canGuardFromOutside('win32', () => true)).toBe(false);
-    expect(canGuardFromOutside('linux', () => false)).toBe(false);
-    expect(canGuardFromOutside('linux', (path) => path === '/bin/sh')).toBe(true);
-    expect(canGuardFromOutside('darwin', (path) => path === '/bin/sh')).toBe(true);
+  it('has no shell where none can start (Windows, none installed, one that will not run): the device process keeps its own thread', () => {
+    expect(startOutsideWatchdog({ platform: 'win32', exists: () => true })).toBeUndefined();
+    expect(startOutsideWatchdog({ platform: 'linux', exists: () => false })).toBeUndefined();
+    // Said to be there, and not: the spawn fails, and the device process is not told it is guarded.
+    expect(startOutsideWatchdog({ platform: 'linux', shell: '/nonexistent/sh', exists: () => true })).toBeUndefined();
+    const started = startOutsideWatchdog({ platform: 'linux' });
+    expect(started).toBeDefined();
+    started?.stop();
   });
 
   it('stopped (its device process ended or is being ended here), it ends without touching the pid it guarded', async () => {
-    // A stand-in for the device process: while this test's process lives, only stop() ends the watchdog.
-    const device = spawn('sleep', ['30'], { stdio: 'ignore' });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => device.once('exit', (_code, signal) => resolve(signal)));
+    const { device, exited } = standIn();
     try {
-      const watchdog = guardFromOutside(device.pid ?? 0);
+      const watchdog = startOutsideWatchdog();
+      watchdog?.guard(device.pid ?? 0);
       await new Promise((resolve) => setTimeout(resolve, 200));
-      watchdog.stop();
+      watchdog?.stop();
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(running(device.pid ?? 0)).toBe(true);
     } finally {
@@ -38,17 +52,17 @@ describe('the device process guarded from outside', () => {
   });
 
   it('keeps none of this process\'s environment: the PIN and the account password given to the CLI are not in the shell\'s', async () => {
-    const device = spawn('sleep', ['30'], { stdio: 'ignore' });
+    const { device } = standIn();
     const before = process.env.RINNOVO_PIN;
     process.env.RINNOVO_PIN = '12345678';
     try {
-      const watchdog = guardFromOutside(device.pid ?? 0);
+      const watchdog = startOutsideWatchdog();
+      watchdog?.guard(device.pid ?? 0);
       await new Promise((resolve) => setTimeout(resolve, 200));
-      const shells = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim().split(/\s+/).map(Number).filter((pid) => pid !== device.pid);
-      const environments = shells.map((pid) => readFileSync(`/proc/${pid}/environ`, 'utf8'));
+      const environments = childrenBut(device.pid).map((pid) => readFileSync(`/proc/${pid}/environ`, 'utf8'));
       expect(environments.length).toBeGreaterThan(0);
       for (const environment of environments) expect(environment).not.toContain('12345678');
-      watchdog.stop();
+      watchdog?.stop();
     } finally {
       if (before === undefined) delete process.env.RINNOVO_PIN;
       else process.env.RINNOVO_PIN = before;
@@ -56,4 +70,3 @@ describe('the device process guarded from outside', () => {
     }
   });
 });
-
