@@ -170,9 +170,11 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
     // Only a checkout for that plan is the holder's to pay: one opened for the plan as it was (a
     // certificate taken out since, another's hold let go since, an amount refused as not what was
     // shown) would leave a certificate to renew unpaid, or hold what the holder is not shown. And
-    // only the one this journal opened, its page shown (journaled before it was opened): one the
-    // tool refused as not what was shown, or whose answer went with the process, was never seen,
-    // and the holder would read "pending" for a page nobody opened. A new one is opened instead.
+    // only the one this journal opened: one the tool refused as not what was shown, or whose answer
+    // went with the process, was never seen, and the holder would read "pending" for a page nobody
+    // opened; a new one is opened instead. (The journal's own is journaled just before its page is
+    // opened: a process ended between the two leaves it unseen too, its link on screen beside
+    // "pending".)
     const toPay = itemsToPay(plan).map((item) => item.certificateSerial);
     const opened = journal.payment.state === 'card-started' ? journal.payment.paymentId : undefined;
     const checkout = record.pendingCheckouts
