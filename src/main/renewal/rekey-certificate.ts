@@ -77,7 +77,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
     if (!found) throw new Error(`certificate ${serial} is not in the journal`);
     return found;
   };
-  const advance = async (progress: CertificateProgress, extra: Partial<Pick<JournalCertificate, 'presignedProof'>> = {}) => {
+  const advance = async (progress: CertificateProgress, extra: Partial<Pick<JournalCertificate, 'presignedProof' | 'capture'>> = {}) => {
     journal = await context.save(withProgress(journal, serial, progress, extra));
   };
   /**
@@ -345,7 +345,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           }
           // Nothing the service sent reaches the card. Journaled first: the service may release the
           // price and its answer be lost, and a resume must then not ask to pay for it again.
-          await advance({ phase: 'rejecting', newIdHex: submitted.newIdHex, csrPem: submitted.csrPem, issuedSerial: obtained.certificate.certificateSerial, reason: verdict.reason, capture: obtained.certificate.capture });
+          await advance({ phase: 'rejecting', newIdHex: submitted.newIdHex, csrPem: submitted.csrPem, issuedSerial: obtained.certificate.certificateSerial, reason: verdict.reason }, capturedBy(obtained.certificate));
           break;
         }
         // Issued earlier for a key of an attempt whose journal was lost: that key is the one to use.
@@ -357,8 +357,8 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         // replayed, for a certificate taken back since (the record out of reach just before it was
         // sent again): the record is asked before it is written, as for any from the journal.
         if (requestedHere.has(submitted.request.idempotencyKey)) checkedHere = obtained.certificate.certificatePem;
-        // What issuing it captured goes with it, phase to phase, for an ending the service cannot be asked at.
-        await advance({ phase: 'issued', newIdHex: keyIdHex, certificatePem: obtained.certificate.certificatePem, chainPem: [...obtained.certificate.chainPem], capture: obtained.certificate.capture });
+        // What issuing it captured stays with the certificate's entry, for an ending the service cannot be asked at.
+        await advance({ phase: 'issued', newIdHex: keyIdHex, certificatePem: obtained.certificate.certificatePem, chainPem: [...obtained.certificate.chainPem] }, capturedBy(obtained.certificate));
         break;
       }
       case 'rejecting': {
@@ -389,7 +389,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         if (under.certificatesPem.length > 0) {
           await provenNewPair(context, current, progress);
           if (await trueUnless(device.verifyPair(dev, tokenSerial, progress.newIdHex), 'DEVICE_VERIFY_FAILED')) {
-            await advance({ phase: 'verified', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem, capture: progress.capture });
+            await advance({ phase: 'verified', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
             break;
           }
         } else if ((await device.readCertificates(dev)).some((certificate) => pemToBase64Der(certificate.certificatePem) === der)) {
@@ -400,14 +400,14 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           // (Without the chain it was stored once and failed to verify: what is left is a removal begun.)
           await provenForWriting(context, current, { newIdHex: progress.newIdHex, certificatePem: progress.certificatePem, chainPem: progress.chainPem }, false);
           if (await stored(progress.newIdHex, progress.certificatePem, kind, tokenSerial)) {
-            await advance({ phase: 'written', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem, capture: progress.capture });
+            await advance({ phase: 'written', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
             break;
           }
         }
         // Journaled first as a removal begun (no chain): told, the service revokes it, and a resume
         // after a kill here must not store it again on a card that takes it now (the service's
         // record may still read issued a moment after the refusal).
-        if (progress.chainPem) await advance({ phase: 'undeliverable', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem, capture: progress.capture });
+        if (progress.chainPem) await advance({ phase: 'undeliverable', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
         await context.service.reject(journal.renewalId, serial, serialOfCertificate(progress.certificatePem), 'undeliverable');
         await takeOffNewPair(progress, under);
         await advance({ phase: 'rejected', reason: 'undeliverable' });
@@ -436,10 +436,10 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         if (!written && objects.certificatesPem.length > 0) throw new AppError('JOURNAL_DAMAGED', { reason: 'another certificate under the new key id' });
         // A card that will not store it (its room was asked before paying, yet it is full) would refuse a resume the same.
         if (!written && !(await stored(progress.newIdHex, progress.certificatePem, kind, tokenSerial))) {
-          await advance({ phase: 'undeliverable', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem, chainPem: [...progress.chainPem], capture: progress.capture });
+          await advance({ phase: 'undeliverable', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem, chainPem: [...progress.chainPem] });
           break;
         }
-        await advance({ phase: 'written', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem, capture: progress.capture });
+        await advance({ phase: 'written', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
         break;
       }
       case 'written':
@@ -451,10 +451,10 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         await provenNewPair(context, current, progress);
         // A key made on the card that does not sign for its certificate would fail every resume the same.
         if (!(await trueUnless(device.verifyPair(dev, tokenSerial, progress.newIdHex), 'DEVICE_VERIFY_FAILED'))) {
-          await advance({ phase: 'undeliverable', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem, capture: progress.capture });
+          await advance({ phase: 'undeliverable', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
           break;
         }
-        await advance({ phase: 'verified', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem, capture: progress.capture });
+        await advance({ phase: 'verified', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
         break;
       case 'verified': {
         if (await withdrawn(progress.certificatePem)) {
@@ -472,7 +472,6 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           certificatePem: progress.certificatePem,
           certificateSerial: serialOfCertificate(progress.certificatePem),
           notAfter: notAfterOf(progress.certificatePem),
-          capture: progress.capture,
         });
         break;
       }
@@ -653,4 +652,9 @@ async function handoverProof(context: RekeyContext, journal: Journal): Promise<N
 function presigned(entry: JournalCertificate): Proof | undefined {
   const saved = entry.presignedProof;
   return saved && { challengeId: saved.challengeId, signerCertificatePem: saved.signerCertificatePem, signature: Buffer.from(saved.signatureBase64, 'base64') };
+}
+
+/** The entry's record of what issuing `certificate` captured, when the service said it. */
+function capturedBy(certificate: IssuedCertificate): Partial<Pick<JournalCertificate, 'capture'>> {
+  return certificate.capture ? { capture: certificate.capture } : {};
 }

@@ -71,15 +71,6 @@ function refusedFromVersion2(value: unknown): unknown {
   return { ...rest, reason: handoverExpired === true ? 'handover-expired' : atPayment === true ? 'dropped' : 'not-renewable' };
 }
 
-/**
- * What issuing the certificate captured, as the service's answer said (or its record, the answer
- * lost): kept from `issued` on, so an ending with the service out of reach shows what was charged
- * for it, not what the journal's copy of a receipt held before (a hold let go since, the
- * certificate then issued free). Absent in a journal written before answers said it, or where the
- * record did not: the API's rule stands in for it (renewal-run.ts).
- */
-const issuanceCapture = { capture: issuanceCaptureSchema.optional() };
-
 /** Where one certificate's re-key stands; each phase records what the next one needs. */
 const certificateProgressSchema = z.discriminatedUnion('phase', [
   z.object({ phase: z.literal('planned') }),
@@ -97,15 +88,15 @@ const certificateProgressSchema = z.discriminatedUnion('phase', [
    */
   z.object({ phase: z.literal('csr-submitted'), newIdHex: hexId, csrPem: z.string(), attempt: z.number().int().nonnegative(), request: journaledRequestSchema, submittedAt: z.string().datetime().optional() }),
   /** Verified against the CSR, the old certificate and the Chamber CAs before it was journaled. */
-  z.object({ phase: z.literal('issued'), newIdHex: hexId, certificatePem: z.string(), chainPem: z.array(z.string()), ...issuanceCapture }),
-  z.object({ phase: z.literal('written'), newIdHex: hexId, certificatePem: z.string(), ...issuanceCapture }),
-  z.object({ phase: z.literal('verified'), newIdHex: hexId, certificatePem: z.string(), ...issuanceCapture }),
-  z.object({ phase: z.literal('completed'), newIdHex: hexId, certificatePem: z.string(), certificateSerial: z.string(), notAfter: journalDate, ...issuanceCapture }),
+  z.object({ phase: z.literal('issued'), newIdHex: hexId, certificatePem: z.string(), chainPem: z.array(z.string()) }),
+  z.object({ phase: z.literal('written'), newIdHex: hexId, certificatePem: z.string() }),
+  z.object({ phase: z.literal('verified'), newIdHex: hexId, certificatePem: z.string() }),
+  z.object({ phase: z.literal('completed'), newIdHex: hexId, certificatePem: z.string(), certificateSerial: z.string(), notAfter: journalDate }),
   /**
    * The issued certificate failed the checks, journaled before the service is told: a resume tells
    * it again (it answers the same) instead of paying again for a certificate it already released.
    */
-  z.object({ phase: z.literal('rejecting'), newIdHex: hexId, csrPem: z.string(), issuedSerial: z.string(), reason: rejectionReasonSchema, ...issuanceCapture }),
+  z.object({ phase: z.literal('rejecting'), newIdHex: hexId, csrPem: z.string(), issuedSerial: z.string(), reason: rejectionReasonSchema }),
   /**
    * The service refused to issue it for good (suspended or revoked since it was paid: it released
    * the price), journaled before the new keys are removed; the old pair stays, the rest goes on.
@@ -122,7 +113,7 @@ const certificateProgressSchema = z.discriminatedUnion('phase', [
    * card refused to store it. Journaled before the service is told (it revokes and refunds it) and
    * before what was made for it goes; the old pair stays.
    */
-  z.object({ phase: z.literal('undeliverable'), newIdHex: hexId, certificatePem: z.string(), chainPem: z.array(z.string()).optional(), ...issuanceCapture }),
+  z.object({ phase: z.literal('undeliverable'), newIdHex: hexId, certificatePem: z.string(), chainPem: z.array(z.string()).optional() }),
   /**
    * The issued certificate failed the checks: nothing written, the new keys removed, the service
    * told. `withdrawn`: the service took it back before it was made the renewed one (revoked, its
@@ -164,6 +155,14 @@ const journalCertificateSchema = z.object({
    * possession then. Journaled before the key goes; the service accepts it for 30 days.
    */
   presignedProof: z.object({ challengeId: z.string(), signerCertificatePem: z.string(), signatureBase64: z.string(), expiresAt: z.string().optional() }).optional(),
+  /**
+   * What issuing the certificate captured, as the service's answer said (or its record, the answer
+   * lost): kept from `issued` (or `rejecting`) on, so an ending with the service out of reach shows
+   * what was charged for it, not what the journal's copy of a receipt held before (a hold let go
+   * since, the certificate then issued free). Absent in a journal written before answers said it,
+   * or where the record did not: the API's rule stands in for it (renewal-run.ts).
+   */
+  capture: issuanceCaptureSchema.optional(),
   progress: z.preprocess(refusedFromVersion2, certificateProgressSchema),
 });
 export type JournalCertificate = z.infer<typeof journalCertificateSchema>;
@@ -386,7 +385,7 @@ export function journalReceipt(journal: Pick<Journal, 'payment'>): JournalReceip
 }
 
 /** The journal with one certificate's progress replaced: journals are values, never mutated. */
-export function withProgress(journal: Journal, certificateSerial: string, progress: CertificateProgress, extra: Partial<Pick<JournalCertificate, 'presignedProof'>> = {}): Journal {
+export function withProgress(journal: Journal, certificateSerial: string, progress: CertificateProgress, extra: Partial<Pick<JournalCertificate, 'presignedProof' | 'capture'>> = {}): Journal {
   return {
     ...journal,
     certificates: journal.certificates.map((entry) => (entry.certificateSerial === certificateSerial ? { ...entry, ...extra, progress } : entry)),

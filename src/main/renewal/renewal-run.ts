@@ -19,7 +19,7 @@ import { journalMismatch } from './journal-describes-card.js';
 import { prove } from './proof-of-possession.js';
 import { planMismatch } from './receipt-against-plan.js';
 import { rekeyCertificate } from './rekey-certificate.js';
-import { isSettled, journalReceipt, serialsOf, unchangedOnDisk, type CertificateProgress, type Journal, type JournalReceipt, type RejectedReason } from './renewal-journal.js';
+import { isSettled, journalReceipt, serialsOf, unchangedOnDisk, type CertificateProgress, type Journal, type JournalCertificate, type JournalReceipt, type RejectedReason } from './renewal-journal.js';
 
 export async function runRenewal(context: FlowContext, device: DeviceSummary, initial: Journal): Promise<FlowState> {
   const { ports } = context;
@@ -337,10 +337,11 @@ type ReceiptLine = Receipt['lines'][number];
  * released; the rest is still held.
  */
 function settledByJournal(receipt: JournalReceipt, journal: Journal): Receipt {
-  const progressOf = (serial: string) => journal.certificates.find((entry) => entry.certificateSerial === serial)?.progress;
+  const entryOf = (serial: string) => journal.certificates.find((entry) => entry.certificateSerial === serial);
   const lines = receipt.lines.map((line) => {
-    const progress = progressOf(line.certificateSerial);
-    const known = progress && settledByCapture(line, progress, receipt.paymentId);
+    const entry = entryOf(line.certificateSerial);
+    const progress = entry?.progress;
+    const known = entry && settledByCapture(line, entry, receipt.paymentId);
     if (known) return known;
     // Issued (whether written yet or not, or refused by this program's checks and not yet told
     // back: the service gives the money back once told), or issued and never asked back (a
@@ -363,7 +364,7 @@ function settledByJournal(receipt: JournalReceipt, journal: Journal): Receipt {
 
 /**
  * This payment's line for a certificate as its issuance said it ended (the answer's `capture`,
- * journaled from `issued` on): captured, for what was captured, exactly when that issuance
+ * kept on its journal entry from `issued` on): captured, for what was captured, exactly when that issuance
  * captured on this payment and the copy does not read it released since; otherwise released. Not left as the copy holds it: a certificate is
  * held by one payment at most and issuing captures what is held then (payment.ts), so a line of
  * this payment still held at issuance would have been the one captured. Issued on no payment (a
@@ -372,8 +373,10 @@ function settledByJournal(receipt: JournalReceipt, journal: Journal): Receipt {
  * does not say: no capture kept (a journal written before answers said it), or one on some
  * payment and a receipt that does not name its own (journaled before receipts did).
  */
-function settledByCapture(line: ReceiptLine, progress: CertificateProgress, paymentId: string | undefined): ReceiptLine | undefined {
-  const capture = 'capture' in progress ? progress.capture : undefined;
+function settledByCapture(line: ReceiptLine, entry: JournalCertificate, paymentId: string | undefined): ReceiptLine | undefined {
+  // Only while the certificate stands issued: once settled otherwise (rejected and told, a card's
+  // own certificate named) the API's rule reads its line, as before answers said what they captured.
+  const capture = issuedPhases.has(entry.progress.phase) ? entry.capture : undefined;
   if (!capture) return undefined;
   // The copy already reads it released (a resume read the record since): what issuing captured
   // was given back after (taken back from another computer, refused and told), and a payment's

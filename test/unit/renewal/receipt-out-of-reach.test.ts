@@ -30,10 +30,7 @@ function asThePreviousVersionWroteIt(journal: Journal): unknown {
     ...journal,
     payment: 'receipt' in journal.payment ? { ...journal.payment, receipt: receipt(journal.payment.receipt) } : journal.payment,
     paymentsHolding: journal.paymentsHolding?.map(receipt),
-    certificates: journal.certificates.map((entry) => {
-      const { capture: _capture, ...progress } = entry.progress as Record<string, unknown>;
-      return { ...entry, progress };
-    }),
+    certificates: journal.certificates.map(({ capture: _capture, ...entry }) => entry),
   };
 }
 
@@ -83,7 +80,7 @@ describe('the receipt at an ending the service cannot be asked at', () => {
     world.killOn = { call: 'delivered', occurrence: 1, phase: 'before' };
     expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
     const written = journalOf(world);
-    expect(written.certificates.map((entry) => entry.progress.phase === 'completed' && entry.progress.capture?.capturedCents).sort()).toEqual([prices.cns, prices.signature].sort());
+    expect(written.certificates.map((entry) => entry.progress.phase === 'completed' && entry.capture?.capturedCents).sort()).toEqual([prices.cns, prices.signature].sort());
     world.journal.files.set('CNS-0001', JSON.stringify(asThePreviousVersionWroteIt(written)));
     world.killOn = undefined;
     world.service.faults.recordLostAfterDelivery = 1;
@@ -102,7 +99,7 @@ describe('the receipt at an ending the service cannot be asked at', () => {
     const journal = journalOf(world);
     const issued = journal.certificates.find((entry) => entry.progress.phase === 'issued');
     if (!issued || issued.progress.phase !== 'issued') throw new Error('no certificate journaled issued');
-    expect(issued.progress.capture?.capturedCents).toBe(prices[issued.kind]);
+    expect(issued.capture?.capturedCents).toBe(prices[issued.kind]);
     // Another computer tells the service it could not use it: the service revokes it and gives its price back.
     await world.service.port(() => undefined).reject(journal.renewalId, issued.certificateSerial, serialOfCertificate(issued.progress.certificatePem), 'undeliverable');
     expect(world.service.netCaptured().get(issued.certificateSerial) ?? 0).toBe(0);
