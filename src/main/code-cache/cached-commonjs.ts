@@ -38,9 +38,10 @@ export interface CachedBundle<Exports> {
 
 /**
  * What V8 checks a cache against besides the source: its own version and the flags the process
- * started with (the `rinnovo-cns` command's shebang gives some; `node dist/main/cli.cjs`, typed by
- * hand, none). Each such start keeps a cache of its own: with one file for all, a helpdesk running
- * the command both ways had V8 refuse the other's cache at every turn, and write its own over it.
+ * started with (none from `rinnovo-cns` or `node dist/main/cli.cjs`; some where a helpdesk adds
+ * its own, `node --inspect …`, or a test a profiler's). Each such start keeps a cache of its own:
+ * with one file for all, starts of two kinds had V8 refuse the other's cache at every turn, and
+ * write its own over it.
  */
 export function startFlavour(execArgv: readonly string[] = process.execArgv, version: string = process.version): string {
   return createHash('sha1').update(JSON.stringify([version, execArgv])).digest('hex').slice(0, 10);
