@@ -21,6 +21,7 @@ import { ensureSimulatorBuilt, simulatorEnvironment, writeSimulatorControl } fro
 import { createSoftHsmEnvironment } from '../../../softhsm/token/softhsm-environment.js';
 import { runTool } from '../../../softhsm/token/token-tools.js';
 import { builtDeviceWorkerPath } from '../../support/built-device-worker.js';
+import { childrenOf, isRunning } from '../../support/process-running.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 
 const userPin = '12345678';
@@ -120,24 +121,6 @@ async function startParent(dir: string, loginDelayMs: number): Promise<Parent> {
   };
 }
 
-/**
- * Whether the process still runs. A zombie does not: it is dead, its files (the card's among
- * them) are closed, and it only waits for whoever adopted it (init) to collect its exit status.
- */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
 async function stillRunningAfter(pid: number, ms: number): Promise<boolean> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
@@ -221,15 +204,6 @@ describe('the device process and a parent that dies while C_Login blocks', () =>
       return (sleepCalls[process.arch] ?? []).includes(call);
     } catch {
       return false;
-    }
-  }
-
-  /** The processes `pid` forked that still run (Linux's /proc). */
-  function childrenOf(pid: number): number[] {
-    try {
-      return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-    } catch {
-      return [];
     }
   }
 

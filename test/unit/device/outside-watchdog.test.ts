@@ -2,21 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { startOutsideWatchdog } from '../../../src/main/device/outside-watchdog.js';
-
-/** Whether `pid` still runs. */
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The processes this one forked that still run, but `except` (Linux's /proc). */
-function childrenBut(except: number | undefined): number[] {
-  return readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number).filter((pid) => pid !== except);
-}
+import { childrenOf, isRunning } from '../../support/process-running.js';
 
 /** A stand-in for the device process: while this test's process lives, only the test ends it. */
 function standIn() {
@@ -44,7 +30,7 @@ describe('the device process guarded from outside', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
       watchdog?.stop();
       await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(running(device.pid ?? 0)).toBe(true);
+      expect(isRunning(device.pid ?? 0)).toBe(true);
     } finally {
       device.kill('SIGKILL');
     }
@@ -59,7 +45,7 @@ describe('the device process guarded from outside', () => {
       const watchdog = startOutsideWatchdog();
       watchdog?.guard(device.pid ?? 0);
       await new Promise((resolve) => setTimeout(resolve, 200));
-      const environments = childrenBut(device.pid).map((pid) => readFileSync(`/proc/${pid}/environ`, 'utf8'));
+      const environments = childrenOf(process.pid).filter((pid) => pid !== device.pid).map((pid) => readFileSync(`/proc/${pid}/environ`, 'utf8'));
       expect(environments.length).toBeGreaterThan(0);
       for (const environment of environments) expect(environment).not.toContain('12345678');
       watchdog?.stop();
