@@ -29,14 +29,17 @@ export default defineConfig({
       // Unit tests that mock modules (electron, the contract's handlers) or hold a renderer store
       // (zustand): each file gets fresh ones, in a process of its own.
       { extends: true, test: { name: 'unit', include: isolatedUnitFiles } },
-      // The others mock nothing and share no state: one process runs many of them, instead of a
-      // Node start and a module graph per file (most take milliseconds).
-      { extends: true, test: { name: 'unit-shared', include: ['test/unit/**/*.test.ts'], exclude: isolatedUnitFiles, isolate: false } },
-      // These files mock nothing and keep their state in their own folders, services and child
-      // processes: a worker keeps the modules it has loaded (the services, playwright, undici)
-      // for its next file instead of importing them again, half the CPU of collecting them.
-      { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], isolate: false } },
-      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.e2e.test.ts'], testTimeout: 120_000, isolate: false } },
+      // Every other file mocks nothing and keeps its state in its own folders, services, child
+      // processes and browser pages: a worker keeps the modules it has loaded (the services,
+      // playwright, undici) and its Chromium for its next file, whichever folder that file is in.
+      // One project, not one per folder: Vitest hands a finished worker the next file only when
+      // that file is of the same project, and with the heaviest files first (whatever their folder)
+      // the next one mostly was not: 45 workers were started in a run instead of 3, each loading
+      // its modules again. The browser tests' own time bound is on their describe blocks.
+      {
+        extends: true,
+        test: { name: 'shared', include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.e2e.test.ts'], exclude: isolatedUnitFiles, isolate: false },
+      },
     ],
   },
 });

@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { beginning, chromiumForThisFile, heading, inScenario, italian as t, unlock } from './support/app-in-chromium.js';
 import { seriousViolations } from './support/axe.js';
-import { saveScreenshot } from './support/chromium.js';
+import { browserTestOptions, saveScreenshot } from './support/chromium.js';
 
-describe('a full card in Chromium', () => {
+describe('a full card in Chromium', browserTestOptions, () => {
   const browser = chromiumForThisFile();
 
   it('warns that the old keys are removed first, before paying and before the re-key', async () => {

@@ -9,11 +9,11 @@ import { setUpScenario } from '../../softhsm/scenarios/set-up-scenario.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { atPinScreen, beginning, chromiumForThisFile, english as en, heading, italian, openApp, unlock } from './support/app-in-chromium.js';
 import { seriousViolations } from './support/axe.js';
-import { saveScreenshot } from './support/chromium.js';
+import { browserTestOptions, saveScreenshot } from './support/chromium.js';
 import { startHarnessApp } from './support/harness-app.js';
 import { tabTo } from './support/keyboard.js';
 
-describe('the renewal in English on a slow card', () => {
+describe('the renewal in English on a slow card', browserTestOptions, () => {
   const browser = chromiumForThisFile();
 
   it('formats amounts and dates for English and shows each step of the re-key as it happens', async () => {

@@ -8,12 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { describeError } from '../../src/shared/errors/catalogue.js';
 import { atPinScreen, chromiumForThisFile, codeLine, containing, exactly, heading, inScenario, italian as t, unlock } from './support/app-in-chromium.js';
 import { seriousViolations } from './support/axe.js';
-import { saveScreenshot } from './support/chromium.js';
+import { browserTestOptions, saveScreenshot } from './support/chromium.js';
 import { tabTo } from './support/keyboard.js';
 
 const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
 
-describe('PIN entry in Chromium', () => {
+describe('PIN entry in Chromium', browserTestOptions, () => {
   const browser = chromiumForThisFile();
 
   it('on the last try, sends nothing to the card until the holder ticks the confirmation', async () => {

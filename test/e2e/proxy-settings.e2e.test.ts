@@ -8,7 +8,7 @@ import { startForwardProxy } from '../../softhsm/network/forward-proxy.js';
 import { describeError } from '../../src/shared/errors/catalogue.js';
 import { atPinScreen, beginning, chromiumForThisFile, codeLine, exactly, heading, inScenario, italian as t, openApp } from './support/app-in-chromium.js';
 import { seriousViolations } from './support/axe.js';
-import { saveScreenshot } from './support/chromium.js';
+import { browserTestOptions, saveScreenshot } from './support/chromium.js';
 import { tabTo } from './support/keyboard.js';
 
 const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
@@ -27,7 +27,7 @@ async function typeInto(page: Page, label: RegExp, text: string): Promise<void> 
   await page.keyboard.type(text);
 }
 
-describe('the proxy settings in Chromium, keyboard only', () => {
+describe('the proxy settings in Chromium, keyboard only', browserTestOptions, () => {
   const browser = chromiumForThisFile();
 
   it('tests a proxy, saves it, shows the route through it and goes back to the renewal', async () => {

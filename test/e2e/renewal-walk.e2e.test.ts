@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { pdfText } from '../support/pdf-text.js';
 import { chromiumForThisFile, exactly, fixedPart, heading, inScenario, italian as t, unlock } from './support/app-in-chromium.js';
 import { seriousViolations } from './support/axe.js';
-import { saveScreenshot } from './support/chromium.js';
+import { browserTestOptions, saveScreenshot } from './support/chromium.js';
 import { tabTo } from './support/keyboard.js';
 
-describe('the renewable scenario in Chromium, keyboard only, paid by card', () => {
+describe('the renewable scenario in Chromium, keyboard only, paid by card', browserTestOptions, () => {
   const browser = chromiumForThisFile();
 
   it('goes from the start checks to "Rinnovo dei certificati completato", saves the receipt, and every screen passes axe', async () => {

@@ -10,11 +10,11 @@ import { setUpScenario } from '../../softhsm/scenarios/set-up-scenario.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { beginning, chromiumForThisFile, exactly, heading, italian as t, openApp, unlock } from './support/app-in-chromium.js';
 import { seriousViolations } from './support/axe.js';
-import { saveScreenshot } from './support/chromium.js';
+import { browserTestOptions, saveScreenshot } from './support/chromium.js';
 import { startHarnessAppAt } from './support/harness-app-at.js';
 import { tabTo } from './support/keyboard.js';
 
-describe('an unfinished renewal in Chromium', () => {
+describe('an unfinished renewal in Chromium', browserTestOptions, () => {
   const browser = chromiumForThisFile();
 
   it('is offered on the next start and completed without a second payment', async () => {

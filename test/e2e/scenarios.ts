@@ -11,7 +11,7 @@ import { findScenario, type ScenarioDefinition } from '../../softhsm/scenarios/s
 import { describeError, errorCatalogue, type ErrorCode } from '../../src/shared/errors/catalogue.js';
 import { seriousViolations } from './support/axe.js';
 import { leaveApp, reusedWindow } from './support/app-in-chromium.js';
-import { saveScreenshot, workerChromium } from './support/chromium.js';
+import { browserTestOptions, saveScreenshot, workerChromium } from './support/chromium.js';
 import { startScenarioApp, type ScenarioApp } from './support/scenario-app.js';
 
 const heading = (page: Page) => page.locator('h2.screen-heading').textContent();
@@ -94,7 +94,7 @@ async function walk(browser: Browser, page: Page, scenario: ScenarioApp): Promis
 }
 
 export function describeScenariosInChromium(definitions: readonly ScenarioDefinition[]): void {
-  describe('every lab scenario in Chromium', () => {
+  describe('every lab scenario in Chromium', browserTestOptions, () => {
     let browser: Browser;
     beforeAll(async () => {
       browser = await workerChromium();

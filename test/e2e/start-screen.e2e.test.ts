@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { chromiumForThisFile, codeLine, containing, english, heading, inScenario, italian as t, openApp } from './support/app-in-chromium.js';
 import { seriousViolations } from './support/axe.js';
 import { labHolder } from '../../softhsm/token/token-presets.js';
-import { saveScreenshot } from './support/chromium.js';
+import { browserTestOptions, saveScreenshot } from './support/chromium.js';
 import { startHarnessApp } from './support/harness-app.js';
 import { tabTo } from './support/keyboard.js';
 import { writeLauncherPage } from '../../src/main/harness/browser-launch.js';
 
-describe('the first screen in Chromium, through the harness', () => {
+describe('the first screen in Chromium, through the harness', browserTestOptions, () => {
   const browser = chromiumForThisFile();
 
   it('shows the tool version answered by the real main handler, in Italian', async () => {

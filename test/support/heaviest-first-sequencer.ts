@@ -1,6 +1,7 @@
 /**
- * Starts the longest test files first, whatever their project, so the last minute of a run is not
- * one long file on one core while the other waits.
+ * Starts the longest test files first, whatever their folder, so the last minute of a run is not
+ * one long file on one core while the other waits; the few files that each need a process of
+ * their own come after all the others.
  *
  * Vitest's own order runs projects one after another and, on a fresh clone (no timings cached
  * yet), larger files first; our heaviest files are small (a list of scenarios and a loop), so
@@ -81,6 +82,10 @@ export default class HeaviestFirstSequencer extends BaseSequencer {
       const cached = this.ctx.cache.getFileTestResults(`${spec.project.name}:${path}`);
       return cached ? cached.duration / 1000 : guessedSeconds(path);
     };
-    return [...files].sort((a, b) => weight(b) - weight(a));
+    // Files of the isolated project go last, together: a worker that ends a shared file is handed
+    // the next one only when it is shared too (vitest.config.ts), so each isolated file met midway
+    // would end a worker and its loaded modules for nothing.
+    const isolated = (spec: TestSpecification): number => (spec.project.config.isolate === false ? 0 : 1);
+    return [...files].sort((a, b) => isolated(a) - isolated(b) || weight(b) - weight(a));
   }
 }

@@ -51,6 +51,13 @@ const chromiumFlags = [
  */
 export const appPageOptions = { reducedMotion: 'reduce' } as const;
 
+/**
+ * The time bound of a browser test, on its describe block: twice a test's elsewhere (vitest.config.ts).
+ * A scenario walks every screen of a renewal with Chromium, the harness, the device process and
+ * the lab service sharing two cores with the rest of the run.
+ */
+export const browserTestOptions = { timeout: 120_000 } as const;
+
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}: apt-get install chromium (.ci/run does it)`);
   return chromium.launch({ executablePath: chromiumPath, args: chromiumFlags, headless: true });
