@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { labCacheVariable } from '../../softhsm/cache/lab-cache.js';
 import { sharedLabPki } from '../../softhsm/cache/shared-lab-pki.js';
 import { ensureSimulatorBuilt } from '../../softhsm/simulator/simulator-control.js';
+import { compiledScriptsDir } from './compiled-script.js';
 
 export default async function setup(): Promise<(() => Promise<void>) | undefined> {
   // Every project of the run may list this file: the first call does the work for all.
@@ -23,6 +24,8 @@ export default async function setup(): Promise<(() => Promise<void>) | undefined
   if (cacheDir) process.env[labCacheVariable] = cacheDir;
   const pki = cacheDir ? sharedLabPki({ dir: cacheDir }) : undefined;
   const simulator = ensureSimulatorBuilt();
+  // The scripts earlier runs' workers compiled (compiled-script.ts), each named by a pid long gone.
+  await rm(compiledScriptsDir, { recursive: true, force: true });
   execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
   await Promise.all([pki, simulator]);
   return async () => {

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trustedAuthorities, type TlsTrust } from '../../../src/main/network/transport/trusted-certificates.js';
 import { startForwardProxy, type ForwardProxy } from '../../../softhsm/network/forward-proxy.js';
+import { compiledScript } from '../../support/compiled-script.js';
 import { startLoopbackService, type LoopbackService } from '../../support/network/loopback-service.js';
 import { createNetworkUnderTest } from '../../support/network/network-under-test.js';
 import { createTestCa, type TestCa } from '../../support/network/test-ca.js';
@@ -66,7 +67,7 @@ describe('trust in the service certificate', () => {
     await writeFile(rootPath, nodeRoot.certificatePem);
     try {
       const portOf = (url: string) => new URL(url).port;
-      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', '..', 'support', 'network', 'trust-probe.ts'), bundlePath, portOf(rootService.url), portOf(service.url)], {
+      const { stdout } = await promisify(execFile)(process.execPath, [await compiledScript(join(import.meta.dirname, '..', '..', 'support', 'network', 'trust-probe.ts')), bundlePath, portOf(rootService.url), portOf(service.url)], {
         env: { ...process.env, NODE_EXTRA_CA_CERTS: rootPath },
       });
       expect(JSON.parse(stdout)).toEqual({

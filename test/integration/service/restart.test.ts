@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { seedLabServiceState } from '../../../softhsm/service/seeding.js';
+import { compiledScript } from '../../support/compiled-script.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 import { buildCsr, newSoftwareKey, serviceClient, signNonce, softwareDevice } from './service-fixture.js';
 import type { LabPki } from '../../../softhsm/pki/lab-pki.js';
@@ -26,7 +27,7 @@ afterAll(async () => {
 });
 
 async function startProcess(stateDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'softhsm/service/main.ts', '--state', stateDir, '--port', '0', '--latest-version', '2.0.0'], {
+  const child = spawn(process.execPath, [await compiledScript(join(process.cwd(), 'softhsm', 'service', 'main.ts')), '--state', stateDir, '--port', '0', '--latest-version', '2.0.0'], {
     cwd: process.cwd(),
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -73,7 +73,7 @@ describe('card simulator: capacity limit', () => {
   it("without a limit reports SoftHSM's own memory figures", async () => {
     const viaSimulator = await card.openApp();
     const slot = await cardSlot(viaSimulator);
-    const direct = startDriver('/usr/lib/softhsm/libsofthsm2.so', card.env);
+    const direct = await startDriver('/usr/lib/softhsm/libsofthsm2.so', card.env);
     try {
       await direct.ok('initialize', {});
       const { flags: _simulatorFlags, ...simulated } = await viaSimulator.ok('tokenInfo', { slot });

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { compiledScript } from '../../support/compiled-script.js';
 import type { DriverOp, DriverOps, DriverReply } from './driver-protocol.js';
 
 const driverScript = fileURLToPath(new URL('./pkcs11-driver.ts', import.meta.url));
@@ -13,8 +14,8 @@ export interface Driver {
   close(): Promise<void>;
 }
 
-export function startDriver(modulePath: string, env: Record<string, string>): Driver {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', driverScript, modulePath], {
+export async function startDriver(modulePath: string, env: Record<string, string>): Promise<Driver> {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [await compiledScript(driverScript), modulePath], {
     env: { ...process.env, ...env },
     stdio: 'pipe',
   });

@@ -58,7 +58,7 @@ export async function createSimulatedCard(label = 'CNS-SIM'): Promise<SimulatedC
       }
     },
     async openApp() {
-      const app = startDriver(modulePath, env);
+      const app = await startDriver(modulePath, env);
       apps.push(app);
       await app.ok('initialize', {});
       return app;
