@@ -340,7 +340,8 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           if (await certificateOnCardNamed(device, dev, obtained.certificate)) {
             const modulus = await provenDiscardable(context, journal, current, { newIdHex: submitted.newIdHex, csrPem: submitted.csrPem });
             await device.destroyKeys(dev, tokenSerial, submitted.newIdHex, modulus);
-            await advance({ phase: 'rejected', reason: 'card-certificate' });
+            // What issuing captured is kept as for an issued one: the service, never told, keeps it so.
+            await advance({ phase: 'rejected', reason: 'card-certificate' }, capturedBy(obtained.certificate));
             break;
           }
           // Nothing the service sent reaches the card. Journaled first: the service may release the

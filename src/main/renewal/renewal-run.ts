@@ -328,6 +328,14 @@ function oldestFirst(receipts: readonly Receipt[]): Receipt[] {
 /** Phases of a certificate the service issued: issuing captured its price. */
 const issuedPhases: ReadonlySet<CertificateProgress['phase']> = new Set(['issued', 'written', 'verified', 'completed', 'rejecting', 'undeliverable']);
 
+/**
+ * Whether what issuing the certificate captured still stands: issued (and not given back), or
+ * answered with a certificate the card already holds, which the service is never told of.
+ */
+function standsAsIssued(progress: CertificateProgress): boolean {
+  return issuedPhases.has(progress.phase) || (progress.phase === 'rejected' && progress.reason === 'card-certificate');
+}
+
 type ReceiptLine = Receipt['lines'][number];
 
 /**
@@ -347,7 +355,7 @@ function settledByJournal(receipt: JournalReceipt, journal: Journal): Receipt {
     // back: the service gives the money back once told), or issued and never asked back (a
     // certificate the card holds was named): its price captured, unless this payment's line for it
     // was let go (another payment held it then: shown as it is).
-    const captured = line.state !== 'released' && progress !== undefined && (issuedPhases.has(progress.phase) || (progress.phase === 'rejected' && progress.reason === 'card-certificate'));
+    const captured = line.state !== 'released' && progress !== undefined && standsAsIssued(progress);
     // A certificate held back was never asked for, nor one settled past its handover proof's time
     // (the service was not told; its hold is let go when its own time passes): its price stays as
     // the service holds it. One the service refused to issue was let go by that refusal.
@@ -374,9 +382,9 @@ function settledByJournal(receipt: JournalReceipt, journal: Journal): Receipt {
  * payment and a receipt that does not name its own (journaled before receipts did).
  */
 function settledByCapture(line: ReceiptLine, entry: JournalCertificate, paymentId: string | undefined): ReceiptLine | undefined {
-  // Only while the certificate stands issued: once settled otherwise (rejected and told, a card's
-  // own certificate named) the API's rule reads its line, as before answers said what they captured.
-  const capture = issuedPhases.has(entry.progress.phase) ? entry.capture : undefined;
+  // Only while what issuing captured stands: once settled otherwise (rejected and told) the API's
+  // rule reads its line, as before answers said what they captured.
+  const capture = standsAsIssued(entry.progress) ? entry.capture : undefined;
   if (!capture) return undefined;
   // The copy already reads it released (a resume read the record since): what issuing captured
   // was given back after (taken back from another computer, refused and told), and a payment's

@@ -14,7 +14,7 @@ import { FlowWorld, journalOf } from './kit/flow-world.js';
 import { stateOf, walk } from './kit/holder-walk.js';
 
 /** Each certificate's line across the receipts shown, by kind: its state and amount. */
-function linesShown(world: FlowWorld, end: Extract<FlowState, { step: 'done' }>) {
+function linesShown(world: FlowWorld, end: Extract<FlowState, { step: 'done' | 'failed' }>) {
   const kindOf = new Map([...world.oldSerials].map(([kind, serial]) => [serial, kind]));
   return end.receipts.flatMap((receipt) => receipt.lines).map((line) => `${kindOf.get(line.certificateSerial)} ${line.state} ${line.amountCents}`).sort();
 }
@@ -73,6 +73,29 @@ describe('the receipt at an ending the service cannot be asked at', () => {
     expect(world.service.heldCents()).toBe(0);
     // Each issued once: an answer gone astray is found in the record (what it captured with it), never asked for again.
     expect(world.service.issuances).toHaveLength(2);
+  });
+
+  it('the CNS’s hold let go and made free just before it is asked for, and the answer naming the card’s own CNS certificate (kept, not renewed, the service not told): its line shown released, as issuing it on no payment left it', async () => {
+    const world = new FlowWorld();
+    const cns = world.oldSerials.get('cns') ?? '';
+    world.wrapService((service) => ({
+      ...service,
+      issue: async (renewalId, certificateSerial, request) => {
+        if (certificateSerial !== cns) return service.issue(renewalId, certificateSerial, request);
+        world.service.expireHolds([cns]);
+        world.service.changePrice('cns', null);
+        const answer = await service.issue(renewalId, certificateSerial, request);
+        // The cheapest forgery: the holder's own certificate, under its own serial; what issuing captured told as it was.
+        return { ...answer, certificateSerial: cns, certificatePem: world.oldCertificates.get('cns') ?? '' };
+      },
+    }));
+    world.service.faults.recordLostAfterDelivery = 1;
+    const end = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    if (end.step !== 'failed') throw new Error(`ended at ${end.step}`);
+    expect(end.notRenewed.map((entry) => entry.error.code)).toEqual(['ISSUED_CERTIFICATE_ALREADY_ON_CARD']);
+    expect(world.service.netCaptured().get(cns) ?? 0).toBe(0);
+    expect(linesShown(world, end)).toEqual([`cns released ${prices.cns}`, `signature captured ${prices.signature}`]);
+    expect(end.receipts).toMatchObject([{ capturedCents: prices.signature, releasedCents: prices.cns }]);
   });
 
   it('a journal written before issuance answers said what they captured (killed as the deliveries were told) still reads: the ending settles it as the API\'s rule does, each certificate captured once at its price', async () => {
