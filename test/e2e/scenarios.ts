@@ -5,13 +5,13 @@
  *
  * scenarios-1/2/3.e2e.test.ts share the catalogue, each in its test worker's Chromium, so both cores work.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { findScenario, type ScenarioDefinition } from '../../softhsm/scenarios/scenario-catalogue.js';
 import { describeError, errorCatalogue, type ErrorCode } from '../../src/shared/errors/catalogue.js';
 import { seriousViolations } from './support/axe.js';
-import { leaveApp, reusedWindow } from './support/app-in-chromium.js';
-import { browserTestOptions, saveScreenshot, workerChromium } from './support/chromium.js';
+import { chromiumForThisFile, leaveApp, reusedWindow } from './support/app-in-chromium.js';
+import { browserTestOptions, saveScreenshot } from './support/chromium.js';
 import { startScenarioApp, type ScenarioApp } from './support/scenario-app.js';
 
 const heading = (page: Page) => page.locator('h2.screen-heading').textContent();
@@ -95,18 +95,13 @@ async function walk(browser: Browser, page: Page, scenario: ScenarioApp): Promis
 
 export function describeScenariosInChromium(definitions: readonly ScenarioDefinition[]): void {
   describe('every lab scenario in Chromium', browserTestOptions, () => {
-    let browser: Browser;
-    beforeAll(async () => {
-      browser = await workerChromium();
-    });
-    afterAll(async () => {
-      await Promise.all(browser?.contexts().map((context) => context.close()) ?? []);
-    });
+    const chromium = chromiumForThisFile();
 
     const pinWarnings: Record<string, RegExp> = { 'pin-final-try': /rimane un solo tentativo/ };
     for (const definition of definitions) {
       it(`${definition.name}: ${definition.expected.outcome === 'renewed' ? 'renewal completed' : definition.expected.code}`, async () => {
         const scenario = await startScenarioApp(definition.name, { RINNOVO_CARD_WAIT_SECONDS: cardWaitSeconds(definition) });
+        const browser = chromium();
         const page = await reusedWindow(browser);
         try {
           await walk(browser, page, scenario);

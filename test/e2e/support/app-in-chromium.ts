@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import type { ErrorCode } from '../../../src/shared/errors/catalogue.js';
 import type { MessageKey } from '../../../src/shared/i18n/it.js';
 import { translator, type Translate } from '../../../src/shared/i18n/translate.js';
-import { appPageOptions, workerChromium } from './chromium.js';
+import { appPageOptions, holdChromium, releaseChromium } from './chromium.js';
 import { tabTo } from './keyboard.js';
 import { startScenarioApp, type ScenarioApp } from './scenario-app.js';
 
@@ -50,10 +50,11 @@ export function codeLine(code: ErrorCode): string {
 export function chromiumForThisFile(): () => Browser {
   let browser: Browser | undefined;
   beforeAll(async () => {
-    browser = await workerChromium();
+    browser = await holdChromium();
   });
   afterAll(async () => {
     await Promise.all(browser?.contexts().map((context) => context.close()) ?? []);
+    releaseChromium();
   });
   return () => {
     if (!browser) throw new Error('Chromium did not start');

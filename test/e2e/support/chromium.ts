@@ -64,14 +64,28 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 let shared: Promise<Browser> | undefined;
+/** Files of this worker between their beforeAll and afterAll (holdChromium, releaseChromium). */
+let holders = 0;
+let idleClose: NodeJS.Timeout | undefined;
 
 /**
- * One Chromium per test worker, for every file it runs (the e2e project does not isolate files):
- * a launch starts a browser, a GPU and a network process, which cost more than a scenario's page.
- * Files close the pages and contexts they open; the browser ends with the worker (Playwright
- * drives it over a pipe, and Chromium quits when the pipe closes).
+ * How long the browser outlives the last file that used it. A worker runs test files of every
+ * folder (vitest.config.ts) and the browser ones are spread over the run: a browser kept waiting
+ * for the next costs less than a launch, but one kept for minutes after the last still burns a
+ * little CPU (half a second in thirty) on the two cores the rest of the run needs.
  */
-export function workerChromium(): Promise<Browser> {
+const idleCloseMs = 20_000;
+
+/**
+ * One Chromium per test worker, shared by the files it runs one after another: a launch starts a
+ * browser, a GPU and a network process, which cost more than a scenario's page. A file holds it
+ * from its beforeAll to its afterAll (and closes the pages and contexts it opened); once no file
+ * has held it for a while, it is closed, and launched again if a later file asks. It also ends
+ * with the worker (Playwright drives it over a pipe, and Chromium quits when the pipe closes).
+ */
+export function holdChromium(): Promise<Browser> {
+  holders += 1;
+  clearTimeout(idleClose);
   shared ??= launchChromium().then((browser) => {
     browser.on('disconnected', () => {
       shared = undefined;
@@ -79,6 +93,20 @@ export function workerChromium(): Promise<Browser> {
     return browser;
   });
   return shared;
+}
+
+/** The end of a file's hold (holdChromium). */
+export function releaseChromium(): void {
+  holders -= 1;
+  if (holders > 0 || !shared) return;
+  const browser = shared;
+  idleClose = setTimeout(() => {
+    if (holders > 0 || shared !== browser) return;
+    shared = undefined;
+    void browser.then((open) => open.close()).catch(() => undefined);
+  }, idleCloseMs);
+  // The worker may end meanwhile: Chromium goes with it.
+  idleClose.unref();
 }
 
 const screenshotDir = join(import.meta.dirname, '..', '..', '..', 'test-output', 'screenshots');
