@@ -1,4 +1,4 @@
-// `npm test`, the README's test command: every vitest project — unit, integration, e2e — in one run
+// `npm test`, the README's test command: every test — unit, integration, e2e — in one vitest run
 // (its global setup builds dist/), ending with the slowest test files and their CPU. The static
 // checks (type checks, ESLint, dependency-cruiser, knip) are `npm run check`; CI runs them first.
 import { spawn } from 'node:child_process';

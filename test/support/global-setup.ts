@@ -2,7 +2,8 @@
  * Vitest global setup, once per run: builds dist/ from the current sources (the renderer for the
  * browser tests, the Node entries the tests spawn), so no test runs yesterday's build; builds the
  * card simulator once instead of every worker racing to; and opens the run's lab cache (shared lab
- * PKI, template tokens: softhsm/cache/), removed when the run ends.
+ * PKI, template tokens: softhsm/cache/) and its folder of compiled helper scripts
+ * (compiled-script.ts), both removed when the run ends.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { labCacheVariable } from '../../softhsm/cache/lab-cache.js';
 import { sharedLabPki } from '../../softhsm/cache/shared-lab-pki.js';
 import { ensureSimulatorBuilt } from '../../softhsm/simulator/simulator-control.js';
-import { compiledScriptsDir } from './compiled-script.js';
+import { openCompiledScriptsFolder } from './compiled-script.js';
 
 export default async function setup(): Promise<(() => Promise<void>) | undefined> {
   // Every project of the run may list this file: the first call does the work for all.
@@ -24,11 +25,11 @@ export default async function setup(): Promise<(() => Promise<void>) | undefined
   if (cacheDir) process.env[labCacheVariable] = cacheDir;
   const pki = cacheDir ? sharedLabPki({ dir: cacheDir }) : undefined;
   const simulator = ensureSimulatorBuilt();
-  // The scripts earlier runs' workers compiled (compiled-script.ts), each named by a pid long gone.
-  await rm(compiledScriptsDir, { recursive: true, force: true });
+  const compiledScripts = await openCompiledScriptsFolder();
   execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
   await Promise.all([pki, simulator]);
   return async () => {
+    await rm(compiledScripts, { recursive: true, force: true });
     if (!cacheDir) return;
     delete process.env[labCacheVariable];
     await rm(cacheDir, { recursive: true, force: true });

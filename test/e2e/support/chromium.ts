@@ -86,12 +86,16 @@ const idleCloseMs = 20_000;
 export function holdChromium(): Promise<Browser> {
   holders += 1;
   clearTimeout(idleClose);
-  shared ??= launchChromium().then((browser) => {
-    browser.on('disconnected', () => {
-      shared = undefined;
+  if (!shared) {
+    const launched = launchChromium().then((browser) => {
+      // Only this launch's own end: a browser closed for idleness may disconnect after the next one began.
+      browser.on('disconnected', () => {
+        if (shared === launched) shared = undefined;
+      });
+      return browser;
     });
-    return browser;
-  });
+    shared = launched;
+  }
   return shared;
 }
 
