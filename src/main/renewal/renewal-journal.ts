@@ -160,8 +160,8 @@ const journalCertificateSchema = z.object({
    * lost): kept from `issued` (or `rejecting`, or `rejected` for naming a certificate the card
    * holds) on, so an ending with the service out of reach shows what was charged for it, not what
    * the journal's copy of a receipt held before (a hold let go since, the certificate then issued
-   * free). Absent in a journal written before answers said it,
-   * or where the record did not: the API's rule stands in for it (renewal-run.ts).
+   * free). Absent in a journal written before answers said it, or where the record did not: the
+   * API's rule stands in for it (renewal-run.ts).
    */
   capture: issuanceCaptureSchema.optional(),
   progress: z.preprocess(refusedFromVersion2, certificateProgressSchema),

@@ -1,8 +1,8 @@
 /**
- * The e2e preamble in one place: the test worker's Chromium for each file, a lab scenario per test with a page
- * open on the app, the PIN walk, and the screens' words read from the catalogues the app itself
- * uses (src/shared/i18n, src/shared/errors) — so a test says what the holder does and sees, and a
- * change of wording is made once.
+ * The e2e preamble in one place: the test worker's Chromium for each file, a lab scenario per
+ * test with a page open on the app, the PIN walk, and the screens' words read from the catalogues
+ * the app itself uses (src/shared/i18n, src/shared/errors) — so a test says what the holder does
+ * and sees, and a change of wording is made once.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
