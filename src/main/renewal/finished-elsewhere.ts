@@ -15,6 +15,7 @@ import { isAppError } from '../../shared/errors/app-error.js';
 import { isProvenRenewal } from '../certificates/issued-certificate-check.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import type { FlowContext } from './flow-context.js';
+import { recordShowsIssued } from './held-at-service.js';
 import { type Journal, type JournalCertificate, type UnconfirmedDelivery } from './renewal-journal.js';
 import type { DeviceCertificate, RenewalRecord } from './renewal-ports.js';
 
@@ -48,7 +49,7 @@ export async function finishedElsewhere(context: FlowContext, device: DeviceSumm
     else if (progress.phase === 'rejected') notRenewed.push(entry);
     // So is one whose refusal was journaled here, its new keys not yet taken off (they go with the
     // keys left over), unless the service issued it after all: then nothing is proven.
-    else if (progress.phase === 'refused' && !record.issued.some((issued) => issued.renewedSerial === entry.certificateSerial)) {
+    else if (progress.phase === 'refused' && !recordShowsIssued(record, entry.certificateSerial)) {
       notRenewed.push({ ...entry, progress: { phase: 'rejected', reason: progress.reason } });
     } else return null;
   }

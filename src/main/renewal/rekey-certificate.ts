@@ -20,7 +20,7 @@ import { pemToBase64Der } from '../certificates/pem.js';
 import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair, provenOwnKeys, provenUnusedKeys, provenWithdrawn, type CardObjects } from './proven-on-card.js';
 import { withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof, SignedChallenge } from './renewal-ports.js';
-import { progressAtService } from './held-at-service.js';
+import { progressAtService, recordShowsIssued } from './held-at-service.js';
 import type { ChallengesAhead } from './challenges-ahead.js';
 import type { KeysAhead } from './keys-ahead.js';
 import { withdrawnAtService } from './withdrawn-certificate.js';
@@ -46,12 +46,11 @@ export interface RekeyContext {
 
 /** Refusals and failures after which the same request may succeed (or its lost answer be found). */
 const retryableCodes = new Set(['ISSUANCE_UNAVAILABLE', 'SERVICE_TIMEOUT', 'SERVICE_UNAVAILABLE', 'SERVICE_UNREACHABLE', 'SERVICE_PROTOCOL_ERROR']);
+/** Refusals after which a certificate is settled as not renewed (`refused`), its keys taken off. */
+const settlingRefusals = new Set(['CERTIFICATE_NOT_RENEWABLE', 'RENEWAL_HANDOVER_EXPIRED']);
 const issuanceRetryDelaysMs = [1_000, 2_000, 4_000];
 /** A challenge may expire between journaling and sending; a new proof is made this many times at most. */
 const maxFreshProofs = 3;
-
-/** Phases of a certificate whose new pair is still to be made. */
-const stillToMake: ReadonlySet<CertificateProgress['phase']> = new Set(['planned', 'removing-old-first', 'old-removed-first', 'generating-key']);
 
 /**
  * The service's line for this certificate is held or open (nothing paid, or free) and it names
@@ -158,28 +157,47 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
     await device.destroyOldPair(dev, entry().tokenSerial, pair.newIdHex, pair.certificatePem);
   };
   /**
-   * A withdrawn certificate is not delivered: what was made for it goes, and it is journaled as
-   * rejected. Unless the old pair is gone already (an attempt killed right after removing it, or a
-   * card with no room) and the new certificate is on the card under its key: that pair is then the
-   * only one of its kind, and the service's word (a withdrawal, a mistake or a forged status) does
-   * not take it off the card; the holder is told it stays, perhaps no longer valid. It still goes
-   * where another certificate of this renewal is still to renew on a card with no room: its room
-   * is what that one's new pair needs, its old pair kept until then.
+   * Whether the old pair of this certificate is gone from the card (its certificate no longer
+   * there): a card with no room, or an attempt killed right after removing it.
    */
-  const discardWithdrawn = async (progress: Extract<CertificateProgress, { phase: 'issued' | 'written' | 'verified' }>) => {
+  const oldPairGone = async (): Promise<boolean> => {
+    const old = pemToBase64Der(entry().oldCertificatePem);
+    return !(await device.readCertificates(dev)).some((certificate) => pemToBase64Der(certificate.certificatePem) === old);
+  };
+  /**
+   * A withdrawn certificate is not delivered: what was made for it goes, and it is journaled as
+   * rejected. Unless the old pair is gone already (a card with no room, or an attempt killed right
+   * after removing it): this certificate is then the only pair its kind can have, and the service's
+   * word (a withdrawal, a mistake or a forged status) does not keep it off the card nor take it
+   * off. It is written and verified like any other (false: the step goes on), then kept at its
+   * `verified` step; the holder is told it stays, perhaps no longer valid. So a kill just before
+   * its write ends as one just after it, and another certificate of the renewal waiting for room
+   * does not get it either: that one keeps its old pair (held back, as after any loss).
+   */
+  const settledAsWithdrawn = async (progress: Extract<CertificateProgress, { phase: 'issued' | 'written' | 'verified' }>): Promise<boolean> => {
     const under = await provenWithdrawn(context, entry(), progress);
-    if (under.certificatesPem.length > 0 && under.privateKeys.length > 0) {
-      const old = pemToBase64Der(entry().oldCertificatePem);
-      const oldGone = !(await device.readCertificates(dev)).some((certificate) => pemToBase64Der(certificate.certificatePem) === old);
-      const othersToRenew = journal.certificates.some((other) => other.certificateSerial !== serial && stillToMake.has(other.progress.phase));
-      const roomNeeded = othersToRenew && (await device.room(dev, entry().tokenSerial)) === 'remove-old-first';
-      if (oldGone && !roomNeeded) {
+    if (await oldPairGone()) {
+      if (progress.phase !== 'verified') return false;
+      // A removal begun by an earlier attempt (no private key left) is finished instead.
+      if (under.certificatesPem.length > 0 && under.privateKeys.length > 0) {
         await advance({ phase: 'rejected', reason: 'withdrawn-kept' });
-        return;
+        return true;
       }
     }
     await takeOffNewPair(progress, under);
     await advance({ phase: 'rejected', reason: 'withdrawn' });
+    return true;
+  };
+
+  /**
+   * A certificate of this renewal already lost to an answer that failed the checks, its old pair
+   * gone with it or not: the service is then not trusted with a second old pair ('planned'). One
+   * taken out of the renewal when its payment was refused, its old pair still on the card, is no loss.
+   */
+  const anotherLost = async (): Promise<boolean> => {
+    const onCard = (await device.readCertificates(dev)).map((certificate) => pemToBase64Der(certificate.certificatePem));
+    const keptItsPair = (other: JournalCertificate) => droppedAtPayment(other.progress) && onCard.includes(pemToBase64Der(other.oldCertificatePem));
+    return journal.certificates.some((other) => other.certificateSerial !== serial && ['rejecting', 'refused', 'undeliverable', 'rejected'].includes(other.progress.phase) && !keptItsPair(other));
   };
 
   for (;;) {
@@ -200,10 +218,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           // nothing of the service (the holder was asked to pay for this one after it), and is no
           // loss while its old pair is still on the card. Its old pair gone, it is one: this one's
           // must not go too, or the card would hold neither kind.
-          const onCard = (await device.readCertificates(dev)).map((certificate) => pemToBase64Der(certificate.certificatePem));
-          const keptItsPair = (other: JournalCertificate) => droppedAtPayment(other.progress) && onCard.includes(pemToBase64Der(other.oldCertificatePem));
-          const lost = journal.certificates.find((other) => ['rejecting', 'refused', 'undeliverable', 'rejected'].includes(other.progress.phase) && !keptItsPair(other));
-          if (lost) {
+          if (await anotherLost()) {
             await advance({ phase: 'rejected', reason: 'held-back' });
             break;
           }
@@ -246,6 +261,13 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           const left = await device.inspect(dev, tokenSerial, oldIdHex);
           if (left.certificatesPem.length === 0 && left.privateKeys.length + left.publicKeys.length > 0) await removeOldPair();
           await advance({ phase: 'generating-key', newIdHex: newKeyId() });
+          break;
+        }
+        // Held back as at 'planned' while its old pair is whole (the journal, edited or written by an
+        // older version, may have moved on past that question): a removal begun by an attempt
+        // killed since is finished, the renewal then the only way back to a pair of its kind.
+        if ((await anotherLost()) && !(await oldPairGone())) {
+          await advance({ phase: 'rejected', reason: 'held-back' });
           break;
         }
         context.report('removing-old');
@@ -415,21 +437,33 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         break;
       }
       case 'refused': {
-        // Settled without telling the service only where it issued nothing for it: an edited
-        // journal must not discard the keys of a certificate the service issued and charged.
+        // Settled without telling the service only where it issued nothing for it, by any of its
+        // record's words (recordShowsIssued): the keys of a certificate the service issued and
+        // charged are never discarded on a refusal.
         const record = await context.service.renewalStatus(journal.renewalId);
-        if (record.issued.some((issued) => issued.renewedSerial === serial)) throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: refused, yet the service issued it` });
         const csrPem = progress.csrPem;
+        if (recordShowsIssued(record, serial)) {
+          // Issued after all: a refusal journaled by an earlier run before the record showed the
+          // issuance (a lost answer, then a confused refusal of the same request), or an edited
+          // journal. The certificate issued for this request's key is fetched and checked as a lost
+          // answer is; one the record does not list yet is fetched by the resume; one for another
+          // key is no answer to this request.
+          const issued = record.issued.find((candidate) => candidate.renewedSerial === serial);
+          if (!issued) throw new AppError('CERTIFICATE_ALREADY_ISSUED', { reason: `${serial}: refused, the record shows it issued without listing it` });
+          const modulus = tryModulusOfCertificate(issued.certificatePem);
+          if (csrPem === undefined || !modulus || !sameModulus(modulus, modulusOfCsr(csrPem))) throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: refused, yet the service issued it for another key` });
+          const verdict = checkJournaledCertificate({ certificatePem: issued.certificatePem, chainPem: issued.chainPem, expectedModulusHex: modulus, oldCertificatePem: current.oldCertificatePem, now: context.clock() }, context.trust);
+          if (!verdict.ok) await advance({ phase: 'rejecting', newIdHex: progress.newIdHex, csrPem, issuedSerial: issued.certificateSerial, reason: verdict.reason }, capturedBy(issued));
+          else await advance({ phase: 'issued', newIdHex: progress.newIdHex, certificatePem: issued.certificatePem, chainPem: [...issued.chainPem] }, capturedBy(issued));
+          break;
+        }
         const moduli = csrPem === undefined ? await provenUnusedKeys(context, journal, current, progress.newIdHex) : [await provenDiscardable(context, journal, current, { newIdHex: progress.newIdHex, csrPem })];
         for (const modulus of moduli) await device.destroyKeys(dev, tokenSerial, progress.newIdHex, modulus);
         await advance({ phase: 'rejected', reason: progress.reason });
         break;
       }
       case 'issued': {
-        if (await withdrawn(progress.certificatePem)) {
-          await discardWithdrawn(progress);
-          break;
-        }
+        if ((await withdrawn(progress.certificatePem)) && (await settledAsWithdrawn(progress))) break;
         context.report('writing-certificate');
         await provenForWriting(context, current, progress, checkedHere === progress.certificatePem);
         const objects = await device.inspect(dev, tokenSerial, progress.newIdHex);
@@ -444,10 +478,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         break;
       }
       case 'written':
-        if (await withdrawn(progress.certificatePem)) {
-          await discardWithdrawn(progress);
-          break;
-        }
+        if ((await withdrawn(progress.certificatePem)) && (await settledAsWithdrawn(progress))) break;
         context.report('verifying');
         await provenNewPair(context, current, progress);
         // A key made on the card that does not sign for its certificate would fail every resume the same.
@@ -458,10 +489,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         await advance({ phase: 'verified', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
         break;
       case 'verified': {
-        if (await withdrawn(progress.certificatePem)) {
-          await discardWithdrawn(progress);
-          break;
-        }
+        if ((await withdrawn(progress.certificatePem)) && (await settledAsWithdrawn(progress))) break;
         if (!journal.plan.removeOldFirst) context.report('removing-old');
         await provenNewPair(context, current, progress);
         // On a card with no room the old pair usually went first and nothing of it is found now;
@@ -568,9 +596,18 @@ async function obtainIssued(context: RekeyContext, journal: Journal, entry: Jour
         await advance(progress);
         continue;
       }
-      if (error.code === 'CERTIFICATE_ALREADY_ISSUED') {
+      // A refusal settles the certificate for good (rekeyCertificate), so it is believed only where
+      // the service's record shows nothing issued for it by any of its words: a request whose first
+      // answer was lost may have been issued and charged, and a refusal of the same request sent
+      // again (a confused service) must not leave that certificate off the card — on a card with
+      // no room its old pair is gone already. Issued, it is fetched as an earlier issuance is; the
+      // record out of reach, its failure stops the run, the request journaled for the resume.
+      const issuedAnyway = settlingRefusals.has(error.code) && recordShowsIssued(await context.service.renewalStatus(journal.renewalId), entry.certificateSerial);
+      if (settlingRefusals.has(error.code) && !issuedAnyway) throw error;
+      if (error.code === 'CERTIFICATE_ALREADY_ISSUED' || issuedAnyway) {
         const earlier = await issuedAtService(context, journal, entry.certificateSerial);
-        if (!earlier) throw error;
+        // Shown issued, not yet listed: the resume fetches it once the record lists it.
+        if (!earlier) throw issuedAnyway ? new AppError('CERTIFICATE_ALREADY_ISSUED', { reason: `${error.code} for a certificate the record shows issued` }) : error;
         const modulus = tryModulusOfCertificate(earlier.certificatePem);
         if (!modulus) return { certificate: earlier };
         const keyIdHex = await context.device.findKeyByModulus(context.deviceSummary, entry.tokenSerial, modulus);

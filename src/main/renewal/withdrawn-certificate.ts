@@ -2,8 +2,10 @@
  * A certificate the journal holds (issued, written or verified: its old pair not yet gone) that
  * the service no longer stands by. Renewing from another computer while this one's journal waited
  * may have refused it there (the service revoked it and released its price); the service may have
- * revoked it for reasons of its own. Such a certificate is never written to the card nor taken for
- * the renewed one, and its line is not paid for again on its account.
+ * revoked it for reasons of its own. Such a certificate is not taken for the renewed one, nor
+ * written to the card while its old pair is there, and its line is not paid for again on its
+ * account. (Its old pair gone, it is the only pair its kind can have: rekey-certificate.ts writes
+ * and keeps it, as the service's word is all the tool has of the withdrawal.)
  */
 import { canonicalCertificateSerial } from '../../shared/service-api/primitives.js';
 import { serialOfCertificate } from '../certificates/key-modulus.js';

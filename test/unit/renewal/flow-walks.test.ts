@@ -529,7 +529,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(lines.map((line) => [line.state, line.amountCents])).toEqual([['captured', prices.signature]]);
   });
 
-  it('the signature refused at issuance (suspended since it was paid), the service\'s record then out of reach: the stop shows its price let go, as the refusal let it go', async () => {
+  it('the signature refused at issuance (suspended since it was paid), the service\'s record then out of reach: not settled on the refusal alone (a lost answer may hide an issuance), a stop to resume; the resume, the record back, settles it with its price let go and its keys gone', async () => {
     const world = new FlowWorld();
     const flow = world.process();
     await flow.start();
@@ -540,12 +540,19 @@ describe('charging what was chosen, once, for what is delivered', () => {
     world.service.faults.unavailable = { renewalStatus: 99 };
     const stopped = await flow.renew();
     await flow.close();
-    expect(stopped).toMatchObject({ step: 'failed' });
-    if (stopped.step !== 'failed') return;
+    expect(stopped).toMatchObject({ step: 'failed', canResume: true });
+    const pending = journalOf(world).certificates.find((entry) => entry.kind === 'signature');
+    expect(pending?.progress.phase).toBe('csr-submitted');
+    world.service.faults.unavailable = {};
+    const back = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(back.step === 'failed' && back.notRenewed.map((line) => line.error.code)).toEqual(['CERTIFICATE_NOT_RENEWABLE']);
     const signature = world.oldSerials.get('signature') ?? '';
     expect(world.service.netCaptured().get(signature) ?? 0).toBe(0);
-    const lines = stopped.receipts.flatMap((receipt) => receipt.lines).filter((line) => line.certificateSerial === signature);
-    expect(lines.map((line) => line.state)).toEqual(['released']);
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.renewedKinds()).toEqual(['cns']);
+    expect(world.card.workingKinds()).toEqual(new Map([['signature', 1], ['cns', 1]]));
+    expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(2);
+    expect(world.card.breaches).toEqual([]);
   });
 
   /** A card checkout opened and watched, the watch held at its first wait; `letLook` ends the wait and gives it time to look. */
@@ -2617,7 +2624,7 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.card.workingKinds()).toEqual(new Map([['signature', 1], ['cns', 1]]));
   });
 
-  it('a card with no room, killed once the certificate was written, then revoked by the service: its pair goes too, giving the room back, and the CNS is still renewed keeping its old pair until then', async () => {
+  it('a card with no room, killed once the certificate was written, then revoked by the service: the only signature pair the card can have stays (the service\'s word is all the tool has of it), and the CNS is held back with its old pair, never charged', async () => {
     const world = new FlowWorld({ full: true });
     world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'after' };
     expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
@@ -2629,13 +2636,15 @@ describe('the card: verified before writing, proven before destroying, one key p
     const revoked = progress.certificatePem;
 
     const back = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
-    expect(back.step === 'failed' && back.error.code).toBe('ISSUED_CERTIFICATE_WITHDRAWN');
-    expect(world.card.objects.some((object) => object.certificatePem === revoked)).toBe(false);
-    expect(world.renewedKinds()).toEqual(['cns']);
+    expect(back.step === 'failed' && back.notRenewed.map((line) => line.error.code)).toEqual(['ISSUED_CERTIFICATE_WITHDRAWN_KEPT', 'CERTIFICATE_HELD_BACK']);
+    expect(world.card.objects.some((object) => object.certificatePem === revoked)).toBe(true);
+    expect(world.card.objects.some((object) => object.certificatePem === world.oldCertificates.get('cns'))).toBe(true);
     expect(world.card.breaches).toEqual([]);
-    // The signature's price refunded, the CNS's captured: never asked to pay again.
+    // The signature's price refunded by the revocation, the CNS's only held (never captured, let
+    // go when the hold's time passes): never asked to pay again.
     expect(new Set(world.service.ledger.filter((line) => line.type === 'hold').map((line) => line.paymentId)).size).toBe(1);
-    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(prices.cns);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(0);
+    expect(world.service.heldCents()).toBe(prices.cns);
   });
 
   it.each([
@@ -2740,14 +2749,22 @@ describe('the card: verified before writing, proven before destroying, one key p
     expect(world.journal.setAsideFiles).toEqual([]);
   });
 
-  it('a journal edited to say the service refused a certificate it did issue: damaged, the keys kept, never settled behind the service\'s back', async () => {
+  it('a journal edited to say the service refused a certificate it did issue: its keys kept, the certificate fetched from the service\'s record, checked and installed, charged once', async () => {
     const world = new FlowWorld();
     world.killOn = { call: 'issue', occurrence: 1, phase: 'after' };
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
-    await editRefused(world, ['signature'], ({ certificates: [entry] }) => {
-      if (entry?.progress.phase !== 'csr-submitted') throw new Error(`unexpected ${entry?.progress.phase}`);
-      entry.progress = { phase: 'refused', newIdHex: entry.progress.newIdHex, csrPem: entry.progress.csrPem, reason: 'not-renewable' };
-    });
+    const journal = journalOf(world);
+    const [entry] = journal.certificates;
+    if (entry?.progress.phase !== 'csr-submitted') throw new Error(`unexpected ${entry?.progress.phase}`);
+    entry.progress = { phase: 'refused', newIdHex: entry.progress.newIdHex, csrPem: entry.progress.csrPem, reason: 'not-renewable' };
+    world.journal.files.set('CNS-0001', JSON.stringify(journal));
+    const state = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(state.step).toBe('done');
+    expect(world.renewedKinds()).toEqual(['signature']);
+    expect(world.card.objects.filter((object) => object.kind === 'private')).toHaveLength(2);
+    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature]]));
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.breaches).toEqual([]);
   });
 
   it('a journal edited so that a refused signature names the CNS\'s new key, issued and paid for, as its own to discard: damaged, that key kept', async () => {
