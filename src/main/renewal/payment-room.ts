@@ -12,7 +12,7 @@ import { errorCatalogue, type ErrorCode, type ErrorDetail } from '../../shared/e
 import type { AccountPaymentMethod } from '../../shared/service-api/primitives.js';
 import { wire, type FlowContext } from './flow-context.js';
 import { paymentIdempotencyKey } from './idempotency-keys.js';
-import { checkedAgainstPlan } from './receipt-against-plan.js';
+import { checkedAgainstPlan, checkedAsPaidWith } from './receipt-against-plan.js';
 import { heldOrCaptured, itemsToPay } from './renewal-plan.js';
 import { paymentAttempts, type Journal } from './renewal-journal.js';
 import { newestCovering } from './newest-receipt.js';
@@ -76,7 +76,11 @@ export async function payWithAccount(context: FlowContext, state: PaymentState, 
       await environment.sleep(delay);
       continue;
     }
-    return markPaid(context, checkedAgainstPlan(journal.plan, receipt));
+    // Let go already (an answer replayed after the hold's time passed): the holder is told so and
+    // pays again, never shown a payment that holds nothing as paid.
+    const letGo = await afterLetGo(context, state, journal, receipt);
+    if (letGo) return letGo;
+    return markPaid(context, checkedAsPaidWith(journal.plan, receipt, method));
   }
 }
 
@@ -138,19 +142,10 @@ export async function checkCardOnce(context: FlowContext, explicit: boolean): Pr
   if (status === 'paid' && receipt) {
     // Paid on the bank's page, then let go by the service before the tool looked (the hold's time
     // passed while the holder was away): nothing is held to renew on, and the payment screen must
-    // not say it is. The holder pays again; the money let go went back. Asked first: a payment
-    // refused as not what was shown and let go since is the holder's to pay again, not to meet
-    // the same refusal at every look.
-    if (receipt.lines.some((line) => line.state === 'released')) {
-      context.session.cardPollToken++;
-      // All of it let go: the money went back.
-      if (receipt.lines.every((line) => line.state === 'released')) {
-        await context.save({ ...journal, payment: { state: 'unpaid', attempts: journal.payment.attempts } });
-        return context.set({ ...state, card: null, error: wire('PAYMENT_LET_GO') });
-      }
-      return afterPartLetGo(context, state, journal);
-    }
-    return markPaid(context, checkedAgainstPlan(journal.plan, receipt));
+    // not say it is.
+    const letGo = await afterLetGo(context, state, journal, receipt);
+    if (letGo) return letGo;
+    return markPaid(context, checkedAsPaidWith(journal.plan, receipt, 'card'));
   }
   if (status === 'cancelled' || status === 'failed') {
     context.session.cardPollToken++;
@@ -159,6 +154,24 @@ export async function checkCardOnce(context: FlowContext, explicit: boolean): Pr
   }
   if (explicit) return context.set({ ...state, card: { ...state.card, status: 'pending' }, error: wire('CARD_PAYMENT_PENDING') });
   return state;
+}
+
+/**
+ * A payment answered with lines let go (its hold's time passed before the answer was read): nothing
+ * is held to renew on for them. The holder pays again; the money let go went back. Asked before the
+ * receipt is checked against the plan: a payment refused as not what was shown and let go since is
+ * the holder's to pay again, not to meet the same refusal at every look. Undefined when nothing of
+ * it was let go.
+ */
+async function afterLetGo(context: FlowContext, state: PaymentState, journal: Journal, receipt: Receipt): Promise<FlowState | undefined> {
+  if (!receipt.lines.some((line) => line.state === 'released')) return undefined;
+  context.session.cardPollToken++;
+  // All of it let go: the money went back.
+  if (receipt.lines.every((line) => line.state === 'released')) {
+    await context.save({ ...journal, payment: { state: 'unpaid', attempts: paymentAttempts(journal) } });
+    return context.set({ ...state, card: null, error: wire('PAYMENT_LET_GO') });
+  }
+  return afterPartLetGo(context, state, journal);
 }
 
 /**

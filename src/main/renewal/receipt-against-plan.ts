@@ -68,6 +68,17 @@ export function checkedAgainstPlan(plan: RenewalPlan, receipt: Receipt): Receipt
 }
 
 /**
+ * The receipt answering the payment this process just made with `method`, when it is the payment
+ * of the plan shown. One naming another method is not: a card receipt, its lines on no account,
+ * would pass with its accounts unchecked (a card pays the same amounts, on no account), and an
+ * account payment's receipt would name the wrong way the holder paid.
+ */
+export function checkedAsPaidWith(plan: RenewalPlan, receipt: Receipt, method: Receipt['method']): Receipt {
+  if (receipt.method !== method) throw notAsShown({ reason: `method ${receipt.method}, paid with ${method}`, askedCents: linesCents(receipt.lines), shownCents: plan.totalCents });
+  return checkedAgainstPlan(plan, receipt);
+}
+
+/**
  * Why what the service holds for certificates paid in an earlier attempt (`alreadyPaid`, still
  * held, not yet captured) is not what the holder was shown for them, or undefined when it is.
  * Issuing captures the hold, so each must be held once, at the price and on the account shown. A
