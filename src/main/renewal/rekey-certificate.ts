@@ -442,7 +442,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         // charged are never discarded on a refusal.
         const record = await context.service.renewalStatus(journal.renewalId);
         const csrPem = progress.csrPem;
-        if (recordShowsIssued(record, serial)) {
+        if (csrPem !== undefined && recordShowsIssued(record, serial)) {
           // Issued after all: a refusal journaled by an earlier run before the record showed the
           // issuance (a lost answer, then a confused refusal of the same request), or an edited
           // journal. The certificate issued for this request's key is fetched and checked as a lost
@@ -451,12 +451,15 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           const issued = record.issued.find((candidate) => candidate.renewedSerial === serial);
           if (!issued) throw new AppError('CERTIFICATE_ALREADY_ISSUED', { reason: `${serial}: refused, the record shows it issued without listing it` });
           const modulus = tryModulusOfCertificate(issued.certificatePem);
-          if (csrPem === undefined || !modulus || !sameModulus(modulus, modulusOfCsr(csrPem))) throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: refused, yet the service issued it for another key` });
+          if (!modulus || !sameModulus(modulus, modulusOfCsr(csrPem))) throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: refused, yet the service issued it for another key` });
           const verdict = checkJournaledCertificate({ certificatePem: issued.certificatePem, chainPem: issued.chainPem, expectedModulusHex: modulus, oldCertificatePem: current.oldCertificatePem, now: context.clock() }, context.trust);
           if (!verdict.ok) await advance({ phase: 'rejecting', newIdHex: progress.newIdHex, csrPem, issuedSerial: issued.certificateSerial, reason: verdict.reason }, capturedBy(issued));
           else await advance({ phase: 'issued', newIdHex: progress.newIdHex, certificatePem: issued.certificatePem, chainPem: [...issued.chainPem] }, capturedBy(issued));
           break;
         }
+        // No request of this journal's (taken out at payment, or before its key was made): a
+        // certificate the service lists as issued for it is not this journal's to settle.
+        if (record.issued.some((issued) => issued.renewedSerial === serial)) throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: refused, yet the service issued it` });
         const moduli = csrPem === undefined ? await provenUnusedKeys(context, journal, current, progress.newIdHex) : [await provenDiscardable(context, journal, current, { newIdHex: progress.newIdHex, csrPem })];
         for (const modulus of moduli) await device.destroyKeys(dev, tokenSerial, progress.newIdHex, modulus);
         await advance({ phase: 'rejected', reason: progress.reason });
