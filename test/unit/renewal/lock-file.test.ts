@@ -148,6 +148,32 @@ describe('one renewal per device at a time', () => {
     });
   });
 
+  it('without boot ids (Windows, macOS), a live renewal keeps its lock when the wall clock moved by hours since it began', async () => {
+    await withTempDir('lock', async (dir) => {
+      const booted = Date.parse('2026-12-03T08:00:00Z');
+      const first = fileRenewalLock({ dir, pid: 300, workerPid: () => 301, isAlive: () => true, identityOf: () => undefined, bootedAt: () => booted, bootId: () => undefined, upFor: () => 3_600_000 });
+      await first.acquire('DEV');
+      const killed: number[] = [];
+      // An hour's jump (a dual boot's hardware clock kept in local time): the boot time read from the clock moved, the time up did not.
+      const second = fileRenewalLock({ dir, pid: 400, workerPid: () => undefined, isAlive: () => true, identityOf: () => undefined, kill: (pid) => killed.push(pid), bootedAt: () => booted + 3_600_000, bootId: () => undefined, upFor: () => 3_660_000 });
+      const refused = await second.acquire('DEV').then(() => undefined, (error: unknown) => error);
+      expect(isAppError(refused) && refused.code).toBe('RENEWAL_IN_PROGRESS');
+      expect(killed).toEqual([]);
+    });
+  });
+
+  it('without boot ids, a lock made when the computer had been up longer than it has now is stale (restarted since), its pids never ended', async () => {
+    await withTempDir('lock', async (dir) => {
+      const booted = Date.parse('2026-12-03T08:00:00Z');
+      await writeFile(join(dir, 'DEV.lock'), JSON.stringify({ pid: 300, workerPid: 301, nonce: 'before', bootedAt: booted, bootId: null, upMs: 5 * 86_400_000 }));
+      const killed: number[] = [];
+      // The clock puts both boots at the same moment; the time up says otherwise.
+      const lock = fileRenewalLock({ dir, pid: 400, workerPid: () => undefined, isAlive: () => true, identityOf: () => undefined, kill: (pid) => killed.push(pid), bootedAt: () => booted, bootId: () => undefined, upFor: () => 600_000 });
+      await (await lock.acquire('DEV'))();
+      expect(killed).toEqual([]);
+    });
+  });
+
   it('a lock of another boot is stale even when the clock puts both boots within a minute', async () => {
     await withTempDir('lock', async (dir) => {
       const booted = Date.parse('2026-12-03T08:00:00Z');

@@ -36,6 +36,8 @@ const holderSchema = z.object({
   nonce: z.string().optional(),
   bootedAt: z.number().optional(),
   bootId: z.string().nullable().optional(),
+  /** How long the computer had been up when the lock was made (ms): it only grows within a boot. */
+  upMs: z.number().optional(),
 });
 
 /** Boot times read a minute apart or less are the same boot (the wall clock may have been set since). */
@@ -53,6 +55,8 @@ export interface LockFileOptions {
   readonly bootedAt?: () => number;
   /** What names this boot of the computer whatever the wall clock does, where the system tells it. */
   readonly bootId?: () => string | undefined;
+  /** How long the computer has been up (ms), whatever the wall clock does (os.uptime). */
+  readonly upFor?: () => number;
   /** How long a stale holder's device worker may take to go once ended. */
   readonly waitForWorkerMs?: number;
   /**
@@ -118,6 +122,7 @@ export function fileRenewalLock(options: LockFileOptions): RenewalLock {
   const waitForWorkerMs = options.waitForWorkerMs ?? 10_000;
   const bootedAt = options.bootedAt ?? bootTime;
   const bootId = options.bootId ?? linuxBootId;
+  const upFor = options.upFor ?? (() => uptime() * 1000);
   const identityOf = options.identityOf ?? procStartTime;
 
   /**
@@ -179,12 +184,18 @@ export function fileRenewalLock(options: LockFileOptions): RenewalLock {
   }
 
   /**
-   * The boot id where both sides have one: the boot time is the wall clock's word, and a clock set
-   * by more than a minute (a time sync after sleep, a time zone fixed by hand) would make a live
-   * renewal's lock look left before a restart, and taken from it.
+   * The boot id where both sides have one. Elsewhere (Windows, macOS: no boot id) the time the
+   * computer had been up when the lock was made: less time up now than then, the computer restarted
+   * since. Never the boot time read from the wall clock, where a lock says how long it was up: a
+   * clock set by more than a minute (a time sync after sleep, a dual boot's hardware clock kept in
+   * local time) would make a live renewal's lock look left before a restart, and taken from it. A
+   * later boot already up longer than the lock's is taken for the same one: a live pid in the lock
+   * then refuses (RENEWAL_IN_PROGRESS), never a second renewal beside a live one. Only a lock
+   * written before `upMs` was recorded is judged by the wall clock's boot time.
    */
   function madeBeforeRestart(holder: z.infer<typeof holderSchema>, thisBoot: string | null): boolean {
     if (holder.bootId && thisBoot) return holder.bootId !== thisBoot;
+    if (holder.upMs !== undefined) return upFor() < holder.upMs;
     return holder.bootedAt !== undefined && Math.abs(holder.bootedAt - bootedAt()) > sameBootWithinMs;
   }
 
@@ -196,7 +207,7 @@ export function fileRenewalLock(options: LockFileOptions): RenewalLock {
       const workerIdentity = workerPid === null ? null : (identityOf(workerPid) ?? null);
       const identity = identityOf(options.pid) ?? null;
       const thisBoot = bootId() ?? null;
-      const own = JSON.stringify({ pid: options.pid, identity, workerPid, workerIdentity, nonce: randomBytes(8).toString('hex'), bootedAt: bootedAt(), bootId: thisBoot });
+      const own = JSON.stringify({ pid: options.pid, identity, workerPid, workerIdentity, nonce: randomBytes(8).toString('hex'), bootedAt: bootedAt(), bootId: thisBoot, upMs: upFor() });
       for (let round = 0; round < 5; round++) {
         if (await createWhole(path, own)) {
           heldByThisProcess.add(own);
