@@ -8,6 +8,7 @@ import type { DeviceSummary, FlowState } from '../../shared/contract/flow-contra
 import { paidEarlier } from '../../shared/contract/plan-wording.js';
 import { isAppError } from '../../shared/errors/app-error.js';
 import { wire, type FlowContext } from './flow-context.js';
+import { anchoredByJournal } from './device-anchor.js';
 import { nothingHappened } from './renewal-journal.js';
 
 /** The device looked for, or the refusal to show (no device, library not loadable…). */
@@ -37,9 +38,9 @@ async function discover(context: FlowContext): Promise<Discovery> {
 async function detectDevice(context: FlowContext, discovery: Discovery): Promise<FlowState> {
   const { ports, session } = context;
   if (discovery.kind === 'missing') return context.set({ step: 'no-device', error: discovery.error });
-  const device = discovery.device;
+  // Under the serial its renewal's journal is kept under, where it has one (device-anchor.ts).
+  const { device, read } = await anchoredByJournal(ports.journal, discovery.device);
   session.device = device;
-  const read = await ports.journal.read(device.serial);
   if (read.kind === 'damaged') {
     ports.logger?.warn({ setAside: read.setAside, renewalId: read.renewalId ?? null }, 'journal unreadable; set aside, the service record takes over');
     session.notice = wire('JOURNAL_DAMAGED');

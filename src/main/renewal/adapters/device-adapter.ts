@@ -45,11 +45,12 @@ export function createFlowDevice(options: FlowDeviceOptions): FlowDevice & { des
 
   const host = () => options.host();
 
+  /** The device's slots as present now: any one missing, the device was taken out. */
   async function tokensOf(device: DeviceSummary): Promise<readonly TokenDescription[]> {
-    const group = groups.get(device.serial);
-    if (!group) throw new AppError('DEVICE_REMOVED');
+    // Found here (a device may be taken by any of its slots: device-anchor.ts).
+    if (!groups.has(device.serial)) throw new AppError('DEVICE_REMOVED');
     const present = await host().call('listTokens', {});
-    const tokens = group.tokens.map((token) => present.find((candidate) => candidate.serial === token.serial));
+    const tokens = device.slots.map((slot) => present.find((candidate) => candidate.serial === slot.tokenSerial));
     if (tokens.some((token) => token === undefined)) throw new AppError('DEVICE_REMOVED');
     return tokens as TokenDescription[];
   }
@@ -111,8 +112,12 @@ export function createFlowDevice(options: FlowDeviceOptions): FlowDevice & { des
         entry.hasCns ||= holds.includes('cns');
         byKey.set(key, entry);
       }
+      // Only a device missing a kind may have such a slot: one whose slots hold both a CNS and a
+      // signature certificate has none emptied by its renewal, and a blank token beside it (an
+      // empty card of the same model in a second reader) is no slot of it, its PIN never asked.
+      const missesAKind = (group: Group) => !(['cns', 'signature'] as const).every((kind) => group.tokens.some((entry) => entry.holds.includes(kind)));
       for (const token of blank) {
-        const sameMake = [...byKey.values()].filter((group) => group.tokens.some((entry) => entry.token.manufacturer === token.manufacturer && entry.token.model === token.model));
+        const sameMake = [...byKey.values()].filter((group) => missesAKind(group) && group.tokens.some((entry) => entry.token.manufacturer === token.manufacturer && entry.token.model === token.model));
         const group = sameMake.length === 1 ? sameMake[0] : undefined;
         if (group) group.tokens.push({ token, holds: [] });
         else byKey.set(`${token.manufacturer}|${token.serial}`, { tokens: [{ token, holds: [] }], hasCns: false });
@@ -127,7 +132,8 @@ export function createFlowDevice(options: FlowDeviceOptions): FlowDevice & { des
       const primary = (ordered[0] as { token: TokenDescription }).token;
       const slots: DeviceSlot[] = ordered.map(({ token, holds }) => ({ tokenSerial: token.serial, label: token.label, holds }));
       const summary: DeviceSummary = { serial: primary.serial, label: primary.label, manufacturer: primary.manufacturer, slots };
-      groups.set(summary.serial, { summary, tokens: ordered.map((entry) => entry.token) });
+      // Under every slot's serial: the device may be taken by the slot its journal names (device-anchor.ts).
+      for (const { token } of ordered) groups.set(token.serial, { summary, tokens: ordered.map((entry) => entry.token) });
       return summary;
     },
 
