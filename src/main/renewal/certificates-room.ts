@@ -11,7 +11,8 @@ import { wire, type FlowContext } from './flow-context.js';
 import { checkHeldAsShown } from './receipt-against-plan.js';
 import { buildPlan, heldOrCaptured, itemsToPay, selectableSerials } from './renewal-plan.js';
 import { journalVersion, type Journal } from './renewal-journal.js';
-import { progressAtService, withPaymentsHolding } from './held-at-service.js';
+import { withPaymentsHolding } from './held-at-service.js';
+import { progressAtService } from './record-of-line.js';
 import { newestCovering, newestHolding } from './newest-receipt.js';
 
 type CertificatesState = Extract<FlowState, { step: 'certificates' }>;

@@ -15,7 +15,7 @@ import { isAppError } from '../../shared/errors/app-error.js';
 import { isProvenRenewal } from '../certificates/issued-certificate-check.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import type { FlowContext } from './flow-context.js';
-import { recordShowsIssued } from './held-at-service.js';
+import { recordShowsIssued } from './record-of-line.js';
 import { type Journal, type JournalCertificate, type UnconfirmedDelivery } from './renewal-journal.js';
 import type { DeviceCertificate, RenewalRecord } from './renewal-ports.js';
 

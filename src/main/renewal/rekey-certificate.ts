@@ -20,7 +20,7 @@ import { pemToBase64Der } from '../certificates/pem.js';
 import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair, provenOwnKeys, provenUnusedKeys, provenWithdrawn, type CardObjects } from './proven-on-card.js';
 import { withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof, SignedChallenge } from './renewal-ports.js';
-import { progressAtService, recordShowsIssued } from './held-at-service.js';
+import { progressAtService, recordShowsIssued } from './record-of-line.js';
 import type { ChallengesAhead } from './challenges-ahead.js';
 import type { KeysAhead } from './keys-ahead.js';
 import { withdrawnAtService } from './withdrawn-certificate.js';
@@ -200,6 +200,46 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
     return journal.certificates.some((other) => other.certificateSerial !== serial && ['rejecting', 'refused', 'undeliverable', 'rejected'].includes(other.progress.phase) && !keptItsPair(other));
   };
 
+  /**
+   * What the certificate obtained for a request (its key `newIdHex`, its CSR) comes to: checked,
+   * then journaled issued, or refused as the checks say. `request`: the one it answers, if any.
+   */
+  const settleObtained = async (obtained: Obtained, submitted: Pick<Submitted, 'newIdHex' | 'csrPem' | 'submittedAt'> & { readonly request?: Submitted['request'] }): Promise<void> => {
+    const ownModulus = modulusOfCsr(submitted.csrPem);
+    const keyIdHex = obtained.keyIdHex ?? submitted.newIdHex;
+    const verdict = verdictOn(context, entry(), submitted, obtained, ownModulus);
+    if (!verdict.ok) {
+      // The service named as issued a certificate the card holds (the holder's own, sent back;
+      // another pair's): telling it to refuse that one would have it revoke a working
+      // certificate, and asking again meets the same answer. The certificate is settled here,
+      // not renewed, without a word to the service: its keys go (proven this request's, as a
+      // refusal's), and the ending tells the holder the helpdesk must take it up with the
+      // service, which may have charged for it. A kill before the journal says so asks again.
+      if (await certificateOnCardNamed(device, dev, obtained.certificate)) {
+        const modulus = await provenDiscardable(context, journal, entry(), { newIdHex: submitted.newIdHex, csrPem: submitted.csrPem });
+        await device.destroyKeys(dev, entry().tokenSerial, submitted.newIdHex, modulus);
+        // What issuing captured is kept as for an issued one: the service, never told, keeps it so.
+        await advance({ phase: 'rejected', reason: 'card-certificate' }, capturedBy(obtained.certificate));
+        return;
+      }
+      // Nothing the service sent reaches the card. Journaled first: the service may release the
+      // price and its answer be lost, and a resume must then not ask to pay for it again.
+      await advance({ phase: 'rejecting', newIdHex: submitted.newIdHex, csrPem: submitted.csrPem, issuedSerial: obtained.certificate.certificateSerial, reason: verdict.reason }, capturedBy(obtained.certificate));
+      return;
+    }
+    // Issued earlier for a key of an attempt whose journal was lost: that key is the one to use.
+    if (keyIdHex !== submitted.newIdHex) {
+      provenOwnKeys(journal, entry(), submitted.newIdHex, [ownModulus]);
+      await device.destroyKeys(dev, entry().tokenSerial, submitted.newIdHex, ownModulus);
+    }
+    // Answered to a request an earlier run journaled, it may be that request's first answer
+    // replayed, for a certificate taken back since (the record out of reach just before it was
+    // sent again): the record is asked before it is written, as for any from the journal.
+    if (submitted.request && requestedHere.has(submitted.request.idempotencyKey)) checkedHere = obtained.certificate.certificatePem;
+    // What issuing it captured stays with the certificate's entry, for an ending the service cannot be asked at.
+    await advance({ phase: 'issued', newIdHex: keyIdHex, certificatePem: obtained.certificate.certificatePem, chainPem: [...obtained.certificate.chainPem] }, capturedBy(obtained.certificate));
+  };
+
   for (;;) {
     const current = entry();
     const { tokenSerial, oldIdHex, kind } = current;
@@ -349,39 +389,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         }
         const submitted = entry().progress;
         if (submitted.phase !== 'csr-submitted') throw new Error('issuance progress moved unexpectedly');
-        const ownModulus = modulusOfCsr(submitted.csrPem);
-        const keyIdHex = obtained.keyIdHex ?? submitted.newIdHex;
-        const verdict = verdictOn(context, current, submitted, obtained, ownModulus);
-        if (!verdict.ok) {
-          // The service named as issued a certificate the card holds (the holder's own, sent back;
-          // another pair's): telling it to refuse that one would have it revoke a working
-          // certificate, and asking again meets the same answer. The certificate is settled here,
-          // not renewed, without a word to the service: its keys go (proven this request's, as a
-          // refusal's), and the ending tells the holder the helpdesk must take it up with the
-          // service, which may have charged for it. A kill before the journal says so asks again.
-          if (await certificateOnCardNamed(device, dev, obtained.certificate)) {
-            const modulus = await provenDiscardable(context, journal, current, { newIdHex: submitted.newIdHex, csrPem: submitted.csrPem });
-            await device.destroyKeys(dev, tokenSerial, submitted.newIdHex, modulus);
-            // What issuing captured is kept as for an issued one: the service, never told, keeps it so.
-            await advance({ phase: 'rejected', reason: 'card-certificate' }, capturedBy(obtained.certificate));
-            break;
-          }
-          // Nothing the service sent reaches the card. Journaled first: the service may release the
-          // price and its answer be lost, and a resume must then not ask to pay for it again.
-          await advance({ phase: 'rejecting', newIdHex: submitted.newIdHex, csrPem: submitted.csrPem, issuedSerial: obtained.certificate.certificateSerial, reason: verdict.reason }, capturedBy(obtained.certificate));
-          break;
-        }
-        // Issued earlier for a key of an attempt whose journal was lost: that key is the one to use.
-        if (keyIdHex !== submitted.newIdHex) {
-          provenOwnKeys(journal, current, submitted.newIdHex, [ownModulus]);
-          await device.destroyKeys(dev, tokenSerial, submitted.newIdHex, ownModulus);
-        }
-        // Answered to a request an earlier run journaled, it may be that request's first answer
-        // replayed, for a certificate taken back since (the record out of reach just before it was
-        // sent again): the record is asked before it is written, as for any from the journal.
-        if (requestedHere.has(submitted.request.idempotencyKey)) checkedHere = obtained.certificate.certificatePem;
-        // What issuing it captured stays with the certificate's entry, for an ending the service cannot be asked at.
-        await advance({ phase: 'issued', newIdHex: keyIdHex, certificatePem: obtained.certificate.certificatePem, chainPem: [...obtained.certificate.chainPem] }, capturedBy(obtained.certificate));
+        await settleObtained(obtained, submitted);
         break;
       }
       case 'rejecting': {
@@ -445,16 +453,12 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         if (csrPem !== undefined && recordShowsIssued(record, serial)) {
           // Issued after all: a refusal journaled by an earlier run before the record showed the
           // issuance (a lost answer, then a confused refusal of the same request), or an edited
-          // journal. The certificate issued for this request's key is fetched and checked as a lost
-          // answer is; one the record does not list yet is fetched by the resume; one for another
-          // key is no answer to this request.
+          // journal. Taken as that request's answer, as an earlier issuance found in the record is
+          // (its key looked for on the card: gone, or another pair's, it is refused and the service
+          // told); one the record does not list yet is fetched by the resume.
           const issued = record.issued.find((candidate) => candidate.renewedSerial === serial);
           if (!issued) throw new AppError('CERTIFICATE_ALREADY_ISSUED', { reason: `${serial}: refused, the record shows it issued without listing it` });
-          const modulus = tryModulusOfCertificate(issued.certificatePem);
-          if (!modulus || !sameModulus(modulus, modulusOfCsr(csrPem))) throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: refused, yet the service issued it for another key` });
-          const verdict = checkJournaledCertificate({ certificatePem: issued.certificatePem, chainPem: issued.chainPem, expectedModulusHex: modulus, oldCertificatePem: current.oldCertificatePem, now: context.clock() }, context.trust);
-          if (!verdict.ok) await advance({ phase: 'rejecting', newIdHex: progress.newIdHex, csrPem, issuedSerial: issued.certificateSerial, reason: verdict.reason }, capturedBy(issued));
-          else await advance({ phase: 'issued', newIdHex: progress.newIdHex, certificatePem: issued.certificatePem, chainPem: [...issued.chainPem] }, capturedBy(issued));
+          await settleObtained(await earlierIssuance(context, current, issued), { newIdHex: progress.newIdHex, csrPem });
           break;
         }
         // No request of this journal's (taken out at payment, or before its key was made): a
@@ -611,14 +615,7 @@ async function obtainIssued(context: RekeyContext, journal: Journal, entry: Jour
         const earlier = await issuedAtService(context, journal, entry.certificateSerial);
         // Shown issued, not yet listed: the resume fetches it once the record lists it.
         if (!earlier) throw issuedAnyway ? new AppError('CERTIFICATE_ALREADY_ISSUED', { reason: `${error.code} for a certificate the record shows issued` }) : error;
-        const modulus = tryModulusOfCertificate(earlier.certificatePem);
-        if (!modulus) return { certificate: earlier };
-        const keyIdHex = await context.device.findKeyByModulus(context.deviceSummary, entry.tokenSerial, modulus);
-        if (!keyIdHex) return { certificate: earlier, keyLost: true };
-        // Refused like any forged answer (the service is told, the price released), never taken
-        // for a damaged journal: the card is as it was, and it is the service that is wrong.
-        if (await issuedForAnotherPair(context, entry, { certificatePem: earlier.certificatePem, modulusHex: modulus, keyIdHex })) return { certificate: earlier, foreignKey: true };
-        return { certificate: earlier, keyIdHex };
+        return earlierIssuance(context, entry, earlier);
       }
       if (!retryableCodes.has(error.code)) throw error;
       const found = await issuedAtService(context, journal, entry.certificateSerial);
@@ -632,8 +629,24 @@ async function obtainIssued(context: RekeyContext, journal: Journal, entry: Jour
   }
 }
 
+/**
+ * A certificate the service issued earlier for the entry (its record's word), taken as the answer
+ * to its request: on the key of the card it was issued for (another attempt's, whose journal was
+ * lost), or refused like any forged answer (the service is told, the price released) where that key
+ * is gone or is another pair's, never taken for a damaged journal: the card is as it was, and it is
+ * the service that is wrong.
+ */
+async function earlierIssuance(context: RekeyContext, entry: JournalCertificate, earlier: IssuedCertificate): Promise<Obtained> {
+  const modulus = tryModulusOfCertificate(earlier.certificatePem);
+  if (!modulus) return { certificate: earlier };
+  const keyIdHex = await context.device.findKeyByModulus(context.deviceSummary, entry.tokenSerial, modulus);
+  if (!keyIdHex) return { certificate: earlier, keyLost: true };
+  if (await issuedForAnotherPair(context, entry, { certificatePem: earlier.certificatePem, modulusHex: modulus, keyIdHex })) return { certificate: earlier, foreignKey: true };
+  return { certificate: earlier, keyIdHex };
+}
+
 /** The checks the certificate obtained for `submitted` must pass before it is journaled as issued. */
-function verdictOn(context: RekeyContext, current: JournalCertificate, submitted: Submitted, obtained: Obtained, ownModulus: string): IssuedCertificateVerdict {
+function verdictOn(context: RekeyContext, current: JournalCertificate, submitted: Pick<Submitted, 'submittedAt'>, obtained: Obtained, ownModulus: string): IssuedCertificateVerdict {
   if (obtained.keyLost) return { ok: false, reason: 'key-lost' };
   if (obtained.foreignKey) return { ok: false, reason: 'public-key' };
   const { certificatePem, chainPem } = obtained.certificate;

@@ -25,7 +25,7 @@ import { isProvenRenewal } from '../certificates/issued-certificate-check.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import type { FlowContext } from './flow-context.js';
 import { prove } from './proof-of-possession.js';
-import { progressAtService, recordShowsIssued } from './held-at-service.js';
+import { progressAtService, recordShowsIssued } from './record-of-line.js';
 import { settlingPhases, type CertificatePhase, type Journal, type JournalCertificate } from './renewal-journal.js';
 import { heldOrCaptured } from './renewal-plan.js';
 import type { DeviceCertificate, RenewalRecord, ServiceLine } from './renewal-ports.js';

@@ -10,6 +10,7 @@
 import { canonicalCertificateSerial } from '../../shared/service-api/primitives.js';
 import { serialOfCertificate } from '../certificates/key-modulus.js';
 import type { JournalCertificate } from './renewal-journal.js';
+import { recordShowsIssued } from './record-of-line.js';
 import type { RenewalRecord } from './renewal-ports.js';
 
 /** The certificate an entry holds from the service and has not yet made the renewed one. */
@@ -19,18 +20,18 @@ function heldIssuedCertificate(entry: JournalCertificate): string | undefined {
 }
 
 /**
- * True when the entry holds an issued certificate the service's record no longer stands by: its
- * line is not issued any more (the price released, the line open or paid again since), or the
- * record names another certificate issued for it. A record that says the line is issued but
- * names no certificate is not taken as a withdrawal: a certificate paid for is not given up on a
- * record that contradicts itself.
+ * True when the entry holds an issued certificate the service's record no longer stands by: the
+ * record names another certificate issued for it, or none, its line not issued any more and no
+ * receipt holding its price captured (recordShowsIssued: the price released, the line open or paid
+ * again since). A record that still shows it issued by any of its words (the list naming it while
+ * the line lags behind, a line issued naming no certificate) is not taken as a withdrawal: a
+ * certificate paid for is not given up on a record that contradicts itself.
  */
 export function withdrawnAtService(record: RenewalRecord, entry: JournalCertificate): boolean {
   const certificatePem = heldIssuedCertificate(entry);
   if (certificatePem === undefined) return false;
   const line = record.lines.find((candidate) => candidate.certificateSerial === entry.certificateSerial);
   if (!line) return false;
-  if (line.progress !== 'issued' && line.progress !== 'downloaded') return true;
   let serial: string;
   try {
     serial = serialOfCertificate(certificatePem);
@@ -39,5 +40,6 @@ export function withdrawnAtService(record: RenewalRecord, entry: JournalCertific
     return false;
   }
   const named = record.issued.filter((issued) => issued.renewedSerial === entry.certificateSerial);
-  return named.length > 0 && !named.some((issued) => canonicalCertificateSerial(issued.certificateSerial) === serial);
+  if (named.length > 0) return !named.some((issued) => canonicalCertificateSerial(issued.certificateSerial) === serial);
+  return !recordShowsIssued(record, entry.certificateSerial);
 }

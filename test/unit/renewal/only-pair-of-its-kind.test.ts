@@ -11,13 +11,22 @@ import { FlowWorld, journalOf } from './kit/flow-world.js';
 import { stateOf, walk } from './kit/holder-walk.js';
 import { prices } from './kit/fake-service.js';
 
-/** The service's record, from now on, reads the line of `serial` as paid, not issued (nothing revoked, its price still captured). */
-function lineForgedAsPaid(world: FlowWorld, serial: string | undefined): void {
+/**
+ * The service's record, from now on, reads as if the certificate issued for `serial` were taken
+ * back (its line paid again, nothing issued, its price held, not captured) while nothing was
+ * revoked or refunded: a forged status.
+ */
+function recordForgedAsWithdrawn(world: FlowWorld, serial: string | undefined): void {
   world.wrapService((service) => ({
     ...service,
     renewalStatus: async (renewalId: string) => {
       const record = await service.renewalStatus(renewalId);
-      return { ...record, lines: record.lines.map((line) => (line.certificateSerial === serial ? { ...line, progress: 'paid' as const } : line)) };
+      return {
+        ...record,
+        lines: record.lines.map((line) => (line.certificateSerial === serial ? { ...line, progress: 'paid' as const } : line)),
+        issued: record.issued.filter((issued) => issued.renewedSerial !== serial),
+        receipts: record.receipts.map((receipt) => ({ ...receipt, lines: receipt.lines.map((line) => (line.certificateSerial === serial ? { ...line, state: 'held' as const } : line)) })),
+      };
     },
   }));
 }
@@ -31,7 +40,7 @@ describe('a checked certificate whose old pair went first, the service record th
     // Journaled `issued` either way: the write, made or not, is journaled once it is checked.
     expect(journalOf(world).certificates.find((entry) => entry.kind === 'signature')?.progress.phase).toBe('issued');
     expect(world.card.objects.some((object) => object.certificatePem === world.oldCertificates.get('signature'))).toBe(false);
-    lineForgedAsPaid(world, world.oldSerials.get('signature'));
+    recordForgedAsWithdrawn(world, world.oldSerials.get('signature'));
     const back = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
     expect(back.step === 'failed' && back.notRenewed.map((line) => line.error.code)).toEqual(['ISSUED_CERTIFICATE_WITHDRAWN_KEPT']);
     expect(world.card.workingKinds()).toEqual(new Map([['signature', 1], ['cns', 1]]));
@@ -47,7 +56,7 @@ describe('a checked certificate whose old pair went first, the service record th
     world.killOn = { call: 'destroyOldPair', occurrence: 2, phase: 'before' };
     expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
     expect(journalOf(world).certificates.map((entry) => `${entry.kind} ${entry.progress.phase}`)).toEqual(['signature verified', 'cns planned']);
-    lineForgedAsPaid(world, world.oldSerials.get('signature'));
+    recordForgedAsWithdrawn(world, world.oldSerials.get('signature'));
     const back = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
     expect(back.step === 'failed' && back.notRenewed.map((line) => `${line.kind} ${line.error.code}`)).toEqual(['signature ISSUED_CERTIFICATE_WITHDRAWN_KEPT', 'cns CERTIFICATE_HELD_BACK']);
     expect(world.card.workingKinds()).toEqual(new Map([['signature', 1], ['cns', 1]]));
@@ -55,6 +64,32 @@ describe('a checked certificate whose old pair went first, the service record th
     expect(world.card.breaches).toEqual([]);
     expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature]]));
     expect(world.service.heldCents()).toBe(prices.cns);
+  });
+});
+
+describe('a record that lags behind (its list names the certificate, its line still reads paid)', () => {
+  it('is no withdrawal: the certificate is kept for the resume, written once the record agrees with itself, charged once', async () => {
+    const world = new FlowWorld({ full: true });
+    world.keysAhead = false;
+    world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    const signature = world.oldSerials.get('signature');
+    let lagging = true;
+    world.wrapService((service) => ({
+      ...service,
+      renewalStatus: async (renewalId: string) => {
+        const record = await service.renewalStatus(renewalId);
+        return lagging ? { ...record, lines: record.lines.map((line) => (line.certificateSerial === signature ? { ...line, progress: 'paid' as const } : line)) } : record;
+      },
+    }));
+    // A record that contradicts itself stops the resume (its money cannot be told), nothing discarded.
+    expect(stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }))).toMatchObject({ step: 'failed', canResume: true });
+    expect(journalOf(world).certificates[0]?.progress.phase).toBe('issued');
+    lagging = false;
+    expect(stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' })).step).toBe('done');
+    expect(world.renewedKinds()).toEqual(['signature']);
+    expect(world.card.breaches).toEqual([]);
+    expect(world.service.netCaptured()).toEqual(new Map([[signature, prices.signature]]));
   });
 });
 
@@ -128,5 +163,63 @@ describe('a journal edited after a forged certificate cost the signature its old
     expect(world.card.breaches).toEqual([]);
     // The forged signature refused (its price refunded), the CNS never captured.
     expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(0);
+  });
+});
+
+describe('a refusal journaled before the record showed the issuance (a record behind by one issuance), the record whole at the resume', () => {
+  /** Issued and captured, its answer lost while the record lags, the retry refused: journaled `refused`, killed at the keys' removal. */
+  async function refusedWhileLagging(world: FlowWorld, killed: 'before' | 'after'): Promise<void> {
+    let issues = 0;
+    let stale: Awaited<ReturnType<FlowService['renewalStatus']>> | undefined;
+    world.wrapService((service): FlowService => ({
+      ...service,
+      issue: async (...args: Parameters<FlowService['issue']>) => {
+        if (++issues === 1) {
+          const before = await service.renewalStatus(args[0]);
+          await service.issue(...args);
+          stale = before;
+          throw new AppError('SERVICE_UNREACHABLE', { reason: 'ECONNRESET' });
+        }
+        throw new AppError('CERTIFICATE_NOT_RENEWABLE', { reason: 'already-renewed' });
+      },
+      renewalStatus: async (renewalId: string) => stale ?? service.renewalStatus(renewalId),
+    }));
+    world.killOn = { call: 'destroyKeys', occurrence: 1, phase: killed };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    expect(journalOf(world).certificates[0]?.progress.phase).toBe('refused');
+    stale = undefined;
+  }
+
+  it('its key still on the card: the certificate is fetched, checked and installed, charged once', async () => {
+    const world = new FlowWorld();
+    world.keysAhead = false;
+    await refusedWhileLagging(world, 'before');
+    expect(stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' })).step).toBe('done');
+    expect(world.renewedKinds()).toEqual(['signature']);
+    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature]]));
+    expect(world.card.breaches).toEqual([]);
+  });
+
+  it.each([false, true])('its key gone with the refusal (a card with no room: %s): told to the service as a key lost, refunded, the journal kept to its end', async (full) => {
+    const world = new FlowWorld({ full });
+    world.keysAhead = false;
+    await refusedWhileLagging(world, 'after');
+    const back = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(back.step === 'failed' && back.notRenewed.map((line) => line.error.code)).toEqual([full ? 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED' : 'ISSUED_CERTIFICATE_REJECTED']);
+    expect(world.journal.setAsideFiles).toEqual([]);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+
+  it('the record then naming a certificate for another key: refused as a forged answer, refunded, never set aside as a damaged journal', async () => {
+    const world = new FlowWorld();
+    world.keysAhead = false;
+    await refusedWhileLagging(world, 'before');
+    world.service.faults.hostile = 'other-key';
+    stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(world.journal.setAsideFiles).toEqual([]);
+    expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(0);
+    expect(world.card.workingKinds()).toEqual(new Map([['signature', 1], ['cns', 1]]));
+    expect(world.card.breaches).toEqual([]);
   });
 });
