@@ -18,7 +18,7 @@ import type {
   StartupReport,
   VersionVerdict,
 } from '../../shared/contract/network-contract.js';
-import { AppError } from '../../shared/errors/app-error.js';
+import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
 import { createRenewalServiceClient, type RenewalServiceClient } from '../service/renewal-service-client.js';
 import { checkToolVersion } from '../updates/version-check.js';
@@ -112,7 +112,15 @@ export class NetworkService {
     this.#choice = environment ? { kind: 'environment', proxy: environment } : directChoice;
     this.#switching = createSwitchingDispatcher(this.#build(this.#choice, this.#connections));
     this.client = this.#client(this.#switching.dispatcher, () => this.#choice, this.#connections);
-    this.#ready = this.refreshRoute().then(() => undefined);
+    // Never a rejection kept for good: a settings file unreadable at start (a folder in its place,
+    // no permission) leaves the first guess as the route, each later call resolves again, and the
+    // proxy panel says what is wrong instead of failing for the rest of the session.
+    this.#ready = this.refreshRoute().then(
+      () => undefined,
+      (error: unknown) => {
+        options.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, 'first route resolution failed; the first guess stays the route');
+      },
+    );
   }
 
   /** The dispatcher for every service call; it follows route changes. */

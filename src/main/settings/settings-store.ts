@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { localeSchema } from '../../shared/contract/app-contract.js';
 import { storedProxySettingsSchema } from './stored-proxy-settings.js';
 import { readFileIfExists, writeFileAtomic, type DurableWrite } from '../storage/atomic-file.js';
+import { unusableDataFolder } from '../storage/data-folder-error.js';
 
 const settingsSchema = z.object({
   locale: localeSchema.default('it'),
@@ -31,7 +32,11 @@ export class SettingsStore {
   }
 
   async read(): Promise<Settings> {
-    const text = await readFileIfExists(this.path);
+    // One the system will not let be read (a folder in its place, no permission, a file another
+    // program holds): said as the data folder's problem, with its next step, not an unexpected error.
+    const text = await readFileIfExists(this.path).catch((error: unknown) => {
+      throw unusableDataFolder(error);
+    });
     if (text === undefined) return settingsSchema.parse({});
     try {
       return settingsSchema.parse(JSON.parse(text));
