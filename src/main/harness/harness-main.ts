@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AppError, isAppError } from '../../shared/errors/app-error.js';
+import { describeError, errorReference } from '../../shared/errors/catalogue.js';
 import { createAppServices } from '../app-services.js';
 import { loadAppConfig } from '../config/app-config.js';
 import { createLogger } from '../logging/logger.js';
@@ -38,7 +40,7 @@ async function main(): Promise<void> {
     console.error(`The renderer is not built (${rendererDir}). Run: npm run build`);
     process.exit(2);
   }
-  const port = process.env.RINNOVO_HARNESS_PORT ? Number(process.env.RINNOVO_HARNESS_PORT) : 0;
+  const port = harnessPort(process.env.RINNOVO_HARNESS_PORT);
   const harness = await startHarness({ handlers: services.handlers, events: services.events, rendererDir, port, logger });
   // Machine-readable first line for the lab and the tests, then the human one. The address
   // works once: whoever opens it first gets the session, and a copy read later is spent.
@@ -58,4 +60,21 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop());
 }
 
-void main();
+/** The loopback port asked for (RINNOVO_HARNESS_PORT), any free one when unset. */
+function harnessPort(value: string | undefined): number {
+  if (value === undefined || value === '') return 0;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new AppError('COMMAND_OPTION_INVALID', { option: 'RINNOVO_HARNESS_PORT' });
+  return port;
+}
+
+// A start that fails (a setting refused, a port taken, a data folder that cannot be written) is
+// said in the catalogue's words with its next step, as the CLI says it, never as a stack trace.
+main().catch((error: unknown) => {
+  const known = isAppError(error) ? error : undefined;
+  const code = known?.code ?? 'INTERNAL_ERROR';
+  const { message, nextStep } = describeError(code, 'it', known?.detail);
+  console.error(`${message}\n  ${nextStep}\n  [${errorReference(code, known?.detail)}]`);
+  if (!known) console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

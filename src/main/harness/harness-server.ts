@@ -110,7 +110,11 @@ export async function startHarness(options: HarnessOptions): Promise<HarnessServ
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile()) return refuse(response, 404);
     response.writeHead(200, { ...commonHeaders(port), 'Content-Type': contentTypeOf(file), 'Content-Length': info.size });
-    createReadStream(file).pipe(response);
+    // A file that cannot be read after all (gone, or its rights changed since the stat) ends this
+    // answer, not the process.
+    createReadStream(file)
+      .on('error', () => response.destroy())
+      .pipe(response);
   }
 
   /**
