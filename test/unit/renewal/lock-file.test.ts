@@ -24,12 +24,13 @@ describe('one renewal per device at a time', () => {
     await withTempDir('lock', async (dir) => {
       const alive = new Set([301]);
       const killed: number[] = [];
-      await writeFile(join(dir, 'DEV.lock'), JSON.stringify({ pid: 300, workerPid: 301 }));
+      await writeFile(join(dir, 'DEV.lock'), JSON.stringify({ pid: 300, workerPid: 301, workerIdentity: '1001' }));
       const lock = fileRenewalLock({
         dir,
         pid: 400,
         workerPid: () => undefined,
         isAlive: (pid) => alive.has(pid),
+        identityOf: (pid) => (pid === 301 ? '1001' : undefined),
         kill: (pid) => {
           killed.push(pid);
           // The worker takes a moment to go, as a process stuck in a PKCS#11 call does.
@@ -40,6 +41,35 @@ describe('one renewal per device at a time', () => {
       expect(killed).toEqual([301]);
       expect(alive.has(301)).toBe(false);
       await release();
+    });
+  });
+
+  it('where the system tells no process identity (Windows, macOS), a stale lock\'s worker pid still running is waited for, never ended: it may name any program of the holder\'s now', async () => {
+    await withTempDir('lock', async (dir) => {
+      await writeFile(join(dir, 'DEV.lock'), JSON.stringify({ pid: 300, identity: null, workerPid: 301, workerIdentity: null }));
+      const killed: number[] = [];
+      const alive = new Set([301]);
+      const lock = fileRenewalLock({
+        dir,
+        pid: 400,
+        workerPid: () => undefined,
+        isAlive: (pid) => alive.has(pid),
+        identityOf: () => undefined,
+        kill: (pid) => killed.push(pid),
+        waitForWorkerMs: 200,
+        // A worker of ours goes by itself with the process that started it.
+        sleep: async () => {
+          alive.delete(301);
+        },
+      });
+      await (await lock.acquire('DEV'))();
+      expect(killed).toEqual([]);
+      // One that stays is not known to be ours: the lock is not taken beside it, nor is it ended.
+      await writeFile(join(dir, 'DEV.lock'), JSON.stringify({ pid: 300, identity: null, workerPid: 302, workerIdentity: null }));
+      const staying = fileRenewalLock({ dir, pid: 400, workerPid: () => undefined, isAlive: (pid) => pid === 302, identityOf: () => undefined, kill: (pid) => killed.push(pid), waitForWorkerMs: 100 });
+      const refused = await staying.acquire('DEV').catch((error: unknown) => error);
+      expect(isAppError(refused) && refused.code).toBe('RENEWAL_IN_PROGRESS');
+      expect(killed).toEqual([]);
     });
   });
 
@@ -55,15 +85,17 @@ describe('one renewal per device at a time', () => {
   it('a stale lock found by two processes starting at once goes to one of them only', async () => {
     await withTempDir('lock', async (dir) => {
       // Process 300 was killed; its device worker 301 is still stuck in a PKCS#11 call.
-      await writeFile(join(dir, 'DEV.lock'), JSON.stringify({ pid: 300, workerPid: 301 }));
+      await writeFile(join(dir, 'DEV.lock'), JSON.stringify({ pid: 300, workerPid: 301, workerIdentity: '1001' }));
       const alive = new Set([301, 400, 500]);
       const holders: number[] = [];
-      const quickRetry = fileRenewalLock({ dir, pid: 500, workerPid: () => undefined, isAlive: (pid) => alive.has(pid), kill: (pid) => alive.delete(pid) });
+      const identityOf = (pid: number) => (pid === 301 ? '1001' : undefined);
+      const quickRetry = fileRenewalLock({ dir, pid: 500, workerPid: () => undefined, isAlive: (pid) => alive.has(pid), identityOf, kill: (pid) => alive.delete(pid) });
       const first = fileRenewalLock({
         dir,
         pid: 400,
         workerPid: () => undefined,
         isAlive: (pid) => alive.has(pid),
+        identityOf,
         kill: () => undefined,
         // While the first waits for the stale worker to go, the quick retry ends it and takes the lock.
         sleep: async () => {
@@ -187,12 +219,13 @@ describe('one renewal per device at a time', () => {
 
   it('a stale worker pid that now names another user\'s process is not waited for', async () => {
     await withTempDir('lock', async (dir) => {
-      await writeFile(join(dir, 'DEV.lock'), JSON.stringify({ pid: 300, workerPid: 301 }));
+      await writeFile(join(dir, 'DEV.lock'), JSON.stringify({ pid: 300, workerPid: 301, workerIdentity: '1001' }));
       const lock = fileRenewalLock({
         dir,
         pid: 400,
         workerPid: () => undefined,
         isAlive: (pid) => pid === 301,
+        identityOf: (pid) => (pid === 301 ? '1001' : undefined),
         kill: () => {
           throw Object.assign(new Error('kill EPERM'), { code: 'EPERM' });
         },

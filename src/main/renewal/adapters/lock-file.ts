@@ -140,14 +140,21 @@ export function fileRenewalLock(options: LockFileOptions): RenewalLock {
     if (!isAlive(workerPid)) return;
     // The pid now names another process (the worker went, the pid was given again): not ours to end.
     if (anotherProcess(workerPid, recordedIdentity)) return;
-    try {
-      kill(workerPid);
-    } catch {
-      // Gone meanwhile, or not this user's process: either way not a worker of ours still running.
-      return;
+    // Ended only when it is known to be the worker the lock names (its start time recorded and
+    // read again the same): where the system does not tell it (Windows, macOS), the pid may name
+    // any program of the holder's now, and it is only waited for. A worker of ours goes by itself
+    // with the process that started it; one that stays is not known to be ours, and the lock is
+    // not taken beside it.
+    if (recordedIdentity) {
+      try {
+        kill(workerPid);
+      } catch {
+        // Gone meanwhile, or not this user's process: either way not a worker of ours still running.
+        return;
+      }
     }
     for (let waited = 0; isAlive(workerPid); waited += 50) {
-      if (waited >= waitForWorkerMs) throw new AppError('RENEWAL_IN_PROGRESS', { reason: 'device worker still running' });
+      if (waited >= waitForWorkerMs) throw new AppError('RENEWAL_IN_PROGRESS', { reason: recordedIdentity ? 'device worker still running' : 'the recorded device worker pid still runs, not known to be ours' });
       await sleep(50);
     }
   }
