@@ -130,6 +130,8 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
     }
   };
 
+  /** The handover proof journaled for this certificate was signed by this run (a moment ago, not by an earlier attempt). */
+  let handoverSignedHere = false;
   /** The certificate this process checked a moment ago (csr-submitted → issued); any other came from the journal file. */
   let checkedHere: string | undefined;
   /** Issuance requests made by this run (not journaled by an earlier one). */
@@ -271,6 +273,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
             const presignedProof = await handoverProof(context, journal);
             if (!presignedProof) throw new AppError('DEVICE_PROOF_UNAVAILABLE');
             await advance(progress, { presignedProof });
+            handoverSignedHere = true;
           }
           // Journaled before the pair goes: a journal still 'planned' may be discarded as untouched.
           await advance({ phase: 'removing-old-first' });
@@ -286,11 +289,15 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         if (!journal.plan.removeOldFirst) throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: the old pair to remove first on a card planned with room` });
         if (kind === 'cns' && !current.presignedProof) throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: the CNS key to remove first without the handover proof` });
         const removeOldPair = async () => {
-          // Resumed late, the old CNS key still there: the handover proof is signed again before the
-          // key goes, never left to expire with nothing on the card to sign another.
-          if (kind === 'cns' && !lastsTheRenewal(current.presignedProof, context.clock())) {
+          // The old CNS key still there: the handover proof that stands in for it is signed again
+          // right before it goes (unless this run signed it a moment ago), never left to expire with
+          // nothing on the card to sign another. Whatever the journaled one's time says: that time
+          // is the service's clock, read against this computer's, which may be wrong by more than
+          // the hour kept in hand. (None signed, no CNS key is left to sign: nothing left to keep.)
+          if (kind === 'cns' && !handoverSignedHere) {
             const presignedProof = await handoverProof(context, journal);
             if (presignedProof) await advance(progress, { presignedProof });
+            handoverSignedHere = presignedProof !== undefined;
           }
           await device.destroyOldPair(dev, tokenSerial, oldIdHex, current.oldCertificatePem);
         };

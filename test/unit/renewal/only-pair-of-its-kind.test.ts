@@ -223,3 +223,24 @@ describe('a refusal journaled before the record showed the issuance (a record be
     expect(world.card.breaches).toEqual([]);
   });
 });
+
+describe('the handover proof signed before the old CNS key goes first', () => {
+  it('is signed again at a resume even where its journaled time says it lasts (the service\'s clock read against a wrong one here): the CNS is still issued on it', async () => {
+    const world = new FlowWorld({ full: true });
+    world.keysAhead = false;
+    // Killed just before the old CNS pair goes: its handover proof journaled.
+    world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'before' };
+    expect((await walk(world, { kinds: ['cns'], method: 'telemaco' })).kind).toBe('killed');
+    // 31 days on, the proof is past its 30 days at the service; this computer's clock, a month
+    // behind, still reads its time as ahead.
+    const journal = journalOf(world);
+    const [cns] = journal.certificates;
+    if (!cns?.presignedProof) throw new Error('no handover proof journaled');
+    world.passTime(31 * 86_400_000);
+    cns.presignedProof = { ...cns.presignedProof, expiresAt: new Date(world.clock().getTime() + 10 * 86_400_000).toISOString() };
+    world.journal.files.set('CNS-0001', JSON.stringify(journal));
+    expect(stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' })).step).toBe('done');
+    expect(world.renewedKinds()).toEqual(['cns']);
+    expect(world.card.breaches).toEqual([]);
+  });
+});
