@@ -287,7 +287,12 @@ export class RenewalJournalStore implements JournalStore {
     }
     const parsed = journalSchema.safeParse(value);
     if (parsed.success && parsed.data.deviceSerial === deviceSerial) return { kind: 'open', journal: parsed.data };
-    const setAside = await this.setAside(deviceSerial);
+    // Two processes starting at once both find it damaged: the one that finds it already moved
+    // aside names the folder the other put it in.
+    const setAside = await this.setAside(deviceSerial).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return join(this.dir, 'damaged');
+      throw error;
+    });
     return { kind: 'damaged', setAside, renewalId: /"renewalId"\s*:\s*"([A-Za-z0-9_-]{8,64})"/.exec(text)?.[1] };
   }
 

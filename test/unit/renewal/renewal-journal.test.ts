@@ -132,4 +132,16 @@ describe('the renewal journal', () => {
       });
     });
   }
+  it('a damaged journal read by two processes starting at once: both are told it was set aside, neither fails', async () => {
+    await withTempDir('journal', async (dir) => {
+      const clock = () => new Date('2026-11-22T11:00:00Z');
+      const first = new RenewalJournalStore(dir, clock);
+      const second = new RenewalJournalStore(dir, clock);
+      await first.write(journal('D3'));
+      await writeFile(first.pathFor('D3'), '{ "renewalId": "renewal-0003", damaged');
+      const reads = await Promise.all([first.read('D3'), second.read('D3')]);
+      expect(reads.map((read) => read.kind)).toEqual(['damaged', 'damaged']);
+      expect(await readdir(join(first.dir, 'damaged'))).toHaveLength(1);
+    });
+  });
 });
