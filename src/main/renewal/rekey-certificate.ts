@@ -331,7 +331,13 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         provenOwnKeys(journal, current, progress.newIdHex, []);
         // The request's proof needs a challenge: it travels while the card makes the key and signs the CSR.
         context.challenges.ask({ purpose: 'issuance', renewalId: journal.renewalId });
-        await keysReady(tokenSerial, progress.newIdHex, kind);
+        await keysReady(tokenSerial, progress.newIdHex, kind).catch(async (error: unknown) => {
+          // Refused for room after its old pair went to make room (a card that frees memory only
+          // once reinserted): the holder must read that the card holds no such certificate now,
+          // and what may give the room back.
+          if (isAppError(error) && error.code === 'DEVICE_FULL' && journal.plan.removeOldFirst && (await oldPairGone())) throw new AppError('DEVICE_FULL_OLD_REMOVED');
+          throw error;
+        });
         const csrPem = await device.createCsr(dev, tokenSerial, progress.newIdHex, current.oldCertificatePem);
         const request = await issuanceRequest(context, journal, current, csrPem, 0);
         requestedHere.add(request.idempotencyKey);

@@ -114,6 +114,18 @@ export const deviceErrors = {
       nextStep: 'The certificate that needed the new key pair was not renewed and you were not charged for it; any certificate already renewed stays on the device. Save the support bundle and contact the helpdesk.',
     },
   },
+  DEVICE_FULL_OLD_REMOVED: {
+    class: 'device',
+    actions: ['resume', 'support-bundle', 'contact-office'],
+    it: {
+      message: 'Il dispositivo dice di non avere spazio per la nuova coppia di chiavi, anche se il certificato precedente è già stato rimosso per farle posto, come indicato prima del pagamento: ora il dispositivo non ha quel certificato.',
+      nextStep: 'Alcune carte liberano lo spazio solo quando vengono reinserite: tolga il dispositivo, lo reinserisca e completi il rinnovo. Se il messaggio si ripete, salvi il pacchetto di supporto e contatti l\'assistenza: questo certificato non le viene addebitato finché non è emesso.',
+    },
+    en: {
+      message: 'The device says it has no room for the new key pair, although the previous certificate was already removed to make room, as you were told before paying: the device now has no such certificate.',
+      nextStep: 'Some cards free the room only once they are inserted again: remove the device, insert it again and complete the renewal. If the message comes back, save the support bundle and contact the helpdesk: you are not charged for this certificate until it is issued.',
+    },
+  },
   DEVICE_NOT_RESPONDING: {
     class: 'device',
     actions: ['retry', 'support-bundle'],

@@ -244,3 +244,20 @@ describe('the handover proof signed before the old CNS key goes first', () => {
     expect(world.card.breaches).toEqual([]);
   });
 });
+
+describe('a card that frees the room of removed objects only once reinserted', () => {
+  it('its old CNS gone first, the new key refused for room: the holder reads that the card holds no CNS now and to reinsert it; once it takes the key, the renewal ends, charged once', async () => {
+    const world = new FlowWorld({ full: true });
+    world.keysAhead = false;
+    world.card.refusesKeys = true;
+    const stopped = stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }));
+    expect(stopped).toMatchObject({ step: 'failed', canResume: true, error: { code: 'DEVICE_FULL_OLD_REMOVED' } });
+    expect(world.card.workingKinds().has('cns')).toBe(false);
+    expect(world.service.netCaptured()).toEqual(new Map());
+    // Reinserted: the card takes the key now.
+    world.card.refusesKeys = false;
+    expect(stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' })).step).toBe('done');
+    expect(world.card.workingKinds()).toEqual(new Map([['signature', 1], ['cns', 1]]));
+    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('cns'), prices.cns]]));
+  });
+});

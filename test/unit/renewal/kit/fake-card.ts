@@ -53,6 +53,8 @@ export class FakeCard {
   readonly destroyedCertificates: string[] = [];
   /** A card whose memory runs out under the certificate: every write is refused as full. */
   refusesCertificates = false;
+  /** A card that frees the memory of destroyed objects only once reinserted: every key generation is refused as full. */
+  refusesKeys = false;
   /**
    * A token whose free memory, as it reports it, never grows back when objects are destroyed (a
    * JavaCard that collects its garbage later): its room is judged as if they were still there.
@@ -194,7 +196,7 @@ export function cardPort(card: FakeCard, hook: CallHook, pool: () => KeyPair): F
       requireLogin(tokenSerial);
       await effect('generateKeyPair', () => {
         const max = card.options.maxObjects;
-        if (max !== undefined && card.objects.length + 2 > max) throw new AppError('DEVICE_FULL');
+        if (card.refusesKeys || (max !== undefined && card.objects.length + 2 > max)) throw new AppError('DEVICE_FULL');
         const key = pool();
         card.objects.push({ kind: 'private', slot: tokenSerial, idHex, modulusHex: key.modulusHex, key, onDevice: true });
         card.objects.push({ kind: 'public', slot: tokenSerial, idHex, modulusHex: key.modulusHex, onDevice: true });
