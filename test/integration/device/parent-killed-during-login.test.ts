@@ -222,10 +222,6 @@ describe('the device process and a parent that dies while C_Login blocks', () =>
     // The device process (node) and its watchdog (a shell) are the CLI's children from its start.
     // Killed only once the device process sits in the simulated PIN pad's wait (nanosleep, 20 ms at
     // a time, for 20 s): its event loop blocked there, only the watchdog can end it in time.
-    const children = await until(() => {
-      const found = childrenOf(cliPid);
-      return found.length === 2 ? found : undefined;
-    }, 20_000);
     const commandOf = (pid: number) => {
       try {
         return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
@@ -233,6 +229,11 @@ describe('the device process and a parent that dies while C_Login blocks', () =>
         return '';
       }
     };
+    // Both named: a child caught between its fork and its exec reads an empty command line.
+    const children = await until(() => {
+      const found = childrenOf(cliPid);
+      return found.length === 2 && found.every((pid) => commandOf(pid) !== '') ? found : undefined;
+    }, 20_000);
     const commands = children.map(commandOf);
     cleanups.push(() => {
       // Only a pid still running what it ran: gone since, it may be another process's by now.
