@@ -20,7 +20,9 @@ export async function anchoredByJournal(store: JournalStore, found: DeviceSummar
     if (slot.tokenSerial === found.serial) continue;
     const other = await store.read(slot.tokenSerial);
     // Another device's journal (one naming a slot this device does not have) is not this one's.
-    if (other.kind === 'open' && describesSlotsOf(other.journal, found)) return { device: anchoredOn(found, slot.tokenSerial, other.journal), read: other };
+    if (other.kind === 'open' && describesSlotsOf(other.journal, found)) return { device: anchoredOn(found, slot.tokenSerial, namedSlots(other.journal)), read: other };
+    // One that could not be read was set aside by that read: told, as under the serial found.
+    if (other.kind === 'damaged') return { device: anchoredOn(found, slot.tokenSerial, new Set()), read: other };
   }
   return { device: found, read };
 }
@@ -29,8 +31,11 @@ function describesSlotsOf(journal: Journal, device: DeviceSummary): boolean {
   return journal.certificates.every((entry) => device.slots.some((slot) => slot.tokenSerial === entry.tokenSerial));
 }
 
-function anchoredOn(device: DeviceSummary, serial: string, journal: Journal): DeviceSummary {
-  const named = new Set(journal.certificates.map((entry) => entry.tokenSerial));
+function namedSlots(journal: Journal): ReadonlySet<string> {
+  return new Set(journal.certificates.map((entry) => entry.tokenSerial));
+}
+
+function anchoredOn(device: DeviceSummary, serial: string, named: ReadonlySet<string>): DeviceSummary {
   const kept = device.slots.filter((slot) => slot.tokenSerial === serial || slot.holds.length > 0 || named.has(slot.tokenSerial));
   const first = kept.filter((slot) => slot.tokenSerial === serial);
   const rest = kept.filter((slot) => slot.tokenSerial !== serial);

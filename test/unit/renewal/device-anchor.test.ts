@@ -3,6 +3,9 @@
  * (src/main/renewal/device-anchor.ts).
  */
 import { describe, expect, it } from 'vitest';
+import type { DeviceSummary } from '../../../src/shared/contract/flow-contract.js';
+import { anchoredByJournal } from '../../../src/main/renewal/device-anchor.js';
+import type { JournalRead, JournalStore } from '../../../src/main/renewal/renewal-journal.js';
 import { prices } from './kit/fake-service.js';
 import { FlowWorld, journalOf } from './kit/flow-world.js';
 import { stateOf, walk } from './kit/holder-walk.js';
@@ -25,5 +28,29 @@ describe('a one-slot card with no room, its old CNS gone first, a blank token of
     expect(world.card.breaches).toEqual([]);
     expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('cns'), prices.cns]]));
     expect(world.service.heldCents()).toBe(0);
+  });
+});
+
+describe('the journal under the card\'s own slot damaged, a blank token found first', () => {
+  it('is said to be set aside (JOURNAL_DAMAGED), as under the serial found, and the blank token is left out', async () => {
+    const store = {
+      async read(serial: string): Promise<JournalRead> {
+        // A damaged journal is moved aside by the read that finds it.
+        return serial === 'MAIN-1' ? { kind: 'damaged', setAside: '/data/journal/damaged/MAIN-1.json', renewalId: 'renewal-0001' } : { kind: 'none' };
+      },
+    } as unknown as JournalStore;
+    const found: DeviceSummary = {
+      serial: 'SPARE-1',
+      label: 'Vuota',
+      manufacturer: 'InfoCamere',
+      slots: [
+        { tokenSerial: 'SPARE-1', label: 'Vuota', holds: [] },
+        { tokenSerial: 'MAIN-1', label: 'CNS', holds: ['signature'] },
+      ],
+    };
+    const { device, read } = await anchoredByJournal(store, found);
+    expect(read.kind).toBe('damaged');
+    expect(device).toMatchObject({ serial: 'MAIN-1', slots: [{ tokenSerial: 'MAIN-1' }] });
+    expect(device.slots).toHaveLength(1);
   });
 });
