@@ -143,8 +143,9 @@ export function fileRenewalLock(options: LockFileOptions): RenewalLock {
     // Ended only when it is known to be the worker the lock names (its start time recorded and
     // read again the same): where the system does not tell it (Windows, macOS), the pid may name
     // any program of the holder's now, and it is only waited for. A worker of ours goes by itself
-    // with the process that started it; one that stays is not known to be ours, and the lock is
-    // not taken beside it.
+    // with the process that started it (whose death let this lock be judged stale): one still
+    // running after the wait is taken for another program given its pid, left alone, and the lock
+    // taken — never a resume refused until the computer restarts.
     if (recordedIdentity) {
       try {
         kill(workerPid);
@@ -154,7 +155,10 @@ export function fileRenewalLock(options: LockFileOptions): RenewalLock {
       }
     }
     for (let waited = 0; isAlive(workerPid); waited += 50) {
-      if (waited >= waitForWorkerMs) throw new AppError('RENEWAL_IN_PROGRESS', { reason: recordedIdentity ? 'device worker still running' : 'the recorded device worker pid still runs, not known to be ours' });
+      if (waited >= waitForWorkerMs) {
+        if (!recordedIdentity) return;
+        throw new AppError('RENEWAL_IN_PROGRESS', { reason: 'device worker still running' });
+      }
       await sleep(50);
     }
   }
