@@ -192,8 +192,9 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
   };
 
   /**
-   * A certificate of this renewal already lost to an answer that failed the checks, its old pair
-   * gone with it or not: the service is then not trusted with a second old pair ('planned'). One
+   * A certificate of this renewal already settled otherwise than renewed (an answer that failed
+   * the checks, a refusal, a withdrawal, kept or not), its old pair gone with it or not: the
+   * service is then not trusted with a second old pair ('planned'). One
    * taken out of the renewal when its payment was refused, its old pair still on the card, is no loss.
    */
   const anotherLost = async (): Promise<boolean> => {
@@ -252,8 +253,9 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         // (its old pair went, its new keys were discarded), and a resume after the old pair went
         // finds room too; then this one keeps its old pair until the new one is verified.
         if (journal.plan.removeOldFirst && (await device.room(dev, tokenSerial)) === 'remove-old-first') {
-          // A certificate of this renewal was already lost to an answer that failed the checks: the
-          // service is not trusted with a second old pair. This one is held back for good, nothing
+          // A certificate of this renewal was already lost to an answer that failed the checks (or
+          // settled otherwise than renewed: withdrawn, refused, undeliverable): the service is not
+          // trusted with a second old pair. This one is held back for good, nothing
           // done to it: the card (whose token may not report the room the rejection gave back)
           // would say the same at every resume.
           // One taken out of the renewal when its payment was refused, for its own status, says

@@ -1,5 +1,5 @@
 /**
- * A certificate the journal holds (issued, written or verified: its old pair not yet gone) that
+ * A certificate the journal holds (issued, written or verified: not yet made the renewed one) that
  * the service no longer stands by. Renewing from another computer while this one's journal waited
  * may have refused it there (the service revoked it and released its price); the service may have
  * revoked it for reasons of its own. Such a certificate is not taken for the renewed one, nor
