@@ -1,7 +1,7 @@
 /**
  * Starts the longest test files first, whatever their folder, so the last minute of a run is not
  * one long file on one core while the other waits; the few files that each need a process of
- * their own come after all the others.
+ * their own come before all the others.
  *
  * Vitest's own order runs projects one after another and, on a fresh clone (no timings cached
  * yet), larger files first; our heaviest files are small (a list of scenarios and a loop), so
@@ -29,6 +29,10 @@ const measuredSeconds: Readonly<Record<string, number>> = {
   // CPU-bound in one process (300 random walks and the replayed ones): started late, it ran alone
   // on one core at the end of the run.
   'test/unit/renewal/money-and-card.properties.test.ts': 33,
+  // Unit files of several seconds, which a folder's guess (1 s) left for the last minute.
+  'test/unit/renewal/flow-walks.test.ts': 7,
+  'test/unit/electron/main-wiring.test.ts': 3,
+  'test/unit/packaging/electron-builder-config.test.ts': 2,
   'test/integration/cli/kill-and-resume-card.test.ts': 33,
   'test/integration/cli/hostile-service.test.ts': 32,
   'test/integration/pki/token-provisioning.test.ts': 23,
@@ -82,10 +86,12 @@ export default class HeaviestFirstSequencer extends BaseSequencer {
       const cached = this.ctx.cache.getFileTestResults(`${spec.project.name}:${path}`);
       return cached ? cached.duration / 1000 : guessedSeconds(path);
     };
-    // Files of the isolated project go last, together: a worker that ends a shared file is handed
+    // Files of the isolated project go first, together: a worker that ends a shared file is handed
     // the next one only when it is shared too (vitest.config.ts), so each isolated file met midway
-    // would end a worker and its loaded modules for nothing.
-    const isolated = (spec: TestSpecification): number => (spec.project.config.isolate === false ? 0 : 1);
-    return [...files].sort((a, b) => isolated(a) - isolated(b) || weight(b) - weight(a));
+    // would end a worker and its loaded modules for nothing. First, not last: the run then ends on
+    // the shared project's smallest files, not on a ten-second isolated one (the contract's fuzzed
+    // payloads) started once every shared file was handed out, one core busy and the other idle.
+    const shared = (spec: TestSpecification): number => (spec.project.config.isolate === false ? 1 : 0);
+    return [...files].sort((a, b) => shared(a) - shared(b) || weight(b) - weight(a));
   }
 }
