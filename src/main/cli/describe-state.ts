@@ -163,8 +163,12 @@ function isChecksReason(reason: RejectedReason): reason is ChecksReason {
 /** Errors with which the payment screen asks to pay again what it shows, the plan made again. */
 const payAgainCodes: ReadonlySet<string> = new Set(['PAYMENT_LET_GO', 'RENEWAL_HOLD_LET_GO']);
 
-/** `resumable`: a stop that can be finished (the failed state's `canResume`), whatever the error's own actions say. */
-export function describeWireError(error: WireError, locale: Locale, resumable = false): string {
+/**
+ * `resumable`: whether the stop can be finished (the failed state's `canResume`), which decides the
+ * terminal's resume hint whatever the error's own actions say; unknown (no failed state), the
+ * actions decide.
+ */
+export function describeWireError(error: WireError, locale: Locale, resumable?: boolean): string {
   const t = translator(locale);
   const text = describeError(error.code, locale, error.detail);
   // The window's next step names its buttons ("Configura Proxy", «Riprova», «Completa il rinnovo»); the terminal has its own ways.
@@ -173,7 +177,7 @@ export function describeWireError(error: WireError, locale: Locale, resumable = 
   const terminal = [
     actions.includes('proxy-settings') ? p.proxyOnTerminal : '',
     actions.includes('retry') ? p.retryOnTerminal : '',
-    actions.includes('resume') || resumable ? p.resumeOnTerminal : '',
+    (resumable ?? actions.includes('resume')) ? p.resumeOnTerminal : '',
   ]
     .filter(Boolean)
     .map((line) => `\n  ${line}`)
@@ -254,7 +258,12 @@ export function describeState(state: FlowState, locale: Locale): string {
         ...receiptLines(state.receipts, t, locale),
       );
     case 'failed':
-      return lines(describeWireError(state.error, locale), ...notRenewedLines(state, t, locale), ...receiptLines(state.receipts, t, locale));
+      return lines(
+        describeWireError(state.error, locale, state.canResume),
+        ...state.renewed.map((entry) => `- ${t('done.renewed', { kind: kind(entry.kind), date: date(entry.notAfter) })}`),
+        ...notRenewedLines(state, t, locale),
+        ...receiptLines(state.receipts, t, locale),
+      );
   }
 }
 

@@ -100,9 +100,12 @@ export async function runCommand(command: CommandName, context: CommandContext):
     const listed = outcome.state?.step === 'certificates' && outcome.state.error?.code === outcome.error.code;
     // At the payment screen (a resume asking to pay again): the amount asked and how to pay it from here.
     const atPayment = outcome.state?.step === 'payment' && outcome.state.error?.code === outcome.error.code;
+    // A renewal that stopped: what was renewed, what was not and why (each certificate its own
+    // words), and what each payment captured or let go, as the window shows them, not the first code alone.
+    const stopped = outcome.state?.step === 'failed' && outcome.state.error.code === outcome.error.code;
     if (listed && outcome.state) io.err(`${cliPhrases(options.locale).certificatesIntro}\n${describeState(outcome.state, options.locale)}`);
-    else if (atPayment && outcome.state) io.err([outcome.text, describeState(outcome.state, options.locale)].filter(Boolean).join('\n'));
-    else io.err([outcome.text, describeWireError(outcome.error, options.locale, outcome.state?.step === 'failed' && outcome.state.canResume)].filter(Boolean).join('\n'));
+    else if ((atPayment || stopped) && outcome.state) io.err([outcome.text, describeState(outcome.state, options.locale)].filter(Boolean).join('\n'));
+    else io.err([outcome.text, describeWireError(outcome.error, options.locale)].filter(Boolean).join('\n'));
   } else if (!options.json) {
     const text = outcome.text ?? (outcome.state ? describeState(outcome.state, options.locale) : undefined);
     if (text !== undefined) io.out(text);

@@ -19,11 +19,14 @@ export function FailedScreen({ state }: { readonly state: Extract<FlowState, { s
   // the error also offers "Riprova" (the word its next step uses), one button does it, not two.
   const offered: readonly ErrorAction[] = errorCatalogue[state.error.code].actions;
   const offersRetry = offered.includes('retry');
-  const handlers = { retry: actions.start, resume: offersRetry ? undefined : actions.start };
+  // «Completa il rinnovo» only for a stop that can be finished: one with nothing to finish (no
+  // renewal begun) is started again or closed, never told it resumes "where it stopped".
+  const offersResume = offered.includes('resume') && state.canResume && !offersRetry;
+  const handlers = { retry: actions.start, resume: offersResume ? actions.start : undefined };
   // Never a screen without a way on: where the error's own actions have no button that goes on
   // (a proxy to configure, a bundle to save, an office to call), one is added — to finish a stop
   // that can be finished (after setting the proxy, say), otherwise to start again or to close.
-  const panelGoesOn = offersRetry || offered.includes('resume');
+  const panelGoesOn = offersRetry || offersResume;
   return (
     <section aria-labelledby="failed-heading">
       <ScreenHeading id="failed-heading">{t('failed.heading')}</ScreenHeading>

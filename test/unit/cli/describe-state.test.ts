@@ -26,6 +26,17 @@ function planOfOne(certificateSerial: string, kind: 'signature' | 'cns', amountC
 }
 
 describe('the CLI in the window\'s words', () => {
+  it('a stopped renewal tells what was renewed beside the stop, and the resume command only where the stop can be finished', () => {
+    const renewed = [{ kind: 'signature' as const, certificateSerial: '0a', notAfter: '2029-05-01T00:00:00.000Z' }];
+    const resumable: FlowState = { step: 'failed', error: { code: 'DEVICE_FULL_OLD_REMOVED', detail: {} }, canResume: true, renewed, receipts: [], notRenewed: [] };
+    const text = describeState(resumable, 'it');
+    expect(text).toContain(describeError('DEVICE_FULL_OLD_REMOVED', 'it').nextStep);
+    expect(text).toContain(cliPhrases('it').resumeOnTerminal);
+    expect(text).toContain(translator('it')('done.renewed', { kind: translator('it')('certificates.kind.signature'), date: '1 maggio 2029' }));
+    const settled: FlowState = { ...resumable, error: { code: 'DEVICE_LOGIN_LOST', detail: {} }, canResume: false };
+    expect(describeState(settled, 'it')).not.toContain(cliPhrases('it').resumeOnTerminal);
+  });
+
   it('tells the re-key step, the kind and the warning to keep the device in, as the progress screen does', () => {
     const state: FlowState = { step: 'renewing', device, plan, progress: { current: 1, total: 2, kind: 'cns', phase: 'generating-key' } };
     for (const locale of ['it', 'en'] as const) {

@@ -277,6 +277,13 @@ describe('the screens as main drives them', () => {
     expect(interrupted).toMatch(/<button[^>]*>Completa il rinnovo<\/button>/);
   });
 
+  it('never offers "Completa il rinnovo" for a stop with nothing to finish (no renewal begun): it starts again or closes', () => {
+    const nothingToFinish = screen({ step: 'failed', error: { code: 'DEVICE_LOGIN_LOST', detail: {} }, canResume: false, renewed: [], receipts: [], notRenewed: [] });
+    expect(nothingToFinish).not.toMatch(/<button[^>]*>Completa il rinnovo<\/button>/);
+    expect(nothingToFinish).not.toContain('può essere completato');
+    expect(nothingToFinish).toMatch(/<button[^>]*>Ricomincia<\/button>/);
+  });
+
   it('at the payment screen, refused as paid in another renewal, the holder can still start again instead of meeting the same refusal at every press', () => {
     const html = screen({ step: 'payment', device, plan, card: null, error: { code: 'CERTIFICATE_PAID_IN_OTHER_RENEWAL', detail: {} } });
     expect(html).toMatch(/<button[^>]*>Ricomincia<\/button>/);
