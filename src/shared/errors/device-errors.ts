@@ -155,11 +155,11 @@ export const deviceErrors = {
     actions: ['resume', 'support-bundle'],
     it: {
       message: 'Il nuovo certificato scritto sul dispositivo non corrisponde alla sua chiave.',
-      nextStep: 'I certificati precedenti sono ancora sul dispositivo. Prema «Riprova»; se si ripete, salvi il pacchetto di supporto e contatti l\'assistenza.',
+      nextStep: 'I certificati precedenti sono ancora sul dispositivo. Prema «Completa il rinnovo»; se si ripete, salvi il pacchetto di supporto e contatti l\'assistenza.',
     },
     en: {
       message: 'The new certificate written on the device does not match its key.',
-      nextStep: 'The previous certificates are still on the device. Press “Try again”; if it happens again, save the support bundle and contact the helpdesk.',
+      nextStep: 'The previous certificates are still on the device. Press “Finish the renewal”; if it happens again, save the support bundle and contact the helpdesk.',
     },
   },
   DEVICE_LOGIN_LOST: {

@@ -63,8 +63,8 @@ const serviceRefusalErrors = {
   CERTIFICATE_ALREADY_ISSUED: {
     class: 'renewal',
     actions: ['resume'],
-    it: { message: 'Il certificato rinnovato è già stato emesso per una richiesta diversa da questa.', nextStep: `Usi "Riprendi" per installare il certificato già emesso. ${helpdesk.it}` },
-    en: { message: 'The renewed certificate was already issued for a different request.', nextStep: `Use "Resume" to install the certificate already issued. ${helpdesk.en}` },
+    it: { message: 'Il certificato rinnovato è già stato emesso per una richiesta diversa da questa.', nextStep: `Prema «Completa il rinnovo» per installare il certificato già emesso. ${helpdesk.it}` },
+    en: { message: 'The renewed certificate was already issued for a different request.', nextStep: `Press “Finish the renewal” to install the certificate already issued. ${helpdesk.en}` },
   },
   CSR_INVALID: {
     class: 'renewal',
