@@ -19,7 +19,7 @@ import { modulusOfCsr, notAfterOf, sameModulus, serialOfCertificate, tryModulusO
 import { pemToBase64Der } from '../certificates/pem.js';
 import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair, provenOwnKeys, provenUnusedKeys, provenWithdrawn, type CardObjects } from './proven-on-card.js';
 import { withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
-import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof, SignedChallenge } from './renewal-ports.js';
+import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof, RenewalRecord, SignedChallenge } from './renewal-ports.js';
 import { progressAtService, recordShowsIssued } from './record-of-line.js';
 import type { ChallengesAhead } from './challenges-ahead.js';
 import type { KeysAhead } from './keys-ahead.js';
@@ -471,8 +471,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           // journal. Taken as that request's answer, as an earlier issuance found in the record is
           // (its key looked for on the card: gone, or another pair's, it is refused and the service
           // told); one the record does not list yet is fetched by the resume.
-          const issued = record.issued.find((candidate) => candidate.renewedSerial === serial);
-          if (!issued) throw new AppError('CERTIFICATE_ALREADY_ISSUED', { reason: `${serial}: refused, the record shows it issued without listing it` });
+          const issued = listedIssuance(record, serial, `${serial}: refused, the record shows it issued`);
           await settleObtained(await earlierIssuance(context, current, issued), { newIdHex: progress.newIdHex, csrPem });
           break;
         }
@@ -624,12 +623,14 @@ async function obtainIssued(context: RekeyContext, journal: Journal, entry: Jour
       // again (a confused service) must not leave that certificate off the card — on a card with
       // no room its old pair is gone already. Issued, it is fetched as an earlier issuance is; the
       // record out of reach, its failure stops the run, the request journaled for the resume.
-      const issuedAnyway = settlingRefusals.has(error.code) && recordShowsIssued(await context.service.renewalStatus(journal.renewalId), entry.certificateSerial);
-      if (settlingRefusals.has(error.code) && !issuedAnyway) throw error;
-      if (error.code === 'CERTIFICATE_ALREADY_ISSUED' || issuedAnyway) {
+      if (settlingRefusals.has(error.code)) {
+        const record = await context.service.renewalStatus(journal.renewalId);
+        if (!recordShowsIssued(record, entry.certificateSerial)) throw error;
+        return earlierIssuance(context, entry, listedIssuance(record, entry.certificateSerial, `${error.code} for a certificate the record shows issued`));
+      }
+      if (error.code === 'CERTIFICATE_ALREADY_ISSUED') {
         const earlier = await issuedAtService(context, journal, entry.certificateSerial);
-        // Shown issued, not yet listed: the resume fetches it once the record lists it.
-        if (!earlier) throw issuedAnyway ? new AppError('CERTIFICATE_ALREADY_ISSUED', { reason: `${error.code} for a certificate the record shows issued` }) : error;
+        if (!earlier) throw error;
         return earlierIssuance(context, entry, earlier);
       }
       if (!retryableCodes.has(error.code)) throw error;
@@ -642,6 +643,16 @@ async function obtainIssued(context: RekeyContext, journal: Journal, entry: Jour
       await context.sleep(delay);
     }
   }
+}
+
+/**
+ * The certificate the record lists as issued for `serial`, where it shows one issued: one it shows
+ * issued (its line, a captured price) without listing it yet is fetched by a later resume.
+ */
+function listedIssuance(record: RenewalRecord, serial: string, reason: string): IssuedCertificate {
+  const issued = record.issued.find((candidate) => candidate.renewedSerial === serial);
+  if (!issued) throw new AppError('CERTIFICATE_ALREADY_ISSUED', { reason });
+  return issued;
 }
 
 /**

@@ -29,11 +29,6 @@ export interface FlowDeviceOptions {
   readonly roomNeeded: { readonly privateMemory: number; readonly publicMemory: number };
 }
 
-interface Group {
-  readonly summary: DeviceSummary;
-  readonly tokens: readonly TokenDescription[];
-}
-
 /** The library and every token with the certificates on it, as read without logging in (the support bundle's source). */
 export interface DeviceReport {
   readonly module: DeviceResults['open'];
@@ -41,14 +36,15 @@ export interface DeviceReport {
 }
 
 export function createFlowDevice(options: FlowDeviceOptions): FlowDevice & { describe(): Promise<DeviceReport> } {
-  const groups = new Map<string, Group>();
+  /** The serials of every slot of every device found here: a device is reached by any of them. */
+  const foundSerials = new Set<string>();
 
   const host = () => options.host();
 
   /** The device's slots as present now: any one missing, the device was taken out. */
   async function tokensOf(device: DeviceSummary): Promise<readonly TokenDescription[]> {
     // Found here (a device may be taken by any of its slots: device-anchor.ts).
-    if (!groups.has(device.serial)) throw new AppError('DEVICE_REMOVED');
+    if (!foundSerials.has(device.serial)) throw new AppError('DEVICE_REMOVED');
     const present = await host().call('listTokens', {});
     const tokens = device.slots.map((slot) => present.find((candidate) => candidate.serial === slot.tokenSerial));
     if (tokens.some((token) => token === undefined)) throw new AppError('DEVICE_REMOVED');
@@ -133,7 +129,7 @@ export function createFlowDevice(options: FlowDeviceOptions): FlowDevice & { des
       const slots: DeviceSlot[] = ordered.map(({ token, holds }) => ({ tokenSerial: token.serial, label: token.label, holds }));
       const summary: DeviceSummary = { serial: primary.serial, label: primary.label, manufacturer: primary.manufacturer, slots };
       // Under every slot's serial: the device may be taken by the slot its journal names (device-anchor.ts).
-      for (const { token } of ordered) groups.set(token.serial, { summary, tokens: ordered.map((entry) => entry.token) });
+      for (const { token } of ordered) foundSerials.add(token.serial);
       return summary;
     },
 
