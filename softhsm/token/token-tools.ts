@@ -2,25 +2,14 @@
  * The command-line tools a helpdesk operator would use on a token — softhsm2-util and OpenSC's
  * pkcs11-tool — run against one SoftHSM environment.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { runCommand } from '../commands/command-runner.js';
 import type { SoftHsmEnvironment } from './softhsm-environment.js';
-
-const execFileAsync = promisify(execFile);
 
 export async function runTool(environment: SoftHsmEnvironment, command: string, args: readonly string[], modulePath?: string): Promise<string> {
   const fullArgs = command === 'pkcs11-tool' ? ['--module', modulePath ?? environment.modulePath, ...args] : [...args];
-  try {
-    const { stdout } = await execFileAsync(command, fullArgs, {
-      env: { ...process.env, ...environment.env },
-      encoding: 'utf8',
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return stdout;
-  } catch (error) {
-    const failure = error as { stderr?: string; stdout?: string; message: string };
-    throw new Error(`${command} ${args.filter((arg) => !/^\d{4,}$/.test(arg)).join(' ')} failed: ${failure.stderr || failure.stdout || failure.message}`);
-  }
+  const { exitCode, stdout, stderr } = await runCommand({ command, args: fullArgs, env: { ...process.env, ...environment.env } });
+  if (exitCode === 0) return stdout.toString('utf8');
+  throw new Error(`${command} ${args.filter((arg) => !/^\d{4,}$/.test(arg)).join(' ')} failed (exit ${exitCode}): ${stderr.toString('utf8') || stdout.toString('utf8')}`);
 }
 
 export interface TokenLocation {

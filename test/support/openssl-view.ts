@@ -2,18 +2,17 @@
  * What OpenSSL and OpenSC say about a certificate or a token, asked the way a helpdesk operator
  * would: the answers are text, parsed only as far as the assertions need.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { commandText } from '../../softhsm/commands/command-runner.js';
 import type { CertificateKind } from '../../src/shared/domain/certificate-kind.js';
 import { chainPem, type LabPki } from '../../softhsm/pki/lab-pki.js';
 import type { SoftHsmEnvironment } from '../../softhsm/token/softhsm-environment.js';
 import { runTool } from '../../softhsm/token/token-tools.js';
 import { listedTokens, softHsmSlot, type Pkcs11Device } from './pkcs11-tool.js';
 
-const run = promisify(execFile);
+const run = commandText;
 
 async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'rinnovo-openssl-'));

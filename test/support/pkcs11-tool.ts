@@ -3,10 +3,10 @@
  * simulator, or a library that is not installed), with that scenario's environment: what the
  * device looks like to any PKCS#11 application, not only to ours. Failures are answers here.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCommand } from '../../softhsm/commands/command-runner.js';
 
 export interface Pkcs11Device {
   readonly modulePath: string;
@@ -20,18 +20,9 @@ export interface Pkcs11ToolAnswer {
   readonly stderr: string;
 }
 
-export function pkcs11Tool(device: Pkcs11Device, args: readonly string[]): Promise<Pkcs11ToolAnswer> {
-  return new Promise((resolve) => {
-    execFile(
-      'pkcs11-tool',
-      ['--module', device.modulePath, ...args],
-      { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...device.env }, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const exitCode = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        resolve({ exitCode, stdout, stderr });
-      },
-    );
-  });
+export async function pkcs11Tool(device: Pkcs11Device, args: readonly string[]): Promise<Pkcs11ToolAnswer> {
+  const answer = await runCommand({ command: 'pkcs11-tool', args: ['--module', device.modulePath, ...args], env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...device.env } });
+  return { exitCode: answer.exitCode, stdout: answer.stdout.toString('utf8'), stderr: answer.stderr.toString('utf8') };
 }
 
 /** The `rv = CKR_…` name pkcs11-tool reports for a failed call, if any. */

@@ -3,7 +3,7 @@
  * code of the tool, only the service API's paths and the route a request takes (trusted CA or
  * the system's, direct or through a proxy with or without credentials).
  */
-import { spawn } from 'node:child_process';
+import { runCommand } from '../../softhsm/commands/command-runner.js';
 
 export interface CurlRoute {
   /** PEM file of the CA to trust; absent = the system's trust store, as a browser would. */
@@ -32,7 +32,7 @@ export interface CurlRequest {
 
 const statusMarker = '\n--curl-status:';
 
-export function curl(url: string, route: CurlRoute, request: CurlRequest = {}): Promise<CurlAnswer> {
+export async function curl(url: string, route: CurlRoute, request: CurlRequest = {}): Promise<CurlAnswer> {
   const args = [
     // -q first: no ~/.curlrc of whoever runs the tests.
     '-q',
@@ -52,21 +52,12 @@ export function curl(url: string, route: CurlRoute, request: CurlRequest = {}): 
     request.method ?? (request.json === undefined ? 'GET' : 'POST'),
     url,
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn('curl', args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const at = stdout.lastIndexOf(statusMarker);
-      const body = at < 0 ? stdout : stdout.slice(0, at);
-      const [status = '0', seconds = '0'] = at < 0 ? [] : stdout.slice(at + statusMarker.length).trim().split(' ');
-      resolve({ exitCode: code ?? -1, status: Number(status), body, stderr, seconds: Number(seconds) });
-    });
-    child.stdin.end(request.json === undefined ? '' : JSON.stringify(request.json));
-  });
+  const answer = await runCommand({ command: 'curl', args, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, input: request.json === undefined ? '' : JSON.stringify(request.json) });
+  const stdout = answer.stdout.toString('utf8');
+  const at = stdout.lastIndexOf(statusMarker);
+  const body = at < 0 ? stdout : stdout.slice(0, at);
+  const [status = '0', seconds = '0'] = at < 0 ? [] : stdout.slice(at + statusMarker.length).trim().split(' ');
+  return { exitCode: answer.exitCode, status: Number(status), body, stderr: answer.stderr.toString('utf8'), seconds: Number(seconds) };
 }
 
 /** The JSON body of an answer, or a failure that shows what curl saw. */

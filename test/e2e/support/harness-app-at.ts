@@ -6,7 +6,7 @@
  */
 import { createAppServices } from '../../../src/main/app-services.js';
 import { loadAppConfig } from '../../../src/main/config/app-config.js';
-import { startHarness } from '../../../src/main/harness/harness-server.js';
+import { startHarnessOnWorkerPort } from './harness-port.js';
 import { createLogger } from '../../../src/main/logging/logger.js';
 import { createNodeHost } from '../../../src/main/node-host.js';
 import { builtDeviceWorkerPath } from '../../support/built-device-worker.js';
@@ -21,7 +21,7 @@ export interface AppAt {
 export async function startHarnessAppAt(dataDir: string, env: Readonly<Record<string, string>>): Promise<AppAt> {
   const config = loadAppConfig({ ...env, RINNOVO_DATA_DIR: dataDir }, { version: '1.0.0' });
   const services = createAppServices(config, createNodeHost({ transport: 'harness', env: { ...process.env, ...env }, workerPath: builtDeviceWorkerPath() }), createLogger());
-  const harness = await startHarness({ handlers: services.handlers, events: services.events, rendererDir: builtRendererDir });
+  const harness = await startHarnessOnWorkerPort({ handlers: services.handlers, events: services.events, rendererDir: builtRendererDir });
   return {
     entryUrl: () => harness.issueEntryUrl(),
     async close() {

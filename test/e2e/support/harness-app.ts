@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Secret } from '../../../softhsm/scenarios/secrets-in-files.js';
-import { startHarness, type HarnessServer } from '../../../src/main/harness/harness-server.js';
+import type { HarnessServer } from '../../../src/main/harness/harness-server.js';
+import { startHarnessOnWorkerPort } from './harness-port.js';
 import { createTestServices, type TestServices } from '../../support/test-services.js';
 
 export const builtRendererDir = join(import.meta.dirname, '..', '..', '..', 'dist', 'renderer');
@@ -22,7 +23,7 @@ export interface HarnessApp {
 export async function startHarnessApp(env: NodeJS.ProcessEnv = {}, secrets: readonly Secret[] = []): Promise<HarnessApp> {
   if (!existsSync(join(builtRendererDir, 'index.html'))) throw new Error('dist/renderer is missing: run `npm run build` first');
   const test = await createTestServices('harness', env, secrets);
-  const harness = await startHarness({ handlers: test.services.handlers, events: test.services.events, rendererDir: builtRendererDir });
+  const harness = await startHarnessOnWorkerPort({ handlers: test.services.handlers, events: test.services.events, rendererDir: builtRendererDir });
   return {
     entryUrl: () => harness.issueEntryUrl(),
     harness,

@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { commandText } from '../../../softhsm/commands/command-runner.js';
 import forge from 'node-forge';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { parsePin } from '../../../src/shared/domain/pin.js';
@@ -15,7 +14,7 @@ import { builtDeviceWorkerPath } from '../../support/built-device-worker.js';
 import { openLabToken, type LabToken } from '../../support/lab-token.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 
-const run = promisify(execFile);
+const run = commandText;
 
 function typed(value: string) {
   const pin = parsePin(value);

@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
-import { promisify } from 'node:util';
+import { commandText } from '../../../softhsm/commands/command-runner.js';
 import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyCertificate, defaultChamberIssuers, isChamberIssued, kindOf } from '../../../src/main/certificates/classify-certificate.js';
@@ -16,7 +15,7 @@ import { chainPem, chamberIssuer, createLabPki, type LabPki } from '../../../sof
 import { makeTempDir } from '../../support/temp-dir.js';
 import { qcStatementOids, verify, x509Field, x509Text } from '../../support/openssl-view.js';
 
-const run = promisify(execFile);
+const run = commandText;
 const holder = { givenName: 'Niccolò', surname: "D'Àlessandro", fiscalCode: 'DLSNCC80A01H501Z' };
 const day = 86_400_000;
 

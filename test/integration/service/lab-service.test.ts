@@ -2,10 +2,9 @@
  * The renewal service API end to end: the real client against the real lab service over
  * loopback HTTPS.
  */
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { commandText } from '../../../softhsm/commands/command-runner.js';
 import forge from 'node-forge';
 import { request, type Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +16,7 @@ import { chainPem, type LabPki } from '../../../softhsm/pki/lab-pki.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 import { buildCsr, labPki, newSoftwareKey, serviceClient, signNonce, softwareDevice, type SoftwareDevice } from './service-fixture.js';
 
-const run = promisify(execFile);
+const run = commandText;
 const dayMs = 24 * 3600 * 1000;
 
 let temp: { dir: string; remove: () => Promise<void> };
