@@ -13,7 +13,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 
 export interface CommandRequest {
@@ -38,21 +38,23 @@ interface Runner {
   readonly dir: string;
   readonly waiting: Map<number, (status: number | Error) => void>;
   next: number;
+  /** The CPU seconds the runner last reported for itself and the commands it reaped. */
+  used: number;
 }
 
-let runner: Runner | undefined;
+/**
+ * This process's runner, kept on the process rather than the module: a test worker may load more
+ * than one copy of this module, and they share one runner and one CPU count.
+ */
+const shared = ((globalThis as { [key: symbol]: unknown })[Symbol.for('rinnovo.commandRunner')] ??= { runner: undefined }) as { runner: Runner | undefined };
 
 /**
- * The CPU the commands cost, for the test run's per-file figures (test/support/file-cpu-probe.ts):
- * they are the runner's children, not this process's. Kept on the process, not the module, so
- * that every copy of this module a test worker loads adds to the same count.
+ * Seconds of CPU of the live runner and the commands it ran, for the test run's per-file figures
+ * (test/support/file-cpu-probe.ts): they are the runner's children, not this process's. A runner
+ * that ended was reaped by this process, so its time is in this process's children's time instead.
  */
-const cpuKey = Symbol.for('rinnovo.commandRunner.cpuSeconds');
-const cpu = ((globalThis as { [cpuKey]?: { ended: number; current: number } })[cpuKey] ??= { ended: 0, current: 0 });
-
-/** Seconds of CPU used by every command this process has run through the runner, and by the runner. */
 export function commandsCpuSeconds(): number {
-  return cpu.ended + cpu.current;
+  return shared.runner?.used ?? 0;
 }
 
 /** The pipes keep this process alive only while a command runs, as the command's own process would. */
@@ -69,7 +71,7 @@ function startRunner(): Runner {
   const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'rinnovo-commands-'));
   const program = readFileSync(new URL('./command-runner.pl', import.meta.url), 'utf8');
   const child = spawn('perl', ['-e', program, dir], { env: {}, stdio: ['pipe', 'pipe', 'inherit'] });
-  const started: Runner = { child, dir, waiting: new Map(), next: 0 };
+  const started: Runner = { child, dir, waiting: new Map(), next: 0, used: 0 };
   let pending = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     pending += chunk;
@@ -77,16 +79,17 @@ function startRunner(): Runner {
     pending = lines.pop() ?? '';
     for (const line of lines) {
       const [id = -1, status, used] = line.split(' ').map(Number);
-      if (used !== undefined && Number.isFinite(used) && used > 0) cpu.current = used;
+      if (used !== undefined && Number.isFinite(used) && used > 0) started.used = used;
       const done = started.waiting.get(id);
       started.waiting.delete(id);
       done?.(Number.isInteger(status) ? (status as number) : new Error(`the command runner answered ${JSON.stringify(line)}`));
     }
   });
+  let ended = false;
   const lost = () => {
-    if (runner === started) runner = undefined;
-    cpu.ended += cpu.current;
-    cpu.current = 0;
+    if (ended) return;
+    ended = true;
+    if (shared.runner === started) shared.runner = undefined;
     for (const done of started.waiting.values()) done(new Error('the command runner ended before its commands'));
     started.waiting.clear();
     rmSync(dir, { recursive: true, force: true });
@@ -111,16 +114,17 @@ function readIfThere(file: string): Buffer {
 }
 
 export async function runCommand(request: CommandRequest): Promise<CommandOutcome> {
-  runner ??= startRunner();
-  const current = runner;
+  const current = (shared.runner ??= startRunner());
   const id = current.next++;
   const base = join(current.dir, String(id));
   const files = { in: `${base}.in`, out: `${base}.out`, err: `${base}.err` };
+  const environment = Object.entries(request.env).flatMap(([name, value]) => (value === undefined ? [] : [`${name}=${value}`]));
+  // The folder as execFile would take it: this process's, or one relative to it (Perl's own may differ).
+  const folder = resolve(request.cwd ?? process.cwd());
+  const fields = [String(id), folder, request.input === undefined ? '/dev/null' : files.in, files.out, files.err, String(environment.length), ...environment, request.command, ...request.args];
+  if (fields.some((field) => field.includes('\0'))) throw new Error(`a command, argument or environment entry holds a NUL byte: ${request.command}`);
   // Small files on tmpfs: written and read synchronously, cheaper than a round of the thread pool.
   if (request.input !== undefined) writeFileSync(files.in, request.input);
-  const environment = Object.entries(request.env).flatMap(([name, value]) => (value === undefined ? [] : [`${name}=${value}`]));
-  const fields = [String(id), request.cwd ?? '', request.input === undefined ? '/dev/null' : files.in, files.out, files.err, String(environment.length), ...environment, request.command, ...request.args];
-  if (fields.some((field) => field.includes('\0'))) throw new Error(`a command, argument or environment entry holds a NUL byte: ${request.command}`);
   const job = Buffer.from(fields.join('\0'));
   if (current.waiting.size === 0) holdOpen(current, true);
   try {

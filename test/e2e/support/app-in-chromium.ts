@@ -79,9 +79,10 @@ const windows = new WeakMap<Browser, Page>();
 /**
  * One window per browser, taken from one scenario's app to the next as a holder would reopen the
  * tool: a new page is a new context, a renderer process and a compositor surface, about 0.7 s of
- * Chromium's CPU, more than most scenarios' own walk. Each scenario is its own app on its own
- * port and the app keeps nothing in the browser's storage, so nothing of one reaches the next;
- * Chromium's site is the host, not the port, so the renderer process stays.
+ * Chromium's CPU, more than most scenarios' own walk. Each scenario is its own app with its own
+ * session (on the worker's harness port once the app before it closed: harness-port.ts) and the
+ * app keeps nothing in the browser's storage, so nothing of one reaches the next; Chromium's site
+ * is the host, not the port, so the renderer process stays.
  */
 export async function reusedWindow(browser: Browser): Promise<Page> {
   const open = windows.get(browser);
