@@ -87,10 +87,17 @@ export async function startHarness(options: HarnessOptions): Promise<HarnessServ
   });
   server.on('connection', (socket: Socket) => socket.on('error', () => socket.destroy()));
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+  } catch (error) {
+    // A port already taken: nothing of this attempt stays subscribed to the events or open.
+    unsubscribe();
+    wss.close();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   const session = createHarnessSession(port);
 

@@ -6,11 +6,11 @@
  */
 import { createAppServices } from '../../../src/main/app-services.js';
 import { loadAppConfig } from '../../../src/main/config/app-config.js';
-import { startHarnessOnWorkerPort } from './harness-port.js';
 import { createLogger } from '../../../src/main/logging/logger.js';
 import { createNodeHost } from '../../../src/main/node-host.js';
 import { builtDeviceWorkerPath } from '../../support/built-device-worker.js';
 import { builtRendererDir } from './harness-app.js';
+import { startHarnessOnWorkerPort } from './harness-port.js';
 
 export interface AppAt {
   /** A one-time address that opens the app in the browser context that opens it. */

@@ -6,8 +6,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Secret } from '../../../softhsm/scenarios/secrets-in-files.js';
 import type { HarnessServer } from '../../../src/main/harness/harness-server.js';
-import { startHarnessOnWorkerPort } from './harness-port.js';
 import { createTestServices, type TestServices } from '../../support/test-services.js';
+import { startHarnessOnWorkerPort } from './harness-port.js';
 
 export const builtRendererDir = join(import.meta.dirname, '..', '..', '..', 'dist', 'renderer');
 

@@ -5,8 +5,9 @@
  * an app on a new port has its renderer bundle parsed and compiled again, about 70 ms of the
  * renderer's CPU per scenario (280 ms against 350 ms per page load, measured), seventy times a
  * run. The app keeps nothing in the browser's storage and every app gets its own session
- * (harness-session.ts), so a port taken again carries nothing of one scenario into the next. An app started while another of this worker's is still open, or a
- * port another process has taken meanwhile, gets a fresh port.
+ * (harness-session.ts), so a port taken again carries nothing of one scenario into the next. An
+ * app started while another of this worker's is still open, or a port another process has taken
+ * meanwhile, gets a fresh port.
  */
 import { startHarness, type HarnessOptions, type HarnessServer } from '../../../src/main/harness/harness-server.js';
 

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { commandText } from '../../../softhsm/commands/command-runner.js';
 import forge from 'node-forge';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { parsePin } from '../../../src/shared/domain/pin.js';
 import { isAppError } from '../../../src/shared/errors/app-error.js';
+import { commandText } from '../../../softhsm/commands/command-runner.js';
 import { chainPem } from '../../../softhsm/pki/lab-pki.js';
 import { issueHolderCertificate } from '../../../softhsm/pki/holder-certificate.js';
 import { ensureSimulatorBuilt, simulatorEnvironment, writeSimulatorControl } from '../../../softhsm/simulator/simulator-control.js';

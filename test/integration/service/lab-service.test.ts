@@ -4,13 +4,13 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { commandText } from '../../../softhsm/commands/command-runner.js';
 import forge from 'node-forge';
 import { request, type Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base64DerToPem } from '../../../src/main/certificates/pem.js';
 import { AppError } from '../../../src/shared/errors/app-error.js';
 import type { RenewalServiceClient } from '../../../src/main/service/renewal-service-client.js';
+import { commandText } from '../../../softhsm/commands/command-runner.js';
 import { startLabService, type LabService } from '../../../softhsm/service/lab-service.js';
 import { chainPem, type LabPki } from '../../../softhsm/pki/lab-pki.js';
 import { makeTempDir } from '../../support/temp-dir.js';
