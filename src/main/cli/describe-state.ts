@@ -160,6 +160,9 @@ function isChecksReason(reason: RejectedReason): reason is ChecksReason {
   return checksReasons.has(reason);
 }
 
+/** Errors with which the payment screen shows a plan made smaller: a certificate dropped, paid meanwhile or free now. */
+const smallerPlanCodes: ReadonlySet<string> = new Set(['RENEWAL_CERTIFICATE_DROPPED', 'CERTIFICATE_ALREADY_PAID', 'PAYMENT_NOT_REQUIRED']);
+
 /** Errors with which the payment screen asks to pay again what it shows, the plan made again. */
 const payAgainCodes: ReadonlySet<string> = new Set(['PAYMENT_LET_GO', 'RENEWAL_HOLD_LET_GO']);
 
@@ -231,13 +234,13 @@ export function describeState(state: FlowState, locale: Locale): string {
     case 'certificates':
       return lines(...certificateLines(state, t, locale), error(state.error));
     case 'payment': {
-      // A certificate left the renewal, or was paid meanwhile: the amount now asked is not the one
+      // A certificate left the renewal, was paid meanwhile or became free: the amount now asked is not the one
       // printed before paying. A resume asking to pay again after a hold or a payment let go prints
       // it too, with how to pay from here: its words say "the amount shown".
       // (A payment the service does not confirm may leave part held: the amount asked is said when paying.)
       const payAgain = state.error !== null && payAgainCodes.has(state.error.code);
       // The plan made smaller: what is still to pay, and how from here (the command that stopped on it has paid nothing).
-      const smaller = state.error?.code === 'RENEWAL_CERTIFICATE_DROPPED' || state.error?.code === 'CERTIFICATE_ALREADY_PAID';
+      const smaller = state.error !== null && smallerPlanCodes.has(state.error.code);
       return lines(
         state.card ? t('payment.cardWaiting') : t('payment.heading'),
         state.card ? `${t('payment.cardLinkIntro')} ${t('payment.cardLink')}: ${state.card.checkoutUrl}` : '',

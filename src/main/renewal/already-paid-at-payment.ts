@@ -30,13 +30,13 @@ import { takenOutForItsStatus, withoutUnrenewable } from './unrenewable-at-payme
 type PaymentState = Extract<FlowState, { step: 'payment' }>;
 
 /** A payment sent and counted: `attempts` counts every one, `inFlight` is the journal's that may hold money unanswered. */
-interface Sent {
+export interface Sent {
   readonly attempts: number;
   readonly inFlight: Journal['payment'];
 }
 
-/** The journal's payment once one was refused as paid already: what may still hold money unanswered, else nothing, every attempt counted. */
-function stillUnanswered(inFlight: Journal['payment'], attempts: number): Journal['payment'] {
+/** The journal's payment once one was refused (paid already, free now): what may still hold money unanswered, else nothing, every attempt counted. */
+export function stillUnanswered(inFlight: Journal['payment'], attempts: number): Journal['payment'] {
   return inFlight.state === 'paying' || inFlight.state === 'card-started' ? { ...inFlight, attempts } : { state: 'unpaid', attempts };
 }
 

@@ -19,6 +19,7 @@ import { newestCovering } from './newest-receipt.js';
 import { withoutUnrenewable } from './unrenewable-at-payment.js';
 import { afterPaidElsewhere, planMadeAgain } from './already-paid-at-payment.js';
 import { paidElsewhereForMore } from './own-payment.js';
+import { afterNowFree } from './now-free-at-payment.js';
 
 type PaymentState = Extract<FlowState, { step: 'payment' }>;
 
@@ -53,6 +54,8 @@ export async function payWithAccount(context: FlowContext, state: PaymentState, 
       receipt = await service.payWithAccount(call);
     } catch (error) {
       if (!isAppError(error)) throw error;
+      // Free now (the price list changed after the plan was shown): the plan is made again without it.
+      if (error.code === 'PAYMENT_NOT_REQUIRED') return afterNowFree(context, state, journal, error.detail, { attempts, inFlight });
       if (!lostAnswerCodes.has(error.code)) {
         // A refusal held nothing: the holder may try again, with another account or method.
         const unpaid = await context.save({ ...journal, payment: { state: 'unpaid', attempts } });
@@ -112,6 +115,7 @@ export async function startCardPayment(context: FlowContext, state: PaymentState
     if (dropped) return dropped;
     // Refused: this checkout holds nothing; the journal's earlier payment may.
     if (isAppError(error) && error.code === 'CERTIFICATE_ALREADY_PAID') return afterPaidElsewhere(context, state, journal, error.detail, { attempts, inFlight: journal.payment });
+    if (isAppError(error) && error.code === 'PAYMENT_NOT_REQUIRED') return afterNowFree(context, state, journal, error.detail, { attempts, inFlight: journal.payment });
     // An answer the service should never give (a checkout paid before any page was shown): the
     // same request would be answered the same at every press, so the next one is a new request.
     if (isAppError(error) && error.code === 'SERVICE_PROTOCOL_ERROR') await context.save(counted);

@@ -105,8 +105,8 @@ const serviceRefusalErrors = {
   PAYMENT_NOT_REQUIRED: {
     class: 'payment',
     actions: ['resume'],
-    it: { message: 'Questo rinnovo è gratuito: non serve alcun pagamento.', nextStep: 'Prosegua con il rinnovo.' },
-    en: { message: 'This renewal is free: no payment is needed.', nextStep: 'Continue with the renewal.' },
+    it: { message: 'Il rinnovo di un certificato scelto è ora gratuito: non le viene addebitato.', nextStep: 'Prosegua: se resta qualcosa da pagare, l\'importo mostrato ora è solo quello; il resto si rinnova senza pagamento.' },
+    en: { message: 'Renewing one of the chosen certificates is now free: you are not charged for it.', nextStep: 'Go on: if anything is left to pay, the amount now shown is only that; the rest is renewed without payment.' },
   },
   PAYMENT_ALREADY_MADE: {
     class: 'payment',

@@ -421,6 +421,9 @@ const walkHolds = async (scenario: Scenario & { readonly tight?: boolean }) => {
         // pays so: another computer's eligibility already shows a held certificate as paid.)
         const paymentErrors = world.states.filter((seen) => seen.step === 'payment' && seen.error).map((seen) => (seen.step === 'payment' ? seen.error?.code : undefined));
         expect(paymentErrors.some((code, index) => code === 'CERTIFICATE_ALREADY_PAID' && paymentErrors[index + 1] === 'CERTIFICATE_ALREADY_PAID'), 'refused as already paid twice in a row').toBe(false);
+        // Nor the refusal of a certificate gone free on the way (its price list changed): the plan
+        // is made again without it, never the same amount asked into the same refusal.
+        expect(paymentErrors.some((code, index) => code === 'PAYMENT_NOT_REQUIRED' && paymentErrors[index + 1] === 'PAYMENT_NOT_REQUIRED'), 'refused as free twice in a row').toBe(false);
         // "Not as shown" is said only where a payment held something not shown, or may have: a
         // price not shown, a hostile hold of more, or a second window's payment for more that this
         // journal cannot tell from its own lost one. Never to a holder whose service held as shown.

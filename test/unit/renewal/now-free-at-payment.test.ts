@@ -1,0 +1,88 @@
+/**
+ * A certificate the holder chose becomes free between the plan shown and the payment (the office
+ * changed its price list): the service refuses a payment naming it (PAYMENT_NOT_REQUIRED). The
+ * holder is never left at a screen that says "free" beside the old amount, pressing «Paga» into the
+ * same refusal: the plan is made again, only what still costs is asked, and nothing free is charged.
+ */
+import { describe, expect, it } from 'vitest';
+import type { FlowState } from '../../../src/shared/contract/flow-contract.js';
+import { AppError } from '../../../src/shared/errors/app-error.js';
+import { describeError } from '../../../src/shared/errors/catalogue.js';
+import { prices } from './kit/fake-service.js';
+import { FlowWorld } from './kit/flow-world.js';
+import { atPayment } from './kit/holder-walk.js';
+
+type Flow = Awaited<ReturnType<typeof atPayment>>['flow'];
+
+/** One press of the holder's chosen way to pay; a card checkout is watched by the tool, then looked at once, as the holder's "check". */
+async function pay(flow: Flow, method: 'telemaco' | 'card'): Promise<FlowState> {
+  if (method === 'telemaco') return flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+  await flow.startCardPayment();
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const state = flow.state;
+  return state.step === 'payment' && state.card?.status === 'waiting' ? flow.checkCardPayment() : state;
+}
+
+describe('a certificate free by the time it is paid', () => {
+  it.each(['telemaco', 'card'] as const)('the CNS free at the press (%s): shown the signature alone to pay, then both renewed, the CNS charged nothing', async (method) => {
+    const world = new FlowWorld();
+    const { flow, state } = await atPayment(world);
+    expect(state).toMatchObject({ step: 'payment', plan: { totalCents: prices.signature + prices.cns } });
+    world.service.changePrice('cns', null);
+    const refused = await pay(flow, method);
+    expect(refused).toMatchObject({ step: 'payment', card: null, error: { code: 'PAYMENT_NOT_REQUIRED' }, plan: { totalCents: prices.signature } });
+    // The sentence beside the amount says what is left to pay, not that nothing is.
+    expect(describeError('PAYMENT_NOT_REQUIRED', 'en').nextStep).toContain('the amount now shown is only that');
+    const paid = await pay(flow, method);
+    expect(paid).toMatchObject({ step: 'paid', plan: { totalCents: prices.signature }, receipt: { totalCents: prices.signature } });
+    expect((await flow.renew()).step).toBe('done');
+    await flow.close();
+    expect(world.renewedKinds().sort()).toEqual(['cns', 'signature']);
+    expect(world.service.netCaptured().get(world.oldSerials.get('signature')!)).toBe(prices.signature);
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+
+  it.each(['telemaco', 'card'] as const)('both free at the press (%s): the renewal goes on unpaid, nothing charged, no receipt', async (method) => {
+    const world = new FlowWorld();
+    const { flow } = await atPayment(world);
+    world.service.changePrice('cns', null);
+    world.service.changePrice('signature', null);
+    expect(await pay(flow, method)).toMatchObject({ step: 'paid', plan: { totalCents: 0 }, receipt: null });
+    expect((await flow.renew()).step).toBe('done');
+    await flow.close();
+    expect(world.renewedKinds().sort()).toEqual(['cns', 'signature']);
+    expect([...world.service.netCaptured().values()].reduce((sum, cents) => sum + cents, 0)).toBe(0);
+    expect(world.service.heldCents()).toBe(0);
+  });
+
+  it('the record out of reach at the refusal: told why, and the next press makes the plan again', async () => {
+    const world = new FlowWorld();
+    const { flow } = await atPayment(world);
+    world.service.changePrice('cns', null);
+    world.service.faults.unavailable = { renewalStatus: 1 };
+    expect(await pay(flow, 'telemaco')).toMatchObject({ step: 'payment', error: { code: 'SERVICE_UNAVAILABLE' } });
+    expect(await pay(flow, 'telemaco')).toMatchObject({ step: 'payment', error: { code: 'PAYMENT_NOT_REQUIRED' }, plan: { totalCents: prices.signature } });
+    expect((await pay(flow, 'telemaco')).step).toBe('paid');
+    expect((await flow.renew()).step).toBe('done');
+    await flow.close();
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
+    expect(world.service.netCaptured().get(world.oldSerials.get('signature')!)).toBe(prices.signature);
+  });
+
+  it('a service that refuses the payment as not required while its record still prices the certificate: told as a protocol error, not sent round the same refusal; nothing charged', async () => {
+    const world = new FlowWorld();
+    world.wrapService((service) => ({
+      ...service,
+      payWithAccount: async ({ request }) => {
+        throw new AppError('PAYMENT_NOT_REQUIRED', { certificateSerial: request.certificateSerials[0] ?? '' });
+      },
+    }));
+    const { flow } = await atPayment(world);
+    expect(await pay(flow, 'telemaco')).toMatchObject({ step: 'payment', error: { code: 'SERVICE_PROTOCOL_ERROR' }, plan: { totalCents: prices.signature + prices.cns } });
+    await flow.close();
+    expect(world.service.heldCents()).toBe(0);
+    expect([...world.service.netCaptured().values()].reduce((sum, cents) => sum + cents, 0)).toBe(0);
+  });
+});
