@@ -108,12 +108,6 @@ const serviceRefusalErrors = {
     it: { message: 'Il rinnovo di un certificato scelto è ora gratuito: non le viene addebitato.', nextStep: 'Prosegua: se resta qualcosa da pagare, l\'importo mostrato ora è solo quello; il resto si rinnova senza pagamento.' },
     en: { message: 'Renewing one of the chosen certificates is now free: you are not charged for it.', nextStep: 'Go on: if anything is left to pay, the amount now shown is only that; the rest is renewed without payment.' },
   },
-  PAYMENT_ALREADY_MADE: {
-    class: 'payment',
-    actions: ['resume'],
-    it: { message: 'Il rinnovo risulta già pagato: non viene addebitato di nuovo.', nextStep: 'Prosegua con il rinnovo.' },
-    en: { message: 'The renewal is already paid: you are not charged again.', nextStep: 'Continue with the renewal.' },
-  },
   CERTIFICATE_ALREADY_PAID: {
     class: 'payment',
     actions: ['resume'],
