@@ -169,7 +169,8 @@ export class RenewalFlow {
           if (!current() || this.#state.step !== 'payment') return true;
           try {
             const state = await checkCardOnce(this.#context(), false);
-            return state.step !== 'payment' || state.card?.status !== 'waiting';
+            // Still open: told pending by the holder's own "check" meanwhile, it is watched all the same.
+            return state.step !== 'payment' || (state.card?.status !== 'waiting' && state.card?.status !== 'pending');
           } catch (error) {
             if (!isAppError(error)) throw error;
             // Paid, but the journal was found damaged and set aside as it was to say so: told, not retried.

@@ -1,0 +1,59 @@
+/**
+ * The tool watches an open card checkout by itself until it settles or the wait is over. A press
+ * of "check" in between, answered "still pending", must not end that watch: the holder who then
+ * pays on the bank's page sees the renewal go on without pressing anything again.
+ */
+import { expect, it } from 'vitest';
+import { prices } from './kit/fake-service.js';
+import { FlowWorld } from './kit/flow-world.js';
+import { atPayment } from './kit/holder-walk.js';
+
+/** The watch's waits, each held until the test lets it pass. */
+function heldWaits(world: FlowWorld) {
+  const waiting: Array<() => void> = [];
+  world.sleep = () => new Promise<void>((resolve) => waiting.push(resolve));
+  return {
+    /** Lets the watch's next wait pass, once it is waiting; false when it never waits again (the watch ended). */
+    async letOneLookPass(): Promise<boolean> {
+      for (let tick = 0; tick < 100 && waiting.length === 0; tick++) await new Promise((resolve) => setTimeout(resolve, 2));
+      const release = waiting.shift();
+      if (!release) return false;
+      release();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return true;
+    },
+  };
+}
+
+it('a "check" answered pending, then the bank\'s page paid: the watch still sees it, and the renewal goes on without another press', async () => {
+  const world = new FlowWorld();
+  const { flow } = await atPayment(world, [world.oldSerials.get('cns')!]);
+  const waits = heldWaits(world);
+  world.service.faults.cardOutcome = 'pending';
+  expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', card: { status: 'waiting' } });
+  expect(await flow.checkCardPayment()).toMatchObject({ step: 'payment', card: { status: 'pending' }, error: { code: 'CARD_PAYMENT_PENDING' } });
+  // The watch's next look finds it still open.
+  expect(await waits.letOneLookPass()).toBe(true);
+  expect(flow.state).toMatchObject({ step: 'payment', card: { status: 'pending' } });
+  // The holder pays on the bank's page; the watch's following look sees it.
+  world.service.faults.cardOutcome = 'pay';
+  expect(await waits.letOneLookPass(), 'the watch ended after the holder\'s "check"').toBe(true);
+  expect(flow.state).toMatchObject({ step: 'paid', receipt: { totalCents: prices.cns } });
+  await flow.close();
+});
+
+it('a checkout that stays open through the whole watch is told pending once the wait is over, and the watch ends', async () => {
+  const world = new FlowWorld();
+  const { flow } = await atPayment(world, [world.oldSerials.get('cns')!]);
+  const waits = heldWaits(world);
+  world.service.faults.cardOutcome = 'pending';
+  await flow.startCardPayment();
+  await flow.checkCardPayment();
+  let looks = 0;
+  while (await waits.letOneLookPass()) looks++;
+  // As many looks as the watch's waits (three in this world), then no more.
+  expect(looks).toBe(3);
+  expect(flow.state).toMatchObject({ step: 'payment', card: { status: 'pending' }, error: { code: 'CARD_PAYMENT_PENDING' } });
+  expect(world.service.heldCents()).toBe(0);
+  await flow.close();
+});
