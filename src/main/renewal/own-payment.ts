@@ -2,7 +2,8 @@
  * Whether a payment the service records may be this journal's own, whose answer was lost: an
  * account payment sent (`paying`) by the same method, or the journal's own card checkout. A
  * payment holding more than the plan is taken for one made elsewhere (another computer chose both
- * certificates) only when it cannot be this journal's own; its own is checked whole against the
+ * certificates), or for the plan as it was before a certificate was taken out of it (a checkout
+ * left open, paid later), only when it cannot be this journal's payment in flight; its own is checked whole against the
  * plan, since one that holds more than it asked is not what the holder was shown.
  */
 import type { Receipt } from '../../shared/contract/flow-contract.js';

@@ -8,7 +8,7 @@ import type { PlanItem, Receipt, RenewalPlan } from '../../shared/contract/flow-
 import { linesCents } from '../../shared/contract/receipt-totals.js';
 import { AppError } from '../../shared/errors/app-error.js';
 import { itemsToPay } from './renewal-plan.js';
-import { serialsOf, type Journal } from './renewal-journal.js';
+import { droppedAtPayment, serialsOf, type Journal } from './renewal-journal.js';
 
 /** How a payment differs from the plan shown; the amounts when they are what differs. */
 interface Mismatch {
@@ -45,20 +45,27 @@ function mismatchOf(plan: RenewalPlan, receipt: Receipt): Mismatch | undefined {
 
 /**
  * Whether `receipt` holds every certificate the journal's plan has still to pay and others besides,
- * none of them one this renewal took on (the journal's certificates): a payment made elsewhere for
- * more than this plan (another computer chose both certificates; this one, one). It is not this
- * plan's payment, nor one "not as shown": what it holds for the plan's certificates is checked as
- * any hold made elsewhere is (checkHeldAsShown), and the plan is made again on it. One that also
- * holds a certificate this renewal let go of (taken out when it was suspended) is a payment for a
- * plan the holder no longer has: not as shown.
+ * each of them either one this renewal never took on (the journal's certificates) or one it took
+ * out when the service stopped renewing it (`dropped`). The first is a payment made elsewhere for
+ * more than this plan (another computer chose both certificates; this one, one); the second, a
+ * payment for the plan as it was before that certificate left it: a card checkout opened for both,
+ * left open on the bank's page while the holder paid another way, that payment refused for the
+ * suspended certificate, then paid on the page after all. Either is not this plan's payment, nor
+ * one "not as shown": what it holds for the plan's certificates is checked as any hold made
+ * elsewhere is (checkHeldAsShown), the plan is made again on it, and the line of a certificate
+ * taken out is never captured (it is never issued: the service lets it go). Checked whole instead,
+ * its total against the smaller plan, the holder met PAYMENT_NOT_AS_SHOWN at every press and every
+ * resume until the service let the whole hold go.
  */
 export function paidForMoreThanPlan(journal: Pick<Journal, 'plan' | 'certificates'>, receipt: Receipt): boolean {
   const renewalSerials = serialsOf(journal);
+  const takenOut = new Set(journal.certificates.filter((entry) => droppedAtPayment(entry.progress)).map((entry) => entry.certificateSerial));
   const toPay = new Set(itemsToPay(journal.plan).map((item) => item.certificateSerial));
   const named = new Set(receipt.lines.map((line) => line.certificateSerial));
   const others = [...named].filter((serial) => !toPay.has(serial));
-  return toPay.size > 0 && [...toPay].every((serial) => named.has(serial)) && others.length > 0 && others.every((serial) => !renewalSerials.has(serial));
+  return toPay.size > 0 && [...toPay].every((serial) => named.has(serial)) && others.length > 0 && others.every((serial) => !renewalSerials.has(serial) || takenOut.has(serial));
 }
+
 
 /** The receipt, when it is the payment of the plan shown; otherwise PAYMENT_NOT_AS_SHOWN saying how it is not. */
 export function checkedAgainstPlan(plan: RenewalPlan, receipt: Receipt): Receipt {

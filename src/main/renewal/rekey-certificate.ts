@@ -18,7 +18,7 @@ import { checkIssuedCertificate, checkJournaledCertificate, type IssuedCertifica
 import { modulusOfCsr, notAfterOf, sameModulus, serialOfCertificate, tryModulusOfCertificate } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair, provenOwnKeys, provenUnusedKeys, provenWithdrawn, type CardObjects } from './proven-on-card.js';
-import { withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
+import { droppedAtPayment, withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof, RenewalRecord, SignedChallenge } from './renewal-ports.js';
 import { progressAtService, recordShowsIssued } from './record-of-line.js';
 import type { ChallengesAhead } from './challenges-ahead.js';
@@ -541,11 +541,6 @@ async function trueUnless(call: Promise<void>, code: ErrorCode): Promise<boolean
       throw error;
     },
   );
-}
-
-/** Taken out of the renewal when its payment was refused (unrenewable-at-payment.ts), or on its way out. */
-function droppedAtPayment(progress: CertificateProgress): boolean {
-  return (progress.phase === 'rejected' || progress.phase === 'refused') && progress.reason === 'dropped';
 }
 
 /**

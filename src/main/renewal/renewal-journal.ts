@@ -130,6 +130,11 @@ export type CertificatePhase = CertificateProgress['phase'];
 /** Phases in which a certificate is settled, or being settled, and is not paid for again. */
 export const settlingPhases: ReadonlySet<CertificatePhase> = new Set(['completed', 'rejecting', 'refused', 'undeliverable', 'rejected']);
 
+/** Taken out of the renewal when the service stopped renewing it (unrenewable-at-payment.ts), or on its way out: nothing of it is issued. */
+export function droppedAtPayment(progress: CertificateProgress): boolean {
+  return (progress.phase === 'rejected' || progress.phase === 'refused') && progress.reason === 'dropped';
+}
+
 /**
  * A CNS that can no longer be finished (its handover proof past its time), settled from where it
  * stands: what was made for it goes (`refused`), or, with nothing made yet, it is settled at once.

@@ -71,8 +71,9 @@ export async function withoutUnrenewable(context: FlowContext, state: PaymentSta
   }
   // A checkout opened for the plan as it was, left open on the bank's page, does not hold this up:
   // it may never be answered (the holder paid another way), and waiting on it would keep the
-  // holder here at every start. Paid there after all, it holds money for a plan no longer shown:
-  // the tool refuses it as not what was shown (PAYMENT_NOT_AS_SHOWN), the service lets it go.
+  // holder here at every start. Paid there after all, what it holds for the certificates left
+  // is checked line by line against what was shown for them and renewed on, and the line of the
+  // one taken out is never captured (receipt-against-plan.ts, paidForMoreThanPlan).
 
   const notRenewable = new Set(record.lines.filter(takenOutForItsStatus).map((line) => line.certificateSerial));
   const settled = new Map<string, CertificateProgress>();

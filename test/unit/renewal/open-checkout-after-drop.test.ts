@@ -1,0 +1,62 @@
+/**
+ * A card checkout opened for both certificates, left open on the bank's page while the holder
+ * switched to paying by account; that payment refused because the CNS was suspended meanwhile, so
+ * the CNS left the renewal and the signature alone was shown to pay; then the holder paid the
+ * page still open, for both. That payment holds the signature at the price shown for it: the
+ * signature is renewed on it, charged once, and the CNS's line, never issued, is never charged.
+ * Checked whole against the smaller plan, it used to stop every press and every resume on
+ * PAYMENT_NOT_AS_SHOWN until the service let the whole hold go.
+ */
+import { expect, it } from 'vitest';
+import type { FlowState } from '../../../src/shared/contract/flow-contract.js';
+import { prices } from './kit/fake-service.js';
+import { FlowWorld } from './kit/flow-world.js';
+import { atPayment, stateOf, walk } from './kit/holder-walk.js';
+
+const telemaco = { userId: 'mrossi', password: 'segreta' };
+
+/** At the payment screen for both, a checkout opened and left open; the CNS suspended as the holder pays by Telemaco instead; then the open page paid. */
+async function pagePaidAfterTheDrop(world: FlowWorld) {
+  const { flow } = await atPayment(world);
+  world.service.faults.cardOutcome = 'pending';
+  expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', card: { status: 'waiting' }, plan: { totalCents: prices.signature + prices.cns } });
+  world.service.faults.suspendedBeforePayment = ['cns'];
+  expect(await flow.payWithAccount('telemaco', telemaco)).toMatchObject({ step: 'payment', error: { code: 'RENEWAL_CERTIFICATE_DROPPED' }, plan: { totalCents: prices.signature } });
+  world.service.faults.cardOutcome = 'pay';
+  world.service.settleOpenCheckouts();
+  expect(world.service.heldCents()).toBe(prices.signature + prices.cns);
+  return flow;
+}
+
+/** The signature renewed and charged its price once; the CNS neither renewed nor charged, its hold never captured. */
+function expectSignatureAloneCharged(world: FlowWorld, end: FlowState): void {
+  expect(end, JSON.stringify(end).slice(0, 400)).toMatchObject({ renewed: [{ kind: 'signature' }], notRenewed: [{ kind: 'cns' }] });
+  expect(world.renewedKinds()).toEqual(['signature']);
+  expect(world.service.netCaptured().get(world.oldSerials.get('signature')!)).toBe(prices.signature);
+  expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
+  // The CNS's line is only ever held: the service lets it go, nothing of it captured.
+  world.service.expireHolds();
+  expect(world.service.heldCents()).toBe(0);
+  expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
+  expect(world.card.breaches).toEqual([]);
+}
+
+it('the holder presses «Paga» again: the signature is renewed on the page\'s payment, nothing asked again', async () => {
+  const world = new FlowWorld();
+  const flow = await pagePaidAfterTheDrop(world);
+  const paid = await flow.payWithAccount('telemaco', telemaco);
+  expect(paid).toMatchObject({ step: 'paid', plan: { totalCents: 0 }, receipt: { method: 'card', totalCents: prices.signature + prices.cns } });
+  const end = await flow.renew();
+  await flow.close();
+  expectSignatureAloneCharged(world, end);
+});
+
+it('the window closed before the press: the resume renews the signature on the page\'s payment', async () => {
+  const world = new FlowWorld();
+  const flow = await pagePaidAfterTheDrop(world);
+  await flow.close();
+  world.states = [];
+  const end = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+  expect(world.states.filter((seen) => 'error' in seen && seen.error?.code === 'PAYMENT_NOT_AS_SHOWN')).toEqual([]);
+  expectSignatureAloneCharged(world, end);
+});
