@@ -6,11 +6,12 @@
  * holder reads, and a change of wording is made once. Only `status`'s view of an unfinished
  * renewal, which no screen shows, has phrases of its own here.
  */
+import { heldCents, notToBeIssued } from '../../shared/contract/held-lines.js';
 import type { WireError } from '../../shared/contract/define.js';
 import type { FlowState, PinStatus, Receipt, RenewalPlan, ServiceProgress } from '../../shared/contract/flow-contract.js';
 import { hasOwnNextStep } from '../../shared/contract/not-renewed-wording.js';
 import { paidEarlier, paidHeading, planWording } from '../../shared/contract/plan-wording.js';
-import { capturedInAll, linesCents } from '../../shared/contract/receipt-totals.js';
+import { capturedInAll } from '../../shared/contract/receipt-totals.js';
 import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
 import type { RejectionReason } from '../../shared/service-api/issuance.js';
 import type { Locale } from '../../shared/errors/catalogue-entry.js';
@@ -250,7 +251,7 @@ export function describeState(state: FlowState, locale: Locale): string {
       );
     }
     case 'paid':
-      return lines(paidHeading(state.plan, state.receipt, t), !state.receipt && paidEarlier(state.plan) ? t('plan.totalPaidEarlier') : '', ...receiptLines(state.receipt ? [state.receipt] : [], t, locale));
+      return lines(paidHeading(state.plan, state.receipt, t), !state.receipt && paidEarlier(state.plan) ? t('plan.totalPaidEarlier') : '', ...receiptLines(state.receipt ? [state.receipt] : [], notToBeIssued(state), t, locale));
     case 'renewing':
       return `${t('renewing.step', { current: state.progress.current, total: state.progress.total, kind: kind(state.progress.kind) })} — ${t(`renewing.phase.${state.progress.phase}`)} ${t('renewing.warning')}`;
     case 'done':
@@ -258,14 +259,14 @@ export function describeState(state: FlowState, locale: Locale): string {
         t(state.renewed.length > 1 ? 'done.headingPlural' : 'done.heading'),
         error(state.notice),
         ...state.renewed.map((entry) => `- ${t('done.renewed', { kind: kind(entry.kind), date: date(entry.notAfter) })}`),
-        ...receiptLines(state.receipts, t, locale),
+        ...receiptLines(state.receipts, notToBeIssued(state), t, locale),
       );
     case 'failed':
       return lines(
         describeWireError(state.error, locale, state.canResume),
         ...state.renewed.map((entry) => `- ${t('done.renewed', { kind: kind(entry.kind), date: date(entry.notAfter) })}`),
         ...notRenewedLines(state, t, locale),
-        ...receiptLines(state.receipts, t, locale),
+        ...receiptLines(state.receipts, notToBeIssued(state), t, locale),
       );
   }
 }
@@ -282,16 +283,18 @@ function notRenewedLines(state: Extract<FlowState, { step: 'failed' }>, t: Trans
 }
 
 /** Each payment as the receipt on screen sums it up (transaction, charged, released), and their sum when there are several. */
-function receiptLines(receipts: readonly Receipt[], t: Translate, locale: Locale): string[] {
+function receiptLines(receipts: readonly Receipt[], notIssued: ReadonlySet<string>, t: Translate, locale: Locale): string[] {
   const amount = (cents: number) => ({ amount: formatEuro(locale, cents) });
   const each = receipts.map((receipt) => {
-    // Still held (a failure before its certificate was issued): the window lists it, so does this.
-    const held = linesCents(receipt.lines, 'held');
+    // Still held (a failure before its certificate was issued): the window lists it, so does this,
+    // apart for a certificate that will not be issued (released, never charged).
+    const held = heldCents(receipt, notIssued);
     return [
       t('receipt.transaction', { id: receipt.transactionId }),
       t('receipt.captured', amount(receipt.capturedCents)),
       receipt.releasedCents > 0 ? t('receipt.released', amount(receipt.releasedCents)) : '',
-      held > 0 ? t('receipt.heldTotal', amount(held)) : '',
+      held.toCharge > 0 ? t('receipt.heldTotal', amount(held.toCharge)) : '',
+      held.toRelease > 0 ? t('receipt.heldToRelease', amount(held.toRelease)) : '',
     ]
       .filter(Boolean)
       .join('; ');

@@ -92,6 +92,12 @@ describe('the CLI in the window\'s words', () => {
     const held = { ...paidAgain, capturedCents: 0, lines: paidAgain.lines.map((line) => ({ ...line, state: 'held' as const })) };
     const stopped = describeState({ step: 'failed', error: { code: 'SERVICE_UNAVAILABLE', detail: {} }, canResume: true, renewed: [], receipts: [held], notRenewed: [] }, 'it').replace(/[\u00a0\u202f]/g, ' ');
     expect(stopped).toContain('Transazione: trx_2; Totale addebitato: 0,00 €; Trattenuto, addebitato al rilascio del certificato: 15,00 €');
+    // Held for a certificate that will not be renewed: released by the service, never charged at issuance.
+    const cnsLine = held.lines.find((line) => line.kind === 'cns');
+    if (!cnsLine) throw new Error('the fixture pays the CNS');
+    const settled = describeState({ step: 'failed', error: { code: 'CERTIFICATE_NOT_RENEWABLE', detail: {} }, canResume: false, renewed: [], receipts: [held], notRenewed: [{ kind: 'cns', certificateSerial: cnsLine.certificateSerial, error: { code: 'CERTIFICATE_NOT_RENEWABLE', detail: {} } }] }, 'it').replace(/[\u00a0\u202f]/g, ' ');
+    expect(settled).toContain('Transazione: trx_2; Totale addebitato: 0,00 €; Trattenuto per certificati non rinnovati, che il servizio svincola senza addebito: 15,00 €');
+    expect(settled).not.toContain('addebitato al rilascio');
   });
 
   it('a certificate taken out at payment, or paid meanwhile: the terminal says so, prints the smaller amount now asked and how to pay it from here', () => {

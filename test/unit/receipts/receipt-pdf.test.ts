@@ -49,6 +49,17 @@ describe('the receipt PDF', () => {
     expect(text).toContain('Dispositivo: CNS InfoCamere (numero di serie CNS-0042)');
   });
 
+  it('paid on a payment that also holds a certificate taken out of the renewal: its line reads as released by the service, not charged at issuance', async () => {
+    const plan = { items: [{ certificateSerial: 'A', kind: 'signature' as const, price: null, alreadyPaid: true }], totals: [], totalCents: 0, newNotAfter: '2029-11-22T10:00:00.000Z', removeOldFirst: false };
+    const held: Receipt = { ...receipt, capturedCents: 0, lines: receipt.lines.map((line) => ({ ...line, state: 'held' as const })) };
+    const subject = receiptSubject({ step: 'paid', device, plan, receipt: held });
+    const made = { version: '1.0.0', at: new Date('2026-11-22T10:05:00.000Z') };
+    // (A long line wraps on the page: read as one paragraph.)
+    const text = plain(pdfText(await receiptPdf(receiptDocument(subject, 'it', made), { createdAt: made.at })).join('\n')).replace(/\s+/g, ' ');
+    expect(text).toContain('Certificato di sottoscrizione: 25,00 € (conto Tariffa) – trattenuto, addebitato al rilascio del certificato');
+    expect(text).toContain('Certificato di autenticazione CNS: 15,00 € (conto Diritti) – trattenuto, non addebitato: il certificato non viene rinnovato e il servizio svincola la somma');
+  });
+
   it('before the re-key says the promised expiry, in English when the holder chose it', async () => {
     const plan = { items: [{ certificateSerial: 'A', kind: 'signature' as const, price: null, alreadyPaid: false }], totals: [], totalCents: 4000, newNotAfter: '2029-11-22T10:00:00.000Z', removeOldFirst: false };
     const subject = receiptSubject({ step: 'paid', device, plan, receipt });

@@ -299,6 +299,29 @@ describe('the screens as main drives them', () => {
     expect(settled).not.toContain('Completa il rinnovo');
   });
 
+  it('a line still held for a certificate that is not renewed reads as released by the service, never as charged at issuance; the one renewed reads charged', () => {
+    const notRenewed = [{ kind: 'cns' as const, certificateSerial: 'B1', error: { code: 'CERTIFICATE_NOT_RENEWABLE' as const, detail: {} } }];
+    const receipt = {
+      ...firstPayment,
+      lines: [
+        { certificateSerial: 'A1', kind: 'signature' as const, account: null, amountCents: 2500, state: 'captured' as const },
+        { certificateSerial: 'B1', kind: 'cns' as const, account: null, amountCents: 1500, state: 'held' as const },
+      ],
+      method: 'card' as const,
+      totalCents: 4000,
+      capturedCents: 2500,
+      releasedCents: 0,
+    };
+    const html = screen({ step: 'failed', error: notRenewed[0]!.error, canResume: false, renewed: [], receipts: [receipt], notRenewed }).replace(/[\u00a0\u202f]/g, ' ');
+    expect(html).toContain(`Certificato di autenticazione CNS: 15,00 € – ${italian['receipt.state.heldNotIssued']}`);
+    expect(html).toContain(`Certificato di sottoscrizione: 25,00 € – ${italian['receipt.state.captured']}`);
+    expect(html).not.toContain(italian['receipt.state.held']);
+    // Still to be issued by finishing the renewal, a held line reads as charged at issuance.
+    const resumable = screen({ step: 'failed', error: { code: 'SERVICE_UNAVAILABLE', detail: {} }, canResume: true, renewed: [], receipts: [receipt], notRenewed: [] });
+    expect(resumable).toContain(italian['receipt.state.held']);
+    expect(resumable).not.toContain(italian['receipt.state.heldNotIssued']);
+  });
+
   it('after a renewal that ended with two certificates refused, names each with its own reason, and the next step of the one the panel does not', () => {
     const notRenewed = [
       { kind: 'signature' as const, certificateSerial: 'A1', error: { code: 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED' as const, detail: {} } },
