@@ -6,15 +6,20 @@
  *
  * The plan is made again from the service's record, as a resume makes it (`planMadeAgain`): the
  * free certificate leaves what is asked, the rest is shown to pay; with nothing left to pay, the
- * renewal goes on unpaid. A service that says free here and asks a price in its record would send
- * the holder round the same refusal for ever: told as the protocol error it is.
+ * renewal goes on unpaid. A card checkout left open at the old prices does not keep them: a resume
+ * keeps a checkout's prices so its page, paid meanwhile, matches the plan; here the holder has
+ * just paid another way and the service has said the old price is no longer due. (That page paid
+ * after all holds money for a certificate now shown free: refused as not what was shown, let go.)
+ * A service whose record asks exactly what it just refused (the same certificates at the same
+ * prices) would send the holder round the same refusal for ever: told as the protocol error it is.
  */
-import type { FlowState } from '../../shared/contract/flow-contract.js';
+import type { FlowState, RenewalPlan } from '../../shared/contract/flow-contract.js';
 import { isAppError } from '../../shared/errors/app-error.js';
 import type { ErrorDetail } from '../../shared/errors/catalogue.js';
 import { wire, type FlowContext } from './flow-context.js';
 import { planMadeAgain, stillUnanswered, type Sent } from './already-paid-at-payment.js';
-import { itemsToPay } from './renewal-plan.js';
+import { itemsToPay, planToPayAgain } from './renewal-plan.js';
+import { heldAtService, stillToRenew } from './held-at-service.js';
 import type { RenewalRecord } from './renewal-ports.js';
 import type { Journal } from './renewal-journal.js';
 
@@ -31,11 +36,15 @@ export async function afterNowFree(context: FlowContext, state: PaymentState, re
     if (isAppError(error)) return context.set({ ...state, card: null, error: wire(error.code, error.detail) });
     throw error;
   }
-  const namedFree = typeof detail.certificateSerial === 'string' ? detail.certificateSerial : undefined;
-  const line = record.lines.find((candidate) => candidate.certificateSerial === namedFree);
-  const listedFree = line?.verdict.status === 'renewable' && (line.verdict.price?.amountCents ?? 0) === 0;
-  if (!listedFree && itemsToPay(journal.plan).some((item) => item.certificateSerial === namedFree)) {
-    return context.set({ ...state, card: null, error: wire('SERVICE_PROTOCOL_ERROR', { reason: 'payment refused as not required for a certificate the record prices' }) });
-  }
-  return planMadeAgain(context, state, journal, record, { attempts, inFlight, error: wire('PAYMENT_NOT_REQUIRED', detail), why: 'payment refused: a certificate is free now; plan made again' });
+  // The prices asked now, whatever a checkout opened before asks.
+  const now: RenewalRecord = { ...record, pendingCheckouts: [] };
+  const asked = planToPayAgain(journal.plan, stillToRenew(journal.certificates, now), heldAtService(journal.plan, now), now);
+  if (sameAsked(journal.plan, asked)) return context.set({ ...state, card: null, error: wire('SERVICE_PROTOCOL_ERROR', { reason: 'payment refused as not required, the record asks the same' }) });
+  return planMadeAgain(context, state, journal, now, { attempts, inFlight, error: wire('PAYMENT_NOT_REQUIRED', detail), why: 'payment refused: a certificate is free now; plan made again' });
+}
+
+/** Whether `after` asks for the same certificates at the same prices as `before`. */
+function sameAsked(before: RenewalPlan, after: RenewalPlan): boolean {
+  const asked = (plan: RenewalPlan) => JSON.stringify(itemsToPay(plan).map((item) => [item.certificateSerial, item.price?.amountCents, item.price?.account]));
+  return asked(before) === asked(after);
 }

@@ -101,6 +101,9 @@ export async function startCardPayment(context: FlowContext, state: PaymentState
   // A second press while the bank's page waits (a double click) is that same checkout: a new one
   // would cancel it, the holder left with a dead page open.
   if (journal.payment.state === 'card-started' && state.card?.status === 'waiting') return state;
+  // A checkout told pending is watched still: a new one replaces it, and the old watch's next look
+  // would otherwise put RENEWAL_WRONG_STEP over this press's own refusal.
+  context.session.cardPollToken++;
   const earlier = await paidAtService(context, journal);
   if (earlier) return markPaid(context, earlier);
   const attempts = paymentAttempts(journal) + 1;
@@ -141,6 +144,8 @@ export async function startCardPayment(context: FlowContext, state: PaymentState
 export async function checkCardOnce(context: FlowContext, explicit: boolean): Promise<FlowState> {
   const state = context.state();
   const journal = journalOf(context);
+  // A watch's look at a checkout the holder has since left (another payment pressed meanwhile) says nothing.
+  if (!explicit && (state.step !== 'payment' || journal.payment.state !== 'card-started' || !state.card)) return state;
   if (state.step !== 'payment' || journal.payment.state !== 'card-started' || !state.card) throw new AppError('RENEWAL_WRONG_STEP');
   const { status, receipt } = await context.ports.service.cardPaymentStatus(journal.renewalId, journal.payment.paymentId);
   if (status === 'paid' && receipt) {

@@ -169,6 +169,8 @@ export class RenewalFlow {
           if (!current() || this.#state.step !== 'payment') return true;
           try {
             const state = await checkCardOnce(this.#context(), false);
+            // Left for another payment: nothing more to watch.
+            if (this.#session.journal?.payment.state !== 'card-started') return true;
             // Still open: told pending by the holder's own "check" meanwhile, it is watched all the same.
             return state.step !== 'payment' || (state.card?.status !== 'waiting' && state.card?.status !== 'pending');
           } catch (error) {

@@ -57,3 +57,19 @@ it('a checkout that stays open through the whole watch is told pending once the 
   expect(world.service.heldCents()).toBe(0);
   await flow.close();
 });
+
+it('a checkout told pending, then a new card press refused (the CNS suspended meanwhile): the old watch\'s next look leaves that refusal on screen', async () => {
+  const world = new FlowWorld();
+  const { flow } = await atPayment(world);
+  const waits = heldWaits(world);
+  world.service.faults.cardOutcome = 'pending';
+  await flow.startCardPayment();
+  expect(await flow.checkCardPayment()).toMatchObject({ card: { status: 'pending' } });
+  expect(await waits.letOneLookPass()).toBe(true);
+  world.service.faults.suspendedBeforePayment = ['cns'];
+  expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', card: null, error: { code: 'RENEWAL_CERTIFICATE_DROPPED' }, plan: { totalCents: prices.signature } });
+  // The old watch, if it still ran, would look now: never RENEWAL_WRONG_STEP over the holder's refusal.
+  await waits.letOneLookPass();
+  expect(flow.state).toMatchObject({ step: 'payment', card: null, error: { code: 'RENEWAL_CERTIFICATE_DROPPED' } });
+  await flow.close();
+});

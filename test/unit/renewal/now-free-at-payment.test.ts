@@ -57,6 +57,20 @@ describe('a certificate free by the time it is paid', () => {
     expect(world.service.heldCents()).toBe(0);
   });
 
+  it('a card checkout left open at the old prices while the holder pays by Telemaco: the plan is made at the prices asked now, never the old amount again', async () => {
+    const world = new FlowWorld();
+    const { flow } = await atPayment(world);
+    world.service.faults.cardOutcome = 'pending';
+    expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', card: { status: 'waiting' } });
+    world.service.changePrice('cns', null);
+    expect(await pay(flow, 'telemaco')).toMatchObject({ step: 'payment', error: { code: 'PAYMENT_NOT_REQUIRED' }, plan: { totalCents: prices.signature } });
+    expect(await pay(flow, 'telemaco')).toMatchObject({ step: 'paid', receipt: { totalCents: prices.signature } });
+    expect((await flow.renew()).step).toBe('done');
+    await flow.close();
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
+    expect(world.service.netCaptured().get(world.oldSerials.get('signature')!)).toBe(prices.signature);
+  });
+
   it('the record out of reach at the refusal: told why, and the next press makes the plan again', async () => {
     const world = new FlowWorld();
     const { flow } = await atPayment(world);
@@ -81,8 +95,23 @@ describe('a certificate free by the time it is paid', () => {
     }));
     const { flow } = await atPayment(world);
     expect(await pay(flow, 'telemaco')).toMatchObject({ step: 'payment', error: { code: 'SERVICE_PROTOCOL_ERROR' }, plan: { totalCents: prices.signature + prices.cns } });
+
     await flow.close();
     expect(world.service.heldCents()).toBe(0);
     expect([...world.service.netCaptured().values()].reduce((sum, cents) => sum + cents, 0)).toBe(0);
+  });
+
+  it('the same refusal naming no certificate: the protocol error too, judged by what the record asks', async () => {
+    const world = new FlowWorld();
+    world.wrapService((service) => ({
+      ...service,
+      payWithAccount: async () => {
+        throw new AppError('PAYMENT_NOT_REQUIRED');
+      },
+    }));
+    const { flow } = await atPayment(world);
+    expect(await pay(flow, 'telemaco')).toMatchObject({ step: 'payment', error: { code: 'SERVICE_PROTOCOL_ERROR' } });
+    await flow.close();
+    expect(world.service.heldCents()).toBe(0);
   });
 });
