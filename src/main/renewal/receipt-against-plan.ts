@@ -59,11 +59,23 @@ function mismatchOf(plan: RenewalPlan, receipt: Receipt): Mismatch | undefined {
  */
 export function paidForMoreThanPlan(journal: Pick<Journal, 'plan' | 'certificates'>, receipt: Receipt): boolean {
   const renewalSerials = serialsOf(journal);
-  const takenOut = new Set(journal.certificates.filter((entry) => droppedAtPayment(entry.progress)).map((entry) => entry.certificateSerial));
   const toPay = new Set(itemsToPay(journal.plan).map((item) => item.certificateSerial));
   const named = new Set(receipt.lines.map((line) => line.certificateSerial));
   const others = [...named].filter((serial) => !toPay.has(serial));
-  return toPay.size > 0 && [...toPay].every((serial) => named.has(serial)) && others.length > 0 && others.every((serial) => !renewalSerials.has(serial) || takenOut.has(serial));
+  return toPay.size > 0 && [...toPay].every((serial) => named.has(serial)) && others.length > 0 && others.every((serial) => !renewalSerials.has(serial) || askedAsShownBeforeTheDrop(journal, receipt, serial));
+}
+
+/**
+ * Whether `serial` is a certificate this renewal took out (`dropped`), and the receipt's one line
+ * for it asks exactly what the holder was shown for it before: the plan as it was, whose payment
+ * the holder saw. A line for it at any other amount is a payment nobody was shown.
+ */
+function askedAsShownBeforeTheDrop(journal: Pick<Journal, 'certificates'>, receipt: Receipt, serial: string): boolean {
+  const entry = journal.certificates.find((candidate) => candidate.certificateSerial === serial);
+  const progress = entry?.progress;
+  if (!progress || !droppedAtPayment(progress) || !('shownCents' in progress) || progress.shownCents === undefined) return false;
+  const lines = receipt.lines.filter((line) => line.certificateSerial === serial);
+  return lines.length === 1 && lines[0]?.kind === entry.kind && lines[0].amountCents === progress.shownCents;
 }
 
 

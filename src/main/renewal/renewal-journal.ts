@@ -71,6 +71,14 @@ function refusedFromVersion2(value: unknown): unknown {
   return { ...rest, reason: handoverExpired === true ? 'handover-expired' : atPayment === true ? 'dropped' : 'not-renewable' };
 }
 
+/**
+ * With `dropped` only: what the holder was shown to pay for the certificate before it was taken
+ * out (0: free). A payment opened for the plan as it was, paid after the drop, is taken in only if
+ * its line for it asks exactly that (receipt-against-plan.ts). Absent (a journal written before
+ * it was kept), such a payment is checked whole against the plan.
+ */
+const droppedShownCents = z.number().int().nonnegative().optional();
+
 /** Where one certificate's re-key stands; each phase records what the next one needs. */
 const certificateProgressSchema = z.discriminatedUnion('phase', [
   z.object({ phase: z.literal('planned') }),
@@ -107,7 +115,7 @@ const certificateProgressSchema = z.discriminatedUnion('phase', [
    * own status; `handover-expired`, a CNS whose old key went first (no room), its handover proof
    * past its time and no CNS key left to sign another: nothing can finish it.
    */
-  z.object({ phase: z.literal('refused'), newIdHex: hexId, csrPem: z.string().optional(), reason: z.enum(['not-renewable', 'dropped', 'handover-expired']) }),
+  z.object({ phase: z.literal('refused'), newIdHex: hexId, csrPem: z.string().optional(), reason: z.enum(['not-renewable', 'dropped', 'handover-expired']), shownCents: droppedShownCents }),
   /**
    * Issued and paid, it cannot be made to work on this card: its key does not sign for it, or the
    * card refused to store it. Journaled before the service is told (it revokes and refunds it) and
@@ -120,7 +128,7 @@ const certificateProgressSchema = z.discriminatedUnion('phase', [
    * line released: withdrawn-certificate.ts); its pair was removed from the card. `not-renewable`:
    * the service refused to issue it (`refused`); its new keys were removed.
    */
-  z.object({ phase: z.literal('rejected'), reason: rejectedReasonSchema }),
+  z.object({ phase: z.literal('rejected'), reason: rejectedReasonSchema, shownCents: droppedShownCents }),
 ]);
 export type CertificateProgress = z.infer<typeof certificateProgressSchema>;
 /** What a `refused` certificate ends as, once its unused keys are gone. */

@@ -32,17 +32,17 @@ type PaymentState = Extract<FlowState, { step: 'payment' }>;
  * key was generated under its journaled id. On a card with no room its old pair may be gone
  * already (the ending then says the card no longer holds it): nothing more is done to the card.
  */
-function unrenewable(entry: JournalCertificate): CertificateProgress | undefined {
+function unrenewable(entry: JournalCertificate, shownCents: number): CertificateProgress | undefined {
   const progress = entry.progress;
   switch (progress.phase) {
     case 'planned':
     case 'removing-old-first':
     case 'old-removed-first':
-      return { phase: 'rejected', reason: 'dropped' };
+      return { phase: 'rejected', reason: 'dropped', shownCents };
     case 'generating-key':
-      return { phase: 'refused', newIdHex: progress.newIdHex, reason: 'dropped' };
+      return { phase: 'refused', newIdHex: progress.newIdHex, reason: 'dropped', shownCents };
     case 'csr-submitted':
-      return { phase: 'refused', newIdHex: progress.newIdHex, csrPem: progress.csrPem, reason: 'dropped' };
+      return { phase: 'refused', newIdHex: progress.newIdHex, csrPem: progress.csrPem, reason: 'dropped', shownCents };
     default:
       return undefined;
   }
@@ -79,7 +79,7 @@ export async function withoutUnrenewable(context: FlowContext, state: PaymentSta
   const settled = new Map<string, CertificateProgress>();
   for (const item of itemsToPay(journal.plan)) {
     const entry = journal.certificates.find((candidate) => candidate.certificateSerial === item.certificateSerial);
-    const progress = entry && notRenewable.has(item.certificateSerial) ? unrenewable(entry) : undefined;
+    const progress = entry && notRenewable.has(item.certificateSerial) ? unrenewable(entry, item.price?.amountCents ?? 0) : undefined;
     if (progress) settled.set(item.certificateSerial, progress);
   }
   if (settled.size === 0) return undefined;

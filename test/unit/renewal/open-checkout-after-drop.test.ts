@@ -10,7 +10,7 @@
 import { expect, it } from 'vitest';
 import type { FlowState } from '../../../src/shared/contract/flow-contract.js';
 import { prices } from './kit/fake-service.js';
-import { FlowWorld } from './kit/flow-world.js';
+import { FlowWorld, journalOf } from './kit/flow-world.js';
 import { atPayment, stateOf, walk } from './kit/holder-walk.js';
 
 const telemaco = { userId: 'mrossi', password: 'segreta' };
@@ -59,4 +59,39 @@ it('the window closed before the press: the resume renews the signature on the p
   const end = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
   expect(world.states.filter((seen) => 'error' in seen && seen.error?.code === 'PAYMENT_NOT_AS_SHOWN')).toEqual([]);
   expectSignatureAloneCharged(world, end);
+});
+
+it('the record\'s line for the CNS taken out asks an amount the holder was never shown (999 €): not taken in, PAYMENT_NOT_AS_SHOWN, nothing renewed on it', async () => {
+  const world = new FlowWorld();
+  const cns = () => world.oldSerials.get('cns')!;
+  world.wrapService((service) => ({
+    ...service,
+    renewalStatus: async (renewalId) => {
+      const record = await service.renewalStatus(renewalId);
+      const receipts = record.receipts.map((receipt) => {
+        if (!receipt.lines.some((line) => line.certificateSerial === cns())) return receipt;
+        const lines = receipt.lines.map((line) => (line.certificateSerial === cns() ? { ...line, amountCents: 99_900 } : line));
+        return { ...receipt, lines, totalCents: lines.reduce((sum, line) => sum + line.amountCents, 0) };
+      });
+      return { ...record, receipts };
+    },
+  }));
+  const flow = await pagePaidAfterTheDrop(world);
+  expect(await flow.payWithAccount('telemaco', telemaco)).toMatchObject({ step: 'payment', error: { code: 'PAYMENT_NOT_AS_SHOWN' } });
+  await flow.close();
+  expect(world.renewedKinds()).toEqual([]);
+  expect([...world.service.netCaptured().values()].reduce((sum, cents) => sum + cents, 0)).toBe(0);
+});
+
+it('a journal that took the CNS out before it kept the price shown for it (no shownCents): the page\'s payment is checked whole, as before', async () => {
+  const world = new FlowWorld();
+  const flow = await pagePaidAfterTheDrop(world);
+  await flow.close();
+  const journal = journalOf(world);
+  for (const entry of journal.certificates) if ('shownCents' in entry.progress) delete entry.progress.shownCents;
+  world.journal.files.set([...world.journal.files.keys()][0]!, JSON.stringify(journal));
+  world.states = [];
+  await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' });
+  expect(world.states.some((seen) => 'error' in seen && seen.error?.code === 'PAYMENT_NOT_AS_SHOWN')).toBe(true);
+  expect(world.renewedKinds()).toEqual([]);
 });
