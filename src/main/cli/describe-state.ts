@@ -6,7 +6,7 @@
  * holder reads, and a change of wording is made once. Only `status`'s view of an unfinished
  * renewal, which no screen shows, has phrases of its own here.
  */
-import { heldCents, notToBeIssued } from '../../shared/contract/held-lines.js';
+import { heldCents, heldReading, type HeldReading } from '../../shared/contract/held-lines.js';
 import type { WireError } from '../../shared/contract/define.js';
 import type { FlowState, PinStatus, Receipt, RenewalPlan, ServiceProgress } from '../../shared/contract/flow-contract.js';
 import { hasOwnNextStep } from '../../shared/contract/not-renewed-wording.js';
@@ -251,7 +251,7 @@ export function describeState(state: FlowState, locale: Locale): string {
       );
     }
     case 'paid':
-      return lines(paidHeading(state.plan, state.receipt, t), !state.receipt && paidEarlier(state.plan) ? t('plan.totalPaidEarlier') : '', ...receiptLines(state.receipt ? [state.receipt] : [], notToBeIssued(state), t, locale));
+      return lines(paidHeading(state.plan, state.receipt, t), !state.receipt && paidEarlier(state.plan) ? t('plan.totalPaidEarlier') : '', ...receiptLines(state.receipt ? [state.receipt] : [], heldReading(state), t, locale));
     case 'renewing':
       return `${t('renewing.step', { current: state.progress.current, total: state.progress.total, kind: kind(state.progress.kind) })} — ${t(`renewing.phase.${state.progress.phase}`)} ${t('renewing.warning')}`;
     case 'done':
@@ -259,14 +259,14 @@ export function describeState(state: FlowState, locale: Locale): string {
         t(state.renewed.length > 1 ? 'done.headingPlural' : 'done.heading'),
         error(state.notice),
         ...state.renewed.map((entry) => `- ${t('done.renewed', { kind: kind(entry.kind), date: date(entry.notAfter) })}`),
-        ...receiptLines(state.receipts, notToBeIssued(state), t, locale),
+        ...receiptLines(state.receipts, heldReading(state), t, locale),
       );
     case 'failed':
       return lines(
         describeWireError(state.error, locale, state.canResume),
         ...state.renewed.map((entry) => `- ${t('done.renewed', { kind: kind(entry.kind), date: date(entry.notAfter) })}`),
         ...notRenewedLines(state, t, locale),
-        ...receiptLines(state.receipts, notToBeIssued(state), t, locale),
+        ...receiptLines(state.receipts, heldReading(state), t, locale),
       );
   }
 }
@@ -283,18 +283,19 @@ function notRenewedLines(state: Extract<FlowState, { step: 'failed' }>, t: Trans
 }
 
 /** Each payment as the receipt on screen sums it up (transaction, charged, released), and their sum when there are several. */
-function receiptLines(receipts: readonly Receipt[], notIssued: ReadonlySet<string>, t: Translate, locale: Locale): string[] {
+function receiptLines(receipts: readonly Receipt[], reading: HeldReading, t: Translate, locale: Locale): string[] {
   const amount = (cents: number) => ({ amount: formatEuro(locale, cents) });
   const each = receipts.map((receipt) => {
     // Still held (a failure before its certificate was issued): the window lists it, so does this,
-    // apart for a certificate that will not be issued (released, never charged).
-    const held = heldCents(receipt, notIssued);
+    // apart for a certificate that will not be issued (released, never charged) or outside the plan.
+    const held = heldCents(receipt, reading);
     return [
       t('receipt.transaction', { id: receipt.transactionId }),
       t('receipt.captured', amount(receipt.capturedCents)),
       receipt.releasedCents > 0 ? t('receipt.released', amount(receipt.releasedCents)) : '',
-      held.toCharge > 0 ? t('receipt.heldTotal', amount(held.toCharge)) : '',
-      held.toRelease > 0 ? t('receipt.heldToRelease', amount(held.toRelease)) : '',
+      held.held > 0 ? t('receipt.heldTotal', amount(held.held)) : '',
+      held.heldNotIssued > 0 ? t('receipt.heldToRelease', amount(held.heldNotIssued)) : '',
+      held.heldOutside > 0 ? t('receipt.heldOutside', amount(held.heldOutside)) : '',
     ]
       .filter(Boolean)
       .join('; ');

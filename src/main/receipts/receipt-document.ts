@@ -5,7 +5,7 @@
  * dates. The same words as the receipt on screen (src/shared/i18n), so the paper and the
  * window never disagree.
  */
-import { lineStanding } from '../../shared/contract/held-lines.js';
+import { lineStanding, type HeldReading } from '../../shared/contract/held-lines.js';
 import type { DeviceSummary, Receipt } from '../../shared/contract/flow-contract.js';
 import { capturedInAll } from '../../shared/contract/receipt-totals.js';
 import type { Locale } from '../../shared/errors/catalogue-entry.js';
@@ -22,8 +22,8 @@ export interface ReceiptSubject {
   readonly renewed: readonly { readonly kind: CertificateKind; readonly notAfter: string }[];
   /** Before the re-key: the expiry the plan promised. */
   readonly expectedNotAfter: string | null;
-  /** Certificates that will not be issued by going on: their held lines read as released (held-lines.ts). */
-  readonly notIssued: ReadonlySet<string>;
+  /** How held lines read (held-lines.ts). */
+  readonly reading: HeldReading;
 }
 
 export interface ReceiptDocument {
@@ -45,7 +45,7 @@ export function receiptDocument(subject: ReceiptSubject, locale: Locale, made: {
     lines.push({ text: t('receipt.date', { date: formatDateTime(locale, receipt.paidAt) }) });
     lines.push({ text: t('receipt.method', { method: t(`payment.${receipt.method}`) }) });
     for (const line of receipt.lines) {
-      const values = { kind: kind(line.kind), amount: formatEuro(locale, line.amountCents), state: t(`receipt.state.${lineStanding(line, subject.notIssued)}`) };
+      const values = { kind: kind(line.kind), amount: formatEuro(locale, line.amountCents), state: t(`receipt.state.${lineStanding(line, subject.reading)}`) };
       lines.push({ text: line.account ? t('receipt.lineAccount', { ...values, account: t(`account.${line.account}`) }) : t('receipt.line', values) });
     }
     lines.push({ text: t('receipt.total', { amount: formatEuro(locale, receipt.totalCents) }) });

@@ -8,7 +8,7 @@ import type { Locale } from '../../shared/errors/catalogue-entry.js';
 import { AppError } from '../../shared/errors/app-error.js';
 import { writeFileAtomic } from '../storage/atomic-file.js';
 import { receiptDocument, type ReceiptSubject } from './receipt-document.js';
-import { notToBeIssued } from '../../shared/contract/held-lines.js';
+import { heldReading } from '../../shared/contract/held-lines.js';
 
 export interface ReceiptSources {
   readonly flowState: () => FlowState;
@@ -23,13 +23,13 @@ export interface ReceiptSources {
 export function receiptSubject(state: FlowState): ReceiptSubject {
   switch (state.step) {
     case 'paid':
-      if (state.receipt) return { receipts: [state.receipt], device: state.device, renewed: [], expectedNotAfter: state.plan.newNotAfter, notIssued: notToBeIssued(state) };
+      if (state.receipt) return { receipts: [state.receipt], device: state.device, renewed: [], expectedNotAfter: state.plan.newNotAfter, reading: heldReading(state) };
       break;
     case 'done':
-      if (isNonEmpty(state.receipts)) return { receipts: state.receipts, device: state.device, renewed: state.renewed, expectedNotAfter: null, notIssued: notToBeIssued(state) };
+      if (isNonEmpty(state.receipts)) return { receipts: state.receipts, device: state.device, renewed: state.renewed, expectedNotAfter: null, reading: heldReading(state) };
       break;
     case 'failed':
-      if (isNonEmpty(state.receipts)) return { receipts: state.receipts, device: null, renewed: state.renewed, expectedNotAfter: null, notIssued: notToBeIssued(state) };
+      if (isNonEmpty(state.receipts)) return { receipts: state.receipts, device: null, renewed: state.renewed, expectedNotAfter: null, reading: heldReading(state) };
       break;
     default:
       break;

@@ -101,9 +101,8 @@ export async function startCardPayment(context: FlowContext, state: PaymentState
   // A second press while the bank's page waits (a double click) is that same checkout: a new one
   // would cancel it, the holder left with a dead page open.
   if (journal.payment.state === 'card-started' && state.card?.status === 'waiting') return state;
-  // A checkout told pending is watched still: a new one replaces it, and the old watch's next look
-  // would otherwise put RENEWAL_WRONG_STEP over this press's own refusal.
-  context.session.cardPollToken++;
+  // (A checkout told pending is watched still. This press, refused, may leave it in the journal,
+  // and it is watched on; or may take it out, and the watch ends at its next look: renewal-flow.ts.)
   const earlier = await paidAtService(context, journal);
   if (earlier) return markPaid(context, earlier);
   const attempts = paymentAttempts(journal) + 1;

@@ -480,7 +480,8 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         if (record.issued.some((issued) => issued.renewedSerial === serial)) throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: refused, yet the service issued it` });
         const moduli = csrPem === undefined ? await provenUnusedKeys(context, journal, current, progress.newIdHex) : [await provenDiscardable(context, journal, current, { newIdHex: progress.newIdHex, csrPem })];
         for (const modulus of moduli) await device.destroyKeys(dev, tokenSerial, progress.newIdHex, modulus);
-        await advance({ phase: 'rejected', reason: progress.reason });
+        // (A certificate taken out keeps the price shown for it: a payment for the plan as it was is judged on it.)
+        await advance(progress.shownCents === undefined ? { phase: 'rejected', reason: progress.reason } : { phase: 'rejected', reason: progress.reason, shownCents: progress.shownCents });
         break;
       }
       case 'issued': {

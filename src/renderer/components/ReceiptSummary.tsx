@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import type { Receipt } from '../../shared/contract/flow-contract.js';
 import { capturedInAll } from '../../shared/contract/receipt-totals.js';
-import { lineStanding } from '../../shared/contract/held-lines.js';
+import { lineStanding, type HeldReading } from '../../shared/contract/held-lines.js';
 import { formatDateTime, formatEuro } from '../../shared/i18n/format.js';
 import { useTranslate } from '../i18n/use-translate.js';
 import { useAppStore } from '../store/app-store.js';
@@ -10,17 +10,17 @@ import { SaveReceipt } from './SaveReceipt.js';
 /**
  * The transaction details the holder keeps, and the way to keep them as a PDF. A holder who paid
  * again (the money held the first time was let go) sees every payment and what they add up to.
- * `notIssued`: certificates that will not be issued by going on (held-lines.ts), whose held lines
- * read as released by the service, never as charged at issuance.
+ * `reading`: how held lines read (held-lines.ts): released by the service for a certificate that
+ * will not be issued, charged only if renewed for one outside the plan, otherwise charged at issuance.
  */
-export function ReceiptSummary({ receipts, notIssued }: { readonly receipts: readonly Receipt[]; readonly notIssued: ReadonlySet<string> }) {
+export function ReceiptSummary({ receipts, reading }: { readonly receipts: readonly Receipt[]; readonly reading: HeldReading }) {
   const t = useTranslate();
   const locale = useAppStore((store) => store.locale);
   if (receipts.length === 0) return null;
   return (
     <div className="receipts">
       {receipts.map((receipt, index) => (
-        <ReceiptDetails key={receipt.transactionId} receipt={receipt} notIssued={notIssued} position={receipts.length > 1 ? { current: index + 1, of: receipts.length } : null} />
+        <ReceiptDetails key={receipt.transactionId} receipt={receipt} reading={reading} position={receipts.length > 1 ? { current: index + 1, of: receipts.length } : null} />
       ))}
       {receipts.length > 1 && (
         <p>
@@ -32,7 +32,7 @@ export function ReceiptSummary({ receipts, notIssued }: { readonly receipts: rea
   );
 }
 
-function ReceiptDetails({ receipt, notIssued, position }: { readonly receipt: Receipt; readonly notIssued: ReadonlySet<string>; readonly position: { readonly current: number; readonly of: number } | null }) {
+function ReceiptDetails({ receipt, reading, position }: { readonly receipt: Receipt; readonly reading: HeldReading; readonly position: { readonly current: number; readonly of: number } | null }) {
   const t = useTranslate();
   const locale = useAppStore((store) => store.locale);
   const headingId = useId();
@@ -46,8 +46,8 @@ function ReceiptDetails({ receipt, notIssued, position }: { readonly receipt: Re
         {receipt.lines.map((line) => (
           <li key={line.certificateSerial}>
             {line.account
-              ? t('receipt.lineAccount', { kind: t(`certificates.kind.${line.kind}`), amount: formatEuro(locale, line.amountCents), account: t(`account.${line.account}`), state: t(`receipt.state.${lineStanding(line, notIssued)}`) })
-              : t('receipt.line', { kind: t(`certificates.kind.${line.kind}`), amount: formatEuro(locale, line.amountCents), state: t(`receipt.state.${lineStanding(line, notIssued)}`) })}
+              ? t('receipt.lineAccount', { kind: t(`certificates.kind.${line.kind}`), amount: formatEuro(locale, line.amountCents), account: t(`account.${line.account}`), state: t(`receipt.state.${lineStanding(line, reading)}`) })
+              : t('receipt.line', { kind: t(`certificates.kind.${line.kind}`), amount: formatEuro(locale, line.amountCents), state: t(`receipt.state.${lineStanding(line, reading)}`) })}
           </li>
         ))}
       </ul>

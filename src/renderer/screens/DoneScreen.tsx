@@ -1,6 +1,6 @@
 import type { FlowState } from '../../shared/contract/flow-contract.js';
 import { NoticePanel } from '../components/NoticePanel.js';
-import { notToBeIssued } from '../../shared/contract/held-lines.js';
+import { heldReading } from '../../shared/contract/held-lines.js';
 import { ReceiptSummary } from '../components/ReceiptSummary.js';
 import { ScreenHeading } from '../components/ScreenHeading.js';
 import { formatDate } from '../../shared/i18n/format.js';
@@ -26,7 +26,7 @@ export function DoneScreen({ state }: { readonly state: Extract<FlowState, { ste
       <p>
         <strong>{t('done.next')}</strong>
       </p>
-      <ReceiptSummary receipts={state.receipts} notIssued={notToBeIssued(state)} />
+      <ReceiptSummary receipts={state.receipts} reading={heldReading(state)} />
       <p>{t('done.closeHint')}</p>
       <div className="actions">
         {/* The app's window closes; a browser tab the holder opened is left to them (scripts may not close it). */}

@@ -3,7 +3,7 @@ import { hasOwnNextStep } from '../../shared/contract/not-renewed-wording.js';
 import type { ErrorAction } from '../../shared/errors/catalogue-entry.js';
 import { describeError, errorCatalogue } from '../../shared/errors/catalogue.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
-import { notToBeIssued } from '../../shared/contract/held-lines.js';
+import { heldReading } from '../../shared/contract/held-lines.js';
 import { ReceiptSummary } from '../components/ReceiptSummary.js';
 import { formatDate } from '../../shared/i18n/format.js';
 import { useAppStore } from '../store/app-store.js';
@@ -70,7 +70,7 @@ export function FailedScreen({ state }: { readonly state: Extract<FlowState, { s
           </ul>
         </>
       )}
-      <ReceiptSummary receipts={state.receipts} notIssued={notToBeIssued(state)} />
+      <ReceiptSummary receipts={state.receipts} reading={heldReading(state)} />
     </section>
   );
 }

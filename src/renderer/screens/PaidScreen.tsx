@@ -1,6 +1,6 @@
 import type { FlowState } from '../../shared/contract/flow-contract.js';
 import { paidEarlier, paidHeading } from '../../shared/contract/plan-wording.js';
-import { notToBeIssued } from '../../shared/contract/held-lines.js';
+import { heldReading } from '../../shared/contract/held-lines.js';
 import { ReceiptSummary } from '../components/ReceiptSummary.js';
 import { ScreenHeading } from '../components/ScreenHeading.js';
 import { useTranslate } from '../i18n/use-translate.js';
@@ -12,7 +12,7 @@ export function PaidScreen({ state }: { readonly state: Extract<FlowState, { ste
   return (
     <section aria-labelledby="paid-heading">
       <ScreenHeading id="paid-heading">{paidHeading(state.plan, state.receipt, t)}</ScreenHeading>
-      {state.receipt && <ReceiptSummary receipts={[state.receipt]} notIssued={notToBeIssued(state)} />}
+      {state.receipt && <ReceiptSummary receipts={[state.receipt]} reading={heldReading(state)} />}
       {!state.receipt && paidEarlier(state.plan) && <p>{t('plan.totalPaidEarlier')}</p>}
       <p className="reminder">{t('paid.reminder')}</p>
       <p>{t('plan.rekey')}</p>

@@ -1,45 +1,52 @@
 /**
- * A receipt line still held reads "charged when the certificate is issued". For a certificate that
- * will not be issued by going on (taken out of the renewal, refused, held back), that sentence
- * would tell the holder to expect a charge that never comes: such a line reads as held and to be
- * released by the service. The window, the saved PDF and the terminal all ask here, so they agree.
+ * A receipt line still held reads "charged when the certificate is issued". That is not true of
+ * every line: at a stop, a certificate named as not renewed will not be issued by going on, and
+ * its held line is released by the service, never charged; at the payment's end, a line for a
+ * certificate outside the plan (taken out of it, or one a payment made elsewhere covered besides
+ * the holder's choice) is charged only if that certificate is renewed some day. The window, the
+ * saved PDF and the terminal all read lines here, so they agree.
  */
 import type { FlowState, Receipt } from './flow-contract.js';
 
-/** How a receipt line is told: its own state, or held for a certificate that will not be issued. */
-export type LineStanding = Receipt['lines'][number]['state'] | 'heldNotIssued';
+type ReceiptLine = Receipt['lines'][number];
 
-/**
- * The certificates the receipts on screen may name that will not be issued by going on: at the
- * payment's end (`paid`), those not in the plan; at a stop (`failed`), those it names as not
- * renewed. None anywhere else (`done`: every certificate of the renewal was settled and what was
- * issued was captured).
- */
-export function notToBeIssued(state: FlowState): ReadonlySet<string> {
+/** How a receipt line is told: its own state, or held for a certificate that will not be issued, or one outside this renewal. */
+export type LineStanding = ReceiptLine['state'] | 'heldNotIssued' | 'heldOutside';
+
+/** The certificates whose held lines read otherwise than "charged at issuance", from the state on screen. */
+export interface HeldReading {
+  /** Will not be issued by going on: the stop names them as not renewed. */
+  readonly notIssued: ReadonlySet<string>;
+  /** Outside the plan being paid for: charged only if renewed, in this renewal or another. */
+  readonly outside: ReadonlySet<string>;
+}
+
+export function heldReading(state: FlowState): HeldReading {
   switch (state.step) {
     case 'paid': {
       const planned = new Set(state.plan.items.map((item) => item.certificateSerial));
-      return new Set((state.receipt?.lines ?? []).map((line) => line.certificateSerial).filter((serial) => !planned.has(serial)));
+      return { notIssued: new Set(), outside: new Set((state.receipt?.lines ?? []).map((line) => line.certificateSerial).filter((serial) => !planned.has(serial))) };
     }
     case 'failed':
-      return new Set(state.notRenewed.map((entry) => entry.certificateSerial));
+      // Only settled entries are named (renewal-run.ts): none of them is issued by a resume.
+      return { notIssued: new Set(state.notRenewed.map((entry) => entry.certificateSerial)), outside: new Set() };
     default:
-      return new Set();
+      return { notIssued: new Set(), outside: new Set() };
   }
 }
 
-export function lineStanding(line: Receipt['lines'][number], notIssued: ReadonlySet<string>): LineStanding {
-  return line.state === 'held' && notIssued.has(line.certificateSerial) ? 'heldNotIssued' : line.state;
+export function lineStanding(line: ReceiptLine, reading: HeldReading): LineStanding {
+  if (line.state !== 'held') return line.state;
+  if (reading.notIssued.has(line.certificateSerial)) return 'heldNotIssued';
+  return reading.outside.has(line.certificateSerial) ? 'heldOutside' : 'held';
 }
 
-/** What the receipts hold, in cents, for certificates that will be issued (charged then), and for those that will not (released). */
-export function heldCents(receipt: Receipt, notIssued: ReadonlySet<string>): { readonly toCharge: number; readonly toRelease: number } {
-  let toCharge = 0;
-  let toRelease = 0;
+/** What a receipt holds, in cents, by how its held lines read. */
+export function heldCents(receipt: Receipt, reading: HeldReading): Readonly<Record<'held' | 'heldNotIssued' | 'heldOutside', number>> {
+  const cents = { held: 0, heldNotIssued: 0, heldOutside: 0 };
   for (const line of receipt.lines) {
-    const standing = lineStanding(line, notIssued);
-    if (standing === 'held') toCharge += line.amountCents;
-    if (standing === 'heldNotIssued') toRelease += line.amountCents;
+    const standing = lineStanding(line, reading);
+    if (standing !== 'captured' && standing !== 'released') cents[standing] += line.amountCents;
   }
-  return { toCharge, toRelease };
+  return cents;
 }

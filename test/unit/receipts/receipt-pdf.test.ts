@@ -49,7 +49,7 @@ describe('the receipt PDF', () => {
     expect(text).toContain('Dispositivo: CNS InfoCamere (numero di serie CNS-0042)');
   });
 
-  it('paid on a payment that also holds a certificate taken out of the renewal: its line reads as released by the service, not charged at issuance', async () => {
+  it('paid on a payment that also holds a certificate outside the plan (taken out, or paid elsewhere besides the choice): its line reads as charged only if renewed, not at this issuance', async () => {
     const plan = { items: [{ certificateSerial: 'A', kind: 'signature' as const, price: null, alreadyPaid: true }], totals: [], totalCents: 0, newNotAfter: '2029-11-22T10:00:00.000Z', removeOldFirst: false };
     const held: Receipt = { ...receipt, capturedCents: 0, lines: receipt.lines.map((line) => ({ ...line, state: 'held' as const })) };
     const subject = receiptSubject({ step: 'paid', device, plan, receipt: held });
@@ -57,7 +57,7 @@ describe('the receipt PDF', () => {
     // (A long line wraps on the page: read as one paragraph.)
     const text = plain(pdfText(await receiptPdf(receiptDocument(subject, 'it', made), { createdAt: made.at })).join('\n')).replace(/\s+/g, ' ');
     expect(text).toContain('Certificato di sottoscrizione: 25,00 € (conto Tariffa) – trattenuto, addebitato al rilascio del certificato');
-    expect(text).toContain('Certificato di autenticazione CNS: 15,00 € (conto Diritti) – trattenuto, non addebitato: il certificato non viene rinnovato e il servizio svincola la somma');
+    expect(text).toContain('Certificato di autenticazione CNS: 15,00 € (conto Diritti) – trattenuto, per un certificato fuori da questo rinnovo: addebitato solo se viene rinnovato, altrimenti svincolato');
   });
 
   it('before the re-key says the promised expiry, in English when the holder chose it', async () => {

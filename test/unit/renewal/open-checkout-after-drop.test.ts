@@ -9,6 +9,8 @@
  */
 import { expect, it } from 'vitest';
 import type { FlowState } from '../../../src/shared/contract/flow-contract.js';
+import { heldReading, lineStanding } from '../../../src/shared/contract/held-lines.js';
+import { describeState } from '../../../src/main/cli/describe-state.js';
 import { prices } from './kit/fake-service.js';
 import { FlowWorld, journalOf } from './kit/flow-world.js';
 import { atPayment, stateOf, walk } from './kit/holder-walk.js';
@@ -94,4 +96,30 @@ it('a journal that took the CNS out before it kept the price shown for it (no sh
   await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' });
   expect(world.states.some((seen) => 'error' in seen && seen.error?.code === 'PAYMENT_NOT_AS_SHOWN')).toBe(true);
   expect(world.renewedKinds()).toEqual([]);
+});
+
+it('told at the paid screen and on the terminal: the CNS line of the page\'s payment is outside this renewal, never "charged when the certificate is issued"', async () => {
+  const world = new FlowWorld();
+  const flow = await pagePaidAfterTheDrop(world);
+  const paid = await flow.payWithAccount('telemaco', telemaco);
+  await flow.close();
+  const text = describeState(paid, 'en').replace(/[\u00a0\u202f]/g, ' ');
+  expect(text).toContain('Held, charged when the certificate is issued: €25.00');
+  expect(text).toContain('Held for certificates outside this renewal, charged only if they are renewed: €15.00');
+});
+
+it('a second window paid both while this one chose the CNS: the signature line of that payment reads charged only if renewed, and renewing it later charges exactly that', async () => {
+  const world = new FlowWorld();
+  const { flow } = await atPayment(world, [world.oldSerials.get('cns')!]);
+  world.service.faults.paidFromSecondWindow = 'cns';
+  world.service.faults.secondWindowPaysAll = true;
+  const paid = await flow.payWithAccount('telemaco', telemaco);
+  if (paid.step !== 'paid' || !paid.receipt) throw new Error(`ended ${paid.step}`);
+  const signature = paid.receipt.lines.find((line) => line.kind === 'signature');
+  if (!signature) throw new Error('the second window paid the signature too');
+  expect(lineStanding(signature, heldReading(paid))).toBe('heldOutside');
+  expect((await flow.renew()).step).toBe('done');
+  await flow.close();
+  expect(stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' })).step).toBe('done');
+  expect(world.service.netCaptured().get(world.oldSerials.get('signature')!)).toBe(signature.amountCents);
 });
