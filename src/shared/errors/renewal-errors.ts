@@ -187,12 +187,12 @@ export const renewalErrors = {
     class: 'renewal',
     actions: ['support-bundle', 'contact-office'],
     it: {
-      message: 'Questo certificato non è stato rinnovato: dopo il certificato rifiutato, il dispositivo non aveva spazio per rinnovarlo senza togliere prima il certificato attuale, e il programma non lo ha fatto. Il certificato attuale resta sul dispositivo e funziona.',
-      nextStep: 'L\'importo per questo certificato non le viene addebitato: resta trattenuto finché scade il tempo della trattenuta (fino a 30 giorni), poi il servizio lo rilascia. Contatti l\'Ufficio di Registrazione: il certificato rifiutato va emesso di nuovo prima che questo si possa rinnovare.',
+      message: 'Questo certificato non è stato rinnovato: l\'altro certificato non è stato rinnovato (rifiutato, o ritirato dal servizio), e il dispositivo non aveva spazio per rinnovare questo senza togliere prima il certificato attuale; il programma non lo ha fatto. Il certificato attuale resta sul dispositivo e funziona.',
+      nextStep: 'L\'importo per questo certificato non le viene addebitato: resta trattenuto finché scade il tempo della trattenuta (fino a 30 giorni), poi il servizio lo rilascia. Contatti l\'Ufficio di Registrazione: l\'altro certificato va emesso di nuovo prima che questo si possa rinnovare.',
     },
     en: {
-      message: 'This certificate was not renewed: after the certificate that was refused, the device had no room to renew it without first removing the current one, and the program did not do that. The current certificate stays on the device and works.',
-      nextStep: 'You are not charged for this certificate: its amount stays held until the hold runs out (up to 30 days), then the service releases it. Contact the Registration Office: the refused certificate must be issued again before this one can be renewed.',
+      message: 'This certificate was not renewed: the other certificate was not renewed (refused, or withdrawn by the service), and the device had no room to renew this one without first removing the current one; the program did not do that. The current certificate stays on the device and works.',
+      nextStep: 'You are not charged for this certificate: its amount stays held until the hold runs out (up to 30 days), then the service releases it. Contact the Registration Office: the other certificate must be issued again before this one can be renewed.',
     },
   },
   ISSUED_CERTIFICATE_UNDELIVERABLE: {

@@ -195,7 +195,7 @@ describe('the CLI in the window\'s words', () => {
     ]);
     const text = describeStatus(state, unfinished, 'it');
     expect(text).toContain('- sottoscrizione: su questo computer: certificato ricevuto rifiutato (non scritto); presso il servizio: importo rilasciato, non addebitato');
-    expect(text).toContain('- CNS: su questo computer: non iniziato: dopo il certificato rifiutato il dispositivo non aveva spazio (resta il certificato attuale, importo ancora trattenuto); presso il servizio: pagato (importo trattenuto)');
+    expect(text).toContain('- CNS: su questo computer: non iniziato: l\'altro certificato non è stato rinnovato e il dispositivo non aveva spazio (resta il certificato attuale, importo ancora trattenuto); presso il servizio: pagato (importo trattenuto)');
     const english = describeStatus(state, { ...unfinished, certificates: [{ ...unfinished.certificates[0]!, phase: 'rejected', reason: 'withdrawn' }] }, 'en');
     expect(english).toContain('- signature: on this computer: certificate withdrawn by the service, removed from the device');
   });
