@@ -10,7 +10,7 @@ import { AppError } from '../../../src/shared/errors/app-error.js';
 import { describeError } from '../../../src/shared/errors/catalogue.js';
 import { prices } from './kit/fake-service.js';
 import { FlowWorld } from './kit/flow-world.js';
-import { atPayment } from './kit/holder-walk.js';
+import { atPayment, stateOf, walk } from './kit/holder-walk.js';
 
 type Flow = Awaited<ReturnType<typeof atPayment>>['flow'];
 
@@ -69,6 +69,29 @@ describe('a certificate free by the time it is paid', () => {
     await flow.close();
     expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
     expect(world.service.netCaptured().get(world.oldSerials.get('signature')!)).toBe(prices.signature);
+  });
+
+  it('both free at the press while a card page was left open at the old prices, that page paid after the renewal went on unpaid: nothing is issued on its hold, told as not shown; once the hold is let go, renewed free', async () => {
+    const world = new FlowWorld();
+    const { flow } = await atPayment(world);
+    world.service.faults.cardOutcome = 'pending';
+    await flow.startCardPayment();
+    world.service.changePrice('cns', null);
+    world.service.changePrice('signature', null);
+    expect(await pay(flow, 'telemaco')).toMatchObject({ step: 'paid', plan: { totalCents: 0 }, receipt: null });
+    // The holder pays the page still open in the browser: 40 € held for two certificates shown free.
+    world.service.faults.cardOutcome = 'pay';
+    world.service.settleOpenCheckouts();
+    expect(world.service.heldCents()).toBe(prices.signature + prices.cns);
+    expect(await flow.renew()).toMatchObject({ step: 'failed', canResume: true, error: { code: 'PAYMENT_NOT_AS_SHOWN' } });
+    await flow.close();
+    expect(world.renewedKinds()).toEqual([]);
+    expect([...world.service.netCaptured().values()].reduce((sum, cents) => sum + cents, 0)).toBe(0);
+    world.service.expireHolds();
+    expect(stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).step).toBe('done');
+    expect(world.renewedKinds().sort()).toEqual(['cns', 'signature']);
+    expect([...world.service.netCaptured().values()].reduce((sum, cents) => sum + cents, 0)).toBe(0);
+    expect(world.card.breaches).toEqual([]);
   });
 
   it('the record out of reach at the refusal: told why, and the next press makes the plan again', async () => {
