@@ -8,8 +8,7 @@
  * old pair are destroyed, after the new pair verifies — unless the device has no room, in which
  * case the holder was told before paying.
  */
-import { checkHeldStillToRenew } from './held-at-service.js';
-import { pricedInPlan } from './renewal-plan.js';
+import { checkNoHoldOnShownFree } from './shown-free-holds.js';
 import { randomBytes } from 'node:crypto';
 import type { DeviceSummary, RenewalPhase } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
@@ -64,18 +63,6 @@ async function heldNothingIssued(context: RekeyContext, journal: Journal, serial
   if (!record) return false;
   const state = progressAtService(record, serial);
   return (state === 'paid' || state === 'open') && !record.issued.some((issued) => issued.renewedSerial === serial);
-}
-
-/**
- * For a certificate the plan shows free: PAYMENT_NOT_AS_SHOWN when the record shows a hold on its
- * line, which issuing would capture. (A priced one's hold was checked against the plan when it was
- * paid for; the service holds a line once.) The record out of reach: the request goes as it is.
- */
-async function checkNoHoldSinceShownFree(context: RekeyContext, journal: Journal, serial: string): Promise<void> {
-  const item = journal.plan.items.find((candidate) => candidate.certificateSerial === serial);
-  if (!item || pricedInPlan(item)) return;
-  const record = await context.service.renewalStatus(journal.renewalId).catch(() => undefined);
-  if (record) checkHeldStillToRenew(journal.plan, new Set([serial]), record);
 }
 
 function newKeyId(): string {
@@ -389,10 +376,10 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           await advance({ ...progress, attempt, request });
           break;
         }
-        // Shown free, its line held by nothing of this journal's: a hold made since (a card page left
-        // open at an older price, paid late) would be captured by this issuance. Refused first, as a
-        // resume refuses it (PAYMENT_NOT_AS_SHOWN: nothing issued, the service lets the hold go).
-        await checkNoHoldSinceShownFree(context, journal, serial);
+        // Shown free: a hold made on its line since the renewal began would be captured by this
+        // issuance (shown-free-holds.ts). Asked again here where the old pair is still on the card;
+        // where it went first (no room), stopping now could lose the certificate for good.
+        if (!journal.plan.removeOldFirst) await checkNoHoldOnShownFree(context.service, journal, serial);
         context.report('requesting-certificate');
         let obtained: Obtained;
         try {

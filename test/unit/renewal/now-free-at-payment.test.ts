@@ -94,6 +94,46 @@ describe('a certificate free by the time it is paid', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
+  it.each([{ only: 'cns' }, { only: null }] as const)('on a card with no room ($only), the page paid late is found before any old pair goes: the card keeps its pairs; once the hold is let go, renewed free', async ({ only }) => {
+    const world = new FlowWorld({ full: true });
+    const { flow } = await atPayment(world, only ? [world.oldSerials.get(only)!] : undefined);
+    world.service.faults.cardOutcome = 'pending';
+    await flow.startCardPayment();
+    world.service.changePrice('cns', null);
+    world.service.changePrice('signature', null);
+    expect(await pay(flow, 'telemaco')).toMatchObject({ step: 'paid', plan: { totalCents: 0 } });
+    world.service.faults.cardOutcome = 'pay';
+    world.service.settleOpenCheckouts();
+    expect(await flow.renew()).toMatchObject({ step: 'failed', canResume: true, error: { code: 'PAYMENT_NOT_AS_SHOWN' } });
+    await flow.close();
+    // Nothing on the card changed: both old pairs are there and work.
+    for (const kind of ['signature', 'cns'] as const) expect(world.card.objects.some((object) => object.certificatePem === world.oldCertificates.get(kind))).toBe(true);
+    expect(world.card.breaches).toEqual([]);
+    world.service.expireHolds();
+    const kinds = only ? [only] : (['signature', 'cns'] as const);
+    expect(stateOf(await walk(world, { kinds, method: 'telemaco' })).step).toBe('done');
+    expect(world.renewedKinds().sort()).toEqual([...kinds].sort());
+    expect([...world.service.netCaptured().values()].reduce((sum, cents) => sum + cents, 0)).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+
+  it('the record out of reach as the renewal of a certificate shown free begins: a stop to resume, nothing issued on a hold it could not see', async () => {
+    const world = new FlowWorld();
+    const { flow } = await atPayment(world);
+    world.service.faults.cardOutcome = 'pending';
+    await flow.startCardPayment();
+    world.service.changePrice('cns', null);
+    world.service.changePrice('signature', null);
+    expect(await pay(flow, 'telemaco')).toMatchObject({ step: 'paid', plan: { totalCents: 0 } });
+    world.service.faults.cardOutcome = 'pay';
+    world.service.settleOpenCheckouts();
+    world.service.faults.unavailable = { renewalStatus: 1 };
+    expect(await flow.renew()).toMatchObject({ step: 'failed', canResume: true });
+    await flow.close();
+    expect(world.renewedKinds()).toEqual([]);
+    expect([...world.service.netCaptured().values()].reduce((sum, cents) => sum + cents, 0)).toBe(0);
+  });
+
   it('the record out of reach at the refusal: told why, and the next press makes the plan again', async () => {
     const world = new FlowWorld();
     const { flow } = await atPayment(world);
