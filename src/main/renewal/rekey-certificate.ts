@@ -267,6 +267,8 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
             await advance({ phase: 'rejected', reason: 'held-back' });
             break;
           }
+          // Shown free: a hold made since, found now, stops the renewal while the old pair is still here (shown-free-holds.ts).
+          await checkNoHoldOnShownFree(context.service, journal, serial);
           context.report('removing-old');
           // Once the old CNS key is gone nothing on the device can prove possession until the
           // new CNS certificate exists: sign the renewal's handover challenge (good for days, not
@@ -377,9 +379,8 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           break;
         }
         // Shown free: a hold made on its line since the renewal began would be captured by this
-        // issuance (shown-free-holds.ts). Asked again here where the old pair is still on the card;
-        // where it went first (no room), stopping now could lose the certificate for good.
-        if (!journal.plan.removeOldFirst) await checkNoHoldOnShownFree(context.service, journal, serial);
+        // issuance (shown-free-holds.ts; a CNS whose old key went first is let through there).
+        await checkNoHoldOnShownFree(context.service, journal, serial);
         context.report('requesting-certificate');
         let obtained: Obtained;
         try {

@@ -117,6 +117,60 @@ describe('a certificate free by the time it is paid', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('on a card with no room, the CNS alone, killed after its old key went, the page paid two days later: the resume finishes it on that hold (captured), never stops it until its handover proof lapses', async () => {
+    const world = new FlowWorld({ full: true });
+    const { flow } = await atPayment(world, [world.oldSerials.get('cns')!]);
+    world.service.faults.cardOutcome = 'pending';
+    await flow.startCardPayment();
+    world.service.changePrice('cns', null);
+    expect(await pay(flow, 'telemaco')).toMatchObject({ step: 'paid', plan: { totalCents: 0 } });
+    world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'after' };
+    await flow.renew().catch(() => undefined);
+    world.killOn = undefined;
+    world.passTime(2 * 86_400_000);
+    world.service.faults.cardOutcome = 'pay';
+    world.service.settleOpenCheckouts();
+    expect(world.service.heldCents()).toBe(prices.cns);
+    expect(stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' })).step).toBe('done');
+    expect(world.renewedKinds()).toEqual(['cns']);
+    // The page the holder paid is what the CNS was issued on: its price captured, once.
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!)).toBe(prices.cns);
+    expect(world.card.breaches).toEqual([]);
+  });
+
+  it('on a card with no room, both free, the page paid while the signature is being renewed: stopped before any issuance captures it, the CNS keeping its old pair; once the hold is let go, renewed free', async () => {
+    const world = new FlowWorld({ full: true });
+    let pageToPay = false;
+    world.wrapService((service) => ({
+      ...service,
+      challenge: async (...args: Parameters<typeof service.challenge>) => {
+        if (pageToPay) {
+          pageToPay = false;
+          world.service.faults.cardOutcome = 'pay';
+          world.service.settleOpenCheckouts();
+        }
+        return service.challenge(...args);
+      },
+    }));
+    const { flow } = await atPayment(world);
+    world.service.faults.cardOutcome = 'pending';
+    await flow.startCardPayment();
+    world.service.changePrice('cns', null);
+    world.service.changePrice('signature', null);
+    expect(await pay(flow, 'telemaco')).toMatchObject({ step: 'paid', plan: { totalCents: 0 } });
+    pageToPay = true;
+    expect(await flow.renew()).toMatchObject({ step: 'failed', canResume: true, error: { code: 'PAYMENT_NOT_AS_SHOWN' } });
+    await flow.close();
+    expect([...world.service.netCaptured().values()].reduce((sum, cents) => sum + cents, 0)).toBe(0);
+    expect(world.card.objects.some((object) => object.certificatePem === world.oldCertificates.get('cns'))).toBe(true);
+    expect(world.card.breaches).toEqual([]);
+    world.service.expireHolds();
+    expect(stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).step).toBe('done');
+    expect(world.renewedKinds().sort()).toEqual(['cns', 'signature']);
+    expect([...world.service.netCaptured().values()].reduce((sum, cents) => sum + cents, 0)).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('the record out of reach as the renewal of a certificate shown free begins: a stop to resume, nothing issued on a hold it could not see', async () => {
     const world = new FlowWorld();
     const { flow } = await atPayment(world);
