@@ -296,6 +296,7 @@ function receiptLines(receipts: readonly Receipt[], reading: HeldReading, t: Tra
       held.held > 0 ? t('receipt.heldTotal', amount(held.held)) : '',
       held.heldNotIssued > 0 ? t('receipt.heldToRelease', amount(held.heldNotIssued)) : '',
       held.heldOutside > 0 ? t('receipt.heldOutside', amount(held.heldOutside)) : '',
+      held.heldNotAsShown > 0 ? t('receipt.heldNotAsShown', amount(held.heldNotAsShown)) : '',
     ]
       .filter(Boolean)
       .join('; ');

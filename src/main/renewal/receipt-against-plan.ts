@@ -15,6 +15,8 @@ interface Mismatch {
   readonly reason: string;
   readonly askedCents: number;
   readonly shownCents: number;
+  /** For holds: every certificate whose hold is not as shown (comma-separated), whose receipt lines the stop then reads as not used. */
+  readonly certificateSerials?: string;
 }
 
 /**
@@ -105,15 +107,22 @@ export function checkedAsPaidWith(plan: RenewalPlan, receipt: Receipt, method: R
  * answered; found again from another computer, or after the journal was lost, it is refused again.
  */
 function heldMismatch(items: readonly PlanItem[], receipts: readonly Receipt[]): Mismatch | undefined {
-  for (const item of items) {
-    const held = receipts.flatMap((receipt) => receipt.lines.filter((line) => line.certificateSerial === item.certificateSerial && line.state === 'held').map((line) => ({ line, method: receipt.method })));
-    const shownCents = item.price?.amountCents ?? 0;
-    const differs = (reason: string): Mismatch => ({ reason, askedCents: linesCents(held.map(({ line }) => line)), shownCents });
-    const [only] = held;
-    if (!only || held.length !== 1 || only.line.kind !== item.kind) return differs(`hold of ${item.kind}`);
-    if (only.line.amountCents !== shownCents) return differs(`price held for ${item.kind}`);
-    if (only.method !== 'card' && only.line.account !== item.price?.account) return differs(`account held for ${item.kind}`);
-  }
+  const mismatches = items.flatMap((item) => {
+    const found = itemHeldMismatch(item, receipts);
+    return found ? [{ ...found, serial: item.certificateSerial }] : [];
+  });
+  const [first] = mismatches;
+  return first && { reason: first.reason, askedCents: first.askedCents, shownCents: first.shownCents, certificateSerials: mismatches.map((mismatch) => mismatch.serial).join(',') };
+}
+
+function itemHeldMismatch(item: PlanItem, receipts: readonly Receipt[]): Mismatch | undefined {
+  const held = receipts.flatMap((receipt) => receipt.lines.filter((line) => line.certificateSerial === item.certificateSerial && line.state === 'held').map((line) => ({ line, method: receipt.method })));
+  const shownCents = item.price?.amountCents ?? 0;
+  const differs = (reason: string): Mismatch => ({ reason, askedCents: linesCents(held.map(({ line }) => line)), shownCents });
+  const [only] = held;
+  if (!only || held.length !== 1 || only.line.kind !== item.kind) return differs(`hold of ${item.kind}`);
+  if (only.line.amountCents !== shownCents) return differs(`price held for ${item.kind}`);
+  if (only.method !== 'card' && only.line.account !== item.price?.account) return differs(`account held for ${item.kind}`);
   return undefined;
 }
 
@@ -124,6 +133,8 @@ export function checkHeldAsShown(items: readonly PlanItem[], receipts: readonly 
 }
 
 /** The amounts are named to the holder only when they are what differs. */
-function notAsShown({ reason, askedCents, shownCents }: Mismatch): AppError {
-  return new AppError('PAYMENT_NOT_AS_SHOWN', askedCents === shownCents ? { reason } : { reason, askedCents, shownCents });
+function notAsShown({ reason, askedCents, shownCents, certificateSerials }: Mismatch): AppError {
+  const detail: Record<string, string | number> = askedCents === shownCents ? { reason } : { reason, askedCents, shownCents };
+  if (certificateSerials !== undefined) detail.certificateSerials = certificateSerials;
+  return new AppError('PAYMENT_NOT_AS_SHOWN', detail);
 }

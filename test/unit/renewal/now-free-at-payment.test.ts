@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { FlowState } from '../../../src/shared/contract/flow-contract.js';
 import { AppError } from '../../../src/shared/errors/app-error.js';
 import { describeError } from '../../../src/shared/errors/catalogue.js';
+import { describeState } from '../../../src/main/cli/describe-state.js';
 import { prices } from './kit/fake-service.js';
 import { FlowWorld } from './kit/flow-world.js';
 import { atPayment, stateOf, walk } from './kit/holder-walk.js';
@@ -83,10 +84,15 @@ describe('a certificate free by the time it is paid', () => {
     world.service.faults.cardOutcome = 'pay';
     world.service.settleOpenCheckouts();
     expect(world.service.heldCents()).toBe(prices.signature + prices.cns);
-    expect(await flow.renew()).toMatchObject({ step: 'failed', canResume: true, error: { code: 'PAYMENT_NOT_AS_SHOWN' } });
+    const stopped = await flow.renew();
+    expect(stopped).toMatchObject({ step: 'failed', canResume: true, error: { code: 'PAYMENT_NOT_AS_SHOWN' } });
     await flow.close();
     expect(world.renewedKinds()).toEqual([]);
     expect([...world.service.netCaptured().values()].reduce((sum, cents) => sum + cents, 0)).toBe(0);
+    // The page's lines read as not used, released, as the sentence above them says; never "charged at issuance".
+    const text = describeState(stopped, 'en').replace(/[\u00a0\u202f]/g, ' ');
+    expect(text).toContain('Held otherwise than shown, released by the service without charge: €40.00');
+    expect(text).not.toContain('charged when the certificate is issued');
     world.service.expireHolds();
     expect(stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).step).toBe('done');
     expect(world.renewedKinds().sort()).toEqual(['cns', 'signature']);

@@ -20,7 +20,7 @@ describe('held receipt lines', () => {
     const plan = { items: [{ certificateSerial: 'A1', kind: 'signature' as const, price: null, alreadyPaid: true }], totals: [], totalCents: 0, newNotAfter: '2029-11-22T10:00:00.000Z', removeOldFirst: false };
     const paid: FlowState = { step: 'paid', device, plan, receipt };
     expect(receipt.lines.map((line) => lineStanding(line, heldReading(paid)))).toEqual(['held', 'heldOutside']);
-    expect(heldCents(receipt, heldReading(paid))).toEqual({ held: 2500, heldNotIssued: 0, heldOutside: 1500 });
+    expect(heldCents(receipt, heldReading(paid))).toEqual({ held: 2500, heldNotIssued: 0, heldOutside: 1500, heldNotAsShown: 0 });
   });
 
   it('at a stop: released for the certificates it names as not renewed; at issuance for the rest, and for all while nothing is named', () => {
@@ -31,8 +31,14 @@ describe('held receipt lines', () => {
     expect(receipt.lines.map((line) => lineStanding(line, heldReading(resumable)))).toEqual(['held', 'held']);
   });
 
+  it('at a stop on holds not as shown: the lines it names read as not used, released by the service; the others as they are', () => {
+    const notAsShown: FlowState = { step: 'failed', error: { code: 'PAYMENT_NOT_AS_SHOWN', detail: { reason: 'price held for cns', certificateSerials: 'B1' } }, canResume: true, renewed: [], receipts: [receipt], notRenewed: [] };
+    expect(receipt.lines.map((line) => lineStanding(line, heldReading(notAsShown)))).toEqual(['held', 'heldNotAsShown']);
+    expect(heldCents(receipt, heldReading(notAsShown))).toEqual({ held: 2500, heldNotIssued: 0, heldOutside: 0, heldNotAsShown: 1500 });
+  });
+
   it('a line captured or released reads as it is, whatever its certificate', () => {
-    const reading = { notIssued: new Set(['B1']), outside: new Set(['B1']) };
+    const reading = { notIssued: new Set(['B1']), outside: new Set(['B1']), notAsShown: new Set(['B1']) };
     expect(lineStanding({ ...cnsLine, state: 'released' }, reading)).toBe('released');
     expect(lineStanding({ ...cnsLine, state: 'captured' }, reading)).toBe('captured');
   });
