@@ -8,7 +8,7 @@
  * old pair are destroyed, after the new pair verifies — unless the device has no room, in which
  * case the holder was told before paying.
  */
-import { checkNoHoldOnShownFree } from './shown-free-holds.js';
+import { checkNoHoldOnShownFree, shownFree } from './shown-free-holds.js';
 import { randomBytes } from 'node:crypto';
 import type { DeviceSummary, RenewalPhase } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
@@ -268,7 +268,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
             break;
           }
           // Shown free: a hold made since, found now, stops the renewal while the old pair is still here (shown-free-holds.ts).
-          await checkNoHoldOnShownFree(context.service, journal, serial);
+          await checkNoHoldOnShownFree(context.service, journal, new Set(), serial);
           context.report('removing-old');
           // Once the old CNS key is gone nothing on the device can prove possession until the
           // new CNS certificate exists: sign the renewal's handover challenge (good for days, not
@@ -322,6 +322,8 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           await advance({ phase: 'rejected', reason: 'held-back' });
           break;
         }
+        // Shown free: asked again while its old pair is whole (one half-removed by a killed attempt is not).
+        await checkNoHoldOnShownFree(context.service, journal, shownFree(journal, serial) && (await oldPairGone()) ? new Set([serial]) : new Set(), serial);
         context.report('removing-old');
         await removeOldPair();
         await advance({ phase: 'old-removed-first' });
@@ -379,8 +381,8 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           break;
         }
         // Shown free: a hold made on its line since the renewal began would be captured by this
-        // issuance (shown-free-holds.ts; a CNS whose old key went first is let through there).
-        await checkNoHoldOnShownFree(context.service, journal, serial);
+        // issuance (shown-free-holds.ts; a CNS whose old pair the card no longer holds is let through there).
+        await checkNoHoldOnShownFree(context.service, journal, shownFree(journal, serial) && (await oldPairGone()) ? new Set([serial]) : new Set(), serial);
         context.report('requesting-certificate');
         let obtained: Obtained;
         try {

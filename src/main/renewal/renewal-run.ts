@@ -19,7 +19,7 @@ import { journalMismatch } from './journal-describes-card.js';
 import { prove } from './proof-of-possession.js';
 import { planMismatch } from './receipt-against-plan.js';
 import { rekeyCertificate } from './rekey-certificate.js';
-import { checkNoHoldOnShownFree } from './shown-free-holds.js';
+import { checkNoHoldOnShownFree, oldPairsGone } from './shown-free-holds.js';
 import { isSettled, journalReceipt, serialsOf, unchangedOnDisk, type CertificateProgress, type Journal, type JournalCertificate, type JournalReceipt, type RejectedReason } from './renewal-journal.js';
 
 export async function runRenewal(context: FlowContext, device: DeviceSummary, initial: Journal): Promise<FlowState> {
@@ -40,7 +40,7 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
     if (mismatch) return await overtakenOrDamaged(context, device, journal, onCard, mismatch);
     // Before anything on the card changes (with no room, an old pair goes first): no hold made
     // since on a certificate shown free, which its issuance would capture (shown-free-holds.ts).
-    await checkNoHoldOnShownFree(ports.service, journal);
+    await checkNoHoldOnShownFree(ports.service, journal, oldPairsGone(journal, onCard));
     const total = journal.certificates.length;
     for (const [index, entry] of journal.certificates.entries()) {
       const report = (phase: RenewalPhase) =>

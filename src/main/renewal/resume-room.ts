@@ -20,7 +20,7 @@ import { heldOrCaptured, itemsToPay, planToPayAgain, pricedInPlan } from './rene
 import { handoverExpiredProgress, journalReceipt, nothingHappened, paymentAttempts, serialsOf, unchangedOnDisk, withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import { judgedUnderLock, runRenewal, stoppedBy } from './renewal-run.js';
 import { newestCovering, newestHolding } from './newest-receipt.js';
-import { holdsToCheck } from './shown-free-holds.js';
+import { holdsToCheck, oldPairsGone } from './shown-free-holds.js';
 import { takenOutForItsStatus, withoutUnrenewable } from './unrenewable-at-payment.js';
 
 type PaymentState = Extract<FlowState, { step: 'payment' }>;
@@ -132,7 +132,7 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
   // Issuing captures what the service holds: for every certificate still to issue, whichever
   // payment held it (this journal's, or one from another computer), it is what the holder was shown.
   // (A CNS shown free whose old key went first is finished on whatever holds it: shown-free-holds.ts.)
-  checkHeldStillToRenew(journal.plan, holdsToCheck(journal, pending), record);
+  checkHeldStillToRenew(journal.plan, holdsToCheck(journal, pending, oldPairsGone(journal, onCard)), record);
   // The payments holding money for it, kept for an ending the service cannot be asked about (saved only when they changed).
   const held = withPaymentsHolding(journal, record);
   if (JSON.stringify(held.paymentsHolding) !== JSON.stringify(journal.paymentsHolding ?? [])) journal = await context.save(held);

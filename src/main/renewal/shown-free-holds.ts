@@ -7,12 +7,15 @@
  * service lets the hold go, the holder resumes then). The record out of reach stops it too,
  * resumable: the request needs the service anyway.
  *
- * Except a CNS whose old key went first (a card with no room): only its handover proof can finish
- * it, and a hold made after that proof was signed outlives it. Stopped until the hold lapsed, it
- * would be lost for good; it is issued on the hold instead (the page the holder paid), and the
- * ending shows that payment captured.
+ * Except a CNS whose old pair the card no longer holds (it went first on a card with no room):
+ * only its handover proof can finish it, and a hold made after that proof was signed outlives it.
+ * Stopped until the hold lapsed, it would be lost for good; it is issued on the hold instead (the
+ * page the holder paid), and the ending shows that payment captured. Judged by the card, never by
+ * the journal's phase: `removing-old-first` is journaled before the pair goes, and a card that
+ * finds room again keeps it.
  */
-import type { FlowService, RenewalRecord } from './renewal-ports.js';
+import { pemToBase64Der } from '../certificates/pem.js';
+import type { DeviceCertificate, FlowService, RenewalRecord } from './renewal-ports.js';
 import { checkHeldStillToRenew } from './held-at-service.js';
 import { pricedInPlan } from './renewal-plan.js';
 import type { CertificatePhase, Journal, JournalCertificate } from './renewal-journal.js';
@@ -20,32 +23,44 @@ import type { CertificatePhase, Journal, JournalCertificate } from './renewal-jo
 /** Not yet issued: a hold on its line would be captured by its issuance. */
 const beforeIssuance: ReadonlySet<CertificatePhase> = new Set(['planned', 'removing-old-first', 'old-removed-first', 'generating-key', 'csr-submitted']);
 
-export async function checkNoHoldOnShownFree(service: Pick<FlowService, 'renewalStatus'>, journal: Journal, only?: string): Promise<void> {
-  const shownFree = new Set(
+/** Whether the plan shows `serial` free. */
+export function shownFree(journal: Journal, serial: string): boolean {
+  return journal.plan.items.some((item) => item.certificateSerial === serial && !pricedInPlan(item));
+}
+
+/** The journal's certificates whose old certificate is not on the card (`onCard`, as read). */
+export function oldPairsGone(journal: Journal, onCard: readonly DeviceCertificate[]): Set<string> {
+  const present = new Set(onCard.map((certificate) => pemToBase64Der(certificate.certificatePem)));
+  return new Set(journal.certificates.filter((entry) => !present.has(pemToBase64Der(entry.oldCertificatePem))).map((entry) => entry.certificateSerial));
+}
+
+/**
+ * PAYMENT_NOT_AS_SHOWN when the record shows a hold on the line of a certificate shown free and
+ * not yet issued (`only`: that one), but for a CNS among `gone` (its old pair no longer on the card).
+ */
+export async function checkNoHoldOnShownFree(service: Pick<FlowService, 'renewalStatus'>, journal: Journal, gone: ReadonlySet<string>, only?: string): Promise<void> {
+  const checked = new Set(
     journal.certificates
-      .filter((entry) => (only === undefined || entry.certificateSerial === only) && beforeIssuance.has(entry.progress.phase) && !handoverCns(journal, entry))
+      .filter((entry) => (only === undefined || entry.certificateSerial === only) && beforeIssuance.has(entry.progress.phase) && !handoverCns(entry, gone))
       .map((entry) => entry.certificateSerial)
-      .filter((serial) => journal.plan.items.some((item) => item.certificateSerial === serial && !pricedInPlan(item))),
+      .filter((serial) => shownFree(journal, serial)),
   );
-  if (shownFree.size === 0) return;
+  if (checked.size === 0) return;
   const record: RenewalRecord = await service.renewalStatus(journal.renewalId);
-  checkHeldStillToRenew(journal.plan, shownFree, record);
+  checkHeldStillToRenew(journal.plan, checked, record);
 }
 
-/** A CNS on a card with no room whose old key may be gone: only its handover proof, which a hold made since outlives, can finish it. */
-function handoverCns(journal: Journal, entry: JournalCertificate): boolean {
-  return journal.plan.removeOldFirst && entry.kind === 'cns' && afterOldKeyWent.has(entry.progress.phase);
+/** A CNS whose old pair the card no longer holds: only its handover proof, which a hold made since outlives, can finish it. */
+function handoverCns(entry: JournalCertificate, gone: ReadonlySet<string>): boolean {
+  return entry.kind === 'cns' && gone.has(entry.certificateSerial);
 }
 
-const afterOldKeyWent: ReadonlySet<CertificatePhase> = new Set(['removing-old-first', 'old-removed-first', 'generating-key', 'csr-submitted']);
-
-/** The certificates still to renew whose holds a resume checks against the plan: all but a free handover CNS (above). */
-export function holdsToCheck(journal: Journal, pending: ReadonlySet<string>): Set<string> {
+/** The certificates still to renew whose holds a resume checks against the plan: all but a free CNS whose old pair is gone (above). */
+export function holdsToCheck(journal: Journal, pending: ReadonlySet<string>, gone: ReadonlySet<string>): Set<string> {
   return new Set(
     [...pending].filter((serial) => {
       const entry = journal.certificates.find((candidate) => candidate.certificateSerial === serial);
-      const item = journal.plan.items.find((candidate) => candidate.certificateSerial === serial);
-      return !(entry && item && !pricedInPlan(item) && handoverCns(journal, entry));
+      return !(entry && shownFree(journal, serial) && handoverCns(entry, gone));
     }),
   );
 }

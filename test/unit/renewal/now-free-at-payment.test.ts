@@ -144,6 +144,51 @@ describe('a certificate free by the time it is paid', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
+  it.each([
+    { how: 'killed just before its old pair was to go', stop: (world: FlowWorld) => (world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'before' }) },
+    { how: 'its removal refused by the card', stop: (world: FlowWorld) => (world.card.refusedRemovals = 1) },
+  ])('on a card with no room, the CNS alone, $how, the page paid later: its old pair still on the card, the resume stops on the hold, nothing captured; once the hold is let go, renewed free', async ({ stop }) => {
+    const world = new FlowWorld({ full: true });
+    const { flow } = await atPayment(world, [world.oldSerials.get('cns')!]);
+    world.service.faults.cardOutcome = 'pending';
+    await flow.startCardPayment();
+    world.service.changePrice('cns', null);
+    expect(await pay(flow, 'telemaco')).toMatchObject({ step: 'paid', plan: { totalCents: 0 } });
+    stop(world);
+    await flow.renew().catch(() => undefined);
+    await flow.close().catch(() => undefined);
+    world.killOn = undefined;
+    expect(world.card.objects.some((object) => object.certificatePem === world.oldCertificates.get('cns'))).toBe(true);
+    world.service.faults.cardOutcome = 'pay';
+    world.service.settleOpenCheckouts();
+    expect(stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }))).toMatchObject({ step: 'failed', canResume: true, error: { code: 'PAYMENT_NOT_AS_SHOWN' } });
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
+    expect(world.card.objects.some((object) => object.certificatePem === world.oldCertificates.get('cns'))).toBe(true);
+    world.service.expireHolds();
+    expect(stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' })).step).toBe('done');
+    expect(world.renewedKinds()).toEqual(['cns']);
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+
+  it('on a card with no room, the CNS alone, killed before its old pair went, the card then finding room: the old pair kept, the hold found before the request, nothing captured', async () => {
+    const world = new FlowWorld({ full: true });
+    const { flow } = await atPayment(world, [world.oldSerials.get('cns')!]);
+    world.service.faults.cardOutcome = 'pending';
+    await flow.startCardPayment();
+    world.service.changePrice('cns', null);
+    expect(await pay(flow, 'telemaco')).toMatchObject({ step: 'paid', plan: { totalCents: 0 } });
+    world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'before' };
+    await flow.renew().catch(() => undefined);
+    world.killOn = undefined;
+    world.card.reportsMemory = false;
+    world.service.faults.cardOutcome = 'pay';
+    world.service.settleOpenCheckouts();
+    expect(stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }))).toMatchObject({ step: 'failed', error: { code: 'PAYMENT_NOT_AS_SHOWN' } });
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('on a card with no room, both free, the page paid while the signature is being renewed: stopped before any issuance captures it, the CNS keeping its old pair; once the hold is let go, renewed free', async () => {
     const world = new FlowWorld({ full: true });
     let pageToPay = false;
