@@ -3,7 +3,7 @@
 // and the Node entries (harness, device worker, CLI) used by `npm start`, the lab and the e2e tests.
 import { build as esbuild } from 'esbuild';
 import { execFile, fork } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,7 +92,18 @@ const nodeOnly = process.argv.includes('--node-only');
 // anything but production, and the test runner sets it to "test" for everything it starts, so the
 // browser tests were driving a renderer twice the size, with React's dev checks, that no holder runs.
 process.env.NODE_ENV = 'production';
-if (!nodeOnly) await vite({ configFile: 'vite.config.ts', logLevel: 'warn' });
+if (!nodeOnly) {
+  // Built beside the renderer a run may be serving, then swapped in: emptied in place, a second
+  // build (another vitest started in this checkout runs one in its global setup) took dist/renderer
+  // away from the first run's browser tests for the seconds it took.
+  const next = 'dist/renderer.next';
+  rmSync(next, { recursive: true, force: true });
+  await vite({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir: join(process.cwd(), next) } });
+  const previous = mkdtempSync('dist/renderer.previous-');
+  if (existsSync('dist/renderer')) renameSync('dist/renderer', join(previous, 'renderer'));
+  renameSync(next, 'dist/renderer');
+  rmSync(previous, { recursive: true, force: true });
+}
 
 await esbuild({ ...node, entryPoints: ['src/main/electron/main.ts'], outfile: 'dist/main/electron-main.cjs', format: 'cjs', external: ['electron'] });
 await esbuild({
