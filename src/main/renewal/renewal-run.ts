@@ -19,7 +19,7 @@ import { journalMismatch } from './journal-describes-card.js';
 import { prove } from './proof-of-possession.js';
 import { planMismatch } from './receipt-against-plan.js';
 import { rekeyCertificate } from './rekey-certificate.js';
-import { checkNoHoldOnShownFree, oldPairsGone } from './shown-free-holds.js';
+import { checkNoHoldOnShownFree, oldPairsGone, shownFree } from './shown-free-holds.js';
 import { isSettled, journalReceipt, serialsOf, unchangedOnDisk, type CertificateProgress, type Journal, type JournalCertificate, type JournalReceipt, type RejectedReason } from './renewal-journal.js';
 
 export async function runRenewal(context: FlowContext, device: DeviceSummary, initial: Journal): Promise<FlowState> {
@@ -185,7 +185,10 @@ async function finish(context: FlowContext, device: DeviceSummary, settled: Jour
   }
   const notRenewed = await notRenewedOf(context, device, journal);
   await archiveAndLetGo(context, device, 'the settled journal was not archived');
-  return ending(context, device, outcome, notRenewed, null);
+  // Shown free, charged all the same: a CNS whose old pair had gone, issued on a hold made since
+  // (shown-free-holds.ts). The receipt says how much; the holder is told why.
+  const chargedShownFree = outcome.receipts.some((receipt) => receipt.lines.some((line) => line.state === 'captured' && shownFree(journal, line.certificateSerial)));
+  return ending(context, device, outcome, notRenewed, chargedShownFree ? wire('RENEWAL_FREE_CERTIFICATE_CHARGED') : null);
 }
 
 /**

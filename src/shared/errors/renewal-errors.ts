@@ -255,6 +255,18 @@ export const renewalErrors = {
       nextStep: 'Finish the renewal where you paid. If you cannot, try again here once the service has released the amount held, or save the support bundle and contact the helpdesk.',
     },
   },
+  RENEWAL_FREE_CERTIFICATE_CHARGED: {
+    class: 'payment',
+    actions: ['support-bundle'],
+    it: {
+      message: 'Un certificato che le era stato mostrato gratuito è stato emesso su una somma trattenuta per esso dopo quel momento, ad esempio dalla pagina di pagamento con carta lasciata aperta e pagata più tardi: quella somma è stata addebitata (vede l\'importo qui sotto).',
+      nextStep: 'Il certificato è sul dispositivo e funziona: la sua vecchia chiave era già stata tolta e senza emetterlo il certificato sarebbe andato perso. Se ritiene di non dover quella somma, salvi il pacchetto di supporto e contatti l\'assistenza della Camera di Commercio.',
+    },
+    en: {
+      message: 'A certificate you had been shown as free was issued on an amount held for it after that, for example by the card payment page left open and paid later: that amount was charged (see the amount below).',
+      nextStep: 'The certificate is on the device and works: its old key had already been removed, and without issuing it the certificate would have been lost. If you believe you do not owe that amount, save the support bundle and contact the Chamber of Commerce helpdesk.',
+    },
+  },
   RENEWAL_FINISHED_ELSEWHERE: {
     class: 'renewal',
     actions: [],

@@ -137,9 +137,10 @@ describe('a certificate free by the time it is paid', () => {
     world.service.faults.cardOutcome = 'pay';
     world.service.settleOpenCheckouts();
     expect(world.service.heldCents()).toBe(prices.cns);
-    expect(stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' })).step).toBe('done');
+    // The page the holder paid is what the CNS was issued on: its price captured, once, and the
+    // holder told why a certificate shown free cost something.
+    expect(stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }))).toMatchObject({ step: 'done', notice: { code: 'RENEWAL_FREE_CERTIFICATE_CHARGED' }, receipts: [{ capturedCents: prices.cns }] });
     expect(world.renewedKinds()).toEqual(['cns']);
-    // The page the holder paid is what the CNS was issued on: its price captured, once.
     expect(world.service.netCaptured().get(world.oldSerials.get('cns')!)).toBe(prices.cns);
     expect(world.card.breaches).toEqual([]);
   });
