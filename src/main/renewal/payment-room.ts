@@ -158,7 +158,11 @@ export async function checkCardOnce(context: FlowContext, explicit: boolean): Pr
   if (status === 'cancelled' || status === 'failed') {
     context.session.cardPollToken++;
     await context.save({ ...journal, payment: { state: 'unpaid', attempts: journal.payment.attempts } });
-    return context.set({ ...state, card: { ...state.card, status }, error: wire(status === 'cancelled' ? 'CARD_PAYMENT_CANCELLED' : 'CARD_PAYMENT_FAILED') });
+    // The watch, after a press whose answer was lost: that press may have opened a newer checkout,
+    // which cancelled this one. The holder reads the press's own failure, not "cancelled" for a page
+    // they never cancelled; the next press is that same request, and takes the newer one up.
+    const pressLost = !explicit && state.error !== null && ['network', 'service'].includes(errorCatalogue[state.error.code].class);
+    return context.set({ ...state, card: { ...state.card, status }, error: pressLost ? state.error : wire(status === 'cancelled' ? 'CARD_PAYMENT_CANCELLED' : 'CARD_PAYMENT_FAILED') });
   }
   if (explicit) return context.set({ ...state, card: { ...state.card, status: 'pending' }, error: wire('CARD_PAYMENT_PENDING') });
   return state;

@@ -73,3 +73,25 @@ it('a checkout told pending, then a new card press refused (the CNS suspended me
   expect(flow.state).toMatchObject({ step: 'payment', card: null, error: { code: 'RENEWAL_CERTIFICATE_DROPPED' } });
   await flow.close();
 });
+
+it('a second card press whose answer is lost after the service opened a new checkout (cancelling the one watched): the old watch does not tell the holder "cancelled"; the next press takes up the new checkout, one hold', async () => {
+  const world = new FlowWorld();
+  const { flow } = await atPayment(world, [world.oldSerials.get('cns')!]);
+  const waits = heldWaits(world);
+  world.service.faults.cardOutcome = 'pending';
+  await flow.startCardPayment();
+  await flow.checkCardPayment();
+  expect(await waits.letOneLookPass()).toBe(true);
+  world.failAt = { count: world.effects + 1, phase: 'after' };
+  const lost = await flow.startCardPayment().catch(() => flow.state);
+  const pressError = lost.step === 'payment' ? lost.error?.code : undefined;
+  expect(pressError).toMatch(/^SERVICE_/);
+  while (await waits.letOneLookPass());
+  expect(flow.state).toMatchObject({ step: 'payment', error: { code: pressError } });
+  world.service.faults.cardOutcome = 'pay';
+  await flow.startCardPayment();
+  while (await waits.letOneLookPass());
+  expect(flow.state.step).toBe('paid');
+  expect(world.service.heldCents()).toBe(prices.cns);
+  await flow.close();
+});
