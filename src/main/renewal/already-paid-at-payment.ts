@@ -36,8 +36,26 @@ export interface Sent {
 }
 
 /** The journal's payment once one was refused (paid already, free now): what may still hold money unanswered, else nothing, every attempt counted. */
-export function stillUnanswered(inFlight: Journal['payment'], attempts: number): Journal['payment'] {
+function stillUnanswered(inFlight: Journal['payment'], attempts: number): Journal['payment'] {
   return inFlight.state === 'paying' || inFlight.state === 'card-started' ? { ...inFlight, attempts } : { state: 'unpaid', attempts };
+}
+
+/**
+ * A payment refused for what the service holds now (paid already, free now): the journal says
+ * first that it holds nothing (only `inFlight`, a payment whose answer was lost before it, may),
+ * then the service's record is asked, to make the plan again on. Out of reach, the plan on screen
+ * is stale and cannot be made again now: the holder is told why (not shown the same refusal for
+ * the same plan), and the next press asks the service first. Either the journal and the record,
+ * or the state to show.
+ */
+export async function recordAfterRefusal(context: FlowContext, state: PaymentState, refused: Journal, { attempts, inFlight }: Sent): Promise<{ readonly journal: Journal; readonly record: RenewalRecord } | FlowState> {
+  const journal = await context.save({ ...refused, payment: stillUnanswered(inFlight, attempts) });
+  try {
+    return { journal, record: await context.ports.service.renewalStatus(journal.renewalId) };
+  } catch (error) {
+    if (isAppError(error)) return context.set({ ...state, card: null, error: wire(error.code, error.detail) });
+    throw error;
+  }
 }
 
 /**
@@ -48,17 +66,9 @@ export function stillUnanswered(inFlight: Journal['payment'], attempts: number):
  * this one does, only `inFlight`, a payment whose answer was lost before it, being its own.
  */
 export async function afterPaidElsewhere(context: FlowContext, state: PaymentState, refused: Journal, detail: ErrorDetail, { attempts, inFlight }: Sent): Promise<FlowState> {
-  const journal = await context.save({ ...refused, payment: stillUnanswered(inFlight, attempts) });
-  let record: RenewalRecord;
-  try {
-    record = await context.ports.service.renewalStatus(journal.renewalId);
-  } catch (error) {
-    // The plan on screen is stale and cannot be made again now: the holder is told why (the
-    // service out of reach), not shown the same refusal for the same plan, and the next press
-    // asks the service first.
-    if (isAppError(error)) return context.set({ ...state, card: null, error: wire(error.code, error.detail) });
-    throw error;
-  }
+  const asked = await recordAfterRefusal(context, state, refused, { attempts, inFlight });
+  if ('step' in asked) return asked;
+  const { journal, record } = asked;
   if (!itemsToPay(journal.plan).some((item) => heldOrCaptured(progressAtService(record, item.certificateSerial)))) {
     // Nothing held here: the payment that holds it belongs to another renewal. Nothing is held for
     // this attempt either; the plan stays the one shown.

@@ -14,10 +14,9 @@
  * prices) would send the holder round the same refusal for ever: told as the protocol error it is.
  */
 import type { FlowState, RenewalPlan } from '../../shared/contract/flow-contract.js';
-import { isAppError } from '../../shared/errors/app-error.js';
 import type { ErrorDetail } from '../../shared/errors/catalogue.js';
 import { wire, type FlowContext } from './flow-context.js';
-import { planMadeAgain, stillUnanswered, type Sent } from './already-paid-at-payment.js';
+import { planMadeAgain, recordAfterRefusal, type Sent } from './already-paid-at-payment.js';
 import { itemsToPay, planToPayAgain } from './renewal-plan.js';
 import { heldAtService, stillToRenew } from './held-at-service.js';
 import type { RenewalRecord } from './renewal-ports.js';
@@ -26,20 +25,13 @@ import type { Journal } from './renewal-journal.js';
 type PaymentState = Extract<FlowState, { step: 'payment' }>;
 
 export async function afterNowFree(context: FlowContext, state: PaymentState, refused: Journal, detail: ErrorDetail, { attempts, inFlight }: Sent): Promise<FlowState> {
-  // The refused payment holds nothing; one sent before it, its answer lost, may.
-  const journal = await context.save({ ...refused, payment: stillUnanswered(inFlight, attempts) });
-  let record: RenewalRecord;
-  try {
-    record = await context.ports.service.renewalStatus(journal.renewalId);
-  } catch (error) {
-    // The plan on screen is stale and cannot be made again now: the next press asks again.
-    if (isAppError(error)) return context.set({ ...state, card: null, error: wire(error.code, error.detail) });
-    throw error;
-  }
+  const asked = await recordAfterRefusal(context, state, refused, { attempts, inFlight });
+  if ('step' in asked) return asked;
+  const { journal, record } = asked;
   // The prices asked now, whatever a checkout opened before asks.
   const now: RenewalRecord = { ...record, pendingCheckouts: [] };
-  const asked = planToPayAgain(journal.plan, stillToRenew(journal.certificates, now), heldAtService(journal.plan, now), now);
-  if (sameAsked(journal.plan, asked)) return context.set({ ...state, card: null, error: wire('SERVICE_PROTOCOL_ERROR', { reason: 'payment refused as not required, the record asks the same' }) });
+  const plan = planToPayAgain(journal.plan, stillToRenew(journal.certificates, now), heldAtService(journal.plan, now), now);
+  if (sameAsked(journal.plan, plan)) return context.set({ ...state, card: null, error: wire('SERVICE_PROTOCOL_ERROR', { reason: 'payment refused as not required, the record asks the same' }) });
   return planMadeAgain(context, state, journal, now, { attempts, inFlight, error: wire('PAYMENT_NOT_REQUIRED', detail), why: 'payment refused: a certificate is free now; plan made again' });
 }
 

@@ -167,6 +167,8 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
     const old = pemToBase64Der(entry().oldCertificatePem);
     return !(await device.readCertificates(dev)).some((certificate) => pemToBase64Der(certificate.certificatePem) === old);
   };
+  /** This certificate, for the shown-free hold check, when the plan shows it free and its old pair is gone (the card read only then). */
+  const goneIfShownFree = async (): Promise<ReadonlySet<string>> => (shownFree(journal, serial) && (await oldPairGone()) ? new Set([serial]) : new Set());
   /**
    * A withdrawn certificate is not delivered: what was made for it goes, and it is journaled as
    * rejected. Unless the old pair is gone already (a card with no room, or an attempt killed right
@@ -323,7 +325,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           break;
         }
         // Shown free: asked again while its old pair is whole (one half-removed by a killed attempt is not).
-        await checkNoHoldOnShownFree(context.service, journal, shownFree(journal, serial) && (await oldPairGone()) ? new Set([serial]) : new Set(), serial);
+        await checkNoHoldOnShownFree(context.service, journal, await goneIfShownFree(), serial);
         context.report('removing-old');
         await removeOldPair();
         await advance({ phase: 'old-removed-first' });
@@ -382,7 +384,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         }
         // Shown free: a hold made on its line since the renewal began would be captured by this
         // issuance (shown-free-holds.ts; a CNS whose old pair the card no longer holds is let through there).
-        await checkNoHoldOnShownFree(context.service, journal, shownFree(journal, serial) && (await oldPairGone()) ? new Set([serial]) : new Set(), serial);
+        await checkNoHoldOnShownFree(context.service, journal, await goneIfShownFree(), serial);
         context.report('requesting-certificate');
         let obtained: Obtained;
         try {
@@ -489,7 +491,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         const moduli = csrPem === undefined ? await provenUnusedKeys(context, journal, current, progress.newIdHex) : [await provenDiscardable(context, journal, current, { newIdHex: progress.newIdHex, csrPem })];
         for (const modulus of moduli) await device.destroyKeys(dev, tokenSerial, progress.newIdHex, modulus);
         // (A certificate taken out keeps the price shown for it: a payment for the plan as it was is judged on it.)
-        await advance(progress.shownCents === undefined ? { phase: 'rejected', reason: progress.reason } : { phase: 'rejected', reason: progress.reason, shownCents: progress.shownCents });
+        await advance({ phase: 'rejected', reason: progress.reason, ...(progress.shownCents === undefined ? {} : { shownCents: progress.shownCents }) });
         break;
       }
       case 'issued': {

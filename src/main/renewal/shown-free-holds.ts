@@ -18,7 +18,7 @@ import { pemToBase64Der } from '../certificates/pem.js';
 import type { DeviceCertificate, FlowService, RenewalRecord } from './renewal-ports.js';
 import { checkHeldStillToRenew } from './held-at-service.js';
 import { pricedInPlan } from './renewal-plan.js';
-import type { CertificatePhase, Journal, JournalCertificate } from './renewal-journal.js';
+import type { CertificatePhase, Journal } from './renewal-journal.js';
 
 /** Not yet issued: a hold on its line would be captured by its issuance. */
 const beforeIssuance: ReadonlySet<CertificatePhase> = new Set(['planned', 'removing-old-first', 'old-removed-first', 'generating-key', 'csr-submitted']);
@@ -39,28 +39,19 @@ export function oldPairsGone(journal: Journal, onCard: readonly DeviceCertificat
  * not yet issued (`only`: that one), but for a CNS among `gone` (its old pair no longer on the card).
  */
 export async function checkNoHoldOnShownFree(service: Pick<FlowService, 'renewalStatus'>, journal: Journal, gone: ReadonlySet<string>, only?: string): Promise<void> {
-  const checked = new Set(
-    journal.certificates
-      .filter((entry) => (only === undefined || entry.certificateSerial === only) && beforeIssuance.has(entry.progress.phase) && !handoverCns(entry, gone))
-      .map((entry) => entry.certificateSerial)
-      .filter((serial) => shownFree(journal, serial)),
-  );
+  const notIssued = journal.certificates.filter((entry) => (only === undefined || entry.certificateSerial === only) && beforeIssuance.has(entry.progress.phase));
+  const checked = holdsToCheck(journal, new Set(notIssued.map((entry) => entry.certificateSerial).filter((serial) => shownFree(journal, serial))), gone);
   if (checked.size === 0) return;
   const record: RenewalRecord = await service.renewalStatus(journal.renewalId);
   checkHeldStillToRenew(journal.plan, checked, record);
 }
 
-/** A CNS whose old pair the card no longer holds: only its handover proof, which a hold made since outlives, can finish it. */
-function handoverCns(entry: JournalCertificate, gone: ReadonlySet<string>): boolean {
-  return entry.kind === 'cns' && gone.has(entry.certificateSerial);
-}
-
-/** The certificates still to renew whose holds a resume checks against the plan: all but a free CNS whose old pair is gone (above). */
+/**
+ * Of `pending`, the certificates whose holds are checked against the plan (here, and by a resume):
+ * all but a CNS shown free whose old pair the card no longer holds (`gone`): only its handover
+ * proof, which a hold made since outlives, can finish it.
+ */
 export function holdsToCheck(journal: Journal, pending: ReadonlySet<string>, gone: ReadonlySet<string>): Set<string> {
-  return new Set(
-    [...pending].filter((serial) => {
-      const entry = journal.certificates.find((candidate) => candidate.certificateSerial === serial);
-      return !(entry && shownFree(journal, serial) && handoverCns(entry, gone));
-    }),
-  );
+  const handoverCns = (serial: string) => gone.has(serial) && shownFree(journal, serial) && journal.certificates.some((entry) => entry.certificateSerial === serial && entry.kind === 'cns');
+  return new Set([...pending].filter((serial) => !handoverCns(serial)));
 }
