@@ -25,13 +25,25 @@ function heldWaits(world: FlowWorld) {
   };
 }
 
-it('a "check" answered pending, then the bank\'s page paid: the watch still sees it, and the renewal goes on without another press', async () => {
-  const world = new FlowWorld();
-  const { flow } = await atPayment(world, [world.oldSerials.get('cns')!]);
+/**
+ * At the payment screen for the CNS (or `both`), its waits held, a card checkout opened and left
+ * open on the bank's page, and the holder's "check" told pending: the flow, the waits, and what
+ * the press and the check answered.
+ */
+async function toldPending(world: FlowWorld, both = false) {
+  const { flow } = await atPayment(world, both ? undefined : [world.oldSerials.get('cns')!]);
   const waits = heldWaits(world);
   world.service.faults.cardOutcome = 'pending';
-  expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', card: { status: 'waiting' } });
-  expect(await flow.checkCardPayment()).toMatchObject({ step: 'payment', card: { status: 'pending' }, error: { code: 'CARD_PAYMENT_PENDING' } });
+  const started = await flow.startCardPayment();
+  const checked = await flow.checkCardPayment();
+  return { flow, waits, started, checked };
+}
+
+it('a "check" answered pending, then the bank\'s page paid: the watch still sees it, and the renewal goes on without another press', async () => {
+  const world = new FlowWorld();
+  const { flow, waits, started, checked } = await toldPending(world);
+  expect(started).toMatchObject({ step: 'payment', card: { status: 'waiting' } });
+  expect(checked).toMatchObject({ step: 'payment', card: { status: 'pending' }, error: { code: 'CARD_PAYMENT_PENDING' } });
   // The watch's next look finds it still open.
   expect(await waits.letOneLookPass()).toBe(true);
   expect(flow.state).toMatchObject({ step: 'payment', card: { status: 'pending' } });
@@ -44,11 +56,7 @@ it('a "check" answered pending, then the bank\'s page paid: the watch still sees
 
 it('a checkout that stays open through the whole watch is told pending once the wait is over, and the watch ends', async () => {
   const world = new FlowWorld();
-  const { flow } = await atPayment(world, [world.oldSerials.get('cns')!]);
-  const waits = heldWaits(world);
-  world.service.faults.cardOutcome = 'pending';
-  await flow.startCardPayment();
-  await flow.checkCardPayment();
+  const { flow, waits } = await toldPending(world);
   let looks = 0;
   while (await waits.letOneLookPass()) looks++;
   // As many looks as the watch's waits (three in this world), then no more.
@@ -60,11 +68,8 @@ it('a checkout that stays open through the whole watch is told pending once the 
 
 it('a checkout told pending, then a new card press refused (the CNS suspended meanwhile): the old watch\'s next look leaves that refusal on screen', async () => {
   const world = new FlowWorld();
-  const { flow } = await atPayment(world);
-  const waits = heldWaits(world);
-  world.service.faults.cardOutcome = 'pending';
-  await flow.startCardPayment();
-  expect(await flow.checkCardPayment()).toMatchObject({ card: { status: 'pending' } });
+  const { flow, waits, checked } = await toldPending(world, true);
+  expect(checked).toMatchObject({ card: { status: 'pending' } });
   expect(await waits.letOneLookPass()).toBe(true);
   world.service.faults.suspendedBeforePayment = ['cns'];
   expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', card: null, error: { code: 'RENEWAL_CERTIFICATE_DROPPED' }, plan: { totalCents: prices.signature } });
@@ -76,11 +81,7 @@ it('a checkout told pending, then a new card press refused (the CNS suspended me
 
 it('a second card press whose answer is lost after the service opened a new checkout (cancelling the one watched): the old watch does not tell the holder "cancelled"; the next press takes up the new checkout, one hold', async () => {
   const world = new FlowWorld();
-  const { flow } = await atPayment(world, [world.oldSerials.get('cns')!]);
-  const waits = heldWaits(world);
-  world.service.faults.cardOutcome = 'pending';
-  await flow.startCardPayment();
-  await flow.checkCardPayment();
+  const { flow, waits } = await toldPending(world);
   expect(await waits.letOneLookPass()).toBe(true);
   world.failAt = { count: world.effects + 1, phase: 'after' };
   const lost = await flow.startCardPayment().catch(() => flow.state);

@@ -10,6 +10,7 @@ import { AppError } from '../../../src/shared/errors/app-error.js';
 import { describeError } from '../../../src/shared/errors/catalogue.js';
 import { describeState } from '../../../src/main/cli/describe-state.js';
 import { prices } from './kit/fake-service.js';
+import type { CertificateKind } from '../../../src/shared/domain/certificate-kind.js';
 import { FlowWorld } from './kit/flow-world.js';
 import { atPayment, stateOf, walk } from './kit/holder-walk.js';
 
@@ -22,6 +23,21 @@ async function pay(flow: Flow, method: 'telemaco' | 'card'): Promise<FlowState> 
   await new Promise((resolve) => setTimeout(resolve, 5));
   const state = flow.state;
   return state.step === 'payment' && state.card?.status === 'waiting' ? flow.checkCardPayment() : state;
+}
+
+/**
+ * At the payment screen for `only` (else both), a card page opened and left open at the old
+ * prices; then `free` made free and the holder pays by Telemaco instead: nothing left to pay, the
+ * renewal goes on unpaid. The flow, at the paid screen, and that state.
+ */
+async function unpaidBesideAPageLeftOpen(world: FlowWorld, only?: CertificateKind, free: readonly CertificateKind[] = only ? [only] : ['cns', 'signature']) {
+  const { flow } = await atPayment(world, only ? [world.oldSerials.get(only)!] : undefined);
+  world.service.faults.cardOutcome = 'pending';
+  await flow.startCardPayment();
+  for (const kind of free) world.service.changePrice(kind, null);
+  const paid = await pay(flow, 'telemaco');
+  expect(paid).toMatchObject({ step: 'paid', plan: { totalCents: 0 } });
+  return { flow, paid };
 }
 
 describe('a certificate free by the time it is paid', () => {
@@ -74,12 +90,8 @@ describe('a certificate free by the time it is paid', () => {
 
   it('both free at the press while a card page was left open at the old prices, that page paid after the renewal went on unpaid: nothing is issued on its hold, told as not shown; once the hold is let go, renewed free', async () => {
     const world = new FlowWorld();
-    const { flow } = await atPayment(world);
-    world.service.faults.cardOutcome = 'pending';
-    await flow.startCardPayment();
-    world.service.changePrice('cns', null);
-    world.service.changePrice('signature', null);
-    expect(await pay(flow, 'telemaco')).toMatchObject({ step: 'paid', plan: { totalCents: 0 }, receipt: null });
+    const { flow, paid } = await unpaidBesideAPageLeftOpen(world);
+    expect(paid).toMatchObject({ receipt: null });
     // The holder pays the page still open in the browser: 40 € held for two certificates shown free.
     world.service.faults.cardOutcome = 'pay';
     world.service.settleOpenCheckouts();
@@ -102,12 +114,7 @@ describe('a certificate free by the time it is paid', () => {
 
   it.each([{ only: 'cns' }, { only: null }] as const)('on a card with no room ($only), the page paid late is found before any old pair goes: the card keeps its pairs; once the hold is let go, renewed free', async ({ only }) => {
     const world = new FlowWorld({ full: true });
-    const { flow } = await atPayment(world, only ? [world.oldSerials.get(only)!] : undefined);
-    world.service.faults.cardOutcome = 'pending';
-    await flow.startCardPayment();
-    world.service.changePrice('cns', null);
-    world.service.changePrice('signature', null);
-    expect(await pay(flow, 'telemaco')).toMatchObject({ step: 'paid', plan: { totalCents: 0 } });
+    const { flow } = await unpaidBesideAPageLeftOpen(world, only ?? undefined, ['cns', 'signature']);
     world.service.faults.cardOutcome = 'pay';
     world.service.settleOpenCheckouts();
     expect(await flow.renew()).toMatchObject({ step: 'failed', canResume: true, error: { code: 'PAYMENT_NOT_AS_SHOWN' } });
@@ -125,11 +132,7 @@ describe('a certificate free by the time it is paid', () => {
 
   it('on a card with no room, the CNS alone, killed after its old key went, the page paid two days later: the resume finishes it on that hold (captured), never stops it until its handover proof lapses', async () => {
     const world = new FlowWorld({ full: true });
-    const { flow } = await atPayment(world, [world.oldSerials.get('cns')!]);
-    world.service.faults.cardOutcome = 'pending';
-    await flow.startCardPayment();
-    world.service.changePrice('cns', null);
-    expect(await pay(flow, 'telemaco')).toMatchObject({ step: 'paid', plan: { totalCents: 0 } });
+    const { flow } = await unpaidBesideAPageLeftOpen(world, 'cns');
     world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'after' };
     await flow.renew().catch(() => undefined);
     world.killOn = undefined;
@@ -150,11 +153,7 @@ describe('a certificate free by the time it is paid', () => {
     { how: 'its removal refused by the card', stop: (world: FlowWorld) => (world.card.refusedRemovals = 1) },
   ])('on a card with no room, the CNS alone, $how, the page paid later: its old pair still on the card, the resume stops on the hold, nothing captured; once the hold is let go, renewed free', async ({ stop }) => {
     const world = new FlowWorld({ full: true });
-    const { flow } = await atPayment(world, [world.oldSerials.get('cns')!]);
-    world.service.faults.cardOutcome = 'pending';
-    await flow.startCardPayment();
-    world.service.changePrice('cns', null);
-    expect(await pay(flow, 'telemaco')).toMatchObject({ step: 'paid', plan: { totalCents: 0 } });
+    const { flow } = await unpaidBesideAPageLeftOpen(world, 'cns');
     stop(world);
     await flow.renew().catch(() => undefined);
     await flow.close().catch(() => undefined);
@@ -174,11 +173,7 @@ describe('a certificate free by the time it is paid', () => {
 
   it('on a card with no room, the CNS alone, killed before its old pair went, the card then finding room: the old pair kept, the hold found before the request, nothing captured', async () => {
     const world = new FlowWorld({ full: true });
-    const { flow } = await atPayment(world, [world.oldSerials.get('cns')!]);
-    world.service.faults.cardOutcome = 'pending';
-    await flow.startCardPayment();
-    world.service.changePrice('cns', null);
-    expect(await pay(flow, 'telemaco')).toMatchObject({ step: 'paid', plan: { totalCents: 0 } });
+    const { flow } = await unpaidBesideAPageLeftOpen(world, 'cns');
     world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'before' };
     await flow.renew().catch(() => undefined);
     world.killOn = undefined;
@@ -204,12 +199,7 @@ describe('a certificate free by the time it is paid', () => {
         return service.challenge(...args);
       },
     }));
-    const { flow } = await atPayment(world);
-    world.service.faults.cardOutcome = 'pending';
-    await flow.startCardPayment();
-    world.service.changePrice('cns', null);
-    world.service.changePrice('signature', null);
-    expect(await pay(flow, 'telemaco')).toMatchObject({ step: 'paid', plan: { totalCents: 0 } });
+    const { flow } = await unpaidBesideAPageLeftOpen(world);
     pageToPay = true;
     expect(await flow.renew()).toMatchObject({ step: 'failed', canResume: true, error: { code: 'PAYMENT_NOT_AS_SHOWN' } });
     await flow.close();
@@ -225,12 +215,7 @@ describe('a certificate free by the time it is paid', () => {
 
   it('the record out of reach as the renewal of a certificate shown free begins: a stop to resume, nothing issued on a hold it could not see', async () => {
     const world = new FlowWorld();
-    const { flow } = await atPayment(world);
-    world.service.faults.cardOutcome = 'pending';
-    await flow.startCardPayment();
-    world.service.changePrice('cns', null);
-    world.service.changePrice('signature', null);
-    expect(await pay(flow, 'telemaco')).toMatchObject({ step: 'paid', plan: { totalCents: 0 } });
+    const { flow } = await unpaidBesideAPageLeftOpen(world);
     world.service.faults.cardOutcome = 'pay';
     world.service.settleOpenCheckouts();
     world.service.faults.unavailable = { renewalStatus: 1 };
