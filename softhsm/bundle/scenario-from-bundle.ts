@@ -55,7 +55,14 @@ const labShowsInstead = {
 } as const satisfies Partial<Record<ErrorCode, ErrorCode>>;
 type NeighbourCode = keyof typeof labShowsInstead;
 const isNeighbourCode = (code: ErrorCode): code is NeighbourCode => Object.hasOwn(labShowsInstead, code);
-const serviceByCode: Partial<Record<ErrorCode, ScenarioDefinition['service']>> = { SERVICE_TIMEOUT: 'slow', SERVICE_UNAVAILABLE: 'maintenance', PAYMENT_NOT_AS_SHOWN: 'price-changed' };
+const serviceByCode: Partial<Record<ErrorCode, ScenarioDefinition['service']>> = {
+  SERVICE_TIMEOUT: 'slow',
+  SERVICE_UNAVAILABLE: 'maintenance',
+  PAYMENT_NOT_AS_SHOWN: 'price-changed',
+  // The lab's lever frees the CNS; an office that freed the signature meets the holder with the
+  // same code and the same next steps.
+  PAYMENT_NOT_REQUIRED: 'cns-free-at-payment',
+};
 const fateByReason: Partial<Record<ErrorCode, ServiceFate>> = {
   CERTIFICATE_SUSPENDED: 'suspended',
   CERTIFICATE_REVOKED: 'revoked',

@@ -18,9 +18,10 @@ type NetworkSetup = 'direct' | 'offline' | 'proxy-required' | 'proxy-credentials
 
 /**
  * How the renewal service itself is doing: answering, answering too slowly, down for maintenance
- * (HTTP 503), or holding another price at payment than it quoted (a price list changed in between).
+ * (HTTP 503), holding another price at payment than it quoted (a price list changed in between),
+ * or finding the CNS free at payment (the office made it free after the holder's look).
  */
-type ServiceCondition = 'running' | 'slow' | 'maintenance' | 'price-changed';
+type ServiceCondition = 'running' | 'slow' | 'maintenance' | 'price-changed' | 'cns-free-at-payment';
 
 /**
  * What stands between the tool and the service: nothing, a network that loses answers after the
@@ -138,6 +139,9 @@ export const scenarioCatalogue: readonly ScenarioDefinition[] = [
   scenario('issuance-answer-lost', 'Risposte del servizio perse dopo il pagamento e l\'emissione', 'Service answers lost after payment and issuance', renewed, { gateway: 'answers-lost' }),
   scenario('hostile-issuance', 'Il certificato ricevuto non è quello emesso (manomesso in rete)', 'The certificate received is not the one issued (tampered with)', refused('ISSUED_CERTIFICATE_REJECTED'), { gateway: 'hostile-issuance' }),
   scenario('price-changed', 'Il prezzo trattenuto al pagamento non è quello mostrato', 'The price held at payment is not the one shown', refused('PAYMENT_NOT_AS_SHOWN'), { service: 'price-changed' }),
+  // Nothing is paid and the card is untouched at this first stop: the tool shows the smaller plan
+  // (the signature alone, 25 €), which the holder pays to renew both (the CNS free).
+  scenario('cns-free-at-payment', 'Il certificato CNS diventa gratuito al momento del pagamento', 'The CNS certificate turns free at payment', refused('PAYMENT_NOT_REQUIRED'), { service: 'cns-free-at-payment' }),
   scenario('damaged-journal', 'Rinnovo pagato, informazioni sul computer danneggiate', 'Renewal paid, the information on the computer damaged', renewed, { journal: 'damaged-after-payment' }),
 ];
 

@@ -217,6 +217,8 @@ export async function setUpScenario(scenario: ScenarioDefinition, dir: string, o
       maintenance: scenario.service === 'maintenance',
       // The signature 10 € dearer at payment than eligibility quoted it.
       ...(scenario.service === 'price-changed' ? { pricesAtPayment: { signature: defaultPrices.signature + priceChangeCents } } : {}),
+      // The CNS quoted 15 €, free by the time the holder pays.
+      ...(scenario.service === 'cns-free-at-payment' ? { freeAtPayment: ['cns'] as const } : {}),
     },
   };
   // proxy-required and proxy-credentials: the service lets in only the lab proxy, which leaves from its own address.

@@ -74,7 +74,8 @@ export interface RenewalLine {
   readonly serial: string;
   readonly kind: CertificateKind;
   readonly notAfter: string;
-  readonly verdict: Verdict;
+  /** Given at eligibility; only the office's later decision changes it (`Faults.freeAtPayment`). */
+  verdict: Verdict;
   progress: CertificateProgress;
 }
 
@@ -155,6 +156,13 @@ export interface Faults {
    * the eligibility answer said (or a service that charges other than it quotes).
    */
   pricesAtPayment?: Partial<Record<CertificateKind, number>>;
+  /**
+   * The office makes these kinds free after the holder's look: a payment naming such a line, still
+   * priced as quoted, finds it free and is refused with PAYMENT_NOT_REQUIRED; from then on the
+   * renewal's record and any later eligibility show that certificate free. A dry check is refused
+   * the same way and changes nothing.
+   */
+  freeAtPayment?: readonly CertificateKind[];
 }
 
 export interface LabState {

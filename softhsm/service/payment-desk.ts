@@ -9,11 +9,11 @@ import { newIdentifier } from './identifiers.js';
 import { accountKey, type ChargeLine, type LabState, type PaymentRecord, type RenewalRecord } from './lab-state.js';
 import { authorize } from './money-desk.js';
 import { lineOrRefuse, renewalOrRefuse } from './renewal-records.js';
-import { refuse } from './service-refusal.js';
+import { refuse, refuseKeepingChanges } from './service-refusal.js';
 
 export function startPayment(state: LabState, renewalId: string, request: PaymentRequest, now: Date, checkoutUrl: (paymentId: string) => string): PaymentStatus {
   const renewal = renewalOrRefuse(state, renewalId);
-  const lines = chargeLines(state, renewal, request.certificateSerials);
+  const lines = chargeLines(state, renewal, request.certificateSerials, 'payment');
   const paymentId = newIdentifier('pay');
   const base = { paymentId, renewalId, method: request.method, createdAt: now.toISOString(), lines } as const;
   renewal.paymentIds.push(paymentId);
@@ -32,7 +32,7 @@ export function startPayment(state: LabState, renewalId: string, request: Paymen
 /** `payment-check`: would this account pay these certificates? Nothing is held or recorded. */
 export function checkAccountPayment(state: LabState, renewalId: string, request: AccountPaymentRequest): void {
   const renewal = renewalOrRefuse(state, renewalId);
-  checkAccount(state, chargeLines(state, renewal, request.certificateSerials), request);
+  checkAccount(state, chargeLines(state, renewal, request.certificateSerials, 'check'), request);
 }
 
 /** The checks a charge makes, refusing exactly as a charge would. */
@@ -54,14 +54,26 @@ function checkAccount(state: LabState, lines: readonly ChargeLine[], request: Ac
   }
 }
 
-/** What the named certificates cost, after checking each may be paid now. */
-function chargeLines(state: LabState, renewal: RenewalRecord, serials: readonly string[]): ChargeLine[] {
+/**
+ * What the named certificates cost, after checking each may be paid now. A certificate the office
+ * made free since the holder's look (`faults.freeAtPayment`) is free from the payment on: the
+ * payment records it so (this renewal, and the registry) and is refused; a dry check (`at:
+ * 'check'`) is refused alike and records nothing.
+ */
+function chargeLines(state: LabState, renewal: RenewalRecord, serials: readonly string[], at: 'payment' | 'check'): ChargeLine[] {
   return serials.map((serial): ChargeLine => {
     const line = lineOrRefuse(renewal, serial);
     // No money is taken for a certificate the service would not issue (suspended or revoked since it was chosen).
     const verdict = verdictNow(state, line);
     if (verdict.status !== 'renewable') refuse(409, 'CERTIFICATE_NOT_RENEWABLE', { reason: verdict.reason });
     if (verdict.price.kind === 'free') refuse(409, 'PAYMENT_NOT_REQUIRED', { certificateSerial: serial });
+    if (state.faults.freeAtPayment?.includes(line.kind)) {
+      if (at === 'check') refuse(409, 'PAYMENT_NOT_REQUIRED', { certificateSerial: serial });
+      // Free in this renewal's record, and in the registry for any renewal asked from now on.
+      line.verdict = { ...verdict, price: { kind: 'free' } };
+      state.certificates[serial] = { ...(state.certificates[serial] ?? { serial, status: 'valid' }), free: true };
+      refuseKeepingChanges(409, 'PAYMENT_NOT_REQUIRED', { certificateSerial: serial });
+    }
     const settledHere = line.progress.state === 'paid' || line.progress.state === 'issued' || line.progress.state === 'downloaded';
     if (settledHere || paidElsewhere(state, renewal.renewalId, serial)) refuse(409, 'CERTIFICATE_ALREADY_PAID', { certificateSerial: serial });
     return { certificateSerial: serial, kind: line.kind, amountCents: state.faults.pricesAtPayment?.[line.kind] ?? verdict.price.amountCents, account: verdict.price.account, state: 'held' };

@@ -93,6 +93,22 @@ async function walk(browser: Browser, page: Page, scenario: ScenarioApp): Promis
   await expect.poll(() => heading(page), { timeout: 60_000 }).not.toMatch(/Rinnovo in corso|Pagamento effettuato|Rinnovo gratuito|Rinnovo già pagato/);
 }
 
+/**
+ * cns-free-at-payment goes on after its notice: the payment screen now asks only the signature's
+ * 25 €, which the holder pays; both certificates are renewed.
+ */
+async function paysTheSmallerPlan(page: Page, scenario: ScenarioApp): Promise<void> {
+  expect(await page.locator('main').textContent()).toMatch(/Totale[^\d]*25,00\s€/);
+  await page.getByLabel('Password').fill(scenario.lab.account.password);
+  await page.getByRole('button', { name: /^Paga/ }).click();
+  await expect.poll(() => heading(page), { timeout: 20_000 }).toBe('Pagamento effettuato');
+  await page.getByRole('button', { name: 'Rinnova ora' }).click();
+  await expect.poll(() => heading(page), { timeout: 60_000 }).toMatch(/^Memorizzazione completata – Rinnovo dei certificati completato$/);
+}
+
+/** Where the scenario's stop is not the end: what the holder does next, after its notice is checked. */
+const goesOn: Readonly<Record<string, (page: Page, scenario: ScenarioApp) => Promise<void>>> = { 'cns-free-at-payment': paysTheSmallerPlan };
+
 export function describeScenariosInChromium(definitions: readonly ScenarioDefinition[]): void {
   describe('every lab scenario in Chromium', browserTestOptions, () => {
     const chromium = chromiumForThisFile();
@@ -127,6 +143,7 @@ export function describeScenariosInChromium(definitions: readonly ScenarioDefini
               if (own === 'CERTIFICATE_ALREADY_RENEWED') expect(words).not.toContain('nuova emissione');
             }
           }
+          await goesOn[definition.name]?.(page, scenario);
           if (definition.pinIsWrong) expect(await page.getByLabel('PIN').inputValue()).toBe('');
           await saveScreenshot(page, `scenario-${definition.name}`);
           expect(await seriousViolations(page)).toEqual([]);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { describeError, type ErrorCode, type ErrorDetail } from '../../../src/shared/errors/catalogue.js';
 import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
-import { bundleRoundTrip, endingOf, runScenario } from './scenario-runs.js';
+import { runCli } from '../../support/run-cli.js';
+import { workingPairs } from './kill-and-resume.js';
+import { bundleRoundTrip, endingOf, runScenario, type ScenarioRun } from './scenario-runs.js';
 
 /**
  * Every failure the lab reproduces before money moves or at payment, each ending with its own
@@ -16,6 +18,35 @@ export interface Refusal {
   readonly doctorPredicts: boolean;
   /** The tool refused a payment the service made: its money stays held (never captured) until the service lets it go. */
   readonly leavesHold?: boolean;
+  /** What the holder does next, where the stop is not the end: checked after the bundle's round trip. */
+  readonly goesOn?: (run: ScenarioRun) => Promise<void>;
+}
+
+/**
+ * cns-free-at-payment: the stop shows the smaller plan (the signature alone). Nothing was paid, so
+ * `resume` has nothing to take up, as the stop's words foresee, and the holder runs `renew` again:
+ * both certificates renewed, 25 € charged for the signature and nothing for the CNS.
+ */
+async function paysTheSmallerPlan(run: ScenarioRun): Promise<void> {
+  // The plan shown before the payment, then the smaller one after the refusal (amounts as Intl writes them, a no-break space before €).
+  const totals = (run.renew.stderr.match(/Totale: [\d.,]+\s€/g) ?? []).map((total) => total.replace(/\s/g, ' '));
+  expect(totals, run.renew.stderr).toEqual(['Totale: 40,00 €', 'Totale: 25,00 €']);
+  expect(run.renew.stderr).toContain('se risponde che non c\'è nulla da riprendere, lo stesso comando con renew al posto di resume');
+  const payArgs = ['--pay', 'telemaco', '--user', run.lab.account.userId];
+  expect((await runCli(['resume', '--json', ...payArgs], run.env)).json).toMatchObject({ ok: true, nothingToResume: true });
+  const again = await runCli(['renew', '--json', ...payArgs], run.env);
+  expect(again.json, again.stderr).toMatchObject({ ok: true, state: { step: 'done', receipts: [{ method: 'telemaco', totalCents: 2500, capturedCents: 2500, releasedCents: 0 }] } });
+  const renewed = (again.json?.state as { renewed: { kind: string }[] }).renewed.map((entry) => entry.kind).sort();
+  expect(renewed).toEqual(['cns', 'signature']);
+  expect(await workingPairs(run.lab)).toBe(2);
+  // From the service's books: one hold and one capture, both of the signature's 25 € (tariffa); nothing ever on diritti.
+  const ledger = run.lab.service.state().ledger.map(({ type, account, amountCents }) => ({ type, account, amountCents }));
+  expect(ledger).toEqual([
+    { type: 'hold', account: 'tariffa', amountCents: 2500 },
+    { type: 'capture', account: 'tariffa', amountCents: 2500 },
+  ]);
+  const before = run.balancesBefore[0]?.balances;
+  expect(run.lab.service.account('telemaco', run.lab.account.userId)?.balances).toEqual({ ...before, tariffa: (before?.tariffa ?? 0) - 2500 });
 }
 
 export const refusals: readonly Refusal[] = [
@@ -49,6 +80,8 @@ export const refusals: readonly Refusal[] = [
   { name: 'hostile-issuance', doctorPredicts: false },
   // So is the price a payment holds: the dry run holds nothing, and says no amount.
   { name: 'price-changed', doctorPredicts: false, leavesHold: true },
+  // The dry run meets the CNS free as the payment does; nothing is held, and the holder goes on.
+  { name: 'cns-free-at-payment', doctorPredicts: true, goesOn: paysTheSmallerPlan },
 ];
 
 export function describeRefusals(list: readonly Refusal[]): void {
@@ -89,6 +122,7 @@ export function describeRefusals(list: readonly Refusal[]): void {
           const again = await bundleRoundTrip(run, { renew: !refusal.doctorPredicts });
           expect(endingOf(again.doctor), again.doctor.stderr).toEqual(endingOf(run.doctor));
           if (again.renew) expect(endingOf(again.renew), again.renew.stderr).toEqual(endingOf(run.renew));
+          await refusal.goesOn?.(run);
         } finally {
           await run.close();
         }

@@ -56,8 +56,8 @@ export function describeScenariosFromOutside(scenarios: readonly ScenarioDefinit
 
 function checksOf(scenario: ScenarioDefinition): void {
   const token = tokenExpectation(scenario);
-  /** The service answers at once (it may still answer otherwise than it quoted: price-changed). */
-  const answering = scenario.service === 'running' || scenario.service === 'price-changed';
+  /** The service answers at once (it may still answer otherwise than it quoted: price-changed, cns-free-at-payment). */
+  const answering = scenario.service === 'running' || scenario.service === 'price-changed' || scenario.service === 'cns-free-at-payment';
   const device = deviceExpectation(scenario);
   const reach = reachExpectation(scenario);
   let temp: { dir: string; remove: () => Promise<void> };
@@ -251,6 +251,29 @@ function checksOf(scenario: ScenarioDefinition): void {
         if (line.kind === 'signature') expect(line.amountCents).not.toBe(quoted);
         else expect(line.amountCents).toBe(quoted);
       }
+    });
+  }
+
+  if (scenario.service === 'cns-free-at-payment') {
+    it('a payment naming both certificates is refused with PAYMENT_NOT_REQUIRED for the CNS, nothing held; the renewal then shows the CNS free, and the signature alone is paid at its quoted price', async () => {
+      const eligibility = await askEligibility(lab, operatorRoute, softHsm, card, cnsOnCard());
+      const paymentsUrl = `${lab.service.url}renewals/${eligibility.renewalId}/payments`;
+      const account = structuredClone(lab.service.account('telemaco', lab.account.userId));
+      const pay = (certificateSerials: readonly string[]) =>
+        curl(paymentsUrl, operatorRoute, { json: { method: 'telemaco', certificateSerials, userId: lab.account.userId, password: lab.account.password }, headers: { 'idempotency-key': randomUUID() } });
+      const serialOf = (kind: CertificateKind) => eligibility.perCertificate.find((entry) => entry.kind === kind)?.certificateSerial ?? '';
+      const refused = await pay(payableSerials(eligibility));
+      expect(refusalCode(refused)).toBe('PAYMENT_NOT_REQUIRED');
+      expect(jsonOf<{ error: { detail: { certificateSerial?: string } } }>(refused).error.detail.certificateSerial).toBe(serialOf('cns'));
+      expect(lab.service.account('telemaco', lab.account.userId)).toEqual(account);
+      const record = jsonOf<{ perCertificate: ServiceVerdict[] }>(await curl(`${lab.service.url}renewals/${eligibility.renewalId}`, operatorRoute));
+      expect(Object.fromEntries(record.perCertificate.map((entry) => [entry.kind, entry.verdict.price]))).toEqual({
+        cns: { kind: 'free' },
+        signature: { kind: 'paid', amountCents: 2500, currency: 'EUR', account: 'tariffa' },
+      });
+      const paid = jsonOf<{ state: string; receipt: { lines: { kind: string; amountCents: number }[] } }>(await pay([serialOf('signature')]));
+      expect(paid.state).toBe('paid');
+      expect(paid.receipt.lines.map(({ kind, amountCents }) => ({ kind, amountCents }))).toEqual([{ kind: 'signature', amountCents: 2500 }]);
     });
   }
 

@@ -233,6 +233,14 @@ describe('the closest catalogue scenario', () => {
     expect(match.different).toEqual([]);
   });
 
+  it('a payment refused as not required (a certificate made free since the look): the lab frees the CNS at payment, and the closest scenario is that one', () => {
+    const freed = facts({ outcome: outcome('payment', 'PAYMENT_NOT_REQUIRED', { paymentMethod: 'telemaco' }) });
+    const rebuilt = scenarioFromBundle(freed, options);
+    expect(rebuilt.scenario).toMatchObject({ service: 'cns-free-at-payment', expected: { outcome: 'refused', code: 'PAYMENT_NOT_REQUIRED' } });
+    expect(rebuilt.notReproduced.join('\n')).not.toContain('PAYMENT_NOT_REQUIRED');
+    expect(closestScenario(freed, options).scenario.name).toBe('cns-free-at-payment');
+  });
+
   it('an ending the catalogue lacks still finds the nearest setting, and says what differs', () => {
     const match = closestScenario(facts({ outcome: outcome('blocked', 'SERVICE_TIMEOUT'), network: { route: 'proxy', source: 'pac', proxyAuthenticated: false, extraCa: false } }), options);
     expect(match.scenario.name).toBe('service-slow');
