@@ -122,6 +122,8 @@ interface Phrases {
   /** A DEVICE_REMOVED ending at a step where the lab cannot pull the card out. */
   readonly removedElsewhere: (step: string) => string;
   readonly alsoNotRenewed: (kind: CertificateKindName, code: ErrorCode) => string;
+  /** PAYMENT_NOT_REQUIRED for the signature: the lab's lever frees the CNS. */
+  readonly signatureFreed: string;
   readonly fiscalCodeInClear: string;
   readonly pseudonymised: (name: string) => string;
   readonly cardLibrary: (file: string, description: string, version: string, behindSimulator: boolean) => string;
@@ -167,6 +169,7 @@ const phrases: Record<Locale, Phrases> = {
     removedElsewhere: (step) =>
       `dispositivo rimosso al passo «${step}» (DEVICE_REMOVED): il lab toglie la carta dal lettore solo all'accesso con il PIN o durante la generazione delle chiavi, dopo il pagamento; qui la toglie durante la generazione delle chiavi, non a quel passo`,
     alsoNotRenewed: (kind, code) => `anche il certificato ${italianKind[kind]} non è stato rinnovato (${code}): il lab prepara solo il codice dell'esito finale`,
+    signatureFreed: 'al titolare è diventato gratuito il certificato di sottoscrizione (PAYMENT_NOT_REQUIRED); il lab rende gratuito il certificato CNS: stesso codice e stessi passi, ma resta da pagare la sottoscrizione (25 €, Tariffa) invece della CNS',
     fiscalCodeInClear: 'codice fiscale del titolare in chiaro: il dispositivo del lab riporta invece il suo titolare fittizio',
     pseudonymised: (name) => `titolare (sostituito da uno pseudonimo nel pacchetto): il dispositivo del lab riporta il titolare fittizio ${name}`,
     cardLibrary: (file, description, version, behindSimulator) =>
@@ -204,6 +207,7 @@ const phrases: Record<Locale, Phrases> = {
     removedElsewhere: (step) =>
       `card removed at step "${step}" (DEVICE_REMOVED): the lab pulls the card out only at the PIN login or during key generation, after payment; here it does so during key generation, not at that step`,
     alsoNotRenewed: (kind, code) => `${kind} certificate also not renewed (${code}): the lab sets up the ending's own code only`,
+    signatureFreed: "the holder's signature certificate became free (PAYMENT_NOT_REQUIRED); the lab frees the CNS certificate instead: the same code and steps, but the signature is left to pay (25 €, Tariffa) instead of the CNS",
     fiscalCodeInClear: "the holder's fiscal code in clear: the lab's token names its fictional holder instead",
     pseudonymised: (name) => `holder (pseudonymised in the bundle): the lab's token names its fictional holder ${name}`,
     cardLibrary: (file, description, version, behindSimulator) => `card library ${file} (${description} ${version}): the lab uses SoftHSM${behindSimulator ? ' behind the card simulator' : ''}`,
@@ -391,6 +395,10 @@ export function scenarioFromBundle(facts: BundleFacts, options: { readonly toolV
   if (removal?.at === 'key-generation' && removal.holderStep !== undefined) notReproduced.push(p.removedElsewhere(removal.holderStep));
   // The ending's code is the first certificate's; the others' reasons are told, not set up.
   for (const other of outcome?.notRenewed.slice(1) ?? []) notReproduced.push(p.alsoNotRenewed(other.kind, other.code));
+  if (code === 'PAYMENT_NOT_REQUIRED') {
+    const freed = outcome?.error?.detail.certificateSerial;
+    if (outcome?.certificates.some((entry) => entry.serial === freed && entry.kind === 'signature')) notReproduced.push(p.signatureFreed);
+  }
   if (facts.holder.identity === 'in-clear') notReproduced.push(p.fiscalCodeInClear);
   else notReproduced.push(p.pseudonymised(`${labHolder.givenName} ${labHolder.surname}`));
   if (facts.module.status === 'loaded' && !/softhsm|cnssim/i.test(`${facts.module.file} ${facts.module.manufacturer}`)) {

@@ -217,8 +217,6 @@ export async function setUpScenario(scenario: ScenarioDefinition, dir: string, o
       maintenance: scenario.service === 'maintenance',
       // The signature 10 € dearer at payment than eligibility quoted it.
       ...(scenario.service === 'price-changed' ? { pricesAtPayment: { signature: defaultPrices.signature + priceChangeCents } } : {}),
-      // The CNS quoted 15 €, free by the time the holder pays.
-      ...(scenario.service === 'cns-free-at-payment' ? { freeAtPayment: ['cns'] as const } : {}),
     },
   };
   // proxy-required and proxy-credentials: the service lets in only the lab proxy, which leaves from its own address.
@@ -236,6 +234,8 @@ export async function setUpScenario(scenario: ScenarioDefinition, dir: string, o
   const gateway = await gatewayFor(scenario, pki, service.url);
   const serviceUrl = scenario.network === 'offline' ? `https://127.0.0.1:${closedPort}/v1/` : (gateway?.url ?? service.url);
   if (scenario.journal === 'damaged-after-payment') await damagedJournalAfterPayment(service, token, join(dir, 'tool-data'));
+  // The CNS quoted 15 €, free by the time the holder pays: decided after anything paid above.
+  if (scenario.service === 'cns-free-at-payment') await service.setFaults({ freeAtPayment: ['cns'] });
   const simulator = needsCardSimulator(scenario) ? await setUpCardSimulator(scenario, dir, token.userPin) : undefined;
   const toolDataDir = join(dir, 'tool-data');
   const env: Record<string, string> = {

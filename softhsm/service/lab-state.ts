@@ -157,10 +157,10 @@ export interface Faults {
    */
   pricesAtPayment?: Partial<Record<CertificateKind, number>>;
   /**
-   * The office makes these kinds free after the holder's look: a payment naming such a line, still
-   * priced as quoted, finds it free and is refused with PAYMENT_NOT_REQUIRED; from then on the
-   * renewal's record and any later eligibility show that certificate free. A dry check is refused
-   * the same way and changes nothing.
+   * The office makes these kinds free after the holder's look, decided when a payment names such a
+   * line with nothing held for it: that payment is refused with PAYMENT_NOT_REQUIRED, and from then
+   * on the renewal's record and any later eligibility show that certificate free. Until then
+   * (eligibility, the record, a dry check) it is quoted at its price.
    */
   freeAtPayment?: readonly CertificateKind[];
 }

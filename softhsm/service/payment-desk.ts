@@ -57,8 +57,7 @@ function checkAccount(state: LabState, lines: readonly ChargeLine[], request: Ac
 /**
  * What the named certificates cost, after checking each may be paid now. A certificate the office
  * made free since the holder's look (`faults.freeAtPayment`) is free from the payment on: the
- * payment records it so (this renewal, and the registry) and is refused; a dry check (`at:
- * 'check'`) is refused alike and records nothing.
+ * payment records it so (this renewal, and the registry) and is refused.
  */
 function chargeLines(state: LabState, renewal: RenewalRecord, serials: readonly string[], at: 'payment' | 'check'): ChargeLine[] {
   return serials.map((serial): ChargeLine => {
@@ -67,8 +66,11 @@ function chargeLines(state: LabState, renewal: RenewalRecord, serials: readonly 
     const verdict = verdictNow(state, line);
     if (verdict.status !== 'renewable') refuse(409, 'CERTIFICATE_NOT_RENEWABLE', { reason: verdict.reason });
     if (verdict.price.kind === 'free') refuse(409, 'PAYMENT_NOT_REQUIRED', { certificateSerial: serial });
-    if (state.faults.freeAtPayment?.includes(line.kind)) {
-      if (at === 'check') refuse(409, 'PAYMENT_NOT_REQUIRED', { certificateSerial: serial });
+    // Decided when a payment names it, never before: eligibility, the record and a dry check
+    // meanwhile quote it at its price, as the office's old list still did. Only a line nothing
+    // holds money for: a held or captured price is the holder's, whatever the list says now.
+    const nothingHeld = line.progress.state === 'open' || line.progress.state === 'requested' || line.progress.state === 'released';
+    if (at === 'payment' && nothingHeld && state.faults.freeAtPayment?.includes(line.kind)) {
       // Free in this renewal's record, and in the registry for any renewal asked from now on.
       line.verdict = { ...verdict, price: { kind: 'free' } };
       state.certificates[serial] = { ...(state.certificates[serial] ?? { serial, status: 'valid' }), free: true };

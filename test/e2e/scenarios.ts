@@ -143,10 +143,10 @@ export function describeScenariosInChromium(definitions: readonly ScenarioDefini
               if (own === 'CERTIFICATE_ALREADY_RENEWED') expect(words).not.toContain('nuova emissione');
             }
           }
-          await goesOn[definition.name]?.(page, scenario);
           if (definition.pinIsWrong) expect(await page.getByLabel('PIN').inputValue()).toBe('');
           await saveScreenshot(page, `scenario-${definition.name}`);
           expect(await seriousViolations(page)).toEqual([]);
+          await goesOn[definition.name]?.(page, scenario);
         } finally {
           await leaveApp(page);
           await scenario.close();

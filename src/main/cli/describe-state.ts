@@ -242,12 +242,15 @@ export function describeState(state: FlowState, locale: Locale): string {
       const payAgain = state.error !== null && payAgainCodes.has(state.error.code);
       // The plan made smaller: what is still to pay, and how from here (the command that stopped on it has paid nothing).
       const smaller = state.error !== null && smallerPlanCodes.has(state.error.code);
+      const howToPay = payAgain || smaller || state.error?.code === 'RENEWAL_PAYMENT_UNCONFIRMED';
       return lines(
         state.card ? t('payment.cardWaiting') : t('payment.heading'),
         state.card ? `${t('payment.cardLinkIntro')} ${t('payment.cardLink')}: ${state.card.checkoutUrl}` : '',
-        error(state.error),
+        // Where the line on how to pay follows, not the bare `resume` as well: a stop that paid
+        // nothing leaves nothing to resume (the next `renew` starts afresh), which that line says.
+        state.error ? describeWireError(state.error, locale, howToPay ? false : undefined) : '',
         payAgain || smaller ? describePlan(state.plan, locale) : '',
-        payAgain || smaller || state.error?.code === 'RENEWAL_PAYMENT_UNCONFIRMED' ? cliPhrases(locale).payAgainOnTerminal : '',
+        howToPay ? cliPhrases(locale).payAgainOnTerminal : '',
       );
     }
     case 'paid':

@@ -259,12 +259,16 @@ function checksOf(scenario: ScenarioDefinition): void {
       const eligibility = await askEligibility(lab, operatorRoute, softHsm, card, cnsOnCard());
       const paymentsUrl = `${lab.service.url}renewals/${eligibility.renewalId}/payments`;
       const account = structuredClone(lab.service.account('telemaco', lab.account.userId));
-      const pay = (certificateSerials: readonly string[]) =>
-        curl(paymentsUrl, operatorRoute, { json: { method: 'telemaco', certificateSerials, userId: lab.account.userId, password: lab.account.password }, headers: { 'idempotency-key': randomUUID() } });
+      const pay = (certificateSerials: readonly string[], key: string = randomUUID()) =>
+        curl(paymentsUrl, operatorRoute, { json: { method: 'telemaco', certificateSerials, userId: lab.account.userId, password: lab.account.password }, headers: { 'idempotency-key': key } });
       const serialOf = (kind: CertificateKind) => eligibility.perCertificate.find((entry) => entry.kind === kind)?.certificateSerial ?? '';
-      const refused = await pay(payableSerials(eligibility));
+      // (The office's decision holds for good in this lab: the scenario's last check that pays.)
+      const key = randomUUID();
+      const refused = await pay(payableSerials(eligibility), key);
       expect(refusalCode(refused)).toBe('PAYMENT_NOT_REQUIRED');
       expect(jsonOf<{ error: { detail: { certificateSerial?: string } } }>(refused).error.detail.certificateSerial).toBe(serialOf('cns'));
+      // The same request again (a lost answer): the same refusal, nothing held.
+      expect(jsonOf(await pay(payableSerials(eligibility), key))).toEqual(jsonOf(refused));
       expect(lab.service.account('telemaco', lab.account.userId)).toEqual(account);
       const record = jsonOf<{ perCertificate: ServiceVerdict[] }>(await curl(`${lab.service.url}renewals/${eligibility.renewalId}`, operatorRoute));
       expect(Object.fromEntries(record.perCertificate.map((entry) => [entry.kind, entry.verdict.price]))).toEqual({

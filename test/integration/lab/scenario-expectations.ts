@@ -158,7 +158,7 @@ export function reachExpectation(scenario: ScenarioDefinition): ReachExpectation
 /** What the payment the scenario makes answers, asked without paying where the API allows it. */
 export type PaymentExpectation =
   | { readonly kind: 'nothing-to-pay' }
-  | { readonly kind: 'account'; readonly refusal?: 'PAYMENT_ACCOUNT_INVALID' | 'PAYMENT_INSUFFICIENT_FUNDS' | 'CERTIFICATE_ALREADY_PAID' | 'PAYMENT_NOT_REQUIRED' }
+  | { readonly kind: 'account'; readonly refusal?: 'PAYMENT_ACCOUNT_INVALID' | 'PAYMENT_INSUFFICIENT_FUNDS' | 'CERTIFICATE_ALREADY_PAID' }
   | { readonly kind: 'card'; readonly state: 'paid' | 'cancelled' | 'failed' | 'pending' };
 
 export function paymentExpectation(scenario: ScenarioDefinition, renewable: readonly VerdictExpectation[]): PaymentExpectation {
@@ -172,10 +172,8 @@ export function paymentExpectation(scenario: ScenarioDefinition, renewable: read
   switch (payment.account) {
     case 'funded':
       // A renewal paid before the journal was damaged holds the money already: never a second charge.
-      if (scenario.journal === 'damaged-after-payment') return { kind: 'account', refusal: 'CERTIFICATE_ALREADY_PAID' };
-      // The CNS quoted at a price is free by the time it is paid for.
-      if (scenario.service === 'cns-free-at-payment') return { kind: 'account', refusal: 'PAYMENT_NOT_REQUIRED' };
-      return { kind: 'account' };
+      // (cns-free-at-payment: the dry run is answered before the office's decision, which the payment meets.)
+      return scenario.journal === 'damaged-after-payment' ? { kind: 'account', refusal: 'CERTIFICATE_ALREADY_PAID' } : { kind: 'account' };
     case 'unknown-user':
       return { kind: 'account', refusal: 'PAYMENT_ACCOUNT_INVALID' };
     case 'insufficient-funds':

@@ -239,6 +239,12 @@ describe('the closest catalogue scenario', () => {
     expect(rebuilt.scenario).toMatchObject({ service: 'cns-free-at-payment', expected: { outcome: 'refused', code: 'PAYMENT_NOT_REQUIRED' } });
     expect(rebuilt.notReproduced.join('\n')).not.toContain('PAYMENT_NOT_REQUIRED');
     expect(closestScenario(freed, options).scenario.name).toBe('cns-free-at-payment');
+    // The signature made free: the lab's lever frees the CNS, and says so.
+    const priced = { status: 'renewable', free: false } as const;
+    const signatureFreed = outcome('payment', 'PAYMENT_NOT_REQUIRED', { paymentMethod: 'telemaco', certificates: [assessed('signature', priced), assessed('cns', priced)] });
+    const named = (serial: string) => scenarioFromBundle(facts({ outcome: { ...signatureFreed, error: { code: 'PAYMENT_NOT_REQUIRED', detail: { certificateSerial: serial } } } }), options).notReproduced;
+    expect(named('s1').join('\n')).toContain('signature certificate became free (PAYMENT_NOT_REQUIRED); the lab frees the CNS certificate instead');
+    expect(named('c2').join('\n')).not.toContain('became free');
   });
 
   it('an ending the catalogue lacks still finds the nearest setting, and says what differs', () => {
