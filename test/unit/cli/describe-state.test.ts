@@ -107,8 +107,12 @@ describe('the CLI in the window\'s words', () => {
     expect(text).toContain(describeError('RENEWAL_CERTIFICATE_DROPPED', 'it').message);
     expect(text).toContain('25,00 €');
     expect(text).toContain(cliPhrases('it').payAgainOnTerminal);
-    // Not the bare `resume` beside it: a stop that paid nothing has nothing to resume, which the line above says.
-    expect(text).not.toContain(cliPhrases('it').resumeOnTerminal);
+    // A certificate made free since the plan was shown: the same, and not the bare `resume` its
+    // catalogue entry offers beside it (a stop that paid nothing has nothing to resume; the line on how to pay says so).
+    const nowFree = describeState({ ...state, error: { code: 'PAYMENT_NOT_REQUIRED', detail: { certificateSerial: 'B1' } } }, 'it').replace(/[\u00a0\u202f]/g, ' ');
+    expect(nowFree).toContain('25,00 €');
+    expect(nowFree).toContain(cliPhrases('it').payAgainOnTerminal);
+    expect(nowFree).not.toContain(cliPhrases('it').resumeOnTerminal);
     // So does a certificate paid meanwhile from a second window: the rest is what is asked now.
     const paidMeanwhile = describeState({ ...state, error: { code: 'CERTIFICATE_ALREADY_PAID', detail: { certificateSerial: 'B1' } } }, 'en').replace(/[\u00a0\u202f]/g, ' ');
     expect(paidMeanwhile).toContain(describeError('CERTIFICATE_ALREADY_PAID', 'en').message);
