@@ -197,6 +197,37 @@ describe('account payments', () => {
   });
 });
 
+describe('a certificate the office makes free at payment (faults.freeAtPayment)', () => {
+  it('a dry check still meets the old price; a payment naming it, by card too, is refused with nothing held nor opened, and it is free from then on; a line held before the decision keeps its price', async () => {
+    const account = { method: 'telemaco' as const, userId: 'mrossi', password: 'segreta' };
+    const cnsOf = (lines: readonly { kind: string }[]) => lines.find((line) => line.kind === 'cns');
+    // Held before the office decided: the holder's price, whatever the list says now.
+    const held = await softwareDevice(pki);
+    const heldRenewal = (await eligibility(held)).renewalId;
+    await client.pay(heldRenewal, { ...account, certificateSerials: [held.cns.serial] }, `held-${heldRenewal}`);
+    await service.setFaults({ freeAtPayment: ['cns'] });
+    try {
+      const device = await softwareDevice(pki);
+      const { renewalId } = await eligibility(device);
+      const before = structuredClone(service.account('telemaco', 'mrossi'));
+      await client.checkPayment(renewalId, { ...account, certificateSerials: [device.cns.serial, device.signature.serial] });
+      expect(cnsOf((await client.renewal(renewalId)).perCertificate)?.verdict).toMatchObject({ price: { kind: 'paid', amountCents: 1500 } });
+      const refused = await expectRefusal(client.pay(renewalId, { method: 'card', certificateSerials: [device.signature.serial, device.cns.serial] }, `card-free-${renewalId}`), 'PAYMENT_NOT_REQUIRED');
+      expect(refused.detail).toEqual({ certificateSerial: device.cns.serial });
+      const record = await client.renewal(renewalId);
+      expect(record.payments).toEqual([]);
+      expect(cnsOf(record.perCertificate)).toMatchObject({ verdict: { price: { kind: 'free' } }, progress: { state: 'open' } });
+      // A renewal asked from now on quotes it free.
+      expect(cnsOf((await eligibility(device)).perCertificate)?.verdict).toMatchObject({ price: { kind: 'free' } });
+      await expectRefusal(client.pay(heldRenewal, { ...account, certificateSerials: [held.cns.serial] }, `held-again-${heldRenewal}`), 'CERTIFICATE_ALREADY_PAID');
+      expect(cnsOf((await client.renewal(heldRenewal)).perCertificate)).toMatchObject({ verdict: { price: { kind: 'paid', amountCents: 1500 } }, progress: { state: 'paid' } });
+      expect(service.account('telemaco', 'mrossi')).toEqual(before);
+    } finally {
+      await service.setFaults({ freeAtPayment: [] });
+    }
+  });
+});
+
 describe('card checkout', () => {
   it('asks exactly the named certificates\' price, stays pending until a button is pressed, then holds / cancels / fails', async () => {
     const outcomes: Record<string, string> = {};
