@@ -1,9 +1,9 @@
 /**
  * Idempotency keys: a repeated request gets the first answer, not a second effect.
  *
- * Only successful answers are kept: a refused request run again is refused again. Most refusals
- * change nothing; one that does (a certificate the office made free at payment) leaves the state
- * that refuses the repeat the same way.
+ * Only successful answers are kept: a refused request is run again, against the state as it is
+ * then. Most refusals change nothing, so the repeat is harmless; the one that does (a certificate
+ * the office made free at payment) leaves a state that refuses the repeat the same way.
  */
 import { createHash } from 'node:crypto';
 import { idempotencyKeyPattern } from '../../src/shared/service-api/index.js';

@@ -66,9 +66,12 @@ function chargeLines(state: LabState, renewal: RenewalRecord, serials: readonly 
     const verdict = verdictNow(state, line);
     if (verdict.status !== 'renewable') refuse(409, 'CERTIFICATE_NOT_RENEWABLE', { reason: verdict.reason });
     if (verdict.price.kind === 'free') refuse(409, 'PAYMENT_NOT_REQUIRED', { certificateSerial: serial });
+    const settledHere = line.progress.state === 'paid' || line.progress.state === 'issued' || line.progress.state === 'downloaded';
+    if (settledHere || paidElsewhere(state, renewal.renewalId, serial)) refuse(409, 'CERTIFICATE_ALREADY_PAID', { certificateSerial: serial });
     // Decided when a payment names it, never before: eligibility, the record and a dry check
-    // meanwhile quote it at its price, as the office's old list still did. Only a line nothing
-    // holds money for: a held or captured price is the holder's, whatever the list says now.
+    // meanwhile quote it at its price, as the office's old list still did. Only for a certificate
+    // no renewal holds money for (checked just above): a held or captured price is the holder's,
+    // whatever the list says now.
     const nothingHeld = line.progress.state === 'open' || line.progress.state === 'requested' || line.progress.state === 'released';
     if (at === 'payment' && nothingHeld && state.faults.freeAtPayment?.includes(line.kind)) {
       // Free in this renewal's record, and in the registry for any renewal asked from now on.
@@ -76,8 +79,6 @@ function chargeLines(state: LabState, renewal: RenewalRecord, serials: readonly 
       state.certificates[serial] = { ...(state.certificates[serial] ?? { serial, status: 'valid' }), free: true };
       refuseKeepingChanges(409, 'PAYMENT_NOT_REQUIRED', { certificateSerial: serial });
     }
-    const settledHere = line.progress.state === 'paid' || line.progress.state === 'issued' || line.progress.state === 'downloaded';
-    if (settledHere || paidElsewhere(state, renewal.renewalId, serial)) refuse(409, 'CERTIFICATE_ALREADY_PAID', { certificateSerial: serial });
     return { certificateSerial: serial, kind: line.kind, amountCents: state.faults.pricesAtPayment?.[line.kind] ?? verdict.price.amountCents, account: verdict.price.account, state: 'held' };
   });
 }

@@ -246,8 +246,9 @@ export function describeState(state: FlowState, locale: Locale): string {
       return lines(
         state.card ? t('payment.cardWaiting') : t('payment.heading'),
         state.card ? `${t('payment.cardLinkIntro')} ${t('payment.cardLink')}: ${state.card.checkoutUrl}` : '',
-        // Where the line on how to pay follows, not the bare `resume` as well: a stop that paid
-        // nothing leaves nothing to resume (the next `renew` starts afresh), which that line says.
+        // Where the line on how to pay follows, not a bare `resume` as well: without --pay it
+        // stops at this payment again, and after a stop that paid nothing it finds nothing to
+        // resume (the next `renew` starts afresh); that line names both commands, with --pay.
         state.error ? describeWireError(state.error, locale, howToPay ? false : undefined) : '',
         payAgain || smaller ? describePlan(state.plan, locale) : '',
         howToPay ? cliPhrases(locale).payAgainOnTerminal : '',

@@ -200,7 +200,7 @@ describe('account payments', () => {
 describe('a certificate the office makes free at payment (faults.freeAtPayment)', () => {
   it('a dry check still meets the old price; a payment naming it, by card too, is refused with nothing held nor opened, and it is free from then on; a line held before the decision keeps its price', async () => {
     const account = { method: 'telemaco' as const, userId: 'mrossi', password: 'segreta' };
-    const cnsOf = (lines: readonly { kind: string }[]) => lines.find((line) => line.kind === 'cns');
+    const cnsOf = <Line extends { kind: string }>(lines: readonly Line[]): Line | undefined => lines.find((line) => line.kind === 'cns');
     // Held before the office decided: the holder's price, whatever the list says now.
     const held = await softwareDevice(pki);
     const heldRenewal = (await eligibility(held)).renewalId;

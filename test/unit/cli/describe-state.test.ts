@@ -118,6 +118,7 @@ describe('the CLI in the window\'s words', () => {
     expect(paidMeanwhile).toContain(describeError('CERTIFICATE_ALREADY_PAID', 'en').message);
     expect(paidMeanwhile).toMatch(/€\s?25\.00|25\.00/);
     expect(paidMeanwhile).toContain(cliPhrases('en').payAgainOnTerminal);
+    expect(paidMeanwhile).not.toContain(cliPhrases('en').resumeOnTerminal);
     // Any other refusal at payment leaves the plan as it was printed before paying, and its own next step.
     const refused = describeState({ ...state, error: { code: 'PAYMENT_INSUFFICIENT_FUNDS', detail: {} } }, 'it');
     expect(refused).not.toContain('25,00');

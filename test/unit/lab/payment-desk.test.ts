@@ -1,0 +1,60 @@
+/**
+ * The lab service's payment desk on a state built by hand: cases a scenario's renewals do not
+ * reach in order (two renewals naming one certificate).
+ */
+import { describe, expect, it } from 'vitest';
+import { emptyLabState, type LabState, type RenewalLine, type RenewalRecord } from '../../../softhsm/service/lab-state.js';
+import { startPayment } from '../../../softhsm/service/payment-desk.js';
+import { ServiceRefusal } from '../../../softhsm/service/service-refusal.js';
+
+const holder = { givenName: 'Mario', surname: 'Rossi', fiscalCode: 'RSSMRA80A01H501U' };
+const now = new Date('2026-12-06T08:00:00.000Z');
+
+function cnsLine(progress: RenewalLine['progress']): RenewalLine {
+  return {
+    der: 'MA==',
+    holder,
+    serial: 'c1',
+    kind: 'cns',
+    notAfter: '2027-01-01T00:00:00.000Z',
+    verdict: { status: 'renewable', price: { kind: 'paid', amountCents: 1500, currency: 'EUR', account: 'diritti' }, newNotAfter: '2029-12-06T00:00:00.000Z' },
+    progress,
+  };
+}
+
+function renewal(renewalId: string, line: RenewalLine): RenewalRecord {
+  return { renewalId, createdAt: now.toISOString(), holder, signerCertificate: 'MA==', lines: [line], issued: {}, paymentIds: [] };
+}
+
+function refusalOf(run: () => unknown): ServiceRefusal | undefined {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ServiceRefusal) return error;
+    throw error;
+  }
+  return undefined;
+}
+
+describe('a certificate the office makes free at payment (faults.freeAtPayment)', () => {
+  it('is not made free while another renewal holds money for it: that price is the holder\'s, and the payment is refused as already paid', () => {
+    const state: LabState = emptyLabState();
+    state.faults.freeAtPayment = ['cns'];
+    state.renewals.held = renewal('held', cnsLine({ state: 'paid', paymentId: 'pay_1', amountCents: 1500 }));
+    state.renewals.other = renewal('other', cnsLine({ state: 'open' }));
+    const refused = refusalOf(() => startPayment(state, 'other', { method: 'telemaco', certificateSerials: ['c1'], userId: 'mrossi', password: 'segreta' }, now, (id) => `https://lab.invalid/checkout/${id}`));
+    expect(refused).toMatchObject({ code: 'CERTIFICATE_ALREADY_PAID', keepsChanges: false });
+    expect(state.certificates.c1?.free).not.toBe(true);
+    expect(state.renewals.other?.lines[0]?.verdict).toMatchObject({ price: { kind: 'paid' } });
+  });
+
+  it('frees one no renewal holds money for, in the record and the registry', () => {
+    const state: LabState = emptyLabState();
+    state.faults.freeAtPayment = ['cns'];
+    state.renewals.other = renewal('other', cnsLine({ state: 'open' }));
+    const refused = refusalOf(() => startPayment(state, 'other', { method: 'telemaco', certificateSerials: ['c1'], userId: 'mrossi', password: 'segreta' }, now, (id) => `https://lab.invalid/checkout/${id}`));
+    expect(refused).toMatchObject({ code: 'PAYMENT_NOT_REQUIRED', keepsChanges: true, detail: { certificateSerial: 'c1' } });
+    expect(state.certificates.c1?.free).toBe(true);
+    expect(state.renewals.other?.lines[0]?.verdict).toMatchObject({ price: { kind: 'free' } });
+  });
+});
