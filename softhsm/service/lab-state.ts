@@ -158,8 +158,9 @@ export interface Faults {
   pricesAtPayment?: Partial<Record<CertificateKind, number>>;
   /**
    * The office makes these kinds free after the holder's look, decided when a payment names such a
-   * line with nothing held for it: that payment is refused with PAYMENT_NOT_REQUIRED, and from then
-   * on the renewal's record and any later eligibility show that certificate free. Until then
+   * line with nothing held for it: that payment is refused with PAYMENT_NOT_REQUIRED (a checkout
+   * still open for the line is cancelled), and from then on the renewal's record and any later
+   * eligibility show that certificate free. Until then
    * (eligibility, the record, a dry check) it is quoted at its price.
    */
   freeAtPayment?: readonly CertificateKind[];

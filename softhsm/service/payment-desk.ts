@@ -77,6 +77,10 @@ function chargeLines(state: LabState, renewal: RenewalRecord, serials: readonly 
       // Free in this renewal's record, and in the registry for any renewal asked from now on.
       line.verdict = { ...verdict, price: { kind: 'free' } };
       state.certificates[serial] = { ...(state.certificates[serial] ?? { serial, status: 'valid' }), free: true };
+      // Nothing to pay for it any more: a checkout still open for it is cancelled (paid late on the
+      // bank's page, it would hold money that issuing the free certificate then captures).
+      cancelOpenCheckouts(state, renewal, serial, '');
+      if (line.progress.state === 'requested') line.progress = { state: 'open' };
       refuseKeepingChanges(409, 'PAYMENT_NOT_REQUIRED', { certificateSerial: serial });
     }
     return { certificateSerial: serial, kind: line.kind, amountCents: state.faults.pricesAtPayment?.[line.kind] ?? verdict.price.amountCents, account: verdict.price.account, state: 'held' };

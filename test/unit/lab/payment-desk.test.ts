@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { emptyLabState, type LabState, type RenewalLine, type RenewalRecord } from '../../../softhsm/service/lab-state.js';
-import { startPayment } from '../../../softhsm/service/payment-desk.js';
+import { completeCheckout, startPayment } from '../../../softhsm/service/payment-desk.js';
 import { ServiceRefusal } from '../../../softhsm/service/service-refusal.js';
 
 const holder = { givenName: 'Mario', surname: 'Rossi', fiscalCode: 'RSSMRA80A01H501U' };
@@ -46,6 +46,19 @@ describe('a certificate the office makes free at payment (faults.freeAtPayment)'
     expect(refused).toMatchObject({ code: 'CERTIFICATE_ALREADY_PAID', keepsChanges: false });
     expect(state.certificates.c1?.free).not.toBe(true);
     expect(state.renewals.other?.lines[0]?.verdict).toMatchObject({ price: { kind: 'paid' } });
+  });
+
+  it('cancels a checkout still open for the certificate it frees: paid late on the bank\'s page, it would hold money for a free certificate', () => {
+    const state: LabState = emptyLabState();
+    state.renewals.other = renewal('other', cnsLine({ state: 'open' }));
+    const checkoutUrl = (id: string) => `https://lab.invalid/checkout/${id}`;
+    const opened = startPayment(state, 'other', { method: 'card', certificateSerials: ['c1'] }, now, checkoutUrl);
+    state.faults.freeAtPayment = ['cns'];
+    expect(refusalOf(() => startPayment(state, 'other', { method: 'telemaco', certificateSerials: ['c1'], userId: 'mrossi', password: 'segreta' }, now, checkoutUrl))).toMatchObject({ code: 'PAYMENT_NOT_REQUIRED' });
+    expect(state.payments[opened.paymentId]?.state).toBe('cancelled');
+    expect(state.renewals.other?.lines[0]?.progress).toEqual({ state: 'open' });
+    expect(completeCheckout(state, opened.paymentId, 'pay', now).state).toBe('cancelled');
+    expect(state.ledger).toEqual([]);
   });
 
   it('frees one no renewal holds money for, in the record and the registry', () => {
