@@ -20,6 +20,7 @@ import { modulusOfCsr, notAfterOf, sameModulus, serialOfCertificate, tryModulusO
 import { pemToBase64Der } from '../certificates/pem.js';
 import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair, provenOwnKeys, provenUnusedKeys, provenWithdrawn, type CardObjects } from './proven-on-card.js';
 import { droppedAtPayment, withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
+import { proofSurelyLasts, proofSurelyOver } from './handover-proof-time.js';
 import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof, RenewalRecord, SignedChallenge } from './renewal-ports.js';
 import { progressAtService, recordShowsIssued } from './record-of-line.js';
 import type { ChallengesAhead } from './challenges-ahead.js';
@@ -401,8 +402,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           // (Settled for good only once the proof is past its journaled time, or its time was never
           // journaled: a refusal before then may pass, and the holder may resume.)
           const refusedFor = entry().progress;
-          const expiresAt = entry().presignedProof?.expiresAt;
-          const pastItsTime = expiresAt === undefined || Date.parse(expiresAt) <= context.clock().getTime();
+          const pastItsTime = proofSurelyOver(entry().presignedProof, context.clock()) ?? true;
           // Refused before its time, the holder must not read that it is over (the words of
           // RENEWAL_HANDOVER_EXPIRED send them to the office): a stop to resume, said as such.
           if (isAppError(error) && error.code === 'RENEWAL_HANDOVER_EXPIRED' && !pastItsTime) throw new AppError('RENEWAL_HANDOVER_REFUSED');
@@ -714,13 +714,13 @@ async function issuedAtService(context: RekeyContext, journal: Journal, serial: 
 
 /**
  * A handover proof stands in for the CNS key for the rest of a renewal only with an hour of it
- * left. One whose expiry the journal does not say (an older or an edited journal) is signed again
- * while the key is there: taken as lasting, it could let the key go with a proof the service
- * refuses, and nothing left on the card to sign another.
+ * left, by both readings of its expiry (handover-proof-time.ts). One whose expiry the journal does
+ * not say (an older or an edited journal) is signed again while the key is there: taken as
+ * lasting, it could let the key go with a proof the service refuses, and nothing left on the card
+ * to sign another.
  */
 function lastsTheRenewal(saved: JournalCertificate['presignedProof'], now: Date): boolean {
-  if (!saved?.expiresAt) return false;
-  return Date.parse(saved.expiresAt) - 3_600_000 > now.getTime();
+  return proofSurelyLasts(saved, now, 3_600_000);
 }
 
 /** The renewal's handover challenge signed with a CNS key still on the card, ready to journal; undefined when none is left. */
@@ -732,6 +732,7 @@ async function handoverProof(context: RekeyContext, journal: Journal): Promise<N
     signerCertificatePem: proof.signerCertificatePem,
     signatureBase64: Buffer.from(proof.signature).toString('base64'),
     expiresAt: proof.expiresAt,
+    ...(proof.expiresHere ? { expiresHere: proof.expiresHere } : {}),
   };
 }
 

@@ -91,9 +91,14 @@ export interface Proof {
   readonly signature: Uint8Array;
 }
 
-/** A proof as the card has just signed it, with when the service stops taking it (its challenge's `expiresAt`). */
+/**
+ * A proof as the card has just signed it, with when the service stops taking it: its challenge's
+ * `expiresAt` on the service's clock, and `expiresHere` on this computer's when the service's answer
+ * said its time (see `FlowService.challenge`).
+ */
 export interface SignedChallenge extends Proof {
   readonly expiresAt: string;
+  readonly expiresHere?: string;
 }
 
 export type ChallengePurpose =
@@ -143,7 +148,11 @@ export interface RenewalRecord {
 export interface FlowService {
   /** The service this port speaks to (its base URL), recorded in each journal it begins. */
   readonly serviceUrl: string;
-  challenge(purpose: ChallengePurpose): Promise<{ challengeId: string; nonce: Uint8Array; expiresAt: string }>;
+  /**
+   * `expiresAt` is the service's clock; `expiresHere` the same moment on this computer's (from the
+   * answer's `Date`), which a computer whose clock is days off needs to judge a handover proof.
+   */
+  challenge(purpose: ChallengePurpose): Promise<{ challengeId: string; nonce: Uint8Array; expiresAt: string; expiresHere?: string }>;
   /** `resumed`: the renewal was opened earlier and is not closed (paid, or issued and not yet confirmed delivered). */
   eligibility(request: { certificatesPem: readonly string[]; proof: Proof }): Promise<{ renewalId: string; resumed: boolean; lines: ServiceLine[] }>;
   /** Holds the price of exactly `request.certificateSerials`; the same key and request answer the first outcome. */

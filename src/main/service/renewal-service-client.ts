@@ -83,6 +83,23 @@ export interface RenewalServiceClientOptions {
   readonly resolves?: (hostname: string, timeoutMs: number) => Promise<boolean>;
   /** Every call, one info line: method, path, status or failure code, duration. Never a header or a body. */
   readonly logger?: Logger;
+  /** This computer's clock, against which a challenge's expiry is restated (`expiresHere`). */
+  readonly clock?: () => Date;
+}
+
+/**
+ * A challenge, and when the service stops taking it on this computer's clock: its `expiresAt` (the
+ * service's clock) moved by how far the service's `Date` header was from this clock when the answer
+ * came. Absent when the answer has no readable `Date`.
+ */
+type DatedChallenge = ChallengeResponse & { readonly expiresHere?: string };
+
+/** `expiresAt` (the service's clock) on this computer's clock, from the answer's `Date`; undefined when that is not a date. */
+export function expiresHere(expiresAt: string, serviceDate: string | undefined, receivedAt: Date): string | undefined {
+  const service = serviceDate === undefined ? Number.NaN : Date.parse(serviceDate);
+  const expiry = Date.parse(expiresAt);
+  if (Number.isNaN(service) || Number.isNaN(expiry)) return undefined;
+  return new Date(expiry - service + receivedAt.getTime()).toISOString();
 }
 
 /** A check's bound: a verdict within it, connect to body, even when nothing answers. */
@@ -93,7 +110,7 @@ interface CheckOptions {
 export interface RenewalServiceClient {
   /** "Can the service be reached?": the connectivity check of the start-up checks and of "Test Proxy". */
   health(options?: CheckOptions): Promise<HealthResponse>;
-  challenge(request: ChallengeRequest): Promise<ChallengeResponse>;
+  challenge(request: ChallengeRequest): Promise<DatedChallenge>;
   eligibility(request: EligibilityRequest): Promise<EligibilityResponse>;
   renewal(renewalId: string): Promise<RenewalStatus>;
   /** Same `idempotencyKey` and body → the first answer again, never a second charge. */
@@ -131,9 +148,11 @@ interface Call<S extends z.ZodType> {
   readonly check?: boolean;
   /** The code of an answer this endpoint should never give. */
   readonly invalid?: FailedAnswer['invalid'];
+  /** Told the answer's `Date` header (the service's clock) and when it came, on a 2xx answer. */
+  readonly onDate?: (serviceDate: string | undefined, receivedAt: Date) => void;
 }
 
-type Sent = { readonly status: number; readonly text: string } | { readonly error: unknown };
+type Sent = { readonly status: number; readonly text: string; readonly date?: string; readonly receivedAt: Date } | { readonly error: unknown };
 
 /**
  * The most the client reads of an answer. The largest the service sends (an issued certificate
@@ -154,6 +173,7 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
   const timeoutMs = options.timeoutMs ?? 20_000;
   const feedUrl = options.updateFeedUrl ?? new URL(serviceRoutes.updateFeed(''), options.baseUrl).href;
   const limitOf = (check: CheckOptions) => (check.timeoutMs === undefined ? {} : { timeoutMs: check.timeoutMs });
+  const clock = options.clock ?? (() => new Date());
 
   async function call<S extends z.ZodType>(spec: Call<S>): Promise<z.infer<S>> {
     if (spec.idempotencyKey !== undefined && !idempotencyKeyPattern.test(spec.idempotencyKey)) {
@@ -183,10 +203,12 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
           bodyTimeout: limit,
           signal: AbortSignal.timeout(limit),
         });
+        const receivedAt = clock();
         const byteLimit = spec.format === 'yaml' ? maxFeedBytes : maxAnswerBytes;
         const text = await boundedText(response.body, byteLimit);
         if (text === undefined) return { error: new AppError(spec.invalid ?? 'SERVICE_PROTOCOL_ERROR', { reason: `${spec.label ?? spec.path}: an answer over ${byteLimit} bytes` }) };
-        return { status: response.statusCode, text };
+        const date = response.headers.date;
+        return { status: response.statusCode, text, receivedAt, ...(typeof date === 'string' ? { date } : {}) };
       } catch (error) {
         return { error };
       }
@@ -212,6 +234,7 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
         throw answerFailure({ status: sent.status, body: sent.text, route, what: spec.label ?? spec.path, invalid: spec.invalid ?? 'SERVICE_PROTOCOL_ERROR' });
       }
       const value = validated(spec, sent.text, parser ? await parser : JSON.parse);
+      spec.onDate?.(sent.date, sent.receivedAt);
       options.logger?.info({ service: { method: spec.method, path: url.pathname, status, durationMs: durationMs() } }, 'service call');
       return value;
     } catch (error) {
@@ -223,7 +246,12 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
 
   return {
     health: (check = {}) => call({ method: 'GET', path: serviceRoutes.health, schema: healthResponseSchema, check: true, ...limitOf(check) }),
-    challenge: (body) => call({ method: 'POST', path: serviceRoutes.challenge, schema: challengeResponseSchema, body }),
+    challenge: async (body) => {
+      let dated: { serviceDate: string | undefined; receivedAt: Date } | undefined;
+      const answer = await call({ method: 'POST', path: serviceRoutes.challenge, schema: challengeResponseSchema, body, onDate: (serviceDate, receivedAt) => (dated = { serviceDate, receivedAt }) });
+      const here = dated && expiresHere(answer.expiresAt, dated.serviceDate, dated.receivedAt);
+      return { ...answer, ...(here ? { expiresHere: here } : {}) };
+    },
     eligibility: (body) => call({ method: 'POST', path: serviceRoutes.eligibility, schema: eligibilityResponseSchema, body }),
     renewal: (renewalId) => call({ method: 'GET', path: serviceRoutes.renewal(renewalId), schema: renewalStatusSchema }),
     pay: (renewalId, body, idempotencyKey) =>

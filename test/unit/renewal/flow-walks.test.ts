@@ -1415,6 +1415,24 @@ describe('charging what was chosen, once, for what is delivered', () => {
     },
   );
 
+  it.each(handoverKills)(
+    'a card with no room, its old CNS key gone, killed at $at, resumed 25 days later on a computer whose clock runs 6 days ahead: the CNS is finished on its handover proof, charged once',
+    async ({ at, killOn }) => {
+      const world = new FlowWorld({ full: true });
+      world.toolClockOffMs = 6 * 86_400_000;
+      world.killOn = { ...killOn };
+      expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+      expect(journalOf(world).certificates.find((entry) => entry.kind === 'cns')?.progress.phase).toBe(at);
+      world.passTime(25 * 86_400_000);
+      // Read on this clock, the proof's expiry (30 days, on the service's clock) is a day past; the service takes it for 5 days more.
+      const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+      expect(state.step, JSON.stringify(state)).toBe('done');
+      expect(world.card.workingKinds()).toEqual(new Map([['signature', 1], ['cns', 1]]));
+      expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature], [world.oldSerials.get('cns'), prices.cns]]));
+      expect(world.card.breaches).toEqual([]);
+    },
+  );
+
   it.each([{ full: false }, { full: true }])('the signature renewed, the CNS\'s hold let go, the holder leaving the payment screen it was told of and coming back (card full: $full): told again why it is to pay, asked for the CNS alone, charged once each', async ({ full }) => {
     const world = new FlowWorld({ full });
     world.killOn = { call: 'issue', occurrence: 2, phase: 'before' };

@@ -122,7 +122,7 @@ export function createFlowService(client: RenewalServiceClient, serviceUrl: stri
     serviceUrl,
     async challenge(purpose) {
       const response = await client.challenge(purpose);
-      return { challengeId: response.challengeId, nonce: Buffer.from(response.nonce, 'base64'), expiresAt: response.expiresAt };
+      return { challengeId: response.challengeId, nonce: Buffer.from(response.nonce, 'base64'), expiresAt: response.expiresAt, ...(response.expiresHere ? { expiresHere: response.expiresHere } : {}) };
     },
 
     async eligibility({ certificatesPem, proof }) {

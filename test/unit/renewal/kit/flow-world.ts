@@ -118,6 +118,9 @@ export class FlowWorld {
     if (change) this.service.changePrice(change.kind, change.amountCents);
   }
 
+  /** How far this computer's clock is from the service's (ahead when positive): the tool reads its clock so. */
+  toolClockOffMs = 0;
+
   /** Days go by (the holder comes back later): the tool's clock and the service's move on together. */
   passTime(ms: number): void {
     this.#passedMs += ms;
@@ -201,14 +204,23 @@ export class FlowWorld {
           };
         },
       });
+    const service = this.service.port(hook);
+    // What the client restates from each answer's Date header: the expiry on this computer's clock.
+    const dated: FlowService = {
+      ...service,
+      challenge: async (purpose) => {
+        const challenge = await service.challenge(purpose);
+        return { ...challenge, expiresHere: new Date(Date.parse(challenge.expiresAt) + this.toolClockOffMs).toISOString() };
+      },
+    };
     return new RenewalFlow({
       device: guarded(cardPort(this.card, hook, this.#pool)),
-      service: guarded(this.service.port(hook)),
+      service: guarded(dated),
       journal: guarded(this.journal.store(hook)),
       lock,
       trust: chamberTrust(this.pki.trustedPem),
       environment: {
-        clock: this.clock,
+        clock: () => new Date(this.clock().getTime() + this.toolClockOffMs),
         startupChecks: async () => ({ status: 'ok' }),
         openExternal: async (url: string) => this.service.pageShown(url),
         sleep: (ms) => this.sleep(ms),
