@@ -23,6 +23,12 @@ export interface IssuedCertificateInput {
   readonly now: Date;
   /** When the request for it was first sent, if earlier than `now`: a renewal starts no earlier than a week before that. */
   readonly requestedAt?: Date;
+  /**
+   * The service's clock at `now`, as its last answer's `Date` said: a computer whose clock is an
+   * hour behind (a time zone set wrong) or a week ahead would otherwise refuse every fresh
+   * certificate as not fresh. Fresh by either clock is fresh; the rest is judged by `now`.
+   */
+  readonly serviceNow?: Date;
 }
 
 export type IssuedCertificateVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: RejectionReason };
@@ -51,8 +57,14 @@ export function checkIssuedCertificate(input: IssuedCertificateInput, trust: Cha
   const start = issued.validity.notBefore.getTime();
   const end = issued.validity.notAfter.getTime();
   const now = input.now.getTime();
-  const requested = Math.min(now, input.requestedAt?.getTime() ?? now);
-  if (start > now + latestStart || start < requested - earliestStart || end - start < shortestLife || end - start > longestLife) return refuse('validity');
+  // Fresh as of `reference`, `offset` from this clock: starting about then, not before a week before the request.
+  const freshAt = (reference: number, offset: number) => {
+    const requested = Math.min(reference, (input.requestedAt?.getTime() ?? now) + offset);
+    return start <= reference + latestStart && start >= requested - earliestStart;
+  };
+  const serviceOffset = input.serviceNow ? input.serviceNow.getTime() - now : Number.NaN;
+  const fresh = freshAt(now, 0) || (!Number.isNaN(serviceOffset) && freshAt(now + serviceOffset, serviceOffset));
+  if (!fresh || end - start < shortestLife || end - start > longestLife) return refuse('validity');
   // A renewal starts after what it renews: an older certificate of the holder's (one still on the
   // card, public and chaining well) is never taken for it, whatever clock it is judged by. Strictly
   // after, as the card's checks before the old pair goes ask (proven-on-card.ts `provenNewPair`).

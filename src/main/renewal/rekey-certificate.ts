@@ -20,7 +20,6 @@ import { modulusOfCsr, notAfterOf, sameModulus, serialOfCertificate, tryModulusO
 import { pemToBase64Der } from '../certificates/pem.js';
 import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair, provenOwnKeys, provenUnusedKeys, provenWithdrawn, type CardObjects } from './proven-on-card.js';
 import { droppedAtPayment, withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
-import { proofSurelyLasts, proofSurelyOver } from './handover-proof-time.js';
 import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof, RenewalRecord, SignedChallenge } from './renewal-ports.js';
 import { progressAtService, recordShowsIssued } from './record-of-line.js';
 import type { ChallengesAhead } from './challenges-ahead.js';
@@ -33,6 +32,8 @@ export interface RekeyContext {
   readonly trust: ChamberTrust;
   readonly deviceSummary: DeviceSummary;
   readonly clock: () => Date;
+  /** The service's clock now, as its last challenge's answer said it (`Date`); undefined when none did. */
+  readonly serviceClock: () => Date | undefined;
   /** A fresh challenge signed with a CNS key on the device (old, or already renewed). */
   readonly prove: (purpose: ChallengePurpose) => Promise<SignedChallenge | undefined>;
   /** Persists the journal (atomically) and returns it. */
@@ -402,7 +403,8 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           // (Settled for good only once the proof is past its journaled time, or its time was never
           // journaled: a refusal before then may pass, and the holder may resume.)
           const refusedFor = entry().progress;
-          const pastItsTime = proofSurelyOver(entry().presignedProof, context.clock()) ?? true;
+          const expiresAt = entry().presignedProof?.expiresAt;
+          const pastItsTime = expiresAt === undefined || Date.parse(expiresAt) <= context.clock().getTime();
           // Refused before its time, the holder must not read that it is over (the words of
           // RENEWAL_HANDOVER_EXPIRED send them to the office): a stop to resume, said as such.
           if (isAppError(error) && error.code === 'RENEWAL_HANDOVER_EXPIRED' && !pastItsTime) throw new AppError('RENEWAL_HANDOVER_REFUSED');
@@ -688,7 +690,8 @@ function verdictOn(context: RekeyContext, current: JournalCertificate, submitted
   // is still installed instead of refused at every resume; and, like one, in force now.
   if (obtained.keyIdHex) return checkJournaledCertificate({ certificatePem, chainPem, expectedModulusHex: tryModulusOfCertificate(certificatePem) ?? ownModulus, oldCertificatePem, now: context.clock() }, context.trust);
   const requestedAt = submitted.submittedAt ? { requestedAt: new Date(submitted.submittedAt) } : {};
-  return checkIssuedCertificate({ certificatePem, chainPem, expectedModulusHex: ownModulus, oldCertificatePem, now: context.clock(), ...requestedAt }, context.trust);
+  const serviceNow = context.serviceClock();
+  return checkIssuedCertificate({ certificatePem, chainPem, expectedModulusHex: ownModulus, oldCertificatePem, now: context.clock(), ...requestedAt, ...(serviceNow ? { serviceNow } : {}) }, context.trust);
 }
 
 /**
@@ -714,13 +717,13 @@ async function issuedAtService(context: RekeyContext, journal: Journal, serial: 
 
 /**
  * A handover proof stands in for the CNS key for the rest of a renewal only with an hour of it
- * left, by both readings of its expiry (handover-proof-time.ts). One whose expiry the journal does
- * not say (an older or an edited journal) is signed again while the key is there: taken as
- * lasting, it could let the key go with a proof the service refuses, and nothing left on the card
- * to sign another.
+ * left. One whose expiry the journal does not say (an older or an edited journal) is signed again
+ * while the key is there: taken as lasting, it could let the key go with a proof the service
+ * refuses, and nothing left on the card to sign another.
  */
 function lastsTheRenewal(saved: JournalCertificate['presignedProof'], now: Date): boolean {
-  return proofSurelyLasts(saved, now, 3_600_000);
+  if (!saved?.expiresAt) return false;
+  return Date.parse(saved.expiresAt) - 3_600_000 > now.getTime();
 }
 
 /** The renewal's handover challenge signed with a CNS key still on the card, ready to journal; undefined when none is left. */
@@ -732,7 +735,6 @@ async function handoverProof(context: RekeyContext, journal: Journal): Promise<N
     signerCertificatePem: proof.signerCertificatePem,
     signatureBase64: Buffer.from(proof.signature).toString('base64'),
     expiresAt: proof.expiresAt,
-    ...(proof.expiresHere ? { expiresHere: proof.expiresHere } : {}),
   };
 }
 

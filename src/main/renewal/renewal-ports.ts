@@ -94,7 +94,7 @@ export interface Proof {
 /**
  * A proof as the card has just signed it, with when the service stops taking it: its challenge's
  * `expiresAt` on the service's clock, and `expiresHere` on this computer's when the service's answer
- * said its time (see `FlowService.challenge`).
+ * said its time (see `FlowService.challenge`); the two tell how far the clocks are apart.
  */
 export interface SignedChallenge extends Proof {
   readonly expiresAt: string;
@@ -150,7 +150,8 @@ export interface FlowService {
   readonly serviceUrl: string;
   /**
    * `expiresAt` is the service's clock; `expiresHere` the same moment on this computer's (from the
-   * answer's `Date`), which a computer whose clock is days off needs to judge a handover proof.
+   * answer's `Date`): how far the two clocks are apart, which a computer whose clock is an hour or
+   * days off needs to judge a certificate the service has just issued as fresh.
    */
   challenge(purpose: ChallengePurpose): Promise<{ challengeId: string; nonce: Uint8Array; expiresAt: string; expiresHere?: string }>;
   /** `resumed`: the renewal was opened earlier and is not closed (paid, or issued and not yet confirmed delivered). */

@@ -18,7 +18,6 @@ import { checkHeldStillToRenew, heldAtService, stillToRenew, withPaymentsHolding
 import { progressAtService, recordShowsIssued } from './record-of-line.js';
 import { heldOrCaptured, itemsToPay, planToPayAgain, pricedInPlan } from './renewal-plan.js';
 import { handoverExpiredProgress, journalReceipt, nothingHappened, paymentAttempts, serialsOf, unchangedOnDisk, withProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
-import { proofSurelyOver } from './handover-proof-time.js';
 import { judgedUnderLock, runRenewal, stoppedBy } from './renewal-run.js';
 import { newestCovering, newestHolding } from './newest-receipt.js';
 import { holdsToCheck, oldPairsGone } from './shown-free-holds.js';
@@ -269,13 +268,14 @@ const handoverPhases: ReadonlySet<string> = new Set(['removing-old-first', 'old-
  * already (its answer lost) needs no proof any more: its journaled request fetches it.
  */
 async function handoverExpired(context: FlowContext, device: DeviceSummary, journal: Journal, record: RenewalRecord): Promise<JournalCertificate[]> {
-  const now = context.ports.environment.clock();
+  const now = context.ports.environment.clock().getTime();
   const waiting = journal.certificates.filter((entry) => {
+    const expiresAt = entry.presignedProof?.expiresAt;
     // Issued by the service's word, whichever record says it (the line, a captured price): its
     // journaled request fetches it. Settled here, its keys would go and the holder be told it
     // cannot be finished while the service keeps the money for it.
     const issued = recordShowsIssued(record, entry.certificateSerial);
-    return entry.kind === 'cns' && handoverPhases.has(entry.progress.phase) && !issued && proofSurelyOver(entry.presignedProof, now) === true;
+    return entry.kind === 'cns' && handoverPhases.has(entry.progress.phase) && !issued && expiresAt !== undefined && Date.parse(expiresAt) <= now;
   });
   if (waiting.length === 0) return [];
   return (await canProve(context.ports.device, device, await context.ports.device.readCertificates(device))) ? [] : waiting;

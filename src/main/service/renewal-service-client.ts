@@ -94,12 +94,21 @@ export interface RenewalServiceClientOptions {
  */
 type DatedChallenge = ChallengeResponse & { readonly expiresHere?: string };
 
-/** `expiresAt` (the service's clock) on this computer's clock, from the answer's `Date`; undefined when that is not a date. */
+/** The longest a challenge may live by its answer (a handover proof: as long as a paid renewal may be completed). */
+const longestChallengeLifeMs = 90 * 86_400_000;
+
+/**
+ * `expiresAt` (the service's clock) on this computer's clock, from the answer's `Date`; undefined
+ * when that is not a date, or gives the challenge a life no challenge has (already over, or longer
+ * than 90 days): a `Date` written by something else on the way (a proxy with a stale clock).
+ */
 export function expiresHere(expiresAt: string, serviceDate: string | undefined, receivedAt: Date): string | undefined {
   const service = serviceDate === undefined ? Number.NaN : Date.parse(serviceDate);
   const expiry = Date.parse(expiresAt);
   if (Number.isNaN(service) || Number.isNaN(expiry)) return undefined;
-  return new Date(expiry - service + receivedAt.getTime()).toISOString();
+  const life = expiry - service;
+  if (life <= 0 || life > longestChallengeLifeMs) return undefined;
+  return new Date(life + receivedAt.getTime()).toISOString();
 }
 
 /** A check's bound: a verdict within it, connect to body, even when nothing answers. */

@@ -1,6 +1,6 @@
 /**
- * A challenge's expiry restated on this computer's clock from the answer's `Date` header: a
- * computer whose clock is days off still reads how long the service takes the proof.
+ * A challenge's expiry restated on this computer's clock from the answer's `Date` header: how far
+ * the service's clock is from this computer's, which judging a freshly issued certificate needs.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -55,5 +55,8 @@ describe('a challenge answered by a service whose clock is 40 days ahead', () =>
     expect((await client.challenge({ purpose: 'eligibility' })).expiresHere).toBeUndefined();
     expect(expiresHere('2026-12-31T00:00:00.000Z', 'not a date', new Date())).toBeUndefined();
     expect(expiresHere('2026-12-31T00:00:00.000Z', 'Wed, 30 Dec 2026 00:00:00 GMT', new Date('2026-12-01T00:00:00.000Z'))).toBe('2026-12-02T00:00:00.000Z');
+    // A Date that gives the challenge a life no challenge has: written by something else (a proxy's stale clock).
+    expect(expiresHere('2026-12-31T00:00:00.000Z', 'Thu, 01 Jan 1970 00:00:00 GMT', new Date())).toBeUndefined();
+    expect(expiresHere('2026-12-31T00:00:00.000Z', 'Fri, 01 Jan 2027 00:00:00 GMT', new Date())).toBeUndefined();
   });
 });
