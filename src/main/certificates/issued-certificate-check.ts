@@ -26,7 +26,9 @@ export interface IssuedCertificateInput {
   /**
    * The service's clock at `now`, as its last answer's `Date` said: a computer whose clock is an
    * hour behind (a time zone set wrong) or a week ahead would otherwise refuse every fresh
-   * certificate as not fresh. Fresh by either clock is fresh; the rest is judged by `now`.
+   * certificate as not fresh. Fresh by either clock is fresh, the service's taken only within
+   * `clocksApartAtMost` of this one (the service writes its own `Date`: unbounded, it could pass a
+   * certificate valid from two years on, or one expiring tomorrow); the rest is judged by `now`.
    */
   readonly serviceNow?: Date;
 }
@@ -39,6 +41,8 @@ export const latestStart = 60 * 60 * 1000;
 const earliestStart = 7 * day;
 const shortestLife = 365 * day;
 const longestLife = (3 * 365 + 31) * day;
+/** The farthest the service's clock is believed from this computer's (issuance check, `serviceNow`). */
+const clocksApartAtMost = 8 * day;
 
 export function checkIssuedCertificate(input: IssuedCertificateInput, trust: ChamberTrust): IssuedCertificateVerdict {
   let issued: forge.pki.Certificate;
@@ -63,7 +67,8 @@ export function checkIssuedCertificate(input: IssuedCertificateInput, trust: Cha
     return start <= reference + latestStart && start >= requested - earliestStart;
   };
   const serviceOffset = input.serviceNow ? input.serviceNow.getTime() - now : Number.NaN;
-  const fresh = freshAt(now, 0) || (!Number.isNaN(serviceOffset) && freshAt(now + serviceOffset, serviceOffset));
+  const believable = Math.abs(serviceOffset) <= clocksApartAtMost;
+  const fresh = freshAt(now, 0) || (believable && freshAt(now + serviceOffset, serviceOffset));
   if (!fresh || end - start < shortestLife || end - start > longestLife) return refuse('validity');
   // A renewal starts after what it renews: an older certificate of the holder's (one still on the
   // card, public and chaining well) is never taken for it, whatever clock it is judged by. Strictly

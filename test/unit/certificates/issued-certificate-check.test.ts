@@ -33,6 +33,26 @@ describe('an issued certificate before it is written to the card', () => {
     expect(check(makeCertificate({ ...genuineSpec, notBefore: new Date(now.getTime() + 5 * 60_000), notAfter: new Date(now.getTime() + 5 * 60_000 + 3 * 365 * day) }))).toEqual({ ok: true });
   });
 
+  describe('judged by the service\'s clock too (serviceNow, from its answers\' Date), within eight days of this one', () => {
+    const startingAt = (start: number, life = 3 * 365 * day) => makeCertificate({ ...genuineSpec, notBefore: new Date(start), notAfter: new Date(start + life) });
+    const checkAt = (certificatePem: string, serviceAheadMs: number) =>
+      checkIssuedCertificate({ certificatePem, chainPem: chain, expectedModulusHex: newKey.modulusHex, oldCertificatePem: old, now, serviceNow: new Date(now.getTime() + serviceAheadMs) }, trust);
+    it('a computer two hours behind, or eight days ahead: the certificate just issued is fresh by the service\'s clock', () => {
+      const twoHoursLater = now.getTime() + 2 * 3_600_000;
+      expect(check(startingAt(twoHoursLater))).toEqual({ ok: false, reason: 'validity' });
+      expect(checkAt(startingAt(twoHoursLater), 2 * 3_600_000)).toEqual({ ok: true });
+      const eightDaysEarlier = now.getTime() - 8 * day;
+      expect(check(startingAt(eightDaysEarlier))).toEqual({ ok: false, reason: 'validity' });
+      expect(checkAt(startingAt(eightDaysEarlier), -8 * day)).toEqual({ ok: true });
+    });
+    it('a service whose Date is further off is not believed: a certificate valid from two years on, or one expiring tomorrow, is refused', () => {
+      const twoYears = 730 * day;
+      expect(checkAt(startingAt(now.getTime() + twoYears), twoYears)).toEqual({ ok: false, reason: 'validity' });
+      expect(checkAt(startingAt(now.getTime() - 364 * day, 365 * day), -364 * day)).toEqual({ ok: false, reason: 'validity' });
+      expect(checkAt(startingAt(now.getTime() + 9 * day), 9 * day)).toEqual({ ok: false, reason: 'validity' });
+    });
+  });
+
   it.each([
     ['public-key', (): string => makeCertificate({ ...genuineSpec, key: newKeyPair() })],
     ['subject', (): string => makeCertificate({ ...genuineSpec, subject: pki.holderSubject('VRDLGU70A01F205X') })],
