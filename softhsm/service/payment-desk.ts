@@ -70,10 +70,9 @@ function chargeLines(state: LabState, renewal: RenewalRecord, serials: readonly 
     if (settledHere || paidElsewhere(state, renewal.renewalId, serial)) refuse(409, 'CERTIFICATE_ALREADY_PAID', { certificateSerial: serial });
     // Decided when a payment names it, never before: eligibility, the record and a dry check
     // meanwhile quote it at its price, as the office's old list still did. Only for a certificate
-    // no renewal holds money for (checked just above): a held or captured price is the holder's,
-    // whatever the list says now.
-    const nothingHeld = line.progress.state === 'open' || line.progress.state === 'requested' || line.progress.state === 'released';
-    if (at === 'payment' && nothingHeld && state.faults.freeAtPayment?.includes(line.kind)) {
+    // no renewal holds money for (refused just above: what is left is open, requested or
+    // released): a held or captured price is the holder's, whatever the list says now.
+    if (at === 'payment' && state.faults.freeAtPayment?.includes(line.kind)) {
       // Free in this renewal's record, and in the registry for any renewal asked from now on.
       line.verdict = { ...verdict, price: { kind: 'free' } };
       state.certificates[serial] = { ...(state.certificates[serial] ?? { serial, status: 'valid' }), free: true };
