@@ -25,6 +25,12 @@ async function pay(flow: Flow, method: 'telemaco' | 'card'): Promise<FlowState> 
   return state.step === 'payment' && state.card?.status === 'waiting' ? flow.checkCardPayment() : state;
 }
 
+/** The holder pays, late, the card page the tool had opened (still open in the browser). */
+function payThePageLeftOpen(world: FlowWorld): void {
+  world.service.faults.cardOutcome = 'pay';
+  world.service.settleOpenCheckouts();
+}
+
 /**
  * At the payment screen for `only` (else both), a card page opened and left open at the old
  * prices; then `free` made free and the holder pays by Telemaco instead: nothing left to pay, the
@@ -93,8 +99,7 @@ describe('a certificate free by the time it is paid', () => {
     const { flow, paid } = await unpaidBesideAPageLeftOpen(world);
     expect(paid).toMatchObject({ receipt: null });
     // The holder pays the page still open in the browser: 40 € held for two certificates shown free.
-    world.service.faults.cardOutcome = 'pay';
-    world.service.settleOpenCheckouts();
+    payThePageLeftOpen(world);
     expect(world.service.heldCents()).toBe(prices.signature + prices.cns);
     const stopped = await flow.renew();
     expect(stopped).toMatchObject({ step: 'failed', canResume: true, error: { code: 'PAYMENT_NOT_AS_SHOWN' } });
@@ -115,8 +120,7 @@ describe('a certificate free by the time it is paid', () => {
   it.each([{ only: 'cns' }, { only: null }] as const)('on a card with no room ($only), the page paid late is found before any old pair goes: the card keeps its pairs; once the hold is let go, renewed free', async ({ only }) => {
     const world = new FlowWorld({ full: true });
     const { flow } = await unpaidBesideAPageLeftOpen(world, only ?? undefined, ['cns', 'signature']);
-    world.service.faults.cardOutcome = 'pay';
-    world.service.settleOpenCheckouts();
+    payThePageLeftOpen(world);
     expect(await flow.renew()).toMatchObject({ step: 'failed', canResume: true, error: { code: 'PAYMENT_NOT_AS_SHOWN' } });
     await flow.close();
     // Nothing on the card changed: both old pairs are there and work.
@@ -137,8 +141,7 @@ describe('a certificate free by the time it is paid', () => {
     await flow.renew().catch(() => undefined);
     world.killOn = undefined;
     world.passTime(2 * 86_400_000);
-    world.service.faults.cardOutcome = 'pay';
-    world.service.settleOpenCheckouts();
+    payThePageLeftOpen(world);
     expect(world.service.heldCents()).toBe(prices.cns);
     // The page the holder paid is what the CNS was issued on: its price captured, once, and the
     // holder told why a certificate shown free cost something.
@@ -159,8 +162,7 @@ describe('a certificate free by the time it is paid', () => {
     await flow.close().catch(() => undefined);
     world.killOn = undefined;
     expect(world.card.objects.some((object) => object.certificatePem === world.oldCertificates.get('cns'))).toBe(true);
-    world.service.faults.cardOutcome = 'pay';
-    world.service.settleOpenCheckouts();
+    payThePageLeftOpen(world);
     expect(stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }))).toMatchObject({ step: 'failed', canResume: true, error: { code: 'PAYMENT_NOT_AS_SHOWN' } });
     expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
     expect(world.card.objects.some((object) => object.certificatePem === world.oldCertificates.get('cns'))).toBe(true);
@@ -178,8 +180,7 @@ describe('a certificate free by the time it is paid', () => {
     await flow.renew().catch(() => undefined);
     world.killOn = undefined;
     world.card.reportsMemory = false;
-    world.service.faults.cardOutcome = 'pay';
-    world.service.settleOpenCheckouts();
+    payThePageLeftOpen(world);
     expect(stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }))).toMatchObject({ step: 'failed', error: { code: 'PAYMENT_NOT_AS_SHOWN' } });
     expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
     expect(world.card.breaches).toEqual([]);
@@ -193,8 +194,7 @@ describe('a certificate free by the time it is paid', () => {
       challenge: async (...args: Parameters<typeof service.challenge>) => {
         if (pageToPay) {
           pageToPay = false;
-          world.service.faults.cardOutcome = 'pay';
-          world.service.settleOpenCheckouts();
+          payThePageLeftOpen(world);
         }
         return service.challenge(...args);
       },
@@ -216,8 +216,7 @@ describe('a certificate free by the time it is paid', () => {
   it('the record out of reach as the renewal of a certificate shown free begins: a stop to resume, nothing issued on a hold it could not see', async () => {
     const world = new FlowWorld();
     const { flow } = await unpaidBesideAPageLeftOpen(world);
-    world.service.faults.cardOutcome = 'pay';
-    world.service.settleOpenCheckouts();
+    payThePageLeftOpen(world);
     world.service.faults.unavailable = { renewalStatus: 1 };
     expect(await flow.renew()).toMatchObject({ step: 'failed', canResume: true });
     await flow.close();
