@@ -44,6 +44,13 @@ const longestLife = (3 * 365 + 31) * day;
 /** The farthest the service's clock is believed from this computer's (issuance check, `serviceNow`). */
 const clocksApartAtMost = 8 * day;
 
+/** How far the service's clock is ahead of `now`, when it is said and within `clocksApartAtMost`. */
+function believedOffset(input: Pick<IssuedCertificateInput, 'now' | 'serviceNow'>): number | undefined {
+  if (!input.serviceNow) return undefined;
+  const offset = input.serviceNow.getTime() - input.now.getTime();
+  return Math.abs(offset) <= clocksApartAtMost ? offset : undefined;
+}
+
 export function checkIssuedCertificate(input: IssuedCertificateInput, trust: ChamberTrust): IssuedCertificateVerdict {
   let issued: forge.pki.Certificate;
   let old: forge.pki.Certificate;
@@ -66,9 +73,8 @@ export function checkIssuedCertificate(input: IssuedCertificateInput, trust: Cha
     const requested = Math.min(reference, (input.requestedAt?.getTime() ?? now) + offset);
     return start <= reference + latestStart && start >= requested - earliestStart;
   };
-  const serviceOffset = input.serviceNow ? input.serviceNow.getTime() - now : Number.NaN;
-  const believable = Math.abs(serviceOffset) <= clocksApartAtMost;
-  const fresh = freshAt(now, 0) || (believable && freshAt(now + serviceOffset, serviceOffset));
+  const serviceOffset = believedOffset(input);
+  const fresh = freshAt(now, 0) || (serviceOffset !== undefined && freshAt(now + serviceOffset, serviceOffset));
   if (!fresh || end - start < shortestLife || end - start > longestLife) return refuse('validity');
   // A renewal starts after what it renews: an older certificate of the holder's (one still on the
   // card, public and chaining well) is never taken for it, whatever clock it is judged by. Strictly
@@ -96,9 +102,13 @@ export function checkJournaledCertificate(input: Omit<IssuedCertificateInput, 'r
   const now = input.now.getTime();
   // Not yet valid by days, not hours: the computer's clock may have been set back since the
   // certificate was checked on arrival (a time zone, a dual boot), and refusing it then would set
-  // a paid renewal aside, perhaps with the old pair already gone.
-  if (validity.notBefore.getTime() > now + earliestStart || validity.notAfter.getTime() <= now) return refuse('validity');
-  return checkIssuedCertificate({ ...input, now: validity.notBefore }, trust);
+  // a paid renewal aside, perhaps with the old pair already gone. By either clock, as on arrival:
+  // a computer a week behind the service took it as fresh by the service's.
+  const serviceOffset = believedOffset(input);
+  const validBy = (reference: number) => validity.notBefore.getTime() <= reference + earliestStart;
+  if (!(validBy(now) || (serviceOffset !== undefined && validBy(now + serviceOffset))) || validity.notAfter.getTime() <= now) return refuse('validity');
+  const { serviceNow: _asOfItsStart, ...asOfItsStart } = input;
+  return checkIssuedCertificate({ ...asOfItsStart, now: validity.notBefore }, trust);
 }
 
 /** The renewal of `oldCertificatePem` by its looks: the same subject, kind, key usage, extended key usage and policies. */

@@ -17,7 +17,7 @@ const keysOnly: ReadonlySet<string> = new Set(['generating-key', 'csr-submitted'
 
 export async function discardLeftoverKeys(context: FlowContext, device: DeviceSummary, journal: Journal): Promise<void> {
   const { ports } = context;
-  const view = { device: ports.device, deviceSummary: device, trust: ports.trust, clock: ports.environment.clock };
+  const view = { device: ports.device, deviceSummary: device, trust: ports.trust, clock: ports.environment.clock, service: ports.service };
   for (const entry of journal.certificates) {
     const progress = entry.progress;
     if (!keysOnly.has(progress.phase) || !('newIdHex' in progress)) continue;

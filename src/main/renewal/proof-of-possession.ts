@@ -39,5 +39,5 @@ export async function prove(
   if (!signer) return undefined;
   const challenge = await ports.service.challenge(purpose);
   const signature = await ports.device.signChallenge(summary, signer.tokenSerial, signer.idHex, challenge.nonce);
-  return { challengeId: challenge.challengeId, signerCertificatePem: signer.certificatePem, signature, expiresAt: challenge.expiresAt, ...(challenge.expiresHere ? { expiresHere: challenge.expiresHere } : {}) };
+  return { challengeId: challenge.challengeId, signerCertificatePem: signer.certificatePem, signature, expiresAt: challenge.expiresAt };
 }

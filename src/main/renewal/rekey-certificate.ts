@@ -18,7 +18,7 @@ import type { ChamberTrust } from '../certificates/chamber-trust.js';
 import { checkIssuedCertificate, checkJournaledCertificate, type IssuedCertificateVerdict } from '../certificates/issued-certificate-check.js';
 import { modulusOfCsr, notAfterOf, sameModulus, serialOfCertificate, tryModulusOfCertificate } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
-import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair, provenOwnKeys, provenUnusedKeys, provenWithdrawn, type CardObjects } from './proven-on-card.js';
+import { clocksOf, issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair, provenOwnKeys, provenUnusedKeys, provenWithdrawn, type CardObjects } from './proven-on-card.js';
 import { droppedAtPayment, withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof, RenewalRecord, SignedChallenge } from './renewal-ports.js';
 import { progressAtService, recordShowsIssued } from './record-of-line.js';
@@ -32,8 +32,6 @@ export interface RekeyContext {
   readonly trust: ChamberTrust;
   readonly deviceSummary: DeviceSummary;
   readonly clock: () => Date;
-  /** The service's clock now, as its last challenge's answer said it (`Date`); undefined when none did. */
-  readonly serviceClock: () => Date | undefined;
   /** A fresh challenge signed with a CNS key on the device (old, or already renewed). */
   readonly prove: (purpose: ChallengePurpose) => Promise<SignedChallenge | undefined>;
   /** Persists the journal (atomically) and returns it. */
@@ -688,10 +686,9 @@ function verdictOn(context: RekeyContext, current: JournalCertificate, submitted
   // Issued earlier for a key already on this card (an attempt whose journal went): its age is not
   // this request's. Judged as of its own start, as a journaled certificate is, so a week later it
   // is still installed instead of refused at every resume; and, like one, in force now.
-  if (obtained.keyIdHex) return checkJournaledCertificate({ certificatePem, chainPem, expectedModulusHex: tryModulusOfCertificate(certificatePem) ?? ownModulus, oldCertificatePem, now: context.clock() }, context.trust);
+  if (obtained.keyIdHex) return checkJournaledCertificate({ certificatePem, chainPem, expectedModulusHex: tryModulusOfCertificate(certificatePem) ?? ownModulus, oldCertificatePem, ...clocksOf(context) }, context.trust);
   const requestedAt = submitted.submittedAt ? { requestedAt: new Date(submitted.submittedAt) } : {};
-  const serviceNow = context.serviceClock();
-  return checkIssuedCertificate({ certificatePem, chainPem, expectedModulusHex: ownModulus, oldCertificatePem, now: context.clock(), ...requestedAt, ...(serviceNow ? { serviceNow } : {}) }, context.trust);
+  return checkIssuedCertificate({ certificatePem, chainPem, expectedModulusHex: ownModulus, oldCertificatePem, ...clocksOf(context), ...requestedAt }, context.trust);
 }
 
 /**

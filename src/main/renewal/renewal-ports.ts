@@ -91,14 +91,9 @@ export interface Proof {
   readonly signature: Uint8Array;
 }
 
-/**
- * A proof as the card has just signed it, with when the service stops taking it: its challenge's
- * `expiresAt` on the service's clock, and `expiresHere` on this computer's when the service's answer
- * said its time (see `FlowService.challenge`); the two tell how far the clocks are apart.
- */
+/** A proof as the card has just signed it, with when the service stops taking it: its challenge's `expiresAt`, on the service's clock. */
 export interface SignedChallenge extends Proof {
   readonly expiresAt: string;
-  readonly expiresHere?: string;
 }
 
 export type ChallengePurpose =
@@ -148,12 +143,8 @@ export interface RenewalRecord {
 export interface FlowService {
   /** The service this port speaks to (its base URL), recorded in each journal it begins. */
   readonly serviceUrl: string;
-  /**
-   * `expiresAt` is the service's clock; `expiresHere` the same moment on this computer's (from the
-   * answer's `Date`): how far the two clocks are apart, which a computer whose clock is an hour or
-   * days off needs to judge a certificate the service has just issued as fresh.
-   */
-  challenge(purpose: ChallengePurpose): Promise<{ challengeId: string; nonce: Uint8Array; expiresAt: string; expiresHere?: string }>;
+  /** `expiresAt` is on the service's clock. */
+  challenge(purpose: ChallengePurpose): Promise<{ challengeId: string; nonce: Uint8Array; expiresAt: string }>;
   /** `resumed`: the renewal was opened earlier and is not closed (paid, or issued and not yet confirmed delivered). */
   eligibility(request: { certificatesPem: readonly string[]; proof: Proof }): Promise<{ renewalId: string; resumed: boolean; lines: ServiceLine[] }>;
   /** Holds the price of exactly `request.certificateSerials`; the same key and request answer the first outcome. */
@@ -172,6 +163,12 @@ export interface FlowService {
   delivered(renewalId: string, certificateSerial: string, newSerial: string): Promise<void>;
   /** The issued certificate failed the checks (or its key is lost): revoke it, release its price. */
   reject(renewalId: string, certificateSerial: string, newSerial: string, reason: RejectionReason): Promise<void>;
+  /**
+   * The service's clock now, as its last answers said (their `Date`); undefined when none said it
+   * lately. A computer whose clock is an hour or days off needs it to judge a certificate the
+   * service has just issued as fresh.
+   */
+  serviceClock(): Date | undefined;
 }
 
 /** One renewal at a time per device, across processes; released by calling what `acquire` returns. */

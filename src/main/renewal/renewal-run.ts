@@ -42,13 +42,6 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
     // since on a certificate shown free, which its issuance would capture (shown-free-holds.ts).
     await checkNoHoldOnShownFree(ports.service, journal, oldPairsGone(journal, onCard));
     const total = journal.certificates.length;
-    // How far the service's clock is from this computer's, as the last challenge's answer said (its Date).
-    let serviceAheadMs = Number.NaN;
-    const proveAndClock = async (purpose: ChallengePurpose) => {
-      const proof = await prove({ device: ports.device, service: context.challenges }, device, purpose);
-      if (proof?.expiresHere) serviceAheadMs = Date.parse(proof.expiresAt) - Date.parse(proof.expiresHere);
-      return proof;
-    };
     for (const [index, entry] of journal.certificates.entries()) {
       const report = (phase: RenewalPhase) =>
         context.set({ step: 'renewing', device, plan: journal.plan, progress: { current: index + 1, total, kind: entry.kind, phase } });
@@ -59,8 +52,7 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
           trust: ports.trust,
           deviceSummary: device,
           clock: ports.environment.clock,
-          serviceClock: () => (Number.isNaN(serviceAheadMs) ? undefined : new Date(ports.environment.clock().getTime() + serviceAheadMs)),
-          prove: proveAndClock,
+          prove: (purpose: ChallengePurpose) => prove({ device: ports.device, service: context.challenges }, device, purpose),
           challenges: context.challenges,
           save: (next) => context.save(next),
           report,

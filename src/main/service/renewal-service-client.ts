@@ -49,6 +49,7 @@ import type { Logger } from '../logging/logger.js';
 import { withDeadline } from '../timing/deadline.js';
 import { answerFailure, proxyNameOrOffline, transportFailure, type FailedAnswer } from './service-failure.js';
 import { boundedText } from '../network/body/bounded-text.js';
+import { createServiceClock } from './service-clock.js';
 import type { ConnectProgress, FirstHop } from '../network/connections/connect-progress.js';
 
 export interface RenewalServiceClientOptions {
@@ -83,32 +84,6 @@ export interface RenewalServiceClientOptions {
   readonly resolves?: (hostname: string, timeoutMs: number) => Promise<boolean>;
   /** Every call, one info line: method, path, status or failure code, duration. Never a header or a body. */
   readonly logger?: Logger;
-  /** This computer's clock, against which a challenge's expiry is restated (`expiresHere`). */
-  readonly clock?: () => Date;
-}
-
-/**
- * A challenge, and when the service stops taking it on this computer's clock: its `expiresAt` (the
- * service's clock) moved by how far the service's `Date` header was from this clock when the answer
- * came. Absent when the answer has no readable `Date`.
- */
-type DatedChallenge = ChallengeResponse & { readonly expiresHere?: string };
-
-/** The longest a challenge may live by its answer (a handover proof: as long as a paid renewal may be completed). */
-const longestChallengeLifeMs = 90 * 86_400_000;
-
-/**
- * `expiresAt` (the service's clock) on this computer's clock, from the answer's `Date`; undefined
- * when that is not a date, or gives the challenge a life no challenge has (already over, or longer
- * than 90 days): a `Date` written by something else on the way (a proxy with a stale clock).
- */
-export function expiresHere(expiresAt: string, serviceDate: string | undefined, receivedAt: Date): string | undefined {
-  const service = serviceDate === undefined ? Number.NaN : Date.parse(serviceDate);
-  const expiry = Date.parse(expiresAt);
-  if (Number.isNaN(service) || Number.isNaN(expiry)) return undefined;
-  const life = expiry - service;
-  if (life <= 0 || life > longestChallengeLifeMs) return undefined;
-  return new Date(life + receivedAt.getTime()).toISOString();
 }
 
 /** A check's bound: a verdict within it, connect to body, even when nothing answers. */
@@ -119,7 +94,7 @@ interface CheckOptions {
 export interface RenewalServiceClient {
   /** "Can the service be reached?": the connectivity check of the start-up checks and of "Test Proxy". */
   health(options?: CheckOptions): Promise<HealthResponse>;
-  challenge(request: ChallengeRequest): Promise<DatedChallenge>;
+  challenge(request: ChallengeRequest): Promise<ChallengeResponse>;
   eligibility(request: EligibilityRequest): Promise<EligibilityResponse>;
   renewal(renewalId: string): Promise<RenewalStatus>;
   /** Same `idempotencyKey` and body → the first answer again, never a second charge. */
@@ -138,6 +113,8 @@ export interface RenewalServiceClient {
   reject(renewalId: string, certificateSerial: CertificateSerial, rejection: RejectionRequest): Promise<CertificateLine>;
   /** The update feed's `latest.yml` (electron-updater's generic provider format); a wrong one is UPDATE_FEED_INVALID. */
   updateFeed(options?: CheckOptions & { readonly channelFile?: string }): Promise<UpdateFeed>;
+  /** The service's clock now, as the `Date` of a good answer in the last minutes said (service-clock.ts); undefined when none did. */
+  serviceClock(): Date | undefined;
 }
 
 interface Call<S extends z.ZodType> {
@@ -157,11 +134,9 @@ interface Call<S extends z.ZodType> {
   readonly check?: boolean;
   /** The code of an answer this endpoint should never give. */
   readonly invalid?: FailedAnswer['invalid'];
-  /** Told the answer's `Date` header (the service's clock) and when it came, on a 2xx answer. */
-  readonly onDate?: (serviceDate: string | undefined, receivedAt: Date) => void;
 }
 
-type Sent = { readonly status: number; readonly text: string; readonly date?: string; readonly receivedAt: Date } | { readonly error: unknown };
+type Sent = { readonly status: number; readonly text: string; readonly date?: string } | { readonly error: unknown };
 
 /**
  * The most the client reads of an answer. The largest the service sends (an issued certificate
@@ -182,7 +157,8 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
   const timeoutMs = options.timeoutMs ?? 20_000;
   const feedUrl = options.updateFeedUrl ?? new URL(serviceRoutes.updateFeed(''), options.baseUrl).href;
   const limitOf = (check: CheckOptions) => (check.timeoutMs === undefined ? {} : { timeoutMs: check.timeoutMs });
-  const clock = options.clock ?? (() => new Date());
+  const serviceClock = createServiceClock();
+  const serviceOrigin = new URL(options.baseUrl).origin;
 
   async function call<S extends z.ZodType>(spec: Call<S>): Promise<z.infer<S>> {
     if (spec.idempotencyKey !== undefined && !idempotencyKeyPattern.test(spec.idempotencyKey)) {
@@ -212,12 +188,11 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
           bodyTimeout: limit,
           signal: AbortSignal.timeout(limit),
         });
-        const receivedAt = clock();
         const byteLimit = spec.format === 'yaml' ? maxFeedBytes : maxAnswerBytes;
         const text = await boundedText(response.body, byteLimit);
         if (text === undefined) return { error: new AppError(spec.invalid ?? 'SERVICE_PROTOCOL_ERROR', { reason: `${spec.label ?? spec.path}: an answer over ${byteLimit} bytes` }) };
         const date = response.headers.date;
-        return { status: response.statusCode, text, receivedAt, ...(typeof date === 'string' ? { date } : {}) };
+        return { status: response.statusCode, text, ...(typeof date === 'string' ? { date } : {}) };
       } catch (error) {
         return { error };
       }
@@ -243,7 +218,9 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
         throw answerFailure({ status: sent.status, body: sent.text, route, what: spec.label ?? spec.path, invalid: spec.invalid ?? 'SERVICE_PROTOCOL_ERROR' });
       }
       const value = validated(spec, sent.text, parser ? await parser : JSON.parse);
-      spec.onDate?.(sent.date, sent.receivedAt);
+      // Only a good answer of the service's: a proxy's refusal, or a page in its place, carries the
+      // proxy's clock, and the update feed may be served from elsewhere.
+      if (url.origin === serviceOrigin) serviceClock.heard(sent.date);
       options.logger?.info({ service: { method: spec.method, path: url.pathname, status, durationMs: durationMs() } }, 'service call');
       return value;
     } catch (error) {
@@ -255,12 +232,7 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
 
   return {
     health: (check = {}) => call({ method: 'GET', path: serviceRoutes.health, schema: healthResponseSchema, check: true, ...limitOf(check) }),
-    challenge: async (body) => {
-      let dated: { serviceDate: string | undefined; receivedAt: Date } | undefined;
-      const answer = await call({ method: 'POST', path: serviceRoutes.challenge, schema: challengeResponseSchema, body, onDate: (serviceDate, receivedAt) => (dated = { serviceDate, receivedAt }) });
-      const here = dated && expiresHere(answer.expiresAt, dated.serviceDate, dated.receivedAt);
-      return { ...answer, ...(here ? { expiresHere: here } : {}) };
-    },
+    challenge: (body) => call({ method: 'POST', path: serviceRoutes.challenge, schema: challengeResponseSchema, body }),
     eligibility: (body) => call({ method: 'POST', path: serviceRoutes.eligibility, schema: eligibilityResponseSchema, body }),
     renewal: (renewalId) => call({ method: 'GET', path: serviceRoutes.renewal(renewalId), schema: renewalStatusSchema }),
     pay: (renewalId, body, idempotencyKey) =>
@@ -285,6 +257,7 @@ export function createRenewalServiceClient(options: RenewalServiceClientOptions)
     reject: (renewalId, serial, body) => call({ method: 'POST', path: serviceRoutes.reject(renewalId, serial), schema: certificateLineResponseSchema, body }),
     updateFeed: ({ channelFile = 'latest.yml', ...check } = {}) =>
       call({ method: 'GET', path: new URL(channelFile, feedUrl).href, label: channelFile, schema: updateFeedSchema, format: 'yaml', check: true, invalid: 'UPDATE_FEED_INVALID', ...limitOf(check) }),
+    serviceClock: () => serviceClock.now(),
   };
 }
 

@@ -125,6 +125,14 @@ describe('an issued certificate before it is written to the card', () => {
       expect(journaled(genuineSpec, new Date(now.getTime() - 5 * 60 * 60 * 1000))).toEqual({ ok: true });
     });
 
+    it('is accepted on a computer eight days behind the service, not yet valid by this clock: by the service\'s, as on arrival; a service further off is not believed', () => {
+      const judged = (behindMs: number, serviceNow?: Date) =>
+        checkJournaledCertificate({ certificatePem: makeCertificate(genuineSpec), chainPem: chain, expectedModulusHex: newKey.modulusHex, oldCertificatePem: old, now: new Date(now.getTime() - behindMs), ...(serviceNow ? { serviceNow } : {}) }, trust);
+      expect(judged(8 * day)).toEqual({ ok: false, reason: 'validity' });
+      expect(judged(8 * day, now)).toEqual({ ok: true });
+      expect(judged(9 * day, now)).toEqual({ ok: false, reason: 'validity' });
+    });
+
     it.each([
       ['expired', { notBefore: new Date(now.getTime() - 2 * 365 * day), notAfter: new Date(now.getTime() - day) }],
       ['valid only from next year', { notBefore: new Date(now.getTime() + 365 * day), notAfter: new Date(now.getTime() + 3 * 365 * day) }],

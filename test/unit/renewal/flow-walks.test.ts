@@ -1431,6 +1431,51 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
+  it.each([
+    { clock: '2 hours behind', offMs: -2 * 3_600_000, full: false, occurrence: 1 },
+    { clock: '2 hours behind', offMs: -2 * 3_600_000, full: true, occurrence: 2 },
+    { clock: '8 days ahead', offMs: 8 * 86_400_000, full: true, occurrence: 1 },
+    { clock: '8 days ahead', offMs: 8 * 86_400_000, full: false, occurrence: 2 },
+  ])('a computer whose clock is $clock (card with no room: $full), the process gone with issuance answer $occurrence: the resume sends the journaled request again, asks no challenge, and still judges what comes back by the service\'s clock too; both renewed, charged once', async ({ offMs, full, occurrence }) => {
+    const world = new FlowWorld({ full });
+    world.toolClockOffMs = offMs;
+    world.killOn = { call: 'issue', occurrence, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    const calls: string[] = [];
+    world.wrapService((service) => ({
+      ...service,
+      challenge: (purpose) => (calls.push('challenge'), service.challenge(purpose)),
+      issue: (...args) => (calls.push('issue'), service.issue(...args)),
+    }));
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    // The first thing the resume asks the service to issue is the journaled request, with no challenge before it.
+    expect(calls[0]).toBe('issue');
+    // Judged by this clock alone, the certificate fetched again was refused as not fresh.
+    expect(state.step, JSON.stringify(state)).toBe('done');
+    expect(world.card.workingKinds()).toEqual(new Map([['signature', 1], ['cns', 1]]));
+    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature], [world.oldSerials.get('cns'), prices.cns]]));
+    expect(world.card.breaches).toEqual([]);
+  });
+
+  it.each([
+    { full: false, occurrence: 1 },
+    { full: true, occurrence: 1 },
+    { full: true, occurrence: 2 },
+  ])('a computer whose clock is 8 days behind (card with no room: $full), the process gone before certificate $occurrence is written: the journaled certificate, not yet valid by this clock, is written at the resume, not taken for a damaged journal; both renewed, charged once', async ({ full, occurrence }) => {
+    const world = new FlowWorld({ full });
+    world.toolClockOffMs = -8 * 86_400_000;
+    world.killOn = { call: 'writeCertificate', occurrence, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    expect(journalOf(world).certificates.some((entry) => entry.progress.phase === 'issued')).toBe(true);
+    const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    // Judged by this clock alone, it was not yet valid by more than a week: JOURNAL_DAMAGED, and on a
+    // card with no room the certificate's price captured with its old pair already gone.
+    expect(state.step, JSON.stringify(state)).toBe('done');
+    expect(world.card.workingKinds()).toEqual(new Map([['signature', 1], ['cns', 1]]));
+    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature], [world.oldSerials.get('cns'), prices.cns]]));
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it.each([{ full: false }, { full: true }])('the signature renewed, the CNS\'s hold let go, the holder leaving the payment screen it was told of and coming back (card full: $full): told again why it is to pay, asked for the CNS alone, charged once each', async ({ full }) => {
     const world = new FlowWorld({ full });
     world.killOn = { call: 'issue', occurrence: 2, phase: 'before' };

@@ -122,7 +122,7 @@ export function createFlowService(client: RenewalServiceClient, serviceUrl: stri
     serviceUrl,
     async challenge(purpose) {
       const response = await client.challenge(purpose);
-      return { challengeId: response.challengeId, nonce: Buffer.from(response.nonce, 'base64'), expiresAt: response.expiresAt, ...(response.expiresHere ? { expiresHere: response.expiresHere } : {}) };
+      return { challengeId: response.challengeId, nonce: Buffer.from(response.nonce, 'base64'), expiresAt: response.expiresAt };
     },
 
     async eligibility({ certificatesPem, proof }) {
@@ -182,6 +182,10 @@ export function createFlowService(client: RenewalServiceClient, serviceUrl: stri
 
     async reject(renewalId, certificateSerial, newSerial, reason) {
       await client.reject(renewalId, certificateSerial, { certificateSerial: newSerial, reason });
+    },
+
+    serviceClock() {
+      return client.serviceClock();
     },
   };
 }

@@ -444,6 +444,8 @@ export class FakeService {
 
   /** The port a process sees; `hook` may kill the process around a call. */
   port(hook: CallHook): FlowService {
+    // As the real client: the service's clock is known once an answer of this process said it.
+    let heard = false;
     const faultable = async <T>(call: string, run: () => T): Promise<T> => {
       hook(call, 'before');
       const afterDelivery = this.#justDelivered;
@@ -473,6 +475,7 @@ export class FakeService {
       hook(call, 'after');
       const lostAnswer = lost();
       if (lostAnswer) throw lostAnswer;
+      heard = true;
       return structuredClone(result);
     };
     const idempotent = <T>(key: string, body: unknown, run: () => T): T => {
@@ -528,6 +531,7 @@ export class FakeService {
 
     return {
       serviceUrl: this.url,
+      serviceClock: () => (heard ? this.clock() : undefined),
       challenge: (purpose) =>
         faultable('challenge', () => {
           const challengeId = this.#id('chl');

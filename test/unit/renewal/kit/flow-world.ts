@@ -204,18 +204,9 @@ export class FlowWorld {
           };
         },
       });
-    const service = this.service.port(hook);
-    // What the client restates from each answer's Date header: the expiry on this computer's clock.
-    const dated: FlowService = {
-      ...service,
-      challenge: async (purpose) => {
-        const challenge = await service.challenge(purpose);
-        return { ...challenge, expiresHere: new Date(Date.parse(challenge.expiresAt) + this.toolClockOffMs).toISOString() };
-      },
-    };
     return new RenewalFlow({
       device: guarded(cardPort(this.card, hook, this.#pool)),
-      service: guarded(dated),
+      service: guarded(this.service.port(hook)),
       journal: guarded(this.journal.store(hook)),
       lock,
       trust: chamberTrust(this.pki.trustedPem),
