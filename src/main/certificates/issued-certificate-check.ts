@@ -33,6 +33,9 @@ export interface IssuedCertificateInput {
   readonly serviceNow?: Date;
 }
 
+/** The clocks a certificate is judged by: this computer's, and the service's when its answers said it. */
+export type JudgingClocks = Pick<IssuedCertificateInput, 'now' | 'serviceNow'>;
+
 export type IssuedCertificateVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: RejectionReason };
 
 const day = 86_400_000;
@@ -43,6 +46,17 @@ const shortestLife = 365 * day;
 const longestLife = (3 * 365 + 31) * day;
 /** The farthest the service's clock is believed from this computer's (issuance check, `serviceNow`). */
 const clocksApartAtMost = 8 * day;
+
+/**
+ * The time as the service reckons it (its clock, when said and believed), else this computer's:
+ * what a deadline the service set (a handover proof's expiry) is judged by. Judged by this clock,
+ * one running a week ahead gives up a CNS the service would still finish, and one a week behind
+ * stops at each resume on a proof the service no longer takes.
+ */
+export function serviceTimeOr(now: Date, serviceNow: Date | undefined): Date {
+  const offset = believedOffset({ now, ...(serviceNow ? { serviceNow } : {}) });
+  return offset === undefined ? now : new Date(now.getTime() + offset);
+}
 
 /** How far the service's clock is ahead of `now`, when it is said and within `clocksApartAtMost`. */
 function believedOffset(input: Pick<IssuedCertificateInput, 'now' | 'serviceNow'>): number | undefined {
@@ -102,11 +116,13 @@ export function checkJournaledCertificate(input: Omit<IssuedCertificateInput, 'r
   const now = input.now.getTime();
   // Not yet valid by days, not hours: the computer's clock may have been set back since the
   // certificate was checked on arrival (a time zone, a dual boot), and refusing it then would set
-  // a paid renewal aside, perhaps with the old pair already gone. By either clock, as on arrival:
-  // a computer a week behind the service took it as fresh by the service's.
+  // a paid renewal aside, perhaps with the old pair already gone. Or started by the service's
+  // clock, as on arrival (a computer a week behind took it as fresh by it): that clock is never set
+  // back, so with only the hour of slack an arrival allows.
   const serviceOffset = believedOffset(input);
-  const validBy = (reference: number) => validity.notBefore.getTime() <= reference + earliestStart;
-  if (!(validBy(now) || (serviceOffset !== undefined && validBy(now + serviceOffset))) || validity.notAfter.getTime() <= now) return refuse('validity');
+  const start = validity.notBefore.getTime();
+  const started = start <= now + earliestStart || (serviceOffset !== undefined && start <= now + serviceOffset + latestStart);
+  if (!started || validity.notAfter.getTime() <= now) return refuse('validity');
   const { serviceNow: _asOfItsStart, ...asOfItsStart } = input;
   return checkIssuedCertificate({ ...asOfItsStart, now: validity.notBefore }, trust);
 }
@@ -139,12 +155,12 @@ export function startedAfter(certificatePem: string, oldCertificatePem: string):
  * of `oldCertificatePem`: its looks, another key, and the issuance checks with `chainPem` as of its
  * own start, in force `now`. What lets a renewal finished by another run be taken for done.
  */
-export function isProvenRenewal(certificatePem: string, chainPem: readonly string[], oldCertificatePem: string, trust: ChamberTrust, now: Date): boolean {
+export function isProvenRenewal(certificatePem: string, chainPem: readonly string[], oldCertificatePem: string, trust: ChamberTrust, clocks: JudgingClocks): boolean {
   if (!isRenewalShapeOf(certificatePem, oldCertificatePem)) return false;
   const modulus = tryModulusOfCertificate(certificatePem);
   const oldModulus = tryModulusOfCertificate(oldCertificatePem);
   if (!modulus || !oldModulus || sameModulus(modulus, oldModulus)) return false;
-  return checkJournaledCertificate({ certificatePem, chainPem, expectedModulusHex: modulus, oldCertificatePem, now }, trust).ok;
+  return checkJournaledCertificate({ certificatePem, chainPem, expectedModulusHex: modulus, oldCertificatePem, ...clocks }, trust).ok;
 }
 
 function refuse(reason: RejectionReason): IssuedCertificateVerdict {

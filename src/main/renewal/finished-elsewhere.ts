@@ -15,6 +15,7 @@ import { isAppError } from '../../shared/errors/app-error.js';
 import { isProvenRenewal } from '../certificates/issued-certificate-check.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import type { FlowContext } from './flow-context.js';
+import { clocksOf } from './judging-clocks.js';
 import { recordShowsIssued } from './record-of-line.js';
 import { type Journal, type JournalCertificate, type UnconfirmedDelivery } from './renewal-journal.js';
 import type { DeviceCertificate, RenewalRecord } from './renewal-ports.js';
@@ -69,7 +70,7 @@ async function renewedElsewhere(context: FlowContext, device: DeviceSummary, ent
   if ((progress !== 'issued' && progress !== 'downloaded') || !issued) return null;
   const onSlot = onCard.filter((certificate) => certificate.tokenSerial === entry.tokenSerial);
   const installed = onSlot.find((certificate) => der(certificate.certificatePem) === der(issued.certificatePem));
-  if (!installed || installed.summary.kind !== entry.kind || !isProvenRenewal(installed.certificatePem, issued.chainPem, entry.oldCertificatePem, context.ports.trust, context.ports.environment.clock())) return null;
+  if (!installed || installed.summary.kind !== entry.kind || !isProvenRenewal(installed.certificatePem, issued.chainPem, entry.oldCertificatePem, context.ports.trust, clocksOf(context.ports.environment.clock, context.ports.service))) return null;
   if (onCard.some((certificate) => der(certificate.certificatePem) === der(entry.oldCertificatePem))) return null;
   try {
     await context.ports.device.verifyPair(device, installed.tokenSerial, installed.idHex);

@@ -12,6 +12,7 @@ import type { ChamberTrust } from '../certificates/chamber-trust.js';
 import { checkJournaledCertificate, isRenewalShapeOf, startedAfter } from '../certificates/issued-certificate-check.js';
 import { modulusOfCsr, sameModulus, tryModulusOfCertificate, tryModulusOfCsr } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
+import { clocksOf } from './judging-clocks.js';
 import type { Journal, JournalCertificate } from './renewal-journal.js';
 import type { FlowDevice, FlowService } from './renewal-ports.js';
 
@@ -27,12 +28,6 @@ export interface CardView {
   readonly clock: () => Date;
   /** The service's clock, as its last answers said: a certificate taken as fresh by it is not refused as not yet valid. */
   readonly service: Pick<FlowService, 'serviceClock'>;
-}
-
-/** The clocks a certificate is judged by now: this computer's, and the service's when known. */
-export function clocksOf(context: Pick<CardView, 'clock' | 'service'>): { readonly now: Date; readonly serviceNow?: Date } {
-  const serviceNow = context.service.serviceClock();
-  return { now: context.clock(), ...(serviceNow ? { serviceNow } : {}) };
 }
 
 function damaged(entry: JournalCertificate, reason: string): AppError {
@@ -66,7 +61,7 @@ export async function provenForWriting(
   const objects = await context.device.inspect(context.deviceSummary, entry.tokenSerial, issued.newIdHex);
   if (!objects.privateKeys.some((key) => key.onDevice && sameModulus(key.modulusHex, modulus))) throw damaged(entry, 'no key made on the card for the certificate under its key id');
   if (checkedHere) return;
-  const verdict = checkJournaledCertificate({ certificatePem: issued.certificatePem, chainPem: issued.chainPem, expectedModulusHex: modulus, oldCertificatePem: entry.oldCertificatePem, ...clocksOf(context) }, context.trust);
+  const verdict = checkJournaledCertificate({ certificatePem: issued.certificatePem, chainPem: issued.chainPem, expectedModulusHex: modulus, oldCertificatePem: entry.oldCertificatePem, ...clocksOf(context.clock, context.service) }, context.trust);
   if (!verdict.ok) throw damaged(entry, `the certificate to write fails the checks (${verdict.reason})`);
 }
 
@@ -220,7 +215,7 @@ export async function provenWithdrawn(
       await provenForWriting(context, entry, { newIdHex: progress.newIdHex, certificatePem: progress.certificatePem, chainPem: progress.chainPem }, false);
       return objects;
     }
-    const verdict = checkJournaledCertificate({ certificatePem: progress.certificatePem, chainPem: progress.chainPem, expectedModulusHex: modulus, oldCertificatePem: entry.oldCertificatePem, ...clocksOf(context) }, context.trust);
+    const verdict = checkJournaledCertificate({ certificatePem: progress.certificatePem, chainPem: progress.chainPem, expectedModulusHex: modulus, oldCertificatePem: entry.oldCertificatePem, ...clocksOf(context.clock, context.service) }, context.trust);
     if (!verdict.ok) throw damaged(entry, `the withdrawn certificate fails the checks (${verdict.reason})`);
     return objects;
   }

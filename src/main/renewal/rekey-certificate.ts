@@ -15,10 +15,11 @@ import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import type { ErrorCode } from '../../shared/errors/catalogue.js';
 import { canonicalCertificateSerial } from '../../shared/service-api/primitives.js';
 import type { ChamberTrust } from '../certificates/chamber-trust.js';
-import { checkIssuedCertificate, checkJournaledCertificate, type IssuedCertificateVerdict } from '../certificates/issued-certificate-check.js';
+import { checkIssuedCertificate, checkJournaledCertificate, serviceTimeOr, type IssuedCertificateVerdict } from '../certificates/issued-certificate-check.js';
 import { modulusOfCsr, notAfterOf, sameModulus, serialOfCertificate, tryModulusOfCertificate } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
-import { clocksOf, issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair, provenOwnKeys, provenUnusedKeys, provenWithdrawn, type CardObjects } from './proven-on-card.js';
+import { clocksOf } from './judging-clocks.js';
+import { issuedForAnotherPair, provenDiscardable, provenForWriting, provenNewPair, provenNotTheOldPair, provenOwnKeys, provenUnusedKeys, provenWithdrawn, type CardObjects } from './proven-on-card.js';
 import { droppedAtPayment, withProgress, type CertificateProgress, type Journal, type JournalCertificate } from './renewal-journal.js';
 import type { ChallengePurpose, FlowDevice, FlowService, IssuedCertificate, Proof, RenewalRecord, SignedChallenge } from './renewal-ports.js';
 import { progressAtService, recordShowsIssued } from './record-of-line.js';
@@ -276,7 +277,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           // new CNS certificate exists: sign the renewal's handover challenge (good for days, not
           // minutes, so a late resume still works) and journal it before the key goes.
           // One journaled by an earlier attempt is signed again once it is near its end.
-          if (kind === 'cns' && !lastsTheRenewal(current.presignedProof, context.clock())) {
+          if (kind === 'cns' && !lastsTheRenewal(current.presignedProof, serviceTimeOr(context.clock(), context.service.serviceClock()))) {
             const presignedProof = await handoverProof(context, journal);
             if (!presignedProof) throw new AppError('DEVICE_PROOF_UNAVAILABLE');
             await advance(progress, { presignedProof });
@@ -402,7 +403,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           // journaled: a refusal before then may pass, and the holder may resume.)
           const refusedFor = entry().progress;
           const expiresAt = entry().presignedProof?.expiresAt;
-          const pastItsTime = expiresAt === undefined || Date.parse(expiresAt) <= context.clock().getTime();
+          const pastItsTime = expiresAt === undefined || Date.parse(expiresAt) <= serviceTimeOr(context.clock(), context.service.serviceClock()).getTime();
           // Refused before its time, the holder must not read that it is over (the words of
           // RENEWAL_HANDOVER_EXPIRED send them to the office): a stop to resume, said as such.
           if (isAppError(error) && error.code === 'RENEWAL_HANDOVER_EXPIRED' && !pastItsTime) throw new AppError('RENEWAL_HANDOVER_REFUSED');
@@ -686,9 +687,9 @@ function verdictOn(context: RekeyContext, current: JournalCertificate, submitted
   // Issued earlier for a key already on this card (an attempt whose journal went): its age is not
   // this request's. Judged as of its own start, as a journaled certificate is, so a week later it
   // is still installed instead of refused at every resume; and, like one, in force now.
-  if (obtained.keyIdHex) return checkJournaledCertificate({ certificatePem, chainPem, expectedModulusHex: tryModulusOfCertificate(certificatePem) ?? ownModulus, oldCertificatePem, ...clocksOf(context) }, context.trust);
+  if (obtained.keyIdHex) return checkJournaledCertificate({ certificatePem, chainPem, expectedModulusHex: tryModulusOfCertificate(certificatePem) ?? ownModulus, oldCertificatePem, ...clocksOf(context.clock, context.service) }, context.trust);
   const requestedAt = submitted.submittedAt ? { requestedAt: new Date(submitted.submittedAt) } : {};
-  return checkIssuedCertificate({ certificatePem, chainPem, expectedModulusHex: ownModulus, oldCertificatePem, ...clocksOf(context), ...requestedAt }, context.trust);
+  return checkIssuedCertificate({ certificatePem, chainPem, expectedModulusHex: ownModulus, oldCertificatePem, ...clocksOf(context.clock, context.service), ...requestedAt }, context.trust);
 }
 
 /**

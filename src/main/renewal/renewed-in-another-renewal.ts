@@ -24,6 +24,7 @@ import { isAppError } from '../../shared/errors/app-error.js';
 import { isProvenRenewal } from '../certificates/issued-certificate-check.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import type { FlowContext } from './flow-context.js';
+import { clocksOf } from './judging-clocks.js';
 import { prove } from './proof-of-possession.js';
 import { progressAtService, recordShowsIssued } from './record-of-line.js';
 import { settlingPhases, type CertificatePhase, type Journal, type JournalCertificate } from './renewal-journal.js';
@@ -99,13 +100,13 @@ export async function renewedInAnotherRenewal(context: FlowContext, device: Devi
  * holder's, alike in every other way, is never taken for it.
  */
 function renewalOnSlot(context: FlowContext, entry: JournalCertificate, onCard: readonly DeviceCertificate[]): DeviceCertificate | undefined {
-  const now = context.ports.environment.clock();
+  const clocks = clocksOf(context.ports.environment.clock, context.ports.service);
   return onCard.find(
     (certificate) =>
       certificate.tokenSerial === entry.tokenSerial &&
       certificate.summary.kind === entry.kind &&
       certificate.issuedByChamber &&
-      isProvenRenewal(certificate.certificatePem, [], entry.oldCertificatePem, context.ports.trust, now),
+      isProvenRenewal(certificate.certificatePem, [], entry.oldCertificatePem, context.ports.trust, clocks),
   );
 }
 

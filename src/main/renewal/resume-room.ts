@@ -10,6 +10,7 @@ import { failedBare, wire, type FlowContext } from './flow-context.js';
 import { checkedAgainstPlan } from './receipt-against-plan.js';
 import { paidElsewhereForMore } from './own-payment.js';
 import { canProve } from './proof-of-possession.js';
+import { serviceTimeOr } from '../certificates/issued-certificate-check.js';
 import type { RenewalRecord } from './renewal-ports.js';
 import { journalMismatch } from './journal-describes-card.js';
 import { endedInAnotherRenewal } from './another-renewal-ending.js';
@@ -268,7 +269,8 @@ const handoverPhases: ReadonlySet<string> = new Set(['removing-old-first', 'old-
  * already (its answer lost) needs no proof any more: its journaled request fetches it.
  */
 async function handoverExpired(context: FlowContext, device: DeviceSummary, journal: Journal, record: RenewalRecord): Promise<JournalCertificate[]> {
-  const now = context.ports.environment.clock().getTime();
+  // The proof's expiry is the service's: judged by its clock, as the record just read said it.
+  const now = serviceTimeOr(context.ports.environment.clock(), context.ports.service.serviceClock()).getTime();
   const waiting = journal.certificates.filter((entry) => {
     const expiresAt = entry.presignedProof?.expiresAt;
     // Issued by the service's word, whichever record says it (the line, a captured price): its

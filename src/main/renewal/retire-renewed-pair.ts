@@ -10,7 +10,8 @@
  */
 import type { DeviceSummary } from '../../shared/contract/flow-contract.js';
 import { isAppError } from '../../shared/errors/app-error.js';
-import { isProvenRenewal, latestStart } from '../certificates/issued-certificate-check.js';
+import { isProvenRenewal, latestStart, serviceTimeOr } from '../certificates/issued-certificate-check.js';
+import { clocksOf } from './judging-clocks.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import type { FlowContext } from './flow-context.js';
 import { unchangedOnDisk } from './renewal-journal.js';
@@ -82,9 +83,11 @@ function provenRenewal(context: FlowContext, issued: IssuedCertificate, renewed:
   if (renewed.summary.certificateSerial !== issued.certificateSerial) return false;
   if (old.summary.kind !== renewed.summary.kind || old.idHex.toLowerCase() === renewed.idHex.toLowerCase()) return false;
   const time = (iso: string) => Date.parse(iso);
-  const now = context.ports.environment.clock().getTime();
-  // Newer by its start; started by now, with the hour of clock slack the re-key allows.
+  const clocks = clocksOf(context.ports.environment.clock, context.ports.service);
+  const now = clocks.now.getTime();
+  // Newer by its start; started by now (by either clock, as the re-key judges it), with the hour of clock slack it allows.
+  const startedBy = (reference: number) => time(renewed.summary.notBefore) <= reference + latestStart;
   if (!(time(renewed.summary.notBefore) > time(old.summary.notBefore))) return false;
-  if (!(time(renewed.summary.notBefore) <= now + latestStart && now < time(renewed.summary.notAfter))) return false;
-  return isProvenRenewal(renewed.certificatePem, issued.chainPem, old.certificatePem, context.ports.trust, new Date(now));
+  if (!(startedBy(now) || startedBy(serviceTimeOr(clocks.now, clocks.serviceNow).getTime())) || !(now < time(renewed.summary.notAfter))) return false;
+  return isProvenRenewal(renewed.certificatePem, issued.chainPem, old.certificatePem, context.ports.trust, clocks);
 }

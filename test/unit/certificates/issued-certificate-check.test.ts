@@ -5,7 +5,7 @@
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import { chamberTrust } from '../../../src/main/certificates/chamber-trust.js';
-import { checkIssuedCertificate, checkJournaledCertificate, isProvenRenewal } from '../../../src/main/certificates/issued-certificate-check.js';
+import { checkIssuedCertificate, checkJournaledCertificate, isProvenRenewal, serviceTimeOr } from '../../../src/main/certificates/issued-certificate-check.js';
 import { makeCertificate, newKeyPair, profileOf } from '../renewal/kit/test-pki.js';
 import { testPki } from '../renewal/kit/flow-world.js';
 
@@ -131,6 +131,14 @@ describe('an issued certificate before it is written to the card', () => {
       expect(judged(8 * day)).toEqual({ ok: false, reason: 'validity' });
       expect(judged(8 * day, now)).toEqual({ ok: true });
       expect(judged(9 * day, now)).toEqual({ ok: false, reason: 'validity' });
+      // By the service's clock a certificate has started, with an hour of slack: the week this
+      // clock is allowed (it may have been set back) is not added to the service's eight days.
+      const startingIn = (ms: number) => makeCertificate({ ...genuineSpec, notBefore: new Date(now.getTime() + ms), notAfter: new Date(now.getTime() + ms + 3 * 365 * day) });
+      const serviceEightDaysAhead = (certificatePem: string) =>
+        checkJournaledCertificate({ certificatePem, chainPem: chain, expectedModulusHex: newKey.modulusHex, oldCertificatePem: old, now, serviceNow: new Date(now.getTime() + 8 * day) }, trust);
+      expect(serviceEightDaysAhead(startingIn(8 * day))).toEqual({ ok: true });
+      expect(serviceEightDaysAhead(startingIn(15 * day - 60_000))).toEqual({ ok: false, reason: 'validity' });
+      expect(serviceEightDaysAhead(startingIn(8 * day + 2 * 3_600_000))).toEqual({ ok: false, reason: 'validity' });
     });
 
     it.each([
@@ -149,13 +157,23 @@ describe('an issued certificate before it is written to the card', () => {
   });
 });
 
+describe('the time a deadline the service set is judged by', () => {
+  it('is the service\'s clock when said and within eight days of this one, this computer\'s otherwise', () => {
+    expect(serviceTimeOr(now, undefined)).toEqual(now);
+    expect(serviceTimeOr(now, new Date(now.getTime() + 8 * day))).toEqual(new Date(now.getTime() + 8 * day));
+    expect(serviceTimeOr(now, new Date(now.getTime() - 8 * day))).toEqual(new Date(now.getTime() - 8 * day));
+    expect(serviceTimeOr(now, new Date(now.getTime() + 9 * day))).toEqual(now);
+    expect(serviceTimeOr(now, new Date(0))).toEqual(now);
+  });
+});
+
 describe('a certificate found on the card, taken for the renewal of the old one (a renewal finished by another run)', () => {
   it('is taken when it is the renewal, chained by the configured CAs alone', () => {
-    expect(isProvenRenewal(makeCertificate(genuineSpec), [], old, trust, now)).toBe(true);
+    expect(isProvenRenewal(makeCertificate(genuineSpec), [], old, trust, { now })).toBe(true);
   });
 
   it('is not taken when it started before the old one, in force and alike in every other way (an older certificate of the holder\'s)', () => {
     const older = makeCertificate({ ...genuineSpec, notBefore: new Date(now.getTime() - 1001 * day), notAfter: new Date(now.getTime() + 94 * day) });
-    expect(isProvenRenewal(older, [], old, trust, now)).toBe(false);
+    expect(isProvenRenewal(older, [], old, trust, { now })).toBe(false);
   });
 });

@@ -10,8 +10,14 @@ import { FlowWorld, journalOf, snapshot } from './kit/flow-world.js';
 import { stateOf, walk } from './kit/holder-walk.js';
 
 describe('a renewal finished from another computer under another renewal id', () => {
-  it('free, on a card with no room, killed as the old pair was about to go: back on the first computer, not stopped at DEVICE_FULL at every start but told it is over, the certificates shown as they are, nothing charged or done on the card', async () => {
+  // A computer 8 days behind judges the certificate found on the card by the service's clock too:
+  // by its own alone, it was not yet valid, and every start stopped at DEVICE_FULL_OLD_REMOVED.
+  it.each([
+    { clock: 'right', offMs: 0 },
+    { clock: '8 days behind', offMs: -8 * 86_400_000 },
+  ])('free, on a card with no room, killed as the old pair was about to go (this computer\'s clock $clock): back on the first computer, not stopped at DEVICE_FULL at every start but told it is over, the certificates shown as they are, nothing charged or done on the card', async ({ offMs }) => {
     const world = new FlowWorld({ full: true });
+    world.toolClockOffMs = offMs;
     world.service.faults.freeKinds = ['signature', 'cns'];
     world.killOn = { call: 'destroyOldPair', occurrence: 1, phase: 'before' };
     expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');

@@ -146,10 +146,13 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(world.undeliveredOnCard()).toEqual([]);
   });
 
-  it.each([{ later: 0 }, { later: 8 * 86_400_000 }])(
-    'killed between the signature\'s verification and its old pair\'s removal, the journal lost, read again $later ms later: the old pair goes on proof, the delivery is told, only the CNS is left to renew and nothing is paid twice',
-    async ({ later }) => {
+  // A computer whose clock is behind judges the renewal found on the card by the service's clock
+  // too: by its own alone, it had not started yet, and the old pair stayed on offer at every reading.
+  it.each([{ later: 0, offMs: 0 }, { later: 8 * 86_400_000, offMs: 0 }, { later: 0, offMs: -2 * 3_600_000 }, { later: 0, offMs: -8 * 86_400_000 }])(
+    'killed between the signature\'s verification and its old pair\'s removal, the journal lost, read again $later ms later (this computer\'s clock off by $offMs ms): the old pair goes on proof, the delivery is told, only the CNS is left to renew and nothing is paid twice',
+    async ({ later, offMs }) => {
       const world = new FlowWorld();
+      world.toolClockOffMs = offMs;
       await renewedOnCardJournalLost(world);
       world.passTime(later);
       const reading = stateOf(await walk(world, { kinds: [], method: 'telemaco' }));
@@ -1360,6 +1363,44 @@ describe('charging what was chosen, once, for what is delivered', () => {
     { at: 'generating-key', killOn: { call: 'generateKeyPair', occurrence: 2, phase: 'after' } },
     { at: 'csr-submitted', killOn: { call: 'issue', occurrence: 2, phase: 'before' } },
   ] as const;
+  it.each(handoverKills)(
+    'a card with no room, its old CNS key gone, killed at $at, on a computer whose clock runs 8 days ahead: back 25 days later (33 by this clock), the proof is judged by the service\'s clock and the CNS renewed, charged once',
+    async ({ killOn }) => {
+      const world = new FlowWorld({ full: true });
+      world.toolClockOffMs = 8 * 86_400_000;
+      world.killOn = { ...killOn };
+      expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+      world.passTime(25 * 86_400_000);
+      const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+      // Judged by this clock, the proof was past its time: the CNS given up with its old key gone.
+      expect(state.step, JSON.stringify(state)).toBe('done');
+      expect(world.card.workingKinds()).toEqual(new Map([['signature', 1], ['cns', 1]]));
+      expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature], [world.oldSerials.get('cns'), prices.cns]]));
+      expect(world.card.breaches).toEqual([]);
+    },
+  );
+
+  it.each(handoverKills)(
+    'a card with no room, its old CNS key gone, killed at $at, on a computer whose clock runs 8 days behind: back 31 days later (23 by this clock), told at once it cannot be finished, not stopped to resume on a proof the service no longer takes',
+    async ({ killOn }) => {
+      const world = new FlowWorld({ full: true });
+      world.toolClockOffMs = -8 * 86_400_000;
+      world.killOn = { ...killOn };
+      expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+      world.passTime(31 * 86_400_000);
+      const holds = () => world.service.ledger.filter((entry) => entry.type === 'hold').length;
+      const heldBefore = holds();
+      const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+      // Judged by this clock, RENEWAL_HANDOVER_REFUSED: a stop to resume, the same at each resume for 8 days.
+      expect(state).toMatchObject({ step: 'failed', canResume: false, error: { code: 'RENEWAL_HANDOVER_EXPIRED' } });
+      expect(holds()).toBe(heldBefore);
+      expect(world.service.netCaptured().get(world.oldSerials.get('cns') ?? '') ?? 0).toBe(0);
+      expect(world.service.netCaptured().get(world.oldSerials.get('signature') ?? '')).toBe(prices.signature);
+      expect(world.card.workingKinds().has('signature')).toBe(true);
+      expect(world.card.breaches).toEqual([]);
+    },
+  );
+
   it.each(handoverKills.flatMap((kill) => [true, false].map((journalKnowsExpiry) => ({ ...kill, journalKnowsExpiry }))))(
     'a card with no room, its old CNS key gone, killed at $at, the renewal left for 31 days: told it cannot be finished (expiry journaled: $journalKnowsExpiry), never asked to pay again nor offered to resume',
     async ({ at, killOn, journalKnowsExpiry }) => {
