@@ -48,14 +48,18 @@ const longestLife = (3 * 365 + 31) * day;
 const clocksApartAtMost = 8 * day;
 
 /**
- * The time as the service reckons it (its clock, when said and believed), else this computer's:
- * what a deadline the service set (a handover proof's expiry) is judged by. Judged by this clock,
- * one running a week ahead gives up a CNS the service would still finish, and one a week behind
- * stops at each resume on a proof the service no longer takes.
+ * The earlier and the later reading of the time: this computer's clock and the service's (when
+ * said and believed), in ms; both this computer's when the service's is not known. A deadline the
+ * service set (a handover proof's expiry) is judged by the reading that costs nothing when it errs:
+ * given up for good only when both say it is over (this clock a week ahead gives up a CNS the
+ * service would still finish; a `Date` header written by a front end off the service's own clock
+ * would too), taken as over after a refusal when either does (the service's word, and no stop to
+ * resume at each try on a proof already over).
  */
-export function serviceTimeOr(now: Date, serviceNow: Date | undefined): Date {
-  const offset = believedOffset({ now, ...(serviceNow ? { serviceNow } : {}) });
-  return offset === undefined ? now : new Date(now.getTime() + offset);
+export function clockReadings(clocks: Pick<IssuedCertificateInput, 'now' | 'serviceNow'>): { readonly earlier: number; readonly later: number } {
+  const now = clocks.now.getTime();
+  const service = now + (believedOffset(clocks) ?? 0);
+  return { earlier: Math.min(now, service), later: Math.max(now, service) };
 }
 
 /** How far the service's clock is ahead of `now`, when it is said and within `clocksApartAtMost`. */

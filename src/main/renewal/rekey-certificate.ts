@@ -15,7 +15,7 @@ import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import type { ErrorCode } from '../../shared/errors/catalogue.js';
 import { canonicalCertificateSerial } from '../../shared/service-api/primitives.js';
 import type { ChamberTrust } from '../certificates/chamber-trust.js';
-import { checkIssuedCertificate, checkJournaledCertificate, serviceTimeOr, type IssuedCertificateVerdict } from '../certificates/issued-certificate-check.js';
+import { checkIssuedCertificate, checkJournaledCertificate, clockReadings, type IssuedCertificateVerdict } from '../certificates/issued-certificate-check.js';
 import { modulusOfCsr, notAfterOf, sameModulus, serialOfCertificate, tryModulusOfCertificate } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import { clocksOf } from './judging-clocks.js';
@@ -277,7 +277,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           // new CNS certificate exists: sign the renewal's handover challenge (good for days, not
           // minutes, so a late resume still works) and journal it before the key goes.
           // One journaled by an earlier attempt is signed again once it is near its end.
-          if (kind === 'cns' && !lastsTheRenewal(current.presignedProof, serviceTimeOr(context.clock(), context.service.serviceClock()))) {
+          if (kind === 'cns' && !lastsTheRenewal(current.presignedProof, clockReadings(clocksOf(context.clock, context.service)).later)) {
             const presignedProof = await handoverProof(context, journal);
             if (!presignedProof) throw new AppError('DEVICE_PROOF_UNAVAILABLE');
             await advance(progress, { presignedProof });
@@ -403,7 +403,8 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
           // journaled: a refusal before then may pass, and the holder may resume.)
           const refusedFor = entry().progress;
           const expiresAt = entry().presignedProof?.expiresAt;
-          const pastItsTime = expiresAt === undefined || Date.parse(expiresAt) <= serviceTimeOr(context.clock(), context.service.serviceClock()).getTime();
+          // Past its time by either clock (clockReadings): the refusal is the service's word.
+          const pastItsTime = expiresAt === undefined || Date.parse(expiresAt) <= clockReadings(clocksOf(context.clock, context.service)).later;
           // Refused before its time, the holder must not read that it is over (the words of
           // RENEWAL_HANDOVER_EXPIRED send them to the office): a stop to resume, said as such.
           if (isAppError(error) && error.code === 'RENEWAL_HANDOVER_EXPIRED' && !pastItsTime) throw new AppError('RENEWAL_HANDOVER_REFUSED');
@@ -715,13 +716,13 @@ async function issuedAtService(context: RekeyContext, journal: Journal, serial: 
 
 /**
  * A handover proof stands in for the CNS key for the rest of a renewal only with an hour of it
- * left. One whose expiry the journal does not say (an older or an edited journal) is signed again
+ * left, by the later reading of the time (`now`: signing again while the key is there costs nothing). One whose expiry the journal does not say (an older or an edited journal) is signed again
  * while the key is there: taken as lasting, it could let the key go with a proof the service
  * refuses, and nothing left on the card to sign another.
  */
-function lastsTheRenewal(saved: JournalCertificate['presignedProof'], now: Date): boolean {
+function lastsTheRenewal(saved: JournalCertificate['presignedProof'], now: number): boolean {
   if (!saved?.expiresAt) return false;
-  return Date.parse(saved.expiresAt) - 3_600_000 > now.getTime();
+  return Date.parse(saved.expiresAt) - 3_600_000 > now;
 }
 
 /** The renewal's handover challenge signed with a CNS key still on the card, ready to journal; undefined when none is left. */

@@ -10,7 +10,8 @@ import { failedBare, wire, type FlowContext } from './flow-context.js';
 import { checkedAgainstPlan } from './receipt-against-plan.js';
 import { paidElsewhereForMore } from './own-payment.js';
 import { canProve } from './proof-of-possession.js';
-import { serviceTimeOr } from '../certificates/issued-certificate-check.js';
+import { clockReadings } from '../certificates/issued-certificate-check.js';
+import { clocksOf } from './judging-clocks.js';
 import type { RenewalRecord } from './renewal-ports.js';
 import { journalMismatch } from './journal-describes-card.js';
 import { endedInAnotherRenewal } from './another-renewal-ending.js';
@@ -269,8 +270,9 @@ const handoverPhases: ReadonlySet<string> = new Set(['removing-old-first', 'old-
  * already (its answer lost) needs no proof any more: its journaled request fetches it.
  */
 async function handoverExpired(context: FlowContext, device: DeviceSummary, journal: Journal, record: RenewalRecord): Promise<JournalCertificate[]> {
-  // The proof's expiry is the service's: judged by its clock, as the record just read said it.
-  const now = serviceTimeOr(context.ports.environment.clock(), context.ports.service.serviceClock()).getTime();
+  // Given up for good only when both clocks say its time is over (clockReadings); where they
+  // disagree, the service's answer to the issuance request decides.
+  const now = clockReadings(clocksOf(context.ports.environment.clock, context.ports.service)).earlier;
   const waiting = journal.certificates.filter((entry) => {
     const expiresAt = entry.presignedProof?.expiresAt;
     // Issued by the service's word, whichever record says it (the line, a captured price): its

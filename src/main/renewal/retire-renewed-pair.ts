@@ -10,7 +10,7 @@
  */
 import type { DeviceSummary } from '../../shared/contract/flow-contract.js';
 import { isAppError } from '../../shared/errors/app-error.js';
-import { isProvenRenewal, latestStart, serviceTimeOr } from '../certificates/issued-certificate-check.js';
+import { clockReadings, isProvenRenewal, latestStart } from '../certificates/issued-certificate-check.js';
 import { clocksOf } from './judging-clocks.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import type { FlowContext } from './flow-context.js';
@@ -88,6 +88,6 @@ function provenRenewal(context: FlowContext, issued: IssuedCertificate, renewed:
   // Newer by its start; started by now (by either clock, as the re-key judges it), with the hour of clock slack it allows.
   const startedBy = (reference: number) => time(renewed.summary.notBefore) <= reference + latestStart;
   if (!(time(renewed.summary.notBefore) > time(old.summary.notBefore))) return false;
-  if (!(startedBy(now) || startedBy(serviceTimeOr(clocks.now, clocks.serviceNow).getTime())) || !(now < time(renewed.summary.notAfter))) return false;
+  if (!startedBy(clockReadings(clocks).later) || !(now < time(renewed.summary.notAfter))) return false;
   return isProvenRenewal(renewed.certificatePem, issued.chainPem, old.certificatePem, context.ports.trust, clocks);
 }

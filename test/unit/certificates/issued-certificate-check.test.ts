@@ -5,7 +5,7 @@
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import { chamberTrust } from '../../../src/main/certificates/chamber-trust.js';
-import { checkIssuedCertificate, checkJournaledCertificate, isProvenRenewal, serviceTimeOr } from '../../../src/main/certificates/issued-certificate-check.js';
+import { checkIssuedCertificate, checkJournaledCertificate, isProvenRenewal, clockReadings } from '../../../src/main/certificates/issued-certificate-check.js';
 import { makeCertificate, newKeyPair, profileOf } from '../renewal/kit/test-pki.js';
 import { testPki } from '../renewal/kit/flow-world.js';
 
@@ -157,13 +157,14 @@ describe('an issued certificate before it is written to the card', () => {
   });
 });
 
-describe('the time a deadline the service set is judged by', () => {
-  it('is the service\'s clock when said and within eight days of this one, this computer\'s otherwise', () => {
-    expect(serviceTimeOr(now, undefined)).toEqual(now);
-    expect(serviceTimeOr(now, new Date(now.getTime() + 8 * day))).toEqual(new Date(now.getTime() + 8 * day));
-    expect(serviceTimeOr(now, new Date(now.getTime() - 8 * day))).toEqual(new Date(now.getTime() - 8 * day));
-    expect(serviceTimeOr(now, new Date(now.getTime() + 9 * day))).toEqual(now);
-    expect(serviceTimeOr(now, new Date(0))).toEqual(now);
+describe('the readings of the time a deadline the service set is judged by', () => {
+  it('are this computer\'s clock and the service\'s when said and within eight days of it, this computer\'s alone otherwise', () => {
+    const at = now.getTime();
+    expect(clockReadings({ now })).toEqual({ earlier: at, later: at });
+    expect(clockReadings({ now, serviceNow: new Date(at + 8 * day) })).toEqual({ earlier: at, later: at + 8 * day });
+    expect(clockReadings({ now, serviceNow: new Date(at - 8 * day) })).toEqual({ earlier: at - 8 * day, later: at });
+    expect(clockReadings({ now, serviceNow: new Date(at + 9 * day) })).toEqual({ earlier: at, later: at });
+    expect(clockReadings({ now, serviceNow: new Date(0) })).toEqual({ earlier: at, later: at });
   });
 });
 

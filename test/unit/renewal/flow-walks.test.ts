@@ -1401,6 +1401,41 @@ describe('charging what was chosen, once, for what is delivered', () => {
     },
   );
 
+  // The service's clock is read from its answers' Date header, which a front end may write off the
+  // clock the service sets the proof's time by: a proof is given up only when both clocks say it is
+  // over, and a refusal settles it when either does.
+  it.each(handoverKills.flatMap((kill) => [
+    { ...kill, date: 'ahead', skewMs: 7 * 86_400_000, laterMs: 25 * 86_400_000 },
+    { ...kill, date: 'behind', skewMs: -7 * 86_400_000, laterMs: 31 * 86_400_000 },
+  ]))(
+    'a card with no room, its old CNS key gone, killed at $at, this computer\'s clock right and the service\'s Date header 7 days $date of its own: neither a CNS the service would finish given up, nor a stop to resume on a proof over',
+    async ({ killOn, date, skewMs, laterMs }) => {
+      const world = new FlowWorld({ full: true });
+      world.killOn = { ...killOn };
+      expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+      world.passTime(laterMs);
+      world.wrapService((service) => ({ ...service, serviceClock: () => {
+        const heard = service.serviceClock();
+        return heard && new Date(heard.getTime() + skewMs);
+      } }));
+      const holds = () => world.service.ledger.filter((entry) => entry.type === 'hold').length;
+      const heldBefore = holds();
+      const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+      expect(world.service.netCaptured().get(world.oldSerials.get('signature') ?? '')).toBe(prices.signature);
+      expect(world.card.breaches).toEqual([]);
+      if (date === 'ahead') {
+        // Five days left at the service: renewed.
+        expect(state.step, JSON.stringify(state)).toBe('done');
+        expect(world.card.workingKinds()).toEqual(new Map([['signature', 1], ['cns', 1]]));
+        expect(world.service.netCaptured().get(world.oldSerials.get('cns') ?? '')).toBe(prices.cns);
+        return;
+      }
+      expect(state).toMatchObject({ step: 'failed', canResume: false, error: { code: 'RENEWAL_HANDOVER_EXPIRED' } });
+      expect(holds()).toBe(heldBefore);
+      expect(world.service.netCaptured().get(world.oldSerials.get('cns') ?? '') ?? 0).toBe(0);
+    },
+  );
+
   it.each(handoverKills.flatMap((kill) => [true, false].map((journalKnowsExpiry) => ({ ...kill, journalKnowsExpiry }))))(
     'a card with no room, its old CNS key gone, killed at $at, the renewal left for 31 days: told it cannot be finished (expiry journaled: $journalKnowsExpiry), never asked to pay again nor offered to resume',
     async ({ at, killOn, journalKnowsExpiry }) => {
