@@ -134,6 +134,8 @@ const scenarioArbitraryOf = (rarelyOneIn: number) => fc.record({
     }),
     rarelyOneIn,
   ),
+  /** This computer's clock off the service's (ahead when positive): a time zone set wrong, a clock never set. */
+  toolClockOffMs: rarely(fc.constantFrom(-8 * day, -2 * 3_600_000, 2 * 3_600_000, 8 * day), rarelyOneIn),
 });
 const scenarioArbitrary = scenarioArbitraryOf(rarelyFromEnv);
 
@@ -195,6 +197,7 @@ const walkHolds = async (scenario: Scenario & { readonly tight?: boolean }) => {
           (world.card.options as { maxObjects?: number }).maxObjects = world.card.objects.length + 4;
           world.card.reportsMemory = false;
         }
+        world.toolClockOffMs = scenario.toolClockOffMs ?? 0;
         world.service.faults.loseAnswer = { ...scenario.lostAnswers };
         world.service.faults.unavailable = { ...scenario.unavailable };
         if (scenario.killAt > 0) world.killAt = { count: scenario.killAt, phase: scenario.killPhase };
