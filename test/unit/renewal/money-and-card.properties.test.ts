@@ -149,6 +149,8 @@ interface Retries {
   readonly bankAnswersAfter?: number;
   /** Filled with the first computer's journals when the holder goes on elsewhere. */
   readonly firstComputer?: Map<string, string>;
+  /** Filled with the payments made on the first computer (payment ids) when the holder goes on elsewhere. */
+  readonly paidOnFirst?: Set<string>;
 }
 
 /** Walks until done; each injected fault may cost a walk, so the holder gets that many more tries. */
@@ -170,6 +172,7 @@ async function untilSettled(world: FlowWorld, choice: HolderChoice, faults: numb
         for (const [device, text] of journals) world.journal.files.set(device, text);
       } else {
         for (const [device, text] of world.journal.files) retries.firstComputer?.set(device, text);
+        for (const payment of world.service.payments.values()) retries.paidOnFirst?.add(payment.paymentId);
         world.journal.files.clear();
       }
     }
@@ -234,7 +237,8 @@ const walkHolds = async (scenario: Scenario & { readonly tight?: boolean }) => {
         const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
         const faults = sum(scenario.lostAnswers) + sum(scenario.unavailable) + (scenario.killAt > 0 ? 1 : 0) + (scenario.failAt > 0 ? 1 : 0) + (scenario.forged?.times ?? 0) + 2 * (scenario.otherPrice?.payments ?? 0) + (scenario.elsewhere ? 1 : 0) + (scenario.holdsExpireAt > 0 ? 1 : 0) + (scenario.timePasses ? 1 : 0) + (scenario.suspended ? 1 : 0) + (scenario.unstorable ? 1 : 0) + (scenario.secondWindowPays ? 1 : 0) + scenario.recordLostAtEnding + 2 * scenario.widerHolds + scenario.cardRefusals + Math.ceil(scenario.cardPendingLooks / 2) + (scenario.priceChange ? 2 : 0);
         const firstComputer = new Map<string, string>();
-        const ends = await untilSettled(world, scenario.first, faults, { holdsExpire: scenario.holdsExpire, elsewhere: scenario.elsewhere, laterMethod: scenario.laterMethod, bankAnswersAfter: scenario.bankAnswersAfter, firstComputer });
+        const paidOnFirst = new Set<string>();
+        const ends = await untilSettled(world, scenario.first, faults, { holdsExpire: scenario.holdsExpire, elsewhere: scenario.elsewhere, laterMethod: scenario.laterMethod, bankAnswersAfter: scenario.bankAnswersAfter, firstComputer, paidOnFirst });
         if (scenario.backToFirst && firstComputer.size > 0) {
           // Its journal is stale: the renewal went on (and may have finished) from the other computer.
           world.journal.files.clear();
@@ -244,7 +248,12 @@ const walkHolds = async (scenario: Scenario & { readonly tight?: boolean }) => {
         const chosen = new Set<CertificateKind>(scenario.first.kinds);
         // What the second window paid beside this window's choice is renewed on that payment later (or its hold, let go in time, captures nothing).
         const secondWindowPaidMore = scenario.secondWindowPaysAll && world.service.secondWindowPayments.size > 0;
-        if (scenario.rest || secondWindowPaidMore) {
+        // An ending that shows money still held for a certificate not chosen (a payment found at the
+        // service holding more, taken for one made elsewhere: "held for a certificate outside this
+        // renewal, charged only if it is renewed"): the holder renews that one too, as it says.
+        const chosenSerials = new Set(scenario.first.kinds.map((kind) => world.oldSerials.get(kind)));
+        const heldOutsideShown = ends.some((end) => end.kind === 'ended' && (end.state.step === 'done' || end.state.step === 'failed') && end.state.receipts.some((receipt) => receipt.lines.some((line) => line.state === 'held' && !chosenSerials.has(line.certificateSerial))));
+        if (scenario.rest || secondWindowPaidMore || heldOutsideShown) {
           const others = (['signature', 'cns'] as const).filter((kind) => !chosen.has(kind));
           if (others.length > 0) ends.push(...(await untilSettled(world, { kinds: others, method: 'telemaco' }, faults)));
           for (const kind of others) chosen.add(kind);
@@ -351,15 +360,20 @@ const walkHolds = async (scenario: Scenario & { readonly tight?: boolean }) => {
         // once it is settled. Only a payment made by a second window for more than this renewal
         // chose may still hold the other certificate's price (renewed on it later, or let go).
         const secondWindows = new Set([...world.service.payments.values()].filter((payment) => world.service.secondWindowPayments.has(payment.paymentId)).map((payment) => payment.transactionId));
-        const heldForIt = (state: Extract<FlowState, { step: 'done' | 'failed' }>) => {
+        const firstComputerPayments = new Set([...world.service.payments.values()].filter((payment) => paidOnFirst.has(payment.paymentId)).map((payment) => payment.transactionId));
+        // So may, read on the other computer (no journal there), a payment of the first one's that held
+        // more than it chose (a hostile service's wider hold, its answer lost): made elsewhere, as far
+        // as that computer can know, so read as a second window's.
+        const heldForIt = (state: Extract<FlowState, { step: 'done' | 'failed' }>, onTheOtherComputer: boolean) => {
           const ofIt = new Set([...state.renewed.map(({ kind }) => world.oldSerials.get(kind)), ...(state.step === 'failed' ? state.notRenewed.map((entry) => entry.certificateSerial) : [])]);
-          return state.receipts.flatMap((receipt) => receipt.lines.filter((line) => line.state === 'held' && (ofIt.has(line.certificateSerial) || !secondWindows.has(receipt.transactionId))));
+          const madeElsewhere = (transactionId: string) => secondWindows.has(transactionId) || (onTheOtherComputer && firstComputerPayments.has(transactionId));
+          return state.receipts.flatMap((receipt) => receipt.lines.filter((line) => line.state === 'held' && (ofIt.has(line.certificateSerial) || !madeElsewhere(receipt.transactionId))));
         };
         // Told that a certificate was refused and its price released, the holder's receipt holds
         // nothing back: a resume never paid again for a certificate the service had released.
         for (const end of ends) {
           if (end.kind !== 'ended' || end.state.step !== 'failed' || !end.state.error.code.startsWith('ISSUED_CERTIFICATE_REJECTED')) continue;
-          expect(heldForIt(end.state)).toEqual([]);
+          expect(heldForIt(end.state, ends.indexOf(end) > 0)).toEqual([]);
         }
         // What the holder reads at the end is what was charged: each receipt adds up, and across
         // every payment shown (more than one after paying again) each renewed certificate's price
@@ -381,7 +395,7 @@ const walkHolds = async (scenario: Scenario & { readonly tight?: boolean }) => {
               expect(receipt.totalCents).toBe(receipt.capturedCents + receipt.releasedCents + held.reduce((sum, line) => sum + line.amountCents, 0));
             }
           }
-          if (end.state.step === 'done') expect(heldForIt(end.state), 'held at a done ending').toEqual([]);
+          if (end.state.step === 'done') expect(heldForIt(end.state, ends.indexOf(end) > 0), 'held at a done ending').toEqual([]);
           for (const { kind } of renewed) {
             const serial = world.oldSerials.get(kind);
             const shown = receipts.flatMap((receipt) => receipt.lines).filter((line) => line.certificateSerial === serial && line.state === 'captured');
@@ -439,8 +453,10 @@ const walkHolds = async (scenario: Scenario & { readonly tight?: boolean }) => {
         if (!world.service.priceChanges.some((change) => change.from !== null && change.to === null)) expect(world.service.paymentsNamingFree, 'payments naming a free certificate').toBe(0);
         const shown = new Set(world.shown);
         for (const [paymentId, amount] of byPayment) {
-          // (A second window's payment was shown there: this window only refuses it or takes it as held.)
-          if (shown.has(amount) || amount === 0 || world.service.secondWindowPayments.has(paymentId)) continue;
+          // (A second window's payment was shown there: this window only refuses it or takes it as held.
+          // So was, for the other computer, a payment of the first one's found holding more: it takes
+          // it line by line, each certificate at the price it showed.)
+          if (shown.has(amount) || amount === 0 || world.service.secondWindowPayments.has(paymentId) || paidOnFirst.has(paymentId)) continue;
           expect(scenario.otherPrice !== undefined || scenario.widerHolds > 0 || priceChanged, `held ${amount}, shown ${[...shown].join()}`).toBe(true);
           expect(world.service.ledger.filter((entry) => entry.type === 'capture' && entry.paymentId === paymentId)).toEqual([]);
         }
