@@ -111,6 +111,10 @@ export async function startLabService(options: LabServiceOptions): Promise<LabSe
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // Every answer tells the service's clock, the one its deadlines and certificates are dated by,
+    // as a real service's Date does: the tool reads how far this computer's clock is from it.
+    response.sendDate = false;
+    response.setHeader('date', now().toUTCString());
     const url = new URL(request.url ?? '/', 'https://lab.invalid');
     const method = request.method ?? 'GET';
     const body = method === 'POST' ? await readBody(request) : '';

@@ -85,9 +85,10 @@ async function renewIn(scenario: ScenarioDefinition, lab: ScenarioLab, env: Reco
   return run.done;
 }
 
-export async function runScenario(scenario: ScenarioDefinition): Promise<ScenarioRun> {
+/** `serviceClock`: the lab service's clock, when it is not this computer's (a holder whose clock is off). */
+export async function runScenario(scenario: ScenarioDefinition, options: { readonly serviceClock?: () => Date } = {}): Promise<ScenarioRun> {
   const temp = await makeTempDir(`scenario-${scenario.name}`);
-  const lab = await setUpScenario(scenario, temp.dir, { toolVersion: '1.0.0' });
+  const lab = await setUpScenario(scenario, temp.dir, { toolVersion: '1.0.0', ...options });
   const env = cliEnvironment(scenario, lab);
   const objectsBefore = await objectsOf(lab);
   const balancesBefore = balances(lab);

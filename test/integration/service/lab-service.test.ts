@@ -79,6 +79,28 @@ describe('health and update feed', () => {
   });
 });
 
+describe('the service\'s clock, told in each answer\'s Date', () => {
+  it('is the clock the service decides by: the client reads a service two hours ahead of this computer as two hours ahead, its challenge expiring minutes after it', async () => {
+    const aheadMs = 2 * 3_600_000;
+    const ahead = await startLabService({ stateDir: join(temp.dir, 'ahead'), pki, now: () => new Date(Date.now() + aheadMs) });
+    const { client: heard, agent: itsAgent } = serviceClient(pki, ahead.url);
+    try {
+      expect(heard.serviceClock()).toBeUndefined();
+      const challenge = await heard.challenge({ purpose: 'eligibility' });
+      const serviceNow = heard.serviceClock()?.getTime() ?? Number.NaN;
+      // Within the Date header's second (it is written in whole seconds).
+      expect(serviceNow - Date.now()).toBeGreaterThan(aheadMs - 2000);
+      expect(serviceNow - Date.now()).toBeLessThan(aheadMs + 1000);
+      const left = Date.parse(challenge.expiresAt) - serviceNow;
+      expect(left).toBeGreaterThan(0);
+      expect(left).toBeLessThan(10 * 60_000);
+    } finally {
+      await itsAgent.close();
+      await ahead.close();
+    }
+  });
+});
+
 describe('proof of possession', () => {
   it('refuses a wrong signature and a reused challenge', async () => {
     const device = await softwareDevice(pki);
