@@ -1,7 +1,8 @@
 /**
  * A clock for the lab service that a test moves on: "the holder comes back after the hold was let
- * go" without the test sleeping through it. Only the service's time moves; the tool keeps the
- * wall clock, so a move stays within what the tool allows between its clock and the service's.
+ * go" without the test sleeping through it. Only the service's time moves (its answers tell it in
+ * their Date, as a real service's do); the tool keeps the wall clock. The moves the tests make
+ * (seconds to a minute) stay within what the tool allows between its clock and the service's.
  */
 export interface ServiceClock {
   readonly now: () => Date;
