@@ -13,7 +13,7 @@ const day = 86_400_000;
 /** The service's clock, 40 days ahead of this computer's. */
 const serviceAheadMs = 40 * day;
 /** What the next answers carry: the service's Date or none, and a good answer or a proxy's refusal. */
-let answer: { date: 'service' | 'none' | 'long ago'; status: 200 | 502 } = { date: 'service', status: 200 };
+let answer: { date: 'service' | 'none' | 'long ago'; status: 200 | 502; page?: true } = { date: 'service', status: 200 };
 const servers: Server[] = [];
 let baseUrl: string;
 let elsewhereUrl: string;
@@ -34,7 +34,8 @@ async function listen(): Promise<string> {
         return;
       }
       response.setHeader('content-type', 'application/json');
-      response.end(answer.status === 200 ? JSON.stringify({ challengeId: 'chl_00000001', nonce: Buffer.alloc(32, 1).toString('base64'), expiresAt: new Date(serviceNow + 300_000).toISOString() }) : '<html>Bad Gateway</html>');
+      if (answer.page) response.setHeader('content-type', 'text/html');
+      response.end(answer.status === 200 && !answer.page ? JSON.stringify({ challengeId: 'chl_00000001', nonce: Buffer.alloc(32, 1).toString('base64'), expiresAt: new Date(serviceNow + 300_000).toISOString() }) : '<html>Bad Gateway</html>');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -81,10 +82,13 @@ describe('the service\'s clock, as a client of a service 40 days ahead hears it'
     expect(aheadDays(heard)).toBeCloseTo(40, 4);
   });
 
-  it('is not taken from a refusal (a proxy\'s page with its own clock) nor from the update feed served elsewhere', async () => {
+  it('is not taken from a refusal (a proxy\'s page with its own clock), a page in the answer\'s place (a captive portal), nor the update feed served elsewhere', async () => {
     const heard = client();
     answer = { date: 'long ago', status: 502 };
     await expect(heard.challenge({ purpose: 'eligibility' })).rejects.toMatchObject({ code: expect.any(String) });
+    expect(heard.serviceClock()).toBeUndefined();
+    answer = { date: 'long ago', status: 200, page: true };
+    await expect(heard.challenge({ purpose: 'eligibility' })).rejects.toMatchObject({ code: 'SERVICE_PROTOCOL_ERROR' });
     expect(heard.serviceClock()).toBeUndefined();
     answer = { date: 'long ago', status: 200 };
     await heard.updateFeed();
