@@ -250,13 +250,22 @@ const walkHolds = async (scenario: Scenario & { readonly tight?: boolean }) => {
         const paidOnFirst = new Set<string>();
         const shownOnFirst = { moment: 0 };
         const ends = await untilSettled(world, scenario.first, faults, { holdsExpire: scenario.holdsExpire, elsewhere: scenario.elsewhere, laterMethod: scenario.laterMethod, bankAnswersAfter: scenario.bankAnswersAfter, firstComputer, paidOnFirst, shownOnFirst });
-        // The endings read on the other computer, which has no journal of the first one's payments.
-        const onOtherComputer = new Set(firstComputer.size > 0 ? ends.slice(1) : []);
+        // The endings read after the holder went on elsewhere: on the other computer, which has no
+        // journal of the first one's payments, and back on the first one after the other renewed.
+        const afterElsewhere = new Set(firstComputer.size > 0 ? ends.slice(1) : []);
+        // The moments the holder is back on the first computer with its journal of that renewal, and
+        // done with it (none: never): the walks between are that journal's.
+        let backOnFirstAt = Number.POSITIVE_INFINITY;
+        let backOnFirstUntil = Number.POSITIVE_INFINITY;
         if (scenario.backToFirst && firstComputer.size > 0) {
+          backOnFirstAt = world.states.length;
           // Its journal is stale: the renewal went on (and may have finished) from the other computer.
           world.journal.files.clear();
           for (const [device, text] of firstComputer) world.journal.files.set(device, text);
-          ends.push(...(await untilSettled(world, scenario.first, faults)));
+          const back = await untilSettled(world, scenario.first, faults);
+          backOnFirstUntil = world.states.length;
+          ends.push(...back);
+          for (const end of back) afterElsewhere.add(end);
         }
         const chosen = new Set<CertificateKind>(scenario.first.kinds);
         // What the second window paid beside this window's choice is renewed on that payment later (or its hold, let go in time, captures nothing).
@@ -265,16 +274,22 @@ const walkHolds = async (scenario: Scenario & { readonly tight?: boolean }) => {
           const others = (['signature', 'cns'] as const).filter((kind) => !chosen.has(kind));
           const later = others.length > 0 ? await untilSettled(world, { kinds: others, method: 'telemaco' }, faults) : [];
           ends.push(...later);
-          if (!scenario.backToFirst) for (const end of later) onOtherComputer.add(end);
+          if (firstComputer.size > 0) for (const end of later) afterElsewhere.add(end);
           for (const kind of others) chosen.add(kind);
         }
-        // An ending on the other computer that shows money held for a certificate not chosen (a
-        // payment of the first computer's found holding more, taken for one made elsewhere: "held for a
-        // certificate outside this renewal, charged only if it is renewed, otherwise released"): the
-        // holder leaves it, and the service lets it go in its time.
+        // An ending after the holder went elsewhere that shows money held for a certificate not chosen
+        // (a payment of the first computer's found holding more, taken on the other one for a payment
+        // made elsewhere: "held for a certificate outside this renewal, charged only if it is renewed,
+        // otherwise released"): the holder leaves it, and the service lets it go in its time.
+        // Only those lines: a leftover hold of a chosen certificate is still for the checks below to find.
         const chosenSerials = new Set([...chosen].map((kind) => world.oldSerials.get(kind)));
-        const heldOutsideShown = [...onOtherComputer].some((end) => end.kind === 'ended' && (end.state.step === 'done' || end.state.step === 'failed') && end.state.receipts.some((receipt) => receipt.lines.some((line) => line.state === 'held' && !chosenSerials.has(line.certificateSerial))));
-        if (heldOutsideShown) world.service.expireHolds();
+        const firstComputerPayments = new Set([...world.service.payments.values()].filter((payment) => paidOnFirst.has(payment.paymentId)).map((payment) => payment.transactionId));
+        const heldOutsideShown = [...afterElsewhere].flatMap((end) =>
+          end.kind === 'ended' && (end.state.step === 'done' || end.state.step === 'failed')
+            ? end.state.receipts.filter((receipt) => firstComputerPayments.has(receipt.transactionId)).flatMap((receipt) => receipt.lines.filter((line) => line.state === 'held' && !chosenSerials.has(line.certificateSerial)).map((line) => line.certificateSerial))
+            : [],
+        );
+        if (heldOutsideShown.length > 0) world.service.expireHolds(heldOutsideShown);
 
         // The renewed certificate of a kind the service issued and did not take back (one at most: a
         // certificate is renewed once), with what it captured and when.
@@ -377,13 +392,12 @@ const walkHolds = async (scenario: Scenario & { readonly tight?: boolean }) => {
         // once it is settled. Only a payment made by a second window for more than this renewal
         // chose may still hold the other certificate's price (renewed on it later, or let go).
         const secondWindows = new Set([...world.service.payments.values()].filter((payment) => world.service.secondWindowPayments.has(payment.paymentId)).map((payment) => payment.transactionId));
-        const firstComputerPayments = new Set([...world.service.payments.values()].filter((payment) => paidOnFirst.has(payment.paymentId)).map((payment) => payment.transactionId));
-        // So may, read on the other computer (no journal there), a payment of the first one's that held
-        // more than it chose (a hostile service's wider hold, its answer lost): made elsewhere, as far
-        // as that computer can know, so read as a second window's.
+        // So may, once the holder went elsewhere, a payment of the first computer's that held more than
+        // it chose (a hostile service's wider hold, its answer lost), for a certificate not of that
+        // ending: the other computer took it for one made elsewhere, as it can only.
         const heldForIt = (end: WalkEnd & { readonly kind: 'ended' }, state: Extract<FlowState, { step: 'done' | 'failed' }>) => {
           const ofIt = new Set([...state.renewed.map(({ kind }) => world.oldSerials.get(kind)), ...(state.step === 'failed' ? state.notRenewed.map((entry) => entry.certificateSerial) : [])]);
-          const madeElsewhere = (transactionId: string) => secondWindows.has(transactionId) || (onOtherComputer.has(end) && firstComputerPayments.has(transactionId));
+          const madeElsewhere = (transactionId: string) => secondWindows.has(transactionId) || (afterElsewhere.has(end) && firstComputerPayments.has(transactionId));
           return state.receipts.flatMap((receipt) => receipt.lines.filter((line) => line.state === 'held' && (ofIt.has(line.certificateSerial) || !madeElsewhere(receipt.transactionId))));
         };
         // Told that a certificate was refused and its price released, the holder's receipt holds
@@ -474,12 +488,19 @@ const walkHolds = async (scenario: Scenario & { readonly tight?: boolean }) => {
           // (A second window's payment was shown there: this window only refuses it or takes it as held.)
           if (shown.has(amount) || amount === 0 || world.service.secondWindowPayments.has(paymentId)) continue;
           // A payment of the first computer's found by the other one holding more (a hostile wider
-          // hold) is taken there line by line: each line it captured at the price the first computer
-          // showed for that certificate before it was paid, never at one the holder was not shown.
-          if (paidOnFirst.has(paymentId)) {
+          // hold) is taken there line by line, and only by a journal other than the one that made it
+          // (that one, at hand before the holder left or once back, refuses it): each line it
+          // captured at the price the first computer showed for that certificate before the payment
+          // was made, or, for one it never showed (not chosen there), the price shown before issuing
+          // it. Never at one the holder was not shown.
+          const payment = world.service.payments.get(paymentId);
+          if (payment && paidOnFirst.has(paymentId)) {
             expect(scenario.otherPrice !== undefined || scenario.widerHolds > 0 || priceChanged, `held ${amount}, shown ${[...shown].join()}`).toBe(true);
-            for (const capture of world.service.ledger.filter((entry) => entry.type === 'capture' && entry.paymentId === paymentId)) {
-              expect(capture.amountCents, `captured from a payment of the first computer's, ${capture.certificateSerial}`).toBe(lastShownPrice(capture.certificateSerial, shownOnFirst.moment));
+            for (const issued of world.service.issuances.filter((issuance) => issuance.paymentId === paymentId && issuance.capturedCents > 0)) {
+              const what = `captured from a payment of the first computer's, ${issued.certificateSerial}`;
+              const byItsOwnJournal = issued.moment <= shownOnFirst.moment || (issued.moment >= backOnFirstAt && issued.moment < backOnFirstUntil);
+              expect(byItsOwnJournal, `${what}, by the journal that paid it`).toBe(false);
+              expect(issued.capturedCents, what).toBe(lastShownPrice(issued.certificateSerial, payment.moment) ?? lastShownPrice(issued.certificateSerial, issued.moment));
             }
             continue;
           }

@@ -61,6 +61,8 @@ interface Payment {
   state: 'pending' | 'paid' | 'cancelled' | 'failed';
   transactionId?: string;
   paidAt?: string;
+  /** `momentOf()` as it was asked: how many screens the holder had been shown. */
+  readonly moment: number;
 }
 
 interface Renewal {
@@ -346,7 +348,7 @@ export class FakeService {
     // At the price the service holds now (another than this window shows, under `priceAtPayment`).
     const priced = lines.map((paid) => ({ certificateSerial: paid.serial, kind: paid.kind, amountCents: this.faults.priceAtPayment?.[paid.kind] ?? this.priceNow(paid.kind) ?? prices[paid.kind], state: 'held' as const }));
     const amountCents = priced.reduce((sum, paid) => sum + paid.amountCents, 0);
-    const payment: Payment = { paymentId: this.#id('pay'), renewalId: renewal.renewalId, method: 'telemaco', lines: priced, state: 'pending' };
+    const payment: Payment = { paymentId: this.#id('pay'), renewalId: renewal.renewalId, method: 'telemaco', lines: priced, state: 'pending', moment: this.momentOf() };
     this.payments.set(payment.paymentId, payment);
     renewal.paymentIds.push(payment.paymentId);
     this.secondWindowPayments.add(payment.paymentId);
@@ -576,7 +578,7 @@ export class FakeService {
             const total = lines.reduce((sum, line) => sum + line.amountCents, 0);
             if (request.password !== 'segreta') throw new AppError('PAYMENT_ACCOUNT_INVALID', { method: request.method });
             if (this.faults.funds < total) throw new AppError('PAYMENT_INSUFFICIENT_FUNDS', { account: 'tariffa', requiredCents: total, availableCents: this.faults.funds });
-            const payment: Payment = { paymentId: this.#id('pay'), renewalId, method: request.method, lines, state: 'pending' };
+            const payment: Payment = { paymentId: this.#id('pay'), renewalId, method: request.method, lines, state: 'pending', moment: this.momentOf() };
             this.payments.set(payment.paymentId, payment);
             renewal.paymentIds.push(payment.paymentId);
             this.#priceUsed();
@@ -604,7 +606,7 @@ export class FakeService {
               const other = this.payments.get(id);
               if (other?.state === 'pending') other.state = 'cancelled';
             }
-            const payment: Payment = { paymentId: this.#id('pay'), renewalId, method: 'card', lines, state: 'pending' };
+            const payment: Payment = { paymentId: this.#id('pay'), renewalId, method: 'card', lines, state: 'pending', moment: this.momentOf() };
             this.payments.set(payment.paymentId, payment);
             renewal.paymentIds.push(payment.paymentId);
             this.#priceUsed();
