@@ -716,9 +716,10 @@ async function issuedAtService(context: RekeyContext, journal: Journal, serial: 
 
 /**
  * A handover proof stands in for the CNS key for the rest of a renewal only with an hour of it
- * left, by the later reading of the time (`now`: signing again while the key is there costs nothing). One whose expiry the journal does not say (an older or an edited journal) is signed again
- * while the key is there: taken as lasting, it could let the key go with a proof the service
- * refuses, and nothing left on the card to sign another.
+ * left, by the later reading of the time (`now`: signing again while the key is there costs
+ * nothing). One whose expiry the journal does not say (an older or an edited journal) is signed
+ * again while the key is there: taken as lasting, it could let the key go with a proof the
+ * service refuses, and nothing left on the card to sign another.
  */
 function lastsTheRenewal(saved: JournalCertificate['presignedProof'], now: number): boolean {
   if (!saved?.expiresAt) return false;
