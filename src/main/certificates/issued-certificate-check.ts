@@ -56,14 +56,14 @@ const clocksApartAtMost = 8 * day;
  * would too), taken as over after a refusal when either does (the service's word, and no stop to
  * resume at each try on a proof already over).
  */
-export function clockReadings(clocks: Pick<IssuedCertificateInput, 'now' | 'serviceNow'>): { readonly earlier: number; readonly later: number } {
+export function clockReadings(clocks: JudgingClocks): { readonly earlier: number; readonly later: number } {
   const now = clocks.now.getTime();
   const service = now + (believedOffset(clocks) ?? 0);
   return { earlier: Math.min(now, service), later: Math.max(now, service) };
 }
 
 /** How far the service's clock is ahead of `now`, when it is said and within `clocksApartAtMost`. */
-function believedOffset(input: Pick<IssuedCertificateInput, 'now' | 'serviceNow'>): number | undefined {
+function believedOffset(input: JudgingClocks): number | undefined {
   if (!input.serviceNow) return undefined;
   const offset = input.serviceNow.getTime() - input.now.getTime();
   return Math.abs(offset) <= clocksApartAtMost ? offset : undefined;

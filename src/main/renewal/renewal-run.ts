@@ -10,7 +10,7 @@ import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { errorCatalogue, type ErrorCode } from '../../shared/errors/catalogue.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import { wire, type FlowContext } from './flow-context.js';
-import type { ChallengePurpose, DeviceCertificate, RenewalRecord } from './renewal-ports.js';
+import type { DeviceCertificate, RenewalRecord } from './renewal-ports.js';
 import { completedDeliveries, confirmDeliveries } from './delivery-confirmation.js';
 import { finishedElsewhere, type FinishedElsewhere } from './finished-elsewhere.js';
 import { keysAhead } from './keys-ahead.js';
@@ -52,7 +52,7 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
           trust: ports.trust,
           deviceSummary: device,
           clock: ports.environment.clock,
-          prove: (purpose: ChallengePurpose) => prove({ device: ports.device, service: context.challenges }, device, purpose),
+          prove: (purpose) => prove({ device: ports.device, service: context.challenges }, device, purpose),
           challenges: context.challenges,
           save: (next) => context.save(next),
           report,

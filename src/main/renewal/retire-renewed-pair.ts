@@ -85,9 +85,9 @@ function provenRenewal(context: FlowContext, issued: IssuedCertificate, renewed:
   const time = (iso: string) => Date.parse(iso);
   const clocks = clocksOf(context.ports.environment.clock, context.ports.service);
   const now = clocks.now.getTime();
-  // Newer by its start; started by now (by either clock, as the re-key judges it), with the hour of clock slack it allows.
-  const startedBy = (reference: number) => time(renewed.summary.notBefore) <= reference + latestStart;
+  // Newer by its start; started by now (by either clock, as the re-key judges it), with the hour
+  // of clock slack it allows.
   if (!(time(renewed.summary.notBefore) > time(old.summary.notBefore))) return false;
-  if (!startedBy(clockReadings(clocks).later) || !(now < time(renewed.summary.notAfter))) return false;
+  if (!(time(renewed.summary.notBefore) <= clockReadings(clocks).later + latestStart && now < time(renewed.summary.notAfter))) return false;
   return isProvenRenewal(renewed.certificatePem, issued.chainPem, old.certificatePem, context.ports.trust, clocks);
 }

@@ -39,6 +39,13 @@ function expectBothRenewedPaidOnce(world: FlowWorld, keysOfALostJournal = 0): vo
   expect(world.card.breaches).toEqual([]);
 }
 
+/** A working pair of each kind on the card, each certificate's price captured once, no instant without a pair. */
+function expectBothWorkingChargedOnce(world: FlowWorld): void {
+  expect(world.card.workingKinds()).toEqual(new Map([['signature', 1], ['cns', 1]]));
+  expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature], [world.oldSerials.get('cns'), prices.cns]]));
+  expect(world.card.breaches).toEqual([]);
+}
+
 /** Another process writes `text` as the device's journal between this process's first and second reads of it. */
 function writtenAtSecondRead(world: FlowWorld, text: string): void {
   let reads = 0;
@@ -1374,9 +1381,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
       const state = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
       // Judged by this clock, the proof was past its time: the CNS given up with its old key gone.
       expect(state.step, JSON.stringify(state)).toBe('done');
-      expect(world.card.workingKinds()).toEqual(new Map([['signature', 1], ['cns', 1]]));
-      expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature], [world.oldSerials.get('cns'), prices.cns]]));
-      expect(world.card.breaches).toEqual([]);
+      expectBothWorkingChargedOnce(world);
     },
   );
 
@@ -1502,9 +1507,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
     // Judged by this clock alone, each was refused as not fresh (ISSUED_CERTIFICATE_REJECTED, and on a
     // card with no room the signature's old pair was already gone: _OLD_REMOVED).
     expect(state.step, JSON.stringify(state)).toBe('done');
-    expect(world.card.workingKinds()).toEqual(new Map([['signature', 1], ['cns', 1]]));
-    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature], [world.oldSerials.get('cns'), prices.cns]]));
-    expect(world.card.breaches).toEqual([]);
+    expectBothWorkingChargedOnce(world);
   });
 
   it.each([
@@ -1528,9 +1531,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
     expect(calls[0]).toBe('issue');
     // Judged by this clock alone, the certificate fetched again was refused as not fresh.
     expect(state.step, JSON.stringify(state)).toBe('done');
-    expect(world.card.workingKinds()).toEqual(new Map([['signature', 1], ['cns', 1]]));
-    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature], [world.oldSerials.get('cns'), prices.cns]]));
-    expect(world.card.breaches).toEqual([]);
+    expectBothWorkingChargedOnce(world);
   });
 
   it.each([
@@ -1547,9 +1548,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
     // Judged by this clock alone, it was not yet valid by more than a week: JOURNAL_DAMAGED, and on a
     // card with no room the certificate's price captured with its old pair already gone.
     expect(state.step, JSON.stringify(state)).toBe('done');
-    expect(world.card.workingKinds()).toEqual(new Map([['signature', 1], ['cns', 1]]));
-    expect(world.service.netCaptured()).toEqual(new Map([[world.oldSerials.get('signature'), prices.signature], [world.oldSerials.get('cns'), prices.cns]]));
-    expect(world.card.breaches).toEqual([]);
+    expectBothWorkingChargedOnce(world);
   });
 
   it.each([{ full: false }, { full: true }])('the signature renewed, the CNS\'s hold let go, the holder leaving the payment screen it was told of and coming back (card full: $full): told again why it is to pay, asked for the CNS alone, charged once each', async ({ full }) => {
