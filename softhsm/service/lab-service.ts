@@ -28,7 +28,7 @@ import { idempotencyScope, remember, replay } from './idempotency.js';
 import { decideIssuance, recordDelivery, recordIssuance, recordRejection, signRenewedCertificate } from './issuance-desk.js';
 import type { AccountRecord, Faults, LabState } from './lab-state.js';
 import { expireHolds, hasExpiredHolds, releaseAllHolds } from './money-desk.js';
-import { checkAccountPayment, completeCheckout, paymentOf, paymentStatus, startPayment, type CheckoutAction } from './payment-desk.js';
+import { checkAccountPayment, completeCheckout, paymentOf, paymentStatus, quotedCents, startPayment, type CheckoutAction } from './payment-desk.js';
 import { renewalOrRefuse } from './renewal-records.js';
 import { issueChallenge } from './proof-of-possession.js';
 import { renewalStatus } from './renewal-view.js';
@@ -236,7 +236,9 @@ export async function startLabService(options: LabServiceOptions): Promise<LabSe
         const signer = certificates.find((facts) => facts.kind === 'cns');
         if (!signer) throw new Error('no CNS certificate to open a renewal with');
         const renewal = openRenewal(state, options.pki, certificates, signer, now());
-        startPayment(state, renewal.renewalId, { method: request.method, certificateSerials: [...request.certificateSerials], userId: request.userId, password: request.password }, now(), checkoutUrl);
+        // Paid at the prices just quoted, as the holder was shown them.
+        const paid = request.certificateSerials.map((serial) => ({ certificateSerial: serial, amountCents: quotedCents(state, renewal, serial) }));
+        startPayment(state, renewal.renewalId, { method: request.method, certificates: paid, userId: request.userId, password: request.password }, now(), checkoutUrl);
         return renewal.renewalId;
       }),
     close: () =>

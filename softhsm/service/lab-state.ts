@@ -152,8 +152,8 @@ export interface Faults {
   /** The API answers 503 with a maintenance page, as a reverse proxy in front of a stopped service would. */
   maintenance: boolean;
   /**
-   * A price list changed after the holder's look: payments hold these prices per kind, whatever
-   * the eligibility answer said (or a service that charges other than it quotes).
+   * A service that charges other than it quotes and is asked (broken or hostile): payments hold
+   * these prices per kind, whatever the eligibility answer said and the payment named.
    */
   pricesAtPayment?: Partial<Record<CertificateKind, number>>;
   /**

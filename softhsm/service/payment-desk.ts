@@ -1,9 +1,10 @@
 /**
  * Paying a renewal, per certificate: Iconto / Telemaco accounts authorized at once, card payments
- * through the checkout page. A payment names its certificates and is priced from them alone; a
- * certificate already held or captured (here or in any other renewal) is never paid again.
+ * through the checkout page. A payment names its certificates, each with the price the holder was
+ * shown, and holds exactly that or nothing; a certificate already held or captured (here or in any
+ * other renewal) is never paid again.
  */
-import type { AccountPaymentRequest, PaymentRequest, PaymentStatus, Receipt } from '../../src/shared/service-api/index.js';
+import type { AccountPaymentRequest, PaidCertificate, PaymentRequest, PaymentStatus, Receipt } from '../../src/shared/service-api/index.js';
 import { verdictNow } from './eligibility-desk.js';
 import { newIdentifier } from './identifiers.js';
 import { accountKey, type ChargeLine, type LabState, type PaymentRecord, type RenewalRecord } from './lab-state.js';
@@ -13,7 +14,7 @@ import { refuse, refuseKeepingChanges } from './service-refusal.js';
 
 export function startPayment(state: LabState, renewalId: string, request: PaymentRequest, now: Date, checkoutUrl: (paymentId: string) => string): PaymentStatus {
   const renewal = renewalOrRefuse(state, renewalId);
-  const lines = chargeLines(state, renewal, request.certificateSerials, 'payment');
+  const lines = chargeLines(state, renewal, request.certificates, 'payment');
   const paymentId = newIdentifier('pay');
   const base = { paymentId, renewalId, method: request.method, createdAt: now.toISOString(), lines } as const;
   renewal.paymentIds.push(paymentId);
@@ -32,7 +33,7 @@ export function startPayment(state: LabState, renewalId: string, request: Paymen
 /** `payment-check`: would this account pay these certificates? Nothing is held or recorded. */
 export function checkAccountPayment(state: LabState, renewalId: string, request: AccountPaymentRequest): void {
   const renewal = renewalOrRefuse(state, renewalId);
-  checkAccount(state, chargeLines(state, renewal, request.certificateSerials, 'check'), request);
+  checkAccount(state, chargeLines(state, renewal, request.certificates, 'check'), request);
 }
 
 /** The checks a charge makes, refusing exactly as a charge would. */
@@ -55,12 +56,14 @@ function checkAccount(state: LabState, lines: readonly ChargeLine[], request: Ac
 }
 
 /**
- * What the named certificates cost, after checking each may be paid now. A certificate the office
- * made free since the holder's look (`faults.freeAtPayment`) is free from the payment on: the
- * payment records it so (this renewal, and the registry) and is refused.
+ * What the named certificates cost, after checking each may be paid now, at the price the holder
+ * was shown for it. A certificate the office made free since the holder's look
+ * (`faults.freeAtPayment`) is free from the payment on: the payment records it so (this renewal,
+ * and the registry) and is refused. A service that holds other than it is asked
+ * (`faults.pricesAtPayment`, broken or hostile) holds its own price all the same.
  */
-function chargeLines(state: LabState, renewal: RenewalRecord, serials: readonly string[], at: 'payment' | 'check'): ChargeLine[] {
-  return serials.map((serial): ChargeLine => {
+function chargeLines(state: LabState, renewal: RenewalRecord, named: readonly PaidCertificate[], at: 'payment' | 'check'): ChargeLine[] {
+  return named.map(({ certificateSerial: serial, amountCents: shownCents }): ChargeLine => {
     const line = lineOrRefuse(renewal, serial);
     // No money is taken for a certificate the service would not issue (suspended or revoked since it was chosen).
     const verdict = verdictNow(state, line);
@@ -82,8 +85,17 @@ function chargeLines(state: LabState, renewal: RenewalRecord, serials: readonly 
       if (line.progress.state === 'requested') line.progress = { state: 'open' };
       refuseKeepingChanges(409, 'PAYMENT_NOT_REQUIRED', { certificateSerial: serial });
     }
+    // Never a hold at a price the holder did not see: found later by another computer, it would be
+    // taken for one paid as shown there.
+    if (verdict.price.amountCents !== shownCents) refuse(409, 'PAYMENT_PRICE_CHANGED', { certificateSerial: serial, askedCents: verdict.price.amountCents, shownCents });
     return { certificateSerial: serial, kind: line.kind, amountCents: state.faults.pricesAtPayment?.[line.kind] ?? verdict.price.amountCents, account: verdict.price.account, state: 'held' };
   });
+}
+
+/** What a renewal's line is quoted at now, in cents (0: free or not renewable): the price a payment for it names. */
+export function quotedCents(state: LabState, renewal: RenewalRecord, serial: string): number {
+  const verdict = verdictNow(state, lineOrRefuse(renewal, serial));
+  return verdict.status === 'renewable' && verdict.price.kind === 'paid' ? verdict.price.amountCents : 0;
 }
 
 /** Each certificate is paid at most once, ever: another renewal may already hold or have captured it. */

@@ -164,8 +164,8 @@ function isChecksReason(reason: RejectedReason): reason is ChecksReason {
 /** Errors with which the payment screen shows a plan made smaller: a certificate dropped, paid meanwhile or free now. */
 const smallerPlanCodes: ReadonlySet<string> = new Set(['RENEWAL_CERTIFICATE_DROPPED', 'CERTIFICATE_ALREADY_PAID', 'PAYMENT_NOT_REQUIRED']);
 
-/** Errors with which the payment screen asks to pay again what it shows, the plan made again. */
-const payAgainCodes: ReadonlySet<string> = new Set(['PAYMENT_LET_GO', 'RENEWAL_HOLD_LET_GO']);
+/** Errors with which the payment screen asks to pay again what it shows, the plan made again (at the price asked now, for one whose price changed). */
+const payAgainCodes: ReadonlySet<string> = new Set(['PAYMENT_LET_GO', 'RENEWAL_HOLD_LET_GO', 'PAYMENT_PRICE_CHANGED']);
 
 /**
  * `resumable`: whether the stop can be finished (the failed state's `canResume`), which decides the

@@ -9,7 +9,7 @@ import { assessCertificates } from './assessment.js';
 import { confirmEarlierDeliveries, confirmIssuedOnCard } from './delivery-confirmation.js';
 import { wire, type FlowContext } from './flow-context.js';
 import { checkHeldAsShown } from './receipt-against-plan.js';
-import { buildPlan, heldOrCaptured, itemsToPay, selectableSerials } from './renewal-plan.js';
+import { buildPlan, heldOrCaptured, itemsToPay, paidCertificates, selectableSerials } from './renewal-plan.js';
 import { journalVersion, type Journal } from './renewal-journal.js';
 import { withPaymentsHolding } from './held-at-service.js';
 import { progressAtService } from './record-of-line.js';
@@ -117,10 +117,10 @@ async function readAgainLetGo(context: FlowContext, chosen: readonly string[]): 
 export async function checkAccount(context: FlowContext, state: CertificatesState, method: AccountPaymentMethod, credentials: { userId: string; password: string }): Promise<FlowState> {
   const renewalId = context.session.renewalId;
   if (!state.plan || !renewalId) throw new AppError('RENEWAL_WRONG_STEP');
-  const certificateSerials = itemsToPay(state.plan).map((item) => item.certificateSerial);
-  if (certificateSerials.length === 0) return state;
+  const certificates = paidCertificates(state.plan);
+  if (certificates.length === 0) return state;
   try {
-    await context.ports.service.checkAccount({ renewalId, request: { method, certificateSerials, ...credentials } });
+    await context.ports.service.checkAccount({ renewalId, request: { method, certificates, ...credentials } });
   } catch (error) {
     if (!isAppError(error)) throw error;
     return context.set({ ...state, error: { code: error.code, detail: error.detail } });

@@ -13,13 +13,13 @@ import type { AccountPaymentMethod } from '../../shared/service-api/primitives.j
 import { wire, type FlowContext } from './flow-context.js';
 import { paymentIdempotencyKey } from './idempotency-keys.js';
 import { checkedAgainstPlan, checkedAsPaidWith } from './receipt-against-plan.js';
-import { heldOrCaptured, itemsToPay } from './renewal-plan.js';
+import { heldOrCaptured, itemsToPay, paidCertificates } from './renewal-plan.js';
 import { paymentAttempts, type Journal } from './renewal-journal.js';
 import { newestCovering } from './newest-receipt.js';
 import { withoutUnrenewable } from './unrenewable-at-payment.js';
 import { afterPaidElsewhere, planMadeAgain } from './already-paid-at-payment.js';
 import { paidElsewhereForMore } from './own-payment.js';
-import { afterNowFree } from './now-free-at-payment.js';
+import { afterListChanged, isListChanged } from './list-changed-at-payment.js';
 
 type PaymentState = Extract<FlowState, { step: 'payment' }>;
 
@@ -36,11 +36,13 @@ function journalOf(context: FlowContext): Journal {
 export async function payWithAccount(context: FlowContext, state: PaymentState, method: AccountPaymentMethod, credentials: { userId: string; password: string }): Promise<FlowState> {
   const { service, environment } = context.ports;
   let journal = journalOf(context);
-  const certificateSerials = itemsToPay(journal.plan).map((item) => item.certificateSerial);
+  // Each at the price shown: the service holds exactly that, or nothing.
+  const certificates = paidCertificates(journal.plan);
   const earlier = await paidAtService(context, journal);
   if (earlier) return markPaid(context, earlier);
   const attempts = paymentAttempts(journal) + 1;
-  const call = { renewalId: journal.renewalId, idempotencyKey: paymentIdempotencyKey(journal, 'pay', attempts, certificateSerials), request: { method, certificateSerials, ...credentials } };
+  const idempotencyKey = paymentIdempotencyKey(journal, 'pay', attempts, certificates.map((entry) => entry.certificateSerial));
+  const call = { renewalId: journal.renewalId, idempotencyKey, request: { method, certificates, ...credentials } };
   // The payment of this journal that may hold money unanswered: an earlier one whose answer was
   // lost; once this one's answer is lost, this one.
   let inFlight = journal.payment;
@@ -54,8 +56,9 @@ export async function payWithAccount(context: FlowContext, state: PaymentState, 
       receipt = await service.payWithAccount(call);
     } catch (error) {
       if (!isAppError(error)) throw error;
-      // Free now (the price list changed after the plan was shown): the plan is made again without it.
-      if (error.code === 'PAYMENT_NOT_REQUIRED') return afterNowFree(context, state, journal, error.detail, { attempts, inFlight });
+      // Free now, or at another price (the price list changed after the plan was shown): nothing
+      // was held, and the plan is made again as the list stands.
+      if (isListChanged(error)) return afterListChanged(context, state, journal, error, { attempts, inFlight });
       if (!lostAnswerCodes.has(error.code)) {
         // A refusal held nothing: the holder may try again, with another account or method.
         const unpaid = await context.save({ ...journal, payment: { state: 'unpaid', attempts } });
@@ -106,10 +109,11 @@ export async function startCardPayment(context: FlowContext, state: PaymentState
   const earlier = await paidAtService(context, journal);
   if (earlier) return markPaid(context, earlier);
   const attempts = paymentAttempts(journal) + 1;
-  const certificateSerials = itemsToPay(journal.plan).map((item) => item.certificateSerial);
+  const certificates = paidCertificates(journal.plan);
+  const idempotencyKey = paymentIdempotencyKey(journal, 'card', attempts, certificates.map((entry) => entry.certificateSerial));
   let checkout;
   try {
-    checkout = await service.startCardPayment({ renewalId: journal.renewalId, idempotencyKey: paymentIdempotencyKey(journal, 'card', attempts, certificateSerials), certificateSerials });
+    checkout = await service.startCardPayment({ renewalId: journal.renewalId, idempotencyKey, certificates });
   } catch (error) {
     // Refused, the attempt is counted all the same: the next checkout is a new request.
     const counted: Journal = { ...journal, payment: { state: 'unpaid', attempts } };
@@ -117,7 +121,7 @@ export async function startCardPayment(context: FlowContext, state: PaymentState
     if (dropped) return dropped;
     // Refused: this checkout holds nothing; the journal's earlier payment may.
     if (isAppError(error) && error.code === 'CERTIFICATE_ALREADY_PAID') return afterPaidElsewhere(context, state, journal, error.detail, { attempts, inFlight: journal.payment });
-    if (isAppError(error) && error.code === 'PAYMENT_NOT_REQUIRED') return afterNowFree(context, state, journal, error.detail, { attempts, inFlight: journal.payment });
+    if (isAppError(error) && isListChanged(error)) return afterListChanged(context, state, journal, error, { attempts, inFlight: journal.payment });
     // An answer the service should never give (a checkout paid before any page was shown): the
     // same request would be answered the same at every press, so the next one is a new request.
     if (isAppError(error) && error.code === 'SERVICE_PROTOCOL_ERROR') await context.save(counted);

@@ -4,6 +4,7 @@
  * certificates are valid.
  */
 import type { AssessedCertificate, PlanItem, RenewalPlan, ServiceProgress } from '../../shared/contract/flow-contract.js';
+import type { PaidCertificate } from '../../shared/service-api/payment.js';
 import type { AccountKind } from '../../shared/service-api/primitives.js';
 import type { RenewalRecord, RoomVerdict } from './renewal-ports.js';
 
@@ -82,6 +83,11 @@ export function heldOrCaptured(progress: ServiceProgress | undefined): boolean {
 /** The items the payment is for: priced, not free, not paid before. */
 export function itemsToPay(plan: Pick<RenewalPlan, 'items'>): PlanItem[] {
   return plan.items.filter((item) => !item.alreadyPaid && pricedInPlan(item));
+}
+
+/** What a payment for the plan names: each certificate to pay, at the price the holder is shown for it. */
+export function paidCertificates(plan: Pick<RenewalPlan, 'items'>): PaidCertificate[] {
+  return itemsToPay(plan).flatMap((item) => (item.price ? [{ certificateSerial: item.certificateSerial, amountCents: item.price.amountCents }] : []));
 }
 
 /** Whether the plan shows the item at a price (not free). */

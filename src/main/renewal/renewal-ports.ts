@@ -18,7 +18,7 @@ import type {
   Verdict,
 } from '../../shared/contract/flow-contract.js';
 import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
-import type { AccountPaymentRequest, IssuanceCapture, RejectionReason } from '../../shared/service-api/index.js';
+import type { AccountPaymentRequest, IssuanceCapture, PaidCertificate, RejectionReason } from '../../shared/service-api/index.js';
 import type { JournaledRequest } from './renewal-journal.js';
 
 /** One certificate on the device with its key pair's CKA_ID and the slot (token) holding it. */
@@ -147,11 +147,12 @@ export interface FlowService {
   challenge(purpose: ChallengePurpose): Promise<{ challengeId: string; nonce: Uint8Array; expiresAt: string }>;
   /** `resumed`: the renewal was opened earlier and is not closed (paid, or issued and not yet confirmed delivered). */
   eligibility(request: { certificatesPem: readonly string[]; proof: Proof }): Promise<{ renewalId: string; resumed: boolean; lines: ServiceLine[] }>;
-  /** Holds the price of exactly `request.certificateSerials`; the same key and request answer the first outcome. */
+  /** Holds exactly the prices `request.certificates` names, or nothing; the same key and request answer the first outcome. */
   payWithAccount(call: { renewalId: string; idempotencyKey: string; request: AccountPaymentRequest }): Promise<PaymentReceipt>;
   /** The dry run of an account payment: refuses as paying would, holds nothing. */
   checkAccount(call: { renewalId: string; request: AccountPaymentRequest }): Promise<void>;
-  startCardPayment(call: { renewalId: string; idempotencyKey: string; certificateSerials: readonly string[] }): Promise<{ paymentId: string; checkoutUrl: string; amountCents: number }>;
+  /** Opens a checkout asking exactly the prices `certificates` names, or refuses; the same key and certificates answer the first outcome. */
+  startCardPayment(call: { renewalId: string; idempotencyKey: string; certificates: readonly PaidCertificate[] }): Promise<{ paymentId: string; checkoutUrl: string; amountCents: number }>;
   cardPaymentStatus(renewalId: string, paymentId: string): Promise<{ status: CardPaymentStatus; receipt: PaymentReceipt | null }>;
   /** The issuance request for a CSR and a proof, ready to journal: attempt `attempt` names its idempotency key. */
   issuanceRequest(renewalId: string, certificateSerial: string, attempt: number, csrPem: string, proof: Proof): JournaledRequest;

@@ -108,6 +108,12 @@ const serviceRefusalErrors = {
     it: { message: 'Il rinnovo di un certificato scelto è ora gratuito: non le viene addebitato.', nextStep: 'Prosegua: se resta qualcosa da pagare, l\'importo mostrato ora è solo quello; il resto si rinnova senza pagamento.' },
     en: { message: 'Renewing one of the chosen certificates is now free: you are not charged for it.', nextStep: 'Go on: if anything is left to pay, the amount now shown is only that; the rest is renewed without payment.' },
   },
+  PAYMENT_PRICE_CHANGED: {
+    class: 'payment',
+    actions: ['resume'],
+    it: { message: 'Il prezzo di un certificato scelto è cambiato dopo che le è stato mostrato[: ora {askedCents} invece di {shownCents}]. Non è stato trattenuto nulla.', nextStep: 'Controlli l\'importo mostrato ora: se vuole rinnovare a questo prezzo, paghi di nuovo.' },
+    en: { message: 'The price of a chosen certificate changed after you were shown it[: now {askedCents} instead of {shownCents}]. Nothing was held.', nextStep: 'Check the amount now shown: to renew at this price, pay again.' },
+  },
   CERTIFICATE_ALREADY_PAID: {
     class: 'payment',
     actions: ['resume'],

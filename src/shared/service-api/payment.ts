@@ -1,8 +1,9 @@
 /**
  * Paying a renewal, per certificate, the way payment processors do it: authorize, then capture.
  *
- * A payment names the certificates it pays for; the service prices exactly those and *holds* the
- * amount (Iconto / Telemaco: on the account; card: on the card, after the checkout page). Each
+ * A payment names the certificates it pays for, each with the price the holder was shown; the
+ * service *holds* exactly that amount (Iconto / Telemaco: on the account; card: on the card, after
+ * the checkout page), or, when its own price differs, holds nothing (PAYMENT_PRICE_CHANGED). Each
  * certificate's part is *captured* when its renewed certificate is issued, and *released* when it
  * will not be (refused, rejected by the client, or the hold expired). A certificate is paid at
  * most once, ever: naming one already held or captured is refused. So issuing captures the one
@@ -26,12 +27,18 @@ import {
 } from './primitives.js';
 
 
-/** The certificates a payment is for (old serials, each once). */
+/**
+ * The certificates a payment is for (old serials, each once), each with the price the holder was
+ * shown for it. The service holds exactly those amounts or nothing: a price that is not the one
+ * named (its list changed after the holder's look) is refused with PAYMENT_PRICE_CHANGED, so no
+ * hold is ever made at a price the holder did not see, whichever computer later finds it.
+ */
 const paidCertificatesSchema = z
-  .array(certificateSerialSchema)
+  .array(z.strictObject({ certificateSerial: certificateSerialSchema, amountCents: centsSchema }))
   .min(1)
   .max(8)
-  .refine((serials) => new Set(serials).size === serials.length, 'each certificate once');
+  .refine((certificates) => new Set(certificates.map((entry) => entry.certificateSerial)).size === certificates.length, 'each certificate once');
+export type PaidCertificate = z.infer<typeof paidCertificatesSchema>[number];
 
 const accountCredentialsSchema = {
   /** Telemaco credentials; used for this charge only, never stored by the service or the tool. */
@@ -41,12 +48,12 @@ const accountCredentialsSchema = {
 
 const accountPaymentRequestSchema = z.strictObject({
   method: accountPaymentMethodSchema,
-  certificateSerials: paidCertificatesSchema,
+  certificates: paidCertificatesSchema,
   ...accountCredentialsSchema,
 });
 export type AccountPaymentRequest = z.infer<typeof accountPaymentRequestSchema>;
 
-const cardPaymentRequestSchema = z.strictObject({ method: z.literal('card'), certificateSerials: paidCertificatesSchema });
+const cardPaymentRequestSchema = z.strictObject({ method: z.literal('card'), certificates: paidCertificatesSchema });
 
 export const paymentRequestSchema = z.discriminatedUnion('method', [accountPaymentRequestSchema, cardPaymentRequestSchema]);
 export type PaymentRequest = z.infer<typeof paymentRequestSchema>;

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CertificateKind } from '../../../src/shared/domain/certificate-kind.js';
-import type { ChallengeRequest } from '../../../src/shared/service-api/index.js';
+import type { ChallengeRequest, PaidCertificate } from '../../../src/shared/service-api/index.js';
 import { chainPem } from '../../../softhsm/pki/lab-pki.js';
 import type { ScenarioDefinition } from '../../../softhsm/scenarios/scenario-catalogue.js';
 import { setUpScenario, type ScenarioLab } from '../../../softhsm/scenarios/set-up-scenario.js';
@@ -227,7 +227,7 @@ function checksOf(scenario: ScenarioDefinition): void {
       const method = scenario.payment.method as 'iconto' | 'telemaco';
       const balancesBefore = lab.service.account(method, lab.account.userId)?.balances;
       const check = await curl(`${lab.service.url}renewals/${eligibility.renewalId}/payment-check`, operatorRoute, {
-        json: { method, certificateSerials: payableSerials(eligibility), userId: lab.account.userId, password: lab.account.password },
+        json: { method, certificates: payable(eligibility), userId: lab.account.userId, password: lab.account.password },
       });
       if (payment.refusal) expect(refusalCode(check)).toBe(payment.refusal);
       else expect(jsonOf(check)).toEqual({ payable: true });
@@ -240,7 +240,7 @@ function checksOf(scenario: ScenarioDefinition): void {
       const eligibility = await askEligibility(lab, operatorRoute, softHsm, card, cnsOnCard());
       const paid = jsonOf<{ state: string; receipt: { lines: { certificateSerial: string; kind: string; amountCents: number }[] } }>(
         await curl(`${lab.service.url}renewals/${eligibility.renewalId}/payments`, operatorRoute, {
-          json: { method: 'telemaco', certificateSerials: payableSerials(eligibility), userId: lab.account.userId, password: lab.account.password },
+          json: { method: 'telemaco', certificates: payable(eligibility), userId: lab.account.userId, password: lab.account.password },
           headers: { 'idempotency-key': randomUUID() },
         }),
       );
@@ -259,23 +259,23 @@ function checksOf(scenario: ScenarioDefinition): void {
       const eligibility = await askEligibility(lab, operatorRoute, softHsm, card, cnsOnCard());
       const paymentsUrl = `${lab.service.url}renewals/${eligibility.renewalId}/payments`;
       const account = structuredClone(lab.service.account('telemaco', lab.account.userId));
-      const pay = (certificateSerials: readonly string[], key: string = randomUUID()) =>
-        curl(paymentsUrl, operatorRoute, { json: { method: 'telemaco', certificateSerials, userId: lab.account.userId, password: lab.account.password }, headers: { 'idempotency-key': key } });
+      const pay = (certificates: readonly PaidCertificate[], key: string = randomUUID()) =>
+        curl(paymentsUrl, operatorRoute, { json: { method: 'telemaco', certificates, userId: lab.account.userId, password: lab.account.password }, headers: { 'idempotency-key': key } });
       const serialOf = (kind: CertificateKind) => eligibility.perCertificate.find((entry) => entry.kind === kind)?.certificateSerial ?? '';
       // (The office's decision holds for good in this lab: the scenario's last check that pays.)
       const key = randomUUID();
-      const refused = await pay(payableSerials(eligibility), key);
+      const refused = await pay(payable(eligibility), key);
       expect(refusalCode(refused)).toBe('PAYMENT_NOT_REQUIRED');
       expect(jsonOf<{ error: { detail: { certificateSerial?: string } } }>(refused).error.detail.certificateSerial).toBe(serialOf('cns'));
       // The same request again (a lost answer): the same refusal, nothing held.
-      expect(jsonOf(await pay(payableSerials(eligibility), key))).toEqual(jsonOf(refused));
+      expect(jsonOf(await pay(payable(eligibility), key))).toEqual(jsonOf(refused));
       expect(lab.service.account('telemaco', lab.account.userId)).toEqual(account);
       const record = jsonOf<{ perCertificate: ServiceVerdict[] }>(await curl(`${lab.service.url}renewals/${eligibility.renewalId}`, operatorRoute));
       expect(Object.fromEntries(record.perCertificate.map((entry) => [entry.kind, entry.verdict.price]))).toEqual({
         cns: { kind: 'free' },
         signature: { kind: 'paid', amountCents: 2500, currency: 'EUR', account: 'tariffa' },
       });
-      const paid = jsonOf<{ state: string; receipt: { lines: { kind: string; amountCents: number }[] } }>(await pay([serialOf('signature')]));
+      const paid = jsonOf<{ state: string; receipt: { lines: { kind: string; amountCents: number }[] } }>(await pay(payable(eligibility).filter((entry) => entry.certificateSerial === serialOf('signature'))));
       expect(paid.state).toBe('paid');
       expect(paid.receipt.lines.map(({ kind, amountCents }) => ({ kind, amountCents }))).toEqual([{ kind: 'signature', amountCents: 2500 }]);
     });
@@ -286,7 +286,7 @@ function checksOf(scenario: ScenarioDefinition): void {
       const eligibility = await askEligibility(lab, operatorRoute, softHsm, card, cnsOnCard());
       const paymentsUrl = `${lab.service.url}renewals/${eligibility.renewalId}/payments`;
       const started = jsonOf<{ paymentId: string; state: string; checkoutUrl: string }>(
-        await curl(paymentsUrl, operatorRoute, { json: { method: 'card', certificateSerials: payableSerials(eligibility) }, headers: { 'idempotency-key': randomUUID() } }),
+        await curl(paymentsUrl, operatorRoute, { json: { method: 'card', certificates: payable(eligibility) }, headers: { 'idempotency-key': randomUUID() } }),
       );
       expect(started.state).toBe('pending');
       const page = await curl(started.checkoutUrl, operatorRoute);
@@ -314,7 +314,7 @@ function checksOf(scenario: ScenarioDefinition): void {
       if (payment.kind === 'account') {
         const paid = jsonOf<{ state: string }>(
           await curl(`${lab.service.url}renewals/${eligibility.renewalId}/payments`, operatorRoute, {
-            json: { method: scenario.payment.method, certificateSerials: payableSerials(eligibility), userId: lab.account.userId, password: lab.account.password },
+            json: { method: scenario.payment.method, certificates: payable(eligibility), userId: lab.account.userId, password: lab.account.password },
             headers: { 'idempotency-key': randomUUID() },
           }),
         );
@@ -346,8 +346,11 @@ function checksOf(scenario: ScenarioDefinition): void {
 }
 
 /** The certificates a payment is for: every renewable one with a price, as the service listed them. */
-function payableSerials(eligibility: { perCertificate: readonly { certificateSerial: string; verdict: { status: string; price?: { kind: string } } }[] }): string[] {
-  return eligibility.perCertificate.filter((entry) => entry.verdict.status === 'renewable' && entry.verdict.price?.kind === 'paid').map((entry) => entry.certificateSerial);
+/** What a payment names for the certificates the eligibility answer prices: each at its quoted price, as the holder is shown it. */
+function payable(eligibility: { perCertificate: readonly { certificateSerial: string; verdict: { status: string; price?: { kind: string; amountCents?: number } } }[] }): PaidCertificate[] {
+  return eligibility.perCertificate.flatMap((entry) =>
+    entry.verdict.status === 'renewable' && entry.verdict.price?.kind === 'paid' && entry.verdict.price.amountCents !== undefined ? [{ certificateSerial: entry.certificateSerial, amountCents: entry.verdict.price.amountCents }] : [],
+  );
 }
 
 function describeVerdict(verdict: VerdictExpectation | undefined): string {

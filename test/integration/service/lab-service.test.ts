@@ -55,6 +55,10 @@ async function expectRefusal(promise: Promise<unknown>, code: string): Promise<A
   return error as AppError;
 }
 
+/** A payment's line for the device's CNS or signature certificate at the lab's quoted price, as the holder is shown it. */
+const cnsAt = (device: SoftwareDevice) => ({ certificateSerial: device.cns.serial, amountCents: 1500 });
+const signatureAt = (device: SoftwareDevice) => ({ certificateSerial: device.signature.serial, amountCents: 2500 });
+
 async function eligibility(device: SoftwareDevice) {
   const challenge = await client.challenge({ purpose: 'eligibility' });
   return client.eligibility({ certificates: [device.cns.der, device.signature.der], proof: signNonce(challenge, device.cns) });
@@ -175,7 +179,7 @@ describe('account payments', () => {
     const device = await softwareDevice(pki);
     const { renewalId } = await eligibility(device);
     const before = structuredClone(service.account('telemaco', 'mrossi'));
-    const both = { method: 'telemaco' as const, userId: 'mrossi', password: 'segreta', certificateSerials: [device.cns.serial, device.signature.serial] };
+    const both = { method: 'telemaco' as const, userId: 'mrossi', password: 'segreta', certificates: [cnsAt(device), signatureAt(device)] };
     const first = await client.pay(renewalId, both, `pay-${renewalId}`);
     const again = await client.pay(renewalId, both, `pay-${renewalId}`);
     expect(again).toEqual(first);
@@ -187,9 +191,9 @@ describe('account payments', () => {
     expect(after?.balances).toEqual({ diritti: (before?.balances.diritti ?? 0) - 1500, tariffa: (before?.balances.tariffa ?? 0) - 2500 });
     expect(after?.held).toEqual({ diritti: 1500, tariffa: 2500 });
     // The same key with another body is another request: refused, not replayed.
-    await expectRefusal(client.pay(renewalId, { ...both, certificateSerials: [device.cns.serial] }, `pay-${renewalId}`), 'IDEMPOTENCY_KEY_REUSED');
+    await expectRefusal(client.pay(renewalId, { ...both, certificates: [cnsAt(device)] }, `pay-${renewalId}`), 'IDEMPOTENCY_KEY_REUSED');
     // Another key cannot pay a certificate already paid.
-    await expectRefusal(client.pay(renewalId, { ...both, certificateSerials: [device.cns.serial] }, `pay-other-${renewalId}`), 'CERTIFICATE_ALREADY_PAID');
+    await expectRefusal(client.pay(renewalId, { ...both, certificates: [cnsAt(device)] }, `pay-other-${renewalId}`), 'CERTIFICATE_ALREADY_PAID');
     const status = await client.renewal(renewalId);
     expect(status.payments.map((payment) => payment.state)).toEqual(['paid']);
     expect(status.perCertificate.map((line) => line.progress.state)).toEqual(['paid', 'paid']);
@@ -198,24 +202,43 @@ describe('account payments', () => {
   it('charges one certificate for one named: the other stays open and is paid on its own later', async () => {
     const device = await softwareDevice(pki);
     const { renewalId } = await eligibility(device);
-    const paid = await client.pay(renewalId, { method: 'telemaco', userId: 'mrossi', password: 'segreta', certificateSerials: [device.signature.serial] }, `one-${renewalId}`);
+    const paid = await client.pay(renewalId, { method: 'telemaco', userId: 'mrossi', password: 'segreta', certificates: [signatureAt(device)] }, `one-${renewalId}`);
     expect(paid.state === 'paid' && paid.receipt).toMatchObject({ totalCents: 2500, lines: [{ kind: 'signature', amountCents: 2500 }] });
     const lines = (await client.renewal(renewalId)).perCertificate;
     expect(Object.fromEntries(lines.map((line) => [line.kind, line.progress.state]))).toEqual({ signature: 'paid', cns: 'open' });
-    const rest = await client.pay(renewalId, { method: 'iconto', userId: 'povero', password: 'segreta', certificateSerials: [device.cns.serial] }, `rest-${renewalId}`);
+    const rest = await client.pay(renewalId, { method: 'iconto', userId: 'povero', password: 'segreta', certificates: [cnsAt(device)] }, `rest-${renewalId}`);
     expect(rest.state === 'paid' && rest.receipt.totalCents).toBe(1500);
   });
 
   it('refuses an invalid account and insufficient funds without holding anything, naming the short account in euro cents', async () => {
     const device = await softwareDevice(pki);
     const { renewalId } = await eligibility(device);
-    const serials = [device.cns.serial, device.signature.serial];
-    await expectRefusal(client.pay(renewalId, { method: 'telemaco', userId: 'mrossi', password: 'sbagliata', certificateSerials: serials }, `bad-${renewalId}`), 'PAYMENT_ACCOUNT_INVALID');
-    await expectRefusal(client.pay(renewalId, { method: 'iconto', userId: 'nessuno', password: 'x', certificateSerials: serials }, `none-${renewalId}`), 'PAYMENT_ACCOUNT_INVALID');
-    const poor = await expectRefusal(client.pay(renewalId, { method: 'iconto', userId: 'povero', password: 'segreta', certificateSerials: serials }, `poor-${renewalId}`), 'PAYMENT_INSUFFICIENT_FUNDS');
+    const certificates = [cnsAt(device), signatureAt(device)];
+    await expectRefusal(client.pay(renewalId, { method: 'telemaco', userId: 'mrossi', password: 'sbagliata', certificates }, `bad-${renewalId}`), 'PAYMENT_ACCOUNT_INVALID');
+    await expectRefusal(client.pay(renewalId, { method: 'iconto', userId: 'nessuno', password: 'x', certificates }, `none-${renewalId}`), 'PAYMENT_ACCOUNT_INVALID');
+    const poor = await expectRefusal(client.pay(renewalId, { method: 'iconto', userId: 'povero', password: 'segreta', certificates }, `poor-${renewalId}`), 'PAYMENT_INSUFFICIENT_FUNDS');
     expect(poor.detail).toMatchObject({ account: 'tariffa', requiredCents: 2500, availableCents: 100 });
     expect(service.account('iconto', 'povero')?.balances.tariffa).toBeGreaterThanOrEqual(100);
     expect((await client.renewal(renewalId)).payments).toEqual([]);
+  });
+});
+
+describe('a payment naming a price other than the one quoted', () => {
+  it('is refused with PAYMENT_PRICE_CHANGED naming both prices, by account and by card: nothing held, no checkout opened; named at the quoted price, it is held', async () => {
+    const device = await softwareDevice(pki);
+    const { renewalId } = await eligibility(device);
+    const before = structuredClone(service.account('telemaco', 'mrossi'));
+    const stale = { certificateSerial: device.cns.serial, amountCents: 1200 };
+    const byAccount = await expectRefusal(client.pay(renewalId, { method: 'telemaco', userId: 'mrossi', password: 'segreta', certificates: [signatureAt(device), stale] }, `stale-${renewalId}`), 'PAYMENT_PRICE_CHANGED');
+    expect(byAccount.detail).toEqual({ certificateSerial: device.cns.serial, askedCents: 1500, shownCents: 1200 });
+    await expectRefusal(client.pay(renewalId, { method: 'card', certificates: [stale] }, `stale-card-${renewalId}`), 'PAYMENT_PRICE_CHANGED');
+    await expectRefusal(client.checkPayment(renewalId, { method: 'telemaco', userId: 'mrossi', password: 'segreta', certificates: [stale] }), 'PAYMENT_PRICE_CHANGED');
+    const record = await client.renewal(renewalId);
+    expect(record.payments).toEqual([]);
+    expect(record.perCertificate.map((line) => line.progress.state)).toEqual(['open', 'open']);
+    expect(service.account('telemaco', 'mrossi')).toEqual(before);
+    const paid = await client.pay(renewalId, { method: 'telemaco', userId: 'mrossi', password: 'segreta', certificates: [cnsAt(device)] }, `quoted-${renewalId}`);
+    expect(paid.state === 'paid' && paid.receipt.lines).toMatchObject([{ certificateSerial: device.cns.serial, amountCents: 1500, state: 'held' }]);
   });
 });
 
@@ -226,22 +249,22 @@ describe('a certificate the office makes free at payment (faults.freeAtPayment)'
     // Held before the office decided: the holder's price, whatever the list says now.
     const held = await softwareDevice(pki);
     const heldRenewal = (await eligibility(held)).renewalId;
-    await client.pay(heldRenewal, { ...account, certificateSerials: [held.cns.serial] }, `held-${heldRenewal}`);
+    await client.pay(heldRenewal, { ...account, certificates: [cnsAt(held)] }, `held-${heldRenewal}`);
     await service.setFaults({ freeAtPayment: ['cns'] });
     try {
       const device = await softwareDevice(pki);
       const { renewalId } = await eligibility(device);
       const before = structuredClone(service.account('telemaco', 'mrossi'));
-      await client.checkPayment(renewalId, { ...account, certificateSerials: [device.cns.serial, device.signature.serial] });
+      await client.checkPayment(renewalId, { ...account, certificates: [cnsAt(device), signatureAt(device)] });
       expect(cnsOf((await client.renewal(renewalId)).perCertificate)?.verdict).toMatchObject({ price: { kind: 'paid', amountCents: 1500 } });
-      const refused = await expectRefusal(client.pay(renewalId, { method: 'card', certificateSerials: [device.signature.serial, device.cns.serial] }, `card-free-${renewalId}`), 'PAYMENT_NOT_REQUIRED');
+      const refused = await expectRefusal(client.pay(renewalId, { method: 'card', certificates: [signatureAt(device), cnsAt(device)] }, `card-free-${renewalId}`), 'PAYMENT_NOT_REQUIRED');
       expect(refused.detail).toEqual({ certificateSerial: device.cns.serial });
       const record = await client.renewal(renewalId);
       expect(record.payments).toEqual([]);
       expect(cnsOf(record.perCertificate)).toMatchObject({ verdict: { price: { kind: 'free' } }, progress: { state: 'open' } });
       // A renewal asked from now on quotes it free.
       expect(cnsOf((await eligibility(device)).perCertificate)?.verdict).toMatchObject({ price: { kind: 'free' } });
-      await expectRefusal(client.pay(heldRenewal, { ...account, certificateSerials: [held.cns.serial] }, `held-again-${heldRenewal}`), 'CERTIFICATE_ALREADY_PAID');
+      await expectRefusal(client.pay(heldRenewal, { ...account, certificates: [cnsAt(held)] }, `held-again-${heldRenewal}`), 'CERTIFICATE_ALREADY_PAID');
       expect(cnsOf((await client.renewal(heldRenewal)).perCertificate)).toMatchObject({ verdict: { price: { kind: 'paid', amountCents: 1500 } }, progress: { state: 'paid' } });
       expect(service.account('telemaco', 'mrossi')).toEqual(before);
     } finally {
@@ -256,7 +279,7 @@ describe('card checkout', () => {
     for (const action of ['pay', 'cancel', 'fail'] as const) {
       const device = await softwareDevice(pki);
       const { renewalId } = await eligibility(device);
-      const started = await client.pay(renewalId, { method: 'card', certificateSerials: [device.cns.serial] }, `card-${renewalId}`);
+      const started = await client.pay(renewalId, { method: 'card', certificates: [cnsAt(device)] }, `card-${renewalId}`);
       if (started.state !== 'pending') throw new Error('expected pending');
       expect(started.amountCents).toBe(1500);
       const page = await (await request(started.checkoutUrl, { dispatcher: agent })).body.text();
@@ -272,11 +295,11 @@ describe('card checkout', () => {
   it('cancels a checkout paid on the bank\'s page after the holder paid the same certificate by account: charged once', async () => {
     const device = await softwareDevice(pki);
     const { renewalId } = await eligibility(device);
-    const started = await client.pay(renewalId, { method: 'card', certificateSerials: [device.cns.serial] }, `card-late-${renewalId}`);
+    const started = await client.pay(renewalId, { method: 'card', certificates: [cnsAt(device)] }, `card-late-${renewalId}`);
     if (started.state !== 'pending') throw new Error('expected pending');
     // The holder gives up waiting for the bank and pays by Telemaco; the bank's page is paid afterwards.
     const before = structuredClone(service.account('telemaco', 'mrossi'));
-    const byAccount = await client.pay(renewalId, { method: 'telemaco', userId: 'mrossi', password: 'segreta', certificateSerials: [device.cns.serial] }, `telemaco-late-${renewalId}`);
+    const byAccount = await client.pay(renewalId, { method: 'telemaco', userId: 'mrossi', password: 'segreta', certificates: [cnsAt(device)] }, `telemaco-late-${renewalId}`);
     expect(byAccount.state).toBe('paid');
     await pressCheckout(started.paymentId, 'pay');
     expect((await client.payment(renewalId, started.paymentId)).state).toBe('cancelled');
@@ -293,7 +316,7 @@ describe('capture on issuance, release for what is not issued', () => {
     const device = await softwareDevice(pki);
     const { renewalId } = await eligibility(device);
     const before = structuredClone(service.account('telemaco', 'mrossi'));
-    const paid = await client.pay(renewalId, { ...account, certificateSerials: [device.signature.serial, device.cns.serial] }, `cap-${renewalId}`);
+    const paid = await client.pay(renewalId, { ...account, certificates: [signatureAt(device), cnsAt(device)] }, `cap-${renewalId}`);
     if (paid.state !== 'paid') throw new Error('expected paid');
     const issued = await client.issue(renewalId, device.signature.serial, JSON.stringify({ csr: buildCsr(device.signature.pem, newSoftwareKey()), proof: await issuanceProof(renewalId, device) }), `cap-i-${renewalId}`);
     // The answer says what issuing captured, as the line does from then on.
@@ -320,7 +343,7 @@ describe('capture on issuance, release for what is not issued', () => {
   it('gives back a hold when the certificate is suspended after payment, and when the hold expires', async () => {
     const device = await softwareDevice(pki);
     const { renewalId } = await eligibility(device);
-    await client.pay(renewalId, { ...account, certificateSerials: [device.signature.serial, device.cns.serial] }, `rel-${renewalId}`);
+    await client.pay(renewalId, { ...account, certificates: [signatureAt(device), cnsAt(device)] }, `rel-${renewalId}`);
     await service.seed({ certificates: [{ serial: device.signature.serial, status: 'suspended' }] });
     await expectRefusal(
       client.issue(renewalId, device.signature.serial, JSON.stringify({ csr: buildCsr(device.signature.pem, newSoftwareKey()), proof: await issuanceProof(renewalId, device) }), `rel-i-${renewalId}`),
@@ -350,7 +373,7 @@ describe('issuance', () => {
     const csr = buildCsr(device.signature.pem, newKey);
     await expectRefusal(client.issue(renewalId, device.signature.serial, JSON.stringify({ csr, proof: await issuanceProof(renewalId, device) }), `iss-early-${renewalId}`), 'RENEWAL_NOT_PAID');
 
-    await client.pay(renewalId, { method: 'telemaco', userId: 'mrossi', password: 'segreta', certificateSerials: [device.signature.serial] }, `pay-${renewalId}`);
+    await client.pay(renewalId, { method: 'telemaco', userId: 'mrossi', password: 'segreta', certificates: [signatureAt(device)] }, `pay-${renewalId}`);
     const key = `iss-${renewalId}`;
     const body = { csr, proof: await issuanceProof(renewalId, device) };
     const issued = await client.issue(renewalId, device.signature.serial, JSON.stringify(body), key);
@@ -393,7 +416,7 @@ describe('issuance', () => {
     const device = await softwareDevice(pki);
     const other = await softwareDevice(pki, { holder: { givenName: 'Anna', surname: 'Bianchi', fiscalCode: 'BNCNNA90C41F205Z' } });
     const { renewalId } = await eligibility(device);
-    await client.pay(renewalId, { method: 'telemaco', userId: 'mrossi', password: 'segreta', certificateSerials: [device.cns.serial] }, `pay-${renewalId}`);
+    await client.pay(renewalId, { method: 'telemaco', userId: 'mrossi', password: 'segreta', certificates: [cnsAt(device)] }, `pay-${renewalId}`);
     const wrongHolder = buildCsr(other.cns.pem, newSoftwareKey());
     await expectRefusal(client.issue(renewalId, device.cns.serial, JSON.stringify({ csr: wrongHolder, proof: await issuanceProof(renewalId, device) }), `a-${renewalId}`), 'CSR_HOLDER_MISMATCH');
     const csr = buildCsr(device.cns.pem, newSoftwareKey());

@@ -48,7 +48,7 @@ it('keeps renewals, payments and issued certificates across SIGKILL', async () =
 
   const challenge = await client.challenge({ purpose: 'eligibility' });
   const { renewalId } = await client.eligibility({ certificates: [device.cns.der, device.signature.der], proof: signNonce(challenge, device.cns) });
-  const payment = { method: 'iconto' as const, userId: 'mrossi', password: 'segreta', certificateSerials: [device.cns.serial, device.signature.serial] };
+  const payment = { method: 'iconto' as const, userId: 'mrossi', password: 'segreta', certificates: [{ certificateSerial: device.cns.serial, amountCents: 1500 }, { certificateSerial: device.signature.serial, amountCents: 2500 }] };
   const paid = await client.pay(renewalId, payment, `pay-${renewalId}`);
   const csr = buildCsr(device.cns.pem, newSoftwareKey());
   const proof = signNonce(await client.challenge({ purpose: 'issuance', renewalId }), device.cns);

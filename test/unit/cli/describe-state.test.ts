@@ -119,6 +119,12 @@ describe('the CLI in the window\'s words', () => {
     expect(paidMeanwhile).toMatch(/€\s?25\.00|25\.00/);
     expect(paidMeanwhile).toContain(cliPhrases('en').payAgainOnTerminal);
     expect(paidMeanwhile).not.toContain(cliPhrases('en').resumeOnTerminal);
+    // A price raised since the plan was shown: the new amount is printed, and how to pay it from here.
+    const raised = describeState({ ...state, plan: planOfOne('A1', 'signature', 3200, 'tariffa'), error: { code: 'PAYMENT_PRICE_CHANGED', detail: { certificateSerial: 'A1', askedCents: 3200, shownCents: 2500 } } }, 'it').replace(/[\u00a0\u202f]/g, ' ');
+    expect(raised).toContain('ora 32,00 € invece di 25,00 €');
+    expect(raised).toContain('Totale: 32,00 €');
+    expect(raised).toContain(cliPhrases('it').payAgainOnTerminal);
+    expect(raised).not.toContain(cliPhrases('it').resumeOnTerminal);
     // Any other refusal at payment leaves the plan as it was printed before paying, and its own next step.
     const refused = describeState({ ...state, error: { code: 'PAYMENT_INSUFFICIENT_FUNDS', detail: {} } }, 'it');
     expect(refused).not.toContain('25,00');

@@ -9,12 +9,12 @@ describe('the service API document', () => {
     expect(committed).toEqual(JSON.parse(JSON.stringify(openApiDocument())));
   });
 
-  it('names the certificates a payment is for, and the idempotency key it needs', () => {
+  it('names the certificates a payment is for, each at the price shown, and the idempotency key it needs', () => {
     const document = openApiDocument() as { paths: Record<string, { post?: { requestBody: { content: Record<string, { schema: { oneOf?: { required?: string[] }[]; anyOf?: { required?: string[] }[] } }> }; parameters: { name: string }[] } }> };
     const pay = document.paths['/renewals/{renewalId}/payments']?.post;
     const variants = pay?.requestBody.content['application/json']?.schema.oneOf ?? pay?.requestBody.content['application/json']?.schema.anyOf ?? [];
     expect(variants.length).toBe(2);
-    for (const variant of variants) expect(variant.required).toContain('certificateSerials');
+    for (const variant of variants) expect(variant.required).toContain('certificates');
     expect(pay?.parameters.map((parameter) => parameter.name)).toContain('Idempotency-Key');
   });
 });

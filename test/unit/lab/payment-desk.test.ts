@@ -42,7 +42,7 @@ describe('a certificate the office makes free at payment (faults.freeAtPayment)'
     state.faults.freeAtPayment = ['cns'];
     state.renewals.held = renewal('held', cnsLine({ state: 'paid', paymentId: 'pay_1', amountCents: 1500 }));
     state.renewals.other = renewal('other', cnsLine({ state: 'open' }));
-    const refused = refusalOf(() => startPayment(state, 'other', { method: 'telemaco', certificateSerials: ['c1'], userId: 'mrossi', password: 'segreta' }, now, (id) => `https://lab.invalid/checkout/${id}`));
+    const refused = refusalOf(() => startPayment(state, 'other', { method: 'telemaco', certificates: [{ certificateSerial: 'c1', amountCents: 1500 }], userId: 'mrossi', password: 'segreta' }, now, (id) => `https://lab.invalid/checkout/${id}`));
     expect(refused).toMatchObject({ code: 'CERTIFICATE_ALREADY_PAID', keepsChanges: false });
     expect(state.certificates.c1?.free).not.toBe(true);
     expect(state.renewals.other?.lines[0]?.verdict).toMatchObject({ price: { kind: 'paid' } });
@@ -52,9 +52,9 @@ describe('a certificate the office makes free at payment (faults.freeAtPayment)'
     const state: LabState = emptyLabState();
     state.renewals.other = renewal('other', cnsLine({ state: 'open' }));
     const checkoutUrl = (id: string) => `https://lab.invalid/checkout/${id}`;
-    const opened = startPayment(state, 'other', { method: 'card', certificateSerials: ['c1'] }, now, checkoutUrl);
+    const opened = startPayment(state, 'other', { method: 'card', certificates: [{ certificateSerial: 'c1', amountCents: 1500 }] }, now, checkoutUrl);
     state.faults.freeAtPayment = ['cns'];
-    expect(refusalOf(() => startPayment(state, 'other', { method: 'telemaco', certificateSerials: ['c1'], userId: 'mrossi', password: 'segreta' }, now, checkoutUrl))).toMatchObject({ code: 'PAYMENT_NOT_REQUIRED' });
+    expect(refusalOf(() => startPayment(state, 'other', { method: 'telemaco', certificates: [{ certificateSerial: 'c1', amountCents: 1500 }], userId: 'mrossi', password: 'segreta' }, now, checkoutUrl))).toMatchObject({ code: 'PAYMENT_NOT_REQUIRED' });
     expect(state.payments[opened.paymentId]?.state).toBe('cancelled');
     expect(state.renewals.other?.lines[0]?.progress).toEqual({ state: 'open' });
     expect(completeCheckout(state, opened.paymentId, 'pay', now).state).toBe('cancelled');
@@ -65,7 +65,7 @@ describe('a certificate the office makes free at payment (faults.freeAtPayment)'
     const state: LabState = emptyLabState();
     state.faults.freeAtPayment = ['cns'];
     state.renewals.other = renewal('other', cnsLine({ state: 'open' }));
-    const refused = refusalOf(() => startPayment(state, 'other', { method: 'telemaco', certificateSerials: ['c1'], userId: 'mrossi', password: 'segreta' }, now, (id) => `https://lab.invalid/checkout/${id}`));
+    const refused = refusalOf(() => startPayment(state, 'other', { method: 'telemaco', certificates: [{ certificateSerial: 'c1', amountCents: 1500 }], userId: 'mrossi', password: 'segreta' }, now, (id) => `https://lab.invalid/checkout/${id}`));
     expect(refused).toMatchObject({ code: 'PAYMENT_NOT_REQUIRED', keepsChanges: true, detail: { certificateSerial: 'c1' } });
     expect(state.certificates.c1?.free).toBe(true);
     expect(state.renewals.other?.lines[0]?.verdict).toMatchObject({ price: { kind: 'free' } });

@@ -82,7 +82,7 @@ const walkArbitraryOf = (rarelyOneIn: number) => fc.record({
   receiptsNewestFirst: fc.boolean(),
   /** A service (or anything between) forging its next few certificates, of one kind of forgery. */
   forged: fc.option(fc.record({ rewrite: fc.constantFrom(...hostileRewrites), times: fc.integer({ min: 1, max: 2 }) }), { nil: undefined }),
-  /** The service's next few payments hold another price for one kind than the one shown (a new price list, a hostile service). */
+  /** The service's next few payments hold another price for one kind than the one they name (a broken or hostile service). */
   otherPrice: fc.option(fc.record({ kind: fc.constantFrom('signature', 'cns') as fc.Arbitrary<CertificateKind>, deltaCents: fc.constantFrom(-1000, 1000), payments: fc.integer({ min: 1, max: 2 }) }), { nil: undefined }),
   /** 0: never; n: the service lets every hold go just before the n-th effect (mid-payment, mid-renewal). */
   holdsExpireAt: fc.nat({ max: 24 }),
@@ -590,6 +590,63 @@ const walksThatFailed: readonly { readonly why: string; readonly seed: number; r
   },
 ];
 
+/** A walk with nothing happening on the way: the cases below say what does. */
+const quietWalk: Scenario = {
+  first: { kinds: ['cns'], method: 'telemaco' },
+  killAt: 0,
+  killPhase: 'before',
+  failAt: 0,
+  failPhase: 'before',
+  lostAnswers: { payWithAccount: 0, issue: 0, cardPaymentStatus: 0, renewalStatus: 0, reject: 0, delivered: 0, challenge: 0, eligibility: 0, startCardPayment: 0 },
+  unavailable: { issue: 0, eligibility: 0, reject: 0, delivered: 0, renewalStatus: 0, challenge: 0, payWithAccount: 0, startCardPayment: 0, cardPaymentStatus: 0 },
+  rest: false,
+  twoSlots: undefined,
+  holdsExpire: false,
+  cardRefusals: 0,
+  cardPendingLooks: 0,
+  bankAnswersAfter: 0,
+  laterMethod: undefined,
+  full: false,
+  receiptsNewestFirst: false,
+  forged: undefined,
+  otherPrice: undefined,
+  holdsExpireAt: 0,
+  timePasses: undefined,
+  elsewhere: false,
+  backToFirst: false,
+  suspended: undefined,
+  suspendedWhen: 'issuance',
+  secondWindowPays: undefined,
+  unstorable: false,
+  recordLostAtEnding: 0,
+  secondWindowPaysAll: false,
+  widerHolds: 0,
+  forgetsPaymentKeys: false,
+  free: undefined,
+  priceChange: undefined,
+  toolClockOffMs: undefined,
+};
+
+/**
+ * The CNS's price raised by its list just as it is paid, the payment's answer lost with the process,
+ * the holder gone on from another computer: that computer, with no journal, once took the hold at
+ * the new price for one paid as shown and captured it (the holder had been shown the old one). The
+ * service now holds only the price a payment names. Each effect near the payment, by account and by
+ * card, killed before and after it.
+ */
+const raisedAsPaidThenElsewhere: readonly Scenario[] = (['telemaco', 'card'] as const).flatMap((method) =>
+  [2, 3, 4, 5].flatMap((at) =>
+    (['before', 'after'] as const).map((killPhase): Scenario => ({
+      ...quietWalk,
+      first: { kinds: ['cns'], method },
+      killAt: at,
+      killPhase,
+      elsewhere: true,
+      priceChange: { kind: 'cns', to: 'up', when: { on: 'effect', at } },
+    })),
+  ),
+);
+
 /**
  * A walk's bound, not a speed target (those are benches'): the walks are CPU-bound in one process,
  * and in a full run they share two cores with CLI runs, device processes and Chromium (one loaded
@@ -604,6 +661,10 @@ describe('money and card invariants over every path', () => {
 
   it('hold on a card that does not report its memory and has room for the pair made ahead but not for a certificate beside it', async () => {
     await fc.assert(onATightCard, { numRuns: Number(process.env.PROPERTY_RUNS_TIGHT ?? 25), ...propertySeed() });
+  }, walksTimeoutMs);
+
+  it('hold when a price is raised as it is paid, the answer lost, and the holder goes on from another computer', async () => {
+    for (const scenario of raisedAsPaidThenElsewhere) await walkHolds(scenario);
   }, walksTimeoutMs);
 
   it.each(walksThatFailed)('hold on a walk that once broke them: $why', async ({ seed, path, rarely: oneIn, tight }) => {

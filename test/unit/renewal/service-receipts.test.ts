@@ -34,7 +34,7 @@ function paying(receipt: Receipt) {
   return createFlowService(client, 'https://127.0.0.1/api/v1/').payWithAccount({
     renewalId: 'rnw-1',
     idempotencyKey: 'pay-1-x',
-    request: { method: 'telemaco', certificateSerials: ['1a', '2b'], userId: 'mrossi', password: 'segreta' },
+    request: { method: 'telemaco', certificates: [{ certificateSerial: '1a', amountCents: 2500 }, { certificateSerial: '2b', amountCents: 1500 }], userId: 'mrossi', password: 'segreta' },
   });
 }
 
@@ -55,7 +55,7 @@ describe('a receipt the service sends', () => {
 
 describe('a payment answer in a state its method never has', () => {
   const answered = (status: unknown) => createFlowService({ pay: async () => status } as unknown as RenewalServiceClient, 'https://127.0.0.1/api/v1/');
-  const account = { renewalId: 'rnw-1', idempotencyKey: 'pay-1-x', request: { method: 'telemaco' as const, certificateSerials: ['1a'], userId: 'mrossi', password: 'segreta' } };
+  const account = { renewalId: 'rnw-1', idempotencyKey: 'pay-1-x', request: { method: 'telemaco' as const, certificates: [{ certificateSerial: '1a', amountCents: 2500 }], userId: 'mrossi', password: 'segreta' } };
 
   it.each([
     ['declined', { state: 'failed', paymentId: 'pay-1', renewalId: 'rnw-1', method: 'telemaco', amountCents: 2500, reason: 'declined' }],
@@ -66,8 +66,30 @@ describe('a payment answer in a state its method never has', () => {
   });
 
   it('a card checkout answered paid before any page was shown is the service’s protocol error', async () => {
-    await expect(answered({ state: 'paid', paymentId: 'pay-1', renewalId: 'rnw-1', method: 'card', amountCents: 4000, receipt: genuine }).startCardPayment({ renewalId: 'rnw-1', idempotencyKey: 'card-1-x', certificateSerials: ['1a', '2b'] })).rejects.toMatchObject({
+    await expect(answered({ state: 'paid', paymentId: 'pay-1', renewalId: 'rnw-1', method: 'card', amountCents: 4000, receipt: genuine }).startCardPayment({ renewalId: 'rnw-1', idempotencyKey: 'card-1-x', certificates: [{ certificateSerial: '1a', amountCents: 2500 }, { certificateSerial: '2b', amountCents: 1500 }] })).rejects.toMatchObject({
       code: 'SERVICE_PROTOCOL_ERROR',
     });
+  });
+});
+
+describe('what a payment sends', () => {
+  it('names each certificate with the price shown for it, by account and by card: the service holds exactly that or nothing', async () => {
+    const sent: unknown[] = [];
+    const client = {
+      pay: async (_renewalId: string, body: unknown) => {
+        sent.push(body);
+        return (body as { method: string }).method === 'card'
+          ? { state: 'pending', paymentId: 'pay-2', renewalId: 'rnw-1', method: 'card', createdAt: '2026-12-06T10:00:00.000Z', certificateSerials: ['1a', '2b'], amountCents: 4000, checkoutUrl: 'https://pay.example/2' }
+          : { state: 'paid', receipt: genuine };
+      },
+    } as unknown as RenewalServiceClient;
+    const service = createFlowService(client, 'https://127.0.0.1/api/v1/');
+    const certificates = [{ certificateSerial: '1a', amountCents: 2500 }, { certificateSerial: '2b', amountCents: 1500 }];
+    await service.payWithAccount({ renewalId: 'rnw-1', idempotencyKey: 'pay-1-x', request: { method: 'telemaco', certificates, userId: 'mrossi', password: 'segreta' } });
+    await service.startCardPayment({ renewalId: 'rnw-1', idempotencyKey: 'card-1-x', certificates });
+    expect(sent).toEqual([
+      { method: 'telemaco', certificates, userId: 'mrossi', password: 'segreta' },
+      { method: 'card', certificates },
+    ]);
   });
 });

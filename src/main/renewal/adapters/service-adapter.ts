@@ -143,8 +143,8 @@ export function createFlowService(client: RenewalServiceClient, serviceUrl: stri
       await client.checkPayment(renewalId, request);
     },
 
-    async startCardPayment({ renewalId, idempotencyKey, certificateSerials }) {
-      const status = await client.pay(renewalId, { method: 'card', certificateSerials: [...certificateSerials] }, idempotencyKey);
+    async startCardPayment({ renewalId, idempotencyKey, certificates }) {
+      const status = await client.pay(renewalId, { method: 'card', certificates: certificates.map((entry) => ({ ...entry })) }, idempotencyKey);
       if (status.state !== 'pending') throw new AppError('SERVICE_PROTOCOL_ERROR', { reason: `card payment start answered ${status.state}` });
       return { paymentId: status.paymentId, checkoutUrl: status.checkoutUrl, amountCents: status.amountCents };
     },

@@ -501,10 +501,11 @@ export class FakeService {
       return line.verdict.status === 'renewable' ? { ...line.verdict, price: this.#price(line.kind) } : line.verdict;
     };
     const lineView = (line: Line): ServiceLine => ({ certificateSerial: line.serial, verdict: verdictNow(line), progress: line.progress.state satisfies ServiceProgress });
-    const chargeable = (renewal: Renewal, serials: readonly string[]) => {
+    /** `shownCents` absent: a certificate the payment did not name (a hostile wider hold), held at the service's own price. */
+    const chargeable = (renewal: Renewal, named: readonly { readonly certificateSerial: string; readonly amountCents?: number }[]) => {
       // As the lab's (the API's schema): a payment names one certificate at least.
-      if (serials.length === 0) throw new AppError('SERVICE_BAD_REQUEST', { field: 'certificateSerials' });
-      return serials.map((serial) => {
+      if (named.length === 0) throw new AppError('SERVICE_BAD_REQUEST', { field: 'certificates' });
+      return named.map(({ certificateSerial: serial, amountCents: shownCents }) => {
         const line = renewal.lines.find((candidate) => candidate.serial === serial);
         if (!line) throw new AppError('RENEWAL_CERTIFICATE_UNKNOWN', { certificateSerial: serial });
         if (this.faults.suspendedBeforePayment?.includes(line.kind)) {
@@ -527,6 +528,8 @@ export class FakeService {
           other.lines.some((candidate) => candidate.serial === serial && ['paid', 'issued', 'downloaded'].includes(candidate.progress.state)),
         );
         if (paidAnywhere) throw new AppError('CERTIFICATE_ALREADY_PAID', { certificateSerial: serial });
+        // As the lab's: a payment holds the price it names, or nothing (a forger's priceAtPayment holds its own all the same).
+        if (shownCents !== undefined && shownCents !== verdict.price.amountCents) throw new AppError('PAYMENT_PRICE_CHANGED', { certificateSerial: serial, askedCents: verdict.price.amountCents, shownCents });
         return { certificateSerial: serial, kind: line.kind, amountCents: this.faults.priceAtPayment?.[line.kind] ?? verdict.price.amountCents, state: 'held' as const };
       });
     };
@@ -567,14 +570,14 @@ export class FakeService {
             const others = (this.faults.paymentHoldsAll ?? 0) > 0
               ? renewal.lines
                   // (Only what it would renew: a certificate it would refuse is not held beside, so the payment is not refused for it.)
-                  .filter((line) => !request.certificateSerials.includes(line.serial) && ['open', 'requested', 'released'].includes(line.progress.state))
+                  .filter((line) => !request.certificates.some((entry) => entry.certificateSerial === line.serial) && ['open', 'requested', 'released'].includes(line.progress.state))
                   .filter((line) => {
                     const verdict = verdictNow(line);
                     return verdict.status === 'renewable' && verdict.price !== null && !this.faults.suspendedBeforePayment?.includes(line.kind);
                   })
-                  .map((line) => line.serial)
+                  .map((line) => ({ certificateSerial: line.serial }))
               : [];
-            const lines = chargeable(renewal, [...request.certificateSerials, ...others]);
+            const lines = chargeable(renewal, [...request.certificates, ...others]);
             const total = lines.reduce((sum, line) => sum + line.amountCents, 0);
             if (request.password !== 'segreta') throw new AppError('PAYMENT_ACCOUNT_INVALID', { method: request.method });
             if (this.faults.funds < total) throw new AppError('PAYMENT_INSUFFICIENT_FUNDS', { account: 'tariffa', requiredCents: total, availableCents: this.faults.funds });
@@ -591,17 +594,17 @@ export class FakeService {
 
       checkAccount: ({ renewalId, request }) =>
         faultable('checkAccount', () => {
-          const lines = chargeable(this.#renewal(renewalId), request.certificateSerials);
+          const lines = chargeable(this.#renewal(renewalId), request.certificates);
           if (request.password !== 'segreta') throw new AppError('PAYMENT_ACCOUNT_INVALID', { method: request.method });
           const total = lines.reduce((sum, line) => sum + line.amountCents, 0);
           if (this.faults.funds < total) throw new AppError('PAYMENT_INSUFFICIENT_FUNDS', { account: 'tariffa', requiredCents: total, availableCents: this.faults.funds });
         }),
 
-      startCardPayment: ({ renewalId, idempotencyKey, certificateSerials }) =>
+      startCardPayment: ({ renewalId, idempotencyKey, certificates }) =>
         faultable('startCardPayment', () =>
-          idempotent(idempotencyKey, certificateSerials, () => {
+          idempotent(idempotencyKey, certificates, () => {
             const renewal = this.#renewal(renewalId);
-            const lines = chargeable(renewal, certificateSerials);
+            const lines = chargeable(renewal, certificates);
             for (const id of renewal.paymentIds) {
               const other = this.payments.get(id);
               if (other?.state === 'pending') other.state = 'cancelled';
@@ -610,7 +613,7 @@ export class FakeService {
             this.payments.set(payment.paymentId, payment);
             renewal.paymentIds.push(payment.paymentId);
             this.#priceUsed();
-            for (const line of renewal.lines) if (certificateSerials.includes(line.serial)) line.progress = { state: 'requested', paymentId: payment.paymentId };
+            for (const line of renewal.lines) if (certificates.some((entry) => entry.certificateSerial === line.serial)) line.progress = { state: 'requested', paymentId: payment.paymentId };
             return { paymentId: payment.paymentId, checkoutUrl: checkoutUrlOf(payment.paymentId), amountCents: lines.reduce((sum, line) => sum + line.amountCents, 0) };
           }),
         ),

@@ -1,8 +1,10 @@
 /**
- * A certificate the holder chose becomes free between the plan shown and the payment (the office
- * changed its price list): the service refuses a payment naming it (PAYMENT_NOT_REQUIRED). The
- * holder is never left at a screen that says "free" beside the old amount, pressing «Paga» into the
- * same refusal: the plan is made again, only what still costs is asked, and nothing free is charged.
+ * A certificate the holder chose becomes free, or dearer, between the plan shown and the payment
+ * (the office changed its price list): the service refuses a payment naming it
+ * (PAYMENT_NOT_REQUIRED), or naming the old price (PAYMENT_PRICE_CHANGED), and holds nothing. The
+ * holder is never left at a screen that asks the old amount, pressing «Paga» into the same
+ * refusal: the plan is made again, only what costs is asked, at the price asked now, and nothing is
+ * charged that the holder was not shown before paying.
  */
 import { describe, expect, it } from 'vitest';
 import type { FlowState } from '../../../src/shared/contract/flow-contract.js';
@@ -243,7 +245,7 @@ describe('a certificate free by the time it is paid', () => {
     world.wrapService((service) => ({
       ...service,
       payWithAccount: async ({ request }) => {
-        throw new AppError('PAYMENT_NOT_REQUIRED', { certificateSerial: request.certificateSerials[0] ?? '' });
+        throw new AppError('PAYMENT_NOT_REQUIRED', { certificateSerial: request.certificates[0]?.certificateSerial ?? '' });
       },
     }));
     const { flow } = await atPayment(world);
@@ -264,6 +266,66 @@ describe('a certificate free by the time it is paid', () => {
     }));
     const { flow } = await atPayment(world);
     expect(await pay(flow, 'telemaco')).toMatchObject({ step: 'payment', error: { code: 'SERVICE_PROTOCOL_ERROR' } });
+    await flow.close();
+    expect(world.service.heldCents()).toBe(0);
+  });
+});
+
+describe('a certificate dearer by the time it is paid', () => {
+  const raised = prices.cns + 700;
+
+  it.each(['telemaco', 'card'] as const)('the CNS raised at the press (%s): nothing held, no checkout opened, told the new price beside the total asked now; paid again, charged what was then shown', async (method) => {
+    const world = new FlowWorld();
+    const { flow, state } = await atPayment(world);
+    expect(state).toMatchObject({ step: 'payment', plan: { totalCents: prices.signature + prices.cns } });
+    world.service.changePrice('cns', raised);
+    const refused = await pay(flow, method);
+    expect(refused).toMatchObject({ step: 'payment', card: null, error: { code: 'PAYMENT_PRICE_CHANGED', detail: { askedCents: raised, shownCents: prices.cns } }, plan: { totalCents: prices.signature + raised } });
+    expect(world.service.heldCents()).toBe(0);
+    expect([...world.service.payments.values()]).toEqual([]);
+    if (refused.step !== 'payment' || !refused.error) throw new Error(refused.step);
+    expect(describeError('PAYMENT_PRICE_CHANGED', 'it', refused.error.detail).message.replace(/[\u00a0\u202f]/g, ' ')).toContain('ora 22,00 € invece di 15,00 €');
+    const paid = await pay(flow, method);
+    expect(paid).toMatchObject({ step: 'paid', receipt: { totalCents: prices.signature + raised } });
+    expect((await flow.renew()).step).toBe('done');
+    await flow.close();
+    expect(world.renewedKinds().sort()).toEqual(['cns', 'signature']);
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!)).toBe(raised);
+    expect(world.service.netCaptured().get(world.oldSerials.get('signature')!)).toBe(prices.signature);
+    expect(world.service.heldCents()).toBe(0);
+  });
+
+  it('the CNS raised as it is paid, every answer to it lost, the holder gone on from another computer: nothing was held, so that computer asks the new price and charges only what it showed', async () => {
+    const world = new FlowWorld();
+    const { flow } = await atPayment(world, [world.oldSerials.get('cns')!]);
+    world.service.changePrice('cns', raised);
+    world.service.faults.loseAnswer = { payWithAccount: 3, renewalStatus: 3 };
+    expect(await pay(flow, 'telemaco')).toMatchObject({ step: 'payment', error: { code: 'SERVICE_UNREACHABLE' } });
+    await flow.close();
+    world.service.faults.loseAnswer = {};
+    expect(world.service.heldCents()).toBe(0);
+    world.journal.files.clear();
+    world.states = [];
+    const end = stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }));
+    expect(end.step).toBe('done');
+    // Every price that computer showed for the CNS is the new one: the only one it charges.
+    const cnsSerial = world.oldSerials.get('cns');
+    const shown = world.states.flatMap((seen) => ('plan' in seen && seen.plan ? seen.plan.items.filter((item) => item.certificateSerial === cnsSerial).map((item) => item.price?.amountCents) : []));
+    expect(new Set(shown)).toEqual(new Set([raised]));
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!)).toBe(raised);
+    expect(world.service.heldCents()).toBe(0);
+  });
+
+  it('a service that refuses the price as changed while its record still asks the old one: told as a protocol error, not sent round the same refusal; nothing charged', async () => {
+    const world = new FlowWorld();
+    world.wrapService((service) => ({
+      ...service,
+      startCardPayment: async ({ certificates }) => {
+        throw new AppError('PAYMENT_PRICE_CHANGED', { certificateSerial: certificates[0]?.certificateSerial ?? '' });
+      },
+    }));
+    const { flow } = await atPayment(world);
+    expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', card: null, error: { code: 'SERVICE_PROTOCOL_ERROR' }, plan: { totalCents: prices.signature + prices.cns } });
     await flow.close();
     expect(world.service.heldCents()).toBe(0);
   });
