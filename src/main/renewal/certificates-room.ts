@@ -3,6 +3,7 @@
  * choose, confirm the plan (journaled before any money moves), and try an account payment dry.
  */
 import type { FlowState, Receipt } from '../../shared/contract/flow-contract.js';
+import type { WireError } from '../../shared/contract/define.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import type { AccountPaymentMethod } from '../../shared/service-api/primitives.js';
 import { assessCertificates } from './assessment.js';
@@ -13,6 +14,7 @@ import { buildPlan, heldOrCaptured, itemsToPay, paidCertificates, selectableSeri
 import { journalVersion, type Journal } from './renewal-journal.js';
 import { withPaymentsHolding } from './held-at-service.js';
 import { progressAtService } from './record-of-line.js';
+import { isListChanged } from './list-changed-at-payment.js';
 import { newestCovering, newestHolding } from './newest-receipt.js';
 
 type CertificatesState = Extract<FlowState, { step: 'certificates' }>;
@@ -83,7 +85,7 @@ export async function proceed(context: FlowContext, state: CertificatesState): P
   // refused as not shown let go by the helpdesk): the plan shown is stale, not a payment not as
   // shown. The certificates are read again, the holder's choice kept, and told why the amount changed.
   const letGoSince = record && paidEarlier.some((item) => progressOf(item.certificateSerial) === 'paid' && !heldOrCaptured(progressAtService(record, item.certificateSerial)));
-  if (letGoSince) return readAgainLetGo(context, session.selection);
+  if (letGoSince) return readAgainWith(context, session.selection, wire('RENEWAL_HOLD_LET_GO'));
   if (record) checkHeldAsShown(paidEarlier.filter((item) => progressOf(item.certificateSerial) === 'paid'), record.receipts);
   // Certificates paid in an earlier attempt: the receipt of that payment is the one to show.
   const earlier = nothingToPay && record ? receiptCovering(record.receipts, plan.items.map((item) => item.certificateSerial)) : null;
@@ -103,14 +105,17 @@ export async function proceed(context: FlowContext, state: CertificatesState): P
   return context.set({ step: 'payment', device, plan, card: null, error: null });
 }
 
-/** The certificates read and assessed again after a hold was let go, the holder's choice kept where it still can be, with RENEWAL_HOLD_LET_GO. */
-async function readAgainLetGo(context: FlowContext, chosen: readonly string[]): Promise<FlowState> {
+/**
+ * The certificates read and assessed again when the plan shown is stale (a hold let go, a price
+ * changed since), the holder's choice kept where it still can be, with `why`.
+ */
+async function readAgainWith(context: FlowContext, chosen: readonly string[], why: WireError): Promise<FlowState> {
   const read = await readAndAssess(context);
   if (read.step !== 'certificates') return read;
   const selectable = selectableSerials(context.session.assessed);
   const kept = chosen.filter((serial) => selectable.includes(serial));
   const shown = kept.length > 0 ? select(context, read, kept) : read;
-  return shown.step === 'certificates' ? context.set({ ...shown, error: read.error ?? wire('RENEWAL_HOLD_LET_GO') }) : shown;
+  return shown.step === 'certificates' ? context.set({ ...shown, error: read.error ?? why }) : shown;
 }
 
 /** The dry run of paying with a prepaid account (the helpdesk's `doctor`): the refusal a payment would meet, or unchanged. */
@@ -123,6 +128,9 @@ export async function checkAccount(context: FlowContext, state: CertificatesStat
     await context.ports.service.checkAccount({ renewalId, request: { method, certificates, ...credentials } });
   } catch (error) {
     if (!isAppError(error)) throw error;
+    // The price list changed since the certificates were read: the plan shown beside the refusal
+    // would be the old one. They are read again, at the prices asked now.
+    if (isListChanged(error)) return readAgainWith(context, context.session.selection, wire(error.code, error.detail));
     return context.set({ ...state, error: { code: error.code, detail: error.detail } });
   }
   return state;

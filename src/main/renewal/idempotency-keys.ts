@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { pemToBase64Der } from '../certificates/pem.js';
+import type { PaidCertificate } from '../../shared/service-api/payment.js';
 import type { Journal } from './renewal-journal.js';
 
 function digest(...parts: readonly string[]): string {
@@ -22,7 +23,13 @@ export function issuanceIdempotencyKey(renewalId: string, certificateSerial: str
   return `issue-${attempt}-${digest(renewalId, certificateSerial, pemToBase64Der(csrPem))}`;
 }
 
-/** One payment attempt of one journal: the journal's start and the certificates it pays for make it. */
-export function paymentIdempotencyKey(journal: Pick<Journal, 'renewalId' | 'startedAt'>, kind: 'pay' | 'card', attempt: number, certificateSerials: readonly string[]): string {
-  return `${kind}-${attempt}-${digest(journal.renewalId, journal.startedAt, ...[...certificateSerials].sort())}`;
+/**
+ * One payment attempt of one journal: the journal's start, the certificates it pays for and the
+ * price it names for each make it. A plan made again at a new price keeps its attempt count when
+ * the attempt before held nothing (a card start refused or lost is not counted): the same key with
+ * the new amounts would be refused as reused at every press.
+ */
+export function paymentIdempotencyKey(journal: Pick<Journal, 'renewalId' | 'startedAt'>, kind: 'pay' | 'card', attempt: number, certificates: readonly PaidCertificate[]): string {
+  const named = certificates.map((entry) => `${entry.certificateSerial}:${entry.amountCents}`).sort();
+  return `${kind}-${attempt}-${digest(journal.renewalId, journal.startedAt, ...named)}`;
 }

@@ -41,7 +41,7 @@ export async function payWithAccount(context: FlowContext, state: PaymentState, 
   const earlier = await paidAtService(context, journal);
   if (earlier) return markPaid(context, earlier);
   const attempts = paymentAttempts(journal) + 1;
-  const idempotencyKey = paymentIdempotencyKey(journal, 'pay', attempts, certificates.map((entry) => entry.certificateSerial));
+  const idempotencyKey = paymentIdempotencyKey(journal, 'pay', attempts, certificates);
   const call = { renewalId: journal.renewalId, idempotencyKey, request: { method, certificates, ...credentials } };
   // The payment of this journal that may hold money unanswered: an earlier one whose answer was
   // lost; once this one's answer is lost, this one.
@@ -110,7 +110,7 @@ export async function startCardPayment(context: FlowContext, state: PaymentState
   if (earlier) return markPaid(context, earlier);
   const attempts = paymentAttempts(journal) + 1;
   const certificates = paidCertificates(journal.plan);
-  const idempotencyKey = paymentIdempotencyKey(journal, 'card', attempts, certificates.map((entry) => entry.certificateSerial));
+  const idempotencyKey = paymentIdempotencyKey(journal, 'card', attempts, certificates);
   let checkout;
   try {
     checkout = await service.startCardPayment({ renewalId: journal.renewalId, idempotencyKey, certificates });

@@ -110,9 +110,10 @@ const serviceRefusalErrors = {
   },
   PAYMENT_PRICE_CHANGED: {
     class: 'payment',
-    actions: ['resume'],
-    it: { message: 'Il prezzo di un certificato scelto è cambiato dopo che le è stato mostrato[: ora {askedCents} invece di {shownCents}]. Non è stato trattenuto nulla.', nextStep: 'Controlli l\'importo mostrato ora: se vuole rinnovare a questo prezzo, paghi di nuovo.' },
-    en: { message: 'The price of a chosen certificate changed after you were shown it[: now {askedCents} instead of {shownCents}]. Nothing was held.', nextStep: 'Check the amount now shown: to renew at this price, pay again.' },
+    // Nothing was paid: nothing to resume. The amount shown beside it is the one to pay.
+    actions: [],
+    it: { message: 'Il prezzo di un certificato scelto è cambiato dopo che le è stato mostrato[: ora {askedCents} invece di {shownCents}]. Non è stato trattenuto nulla.', nextStep: 'Controlli l\'importo mostrato ora: per rinnovare a questo prezzo, proceda con il pagamento.' },
+    en: { message: 'The price of a chosen certificate changed after you were shown it[: now {askedCents} instead of {shownCents}]. Nothing was held.', nextStep: 'Check the amount now shown: to renew at this price, go on and pay it.' },
   },
   CERTIFICATE_ALREADY_PAID: {
     class: 'payment',

@@ -316,6 +316,50 @@ describe('a certificate dearer by the time it is paid', () => {
     expect(world.service.heldCents()).toBe(0);
   });
 
+  it('one renewed, the other to pay again, its card checkout\'s answer lost with the process, its price raised and that checkout cancelled by another computer\'s: the resume opens one at the new price, never a request refused as reused', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'issue', occurrence: 2, phase: 'before' };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.killOn = undefined;
+    world.service.expireHolds();
+    const [renewedFirst] = world.renewedKinds();
+    const other: CertificateKind = renewedFirst === 'cns' ? 'signature' : 'cns';
+    world.service.faults.cardOutcome = 'pending';
+    world.killOn = { call: 'startCardPayment', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: [other], method: 'card' })).kind).toBe('killed');
+    world.killOn = undefined;
+    world.service.changePrice(other, prices[other] + 700);
+    const { renewalId } = [...world.service.renewals.values()][0]!;
+    await world.service.port(() => undefined).startCardPayment({ renewalId, idempotencyKey: 'other-computer-card', certificates: world.atListPrice(other) });
+    world.service.faults.cardOutcome = 'pay';
+    world.states = [];
+    const end = stateOf(await walk(world, { kinds: [other], method: 'card' }));
+    const refusals = world.states.flatMap((seen) => ('error' in seen && seen.error ? [seen.error.code] : []));
+    expect(refusals).not.toContain('IDEMPOTENCY_KEY_REUSED');
+    expect(end.step, JSON.stringify(refusals)).toBe('done');
+    expect(world.service.netCaptured().get(world.oldSerials.get(other)!)).toBe(prices[other] + 700);
+    expect(world.shown).toContain(prices[other] + 700);
+    expect(world.service.heldCents()).toBe(0);
+  });
+
+  it('the dry run of an account (the helpdesk\'s doctor) meeting a price changed since the look: the certificates read again, the choice kept, the plan at the new price beside the refusal, which a payment from there holds', async () => {
+    const world = new FlowWorld();
+    const flow = world.process();
+    await flow.start();
+    await flow.unlock(world.pinFor('CNS-0001'), true);
+    const chosen = await flow.select([world.oldSerials.get('cns')!]);
+    expect(chosen).toMatchObject({ step: 'certificates', plan: { totalCents: prices.cns } });
+    world.service.changePrice('cns', raised);
+    const checked = await flow.checkAccount('telemaco', { userId: 'mrossi', password: 'segreta' });
+    expect(checked).toMatchObject({ step: 'certificates', error: { code: 'PAYMENT_PRICE_CHANGED', detail: { askedCents: raised, shownCents: prices.cns } }, plan: { totalCents: raised } });
+    if (checked.step !== 'certificates') throw new Error(checked.step);
+    expect(checked.plan?.items.map((item) => item.certificateSerial)).toEqual([world.oldSerials.get('cns')]);
+    // Paid from here, it asks what the service asks: held as shown.
+    expect(await flow.proceed()).toMatchObject({ step: 'payment', plan: { totalCents: raised } });
+    expect(await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).toMatchObject({ step: 'paid', receipt: { totalCents: raised } });
+    await flow.close();
+  });
+
   it('a service that refuses the price as changed while its record still asks the old one: told as a protocol error, not sent round the same refusal; nothing charged', async () => {
     const world = new FlowWorld();
     world.wrapService((service) => ({

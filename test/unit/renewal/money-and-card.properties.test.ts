@@ -473,6 +473,8 @@ const walkHolds = async (scenario: Scenario & { readonly tight?: boolean }) => {
         // Nor the refusal of a certificate gone free on the way (its price list changed): the plan
         // is made again without it, never the same amount asked into the same refusal.
         expect(paymentErrors.some((code, index) => code === 'PAYMENT_NOT_REQUIRED' && paymentErrors[index + 1] === 'PAYMENT_NOT_REQUIRED'), 'refused as free twice in a row').toBe(false);
+        // Nor the refusal of a price changed on the way: the plan is made again at the price asked now.
+        expect(paymentErrors.some((code, index) => code === 'PAYMENT_PRICE_CHANGED' && paymentErrors[index + 1] === 'PAYMENT_PRICE_CHANGED'), 'refused as repriced twice in a row').toBe(false);
         // "Not as shown" is said only where a payment held something not shown, or may have: a
         // price not shown, a hostile hold of more, or a second window's payment for more that this
         // journal cannot tell from its own lost one. Never to a holder whose service held as shown.

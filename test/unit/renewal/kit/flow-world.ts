@@ -233,12 +233,12 @@ export class FlowWorld {
     this.service.port = (hook) => wrap(port(hook));
   }
 
-  /** The PIN of a slot, checked as the contract checks it. */
   /** What a payment made outside the tool (a second window, another computer) names for `kinds`: each old certificate at the price its list asks now. */
   atListPrice(...kinds: CertificateKind[]): { certificateSerial: string; amountCents: number }[] {
     return kinds.map((kind) => ({ certificateSerial: this.oldSerials.get(kind) ?? '', amountCents: this.service.priceNow(kind) ?? 0 }));
   }
 
+  /** The PIN of a slot, checked as the contract checks it. */
   pinFor(tokenSerial: string) {
     const slot = this.card.slots.find((candidate) => candidate.tokenSerial === tokenSerial);
     const pin = parsePin(slot?.pin ?? '');

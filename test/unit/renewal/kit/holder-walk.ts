@@ -61,8 +61,8 @@ export async function walk(world: FlowWorld, choice: HolderChoice): Promise<Walk
         if (state.step === 'payment' && state.card?.status === 'waiting') state = await flow.checkCardPayment();
       } else {
         state = await flow.payWithAccount(choice.method, { userId: 'mrossi', password: 'segreta' });
-        // (Shown a smaller amount, a certificate having left the renewal, paid from a second window or free now, the holder pays it.)
-        if (state.step === 'payment' && state.error && !['SERVICE_UNREACHABLE', 'SERVICE_TIMEOUT', 'SERVICE_UNAVAILABLE', 'RENEWAL_PAYMENT_UNCONFIRMED', 'RENEWAL_HOLD_LET_GO', 'PAYMENT_LET_GO', 'RENEWAL_CERTIFICATE_DROPPED', 'CERTIFICATE_ALREADY_PAID', 'PAYMENT_NOT_REQUIRED'].includes(state.error.code)) break;
+        // (Shown a smaller amount, a certificate having left the renewal, paid from a second window or free now, or the new price of one whose price changed, the holder pays it.)
+        if (state.step === 'payment' && state.error && !['SERVICE_UNREACHABLE', 'SERVICE_TIMEOUT', 'SERVICE_UNAVAILABLE', 'RENEWAL_PAYMENT_UNCONFIRMED', 'RENEWAL_HOLD_LET_GO', 'PAYMENT_LET_GO', 'RENEWAL_CERTIFICATE_DROPPED', 'CERTIFICATE_ALREADY_PAID', 'PAYMENT_NOT_REQUIRED', 'PAYMENT_PRICE_CHANGED'].includes(state.error.code)) break;
       }
     }
     if (state.step === 'paid') state = await flow.renew();
