@@ -21,7 +21,7 @@ type NetworkSetup = 'direct' | 'offline' | 'proxy-required' | 'proxy-credentials
  * (HTTP 503), holding another price at payment than it quoted (a price list changed in between),
  * or finding the CNS free at payment (the office made it free after the holder's look).
  */
-type ServiceCondition = 'running' | 'slow' | 'maintenance' | 'price-changed' | 'cns-free-at-payment';
+type ServiceCondition = 'running' | 'slow' | 'maintenance' | 'price-changed' | 'cns-free-at-payment' | 'price-raised-at-payment';
 
 /**
  * What stands between the tool and the service: nothing, a network that loses answers after the
@@ -142,6 +142,9 @@ export const scenarioCatalogue: readonly ScenarioDefinition[] = [
   // Nothing is paid and the card is untouched at this first stop: the tool shows the smaller plan
   // (the signature alone, 25 €), which the holder pays to renew both (the CNS free).
   scenario('cns-free-at-payment', 'Il certificato CNS diventa gratuito al momento del pagamento', 'The CNS certificate turns free at payment', refused('PAYMENT_NOT_REQUIRED'), { service: 'cns-free-at-payment' }),
+  // Nothing is held and the card is untouched at this first stop: the tool shows the plan at the
+  // new price (the CNS 22 €, 47 € in all), which the holder pays to renew both.
+  scenario('price-raised-at-payment', 'Il prezzo del certificato CNS aumenta al momento del pagamento', 'The CNS certificate\'s price rises at payment', refused('PAYMENT_PRICE_CHANGED'), { service: 'price-raised-at-payment' }),
   scenario('damaged-journal', 'Rinnovo pagato, informazioni sul computer danneggiate', 'Renewal paid, the information on the computer damaged', renewed, { journal: 'damaged-after-payment' }),
 ];
 

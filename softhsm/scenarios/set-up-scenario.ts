@@ -73,6 +73,8 @@ const day = 86_400_000;
 const slowServiceDelayMs = 4_000;
 /** How much dearer the signature is at payment than quoted, in the price-changed scenario. */
 const priceChangeCents = 1_000;
+/** How much dearer the office makes the CNS after the holder's look, in the price-raised-at-payment scenario. */
+const priceRaiseCents = 700;
 
 function certificateSeeds(fate: ServiceFate, token: ProvisionedToken, now: Date, layout: ScenarioDefinition['token']): CertificateSeed[] {
   const objects = token.tokens.flatMap((entry) => entry.objects);
@@ -236,6 +238,8 @@ export async function setUpScenario(scenario: ScenarioDefinition, dir: string, o
   if (scenario.journal === 'damaged-after-payment') await damagedJournalAfterPayment(service, token, join(dir, 'tool-data'));
   // The CNS quoted 15 €, free by the time the holder pays: decided after anything paid above.
   if (scenario.service === 'cns-free-at-payment') await service.setFaults({ freeAtPayment: ['cns'] });
+  // The CNS quoted 15 €, 22 € by the time the holder pays: decided the same way.
+  if (scenario.service === 'price-raised-at-payment') await service.setFaults({ raisedAtPayment: { cns: defaultPrices.cns + priceRaiseCents } });
   const simulator = needsCardSimulator(scenario) ? await setUpCardSimulator(scenario, dir, token.userPin) : undefined;
   const toolDataDir = join(dir, 'tool-data');
   const env: Record<string, string> = {

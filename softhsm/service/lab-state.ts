@@ -74,7 +74,7 @@ export interface RenewalLine {
   readonly serial: string;
   readonly kind: CertificateKind;
   readonly notAfter: string;
-  /** Given at eligibility; only the office's later decision changes it (`Faults.freeAtPayment`). */
+  /** Given at eligibility; only the office's later decision changes it (`Faults.freeAtPayment`, `Faults.raisedAtPayment`). */
   verdict: Verdict;
   progress: CertificateProgress;
 }
@@ -164,6 +164,13 @@ export interface Faults {
    * (eligibility, the record, a dry check) it is quoted at its price.
    */
   freeAtPayment?: readonly CertificateKind[];
+  /**
+   * The office raises these kinds' prices (in cents) after the holder's look, decided as
+   * `freeAtPayment` is: the payment naming the old price is refused with PAYMENT_PRICE_CHANGED,
+   * holding nothing, and from then on the renewal's record and any later eligibility quote the new
+   * one, which the next payment holds.
+   */
+  raisedAtPayment?: Partial<Record<CertificateKind, number>>;
 }
 
 export interface LabState {

@@ -59,8 +59,10 @@ function checkAccount(state: LabState, lines: readonly ChargeLine[], request: Ac
  * What the named certificates cost, after checking each may be paid now, at the price the holder
  * was shown for it. A certificate the office made free since the holder's look
  * (`faults.freeAtPayment`) is free from the payment on: the payment records it so (this renewal,
- * and the registry) and is refused. A service that holds other than it is asked
- * (`faults.pricesAtPayment`, broken or hostile) holds its own price all the same.
+ * and the registry) and is refused. One whose price it raised since (`faults.raisedAtPayment`) is
+ * quoted at the new price from the payment on (this renewal, and the list): that payment, naming
+ * the old one, is refused, and the next, naming the new one, holds it. A service that holds other
+ * than it is asked (`faults.pricesAtPayment`, broken or hostile) holds its own price all the same.
  */
 function chargeLines(state: LabState, renewal: RenewalRecord, named: readonly PaidCertificate[], at: 'payment' | 'check'): ChargeLine[] {
   return named.map(({ certificateSerial: serial, amountCents: shownCents }): ChargeLine => {
@@ -85,10 +87,22 @@ function chargeLines(state: LabState, renewal: RenewalRecord, named: readonly Pa
       if (line.progress.state === 'requested') line.progress = { state: 'open' };
       refuseKeepingChanges(409, 'PAYMENT_NOT_REQUIRED', { certificateSerial: serial });
     }
+    // Decided the same way: a price raised is the list's from the first payment naming it on.
+    const raised = at === 'payment' ? state.faults.raisedAtPayment?.[line.kind] : undefined;
+    const raisedNow = raised !== undefined && raised !== verdict.price.amountCents;
+    if (raisedNow) {
+      line.verdict = { ...verdict, price: { ...verdict.price, amountCents: raised } };
+      state.settings = { ...state.settings, prices: { ...state.settings.prices, [line.kind]: raised } };
+      // A checkout still open at the old price is cancelled: paid late on the bank's page, it would
+      // hold a price the plan made again no longer shows, and stop every press until let go.
+      cancelOpenCheckouts(state, renewal, serial, '');
+      if (line.progress.state === 'requested') line.progress = { state: 'open' };
+    }
+    const askedCents = raisedNow ? raised : verdict.price.amountCents;
     // Never a hold at a price the holder did not see: found later by another computer, it would be
     // taken for one paid as shown there.
-    if (verdict.price.amountCents !== shownCents) refuse(409, 'PAYMENT_PRICE_CHANGED', { certificateSerial: serial, askedCents: verdict.price.amountCents, shownCents });
-    return { certificateSerial: serial, kind: line.kind, amountCents: state.faults.pricesAtPayment?.[line.kind] ?? verdict.price.amountCents, account: verdict.price.account, state: 'held' };
+    if (askedCents !== shownCents) (raisedNow ? refuseKeepingChanges : refuse)(409, 'PAYMENT_PRICE_CHANGED', { certificateSerial: serial, askedCents, shownCents });
+    return { certificateSerial: serial, kind: line.kind, amountCents: state.faults.pricesAtPayment?.[line.kind] ?? askedCents, account: verdict.price.account, state: 'held' };
   });
 }
 

@@ -98,7 +98,16 @@ async function walk(browser: Browser, page: Page, scenario: ScenarioApp): Promis
  * 25 €, which the holder pays; both certificates are renewed.
  */
 async function paysTheSmallerPlan(page: Page, scenario: ScenarioApp): Promise<void> {
-  expect(await page.locator('main').textContent()).toMatch(/Totale[^\d]*25,00\s€/);
+  await paysThePlanShown(page, scenario, /Totale[^\d]*25,00\s€/);
+}
+
+/** price-raised-at-payment goes on after its notice: the payment screen now asks 47 € (the CNS 22 €), which the holder pays; both are renewed. */
+async function paysTheRaisedPlan(page: Page, scenario: ScenarioApp): Promise<void> {
+  await paysThePlanShown(page, scenario, /Totale[^\d]*47,00\s€/);
+}
+
+async function paysThePlanShown(page: Page, scenario: ScenarioApp, total: RegExp): Promise<void> {
+  expect(await page.locator('main').textContent()).toMatch(total);
   await page.getByLabel('Password').fill(scenario.lab.account.password);
   await page.getByRole('button', { name: /^Paga/ }).click();
   await expect.poll(() => heading(page), { timeout: 20_000 }).toBe('Pagamento effettuato');
@@ -107,7 +116,7 @@ async function paysTheSmallerPlan(page: Page, scenario: ScenarioApp): Promise<vo
 }
 
 /** Where the scenario's stop is not the end: what the holder does next, after its notice is checked. */
-const goesOn: Readonly<Record<string, (page: Page, scenario: ScenarioApp) => Promise<void>>> = { 'cns-free-at-payment': paysTheSmallerPlan };
+const goesOn: Readonly<Record<string, (page: Page, scenario: ScenarioApp) => Promise<void>>> = { 'cns-free-at-payment': paysTheSmallerPlan, 'price-raised-at-payment': paysTheRaisedPlan };
 
 export function describeScenariosInChromium(definitions: readonly ScenarioDefinition[]): void {
   describe('every lab scenario in Chromium', browserTestOptions, () => {

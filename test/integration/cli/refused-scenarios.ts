@@ -28,26 +28,44 @@ export interface Refusal {
  * the CNS free from eligibility on, both certificates renewed, 25 € charged for the signature.
  */
 async function paysTheSmallerPlan(run: ScenarioRun): Promise<void> {
-  // The plan shown before the payment, then the smaller one after the refusal (amounts as Intl writes them, a no-break space before €).
+  await paysThePlanMadeAgain(run, { totals: ['Totale: 40,00 €', 'Totale: 25,00 €'], charged: { tariffa: 2500 } });
+}
+
+/**
+ * price-raised-at-payment: the stop shows the plan at the CNS's new price (22 €). Nothing was held,
+ * so the holder runs `renew` again, as for cns-free-at-payment: both renewed, 47 € charged, each
+ * certificate at the price the second plan showed.
+ */
+async function paysTheRaisedPlan(run: ScenarioRun): Promise<void> {
+  expect(run.renew.stderr.replace(/\s/g, ' ')).toContain('ora 22,00 € invece di 15,00 €');
+  await paysThePlanMadeAgain(run, { totals: ['Totale: 40,00 €', 'Totale: 47,00 €'], charged: { tariffa: 2500, diritti: 2200 } });
+}
+
+/** After a stop that held nothing and showed the plan made again: its totals printed in turn, then `renew` pays what it last showed, per account. */
+async function paysThePlanMadeAgain(run: ScenarioRun, expected: { readonly totals: readonly string[]; readonly charged: Readonly<Record<string, number>> }): Promise<void> {
+  // The plan shown before the payment, then the one made again after the refusal (amounts as Intl writes them, a no-break space before €).
   const totals = (run.renew.stderr.match(/Totale: [\d.,]+\s€/g) ?? []).map((total) => total.replace(/\s/g, ' '));
-  expect(totals, run.renew.stderr).toEqual(['Totale: 40,00 €', 'Totale: 25,00 €']);
+  expect(totals, run.renew.stderr).toEqual(expected.totals);
   // How to pay from here: resume, or renew where there is nothing to resume, as here (nothing was paid).
   expect(run.renew.stderr).toContain('se risponde che non c\'è nulla da riprendere, lo stesso comando con renew al posto di resume');
   const payArgs = ['--pay', 'telemaco', '--user', run.lab.account.userId];
   expect((await runCli(['resume', '--json', ...payArgs], run.env)).json).toMatchObject({ ok: true, nothingToResume: true });
   const again = await runCli(['renew', '--json', ...payArgs], run.env);
-  expect(again.json, again.stderr).toMatchObject({ ok: true, state: { step: 'done', receipts: [{ method: 'telemaco', totalCents: 2500, capturedCents: 2500, releasedCents: 0 }] } });
+  const total = Object.values(expected.charged).reduce((sum, cents) => sum + cents, 0);
+  expect(again.json, again.stderr).toMatchObject({ ok: true, state: { step: 'done', receipts: [{ method: 'telemaco', totalCents: total, capturedCents: total, releasedCents: 0 }] } });
   const renewed = (again.json?.state as { renewed: { kind: string }[] }).renewed.map((entry) => entry.kind).sort();
   expect(renewed).toEqual(['cns', 'signature']);
   expect(await workingPairs(run.lab)).toBe(2);
-  // From the service's books: one hold and one capture, both of the signature's 25 € (tariffa); nothing ever on diritti.
+  // From the service's books: one hold and one capture per account charged, of what the plan made again asked; nothing else ever.
   const ledger = run.lab.service.state().ledger.map(({ type, account, amountCents }) => ({ type, account, amountCents }));
-  expect(ledger).toEqual([
-    { type: 'hold', account: 'tariffa', amountCents: 2500 },
-    { type: 'capture', account: 'tariffa', amountCents: 2500 },
-  ]);
-  const before = run.balancesBefore[0]?.balances;
-  expect(run.lab.service.account('telemaco', run.lab.account.userId)?.balances).toEqual({ ...before, tariffa: (before?.tariffa ?? 0) - 2500 });
+  const lines = Object.entries(expected.charged).map(([account, amountCents]) => ({ account, amountCents }));
+  const byAccount = (a: { account: string }, b: { account: string }) => a.account.localeCompare(b.account);
+  expect(ledger.filter((entry) => entry.type === 'hold').map(({ account, amountCents }) => ({ account, amountCents })).sort(byAccount)).toEqual(lines.sort(byAccount));
+  expect(ledger.filter((entry) => entry.type === 'capture').map(({ account, amountCents }) => ({ account, amountCents })).sort(byAccount)).toEqual(lines.sort(byAccount));
+  expect(ledger.length).toBe(2 * lines.length);
+  const before = run.balancesBefore[0]?.balances ?? {};
+  const after = Object.fromEntries(Object.entries(before).map(([account, cents]) => [account, cents - (expected.charged[account] ?? 0)]));
+  expect(run.lab.service.account('telemaco', run.lab.account.userId)?.balances).toEqual(after);
 }
 
 export const refusals: readonly Refusal[] = [
@@ -83,6 +101,8 @@ export const refusals: readonly Refusal[] = [
   { name: 'price-changed', doctorPredicts: false, leavesHold: true },
   // So is an office's decision taken after the look: the dry run still meets the old price. Nothing is held, and the holder goes on.
   { name: 'cns-free-at-payment', doctorPredicts: false, goesOn: paysTheSmallerPlan },
+  // And an office's price raised after the look: nothing is held, the plan is shown at the new price, and the holder goes on.
+  { name: 'price-raised-at-payment', doctorPredicts: false, goesOn: paysTheRaisedPlan },
 ];
 
 export function describeRefusals(list: readonly Refusal[]): void {

@@ -56,8 +56,8 @@ export function describeScenariosFromOutside(scenarios: readonly ScenarioDefinit
 
 function checksOf(scenario: ScenarioDefinition): void {
   const token = tokenExpectation(scenario);
-  /** The service answers at once (it may still answer otherwise than it quoted: price-changed, cns-free-at-payment). */
-  const answering = scenario.service === 'running' || scenario.service === 'price-changed' || scenario.service === 'cns-free-at-payment';
+  /** The service answers at once (it may still answer otherwise than it quoted: price-changed, cns-free-at-payment, price-raised-at-payment). */
+  const answering = scenario.service === 'running' || scenario.service === 'price-changed' || scenario.service === 'cns-free-at-payment' || scenario.service === 'price-raised-at-payment';
   const device = deviceExpectation(scenario);
   const reach = reachExpectation(scenario);
   let temp: { dir: string; remove: () => Promise<void> };
@@ -278,6 +278,31 @@ function checksOf(scenario: ScenarioDefinition): void {
       const paid = jsonOf<{ state: string; receipt: { lines: { kind: string; amountCents: number }[] } }>(await pay(payable(eligibility).filter((entry) => entry.certificateSerial === serialOf('signature'))));
       expect(paid.state).toBe('paid');
       expect(paid.receipt.lines.map(({ kind, amountCents }) => ({ kind, amountCents }))).toEqual([{ kind: 'signature', amountCents: 2500 }]);
+    });
+  }
+
+  if (scenario.service === 'price-raised-at-payment') {
+    it('a payment naming the quoted prices is refused with PAYMENT_PRICE_CHANGED naming the CNS\'s old and new price, nothing held; the renewal then quotes the new one, which a payment naming it holds', async () => {
+      const eligibility = await askEligibility(lab, operatorRoute, softHsm, card, cnsOnCard());
+      const paymentsUrl = `${lab.service.url}renewals/${eligibility.renewalId}/payments`;
+      const account = structuredClone(lab.service.account('telemaco', lab.account.userId));
+      const pay = (certificates: readonly PaidCertificate[], key: string = randomUUID()) =>
+        curl(paymentsUrl, operatorRoute, { json: { method: 'telemaco', certificates, userId: lab.account.userId, password: lab.account.password }, headers: { 'idempotency-key': key } });
+      const cnsSerial = eligibility.perCertificate.find((entry) => entry.kind === 'cns')?.certificateSerial;
+      const key = randomUUID();
+      const refused = await pay(payable(eligibility), key);
+      expect(refusalCode(refused)).toBe('PAYMENT_PRICE_CHANGED');
+      expect(jsonOf<{ error: { detail: unknown } }>(refused).error.detail).toEqual({ certificateSerial: cnsSerial, askedCents: 2200, shownCents: 1500 });
+      // The same request again (a lost answer): the same refusal, nothing held.
+      expect(jsonOf(await pay(payable(eligibility), key))).toEqual(jsonOf(refused));
+      expect(lab.service.account('telemaco', lab.account.userId)).toEqual(account);
+      const record = jsonOf<{ perCertificate: ServiceVerdict[] }>(await curl(`${lab.service.url}renewals/${eligibility.renewalId}`, operatorRoute));
+      const paid = jsonOf<{ state: string; receipt: { lines: { kind: string; amountCents: number }[] } }>(await pay(payable(record)));
+      expect(paid.state).toBe('paid');
+      expect(paid.receipt.lines.map(({ kind, amountCents }) => ({ kind, amountCents })).sort((a, b) => a.kind.localeCompare(b.kind))).toEqual([
+        { kind: 'cns', amountCents: 2200 },
+        { kind: 'signature', amountCents: 2500 },
+      ]);
     });
   }
 

@@ -172,7 +172,7 @@ export function paymentExpectation(scenario: ScenarioDefinition, renewable: read
   switch (payment.account) {
     case 'funded':
       // A renewal paid before the journal was damaged holds the money already: never a second charge.
-      // (cns-free-at-payment: the dry run is answered before the office's decision, which the payment meets.)
+      // (cns-free-at-payment, price-raised-at-payment: the dry run is answered before the office's decision, which the payment meets.)
       return scenario.journal === 'damaged-after-payment' ? { kind: 'account', refusal: 'CERTIFICATE_ALREADY_PAID' } : { kind: 'account' };
     case 'unknown-user':
       return { kind: 'account', refusal: 'PAYMENT_ACCOUNT_INVALID' };

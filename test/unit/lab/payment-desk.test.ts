@@ -71,3 +71,34 @@ describe('a certificate the office makes free at payment (faults.freeAtPayment)'
     expect(state.renewals.other?.lines[0]?.verdict).toMatchObject({ price: { kind: 'free' } });
   });
 });
+
+describe('a price the office raises at payment (faults.raisedAtPayment)', () => {
+  const checkoutUrl = (id: string) => `https://lab.invalid/checkout/${id}`;
+  const telemaco = { method: 'telemaco', userId: 'mrossi', password: 'segreta' } as const;
+
+  it('refuses the payment naming the old price, keeping the new one in the record and the list, and cancels a checkout still open at the old price; the next payment, naming the new one, holds it', () => {
+    const state: LabState = emptyLabState();
+    state.renewals.other = renewal('other', cnsLine({ state: 'open' }));
+    const opened = startPayment(state, 'other', { method: 'card', certificates: [{ certificateSerial: 'c1', amountCents: 1500 }] }, now, checkoutUrl);
+    state.faults.raisedAtPayment = { cns: 2200 };
+    const refused = refusalOf(() => startPayment(state, 'other', { ...telemaco, certificates: [{ certificateSerial: 'c1', amountCents: 1500 }] }, now, checkoutUrl));
+    expect(refused).toMatchObject({ code: 'PAYMENT_PRICE_CHANGED', keepsChanges: true, detail: { certificateSerial: 'c1', askedCents: 2200, shownCents: 1500 } });
+    expect(state.renewals.other?.lines[0]?.verdict).toMatchObject({ price: { kind: 'paid', amountCents: 2200 } });
+    expect(state.settings.prices.cns).toBe(2200);
+    expect(state.payments[opened.paymentId]?.state).toBe('cancelled');
+    expect(completeCheckout(state, opened.paymentId, 'pay', now).state).toBe('cancelled');
+    expect(state.ledger).toEqual([]);
+    const again = startPayment(state, 'other', { method: 'card', certificates: [{ certificateSerial: 'c1', amountCents: 2200 }] }, now, checkoutUrl);
+    expect(again).toMatchObject({ state: 'pending', amountCents: 2200 });
+    expect(completeCheckout(state, again.paymentId, 'pay', now).state).toBe('paid');
+    expect(state.ledger.map(({ type, amountCents }) => ({ type, amountCents }))).toEqual([{ type: 'hold', amountCents: 2200 }]);
+  });
+
+  it('a price named that is not the one quoted, with no raise: refused, and nothing in the state changes', () => {
+    const state: LabState = emptyLabState();
+    state.renewals.other = renewal('other', cnsLine({ state: 'open' }));
+    const before = structuredClone(state);
+    expect(refusalOf(() => startPayment(state, 'other', { ...telemaco, certificates: [{ certificateSerial: 'c1', amountCents: 1400 }] }, now, checkoutUrl))).toMatchObject({ code: 'PAYMENT_PRICE_CHANGED', keepsChanges: false });
+    expect(state).toEqual(before);
+  });
+});

@@ -247,6 +247,20 @@ describe('the closest catalogue scenario', () => {
     expect(named('c2').join('\n')).not.toContain('became free');
   });
 
+  it('a payment refused as the price changed since the look: the lab raises the CNS at payment, and the closest scenario is that one', () => {
+    const raised = facts({ outcome: outcome('payment', 'PAYMENT_PRICE_CHANGED', { paymentMethod: 'telemaco' }) });
+    const rebuilt = scenarioFromBundle(raised, options);
+    expect(rebuilt.scenario).toMatchObject({ service: 'price-raised-at-payment', expected: { outcome: 'refused', code: 'PAYMENT_PRICE_CHANGED' } });
+    expect(rebuilt.notReproduced.join('\n')).not.toContain('PAYMENT_PRICE_CHANGED');
+    expect(closestScenario(raised, options).scenario.name).toBe('price-raised-at-payment');
+    // The signature raised: the lab's lever raises the CNS, and says so.
+    const priced = { status: 'renewable', free: false } as const;
+    const signatureRaised = outcome('payment', 'PAYMENT_PRICE_CHANGED', { paymentMethod: 'telemaco', certificates: [assessed('signature', priced), assessed('cns', priced)] });
+    const named = (serial: string) => scenarioFromBundle(facts({ outcome: { ...signatureRaised, error: { code: 'PAYMENT_PRICE_CHANGED', detail: { certificateSerial: serial } } } }), options).notReproduced;
+    expect(named('s1').join('\n')).toContain('signature certificate became dearer (PAYMENT_PRICE_CHANGED); the lab raises the CNS certificate instead');
+    expect(named('c2').join('\n')).not.toContain('became dearer');
+  });
+
   it('an ending the catalogue lacks still finds the nearest setting, and says what differs', () => {
     const match = closestScenario(facts({ outcome: outcome('blocked', 'SERVICE_TIMEOUT'), network: { route: 'proxy', source: 'pac', proxyAuthenticated: false, extraCa: false } }), options);
     expect(match.scenario.name).toBe('service-slow');
