@@ -128,6 +128,8 @@ interface Phrases {
   readonly signatureFreed: string;
   /** PAYMENT_PRICE_CHANGED for the signature: the lab's lever raises the CNS. */
   readonly signatureRaised: string;
+  /** PAYMENT_PRICE_CHANGED for a price that went down: the lab's lever raises one. */
+  readonly priceLowered: string;
   readonly fiscalCodeInClear: string;
   readonly pseudonymised: (name: string) => string;
   readonly cardLibrary: (file: string, description: string, version: string, behindSimulator: boolean) => string;
@@ -175,6 +177,7 @@ const phrases: Record<Locale, Phrases> = {
     alsoNotRenewed: (kind, code) => `anche il certificato ${italianKind[kind]} non è stato rinnovato (${code}): il lab prepara solo il codice dell'esito finale`,
     signatureFreed: 'al titolare è diventato gratuito il certificato di sottoscrizione (PAYMENT_NOT_REQUIRED); il lab rende gratuito il certificato CNS: stesso codice e stessi passi, ma resta da pagare la sottoscrizione (25 €, Tariffa) invece della CNS',
     signatureRaised: 'al titolare è aumentato il prezzo del certificato di sottoscrizione (PAYMENT_PRICE_CHANGED); il lab aumenta invece quello del certificato CNS, da 15 € a 22 €: stesso codice e stessi passi',
+    priceLowered: 'al titolare il prezzo di un certificato è diminuito (PAYMENT_PRICE_CHANGED); il lab invece aumenta quello del certificato CNS, da 15 € a 22 €: stesso codice e stessi passi, con un importo più alto',
     fiscalCodeInClear: 'codice fiscale del titolare in chiaro: il dispositivo del lab riporta invece il suo titolare fittizio',
     pseudonymised: (name) => `titolare (sostituito da uno pseudonimo nel pacchetto): il dispositivo del lab riporta il titolare fittizio ${name}`,
     cardLibrary: (file, description, version, behindSimulator) =>
@@ -213,7 +216,8 @@ const phrases: Record<Locale, Phrases> = {
       `card removed at step "${step}" (DEVICE_REMOVED): the lab pulls the card out only at the PIN login or during key generation, after payment; here it does so during key generation, not at that step`,
     alsoNotRenewed: (kind, code) => `${kind} certificate also not renewed (${code}): the lab sets up the ending's own code only`,
     signatureFreed: "the holder's signature certificate became free (PAYMENT_NOT_REQUIRED); the lab frees the CNS certificate instead: the same code and steps, but the signature is left to pay (25 €, Tariffa) instead of the CNS",
-    signatureRaised: "the holder's signature certificate became dearer (PAYMENT_PRICE_CHANGED); the lab raises the CNS certificate instead, from 15 € to 22 €: the same code and steps",
+    signatureRaised: "the holder's signature certificate became dearer (PAYMENT_PRICE_CHANGED); the lab raises the CNS certificate's price instead, from 15 € to 22 €: the same code and steps",
+    priceLowered: "a price went down for the holder (PAYMENT_PRICE_CHANGED); the lab raises the CNS certificate's price instead, from 15 € to 22 €: the same code and steps, with a higher amount",
     fiscalCodeInClear: "the holder's fiscal code in clear: the lab's token names its fictional holder instead",
     pseudonymised: (name) => `holder (pseudonymised in the bundle): the lab's token names its fictional holder ${name}`,
     cardLibrary: (file, description, version, behindSimulator) => `card library ${file} (${description} ${version}): the lab uses SoftHSM${behindSimulator ? ' behind the card simulator' : ''}`,
@@ -402,8 +406,13 @@ export function scenarioFromBundle(facts: BundleFacts, options: { readonly toolV
   // The ending's code is the first certificate's; the others' reasons are told, not set up.
   for (const other of outcome?.notRenewed.slice(1) ?? []) notReproduced.push(p.alsoNotRenewed(other.kind, other.code));
   if (code === 'PAYMENT_NOT_REQUIRED' || code === 'PAYMENT_PRICE_CHANGED') {
-    const changed = outcome?.error?.detail.certificateSerial;
-    if (outcome?.certificates.some((entry) => entry.serial === changed && entry.kind === 'signature')) notReproduced.push(code === 'PAYMENT_NOT_REQUIRED' ? p.signatureFreed : p.signatureRaised);
+    const detail = outcome?.error?.detail ?? {};
+    const changed = detail.certificateSerial;
+    const lowered = typeof detail.askedCents === 'number' && typeof detail.shownCents === 'number' && detail.askedCents < detail.shownCents;
+    const ofSignature = outcome?.certificates.some((entry) => entry.serial === changed && entry.kind === 'signature');
+    if (code === 'PAYMENT_NOT_REQUIRED' && ofSignature) notReproduced.push(p.signatureFreed);
+    if (code === 'PAYMENT_PRICE_CHANGED' && lowered) notReproduced.push(p.priceLowered);
+    else if (code === 'PAYMENT_PRICE_CHANGED' && ofSignature) notReproduced.push(p.signatureRaised);
   }
   if (facts.holder.identity === 'in-clear') notReproduced.push(p.fiscalCodeInClear);
   else notReproduced.push(p.pseudonymised(`${labHolder.givenName} ${labHolder.surname}`));

@@ -134,7 +134,9 @@ const commands: Record<CommandName, (context: CommandContext) => Promise<Outcome
     const { pay, userId } = context.options;
     if ((pay === 'iconto' || pay === 'telemaco') && userId) {
       state = await context.flow.checkAccount(pay, { userId, password: await context.io.accountPassword() });
-      if (state.step === 'certificates' && state.error) return stop(state);
+      // A refusal, or a failure anywhere after it (the certificates read again at a new price: the
+      // card or the service gone meanwhile), is the dry run's answer, never a success.
+      if (state.step !== 'certificates' || state.error) return stop(state);
     }
     return { exitCode: exitOk, state, error: undefined };
   },

@@ -14,7 +14,7 @@ import { FlowWorld, holderPin } from '../renewal/kit/flow-world.js';
 import { walk } from '../renewal/kit/holder-walk.js';
 import { describeError } from '../../../src/shared/errors/catalogue.js';
 
-function command(world: FlowWorld, options: Pick<CommandContext['options'], 'pay' | 'userId'>, service: (port: FlowService) => FlowService = (port) => port, name: 'renew' | 'resume' = 'renew') {
+function command(world: FlowWorld, options: Pick<CommandContext['options'], 'pay' | 'userId'>, service: (port: FlowService) => FlowService = (port) => port, name: 'renew' | 'resume' | 'doctor' = 'renew') {
   const events = new EventHub();
   const noHook = () => undefined;
   const flow = new RenewalFlow({
@@ -69,6 +69,35 @@ describe('rinnovo-cns resume, asked to pay again', () => {
     expect(why).toBeGreaterThanOrEqual(0);
     expect(text.indexOf('Totale: 40,00')).toBeGreaterThan(why);
     expect([...world.service.netCaptured().values()].reduce((a, b) => a + b, 0)).toBe(4000);
+    expect(world.service.heldCents()).toBe(0);
+  });
+});
+
+describe('rinnovo-cns doctor, its dry run meeting a price changed since the certificates were read', () => {
+  /** The list raises the CNS just as the dry run asks; `thenUnreachable`: the service is gone for the reading that follows. */
+  const raisedAtTheCheck = (world: FlowWorld, thenUnreachable: boolean) => (port: FlowService): FlowService => ({
+    ...port,
+    checkAccount: async (call) => {
+      world.service.changePrice('cns', 2200);
+      if (thenUnreachable) world.service.faults.unavailable = { eligibility: 5, challenge: 5 };
+      return port.checkAccount(call);
+    },
+  });
+
+  it('prints the refusal beside the plan at the new price, and ends with its code', async () => {
+    const world = new FlowWorld();
+    const { run, said } = command(world, { pay: 'telemaco', userId: 'mrossi' }, raisedAtTheCheck(world, false), 'doctor');
+    expect(await run).not.toBe(0);
+    const text = said.join('\n').replace(/[\u00a0\u202f]/g, ' ');
+    expect(text).toContain('ora 22,00 € invece di 15,00 €');
+    expect(text).toContain('Totale: 47,00');
+    expect(world.service.heldCents()).toBe(0);
+  });
+
+  it('the service gone as the certificates are read again: a failure with its code, never a dry run passed', async () => {
+    const world = new FlowWorld();
+    const { run } = command(world, { pay: 'telemaco', userId: 'mrossi' }, raisedAtTheCheck(world, true), 'doctor');
+    expect(await run).not.toBe(0);
     expect(world.service.heldCents()).toBe(0);
   });
 });

@@ -86,6 +86,7 @@ describe('a price the office raises at payment (faults.raisedAtPayment)', () => 
     expect(state.renewals.other?.lines[0]?.verdict).toMatchObject({ price: { kind: 'paid', amountCents: 2200 } });
     expect(state.settings.prices.cns).toBe(2200);
     expect(state.payments[opened.paymentId]?.state).toBe('cancelled');
+    expect(state.renewals.other?.lines[0]?.progress).toEqual({ state: 'open' });
     expect(completeCheckout(state, opened.paymentId, 'pay', now).state).toBe('cancelled');
     expect(state.ledger).toEqual([]);
     const again = startPayment(state, 'other', { method: 'card', certificates: [{ certificateSerial: 'c1', amountCents: 2200 }] }, now, checkoutUrl);

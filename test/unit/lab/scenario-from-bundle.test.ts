@@ -257,8 +257,12 @@ describe('the closest catalogue scenario', () => {
     const priced = { status: 'renewable', free: false } as const;
     const signatureRaised = outcome('payment', 'PAYMENT_PRICE_CHANGED', { paymentMethod: 'telemaco', certificates: [assessed('signature', priced), assessed('cns', priced)] });
     const named = (serial: string) => scenarioFromBundle(facts({ outcome: { ...signatureRaised, error: { code: 'PAYMENT_PRICE_CHANGED', detail: { certificateSerial: serial } } } }), options).notReproduced;
-    expect(named('s1').join('\n')).toContain('signature certificate became dearer (PAYMENT_PRICE_CHANGED); the lab raises the CNS certificate instead');
+    expect(named('s1').join('\n')).toContain("signature certificate became dearer (PAYMENT_PRICE_CHANGED); the lab raises the CNS certificate's price instead");
     expect(named('c2').join('\n')).not.toContain('became dearer');
+    // A price that went down: the lab's raise is not what the holder met, and it says so.
+    const lowered = scenarioFromBundle(facts({ outcome: { ...signatureRaised, error: { code: 'PAYMENT_PRICE_CHANGED', detail: { certificateSerial: 'c2', askedCents: 1200, shownCents: 1500 } } } }), options).notReproduced.join('\n');
+    expect(lowered).toContain('a price went down for the holder (PAYMENT_PRICE_CHANGED)');
+    expect(named('c2').join('\n')).not.toContain('went down');
   });
 
   it('an ending the catalogue lacks still finds the nearest setting, and says what differs', () => {
