@@ -143,6 +143,9 @@ export interface Issuance {
   takenBack: boolean;
 }
 
+/** How long the real client believes what an answer said of the service's clock (service-clock.ts). */
+const serviceClockBelievedMs = 10 * 60_000;
+
 export class FakeService {
   readonly ledger: LedgerEntry[] = [];
   readonly renewals = new Map<string, Renewal>();
@@ -446,8 +449,9 @@ export class FakeService {
 
   /** The port a process sees; `hook` may kill the process around a call. */
   port(hook: CallHook): FlowService {
-    // As the real client: the service's clock is known once an answer of this process said it.
-    let heard = false;
+    // As the real client (service-clock.ts): the service's clock is known once an answer of this
+    // process said it, and believed for ten minutes from the last one.
+    let heardAt: number | undefined;
     const faultable = async <T>(call: string, run: () => T): Promise<T> => {
       hook(call, 'before');
       const afterDelivery = this.#justDelivered;
@@ -477,7 +481,7 @@ export class FakeService {
       hook(call, 'after');
       const lostAnswer = lost();
       if (lostAnswer) throw lostAnswer;
-      heard = true;
+      heardAt = this.clock().getTime();
       return structuredClone(result);
     };
     const idempotent = <T>(key: string, body: unknown, run: () => T): T => {
@@ -536,7 +540,7 @@ export class FakeService {
 
     return {
       serviceUrl: this.url,
-      serviceClock: () => (heard ? this.clock() : undefined),
+      serviceClock: () => (heardAt !== undefined && this.clock().getTime() - heardAt <= serviceClockBelievedMs ? this.clock() : undefined),
       challenge: (purpose) =>
         faultable('challenge', () => {
           const challengeId = this.#id('chl');
