@@ -99,7 +99,9 @@ export const certificateLineSchema = z.object({
    * renewal's record): a certificate suspended or revoked since it was chosen reads `not-renewable`
    * while nothing is paid for it, and a payment naming it is refused with
    * `CERTIFICATE_NOT_RENEWABLE`. The tool reads the record after such a refusal to know which
-   * certificate to take out of the renewal.
+   * certificate to take out of the renewal. A line paid, issued or delivered names the price its
+   * payment named (what the holder was shown then), whatever the list asks now: another computer,
+   * with no journal, shows that hold as paid and renews on it only when the two agree.
    */
   verdict: verdictSchema,
   progress: certificateProgressSchema,

@@ -360,6 +360,25 @@ describe('a certificate dearer by the time it is paid', () => {
     await flow.close();
   });
 
+  it('the CNS paid as shown, the answer lost with the process, the price raised since, the holder gone on from another computer: that computer shows it paid at the price held and renews on it, never refused as not shown', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'payWithAccount', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.killOn = undefined;
+    expect(world.service.heldCents()).toBe(prices.cns);
+    world.service.changePrice('cns', raised);
+    world.journal.files.clear();
+    world.states = [];
+    const end = stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }));
+    expect(end.step).toBe('done');
+    const cnsSerial = world.oldSerials.get('cns');
+    const shownPaid = world.states.flatMap((seen) => ('plan' in seen && seen.plan ? seen.plan.items.filter((item) => item.certificateSerial === cnsSerial && item.alreadyPaid).map((item) => item.price?.amountCents) : []));
+    expect(new Set(shownPaid)).toEqual(new Set([prices.cns]));
+    expect(world.states.filter((seen) => 'error' in seen && seen.error?.code === 'PAYMENT_NOT_AS_SHOWN')).toEqual([]);
+    expect(world.service.netCaptured().get(cnsSerial!)).toBe(prices.cns);
+    expect(world.service.heldCents()).toBe(0);
+  });
+
   it('a service that refuses the price as changed while its record still asks the old one: told as a protocol error, not sent round the same refusal; nothing charged', async () => {
     const world = new FlowWorld();
     world.wrapService((service) => ({

@@ -51,13 +51,16 @@ interface Line {
   readonly pem: string;
   readonly verdict: Verdict;
   progress: Progress;
+  /** The price the payment holding (or that captured) it named: the one the holder was shown, whatever the list says now. */
+  namedCents?: number;
 }
 
 interface Payment {
   readonly paymentId: string;
   readonly renewalId: string;
   readonly method: 'iconto' | 'telemaco' | 'card';
-  readonly lines: { certificateSerial: string; kind: CertificateKind; amountCents: number; state: 'held' | 'captured' | 'released' }[];
+  /** `namedCents`: the price the payment named for it (none: a hostile wider hold of one it did not name). */
+  readonly lines: { certificateSerial: string; kind: CertificateKind; amountCents: number; namedCents?: number; state: 'held' | 'captured' | 'released' }[];
   state: 'pending' | 'paid' | 'cancelled' | 'failed';
   transactionId?: string;
   paidAt?: string;
@@ -329,7 +332,9 @@ export class FakeService {
     for (const charge of payment.lines) {
       this.ledger.push({ type: 'hold', certificateSerial: charge.certificateSerial, paymentId: payment.paymentId, amountCents: charge.amountCents });
       const line = renewal.lines.find((candidate) => candidate.serial === charge.certificateSerial);
-      if (line) line.progress = { state: 'paid', paymentId: payment.paymentId };
+      if (!line) continue;
+      line.progress = { state: 'paid', paymentId: payment.paymentId };
+      line.namedCents = charge.namedCents;
     }
   }
 
@@ -349,7 +354,10 @@ export class FakeService {
       ['open', 'requested', 'released'].includes(candidate.progress.state) && candidate.verdict.status === 'renewable' && this.priceNow(candidate.kind) !== null && !this.suspended.has(candidate.serial) && !paidAnywhere(candidate.serial);
     const lines = this.faults.secondWindowPaysAll ? [line, ...renewal.lines.filter((other) => other !== line && payable(other))] : [line];
     // At the price the service holds now (another than this window shows, under `priceAtPayment`).
-    const priced = lines.map((paid) => ({ certificateSerial: paid.serial, kind: paid.kind, amountCents: this.faults.priceAtPayment?.[paid.kind] ?? this.priceNow(paid.kind) ?? prices[paid.kind], state: 'held' as const }));
+    const priced = lines.map((paid) => {
+      const listed = this.priceNow(paid.kind) ?? prices[paid.kind];
+      return { certificateSerial: paid.serial, kind: paid.kind, amountCents: this.faults.priceAtPayment?.[paid.kind] ?? listed, namedCents: listed, state: 'held' as const };
+    });
     const amountCents = priced.reduce((sum, paid) => sum + paid.amountCents, 0);
     const payment: Payment = { paymentId: this.#id('pay'), renewalId: renewal.renewalId, method: 'telemaco', lines: priced, state: 'pending', moment: this.momentOf() };
     this.payments.set(payment.paymentId, payment);
@@ -498,11 +506,15 @@ export class FakeService {
     /**
      * A line's verdict is what the service stands by now: one suspended since it was recorded reads
      * so until it is paid for (a line paid, issued or delivered keeps the verdict it was paid on),
-     * and a renewable one names the price the list asks now (a hold made before keeps its amount).
+     * and a renewable one names the price the list asks now, or, once paid, the price its payment
+     * named (a hold made before a change keeps its amount, and the price the holder was shown).
      */
     const verdictNow = (line: Line): Verdict => {
-      if (this.suspended.has(line.serial) && !['paid', 'issued', 'downloaded'].includes(line.progress.state)) return { status: 'not-renewable', reason: 'CERTIFICATE_SUSPENDED', detail: {} };
-      return line.verdict.status === 'renewable' ? { ...line.verdict, price: this.#price(line.kind) } : line.verdict;
+      const paid = ['paid', 'issued', 'downloaded'].includes(line.progress.state);
+      if (this.suspended.has(line.serial) && !paid) return { status: 'not-renewable', reason: 'CERTIFICATE_SUSPENDED', detail: {} };
+      if (line.verdict.status !== 'renewable') return line.verdict;
+      if (paid && line.namedCents !== undefined) return { ...line.verdict, price: { amountCents: line.namedCents, currency: 'EUR', account: line.kind === 'cns' ? 'diritti' : 'tariffa' } };
+      return { ...line.verdict, price: this.#price(line.kind) };
     };
     const lineView = (line: Line): ServiceLine => ({ certificateSerial: line.serial, verdict: verdictNow(line), progress: line.progress.state satisfies ServiceProgress });
     /** `shownCents` absent: a certificate the payment did not name (a hostile wider hold), held at the service's own price. */
@@ -534,7 +546,7 @@ export class FakeService {
         if (paidAnywhere) throw new AppError('CERTIFICATE_ALREADY_PAID', { certificateSerial: serial });
         // As the lab's: a payment holds the price it names, or nothing (a forger's priceAtPayment holds its own all the same).
         if (shownCents !== undefined && shownCents !== verdict.price.amountCents) throw new AppError('PAYMENT_PRICE_CHANGED', { certificateSerial: serial, askedCents: verdict.price.amountCents, shownCents });
-        return { certificateSerial: serial, kind: line.kind, amountCents: this.faults.priceAtPayment?.[line.kind] ?? verdict.price.amountCents, state: 'held' as const };
+        return { certificateSerial: serial, kind: line.kind, amountCents: this.faults.priceAtPayment?.[line.kind] ?? verdict.price.amountCents, namedCents: shownCents, state: 'held' as const };
       });
     };
 
