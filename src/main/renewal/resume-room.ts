@@ -213,10 +213,16 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
   return runRenewal(context, device, journal);
 }
 
-/** Whether the service prices the certificate now (its verdict renewable, at a price). */
+/**
+ * Whether the service prices the certificate now (its verdict renewable, at a price) for a payment
+ * still to come. A line held or captured names the price its payment named, not the list's: a
+ * card page paid late after the plan was made free is a hold the shown-free check refuses
+ * (shown-free-holds.ts), not a journal edited to skip a payment.
+ */
 function pricedNow(record: RenewalRecord, serial: string): boolean {
-  const verdict = record.lines.find((line) => line.certificateSerial === serial)?.verdict;
-  return verdict?.status === 'renewable' && (verdict.price?.amountCents ?? 0) > 0;
+  const line = record.lines.find((candidate) => candidate.certificateSerial === serial);
+  if (!line || heldOrCaptured(line.progress)) return false;
+  return line.verdict.status === 'renewable' && (line.verdict.price?.amountCents ?? 0) > 0;
 }
 
 /**

@@ -119,6 +119,23 @@ describe('a certificate free by the time it is paid', () => {
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('the CNS alone free at the press beside its card page left open, the window closed before renewing, the page paid late: the resume stops on that hold as not shown, never takes the journal for damaged; once the hold is let go, renewed free', async () => {
+    const world = new FlowWorld();
+    const { flow } = await unpaidBesideAPageLeftOpen(world, 'cns');
+    await flow.close();
+    payThePageLeftOpen(world);
+    expect(world.service.heldCents()).toBe(prices.cns);
+    world.states = [];
+    const stopped = stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }));
+    expect(stopped).toMatchObject({ step: 'failed', canResume: true, error: { code: 'PAYMENT_NOT_AS_SHOWN' } });
+    expect(world.states.filter((seen) => ('error' in seen && seen.error?.code === 'JOURNAL_DAMAGED') || ('notice' in seen && seen.notice?.code === 'JOURNAL_DAMAGED'))).toEqual([]);
+    expect([...world.service.netCaptured().values()].reduce((sum, cents) => sum + cents, 0)).toBe(0);
+    world.service.expireHolds();
+    expect(stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' })).step).toBe('done');
+    expect(world.renewedKinds()).toEqual(['cns']);
+    expect([...world.service.netCaptured().values()].reduce((sum, cents) => sum + cents, 0)).toBe(0);
+  });
+
   it.each([{ only: 'cns' }, { only: null }] as const)('on a card with no room ($only), the page paid late is found before any old pair goes: the card keeps its pairs; once the hold is let go, renewed free', async ({ only }) => {
     const world = new FlowWorld({ full: true });
     const { flow } = await unpaidBesideAPageLeftOpen(world, only ?? undefined, ['cns', 'signature']);

@@ -51,8 +51,6 @@ interface Line {
   readonly pem: string;
   readonly verdict: Verdict;
   progress: Progress;
-  /** The price the payment holding (or that captured) it named: the one the holder was shown, whatever the list says now. */
-  namedCents?: number;
 }
 
 interface Payment {
@@ -332,9 +330,7 @@ export class FakeService {
     for (const charge of payment.lines) {
       this.ledger.push({ type: 'hold', certificateSerial: charge.certificateSerial, paymentId: payment.paymentId, amountCents: charge.amountCents });
       const line = renewal.lines.find((candidate) => candidate.serial === charge.certificateSerial);
-      if (!line) continue;
-      line.progress = { state: 'paid', paymentId: payment.paymentId };
-      line.namedCents = charge.namedCents;
+      if (line) line.progress = { state: 'paid', paymentId: payment.paymentId };
     }
   }
 
@@ -513,7 +509,11 @@ export class FakeService {
       const paid = ['paid', 'issued', 'downloaded'].includes(line.progress.state);
       if (this.suspended.has(line.serial) && !paid) return { status: 'not-renewable', reason: 'CERTIFICATE_SUSPENDED', detail: {} };
       if (line.verdict.status !== 'renewable') return line.verdict;
-      if (paid && line.namedCents !== undefined) return { ...line.verdict, price: { amountCents: line.namedCents, currency: 'EUR', account: line.kind === 'cns' ? 'diritti' : 'tariffa' } };
+      // The price the payment holding (or that captured) it named, read from that payment: one let
+      // go, refunded or never made (renewed free) names none.
+      const paymentId = paid && 'paymentId' in line.progress ? line.progress.paymentId : null;
+      const namedCents = paymentId === null ? undefined : this.payments.get(paymentId)?.lines.find((charge) => charge.certificateSerial === line.serial)?.namedCents;
+      if (namedCents !== undefined) return { ...line.verdict, price: { amountCents: namedCents, currency: 'EUR', account: line.kind === 'cns' ? 'diritti' : 'tariffa' } };
       return { ...line.verdict, price: this.#price(line.kind) };
     };
     const lineView = (line: Line): ServiceLine => ({ certificateSerial: line.serial, verdict: verdictNow(line), progress: line.progress.state satisfies ServiceProgress });
