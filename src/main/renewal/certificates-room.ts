@@ -4,6 +4,7 @@
  */
 import type { FlowState, Receipt } from '../../shared/contract/flow-contract.js';
 import type { WireError } from '../../shared/contract/define.js';
+import type { PaidCertificate } from '../../shared/service-api/payment.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import type { AccountPaymentMethod } from '../../shared/service-api/primitives.js';
 import { assessCertificates } from './assessment.js';
@@ -118,6 +119,19 @@ async function readAgainWith(context: FlowContext, chosen: readonly string[], wh
   return shown.step === 'certificates' ? context.set({ ...shown, error: read.error ?? why }) : shown;
 }
 
+/**
+ * The certificates read again after a dry run refused as free now or repriced. A service whose
+ * eligibility then asks exactly what it refused (the same certificates at the same prices) is told
+ * as the protocol error it is, as the payment screen tells it (list-changed-at-payment.ts): its
+ * refusal beside an unchanged plan would say "check the amount now shown" of the old one.
+ */
+async function readAgainAfterListChanged(context: FlowContext, asked: readonly PaidCertificate[], refusal: WireError): Promise<FlowState> {
+  const read = await readAgainWith(context, context.session.selection, refusal);
+  if (read.step !== 'certificates' || read.error !== refusal || !read.plan) return read;
+  const same = JSON.stringify(paidCertificates(read.plan)) === JSON.stringify(asked);
+  return same ? context.set({ ...read, error: wire('SERVICE_PROTOCOL_ERROR', { reason: `dry run refused as ${refusal.code}, eligibility asks the same` }) }) : read;
+}
+
 /** The dry run of paying with a prepaid account (the helpdesk's `doctor`): the refusal a payment would meet, or unchanged. */
 export async function checkAccount(context: FlowContext, state: CertificatesState, method: AccountPaymentMethod, credentials: { userId: string; password: string }): Promise<FlowState> {
   const renewalId = context.session.renewalId;
@@ -130,7 +144,7 @@ export async function checkAccount(context: FlowContext, state: CertificatesStat
     if (!isAppError(error)) throw error;
     // The price list changed since the certificates were read: the plan shown beside the refusal
     // would be the old one. They are read again, at the prices asked now.
-    if (isListChanged(error)) return readAgainWith(context, context.session.selection, wire(error.code, error.detail));
+    if (isListChanged(error)) return readAgainAfterListChanged(context, certificates, wire(error.code, error.detail));
     return context.set({ ...state, error: { code: error.code, detail: error.detail } });
   }
   return state;

@@ -396,6 +396,22 @@ describe('a certificate dearer by the time it is paid', () => {
     expect(world.service.heldCents()).toBe(0);
   });
 
+  it('a dry run refused as repriced by a service whose eligibility then asks the same: told as a protocol error beside the plan, not "check the amount now shown" of an unchanged one', async () => {
+    const world = new FlowWorld();
+    world.wrapService((service) => ({
+      ...service,
+      checkAccount: async ({ request }) => {
+        throw new AppError('PAYMENT_PRICE_CHANGED', { certificateSerial: request.certificates[0]?.certificateSerial ?? '', askedCents: raised, shownCents: prices.cns });
+      },
+    }));
+    const flow = world.process();
+    await flow.start();
+    await flow.unlock(world.pinFor('CNS-0001'), true);
+    await flow.select([world.oldSerials.get('cns')!]);
+    expect(await flow.checkAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).toMatchObject({ step: 'certificates', error: { code: 'SERVICE_PROTOCOL_ERROR' }, plan: { totalCents: prices.cns } });
+    await flow.close();
+  });
+
   it('a service that refuses the price as changed while its record still asks the old one: told as a protocol error, not sent round the same refusal; nothing charged', async () => {
     const world = new FlowWorld();
     world.wrapService((service) => ({
