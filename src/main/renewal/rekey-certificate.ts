@@ -109,7 +109,11 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
     if (journal.plan.removeOldFirst) return false;
     for (const owner of journal.certificates) {
       const progress = owner.progress;
-      if (owner.certificateSerial === serial || progress.phase !== 'generating-key') continue;
+      // A pair made ahead, or one made for a certificate that left the renewal before any request
+      // named its key (dropped at payment): nothing will use either, and on a card with room for
+      // exactly one more certificate, the one being written needs that room now, not at the end.
+      const unrequested = progress.phase === 'refused' && !('csrPem' in progress);
+      if (owner.certificateSerial === serial || (progress.phase !== 'generating-key' && !unrequested)) continue;
       await context.ahead?.settled(progress.newIdHex);
       const moduli = await provenUnusedKeys(context, journal, owner, progress.newIdHex);
       for (const modulus of moduli) await device.destroyKeys(dev, owner.tokenSerial, progress.newIdHex, modulus);

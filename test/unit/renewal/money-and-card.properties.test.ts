@@ -593,6 +593,13 @@ const walksThatFailed: readonly { readonly why: string; readonly seed: number; r
     path: '252:0:1:0:0:0:4:3:4:4:4:4:4:4:5:5:5:5:5:5:5:6:3:5:6:0:0:3:2:3:3:3:4:4:4:7:0:0:0:5:6',
     rarely: 2,
   },
+  {
+    why: 'on the tight card, both paid, the holds let go mid-renewal, the CNS suspended at the payment again: its pair made ahead stayed on the card, and the signature’s certificate, with no room left, was given back as undeliverable',
+    seed: -588_967_084,
+    path: '43:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:3:2:2:6:7',
+    rarely: 2,
+    tight: true,
+  },
 ];
 
 /** A walk with nothing happening on the way: the cases below say what does. */
