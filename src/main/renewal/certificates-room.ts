@@ -2,9 +2,8 @@
  * The certificates screen and the dry run: read and assess the certificates, let the holder
  * choose, confirm the plan (journaled before any money moves), and try an account payment dry.
  */
-import type { FlowState, Receipt } from '../../shared/contract/flow-contract.js';
+import type { FlowState, Receipt, RenewalPlan } from '../../shared/contract/flow-contract.js';
 import type { WireError } from '../../shared/contract/define.js';
-import type { PaidCertificate } from '../../shared/service-api/payment.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import type { AccountPaymentMethod } from '../../shared/service-api/primitives.js';
 import { assessCertificates } from './assessment.js';
@@ -15,7 +14,7 @@ import { buildPlan, heldOrCaptured, itemsToPay, paidCertificates, selectableSeri
 import { journalVersion, type Journal } from './renewal-journal.js';
 import { withPaymentsHolding } from './held-at-service.js';
 import { progressAtService } from './record-of-line.js';
-import { isListChanged } from './list-changed-at-payment.js';
+import { isListChanged, sameAsked } from './list-changed-at-payment.js';
 import { newestCovering, newestHolding } from './newest-receipt.js';
 
 type CertificatesState = Extract<FlowState, { step: 'certificates' }>;
@@ -125,11 +124,10 @@ async function readAgainWith(context: FlowContext, chosen: readonly string[], wh
  * as the protocol error it is, as the payment screen tells it (list-changed-at-payment.ts): its
  * refusal beside an unchanged plan would say "check the amount now shown" of the old one.
  */
-async function readAgainAfterListChanged(context: FlowContext, asked: readonly PaidCertificate[], refusal: WireError): Promise<FlowState> {
+async function readAgainAfterListChanged(context: FlowContext, asked: RenewalPlan, refusal: WireError): Promise<FlowState> {
   const read = await readAgainWith(context, context.session.selection, refusal);
   if (read.step !== 'certificates' || read.error !== refusal || !read.plan) return read;
-  const same = JSON.stringify(paidCertificates(read.plan)) === JSON.stringify(asked);
-  return same ? context.set({ ...read, error: wire('SERVICE_PROTOCOL_ERROR', { reason: `dry run refused as ${refusal.code}, eligibility asks the same` }) }) : read;
+  return sameAsked(asked, read.plan) ? context.set({ ...read, error: wire('SERVICE_PROTOCOL_ERROR', { reason: `dry run refused as ${refusal.code}, eligibility asks the same` }) }) : read;
 }
 
 /** The dry run of paying with a prepaid account (the helpdesk's `doctor`): the refusal a payment would meet, or unchanged. */
@@ -144,7 +142,7 @@ export async function checkAccount(context: FlowContext, state: CertificatesStat
     if (!isAppError(error)) throw error;
     // The price list changed since the certificates were read: the plan shown beside the refusal
     // would be the old one. They are read again, at the prices asked now.
-    if (isListChanged(error)) return readAgainAfterListChanged(context, certificates, wire(error.code, error.detail));
+    if (isListChanged(error)) return readAgainAfterListChanged(context, state.plan, wire(error.code, error.detail));
     return context.set({ ...state, error: { code: error.code, detail: error.detail } });
   }
   return state;

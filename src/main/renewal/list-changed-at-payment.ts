@@ -48,7 +48,7 @@ export async function afterListChanged(context: FlowContext, state: PaymentState
 }
 
 /** Whether `after` asks for the same certificates at the same prices as `before`. */
-function sameAsked(before: RenewalPlan, after: RenewalPlan): boolean {
+export function sameAsked(before: RenewalPlan, after: RenewalPlan): boolean {
   const asked = (plan: RenewalPlan) => JSON.stringify(itemsToPay(plan).map((item) => [item.certificateSerial, item.price?.amountCents, item.price?.account]));
   return asked(before) === asked(after);
 }

@@ -257,10 +257,8 @@ function checksOf(scenario: ScenarioDefinition): void {
   if (scenario.service === 'cns-free-at-payment') {
     it('a payment naming both certificates is refused with PAYMENT_NOT_REQUIRED for the CNS, nothing held; the renewal then shows the CNS free, and the signature alone is paid at its quoted price', async () => {
       const eligibility = await askEligibility(lab, operatorRoute, softHsm, card, cnsOnCard());
-      const paymentsUrl = `${lab.service.url}renewals/${eligibility.renewalId}/payments`;
       const account = structuredClone(lab.service.account('telemaco', lab.account.userId));
-      const pay = (certificates: readonly PaidCertificate[], key: string = randomUUID()) =>
-        curl(paymentsUrl, operatorRoute, { json: { method: 'telemaco', certificates, userId: lab.account.userId, password: lab.account.password }, headers: { 'idempotency-key': key } });
+      const pay = telemacoPayment(lab, operatorRoute, eligibility.renewalId);
       const serialOf = (kind: CertificateKind) => eligibility.perCertificate.find((entry) => entry.kind === kind)?.certificateSerial ?? '';
       // (The office's decision holds for good in this lab: the scenario's last check that pays.)
       const key = randomUUID();
@@ -284,10 +282,8 @@ function checksOf(scenario: ScenarioDefinition): void {
   if (scenario.service === 'price-raised-at-payment') {
     it('a payment naming the quoted prices is refused with PAYMENT_PRICE_CHANGED naming the CNS\'s old and new price, nothing held; the renewal then quotes the new one, which a payment naming it holds', async () => {
       const eligibility = await askEligibility(lab, operatorRoute, softHsm, card, cnsOnCard());
-      const paymentsUrl = `${lab.service.url}renewals/${eligibility.renewalId}/payments`;
       const account = structuredClone(lab.service.account('telemaco', lab.account.userId));
-      const pay = (certificates: readonly PaidCertificate[], key: string = randomUUID()) =>
-        curl(paymentsUrl, operatorRoute, { json: { method: 'telemaco', certificates, userId: lab.account.userId, password: lab.account.password }, headers: { 'idempotency-key': key } });
+      const pay = telemacoPayment(lab, operatorRoute, eligibility.renewalId);
       const cnsSerial = eligibility.perCertificate.find((entry) => entry.kind === 'cns')?.certificateSerial;
       const key = randomUUID();
       const refused = await pay(payable(eligibility), key);
@@ -371,6 +367,12 @@ function checksOf(scenario: ScenarioDefinition): void {
 }
 
 /** The certificates a payment is for: every renewable one with a price, as the service listed them. */
+/** A Telemaco payment of the renewal by the operator's route (curl), for `certificates`, under `key` (a new one by default). */
+function telemacoPayment(lab: ScenarioLab, route: CurlRoute, renewalId: string) {
+  return (certificates: readonly PaidCertificate[], key: string = randomUUID()): Promise<CurlAnswer> =>
+    curl(`${lab.service.url}renewals/${renewalId}/payments`, route, { json: { method: 'telemaco', certificates, userId: lab.account.userId, password: lab.account.password }, headers: { 'idempotency-key': key } });
+}
+
 /** What a payment names for the certificates the eligibility answer prices: each at its quoted price, as the holder is shown it. */
 function payable(eligibility: { perCertificate: readonly { certificateSerial: string; verdict: { status: string; price?: { kind: string; amountCents?: number } } }[] }): PaidCertificate[] {
   return eligibility.perCertificate.flatMap((entry) =>

@@ -14,7 +14,7 @@ import { serialOfCertificate } from '../../../src/main/certificates/key-modulus.
 import type { FlowService, ServiceLine } from '../../../src/main/renewal/renewal-ports.js';
 import { prices, type HostileRewrite } from './kit/fake-service.js';
 import { FlowWorld, holderPin, journalOf, signaturePin, snapshot } from './kit/flow-world.js';
-import { atPayment, stateOf, walk } from './kit/holder-walk.js';
+import { atPayment, oneRenewedTheOtherLetGo, stateOf, walk } from './kit/holder-walk.js';
 import { makeCertificate, makeCsr, profileOf } from './kit/test-pki.js';
 
 /** The service takes back a certificate it issued (as a refusal from another computer would): revoked, its price refunded. */
@@ -694,12 +694,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
 
   it('one certificate renewed, the other\'s hold let go, its card checkout refused as not shown (the service asked more than the payment named), the window closed: the next resume never shows that checkout as pending (its page was never opened); a new one is, and each is charged what was shown', async () => {
     const world = new FlowWorld();
-    world.killOn = { call: 'issue', occurrence: 2, phase: 'before' };
-    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
-    world.killOn = undefined;
-    world.service.expireHolds();
-    const [renewedFirst] = world.renewedKinds();
-    const other: CertificateKind = renewedFirst === 'cns' ? 'signature' : 'cns';
+    const { renewedFirst, other } = await oneRenewedTheOtherLetGo(world);
     expect(renewedFirst).toBeDefined();
     // Resumed: the hold let go, the holder is asked to pay again, by card; the service opens the checkout dearer than named.
     const flow = world.process();

@@ -14,7 +14,7 @@ import { describeState } from '../../../src/main/cli/describe-state.js';
 import { prices } from './kit/fake-service.js';
 import type { CertificateKind } from '../../../src/shared/domain/certificate-kind.js';
 import { FlowWorld } from './kit/flow-world.js';
-import { atPayment, stateOf, walk } from './kit/holder-walk.js';
+import { atPayment, oneRenewedTheOtherLetGo, stateOf, walk } from './kit/holder-walk.js';
 
 type Flow = Awaited<ReturnType<typeof atPayment>>['flow'];
 
@@ -335,12 +335,7 @@ describe('a certificate dearer by the time it is paid', () => {
 
   it('one renewed, the other to pay again, its card checkout\'s answer lost with the process, its price raised and that checkout cancelled by another computer\'s: the resume opens one at the new price, never a request refused as reused', async () => {
     const world = new FlowWorld();
-    world.killOn = { call: 'issue', occurrence: 2, phase: 'before' };
-    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
-    world.killOn = undefined;
-    world.service.expireHolds();
-    const [renewedFirst] = world.renewedKinds();
-    const other: CertificateKind = renewedFirst === 'cns' ? 'signature' : 'cns';
+    const { other } = await oneRenewedTheOtherLetGo(world);
     world.service.faults.cardOutcome = 'pending';
     world.killOn = { call: 'startCardPayment', occurrence: 1, phase: 'after' };
     expect((await walk(world, { kinds: [other], method: 'card' })).kind).toBe('killed');

@@ -83,3 +83,17 @@ export async function atPayment(world: FlowWorld, only?: readonly string[]) {
   if (only) await flow.select(only);
   return { flow, state: await flow.proceed() };
 }
+
+/**
+ * Both chosen and paid by Telemaco, the process killed before the second issuance, then every hold
+ * let go: one certificate renewed (`renewedFirst`), the `other` to pay again at the next start.
+ */
+export async function oneRenewedTheOtherLetGo(world: FlowWorld): Promise<{ readonly renewedFirst: CertificateKind | undefined; readonly other: CertificateKind }> {
+  world.killOn = { call: 'issue', occurrence: 2, phase: 'before' };
+  const first = await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' });
+  if (first.kind !== 'killed') throw new Error(`expected the walk killed before the second issuance, it ${first.kind}`);
+  world.killOn = undefined;
+  world.service.expireHolds();
+  const [renewedFirst] = world.renewedKinds();
+  return { renewedFirst, other: renewedFirst === 'cns' ? 'signature' : 'cns' };
+}
