@@ -9,7 +9,7 @@ import { pemToDerBase64, readCertificate, type CertificateFacts } from './certif
 import { checkCsr } from './csr-check.js';
 import type { LabState, RenewalLine } from './lab-state.js';
 import { lineView } from './eligibility-desk.js';
-import { capture, refund, release } from './money-desk.js';
+import { cancelOpenCheckouts, capture, refund, release } from './money-desk.js';
 import { lineOrRefuse, renewalOrRefuse } from './renewal-records.js';
 import { verifyProof } from './proof-of-possession.js';
 import { renewedNotAfter } from './renewal-term.js';
@@ -48,8 +48,11 @@ export function decideIssuance(state: LabState, renewalId: string, serial: strin
   }
   const status = state.certificates[serial]?.status ?? 'valid';
   if (status !== 'valid') {
-    // Suspended or revoked since it was paid: it will never be issued, so its money goes back now.
+    // Suspended or revoked since it was paid: it will never be issued, so its money goes back now,
+    // and a checkout still open for it is cancelled (paid late on the bank's page, it would hold
+    // money for a certificate never issued).
     release(state, line, 'refused', now);
+    cancelOpenCheckouts(state, renewal, serial, '');
     refuseKeepingChanges(409, 'CERTIFICATE_NOT_RENEWABLE', { reason: status });
   }
   if (verdict.price.kind === 'paid' && line.progress.state !== 'paid') refuseKeepingChanges(402, 'RENEWAL_NOT_PAID', { renewalId });

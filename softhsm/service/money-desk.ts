@@ -5,7 +5,7 @@
  * renewal's line and the ledger together, in the same state change.
  */
 import { newIdentifier } from './identifiers.js';
-import type { AccountRecord, Authorization, ChargeLine, LabState, LedgerEntry, PaymentRecord, RenewalLine } from './lab-state.js';
+import type { AccountRecord, Authorization, ChargeLine, LabState, LedgerEntry, PaymentRecord, RenewalLine, RenewalRecord } from './lab-state.js';
 import { accountKey } from './lab-state.js';
 import { renewalOrRefuse } from './renewal-records.js';
 
@@ -67,6 +67,19 @@ export function capture(state: LabState, renewalLine: RenewalLine, now: Date): {
   line.state = 'captured';
   record(state, payment, line, 'capture', now, account ? account.userId : null);
   return { paymentId: payment.paymentId, capturedCents: line.amountCents };
+}
+
+/**
+ * Cancels every checkout still open for `serial` on this renewal but `except`: the bank's page then
+ * takes nothing. Each certificate such a checkout named and was still waiting on is open again.
+ */
+export function cancelOpenCheckouts(state: LabState, renewal: RenewalRecord, serial: string, except: string): void {
+  for (const id of renewal.paymentIds) {
+    const other = state.payments[id];
+    if (id === except || other?.state !== 'pending' || !other.lines.some((line) => line.certificateSerial === serial)) continue;
+    state.payments[id] = { ...other, state: 'cancelled' };
+    for (const line of renewal.lines) if (line.progress.state === 'requested' && line.progress.paymentId === id) line.progress = { state: 'open' };
+  }
 }
 
 /** Gives a held price back: the certificate will not be issued under this payment. */

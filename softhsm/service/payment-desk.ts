@@ -8,7 +8,7 @@ import type { AccountPaymentRequest, PaidCertificate, PaymentRequest, PaymentSta
 import { verdictNow } from './eligibility-desk.js';
 import { newIdentifier } from './identifiers.js';
 import { accountKey, type ChargeLine, type LabState, type PaymentRecord, type RenewalRecord } from './lab-state.js';
-import { authorize } from './money-desk.js';
+import { authorize, cancelOpenCheckouts } from './money-desk.js';
 import { lineOrRefuse, renewalOrRefuse } from './renewal-records.js';
 import { refuse, refuseKeepingChanges } from './service-refusal.js';
 
@@ -84,7 +84,6 @@ function chargeLines(state: LabState, renewal: RenewalRecord, named: readonly Pa
       // Nothing to pay for it any more: a checkout still open for it is cancelled (paid late on the
       // bank's page, it would hold money that issuing the free certificate then captures).
       cancelOpenCheckouts(state, renewal, serial, '');
-      if (line.progress.state === 'requested') line.progress = { state: 'open' };
       refuseKeepingChanges(409, 'PAYMENT_NOT_REQUIRED', { certificateSerial: serial });
     }
     // Decided the same way: a price raised is the list's from the first payment naming it on.
@@ -96,7 +95,6 @@ function chargeLines(state: LabState, renewal: RenewalRecord, named: readonly Pa
       // A checkout still open at the old price is cancelled: paid late on the bank's page, it would
       // hold a price the plan made again no longer shows, and stop every press until let go.
       cancelOpenCheckouts(state, renewal, serial, '');
-      if (line.progress.state === 'requested') line.progress = { state: 'open' };
     }
     const askedCents = raisedNow ? raised : verdict.price.amountCents;
     // Never a hold at a price the holder did not see: found later by another computer, it would be
@@ -121,14 +119,6 @@ function paidElsewhere(state: LabState, renewalId: string, serial: string): bool
   );
 }
 
-function cancelOpenCheckouts(state: LabState, renewal: RenewalRecord, serial: string, except: string): void {
-  for (const id of renewal.paymentIds) {
-    const other = state.payments[id];
-    if (id === except || other?.state !== 'pending' || !other.lines.some((line) => line.certificateSerial === serial)) continue;
-    state.payments[id] = { ...other, state: 'cancelled' };
-  }
-}
-
 export type CheckoutAction = 'pay' | 'cancel' | 'fail';
 
 /** What the checkout page's buttons do. Only a pending payment moves. */
@@ -137,12 +127,13 @@ export function completeCheckout(state: LabState, paymentId: string, action: Che
   if (!payment) refuse(404, 'PAYMENT_NOT_FOUND', { paymentId });
   if (payment.state !== 'pending') return payment;
   const renewal = renewalOrRefuse(state, payment.renewalId);
-  // Paying certificates that another payment settled meanwhile would charge them twice: cancel instead.
-  const stillRequested = payment.lines.every((line) => {
-    const progress = lineOrRefuse(renewal, line.certificateSerial).progress;
-    return progress.state === 'requested' && progress.paymentId === paymentId;
+  // Paying certificates that another payment settled meanwhile would charge them twice, and paying
+  // one suspended or revoked since would hold money for a certificate never issued: cancel instead.
+  const stillPayable = payment.lines.every((line) => {
+    const renewalLine = lineOrRefuse(renewal, line.certificateSerial);
+    return renewalLine.progress.state === 'requested' && renewalLine.progress.paymentId === paymentId && verdictNow(state, renewalLine).status === 'renewable';
   });
-  if (action === 'pay' && stillRequested) return authorize(state, payment, now);
+  if (action === 'pay' && stillPayable) return authorize(state, payment, now);
   const ended: PaymentRecord = action === 'fail' ? { ...payment, state: 'failed', reason: 'declined' } : { ...payment, state: 'cancelled' };
   state.payments[paymentId] = ended;
   for (const line of payment.lines) {

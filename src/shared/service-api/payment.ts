@@ -8,7 +8,9 @@
  * will not be (refused, rejected by the client, or the hold expired). A certificate is paid at
  * most once, ever: naming one already held or captured is refused. So issuing captures the one
  * part held for the certificate then, and the issue answer names its payment (none: issued free);
- * a part of any other payment for that certificate was released before it was issued.
+ * a part of any other payment for that certificate was released before it was issued. A card
+ * checkout still open for a certificate the service will no longer issue (suspended or revoked
+ * since) is cancelled: paid late on the bank's page, it takes nothing.
  *
  * Every POST carries an `Idempotency-Key`: the same key and the same body return the first
  * answer; the same key with another body is refused (`IDEMPOTENCY_KEY_REUSED`).

@@ -363,6 +363,25 @@ describe('capture on issuance, release for what is not issued', () => {
       ['hold cns 1500', 'hold signature 2500', 'release cns 1500', 'release signature 2500'],
     );
   });
+
+  it('cancels a card checkout still open for a certificate refused at issuance as suspended: paid late on the bank\'s page, it takes nothing', async () => {
+    const device = await softwareDevice(pki);
+    const { renewalId } = await eligibility(device);
+    const started = await client.pay(renewalId, { method: 'card', certificates: [signatureAt(device)] }, `card-susp-${renewalId}`);
+    expect(started.state).toBe('pending');
+    await service.seed({ certificates: [{ serial: device.signature.serial, status: 'suspended' }] });
+    await expectRefusal(
+      client.issue(renewalId, device.signature.serial, JSON.stringify({ csr: buildCsr(device.signature.pem, newSoftwareKey()), proof: await issuanceProof(renewalId, device) }), `card-susp-i-${renewalId}`),
+      'CERTIFICATE_NOT_RENEWABLE',
+    );
+    expect((await client.payment(renewalId, started.paymentId)).state).toBe('cancelled');
+    await pressCheckout(started.paymentId, 'pay');
+    expect((await client.payment(renewalId, started.paymentId)).state).toBe('cancelled');
+    const record = await client.renewal(renewalId);
+    expect(record.payments.map((payment) => payment.state)).toEqual(['cancelled']);
+    expect(record.perCertificate.find((line) => line.kind === 'signature')?.progress).toEqual({ state: 'open' });
+    expect(service.state().ledger.filter((entry) => entry.renewalId === renewalId)).toEqual([]);
+  });
 });
 
 describe('issuance', () => {

@@ -103,3 +103,27 @@ describe('a price the office raises at payment (faults.raisedAtPayment)', () => 
     expect(state).toEqual(before);
   });
 });
+
+describe('a card checkout left open', () => {
+  const checkoutUrl = (id: string) => `https://lab.invalid/checkout/${id}`;
+
+  it('for a certificate suspended since: the bank\'s "pay" cancels it, nothing is held, and the certificate is open again', () => {
+    const state: LabState = emptyLabState();
+    state.renewals.other = renewal('other', cnsLine({ state: 'open' }));
+    const opened = startPayment(state, 'other', { method: 'card', certificates: [{ certificateSerial: 'c1', amountCents: 1500 }] }, now, checkoutUrl);
+    state.certificates.c1 = { serial: 'c1', status: 'suspended', free: false };
+    expect(completeCheckout(state, opened.paymentId, 'pay', now).state).toBe('cancelled');
+    expect(state.ledger).toEqual([]);
+    expect(state.renewals.other?.lines[0]?.progress).toEqual({ state: 'open' });
+  });
+
+  it('for two certificates, replaced by a checkout for one: the other is open again, not left waiting on a cancelled checkout', () => {
+    const state: LabState = emptyLabState();
+    const signature: RenewalLine = { ...cnsLine({ state: 'open' }), serial: 's1', kind: 'signature' };
+    state.renewals.other = { ...renewal('other', cnsLine({ state: 'open' })), lines: [cnsLine({ state: 'open' }), signature] };
+    const both = startPayment(state, 'other', { method: 'card', certificates: [{ certificateSerial: 'c1', amountCents: 1500 }, { certificateSerial: 's1', amountCents: 1500 }] }, now, checkoutUrl);
+    const one = startPayment(state, 'other', { method: 'card', certificates: [{ certificateSerial: 'c1', amountCents: 1500 }] }, now, checkoutUrl);
+    expect(state.payments[both.paymentId]?.state).toBe('cancelled');
+    expect(state.renewals.other?.lines.map((line) => line.progress)).toEqual([{ state: 'requested', paymentId: one.paymentId }, { state: 'open' }]);
+  });
+});

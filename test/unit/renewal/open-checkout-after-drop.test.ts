@@ -2,8 +2,10 @@
  * A card checkout opened for both certificates, left open on the bank's page while the holder
  * switched to paying by account; that payment refused because the CNS was suspended meanwhile, so
  * the CNS left the renewal and the signature alone was shown to pay; then the holder paid the
- * page still open, for both. That payment holds the signature at the price shown for it: the
- * signature is renewed on it, charged once, and the CNS's line, never issued, is never charged.
+ * page still open, for both, and a service that does not keep to its contract (it cancels a
+ * checkout naming a certificate suspended since) took it. That payment holds the signature at the
+ * price shown for it: the signature is renewed on it, charged once, and the CNS's line, never
+ * issued, is never charged.
  * Checked whole against the smaller plan, it used to stop every press and every resume on
  * PAYMENT_NOT_AS_SHOWN until the service let the whole hold go.
  */
@@ -24,6 +26,8 @@ async function pagePaidAfterTheDrop(world: FlowWorld) {
   expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', card: { status: 'waiting' }, plan: { totalCents: prices.signature + prices.cns } });
   world.service.faults.suspendedBeforePayment = ['cns'];
   expect(await flow.payWithAccount('telemaco', telemaco)).toMatchObject({ step: 'payment', error: { code: 'RENEWAL_CERTIFICATE_DROPPED' }, plan: { totalCents: prices.signature } });
+  // (A service that keeps to the contract cancels that checkout: the CNS it names is suspended.)
+  world.service.faults.paysCheckoutsOfSuspended = true;
   world.service.faults.cardOutcome = 'pay';
   world.service.settleOpenCheckouts();
   expect(world.service.heldCents()).toBe(prices.signature + prices.cns);

@@ -123,6 +123,11 @@ export interface ServiceFaults {
   paymentHoldsAll?: number;
   /** A payment sent again with its key is judged anew, not answered as the first time (a service that keeps no keys). */
   forgetsPaymentKeys?: boolean;
+  /**
+   * A service that pays a checkout left open for a certificate suspended since, where the contract
+   * says it cancels it (payment.ts): the payment then holds what the holder no longer renews.
+   */
+  paysCheckoutsOfSuspended?: boolean;
   /** Refusals carry their code alone, none of the detail their sentence names (the API makes it optional). */
   terseRefusals?: boolean;
   /** Certificates of these kinds are renewed free, as the lab's: verdict price null, a payment naming one refused (PAYMENT_NOT_REQUIRED), issuance capturing nothing (paymentId null). */
@@ -279,9 +284,10 @@ export class FakeService {
     const refusals = this.faults.cardRefusals ?? 0;
     if (refusals > 0) this.faults.cardRefusals = refusals - 1;
     // As the service does: a checkout for certificates another payment settled meanwhile is cancelled, never charged twice.
+    // Nor is money held for a certificate suspended since (never issued): cancelled too, as the lab's.
     const stillRequested = renewal.lines
       .filter((line) => payment.lines.some((charge) => charge.certificateSerial === line.serial))
-      .every((line) => line.progress.state === 'requested' && line.progress.paymentId === payment.paymentId);
+      .every((line) => line.progress.state === 'requested' && line.progress.paymentId === payment.paymentId && (this.faults.paysCheckoutsOfSuspended || !this.suspended.has(line.serial)));
     const chosen = refusals > 0 ? (refusals % 2 === 1 ? 'cancel' : 'fail') : this.faults.cardOutcome;
     const outcome = chosen === 'pay' && !stillRequested ? 'cancel' : chosen;
     if (outcome === 'pay') this.#authorize(payment, renewal);
@@ -300,6 +306,16 @@ export class FakeService {
     for (const payment of this.payments.values()) {
       const renewal = this.renewals.get(payment.renewalId);
       if (renewal && this.#reached(checkoutUrlOf(payment.paymentId))) this.#settleCheckout(payment, renewal);
+    }
+  }
+
+  /** As the lab's: every checkout still open for `serial` on this renewal but `except` is cancelled, and what it was still waiting on is open again. */
+  #cancelOpenCheckouts(renewal: Renewal, serial: string, except?: string): void {
+    for (const id of renewal.paymentIds) {
+      const other = this.payments.get(id);
+      if (id === except || other?.state !== 'pending' || !other.lines.some((charge) => charge.certificateSerial === serial)) continue;
+      other.state = 'cancelled';
+      for (const line of renewal.lines) if (line.progress.state === 'requested' && line.progress.paymentId === id) line.progress = { state: 'open' };
     }
   }
 
@@ -621,10 +637,7 @@ export class FakeService {
           idempotent(idempotencyKey, certificates, () => {
             const renewal = this.#renewal(renewalId);
             const lines = chargeable(renewal, certificates);
-            for (const id of renewal.paymentIds) {
-              const other = this.payments.get(id);
-              if (other?.state === 'pending') other.state = 'cancelled';
-            }
+            for (const { certificateSerial } of certificates) this.#cancelOpenCheckouts(renewal, certificateSerial);
             const payment: Payment = { paymentId: this.#id('pay'), renewalId, method: 'card', lines, state: 'pending', moment: this.momentOf() };
             this.payments.set(payment.paymentId, payment);
             renewal.paymentIds.push(payment.paymentId);
@@ -665,6 +678,7 @@ export class FakeService {
             // Suspended at issuance (the fault), or earlier (found so at payment): never issued, its hold released, as the lab's.
             if ((this.faults.suspendedAtIssuance?.includes(line.kind) || this.suspended.has(line.serial)) && !renewal.issued.has(line.serial)) {
               this.#release(line);
+              this.#cancelOpenCheckouts(renewal, line.serial);
               this.suspended.add(line.serial);
               throw new AppError('CERTIFICATE_NOT_RENEWABLE', { reason: 'suspended' });
             }
