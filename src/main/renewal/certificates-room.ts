@@ -145,7 +145,9 @@ export async function checkAccount(context: FlowContext, state: CertificatesStat
     if (isListChanged(error)) return readAgainAfterListChanged(context, state.plan, wire(error.code, error.detail));
     return context.set({ ...state, error: { code: error.code, detail: error.detail } });
   }
-  return state;
+  // Passed: a refusal an earlier try left beside the plan no longer holds. (A screen with a plan
+  // carries no other error: a device-wide one comes with none.)
+  return state.error ? context.set({ ...state, error: null }) : state;
 }
 
 /**

@@ -366,6 +366,8 @@ describe('a certificate dearer by the time it is paid', () => {
     expect(checked).toMatchObject({ step: 'certificates', error: { code: 'PAYMENT_PRICE_CHANGED', detail: { askedCents: raised, shownCents: prices.cns } }, plan: { totalCents: raised } });
     if (checked.step !== 'certificates') throw new Error(checked.step);
     expect(checked.plan?.items.map((item) => item.certificateSerial)).toEqual([world.oldSerials.get('cns')]);
+    // Tried again at the new price, the dry run passes: the refusal is no longer shown beside the plan.
+    expect(await flow.checkAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).toMatchObject({ step: 'certificates', error: null, plan: { totalCents: raised } });
     // Paid from here, it asks what the service asks: held as shown.
     expect(await flow.proceed()).toMatchObject({ step: 'payment', plan: { totalCents: raised } });
     expect(await flow.payWithAccount('telemaco', { userId: 'mrossi', password: 'segreta' })).toMatchObject({ step: 'paid', receipt: { totalCents: raised } });
