@@ -46,6 +46,13 @@ export function decideIssuance(state: LabState, renewalId: string, serial: strin
     if (existing.csrSha256 === csr.sha256) return { kind: 'already-issued', answer: { ...existing.certificate, capture: captureOf(line) } };
     refuseKeepingChanges(409, 'CERTIFICATE_ALREADY_ISSUED', { certificateSerial: serial });
   }
+  // Renewed in another renewal since (another computer; one renewed free needed no payment that
+  // would have been refused here): never issued twice. What this renewal holds for it goes back.
+  if (state.certificates[serial]?.renewedBy !== undefined) {
+    release(state, line, 'refused', now);
+    cancelOpenCheckouts(state, renewal, serial, '');
+    refuseKeepingChanges(409, 'CERTIFICATE_NOT_RENEWABLE', { reason: 'already-renewed' });
+  }
   const status = state.certificates[serial]?.status ?? 'valid';
   if (status !== 'valid') {
     // Suspended or revoked since it was paid: it will never be issued, so its money goes back now,

@@ -127,11 +127,18 @@ export function completeCheckout(state: LabState, paymentId: string, action: Che
   if (!payment) refuse(404, 'PAYMENT_NOT_FOUND', { paymentId });
   if (payment.state !== 'pending') return payment;
   const renewal = renewalOrRefuse(state, payment.renewalId);
-  // Paying certificates that another payment settled meanwhile would charge them twice, and paying
-  // one suspended or revoked since would hold money for a certificate never issued: cancel instead.
+  // Paying certificates that another payment settled meanwhile (here, or in another renewal: another
+  // computer) would charge them twice, and paying one suspended, revoked or renewed since would hold
+  // money for a certificate never issued: cancel instead.
   const stillPayable = payment.lines.every((line) => {
     const renewalLine = lineOrRefuse(renewal, line.certificateSerial);
-    return renewalLine.progress.state === 'requested' && renewalLine.progress.paymentId === paymentId && verdictNow(state, renewalLine).status === 'renewable';
+    return (
+      renewalLine.progress.state === 'requested' &&
+      renewalLine.progress.paymentId === paymentId &&
+      verdictNow(state, renewalLine).status === 'renewable' &&
+      !paidElsewhere(state, renewal.renewalId, line.certificateSerial) &&
+      state.certificates[line.certificateSerial]?.renewedBy === undefined
+    );
   });
   if (action === 'pay' && stillPayable) return authorize(state, payment, now);
   const ended: PaymentRecord = action === 'fail' ? { ...payment, state: 'failed', reason: 'declined' } : { ...payment, state: 'cancelled' };

@@ -9,8 +9,10 @@
  * most once, ever: naming one already held or captured is refused. So issuing captures the one
  * part held for the certificate then, and the issue answer names its payment (none: issued free);
  * a part of any other payment for that certificate was released before it was issued. A card
- * checkout still open for a certificate the service will no longer issue (suspended or revoked
- * since) is cancelled: paid late on the bank's page, it takes nothing.
+ * checkout still open for a certificate the service will no longer issue here (suspended or revoked
+ * since, or paid or renewed in another renewal) is cancelled: paid late on the bank's page, it takes
+ * nothing. Issuing refuses a certificate renewed in another renewal (`CERTIFICATE_NOT_RENEWABLE`,
+ * reason `already-renewed`) and releases what this renewal held for it.
  *
  * Every POST carries an `Idempotency-Key`: the same key and the same body return the first
  * answer; the same key with another body is refused (`IDEMPOTENCY_KEY_REUSED`).

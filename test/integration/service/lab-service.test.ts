@@ -382,6 +382,26 @@ describe('capture on issuance, release for what is not issued', () => {
     expect(record.perCertificate.find((line) => line.kind === 'signature')?.progress).toEqual({ state: 'open' });
     expect(service.state().ledger.filter((entry) => entry.renewalId === renewalId)).toEqual([]);
   });
+
+  it('refuses to issue a certificate renewed since in another renewal, and gives back what this one held for it: never issued or charged twice', async () => {
+    const device = await softwareDevice(pki);
+    const first = await eligibility(device);
+    // The office makes the signature free; another computer's look opens a renewal of its own (nothing open here yet).
+    await service.seed({ certificates: [{ serial: device.signature.serial, free: true }] });
+    const second = await eligibility(device);
+    expect(second.renewalId).not.toBe(first.renewalId);
+    const paid = await client.pay(first.renewalId, { ...account, certificates: [signatureAt(device)] }, `twice-${first.renewalId}`);
+    expect(paid.state).toBe('paid');
+    const elsewhere = await client.issue(second.renewalId, device.signature.serial, JSON.stringify({ csr: buildCsr(device.signature.pem, newSoftwareKey()), proof: await issuanceProof(second.renewalId, device) }), `twice-i-${second.renewalId}`);
+    expect(elsewhere.capture).toEqual({ paymentId: null, capturedCents: 0 });
+    await expectRefusal(
+      client.issue(first.renewalId, device.signature.serial, JSON.stringify({ csr: buildCsr(device.signature.pem, newSoftwareKey()), proof: await issuanceProof(first.renewalId, device) }), `twice-i-${first.renewalId}`),
+      'CERTIFICATE_NOT_RENEWABLE',
+    );
+    expect((await client.renewal(first.renewalId)).perCertificate.find((line) => line.kind === 'signature')?.progress).toMatchObject({ state: 'released', reason: 'refused', amountCents: 2500 });
+    const ledger = service.state().ledger.filter((entry) => entry.certificateSerial === device.signature.serial).map((entry) => `${entry.type} ${entry.amountCents}`);
+    expect(ledger).toEqual(['hold 2500', 'release 2500']);
+  });
 });
 
 describe('issuance', () => {

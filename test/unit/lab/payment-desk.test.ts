@@ -127,3 +127,28 @@ describe('a card checkout left open', () => {
     expect(state.renewals.other?.lines.map((line) => line.progress)).toEqual([{ state: 'requested', paymentId: one.paymentId }, { state: 'open' }]);
   });
 });
+
+describe('a card checkout left open in one renewal while another renewal (another computer) pays the same certificate', () => {
+  const checkoutUrl = (id: string) => `https://lab.invalid/checkout/${id}`;
+
+  it('is cancelled when the bank is told to pay it: the certificate is held once, by the other renewal', () => {
+    const state: LabState = emptyLabState();
+    state.renewals.first = renewal('first', cnsLine({ state: 'open' }));
+    state.renewals.second = renewal('second', cnsLine({ state: 'open' }));
+    const left = startPayment(state, 'first', { method: 'card', certificates: [{ certificateSerial: 'c1', amountCents: 1500 }] }, now, checkoutUrl);
+    const other = startPayment(state, 'second', { method: 'card', certificates: [{ certificateSerial: 'c1', amountCents: 1500 }] }, now, checkoutUrl);
+    expect(completeCheckout(state, other.paymentId, 'pay', now).state).toBe('paid');
+    expect(completeCheckout(state, left.paymentId, 'pay', now).state).toBe('cancelled');
+    expect(state.ledger.map(({ type, paymentId, amountCents }) => ({ type, paymentId, amountCents }))).toEqual([{ type: 'hold', paymentId: other.paymentId, amountCents: 1500 }]);
+    expect(state.renewals.first?.lines[0]?.progress).toEqual({ state: 'open' });
+  });
+
+  it('is cancelled too once the certificate was renewed there', () => {
+    const state: LabState = emptyLabState();
+    state.renewals.first = renewal('first', cnsLine({ state: 'open' }));
+    const left = startPayment(state, 'first', { method: 'card', certificates: [{ certificateSerial: 'c1', amountCents: 1500 }] }, now, checkoutUrl);
+    state.certificates.c1 = { serial: 'c1', status: 'valid', free: true, renewedBy: 'n1' };
+    expect(completeCheckout(state, left.paymentId, 'pay', now).state).toBe('cancelled');
+    expect(state.ledger).toEqual([]);
+  });
+});

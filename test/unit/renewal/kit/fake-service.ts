@@ -284,10 +284,19 @@ export class FakeService {
     const refusals = this.faults.cardRefusals ?? 0;
     if (refusals > 0) this.faults.cardRefusals = refusals - 1;
     // As the service does: a checkout for certificates another payment settled meanwhile is cancelled, never charged twice.
-    // Nor is money held for a certificate suspended since (never issued): cancelled too, as the lab's.
+    // Nor is money held for a certificate suspended since, paid in another renewal or renewed (never
+    // issued here): cancelled too, as the lab's.
+    const paidElsewhere = (serial: string) => [...this.renewals.values()].some((other) => other !== renewal && other.lines.some((line) => line.serial === serial && ['paid', 'issued', 'downloaded'].includes(line.progress.state)));
     const stillRequested = renewal.lines
       .filter((line) => payment.lines.some((charge) => charge.certificateSerial === line.serial))
-      .every((line) => line.progress.state === 'requested' && line.progress.paymentId === payment.paymentId && (this.faults.paysCheckoutsOfSuspended || !this.suspended.has(line.serial)));
+      .every(
+        (line) =>
+          line.progress.state === 'requested' &&
+          line.progress.paymentId === payment.paymentId &&
+          (this.faults.paysCheckoutsOfSuspended || !this.suspended.has(line.serial)) &&
+          !paidElsewhere(line.serial) &&
+          !this.renewedBy.has(line.serial),
+      );
     const chosen = refusals > 0 ? (refusals % 2 === 1 ? 'cancel' : 'fail') : this.faults.cardOutcome;
     const outcome = chosen === 'pay' && !stillRequested ? 'cancel' : chosen;
     if (outcome === 'pay') this.#authorize(payment, renewal);
@@ -687,8 +696,13 @@ export class FakeService {
               if (earlier.csrModulus !== csrModulus) throw new AppError('CERTIFICATE_ALREADY_ISSUED', { certificateSerial });
               return this.#rewrite(earlier.certificate, line);
             }
-            // One renewed already, on another renewal (a free line needs no payment that would have been refused): issued once.
-            if (this.renewedBy.has(line.serial)) throw new AppError('CERTIFICATE_NOT_RENEWABLE', { reason: 'already-renewed' });
+            // One renewed already, on another renewal (a free line needs no payment that would have been refused): issued once,
+            // and what this renewal holds for it goes back, as the lab's.
+            if (this.renewedBy.has(line.serial)) {
+              this.#release(line);
+              this.#cancelOpenCheckouts(renewal, line.serial);
+              throw new AppError('CERTIFICATE_NOT_RENEWABLE', { reason: 'already-renewed' });
+            }
             // A free line is issued unpaid; a priced one only on its hold (held before the list made it free: captured as held).
             const verdict = verdictNow(line);
             const free = verdict.status === 'renewable' && verdict.price === null;
