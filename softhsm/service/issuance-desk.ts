@@ -111,6 +111,13 @@ export function recordIssuance(state: LabState, decision: Extract<IssuanceDecisi
     if (existing.csrSha256 === decision.csrSha256) return { ...existing.certificate, capture: captureOf(line) };
     refuse(409, 'CERTIFICATE_ALREADY_ISSUED', { certificateSerial: oldSerial });
   }
+  // Renewed meanwhile in another renewal, whose issuance was decided beside this one's and recorded
+  // first: issued once, as decideIssuance would have said had it come later.
+  if (state.certificates[oldSerial]?.renewedBy !== undefined) {
+    release(state, line, 'refused', now);
+    cancelOpenCheckouts(state, renewal, oldSerial, '');
+    refuseKeepingChanges(409, 'CERTIFICATE_NOT_RENEWABLE', { reason: 'already-renewed' });
+  }
   renewal.issued[oldSerial] = { csrSha256: decision.csrSha256, certificate: issued };
   const captured = capture(state, line, now);
   line.progress = { state: 'issued', ...captured, successor: { certificateSerial: issued.certificateSerial, notAfter: issued.notAfter } };
