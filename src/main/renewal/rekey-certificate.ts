@@ -617,6 +617,7 @@ interface Obtained {
 async function obtainIssued(context: RekeyContext, journal: Journal, entry: JournalCertificate, initial: Submitted, advance: (progress: Submitted) => Promise<void>): Promise<Obtained> {
   let progress = initial;
   let delays = 0;
+  let keyReused = false;
   for (let freshProofs = 0; ; ) {
     try {
       return { certificate: await context.service.issue(journal.renewalId, entry.certificateSerial, progress.request) };
@@ -644,6 +645,20 @@ async function obtainIssued(context: RekeyContext, journal: Journal, entry: Jour
         const earlier = await issuedAtService(context, journal, entry.certificateSerial);
         if (!earlier) throw error;
         return earlierIssuance(context, entry, earlier);
+      }
+      // The service holds this request's key with another body: the request went out before, under
+      // a journal put back since to the key's generation (a backup, a copy), and came back made
+      // again with a fresh proof. What it was answered with is fetched as an earlier issuance (on
+      // the key of this card it was made for); nothing issued for it, it goes once more under the
+      // next attempt's key (the same certificate request: one issued meanwhile is answered again).
+      if (error.code === 'IDEMPOTENCY_KEY_REUSED' && !keyReused) {
+        keyReused = true;
+        const earlier = await issuedAtService(context, journal, entry.certificateSerial);
+        if (earlier) return earlierIssuance(context, entry, earlier);
+        const attempt = progress.attempt + 1;
+        progress = { ...progress, attempt, request: await issuanceRequest(context, journal, entry, progress.csrPem, attempt) };
+        await advance(progress);
+        continue;
       }
       if (!retryableCodes.has(error.code)) throw error;
       const found = await issuedAtService(context, journal, entry.certificateSerial);

@@ -1,0 +1,47 @@
+/**
+ * A journal put back as it was before the issuance request went out (a backup, a synced copy
+ * taken at the key's generation) after the service issued the certificate and captured its price.
+ * The resume makes the same request again: the same key on the card, the same certificate request
+ * (the card's signature is deterministic), a fresh proof. The service has that key with another
+ * body (IDEMPOTENCY_KEY_REUSED); that used to stop every start, the certificate charged and never
+ * installed (and on a card with no room, its old pair already gone).
+ */
+import { describe, expect, it } from 'vitest';
+import type { Journal } from '../../../src/main/renewal/renewal-journal.js';
+import { prices } from './kit/fake-service.js';
+import { FlowWorld, journalOf } from './kit/flow-world.js';
+import { stateOf, walk } from './kit/holder-walk.js';
+
+/** The journal with each certificate whose request was journaled put back to the key's generation. */
+function rolledBackToKeyGeneration(journal: Journal): Journal {
+  return {
+    ...journal,
+    certificates: journal.certificates.map((entry) => (entry.progress.phase === 'csr-submitted' ? { ...entry, progress: { phase: 'generating-key', newIdHex: entry.progress.newIdHex } } : entry)),
+  };
+}
+
+describe('a journal rolled back across an issuance request', () => {
+  it.each([
+    { card: 'with room', full: false },
+    { card: 'with no room', full: true },
+  ])('on a card $card: the resume takes the certificate the service issued for that request, installs it, charged once', async ({ full }) => {
+    const world = new FlowWorld({ full });
+    world.killOn = { call: 'issue', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    world.killOn = undefined;
+    const journal = journalOf(world);
+    expect(journal.certificates.map((entry) => entry.progress.phase)).toEqual(['csr-submitted']);
+    expect(world.service.netCaptured().get(world.oldSerials.get('signature')!)).toBe(prices.signature);
+    world.journal.files.set(journal.deviceSerial, JSON.stringify(rolledBackToKeyGeneration(journal)));
+
+    world.states = [];
+    const end = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(world.states.flatMap((seen) => ('error' in seen && seen.error ? [seen.error.code] : []))).not.toContain('IDEMPOTENCY_KEY_REUSED');
+    expect(end.step, JSON.stringify(end).slice(0, 300)).toBe('done');
+    expect(world.renewedKinds()).toEqual(['signature']);
+    expect(world.service.issuances.filter((issued) => !issued.takenBack)).toHaveLength(1);
+    expect(world.service.netCaptured().get(world.oldSerials.get('signature')!)).toBe(prices.signature);
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+});
