@@ -6,6 +6,7 @@
 import type { DeviceSummary } from '../../shared/contract/flow-contract.js';
 import { AppError } from '../../shared/errors/app-error.js';
 import { classifyCertificate } from '../certificates/classify-certificate.js';
+import { tryModulusOfCsr } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import type { Journal } from './renewal-journal.js';
 import type { DeviceCertificate } from './renewal-ports.js';
@@ -36,6 +37,10 @@ export function journalMismatch(journal: Journal, device: DeviceSummary, onCard:
     if (found.some((certificate) => certificate.tokenSerial !== entry.tokenSerial || certificate.idHex !== entry.oldIdHex)) return damaged('the old certificate is under another key id');
     const mustBeThere = entry.progress.phase === 'planned' || (!journal.plan.removeOldFirst && oldPairStillThere.has(entry.progress.phase));
     if (mustBeThere && found.length === 0) return damaged('the old certificate is not on the card');
+    // Its certificate request is read back to match what the service issued to the key on the card:
+    // one that is no request (bit rot, a hand edit) failed there as an internal error at every start.
+    const csrPem = 'csrPem' in entry.progress ? entry.progress.csrPem : undefined;
+    if (csrPem !== undefined && tryModulusOfCsr(csrPem) === undefined) return damaged('its certificate request is unreadable');
   }
   return undefined;
 }

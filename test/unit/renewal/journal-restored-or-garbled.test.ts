@@ -1,10 +1,15 @@
 /**
+ * Journals that no longer say what happened, the certificate issued and charged meanwhile.
+ *
  * A journal put back as it was before the issuance request went out (a backup, a synced copy
  * taken at the key's generation) after the service issued the certificate and captured its price.
  * The resume makes the same request again: the same key on the card, the same certificate request
  * (the card's signature is deterministic), a fresh proof. The service has that key with another
  * body (IDEMPOTENCY_KEY_REUSED); that used to stop every start, the certificate charged and never
  * installed (and on a card with no room, its old pair already gone).
+ *
+ * A journal whose journaled certificate request is no longer one: read back to match the issued
+ * certificate to the key on the card, it failed as an internal error at every start.
  */
 import { describe, expect, it } from 'vitest';
 import type { Journal } from '../../../src/main/renewal/renewal-journal.js';
@@ -40,6 +45,34 @@ describe('a journal rolled back across an issuance request', () => {
     expect(end.step, JSON.stringify(end).slice(0, 300)).toBe('done');
     expect(world.renewedKinds()).toEqual(['signature']);
     expect(world.service.issuances.filter((issued) => !issued.takenBack)).toHaveLength(1);
+    expect(world.service.netCaptured().get(world.oldSerials.get('signature')!)).toBe(prices.signature);
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+});
+
+describe('a journal whose certificate request is no longer one (bit rot, a hand edit), the certificate issued and charged', () => {
+  it('is told as damaged and set aside, not an internal error at every start; the next start installs the certificate issued for the key on the card, charged once', async () => {
+    const world = new FlowWorld();
+    world.killOn = { call: 'issue', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['signature'], method: 'telemaco' })).kind).toBe('killed');
+    world.killOn = undefined;
+    const journal = journalOf(world);
+    const garbled: Journal = {
+      ...journal,
+      certificates: journal.certificates.map((entry) => (entry.progress.phase === 'csr-submitted' ? { ...entry, progress: { ...entry.progress, csrPem: '-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n' } } : entry)),
+    };
+    world.journal.files.set(journal.deviceSerial, JSON.stringify(garbled));
+
+    world.states = [];
+    const told = stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    const codes = world.states.flatMap((seen) => ('error' in seen && seen.error ? [seen.error.code] : []));
+    expect(codes).not.toContain('INTERNAL_ERROR');
+    expect(codes, JSON.stringify(told).slice(0, 300)).toContain('JOURNAL_DAMAGED');
+    expect(world.journal.setAsideFiles).toHaveLength(1);
+    const end = told.step === 'done' ? told : stateOf(await walk(world, { kinds: ['signature'], method: 'telemaco' }));
+    expect(end.step, JSON.stringify(end).slice(0, 300)).toBe('done');
+    expect(world.renewedKinds()).toEqual(['signature']);
     expect(world.service.netCaptured().get(world.oldSerials.get('signature')!)).toBe(prices.signature);
     expect(world.service.heldCents()).toBe(0);
     expect(world.card.breaches).toEqual([]);
