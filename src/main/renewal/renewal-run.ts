@@ -17,6 +17,7 @@ import { keysAhead } from './keys-ahead.js';
 import { discardLeftoverKeys } from './leftover-keys.js';
 import { journalMismatch } from './journal-describes-card.js';
 import { prove } from './proof-of-possession.js';
+import { recordShowsIssued } from './record-of-line.js';
 import { planMismatch } from './receipt-against-plan.js';
 import { rekeyCertificate } from './rekey-certificate.js';
 import { checkNoHoldOnShownFree, oldPairsGone, shownFree } from './shown-free-holds.js';
@@ -38,6 +39,8 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
     const onCard = await ports.device.readCertificates(device);
     const mismatch = journalMismatch(journal, device, onCard);
     if (mismatch) return await overtakenOrDamaged(context, device, journal, onCard, mismatch);
+    const overtaken = await overtakenUnseen(context, device, journal, onCard);
+    if (overtaken) return overtaken;
     // Before anything on the card changes (with no room, an old pair goes first): no hold made
     // since on a certificate shown free, which its issuance would capture (shown-free-holds.ts).
     await checkNoHoldOnShownFree(ports.service, journal, oldPairsGone(journal, onCard));
@@ -108,7 +111,7 @@ export async function judgedUnderLock(context: FlowContext, device: DeviceSummar
     }
     const onCard = await ports.device.readCertificates(device);
     const mismatch = journalMismatch(journal, device, onCard);
-    if (!mismatch) return undefined;
+    if (!mismatch) return await overtakenUnseen(context, device, journal, onCard);
     return await overtakenOrDamaged(context, device, journal, onCard, mismatch);
   } catch (error) {
     if (isAppError(error) && error.code === 'JOURNAL_DAMAGED') return await endDamaged(context, device, journal);
@@ -136,6 +139,29 @@ async function overtakenOrDamaged(context: FlowContext, device: DeviceSummary, j
   const finished = await finishedElsewhere(context, device, journal, record, onCard);
   if (!finished) throw notProven;
   return endFinishedElsewhere(context, device, journal, finished, record);
+}
+
+/** Phases of a card with no room in which the old pair may be gone and no request made for the new one. */
+const goneBeforeRequest: ReadonlySet<string> = new Set(['removing-old-first', 'old-removed-first', 'generating-key']);
+
+/**
+ * A journal of a card with no room put back (a backup, a copy) after its renewal went on: an old
+ * pair gone before its new key was asked for reads on the card as one gone and renewed since, which
+ * journalMismatch cannot tell apart; the resume made a key on the full card and stopped at
+ * DEVICE_FULL_OLD_REMOVED at every start. Where the record shows such a certificate issued, the
+ * renewal is judged as one finished elsewhere: proven, it ends so; otherwise (or the record out of
+ * reach) the journal goes on as it says.
+ */
+async function overtakenUnseen(context: FlowContext, device: DeviceSummary, journal: Journal, onCard: readonly DeviceCertificate[]): Promise<FlowState | undefined> {
+  if (!journal.plan.removeOldFirst) return undefined;
+  const gone = journal.certificates.filter(
+    (entry) => goneBeforeRequest.has(entry.progress.phase) && !onCard.some((certificate) => pemToBase64Der(certificate.certificatePem) === pemToBase64Der(entry.oldCertificatePem)),
+  );
+  if (gone.length === 0) return undefined;
+  const record = await context.ports.service.renewalStatus(journal.renewalId).catch(() => undefined);
+  if (!record || !gone.some((entry) => recordShowsIssued(record, entry.certificateSerial))) return undefined;
+  const finished = await finishedElsewhere(context, device, journal, record, onCard);
+  return finished ? endFinishedElsewhere(context, device, journal, finished, record) : undefined;
 }
 
 /** A damaged journal: set aside for the helpdesk, what reached the card told; nothing it says is told as fact, not even what it says was refused. */

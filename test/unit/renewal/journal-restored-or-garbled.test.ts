@@ -8,13 +8,17 @@
  * body (IDEMPOTENCY_KEY_REUSED); that used to stop every start, the certificate charged and never
  * installed (and on a card with no room, its old pair already gone).
  *
+ * A journal of a card with no room put back after its renewal finished, the CNS's old pair about to
+ * go (or gone) in it: the card reads as it would had the old pair just gone, and the resume made a
+ * key on the full card, stopping at DEVICE_FULL_OLD_REMOVED at every start.
+ *
  * A journal whose journaled certificate request is no longer one: read back to match the issued
  * certificate to the key on the card, it failed as an internal error at every start.
  */
 import { describe, expect, it } from 'vitest';
 import type { Journal } from '../../../src/main/renewal/renewal-journal.js';
 import { prices } from './kit/fake-service.js';
-import { FlowWorld, journalOf } from './kit/flow-world.js';
+import { FlowWorld, journalOf, snapshot } from './kit/flow-world.js';
 import { stateOf, walk } from './kit/holder-walk.js';
 
 /** The journal with each certificate whose request was journaled put back to the key's generation. */
@@ -75,6 +79,34 @@ describe('a journal whose certificate request is no longer one (bit rot, a hand 
     expect(world.renewedKinds()).toEqual(['signature']);
     expect(world.service.netCaptured().get(world.oldSerials.get('signature')!)).toBe(prices.signature);
     expect(world.service.heldCents()).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+});
+
+describe('a journal of a card with no room put back after its renewal finished', () => {
+  it.each(['before', 'after'] as const)('the CNS\'s old pair about to go (killed %s its removal): the next start sees the renewal over, nothing charged again, nothing done on the card', async (phase) => {
+    const world = new FlowWorld({ full: true });
+    // The third removal: the signature's old pair, its pair made ahead, then the CNS's old pair.
+    world.killOn = { call: 'destroyOldPair', occurrence: 3, phase };
+    expect((await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.killOn = undefined;
+    expect(journalOf(world).certificates.map((entry) => entry.progress.phase)).toEqual(['completed', 'removing-old-first']);
+    const copy = new Map(world.journal.files);
+    expect(stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' })).step).toBe('done');
+    const card = snapshot(world);
+    const ledger = world.service.ledger.length;
+
+    for (const [device, text] of copy) world.journal.files.set(device, text);
+    world.states = [];
+    const back = stateOf(await walk(world, { kinds: ['signature', 'cns'], method: 'telemaco' }));
+    expect(world.states.flatMap((seen) => ('error' in seen && seen.error ? [seen.error.code] : []))).not.toContain('DEVICE_FULL_OLD_REMOVED');
+    expect(back.step, JSON.stringify(back).slice(0, 300)).toBe('done');
+    expect(snapshot(world)).toEqual(card);
+    expect(world.service.ledger).toHaveLength(ledger);
+    expect(world.renewedKinds().sort()).toEqual(['cns', 'signature']);
+    expect(world.service.heldCents()).toBe(0);
+    expect(world.journal.files.size).toBe(0);
+    expect(world.journal.setAsideFiles).toEqual([]);
     expect(world.card.breaches).toEqual([]);
   });
 });
