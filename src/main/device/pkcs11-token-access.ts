@@ -160,7 +160,7 @@ export class Pkcs11TokenAccess {
 
   findKeyByModulus({ tokenSerial, modulusHex }: DeviceRequest<'findKeyByModulus'>): DeviceResults['findKeyByModulus'] {
     const session = this.#loggedInSession(tokenSerial, 'findKeyByModulus');
-    const [handle] = this.#find(session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY }, { type: pkcs11js.CKA_MODULUS, value: modulusBytes(modulusHex) }]);
+    const [handle] = this.#keysWithModulus(session, pkcs11js.CKO_PRIVATE_KEY, modulusHex);
     if (!handle) return { idHex: null };
     return { idHex: (this.#pkcs11.C_GetAttributeValue(session, handle, [{ type: pkcs11js.CKA_ID }])[0]?.value as Buffer).toString('hex') };
   }
@@ -235,9 +235,7 @@ export class Pkcs11TokenAccess {
     const certificates = this.#find(session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_CERTIFICATE }, { type: pkcs11js.CKA_VALUE, value }]);
     const ours = certificates.filter((handle) => (this.#pkcs11.C_GetAttributeValue(session, handle, [{ type: pkcs11js.CKA_ID }])[0]?.value as Buffer).equals(id));
     if (ours.length < certificates.length) return { destroyed: 0, certificateElsewhere: true };
-    const keys = [pkcs11js.CKO_PRIVATE_KEY, pkcs11js.CKO_PUBLIC_KEY].flatMap((objectClass) =>
-      this.#find(session, [{ type: pkcs11js.CKA_CLASS, value: objectClass }, { type: pkcs11js.CKA_ID, value: id }, { type: pkcs11js.CKA_MODULUS, value: modulusBytes(modulusHex) }]),
-    );
+    const keys = [pkcs11js.CKO_PRIVATE_KEY, pkcs11js.CKO_PUBLIC_KEY].flatMap((objectClass) => this.#keysWithModulus(session, objectClass, modulusHex, id));
     for (const handle of [...ours, ...keys]) this.#pkcs11.C_DestroyObject(session, handle);
     return { destroyed: ours.length + keys.length, certificateElsewhere: false };
   }
@@ -245,9 +243,7 @@ export class Pkcs11TokenAccess {
   destroyKeys({ tokenSerial, idHex, modulusHex }: DeviceRequest<'destroyKeys'>): DeviceResults['destroyKeys'] {
     const session = this.#loggedInSession(tokenSerial, 'destroyKeys');
     const id = Buffer.from(idHex, 'hex');
-    const keys = [pkcs11js.CKO_PRIVATE_KEY, pkcs11js.CKO_PUBLIC_KEY].flatMap((objectClass) =>
-      this.#find(session, [{ type: pkcs11js.CKA_CLASS, value: objectClass }, { type: pkcs11js.CKA_ID, value: id }, { type: pkcs11js.CKA_MODULUS, value: modulusBytes(modulusHex) }]),
-    );
+    const keys = [pkcs11js.CKO_PRIVATE_KEY, pkcs11js.CKO_PUBLIC_KEY].flatMap((objectClass) => this.#keysWithModulus(session, objectClass, modulusHex, id));
     for (const handle of keys) this.#pkcs11.C_DestroyObject(session, handle);
     return { destroyed: keys.length };
   }
@@ -311,6 +307,18 @@ export class Pkcs11TokenAccess {
     this.#loggedIn.delete(tokenSerial);
   }
 
+  /**
+   * The keys of `objectClass` (under `id`, when given) whose modulus is `modulusHex`, compared as
+   * numbers. PKCS#11 writes a big integer without leading zeros, but a card's module may keep one
+   * (the 0x00 DER puts before a modulus whose top bit is set), and a search template matches bytes
+   * exactly: such keys were never found by their modulus, nor removed.
+   */
+  #keysWithModulus(session: Handle, objectClass: number, modulusHex: string, id?: Buffer): Handle[] {
+    const wanted = modulusHex.replace(/^0+/, '');
+    const template: pkcs11js.Template = [{ type: pkcs11js.CKA_CLASS, value: objectClass }, ...(id ? [{ type: pkcs11js.CKA_ID, value: id }] : [])];
+    return this.#find(session, template).filter((handle) => hexOf(this.#pkcs11.C_GetAttributeValue(session, handle, [{ type: pkcs11js.CKA_MODULUS }])[0]?.value).replace(/^0+/, '') === wanted);
+  }
+
   #find(session: Handle, template: pkcs11js.Template): Handle[] {
     this.#pkcs11.C_FindObjectsInit(session, template);
     try {
@@ -328,12 +336,6 @@ export class Pkcs11TokenAccess {
 
 function hexOf(value: unknown): string {
   return Buffer.isBuffer(value) ? value.toString('hex').replace(/^(00)+/, '') : '';
-}
-
-/** A modulus as PKCS#11 stores it: big-endian bytes without leading zeros. */
-function modulusBytes(modulusHex: string): Buffer {
-  const digits = modulusHex.replace(/^0+/, '');
-  return Buffer.from(digits.length % 2 === 0 ? digits : `0${digits}`, 'hex');
 }
 
 /** A CK_ULONG attribute (a class, say) as the library wrote it: 4 or 8 bytes, the machine's byte order. */
