@@ -142,6 +142,8 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
   let checkedHere: string | undefined;
   /** Issuance requests made by this run (not journaled by an earlier one). */
   const requestedHere = new Set<string>();
+  /** A certificate the card said it stored and did not keep was written again by this run: not a third time. */
+  let writtenAgain = false;
   /** A certificate from the journal file that the service's record showed still standing, asked once per process. */
   let standingHere: string | undefined;
   /**
@@ -515,9 +517,21 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         await advance({ phase: 'written', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
         break;
       }
-      case 'written':
+      case 'written': {
         if ((await withdrawn(progress.certificatePem)) && (await settledAsWithdrawn(progress))) break;
         context.report('verifying');
+        // The card answered the write as done and keeps nothing under the new id (a chip that lost
+        // the object). Taken for a damaged journal, a certificate paid for was never delivered nor
+        // given back, and on a card with no room its kind was gone. It is undeliverable: written
+        // once more (checked again, with the chain the service lists for it), then given back.
+        const kept = await device.inspect(dev, tokenSerial, progress.newIdHex);
+        if (kept.certificatesPem.length === 0) {
+          const der = pemToBase64Der(progress.certificatePem);
+          const listed = writtenAgain ? undefined : (await context.service.renewalStatus(journal.renewalId)).issued.find((issued) => issued.renewedSerial === serial && pemToBase64Der(issued.certificatePem) === der);
+          writtenAgain = true;
+          await advance({ phase: 'undeliverable', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem, ...(listed ? { chainPem: [...listed.chainPem] } : {}) });
+          break;
+        }
         await provenNewPair(context, current, progress);
         // A key made on the card that does not sign for its certificate would fail every resume the same.
         if (!(await trueUnless(device.verifyPair(dev, tokenSerial, progress.newIdHex), 'DEVICE_VERIFY_FAILED'))) {
@@ -526,6 +540,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         }
         await advance({ phase: 'verified', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
         break;
+      }
       case 'verified': {
         if ((await withdrawn(progress.certificatePem)) && (await settledAsWithdrawn(progress))) break;
         if (!journal.plan.removeOldFirst) context.report('removing-old');

@@ -62,6 +62,8 @@ export class FakeCard {
   reportsFreedRoom = true;
   /** False: a token that does not say how much memory it has left (taken to have room), its limit still `maxObjects`. */
   reportsMemory = true;
+  /** This many certificate writes the card answers as done and does not keep (a chip that lost the object). */
+  dropsCertificateWrites = 0;
   /** This many removals of an old pair are refused by the card (a passing fault), the pair left whole. */
   refusedRemovals = 0;
   /** Objects destroyed so far (the room a token that does not report it freed still counts as taken). */
@@ -227,7 +229,8 @@ export function cardPort(card: FakeCard, hook: CallHook, pool: () => KeyPair): F
         const max = card.options.maxObjects;
         if (max !== undefined && card.objects.length + 1 > max) throw new AppError('DEVICE_FULL');
         const modulusHex = (forge.pki.certificateFromPem(certificatePem).publicKey as forge.pki.rsa.PublicKey).n.toString(16);
-        card.objects.push({ kind: 'certificate', slot: tokenSerial, idHex, modulusHex, certificatePem, onDevice: true });
+        if (card.dropsCertificateWrites > 0) card.dropsCertificateWrites--;
+        else card.objects.push({ kind: 'certificate', slot: tokenSerial, idHex, modulusHex, certificatePem, onDevice: true });
       });
     },
     async verifyPair(_device, tokenSerial, idHex) {
