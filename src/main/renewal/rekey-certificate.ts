@@ -509,9 +509,14 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         const objects = await device.inspect(dev, tokenSerial, progress.newIdHex);
         const written = objects.certificatesPem.some((pem) => pemToBase64Der(pem) === pemToBase64Der(progress.certificatePem));
         if (!written && objects.certificatesPem.length > 0) throw new AppError('JOURNAL_DAMAGED', { reason: 'another certificate under the new key id' });
-        // A card that will not store it (its room was asked before paying, yet it is full) would refuse a resume the same.
+        // A card that will not store it (its room was asked before paying, yet it is full) is tried
+        // once more before the certificate is given back.
         if (!written && !(await stored(progress.newIdHex, progress.certificatePem, kind, tokenSerial))) {
           await advance({ phase: 'undeliverable', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem, chainPem: [...progress.chainPem] });
+          // Its old pair gone to make room, that once more waits for the holder to put the card in
+          // again (a card that frees memory only then refuses the certificate as it would the key):
+          // tried at once, it was refused the same and given back, that kind gone for good.
+          if (journal.plan.removeOldFirst && (await oldPairGone())) throw new AppError('DEVICE_FULL_CERTIFICATE_OLD_REMOVED');
           break;
         }
         await advance({ phase: 'written', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
