@@ -290,7 +290,11 @@ export class RenewalJournalStore implements JournalStore {
 
   async read(deviceSerial: string): Promise<JournalRead> {
     const path = this.pathFor(deviceSerial);
-    const text = await readFileIfExists(path);
+    // A journal that is there and cannot be read (permissions, a folder in its place, a file another
+    // program holds) is neither absent nor damaged: nothing is decided on it, and the holder is told.
+    const text = await readFileIfExists(path).catch((error: unknown) => {
+      throw new AppError('JOURNAL_READ_FAILED', { reason: (error as NodeJS.ErrnoException).code ?? 'unknown' });
+    });
     if (text === undefined) return { kind: 'none' };
     let value: unknown;
     try {

@@ -219,6 +219,18 @@ export const renewalErrors = {
       nextStep: 'Free some disk space or check the program\'s data folder, then press “Try again”: the renewal resumes from the last point saved, with no new charge.',
     },
   },
+  JOURNAL_READ_FAILED: {
+    class: 'renewal',
+    actions: ['retry', 'support-bundle'],
+    it: {
+      message: 'Il programma non riesce a leggere su questo computer il punto a cui era arrivato il rinnovo (cartella dei dati non leggibile, o il file è aperto da un altro programma) e non è andato avanti.',
+      nextStep: 'Chiuda i programmi che potrebbero tenere aperta la cartella dei dati (un antivirus, la sincronizzazione del disco) o ne controlli i permessi, poi prema «Riprova»: nulla è andato perso e nulla le viene addebitato di nuovo. Se il messaggio si ripete, salvi il pacchetto di supporto e contatti l\'assistenza.',
+    },
+    en: {
+      message: 'The program cannot read on this computer how far the renewal had got (the data folder cannot be read, or another program holds the file open) and did not go on.',
+      nextStep: 'Close any program that may hold the data folder open (an antivirus, disk sync) or check its permissions, then press “Try again”: nothing is lost and you are not charged again. If the message comes back, save the support bundle and contact the helpdesk.',
+    },
+  },
   JOURNAL_DAMAGED: {
     class: 'renewal',
     actions: ['retry', 'support-bundle'],

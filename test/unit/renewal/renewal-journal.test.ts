@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { journalVersion, RenewalJournalStore, withProgress, type Journal } from '../../../src/main/renewal/renewal-journal.js';
@@ -68,6 +68,18 @@ describe('the renewal journal', () => {
       await writeFile(join(dir, 'journal'), 'not a folder');
       const store = new RenewalJournalStore(dir);
       await expect(store.write(journal('0001/ABC'))).rejects.toMatchObject({ code: 'JOURNAL_WRITE_FAILED', detail: { reason: expect.stringMatching(/^E[A-Z]+$/) } });
+    });
+  });
+
+  it('a journal that is there and cannot be read is JOURNAL_READ_FAILED with the system\'s reason: neither taken for none (a renewal started afresh beside a paid one) nor set aside as damaged', async () => {
+    await withTempDir('journal', async (dir) => {
+      const store = new RenewalJournalStore(dir);
+      await store.write(journal('0002'));
+      // A folder where the file was: reading it fails (EISDIR), as a file another program holds or a folder without permissions does.
+      await rm(store.pathFor('0002'));
+      await mkdir(store.pathFor('0002'));
+      await expect(store.read('0002')).rejects.toMatchObject({ code: 'JOURNAL_READ_FAILED', detail: { reason: expect.stringMatching(/^E[A-Z]+$/) } });
+      expect(await readdir(join(dir, 'journal'))).not.toContain('damaged');
     });
   });
 
