@@ -315,7 +315,8 @@ export class Pkcs11TokenAccess {
    */
   #keysWithModulus(session: Handle, objectClass: number, modulusHex: string, id?: Buffer): Handle[] {
     const wanted = modulusHex.replace(/^0+/, '');
-    const template: pkcs11js.Template = [{ type: pkcs11js.CKA_CLASS, value: objectClass }, ...(id ? [{ type: pkcs11js.CKA_ID, value: id }] : [])];
+    // RSA keys only: reading CKA_MODULUS of another kind (an EC key beside) fails the whole search.
+    const template: pkcs11js.Template = [{ type: pkcs11js.CKA_CLASS, value: objectClass }, { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_RSA }, ...(id ? [{ type: pkcs11js.CKA_ID, value: id }] : [])];
     return this.#find(session, template).filter((handle) => hexOf(this.#pkcs11.C_GetAttributeValue(session, handle, [{ type: pkcs11js.CKA_MODULUS }])[0]?.value).replace(/^0+/, '') === wanted);
   }
 

@@ -37,7 +37,7 @@ function outsidePair(): { jwk: Record<string, string>; modulusHex: string; certi
  * Writes the pair (and its certificate) under `idHex` straight through PKCS#11, in a process of
  * its own on the test's token, its modulus with a leading zero byte.
  */
-async function writeWithLeadingZero(lab: LabToken, idHex: string, pair: ReturnType<typeof outsidePair>, withCertificate: boolean): Promise<void> {
+async function writeWithLeadingZero(lab: LabToken, idHex: string, pair: ReturnType<typeof outsidePair>, withCertificate: boolean, withEcPair = false): Promise<void> {
   const script = `
     const pkcs11js = require('pkcs11js');
     const { jwk, idHex, serial, pin, modulePath, der, subject } = JSON.parse(process.env.PAIR);
@@ -55,6 +55,13 @@ async function writeWithLeadingZero(lab: LabToken, idHex: string, pair: ReturnTy
     p.C_CreateObject(session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY }, ...rsa, { type: pkcs11js.CKA_PRIVATE, value: true }, { type: pkcs11js.CKA_SENSITIVE, value: true }, { type: pkcs11js.CKA_SIGN, value: true },
       { type: pkcs11js.CKA_PRIVATE_EXPONENT, value: b(jwk.d) }, { type: pkcs11js.CKA_PRIME_1, value: b(jwk.p) }, { type: pkcs11js.CKA_PRIME_2, value: b(jwk.q) },
       { type: pkcs11js.CKA_EXPONENT_1, value: b(jwk.dp) }, { type: pkcs11js.CKA_EXPONENT_2, value: b(jwk.dq) }, { type: pkcs11js.CKA_COEFFICIENT, value: b(jwk.qi) }]);
+    if (process.env.WITH_EC) {
+      // An EC pair beside (another application's key on the same card): it has no modulus to read.
+      const ecParams = Buffer.from('06082a8648ce3d030107', 'hex');
+      p.C_GenerateKeyPair(session, { mechanism: pkcs11js.CKM_EC_KEY_PAIR_GEN },
+        [{ type: pkcs11js.CKA_TOKEN, value: true }, { type: pkcs11js.CKA_EC_PARAMS, value: ecParams }, { type: pkcs11js.CKA_ID, value: Buffer.from('ec01', 'hex') }, { type: pkcs11js.CKA_VERIFY, value: true }],
+        [{ type: pkcs11js.CKA_TOKEN, value: true }, { type: pkcs11js.CKA_PRIVATE, value: true }, { type: pkcs11js.CKA_ID, value: Buffer.from('ec01', 'hex') }, { type: pkcs11js.CKA_SIGN, value: true }]);
+    }
     if (der) p.C_CreateObject(session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_CERTIFICATE }, { type: pkcs11js.CKA_CERTIFICATE_TYPE, value: pkcs11js.CKC_X_509 }, { type: pkcs11js.CKA_TOKEN, value: true }, { type: pkcs11js.CKA_ID, value: id }, { type: pkcs11js.CKA_SUBJECT, value: Buffer.from(subject, 'base64') }, { type: pkcs11js.CKA_VALUE, value: Buffer.from(der, 'base64') }]);
     p.C_FindObjectsInit(session, [{ type: pkcs11js.CKA_ID, value: id }, { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY }]);
     const [handle] = p.C_FindObjects(session, 1);
@@ -68,7 +75,7 @@ async function writeWithLeadingZero(lab: LabToken, idHex: string, pair: ReturnTy
   const base64Der = (asn1: forge.asn1.Asn1) => Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary').toString('base64');
   const der = withCertificate ? base64Der(forge.pki.certificateToAsn1(certificate)) : '';
   const payload = { jwk: pair.jwk, idHex, serial: lab.token.serial, pin: lab.token.userPin, modulePath: lab.environment.modulePath, der, subject: base64Der(forge.pki.distinguishedNameToAsn1(certificate.subject)) };
-  await promisify(execFile)(process.execPath, ['-e', script], { cwd: root, env: { ...process.env, ...lab.environment.env, PAIR: JSON.stringify(payload) } });
+  await promisify(execFile)(process.execPath, ['-e', script], { cwd: root, env: { ...process.env, ...lab.environment.env, PAIR: JSON.stringify(payload), ...(withEcPair ? { WITH_EC: '1' } : {}) } });
 }
 
 describe('keys whose modulus the card keeps with a leading zero byte', () => {
@@ -78,7 +85,7 @@ describe('keys whose modulus the card keeps with a leading zero byte', () => {
     lab = undefined;
   });
 
-  it('are found by their modulus, and removed with their pair or alone', async () => {
+  it('are found by their modulus, and removed with their pair or alone, an EC key beside on the card', async () => {
     lab = await openLabToken('standard');
     const device = await lab.device.find();
     const pin = parsePin(lab.token.userPin);
@@ -86,7 +93,7 @@ describe('keys whose modulus the card keeps with a leading zero byte', () => {
     await lab.device.login(device, lab.token.serial, { kind: 'typed', value: pin });
     const old = outsidePair();
     const leftover = outsidePair();
-    await writeWithLeadingZero(lab, '0c0d', old, true);
+    await writeWithLeadingZero(lab, '0c0d', old, true, true);
     await writeWithLeadingZero(lab, '0e0f', leftover, false);
 
     expect(await lab.device.findKeyByModulus(device, lab.token.serial, old.modulusHex)).toBe('0c0d');
