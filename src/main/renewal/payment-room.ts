@@ -104,8 +104,20 @@ export async function startCardPayment(context: FlowContext, state: PaymentState
   // A second press while the bank's page waits (a double click) is that same checkout: a new one
   // would cancel it, the holder left with a dead page open.
   if (journal.payment.state === 'card-started' && state.card?.status === 'waiting') return state;
-  // (A checkout told pending is watched still. This press, refused, may leave it in the journal,
-  // and it is watched on; or may take it out, and the watch ends at its next look: renewal-flow.ts.)
+  // A checkout told pending (the wait ended, a resume, a look): the page the holder was told to
+  // finish is the one to pay. Still pending at the service, it is opened and watched again; a new
+  // one would cancel it under the holder, who may be paying it at that moment. Paid meanwhile, it
+  // is found paid below; cancelled, failed or not to be asked now, a new one is opened.
+  if (journal.payment.state === 'card-started') {
+    const { paymentId, checkoutUrl } = journal.payment;
+    const still = await service.cardPaymentStatus(journal.renewalId, paymentId).catch(() => undefined);
+    if (still?.status === 'pending') {
+      await environment.openExternal(checkoutUrl).catch((error: unknown) => logger?.warn({ err: String(error) }, 'could not open the checkout page'));
+      const next = context.set({ ...state, card: { checkoutUrl, status: 'waiting' }, error: null });
+      poll(++context.session.cardPollToken);
+      return next;
+    }
+  }
   const earlier = await paidAtService(context, journal);
   if (earlier) return markPaid(context, earlier);
   const attempts = paymentAttempts(journal) + 1;

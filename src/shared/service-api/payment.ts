@@ -8,7 +8,9 @@
  * will not be (refused, rejected by the client, or the hold expired). A certificate is paid at
  * most once, ever: naming one already held or captured is refused. So issuing captures the one
  * part held for the certificate then, and the issue answer names its payment (none: issued free);
- * a part of any other payment for that certificate was released before it was issued. A card
+ * a part of any other payment for that certificate was released before it was issued. One card
+ * checkout is open per certificate: a new one cancels any still open for it, and one naming a
+ * certificate another payment holds by the time the bank is told to pay is cancelled. A card
  * checkout still open for a certificate the service will no longer issue here (suspended or revoked
  * since, or paid or renewed in another renewal) is cancelled: paid late on the bank's page, it takes
  * nothing. Issuing refuses a certificate renewed in another renewal (`CERTIFICATE_NOT_RENEWABLE`,

@@ -1,7 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { describeError, type ErrorCode, type ErrorDetail } from '../../../src/shared/errors/catalogue.js';
 import { findScenario } from '../../../softhsm/scenarios/scenario-catalogue.js';
-import { runCli } from '../../support/run-cli.js';
+import { checkoutUrlIn, pressCheckoutButton } from '../../support/checkout.js';
+import { runCli, startCli } from '../../support/run-cli.js';
 import { workingPairs } from './kill-and-resume.js';
 import { bundleRoundTrip, endingOf, runScenario, type ScenarioRun } from './scenario-runs.js';
 
@@ -68,6 +70,26 @@ async function paysThePlanMadeAgain(run: ScenarioRun, expected: { readonly total
   expect(run.lab.service.account('telemaco', run.lab.account.userId)?.balances).toEqual(after);
 }
 
+/**
+ * The bank's page left pending when `renew`'s wait ran out, the holder told to finish it: `resume
+ * --pay card` takes up that same page (a new checkout would cancel it under the holder), and once
+ * it is paid there the renewal finishes, one hold and one capture per certificate.
+ */
+async function finishesThePendingPage(run: ScenarioRun): Promise<void> {
+  const page = checkoutUrlIn(run.renew.stderr.split('\n').find((line) => /\/checkout\//.test(line)) ?? '');
+  const resumed = startCli(['resume', '--json', '--pay', 'card'], { ...run.env, RINNOVO_CARD_WAIT_SECONDS: '60' });
+  const shown = checkoutUrlIn(await resumed.waitForStderr(/\/checkout\//));
+  expect(shown).toBe(page);
+  expect(await pressCheckoutButton(page, 'pay', await readFile(run.lab.caBundlePath, 'utf8'))).toBe(200);
+  const done = await resumed.done;
+  expect(done.json, done.stderr).toMatchObject({ ok: true, state: { step: 'done' } });
+  expect(await workingPairs(run.lab)).toBe(2);
+  const ledger = run.lab.service.state().ledger;
+  expect(ledger.filter((entry) => entry.type === 'hold')).toHaveLength(2);
+  expect(ledger.filter((entry) => entry.type === 'capture')).toHaveLength(2);
+  expect(Object.values(run.lab.service.state().payments).filter((payment) => payment.method === 'card').map((payment) => payment.state)).toEqual(['paid']);
+}
+
 export const refusals: readonly Refusal[] = [
   { name: 'no-network', doctorPredicts: true },
   { name: 'service-slow', doctorPredicts: true },
@@ -94,7 +116,7 @@ export const refusals: readonly Refusal[] = [
   { name: 'insufficient-funds', doctorPredicts: true },
   { name: 'card-cancelled', doctorPredicts: false },
   { name: 'card-failed', doctorPredicts: false },
-  { name: 'card-pending', doctorPredicts: false },
+  { name: 'card-pending', doctorPredicts: false, goesOn: finishesThePendingPage },
   // What the service sends is checked only once it is sent: after payment, so doctor cannot see it.
   { name: 'hostile-issuance', doctorPredicts: false },
   // So is the price a payment holds: the dry run holds nothing, and says no amount.

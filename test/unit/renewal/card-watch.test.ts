@@ -72,6 +72,9 @@ it('a checkout told pending, then a new card press refused (the CNS suspended me
   expect(checked).toMatchObject({ card: { status: 'pending' } });
   expect(await waits.letOneLookPass()).toBe(true);
   world.service.faults.suspendedBeforePayment = ['cns'];
+  // The open checkout cannot be asked about just now: the press opens a new one (one still
+  // pending is taken up instead: pending-checkout-taken-up.test.ts).
+  world.service.faults.unavailable.cardPaymentStatus = 1;
   expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', card: null, error: { code: 'RENEWAL_CERTIFICATE_DROPPED' }, plan: { totalCents: prices.signature } });
   // The old watch, if it still ran, would look now: never RENEWAL_WRONG_STEP over the holder's refusal.
   await waits.letOneLookPass();
@@ -83,7 +86,10 @@ it('a second card press whose answer is lost after the service opened a new chec
   const world = new FlowWorld();
   const { flow, waits } = await toldPending(world);
   expect(await waits.letOneLookPass()).toBe(true);
-  world.failAt = { count: world.effects + 1, phase: 'after' };
+  // The open checkout cannot be asked about just now (one effect): the press opens a new one,
+  // whose answer is lost (the next).
+  world.service.faults.unavailable.cardPaymentStatus = 1;
+  world.failAt = { count: world.effects + 2, phase: 'after' };
   const lost = await flow.startCardPayment().catch(() => flow.state);
   const pressError = lost.step === 'payment' ? lost.error?.code : undefined;
   expect(pressError).toMatch(/^SERVICE_/);

@@ -805,7 +805,7 @@ describe('charging what was chosen, once, for what is delivered', () => {
     await flow.close();
   });
 
-  it('a checkout watched, then the flow started over and a new checkout opened: one watch looks at it, not the last session\'s too', async () => {
+  it('a checkout watched, then the flow started over and the checkout taken up again: one watch looks at it, not the last session\'s too', async () => {
     const world = new FlowWorld();
     const waiting: (() => void)[] = [];
     world.sleep = () => new Promise<void>((resolve) => waiting.push(resolve));
@@ -825,8 +825,9 @@ describe('charging what was chosen, once, for what is delivered', () => {
     world.sleep = async () => undefined;
     for (const resolve of waiting.splice(0)) resolve();
     await new Promise((resolve) => setTimeout(resolve, 50));
-    // Three looks, the watch's three waits: a second watch would add its own.
-    expect(looks).toBe(3);
+    // The press's own look (the checkout still pending: taken up, not replaced), then three, the
+    // watch's three waits: a second watch would add its own.
+    expect(looks).toBe(4);
     expect(flow.state).toMatchObject({ step: 'payment', card: { status: 'pending' } });
     await flow.close();
   });
