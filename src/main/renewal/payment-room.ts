@@ -139,11 +139,15 @@ export async function startCardPayment(context: FlowContext, state: PaymentState
     if (isAppError(error) && error.code === 'SERVICE_PROTOCOL_ERROR') await context.save(counted);
     throw error;
   }
-  // The bank's page must ask exactly what the holder was shown. Refused, the attempt is counted
-  // all the same: the next checkout is a new request, never this one answered again.
-  if (checkout.amountCents !== journal.plan.totalCents) {
+  // The bank's page must ask exactly what the holder was shown, for the certificates shown (the
+  // same total for others would be refused only once paid, its money held meanwhile). Refused, the
+  // attempt is counted all the same: the next checkout is a new request, never this one answered again.
+  const asked = new Set(checkout.certificateSerials);
+  const sameCertificates = asked.size === certificates.length && certificates.every((entry) => asked.has(entry.certificateSerial));
+  if (checkout.amountCents !== journal.plan.totalCents || !sameCertificates) {
     await context.save({ ...journal, payment: { state: 'unpaid', attempts } });
-    throw new AppError('PAYMENT_NOT_AS_SHOWN', { reason: 'checkout amount', askedCents: checkout.amountCents, shownCents: journal.plan.totalCents });
+    // (Other certificates at the same total: the amounts would read "40 € instead of 40 €".)
+    throw new AppError('PAYMENT_NOT_AS_SHOWN', sameCertificates ? { reason: 'checkout amount', askedCents: checkout.amountCents, shownCents: journal.plan.totalCents } : { reason: 'checkout certificates' });
   }
   journal = await context.save({ ...journal, payment: { state: 'card-started', attempts, paymentId: checkout.paymentId, checkoutUrl: checkout.checkoutUrl } });
   await environment.openExternal(checkout.checkoutUrl).catch((error: unknown) => {

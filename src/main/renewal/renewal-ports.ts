@@ -152,7 +152,8 @@ export interface FlowService {
   /** The dry run of an account payment: refuses as paying would, holds nothing. */
   checkAccount(call: { renewalId: string; request: AccountPaymentRequest }): Promise<void>;
   /** Opens a checkout asking exactly the prices `certificates` names, or refuses; the same key and certificates answer the first outcome. */
-  startCardPayment(call: { renewalId: string; idempotencyKey: string; certificates: readonly PaidCertificate[] }): Promise<{ paymentId: string; checkoutUrl: string; amountCents: number }>;
+  /** The checkout opened: its page, and what it asks, for which certificates (checked against the plan before the page is shown). */
+  startCardPayment(call: { renewalId: string; idempotencyKey: string; certificates: readonly PaidCertificate[] }): Promise<{ paymentId: string; checkoutUrl: string; amountCents: number; certificateSerials: readonly string[] }>;
   cardPaymentStatus(renewalId: string, paymentId: string): Promise<{ status: CardPaymentStatus; receipt: PaymentReceipt | null }>;
   /** The issuance request for a CSR and a proof, ready to journal: attempt `attempt` names its idempotency key. */
   issuanceRequest(renewalId: string, certificateSerial: string, attempt: number, csrPem: string, proof: Proof): JournaledRequest;

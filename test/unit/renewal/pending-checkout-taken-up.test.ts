@@ -3,6 +3,9 @@
  * finish the page opened in the browser; then "card" pressed again (or `resume --pay card`). A new
  * checkout used to be opened, which cancelled the page the holder had just been told to finish,
  * and may have been paying at that moment. The same page is taken up: opened and watched again.
+ *
+ * And a checkout is taken only for the certificates shown: its total alone was checked, so one
+ * for other certificates at the same total was opened, and refused only once paid.
  */
 import { expect, it } from 'vitest';
 import { prices } from './kit/fake-service.js';
@@ -45,5 +48,23 @@ it('a checkout cancelled at the bank meanwhile: "card" opens a new one', async (
   const again = await flow.startCardPayment();
   expect(again).toMatchObject({ step: 'payment', card: { status: 'waiting' } });
   expect(again.step === 'payment' ? again.card?.checkoutUrl : undefined).not.toBe(page);
+  await flow.close();
+});
+
+it('a checkout opened for other certificates at the same total (a broken or hostile service): refused before its page is shown, nothing to pay there', async () => {
+  const world = new FlowWorld();
+  world.wrapService((service) => ({
+    ...service,
+    startCardPayment: async (call) => {
+      const checkout = await service.startCardPayment(call);
+      return { ...checkout, certificateSerials: ['0badbadbad'] };
+    },
+  }));
+  const { flow } = await atPayment(world, [world.oldSerials.get('cns')!]);
+  world.service.faults.cardOutcome = 'pending';
+  expect(await flow.startCardPayment()).toMatchObject({ step: 'payment', card: null, error: { code: 'PAYMENT_NOT_AS_SHOWN', detail: { reason: 'checkout certificates' } } });
+  const opened = [...world.service.payments.values()].map((payment) => `https://127.0.0.1/checkout/${payment.paymentId}`);
+  expect(opened).toHaveLength(1);
+  expect(opened.filter((page) => world.service.wasShown(page))).toEqual([]);
   await flow.close();
 });

@@ -146,7 +146,7 @@ export function createFlowService(client: RenewalServiceClient, serviceUrl: stri
     async startCardPayment({ renewalId, idempotencyKey, certificates }) {
       const status = await client.pay(renewalId, { method: 'card', certificates: certificates.map((entry) => ({ ...entry })) }, idempotencyKey);
       if (status.state !== 'pending') throw new AppError('SERVICE_PROTOCOL_ERROR', { reason: `card payment start answered ${status.state}` });
-      return { paymentId: status.paymentId, checkoutUrl: status.checkoutUrl, amountCents: status.amountCents };
+      return { paymentId: status.paymentId, checkoutUrl: status.checkoutUrl, amountCents: status.amountCents, certificateSerials: status.certificateSerials };
     },
 
     async cardPaymentStatus(renewalId, paymentId) {

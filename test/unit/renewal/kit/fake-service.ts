@@ -652,7 +652,7 @@ export class FakeService {
             renewal.paymentIds.push(payment.paymentId);
             this.#priceUsed();
             for (const line of renewal.lines) if (certificates.some((entry) => entry.certificateSerial === line.serial)) line.progress = { state: 'requested', paymentId: payment.paymentId };
-            return { paymentId: payment.paymentId, checkoutUrl: checkoutUrlOf(payment.paymentId), amountCents: lines.reduce((sum, line) => sum + line.amountCents, 0) };
+            return { paymentId: payment.paymentId, checkoutUrl: checkoutUrlOf(payment.paymentId), amountCents: lines.reduce((sum, line) => sum + line.amountCents, 0), certificateSerials: lines.map((line) => line.certificateSerial) };
           }),
         ),
 
