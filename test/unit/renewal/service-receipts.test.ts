@@ -86,7 +86,8 @@ describe('what a payment sends', () => {
     const service = createFlowService(client, 'https://127.0.0.1/api/v1/');
     const certificates = [{ certificateSerial: '1a', amountCents: 2500 }, { certificateSerial: '2b', amountCents: 1500 }];
     await service.payWithAccount({ renewalId: 'rnw-1', idempotencyKey: 'pay-1-x', request: { method: 'telemaco', certificates, userId: 'mrossi', password: 'segreta' } });
-    await service.startCardPayment({ renewalId: 'rnw-1', idempotencyKey: 'card-1-x', certificates });
+    // And what the checkout is for comes back whole: its page is checked against the plan before it is shown.
+    expect(await service.startCardPayment({ renewalId: 'rnw-1', idempotencyKey: 'card-1-x', certificates })).toEqual({ paymentId: 'pay-2', checkoutUrl: 'https://pay.example/2', amountCents: 4000, certificateSerials: ['1a', '2b'] });
     expect(sent).toEqual([
       { method: 'telemaco', certificates, userId: 'mrossi', password: 'segreta' },
       { method: 'card', certificates },
