@@ -131,11 +131,11 @@ export const deviceErrors = {
     actions: ['resume', 'support-bundle', 'contact-office'],
     it: {
       message: 'Il dispositivo dice di non avere spazio per il certificato rinnovato, anche se il certificato precedente è già stato rimosso per fargli posto, come indicato prima del pagamento: ora il dispositivo non ha quel certificato.',
-      nextStep: 'Alcune carte liberano lo spazio solo quando vengono reinserite: tolga il dispositivo, lo reinserisca e completi il rinnovo. Il certificato rinnovato è già stato emesso: se il dispositivo lo rifiuta di nuovo, viene restituito e il suo prezzo le viene rimborsato.',
+      nextStep: 'Alcune carte liberano lo spazio solo quando vengono reinserite: tolga il dispositivo, lo reinserisca e completi il rinnovo. Il certificato rinnovato è già stato emesso: se il dispositivo lo rifiuta di nuovo, viene restituito e quanto pagato per esso le viene rimborsato.',
     },
     en: {
       message: 'The device says it has no room for the renewed certificate, although the previous certificate was already removed to make room, as you were told before paying: the device now has no such certificate.',
-      nextStep: 'Some cards free the room only once they are inserted again: remove the device, insert it again and complete the renewal. The renewed certificate is already issued: if the device refuses it again, it is given back and its price refunded.',
+      nextStep: 'Some cards free the room only once they are inserted again: remove the device, insert it again and complete the renewal. The renewed certificate is already issued: if the device refuses it again, it is given back and whatever you paid for it is refunded.',
     },
   },
   DEVICE_NOT_RESPONDING: {
