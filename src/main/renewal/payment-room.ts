@@ -104,22 +104,23 @@ export async function startCardPayment(context: FlowContext, state: PaymentState
   // A second press while the bank's page waits (a double click) is that same checkout: a new one
   // would cancel it, the holder left with a dead page open.
   if (journal.payment.state === 'card-started' && state.card?.status === 'waiting') return state;
+  const earlier = await paidAtService(context, journal);
+  if (earlier) return markPaid(context, earlier);
   // A checkout told pending (the wait ended, a resume, a look): the page the holder was told to
-  // finish is the one to pay. Still pending at the service, it is opened and watched again; a new
-  // one would cancel it under the holder, who may be paying it at that moment. Paid meanwhile, it
-  // is found paid below; cancelled, failed or not to be asked now, a new one is opened.
+  // finish is the one to pay. Still open at the service for exactly the plan, and nothing of the
+  // plan held by another payment since (a second window), it is opened and watched again: a new
+  // one would cancel it under the holder, who may be paying it at that moment. Otherwise, or the
+  // record out of reach, a new one is opened, and what it meets makes the plan again.
   if (journal.payment.state === 'card-started') {
-    const { paymentId, checkoutUrl } = journal.payment;
-    const still = await service.cardPaymentStatus(journal.renewalId, paymentId).catch(() => undefined);
-    if (still?.status === 'pending') {
-      await environment.openExternal(checkoutUrl).catch((error: unknown) => logger?.warn({ err: String(error) }, 'could not open the checkout page'));
-      const next = context.set({ ...state, card: { checkoutUrl, status: 'waiting' }, error: null });
+    const { paymentId } = journal.payment;
+    const open = await stillOpenAsShown(context, journal, paymentId).catch(() => undefined);
+    if (open) {
+      await environment.openExternal(open.checkoutUrl).catch((error: unknown) => logger?.warn({ err: String(error) }, 'could not open the checkout page'));
+      const next = context.set({ ...state, card: { checkoutUrl: open.checkoutUrl, status: 'waiting' }, error: null });
       poll(++context.session.cardPollToken);
       return next;
     }
   }
-  const earlier = await paidAtService(context, journal);
-  if (earlier) return markPaid(context, earlier);
   const attempts = paymentAttempts(journal) + 1;
   const certificates = paidCertificates(journal.plan);
   const idempotencyKey = paymentIdempotencyKey(journal, 'card', attempts, certificates);
@@ -245,6 +246,19 @@ async function markPaid(context: FlowContext, receipt: Receipt): Promise<FlowSta
  * the journal's payment that may hold money unanswered (its own state, unless a payment since was
  * refused as paid already).
  */
+/**
+ * The journal's checkout as the service's record lists it, still open for exactly the plan (its
+ * total, the certificates to pay) with none of those held or captured by another payment since.
+ */
+async function stillOpenAsShown(context: FlowContext, journal: Journal, paymentId: string): Promise<{ readonly checkoutUrl: string } | undefined> {
+  const record = await context.ports.service.renewalStatus(journal.renewalId);
+  const toPay = itemsToPay(journal.plan).map((item) => item.certificateSerial);
+  if (toPay.some((serial) => heldOrCaptured(record.lines.find((line) => line.certificateSerial === serial)?.progress))) return undefined;
+  return record.pendingCheckouts.find(
+    (checkout) => checkout.paymentId === paymentId && checkout.amountCents === journal.plan.totalCents && checkout.certificateSerials.length === toPay.length && toPay.every((serial) => checkout.certificateSerials.includes(serial)),
+  );
+}
+
 async function paidAtService(context: FlowContext, journal: Journal, inFlight: Journal['payment'] = journal.payment): Promise<Receipt | undefined> {
   if (journal.payment.state !== 'paying' && journal.payment.state !== 'card-started') return undefined;
   const serials = itemsToPay(journal.plan).map((item) => item.certificateSerial);

@@ -825,9 +825,9 @@ describe('charging what was chosen, once, for what is delivered', () => {
     world.sleep = async () => undefined;
     for (const resolve of waiting.splice(0)) resolve();
     await new Promise((resolve) => setTimeout(resolve, 50));
-    // The press's own look (the checkout still pending: taken up, not replaced), then three, the
-    // watch's three waits: a second watch would add its own.
-    expect(looks).toBe(4);
+    // Three looks, the watch's three waits (the press took the checkout up from the record, not
+    // replaced): a second watch would add its own.
+    expect(looks).toBe(3);
     expect(flow.state).toMatchObject({ step: 'payment', card: { status: 'pending' } });
     await flow.close();
   });

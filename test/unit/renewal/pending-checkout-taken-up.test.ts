@@ -68,3 +68,18 @@ it('a checkout opened for other certificates at the same total (a broken or host
   expect(opened.filter((page) => world.service.wasShown(page))).toEqual([]);
   await flow.close();
 });
+
+it('a checkout told pending, the CNS paid from a second window meanwhile: the press does not send the holder back to that page; the plan is made again, the signature alone to pay', async () => {
+  const world = new FlowWorld();
+  world.sleep = () => new Promise<void>(() => undefined);
+  const { flow } = await atPayment(world);
+  world.service.faults.cardOutcome = 'pending';
+  const started = await flow.startCardPayment();
+  const page = started.step === 'payment' ? started.card?.checkoutUrl : undefined;
+  expect(await flow.checkCardPayment()).toMatchObject({ card: { status: 'pending' } });
+  world.service.payFromSecondWindow('cns');
+  const pressed = await flow.startCardPayment();
+  expect(pressed.step === 'payment' ? pressed.card?.checkoutUrl : undefined).not.toBe(page);
+  expect(pressed).toMatchObject({ step: 'payment', plan: { totalCents: prices.signature } });
+  await flow.close();
+});
