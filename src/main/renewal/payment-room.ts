@@ -12,7 +12,7 @@ import { errorCatalogue, type ErrorCode, type ErrorDetail } from '../../shared/e
 import type { AccountPaymentMethod } from '../../shared/service-api/primitives.js';
 import { wire, type FlowContext } from './flow-context.js';
 import { paymentIdempotencyKey } from './idempotency-keys.js';
-import { checkedAgainstPlan, checkedAsPaidWith } from './receipt-against-plan.js';
+import { checkedAgainstPlan, checkedAsPaidWith, checkoutAsksThePlan } from './receipt-against-plan.js';
 import { heldOrCaptured, itemsToPay, paidCertificates } from './renewal-plan.js';
 import { paymentAttempts, type Journal } from './renewal-journal.js';
 import { newestCovering } from './newest-receipt.js';
@@ -140,15 +140,13 @@ export async function startCardPayment(context: FlowContext, state: PaymentState
     if (isAppError(error) && error.code === 'SERVICE_PROTOCOL_ERROR') await context.save(counted);
     throw error;
   }
-  // The bank's page must ask exactly what the holder was shown, for the certificates shown (the
-  // same total for others would be refused only once paid, its money held meanwhile). Refused, the
-  // attempt is counted all the same: the next checkout is a new request, never this one answered again.
-  const asked = new Set(checkout.certificateSerials);
-  const sameCertificates = asked.size === certificates.length && certificates.every((entry) => asked.has(entry.certificateSerial));
-  if (checkout.amountCents !== journal.plan.totalCents || !sameCertificates) {
+  // The bank's page must ask exactly what the holder was shown, for the certificates shown. Refused,
+  // the attempt is counted all the same: the next checkout is a new request, never this one answered again.
+  const asks = checkoutAsksThePlan(journal.plan, checkout);
+  if (asks !== 'as-shown') {
     await context.save({ ...journal, payment: { state: 'unpaid', attempts } });
     // (Other certificates at the same total: the amounts would read "40 € instead of 40 €".)
-    throw new AppError('PAYMENT_NOT_AS_SHOWN', sameCertificates ? { reason: 'checkout amount', askedCents: checkout.amountCents, shownCents: journal.plan.totalCents } : { reason: 'checkout certificates' });
+    throw new AppError('PAYMENT_NOT_AS_SHOWN', asks === 'other-amount' ? { reason: 'checkout amount', askedCents: checkout.amountCents, shownCents: journal.plan.totalCents } : { reason: 'checkout certificates' });
   }
   journal = await context.save({ ...journal, payment: { state: 'card-started', attempts, paymentId: checkout.paymentId, checkoutUrl: checkout.checkoutUrl } });
   await environment.openExternal(checkout.checkoutUrl).catch((error: unknown) => {
@@ -241,12 +239,6 @@ async function markPaid(context: FlowContext, receipt: Receipt): Promise<FlowSta
 }
 
 /**
- * The receipt of a payment the service already holds for every certificate still to pay, when
- * there is one: a lost answer, or a checkout completed while this process was gone. `inFlight`:
- * the journal's payment that may hold money unanswered (its own state, unless a payment since was
- * refused as paid already).
- */
-/**
  * The journal's checkout as the service's record lists it, still open for exactly the plan (its
  * total, the certificates to pay) with none of those held or captured by another payment since.
  */
@@ -254,11 +246,15 @@ async function stillOpenAsShown(context: FlowContext, journal: Journal, paymentI
   const record = await context.ports.service.renewalStatus(journal.renewalId);
   const toPay = itemsToPay(journal.plan).map((item) => item.certificateSerial);
   if (toPay.some((serial) => heldOrCaptured(record.lines.find((line) => line.certificateSerial === serial)?.progress))) return undefined;
-  return record.pendingCheckouts.find(
-    (checkout) => checkout.paymentId === paymentId && checkout.amountCents === journal.plan.totalCents && checkout.certificateSerials.length === toPay.length && toPay.every((serial) => checkout.certificateSerials.includes(serial)),
-  );
+  return record.pendingCheckouts.find((checkout) => checkout.paymentId === paymentId && checkoutAsksThePlan(journal.plan, checkout) === 'as-shown');
 }
 
+/**
+ * The receipt of a payment the service already holds for every certificate still to pay, when
+ * there is one: a lost answer, or a checkout completed while this process was gone. `inFlight`:
+ * the journal's payment that may hold money unanswered (its own state, unless a payment since was
+ * refused as paid already).
+ */
 async function paidAtService(context: FlowContext, journal: Journal, inFlight: Journal['payment'] = journal.payment): Promise<Receipt | undefined> {
   if (journal.payment.state !== 'paying' && journal.payment.state !== 'card-started') return undefined;
   const serials = itemsToPay(journal.plan).map((item) => item.certificateSerial);

@@ -20,6 +20,18 @@ interface Mismatch {
 }
 
 /**
+ * Whether a card checkout asks exactly the plan: its total, for the certificates still to pay and no
+ * other (the same total for others would be refused only once paid, its money held meanwhile).
+ * Checked when a checkout opens, and before one is taken up again (a press, a resume).
+ */
+export function checkoutAsksThePlan(plan: RenewalPlan, checkout: { readonly amountCents: number; readonly certificateSerials: readonly string[] }): 'as-shown' | 'other-amount' | 'other-certificates' {
+  const toPay = itemsToPay(plan).map((item) => item.certificateSerial);
+  const named = new Set(checkout.certificateSerials);
+  if (named.size !== toPay.length || !toPay.every((serial) => named.has(serial))) return 'other-certificates';
+  return checkout.amountCents === plan.totalCents ? 'as-shown' : 'other-amount';
+}
+
+/**
  * Why the receipt is not the payment of the plan shown, or undefined when it is: it holds exactly
  * the plan's certificates still to pay, each at the price and on the account shown (so each
  * account is charged its total shown), adding up to the plan's total. The same total spread

@@ -7,7 +7,7 @@
 import type { DeviceSummary, FlowState, Receipt } from '../../shared/contract/flow-contract.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { failedBare, wire, type FlowContext } from './flow-context.js';
-import { checkedAgainstPlan } from './receipt-against-plan.js';
+import { checkedAgainstPlan, checkoutAsksThePlan } from './receipt-against-plan.js';
 import { paidElsewhereForMore } from './own-payment.js';
 import { canProve } from './proof-of-possession.js';
 import { clockReadings } from '../certificates/issued-certificate-check.js';
@@ -180,12 +180,8 @@ async function reconcile(context: FlowContext, device: DeviceSummary, initial: J
     // opened; a new one is opened instead. (The journal's own is journaled just before its page is
     // opened: a process ended between the two leaves it unseen too, its link on screen beside
     // "pending".)
-    const toPay = itemsToPay(plan).map((item) => item.certificateSerial);
     const opened = journal.payment.state === 'card-started' ? journal.payment.paymentId : undefined;
-    const checkout = record.pendingCheckouts
-      .filter((candidate) => candidate.paymentId === opened)
-      .filter((candidate) => candidate.amountCents === plan.totalCents && candidate.certificateSerials.length === toPay.length && toPay.every((serial) => candidate.certificateSerials.includes(serial)))
-      .at(-1);
+    const checkout = record.pendingCheckouts.filter((candidate) => candidate.paymentId === opened && checkoutAsksThePlan(plan, candidate) === 'as-shown').at(-1);
     if (checkout) {
       const attempts = paymentAttempts(journal);
       journal = await context.save({ ...journal, plan, payment: { state: 'card-started', attempts: Math.max(1, attempts), paymentId: checkout.paymentId, checkoutUrl: checkout.checkoutUrl } });
