@@ -7,7 +7,7 @@ import type { CertificateLine, DeliveryRequest, IssuanceCapture, IssuanceRequest
 import { issueHolderCertificate } from '../pki/holder-certificate.js';
 import { pemToDerBase64, readCertificate, type CertificateFacts } from './certificate-facts.js';
 import { checkCsr } from './csr-check.js';
-import type { LabState, RenewalLine } from './lab-state.js';
+import type { CertificateStatus, LabState, RenewalLine, RenewalRecord } from './lab-state.js';
 import { lineView } from './eligibility-desk.js';
 import { cancelOpenCheckouts, capture, refund, release } from './money-desk.js';
 import { lineOrRefuse, renewalOrRefuse } from './renewal-records.js';
@@ -20,6 +20,17 @@ import { issuingCa, type ServicePki } from './service-pki.js';
 export type IssuanceDecision =
   | { readonly kind: 'already-issued'; readonly answer: IssuanceResponse }
   | { readonly kind: 'sign'; readonly renewalId: string; readonly renewed: CertificateFacts; readonly holder: Holder; readonly publicKeyPem: string; readonly csrSha256: string };
+
+/**
+ * A certificate this renewal will never have issued: its money goes back now, and a checkout still
+ * open for it is cancelled (paid late on the bank's page, it would hold money for a certificate
+ * never issued). The refusal keeps those changes.
+ */
+function refusedForGood(state: LabState, renewal: RenewalRecord, line: RenewalLine, reason: 'already-renewed' | Exclude<CertificateStatus, 'valid'>, now: Date): never {
+  release(state, line, 'refused', now);
+  cancelOpenCheckouts(state, renewal, line.serial, '');
+  refuseKeepingChanges(409, 'CERTIFICATE_NOT_RENEWABLE', { reason });
+}
 
 export function decideIssuance(state: LabState, renewalId: string, serial: string, request: IssuanceRequest, now: Date): IssuanceDecision {
   const renewal = renewalOrRefuse(state, renewalId);
@@ -47,21 +58,11 @@ export function decideIssuance(state: LabState, renewalId: string, serial: strin
     refuseKeepingChanges(409, 'CERTIFICATE_ALREADY_ISSUED', { certificateSerial: serial });
   }
   // Renewed in another renewal since (another computer; one renewed free needed no payment that
-  // would have been refused here): never issued twice. What this renewal holds for it goes back.
-  if (state.certificates[serial]?.renewedBy !== undefined) {
-    release(state, line, 'refused', now);
-    cancelOpenCheckouts(state, renewal, serial, '');
-    refuseKeepingChanges(409, 'CERTIFICATE_NOT_RENEWABLE', { reason: 'already-renewed' });
-  }
+  // would have been refused here): never issued twice.
+  if (state.certificates[serial]?.renewedBy !== undefined) refusedForGood(state, renewal, line, 'already-renewed', now);
+  // Suspended or revoked since it was paid: it will never be issued.
   const status = state.certificates[serial]?.status ?? 'valid';
-  if (status !== 'valid') {
-    // Suspended or revoked since it was paid: it will never be issued, so its money goes back now,
-    // and a checkout still open for it is cancelled (paid late on the bank's page, it would hold
-    // money for a certificate never issued).
-    release(state, line, 'refused', now);
-    cancelOpenCheckouts(state, renewal, serial, '');
-    refuseKeepingChanges(409, 'CERTIFICATE_NOT_RENEWABLE', { reason: status });
-  }
+  if (status !== 'valid') refusedForGood(state, renewal, line, status, now);
   if (verdict.price.kind === 'paid' && line.progress.state !== 'paid') refuseKeepingChanges(402, 'RENEWAL_NOT_PAID', { renewalId });
   if (state.faults.issuanceFailuresLeft > 0) {
     state.faults.issuanceFailuresLeft -= 1;
@@ -113,11 +114,7 @@ export function recordIssuance(state: LabState, decision: Extract<IssuanceDecisi
   }
   // Renewed meanwhile in another renewal, whose issuance was decided beside this one's and recorded
   // first: issued once, as decideIssuance would have said had it come later.
-  if (state.certificates[oldSerial]?.renewedBy !== undefined) {
-    release(state, line, 'refused', now);
-    cancelOpenCheckouts(state, renewal, oldSerial, '');
-    refuseKeepingChanges(409, 'CERTIFICATE_NOT_RENEWABLE', { reason: 'already-renewed' });
-  }
+  if (state.certificates[oldSerial]?.renewedBy !== undefined) refusedForGood(state, renewal, line, 'already-renewed', now);
   renewal.issued[oldSerial] = { csrSha256: decision.csrSha256, certificate: issued };
   const captured = capture(state, line, now);
   line.progress = { state: 'issued', ...captured, successor: { certificateSerial: issued.certificateSerial, notAfter: issued.notAfter } };
