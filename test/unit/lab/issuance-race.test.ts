@@ -7,34 +7,10 @@ import { describe, expect, it } from 'vitest';
 import type { IssuedCertificate } from '../../../src/shared/service-api/index.js';
 import type { CertificateFacts } from '../../../softhsm/service/certificate-facts.js';
 import { recordIssuance, type IssuanceDecision } from '../../../softhsm/service/issuance-desk.js';
-import { emptyLabState, type LabState, type RenewalRecord } from '../../../softhsm/service/lab-state.js';
+import { emptyLabState, type LabState } from '../../../softhsm/service/lab-state.js';
 import { completeCheckout, startPayment } from '../../../softhsm/service/payment-desk.js';
 import { ServiceRefusal } from '../../../softhsm/service/service-refusal.js';
-
-const holder = { givenName: 'Mario', surname: 'Rossi', fiscalCode: 'RSSMRA80A01H501U' };
-const now = new Date('2026-12-06T08:00:00.000Z');
-
-function renewal(renewalId: string): RenewalRecord {
-  return {
-    renewalId,
-    createdAt: now.toISOString(),
-    holder,
-    signerCertificate: 'MA==',
-    issued: {},
-    paymentIds: [],
-    lines: [
-      {
-        der: 'MA==',
-        holder,
-        serial: 'c1',
-        kind: 'cns',
-        notAfter: '2027-01-01T00:00:00.000Z',
-        verdict: { status: 'renewable', price: { kind: 'paid', amountCents: 1500, currency: 'EUR', account: 'diritti' }, newNotAfter: '2029-12-06T00:00:00.000Z' },
-        progress: { state: 'open' },
-      },
-    ],
-  };
-}
+import { holder, now, renewal } from './hand-built-renewal.js';
 
 function signed(renewalId: string, newSerial: string): { decision: Extract<IssuanceDecision, { kind: 'sign' }>; issued: IssuedCertificate } {
   const renewed = { serial: 'c1', kind: 'cns', notBefore: new Date('2024-01-01T00:00:00.000Z') } as CertificateFacts;

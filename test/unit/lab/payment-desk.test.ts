@@ -3,28 +3,10 @@
  * reach in order (two renewals naming one certificate).
  */
 import { describe, expect, it } from 'vitest';
-import { emptyLabState, type LabState, type RenewalLine, type RenewalRecord } from '../../../softhsm/service/lab-state.js';
+import { emptyLabState, type LabState, type RenewalLine } from '../../../softhsm/service/lab-state.js';
 import { completeCheckout, startPayment } from '../../../softhsm/service/payment-desk.js';
 import { ServiceRefusal } from '../../../softhsm/service/service-refusal.js';
-
-const holder = { givenName: 'Mario', surname: 'Rossi', fiscalCode: 'RSSMRA80A01H501U' };
-const now = new Date('2026-12-06T08:00:00.000Z');
-
-function cnsLine(progress: RenewalLine['progress']): RenewalLine {
-  return {
-    der: 'MA==',
-    holder,
-    serial: 'c1',
-    kind: 'cns',
-    notAfter: '2027-01-01T00:00:00.000Z',
-    verdict: { status: 'renewable', price: { kind: 'paid', amountCents: 1500, currency: 'EUR', account: 'diritti' }, newNotAfter: '2029-12-06T00:00:00.000Z' },
-    progress,
-  };
-}
-
-function renewal(renewalId: string, line: RenewalLine): RenewalRecord {
-  return { renewalId, createdAt: now.toISOString(), holder, signerCertificate: 'MA==', lines: [line], issued: {}, paymentIds: [] };
-}
+import { cnsLine, now, renewal } from './hand-built-renewal.js';
 
 function refusalOf(run: () => unknown): ServiceRefusal | undefined {
   try {
