@@ -13,6 +13,7 @@ import { checkHeldAsShown } from './receipt-against-plan.js';
 import { buildPlan, heldOrCaptured, itemsToPay, paidCertificates, selectableSerials } from './renewal-plan.js';
 import { journalVersion, type Journal } from './renewal-journal.js';
 import { withPaymentsHolding } from './held-at-service.js';
+import { recoverFromSetAside } from './set-aside-recovery.js';
 import { progressAtService } from './record-of-line.js';
 import { isListChanged, sameAsked } from './list-changed-at-payment.js';
 import { newestCovering, newestHolding } from './newest-receipt.js';
@@ -27,6 +28,8 @@ export async function readAndAssess(context: FlowContext): Promise<FlowState> {
   // Its challenge travels while the card is read.
   context.challenges.ask({ purpose: 'eligibility' });
   let certificates = await ports.device.readCertificates(device);
+  // One kind left on the card: a renewal whose journal was set aside may have its certificate issued, waiting for its key.
+  if ((await recoverFromSetAside(context, device, certificates)) === 'installed') certificates = await ports.device.readCertificates(device);
   await confirmEarlierDeliveries(context, device.serial, certificates);
   let assessment = await assessCertificates({ device: ports.device, service: ports.service, challenges: context.challenges }, device, certificates, ports.environment.clock());
   // A renewal found finished on the card, its old pair removed: the card is read and assessed

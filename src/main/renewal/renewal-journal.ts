@@ -266,6 +266,12 @@ export interface JournalStore {
   archive(deviceSerial: string): Promise<void>;
   /** Moves a journal that describes nothing real out of the way, kept for the helpdesk. */
   setAside(deviceSerial: string): Promise<string>;
+  /**
+   * The renewal ids still made out in the device's journals set aside, newest first, each once (at
+   * most `setAsideRenewalsAsked`, from its `setAsideFilesRead` newest files): a damaged journal's renewal may hold a certificate issued and paid
+   * that only the service's record still names (set-aside-recovery.ts).
+   */
+  setAsideRenewals(deviceSerial: string): Promise<string[]>;
   discard(deviceSerial: string): Promise<void>;
   /** Deliveries of a device's renewed certificates not yet confirmed to the service (none when unreadable). */
   unconfirmedDeliveries(deviceSerial: string): Promise<UnconfirmedDelivery[]>;
@@ -310,7 +316,7 @@ export class RenewalJournalStore implements JournalStore {
       if (error.code === 'ENOENT') return join(this.dir, 'damaged');
       throw error;
     });
-    return { kind: 'damaged', setAside, renewalId: /"renewalId"\s*:\s*"([A-Za-z0-9_-]{8,64})"/.exec(text)?.[1] };
+    return { kind: 'damaged', setAside, renewalId: renewalIdIn(text) };
   }
 
   async write(journal: Journal): Promise<Journal> {
@@ -339,6 +345,22 @@ export class RenewalJournalStore implements JournalStore {
     await mkdir(join(this.dir, 'damaged'), { recursive: true, mode: 0o700 });
     await rename(this.pathFor(deviceSerial), setAside);
     return setAside;
+  }
+
+  async setAsideRenewals(deviceSerial: string): Promise<string[]> {
+    const dir = join(this.dir, 'damaged');
+    const prefix = `${encodeURIComponent(deviceSerial)}.`;
+    const names = await readdir(dir).catch(() => [] as string[]);
+    // Stamped names sort by time: the newest first.
+    const newest = names.filter((name) => name.startsWith(prefix) && name.endsWith('.json')).sort().reverse().slice(0, setAsideFilesRead);
+    const ids: string[] = [];
+    for (const name of newest) {
+      if (ids.length === setAsideRenewalsAsked) break;
+      const text = await readFileIfExists(join(dir, name)).catch(() => undefined);
+      const id = text === undefined ? undefined : renewalIdIn(text);
+      if (id !== undefined && !ids.includes(id)) ids.push(id);
+    }
+    return ids;
   }
 
   async discard(deviceSerial: string): Promise<void> {
@@ -377,6 +399,18 @@ export class RenewalJournalStore implements JournalStore {
 }
 
 /** When a journal was archived or set aside, in a form a file name can hold (`:` and `.` made `-`). */
+/**
+ * How many renewals of a device's set-aside journals are asked about, and in how many of its
+ * newest files they are looked for: the latest ones are those whose holds may still stand.
+ */
+export const setAsideRenewalsAsked = 3;
+export const setAsideFilesRead = 10;
+
+/** The renewal id a journal's text still shows, damaged or not (the first one: the journal's own). */
+export function renewalIdIn(text: string): string | undefined {
+  return /"renewalId"\s*:\s*"([A-Za-z0-9_-]{8,64})"/.exec(text)?.[1];
+}
+
 function fileStamp(at: Date): string {
   return at.toISOString().replace(/[:.]/g, '-');
 }

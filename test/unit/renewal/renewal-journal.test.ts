@@ -156,4 +156,27 @@ describe('the renewal journal', () => {
       expect(await readdir(join(first.dir, 'damaged'))).toHaveLength(1);
     });
   });
+
+  it('names the renewals of a device\'s set-aside journals, newest first, once each, only the latest few, and none of another device', async () => {
+    await withTempDir('journal', async (dir) => {
+      let minute = 0;
+      const store = new RenewalJournalStore(dir, () => new Date(Date.UTC(2026, 10, 22, 11, minute++)));
+      const damage = async (device: string, text: string) => {
+        await store.write(journal(device));
+        await writeFile(store.pathFor(device), text);
+        expect((await store.read(device)).kind).toBe('damaged');
+      };
+      expect(await store.setAsideRenewals('0001/ABC')).toEqual([]);
+      await damage('0001/ABC', '{ "renewalId": "renewal-oldest", "plan": ');
+      await damage('0001/ABC', '{ "renewalId": "renewal-older1", "plan": ');
+      await damage('0001/ABC', '{ "renewalId": "renewal-older2", "plan": ');
+      await damage('0001/ABC', '{ "version": 3, "deviceSer');
+      await damage('0001/ABC', '{ "renewalId": "renewal-newest", "plan": ');
+      await damage('0001/ABC', '{ "renewalId": "renewal-newest", "payment": ');
+      await damage('other', '{ "renewalId": "renewal-other1", "plan": ');
+      expect(await store.setAsideRenewals('0001/ABC')).toEqual(['renewal-newest', 'renewal-older2', 'renewal-older1']);
+      expect(await store.setAsideRenewals('other')).toEqual(['renewal-other1']);
+      expect(await store.setAsideRenewals('0001')).toEqual([]);
+    });
+  });
 });

@@ -3,13 +3,15 @@
  * journal's schema and stored as JSON text (so what a later process reads is what was written,
  * never a shared object), damaged text is set aside.
  */
-import { journalSchema, type Journal, type JournalRead, type JournalStore, type UnconfirmedDelivery } from '../../../../src/main/renewal/renewal-journal.js';
+import { journalSchema, renewalIdIn, setAsideFilesRead, setAsideRenewalsAsked, type Journal, type JournalRead, type JournalStore, type UnconfirmedDelivery } from '../../../../src/main/renewal/renewal-journal.js';
 import type { CallHook } from './fake-card.js';
 import { AppError } from '../../../../src/shared/errors/app-error.js';
 
 export class MemoryJournal {
   readonly files = new Map<string, string>();
   readonly setAsideFiles: string[] = [];
+  /** The device each of `setAsideFiles` was set aside for. */
+  readonly setAsideFor: string[] = [];
   readonly archived: string[] = [];
   /** Deliveries the service did not hear of, per device. */
   readonly deliveries = new Map<string, UnconfirmedDelivery[]>();
@@ -19,6 +21,11 @@ export class MemoryJournal {
   refusedArchives = 0;
   /** This many reads of the deliveries kept to tell again fail (the file held open by another program). */
   refusedDeliveryReads = 0;
+
+  #putAside(deviceSerial: string, text: string): void {
+    this.setAsideFiles.push(text);
+    this.setAsideFor.push(deviceSerial);
+  }
 
   /** The store a process sees; `hook` may kill the process around a write. */
   store(hook: CallHook): JournalStore {
@@ -36,8 +43,8 @@ export class MemoryJournal {
         const parsed = journalSchema.safeParse(value);
         if (parsed.success && parsed.data.deviceSerial === deviceSerial) return { kind: 'open', journal: parsed.data };
         this.files.delete(deviceSerial);
-        this.setAsideFiles.push(text);
-        return { kind: 'damaged', setAside: `damaged/${this.setAsideFiles.length}`, renewalId: /"renewalId"\s*:\s*"([A-Za-z0-9_-]{8,64})"/.exec(text)?.[1] };
+        this.#putAside(deviceSerial, text);
+        return { kind: 'damaged', setAside: `damaged/${this.setAsideFiles.length}`, renewalId: renewalIdIn(text) };
       },
       write: async (journal: Journal) => {
         const checked = journalSchema.parse(journal);
@@ -54,9 +61,13 @@ export class MemoryJournal {
       },
       setAside: async (deviceSerial) => {
         const text = this.files.get(deviceSerial);
-        if (text !== undefined) this.setAsideFiles.push(text);
+        if (text !== undefined) this.#putAside(deviceSerial, text);
         this.files.delete(deviceSerial);
         return `damaged/${this.setAsideFiles.length}`;
+      },
+      setAsideRenewals: async (deviceSerial) => {
+        const newest = this.setAsideFiles.filter((_, index) => this.setAsideFor[index] === deviceSerial).reverse().slice(0, setAsideFilesRead);
+        return [...new Set(newest.flatMap((text) => renewalIdIn(text) ?? []))].slice(0, setAsideRenewalsAsked);
       },
       discard: async (deviceSerial) => {
         this.files.delete(deviceSerial);

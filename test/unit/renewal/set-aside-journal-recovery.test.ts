@@ -1,0 +1,126 @@
+/**
+ * A journal damaged (truncated by a crash of the disk, bit rot) mid-CNS on a card with no room: the
+ * old CNS pair went first, the new key was made and the CNS issued and charged. Set aside, the
+ * journal no longer says which renewal it was, and the card reads with one kind only: every start
+ * stopped at DEVICE_SINGLE_CERTIFICATE, the CNS paid and never installed, though the holder was
+ * told that nothing paid was lost. The renewal id made out from the set-aside text lets the
+ * service's record say what it issued; the key of that certificate on the card lets it be installed.
+ */
+import forge from 'node-forge';
+import { describe, expect, it } from 'vitest';
+import type { IssuedCertificate } from '../../../src/main/renewal/renewal-ports.js';
+import { prices } from './kit/fake-service.js';
+import { FlowWorld, journalOf } from './kit/flow-world.js';
+import { stateOf, walk } from './kit/holder-walk.js';
+import { makeCertificate, profileOf, type TestPki } from './kit/test-pki.js';
+
+const day = 86_400_000;
+
+/** The issued certificate as a hostile record would name it: the same key (so found on the card), anything else made up. */
+function forged(pki: TestPki, issued: IssuedCertificate, how: 'other-holder' | 'untrusted-chain' | 'wrong-kind' | 'expired'): IssuedCertificate {
+  const genuine = forge.pki.certificateFromPem(issued.certificatePem);
+  const notBefore = new Date(genuine.validity.notBefore.getTime());
+  const base = {
+    subject: genuine.subject.attributes,
+    issuer: pki.caFor('cns'),
+    key: { privateKey: undefined as never, publicKeyPem: forge.pki.publicKeyToPem(genuine.publicKey as forge.pki.rsa.PublicKey), modulusHex: '' },
+    serialHex: issued.certificateSerial,
+    notBefore,
+    notAfter: new Date(notBefore.getTime() + 3 * 365 * day),
+    extensions: profileOf('cns'),
+  };
+  if (how === 'other-holder') return { ...issued, certificatePem: makeCertificate({ ...base, subject: pki.holderSubject('VRDLGU70A01F205X') }) };
+  if (how === 'wrong-kind') return { ...issued, certificatePem: makeCertificate({ ...base, extensions: profileOf('signature') }) };
+  if (how === 'expired') return { ...issued, certificatePem: makeCertificate({ ...base, notBefore: new Date(notBefore.getTime() - 4 * 365 * day), notAfter: new Date(notBefore.getTime() - day) }) };
+  return { ...issued, certificatePem: makeCertificate({ ...base, issuer: pki.rogueCa }), chainPem: [pki.rogueCa.pem] };
+}
+
+/** The journal on disk cut short, as a disk that lost its last blocks leaves it. */
+function truncateJournal(world: FlowWorld): void {
+  const text = world.journal.files.get('CNS-0001');
+  if (text === undefined) throw new Error('no journal to damage');
+  world.journal.files.set('CNS-0001', text.slice(0, Math.floor(text.length / 2)));
+}
+
+function codesSeen(world: FlowWorld): string[] {
+  return world.states.flatMap((seen) => [...('error' in seen && seen.error ? [seen.error.code] : []), ...('notice' in seen && seen.notice ? [seen.notice.code] : [])]);
+}
+
+/** Both kinds on the card, each with its key: a working pair of each kind. */
+function cardHoldsBothKinds(world: FlowWorld): boolean {
+  const kinds = world.card.objects.filter((object) => object.kind === 'certificate').map((object) => object.certificatePem ?? '');
+  return world.renewedKinds().includes('cns') && kinds.length === 2;
+}
+
+describe('a damaged journal on a card with no room, the old CNS pair gone and the CNS issued', () => {
+  it('the next start installs the CNS the service issued for the key on the card, charged once, and tells it delivered', async () => {
+    const world = new FlowWorld({ full: true });
+    world.killOn = { call: 'issue', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.killOn = undefined;
+    expect(journalOf(world).certificates.map((entry) => entry.progress.phase)).toEqual(['csr-submitted']);
+    expect(world.card.objects.some((object) => object.certificatePem === world.oldCertificates.get('cns'))).toBe(false);
+    truncateJournal(world);
+
+    world.states = [];
+    const first = stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }));
+    expect(codesSeen(world)).toContain('JOURNAL_DAMAGED');
+    expect(codesSeen(world)).not.toContain('DEVICE_SINGLE_CERTIFICATE');
+    expect(first.step, JSON.stringify(first).slice(0, 300)).toBe('certificates');
+    expect(cardHoldsBothKinds(world)).toBe(true);
+    expect(world.undeliveredOnCard()).toEqual([]);
+    expect(world.issuedNotOnCard()).toEqual([]);
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!)).toBe(prices.cns);
+    expect(world.card.breaches).toEqual([]);
+
+    // And the start after it finds nothing more to do: the signature still renewable, the CNS renewed.
+    world.states = [];
+    const again = stateOf(await walk(world, { kinds: [], method: 'telemaco' }));
+    expect(again.step).toBe('certificates');
+    expect(codesSeen(world)).toEqual([]);
+  });
+
+  it('with the new key gone from the card as well, the CNS issued for it is given back: nothing charged for it', async () => {
+    const world = new FlowWorld({ full: true });
+    world.killOn = { call: 'issue', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.killOn = undefined;
+    const journal = journalOf(world);
+    const entry = journal.certificates[0]!;
+    if (entry.progress.phase !== 'csr-submitted') throw new Error('expected the CNS request sent');
+    const newId = entry.progress.newIdHex;
+    world.card.objects.splice(0, world.card.objects.length, ...world.card.objects.filter((object) => object.idHex !== newId));
+    truncateJournal(world);
+
+    world.states = [];
+    const end = stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }));
+    expect(codesSeen(world)).toContain('DEVICE_SINGLE_CERTIFICATE');
+    expect(end.step).toBe('certificates');
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
+    expect(world.issuedNotOnCard()).toEqual([]);
+  });
+
+  it.each(['other-holder', 'untrusted-chain', 'wrong-kind', 'expired'] as const)('a record naming a certificate %s for the key on the card gets nothing written', async (how) => {
+    const world = new FlowWorld({ full: true });
+    world.killOn = { call: 'issue', occurrence: 1, phase: 'after' };
+    expect((await walk(world, { kinds: ['cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.killOn = undefined;
+    truncateJournal(world);
+    const before = world.card.objects.length;
+    world.wrapService((service) => ({
+      ...service,
+      renewalStatus: async (renewalId) => {
+        const record = await service.renewalStatus(renewalId);
+        return { ...record, issued: record.issued.map((issued) => forged(world.pki, issued, how)) };
+      },
+    }));
+
+    world.states = [];
+    const end = stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }));
+    expect(codesSeen(world)).toContain('DEVICE_SINGLE_CERTIFICATE');
+    expect(end.step).toBe('certificates');
+    expect(world.card.objects).toHaveLength(before);
+    expect(world.renewedKinds()).toEqual([]);
+    expect(world.card.breaches).toEqual([]);
+  });
+});
