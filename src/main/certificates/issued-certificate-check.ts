@@ -47,6 +47,12 @@ const longestLife = (3 * 365 + 31) * day;
 /** The farthest the service's clock is believed from this computer's (issuance check, `serviceNow`). */
 const clocksApartAtMost = 8 * day;
 
+/** Valid for as long as a renewal is: a year at least, three years (and a month of slack) at most. */
+export function hasRenewalLifetime(notBefore: Date, notAfter: Date): boolean {
+  const life = notAfter.getTime() - notBefore.getTime();
+  return life >= shortestLife && life <= longestLife;
+}
+
 /**
  * The earlier and the later reading of the time: this computer's clock and the service's (when
  * said and believed), in ms; both this computer's when the service's is not known. A deadline the
@@ -84,7 +90,6 @@ export function checkIssuedCertificate(input: IssuedCertificateInput, trust: Cha
   if (subjectDer(issued) !== subjectDer(old)) return refuse('subject');
   if (!sameProfile(issued, old)) return refuse('kind');
   const start = issued.validity.notBefore.getTime();
-  const end = issued.validity.notAfter.getTime();
   const now = input.now.getTime();
   // Fresh as of `reference`, `offset` from this clock: starting about then, not before a week before the request.
   const freshAt = (reference: number, offset: number) => {
@@ -93,7 +98,7 @@ export function checkIssuedCertificate(input: IssuedCertificateInput, trust: Cha
   };
   const serviceOffset = believedOffset(input);
   const fresh = freshAt(now, 0) || (serviceOffset !== undefined && freshAt(now + serviceOffset, serviceOffset));
-  if (!fresh || end - start < shortestLife || end - start > longestLife) return refuse('validity');
+  if (!fresh || !hasRenewalLifetime(issued.validity.notBefore, issued.validity.notAfter)) return refuse('validity');
   // A renewal starts after what it renews: an older certificate of the holder's (one still on the
   // card, public and chaining well) is never taken for it, whatever clock it is judged by. Strictly
   // after, as the card's checks before the old pair goes ask (proven-on-card.ts `provenNewPair`).

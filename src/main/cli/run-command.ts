@@ -2,7 +2,8 @@
  * The helpdesk CLI's commands, each a walk through the same renewal flow the window drives.
  *
  * `doctor` goes as far as the dry run and pays for and renews nothing (like any start it sets a
- * damaged journal aside and tells the service of deliveries it missed); `renew` goes to the end; `resume`
+ * damaged journal aside, tells the service of deliveries it missed and installs a certificate issued
+ * and paid whose journal was set aside, set-aside-recovery.ts); `renew` goes to the end; `resume`
  * finishes what the journal says was interrupted; `status` shows device, PIN flags and journal;
  * `support-bundle` writes the bundle for the helpdesk.
  */

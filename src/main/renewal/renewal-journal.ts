@@ -352,7 +352,9 @@ export class RenewalJournalStore implements JournalStore {
     const prefix = `${encodeURIComponent(deviceSerial)}.`;
     const names = await readdir(dir).catch(() => [] as string[]);
     // Stamped names sort by time: the newest first.
-    const newest = names.filter((name) => name.startsWith(prefix) && name.endsWith('.json')).sort().reverse().slice(0, setAsideFilesRead);
+    // Exactly this device's: another whose serial goes on after a dot ("A.B" beside "A") is not.
+    const own = (name: string) => name.startsWith(prefix) && setAsideName.test(name.slice(prefix.length));
+    const newest = names.filter(own).sort().reverse().slice(0, setAsideFilesRead);
     const ids: string[] = [];
     for (const name of newest) {
       if (ids.length === setAsideRenewalsAsked) break;
@@ -410,6 +412,9 @@ export const setAsideFilesRead = 10;
 export function renewalIdIn(text: string): string | undefined {
   return /"renewalId"\s*:\s*"([A-Za-z0-9_-]{8,64})"/.exec(text)?.[1];
 }
+
+/** What follows the device's part of a set-aside journal's name: its stamp (`fileStamp`). */
+const setAsideName = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z\.json$/;
 
 function fileStamp(at: Date): string {
   return at.toISOString().replace(/[:.]/g, '-');

@@ -6,19 +6,24 @@
  * by it (eligibility needs its proof), and every start stopped at DEVICE_SINGLE_CERTIFICATE, the
  * certificate issued and paid and never installed.
  *
- * The renewal ids still made out in the set-aside text name the service's record. A certificate it
- * issued and waits to hear delivered, of the kind missing, of the same holder as the certificate
- * still on the card, chaining to a configured Chamber CA and in force, whose key was made on this
- * card and holds no certificate yet, is written there and told delivered. One whose key is on no
- * slot can never be installed: it is given back (`key-lost`), its price released.
+ * The renewal ids still made out in the set-aside text name the service's record, if it lists the
+ * certificate still on the card. A certificate it issued and waits to hear delivered, of the kind
+ * missing, of the same holder as the certificate still on the card, with a renewal's lifetime,
+ * chaining to a configured Chamber CA and in force, whose key was made on this card and holds no
+ * certificate yet, is written there, verified and told delivered: one only, the card then holds
+ * both kinds. One whose key is on no slot listed now is left as it is (a slot may not answer for a
+ * moment, or be listed as a device of its own beside a card of the same model): never given back
+ * from here, where the card may hold its key after all. A pair that does not work once written
+ * is taken off and given back, as the re-key does with an undeliverable certificate.
  */
 import type { DeviceSummary } from '../../shared/contract/flow-contract.js';
 import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
 import { isAppError } from '../../shared/errors/app-error.js';
 import { canonicalCertificateSerial } from '../../shared/service-api/primitives.js';
 import { classifyCertificate } from '../certificates/classify-certificate.js';
-import { clockReadings, latestStart } from '../certificates/issued-certificate-check.js';
+import { clockReadings, hasRenewalLifetime, latestStart } from '../certificates/issued-certificate-check.js';
 import { serialOfCertificate, tryModulusOfCertificate } from '../certificates/key-modulus.js';
+import { pemToBase64Der } from '../certificates/pem.js';
 import { confirmDeliveries } from './delivery-confirmation.js';
 import type { FlowContext } from './flow-context.js';
 import { clocksOf } from './judging-clocks.js';
@@ -38,7 +43,6 @@ export async function recoverFromSetAside(context: FlowContext, device: DeviceSu
   const missing: CertificateKind = kinds.has('cns') ? 'signature' : 'cns';
   const { ports } = context;
   const renewalIds = await ports.journal.setAsideRenewals(device.serial).catch(() => [] as string[]);
-  let recovery: Recovery = 'nothing';
   for (const renewalId of renewalIds) {
     const record = await ports.service.renewalStatus(renewalId).catch((error: unknown) => {
       // An old renewal the service forgot, or the service out of reach: this start goes on as it would have.
@@ -48,42 +52,53 @@ export async function recoverFromSetAside(context: FlowContext, device: DeviceSu
     if (!record) continue;
     for (const issued of waitingToBeHeard(record, onCard)) {
       if (!belongsHere(context, issued, missing, holder)) continue;
-      if ((await installOrGiveBack(context, device, renewalId, issued, missing)) === 'installed') recovery = 'installed';
+      if ((await install(context, device, renewalId, issued, missing)) === 'installed') return 'installed';
     }
   }
-  return recovery;
+  return 'nothing';
 }
 
-/** Issued, not yet told delivered, neither it nor what it renews on the card. */
+/**
+ * Issued, not yet told delivered, neither it nor what it renews on the card, in a renewal that
+ * names a certificate still on the card (a file name matching by chance names another card's).
+ * Not one the record names for two lines, or as a certificate renewed: which line it renews cannot be told.
+ */
 function waitingToBeHeard(record: RenewalRecord, onCard: readonly DeviceCertificate[]): IssuedCertificate[] {
   const serials = new Set(onCard.map((certificate) => canonicalCertificateSerial(serialOfCertificate(certificate.certificatePem))));
-  return record.issued.filter(
-    (issued) =>
+  if (!record.lines.some((line) => serials.has(canonicalCertificateSerial(line.certificateSerial)))) return [];
+  const renewed = record.issued.map((issued) => canonicalCertificateSerial(issued.renewedSerial));
+  const named = record.issued.map((issued) => canonicalCertificateSerial(issued.certificateSerial));
+  return record.issued.filter((issued, index) => {
+    const serial = named[index] as string;
+    if (renewed.includes(serial) || named.indexOf(serial) !== named.lastIndexOf(serial)) return false;
+    return (
       record.lines.find((line) => line.certificateSerial === issued.renewedSerial)?.progress === 'issued' &&
       !serials.has(canonicalCertificateSerial(issued.renewedSerial)) &&
-      !serials.has(canonicalCertificateSerial(issued.certificateSerial)),
-  );
+      !serials.has(serial)
+    );
+  });
 }
 
-/** Of the missing kind, the same holder's, chaining to a Chamber CA and in force by the clocks it is judged by. */
+/** Of the missing kind, the same holder's, with a renewal's lifetime, chaining to a Chamber CA and in force by the clocks it is judged by. */
 function belongsHere(context: FlowContext, issued: IssuedCertificate, missing: CertificateKind, holder: string): boolean {
   const classified = classifyCertificate(issued.certificatePem);
   if (!classified || classified.kind !== missing || classified.summary.fiscalCode !== holder) return false;
   const clocks = clocksOf(context.ports.environment.clock, context.ports.service);
   const { earlier, later } = clockReadings(clocks);
-  const start = Date.parse(classified.summary.notBefore);
-  const end = Date.parse(classified.summary.notAfter);
-  if (start > later + latestStart || end <= earlier) return false;
+  const start = new Date(classified.summary.notBefore);
+  const end = new Date(classified.summary.notAfter);
+  if (!hasRenewalLifetime(start, end) || start.getTime() > later + latestStart || end.getTime() <= earlier) return false;
   return context.ports.trust.chains(issued.certificatePem, issued.chainPem, clocks.now);
 }
 
-async function installOrGiveBack(context: FlowContext, device: DeviceSummary, renewalId: string, issued: IssuedCertificate, kind: CertificateKind): Promise<Recovery> {
+async function install(context: FlowContext, device: DeviceSummary, renewalId: string, issued: IssuedCertificate, kind: CertificateKind): Promise<Recovery> {
   const { ports } = context;
   const modulus = tryModulusOfCertificate(issued.certificatePem);
   if (!modulus) return 'nothing';
   const release = await ports.lock.acquire(device.serial).catch(() => undefined);
   // Another process renews the card: its own journal says what it does.
   if (!release) return 'nothing';
+  const delivery = { renewalId, certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial };
   try {
     // A journal begun since is that renewal's to finish (it installs what the service issued).
     if (!(await unchangedOnDisk(ports.journal, device.serial, context.session.replaceable))) return 'nothing';
@@ -94,14 +109,12 @@ async function installOrGiveBack(context: FlowContext, device: DeviceSummary, re
       // Made on this card, and no certificate under it yet: anything else is not a key this tool left waiting.
       if (under.certificatesPem.length > 0 || !under.privateKeys.some((key) => key.onDevice)) return 'nothing';
       await ports.device.writeCertificate(device, slot.tokenSerial, idHex, issued.certificatePem, kind);
-      await ports.device.verifyPair(device, slot.tokenSerial, idHex);
-      ports.logger?.info({ renewalId, certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial }, 'certificate of a set-aside renewal installed on the key made for it');
-      await confirmDeliveries(context, device.serial, [{ renewalId, certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial }]);
+      if (!(await works(context, device, slot.tokenSerial, idHex, renewalId, issued))) return 'nothing';
+      ports.logger?.info(delivery, 'certificate of a set-aside renewal installed on the key made for it');
+      await confirmDeliveries(context, device.serial, [delivery]);
       return 'installed';
     }
-    // Its key is on no slot of the card: never to be installed, given back.
-    await ports.service.reject(renewalId, issued.renewedSerial, issued.certificateSerial, 'key-lost');
-    ports.logger?.warn({ renewalId, certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial }, 'certificate of a set-aside renewal given back: its key is not on the card');
+    ports.logger?.warn(delivery, 'certificate of a set-aside renewal left as it is: its key is on no slot listed now');
     return 'nothing';
   } catch (error) {
     // The card, the service or the disk failing: the card stays as it was, asked again at the next reading.
@@ -110,4 +123,24 @@ async function installOrGiveBack(context: FlowContext, device: DeviceSummary, re
   } finally {
     await release().catch(() => undefined);
   }
+}
+
+/**
+ * The pair just written verifies. Written and not working (the key does not sign for it), it is
+ * taken off and given back, as the re-key does; not kept at all (a chip that dropped the write),
+ * nothing is written and the next reading tries again.
+ */
+async function works(context: FlowContext, device: DeviceSummary, tokenSerial: string, idHex: string, renewalId: string, issued: IssuedCertificate): Promise<boolean> {
+  const { ports } = context;
+  const failure = await ports.device.verifyPair(device, tokenSerial, idHex).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (failure === undefined) return true;
+  const kept = (await ports.device.inspect(device, tokenSerial, idHex)).certificatesPem.some((pem) => pemToBase64Der(pem) === pemToBase64Der(issued.certificatePem));
+  if (!kept || !isAppError(failure) || failure.code !== 'DEVICE_VERIFY_FAILED') throw failure;
+  await ports.device.destroyOldPair(device, tokenSerial, idHex, issued.certificatePem);
+  await ports.service.reject(renewalId, issued.renewedSerial, issued.certificateSerial, 'undeliverable');
+  ports.logger?.warn({ renewalId, certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial }, 'certificate of a set-aside renewal given back: its pair does not work');
+  return false;
 }

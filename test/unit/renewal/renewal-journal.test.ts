@@ -174,9 +174,11 @@ describe('the renewal journal', () => {
       await damage('0001/ABC', '{ "renewalId": "renewal-newest", "plan": ');
       await damage('0001/ABC', '{ "renewalId": "renewal-newest", "payment": ');
       await damage('other', '{ "renewalId": "renewal-other1", "plan": ');
+      await damage('0001/ABC.X', '{ "renewalId": "renewal-dotted", "plan": ');
       expect(await store.setAsideRenewals('0001/ABC')).toEqual(['renewal-newest', 'renewal-older2', 'renewal-older1']);
       expect(await store.setAsideRenewals('other')).toEqual(['renewal-other1']);
       expect(await store.setAsideRenewals('0001')).toEqual([]);
+      expect(await store.setAsideRenewals('0001/ABC.X')).toEqual(['renewal-dotted']);
     });
   });
 });

@@ -6,6 +6,7 @@
  * told that nothing paid was lost. The renewal id made out from the set-aside text lets the
  * service's record say what it issued; the key of that certificate on the card lets it be installed.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import type { IssuedCertificate } from '../../../src/main/renewal/renewal-ports.js';
@@ -17,7 +18,7 @@ import { makeCertificate, profileOf, type TestPki } from './kit/test-pki.js';
 const day = 86_400_000;
 
 /** The issued certificate as a hostile record would name it: the same key (so found on the card), anything else made up. */
-function forged(pki: TestPki, issued: IssuedCertificate, how: 'other-holder' | 'untrusted-chain' | 'wrong-kind' | 'expired'): IssuedCertificate {
+function forged(pki: TestPki, issued: IssuedCertificate, how: 'other-holder' | 'untrusted-chain' | 'wrong-kind' | 'expired' | 'ten-years'): IssuedCertificate {
   const genuine = forge.pki.certificateFromPem(issued.certificatePem);
   const notBefore = new Date(genuine.validity.notBefore.getTime());
   const base = {
@@ -31,6 +32,7 @@ function forged(pki: TestPki, issued: IssuedCertificate, how: 'other-holder' | '
   };
   if (how === 'other-holder') return { ...issued, certificatePem: makeCertificate({ ...base, subject: pki.holderSubject('VRDLGU70A01F205X') }) };
   if (how === 'wrong-kind') return { ...issued, certificatePem: makeCertificate({ ...base, extensions: profileOf('signature') }) };
+  if (how === 'ten-years') return { ...issued, certificatePem: makeCertificate({ ...base, notAfter: new Date(notBefore.getTime() + 10 * 365 * day) }) };
   if (how === 'expired') return { ...issued, certificatePem: makeCertificate({ ...base, notBefore: new Date(notBefore.getTime() - 4 * 365 * day), notAfter: new Date(notBefore.getTime() - day) }) };
   return { ...issued, certificatePem: makeCertificate({ ...base, issuer: pki.rogueCa }), chainPem: [pki.rogueCa.pem] };
 }
@@ -50,6 +52,21 @@ function codesSeen(world: FlowWorld): string[] {
 function cardHoldsBothKinds(world: FlowWorld): boolean {
   const kinds = world.card.objects.filter((object) => object.kind === 'certificate').map((object) => object.certificatePem ?? '');
   return world.renewedKinds().includes('cns') && kinds.length === 2;
+}
+
+/** Both chosen on a card with no room, the CNS alone renewed: killed once its certificate is issued and charged, its old pair gone. */
+async function killedAfterTheCnsIssued(): Promise<FlowWorld> {
+  const world = new FlowWorld({ full: true });
+  world.killOn = { call: 'issue', occurrence: 1, phase: 'after' };
+  expect((await walk(world, { kinds: ['cns'], method: 'telemaco' })).kind).toBe('killed');
+  world.killOn = undefined;
+  return world;
+}
+
+function newIdOfTheCns(world: FlowWorld): string {
+  const entry = journalOf(world).certificates[0];
+  if (entry?.progress.phase !== 'csr-submitted') throw new Error('expected the CNS request sent');
+  return entry.progress.newIdHex;
 }
 
 describe('a damaged journal on a card with no room, the old CNS pair gone and the CNS issued', () => {
@@ -80,27 +97,74 @@ describe('a damaged journal on a card with no room, the old CNS pair gone and th
     expect(codesSeen(world)).toEqual([]);
   });
 
-  it('with the new key gone from the card as well, the CNS issued for it is given back: nothing charged for it', async () => {
-    const world = new FlowWorld({ full: true });
-    world.killOn = { call: 'issue', occurrence: 1, phase: 'after' };
-    expect((await walk(world, { kinds: ['cns'], method: 'telemaco' })).kind).toBe('killed');
-    world.killOn = undefined;
-    const journal = journalOf(world);
-    const entry = journal.certificates[0]!;
-    if (entry.progress.phase !== 'csr-submitted') throw new Error('expected the CNS request sent');
-    const newId = entry.progress.newIdHex;
-    world.card.objects.splice(0, world.card.objects.length, ...world.card.objects.filter((object) => object.idHex !== newId));
+  it('with the new key on no slot listed, nothing is written and nothing given back from here: a slot that does not answer may hold it', async () => {
+    const world = await killedAfterTheCnsIssued();
+    const newId = newIdOfTheCns(world);
+    const kept = world.card.objects.filter((object) => object.idHex !== newId);
+    world.card.objects.splice(0, world.card.objects.length, ...kept);
     truncateJournal(world);
 
     world.states = [];
     const end = stateOf(await walk(world, { kinds: ['cns'], method: 'telemaco' }));
     expect(codesSeen(world)).toContain('DEVICE_SINGLE_CERTIFICATE');
     expect(end.step).toBe('certificates');
+    expect(world.card.objects).toEqual(kept);
+    expect(world.service.issuances.filter((issued) => !issued.takenBack)).toHaveLength(1);
+  });
+
+  it('a write the card drops is tried again at the next start, and then installed', async () => {
+    const world = await killedAfterTheCnsIssued();
+    truncateJournal(world);
+    world.card.dropsCertificateWrites = 1;
+
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('DEVICE_SINGLE_CERTIFICATE');
+    expect(world.renewedKinds()).toEqual([]);
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).not.toContain('DEVICE_SINGLE_CERTIFICATE');
+    expect(cardHoldsBothKinds(world)).toBe(true);
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!)).toBe(prices.cns);
+  });
+
+  it('a pair that does not work once written is taken off and given back: nothing charged for it', async () => {
+    const world = await killedAfterTheCnsIssued();
+    const newId = newIdOfTheCns(world);
+    // A chip whose key under the new id no longer signs for its modulus.
+    const index = world.card.objects.findIndex((object) => object.kind === 'private' && object.idHex === newId);
+    const key = world.card.objects[index];
+    if (!key?.key) throw new Error('expected the new private key on the card');
+    world.card.objects[index] = { ...key, key: { ...key.key, privateKey: generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey } };
+    truncateJournal(world);
+
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('DEVICE_SINGLE_CERTIFICATE');
+    expect(world.card.objects.some((object) => object.idHex === newId)).toBe(false);
     expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
     expect(world.issuedNotOnCard()).toEqual([]);
   });
 
-  it.each(['other-holder', 'untrusted-chain', 'wrong-kind', 'expired'] as const)('a record naming a certificate %s for the key on the card gets nothing written', async (how) => {
+  it('a record that names none of the certificates on the card (another card\'s renewal) gets nothing written', async () => {
+    const world = await killedAfterTheCnsIssued();
+    truncateJournal(world);
+    const before = world.card.objects.length;
+    const signature = world.oldSerials.get('signature')!;
+    world.wrapService((service) => ({
+      ...service,
+      renewalStatus: async (renewalId) => {
+        const record = await service.renewalStatus(renewalId);
+        return { ...record, lines: record.lines.filter((line) => line.certificateSerial.replace(/^0+/, '') !== signature.replace(/^0+/, '')) };
+      },
+    }));
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('DEVICE_SINGLE_CERTIFICATE');
+    expect(world.card.objects).toHaveLength(before);
+  });
+
+  it.each(['other-holder', 'untrusted-chain', 'wrong-kind', 'expired', 'ten-years'] as const)('a record naming a certificate %s for the key on the card gets nothing written', async (how) => {
     const world = new FlowWorld({ full: true });
     world.killOn = { call: 'issue', occurrence: 1, phase: 'after' };
     expect((await walk(world, { kinds: ['cns'], method: 'telemaco' })).kind).toBe('killed');
