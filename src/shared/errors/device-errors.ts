@@ -118,11 +118,11 @@ export const deviceErrors = {
     class: 'device',
     actions: ['resume', 'support-bundle', 'contact-office'],
     it: {
-      message: 'Il dispositivo dice di non avere spazio per la nuova coppia di chiavi, anche se il certificato precedente è già stato rimosso per farle posto, come indicato prima del pagamento: ora il dispositivo non ha quel certificato.',
+      message: 'Il dispositivo dice di non avere spazio per la nuova coppia di chiavi, anche se il certificato precedente è già stato rimosso per farle posto, come indicato prima di procedere: ora il dispositivo non ha quel certificato.',
       nextStep: 'Alcune carte liberano lo spazio solo quando vengono reinserite: tolga il dispositivo, lo reinserisca e completi il rinnovo. Se il messaggio si ripete, salvi il pacchetto di supporto e contatti l\'assistenza: questo certificato non le viene addebitato finché non è emesso.',
     },
     en: {
-      message: 'The device says it has no room for the new key pair, although the previous certificate was already removed to make room, as you were told before paying: the device now has no such certificate.',
+      message: 'The device says it has no room for the new key pair, although the previous certificate was already removed to make room, as you were told before going on: the device now has no such certificate.',
       nextStep: 'Some cards free the room only once they are inserted again: remove the device, insert it again and complete the renewal. If the message comes back, save the support bundle and contact the helpdesk: you are not charged for this certificate until it is issued.',
     },
   },
@@ -130,12 +130,12 @@ export const deviceErrors = {
     class: 'device',
     actions: ['resume', 'support-bundle', 'contact-office'],
     it: {
-      message: 'Il dispositivo dice di non avere spazio per il certificato rinnovato, anche se il certificato precedente è già stato rimosso per fargli posto, come indicato prima del pagamento: ora il dispositivo non ha quel certificato.',
-      nextStep: 'Alcune carte liberano lo spazio solo quando vengono reinserite: tolga il dispositivo, lo reinserisca e completi il rinnovo. Il certificato rinnovato è già stato emesso: se il dispositivo lo rifiuta di nuovo, viene restituito e quanto pagato per esso le viene rimborsato.',
+      message: 'Il dispositivo dice di non avere spazio per il certificato rinnovato, anche se il certificato precedente è già stato rimosso per fargli posto, come indicato prima di procedere: ora il dispositivo non ha quel certificato.',
+      nextStep: 'Alcune carte liberano lo spazio solo quando vengono reinserite: tolga il dispositivo, lo reinserisca e completi il rinnovo. Il certificato rinnovato è già stato emesso: se il dispositivo lo rifiuta di nuovo, viene restituito e non le viene addebitato (quanto eventualmente pagato per esso le viene rimborsato).',
     },
     en: {
-      message: 'The device says it has no room for the renewed certificate, although the previous certificate was already removed to make room, as you were told before paying: the device now has no such certificate.',
-      nextStep: 'Some cards free the room only once they are inserted again: remove the device, insert it again and complete the renewal. The renewed certificate is already issued: if the device refuses it again, it is given back and whatever you paid for it is refunded.',
+      message: 'The device says it has no room for the renewed certificate, although the previous certificate was already removed to make room, as you were told before going on: the device now has no such certificate.',
+      nextStep: 'Some cards free the room only once they are inserted again: remove the device, insert it again and complete the renewal. The renewed certificate is already issued: if the device refuses it again, it is given back and you are not charged for it (anything you paid for it is refunded).',
     },
   },
   DEVICE_NOT_RESPONDING: {

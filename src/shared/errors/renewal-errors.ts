@@ -127,11 +127,11 @@ export const renewalErrors = {
     class: 'renewal',
     actions: ['support-bundle', 'contact-office'],
     it: {
-      message: 'Il servizio ha risposto con un certificato già presente sul dispositivo invece di quello rinnovato: il programma non lo scrive e non chiede al servizio di revocarlo. Poiché sul dispositivo non c\'era spazio, il certificato precedente era già stato rimosso, come indicato prima del pagamento: ora il dispositivo non ha quel certificato.',
+      message: 'Il servizio ha risposto con un certificato già presente sul dispositivo invece di quello rinnovato: il programma non lo scrive e non chiede al servizio di revocarlo. Poiché sul dispositivo non c\'era spazio, il certificato precedente era già stato rimosso, come indicato prima di procedere: ora il dispositivo non ha quel certificato.',
       nextStep: 'Il servizio potrebbe aver addebitato l\'importo di questo certificato. Salvi il pacchetto di supporto e contatti l\'assistenza o l\'Ufficio di Registrazione, che può emettere di nuovo il certificato e chiedere conto dell\'addebito.',
     },
     en: {
-      message: 'The service answered with a certificate already on the device instead of the renewed one: the program does not write it and does not ask the service to revoke it. As the device had no room, its previous certificate had already been removed, as you were told before paying: the device now has no such certificate.',
+      message: 'The service answered with a certificate already on the device instead of the renewed one: the program does not write it and does not ask the service to revoke it. As the device had no room, its previous certificate had already been removed, as you were told before going on: the device now has no such certificate.',
       nextStep: 'The service may have charged for this certificate. Save the support bundle and contact the helpdesk or the Registration Office, which can issue the certificate again and take up the charge.',
     },
   },
@@ -139,11 +139,11 @@ export const renewalErrors = {
     class: 'renewal',
     actions: ['support-bundle', 'contact-office'],
     it: {
-      message: 'Il certificato ricevuto dal servizio non ha superato i controlli del programma e non è stato scritto sul dispositivo. Poiché sul dispositivo non c\'era spazio, il certificato precedente era già stato rimosso, come indicato prima del pagamento: ora il dispositivo non ha quel certificato.',
+      message: 'Il certificato ricevuto dal servizio non ha superato i controlli del programma e non è stato scritto sul dispositivo. Poiché sul dispositivo non c\'era spazio, il certificato precedente era già stato rimosso, come indicato prima di procedere: ora il dispositivo non ha quel certificato.',
       nextStep: 'L\'importo trattenuto per questo certificato è stato rilasciato e non le viene addebitato. Salvi il pacchetto di supporto e contatti l\'assistenza o l\'Ufficio di Registrazione, che può emettere di nuovo il certificato.',
     },
     en: {
-      message: 'The certificate received from the service failed the program\'s checks and was not written to the device. As the device had no room, its previous certificate had already been removed, as you were told before paying: the device now has no such certificate.',
+      message: 'The certificate received from the service failed the program\'s checks and was not written to the device. As the device had no room, its previous certificate had already been removed, as you were told before going on: the device now has no such certificate.',
       nextStep: 'The amount held for this certificate was released and you are not charged for it. Save the support bundle and contact the helpdesk or the Registration Office, which can issue the certificate again.',
     },
   },
@@ -175,11 +175,11 @@ export const renewalErrors = {
     class: 'renewal',
     actions: ['support-bundle', 'contact-office'],
     it: {
-      message: 'Il servizio non ha emesso il certificato rinnovato: il certificato risulta ora sospeso o revocato. Poiché sul dispositivo non c\'era spazio, il certificato precedente era già stato rimosso, come indicato prima del pagamento: ora il dispositivo non ha quel certificato.',
+      message: 'Il servizio non ha emesso il certificato rinnovato: il certificato risulta ora sospeso o revocato. Poiché sul dispositivo non c\'era spazio, il certificato precedente era già stato rimosso, come indicato prima di procedere: ora il dispositivo non ha quel certificato.',
       nextStep: 'L\'importo trattenuto per questo certificato è stato rilasciato e non le viene addebitato. Contatti l\'Ufficio di Registrazione, che le dirà perché il certificato è sospeso o revocato e come riaverlo; se serve, salvi il pacchetto di supporto.',
     },
     en: {
-      message: 'The service did not issue the renewed certificate: the certificate is now suspended or revoked. As the device had no room, its previous certificate had already been removed, as you were told before paying: the device now has no such certificate.',
+      message: 'The service did not issue the renewed certificate: the certificate is now suspended or revoked. As the device had no room, its previous certificate had already been removed, as you were told before going on: the device now has no such certificate.',
       nextStep: 'The amount held for this certificate was released and you are not charged for it. Contact the Registration Office, which will tell you why the certificate is suspended or revoked and how to get it back; if needed, save the support bundle.',
     },
   },
@@ -200,11 +200,11 @@ export const renewalErrors = {
     actions: ['support-bundle', 'contact-office'],
     it: {
       message: 'Il certificato rinnovato non funziona su questo dispositivo (la chiave generata non firma per il certificato, oppure il dispositivo non ha potuto memorizzarlo): il programma lo ha comunicato al servizio, che lo ha annullato.',
-      nextStep: 'L\'importo di questo certificato le viene restituito. Il dispositivo potrebbe essere danneggiato: salvi il pacchetto di supporto e contatti l\'assistenza o l\'Ufficio di Registrazione.',
+      nextStep: 'Questo certificato non le viene addebitato: se lo aveva già pagato, l\'importo le viene restituito. Il dispositivo potrebbe essere danneggiato: salvi il pacchetto di supporto e contatti l\'assistenza o l\'Ufficio di Registrazione.',
     },
     en: {
       message: 'The renewed certificate does not work on this device (the key generated does not sign for the certificate, or the device could not store it): the program told the service, which cancelled it.',
-      nextStep: 'The amount for this certificate is refunded. The device may be faulty: save the support bundle and contact the helpdesk or the Registration Office.',
+      nextStep: 'You are not charged for this certificate: if you had paid for it already, the amount is refunded. The device may be faulty: save the support bundle and contact the helpdesk or the Registration Office.',
     },
   },
   JOURNAL_WRITE_FAILED: {

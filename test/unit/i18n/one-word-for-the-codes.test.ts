@@ -36,3 +36,21 @@ describe('where the PUK is', () => {
     });
   }
 });
+
+/**
+ * A renewal may cost nothing (a certificate free, or paid in an earlier attempt): the device's room
+ * was told with the plan, before going on, not "before paying", and what the service takes back is
+ * "not charged", not only "refunded" — the holder who paid nothing must not go looking for a refund.
+ */
+describe('words that presume a payment', () => {
+  it('no error says the room was told "before paying", whatever the plan cost', () => {
+    for (const text of sources['error catalogue']) expect(text).not.toMatch(/prima del pagamento|before paying/);
+  });
+
+  it('a certificate given back is told as not charged in every language, not only as refunded', () => {
+    for (const code of ['ISSUED_CERTIFICATE_UNDELIVERABLE', 'DEVICE_FULL_CERTIFICATE_OLD_REMOVED'] as const) {
+      expect(errorCatalogue[code].it.nextStep).toMatch(/non le viene addebitato/);
+      expect(errorCatalogue[code].en.nextStep).toMatch(/not charged/);
+    }
+  });
+});
