@@ -19,6 +19,7 @@
 import type { DeviceSummary } from '../../shared/contract/flow-contract.js';
 import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
 import { isAppError } from '../../shared/errors/app-error.js';
+import { errorCatalogue } from '../../shared/errors/catalogue.js';
 import { canonicalCertificateSerial } from '../../shared/service-api/primitives.js';
 import { classifyCertificate } from '../certificates/classify-certificate.js';
 import { clockReadings, hasRenewalLifetime, latestStart } from '../certificates/issued-certificate-check.js';
@@ -29,6 +30,13 @@ import type { FlowContext } from './flow-context.js';
 import { clocksOf } from './judging-clocks.js';
 import { unchangedOnDisk } from './renewal-journal.js';
 import type { DeviceCertificate, IssuedCertificate, RenewalRecord } from './renewal-ports.js';
+
+/** A failure that may pass (the network, the service for a moment): not one that says the record cannot be had. */
+function passing(error: unknown): boolean {
+  if (!isAppError(error) || error.code === 'SERVICE_PROTOCOL_ERROR' || error.code === 'SERVICE_BAD_REQUEST') return false;
+  const { class: kind } = errorCatalogue[error.code];
+  return kind === 'network' || kind === 'service';
+}
 
 /** What became of the certificates found this way: `installed` means the card is to be read again. */
 type Recovery = 'installed' | 'nothing';
@@ -45,7 +53,10 @@ export async function recoverFromSetAside(context: FlowContext, device: DeviceSu
   const renewalIds = await ports.journal.setAsideRenewals(device.serial).catch(() => [] as string[]);
   for (const renewalId of renewalIds) {
     const record = await ports.service.renewalStatus(renewalId).catch((error: unknown) => {
-      // An old renewal the service forgot, or the service out of reach: this start goes on as it would have.
+      // The service out of reach, or busy, for a moment: told, so the holder tries again. Told
+      // DEVICE_SINGLE_CERTIFICATE instead, they would go to the office for a certificate the
+      // service holds for them. An old renewal it forgot, or a record it cannot give: not this one.
+      if (passing(error)) throw error;
       ports.logger?.warn({ renewalId, err: isAppError(error) ? error.code : String(error) }, 'record of a set-aside renewal not read');
       return undefined;
     });
@@ -99,6 +110,8 @@ async function install(context: FlowContext, device: DeviceSummary, renewalId: s
   // Another process renews the card: its own journal says what it does.
   if (!release) return 'nothing';
   const delivery = { renewalId, certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial };
+  // The card or the service failing here is told as it is (the holder puts the card back, tries
+  // again): the next reading starts over, the card as it was or the certificate written.
   try {
     // A journal begun since is that renewal's to finish (it installs what the service issued).
     if (!(await unchangedOnDisk(ports.journal, device.serial, context.session.replaceable))) return 'nothing';
@@ -115,10 +128,6 @@ async function install(context: FlowContext, device: DeviceSummary, renewalId: s
       return 'installed';
     }
     ports.logger?.warn(delivery, 'certificate of a set-aside renewal left as it is: its key is on no slot listed now');
-    return 'nothing';
-  } catch (error) {
-    // The card, the service or the disk failing: the card stays as it was, asked again at the next reading.
-    ports.logger?.warn({ renewalId, err: isAppError(error) ? error.code : String(error) }, 'certificate of a set-aside renewal not recovered');
     return 'nothing';
   } finally {
     await release().catch(() => undefined);
@@ -139,8 +148,11 @@ async function works(context: FlowContext, device: DeviceSummary, tokenSerial: s
   if (failure === undefined) return true;
   const kept = (await ports.device.inspect(device, tokenSerial, idHex)).certificatesPem.some((pem) => pemToBase64Der(pem) === pemToBase64Der(issued.certificatePem));
   if (!kept || !isAppError(failure) || failure.code !== 'DEVICE_VERIFY_FAILED') throw failure;
-  await ports.device.destroyOldPair(device, tokenSerial, idHex, issued.certificatePem);
+  // Given back first: a pair that does not work is no pair either way, and money must not wait on a card that may fail next.
   await ports.service.reject(renewalId, issued.renewedSerial, issued.certificateSerial, 'undeliverable');
+  await ports.device.destroyOldPair(device, tokenSerial, idHex, issued.certificatePem).catch((error: unknown) => {
+    ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, 'pair of a set-aside renewal given back, not taken off the card');
+  });
   ports.logger?.warn({ renewalId, certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial }, 'certificate of a set-aside renewal given back: its pair does not work');
   return false;
 }

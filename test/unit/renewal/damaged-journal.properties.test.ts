@@ -1,0 +1,102 @@
+/**
+ * The two promises when the journal is damaged (a disk that lost its last blocks, bit rot) after
+ * the process died anywhere in a renewal: the journal is set aside, never obeyed, and what the
+ * service and the card say takes over.
+ *
+ * Money: each certificate captured at most once, and only if its renewal is on the card; nothing
+ * issued and kept by the service that is not on the card. Card: never two kinds missing (one on a
+ * card with no room, the holder told), never two private keys under one CKA_ID; in the end a
+ * working pair of each kind, unless a card with no room lost one before its certificate was issued
+ * (the handover proof went with the journal): then nothing is charged for that kind, and the holder
+ * reads DEVICE_SINGLE_CERTIFICATE.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { CertificateKind } from '../../../src/shared/domain/certificate-kind.js';
+import { prices } from './kit/fake-service.js';
+import { FlowWorld } from './kit/flow-world.js';
+import { walk, type HolderChoice } from './kit/holder-walk.js';
+
+const walks = fc.record({
+  kinds: fc.subarray(['signature', 'cns'] as const, { minLength: 1 }),
+  method: fc.constantFrom('telemaco', 'iconto', 'card') as fc.Arbitrary<HolderChoice['method']>,
+  full: fc.boolean(),
+  twoSlots: fc.constantFrom(undefined, 'shared-login', 'own-pins') as fc.Arbitrary<undefined | 'shared-login' | 'own-pins'>,
+  /** The process dies around its n-th effect. */
+  killAt: fc.integer({ min: 1, max: 22 }),
+  killPhase: fc.constantFrom('before', 'after') as fc.Arbitrary<'before' | 'after'>,
+  /** Where the journal's text is cut, as a fraction of its length. */
+  cutAt: fc.double({ min: 0.02, max: 0.98, noNaN: true }),
+  /** 0: none; n: the next process dies too, around its n-th effect (the recovery's write, its delivery). */
+  killAgainAt: fc.nat({ max: 6 }),
+  /** Answers lost (after the effect) or refused (before it) once the journal is damaged: the record read, a delivery told, a rejection sent. */
+  lostAfter: fc.record({ renewalStatus: fc.nat({ max: 1 }), delivered: fc.nat({ max: 1 }), reject: fc.nat({ max: 1 }) }),
+  unavailableAfter: fc.record({ renewalStatus: fc.nat({ max: 1 }), delivered: fc.nat({ max: 1 }), eligibility: fc.nat({ max: 1 }) }),
+});
+
+const codesOf = (world: FlowWorld) => world.states.flatMap((seen) => [...('error' in seen && seen.error ? [seen.error.code] : []), ...('notice' in seen && seen.notice ? [seen.notice.code] : [])]);
+
+/** How many walks got past the precondition: a property that skips all of them proves nothing. */
+const walked = { count: 0, single: 0 };
+
+const holds = fc.asyncProperty(walks, async (scenario) => {
+  const world = new FlowWorld({ full: scenario.full, ...(scenario.twoSlots ? { twoSlots: scenario.twoSlots } : {}) });
+  world.killAt = { count: scenario.killAt, phase: scenario.killPhase };
+  const choice: HolderChoice = { kinds: scenario.kinds, method: scenario.method };
+  const first = await walk(world, choice);
+  world.killAt = undefined;
+  const text = world.journal.files.get('CNS-0001');
+  // Only a process that died with a journal on disk leaves one to damage.
+  fc.pre(first.kind === 'killed' && text !== undefined);
+  walked.count++;
+  world.journal.files.set('CNS-0001', (text as string).slice(0, Math.floor((text as string).length * scenario.cutAt)));
+
+  world.states = [];
+  world.service.faults.loseAnswer = { ...scenario.lostAfter };
+  world.service.faults.unavailable = { ...scenario.unavailableAfter };
+  if (scenario.killAgainAt > 0) {
+    world.killAt = { count: world.effects + scenario.killAgainAt, phase: scenario.killPhase };
+    await walk(world, choice);
+    world.killAt = undefined;
+  }
+  for (let run = 0; run < 8; run++) {
+    const end = await walk(world, choice);
+    if (end.kind === 'ended' && (end.state.step === 'done' || (end.state.step === 'certificates' && !end.state.plan))) break;
+  }
+
+  expect(world.card.breaches).toEqual([]);
+  expect(world.journal.setAsideFiles.length + world.journal.archived.length).toBeGreaterThan(0);
+  const renewed = new Set(world.renewedKinds());
+  const captured = world.service.netCaptured();
+  for (const kind of ['signature', 'cns'] as const satisfies readonly CertificateKind[]) {
+    const charged = captured.get(world.oldSerials.get(kind) as string) ?? 0;
+    expect(charged, `${kind} charged more than once`).toBeLessThanOrEqual(prices[kind]);
+    if (charged > 0) expect(renewed.has(kind), `${kind} charged and not on the card`).toBe(true);
+  }
+  expect(world.issuedNotOnCard(), 'issued, kept by the service, not on the card').toEqual([]);
+  const working = world.card.workingKinds();
+  if (working.size < world.card.kinds.size) {
+    walked.single++;
+    expect(scenario.full).toBe(true);
+    expect(codesOf(world)).toContain('DEVICE_SINGLE_CERTIFICATE');
+  }
+});
+
+type Walk = typeof walks extends fc.Arbitrary<infer T> ? T : never;
+const none = { renewalStatus: 0, delivered: 0, reject: 0 };
+/** Walks found failing, walked at every run beside the drawn ones. */
+const walksThatFailed: Walk[][] = [
+  // The record of the set-aside renewal not read for a moment: the recovery was skipped and the
+  // holder told DEVICE_SINGLE_CERTIFICATE, sent to the office for a CNS charged and held for them.
+  [{ kinds: ['cns'], method: 'telemaco', full: true, twoSlots: undefined, killAt: 12, killPhase: 'after', cutAt: 0.02, killAgainAt: 0, lostAfter: none, unavailableAfter: { renewalStatus: 1, delivered: 0, eligibility: 0 } }],
+  [{ kinds: ['signature'], method: 'telemaco', full: true, twoSlots: undefined, killAt: 11, killPhase: 'after', cutAt: 0.02, killAgainAt: 0, lostAfter: { ...none, renewalStatus: 1 }, unavailableAfter: { renewalStatus: 0, delivered: 0, eligibility: 0 } }],
+];
+
+describe('a journal damaged after the process died anywhere in a renewal', () => {
+  it('keeps both promises: charged once and only for what reached the card, a working pair of each kind where it can be', async () => {
+    const runs = Number(process.env.PROPERTY_RUNS_DAMAGED ?? 40);
+    await fc.assert(holds, { numRuns: runs, examples: walksThatFailed, ...(process.env.PROPERTY_SEED === 'random' ? {} : { seed: 20_261_206 }) });
+    if (process.env.PROPERTY_SEED === 'random') console.log(`damaged journals: ${walked.count} walked, ${walked.single} ending with one kind`);
+    expect(walked.count).toBeGreaterThan(runs / 2);
+  }, 120_000);
+});
