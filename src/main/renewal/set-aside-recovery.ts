@@ -18,7 +18,7 @@
  */
 import type { DeviceSummary } from '../../shared/contract/flow-contract.js';
 import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
-import { isAppError } from '../../shared/errors/app-error.js';
+import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { errorCatalogue } from '../../shared/errors/catalogue.js';
 import { canonicalCertificateSerial } from '../../shared/service-api/primitives.js';
 import { classifyCertificate } from '../certificates/classify-certificate.js';
@@ -147,7 +147,10 @@ async function works(context: FlowContext, device: DeviceSummary, tokenSerial: s
   );
   if (failure === undefined) return true;
   const kept = (await ports.device.inspect(device, tokenSerial, idHex)).certificatesPem.some((pem) => pemToBase64Der(pem) === pemToBase64Der(issued.certificatePem));
-  if (!kept || !isAppError(failure) || failure.code !== 'DEVICE_VERIFY_FAILED') throw failure;
+  // Not kept: nothing written after all, told as a refusal to try again (not DEVICE_VERIFY_FAILED,
+  // whose words speak of a renewal's old pair still there and a resume).
+  if (!kept) throw new AppError('DEVICE_OPERATION_FAILED', { reason: 'the certificate written was not kept' });
+  if (!isAppError(failure) || failure.code !== 'DEVICE_VERIFY_FAILED') throw failure;
   // Given back first: a pair that does not work is no pair either way, and money must not wait on a card that may fail next.
   await ports.service.reject(renewalId, issued.renewedSerial, issued.certificateSerial, 'undeliverable');
   await ports.device.destroyOldPair(device, tokenSerial, idHex, issued.certificatePem).catch((error: unknown) => {
