@@ -167,7 +167,7 @@ const journalCertificateSchema = z.object({
    * signed with the old CNS key just before that key was destroyed, since no other key can prove
    * possession then. Journaled before the key goes; the service accepts it for 30 days.
    */
-  presignedProof: z.object({ challengeId: z.string(), signerCertificatePem: z.string(), signatureBase64: z.string(), expiresAt: z.string().optional() }).optional(),
+  presignedProof: z.object({ challengeId: z.string(), signerCertificatePem: z.string(), signatureBase64: z.string(), expiresAt: journalDate.optional() }).optional(),
   /**
    * What issuing the certificate captured, as the service's answer said (or its record, the answer
    * lost): kept from `issued` (or `rejecting`, or `rejected` for naming a certificate the card

@@ -181,4 +181,18 @@ describe('the renewal journal', () => {
       expect(await store.setAsideRenewals('0001/ABC.X')).toEqual(['renewal-dotted']);
     });
   });
+
+  it('a handover proof whose time is not a date is damage: judged by it, the proof was never over and a refusal asked for a resume at every start', async () => {
+    await withTempDir('journal', async (dir) => {
+      const store = new RenewalJournalStore(dir);
+      const base = journal('D5');
+      const proof = { challengeId: 'c1', signerCertificatePem: '-----BEGIN CERTIFICATE-----', signatureBase64: 'AA==' };
+      const entry = base.certificates[0]!;
+      const withProof = (expiresAt: string): Journal => ({ ...base, certificates: [{ ...entry, presignedProof: { ...proof, expiresAt } }] });
+      await store.write(withProof('2026-12-22T10:00:00.000Z'));
+      expect((await store.read('D5')).kind).toBe('open');
+      await writeFile(store.pathFor('D5'), JSON.stringify(withProof('in thirty days')));
+      expect((await store.read('D5')).kind).toBe('damaged');
+    });
+  });
 });
