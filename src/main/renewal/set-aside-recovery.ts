@@ -13,9 +13,11 @@
  * certificate yet, is written there, verified and told delivered: one only, the card then holds
  * both kinds. One whose key is on no slot listed now is left as it is (a slot may not answer for a
  * moment, or be listed as a device of its own beside a card of the same model): never given back
- * from here, where the card may hold its key after all. A pair that does not work once written
- * is taken off and given back, as the re-key does with an undeliverable certificate.
+ * from here, where the card may hold its key after all. A key that does not sign for it, or a card
+ * that has no room for it, gets it given back (the holder told ISSUED_CERTIFICATE_UNDELIVERABLE:
+ * not charged), as the re-key does with an undeliverable certificate.
  */
+import { createVerify, randomBytes } from 'node:crypto';
 import type { DeviceSummary } from '../../shared/contract/flow-contract.js';
 import type { CertificateKind } from '../../shared/domain/certificate-kind.js';
 import { AppError, isAppError } from '../../shared/errors/app-error.js';
@@ -121,8 +123,19 @@ async function install(context: FlowContext, device: DeviceSummary, renewalId: s
       const under = await ports.device.inspect(device, slot.tokenSerial, idHex);
       // Made on this card, and no certificate under it yet: anything else is not a key this tool left waiting.
       if (under.certificatesPem.length > 0 || !under.privateKeys.some((key) => key.onDevice)) return 'nothing';
-      await ports.device.writeCertificate(device, slot.tokenSerial, idHex, issued.certificatePem, kind);
-      if (!(await works(context, device, slot.tokenSerial, idHex, renewalId, issued))) return 'nothing';
+      const pair = { tokenSerial: slot.tokenSerial, idHex, modulus };
+      // The key signs for the certificate before anything is written: one that does not would
+      // leave a pair that works for nothing, and the card read as holding both kinds.
+      if (!(await signsFor(context, device, pair, issued))) return await giveBack(context, device, renewalId, issued, pair);
+      const refused = await ports.device.writeCertificate(device, slot.tokenSerial, idHex, issued.certificatePem, kind).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      // No room for the certificate though its old pair is gone: no journal here to say it was
+      // refused once already, so it is given back now rather than refused at every start.
+      if (isAppError(refused) && refused.code === 'DEVICE_FULL') return await giveBack(context, device, renewalId, issued, pair);
+      if (refused !== undefined) throw refused;
+      await verifiedOnCard(context, device, pair, renewalId, issued);
       ports.logger?.info(delivery, 'certificate of a set-aside renewal installed on the key made for it');
       await confirmDeliveries(context, device.serial, [delivery]);
       return 'installed';
@@ -134,28 +147,57 @@ async function install(context: FlowContext, device: DeviceSummary, renewalId: s
   }
 }
 
+interface WaitingPair {
+  readonly tokenSerial: string;
+  readonly idHex: string;
+  readonly modulus: string;
+}
+
+/** A nonce signed on the card by the waiting key verifies with the certificate's public key. */
+async function signsFor(context: FlowContext, device: DeviceSummary, pair: WaitingPair, issued: IssuedCertificate): Promise<boolean> {
+  const nonce = randomBytes(32);
+  const signature = await context.ports.device.signChallenge(device, pair.tokenSerial, pair.idHex, nonce);
+  try {
+    return createVerify('sha256').update(nonce).verify(issued.certificatePem, signature);
+  } catch {
+    return false;
+  }
+}
+
 /**
- * The pair just written verifies. Written and not working (the key does not sign for it), it is
- * taken off and given back, as the re-key does; not kept at all (a chip that dropped the write),
- * nothing is written and the next reading tries again.
+ * A certificate that cannot be installed on the key made for it: given back (the service revokes
+ * it and charges nothing), then that key taken off, and the holder told so. Refused by the service
+ * for a moment, nothing has changed on the card and the next reading gives it back again.
  */
-async function works(context: FlowContext, device: DeviceSummary, tokenSerial: string, idHex: string, renewalId: string, issued: IssuedCertificate): Promise<boolean> {
+async function giveBack(context: FlowContext, device: DeviceSummary, renewalId: string, issued: IssuedCertificate, pair: WaitingPair): Promise<never> {
   const { ports } = context;
-  const failure = await ports.device.verifyPair(device, tokenSerial, idHex).then(
+  await ports.service.reject(renewalId, issued.renewedSerial, issued.certificateSerial, 'undeliverable');
+  ports.logger?.warn({ renewalId, certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial }, 'certificate of a set-aside renewal given back: it cannot be installed on its key');
+  await ports.device.destroyKeys(device, pair.tokenSerial, pair.idHex, pair.modulus).catch((error: unknown) => {
+    ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, 'key of a certificate given back left on the card');
+  });
+  throw new AppError('ISSUED_CERTIFICATE_UNDELIVERABLE');
+}
+
+/**
+ * The pair just written verifies. Not kept at all (a chip that dropped the write): nothing is
+ * written, told as a refusal to try again (not DEVICE_VERIFY_FAILED, whose words speak of a
+ * renewal's old pair still there and a resume). Kept and not working though its key signed for
+ * it a moment ago (a chip failing): given back first, then taken off.
+ */
+async function verifiedOnCard(context: FlowContext, device: DeviceSummary, pair: WaitingPair, renewalId: string, issued: IssuedCertificate): Promise<void> {
+  const { ports } = context;
+  const failure = await ports.device.verifyPair(device, pair.tokenSerial, pair.idHex).then(
     () => undefined,
     (error: unknown) => error,
   );
-  if (failure === undefined) return true;
-  const kept = (await ports.device.inspect(device, tokenSerial, idHex)).certificatesPem.some((pem) => pemToBase64Der(pem) === pemToBase64Der(issued.certificatePem));
-  // Not kept: nothing written after all, told as a refusal to try again (not DEVICE_VERIFY_FAILED,
-  // whose words speak of a renewal's old pair still there and a resume).
+  if (failure === undefined) return;
+  const kept = (await ports.device.inspect(device, pair.tokenSerial, pair.idHex)).certificatesPem.some((pem) => pemToBase64Der(pem) === pemToBase64Der(issued.certificatePem));
   if (!kept) throw new AppError('DEVICE_OPERATION_FAILED', { reason: 'the certificate written was not kept' });
   if (!isAppError(failure) || failure.code !== 'DEVICE_VERIFY_FAILED') throw failure;
-  // Given back first: a pair that does not work is no pair either way, and money must not wait on a card that may fail next.
   await ports.service.reject(renewalId, issued.renewedSerial, issued.certificateSerial, 'undeliverable');
-  await ports.device.destroyOldPair(device, tokenSerial, idHex, issued.certificatePem).catch((error: unknown) => {
+  await ports.device.destroyOldPair(device, pair.tokenSerial, pair.idHex, issued.certificatePem).catch((error: unknown) => {
     ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, 'pair of a set-aside renewal given back, not taken off the card');
   });
-  ports.logger?.warn({ renewalId, certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial }, 'certificate of a set-aside renewal given back: its pair does not work');
-  return false;
+  throw new AppError('ISSUED_CERTIFICATE_UNDELIVERABLE');
 }

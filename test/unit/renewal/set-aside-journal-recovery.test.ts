@@ -130,7 +130,7 @@ describe('a damaged journal on a card with no room, the old CNS pair gone and th
     expect(world.service.netCaptured().get(world.oldSerials.get('cns')!)).toBe(prices.cns);
   });
 
-  it('a pair that does not work once written is taken off and given back: nothing charged for it', async () => {
+  it('a key that does not sign for the certificate gets nothing written: given back, its key taken off, the holder told it is not charged', async () => {
     const world = await killedAfterTheCnsIssued();
     const newId = newIdOfTheCns(world);
     // A chip whose key under the new id no longer signs for its modulus.
@@ -139,13 +139,49 @@ describe('a damaged journal on a card with no room, the old CNS pair gone and th
     if (!key?.key) throw new Error('expected the new private key on the card');
     world.card.objects[index] = { ...key, key: { ...key.key, privateKey: generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey } };
     truncateJournal(world);
+    const destroyedBefore = world.card.destroyedCertificates.length;
 
     world.states = [];
     await walk(world, { kinds: ['cns'], method: 'telemaco' });
-    expect(codesSeen(world)).toContain('DEVICE_SINGLE_CERTIFICATE');
+    expect(codesSeen(world)).toContain('ISSUED_CERTIFICATE_UNDELIVERABLE');
+    // Never written (then taken off): the key was asked to sign first.
+    expect(world.card.destroyedCertificates).toHaveLength(destroyedBefore);
     expect(world.card.objects.some((object) => object.idHex === newId)).toBe(false);
     expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
     expect(world.issuedNotOnCard()).toEqual([]);
+    expect(world.card.breaches).toEqual([]);
+  });
+
+  it('a card with no room for the certificate gets it given back at once, its key taken off: no journal here to count the refusals', async () => {
+    const world = await killedAfterTheCnsIssued();
+    const newId = newIdOfTheCns(world);
+    truncateJournal(world);
+    world.card.refusesCertificates = true;
+
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('ISSUED_CERTIFICATE_UNDELIVERABLE');
+    expect(codesSeen(world)).not.toContain('DEVICE_FULL');
+    expect(world.card.objects.some((object) => object.idHex === newId)).toBe(false);
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
+  });
+
+  it('the service out of reach as the certificate is given back: told to try again, the card unchanged; the next start gives it back', async () => {
+    const world = await killedAfterTheCnsIssued();
+    truncateJournal(world);
+    world.card.refusesCertificates = true;
+    world.service.faults.unavailable = { reject: 1 };
+    const before = [...world.card.objects];
+
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('SERVICE_UNAVAILABLE');
+    expect(world.card.objects).toEqual(before);
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!)).toBe(prices.cns);
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('ISSUED_CERTIFICATE_UNDELIVERABLE');
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
   });
 
   it('a record that names none of the certificates on the card (another card\'s renewal) gets nothing written', async () => {
