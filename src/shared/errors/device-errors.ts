@@ -155,11 +155,11 @@ export const deviceErrors = {
     actions: ['support-bundle'],
     it: {
       message: 'Il dispositivo non ha generato la chiave al proprio interno come richiesto per una firma qualificata.',
-      nextStep: 'La chiave è stata scartata e nessun certificato è stato modificato. Salvi il pacchetto di supporto e contatti l\'assistenza.',
+      nextStep: 'La chiave è stata scartata: il certificato rinnovato non è stato emesso e non le viene addebitato. Salvi il pacchetto di supporto e contatti l\'assistenza.',
     },
     en: {
       message: 'The device did not generate the key inside itself, as a qualified signature requires.',
-      nextStep: 'The key was discarded and no certificate was changed. Save the support bundle and contact the helpdesk.',
+      nextStep: 'The key was discarded: the renewed certificate was not issued and you are not charged for it. Save the support bundle and contact the helpdesk.',
     },
   },
   DEVICE_VERIFY_FAILED: {

@@ -92,11 +92,11 @@ export const renewalErrors = {
     actions: ['resume'],
     it: {
       message: 'Un rinnovo iniziato su questo dispositivo non è stato completato.',
-      nextStep: 'Prema «Completa il rinnovo»: il pagamento già effettuato resta valido e non le verrà addebitato di nuovo.',
+      nextStep: 'Prema «Completa il rinnovo»: il rinnovo riprende da dove si era fermato, e quanto eventualmente già pagato non le verrà addebitato di nuovo.',
     },
     en: {
       message: 'A renewal started on this device was not completed.',
-      nextStep: 'Press “Finish the renewal”: the payment already made stays valid and you will not be charged again.',
+      nextStep: 'Press “Finish the renewal”: the renewal goes on from where it stopped, and anything already paid is not charged again.',
     },
   },
   ISSUED_CERTIFICATE_REJECTED: {
@@ -104,11 +104,11 @@ export const renewalErrors = {
     actions: ['retry', 'support-bundle'],
     it: {
       message: 'Il certificato ricevuto dal servizio non ha superato i controlli del programma: non è stato scritto sul dispositivo, che conserva i certificati di prima.',
-      nextStep: 'L\'importo trattenuto per questo certificato è stato rilasciato e non le viene addebitato. Riprovi più tardi; se si ripete, salvi il pacchetto di supporto e lo invii all\'assistenza.',
+      nextStep: 'Questo certificato non le viene addebitato: l\'importo eventualmente trattenuto per esso è stato rilasciato. Riprovi più tardi; se si ripete, salvi il pacchetto di supporto e lo invii all\'assistenza.',
     },
     en: {
       message: 'The certificate received from the service failed the program\'s checks: it was not written to the device, which keeps its previous certificates.',
-      nextStep: 'The amount held for this certificate was released and you are not charged for it. Try again later; if it happens again, save the support bundle and send it to the helpdesk.',
+      nextStep: 'You are not charged for this certificate: any amount held for it was released. Try again later; if it happens again, save the support bundle and send it to the helpdesk.',
     },
   },
   ISSUED_CERTIFICATE_ALREADY_ON_CARD: {
@@ -140,11 +140,11 @@ export const renewalErrors = {
     actions: ['support-bundle', 'contact-office'],
     it: {
       message: 'Il certificato ricevuto dal servizio non ha superato i controlli del programma e non è stato scritto sul dispositivo. Poiché sul dispositivo non c\'era spazio, il certificato precedente era già stato rimosso, come indicato prima di procedere: ora il dispositivo non ha quel certificato.',
-      nextStep: 'L\'importo trattenuto per questo certificato è stato rilasciato e non le viene addebitato. Salvi il pacchetto di supporto e contatti l\'assistenza o l\'Ufficio di Registrazione, che può emettere di nuovo il certificato.',
+      nextStep: 'Questo certificato non le viene addebitato: l\'importo eventualmente trattenuto per esso è stato rilasciato. Salvi il pacchetto di supporto e contatti l\'assistenza o l\'Ufficio di Registrazione, che può emettere di nuovo il certificato.',
     },
     en: {
       message: 'The certificate received from the service failed the program\'s checks and was not written to the device. As the device had no room, its previous certificate had already been removed, as you were told before going on: the device now has no such certificate.',
-      nextStep: 'The amount held for this certificate was released and you are not charged for it. Save the support bundle and contact the helpdesk or the Registration Office, which can issue the certificate again.',
+      nextStep: 'You are not charged for this certificate: any amount held for it was released. Save the support bundle and contact the helpdesk or the Registration Office, which can issue the certificate again.',
     },
   },
   ISSUED_CERTIFICATE_WITHDRAWN_KEPT: {
@@ -176,11 +176,11 @@ export const renewalErrors = {
     actions: ['support-bundle', 'contact-office'],
     it: {
       message: 'Il servizio non ha emesso il certificato rinnovato: il certificato risulta ora sospeso o revocato. Poiché sul dispositivo non c\'era spazio, il certificato precedente era già stato rimosso, come indicato prima di procedere: ora il dispositivo non ha quel certificato.',
-      nextStep: 'L\'importo trattenuto per questo certificato è stato rilasciato e non le viene addebitato. Contatti l\'Ufficio di Registrazione, che le dirà perché il certificato è sospeso o revocato e come riaverlo; se serve, salvi il pacchetto di supporto.',
+      nextStep: 'Questo certificato non le viene addebitato: l\'importo eventualmente trattenuto per esso è stato rilasciato. Contatti l\'Ufficio di Registrazione, che le dirà perché il certificato è sospeso o revocato e come riaverlo; se serve, salvi il pacchetto di supporto.',
     },
     en: {
       message: 'The service did not issue the renewed certificate: the certificate is now suspended or revoked. As the device had no room, its previous certificate had already been removed, as you were told before going on: the device now has no such certificate.',
-      nextStep: 'The amount held for this certificate was released and you are not charged for it. Contact the Registration Office, which will tell you why the certificate is suspended or revoked and how to get it back; if needed, save the support bundle.',
+      nextStep: 'You are not charged for this certificate: any amount held for it was released. Contact the Registration Office, which will tell you why the certificate is suspended or revoked and how to get it back; if needed, save the support bundle.',
     },
   },
   CERTIFICATE_HELD_BACK: {
@@ -188,11 +188,11 @@ export const renewalErrors = {
     actions: ['support-bundle', 'contact-office'],
     it: {
       message: 'Questo certificato non è stato rinnovato: l\'altro certificato non è stato rinnovato (rifiutato, o ritirato dal servizio), e il dispositivo non aveva spazio per rinnovare questo senza togliere prima il certificato attuale; il programma non lo ha fatto. Il certificato attuale resta sul dispositivo e funziona.',
-      nextStep: 'L\'importo per questo certificato non le viene addebitato: resta trattenuto finché scade il tempo della trattenuta (fino a 30 giorni), poi il servizio lo rilascia. Contatti l\'Ufficio di Registrazione: l\'altro certificato va emesso di nuovo prima che questo si possa rinnovare.',
+      nextStep: 'Questo certificato non le viene addebitato: l\'importo eventualmente trattenuto per esso resta trattenuto finché scade il tempo della trattenuta (fino a 30 giorni), poi il servizio lo rilascia. Contatti l\'Ufficio di Registrazione: l\'altro certificato va emesso di nuovo prima che questo si possa rinnovare.',
     },
     en: {
       message: 'This certificate was not renewed: the other certificate was not renewed (refused, or withdrawn by the service), and the device had no room to renew this one without first removing the current one; the program did not do that. The current certificate stays on the device and works.',
-      nextStep: 'You are not charged for this certificate: its amount stays held until the hold runs out (up to 30 days), then the service releases it. Contact the Registration Office: the other certificate must be issued again before this one can be renewed.',
+      nextStep: 'You are not charged for this certificate: any amount held for it stays held until the hold runs out (up to 30 days), then the service releases it. Contact the Registration Office: the other certificate must be issued again before this one can be renewed.',
     },
   },
   ISSUED_CERTIFICATE_UNDELIVERABLE: {

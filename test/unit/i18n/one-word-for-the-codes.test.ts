@@ -48,9 +48,15 @@ describe('words that presume a payment', () => {
   });
 
   it('a certificate given back is told as not charged in every language, not only as refunded', () => {
-    for (const code of ['ISSUED_CERTIFICATE_UNDELIVERABLE', 'DEVICE_FULL_CERTIFICATE_OLD_REMOVED'] as const) {
+    for (const code of ['ISSUED_CERTIFICATE_UNDELIVERABLE', 'DEVICE_FULL_CERTIFICATE_OLD_REMOVED', 'ISSUED_CERTIFICATE_REJECTED', 'ISSUED_CERTIFICATE_REJECTED_OLD_REMOVED', 'CERTIFICATE_REFUSED_OLD_REMOVED', 'CERTIFICATE_HELD_BACK', 'DEVICE_KEY_NOT_ON_DEVICE'] as const) {
       expect(errorCatalogue[code].it.nextStep).toMatch(/non le viene addebitato/);
       expect(errorCatalogue[code].en.nextStep).toMatch(/not charged/);
+    }
+  });
+
+  it('no error tells a hold or a payment as a fact where it may not exist', () => {
+    for (const text of sources['error catalogue']) {
+      expect(text).not.toMatch(/il pagamento già effettuato|the payment already made|L'importo trattenuto per questo|The amount held for this|its amount stays held/);
     }
   });
 });
