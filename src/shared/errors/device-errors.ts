@@ -179,11 +179,11 @@ export const deviceErrors = {
     actions: ['resume', 'support-bundle'],
     it: {
       message: 'Il dispositivo non è più sbloccato: il software della carta si è riavviato e ha perso l\'accesso concesso dal PIN. L\'operazione non è stata eseguita.',
-      nextStep: 'Prema «Completa il rinnovo» e inserisca di nuovo il PIN: il rinnovo riprende dal punto in cui si era fermato, senza nuovi addebiti.',
+      nextStep: 'Inserisca di nuovo il PIN: se il programma propone «Completa il rinnovo», il rinnovo riprende dal punto in cui si era fermato; altrimenti ricominci. Nulla le viene addebitato di nuovo.',
     },
     en: {
       message: 'The device is no longer unlocked: the card software restarted and lost the access the PIN had granted. The operation was not carried out.',
-      nextStep: 'Press “Finish the renewal” and enter the PIN again: the renewal resumes where it stopped, with no new charge.',
+      nextStep: 'Enter the PIN again: if the program offers “Finish the renewal”, the renewal resumes where it stopped; otherwise start again. Nothing is charged again.',
     },
   },
   DEVICE_OPERATION_FAILED: {

@@ -80,11 +80,11 @@ export const renewalErrors = {
     actions: ['support-bundle', 'contact-office'],
     it: {
       message: 'Sul dispositivo non è rimasta una chiave CNS con cui dimostrare al servizio di possederlo.',
-      nextStep: 'Il pagamento resta valido. Salvi il pacchetto di supporto e contatti l\'assistenza o l\'Ufficio di Registrazione: completeranno il rinnovo per lei.',
+      nextStep: 'Quanto eventualmente già pagato resta valido. Salvi il pacchetto di supporto e contatti l\'assistenza o l\'Ufficio di Registrazione: le diranno come completare il rinnovo.',
     },
     en: {
       message: 'No CNS key is left on the device to prove to the service that you hold it.',
-      nextStep: 'Your payment stays valid. Save the support bundle and contact the helpdesk or the Registration Office: they will complete the renewal for you.',
+      nextStep: 'Anything already paid stays valid. Save the support bundle and contact the helpdesk or the Registration Office: they will tell you how to complete the renewal.',
     },
   },
   RENEWAL_INTERRUPTED: {

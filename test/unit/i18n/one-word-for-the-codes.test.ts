@@ -56,7 +56,12 @@ describe('words that presume a payment', () => {
 
   it('no error tells a hold or a payment as a fact where it may not exist', () => {
     for (const text of sources['error catalogue']) {
-      expect(text).not.toMatch(/il pagamento già effettuato|the payment already made|L'importo trattenuto per questo|The amount held for this|its amount stays held/);
+      expect(text).not.toMatch(/il pagamento già effettuato|the payment already made|Il pagamento resta valido|Your payment stays valid|L'importo trattenuto per questo|The amount held for this|its amount stays held/);
     }
+  });
+
+  it('an error also raised before any renewal began does not send the holder to a resume as the only way on', () => {
+    // DEVICE_LOGIN_LOST is raised at the first reading too (canResume false: no «Completa il rinnovo» there).
+    for (const language of ['it', 'en'] as const) expect(errorCatalogue.DEVICE_LOGIN_LOST[language].nextStep).toMatch(/altrimenti ricominci|otherwise start again/);
   });
 });
