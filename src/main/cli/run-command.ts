@@ -3,9 +3,9 @@
  *
  * `doctor` goes as far as the dry run and pays for and renews nothing (like any start it sets a
  * damaged journal aside, tells the service of deliveries it missed and installs a certificate issued
- * and paid whose journal was set aside, set-aside-recovery.ts); `renew` goes to the end; `resume`
- * finishes what the journal says was interrupted; `status` shows device, PIN flags and journal;
- * `support-bundle` writes the bundle for the helpdesk.
+ * and paid whose journal was set aside, or gives it back when it cannot be: set-aside-recovery.ts);
+ * `renew` goes to the end; `resume` finishes what the journal says was interrupted; `status` shows
+ * device, PIN flags and journal; `support-bundle` writes the bundle for the helpdesk.
  */
 import type { WireError } from '../../shared/contract/define.js';
 import type { DeviceSlot, FlowState, PinEntry } from '../../shared/contract/flow-contract.js';
