@@ -367,12 +367,12 @@ export const renewalErrors = {
     class: 'payment',
     actions: ['support-bundle'],
     it: {
-      message: 'Il servizio di rinnovo chiede un pagamento diverso da quello che le è stato mostrato[: {askedCents} invece di {shownCents}]. Il programma non lo usa: su questo pagamento non viene emesso alcun certificato né viene modificato il dispositivo.',
-      nextStep: 'Nulla le viene addebitato: se una somma è stata trattenuta, il servizio la svincola. Salvi il pacchetto di supporto e contatti l\'assistenza della Camera di Commercio; potrà riprovare il rinnovo quando la somma sarà svincolata.',
+      message: 'Il servizio di rinnovo chiede un pagamento diverso da quello che le è stato mostrato[: {askedCents} invece di {shownCents}]. Il programma non lo usa: su questo pagamento non viene emesso alcun certificato.',
+      nextStep: 'Nulla le viene addebitato: se una somma è stata trattenuta, il servizio la svincola. Salvi il pacchetto di supporto e contatti l\'assistenza della Camera di Commercio; potrà proseguire il rinnovo quando la somma sarà svincolata.',
     },
     en: {
-      message: 'The renewal service asks for a payment other than the one you were shown[: {askedCents} instead of {shownCents}]. The program does not use it: no certificate is issued and nothing on the device is changed on this payment.',
-      nextStep: 'You are not charged: if an amount was held, the service releases it. Save the support bundle and contact your Chamber of Commerce\'s helpdesk; you can renew again once the amount is released.',
+      message: 'The renewal service asks for a payment other than the one you were shown[: {askedCents} instead of {shownCents}]. The program does not use it: no certificate is issued on this payment.',
+      nextStep: 'You are not charged: if an amount was held, the service releases it. Save the support bundle and contact your Chamber of Commerce\'s helpdesk; you can go on with the renewal once the amount is released.',
     },
   },
   RENEWAL_IN_PROGRESS: {
