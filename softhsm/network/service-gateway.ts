@@ -25,9 +25,11 @@ export interface LossRule {
   readonly path: RegExp;
   /**
    * `drop`: the service acted, the answer never arrives; `cut`: half the body, then the connection
-   * closes; `refuse`: the request never reaches the service, which is "in maintenance" (503).
+   * closes; `refuse`: the request never reaches the service, which is "in maintenance" (503);
+   * `hold`: the service acted, and the answer waits on a line that stays open (a test kills the
+   * tool meanwhile: the renewal stopped with the certificate issued and not yet on the card).
    */
-  readonly how: 'drop' | 'cut' | 'refuse';
+  readonly how: 'drop' | 'cut' | 'refuse' | 'hold';
   times: number;
 }
 
@@ -89,6 +91,7 @@ export async function startServiceGateway(options: GatewayOptions): Promise<Serv
                 outgoing.socket?.destroy();
                 return;
               }
+              if (rule.how === 'hold') return;
               outgoing.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'content-length': String(payload.length) });
               outgoing.write(payload.subarray(0, Math.floor(payload.length / 2)));
               setTimeout(() => outgoing.socket?.destroy(), 20);

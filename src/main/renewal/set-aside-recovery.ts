@@ -73,17 +73,21 @@ export async function recoverFromSetAside(context: FlowContext, device: DeviceSu
 
 /**
  * Issued, not yet told delivered, neither it nor what it renews on the card, in a renewal that
- * names a certificate still on the card (a file name matching by chance names another card's).
+ * names a certificate still on the card, renewed by it or issued by it (a file name matching by
+ * chance names another card's).
  * Not one the record names for two lines, or as a certificate renewed: which line it renews cannot be told.
  */
 function waitingToBeHeard(record: RenewalRecord, onCard: readonly DeviceCertificate[]): IssuedCertificate[] {
   const serials = new Set(onCard.map((certificate) => canonicalCertificateSerial(serialOfCertificate(certificate.certificatePem))));
-  if (!record.lines.some((line) => serials.has(canonicalCertificateSerial(line.certificateSerial)))) return [];
+  // The certificate still on the card is one the renewal renews, or one it issued (the other kind
+  // renewed first, on a card with no room, before this one's old pair went).
+  const named = [...record.lines.map((line) => line.certificateSerial), ...record.issued.map((issued) => issued.certificateSerial)];
+  if (!named.some((serial) => serials.has(canonicalCertificateSerial(serial)))) return [];
   const renewed = record.issued.map((issued) => canonicalCertificateSerial(issued.renewedSerial));
-  const named = record.issued.map((issued) => canonicalCertificateSerial(issued.certificateSerial));
+  const issuedSerials = record.issued.map((issued) => canonicalCertificateSerial(issued.certificateSerial));
   return record.issued.filter((issued, index) => {
-    const serial = named[index] as string;
-    if (renewed.includes(serial) || named.indexOf(serial) !== named.lastIndexOf(serial)) return false;
+    const serial = issuedSerials[index] as string;
+    if (renewed.includes(serial) || issuedSerials.indexOf(serial) !== issuedSerials.lastIndexOf(serial)) return false;
     return (
       record.lines.find((line) => line.certificateSerial === issued.renewedSerial)?.progress === 'issued' &&
       !serials.has(canonicalCertificateSerial(issued.renewedSerial)) &&

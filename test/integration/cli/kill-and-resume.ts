@@ -73,7 +73,7 @@ function reachedOrPassed(point: KillPoint, journal: JournalView): boolean {
  * `renew`, with `act` called once its journal shows the step (or a later one, see
  * reachedOrPassed); `act` is asked again at the next journal write until it says it acted.
  */
-async function renewActingAt(lab: ScenarioLab, env: Record<string, string>, point: KillPoint, act: (run: CliRun) => boolean | Promise<boolean>): Promise<{ readonly acted: boolean; readonly result: CliResult }> {
+export async function renewActingAt(lab: ScenarioLab, env: Record<string, string>, point: KillPoint, act: (run: CliRun) => boolean | Promise<boolean>): Promise<{ readonly acted: boolean; readonly result: CliResult }> {
   const journalDir = join(lab.env.RINNOVO_DATA_DIR ?? '', 'journal');
   await mkdir(journalDir, { recursive: true });
   const run = startCli(['renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], env);
