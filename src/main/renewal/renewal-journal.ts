@@ -257,6 +257,8 @@ const unconfirmedDeliverySchema = z.object({
 });
 export type UnconfirmedDelivery = z.infer<typeof unconfirmedDeliverySchema>;
 const unconfirmedDeliveriesSchema = z.array(unconfirmedDeliverySchema);
+/** Per certificate serial, how many times the card refused a set-aside renewal's certificate. */
+const recoveryRefusalsSchema = z.record(z.string(), z.number().int().nonnegative());
 
 /** Where journals live: files in the app, memory in the flow's tests. */
 export interface JournalStore {
@@ -273,6 +275,11 @@ export interface JournalStore {
    */
   setAsideRenewals(deviceSerial: string): Promise<string[]>;
   discard(deviceSerial: string): Promise<void>;
+  /**
+   * One more time the card refused to take `newSerial`, a set-aside renewal's certificate
+   * (set-aside-recovery.ts): how many times now, counting this one. No journal says so there.
+   */
+  countRecoveryRefusal(deviceSerial: string, newSerial: string): Promise<number>;
   /** Deliveries of a device's renewed certificates not yet confirmed to the service (none when unreadable). */
   unconfirmedDeliveries(deviceSerial: string): Promise<UnconfirmedDelivery[]>;
   /** Replaces them; an empty list leaves nothing behind. */
@@ -384,6 +391,21 @@ export class RenewalJournalStore implements JournalStore {
     const path = this.#deliveriesPath(deviceSerial);
     if (deliveries.length === 0) return rm(path, { force: true });
     await this.#write(path, `${JSON.stringify(unconfirmedDeliveriesSchema.parse(deliveries), null, 2)}\n`);
+  }
+
+  async countRecoveryRefusal(deviceSerial: string, newSerial: string): Promise<number> {
+    const path = join(this.dir, 'recovery', `${encodeURIComponent(deviceSerial)}.json`);
+    const text = await readFileIfExists(path).catch(() => undefined);
+    let counts: Record<string, number> = {};
+    try {
+      counts = text === undefined ? {} : recoveryRefusalsSchema.parse(JSON.parse(text));
+    } catch {
+      // Unreadable, counted from nothing: the card is asked once more before its certificate is given back.
+      counts = {};
+    }
+    counts[newSerial] = (counts[newSerial] ?? 0) + 1;
+    await this.#write(path, `${JSON.stringify(counts, null, 2)}\n`);
+    return counts[newSerial];
   }
 
   #deliveriesPath(deviceSerial: string): string {

@@ -13,9 +13,11 @@
  * certificate yet, is written there, verified and told delivered: one only, the card then holds
  * both kinds. One whose key is on no slot listed now is left as it is (a slot may not answer for a
  * moment, or be listed as a device of its own beside a card of the same model): never given back
- * from here, where the card may hold its key after all. A key that does not sign for it, or a card
- * that has no room for it, gets it given back (the holder told ISSUED_CERTIFICATE_UNDELIVERABLE:
- * not charged), as the re-key does with an undeliverable certificate.
+ * from here, where the card may hold its key after all. A key that does not sign for it (asked
+ * twice) gets it given back (the holder told ISSUED_CERTIFICATE_UNDELIVERABLE: not charged), as the
+ * re-key does with an undeliverable certificate; a card with no room for it, or that does not keep
+ * it, is put in again first (its refusals counted beside the journals, since no journal says so),
+ * and refusing at a second start too, gets it given back.
  */
 import { createVerify, randomBytes } from 'node:crypto';
 import type { DeviceSummary } from '../../shared/contract/flow-contract.js';
@@ -25,13 +27,13 @@ import { errorCatalogue } from '../../shared/errors/catalogue.js';
 import { canonicalCertificateSerial } from '../../shared/service-api/primitives.js';
 import { classifyCertificate } from '../certificates/classify-certificate.js';
 import { clockReadings, hasRenewalLifetime, latestStart } from '../certificates/issued-certificate-check.js';
-import { serialOfCertificate, tryModulusOfCertificate } from '../certificates/key-modulus.js';
+import { sameModulus, serialOfCertificate, tryModulusOfCertificate } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import { confirmDeliveries } from './delivery-confirmation.js';
 import type { FlowContext } from './flow-context.js';
 import { clocksOf } from './judging-clocks.js';
 import { unchangedOnDisk } from './renewal-journal.js';
-import type { DeviceCertificate, IssuedCertificate, RenewalRecord } from './renewal-ports.js';
+import type { DeviceCertificate, IssuedCertificate, ObjectsUnderId, RenewalRecord } from './renewal-ports.js';
 
 /** A failure that may pass (the network, the service for a moment): not one that says the record cannot be had. */
 function passing(error: unknown): boolean {
@@ -112,33 +114,30 @@ async function install(context: FlowContext, device: DeviceSummary, renewalId: s
   const { ports } = context;
   const modulus = tryModulusOfCertificate(issued.certificatePem);
   if (!modulus) return 'nothing';
-  const release = await ports.lock.acquire(device.serial).catch(() => undefined);
-  // Another process renews the card: its own journal says what it does.
-  if (!release) return 'nothing';
+  // Another process renewing the card is told as such (RENEWAL_IN_PROGRESS), not as a card with one kind.
+  const release = await ports.lock.acquire(device.serial);
   const delivery = { renewalId, certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial };
-  // The card or the service failing here is told as it is (the holder puts the card back, tries
-  // again): the next reading starts over, the card as it was or the certificate written.
+  // The card or the service failing for a moment is told as it is (the holder puts the card back,
+  // tries again): the next reading starts over, the card as it was or the certificate written.
   try {
     // A journal begun since is that renewal's to finish (it installs what the service issued).
     if (!(await unchangedOnDisk(ports.journal, device.serial, context.session.replaceable))) return 'nothing';
     for (const slot of device.slots) {
       const idHex = await ports.device.findKeyByModulus(device, slot.tokenSerial, modulus);
       if (idHex === undefined) continue;
-      const under = await ports.device.inspect(device, slot.tokenSerial, idHex);
-      // Made on this card, and no certificate under it yet: anything else is not a key this tool left waiting.
-      if (under.certificatesPem.length > 0 || !under.privateKeys.some((key) => key.onDevice)) return 'nothing';
+      // The one pair this tool left waiting for it, nothing else: anything more is not for this certificate to use.
+      if (!waitingPair(await ports.device.inspect(device, slot.tokenSerial, idHex), modulus)) return 'nothing';
       const pair = { tokenSerial: slot.tokenSerial, idHex, modulus };
       // The key signs for the certificate before anything is written: one that does not would
       // leave a pair that works for nothing, and the card read as holding both kinds.
       if (!(await signsFor(context, device, pair, issued))) return await giveBack(context, device, renewalId, issued, pair);
-      const refused = await ports.device.writeCertificate(device, slot.tokenSerial, idHex, issued.certificatePem, kind).then(
-        () => undefined,
-        (error: unknown) => error,
-      );
-      // No room for the certificate though its old pair is gone: no journal here to say it was
-      // refused once already, so it is given back now rather than refused at every start.
-      if (isAppError(refused) && refused.code === 'DEVICE_FULL') return await giveBack(context, device, renewalId, issued, pair);
-      if (refused !== undefined) throw refused;
+      const stored = await writtenOnCard(context, device, pair, issued, kind);
+      if (stored !== 'kept') {
+        // Refused for room though its old pair is gone, or not kept: a card may free memory only
+        // once put in again, so the holder is asked to; refused at a later start too, it is given back.
+        if ((await ports.journal.countRecoveryRefusal(device.serial, issued.certificateSerial)) >= 2) return await giveBack(context, device, renewalId, issued, pair);
+        throw new AppError(stored === 'no-room' ? 'DEVICE_FULL_CERTIFICATE_OLD_REMOVED' : 'DEVICE_OPERATION_FAILED', { reason: 'the certificate of a set-aside renewal was not stored' });
+      }
       await verifiedOnCard(context, device, pair, renewalId, issued);
       ports.logger?.info(delivery, 'certificate of a set-aside renewal installed on the key made for it');
       await confirmDeliveries(context, device.serial, [delivery]);
@@ -157,25 +156,80 @@ interface WaitingPair {
   readonly modulus: string;
 }
 
-/** A nonce signed on the card by the waiting key verifies with the certificate's public key. */
+/** One private key, made on the card, and every key under the id of the certificate's modulus; no certificate there yet. */
+function waitingPair(under: ObjectsUnderId, modulus: string): boolean {
+  const [key, ...others] = under.privateKeys;
+  return (
+    key !== undefined &&
+    others.length === 0 &&
+    key.onDevice &&
+    sameModulus(key.modulusHex, modulus) &&
+    under.publicKeys.every((publicKey) => sameModulus(publicKey.modulusHex, modulus)) &&
+    under.certificatesPem.length === 0
+  );
+}
+
+/** Failures of the card that may pass (taken out, restarted): told, not taken for a key that does not sign. */
+const passingOnCard: ReadonlySet<string> = new Set(['DEVICE_REMOVED', 'DEVICE_NOT_RESPONDING', 'DEVICE_LOGIN_LOST']);
+
+/**
+ * A nonce signed on the card by the waiting key verifies with the certificate's public key; asked
+ * twice before the key is taken for one that does not (a chip's glitch must not cost the certificate).
+ */
 async function signsFor(context: FlowContext, device: DeviceSummary, pair: WaitingPair, issued: IssuedCertificate): Promise<boolean> {
-  const nonce = randomBytes(32);
-  const signature = await context.ports.device.signChallenge(device, pair.tokenSerial, pair.idHex, nonce);
-  try {
-    return createVerify('sha256').update(nonce).verify(issued.certificatePem, signature);
-  } catch {
-    return false;
+  // PKCS#11 gives the signature as long as the modulus; a module that drops its leading zeros gets them back.
+  const length = Math.ceil(pair.modulus.replace(/^0+/, '').length / 2);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const nonce = randomBytes(32);
+    const signature = await context.ports.device.signChallenge(device, pair.tokenSerial, pair.idHex, nonce).catch((error: unknown) => {
+      if (isAppError(error) && passingOnCard.has(error.code)) throw error;
+      return undefined;
+    });
+    if (signature === undefined) continue;
+    const padded = signature.length < length ? Buffer.concat([Buffer.alloc(length - signature.length), signature]) : Buffer.from(signature);
+    try {
+      if (createVerify('sha256').update(nonce).verify(issued.certificatePem, padded)) return true;
+    } catch {
+      // Not a signature the certificate's key could verify: asked again, then given back.
+    }
   }
+  return false;
+}
+
+/** Written and read back under its key's id; a write the card drops is tried once more at once. */
+async function writtenOnCard(context: FlowContext, device: DeviceSummary, pair: WaitingPair, issued: IssuedCertificate, kind: CertificateKind): Promise<'kept' | 'no-room' | 'not-kept'> {
+  const { ports } = context;
+  const der = pemToBase64Der(issued.certificatePem);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const refused = await ports.device.writeCertificate(device, pair.tokenSerial, pair.idHex, issued.certificatePem, kind).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    if (isAppError(refused) && refused.code === 'DEVICE_FULL') return 'no-room';
+    if (refused !== undefined) throw refused;
+    if ((await ports.device.inspect(device, pair.tokenSerial, pair.idHex)).certificatesPem.some((pem) => pemToBase64Der(pem) === der)) return 'kept';
+  }
+  return 'not-kept';
 }
 
 /**
  * A certificate that cannot be installed on the key made for it: given back (the service revokes
- * it and charges nothing), then that key taken off, and the holder told so. Refused by the service
- * for a moment, nothing has changed on the card and the next reading gives it back again.
+ * it and charges nothing), then that key taken off, and the holder told so. The service out of
+ * reach for a moment, nothing has changed on the card and the next reading gives it back again;
+ * refusing for good (a broken or hostile service), it is left to the helpdesk rather than asked
+ * again at every start.
  */
-async function giveBack(context: FlowContext, device: DeviceSummary, renewalId: string, issued: IssuedCertificate, pair: WaitingPair): Promise<never> {
+async function giveBack(context: FlowContext, device: DeviceSummary, renewalId: string, issued: IssuedCertificate, pair: WaitingPair): Promise<Recovery> {
   const { ports } = context;
-  await ports.service.reject(renewalId, issued.renewedSerial, issued.certificateSerial, 'undeliverable');
+  const given = await ports.service.reject(renewalId, issued.renewedSerial, issued.certificateSerial, 'undeliverable').then(
+    () => true,
+    (error: unknown) => {
+      if (passing(error)) throw error;
+      ports.logger?.warn({ renewalId, err: isAppError(error) ? error.code : String(error) }, 'certificate of a set-aside renewal not given back: the service refused');
+      return false;
+    },
+  );
+  if (!given) return 'nothing';
   ports.logger?.warn({ renewalId, certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial }, 'certificate of a set-aside renewal given back: it cannot be installed on its key');
   await ports.device.destroyKeys(device, pair.tokenSerial, pair.idHex, pair.modulus).catch((error: unknown) => {
     ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, 'key of a certificate given back left on the card');
@@ -184,10 +238,8 @@ async function giveBack(context: FlowContext, device: DeviceSummary, renewalId: 
 }
 
 /**
- * The pair just written verifies. Not kept at all (a chip that dropped the write): nothing is
- * written, told as a refusal to try again (not DEVICE_VERIFY_FAILED, whose words speak of a
- * renewal's old pair still there and a resume). Kept and not working though its key signed for
- * it a moment ago (a chip failing): given back first, then taken off.
+ * The pair just written verifies. Kept and not working though its key signed for it a moment ago
+ * (a chip failing): given back first, then taken off.
  */
 async function verifiedOnCard(context: FlowContext, device: DeviceSummary, pair: WaitingPair, renewalId: string, issued: IssuedCertificate): Promise<void> {
   const { ports } = context;
@@ -196,8 +248,6 @@ async function verifiedOnCard(context: FlowContext, device: DeviceSummary, pair:
     (error: unknown) => error,
   );
   if (failure === undefined) return;
-  const kept = (await ports.device.inspect(device, pair.tokenSerial, pair.idHex)).certificatesPem.some((pem) => pemToBase64Der(pem) === pemToBase64Der(issued.certificatePem));
-  if (!kept) throw new AppError('DEVICE_OPERATION_FAILED', { reason: 'the certificate written was not kept' });
   if (!isAppError(failure) || failure.code !== 'DEVICE_VERIFY_FAILED') throw failure;
   await ports.service.reject(renewalId, issued.renewedSerial, issued.certificateSerial, 'undeliverable');
   await ports.device.destroyOldPair(device, pair.tokenSerial, pair.idHex, issued.certificatePem).catch((error: unknown) => {

@@ -195,4 +195,15 @@ describe('the renewal journal', () => {
       expect((await store.read('D5')).kind).toBe('damaged');
     });
   });
+
+  it('counts the card\'s refusals of a set-aside renewal\'s certificate per device and certificate, across processes, an unreadable count starting over', async () => {
+    await withTempDir('journal', async (dir) => {
+      expect(await new RenewalJournalStore(dir).countRecoveryRefusal('0001/ABC', 'a1')).toBe(1);
+      expect(await new RenewalJournalStore(dir).countRecoveryRefusal('0001/ABC', 'a1')).toBe(2);
+      expect(await new RenewalJournalStore(dir).countRecoveryRefusal('0001/ABC', 'b2')).toBe(1);
+      expect(await new RenewalJournalStore(dir).countRecoveryRefusal('other', 'a1')).toBe(1);
+      await writeFile(join(dir, 'journal', 'recovery', `${encodeURIComponent('0001/ABC')}.json`), '{ "a1": ');
+      expect(await new RenewalJournalStore(dir).countRecoveryRefusal('0001/ABC', 'a1')).toBe(1);
+    });
+  });
 });

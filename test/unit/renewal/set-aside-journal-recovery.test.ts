@@ -69,6 +69,15 @@ function newIdOfTheCns(world: FlowWorld): string {
   return entry.progress.newIdHex;
 }
 
+/** A chip whose key under the CNS's new id no longer signs for its modulus. */
+function breakTheNewKey(world: FlowWorld): void {
+  const newId = newIdOfTheCns(world);
+  const index = world.card.objects.findIndex((object) => object.kind === 'private' && object.idHex === newId);
+  const key = world.card.objects[index];
+  if (!key?.key) throw new Error('expected the new private key on the card');
+  world.card.objects[index] = { ...key, key: { ...key.key, privateKey: generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey } };
+}
+
 describe('a damaged journal on a card with no room, the old CNS pair gone and the CNS issued', () => {
   it('the next start installs the CNS the service issued for the key on the card, charged once, and tells it delivered', async () => {
     const world = new FlowWorld({ full: true });
@@ -112,11 +121,18 @@ describe('a damaged journal on a card with no room, the old CNS pair gone and th
     expect(world.service.issuances.filter((issued) => !issued.takenBack)).toHaveLength(1);
   });
 
-  it('a write the card drops is told as a refusal to try again, and the next start installs it', async () => {
+  it('a write the card drops once is tried again at once; dropped twice, the holder is told to try again and the next start installs it', async () => {
+    const once = await killedAfterTheCnsIssued();
+    truncateJournal(once);
+    once.card.dropsCertificateWrites = 1;
+    once.states = [];
+    await walk(once, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(once)).not.toContain('DEVICE_OPERATION_FAILED');
+    expect(cardHoldsBothKinds(once)).toBe(true);
+
     const world = await killedAfterTheCnsIssued();
     truncateJournal(world);
-    world.card.dropsCertificateWrites = 1;
-
+    world.card.dropsCertificateWrites = 2;
     world.states = [];
     await walk(world, { kinds: ['cns'], method: 'telemaco' });
     // Told to try again, not sent to the office for a kind the card lacks.
@@ -130,14 +146,27 @@ describe('a damaged journal on a card with no room, the old CNS pair gone and th
     expect(world.service.netCaptured().get(world.oldSerials.get('cns')!)).toBe(prices.cns);
   });
 
+  it('a card that never keeps the certificate gets it given back at the second start, not asked to try again for ever', async () => {
+    const world = await killedAfterTheCnsIssued();
+    truncateJournal(world);
+    world.card.dropsCertificateWrites = 1_000;
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('DEVICE_OPERATION_FAILED');
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('ISSUED_CERTIFICATE_UNDELIVERABLE');
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toEqual(['DEVICE_SINGLE_CERTIFICATE']);
+  });
+
   it('a key that does not sign for the certificate gets nothing written: given back, its key taken off, the holder told it is not charged', async () => {
     const world = await killedAfterTheCnsIssued();
     const newId = newIdOfTheCns(world);
     // A chip whose key under the new id no longer signs for its modulus.
-    const index = world.card.objects.findIndex((object) => object.kind === 'private' && object.idHex === newId);
-    const key = world.card.objects[index];
-    if (!key?.key) throw new Error('expected the new private key on the card');
-    world.card.objects[index] = { ...key, key: { ...key.key, privateKey: generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey } };
+    breakTheNewKey(world);
     truncateJournal(world);
     const destroyedBefore = world.card.destroyedCertificates.length;
 
@@ -152,24 +181,43 @@ describe('a damaged journal on a card with no room, the old CNS pair gone and th
     expect(world.card.breaches).toEqual([]);
   });
 
-  it('a card with no room for the certificate gets it given back at once, its key taken off: no journal here to count the refusals', async () => {
+  it('a card with no room for the certificate is put in again first, as the re-key asks; refused at the next start too, the certificate is given back', async () => {
     const world = await killedAfterTheCnsIssued();
     const newId = newIdOfTheCns(world);
     truncateJournal(world);
     world.card.refusesCertificates = true;
+    const before = [...world.card.objects];
 
     world.states = [];
     await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('DEVICE_FULL_CERTIFICATE_OLD_REMOVED');
+    expect(world.card.objects).toEqual(before);
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!)).toBe(prices.cns);
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
     expect(codesSeen(world)).toContain('ISSUED_CERTIFICATE_UNDELIVERABLE');
-    expect(codesSeen(world)).not.toContain('DEVICE_FULL');
     expect(world.card.objects.some((object) => object.idHex === newId)).toBe(false);
     expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
   });
 
-  it('the service out of reach as the certificate is given back: told to try again, the card unchanged; the next start gives it back', async () => {
+  it('a card with no room that takes the certificate once put in again gets it installed, charged once', async () => {
     const world = await killedAfterTheCnsIssued();
     truncateJournal(world);
     world.card.refusesCertificates = true;
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('DEVICE_FULL_CERTIFICATE_OLD_REMOVED');
+    world.card.refusesCertificates = false;
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(cardHoldsBothKinds(world)).toBe(true);
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!)).toBe(prices.cns);
+  });
+
+  it('the service out of reach as the certificate is given back: told to try again, the card unchanged; the next start gives it back', async () => {
+    const world = await killedAfterTheCnsIssued();
+    breakTheNewKey(world);
+    truncateJournal(world);
     world.service.faults.unavailable = { reject: 1 };
     const before = [...world.card.objects];
 

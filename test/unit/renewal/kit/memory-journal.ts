@@ -15,6 +15,8 @@ export class MemoryJournal {
   readonly archived: string[] = [];
   /** Deliveries the service did not hear of, per device. */
   readonly deliveries = new Map<string, UnconfirmedDelivery[]>();
+  /** The card's refusals of a set-aside renewal's certificate, per device and certificate serial. */
+  readonly recoveryRefusals = new Map<string, number>();
   /** Called before every read: another process may write the file between two reads of this one. */
   beforeRead: ((deviceSerial: string) => void) | undefined;
   /** This many archives fail (a file another program holds open), the journal left where it is. */
@@ -68,6 +70,12 @@ export class MemoryJournal {
       setAsideRenewals: async (deviceSerial) => {
         const newest = this.setAsideFiles.filter((_, index) => this.setAsideFor[index] === deviceSerial).reverse().slice(0, setAsideFilesRead);
         return [...new Set(newest.flatMap((text) => renewalIdIn(text) ?? []))].slice(0, setAsideRenewalsAsked);
+      },
+      countRecoveryRefusal: async (deviceSerial, newSerial) => {
+        const key = `${deviceSerial}/${newSerial}`;
+        const count = (this.recoveryRefusals.get(key) ?? 0) + 1;
+        this.recoveryRefusals.set(key, count);
+        return count;
       },
       discard: async (deviceSerial) => {
         this.files.delete(deviceSerial);
