@@ -8,7 +8,8 @@
  * card with no room, the holder told), never two private keys under one CKA_ID; in the end a
  * working pair of each kind, unless a card with no room lost one before its certificate was issued
  * (the handover proof went with the journal): then nothing is charged for that kind, and the holder
- * reads DEVICE_SINGLE_CERTIFICATE.
+ * reads DEVICE_SINGLE_CERTIFICATE — or the card would not keep the certificate issued for it, and
+ * it was given back (not charged).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +33,11 @@ const walks = fc.record({
   /** Answers lost (after the effect) or refused (before it) once the journal is damaged: the record read, a delivery told, a rejection sent. */
   lostAfter: fc.record({ renewalStatus: fc.nat({ max: 1 }), delivered: fc.nat({ max: 1 }), reject: fc.nat({ max: 1 }) }),
   unavailableAfter: fc.record({ renewalStatus: fc.nat({ max: 1 }), delivered: fc.nat({ max: 1 }), eligibility: fc.nat({ max: 1 }) }),
+  /**
+   * The card, once the journal is damaged: it drops certificate writes (once, twice, always), or
+   * has no room for a certificate until put in again after the first start, or never.
+   */
+  cardFault: fc.constantFrom(undefined, 'drops-once', 'drops-twice', 'drops-always', 'no-room-until-reinserted', 'no-room-always') as fc.Arbitrary<undefined | 'drops-once' | 'drops-twice' | 'drops-always' | 'no-room-until-reinserted' | 'no-room-always'>,
 });
 
 const codesOf = (world: FlowWorld) => world.states.flatMap((seen) => [...('error' in seen && seen.error ? [seen.error.code] : []), ...('notice' in seen && seen.notice ? [seen.notice.code] : [])]);
@@ -52,6 +58,8 @@ const holds = fc.asyncProperty(walks, async (scenario) => {
   world.journal.files.set('CNS-0001', (text as string).slice(0, Math.floor((text as string).length * scenario.cutAt)));
 
   world.states = [];
+  if (scenario.cardFault?.startsWith('drops')) world.card.dropsCertificateWrites = scenario.cardFault === 'drops-once' ? 1 : scenario.cardFault === 'drops-twice' ? 2 : 1_000;
+  if (scenario.cardFault?.startsWith('no-room')) world.card.refusesCertificates = true;
   world.service.faults.loseAnswer = { ...scenario.lostAfter };
   world.service.faults.unavailable = { ...scenario.unavailableAfter };
   if (scenario.killAgainAt > 0) {
@@ -61,6 +69,7 @@ const holds = fc.asyncProperty(walks, async (scenario) => {
   }
   for (let run = 0; run < 8; run++) {
     const end = await walk(world, choice);
+    if (run === 0 && scenario.cardFault === 'no-room-until-reinserted') world.card.refusesCertificates = false;
     if (end.kind === 'ended' && (end.state.step === 'done' || (end.state.step === 'certificates' && !end.state.plan))) break;
   }
 
@@ -88,11 +97,11 @@ const none = { renewalStatus: 0, delivered: 0, reject: 0 };
 const walksThatFailed: Walk[][] = [
   // The record of the set-aside renewal not read for a moment: the recovery was skipped and the
   // holder told DEVICE_SINGLE_CERTIFICATE, sent to the office for a CNS charged and held for them.
-  [{ kinds: ['cns'], method: 'telemaco', full: true, twoSlots: undefined, killAt: 12, killPhase: 'after', cutAt: 0.02, killAgainAt: 0, lostAfter: none, unavailableAfter: { renewalStatus: 1, delivered: 0, eligibility: 0 } }],
-  [{ kinds: ['signature'], method: 'telemaco', full: true, twoSlots: undefined, killAt: 11, killPhase: 'after', cutAt: 0.02, killAgainAt: 0, lostAfter: { ...none, renewalStatus: 1 }, unavailableAfter: { renewalStatus: 0, delivered: 0, eligibility: 0 } }],
+  [{ kinds: ['cns'], method: 'telemaco', full: true, twoSlots: undefined, killAt: 12, killPhase: 'after', cutAt: 0.02, killAgainAt: 0, lostAfter: none, unavailableAfter: { renewalStatus: 1, delivered: 0, eligibility: 0 }, cardFault: undefined }],
+  [{ kinds: ['signature'], method: 'telemaco', full: true, twoSlots: undefined, killAt: 11, killPhase: 'after', cutAt: 0.02, killAgainAt: 0, lostAfter: { ...none, renewalStatus: 1 }, unavailableAfter: { renewalStatus: 0, delivered: 0, eligibility: 0 }, cardFault: undefined }],
   // Both chosen, the signature renewed first: the card holds the renewed signature, which the
   // record names as issued, not as a line; the record was taken for another card's.
-  [{ kinds: ['signature', 'cns'], method: 'telemaco', full: true, twoSlots: undefined, killAt: 25, killPhase: 'after', cutAt: 0.02, killAgainAt: 0, lostAfter: none, unavailableAfter: { renewalStatus: 0, delivered: 0, eligibility: 0 } }],
+  [{ kinds: ['signature', 'cns'], method: 'telemaco', full: true, twoSlots: undefined, killAt: 25, killPhase: 'after', cutAt: 0.02, killAgainAt: 0, lostAfter: none, unavailableAfter: { renewalStatus: 0, delivered: 0, eligibility: 0 }, cardFault: undefined }],
 ];
 
 describe('a journal damaged after the process died anywhere in a renewal', () => {
