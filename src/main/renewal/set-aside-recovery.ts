@@ -114,9 +114,6 @@ async function install(context: FlowContext, device: DeviceSummary, renewalId: s
   const { ports } = context;
   const modulus = tryModulusOfCertificate(issued.certificatePem);
   if (!modulus) return 'nothing';
-  // This process renewing under the lock (a journal's renewal read the card again): that journal
-  // is the one to finish, and the lock is not taken twice.
-  if (context.session.holdsLock) return 'nothing';
   // Another process renewing the card is told as such (RENEWAL_IN_PROGRESS), not as a card with one kind.
   const release = await ports.lock.acquire(device.serial);
   const delivery = { renewalId, certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial };
