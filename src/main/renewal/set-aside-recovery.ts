@@ -130,12 +130,19 @@ async function install(context: FlowContext, device: DeviceSummary, renewalId: s
       const pair = { tokenSerial: slot.tokenSerial, idHex, modulus };
       // The key signs for the certificate before anything is written: one that does not would
       // leave a pair that works for nothing, and the card read as holding both kinds.
-      if (!(await signsFor(context, device, pair, issued))) return await giveBack(context, device, renewalId, issued, pair);
+      const signs = await signsFor(context, device, pair, issued);
+      if (signs === 'does-not-verify') return await giveBack(context, device, renewalId, issued, pair);
+      // The card failed to sign at all (not a signature that does not verify): told, and counted
+      // as a refusal, so a card that never signs gets it given back at the second start.
+      if (signs !== 'verifies') {
+        if ((await refusals(context, device, issued)) >= 2) return await giveBack(context, device, renewalId, issued, pair);
+        throw isAppError(signs.failure) ? signs.failure : new AppError('DEVICE_OPERATION_FAILED', { reason: 'the card did not sign' });
+      }
       const stored = await writtenOnCard(context, device, pair, issued, kind);
       if (stored !== 'kept') {
         // Refused for room though its old pair is gone, or not kept: a card may free memory only
         // once put in again, so the holder is asked to; refused at a later start too, it is given back.
-        if ((await ports.journal.countRecoveryRefusal(device.serial, issued.certificateSerial)) >= 2) return await giveBack(context, device, renewalId, issued, pair);
+        if ((await refusals(context, device, issued)) >= 2) return await giveBack(context, device, renewalId, issued, pair);
         throw new AppError(stored === 'no-room' ? 'DEVICE_FULL_CERTIFICATE_OLD_REMOVED' : 'DEVICE_OPERATION_FAILED', { reason: 'the certificate of a set-aside renewal was not stored' });
       }
       await verifiedOnCard(context, device, pair, renewalId, issued);
@@ -172,28 +179,39 @@ function waitingPair(under: ObjectsUnderId, modulus: string): boolean {
 /** Failures of the card that may pass (taken out, restarted): told, not taken for a key that does not sign. */
 const passingOnCard: ReadonlySet<string> = new Set(['DEVICE_REMOVED', 'DEVICE_NOT_RESPONDING', 'DEVICE_LOGIN_LOST']);
 
+/** One more refusal of the card for this certificate, counted under its own serial (however the service spells it): how many now. */
+function refusals(context: FlowContext, device: DeviceSummary, issued: IssuedCertificate): Promise<number> {
+  return context.ports.journal.countRecoveryRefusal(device.serial, serialOfCertificate(issued.certificatePem));
+}
+
 /**
- * A nonce signed on the card by the waiting key verifies with the certificate's public key; asked
- * twice before the key is taken for one that does not (a chip's glitch must not cost the certificate).
+ * A nonce signed on the card by the waiting key verifies with the certificate's public key; a
+ * signature that does not is asked for twice before the key is taken for one that does not sign
+ * for it (a chip's glitch must not cost the certificate). A card that fails to sign at all says
+ * nothing of the key: its failure is told.
  */
-async function signsFor(context: FlowContext, device: DeviceSummary, pair: WaitingPair, issued: IssuedCertificate): Promise<boolean> {
+async function signsFor(context: FlowContext, device: DeviceSummary, pair: WaitingPair, issued: IssuedCertificate): Promise<'verifies' | 'does-not-verify' | { readonly failure: unknown }> {
   // PKCS#11 gives the signature as long as the modulus; a module that drops its leading zeros gets them back.
   const length = Math.ceil(pair.modulus.replace(/^0+/, '').length / 2);
+  let answered = false;
+  let failure: unknown;
   for (let attempt = 0; attempt < 2; attempt++) {
     const nonce = randomBytes(32);
     const signature = await context.ports.device.signChallenge(device, pair.tokenSerial, pair.idHex, nonce).catch((error: unknown) => {
       if (isAppError(error) && passingOnCard.has(error.code)) throw error;
+      failure = error;
       return undefined;
     });
     if (signature === undefined) continue;
+    answered = true;
     const padded = signature.length < length ? Buffer.concat([Buffer.alloc(length - signature.length), signature]) : Buffer.from(signature);
     try {
-      if (createVerify('sha256').update(nonce).verify(issued.certificatePem, padded)) return true;
+      if (createVerify('sha256').update(nonce).verify(issued.certificatePem, padded)) return 'verifies';
     } catch {
       // Not a signature the certificate's key could verify: asked again, then given back.
     }
   }
-  return false;
+  return answered ? 'does-not-verify' : { failure };
 }
 
 /** Written and read back under its key's id; a write the card drops is tried once more at once. */

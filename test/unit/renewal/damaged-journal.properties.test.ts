@@ -34,10 +34,13 @@ const walks = fc.record({
   lostAfter: fc.record({ renewalStatus: fc.nat({ max: 1 }), delivered: fc.nat({ max: 1 }), reject: fc.nat({ max: 1 }) }),
   unavailableAfter: fc.record({ renewalStatus: fc.nat({ max: 1 }), delivered: fc.nat({ max: 1 }), eligibility: fc.nat({ max: 1 }) }),
   /**
-   * The card, once the journal is damaged: it drops certificate writes (once, twice, always), or
-   * has no room for a certificate until put in again after the first start, or never.
+   * The card, once the journal is damaged: it drops certificate writes (once, twice, always), has
+   * no room for a certificate until put in again after the first start, or never, or fails its
+   * next two signatures (whichever key they are asked of).
    */
-  cardFault: fc.constantFrom(undefined, 'drops-once', 'drops-twice', 'drops-always', 'no-room-until-reinserted', 'no-room-always') as fc.Arbitrary<undefined | 'drops-once' | 'drops-twice' | 'drops-always' | 'no-room-until-reinserted' | 'no-room-always'>,
+  cardFault: fc.constantFrom(undefined, 'drops-once', 'drops-twice', 'drops-always', 'no-room-until-reinserted', 'no-room-always', 'fails-to-sign') as fc.Arbitrary<
+    undefined | 'drops-once' | 'drops-twice' | 'drops-always' | 'no-room-until-reinserted' | 'no-room-always' | 'fails-to-sign'
+  >,
 });
 
 const codesOf = (world: FlowWorld) => world.states.flatMap((seen) => [...('error' in seen && seen.error ? [seen.error.code] : []), ...('notice' in seen && seen.notice ? [seen.notice.code] : [])]);
@@ -60,6 +63,7 @@ const holds = fc.asyncProperty(walks, async (scenario) => {
   world.states = [];
   if (scenario.cardFault?.startsWith('drops')) world.card.dropsCertificateWrites = scenario.cardFault === 'drops-once' ? 1 : scenario.cardFault === 'drops-twice' ? 2 : 1_000;
   if (scenario.cardFault?.startsWith('no-room')) world.card.refusesCertificates = true;
+  if (scenario.cardFault === 'fails-to-sign') world.card.failedSignatures = 2;
   world.service.faults.loseAnswer = { ...scenario.lostAfter };
   world.service.faults.unavailable = { ...scenario.unavailableAfter };
   if (scenario.killAgainAt > 0) {

@@ -181,6 +181,56 @@ describe('a damaged journal on a card with no room, the old CNS pair gone and th
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('a card that fails to sign for a moment is told, not taken for a key that does not sign: the next start installs the certificate', async () => {
+    const world = await killedAfterTheCnsIssued();
+    truncateJournal(world);
+    const before = [...world.card.objects];
+    world.card.failedSignatures = 2;
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('DEVICE_OPERATION_FAILED');
+    expect(codesSeen(world)).not.toContain('ISSUED_CERTIFICATE_UNDELIVERABLE');
+    expect(world.card.objects).toEqual(before);
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(cardHoldsBothKinds(world)).toBe(true);
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!)).toBe(prices.cns);
+  });
+
+  it('a card that never signs with the waiting key gets the certificate given back at the second start', async () => {
+    const world = await killedAfterTheCnsIssued();
+    truncateJournal(world);
+    world.card.failedSignatures = 4;
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('DEVICE_OPERATION_FAILED');
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('ISSUED_CERTIFICATE_UNDELIVERABLE');
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
+  });
+
+  it('refusals are counted under the certificate\'s own serial, however the service spells it at each start', async () => {
+    const world = await killedAfterTheCnsIssued();
+    truncateJournal(world);
+    world.card.refusesCertificates = true;
+    let zeros = '';
+    world.wrapService((service) => ({
+      ...service,
+      renewalStatus: async (renewalId) => {
+        const record = await service.renewalStatus(renewalId);
+        zeros += '0';
+        return { ...record, issued: record.issued.map((issued) => ({ ...issued, certificateSerial: `${zeros}${issued.certificateSerial}` })) };
+      },
+    }));
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('DEVICE_FULL_CERTIFICATE_OLD_REMOVED');
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('ISSUED_CERTIFICATE_UNDELIVERABLE');
+  });
+
   it('a card with no room for the certificate is put in again first, as the re-key asks; refused at the next start too, the certificate is given back', async () => {
     const world = await killedAfterTheCnsIssued();
     const newId = newIdOfTheCns(world);

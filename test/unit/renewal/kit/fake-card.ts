@@ -64,6 +64,8 @@ export class FakeCard {
   reportsMemory = true;
   /** This many certificate writes the card answers as done and does not keep (a chip that lost the object). */
   dropsCertificateWrites = 0;
+  /** This many of the next signatures fail on the card (CKR_DEVICE_ERROR), whatever the key. */
+  failedSignatures = 0;
   /** This many removals of an old pair are refused by the card (a passing fault), the pair left whole. */
   refusedRemovals = 0;
   /** Objects destroyed so far (the room a token that does not report it freed still counts as taken). */
@@ -184,6 +186,7 @@ export function cardPort(card: FakeCard, hook: CallHook, pool: () => KeyPair): F
       requireLogin(tokenSerial);
       const key = card.objects.find((object) => object.kind === 'private' && object.slot === tokenSerial && object.idHex === idHex)?.key;
       if (!key) throw new AppError('DEVICE_OPERATION_FAILED', { reason: 'no private key' });
+      if (card.failedSignatures > 0 && card.failedSignatures--) throw new AppError('DEVICE_OPERATION_FAILED', { reason: 'CKR_DEVICE_ERROR' });
       return sign('sha256', Buffer.from(nonce), key.privateKey);
     },
     // Both slots live on one chip here, as on most two-slot cards: a slot's room is the card's.
