@@ -75,8 +75,10 @@ export async function writeSupportBundle(sources: SupportBundleSources, request:
     await write('summary.json', scrub(`${JSON.stringify(summary, null, 2)}\n`));
     await write('facts.json', `${JSON.stringify(facts, null, 2)}\n`);
     await write('contents.txt', `${summarizeBundle(facts, 'it').join('\n')}\n\n${summarizeBundle(facts, 'en').join('\n')}\n`);
-    // Live and finished journals as they are; damaged ones and the deliveries the service has not heard of, by prefix.
-    for (const [dir, prefix] of [[sources.journalDir, ''], [join(sources.journalDir, 'damaged'), 'damaged-'], [join(sources.journalDir, 'deliveries'), 'deliveries-']] as const) {
+    // Live and finished journals as they are; damaged ones, the deliveries the service has not heard
+    // of and the card's refusals of a set-aside renewal's certificate (set-aside-recovery.ts), by prefix.
+    const folders = [[sources.journalDir, ''], [join(sources.journalDir, 'damaged'), 'damaged-'], [join(sources.journalDir, 'deliveries'), 'deliveries-'], [join(sources.journalDir, 'recovery'), 'recovery-']] as const;
+    for (const [dir, prefix] of folders) {
       for (const name of await readdir(dir).catch(() => [] as string[])) {
         if (!name.endsWith('.json')) continue;
         const text = await readFile(join(dir, name), 'utf8').catch(() => undefined);
