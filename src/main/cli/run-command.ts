@@ -191,6 +191,8 @@ async function startAndUnlock(context: CommandContext, resuming: boolean): Promi
     if (state.notice?.code === 'JOURNAL_DAMAGED') return { exitCode: exitCodeFor('JOURNAL_DAMAGED'), state, error: state.notice, extra: { nothingToResume: true }, text: p.damagedThenRenew };
     return { exitCode: exitOk, state, error: undefined, extra: { nothingToResume: true }, text: p.nothingToResume };
   }
+  // A damaged journal set aside as the command started: said once, as the window says it beside the PIN.
+  if (state.step === 'pin' && state.notice) io.err(describeWireError(state.notice, options.locale));
   while (state.step === 'pin') {
     // A refused PIN ends the command: the card is never asked again without a new PIN from the person.
     if (state.error) return stop(state);

@@ -43,6 +43,8 @@ it('a damaged journal on a card with no room, killed with the CNS issued and not
 
     const again = await runCli(['renew', '--json', '--pay', 'telemaco', '--user', lab.account.userId], { ...env, RINNOVO_SERVICE_URL: lab.service.url });
     expect(again.json, again.stderr).toMatchObject({ error: { code: 'NOTHING_TO_RENEW' } });
+    // The holder reads that the journal was set aside, as the window says it beside the PIN.
+    expect(again.stderr).toContain('[JOURNAL_DAMAGED]');
     expect(again.stderr).not.toContain('DEVICE_SINGLE_CERTIFICATE');
     expect(await workingPairs(lab)).toBe(2);
     const certificates = (await tokenObjects(lab.token.environment, cardLabel, lab.pin)).filter((object) => object.type === 'Certificate');
