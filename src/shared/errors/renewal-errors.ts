@@ -200,11 +200,11 @@ export const renewalErrors = {
     actions: ['support-bundle', 'contact-office'],
     it: {
       message: 'Il certificato rinnovato non funziona su questo dispositivo (la chiave generata non firma per il certificato, oppure il dispositivo non ha potuto memorizzarlo): il programma lo ha comunicato al servizio, che lo ha annullato.',
-      nextStep: 'Questo certificato non le viene addebitato: se lo aveva già pagato, l\'importo le viene restituito. Il dispositivo potrebbe essere danneggiato: salvi il pacchetto di supporto e contatti l\'assistenza o l\'Ufficio di Registrazione.',
+      nextStep: 'Questo certificato non le viene addebitato: se lo aveva già pagato, l\'importo le viene restituito. Se il certificato precedente era già stato rimosso per fargli posto, il dispositivo ora non ha quel certificato. Il dispositivo potrebbe essere danneggiato: salvi il pacchetto di supporto e contatti l\'assistenza o l\'Ufficio di Registrazione, che può emettere di nuovo il certificato.',
     },
     en: {
       message: 'The renewed certificate does not work on this device (the key generated does not sign for the certificate, or the device could not store it): the program told the service, which cancelled it.',
-      nextStep: 'You are not charged for this certificate: if you had paid for it already, the amount is refunded. The device may be faulty: save the support bundle and contact the helpdesk or the Registration Office.',
+      nextStep: 'You are not charged for this certificate: if you had paid for it already, the amount is refunded. If the previous certificate had already been removed to make room for it, the device now has no such certificate. The device may be faulty: save the support bundle and contact the helpdesk or the Registration Office, which can issue the certificate again.',
     },
   },
   JOURNAL_WRITE_FAILED: {

@@ -64,4 +64,9 @@ describe('words that presume a payment', () => {
     // DEVICE_LOGIN_LOST is raised at the first reading too (canResume false: no «Completa il rinnovo» there).
     for (const language of ['it', 'en'] as const) expect(errorCatalogue.DEVICE_LOGIN_LOST[language].nextStep).toMatch(/altrimenti ricominci|otherwise start again/);
   });
+
+  it('a certificate given back on a card that may have lost its old pair says the card may now lack it', () => {
+    expect(errorCatalogue.ISSUED_CERTIFICATE_UNDELIVERABLE.it.nextStep).toMatch(/il dispositivo ora non ha quel certificato/);
+    expect(errorCatalogue.ISSUED_CERTIFICATE_UNDELIVERABLE.en.nextStep).toMatch(/the device now has no such certificate/);
+  });
 });
