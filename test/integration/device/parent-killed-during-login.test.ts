@@ -229,17 +229,19 @@ describe('the device process and a parent that dies while C_Login blocks', () =>
         return '';
       }
     };
-    // Both named: a child caught between its fork and its exec reads an empty command line.
-    const children = await until(() => {
+    // Both named as what they run, read once: a child caught between its fork and its exec reads
+    // the CLI's own command line, then an empty one for a moment while the exec happens.
+    const named = (commands: readonly string[]) => commands.map((command) => command.replace(/^.*\//, '')).sort();
+    const { children, commands } = await until(() => {
       const found = childrenOf(cliPid);
-      return found.length === 2 && found.every((pid) => commandOf(pid) !== '') ? found : undefined;
+      const read = found.map(commandOf);
+      return found.length === 2 && named(read).join(' ') === 'node sh' ? { children: found, commands: read } : undefined;
     }, 20_000);
-    const commands = children.map(commandOf);
     cleanups.push(() => {
       // Only a pid still running what it ran: gone since, it may be another process's by now.
       for (const [index, pid] of children.entries()) if (isRunning(pid) && commandOf(pid) === commands[index]) process.kill(pid, 'SIGKILL');
     });
-    expect(commands.map((command) => command.replace(/^.*\//, '')).sort()).toEqual(['node', 'sh']);
+    expect(named(commands)).toEqual(['node', 'sh']);
     const devicePid = children[commands.findIndex((command) => command.endsWith('node'))] ?? 0;
     await until(() => (inSleep(devicePid) ? true : undefined), 20_000);
     expect(cli.child.exitCode).toBeNull();
