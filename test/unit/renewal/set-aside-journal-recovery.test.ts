@@ -146,22 +146,6 @@ describe('a damaged journal on a card with no room, the old CNS pair gone and th
     expect(world.service.netCaptured().get(world.oldSerials.get('cns')!)).toBe(prices.cns);
   });
 
-  it('a card that never keeps the certificate gets it given back at the second start, not asked to try again for ever', async () => {
-    const world = await killedAfterTheCnsIssued();
-    truncateJournal(world);
-    world.card.dropsCertificateWrites = 1_000;
-    world.states = [];
-    await walk(world, { kinds: ['cns'], method: 'telemaco' });
-    expect(codesSeen(world)).toContain('DEVICE_OPERATION_FAILED');
-    world.states = [];
-    await walk(world, { kinds: ['cns'], method: 'telemaco' });
-    expect(codesSeen(world)).toContain('ISSUED_CERTIFICATE_UNDELIVERABLE');
-    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
-    world.states = [];
-    await walk(world, { kinds: ['cns'], method: 'telemaco' });
-    expect(codesSeen(world)).toEqual(['DEVICE_SINGLE_CERTIFICATE']);
-  });
-
   it('a key that does not sign for the certificate gets nothing written: given back, its key taken off, the holder told it is not charged', async () => {
     const world = await killedAfterTheCnsIssued();
     const newId = newIdOfTheCns(world);
@@ -197,10 +181,13 @@ describe('a damaged journal on a card with no room, the old CNS pair gone and th
     expect(world.service.netCaptured().get(world.oldSerials.get('cns')!)).toBe(prices.cns);
   });
 
-  it('a card that never signs with the waiting key gets the certificate given back at the second start', async () => {
+  it.each([
+    { card: 'never keeps the certificate', fault: (world: FlowWorld) => (world.card.dropsCertificateWrites = 1_000) },
+    { card: 'never signs with the waiting key', fault: (world: FlowWorld) => (world.card.failedSignatures = 4) },
+  ])('a card that $card gets the certificate given back at the second start, not asked to try again for ever', async ({ fault }) => {
     const world = await killedAfterTheCnsIssued();
     truncateJournal(world);
-    world.card.failedSignatures = 4;
+    fault(world);
     world.states = [];
     await walk(world, { kinds: ['cns'], method: 'telemaco' });
     expect(codesSeen(world)).toContain('DEVICE_OPERATION_FAILED');
@@ -208,6 +195,9 @@ describe('a damaged journal on a card with no room, the old CNS pair gone and th
     await walk(world, { kinds: ['cns'], method: 'telemaco' });
     expect(codesSeen(world)).toContain('ISSUED_CERTIFICATE_UNDELIVERABLE');
     expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toEqual(['DEVICE_SINGLE_CERTIFICATE']);
   });
 
   it('refusals are counted under the certificate\'s own serial, however the service spells it at each start', async () => {
