@@ -270,8 +270,9 @@ export interface JournalStore {
   setAside(deviceSerial: string): Promise<string>;
   /**
    * The renewal ids still made out in the device's journals set aside, newest first, each once (at
-   * most `setAsideRenewalsAsked`, from its `setAsideFilesRead` newest files): a damaged journal's renewal may hold a certificate issued and paid
-   * that only the service's record still names (set-aside-recovery.ts).
+   * most `setAsideRenewalsAsked`, from its `setAsideFilesRead` newest files): a damaged journal's
+   * renewal may hold a certificate issued and paid that only the service's record still names
+   * (set-aside-recovery.ts).
    */
   setAsideRenewals(deviceSerial: string): Promise<string[]>;
   discard(deviceSerial: string): Promise<void>;
@@ -358,9 +359,9 @@ export class RenewalJournalStore implements JournalStore {
     const dir = join(this.dir, 'damaged');
     const prefix = `${encodeURIComponent(deviceSerial)}.`;
     const names = await readdir(dir).catch(() => [] as string[]);
-    // Stamped names sort by time: the newest first.
     // Exactly this device's: another whose serial goes on after a dot ("A.B" beside "A") is not.
     const own = (name: string) => name.startsWith(prefix) && setAsideName.test(name.slice(prefix.length));
+    // Stamped names sort by time: the newest first.
     const newest = names.filter(own).sort().reverse().slice(0, setAsideFilesRead);
     const ids: string[] = [];
     for (const name of newest) {
@@ -422,7 +423,6 @@ export class RenewalJournalStore implements JournalStore {
   }
 }
 
-/** When a journal was archived or set aside, in a form a file name can hold (`:` and `.` made `-`). */
 /**
  * How many renewals of a device's set-aside journals are asked about, and in how many of its
  * newest files they are looked for: the latest ones are those whose holds may still stand.
@@ -438,6 +438,7 @@ export function renewalIdIn(text: string): string | undefined {
 /** What follows the device's part of a set-aside journal's name: its stamp (`fileStamp`). */
 const setAsideName = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z\.json$/;
 
+/** When a journal was archived or set aside, in a form a file name can hold (`:` and `.` made `-`). */
 function fileStamp(at: Date): string {
   return at.toISOString().replace(/[:.]/g, '-');
 }

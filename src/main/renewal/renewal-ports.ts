@@ -134,7 +134,6 @@ export interface RenewalRecord {
   readonly lines: readonly ServiceLine[];
   /** The receipts of the renewal's authorized payments, as they stand (held, captured, released). */
   readonly receipts: readonly PaymentReceipt[];
-  /** Pending card checkouts, newest last. */
   /** Pending card checkouts, newest last, with what each asks for: the certificates and the amount. */
   readonly pendingCheckouts: readonly { readonly paymentId: string; readonly checkoutUrl: string; readonly certificateSerials: readonly string[]; readonly amountCents: number }[];
   readonly issued: readonly IssuedCertificate[];
@@ -151,8 +150,11 @@ export interface FlowService {
   payWithAccount(call: { renewalId: string; idempotencyKey: string; request: AccountPaymentRequest }): Promise<PaymentReceipt>;
   /** The dry run of an account payment: refuses as paying would, holds nothing. */
   checkAccount(call: { renewalId: string; request: AccountPaymentRequest }): Promise<void>;
-  /** Opens a checkout asking exactly the prices `certificates` names, or refuses; the same key and certificates answer the first outcome. */
-  /** The checkout opened: its page, and what it asks, for which certificates (checked against the plan before the page is shown). */
+  /**
+   * Opens a checkout asking exactly the prices `certificates` names, or refuses; the same key and
+   * certificates answer the first outcome. Answers its page and what it asks, for which
+   * certificates (checked against the plan before the page is shown).
+   */
   startCardPayment(call: { renewalId: string; idempotencyKey: string; certificates: readonly PaidCertificate[] }): Promise<{ paymentId: string; checkoutUrl: string; amountCents: number; certificateSerials: readonly string[] }>;
   cardPaymentStatus(renewalId: string, paymentId: string): Promise<{ status: CardPaymentStatus; receipt: PaymentReceipt | null }>;
   /** The issuance request for a CSR and a proof, ready to journal: attempt `attempt` names its idempotency key. */

@@ -3,11 +3,11 @@
  * aside (damaged, unreadable). On a card with no room a renewal removes a certificate's old pair
  * before making its new one: a journal lost in that gap took with it the only trace, on this
  * computer, of which renewal it was. The old certificate is gone, so the service cannot be asked
- * by it (eligibility needs its proof), and every start stopped at DEVICE_SINGLE_CERTIFICATE, the
- * certificate issued and paid and never installed.
+ * by it (eligibility needs its proof): left there, every start would stop at
+ * DEVICE_SINGLE_CERTIFICATE, the certificate issued and paid and never installed.
  *
- * The renewal ids still made out in the set-aside text name the service's record, if it lists the
- * certificate still on the card. A certificate it issued and waits to hear delivered, of the kind
+ * The renewal ids still made out in the set-aside text name the service's record, if it names the
+ * certificate still on the card (as one it renews, or one it issued). A certificate it issued and waits to hear delivered, of the kind
  * missing, of the same holder as the certificate still on the card, with a renewal's lifetime,
  * chaining to a configured Chamber CA and in force, whose key was made on this card and holds no
  * certificate yet, is written there, verified and told delivered: one only, the card then holds
