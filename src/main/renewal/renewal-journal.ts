@@ -260,6 +260,25 @@ const unconfirmedDeliveriesSchema = z.array(unconfirmedDeliverySchema);
 /** Per certificate serial, how many times the card refused a set-aside renewal's certificate. */
 const recoveryRefusalsSchema = z.record(z.string(), z.number().int().nonnegative());
 
+/**
+ * A set-aside renewal's certificate about to be written on the card, kept until its pair is found
+ * working there: written, the card reads with both kinds, and nothing else would look at it again.
+ * A start that ends between the write and the check (killed, the service's answer to a give-back
+ * lost) leaves it for the next to check, and to give back and take off if it fails
+ * (set-aside-recovery.ts). Serials and the key's id only: the bundle copies it, and holds no certificate.
+ */
+const recoveryWriteSchema = z.strictObject({
+  renewalId: identifierSchema,
+  /** The certificate renewed (the service's line). */
+  certificateSerial: z.string(),
+  /** The certificate written. */
+  newSerial: z.string(),
+  tokenSerial: z.string(),
+  idHex: hexId,
+});
+export type RecoveryWrite = z.infer<typeof recoveryWriteSchema>;
+const recoveryWritesSchema = z.array(recoveryWriteSchema);
+
 /** Where journals live: files in the app, memory in the flow's tests. */
 export interface JournalStore {
   read(deviceSerial: string): Promise<JournalRead>;
@@ -281,6 +300,10 @@ export interface JournalStore {
    * (set-aside-recovery.ts): how many times now, counting this one. No journal says so there.
    */
   countRecoveryRefusal(deviceSerial: string, newSerial: string): Promise<number>;
+  /** Set-aside renewals' certificates written (or about to be) on the card, their pair not yet found working (none when unreadable). */
+  recoveryWrites(deviceSerial: string): Promise<RecoveryWrite[]>;
+  /** Replaces them; an empty list leaves nothing behind. */
+  keepRecoveryWrites(deviceSerial: string, writes: readonly RecoveryWrite[]): Promise<void>;
   /** Deliveries of a device's renewed certificates not yet confirmed to the service (none when unreadable). */
   unconfirmedDeliveries(deviceSerial: string): Promise<UnconfirmedDelivery[]>;
   /** Replaces them; an empty list leaves nothing behind. */
@@ -407,6 +430,27 @@ export class RenewalJournalStore implements JournalStore {
     counts[newSerial] = (counts[newSerial] ?? 0) + 1;
     await this.#write(path, `${JSON.stringify(counts, null, 2)}\n`);
     return counts[newSerial];
+  }
+
+  async recoveryWrites(deviceSerial: string): Promise<RecoveryWrite[]> {
+    const text = await readFileIfExists(this.#recoveryWritesPath(deviceSerial));
+    if (text === undefined) return [];
+    try {
+      return recoveryWritesSchema.parse(JSON.parse(text));
+    } catch {
+      // Unreadable: nothing is checked or given back on its word.
+      return [];
+    }
+  }
+
+  async keepRecoveryWrites(deviceSerial: string, writes: readonly RecoveryWrite[]): Promise<void> {
+    const path = this.#recoveryWritesPath(deviceSerial);
+    if (writes.length === 0) return rm(path, { force: true });
+    await this.#write(path, `${JSON.stringify(recoveryWritesSchema.parse(writes), null, 2)}\n`);
+  }
+
+  #recoveryWritesPath(deviceSerial: string): string {
+    return join(this.dir, 'recovery', 'writes', `${encodeURIComponent(deviceSerial)}.json`);
   }
 
   #deliveriesPath(deviceSerial: string): string {

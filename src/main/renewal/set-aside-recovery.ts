@@ -32,7 +32,7 @@ import { pemToBase64Der } from '../certificates/pem.js';
 import { confirmDeliveries } from './delivery-confirmation.js';
 import type { FlowContext } from './flow-context.js';
 import { clocksOf } from './judging-clocks.js';
-import { unchangedOnDisk } from './renewal-journal.js';
+import { unchangedOnDisk, type RecoveryWrite } from './renewal-journal.js';
 import type { DeviceCertificate, IssuedCertificate, ObjectsUnderId, RenewalRecord } from './renewal-ports.js';
 
 /** A failure that may pass (the network, the service for a moment): not one that says the record cannot be had. */
@@ -46,6 +46,8 @@ function passing(error: unknown): boolean {
 type Recovery = 'installed' | 'nothing';
 
 export async function recoverFromSetAside(context: FlowContext, device: DeviceSummary, onCard: readonly DeviceCertificate[]): Promise<Recovery> {
+  // Whatever kinds the card reads with: a certificate written here by a start that ended before its check is checked now.
+  await settleEarlierWrites(context, device);
   const chamber = onCard.filter((certificate) => certificate.issuedByChamber);
   const kinds = new Set(chamber.map((certificate) => certificate.summary.kind));
   const holders = new Set(chamber.map((certificate) => certificate.summary.fiscalCode));
@@ -138,6 +140,10 @@ async function install(context: FlowContext, device: DeviceSummary, renewalId: s
         if ((await refusals(context, device, issued)) >= 2) return await giveBack(context, device, renewalId, issued, pair);
         throw isAppError(signs.failure) ? signs.failure : new AppError('DEVICE_OPERATION_FAILED', { reason: 'the card did not sign' });
       }
+      // Kept until the pair is found working: written, the card reads with both kinds, and a start
+      // ending before the check would leave nothing to look at it again (settleEarlierWrites).
+      const write: RecoveryWrite = { renewalId, certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial, tokenSerial: pair.tokenSerial, idHex: pair.idHex };
+      await remember(context, device, write);
       const stored = await writtenOnCard(context, device, pair, issued, kind);
       if (stored !== 'kept') {
         // Refused for room though its old pair is gone, or not kept: a card may free memory only
@@ -145,9 +151,10 @@ async function install(context: FlowContext, device: DeviceSummary, renewalId: s
         if ((await refusals(context, device, issued)) >= 2) return await giveBack(context, device, renewalId, issued, pair);
         throw new AppError(stored === 'no-room' ? 'DEVICE_FULL_CERTIFICATE_OLD_REMOVED' : 'DEVICE_OPERATION_FAILED', { reason: 'the certificate of a set-aside renewal was not stored' });
       }
-      await verifiedOnCard(context, device, pair, renewalId, issued);
+      if (!(await pairWorks(context, device, pair.tokenSerial, pair.idHex))) await giveBackFailedPair(context, device, write, issued.certificatePem);
       ports.logger?.info(delivery, 'certificate of a set-aside renewal installed on the key made for it');
       await confirmDeliveries(context, device.serial, [delivery]);
+      await forget(context, device, write);
       return 'installed';
     }
     ports.logger?.warn(delivery, 'certificate of a set-aside renewal left as it is: its key is on no slot listed now');
@@ -256,20 +263,83 @@ async function giveBack(context: FlowContext, device: DeviceSummary, renewalId: 
 }
 
 /**
- * The pair just written verifies. Kept and not working though its key signed for it a moment ago
- * (a chip failing): given back first, then taken off.
+ * Each certificate written by an earlier start that ended before finding its pair working (killed,
+ * or the service's answer to its give-back lost), at every reading of the card: one no longer on
+ * the card was never kept, or was taken off after the service was told (that order), and is
+ * forgotten; one whose pair works now is told delivered; one that fails is given back and taken
+ * off. One on a slot not listed now waits for a start that lists it.
  */
-async function verifiedOnCard(context: FlowContext, device: DeviceSummary, pair: WaitingPair, renewalId: string, issued: IssuedCertificate): Promise<void> {
+async function settleEarlierWrites(context: FlowContext, device: DeviceSummary): Promise<void> {
   const { ports } = context;
-  const failure = await ports.device.verifyPair(device, pair.tokenSerial, pair.idHex).then(
-    () => undefined,
-    (error: unknown) => error,
+  const recorded = await ports.journal.recoveryWrites(device.serial).catch(() => [] as RecoveryWrite[]);
+  const here = recorded.filter((write) => device.slots.some((slot) => slot.tokenSerial === write.tokenSerial));
+  if (here.length === 0) return;
+  const release = await ports.lock.acquire(device.serial);
+  try {
+    for (const write of here) {
+      const written = (await ports.device.inspect(device, write.tokenSerial, write.idHex)).certificatesPem.find((pem) => sameSerial(serialOfCertificate(pem), write.newSerial));
+      if (written !== undefined && !(await pairWorks(context, device, write.tokenSerial, write.idHex))) await giveBackFailedPair(context, device, write, written);
+      if (written !== undefined) {
+        ports.logger?.info({ renewalId: write.renewalId, newSerial: write.newSerial }, 'certificate of a set-aside renewal found installed and working at a later start');
+        await confirmDeliveries(context, device.serial, [{ renewalId: write.renewalId, certificateSerial: write.certificateSerial, newSerial: write.newSerial }]);
+      }
+      await forget(context, device, write);
+    }
+  } finally {
+    await release().catch(() => undefined);
+  }
+}
+
+/** Whether the pair under `idHex` passes the card's check: false when it fails it (its own word), any other failure thrown. */
+async function pairWorks(context: FlowContext, device: DeviceSummary, tokenSerial: string, idHex: string): Promise<boolean> {
+  return context.ports.device.verifyPair(device, tokenSerial, idHex).then(
+    () => true,
+    (error: unknown) => {
+      if (isAppError(error) && error.code === 'DEVICE_VERIFY_FAILED') return false;
+      throw error;
+    },
   );
-  if (failure === undefined) return;
-  if (!isAppError(failure) || failure.code !== 'DEVICE_VERIFY_FAILED') throw failure;
-  await ports.service.reject(renewalId, issued.renewedSerial, issued.certificateSerial, 'undeliverable');
-  await ports.device.destroyOldPair(device, pair.tokenSerial, pair.idHex, issued.certificatePem).catch((error: unknown) => {
-    ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, 'pair of a set-aside renewal given back, not taken off the card');
-  });
+}
+
+/**
+ * A pair written and failing its check, though its key signed for it a moment before (a chip
+ * failing): the service told (it revokes and charges nothing; told twice, it answers the same),
+ * then the pair taken off, then the write forgotten. The service out of reach, the write stays
+ * remembered and the holder is told to try again; refusing for good, the pair is left to the
+ * helpdesk. A card that does not let it be taken off keeps it remembered, for the next start.
+ */
+async function giveBackFailedPair(context: FlowContext, device: DeviceSummary, write: RecoveryWrite, certificatePem: string): Promise<never> {
+  const { ports } = context;
+  const given = await ports.service.reject(write.renewalId, write.certificateSerial, write.newSerial, 'undeliverable').then(
+    () => true,
+    (error: unknown) => {
+      if (passing(error)) throw error;
+      ports.logger?.warn({ renewalId: write.renewalId, err: isAppError(error) ? error.code : String(error) }, 'failed pair of a set-aside renewal not given back: the service refused');
+      return false;
+    },
+  );
+  const removed =
+    given &&
+    (await ports.device.destroyOldPair(device, write.tokenSerial, write.idHex, certificatePem).then(
+      () => true,
+      (error: unknown) => {
+        ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, 'pair of a set-aside renewal given back, not taken off the card');
+        return false;
+      },
+    ));
+  if (!given || removed) await forget(context, device, write);
   throw new AppError('ISSUED_CERTIFICATE_UNDELIVERABLE');
+}
+
+const sameWrite = (a: RecoveryWrite, b: RecoveryWrite) => a.tokenSerial === b.tokenSerial && a.idHex === b.idHex && sameSerial(a.newSerial, b.newSerial);
+const sameSerial = (a: string, b: string) => canonicalCertificateSerial(a) === canonicalCertificateSerial(b);
+
+async function remember(context: FlowContext, device: DeviceSummary, write: RecoveryWrite): Promise<void> {
+  const kept = await context.ports.journal.recoveryWrites(device.serial);
+  await context.ports.journal.keepRecoveryWrites(device.serial, [...kept.filter((other) => !sameWrite(other, write)), write]);
+}
+
+async function forget(context: FlowContext, device: DeviceSummary, write: RecoveryWrite): Promise<void> {
+  const kept = await context.ports.journal.recoveryWrites(device.serial);
+  await context.ports.journal.keepRecoveryWrites(device.serial, kept.filter((other) => !sameWrite(other, write)));
 }

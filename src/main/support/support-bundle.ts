@@ -76,8 +76,9 @@ export async function writeSupportBundle(sources: SupportBundleSources, request:
     await write('facts.json', `${JSON.stringify(facts, null, 2)}\n`);
     await write('contents.txt', `${summarizeBundle(facts, 'it').join('\n')}\n\n${summarizeBundle(facts, 'en').join('\n')}\n`);
     // Live and finished journals as they are; damaged ones, the deliveries the service has not heard
-    // of and the card's refusals of a set-aside renewal's certificate (set-aside-recovery.ts), by prefix.
-    const folders = [[sources.journalDir, ''], [join(sources.journalDir, 'damaged'), 'damaged-'], [join(sources.journalDir, 'deliveries'), 'deliveries-'], [join(sources.journalDir, 'recovery'), 'recovery-']] as const;
+    // of, and the card's refusals of a set-aside renewal's certificate and its writes not yet found
+    // working (set-aside-recovery.ts), by prefix.
+    const folders = [[sources.journalDir, ''], [join(sources.journalDir, 'damaged'), 'damaged-'], [join(sources.journalDir, 'deliveries'), 'deliveries-'], [join(sources.journalDir, 'recovery'), 'recovery-'], [join(sources.journalDir, 'recovery', 'writes'), 'recovery-writes-']] as const;
     for (const [dir, prefix] of folders) {
       for (const name of await readdir(dir).catch(() => [] as string[])) {
         if (!name.endsWith('.json')) continue;

@@ -32,14 +32,15 @@ const walks = fc.record({
   killAgainAt: fc.nat({ max: 6 }),
   /** Answers lost (after the effect) or refused (before it) once the journal is damaged: the record read, a delivery told, a rejection sent. */
   lostAfter: fc.record({ renewalStatus: fc.nat({ max: 1 }), delivered: fc.nat({ max: 1 }), reject: fc.nat({ max: 1 }) }),
-  unavailableAfter: fc.record({ renewalStatus: fc.nat({ max: 1 }), delivered: fc.nat({ max: 1 }), eligibility: fc.nat({ max: 1 }) }),
+  unavailableAfter: fc.record({ renewalStatus: fc.nat({ max: 1 }), delivered: fc.nat({ max: 1 }), eligibility: fc.nat({ max: 1 }), reject: fc.nat({ max: 1 }) }),
   /**
    * The card, once the journal is damaged: it drops certificate writes (once, twice, always), has
    * no room for a certificate until put in again after the first start, or never, or fails its
-   * next two signatures (whichever key they are asked of).
+   * next two signatures (whichever key they are asked of), or fails the check of a pair written
+   * (once, or at every check from then on: a chip whose pairs made or written now do not work).
    */
-  cardFault: fc.constantFrom(undefined, 'drops-once', 'drops-twice', 'drops-always', 'no-room-until-reinserted', 'no-room-always', 'fails-to-sign') as fc.Arbitrary<
-    undefined | 'drops-once' | 'drops-twice' | 'drops-always' | 'no-room-until-reinserted' | 'no-room-always' | 'fails-to-sign'
+  cardFault: fc.constantFrom(undefined, 'drops-once', 'drops-twice', 'drops-always', 'no-room-until-reinserted', 'no-room-always', 'fails-to-sign', 'fails-a-check', 'fails-every-check') as fc.Arbitrary<
+    undefined | 'drops-once' | 'drops-twice' | 'drops-always' | 'no-room-until-reinserted' | 'no-room-always' | 'fails-to-sign' | 'fails-a-check' | 'fails-every-check'
   >,
 });
 
@@ -59,11 +60,15 @@ const holds = fc.asyncProperty(walks, async (scenario) => {
   fc.pre(first.kind === 'killed' && text !== undefined);
   walked.count++;
   world.journal.files.set('CNS-0001', (text as string).slice(0, Math.floor((text as string).length * scenario.cutAt)));
+  // What was on the card, renewed, before the journal went: a chip that fails every check from now on works only with those.
+  const renewedBefore = new Set(world.renewedKinds());
 
   world.states = [];
   if (scenario.cardFault?.startsWith('drops')) world.card.dropsCertificateWrites = scenario.cardFault === 'drops-once' ? 1 : scenario.cardFault === 'drops-twice' ? 2 : 1_000;
   if (scenario.cardFault?.startsWith('no-room')) world.card.refusesCertificates = true;
   if (scenario.cardFault === 'fails-to-sign') world.card.failedSignatures = 2;
+  if (scenario.cardFault === 'fails-a-check') world.card.failedVerifications = 1;
+  if (scenario.cardFault === 'fails-every-check') world.card.failedVerifications = 1_000;
   world.service.faults.loseAnswer = { ...scenario.lostAfter };
   world.service.faults.unavailable = { ...scenario.unavailableAfter };
   if (scenario.killAgainAt > 0) {
@@ -85,6 +90,7 @@ const holds = fc.asyncProperty(walks, async (scenario) => {
     const charged = captured.get(world.oldSerials.get(kind) as string) ?? 0;
     expect(charged, `${kind} charged more than once`).toBeLessThanOrEqual(prices[kind]);
     if (charged > 0) expect(renewed.has(kind), `${kind} charged and not on the card`).toBe(true);
+    if (charged > 0 && scenario.cardFault === 'fails-every-check') expect(renewedBefore.has(kind), `${kind} charged for a pair that failed its check`).toBe(true);
   }
   expect(world.issuedNotOnCard(), 'issued, kept by the service, not on the card').toEqual([]);
   const working = world.card.workingKinds();
@@ -101,11 +107,16 @@ const none = { renewalStatus: 0, delivered: 0, reject: 0 };
 const walksThatFailed: Walk[][] = [
   // The record of the set-aside renewal not read for a moment: the recovery was skipped and the
   // holder told DEVICE_SINGLE_CERTIFICATE, sent to the office for a CNS charged and held for them.
-  [{ kinds: ['cns'], method: 'telemaco', full: true, twoSlots: undefined, killAt: 12, killPhase: 'after', cutAt: 0.02, killAgainAt: 0, lostAfter: none, unavailableAfter: { renewalStatus: 1, delivered: 0, eligibility: 0 }, cardFault: undefined }],
-  [{ kinds: ['signature'], method: 'telemaco', full: true, twoSlots: undefined, killAt: 11, killPhase: 'after', cutAt: 0.02, killAgainAt: 0, lostAfter: { ...none, renewalStatus: 1 }, unavailableAfter: { renewalStatus: 0, delivered: 0, eligibility: 0 }, cardFault: undefined }],
+  [{ kinds: ['cns'], method: 'telemaco', full: true, twoSlots: undefined, killAt: 12, killPhase: 'after', cutAt: 0.02, killAgainAt: 0, lostAfter: none, unavailableAfter: { renewalStatus: 1, delivered: 0, eligibility: 0, reject: 0 }, cardFault: undefined }],
+  [{ kinds: ['signature'], method: 'telemaco', full: true, twoSlots: undefined, killAt: 11, killPhase: 'after', cutAt: 0.02, killAgainAt: 0, lostAfter: { ...none, renewalStatus: 1 }, unavailableAfter: { renewalStatus: 0, delivered: 0, eligibility: 0, reject: 0 }, cardFault: undefined }],
   // Both chosen, the signature renewed first: the card holds the renewed signature, which the
   // record names as issued, not as a line; the record was taken for another card's.
-  [{ kinds: ['signature', 'cns'], method: 'telemaco', full: true, twoSlots: undefined, killAt: 25, killPhase: 'after', cutAt: 0.02, killAgainAt: 0, lostAfter: none, unavailableAfter: { renewalStatus: 0, delivered: 0, eligibility: 0 }, cardFault: undefined }],
+  [{ kinds: ['signature', 'cns'], method: 'telemaco', full: true, twoSlots: undefined, killAt: 25, killPhase: 'after', cutAt: 0.02, killAgainAt: 0, lostAfter: none, unavailableAfter: { renewalStatus: 0, delivered: 0, eligibility: 0, reject: 0 }, cardFault: undefined }],
+  // The recovery's write done and the process killed before the pair's check: the card then read
+  // with both kinds, and nothing looked at the pair again, which failed every check (charged).
+  [{ kinds: ['signature'], method: 'telemaco', full: true, twoSlots: undefined, killAt: 11, killPhase: 'after', cutAt: 0.02, killAgainAt: 1, lostAfter: none, unavailableAfter: { renewalStatus: 0, delivered: 0, eligibility: 0, reject: 0 }, cardFault: 'fails-every-check' }],
+  // The same pair failing its check, the give-back's answer lost: charged, and nothing looked at it again.
+  [{ kinds: ['cns'], method: 'telemaco', full: true, twoSlots: undefined, killAt: 12, killPhase: 'after', cutAt: 0.02, killAgainAt: 0, lostAfter: none, unavailableAfter: { renewalStatus: 0, delivered: 0, eligibility: 0, reject: 1 }, cardFault: 'fails-every-check' }],
 ];
 
 describe('a journal damaged after the process died anywhere in a renewal', () => {

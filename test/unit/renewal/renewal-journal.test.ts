@@ -206,4 +206,18 @@ describe('the renewal journal', () => {
       expect(await new RenewalJournalStore(dir).countRecoveryRefusal('0001/ABC', 'a1')).toBe(1);
     });
   });
+
+  it('keeps a set-aside renewal\'s writes not yet found working per device, across processes, until emptied; an unreadable list obeyed in nothing', async () => {
+    await withTempDir('journal', async (dir) => {
+      const write = { renewalId: 'renewal-0001', certificateSerial: '1a02', newSerial: 'b2', tokenSerial: 'T1', idHex: '0a' };
+      await new RenewalJournalStore(dir).keepRecoveryWrites('0001/ABC', [write]);
+      expect(await new RenewalJournalStore(dir).recoveryWrites('0001/ABC')).toEqual([write]);
+      expect(await new RenewalJournalStore(dir).recoveryWrites('0001')).toEqual([]);
+      await new RenewalJournalStore(dir).keepRecoveryWrites('0001/ABC', []);
+      expect(await new RenewalJournalStore(dir).recoveryWrites('0001/ABC')).toEqual([]);
+      await expect(new RenewalJournalStore(dir).keepRecoveryWrites('0001/ABC', [{ ...write, idHex: 'not hex' }])).rejects.toThrow();
+      await writeFile(join(dir, 'journal', 'recovery', 'writes', `${encodeURIComponent('0001/ABC')}.json`), '[{ "renewalId": ');
+      expect(await new RenewalJournalStore(dir).recoveryWrites('0001/ABC')).toEqual([]);
+    });
+  });
 });

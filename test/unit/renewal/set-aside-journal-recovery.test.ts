@@ -272,6 +272,49 @@ describe('a damaged journal on a card with no room, the old CNS pair gone and th
     expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
   });
 
+  it('a pair that fails its check once written, the service out of reach as it is given back: the next start gives it back and takes it off, not charged', async () => {
+    const world = await killedAfterTheCnsIssued();
+    const newId = newIdOfTheCns(world);
+    truncateJournal(world);
+    // The key signs for the certificate, and the chip then fails every check of the pair written.
+    world.card.failedVerifications = 1_000;
+    world.service.faults.unavailable = { reject: 1 };
+
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('SERVICE_UNAVAILABLE');
+    // Written and not working, the card now reads with both kinds: the next start must still know it is to be given back.
+    expect(world.card.objects.some((object) => object.kind === 'certificate' && object.idHex === newId)).toBe(true);
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('ISSUED_CERTIFICATE_UNDELIVERABLE');
+    expect(world.card.objects.some((object) => object.idHex === newId)).toBe(false);
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+    // And nothing is left to do at the start after it.
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toEqual(['DEVICE_SINGLE_CERTIFICATE']);
+  });
+
+  it('a pair that fails its check once written for a moment only, the service out of reach as it is given back: the next start finds it working and tells it delivered', async () => {
+    const world = await killedAfterTheCnsIssued();
+    truncateJournal(world);
+    world.card.failedVerifications = 1;
+    world.service.faults.unavailable = { reject: 1 };
+
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('SERVICE_UNAVAILABLE');
+    world.states = [];
+    await walk(world, { kinds: [], method: 'telemaco' });
+    expect(codesSeen(world)).not.toContain('ISSUED_CERTIFICATE_UNDELIVERABLE');
+    expect(cardHoldsBothKinds(world)).toBe(true);
+    expect(world.undeliveredOnCard()).toEqual([]);
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!)).toBe(prices.cns);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('a record that names none of the certificates on the card (another card\'s renewal) gets nothing written', async () => {
     const world = await killedAfterTheCnsIssued();
     truncateJournal(world);

@@ -56,6 +56,8 @@ async function bundleOf(request: SupportBundleRequest, settings: Record<string, 
   // A journal set aside because it was cut short, inside a certificate; another cut inside a request's body.
   await mkdir(join(journalDir, 'recovery'), { recursive: true });
   await writeFile(join(journalDir, 'recovery', 'SERIAL1.json'), JSON.stringify({ '1f6562c00072e24a': 1 }));
+  await mkdir(join(journalDir, 'recovery', 'writes'), { recursive: true });
+  await writeFile(join(journalDir, 'recovery', 'writes', 'SERIAL1.json'), JSON.stringify([{ renewalId: 'renewal-0001', certificateSerial: '1a02', newSerial: '1f6562c00072e24a', tokenSerial: 'SERIAL1', idHex: '02' }]));
   await mkdir(join(journalDir, 'damaged'), { recursive: true });
   const whole = JSON.stringify({ version: 3, certificates: [{ oldCertificatePem: cnsPem, progress: { phase: 'planned' } }] });
   await writeFile(join(journalDir, 'damaged', 'SERIAL1-cut.json'), whole.slice(0, whole.indexOf('END CERTIFICATE') - 200));
@@ -135,7 +137,7 @@ describe('the support bundle', () => {
   it('holds no PIN, password, key, certificate, name or fiscal code in any file; one pseudonym per person', async () => {
     const { files, facts } = await bundleOf({ holder: 'pseudonymised' });
     expect([...files.keys()].sort()).toEqual(expect.arrayContaining(['contents.txt', 'facts.json', 'journal/SERIAL1.json', 'logs/cli.log', 'summary.json']));
-    expect([...files.keys()]).toEqual(expect.arrayContaining(['journal/damaged-SERIAL1-cut.json', 'journal/damaged-SERIAL1-body.json', 'journal/recovery-SERIAL1.json']));
+    expect([...files.keys()]).toEqual(expect.arrayContaining(['journal/damaged-SERIAL1-cut.json', 'journal/damaged-SERIAL1-body.json', 'journal/recovery-SERIAL1.json', 'journal/recovery-writes-SERIAL1.json']));
     // What is cut goes with its own line only: the log's next records are still there for the helpdesk.
     expect(files.get('logs/cli.log')).toContain('"msg":"device"');
     // Any 24 characters of either certificate's base64 (its subject among them), in any file.

@@ -3,7 +3,7 @@
  * journal's schema and stored as JSON text (so what a later process reads is what was written,
  * never a shared object), damaged text is set aside.
  */
-import { journalSchema, renewalIdIn, setAsideFilesRead, setAsideRenewalsAsked, type Journal, type JournalRead, type JournalStore, type UnconfirmedDelivery } from '../../../../src/main/renewal/renewal-journal.js';
+import { journalSchema, renewalIdIn, setAsideFilesRead, setAsideRenewalsAsked, type Journal, type JournalRead, type JournalStore, type RecoveryWrite, type UnconfirmedDelivery } from '../../../../src/main/renewal/renewal-journal.js';
 import type { CallHook } from './fake-card.js';
 import { AppError } from '../../../../src/shared/errors/app-error.js';
 
@@ -17,6 +17,8 @@ export class MemoryJournal {
   readonly deliveries = new Map<string, UnconfirmedDelivery[]>();
   /** The card's refusals of a set-aside renewal's certificate, per device and certificate serial. */
   readonly recoveryRefusals = new Map<string, number>();
+  /** Set-aside renewals' certificates written (or about to be), their pair not yet found working, per device. */
+  readonly recoveryWrites = new Map<string, RecoveryWrite[]>();
   /** Called before every read: another process may write the file between two reads of this one. */
   beforeRead: ((deviceSerial: string) => void) | undefined;
   /** This many archives fail (a file another program holds open), the journal left where it is. */
@@ -76,6 +78,13 @@ export class MemoryJournal {
         const count = (this.recoveryRefusals.get(key) ?? 0) + 1;
         this.recoveryRefusals.set(key, count);
         return count;
+      },
+      recoveryWrites: async (deviceSerial) => [...(this.recoveryWrites.get(deviceSerial) ?? [])],
+      keepRecoveryWrites: async (deviceSerial, writes) => {
+        hook('journal.recoveryWrites', 'before');
+        if (writes.length === 0) this.recoveryWrites.delete(deviceSerial);
+        else this.recoveryWrites.set(deviceSerial, [...writes]);
+        hook('journal.recoveryWrites', 'after');
       },
       discard: async (deviceSerial) => {
         this.files.delete(deviceSerial);
