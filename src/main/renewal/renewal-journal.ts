@@ -275,6 +275,13 @@ const recoveryWriteSchema = z.strictObject({
   newSerial: z.string(),
   tokenSerial: z.string(),
   idHex: hexId,
+  /**
+   * `writing`: written or about to be, its pair not yet checked. `working`: found working, its
+   * delivery being told: never given back from then on. `given-back`: the service told, the pair
+   * still to be taken off: never checked or told delivered again. `refused`: the service refused
+   * the give-back for good: kept for the helpdesk, not settled again.
+   */
+  state: z.enum(['writing', 'working', 'given-back', 'refused']),
 });
 export type RecoveryWrite = z.infer<typeof recoveryWriteSchema>;
 const recoveryWritesSchema = z.array(recoveryWriteSchema);

@@ -142,7 +142,7 @@ async function install(context: FlowContext, device: DeviceSummary, renewalId: s
       }
       // Kept until the pair is found working: written, the card reads with both kinds, and a start
       // ending before the check would leave nothing to look at it again (settleEarlierWrites).
-      const write: RecoveryWrite = { renewalId, certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial, tokenSerial: pair.tokenSerial, idHex: pair.idHex };
+      const write: RecoveryWrite = { renewalId, certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial, tokenSerial: pair.tokenSerial, idHex: pair.idHex, state: 'writing' };
       await remember(context, device, write);
       const stored = await writtenOnCard(context, device, pair, issued, kind);
       if (stored !== 'kept') {
@@ -153,8 +153,7 @@ async function install(context: FlowContext, device: DeviceSummary, renewalId: s
       }
       if (!(await pairWorks(context, device, pair.tokenSerial, pair.idHex))) await giveBackFailedPair(context, device, write, issued.certificatePem);
       ports.logger?.info(delivery, 'certificate of a set-aside renewal installed on the key made for it');
-      await confirmDeliveries(context, device.serial, [delivery]);
-      await forget(context, device, write);
+      await delivered(context, device, write);
       return 'installed';
     }
     ports.logger?.warn(delivery, 'certificate of a set-aside renewal left as it is: its key is on no slot listed now');
@@ -263,72 +262,100 @@ async function giveBack(context: FlowContext, device: DeviceSummary, renewalId: 
 }
 
 /**
- * Each certificate written by an earlier start that ended before finding its pair working (killed,
- * or the service's answer to its give-back lost), at every reading of the card: one no longer on
- * the card was never kept, or was taken off after the service was told (that order), and is
- * forgotten; one whose pair works now is told delivered; one that fails is given back and taken
- * off. One on a slot not listed now waits for a start that lists it.
+ * Each certificate written by an earlier start that ended before it was settled (killed, or the
+ * service's answer lost), at every reading of the card. Still `writing`: one no longer on the card
+ * was never kept and is forgotten; one whose pair works now is told delivered; one that fails is
+ * given back and taken off. Found `working` before: told delivered again, never given back. Given
+ * back: only taken off. One on a slot not listed now waits for a start that lists it.
  */
 async function settleEarlierWrites(context: FlowContext, device: DeviceSummary): Promise<void> {
   const { ports } = context;
   const recorded = await ports.journal.recoveryWrites(device.serial).catch(() => [] as RecoveryWrite[]);
-  const here = recorded.filter((write) => device.slots.some((slot) => slot.tokenSerial === write.tokenSerial));
+  const here = recorded.filter((write) => write.state !== 'refused' && device.slots.some((slot) => slot.tokenSerial === write.tokenSerial));
   if (here.length === 0) return;
   const release = await ports.lock.acquire(device.serial);
   try {
     for (const write of here) {
       const written = (await ports.device.inspect(device, write.tokenSerial, write.idHex)).certificatesPem.find((pem) => sameSerial(serialOfCertificate(pem), write.newSerial));
-      if (written !== undefined && !(await pairWorks(context, device, write.tokenSerial, write.idHex))) await giveBackFailedPair(context, device, write, written);
-      if (written !== undefined) {
+      if (write.state === 'given-back') {
+        // A card that still keeps the pair keeps it remembered: told at the first start, not at every reading.
+        if (written === undefined || (await takenOff(context, device, write, written))) await forget(context, device, write);
+      } else if (written === undefined) {
+        await forget(context, device, write);
+      } else if (write.state === 'working' || (await pairWorks(context, device, write.tokenSerial, write.idHex))) {
         ports.logger?.info({ renewalId: write.renewalId, newSerial: write.newSerial }, 'certificate of a set-aside renewal found installed and working at a later start');
-        await confirmDeliveries(context, device.serial, [{ renewalId: write.renewalId, certificateSerial: write.certificateSerial, newSerial: write.newSerial }]);
+        await delivered(context, device, write);
+      } else {
+        await giveBackFailedPair(context, device, write, written);
       }
-      await forget(context, device, write);
     }
   } finally {
     await release().catch(() => undefined);
   }
 }
 
-/** Whether the pair under `idHex` passes the card's check: false when it fails it (its own word), any other failure thrown. */
+/**
+ * Whether the pair under `idHex` passes the card's check, asked twice (a chip's glitch must not
+ * cost the certificate): false when it fails both (the card's own word), any other failure thrown.
+ */
 async function pairWorks(context: FlowContext, device: DeviceSummary, tokenSerial: string, idHex: string): Promise<boolean> {
-  return context.ports.device.verifyPair(device, tokenSerial, idHex).then(
-    () => true,
-    (error: unknown) => {
-      if (isAppError(error) && error.code === 'DEVICE_VERIFY_FAILED') return false;
-      throw error;
-    },
-  );
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const works = await context.ports.device.verifyPair(device, tokenSerial, idHex).then(
+      () => true,
+      (error: unknown) => {
+        if (isAppError(error) && error.code === 'DEVICE_VERIFY_FAILED') return false;
+        throw error;
+      },
+    );
+    if (works) return true;
+  }
+  return false;
+}
+
+/** A pair found working: marked so before the service hears of it (never given back from then on), told delivered, forgotten. */
+async function delivered(context: FlowContext, device: DeviceSummary, write: RecoveryWrite): Promise<void> {
+  const working = await mark(context, device, write, 'working');
+  await confirmDeliveries(context, device.serial, [{ renewalId: write.renewalId, certificateSerial: write.certificateSerial, newSerial: write.newSerial }]);
+  await forget(context, device, working);
 }
 
 /**
  * A pair written and failing its check, though its key signed for it a moment before (a chip
  * failing): the service told (it revokes and charges nothing; told twice, it answers the same),
- * then the pair taken off, then the write forgotten. The service out of reach, the write stays
- * remembered and the holder is told to try again; refusing for good, the pair is left to the
- * helpdesk. A card that does not let it be taken off keeps it remembered, for the next start.
+ * marked given back, then the pair taken off and the write forgotten. The service out of reach,
+ * the write stays as it was and the holder is told to try again. Refusing for good, the service
+ * keeps the certificate and its charge: the holder is told its refusal, as it is, and the write is
+ * kept for the helpdesk, never settled again. A card that does not let the pair go keeps it
+ * remembered, for a later start to take off.
  */
 async function giveBackFailedPair(context: FlowContext, device: DeviceSummary, write: RecoveryWrite, certificatePem: string): Promise<never> {
   const { ports } = context;
-  const given = await ports.service.reject(write.renewalId, write.certificateSerial, write.newSerial, 'undeliverable').then(
-    () => true,
+  const refusal = await ports.service.reject(write.renewalId, write.certificateSerial, write.newSerial, 'undeliverable').then(
+    () => undefined,
     (error: unknown) => {
       if (passing(error)) throw error;
-      ports.logger?.warn({ renewalId: write.renewalId, err: isAppError(error) ? error.code : String(error) }, 'failed pair of a set-aside renewal not given back: the service refused');
+      return error;
+    },
+  );
+  if (refusal !== undefined) {
+    ports.logger?.warn({ renewalId: write.renewalId, err: isAppError(refusal) ? refusal.code : String(refusal) }, 'failed pair of a set-aside renewal not given back: the service refused');
+    await mark(context, device, write, 'refused');
+    throw refusal;
+  }
+  const givenBack = await mark(context, device, write, 'given-back');
+  if (await takenOff(context, device, givenBack, certificatePem)) await forget(context, device, givenBack);
+  throw new AppError('ISSUED_CERTIFICATE_UNDELIVERABLE');
+}
+
+/** The pair of a certificate given back taken off the card: false (logged) when the card does not let it go. */
+async function takenOff(context: FlowContext, device: DeviceSummary, write: RecoveryWrite, certificatePem: string): Promise<boolean> {
+  return context.ports.device.destroyOldPair(device, write.tokenSerial, write.idHex, certificatePem).then(
+    () => true,
+    (error: unknown) => {
+      context.ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, 'pair of a set-aside renewal given back, not taken off the card');
       return false;
     },
   );
-  const removed =
-    given &&
-    (await ports.device.destroyOldPair(device, write.tokenSerial, write.idHex, certificatePem).then(
-      () => true,
-      (error: unknown) => {
-        ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, 'pair of a set-aside renewal given back, not taken off the card');
-        return false;
-      },
-    ));
-  if (!given || removed) await forget(context, device, write);
-  throw new AppError('ISSUED_CERTIFICATE_UNDELIVERABLE');
 }
 
 const sameWrite = (a: RecoveryWrite, b: RecoveryWrite) => a.tokenSerial === b.tokenSerial && a.idHex === b.idHex && sameSerial(a.newSerial, b.newSerial);
@@ -337,6 +364,13 @@ const sameSerial = (a: string, b: string) => canonicalCertificateSerial(a) === c
 async function remember(context: FlowContext, device: DeviceSummary, write: RecoveryWrite): Promise<void> {
   const kept = await context.ports.journal.recoveryWrites(device.serial);
   await context.ports.journal.keepRecoveryWrites(device.serial, [...kept.filter((other) => !sameWrite(other, write)), write]);
+}
+
+/** The write, remembered in its new state. */
+async function mark(context: FlowContext, device: DeviceSummary, write: RecoveryWrite, state: RecoveryWrite['state']): Promise<RecoveryWrite> {
+  const marked = { ...write, state };
+  await remember(context, device, marked);
+  return marked;
 }
 
 async function forget(context: FlowContext, device: DeviceSummary, write: RecoveryWrite): Promise<void> {

@@ -9,6 +9,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
+import { AppError } from '../../../src/shared/errors/app-error.js';
 import type { IssuedCertificate } from '../../../src/main/renewal/renewal-ports.js';
 import { prices } from './kit/fake-service.js';
 import { FlowWorld, journalOf } from './kit/flow-world.js';
@@ -300,7 +301,8 @@ describe('a damaged journal on a card with no room, the old CNS pair gone and th
   it('a pair that fails its check once written for a moment only, the service out of reach as it is given back: the next start finds it working and tells it delivered', async () => {
     const world = await killedAfterTheCnsIssued();
     truncateJournal(world);
-    world.card.failedVerifications = 1;
+    // Its two checks at the first start (a single glitch is asked again at once).
+    world.card.failedVerifications = 2;
     world.service.faults.unavailable = { reject: 1 };
 
     world.states = [];
@@ -313,6 +315,64 @@ describe('a damaged journal on a card with no room, the old CNS pair gone and th
     expect(world.undeliveredOnCard()).toEqual([]);
     expect(world.service.netCaptured().get(world.oldSerials.get('cns')!)).toBe(prices.cns);
     expect(world.card.breaches).toEqual([]);
+  });
+
+  it('a pair found working and told delivered, the process killed before that is remembered: a later check that fails does not give it back', async () => {
+    const world = await killedAfterTheCnsIssued();
+    truncateJournal(world);
+    world.killOn = { call: 'delivered', occurrence: 1, phase: 'after' };
+    world.states = [];
+    expect((await walk(world, { kinds: ['cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.killOn = undefined;
+    world.card.failedVerifications = 1_000;
+    world.states = [];
+    await walk(world, { kinds: [], method: 'telemaco' });
+    expect(codesSeen(world)).not.toContain('ISSUED_CERTIFICATE_UNDELIVERABLE');
+    expect(cardHoldsBothKinds(world)).toBe(true);
+    expect(world.issuedNotOnCard()).toEqual([]);
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!)).toBe(prices.cns);
+    expect(world.journal.recoveryWrites.size).toBe(0);
+  });
+
+  it('a failing pair given back that the card does not let go is taken off at the next start, never checked again nor told delivered', async () => {
+    const world = await killedAfterTheCnsIssued();
+    const newId = newIdOfTheCns(world);
+    truncateJournal(world);
+    world.card.failedVerifications = 2;
+    world.card.refusedRemovals = 1;
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('ISSUED_CERTIFICATE_UNDELIVERABLE');
+    expect(world.card.objects.some((object) => object.kind === 'certificate' && object.idHex === newId)).toBe(true);
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
+    // The chip passes its checks again: the pair, given back, is still taken off.
+    world.card.failedVerifications = 0;
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(world.card.objects.some((object) => object.idHex === newId)).toBe(false);
+    expect(world.undeliveredOnCard()).toEqual([]);
+    expect(world.journal.recoveryWrites.size).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+
+  it('a failing pair whose give-back the service refuses for good: its refusal told as it is, not "not charged"; kept for the helpdesk, not asked again', async () => {
+    const world = await killedAfterTheCnsIssued();
+    truncateJournal(world);
+    world.card.failedVerifications = 1_000;
+    world.wrapService((service) => ({
+      ...service,
+      reject: async () => {
+        throw new AppError('SERVICE_BAD_REQUEST');
+      },
+    }));
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('SERVICE_BAD_REQUEST');
+    expect(codesSeen(world)).not.toContain('ISSUED_CERTIFICATE_UNDELIVERABLE');
+    expect(world.journal.recoveryWrites.get('CNS-0001')?.map((write) => write.state)).toEqual(['refused']);
+    world.states = [];
+    await walk(world, { kinds: [], method: 'telemaco' });
+    expect(codesSeen(world)).not.toContain('SERVICE_BAD_REQUEST');
   });
 
   it('a record that names none of the certificates on the card (another card\'s renewal) gets nothing written', async () => {
