@@ -277,11 +277,12 @@ const recoveryWriteSchema = z.strictObject({
   idHex: hexId,
   /**
    * `writing`: written or about to be, its pair not yet checked. `working`: found working, its
-   * delivery being told: never given back from then on. `given-back`: the service told, the pair
-   * still to be taken off: never checked or told delivered again. `refused`: the service refused
-   * the give-back for good: kept for the helpdesk, not settled again.
+   * delivery being told: never given back from then on. `giving-back`: the service being told (its
+   * answer may be lost): told again, never checked or told delivered. `given-back`: the service
+   * told, the pair still to be taken off: only taken off. `refused`: the service refused the
+   * give-back for good: kept for the helpdesk, not settled again.
    */
-  state: z.enum(['writing', 'working', 'given-back', 'refused']),
+  state: z.enum(['writing', 'working', 'giving-back', 'given-back', 'refused']),
 });
 export type RecoveryWrite = z.infer<typeof recoveryWriteSchema>;
 const recoveryWritesSchema = z.array(recoveryWriteSchema);

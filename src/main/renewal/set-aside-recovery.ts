@@ -148,7 +148,11 @@ async function install(context: FlowContext, device: DeviceSummary, renewalId: s
       if (stored !== 'kept') {
         // Refused for room though its old pair is gone, or not kept: a card may free memory only
         // once put in again, so the holder is asked to; refused at a later start too, it is given back.
-        if ((await refusals(context, device, issued)) >= 2) return await giveBack(context, device, renewalId, issued, pair);
+        if ((await refusals(context, device, issued)) >= 2) {
+          // A card that kept it after all, though it read otherwise, gets it given back and taken off at a later start.
+          await mark(context, device, write, 'giving-back');
+          return await giveBack(context, device, renewalId, issued, pair);
+        }
         throw new AppError(stored === 'no-room' ? 'DEVICE_FULL_CERTIFICATE_OLD_REMOVED' : 'DEVICE_OPERATION_FAILED', { reason: 'the certificate of a set-aside renewal was not stored' });
       }
       if (!(await pairWorks(context, device, pair.tokenSerial, pair.idHex))) await giveBackFailedPair(context, device, write, issued.certificatePem);
@@ -282,6 +286,11 @@ async function settleEarlierWrites(context: FlowContext, device: DeviceSummary):
         if (written === undefined || (await takenOff(context, device, write, written))) await forget(context, device, write);
       } else if (written === undefined) {
         await forget(context, device, write);
+      } else if (write.state === 'giving-back') {
+        // Decided, and the service's answer not heard: told again (it answers the same), unless the
+        // pair works now and the service still holds it issued (the give-back never reached it).
+        if ((await pairWorks(context, device, write.tokenSerial, write.idHex)) && (await stillIssued(context, write))) await delivered(context, device, write);
+        else await giveBackFailedPair(context, device, write, written);
       } else if (write.state === 'working' || (await pairWorks(context, device, write.tokenSerial, write.idHex))) {
         ports.logger?.info({ renewalId: write.renewalId, newSerial: write.newSerial }, 'certificate of a set-aside renewal found installed and working at a later start');
         await delivered(context, device, write);
@@ -312,6 +321,19 @@ async function pairWorks(context: FlowContext, device: DeviceSummary, tokenSeria
   return false;
 }
 
+/** Whether the service's record still holds the written certificate issued for its line: false where it was taken back, or the record cannot be had for good. */
+async function stillIssued(context: FlowContext, write: RecoveryWrite): Promise<boolean> {
+  const record = await context.ports.service.renewalStatus(write.renewalId).catch((error: unknown) => {
+    if (passing(error)) throw error;
+    return undefined;
+  });
+  if (!record) return false;
+  return (
+    record.lines.some((line) => sameSerial(line.certificateSerial, write.certificateSerial) && line.progress === 'issued') &&
+    record.issued.some((issued) => sameSerial(issued.certificateSerial, write.newSerial))
+  );
+}
+
 /** A pair found working: marked so before the service hears of it (never given back from then on), told delivered, forgotten. */
 async function delivered(context: FlowContext, device: DeviceSummary, write: RecoveryWrite): Promise<void> {
   const working = await mark(context, device, write, 'working');
@@ -321,16 +343,19 @@ async function delivered(context: FlowContext, device: DeviceSummary, write: Rec
 
 /**
  * A pair written and failing its check, though its key signed for it a moment before (a chip
- * failing): the service told (it revokes and charges nothing; told twice, it answers the same),
- * marked given back, then the pair taken off and the write forgotten. The service out of reach,
- * the write stays as it was and the holder is told to try again. Refusing for good, the service
+ * failing): marked as being given back, the service told (it revokes and charges nothing; told
+ * twice, it answers the same), marked given back, then the pair taken off and the write forgotten.
+ * The service out of reach, the write stays being given back and the holder is told to try again. Refusing for good, the service
  * keeps the certificate and its charge: the holder is told its refusal, as it is, and the write is
  * kept for the helpdesk, never settled again. A card that does not let the pair go keeps it
  * remembered, for a later start to take off.
  */
 async function giveBackFailedPair(context: FlowContext, device: DeviceSummary, write: RecoveryWrite, certificatePem: string): Promise<never> {
   const { ports } = context;
-  const refusal = await ports.service.reject(write.renewalId, write.certificateSerial, write.newSerial, 'undeliverable').then(
+  // Marked before the service is told: its answer lost, or the process killed, a later start that
+  // found the chip working again would otherwise tell delivered a certificate the service took back.
+  const giving = await mark(context, device, write, 'giving-back');
+  const refusal = await ports.service.reject(giving.renewalId, giving.certificateSerial, giving.newSerial, 'undeliverable').then(
     () => undefined,
     (error: unknown) => {
       if (passing(error)) throw error;
@@ -339,10 +364,10 @@ async function giveBackFailedPair(context: FlowContext, device: DeviceSummary, w
   );
   if (refusal !== undefined) {
     ports.logger?.warn({ renewalId: write.renewalId, err: isAppError(refusal) ? refusal.code : String(refusal) }, 'failed pair of a set-aside renewal not given back: the service refused');
-    await mark(context, device, write, 'refused');
+    await mark(context, device, giving, 'refused');
     throw refusal;
   }
-  const givenBack = await mark(context, device, write, 'given-back');
+  const givenBack = await mark(context, device, giving, 'given-back');
   if (await takenOff(context, device, givenBack, certificatePem)) await forget(context, device, givenBack);
   throw new AppError('ISSUED_CERTIFICATE_UNDELIVERABLE');
 }

@@ -93,6 +93,7 @@ const holds = fc.asyncProperty(walks, async (scenario) => {
     if (charged > 0 && scenario.cardFault === 'fails-every-check') expect(renewedBefore.has(kind), `${kind} charged for a pair that failed its check`).toBe(true);
   }
   expect(world.issuedNotOnCard(), 'issued, kept by the service, not on the card').toEqual([]);
+  expect(world.takenBackOnCard(), 'taken back by the service, left on the card').toEqual([]);
   const working = world.card.workingKinds();
   if (working.size < world.card.kinds.size) {
     walked.single++;

@@ -317,6 +317,24 @@ describe('a damaged journal on a card with no room, the old CNS pair gone and th
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('a pair that fails its two checks, the give-back\'s answer lost: the next start, the chip working again, still gives it back and takes it off', async () => {
+    const world = await killedAfterTheCnsIssued();
+    const newId = newIdOfTheCns(world);
+    truncateJournal(world);
+    world.card.failedVerifications = 2;
+    world.service.faults.loseAnswer = { reject: 1 };
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).not.toContain('ISSUED_CERTIFICATE_UNDELIVERABLE');
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('ISSUED_CERTIFICATE_UNDELIVERABLE');
+    expect(world.card.objects.some((object) => object.idHex === newId)).toBe(false);
+    expect(world.journal.recoveryWrites.size).toBe(0);
+    expect(world.card.breaches).toEqual([]);
+  });
+
   it('a pair found working and told delivered, the process killed before that is remembered: a later check that fails does not give it back', async () => {
     const world = await killedAfterTheCnsIssued();
     truncateJournal(world);

@@ -254,6 +254,12 @@ export class FlowWorld {
       .flatMap((line) => (line.progress.state === 'issued' && onCard.has(line.progress.successor) ? [line.progress.successor] : []));
   }
 
+  /** Certificates on the card that the service took back (revoked, not charged): a pair that works for nothing. */
+  takenBackOnCard(): string[] {
+    const onCard = new Set(this.card.objects.filter((object) => object.kind === 'certificate').map((object) => serialOf(object.certificatePem ?? '')));
+    return this.service.issuances.filter((issued) => issued.takenBack && onCard.has(issued.successor)).map((issued) => issued.successor);
+  }
+
   /** Certificates the service issued (and did not take back) that are not on the card: left behind. */
   issuedNotOnCard(): string[] {
     const onCard = new Set(this.card.objects.filter((object) => object.kind === 'certificate').map((object) => serialOf(object.certificatePem ?? '')));
