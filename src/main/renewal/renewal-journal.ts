@@ -261,8 +261,8 @@ const unconfirmedDeliveriesSchema = z.array(unconfirmedDeliverySchema);
 const recoveryRefusalsSchema = z.record(z.string(), z.number().int().nonnegative());
 
 /**
- * A set-aside renewal's certificate about to be written on the card, kept until its pair is found
- * working there: written, the card reads with both kinds, and nothing else would look at it again.
+ * A set-aside renewal's certificate about to be written on the card (or given back), kept until
+ * settled: written, the card reads with both kinds, and nothing else would look at it again.
  * A start that ends between the write and the check (killed, the service's answer to a give-back
  * lost) leaves it for the next to check, and to give back and take off if it fails
  * (set-aside-recovery.ts). Serials and the key's id only: the bundle copies it, and holds no certificate.
@@ -275,6 +275,8 @@ const recoveryWriteSchema = z.strictObject({
   newSerial: z.string(),
   tokenSerial: z.string(),
   idHex: hexId,
+  /** The key made for it (the certificate's modulus): what a give-back takes off where nothing was written. */
+  modulusHex: z.string().regex(/^[0-9a-fA-F]{2,2048}$/),
   /**
    * `writing`: written or about to be, its pair not yet checked. `working`: found working, its
    * delivery being told: never given back from then on. `giving-back`: the service being told (its

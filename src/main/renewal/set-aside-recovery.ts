@@ -130,29 +130,25 @@ async function install(context: FlowContext, device: DeviceSummary, renewalId: s
       // The one pair this tool left waiting for it, nothing else: anything more is not for this certificate to use.
       if (!waitingPair(await ports.device.inspect(device, slot.tokenSerial, idHex), modulus)) return 'nothing';
       const pair = { tokenSerial: slot.tokenSerial, idHex, modulus };
+      const write: RecoveryWrite = { renewalId, certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial, tokenSerial: pair.tokenSerial, idHex: pair.idHex, modulusHex: modulus, state: 'writing' };
       // The key signs for the certificate before anything is written: one that does not would
       // leave a pair that works for nothing, and the card read as holding both kinds.
       const signs = await signsFor(context, device, pair, issued);
-      if (signs === 'does-not-verify') return await giveBack(context, device, renewalId, issued, pair);
+      if (signs === 'does-not-verify') return await giveBack(context, device, write);
       // The card failed to sign at all (not a signature that does not verify): told, and counted
       // as a refusal, so a card that never signs gets it given back at the second start.
       if (signs !== 'verifies') {
-        if ((await refusals(context, device, issued)) >= 2) return await giveBack(context, device, renewalId, issued, pair);
+        if ((await refusals(context, device, issued)) >= 2) return await giveBack(context, device, write);
         throw isAppError(signs.failure) ? signs.failure : new AppError('DEVICE_OPERATION_FAILED', { reason: 'the card did not sign' });
       }
       // Kept until the pair is found working: written, the card reads with both kinds, and a start
       // ending before the check would leave nothing to look at it again (settleEarlierWrites).
-      const write: RecoveryWrite = { renewalId, certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial, tokenSerial: pair.tokenSerial, idHex: pair.idHex, state: 'writing' };
       await remember(context, device, write);
       const stored = await writtenOnCard(context, device, pair, issued, kind);
       if (stored !== 'kept') {
         // Refused for room though its old pair is gone, or not kept: a card may free memory only
         // once put in again, so the holder is asked to; refused at a later start too, it is given back.
-        if ((await refusals(context, device, issued)) >= 2) {
-          // A card that kept it after all, though it read otherwise, gets it given back and taken off at a later start.
-          await mark(context, device, write, 'giving-back');
-          return await giveBack(context, device, renewalId, issued, pair);
-        }
+        if ((await refusals(context, device, issued)) >= 2) return await giveBack(context, device, write);
         throw new AppError(stored === 'no-room' ? 'DEVICE_FULL_CERTIFICATE_OLD_REMOVED' : 'DEVICE_OPERATION_FAILED', { reason: 'the certificate of a set-aside renewal was not stored' });
       }
       if (!(await pairWorks(context, device, pair.tokenSerial, pair.idHex))) await giveBackFailedPair(context, device, write, issued.certificatePem);
@@ -241,28 +237,42 @@ async function writtenOnCard(context: FlowContext, device: DeviceSummary, pair: 
 }
 
 /**
- * A certificate that cannot be installed on the key made for it: given back (the service revokes
- * it and charges nothing), then that key taken off, and the holder told so. The service out of
- * reach for a moment, nothing has changed on the card and the next reading gives it back again;
- * refusing for good (a broken or hostile service), it is left to the helpdesk rather than asked
- * again at every start.
+ * A certificate that cannot be installed on the key made for it: marked as being given back, the
+ * service told (it revokes it and charges nothing), then that key taken off, and the holder told
+ * so. The service out of reach for a moment (or its answer lost), a later reading tells it again,
+ * or, the service having taken it back, takes the key off (settleEarlierWrites). Refusing for good
+ * (a broken or hostile service), it is left to the helpdesk rather than asked again at every start.
+ * A card that kept the certificate after all, though it read otherwise, gets it given back and taken off there too.
  */
-async function giveBack(context: FlowContext, device: DeviceSummary, renewalId: string, issued: IssuedCertificate, pair: WaitingPair): Promise<Recovery> {
+async function giveBack(context: FlowContext, device: DeviceSummary, write: RecoveryWrite): Promise<Recovery> {
   const { ports } = context;
-  const given = await ports.service.reject(renewalId, issued.renewedSerial, issued.certificateSerial, 'undeliverable').then(
+  const giving = await mark(context, device, write, 'giving-back');
+  const given = await ports.service.reject(giving.renewalId, giving.certificateSerial, giving.newSerial, 'undeliverable').then(
     () => true,
     (error: unknown) => {
       if (passing(error)) throw error;
-      ports.logger?.warn({ renewalId, err: isAppError(error) ? error.code : String(error) }, 'certificate of a set-aside renewal not given back: the service refused');
+      ports.logger?.warn({ renewalId: giving.renewalId, err: isAppError(error) ? error.code : String(error) }, 'certificate of a set-aside renewal not given back: the service refused');
       return false;
     },
   );
-  if (!given) return 'nothing';
-  ports.logger?.warn({ renewalId, certificateSerial: issued.renewedSerial, newSerial: issued.certificateSerial }, 'certificate of a set-aside renewal given back: it cannot be installed on its key');
-  await ports.device.destroyKeys(device, pair.tokenSerial, pair.idHex, pair.modulus).catch((error: unknown) => {
-    ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, 'key of a certificate given back left on the card');
-  });
+  if (!given) {
+    await forget(context, device, giving);
+    return 'nothing';
+  }
+  ports.logger?.warn({ renewalId: giving.renewalId, certificateSerial: giving.certificateSerial, newSerial: giving.newSerial }, 'certificate of a set-aside renewal given back: it cannot be installed on its key');
+  if (await keysTakenOff(context, device, giving)) await forget(context, device, giving);
   throw new AppError('ISSUED_CERTIFICATE_UNDELIVERABLE');
+}
+
+/** The key made for a certificate given back taken off the card: false (logged) when the card does not let it go. */
+async function keysTakenOff(context: FlowContext, device: DeviceSummary, write: RecoveryWrite): Promise<boolean> {
+  return context.ports.device.destroyKeys(device, write.tokenSerial, write.idHex, write.modulusHex).then(
+    () => true,
+    (error: unknown) => {
+      context.ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, 'key of a certificate given back left on the card');
+      return false;
+    },
+  );
 }
 
 /**
@@ -284,7 +294,16 @@ async function settleEarlierWrites(context: FlowContext, device: DeviceSummary):
       if (write.state === 'given-back') {
         // A card that still keeps the pair keeps it remembered: told at the first start, not at every reading.
         if (written === undefined || (await takenOff(context, device, write, written))) await forget(context, device, write);
+      } else if (written === undefined && write.state === 'giving-back' && !(await stillIssued(context, write))) {
+        // Given back before anything was written, its answer not heard: the key made for it goes
+        // too, and the holder hears what the lost answer did not tell. A card that does not let it
+        // go keeps it remembered for a later start, the reading going on meanwhile.
+        if (await keysTakenOff(context, device, write)) {
+          await forget(context, device, write);
+          throw new AppError('ISSUED_CERTIFICATE_UNDELIVERABLE');
+        }
       } else if (written === undefined) {
+        // Never kept, or its give-back never reached the service: the recovery below finds it again if it is still to install.
         await forget(context, device, write);
       } else if (write.state === 'giving-back') {
         // Decided, and the service's answer not heard: told again (it answers the same), unless the

@@ -209,7 +209,7 @@ describe('the renewal journal', () => {
 
   it('keeps a set-aside renewal\'s writes not yet found working per device, across processes, until emptied; an unreadable list obeyed in nothing', async () => {
     await withTempDir('journal', async (dir) => {
-      const write = { renewalId: 'renewal-0001', certificateSerial: '1a02', newSerial: 'b2', tokenSerial: 'T1', idHex: '0a', state: 'writing' as const };
+      const write = { renewalId: 'renewal-0001', certificateSerial: '1a02', newSerial: 'b2', tokenSerial: 'T1', idHex: '0a', modulusHex: 'c0ffee', state: 'writing' as const };
       await new RenewalJournalStore(dir).keepRecoveryWrites('0001/ABC', [write]);
       expect(await new RenewalJournalStore(dir).recoveryWrites('0001/ABC')).toEqual([write]);
       expect(await new RenewalJournalStore(dir).recoveryWrites('0001')).toEqual([]);

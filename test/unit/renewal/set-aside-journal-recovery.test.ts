@@ -166,6 +166,29 @@ describe('a damaged journal on a card with no room, the old CNS pair gone and th
     expect(world.card.breaches).toEqual([]);
   });
 
+  it('a key that does not sign for the certificate, the give-back\'s answer lost: the next start takes the key off and tells the holder, not charged', async () => {
+    const world = await killedAfterTheCnsIssued();
+    const newId = newIdOfTheCns(world);
+    breakTheNewKey(world);
+    truncateJournal(world);
+    world.service.faults.loseAnswer = { reject: 1 };
+
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).not.toContain('ISSUED_CERTIFICATE_UNDELIVERABLE');
+    // The service took it back; its answer lost, the key made for it is still on a card with no room.
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
+    expect(world.card.objects.some((object) => object.idHex === newId)).toBe(true);
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('ISSUED_CERTIFICATE_UNDELIVERABLE');
+    expect(world.card.objects.some((object) => object.idHex === newId)).toBe(false);
+    expect(world.journal.recoveryWrites.size).toBe(0);
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toEqual(['DEVICE_SINGLE_CERTIFICATE']);
+  });
+
   it('a card that fails to sign for a moment is told, not taken for a key that does not sign: the next start installs the certificate', async () => {
     const world = await killedAfterTheCnsIssued();
     truncateJournal(world);

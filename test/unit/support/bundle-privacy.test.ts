@@ -57,7 +57,7 @@ async function bundleOf(request: SupportBundleRequest, settings: Record<string, 
   await mkdir(join(journalDir, 'recovery'), { recursive: true });
   await writeFile(join(journalDir, 'recovery', 'SERIAL1.json'), JSON.stringify({ '1f6562c00072e24a': 1 }));
   await mkdir(join(journalDir, 'recovery', 'writes'), { recursive: true });
-  await writeFile(join(journalDir, 'recovery', 'writes', 'SERIAL1.json'), JSON.stringify([{ renewalId: 'renewal-0001', certificateSerial: '1a02', newSerial: '1f6562c00072e24a', tokenSerial: 'SERIAL1', idHex: '02', state: 'writing' }]));
+  await writeFile(join(journalDir, 'recovery', 'writes', 'SERIAL1.json'), JSON.stringify([{ renewalId: 'renewal-0001', certificateSerial: '1a02', newSerial: '1f6562c00072e24a', tokenSerial: 'SERIAL1', idHex: '02', modulusHex: 'c0ffee', state: 'writing' }]));
   await mkdir(join(journalDir, 'damaged'), { recursive: true });
   const whole = JSON.stringify({ version: 3, certificates: [{ oldCertificatePem: cnsPem, progress: { phase: 'planned' } }] });
   await writeFile(join(journalDir, 'damaged', 'SERIAL1-cut.json'), whole.slice(0, whole.indexOf('END CERTIFICATE') - 200));
