@@ -44,6 +44,11 @@ export interface RekeyContext {
   readonly ahead?: KeysAhead;
   /** Where `prove` takes its challenges: one asked while the card makes the key pair is there when the proof is signed. */
   readonly challenges: Pick<ChallengesAhead, 'ask'>;
+  /**
+   * One more time the card could not check the pair of the certificate `newSerial` at all (an
+   * error, not a failed check): how many times now, kept beside the journal across starts.
+   */
+  readonly countCheckError: (newSerial: string) => Promise<number>;
 }
 
 /** Refusals and failures after which the same request may succeed (or its lost answer be found). */
@@ -452,7 +457,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         if (under.certificatesPem.some((pem) => pemToBase64Der(pem) !== der)) throw new AppError('JOURNAL_DAMAGED', { reason: `${serial}: another certificate under the new key id` });
         if (under.certificatesPem.length > 0) {
           await provenNewPair(context, current, progress);
-          if (await trueUnless(device.verifyPair(dev, tokenSerial, progress.newIdHex), 'DEVICE_VERIFY_FAILED')) {
+          if (await pairChecked(context, tokenSerial, progress.newIdHex, progress.certificatePem)) {
             await advance({ phase: 'verified', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
             break;
           }
@@ -539,7 +544,7 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
         }
         await provenNewPair(context, current, progress);
         // A key made on the card that does not sign for its certificate would fail every resume the same.
-        if (!(await trueUnless(device.verifyPair(dev, tokenSerial, progress.newIdHex), 'DEVICE_VERIFY_FAILED'))) {
+        if (!(await pairChecked(context, tokenSerial, progress.newIdHex, progress.certificatePem))) {
           await advance({ phase: 'undeliverable', newIdHex: progress.newIdHex, certificatePem: progress.certificatePem });
           break;
         }
@@ -566,6 +571,26 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
       case 'rejected':
         return journal;
     }
+  }
+}
+
+/** Failures of the card that pass (taken out, restarted, logged out): told, never counted against the pair. */
+const passingOnCard: ReadonlySet<string> = new Set(['DEVICE_REMOVED', 'DEVICE_NOT_RESPONDING', 'DEVICE_LOGIN_LOST']);
+
+/**
+ * Whether the pair just written under `idHex` passes the card's check: false when the check fails
+ * (the card's own word). A card that cannot make the check at all (CKR_DEVICE_ERROR: the new key
+ * will not sign) is told and asked again at the next start; at the second such start the pair is
+ * taken for one that does not work, so that the certificate is given back instead of every resume
+ * stopping at the same error, charged.
+ */
+async function pairChecked(context: RekeyContext, tokenSerial: string, idHex: string, certificatePem: string): Promise<boolean> {
+  try {
+    return await trueUnless(context.device.verifyPair(context.deviceSummary, tokenSerial, idHex), 'DEVICE_VERIFY_FAILED');
+  } catch (error) {
+    if (!isAppError(error) || passingOnCard.has(error.code)) throw error;
+    if ((await context.countCheckError(serialOfCertificate(certificatePem))) >= 2) return false;
+    throw error;
   }
 }
 

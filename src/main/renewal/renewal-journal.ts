@@ -257,8 +257,8 @@ const unconfirmedDeliverySchema = z.object({
 });
 export type UnconfirmedDelivery = z.infer<typeof unconfirmedDeliverySchema>;
 const unconfirmedDeliveriesSchema = z.array(unconfirmedDeliverySchema);
-/** Per certificate serial, how many times the card refused a set-aside renewal's certificate. */
-const recoveryRefusalsSchema = z.record(z.string(), z.number().int().nonnegative());
+/** Per certificate serial, how many times the card refused a renewed certificate (countCardRefusal). */
+const cardRefusalsSchema = z.record(z.string(), z.number().int().nonnegative());
 
 /**
  * A set-aside renewal's certificate about to be written on the card (or given back), kept until
@@ -306,10 +306,11 @@ export interface JournalStore {
   setAsideRenewals(deviceSerial: string): Promise<string[]>;
   discard(deviceSerial: string): Promise<void>;
   /**
-   * One more time the card refused to take `newSerial`, a set-aside renewal's certificate
-   * (set-aside-recovery.ts): how many times now, counting this one. No journal says so there.
+   * One more time the card refused `newSerial`, a renewed certificate: to take it (a set-aside
+   * renewal's, set-aside-recovery.ts, where no journal says so) or to check its pair at all
+   * (rekey-certificate.ts): how many times now, counting this one. Kept across starts.
    */
-  countRecoveryRefusal(deviceSerial: string, newSerial: string): Promise<number>;
+  countCardRefusal(deviceSerial: string, newSerial: string): Promise<number>;
   /** Set-aside renewals' certificates written (or about to be) on the card, their pair not yet found working (none when unreadable). */
   recoveryWrites(deviceSerial: string): Promise<RecoveryWrite[]>;
   /** Replaces them; an empty list leaves nothing behind. */
@@ -427,12 +428,12 @@ export class RenewalJournalStore implements JournalStore {
     await this.#write(path, `${JSON.stringify(unconfirmedDeliveriesSchema.parse(deliveries), null, 2)}\n`);
   }
 
-  async countRecoveryRefusal(deviceSerial: string, newSerial: string): Promise<number> {
+  async countCardRefusal(deviceSerial: string, newSerial: string): Promise<number> {
     const path = join(this.dir, 'recovery', `${encodeURIComponent(deviceSerial)}.json`);
     const text = await readFileIfExists(path).catch(() => undefined);
     let counts: Record<string, number> = {};
     try {
-      counts = text === undefined ? {} : recoveryRefusalsSchema.parse(JSON.parse(text));
+      counts = text === undefined ? {} : cardRefusalsSchema.parse(JSON.parse(text));
     } catch {
       // Unreadable, counted from nothing: the card is asked once more before its certificate is given back.
       counts = {};

@@ -61,6 +61,7 @@ export async function runRenewal(context: FlowContext, device: DeviceSummary, in
           report,
           sleep: ports.environment.sleep,
           ahead,
+          countCheckError: (newSerial) => ports.journal.countCardRefusal(device.serial, newSerial),
         },
         journal,
         entry.certificateSerial,

@@ -187,7 +187,7 @@ const passingOnCard: ReadonlySet<string> = new Set(['DEVICE_REMOVED', 'DEVICE_NO
 
 /** One more refusal of the card for this certificate, counted under its own serial (however the service spells it): how many now. */
 function refusals(context: FlowContext, device: DeviceSummary, issued: IssuedCertificate): Promise<number> {
-  return context.ports.journal.countRecoveryRefusal(device.serial, serialOfCertificate(issued.certificatePem));
+  return context.ports.journal.countCardRefusal(device.serial, serialOfCertificate(issued.certificatePem));
 }
 
 /**
@@ -292,8 +292,13 @@ async function settleEarlierWrites(context: FlowContext, device: DeviceSummary):
     for (const write of here) {
       const written = (await ports.device.inspect(device, write.tokenSerial, write.idHex)).certificatesPem.find((pem) => sameSerial(serialOfCertificate(pem), write.newSerial));
       if (write.state === 'given-back') {
-        // A card that still keeps the pair keeps it remembered: told at the first start, not at every reading.
-        if (written === undefined || (await takenOff(context, device, write, written))) await forget(context, device, write);
+        // Only taken off: the certificate, or what a removal cut short left of its pair (the keys).
+        // The holder told once it is done; a card that still keeps it keeps it remembered, the
+        // reading going on meanwhile (told at the first start).
+        if (written === undefined ? await keysTakenOff(context, device, write) : await takenOff(context, device, write, written)) {
+          await forget(context, device, write);
+          throw new AppError('ISSUED_CERTIFICATE_UNDELIVERABLE');
+        }
       } else if (written === undefined && write.state === 'giving-back' && !(await stillIssued(context, write))) {
         // Given back before anything was written, its answer not heard: the key made for it goes
         // too, and the holder hears what the lost answer did not tell. A card that does not let it
@@ -308,9 +313,9 @@ async function settleEarlierWrites(context: FlowContext, device: DeviceSummary):
       } else if (write.state === 'giving-back') {
         // Decided, and the service's answer not heard: told again (it answers the same), unless the
         // pair works now and the service still holds it issued (the give-back never reached it).
-        if ((await pairWorks(context, device, write.tokenSerial, write.idHex)) && (await stillIssued(context, write))) await delivered(context, device, write);
+        if ((await checkedAgain(context, device, write, written)) && (await stillIssued(context, write))) await delivered(context, device, write);
         else await giveBackFailedPair(context, device, write, written);
-      } else if (write.state === 'working' || (await pairWorks(context, device, write.tokenSerial, write.idHex))) {
+      } else if (write.state === 'working' || (await checkedAgain(context, device, write, written))) {
         ports.logger?.info({ renewalId: write.renewalId, newSerial: write.newSerial }, 'certificate of a set-aside renewal found installed and working at a later start');
         await delivered(context, device, write);
       } else {
@@ -319,6 +324,24 @@ async function settleEarlierWrites(context: FlowContext, device: DeviceSummary):
     }
   } finally {
     await release().catch(() => undefined);
+  }
+}
+
+/**
+ * A pair written by an earlier start, checked now. A card failing for a moment (taken out, not
+ * answering) is told, so the holder tries again. Failing the check itself in any other way (a chip
+ * that no longer signs), it is counted as the card's refusal, and at the second such start taken
+ * for a pair that does not work: never a start stopped for ever. A give-back already decided is not
+ * held up by it.
+ */
+async function checkedAgain(context: FlowContext, device: DeviceSummary, write: RecoveryWrite, written: string): Promise<boolean> {
+  try {
+    return await pairWorks(context, device, write.tokenSerial, write.idHex);
+  } catch (error) {
+    if (isAppError(error) && passingOnCard.has(error.code)) throw error;
+    if (write.state === 'giving-back') return false;
+    if ((await context.ports.journal.countCardRefusal(device.serial, serialOfCertificate(written))) >= 2) return false;
+    throw error;
   }
 }
 

@@ -198,12 +198,12 @@ describe('the renewal journal', () => {
 
   it('counts the card\'s refusals of a set-aside renewal\'s certificate per device and certificate, across processes, an unreadable count starting over', async () => {
     await withTempDir('journal', async (dir) => {
-      expect(await new RenewalJournalStore(dir).countRecoveryRefusal('0001/ABC', 'a1')).toBe(1);
-      expect(await new RenewalJournalStore(dir).countRecoveryRefusal('0001/ABC', 'a1')).toBe(2);
-      expect(await new RenewalJournalStore(dir).countRecoveryRefusal('0001/ABC', 'b2')).toBe(1);
-      expect(await new RenewalJournalStore(dir).countRecoveryRefusal('other', 'a1')).toBe(1);
+      expect(await new RenewalJournalStore(dir).countCardRefusal('0001/ABC', 'a1')).toBe(1);
+      expect(await new RenewalJournalStore(dir).countCardRefusal('0001/ABC', 'a1')).toBe(2);
+      expect(await new RenewalJournalStore(dir).countCardRefusal('0001/ABC', 'b2')).toBe(1);
+      expect(await new RenewalJournalStore(dir).countCardRefusal('other', 'a1')).toBe(1);
       await writeFile(join(dir, 'journal', 'recovery', `${encodeURIComponent('0001/ABC')}.json`), '{ "a1": ');
-      expect(await new RenewalJournalStore(dir).countRecoveryRefusal('0001/ABC', 'a1')).toBe(1);
+      expect(await new RenewalJournalStore(dir).countCardRefusal('0001/ABC', 'a1')).toBe(1);
     });
   });
 

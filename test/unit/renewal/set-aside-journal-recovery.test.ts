@@ -416,6 +416,49 @@ describe('a damaged journal on a card with no room, the old CNS pair gone and th
     expect(codesSeen(world)).not.toContain('SERVICE_BAD_REQUEST');
   });
 
+  it('written, the process killed before its check, the chip then erring at every check: told once, given back at the next start, never a start stopped for ever', async () => {
+    const world = await killedAfterTheCnsIssued();
+    const newId = newIdOfTheCns(world);
+    truncateJournal(world);
+    world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'after' };
+    world.states = [];
+    expect((await walk(world, { kinds: ['cns'], method: 'telemaco' })).kind).toBe('killed');
+    world.killOn = undefined;
+    world.card.erroredChecks = 1_000;
+    world.states = [];
+    await walk(world, { kinds: [], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('DEVICE_OPERATION_FAILED');
+    world.states = [];
+    await walk(world, { kinds: [], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('ISSUED_CERTIFICATE_UNDELIVERABLE');
+    expect(world.card.objects.some((object) => object.idHex === newId)).toBe(false);
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toEqual(['DEVICE_SINGLE_CERTIFICATE']);
+  });
+
+  it('given back, its removal cut short after the certificate went: the next start takes its keys off and tells the holder', async () => {
+    const world = await killedAfterTheCnsIssued();
+    const newId = newIdOfTheCns(world);
+    truncateJournal(world);
+    world.card.failedVerifications = 2;
+    world.card.refusedRemovals = 1;
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('ISSUED_CERTIFICATE_UNDELIVERABLE');
+    // What a removal cut short leaves (the card pulled out between its objects): the certificate object gone, its two keys still there.
+    const certificate = world.card.objects.findIndex((object) => object.kind === 'certificate' && object.idHex === newId);
+    expect(certificate).toBeGreaterThanOrEqual(0);
+    world.card.objects.splice(certificate, 1);
+    world.states = [];
+    await walk(world, { kinds: ['cns'], method: 'telemaco' });
+    expect(codesSeen(world)).toContain('ISSUED_CERTIFICATE_UNDELIVERABLE');
+    expect(world.card.objects.some((object) => object.idHex === newId)).toBe(false);
+    expect(world.journal.recoveryWrites.size).toBe(0);
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!) ?? 0).toBe(0);
+  });
+
   it('a record that names none of the certificates on the card (another card\'s renewal) gets nothing written', async () => {
     const world = await killedAfterTheCnsIssued();
     truncateJournal(world);

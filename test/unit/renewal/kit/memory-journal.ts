@@ -15,8 +15,8 @@ export class MemoryJournal {
   readonly archived: string[] = [];
   /** Deliveries the service did not hear of, per device. */
   readonly deliveries = new Map<string, UnconfirmedDelivery[]>();
-  /** The card's refusals of a set-aside renewal's certificate, per device and certificate serial. */
-  readonly recoveryRefusals = new Map<string, number>();
+  /** The card's refusals of a renewed certificate, per device and certificate serial. */
+  readonly cardRefusals = new Map<string, number>();
   /** Set-aside renewals' certificates written (or about to be), their pair not yet found working, per device. */
   readonly recoveryWrites = new Map<string, RecoveryWrite[]>();
   /** Called before every read: another process may write the file between two reads of this one. */
@@ -73,10 +73,10 @@ export class MemoryJournal {
         const newest = this.setAsideFiles.filter((_, index) => this.setAsideFor[index] === deviceSerial).reverse().slice(0, setAsideFilesRead);
         return [...new Set(newest.flatMap((text) => renewalIdIn(text) ?? []))].slice(0, setAsideRenewalsAsked);
       },
-      countRecoveryRefusal: async (deviceSerial, newSerial) => {
+      countCardRefusal: async (deviceSerial, newSerial) => {
         const key = `${deviceSerial}/${newSerial}`;
-        const count = (this.recoveryRefusals.get(key) ?? 0) + 1;
-        this.recoveryRefusals.set(key, count);
+        const count = (this.cardRefusals.get(key) ?? 0) + 1;
+        this.cardRefusals.set(key, count);
         return count;
       },
       recoveryWrites: async (deviceSerial) => [...(this.recoveryWrites.get(deviceSerial) ?? [])],
