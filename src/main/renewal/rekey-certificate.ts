@@ -574,24 +574,26 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
   }
 }
 
-/** Failures of the card that pass (taken out, restarted, logged out): told, never counted against the pair. */
-const passingOnCard: ReadonlySet<string> = new Set(['DEVICE_REMOVED', 'DEVICE_NOT_RESPONDING', 'DEVICE_LOGIN_LOST']);
-
 /**
  * Whether the pair just written under `idHex` passes the card's check: false when the check fails
- * (the card's own word). A card that cannot make the check at all (CKR_DEVICE_ERROR: the new key
- * will not sign) is told and asked again at the next start; at the second such start the pair is
- * taken for one that does not work, so that the certificate is given back instead of every resume
- * stopping at the same error, charged.
+ * (the card's own word). A card that cannot make the test signature at all (DEVICE_PAIR_UNCHECKED:
+ * the new key will not sign) is asked once more, then told, and counted beside the journal; at the
+ * second start it happens, the pair is taken for one that does not work, so that the certificate
+ * is given back instead of every resume stopping at the same error, charged. Any other failure
+ * (the card taken out, a login lost, a reader's hiccup) is only told, never counted.
  */
 async function pairChecked(context: RekeyContext, tokenSerial: string, idHex: string, certificatePem: string): Promise<boolean> {
-  try {
-    return await trueUnless(context.device.verifyPair(context.deviceSummary, tokenSerial, idHex), 'DEVICE_VERIFY_FAILED');
-  } catch (error) {
-    if (!isAppError(error) || passingOnCard.has(error.code)) throw error;
-    if ((await context.countCheckError(serialOfCertificate(certificatePem))) >= 2) return false;
-    throw error;
+  let unchecked: AppError | undefined;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      return await trueUnless(context.device.verifyPair(context.deviceSummary, tokenSerial, idHex), 'DEVICE_VERIFY_FAILED');
+    } catch (error) {
+      if (!isAppError(error) || error.code !== 'DEVICE_PAIR_UNCHECKED') throw error;
+      unchecked = error;
+    }
   }
+  if ((await context.countCheckError(serialOfCertificate(certificatePem))) >= 2) return false;
+  throw unchecked;
 }
 
 /** Whether a device call went through: false when the card answers `code` (its own word, for good), any other failure thrown. */

@@ -70,7 +70,11 @@ export interface FlowDevice {
   /** The CKA_ID of the private key with this modulus, when the slot holds one. */
   findKeyByModulus(device: DeviceSummary, tokenSerial: string, modulusHex: string): Promise<string | undefined>;
   writeCertificate(device: DeviceSummary, tokenSerial: string, idHex: string, certificatePem: string, kind: CertificateKind): Promise<void>;
-  /** Same modulus as the on-card key and a test signature that verifies; throws otherwise. */
+  /**
+   * Same modulus as the on-card key and a test signature that verifies: DEVICE_VERIFY_FAILED when
+   * not (the card's own word); DEVICE_PAIR_UNCHECKED when the card answers the test signature with
+   * an error of its own (the check could not be made); any other failure as it is.
+   */
   verifyPair(device: DeviceSummary, tokenSerial: string, idHex: string): Promise<void>;
   /**
    * Destroys the old pair — only its objects: under `idHex`, the certificate byte-equal to

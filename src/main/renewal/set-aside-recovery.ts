@@ -151,7 +151,7 @@ async function install(context: FlowContext, device: DeviceSummary, renewalId: s
         if ((await refusals(context, device, issued)) >= 2) return await giveBack(context, device, write);
         throw new AppError(stored === 'no-room' ? 'DEVICE_FULL_CERTIFICATE_OLD_REMOVED' : 'DEVICE_OPERATION_FAILED', { reason: 'the certificate of a set-aside renewal was not stored' });
       }
-      if (!(await pairWorks(context, device, pair.tokenSerial, pair.idHex))) await giveBackFailedPair(context, device, write, issued.certificatePem);
+      if (!(await checkedAgain(context, device, write, issued.certificatePem))) await giveBackFailedPair(context, device, write, issued.certificatePem);
       ports.logger?.info(delivery, 'certificate of a set-aside renewal installed on the key made for it');
       await delivered(context, device, write);
       return 'installed';
@@ -328,17 +328,17 @@ async function settleEarlierWrites(context: FlowContext, device: DeviceSummary):
 }
 
 /**
- * A pair written by an earlier start, checked now. A card failing for a moment (taken out, not
- * answering) is told, so the holder tries again. Failing the check itself in any other way (a chip
- * that no longer signs), it is counted as the card's refusal, and at the second such start taken
- * for a pair that does not work: never a start stopped for ever. A give-back already decided is not
- * held up by it.
+ * A pair written here or by an earlier start, checked. A card that cannot make the test signature at
+ * all (DEVICE_PAIR_UNCHECKED: the new key will not sign) is counted as the card's refusal, and at
+ * the second such start taken for a pair that does not work: never a start stopped for ever on it;
+ * a give-back already decided is not held up by it. Any other failure (the card taken out, a login
+ * lost, a reader's hiccup) is told as it is, so the holder tries again.
  */
 async function checkedAgain(context: FlowContext, device: DeviceSummary, write: RecoveryWrite, written: string): Promise<boolean> {
   try {
     return await pairWorks(context, device, write.tokenSerial, write.idHex);
   } catch (error) {
-    if (isAppError(error) && passingOnCard.has(error.code)) throw error;
+    if (!isAppError(error) || error.code !== 'DEVICE_PAIR_UNCHECKED') throw error;
     if (write.state === 'giving-back') return false;
     if ((await context.ports.journal.countCardRefusal(device.serial, serialOfCertificate(written))) >= 2) return false;
     throw error;

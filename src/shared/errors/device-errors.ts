@@ -174,6 +174,18 @@ export const deviceErrors = {
       nextStep: 'The previous certificates are still on the device. Press “Finish the renewal”; if it happens again, save the support bundle and contact the helpdesk.',
     },
   },
+  DEVICE_PAIR_UNCHECKED: {
+    class: 'device',
+    actions: ['retry', 'support-bundle'],
+    it: {
+      message: 'Il dispositivo non è riuscito a firmare con la nuova chiave: il certificato appena scritto non può essere verificato.',
+      nextStep: 'Tolga e reinserisca il dispositivo, poi prema «Riprova». Se accade di nuovo, il certificato rinnovato viene restituito al servizio e non le viene addebitato.',
+    },
+    en: {
+      message: 'The device could not sign with the new key: the certificate just written cannot be checked.',
+      nextStep: 'Remove and insert the device again, then press “Try again”. If it happens again, the renewed certificate is given back to the service and you are not charged for it.',
+    },
+  },
   DEVICE_LOGIN_LOST: {
     class: 'device',
     actions: ['resume', 'support-bundle'],

@@ -427,7 +427,7 @@ describe('a damaged journal on a card with no room, the old CNS pair gone and th
     world.card.erroredChecks = 1_000;
     world.states = [];
     await walk(world, { kinds: [], method: 'telemaco' });
-    expect(codesSeen(world)).toContain('DEVICE_OPERATION_FAILED');
+    expect(codesSeen(world)).toContain('DEVICE_PAIR_UNCHECKED');
     world.states = [];
     await walk(world, { kinds: [], method: 'telemaco' });
     expect(codesSeen(world)).toContain('ISSUED_CERTIFICATE_UNDELIVERABLE');

@@ -68,8 +68,10 @@ export class FakeCard {
   failedSignatures = 0;
   /** This many of the next pair checks fail as a chip failing would (its test signature does not verify), whatever the pair. */
   failedVerifications = 0;
-  /** This many of the next pair checks end in the card's error (CKR_DEVICE_ERROR), no test signature made. */
+  /** This many of the next pair checks end in the card's error at the test signature (CKR_DEVICE_ERROR): DEVICE_PAIR_UNCHECKED. */
   erroredChecks = 0;
+  /** This many of the next pair checks fail before the test signature (a reader's hiccup listing the tokens): DEVICE_OPERATION_FAILED. */
+  hiccupChecks = 0;
   /** This many removals of an old pair are refused by the card (a passing fault), the pair left whole. */
   refusedRemovals = 0;
   /** Objects destroyed so far (the room a token that does not report it freed still counts as taken). */
@@ -244,7 +246,8 @@ export function cardPort(card: FakeCard, hook: CallHook, pool: () => KeyPair): F
       const certificate = card.objects.find((object) => object.kind === 'certificate' && object.slot === tokenSerial && object.idHex === idHex);
       const key = card.objects.find((object) => object.kind === 'private' && object.slot === tokenSerial && object.idHex === idHex)?.key;
       if (!certificate?.certificatePem || !key) throw new AppError('DEVICE_VERIFY_FAILED');
-      if (card.erroredChecks > 0 && card.erroredChecks--) throw new AppError('DEVICE_OPERATION_FAILED', { reason: 'CKR_DEVICE_ERROR' });
+      if (card.hiccupChecks > 0 && card.hiccupChecks--) throw new AppError('DEVICE_OPERATION_FAILED', { reason: 'listTokens: CKR_GENERAL_ERROR' });
+      if (card.erroredChecks > 0 && card.erroredChecks--) throw new AppError('DEVICE_PAIR_UNCHECKED', { reason: 'sign: CKR_DEVICE_ERROR' });
       if (card.failedVerifications > 0 && card.failedVerifications--) throw new AppError('DEVICE_VERIFY_FAILED');
       const probe = randomBytes(16);
       const verifier = createVerify('sha256');
