@@ -214,6 +214,6 @@ function deviceError(failure: DeviceFailure): AppError {
       if (deviceGoneCodes.has(failure.ckr)) return new AppError('DEVICE_REMOVED');
       // A device process started again after the last one died holds no login (the tool keeps no PIN).
       if (failure.ckr === 'CKR_USER_NOT_LOGGED_IN') return new AppError('DEVICE_LOGIN_LOST', { reason: failure.method });
-      return new AppError('DEVICE_OPERATION_FAILED', { reason: `${failure.method}: ${failure.ckr}` });
+      return new AppError('DEVICE_OPERATION_FAILED', { reason: `${failure.method}: ${failure.ckr}`, ...(failure.stage ? { stage: failure.stage } : {}) });
   }
 }

@@ -72,7 +72,8 @@ export interface DeviceResults {
 
 /** Why a device call failed, as data: the app maps it to a catalogue code. */
 export type DeviceFailure =
-  | { readonly kind: 'pkcs11'; readonly ckr: string; readonly code: number; readonly method: string }
+  /** `stage: 'signature'`: the card answered the signature itself (C_SignInit, C_Sign) with this code, not a step before it. */
+  | { readonly kind: 'pkcs11'; readonly ckr: string; readonly code: number; readonly method: string; readonly stage?: 'signature' }
   | { readonly kind: 'load'; readonly message: string }
   | { readonly kind: 'missing'; readonly what: 'token' | 'private-key' | 'public-key' }
   | { readonly kind: 'internal'; readonly message: string };

@@ -201,9 +201,16 @@ export class Pkcs11TokenAccess {
     const session = this.#loggedInSession(tokenSerial, 'sign');
     const [key] = this.#find(session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY }, { type: pkcs11js.CKA_ID, value: Buffer.from(idHex, 'hex') }]);
     if (!key) throw new DeviceOperationError({ kind: 'missing', what: 'private-key' });
-    this.#pkcs11.C_SignInit(session, { mechanism: pkcs11js.CKM_SHA256_RSA_PKCS }, key);
-    const signature = await this.#pkcs11.C_SignAsync(session, Buffer.from(dataBase64, 'base64'), Buffer.alloc(1024));
-    return { signatureBase64: signature.toString('base64') };
+    try {
+      this.#pkcs11.C_SignInit(session, { mechanism: pkcs11js.CKM_SHA256_RSA_PKCS }, key);
+      const signature = await this.#pkcs11.C_SignAsync(session, Buffer.from(dataBase64, 'base64'), Buffer.alloc(1024));
+      return { signatureBase64: signature.toString('base64') };
+    } catch (error) {
+      // Told apart from the session and key lookups above: a pair's check counts only a card that
+      // cannot make the signature itself (rekey-certificate.ts, set-aside-recovery.ts).
+      if (error instanceof pkcs11js.Pkcs11Error) throw new DeviceOperationError({ kind: 'pkcs11', ckr: error.message, code: error.code, method: 'sign', stage: 'signature' });
+      throw error;
+    }
   }
 
   writeCertificate(request: DeviceRequest<'writeCertificate'>): DeviceResults['writeCertificate'] {

@@ -26,6 +26,7 @@ import { progressAtService, recordShowsIssued } from './record-of-line.js';
 import type { ChallengesAhead } from './challenges-ahead.js';
 import type { KeysAhead } from './keys-ahead.js';
 import { withdrawnAtService } from './withdrawn-certificate.js';
+import { cardCouldNotSign, pairUnchecked } from './pair-check-error.js';
 
 export interface RekeyContext {
   readonly device: FlowDevice;
@@ -576,8 +577,8 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
 
 /**
  * Whether the pair just written under `idHex` passes the card's check: false when the check fails
- * (the card's own word). A card that cannot make the test signature at all (DEVICE_PAIR_UNCHECKED:
- * the new key will not sign) is asked once more, then told, and counted beside the journal; at the
+ * (the card's own word). A card that cannot make the test signature at all (pair-check-error.ts:
+ * the new key will not sign) is asked once more, then told (DEVICE_PAIR_UNCHECKED), and counted beside the journal; at the
  * second start it happens, the pair is taken for one that does not work, so that the certificate
  * is given back instead of every resume stopping at the same error, charged. Any other failure
  * (the card taken out, a login lost, a reader's hiccup) is only told, never counted.
@@ -588,12 +589,12 @@ async function pairChecked(context: RekeyContext, tokenSerial: string, idHex: st
     try {
       return await trueUnless(context.device.verifyPair(context.deviceSummary, tokenSerial, idHex), 'DEVICE_VERIFY_FAILED');
     } catch (error) {
-      if (!isAppError(error) || error.code !== 'DEVICE_PAIR_UNCHECKED') throw error;
+      if (!cardCouldNotSign(error)) throw error;
       unchecked = error;
     }
   }
   if ((await context.countCheckError(serialOfCertificate(certificatePem))) >= 2) return false;
-  throw unchecked;
+  throw pairUnchecked(unchecked as AppError);
 }
 
 /** Whether a device call went through: false when the card answers `code` (its own word, for good), any other failure thrown. */

@@ -72,8 +72,9 @@ export interface FlowDevice {
   writeCertificate(device: DeviceSummary, tokenSerial: string, idHex: string, certificatePem: string, kind: CertificateKind): Promise<void>;
   /**
    * Same modulus as the on-card key and a test signature that verifies: DEVICE_VERIFY_FAILED when
-   * not (the card's own word); DEVICE_PAIR_UNCHECKED when the card answers the test signature with
-   * an error of its own (the check could not be made); any other failure as it is.
+   * not (the card's own word). A card that answers the test signature itself with an error throws
+   * DEVICE_OPERATION_FAILED with `stage: 'signature'` in its detail (pair-check-error.ts); any other
+   * failure as it is.
    */
   verifyPair(device: DeviceSummary, tokenSerial: string, idHex: string): Promise<void>;
   /**

@@ -30,6 +30,7 @@ import { clockReadings, hasRenewalLifetime, latestStart } from '../certificates/
 import { sameModulus, serialOfCertificate, tryModulusOfCertificate } from '../certificates/key-modulus.js';
 import { pemToBase64Der } from '../certificates/pem.js';
 import { confirmDeliveries } from './delivery-confirmation.js';
+import { cardCouldNotSign, pairUnchecked } from './pair-check-error.js';
 import type { FlowContext } from './flow-context.js';
 import { clocksOf } from './judging-clocks.js';
 import { unchangedOnDisk, type RecoveryWrite } from './renewal-journal.js';
@@ -329,7 +330,7 @@ async function settleEarlierWrites(context: FlowContext, device: DeviceSummary):
 
 /**
  * A pair written here or by an earlier start, checked. A card that cannot make the test signature at
- * all (DEVICE_PAIR_UNCHECKED: the new key will not sign) is counted as the card's refusal, and at
+ * all (pair-check-error.ts: the new key will not sign), asked twice, is told (DEVICE_PAIR_UNCHECKED) and counted as the card's refusal, and at
  * the second such start taken for a pair that does not work: never a start stopped for ever on it;
  * a give-back already decided is not held up by it. Any other failure (the card taken out, a login
  * lost, a reader's hiccup) is told as it is, so the holder tries again.
@@ -338,10 +339,10 @@ async function checkedAgain(context: FlowContext, device: DeviceSummary, write: 
   try {
     return await pairWorks(context, device, write.tokenSerial, write.idHex);
   } catch (error) {
-    if (!isAppError(error) || error.code !== 'DEVICE_PAIR_UNCHECKED') throw error;
+    if (!cardCouldNotSign(error)) throw error;
     if (write.state === 'giving-back') return false;
     if ((await context.ports.journal.countCardRefusal(device.serial, serialOfCertificate(written))) >= 2) return false;
-    throw error;
+    throw pairUnchecked(error);
   }
 }
 
@@ -350,16 +351,22 @@ async function checkedAgain(context: FlowContext, device: DeviceSummary, write: 
  * cost the certificate): false when it fails both (the card's own word), any other failure thrown.
  */
 async function pairWorks(context: FlowContext, device: DeviceSummary, tokenSerial: string, idHex: string): Promise<boolean> {
+  let failed = false;
+  let unsigned: unknown;
   for (let attempt = 0; attempt < 2; attempt++) {
     const works = await context.ports.device.verifyPair(device, tokenSerial, idHex).then(
       () => true,
       (error: unknown) => {
-        if (isAppError(error) && error.code === 'DEVICE_VERIFY_FAILED') return false;
-        throw error;
+        if (isAppError(error) && error.code === 'DEVICE_VERIFY_FAILED') failed = true;
+        else if (cardCouldNotSign(error)) unsigned = error;
+        else throw error;
+        return false;
       },
     );
     if (works) return true;
   }
+  // Never once the card's word that it fails, only a card that could not sign: told, not taken for a check that fails.
+  if (!failed && unsigned !== undefined) throw unsigned;
   return false;
 }
 

@@ -9,7 +9,7 @@ import { createPublicKey, createVerify, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
 import type { DeviceSlot, DeviceSummary, PinStatus } from '../../../shared/contract/flow-contract.js';
 import type { CertificateKind } from '../../../shared/domain/certificate-kind.js';
-import { AppError, isAppError } from '../../../shared/errors/app-error.js';
+import { AppError } from '../../../shared/errors/app-error.js';
 import { classifyCertificate, isChamberIssued } from '../../certificates/classify-certificate.js';
 import { modulusOfCertificate } from '../../certificates/key-modulus.js';
 import { parsedCertificate } from '../../certificates/parsed-certificate.js';
@@ -235,12 +235,7 @@ export function createFlowDevice(options: FlowDeviceOptions): FlowDevice & { des
       const certificateKey = parsedCertificate(written.certificatePem).publicKey as forge.pki.rsa.PublicKey;
       if (certificateKey.n.compareTo(onCard.n) !== 0) throw new AppError('DEVICE_VERIFY_FAILED');
       const probe = randomBytes(32);
-      const signature = await signWith(tokenSerial, idHex, probe).catch((error: unknown) => {
-        // The card answered the test signature itself with an error (a PKCS#11 code, not a card
-        // gone or a login lost, which device-host tells apart): the pair cannot be checked now.
-        if (isAppError(error) && error.code === 'DEVICE_OPERATION_FAILED' && /^sign: CKR_/.test(String(error.detail.reason ?? ''))) throw new AppError('DEVICE_PAIR_UNCHECKED', { reason: error.detail.reason ?? '' });
-        throw error;
-      });
+      const signature = await signWith(tokenSerial, idHex, probe);
       const verifier = createVerify('sha256');
       verifier.update(probe);
       if (!verifier.verify(createPublicKey(written.certificatePem), signature)) throw new AppError('DEVICE_VERIFY_FAILED');

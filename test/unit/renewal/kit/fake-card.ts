@@ -68,7 +68,7 @@ export class FakeCard {
   failedSignatures = 0;
   /** This many of the next pair checks fail as a chip failing would (its test signature does not verify), whatever the pair. */
   failedVerifications = 0;
-  /** This many of the next pair checks end in the card's error at the test signature (CKR_DEVICE_ERROR): DEVICE_PAIR_UNCHECKED. */
+  /** This many of the next pair checks end in the card's error at the test signature (CKR_DEVICE_ERROR), as the device layer tells it. */
   erroredChecks = 0;
   /** This many of the next pair checks fail before the test signature (a reader's hiccup listing the tokens): DEVICE_OPERATION_FAILED. */
   hiccupChecks = 0;
@@ -247,7 +247,7 @@ export function cardPort(card: FakeCard, hook: CallHook, pool: () => KeyPair): F
       const key = card.objects.find((object) => object.kind === 'private' && object.slot === tokenSerial && object.idHex === idHex)?.key;
       if (!certificate?.certificatePem || !key) throw new AppError('DEVICE_VERIFY_FAILED');
       if (card.hiccupChecks > 0 && card.hiccupChecks--) throw new AppError('DEVICE_OPERATION_FAILED', { reason: 'listTokens: CKR_GENERAL_ERROR' });
-      if (card.erroredChecks > 0 && card.erroredChecks--) throw new AppError('DEVICE_PAIR_UNCHECKED', { reason: 'sign: CKR_DEVICE_ERROR' });
+      if (card.erroredChecks > 0 && card.erroredChecks--) throw new AppError('DEVICE_OPERATION_FAILED', { reason: 'sign: CKR_DEVICE_ERROR', stage: 'signature' });
       if (card.failedVerifications > 0 && card.failedVerifications--) throw new AppError('DEVICE_VERIFY_FAILED');
       const probe = randomBytes(16);
       const verifier = createVerify('sha256');
