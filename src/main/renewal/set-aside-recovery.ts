@@ -136,10 +136,11 @@ async function install(context: FlowContext, device: DeviceSummary, renewalId: s
       // leave a pair that works for nothing, and the card read as holding both kinds.
       const signs = await signsFor(context, device, pair, issued);
       if (signs === 'does-not-verify') return await giveBack(context, device, write);
-      // The card failed to sign at all (not a signature that does not verify): told, and counted
-      // as a refusal, so a card that never signs gets it given back at the second start.
+      // The card refused the signature itself (not a signature that does not verify): told, and
+      // counted as a refusal, so a card that never signs gets it given back at the second start.
+      // Any other failure (a lookup before the signature, a reader's hiccup) is only told.
       if (signs !== 'verifies') {
-        if ((await refusals(context, device, issued)) >= 2) return await giveBack(context, device, write);
+        if (cardCouldNotSign(signs.failure) && (await refusals(context, device, issued)) >= 2) return await giveBack(context, device, write);
         throw isAppError(signs.failure) ? signs.failure : new AppError('DEVICE_OPERATION_FAILED', { reason: 'the card did not sign' });
       }
       // Kept until the pair is found working: written, the card reads with both kinds, and a start

@@ -224,6 +224,23 @@ describe('a damaged journal on a card with no room, the old CNS pair gone and th
     expect(codesSeen(world)).toEqual(['DEVICE_SINGLE_CERTIFICATE']);
   });
 
+  it('a card failing before the signature (a reader\'s hiccup), at start after start, is only told: never counted, the certificate never given back', async () => {
+    const world = await killedAfterTheCnsIssued();
+    truncateJournal(world);
+    for (let start = 0; start < 3; start++) {
+      // The recovery's two signatures with the waiting key, the first the card is asked at a start.
+      world.card.signatureLookupsFailing = 2;
+      world.states = [];
+      await walk(world, { kinds: ['cns'], method: 'telemaco' });
+      expect(codesSeen(world)).toContain('DEVICE_OPERATION_FAILED');
+      expect(codesSeen(world)).not.toContain('ISSUED_CERTIFICATE_UNDELIVERABLE');
+    }
+    world.states = [];
+    await walk(world, { kinds: [], method: 'telemaco' });
+    expect(cardHoldsBothKinds(world)).toBe(true);
+    expect(world.service.netCaptured().get(world.oldSerials.get('cns')!)).toBe(prices.cns);
+  });
+
   it('refusals are counted under the certificate\'s own serial, however the service spells it at each start', async () => {
     const world = await killedAfterTheCnsIssued();
     truncateJournal(world);

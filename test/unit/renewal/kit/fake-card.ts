@@ -64,8 +64,10 @@ export class FakeCard {
   reportsMemory = true;
   /** This many certificate writes the card answers as done and does not keep (a chip that lost the object). */
   dropsCertificateWrites = 0;
-  /** This many of the next signatures fail on the card (CKR_DEVICE_ERROR), whatever the key. */
+  /** This many of the next signatures fail on the card (CKR_DEVICE_ERROR at the signature itself, as the device layer marks it), whatever the key. */
   failedSignatures = 0;
+  /** This many of the next signatures fail before the card signs (a reader's hiccup finding the key), not marked as the signature's. */
+  signatureLookupsFailing = 0;
   /** This many of the next pair checks fail as a chip failing would (its test signature does not verify), whatever the pair. */
   failedVerifications = 0;
   /** This many of the next pair checks end in the card's error at the test signature (CKR_DEVICE_ERROR), as the device layer tells it. */
@@ -192,7 +194,8 @@ export function cardPort(card: FakeCard, hook: CallHook, pool: () => KeyPair): F
       requireLogin(tokenSerial);
       const key = card.objects.find((object) => object.kind === 'private' && object.slot === tokenSerial && object.idHex === idHex)?.key;
       if (!key) throw new AppError('DEVICE_OPERATION_FAILED', { reason: 'no private key' });
-      if (card.failedSignatures > 0 && card.failedSignatures--) throw new AppError('DEVICE_OPERATION_FAILED', { reason: 'CKR_DEVICE_ERROR' });
+      if (card.signatureLookupsFailing > 0 && card.signatureLookupsFailing--) throw new AppError('DEVICE_OPERATION_FAILED', { reason: 'sign: CKR_GENERAL_ERROR' });
+      if (card.failedSignatures > 0 && card.failedSignatures--) throw new AppError('DEVICE_OPERATION_FAILED', { reason: 'sign: CKR_DEVICE_ERROR', stage: 'signature' });
       return sign('sha256', Buffer.from(nonce), key.privateKey);
     },
     // Both slots live on one chip here, as on most two-slot cards: a slot's room is the card's.
