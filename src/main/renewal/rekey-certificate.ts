@@ -578,9 +578,10 @@ export async function rekeyCertificate(context: RekeyContext, initial: Journal, 
 /**
  * Whether the pair just written under `idHex` passes the card's check: false when the check fails
  * (the card's own word). A card that cannot make the test signature at all (pair-check-error.ts:
- * the new key will not sign) is asked once more, then told (DEVICE_PAIR_UNCHECKED), and counted beside the journal; at the
- * second start it happens, the pair is taken for one that does not work, so that the certificate
- * is given back instead of every resume stopping at the same error, charged. Any other failure
+ * the new key will not sign) is asked once more, then told (DEVICE_PAIR_UNCHECKED) and counted
+ * beside the journal; at the second start it happens, the pair is taken for one that does not
+ * work, so that the certificate is given back instead of every resume stopping at the same error,
+ * charged. Any other failure
  * (the card taken out, a login lost, a reader's hiccup) is only told, never counted.
  */
 async function pairChecked(context: RekeyContext, tokenSerial: string, idHex: string, certificatePem: string): Promise<boolean> {

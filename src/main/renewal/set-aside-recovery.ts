@@ -7,8 +7,8 @@
  * DEVICE_SINGLE_CERTIFICATE, the certificate issued and paid and never installed.
  *
  * The renewal ids still made out in the set-aside text name the service's record, if it names the
- * certificate still on the card (as one it renews, or one it issued). A certificate it issued and waits to hear delivered, of the kind
- * missing, of the same holder as the certificate still on the card, with a renewal's lifetime,
+ * certificate still on the card (as one it renews, or one it issued). A certificate it issued and
+ * waits to hear delivered, of the kind missing, of the same holder as the certificate still on the card, with a renewal's lifetime,
  * chaining to a configured Chamber CA and in force, whose key was made on this card and holds no
  * certificate yet, is written there, verified and told delivered: one only, the card then holds
  * both kinds. One whose key is on no slot listed now is left as it is (a slot may not answer for a
@@ -18,6 +18,11 @@
  * re-key does with an undeliverable certificate; a card with no room for it, or that does not keep
  * it, is put in again first (its refusals counted beside the journals, since no journal says so),
  * and refusing at a second start too, gets it given back.
+ *
+ * Each such certificate is remembered beside the journals from before its write until it is
+ * settled (told delivered, or given back and taken off), with the step it had reached: once
+ * written, the card reads with both kinds and nothing else would look at it again, so every
+ * reading of the card first settles what an earlier start left (settleEarlierWrites).
  */
 import { createVerify, randomBytes } from 'node:crypto';
 import type { DeviceSummary } from '../../shared/contract/flow-contract.js';
@@ -267,11 +272,21 @@ async function giveBack(context: FlowContext, device: DeviceSummary, write: Reco
 }
 
 /** The key made for a certificate given back taken off the card: false (logged) when the card does not let it go. */
-async function keysTakenOff(context: FlowContext, device: DeviceSummary, write: RecoveryWrite): Promise<boolean> {
-  return context.ports.device.destroyKeys(device, write.tokenSerial, write.idHex, write.modulusHex).then(
+function keysTakenOff(context: FlowContext, device: DeviceSummary, write: RecoveryWrite): Promise<boolean> {
+  return letGo(context, context.ports.device.destroyKeys(device, write.tokenSerial, write.idHex, write.modulusHex), 'key of a certificate given back left on the card');
+}
+
+/** The pair of a certificate given back taken off the card: false (logged) when the card does not let it go. */
+function takenOff(context: FlowContext, device: DeviceSummary, write: RecoveryWrite, certificatePem: string): Promise<boolean> {
+  return letGo(context, context.ports.device.destroyOldPair(device, write.tokenSerial, write.idHex, certificatePem), 'pair of a set-aside renewal given back, not taken off the card');
+}
+
+/** Whether a removal went through; a card that refused it is logged, and the write stays remembered for a later start. */
+async function letGo(context: FlowContext, removal: Promise<void>, refused: string): Promise<boolean> {
+  return removal.then(
     () => true,
     (error: unknown) => {
-      context.ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, 'key of a certificate given back left on the card');
+      context.ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, refused);
       return false;
     },
   );
@@ -330,10 +345,11 @@ async function settleEarlierWrites(context: FlowContext, device: DeviceSummary):
 }
 
 /**
- * A pair written here or by an earlier start, checked. A card that cannot make the test signature at
- * all (pair-check-error.ts: the new key will not sign), asked twice, is told (DEVICE_PAIR_UNCHECKED) and counted as the card's refusal, and at
- * the second such start taken for a pair that does not work: never a start stopped for ever on it;
- * a give-back already decided is not held up by it. Any other failure (the card taken out, a login
+ * A pair written here or by an earlier start, checked. A card that cannot make the test signature
+ * at all (pair-check-error.ts: the new key will not sign), asked twice, is told
+ * (DEVICE_PAIR_UNCHECKED) and counted as the card's refusal, and at the second such start taken for
+ * a pair that does not work: never a start stopped for ever on it; a give-back already decided is
+ * not held up by it. Any other failure (the card taken out, a login
  * lost, a reader's hiccup) is told as it is, so the holder tries again.
  */
 async function checkedAgain(context: FlowContext, device: DeviceSummary, write: RecoveryWrite, written: string): Promise<boolean> {
@@ -395,9 +411,9 @@ async function delivered(context: FlowContext, device: DeviceSummary, write: Rec
  * A pair written and failing its check, though its key signed for it a moment before (a chip
  * failing): marked as being given back, the service told (it revokes and charges nothing; told
  * twice, it answers the same), marked given back, then the pair taken off and the write forgotten.
- * The service out of reach, the write stays being given back and the holder is told to try again. Refusing for good, the service
- * keeps the certificate and its charge: the holder is told its refusal, as it is, and the write is
- * kept for the helpdesk, never settled again. A card that does not let the pair go keeps it
+ * The service out of reach, the write stays being given back and the holder is told to try again.
+ * Refusing for good, the service keeps the certificate and its charge: the holder is told its
+ * refusal, as it is, and the write is kept for the helpdesk, never settled again. A card that does not let the pair go keeps it
  * remembered, for a later start to take off.
  */
 async function giveBackFailedPair(context: FlowContext, device: DeviceSummary, write: RecoveryWrite, certificatePem: string): Promise<never> {
@@ -420,17 +436,6 @@ async function giveBackFailedPair(context: FlowContext, device: DeviceSummary, w
   const givenBack = await mark(context, device, giving, 'given-back');
   if (await takenOff(context, device, givenBack, certificatePem)) await forget(context, device, givenBack);
   throw new AppError('ISSUED_CERTIFICATE_UNDELIVERABLE');
-}
-
-/** The pair of a certificate given back taken off the card: false (logged) when the card does not let it go. */
-async function takenOff(context: FlowContext, device: DeviceSummary, write: RecoveryWrite, certificatePem: string): Promise<boolean> {
-  return context.ports.device.destroyOldPair(device, write.tokenSerial, write.idHex, certificatePem).then(
-    () => true,
-    (error: unknown) => {
-      context.ports.logger?.warn({ err: isAppError(error) ? error.code : String(error) }, 'pair of a set-aside renewal given back, not taken off the card');
-      return false;
-    },
-  );
 }
 
 const sameWrite = (a: RecoveryWrite, b: RecoveryWrite) => a.tokenSerial === b.tokenSerial && a.idHex === b.idHex && sameSerial(a.newSerial, b.newSerial);

@@ -14,12 +14,18 @@ function codesSeen(world: FlowWorld): string[] {
   return world.states.flatMap((seen) => ('error' in seen && seen.error ? [seen.error.code] : []));
 }
 
+/** The CNS alone renewed, the process killed once its renewed certificate is written, before its pair's check. */
+async function killedAfterTheCnsWrite(): Promise<FlowWorld> {
+  const world = new FlowWorld();
+  world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'after' };
+  expect((await walk(world, { kinds: ['cns'], method: 'telemaco' })).kind).toBe('killed');
+  world.killOn = undefined;
+  return world;
+}
+
 describe('a chip that errs at every check of a pair just written', () => {
   it('is asked again at the next start, then the certificate is given back: not charged, the old pair still working', async () => {
-    const world = new FlowWorld();
-    world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'after' };
-    expect((await walk(world, { kinds: ['cns'], method: 'telemaco' })).kind).toBe('killed');
-    world.killOn = undefined;
+    const world = await killedAfterTheCnsWrite();
     world.card.erroredChecks = 1_000;
 
     world.states = [];
@@ -35,10 +41,7 @@ describe('a chip that errs at every check of a pair just written', () => {
   });
 
   it('a failure that says nothing of the pair (a reader\'s hiccup), at start after start, is only told: never counted, never given back; the card well again, it is installed', async () => {
-    const world = new FlowWorld();
-    world.killOn = { call: 'writeCertificate', occurrence: 1, phase: 'after' };
-    expect((await walk(world, { kinds: ['cns'], method: 'telemaco' })).kind).toBe('killed');
-    world.killOn = undefined;
+    const world = await killedAfterTheCnsWrite();
     world.card.hiccupChecks = 3;
     for (let start = 0; start < 3; start++) {
       world.states = [];
